@@ -1,0 +1,64 @@
+package dev.kapi.identity;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.Locale;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
+
+/**
+ * A new password that meets the configured length rules ({@code kapi.identity.password.min-length},
+ * {@code max-length}); checked with the request's other fields so that one answer lists every problem.
+ */
+@Documented
+@Target({ ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER })
+@Retention(RetentionPolicy.RUNTIME)
+@Constraint(validatedBy = AcceptablePassword.Rules.class)
+@interface AcceptablePassword {
+
+    String message() default "password";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    /** The length rules, with the configured limits in the message. */
+    final class Rules implements ConstraintValidator<AcceptablePassword, String> {
+
+        private final IdentitySettings.Password settings;
+        private final MessageSource messages;
+
+        Rules(IdentitySettings settings, MessageSource messages) {
+            this.settings = settings.password();
+            this.messages = messages;
+        }
+
+        @Override
+        public boolean isValid(String password, ConstraintValidatorContext context) {
+            if (password == null) {
+                return true;
+            }
+            String code = password.length() < settings.minLength() ? "password-too-short"
+                    : password.length() > settings.maxLength() ? "password-too-long" : null;
+            if (code == null) {
+                return true;
+            }
+            Locale locale = LocaleContextHolder.getLocale();
+            int limit = code.equals("password-too-short") ? settings.minLength() : settings.maxLength();
+            String message = messages.getMessage("error." + code, new Object[] { limit }, locale);
+            context.disableDefaultConstraintViolation();
+            context.buildConstraintViolationWithTemplate(message.replaceAll("([{}$\\\\])", "\\\\$1"))
+                    .addConstraintViolation();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.kapi.identity;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+
+import dev.kapi.shared.database.LocalSecrets;
+
+/**
+ * Access tokens: HS256 JWTs that name their account ({@code sub}) and session ({@code sid}). A token is
+ * only as good as its session; the signature and expiry are checked here, the session by
+ * {@link Sessions}.
+ */
+@Component
+class AccessTokens {
+
+    static final String ISSUER = "kapi";
+    private static final int MIN_SECRET_BYTES = 32;
+
+    private final NimbusJwtEncoder encoder;
+    private final NimbusJwtDecoder decoder;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock) {
+        SecretKey key = new SecretKeySpec(secret(settings, localSecrets.getIfAvailable()), "HmacSHA256");
+        this.clock = clock;
+        this.lifetime = settings.accessTokenLifetime();
+        this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
+        this.decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        JwtTimestampValidator expiry = new JwtTimestampValidator(Duration.ofSeconds(30));
+        expiry.setClock(clock);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(expiry, new JwtIssuerValidator(ISSUER)));
+    }
+
+    /** A signed token, valid for the configured lifetime. */
+    record Issued(String value, long expiresInSeconds) {
+    }
+
+    Issued issue(long accountId, UUID sessionId) {
+        Instant now = clock.instant();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(ISSUER)
+                .subject(Long.toString(accountId))
+                .claim("sid", sessionId.toString())
+                .issuedAt(now)
+                .expiresAt(now.plus(lifetime))
+                .id(UUID.randomUUID().toString())
+                .build();
+        String value = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+                .getTokenValue();
+        return new Issued(value, lifetime.toSeconds());
+    }
+
+    JwtDecoder decoder() {
+        return decoder;
+    }
+
+    private static byte[] secret(IdentitySettings settings, LocalSecrets localSecrets) {
+        if (StringUtils.hasText(settings.jwtSecret())) {
+            byte[] configured = settings.jwtSecret().getBytes(StandardCharsets.UTF_8);
+            if (configured.length < MIN_SECRET_BYTES) {
+                throw new IllegalStateException("KAPI_JWT_SECRET must be at least " + MIN_SECRET_BYTES
+                        + " bytes long; it is " + configured.length + ".");
+            }
+            return configured;
+        }
+        return Optional.ofNullable(localSecrets).map(secrets -> secrets.secret("jwt-secret", 64))
+                .orElseThrow(() -> new IllegalStateException(
+                        "KAPI_JWT_SECRET is not set. It is required when Kapı uses an external database "
+                                + "(SPRING_DATASOURCE_URL); only the embedded default generates its own."));
+    }
+}

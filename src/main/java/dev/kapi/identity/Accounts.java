@@ -1,0 +1,131 @@
+package dev.kapi.identity;
+
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static dev.kapi.shared.SqlTime.instant;
+import static dev.kapi.shared.SqlTime.utc;
+
+/** The account table and its user types. */
+@Repository
+class Accounts {
+
+    private static final String SELECT = """
+            SELECT a.*, t.name AS role, COALESCE(lt.failures, 0) AS failed_login_attempts
+            FROM accounts a
+            JOIN user_types t ON t.id = a.user_type_id
+            LEFT JOIN login_throttle lt ON lt.key = 'account:' || a.id
+            """;
+
+    private final JdbcClient jdbc;
+    private final SecureRandom random = new SecureRandom();
+
+    Accounts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The fields a new account starts with; the rest take their defaults. */
+    record NewAccount(String username, String email, String fullName, String name, String surname, String role,
+            String passwordHash) {
+    }
+
+    Account create(NewAccount account, Instant now) {
+        long id = jdbc.sql("""
+                INSERT INTO accounts (public_id, username, email, full_name, name, surname, user_type_id,
+                                      password_hash, created_at, updated_at)
+                VALUES (:publicId, :username, :email, :fullName, :name, :surname,
+                        (SELECT id FROM user_types WHERE name = :role), :hash, :now, :now)
+                RETURNING id
+                """)
+                .param("publicId", HexFormat.of().formatHex(nextId()))
+                .param("username", account.username())
+                .param("email", account.email())
+                .param("fullName", account.fullName())
+                .param("name", account.name())
+                .param("surname", account.surname())
+                .param("role", account.role())
+                .param("hash", account.passwordHash())
+                .param("now", utc(now))
+                .query(Long.class).single();
+        return byId(id).orElseThrow();
+    }
+
+    Optional<Account> byId(long id) {
+        return jdbc.sql(SELECT + " WHERE a.id = :id").param("id", id).query(Accounts::map).optional();
+    }
+
+    /** The account whose email or username is {@code login}, ignoring case. */
+    Optional<Account> byLogin(String login) {
+        return jdbc.sql(SELECT + " WHERE a.email = lower(:login) OR lower(a.username) = lower(:login) LIMIT 1")
+                .param("login", login).query(Accounts::map).optional();
+    }
+
+    boolean emailTakenByOther(String email, long accountId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE email = :email AND id <> :id)")
+                .param("email", email).param("id", accountId).query(Boolean.class).single();
+    }
+
+    List<Account> page(int skip, int limit) {
+        return jdbc.sql(SELECT + " ORDER BY a.id LIMIT :limit OFFSET :skip")
+                .param("limit", limit).param("skip", skip).query(Accounts::map).list();
+    }
+
+    long count() {
+        return jdbc.sql("SELECT count(*) FROM accounts").query(Long.class).single();
+    }
+
+    void updateProfile(long id, String fullName, String email, boolean emailVerified, String status, Instant now) {
+        jdbc.sql("""
+                UPDATE accounts SET full_name = :fullName, email = :email, email_verified = :verified,
+                                    status = :status, updated_at = :now
+                WHERE id = :id
+                """)
+                .param("fullName", fullName).param("email", email).param("verified", emailVerified)
+                .param("status", status).param("now", utc(now)).param("id", id).update();
+    }
+
+    void changePassword(long id, String hash, Instant now) {
+        jdbc.sql("UPDATE accounts SET password_hash = :hash, password_changed_at = :now, updated_at = :now WHERE id = :id")
+                .param("hash", hash).param("now", utc(now)).param("id", id).update();
+    }
+
+    /** Re-hashes a password with the current algorithm or cost; the password itself is unchanged. */
+    void rehash(long id, String hash) {
+        jdbc.sql("UPDATE accounts SET password_hash = :hash WHERE id = :id").param("hash", hash).param("id", id)
+                .update();
+    }
+
+    void recordLogin(long id, Instant now) {
+        jdbc.sql("UPDATE accounts SET last_login = :now WHERE id = :id").param("now", utc(now)).param("id", id)
+                .update();
+    }
+
+    void delete(long id) {
+        jdbc.sql("DELETE FROM login_throttle WHERE key = 'account:' || :id").param("id", id).update();
+        jdbc.sql("DELETE FROM accounts WHERE id = :id").param("id", id).update();
+    }
+
+    private byte[] nextId() {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static Account map(ResultSet rs, int row) throws SQLException {
+        return new Account(rs.getLong("id"), rs.getString("public_id"), rs.getString("username"),
+                rs.getString("email"), rs.getString("full_name"), rs.getString("name"), rs.getString("surname"),
+                rs.getString("status"), rs.getInt("user_type_id"), rs.getString("role"), rs.getBoolean("is_active"),
+                rs.getBoolean("frozen"), rs.getBoolean("email_verified"), rs.getString("phone_number"),
+                rs.getString("avatar"), rs.getString("password_hash"), instant(rs, "last_login"),
+                instant(rs, "password_changed_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getInt("failed_login_attempts"));
+    }
+}

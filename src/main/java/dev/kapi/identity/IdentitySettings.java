@@ -1,0 +1,33 @@
+package dev.kapi.identity;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Identity configuration. Secrets come from the environment ({@code KAPI_JWT_SECRET},
+ * {@code KAPI_ADMIN_SECRET}); without a JWT secret Kapı starts only on its embedded default, which
+ * generates and keeps one.
+ */
+@ConfigurationProperties("kapi.identity")
+record IdentitySettings(String jwtSecret, String adminSecret,
+        @DefaultValue("30m") Duration accessTokenLifetime,
+        @DefaultValue("30d") Duration sessionLifetime,
+        @DefaultValue Lockout lockout,
+        @DefaultValue Password password) {
+
+    /** Failed logins allowed before an identifier is locked, and for how long. */
+    record Lockout(@DefaultValue("5") int maxFailures, @DefaultValue("15m") Duration duration) {
+    }
+
+    /**
+     * Password rules and hashing: {@code algorithm} is {@code bcrypt} (default) or {@code argon2};
+     * {@code hash-concurrency} bounds hashes running at once (0 = number of cores), a login waits at most
+     * {@code hash-wait} for a slot.
+     */
+    record Password(@DefaultValue("8") int minLength, @DefaultValue("256") int maxLength,
+            @DefaultValue("bcrypt") String algorithm, @DefaultValue("10") int bcryptCost,
+            @DefaultValue("0") int hashConcurrency, @DefaultValue("5s") Duration hashWait) {
+    }
+}

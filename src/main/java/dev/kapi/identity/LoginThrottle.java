@@ -1,0 +1,65 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * Brute-force lockout. Each login attempt first claims a numbered try for its identifier in one atomic
+ * statement, before any password is checked; the try that reaches the limit sets the lock, so however
+ * many attempts race, at most {@code max-failures} get to a password check. A success clears the count.
+ */
+@Component
+class LoginThrottle {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final IdentitySettings.Lockout settings;
+
+    LoginThrottle(JdbcClient jdbc, Clock clock, IdentitySettings settings) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.settings = settings.lockout();
+    }
+
+    static String forAccount(long accountId) {
+        return "account:" + accountId;
+    }
+
+    static String forUnknown(String login) {
+        return "login:" + login.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Claims a try; false when the identifier is locked. */
+    boolean tryClaim(String key) {
+        Instant now = clock.instant();
+        // A count restarts after an expired lock, or when its last failure is older than a lock would last.
+        return jdbc.sql("""
+                INSERT INTO login_throttle AS t (key, failures, locked_until, updated_at)
+                VALUES (:key, 1, CASE WHEN :max <= 1 THEN :lockUntil END, :now)
+                ON CONFLICT (key) DO UPDATE SET
+                    failures = CASE WHEN t.locked_until IS NOT NULL OR t.updated_at <= :staleBefore
+                                    THEN 1 ELSE t.failures + 1 END,
+                    locked_until = CASE WHEN (CASE WHEN t.locked_until IS NOT NULL OR t.updated_at <= :staleBefore
+                                                   THEN 1 ELSE t.failures + 1 END) >= :max
+                                        THEN :lockUntil END,
+                    updated_at = :now
+                WHERE t.locked_until IS NULL OR t.locked_until <= :now
+                RETURNING failures
+                """)
+                .param("key", key)
+                .param("max", settings.maxFailures())
+                .param("now", utc(now))
+                .param("lockUntil", utc(now.plus(settings.duration())))
+                .param("staleBefore", utc(now.minus(settings.duration())))
+                .query(Integer.class).optional().isPresent();
+    }
+
+    void clear(String key) {
+        jdbc.sql("DELETE FROM login_throttle WHERE key = :key").param("key", key).update();
+    }
+}

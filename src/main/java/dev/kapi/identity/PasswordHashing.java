@@ -1,0 +1,122 @@
+package dev.kapi.identity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+import dev.kapi.shared.ApiException;
+
+/**
+ * Password hashing: Spring Security's delegating encoder, so stored hashes name their algorithm and old
+ * ones are upgraded on the next login. Bcrypt hashes a SHA-256 digest of the password, so no byte past
+ * bcrypt's 72 is ever ignored. At most {@code hash-concurrency} hashes run at once; a request that
+ * cannot get a slot in time is refused quickly instead of queueing without bound.
+ */
+@Component
+class PasswordHashing {
+
+    private final IdentitySettings.Password settings;
+    private final PasswordEncoder encoder;
+    private final Semaphore slots;
+    private final String dummyHash;
+
+    PasswordHashing(IdentitySettings settings) {
+        this.settings = settings.password();
+        String idForEncode = switch (this.settings.algorithm()) {
+            case "bcrypt" -> "bcrypt-sha256";
+            case "argon2" -> "argon2";
+            default -> throw new IllegalStateException(
+                    "kapi.identity.password.algorithm must be bcrypt or argon2, not " + this.settings.algorithm());
+        };
+        BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(this.settings.bcryptCost());
+        this.encoder = new DelegatingPasswordEncoder(idForEncode, Map.of(
+                "bcrypt-sha256", new Sha256Prehashed(bcrypt),
+                "bcrypt", bcrypt,
+                "argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+        int concurrency = this.settings.hashConcurrency() > 0 ? this.settings.hashConcurrency()
+                : Runtime.getRuntime().availableProcessors();
+        this.slots = new Semaphore(concurrency, true);
+        this.dummyHash = encoder.encode(UUID.randomUUID().toString());
+    }
+
+    /** Checks a password against an account's hash, or against a dummy hash when there is no account. */
+    boolean matches(String password, String hash) {
+        return withSlot(() -> {
+            try {
+                return encoder.matches(password, hash == null ? dummyHash : hash) && hash != null;
+            }
+            catch (IllegalArgumentException ex) {
+                return false;
+            }
+        });
+    }
+
+    String hash(String password) {
+        return withSlot(() -> encoder.encode(password));
+    }
+
+    boolean needsUpgrade(String hash) {
+        return encoder.upgradeEncoding(hash);
+    }
+
+    private <T> T withSlot(java.util.function.Supplier<T> work) {
+        boolean acquired;
+        try {
+            acquired = slots.tryAcquire(settings.hashWait().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            throw ApiException.busy("busy", 1);
+        }
+        try {
+            return work.get();
+        }
+        finally {
+            slots.release();
+        }
+    }
+
+    /** Bcrypt over the hex SHA-256 of the password (64 bytes, under bcrypt's 72-byte limit). */
+    private record Sha256Prehashed(BCryptPasswordEncoder bcrypt) implements PasswordEncoder {
+
+        @Override
+        public String encode(CharSequence raw) {
+            return bcrypt.encode(digest(raw));
+        }
+
+        @Override
+        public boolean matches(CharSequence raw, String encoded) {
+            return bcrypt.matches(digest(raw), encoded);
+        }
+
+        @Override
+        public boolean upgradeEncoding(String encoded) {
+            return bcrypt.upgradeEncoding(encoded);
+        }
+
+        private static String digest(CharSequence raw) {
+            try {
+                byte[] bytes = MessageDigest.getInstance("SHA-256")
+                        .digest(raw.toString().getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(bytes);
+            }
+            catch (NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+}

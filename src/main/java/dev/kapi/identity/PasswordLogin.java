@@ -1,0 +1,59 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import dev.kapi.shared.ApiException;
+
+/**
+ * Signing in with a password. Deliberately not one transaction: the password hash is the slow part and
+ * no database connection is held while it runs. An unknown login costs the same hash as a known one and
+ * gets the same answer.
+ */
+@Service
+class PasswordLogin {
+
+    private final Accounts accounts;
+    private final LoginThrottle throttle;
+    private final PasswordHashing hashing;
+    private final Sessions sessions;
+    private final AccessTokens tokens;
+    private final Clock clock;
+
+    PasswordLogin(Accounts accounts, LoginThrottle throttle, PasswordHashing hashing, Sessions sessions,
+            AccessTokens tokens, Clock clock) {
+        this.accounts = accounts;
+        this.throttle = throttle;
+        this.hashing = hashing;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    AccessTokens.Issued login(String login, String password, String ip, String userAgent) {
+        String identifier = login.trim();
+        Optional<Account> found = accounts.byLogin(identifier);
+        String key = found.map(account -> LoginThrottle.forAccount(account.id()))
+                .orElseGet(() -> LoginThrottle.forUnknown(identifier));
+        if (!throttle.tryClaim(key)) {
+            throw ApiException.unauthorized("account-locked");
+        }
+        if (!hashing.matches(password, found.map(Account::passwordHash).orElse(null))) {
+            throw ApiException.badRequest("invalid-credentials");
+        }
+        Account account = found.orElseThrow();
+        throttle.clear(key);
+        if (!account.active()) {
+            throw ApiException.unauthorized("account-inactive");
+        }
+        if (hashing.needsUpgrade(account.passwordHash())) {
+            accounts.rehash(account.id(), hashing.hash(password));
+        }
+        accounts.recordLogin(account.id(), clock.instant());
+        UUID sessionId = sessions.open(account.id(), ip, userAgent);
+        return tokens.issue(account.id(), sessionId);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.kapi.identity;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+import dev.kapi.shared.Problems;
+import dev.kapi.shared.ratelimit.RateLimitFilter;
+import dev.kapi.shared.ratelimit.RateLimiter;
+
+/**
+ * Who may call what. Every route needs a bearer token except sign-up, sign-in and the public operational
+ * endpoints; a token is accepted only while its session lives. Failures answer with Kapı's problem body.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AccessTokens tokens, Sessions sessions,
+            Problems problems, RateLimiter rateLimiter) throws Exception {
+        AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
+            response.setHeader("WWW-Authenticate", "Bearer");
+            problems.write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized");
+        };
+        AccessDeniedHandler forbidden = (request, response, ex) -> problems.write(request, response,
+                HttpStatus.FORBIDDEN, "forbidden");
+        return http
+                .csrf(AbstractHttpConfigurer::disable)
+                .cors(cors -> {
+                })
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(HttpMethod.POST, "/auth/register", "/auth/register/admin", "/auth/login")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
+                                "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+                                "/swagger-ui/**", "/error")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.decoder(tokens.decoder()).jwtAuthenticationConverter(sessionBound(sessions)))
+                        .authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(forbidden))
+                .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
+                .build();
+    }
+
+    /** Accepts a verified JWT only if its session is live, and takes the role from the account. */
+    private static Converter<Jwt, AbstractAuthenticationToken> sessionBound(Sessions sessions) {
+        return jwt -> {
+            UUID sessionId;
+            try {
+                sessionId = UUID.fromString(jwt.getClaimAsString("sid"));
+            }
+            catch (IllegalArgumentException | NullPointerException ex) {
+                throw new InvalidBearerTokenException("Token has no session");
+            }
+            CurrentAccount account = sessions.resolve(sessionId)
+                    .filter(found -> Long.toString(found.id()).equals(jwt.getSubject()))
+                    .orElseThrow(() -> new InvalidBearerTokenException("Session ended"));
+            return new AccountAuthentication(account);
+        };
+    }
+
+    /** The authentication of a request made with a live session's token. */
+    static final class AccountAuthentication extends AbstractAuthenticationToken {
+
+        private final CurrentAccount account;
+
+        AccountAuthentication(CurrentAccount account) {
+            super(List.of(new SimpleGrantedAuthority("ROLE_" + account.role().toUpperCase(Locale.ROOT))));
+            this.account = account;
+            setAuthenticated(true);
+        }
+
+        @Override
+        public Object getCredentials() {
+            return "";
+        }
+
+        @Override
+        public Object getPrincipal() {
+            return account;
+        }
+
+        @Override
+        public String getName() {
+            return Long.toString(account.id());
+        }
+    }
+}

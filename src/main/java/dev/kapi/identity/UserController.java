@@ -1,0 +1,109 @@
+package dev.kapi.identity;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.kapi.shared.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Seed 003's user routes: one's own profile, password and account, and the admin's user list. */
+@RestController
+@Tag(name = "users")
+class UserController {
+
+    private final AccountManagement accounts;
+
+    UserController(AccountManagement accounts) {
+        this.accounts = accounts;
+    }
+
+    record UpdateProfileRequest(@JsonProperty("full_name") @Size(min = 1, max = 200) String fullName,
+            @Email(regexp = AuthController.EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String status,
+            @JsonProperty("is_active") Boolean isActive) {
+    }
+
+    record ChangePasswordRequest(@JsonProperty("current_password") @NotNull String currentPassword,
+            @JsonProperty("new_password") @NotNull @AcceptablePassword String newPassword,
+            @JsonProperty("confirm_password") @NotNull String confirmPassword) {
+    }
+
+    record UserList(List<UserResponse> users, long total) {
+    }
+
+    @GetMapping("/users/me")
+    @Operation(summary = "The signed-in user's profile")
+    UserResponse me(@AuthenticationPrincipal CurrentAccount me) {
+        return UserResponse.from(accounts.get(me.id()));
+    }
+
+    @PutMapping("/users/me")
+    @Operation(summary = "Change one's full name, email or status; role and activity are not the user's to set")
+    UserResponse update(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody UpdateProfileRequest request) {
+        if (Boolean.FALSE.equals(request.isActive())) {
+            throw ApiException.invalidField("is_active", "self-deactivation-not-allowed");
+        }
+        return UserResponse.from(accounts.updateProfile(me.id(), request.fullName(), request.email(),
+                request.status()));
+    }
+
+    @DeleteMapping("/users/me")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete one's own account for good; ends every session")
+    void delete(@AuthenticationPrincipal CurrentAccount me) {
+        accounts.delete(me.id());
+    }
+
+    @PostMapping("/users/me/change-password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Change one's password; ends every other session")
+    void changePassword(@AuthenticationPrincipal CurrentAccount me,
+            @Valid @RequestBody ChangePasswordRequest request) {
+        accounts.changePassword(me, request.currentPassword(), request.newPassword(), request.confirmPassword());
+    }
+
+    @GetMapping("/users")
+    @PreAuthorize("hasRole('ADMIN')")
+    @Operation(summary = "All users, oldest first (admin)")
+    UserList list(@RequestParam(defaultValue = "0") @Min(0) int skip,
+            @RequestParam(defaultValue = "10") @Min(1) @Max(100) int limit) {
+        AccountManagement.AccountPage page = accounts.page(skip, limit);
+        return new UserList(page.accounts().stream().map(UserResponse::from).toList(), page.total());
+    }
+
+    @GetMapping("/users/{user_id}")
+    @PreAuthorize("hasRole('ADMIN')")
+    @Operation(summary = "One user (admin)")
+    UserResponse get(@PathVariable("user_id") long userId) {
+        return UserResponse.from(accounts.get(userId));
+    }
+
+    @DeleteMapping("/users/{user_id}")
+    @PreAuthorize("hasRole('ADMIN')")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a user for good (admin); never one's own account")
+    void deleteUser(@AuthenticationPrincipal CurrentAccount me, @PathVariable("user_id") long userId) {
+        accounts.deleteByAdmin(me, userId);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.kapi.shared.ratelimit;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.http.HttpMethod;
+
+/**
+ * Requests a client may make per minute, per route ({@code routes}) and for every route not listed
+ * ({@code default-per-minute}). A client is the signed-in user on routes that need a token, its IP
+ * otherwise. {@code KAPI_RATE_LIMITS_ENABLED=false} turns all limits off.
+ */
+@ConfigurationProperties("kapi.rate-limits")
+public record RateLimitSettings(@DefaultValue("true") boolean enabled, @DefaultValue("300") int defaultPerMinute,
+        @DefaultValue List<Route> routes) {
+
+    /** One limited route: method, Spring path pattern (e.g. {@code /users/{id}}) and its limit. */
+    public record Route(HttpMethod method, String path, int perMinute) {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.kapi.shared.web;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.servlet.LocaleResolver;
+import org.springframework.web.servlet.i18n.AcceptHeaderLocaleResolver;
+
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+
+/**
+ * Web-wide settings: the clock, answer language (Turkish by default, English on request), CORS for
+ * browser clients and the OpenAPI description's bearer scheme.
+ */
+@Configuration(proxyBeanMethods = false)
+@OpenAPIDefinition(info = @Info(title = "Kapı API", version = "v1",
+        description = "Accounts, authentication, admin and domain APIs."),
+        security = @SecurityRequirement(name = "bearer"))
+@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+class WebConfiguration {
+
+    static final Locale TURKISH = Locale.forLanguageTag("tr");
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    LocaleResolver localeResolver() {
+        AcceptHeaderLocaleResolver resolver = new AcceptHeaderLocaleResolver();
+        resolver.setSupportedLocales(List.of(TURKISH, Locale.ENGLISH));
+        resolver.setDefaultLocale(TURKISH);
+        return resolver;
+    }
+
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(CorsSettings settings) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!settings.allowedOrigins().isEmpty()) {
+            CorsConfiguration cors = new CorsConfiguration();
+            cors.setAllowedOrigins(settings.allowedOrigins());
+            cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept-Language", "X-Request-Id"));
+            cors.setExposedHeaders(List.of("Retry-After", "X-Request-Id", "Location"));
+            cors.setMaxAge(3600L);
+            source.registerCorsConfiguration("/**", cors);
+        }
+        return source;
+    }
+}
