@@ -6,7 +6,7 @@ import java.time.Instant;
 record Account(long id, String publicId, String username, String email, String fullName, String name,
         String surname, String status, int userTypeId, String role, boolean active, boolean frozen,
         boolean emailVerified, String phoneNumber, String avatar, String passwordHash, Instant lastLogin,
-        Instant passwordChangedAt, Instant createdAt, Instant updatedAt, int failedLoginAttempts) {
+        Instant passwordChangedAt, Instant createdAt, Instant updatedAt, int failedLoginAttempts, String language) {
 
     boolean isAdmin() {
         return CurrentAccount.ADMIN.equals(role);

@@ -8,12 +8,15 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionOperations;
 
 import dev.kapi.shared.ApiException;
 
 /**
- * The account use cases of seed 003: registering, reading and changing one's profile and password,
- * deleting an account, and the admin's list. Each rule lives here once, whatever API dialect calls it.
+ * The account use cases of seeds 003 and 001: registering, reading and changing one's profile and
+ * password, freezing and deleting an account, and the admin's list. Each rule lives here once, whatever
+ * API dialect calls it. Password hashes are computed before a transaction starts, so no connection is
+ * held while they run.
  */
 @Service
 class AccountManagement {
@@ -21,15 +24,19 @@ class AccountManagement {
     private final Accounts accounts;
     private final Sessions sessions;
     private final PasswordHashing hashing;
+    private final AuditLog audit;
     private final ApplicationEventPublisher events;
+    private final TransactionOperations transactions;
     private final Clock clock;
 
-    AccountManagement(Accounts accounts, Sessions sessions, PasswordHashing hashing,
-            ApplicationEventPublisher events, Clock clock) {
+    AccountManagement(Accounts accounts, Sessions sessions, PasswordHashing hashing, AuditLog audit,
+            ApplicationEventPublisher events, TransactionOperations transactions, Clock clock) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.hashing = hashing;
+        this.audit = audit;
         this.events = events;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -38,14 +45,20 @@ class AccountManagement {
     }
 
     /**
-     * Registers an account of the given user type; the email must not be taken (case-insensitive). The
-     * password was checked against the length rules with the request ({@link AcceptablePassword}).
+     * Registers an account of the given user type and mails a verification link; the email must not be
+     * taken (case-insensitive). The password was checked against the length rules with the request
+     * ({@link AcceptablePassword}); {@code language} is that of the mails the account will get.
      */
-    Account register(String email, String password, String fullName, String role) {
+    Account register(String email, String password, String fullName, String role, Locale language) {
         String hash = hashing.hash(password);
         try {
-            return accounts.create(new Accounts.NewAccount(null, normalizeEmail(email), fullName.trim(), null, null,
-                    role, hash), clock.instant());
+            return transactions.execute(status -> {
+                Account account = accounts.create(new Accounts.NewAccount(null, normalizeEmail(email),
+                        fullName.trim(), null, null, role, hash, languageTag(language)), clock.instant());
+                audit.record("account-registered", account.id(), account.id(), "role=" + role);
+                events.publishEvent(new AccountMails.VerificationRequested(account.id()));
+                return account;
+            });
         }
         catch (DuplicateKeyException ex) {
             throw ApiException.conflict("email-taken");
@@ -56,6 +69,7 @@ class AccountManagement {
         return accounts.byId(id).orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
 
+    /** Changes the profile; a new email address is unverified until its owner follows the mailed link. */
     @Transactional
     Account updateProfile(long id, String fullName, String email, String status) {
         Account account = get(id);
@@ -72,11 +86,14 @@ class AccountManagement {
         catch (DuplicateKeyException ex) {
             throw ApiException.conflict("email-taken");
         }
+        if (emailChanged) {
+            audit.record("email-changed", id, id, null);
+            events.publishEvent(new AccountMails.VerificationRequested(id));
+        }
         return get(id);
     }
 
-    /** Seed 003's four checks, in its order; success ends every other session of the account. */
-    @Transactional
+    /** Seed 003's checks; success ends every other session of the account. */
     void changePassword(CurrentAccount me, String current, String replacement, String confirmation) {
         Account account = get(me.id());
         if (!hashing.matches(current, account.passwordHash())) {
@@ -88,16 +105,31 @@ class AccountManagement {
         if (replacement.equals(current)) {
             throw ApiException.invalidField("new_password", "password-unchanged");
         }
-        accounts.changePassword(account.id(), hashing.hash(replacement), clock.instant());
-        sessions.endAllOf(account.id(), me.sessionId(), "password-changed");
+        String hash = hashing.hash(replacement);
+        transactions.executeWithoutResult(status -> {
+            accounts.changePassword(account.id(), hash, clock.instant());
+            sessions.endAllOf(account.id(), me.sessionId(), "password-changed");
+            audit.record("password-changed", me.id(), me.id(), null);
+        });
+    }
+
+    /** Freezes or thaws the account: frozen, it can sign in and read but not write outside identity. */
+    @Transactional
+    Account freeze(CurrentAccount me, boolean frozen) {
+        accounts.freeze(me.id(), frozen, clock.instant());
+        sessions.forgetAccount(me.id());
+        audit.record(frozen ? "account-frozen" : "account-unfrozen", me.id(), me.id(), null);
+        return get(me.id());
     }
 
     /** Removes the account for good, ends its sessions and tells the other modules. */
     @Transactional
-    void delete(long id) {
+    void delete(CurrentAccount actor, long id) {
         Account account = get(id);
         sessions.endAllOf(id, null, "account-deleted");
         accounts.delete(id);
+        audit.record(actor.id() == id ? "account-deleted" : "admin-account-deleted", actor.id(), id,
+                "email=" + account.email());
         events.publishEvent(new AccountDeleted(id, account.publicId()));
     }
 
@@ -107,7 +139,7 @@ class AccountManagement {
         if (admin.id() == id) {
             throw ApiException.forbidden("cannot-delete-self");
         }
-        delete(id);
+        delete(admin, id);
     }
 
     AccountPage page(int skip, int limit) {
@@ -116,5 +148,9 @@ class AccountManagement {
 
     static String normalizeEmail(String email) {
         return email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String languageTag(Locale locale) {
+        return Locale.ENGLISH.getLanguage().equals(locale.getLanguage()) ? "en" : "tr";
     }
 }

@@ -34,15 +34,15 @@ class Accounts {
 
     /** The fields a new account starts with; the rest take their defaults. */
     record NewAccount(String username, String email, String fullName, String name, String surname, String role,
-            String passwordHash) {
+            String passwordHash, String language) {
     }
 
     Account create(NewAccount account, Instant now) {
         long id = jdbc.sql("""
                 INSERT INTO accounts (public_id, username, email, full_name, name, surname, user_type_id,
-                                      password_hash, created_at, updated_at)
+                                      password_hash, language, created_at, updated_at)
                 VALUES (:publicId, :username, :email, :fullName, :name, :surname,
-                        (SELECT id FROM user_types WHERE name = :role), :hash, :now, :now)
+                        (SELECT id FROM user_types WHERE name = :role), :hash, :language, :now, :now)
                 RETURNING id
                 """)
                 .param("publicId", HexFormat.of().formatHex(nextId()))
@@ -53,6 +53,7 @@ class Accounts {
                 .param("surname", account.surname())
                 .param("role", account.role())
                 .param("hash", account.passwordHash())
+                .param("language", account.language())
                 .param("now", utc(now))
                 .query(Long.class).single();
         return byId(id).orElseThrow();
@@ -103,6 +104,16 @@ class Accounts {
                 .update();
     }
 
+    void freeze(long id, boolean frozen, Instant now) {
+        jdbc.sql("UPDATE accounts SET frozen = :frozen, updated_at = :now WHERE id = :id")
+                .param("frozen", frozen).param("now", utc(now)).param("id", id).update();
+    }
+
+    void markEmailVerified(long id, Instant now) {
+        jdbc.sql("UPDATE accounts SET email_verified = true, updated_at = :now WHERE id = :id")
+                .param("now", utc(now)).param("id", id).update();
+    }
+
     void recordLogin(long id, Instant now) {
         jdbc.sql("UPDATE accounts SET last_login = :now WHERE id = :id").param("now", utc(now)).param("id", id)
                 .update();
@@ -126,6 +137,6 @@ class Accounts {
                 rs.getBoolean("frozen"), rs.getBoolean("email_verified"), rs.getString("phone_number"),
                 rs.getString("avatar"), rs.getString("password_hash"), instant(rs, "last_login"),
                 instant(rs, "password_changed_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getInt("failed_login_attempts"));
+                rs.getInt("failed_login_attempts"), rs.getString("language"));
     }
 }

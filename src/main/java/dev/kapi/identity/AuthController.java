@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,11 +25,17 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Confirmation;
+import dev.kapi.shared.Messages;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 003's authentication routes: register, admin register and login. */
+/**
+ * The authentication routes of seeds 003 and 001: register, admin register, login, refresh, logout,
+ * email verification and password reset.
+ */
 @RestController
 @Tag(name = "auth")
 @SecurityRequirements
@@ -35,11 +43,18 @@ class AuthController {
 
     private final AccountManagement accounts;
     private final PasswordLogin login;
+    private final SessionManagement sessions;
+    private final AccountRecovery recovery;
+    private final Messages messages;
     private final IdentitySettings settings;
 
-    AuthController(AccountManagement accounts, PasswordLogin login, IdentitySettings settings) {
+    AuthController(AccountManagement accounts, PasswordLogin login, SessionManagement sessions,
+            AccountRecovery recovery, Messages messages, IdentitySettings settings) {
         this.accounts = accounts;
         this.login = login;
+        this.sessions = sessions;
+        this.recovery = recovery;
+        this.messages = messages;
         this.settings = settings;
     }
 
@@ -57,11 +72,26 @@ class AuthController {
     }
 
     record TokenResponse(@JsonProperty("access_token") String accessToken,
-            @JsonProperty("token_type") String tokenType, @JsonProperty("expires_in") long expiresIn) {
+            @JsonProperty("token_type") String tokenType, @JsonProperty("expires_in") long expiresIn,
+            @JsonProperty("refresh_token") String refreshToken) {
 
-        static TokenResponse from(AccessTokens.Issued token) {
-            return new TokenResponse(token.value(), "bearer", token.expiresInSeconds());
+        static TokenResponse from(PasswordLogin.SignedIn signedIn) {
+            return new TokenResponse(signedIn.access().value(), "bearer", signedIn.access().expiresInSeconds(),
+                    signedIn.refreshToken());
         }
+    }
+
+    record RefreshRequest(@JsonProperty("refresh_token") @NotBlank @Size(max = 200) String refreshToken) {
+    }
+
+    record TokenRequest(@NotBlank @Size(max = 200) String token) {
+    }
+
+    record ForgotPasswordRequest(@NotBlank @Email(regexp = EMAIL) @Size(max = 254) String email) {
+    }
+
+    record ResetPasswordRequest(@NotBlank @Size(max = 200) String token,
+            @JsonProperty("new_password") @NotNull @AcceptablePassword String newPassword) {
     }
 
     /** An address with a dot in its domain; {@code @Email} alone accepts {@code a@b}. */
@@ -71,7 +101,8 @@ class AuthController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Register an account (user type 'user')")
     UserResponse register(@Valid @RequestBody RegisterRequest request) {
-        return UserResponse.from(accounts.register(request.email(), request.password(), request.fullName(), "user"));
+        return UserResponse.from(accounts.register(request.email(), request.password(), request.fullName(), "user",
+                LocaleContextHolder.getLocale()));
     }
 
     @PostMapping("/auth/register/admin")
@@ -86,7 +117,7 @@ class AuthController {
             throw ApiException.forbidden("admin-secret-invalid");
         }
         return UserResponse.from(accounts.register(request.email(), request.password(), request.fullName(),
-                CurrentAccount.ADMIN));
+                CurrentAccount.ADMIN, LocaleContextHolder.getLocale()));
     }
 
     @PostMapping(path = "/auth/login", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -99,6 +130,59 @@ class AuthController {
     @Operation(summary = "Sign in with email or username and password (form fields)")
     TokenResponse loginForm(@Valid @ModelAttribute LoginRequest request, HttpServletRequest http) {
         return signIn(request, http);
+    }
+
+    @PostMapping("/auth/refresh")
+    @Operation(summary = "Trade a refresh token for a new access token and a new refresh token (rotation)")
+    TokenResponse refresh(@Valid @RequestBody RefreshRequest request) {
+        return TokenResponse.from(sessions.refresh(request.refreshToken()));
+    }
+
+    @PostMapping("/auth/logout")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "End the current session; its access and refresh tokens stop working at once")
+    void logout(@AuthenticationPrincipal CurrentAccount me) {
+        sessions.logout(me);
+    }
+
+    @PostMapping("/auth/reset-session-login")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "End every other session of the signed-in user")
+    void endOtherSessions(@AuthenticationPrincipal CurrentAccount me) {
+        sessions.endOtherSessions(me);
+    }
+
+    @PostMapping("/auth/verify-email")
+    @Operation(summary = "Confirm the email address with the token from the verification mail")
+    Confirmation verifyEmail(@Valid @RequestBody TokenRequest request) {
+        recovery.verifyEmail(request.token());
+        return Confirmation.of(messages.get("done.email-verified"));
+    }
+
+    @PostMapping("/auth/forgot-password")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Mail a password reset link; the same answer whether or not the address has an account")
+    Confirmation forgotPassword(@Valid @RequestBody ForgotPasswordRequest request) {
+        recovery.forgotPassword(request.email());
+        return Confirmation.of(messages.get("done.reset-mail-sent"));
+    }
+
+    @PostMapping("/auth/forgot-password/confirm")
+    @Operation(summary = "Set a new password with the token from the reset mail; ends every session")
+    Confirmation confirmReset(@Valid @RequestBody ResetPasswordRequest request) {
+        recovery.resetPassword(request.token(), request.newPassword());
+        return Confirmation.of(messages.get("done.password-reset"));
+    }
+
+    @PostMapping("/auth/reset-password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Seed 001's name for changing the signed-in user's password (as /users/me/change-password)")
+    void resetPassword(@AuthenticationPrincipal CurrentAccount me,
+            @Valid @RequestBody UserController.ChangePasswordRequest request) {
+        accounts.changePassword(me, request.currentPassword(), request.newPassword(), request.confirmPassword());
     }
 
     private TokenResponse signIn(LoginRequest request, HttpServletRequest http) {

@@ -13,9 +13,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("kapi.identity")
 record IdentitySettings(String jwtSecret, String adminSecret,
         @DefaultValue("30m") Duration accessTokenLifetime,
-        @DefaultValue("30d") Duration sessionLifetime,
+        @DefaultValue SessionRules session,
         @DefaultValue Lockout lockout,
-        @DefaultValue Password password) {
+        @DefaultValue Password password,
+        @DefaultValue Tokens tokens) {
+
+    /** How long mailed one-time tokens stay valid. */
+    record Tokens(@DefaultValue("24h") Duration emailVerification, @DefaultValue("30m") Duration passwordReset) {
+    }
+
+    /**
+     * How long a session lives: it ends after {@code idle-timeout} without use and at the latest after
+     * {@code absolute-lifetime}. A used refresh token presented again within {@code refresh-reuse-grace}
+     * (clients that race) is still honoured; later it ends the whole session.
+     */
+    record SessionRules(@DefaultValue("7d") Duration idleTimeout, @DefaultValue("30d") Duration absoluteLifetime,
+            @DefaultValue("10s") Duration refreshReuseGrace) {
+    }
 
     /** Failed logins allowed before an identifier is locked, and for how long. */
     record Lockout(@DefaultValue("5") int maxFailures, @DefaultValue("15m") Duration duration) {

@@ -2,6 +2,7 @@ package dev.kapi.identity;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.OptionalInt;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -34,8 +35,8 @@ class LoginThrottle {
         return "login:" + login.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Claims a try; false when the identifier is locked. */
-    boolean tryClaim(String key) {
+    /** Claims a try: its number since the count last started, or empty when the identifier is locked. */
+    OptionalInt tryClaim(String key) {
         Instant now = clock.instant();
         // A count restarts after an expired lock, or when its last failure is older than a lock would last.
         return jdbc.sql("""
@@ -56,7 +57,11 @@ class LoginThrottle {
                 .param("now", utc(now))
                 .param("lockUntil", utc(now.plus(settings.duration())))
                 .param("staleBefore", utc(now.minus(settings.duration())))
-                .query(Integer.class).optional().isPresent();
+                .query(Integer.class).optional().map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    boolean isLast(int attempt) {
+        return attempt >= settings.maxFailures();
     }
 
     void clear(String key) {

@@ -2,6 +2,7 @@ package dev.kapi.identity;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -21,27 +22,42 @@ class PasswordLogin {
     private final PasswordHashing hashing;
     private final Sessions sessions;
     private final AccessTokens tokens;
+    private final RefreshTokens refreshTokens;
+    private final AuditLog audit;
     private final Clock clock;
 
     PasswordLogin(Accounts accounts, LoginThrottle throttle, PasswordHashing hashing, Sessions sessions,
-            AccessTokens tokens, Clock clock) {
+            AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, Clock clock) {
         this.accounts = accounts;
         this.throttle = throttle;
         this.hashing = hashing;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.refreshTokens = refreshTokens;
+        this.audit = audit;
         this.clock = clock;
     }
 
-    AccessTokens.Issued login(String login, String password, String ip, String userAgent) {
+    /** What a successful sign-in hands out: an access token and the session's first refresh token. */
+    record SignedIn(AccessTokens.Issued access, String refreshToken) {
+    }
+
+    SignedIn login(String login, String password, String ip, String userAgent) {
         String identifier = login.trim();
         Optional<Account> found = accounts.byLogin(identifier);
+        Long accountId = found.map(Account::id).orElse(null);
         String key = found.map(account -> LoginThrottle.forAccount(account.id()))
                 .orElseGet(() -> LoginThrottle.forUnknown(identifier));
-        if (!throttle.tryClaim(key)) {
+        OptionalInt attempt = throttle.tryClaim(key);
+        if (attempt.isEmpty()) {
+            audit.record("login-refused-locked", null, accountId, accountId == null ? "login=" + identifier : null);
             throw ApiException.unauthorized("account-locked");
         }
         if (!hashing.matches(password, found.map(Account::passwordHash).orElse(null))) {
+            audit.record("login-failed", null, accountId, accountId == null ? "login=" + identifier : null);
+            if (throttle.isLast(attempt.getAsInt())) {
+                audit.record("account-locked", null, accountId, accountId == null ? "login=" + identifier : null);
+            }
             throw ApiException.badRequest("invalid-credentials");
         }
         Account account = found.orElseThrow();
@@ -54,6 +70,7 @@ class PasswordLogin {
         }
         accounts.recordLogin(account.id(), clock.instant());
         UUID sessionId = sessions.open(account.id(), ip, userAgent);
-        return tokens.issue(account.id(), sessionId);
+        audit.record("login-succeeded", account.id(), account.id(), "session=" + sessionId);
+        return new SignedIn(tokens.issue(account.id(), sessionId), refreshTokens.issue(sessionId));
     }
 }

@@ -68,7 +68,7 @@ class SessionInvalidations implements SmartLifecycle {
                     PGNotification[] notifications = pg.getNotifications(5_000);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            sessions.evict(notification.getParameter());
+                            sessions.apply(notification.getParameter());
                         }
                     }
                 }

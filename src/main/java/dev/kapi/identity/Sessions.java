@@ -3,9 +3,11 @@ package dev.kapi.identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -18,31 +20,49 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Server-side sessions, the thing every access token is bound to. Live sessions are cached in process
- * so that checking a token costs no query; ending one updates its row and sends a PostgreSQL
- * {@code NOTIFY}, on which every instance evicts it ({@link SessionInvalidations}).
+ * Server-side sessions, the thing every access and refresh token is bound to. A session ends when it is
+ * revoked, unused for the idle timeout, or older than its absolute lifetime. Live sessions are cached in
+ * process so that checking a token costs no query; ending one updates its row and sends a PostgreSQL
+ * {@code NOTIFY}, on which every instance evicts it ({@link SessionInvalidations}). Use slides the idle
+ * timeout, written at most once per {@link #TOUCH_INTERVAL}.
  */
 @Component
 class Sessions {
 
     static final String CHANNEL = "kapi_sessions";
+    static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final Duration lifetime;
+    private final IdentitySettings.SessionRules rules;
+    private final ApplicationEventPublisher events;
     private final Cache<UUID, LiveSession> live = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10))
             .build();
 
-    Sessions(JdbcClient jdbc, Clock clock, IdentitySettings settings) {
+    Sessions(JdbcClient jdbc, Clock clock, IdentitySettings settings, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.lifetime = settings.sessionLifetime();
+        this.rules = settings.session();
+        this.events = events;
     }
 
     /** A session that may be used, with what a request needs to know of its account. */
-    record LiveSession(CurrentAccount account, Instant expiresAt) {
+    record LiveSession(CurrentAccount account, Instant lastUsedAt, Instant expiresAt) {
+    }
+
+    /** One of the caller's sessions, for the session list. */
+    record SessionView(UUID id, Instant createdAt, Instant lastUsedAt, Instant expiresAt, String ip,
+            String userAgent) {
+    }
+
+    /** Told, on every instance, when sessions ended: one ({@code sessionId}) or all of an account but {@code kept}. */
+    record Ended(long accountId, UUID sessionId, UUID kept, String reason) {
+
+        boolean covers(UUID session, long account) {
+            return sessionId != null ? sessionId.equals(session) : accountId == account && !session.equals(kept);
+        }
     }
 
     UUID open(long accountId, String ip, String userAgent) {
@@ -53,30 +73,64 @@ class Sessions {
                 VALUES (:id, :account, :now, :now, :expires, :ip, :agent)
                 """)
                 .param("id", id).param("account", accountId).param("now", utc(now))
-                .param("expires", utc(now.plus(lifetime))).param("ip", ip)
+                .param("expires", utc(now.plus(rules.absoluteLifetime()))).param("ip", ip)
                 .param("agent", userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 512)))
                 .update();
         return id;
     }
 
-    /** The account behind a live session, or empty when the session ended, expired or never existed. */
+    /**
+     * The account behind a live session, or empty when the session ended, expired or never existed.
+     * Using it slides its idle timeout.
+     */
     Optional<CurrentAccount> resolve(UUID sessionId) {
         Instant now = clock.instant();
-        LiveSession cached = live.getIfPresent(sessionId);
-        if (cached == null) {
-            cached = load(sessionId).orElse(null);
-            if (cached == null) {
+        LiveSession session = live.getIfPresent(sessionId);
+        if (session == null || idle(session, now)) {
+            // Another instance may have used the session since this one cached it.
+            session = load(sessionId).orElse(null);
+            if (session == null) {
+                live.invalidate(sessionId);
                 return Optional.empty();
             }
-            live.put(sessionId, cached);
+            live.put(sessionId, session);
         }
-        return cached.expiresAt().isAfter(now) ? Optional.of(cached.account()) : Optional.empty();
+        if (!now.isBefore(session.expiresAt()) || idle(session, now)) {
+            return Optional.empty();
+        }
+        if (!now.isBefore(session.lastUsedAt().plus(TOUCH_INTERVAL))) {
+            jdbc.sql("UPDATE sessions SET last_used_at = :now WHERE id = :id AND last_used_at < :now")
+                    .param("now", utc(now)).param("id", sessionId).update();
+            live.put(sessionId, new LiveSession(session.account(), now, session.expiresAt()));
+        }
+        return Optional.of(session.account());
     }
 
-    void end(UUID sessionId, String reason) {
-        jdbc.sql("UPDATE sessions SET revoked_at = :now, revoked_reason = :reason WHERE id = :id AND revoked_at IS NULL")
-                .param("now", utc(clock.instant())).param("reason", reason).param("id", sessionId).update();
-        announce("s:" + sessionId);
+    List<SessionView> liveSessionsOf(long accountId) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                SELECT id, created_at, last_used_at, expires_at, ip, user_agent FROM sessions
+                WHERE account_id = :account AND revoked_at IS NULL AND expires_at > :now AND last_used_at > :idleSince
+                ORDER BY last_used_at DESC
+                """)
+                .param("account", accountId).param("now", utc(now))
+                .param("idleSince", utc(now.minus(rules.idleTimeout())))
+                .query((rs, row) -> new SessionView(rs.getObject("id", UUID.class), instant(rs, "created_at"),
+                        instant(rs, "last_used_at"), instant(rs, "expires_at"), rs.getString("ip"),
+                        rs.getString("user_agent")))
+                .list();
+    }
+
+    /** Ends one session of the account; false when the account has no such live session. */
+    boolean end(long accountId, UUID sessionId, String reason) {
+        int ended = jdbc.sql("""
+                UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
+                WHERE id = :id AND account_id = :account AND revoked_at IS NULL
+                """)
+                .param("now", utc(clock.instant())).param("reason", reason).param("id", sessionId)
+                .param("account", accountId).update();
+        announce(new Ended(accountId, sessionId, null, reason));
+        return ended > 0;
     }
 
     /** Ends every session of the account, except {@code keep} when given. */
@@ -87,25 +141,21 @@ class Sessions {
                 """)
                 .param("now", utc(clock.instant())).param("reason", reason).param("account", accountId)
                 .param("keep", keep).update();
-        announce("a:" + accountId + (keep == null ? "" : ":" + keep));
+        announce(new Ended(accountId, null, keep, reason));
     }
 
     /** Drops cached sessions of an account whose role or state changed, so the next request reloads them. */
     void forgetAccount(long accountId) {
-        announce("a:" + accountId);
+        send("forget:" + accountId, () -> forget(accountId));
     }
 
     /** Applies an invalidation message, from this instance or another. */
-    void evict(String message) {
-        String[] parts = message.split(":");
-        if (parts[0].equals("s") && parts.length == 2) {
-            live.invalidate(UUID.fromString(parts[1]));
-        }
-        else if (parts[0].equals("a") && parts.length >= 2) {
-            long accountId = Long.parseLong(parts[1]);
-            UUID keep = parts.length == 3 ? UUID.fromString(parts[2]) : null;
-            live.asMap().entrySet().removeIf(entry -> entry.getValue().account().id() == accountId
-                    && !entry.getKey().equals(keep));
+    void apply(String message) {
+        String[] parts = message.split(":", 5);
+        switch (parts[0]) {
+            case "forget" -> forget(Long.parseLong(parts[1]));
+            case "end" -> evict(new Ended(Long.parseLong(parts[1]), uuid(parts[2]), uuid(parts[3]), parts[4]));
+            default -> evictAll();
         }
     }
 
@@ -113,29 +163,47 @@ class Sessions {
         live.invalidateAll();
     }
 
+    private void evict(Ended ended) {
+        live.asMap().entrySet().removeIf(entry -> ended.covers(entry.getKey(), entry.getValue().account().id()));
+        events.publishEvent(ended);
+    }
+
+    private void forget(long accountId) {
+        live.asMap().values().removeIf(session -> session.account().id() == accountId);
+    }
+
+    private void announce(Ended ended) {
+        send("end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":" + text(ended.kept()) + ":"
+                + ended.reason(), () -> evict(ended));
+    }
+
     /**
-     * Tells every instance, this one included, to evict. The local eviction runs after commit so that a
-     * concurrent request cannot re-cache the old state; the NOTIFY is delivered by PostgreSQL at commit.
+     * Tells every other instance through PostgreSQL (delivered at commit) and this one directly, after
+     * commit, so that a concurrent request cannot re-cache the old state.
      */
-    private void announce(String message) {
+    private void send(String message, Runnable locally) {
         jdbc.sql("SELECT pg_notify(:channel, :message)").param("channel", CHANNEL).param("message", message)
                 .query().singleRow();
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    evict(message);
+                    locally.run();
                 }
             });
         }
         else {
-            evict(message);
+            locally.run();
         }
+    }
+
+    private boolean idle(LiveSession session, Instant now) {
+        return !now.isBefore(session.lastUsedAt().plus(rules.idleTimeout()));
     }
 
     private Optional<LiveSession> load(UUID sessionId) {
         return jdbc.sql("""
-                SELECT s.expires_at, a.id, a.public_id, a.frozen, t.name AS role
+                SELECT s.last_used_at, s.expires_at, a.id, a.public_id, a.frozen, t.name AS role
                 FROM sessions s
                 JOIN accounts a ON a.id = s.account_id
                 JOIN user_types t ON t.id = a.user_type_id
@@ -143,7 +211,16 @@ class Sessions {
                 """)
                 .param("id", sessionId)
                 .query((rs, row) -> new LiveSession(new CurrentAccount(rs.getLong("id"), rs.getString("public_id"),
-                        sessionId, rs.getString("role"), rs.getBoolean("frozen")), instant(rs, "expires_at")))
+                        sessionId, rs.getString("role"), rs.getBoolean("frozen")), instant(rs, "last_used_at"),
+                        instant(rs, "expires_at")))
                 .optional();
+    }
+
+    private static String text(UUID id) {
+        return id == null ? "-" : id.toString();
+    }
+
+    private static UUID uuid(String text) {
+        return "-".equals(text) ? null : UUID.fromString(text);
     }
 }

@@ -1,6 +1,8 @@
 package dev.kapi.identity;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -10,6 +12,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -21,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -28,15 +32,36 @@ import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 003's user routes: one's own profile, password and account, and the admin's user list. */
+/**
+ * The user routes of seeds 003 and 001: one's own profile, password, sessions and account, and the
+ * admin's user list.
+ */
 @RestController
 @Tag(name = "users")
 class UserController {
 
     private final AccountManagement accounts;
+    private final SessionManagement sessions;
+    private final SessionStream stream;
 
-    UserController(AccountManagement accounts) {
+    UserController(AccountManagement accounts, SessionManagement sessions, SessionStream stream) {
         this.accounts = accounts;
+        this.sessions = sessions;
+        this.stream = stream;
+    }
+
+    record SessionResponse(UUID id, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("last_used_at") Instant lastUsedAt, @JsonProperty("expires_at") Instant expiresAt,
+            String ip, @JsonProperty("user_agent") String userAgent, boolean current) {
+
+        static SessionResponse from(SessionManagement.OwnSession own) {
+            Sessions.SessionView session = own.session();
+            return new SessionResponse(session.id(), session.createdAt(), session.lastUsedAt(), session.expiresAt(),
+                    session.ip(), session.userAgent(), own.current());
+        }
+    }
+
+    record SessionList(List<SessionResponse> sessions) {
     }
 
     record UpdateProfileRequest(@JsonProperty("full_name") @Size(min = 1, max = 200) String fullName,
@@ -72,7 +97,38 @@ class UserController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete one's own account for good; ends every session")
     void delete(@AuthenticationPrincipal CurrentAccount me) {
-        accounts.delete(me.id());
+        accounts.delete(me, me.id());
+    }
+
+    @PostMapping("/users/me/freeze")
+    @Operation(summary = "Freeze one's account: it can still sign in and read, but not write outside identity")
+    UserResponse freeze(@AuthenticationPrincipal CurrentAccount me) {
+        return UserResponse.from(accounts.freeze(me, true));
+    }
+
+    @PostMapping("/users/me/unfreeze")
+    @Operation(summary = "Thaw one's frozen account")
+    UserResponse unfreeze(@AuthenticationPrincipal CurrentAccount me) {
+        return UserResponse.from(accounts.freeze(me, false));
+    }
+
+    @GetMapping("/users/me/sessions")
+    @Operation(summary = "One's live sessions, most recently used first")
+    SessionList sessions(@AuthenticationPrincipal CurrentAccount me) {
+        return new SessionList(sessions.sessionsOf(me).stream().map(SessionResponse::from).toList());
+    }
+
+    @DeleteMapping("/users/me/sessions/{session_id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "End one of one's sessions; another user's session id answers 404")
+    void endSession(@AuthenticationPrincipal CurrentAccount me, @PathVariable("session_id") UUID sessionId) {
+        sessions.endSession(me, sessionId);
+    }
+
+    @GetMapping(path = "/users/me/session-events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "Server-sent events: 'session-ended' with the reason, the moment this session ends")
+    SseEmitter sessionEvents(@AuthenticationPrincipal CurrentAccount me) {
+        return stream.open(me);
     }
 
     @PostMapping("/users/me/change-password")

@@ -1,7 +1,6 @@
 package dev.kapi.identity;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -44,8 +43,6 @@ class AccessTokensTests {
     }
 
     private static IdentitySettings settings(String secret) {
-        return new IdentitySettings(secret, null, Duration.ofMinutes(30), Duration.ofDays(30),
-                new IdentitySettings.Lockout(5, Duration.ofMinutes(15)),
-                new IdentitySettings.Password(8, 256, "bcrypt", 4, 0, Duration.ofSeconds(5)));
+        return TestSettings.identity(secret, null);
     }
 }

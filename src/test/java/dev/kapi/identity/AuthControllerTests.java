@@ -1,7 +1,5 @@
 package dev.kapi.identity;
 
-import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
@@ -13,10 +11,7 @@ class AuthControllerTests {
 
     @Test
     void registerAdminWhenNoSecretConfiguredThenTheRouteDoesNotExist() {
-        IdentitySettings noSecret = new IdentitySettings(null, "", Duration.ofMinutes(30), Duration.ofDays(30),
-                new IdentitySettings.Lockout(5, Duration.ofMinutes(15)),
-                new IdentitySettings.Password(8, 256, "bcrypt", 4, 0, Duration.ofSeconds(5)));
-        AuthController controller = new AuthController(null, null, noSecret);
+        AuthController controller = new AuthController(null, null, null, null, null, TestSettings.identity(null, ""));
 
         assertThatExceptionOfType(ApiException.class)
                 .isThrownBy(() -> controller.registerAdmin(new AuthController.AdminRegisterRequest("a@b.co",

@@ -22,11 +22,12 @@ class RegistrationIntegrationTests extends IntegrationTest {
                 .expectBody(JSON_OBJECT).returnResult().getResponseBody();
 
         assertThat(body).containsOnlyKeys("id", "email", "full_name", "status", "role", "is_active", "last_login",
-                "failed_login_attempts", "password_changed_at");
+                "failed_login_attempts", "password_changed_at", "email_verified", "frozen");
         assertThat(body).containsEntry("email", email).containsEntry("full_name", "Ayşe Yılmaz")
                 .containsEntry("role", "user").containsEntry("is_active", true)
                 .containsEntry("failed_login_attempts", 0).containsEntry("last_login", null)
-                .containsEntry("status", "active");
+                .containsEntry("status", "active").containsEntry("email_verified", false)
+                .containsEntry("frozen", false);
         assertThat(body.get("id")).isInstanceOf(Number.class);
     }
 

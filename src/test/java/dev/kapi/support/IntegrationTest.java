@@ -1,8 +1,17 @@
 package dev.kapi.support;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -12,7 +21,12 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 
 /**
  * Base of every end-to-end test: the whole application on a random port against the embedded
@@ -31,8 +45,68 @@ public abstract class IntegrationTest {
             new ParameterizedTypeReference<>() {
             };
 
+    /** A real SMTP server in the test JVM; every mail Kapı sends lands here. */
+    protected static final GreenMail MAIL = startMailServer();
+
+    private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
+
     @LocalServerPort
     protected int port;
+
+    @DynamicPropertySource
+    static void mailServer(DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
+    }
+
+    private static GreenMail startMailServer() {
+        GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        return mail;
+    }
+
+    /** Waits (without sleeping) for the newest mail to {@code address}, failing after ten seconds. */
+    protected static MimeMessage awaitMailTo(String address, int nth) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<MimeMessage> mails = mailsTo(address);
+            if (mails.size() >= nth) {
+                return mails.get(nth - 1);
+            }
+            MAIL.waitForIncomingEmail(200, MAIL.getReceivedMessages().length + 1);
+        }
+        throw new AssertionError("No mail number " + nth + " to " + address);
+    }
+
+    protected static List<MimeMessage> mailsTo(String address) {
+        return Arrays.stream(MAIL.getReceivedMessages()).filter(mail -> {
+            try {
+                return Arrays.stream(mail.getAllRecipients()).anyMatch(to -> to.toString().equalsIgnoreCase(address));
+            }
+            catch (MessagingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }).toList();
+    }
+
+    /** The decoded text of a plain-text mail. */
+    protected static String textOf(MimeMessage mail) {
+        try {
+            return (String) mail.getContent();
+        }
+        catch (IOException | MessagingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The token in the link of a mail's text. */
+    protected static String tokenIn(MimeMessage mail) {
+        Matcher matcher = TOKEN.matcher(textOf(mail));
+        if (!matcher.find()) {
+            throw new AssertionError("No token link in: " + textOf(mail));
+        }
+        return matcher.group(1);
+    }
 
     @Autowired
     protected MutableClock clock;
@@ -83,10 +157,14 @@ public abstract class IntegrationTest {
     }
 
     protected String login(String username, String password) {
+        return signIn(username, password).access_token();
+    }
+
+    protected Token signIn(String username, String password) {
         return client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("username", username, "password", password))
                 .exchange().expectStatus().isOk()
-                .expectBody(Token.class).returnResult().getResponseBody().access_token();
+                .expectBody(Token.class).returnResult().getResponseBody();
     }
 
     protected String login(String email) {
@@ -102,6 +180,6 @@ public abstract class IntegrationTest {
     }
 
     /** The login answer. */
-    public record Token(String access_token, String token_type, long expires_in) {
+    public record Token(String access_token, String token_type, long expires_in, String refresh_token) {
     }
 }

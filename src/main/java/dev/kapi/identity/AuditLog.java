@@ -1,0 +1,76 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+import static dev.kapi.shared.SqlTime.instant;
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * The security audit trail: who did what to which account, from where and when. Entries are written in
+ * the transaction of the action they record, so an action and its entry stand or fall together.
+ */
+@Component
+class AuditLog {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    AuditLog(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** One recorded event. */
+    record Entry(long id, String type, Long actorId, Long targetId, String ip, Instant occurredAt, String details) {
+    }
+
+    /** What to list: each part optional. */
+    record Query(Long user, String type, Instant from, Instant to, Long before, int limit) {
+    }
+
+    void record(String type, Long actorId, Long targetId, String details) {
+        jdbc.sql("""
+                INSERT INTO audit_events (type, actor_id, target_id, ip, occurred_at, details)
+                VALUES (:type, :actor, :target, :ip, :now, :details)
+                """)
+                .param("type", type).param("actor", actorId).param("target", targetId).param("ip", clientIp())
+                .param("now", utc(clock.instant())).param("details", details).update();
+    }
+
+    /** Newest first; {@code before} is the id of the last entry of the previous page. */
+    List<Entry> find(Query query) {
+        return jdbc.sql("""
+                SELECT * FROM audit_events
+                WHERE (CAST(:user AS bigint) IS NULL OR target_id = :user OR actor_id = :user)
+                  AND (CAST(:type AS text) IS NULL OR type = :type)
+                  AND (CAST(:from AS timestamptz) IS NULL OR occurred_at >= :from)
+                  AND (CAST(:to AS timestamptz) IS NULL OR occurred_at < :to)
+                  AND (CAST(:before AS bigint) IS NULL OR id < :before)
+                ORDER BY id DESC
+                LIMIT :limit
+                """)
+                .param("user", query.user()).param("type", query.type()).param("from", utc(query.from()))
+                .param("to", utc(query.to())).param("before", query.before()).param("limit", query.limit())
+                .query((rs, row) -> new Entry(rs.getLong("id"), rs.getString("type"),
+                        (Long) rs.getObject("actor_id"), (Long) rs.getObject("target_id"), rs.getString("ip"),
+                        instant(rs, "occurred_at"), rs.getString("details")))
+                .list();
+    }
+
+    private static String clientIp() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpServletRequest request = attributes.getRequest();
+            return request.getRemoteAddr();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.shared.ApiException;
+
+/**
+ * What a signed-in client does with its sessions: refresh its tokens, sign out here or everywhere else,
+ * see and end its sessions. A refresh token used twice (outside a short grace for racing clients) is
+ * taken as stolen and ends its whole session.
+ */
+@Service
+class SessionManagement {
+
+    private final Sessions sessions;
+    private final RefreshTokens refreshTokens;
+    private final AccessTokens accessTokens;
+    private final AuditLog audit;
+    private final IdentitySettings.SessionRules rules;
+    private final Clock clock;
+
+    SessionManagement(Sessions sessions, RefreshTokens refreshTokens, AccessTokens accessTokens, AuditLog audit,
+            IdentitySettings settings, Clock clock) {
+        this.sessions = sessions;
+        this.refreshTokens = refreshTokens;
+        this.accessTokens = accessTokens;
+        this.audit = audit;
+        this.rules = settings.session();
+        this.clock = clock;
+    }
+
+    /** One session as its owner sees it. */
+    record OwnSession(Sessions.SessionView session, boolean current) {
+    }
+
+    @Transactional(noRollbackFor = ApiException.class)
+    PasswordLogin.SignedIn refresh(String refreshToken) {
+        RefreshTokens.Presented presented = refreshTokens.use(refreshToken)
+                .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
+        CurrentAccount account = sessions.resolve(presented.sessionId())
+                .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
+        if (presented.previouslyUsedAt() != null
+                && clock.instant().isAfter(presented.previouslyUsedAt().plus(rules.refreshReuseGrace()))) {
+            sessions.end(account.id(), presented.sessionId(), "refresh-token-reuse");
+            audit.record("refresh-token-reuse", null, account.id(), "session=" + presented.sessionId());
+            throw ApiException.unauthorized("refresh-token-reused");
+        }
+        return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), presented.sessionId()),
+                refreshTokens.issue(presented.sessionId()));
+    }
+
+    @Transactional
+    void logout(CurrentAccount me) {
+        sessions.end(me.id(), me.sessionId(), "logout");
+        audit.record("logout", me.id(), me.id(), "session=" + me.sessionId());
+    }
+
+    @Transactional
+    void endOtherSessions(CurrentAccount me) {
+        sessions.endAllOf(me.id(), me.sessionId(), "ended-by-user");
+        audit.record("sessions-revoked", me.id(), me.id(), "all but session=" + me.sessionId());
+    }
+
+    List<OwnSession> sessionsOf(CurrentAccount me) {
+        return sessions.liveSessionsOf(me.id()).stream()
+                .map(session -> new OwnSession(session, session.id().equals(me.sessionId())))
+                .toList();
+    }
+
+    @Transactional
+    void endSession(CurrentAccount me, UUID sessionId) {
+        if (!sessions.end(me.id(), sessionId, "ended-by-user")) {
+            throw ApiException.notFound("session-not-found");
+        }
+        audit.record("session-revoked", me.id(), me.id(), "session=" + sessionId);
+    }
+}

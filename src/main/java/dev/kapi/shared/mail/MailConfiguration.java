@@ -1,0 +1,59 @@
+package dev.kapi.shared.mail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+
+/**
+ * Chooses how mail leaves Kapı: through Spring Boot's {@link JavaMailSender} when {@code spring.mail.host}
+ * is configured, otherwise into an outbox folder a developer can read (the embedded default).
+ */
+@Configuration(proxyBeanMethods = false)
+class MailConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(MailConfiguration.class);
+
+    @Bean
+    Mailer mailer(ObjectProvider<JavaMailSender> smtp, MailSettings settings, Clock clock) {
+        JavaMailSender sender = smtp.getIfAvailable();
+        if (sender != null) {
+            return (to, subject, text) -> {
+                SimpleMailMessage message = new SimpleMailMessage();
+                message.setFrom(settings.from());
+                message.setTo(to);
+                message.setSubject(subject);
+                message.setText(text);
+                sender.send(message);
+            };
+        }
+        Path outbox = settings.outbox().toAbsolutePath();
+        log.info("No SMTP server configured (spring.mail.host): mails are written to {}", outbox);
+        DateTimeFormatter stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+        return (to, subject, text) -> {
+            try {
+                Files.createDirectories(outbox);
+                Path file = outbox.resolve(stamp.format(clock.instant()) + "-" + UUID.randomUUID() + ".eml");
+                Files.writeString(file, "From: " + settings.from() + "\nTo: " + to + "\nSubject: " + subject
+                        + "\nContent-Type: text/plain; charset=UTF-8\n\n" + text + "\n", StandardCharsets.UTF_8);
+                log.info("Mail to {} written to {}", to, file);
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        };
+    }
+}
