@@ -23,7 +23,7 @@ import org.springframework.context.i18n.LocaleContextHolder;
 @Target({ ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER })
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = AcceptablePassword.Rules.class)
-@interface AcceptablePassword {
+public @interface AcceptablePassword {
 
     String message() default "password";
 

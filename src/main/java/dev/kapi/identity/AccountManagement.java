@@ -1,8 +1,12 @@
 package dev.kapi.identity;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -19,7 +23,7 @@ import dev.kapi.shared.ApiException;
  * held while they run.
  */
 @Service
-class AccountManagement {
+class AccountManagement implements AccountAdministration {
 
     private final Accounts accounts;
     private final Sessions sessions;
@@ -53,8 +57,8 @@ class AccountManagement {
         String hash = hashing.hash(password);
         try {
             return transactions.execute(status -> {
-                Account account = accounts.create(new Accounts.NewAccount(null, normalizeEmail(email),
-                        fullName.trim(), null, null, role, hash, languageTag(language)), clock.instant());
+                Account account = accounts.create(Accounts.NewAccount.selfRegistered(normalizeEmail(email),
+                        fullName.trim(), role, hash, languageTag(language)), clock.instant());
                 audit.record("account-registered", account.id(), account.id(), "role=" + role);
                 events.publishEvent(new AccountMails.VerificationRequested(account.id()));
                 return account;
@@ -140,6 +144,205 @@ class AccountManagement {
             throw ApiException.forbidden("cannot-delete-self");
         }
         delete(admin, id);
+    }
+
+    // --- AccountAdministration: the admin APIs of seeds 004 and 000 ---
+
+    @Override
+    public List<UserType> userTypes() {
+        return accounts.userTypes();
+    }
+
+    @Override
+    public AdminView create(CurrentAccount admin, NewUser user) {
+        String email = normalizeEmail(user.email());
+        UserType type = userType(user.userTypeName());
+        if (accounts.usernameTakenByOther(user.username().trim(), 0)) {
+            throw ApiException.invalidField("username", "username-taken");
+        }
+        if (accounts.emailTakenByOther(email, 0)) {
+            throw ApiException.invalidField("email", "email-taken-admin");
+        }
+        String hash = hashing.hash(user.password());
+        String fullName = (user.name().trim() + " " + user.surname().trim()).trim();
+        try {
+            return transactions.execute(status -> {
+                Account account = accounts.create(new Accounts.NewAccount(user.username().trim(), email, fullName,
+                        user.name().trim(), user.surname().trim(), type.name(), hash, "tr", user.phoneNumber(),
+                        user.avatar()), clock.instant());
+                audit.record("admin-account-created", admin.id(), account.id(), "type=" + type.name());
+                events.publishEvent(new AccountMails.VerificationRequested(account.id()));
+                return view(account);
+            });
+        }
+        catch (DuplicateKeyException ex) {
+            throw duplicate(ex);
+        }
+    }
+
+    @Override
+    public AdminView update(CurrentAccount admin, long accountId, UserChanges changes) {
+        Account account = accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found-update"));
+        String hash = changes.password() == null ? null : hashing.hash(changes.password());
+        String username = changes.username() == null ? account.username() : changes.username().trim();
+        String email = changes.email() == null ? account.email() : normalizeEmail(changes.email());
+        if (changes.username() != null && accounts.usernameTakenByOther(username, accountId)) {
+            throw ApiException.invalidField("username", "username-taken");
+        }
+        if (changes.email() != null && accounts.emailTakenByOther(email, accountId)) {
+            throw ApiException.invalidField("email", "email-taken-admin");
+        }
+        UserType type = changes.userTypeName() == null ? new UserType(account.userTypeId(), account.role())
+                : userType(changes.userTypeName());
+        boolean active = changes.active() == null ? account.active() : changes.active();
+        if (!active && admin.id() == accountId) {
+            throw ApiException.forbidden("cannot-delete-self");
+        }
+        String name = changes.name() == null ? account.name() : changes.name().trim();
+        String surname = changes.surname() == null ? account.surname() : changes.surname().trim();
+        boolean nameChanged = changes.name() != null || changes.surname() != null;
+        String fullName = nameChanged ? (blankToEmpty(name) + " " + blankToEmpty(surname)).trim() : account.fullName();
+        boolean emailChanged = !email.equals(account.email());
+        try {
+            return transactions.execute(status -> {
+                accounts.updateByAdmin(accountId, new Accounts.AdminFields(username, email,
+                        account.emailVerified() && !emailChanged, fullName, name, surname, type.id(), active,
+                        changes.phoneNumber() == null ? account.phoneNumber() : changes.phoneNumber(),
+                        changes.avatar() == null ? account.avatar() : changes.avatar()), clock.instant());
+                if (hash != null) {
+                    accounts.changePassword(accountId, hash, clock.instant());
+                    sessions.endAllOf(accountId, null, "password-changed-by-admin");
+                }
+                if (account.active() && !active) {
+                    sessions.endAllOf(accountId, null, "account-deactivated");
+                }
+                else {
+                    sessions.forgetAccount(accountId);
+                }
+                if (emailChanged) {
+                    events.publishEvent(new AccountMails.VerificationRequested(accountId));
+                }
+                audit.record("admin-account-updated", admin.id(), accountId, "fields=" + changedFields(changes));
+                return view(get(accountId));
+            });
+        }
+        catch (DuplicateKeyException ex) {
+            throw duplicate(ex);
+        }
+    }
+
+    @Override
+    public Optional<AdminView> byId(long accountId) {
+        return accounts.byId(accountId).map(AccountManagement::view);
+    }
+
+    @Override
+    public Optional<AdminView> byPublicId(String publicId) {
+        return accounts.byPublicId(publicId).map(AccountManagement::view);
+    }
+
+    @Override
+    public Optional<AdminView> byName(String name) {
+        return accounts.byName(name.trim()).map(AccountManagement::view);
+    }
+
+    @Override
+    public Page list(String userTypeName, String search, int limit, String cursor) {
+        Integer typeId = null;
+        if (userTypeName != null && !userTypeName.isBlank()) {
+            typeId = accounts.userTypes().stream().filter(type -> type.name().equalsIgnoreCase(userTypeName.trim()))
+                    .map(UserType::id).findFirst().orElse(-1);
+        }
+        long after = 0;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                after = Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+            }
+            catch (IllegalArgumentException ex) {
+                throw ApiException.invalidField("cursor", "invalid-value");
+            }
+        }
+        String term = search == null || search.isBlank() ? null : search.trim();
+        List<Account> found = accounts.list(typeId, term, after, limit + 1);
+        List<AdminView> users = found.stream().limit(limit).map(AccountManagement::view).toList();
+        String next = found.size() > limit ? Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Long.toString(users.getLast().id()).getBytes(StandardCharsets.UTF_8)) : null;
+        return new Page(users, next);
+    }
+
+    @Override
+    public void deactivate(CurrentAccount admin, long accountId) {
+        if (admin.id() == accountId) {
+            throw ApiException.forbidden("cannot-delete-self");
+        }
+        update(admin, accountId, new UserChanges(null, null, null, null, null, null, null, null, false));
+    }
+
+    @Override
+    @Transactional
+    public void deletePermanently(CurrentAccount admin, long accountId) {
+        deleteByAdmin(admin, accountId);
+    }
+
+    @Override
+    public List<SessionInfo> sessionsOf(long accountId) {
+        return sessions.liveSessionsOf(accountId).stream().map(AccountManagement::info).toList();
+    }
+
+    @Override
+    public Optional<SessionInfo> session(UUID sessionId) {
+        return sessions.liveSession(sessionId).map(AccountManagement::info);
+    }
+
+    @Override
+    @Transactional
+    public void endSession(CurrentAccount admin, UUID sessionId) {
+        SessionInfo session = session(sessionId).orElseThrow(() -> ApiException.notFound("session-not-found"));
+        sessions.end(session.accountId(), sessionId, "ended-by-admin");
+        audit.record("admin-session-revoked", admin.id(), session.accountId(), "session=" + sessionId);
+    }
+
+    private UserType userType(String name) {
+        return accounts.userTypes().stream().filter(type -> type.name().equalsIgnoreCase(name.trim())).findFirst()
+                .orElseThrow(() -> ApiException.invalidField("userTypeName", "user-type-unknown"));
+    }
+
+    private static ApiException duplicate(DuplicateKeyException ex) {
+        return String.valueOf(ex.getMessage()).contains("accounts_username_key")
+                ? ApiException.invalidField("username", "username-taken")
+                : ApiException.invalidField("email", "email-taken-admin");
+    }
+
+    private static String changedFields(UserChanges changes) {
+        StringBuilder fields = new StringBuilder();
+        for (var component : UserChanges.class.getRecordComponents()) {
+            try {
+                if (component.getAccessor().invoke(changes) != null) {
+                    fields.append(fields.isEmpty() ? "" : ",").append(component.getName());
+                }
+            }
+            catch (ReflectiveOperationException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return fields.toString();
+    }
+
+    private static String blankToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    static AdminView view(Account account) {
+        return new AdminView(account.id(), account.publicId(), account.username(), account.name(), account.surname(),
+                account.fullName(), account.email(), account.active(), account.frozen(), account.emailVerified(),
+                account.phoneNumber(), account.avatar(), new UserType(account.userTypeId(), account.role()),
+                account.status(), account.lastLogin(), account.passwordChangedAt(), account.createdAt(),
+                account.updatedAt());
+    }
+
+    private static SessionInfo info(Sessions.SessionView session) {
+        return new SessionInfo(session.id(), session.accountId(), session.createdAt(), session.lastUsedAt(),
+                session.expiresAt(), session.ip(), session.userAgent());
     }
 
     AccountPage page(int skip, int limit) {

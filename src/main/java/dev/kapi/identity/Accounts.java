@@ -34,15 +34,24 @@ class Accounts {
 
     /** The fields a new account starts with; the rest take their defaults. */
     record NewAccount(String username, String email, String fullName, String name, String surname, String role,
-            String passwordHash, String language) {
+            String passwordHash, String language, String phoneNumber, String avatar) {
+
+        static NewAccount selfRegistered(String email, String fullName, String role, String hash, String language) {
+            return new NewAccount(null, email, fullName, null, null, role, hash, language, null, null);
+        }
+    }
+
+    /** Every field an administrator may set, as it is to be stored. */
+    record AdminFields(String username, String email, boolean emailVerified, String fullName, String name,
+            String surname, int userTypeId, boolean active, String phoneNumber, String avatar) {
     }
 
     Account create(NewAccount account, Instant now) {
         long id = jdbc.sql("""
                 INSERT INTO accounts (public_id, username, email, full_name, name, surname, user_type_id,
-                                      password_hash, language, created_at, updated_at)
+                                      password_hash, language, phone_number, avatar, created_at, updated_at)
                 VALUES (:publicId, :username, :email, :fullName, :name, :surname,
-                        (SELECT id FROM user_types WHERE name = :role), :hash, :language, :now, :now)
+                        (SELECT id FROM user_types WHERE name = :role), :hash, :language, :phone, :avatar, :now, :now)
                 RETURNING id
                 """)
                 .param("publicId", HexFormat.of().formatHex(nextId()))
@@ -54,6 +63,8 @@ class Accounts {
                 .param("role", account.role())
                 .param("hash", account.passwordHash())
                 .param("language", account.language())
+                .param("phone", account.phoneNumber())
+                .param("avatar", account.avatar())
                 .param("now", utc(now))
                 .query(Long.class).single();
         return byId(id).orElseThrow();
@@ -61,6 +72,18 @@ class Accounts {
 
     Optional<Account> byId(long id) {
         return jdbc.sql(SELECT + " WHERE a.id = :id").param("id", id).query(Accounts::map).optional();
+    }
+
+    Optional<Account> byPublicId(String publicId) {
+        return jdbc.sql(SELECT + " WHERE a.public_id = :publicId").param("publicId", publicId)
+                .query(Accounts::map).optional();
+    }
+
+    /** By username, else by email; both ignoring case. */
+    Optional<Account> byName(String name) {
+        return jdbc.sql(SELECT + " WHERE lower(a.username) = lower(:name) OR a.email = lower(:name)"
+                + " ORDER BY lower(a.username) = lower(:name) DESC NULLS LAST LIMIT 1")
+                .param("name", name).query(Accounts::map).optional();
     }
 
     /** The account whose email or username is {@code login}, ignoring case. */
@@ -74,13 +97,41 @@ class Accounts {
                 .param("email", email).param("id", accountId).query(Boolean.class).single();
     }
 
+    boolean usernameTakenByOther(String username, long accountId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE lower(username) = lower(:username) AND id <> :id)")
+                .param("username", username).param("id", accountId).query(Boolean.class).single();
+    }
+
     List<Account> page(int skip, int limit) {
         return jdbc.sql(SELECT + " ORDER BY a.id LIMIT :limit OFFSET :skip")
                 .param("limit", limit).param("skip", skip).query(Accounts::map).list();
     }
 
+    /**
+     * A keyset page in id order. {@code search} is folded like the stored, trigram-indexed
+     * {@code search_text} it is matched against.
+     */
+    List<Account> list(Integer userTypeId, String search, long afterId, int limit) {
+        return jdbc.sql(SELECT + """
+                 WHERE (CAST(:type AS integer) IS NULL OR a.user_type_id = :type)
+                   AND (CAST(:search AS text) IS NULL OR a.search_text LIKE '%' || kapi_fold(:search) || '%')
+                   AND a.id > :after
+                 ORDER BY a.id
+                 LIMIT :limit
+                """)
+                .param("type", userTypeId).param("search", search == null ? null : escapeLike(search))
+                .param("after", afterId).param("limit", limit)
+                .query(Accounts::map).list();
+    }
+
     long count() {
         return jdbc.sql("SELECT count(*) FROM accounts").query(Long.class).single();
+    }
+
+    List<AccountAdministration.UserType> userTypes() {
+        return jdbc.sql("SELECT id, name FROM user_types ORDER BY id")
+                .query((rs, row) -> new AccountAdministration.UserType(rs.getInt("id"), rs.getString("name")))
+                .list();
     }
 
     void updateProfile(long id, String fullName, String email, boolean emailVerified, String status, Instant now) {
@@ -91,6 +142,20 @@ class Accounts {
                 """)
                 .param("fullName", fullName).param("email", email).param("verified", emailVerified)
                 .param("status", status).param("now", utc(now)).param("id", id).update();
+    }
+
+    void updateByAdmin(long id, AdminFields fields, Instant now) {
+        jdbc.sql("""
+                UPDATE accounts SET username = :username, email = :email, email_verified = :verified,
+                    full_name = :fullName, name = :name, surname = :surname, user_type_id = :type,
+                    is_active = :active, phone_number = :phone, avatar = :avatar, updated_at = :now
+                WHERE id = :id
+                """)
+                .param("username", fields.username()).param("email", fields.email())
+                .param("verified", fields.emailVerified()).param("fullName", fields.fullName())
+                .param("name", fields.name()).param("surname", fields.surname()).param("type", fields.userTypeId())
+                .param("active", fields.active()).param("phone", fields.phoneNumber())
+                .param("avatar", fields.avatar()).param("now", utc(now)).param("id", id).update();
     }
 
     void changePassword(long id, String hash, Instant now) {
@@ -122,6 +187,10 @@ class Accounts {
     void delete(long id) {
         jdbc.sql("DELETE FROM login_throttle WHERE key = 'account:' || :id").param("id", id).update();
         jdbc.sql("DELETE FROM accounts WHERE id = :id").param("id", id).update();
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private byte[] nextId() {

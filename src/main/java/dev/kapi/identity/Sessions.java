@@ -53,8 +53,8 @@ class Sessions {
     }
 
     /** One of the caller's sessions, for the session list. */
-    record SessionView(UUID id, Instant createdAt, Instant lastUsedAt, Instant expiresAt, String ip,
-            String userAgent) {
+    record SessionView(UUID id, long accountId, Instant createdAt, Instant lastUsedAt, Instant expiresAt,
+            String ip, String userAgent) {
     }
 
     /** Told, on every instance, when sessions ended: one ({@code sessionId}) or all of an account but {@code kept}. */
@@ -107,17 +107,23 @@ class Sessions {
     }
 
     List<SessionView> liveSessionsOf(long accountId) {
+        return liveSessions("s.account_id = :key", accountId);
+    }
+
+    Optional<SessionView> liveSession(UUID sessionId) {
+        return liveSessions("s.id = :key", sessionId).stream().findFirst();
+    }
+
+    private List<SessionView> liveSessions(String condition, Object key) {
         Instant now = clock.instant();
-        return jdbc.sql("""
-                SELECT id, created_at, last_used_at, expires_at, ip, user_agent FROM sessions
-                WHERE account_id = :account AND revoked_at IS NULL AND expires_at > :now AND last_used_at > :idleSince
-                ORDER BY last_used_at DESC
-                """)
-                .param("account", accountId).param("now", utc(now))
+        return jdbc.sql("SELECT s.* FROM sessions s WHERE " + condition
+                + " AND s.revoked_at IS NULL AND s.expires_at > :now AND s.last_used_at > :idleSince"
+                + " ORDER BY s.last_used_at DESC")
+                .param("key", key).param("now", utc(now))
                 .param("idleSince", utc(now.minus(rules.idleTimeout())))
-                .query((rs, row) -> new SessionView(rs.getObject("id", UUID.class), instant(rs, "created_at"),
-                        instant(rs, "last_used_at"), instant(rs, "expires_at"), rs.getString("ip"),
-                        rs.getString("user_agent")))
+                .query((rs, row) -> new SessionView(rs.getObject("id", UUID.class), rs.getLong("account_id"),
+                        instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "expires_at"),
+                        rs.getString("ip"), rs.getString("user_agent")))
                 .list();
     }
 

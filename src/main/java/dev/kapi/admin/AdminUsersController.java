@@ -1,0 +1,148 @@
+package dev.kapi.admin;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.hibernate.validator.constraints.URL;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.kapi.identity.AcceptablePassword;
+import dev.kapi.identity.AccountAdministration;
+import dev.kapi.identity.AccountAdministration.AdminView;
+import dev.kapi.identity.CurrentAccount;
+import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Confirmation;
+import dev.kapi.shared.Messages;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Seed 004's user management, word for word: the {@code {success, data}} envelope and camelCase fields. */
+@RestController
+@RequestMapping("/api/admin/users")
+@PreAuthorize("hasRole('ADMIN')")
+@Tag(name = "admin")
+class AdminUsersController {
+
+    static final String USERNAME = "^[A-Za-z0-9._-]{3,50}$";
+    static final String EMAIL = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
+
+    private final AccountAdministration accounts;
+    private final Messages messages;
+
+    AdminUsersController(AccountAdministration accounts, Messages messages) {
+        this.accounts = accounts;
+        this.messages = messages;
+    }
+
+    record CreateUserRequest(@NotBlank @Pattern(regexp = USERNAME) String username,
+            @NotNull @AcceptablePassword String password, @NotBlank @Size(max = 100) String name,
+            @NotBlank @Size(max = 100) String surname, @NotBlank @Email(regexp = EMAIL) @Size(max = 254) String email,
+            @NotBlank @Size(max = 50) String userTypeName, @Min(0) Long credit, @Min(0) Long debit,
+            @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar) {
+    }
+
+    record UpdateUserRequest(@Pattern(regexp = USERNAME) String username, @AcceptablePassword String password,
+            @Size(min = 1, max = 100) String name, @Size(min = 1, max = 100) String surname,
+            @Email(regexp = EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String userTypeName,
+            Boolean isActive, @Min(0) Long credit, @Min(0) Long debit, @Size(max = 32) String phoneNumber,
+            @URL @Size(max = 2048) String avatar) {
+    }
+
+    record DeleteUserRequest(Boolean permanently) {
+    }
+
+    record UserType(int id, String name) {
+    }
+
+    /** Seed 004's user object. */
+    record AdminUser(String userId, String username, String name, String surname, String email, boolean isActive,
+            long credit, long debit, UserType userType, String phoneNumber, String avatar) {
+
+        static AdminUser from(AdminView view) {
+            return new AdminUser(view.publicId(), view.username(), view.name(), view.surname(), view.email(),
+                    view.active(), 0, 0, new UserType(view.userType().id(), view.userType().name()),
+                    view.phoneNumber(), view.avatar());
+        }
+    }
+
+    record UserList(boolean success, int count, List<AdminUser> data, String nextCursor) {
+    }
+
+    record OneUser(boolean success, AdminUser data) {
+    }
+
+    @GetMapping
+    @Operation(summary = "All users, active and inactive; filter by userType, search, keyset paging")
+    UserList list(@RequestParam(required = false) @Size(max = 50) String userType,
+            @RequestParam(required = false) @Size(max = 100) String search,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @RequestParam(required = false) @Size(max = 64) String cursor) {
+        AccountAdministration.Page page = accounts.list(userType, search, limit, cursor);
+        List<AdminUser> users = page.users().stream().map(AdminUser::from).toList();
+        return new UserList(true, users.size(), users, page.nextCursor());
+    }
+
+    @GetMapping("/{userId}")
+    @Operation(summary = "One user by its public userId")
+    OneUser get(@PathVariable String userId) {
+        return new OneUser(true, AdminUser.from(find(userId, "user-not-found")));
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a user; it signs in with its username or email")
+    OneUser create(@AuthenticationPrincipal CurrentAccount admin, @Valid @RequestBody CreateUserRequest request) {
+        AdminView created = accounts.create(admin, new AccountAdministration.NewUser(request.username(),
+                request.password(), request.name(), request.surname(), request.email(), request.userTypeName(),
+                request.phoneNumber(), request.avatar()));
+        return new OneUser(true, AdminUser.from(created));
+    }
+
+    @PutMapping("/{userId}")
+    @Operation(summary = "Change any of the user's fields; deactivation ends its sessions")
+    OneUser update(@AuthenticationPrincipal CurrentAccount admin, @PathVariable String userId,
+            @Valid @RequestBody UpdateUserRequest request) {
+        AdminView user = find(userId, "user-not-found-update");
+        AdminView updated = accounts.update(admin, user.id(), new AccountAdministration.UserChanges(
+                request.username(), request.password(), request.name(), request.surname(), request.email(),
+                request.userTypeName(), request.phoneNumber(), request.avatar(), request.isActive()));
+        return new OneUser(true, AdminUser.from(updated));
+    }
+
+    @DeleteMapping("/{userId}")
+    @Operation(summary = "Deactivate the user, or with {\"permanently\": true} delete it for good")
+    Confirmation delete(@AuthenticationPrincipal CurrentAccount admin, @PathVariable String userId,
+            @RequestBody(required = false) DeleteUserRequest request) {
+        AdminView user = find(userId, "user-not-found-delete");
+        if (request != null && Boolean.TRUE.equals(request.permanently())) {
+            accounts.deletePermanently(admin, user.id());
+            return Confirmation.of(messages.get("done.user-deleted"));
+        }
+        accounts.deactivate(admin, user.id());
+        return Confirmation.of(messages.get("done.user-deactivated"));
+    }
+
+    private AdminView find(String userId, String notFoundCode) {
+        return accounts.byPublicId(userId).orElseThrow(() -> ApiException.notFound(notFoundCode));
+    }
+}

@@ -1,0 +1,74 @@
+package dev.kapi.identity;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What administrators may do with accounts, for the admin module's APIs (seeds 004 and 000). The rules
+ * live behind this interface once: seed 003's {@code /users} routes use the same implementation.
+ */
+public interface AccountAdministration {
+
+    /** A user type: {@code admin}, {@code editor}, {@code viewer}, {@code user}, or one added later. */
+    record UserType(int id, String name) {
+    }
+
+    /** An account as an administrator sees it. Never carries the password hash. */
+    record AdminView(long id, String publicId, String username, String name, String surname, String fullName,
+            String email, boolean active, boolean frozen, boolean emailVerified, String phoneNumber, String avatar,
+            UserType userType, String status, Instant lastLogin, Instant passwordChangedAt, Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    /** A new account created by an administrator; phone number and avatar are optional. */
+    record NewUser(String username, String password, String name, String surname, String email,
+            String userTypeName, String phoneNumber, String avatar) {
+    }
+
+    /** A partial change; {@code null} leaves a field as it is. A new password is hashed. */
+    record UserChanges(String username, String password, String name, String surname, String email,
+            String userTypeName, String phoneNumber, String avatar, Boolean active) {
+    }
+
+    /** One page of the admin list and the opaque cursor of the next, {@code null} on the last page. */
+    record Page(List<AdminView> users, String nextCursor) {
+    }
+
+    /** A live session of an account. */
+    record SessionInfo(UUID id, long accountId, Instant createdAt, Instant lastUsedAt, Instant expiresAt, String ip,
+            String userAgent) {
+    }
+
+    List<UserType> userTypes();
+
+    AdminView create(CurrentAccount admin, NewUser user);
+
+    AdminView update(CurrentAccount admin, long accountId, UserChanges changes);
+
+    Optional<AdminView> byId(long accountId);
+
+    Optional<AdminView> byPublicId(String publicId);
+
+    /** By username, or by email when no username matches; case-insensitive. */
+    Optional<AdminView> byName(String name);
+
+    /**
+     * Accounts in id order, optionally of one user type and matching {@code search} in email, username or
+     * name (case- and Turkish-accent-insensitive).
+     */
+    Page list(String userTypeName, String search, int limit, String cursor);
+
+    /** Deactivates: the account can no longer sign in, and its sessions end at once. */
+    void deactivate(CurrentAccount admin, long accountId);
+
+    /** Removes the account for good; never one's own. */
+    void deletePermanently(CurrentAccount admin, long accountId);
+
+    List<SessionInfo> sessionsOf(long accountId);
+
+    Optional<SessionInfo> session(UUID sessionId);
+
+    void endSession(CurrentAccount admin, UUID sessionId);
+}
