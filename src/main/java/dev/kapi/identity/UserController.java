@@ -2,6 +2,8 @@ package dev.kapi.identity;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -43,11 +45,14 @@ class UserController {
     private final AccountManagement accounts;
     private final SessionManagement sessions;
     private final SessionStream stream;
+    private final List<EntitlementSource> entitlements;
 
-    UserController(AccountManagement accounts, SessionManagement sessions, SessionStream stream) {
+    UserController(AccountManagement accounts, SessionManagement sessions, SessionStream stream,
+            List<EntitlementSource> entitlements) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.stream = stream;
+        this.entitlements = entitlements;
     }
 
     record SessionResponse(UUID id, @JsonProperty("created_at") Instant createdAt,
@@ -80,7 +85,9 @@ class UserController {
     @GetMapping("/users/me")
     @Operation(summary = "The signed-in user's profile")
     UserResponse me(@AuthenticationPrincipal CurrentAccount me) {
-        return UserResponse.from(accounts.get(me.id()));
+        Set<String> granted = new TreeSet<>();
+        entitlements.forEach(source -> granted.addAll(source.entitlementsOf(me.id())));
+        return UserResponse.withEntitlements(accounts.get(me.id()), granted);
     }
 
     @PutMapping("/users/me")

@@ -1,0 +1,147 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.kapi.Application;
+import dev.kapi.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two Kapı instances on one PostgreSQL, requests alternating between them: limits, lockouts and session
+ * ends must hold across both, as they would behind a load balancer.
+ */
+class TwoInstancesIntegrationTests extends IntegrationTest {
+
+    private static ConfigurableApplicationContext second;
+    private static int secondPort;
+
+    @Autowired
+    DataSource dataSource;
+
+    @BeforeEach
+    void startSecondInstance() {
+        if (second != null) {
+            return;
+        }
+        Clock sharedClock = clock;
+        second = new SpringApplicationBuilder(Application.class)
+                .profiles("test")
+                .properties(Map.of(
+                        "server.port", "0",
+                        "spring.datasource.url", ((HikariDataSource) dataSource).getJdbcUrl(),
+                        "spring.datasource.username", "postgres",
+                        "spring.mail.host", "127.0.0.1",
+                        "spring.mail.port", Integer.toString(MAIL.getSmtp().getPort())))
+                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
+                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
+                .run();
+        secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
+        assertThat(secondPort).isNotEqualTo(port);
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        if (second != null) {
+            second.close();
+            second = null;
+        }
+    }
+
+    @Test
+    void registerWhenSixthInAMinuteThenRefusedWhicheverInstanceGetsIt() {
+        String ip = randomIp();
+        for (int i = 0; i < 5; i++) {
+            register(i % 2 == 0 ? onFirst(ip) : onSecond(ip)).expectStatus().isCreated();
+        }
+
+        register(onSecond(ip)).expectStatus().isEqualTo(429);
+        register(onFirst(ip)).expectStatus().isEqualTo(429);
+    }
+
+    @Test
+    void lockoutWhenReachedThroughOneInstanceThenItHoldsOnTheOther() {
+        String email = registerUser();
+        for (int i = 0; i < 5; i++) {
+            login(i % 2 == 0 ? onFirst(randomIp()) : onSecond(randomIp()), email, "wrong-password")
+                    .expectStatus().isBadRequest();
+        }
+
+        login(onSecond(randomIp()), email, PASSWORD).expectStatus().isUnauthorized();
+        login(onFirst(randomIp()), email, PASSWORD).expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void sessionWhenRevokedOnOneInstanceThenFailsAtOnceOnTheOther() {
+        String token = login(onFirst(randomIp()), registerUser(), PASSWORD).expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody().access_token();
+        me(onSecond(randomIp()), token).expectStatus().isOk();
+
+        onFirst(randomIp()).post().uri("/auth/logout").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .exchange().expectStatus().isNoContent();
+
+        await().atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> me(onSecond(randomIp()), token).expectStatus().isUnauthorized());
+    }
+
+    @Test
+    void refreshTokenReuseWhenDetectedOnOneInstanceThenTheSessionEndsOnBoth() {
+        Token first = login(onFirst(randomIp()), registerUser(), PASSWORD).expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody();
+        Token rotated = onSecond(randomIp()).post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("refresh_token", first.refresh_token())).exchange()
+                .expectStatus().isOk().expectBody(Token.class).returnResult().getResponseBody();
+        me(onSecond(randomIp()), rotated.access_token()).expectStatus().isOk();
+
+        clock.advance(Duration.ofSeconds(11));
+        onFirst(randomIp()).post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("refresh_token", first.refresh_token())).exchange()
+                .expectStatus().isUnauthorized();
+
+        await().atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> me(onSecond(randomIp()), rotated.access_token()).expectStatus().isUnauthorized());
+        me(onFirst(randomIp()), rotated.access_token()).expectStatus().isUnauthorized();
+    }
+
+    private RestTestClient onFirst(String ip) {
+        return client(ip);
+    }
+
+    private RestTestClient onSecond(String ip) {
+        return RestTestClient.bindToServer().baseUrl("http://localhost:" + secondPort)
+                .defaultHeader("X-Forwarded-For", ip).build();
+    }
+
+    private static RestTestClient.ResponseSpec register(RestTestClient client) {
+        return client.post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("email", uniqueEmail(), "password", PASSWORD, "full_name", "Twin")).exchange();
+    }
+
+    private static RestTestClient.ResponseSpec login(RestTestClient client, String email, String password) {
+        return client.post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", email, "password", password)).exchange();
+    }
+
+    private static RestTestClient.ResponseSpec me(RestTestClient client, String token) {
+        return client.get().uri("/users/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange();
+    }
+}
