@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /** A clock tests move forward instead of sleeping. It starts at the real time and never goes back. */
 public final class MutableClock extends Clock {
 
-    private volatile Instant now = Instant.now();
+    // Whole microseconds, as PostgreSQL stores them, so that a stored instant compares equal to its source.
+    private volatile Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
     public synchronized void advance(Duration duration) {
         now = now.plus(duration);
