@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Identity benchmark: raw hash throughput vs. logins over HTTP, refreshes, profile reads, memory,
+# start-up time and database writes per operation. Load comes from wrk in its own process, on loopback;
+# every run is bounded in time. Prints a Markdown table. Usage: bench/identity.sh [seconds-per-run]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-15}
+PORT=18000
+USERS=64
+JAVA=${JAVA:-$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)/bin/java}
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
+command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
+
+echo "Building the jar and measuring raw hash throughput..." >&2
+mvn -B -q -DskipTests package
+hash_rate() {
+  mvn -B test -Dtest=PasswordHashingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.algorithm="$1" -Dbench.cost="${2:-10}" 2>/dev/null \
+    | sed -n 's/.*verifies_per_second=\([0-9.]*\).*/\1/p' | head -1
+}
+
+DATA=$(mktemp -d)
+LOG=$DATA/server.log
+cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$DATA"; }
+trap cleanup EXIT
+
+start_server() { # $1 = password algorithm
+  local begin=$(date +%s%N)
+  KAPI_DATA_DIR=$DATA/data SERVER_PORT=$PORT KAPI_RATE_LIMITS_ENABLED=false \
+  KAPI_IDENTITY_PASSWORD_ALGORITHM=$1 LOGGING_LEVEL_ROOT=WARN \
+    "$JAVA" -Xmx1g -jar target/kapi.jar >"$LOG" 2>&1 &
+  SERVER=$!
+  until curl -sf "localhost:$PORT/actuator/health" >/dev/null; do sleep 0.1; done
+  STARTUP_MS=$(( ($(date +%s%N) - begin) / 1000000 ))
+}
+stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=; }
+rss_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$SERVER/status"; }
+pg_port() { sed -n 4p "$DATA/data/postgres/postmaster.pid"; }
+row_writes() {
+  psql -h localhost -p "$(pg_port)" -U postgres -d postgres -Atc \
+    "SELECT sum(tup_inserted + tup_updated + tup_deleted) FROM pg_stat_database WHERE datname = 'postgres'"
+}
+wrk_run() { # $1 = threads, $2 = connections, $3 = script, rest = script args
+  local t=$1 c=$2 s=$3; shift 3
+  wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "bench/$s" "http://localhost:$PORT" -- "$@"
+}
+rate() { awk '/Requests\/sec/ {print $2}'; }
+pct() { awk -v p="$1" '$1 == p {print $2}'; }
+login_body() { printf '{"username":"bench-user-%s@example.com","password":"benchmark-password"}' "$1"; }
+
+ROWS=()
+for ALGORITHM in bcrypt argon2; do
+  echo "Server with $ALGORITHM..." >&2
+  rm -rf "$DATA/data"
+  start_server "$ALGORITHM"
+  [ "$ALGORITHM" = bcrypt ] && FIRST_START_MS=$STARTUP_MS
+  for i in $(seq 0 $((USERS - 1))); do
+    curl -sf "localhost:$PORT/auth/register" -H 'Content-Type: application/json' \
+      -d "{\"email\":\"bench-user-$i@example.com\",\"password\":\"benchmark-password\",\"full_name\":\"Bench $i\"}" >/dev/null
+  done
+  sleep 11 # pg_stat_database counters are flushed by idle backends within 10 s
+  before=$(row_writes)
+  out=$(wrk_run 4 16 login.lua "$USERS")
+  logins=$(echo "$out" | awk '/requests in/ {print $1}')
+  login_rate=$(echo "$out" | rate); login_p50=$(echo "$out" | pct 50%); login_p99=$(echo "$out" | pct 99%)
+  rss_login=$(rss_mb)
+  sleep 11; after=$(row_writes)
+  writes_login=$(awk -v a="$after" -v b="$before" -v n="$logins" 'BEGIN {printf "%.1f", (a - b) / n}')
+  raw=$(hash_rate "$ALGORITHM" 10)
+  ratio=$(awk -v l="$login_rate" -v r="$raw" 'BEGIN {printf "%.2f", l / r}')
+  label=$([ "$ALGORITHM" = bcrypt ] && echo "bcrypt cost 10" || echo "Argon2id (Spring defaults: 16 MiB, 2 iterations)")
+  ROWS+=("| raw hash verifies, $label, all cores | $raw/s | | | |")
+  ROWS+=("| POST /auth/login, $label | $login_rate/s | $login_p50 | $login_p99 | login ÷ raw hash = **$ratio**; $writes_login row writes per login |")
+
+  if [ "$ALGORITHM" = bcrypt ]; then
+    tokens=(); for i in $(seq 1 8); do
+      tokens+=("$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body $i)" \
+        | sed 's/.*"refresh_token":"\([^"]*\)".*/\1/')")
+    done
+    access=$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body 0)" \
+      | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+    sleep 11; before=$(row_writes)
+    out=$(wrk_run 8 8 refresh.lua "${tokens[@]}")
+    refreshes=$(echo "$out" | awk '/requests in/ {print $1}')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+    ROWS+=("| POST /auth/refresh (8 rotating sessions) | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | ${non2xx:-0} non-2xx |")
+    rss_refresh=$(rss_mb)
+    sleep 11; after=$(row_writes)
+    writes_refresh=$(awk -v a="$after" -v b="$before" -v n="$refreshes" 'BEGIN {printf "%.1f", (a - b) / n}')
+    out=$(wrk_run 4 64 me.lua "$access")
+    ROWS+=("| GET /users/me (64 connections) | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | session check from the in-process cache |")
+    rss_me=$(rss_mb)
+    stop_server
+    start_server bcrypt
+    RESTART_MS=$STARTUP_MS
+  fi
+  stop_server
+done
+
+echo
+echo "| what | throughput | p50 | p99 | notes |"
+echo "|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"
+echo
+echo "- Row writes per refresh: $writes_refresh. Server RSS: $rss_login MB after logins, $rss_refresh MB after refreshes, $rss_me MB after profile reads (-Xmx1g)."
+echo "- Start-up to first answer: $FIRST_START_MS ms on an empty data directory (initdb included), $RESTART_MS ms on a restart."
+echo "- $(nproc) cores; wrk runs of ${DURATION}s on loopback; JDK: $("$JAVA" -version 2>&1 | head -1)."
