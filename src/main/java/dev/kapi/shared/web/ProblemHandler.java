@@ -18,6 +18,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.validation.BindingResult;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Problems;
+import dev.kapi.shared.RequestBodies;
 import dev.kapi.shared.Problems.FieldProblem;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -93,16 +95,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        Class<?> target = ex.getBindingResult().getTarget() == null ? null
-                : ex.getBindingResult().getTarget().getClass();
-        Locale locale = LocaleContextHolder.getLocale();
-        List<FieldProblem> errors = new ArrayList<>();
-        for (FieldError error : ex.getBindingResult().getFieldErrors()) {
-            errors.add(new FieldProblem(jsonName(target, error.getField()), messages.getMessage(error, locale)));
+        return invalid(ex.getBindingResult());
+    }
+
+    @ExceptionHandler(RequestBodies.InvalidBody.class)
+    ResponseEntity<Object> handleInvalidBody(RequestBodies.InvalidBody ex) {
+        return invalid(ex.getBindingResult());
+    }
+
+    /** A body Jackson could not map: an unknown field, or a value of the wrong type, named by its path. */
+    @ExceptionHandler(JacksonException.class)
+    ResponseEntity<Object> handleUnmappable(JacksonException ex) {
+        if (ex instanceof UnrecognizedPropertyException unknown) {
+            return invalid(List.of(fieldProblem(unknown.getPropertyName(),
+                    "password_hash".equals(unknown.getPropertyName()) ? "password-hash-not-accepted"
+                            : "unknown-field")));
         }
-        ex.getBindingResult().getGlobalErrors()
-                .forEach(error -> errors.add(new FieldProblem(null, messages.getMessage(error, locale))));
-        return invalid(errors);
+        if (!(ex instanceof StreamReadException) && !ex.getPath().isEmpty()) {
+            String field = ex.getPath().stream()
+                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            return invalid(List.of(fieldProblem(field, "invalid-value")));
+        }
+        return simple(HttpStatus.BAD_REQUEST, "malformed-json");
     }
 
     @Override
@@ -125,18 +140,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        Throwable cause = ex.getMostSpecificCause();
-        if (cause instanceof UnrecognizedPropertyException unknown) {
-            return invalid(List.of(fieldProblem(unknown.getPropertyName(),
-                    "password_hash".equals(unknown.getPropertyName()) ? "password-hash-not-accepted"
-                            : "unknown-field")));
-        }
-        if (cause instanceof JacksonException jackson && !(cause instanceof StreamReadException)
-                && !jackson.getPath().isEmpty()) {
-            String field = jackson.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            return invalid(List.of(fieldProblem(field, "invalid-value")));
+        if (ex.getMostSpecificCause() instanceof JacksonException jackson) {
+            return handleUnmappable(jackson);
         }
         return simple(HttpStatus.BAD_REQUEST, "malformed-json");
     }
@@ -174,6 +179,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private ResponseEntity<Object> simple(HttpStatus status, String code) {
         return ResponseEntity.status(status).body(problems.problem(status, code, LocaleContextHolder.getLocale()));
+    }
+
+    private ResponseEntity<Object> invalid(BindingResult result) {
+        Class<?> target = result.getTarget() == null ? null : result.getTarget().getClass();
+        Locale locale = LocaleContextHolder.getLocale();
+        List<FieldProblem> errors = new ArrayList<>();
+        for (FieldError error : result.getFieldErrors()) {
+            errors.add(new FieldProblem(jsonName(target, error.getField()), messages.getMessage(error, locale)));
+        }
+        result.getGlobalErrors().forEach(error -> errors.add(new FieldProblem(null, messages.getMessage(error, locale))));
+        return invalid(errors);
     }
 
     private ResponseEntity<Object> invalid(List<FieldProblem> errors) {
