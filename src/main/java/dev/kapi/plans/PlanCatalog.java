@@ -86,8 +86,10 @@ public interface PlanCatalog {
     Optional<UserPackage> userPackageById(long id);
 
     /**
-     * Changes {@code package_id} and/or {@code starts_at} (ISO 8601); the end moves to the start plus the
-     * (new) package's days. 404 {@code user-package-not-found}.
+     * Changes {@code package_id} and/or {@code starts_at} (ISO 8601, or a date meaning its start in UTC).
+     * A new start moves the window and keeps its length; a new package makes the window that package's
+     * days long. Any other key: 400 {@code unknown-field}; an unknown package: 400 {@code package-not-found}
+     * naming {@code package_id}; 404 {@code user-package-not-found}.
      */
     UserPackage updateUserPackage(long id, Map<String, Object> changes);
 
