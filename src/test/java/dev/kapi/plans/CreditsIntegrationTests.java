@@ -207,10 +207,9 @@ class CreditsIntegrationTests extends IntegrationTest {
         }
 
         List<Future<Boolean>> outcomes;
-        try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
-            List<Future<Boolean>> submitted = spends.stream().map(pool::submit).toList();
+        try (ExecutorService pool = Executors.newFixedThreadPool(spends.size())) {
+            outcomes = spends.stream().map(pool::submit).toList();
             start.countDown();
-            outcomes = submitted;
         }
 
         long succeeded = 0;
