@@ -1,0 +1,74 @@
+package dev.kapi.plans;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An account's credits (seeds 004, 001) as an append-only ledger: every change is an entry, and the
+ * account's {@code credit} and {@code debit} are the sums of its entries of each kind. Spending reserves
+ * credits first and then commits or refunds them; the credit never goes below zero, also under
+ * concurrent spends.
+ */
+public interface Credits {
+
+    /** The sums of an account's entries. */
+    record Balance(long credit, long debit) {
+
+        public static final Balance ZERO = new Balance(0, 0);
+    }
+
+    /**
+     * One ledger entry. {@code kind} is {@code credit} or {@code debit}, the total it changes;
+     * {@code amount} is signed; {@code reason} is {@code load}, {@code adjustment}, {@code reservation} or
+     * {@code refund}.
+     */
+    record Entry(long id, long accountId, String kind, long amount, String reason, String note, Long actorId,
+            Instant createdAt) {
+    }
+
+    /** Credits held for a spend until it is committed or refunded. */
+    record Reservation(UUID id, long accountId, long amount) {
+    }
+
+    Balance balanceOf(long accountId);
+
+    /** The balances of several accounts in one query; every id is a key ({@link Balance#ZERO} if none). */
+    Map<Long, Balance> balancesOf(Collection<Long> accountIds);
+
+    /**
+     * Writes {@code adjustment} entries so that the sums equal the given totals (null leaves a total as it
+     * is; an unchanged total writes nothing). 400 {@code credit-total-invalid} naming {@code credit} or
+     * {@code debit} when negative.
+     */
+    Balance setTotals(long accountId, Long credit, Long debit, Long actorId, String note);
+
+    /** Adds credits ({@code load}). 400 {@code credit-amount-invalid} naming {@code amount} unless positive. */
+    Entry load(long accountId, long amount, String note, Long actorId);
+
+    /** Every entry of the account, newest first. */
+    List<Entry> entriesOf(long accountId);
+
+    /** A page of entries, newest first; {@code beforeId} is the last id of the previous page, or null. */
+    List<Entry> entriesOf(long accountId, int limit, Long beforeId);
+
+    /**
+     * Takes {@code amount} credits from the balance ({@code reservation} entry, {@code reason} as its
+     * note). 409 {@code insufficient-credits} when the credit is smaller; nothing is written then.
+     */
+    Reservation reserve(long accountId, long amount, String reason);
+
+    /**
+     * Makes a reservation's spend final; writes no entry (the credits left the balance when reserved).
+     * Idempotent. 404 {@code reservation-not-found}; 409 {@code reservation-refunded}.
+     */
+    void commit(UUID reservationId);
+
+    /**
+     * Gives a reservation's credits back with a {@code refund} entry. Idempotent. 404
+     * {@code reservation-not-found}; 409 {@code reservation-committed}.
+     */
+    void refund(UUID reservationId);
+}

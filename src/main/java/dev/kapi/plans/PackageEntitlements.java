@@ -1,0 +1,33 @@
+package dev.kapi.plans;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Set;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Entitlements read straight from the account's user packages, so a package counts exactly while it runs. */
+@Service
+class PackageEntitlements implements Entitlements {
+
+    private final UserPackages userPackages;
+    private final Clock clock;
+
+    PackageEntitlements(UserPackages userPackages, Clock clock) {
+        this.userPackages = userPackages;
+        this.clock = clock;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Set<String> of(long accountId) {
+        return Collections.unmodifiableSortedSet(userPackages.activeContentValues(accountId, clock.instant()));
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public boolean has(long accountId, String contentValue) {
+        return contentValue != null && userPackages.activeContentValue(accountId, contentValue, clock.instant());
+    }
+}

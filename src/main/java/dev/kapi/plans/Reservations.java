@@ -1,0 +1,58 @@
+package dev.kapi.plans;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/** Credits held for a spend, each settled once: committed or refunded. */
+@Repository
+class Reservations {
+
+    static final String COMMITTED = "committed";
+    static final String REFUNDED = "refunded";
+
+    private final JdbcClient jdbc;
+
+    Reservations(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A reservation that was just settled. */
+    record Settled(UUID id, long accountId, long amount, String reason) {
+    }
+
+    void hold(UUID id, long accountId, long amount, String reason, Instant now) {
+        jdbc.sql("""
+                INSERT INTO credit_reservations (id, account_id, amount, reason, state, created_at)
+                VALUES (:id, :accountId, :amount, :reason, 'held', :now)
+                """)
+                .param("id", id).param("accountId", accountId).param("amount", amount).param("reason", reason)
+                .param("now", utc(now)).update();
+    }
+
+    /**
+     * Moves a held reservation to {@code state}; empty if it was not held (unknown or already settled). The
+     * conditional update settles it at most once, also when two callers race.
+     */
+    Optional<Settled> settle(UUID id, String state, Instant now) {
+        return jdbc.sql("""
+                UPDATE credit_reservations SET state = :state, settled_at = :now
+                WHERE id = :id AND state = 'held'
+                RETURNING id, account_id, amount, reason
+                """)
+                .param("state", state).param("now", utc(now)).param("id", id)
+                .query((rs, n) -> new Settled(rs.getObject("id", UUID.class), rs.getLong("account_id"),
+                        rs.getLong("amount"), rs.getString("reason")))
+                .optional();
+    }
+
+    Optional<String> stateOf(UUID id) {
+        return jdbc.sql("SELECT state FROM credit_reservations WHERE id = :id").param("id", id).query(String.class)
+                .optional();
+    }
+}
