@@ -1,6 +1,8 @@
 package dev.kapi.admin;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -30,6 +32,7 @@ import dev.kapi.identity.AcceptablePassword;
 import dev.kapi.identity.AccountAdministration;
 import dev.kapi.identity.AccountAdministration.AdminView;
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.plans.Credits;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Confirmation;
 import dev.kapi.shared.Messages;
@@ -47,11 +50,31 @@ class AdminUsersController {
     static final String EMAIL = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
 
     private final AccountAdministration accounts;
+    private final Credits credits;
     private final Messages messages;
 
-    AdminUsersController(AccountAdministration accounts, Messages messages) {
+    AdminUsersController(AccountAdministration accounts, Credits credits, Messages messages) {
         this.accounts = accounts;
+        this.credits = credits;
         this.messages = messages;
+    }
+
+    record LoadCredits(@NotNull @Min(1) @Max(1_000_000_000) Long amount, @Size(max = 500) String note) {
+    }
+
+    record LedgerEntry(long id, String kind, long amount, String reason, String note, Long actorId,
+            Instant createdAt) {
+
+        static LedgerEntry from(Credits.Entry entry) {
+            return new LedgerEntry(entry.id(), entry.kind(), entry.amount(), entry.reason(), entry.note(),
+                    entry.actorId(), entry.createdAt());
+        }
+    }
+
+    record OneEntry(boolean success, LedgerEntry data, long credit, long debit) {
+    }
+
+    record EntryList(boolean success, int count, List<LedgerEntry> data) {
     }
 
     record CreateUserRequest(@NotBlank @Pattern(regexp = USERNAME) String username,
@@ -78,10 +101,10 @@ class AdminUsersController {
     record AdminUser(String userId, String username, String name, String surname, String email, boolean isActive,
             long credit, long debit, UserType userType, String phoneNumber, String avatar) {
 
-        static AdminUser from(AdminView view) {
+        static AdminUser from(AdminView view, Credits.Balance balance) {
             return new AdminUser(view.publicId(), view.username(), view.name(), view.surname(), view.email(),
-                    view.active(), 0, 0, new UserType(view.userType().id(), view.userType().name()),
-                    view.phoneNumber(), view.avatar());
+                    view.active(), balance.credit(), balance.debit(),
+                    new UserType(view.userType().id(), view.userType().name()), view.phoneNumber(), view.avatar());
         }
     }
 
@@ -98,14 +121,16 @@ class AdminUsersController {
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @RequestParam(required = false) @Size(max = 64) String cursor) {
         AccountAdministration.Page page = accounts.list(userType, search, limit, cursor);
-        List<AdminUser> users = page.users().stream().map(AdminUser::from).toList();
+        Map<Long, Credits.Balance> balances = credits.balancesOf(page.users().stream().map(AdminView::id).toList());
+        List<AdminUser> users = page.users().stream()
+                .map(user -> AdminUser.from(user, balances.getOrDefault(user.id(), Credits.Balance.ZERO))).toList();
         return new UserList(true, users.size(), users, page.nextCursor());
     }
 
     @GetMapping("/{userId}")
     @Operation(summary = "One user by its public userId")
     OneUser get(@PathVariable String userId) {
-        return new OneUser(true, AdminUser.from(find(userId, "user-not-found")));
+        return render(find(userId, "user-not-found"));
     }
 
     @PostMapping
@@ -115,7 +140,10 @@ class AdminUsersController {
         AdminView created = accounts.create(admin, new AccountAdministration.NewUser(request.username(),
                 request.password(), request.name(), request.surname(), request.email(), request.userTypeName(),
                 request.phoneNumber(), request.avatar()));
-        return new OneUser(true, AdminUser.from(created));
+        if (request.credit() != null || request.debit() != null) {
+            credits.setTotals(created.id(), request.credit(), request.debit(), admin.id(), "seed 004 create");
+        }
+        return render(created);
     }
 
     @PutMapping("/{userId}")
@@ -126,7 +154,36 @@ class AdminUsersController {
         AdminView updated = accounts.update(admin, user.id(), new AccountAdministration.UserChanges(
                 request.username(), request.password(), request.name(), request.surname(), request.email(),
                 request.userTypeName(), request.phoneNumber(), request.avatar(), request.isActive()));
-        return new OneUser(true, AdminUser.from(updated));
+        if (request.credit() != null || request.debit() != null) {
+            credits.setTotals(updated.id(), request.credit(), request.debit(), admin.id(), "seed 004 update");
+        }
+        return render(updated);
+    }
+
+    @PostMapping("/{userId}/credits")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Load credits onto the user (seed 001); an entry in the append-only ledger")
+    OneEntry loadCredits(@AuthenticationPrincipal CurrentAccount admin, @PathVariable String userId,
+            @Valid @RequestBody LoadCredits request) {
+        AdminView user = find(userId, "user-not-found");
+        Credits.Entry entry = credits.load(user.id(), request.amount(), request.note(), admin.id());
+        Credits.Balance balance = credits.balanceOf(user.id());
+        return new OneEntry(true, LedgerEntry.from(entry), balance.credit(), balance.debit());
+    }
+
+    @GetMapping("/{userId}/credits")
+    @Operation(summary = "The user's ledger entries, newest first")
+    EntryList creditEntries(@PathVariable String userId,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+            @RequestParam(required = false) Long before) {
+        AdminView user = find(userId, "user-not-found");
+        List<LedgerEntry> entries = credits.entriesOf(user.id(), limit, before).stream().map(LedgerEntry::from)
+                .toList();
+        return new EntryList(true, entries.size(), entries);
+    }
+
+    private OneUser render(AdminView user) {
+        return new OneUser(true, AdminUser.from(user, credits.balanceOf(user.id())));
     }
 
     @DeleteMapping("/{userId}")

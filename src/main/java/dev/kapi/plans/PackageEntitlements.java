@@ -7,9 +7,11 @@ import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.identity.EntitlementSource;
+
 /** Entitlements read straight from the account's user packages, so a package counts exactly while it runs. */
 @Service
-class PackageEntitlements implements Entitlements {
+class PackageEntitlements implements Entitlements, EntitlementSource {
 
     private final UserPackages userPackages;
     private final Clock clock;
@@ -23,6 +25,12 @@ class PackageEntitlements implements Entitlements {
     @Transactional(readOnly = true)
     public Set<String> of(long accountId) {
         return Collections.unmodifiableSortedSet(userPackages.activeContentValues(accountId, clock.instant()));
+    }
+
+    /** Identity's view of the same thing, for {@code GET /users/me}. */
+    @Override
+    public Set<String> entitlementsOf(long accountId) {
+        return of(accountId);
     }
 
     @Override

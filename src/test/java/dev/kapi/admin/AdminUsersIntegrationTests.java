@@ -228,6 +228,47 @@ class AdminUsersIntegrationTests extends IntegrationTest {
         client().get().uri("/api/admin/users").exchange().expectStatus().isUnauthorized();
     }
 
+    @Test
+    void createAndUpdateWhenCreditAndDebitGivenThenTheLedgerHoldsAdjustingEntries() {
+        String admin = newAdminToken();
+        Map<String, Object> user = seedUser();
+        user.put("credit", 100);
+        user.put("debit", 50);
+        String userId = userId(create(admin, user));
+
+        as(admin).put().uri("/api/admin/users/{id}", userId).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("credit", 300, "debit", 100)).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.data.credit").isEqualTo(300).jsonPath("$.data.debit").isEqualTo(100);
+
+        as(admin).get().uri("/api/admin/users/{id}/credits", userId).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.count").isEqualTo(4)
+                .jsonPath("$.data[*].reason").value(List.class, reasons -> assertThat(reasons).containsOnly("adjustment"));
+    }
+
+    @Test
+    void loadCreditsThenAnEntryAndTheNewTotal() {
+        String admin = newAdminToken();
+        String userId = userId(create(admin, seedUser()));
+
+        as(admin).post().uri("/api/admin/users/{id}/credits", userId).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("amount", 250, "note", "kampanya")).exchange()
+                .expectStatus().isCreated()
+                .expectBody()
+                .jsonPath("$.data.amount").isEqualTo(250)
+                .jsonPath("$.data.reason").isEqualTo("load")
+                .jsonPath("$.data.note").isEqualTo("kampanya")
+                .jsonPath("$.credit").isEqualTo(250);
+        as(admin).get().uri("/api/admin/users/{id}", userId).exchange()
+                .expectBody().jsonPath("$.data.credit").isEqualTo(250);
+        as(admin).post().uri("/api/admin/users/{id}/credits", userId).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("amount", -5)).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("amount");
+        as(newUserToken()).get().uri("/api/admin/users/{id}/credits", userId).exchange().expectStatus().isForbidden();
+    }
+
     static Map<String, Object> seedUser() {
         String unique = Long.toString(System.nanoTime(), 36);
         Map<String, Object> user = new HashMap<>();
