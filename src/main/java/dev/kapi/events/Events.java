@@ -139,19 +139,7 @@ class Events {
      * index-only, so a large skip stays cheap); then those rows are read by id.
      */
     List<Event> page(EventQuery query) {
-        Conditions where = conditions(query);
-        int fetch = query.limit() + 1;
-        String order = order(query, "e");
-        List<Long> ids;
-        if (query.tsquery() == null) {
-            ids = jdbc.sql("SELECT e.id FROM events e WHERE " + where.sql() + " ORDER BY " + order
-                    + " OFFSET :skip LIMIT :fetch")
-                    .params(where.params()).param("skip", query.skip()).param("fetch", fetch)
-                    .query(Long.class).list();
-        }
-        else {
-            ids = searchPage(query, where, fetch);
-        }
+        List<Long> ids = query.tsquery() == null ? ids(plainPage(query)) : searchPage(query);
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -171,29 +159,15 @@ class Events {
      * it does not fill the page the matches are taken from the full-text index alone (index scans in sort
      * order switched off for that one statement of this read-only transaction).
      */
-    private List<Long> searchPage(EventQuery query, Conditions where, int fetch) {
-        int wanted = query.skip() + fetch;
-        int scan = (int) Math.min(MAX_SCAN, Math.max(MIN_SCAN, (long) wanted * SCAN_PER_ROW));
-        String column = query.sort().column();
-        List<Long> ids = jdbc.sql("SELECT s.id FROM (SELECT e.id, e." + column + ", e.search_vector FROM events e WHERE "
-                + where.sql() + " ORDER BY " + order(query, "e") + " LIMIT :scan) s"
-                + " WHERE s.search_vector @@ CAST(:tsquery AS tsquery)"
-                + " ORDER BY " + order(query, "s") + " OFFSET :skip LIMIT :fetch")
-                .params(where.params()).param("scan", scan).param("tsquery", query.tsquery())
-                .param("skip", query.skip()).param("fetch", fetch)
-                .query(Long.class).list();
-        if (ids.size() == fetch) {
+    private List<Long> searchPage(EventQuery query) {
+        List<Long> ids = ids(boundedSearchPage(query));
+        if (ids.size() == query.limit() + 1) {
             return ids;
         }
         jdbc.sql("SET LOCAL enable_indexscan = off").update();
         jdbc.sql("SET LOCAL enable_indexonlyscan = off").update();
         try {
-            return jdbc.sql("SELECT e.id FROM events e WHERE " + where.sql()
-                    + " AND e.search_vector @@ CAST(:tsquery AS tsquery) ORDER BY " + order(query, "e")
-                    + " OFFSET :skip LIMIT :fetch")
-                    .params(where.params()).param("tsquery", query.tsquery())
-                    .param("skip", query.skip()).param("fetch", fetch)
-                    .query(Long.class).list();
+            return ids(indexedSearchPage(query));
         }
         finally {
             jdbc.sql("SET LOCAL enable_indexscan = on").update();
@@ -201,7 +175,50 @@ class Events {
         }
     }
 
+    /** A statement that finds the ids of a page; the benchmark explains the very same ones. */
+    record PageStatement(String sql, Map<String, Object> params) {
+    }
+
+    PageStatement plainPage(EventQuery query) {
+        Conditions where = conditions(query);
+        return where.statement("SELECT e.id FROM events e WHERE " + where.sql() + " ORDER BY " + order(query, "e")
+                + " OFFSET :skip LIMIT :fetch", query);
+    }
+
+    PageStatement boundedSearchPage(EventQuery query) {
+        Conditions where = conditions(query);
+        int wanted = query.skip() + query.limit() + 1;
+        int scan = (int) Math.min(MAX_SCAN, Math.max(MIN_SCAN, (long) wanted * SCAN_PER_ROW));
+        PageStatement statement = where.statement("SELECT s.id FROM (SELECT e.id, e." + query.sort().column()
+                + ", e.search_vector FROM events e WHERE " + where.sql() + " ORDER BY " + order(query, "e")
+                + " LIMIT :scan) s WHERE s.search_vector @@ CAST(:tsquery AS tsquery) ORDER BY " + order(query, "s")
+                + " OFFSET :skip LIMIT :fetch", query);
+        statement.params().put("scan", scan);
+        return statement;
+    }
+
+    PageStatement indexedSearchPage(EventQuery query) {
+        Conditions where = conditions(query);
+        return where.statement("SELECT e.id FROM events e WHERE " + where.sql()
+                + " AND e.search_vector @@ CAST(:tsquery AS tsquery) ORDER BY " + order(query, "e")
+                + " OFFSET :skip LIMIT :fetch", query);
+    }
+
+    private List<Long> ids(PageStatement statement) {
+        return jdbc.sql(statement.sql()).params(statement.params()).query(Long.class).list();
+    }
+
     private record Conditions(String sql, Map<String, Object> params) {
+
+        PageStatement statement(String sql, EventQuery query) {
+            Map<String, Object> all = new HashMap<>(params);
+            all.put("skip", query.skip());
+            all.put("fetch", query.limit() + 1);
+            if (query.tsquery() != null) {
+                all.put("tsquery", query.tsquery());
+            }
+            return new PageStatement(sql, all);
+        }
     }
 
     private static Conditions conditions(EventQuery query) {
