@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -28,14 +30,10 @@ class Events {
             LEFT JOIN event_categories c ON c.id = e.category_id
             """;
 
-    /**
-     * A search first looks for its page among this many events per wanted row, walking the sort index;
-     * common words fill a page within it. Rare words do not, and then the full-text index finds every
-     * match, which is cheap exactly because they are rare.
-     */
-    private static final int SCAN_PER_ROW = 100;
-    private static final int MIN_SCAN = 2_000;
+    /** Bounds of a walk along the sort index during a search, in rows. */
+    private static final int MIN_SCAN = 500;
     private static final int MAX_SCAN = 50_000;
+    private static final Pattern ESTIMATED_ROWS = Pattern.compile("rows=(\\d+)");
 
     private final JdbcClient jdbc;
 
@@ -154,15 +152,28 @@ class Events {
     }
 
     /**
-     * A search page. The planner cannot know how the search words and the other filters correlate, and
-     * guessing wrong means walking a million rows in sort order; so the walk is bounded by hand, and when
-     * it does not fill the page the matches are taken from the full-text index alone (index scans in sort
-     * order switched off for that one statement of this read-only transaction).
+     * A search page, found one of two ways. Walking the sort index and testing each event costs about
+     * {@code wanted / share of matching events} rows; taking every match from the full-text index and
+     * sorting costs one row per match. The planner's estimates pick the cheaper (they are good for single
+     * words, and its own choice is not trusted because it cannot know how search words and filters
+     * correlate: a wrong guess would walk a million rows). The walk is bounded, and when it does not fill
+     * the page the full-text index answers (index scans in sort order off for that one statement).
      */
     private List<Long> searchPage(EventQuery query) {
-        List<Long> ids = ids(boundedSearchPage(query));
-        if (ids.size() == query.limit() + 1) {
-            return ids;
+        Conditions where = conditions(query);
+        Map<String, Object> params = new HashMap<>(where.params());
+        double all = estimate("SELECT 1 FROM events e WHERE " + where.sql(), params);
+        params.put("tsquery", query.tsquery());
+        double matching = Math.max(1, estimate("SELECT 1 FROM events e WHERE " + where.sql()
+                + " AND e.search_vector @@ CAST(:tsquery AS tsquery)", params));
+        int wanted = query.skip() + query.limit() + 1;
+        double walk = wanted * all / matching;
+        if (walk <= matching) {
+            int scan = (int) Math.min(MAX_SCAN, Math.max(MIN_SCAN, 3 * walk));
+            List<Long> ids = ids(boundedSearchPage(query, scan));
+            if (ids.size() == query.limit() + 1) {
+                return ids;
+            }
         }
         jdbc.sql("SET LOCAL enable_indexscan = off").update();
         jdbc.sql("SET LOCAL enable_indexonlyscan = off").update();
@@ -175,6 +186,13 @@ class Events {
         }
     }
 
+    /** The planner's estimate of the rows a query returns: planning only, nothing is read. */
+    private double estimate(String sql, Map<String, Object> params) {
+        String plan = jdbc.sql("EXPLAIN " + sql).params(params).query(String.class).list().getFirst();
+        Matcher rows = ESTIMATED_ROWS.matcher(plan);
+        return rows.find() ? Double.parseDouble(rows.group(1)) : 0;
+    }
+
     /** A statement that finds the ids of a page; the benchmark explains the very same ones. */
     record PageStatement(String sql, Map<String, Object> params) {
     }
@@ -185,10 +203,9 @@ class Events {
                 + " OFFSET :skip LIMIT :fetch", query);
     }
 
-    PageStatement boundedSearchPage(EventQuery query) {
+    /** The search page among the first {@code scan} events of the filtered list in sort order. */
+    PageStatement boundedSearchPage(EventQuery query, int scan) {
         Conditions where = conditions(query);
-        int wanted = query.skip() + query.limit() + 1;
-        int scan = (int) Math.min(MAX_SCAN, Math.max(MIN_SCAN, (long) wanted * SCAN_PER_ROW));
         PageStatement statement = where.statement("SELECT s.id FROM (SELECT e.id, e." + query.sort().column()
                 + ", e.search_vector FROM events e WHERE " + where.sql() + " ORDER BY " + order(query, "e")
                 + " LIMIT :scan) s WHERE s.search_vector @@ CAST(:tsquery AS tsquery) ORDER BY " + order(query, "s")

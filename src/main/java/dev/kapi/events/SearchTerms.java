@@ -23,6 +23,8 @@ class SearchTerms {
     static final int MAX_WORDS = 8;
     static final int PREFIX_MIN_LENGTH = 3;
     static final double MIN_SIMILARITY = 0.3;
+    /** A prefix that begins more known words than this is searched as a prefix, not word by word. */
+    static final int MAX_COMPLETIONS = 16;
 
     private final JdbcClient jdbc;
 
@@ -38,7 +40,7 @@ class SearchTerms {
         }
     }
 
-    private record Word(String word, boolean known, boolean knownAsPrefix, List<String> nearest) {
+    private record Word(String word, boolean known, List<String> completions, List<String> nearest) {
     }
 
     /** The search, or empty when the text holds no word at all (then it filters nothing). */
@@ -49,9 +51,9 @@ class SearchTerms {
         List<Word> words = jdbc.sql("""
                 SELECT q.word,
                        EXISTS (SELECT 1 FROM event_search_terms t WHERE t.term = q.word COLLATE "C") AS known,
-                       EXISTS (SELECT 1 FROM event_search_terms t
-                               WHERE t.term >= q.word COLLATE "C"
-                                 AND t.term < (q.word || chr(1114111)) COLLATE "C") AS known_as_prefix,
+                       ARRAY(SELECT t.term FROM event_search_terms t
+                             WHERE t.term >= q.word COLLATE "C" AND t.term < (q.word || chr(1114111)) COLLATE "C"
+                             ORDER BY t.term LIMIT :completions) AS completions,
                        ARRAY(SELECT n.term
                              FROM (SELECT t.term FROM event_search_terms t ORDER BY t.term <-> q.word LIMIT 3) n
                              WHERE similarity(n.term, q.word) >= :similarity) AS nearest
@@ -59,16 +61,21 @@ class SearchTerms {
                 LIMIT :max
                 """)
                 .param("text", text).param("similarity", MIN_SIMILARITY).param("max", MAX_WORDS)
+                .param("completions", MAX_COMPLETIONS + 1)
                 .query((rs, row) -> new Word(rs.getString("word"), rs.getBoolean("known"),
-                        rs.getBoolean("known_as_prefix"), List.of((String[]) rs.getArray("nearest").getArray())))
+                        List.of((String[]) rs.getArray("completions").getArray()),
+                        List.of((String[]) rs.getArray("nearest").getArray())))
                 .list();
         if (words.isEmpty()) {
             return Optional.empty();
         }
         List<String> parts = new ArrayList<>();
         for (Word word : words) {
-            if (word.word().length() >= PREFIX_MIN_LENGTH && word.knownAsPrefix()) {
-                parts.add(lexeme(word.word()) + ":*");
+            if (word.word().length() >= PREFIX_MIN_LENGTH && !word.completions().isEmpty()) {
+                // The words it begins, spelled out: the full-text index answers exact words much faster than
+                // a prefix, which it must expand itself. Only a prefix of very many words stays a prefix.
+                parts.add(word.completions().size() > MAX_COMPLETIONS ? lexeme(word.word()) + ":*"
+                        : any(word.completions()));
             }
             else if (word.known()) {
                 parts.add(lexeme(word.word()));
@@ -78,14 +85,18 @@ class SearchTerms {
                 continue;
             }
             else if (!word.nearest().isEmpty()) {
-                parts.add(word.nearest().stream().map(SearchTerms::lexeme)
-                        .collect(Collectors.joining(" | ", "(", ")")));
+                parts.add(any(word.nearest()));
             }
             else {
                 return Optional.of(new Search(null));
             }
         }
         return Optional.of(new Search(parts.isEmpty() ? null : String.join(" & ", parts)));
+    }
+
+    private static String any(List<String> words) {
+        return words.size() == 1 ? lexeme(words.getFirst())
+                : words.stream().map(SearchTerms::lexeme).collect(Collectors.joining(" | ", "(", ")"));
     }
 
     private static String lexeme(String word) {
