@@ -51,8 +51,9 @@ class WebConfiguration {
             CorsConfiguration cors = new CorsConfiguration();
             cors.setAllowedOrigins(settings.allowedOrigins());
             cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept-Language", "X-Request-Id"));
-            cors.setExposedHeaders(List.of("Retry-After", "X-Request-Id", "Location"));
+            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept-Language", "X-Request-Id",
+                    "If-Match", "If-None-Match"));
+            cors.setExposedHeaders(List.of("Retry-After", "X-Request-Id", "Location", "ETag", "X-Next-Cursor"));
             cors.setMaxAge(3600L);
             source.registerCorsConfiguration("/**", cors);
         }

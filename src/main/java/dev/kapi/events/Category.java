@@ -1,0 +1,5 @@
+package dev.kapi.events;
+
+/** A category as stored. */
+record Category(int id, String name) {
+}

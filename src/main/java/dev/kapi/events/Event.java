@@ -1,0 +1,26 @@
+package dev.kapi.events;
+
+import java.time.Instant;
+
+/**
+ * An event as stored, with its category's name. {@code titleKey} is the folded title that
+ * {@code sort_by=title} orders by; {@code createdBy} and {@code deletedBy} are account ids.
+ */
+record Event(long id, String title, String slug, String description, String content, String imageUrl,
+        String location, Instant startTime, Instant endTime, Integer categoryId, String categoryName, Long createdBy,
+        Instant createdAt, Instant updatedAt, Instant deletedAt, Long deletedBy, String titleKey) {
+
+    boolean deleted() {
+        return deletedAt != null;
+    }
+
+    /** This event's value of the column a list is sorted by, as a cursor keeps it. */
+    String sortValue(EventSort sort) {
+        return switch (sort) {
+            case START_TIME -> startTime.toString();
+            case END_TIME -> endTime.toString();
+            case CREATED_AT -> createdAt.toString();
+            case TITLE -> titleKey;
+        };
+    }
+}

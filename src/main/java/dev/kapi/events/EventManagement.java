@@ -1,0 +1,258 @@
+package dev.kapi.events;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.identity.AccountDeleted;
+import dev.kapi.identity.AccountDirectory;
+import dev.kapi.identity.CurrentAccount;
+import dev.kapi.shared.ApiException;
+
+/**
+ * The event use cases of seed 003: listing and searching, reading by id or slug, creating, changing,
+ * soft deletion with restore, and permanent deletion. Soft-deleted events exist only for admins.
+ */
+@Service
+class EventManagement {
+
+    /** Attempts at taking a slug before giving up on a race that keeps being lost. */
+    private static final int SLUG_ATTEMPTS = 5;
+
+    private final Events events;
+    private final Categories categories;
+    private final SearchTerms searchTerms;
+    private final AccountDirectory accounts;
+    private final Clock clock;
+
+    EventManagement(Events events, Categories categories, SearchTerms searchTerms, AccountDirectory accounts,
+            Clock clock) {
+        this.events = events;
+        this.categories = categories;
+        this.searchTerms = searchTerms;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** An event with its author's name: everything its representation shows. */
+    record EventView(Event event, String authorName) {
+
+        /** A strong validator of the representation: it changes whenever anything shown changes. */
+        String etag() {
+            return hash(toString());
+        }
+    }
+
+    /** A page of a list and the cursor of the next page, null on the last. */
+    record EventPage(List<EventView> events, String nextCursor) {
+
+        String etag() {
+            return hash(events.stream().map(EventView::etag).toList() + "|" + nextCursor);
+        }
+    }
+
+    /** A list request as it came, before it is checked. */
+    record ListRequest(String search, Integer categoryId, String status, String sortBy, boolean sortDesc,
+            String cursor, boolean includeDeleted, int skip, int limit) {
+    }
+
+    /** The editable fields of a create or a change; null leaves a field as it is. */
+    record Changes(String title, String description, String content, String imageUrl, String location,
+            Instant startTime, Instant endTime, Integer categoryId) {
+    }
+
+    @Transactional(readOnly = true)
+    EventPage list(CurrentAccount me, ListRequest request) {
+        if (request.includeDeleted() && !me.isAdmin()) {
+            throw ApiException.forbidden("include-deleted-admin-only");
+        }
+        EventSort sort = EventSort.fromParameter(request.sortBy());
+        EventStatus status = EventStatus.fromParameter(request.status());
+        EventCursor after = request.cursor() == null || request.cursor().isBlank() ? null
+                : EventCursor.decode(request.cursor(), sort, request.sortDesc());
+        SearchTerms.Search search = searchTerms.resolve(request.search()).orElse(null);
+        if (search != null && search.matchesNothing()) {
+            return new EventPage(List.of(), null);
+        }
+        EventQuery query = new EventQuery(search == null ? null : search.tsquery(), request.categoryId(), status, sort,
+                request.sortDesc(), request.includeDeleted(), after, request.skip(), request.limit(), clock.instant());
+        List<Event> found = events.page(query);
+        String next = null;
+        if (found.size() > request.limit()) {
+            found = found.subList(0, request.limit());
+            next = EventCursor.after(found.getLast(), sort, request.sortDesc()).encode();
+        }
+        return new EventPage(withAuthors(found), next);
+    }
+
+    @Transactional(readOnly = true)
+    EventView get(CurrentAccount me, long id) {
+        return withAuthor(visible(me, events.byId(id).orElse(null)));
+    }
+
+    @Transactional(readOnly = true)
+    EventView bySlug(CurrentAccount me, String slug) {
+        return withAuthor(visible(me, events.bySlug(slug.strip().toLowerCase(Locale.ROOT), me.isAdmin()).orElse(null)));
+    }
+
+    /** Not one transaction: a lost race for a slug aborts its statement, and the next attempt needs a fresh one. */
+    EventView create(CurrentAccount me, Changes fields) {
+        Events.Fields checked = check(fields.title().strip(), fields.description(), fields.content(), fields.imageUrl(),
+                fields.location(), fields.startTime(), fields.endTime(), fields.categoryId());
+        String base = Slugs.of(checked.title());
+        Instant now = clock.instant();
+        for (int attempt = 1;; attempt++) {
+            try {
+                long id = events.insert(checked, events.freeSlug(base), me.id(), now);
+                return withAuthor(events.byId(id).orElseThrow());
+            }
+            catch (DuplicateKeyException ex) {
+                // Another event took the same slug between our look and our insert; look again.
+                if (attempt == SLUG_ATTEMPTS) {
+                    throw ex;
+                }
+            }
+            catch (DataIntegrityViolationException ex) {
+                throw unknownCategory();
+            }
+        }
+    }
+
+    /**
+     * Changes the given fields of a live event; the slug stays what it was, so links keep working. With
+     * {@code ifMatch}, the change happens only if the event is still as the caller last saw it.
+     */
+    @Transactional
+    EventView update(CurrentAccount me, long id, Changes changes, String ifMatch) {
+        Event event = events.lock(id).filter(found -> !found.deleted()).orElseThrow(EventManagement::notFound);
+        if (ifMatch != null && !matches(ifMatch, withAuthor(event).etag())) {
+            throw new ApiException(HttpStatus.PRECONDITION_FAILED, "event-changed");
+        }
+        if (changes.title() != null && changes.title().isBlank()) {
+            throw ApiException.invalidField("title", "required");
+        }
+        Events.Fields checked = check(changes.title() != null ? changes.title().strip() : event.title(),
+                or(changes.description(), event.description()), or(changes.content(), event.content()),
+                or(changes.imageUrl(), event.imageUrl()), or(changes.location(), event.location()),
+                or(changes.startTime(), event.startTime()), or(changes.endTime(), event.endTime()),
+                or(changes.categoryId(), event.categoryId()));
+        try {
+            events.update(id, checked, clock.instant());
+        }
+        catch (DataIntegrityViolationException ex) {
+            throw unknownCategory();
+        }
+        return withAuthor(events.byId(id).orElseThrow());
+    }
+
+    /** Hides the event from everyone but admins. Deleting it again changes nothing. */
+    @Transactional
+    void softDelete(CurrentAccount me, long id) {
+        Event event = visible(me, events.lock(id).orElse(null));
+        if (!event.deleted()) {
+            events.softDelete(id, me.id(), clock.instant());
+        }
+    }
+
+    /** Brings a soft-deleted event back; if a live event took its slug meanwhile, it gets a new one. */
+    @Transactional
+    EventView restore(long id) {
+        Event event = events.lock(id).orElseThrow(EventManagement::notFound);
+        if (event.deleted()) {
+            String slug = events.liveSlugTaken(event.slug(), id) ? events.freeSlug(Slugs.of(event.title()))
+                    : event.slug();
+            events.restore(id, slug, clock.instant());
+        }
+        return withAuthor(events.byId(id).orElseThrow());
+    }
+
+    @Transactional
+    void hardDelete(long id) {
+        if (!events.delete(id)) {
+            throw notFound();
+        }
+    }
+
+    /** Events outlive their authors; they only lose the link to the deleted account. */
+    @ApplicationModuleListener
+    void on(AccountDeleted deleted) {
+        events.forgetAccount(deleted.accountId());
+    }
+
+    private Events.Fields check(String title, String description, String content, String imageUrl,
+            String location, Instant startTime, Instant endTime, Integer categoryId) {
+        if (!endTime.isAfter(startTime)) {
+            throw ApiException.invalidField("end_time", "end-before-start");
+        }
+        if (categoryId != null && categories.byId(categoryId).isEmpty()) {
+            throw unknownCategory();
+        }
+        return new Events.Fields(title, description, content, imageUrl, location, startTime, endTime, categoryId);
+    }
+
+    /** The event if the caller may see it: soft-deleted ones only for admins. */
+    private static Event visible(CurrentAccount me, Event event) {
+        if (event == null || (event.deleted() && !me.isAdmin())) {
+            throw notFound();
+        }
+        return event;
+    }
+
+    private EventView withAuthor(Event event) {
+        return withAuthors(List.of(event)).getFirst();
+    }
+
+    /** Names every author of a page in one lookup. */
+    private List<EventView> withAuthors(List<Event> page) {
+        Map<Long, String> names = accounts.fullNames(page.stream().map(Event::createdBy).filter(Objects::nonNull)
+                .toList());
+        return page.stream().map(event -> new EventView(event, names.get(event.createdBy()))).toList();
+    }
+
+    /** RFC 9110 If-Match: {@code *} or a list of strong entity tags, one of which is current. */
+    private static boolean matches(String ifMatch, String current) {
+        for (String tag : ifMatch.split(",")) {
+            String candidate = tag.strip();
+            if (candidate.equals("*") || candidate.equals("\"" + current + "\"")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T> T or(T given, T current) {
+        return given != null ? given : current;
+    }
+
+    private static ApiException notFound() {
+        return ApiException.notFound("event-not-found");
+    }
+
+    private static ApiException unknownCategory() {
+        return ApiException.invalidField("category_id", "category-unknown");
+    }
+
+    private static String hash(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27);
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.kapi.events;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.kapi.support.IntegrationTest;
+
+/** What the event tests share: users of each role, categories and events made through the API. */
+abstract class EventsTestSupport extends IntegrationTest {
+
+    static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY =
+            new ParameterizedTypeReference<>() {
+            };
+
+    @Autowired
+    JdbcClient jdbc;
+
+    /**
+     * A signed-in user of the given type. No route changes a user's type yet, so it is set in the
+     * database before the first login (the session cache reads the role then).
+     */
+    String tokenOf(String userType) {
+        String email = registerUser();
+        jdbc.sql("UPDATE accounts SET user_type_id = (SELECT id FROM user_types WHERE name = :type) WHERE email = :email")
+                .param("type", userType).param("email", email).update();
+        return login(email);
+    }
+
+    String editorToken() {
+        return tokenOf("editor");
+    }
+
+    int createCategory(String token, String name) {
+        Map<String, Object> category = as(token).post().uri("/events/categories").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("name", name)).exchange()
+                .expectStatus().isCreated()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return ((Number) category.get("id")).intValue();
+    }
+
+    /** A category no other test uses, so that filtering by it isolates a test's events. */
+    int freshCategory(String token) {
+        return createCategory(token, "Kategori " + UUID.randomUUID());
+    }
+
+    Map<String, Object> createEvent(String token, Map<String, Object> fields) {
+        return as(token).post().uri("/events").contentType(MediaType.APPLICATION_JSON).body(fields).exchange()
+                .expectStatus().isCreated()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    /** An event in the category that starts {@code startsIn} from now and lasts {@code lasts}. */
+    Map<String, Object> createEvent(String token, int categoryId, String title, Duration startsIn, Duration lasts) {
+        Instant start = clock.instant().plus(startsIn).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("title", title);
+        fields.put("description", "Açıklama");
+        fields.put("start_time", start.toString());
+        fields.put("end_time", start.plus(lasts).toString());
+        fields.put("category_id", categoryId);
+        return createEvent(token, fields);
+    }
+
+    List<Map<String, Object>> list(String token, String query) {
+        return as(token).get().uri("/events?" + query).exchange()
+                .expectStatus().isOk()
+                .expectBody(JSON_ARRAY).returnResult().getResponseBody();
+    }
+
+    static List<String> titles(List<Map<String, Object>> events) {
+        return events.stream().map(event -> (String) event.get("title")).toList();
+    }
+
+    static long id(Map<String, Object> json) {
+        return ((Number) json.get("id")).longValue();
+    }
+}
