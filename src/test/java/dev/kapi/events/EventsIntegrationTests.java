@@ -346,6 +346,24 @@ class EventsIntegrationTests extends EventsTestSupport {
     }
 
     @Test
+    void createWhenEditorFrozeTheAccountThenForbiddenUntilUnfrozen() {
+        String editor = editorToken();
+        int category = freshCategory(editor);
+        as(editor).post().uri("/users/me/freeze").exchange().expectStatus().isOk();
+
+        as(editor).post().uri("/events").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("title", "Donuk", "start_time", "2031-01-01T10:00:00Z", "end_time", "2031-01-01T12:00:00Z",
+                        "category_id", category))
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:account-frozen");
+        as(editor).get().uri("/events/categories").exchange().expectStatus().isOk();
+
+        as(editor).post().uri("/users/me/unfreeze").exchange().expectStatus().isOk();
+        createEvent(editor, category, "Çözüldü", Duration.ofDays(3), Duration.ofHours(1));
+    }
+
+    @Test
     void authorWhenAccountDeletedThenEventStaysWithoutAuthor() {
         String editor = editorToken();
         String admin = newAdminToken();

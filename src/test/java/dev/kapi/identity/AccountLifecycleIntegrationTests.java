@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AccountLifecycleIntegrationTests extends IntegrationTest {
 
     @Test
-    void freezeThenReadsAndIdentityWorkButWritesElsewhereAreForbiddenUntilUnfrozen() {
+    void freezeThenReadsAndIdentityWorkButWritesOfAnyOtherModuleAreForbiddenUntilUnfrozen() {
         String token = newUserToken();
 
         as(token).post().uri("/users/me/freeze").exchange()

@@ -140,8 +140,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (ex.getMostSpecificCause() instanceof JacksonException jackson) {
-            return handleUnmappable(jackson);
+        // The outermost Jackson exception knows the field; its own causes (a date parser's, say) do not.
+        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JacksonException jackson) {
+                return handleUnmappable(jackson);
+            }
         }
         return simple(HttpStatus.BAD_REQUEST, "malformed-json");
     }
