@@ -69,6 +69,11 @@ class AccountManagement implements AccountAdministration {
         }
     }
 
+    /** The signed-in user's own profile: the hottest read, served from the account cache. */
+    Account profile(long id) {
+        return accounts.byIdCached(id).orElseThrow(() -> ApiException.notFound("user-not-found"));
+    }
+
     Account get(long id) {
         return accounts.byId(id).orElseThrow(() -> ApiException.notFound("user-not-found"));
     }

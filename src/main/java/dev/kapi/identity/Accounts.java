@@ -26,10 +26,12 @@ class Accounts {
             """;
 
     private final JdbcClient jdbc;
+    private final AccountCache cache;
     private final SecureRandom random = new SecureRandom();
 
-    Accounts(JdbcClient jdbc) {
+    Accounts(JdbcClient jdbc, AccountCache cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
     }
 
     /** The fields a new account starts with; the rest take their defaults. */
@@ -72,6 +74,11 @@ class Accounts {
 
     Optional<Account> byId(long id) {
         return jdbc.sql(SELECT + " WHERE a.id = :id").param("id", id).query(Accounts::map).optional();
+    }
+
+    /** The account as last written, from the in-process cache when it has it; for reads that do not write. */
+    Optional<Account> byIdCached(long id) {
+        return cache.get(id, this::byId);
     }
 
     Optional<Account> byPublicId(String publicId) {
@@ -142,6 +149,7 @@ class Accounts {
                 """)
                 .param("fullName", fullName).param("email", email).param("verified", emailVerified)
                 .param("status", status).param("now", utc(now)).param("id", id).update();
+        cache.changed(id);
     }
 
     void updateByAdmin(long id, AdminFields fields, Instant now) {
@@ -156,11 +164,13 @@ class Accounts {
                 .param("name", fields.name()).param("surname", fields.surname()).param("type", fields.userTypeId())
                 .param("active", fields.active()).param("phone", fields.phoneNumber())
                 .param("avatar", fields.avatar()).param("now", utc(now)).param("id", id).update();
+        cache.changed(id);
     }
 
     void changePassword(long id, String hash, Instant now) {
         jdbc.sql("UPDATE accounts SET password_hash = :hash, password_changed_at = :now, updated_at = :now WHERE id = :id")
                 .param("hash", hash).param("now", utc(now)).param("id", id).update();
+        cache.changed(id);
     }
 
     /** Re-hashes a password with the current algorithm or cost; the password itself is unchanged. */
@@ -172,21 +182,25 @@ class Accounts {
     void freeze(long id, boolean frozen, Instant now) {
         jdbc.sql("UPDATE accounts SET frozen = :frozen, updated_at = :now WHERE id = :id")
                 .param("frozen", frozen).param("now", utc(now)).param("id", id).update();
+        cache.changed(id);
     }
 
     void markEmailVerified(long id, Instant now) {
         jdbc.sql("UPDATE accounts SET email_verified = true, updated_at = :now WHERE id = :id")
                 .param("now", utc(now)).param("id", id).update();
+        cache.changed(id);
     }
 
     void recordLogin(long id, Instant now) {
         jdbc.sql("UPDATE accounts SET last_login = :now WHERE id = :id").param("now", utc(now)).param("id", id)
                 .update();
+        cache.changed(id);
     }
 
     void delete(long id) {
         jdbc.sql("DELETE FROM login_throttle WHERE key = 'account:' || :id").param("id", id).update();
         jdbc.sql("DELETE FROM accounts WHERE id = :id").param("id", id).update();
+        cache.changed(id);
     }
 
     private static String escapeLike(String text) {

@@ -20,11 +20,20 @@ class LoginThrottle {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final IdentitySettings.Lockout settings;
+    private final AccountCache accountCache;
 
-    LoginThrottle(JdbcClient jdbc, Clock clock, IdentitySettings settings) {
+    LoginThrottle(JdbcClient jdbc, Clock clock, IdentitySettings settings, AccountCache accountCache) {
         this.jdbc = jdbc;
+        this.accountCache = accountCache;
         this.clock = clock;
         this.settings = settings.lockout();
+    }
+
+    /** Failures of a known account show on its profile, so a change there is a change of the account. */
+    private void changed(String key) {
+        if (key.startsWith("account:")) {
+            accountCache.changed(Long.parseLong(key.substring("account:".length())));
+        }
     }
 
     static String forAccount(long accountId) {
@@ -39,7 +48,7 @@ class LoginThrottle {
     OptionalInt tryClaim(String key) {
         Instant now = clock.instant();
         // A count restarts after an expired lock, or when its last failure is older than a lock would last.
-        return jdbc.sql("""
+        OptionalInt claimed = jdbc.sql("""
                 INSERT INTO login_throttle AS t (key, failures, locked_until, updated_at)
                 VALUES (:key, 1, CASE WHEN :max <= 1 THEN :lockUntil END, :now)
                 ON CONFLICT (key) DO UPDATE SET
@@ -58,6 +67,10 @@ class LoginThrottle {
                 .param("lockUntil", utc(now.plus(settings.duration())))
                 .param("staleBefore", utc(now.minus(settings.duration())))
                 .query(Integer.class).optional().map(OptionalInt::of).orElse(OptionalInt.empty());
+        if (claimed.isPresent()) {
+            changed(key);
+        }
+        return claimed;
     }
 
     boolean isLast(int attempt) {
@@ -65,6 +78,8 @@ class LoginThrottle {
     }
 
     void clear(String key) {
-        jdbc.sql("DELETE FROM login_throttle WHERE key = :key").param("key", key).update();
+        if (jdbc.sql("DELETE FROM login_throttle WHERE key = :key").param("key", key).update() > 0) {
+            changed(key);
+        }
     }
 }

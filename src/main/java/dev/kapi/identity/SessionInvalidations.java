@@ -15,8 +15,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Listens on PostgreSQL's {@code kapi_sessions} channel and evicts ended sessions from this instance's
- * cache. If the listening connection is lost, the whole cache is dropped (nothing stale survives a gap)
+ * Listens on PostgreSQL's {@code kapi_sessions} channel and evicts ended sessions and changed accounts
+ * from this instance's caches. If the listening connection is lost, the whole cache is dropped (nothing stale survives a gap)
  * and the listener reconnects.
  */
 @Component
@@ -27,12 +27,14 @@ class SessionInvalidations implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final Sessions sessions;
+    private final AccountCache accounts;
     private volatile boolean running;
     private Thread thread;
 
-    SessionInvalidations(DataSource dataSource, Sessions sessions) {
+    SessionInvalidations(DataSource dataSource, Sessions sessions, AccountCache accounts) {
         this.dataSource = dataSource;
         this.sessions = sessions;
+        this.accounts = accounts;
     }
 
     @Override
@@ -59,28 +61,39 @@ class SessionInvalidations implements SmartLifecycle {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + Sessions.CHANNEL);
+                    statement.execute("LISTEN " + CacheInvalidations.CHANNEL);
                 }
                 // Anything announced before LISTEN took effect could have been missed.
-                sessions.evictAll();
+                evictAll();
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(5_000);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            sessions.apply(notification.getParameter());
+                            String message = notification.getParameter();
+                            if (message.startsWith("account:")) {
+                                accounts.evict(Long.parseLong(message.substring("account:".length())));
+                            }
+                            else {
+                                sessions.apply(message);
+                            }
                         }
                     }
                 }
             }
             catch (SQLException | RuntimeException ex) {
-                sessions.evictAll();
+                evictAll();
                 if (running) {
                     log.warn("Session invalidation listener lost its connection, reconnecting: {}", ex.toString());
                     pause();
                 }
             }
         }
+    }
+
+    private void evictAll() {
+        sessions.evictAll();
+        accounts.evictAll();
     }
 
     private void pause() {

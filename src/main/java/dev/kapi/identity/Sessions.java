@@ -10,8 +10,6 @@ import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -23,26 +21,28 @@ import static dev.kapi.shared.SqlTime.utc;
  * Server-side sessions, the thing every access and refresh token is bound to. A session ends when it is
  * revoked, unused for the idle timeout, or older than its absolute lifetime. Live sessions are cached in
  * process so that checking a token costs no query; ending one updates its row and sends a PostgreSQL
- * {@code NOTIFY}, on which every instance evicts it ({@link SessionInvalidations}). Use slides the idle
+ * {@code NOTIFY}, on which every instance evicts it ({@link CacheInvalidations}). Use slides the idle
  * timeout, written at most once per {@link #TOUCH_INTERVAL}.
  */
 @Component
 class Sessions {
 
-    static final String CHANNEL = "kapi_sessions";
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
     private final Clock clock;
     private final IdentitySettings.SessionRules rules;
     private final ApplicationEventPublisher events;
+    private final CacheInvalidations invalidations;
     private final Cache<UUID, LiveSession> live = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10))
             .build();
 
-    Sessions(JdbcClient jdbc, Clock clock, IdentitySettings settings, ApplicationEventPublisher events) {
+    Sessions(JdbcClient jdbc, Clock clock, IdentitySettings settings, ApplicationEventPublisher events,
+            CacheInvalidations invalidations) {
         this.jdbc = jdbc;
+        this.invalidations = invalidations;
         this.clock = clock;
         this.rules = settings.session();
         this.events = events;
@@ -183,24 +183,8 @@ class Sessions {
                 + ended.reason(), () -> evict(ended));
     }
 
-    /**
-     * Tells every other instance through PostgreSQL (delivered at commit) and this one directly, after
-     * commit, so that a concurrent request cannot re-cache the old state.
-     */
     private void send(String message, Runnable locally) {
-        jdbc.sql("SELECT pg_notify(:channel, :message)").param("channel", CHANNEL).param("message", message)
-                .query().singleRow();
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    locally.run();
-                }
-            });
-        }
-        else {
-            locally.run();
-        }
+        invalidations.announce(message, locally);
     }
 
     private boolean idle(LiveSession session, Instant now) {

@@ -87,7 +87,7 @@ class UserController {
     UserResponse me(@AuthenticationPrincipal CurrentAccount me) {
         Set<String> granted = new TreeSet<>();
         entitlements.forEach(source -> granted.addAll(source.entitlementsOf(me.id())));
-        return UserResponse.withEntitlements(accounts.get(me.id()), granted);
+        return UserResponse.withEntitlements(accounts.profile(me.id()), granted);
     }
 
     @PutMapping("/users/me")

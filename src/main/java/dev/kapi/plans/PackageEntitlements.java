@@ -21,8 +21,8 @@ class PackageEntitlements implements Entitlements, EntitlementSource {
         this.clock = clock;
     }
 
+    /** One statement, so no transaction: this runs on every {@code GET /users/me}. */
     @Override
-    @Transactional(readOnly = true)
     public Set<String> of(long accountId) {
         return Collections.unmodifiableSortedSet(userPackages.activeContentValues(accountId, clock.instant()));
     }

@@ -122,6 +122,20 @@ class TwoInstancesIntegrationTests extends IntegrationTest {
         me(onFirst(randomIp()), rotated.access_token()).expectStatus().isUnauthorized();
     }
 
+    @Test
+    void profileWhenChangedThroughOneInstanceThenTheOtherShowsTheChange() {
+        String token = login(onFirst(randomIp()), registerUser(), PASSWORD).expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody().access_token();
+        me(onSecond(randomIp()), token).expectBody().jsonPath("$.full_name").isEqualTo("Test User");
+
+        onFirst(randomIp()).put().uri("/users/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("full_name", "Renamed On First")).exchange()
+                .expectStatus().isOk();
+
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> me(onSecond(randomIp()), token)
+                .expectBody().jsonPath("$.full_name").isEqualTo("Renamed On First"));
+    }
+
     private RestTestClient onFirst(String ip) {
         return client(ip);
     }

@@ -1,0 +1,51 @@
+package dev.kapi.identity;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * Accounts as {@code GET /users/me} shows them, kept in process so that the most frequent read costs no
+ * query. Every write to an account or to its failed-login count calls {@link #changed}, which evicts the
+ * entry on every instance; the short expiry bounds the damage of a missed message.
+ */
+@Component
+class AccountCache {
+
+    private final CacheInvalidations invalidations;
+    private final Cache<Long, Account> accounts = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(5))
+            .build();
+
+    AccountCache(CacheInvalidations invalidations) {
+        this.invalidations = invalidations;
+    }
+
+    Optional<Account> get(long accountId, LongFunction<Optional<Account>> loader) {
+        Account cached = accounts.getIfPresent(accountId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Account> loaded = loader.apply(accountId);
+        loaded.ifPresent(account -> accounts.put(accountId, account));
+        return loaded;
+    }
+
+    void changed(long accountId) {
+        invalidations.announce("account:" + accountId, () -> evict(accountId));
+    }
+
+    void evict(long accountId) {
+        accounts.invalidate(accountId);
+    }
+
+    void evictAll() {
+        accounts.invalidateAll();
+    }
+}
