@@ -42,9 +42,9 @@ row_writes() {
   psql -h localhost -p "$(pg_port)" -U postgres -d postgres -Atc \
     "SELECT sum(tup_inserted + tup_updated + tup_deleted) FROM pg_stat_database WHERE datname = 'postgres'"
 }
-wrk_run() { # $1 = threads, $2 = connections, $3 = script, rest = script args
+wrk_run() { # $1 = threads, $2 = connections, $3 = script, rest = script args; WARMUP=seconds for a warm-up
   local t=$1 c=$2 s=$3; shift 3
-  wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "bench/$s" "http://localhost:$PORT" -- "$@"
+  wrk -t"$t" -c"$c" -d"${WARMUP:-$DURATION}s" --latency -s "bench/$s" "http://localhost:$PORT" -- "$@"
 }
 rate() { awk '/Requests\/sec/ {print $2}'; }
 pct() { awk -v p="$1" '$1 == p {print $2}'; }
@@ -60,6 +60,7 @@ for ALGORITHM in bcrypt argon2; do
     curl -sf "localhost:$PORT/auth/register" -H 'Content-Type: application/json' \
       -d "{\"email\":\"bench-user-$i@example.com\",\"password\":\"benchmark-password\",\"full_name\":\"Bench $i\"}" >/dev/null
   done
+  WARMUP=5 wrk_run 4 16 login.lua "$USERS" >/dev/null # the JIT compiler's work is not the hash's
   sleep 11 # pg_stat_database counters are flushed by idle backends within 10 s
   before=$(row_writes)
   out=$(wrk_run 4 16 login.lua "$USERS")
@@ -75,20 +76,21 @@ for ALGORITHM in bcrypt argon2; do
   ROWS+=("| POST /auth/login, $label | $login_rate/s | $login_p50 | $login_p99 | login ÷ raw hash = **$ratio**; $writes_login row writes per login |")
 
   if [ "$ALGORITHM" = bcrypt ]; then
-    tokens=(); for i in $(seq 1 8); do
+    tokens=(); for i in $(seq 1 16); do
       tokens+=("$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body $i)" \
         | sed 's/.*"refresh_token":"\([^"]*\)".*/\1/')")
     done
     access=$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body 0)" \
       | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
     sleep 11; before=$(row_writes)
-    out=$(wrk_run 8 8 refresh.lua "${tokens[@]}")
+    out=$(wrk_run 16 16 refresh.lua "${tokens[@]}")
     refreshes=$(echo "$out" | awk '/requests in/ {print $1}')
     non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-    ROWS+=("| POST /auth/refresh (8 rotating sessions) | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | ${non2xx:-0} non-2xx |")
+    ROWS+=("| POST /auth/refresh (16 rotating sessions) | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | ${non2xx:-0} non-2xx |")
     rss_refresh=$(rss_mb)
     sleep 11; after=$(row_writes)
     writes_refresh=$(awk -v a="$after" -v b="$before" -v n="$refreshes" 'BEGIN {printf "%.1f", (a - b) / n}')
+    WARMUP=5 wrk_run 4 64 me.lua "$access" >/dev/null
     out=$(wrk_run 4 64 me.lua "$access")
     ROWS+=("| GET /users/me (64 connections) | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | session check from the in-process cache |")
     rss_me=$(rss_mb)
