@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.kapi.identity.AcceptablePassword;
 import dev.kapi.identity.AccountAdministration;
+import dev.kapi.identity.AccountRules;
 import dev.kapi.identity.AccountAdministration.AdminView;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.plans.Credits;
@@ -46,8 +47,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "admin")
 class AdminUsersController {
 
-    static final String USERNAME = "^[A-Za-z0-9._-]{3,50}$";
-    static final String EMAIL = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
 
     private final AccountAdministration accounts;
     private final Credits credits;
@@ -77,16 +76,16 @@ class AdminUsersController {
     record EntryList(boolean success, int count, List<LedgerEntry> data) {
     }
 
-    record CreateUserRequest(@NotBlank @Pattern(regexp = USERNAME) String username,
+    record CreateUserRequest(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
             @NotNull @AcceptablePassword String password, @NotBlank @Size(max = 100) String name,
-            @NotBlank @Size(max = 100) String surname, @NotBlank @Email(regexp = EMAIL) @Size(max = 254) String email,
+            @NotBlank @Size(max = 100) String surname, @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @NotBlank @Size(max = 50) String userTypeName, @Min(0) Long credit, @Min(0) Long debit,
             @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar) {
     }
 
-    record UpdateUserRequest(@Pattern(regexp = USERNAME) String username, @AcceptablePassword String password,
+    record UpdateUserRequest(@Pattern(regexp = AccountRules.USERNAME) String username, @AcceptablePassword String password,
             @Size(min = 1, max = 100) String name, @Size(min = 1, max = 100) String surname,
-            @Email(regexp = EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String userTypeName,
+            @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String userTypeName,
             Boolean isActive, @Min(0) Long credit, @Min(0) Long debit, @Size(max = 32) String phoneNumber,
             @URL @Size(max = 2048) String avatar) {
     }

@@ -36,6 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.AcceptablePassword;
+import dev.kapi.identity.AccountRules;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.RequestBodies;
@@ -62,19 +63,19 @@ class GenericAdminController {
         this.bodies = bodies;
     }
 
-    record RegisterUser(@NotBlank @Pattern(regexp = AdminUsersController.USERNAME) String username,
+    record RegisterUser(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
             @NotNull @AcceptablePassword String password, @NotBlank @Size(max = 100) String name,
             @NotBlank @Size(max = 100) String surname,
-            @NotBlank @Email(regexp = AdminUsersController.EMAIL) @Size(max = 254) String email,
+            @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @JsonProperty("user_type") @Size(max = 50) String userType,
             @JsonProperty("phone_number") @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar,
             @Min(0) Long credit, @Min(0) Long debit) {
     }
 
-    record UpdateUser(@Pattern(regexp = AdminUsersController.USERNAME) String username,
+    record UpdateUser(@Pattern(regexp = AccountRules.USERNAME) String username,
             @AcceptablePassword String password, @Size(min = 1, max = 100) String name,
             @Size(min = 1, max = 100) String surname,
-            @Email(regexp = AdminUsersController.EMAIL) @Size(max = 254) String email,
+            @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @JsonProperty("user_type") @Size(min = 1, max = 50) String userType,
             @JsonProperty("is_active") Boolean isActive, @JsonProperty("phone_number") @Size(max = 32) String phoneNumber,
             @URL @Size(max = 2048) String avatar, @Min(0) Long credit, @Min(0) Long debit) {

@@ -58,11 +58,11 @@ class AuthController {
         this.settings = settings;
     }
 
-    record RegisterRequest(@NotBlank @Email(regexp = EMAIL) @Size(max = 254) String email, @NotNull @AcceptablePassword String password,
+    record RegisterRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email, @NotNull @AcceptablePassword String password,
             @JsonProperty("full_name") @NotBlank @Size(max = 200) String fullName) {
     }
 
-    record AdminRegisterRequest(@NotBlank @Email(regexp = EMAIL) @Size(max = 254) String email,
+    record AdminRegisterRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @NotNull @AcceptablePassword String password,
             @JsonProperty("full_name") @NotBlank @Size(max = 200) String fullName,
             @JsonProperty("admin_secret") @NotNull String adminSecret) {
@@ -87,15 +87,13 @@ class AuthController {
     record TokenRequest(@NotBlank @Size(max = 200) String token) {
     }
 
-    record ForgotPasswordRequest(@NotBlank @Email(regexp = EMAIL) @Size(max = 254) String email) {
+    record ForgotPasswordRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email) {
     }
 
     record ResetPasswordRequest(@NotBlank @Size(max = 200) String token,
             @JsonProperty("new_password") @NotNull @AcceptablePassword String newPassword) {
     }
 
-    /** An address with a dot in its domain; {@code @Email} alone accepts {@code a@b}. */
-    static final String EMAIL = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
 
     @PostMapping("/auth/register")
     @ResponseStatus(HttpStatus.CREATED)

@@ -70,7 +70,7 @@ class UserController {
     }
 
     record UpdateProfileRequest(@JsonProperty("full_name") @Size(min = 1, max = 200) String fullName,
-            @Email(regexp = AuthController.EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String status,
+            @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String status,
             @JsonProperty("is_active") Boolean isActive) {
     }
 
