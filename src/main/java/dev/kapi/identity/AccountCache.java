@@ -38,7 +38,7 @@ class AccountCache {
     }
 
     void changed(long accountId) {
-        invalidations.announce("account:" + accountId, () -> evict(accountId));
+        invalidations.announce("account:" + accountId);
     }
 
     void evict(long accountId) {

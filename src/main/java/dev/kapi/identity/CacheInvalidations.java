@@ -1,39 +1,49 @@
 package dev.kapi.identity;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import dev.kapi.shared.cluster.ClusterMessages;
 
 /**
- * Tells every instance that cached identity state changed. The message goes out through PostgreSQL's
- * {@code NOTIFY} (delivered to the other instances at commit, see {@link SessionInvalidations}) and is
- * applied here directly after commit, so that a concurrent request cannot re-cache the old state.
+ * Identity's caches across instances: an ended session or a changed account is announced on the
+ * {@code identity} topic of {@link ClusterMessages} and evicted on every instance.
  */
 @Component
-class CacheInvalidations {
+class CacheInvalidations implements SmartInitializingSingleton {
 
-    static final String CHANNEL = "kapi_sessions";
+    private static final String TOPIC = "identity";
 
-    private final JdbcClient jdbc;
+    private final ClusterMessages cluster;
+    private final Sessions sessions;
+    private final AccountCache accounts;
 
-    CacheInvalidations(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    CacheInvalidations(ClusterMessages cluster, @Lazy Sessions sessions, @Lazy AccountCache accounts) {
+        this.cluster = cluster;
+        this.sessions = sessions;
+        this.accounts = accounts;
     }
 
-    void announce(String message, Runnable locally) {
-        jdbc.sql("SELECT pg_notify(:channel, :message)").param("channel", CHANNEL).param("message", message)
-                .query().singleRow();
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    locally.run();
-                }
-            });
+    @Override
+    public void afterSingletonsInstantiated() {
+        cluster.subscribe(TOPIC, this::apply, () -> {
+            sessions.evictAll();
+            accounts.evictAll();
+        });
+    }
+
+    /** Sends the message to every instance, this one included (here right after commit). */
+    void announce(String message) {
+        cluster.publish(TOPIC, message);
+    }
+
+    private void apply(String message) {
+        if (message.startsWith("account:")) {
+            accounts.evict(Long.parseLong(message.substring("account:".length())));
         }
         else {
-            locally.run();
+            sessions.apply(message);
         }
     }
 }

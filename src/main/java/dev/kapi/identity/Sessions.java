@@ -152,7 +152,7 @@ class Sessions {
 
     /** Drops cached sessions of an account whose role or state changed, so the next request reloads them. */
     void forgetAccount(long accountId) {
-        send("forget:" + accountId, () -> forget(accountId));
+        invalidations.announce("forget:" + accountId);
     }
 
     /** Applies an invalidation message, from this instance or another. */
@@ -179,12 +179,8 @@ class Sessions {
     }
 
     private void announce(Ended ended) {
-        send("end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":" + text(ended.kept()) + ":"
-                + ended.reason(), () -> evict(ended));
-    }
-
-    private void send(String message, Runnable locally) {
-        invalidations.announce(message, locally);
+        invalidations.announce("end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":"
+                + text(ended.kept()) + ":" + ended.reason());
     }
 
     private boolean idle(LiveSession session, Instant now) {

@@ -1,0 +1,144 @@
+package dev.kapi.shared.cluster;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Tells every instance on the database that something cached changed, with nothing but PostgreSQL: a
+ * message is a {@code NOTIFY} on one channel, delivered to the other instances when the sending
+ * transaction commits, and applied on this instance right after commit (so a concurrent request cannot
+ * re-cache the old state). Modules {@link #subscribe} per topic. When the listening connection is lost,
+ * every subscriber's {@code onGap} runs (drop the whole cache: nothing stale survives a gap) and the
+ * listener reconnects.
+ */
+@Component
+public final class ClusterMessages implements SmartLifecycle {
+
+    static final String CHANNEL = "kapi_cluster";
+    private static final Logger log = LoggerFactory.getLogger(ClusterMessages.class);
+    private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+    private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    ClusterMessages(DataSource dataSource, JdbcClient jdbc) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+    }
+
+    private record Subscriber(Consumer<String> handler, Runnable onGap) {
+    }
+
+    /** Handles the messages of a topic, whichever instance sent them; {@code onGap} after a lost connection. */
+    public void subscribe(String topic, Consumer<String> handler, Runnable onGap) {
+        subscribers.put(topic, new Subscriber(handler, onGap));
+    }
+
+    /** Sends a message of the topic to every instance, this one included. */
+    public void publish(String topic, String message) {
+        String payload = topic + "|" + message;
+        jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
+                .query().singleRow();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    deliver(payload);
+                }
+            });
+        }
+        else {
+            deliver(payload);
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("cluster-messages").start(this::listen);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void deliver(String payload) {
+        int bar = payload.indexOf('|');
+        Subscriber subscriber = bar < 0 ? null : subscribers.get(payload.substring(0, bar));
+        if (subscriber != null) {
+            subscriber.handler().accept(payload.substring(bar + 1));
+        }
+    }
+
+    private void gap() {
+        subscribers.values().forEach(subscriber -> subscriber.onGap().run());
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                // Anything announced before LISTEN took effect could have been missed.
+                gap();
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(5_000);
+                    if (notifications != null) {
+                        for (PGNotification notification : notifications) {
+                            deliver(notification.getParameter());
+                        }
+                    }
+                }
+            }
+            catch (SQLException | RuntimeException ex) {
+                gap();
+                if (running) {
+                    log.warn("Cluster message listener lost its connection, reconnecting: {}", ex.toString());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RECONNECT_DELAY);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
