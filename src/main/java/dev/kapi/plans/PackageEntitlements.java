@@ -1,6 +1,7 @@
 package dev.kapi.plans;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Set;
 
@@ -14,17 +15,24 @@ import dev.kapi.identity.EntitlementSource;
 class PackageEntitlements implements Entitlements, EntitlementSource {
 
     private final UserPackages userPackages;
+    private final EntitlementCache cache;
     private final Clock clock;
 
-    PackageEntitlements(UserPackages userPackages, Clock clock) {
+    PackageEntitlements(UserPackages userPackages, EntitlementCache cache, Clock clock) {
         this.userPackages = userPackages;
+        this.cache = cache;
         this.clock = clock;
     }
 
-    /** One statement, so no transaction: this runs on every {@code GET /users/me}. */
+    /** From the cache, valid until the account's next package start or end; two statements on a miss. */
     @Override
     public Set<String> of(long accountId) {
-        return Collections.unmodifiableSortedSet(userPackages.activeContentValues(accountId, clock.instant()));
+        Instant now = clock.instant();
+        return Collections.unmodifiableSortedSet(cache.get(accountId, now, id -> {
+            Instant next = userPackages.nextChange(id, now);
+            return new EntitlementCache.Cached(userPackages.activeContentValues(id, now),
+                    next == null ? Instant.MAX : next);
+        }));
     }
 
     /** Identity's view of the same thing, for {@code GET /users/me}. */

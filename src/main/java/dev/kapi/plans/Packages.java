@@ -25,9 +25,11 @@ import static dev.kapi.shared.SqlTime.utc;
 class Packages {
 
     private final JdbcClient jdbc;
+    private final EntitlementCache entitlements;
 
-    Packages(JdbcClient jdbc) {
+    Packages(JdbcClient jdbc, EntitlementCache entitlements) {
         this.jdbc = jdbc;
+        this.entitlements = entitlements;
     }
 
     /** A package's own fields, before its contents are attached. */
@@ -93,12 +95,14 @@ class Packages {
                 """)
                 .param("packageId", packageId).param("name", content.name()).param("value", content.contentValue())
                 .query(Long.class).single();
+        entitlements.changedForEveryone();
         return new Content(id, packageId, content.name(), content.contentValue());
     }
 
     void replaceContents(long packageId, List<NewContent> contents) {
         jdbc.sql("DELETE FROM package_contents WHERE package_id = :packageId").param("packageId", packageId).update();
         contents.forEach(content -> addContent(packageId, content));
+        entitlements.changedForEveryone();
     }
 
     Optional<Content> contentById(long id) {
@@ -114,10 +118,13 @@ class Packages {
     void updateContent(long id, String name, String contentValue) {
         jdbc.sql("UPDATE package_contents SET name = :name, content_value = :value WHERE id = :id")
                 .param("name", name).param("value", contentValue).param("id", id).update();
+        entitlements.changedForEveryone();
     }
 
     boolean deleteContent(long id) {
-        return jdbc.sql("DELETE FROM package_contents WHERE id = :id").param("id", id).update() > 0;
+        boolean deleted = jdbc.sql("DELETE FROM package_contents WHERE id = :id").param("id", id).update() > 0;
+        entitlements.changedForEveryone();
+        return deleted;
     }
 
     /** The contents of the given packages, oldest first; every id is a key. */

@@ -26,9 +26,11 @@ class UserPackages {
             """;
 
     private final JdbcClient jdbc;
+    private final EntitlementCache cache;
 
-    UserPackages(JdbcClient jdbc) {
+    UserPackages(JdbcClient jdbc, EntitlementCache cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
     }
 
     /** One stored user package; whether it is active depends on when one asks. */
@@ -41,7 +43,7 @@ class UserPackages {
     }
 
     long create(long accountId, long packageId, Instant startsAt, Instant endsAt, Instant now) {
-        return jdbc.sql("""
+        long id = jdbc.sql("""
                 INSERT INTO user_packages (account_id, package_id, starts_at, ends_at, created_at)
                 VALUES (:accountId, :packageId, :startsAt, :endsAt, :now)
                 RETURNING id
@@ -49,6 +51,8 @@ class UserPackages {
                 .param("accountId", accountId).param("packageId", packageId).param("startsAt", utc(startsAt))
                 .param("endsAt", utc(endsAt)).param("now", utc(now))
                 .query(Long.class).single();
+        cache.changed(accountId);
+        return id;
     }
 
     Optional<Assignment> byId(long id) {
@@ -65,18 +69,39 @@ class UserPackages {
     }
 
     void update(long id, long packageId, Instant startsAt, Instant endsAt) {
-        jdbc.sql("UPDATE user_packages SET package_id = :packageId, starts_at = :startsAt, ends_at = :endsAt WHERE id = :id")
+        jdbc.sql("""
+                UPDATE user_packages SET package_id = :packageId, starts_at = :startsAt, ends_at = :endsAt
+                WHERE id = :id RETURNING account_id
+                """)
                 .param("packageId", packageId).param("startsAt", utc(startsAt)).param("endsAt", utc(endsAt))
-                .param("id", id).update();
+                .param("id", id).query(Long.class).optional().ifPresent(cache::changed);
     }
 
     boolean delete(long id) {
-        return jdbc.sql("DELETE FROM user_packages WHERE id = :id").param("id", id).update() > 0;
+        return jdbc.sql("DELETE FROM user_packages WHERE id = :id RETURNING account_id").param("id", id)
+                .query(Long.class).optional().map(accountId -> {
+                    cache.changed(accountId);
+                    return true;
+                }).orElse(false);
     }
 
     int deleteOf(long accountId) {
-        return jdbc.sql("DELETE FROM user_packages WHERE account_id = :accountId").param("accountId", accountId)
-                .update();
+        int deleted = jdbc.sql("DELETE FROM user_packages WHERE account_id = :accountId")
+                .param("accountId", accountId).update();
+        cache.changed(accountId);
+        return deleted;
+    }
+
+    /** When the account's active packages next change by themselves: the nearest start or end after now. */
+    Instant nextChange(long accountId, Instant now) {
+        return jdbc.sql("""
+                SELECT min(boundary) FROM (
+                    SELECT starts_at AS boundary FROM user_packages WHERE account_id = :accountId AND starts_at > :now
+                    UNION ALL
+                    SELECT ends_at FROM user_packages WHERE account_id = :accountId AND ends_at > :now) boundaries
+                """)
+                .param("accountId", accountId).param("now", utc(now))
+                .query((rs, row) -> instant(rs, "min")).optional().orElse(null);
     }
 
     boolean anyOf(long packageId) {

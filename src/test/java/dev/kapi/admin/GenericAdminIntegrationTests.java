@@ -77,6 +77,26 @@ class GenericAdminIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void entitlementsWhenTheHeldPackagesContentsChangeThenTheProfileShowsItAtOnce() {
+        String admin = newAdminToken();
+        String token = newUserToken();
+        long userId = ((Number) as(token).get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
+                .getResponseBody().get("id")).longValue();
+        long packageId = id(post(admin, "/api/v1/admin/register/1", pkg("copper-" + System.nanoTime(), "moe_gatherer")),
+                "package");
+        post(admin, "/api/v1/admin/register/3", Map.of("user_id", userId, "package_id", packageId))
+                .expectStatus().isCreated();
+        as(token).get().uri("/users/me").exchange().expectBody().jsonPath("$.entitlements").value(List.class,
+                values -> assertThat(values).containsExactly("moe_gatherer"));
+
+        put(admin, "/api/v1/admin/update/1/" + packageId, Map.of("new_model", Map.of("package_contents",
+                List.of(Map.of("name", "report", "content_value", "report_export"))))).expectStatus().isOk();
+
+        as(token).get().uri("/users/me").exchange().expectBody().jsonPath("$.entitlements").value(List.class,
+                values -> assertThat(values).containsExactly("report_export"));
+    }
+
+    @Test
     void lookupByNameThenUserByUsernameAndPackageByName() {
         String admin = newAdminToken();
         Map<String, Object> user = user();
