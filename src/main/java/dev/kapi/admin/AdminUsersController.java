@@ -48,6 +48,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AdminUsersController {
 
 
+    /** Credit and debit totals an admin may set: far beyond any real balance, far below a long's limit. */
+    static final long MAX_CREDIT = 1_000_000_000_000L;
+
     private final AccountAdministration accounts;
     private final Credits credits;
     private final Messages messages;
@@ -79,14 +82,14 @@ class AdminUsersController {
     record CreateUserRequest(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
             @NotNull @AcceptablePassword String password, @NotBlank @Size(max = 100) String name,
             @NotBlank @Size(max = 100) String surname, @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
-            @NotBlank @Size(max = 50) String userTypeName, @Min(0) Long credit, @Min(0) Long debit,
+            @NotBlank @Size(max = 50) String userTypeName, @Min(0) @Max(MAX_CREDIT) Long credit, @Min(0) @Max(MAX_CREDIT) Long debit,
             @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar) {
     }
 
     record UpdateUserRequest(@Pattern(regexp = AccountRules.USERNAME) String username, @AcceptablePassword String password,
             @Size(min = 1, max = 100) String name, @Size(min = 1, max = 100) String surname,
             @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String userTypeName,
-            Boolean isActive, @Min(0) Long credit, @Min(0) Long debit, @Size(max = 32) String phoneNumber,
+            Boolean isActive, @Min(0) @Max(MAX_CREDIT) Long credit, @Min(0) @Max(MAX_CREDIT) Long debit, @Size(max = 32) String phoneNumber,
             @URL @Size(max = 2048) String avatar) {
     }
 
@@ -150,9 +153,10 @@ class AdminUsersController {
     OneUser update(@AuthenticationPrincipal CurrentAccount admin, @PathVariable String userId,
             @Valid @RequestBody UpdateUserRequest request) {
         AdminView user = find(userId, "user-not-found-update");
-        AdminView updated = accounts.update(admin, user.id(), new AccountAdministration.UserChanges(
-                request.username(), request.password(), request.name(), request.surname(), request.email(),
-                request.userTypeName(), request.phoneNumber(), request.avatar(), request.isActive()));
+        AccountAdministration.UserChanges changes = new AccountAdministration.UserChanges(request.username(),
+                request.password(), request.name(), request.surname(), request.email(), request.userTypeName(),
+                request.phoneNumber(), request.avatar(), request.isActive());
+        AdminView updated = changes.isEmpty() ? user : accounts.update(admin, user.id(), changes);
         if (request.credit() != null || request.debit() != null) {
             credits.setTotals(updated.id(), request.credit(), request.debit(), admin.id(), "seed 004 update");
         }

@@ -69,7 +69,7 @@ class GenericAdminController {
             @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @JsonProperty("user_type") @Size(max = 50) String userType,
             @JsonProperty("phone_number") @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar,
-            @Min(0) Long credit, @Min(0) Long debit) {
+            @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long credit, @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long debit) {
     }
 
     record UpdateUser(@Pattern(regexp = AccountRules.USERNAME) String username,
@@ -78,7 +78,7 @@ class GenericAdminController {
             @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @JsonProperty("user_type") @Size(min = 1, max = 50) String userType,
             @JsonProperty("is_active") Boolean isActive, @JsonProperty("phone_number") @Size(max = 32) String phoneNumber,
-            @URL @Size(max = 2048) String avatar, @Min(0) Long credit, @Min(0) Long debit) {
+            @URL @Size(max = 2048) String avatar, @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long credit, @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long debit) {
     }
 
     record NewContent(@NotBlank @Size(max = 100) String name,

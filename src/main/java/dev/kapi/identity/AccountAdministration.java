@@ -30,6 +30,12 @@ public interface AccountAdministration {
     /** A partial change; {@code null} leaves a field as it is. A new password is hashed. */
     record UserChanges(String username, String password, String name, String surname, String email,
             String userTypeName, String phoneNumber, String avatar, Boolean active) {
+
+        /** True when no account field is to change (a request may change only credits, say). */
+        public boolean isEmpty() {
+            return username == null && password == null && name == null && surname == null && email == null
+                    && userTypeName == null && phoneNumber == null && avatar == null && active == null;
+        }
     }
 
     /** One page of the admin list and the opaque cursor of the next, {@code null} on the last page. */

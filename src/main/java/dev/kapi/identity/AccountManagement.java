@@ -187,31 +187,34 @@ class AccountManagement implements AccountAdministration {
 
     @Override
     public AdminView update(CurrentAccount admin, long accountId, UserChanges changes) {
-        Account account = accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found-update"));
-        String hash = changes.password() == null ? null : hashing.hash(changes.password());
-        String username = changes.username() == null ? account.username() : changes.username().trim();
-        String email = changes.email() == null ? account.email() : normalizeEmail(changes.email());
-        if (changes.username() != null && accounts.usernameTakenByOther(username, accountId)) {
-            throw ApiException.invalidField("username", "username-taken");
-        }
-        if (changes.email() != null && accounts.emailTakenByOther(email, accountId)) {
-            throw ApiException.invalidField("email", "email-taken-admin");
-        }
-        UserType type = changes.userTypeName() == null ? new UserType(account.userTypeId(), account.role())
-                : userType(changes.userTypeName());
-        boolean active = changes.active() == null ? account.active() : changes.active();
-        if (!active && admin.id() == accountId) {
+        accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found-update"));
+        if (Boolean.FALSE.equals(changes.active()) && admin.id() == accountId) {
             throw ApiException.forbidden("cannot-delete-self");
         }
-        String name = changes.name() == null ? account.name() : changes.name().trim();
-        String surname = changes.surname() == null ? account.surname() : changes.surname().trim();
-        boolean nameChanged = changes.name() != null || changes.surname() != null;
-        String fullName = nameChanged ? (blankToEmpty(name) + " " + blankToEmpty(surname)).trim() : account.fullName();
-        boolean emailChanged = !email.equals(account.email());
+        String hash = changes.password() == null ? null : hashing.hash(changes.password());
+        if (changes.username() != null && accounts.usernameTakenByOther(changes.username().trim(), accountId)) {
+            throw ApiException.invalidField("username", "username-taken");
+        }
+        if (changes.email() != null && accounts.emailTakenByOther(normalizeEmail(changes.email()), accountId)) {
+            throw ApiException.invalidField("email", "email-taken-admin");
+        }
+        UserType newType = changes.userTypeName() == null ? null : userType(changes.userTypeName());
         try {
             return transactions.execute(status -> {
-                accounts.updateByAdmin(accountId, new Accounts.AdminFields(username, email,
-                        account.emailVerified() && !emailChanged, fullName, name, surname, type.id(), active,
+                // Merged onto the locked row, so that a concurrent change of another field is not undone.
+                Account account = accounts.lockById(accountId)
+                        .orElseThrow(() -> ApiException.notFound("user-not-found-update"));
+                String email = changes.email() == null ? account.email() : normalizeEmail(changes.email());
+                boolean emailChanged = !email.equals(account.email());
+                boolean active = changes.active() == null ? account.active() : changes.active();
+                String name = changes.name() == null ? account.name() : changes.name().trim();
+                String surname = changes.surname() == null ? account.surname() : changes.surname().trim();
+                String fullName = changes.name() != null || changes.surname() != null
+                        ? (blankToEmpty(name) + " " + blankToEmpty(surname)).trim() : account.fullName();
+                accounts.updateByAdmin(accountId, new Accounts.AdminFields(
+                        changes.username() == null ? account.username() : changes.username().trim(), email,
+                        account.emailVerified() && !emailChanged, fullName, name, surname,
+                        newType == null ? account.userTypeId() : newType.id(), active,
                         changes.phoneNumber() == null ? account.phoneNumber() : changes.phoneNumber(),
                         changes.avatar() == null ? account.avatar() : changes.avatar()), clock.instant());
                 if (hash != null) {

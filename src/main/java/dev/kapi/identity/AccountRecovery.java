@@ -1,6 +1,7 @@
 package dev.kapi.identity;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -54,6 +55,9 @@ class AccountRecovery {
         transactions.executeWithoutResult(status -> accounts.byLogin(AccountManagement.normalizeEmail(email))
                 .filter(account -> account.email().equals(AccountManagement.normalizeEmail(email)))
                 .filter(Account::active)
+                // One mail a minute per account, so the route cannot be used to flood a mailbox.
+                .filter(account -> !audit.recorded("password-reset-requested", account.id(),
+                        clock.instant().minus(Duration.ofMinutes(1))))
                 .ifPresent(account -> {
                     audit.record("password-reset-requested", null, account.id(), null);
                     events.publishEvent(new AccountMails.PasswordResetRequested(account.id()));

@@ -76,6 +76,12 @@ class Accounts {
         return jdbc.sql(SELECT + " WHERE a.id = :id").param("id", id).query(Accounts::map).optional();
     }
 
+    /** The account, its row locked until the transaction ends. */
+    Optional<Account> lockById(long id) {
+        jdbc.sql("SELECT id FROM accounts WHERE id = :id FOR UPDATE").param("id", id).query(Long.class).optional();
+        return byId(id);
+    }
+
     /** The account as last written, from the in-process cache when it has it; for reads that do not write. */
     Optional<Account> byIdCached(long id) {
         return cache.get(id, this::byId);

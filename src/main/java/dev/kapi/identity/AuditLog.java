@@ -46,6 +46,13 @@ class AuditLog {
                 .param("now", utc(clock.instant())).param("details", details).update();
     }
 
+    /** Whether an event of the type was recorded for the account since the given instant. */
+    boolean recorded(String type, long targetId, Instant since) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM audit_events WHERE target_id = :target AND type = :type "
+                + "AND occurred_at >= :since)")
+                .param("target", targetId).param("type", type).param("since", utc(since)).query(Boolean.class).single();
+    }
+
     /** Newest first; {@code before} is the id of the last entry of the previous page. */
     List<Entry> find(Query query) {
         return jdbc.sql("""

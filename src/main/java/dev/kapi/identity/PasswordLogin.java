@@ -25,9 +25,11 @@ class PasswordLogin {
     private final RefreshTokens refreshTokens;
     private final AuditLog audit;
     private final Clock clock;
+    private final long lockMinutes;
 
     PasswordLogin(Accounts accounts, LoginThrottle throttle, PasswordHashing hashing, Sessions sessions,
-            AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, Clock clock) {
+            AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, IdentitySettings settings, Clock clock) {
+        this.lockMinutes = settings.lockout().duration().toMinutes();
         this.accounts = accounts;
         this.throttle = throttle;
         this.hashing = hashing;
@@ -50,13 +52,13 @@ class PasswordLogin {
                 .orElseGet(() -> LoginThrottle.forUnknown(identifier));
         OptionalInt attempt = throttle.tryClaim(key);
         if (attempt.isEmpty()) {
-            audit.record("login-refused-locked", null, accountId, accountId == null ? "login=" + identifier : null);
-            throw ApiException.unauthorized("account-locked");
+            audit.record("login-refused-locked", null, accountId, accountId == null ? "unknown-login" : null);
+            throw ApiException.unauthorized("account-locked", lockMinutes);
         }
         if (!hashing.matches(password, found.map(Account::passwordHash).orElse(null))) {
-            audit.record("login-failed", null, accountId, accountId == null ? "login=" + identifier : null);
+            audit.record("login-failed", null, accountId, accountId == null ? "unknown-login" : null);
             if (throttle.isLast(attempt.getAsInt())) {
-                audit.record("account-locked", null, accountId, accountId == null ? "login=" + identifier : null);
+                audit.record("account-locked", null, accountId, accountId == null ? "unknown-login" : null);
             }
             throw ApiException.badRequest("invalid-credentials");
         }

@@ -2,6 +2,7 @@ package dev.kapi.identity;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.servlet.DispatcherType;
@@ -19,6 +20,8 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -35,6 +38,10 @@ import dev.kapi.shared.ratelimit.RateLimiter;
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
 class SecurityConfiguration {
+
+    /** The routes anyone may call: signing up and in, and getting back into an account. */
+    static final Set<String> PUBLIC_POSTS = Set.of("/auth/register", "/auth/register/admin", "/auth/login",
+            "/auth/refresh", "/auth/verify-email", "/auth/forgot-password", "/auth/forgot-password/confirm");
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AccessTokens tokens, Sessions sessions,
@@ -56,10 +63,7 @@ class SecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .authorizeHttpRequests(authorize -> authorize
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers(HttpMethod.POST, "/auth/register", "/auth/register/admin", "/auth/login",
-                                "/auth/refresh", "/auth/verify-email", "/auth/forgot-password",
-                                "/auth/forgot-password/confirm")
-                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, PUBLIC_POSTS.toArray(String[]::new)).permitAll()
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                                 "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
@@ -67,6 +71,7 @@ class SecurityConfiguration {
                         .permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(server -> server
+                        .bearerTokenResolver(ignoringPublicRoutes())
                         .jwt(jwt -> jwt.decoder(tokens.decoder()).jwtAuthenticationConverter(sessionBound(sessions)))
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
@@ -75,6 +80,16 @@ class SecurityConfiguration {
                 .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new FrozenAccountFilter(problems), RateLimitFilter.class)
                 .build();
+    }
+
+    /**
+     * A stale {@code Authorization} header must not break the routes that need none: a client whose
+     * access token expired still signs in, refreshes and resets its password.
+     */
+    private static BearerTokenResolver ignoringPublicRoutes() {
+        DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
+        return request -> "POST".equals(request.getMethod()) && PUBLIC_POSTS.contains(request.getRequestURI())
+                ? null : resolver.resolve(request);
     }
 
     /** Accepts a verified JWT only if its session is live, and takes the role from the account. */

@@ -61,7 +61,7 @@ class Sessions {
     record Ended(long accountId, UUID sessionId, UUID kept, String reason) {
 
         boolean covers(UUID session, long account) {
-            return sessionId != null ? sessionId.equals(session) : accountId == account && !session.equals(kept);
+            return accountId == account && (sessionId != null ? sessionId.equals(session) : !session.equals(kept));
         }
     }
 
@@ -85,22 +85,27 @@ class Sessions {
      */
     Optional<CurrentAccount> resolve(UUID sessionId) {
         Instant now = clock.instant();
-        LiveSession session = live.getIfPresent(sessionId);
-        if (session == null || idle(session, now)) {
+        // Loaded atomically: an eviction that races the load wins, so an ended session is never re-cached.
+        LiveSession session = live.get(sessionId, id -> load(id).orElse(null));
+        if (session != null && idle(session, now)) {
             // Another instance may have used the session since this one cached it.
-            session = load(sessionId).orElse(null);
-            if (session == null) {
-                live.invalidate(sessionId);
-                return Optional.empty();
-            }
-            live.put(sessionId, session);
+            live.invalidate(sessionId);
+            session = live.get(sessionId, id -> load(id).orElse(null));
+        }
+        if (session == null) {
+            return Optional.empty();
         }
         if (!now.isBefore(session.expiresAt()) || idle(session, now)) {
             return Optional.empty();
         }
         if (!now.isBefore(session.lastUsedAt().plus(TOUCH_INTERVAL))) {
-            jdbc.sql("UPDATE sessions SET last_used_at = :now WHERE id = :id AND last_used_at < :now")
-                    .param("now", utc(now)).param("id", sessionId).update();
+            // The touch doubles as a check: a session ended meanwhile is dropped here at the latest.
+            int touched = jdbc.sql("UPDATE sessions SET last_used_at = greatest(last_used_at, :now) "
+                    + "WHERE id = :id AND revoked_at IS NULL").param("now", utc(now)).param("id", sessionId).update();
+            if (touched == 0) {
+                live.invalidate(sessionId);
+                return Optional.empty();
+            }
             live.put(sessionId, new LiveSession(session.account(), now, session.expiresAt()));
         }
         return Optional.of(session.account());
@@ -135,7 +140,9 @@ class Sessions {
                 """)
                 .param("now", utc(clock.instant())).param("reason", reason).param("id", sessionId)
                 .param("account", accountId).update();
-        announce(new Ended(accountId, sessionId, null, reason));
+        if (ended > 0) {
+            announce(new Ended(accountId, sessionId, null, reason));
+        }
         return ended > 0;
     }
 

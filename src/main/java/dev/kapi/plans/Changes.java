@@ -64,6 +64,10 @@ final class Changes {
         if (!(value instanceof String text)) {
             throw invalid(key);
         }
+        // Names and values are indexed; a detail is free text but still bounded.
+        if (text.trim().length() > ("detail".equals(key) ? 2000 : 100)) {
+            throw invalid(key);
+        }
         return text.isBlank() ? null : text.trim();
     }
 

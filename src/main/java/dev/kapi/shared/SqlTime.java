@@ -12,9 +12,21 @@ public final class SqlTime {
     private SqlTime() {
     }
 
-    /** A parameter value for a {@code timestamptz} column. */
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * A parameter value for a {@code timestamptz} column. An instant PostgreSQL cannot store (or that no
+     * user means: before 1900, after 9999) is the client's mistake, answered with a 400.
+     */
     public static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+        if (instant == null) {
+            return null;
+        }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ApiException.badRequest("date-out-of-range");
+        }
+        return instant.atOffset(ZoneOffset.UTC);
     }
 
     /** A {@code timestamptz} column as an instant, or null. */

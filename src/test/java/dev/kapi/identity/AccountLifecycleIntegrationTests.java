@@ -91,6 +91,9 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.count").isEqualTo(1).jsonPath("$.data[0].ip").isNotEmpty();
         as(admin).get().uri("/api/admin/audit?user={id}&limit=2", id).exchange()
                 .expectBody().jsonPath("$.count").isEqualTo(2).jsonPath("$.nextCursor").isNotEmpty();
+        as(admin).get().uri("/api/admin/audit?from=0001-01-01T00:00:00Z").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:date-out-of-range");
         as(admin).get().uri("/api/admin/audit?from=yesterday").exchange()
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("from");
         as(token).get().uri("/api/admin/audit").exchange().expectStatus().isForbidden();

@@ -80,6 +80,22 @@ class AccountRecoveryIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void forgotPasswordWhenAskedAgainWithinAMinuteThenNoSecondMail() {
+        String email = registerUser();
+        awaitMailTo(email, 1);
+
+        forgot(email).expectStatus().isAccepted();
+        awaitMailTo(email, 2);
+        forgot(email).expectStatus().isAccepted();
+        forgot(email).expectStatus().isAccepted();
+        clock.advance(java.time.Duration.ofSeconds(61));
+        forgot(email).expectStatus().isAccepted();
+
+        awaitMailTo(email, 3);
+        assertThat(mailsTo(email)).hasSize(3);
+    }
+
+    @Test
     void resetPasswordWithTheMailedTokenThenNewPasswordWorksAndEverySessionEnds() throws Exception {
         String email = registerUser();
         String oldSession = login(email);

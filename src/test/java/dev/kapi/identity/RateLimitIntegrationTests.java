@@ -45,6 +45,22 @@ class RateLimitIntegrationTests extends IntegrationTest {
         as(newUserToken()).get().uri("/users/me").exchange().expectStatus().isOk();
     }
 
+    @Test
+    void passwordChangeUnderEitherNameWhenFourthInAMinuteThenTooManyRequests() {
+        String token = newUserToken();
+        for (int i = 0; i < 3; i++) {
+            as(token).post().uri("/auth/reset-password").contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("current_password", "guess-" + i, "new_password", "whatever-new-1",
+                            "confirm_password", "whatever-new-1"))
+                    .exchange().expectStatus().isBadRequest();
+        }
+
+        as(token).post().uri("/auth/reset-password").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("current_password", "guess-4", "new_password", "whatever-new-1",
+                        "confirm_password", "whatever-new-1"))
+                .exchange().expectStatus().isEqualTo(429);
+    }
+
     private RestTestClient.ResponseSpec register(RestTestClient client) {
         return client.post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("email", uniqueEmail(), "password", PASSWORD, "full_name", "Limited"))

@@ -56,6 +56,20 @@ class SessionIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void publicRoutesWhenAStaleAccessTokenIsStillSentThenItIsIgnored() {
+        String email = registerUser();
+        Token login = signIn(email, PASSWORD);
+        as(login.access_token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
+        Token second = signIn(email, PASSWORD);
+
+        // A client that keeps sending its old, now dead, access token can still sign in and refresh.
+        as(login.access_token()).post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", email, "password", PASSWORD)).exchange().expectStatus().isOk();
+        as(login.access_token()).post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("refresh_token", second.refresh_token())).exchange().expectStatus().isOk();
+    }
+
+    @Test
     void refreshWhenTokenUnknownOrMissingThenRejected() {
         refresh("no-such-token").expectStatus().isUnauthorized();
         client().post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON).body(Map.of())
