@@ -39,7 +39,7 @@ stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=; }
 rss_mb() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$SERVER/status"; }
 pg_port() { sed -n 4p "$DATA/data/postgres/postmaster.pid"; }
 row_writes() {
-  psql -h localhost -p "$(pg_port)" -U postgres -d postgres -Atc \
+  PGPASSWORD=$(od -An -tx1 -v "$DATA/data/secrets/postgres-password" | tr -d ' \n') psql -h 127.0.0.1 -p "$(pg_port)" -U postgres -d postgres -Atc \
     "SELECT sum(tup_inserted + tup_updated + tup_deleted) FROM pg_stat_database WHERE datname = 'postgres'"
 }
 wrk_run() { # $1 = threads, $2 = connections, $3 = script, rest = script args; WARMUP=seconds for a warm-up

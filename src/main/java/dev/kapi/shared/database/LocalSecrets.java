@@ -34,7 +34,10 @@ public final class LocalSecrets {
             if (Files.exists(file)) {
                 return Files.readAllBytes(file);
             }
-            Files.createDirectories(dir);
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             byte[] secret = randomBytes(length);
             Path temp = Files.createTempFile(dir, name, ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
@@ -47,6 +48,7 @@ class MailConfiguration {
             try {
                 Files.createDirectories(outbox);
                 Path file = outbox.resolve(stamp.format(clock.instant()) + "-" + UUID.randomUUID() + ".eml");
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, "From: " + settings.from() + "\nTo: " + to + "\nSubject: " + subject
                         + "\nContent-Type: text/plain; charset=UTF-8\n\n" + text + "\n", StandardCharsets.UTF_8);
                 log.info("Mail to {} written to {}", to, file);
