@@ -54,12 +54,13 @@ class Trades {
 
     /** The newest trade time of a book: a manual trade may not be recorded before it (FIFO follows time). */
     Optional<Instant> lastExecutedAt(long ownerId, Long botId, String symbol) {
-        return Optional.ofNullable(jdbc.sql("""
-                SELECT max(executed_at) FROM trading_trades
+        return jdbc.sql("""
+                SELECT executed_at FROM trading_trades
                 WHERE owner_id = :owner AND bot_id IS NOT DISTINCT FROM :bot AND symbol = :symbol
+                ORDER BY executed_at DESC LIMIT 1
                 """)
                 .param("owner", ownerId).param("bot", botId).param("symbol", symbol)
-                .query((rs, row) -> instant(rs, "max")).single());
+                .query((rs, row) -> instant(rs, "executed_at")).optional();
     }
 
     List<FifoBook.Lot> lots(long ownerId, Long botId, String symbol) {
