@@ -1,0 +1,10 @@
+package dev.kapi.trading;
+
+/** An opened API key, held only while a request to the exchange is made. Never printed. */
+record ApiCredentials(String apiKey, String secret) {
+
+    @Override
+    public String toString() {
+        return "ApiCredentials[apiKey=****" + apiKey.substring(Math.max(0, apiKey.length() - 4)) + ", secret=****]";
+    }
+}

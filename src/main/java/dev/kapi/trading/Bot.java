@@ -1,0 +1,33 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * A bot as stored: its configuration and its state. {@code apiKeyId} null means paper trading.
+ * {@code active} is whether it was started; {@code status} says what it is doing (idle, in_position)
+ * or why it is not trading (paused, error).
+ */
+record Bot(long id, long ownerId, String name, String symbol, BigDecimal quoteAmount, CandleInterval interval,
+        String strategy, String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition,
+        boolean active, BotStatus status, BigDecimal positionQuantity, BigDecimal positionCost, String lastSignal,
+        BigDecimal lastPrice, Instant lastCandleAt, Instant lastRunAt, int errorCount, String lastError,
+        Instant createdAt, Instant updatedAt) {
+
+    boolean paper() {
+        return apiKeyId == null;
+    }
+
+    boolean inPosition() {
+        return positionQuantity.signum() > 0;
+    }
+
+    /** What the open position would bring at the last price seen, less what it cost; zero when flat. */
+    BigDecimal unrealizedPnl() {
+        if (!inPosition()) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal price = lastPrice != null ? lastPrice : positionCost.divide(positionQuantity, Money.MATH);
+        return Money.round(positionQuantity.multiply(price).subtract(positionCost));
+    }
+}

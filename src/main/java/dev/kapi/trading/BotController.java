@@ -1,0 +1,165 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.kapi.identity.CurrentAccount;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Seed 002's bot routes: configuration, start and stop, and the bot's state. */
+@RestController
+@RequestMapping("/api/trading/bots")
+@Tag(name = "trading")
+class BotController {
+
+    private final BotManagement bots;
+    private final Strategies strategies;
+
+    BotController(BotManagement bots, Strategies strategies) {
+        this.bots = bots;
+        this.strategies = strategies;
+    }
+
+    /** A bot's whole configuration; {@code PUT} replaces it like {@code POST} sets it. */
+    record BotRequest(@NotBlank @Size(max = 100) String name,
+            @NotNull @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol,
+            @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0", inclusive = false)
+            @Digits(integer = 20, fraction = 18) BigDecimal quoteAmount,
+            String interval,
+            @NotBlank String strategy,
+            @NotNull Map<String, Object> params,
+            @JsonProperty("api_key_id") Long apiKeyId,
+            @JsonProperty("max_daily_loss") @DecimalMin(value = "0", inclusive = false)
+            @Digits(integer = 20, fraction = 18) BigDecimal maxDailyLoss,
+            @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false)
+            @Digits(integer = 20, fraction = 18) BigDecimal maxPosition) {
+
+        BotManagement.Changes changes() {
+            return new BotManagement.Changes(name, symbol, quoteAmount, interval, strategy, params, apiKeyId,
+                    maxDailyLoss, maxPosition);
+        }
+    }
+
+    record BotResponse(long id, String name, String symbol, @JsonProperty("quote_amount") BigDecimal quoteAmount,
+            String interval, String strategy, Map<String, Object> params, @JsonProperty("api_key_id") Long apiKeyId,
+            boolean paper, @JsonProperty("max_daily_loss") BigDecimal maxDailyLoss,
+            @JsonProperty("max_position") BigDecimal maxPosition, boolean active, String status,
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
+
+        static BotResponse from(Bot bot, Strategies strategies) {
+            return new BotResponse(bot.id(), bot.name(), bot.symbol(), Money.plain(bot.quoteAmount()),
+                    bot.interval().code(), bot.strategy(), strategies.asMap(bot.params()), bot.apiKeyId(), bot.paper(),
+                    Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(),
+                    bot.status().wire(), bot.createdAt(), bot.updatedAt());
+        }
+    }
+
+    record StateRequest(@NotBlank String status) {
+    }
+
+    record Position(BigDecimal quantity, BigDecimal cost, @JsonProperty("average_price") BigDecimal averagePrice) {
+    }
+
+    record StateResponse(@JsonProperty("bot_id") long botId, String status, boolean active, Position position,
+            @JsonProperty("last_signal") String lastSignal, @JsonProperty("last_price") BigDecimal lastPrice,
+            @JsonProperty("last_candle_at") Instant lastCandleAt, @JsonProperty("last_run_at") Instant lastRunAt,
+            @JsonProperty("error_count") int errorCount, @JsonProperty("last_error") String lastError) {
+
+        static StateResponse from(Bot bot) {
+            BigDecimal average = bot.inPosition()
+                    ? Money.round(bot.positionCost().divide(bot.positionQuantity(), Money.MATH)) : null;
+            return new StateResponse(bot.id(), bot.status().wire(), bot.active(),
+                    new Position(Money.plain(bot.positionQuantity()), Money.plain(bot.positionCost()),
+                            Money.plain(average)),
+                    bot.lastSignal(), Money.plain(bot.lastPrice()), bot.lastCandleAt(), bot.lastRunAt(),
+                    bot.errorCount(), bot.lastError());
+        }
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a bot (stopped); without api_key_id it trades on the paper exchange")
+    ResponseEntity<BotResponse> create(@AuthenticationPrincipal CurrentAccount me,
+            @Valid @RequestBody BotRequest request) {
+        Bot bot = bots.create(me.id(), request.changes());
+        return ResponseEntity.created(URI.create("/api/trading/bots/" + bot.id()))
+                .body(BotResponse.from(bot, strategies));
+    }
+
+    @GetMapping
+    @Operation(summary = "The signed-in user's bots")
+    List<BotResponse> list(@AuthenticationPrincipal CurrentAccount me) {
+        return bots.list(me.id()).stream().map(bot -> BotResponse.from(bot, strategies)).toList();
+    }
+
+    @GetMapping("/{id:\\d+}")
+    @Operation(summary = "One bot")
+    BotResponse get(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        return BotResponse.from(bots.get(me.id(), id), strategies);
+    }
+
+    @PutMapping("/{id:\\d+}")
+    @Operation(summary = "Replace a bot's configuration; symbol and key stay while a position is open")
+    BotResponse update(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
+            @Valid @RequestBody BotRequest request) {
+        return BotResponse.from(bots.update(me.id(), id, request.changes()), strategies);
+    }
+
+    @DeleteMapping("/{id:\\d+}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a stopped bot and its trades; 409 while it is active")
+    void delete(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        bots.delete(me.id(), id);
+    }
+
+    @PostMapping("/{id:\\d+}/start")
+    @Operation(summary = "Start a bot: it runs from the next closed candle")
+    BotResponse start(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        return BotResponse.from(bots.start(me.id(), id), strategies);
+    }
+
+    @PostMapping("/{id:\\d+}/stop")
+    @Operation(summary = "Stop a bot; an open position stays open")
+    BotResponse stop(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        return BotResponse.from(bots.stop(me.id(), id), strategies);
+    }
+
+    @GetMapping("/{id:\\d+}/state")
+    @Operation(summary = "A bot's state: status, position, last signal and run, errors")
+    StateResponse state(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        return StateResponse.from(bots.get(me.id(), id));
+    }
+
+    @PutMapping("/{id:\\d+}/state")
+    @Operation(summary = "Pause (status paused) or resume (idle / in_position, which also resets an error)")
+    StateResponse changeState(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
+            @Valid @RequestBody StateRequest request) {
+        return StateResponse.from(bots.changeState(me.id(), id, request.status()));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.shared.ApiException;
+
+/**
+ * A user's bots: configuration with its rules, start and stop, and the state its owner may change
+ * (pause, resume, reset an error). A bot is deleted only when stopped, and its trades go with it.
+ */
+@Service
+class BotManagement {
+
+    private final Bots bots;
+    private final ApiKeys keys;
+    private final Strategies strategies;
+    private final Clock clock;
+
+    BotManagement(Bots bots, ApiKeys keys, Strategies strategies, Clock clock) {
+        this.bots = bots;
+        this.keys = keys;
+        this.strategies = strategies;
+        this.clock = clock;
+    }
+
+    /** A bot's configuration as a request gave it, before it is checked. */
+    record Changes(String name, String symbol, BigDecimal quoteAmount, String interval, String strategy,
+            Map<String, Object> params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition) {
+    }
+
+    @Transactional
+    Bot create(long ownerId, Changes changes) {
+        long id = bots.insert(ownerId, check(ownerId, changes), clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    @Transactional(readOnly = true)
+    List<Bot> list(long ownerId) {
+        return bots.ofOwner(ownerId);
+    }
+
+    @Transactional(readOnly = true)
+    Bot get(long ownerId, long id) {
+        return bots.byId(id, ownerId).orElseThrow(BotManagement::notFound);
+    }
+
+    /** Replaces the configuration. What the position is in (symbol, exchange, key) cannot change while one is open. */
+    @Transactional
+    Bot update(long ownerId, long id, Changes changes) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        Bots.Config config = check(ownerId, changes);
+        if (bot.inPosition() && (!bot.symbol().equals(config.symbol())
+                || !Objects.equals(bot.apiKeyId(), config.apiKeyId()))) {
+            throw ApiException.conflict("bot-has-position");
+        }
+        bots.update(id, config, clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    @Transactional
+    void delete(long ownerId, long id) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        if (bot.active()) {
+            throw ApiException.conflict("bot-active");
+        }
+        bots.delete(id);
+    }
+
+    /** Starts the bot: the runner takes it from the next closed candle. A bot in error is reset first. */
+    @Transactional
+    Bot start(long ownerId, long id) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        if (bot.status() == BotStatus.ERROR) {
+            throw ApiException.conflict("bot-in-error");
+        }
+        if (bot.apiKeyId() != null) {
+            // Held until commit, so the key cannot be deleted while the bot starts with it.
+            keys.share(bot.apiKeyId(), ownerId).orElseThrow(() -> ApiException.conflict("api-key-gone"));
+        }
+        bots.setActive(id, true, clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    /** Stops the bot. An open position stays open; stopping never sells. */
+    @Transactional
+    Bot stop(long ownerId, long id) {
+        bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        bots.setActive(id, false, clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    /** {@code paused} pauses; {@code idle} or {@code in_position} resumes (and forgets errors): the position says which. */
+    @Transactional
+    Bot changeState(long ownerId, long id, String status) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        BotStatus wanted = Arrays.stream(BotStatus.values()).filter(value -> value.wire().equals(status))
+                .findFirst().orElseThrow(() -> ApiException.invalidField("status", "bot-status-not-settable"));
+        if (wanted == BotStatus.ERROR) {
+            throw ApiException.invalidField("status", "bot-status-not-settable");
+        }
+        bots.setStatus(id, wanted == BotStatus.PAUSED ? BotStatus.PAUSED : BotStatus.trading(bot.inPosition()),
+                clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    private Bots.Config check(long ownerId, Changes changes) {
+        CandleInterval interval = changes.interval() == null ? CandleInterval.M1
+                : CandleInterval.of(changes.interval()).orElseThrow(() -> ApiException.invalidField("interval",
+                        "interval-unknown", Arrays.stream(CandleInterval.values()).map(CandleInterval::code)
+                                .collect(Collectors.joining(", "))));
+        Strategies.Configured<?> strategy = strategies.read(changes.strategy(), changes.params());
+        if (changes.apiKeyId() != null && keys.share(changes.apiKeyId(), ownerId).isEmpty()) {
+            throw ApiException.invalidField("api_key_id", "api-key-unknown");
+        }
+        if (changes.maxPosition() != null && changes.maxPosition().compareTo(changes.quoteAmount()) < 0) {
+            throw ApiException.invalidField("max_position", "max-position-below-quote-amount");
+        }
+        return new Bots.Config(changes.name().strip(), changes.symbol(), changes.quoteAmount(), interval,
+                strategy.name(), strategies.toJson(strategy), changes.apiKeyId(), changes.maxDailyLoss(),
+                changes.maxPosition());
+    }
+
+    static ApiException notFound() {
+        return ApiException.notFound("bot-not-found");
+    }
+}

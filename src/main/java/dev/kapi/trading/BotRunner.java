@@ -1,0 +1,267 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.kapi.identity.AccountDirectory;
+
+/**
+ * Runs every active bot once per closed candle. A tick at minute T takes, per interval, the newest candle
+ * that has closed by T and claims bots for it in batches (one row per bot and candle, unique in
+ * PostgreSQL, so whichever instance claims first runs the bot and no other does). Candles are fetched once
+ * per exchange, symbol and interval per tick and shared by every bot on them. A bot whose signal needs no
+ * order gets its state written in one statement with the rest of its batch; an order is written as
+ * pending first, placed, then recorded as a trade. An order left pending (a crash, an unclear answer) is
+ * looked up on the bot's next run before anything else. Missed candles are not replayed: a tick always
+ * acts on the newest closed candle.
+ */
+@Component
+class BotRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BotRunner.class);
+
+    private final Bots bots;
+    private final Orders orders;
+    private final Trades trades;
+    private final TradeBook book;
+    private final Exchanges exchanges;
+    private final Strategies strategies;
+    private final AccountDirectory accounts;
+    private final TradingSettings.Runner settings;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    BotRunner(Bots bots, Orders orders, Trades trades, TradeBook book, Exchanges exchanges, Strategies strategies,
+            AccountDirectory accounts, TradingSettings settings, TransactionTemplate transactions, Clock clock) {
+        this.bots = bots;
+        this.orders = orders;
+        this.trades = trades;
+        this.book = book;
+        this.exchanges = exchanges;
+        this.strategies = strategies;
+        this.accounts = accounts;
+        this.settings = settings.runner();
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** What one tick of this instance did. */
+    record TickReport(int ran, int orders, int failures) {
+    }
+
+    private record CandleKey(boolean paper, String symbol, CandleInterval interval) {
+    }
+
+    /** The candles of one key for this tick, or why there are none (then every bot on it fails its run). */
+    private record Series(List<Candle> candles, RuntimeException failure) {
+    }
+
+    private final class Tick {
+
+        final Instant at;
+        final Map<CandleKey, Series> candles = new HashMap<>();
+        int ran;
+        int placed;
+        int failures;
+
+        Tick(Instant at) {
+            this.at = at;
+        }
+    }
+
+    /** Runs the tick of minute {@code minute}: each active bot on the newest candle closed by then, once. */
+    TickReport tick(Instant minute) {
+        Tick tick = new Tick(minute.truncatedTo(ChronoUnit.MINUTES));
+        for (CandleInterval interval : bots.activeIntervals()) {
+            Instant open = interval.lastClosedOpen(tick.at);
+            for (List<Long> claimed = claim(interval, open); !claimed.isEmpty(); claimed = claim(interval, open)) {
+                run(tick, bots.byIds(claimed), interval, open);
+            }
+        }
+        if (tick.ran > 0) {
+            log.info("Trading tick {}: {} bots ran, {} orders, {} failures", tick.at, tick.ran, tick.placed,
+                    tick.failures);
+        }
+        return new TickReport(tick.ran, tick.placed, tick.failures);
+    }
+
+    private List<Long> claim(CandleInterval interval, Instant open) {
+        return transactions.execute(status -> bots.claim(interval, open, settings.batchSize(), clock.instant()));
+    }
+
+    private void run(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {
+        Set<Long> frozen = accounts.frozen(batch.stream().map(Bot::ownerId).collect(Collectors.toSet()));
+        Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(batch.stream().map(Bot::id).toList()).stream()
+                .collect(Collectors.groupingBy(Orders.PendingOrder::botId));
+        List<Bot> runnable = batch.stream().filter(bot -> !frozen.contains(bot.ownerId())).toList();
+        fetchCandles(tick, runnable, interval, open);
+        List<Bots.Run> quiet = new ArrayList<>();
+        for (Bot bot : runnable) {
+            tick.ran++;
+            try {
+                if (pending.containsKey(bot.id())) {
+                    bot = settlePending(bot, pending.get(bot.id()));
+                }
+                Series fetched = tick.candles.get(key(bot, interval));
+                if (fetched.failure() != null) {
+                    throw fetched.failure();
+                }
+                List<Candle> series = fetched.candles();
+                if (series.isEmpty() || !series.getLast().openTime().equals(open)) {
+                    quiet.add(new Bots.Run(bot.id(), Signal.NO_DATA.wire(), null, open));
+                    continue;
+                }
+                Candle candle = series.getLast();
+                Strategies.Configured<?> strategy = strategies.stored(bot.strategy(), bot.params());
+                Signal signal = strategy.signal(tail(series, strategy.history()));
+                Side side = decide(bot, signal);
+                if (side == null) {
+                    quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open));
+                    continue;
+                }
+                if (trade(bot, side, signal, candle, interval)) {
+                    tick.placed++;
+                }
+            }
+            catch (RuntimeException ex) {
+                tick.failures++;
+                fail(bot, ex);
+            }
+        }
+        Instant now = clock.instant();
+        transactions.executeWithoutResult(status -> bots.recordRuns(quiet, now));
+    }
+
+    private void fetchCandles(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {
+        Map<CandleKey, Integer> wanted = new HashMap<>();
+        Map<CandleKey, Bot> sample = new HashMap<>();
+        for (Bot bot : batch) {
+            CandleKey key = key(bot, interval);
+            int history = strategies.stored(bot.strategy(), bot.params()).history();
+            wanted.merge(key, history, Math::max);
+            sample.putIfAbsent(key, bot);
+        }
+        wanted.forEach((key, history) -> {
+            Series known = tick.candles.get(key);
+            if (known != null && (known.failure() != null || known.candles().size() >= history)) {
+                return;
+            }
+            try {
+                tick.candles.put(key, new Series(exchanges.candlesFor(sample.get(key)).candles(key.symbol(), interval,
+                        open, history), null));
+            }
+            catch (RuntimeException ex) {
+                tick.candles.put(key, new Series(List.of(), ex));
+            }
+        });
+    }
+
+    /** The side to trade on this signal, or null: one position at a time, within the bot's limits. */
+    private Side decide(Bot bot, Signal signal) {
+        if (signal == Signal.SELL && bot.inPosition()) {
+            return Side.SELL;
+        }
+        if (signal != Signal.BUY || bot.inPosition()) {
+            return null;
+        }
+        if (bot.maxPosition() != null && bot.positionCost().add(bot.quoteAmount()).compareTo(bot.maxPosition()) > 0) {
+            return null;
+        }
+        return Side.BUY;
+    }
+
+    /** Places the order of this candle and records its trade; false when the bot had one for the candle already. */
+    private boolean trade(Bot bot, Side side, Signal signal, Candle candle, CandleInterval interval) {
+        Instant now = clock.instant();
+        String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());
+        Boolean fresh = transactions.execute(status -> orders.insertPending(clientOrderId, bot.id(), candle.openTime(),
+                side, now));
+        if (!Boolean.TRUE.equals(fresh)) {
+            return false;
+        }
+        Exchange.MarketOrder order = new Exchange.MarketOrder(clientOrderId, bot.symbol(), side, bot.quoteAmount(),
+                bot.positionQuantity(), candle.close(), candle.openTime().plus(interval.length()));
+        Exchange.Fill fill;
+        try {
+            fill = exchanges.forBot(bot).place(order);
+        }
+        catch (Exchange.UncertainOrder ex) {
+            throw ex;
+        }
+        catch (RuntimeException ex) {
+            transactions.executeWithoutResult(status -> orders.settle(clientOrderId, false, clock.instant()));
+            throw ex;
+        }
+        transactions.executeWithoutResult(status -> {
+            record(bot, side, fill);
+            bots.recordRuns(List.of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime())),
+                    clock.instant());
+        });
+        return true;
+    }
+
+    /** Looks up the bot's pending orders: a fill becomes its trade, an order the exchange never got is dropped. */
+    private Bot settlePending(Bot bot, List<Orders.PendingOrder> pending) {
+        Exchange exchange = exchanges.forBot(bot);
+        for (Orders.PendingOrder order : pending) {
+            Exchange.Fill fill = exchange.lookUp(bot.symbol(), order.clientOrderId()).orElse(null);
+            transactions.executeWithoutResult(status -> {
+                if (fill == null) {
+                    orders.settle(order.clientOrderId(), false, clock.instant());
+                }
+                else {
+                    record(bot, order.side(), fill);
+                }
+            });
+        }
+        return bots.byIds(List.of(bot.id())).getFirst();
+    }
+
+    /**
+     * In the caller's transaction: the trade, the order settled, and after a sell the daily loss limit,
+     * over the realized PnL of the sell's UTC day.
+     */
+    private void record(Bot bot, Side side, Exchange.Fill fill) {
+        if (!orders.settle(fill.clientOrderId(), true, clock.instant())) {
+            return;
+        }
+        book.record(new TradeBook.Entry(bot.ownerId(), bot.id(), bot.symbol(), side, fill.price(), fill.quantity(),
+                fill.fee(), "bot", fill.clientOrderId(), fill.executedAt()));
+        if (side == Side.SELL && bot.maxDailyLoss() != null) {
+            Instant day = fill.executedAt().truncatedTo(ChronoUnit.DAYS);
+            BigDecimal today = trades.realizedSince(bot.id(), day);
+            if (today.negate().compareTo(bot.maxDailyLoss()) >= 0) {
+                bots.stopWithReason(bot.id(), "Max daily loss reached: " + Money.plain(today.negate()), clock.instant());
+            }
+        }
+    }
+
+    private void fail(Bot bot, RuntimeException ex) {
+        log.warn("Bot {} failed: {}", bot.id(), ex.getMessage());
+        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        transactions.executeWithoutResult(status -> bots.recordFailure(bot.id(),
+                message.length() > 500 ? message.substring(0, 500) : message, settings.maxConsecutiveErrors(),
+                clock.instant()));
+    }
+
+    private static CandleKey key(Bot bot, CandleInterval interval) {
+        return new CandleKey(bot.paper(), bot.symbol(), interval);
+    }
+
+    private static List<Candle> tail(List<Candle> candles, int size) {
+        return candles.size() <= size ? candles : candles.subList(candles.size() - size, candles.size());
+    }
+}

@@ -1,0 +1,214 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static dev.kapi.shared.SqlTime.instant;
+import static dev.kapi.shared.SqlTime.utc;
+
+/** The bot table: configuration and state. Reads by id are also by owner; the runner reads by id alone. */
+@Repository
+class Bots {
+
+    private static final String SELECT = """
+            SELECT id, owner_id, name, symbol, quote_amount, candle_interval, strategy, params::text AS params,
+                   api_key_id, max_daily_loss, max_position, active, status, position_quantity, position_cost,
+                   last_signal, last_price, last_candle_at, last_run_at, error_count, last_error, created_at, updated_at
+            FROM trading_bots
+            """;
+
+    private final JdbcClient jdbc;
+
+    Bots(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The configurable fields of a bot. */
+    record Config(String name, String symbol, BigDecimal quoteAmount, CandleInterval interval, String strategy,
+            String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition) {
+    }
+
+    long insert(long ownerId, Config config, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params,
+                                          api_key_id, max_daily_loss, max_position, created_at, updated_at)
+                VALUES (:owner, :name, :symbol, :quoteAmount, :interval, :strategy, CAST(:params AS jsonb),
+                        :apiKeyId, :maxDailyLoss, :maxPosition, :now, :now)
+                RETURNING id
+                """)
+                .params(params(config)).param("owner", ownerId).param("now", utc(now)).query(Long.class).single();
+    }
+
+    void update(long id, Config config, Instant now) {
+        jdbc.sql("""
+                UPDATE trading_bots SET name = :name, symbol = :symbol, quote_amount = :quoteAmount,
+                       candle_interval = :interval, strategy = :strategy, params = CAST(:params AS jsonb),
+                       api_key_id = :apiKeyId, max_daily_loss = :maxDailyLoss, max_position = :maxPosition,
+                       updated_at = :now
+                WHERE id = :id
+                """)
+                .params(params(config)).param("id", id).param("now", utc(now)).update();
+    }
+
+    List<Bot> ofOwner(long ownerId) {
+        return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id").param("owner", ownerId).query(Bots::map).list();
+    }
+
+    Optional<Bot> byId(long id, long ownerId) {
+        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner").param("id", id).param("owner", ownerId)
+                .query(Bots::map).optional();
+    }
+
+    Optional<Bot> lock(long id, long ownerId) {
+        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner FOR UPDATE").param("id", id)
+                .param("owner", ownerId).query(Bots::map).optional();
+    }
+
+    /** For the runner and the trade book: by id alone, locked. */
+    Optional<Bot> lock(long id) {
+        return jdbc.sql(SELECT + " WHERE id = :id FOR UPDATE").param("id", id).query(Bots::map).optional();
+    }
+
+    List<Bot> byIds(Collection<Long> ids) {
+        return jdbc.sql(SELECT + " WHERE id = ANY(:ids) ORDER BY id").param("ids", ids.toArray(Long[]::new))
+                .query(Bots::map).list();
+    }
+
+    void setActive(long id, boolean active, Instant now) {
+        jdbc.sql("UPDATE trading_bots SET active = :active, updated_at = :now WHERE id = :id")
+                .param("active", active).param("now", utc(now)).param("id", id).update();
+    }
+
+    /** Sets the status; resuming (a trading status) also forgets the errors. */
+    void setStatus(long id, BotStatus status, Instant now) {
+        jdbc.sql("""
+                UPDATE trading_bots SET status = :status, updated_at = :now,
+                       error_count = CASE WHEN :resume THEN 0 ELSE error_count END,
+                       last_error = CASE WHEN :resume THEN NULL ELSE last_error END
+                WHERE id = :id
+                """)
+                .param("status", status.wire()).param("resume", status.trades()).param("now", utc(now))
+                .param("id", id).update();
+    }
+
+    /** The position after a trade; a trading status follows it. */
+    void setPosition(long id, BigDecimal quantity, BigDecimal cost, Instant now) {
+        jdbc.sql("""
+                UPDATE trading_bots SET position_quantity = :quantity, position_cost = :cost, updated_at = :now,
+                       status = CASE WHEN status IN ('idle', 'in_position')
+                                     THEN CASE WHEN :quantity > 0 THEN 'in_position' ELSE 'idle' END
+                                     ELSE status END
+                WHERE id = :id
+                """)
+                .param("quantity", quantity).param("cost", cost).param("now", utc(now)).param("id", id).update();
+    }
+
+    /** What one run of the runner saw, for many bots at once. */
+    record Run(long botId, String signal, BigDecimal price, Instant candleOpen) {
+    }
+
+    void recordRuns(List<Run> runs, Instant now) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                UPDATE trading_bots b SET last_signal = r.signal, last_price = COALESCE(r.price, b.last_price),
+                       last_candle_at = r.candle_open, last_run_at = :now, error_count = 0
+                FROM unnest(CAST(:ids AS bigint[]), CAST(:signals AS text[]), CAST(CAST(:prices AS text[]) AS numeric[]),
+                            CAST(CAST(:opens AS text[]) AS timestamptz[])) AS r(id, signal, price, candle_open)
+                WHERE b.id = r.id
+                """)
+                .param("ids", runs.stream().map(Run::botId).toArray(Long[]::new))
+                .param("signals", runs.stream().map(Run::signal).toArray(String[]::new))
+                .param("prices", runs.stream().map(run -> run.price() == null ? null : run.price().toPlainString())
+                        .toArray(String[]::new))
+                .param("opens", runs.stream().map(run -> run.candleOpen().toString()).toArray(String[]::new))
+                .param("now", utc(now)).update();
+    }
+
+    /** A failed run: one more error in a row; at {@code maxErrors} the bot goes to error and stops trading. */
+    void recordFailure(long id, String error, int maxErrors, Instant now) {
+        jdbc.sql("""
+                UPDATE trading_bots SET error_count = error_count + 1, last_error = :error, last_run_at = :now,
+                       status = CASE WHEN error_count + 1 >= :max THEN 'error' ELSE status END
+                WHERE id = :id
+                """)
+                .param("error", error).param("max", maxErrors).param("now", utc(now)).param("id", id).update();
+    }
+
+    /** Stops a bot for a reason its owner reads in {@code last_error}. */
+    void stopWithReason(long id, String reason, Instant now) {
+        jdbc.sql("UPDATE trading_bots SET active = false, last_error = :reason, updated_at = :now WHERE id = :id")
+                .param("reason", reason).param("now", utc(now)).param("id", id).update();
+    }
+
+    boolean delete(long id) {
+        return jdbc.sql("DELETE FROM trading_bots WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    void deleteOf(long ownerId) {
+        jdbc.sql("DELETE FROM trading_bots WHERE owner_id = :owner").param("owner", ownerId).update();
+    }
+
+    /** The intervals that active bots trade on: the runner claims per interval. */
+    List<CandleInterval> activeIntervals() {
+        return jdbc.sql("SELECT DISTINCT candle_interval FROM trading_bots WHERE active").query(String.class).list()
+                .stream().map(code -> CandleInterval.of(code).orElseThrow()).toList();
+    }
+
+    /**
+     * Claims up to {@code limit} active, trading bots on the interval for the candle that opened at
+     * {@code candleOpen}: one row per bot and candle, which the primary key lets exist once, whichever
+     * instance inserts it. Rows locked by another instance's claim are skipped, so instances share the work.
+     */
+    List<Long> claim(CandleInterval interval, Instant candleOpen, int limit, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO trading_bot_runs (bot_id, candle_open, claimed_at)
+                SELECT b.id, :open, :now FROM trading_bots b
+                WHERE b.active AND b.candle_interval = :interval AND b.status IN ('idle', 'in_position')
+                  AND NOT EXISTS (SELECT 1 FROM trading_bot_runs r WHERE r.bot_id = b.id AND r.candle_open = :open)
+                ORDER BY b.id
+                LIMIT :limit
+                FOR UPDATE OF b SKIP LOCKED
+                ON CONFLICT DO NOTHING
+                RETURNING bot_id
+                """)
+                .param("open", utc(candleOpen)).param("now", utc(now)).param("interval", interval.code())
+                .param("limit", limit).query(Long.class).list();
+    }
+
+    private static Map<String, Object> params(Config config) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("name", config.name());
+        params.put("symbol", config.symbol());
+        params.put("quoteAmount", config.quoteAmount());
+        params.put("interval", config.interval().code());
+        params.put("strategy", config.strategy());
+        params.put("params", config.params());
+        params.put("apiKeyId", config.apiKeyId());
+        params.put("maxDailyLoss", config.maxDailyLoss());
+        params.put("maxPosition", config.maxPosition());
+        return params;
+    }
+
+    private static Bot map(ResultSet rs, int row) throws SQLException {
+        return new Bot(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("symbol"),
+                rs.getBigDecimal("quote_amount"), CandleInterval.of(rs.getString("candle_interval")).orElseThrow(),
+                rs.getString("strategy"), rs.getString("params"), rs.getObject("api_key_id", Long.class),
+                rs.getBigDecimal("max_daily_loss"), rs.getBigDecimal("max_position"), rs.getBoolean("active"),
+                BotStatus.of(rs.getString("status")), rs.getBigDecimal("position_quantity"),
+                rs.getBigDecimal("position_cost"), rs.getString("last_signal"), rs.getBigDecimal("last_price"),
+                instant(rs, "last_candle_at"), instant(rs, "last_run_at"), rs.getInt("error_count"),
+                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

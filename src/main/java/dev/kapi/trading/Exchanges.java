@@ -1,0 +1,30 @@
+package dev.kapi.trading;
+
+import org.springframework.stereotype.Component;
+
+/** Picks a bot's exchange: the paper exchange without an API key, Binance with the bot's key otherwise. */
+@Component
+class Exchanges {
+
+    private final PaperExchange paper;
+    private final BinanceClient binance;
+    private final ApiKeyManagement keys;
+
+    Exchanges(PaperExchange paper, BinanceClient binance, ApiKeyManagement keys) {
+        this.paper = paper;
+        this.binance = binance;
+        this.keys = keys;
+    }
+
+    Exchange forBot(Bot bot) {
+        if (bot.paper()) {
+            return paper;
+        }
+        return binance.as(keys.credentials(bot.ownerId(), bot.apiKeyId()));
+    }
+
+    /** Where a bot's candles come from; public market data needs no key. */
+    Exchange candlesFor(Bot bot) {
+        return bot.paper() ? paper : binance.publicData();
+    }
+}

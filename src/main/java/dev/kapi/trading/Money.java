@@ -1,0 +1,28 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/** How amounts are rounded: 18 decimals stored, divisions to 34 digits, answers without trailing zeros. */
+final class Money {
+
+    static final int SCALE = 18;
+    static final MathContext MATH = MathContext.DECIMAL128;
+
+    private Money() {
+    }
+
+    static BigDecimal round(BigDecimal value) {
+        return value.setScale(SCALE, RoundingMode.HALF_EVEN);
+    }
+
+    /** A value as answered: plain, without trailing zeros; null stays null. */
+    static BigDecimal plain(BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The figures of a series of trades (seed 002's performance report), in the quote currency. Total PnL is
+ * the realized PnL plus the open position valued at the last price. The win rate is the share of sells
+ * that realized a gain. Max drawdown is the deepest fall of cumulative realized PnL from its highest point
+ * before (starting from zero).
+ */
+record Performance(int tradeCount, int buys, int sells, BigDecimal volume, BigDecimal fees, BigDecimal realizedPnl,
+        BigDecimal unrealizedPnl, BigDecimal totalPnl, int winningSells, int losingSells, BigDecimal winRate,
+        BigDecimal maxDrawdown, BigDecimal positionQuantity, BigDecimal lastPrice, Instant lastTradeAt) {
+
+    /** From the trades oldest first, the open position and the last price seen (null: the last trade's). */
+    static Performance of(List<Trade> trades, BigDecimal positionQuantity, BigDecimal positionCost,
+            BigDecimal lastPrice) {
+        int buys = 0;
+        int sells = 0;
+        int wins = 0;
+        int losses = 0;
+        BigDecimal volume = BigDecimal.ZERO;
+        BigDecimal fees = BigDecimal.ZERO;
+        BigDecimal realized = BigDecimal.ZERO;
+        BigDecimal peak = BigDecimal.ZERO;
+        BigDecimal drawdown = BigDecimal.ZERO;
+        for (Trade trade : trades) {
+            volume = volume.add(trade.price().multiply(trade.quantity()));
+            fees = fees.add(trade.fee());
+            if (trade.side() == Side.BUY) {
+                buys++;
+                continue;
+            }
+            sells++;
+            int sign = trade.realizedPnl().signum();
+            wins += sign > 0 ? 1 : 0;
+            losses += sign < 0 ? 1 : 0;
+            realized = realized.add(trade.realizedPnl());
+            peak = peak.max(realized);
+            drawdown = drawdown.max(peak.subtract(realized));
+        }
+        BigDecimal price = lastPrice != null ? lastPrice : trades.isEmpty() ? null : trades.getLast().price();
+        BigDecimal unrealized = positionQuantity.signum() == 0 || price == null ? BigDecimal.ZERO
+                : positionQuantity.multiply(price).subtract(positionCost);
+        BigDecimal winRate = sells == 0 ? null
+                : BigDecimal.valueOf(wins).divide(BigDecimal.valueOf(sells), 4, RoundingMode.HALF_EVEN);
+        return new Performance(trades.size(), buys, sells, volume, fees, Money.round(realized),
+                Money.round(unrealized), Money.round(realized.add(unrealized)), wins, losses, winRate,
+                Money.round(drawdown), positionQuantity, price, trades.isEmpty() ? null : trades.getLast().executedAt());
+    }
+}

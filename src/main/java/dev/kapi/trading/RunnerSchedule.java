@@ -1,0 +1,29 @@
+package dev.kapi.trading;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The runner's trigger on this instance: each minute (by {@code kapi.trading.runner.cron}), the tick of
+ * that minute. Off with {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
+ */
+@Component
+@ConditionalOnBooleanProperty(name = "kapi.trading.runner.enabled", matchIfMissing = true)
+class RunnerSchedule {
+
+    private final BotRunner runner;
+    private final Clock clock;
+
+    RunnerSchedule(BotRunner runner, Clock clock) {
+        this.runner = runner;
+        this.clock = clock;
+    }
+
+    @Scheduled(cron = "${kapi.trading.runner.cron:5 * * * * *}")
+    void tick() {
+        runner.tick(clock.instant());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.shared.ApiException;
+
+/** Manual trades (seed 002), and trade lists with filters and keyset paging. */
+@Service
+class TradeManagement {
+
+    private final TradeBook book;
+    private final Trades trades;
+    private final Bots bots;
+    private final Clock clock;
+
+    TradeManagement(TradeBook book, Trades trades, Bots bots, Clock clock) {
+        this.book = book;
+        this.trades = trades;
+        this.bots = bots;
+        this.clock = clock;
+    }
+
+    /** A manual trade as a request gave it. */
+    record ManualTrade(Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
+            Instant executedAt) {
+    }
+
+    /** A page of trades and the cursor of the next one, null on the last. */
+    record TradePage(List<Trade> trades, String nextCursor) {
+    }
+
+    /**
+     * Records a trade made by hand: into a bot's book (its symbol), or the owner's own book for the symbol.
+     * Its time defaults to now and may not be in the future or before the book's last trade.
+     */
+    @Transactional
+    Trade record(long ownerId, ManualTrade manual) {
+        String symbol = manual.symbol();
+        if (manual.botId() != null) {
+            Bot bot = bots.lock(manual.botId(), ownerId)
+                    .orElseThrow(() -> ApiException.invalidField("bot_id", "bot-unknown"));
+            if (symbol == null) {
+                symbol = bot.symbol();
+            }
+            else if (!symbol.equals(bot.symbol())) {
+                throw ApiException.invalidField("symbol", "symbol-not-bots", bot.symbol());
+            }
+        }
+        else if (symbol == null) {
+            throw ApiException.invalidField("symbol", "required");
+        }
+        Instant now = clock.instant();
+        Instant at = manual.executedAt() == null ? now : manual.executedAt();
+        if (at.isAfter(now)) {
+            throw ApiException.invalidField("executed_at", "trade-in-future");
+        }
+        book.lock(ownerId, manual.botId(), symbol);
+        Instant last = trades.lastExecutedAt(ownerId, manual.botId(), symbol).orElse(null);
+        if (last != null && at.isBefore(last)) {
+            throw ApiException.invalidField("executed_at", "trade-before-last", last);
+        }
+        return book.record(new TradeBook.Entry(ownerId, manual.botId(), symbol, manual.side(), manual.price(),
+                manual.quantity(), manual.fee() == null ? BigDecimal.ZERO : manual.fee(), "manual", null, at));
+    }
+
+    @Transactional(readOnly = true)
+    Trade get(long ownerId, long id) {
+        return trades.byId(id, ownerId).orElseThrow(() -> ApiException.notFound("trade-not-found"));
+    }
+
+    @Transactional(readOnly = true)
+    TradePage list(Trades.Query query) {
+        List<Trade> found = trades.page(query);
+        if (found.size() > query.limit()) {
+            found = found.subList(0, query.limit());
+            return new TradePage(found, TradeCursor.after(found.getLast()).encode());
+        }
+        return new TradePage(found, null);
+    }
+
+    /** A bot's trades, filtered: 404 for a bot that is not the user's. */
+    @Transactional(readOnly = true)
+    TradePage listOfBot(Trades.Query query) {
+        bots.byId(query.botId(), query.ownerId()).orElseThrow(BotManagement::notFound);
+        return list(query);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Trading configuration. {@code runner}: whether this instance ticks bots on its own and when (a cron
+ * expression, seconds first: a few seconds past each minute, so the exchange has closed the candle), how
+ * many bots one claim takes and after how many errors in a row a bot goes to {@code error}. {@code paper}:
+ * the paper exchange's fee and slippage as fractions of the traded amount. {@code binance}: the REST base
+ * URL, {@code recvWindow}, the request timeout and the request weight per minute Kapı stays below.
+ */
+@ConfigurationProperties("kapi.trading")
+record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance) {
+
+    record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
+            @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors) {
+    }
+
+    record Paper(@DefaultValue("0.001") BigDecimal feeRate, @DefaultValue("0.0005") BigDecimal slippage) {
+    }
+
+    record Binance(@DefaultValue("https://api.binance.com") URI baseUrl, @DefaultValue("5s") Duration recvWindow,
+            @DefaultValue("10s") Duration timeout, @DefaultValue("5000") int maxUsedWeight) {
+    }
+}

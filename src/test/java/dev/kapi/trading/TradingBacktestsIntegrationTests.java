@@ -1,0 +1,108 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TradingBacktestsIntegrationTests extends TradingTestSupport {
+
+    private static final String KLINES = """
+            open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore
+            1704067200000,105,105,105,105,1,1704067259999,105,1,0,0,0
+            1704067260000,99,99,99,99,1,1704067319999,99,1,0,0,0
+            1704067320000,104,104,104,104,1,1704067379999,104,1,0,0,0
+            1704067380000,111,111,111,111,1,1704067439999,111,1,0,0,0
+            1704067440000,108,108,108,108,1,1704067499999,108,1,0,0,0
+            """;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void backtestWhenKlineCsvThenTheRunnersTradesAndThePerformanceFigures() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("strategy", "simple");
+        body.put("params", Map.of("buy_below", 100, "sell_above", 110));
+        body.put("symbol", "BTCUSDT");
+        body.put("candles", KLINES);
+
+        Map<String, Object> result = post(newUserToken(), "/api/trading/backtests", body);
+
+        assertThat(result).containsEntry("candles", 5);
+        List<Map<String, Object>> trades = (List<Map<String, Object>>) result.get("trades");
+        assertThat(trades).extracting(trade -> trade.get("side")).containsExactly("buy", "sell");
+        assertThat(trades.getFirst()).containsEntry("executed_at", "2024-01-01T00:02:00Z");
+        BigDecimal buyPrice = new BigDecimal("99.0495");
+        BigDecimal quantity = new BigDecimal("100").divide(buyPrice, 8, RoundingMode.DOWN);
+        BigDecimal sellPrice = new BigDecimal("110.9445");
+        BigDecimal realized = sellPrice.multiply(quantity).multiply(new BigDecimal("0.999"))
+                .subtract(buyPrice.multiply(quantity).multiply(new BigDecimal("1.001")));
+        Map<String, Object> performance = (Map<String, Object>) result.get("performance");
+        assertThat(performance).containsEntry("trade_count", 2).containsEntry("buys", 1).containsEntry("sells", 1)
+                .containsEntry("win_rate", 1);
+        assertThat(decimal(performance.get("realized_pnl")).setScale(8, RoundingMode.HALF_EVEN))
+                .isEqualByComparingTo(realized.setScale(8, RoundingMode.HALF_EVEN));
+    }
+
+    @Test
+    void backtestWhenGeneratedFromASeedThenTheSameAnswerEveryTime() {
+        Map<String, Object> body = Map.of("strategy", "ema", "params", Map.of("fast_period", 5, "slow_period", 20),
+                "generate", Map.of("seed", 42, "count", 2000));
+        String token = newUserToken();
+
+        Map<String, Object> first = post(token, "/api/trading/backtests", body);
+        Map<String, Object> second = post(token, "/api/trading/backtests", body);
+
+        assertThat(first).containsEntry("candles", 2000).isEqualTo(second);
+        assertThat((List<?>) first.get("trades")).isNotEmpty();
+    }
+
+    @Test
+    void backtestWhenCandlesMissingDoubledOrUnreadableThenBadRequestNamingCandles() {
+        String token = newUserToken();
+        Map<String, Object> neither = Map.of("strategy", "simple", "params", Map.of("buy_below", 1, "sell_above", 2));
+        Map<String, Object> both = new HashMap<>(neither);
+        both.put("candles", KLINES);
+        both.put("generate", Map.of("seed", 1, "count", 10));
+        Map<String, Object> broken = new HashMap<>(neither);
+        broken.put("candles", "1704067200000,105,105\n");
+
+        for (Map<String, Object> body : List.of(neither, both, broken)) {
+            assertThat(invalidFields(as(token).post().uri("/api/trading/backtests")
+                    .contentType(MediaType.APPLICATION_JSON).body(body))).containsExactly("candles");
+        }
+        assertThat(invalidFields(as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("strategy", "ema", "params", Map.of("ema_period", 1), "generate",
+                        Map.of("seed", 1, "count", 10))))).containsExactly("ema_period");
+    }
+
+    @Test
+    void accountDeletedWhenItHadKeysBotsAndTradesThenAllAreRemoved() {
+        String email = registerUser();
+        String token = login(email);
+        long key = id(createKey(token, "deleted-owner-key"));
+        Map<String, Object> bot = simpleBot("ETHUSDT", "1", "2");
+        bot.put("api_key_id", key);
+        long botId = id(createBot(token, bot));
+        post(token, "/api/trading/bots/" + botId + "/start", null);
+        post(token, "/api/trading/trades", Map.of("bot_id", botId, "side", "buy", "price", 10, "quantity", 1));
+
+        as(token).delete().uri("/users/me").exchange().expectStatus().isNoContent();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(jdbc.sql("SELECT count(*) FROM trading_bots WHERE id = :id").param("id", botId)
+                    .query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("SELECT count(*) FROM trading_api_keys WHERE id = :id").param("id", key)
+                    .query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("SELECT count(*) FROM trading_trades WHERE bot_id = :id").param("id", botId)
+                    .query(Long.class).single()).isZero();
+        });
+    }
+}

@@ -1,0 +1,224 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import dev.kapi.support.MutableClock;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Binance client against a local stub that answers as Binance's Spot REST documentation shows. */
+class TradingBinanceClientTests {
+
+    private static final ApiCredentials KEY = new ApiCredentials(
+            "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A",
+            "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j");
+
+    private static final String FILLED = """
+            {"symbol": "BTCUSDT", "orderId": 28, "orderListId": -1, "clientOrderId": "kapi-7-29000000",
+             "transactTime": 1507725176595, "price": "0.00000000", "origQty": "0.00200000",
+             "executedQty": "0.00200000", "cummulativeQuoteQty": "100.00000000", "status": "FILLED",
+             "timeInForce": "GTC", "type": "MARKET", "side": "BUY",
+             "fills": [
+               {"price": "49000.00000000", "qty": "0.00100000", "commission": "0.04900000", "commissionAsset": "USDT", "tradeId": 56},
+               {"price": "51000.00000000", "qty": "0.00100000", "commission": "0.05100000", "commissionAsset": "USDT", "tradeId": 57}
+             ]}
+            """;
+
+    @RegisterExtension
+    static WireMockExtension binance = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    private final MutableClock clock = new MutableClock();
+    private BinanceClient client;
+
+    @BeforeEach
+    void client() {
+        TradingSettings settings = new TradingSettings(new TradingSettings.Runner(false, "-", 500, 3),
+                new TradingSettings.Paper(new BigDecimal("0.001"), new BigDecimal("0.0005")),
+                new TradingSettings.Binance(URI.create(binance.baseUrl()), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                        1100));
+        client = new BinanceClient(settings, JsonMapper.builder().build(), clock);
+    }
+
+    @Test
+    void signWhenBinanceDocumentationExampleThenItsSignature() {
+        String query = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000"
+                + "&timestamp=1499827319559";
+
+        assertThat(BinanceClient.sign(query, KEY.secret()))
+                .isEqualTo("c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71");
+    }
+
+    @Test
+    void placeWhenMarketBuyThenSignedRequestWithKeyHeaderTimestampAndRecvWindowAndTheFillAveraged() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(FILLED)));
+
+        Exchange.Fill fill = client.as(KEY).place(buy("kapi-7-29000000"));
+
+        assertThat(fill.price()).isEqualByComparingTo("50000");
+        assertThat(fill.quantity()).isEqualByComparingTo("0.002");
+        assertThat(fill.fee()).isEqualByComparingTo("0.1");
+        assertThat(fill.executedAt()).isEqualTo(Instant.ofEpochMilli(1507725176595L));
+        LoggedRequest request = binance.findAll(postRequestedFor(urlPathEqualTo("/api/v3/order"))).getFirst();
+        assertThat(request.getHeader("X-MBX-APIKEY")).isEqualTo(KEY.apiKey());
+        String url = request.getUrl();
+        String query = url.substring(url.indexOf('?') + 1, url.indexOf("&signature="));
+        assertThat(query).isEqualTo("symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100&newClientOrderId=kapi-7-29000000"
+                + "&newOrderRespType=FULL&recvWindow=5000&timestamp=" + clock.millis());
+        assertThat(url.substring(url.indexOf("&signature=") + 11)).isEqualTo(BinanceClient.sign(query, KEY.secret()));
+    }
+
+    @Test
+    void placeWhenA5xxAndBinanceHasTheOrderThenItIsLookedUpAndNotPlacedAgain() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(503)));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/order")).withQueryParam("origClientOrderId", equalTo("kapi-7-1"))
+                .willReturn(okJson("""
+                        {"symbol": "BTCUSDT", "orderId": 28, "clientOrderId": "kapi-7-1", "executedQty": "0.002",
+                         "cummulativeQuoteQty": "100", "status": "FILLED", "type": "MARKET", "side": "BUY",
+                         "time": 1507725176595, "updateTime": 1507725176600}
+                        """)));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/myTrades")).withQueryParam("orderId", equalTo("28"))
+                .willReturn(okJson("""
+                        [{"symbol": "BTCUSDT", "id": 56, "orderId": 28, "price": "50000", "qty": "0.002",
+                          "quoteQty": "100", "commission": "0.000002", "commissionAsset": "BTC", "time": 1507725176600}]
+                        """)));
+
+        Exchange.Fill fill = client.as(KEY).place(buy("kapi-7-1"));
+
+        assertThat(fill.price()).isEqualByComparingTo("50000");
+        assertThat(fill.fee()).isEqualByComparingTo("0.1");
+        binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+        LoggedRequest lookup = binance.findAll(getRequestedFor(urlPathEqualTo("/api/v3/order"))).getFirst();
+        assertThat(lookup.getHeader("X-MBX-APIKEY")).isEqualTo(KEY.apiKey());
+        assertThat(lookup.getUrl()).contains("signature=").contains("timestamp=").contains("recvWindow=5000");
+    }
+
+    @Test
+    void placeWhenA5xxAndBinanceHasNoSuchOrderThenPlacedAgainWithTheSameClientOrderId() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).inScenario("retry").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(502)).willSetStateTo("failed once"));
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).inScenario("retry").whenScenarioStateIs("failed once")
+                .willReturn(okJson(FILLED)));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": -2013, \"msg\": \"Order does not exist.\"}")));
+
+        Exchange.Fill fill = client.as(KEY).place(buy("kapi-7-29000000"));
+
+        assertThat(fill.quantity()).isEqualByComparingTo("0.002");
+        binance.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/order"))
+                .withQueryParam("newClientOrderId", equalTo("kapi-7-29000000")));
+        binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/order")));
+    }
+
+    @Test
+    void placeWhenBinanceRefusesThenAnErrorThatSaysWhyAndNoRetry() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": -2010, \"msg\": \"Account has insufficient balance for requested action.\"}")));
+
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-2")))
+                .isInstanceOf(Exchange.ExchangeException.class).isNotInstanceOf(Exchange.UncertainOrder.class)
+                .hasMessageContaining("-2010").hasMessageNotContaining(KEY.secret());
+        binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+    }
+
+    @Test
+    void requestsWhen429WithRetryAfterThenHeldBackUntilItPasses() {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(aResponse().withStatus(429)
+                .withHeader("Retry-After", "30")));
+
+        assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
+                .isInstanceOf(Exchange.ExchangeException.class);
+        assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
+                .hasMessageContaining("wait");
+        binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
+
+        clock.advance(Duration.ofSeconds(31));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(okJson("[]")));
+        assertThat(client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3)).isEmpty();
+        binance.verify(2, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
+    }
+
+    @Test
+    void requestsWhenUsedWeightReachesTheLimitThenHeldBackUntilTheNextMinute() {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(okJson("[]")
+                .withHeader("X-MBX-USED-WEIGHT-1M", "1150")));
+
+        client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3);
+
+        assertThat(client.blockedUntil()).isAfter(clock.instant()).isBeforeOrEqualTo(clock.instant().plusSeconds(60));
+        assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
+                .isInstanceOf(Exchange.ExchangeException.class);
+        binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
+    }
+
+    @Test
+    void candlesWhenKlinesThenClosedCandlesEndingAtTheAskedOpen() {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(okJson("""
+                [[1499040000000, "0.01634790", "0.80000000", "0.01575800", "0.01577100", "148976.11427815",
+                  1499040059999, "2434.19055334", 308, "1756.87402397", "28.46694368", "0"],
+                 [1499040060000, "0.01577100", "0.01600000", "0.01570000", "0.01590000", "1000.5",
+                  1499040119999, "16", 10, "500", "8", "0"]]
+                """)));
+
+        List<Candle> candles = client.publicData().candles("LTCBTC", CandleInterval.M1,
+                Instant.ofEpochMilli(1499040060000L), 2);
+
+        assertThat(candles).hasSize(2);
+        assertThat(candles.getFirst().openTime()).isEqualTo(Instant.ofEpochMilli(1499040000000L));
+        assertThat(candles.getFirst().high()).isEqualByComparingTo("0.8");
+        assertThat(candles.getLast().close()).isEqualByComparingTo("0.0159");
+        binance.verify(getRequestedFor(urlPathEqualTo("/api/v3/klines")).withQueryParam("symbol", equalTo("LTCBTC"))
+                .withQueryParam("interval", equalTo("1m")).withQueryParam("endTime", equalTo("1499040119999"))
+                .withQueryParam("limit", equalTo("2")));
+    }
+
+    @Test
+    void testOrderWhenAcceptedThenSignedAndNothingPlaced() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order/test")).willReturn(okJson("{}")));
+
+        client.testOrder(KEY, buy("kapi-7-3"));
+
+        binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order/test"))
+                .withHeader("X-MBX-APIKEY", equalTo(KEY.apiKey())));
+        binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+    }
+
+    @Test
+    void lookUpWhenBinanceHasNoSuchOrderThenEmpty() {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": -2013, \"msg\": \"Order does not exist.\"}")));
+
+        assertThat(client.as(KEY).lookUp("BTCUSDT", "kapi-7-4")).isEqualTo(Optional.empty());
+    }
+
+    private Exchange.MarketOrder buy(String clientOrderId) {
+        return new Exchange.MarketOrder(clientOrderId, "BTCUSDT", Side.BUY, new BigDecimal("100"), null,
+                new BigDecimal("50000"), clock.instant());
+    }
+}

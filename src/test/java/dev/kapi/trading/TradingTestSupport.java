@@ -1,0 +1,100 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import dev.kapi.support.IntegrationTest;
+
+/** What the trading tests share: keys, bots and trades made through the API, and readers of the answers. */
+abstract class TradingTestSupport extends IntegrationTest {
+
+    static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY =
+            new ParameterizedTypeReference<>() {
+            };
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Map<String, Object> createKey(String token, String apiKey) {
+        return as(token).post().uri("/api/trading/api-keys").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("exchange", "binance", "label", "Ana hesap", "api_key", apiKey,
+                        "api_secret", "secret-" + apiKey))
+                .exchange().expectStatus().isCreated()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    static Map<String, Object> simpleBot(String symbol, String buyBelow, String sellAbove) {
+        Map<String, Object> bot = new HashMap<>();
+        bot.put("name", "Eşik botu");
+        bot.put("symbol", symbol);
+        bot.put("quote_amount", new BigDecimal("100"));
+        bot.put("strategy", "simple");
+        bot.put("params", Map.of("buy_below", new BigDecimal(buyBelow), "sell_above", new BigDecimal(sellAbove)));
+        return bot;
+    }
+
+    static Map<String, Object> emaBot(String symbol, Map<String, Object> params) {
+        Map<String, Object> bot = new HashMap<>();
+        bot.put("name", "EMA botu");
+        bot.put("symbol", symbol);
+        bot.put("quote_amount", new BigDecimal("100"));
+        bot.put("strategy", "ema");
+        bot.put("params", params);
+        return bot;
+    }
+
+    Map<String, Object> createBot(String token, Map<String, Object> body) {
+        return as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON).body(body)
+                .exchange().expectStatus().isCreated()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    Map<String, Object> post(String token, String uri, Object body) {
+        RestTestClient.RequestBodySpec request = as(token).post().uri(uri);
+        if (body != null) {
+            request.contentType(MediaType.APPLICATION_JSON).body(body);
+        }
+        return request.exchange().expectStatus().is2xxSuccessful()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    Map<String, Object> get(String token, String uri, Object... vars) {
+        return as(token).get().uri(uri, vars).exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    List<Map<String, Object>> list(String token, String uri, Object... vars) {
+        return as(token).get().uri(uri, vars).exchange().expectStatus().isOk()
+                .expectBody(JSON_ARRAY).returnResult().getResponseBody();
+    }
+
+    /** The fields a 400 names. */
+    @SuppressWarnings("unchecked")
+    List<String> invalidFields(RestTestClient.RequestHeadersSpec<?> request) {
+        Map<String, Object> problem = request.exchange().expectStatus().isBadRequest()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return ((List<Map<String, Object>>) problem.get("errors")).stream().map(error -> (String) error.get("field"))
+                .toList();
+    }
+
+    List<String> invalidBotFields(String token, Map<String, Object> body) {
+        return invalidFields(as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON)
+                .body(body));
+    }
+
+    static long id(Map<String, Object> json) {
+        return ((Number) json.get("id")).longValue();
+    }
+
+    static BigDecimal decimal(Object value) {
+        return value == null ? null : new BigDecimal(value.toString());
+    }
+}
