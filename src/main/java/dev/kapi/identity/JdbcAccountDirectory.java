@@ -2,7 +2,9 @@ package dev.kapi.identity;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -29,5 +31,15 @@ class JdbcAccountDirectory implements AccountDirectory {
                     names.put(rs.getLong("id"), rs.getString("full_name"));
                 });
         return names;
+    }
+
+    @Override
+    public Set<Long> frozen(Collection<Long> accountIds) {
+        if (accountIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("SELECT id FROM accounts WHERE id = ANY(:ids) AND frozen")
+                .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
+                .query(Long.class).list());
     }
 }
