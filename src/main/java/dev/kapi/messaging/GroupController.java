@@ -50,7 +50,7 @@ class GroupController {
     record UpdateGroupRequest(@Size(max = 200) String name, @Size(max = 2_000) String description) {
     }
 
-    record MembersRequest(@JsonProperty("customer_ids") @NotNull @NotEmpty @Size(max = 10_000) List<@NotNull Long> customerIds) {
+    record MembersRequest(@JsonProperty("customer_ids") @NotEmpty @Size(max = 10_000) List<@NotNull Long> customerIds) {
     }
 
     record GroupResponse(long id, String name, String description, @JsonProperty("customer_count") long customerCount,

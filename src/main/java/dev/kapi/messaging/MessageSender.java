@@ -137,7 +137,7 @@ class MessageSender {
                 double burst = Math.max(1, settings.pollInterval().toMillis() / 1000.0 * 2 / interval);
                 tokens = sender.bucketAt() == null ? burst
                         : Math.min(burst, tokens + Duration.between(sender.bucketAt(), now).toNanos() / 1e9 / interval);
-                allowed = Math.min(allowed, (int) Math.floor(tokens));
+                allowed = Math.min(allowed, (int) Math.floor(tokens + 1e-9));
             }
             List<QueueMessages.Claimed> claimed = new ArrayList<>();
             Map<Long, String> bodies = new HashMap<>();

@@ -43,7 +43,7 @@ class QueueController {
     }
 
     record CreateQueueRequest(@Size(max = 200) String name, @JsonProperty("draft_id") @NotNull Long draftId,
-            @JsonProperty("sender_ids") @NotNull @NotEmpty @Size(max = 50) List<@NotNull Long> senderIds,
+            @JsonProperty("sender_ids") @NotEmpty @Size(max = 50) List<@NotNull Long> senderIds,
             @JsonProperty("group_ids") @Size(max = 1_000) List<@NotNull Long> groupIds,
             @JsonProperty("customer_ids") @Size(max = 100_000) List<@NotNull Long> customerIds,
             @JsonProperty("scheduled_at") @Schema(format = "date-time") String scheduledAt) {

@@ -27,15 +27,21 @@ abstract class MessagingTestSupport extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    /** A signed-in user and its account id. */
-    record User(String token, long id) {
+    /** A signed-in user, its account id and email. */
+    record User(String token, long id, String email) {
+    }
+
+    /** The user signed in again: needed after the clock moved past the access token's 30 minutes. */
+    User again(User user) {
+        return new User(login(user.email()), user.id(), user.email());
     }
 
     User newUser() {
-        String token = newUserToken();
+        String email = registerUser();
+        String token = login(email);
         Map<String, Object> me = as(token).get().uri("/users/me").exchange().expectStatus().isOk()
                 .expectBody(JSON_OBJECT).returnResult().getResponseBody();
-        return new User(token, ((Number) me.get("id")).longValue());
+        return new User(token, ((Number) me.get("id")).longValue(), email);
     }
 
     User newUserWithCredits(long amount) {
