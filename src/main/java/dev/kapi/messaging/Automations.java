@@ -66,10 +66,6 @@ class Automations {
                 .update();
     }
 
-    void delete(long owner) {
-        jdbc.sql("DELETE FROM messaging_automation_settings WHERE owner_id = :owner").param("owner", owner).update();
-    }
-
     private static Time time(LocalTime time) {
         return time == null ? null : Time.valueOf(time);
     }

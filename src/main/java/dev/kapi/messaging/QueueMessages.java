@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -308,11 +307,6 @@ class QueueMessages {
                 .query(QueueMessages::map).list();
     }
 
-    Optional<Message> byId(long id) {
-        return jdbc.sql("SELECT * FROM messaging_messages WHERE id = :id").param("id", id).query(QueueMessages::map)
-                .optional();
-    }
-
     /**
      * Applies a provider's status to the message it names (by the provider's id, else by Kapı's idempotency
      * key), only forwards: sent < delivered < read; failed only from sending or sent. A message that failed
@@ -343,10 +337,6 @@ class QueueMessages {
                 .param("status", status).param("now", utc(now)).param("pid", providerMessageId)
                 .param("at", utc(at)).param("code", errorCode).param("reason", errorReason)
                 .param("messageId", messageId).update() > 0;
-    }
-
-    void deleteOf(long owner) {
-        jdbc.sql("DELETE FROM messaging_messages WHERE owner_id = :owner").param("owner", owner).update();
     }
 
     static Message map(ResultSet rs, int n) throws SQLException {

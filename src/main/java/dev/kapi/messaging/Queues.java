@@ -173,10 +173,6 @@ class Queues {
                 .param("credits", credits).param("id", queueId).update();
     }
 
-    void deleteOf(long owner) {
-        jdbc.sql("DELETE FROM messaging_queues WHERE owner_id = :owner").param("owner", owner).update();
-    }
-
     private static List<Long> longs(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((Long[]) array.getArray());
     }

@@ -163,15 +163,19 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         assertThat(count(queueOf(user, queue), "sent")).isEqualTo(3);
 
         java.time.LocalTime local = clock.instant().atZone(java.time.ZoneId.of("Europe/Istanbul")).toLocalTime();
-        String from = local.plusHours(2).truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString();
-        String to = local.plusHours(3).truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString();
-        put(user, "/users/me/automation-settings", Map.of("sending_hours_start", from, "sending_hours_end", to), 200);
+        java.time.LocalTime from = local.plusHours(2).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        Duration untilWindow = Duration.between(local, from);
+        if (untilWindow.isNegative()) {
+            untilWindow = untilWindow.plusDays(1);
+        }
+        put(user, "/users/me/automation-settings", Map.of("sending_hours_start", from.toString(), "sending_hours_end",
+                from.plusHours(1).toString()), 200);
         clock.advance(Duration.ofDays(1));
         user = again(user);
         worker.drain();
         assertThat(count(queueOf(user, queue), "sent")).isEqualTo(3);
 
-        clock.advance(Duration.ofHours(2).plusMinutes(30));
+        clock.advance(untilWindow.plusMinutes(30));
         user = again(user);
         worker.drain();
         assertThat(count(queueOf(user, queue), "sent")).isEqualTo(5);
