@@ -35,15 +35,11 @@ class JdbcAccountDirectory implements AccountDirectory {
 
     @Override
     public Set<Long> frozen(Collection<Long> accountIds) {
-        Set<Long> frozen = new HashSet<>();
         if (accountIds.isEmpty()) {
-            return frozen;
+            return Set.of();
         }
-        jdbc.sql("SELECT id FROM accounts WHERE id = ANY(:ids) AND frozen")
+        return new HashSet<>(jdbc.sql("SELECT id FROM accounts WHERE id = ANY(:ids) AND frozen")
                 .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
-                .query(rs -> {
-                    frozen.add(rs.getLong("id"));
-                });
-        return frozen;
+                .query(Long.class).list());
     }
 }

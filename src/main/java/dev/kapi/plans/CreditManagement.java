@@ -103,7 +103,7 @@ class CreditManagement implements Credits {
     @Override
     @Transactional
     public void commit(UUID reservationId) {
-        if (reservations.settle(reservationId, Reservations.COMMITTED, clock.instant()).isEmpty()) {
+        if (reservations.settle(reservationId, Reservations.COMMITTED, null, clock.instant()).isEmpty()) {
             alreadySettled(reservationId, Reservations.COMMITTED);
         }
     }
@@ -111,11 +111,44 @@ class CreditManagement implements Credits {
     @Override
     @Transactional
     public void refund(UUID reservationId) {
-        reservations.settle(reservationId, Reservations.REFUNDED, clock.instant()).ifPresentOrElse(settled -> {
+        reservations.settle(reservationId, Reservations.REFUNDED, 0L, clock.instant()).ifPresentOrElse(settled -> {
             ledger.lock(settled.accountId());
             ledger.append(new Ledger.NewEntry(settled.accountId(), CREDIT, settled.amount(), "refund",
                     settled.reason(), null, settled.id()), clock.instant());
         }, () -> alreadySettled(reservationId, Reservations.REFUNDED));
+    }
+
+    @Override
+    @Transactional
+    public void settle(UUID reservationId, long spent) {
+        if (spent < 0) {
+            throw ApiException.invalidField("amount", "credit-amount-invalid");
+        }
+        Reservations.Settled held = reservations.held(reservationId).orElse(null);
+        if (held == null) {
+            alreadySettled(reservationId, Reservations.COMMITTED);
+            return;
+        }
+        if (spent > held.amount()) {
+            throw ApiException.invalidField("amount", "credit-amount-invalid");
+        }
+        if (spent == 0) {
+            refund(reservationId);
+            return;
+        }
+        reservations.settle(reservationId, Reservations.COMMITTED, spent, clock.instant()).ifPresent(settled -> {
+            if (spent < settled.amount()) {
+                ledger.lock(settled.accountId());
+                ledger.append(new Ledger.NewEntry(settled.accountId(), CREDIT, settled.amount() - spent, "refund",
+                        settled.reason(), null, settled.id()), clock.instant());
+            }
+        });
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<Usage> usage(long accountId, boolean yearly) {
+        return reservations.usage(accountId, yearly);
     }
 
     /** A second settlement the same way is a no-op (idempotent); the other way is refused. */

@@ -29,6 +29,10 @@ public interface Credits {
             Instant createdAt) {
     }
 
+    /** Credits spent in one month ({@code 2026-11}) or year ({@code 2026}), by when the spends were settled. */
+    record Usage(String period, long spent) {
+    }
+
     /** Credits held for a spend until it is committed or refunded. */
     record Reservation(UUID id, long accountId, long amount) {
     }
@@ -71,4 +75,18 @@ public interface Credits {
      * {@code reservation-not-found}; 409 {@code reservation-committed}.
      */
     void refund(UUID reservationId);
+
+    /**
+     * Settles a reservation of which only {@code spent} credits were used: they are spent for good and the
+     * rest is given back with one {@code refund} entry (all spent is {@link #commit}, none is
+     * {@link #refund}). Idempotent like those. 400 {@code credit-amount-invalid} unless
+     * {@code 0 <= spent <= amount}.
+     */
+    void settle(UUID reservationId, long spent);
+
+    /**
+     * The credits an account spent per UTC month ({@code yearly} false) or year, oldest first: each settled
+     * reservation counts its spent part at the time it was settled.
+     */
+    List<Usage> usage(long accountId, boolean yearly);
 }

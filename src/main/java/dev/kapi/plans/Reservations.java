@@ -1,6 +1,7 @@
 package dev.kapi.plans;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -39,16 +40,39 @@ class Reservations {
      * Moves a held reservation to {@code state}; empty if it was not held (unknown or already settled). The
      * conditional update settles it at most once, also when two callers race.
      */
-    Optional<Settled> settle(UUID id, String state, Instant now) {
+    Optional<Settled> settle(UUID id, String state, Long spent, Instant now) {
         return jdbc.sql("""
-                UPDATE credit_reservations SET state = :state, settled_at = :now
+                UPDATE credit_reservations SET state = :state, settled_at = :now, spent = coalesce(CAST(:spent AS bigint), amount)
                 WHERE id = :id AND state = 'held'
                 RETURNING id, account_id, amount, reason
                 """)
-                .param("state", state).param("now", utc(now)).param("id", id)
+                .param("state", state).param("spent", spent).param("now", utc(now)).param("id", id)
                 .query((rs, n) -> new Settled(rs.getObject("id", UUID.class), rs.getLong("account_id"),
                         rs.getLong("amount"), rs.getString("reason")))
                 .optional();
+    }
+
+    /** The reservation while it is held. */
+    Optional<Settled> held(UUID id) {
+        return jdbc.sql("SELECT id, account_id, amount, reason FROM credit_reservations WHERE id = :id AND state = 'held'")
+                .param("id", id)
+                .query((rs, n) -> new Settled(rs.getObject("id", UUID.class), rs.getLong("account_id"),
+                        rs.getLong("amount"), rs.getString("reason")))
+                .optional();
+    }
+
+    /** Spent credits per UTC month or year of settlement, oldest first. */
+    List<Credits.Usage> usage(long accountId, boolean yearly) {
+        return jdbc.sql("""
+                SELECT to_char(date_trunc(:unit, settled_at AT TIME ZONE 'UTC'), :format) AS period, sum(spent) AS spent
+                FROM credit_reservations
+                WHERE account_id = :accountId AND state = 'committed' AND spent > 0
+                GROUP BY 1
+                ORDER BY 1
+                """)
+                .param("unit", yearly ? "year" : "month").param("format", yearly ? "YYYY" : "YYYY-MM")
+                .param("accountId", accountId)
+                .query((rs, n) -> new Credits.Usage(rs.getString("period"), rs.getLong("spent"))).list();
     }
 
     Optional<String> stateOf(UUID id) {

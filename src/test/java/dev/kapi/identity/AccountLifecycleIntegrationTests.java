@@ -40,7 +40,7 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.frozen").isEqualTo(false);
         as(token).post().uri("/api/messaging/customers").contentType(MediaType.APPLICATION_JSON).body(Map.of())
-                .exchange().expectStatus().isNotFound();
+                .exchange().expectStatus().isBadRequest();
     }
 
     @Test

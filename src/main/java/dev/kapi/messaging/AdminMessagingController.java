@@ -1,0 +1,65 @@
+package dev.kapi.messaging;
+
+import java.util.List;
+
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.kapi.identity.AccountAdministration;
+import dev.kapi.shared.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * Seed 001's admin view of messaging: one user's message details (newest first) and statistics of each of
+ * their queues. {@code userId} is the public id of seed 004.
+ */
+@RestController
+@PreAuthorize("hasRole('ADMIN')")
+@Tag(name = "messaging")
+class AdminMessagingController {
+
+    private final AccountAdministration accounts;
+    private final QueueMessages messages;
+    private final QueueManagement queues;
+
+    AdminMessagingController(AccountAdministration accounts, QueueMessages messages, QueueManagement queues) {
+        this.accounts = accounts;
+        this.messages = messages;
+        this.queues = queues;
+    }
+
+    @GetMapping("/api/admin/messaging/users/{userId}/messages")
+    @Operation(summary = "A user's messages, newest first, optionally of one status or queue (admin)")
+    ResponseEntity<List<QueueController.MessageResponse>> messages(@PathVariable String userId,
+            @RequestParam(required = false) String status, @RequestParam(name = "queue_id", required = false) Long queueId,
+            @RequestParam(required = false) @Size(max = 100) String cursor,
+            @RequestParam(defaultValue = "50") int limit) {
+        long owner = owner(userId);
+        IdCursor.checkLimit(limit);
+        if (status != null && !Message.STATUSES.contains(status)) {
+            throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
+        }
+        return Paging.answer(IdCursor.Page.of(messages.pageOfOwner(owner, status, queueId, IdCursor.decode(cursor),
+                limit), limit, Message::id), QueueController.MessageResponse::from);
+    }
+
+    @GetMapping("/api/admin/messaging/users/{userId}/queues")
+    @Operation(summary = "A user's queues with counts per status, in id order (admin)")
+    ResponseEntity<List<QueueController.QueueResponse>> queues(@PathVariable String userId,
+            @RequestParam(required = false) @Size(max = 100) String cursor,
+            @RequestParam(defaultValue = "50") int limit) {
+        return Paging.answer(queues.list(owner(userId), cursor, limit), QueueController.QueueResponse::from);
+    }
+
+    private long owner(String userId) {
+        return accounts.byPublicId(userId).map(AccountAdministration.AdminView::id)
+                .orElseThrow(() -> ApiException.notFound("user-not-found"));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.kapi.messaging;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static dev.kapi.shared.SqlTime.instant;
+import static dev.kapi.shared.SqlTime.utc;
+
+/** Message templates; every statement is scoped to an owner. */
+@Repository
+class Drafts {
+
+    private final JdbcClient jdbc;
+
+    Drafts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record Draft(long id, long ownerId, String name, String body, Instant createdAt, Instant updatedAt) {
+    }
+
+    Draft insert(long owner, String name, String body, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO messaging_drafts (owner_id, name, body, created_at, updated_at)
+                VALUES (:owner, :name, :body, :now, :now)
+                RETURNING *
+                """)
+                .param("owner", owner).param("name", name).param("body", body).param("now", utc(now))
+                .query(Drafts::map).single();
+    }
+
+    Optional<Draft> byId(long owner, long id) {
+        return jdbc.sql("SELECT * FROM messaging_drafts WHERE id = :id AND owner_id = :owner")
+                .param("id", id).param("owner", owner).query(Drafts::map).optional();
+    }
+
+    Draft update(long owner, long id, String name, String body, Instant now) {
+        return jdbc.sql("""
+                UPDATE messaging_drafts SET name = :name, body = :body, updated_at = :now
+                WHERE id = :id AND owner_id = :owner
+                RETURNING *
+                """)
+                .param("name", name).param("body", body).param("now", utc(now)).param("id", id).param("owner", owner)
+                .query(Drafts::map).single();
+    }
+
+    boolean delete(long owner, long id) {
+        return jdbc.sql("DELETE FROM messaging_drafts WHERE id = :id AND owner_id = :owner")
+                .param("id", id).param("owner", owner).update() == 1;
+    }
+
+    List<Draft> page(long owner, Long afterId, int limit) {
+        return jdbc.sql("SELECT * FROM messaging_drafts WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
+                .param("owner", owner).param("after", afterId == null ? 0L : afterId).param("limit", limit + 1)
+                .query(Drafts::map).list();
+    }
+
+    private static Draft map(ResultSet rs, int n) throws SQLException {
+        return new Draft(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("body"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,368 @@
+package dev.kapi.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.kapi.identity.AccountDirectory;
+
+/**
+ * The background sender. One round ({@link #runOnce}) recovers messages whose worker died, starts scheduled
+ * queues whose time has come, then for each sending account with work claims a batch of due messages (its
+ * token bucket, daily caps and sending hours decide how many), sends them through the account's provider
+ * and records every outcome; finally it completes queues with nothing left and settles their credits.
+ * Everything it claims is claimed with {@code FOR UPDATE SKIP LOCKED}, so any number of instances may run
+ * rounds at once without sending a message twice.
+ */
+@Component
+class MessageSender {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
+
+    private final Senders senders;
+    private final Queues queues;
+    private final QueueMessages messages;
+    private final ListEntries lists;
+    private final Automations automations;
+    private final QueueCredits credits;
+    private final AccountDirectory accounts;
+    private final Map<String, Provider> providers;
+    private final Customers customers;
+    private final MessagingSettings.Worker settings;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final String worker = "worker-" + UUID.randomUUID();
+
+    MessageSender(Senders senders, Queues queues, QueueMessages messages, ListEntries lists, Automations automations,
+            QueueCredits credits, AccountDirectory accounts, List<Provider> providers,
+            Customers customers, MessagingSettings settings, TransactionTemplate transactions,
+            Clock clock) {
+        this.senders = senders;
+        this.queues = queues;
+        this.messages = messages;
+        this.lists = lists;
+        this.automations = automations;
+        this.credits = credits;
+        this.accounts = accounts;
+        this.providers = providers.stream().collect(Collectors.toMap(Provider::name, provider -> provider));
+        this.customers = customers;
+        this.settings = settings.worker();
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** A batch claimed for one account, and the text each message renders to. */
+    record Batch(Sender sender, List<QueueMessages.Claimed> messages, Map<Long, String> bodies) {
+    }
+
+    /** One round of work; returns how many messages it sent, failed or recovered. Safe to run concurrently. */
+    int runOnce() {
+        int done = recoverAbandoned();
+        startDueQueues();
+        for (Sender sender : senders.withWork(clock.instant())) {
+            done += sendFor(sender.id());
+        }
+        finishQueues();
+        return done;
+    }
+
+    /** Rounds until a round does nothing (tests and the benchmark; never waits for time to pass). */
+    int drain() {
+        int total = 0;
+        for (int done = runOnce(); done > 0; done = runOnce()) {
+            total += done;
+        }
+        return total;
+    }
+
+    /** Claims, sends and records one batch for the account; 0 when it may not send now or has nothing due. */
+    int sendFor(long senderId) {
+        Batch batch = claim(senderId);
+        if (batch == null || batch.messages().isEmpty()) {
+            return 0;
+        }
+        List<Provider.Result> results = send(batch);
+        record(batch, results);
+        return batch.messages().size();
+    }
+
+    /**
+     * Claims due messages for an account inside one transaction that holds the account's row: the token
+     * bucket ({@code rate_per_second}, and the owner's delay with jitter) refills by the time passed, the
+     * sending hours and both daily caps are checked, and as many messages as allowed move to
+     * {@code sending}. Numbers blacklisted since the queue started are skipped here.
+     */
+    Batch claim(long senderId) {
+        return transactions.execute(status -> {
+            Sender sender = senders.tryLock(senderId).orElse(null);
+            Instant now = clock.instant();
+            if (sender == null || !Sender.ACTIVE.equals(sender.status()) || sender.circuitOpen(now)) {
+                return null;
+            }
+            Automation automation = automations.of(sender.ownerId());
+            if (!automation.withinSendingHours(now)) {
+                return null;
+            }
+            LocalDate today = automation.today(now);
+            int allowed = settings.batchSize();
+            if (sender.dailyCap() != null) {
+                allowed = Math.min(allowed, sender.dailyCap() - sender.sentOn(today));
+            }
+            if (automation.dailyCap() != null) {
+                allowed = Math.min(allowed, automation.dailyCap() - senders.ownerCount(sender.ownerId(), today));
+            }
+            double interval = Math.max(sender.ratePerSecond() == null ? 0 : 1 / sender.ratePerSecond(),
+                    automation.nextDelaySeconds());
+            double tokens = sender.bucketTokens();
+            if (interval > 0) {
+                double burst = Math.max(1, settings.pollInterval().toMillis() / 1000.0 * 2 / interval);
+                tokens = sender.bucketAt() == null ? burst
+                        : Math.min(burst, tokens + Duration.between(sender.bucketAt(), now).toNanos() / 1e9 / interval);
+                allowed = Math.min(allowed, (int) Math.floor(tokens + 1e-9));
+            }
+            List<QueueMessages.Claimed> claimed = new ArrayList<>();
+            Map<Long, String> bodies = new HashMap<>();
+            if (allowed > 0) {
+                for (long queueId : queues.runningFor(sender.ownerId(), sender.id())) {
+                    List<QueueMessages.Claimed> got = messages.claim(queueId, sender.id(), worker,
+                            allowed - claimed.size(), now);
+                    if (!got.isEmpty()) {
+                        bodies.put(queueId, queues.byId(sender.ownerId(), queueId).map(Queue::body).orElse(""));
+                        claimed.addAll(got);
+                    }
+                    if (claimed.size() >= allowed) {
+                        break;
+                    }
+                }
+            }
+            if (interval > 0) {
+                tokens -= claimed.size();
+            }
+            senders.claimed(sender.id(), tokens, now, today, sender.sentOn(today) + claimed.size());
+            Set<String> blacklisted = lists.listed(sender.ownerId(), ListEntries.BLACK,
+                    claimed.stream().map(QueueMessages.Claimed::phone).toList());
+            if (!blacklisted.isEmpty()) {
+                messages.skip(claimed.stream().filter(m -> blacklisted.contains(m.phone()))
+                        .map(QueueMessages.Claimed::id).toList(), "blacklisted", now);
+                claimed.removeIf(m -> blacklisted.contains(m.phone()));
+            }
+            return new Batch(sender, claimed, bodies);
+        });
+    }
+
+    /**
+     * Sends a batch, up to {@code concurrency} at once. After a rate-limit or account failure the rest of
+     * the batch is not sent (it is released back to pending).
+     */
+    List<Provider.Result> send(Batch batch) {
+        Provider provider = providers.get(batch.sender().provider());
+        AtomicBoolean halt = new AtomicBoolean();
+        Semaphore slots = new Semaphore(Math.max(1, settings.concurrency()));
+        List<Future<Provider.Result>> futures = new ArrayList<>(batch.messages().size());
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (QueueMessages.Claimed message : batch.messages()) {
+                slots.acquireUninterruptibly();
+                futures.add(executor.submit(() -> {
+                    try {
+                        if (halt.get()) {
+                            return null;
+                        }
+                        Provider.Result result = provider.send(batch.sender(), outgoing(batch, message));
+                        if (result instanceof Provider.Failed failed
+                                && (failed.kind() == Provider.Kind.RATE_LIMITED || failed.kind() == Provider.Kind.ACCOUNT)) {
+                            halt.set(true);
+                        }
+                        return result;
+                    }
+                    catch (RuntimeException ex) {
+                        log.warn("Send of message {} failed unexpectedly", message.id(), ex);
+                        return Provider.Failed.of(Provider.Kind.TEMPORARY, "provider-error", "The provider could not be reached");
+                    }
+                    finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        List<Provider.Result> results = new ArrayList<>(futures.size());
+        for (Future<Provider.Result> future : futures) {
+            try {
+                results.add(future.get());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                results.add(null);
+            }
+            catch (ExecutionException ex) {
+                results.add(null);
+            }
+        }
+        return results;
+    }
+
+    /** Records a batch's outcomes in one transaction, and trips the account's circuit breaker if needed. */
+    void record(Batch batch, List<Provider.Result> results) {
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            List<Long> sentIds = new ArrayList<>();
+            List<String> providerIds = new ArrayList<>();
+            List<QueueMessages.Outcome> failed = new ArrayList<>();
+            List<QueueMessages.Outcome> retries = new ArrayList<>();
+            List<QueueMessages.Outcome> unsent = new ArrayList<>();
+            int successes = 0;
+            int failures = 0;
+            Provider.Failed tripped = null;
+            for (int i = 0; i < batch.messages().size(); i++) {
+                QueueMessages.Claimed message = batch.messages().get(i);
+                Provider.Result result = results.get(i);
+                switch (result) {
+                    case null -> unsent.add(new QueueMessages.Outcome(message.id(), null, null, null, null, null, null));
+                    case Provider.Accepted accepted -> {
+                        sentIds.add(message.id());
+                        providerIds.add(accepted.providerMessageId());
+                        successes++;
+                    }
+                    case Provider.Failed failure -> {
+                        if (failure.kind() != Provider.Kind.RECIPIENT) {
+                            failures++;
+                        }
+                        if (failure.kind() == Provider.Kind.RATE_LIMITED || failure.kind() == Provider.Kind.ACCOUNT) {
+                            tripped = failure;
+                        }
+                        boolean retryable = failure.kind() != Provider.Kind.RECIPIENT
+                                && failure.kind() != Provider.Kind.UNKNOWN && !failure.banned();
+                        if (retryable && message.attempts() < settings.maxAttempts()) {
+                            Duration backoff = failure.retryAfter() != null ? failure.retryAfter()
+                                    : settings.retryBackoff().multipliedBy(1L << Math.min(10, message.attempts() - 1));
+                            retries.add(new QueueMessages.Outcome(message.id(), null, null, failure.code(),
+                                    failure.reason(), true, backoff));
+                        }
+                        else {
+                            failed.add(new QueueMessages.Outcome(message.id(), Message.FAILED, null, failure.code(),
+                                    failure.reason(), retryable, null));
+                        }
+                    }
+                }
+            }
+            messages.markSent(sentIds, providerIds, now);
+            messages.markFailed(failed, now);
+            messages.release(retries, false, now);
+            messages.release(unsent, true, now);
+            long senderId = batch.sender().id();
+            senders.recordOutcome(senderId, successes, failures);
+            if (tripped != null) {
+                if (tripped.banned()) {
+                    senders.markBannedSuspected(senderId, tripped.code() + ": " + tripped.reason(), now);
+                }
+                Duration pause = tripped.retryAfter() != null ? tripped.retryAfter() : settings.breakerCooldown();
+                senders.openBreaker(senderId, now.plus(pause),
+                        tripped.kind() == Provider.Kind.RATE_LIMITED ? "rate-limited" : tripped.code() + ": " + tripped.reason());
+                log.warn("Sending account {} paused for {}: {} {}", senderId, pause, tripped.code(), tripped.reason());
+            }
+            else if (failures > 0 && senders.consecutiveFailures(senderId) >= settings.breakerThreshold()) {
+                senders.openBreaker(senderId, now.plus(settings.breakerCooldown()), "failures");
+                log.warn("Sending account {} paused for {} after {} failures in a row", senderId,
+                        settings.breakerCooldown(), settings.breakerThreshold());
+            }
+        });
+    }
+
+    /**
+     * Messages left in {@code sending} longer than the lease belong to a worker that died between the send
+     * and its record. Each is looked up with its provider by its idempotency key: accepted means sent (it is
+     * recorded, not resent), not accepted means pending again; a provider that cannot tell gets the message
+     * marked failed with {@code outcome-unknown}, because sending it twice is worse than not at all.
+     */
+    int recoverAbandoned() {
+        Instant now = clock.instant();
+        List<QueueMessages.Abandoned> abandoned = transactions.execute(status -> messages.claimAbandoned(
+                now.minus(settings.lease()), worker, settings.batchSize(), now));
+        if (abandoned == null || abandoned.isEmpty()) {
+            return 0;
+        }
+        Map<Long, Sender> byId = new HashMap<>();
+        senders.byIds(abandoned.stream().map(QueueMessages.Abandoned::senderId).filter(java.util.Objects::nonNull)
+                .distinct().toList()).forEach(sender -> byId.put(sender.id(), sender));
+        List<Long> sentIds = new ArrayList<>();
+        List<String> providerIds = new ArrayList<>();
+        List<QueueMessages.Outcome> unknown = new ArrayList<>();
+        List<QueueMessages.Outcome> notSent = new ArrayList<>();
+        for (QueueMessages.Abandoned message : abandoned) {
+            Sender sender = message.senderId() == null ? null : byId.get(message.senderId());
+            Provider.Lookup lookup = sender == null ? new Provider.Unknown()
+                    : providers.get(sender.provider()).lookup(sender, Message.idempotencyKey(message.id()));
+            switch (lookup) {
+                case Provider.WasSent sent -> {
+                    sentIds.add(message.id());
+                    providerIds.add(sent.providerMessageId());
+                }
+                case Provider.NotSent notSentYet -> notSent.add(new QueueMessages.Outcome(message.id(), null, null, null,
+                        null, null, null));
+                case Provider.Unknown cannotTell -> unknown.add(new QueueMessages.Outcome(message.id(), Message.FAILED,
+                        null, "outcome-unknown", "The sender stopped while sending; not resent to avoid a double",
+                        false, null));
+            }
+        }
+        transactions.executeWithoutResult(status -> {
+            Instant recorded = clock.instant();
+            messages.markSent(sentIds, providerIds, recorded);
+            messages.release(notSent, true, recorded);
+            messages.markFailed(unknown, recorded);
+        });
+        log.info("Recovered {} abandoned messages: {} had been sent, {} were not, {} unknown", abandoned.size(),
+                sentIds.size(), notSent.size(), unknown.size());
+        return abandoned.size();
+    }
+
+    /** Scheduled queues whose time has come start running, unless their owner's account is frozen. */
+    void startDueQueues() {
+        Instant now = clock.instant();
+        List<Queue> due = queues.due(now);
+        if (due.isEmpty()) {
+            return;
+        }
+        Set<Long> frozen = accounts.frozen(due.stream().map(Queue::ownerId).distinct().toList());
+        for (Queue queue : due) {
+            if (!frozen.contains(queue.ownerId())) {
+                queues.run(queue.id(), now);
+            }
+        }
+    }
+
+    /** Running queues with nothing left to send complete; ended queues get their credits settled. */
+    void finishQueues() {
+        transactions.executeWithoutResult(status -> queues.completeFinished(clock.instant()));
+        for (long queueId : queues.toSettle()) {
+            credits.settle(queueId);
+        }
+    }
+
+    private Provider.Outgoing outgoing(Batch batch, QueueMessages.Claimed message) {
+        Map<String, String> fields = message.fields() == null ? Map.of() : parseFields(message.fields());
+        String text = Templates.render(batch.bodies().get(message.queueId()), message.name(), message.phone(), fields);
+        return new Provider.Outgoing(Message.idempotencyKey(message.id()), message.phone(), text);
+    }
+
+    private Map<String, String> parseFields(String json) {
+        return customers.readFields(json);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kapi.messaging;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Messaging configuration: the background sender, the simulator provider and the WhatsApp Cloud API
+ * client. The webhook's app secret and verify token come from the environment
+ * ({@code KAPI_WHATSAPP_APP_SECRET}, {@code KAPI_WHATSAPP_VERIFY_TOKEN}); without them the webhook answers 404.
+ */
+@ConfigurationProperties("kapi.messaging")
+record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simulator simulator,
+        @DefaultValue WhatsApp whatsapp) {
+
+    /**
+     * The sender: {@code enabled} runs it every {@code poll-interval} (off in tests, which call it directly);
+     * each round claims up to {@code batch-size} messages per sending account and sends up to
+     * {@code concurrency} at once. A message left in {@code sending} longer than {@code lease} (its
+     * instance died) is looked up with the provider before anything is resent. A temporary failure is
+     * retried after {@code retry-backoff} (doubling) up to {@code max-attempts}; {@code breaker-threshold}
+     * failures in a row, or one rate-limit answer, pause the sending account for {@code breaker-cooldown}.
+     * {@code unpaced-rate} is the rate assumed for an account without a pace when estimating a finish.
+     */
+    record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("200ms") Duration pollInterval,
+            @DefaultValue("500") int batchSize, @DefaultValue("16") int concurrency,
+            @DefaultValue("2m") Duration lease, @DefaultValue("3") int maxAttempts,
+            @DefaultValue("30s") Duration retryBackoff, @DefaultValue("5") int breakerThreshold,
+            @DefaultValue("1m") Duration breakerCooldown, @DefaultValue("1000") double unpacedRate) {
+    }
+
+    /**
+     * The local provider, the default: answers after {@code latency}, fails a share {@code failure-rate} of
+     * sends (temporarily), answers "not a WhatsApp user" for numbers ending in {@code unreachable-suffix},
+     * and reports deliveries, reads and opt-out replies for the given shares of sent messages.
+     */
+    record Simulator(@DefaultValue("0ms") Duration latency, @DefaultValue("0") double failureRate,
+            @DefaultValue("0000") String unreachableSuffix, @DefaultValue("0") double deliveredRate,
+            @DefaultValue("0") double readRate, @DefaultValue("0") double optOutRate) {
+    }
+
+    /** Meta's Graph API for WhatsApp Cloud: where it is, which version, and the webhook's secrets. */
+    record WhatsApp(@DefaultValue("https://graph.facebook.com") String baseUrl,
+            @DefaultValue("v23.0") String apiVersion, String appSecret, String verifyToken,
+            @DefaultValue("10s") Duration timeout) {
+    }
+}

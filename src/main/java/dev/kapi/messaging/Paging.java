@@ -1,0 +1,21 @@
+package dev.kapi.messaging;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.springframework.http.ResponseEntity;
+
+/** How a messaging list answers: a plain JSON array, and the next page's cursor in {@code X-Next-Cursor}. */
+final class Paging {
+
+    private Paging() {
+    }
+
+    static <T, R> ResponseEntity<List<R>> answer(IdCursor.Page<T> page, Function<T, R> mapper) {
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+        if (page.nextCursor() != null) {
+            answer.header(IdCursor.NEXT_CURSOR, page.nextCursor());
+        }
+        return answer.body(page.rows().stream().map(mapper).toList());
+    }
+}

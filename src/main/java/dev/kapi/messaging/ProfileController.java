@@ -1,0 +1,155 @@
+package dev.kapi.messaging;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.kapi.identity.CurrentAccount;
+import dev.kapi.plans.Credits;
+import dev.kapi.shared.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * Seed 001's profile routes that belong to messaging: the automation settings, and the credits spent per
+ * month or year. They live under {@code /users/me}, which the frozen-account guard leaves to identity, so
+ * a frozen account's change of settings is refused here.
+ */
+@RestController
+@Tag(name = "messaging")
+class ProfileController {
+
+    private final Automations automations;
+    private final Credits credits;
+    private final Clock clock;
+
+    ProfileController(Automations automations, Credits credits, Clock clock) {
+        this.automations = automations;
+        this.credits = credits;
+        this.clock = clock;
+    }
+
+    record AutomationResponse(@JsonProperty("delay_ms") int delayMs, @JsonProperty("jitter_ms") int jitterMs,
+            @JsonProperty("sending_hours_start") String sendingHoursStart,
+            @JsonProperty("sending_hours_end") String sendingHoursEnd, @JsonProperty("time_zone") String timeZone,
+            @JsonProperty("daily_cap") Integer dailyCap, @JsonProperty("graylist_mode") String graylistMode,
+            @JsonProperty("graylist_delay_seconds") int graylistDelaySeconds,
+            @JsonProperty("opt_out_words") List<String> optOutWords) {
+
+        static AutomationResponse from(Automation settings) {
+            return new AutomationResponse(settings.delayMs(), settings.jitterMs(),
+                    settings.sendingHoursStart() == null ? null : settings.sendingHoursStart().toString(),
+                    settings.sendingHoursEnd() == null ? null : settings.sendingHoursEnd().toString(),
+                    settings.timeZone().getId(), settings.dailyCap(), settings.graylistMode(),
+                    settings.graylistDelaySeconds(), settings.optOutWords());
+        }
+    }
+
+    /**
+     * A partial change. Sending hours are {@code HH:mm}, both or neither ({@code ""} for both: any time);
+     * {@code daily_cap} 0 removes the cap.
+     */
+    record AutomationRequest(@JsonProperty("delay_ms") @Min(0) @Max(3_600_000) Integer delayMs,
+            @JsonProperty("jitter_ms") @Min(0) @Max(3_600_000) Integer jitterMs,
+            @JsonProperty("sending_hours_start") @Size(max = 5) String sendingHoursStart,
+            @JsonProperty("sending_hours_end") @Size(max = 5) String sendingHoursEnd,
+            @JsonProperty("time_zone") @Size(max = 60) String timeZone,
+            @JsonProperty("daily_cap") @Min(0) @Max(10_000_000) Integer dailyCap,
+            @JsonProperty("graylist_mode") @Pattern(regexp = "slow|skip") String graylistMode,
+            @JsonProperty("graylist_delay_seconds") @Min(1) @Max(86_400) Integer graylistDelaySeconds,
+            @JsonProperty("opt_out_words") @Size(min = 1, max = 50) List<@NotBlank @Size(max = 50) String> optOutWords) {
+    }
+
+    record UsageResponse(String period, @JsonProperty("usage") List<Credits.Usage> usage, long total) {
+    }
+
+    @GetMapping("/users/me/automation-settings")
+    @Operation(summary = "The signed-in user's automation settings (defaults until saved)")
+    AutomationResponse get(@AuthenticationPrincipal CurrentAccount me) {
+        return AutomationResponse.from(automations.of(me.id()));
+    }
+
+    @PutMapping("/users/me/automation-settings")
+    @Operation(summary = "Change the given automation settings")
+    AutomationResponse update(@AuthenticationPrincipal CurrentAccount me,
+            @Valid @RequestBody AutomationRequest request) {
+        if (me.frozen()) {
+            throw ApiException.forbidden("account-frozen");
+        }
+        Automation current = automations.of(me.id());
+        LocalTime start = current.sendingHoursStart();
+        LocalTime end = current.sendingHoursEnd();
+        if (request.sendingHoursStart() != null || request.sendingHoursEnd() != null) {
+            start = time(request.sendingHoursStart(), "sending_hours_start");
+            end = time(request.sendingHoursEnd(), "sending_hours_end");
+            if ((start == null) != (end == null) || (start != null && start.equals(end))) {
+                throw ApiException.invalidField(start == null ? "sending_hours_start" : "sending_hours_end",
+                        "sending-hours-invalid");
+            }
+        }
+        ZoneId zone = current.timeZone();
+        if (request.timeZone() != null) {
+            try {
+                zone = ZoneId.of(request.timeZone().strip());
+            }
+            catch (DateTimeException ex) {
+                throw ApiException.invalidField("time_zone", "time-zone-invalid");
+            }
+        }
+        Integer cap = request.dailyCap() == null ? current.dailyCap() : request.dailyCap() == 0 ? null : request.dailyCap();
+        Automation changed = new Automation(or(request.delayMs(), current.delayMs()),
+                or(request.jitterMs(), current.jitterMs()), start, end, zone, cap,
+                or(request.graylistMode(), current.graylistMode()),
+                or(request.graylistDelaySeconds(), current.graylistDelaySeconds()),
+                request.optOutWords() == null ? current.optOutWords()
+                        : request.optOutWords().stream().map(String::strip).distinct().toList());
+        automations.save(me.id(), changed, clock.instant());
+        return AutomationResponse.from(changed);
+    }
+
+    @GetMapping("/users/me/credits/usage")
+    @Operation(summary = "Credits spent per month (period=monthly, 2026-11) or year (period=yearly, 2026), from the ledger")
+    UsageResponse usage(@AuthenticationPrincipal CurrentAccount me,
+            @RequestParam(defaultValue = "monthly") String period) {
+        if (!period.equals("monthly") && !period.equals("yearly")) {
+            throw ApiException.invalidField("period", "period-invalid");
+        }
+        List<Credits.Usage> usage = credits.usage(me.id(), period.equals("yearly"));
+        return new UsageResponse(period, usage, usage.stream().mapToLong(Credits.Usage::spent).sum());
+    }
+
+    private static LocalTime time(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalTime.parse(value.strip());
+        }
+        catch (DateTimeParseException ex) {
+            throw ApiException.invalidField(field, "invalid-time");
+        }
+    }
+
+    private static <T> T or(T given, T current) {
+        return given != null ? given : current;
+    }
+}

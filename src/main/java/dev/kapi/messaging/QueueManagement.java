@@ -1,0 +1,262 @@
+package dev.kapi.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.plans.Credits;
+import dev.kapi.shared.ApiException;
+
+/**
+ * Seed 001's queues: made from a draft, senders and recipients; checked before start (preflight); started
+ * (expanded into one row per recipient in one statement, credits reserved), paused, resumed, cancelled;
+ * their failed recipients listed and sent again.
+ */
+@Service
+class QueueManagement {
+
+    private final Queues queues;
+    private final QueueMessages messages;
+    private final Drafts drafts;
+    private final Senders senders;
+    private final Groups groups;
+    private final Customers customers;
+    private final Automations automations;
+    private final QueueCredits queueCredits;
+    private final Credits credits;
+    private final MessagingSettings settings;
+    private final Clock clock;
+
+    QueueManagement(Queues queues, QueueMessages messages, Drafts drafts, Senders senders, Groups groups,
+            Customers customers, Automations automations, QueueCredits queueCredits, Credits credits,
+            MessagingSettings settings, Clock clock) {
+        this.queues = queues;
+        this.messages = messages;
+        this.drafts = drafts;
+        this.senders = senders;
+        this.groups = groups;
+        this.customers = customers;
+        this.automations = automations;
+        this.queueCredits = queueCredits;
+        this.credits = credits;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A queue with its messages counted per status, and when it should be done. */
+    record QueueView(Queue queue, Map<String, Long> counts, long heldCredits, Instant estimatedFinish) {
+    }
+
+    record Preflight(long selected, long blacklisted, long graylisted, long graylistSkipped, long recipients,
+            long creditsNeeded, long creditsAvailable, boolean enoughCredits, long estimatedSeconds,
+            Map<String, Long> missingVariables) {
+    }
+
+    @Transactional
+    QueueView create(long owner, String name, long draftId, List<Long> senderIds, List<Long> groupIds,
+            List<Long> customerIds, Instant scheduledAt) {
+        Drafts.Draft draft = drafts.byId(owner, draftId)
+                .orElseThrow(() -> ApiException.invalidField("draft_id", "draft-unknown", draftId));
+        List<Long> senderList = owned("sender_ids", senderIds, senders.owned(owner, senderIds), "sender-unknown");
+        List<Long> groupList = owned("group_ids", groupIds, groups.owned(owner, groupIds), "group-unknown");
+        List<Long> customerList = owned("customer_ids", customerIds, customers.owned(owner, customerIds),
+                "customer-unknown");
+        if (groupList.isEmpty() && customerList.isEmpty()) {
+            throw ApiException.invalidField("group_ids", "queue-needs-recipients");
+        }
+        long id = queues.insert(owner, name == null || name.isBlank() ? draft.name() : name.strip(), draftId,
+                draft.body(), senderList, groupList, customerList, scheduledAt, clock.instant());
+        return view(queues.byId(owner, id).orElseThrow());
+    }
+
+    @Transactional(readOnly = true)
+    QueueView get(long owner, long id) {
+        return view(find(owner, id));
+    }
+
+    @Transactional(readOnly = true)
+    IdCursor.Page<QueueView> list(long owner, String cursor, int limit) {
+        IdCursor.checkLimit(limit);
+        IdCursor.Page<Queue> page = IdCursor.Page.of(queues.page(owner, IdCursor.decode(cursor), limit), limit,
+                Queue::id);
+        return new IdCursor.Page<>(page.rows().stream().map(this::view).toList(), page.nextCursor());
+    }
+
+    /** What starting would do: recipients after dedup and the lists, credits, duration, missing variables. */
+    @Transactional(readOnly = true)
+    Preflight preflight(long owner, long id) {
+        Queue queue = find(owner, id);
+        Automation automation = automations.of(owner);
+        Set<String> fields = Templates.variables(queue.body()).stream()
+                .filter(variable -> !Templates.BUILT_IN.contains(variable)).collect(Collectors.toCollection(LinkedHashSet::new));
+        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), fields);
+        boolean skipGray = Automation.SKIP.equals(automation.graylistMode());
+        long graySkipped = skipGray ? selection.graylisted() : 0;
+        long recipients = selection.chosen() - selection.blacklisted() - graySkipped;
+        long available = credits.balanceOf(owner).credit();
+        long seconds = estimateSeconds(owner, queue, automation, recipients - (skipGray ? 0 : selection.graylisted()),
+                skipGray ? 0 : selection.graylisted());
+        return new Preflight(selection.chosen(), selection.blacklisted(), selection.graylisted(), graySkipped,
+                recipients, recipients, available, available >= recipients, seconds, selection.missing());
+    }
+
+    /**
+     * Starts a queue made but not started: expands it into one row per recipient, reserves a credit for each
+     * (409 {@code insufficient-credits}, and nothing happens, when the balance is smaller) and runs it, or
+     * schedules it when its time is still to come.
+     */
+    @Transactional
+    QueueView start(long owner, long id) {
+        Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
+        if (!Queue.CREATED.equals(queue.status())) {
+            throw ApiException.conflict("queue-not-startable", queue.status());
+        }
+        Set<Long> live = senders.owned(owner, queue.senderIds());
+        if (live.isEmpty()) {
+            throw ApiException.conflict("queue-has-no-senders");
+        }
+        Instant now = clock.instant();
+        Automation automation = automations.of(owner);
+        Instant startAt = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
+        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), List.of());
+        int total = messages.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
+                Automation.SKIP.equals(automation.graylistMode()),
+                Duration.ofSeconds(automation.graylistDelaySeconds()), startAt, now);
+        long pending = messages.counts(queue.id()).get(Message.PENDING);
+        if (pending == 0) {
+            throw ApiException.conflict("queue-has-no-recipients");
+        }
+        queueCredits.reserve(queue, pending);
+        queues.started(queue.id(), startAt.isAfter(now) ? Queue.SCHEDULED : Queue.RUNNING, total,
+                (int) selection.blacklisted(), now);
+        return view(queues.byId(owner, id).orElseThrow());
+    }
+
+    @Transactional
+    QueueView pause(long owner, long id) {
+        Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
+        if (!Queue.RUNNING.equals(queue.status()) && !Queue.SCHEDULED.equals(queue.status())) {
+            throw ApiException.conflict("queue-not-pausable", queue.status());
+        }
+        queues.setStatus(id, Queue.PAUSED, clock.instant());
+        return view(queues.byId(owner, id).orElseThrow());
+    }
+
+    @Transactional
+    QueueView resume(long owner, long id) {
+        Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
+        if (!Queue.PAUSED.equals(queue.status())) {
+            throw ApiException.conflict("queue-not-paused", queue.status());
+        }
+        Instant now = clock.instant();
+        boolean later = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now);
+        queues.setStatus(id, later ? Queue.SCHEDULED : Queue.RUNNING, now);
+        return view(queues.byId(owner, id).orElseThrow());
+    }
+
+    /**
+     * Cancels a queue: what is pending is never sent, messages already with a provider finish; the credits
+     * of everything not sent are given back (at once, or by the sender when the last in-flight message ends).
+     */
+    @Transactional
+    QueueView cancel(long owner, long id) {
+        Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
+        if (queue.ended()) {
+            throw ApiException.conflict("queue-ended", queue.status());
+        }
+        Instant now = clock.instant();
+        messages.cancelPending(id, now);
+        queues.setStatus(id, Queue.CANCELLED, now);
+        queueCredits.settle(id);
+        return view(queues.byId(owner, id).orElseThrow());
+    }
+
+    /**
+     * Sends the queue's failed messages again — those whose failure a retry may cure (not numbers that are
+     * not on WhatsApp, nor messages whose outcome is unknown) — reserving a credit for each.
+     */
+    @Transactional
+    QueueView retryFailed(long owner, long id) {
+        Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
+        if (Queue.CREATED.equals(queue.status()) || Queue.CANCELLED.equals(queue.status())) {
+            throw ApiException.conflict("queue-not-retryable", queue.status());
+        }
+        long failed = messages.retryableFailures(id);
+        if (failed > 0) {
+            queueCredits.reserve(queue, failed);
+            messages.retryFailed(id, clock.instant());
+            if (Queue.COMPLETED.equals(queue.status())) {
+                queues.setStatus(id, Queue.RUNNING, clock.instant());
+            }
+        }
+        return view(queues.byId(owner, id).orElseThrow());
+    }
+
+    @Transactional(readOnly = true)
+    IdCursor.Page<Message> messages(long owner, long id, String status, String cursor, int limit) {
+        IdCursor.checkLimit(limit);
+        find(owner, id);
+        if (status != null && !Message.STATUSES.contains(status)) {
+            throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
+        }
+        return IdCursor.Page.of(messages.page(id, status, IdCursor.decode(cursor), limit), limit, Message::id);
+    }
+
+    QueueView view(Queue queue) {
+        Map<String, Long> counts = messages.counts(queue.id());
+        Instant finish = null;
+        long remaining = counts.get(Message.PENDING) + counts.get(Message.SENDING);
+        if ((Queue.RUNNING.equals(queue.status()) || Queue.SCHEDULED.equals(queue.status())) && remaining > 0) {
+            Instant now = clock.instant();
+            Instant from = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
+            finish = from.plusSeconds(estimateSeconds(queue.ownerId(), queue, automations.of(queue.ownerId()),
+                    remaining, 0));
+        }
+        return new QueueView(queue, counts, queues.heldTotal(queue.id()), finish);
+    }
+
+    /**
+     * Seconds to send {@code paced} messages at the accounts' combined pace (each account the slower of its
+     * rate and the owner's delay; an account without either at {@code unpaced-rate}), or the graylisted ones
+     * one per graylist delay, whichever takes longer.
+     */
+    private long estimateSeconds(long owner, Queue queue, Automation automation, long paced, long graylisted) {
+        double rate = 0;
+        double delay = (automation.delayMs() + automation.jitterMs() / 2.0) / 1000.0;
+        for (Sender sender : senders.byIds(queue.senderIds())) {
+            if (sender.ownerId() == owner && Sender.ACTIVE.equals(sender.status())) {
+                double own = sender.ratePerSecond() == null ? settings.worker().unpacedRate() : sender.ratePerSecond();
+                rate += delay > 0 ? Math.min(own, 1 / delay) : own;
+            }
+        }
+        if (rate == 0) {
+            return 0;
+        }
+        double seconds = paced / rate;
+        return (long) Math.ceil(Math.max(seconds, graylisted * (double) automation.graylistDelaySeconds()));
+    }
+
+    private Queue find(long owner, long id) {
+        return queues.byId(owner, id).orElseThrow(QueueManagement::notFound);
+    }
+
+    private static List<Long> owned(String field, List<Long> wanted, Set<Long> owned, String code) {
+        List<Long> distinct = List.copyOf(new LinkedHashSet<>(wanted));
+        distinct.stream().filter(id -> !owned.contains(id)).findFirst().ifPresent(unknown -> {
+            throw ApiException.invalidField(field, code, unknown);
+        });
+        return distinct;
+    }
+
+    static ApiException notFound() {
+        return ApiException.notFound("queue-not-found");
+    }
+}

@@ -1,0 +1,188 @@
+package dev.kapi.messaging;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static dev.kapi.shared.SqlTime.instant;
+import static dev.kapi.shared.SqlTime.utc;
+
+/** Queues and the credit reservations that pay for them. */
+@Repository
+class Queues {
+
+    private final JdbcClient jdbc;
+
+    Queues(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A credit reservation of a queue that is not settled yet. */
+    record HeldCredits(UUID reservationId, long amount) {
+    }
+
+    long insert(long owner, String name, long draftId, String body, List<Long> senderIds, List<Long> groupIds,
+            List<Long> customerIds, Instant scheduledAt, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO messaging_queues (owner_id, name, draft_id, body, sender_ids, group_ids, customer_ids,
+                                              status, scheduled_at, created_at, updated_at)
+                VALUES (:owner, :name, :draftId, :body, :senderIds, :groupIds, :customerIds, 'created', :scheduledAt,
+                        :now, :now)
+                RETURNING id
+                """)
+                .param("owner", owner).param("name", name).param("draftId", draftId).param("body", body)
+                .param("senderIds", senderIds.toArray(Long[]::new)).param("groupIds", groupIds.toArray(Long[]::new))
+                .param("customerIds", customerIds.toArray(Long[]::new)).param("scheduledAt", utc(scheduledAt))
+                .param("now", utc(now)).query(Long.class).single();
+    }
+
+    Optional<Queue> byId(long owner, long id) {
+        return jdbc.sql("SELECT * FROM messaging_queues WHERE id = :id AND owner_id = :owner")
+                .param("id", id).param("owner", owner).query(Queues::map).optional();
+    }
+
+    /** The queue, locked for a change of state until the transaction ends. */
+    Optional<Queue> lock(long owner, long id) {
+        return jdbc.sql("SELECT * FROM messaging_queues WHERE id = :id AND owner_id = :owner FOR UPDATE")
+                .param("id", id).param("owner", owner).query(Queues::map).optional();
+    }
+
+    Optional<Queue> lock(long id) {
+        return jdbc.sql("SELECT * FROM messaging_queues WHERE id = :id FOR UPDATE")
+                .param("id", id).query(Queues::map).optional();
+    }
+
+    List<Queue> page(long owner, Long afterId, int limit) {
+        return jdbc.sql("SELECT * FROM messaging_queues WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
+                .param("owner", owner).param("after", afterId == null ? 0L : afterId).param("limit", limit + 1)
+                .query(Queues::map).list();
+    }
+
+    void started(long id, String status, int total, int blacklisted, Instant now) {
+        jdbc.sql("""
+                UPDATE messaging_queues SET status = :status, total = :total, blacklisted = :blacklisted,
+                                            started_at = :now, updated_at = :now
+                WHERE id = :id
+                """)
+                .param("status", status).param("total", total).param("blacklisted", blacklisted)
+                .param("now", utc(now)).param("id", id).update();
+    }
+
+    void setStatus(long id, String status, Instant now) {
+        jdbc.sql("""
+                UPDATE messaging_queues SET status = :status, updated_at = :now,
+                    finished_at = CASE WHEN :status IN ('completed', 'cancelled') THEN :now END
+                WHERE id = :id
+                """)
+                .param("status", status).param("now", utc(now)).param("id", id).update();
+    }
+
+    boolean senderInUse(long owner, long senderId) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM messaging_queues WHERE owner_id = :owner AND :sender = ANY(sender_ids)
+                                                               AND status IN ('scheduled', 'running', 'paused'))
+                """)
+                .param("owner", owner).param("sender", senderId).query(Boolean.class).single();
+    }
+
+    /** Scheduled queues whose time has come, with their owners. */
+    List<Queue> due(Instant now) {
+        return jdbc.sql("SELECT * FROM messaging_queues WHERE status = 'scheduled' AND scheduled_at <= :now ORDER BY id")
+                .param("now", utc(now)).query(Queues::map).list();
+    }
+
+    /** Moves a scheduled queue to running, unless another worker did so first. */
+    boolean run(long id, Instant now) {
+        return jdbc.sql("UPDATE messaging_queues SET status = 'running', updated_at = :now WHERE id = :id AND status = 'scheduled'")
+                .param("now", utc(now)).param("id", id).update() == 1;
+    }
+
+    /** The running queues an account sends for, oldest first. */
+    List<Long> runningFor(long owner, long senderId) {
+        return jdbc.sql("""
+                SELECT id FROM messaging_queues
+                WHERE status = 'running' AND owner_id = :owner AND :sender = ANY(sender_ids)
+                ORDER BY id
+                """)
+                .param("owner", owner).param("sender", senderId).query(Long.class).list();
+    }
+
+    /** Completes every running queue that has nothing left to send; returns their ids. */
+    List<Long> completeFinished(Instant now) {
+        return jdbc.sql("""
+                UPDATE messaging_queues q SET status = 'completed', finished_at = :now, updated_at = :now
+                WHERE q.status = 'running'
+                  AND NOT EXISTS (SELECT 1 FROM messaging_messages m
+                                  WHERE m.queue_id = q.id AND m.status IN ('pending', 'sending'))
+                RETURNING q.id
+                """)
+                .param("now", utc(now)).query(Long.class).list();
+    }
+
+    /** Ended queues that still hold credits and have no message in flight: ready to be settled. */
+    List<Long> toSettle() {
+        return jdbc.sql("""
+                SELECT q.id FROM messaging_queues q
+                WHERE q.status IN ('completed', 'cancelled')
+                  AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
+                  AND NOT EXISTS (SELECT 1 FROM messaging_messages m WHERE m.queue_id = q.id AND m.status = 'sending')
+                ORDER BY q.id
+                """)
+                .query(Long.class).list();
+    }
+
+    void hold(long queueId, UUID reservationId, long amount, Instant now) {
+        jdbc.sql("""
+                INSERT INTO messaging_queue_reservations (reservation_id, queue_id, amount, created_at)
+                VALUES (:reservationId, :queueId, :amount, :now)
+                """)
+                .param("reservationId", reservationId).param("queueId", queueId).param("amount", amount)
+                .param("now", utc(now)).update();
+    }
+
+    List<HeldCredits> held(long queueId) {
+        return jdbc.sql("""
+                SELECT reservation_id, amount FROM messaging_queue_reservations
+                WHERE queue_id = :queueId AND NOT settled ORDER BY created_at, reservation_id
+                """)
+                .param("queueId", queueId)
+                .query((rs, n) -> new HeldCredits(rs.getObject("reservation_id", UUID.class), rs.getLong("amount")))
+                .list();
+    }
+
+    long heldTotal(long queueId) {
+        return jdbc.sql("SELECT coalesce(sum(amount), 0) FROM messaging_queue_reservations WHERE queue_id = :id AND NOT settled")
+                .param("id", queueId).query(Long.class).single();
+    }
+
+    void settled(UUID reservationId) {
+        jdbc.sql("UPDATE messaging_queue_reservations SET settled = true WHERE reservation_id = :id")
+                .param("id", reservationId).update();
+    }
+
+    void charged(long queueId, long credits) {
+        jdbc.sql("UPDATE messaging_queues SET charged = charged + :credits WHERE id = :id")
+                .param("credits", credits).param("id", queueId).update();
+    }
+
+    private static List<Long> longs(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((Long[]) array.getArray());
+    }
+
+    private static Queue map(ResultSet rs, int n) throws SQLException {
+        return new Queue(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"),
+                rs.getObject("draft_id", Long.class), rs.getString("body"), longs(rs.getArray("sender_ids")),
+                longs(rs.getArray("group_ids")), longs(rs.getArray("customer_ids")), rs.getString("status"),
+                instant(rs, "scheduled_at"), rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"),
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.kapi.messaging;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.kapi.identity.CurrentAccount;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Seed 001's connected sending accounts of the signed-in user. The access token is write-only. */
+@RestController
+@RequestMapping("/api/messaging/senders")
+@Tag(name = "messaging")
+class SenderController {
+
+    private static final String PROVIDERS = "simulator|whatsapp_cloud";
+    private static final String STATUSES = "active|paused|banned_suspected";
+
+    private final SenderManagement senders;
+    private final Clock clock;
+
+    SenderController(SenderManagement senders, Clock clock) {
+        this.senders = senders;
+        this.clock = clock;
+    }
+
+    record CreateSenderRequest(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 40) String phone,
+            @Pattern(regexp = PROVIDERS) String provider,
+            @JsonProperty("phone_number_id") @Size(max = 64) String phoneNumberId,
+            @JsonProperty("access_token") @Size(max = 4_096) String accessToken,
+            @JsonProperty("rate_per_second") @DecimalMin("0.001") @DecimalMax("10000") Double ratePerSecond,
+            @JsonProperty("daily_cap") @Min(1) @Max(10_000_000) Integer dailyCap,
+            @Pattern(regexp = STATUSES) String status) {
+
+        SenderManagement.Changes changes() {
+            return new SenderManagement.Changes(name, phone, provider, phoneNumberId, accessToken, ratePerSecond,
+                    dailyCap, status);
+        }
+    }
+
+    /** A partial change; {@code rate_per_second} or {@code daily_cap} 0 removes that limit. */
+    record UpdateSenderRequest(@Size(max = 200) String name, @Size(max = 40) String phone,
+            @Pattern(regexp = PROVIDERS) String provider,
+            @JsonProperty("phone_number_id") @Size(max = 64) String phoneNumberId,
+            @JsonProperty("access_token") @Size(max = 4_096) String accessToken,
+            @JsonProperty("rate_per_second") @DecimalMin("0") @DecimalMax("10000") Double ratePerSecond,
+            @JsonProperty("daily_cap") @Min(0) @Max(10_000_000) Integer dailyCap,
+            @Pattern(regexp = STATUSES) String status) {
+
+        SenderManagement.Changes changes() {
+            return new SenderManagement.Changes(name, phone, provider, phoneNumberId, accessToken, ratePerSecond,
+                    dailyCap, status);
+        }
+    }
+
+    /** The circuit breaker: open while the account is paused after failures or a rate-limit answer. */
+    record Circuit(boolean open, @JsonProperty("paused_until") Instant pausedUntil, String reason) {
+    }
+
+    record SenderResponse(long id, String name, String phone, String provider,
+            @JsonProperty("phone_number_id") String phoneNumberId,
+            @JsonProperty("has_access_token") boolean hasAccessToken,
+            @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
+            String status, Circuit circuit, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("updated_at") Instant updatedAt) {
+
+        static SenderResponse from(Sender sender, Instant now) {
+            boolean open = sender.circuitOpen(now);
+            return new SenderResponse(sender.id(), sender.name(), sender.phone(), sender.provider(),
+                    sender.phoneNumberId(), sender.sealedAccessToken() != null, sender.ratePerSecond(),
+                    sender.dailyCap(), sender.status(),
+                    new Circuit(open, open ? sender.pausedUntil() : null,
+                            open || Sender.BANNED_SUSPECTED.equals(sender.status()) ? sender.pauseReason() : null),
+                    sender.createdAt(), sender.updatedAt());
+        }
+    }
+
+    @PostMapping
+    @Operation(summary = "Connect a sending account (simulator by default; whatsapp_cloud needs phone_number_id and access_token)")
+    ResponseEntity<SenderResponse> create(@AuthenticationPrincipal CurrentAccount me,
+            @Valid @RequestBody CreateSenderRequest request) {
+        Sender created = senders.create(me.id(), request.changes());
+        return ResponseEntity.created(URI.create("/api/messaging/senders/" + created.id()))
+                .body(SenderResponse.from(created, clock.instant()));
+    }
+
+    @GetMapping
+    @Operation(summary = "Sending accounts in id order; next page in X-Next-Cursor")
+    ResponseEntity<List<SenderResponse>> list(@AuthenticationPrincipal CurrentAccount me,
+            @RequestParam(required = false) @Size(max = 100) String cursor,
+            @RequestParam(defaultValue = "50") int limit) {
+        IdCursor.checkLimit(limit);
+        Instant now = clock.instant();
+        return Paging.answer(IdCursor.Page.of(senders.list(me.id(), IdCursor.decode(cursor), limit), limit,
+                Sender::id), sender -> SenderResponse.from(sender, now));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One sending account")
+    SenderResponse get(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        return SenderResponse.from(senders.get(me.id(), id), clock.instant());
+    }
+
+    @PutMapping("/{id}")
+    @Operation(summary = "Change the given fields; status active closes an open circuit breaker")
+    SenderResponse update(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
+            @Valid @RequestBody UpdateSenderRequest request) {
+        return SenderResponse.from(senders.update(me.id(), id, request.changes()), clock.instant());
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Remove a sending account (409 while a scheduled, running or paused queue may use it)")
+    void delete(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        senders.delete(me.id(), id);
+    }
+}

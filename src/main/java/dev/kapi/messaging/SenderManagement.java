@@ -1,0 +1,120 @@
+package dev.kapi.messaging;
+
+import java.time.Clock;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.shared.ApiException;
+import dev.kapi.shared.sealing.SecretSealer;
+
+/**
+ * Seed 001's connected sending accounts. A WhatsApp Cloud account needs its phone-number id and access
+ * token; the token is sealed to the account's row at once and never shown again.
+ */
+@Service
+class SenderManagement {
+
+    private final Senders senders;
+    private final Queues queues;
+    private final SecretSealer sealer;
+    private final Clock clock;
+
+    SenderManagement(Senders senders, Queues queues, SecretSealer sealer, Clock clock) {
+        this.senders = senders;
+        this.queues = queues;
+        this.sealer = sealer;
+        this.clock = clock;
+    }
+
+    /** What a create or a change asks for; null leaves a field as it is (on create: its default). */
+    record Changes(String name, String phone, String provider, String phoneNumberId, String accessToken,
+            Double ratePerSecond, Integer dailyCap, String status) {
+    }
+
+    @Transactional
+    Sender create(long owner, Changes changes) {
+        String provider = changes.provider() == null ? Sender.SIMULATOR : changes.provider();
+        Senders.Fields fields = check(new Senders.Fields(changes.name().strip(),
+                PhoneNumbers.require(changes.phone(), "phone"), provider, blankToNull(changes.phoneNumberId()),
+                changes.ratePerSecond(), changes.dailyCap(), changes.status() == null ? Sender.ACTIVE : changes.status()),
+                changes.accessToken(), false);
+        long id = senders.insert(owner, fields, clock.instant());
+        seal(owner, id, changes.accessToken());
+        return get(owner, id);
+    }
+
+    @Transactional(readOnly = true)
+    Sender get(long owner, long id) {
+        return senders.byId(owner, id).orElseThrow(SenderManagement::notFound);
+    }
+
+    /**
+     * Changes the given fields; {@code rate_per_second} and {@code daily_cap} 0 remove the limit. Setting the
+     * status to active again closes the circuit breaker.
+     */
+    @Transactional
+    Sender update(long owner, long id, Changes changes) {
+        Sender current = get(owner, id);
+        if (changes.name() != null && changes.name().isBlank()) {
+            throw ApiException.invalidField("name", "required");
+        }
+        Double rate = changes.ratePerSecond() == null ? current.ratePerSecond()
+                : changes.ratePerSecond() == 0 ? null : changes.ratePerSecond();
+        Integer cap = changes.dailyCap() == null ? current.dailyCap() : changes.dailyCap() == 0 ? null : changes.dailyCap();
+        String provider = changes.provider() != null ? changes.provider() : current.provider();
+        Senders.Fields fields = check(new Senders.Fields(
+                changes.name() != null ? changes.name().strip() : current.name(),
+                changes.phone() != null ? PhoneNumbers.require(changes.phone(), "phone") : current.phone(), provider,
+                changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId()) : current.phoneNumberId(), rate,
+                cap, changes.status() != null ? changes.status() : current.status()),
+                changes.accessToken(), current.sealedAccessToken() != null);
+        senders.update(owner, id, fields, clock.instant());
+        seal(owner, id, changes.accessToken());
+        if (Sender.ACTIVE.equals(changes.status())) {
+            senders.resetBreaker(id);
+        }
+        return get(owner, id);
+    }
+
+    /** Deletes the account; one that a queue still may use (scheduled, running or paused) is a 409. */
+    @Transactional
+    void delete(long owner, long id) {
+        get(owner, id);
+        if (queues.senderInUse(owner, id)) {
+            throw ApiException.conflict("sender-in-use");
+        }
+        senders.delete(owner, id);
+    }
+
+    private void seal(long owner, long id, String accessToken) {
+        if (accessToken != null && !accessToken.isBlank()) {
+            senders.sealToken(id, sealer.seal(accessToken.strip(), Sender.tokenContext(owner, id)));
+        }
+    }
+
+    private static Senders.Fields check(Senders.Fields fields, String accessToken, boolean hasToken) {
+        if (Sender.WHATSAPP_CLOUD.equals(fields.provider())) {
+            if (fields.phoneNumberId() == null) {
+                throw ApiException.invalidField("phone_number_id", "required");
+            }
+            if (!hasToken && (accessToken == null || accessToken.isBlank())) {
+                throw ApiException.invalidField("access_token", "required");
+            }
+        }
+        return fields;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    @Transactional(readOnly = true)
+    java.util.List<Sender> list(long owner, Long afterId, int limit) {
+        return senders.page(owner, afterId, limit);
+    }
+
+    static ApiException notFound() {
+        return ApiException.notFound("sender-not-found");
+    }
+}

@@ -1,0 +1,147 @@
+package dev.kapi.messaging;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import dev.kapi.shared.sealing.SecretSealer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Meta's WhatsApp Cloud API: a text message is {@code POST /{version}/{phone-number-id}/messages} with the
+ * account's access token, and the answer names the message ({@code wamid...}) or an error whose code says
+ * what to do: 130429 and the other throughput codes slow the account down, codes of the recipient fail the
+ * message for good, codes of the account (expired token, blocked, restricted) pause it. Kapı's idempotency
+ * key travels as {@code biz_opaque_callback_data}, which Meta echoes in status callbacks; Meta keeps no
+ * lookup by it, so after a crash a send's outcome is {@link Provider.Unknown}.
+ */
+@Component
+class WhatsAppCloud implements Provider {
+
+    /** Throughput limits: cloud API (130429), spam (131048), pair rate (131056), app and account limits. */
+    private static final Set<Integer> RATE_LIMITS = Set.of(130429, 131048, 131056, 80007, 4, 17, 613);
+    /** The recipient cannot get it: not on WhatsApp, outside the 24-hour window, bad parameters. */
+    private static final Set<Integer> RECIPIENT = Set.of(131026, 131047, 131051, 131021, 131052, 131053, 100, 131009,
+            131008, 132000, 132001, 132012);
+    /** The account is suspended or restricted by Meta: flagged banned-suspected. */
+    private static final Set<Integer> BANNED = Set.of(131031, 368, 130497, 131045);
+    /** The account cannot send: token invalid or expired, permissions, number not registered. */
+    private static final Set<Integer> ACCOUNT = Set.of(0, 3, 10, 190, 200, 131005, 133010, 133005, 133006);
+
+    private final MessagingSettings.WhatsApp settings;
+    private final SecretSealer sealer;
+    private final JsonMapper json;
+    private final HttpClient http;
+
+    WhatsAppCloud(MessagingSettings settings, SecretSealer sealer, JsonMapper json) {
+        this.settings = settings.whatsapp();
+        this.sealer = sealer;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(this.settings.timeout()).build();
+    }
+
+    @Override
+    public String name() {
+        return Sender.WHATSAPP_CLOUD;
+    }
+
+    @Override
+    public Result send(Sender sender, Outgoing message) {
+        if (sender.sealedAccessToken() == null || sender.phoneNumberId() == null) {
+            return new Failed(Kind.ACCOUNT, "not-configured", "The account has no phone-number id or access token",
+                    null, false);
+        }
+        String token;
+        try {
+            token = sealer.open(sender.sealedAccessToken(), Sender.tokenContext(sender.ownerId(), sender.id()));
+        }
+        catch (SecretSealer.SealingException ex) {
+            return new Failed(Kind.ACCOUNT, "token-unreadable", "The stored access token cannot be opened", null, false);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("messaging_product", "whatsapp");
+        body.put("recipient_type", "individual");
+        body.put("to", message.to().startsWith("+") ? message.to().substring(1) : message.to());
+        body.put("type", "text");
+        body.put("text", Map.of("preview_url", false, "body", message.text()));
+        body.put("biz_opaque_callback_data", message.idempotencyKey());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.baseUrl().replaceAll("/+$", "") + "/"
+                        + settings.apiVersion() + "/" + sender.phoneNumberId() + "/messages"))
+                .timeout(settings.timeout())
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        catch (HttpTimeoutException ex) {
+            return Failed.of(Kind.UNKNOWN, "timeout", "WhatsApp did not answer in time; the message may have been sent");
+        }
+        catch (ConnectException ex) {
+            return Failed.of(Kind.TEMPORARY, "unreachable", "WhatsApp could not be reached");
+        }
+        catch (IOException ex) {
+            return Failed.of(Kind.UNKNOWN, "connection-lost", "The connection to WhatsApp broke; the message may have been sent");
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return Failed.of(Kind.UNKNOWN, "interrupted", "Sending was interrupted");
+        }
+        return answer(response.statusCode(), response.body());
+    }
+
+    @Override
+    public Lookup lookup(Sender sender, String idempotencyKey) {
+        return new Unknown();
+    }
+
+    /** Reads Meta's answer: a message id, or an error classified by its code. */
+    Result answer(int status, String body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body == null || body.isBlank() ? "{}" : body);
+        }
+        catch (JacksonException ex) {
+            root = json.createObjectNode();
+        }
+        if (status / 100 == 2) {
+            String id = root.path("messages").path(0).path("id").asString(null);
+            return id != null ? new Accepted(id)
+                    : Failed.of(Kind.UNKNOWN, "unexpected-answer", "WhatsApp accepted the request without a message id");
+        }
+        JsonNode error = root.path("error");
+        int code = error.path("code").asInt(-1);
+        String details = error.path("error_data").path("details").asString(null);
+        String reason = details != null ? details : error.path("message").asString("HTTP " + status);
+        String codeText = code >= 0 ? Integer.toString(code) : "http-" + status;
+        if (RATE_LIMITS.contains(code) || status == 429) {
+            return new Failed(Kind.RATE_LIMITED, codeText, reason, null, false);
+        }
+        if (BANNED.contains(code)) {
+            return new Failed(Kind.ACCOUNT, codeText, reason, null, true);
+        }
+        if (ACCOUNT.contains(code) || status == 401 || status == 403) {
+            return new Failed(Kind.ACCOUNT, codeText, reason, null, false);
+        }
+        if (RECIPIENT.contains(code)) {
+            return Failed.of(Kind.RECIPIENT, codeText, reason);
+        }
+        if (status >= 500 || code == 1 || code == 2 || code == 131000 || code == 131016 || code == 133004) {
+            return Failed.of(Kind.TEMPORARY, codeText, reason);
+        }
+        return Failed.of(Kind.RECIPIENT, codeText, reason);
+    }
+}

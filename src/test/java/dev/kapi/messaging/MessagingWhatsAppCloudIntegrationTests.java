@@ -1,0 +1,179 @@
+package dev.kapi.messaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The WhatsApp Cloud API client against a local HTTP stub that answers like Meta's documentation: message
+ * ids, error codes of the recipient, and 130429 rate limiting. (Its own Spring context: the stub's port is
+ * the client's base URL.)
+ */
+class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
+
+    static final WireMockServer META = startMeta();
+
+    private static WireMockServer startMeta() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        return server;
+    }
+
+    @DynamicPropertySource
+    static void meta(DynamicPropertyRegistry registry) {
+        registry.add("kapi.messaging.whatsapp.base-url", META::baseUrl);
+    }
+
+    @AfterAll
+    static void stop() {
+        META.stop();
+    }
+
+    @Test
+    void sendThenMetasDocumentedRequestAndItsAnswersBecomeSentOrFailedMessages() {
+        User user = newUserWithCredits(10);
+        stubAccepted("100001", "905559400001", "wamid.HBgLOTA1NTU5NDAwMDAxFQIAERgSQUFBQUFBQUFBQUFBQUFBQUFBAA==");
+        stubError("100001", "905559400002", 400, """
+                {"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026,
+                 "error_data":{"messaging_product":"whatsapp","details":"Message Undeliverable."},"fbtrace_id":"AbC"}}""");
+        long sender = cloudSender(user, "100001");
+        long ok = id(post(user, "/api/messaging/customers", Map.of("phone", "05559400001", "name", "Ayşe"), 201));
+        long bad = customer(user, "05559400002", "Can");
+        long queue = queue(user, draft(user, "Merhaba {{name}}!"), List.of(sender), List.of(), List.of(ok, bad));
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+
+        worker.drain();
+
+        META.verify(postRequestedFor(urlEqualTo("/v23.0/100001/messages"))
+                .withHeader("Authorization", equalTo("Bearer EAAG-cloud-token"))
+                .withRequestBody(equalToJson("""
+                        {"messaging_product":"whatsapp","recipient_type":"individual","to":"905559400001","type":"text",
+                         "text":{"preview_url":false,"body":"Merhaba Ayşe!"},"biz_opaque_callback_data":"${json-unit.any-string}"}""")));
+        List<Map<String, Object>> messages = list(user, "/api/messaging/queues/" + queue + "/messages");
+        assertThat(messages.get(0)).containsEntry("status", "sent");
+        assertThat(messages.get(1)).containsEntry("status", "failed").containsEntry("error_code", "131026")
+                .containsEntry("error_reason", "Message Undeliverable.").containsEntry("retryable", false);
+        assertThat(jdbc.sql("SELECT provider_message_id FROM messaging_messages WHERE id = :id")
+                .param("id", id(messages.get(0))).query(String.class).single()).startsWith("wamid.");
+        assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void rateLimitAnswerThenOnlyThatAccountPausesAndItsMessagesWaitForRetry() {
+        User user = newUserWithCredits(10);
+        stubError("100002", null, 400, """
+                {"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429,
+                 "error_data":{"messaging_product":"whatsapp","details":"Cloud API message throughput has been reached."},
+                 "fbtrace_id":"Xyz"}}""");
+        long limited = cloudSender(user, "100002");
+        long queue = queue(user, draft(user, "Selam"), List.of(limited), List.of(), List.of(
+                customer(user, "05559500001", "A"), customer(user, "05559500002", "B"), customer(user, "05559500003", "C")));
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+
+        worker.drain();
+
+        Map<String, Object> sender = get(user, "/api/messaging/senders/" + limited, 200);
+        assertThat((Map<String, Object>) sender.get("circuit")).containsEntry("open", true)
+                .containsEntry("reason", "rate-limited");
+        assertThat(sender).containsEntry("status", "active");
+        Map<String, Object> waiting = queueOf(user, queue);
+        assertThat(waiting).containsEntry("status", "running");
+        assertThat(count(waiting, "pending")).isEqualTo(3);
+        assertThat(count(waiting, "failed")).isZero();
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100002/messages")))).hasSizeLessThanOrEqualTo(3);
+
+        for (int i = 1; i <= 3; i++) {
+            stubAccepted("100002", "90555950000" + i, "wamid.after-the-pause-" + i);
+        }
+        clock.advance(Duration.ofMinutes(2));
+        user = again(user);
+        worker.drain();
+        assertThat(count(queueOf(user, queue), "sent")).isEqualTo(3);
+    }
+
+    @Test
+    void repeatedFailuresThenTheCircuitBreakerPausesTheAccountAndTheMessagesFailOnlyAfterTheirAttempts() {
+        User user = newUserWithCredits(20);
+        stubError("100003", null, 500, """
+                {"error":{"message":"(#131000) Something went wrong","type":"OAuthException","code":131000,"fbtrace_id":"Q"}}""");
+        long failing = cloudSender(user, "100003");
+        List<Long> customers = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            customers.add(customer(user, "0555960000" + i, "K" + i));
+        }
+        long queue = queue(user, draft(user, "Selam"), List.of(failing), List.of(), customers);
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+
+        worker.drain();
+
+        Map<String, Object> sender = get(user, "/api/messaging/senders/" + failing, 200);
+        assertThat(((Map<?, ?>) sender.get("circuit")).get("open")).isEqualTo(true);
+        assertThat(count(queueOf(user, queue), "pending")).isEqualTo(6);
+        List<Map<String, Object>> messages = list(user, "/api/messaging/queues/" + queue + "/messages");
+        assertThat(messages).allSatisfy(message -> assertThat(message).containsEntry("error_code", "131000"));
+    }
+
+    @Test
+    void workerDiesAfterHandingAMessageToWhatsAppThenItIsNeverResentAndMarkedOutcomeUnknown() {
+        User user = newUserWithCredits(10);
+        stubAccepted("100004", null, "wamid.never");
+        long sender = cloudSender(user, "100004");
+        long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(),
+                List.of(customer(user, "05559700001", "A")));
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+
+        worker.claim(sender);
+        clock.advance(Duration.ofMinutes(3));
+        user = again(user);
+        worker.drain();
+
+        assertThat(list(user, "/api/messaging/queues/" + queue + "/messages").getFirst())
+                .containsEntry("status", "failed").containsEntry("error_code", "outcome-unknown")
+                .containsEntry("retryable", false);
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages")))).isEmpty();
+        assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 0);
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(10);
+    }
+
+    private long cloudSender(User user, String phoneNumberId) {
+        return sender(user, Map.of("provider", "whatsapp_cloud", "phone_number_id", phoneNumberId,
+                "access_token", "EAAG-cloud-token"));
+    }
+
+    private static void stubAccepted(String phoneNumberId, String to, String wamid) {
+        var request = com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v23.0/" + phoneNumberId + "/messages"));
+        if (to != null) {
+            request = request.withRequestBody(matchingJsonPath("$.to", equalTo(to)));
+        }
+        META.stubFor(request.willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("""
+                        {"messaging_product":"whatsapp","contacts":[{"input":"%s","wa_id":"%s"}],
+                         "messages":[{"id":"%s"}]}""".formatted(to, to, wamid))));
+    }
+
+    private static void stubError(String phoneNumberId, String to, int status, String body) {
+        var request = com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v23.0/" + phoneNumberId + "/messages"));
+        if (to != null) {
+            request = request.withRequestBody(matchingJsonPath("$.to", equalTo(to)));
+        }
+        META.stubFor(request.willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody(body)));
+    }
+}
