@@ -34,6 +34,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.NextCursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -48,7 +49,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "events")
 class EventController {
 
-    static final String NEXT_CURSOR = "X-Next-Cursor";
     private static final String HTTP_URL = "(?i)https?://.+";
 
     private final EventManagement events;
@@ -98,11 +98,7 @@ class EventController {
             @RequestParam(name = "include_deleted", defaultValue = "false") boolean includeDeleted) {
         EventManagement.EventPage page = events.list(me, new EventManagement.ListRequest(search, categoryId, status,
                 sortBy, sortDesc, cursor, includeDeleted, skip, limit));
-        ResponseEntity.BodyBuilder answer = ResponseEntity.ok().eTag(page.etag());
-        if (page.nextCursor() != null) {
-            answer.header(NEXT_CURSOR, page.nextCursor());
-        }
-        return answer.body(page.events().stream().map(EventResponse::from).toList());
+        return NextCursor.ok(page.nextCursor()).eTag(page.etag()).body(page.events().stream().map(EventResponse::from).toList());
     }
 
     @GetMapping("/events/{event_id:\\d+}")

@@ -13,7 +13,6 @@ import dev.kapi.shared.ApiException;
  */
 final class IdCursor {
 
-    static final String NEXT_CURSOR = "X-Next-Cursor";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 

@@ -5,6 +5,8 @@ import java.util.function.Function;
 
 import org.springframework.http.ResponseEntity;
 
+import dev.kapi.shared.NextCursor;
+
 /** How a messaging list answers: a plain JSON array, and the next page's cursor in {@code X-Next-Cursor}. */
 final class Paging {
 
@@ -12,10 +14,6 @@ final class Paging {
     }
 
     static <T, R> ResponseEntity<List<R>> answer(IdCursor.Page<T> page, Function<T, R> mapper) {
-        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
-        if (page.nextCursor() != null) {
-            answer.header(IdCursor.NEXT_CURSOR, page.nextCursor());
-        }
-        return answer.body(page.rows().stream().map(mapper).toList());
+        return NextCursor.ok(page.nextCursor()).body(page.rows().stream().map(mapper).toList());
     }
 }

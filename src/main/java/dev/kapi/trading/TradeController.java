@@ -30,6 +30,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.NextCursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -42,8 +43,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @RequestMapping("/api/trading")
 @Tag(name = "trading")
 class TradeController {
-
-    static final String NEXT_CURSOR = "X-Next-Cursor";
 
     private final TradeManagement trades;
 
@@ -122,11 +121,7 @@ class TradeController {
     }
 
     private static ResponseEntity<List<TradeResponse>> page(TradeManagement.TradePage page) {
-        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
-        if (page.nextCursor() != null) {
-            answer.header(NEXT_CURSOR, page.nextCursor());
-        }
-        return answer.body(page.trades().stream().map(TradeResponse::from).toList());
+        return NextCursor.ok(page.nextCursor()).body(page.trades().stream().map(TradeResponse::from).toList());
     }
 
     /** An ISO 8601 instant that names its zone; the error names the field. */

@@ -164,7 +164,7 @@ class EventsListIntegrationTests extends EventsTestSupport {
                     .exchange().expectStatus().isOk()
                     .expectBody(JSON_ARRAY).returnResult();
             seen.addAll(titles(page.getResponseBody()));
-            cursor = page.getResponseHeaders().getFirst(EventController.NEXT_CURSOR);
+            cursor = page.getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
             pages++;
         }
         while (cursor != null);
@@ -191,7 +191,7 @@ class EventsListIntegrationTests extends EventsTestSupport {
                     .uri("/events?limit=2" + filter + (cursor == null ? "" : "&cursor=" + cursor)).exchange()
                     .expectBody(JSON_ARRAY).returnResult();
             byCursor.addAll(titles(page.getResponseBody()));
-            cursor = page.getResponseHeaders().getFirst(EventController.NEXT_CURSOR);
+            cursor = page.getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
         }
         while (cursor != null);
 
@@ -206,7 +206,7 @@ class EventsListIntegrationTests extends EventsTestSupport {
         createEvent(editor, category, "Bir", DAY, HOUR);
         createEvent(editor, category, "İki", DAY, HOUR);
         String cursor = as(editor).get().uri("/events?limit=1&category_id=" + category).exchange()
-                .returnResult().getResponseHeaders().getFirst(EventController.NEXT_CURSOR);
+                .returnResult().getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
 
         assertThat(cursor).isNotNull();
         as(editor).get().uri("/events?limit=1&sort_by=title&cursor=" + cursor).exchange()
@@ -303,7 +303,7 @@ class EventsListIntegrationTests extends EventsTestSupport {
         EntityExchangeResult<List<Map<String, Object>>> first = as(editor).get()
                 .uri("/events?limit=1&sort_by=title" + filter).exchange()
                 .expectBody(JSON_ARRAY).returnResult();
-        String cursor = first.getResponseHeaders().getFirst(EventController.NEXT_CURSOR);
+        String cursor = first.getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
         List<Map<String, Object>> second = list(editor, "limit=1&sort_by=title&cursor=" + cursor + filter);
 
         assertThat(titles(first.getResponseBody())).containsExactly(word + " A");
