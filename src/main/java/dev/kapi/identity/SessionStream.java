@@ -6,8 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.kapi.shared.ApiException;
 
 /**
  * The live channel of seed 001 ("socket that checks the user's login"): a signed-in client keeps a
@@ -18,6 +21,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class SessionStream {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    /** Streams one account may hold open on this instance: a client needs one per session, not thousands. */
+    static final int MAX_STREAMS_PER_ACCOUNT = 10;
 
     private final Map<SseEmitter, CurrentAccount> listeners = new ConcurrentHashMap<>();
 
@@ -26,6 +31,10 @@ class SessionStream {
     }
 
     SseEmitter open(CurrentAccount me) {
+        if (listeners.values().stream().filter(account -> account.id() == me.id()).count()
+                >= MAX_STREAMS_PER_ACCOUNT) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-streams", MAX_STREAMS_PER_ACCOUNT);
+        }
         SseEmitter emitter = new SseEmitter(TIMEOUT.toMillis());
         listeners.put(emitter, me);
         emitter.onCompletion(() -> listeners.remove(emitter));

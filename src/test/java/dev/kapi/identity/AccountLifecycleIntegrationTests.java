@@ -64,6 +64,25 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void sessionEventsWhenAnAccountOpensTooManyStreamsThenRefused() throws Exception {
+        String token = newUserToken();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/users/me/session-events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        List<HttpResponse<Stream<String>>> open = new java.util.ArrayList<>();
+        for (int i = 0; i < SessionStream.MAX_STREAMS_PER_ACCOUNT; i++) {
+            open.add(http.send(request, HttpResponse.BodyHandlers.ofLines()));
+            assertThat(open.getLast().statusCode()).isEqualTo(200);
+        }
+
+        HttpResponse<String> refused = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        as(token).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
+        open.forEach(response -> response.body().close());
+    }
+
+    @Test
     void sessionEventsWithoutTokenThenUnauthorized() {
         client().get().uri("/users/me/session-events").exchange().expectStatus().isUnauthorized();
     }
