@@ -14,6 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
@@ -24,6 +25,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 
 import dev.kapi.shared.database.LocalSecrets;
@@ -39,8 +42,14 @@ class AccessTokens {
     static final String ISSUER = "kapi";
     private static final int MIN_SECRET_BYTES = 32;
 
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
     private final NimbusJwtEncoder encoder;
     private final NimbusJwtDecoder decoder;
+    private final Cache<String, Jwt> verified = Caffeine.newBuilder()
+            .maximumSize(50_000)
+            .expireAfterWrite(Duration.ofMinutes(5))
+            .build();
     private final Clock clock;
     private final Duration lifetime;
 
@@ -50,7 +59,7 @@ class AccessTokens {
         this.lifetime = settings.accessTokenLifetime();
         this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
         this.decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
-        JwtTimestampValidator expiry = new JwtTimestampValidator(Duration.ofSeconds(30));
+        JwtTimestampValidator expiry = new JwtTimestampValidator(CLOCK_SKEW);
         expiry.setClock(clock);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(expiry, new JwtIssuerValidator(ISSUER)));
     }
@@ -74,8 +83,22 @@ class AccessTokens {
         return new Issued(value, lifetime.toSeconds());
     }
 
+    /**
+     * Verifies a token once and remembers the result for that exact string, so that a client's every
+     * request does not parse and HMAC it again; expiry is still checked on each use. Whether the
+     * session lives is not part of this: {@link Sessions} answers that on every request.
+     */
     JwtDecoder decoder() {
-        return decoder;
+        return token -> {
+            Jwt jwt = verified.getIfPresent(token);
+            if (jwt != null && jwt.getExpiresAt() != null
+                    && clock.instant().isBefore(jwt.getExpiresAt().plus(CLOCK_SKEW))) {
+                return jwt;
+            }
+            jwt = decoder.decode(token);
+            verified.put(token, jwt);
+            return jwt;
+        };
     }
 
     private static byte[] secret(IdentitySettings settings, LocalSecrets localSecrets) {
