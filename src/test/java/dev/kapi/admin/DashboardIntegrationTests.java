@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -111,7 +112,7 @@ class DashboardIntegrationTests extends IntegrationTest {
                     .param("owner", id).param("phone", "+90555999" + id + i)
                     .param("now", SqlTime.utc(clock.instant())).update();
         }
-        Map<String, Object> bot = new java.util.HashMap<>(Map.of("name", "Eşik botu", "symbol", "BTCUSDT",
+        Map<String, Object> bot = new HashMap<>(Map.of("name", "Eşik botu", "symbol", "BTCUSDT",
                 "quote_amount", new BigDecimal("100"), "strategy", "simple",
                 "params", Map.of("buy_below", new BigDecimal("1"), "sell_above", new BigDecimal("2"))));
         Number botId = (Number) as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package dev.kapi.admin;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -7,6 +8,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -156,6 +158,26 @@ class SupportRequestsIntegrationTests extends IntegrationTest {
 
         answer(admin, id, " ").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("body");
+    }
+
+    @Test
+    void deleteAccountWhenItHasRequestsThenTheyAreRemovedWithIt() {
+        String admin = newAdminToken();
+        Map<String, Object> created = data(send(newUserToken(), "Silinecek", "hesabımla birlikte")
+                .expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody());
+
+        as(admin).method(HttpMethod.DELETE).uri("/api/admin/users/" + created.get("userId"))
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("permanently", true)).exchange()
+                .expectStatus().isOk();
+
+        // the request goes after the deletion committed, in the AccountDeleted listener
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int status = 200;
+        while (status != 404 && System.nanoTime() < deadline) {
+            status = as(admin).get().uri("/api/admin/support/requests/" + created.get("id")).exchange()
+                    .returnResult(String.class).getStatus().value();
+        }
+        assertThat(status).isEqualTo(404);
     }
 
     private RestTestClient.ResponseSpec send(String token, String subject, String body) {
