@@ -1,6 +1,7 @@
 package dev.kapi.plans;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,12 @@ class CreditManagement implements Credits {
     @Transactional(readOnly = true)
     public List<Usage> usage(long accountId, boolean yearly) {
         return reservations.usage(accountId, yearly);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Map<Long, Long> spentPerAccount(Instant from, Instant to) {
+        return reservations.spentPerAccount(from, to);
     }
 
     /** A second settlement the same way is a no-op (idempotent); the other way is refused. */

@@ -89,4 +89,10 @@ public interface Credits {
      * reservation counts its spent part at the time it was settled.
      */
     List<Usage> usage(long accountId, boolean yearly);
+
+    /**
+     * The credits each account spent in {@code [from, to)} by when the spends were settled, like
+     * {@link #usage}; accounts that spent nothing are left out.
+     */
+    Map<Long, Long> spentPerAccount(Instant from, Instant to);
 }

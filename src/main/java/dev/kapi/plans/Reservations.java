@@ -1,7 +1,9 @@
 package dev.kapi.plans;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -73,6 +75,20 @@ class Reservations {
                 .param("unit", yearly ? "year" : "month").param("format", yearly ? "YYYY" : "YYYY-MM")
                 .param("accountId", accountId)
                 .query((rs, n) -> new Credits.Usage(rs.getString("period"), rs.getLong("spent"))).list();
+    }
+
+    /** Spent credits per account of the reservations settled in {@code [from, to)}. */
+    Map<Long, Long> spentPerAccount(Instant from, Instant to) {
+        Map<Long, Long> spent = new HashMap<>();
+        jdbc.sql("""
+                SELECT account_id, sum(spent) AS spent FROM credit_reservations
+                WHERE state = 'committed' AND spent > 0 AND settled_at >= :from AND settled_at < :to
+                GROUP BY account_id""")
+                .param("from", utc(from)).param("to", utc(to))
+                .query(rs -> {
+                    spent.put(rs.getLong("account_id"), rs.getLong("spent"));
+                });
+        return spent;
     }
 
     Optional<String> stateOf(UUID id) {

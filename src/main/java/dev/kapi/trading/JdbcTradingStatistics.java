@@ -1,0 +1,41 @@
+package dev.kapi.trading;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** The trading figures, read straight from the bot table. */
+@Component
+class JdbcTradingStatistics implements TradingStatistics {
+
+    private static final List<String> STATUSES = List.of("idle", "in_position", "paused", "error");
+
+    private final JdbcClient jdbc;
+
+    JdbcTradingStatistics(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Map<Long, Long> activeBotsPerAccount() {
+        Map<Long, Long> bots = new HashMap<>();
+        jdbc.sql("SELECT owner_id, count(*) AS n FROM trading_bots WHERE active GROUP BY owner_id").query(rs -> {
+            bots.put(rs.getLong("owner_id"), rs.getLong("n"));
+        });
+        return bots;
+    }
+
+    @Override
+    public Map<String, Long> botsByStatus() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        STATUSES.forEach(status -> counts.put(status, 0L));
+        jdbc.sql("SELECT status, count(*) AS n FROM trading_bots GROUP BY status").query(rs -> {
+            counts.put(rs.getString("status"), rs.getLong("n"));
+        });
+        return counts;
+    }
+}
