@@ -35,6 +35,24 @@ class RefreshTokens {
         return token;
     }
 
+    /**
+     * The common case in one statement (and so one round trip, no transaction around it): uses the
+     * presented token up and stores {@code successor} in its family. Empty when the token was not fresh.
+     */
+    Optional<UUID> rotate(String presented, String successor) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                WITH used AS (
+                    UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL
+                    RETURNING session_id)
+                INSERT INTO refresh_tokens (token_hash, session_id, issued_at)
+                SELECT :successor, session_id, :now FROM used
+                RETURNING session_id
+                """)
+                .param("now", utc(now)).param("hash", SecretTokens.hash(presented))
+                .param("successor", SecretTokens.hash(successor)).query(UUID.class).optional();
+    }
+
     /** Marks the token used, atomically; empty for a token never issued. */
     Optional<Presented> use(String token) {
         String hash = SecretTokens.hash(token);

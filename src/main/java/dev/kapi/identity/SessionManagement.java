@@ -2,10 +2,12 @@ package dev.kapi.identity;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionOperations;
 
 import dev.kapi.shared.ApiException;
 
@@ -22,10 +24,12 @@ class SessionManagement {
     private final AccessTokens accessTokens;
     private final AuditLog audit;
     private final IdentitySettings.SessionRules rules;
+    private final TransactionOperations transactions;
     private final Clock clock;
 
     SessionManagement(Sessions sessions, RefreshTokens refreshTokens, AccessTokens accessTokens, AuditLog audit,
-            IdentitySettings settings, Clock clock) {
+            IdentitySettings settings, TransactionOperations transactions, Clock clock) {
+        this.transactions = transactions;
         this.sessions = sessions;
         this.refreshTokens = refreshTokens;
         this.accessTokens = accessTokens;
@@ -38,16 +42,28 @@ class SessionManagement {
     record OwnSession(Sessions.SessionView session, boolean current) {
     }
 
-    @Transactional(noRollbackFor = ApiException.class)
+    /**
+     * Rotates the refresh token. A fresh one costs one statement; a used one is looked at again: within
+     * the grace it is served like a fresh one, after it the whole session ends.
+     */
     PasswordLogin.SignedIn refresh(String refreshToken) {
+        String successor = SecretTokens.generate();
+        Optional<UUID> rotated = refreshTokens.rotate(refreshToken, successor);
+        if (rotated.isPresent()) {
+            CurrentAccount account = sessions.resolve(rotated.get())
+                    .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
+            return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), rotated.get()), successor);
+        }
         RefreshTokens.Presented presented = refreshTokens.use(refreshToken)
                 .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
         CurrentAccount account = sessions.resolve(presented.sessionId())
                 .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
         if (presented.previouslyUsedAt() != null
                 && clock.instant().isAfter(presented.previouslyUsedAt().plus(rules.refreshReuseGrace()))) {
-            sessions.end(account.id(), presented.sessionId(), "refresh-token-reuse");
-            audit.record("refresh-token-reuse", null, account.id(), "session=" + presented.sessionId());
+            transactions.executeWithoutResult(status -> {
+                sessions.end(account.id(), presented.sessionId(), "refresh-token-reuse");
+                audit.record("refresh-token-reuse", null, account.id(), "session=" + presented.sessionId());
+            });
             throw ApiException.unauthorized("refresh-token-reused");
         }
         return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), presented.sessionId()),
