@@ -6,8 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
 
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -29,6 +35,7 @@ class PasswordHashing {
     private final IdentitySettings.Password settings;
     private final PasswordEncoder encoder;
     private final Semaphore slots;
+    private final ExecutorService hashers;
     private final String dummyHash;
 
     PasswordHashing(IdentitySettings settings) {
@@ -47,6 +54,10 @@ class PasswordHashing {
         int concurrency = this.settings.hashConcurrency() > 0 ? this.settings.hashConcurrency()
                 : Runtime.getRuntime().availableProcessors();
         this.slots = new Semaphore(concurrency, true);
+        // Hashes run on platform threads of their own: a virtual thread busy hashing would hold one of the
+        // few carrier threads for the whole hash, and every other request would wait behind it.
+        this.hashers = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("password-hash-", 0)
+                .daemon().factory());
         this.dummyHash = encoder.encode(UUID.randomUUID().toString());
     }
 
@@ -83,11 +94,19 @@ class PasswordHashing {
             throw ApiException.busy("busy", 1);
         }
         try {
-            return work.get();
+            return CompletableFuture.supplyAsync(work, hashers).join();
+        }
+        catch (CompletionException ex) {
+            throw ex.getCause() instanceof RuntimeException runtime ? runtime : ex;
         }
         finally {
             slots.release();
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        hashers.shutdown();
     }
 
     /** Bcrypt over the hex SHA-256 of the password (64 bytes, under bcrypt's 72-byte limit). */
