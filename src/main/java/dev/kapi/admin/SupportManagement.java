@@ -13,6 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
 
 /**
  * The request inbox of seed 001: a user writes to the admins, admins answer (the user gets a mail) and
@@ -99,7 +100,7 @@ class SupportManagement {
                 found.stream().map(SupportRequests.Request::id).toList());
         List<Thread> threads = found.stream()
                 .map(request -> new Thread(request, answers.getOrDefault(request.id(), List.of()))).toList();
-        String next = found.size() == limit ? Long.toString(found.getLast().id()) : null;
+        String next = found.size() == limit ? Cursors.encode(found.getLast().id()) : null;
         return new Page(threads, next);
     }
 
@@ -112,10 +113,10 @@ class SupportManagement {
             return null;
         }
         try {
-            return Long.parseLong(cursor.strip());
+            return Long.parseLong(Cursors.decode(cursor, 1).getFirst());
         }
         catch (NumberFormatException ex) {
-            throw ApiException.invalidField("cursor", "invalid-cursor");
+            throw Cursors.invalid();
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.kapi.events;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
+import java.util.List;
 
-import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
 
 /**
  * The opaque {@code cursor} of a list: the sort order and the sort value and id of the last event a page
@@ -19,31 +18,24 @@ record EventCursor(EventSort sort, boolean descending, long id, String value) {
     }
 
     String encode() {
-        String plain = sort.parameter() + "|" + (descending ? "d" : "a") + "|" + id + "|" + value;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+        return Cursors.encode(sort.parameter(), descending ? "d" : "a", id, value);
     }
 
     /** Reads a cursor given with a list request whose order is {@code sort}/{@code descending}. */
     static EventCursor decode(String cursor, EventSort sort, boolean descending) {
+        List<String> parts = Cursors.decode(cursor, 4);
+        if (!parts.get(0).equals(sort.parameter()) || !parts.get(1).equals(descending ? "d" : "a")) {
+            throw Cursors.invalid();
+        }
         try {
-            String plain = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
-            String[] parts = plain.split("\\|", 4);
-            if (parts.length != 4 || !parts[0].equals(sort.parameter())
-                    || !parts[1].equals(descending ? "d" : "a")) {
-                throw invalid();
-            }
-            EventCursor decoded = new EventCursor(sort, descending, Long.parseLong(parts[2]), parts[3]);
+            EventCursor decoded = new EventCursor(sort, descending, Long.parseLong(parts.get(2)), parts.get(3));
             if (sort.isTime()) {
                 Instant.parse(decoded.value());
             }
             return decoded;
         }
-        catch (IllegalArgumentException | DateTimeParseException ex) {
-            throw invalid();
+        catch (NumberFormatException | DateTimeParseException ex) {
+            throw Cursors.invalid();
         }
-    }
-
-    private static ApiException invalid() {
-        return ApiException.invalidField("cursor", "invalid-cursor");
     }
 }

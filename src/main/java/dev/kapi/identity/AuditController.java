@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -52,15 +52,15 @@ class AuditController {
         Long before = null;
         if (cursor != null) {
             try {
-                before = Long.parseLong(cursor);
+                before = Long.parseLong(Cursors.decode(cursor, 1).getFirst());
             }
             catch (NumberFormatException ex) {
-                throw ApiException.invalidField("cursor", "invalid-value");
+                throw Cursors.invalid();
             }
         }
         List<AuditEntry> entries = audit.find(new AuditLog.Query(user, type, from, to, before, limit)).stream()
                 .map(AuditEntry::from).toList();
-        String next = entries.size() == limit ? Long.toString(entries.getLast().id()) : null;
+        String next = entries.size() == limit ? Cursors.encode(entries.getLast().id()) : null;
         return new AuditPage(true, entries.size(), entries, next);
     }
 }

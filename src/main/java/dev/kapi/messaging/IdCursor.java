@@ -1,11 +1,10 @@
 package dev.kapi.messaging;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
 
 /**
  * The opaque {@code cursor} of messaging's lists, which are in id order: the id of the last row a page
@@ -24,20 +23,20 @@ final class IdCursor {
         if (cursor == null || cursor.isBlank()) {
             return null;
         }
-        try {
-            String plain = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
-            if (!plain.startsWith("id:")) {
-                throw invalid();
-            }
-            return Long.parseLong(plain.substring(3));
+        List<String> parts = Cursors.decode(cursor, 2);
+        if (!parts.get(0).equals("id")) {
+            throw Cursors.invalid();
         }
-        catch (IllegalArgumentException ex) {
-            throw invalid();
+        try {
+            return Long.parseLong(parts.get(1));
+        }
+        catch (NumberFormatException ex) {
+            throw Cursors.invalid();
         }
     }
 
     static String encode(long id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("id:" + id).getBytes(StandardCharsets.UTF_8));
+        return Cursors.encode("id", id);
     }
 
     static void checkLimit(int limit) {
@@ -56,9 +55,5 @@ final class IdCursor {
             }
             return new Page<>(fetched, null);
         }
-    }
-
-    private static ApiException invalid() {
-        return ApiException.invalidField("cursor", "invalid-cursor");
     }
 }

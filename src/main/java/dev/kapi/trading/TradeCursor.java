@@ -1,11 +1,10 @@
 package dev.kapi.trading;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
+import java.util.List;
 
-import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
 
 /** The opaque {@code cursor} of a trade list: the time and id of the last trade a page showed (newest first). */
 record TradeCursor(Instant executedAt, long id) {
@@ -15,25 +14,16 @@ record TradeCursor(Instant executedAt, long id) {
     }
 
     String encode() {
-        String plain = executedAt + "|" + id;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+        return Cursors.encode(executedAt, id);
     }
 
     static TradeCursor decode(String cursor) {
+        List<String> parts = Cursors.decode(cursor, 2);
         try {
-            String plain = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
-            String[] parts = plain.split("\\|", 2);
-            if (parts.length != 2) {
-                throw invalid();
-            }
-            return new TradeCursor(Instant.parse(parts[0]), Long.parseLong(parts[1]));
+            return new TradeCursor(Instant.parse(parts.get(0)), Long.parseLong(parts.get(1)));
         }
-        catch (IllegalArgumentException | DateTimeParseException ex) {
-            throw invalid();
+        catch (NumberFormatException | DateTimeParseException ex) {
+            throw Cursors.invalid();
         }
-    }
-
-    private static ApiException invalid() {
-        return ApiException.invalidField("cursor", "invalid-cursor");
     }
 }

@@ -1,0 +1,44 @@
+package dev.kapi.shared;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The one encoding of keyset cursors: the sort key of a page's last row, as text parts joined by
+ * {@code |}, then base64url. Opaque to clients; anything that does not decode is a 400 naming
+ * {@code cursor}. Each list decides what its parts mean.
+ */
+public final class Cursors {
+
+    private Cursors() {
+    }
+
+    public static String encode(Object... parts) {
+        StringBuilder plain = new StringBuilder();
+        for (Object part : parts) {
+            plain.append(plain.isEmpty() ? "" : "|").append(part);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The cursor's parts; exactly {@code count} of them (the last may itself contain {@code |}). */
+    public static List<String> decode(String cursor, int count) {
+        try {
+            String plain = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
+            List<String> parts = List.of(plain.split("\\|", count));
+            if (parts.size() != count) {
+                throw invalid();
+            }
+            return parts;
+        }
+        catch (IllegalArgumentException ex) {
+            throw invalid();
+        }
+    }
+
+    /** A cursor that decoded but does not fit the list it was sent to. */
+    public static ApiException invalid() {
+        return ApiException.invalidField("cursor", "invalid-cursor");
+    }
+}
