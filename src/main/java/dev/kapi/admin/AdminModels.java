@@ -150,12 +150,10 @@ class AdminModels {
 
     UserModel updateUser(CurrentAccount admin, String id, GenericAdminController.UpdateUser changes) {
         long accountId = number(id);
-        accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found-update"));
         AccountAdministration.UserChanges accountChanges = new AccountAdministration.UserChanges(changes.username(),
                 changes.password(), changes.name(), changes.surname(), changes.email(), changes.userType(),
                 changes.phoneNumber(), changes.avatar(), changes.isActive());
-        AdminView updated = accountChanges.isEmpty() ? accounts.byId(accountId).orElseThrow()
-                : accounts.update(admin, accountId, accountChanges);
+        AdminView updated = accounts.update(admin, accountId, accountChanges);
         if (changes.credit() != null || changes.debit() != null) {
             credits.setTotals(accountId, changes.credit(), changes.debit(), admin.id(), "seed 000 update");
         }

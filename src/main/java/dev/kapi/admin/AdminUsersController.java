@@ -156,7 +156,7 @@ class AdminUsersController {
         AccountAdministration.UserChanges changes = new AccountAdministration.UserChanges(request.username(),
                 request.password(), request.name(), request.surname(), request.email(), request.userTypeName(),
                 request.phoneNumber(), request.avatar(), request.isActive());
-        AdminView updated = changes.isEmpty() ? user : accounts.update(admin, user.id(), changes);
+        AdminView updated = accounts.update(admin, user.id(), changes);
         if (request.credit() != null || request.debit() != null) {
             credits.setTotals(updated.id(), request.credit(), request.debit(), admin.id(), "seed 004 update");
         }

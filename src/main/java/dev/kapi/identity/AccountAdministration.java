@@ -31,7 +31,10 @@ public interface AccountAdministration {
     record UserChanges(String username, String password, String name, String surname, String email,
             String userTypeName, String phoneNumber, String avatar, Boolean active) {
 
-        /** True when no account field is to change (a request may change only credits, say). */
+        /**
+         * True when no account field is to change (a request may change only credits, say); then
+         * {@code update} writes nothing.
+         */
         public boolean isEmpty() {
             return username == null && password == null && name == null && surname == null && email == null
                     && userTypeName == null && phoneNumber == null && avatar == null && active == null;

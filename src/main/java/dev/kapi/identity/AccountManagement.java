@@ -1,8 +1,6 @@
 package dev.kapi.identity;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,6 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionOperations;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
 
 /**
  * The account use cases of seeds 003 and 001: registering, reading and changing one's profile and
@@ -187,7 +186,11 @@ class AccountManagement implements AccountAdministration {
 
     @Override
     public AdminView update(CurrentAccount admin, long accountId, UserChanges changes) {
-        accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found-update"));
+        Account current = accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found-update"));
+        if (changes.isEmpty()) {
+            // Nothing of the account changes (a request may set only credits): write nothing.
+            return view(current);
+        }
         if (Boolean.FALSE.equals(changes.active()) && admin.id() == accountId) {
             throw ApiException.forbidden("cannot-delete-self");
         }
@@ -264,17 +267,16 @@ class AccountManagement implements AccountAdministration {
         long after = 0;
         if (cursor != null && !cursor.isBlank()) {
             try {
-                after = Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+                after = Long.parseLong(Cursors.decode(cursor, 1).getFirst());
             }
-            catch (IllegalArgumentException ex) {
-                throw ApiException.invalidField("cursor", "invalid-value");
+            catch (NumberFormatException ex) {
+                throw Cursors.invalid();
             }
         }
         String term = search == null || search.isBlank() ? null : search.trim();
         List<Account> found = accounts.list(typeId, term, after, limit + 1);
         List<AdminView> users = found.stream().limit(limit).map(AccountManagement::view).toList();
-        String next = found.size() > limit ? Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Long.toString(users.getLast().id()).getBytes(StandardCharsets.UTF_8)) : null;
+        String next = found.size() > limit ? Cursors.encode(users.getLast().id()) : null;
         return new Page(users, next);
     }
 
