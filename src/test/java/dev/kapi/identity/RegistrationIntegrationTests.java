@@ -175,6 +175,20 @@ class RegistrationIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void queryWhenItIsNotValidPercentEncodingThenBadRequestNotServerError() throws Exception {
+        String token = newUserToken();
+        // Sent over a raw socket: HTTP clients refuse to send such a query at all.
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream().write(("GET /events?cursor=%zz HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("urn:kapi:problem:malformed-query");
+        }
+    }
+
+    @Test
     void openApiDescribesTheSeedRoutes() {
         client().get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()

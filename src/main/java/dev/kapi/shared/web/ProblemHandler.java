@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSource;
@@ -85,6 +86,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException ex) {
         return invalid(List.of(fieldProblem(ex.getName(), "invalid-value")));
+    }
+
+    /** A query string that is not valid percent-encoding is the client's mistake, whatever the route. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> handleUndecodableQuery(InvalidParameterException ex) {
+        return simple(HttpStatus.BAD_REQUEST, "malformed-query");
     }
 
     @ExceptionHandler(Exception.class)
