@@ -1,6 +1,7 @@
 package dev.kapi.messaging;
 
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.constraints.Size;
 
@@ -11,14 +12,18 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import dev.kapi.identity.AccountAdministration;
+import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Seed 001's admin view of messaging: one user's message details (newest first) and statistics of each of
- * their queues. {@code userId} is the public id of seed 004.
+ * Seed 001's admin view of messaging: one user's message details (newest first), statistics of each of
+ * their queues, and every user's queues with their owner. {@code userId} is the public id of seed 004.
  */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
@@ -26,13 +31,21 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AdminMessagingController {
 
     private final AccountAdministration accounts;
+    private final AccountDirectory directory;
     private final QueueMessages messages;
     private final QueueManagement queues;
 
-    AdminMessagingController(AccountAdministration accounts, QueueMessages messages, QueueManagement queues) {
+    AdminMessagingController(AccountAdministration accounts, AccountDirectory directory, QueueMessages messages,
+            QueueManagement queues) {
         this.accounts = accounts;
+        this.directory = directory;
         this.messages = messages;
         this.queues = queues;
+    }
+
+    /** A queue as its owner sees it, and the owner's public id. */
+    record OwnedQueueResponse(@JsonProperty("user_id") String userId,
+            @JsonUnwrapped QueueController.QueueResponse queue) {
     }
 
     @GetMapping("/api/admin/messaging/users/{userId}/messages")
@@ -56,6 +69,18 @@ class AdminMessagingController {
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") int limit) {
         return Paging.answer(queues.list(owner(userId), cursor, limit), QueueController.QueueResponse::from);
+    }
+
+    @GetMapping("/api/admin/messaging/queues")
+    @Operation(summary = "Every user's queues with their owner and counts per status, newest first (admin)")
+    ResponseEntity<List<OwnedQueueResponse>> allQueues(@RequestParam(required = false) String status,
+            @RequestParam(required = false) @Size(max = 100) String cursor,
+            @RequestParam(defaultValue = "50") int limit) {
+        IdCursor.Page<QueueManagement.QueueView> page = queues.listAll(status, cursor, limit);
+        Map<Long, String> owners = directory.publicIds(page.rows().stream().map(view -> view.queue().ownerId())
+                .distinct().toList());
+        return Paging.answer(page, view -> new OwnedQueueResponse(owners.get(view.queue().ownerId()),
+                QueueController.QueueResponse.from(view)));
     }
 
     private long owner(String userId) {

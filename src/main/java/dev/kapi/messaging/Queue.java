@@ -22,6 +22,9 @@ record Queue(long id, long ownerId, String name, Long draftId, String body, List
 
     static final Set<String> ACTIVE = Set.of(SCHEDULED, RUNNING, PAUSED);
 
+    /** Every status, in the order a queue goes through them. */
+    static final List<String> STATUSES = List.of(CREATED, SCHEDULED, RUNNING, PAUSED, CANCELLED, COMPLETED);
+
     boolean ended() {
         return CANCELLED.equals(status) || COMPLETED.equals(status);
     }

@@ -90,6 +90,18 @@ class QueueManagement {
         return new IdCursor.Page<>(page.rows().stream().map(this::view).toList(), page.nextCursor());
     }
 
+    /** Every owner's queues, newest first, optionally of one status (admin). */
+    @Transactional(readOnly = true)
+    IdCursor.Page<QueueView> listAll(String status, String cursor, int limit) {
+        IdCursor.checkLimit(limit);
+        if (status != null && !Queue.STATUSES.contains(status)) {
+            throw ApiException.invalidField("status", "invalid-status", String.join(", ", Queue.STATUSES));
+        }
+        IdCursor.Page<Queue> page = IdCursor.Page.of(queues.pageOfAll(status, IdCursor.decode(cursor), limit), limit,
+                Queue::id);
+        return new IdCursor.Page<>(page.rows().stream().map(this::view).toList(), page.nextCursor());
+    }
+
     /** What starting would do: recipients after dedup and the lists, credits, duration, missing variables. */
     @Transactional(readOnly = true)
     Preflight preflight(long owner, long id) {

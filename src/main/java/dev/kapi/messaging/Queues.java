@@ -66,6 +66,17 @@ class Queues {
                 .query(Queues::map).list();
     }
 
+    /** Every owner's queues, newest first, optionally of one status; {@code limit + 1} rows. */
+    List<Queue> pageOfAll(String status, Long beforeId, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM messaging_queues
+                WHERE (CAST(:status AS text) IS NULL OR status = :status) AND id < :before
+                ORDER BY id DESC LIMIT :limit
+                """)
+                .param("status", status).param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .param("limit", limit + 1).query(Queues::map).list();
+    }
+
     void started(long id, String status, int total, int blacklisted, Instant now) {
         jdbc.sql("""
                 UPDATE messaging_queues SET status = :status, total = :total, blacklisted = :blacklisted,

@@ -64,6 +64,17 @@ class Bots {
         return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id").param("owner", ownerId).query(Bots::map).list();
     }
 
+    /** Every owner's bots, newest first, optionally of one status; {@code limit + 1} rows. */
+    List<Bot> pageOfAll(BotStatus status, Long beforeId, int limit) {
+        return jdbc.sql(SELECT + """
+                 WHERE (CAST(:status AS text) IS NULL OR status = :status) AND id < :before
+                ORDER BY id DESC LIMIT :limit
+                """)
+                .param("status", status == null ? null : status.wire())
+                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId).param("limit", limit + 1)
+                .query(Bots::map).list();
+    }
+
     Optional<Bot> byId(long id, long ownerId) {
         return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner").param("id", id).param("owner", ownerId)
                 .query(Bots::map).optional();

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,24 @@ class Trades {
                 FROM trading_trades WHERE owner_id = :owner AND bot_id IS NOT NULL GROUP BY bot_id
                 """)
                 .param("owner", ownerId)
+                .query(rs -> {
+                    totals.put(rs.getLong("bot_id"), new BotTotals(rs.getLong("bot_id"), rs.getLong("trades"),
+                            rs.getBigDecimal("realized"), instant(rs, "last_trade")));
+                });
+        return totals;
+    }
+
+    /** The totals of the given bots; a bot without trades has no entry. */
+    Map<Long, BotTotals> totalsOfBots(Collection<Long> botIds) {
+        Map<Long, BotTotals> totals = new HashMap<>();
+        if (botIds.isEmpty()) {
+            return totals;
+        }
+        jdbc.sql("""
+                SELECT bot_id, count(*) AS trades, sum(realized_pnl) AS realized, max(executed_at) AS last_trade
+                FROM trading_trades WHERE bot_id = ANY(:ids) GROUP BY bot_id
+                """)
+                .param("ids", botIds.toArray(Long[]::new))
                 .query(rs -> {
                     totals.put(rs.getLong("bot_id"), new BotTotals(rs.getLong("bot_id"), rs.getLong("trades"),
                             rs.getBigDecimal("realized"), instant(rs, "last_trade")));

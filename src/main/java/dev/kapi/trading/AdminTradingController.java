@@ -1,0 +1,70 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.kapi.identity.AccountDirectory;
+import dev.kapi.shared.NextCursor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * The admin's view of trading: every user's bots with their owner's public id (seed 004's {@code userId})
+ * and the PnL figures of the owner's summary report. A plain array; the next page's cursor is in
+ * {@code X-Next-Cursor}.
+ */
+@RestController
+@PreAuthorize("hasRole('ADMIN')")
+@Tag(name = "trading")
+class AdminTradingController {
+
+    private final Reports reports;
+    private final AccountDirectory accounts;
+
+    AdminTradingController(Reports reports, AccountDirectory accounts) {
+        this.reports = reports;
+        this.accounts = accounts;
+    }
+
+    record AdminBotResponse(long id, @JsonProperty("user_id") String userId, String name, String symbol,
+            String interval, String strategy, boolean paper, boolean active, String status,
+            @JsonProperty("trade_count") long tradeCount, @JsonProperty("realized_pnl") BigDecimal realizedPnl,
+            @JsonProperty("unrealized_pnl") BigDecimal unrealizedPnl, @JsonProperty("total_pnl") BigDecimal totalPnl,
+            @JsonProperty("last_trade_at") Instant lastTradeAt, @JsonProperty("created_at") Instant createdAt) {
+
+        static AdminBotResponse from(Reports.BotLine line, String userId) {
+            Bot bot = line.bot();
+            ReportController.SummaryLine summary = line.summary();
+            return new AdminBotResponse(bot.id(), userId, bot.name(), bot.symbol(), bot.interval().code(),
+                    bot.strategy(), bot.paper(), bot.active(), summary.status(), summary.tradeCount(),
+                    summary.realizedPnl(), summary.unrealizedPnl(), summary.totalPnl(), summary.lastTradeAt(),
+                    bot.createdAt());
+        }
+    }
+
+    @GetMapping("/api/admin/trading/bots")
+    @Operation(summary = "Every user's bots with their owner, status and PnL, newest first (admin)")
+    ResponseEntity<List<AdminBotResponse>> bots(@RequestParam(required = false) String status,
+            @RequestParam(required = false) @Size(max = 100) String cursor,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        Reports.BotPage page = reports.allBots(status, cursor, limit);
+        Map<Long, String> owners = accounts.publicIds(page.bots().stream().map(line -> line.bot().ownerId())
+                .distinct().toList());
+        return NextCursor.ok(page.nextCursor()).body(page.bots().stream()
+                .map(line -> AdminBotResponse.from(line, owners.get(line.bot().ownerId()))).toList());
+    }
+}
