@@ -1,0 +1,110 @@
+// The console's only way to the server. Tokens live in this module's memory and nowhere else: never in
+// localStorage, sessionStorage or a cookie, so closing or reloading the tab signs the admin out.
+
+import { lang } from './i18n.js';
+
+let tokens = null;
+let refreshing = null;
+let onSignedOut = () => {};
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.message || problem?.detail || problem?.title || String(status));
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Called when the session ends under the console's feet (expired, revoked). */
+export function whenSignedOut(callback) {
+  onSignedOut = callback;
+}
+
+export function signedIn() {
+  return tokens !== null;
+}
+
+export async function signIn(username, password) {
+  const answer = await send('POST', '/auth/login', { username, password }, false);
+  tokens = { access: answer.body.access_token, refresh: answer.body.refresh_token };
+  try {
+    const me = await api('GET', '/users/me');
+    if (me.role !== 'admin') {
+      await signOut();
+      throw new ApiError(403, { message: null, code: 'not-admin' });
+    }
+    return me;
+  } catch (error) {
+    tokens = null;
+    throw error;
+  }
+}
+
+export async function signOut() {
+  if (!tokens) return;
+  try {
+    await send('POST', '/auth/logout', undefined, true);
+  } catch {
+    // The session may already be gone; forgetting the tokens is what matters.
+  }
+  tokens = null;
+}
+
+/** Calls the API and returns the JSON body; throws ApiError with the server's message. */
+export async function api(method, path, body) {
+  return (await call(method, path, body)).body;
+}
+
+/** As api(), also returning the response headers (X-Next-Cursor). */
+export async function call(method, path, body) {
+  try {
+    return await send(method, path, body, true);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401 || !tokens) throw error;
+    await refresh();
+    return send(method, path, body, true);
+  }
+}
+
+async function refresh() {
+  if (!refreshing) {
+    const refreshToken = tokens.refresh;
+    refreshing = send('POST', '/auth/refresh', { refresh_token: refreshToken }, false)
+      .then(answer => {
+        tokens = { access: answer.body.access_token, refresh: answer.body.refresh_token };
+      })
+      .catch(error => {
+        tokens = null;
+        onSignedOut();
+        throw error;
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+  }
+  return refreshing;
+}
+
+async function send(method, path, body, authorized) {
+  const headers = { 'Accept': 'application/json', 'Accept-Language': lang() };
+  if (authorized && tokens) headers['Authorization'] = 'Bearer ' + tokens.access;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+    credentials: 'omit',
+  });
+  const text = await response.text();
+  let json = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return { body: json, headers: response.headers };
+}

@@ -1,0 +1,115 @@
+// The console's shell: sign-in, navigation and a hash router over the pages.
+
+import { h, mount } from './dom.js';
+import { t, lang, setLang } from './i18n.js';
+import { signIn, signOut, signedIn, whenSignedOut, ApiError } from './api.js';
+import { statusLine, field } from './ui.js';
+import * as dashboard from './pages/dashboard.js';
+import * as users from './pages/users.js';
+import * as user from './pages/user.js';
+import * as audit from './pages/audit.js';
+import * as inbox from './pages/inbox.js';
+import * as queues from './pages/queues.js';
+import * as bots from './pages/bots.js';
+
+const routes = [
+  { pattern: /^#\/dashboard$/, page: dashboard, nav: 'dashboard' },
+  { pattern: /^#\/users$/, page: users, nav: 'users' },
+  { pattern: /^#\/users\/([0-9a-f]+)$/, page: user, nav: 'users' },
+  { pattern: /^#\/audit$/, page: audit, nav: 'audit' },
+  { pattern: /^#\/inbox$/, page: inbox, nav: 'inbox' },
+  { pattern: /^#\/inbox\/(\d+)$/, page: inbox, nav: 'inbox' },
+  { pattern: /^#\/queues$/, page: queues, nav: 'queues' },
+  { pattern: /^#\/bots$/, page: bots, nav: 'bots' },
+];
+
+const root = document.getElementById('app');
+let admin = null;
+let endedMessage = null;
+
+function signInPage() {
+  const status = statusLine();
+  if (endedMessage) status.error(endedMessage);
+  const form = h('form', {
+    class: 'card sign-in', 'data-page': 'sign-in',
+    onsubmit: async event => {
+      event.preventDefault();
+      const values = new FormData(form);
+      status.clear();
+      try {
+        admin = await signIn(values.get('username'), values.get('password'));
+        endedMessage = null;
+        if (!location.hash || location.hash === '#/' || location.hash === '#') location.hash = '#/dashboard';
+        render();
+      } catch (error) {
+        status.error(error instanceof ApiError && error.problem?.code === 'not-admin' ? t('signIn.notAdmin') : error);
+      }
+    },
+  },
+  h('h1', {}, t('signIn.title')),
+  field(t('signIn.username'), h('input', { name: 'username', autocomplete: 'username', required: true, autofocus: true })),
+  field(t('signIn.password'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+  status.element,
+  h('button', { type: 'submit' }, t('signIn.submit')));
+  mount(root, h('main', { class: 'centered' }, languageButton(), form));
+}
+
+function languageButton() {
+  return h('button', {
+    type: 'button', class: 'link language', 'data-action': 'language',
+    onclick: () => {
+      setLang(lang() === 'tr' ? 'en' : 'tr');
+      render();
+    },
+  }, t('nav.language'));
+}
+
+function shell(active) {
+  const link = (name, hash) => h('a', { href: hash, class: name === active ? 'active' : null, 'data-nav': name }, t('nav.' + name));
+  const main = h('main', { id: 'page' });
+  mount(root,
+    h('header', { class: 'top' },
+      h('strong', { class: 'brand' }, t('app.title')),
+      h('nav', {},
+        link('dashboard', '#/dashboard'), link('users', '#/users'), link('audit', '#/audit'),
+        link('inbox', '#/inbox'), link('queues', '#/queues'), link('bots', '#/bots')),
+      h('span', { class: 'who' }, admin?.email),
+      languageButton(),
+      h('button', {
+        type: 'button', class: 'link', 'data-action': 'sign-out',
+        onclick: async () => {
+          await signOut();
+          admin = null;
+          render();
+        },
+      }, t('nav.signOut'))),
+    main);
+  return main;
+}
+
+async function render() {
+  document.title = t('app.title');
+  document.documentElement.lang = lang();
+  if (!signedIn()) {
+    signInPage();
+    return;
+  }
+  const hash = location.hash || '#/dashboard';
+  const route = routes.find(candidate => candidate.pattern.test(hash)) || routes[0];
+  const params = hash.match(route.pattern)?.slice(1) || [];
+  const main = shell(route.nav);
+  main.append(h('p', { class: 'loading' }, t('common.loading')));
+  try {
+    await route.page.render(main, ...params);
+  } catch (error) {
+    mount(main, h('p', { class: 'notice error', role: 'alert' }, error.message));
+  }
+}
+
+whenSignedOut(() => {
+  admin = null;
+  endedMessage = t('signIn.ended');
+  render();
+});
+window.addEventListener('hashchange', render);
+render();

@@ -1,0 +1,111 @@
+// Small SVG charts: grouped bars, lines and horizontal bars. Drawn with DOM calls (no library, no inline
+// script or style), so they work under the console's Content-Security-Policy.
+
+import { s, h } from './dom.js';
+import { number, t } from './i18n.js';
+
+const WIDTH = 640;
+const HEIGHT = 220;
+const MARGIN = { top: 12, right: 12, bottom: 28, left: 60 };
+
+function niceMax(value) {
+  if (!(value > 0)) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) {
+    if (value <= step * magnitude) return step * magnitude;
+  }
+  return 10 * magnitude;
+}
+
+function frame(name, title, max, format) {
+  const svg = s('svg', {
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': title, 'data-chart': name,
+  }, s('title', {}, title));
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  for (let i = 0; i <= 4; i++) {
+    const y = MARGIN.top + plotHeight - (plotHeight * i) / 4;
+    svg.append(
+      s('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y, y2: y, class: 'grid' }),
+      s('text', { x: MARGIN.left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, format((max * i) / 4)),
+    );
+  }
+  return svg;
+}
+
+function xLabels(svg, labels, xOf) {
+  const every = Math.max(1, Math.ceil(labels.length / 10));
+  labels.forEach((label, i) => {
+    if (i % every === 0) {
+      svg.append(s('text', { x: xOf(i), y: HEIGHT - 8, class: 'axis', 'text-anchor': 'middle' }, label));
+    }
+  });
+}
+
+function legend(series) {
+  return h('ul', { class: 'legend' },
+    series.map((one, i) => h('li', { class: 'series-' + i }, one.name)));
+}
+
+/** Bars side by side per label: series = [{name, values}]. */
+export function barChart(name, title, labels, series, format = number) {
+  const max = niceMax(Math.max(0, ...series.flatMap(one => one.values)));
+  const svg = frame(name, title, max, format);
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const slot = plotWidth / Math.max(1, labels.length);
+  const barWidth = Math.max(1, (slot * 0.8) / series.length);
+  series.forEach((one, k) => {
+    one.values.forEach((value, i) => {
+      const height = (plotHeight * value) / max;
+      svg.append(s('rect', {
+        x: MARGIN.left + i * slot + slot * 0.1 + k * barWidth, y: MARGIN.top + plotHeight - height,
+        width: barWidth, height, class: 'bar series-' + k,
+      }, s('title', {}, `${labels[i]} · ${one.name}: ${format(value)}`)));
+    });
+  });
+  xLabels(svg, labels, i => MARGIN.left + i * slot + slot / 2);
+  return h('figure', { class: 'chart-box' }, h('figcaption', {}, title), svg, legend(series));
+}
+
+/** Lines over the labels: series = [{name, values}]. */
+export function lineChart(name, title, labels, series, format = number) {
+  const max = niceMax(Math.max(0, ...series.flatMap(one => one.values)));
+  const svg = frame(name, title, max, format);
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const xOf = i => MARGIN.left + (labels.length < 2 ? plotWidth / 2 : (plotWidth * i) / (labels.length - 1));
+  const yOf = value => MARGIN.top + plotHeight - (plotHeight * value) / max;
+  series.forEach((one, k) => {
+    const points = one.values.map((value, i) => `${xOf(i).toFixed(1)},${yOf(value).toFixed(1)}`).join(' ');
+    svg.append(s('polyline', { points, class: 'line series-' + k }));
+    one.values.forEach((value, i) => svg.append(s('circle', { cx: xOf(i), cy: yOf(value), r: 2.5, class: 'dot series-' + k },
+      s('title', {}, `${labels[i]} · ${one.name}: ${format(value)}`))));
+  });
+  xLabels(svg, labels, xOf);
+  return h('figure', { class: 'chart-box' }, h('figcaption', {}, title), svg, legend(series));
+}
+
+/** One horizontal bar per item: items = [{label, value}]. */
+export function hbarChart(name, title, items, format = number) {
+  const rowHeight = 22;
+  const labelWidth = 160;
+  const height = Math.max(1, items.length) * rowHeight + 8;
+  const max = niceMax(Math.max(0, ...items.map(item => item.value)));
+  const svg = s('svg', {
+    viewBox: `0 0 ${WIDTH} ${height}`, class: 'chart', role: 'img', 'aria-label': title, 'data-chart': name,
+  }, s('title', {}, title));
+  if (!items.length) {
+    svg.append(s('text', { x: WIDTH / 2, y: 20, class: 'axis', 'text-anchor': 'middle' }, t('common.none')));
+  }
+  items.forEach((item, i) => {
+    const y = 4 + i * rowHeight;
+    const width = ((WIDTH - labelWidth - 80) * item.value) / max;
+    svg.append(
+      s('text', { x: labelWidth - 8, y: y + 15, class: 'axis', 'text-anchor': 'end' }, item.label),
+      s('rect', { x: labelWidth, y: y + 3, width: Math.max(width, 1), height: rowHeight - 6, class: 'bar series-0' },
+        s('title', {}, `${item.label}: ${format(item.value)}`)),
+      s('text', { x: labelWidth + Math.max(width, 1) + 6, y: y + 15, class: 'axis' }, format(item.value)),
+    );
+  });
+  return h('figure', { class: 'chart-box wide' }, h('figcaption', {}, title), svg);
+}

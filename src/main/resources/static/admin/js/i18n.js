@@ -1,0 +1,129 @@
+// Turkish by default, English on the switch. The choice (not a secret) is remembered in localStorage.
+
+const texts = {
+  tr: {
+    'app.title': 'Kapı Yönetim',
+    'nav.dashboard': 'Gösterge paneli', 'nav.users': 'Kullanıcılar', 'nav.audit': 'Denetim kaydı',
+    'nav.inbox': 'İstek kutusu', 'nav.queues': 'Mesaj kuyrukları', 'nav.bots': 'Ticaret botları',
+    'nav.signOut': 'Çıkış', 'nav.language': 'English',
+    'signIn.title': 'Yönetici girişi', 'signIn.username': 'E-posta veya kullanıcı adı', 'signIn.password': 'Şifre',
+    'signIn.submit': 'Giriş yap', 'signIn.notAdmin': 'Bu panel yalnızca yöneticiler içindir.',
+    'signIn.ended': 'Oturumunuz sona erdi; lütfen tekrar giriş yapın.',
+    'common.loading': 'Yükleniyor…', 'common.next': 'Sonraki sayfa', 'common.first': 'İlk sayfa',
+    'common.save': 'Kaydet', 'common.cancel': 'Vazgeç', 'common.search': 'Ara', 'common.all': 'Tümü',
+    'common.none': 'Kayıt yok.', 'common.yes': 'Evet', 'common.no': 'Hayır', 'common.back': '← Geri',
+    'common.status': 'Durum', 'common.created': 'Oluşturulma', 'common.user': 'Kullanıcı', 'common.saved': 'Kaydedildi.',
+    'dash.range': 'Aralık', 'dash.apply': 'Göster', 'dash.activeNow': 'Şu an aktif kullanıcı',
+    'dash.signUps': 'Yeni kayıt', 'dash.logins': 'Giriş', 'dash.requests': 'İstek (son 60 dk)',
+    'dash.errorRate': 'Hata oranı (5xx)', 'dash.perDay': 'Günlük kayıt ve giriş', 'dash.perMinute': 'Dakikalık istek',
+    'dash.errorsPerMinute': 'Dakikalık hata oranı', 'dash.usage': 'Kullanıcı başına kullanım (harcanan kredi)',
+    'dash.endpoints': 'Uç noktalar', 'dash.counts': 'Durumlara göre', 'dash.queues': 'Kuyruklar', 'dash.bots': 'Botlar',
+    'dash.inbox': 'İstekler', 'dash.method': 'Yöntem', 'dash.uri': 'Adres', 'dash.meanMillis': 'Ort. ms',
+    'dash.clientErrors': '4xx', 'dash.serverErrors': '5xx', 'dash.credits': 'Kredi', 'dash.messages': 'Mesaj',
+    'dash.activeBots': 'Aktif bot', 'dash.instance': 'Trafik bu sunucunun kendi ölçümleridir.',
+    'users.search': 'Ad, e-posta veya kullanıcı adı', 'users.type': 'Tür', 'users.new': 'Yeni kullanıcı',
+    'users.username': 'Kullanıcı adı', 'users.name': 'Ad', 'users.surname': 'Soyad', 'users.email': 'E-posta',
+    'users.password': 'Şifre', 'users.phone': 'Telefon', 'users.active': 'Aktif', 'users.credit': 'Kredi',
+    'users.debit': 'Borç', 'users.create': 'Oluştur', 'users.created': 'Kullanıcı oluşturuldu.',
+    'user.edit': 'Bilgiler', 'user.deactivate': 'Deaktif et', 'user.delete': 'Kalıcı olarak sil',
+    'user.confirmDeactivate': 'Bu kullanıcı deaktif edilsin mi? Oturumları hemen sona erer.',
+    'user.confirmDelete': 'Bu kullanıcı kalıcı olarak silinsin mi? Bu geri alınamaz.',
+    'user.loadCredits': 'Kredi yükle', 'user.amount': 'Miktar', 'user.note': 'Not', 'user.load': 'Yükle',
+    'user.loaded': 'Kredi yüklendi.', 'user.ledger': 'Kredi hareketleri', 'user.kind': 'Tür', 'user.reason': 'Sebep',
+    'user.sessions': 'Oturumlar', 'user.ip': 'IP', 'user.agent': 'Tarayıcı', 'user.lastUsed': 'Son kullanım',
+    'user.expires': 'Bitiş', 'user.end': 'Sonlandır', 'user.packages': 'Paketler', 'user.package': 'Paket',
+    'user.validUntil': 'Geçerlilik', 'user.startsAt': 'Başlangıç', 'user.contents': 'İçerik', 'user.deactivated': 'Kullanıcı deaktif edildi.',
+    'audit.type': 'Olay türü', 'audit.account': 'Hesap no', 'audit.actor': 'Yapan', 'audit.target': 'Hedef',
+    'audit.when': 'Zaman', 'audit.details': 'Ayrıntı',
+    'inbox.subject': 'Konu', 'inbox.answer': 'Cevapla', 'inbox.send': 'Cevabı gönder', 'inbox.close': 'Kapat',
+    'inbox.answers': 'Cevaplar', 'inbox.answered': 'Cevap gönderildi.', 'inbox.closed': 'İstek kapatıldı.',
+    'inbox.open': 'açık', 'inbox.statusAnswered': 'cevaplandı', 'inbox.statusClosed': 'kapalı',
+    'queues.name': 'Kuyruk', 'queues.progress': 'İlerleme', 'queues.sent': 'Gönderilen', 'queues.failed': 'Başarısız',
+    'queues.total': 'Toplam',
+    'bots.name': 'Bot', 'bots.symbol': 'Parite', 'bots.strategy': 'Strateji', 'bots.pnl': 'Gerçekleşen K/Z', 'bots.total': 'Toplam K/Z',
+    'bots.trades': 'İşlem', 'bots.position': 'Pozisyon',
+  },
+  en: {
+    'app.title': 'Kapı Admin',
+    'nav.dashboard': 'Dashboard', 'nav.users': 'Users', 'nav.audit': 'Audit log',
+    'nav.inbox': 'Request inbox', 'nav.queues': 'Message queues', 'nav.bots': 'Trading bots',
+    'nav.signOut': 'Sign out', 'nav.language': 'Türkçe',
+    'signIn.title': 'Admin sign-in', 'signIn.username': 'Email or username', 'signIn.password': 'Password',
+    'signIn.submit': 'Sign in', 'signIn.notAdmin': 'This console is for admins only.',
+    'signIn.ended': 'Your session ended; please sign in again.',
+    'common.loading': 'Loading…', 'common.next': 'Next page', 'common.first': 'First page',
+    'common.save': 'Save', 'common.cancel': 'Cancel', 'common.search': 'Search', 'common.all': 'All',
+    'common.none': 'Nothing here.', 'common.yes': 'Yes', 'common.no': 'No', 'common.back': '← Back',
+    'common.status': 'Status', 'common.created': 'Created', 'common.user': 'User', 'common.saved': 'Saved.',
+    'dash.range': 'Range', 'dash.apply': 'Show', 'dash.activeNow': 'Users active now',
+    'dash.signUps': 'Sign-ups', 'dash.logins': 'Logins', 'dash.requests': 'Requests (last 60 min)',
+    'dash.errorRate': 'Error rate (5xx)', 'dash.perDay': 'Sign-ups and logins per day', 'dash.perMinute': 'Requests per minute',
+    'dash.errorsPerMinute': 'Error rate per minute', 'dash.usage': 'Usage per user (credits spent)',
+    'dash.endpoints': 'Endpoints', 'dash.counts': 'By status', 'dash.queues': 'Queues', 'dash.bots': 'Bots',
+    'dash.inbox': 'Requests', 'dash.method': 'Method', 'dash.uri': 'Route', 'dash.meanMillis': 'Mean ms',
+    'dash.clientErrors': '4xx', 'dash.serverErrors': '5xx', 'dash.credits': 'Credits', 'dash.messages': 'Messages',
+    'dash.activeBots': 'Active bots', 'dash.instance': 'Traffic is this instance\'s own measurement.',
+    'users.search': 'Name, email or username', 'users.type': 'Type', 'users.new': 'New user',
+    'users.username': 'Username', 'users.name': 'Name', 'users.surname': 'Surname', 'users.email': 'Email',
+    'users.password': 'Password', 'users.phone': 'Phone', 'users.active': 'Active', 'users.credit': 'Credit',
+    'users.debit': 'Debit', 'users.create': 'Create', 'users.created': 'User created.',
+    'user.edit': 'Details', 'user.deactivate': 'Deactivate', 'user.delete': 'Delete permanently',
+    'user.confirmDeactivate': 'Deactivate this user? Their sessions end at once.',
+    'user.confirmDelete': 'Delete this user for good? This cannot be undone.',
+    'user.loadCredits': 'Load credits', 'user.amount': 'Amount', 'user.note': 'Note', 'user.load': 'Load',
+    'user.loaded': 'Credits loaded.', 'user.ledger': 'Credit ledger', 'user.kind': 'Kind', 'user.reason': 'Reason',
+    'user.sessions': 'Sessions', 'user.ip': 'IP', 'user.agent': 'Browser', 'user.lastUsed': 'Last used',
+    'user.expires': 'Expires', 'user.end': 'End', 'user.packages': 'Packages', 'user.package': 'Package',
+    'user.validUntil': 'Valid until', 'user.startsAt': 'Starts', 'user.contents': 'Contents', 'user.deactivated': 'User deactivated.',
+    'audit.type': 'Event type', 'audit.account': 'Account id', 'audit.actor': 'Actor', 'audit.target': 'Target',
+    'audit.when': 'When', 'audit.details': 'Details',
+    'inbox.subject': 'Subject', 'inbox.answer': 'Answer', 'inbox.send': 'Send answer', 'inbox.close': 'Close',
+    'inbox.answers': 'Answers', 'inbox.answered': 'Answer sent.', 'inbox.closed': 'Request closed.',
+    'inbox.open': 'open', 'inbox.statusAnswered': 'answered', 'inbox.statusClosed': 'closed',
+    'queues.name': 'Queue', 'queues.progress': 'Progress', 'queues.sent': 'Sent', 'queues.failed': 'Failed',
+    'queues.total': 'Total',
+    'bots.name': 'Bot', 'bots.symbol': 'Symbol', 'bots.strategy': 'Strategy', 'bots.pnl': 'Realized PnL', 'bots.total': 'Total PnL',
+    'bots.trades': 'Trades', 'bots.position': 'Position',
+  },
+};
+
+let current = (() => {
+  try {
+    return localStorage.getItem('kapi.console.lang') === 'en' ? 'en' : 'tr';
+  } catch {
+    return 'tr';
+  }
+})();
+
+export function lang() {
+  return current;
+}
+
+export function setLang(value) {
+  current = value === 'en' ? 'en' : 'tr';
+  document.documentElement.lang = current;
+  try {
+    localStorage.setItem('kapi.console.lang', current);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+export function t(key) {
+  return texts[current][key] ?? texts.tr[key] ?? key;
+}
+
+const numbers = { tr: new Intl.NumberFormat('tr-TR'), en: new Intl.NumberFormat('en-US') };
+
+export function number(value) {
+  return value === null || value === undefined ? '–' : numbers[current].format(value);
+}
+
+export function percent(rate) {
+  return rate === null || rate === undefined ? '–' : (rate * 100).toFixed(1) + ' %';
+}
+
+export function time(iso) {
+  if (!iso) return '–';
+  return new Date(iso).toLocaleString(current === 'en' ? 'en-GB' : 'tr-TR', { timeZone: 'UTC' }) + ' UTC';
+}

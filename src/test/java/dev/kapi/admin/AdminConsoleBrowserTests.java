@@ -1,0 +1,296 @@
+package dev.kapi.admin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+
+import dev.kapi.identity.AccountAdministration;
+import dev.kapi.plans.Credits;
+
+import dev.kapi.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin console in a real browser: Debian's headless Chromium, driven through its ChromeDriver, against
+ * the application on its random port. Each test signs in afresh (tokens live in the page's memory only) and
+ * saves a screenshot of the page it checked under {@code target/screenshots}.
+ */
+class AdminConsoleBrowserTests extends IntegrationTest {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static ChromeDriver browser;
+    private static WebDriverWait wait;
+
+    @Autowired
+    private AccountAdministration accounts;
+
+    @Autowired
+    private Credits credits;
+
+    private String admin;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1440,1000", "--lang=tr-TR",
+                "--user-data-dir=" + Files.createTempDirectory("kapi-chromium"));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void signInAsANewAdmin() {
+        admin = registerAdmin();
+        signInThroughTheForm(admin);
+        page("dashboard");
+    }
+
+    @Test
+    void signInWhenAdminThenTheDashboardDrawsItsChartsAndFigures() {
+        // given: three users who spent credits
+        String marker = UUID.randomUUID().toString().substring(0, 6);
+        List<String> names = List.of("Ayşe", "Mehmet", "Zeynep");
+        for (int i = 0; i < names.size(); i++) {
+            long accountId = accounts.byPublicId(createUser("spender-" + i + "-" + marker, names.get(i), "Harcar"))
+                    .orElseThrow().id();
+            credits.load(accountId, 10_000_000, "test", null);
+            credits.commit(credits.reserve(accountId, 1_000_000L * (i + 1), "test").id());
+        }
+
+        // when
+        one("[data-page=dashboard] form button[type=submit]").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=usage]"),
+                "Zeynep Harcar"));
+
+        // then: seven days of sign-ups and logins, two bars a day; a bar per user who spent
+        assertThat(all("svg[data-chart=per-day] rect.bar")).hasSize(14);
+        assertThat(all("svg[data-chart=per-minute], svg[data-chart=error-rate], svg[data-chart=usage]")).hasSize(3);
+        assertThat(Long.parseLong(text("[data-figure=sign-ups] strong").replaceAll("\\D", ""))).isPositive();
+        assertThat(Long.parseLong(text("[data-figure=active-now] strong").replaceAll("\\D", ""))).isPositive();
+        assertThat(all("svg[data-chart=usage] rect.bar")).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(text("table[data-table=usage]")).contains("Ayşe Harcar", "Mehmet Harcar");
+        assertThat(all("table[data-table=endpoints] tbody tr")).isNotEmpty();
+        screenshot("dashboard");
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    void signInWhenNotAnAdminThenRefusedWithAMessage() {
+        // given
+        String user = registerUser();
+        one("[data-action=sign-out]").click();
+
+        // when
+        signInThroughTheForm(user);
+
+        // then
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=alert]"),
+                "yalnızca yöneticiler"));
+        assertThat(all("[data-page=dashboard]")).isEmpty();
+    }
+
+    @Test
+    void usersWhenSearchedThenFoundAndTheAdminDeactivatesLoadsCreditsAndEndsASession() {
+        // given
+        String marker = UUID.randomUUID().toString().substring(0, 8);
+        String username = "konsol-" + marker;
+        String userId = createUser(username, "Şükrü", "Çiçekçi");
+        login(username);
+
+        // when: search, ignoring Turkish accents
+        navigate("#/users");
+        page("users");
+        WebElement search = one("form[data-form=user-search] input[name=search]");
+        search.sendKeys("konsol-" + marker);
+        one("form[data-form=user-search] button[type=submit]").click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table[data-table=users] tbody tr"), 1));
+        assertThat(text("table[data-table=users] tbody tr")).contains("Şükrü Çiçekçi");
+        screenshot("users");
+        one("a[data-user='" + username + "']").click();
+        page("user");
+
+        // and: load credits
+        one("form[data-form=load-credits] input[name=amount]").sendKeys("250");
+        one("form[data-form=load-credits] input[name=note]").sendKeys("kampanya");
+        one("form[data-form=load-credits] button[type=submit]").click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-figure=credit] strong"), "250"));
+        assertThat(text("table[data-table=ledger] tbody")).contains("kampanya");
+
+        // and: end the user's session
+        assertThat(all("table[data-table=sessions] tbody tr")).hasSize(1);
+        one("[data-action=end-session]").click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.empty[data-table=sessions]")));
+        screenshot("user");
+
+        // and: deactivate
+        one("[data-action=deactivate]").click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"),
+                "Kullanıcı deaktif edildi"));
+
+        // then: the API agrees
+        as(login(admin)).get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.data.isActive").isEqualTo(false)
+                .jsonPath("$.data.credit").isEqualTo(250);
+        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isUnauthorized();
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    void inboxWhenAdminAnswersThenTheRequestIsAnsweredAndTheUserMailed() {
+        // given
+        String email = registerUser();
+        String subject = "Kredi yüklenmedi " + UUID.randomUUID().toString().substring(0, 8);
+        as(login(email)).post().uri("/api/support/requests").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("subject", subject, "body", "Ödeme yaptım ama kredi görünmüyor.")).exchange()
+                .expectStatus().isCreated();
+
+        // when
+        navigate("#/inbox");
+        page("inbox");
+        screenshot("inbox");
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText(subject))).click();
+        page("request");
+        one("form[data-form=answer] textarea").sendKeys("100 kredi yüklendi.");
+        one("form[data-form=answer] button[type=submit]").click();
+
+        // then
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=request][data-status=answered]")));
+        assertThat(text("ol.answers")).contains("100 kredi yüklendi.");
+        screenshot("request");
+        assertThat(textOf(awaitMailTo(email, 2))).contains("100 kredi yüklendi.");
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    void auditQueuesAndBotsWhenOpenedThenTheirTablesRender() {
+        navigate("#/audit");
+        page("audit");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table[data-table=audit] tbody tr")));
+        assertThat(text("table[data-table=audit]")).contains("login-succeeded");
+        screenshot("audit");
+
+        navigate("#/queues");
+        page("queues");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-table=queues]")));
+        screenshot("queues");
+
+        navigate("#/bots");
+        page("bots");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-table=bots]")));
+        screenshot("bots");
+        assertThat(all("[role=alert]")).isEmpty();
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    void languageWhenSwitchedThenTheConsoleSpeaksEnglish() {
+        assertThat(text("[data-nav=users]")).isEqualTo("Kullanıcılar");
+
+        one("[data-action=language]").click();
+
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-nav=users]"), "Users"));
+        assertThat(text("[data-page=dashboard] h1")).isEqualTo("Dashboard");
+        one("[data-action=language]").click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-nav=users]"), "Kullanıcılar"));
+    }
+
+    private void signInThroughTheForm(String email) {
+        browser.get("http://localhost:" + port + "/admin");
+        WebElement form = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=sign-in]")));
+        form.findElement(By.name("username")).sendKeys(email);
+        form.findElement(By.name("password")).sendKeys(PASSWORD);
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    private String createUser(String username, String name, String surname) {
+        Map<String, Object> created = as(login(admin)).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", username, "password", PASSWORD, "name", name, "surname", surname,
+                        "email", username + "@example.com", "userTypeName", "user"))
+                .exchange().expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) created.get("data");
+        return (String) data.get("userId");
+    }
+
+    private void navigate(String hash) {
+        browser.executeScript("location.hash = arguments[0]", hash);
+    }
+
+    private void page(String name) {
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=" + name + "]")));
+    }
+
+    private WebElement one(String css) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+    }
+
+    private List<WebElement> all(String css) {
+        return browser.findElements(By.cssSelector(css));
+    }
+
+    private String text(String css) {
+        return one(css).getText();
+    }
+
+    private void screenshot(String name) {
+        try {
+            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Script errors and Content-Security-Policy violations show up in the browser's console as SEVERE. */
+    private void assertNoBrowserErrors() {
+        List<String> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+                .toList();
+        assertThat(severe).isEmpty();
+    }
+}
