@@ -24,6 +24,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -137,6 +138,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         String marker = UUID.randomUUID().toString().substring(0, 8);
         String username = "konsol-" + marker;
         String userId = createUser(username, "Şükrü", "Çiçekçi");
+        String packageName = "Altın " + marker;
+        long packageId = createPackage(packageName);
         login(username);
 
         // when: search, ignoring Turkish accents
@@ -158,6 +161,13 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-figure=credit] strong"), "250"));
         assertThat(text("table[data-table=ledger] tbody")).contains("kampanya");
 
+        // and: give a package
+        new Select(one("form[data-form=give-package] select")).selectByValue(Long.toString(packageId));
+        one("form[data-form=give-package] button[type=submit]").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=packages]"),
+                packageName));
+        assertThat(text("table[data-table=packages]")).contains("moe_gatherer");
+
         // and: end the user's session
         assertThat(all("table[data-table=sessions] tbody tr")).hasSize(1);
         one("[data-action=end-session]").click();
@@ -174,6 +184,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         as(login(admin)).get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.data.isActive").isEqualTo(false)
                 .jsonPath("$.data.credit").isEqualTo(250);
+        as(login(admin)).get().uri("/api/admin/users/{id}/packages", userId).exchange().expectBody()
+                .jsonPath("$.data[0].packageName").isEqualTo(packageName);
         client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isUnauthorized();
         assertNoBrowserErrors();
@@ -254,6 +266,15 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) created.get("data");
         return (String) data.get("userId");
+    }
+
+    private long createPackage(String name) {
+        Map<String, Object> created = as(login(admin)).post().uri("/api/v1/admin/register/1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("name", name, "detail", "30 gün", "days", 30,
+                        "package_contents", List.of(Map.of("name", "moe_gatherer", "content_value", "moe_gatherer"))))
+                .exchange().expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return ((Number) ((Map<?, ?>) created.get("package")).get("id")).longValue();
     }
 
     private void navigate(String hash) {

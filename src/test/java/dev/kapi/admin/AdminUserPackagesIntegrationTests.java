@@ -115,6 +115,27 @@ class AdminUserPackagesIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void packagesWhenListedThenEveryPackageWithItsDaysAndContents() {
+        String admin = newAdminToken();
+        long packageId = createPackage(admin, 45);
+
+        Map<String, Object> answer = as(admin).get().uri("/api/admin/packages").exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+
+        List<Map<String, Object>> packages = (List<Map<String, Object>>) answer.get("data");
+        Map<String, Object> created = packages.stream()
+                .filter(pkg -> ((Number) pkg.get("id")).longValue() == packageId).findFirst().orElseThrow();
+        assertThat(created).containsOnlyKeys("id", "name", "detail", "days", "contents").containsEntry("days", 45)
+                .containsEntry("detail", "ayrıntı");
+        List<Map<String, Object>> contents = (List<Map<String, Object>>) created.get("contents");
+        assertThat(contents).singleElement().satisfies(content -> assertThat(content)
+                .containsEntry("name", "moe_gatherer").containsEntry("contentValue", "moe_gatherer"));
+        assertThat(answer).containsEntry("count", packages.size());
+        as(newUserToken()).get().uri("/api/admin/packages").exchange().expectStatus().isForbidden();
+    }
+
+    @Test
     void everyRouteWhenNotAdminThenForbiddenAndWithoutTokenUnauthorized() {
         String user = newUserToken();
 

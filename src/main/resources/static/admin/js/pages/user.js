@@ -58,11 +58,23 @@ export async function render(main, userId) {
   field(t('user.note'), h('input', { name: 'note', maxlength: 500 })),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('user.load'))));
 
-  const [ledger, sessions, packages] = await Promise.all([
+  const [ledger, sessions, packages, catalogue] = await Promise.all([
     api('GET', base + '/credits?limit=50'),
     api('GET', base + '/sessions'),
     api('GET', base + '/packages'),
+    api('GET', '/api/admin/packages'),
   ]);
+
+  const give = h('form', {
+    class: 'inline', 'data-form': 'give-package',
+    onsubmit: act(async () => {
+      await api('POST', base + '/packages', { packageId: Number(formValues(give).packageId) });
+      await reload(t('user.packageGiven'));
+    }),
+  },
+  h('select', { name: 'packageId', required: true, 'aria-label': t('user.package') },
+    catalogue.data.map(pkg => h('option', { value: pkg.id }, `${pkg.name} · ${pkg.days} ${t('user.days')}`))),
+  h('button', { type: 'submit', disabled: !catalogue.data.length }, t('user.give')));
 
   mount(main, h('section', { 'data-page': 'user', 'data-user-id': user.userId },
     h('p', {}, h('a', { href: '#/users' }, t('common.back'))),
@@ -116,7 +128,17 @@ export async function render(main, userId) {
       { label: t('user.startsAt'), cell: row => time(row.startsAt) },
       { label: t('user.validUntil'), cell: row => time(row.endsAt) },
       { label: t('user.contents'), cell: row => row.contents.map(content => content.contentValue).join(', ') },
+      {
+        label: '', cell: row => h('button', {
+          type: 'button', class: 'secondary', 'data-action': 'remove-package',
+          onclick: act(async () => {
+            await api('DELETE', `${base}/packages/${row.id}`);
+            await reload();
+          }),
+        }, t('user.remove')),
+      },
     ], packages.data),
+    give,
     h('h2', {}, t('user.ledger')),
     table('ledger', [
       { label: t('audit.when'), cell: row => time(row.createdAt) },
