@@ -1,6 +1,6 @@
 // Pieces every page uses: tables, forms, notices and a cursor pager.
 
-import { h } from './dom.js';
+import { h, mount } from './dom.js';
 import { t } from './i18n.js';
 
 /** columns = [{label, cell: row => node|string}] */
@@ -49,7 +49,7 @@ export function pager(load, draw) {
     try {
       const { rows, next } = await load(cursor);
       body.replaceChildren(draw(rows));
-      controls.replaceChildren(
+      mount(controls,
         cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => show(null) }, t('common.first')) : null,
         next ? h('button', { type: 'button', class: 'secondary', 'data-action': 'next-page', onclick: () => show(next) },
           t('common.next')) : null);

@@ -138,6 +138,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         String marker = UUID.randomUUID().toString().substring(0, 8);
         String username = "konsol-" + marker;
         String userId = createUser(username, "Şükrü", "Çiçekçi");
+        createUser("ayse-" + marker, "Ayşe", "Çiçekçi");
+        createUser("oguz-" + marker, "Oğuz", "Çiçekçi");
         String packageName = "Altın " + marker;
         long packageId = createPackage(packageName);
         login(username);
@@ -146,10 +148,10 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         navigate("#/users");
         page("users");
         WebElement search = one("form[data-form=user-search] input[name=search]");
-        search.sendKeys("konsol-" + marker);
+        search.sendKeys("CICEKCI");
         one("form[data-form=user-search] button[type=submit]").click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table[data-table=users] tbody tr"), 1));
-        assertThat(text("table[data-table=users] tbody tr")).contains("Şükrü Çiçekçi");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table[data-table=users] tbody tr"), 3));
+        assertThat(text("table[data-table=users] tbody")).contains("Şükrü Çiçekçi", "Ayşe Çiçekçi", "Oğuz Çiçekçi");
         screenshot("users");
         one("a[data-user='" + username + "']").click();
         page("user");
@@ -189,6 +191,28 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isUnauthorized();
         assertNoBrowserErrors();
+    }
+
+    @Test
+    void usersWhenMoreThanAPageThenTheCursorPagerWalksThem() {
+        // given: 30 users with one surname, the page shows 25
+        String surname = "Sayfa" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 30; i++) {
+            createUser(surname.toLowerCase() + "-" + i, "Kişi" + i, surname);
+        }
+        navigate("#/users");
+        page("users");
+        one("form[data-form=user-search] input[name=search]").sendKeys(surname);
+        one("form[data-form=user-search] button[type=submit]").click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table[data-table=users] tbody tr"), 25));
+
+        // when
+        one("[data-action=next-page]").click();
+
+        // then
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table[data-table=users] tbody tr"), 5));
+        assertThat(all("[data-action=next-page]")).isEmpty();
+        assertThat(text("table[data-table=users] tbody")).contains("Kişi29 " + surname).doesNotContain("Kişi0 ");
     }
 
     @Test
