@@ -2,14 +2,18 @@ package dev.kapi;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.modulith.Modulithic;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+import dev.kapi.admin.BackupCommand;
+
 /**
  * Kapı: one deployable that serves accounts, authentication, admin and domain APIs. Each top-level
  * package is an application module; {@code shared} holds the cross-cutting pieces every module uses.
+ * {@code export FILE} and {@code import FILE} as arguments run a backup command instead of the server.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -19,6 +23,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class Application {
 
     public static void main(String[] args) {
+        if (BackupCommand.handles(args)) {
+            System.exit(BackupCommand.run(args, new SpringApplicationBuilder(Application.class), System.out,
+                    System.err));
+        }
         SpringApplication.run(Application.class, args);
     }
 }

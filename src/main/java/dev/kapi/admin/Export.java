@@ -5,9 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,40 +19,53 @@ import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.shared.sealing.SecretSealer;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes every table of every module as one ZIP archive: {@code manifest.json} (format {@code kapi-export},
- * version 1, the schema's migration version and each table's row count) and one {@code tables/<name>.csv}
- * per table, written by PostgreSQL's {@code COPY} in CSV with a header. All tables are read in one
- * read-only repeatable-read transaction, so the archive is one consistent snapshot. Values are copied as
- * stored: sealed secrets stay sealed and need the same master key after an import.
+ * version 2, the schema's migration version, a check value sealed with the master key and each table's
+ * row count) and one {@code tables/<name>.csv} per table (see {@link Tables}), written by PostgreSQL's
+ * {@code COPY} in CSV with a header. All tables are read in one read-only repeatable-read transaction, so
+ * the archive is one consistent snapshot. Values are copied as stored: sealed secrets stay sealed, and
+ * {@link Import} needs the same master key, which the check value proves.
  */
 @Component
 class Export {
 
     static final String FORMAT = "kapi-export";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The plaintext of the manifest's {@code sealCheck}, sealed in this context. */
+    static final String SEAL_CHECK = "kapi-export";
+    static final String SEAL_CONTEXT = "kapi-export:seal-check";
 
     private final DataSource dataSource;
     private final JsonMapper json;
+    private final SecretSealer sealer;
     private final Clock clock;
 
-    Export(DataSource dataSource, JsonMapper json, Clock clock) {
+    Export(DataSource dataSource, JsonMapper json, SecretSealer sealer, Clock clock) {
         this.dataSource = dataSource;
         this.json = json;
+        this.sealer = sealer;
         this.clock = clock;
     }
 
-    void writeTo(OutputStream out) throws IOException {
+    /** What was written: how many tables and rows in all. */
+    record Summary(int tables, long rows) {
+    }
+
+    Summary writeTo(OutputStream out) throws IOException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             try {
-                write(connection, out);
+                Summary summary = write(connection, out);
                 connection.commit();
+                return summary;
             }
             finally {
                 connection.rollback();
@@ -68,13 +79,16 @@ class Export {
         }
     }
 
-    private void write(Connection connection, OutputStream out) throws SQLException, IOException {
+    private Summary write(Connection connection, OutputStream out) throws SQLException, IOException {
         ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
         List<Map<String, Object>> tables = new ArrayList<>();
-        for (String table : tables(connection)) {
+        long total = 0;
+        for (String table : Tables.names(connection)) {
             zip.putNextEntry(new ZipEntry("tables/" + table + ".csv"));
             long rows = connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyOut("COPY \"" + table + "\" TO STDOUT WITH (FORMAT csv, HEADER true)", new Unclosable(zip));
+                    .copyOut("COPY " + Tables.quote(table) + " TO STDOUT WITH (FORMAT csv, HEADER true)",
+                            new Unclosable(zip));
+            total += rows;
             zip.closeEntry();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", table);
@@ -86,36 +100,15 @@ class Export {
         manifest.put("format", FORMAT);
         manifest.put("version", VERSION);
         manifest.put("createdAt", clock.instant().toString());
-        manifest.put("schemaVersion", schemaVersion(connection));
+        manifest.put("schemaVersion", Tables.schemaVersion(connection));
+        manifest.put("sealCheck", sealer.seal(SEAL_CHECK, SEAL_CONTEXT));
         manifest.put("tables", tables);
         zip.putNextEntry(new ZipEntry("manifest.json"));
         zip.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         zip.closeEntry();
         zip.finish();
         zip.flush();
-    }
-
-    private static List<String> tables(Connection connection) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("""
-                        SELECT table_name FROM information_schema.tables
-                        WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
-                        ORDER BY table_name""")) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        }
-        return names;
-    }
-
-    private static String schemaVersion(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("""
-                        SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL
-                        ORDER BY installed_rank DESC LIMIT 1""")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return new Summary(tables.size(), total);
     }
 
     /** Lets COPY write into the current ZIP entry without closing the archive. */

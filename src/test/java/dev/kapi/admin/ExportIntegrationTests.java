@@ -36,13 +36,15 @@ class ExportIntegrationTests extends IntegrationTest {
         Map<String, String> files = unzip(archive);
         @SuppressWarnings("unchecked")
         Map<String, Object> manifest = JsonMapper.builder().build().readValue(files.get("manifest.json"), Map.class);
-        assertThat(manifest).containsEntry("format", "kapi-export").containsEntry("version", 1)
+        assertThat(manifest).containsEntry("format", "kapi-export").containsEntry("version", 2)
                 .containsEntry("schemaVersion", "202611251900").containsKey("createdAt");
+        assertThat((String) manifest.get("sealCheck")).startsWith("v1:");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> tables = (List<Map<String, Object>>) manifest.get("tables");
         assertThat(tables).extracting(table -> table.get("name"))
                 .contains("accounts", "sessions", "credit_entries", "events", "messaging_queues", "trading_bots",
-                        "support_requests", "flyway_schema_history");
+                        "support_requests")
+                .doesNotContain("flyway_schema_history");
         for (Map<String, Object> table : tables) {
             String csv = files.get((String) table.get("file"));
             assertThat(csv).as((String) table.get("name")).isNotNull();

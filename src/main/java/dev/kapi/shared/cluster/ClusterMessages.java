@@ -32,6 +32,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public final class ClusterMessages implements SmartLifecycle {
 
     static final String CHANNEL = "kapi_cluster";
+    /** The topic that tells every subscriber to drop everything, as after a gap. */
+    private static final String RESET = "*";
     private static final Logger log = LoggerFactory.getLogger(ClusterMessages.class);
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
@@ -72,6 +74,14 @@ public final class ClusterMessages implements SmartLifecycle {
         }
     }
 
+    /**
+     * Makes every instance, this one included, drop everything it caches, as after a lost connection: for
+     * when the data under every cache was replaced at once (an import).
+     */
+    public void publishReset() {
+        publish(RESET, "");
+    }
+
     @Override
     public void start() {
         running = true;
@@ -93,6 +103,10 @@ public final class ClusterMessages implements SmartLifecycle {
 
     private void deliver(String payload) {
         int bar = payload.indexOf('|');
+        if (bar >= 0 && RESET.equals(payload.substring(0, bar))) {
+            gap();
+            return;
+        }
         Subscriber subscriber = bar < 0 ? null : subscribers.get(payload.substring(0, bar));
         if (subscriber != null) {
             subscriber.handler().accept(payload.substring(bar + 1));
