@@ -28,6 +28,7 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.identity.AccountAdministration;
 import dev.kapi.plans.Credits;
@@ -55,6 +56,9 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     private Credits credits;
 
     private String admin;
+
+    /** The same admin over the API, for setting up and checking what the browser did. */
+    private RestTestClient adminApi;
 
     @BeforeAll
     static void startBrowser() throws IOException {
@@ -84,6 +88,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     @BeforeEach
     void signInAsANewAdmin() {
         admin = registerAdmin();
+        adminApi = as(login(admin));
         signInThroughTheForm(admin);
         page("dashboard");
     }
@@ -183,10 +188,10 @@ class AdminConsoleBrowserTests extends IntegrationTest {
                 "Kullanıcı deaktif edildi"));
 
         // then: the API agrees
-        as(login(admin)).get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isOk().expectBody()
+        adminApi.get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.data.isActive").isEqualTo(false)
                 .jsonPath("$.data.credit").isEqualTo(250);
-        as(login(admin)).get().uri("/api/admin/users/{id}/packages", userId).exchange().expectBody()
+        adminApi.get().uri("/api/admin/users/{id}/packages", userId).exchange().expectBody()
                 .jsonPath("$.data[0].packageName").isEqualTo(packageName);
         client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isUnauthorized();
@@ -242,7 +247,23 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     @Test
-    void auditQueuesAndBotsWhenOpenedThenTheirTablesRender() {
+    void auditQueuesAndBotsWhenOpenedThenEveryUsersRowsShow() {
+        // given: a user with a message queue and a paper bot
+        String marker = UUID.randomUUID().toString().substring(0, 6);
+        String email = registerUser();
+        RestTestClient owner = as(login(email));
+        long accountId = ((Number) owner.get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
+                .getResponseBody().get("id")).longValue();
+        credits.load(accountId, 1_000, "test", null);
+        long sender = idOf(post(owner, "/api/messaging/senders", Map.of("name", "Ana hat", "phone", "0532 000 00 01")));
+        long customer = idOf(post(owner, "/api/messaging/customers", Map.of("phone", "0555 111 22 33", "name", "Ali")));
+        long draft = idOf(post(owner, "/api/messaging/drafts", Map.of("name", "Kampanya", "body", "Merhaba {{name}}")));
+        post(owner, "/api/messaging/queues", Map.of("name", "Kasım kampanyası " + marker, "draft_id", draft,
+                "sender_ids", List.of(sender), "group_ids", List.of(), "customer_ids", List.of(customer)));
+        post(owner, "/api/trading/bots", Map.of("name", "Eşik botu " + marker, "symbol", "BTCUSDT", "quote_amount", 100,
+                "strategy", "simple", "params", Map.of("buy_below", 60000, "sell_above", 65000)));
+
+        // then
         navigate("#/audit");
         page("audit");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table[data-table=audit] tbody tr")));
@@ -251,15 +272,28 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
         navigate("#/queues");
         page("queues");
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-table=queues]")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=queues]"),
+                "Kasım kampanyası " + marker));
+        assertThat(all("table[data-table=queues] progress")).isNotEmpty();
         screenshot("queues");
 
         navigate("#/bots");
         page("bots");
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-table=bots]")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=bots]"),
+                "Eşik botu " + marker));
+        assertThat(text("table[data-table=bots]")).contains("BTCUSDT", "simple");
         screenshot("bots");
         assertThat(all("[role=alert]")).isEmpty();
         assertNoBrowserErrors();
+    }
+
+    private static Map<String, Object> post(RestTestClient client, String path, Map<String, Object> body) {
+        return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).exchange()
+                .expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    private static long idOf(Map<String, Object> created) {
+        return ((Number) created.get("id")).longValue();
     }
 
     @Test
@@ -283,7 +317,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     private String createUser(String username, String name, String surname) {
-        Map<String, Object> created = as(login(admin)).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> created = adminApi.post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("username", username, "password", PASSWORD, "name", name, "surname", surname,
                         "email", username + "@example.com", "userTypeName", "user"))
                 .exchange().expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
@@ -293,7 +327,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     private long createPackage(String name) {
-        Map<String, Object> created = as(login(admin)).post().uri("/api/v1/admin/register/1")
+        Map<String, Object> created = adminApi.post().uri("/api/v1/admin/register/1")
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("name", name, "detail", "30 gün", "days", 30,
                         "package_contents", List.of(Map.of("name", "moe_gatherer", "content_value", "moe_gatherer"))))

@@ -25,7 +25,7 @@ export async function render(main) {
     { label: t('audit.actor'), cell: row => row.actorId ?? '–' },
     { label: t('audit.target'), cell: row => row.targetId ?? '–' },
     { label: t('user.ip'), cell: row => row.ip || '–' },
-    { label: t('audit.details'), cell: row => h('code', {}, row.details ? JSON.stringify(row.details) : '') },
+    { label: t('audit.details'), cell: row => h('code', {}, typeof row.details === 'string' ? row.details : JSON.stringify(row.details ?? '')) },
   ], rows));
 
   const form = h('form', {
