@@ -199,6 +199,46 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     @Test
+    void usersWhenCreatedEditedAndDeletedInTheConsoleThenTheApiAgrees() {
+        // given
+        String username = "yeni-" + UUID.randomUUID().toString().substring(0, 8);
+        navigate("#/users");
+        page("users");
+        one("[data-action=new-user]").click();
+        WebElement create = one("form[data-form=create-user]");
+
+        // when: create
+        create.findElement(By.name("username")).sendKeys(username);
+        create.findElement(By.name("password")).sendKeys(PASSWORD);
+        create.findElement(By.name("name")).sendKeys("Yeni");
+        create.findElement(By.name("surname")).sendKeys("Kullanıcı");
+        create.findElement(By.name("email")).sendKeys(username + "@example.com");
+        new Select(create.findElement(By.name("userTypeName"))).selectByValue("editor");
+        create.findElement(By.cssSelector("button[type=submit]")).click();
+        page("user");
+        String userId = one("[data-page=user]").getAttribute("data-user-id");
+
+        // and: edit
+        WebElement surname = one("form[data-form=edit-user] input[name=surname]");
+        surname.clear();
+        surname.sendKeys("Düzenlendi");
+        one("form[data-form=edit-user] button[type=submit]").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-page=user] h1"), "Düzenlendi"));
+        adminApi.get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.data.username").isEqualTo(username)
+                .jsonPath("$.data.surname").isEqualTo("Düzenlendi")
+                .jsonPath("$.data.userType.name").isEqualTo("editor");
+
+        // and: delete for good
+        one("[data-action=delete]").click();
+        browser.switchTo().alert().accept();
+        page("users");
+
+        // then
+        adminApi.get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
     void usersWhenMoreThanAPageThenTheCursorPagerWalksThem() {
         // given: 30 users with one surname, the page shows 25
         String surname = "Sayfa" + UUID.randomUUID().toString().substring(0, 6);
