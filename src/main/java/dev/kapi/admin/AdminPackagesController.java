@@ -22,14 +22,12 @@ class AdminPackagesController {
         this.catalog = catalog;
     }
 
-    record PackageContent(long id, String name, String contentValue) {
-    }
-
-    record AdminPackage(long id, String name, String detail, int days, List<PackageContent> contents) {
+    record AdminPackage(long id, String name, String detail, int days,
+            List<AdminUserPackagesController.PackageContent> contents) {
 
         static AdminPackage from(PlanCatalog.PackageView pkg) {
-            return new AdminPackage(pkg.id(), pkg.name(), pkg.detail(), pkg.days(), pkg.contents().stream()
-                    .map(content -> new PackageContent(content.id(), content.name(), content.contentValue())).toList());
+            return new AdminPackage(pkg.id(), pkg.name(), pkg.detail(), pkg.days(),
+                    pkg.contents().stream().map(AdminUserPackagesController.PackageContent::from).toList());
         }
     }
 

@@ -45,6 +45,10 @@ class AdminUserPackagesController {
     }
 
     record PackageContent(long id, String name, String contentValue) {
+
+        static PackageContent from(PlanCatalog.Content content) {
+            return new PackageContent(content.id(), content.name(), content.contentValue());
+        }
     }
 
     record AdminUserPackage(long id, long packageId, String packageName, Instant startsAt, Instant endsAt,
@@ -52,9 +56,7 @@ class AdminUserPackagesController {
 
         static AdminUserPackage from(PlanCatalog.UserPackage pkg) {
             return new AdminUserPackage(pkg.id(), pkg.packageId(), pkg.packageName(), pkg.startsAt(), pkg.endsAt(),
-                    pkg.active(), pkg.contents().stream()
-                            .map(content -> new PackageContent(content.id(), content.name(), content.contentValue()))
-                            .toList(),
+                    pkg.active(), pkg.contents().stream().map(PackageContent::from).toList(),
                     pkg.createdAt());
         }
     }

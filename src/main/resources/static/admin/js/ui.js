@@ -69,3 +69,11 @@ export function badge(text, kind) {
 export function formValues(form) {
   return Object.fromEntries(new FormData(form).entries());
 }
+
+/** A status filter: '' means all; statuses = [{value, label}]; onChange(value) on every choice. */
+export function statusSelect(statuses, selected, onChange) {
+  const select = h('select', { name: 'status', 'aria-label': t('common.status'), onchange: () => onChange(select.value) },
+    h('option', { value: '', selected: !selected }, t('common.all')),
+    statuses.map(status => h('option', { value: status.value, selected: status.value === selected }, status.label)));
+  return select;
+}

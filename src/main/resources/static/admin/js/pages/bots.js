@@ -3,7 +3,7 @@
 import { h, mount } from '../dom.js';
 import { t, number, time } from '../i18n.js';
 import { call } from '../api.js';
-import { table, pager, badge } from '../ui.js';
+import { table, pager, badge, statusSelect } from '../ui.js';
 
 const STATUSES = ['idle', 'in_position', 'paused', 'error'];
 let statusFilter = '';
@@ -32,14 +32,10 @@ export async function render(main) {
     { label: t('bots.total'), cell: row => pnl(row.total_pnl) },
     { label: t('common.created'), cell: row => time(row.created_at) },
   ], rows));
-  const filter = h('select', {
-    name: 'status', 'aria-label': t('common.status'),
-    onchange: () => {
-      statusFilter = filter.value;
-      bots.show(null);
-    },
-  }, h('option', { value: '' }, t('common.all')),
-  STATUSES.map(status => h('option', { value: status, selected: status === statusFilter }, status)));
+  const filter = statusSelect(STATUSES.map(status => ({ value: status, label: status })), statusFilter, value => {
+    statusFilter = value;
+    bots.show(null);
+  });
   mount(main, h('section', { 'data-page': 'bots' }, h('div', { class: 'page-head' }, h('h1', {}, t('nav.bots')), filter),
     bots.element));
   await bots.show(null);

@@ -3,7 +3,7 @@
 import { h, mount } from '../dom.js';
 import { t, time } from '../i18n.js';
 import { api } from '../api.js';
-import { table, pager, statusLine, badge, field, formValues } from '../ui.js';
+import { table, pager, statusLine, badge, field, formValues, statusSelect } from '../ui.js';
 
 const STATUS = { open: 'inbox.open', answered: 'inbox.statusAnswered', closed: 'inbox.statusClosed' };
 let statusFilter = 'open';
@@ -25,15 +25,11 @@ async function list(main) {
     { label: t('common.status'), cell: row => statusBadge(row.status) },
     { label: t('common.created'), cell: row => time(row.createdAt) },
   ], rows));
-  const filter = h('select', {
-    name: 'status', 'aria-label': t('common.status'),
-    onchange: () => {
-      statusFilter = filter.value;
+  const filter = statusSelect(Object.keys(STATUS).map(status => ({ value: status, label: t(STATUS[status]) })),
+    statusFilter, value => {
+      statusFilter = value;
       requests.show(null);
-    },
-  },
-  h('option', { value: '', selected: !statusFilter }, t('common.all')),
-  Object.keys(STATUS).map(status => h('option', { value: status, selected: status === statusFilter }, t(STATUS[status]))));
+    });
   mount(main, h('section', { 'data-page': 'inbox' }, h('div', { class: 'page-head' }, h('h1', {}, t('nav.inbox')), filter),
     requests.element));
   await requests.show(null);

@@ -3,7 +3,7 @@
 import { h, mount } from '../dom.js';
 import { t, number, percent, time } from '../i18n.js';
 import { call } from '../api.js';
-import { table, pager, badge } from '../ui.js';
+import { table, pager, badge, statusSelect } from '../ui.js';
 
 const STATUSES = ['created', 'scheduled', 'running', 'paused', 'cancelled', 'completed'];
 let statusFilter = '';
@@ -30,14 +30,10 @@ export async function render(main) {
     { label: t('queues.failed'), cell: row => number(row.counts.failed) },
     { label: t('common.created'), cell: row => time(row.created_at) },
   ], rows));
-  const filter = h('select', {
-    name: 'status', 'aria-label': t('common.status'),
-    onchange: () => {
-      statusFilter = filter.value;
-      queues.show(null);
-    },
-  }, h('option', { value: '' }, t('common.all')),
-  STATUSES.map(status => h('option', { value: status, selected: status === statusFilter }, status)));
+  const filter = statusSelect(STATUSES.map(status => ({ value: status, label: status })), statusFilter, value => {
+    statusFilter = value;
+    queues.show(null);
+  });
   mount(main, h('section', { 'data-page': 'queues' }, h('div', { class: 'page-head' }, h('h1', {}, t('nav.queues')), filter),
     queues.element));
   await queues.show(null);
