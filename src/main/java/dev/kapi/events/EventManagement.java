@@ -168,16 +168,27 @@ class EventManagement {
         }
     }
 
-    /** Brings a soft-deleted event back; if a live event took its slug meanwhile, it gets a new one. */
-    @Transactional
+    /**
+     * Brings a soft-deleted event back; if a live event took its slug meanwhile, it gets a new one. Not one
+     * transaction, as {@link #create}: a slug lost to a concurrent writer aborts the statement, and the next
+     * attempt needs a fresh one. Restoring twice at once restores once: the update only touches a deleted event.
+     */
     EventView restore(long id) {
-        Event event = events.lock(id).orElseThrow(EventManagement::notFound);
-        if (event.deleted()) {
+        Event event = events.byId(id).orElseThrow(EventManagement::notFound);
+        for (int attempt = 1; event.deleted(); attempt++) {
             String slug = events.liveSlugTaken(event.slug(), id) ? events.freeSlug(Slugs.of(event.title()))
                     : event.slug();
-            events.restore(id, slug, clock.instant());
+            try {
+                events.restore(id, slug, clock.instant());
+                break;
+            }
+            catch (DuplicateKeyException ex) {
+                if (attempt == SLUG_ATTEMPTS) {
+                    throw ex;
+                }
+            }
         }
-        return withAuthor(events.byId(id).orElseThrow());
+        return withAuthor(events.byId(id).orElseThrow(EventManagement::notFound));
     }
 
     @Transactional

@@ -116,8 +116,11 @@ class Events {
                 .param("now", utc(now)).param("by", deletedBy).param("id", id).update();
     }
 
+    /** Brings a deleted event back under the slug; a live one is left as it is. */
     void restore(long id, String slug, Instant now) {
-        jdbc.sql("UPDATE events SET deleted_at = NULL, deleted_by = NULL, slug = :slug, updated_at = :now WHERE id = :id")
+        jdbc.sql("""
+                UPDATE events SET deleted_at = NULL, deleted_by = NULL, slug = :slug, updated_at = :now
+                WHERE id = :id AND deleted_at IS NOT NULL""")
                 .param("slug", slug).param("now", utc(now)).param("id", id).update();
     }
 

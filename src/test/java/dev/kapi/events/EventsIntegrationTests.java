@@ -1,19 +1,31 @@
 package dev.kapi.events;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class EventsIntegrationTests extends EventsTestSupport {
+
+    @Autowired
+    private DataSource dataSource;
 
     @Test
     @SuppressWarnings("unchecked")
@@ -329,6 +341,42 @@ class EventsIntegrationTests extends EventsTestSupport {
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.slug").isEqualTo(first.get("slug") + "-2");
         as(admin).post().uri("/events/{id}/restore", Long.MAX_VALUE).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void restoreWhenAnotherWriterTakesTheSlugDuringTheRestoreThenANewSlugNotAnError() throws Exception {
+        // given: two deleted events that both had one slug
+        String editor = editorToken();
+        String admin = newAdminToken();
+        int category = freshCategory(editor);
+        String title = "Yarış " + System.nanoTime();
+        Map<String, Object> first = createEvent(editor, category, title, Duration.ofDays(2), Duration.ofHours(2));
+        as(editor).delete().uri("/events/{id}", id(first)).exchange().expectStatus().isNoContent();
+        Map<String, Object> second = createEvent(editor, category, title, Duration.ofDays(3), Duration.ofHours(2));
+        as(editor).delete().uri("/events/{id}", id(second)).exchange().expectStatus().isNoContent();
+        assertThat(second.get("slug")).isEqualTo(first.get("slug"));
+
+        // when: another writer brings the second back under the slug and has not committed yet...
+        try (Connection other = dataSource.getConnection();
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement revive = other.prepareStatement("UPDATE events SET deleted_at = NULL WHERE id = ?")) {
+                revive.setLong(1, id(second));
+                revive.executeUpdate();
+            }
+            Future<Map<String, Object>> restore = pool.submit(() -> as(admin).post()
+                    .uri("/events/{id}/restore", id(first)).exchange().expectStatus().isOk()
+                    .expectBody(JSON_OBJECT).returnResult().getResponseBody());
+            // ...while the restore, which saw the slug free, waits for that writer on the slug's unique index
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE events SET deleted_at = NULL, deleted_by%'""")
+                    .query(Long.class).single() == 1);
+            other.commit();
+
+            // then
+            assertThat(restore.get().get("slug")).isEqualTo(first.get("slug") + "-2");
+        }
     }
 
     @Test
