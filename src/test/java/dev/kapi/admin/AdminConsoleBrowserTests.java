@@ -87,6 +87,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     @BeforeEach
     void signInAsANewAdmin() {
+        browser.manage().logs().get(LogType.BROWSER); // what earlier tests left in the console is theirs
         admin = registerAdmin();
         adminApi = as(login(admin));
         signInThroughTheForm(admin);
@@ -334,6 +335,35 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     private static long idOf(Map<String, Object> created) {
         return ((Number) created.get("id")).longValue();
+    }
+
+    @Test
+    void navigateWhenTheAccessTokenExpiredThenRefreshedWithoutTheAdminNoticing() {
+        // given: the console's access token (30 minutes) has expired; its session lives on
+        clock.advance(Duration.ofMinutes(31));
+
+        // when
+        navigate("#/audit");
+
+        // then
+        page("audit");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table[data-table=audit] tbody tr")));
+        assertThat(all("[data-page=sign-in]")).isEmpty();
+        assertThat(all("[role=alert]")).isEmpty();
+    }
+
+    @Test
+    void navigateWhenTheSessionWasEndedElsewhereThenBackToSignInWithAMessage() {
+        // given: the admin ends every other session, the console's among them
+        adminApi.post().uri("/auth/reset-session-login").exchange().expectStatus().isNoContent();
+
+        // when
+        navigate("#/users");
+
+        // then
+        page("sign-in");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-page=sign-in] [role=alert]"),
+                "Oturumunuz sona erdi"));
     }
 
     @Test
