@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,12 +20,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,18 +41,23 @@ import tools.jackson.databind.json.JsonMapper;
  * the order is looked up by it and placed again only if Binance has none. The used request weight
  * ({@code X-MBX-USED-WEIGHT-1M}) is watched and requests stop for the rest of the minute near the limit;
  * a 429 or 418 stops them for its {@code Retry-After}. One instance is shared, so the limits hold for every bot.
+ * <p>
+ * Quantities follow the symbol's rules from {@code exchangeInfo} (cached per symbol for an hour): a buy's
+ * fill reports what can be sold later, the base received net of base-asset commissions and rounded down to
+ * the step size, and a sell's quantity is rounded down to the step before it is sent.
  */
 @Component
 final class BinanceClient {
 
     static final int ORDER_DOES_NOT_EXIST = -2013;
-    private static final List<String> QUOTE_ASSETS = List.of("USDT", "FDUSD", "USDC", "TUSD", "BUSD", "TRY", "EUR",
-            "BTC", "ETH", "BNB");
+    static final int FILTER_FAILURE = -1013;
+    static final Duration RULES_TTL = Duration.ofHours(1);
 
     private final HttpClient http;
     private final JsonMapper json;
     private final TradingSettings.Binance settings;
     private final Clock clock;
+    private final Cache<String, SymbolRules> cachedRules;
     private volatile Instant blockedUntil = Instant.EPOCH;
 
     BinanceClient(TradingSettings settings, JsonMapper json, Clock clock) {
@@ -55,6 +65,25 @@ final class BinanceClient {
         this.json = json;
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(this.settings.timeout()).build();
+        this.cachedRules = Caffeine.newBuilder().expireAfterWrite(RULES_TTL).maximumSize(10_000)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+    }
+
+    /**
+     * What Kapı needs of a symbol's {@code exchangeInfo}: its two assets and the quantity rules of a MARKET
+     * order, LOT_SIZE and MARKET_LOT_SIZE together (the larger minimum, the smaller maximum, the larger
+     * non-zero step; Binance's steps are powers of ten, so the larger is a multiple of the smaller). A zero
+     * step or maximum means none.
+     */
+    record SymbolRules(String baseAsset, String quoteAsset, BigDecimal minQty, BigDecimal maxQty, BigDecimal stepSize) {
+
+        /** The quantity rounded down to the step size. */
+        BigDecimal floor(BigDecimal quantity) {
+            if (stepSize.signum() == 0) {
+                return quantity;
+            }
+            return quantity.divide(stepSize, 0, RoundingMode.DOWN).multiply(stepSize);
+        }
     }
 
     /** The exchange as one API key sees it. */
@@ -101,23 +130,47 @@ final class BinanceClient {
 
         @Override
         public Fill place(MarketOrder order) {
-            Answer answer = sendOrder(order);
+            // The rules come first: once Binance has filled a buy, its fill must not fail for want of them.
+            SymbolRules symbolRules = rules(order.symbol());
+            MarketOrder sent = order.side() == Side.SELL ? sellable(order, symbolRules) : buyable(order, symbolRules);
+            Answer answer = sendOrder(sent);
             if (answer.uncertain()) {
                 // Binance may have taken it: look before placing again, never twice.
                 Optional<Fill> found = lookUp(order.symbol(), order.clientOrderId());
                 if (found.isPresent()) {
                     return found.get();
                 }
-                answer = sendOrder(order);
+                answer = sendOrder(sent);
                 if (answer.uncertain()) {
                     throw new UncertainOrder("Binance gave no clear answer to order " + order.clientOrderId()
                             + " (HTTP " + answer.status() + ")");
                 }
             }
             if (!answer.ok()) {
+                if (answer.code() == FILTER_FAILURE) {
+                    // The symbol's rules may have changed: read them again next time.
+                    cachedRules.invalidate(order.symbol());
+                }
                 throw answer.failure("order " + order.clientOrderId());
             }
-            return fill(order.clientOrderId(), order.symbol(), answer.body());
+            JsonNode body = answer.body();
+            if (body == null) {
+                throw new UncertainOrder("Binance answered order " + order.clientOrderId() + " without a body");
+            }
+            BigDecimal executed = decimal(body.get("executedQty"));
+            if (executed.signum() == 0) {
+                throw new ExchangeException("Binance did not fill order " + order.clientOrderId() + " (status "
+                        + body.path("status").asString("") + ")");
+            }
+            List<Commission> commissions = new ArrayList<>();
+            for (JsonNode part : body.path("fills")) {
+                commissions.add(new Commission(part.get("commissionAsset").asString(), decimal(part.get("commission")),
+                        decimal(part.get("price"))));
+            }
+            Instant at = body.has("transactTime") ? Instant.ofEpochMilli(body.get("transactTime").asLong())
+                    : clock.instant();
+            return fill(order.clientOrderId(), order.side(), symbolRules, executed,
+                    decimal(body.get("cummulativeQuoteQty")), commissions, at);
         }
 
         @Override
@@ -140,20 +193,22 @@ final class BinanceClient {
             if (executed.signum() == 0) {
                 return Optional.empty();
             }
-            BigDecimal quote = decimal(order.get("cummulativeQuoteQty"));
-            BigDecimal price = quote.divide(executed, Money.MATH);
+            SymbolRules symbolRules = rules(symbol);
             Map<String, String> tradeParams = new LinkedHashMap<>();
             tradeParams.put("symbol", symbol);
             tradeParams.put("orderId", order.get("orderId").asString());
             Answer trades = send("GET", "/api/v3/myTrades", signed(tradeParams), credentials());
-            BigDecimal fee = BigDecimal.ZERO;
-            if (trades.ok()) {
-                for (JsonNode trade : trades.body()) {
-                    fee = fee.add(feeInQuote(symbol, trade.get("commissionAsset").asString(),
-                            decimal(trade.get("commission")), decimal(trade.get("price"))));
-                }
+            if (!trades.ok() || trades.body() == null) {
+                // The order exists; without its commissions its quantity is unknown, so it stays pending.
+                throw new UncertainOrder(trades.failure("trades of order " + clientOrderId).getMessage());
             }
-            return Optional.of(new Fill(clientOrderId, price, executed, fee,
+            List<Commission> commissions = new ArrayList<>();
+            for (JsonNode trade : trades.body()) {
+                commissions.add(new Commission(trade.get("commissionAsset").asString(), decimal(trade.get("commission")),
+                        decimal(trade.get("price"))));
+            }
+            return Optional.of(fill(clientOrderId, Side.valueOf(order.get("side").asString()), symbolRules, executed,
+                    decimal(order.get("cummulativeQuoteQty")), commissions,
                     Instant.ofEpochMilli(order.path("updateTime").asLong(order.path("time").asLong()))));
         }
 
@@ -163,6 +218,39 @@ final class BinanceClient {
             if (!answer.ok()) {
                 throw answer.failure("test order");
             }
+        }
+
+        /**
+         * The buy, refused here when what it would get at the reference price is below the minimum quantity:
+         * a position too small to sell.
+         */
+        private MarketOrder buyable(MarketOrder order, SymbolRules symbolRules) {
+            if (order.referencePrice() == null || order.referencePrice().signum() <= 0) {
+                return order;
+            }
+            BigDecimal expected = symbolRules.floor(order.quoteAmount().divide(order.referencePrice(), Money.MATH));
+            if (expected.signum() == 0 || expected.compareTo(symbolRules.minQty()) < 0) {
+                throw new ExchangeException("Cannot buy " + order.symbol() + " for " + plain(order.quoteAmount())
+                        + " on Binance: at about " + plain(order.referencePrice()) + " that is " + plain(expected)
+                        + ", below the minimum quantity " + plain(symbolRules.minQty()));
+            }
+            return order;
+        }
+
+        /** The sell with its quantity rounded down to the step; refused here when that is below the minimum. */
+        private MarketOrder sellable(MarketOrder order, SymbolRules symbolRules) {
+            BigDecimal quantity = order.quantity() == null ? BigDecimal.ZERO : symbolRules.floor(order.quantity());
+            if (quantity.signum() <= 0 || quantity.compareTo(symbolRules.minQty()) < 0) {
+                throw new ExchangeException("Cannot sell " + plain(order.quantity()) + " " + order.symbol()
+                        + " on Binance: rounded down to the step size " + plain(symbolRules.stepSize()) + " it is "
+                        + plain(quantity) + ", below the minimum quantity " + plain(symbolRules.minQty()));
+            }
+            if (symbolRules.maxQty().signum() > 0 && quantity.compareTo(symbolRules.maxQty()) > 0) {
+                throw new ExchangeException("Cannot sell " + plain(quantity) + " " + order.symbol()
+                        + " on Binance in one market order: the maximum quantity is " + plain(symbolRules.maxQty()));
+            }
+            return new MarketOrder(order.clientOrderId(), order.symbol(), order.side(), order.quoteAmount(), quantity,
+                    order.referencePrice(), order.at());
         }
 
         private Answer sendOrder(MarketOrder order) {
@@ -218,42 +306,58 @@ final class BinanceClient {
         }
     }
 
-    private Exchange.Fill fill(String clientOrderId, String symbol, JsonNode order) {
-        BigDecimal executed = decimal(order.get("executedQty"));
-        BigDecimal quote = decimal(order.get("cummulativeQuoteQty"));
-        BigDecimal price = executed.signum() == 0 ? BigDecimal.ZERO : quote.divide(executed, Money.MATH);
-        BigDecimal fee = BigDecimal.ZERO;
-        for (JsonNode part : order.path("fills")) {
-            fee = fee.add(feeInQuote(symbol, part.get("commissionAsset").asString(), decimal(part.get("commission")),
-                    decimal(part.get("price"))));
-        }
-        Instant at = order.has("transactTime") ? Instant.ofEpochMilli(order.get("transactTime").asLong()) : clock.instant();
-        if (executed.signum() == 0) {
-            throw new Exchange.ExchangeException("Binance did not fill order " + clientOrderId + " (status "
-                    + order.path("status").asString() + ")");
-        }
-        return new Exchange.Fill(clientOrderId, price, executed, fee, at);
+    /** One trade's commission, and the price of that trade. */
+    private record Commission(String asset, BigDecimal amount, BigDecimal price) {
     }
 
     /**
-     * A commission in the quote currency: as is when charged in it, at the fill price when charged in the
-     * base asset; commissions in a third asset (BNB discounts) are not counted.
+     * The fill of an order that executed {@code executed} of the base asset for {@code quote} of the quote
+     * asset, at the average price. Commissions in the quote asset count as they are. Those in the base asset
+     * count at their trade's price on a sell; on a buy they never reached the wallet, so the quantity is what
+     * was received net of them, rounded down to the step size (what a later sell can sell), and the fee is
+     * what the rest cost at the average price: {@code price * quantity + fee} is the quote spent (plus any
+     * quote commissions). Commissions in a third asset (BNB discounts) are not counted.
      */
-    static BigDecimal feeInQuote(String symbol, String asset, BigDecimal commission, BigDecimal price) {
-        String quote = QUOTE_ASSETS.stream().filter(symbol::endsWith).findFirst().orElse("");
-        if (asset.equals(quote)) {
-            return commission;
+    private static Exchange.Fill fill(String clientOrderId, Side side, SymbolRules symbolRules, BigDecimal executed,
+            BigDecimal quote, List<Commission> commissions, Instant at) {
+        BigDecimal price = quote.divide(executed, Money.MATH);
+        BigDecimal fee = BigDecimal.ZERO;
+        BigDecimal baseCommission = BigDecimal.ZERO;
+        for (Commission commission : commissions) {
+            if (commission.asset().equals(symbolRules.quoteAsset())) {
+                fee = fee.add(commission.amount());
+            }
+            else if (commission.asset().equals(symbolRules.baseAsset())) {
+                if (side == Side.BUY) {
+                    baseCommission = baseCommission.add(commission.amount());
+                }
+                else {
+                    fee = fee.add(Money.round(commission.amount().multiply(commission.price())));
+                }
+            }
         }
-        if (asset.equals(symbol.substring(0, symbol.length() - quote.length()))) {
-            return commission.multiply(price).setScale(Money.SCALE, RoundingMode.HALF_EVEN);
+        if (side == Side.SELL) {
+            return new Exchange.Fill(clientOrderId, price, executed, fee, at);
         }
-        return BigDecimal.ZERO;
+        BigDecimal quantity = symbolRules.floor(executed.subtract(baseCommission).max(BigDecimal.ZERO));
+        if (quantity.signum() == 0) {
+            // Nothing sellable came of it: no trade can record that, so the order stays pending for a person to see.
+            throw new Exchange.UncertainOrder("Binance filled order " + clientOrderId + " but its commission left less "
+                    + "than one step (" + plain(symbolRules.stepSize()) + ") of " + symbolRules.baseAsset());
+        }
+        fee = Money.round(fee.add(quote.subtract(price.multiply(quantity))));
+        return new Exchange.Fill(clientOrderId, price, quantity, fee, at);
     }
 
     private record Answer(int status, JsonNode body, String text) {
 
         boolean ok() {
             return status / 100 == 2;
+        }
+
+        /** Binance's error code, or 0 when it gave none. */
+        int code() {
+            return body != null ? body.path("code").asInt(0) : 0;
         }
 
         /** No answer, a 5xx, or a timeout: the exchange may have acted. */
@@ -266,6 +370,39 @@ final class BinanceClient {
                     : "HTTP " + status;
             return new Exchange.ExchangeException("Binance refused the " + what + ": " + detail);
         }
+    }
+
+    /** The symbol's rules, from the cache or from {@code GET /api/v3/exchangeInfo}. */
+    SymbolRules rules(String symbol) {
+        return cachedRules.get(symbol, this::fetchRules);
+    }
+
+    private SymbolRules fetchRules(String symbol) {
+        Answer answer = send("GET", "/api/v3/exchangeInfo", query(Map.of("symbol", symbol)), null);
+        if (!answer.ok() || answer.body() == null) {
+            throw answer.failure("exchange info of " + symbol);
+        }
+        JsonNode info = answer.body().path("symbols").path(0);
+        if (!symbol.equals(info.path("symbol").asString(""))) {
+            throw new Exchange.ExchangeException("Binance has no symbol " + symbol);
+        }
+        BigDecimal minQty = BigDecimal.ZERO;
+        BigDecimal maxQty = BigDecimal.ZERO;
+        BigDecimal stepSize = BigDecimal.ZERO;
+        for (JsonNode filter : info.path("filters")) {
+            String type = filter.path("filterType").asString("");
+            if (!type.equals("LOT_SIZE") && !type.equals("MARKET_LOT_SIZE")) {
+                continue;
+            }
+            minQty = minQty.max(decimal(filter.get("minQty")));
+            BigDecimal max = decimal(filter.get("maxQty"));
+            if (max.signum() > 0 && (maxQty.signum() == 0 || max.compareTo(maxQty) < 0)) {
+                maxQty = max;
+            }
+            stepSize = stepSize.max(decimal(filter.get("stepSize")));
+        }
+        return new SymbolRules(info.path("baseAsset").asString(""), info.path("quoteAsset").asString(""), minQty, maxQty,
+                stepSize);
     }
 
     private Answer send(String method, String path, String query, ApiCredentials credentials) {
@@ -320,5 +457,9 @@ final class BinanceClient {
 
     private static BigDecimal decimal(JsonNode node) {
         return new BigDecimal(node.asString());
+    }
+
+    private static String plain(BigDecimal value) {
+        return value == null ? "none" : Money.plain(value).toPlainString();
     }
 }

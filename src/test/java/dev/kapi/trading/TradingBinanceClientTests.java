@@ -48,6 +48,16 @@ class TradingBinanceClientTests {
              ]}
             """;
 
+    private static final String SOLD = """
+            {"symbol": "BTCUSDT", "orderId": 29, "orderListId": -1, "clientOrderId": "kapi-7-29000060",
+             "transactTime": 1507725236595, "price": "0.00000000", "origQty": "0.00299000",
+             "executedQty": "0.00299000", "cummulativeQuoteQty": "149.50000000", "status": "FILLED",
+             "timeInForce": "GTC", "type": "MARKET", "side": "SELL",
+             "fills": [
+               {"price": "50000.00000000", "qty": "0.00299000", "commission": "0.14950000", "commissionAsset": "USDT", "tradeId": 58}
+             ]}
+            """;
+
     @RegisterExtension
     static WireMockExtension binance = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
@@ -61,6 +71,104 @@ class TradingBinanceClientTests {
                 new TradingSettings.Binance(URI.create(binance.baseUrl()), Duration.ofSeconds(5), Duration.ofSeconds(2),
                         1100));
         client = new BinanceClient(settings, JsonMapper.builder().build(), clock);
+        // BTCUSDT's lot rules as they long were: a step of 0.000001 BTC; tests of rounding set today's.
+        stubExchangeInfo("0.00000100", "0.00000100", "0.00000000");
+    }
+
+    @Test
+    void placeWhenABuyPaysItsCommissionInBtcThenItsQuantityIsNetAndRoundedDownAndTheFeeMakesUpTheQuoteSpent() {
+        stubExchangeInfo("0.00001000", "0.00001000", "0.00000000");
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson("""
+                {"symbol": "BTCUSDT", "orderId": 30, "orderListId": -1, "clientOrderId": "kapi-7-5",
+                 "transactTime": 1507725176595, "price": "0.00000000", "origQty": "0.00300000",
+                 "executedQty": "0.00300000", "cummulativeQuoteQty": "150.01000000", "status": "FILLED",
+                 "timeInForce": "GTC", "type": "MARKET", "side": "BUY",
+                 "fills": [
+                   {"price": "50000.00000000", "qty": "0.00100000", "commission": "0.00000100", "commissionAsset": "BTC", "tradeId": 60},
+                   {"price": "50005.00000000", "qty": "0.00200000", "commission": "0.00000200", "commissionAsset": "BTC", "tradeId": 61}
+                 ]}
+                """)));
+
+        Exchange.Fill fill = client.as(KEY).place(buy("kapi-7-5", "150.01"));
+
+        // 0.003 bought, 0.000003 of it taken as commission: 0.002997 held, 0.00299 sellable.
+        assertThat(fill.quantity()).isEqualByComparingTo("0.00299");
+        assertThat(fill.price()).isEqualByComparingTo(new BigDecimal("150.01").divide(new BigDecimal("0.003"), Money.MATH));
+        assertThat(fill.fee()).isEqualByComparingTo("0.500033333333333333");
+        assertThat(Money.round(fill.price().multiply(fill.quantity()).add(fill.fee()))).isEqualByComparingTo("150.01");
+    }
+
+    @Test
+    void placeWhenASellQuantityIsOffTheStepThenTheOrderSellsItRoundedDown() {
+        stubExchangeInfo("0.00001000", "0.00001000", "0.00000000");
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(SOLD)));
+
+        Exchange.Fill fill = client.as(KEY).place(sell("kapi-7-29000060", "0.0029987"));
+
+        LoggedRequest request = binance.findAll(postRequestedFor(urlPathEqualTo("/api/v3/order"))).getFirst();
+        assertThat(request.queryParameter("side").firstValue()).isEqualTo("SELL");
+        assertThat(request.queryParameter("quantity").firstValue()).isEqualTo("0.00299");
+        assertThat(fill.quantity()).isEqualByComparingTo("0.00299");
+        assertThat(fill.fee()).isEqualByComparingTo("0.1495");
+    }
+
+    @Test
+    void placeWhenMarketLotSizeHasAStepThenASellIsRoundedDownToIt() {
+        stubExchangeInfo("0.00001000", "0.00001000", "0.00100000");
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(SOLD)));
+
+        client.as(KEY).place(sell("kapi-7-29000060", "0.0029987"));
+
+        binance.verify(postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("quantity", equalTo("0.002")));
+    }
+
+    @Test
+    void placeWhenASellIsBelowTheMinimumQuantityThenRefusedAndNoOrderSent() {
+        stubExchangeInfo("0.00001000", "0.00001000", "0.00000000");
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(SOLD)));
+
+        assertThatThrownBy(() -> client.as(KEY).place(sell("kapi-7-29000060", "0.0000099")))
+                .isInstanceOf(Exchange.ExchangeException.class).isNotInstanceOf(Exchange.UncertainOrder.class)
+                .hasMessageContaining("0.0000099").hasMessageContaining("minimum quantity 0.00001");
+        binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+    }
+
+    @Test
+    void placeWhenABuyWouldGetLessThanTheMinimumQuantityThenRefusedAndNoOrderSent() {
+        stubExchangeInfo("0.00001000", "0.00001000", "0.00000000");
+
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-6", "0.4")))
+                .isInstanceOf(Exchange.ExchangeException.class).hasMessageContaining("minimum quantity 0.00001");
+        binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+    }
+
+    @Test
+    void placeWhenTwoOrdersOnOneSymbolThenItsExchangeInfoIsFetchedOnceUntilItExpires() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(FILLED)));
+
+        client.as(KEY).place(buy("kapi-7-7"));
+        client.as(KEY).place(buy("kapi-7-8"));
+
+        binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/exchangeInfo"))
+                .withQueryParam("symbol", equalTo("BTCUSDT")));
+        binance.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+
+        clock.advance(BinanceClient.RULES_TTL.plusSeconds(1));
+        client.as(KEY).place(buy("kapi-7-9"));
+
+        binance.verify(2, getRequestedFor(urlPathEqualTo("/api/v3/exchangeInfo")));
+    }
+
+    @Test
+    void placeWhenExchangeInfoFailsThenNoOrderSent() {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/exchangeInfo")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": -1121, \"msg\": \"Invalid symbol.\"}")));
+
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-10")))
+                .isInstanceOf(Exchange.ExchangeException.class).isNotInstanceOf(Exchange.UncertainOrder.class)
+                .hasMessageContaining("-1121");
+        binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
     @Test
@@ -109,6 +217,7 @@ class TradingBinanceClientTests {
         Exchange.Fill fill = client.as(KEY).place(buy("kapi-7-1"));
 
         assertThat(fill.price()).isEqualByComparingTo("50000");
+        assertThat(fill.quantity()).isEqualByComparingTo("0.001998");
         assertThat(fill.fee()).isEqualByComparingTo("0.1");
         binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")));
         LoggedRequest lookup = binance.findAll(getRequestedFor(urlPathEqualTo("/api/v3/order"))).getFirst();
@@ -217,8 +326,49 @@ class TradingBinanceClientTests {
         assertThat(client.as(KEY).lookUp("BTCUSDT", "kapi-7-4")).isEqualTo(Optional.empty());
     }
 
+    @Test
+    void lookUpWhenTheOrderFilledButItsTradesCannotBeReadThenUncertainSoItStaysPending() {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/order")).willReturn(okJson("""
+                {"symbol": "BTCUSDT", "orderId": 28, "clientOrderId": "kapi-7-11", "executedQty": "0.002",
+                 "cummulativeQuoteQty": "100", "status": "FILLED", "type": "MARKET", "side": "BUY",
+                 "time": 1507725176595, "updateTime": 1507725176600}
+                """)));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/myTrades")).willReturn(aResponse().withStatus(503)));
+
+        assertThatThrownBy(() -> client.as(KEY).lookUp("BTCUSDT", "kapi-7-11"))
+                .isInstanceOf(Exchange.UncertainOrder.class).hasMessageContaining("kapi-7-11");
+    }
+
     private Exchange.MarketOrder buy(String clientOrderId) {
-        return new Exchange.MarketOrder(clientOrderId, "BTCUSDT", Side.BUY, new BigDecimal("100"), null,
+        return buy(clientOrderId, "100");
+    }
+
+    private Exchange.MarketOrder buy(String clientOrderId, String quoteAmount) {
+        return new Exchange.MarketOrder(clientOrderId, "BTCUSDT", Side.BUY, new BigDecimal(quoteAmount), null,
                 new BigDecimal("50000"), clock.instant());
+    }
+
+    private Exchange.MarketOrder sell(String clientOrderId, String quantity) {
+        return new Exchange.MarketOrder(clientOrderId, "BTCUSDT", Side.SELL, null, new BigDecimal(quantity),
+                new BigDecimal("50000"), clock.instant());
+    }
+
+    /** {@code GET /api/v3/exchangeInfo?symbol=BTCUSDT} as Binance answers it, with these lot rules. */
+    private static void stubExchangeInfo(String minQty, String stepSize, String marketStepSize) {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/exchangeInfo")).withQueryParam("symbol", equalTo("BTCUSDT"))
+                .willReturn(okJson("""
+                        {"timezone": "UTC", "serverTime": 1565246363776, "rateLimits": [], "exchangeFilters": [],
+                         "symbols": [{"symbol": "BTCUSDT", "status": "TRADING", "baseAsset": "BTC",
+                           "baseAssetPrecision": 8, "quoteAsset": "USDT", "quotePrecision": 8, "quoteAssetPrecision": 8,
+                           "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
+                           "isSpotTradingAllowed": true, "permissionSets": [["SPOT"]],
+                           "filters": [
+                             {"filterType": "PRICE_FILTER", "minPrice": "0.01000000", "maxPrice": "1000000.00000000", "tickSize": "0.01000000"},
+                             {"filterType": "LOT_SIZE", "minQty": "%s", "maxQty": "9000.00000000", "stepSize": "%s"},
+                             {"filterType": "NOTIONAL", "minNotional": "5.00000000", "applyMinToMarket": true,
+                              "maxNotional": "9000000.00000000", "applyMaxToMarket": false, "avgPriceMins": 5},
+                             {"filterType": "MARKET_LOT_SIZE", "minQty": "0.00000000", "maxQty": "123.45678900", "stepSize": "%s"}
+                           ]}]}
+                        """.formatted(minQty, stepSize, marketStepSize))));
     }
 }
