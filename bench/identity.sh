@@ -76,10 +76,16 @@ for ALGORITHM in bcrypt argon2; do
   ROWS+=("| POST /auth/login, $label | $login_rate/s | $login_p50 | $login_p99 | login ÷ raw hash = **$ratio**; $writes_login row writes per login |")
 
   if [ "$ALGORITHM" = bcrypt ]; then
-    tokens=(); for i in $(seq 1 16); do
-      tokens+=("$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body $i)" \
-        | sed 's/.*"refresh_token":"\([^"]*\)".*/\1/')")
-    done
+    login_16() { # $1 = first user; sets tokens: one fresh session's refresh token for each of 16 users
+      tokens=(); for i in $(seq "$1" $(($1 + 15))); do
+        tokens+=("$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body $i)" \
+          | sed 's/.*"refresh_token":"\([^"]*\)".*/\1/')")
+      done
+    }
+    # Warmed up like the other runs, on sessions of their own: the measured chains start fresh.
+    login_16 17
+    WARMUP=5 wrk_run 16 16 refresh.lua "${tokens[@]}" >/dev/null
+    login_16 1
     access=$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body 0)" \
       | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
     sleep 11; before=$(row_writes)

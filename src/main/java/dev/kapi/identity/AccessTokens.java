@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,21 +14,23 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 
 import dev.kapi.shared.database.LocalSecrets;
 
@@ -44,7 +47,9 @@ class AccessTokens {
 
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
-    private final NimbusJwtEncoder encoder;
+    private static final JWSHeader HEADER = new JWSHeader(JWSAlgorithm.HS256);
+
+    private final JWSSigner signer;
     private final NimbusJwtDecoder decoder;
     private final Cache<String, Jwt> verified = Caffeine.newBuilder()
             .maximumSize(50_000)
@@ -57,7 +62,7 @@ class AccessTokens {
         SecretKey key = new SecretKeySpec(secret(settings, localSecrets.getIfAvailable()), "HmacSHA256");
         this.clock = clock;
         this.lifetime = settings.accessTokenLifetime();
-        this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
+        this.signer = signer(key);
         this.decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
         JwtTimestampValidator expiry = new JwtTimestampValidator(CLOCK_SKEW);
         expiry.setClock(clock);
@@ -68,19 +73,29 @@ class AccessTokens {
     record Issued(String value, long expiresInSeconds) {
     }
 
+    /**
+     * Signs with Nimbus directly rather than through Spring's {@code NimbusJwtEncoder}: that one selects
+     * the key from a JWK source and converts every claim on each call, and its issuer conversion throws
+     * and catches an exception for an issuer that is not a URL, such as ours; a refresh is mostly this.
+     */
     Issued issue(long accountId, UUID sessionId) {
         Instant now = clock.instant();
-        JwtClaimsSet claims = JwtClaimsSet.builder()
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(Long.toString(accountId))
                 .claim("sid", sessionId.toString())
-                .issuedAt(now)
-                .expiresAt(now.plus(lifetime))
-                .id(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString())
                 .build();
-        String value = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
-                .getTokenValue();
-        return new Issued(value, lifetime.toSeconds());
+        SignedJWT jwt = new SignedJWT(HEADER, claims);
+        try {
+            jwt.sign(signer);
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException("Could not sign an access token", ex);
+        }
+        return new Issued(jwt.serialize(), lifetime.toSeconds());
     }
 
     /**
@@ -99,6 +114,15 @@ class AccessTokens {
             verified.put(token, jwt);
             return jwt;
         };
+    }
+
+    private static JWSSigner signer(SecretKey key) {
+        try {
+            return new MACSigner(key);
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException("The access token secret is not a usable HS256 key", ex);
+        }
     }
 
     private static byte[] secret(IdentitySettings settings, LocalSecrets localSecrets) {

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -56,21 +58,51 @@ public final class ClusterMessages implements SmartLifecycle {
         subscribers.put(topic, new Subscriber(handler, onGap));
     }
 
-    /** Sends a message of the topic to every instance, this one included. */
+    /**
+     * Sends a message of the topic to every instance, this one included. Within a transaction a message
+     * already sent is not sent again: PostgreSQL would deliver it once anyway, and the round trip is saved.
+     */
     public void publish(String topic, String message) {
         String payload = topic + "|" + message;
+        Set<String> sentInTransaction = sentInTransaction();
+        if (sentInTransaction != null && !sentInTransaction.add(payload)) {
+            return;
+        }
         jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
                 .query().singleRow();
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    deliver(payload);
-                }
-            });
-        }
-        else {
+        if (sentInTransaction == null) {
             deliver(payload);
+        }
+    }
+
+    /** The messages of the current transaction, delivered here after it commits; null outside one. */
+    private Set<String> sentInTransaction() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return null;
+        }
+        // Looked up among the transaction's synchronizations, which an inner REQUIRES_NEW does not share.
+        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+            if (synchronization instanceof AfterCommit afterCommit && afterCommit.owner() == this) {
+                return afterCommit.messages;
+            }
+        }
+        AfterCommit afterCommit = new AfterCommit();
+        TransactionSynchronizationManager.registerSynchronization(afterCommit);
+        return afterCommit.messages;
+    }
+
+    /** Delivers a transaction's messages on this instance once it has committed. */
+    private final class AfterCommit implements TransactionSynchronization {
+
+        private final Set<String> messages = new LinkedHashSet<>();
+
+        ClusterMessages owner() {
+            return ClusterMessages.this;
+        }
+
+        @Override
+        public void afterCommit() {
+            messages.forEach(ClusterMessages.this::deliver);
         }
     }
 
