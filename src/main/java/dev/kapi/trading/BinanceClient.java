@@ -136,7 +136,7 @@ final class BinanceClient {
             Answer answer = sendOrder(sent);
             if (answer.uncertain()) {
                 // Binance may have taken it: look before placing again, never twice.
-                Optional<Fill> found = lookUp(order.symbol(), order.clientOrderId());
+                Optional<Fill> found = lookUpAfterNoAnswer(order.clientOrderId(), order.symbol());
                 if (found.isPresent()) {
                     return found.get();
                 }
@@ -171,6 +171,23 @@ final class BinanceClient {
                     : clock.instant();
             return fill(order.clientOrderId(), order.side(), symbolRules, executed,
                     decimal(body.get("cummulativeQuoteQty")), commissions, at);
+        }
+
+        /**
+         * The lookup after an order got no clear answer: if the lookup is refused too, whether the order exists
+         * is still unknown, so it stays uncertain (pending, looked up again later) rather than failed.
+         */
+        private Optional<Fill> lookUpAfterNoAnswer(String clientOrderId, String symbol) {
+            try {
+                return lookUp(symbol, clientOrderId);
+            }
+            catch (UncertainOrder ex) {
+                throw ex;
+            }
+            catch (ExchangeException ex) {
+                throw new UncertainOrder("Order " + clientOrderId + " got no clear answer and its lookup failed: "
+                        + ex.getMessage());
+            }
         }
 
         @Override

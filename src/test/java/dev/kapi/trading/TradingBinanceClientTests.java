@@ -244,6 +244,19 @@ class TradingBinanceClientTests {
     }
 
     @Test
+    void placeWhenA5xxAndTheLookupIsRefusedThenUncertainSoTheOrderStaysPendingAndIsNotPlacedAgain() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(504)));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": -2015, \"msg\": \"Invalid API-key, IP, or permissions for action.\"}")));
+
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-2")))
+                .isInstanceOf(Exchange.UncertainOrder.class)
+                .hasMessageContaining("kapi-7-2").hasMessageContaining("Invalid API-key");
+        binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+    }
+
+    @Test
     void placeWhenBinanceRefusesThenAnErrorThatSaysWhyAndNoRetry() {
         binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
