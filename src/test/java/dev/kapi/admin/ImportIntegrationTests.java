@@ -65,7 +65,7 @@ class ImportIntegrationTests extends IntegrationTest {
         byte[] archive = exportOverHttp();
         ConfigurableApplicationContext second = startOn(freshDatabase());
         try {
-            RestTestClient restored = RestTestClient.bindToServer()
+            RestTestClient restored = bindToServer()
                     .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
                     .defaultHeader("X-Forwarded-For", randomIp()).build();
             String importer = signUpAdmin(restored);
@@ -100,7 +100,7 @@ class ImportIntegrationTests extends IntegrationTest {
         Map<String, byte[]> files = unzipBytes(exportOverHttp());
         ConfigurableApplicationContext second = startOn(freshDatabase());
         try {
-            RestTestClient restored = RestTestClient.bindToServer()
+            RestTestClient restored = bindToServer()
                     .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
                     .defaultHeader("X-Forwarded-For", randomIp()).defaultHeader("Accept-Language", "en").build();
             String importer = signUpAdmin(restored);

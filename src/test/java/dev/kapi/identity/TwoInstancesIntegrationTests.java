@@ -141,7 +141,7 @@ class TwoInstancesIntegrationTests extends IntegrationTest {
     }
 
     private RestTestClient onSecond(String ip) {
-        return RestTestClient.bindToServer().baseUrl("http://localhost:" + secondPort)
+        return bindToServer().baseUrl("http://localhost:" + secondPort)
                 .defaultHeader("X-Forwarded-For", ip).build();
     }
 

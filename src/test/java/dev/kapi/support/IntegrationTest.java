@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,6 +24,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -117,15 +122,30 @@ public abstract class IntegrationTest {
     }
 
     protected RestTestClient client(String ip) {
-        return RestTestClient.bindToServer().baseUrl("http://localhost:" + port)
+        return bindToServer().baseUrl("http://localhost:" + port)
                 .defaultHeader("X-Forwarded-For", ip).build();
     }
 
     /** A client signed in with the given token. */
     protected RestTestClient as(String token) {
-        return RestTestClient.bindToServer().baseUrl("http://localhost:" + port)
+        return bindToServer().baseUrl("http://localhost:" + port)
                 .defaultHeader("X-Forwarded-For", randomIp())
                 .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token).build();
+    }
+
+    /**
+     * A client for a live server that answers each request with what the server said: Apache HttpClient
+     * would otherwise wait out a 429's or 503's {@code Retry-After} and ask again, hiding the answer a test
+     * provoked behind seconds of real time. Retries after an I/O error (a stale pooled connection) stay.
+     */
+    protected static RestTestClient.Builder<?> bindToServer() {
+        return RestTestClient.bindToServer(new HttpComponentsClientHttpRequestFactory(HttpClients.custom()
+                .setRetryStrategy(new DefaultHttpRequestRetryStrategy() {
+                    @Override
+                    public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+                        return false;
+                    }
+                }).build()));
     }
 
     protected static String randomIp() {
