@@ -240,6 +240,23 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     @Test
+    void usersWhenANameHoldsMarkupThenItIsShownAsTextAndNeverRuns() {
+        String marker = UUID.randomUUID().toString().substring(0, 8);
+        String markup = "<img src=x onerror=\"document.title='pwned'\">";
+        createUser("markup-" + marker, markup, "Soyad" + marker);
+
+        navigate("#/users");
+        page("users");
+        one("form[data-form=user-search] input[name=search]").sendKeys("Soyad" + marker);
+        one("form[data-form=user-search] button[type=submit]").click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table[data-table=users] tbody tr"), 1));
+
+        assertThat(text("table[data-table=users] tbody tr")).contains(markup + " Soyad" + marker);
+        assertThat(all("table[data-table=users] img")).isEmpty();
+        assertThat(browser.getTitle()).isNotEqualTo("pwned");
+    }
+
+    @Test
     void usersWhenMoreThanAPageThenTheCursorPagerWalksThem() {
         // given: 30 users with one surname, the page shows 25
         String surname = "Sayfa" + UUID.randomUUID().toString().substring(0, 6);
