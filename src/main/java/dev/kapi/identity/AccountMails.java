@@ -25,6 +25,13 @@ class AccountMails {
     record PasswordResetRequested(long accountId) {
     }
 
+    /**
+     * The account's address changed: the old one hears of it, so that an owner whose token was stolen learns
+     * that someone is taking the account over while the old address is still theirs.
+     */
+    record EmailChanged(long accountId, String previousEmail) {
+    }
+
     private final Accounts accounts;
     private final OneTimeTokens tokens;
     private final Mailer mailer;
@@ -55,6 +62,16 @@ class AccountMails {
         accounts.byId(request.accountId()).filter(Account::active).ifPresent(account -> {
             String token = tokens.issue(account.id(), OneTimeTokens.RESET_PASSWORD, lifetimes.passwordReset());
             send(account, "reset", mail.link("reset-password", token), lifetimes.passwordReset().toMinutes());
+        });
+    }
+
+    @ApplicationModuleListener
+    void on(EmailChanged change) {
+        accounts.byId(change.accountId()).ifPresent(account -> {
+            Locale locale = Locale.forLanguageTag(account.language());
+            String name = account.fullName() != null ? account.fullName() : change.previousEmail();
+            mailer.send(change.previousEmail(), messages.getMessage("mail.email-changed.subject", null, locale),
+                    messages.getMessage("mail.email-changed.body", new Object[] { name, account.email() }, locale));
         });
     }
 

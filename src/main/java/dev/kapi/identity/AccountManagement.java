@@ -97,6 +97,7 @@ class AccountManagement implements AccountAdministration {
         if (emailChanged) {
             audit.record("email-changed", id, id, null);
             events.publishEvent(new AccountMails.VerificationRequested(id));
+            events.publishEvent(new AccountMails.EmailChanged(id, account.email()));
         }
         return get(id);
     }
@@ -232,6 +233,7 @@ class AccountManagement implements AccountAdministration {
                 }
                 if (emailChanged) {
                     events.publishEvent(new AccountMails.VerificationRequested(accountId));
+                    events.publishEvent(new AccountMails.EmailChanged(accountId, account.email()));
                 }
                 audit.record("admin-account-updated", admin.id(), accountId, "fields=" + changedFields(changes));
                 return view(get(accountId));

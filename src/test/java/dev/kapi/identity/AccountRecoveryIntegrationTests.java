@@ -67,6 +67,21 @@ class AccountRecoveryIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void changeEmailThenTheOldAddressIsToldWhereTheAccountWent() throws Exception {
+        String oldEmail = registerUser();
+        String token = login(oldEmail);
+        String newEmail = uniqueEmail();
+
+        as(token).put().uri("/users/me").contentType(MediaType.APPLICATION_JSON).body(Map.of("email", newEmail))
+                .exchange().expectStatus().isOk();
+
+        // the first mail to the old address was its verification link at sign-up
+        MimeMessage notice = awaitMailTo(oldEmail, 2);
+        assertThat(notice.getSubject()).isEqualTo("Email adresiniz değiştirildi");
+        assertThat(textOf(notice)).contains(newEmail).contains("şifrenizi değiştirin").doesNotContain("token=");
+    }
+
+    @Test
     void forgotPasswordWhenEmailKnownOrUnknownThenTheSameAnswer() {
         String known = registerUser();
 
