@@ -50,7 +50,7 @@ class PasswordHashing {
         this.encoder = new DelegatingPasswordEncoder(idForEncode, Map.of(
                 "bcrypt-sha256", new Sha256Prehashed(bcrypt),
                 "bcrypt", bcrypt,
-                "argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+                "argon2", owaspArgon2id()));
         int concurrency = this.settings.hashConcurrency() > 0 ? this.settings.hashConcurrency()
                 : Runtime.getRuntime().availableProcessors();
         this.slots = new Semaphore(concurrency, true);
@@ -59,6 +59,14 @@ class PasswordHashing {
         this.hashers = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("password-hash-", 0)
                 .daemon().factory());
         this.dummyHash = encoder.encode(UUID.randomUUID().toString());
+    }
+
+    /**
+     * Argon2id as OWASP's Password Storage Cheat Sheet sets its minimum: 19 MiB of memory, 2 iterations, one
+     * lane (Spring's own defaults use 16 MiB). Hashes keep their parameters, so older ones still verify.
+     */
+    static Argon2PasswordEncoder owaspArgon2id() {
+        return new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
     }
 
     /** Checks a password against an account's hash, or against a dummy hash when there is no account. */
