@@ -70,7 +70,7 @@ class AdminUserPackagesController {
     @GetMapping
     @Operation(summary = "The user's packages, latest start first, each with its contents and whether it is active")
     PackageList list(@PathVariable String userId) {
-        List<AdminUserPackage> packages = catalog.packagesOf(user(userId)).stream().map(AdminUserPackage::from)
+        List<AdminUserPackage> packages = catalog.packagesOf(accounts.idOf(userId)).stream().map(AdminUserPackage::from)
                 .toList();
         return new PackageList(true, packages.size(), packages);
     }
@@ -79,7 +79,7 @@ class AdminUserPackagesController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Give the user a package from startsAt (default now) for the package's days")
     OnePackage assign(@PathVariable String userId, @Valid @RequestBody AssignPackage request) {
-        return new OnePackage(true, AdminUserPackage.from(catalog.assign(user(userId), request.packageId(),
+        return new OnePackage(true, AdminUserPackage.from(catalog.assign(accounts.idOf(userId), request.packageId(),
                 request.startsAt())));
     }
 
@@ -87,14 +87,9 @@ class AdminUserPackagesController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Take a package away from the user")
     void remove(@PathVariable String userId, @PathVariable long id) {
-        long owner = user(userId);
+        long owner = accounts.idOf(userId);
         catalog.userPackageById(id).filter(pkg -> pkg.accountId() == owner)
                 .orElseThrow(() -> ApiException.notFound("user-package-not-found"));
         catalog.deleteUserPackage(id);
-    }
-
-    private long user(String userId) {
-        return accounts.byPublicId(userId).map(AccountAdministration.AdminView::id)
-                .orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
 }

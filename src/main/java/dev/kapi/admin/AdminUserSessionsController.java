@@ -49,7 +49,7 @@ class AdminUserSessionsController {
     @GetMapping
     @Operation(summary = "The user's live sessions, most recently used first")
     SessionList list(@PathVariable String userId) {
-        List<AdminSession> sessions = accounts.sessionsOf(user(userId)).stream().map(AdminSession::from).toList();
+        List<AdminSession> sessions = accounts.sessionsOf(accounts.idOf(userId)).stream().map(AdminSession::from).toList();
         return new SessionList(true, sessions.size(), sessions);
     }
 
@@ -58,14 +58,9 @@ class AdminUserSessionsController {
     @Operation(summary = "End one of the user's sessions at once; audited as admin-session-revoked")
     void end(@AuthenticationPrincipal CurrentAccount admin, @PathVariable String userId,
             @PathVariable UUID sessionId) {
-        long owner = user(userId);
+        long owner = accounts.idOf(userId);
         accounts.session(sessionId).filter(session -> session.accountId() == owner)
                 .orElseThrow(() -> ApiException.notFound("session-not-found"));
         accounts.endSession(admin, sessionId);
-    }
-
-    private long user(String userId) {
-        return accounts.byPublicId(userId).map(AccountAdministration.AdminView::id)
-                .orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.kapi.shared.ApiException;
+
 /**
  * What administrators may do with accounts, for the admin module's APIs (seeds 004 and 000). The rules
  * live behind this interface once: seed 003's {@code /users} routes use the same implementation.
@@ -59,6 +61,11 @@ public interface AccountAdministration {
     Optional<AdminView> byId(long accountId);
 
     Optional<AdminView> byPublicId(String publicId);
+
+    /** The account id behind a public id, for admin routes addressed by {@code userId}; else 404 {@code user-not-found}. */
+    default long idOf(String publicId) {
+        return byPublicId(publicId).map(AdminView::id).orElseThrow(() -> ApiException.notFound("user-not-found"));
+    }
 
     /** By username, or by email when no username matches; case-insensitive. */
     Optional<AdminView> byName(String name);

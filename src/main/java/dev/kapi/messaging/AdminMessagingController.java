@@ -54,7 +54,7 @@ class AdminMessagingController {
             @RequestParam(required = false) String status, @RequestParam(name = "queue_id", required = false) Long queueId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") int limit) {
-        long owner = owner(userId);
+        long owner = accounts.idOf(userId);
         IdCursor.checkLimit(limit);
         if (status != null && !Message.STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
@@ -68,7 +68,7 @@ class AdminMessagingController {
     ResponseEntity<List<QueueController.QueueResponse>> queues(@PathVariable String userId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") int limit) {
-        return Paging.answer(queues.list(owner(userId), cursor, limit), QueueController.QueueResponse::from);
+        return Paging.answer(queues.list(accounts.idOf(userId), cursor, limit), QueueController.QueueResponse::from);
     }
 
     @GetMapping("/api/admin/messaging/queues")
@@ -81,10 +81,5 @@ class AdminMessagingController {
                 .distinct().toList());
         return Paging.answer(page, view -> new OwnedQueueResponse(owners.get(view.queue().ownerId()),
                 QueueController.QueueResponse.from(view)));
-    }
-
-    private long owner(String userId) {
-        return accounts.byPublicId(userId).map(AccountAdministration.AdminView::id)
-                .orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
 }
