@@ -3,7 +3,6 @@ package dev.kapi.messaging;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,9 +13,6 @@ import dev.kapi.shared.SqlTime;
 /** The messaging figures, read straight from the queue and message tables. */
 @Component
 class JdbcMessagingStatistics implements MessagingStatistics {
-
-    private static final List<String> QUEUE_STATUSES = List.of("created", "scheduled", "running", "paused",
-            "cancelled", "completed");
 
     private final JdbcClient jdbc;
 
@@ -40,7 +36,7 @@ class JdbcMessagingStatistics implements MessagingStatistics {
     @Override
     public Map<String, Long> queuesByStatus() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        QUEUE_STATUSES.forEach(status -> counts.put(status, 0L));
+        Queue.STATUSES.forEach(status -> counts.put(status, 0L));
         jdbc.sql("SELECT status, count(*) AS n FROM messaging_queues GROUP BY status").query(rs -> {
             counts.put(rs.getString("status"), rs.getLong("n"));
         });

@@ -2,7 +2,6 @@ package dev.kapi.trading;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,8 +10,6 @@ import org.springframework.stereotype.Component;
 /** The trading figures, read straight from the bot table. */
 @Component
 class JdbcTradingStatistics implements TradingStatistics {
-
-    private static final List<String> STATUSES = List.of("idle", "in_position", "paused", "error");
 
     private final JdbcClient jdbc;
 
@@ -32,7 +29,9 @@ class JdbcTradingStatistics implements TradingStatistics {
     @Override
     public Map<String, Long> botsByStatus() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        STATUSES.forEach(status -> counts.put(status, 0L));
+        for (BotStatus status : BotStatus.values()) {
+            counts.put(status.wire(), 0L);
+        }
         jdbc.sql("SELECT status, count(*) AS n FROM trading_bots GROUP BY status").query(rs -> {
             counts.put(rs.getString("status"), rs.getLong("n"));
         });
