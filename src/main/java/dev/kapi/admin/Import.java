@@ -86,10 +86,11 @@ class Import {
             Manifest manifest = manifest(zip);
             Connection connection = DataSourceUtils.getConnection(dataSource);
             checkSchemaAndKey(manifest, connection);
-            Map<String, Manifest.Table> entries = entries(manifest, Tables.names(connection));
+            List<String> tables = Tables.names(connection);
+            Map<String, Manifest.Table> entries = entries(manifest, tables);
             lockAndCheckEmpty(connection, entries.keySet());
             long rows = 0;
-            for (String table : Tables.loadOrder(connection)) {
+            for (String table : Tables.loadOrder(connection, tables)) {
                 rows += load(connection, zip, entries.get(table));
             }
             restartSequences(connection);

@@ -37,8 +37,8 @@ final class Tables {
         return names;
     }
 
-    /** The archived tables, each after the tables its foreign keys point to. */
-    static List<String> loadOrder(Connection connection) throws SQLException {
+    /** The given tables ({@link #names}), each after the tables its foreign keys point to. */
+    static List<String> loadOrder(Connection connection, List<String> tables) throws SQLException {
         Map<String, Set<String>> parents = new HashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("""
@@ -51,7 +51,7 @@ final class Tables {
                 parents.computeIfAbsent(rs.getString(1), name -> new HashSet<>()).add(rs.getString(2));
             }
         }
-        Set<String> remaining = new TreeSet<>(names(connection));
+        Set<String> remaining = new TreeSet<>(tables);
         Set<String> ordered = new LinkedHashSet<>();
         while (!remaining.isEmpty()) {
             List<String> ready = remaining.stream()
