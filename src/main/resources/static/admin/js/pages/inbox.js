@@ -35,18 +35,18 @@ async function list(main) {
   await requests.show(null);
 }
 
-async function detail(main, id) {
+async function detail(main, id, message) {
   const base = '/api/admin/support/requests/' + id;
   const { data: request } = await api('GET', base);
   const status = statusLine();
+  if (message) status.ok(message);
   const answer = h('form', {
     class: 'card', 'data-form': 'answer',
     onsubmit: async event => {
       event.preventDefault();
       try {
         await api('POST', base + '/answers', { body: formValues(answer).body });
-        await detail(main, id);
-        main.querySelector('.status-line').replaceChildren(h('p', { class: 'notice ok', role: 'status' }, t('inbox.answered')));
+        await detail(main, id, t('inbox.answered'));
       } catch (error) {
         status.error(error);
       }
@@ -59,8 +59,7 @@ async function detail(main, id) {
     onclick: async () => {
       try {
         await api('POST', base + '/close', {});
-        await detail(main, id);
-        main.querySelector('.status-line').replaceChildren(h('p', { class: 'notice ok', role: 'status' }, t('inbox.closed')));
+        await detail(main, id, t('inbox.closed'));
       } catch (error) {
         status.error(error);
       }

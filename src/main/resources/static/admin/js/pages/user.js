@@ -6,15 +6,14 @@ import { api } from '../api.js';
 import { table, field, statusLine, badge, formValues } from '../ui.js';
 import { USER_TYPES } from './users.js';
 
-export async function render(main, userId) {
+// The user's page; message, when given, says what the action that led here did.
+export async function render(main, userId, message) {
   const base = '/api/admin/users/' + userId;
   const status = statusLine();
+  if (message) status.ok(message);
   const { data: user } = await api('GET', base);
 
-  const reload = async message => {
-    await render(main, userId);
-    if (message) main.querySelector('.status-line')?.replaceChildren(h('p', { class: 'notice ok', role: 'status' }, message));
-  };
+  const reload = message => render(main, userId, message);
   const act = action => async event => {
     event?.preventDefault();
     try {
