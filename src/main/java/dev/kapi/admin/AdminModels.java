@@ -117,9 +117,24 @@ class AdminModels {
         };
     }
 
+    /**
+     * Seed 000's user registration. The name comes as {@code name} and {@code surname} (the seed's fields) or
+     * as {@code full_name} (the field every user answer carries), split at its last space.
+     */
     UserModel registerUser(CurrentAccount admin, GenericAdminController.RegisterUser user) {
+        String name = blankToNull(user.name());
+        String surname = blankToNull(user.surname());
+        String fullName = blankToNull(user.fullName());
+        if (name == null && surname == null) {
+            if (fullName == null) {
+                throw ApiException.invalidField("full_name", "required");
+            }
+            int space = fullName.lastIndexOf(' ');
+            name = space < 0 ? fullName : fullName.substring(0, space).strip();
+            surname = space < 0 ? "" : fullName.substring(space + 1);
+        }
         AdminView created = accounts.create(admin, new AccountAdministration.NewUser(user.username(), user.password(),
-                user.name(), user.surname(), user.email(), user.userType() == null ? "user" : user.userType(),
+                name == null ? "" : name, surname == null ? "" : surname, user.email(), user.userType() == null ? "user" : user.userType(),
                 user.phoneNumber(), user.avatar()));
         if (user.credit() != null || user.debit() != null) {
             credits.setTotals(created.id(), user.credit(), user.debit(), admin.id(), "seed 000 register");
@@ -299,5 +314,9 @@ class AdminModels {
         String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
         return safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")
                 ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -41,6 +41,7 @@ import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.RequestBodies;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -64,8 +65,10 @@ class GenericAdminController {
     }
 
     record RegisterUser(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
-            @NotNull @AcceptablePassword String password, @NotBlank @Size(max = 100) String name,
-            @NotBlank @Size(max = 100) String surname,
+            @NotNull @AcceptablePassword String password, @Size(max = 100) String name,
+            @Size(max = 100) String surname,
+            @JsonProperty("full_name") @Schema(description = "instead of name and surname")
+            @Size(max = 200) String fullName,
             @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @JsonProperty("user_type") @Size(max = 50) String userType,
             @JsonProperty("phone_number") @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar,

@@ -53,6 +53,10 @@ class AccountManagement implements AccountAdministration {
      * ({@link AcceptablePassword}); {@code language} is that of the mails the account will get.
      */
     Account register(String email, String password, String fullName, String role, Locale language) {
+        // A taken address is refused before the hash: a request that fails on who it is costs no hash.
+        if (accounts.emailTakenByOther(normalizeEmail(email), 0)) {
+            throw ApiException.conflict("email-taken");
+        }
         String hash = hashing.hash(password);
         try {
             return transactions.execute(status -> {
@@ -135,6 +139,7 @@ class AccountManagement implements AccountAdministration {
     @Transactional
     void delete(CurrentAccount actor, long id) {
         Account account = get(id);
+        accounts.guardLastAdmin(id);
         sessions.endAllOf(id, null, "account-deleted");
         accounts.delete(id);
         audit.record(actor.id() == id ? "account-deleted" : "admin-account-deleted", actor.id(), id,
@@ -211,6 +216,9 @@ class AccountManagement implements AccountAdministration {
                 String email = changes.email() == null ? account.email() : normalizeEmail(changes.email());
                 boolean emailChanged = !email.equals(account.email());
                 boolean active = changes.active() == null ? account.active() : changes.active();
+                if (!active || newType != null && !CurrentAccount.ADMIN.equals(newType.name())) {
+                    accounts.guardLastAdmin(accountId);
+                }
                 String name = changes.name() == null ? account.name() : changes.name().trim();
                 String surname = changes.surname() == null ? account.surname() : changes.surname().trim();
                 String fullName = changes.name() != null || changes.surname() != null

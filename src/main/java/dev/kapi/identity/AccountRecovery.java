@@ -64,8 +64,14 @@ class AccountRecovery {
                 }));
     }
 
-    /** Sets the new password, ends every session and clears a lockout. */
+    /**
+     * Sets the new password, ends every session and clears a lockout. A made-up token is refused before
+     * the new password is hashed, so the route costs a hash only to someone holding a mailed token.
+     */
     void resetPassword(String token, String newPassword) {
+        if (!tokens.live(token, OneTimeTokens.RESET_PASSWORD)) {
+            throw ApiException.invalidField("token", "token-invalid");
+        }
         String hash = hashing.hash(newPassword);
         transactions.executeWithoutResult(status -> {
             long accountId = tokens.consume(token, OneTimeTokens.RESET_PASSWORD)

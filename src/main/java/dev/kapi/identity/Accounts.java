@@ -11,12 +11,17 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.kapi.shared.ApiException;
+
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /** The account table and its user types. */
 @Repository
 class Accounts {
+
+    /** The advisory lock key under which changes that could remove the last admin take turns. */
+    private static final long LAST_ADMIN_LOCK = 0x4b617069_41646d6eL;
 
     private static final String SELECT = """
             SELECT a.*, t.name AS role, COALESCE(lt.failures, 0) AS failed_login_attempts
@@ -80,6 +85,25 @@ class Accounts {
     Optional<Account> lockById(long id) {
         jdbc.sql("SELECT id FROM accounts WHERE id = :id FOR UPDATE").param("id", id).query(Long.class).optional();
         return byId(id);
+    }
+
+    /**
+     * Refuses (409 {@code last-admin}) to let the account stop being an active admin when it is the last
+     * one. Call inside the transaction that makes the change: a transaction-scoped advisory lock makes
+     * concurrent removals of two admins take turns, so they cannot both see the other one still there.
+     */
+    void guardLastAdmin(long id) {
+        jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked").param("key", LAST_ADMIN_LOCK)
+                .query(Integer.class).single();
+        boolean lastOne = jdbc.sql("""
+                SELECT a.is_active AND t.name = 'admin' AND NOT EXISTS (
+                    SELECT 1 FROM accounts o JOIN user_types ot ON ot.id = o.user_type_id
+                    WHERE ot.name = 'admin' AND o.is_active AND o.id <> a.id)
+                FROM accounts a JOIN user_types t ON t.id = a.user_type_id WHERE a.id = :id
+                """).param("id", id).query(Boolean.class).optional().orElse(false);
+        if (lastOne) {
+            throw ApiException.conflict("last-admin");
+        }
     }
 
     /** The account as last written, from the in-process cache when it has it; for reads that do not write. */

@@ -14,6 +14,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.kapi.shared.Problems;
+import dev.kapi.shared.RequestPaths;
 
 /**
  * The one guard for frozen accounts (seed 001's "usage middleware"): a frozen account may read anything
@@ -43,7 +44,7 @@ final class FrozenAccountFilter extends OncePerRequestFilter {
     }
 
     private static boolean isIdentityRoute(HttpServletRequest request) {
-        String path = request.getRequestURI();
+        String path = RequestPaths.of(request);
         return path.startsWith("/auth/") || path.equals("/users") || path.startsWith("/users/");
     }
 }

@@ -16,7 +16,15 @@ record IdentitySettings(String jwtSecret, String adminSecret,
         @DefaultValue SessionRules session,
         @DefaultValue Lockout lockout,
         @DefaultValue Password password,
-        @DefaultValue Tokens tokens) {
+        @DefaultValue Tokens tokens,
+        @DefaultValue Housekeeping housekeeping) {
+
+    /**
+     * What {@link Housekeeping} removes: sessions and one-time tokens {@code keep-ended} after they ended or
+     * expired, dead lockout counts, and audit events older than {@code audit-retention} (unset: kept for ever).
+     */
+    record Housekeeping(@DefaultValue("7d") Duration keepEnded, Duration auditRetention) {
+    }
 
     /** How long mailed one-time tokens stay valid. */
     record Tokens(@DefaultValue("24h") Duration emailVerification, @DefaultValue("30m") Duration passwordReset) {

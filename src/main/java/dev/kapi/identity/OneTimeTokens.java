@@ -45,6 +45,20 @@ class OneTimeTokens {
         return token;
     }
 
+    /**
+     * Whether the token is live (known, unused, unexpired) without using it up: lets a caller refuse a
+     * made-up token before it spends anything on the request, such as a password hash.
+     */
+    boolean live(String token, String purpose) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM one_time_tokens
+                WHERE token_hash = :hash AND purpose = :purpose AND used_at IS NULL AND expires_at > :now)
+                """)
+                .param("now", utc(now)).param("hash", SecretTokens.hash(token)).param("purpose", purpose)
+                .query(Boolean.class).single();
+    }
+
     /** Uses the token up; the account it was issued to, or empty if it is unknown, used or expired. */
     Optional<Long> consume(String token, String purpose) {
         Instant now = clock.instant();

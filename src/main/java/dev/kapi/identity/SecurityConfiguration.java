@@ -29,6 +29,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 import dev.kapi.shared.Problems;
+import dev.kapi.shared.RequestPaths;
 import dev.kapi.shared.ratelimit.RateLimitFilter;
 import dev.kapi.shared.ratelimit.RateLimiter;
 
@@ -101,7 +102,7 @@ class SecurityConfiguration {
      */
     private static BearerTokenResolver ignoringPublicRoutes() {
         DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
-        return request -> "POST".equals(request.getMethod()) && PUBLIC_POSTS.contains(request.getRequestURI())
+        return request -> "POST".equals(request.getMethod()) && PUBLIC_POSTS.contains(RequestPaths.of(request))
                 ? null : resolver.resolve(request);
     }
 

@@ -31,6 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -149,7 +150,7 @@ class UserController {
     @GetMapping("/users")
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "All users, oldest first (admin)")
-    UserList list(@RequestParam(defaultValue = "0") @Min(0) int skip,
+    UserList list(@RequestParam(defaultValue = "0") @Min(0) @Max(Cursors.MAX_SKIP) int skip,
             @RequestParam(defaultValue = "10") @Min(1) @Max(100) int limit) {
         AccountManagement.AccountPage page = accounts.page(skip, limit);
         return new UserList(page.accounts().stream().map(UserResponse::from).toList(), page.total());

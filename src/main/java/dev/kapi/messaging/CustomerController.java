@@ -1,5 +1,6 @@
 package dev.kapi.messaging;
 
+import java.io.Reader;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Seed 001's customer routes: contacts of the signed-in user, and CSV import. */
@@ -101,7 +104,9 @@ class CustomerController {
 
     @PostMapping(path = "/import", consumes = { "text/csv", "text/plain" })
     @Operation(summary = "Import customers from CSV with a header row: phone, name, custom fields; counts and rejected lines")
-    CustomerManagement.ImportResult importCsv(@AuthenticationPrincipal CurrentAccount me, @RequestBody String csv) {
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = "text/csv", schema = @Schema(type = "string", example = "phone,name\n+905551112233,Ayşe\n")))
+    CustomerManagement.ImportResult importCsv(@AuthenticationPrincipal CurrentAccount me, Reader csv) {
         return customers.importCsv(me.id(), csv);
     }
 }

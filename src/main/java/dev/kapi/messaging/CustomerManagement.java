@@ -1,5 +1,6 @@
 package dev.kapi.messaging;
 
+import java.io.Reader;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,13 +96,13 @@ class CustomerManagement {
      * number is updated (its fields merged), a new one created, and a bad line rejected with its reason.
      */
     @Transactional
-    ImportResult importCsv(long owner, String csv) {
-        List<List<String>> lines = Csv.parse(csv == null ? "" : csv);
-        if (lines.isEmpty()) {
+    ImportResult importCsv(long owner, Reader csv) {
+        Csv reader = new Csv(csv);
+        List<String> first = reader.next();
+        if (first == null) {
             throw ApiException.badRequest("import-empty");
         }
-        List<String> header = lines.getFirst().stream().map(cell -> cell.strip().toLowerCase(java.util.Locale.ROOT))
-                .toList();
+        List<String> header = first.stream().map(cell -> cell.strip().toLowerCase(java.util.Locale.ROOT)).toList();
         int phoneColumn = header.indexOf("phone");
         if (phoneColumn < 0) {
             throw ApiException.badRequest("import-no-phone-column");
@@ -111,14 +112,15 @@ class CustomerManagement {
                 throw ApiException.badRequest("import-bad-column", column);
             }
         }
-        if (lines.size() - 1 > MAX_IMPORT_ROWS) {
-            throw ApiException.badRequest("import-too-large", MAX_IMPORT_ROWS);
-        }
         int nameColumn = header.indexOf("name");
         Map<String, Customers.Fields> rows = new LinkedHashMap<>();
         List<Rejected> rejected = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            List<String> cells = lines.get(i);
+        int read = 0;
+        for (List<String> cells = reader.next(); cells != null; cells = reader.next()) {
+            int i = reader.line() - 1;
+            if (++read > MAX_IMPORT_ROWS) {
+                throw ApiException.badRequest("import-too-large", MAX_IMPORT_ROWS);
+            }
             if (cells.size() == 1 && cells.getFirst().isBlank()) {
                 continue;
             }

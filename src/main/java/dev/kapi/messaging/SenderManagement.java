@@ -2,6 +2,7 @@ package dev.kapi.messaging;
 
 import java.time.Clock;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -39,7 +40,13 @@ class SenderManagement {
                 PhoneNumbers.require(changes.phone(), "phone"), provider, blankToNull(changes.phoneNumberId()),
                 changes.ratePerSecond(), changes.dailyCap(), changes.status() == null ? Sender.ACTIVE : changes.status()),
                 changes.accessToken(), false);
-        long id = senders.insert(owner, fields, clock.instant());
+        long id;
+        try {
+            id = senders.insert(owner, fields, clock.instant());
+        }
+        catch (DuplicateKeyException ex) {
+            throw phoneNumberIdTaken();
+        }
         seal(owner, id, changes.accessToken());
         return get(owner, id);
     }
@@ -69,7 +76,12 @@ class SenderManagement {
                 changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId()) : current.phoneNumberId(), rate,
                 cap, changes.status() != null ? changes.status() : current.status()),
                 changes.accessToken(), current.sealedAccessToken() != null);
-        senders.update(owner, id, fields, clock.instant());
+        try {
+            senders.update(owner, id, fields, clock.instant());
+        }
+        catch (DuplicateKeyException ex) {
+            throw phoneNumberIdTaken();
+        }
         seal(owner, id, changes.accessToken());
         if (Sender.ACTIVE.equals(changes.status())) {
             senders.resetBreaker(id);
@@ -112,6 +124,11 @@ class SenderManagement {
     @Transactional(readOnly = true)
     java.util.List<Sender> list(long owner, Long afterId, int limit) {
         return senders.page(owner, afterId, limit);
+    }
+
+    /** A WhatsApp number belongs to one sender of one tenant: its inbound messages reach only that owner. */
+    private static ApiException phoneNumberIdTaken() {
+        return new ApiException(org.springframework.http.HttpStatus.CONFLICT, "phone-number-id-taken");
     }
 
     static ApiException notFound() {

@@ -98,9 +98,10 @@ class Senders {
     }
 
     /** The senders that receive a provider's callbacks for this WhatsApp phone-number id. */
-    List<Sender> byPhoneNumberId(String phoneNumberId) {
+    /** The one sender of this WhatsApp number (the number is unique across tenants), if any. */
+    Optional<Sender> byPhoneNumberId(String phoneNumberId) {
         return jdbc.sql("SELECT * FROM messaging_senders WHERE phone_number_id = :id")
-                .param("id", phoneNumberId).query(Senders::map).list();
+                .param("id", phoneNumberId).query(Senders::map).optional();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.kapi.messaging;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -15,7 +17,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -70,12 +71,16 @@ class WebhookController {
     @Operation(summary = "WhatsApp's callbacks: message statuses and incoming texts; X-Hub-Signature-256 required")
     ResponseEntity<Map<String, Object>> receive(
             @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature,
-            @RequestBody(required = false) byte[] body) {
+            InputStream body) throws IOException {
+        // Nothing of the body is read until the route is on and the call is signed; then at most the cap.
         if (!StringUtils.hasText(settings.appSecret())) {
             throw ApiException.notFound("webhook-not-configured");
         }
-        byte[] raw = body == null ? new byte[0] : body;
-        if (signature == null || !MessageDigest.isEqual(signature.strip().getBytes(StandardCharsets.UTF_8),
+        if (signature == null || !signature.strip().startsWith("sha256=")) {
+            throw ApiException.unauthorized("webhook-signature-invalid");
+        }
+        byte[] raw = body.readAllBytes();
+        if (!MessageDigest.isEqual(signature.strip().getBytes(StandardCharsets.UTF_8),
                 ("sha256=" + hmac(raw)).getBytes(StandardCharsets.UTF_8))) {
             throw ApiException.unauthorized("webhook-signature-invalid");
         }
@@ -98,7 +103,7 @@ class WebhookController {
                 }
                 String phoneNumberId = value.path("metadata").path("phone_number_id").asString(null);
                 if (phoneNumberId != null && value.path("messages").size() > 0) {
-                    for (Sender receiver : senders.byPhoneNumberId(phoneNumberId)) {
+                    for (Sender receiver : senders.byPhoneNumberId(phoneNumberId).stream().toList()) {
                         for (JsonNode message : value.path("messages")) {
                             String text = message.path("text").path("body").asString(
                                     message.path("button").path("text").asString(null));

@@ -11,6 +11,12 @@ import java.util.List;
  */
 public final class Cursors {
 
+    /**
+     * How deep offset paging (seed 003's {@code skip}) may go. An offset is read and thrown away row by
+     * row, so a deep one is slow; past this, the list's cursor goes on at the cost of one page.
+     */
+    public static final int MAX_SKIP = 100_000;
+
     private Cursors() {
     }
 

@@ -74,10 +74,30 @@ public final class Problems {
     }
 
     /** Writes a problem straight to the response, for code that runs outside Spring MVC. */
-    public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code)
+    public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code,
+            Object... args) throws IOException {
+        write(request, response, problem(status, code, locale(request), args));
+    }
+
+    /** Writes a 400 blamed on one field (a query parameter, say) straight to the response. */
+    public void writeInvalidField(HttpServletRequest request, HttpServletResponse response, String field,
+            String code) throws IOException {
+        Locale locale = locale(request);
+        String fieldMessage = message(code, locale);
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation",
+                message("validation", locale, field + ": " + fieldMessage), List.of(new FieldProblem(field, fieldMessage)));
+        write(request, response, problem);
+    }
+
+    private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
             throws IOException {
-        ProblemDetail problem = problem(status, code, locale(request));
-        problem.setInstance(URI.create(request.getRequestURI()));
+        HttpStatusCode status = HttpStatusCode.valueOf(problem.getStatus());
+        try {
+            problem.setInstance(URI.create(request.getRequestURI()));
+        }
+        catch (IllegalArgumentException ex) {
+            // A path no URI can hold: the problem goes without its instance.
+        }
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
@@ -50,7 +51,7 @@ class BacktestController {
 
     record BacktestRequest(@NotBlank String strategy, @NotNull Map<String, Object> params,
             @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol, String interval,
-            @JsonProperty("quote_amount") @DecimalMin(value = "0", inclusive = false)
+            @JsonProperty("quote_amount") @DecimalMin(value = "0", inclusive = false) @DecimalMax(BotController.MAX_AMOUNT)
             @Digits(integer = 20, fraction = 18) BigDecimal quoteAmount,
             @Schema(description = "Binance kline CSV") String candles, @Valid Generate generate) {
     }

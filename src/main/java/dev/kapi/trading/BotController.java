@@ -3,12 +3,16 @@ package dev.kapi.trading;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -31,6 +35,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Seed 002's bot routes: configuration, start and stop, and the bot's state. */
@@ -38,6 +43,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @RequestMapping("/api/trading/bots")
 @Tag(name = "trading")
 class BotController {
+
+    /** The most quote currency a bot may spend on one buy, lose in a day or hold: a trillion. */
+    static final String MAX_AMOUNT = "1000000000000";
 
     private final BotManagement bots;
     private final Strategies strategies;
@@ -50,19 +58,26 @@ class BotController {
     /** A bot's whole configuration; {@code PUT} replaces it like {@code POST} sets it. */
     record BotRequest(@NotBlank @Size(max = 100) String name,
             @NotNull @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol,
-            @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0", inclusive = false)
+            @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
             @Digits(integer = 20, fraction = 18) BigDecimal quoteAmount,
             String interval,
-            @NotBlank String strategy,
-            @NotNull Map<String, Object> params,
+            @Schema(description = "simple (the default) or ema, or another registered strategy") String strategy,
+            @Schema(description = "the strategy's parameters") Map<String, Object> params,
+            @JsonProperty("ema_period") @Schema(description = "seed 002's shape: the ema strategy's period, "
+                    + "also accepted inside params") @Min(2) @Max(EmaStrategy.MAX_PERIOD) Integer emaPeriod,
             @JsonProperty("api_key_id") Long apiKeyId,
-            @JsonProperty("max_daily_loss") @DecimalMin(value = "0", inclusive = false)
+            @JsonProperty("max_daily_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
             @Digits(integer = 20, fraction = 18) BigDecimal maxDailyLoss,
-            @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false)
+            @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
             @Digits(integer = 20, fraction = 18) BigDecimal maxPosition) {
 
         BotManagement.Changes changes() {
-            return new BotManagement.Changes(name, symbol, quoteAmount, interval, strategy, params, apiKeyId,
+            Map<String, Object> merged = new LinkedHashMap<>(params == null ? Map.of() : params);
+            if (emaPeriod != null) {
+                merged.putIfAbsent("ema_period", emaPeriod);
+            }
+            return new BotManagement.Changes(name, symbol, quoteAmount, interval,
+                    strategy == null || strategy.isBlank() ? SimpleStrategy.NAME : strategy, merged, apiKeyId,
                     maxDailyLoss, maxPosition);
         }
     }

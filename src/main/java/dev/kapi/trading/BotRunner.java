@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.kapi.identity.AccountDirectory;
+import dev.kapi.shared.ApiException;
 
 /**
  * Runs every active bot once per closed candle. A tick at minute T takes, per interval, the newest candle
@@ -249,9 +250,25 @@ class BotRunner {
         }
     }
 
+    /**
+     * Counts a failed tick. What the owner reads in {@code last_error} is an exchange's own refusal (our
+     * sentence around its answer) or a stable code; anything else is logged here and shown as
+     * {@code internal-error}, so no SQL or exception text reaches a user.
+     */
     private void fail(Bot bot, RuntimeException ex) {
-        log.warn("Bot {} failed: {}", bot.id(), ex.getMessage());
-        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        String message;
+        if (ex instanceof Exchange.ExchangeException) {
+            log.warn("Bot {} failed: {}", bot.id(), ex.getMessage());
+            message = ex.getMessage() == null ? "exchange-error" : ex.getMessage();
+        }
+        else if (ex instanceof ApiException api) {
+            log.warn("Bot {} failed: {}", bot.id(), api.code());
+            message = api.code() + (api.field() == null ? "" : " (" + api.field() + ")");
+        }
+        else {
+            log.error("Bot {} failed", bot.id(), ex);
+            message = "internal-error: the tick failed; the server log has the details";
+        }
         transactions.executeWithoutResult(status -> bots.recordFailure(bot.id(),
                 message.length() > 500 ? message.substring(0, 500) : message, settings.maxConsecutiveErrors(),
                 clock.instant()));

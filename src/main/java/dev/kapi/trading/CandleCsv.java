@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Decimals;
 
 /**
  * Reads Binance's kline CSV (as on its public data site): open time, open, high, low, close, volume,
@@ -35,14 +36,31 @@ final class CandleCsv {
                 long time = Long.parseLong(cells[0].strip());
                 Instant open = time >= MICROS_FROM ? Instant.ofEpochSecond(time / 1_000_000, time % 1_000_000 * 1000)
                         : Instant.ofEpochMilli(time);
-                candles.add(new Candle(open, new BigDecimal(cells[1].strip()), new BigDecimal(cells[2].strip()),
-                        new BigDecimal(cells[3].strip()), new BigDecimal(cells[4].strip()),
-                        new BigDecimal(cells[5].strip())));
+                candles.add(new Candle(open, price(cells[1]), price(cells[2]), price(cells[3]), price(cells[4]),
+                        volume(cells[5])));
             }
             catch (RuntimeException ex) {
                 throw ApiException.invalidField("candles", "candles-csv-invalid", line);
             }
         }
         return candles;
+    }
+
+    /** A price within {@link Decimals}' range and above zero, so no division by it runs away. */
+    private static BigDecimal price(String cell) {
+        BigDecimal value = volume(cell);
+        if (value.signum() <= 0) {
+            throw new IllegalArgumentException("price not positive");
+        }
+        return value;
+    }
+
+    private static BigDecimal volume(String cell) {
+        String text = cell.strip();
+        BigDecimal value = text.length() > Decimals.MAX_LENGTH ? null : new BigDecimal(text);
+        if (value == null || value.signum() < 0 || !Decimals.inRange(value)) {
+            throw new IllegalArgumentException("number out of range");
+        }
+        return value;
     }
 }

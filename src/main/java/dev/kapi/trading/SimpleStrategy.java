@@ -16,13 +16,16 @@ import dev.kapi.shared.ApiException;
 @Component
 final class SimpleStrategy implements Strategy<SimpleStrategy.Params> {
 
+    /** Seed 002's default strategy. */
+    static final String NAME = "simple";
+
     record Params(@JsonProperty("buy_below") @NotNull @DecimalMin(value = "0", inclusive = false) BigDecimal buyBelow,
             @JsonProperty("sell_above") @NotNull @DecimalMin(value = "0", inclusive = false) BigDecimal sellAbove) {
     }
 
     @Override
     public String name() {
-        return "simple";
+        return NAME;
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Decimals;
 
 /**
  * Records trades into their book with FIFO realized PnL ({@link FifoBook}) and keeps the book's open lots
@@ -52,6 +53,10 @@ class TradeBook {
     /** Records the trade; a sell of more than the book holds is a 400 naming {@code quantity}. */
     @Transactional
     Trade record(Entry entry) {
+        // What is stored must fit numeric(38,18); a 400 naming the field, never a database error.
+        Decimals.requireStorable(entry.quantity(), "quantity");
+        Decimals.requireStorable(entry.price().multiply(entry.quantity()), "quantity");
+        Decimals.requireStorable(entry.fee(), "fee");
         lock(entry.ownerId(), entry.botId(), entry.symbol());
         List<FifoBook.Lot> lots = trades.lots(entry.ownerId(), entry.botId(), entry.symbol());
         Instant now = clock.instant();
@@ -70,10 +75,12 @@ class TradeBook {
                 throw ApiException.invalidField("quantity", "sell-exceeds-position",
                         Money.plain(FifoBook.quantity(lots)));
             }
+            Decimals.requireStorable(sale.realizedPnl(), "quantity");
             trade = insert(entry, sale.realizedPnl(), now);
             trades.replaceLots(entry.ownerId(), entry.botId(), entry.symbol(), sale.remaining());
             open = sale.remaining();
         }
+        Decimals.requireStorable(FifoBook.cost(open), "quantity");
         if (entry.botId() != null) {
             bots.setPosition(entry.botId(), FifoBook.quantity(open), FifoBook.cost(open), now);
         }

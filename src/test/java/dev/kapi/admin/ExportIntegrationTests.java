@@ -37,7 +37,7 @@ class ExportIntegrationTests extends IntegrationTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> manifest = JsonMapper.builder().build().readValue(files.get("manifest.json"), Map.class);
         assertThat(manifest).containsEntry("format", "kapi-export").containsEntry("version", 2)
-                .containsEntry("schemaVersion", "202611251900").containsKey("createdAt");
+                .containsEntry("schemaVersion", "202612012200").containsKey("createdAt");
         assertThat((String) manifest.get("sealCheck")).startsWith("v1:");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> tables = (List<Map<String, Object>>) manifest.get("tables");

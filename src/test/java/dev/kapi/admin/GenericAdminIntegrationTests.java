@@ -31,6 +31,22 @@ class GenericAdminIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void registerUserWithFullNameLikeEveryUserAnswerCarriesThenTheNameIsSplitAndShown() {
+        String admin = newAdminToken();
+        String unique = Long.toString(System.nanoTime(), 36);
+        Map<String, Object> user = Map.of("username", "full" + unique, "email", "full" + unique + "@example.com",
+                "password", "seed-zero-pass", "full_name", "Ayşe Nur Yılmaz");
+
+        post(admin, "/api/v1/admin/register/0", user).expectStatus().isCreated().expectBody()
+                .jsonPath("$.user.full_name").isEqualTo("Ayşe Nur Yılmaz")
+                .jsonPath("$.user.name").isEqualTo("Ayşe Nur")
+                .jsonPath("$.user.surname").isEqualTo("Yılmaz");
+        post(admin, "/api/v1/admin/register/0", Map.of("username", "noname" + unique, "email",
+                "noname" + unique + "@example.com", "password", "seed-zero-pass")).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("full_name");
+    }
+
+    @Test
     void registerPackageThenContentsComeBackAndUnknownContentValueIsRefused() {
         String admin = newAdminToken();
 

@@ -232,7 +232,7 @@ class ImportIntegrationTests extends IntegrationTest {
                 .exchange().expectStatus().isCreated();
         as(user).post().uri("/api/messaging/senders").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("name", "Ana hat", "phone", "0532 000 00 01", "provider", "whatsapp_cloud",
-                        "phone_number_id", "100001", "access_token", "EAAG-backup-token"))
+                        "phone_number_id", "pn-" + secret, "access_token", "EAAG-backup-token"))
                 .exchange().expectStatus().isCreated();
         as(user).post().uri("/api/support/requests").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("subject", "Yedek", "body", "Çalışıyor mu?")).exchange().expectStatus().isCreated();

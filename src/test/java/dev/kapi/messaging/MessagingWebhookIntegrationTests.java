@@ -93,6 +93,38 @@ class MessagingWebhookIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
+    void aPhoneNumberIdBelongsToOneSenderAndItsInboundMessagesReachOnlyThatOwner() {
+        User owner = newUserWithCredits(10);
+        User other = newUserWithCredits(10);
+        String phoneNumberId = "pn-" + UUID.randomUUID();
+        sender(owner, Map.of("phone_number_id", phoneNumberId));
+        long othersSender = sender(other);
+        customer(other, "05559200011", "Kemal");
+
+        assertThat(post(other, "/api/messaging/senders", Map.of("name", "Benim", "phone", "0532 000 00 02",
+                "phone_number_id", phoneNumberId), 409)).containsEntry("type", "urn:kapi:problem:phone-number-id-taken");
+        assertThat(put(other, "/api/messaging/senders/" + othersSender, Map.of("phone_number_id", phoneNumberId), 409))
+                .containsEntry("type", "urn:kapi:problem:phone-number-id-taken");
+
+        callback("""
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                  "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"%s"},
+                  "messages":[{"from":"905559200011","id":"wamid.in3","timestamp":"1700000000","type":"text",
+                               "text":{"body":"STOP"}}]}}]}]}
+                """.formatted(phoneNumberId));
+        assertThat(list(owner, "/api/messaging/blacklist")).singleElement()
+                .satisfies(entry -> assertThat(entry).containsEntry("phone", "+905559200011"));
+        assertThat(list(other, "/api/messaging/blacklist")).isEmpty();
+    }
+
+    @Test
+    void aWebhookCallWithoutASignatureIsRefusedBeforeItsBodyIsRead() {
+        client().post().uri("/api/messaging/webhooks/whatsapp").contentType(MediaType.APPLICATION_JSON)
+                .body("{\"entry\":[]}").exchange().expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:webhook-signature-invalid");
+    }
+
+    @Test
     void adminWhenAskingForAUsersMessagesAndQueuesThenGetsThemAndOthersAreRefused() {
         User user = newUserWithCredits(10);
         long unreachable = customer(user, "05559300000", "Yok");

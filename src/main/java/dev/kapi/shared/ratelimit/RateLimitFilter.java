@@ -14,6 +14,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.kapi.shared.Problems;
+import dev.kapi.shared.RequestPaths;
 
 /**
  * Applies {@link RateLimiter} to every request, after authentication so that signed-in clients are
@@ -33,7 +34,7 @@ public final class RateLimitFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !limiter.enabled() || "OPTIONS".equals(request.getMethod())
-                || request.getRequestURI().startsWith("/actuator/");
+                || RequestPaths.of(request).startsWith("/actuator/");
     }
 
     @Override

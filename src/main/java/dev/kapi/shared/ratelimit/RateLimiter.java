@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import dev.kapi.shared.RequestPaths;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -65,7 +66,7 @@ public class RateLimiter {
     /** Takes one token for this request from the bucket of its route and client. */
     public Decision consume(HttpServletRequest request, String client) {
         HttpMethod method = HttpMethod.valueOf(request.getMethod());
-        PathContainer path = PathContainer.parsePath(request.getRequestURI());
+        PathContainer path = PathContainer.parsePath(RequestPaths.of(request));
         String routeKey = "default";
         int perMinute = settings.defaultPerMinute();
         for (LimitedRoute route : routes) {

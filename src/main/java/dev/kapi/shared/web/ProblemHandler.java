@@ -37,6 +37,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.PayloadTooLarge;
 import dev.kapi.shared.Problems;
 import dev.kapi.shared.RequestBodies;
 import dev.kapi.shared.Problems.FieldProblem;
@@ -94,8 +95,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return simple(HttpStatus.BAD_REQUEST, "malformed-query");
     }
 
+    @ExceptionHandler(PayloadTooLarge.class)
+    ResponseEntity<Object> handleTooLarge(PayloadTooLarge ex) {
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
+                .body(problems.problem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",
+                        LocaleContextHolder.getLocale(), ex.readableMax()));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception ex) {
+        // A reader may wrap what the capped body stream threw.
+        PayloadTooLarge tooLarge = PayloadTooLarge.in(ex);
+        if (tooLarge != null) {
+            return handleTooLarge(tooLarge);
+        }
         log.error("Unexpected failure", ex);
         return simple(HttpStatus.INTERNAL_SERVER_ERROR, "internal");
     }
@@ -114,6 +127,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A body Jackson could not map: an unknown field, or a value of the wrong type, named by its path. */
     @ExceptionHandler(JacksonException.class)
     ResponseEntity<Object> handleUnmappable(JacksonException ex) {
+        CheckedJson.InvalidInput invalid = CheckedJson.InvalidInput.in(ex);
+        if (invalid != null) {
+            return invalid(List.of(fieldProblem(invalid.field(), invalid.code())));
+        }
+        PayloadTooLarge tooLarge = PayloadTooLarge.in(ex);
+        if (tooLarge != null) {
+            return handleTooLarge(tooLarge);
+        }
         if (ex instanceof UnrecognizedPropertyException unknown) {
             return invalid(List.of(fieldProblem(unknown.getPropertyName(),
                     "password_hash".equals(unknown.getPropertyName()) ? "password-hash-not-accepted"
@@ -148,6 +169,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        PayloadTooLarge tooLarge = PayloadTooLarge.in(ex);
+        if (tooLarge != null) {
+            return handleTooLarge(tooLarge);
+        }
         // The outermost Jackson exception knows the field; its own causes (a date parser's, say) do not.
         for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof JacksonException jackson) {

@@ -1,0 +1,84 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * Keeps identity's tables that only grow from growing for ever: lockout counts that can no longer lock
+ * anything (most of them for identifiers nobody has an account for), sessions and one-time tokens a while
+ * after they ended, and, when a retention is set, old audit events. Every instance may run it: each
+ * statement deletes a bounded batch of rows that are dead whoever looks.
+ */
+@Component
+class Housekeeping {
+
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+    private static final int BATCH = 10_000;
+
+    private final JdbcClient jdbc;
+    private final IdentitySettings settings;
+    private final Clock clock;
+
+    Housekeeping(JdbcClient jdbc, IdentitySettings settings, Clock clock) {
+        this.jdbc = jdbc;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Rows removed by one round, per table. */
+    record Pruned(long lockouts, long sessions, long oneTimeTokens, long auditEvents) {
+    }
+
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
+    void scheduled() {
+        Pruned pruned = prune();
+        if (pruned.lockouts() + pruned.sessions() + pruned.oneTimeTokens() + pruned.auditEvents() > 0) {
+            log.info("Housekeeping removed {}", pruned);
+        }
+    }
+
+    Pruned prune() {
+        Instant now = clock.instant();
+        Instant endedBefore = now.minus(settings.housekeeping().keepEnded());
+        // A count whose last failure is older than a lock would last starts again from one: it is dead.
+        Instant staleBefore = now.minus(settings.lockout().duration());
+        long lockouts = deleteAll("""
+                DELETE FROM login_throttle WHERE key IN (SELECT key FROM login_throttle
+                WHERE (locked_until IS NULL OR locked_until <= :now) AND updated_at <= :stale LIMIT :batch)
+                """, "stale", staleBefore, now);
+        long sessions = deleteAll("""
+                DELETE FROM sessions WHERE id IN (SELECT id FROM sessions
+                WHERE expires_at <= :before OR revoked_at <= :before LIMIT :batch)
+                """, "before", endedBefore, now);
+        long tokens = deleteAll("""
+                DELETE FROM one_time_tokens WHERE token_hash IN (SELECT token_hash FROM one_time_tokens
+                WHERE expires_at <= :before OR used_at <= :before LIMIT :batch)
+                """, "before", endedBefore, now);
+        Duration retention = settings.housekeeping().auditRetention();
+        long audit = retention == null ? 0 : deleteAll("""
+                DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events
+                WHERE occurred_at <= :before LIMIT :batch)
+                """, "before", now.minus(retention), now);
+        return new Pruned(lockouts, sessions, tokens, audit);
+    }
+
+    private long deleteAll(String sql, String name, Instant bound, Instant now) {
+        long total = 0;
+        int removed;
+        do {
+            removed = jdbc.sql(sql).param(name, utc(bound)).param("now", utc(now)).param("batch", BATCH).update();
+            total += removed;
+        }
+        while (removed == BATCH);
+        return total;
+    }
+}
