@@ -66,7 +66,7 @@ public class RateLimiter {
     /** Takes one token for this request from the bucket of its route and client. */
     public Decision consume(HttpServletRequest request, String client) {
         HttpMethod method = HttpMethod.valueOf(request.getMethod());
-        PathContainer path = PathContainer.parsePath(RequestPaths.of(request));
+        PathContainer path = RequestPaths.container(request);
         String routeKey = "default";
         int perMinute = settings.defaultPerMinute();
         for (LimitedRoute route : routes) {

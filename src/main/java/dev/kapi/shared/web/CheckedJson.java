@@ -173,10 +173,10 @@ class CheckedJson {
                 case VALUE_NUMBER_INT -> {
                     // An int or a long is always in range; only a longer integer needs a look.
                     if (delegate.getNumberType() == NumberType.BIG_INTEGER) {
-                        number(delegate.getDecimalValue());
+                        number();
                     }
                 }
-                case VALUE_NUMBER_FLOAT -> number(delegate.getDecimalValue());
+                case VALUE_NUMBER_FLOAT -> number();
                 default -> {
                 }
             }
@@ -190,7 +190,15 @@ class CheckedJson {
             }
         }
 
-        private void number(BigDecimal value) {
+        private void number() {
+            BigDecimal value;
+            try {
+                value = delegate.getDecimalValue();
+            }
+            catch (NumberFormatException ex) {
+                // An exponent past what BigDecimal holds (1e2147483648).
+                throw new InvalidInput(this, path(), Decimals.OUT_OF_RANGE);
+            }
             if (!Decimals.inRange(value)) {
                 throw new InvalidInput(this, path(), Decimals.OUT_OF_RANGE);
             }

@@ -20,6 +20,8 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -57,8 +59,7 @@ class InputLimitFilter extends OncePerRequestFilter {
     private record RouteCap(PathPattern pattern, long max) {
     }
 
-    private long capOf(String requestPath) {
-        PathContainer path = PathContainer.parsePath(requestPath);
+    private long capOf(PathContainer path) {
         for (RouteCap route : routes) {
             if (route.pattern().matches(path)) {
                 return route.max();
@@ -96,7 +97,13 @@ class InputLimitFilter extends OncePerRequestFilter {
                 }
             }
         }
-        long cap = capOf(path);
+        String contentType = request.getContentType();
+        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        if (hasBody && contentType != null && !concrete(contentType)) {
+            problems.write(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type");
+            return;
+        }
+        long cap = capOf(RequestPaths.container(request));
         if (request.getContentLengthLong() > cap) {
             refuse(request, response, cap);
             return;
@@ -111,6 +118,17 @@ class InputLimitFilter extends OncePerRequestFilter {
             }
             response.reset();
             refuse(request, response, tooLarge.maxBytes());
+        }
+    }
+
+    /** A body's type must say what it is: parseable, and not {@code *}{@code /*} or {@code text/*}. */
+    private static boolean concrete(String contentType) {
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        }
+        catch (InvalidMediaTypeException ex) {
+            return false;
         }
     }
 
