@@ -43,6 +43,29 @@ public final class Cursors {
         }
     }
 
+    /** The cursor of every id-ordered list: the id of the last row a page showed. */
+    public static String ofId(long id) {
+        return encode(id);
+    }
+
+    /** The id after which a page of an id-ordered list starts; null without a cursor. */
+    public static Long afterId(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        return longPart(decode(cursor, 1), 0);
+    }
+
+    /** Part {@code index} of a decoded cursor as a number: a 400 naming {@code cursor} when it is not one. */
+    public static long longPart(List<String> parts, int index) {
+        try {
+            return Long.parseLong(parts.get(index));
+        }
+        catch (NumberFormatException ex) {
+            throw invalid();
+        }
+    }
+
     /** A cursor that decoded but does not fit the list it was sent to. */
     public static ApiException invalid() {
         return ApiException.invalidField("cursor", "invalid-cursor");

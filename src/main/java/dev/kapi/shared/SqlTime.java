@@ -29,6 +29,14 @@ public final class SqlTime {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
+    /** An instant a client gave in {@code field}: a 400 naming it when it is before 1900 or after 9999. */
+    public static Instant requireInRange(Instant instant, String field) {
+        if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+            throw ApiException.invalidField(field, "date-out-of-range");
+        }
+        return instant;
+    }
+
     /** A {@code timestamptz} column as an instant, or null. */
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);

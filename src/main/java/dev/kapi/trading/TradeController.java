@@ -30,6 +30,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.SqlTime;
 import dev.kapi.shared.NextCursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -127,7 +128,7 @@ class TradeController {
     /** An ISO 8601 instant that names its zone; the error names the field. */
     static Instant instant(String value, String field) {
         try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
+            return SqlTime.requireInRange(OffsetDateTime.parse(value.strip()).toInstant(), field);
         }
         catch (DateTimeParseException ex) {
             throw ApiException.invalidField(field, "invalid-datetime");

@@ -116,7 +116,8 @@ class HostileInputIntegrationTests extends IntegrationTest {
     @Test
     void hugeAndTinyExponentsAre400InMillisecondsNotMinutesOfArithmetic() throws Exception {
         String token = newUserToken();
-        for (String number : List.of("1e-20000000", "1e400000", "-1e30")) {
+        // As numbers and as strings, which Jackson would otherwise turn into numbers without a look.
+        for (String number : List.of("1e-20000000", "1e400000", "-1e30", "\"1e400000\"", "\"1e-20000000\"")) {
             HttpResponse<String> generated = postJson("/api/trading/backtests", token,
                     "{\"strategy\":\"simple\",\"params\":{\"buy_below\":1,\"sell_above\":2},"
                             + "\"generate\":{\"seed\":1,\"count\":10,\"start_price\":" + number + "}}");
@@ -124,6 +125,11 @@ class HostileInputIntegrationTests extends IntegrationTest {
             assertThat(fields(generated)).containsExactly("generate.start_price");
             assertThat(generated.body()).contains("1e-18").contains("1e20");
         }
+        HttpResponse<String> farFuture = postJson("/api/trading/backtests", token,
+                "{\"strategy\":\"simple\",\"params\":{\"buy_below\":1,\"sell_above\":2},"
+                        + "\"generate\":{\"seed\":1,\"count\":10,\"start\":\"+999999999-12-31T23:59:59Z\"}}");
+        assertThat(farFuture.statusCode()).isEqualTo(400);
+        assertThat(fields(farFuture)).containsExactly("generate.start");
         // The 90-byte attack of the issue: a candle close far below any price, inside the kline CSV.
         HttpResponse<String> candles = postJson("/api/trading/backtests", token,
                 "{\"strategy\":\"simple\",\"params\":{\"buy_below\":1,\"sell_above\":2},"

@@ -29,6 +29,10 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonFactoryBuilder;
 import tools.jackson.core.sym.PropertyNameMatcher;
 import tools.jackson.core.util.JsonParserDelegate;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.JacksonModule;
+import tools.jackson.databind.deser.jdk.NumberDeserializers;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * The one place where every JSON text Kapı reads is checked, whatever it is read into (a record, a map,
@@ -50,6 +54,71 @@ class CheckedJson {
                         .maxNestingDepth(MAX_DEPTH).maxNumberLength(Decimals.MAX_LENGTH).build());
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return new Factory(builder);
+    }
+
+    /**
+     * The same range for numbers that arrive as JSON strings ({@code "1e400000"}), which Jackson turns into
+     * a {@code BigDecimal} or {@code double} without a number token: out of range, or not finite, is a 400.
+     */
+    @Bean
+    JacksonModule checkedNumbers() {
+        SimpleModule module = new SimpleModule("kapi-checked-numbers");
+        module.addDeserializer(BigDecimal.class, new CheckedDecimal());
+        module.addDeserializer(Double.class, new CheckedDouble(Double.class, null));
+        module.addDeserializer(Double.TYPE, new CheckedDouble(Double.TYPE, 0.0));
+        return module;
+    }
+
+    private static final class CheckedDecimal extends NumberDeserializers.BigDecimalDeserializer {
+
+        @Override
+        public BigDecimal deserialize(JsonParser parser, DeserializationContext context) {
+            BigDecimal value;
+            try {
+                value = super.deserialize(parser, context);
+            }
+            catch (NumberFormatException ex) {
+                throw new InvalidInput(parser, pathOf(parser), Decimals.OUT_OF_RANGE);
+            }
+            if (value != null && !Decimals.inRange(value)) {
+                throw new InvalidInput(parser, pathOf(parser), Decimals.OUT_OF_RANGE);
+            }
+            return value;
+        }
+    }
+
+    private static final class CheckedDouble extends NumberDeserializers.DoubleDeserializer {
+
+        CheckedDouble(Class<Double> type, Double emptyValue) {
+            super(type, emptyValue);
+        }
+
+        @Override
+        public Double deserialize(JsonParser parser, DeserializationContext context) {
+            Double value = super.deserialize(parser, context);
+            if (value != null && !Double.isFinite(value)) {
+                throw new InvalidInput(parser, pathOf(parser), Decimals.OUT_OF_RANGE);
+            }
+            return value;
+        }
+    }
+
+    /** Where the parser's current token is, as {@code params.buy_below} or {@code items[2].name}. */
+    static String pathOf(JsonParser parser) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (TokenStreamContext context = parser.streamReadContext(); context != null
+                && !context.inRoot(); context = context.getParent()) {
+            if (context.inArray()) {
+                parts.push("[" + Math.max(0, context.getCurrentIndex()) + "]");
+            }
+            else if (context.currentName() != null) {
+                parts.push("." + context.currentName());
+            }
+        }
+        String path = String.join("", parts);
+        path = path.startsWith(".") ? path.substring(1) : path;
+        // A name that is itself the defect is not repeated raw into the answer.
+        return CleanText.defect(path) == null ? path : "(name)";
     }
 
     /** A string, name or number a client sent that Kapı does not take, and where it was. */
@@ -204,22 +273,8 @@ class CheckedJson {
             }
         }
 
-        /** Where the current token is, as {@code params.buy_below} or {@code items[2].name}. */
         private String path() {
-            Deque<String> parts = new ArrayDeque<>();
-            for (TokenStreamContext context = delegate.streamReadContext(); context != null
-                    && !context.inRoot(); context = context.getParent()) {
-                if (context.inArray()) {
-                    parts.push("[" + Math.max(0, context.getCurrentIndex()) + "]");
-                }
-                else if (context.currentName() != null) {
-                    parts.push("." + context.currentName());
-                }
-            }
-            String path = String.join("", parts);
-            path = path.startsWith(".") ? path.substring(1) : path;
-            // A name that is itself the defect is not repeated raw into the answer.
-            return CleanText.defect(path) == null ? path : "(name)";
+            return pathOf(delegate);
         }
     }
 }
