@@ -13,7 +13,7 @@ command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq cur
 DATA=$(mktemp -d)
 cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$DATA"; }
 trap cleanup EXIT
-KAPI_DATA_DIR=$DATA/data SERVER_PORT=$PORT KAPI_WHATSAPP_APP_SECRET=attack-secret LOGGING_LEVEL_ROOT=WARN \
+KAPI_DATA_DIR=$DATA/data SERVER_PORT=$PORT KAPI_WHATSAPP_APP_SECRET=attack-secret KAPI_ADMIN_SECRET=attack-admin-secret-0123456789 LOGGING_LEVEL_ROOT=WARN \
   "$JAVA" -jar target/kapi.jar >"$DATA/server.log" 2>&1 &
 SERVER=$!
 until curl -sf "$API/actuator/health" >/dev/null; do sleep 0.2; done
@@ -24,6 +24,13 @@ curl -sf "$API/auth/register" -H 'Content-Type: application/json' \
   -d "{\"email\":\"$EMAIL\",\"password\":\"correct-horse-9\",\"full_name\":\"Saldırgan\"}" >/dev/null
 TOKEN=$(curl -sf "$API/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"$EMAIL\",\"password\":\"correct-horse-9\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+ADMIN_EMAIL="admin-$RANDOM@example.com"
+curl -sf "$API/auth/register/admin" -H 'Content-Type: application/json' -d "{\"email\":\"$ADMIN_EMAIL\",\
+\"password\":\"correct-horse-9\",\"full_name\":\"Tek Yönetici\",\"admin_secret\":\"attack-admin-secret-0123456789\"}" >/dev/null
+ADMIN=$(curl -sf "$API/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"$ADMIN_EMAIL\",\"password\":\"correct-horse-9\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+ADMIN_ID=$(curl -sf "$API/api/admin/users?search=$ADMIN_EMAIL" -H "Authorization: Bearer $ADMIN" \
+  | sed 's/.*"userId":"\([^"]*\)".*/\1/')
 truncate -s 300M "$DATA/300mb"
 truncate -s 30M "$DATA/30mb"
 
@@ -56,5 +63,6 @@ attack "bot quote_amount 99999999999999999999" "${auth[@]}" "$API/api/trading/bo
 attack "manual trade, price x quantity overflows" "${auth[@]}" "$API/api/trading/trades" \
   -d '{"symbol":"BTCUSDT","side":"buy","price":99999999999999999999,"quantity":99999999999999999999}'
 attack "GET /events?skip=2147483640" -H "Authorization: Bearer $TOKEN" "$API/events?skip=2147483640"
-attack "own demotion of the only admin (as a user: refused)" -X PUT "${auth[@]}" "$API/api/admin/users/x" \
-  -d '{"userTypeName":"user"}'
+attack "the only admin demotes itself" -X PUT -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+  "$API/api/admin/users/$ADMIN_ID" -d '{"userTypeName":"user"}'
+attack "the only admin deletes itself" -X DELETE -H "Authorization: Bearer $ADMIN" "$API/users/me"
