@@ -21,6 +21,7 @@ import dev.kapi.identity.CurrentAccount;
 import dev.kapi.plans.Credits;
 import dev.kapi.plans.PlanCatalog;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Page;
 
 /**
  * Seed 000's models, readable for a person: a user with its packages, their contents and its sessions; a
@@ -121,7 +122,7 @@ class AdminModels {
      * Seed 000's user registration. The name comes as {@code name} and {@code surname} (the seed's fields) or
      * as {@code full_name} (the field every user answer carries), split at its last space.
      */
-    UserModel registerUser(CurrentAccount admin, GenericAdminController.RegisterUser user) {
+    UserModel registerUser(CurrentAccount admin, ModelBodies.RegisterUser user) {
         String name = blankToNull(user.name());
         String surname = blankToNull(user.surname());
         String fullName = blankToNull(user.fullName());
@@ -142,7 +143,7 @@ class AdminModels {
         return user(created);
     }
 
-    PackageModel registerPackage(GenericAdminController.RegisterPackage pkg) {
+    PackageModel registerPackage(ModelBodies.RegisterPackage pkg) {
         List<PlanCatalog.NewContent> contents = pkg.packageContents() == null ? List.of()
                 : pkg.packageContents().stream()
                         .map(content -> new PlanCatalog.NewContent(content.name(), content.contentValue())).toList();
@@ -150,12 +151,12 @@ class AdminModels {
                 pkg.days(), contents)));
     }
 
-    ContentModel registerContent(GenericAdminController.RegisterContent content) {
+    ContentModel registerContent(ModelBodies.RegisterContent content) {
         return ContentModel.from(catalog.addContent(content.packageId(),
                 new PlanCatalog.NewContent(content.name(), content.contentValue())));
     }
 
-    UserPackageModel registerUserPackage(GenericAdminController.RegisterUserPackage assignment) {
+    UserPackageModel registerUserPackage(ModelBodies.RegisterUserPackage assignment) {
         if (accounts.byId(assignment.userId()).isEmpty()) {
             throw ApiException.invalidField("user_id", "user-not-found");
         }
@@ -163,7 +164,7 @@ class AdminModels {
                 assignment.startsAt()));
     }
 
-    UserModel updateUser(CurrentAccount admin, String id, GenericAdminController.UpdateUser changes) {
+    UserModel updateUser(CurrentAccount admin, String id, ModelBodies.UpdateUser changes) {
         long accountId = number(id);
         AccountAdministration.UserChanges accountChanges = new AccountAdministration.UserChanges(changes.username(),
                 changes.password(), changes.name(), changes.surname(), changes.email(), changes.userType(),
@@ -208,9 +209,9 @@ class AdminModels {
         String cursor = null;
         int scanned = 0;
         do {
-            AccountAdministration.Page page = accounts.list(null, username, REPORT_PAGE, cursor);
-            scanned += page.users().size();
-            for (UserModel user : users(page.users())) {
+            Page<AdminView> page = accounts.list(null, username, REPORT_PAGE, cursor);
+            scanned += page.rows().size();
+            for (UserModel user : users(page.rows())) {
                 UserModel filtered = within(user, from, to, packageName);
                 if (filtered != null && found.size() < limit) {
                     found.add(filtered);

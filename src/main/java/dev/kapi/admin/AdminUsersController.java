@@ -35,8 +35,10 @@ import dev.kapi.identity.AccountAdministration.AdminView;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.plans.Credits;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Page;
 import dev.kapi.shared.Confirmation;
 import dev.kapi.shared.Messages;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -49,7 +51,6 @@ class AdminUsersController {
 
 
     /** Credit and debit totals an admin may set: far beyond any real balance, far below a long's limit. */
-    static final long MAX_CREDIT = 1_000_000_000_000L;
 
     private final AccountAdministration accounts;
     private final Credits credits;
@@ -82,14 +83,14 @@ class AdminUsersController {
     record CreateUserRequest(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
             @NotNull @AcceptablePassword String password, @NotBlank @Size(max = 100) String name,
             @NotBlank @Size(max = 100) String surname, @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
-            @NotBlank @Size(max = 50) String userTypeName, @Min(0) @Max(MAX_CREDIT) Long credit, @Min(0) @Max(MAX_CREDIT) Long debit,
+            @NotBlank @Size(max = 50) String userTypeName, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long credit, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long debit,
             @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar) {
     }
 
     record UpdateUserRequest(@Pattern(regexp = AccountRules.USERNAME) String username, @AcceptablePassword String password,
             @Size(min = 1, max = 100) String name, @Size(min = 1, max = 100) String surname,
             @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String userTypeName,
-            Boolean isActive, @Min(0) @Max(MAX_CREDIT) Long credit, @Min(0) @Max(MAX_CREDIT) Long debit, @Size(max = 32) String phoneNumber,
+            Boolean isActive, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long credit, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long debit, @Size(max = 32) String phoneNumber,
             @URL @Size(max = 2048) String avatar) {
     }
 
@@ -120,11 +121,11 @@ class AdminUsersController {
     @Operation(summary = "All users, active and inactive; filter by userType, search, keyset paging")
     UserList list(@RequestParam(required = false) @Size(max = 50) String userType,
             @RequestParam(required = false) @Size(max = 100) String search,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 64) String cursor) {
-        AccountAdministration.Page page = accounts.list(userType, search, limit, cursor);
-        Map<Long, Credits.Balance> balances = credits.balancesOf(page.users().stream().map(AdminView::id).toList());
-        List<AdminUser> users = page.users().stream()
+        Page<AdminView> page = accounts.list(userType, search, limit, cursor);
+        Map<Long, Credits.Balance> balances = credits.balancesOf(page.rows().stream().map(AdminView::id).toList());
+        List<AdminUser> users = page.rows().stream()
                 .map(user -> AdminUser.from(user, balances.getOrDefault(user.id(), Credits.Balance.ZERO))).toList();
         return new UserList(true, users.size(), users, page.nextCursor());
     }
@@ -177,7 +178,7 @@ class AdminUsersController {
     @GetMapping("/{userId}/credits")
     @Operation(summary = "The user's ledger entries, newest first")
     EntryList creditEntries(@PathVariable String userId,
-            @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+            @RequestParam(defaultValue = "100") @PageLimit(max = 1000) int limit,
             @RequestParam(required = false) Long before) {
         AdminView user = find(userId, "user-not-found");
         List<LedgerEntry> entries = credits.entriesOf(user.id(), limit, before).stream().map(LedgerEntry::from)

@@ -64,43 +64,6 @@ class GenericAdminController {
         this.bodies = bodies;
     }
 
-    record RegisterUser(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
-            @NotNull @AcceptablePassword String password, @Size(max = 100) String name,
-            @Size(max = 100) String surname,
-            @JsonProperty("full_name") @Schema(description = "instead of name and surname")
-            @Size(max = 200) String fullName,
-            @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
-            @JsonProperty("user_type") @Size(max = 50) String userType,
-            @JsonProperty("phone_number") @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar,
-            @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long credit, @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long debit) {
-    }
-
-    record UpdateUser(@Pattern(regexp = AccountRules.USERNAME) String username,
-            @AcceptablePassword String password, @Size(min = 1, max = 100) String name,
-            @Size(min = 1, max = 100) String surname,
-            @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
-            @JsonProperty("user_type") @Size(min = 1, max = 50) String userType,
-            @JsonProperty("is_active") Boolean isActive, @JsonProperty("phone_number") @Size(max = 32) String phoneNumber,
-            @URL @Size(max = 2048) String avatar, @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long credit, @Min(0) @Max(AdminUsersController.MAX_CREDIT) Long debit) {
-    }
-
-    record NewContent(@NotBlank @Size(max = 100) String name,
-            @JsonProperty("content_value") @NotBlank @Size(max = 100) String contentValue) {
-    }
-
-    record RegisterPackage(@NotBlank @Size(max = 100) String name, @Size(max = 2000) String detail,
-            @NotNull @Min(1) @Max(36500) Integer days,
-            @JsonProperty("package_contents") List<@jakarta.validation.Valid NewContent> packageContents) {
-    }
-
-    record RegisterContent(@JsonProperty("package_id") @NotNull Long packageId, @NotBlank @Size(max = 100) String name,
-            @JsonProperty("content_value") @NotBlank @Size(max = 100) String contentValue) {
-    }
-
-    record RegisterUserPackage(@JsonProperty("user_id") @NotNull Long userId,
-            @JsonProperty("package_id") @NotNull Long packageId, @JsonProperty("starts_at") Instant startsAt) {
-    }
-
     /** The seed's update body: the changes sit under {@code new_model}. */
     record Update(@JsonProperty("new_model") Map<String, Object> newModel) {
     }
@@ -125,10 +88,10 @@ class GenericAdminController {
             @PathVariable("m_type") int type, @RequestBody Map<String, Object> body) {
         ModelType model = ModelType.of(type);
         Object created = switch (model) {
-            case USER -> models.registerUser(admin, bodies.read(body, RegisterUser.class));
-            case PACKAGE -> models.registerPackage(bodies.read(body, RegisterPackage.class));
-            case PACKAGE_CONTENT -> models.registerContent(bodies.read(body, RegisterContent.class));
-            case U_PACKAGE -> models.registerUserPackage(bodies.read(body, RegisterUserPackage.class));
+            case USER -> models.registerUser(admin, bodies.read(body, ModelBodies.RegisterUser.class));
+            case PACKAGE -> models.registerPackage(bodies.read(body, ModelBodies.RegisterPackage.class));
+            case PACKAGE_CONTENT -> models.registerContent(bodies.read(body, ModelBodies.RegisterContent.class));
+            case U_PACKAGE -> models.registerUserPackage(bodies.read(body, ModelBodies.RegisterUserPackage.class));
             case U_SESSION -> throw ApiException.badRequest("sessions-come-from-login");
         };
         return ResponseEntity.status(HttpStatus.CREATED).body(success(model, "created", created));
@@ -143,7 +106,7 @@ class GenericAdminController {
             throw ApiException.invalidField("new_model", "required");
         }
         Object updated = switch (model) {
-            case USER -> models.updateUser(admin, id, bodies.read(update.newModel(), UpdateUser.class));
+            case USER -> models.updateUser(admin, id, bodies.read(update.newModel(), ModelBodies.UpdateUser.class));
             case PACKAGE, PACKAGE_CONTENT, U_PACKAGE -> models.updatePlan(model, id, update.newModel());
             case U_SESSION -> throw ApiException.badRequest("sessions-cannot-change");
         };

@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
@@ -22,6 +20,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.shared.Page;
+import dev.kapi.shared.PageLimit;
 import dev.kapi.shared.Confirmation;
 import dev.kapi.shared.Messages;
 import io.swagger.v3.oas.annotations.Operation;
@@ -74,8 +74,8 @@ class SupportController {
 
     record RequestList(boolean success, int count, List<RequestView> data, String nextCursor) {
 
-        static RequestList of(SupportManagement.Page page) {
-            List<RequestView> views = page.threads().stream().map(RequestView::from).toList();
+        static RequestList of(Page<SupportManagement.Thread> page) {
+            List<RequestView> views = page.rows().stream().map(RequestView::from).toList();
             return new RequestList(true, views.size(), views, page.nextCursor());
         }
     }
@@ -90,7 +90,7 @@ class SupportController {
     @GetMapping("/api/support/requests")
     @Operation(summary = "The signed-in user's own requests with their answers, newest first")
     RequestList mine(@AuthenticationPrincipal CurrentAccount user,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
         return RequestList.of(support.mine(user, limit, cursor));
     }
@@ -110,7 +110,7 @@ class SupportController {
     @Tag(name = "admin")
     @Operation(summary = "Every user's requests, newest first; filter by status (open, answered, closed)")
     RequestList all(@RequestParam(required = false) @Size(max = 16) String status,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
         return RequestList.of(support.all(status, limit, cursor));
     }

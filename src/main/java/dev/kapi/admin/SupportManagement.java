@@ -14,6 +14,7 @@ import dev.kapi.identity.AccountDeleted;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 
 /**
  * The request inbox of seed 001: a user writes to the admins, admins answer (the user gets a mail) and
@@ -26,8 +27,6 @@ class SupportManagement {
     record Thread(SupportRequests.Request request, List<SupportRequests.Answer> answers) {
     }
 
-    record Page(List<Thread> threads, String nextCursor) {
-    }
 
     /** An admin answered a request; the author is mailed after the answer committed. */
     record RequestAnswered(long requestId, long answerId) {
@@ -52,12 +51,12 @@ class SupportManagement {
     }
 
     @Transactional(readOnly = true)
-    Page mine(CurrentAccount user, int limit, String cursor) {
+    Page<Thread> mine(CurrentAccount user, int limit, String cursor) {
         return page(user.id(), null, limit, cursor);
     }
 
     @Transactional(readOnly = true)
-    Page all(String status, int limit, String cursor) {
+    Page<Thread> all(String status, int limit, String cursor) {
         if (status != null && !SupportRequests.STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "support-status-invalid", String.join(", ", SupportRequests.STATUSES));
         }
@@ -94,30 +93,16 @@ class SupportManagement {
         requests.deleteOf(deleted.accountId());
     }
 
-    private Page page(Long accountId, String status, int limit, String cursor) {
-        List<SupportRequests.Request> found = requests.find(accountId, status, before(cursor), limit);
+    private Page<Thread> page(Long accountId, String status, int limit, String cursor) {
+        Page<SupportRequests.Request> found = Page.byId(
+                requests.find(accountId, status, Cursors.afterId(cursor), limit + 1), limit, SupportRequests.Request::id);
         Map<Long, List<SupportRequests.Answer>> answers = requests.answersOf(
-                found.stream().map(SupportRequests.Request::id).toList());
-        List<Thread> threads = found.stream()
-                .map(request -> new Thread(request, answers.getOrDefault(request.id(), List.of()))).toList();
-        String next = found.size() == limit ? Cursors.encode(found.getLast().id()) : null;
-        return new Page(threads, next);
+                found.rows().stream().map(SupportRequests.Request::id).toList());
+        return found.map(request -> new Thread(request, answers.getOrDefault(request.id(), List.of())));
     }
 
     private Thread thread(SupportRequests.Request request) {
         return new Thread(request, requests.answersOf(List.of(request.id())).getOrDefault(request.id(), List.of()));
-    }
-
-    private static Long before(String cursor) {
-        if (cursor == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(Cursors.decode(cursor, 1).getFirst());
-        }
-        catch (NumberFormatException ex) {
-            throw Cursors.invalid();
-        }
     }
 
     static ApiException notFound() {

@@ -36,6 +36,7 @@ import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.NextCursor;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -89,7 +90,7 @@ class EventController {
     @Operation(summary = "Events, filtered, searched and sorted; the next page's cursor is in X-Next-Cursor")
     ResponseEntity<List<EventResponse>> list(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(defaultValue = "0") @Min(0) @Max(Cursors.MAX_SKIP) int skip,
-            @RequestParam(defaultValue = "10") @Min(1) @Max(100) int limit,
+            @RequestParam(defaultValue = "10") @PageLimit(max = 100) int limit,
             @RequestParam(required = false) @Size(max = 200) String search,
             @RequestParam(name = "category_id", required = false) Integer categoryId,
             @RequestParam(required = false) String status,

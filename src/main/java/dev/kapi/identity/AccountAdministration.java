@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Page;
 
 /**
  * What administrators may do with accounts, for the admin module's APIs (seeds 004 and 000). The rules
@@ -43,10 +44,6 @@ public interface AccountAdministration {
         }
     }
 
-    /** One page of the admin list and the opaque cursor of the next, {@code null} on the last page. */
-    record Page(List<AdminView> users, String nextCursor) {
-    }
-
     /** A live session of an account. */
     record SessionInfo(UUID id, long accountId, Instant createdAt, Instant lastUsedAt, Instant expiresAt, String ip,
             String userAgent) {
@@ -74,7 +71,7 @@ public interface AccountAdministration {
      * Accounts in id order, optionally of one user type and matching {@code search} in email, username or
      * name (case- and Turkish-accent-insensitive).
      */
-    Page list(String userTypeName, String search, int limit, String cursor);
+    Page<AdminView> list(String userTypeName, String search, int limit, String cursor);
 
     /** Deactivates: the account can no longer sign in, and its sessions end at once. */
     void deactivate(CurrentAccount admin, long accountId);

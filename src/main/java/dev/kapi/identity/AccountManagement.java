@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionOperations;
 
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 
 /**
  * The account use cases of seeds 003 and 001: registering, reading and changing one's profile and
@@ -268,26 +269,16 @@ class AccountManagement implements AccountAdministration {
     }
 
     @Override
-    public Page list(String userTypeName, String search, int limit, String cursor) {
+    public Page<AdminView> list(String userTypeName, String search, int limit, String cursor) {
         Integer typeId = null;
         if (userTypeName != null && !userTypeName.isBlank()) {
             typeId = accounts.userTypes().stream().filter(type -> type.name().equalsIgnoreCase(userTypeName.trim()))
                     .map(UserType::id).findFirst().orElse(-1);
         }
-        long after = 0;
-        if (cursor != null && !cursor.isBlank()) {
-            try {
-                after = Long.parseLong(Cursors.decode(cursor, 1).getFirst());
-            }
-            catch (NumberFormatException ex) {
-                throw Cursors.invalid();
-            }
-        }
+        Long after = Cursors.afterId(cursor);
         String term = search == null || search.isBlank() ? null : search.trim();
-        List<Account> found = accounts.list(typeId, term, after, limit + 1);
-        List<AdminView> users = found.stream().limit(limit).map(AccountManagement::view).toList();
-        String next = found.size() > limit ? Cursors.encode(users.getLast().id()) : null;
-        return new Page(users, next);
+        return Page.byId(accounts.list(typeId, term, after == null ? 0 : after, limit + 1), limit, Account::id)
+                .map(AccountManagement::view);
     }
 
     @Override

@@ -3,8 +3,6 @@ package dev.kapi.identity;
 import java.time.Instant;
 import java.util.List;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.format.annotation.DateTimeFormat;
@@ -14,6 +12,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -47,20 +47,10 @@ class AuditController {
             @RequestParam(required = false) @Size(max = 64) String type,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
-        Long before = null;
-        if (cursor != null) {
-            try {
-                before = Long.parseLong(Cursors.decode(cursor, 1).getFirst());
-            }
-            catch (NumberFormatException ex) {
-                throw Cursors.invalid();
-            }
-        }
-        List<AuditEntry> entries = audit.find(new AuditLog.Query(user, type, from, to, before, limit)).stream()
-                .map(AuditEntry::from).toList();
-        String next = entries.size() == limit ? Cursors.encode(entries.getLast().id()) : null;
-        return new AuditPage(true, entries.size(), entries, next);
+        Page<AuditEntry> page = Page.byId(audit.find(new AuditLog.Query(user, type, from, to,
+                Cursors.afterId(cursor), limit + 1)), limit, AuditLog.Entry::id).map(AuditEntry::from);
+        return new AuditPage(true, page.rows().size(), page.rows(), page.nextCursor());
     }
 }

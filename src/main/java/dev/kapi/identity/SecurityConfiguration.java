@@ -2,15 +2,14 @@ package dev.kapi.identity;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
@@ -27,23 +26,23 @@ import org.springframework.security.oauth2.server.resource.web.authentication.Be
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import dev.kapi.shared.Problems;
-import dev.kapi.shared.RequestPaths;
+import dev.kapi.shared.RouteRules;
 import dev.kapi.shared.ratelimit.RateLimitFilter;
 import dev.kapi.shared.ratelimit.RateLimiter;
 
 /**
- * Who may call what. Every route needs a bearer token except sign-up, sign-in and the public operational
- * endpoints; a token is accepted only while its session lives. Failures answer with Kapı's problem body.
+ * Who may call what. Every route needs a bearer token except those a module declares public through its
+ * {@link RouteRules} (sign-up and sign-in here, the operational endpoints, a provider's webhook); a token is
+ * accepted only while its session lives. Failures answer with Kapı's problem body.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
 class SecurityConfiguration {
-
-    /** The routes anyone may call: signing up and in, and getting back into an account. */
-    static final Set<String> PUBLIC_POSTS = Set.of("/auth/register", "/auth/register/admin", "/auth/login",
-            "/auth/refresh", "/auth/verify-email", "/auth/forgot-password", "/auth/forgot-password/confirm");
 
     /**
      * No observation around every security filter, authentication and authorization: they cost more than
@@ -57,7 +56,10 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AccessTokens tokens, Sessions sessions,
-            Problems problems, RateLimiter rateLimiter) throws Exception {
+            Problems problems, RateLimiter rateLimiter, List<RouteRules> modules) throws Exception {
+        RequestMatcher publicRoutes = matching(modules.stream().flatMap(rules -> rules.publicRoutes().stream()));
+        RequestMatcher frozenAccountWrites = matching(
+                modules.stream().flatMap(rules -> rules.frozenAccountWrites().stream()));
         AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
             response.setHeader("WWW-Authenticate", "Bearer");
             problems.write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized");
@@ -75,35 +77,36 @@ class SecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .authorizeHttpRequests(authorize -> authorize
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers(HttpMethod.POST, PUBLIC_POSTS.toArray(String[]::new)).permitAll()
-                        .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
-                        // WhatsApp's callbacks: no token, checked by the messaging module's signature instead.
-                        .requestMatchers("/api/messaging/webhooks/whatsapp").permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
-                                "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-                                "/swagger-ui/**", "/error")
-                        .permitAll()
+                        // Each module declares its own (RouteRules): they check their callers themselves.
+                        .requestMatchers(publicRoutes).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(server -> server
-                        .bearerTokenResolver(ignoringPublicRoutes())
+                        .bearerTokenResolver(ignoringOn(publicRoutes))
                         .jwt(jwt -> jwt.decoder(tokens.decoder()).jwtAuthenticationConverter(sessionBound(sessions)))
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
                 .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
-                .addFilterAfter(new FrozenAccountFilter(problems), RateLimitFilter.class)
+                .addFilterAfter(new FrozenAccountFilter(problems, frozenAccountWrites), RateLimitFilter.class)
                 .build();
+    }
+
+    /** One matcher for the routes the modules declared, each as Spring's path patterns match it. */
+    private static RequestMatcher matching(Stream<RouteRules.Route> routes) {
+        List<RequestMatcher> matchers = routes.<RequestMatcher>map(route -> PathPatternRequestMatcher
+                .pathPattern(route.method(), route.pattern())).toList();
+        return matchers.isEmpty() ? request -> false : new OrRequestMatcher(matchers);
     }
 
     /**
      * A stale {@code Authorization} header must not break the routes that need none: a client whose
-     * access token expired still signs in, refreshes and resets its password.
+     * access token expired still signs in, refreshes and resets its password. (Matched as routing
+     * matches, so {@code /auth/%6Cogin} is a public route too and is limited per address, not per token.)
      */
-    private static BearerTokenResolver ignoringPublicRoutes() {
+    private static BearerTokenResolver ignoringOn(RequestMatcher publicRoutes) {
         DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
-        return request -> "POST".equals(request.getMethod()) && PUBLIC_POSTS.contains(RequestPaths.of(request))
-                ? null : resolver.resolve(request);
+        return request -> publicRoutes.matches(request) ? null : resolver.resolve(request);
     }
 
     /** Accepts a verified JWT only if its session is live, and takes the role from the account. */

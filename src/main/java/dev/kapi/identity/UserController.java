@@ -32,6 +32,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -151,7 +152,7 @@ class UserController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "All users, oldest first (admin)")
     UserList list(@RequestParam(defaultValue = "0") @Min(0) @Max(Cursors.MAX_SKIP) int skip,
-            @RequestParam(defaultValue = "10") @Min(1) @Max(100) int limit) {
+            @RequestParam(defaultValue = "10") @PageLimit(max = 100) int limit) {
         AccountManagement.AccountPage page = accounts.page(skip, limit);
         return new UserList(page.accounts().stream().map(UserResponse::from).toList(), page.total());
     }

@@ -14,9 +14,11 @@ import java.util.Set;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
 
 /**
@@ -298,5 +300,14 @@ class PlanManagement implements PlanCatalog {
 
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.trim();
+    }
+
+    /**
+     * Forgets the packages of an account that was removed for good. Its ledger entries and balance stay:
+     * money history is not lost with the account (entries are append-only), and they name only its id.
+     */
+    @ApplicationModuleListener
+    void on(AccountDeleted deleted) {
+        userPackages.deleteOf(deleted.accountId());
     }
 }

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.ResponseEntity;
@@ -18,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.AccountDirectory;
-import dev.kapi.shared.NextCursor;
+import dev.kapi.shared.Page;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -48,10 +47,10 @@ class AdminTradingController {
 
         static AdminBotResponse from(Reports.BotLine line, String userId) {
             Bot bot = line.bot();
-            ReportController.SummaryLine summary = line.summary();
+            Reports.Figures figures = line.figures();
             return new AdminBotResponse(bot.id(), userId, bot.name(), bot.symbol(), bot.interval().code(),
-                    bot.strategy(), bot.paper(), bot.active(), summary.status(), summary.tradeCount(),
-                    summary.realizedPnl(), summary.unrealizedPnl(), summary.totalPnl(), summary.lastTradeAt(),
+                    bot.strategy(), bot.paper(), bot.active(), bot.status().wire(), figures.tradeCount(),
+                    figures.realizedPnl(), figures.unrealizedPnl(), figures.totalPnl(), figures.lastTradeAt(),
                     bot.createdAt());
         }
     }
@@ -60,11 +59,10 @@ class AdminTradingController {
     @Operation(summary = "Every user's bots with their owner, status and PnL, newest first (admin)")
     ResponseEntity<List<AdminBotResponse>> bots(@RequestParam(required = false) String status,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
-        Reports.BotPage page = reports.allBots(status, cursor, limit);
-        Map<Long, String> owners = accounts.publicIds(page.bots().stream().map(line -> line.bot().ownerId())
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        Page<Reports.BotLine> page = reports.allBots(status, cursor, limit);
+        Map<Long, String> owners = accounts.publicIds(page.rows().stream().map(line -> line.bot().ownerId())
                 .distinct().toList());
-        return NextCursor.ok(page.nextCursor()).body(page.bots().stream()
-                .map(line -> AdminBotResponse.from(line, owners.get(line.bot().ownerId()))).toList());
+        return page.asArray(line -> AdminBotResponse.from(line, owners.get(line.bot().ownerId())));
     }
 }

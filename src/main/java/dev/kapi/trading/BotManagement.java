@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
 
 /**
@@ -21,12 +23,14 @@ import dev.kapi.shared.ApiException;
 class BotManagement {
 
     private final Bots bots;
+    private final Trades trades;
     private final ApiKeys keys;
     private final Strategies strategies;
     private final Clock clock;
 
-    BotManagement(Bots bots, ApiKeys keys, Strategies strategies, Clock clock) {
+    BotManagement(Bots bots, Trades trades, ApiKeys keys, Strategies strategies, Clock clock) {
         this.bots = bots;
+        this.trades = trades;
         this.keys = keys;
         this.strategies = strategies;
         this.clock = clock;
@@ -131,5 +135,16 @@ class BotManagement {
 
     static ApiException notFound() {
         return ApiException.notFound("bot-not-found");
+    }
+
+    /**
+     * Removes everything trading kept for an account that was deleted for good: its bots stop at once (the
+     * rows go, so no runner claims them again), then its trades, lots and sealed API keys.
+     */
+    @ApplicationModuleListener
+    void on(AccountDeleted deleted) {
+        trades.deleteOf(deleted.accountId());
+        bots.deleteOf(deleted.accountId());
+        keys.deleteOf(deleted.accountId());
     }
 }

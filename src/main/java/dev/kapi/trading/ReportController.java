@@ -54,6 +54,14 @@ class ReportController {
             @JsonProperty("realized_pnl") BigDecimal realizedPnl,
             @JsonProperty("unrealized_pnl") BigDecimal unrealizedPnl, @JsonProperty("total_pnl") BigDecimal totalPnl,
             @JsonProperty("last_trade_at") Instant lastTradeAt) {
+
+        static SummaryLine from(Reports.BotLine line) {
+            Bot bot = line.bot();
+            Reports.Figures figures = line.figures();
+            return new SummaryLine(bot.id(), bot.name(), bot.symbol(), bot.status().wire(), bot.active(),
+                    figures.tradeCount(), figures.realizedPnl(), figures.unrealizedPnl(), figures.totalPnl(),
+                    figures.lastTradeAt());
+        }
     }
 
     record Totals(int bots, @JsonProperty("active_bots") int activeBots, @JsonProperty("trade_count") long tradeCount,
@@ -63,6 +71,13 @@ class ReportController {
     }
 
     record SummaryResponse(List<SummaryLine> bots, Totals totals) {
+
+        static SummaryResponse from(Reports.Summary summary) {
+            Reports.Figures all = summary.totals();
+            return new SummaryResponse(summary.bots().stream().map(SummaryLine::from).toList(),
+                    new Totals(summary.bots().size(), summary.activeBots(), all.tradeCount(), all.realizedPnl(),
+                            all.unrealizedPnl(), all.totalPnl(), all.lastTradeAt()));
+        }
     }
 
     @GetMapping("/{bot_id:\\d+}/performance")
@@ -77,6 +92,6 @@ class ReportController {
     @GetMapping("/summary")
     @Operation(summary = "Every bot of the user with its trades and PnL, and the totals")
     SummaryResponse summary(@AuthenticationPrincipal CurrentAccount me) {
-        return reports.summary(me.id());
+        return SummaryResponse.from(reports.summary(me.id()));
     }
 }

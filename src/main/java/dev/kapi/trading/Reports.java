@@ -11,6 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 
 /** Seed 002's reports over the trade table and the bots' positions, and the admin's list of every bot. */
 @Service
@@ -29,12 +30,17 @@ class Reports {
     record BotPerformance(Bot bot, Performance performance) {
     }
 
-    /** A bot with its summary line (trades and PnL), as the admin list shows it. */
-    record BotLine(Bot bot, ReportController.SummaryLine summary) {
+    /** A bot's trades and PnL: realized from its trades, unrealized from its open position at the last price. */
+    record Figures(long tradeCount, BigDecimal realizedPnl, BigDecimal unrealizedPnl, BigDecimal totalPnl,
+            Instant lastTradeAt) {
     }
 
-    /** A page of the admin list and the opaque cursor of the next, null on the last. */
-    record BotPage(List<BotLine> bots, String nextCursor) {
+    /** A bot with its figures, as its owner's summary and the admin list show it. */
+    record BotLine(Bot bot, Figures figures) {
+    }
+
+    /** Every bot of an owner, and the same figures over all of them. */
+    record Summary(List<BotLine> bots, int activeBots, Figures totals) {
     }
 
     @Transactional(readOnly = true)
@@ -45,9 +51,9 @@ class Reports {
     }
 
     @Transactional(readOnly = true)
-    ReportController.SummaryResponse summary(long ownerId) {
+    Summary summary(long ownerId) {
         Map<Long, Trades.BotTotals> totals = trades.totalsByBot(ownerId);
-        List<ReportController.SummaryLine> lines = new ArrayList<>();
+        List<BotLine> lines = new ArrayList<>();
         BigDecimal realized = BigDecimal.ZERO;
         BigDecimal unrealized = BigDecimal.ZERO;
         long tradeCount = 0;
@@ -56,7 +62,7 @@ class Reports {
         for (Bot bot : bots.ofOwner(ownerId)) {
             Trades.BotTotals own = totalsOf(bot, totals);
             BigDecimal open = bot.unrealizedPnl();
-            lines.add(line(bot, own));
+            lines.add(new BotLine(bot, figures(bot, own)));
             realized = realized.add(own.realizedPnl());
             unrealized = unrealized.add(open);
             tradeCount += own.tradeCount();
@@ -65,8 +71,8 @@ class Reports {
                 last = own.lastTradeAt();
             }
         }
-        return new ReportController.SummaryResponse(lines, new ReportController.Totals(lines.size(), active, tradeCount,
-                Money.plain(realized), Money.plain(unrealized), Money.plain(realized.add(unrealized)), last));
+        return new Summary(lines, active, new Figures(tradeCount, Money.plain(realized), Money.plain(unrealized),
+                Money.plain(realized.add(unrealized)), last));
     }
 
     /**
@@ -74,43 +80,23 @@ class Reports {
      * {@code paused}, {@code error}), each with the same figures as its owner's summary.
      */
     @Transactional(readOnly = true)
-    BotPage allBots(String status, String cursor, int limit) {
+    Page<BotLine> allBots(String status, String cursor, int limit) {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "invalid-status", String.join(", ", STATUSES));
         }
-        List<Bot> found = bots.pageOfAll(status == null ? null : BotStatus.of(status),
-                decode(cursor), limit);
-        List<Bot> page = found.size() > limit ? found.subList(0, limit) : found;
-        Map<Long, Trades.BotTotals> totals = trades.totalsOfBots(page.stream().map(Bot::id).toList());
-        List<BotLine> lines = page.stream().map(bot -> new BotLine(bot, line(bot, totalsOf(bot, totals)))).toList();
-        return new BotPage(lines, found.size() > limit ? Cursors.encode("bot", page.getLast().id()) : null);
+        Page<Bot> page = Page.byId(bots.pageOfAll(status == null ? null : BotStatus.of(status),
+                Cursors.afterId(cursor), limit), limit, Bot::id);
+        Map<Long, Trades.BotTotals> totals = trades.totalsOfBots(page.rows().stream().map(Bot::id).toList());
+        return page.map(bot -> new BotLine(bot, figures(bot, totalsOf(bot, totals))));
     }
 
     private static Trades.BotTotals totalsOf(Bot bot, Map<Long, Trades.BotTotals> totals) {
         return totals.getOrDefault(bot.id(), new Trades.BotTotals(bot.id(), 0, BigDecimal.ZERO, null));
     }
 
-    private static ReportController.SummaryLine line(Bot bot, Trades.BotTotals totals) {
+    private static Figures figures(Bot bot, Trades.BotTotals totals) {
         BigDecimal open = bot.unrealizedPnl();
-        return new ReportController.SummaryLine(bot.id(), bot.name(), bot.symbol(), bot.status().wire(),
-                bot.active(), totals.tradeCount(), Money.plain(totals.realizedPnl()), Money.plain(open),
+        return new Figures(totals.tradeCount(), Money.plain(totals.realizedPnl()), Money.plain(open),
                 Money.plain(totals.realizedPnl().add(open)), totals.lastTradeAt());
-    }
-
-    /** The id after which the admin list's page starts; null without a cursor. */
-    private static Long decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        List<String> parts = Cursors.decode(cursor, 2);
-        if (!parts.get(0).equals("bot")) {
-            throw Cursors.invalid();
-        }
-        try {
-            return Long.parseLong(parts.get(1));
-        }
-        catch (NumberFormatException ex) {
-            throw Cursors.invalid();
-        }
     }
 }

@@ -10,8 +10,6 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -32,6 +30,7 @@ import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.SqlTime;
 import dev.kapi.shared.NextCursor;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -93,7 +92,7 @@ class TradeController {
             @RequestParam(required = false) @Pattern(regexp = "buy|sell") String side,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) @Size(max = 200) String cursor,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
         return page(trades.list(query(me, botId, symbol, side, from, to, cursor, limit)));
     }
 
@@ -110,7 +109,7 @@ class TradeController {
             @RequestParam(required = false) @Pattern(regexp = "buy|sell") String side,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) @Size(max = 200) String cursor,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
         return page(trades.listOfBot(query(me, botId, null, side, from, to, cursor, limit)));
     }
 
