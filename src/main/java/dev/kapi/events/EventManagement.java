@@ -22,6 +22,7 @@ import dev.kapi.identity.AccountDeleted;
 import dev.kapi.identity.AccountDirectory;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Page;
 
 /**
  * The event use cases of seed 003: listing and searching, reading by id or slug, creating, changing,
@@ -90,13 +91,9 @@ class EventManagement {
         }
         EventQuery query = new EventQuery(search == null ? null : search.tsquery(), request.categoryId(), status, sort,
                 request.sortDesc(), request.includeDeleted(), after, request.skip(), request.limit(), clock.instant());
-        List<Event> found = events.page(query);
-        String next = null;
-        if (found.size() > request.limit()) {
-            found = found.subList(0, request.limit());
-            next = EventCursor.after(found.getLast(), sort, request.sortDesc()).encode();
-        }
-        return new EventPage(withAuthors(found), next);
+        Page<Event> found = Page.of(events.page(query), request.limit(),
+                event -> EventCursor.after(event, sort, request.sortDesc()).encode());
+        return new EventPage(withAuthors(found.rows()), found.nextCursor());
     }
 
     @Transactional(readOnly = true)

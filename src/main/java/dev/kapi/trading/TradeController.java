@@ -29,7 +29,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.SqlTime;
-import dev.kapi.shared.NextCursor;
+import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -120,8 +120,8 @@ class TradeController {
                 cursor == null || cursor.isBlank() ? null : TradeCursor.decode(cursor), limit);
     }
 
-    private static ResponseEntity<List<TradeResponse>> page(TradeManagement.TradePage page) {
-        return NextCursor.ok(page.nextCursor()).body(page.trades().stream().map(TradeResponse::from).toList());
+    private static ResponseEntity<List<TradeResponse>> page(Page<Trade> page) {
+        return page.asArray(TradeResponse::from);
     }
 
     /** An ISO 8601 instant that names its zone; the error names the field. */

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Page;
 
 /** Manual trades (seed 002), and trade lists with filters and keyset paging. */
 @Service
@@ -31,9 +32,6 @@ class TradeManagement {
             Instant executedAt) {
     }
 
-    /** A page of trades and the cursor of the next one, null on the last. */
-    record TradePage(List<Trade> trades, String nextCursor) {
-    }
 
     /**
      * Records a trade made by hand: into a bot's book (its symbol), or the owner's own book for the symbol.
@@ -75,18 +73,13 @@ class TradeManagement {
     }
 
     @Transactional(readOnly = true)
-    TradePage list(Trades.Query query) {
-        List<Trade> found = trades.page(query);
-        if (found.size() > query.limit()) {
-            found = found.subList(0, query.limit());
-            return new TradePage(found, TradeCursor.after(found.getLast()).encode());
-        }
-        return new TradePage(found, null);
+    Page<Trade> list(Trades.Query query) {
+        return Page.of(trades.page(query), query.limit(), trade -> TradeCursor.after(trade).encode());
     }
 
     /** A bot's trades, filtered: 404 for a bot that is not the user's. */
     @Transactional(readOnly = true)
-    TradePage listOfBot(Trades.Query query) {
+    Page<Trade> listOfBot(Trades.Query query) {
         bots.byId(query.botId(), query.ownerId()).orElseThrow(BotManagement::notFound);
         return list(query);
     }
