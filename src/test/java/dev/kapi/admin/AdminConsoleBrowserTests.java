@@ -308,14 +308,13 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     void auditQueuesAndBotsWhenOpenedThenEveryUsersRowsShow() {
         // given: a user with a message queue and a paper bot
         String marker = UUID.randomUUID().toString().substring(0, 6);
-        String email = registerUser();
-        RestTestClient owner = as(login(email));
-        long accountId = ((Number) owner.get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody().get("id")).longValue();
+        TestUser user = newUser();
+        RestTestClient owner = as(user.token());
+        long accountId = user.id();
         credits.load(accountId, 1_000, "test", null);
-        long sender = idOf(post(owner, "/api/messaging/senders", Map.of("name", "Ana hat", "phone", "0532 000 00 01")));
-        long customer = idOf(post(owner, "/api/messaging/customers", Map.of("phone", "0555 111 22 33", "name", "Ali")));
-        long draft = idOf(post(owner, "/api/messaging/drafts", Map.of("name", "Kampanya", "body", "Merhaba {{name}}")));
+        long sender = id(post(owner, "/api/messaging/senders", Map.of("name", "Ana hat", "phone", "0532 000 00 01")));
+        long customer = id(post(owner, "/api/messaging/customers", Map.of("phone", "0555 111 22 33", "name", "Ali")));
+        long draft = id(post(owner, "/api/messaging/drafts", Map.of("name", "Kampanya", "body", "Merhaba {{name}}")));
         post(owner, "/api/messaging/queues", Map.of("name", "Kasım kampanyası " + marker, "draft_id", draft,
                 "sender_ids", List.of(sender), "group_ids", List.of(), "customer_ids", List.of(customer)));
         post(owner, "/api/trading/bots", Map.of("name", "Eşik botu " + marker, "symbol", "BTCUSDT", "quote_amount", 100,
@@ -348,10 +347,6 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     private static Map<String, Object> post(RestTestClient client, String path, Map<String, Object> body) {
         return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).exchange()
                 .expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
-    }
-
-    private static long idOf(Map<String, Object> created) {
-        return ((Number) created.get("id")).longValue();
     }
 
     @Test

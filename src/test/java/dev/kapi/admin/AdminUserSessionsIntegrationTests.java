@@ -38,7 +38,7 @@ class AdminUserSessionsIntegrationTests extends IntegrationTest {
         String ended = login(email);
         String kept = login(email);
         String userId = userIdOf(admin, email);
-        long accountId = accountId(kept);
+        long accountId = accountIdOf(kept);
         String sessionId = sessionIdOf(ended);
 
         as(admin).delete().uri("/api/admin/users/{id}/sessions/{s}", userId, sessionId).exchange()
@@ -100,11 +100,6 @@ class AdminUserSessionsIntegrationTests extends IntegrationTest {
         Map<String, Object> found = as(admin).get().uri("/api/admin/users?search={q}", email).exchange()
                 .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
         return (String) ((List<Map<String, Object>>) found.get("data")).getFirst().get("userId");
-    }
-
-    private long accountId(String token) {
-        return ((Number) as(token).get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody().get("id")).longValue();
     }
 
     /** The id of the session this token belongs to, from the user's own session list. */

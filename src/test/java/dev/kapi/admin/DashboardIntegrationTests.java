@@ -99,9 +99,7 @@ class DashboardIntegrationTests extends IntegrationTest {
         // given
         String admin = newAdminToken();
         String token = newUserToken();
-        Map<String, Object> me = as(token).get().uri("/users/me").exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
-        long id = ((Number) me.get("id")).longValue();
+        long id = accountIdOf(token);
         credits.load(id, 1_000_000, "test", null);
         credits.commit(credits.reserve(id, 900_000, "dashboard test").id());
         // two messages handed to a provider, written as the sender would (the sender itself is messaging's test)

@@ -68,8 +68,7 @@ class GenericAdminIntegrationTests extends IntegrationTest {
         String admin = newAdminToken();
         String email = registerUser();
         String token = login(email);
-        long userId = ((Number) as(token).get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody().get("id")).longValue();
+        long userId = accountIdOf(token);
         long packageId = id(post(admin, "/api/v1/admin/register/1", pkg("silver-" + System.nanoTime(), "bulk_sender")),
                 "package");
 
@@ -96,8 +95,7 @@ class GenericAdminIntegrationTests extends IntegrationTest {
     void entitlementsWhenTheHeldPackagesContentsChangeThenTheProfileShowsItAtOnce() {
         String admin = newAdminToken();
         String token = newUserToken();
-        long userId = ((Number) as(token).get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody().get("id")).longValue();
+        long userId = accountIdOf(token);
         long packageId = id(post(admin, "/api/v1/admin/register/1", pkg("copper-" + System.nanoTime(), "moe_gatherer")),
                 "package");
         post(admin, "/api/v1/admin/register/3", Map.of("user_id", userId, "package_id", packageId))

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -17,10 +16,6 @@ import dev.kapi.support.IntegrationTest;
 
 /** What the event tests share: users of each role, categories and events made through the API. */
 abstract class EventsTestSupport extends IntegrationTest {
-
-    static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY =
-            new ParameterizedTypeReference<>() {
-            };
 
     @Autowired
     JdbcClient jdbc;
@@ -79,9 +74,5 @@ abstract class EventsTestSupport extends IntegrationTest {
 
     static List<String> titles(List<Map<String, Object>> events) {
         return events.stream().map(event -> (String) event.get("title")).toList();
-    }
-
-    static long id(Map<String, Object> json) {
-        return ((Number) json.get("id")).longValue();
     }
 }

@@ -95,8 +95,7 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
                 .expectStatus().isBadRequest();
         String token = login(email);
         as(token).post().uri("/users/me/freeze").exchange().expectStatus().isOk();
-        long id = ((Number) as(token).get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody().get("id")).longValue();
+        long id = accountIdOf(token);
         String admin = newAdminToken();
 
         as(admin).get().uri("/api/admin/audit?user={id}", id).exchange()

@@ -4,25 +4,21 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
 
-    private static final ParameterizedTypeReference<List<Map<String, Object>>> ARRAY = new ParameterizedTypeReference<>() {
-    };
-
     @Test
     void listWhenAQueueWasSentThenNewestFirstWithItsOwnerAndCounts() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(groupOf(user, 3, 801)), List.of());
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
         worker.drain();
-        String admin = newAdminToken();
+        TestUser admin = newAdmin();
 
-        List<Map<String, Object>> queues = list(new User(admin, 0, null), "/api/admin/messaging/queues");
+        List<Map<String, Object>> queues = list(admin, "/api/admin/messaging/queues");
 
         assertThat(queues.getFirst()).containsEntry("id", (int) queue).containsEntry("user_id", userIdOf(admin, user))
                 .containsEntry("status", "completed").containsEntry("total", 3).containsEntry("progress", 1.0)
@@ -33,7 +29,7 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void listWhenPagingWithTheCursorThenEveryQueueOnceNewestFirst() {
-        User user = newUserWithCredits(1);
+        TestUser user = newUserWithCredits(1);
         long draft = draft(user, "Selam");
         long sender = sender(user);
         long customer = customer(user, "05558100001", "A");
@@ -53,10 +49,10 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void listWhenStatusGivenThenOnlyQueuesOfThatStatus() {
-        User user = newUserWithCredits(1);
+        TestUser user = newUserWithCredits(1);
         long created = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(),
                 List.of(customer(user, "05558200001", "A")));
-        User admin = new User(newAdminToken(), 0, null);
+        TestUser admin = newAdmin();
 
         List<Map<String, Object>> onlyCreated = list(admin, "/api/admin/messaging/queues?status=created&limit=500");
         List<Map<String, Object>> completed = list(admin, "/api/admin/messaging/queues?status=completed&limit=500");
@@ -68,7 +64,7 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void listWhenInputInvalidThenBadRequestNamingTheParameter() {
-        User admin = new User(newAdminToken(), 0, null);
+        TestUser admin = newAdmin();
 
         assertThat(invalidFields(get(admin, "/api/admin/messaging/queues?status=sent", 400))).containsExactly("status");
         assertThat(get(admin, "/api/admin/messaging/queues?cursor=%21%21", 400))
@@ -85,12 +81,12 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
     }
 
     private EntityExchangeResult<List<Map<String, Object>>> page(String admin, String uri) {
-        return as(admin).get().uri(uri).exchange().expectStatus().isOk().expectBody(ARRAY).returnResult();
+        return as(admin).get().uri(uri).exchange().expectStatus().isOk().expectBody(JSON_ARRAY).returnResult();
     }
 
     @SuppressWarnings("unchecked")
-    private String userIdOf(String admin, User user) {
-        Map<String, Object> found = as(admin).get().uri("/api/admin/users?search={q}", user.email()).exchange()
+    private String userIdOf(TestUser admin, TestUser user) {
+        Map<String, Object> found = as(admin.token()).get().uri("/api/admin/users?search={q}", user.email()).exchange()
                 .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
         return (String) ((List<Map<String, Object>>) found.get("data")).getFirst().get("userId");
     }

@@ -31,7 +31,7 @@ class MessagingBenchmark extends MessagingTestSupport {
 
     @Test
     void expandAMillionRecipientsSendThemAtFullSpeedAndHoldThePacedRates() throws Exception {
-        User user = newUserWithCredits(RECIPIENTS + 100_000L);
+        TestUser user = newUserWithCredits(RECIPIENTS + 100_000L);
         long loading = System.nanoTime();
         jdbc.sql("""
                 INSERT INTO messaging_customers (owner_id, phone, name, fields, created_at, updated_at)
@@ -104,7 +104,7 @@ class MessagingBenchmark extends MessagingTestSupport {
      * it), the worker polling every 200 ms as in production; each account's rate is measured over 20 s
      * after a 2 s warm-up.
      */
-    private String pacedRun(User user) throws Exception {
+    private String pacedRun(TestUser user) throws Exception {
         long slow = sender(user, Map.of("rate_per_second", 50));
         long fast = sender(user, Map.of("rate_per_second", 200));
         long group = id(post(user, "/api/messaging/groups", Map.of("name", "Ölçülü"), 201));

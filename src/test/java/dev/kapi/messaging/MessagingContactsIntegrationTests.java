@@ -7,13 +7,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 
+import dev.kapi.support.IntegrationTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void createCustomerWhenTurkishNumberThenStoredInE164AndReadBack() {
-        User user = newUser();
+        TestUser user = newUser();
 
         Map<String, Object> created = post(user, "/api/messaging/customers",
                 Map.of("phone", "0555 123 45 67", "name", "Ayşe Yılmaz", "fields", Map.of("city", "İzmir")), 201);
@@ -29,7 +31,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void createCustomerWhenNumberOrFieldsInvalidThenBadRequestNamingTheField() {
-        User user = newUser();
+        TestUser user = newUser();
 
         for (String bad : List.of("12345", "0555 123 45", "abc", "+90 155 123 45 67", "05551234567890")) {
             assertThat(invalidFields(post(user, "/api/messaging/customers", Map.of("phone", bad), 400)))
@@ -45,7 +47,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void updateAndDeleteCustomerThenChangedAndGone() {
-        User user = newUser();
+        TestUser user = newUser();
         long customer = customer(user, "05551112233", "Ali");
 
         Map<String, Object> updated = put(user, "/api/messaging/customers/" + customer,
@@ -59,7 +61,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void listCustomersWhenSearchGroupAndCursorThenPagesInIdOrder() {
-        User user = newUser();
+        TestUser user = newUser();
         long a = customer(user, "05551000001", "Zeynep Kaya");
         long b = customer(user, "05551000002", "Mehmet Öz");
         long c = customer(user, "05551000003", "Zeynep Ak");
@@ -67,18 +69,17 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
         EntityExchangeResult<List<Map<String, Object>>> first = as(user.token()).get()
                 .uri("/api/messaging/customers?limit=2").exchange().expectStatus().isOk()
-                .expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
-                }).returnResult();
+                .expectBody(JSON_ARRAY).returnResult();
         String next = first.getResponseHeaders().getFirst("X-Next-Cursor");
-        assertThat(first.getResponseBody()).extracting(MessagingTestSupport::id).containsExactly(a, b);
+        assertThat(first.getResponseBody()).extracting(IntegrationTest::id).containsExactly(a, b);
         assertThat(next).isNotBlank();
-        assertThat(list(user, "/api/messaging/customers?limit=2&cursor=" + next)).extracting(MessagingTestSupport::id)
+        assertThat(list(user, "/api/messaging/customers?limit=2&cursor=" + next)).extracting(IntegrationTest::id)
                 .containsExactly(c);
-        assertThat(list(user, "/api/messaging/customers?search=zeynep")).extracting(MessagingTestSupport::id)
+        assertThat(list(user, "/api/messaging/customers?search=zeynep")).extracting(IntegrationTest::id)
                 .containsExactly(a, c);
-        assertThat(list(user, "/api/messaging/customers?search=1000002")).extracting(MessagingTestSupport::id)
+        assertThat(list(user, "/api/messaging/customers?search=1000002")).extracting(IntegrationTest::id)
                 .containsExactly(b);
-        assertThat(list(user, "/api/messaging/customers?group_id=" + group)).extracting(MessagingTestSupport::id)
+        assertThat(list(user, "/api/messaging/customers?group_id=" + group)).extracting(IntegrationTest::id)
                 .containsExactly(a, b);
         assertThat(invalidFields(get(user, "/api/messaging/customers?limit=501", 400))).containsExactly("limit");
         assertThat(invalidFields(get(user, "/api/messaging/customers?cursor=nonsense", 400))).containsExactly("cursor");
@@ -86,7 +87,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void importCsvThenCountsCreatedUpdatedAndRejectedWithReasons() {
-        User user = newUser();
+        TestUser user = newUser();
         customer(user, "05552000001", "Eski Ad");
         String csv = """
                 phone,name,city
@@ -117,7 +118,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void groupsWhenCreatedFilledEmptiedAndDeletedThenCustomersStay() {
-        User user = newUser();
+        TestUser user = newUser();
         long a = customer(user, "05553000001", "A");
         long b = customer(user, "05553000002", "B");
 
@@ -128,7 +129,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
                 .containsEntry("type", "urn:kapi:problem:group-name-taken");
         assertThat(post(user, "/api/messaging/groups/" + id + "/customers", Map.of("customer_ids", List.of(a, b, a)), 200))
                 .containsEntry("customer_count", 2);
-        assertThat(list(user, "/api/messaging/groups/" + id + "/customers")).extracting(MessagingTestSupport::id)
+        assertThat(list(user, "/api/messaging/groups/" + id + "/customers")).extracting(IntegrationTest::id)
                 .containsExactly(a, b);
         assertThat(as(user.token()).method(org.springframework.http.HttpMethod.DELETE)
                 .uri("/api/messaging/groups/" + id + "/customers").contentType(MediaType.APPLICATION_JSON)
@@ -136,7 +137,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
                 .returnResult().getResponseBody()).containsEntry("customer_count", 1);
         assertThat(put(user, "/api/messaging/groups/" + id, Map.of("name", "Seçkin"), 200)).containsEntry("name", "Seçkin")
                 .containsEntry("description", "Hepsi");
-        assertThat(list(user, "/api/messaging/groups")).extracting(MessagingTestSupport::id).containsExactly(id);
+        assertThat(list(user, "/api/messaging/groups")).extracting(IntegrationTest::id).containsExactly(id);
         assertThat(invalidFields(post(user, "/api/messaging/groups/" + id + "/customers",
                 Map.of("customer_ids", List.of(987654321L)), 400))).containsExactly("customer_ids");
 
@@ -147,7 +148,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void blacklistAndGraylistWhenPhoneOrCustomerThenListedOnceAndRemovable() {
-        User user = newUser();
+        TestUser user = newUser();
         long customer = customer(user, "05554000001", "Liste");
 
         Map<String, Object> black = post(user, "/api/messaging/blacklist", Map.of("phone", "0555 400 00 01", "reason", "şikayet"), 201);
@@ -159,8 +160,8 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
         assertThat(gray).containsEntry("phone", "+905554000001");
         assertThat(invalidFields(post(user, "/api/messaging/graylist", Map.of("phone", "05554000002", "customer_id", customer), 400)))
                 .hasSize(1);
-        assertThat(list(user, "/api/messaging/blacklist")).extracting(MessagingTestSupport::id).containsExactly(id(black));
-        assertThat(list(user, "/api/messaging/graylist")).extracting(MessagingTestSupport::id).containsExactly(id(gray));
+        assertThat(list(user, "/api/messaging/blacklist")).extracting(IntegrationTest::id).containsExactly(id(black));
+        assertThat(list(user, "/api/messaging/graylist")).extracting(IntegrationTest::id).containsExactly(id(gray));
 
         as(user.token()).delete().uri("/api/messaging/blacklist/" + id(black)).exchange().expectStatus().isNoContent();
         as(user.token()).delete().uri("/api/messaging/graylist/" + id(black)).exchange().expectStatus().isNotFound();
@@ -169,7 +170,7 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
 
     @Test
     void draftsWhenVariablesKnownThenSavedAndUnknownVariablesRefused() {
-        User user = newUser();
+        TestUser user = newUser();
         post(user, "/api/messaging/customers", Map.of("phone", "05555000001", "fields", Map.of("city", "Van")), 201);
 
         Map<String, Object> draft = post(user, "/api/messaging/drafts",
@@ -180,15 +181,15 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
         assertThat(put(user, "/api/messaging/drafts/" + id(draft), Map.of("body", "Selam {{name}}"), 200))
                 .containsEntry("body", "Selam {{name}}").containsEntry("name", "Hoş geldin");
         put(user, "/api/messaging/drafts/" + id(draft), Map.of("body", "{{yok}}"), 400);
-        assertThat(list(user, "/api/messaging/drafts")).extracting(MessagingTestSupport::id).containsExactly(id(draft));
+        assertThat(list(user, "/api/messaging/drafts")).extracting(IntegrationTest::id).containsExactly(id(draft));
         as(user.token()).delete().uri("/api/messaging/drafts/" + id(draft)).exchange().expectStatus().isNoContent();
         get(user, "/api/messaging/drafts/" + id(draft), 404);
     }
 
     @Test
     void everyObjectWhenAnotherUsersIdThenNotFound() {
-        User owner = newUser();
-        User other = newUser();
+        TestUser owner = newUser();
+        TestUser other = newUser();
         long customer = customer(owner, "05556000001", "Sahip");
         long group = group(owner, "Benim", List.of(customer));
         long draft = draft(owner, "Merhaba");

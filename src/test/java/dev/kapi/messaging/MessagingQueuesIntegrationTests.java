@@ -13,7 +13,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
     @Test
     @SuppressWarnings("unchecked")
     void preflightThenCountsRecipientsAfterDedupBlacklistAndGraylistAndMissingVariables() {
-        User user = newUserWithCredits(3);
+        TestUser user = newUserWithCredits(3);
         long a = id(post(user, "/api/messaging/customers", Map.of("phone", "05557000001", "name", "A",
                 "fields", Map.of("city", "Rize")), 201));
         long b = customer(user, "05557000002", "B");
@@ -40,7 +40,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void startThenEveryRecipientSentOnceAndOneCreditSpentPerMessage() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long group = groupOf(user, 5, 701);
         long queue = queue(user, draft(user, "Merhaba {{name}}"), List.of(sender(user)), List.of(group), List.of());
 
@@ -68,7 +68,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void startWhenCreditsShortThenConflictAndNothingExpandedOrSpent() {
-        User user = newUserWithCredits(2);
+        TestUser user = newUserWithCredits(2);
         long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(groupOf(user, 3, 702)), List.of());
 
         assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 409))
@@ -81,7 +81,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void failedRecipientsThenListedWithReasonsRefundedAndNotRetriedWhenFinal() {
-        User user = newUserWithCredits(5);
+        TestUser user = newUserWithCredits(5);
         long ok = customer(user, "05557030001", "Var");
         long unreachable = customer(user, "05557030000", "Yok");
         long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(), List.of(ok, unreachable));
@@ -105,7 +105,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void pauseResumeAndCancelThenPendingNeverSentAndItsCreditsRefunded() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long sender = sender(user, Map.of("rate_per_second", 1));
         long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(groupOf(user, 4, 703)), List.of());
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
@@ -137,7 +137,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void pacingWhenRateSetThenTheTokenBucketNeverLetsMoreThroughThanTheRate() {
-        User user = newUserWithCredits(100);
+        TestUser user = newUserWithCredits(100);
         long sender = sender(user, Map.of("rate_per_second", 10));
         long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(groupOf(user, 30, 704)), List.of());
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
@@ -154,7 +154,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void dailyCapsAndSendingHoursThenSendingWaitsForTheNextDayOrWindow() {
-        User user = newUserWithCredits(100);
+        TestUser user = newUserWithCredits(100);
         long sender = sender(user, Map.of("daily_cap", 3));
         long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(groupOf(user, 5, 705)), List.of());
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
@@ -184,7 +184,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void graylistWhenSlowThenSpreadByItsDelayAndWhenSkipThenNeverSent() {
-        User user = newUserWithCredits(100);
+        TestUser user = newUserWithCredits(100);
         long a = customer(user, "05557060001", "Gri 1");
         long b = customer(user, "05557060002", "Gri 2");
         long c = customer(user, "05557060003", "Normal");
@@ -215,7 +215,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void numberBlacklistedAfterStartThenSkippedAndNotCharged() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long a = customer(user, "05557080001", "A");
         long b = customer(user, "05557080002", "B");
         long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(), List.of(a, b));
@@ -232,7 +232,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void scheduledQueueThenStartsWhenItsTimeComesButNotWhileTheAccountIsFrozen() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         String at = clock.instant().plus(Duration.ofHours(1)).toString();
         long queue = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft(user, "Yarın"), "sender_ids",
                 List.of(sender(user)), "customer_ids", List.of(customer(user, "05557090001", "A")), "scheduled_at", at), 201));
@@ -257,7 +257,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @Test
     void createQueueWhenReferencesInvalidThenBadRequestNamingTheField() {
-        User user = newUser();
+        TestUser user = newUser();
         long draft = draft(user, "Selam");
         long sender = sender(user);
         long customer = customer(user, "05557100001", "A");

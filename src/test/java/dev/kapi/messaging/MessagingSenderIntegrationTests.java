@@ -11,6 +11,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kapi.support.IntegrationTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MessagingSenderIntegrationTests extends MessagingTestSupport {
@@ -18,7 +20,7 @@ class MessagingSenderIntegrationTests extends MessagingTestSupport {
     @Test
     void senderKilledMidQueueThenAfterRecoveryEveryRecipientIsSentExactlyOnce() {
         // given a running queue of 40
-        User user = newUserWithCredits(100);
+        TestUser user = newUserWithCredits(100);
         long sender = sender(user);
         long queue = queue(user, draft(user, "Merhaba {{name}}"), List.of(sender), List.of(groupOf(user, 40, 801)),
                 List.of());
@@ -49,7 +51,7 @@ class MessagingSenderIntegrationTests extends MessagingTestSupport {
 
     @Test
     void twoWorkersAtOnceOnTheSameQueueThenNoMessageIsSentTwice() throws Exception {
-        User user = newUserWithCredits(2_000);
+        TestUser user = newUserWithCredits(2_000);
         List<Long> senders = List.of(sender(user), sender(user), sender(user));
         long queue = queue(user, draft(user, "Selam"), senders, List.of(groupOf(user, 1_500, 802)), List.of());
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
@@ -90,7 +92,7 @@ class MessagingSenderIntegrationTests extends MessagingTestSupport {
 
     @Test
     void sendersWhenCreatedWithAnAccessTokenThenItIsSealedAndNeverReturned() {
-        User user = newUser();
+        TestUser user = newUser();
 
         Map<String, Object> created = post(user, "/api/messaging/senders", Map.of("name", "Kurumsal", "phone",
                 "0212 555 00 11", "provider", "whatsapp_cloud", "phone_number_id", "106540352242922",
@@ -115,13 +117,13 @@ class MessagingSenderIntegrationTests extends MessagingTestSupport {
                 .containsEntry("rate_per_second", null);
         assertThat(put(user, "/api/messaging/senders/" + id(simulator), Map.of("status", "paused", "rate_per_second", 5), 200))
                 .containsEntry("status", "paused").containsEntry("rate_per_second", 5.0).containsEntry("name", "Deneme");
-        assertThat(list(user, "/api/messaging/senders")).extracting(MessagingTestSupport::id)
+        assertThat(list(user, "/api/messaging/senders")).extracting(IntegrationTest::id)
                 .containsExactly(id(created), id(simulator));
     }
 
     @Test
     void senderWhenAQueueMayStillUseItThenCannotBeDeleted() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long sender = sender(user, Map.of("status", "paused"));
         long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(), List.of(customer(user, "05558000001", "A")));
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
@@ -138,7 +140,7 @@ class MessagingSenderIntegrationTests extends MessagingTestSupport {
 
     @Test
     void automationSettingsThenDefaultsUntilChangedAndInvalidValuesNamed() {
-        User user = newUser();
+        TestUser user = newUser();
 
         assertThat(get(user, "/users/me/automation-settings", 200)).containsEntry("delay_ms", 0)
                 .containsEntry("time_zone", "Europe/Istanbul").containsEntry("graylist_mode", "slow")
@@ -164,7 +166,7 @@ class MessagingSenderIntegrationTests extends MessagingTestSupport {
 
     @Test
     void creditUsageThenSpentCreditsPerMonthAndYearFromTheLedger() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(groupOf(user, 3, 803)), List.of());
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
         worker.drain();

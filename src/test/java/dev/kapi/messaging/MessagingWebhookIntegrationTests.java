@@ -41,7 +41,7 @@ class MessagingWebhookIntegrationTests extends MessagingTestSupport {
 
     @Test
     void statusesArrivingOutOfOrderThenAMessageNeverMovesBackwardsExceptFailedAfterSent() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long first = customer(user, "05559100001", "Bir");
         long second = customer(user, "05559100002", "İki");
         long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(), List.of(first, second));
@@ -67,7 +67,7 @@ class MessagingWebhookIntegrationTests extends MessagingTestSupport {
     @Test
     @SuppressWarnings("unchecked")
     void incomingOptOutWordThenTheNumberIsBlacklistedWithTheReasonAndNotSentToAgain() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         String phoneNumberId = "pn-" + UUID.randomUUID();
         long sender = sender(user, Map.of("phone_number_id", phoneNumberId));
         long customer = customer(user, "05559200001", "Ayla");
@@ -94,8 +94,8 @@ class MessagingWebhookIntegrationTests extends MessagingTestSupport {
 
     @Test
     void aPhoneNumberIdBelongsToOneSenderAndItsInboundMessagesReachOnlyThatOwner() {
-        User owner = newUserWithCredits(10);
-        User other = newUserWithCredits(10);
+        TestUser owner = newUserWithCredits(10);
+        TestUser other = newUserWithCredits(10);
         String phoneNumberId = "pn-" + UUID.randomUUID();
         sender(owner, Map.of("phone_number_id", phoneNumberId));
         long othersSender = sender(other);
@@ -126,33 +126,33 @@ class MessagingWebhookIntegrationTests extends MessagingTestSupport {
 
     @Test
     void adminWhenAskingForAUsersMessagesAndQueuesThenGetsThemAndOthersAreRefused() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         long unreachable = customer(user, "05559300000", "Yok");
         long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(),
                 List.of(customer(user, "05559300001", "Var"), unreachable));
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
         worker.drain();
-        String admin = newAdminToken();
-        Map<String, Object> found = as(admin).get().uri("/api/admin/users?search=" + user.email()).exchange()
+        TestUser admin = newAdmin();
+        Map<String, Object> found = as(admin.token()).get().uri("/api/admin/users?search=" + user.email()).exchange()
                 .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
         @SuppressWarnings("unchecked")
         String userId = (String) ((List<Map<String, Object>>) found.get("data")).getFirst().get("userId");
 
-        List<Map<String, Object>> messages = list(new User(admin, 0, null),
+        List<Map<String, Object>> messages = list(admin,
                 "/api/admin/messaging/users/" + userId + "/messages");
-        List<Map<String, Object>> failed = list(new User(admin, 0, null),
+        List<Map<String, Object>> failed = list(admin,
                 "/api/admin/messaging/users/" + userId + "/messages?status=failed");
-        List<Map<String, Object>> queues = list(new User(admin, 0, null), "/api/admin/messaging/users/" + userId + "/queues");
+        List<Map<String, Object>> queues = list(admin, "/api/admin/messaging/users/" + userId + "/queues");
 
         assertThat(messages).hasSize(2).extracting(message -> message.get("queue_id")).containsOnly((int) queue);
         assertThat(failed).singleElement().satisfies(message -> assertThat(message).containsEntry("error_code", "131026"));
         assertThat(queues).singleElement().satisfies(q -> assertThat(q).containsEntry("id", (int) queue)
                 .containsEntry("status", "completed").containsEntry("credits_spent", 1));
         get(user, "/api/admin/messaging/users/" + userId + "/messages", 403);
-        get(new User(admin, 0, null), "/api/admin/messaging/users/no-such-user/queues", 404);
+        get(admin, "/api/admin/messaging/users/no-such-user/queues", 404);
     }
 
-    private Map<String, Object> message(User user, long queue, int index) {
+    private Map<String, Object> message(TestUser user, long queue, int index) {
         return list(user, "/api/messaging/queues/" + queue + "/messages").get(index);
     }
 

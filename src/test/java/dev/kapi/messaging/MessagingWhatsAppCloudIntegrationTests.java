@@ -47,7 +47,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
 
     @Test
     void sendThenMetasDocumentedRequestAndItsAnswersBecomeSentOrFailedMessages() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         stubAccepted("100001", "905559400001", "wamid.HBgLOTA1NTU5NDAwMDAxFQIAERgSQUFBQUFBQUFBQUFBQUFBQUFBAA==");
         stubError("100001", "905559400002", 400, """
                 {"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026,
@@ -77,7 +77,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
     @Test
     @SuppressWarnings("unchecked")
     void rateLimitAnswerThenOnlyThatAccountPausesAndItsMessagesWaitForRetry() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         stubError("100002", null, 400, """
                 {"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429,
                  "error_data":{"messaging_product":"whatsapp","details":"Cloud API message throughput has been reached."},
@@ -110,7 +110,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
 
     @Test
     void repeatedFailuresThenTheCircuitBreakerPausesTheAccountAndTheMessagesFailOnlyAfterTheirAttempts() {
-        User user = newUserWithCredits(20);
+        TestUser user = newUserWithCredits(20);
         stubError("100003", null, 500, """
                 {"error":{"message":"(#131000) Something went wrong","type":"OAuthException","code":131000,"fbtrace_id":"Q"}}""");
         long failing = cloudSender(user, "100003");
@@ -132,7 +132,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
 
     @Test
     void workerDiesAfterHandingAMessageToWhatsAppThenItIsNeverResentAndMarkedOutcomeUnknown() {
-        User user = newUserWithCredits(10);
+        TestUser user = newUserWithCredits(10);
         stubAccepted("100004", null, "wamid.never");
         long sender = cloudSender(user, "100004");
         long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(),
@@ -152,7 +152,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(10);
     }
 
-    private long cloudSender(User user, String phoneNumberId) {
+    private long cloudSender(TestUser user, String phoneNumberId) {
         return sender(user, Map.of("provider", "whatsapp_cloud", "phone_number_id", phoneNumberId,
                 "access_token", "EAAG-cloud-token"));
     }

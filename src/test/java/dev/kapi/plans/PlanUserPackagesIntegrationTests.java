@@ -146,8 +146,7 @@ class PlanUserPackagesIntegrationTests extends IntegrationTest {
     @Test
     void accountDeletedThenItsPackagesAreRemovedButItsLedgerIsKept() {
         String token = newUserToken();
-        long account = ((Number) as(token).get().uri("/users/me").exchange().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody().get("id")).longValue();
+        long account = accountIdOf(token);
         plans.assign(account, newPackage(10, "moe_gatherer").id(), null);
         credits.load(account, 25, "welcome", null);
 

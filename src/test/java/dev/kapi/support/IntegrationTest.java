@@ -50,6 +50,11 @@ public abstract class IntegrationTest {
             new ParameterizedTypeReference<>() {
             };
 
+    /** A JSON array of objects as a list of maps. */
+    protected static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY =
+            new ParameterizedTypeReference<>() {
+            };
+
     /** A real SMTP server in the test JVM; every mail Kapı sends lands here. */
     protected static final GreenMail MAIL = startMailServer();
 
@@ -199,7 +204,96 @@ public abstract class IntegrationTest {
         return login(registerAdmin());
     }
 
+    /** A user registered and signed in through the API. */
+    protected TestUser newUser() {
+        return signedIn(registerUser());
+    }
+
+    /** An admin registered through the admin-secret route and signed in. */
+    protected TestUser newAdmin() {
+        return signedIn(registerAdmin());
+    }
+
+    /**
+     * A signed-in user of the given type ({@code admin}, {@code editor}, {@code viewer}, {@code user}). No
+     * sign-up route takes a type, so a new admin creates the user through seed 004's
+     * {@code POST /api/admin/users}: its type is set before its first sign-in, when the session cache reads it.
+     */
+    protected TestUser newUserOfType(String userType) {
+        String email = uniqueEmail();
+        as(newAdminToken()).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", email.substring(0, email.indexOf('@')), "password", PASSWORD,
+                        "name", "Test", "surname", "User", "email", email, "userTypeName", userType))
+                .exchange().expectStatus().isCreated();
+        return signedIn(email);
+    }
+
+    /** The user signed in again: needed after the clock moved past the access token's 30 minutes. */
+    protected TestUser again(TestUser user) {
+        return new TestUser(login(user.email()), user.id(), user.email());
+    }
+
+    /** The account id of the token's user, from {@code GET /users/me}. */
+    protected long accountIdOf(String token) {
+        return id(as(token).get().uri("/users/me").exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody());
+    }
+
+    private TestUser signedIn(String email) {
+        String token = login(email);
+        return new TestUser(token, accountIdOf(token), email);
+    }
+
+    /** The user's JSON answer to a request with a JSON body, expecting {@code status}. */
+    protected Map<String, Object> post(TestUser user, String path, Object body, int status) {
+        return as(user.token()).post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).exchange()
+                .expectStatus().isEqualTo(status).expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    protected Map<String, Object> post(TestUser user, String path, int status) {
+        return as(user.token()).post().uri(path).exchange().expectStatus().isEqualTo(status).expectBody(JSON_OBJECT)
+                .returnResult().getResponseBody();
+    }
+
+    protected Map<String, Object> put(TestUser user, String path, Object body, int status) {
+        return as(user.token()).put().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).exchange()
+                .expectStatus().isEqualTo(status).expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    protected Map<String, Object> get(TestUser user, String path, int status) {
+        return as(user.token()).get().uri(path).exchange().expectStatus().isEqualTo(status).expectBody(JSON_OBJECT)
+                .returnResult().getResponseBody();
+    }
+
+    /** The user's 200 answer that is a JSON array. */
+    protected List<Map<String, Object>> list(TestUser user, String path) {
+        return as(user.token()).get().uri(path).exchange().expectStatus().isOk().expectBody(JSON_ARRAY)
+                .returnResult().getResponseBody();
+    }
+
+    /** The {@code id} of a JSON object. */
+    protected static long id(Map<String, Object> json) {
+        return ((Number) json.get("id")).longValue();
+    }
+
+    /** The fields a 400 problem names, in its order. */
+    @SuppressWarnings("unchecked")
+    protected static List<String> invalidFields(Map<String, Object> problem) {
+        return ((List<Map<String, Object>>) problem.get("errors")).stream().map(error -> (String) error.get("field"))
+                .toList();
+    }
+
+    /** Sends the request, expects a 400 and returns the fields its problem names. */
+    protected static List<String> invalidFields(RestTestClient.RequestHeadersSpec<?> request) {
+        return invalidFields(request.exchange().expectStatus().isBadRequest()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody());
+    }
+
     /** The login answer. */
     public record Token(String access_token, String token_type, long expires_in, String refresh_token) {
+    }
+
+    /** A signed-in user made through the API: its access token, account id and email. */
+    public record TestUser(String token, long id, String email) {
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -15,10 +14,6 @@ import dev.kapi.support.IntegrationTest;
 
 /** What the trading tests share: keys, bots and trades made through the API, and readers of the answers. */
 abstract class TradingTestSupport extends IntegrationTest {
-
-    static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY =
-            new ParameterizedTypeReference<>() {
-            };
 
     @Autowired
     JdbcClient jdbc;
@@ -76,22 +71,9 @@ abstract class TradingTestSupport extends IntegrationTest {
                 .expectBody(JSON_ARRAY).returnResult().getResponseBody();
     }
 
-    /** The fields a 400 names. */
-    @SuppressWarnings("unchecked")
-    List<String> invalidFields(RestTestClient.RequestHeadersSpec<?> request) {
-        Map<String, Object> problem = request.exchange().expectStatus().isBadRequest()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
-        return ((List<Map<String, Object>>) problem.get("errors")).stream().map(error -> (String) error.get("field"))
-                .toList();
-    }
-
     List<String> invalidBotFields(String token, Map<String, Object> body) {
         return invalidFields(as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON)
                 .body(body));
-    }
-
-    static long id(Map<String, Object> json) {
-        return ((Number) json.get("id")).longValue();
     }
 
     static BigDecimal decimal(Object value) {

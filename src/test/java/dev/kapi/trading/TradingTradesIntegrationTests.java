@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.EntityExchangeResult;
 
+import dev.kapi.support.IntegrationTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TradingTradesIntegrationTests extends TradingTestSupport {
@@ -204,6 +206,6 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
     }
 
     private static List<Long> ids(List<Map<String, Object>> json) {
-        return json.stream().map(TradingTestSupport::id).toList();
+        return json.stream().map(IntegrationTest::id).toList();
     }
 }
