@@ -46,10 +46,10 @@ class EventSearchBenchmark extends EventsTestSupport {
 
     @Test
     void listQueriesAtAMillionEvents() throws Exception {
-        String editor = editorToken();
-        long author = jdbc.sql("SELECT id FROM accounts ORDER BY id DESC LIMIT 1").query(Long.class).single();
+        TestUser author = newUserOfType("editor");
+        String editor = author.token();
         long loading = System.nanoTime();
-        load(author);
+        load(author.id());
         long loaded = System.nanoTime() - loading;
 
         Map<String, String> queries = new LinkedHashMap<>();

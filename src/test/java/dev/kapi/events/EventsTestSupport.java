@@ -20,15 +20,9 @@ abstract class EventsTestSupport extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
-    /**
-     * A signed-in user of the given type. No route changes a user's type yet, so it is set in the
-     * database before the first login (the session cache reads the role then).
-     */
+    /** The token of a new signed-in user of the given type, made through the API. */
     String tokenOf(String userType) {
-        String email = registerUser();
-        jdbc.sql("UPDATE accounts SET user_type_id = (SELECT id FROM user_types WHERE name = :type) WHERE email = :email")
-                .param("type", userType).param("email", email).update();
-        return login(email);
+        return newUserOfType(userType).token();
     }
 
     String editorToken() {
