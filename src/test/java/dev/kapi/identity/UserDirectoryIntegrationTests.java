@@ -9,7 +9,11 @@ import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class AdminUsersIntegrationTests extends IntegrationTest {
+/**
+ * Seed 003's admin routes over all users, {@code GET /users}, {@code GET /users/{id}} and
+ * {@code DELETE /users/{id}} (seed 004's {@code /api/admin/users} is {@code admin.AdminUsersIntegrationTests}).
+ */
+class UserDirectoryIntegrationTests extends IntegrationTest {
 
     @Test
     void listUsersWhenAdminThenPageAndTotal() {
@@ -68,12 +72,11 @@ class AdminUsersIntegrationTests extends IntegrationTest {
     @Test
     void getUserWhenAdminThenUserAndUnknownIdNotFound() {
         String admin = newAdminToken();
-        String email = registerUser();
-        long id = idOf(admin, email);
+        TestUser user = newUser();
 
-        as(admin).get().uri("/users/{id}", id).exchange()
+        as(admin).get().uri("/users/{id}", user.id()).exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.email").isEqualTo(email);
+                .expectBody().jsonPath("$.email").isEqualTo(user.email());
         as(admin).get().uri("/users/{id}", Long.MAX_VALUE).exchange()
                 .expectStatus().isNotFound()
                 .expectBody().jsonPath("$.message").isEqualTo("Kullanıcı bulunamadı");
@@ -82,29 +85,20 @@ class AdminUsersIntegrationTests extends IntegrationTest {
     @Test
     void deleteUserWhenAdminThenUserAndSessionsGone() {
         String admin = newAdminToken();
-        String email = registerUser();
-        String victim = login(email);
-        long id = idOf(admin, email);
+        TestUser victim = newUser();
 
-        as(admin).delete().uri("/users/{id}", id).exchange().expectStatus().isNoContent();
+        as(admin).delete().uri("/users/{id}", victim.id()).exchange().expectStatus().isNoContent();
 
-        as(victim).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
-        as(admin).get().uri("/users/{id}", id).exchange().expectStatus().isNotFound();
+        as(victim.token()).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
+        as(admin).get().uri("/users/{id}", victim.id()).exchange().expectStatus().isNotFound();
     }
 
     @Test
     void deleteUserWhenOwnAccountThenForbidden() {
-        String email = registerAdmin();
-        String admin = login(email);
-        long id = idOf(admin, email);
+        TestUser admin = newAdmin();
 
-        as(admin).delete().uri("/users/{id}", id).exchange()
+        as(admin.token()).delete().uri("/users/{id}", admin.id()).exchange()
                 .expectStatus().isForbidden()
                 .expectBody().jsonPath("$.message").isEqualTo("Kendi hesabınızı silemezsiniz");
-    }
-
-    private long idOf(String token, String email) {
-        return ((Number) as(login(email)).get().uri("/users/me").exchange()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
     }
 }
