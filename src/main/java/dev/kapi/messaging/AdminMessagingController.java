@@ -18,6 +18,9 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.kapi.identity.AccountAdministration;
 import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -53,33 +56,32 @@ class AdminMessagingController {
     ResponseEntity<List<QueueController.MessageResponse>> messages(@PathVariable String userId,
             @RequestParam(required = false) String status, @RequestParam(name = "queue_id", required = false) Long queueId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
         long owner = accounts.idOf(userId);
-        IdCursor.checkLimit(limit);
         if (status != null && !Message.STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
         }
-        return Paging.answer(IdCursor.Page.of(messages.pageOfOwner(owner, status, queueId, IdCursor.decode(cursor),
-                limit), limit, Message::id), QueueController.MessageResponse::from);
+        return Page.byId(messages.pageOfOwner(owner, status, queueId, Cursors.afterId(cursor), limit), limit,
+                Message::id).asArray(QueueController.MessageResponse::from);
     }
 
     @GetMapping("/api/admin/messaging/users/{userId}/queues")
     @Operation(summary = "A user's queues with counts per status, in id order (admin)")
     ResponseEntity<List<QueueController.QueueResponse>> queues(@PathVariable String userId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        return Paging.answer(queues.list(accounts.idOf(userId), cursor, limit), QueueController.QueueResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return queues.list(accounts.idOf(userId), cursor, limit).asArray(QueueController.QueueResponse::from);
     }
 
     @GetMapping("/api/admin/messaging/queues")
     @Operation(summary = "Every user's queues with their owner and counts per status, newest first (admin)")
     ResponseEntity<List<OwnedQueueResponse>> allQueues(@RequestParam(required = false) String status,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        IdCursor.Page<QueueManagement.QueueView> page = queues.listAll(status, cursor, limit);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        Page<QueueManagement.QueueView> page = queues.listAll(status, cursor, limit);
         Map<Long, String> owners = directory.publicIds(page.rows().stream().map(view -> view.queue().ownerId())
                 .distinct().toList());
-        return Paging.answer(page, view -> new OwnedQueueResponse(owners.get(view.queue().ownerId()),
+        return page.asArray(view -> new OwnedQueueResponse(owners.get(view.queue().ownerId()),
                 QueueController.QueueResponse.from(view)));
     }
 }

@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -77,9 +78,8 @@ class CustomerController {
             @RequestParam(required = false) @Size(max = 200) String search,
             @RequestParam(name = "group_id", required = false) Long groupId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        IdCursor.Page<Customer> page = customers.list(me.id(), search, groupId, cursor, limit);
-        return Paging.answer(page, CustomerResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return customers.list(me.id(), search, groupId, cursor, limit).asArray(CustomerResponse::from);
     }
 
     @GetMapping("/{id}")

@@ -12,6 +12,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 
 /**
  * Seed 001's customers: contacts with E.164 numbers unique per user, names and custom fields, listed with
@@ -81,14 +83,12 @@ class CustomerManagement {
     }
 
     @Transactional(readOnly = true)
-    IdCursor.Page<Customer> list(long owner, String search, Long groupId, String cursor, int limit) {
-        IdCursor.checkLimit(limit);
+    Page<Customer> list(long owner, String search, Long groupId, String cursor, int limit) {
         if (groupId != null && groups.byId(owner, groupId).isEmpty()) {
             throw ApiException.notFound("group-not-found");
         }
         String term = search == null || search.isBlank() ? null : search.strip();
-        return IdCursor.Page.of(customers.page(owner, term, groupId, IdCursor.decode(cursor), limit), limit,
-                Customer::id);
+        return Page.byId(customers.page(owner, term, groupId, Cursors.afterId(cursor), limit), limit, Customer::id);
     }
 
     /**

@@ -28,6 +28,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -81,10 +84,9 @@ class DraftController {
     @Operation(summary = "Drafts in id order; next page in X-Next-Cursor")
     ResponseEntity<List<DraftResponse>> list(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        IdCursor.checkLimit(limit);
-        return Paging.answer(IdCursor.Page.of(drafts.page(me.id(), IdCursor.decode(cursor), limit), limit,
-                Drafts.Draft::id), DraftResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return Page.byId(drafts.page(me.id(), Cursors.afterId(cursor), limit), limit, Drafts.Draft::id)
+                .asArray(DraftResponse::from);
     }
 
     @GetMapping("/{id}")

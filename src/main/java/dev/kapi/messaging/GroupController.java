@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -75,8 +76,8 @@ class GroupController {
     @Operation(summary = "Groups in id order; next page in X-Next-Cursor")
     ResponseEntity<List<GroupResponse>> list(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        return Paging.answer(groups.list(me.id(), cursor, limit), GroupResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return groups.list(me.id(), cursor, limit).asArray(GroupResponse::from);
     }
 
     @GetMapping("/{id}")
@@ -103,9 +104,8 @@ class GroupController {
     @Operation(summary = "The group's customers in id order; next page in X-Next-Cursor")
     ResponseEntity<List<CustomerController.CustomerResponse>> members(@AuthenticationPrincipal CurrentAccount me,
             @PathVariable long id, @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        return Paging.answer(customers.list(me.id(), null, id, cursor, limit),
-                CustomerController.CustomerResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return customers.list(me.id(), null, id, cursor, limit).asArray(CustomerController.CustomerResponse::from);
     }
 
     @PostMapping("/{id}/customers")

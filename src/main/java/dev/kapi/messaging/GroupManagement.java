@@ -10,6 +10,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 
 /** Seed 001's groups: named sets of one user's customers, with members added and removed by id. */
 @Service
@@ -66,9 +68,8 @@ class GroupManagement {
     }
 
     @Transactional(readOnly = true)
-    IdCursor.Page<Groups.Group> list(long owner, String cursor, int limit) {
-        IdCursor.checkLimit(limit);
-        return IdCursor.Page.of(groups.page(owner, IdCursor.decode(cursor), limit), limit, Groups.Group::id);
+    Page<Groups.Group> list(long owner, String cursor, int limit) {
+        return Page.byId(groups.page(owner, Cursors.afterId(cursor), limit), limit, Groups.Group::id);
     }
 
     /** Adds customers; every id must be one of the owner's customers (else 400 naming {@code customer_ids}). */

@@ -24,6 +24,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -85,10 +88,9 @@ class ListController {
     @Operation(summary = "The blacklist or graylist in id order; next page in X-Next-Cursor")
     ResponseEntity<List<EntryResponse>> list(@AuthenticationPrincipal CurrentAccount me, @PathVariable String list,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        IdCursor.checkLimit(limit);
-        return Paging.answer(IdCursor.Page.of(lists.page(me.id(), kind(list), IdCursor.decode(cursor), limit), limit,
-                ListEntries.Entry::id), EntryResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return Page.byId(lists.page(me.id(), kind(list), Cursors.afterId(cursor), limit), limit, ListEntries.Entry::id)
+                .asArray(EntryResponse::from);
     }
 
     @DeleteMapping("/api/messaging/{list:blacklist|graylist}/{id}")

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -114,8 +115,8 @@ class QueueController {
     @Operation(summary = "Queues in id order with counts per status; next page in X-Next-Cursor")
     ResponseEntity<List<QueueResponse>> list(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        return Paging.answer(queues.list(me.id(), cursor, limit), QueueResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return queues.list(me.id(), cursor, limit).asArray(QueueResponse::from);
     }
 
     @GetMapping("/{id}")
@@ -159,8 +160,8 @@ class QueueController {
     ResponseEntity<List<MessageResponse>> messages(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        return Paging.answer(queues.messages(me.id(), id, status, cursor, limit), MessageResponse::from);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
+        return queues.messages(me.id(), id, status, cursor, limit).asArray(MessageResponse::from);
     }
 
     @PostMapping("/{id}/retry-failed")

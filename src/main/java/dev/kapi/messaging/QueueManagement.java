@@ -14,6 +14,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.plans.Credits;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 
 /**
  * Seed 001's queues: made from a draft, senders and recipients; checked before start (preflight); started
@@ -83,23 +85,17 @@ class QueueManagement {
     }
 
     @Transactional(readOnly = true)
-    IdCursor.Page<QueueView> list(long owner, String cursor, int limit) {
-        IdCursor.checkLimit(limit);
-        IdCursor.Page<Queue> page = IdCursor.Page.of(queues.page(owner, IdCursor.decode(cursor), limit), limit,
-                Queue::id);
-        return new IdCursor.Page<>(page.rows().stream().map(this::view).toList(), page.nextCursor());
+    Page<QueueView> list(long owner, String cursor, int limit) {
+        return Page.byId(queues.page(owner, Cursors.afterId(cursor), limit), limit, Queue::id).map(this::view);
     }
 
     /** Every owner's queues, newest first, optionally of one status (admin). */
     @Transactional(readOnly = true)
-    IdCursor.Page<QueueView> listAll(String status, String cursor, int limit) {
-        IdCursor.checkLimit(limit);
+    Page<QueueView> listAll(String status, String cursor, int limit) {
         if (status != null && !Queue.STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "invalid-status", String.join(", ", Queue.STATUSES));
         }
-        IdCursor.Page<Queue> page = IdCursor.Page.of(queues.pageOfAll(status, IdCursor.decode(cursor), limit), limit,
-                Queue::id);
-        return new IdCursor.Page<>(page.rows().stream().map(this::view).toList(), page.nextCursor());
+        return Page.byId(queues.pageOfAll(status, Cursors.afterId(cursor), limit), limit, Queue::id).map(this::view);
     }
 
     /** What starting would do: recipients after dedup and the lists, credits, duration, missing variables. */
@@ -213,13 +209,12 @@ class QueueManagement {
     }
 
     @Transactional(readOnly = true)
-    IdCursor.Page<Message> messages(long owner, long id, String status, String cursor, int limit) {
-        IdCursor.checkLimit(limit);
+    Page<Message> messages(long owner, long id, String status, String cursor, int limit) {
         find(owner, id);
         if (status != null && !Message.STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
         }
-        return IdCursor.Page.of(messages.page(id, status, IdCursor.decode(cursor), limit), limit, Message::id);
+        return Page.byId(messages.page(id, status, Cursors.afterId(cursor), limit), limit, Message::id);
     }
 
     QueueView view(Queue queue) {

@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -115,11 +116,9 @@ class SenderController {
     @Operation(summary = "Sending accounts in id order; next page in X-Next-Cursor")
     ResponseEntity<List<SenderResponse>> list(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(required = false) @Size(max = 100) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        IdCursor.checkLimit(limit);
+            @RequestParam(defaultValue = "50") @PageLimit int limit) {
         Instant now = clock.instant();
-        return Paging.answer(IdCursor.Page.of(senders.list(me.id(), IdCursor.decode(cursor), limit), limit,
-                Sender::id), sender -> SenderResponse.from(sender, now));
+        return senders.list(me.id(), cursor, limit).asArray(sender -> SenderResponse.from(sender, now));
     }
 
     @GetMapping("/{id}")

@@ -7,6 +7,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 import dev.kapi.shared.sealing.SecretSealer;
 
 /**
@@ -122,8 +124,8 @@ class SenderManagement {
     }
 
     @Transactional(readOnly = true)
-    java.util.List<Sender> list(long owner, Long afterId, int limit) {
-        return senders.page(owner, afterId, limit);
+    Page<Sender> list(long owner, String cursor, int limit) {
+        return Page.byId(senders.page(owner, Cursors.afterId(cursor), limit), limit, Sender::id);
     }
 
     /** A WhatsApp number belongs to one sender of one tenant: its inbound messages reach only that owner. */
