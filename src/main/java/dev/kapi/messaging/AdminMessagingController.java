@@ -17,8 +17,6 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.AccountAdministration;
 import dev.kapi.identity.AccountDirectory;
-import dev.kapi.shared.ApiException;
-import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,14 +33,11 @@ class AdminMessagingController {
 
     private final AccountAdministration accounts;
     private final AccountDirectory directory;
-    private final QueueMessages messages;
     private final QueueManagement queues;
 
-    AdminMessagingController(AccountAdministration accounts, AccountDirectory directory, QueueMessages messages,
-            QueueManagement queues) {
+    AdminMessagingController(AccountAdministration accounts, AccountDirectory directory, QueueManagement queues) {
         this.accounts = accounts;
         this.directory = directory;
-        this.messages = messages;
         this.queues = queues;
     }
 
@@ -57,12 +52,8 @@ class AdminMessagingController {
             @RequestParam(required = false) String status, @RequestParam(name = "queue_id", required = false) Long queueId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
-        long owner = accounts.idOf(userId);
-        if (status != null && !Message.STATUSES.contains(status)) {
-            throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
-        }
-        return Page.byId(messages.pageOfOwner(owner, status, queueId, Cursors.afterId(cursor), limit), limit,
-                Message::id).asArray(QueueController.MessageResponse::from);
+        return queues.messagesOf(accounts.idOf(userId), status, queueId, cursor, limit)
+                .asArray(QueueController.MessageResponse::from);
     }
 
     @GetMapping("/api/admin/messaging/users/{userId}/queues")

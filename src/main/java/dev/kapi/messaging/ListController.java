@@ -1,7 +1,6 @@
 package dev.kapi.messaging;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,29 +22,19 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
-import dev.kapi.shared.ApiException;
-import dev.kapi.shared.Cursors;
-import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/**
- * Seed 001's blacklist and graylist: numbers never sent to, and numbers sent to only at the graylist pace
- * of the automation settings (or skipped). An entry names a phone number or one of the user's customers.
- */
+/** Seed 001's blacklist and graylist routes: {@code /blacklist} and {@code /graylist} of the signed-in user. */
 @RestController
 @Tag(name = "messaging")
 class ListController {
 
-    private final ListEntries lists;
-    private final Customers customers;
-    private final Clock clock;
+    private final ListManagement lists;
 
-    ListController(ListEntries lists, Customers customers, Clock clock) {
+    ListController(ListManagement lists) {
         this.lists = lists;
-        this.customers = customers;
-        this.clock = clock;
     }
 
     record ListRequest(@Size(max = 40) String phone, @JsonProperty("customer_id") Long customerId,
@@ -65,21 +54,8 @@ class ListController {
     @Operation(summary = "Put a number ({\"phone\"}) or a customer ({\"customer_id\"}) on the blacklist or graylist")
     ResponseEntity<EntryResponse> add(@AuthenticationPrincipal CurrentAccount me, @PathVariable String list,
             @Valid @RequestBody ListRequest request) {
-        if ((request.phone() == null) == (request.customerId() == null)) {
-            throw ApiException.invalidField(request.phone() == null ? "phone" : "customer_id", "phone-or-customer");
-        }
-        String phone;
-        Long customerId = request.customerId();
-        if (customerId != null) {
-            phone = customers.byId(me.id(), customerId).orElseThrow(CustomerManagement::notFound).phone();
-        }
-        else {
-            phone = PhoneNumbers.require(request.phone(), "phone");
-            customerId = customers.byPhone(me.id(), phone).map(Customer::id).orElse(null);
-        }
-        ListEntries.Entry entry = lists.add(me.id(), kind(list), phone, customerId,
-                request.reason() == null || request.reason().isBlank() ? null : request.reason().strip(), "user",
-                clock.instant()).orElseThrow(() -> ApiException.conflict("already-listed", phone));
+        ListEntries.Entry entry = lists.add(me.id(), kind(list), request.phone(), request.customerId(),
+                request.reason());
         return ResponseEntity.created(URI.create("/api/messaging/" + list + "/" + entry.id()))
                 .body(EntryResponse.from(entry));
     }
@@ -89,17 +65,14 @@ class ListController {
     ResponseEntity<List<EntryResponse>> list(@AuthenticationPrincipal CurrentAccount me, @PathVariable String list,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
-        return Page.byId(lists.page(me.id(), kind(list), Cursors.afterId(cursor), limit), limit, ListEntries.Entry::id)
-                .asArray(EntryResponse::from);
+        return lists.list(me.id(), kind(list), cursor, limit).asArray(EntryResponse::from);
     }
 
     @DeleteMapping("/api/messaging/{list:blacklist|graylist}/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Take a number off the blacklist or graylist")
     void delete(@AuthenticationPrincipal CurrentAccount me, @PathVariable String list, @PathVariable long id) {
-        if (!lists.delete(me.id(), kind(list), id)) {
-            throw ApiException.notFound("list-entry-not-found");
-        }
+        lists.delete(me.id(), kind(list), id);
     }
 
     private static String kind(String list) {

@@ -1,10 +1,5 @@
 package dev.kapi.messaging;
 
-import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.validation.Valid;
@@ -38,14 +33,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "messaging")
 class ProfileController {
 
-    private final Automations automations;
+    private final AutomationManagement automations;
     private final Credits credits;
-    private final Clock clock;
 
-    ProfileController(Automations automations, Credits credits, Clock clock) {
+    ProfileController(AutomationManagement automations, Credits credits) {
         this.automations = automations;
         this.credits = credits;
-        this.clock = clock;
     }
 
     record AutomationResponse(@JsonProperty("delay_ms") int delayMs, @JsonProperty("jitter_ms") int jitterMs,
@@ -77,6 +70,11 @@ class ProfileController {
             @JsonProperty("graylist_mode") @Pattern(regexp = "slow|skip") String graylistMode,
             @JsonProperty("graylist_delay_seconds") @Min(1) @Max(86_400) Integer graylistDelaySeconds,
             @JsonProperty("opt_out_words") @Size(min = 1, max = 50) List<@NotBlank @Size(max = 50) String> optOutWords) {
+
+        AutomationManagement.Changes changes() {
+            return new AutomationManagement.Changes(delayMs, jitterMs, sendingHoursStart, sendingHoursEnd, timeZone,
+                    dailyCap, graylistMode, graylistDelaySeconds, optOutWords);
+        }
     }
 
     record UsageResponse(String period, @JsonProperty("usage") List<Credits.Usage> usage, long total) {
@@ -95,35 +93,7 @@ class ProfileController {
         if (me.frozen()) {
             throw ApiException.forbidden("account-frozen");
         }
-        Automation current = automations.of(me.id());
-        LocalTime start = current.sendingHoursStart();
-        LocalTime end = current.sendingHoursEnd();
-        if (request.sendingHoursStart() != null || request.sendingHoursEnd() != null) {
-            start = time(request.sendingHoursStart(), "sending_hours_start");
-            end = time(request.sendingHoursEnd(), "sending_hours_end");
-            if ((start == null) != (end == null) || (start != null && start.equals(end))) {
-                throw ApiException.invalidField(start == null ? "sending_hours_start" : "sending_hours_end",
-                        "sending-hours-invalid");
-            }
-        }
-        ZoneId zone = current.timeZone();
-        if (request.timeZone() != null) {
-            try {
-                zone = ZoneId.of(request.timeZone().strip());
-            }
-            catch (DateTimeException ex) {
-                throw ApiException.invalidField("time_zone", "time-zone-invalid");
-            }
-        }
-        Integer cap = request.dailyCap() == null ? current.dailyCap() : request.dailyCap() == 0 ? null : request.dailyCap();
-        Automation changed = new Automation(or(request.delayMs(), current.delayMs()),
-                or(request.jitterMs(), current.jitterMs()), start, end, zone, cap,
-                or(request.graylistMode(), current.graylistMode()),
-                or(request.graylistDelaySeconds(), current.graylistDelaySeconds()),
-                request.optOutWords() == null ? current.optOutWords()
-                        : request.optOutWords().stream().map(String::strip).distinct().toList());
-        automations.save(me.id(), changed, clock.instant());
-        return AutomationResponse.from(changed);
+        return AutomationResponse.from(automations.update(me.id(), request.changes()));
     }
 
     @GetMapping("/users/me/credits/usage")
@@ -135,21 +105,5 @@ class ProfileController {
         }
         List<Credits.Usage> usage = credits.usage(me.id(), period.equals("yearly"));
         return new UsageResponse(period, usage, usage.stream().mapToLong(Credits.Usage::spent).sum());
-    }
-
-    private static LocalTime time(String value, String field) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalTime.parse(value.strip());
-        }
-        catch (DateTimeParseException ex) {
-            throw ApiException.invalidField(field, "invalid-time");
-        }
-    }
-
-    private static <T> T or(T given, T current) {
-        return given != null ? given : current;
     }
 }

@@ -208,13 +208,26 @@ class QueueManagement {
         return view(queues.byId(owner, id).orElseThrow());
     }
 
+    /** A page of one queue's messages in id order, optionally of one status. */
     @Transactional(readOnly = true)
     Page<Message> messages(long owner, long id, String status, String cursor, int limit) {
         find(owner, id);
+        checkMessageStatus(status);
+        return Page.byId(messages.page(id, status, Cursors.afterId(cursor), limit), limit, Message::id);
+    }
+
+    /** A page of all of one owner's messages, newest first, optionally of one status or queue (admin). */
+    @Transactional(readOnly = true)
+    Page<Message> messagesOf(long owner, String status, Long queueId, String cursor, int limit) {
+        checkMessageStatus(status);
+        return Page.byId(messages.pageOfOwner(owner, status, queueId, Cursors.afterId(cursor), limit), limit,
+                Message::id);
+    }
+
+    private static void checkMessageStatus(String status) {
         if (status != null && !Message.STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
         }
-        return Page.byId(messages.page(id, status, Cursors.afterId(cursor), limit), limit, Message::id);
     }
 
     QueueView view(Queue queue) {
