@@ -6,12 +6,18 @@ import org.springframework.stereotype.Component;
 
 import dev.kapi.shared.RouteRules;
 
-/** Messaging's routes for the guards: WhatsApp calls its webhook without a token, signed instead. */
+/**
+ * What messaging tells the rules that guard every route: WhatsApp's webhook is public (Meta calls it
+ * without a token; each callback is checked by its signature instead). A frozen account makes no messaging
+ * write, so nothing is exempt from the frozen-account guard.
+ */
 @Component
 class MessagingRoutes implements RouteRules {
 
+    static final String WHATSAPP_WEBHOOK = "/api/messaging/webhooks/whatsapp";
+
     @Override
     public List<Route> publicRoutes() {
-        return List.of(Route.any(WebhookController.PATH));
+        return List.of(Route.any(WHATSAPP_WEBHOOK));
     }
 }

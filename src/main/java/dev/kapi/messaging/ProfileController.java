@@ -26,8 +26,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * Seed 001's profile routes that belong to messaging: the automation settings, and the credits spent per
- * month or year. They live under {@code /users/me}, which the frozen-account guard leaves to identity, so
- * a frozen account's change of settings is refused here.
+ * month or year.
  */
 @RestController
 @Tag(name = "messaging")
@@ -90,9 +89,6 @@ class ProfileController {
     @Operation(summary = "Change the given automation settings")
     AutomationResponse update(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody AutomationRequest request) {
-        if (me.frozen()) {
-            throw ApiException.forbidden("account-frozen");
-        }
         return AutomationResponse.from(automations.update(me.id(), request.changes()));
     }
 

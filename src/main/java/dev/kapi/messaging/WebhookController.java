@@ -16,14 +16,13 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * The WhatsApp Cloud API's webhook, public (Meta calls it without a token): the {@code GET} subscription
- * handshake, and the {@code POST} callbacks that {@link WhatsAppWebhook} checks and applies. Statuses update messages (never backwards); texts from recipients may opt them out.
+ * The WhatsApp Cloud API's webhook, public (Meta calls it without a token; {@link MessagingRoutes} says so):
+ * the {@code GET} subscription handshake, and the {@code POST} callbacks that {@link WhatsAppWebhook} checks
+ * and applies. Statuses update messages (never backwards); texts from recipients may opt them out.
  */
 @RestController
 @Tag(name = "messaging")
 class WebhookController {
-
-    static final String PATH = "/api/messaging/webhooks/whatsapp";
 
     private final WhatsAppWebhook webhook;
 
@@ -31,7 +30,7 @@ class WebhookController {
         this.webhook = webhook;
     }
 
-    @GetMapping(path = PATH, produces = MediaType.TEXT_PLAIN_VALUE)
+    @GetMapping(path = MessagingRoutes.WHATSAPP_WEBHOOK, produces = MediaType.TEXT_PLAIN_VALUE)
     @Operation(summary = "WhatsApp's subscription handshake: answers hub.challenge when hub.verify_token matches")
     String verify(@RequestParam(name = "hub.mode", required = false) String mode,
             @RequestParam(name = "hub.verify_token", required = false) String token,
@@ -39,7 +38,7 @@ class WebhookController {
         return webhook.verify(mode, token, challenge);
     }
 
-    @PostMapping(path = PATH)
+    @PostMapping(path = MessagingRoutes.WHATSAPP_WEBHOOK)
     @Operation(summary = "WhatsApp's callbacks: message statuses and incoming texts; X-Hub-Signature-256 required")
     ResponseEntity<Map<String, Object>> receive(
             @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature,
