@@ -66,6 +66,11 @@ class Automations {
                 .update();
     }
 
+    /** The owner's settings (an account deleted for good). */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_automation_settings WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     private static Time time(LocalTime time) {
         return time == null ? null : Time.valueOf(time);
     }

@@ -156,6 +156,15 @@ class Customers {
         return value == null ? Map.of() : json.readValue(value, FIELDS);
     }
 
+    /**
+     * Every customer of the owner (and with them their memberships), then the custom field names they used
+     * (an account deleted for good).
+     */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_customers WHERE owner_id = :owner").param("owner", owner).update();
+        jdbc.sql("DELETE FROM messaging_custom_fields WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     private Customer map(ResultSet rs, int n) throws SQLException {
         return new Customer(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("phone"), rs.getString("name"),
                 readFields(rs.getString("fields")), instant(rs, "created_at"), instant(rs, "updated_at"));

@@ -61,6 +61,11 @@ class Drafts {
                 .query(Drafts::map).list();
     }
 
+    /** Every draft of the owner (an account deleted for good). */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_drafts WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     private static Draft map(ResultSet rs, int n) throws SQLException {
         return new Draft(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("body"),
                 instant(rs, "created_at"), instant(rs, "updated_at"));

@@ -92,6 +92,11 @@ class Groups {
                 .param("owner", owner).param("ids", ids.toArray(Long[]::new)).query(Long.class).list());
     }
 
+    /** Every group of the owner, and with them their memberships (an account deleted for good). */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_groups WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     private static Group map(ResultSet rs, int n) throws SQLException {
         return new Group(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("description"),
                 rs.getLong("customer_count"), instant(rs, "created_at"), instant(rs, "updated_at"));

@@ -72,6 +72,11 @@ class ListEntries {
                 .query(String.class).list());
     }
 
+    /** Both lists of the owner (an account deleted for good). */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_list_entries WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     private static Entry map(ResultSet rs, int n) throws SQLException {
         return new Entry(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("list"), rs.getString("phone"),
                 rs.getObject("customer_id", Long.class), rs.getString("reason"), rs.getString("source"),

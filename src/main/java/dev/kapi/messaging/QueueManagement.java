@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.identity.AccountDeleted;
 import dev.kapi.plans.Credits;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
@@ -20,7 +22,8 @@ import dev.kapi.shared.Page;
 /**
  * Seed 001's queues: made from a draft, senders and recipients; checked before start (preflight); started
  * (expanded into one row per recipient in one statement, credits reserved), paused, resumed, cancelled;
- * their failed recipients listed and sent again.
+ * their failed recipients listed and sent again. Also the module's one listener for accounts deleted for
+ * good.
  */
 @Service
 class QueueManagement {
@@ -31,6 +34,7 @@ class QueueManagement {
     private final Senders senders;
     private final Groups groups;
     private final Customers customers;
+    private final ListEntries lists;
     private final Automations automations;
     private final QueueCredits queueCredits;
     private final Credits credits;
@@ -38,14 +42,15 @@ class QueueManagement {
     private final Clock clock;
 
     QueueManagement(Queues queues, QueueMessages messages, Drafts drafts, Senders senders, Groups groups,
-            Customers customers, Automations automations, QueueCredits queueCredits, Credits credits,
-            MessagingSettings settings, Clock clock) {
+            Customers customers, ListEntries lists, Automations automations, QueueCredits queueCredits,
+            Credits credits, MessagingSettings settings, Clock clock) {
         this.queues = queues;
         this.messages = messages;
         this.drafts = drafts;
         this.senders = senders;
         this.groups = groups;
         this.customers = customers;
+        this.lists = lists;
         this.automations = automations;
         this.queueCredits = queueCredits;
         this.credits = credits;
@@ -228,6 +233,24 @@ class QueueManagement {
         if (status != null && !Message.STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
         }
+    }
+
+    /**
+     * An account deleted for good leaves nothing in messaging (its ledger stays in plans): its messages,
+     * queues, drafts, lists, groups, customers and their field names, sending accounts and settings, each
+     * table before those its rows point to.
+     */
+    @ApplicationModuleListener
+    void on(AccountDeleted deleted) {
+        long owner = deleted.accountId();
+        messages.deleteOf(owner);
+        queues.deleteOf(owner);
+        drafts.deleteOf(owner);
+        lists.deleteOf(owner);
+        groups.deleteOf(owner);
+        customers.deleteOf(owner);
+        senders.deleteOf(owner);
+        automations.deleteOf(owner);
     }
 
     QueueView view(Queue queue) {

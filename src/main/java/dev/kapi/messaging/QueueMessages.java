@@ -339,6 +339,11 @@ class QueueMessages {
                 .param("messageId", messageId).update() > 0;
     }
 
+    /** Every message of the owner's queues (an account deleted for good). */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_messages WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     static Message map(ResultSet rs, int n) throws SQLException {
         return new Message(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
                 rs.getObject("customer_id", Long.class), rs.getString("phone"), rs.getString("status"),

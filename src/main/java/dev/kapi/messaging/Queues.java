@@ -184,6 +184,11 @@ class Queues {
                 .param("credits", credits).param("id", queueId).update();
     }
 
+    /** Every queue of the owner, and with them their credit reservations (an account deleted for good). */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_queues WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     private static List<Long> longs(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((Long[]) array.getArray());
     }

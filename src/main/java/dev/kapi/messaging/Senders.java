@@ -169,6 +169,11 @@ class Senders {
                 .param("reason", reason).param("now", utc(now)).param("id", id).update();
     }
 
+    /** Every sending account of the owner (an account deleted for good). */
+    void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_senders WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
     private static Sender map(ResultSet rs, int n) throws SQLException {
         Date day = rs.getDate("day");
         return new Sender(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("phone"),
