@@ -36,7 +36,7 @@ class JdbcMessagingStatistics implements MessagingStatistics {
     @Override
     public Map<String, Long> queuesByStatus() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        Queue.STATUSES.forEach(status -> counts.put(status, 0L));
+        QueueStatus.WIRE_NAMES.forEach(status -> counts.put(status, 0L));
         jdbc.sql("SELECT status, count(*) AS n FROM messaging_queues GROUP BY status").query(rs -> {
             counts.put(rs.getString("status"), rs.getLong("n"));
         });

@@ -257,7 +257,7 @@ class MessageSender {
                                     failure.reason(), true, backoff));
                         }
                         else {
-                            failed.add(new QueueMessages.Outcome(message.id(), Message.FAILED, null, failure.code(),
+                            failed.add(new QueueMessages.Outcome(message.id(), MessageStatus.FAILED, null, failure.code(),
                                     failure.reason(), retryable, null));
                         }
                     }
@@ -317,7 +317,7 @@ class MessageSender {
                 }
                 case Provider.NotSent notSentYet -> notSent.add(new QueueMessages.Outcome(message.id(), null, null, null,
                         null, null, null));
-                case Provider.Unknown cannotTell -> unknown.add(new QueueMessages.Outcome(message.id(), Message.FAILED,
+                case Provider.Unknown cannotTell -> unknown.add(new QueueMessages.Outcome(message.id(), MessageStatus.FAILED,
                         null, "outcome-unknown", "The sender stopped while sending; not resent to avoid a double",
                         false, null));
             }

@@ -38,7 +38,7 @@ class ProviderEvents {
      * whether it changed anything: an older status than the message has is ignored.
      */
     @Transactional
-    boolean status(String providerMessageId, long messageId, String status, Instant at, String errorCode,
+    boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
             String errorReason) {
         boolean applied = messages.applyStatus(providerMessageId, messageId, status, at == null ? clock.instant() : at,
                 errorCode, errorReason, clock.instant());

@@ -61,9 +61,10 @@ class QueueController {
 
         static QueueResponse from(QueueManagement.QueueView view) {
             Queue queue = view.queue();
-            long remaining = view.counts().get(Message.PENDING) + view.counts().get(Message.SENDING);
+            long remaining = view.counts().get(MessageStatus.PENDING.wire())
+                    + view.counts().get(MessageStatus.SENDING.wire());
             double progress = queue.total() == 0 ? 0 : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
-            return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(), queue.status(),
+            return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(), queue.status().wire(),
                     queue.senderIds(), queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(),
                     queue.blacklisted(), view.counts(), progress, view.estimatedFinish(), view.heldCredits(),
                     queue.charged(), queue.createdAt(), queue.startedAt(), queue.finishedAt());
@@ -94,7 +95,7 @@ class QueueController {
 
         static MessageResponse from(Message message) {
             return new MessageResponse(message.id(), message.queueId(), message.customerId(), message.phone(),
-                    message.status(), message.graylisted(), message.attempts(), message.senderId(),
+                    message.status().wire(), message.graylisted(), message.attempts(), message.senderId(),
                     message.errorCode(), message.errorReason(), message.retryable(), message.sentAt(),
                     message.deliveredAt(), message.readAt(), message.failedAt(), message.updatedAt());
         }

@@ -97,10 +97,9 @@ class QueueManagement {
     /** Every owner's queues, newest first, optionally of one status (admin). */
     @Transactional(readOnly = true)
     Page<QueueView> listAll(String status, String cursor, int limit) {
-        if (status != null && !Queue.STATUSES.contains(status)) {
-            throw ApiException.invalidField("status", "invalid-status", String.join(", ", Queue.STATUSES));
-        }
-        return Page.byId(queues.pageOfAll(status, Cursors.afterId(cursor), limit), limit, Queue::id).map(this::view);
+        QueueStatus wanted = status == null ? null : QueueStatus.parse(status).orElseThrow(
+                () -> ApiException.invalidField("status", "invalid-status", String.join(", ", QueueStatus.WIRE_NAMES)));
+        return Page.byId(queues.pageOfAll(wanted, Cursors.afterId(cursor), limit), limit, Queue::id).map(this::view);
     }
 
     /** What starting would do: recipients after dedup and the lists, credits, duration, missing variables. */
@@ -129,8 +128,8 @@ class QueueManagement {
     @Transactional
     QueueView start(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (!Queue.CREATED.equals(queue.status())) {
-            throw ApiException.conflict("queue-not-startable", queue.status());
+        if (queue.status() != QueueStatus.CREATED) {
+            throw ApiException.conflict("queue-not-startable", queue.status().wire());
         }
         Set<Long> live = senders.owned(owner, queue.senderIds());
         if (live.isEmpty()) {
@@ -143,35 +142,35 @@ class QueueManagement {
         int total = messages.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
                 Automation.SKIP.equals(automation.graylistMode()),
                 Duration.ofSeconds(automation.graylistDelaySeconds()), startAt, now);
-        long pending = messages.counts(queue.id()).get(Message.PENDING);
+        long pending = messages.counts(queue.id()).get(MessageStatus.PENDING.wire());
         if (pending == 0) {
             throw ApiException.conflict("queue-has-no-recipients");
         }
         queueCredits.reserve(queue, pending);
-        queues.started(queue.id(), startAt.isAfter(now) ? Queue.SCHEDULED : Queue.RUNNING, total,
-                (int) selection.blacklisted(), now);
+        queues.started(queue.id(), checked(queue, startAt.isAfter(now) ? QueueStatus.SCHEDULED : QueueStatus.RUNNING),
+                total, (int) selection.blacklisted(), now);
         return view(queues.byId(owner, id).orElseThrow());
     }
 
     @Transactional
     QueueView pause(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (!Queue.RUNNING.equals(queue.status()) && !Queue.SCHEDULED.equals(queue.status())) {
-            throw ApiException.conflict("queue-not-pausable", queue.status());
+        if (!queue.status().canMoveTo(QueueStatus.PAUSED)) {
+            throw ApiException.conflict("queue-not-pausable", queue.status().wire());
         }
-        queues.setStatus(id, Queue.PAUSED, clock.instant());
+        queues.setStatus(id, QueueStatus.PAUSED, clock.instant());
         return view(queues.byId(owner, id).orElseThrow());
     }
 
     @Transactional
     QueueView resume(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (!Queue.PAUSED.equals(queue.status())) {
-            throw ApiException.conflict("queue-not-paused", queue.status());
+        if (queue.status() != QueueStatus.PAUSED) {
+            throw ApiException.conflict("queue-not-paused", queue.status().wire());
         }
         Instant now = clock.instant();
         boolean later = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now);
-        queues.setStatus(id, later ? Queue.SCHEDULED : Queue.RUNNING, now);
+        queues.setStatus(id, checked(queue, later ? QueueStatus.SCHEDULED : QueueStatus.RUNNING), now);
         return view(queues.byId(owner, id).orElseThrow());
     }
 
@@ -182,12 +181,12 @@ class QueueManagement {
     @Transactional
     QueueView cancel(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (queue.ended()) {
-            throw ApiException.conflict("queue-ended", queue.status());
+        if (!queue.status().canMoveTo(QueueStatus.CANCELLED)) {
+            throw ApiException.conflict("queue-ended", queue.status().wire());
         }
         Instant now = clock.instant();
         messages.cancelPending(id, now);
-        queues.setStatus(id, Queue.CANCELLED, now);
+        queues.setStatus(id, QueueStatus.CANCELLED, now);
         queueCredits.settle(id);
         return view(queues.byId(owner, id).orElseThrow());
     }
@@ -199,15 +198,15 @@ class QueueManagement {
     @Transactional
     QueueView retryFailed(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (Queue.CREATED.equals(queue.status()) || Queue.CANCELLED.equals(queue.status())) {
-            throw ApiException.conflict("queue-not-retryable", queue.status());
+        if (queue.status() == QueueStatus.CREATED || queue.status() == QueueStatus.CANCELLED) {
+            throw ApiException.conflict("queue-not-retryable", queue.status().wire());
         }
         long failed = messages.retryableFailures(id);
         if (failed > 0) {
             queueCredits.reserve(queue, failed);
             messages.retryFailed(id, clock.instant());
-            if (Queue.COMPLETED.equals(queue.status())) {
-                queues.setStatus(id, Queue.RUNNING, clock.instant());
+            if (queue.status() == QueueStatus.COMPLETED) {
+                queues.setStatus(id, checked(queue, QueueStatus.RUNNING), clock.instant());
             }
         }
         return view(queues.byId(owner, id).orElseThrow());
@@ -217,22 +216,22 @@ class QueueManagement {
     @Transactional(readOnly = true)
     Page<Message> messages(long owner, long id, String status, String cursor, int limit) {
         find(owner, id);
-        checkMessageStatus(status);
-        return Page.byId(messages.page(id, status, Cursors.afterId(cursor), limit), limit, Message::id);
+        MessageStatus wanted = messageStatus(status);
+        return Page.byId(messages.page(id, wanted, Cursors.afterId(cursor), limit), limit, Message::id);
     }
 
     /** A page of all of one owner's messages, newest first, optionally of one status or queue (admin). */
     @Transactional(readOnly = true)
     Page<Message> messagesOf(long owner, String status, Long queueId, String cursor, int limit) {
-        checkMessageStatus(status);
-        return Page.byId(messages.pageOfOwner(owner, status, queueId, Cursors.afterId(cursor), limit), limit,
+        MessageStatus wanted = messageStatus(status);
+        return Page.byId(messages.pageOfOwner(owner, wanted, queueId, Cursors.afterId(cursor), limit), limit,
                 Message::id);
     }
 
-    private static void checkMessageStatus(String status) {
-        if (status != null && !Message.STATUSES.contains(status)) {
-            throw ApiException.invalidField("status", "message-status-invalid", String.join(", ", Message.STATUSES));
-        }
+    /** The status a list is filtered by: null for all, a 400 naming {@code status} when it names none. */
+    private static MessageStatus messageStatus(String status) {
+        return status == null ? null : MessageStatus.parse(status).orElseThrow(() -> ApiException.invalidField(
+                "status", "message-status-invalid", String.join(", ", MessageStatus.WIRE_NAMES)));
     }
 
     /**
@@ -256,8 +255,8 @@ class QueueManagement {
     QueueView view(Queue queue) {
         Map<String, Long> counts = messages.counts(queue.id());
         Instant finish = null;
-        long remaining = counts.get(Message.PENDING) + counts.get(Message.SENDING);
-        if ((Queue.RUNNING.equals(queue.status()) || Queue.SCHEDULED.equals(queue.status())) && remaining > 0) {
+        long remaining = counts.get(MessageStatus.PENDING.wire()) + counts.get(MessageStatus.SENDING.wire());
+        if ((queue.status() == QueueStatus.RUNNING || queue.status() == QueueStatus.SCHEDULED) && remaining > 0) {
             Instant now = clock.instant();
             Instant from = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
             finish = from.plusSeconds(estimateSeconds(queue.ownerId(), queue, automations.of(queue.ownerId()),
@@ -285,6 +284,17 @@ class QueueManagement {
         }
         double seconds = paced / rate;
         return (long) Math.ceil(Math.max(seconds, graylisted * (double) automation.graylistDelaySeconds()));
+    }
+
+    /**
+     * {@code next}, checked against the queue's state machine ({@link QueueStatus#canMoveTo}): the request's
+     * own checks come first, so a move the machine does not allow is a fault here, not the caller's.
+     */
+    private static QueueStatus checked(Queue queue, QueueStatus next) {
+        if (!queue.status().canMoveTo(next)) {
+            throw new IllegalStateException("Queue " + queue.id() + " cannot move from " + queue.status() + " to " + next);
+        }
+        return next;
     }
 
     private Queue find(long owner, long id) {

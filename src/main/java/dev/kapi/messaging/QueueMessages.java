@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -59,7 +60,7 @@ class QueueMessages {
     }
 
     /** An outcome of a send to record. */
-    record Outcome(long id, String status, String providerMessageId, String errorCode, String errorReason,
+    record Outcome(long id, MessageStatus status, String providerMessageId, String errorCode, String errorReason,
             Boolean retryable, Duration retryAfter) {
     }
 
@@ -241,7 +242,7 @@ class QueueMessages {
     /** Messages per status of a queue; every status is a key. */
     Map<String, Long> counts(long queueId) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        Message.STATUSES.forEach(status -> counts.put(status, 0L));
+        MessageStatus.WIRE_NAMES.forEach(status -> counts.put(status, 0L));
         jdbc.sql("SELECT status, count(*) AS n FROM messaging_messages WHERE queue_id = :id GROUP BY status")
                 .param("id", queueId).query(rs -> {
                     counts.put(rs.getString("status"), rs.getLong("n"));
@@ -284,43 +285,43 @@ class QueueMessages {
     }
 
     /** A page of a queue's messages (optionally of one status) in id order. */
-    List<Message> page(long queueId, String status, Long afterId, int limit) {
+    List<Message> page(long queueId, MessageStatus status, Long afterId, int limit) {
         return jdbc.sql("""
                 SELECT * FROM messaging_messages
                 WHERE queue_id = :queueId AND (CAST(:status AS text) IS NULL OR status = :status) AND id > :after
                 ORDER BY id LIMIT :limit
                 """)
-                .param("queueId", queueId).param("status", status).param("after", afterId == null ? 0L : afterId)
+                .param("queueId", queueId).param("status", status == null ? null : status.wire())
+                .param("after", afterId == null ? 0L : afterId)
                 .param("limit", limit + 1).query(QueueMessages::map).list();
     }
 
     /** A page of all of one owner's messages, newest first (admin). */
-    List<Message> pageOfOwner(long owner, String status, Long queueId, Long beforeId, int limit) {
+    List<Message> pageOfOwner(long owner, MessageStatus status, Long queueId, Long beforeId, int limit) {
         return jdbc.sql("""
                 SELECT * FROM messaging_messages
                 WHERE owner_id = :owner AND (CAST(:status AS text) IS NULL OR status = :status)
                   AND (CAST(:queueId AS bigint) IS NULL OR queue_id = :queueId) AND id < :before
                 ORDER BY id DESC LIMIT :limit
                 """)
-                .param("owner", owner).param("status", status).param("queueId", queueId)
+                .param("owner", owner).param("status", status == null ? null : status.wire()).param("queueId", queueId)
                 .param("before", beforeId == null ? Long.MAX_VALUE : beforeId).param("limit", limit + 1)
                 .query(QueueMessages::map).list();
     }
 
     /**
      * Applies a provider's status to the message it names (by the provider's id, else by Kapı's idempotency
-     * key), only forwards: sent < delivered < read; failed only from sending or sent. A message that failed
-     * with an unknown outcome (lost during a crash) was sent after all when a status arrives for it.
+     * key), only from the statuses that may move to it ({@link MessageStatus#predecessors}): sent < delivered
+     * < read; failed only from sending or sent. A message that failed with an unknown outcome (lost during a
+     * crash) was sent after all when a sent, delivered or read status arrives for it.
      */
-    boolean applyStatus(String providerMessageId, long messageId, String status, Instant at, String errorCode,
+    boolean applyStatus(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
             String errorReason, Instant now) {
-        String allowedFrom = switch (status) {
-            case Message.SENT -> "status = 'sending' OR (status = 'failed' AND error_code = 'outcome-unknown')";
-            case Message.DELIVERED -> "status IN ('sending', 'sent') OR (status = 'failed' AND error_code = 'outcome-unknown')";
-            case Message.READ -> "status IN ('sending', 'sent', 'delivered') OR (status = 'failed' AND error_code = 'outcome-unknown')";
-            case Message.FAILED -> "status IN ('sending', 'sent')";
-            default -> throw new IllegalArgumentException(status);
-        };
+        if (!MessageStatus.REPORTED.contains(status)) {
+            throw new IllegalArgumentException(status.wire());
+        }
+        Set<MessageStatus> from = MessageStatus.predecessors(status);
+        boolean fromUnknownOutcome = from.remove(MessageStatus.FAILED);
         return jdbc.sql("""
                 UPDATE messaging_messages
                 SET status = :status, updated_at = :now,
@@ -333,8 +334,12 @@ class QueueMessages {
                     error_reason = CASE WHEN :status = 'failed' THEN :reason ELSE NULL END,
                     retryable = CASE WHEN :status = 'failed' THEN false ELSE NULL END
                 WHERE (provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId))
-                  AND (""" + allowedFrom + ")")
-                .param("status", status).param("now", utc(now)).param("pid", providerMessageId)
+                  AND (status = ANY(:from)
+                       OR (:fromUnknownOutcome AND status = 'failed' AND error_code = 'outcome-unknown'))
+                """)
+                .param("from", from.stream().map(MessageStatus::wire).toArray(String[]::new))
+                .param("fromUnknownOutcome", fromUnknownOutcome)
+                .param("status", status.wire()).param("now", utc(now)).param("pid", providerMessageId)
                 .param("at", utc(at)).param("code", errorCode).param("reason", errorReason)
                 .param("messageId", messageId).update() > 0;
     }
@@ -346,7 +351,7 @@ class QueueMessages {
 
     static Message map(ResultSet rs, int n) throws SQLException {
         return new Message(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
-                rs.getObject("customer_id", Long.class), rs.getString("phone"), rs.getString("status"),
+                rs.getObject("customer_id", Long.class), rs.getString("phone"), MessageStatus.of(rs.getString("status")),
                 rs.getBoolean("graylisted"), instant(rs, "due_at"), rs.getInt("attempts"),
                 rs.getObject("sender_id", Long.class), rs.getString("provider_message_id"),
                 rs.getString("error_code"), rs.getString("error_reason"), rs.getObject("retryable", Boolean.class),

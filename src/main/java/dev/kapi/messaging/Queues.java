@@ -34,14 +34,14 @@ class Queues {
         return jdbc.sql("""
                 INSERT INTO messaging_queues (owner_id, name, draft_id, body, sender_ids, group_ids, customer_ids,
                                               status, scheduled_at, created_at, updated_at)
-                VALUES (:owner, :name, :draftId, :body, :senderIds, :groupIds, :customerIds, 'created', :scheduledAt,
+                VALUES (:owner, :name, :draftId, :body, :senderIds, :groupIds, :customerIds, :status, :scheduledAt,
                         :now, :now)
                 RETURNING id
                 """)
                 .param("owner", owner).param("name", name).param("draftId", draftId).param("body", body)
                 .param("senderIds", senderIds.toArray(Long[]::new)).param("groupIds", groupIds.toArray(Long[]::new))
-                .param("customerIds", customerIds.toArray(Long[]::new)).param("scheduledAt", utc(scheduledAt))
-                .param("now", utc(now)).query(Long.class).single();
+                .param("customerIds", customerIds.toArray(Long[]::new)).param("status", QueueStatus.CREATED.wire())
+                .param("scheduledAt", utc(scheduledAt)).param("now", utc(now)).query(Long.class).single();
     }
 
     Optional<Queue> byId(long owner, long id) {
@@ -67,41 +67,46 @@ class Queues {
     }
 
     /** Every owner's queues, newest first, optionally of one status; {@code limit + 1} rows. */
-    List<Queue> pageOfAll(String status, Long beforeId, int limit) {
+    List<Queue> pageOfAll(QueueStatus status, Long beforeId, int limit) {
         return jdbc.sql("""
                 SELECT * FROM messaging_queues
                 WHERE (CAST(:status AS text) IS NULL OR status = :status) AND id < :before
                 ORDER BY id DESC LIMIT :limit
                 """)
-                .param("status", status).param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .param("status", status == null ? null : status.wire())
+                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
                 .param("limit", limit + 1).query(Queues::map).list();
     }
 
-    void started(long id, String status, int total, int blacklisted, Instant now) {
+    void started(long id, QueueStatus status, int total, int blacklisted, Instant now) {
         jdbc.sql("""
                 UPDATE messaging_queues SET status = :status, total = :total, blacklisted = :blacklisted,
                                             started_at = :now, updated_at = :now
                 WHERE id = :id
                 """)
-                .param("status", status).param("total", total).param("blacklisted", blacklisted)
+                .param("status", status.wire()).param("total", total).param("blacklisted", blacklisted)
                 .param("now", utc(now)).param("id", id).update();
     }
 
-    void setStatus(long id, String status, Instant now) {
+    /** The queue's new status; one that ends it sets {@code finished_at}, any other clears it. */
+    void setStatus(long id, QueueStatus status, Instant now) {
         jdbc.sql("""
                 UPDATE messaging_queues SET status = :status, updated_at = :now,
-                    finished_at = CASE WHEN :status IN ('completed', 'cancelled') THEN :now END
+                    finished_at = CASE WHEN :ended THEN :now END
                 WHERE id = :id
                 """)
-                .param("status", status).param("now", utc(now)).param("id", id).update();
+                .param("status", status.wire()).param("ended", status.ended()).param("now", utc(now))
+                .param("id", id).update();
     }
 
     boolean senderInUse(long owner, long senderId) {
         return jdbc.sql("""
                 SELECT EXISTS (SELECT 1 FROM messaging_queues WHERE owner_id = :owner AND :sender = ANY(sender_ids)
-                                                               AND status IN ('scheduled', 'running', 'paused'))
+                                                               AND status = ANY(:active))
                 """)
-                .param("owner", owner).param("sender", senderId).query(Boolean.class).single();
+                .param("owner", owner).param("sender", senderId)
+                .param("active", QueueStatus.ACTIVE.stream().map(QueueStatus::wire).toArray(String[]::new))
+                .query(Boolean.class).single();
     }
 
     /** Scheduled queues whose time has come, with their owners. */
@@ -196,7 +201,7 @@ class Queues {
     private static Queue map(ResultSet rs, int n) throws SQLException {
         return new Queue(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"),
                 rs.getObject("draft_id", Long.class), rs.getString("body"), longs(rs.getArray("sender_ids")),
-                longs(rs.getArray("group_ids")), longs(rs.getArray("customer_ids")), rs.getString("status"),
+                longs(rs.getArray("group_ids")), longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")),
                 instant(rs, "scheduled_at"), rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 instant(rs, "updated_at"));

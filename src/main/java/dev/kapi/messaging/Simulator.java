@@ -90,11 +90,11 @@ class Simulator implements Provider {
         Thread.ofVirtual().start(() -> {
             pause(Duration.ofMillis(200));
             if (delivered) {
-                events.status(id, Message.idOfKey(message.idempotencyKey()), Message.DELIVERED, clock.instant(), null,
+                events.status(id, Message.idOfKey(message.idempotencyKey()), MessageStatus.DELIVERED, clock.instant(), null,
                         null);
             }
             if (read) {
-                events.status(id, Message.idOfKey(message.idempotencyKey()), Message.READ, clock.instant(), null, null);
+                events.status(id, Message.idOfKey(message.idempotencyKey()), MessageStatus.READ, clock.instant(), null, null);
             }
             if (optOut) {
                 events.inbound(sender, message.to(), "STOP");

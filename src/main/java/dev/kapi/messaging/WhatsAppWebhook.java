@@ -117,9 +117,8 @@ class WhatsAppWebhook {
 
     private boolean applyStatus(JsonNode status) {
         String id = status.path("id").asString(null);
-        String state = status.path("status").asString("");
-        if (id == null || !Message.SENT.equals(state) && !Message.DELIVERED.equals(state)
-                && !Message.READ.equals(state) && !Message.FAILED.equals(state)) {
+        MessageStatus state = MessageStatus.parse(status.path("status").asString("")).orElse(null);
+        if (id == null || state == null || !MessageStatus.REPORTED.contains(state)) {
             return false;
         }
         long seconds = status.path("timestamp").asLong(0);
