@@ -1,7 +1,6 @@
 package dev.kapi.messaging;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -48,6 +47,7 @@ class MessageSender {
     private final Map<String, Provider> providers;
     private final Customers customers;
     private final MessagingSettings.Worker settings;
+    private final RetryPolicy retries;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final String worker = "worker-" + UUID.randomUUID();
@@ -66,6 +66,7 @@ class MessageSender {
         this.providers = providers.stream().collect(Collectors.toMap(Provider::name, provider -> provider));
         this.customers = customers;
         this.settings = settings.worker();
+        this.retries = RetryPolicy.of(this.settings);
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -106,9 +107,9 @@ class MessageSender {
     }
 
     /**
-     * Claims due messages for an account inside one transaction that holds the account's row: the token
-     * bucket ({@code rate_per_second}, and the owner's delay with jitter) refills by the time passed, the
-     * sending hours and both daily caps are checked, and as many messages as allowed move to
+     * Claims due messages for an account inside one transaction that holds the account's row: its
+     * {@link TokenBucket} ({@code rate_per_second}, and the owner's delay with jitter) refills by the time
+     * passed, the sending hours and both daily caps are checked, and as many messages as allowed move to
      * {@code sending}. Numbers blacklisted since the queue started are skipped here.
      */
     Batch claim(long senderId) {
@@ -130,15 +131,8 @@ class MessageSender {
             if (automation.dailyCap() != null) {
                 allowed = Math.min(allowed, automation.dailyCap() - senders.ownerCount(sender.ownerId(), today));
             }
-            double interval = Math.max(sender.ratePerSecond() == null ? 0 : 1 / sender.ratePerSecond(),
-                    automation.nextDelaySeconds());
-            double tokens = sender.bucketTokens();
-            if (interval > 0) {
-                double burst = Math.max(1, settings.pollInterval().toMillis() / 1000.0 * 2 / interval);
-                tokens = sender.bucketAt() == null ? burst
-                        : Math.min(burst, tokens + Duration.between(sender.bucketAt(), now).toNanos() / 1e9 / interval);
-                allowed = Math.min(allowed, (int) Math.floor(tokens + 1e-9));
-            }
+            TokenBucket bucket = TokenBucket.of(sender, automation.nextDelaySeconds(), settings.pollInterval(), now);
+            allowed = bucket.allows(allowed);
             List<QueueMessages.Claimed> claimed = new ArrayList<>();
             Map<Long, String> bodies = new HashMap<>();
             if (allowed > 0) {
@@ -154,10 +148,8 @@ class MessageSender {
                     }
                 }
             }
-            if (interval > 0) {
-                tokens -= claimed.size();
-            }
-            senders.claimed(sender.id(), tokens, now, today, sender.sentOn(today) + claimed.size());
+            senders.claimed(sender.id(), bucket.take(claimed.size()).tokens(), now, today,
+                    sender.sentOn(today) + claimed.size());
             Set<String> blacklisted = lists.listed(sender.ownerId(), ListEntries.BLACK,
                     claimed.stream().map(QueueMessages.Claimed::phone).toList());
             if (!blacklisted.isEmpty()) {
@@ -187,8 +179,7 @@ class MessageSender {
                             return null;
                         }
                         Provider.Result result = provider.send(batch.sender(), outgoing(batch, message));
-                        if (result instanceof Provider.Failed failed
-                                && (failed.kind() == Provider.Kind.RATE_LIMITED || failed.kind() == Provider.Kind.ACCOUNT)) {
+                        if (result instanceof Provider.Failed failed && retries.tripsAtOnce(failed)) {
                             halt.set(true);
                         }
                         return result;
@@ -219,14 +210,17 @@ class MessageSender {
         return results;
     }
 
-    /** Records a batch's outcomes in one transaction, and trips the account's circuit breaker if needed. */
+    /**
+     * Records a batch's outcomes in one transaction: what the {@link RetryPolicy} decides for each failed
+     * message, and for the account's circuit breaker.
+     */
     void record(Batch batch, List<Provider.Result> results) {
         transactions.executeWithoutResult(status -> {
             Instant now = clock.instant();
             List<Long> sentIds = new ArrayList<>();
             List<String> providerIds = new ArrayList<>();
             List<QueueMessages.Outcome> failed = new ArrayList<>();
-            List<QueueMessages.Outcome> retries = new ArrayList<>();
+            List<QueueMessages.Outcome> retried = new ArrayList<>();
             List<QueueMessages.Outcome> unsent = new ArrayList<>();
             int successes = 0;
             int failures = 0;
@@ -242,46 +236,42 @@ class MessageSender {
                         successes++;
                     }
                     case Provider.Failed failure -> {
-                        if (failure.kind() != Provider.Kind.RECIPIENT) {
+                        if (retries.countsAgainstAccount(failure)) {
                             failures++;
                         }
-                        if (failure.kind() == Provider.Kind.RATE_LIMITED || failure.kind() == Provider.Kind.ACCOUNT) {
+                        if (retries.tripsAtOnce(failure)) {
                             tripped = failure;
                         }
-                        boolean retryable = failure.kind() != Provider.Kind.RECIPIENT
-                                && failure.kind() != Provider.Kind.UNKNOWN && !failure.banned();
-                        if (retryable && message.attempts() < settings.maxAttempts()) {
-                            Duration backoff = failure.retryAfter() != null ? failure.retryAfter()
-                                    : settings.retryBackoff().multipliedBy(1L << Math.min(10, message.attempts() - 1));
-                            retries.add(new QueueMessages.Outcome(message.id(), null, null, failure.code(),
-                                    failure.reason(), true, backoff));
-                        }
-                        else {
-                            failed.add(new QueueMessages.Outcome(message.id(), MessageStatus.FAILED, null, failure.code(),
-                                    failure.reason(), retryable, null));
+                        switch (retries.decide(failure, message.attempts())) {
+                            case RetryPolicy.Retry retry -> retried.add(new QueueMessages.Outcome(message.id(), null,
+                                    null, failure.code(), failure.reason(), true, retry.after()));
+                            case RetryPolicy.Fail fail -> failed.add(new QueueMessages.Outcome(message.id(),
+                                    MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(),
+                                    null));
                         }
                     }
                 }
             }
             messages.markSent(sentIds, providerIds, now);
             messages.markFailed(failed, now);
-            messages.release(retries, false, now);
+            messages.release(retried, false, now);
             messages.release(unsent, true, now);
             long senderId = batch.sender().id();
             senders.recordOutcome(senderId, successes, failures);
             if (tripped != null) {
                 if (tripped.banned()) {
-                    senders.markBannedSuspected(senderId, tripped.code() + ": " + tripped.reason(), now);
+                    senders.markBannedSuspected(senderId, RetryPolicy.describe(tripped), now);
                 }
-                Duration pause = tripped.retryAfter() != null ? tripped.retryAfter() : settings.breakerCooldown();
-                senders.openBreaker(senderId, now.plus(pause),
-                        tripped.kind() == Provider.Kind.RATE_LIMITED ? "rate-limited" : tripped.code() + ": " + tripped.reason());
-                log.warn("Sending account {} paused for {}: {} {}", senderId, pause, tripped.code(), tripped.reason());
+                RetryPolicy.Pause pause = retries.pauseAfter(tripped);
+                senders.openBreaker(senderId, now.plus(pause.duration()), pause.reason());
+                log.warn("Sending account {} paused for {}: {} {}", senderId, pause.duration(), tripped.code(),
+                        tripped.reason());
             }
-            else if (failures > 0 && senders.consecutiveFailures(senderId) >= settings.breakerThreshold()) {
-                senders.openBreaker(senderId, now.plus(settings.breakerCooldown()), "failures");
-                log.warn("Sending account {} paused for {} after {} failures in a row", senderId,
-                        settings.breakerCooldown(), settings.breakerThreshold());
+            else if (failures > 0 && retries.tooManyInARow(senders.consecutiveFailures(senderId))) {
+                RetryPolicy.Pause pause = retries.failuresPause();
+                senders.openBreaker(senderId, now.plus(pause.duration()), pause.reason());
+                log.warn("Sending account {} paused for {} after {} failures in a row", senderId, pause.duration(),
+                        retries.breakerThreshold());
             }
         });
     }
