@@ -139,7 +139,8 @@ class AccountManagement implements AccountAdministration {
     /** Removes the account for good, ends its sessions and tells the other modules. */
     @Transactional
     void delete(CurrentAccount actor, long id) {
-        Account account = get(id);
+        // The row first, then the last-admin lock: the order every change of an account takes them in.
+        Account account = accounts.lockById(id).orElseThrow(() -> ApiException.notFound("user-not-found"));
         accounts.guardLastAdmin(id);
         sessions.endAllOf(id, null, "account-deleted");
         accounts.delete(id);

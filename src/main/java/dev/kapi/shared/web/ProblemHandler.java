@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -100,6 +101,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
                 .body(problems.problem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",
                         LocaleContextHolder.getLocale(), ex.readableMax()));
+    }
+
+    /** Two transactions waited on each other and the database gave up one: the client may simply ask again. */
+    @ExceptionHandler(PessimisticLockingFailureException.class)
+    ResponseEntity<Object> handleLockConflict(PessimisticLockingFailureException ex) {
+        log.warn("Lock conflict, answered 503: {}", ex.getMostSpecificCause().toString());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", LocaleContextHolder.getLocale()));
     }
 
     @ExceptionHandler(Exception.class)
