@@ -57,7 +57,7 @@ public final class Cursors {
     }
 
     /** Part {@code index} of a decoded cursor as a number: a 400 naming {@code cursor} when it is not one. */
-    public static long longPart(List<String> parts, int index) {
+    private static long longPart(List<String> parts, int index) {
         try {
             return Long.parseLong(parts.get(index));
         }

@@ -32,33 +32,6 @@ public final class Decimals {
         return leading < MAX_INTEGER_DIGITS && leading >= -MAX_FRACTION_DIGITS;
     }
 
-    /** Whether the value is in range and has no more than 18 decimal places, so it is stored as given. */
-    public static boolean storable(BigDecimal value) {
-        return inRange(value) && value.stripTrailingZeros().scale() <= MAX_FRACTION_DIGITS;
-    }
-
-    /**
-     * Reads a decimal from text (a CSV cell, a query parameter): a 400 naming {@code field} when it is not a
-     * number, or out of range.
-     */
-    public static BigDecimal parse(String text, String field) {
-        String trimmed = text == null ? "" : text.strip();
-        if (trimmed.isEmpty() || trimmed.length() > MAX_LENGTH) {
-            throw ApiException.invalidField(field, trimmed.isEmpty() ? "invalid-value" : OUT_OF_RANGE);
-        }
-        BigDecimal value;
-        try {
-            value = new BigDecimal(trimmed);
-        }
-        catch (NumberFormatException ex) {
-            throw ApiException.invalidField(field, "invalid-value");
-        }
-        if (!inRange(value)) {
-            throw ApiException.invalidField(field, OUT_OF_RANGE);
-        }
-        return value;
-    }
-
     /** A value computed from others (price × quantity, a fee, a PnL) that is about to be stored: 400 if it does not fit. */
     public static BigDecimal requireStorable(BigDecimal value, String field) {
         if (value != null && value.signum() != 0

@@ -31,14 +31,4 @@ public final class PayloadTooLarge extends RuntimeException {
         }
         return bytes + " bytes";
     }
-
-    /** The one in the causes of {@code failure}, if any: readers often wrap what their stream threw. */
-    public static PayloadTooLarge in(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PayloadTooLarge tooLarge) {
-                return tooLarge;
-            }
-        }
-        return null;
-    }
 }

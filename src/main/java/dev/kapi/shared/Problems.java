@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -83,10 +84,15 @@ public final class Problems {
     public void writeInvalidField(HttpServletRequest request, HttpServletResponse response, String field,
             String code) throws IOException {
         Locale locale = locale(request);
-        String fieldMessage = message(code, locale);
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation",
-                message("validation", locale, field + ": " + fieldMessage), List.of(new FieldProblem(field, fieldMessage)));
-        write(request, response, problem);
+        write(request, response, validation(List.of(new FieldProblem(field, message(code, locale))), locale));
+    }
+
+    /** The 400 {@code validation} problem listing every bad field, its message summing them up. */
+    public ProblemDetail validation(List<FieldProblem> errors, Locale locale) {
+        String summary = errors.stream()
+                .map(error -> error.field() == null ? error.message() : error.field() + ": " + error.message())
+                .collect(Collectors.joining("; "));
+        return problem(HttpStatus.BAD_REQUEST, "validation", message("validation", locale, summary), errors);
     }
 
     private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)

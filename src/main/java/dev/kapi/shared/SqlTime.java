@@ -23,7 +23,7 @@ public final class SqlTime {
         if (instant == null) {
             return null;
         }
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        if (outOfRange(instant)) {
             throw ApiException.badRequest("date-out-of-range");
         }
         return instant.atOffset(ZoneOffset.UTC);
@@ -31,10 +31,14 @@ public final class SqlTime {
 
     /** An instant a client gave in {@code field}: a 400 naming it when it is before 1900 or after 9999. */
     public static Instant requireInRange(Instant instant, String field) {
-        if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+        if (instant != null && outOfRange(instant)) {
             throw ApiException.invalidField(field, "date-out-of-range");
         }
         return instant;
+    }
+
+    private static boolean outOfRange(Instant instant) {
+        return instant.isBefore(EARLIEST) || instant.isAfter(LATEST);
     }
 
     /** A {@code timestamptz} column as an instant, or null. */

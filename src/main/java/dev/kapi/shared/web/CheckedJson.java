@@ -140,15 +140,6 @@ class CheckedJson {
         String code() {
             return code;
         }
-
-        static InvalidInput in(Throwable failure) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof InvalidInput invalid) {
-                    return invalid;
-                }
-            }
-            return null;
-        }
     }
 
     private static final class Factory extends JsonFactory {

@@ -71,9 +71,9 @@ class InputLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = RequestPaths.of(request);
-        if (CleanText.defect(path) != null) {
-            problems.writeInvalidField(request, response, "path", CleanText.defect(path));
+        String pathDefect = CleanText.defect(RequestPaths.of(request));
+        if (pathDefect != null) {
+            problems.writeInvalidField(request, response, "path", pathDefect);
             return;
         }
         if (request.getQueryString() != null) {
@@ -86,13 +86,15 @@ class InputLimitFilter extends OncePerRequestFilter {
                 return;
             }
             for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-                String defect = CleanText.defect(parameter.getKey());
+                String nameDefect = CleanText.defect(parameter.getKey());
+                String defect = nameDefect;
                 for (String value : parameter.getValue()) {
                     defect = defect != null ? defect : CleanText.defect(value);
                 }
                 if (defect != null) {
-                    String name = CleanText.defect(parameter.getKey()) == null ? parameter.getKey() : "(name)";
-                    problems.writeInvalidField(request, response, name, defect);
+                    // A name that is itself the defect is not repeated raw into the answer.
+                    problems.writeInvalidField(request, response, nameDefect == null ? parameter.getKey() : "(name)",
+                            defect);
                     return;
                 }
             }
@@ -112,7 +114,7 @@ class InputLimitFilter extends OncePerRequestFilter {
             chain.doFilter(new Capped(request, cap), response);
         }
         catch (RuntimeException | ServletException | IOException ex) {
-            PayloadTooLarge tooLarge = PayloadTooLarge.in(ex);
+            PayloadTooLarge tooLarge = Causes.find(ex, PayloadTooLarge.class);
             if (tooLarge == null || response.isCommitted()) {
                 throw ex;
             }

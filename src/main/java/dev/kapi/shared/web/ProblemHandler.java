@@ -114,7 +114,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception ex) {
         // A reader may wrap what the capped body stream threw.
-        PayloadTooLarge tooLarge = PayloadTooLarge.in(ex);
+        PayloadTooLarge tooLarge = Causes.find(ex, PayloadTooLarge.class);
         if (tooLarge != null) {
             return handleTooLarge(tooLarge);
         }
@@ -136,13 +136,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A body Jackson could not map: an unknown field, or a value of the wrong type, named by its path. */
     @ExceptionHandler(JacksonException.class)
     ResponseEntity<Object> handleUnmappable(JacksonException ex) {
-        CheckedJson.InvalidInput invalid = CheckedJson.InvalidInput.in(ex);
+        CheckedJson.InvalidInput invalid = Causes.find(ex, CheckedJson.InvalidInput.class);
         if (invalid != null) {
             return invalid(List.of(fieldProblem(invalid.field(), invalid.code())));
-        }
-        PayloadTooLarge tooLarge = PayloadTooLarge.in(ex);
-        if (tooLarge != null) {
-            return handleTooLarge(tooLarge);
         }
         if (ex instanceof UnrecognizedPropertyException unknown) {
             return invalid(List.of(fieldProblem(unknown.getPropertyName(),
@@ -178,17 +174,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        PayloadTooLarge tooLarge = PayloadTooLarge.in(ex);
+        PayloadTooLarge tooLarge = Causes.find(ex, PayloadTooLarge.class);
         if (tooLarge != null) {
             return handleTooLarge(tooLarge);
         }
         // The outermost Jackson exception knows the field; its own causes (a date parser's, say) do not.
-        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof JacksonException jackson) {
-                return handleUnmappable(jackson);
-            }
-        }
-        return simple(HttpStatus.BAD_REQUEST, "malformed-json");
+        JacksonException jackson = Causes.find(ex.getCause(), JacksonException.class);
+        return jackson != null ? handleUnmappable(jackson) : simple(HttpStatus.BAD_REQUEST, "malformed-json");
     }
 
     @Override
@@ -243,12 +235,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private ResponseEntity<Object> invalid(List<FieldProblem> errors) {
-        String summary = errors.stream()
-                .map(error -> error.field() == null ? error.message() : error.field() + ": " + error.message())
-                .collect(Collectors.joining("; "));
-        String message = problems.message("validation", LocaleContextHolder.getLocale(), summary);
-        return ResponseEntity.badRequest()
-                .body(problems.problem(HttpStatus.BAD_REQUEST, "validation", message, errors));
+        return ResponseEntity.badRequest().body(problems.validation(errors, LocaleContextHolder.getLocale()));
     }
 
     private FieldProblem fieldProblem(String field, String code) {
