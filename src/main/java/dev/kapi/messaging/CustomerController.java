@@ -103,10 +103,12 @@ class CustomerController {
     }
 
     @PostMapping(path = "/import", consumes = { "text/csv", "text/plain" })
-    @Operation(summary = "Import customers from CSV with a header row: phone, name, custom fields; counts and rejected lines")
+    @Operation(summary = "Import customers from CSV with a header row: phone, name, custom fields; counts and rejected "
+            + "lines; with group_id every created or updated customer also joins that group")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = "text/csv", schema = @Schema(type = "string", example = "phone,name\n+905551112233,Ayşe\n")))
-    CustomerManagement.ImportResult importCsv(@AuthenticationPrincipal CurrentAccount me, Reader csv) {
-        return customers.importCsv(me.id(), csv);
+    CustomerManagement.ImportResult importCsv(@AuthenticationPrincipal CurrentAccount me,
+            @RequestParam(name = "group_id", required = false) Long groupId, Reader csv) {
+        return customers.importCsv(me.id(), csv, groupId);
     }
 }

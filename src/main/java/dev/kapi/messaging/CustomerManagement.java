@@ -94,9 +94,14 @@ class CustomerManagement {
     /**
      * Reads a CSV whose header names {@code phone}, optionally {@code name}, and custom fields; a known
      * number is updated (its fields merged), a new one created, and a bad line rejected with its reason.
+     * With {@code groupId} (the owner's group, else 404) every created or updated customer joins that group,
+     * in the same transaction.
      */
     @Transactional
-    ImportResult importCsv(long owner, Reader csv) {
+    ImportResult importCsv(long owner, Reader csv, Long groupId) {
+        if (groupId != null && groups.byId(owner, groupId).isEmpty()) {
+            throw ApiException.notFound("group-not-found");
+        }
         Csv reader = new Csv(csv);
         List<String> first = reader.next();
         if (first == null) {
@@ -154,6 +159,9 @@ class CustomerManagement {
         }
         List<Customers.Upserted> upserted = customers.upsert(owner, List.copyOf(rows.values()), clock.instant());
         customers.registerFields(owner, header.stream().filter(c -> !c.equals("phone") && !c.equals("name")).toList());
+        if (groupId != null && !upserted.isEmpty()) {
+            groups.add(groupId, upserted.stream().map(Customers.Upserted::id).toList());
+        }
         int created = (int) upserted.stream().filter(Customers.Upserted::created).count();
         return new ImportResult(created, upserted.size() - created, rejected.size(), rejected);
     }

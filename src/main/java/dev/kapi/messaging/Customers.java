@@ -39,7 +39,7 @@ class Customers {
     }
 
     /** The result of one upsert of an import: whether the row was new. */
-    record Upserted(String phone, boolean created) {
+    record Upserted(long id, String phone, boolean created) {
     }
 
     Customer insert(long owner, Fields fields, Instant now) {
@@ -116,13 +116,14 @@ class Customers {
                 ON CONFLICT (owner_id, phone) DO UPDATE
                     SET name = coalesce(EXCLUDED.name, messaging_customers.name),
                         fields = messaging_customers.fields || EXCLUDED.fields, updated_at = EXCLUDED.updated_at
-                RETURNING phone, (xmax = 0) AS created
+                RETURNING id, phone, (xmax = 0) AS created
                 """)
                 .param("owner", owner).param("now", utc(now))
                 .param("phones", rows.stream().map(Fields::phone).toArray(String[]::new))
                 .param("names", rows.stream().map(Fields::name).toArray(String[]::new))
                 .param("fields", rows.stream().map(row -> json.writeValueAsString(row.fields())).toArray(String[]::new))
-                .query((rs, n) -> new Upserted(rs.getString("phone"), rs.getBoolean("created"))).list();
+                .query((rs, n) -> new Upserted(rs.getLong("id"), rs.getString("phone"),
+                        rs.getBoolean("created"))).list();
     }
 
     /** Those of the ids that are the owner's customers. */

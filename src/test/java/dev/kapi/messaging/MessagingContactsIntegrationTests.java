@@ -117,6 +117,34 @@ class MessagingContactsIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
+    void importIntoAGroupThenEveryCreatedOrUpdatedCustomerIsAMemberAndAnotherUsersGroupIsNotFound() {
+        TestUser user = newUser();
+        long known = customer(user, "05552100001", "Eski");
+        long other = customer(user, "05552100009", "Dışarıda");
+        long group = group(user, "İthal " + System.nanoTime(), List.of());
+        String csv = "phone,name\n05552100001,Yeni\n05552100002,Ayşe\nbozuk,X\n";
+
+        Map<String, Object> result = as(user.token()).post().uri("/api/messaging/customers/import?group_id=" + group)
+                .contentType(MediaType.valueOf("text/csv")).body(csv).exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+
+        assertThat(result).containsEntry("created", 1).containsEntry("updated", 1).containsEntry("rejected", 1);
+        List<Map<String, Object>> members = list(user, "/api/messaging/customers?group_id=" + group);
+        assertThat(members).extracting(member -> member.get("phone"))
+                .containsExactly("+905552100001", "+905552100002");
+        assertThat(members).extracting(member -> ((Number) member.get("id")).longValue()).contains(known)
+                .doesNotContain(other);
+        assertThat(get(user, "/api/messaging/groups/" + group, 200)).containsEntry("customer_count", 2);
+
+        TestUser stranger = newUser();
+        assertThat(as(stranger.token()).post().uri("/api/messaging/customers/import?group_id=" + group)
+                .contentType(MediaType.valueOf("text/csv")).body("phone\n05552100003\n").exchange()
+                .expectStatus().isNotFound().expectBody(JSON_OBJECT).returnResult().getResponseBody())
+                .containsEntry("type", "urn:kapi:problem:group-not-found");
+        assertThat(list(stranger, "/api/messaging/customers")).isEmpty();
+    }
+
+    @Test
     void groupsWhenCreatedFilledEmptiedAndDeletedThenCustomersStay() {
         TestUser user = newUser();
         long a = customer(user, "05553000001", "A");
