@@ -46,6 +46,7 @@ class MessageSender {
     private final AccountDirectory accounts;
     private final Map<String, Provider> providers;
     private final Customers customers;
+    private final ServiceWindows windows;
     private final MessagingSettings.Worker settings;
     private final RetryPolicy retries;
     private final TransactionTemplate transactions;
@@ -54,8 +55,9 @@ class MessageSender {
 
     MessageSender(Senders senders, Queues queues, QueueMessages messages, ListEntries lists, Automations automations,
             QueueCredits credits, AccountDirectory accounts, List<Provider> providers,
-            Customers customers, MessagingSettings settings, TransactionTemplate transactions,
+            Customers customers, ServiceWindows windows, MessagingSettings settings, TransactionTemplate transactions,
             Clock clock) {
+        this.windows = windows;
         this.senders = senders;
         this.queues = queues;
         this.messages = messages;
@@ -71,8 +73,8 @@ class MessageSender {
         this.clock = clock;
     }
 
-    /** A batch claimed for one account, and the text each message renders to. */
-    record Batch(Sender sender, List<QueueMessages.Claimed> messages, Map<Long, String> bodies) {
+    /** A batch claimed for one account, and the queues its messages belong to. */
+    record Batch(Sender sender, List<QueueMessages.Claimed> messages, Map<Long, Queue> queues) {
     }
 
     /** One round of work; returns how many messages it sent, failed or recovered. Safe to run concurrently. */
@@ -110,7 +112,9 @@ class MessageSender {
      * Claims due messages for an account inside one transaction that holds the account's row: its
      * {@link TokenBucket} ({@code rate_per_second}, and the owner's delay with jitter) refills by the time
      * passed, the sending hours and both daily caps are checked, and as many messages as allowed move to
-     * {@code sending}. Numbers blacklisted since the queue started are skipped here.
+     * {@code sending}. Numbers blacklisted since the queue started are skipped here, and so are the
+     * recipients of a free-form queue outside their 24-hour service window when the account is a WhatsApp
+     * Cloud one ({@code outside-service-window}).
      */
     Batch claim(long senderId) {
         return transactions.execute(status -> {
@@ -134,13 +138,13 @@ class MessageSender {
             TokenBucket bucket = TokenBucket.of(sender, automation.nextDelaySeconds(), settings.pollInterval(), now);
             allowed = bucket.allows(allowed);
             List<QueueMessages.Claimed> claimed = new ArrayList<>();
-            Map<Long, String> bodies = new HashMap<>();
+            Map<Long, Queue> byQueue = new HashMap<>();
             if (allowed > 0) {
                 for (long queueId : queues.runningFor(sender.ownerId(), sender.id())) {
                     List<QueueMessages.Claimed> got = messages.claim(queueId, sender.id(), worker,
                             allowed - claimed.size(), now);
                     if (!got.isEmpty()) {
-                        bodies.put(queueId, queues.byId(sender.ownerId(), queueId).map(Queue::body).orElse(""));
+                        byQueue.put(queueId, queues.byId(sender.ownerId(), queueId).orElseThrow());
                         claimed.addAll(got);
                     }
                     if (claimed.size() >= allowed) {
@@ -157,7 +161,15 @@ class MessageSender {
                         .map(QueueMessages.Claimed::id).toList(), "blacklisted", now);
                 claimed.removeIf(m -> blacklisted.contains(m.phone()));
             }
-            return new Batch(sender, claimed, bodies);
+            if (Sender.WHATSAPP_CLOUD.equals(sender.provider())) {
+                Set<String> open = windows.open(sender.ownerId(), claimed.stream()
+                        .filter(m -> byQueue.get(m.queueId()).freeForm()).map(QueueMessages.Claimed::phone).toList(), now);
+                List<QueueMessages.Claimed> outside = claimed.stream()
+                        .filter(m -> byQueue.get(m.queueId()).freeForm() && !open.contains(m.phone())).toList();
+                messages.skip(outside.stream().map(QueueMessages.Claimed::id).toList(), "outside-service-window", now);
+                claimed.removeAll(outside);
+            }
+            return new Batch(sender, claimed, byQueue);
         });
     }
 
@@ -348,7 +360,8 @@ class MessageSender {
 
     private Provider.Outgoing outgoing(Batch batch, QueueMessages.Claimed message) {
         Map<String, String> fields = message.fields() == null ? Map.of() : parseFields(message.fields());
-        String text = Templates.render(batch.bodies().get(message.queueId()), message.name(), message.phone(), fields);
+        String text = Templates.render(batch.queues().get(message.queueId()).body(), message.name(), message.phone(),
+                fields);
         return new Provider.Outgoing(Message.idempotencyKey(message.id()), message.phone(), text);
     }
 

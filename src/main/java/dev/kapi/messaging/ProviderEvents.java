@@ -22,10 +22,12 @@ class ProviderEvents {
     private final ListEntries lists;
     private final Customers customers;
     private final Automations automations;
+    private final ServiceWindows windows;
     private final Clock clock;
 
     ProviderEvents(QueueMessages messages, ListEntries lists, Customers customers, Automations automations,
-            Clock clock) {
+            ServiceWindows windows, Clock clock) {
+        this.windows = windows;
         this.messages = messages;
         this.lists = lists;
         this.customers = customers;
@@ -48,11 +50,18 @@ class ProviderEvents {
         return applied;
     }
 
-    /** A text a recipient sent to one of the user's accounts. Returns whether it opted the number out. */
+    /**
+     * A message a recipient sent to one of the user's accounts (its text, null for media and the like): it
+     * opens the number's 24-hour service window. Returns whether it opted the number out.
+     */
     @Transactional
     boolean inbound(Sender receiver, String from, String text) {
         String phone = PhoneNumbers.normalise(from.startsWith("+") ? from : "+" + from).orElse(null);
-        if (phone == null || !automations.of(receiver.ownerId()).isOptOut(text)) {
+        if (phone == null) {
+            return false;
+        }
+        windows.inbound(receiver.ownerId(), phone, clock.instant());
+        if (text == null || !automations.of(receiver.ownerId()).isOptOut(text)) {
             return false;
         }
         Long customerId = customers.byPhone(receiver.ownerId(), phone).map(Customer::id).orElse(null);

@@ -12,6 +12,11 @@ record Queue(long id, long ownerId, String name, Long draftId, String body, List
         List<Long> groupIds, List<Long> customerIds, QueueStatus status, Instant scheduledAt, int total,
         int blacklisted, long charged, Instant createdAt, Instant startedAt, Instant finishedAt, Instant updatedAt) {
 
+    /** A free-form text (not a template): Meta lets it out only inside the recipient's service window. */
+    boolean freeForm() {
+        return true;
+    }
+
     boolean ended() {
         return status.ended();
     }

@@ -72,7 +72,10 @@ class QueueController {
     }
 
     record PreflightResponse(long selected, long blacklisted, long graylisted,
-            @JsonProperty("graylist_skipped") long graylistSkipped, long recipients,
+            @JsonProperty("graylist_skipped") long graylistSkipped,
+            @JsonProperty("service_window_applies") boolean serviceWindowApplies,
+            @JsonProperty("inside_service_window") long insideServiceWindow,
+            @JsonProperty("outside_service_window") long outsideServiceWindow, long recipients,
             @JsonProperty("credits_needed") long creditsNeeded, @JsonProperty("credits_available") long creditsAvailable,
             @JsonProperty("enough_credits") boolean enoughCredits,
             @JsonProperty("estimated_duration_seconds") long estimatedDurationSeconds,
@@ -80,7 +83,8 @@ class QueueController {
 
         static PreflightResponse from(QueueManagement.Preflight preflight) {
             return new PreflightResponse(preflight.selected(), preflight.blacklisted(), preflight.graylisted(),
-                    preflight.graylistSkipped(), preflight.recipients(), preflight.creditsNeeded(),
+                    preflight.graylistSkipped(), preflight.serviceWindowApplies(), preflight.insideServiceWindow(),
+                    preflight.outsideServiceWindow(), preflight.recipients(), preflight.creditsNeeded(),
                     preflight.creditsAvailable(), preflight.enoughCredits(), preflight.estimatedSeconds(),
                     preflight.missingVariables());
         }

@@ -39,11 +39,13 @@ class QueueManagement {
     private final QueueCredits queueCredits;
     private final Credits credits;
     private final MessagingSettings settings;
+    private final ServiceWindows windows;
     private final Clock clock;
 
     QueueManagement(Queues queues, QueueMessages messages, Drafts drafts, Senders senders, Groups groups,
             Customers customers, ListEntries lists, Automations automations, QueueCredits queueCredits,
-            Credits credits, MessagingSettings settings, Clock clock) {
+            Credits credits, MessagingSettings settings, ServiceWindows windows, Clock clock) {
+        this.windows = windows;
         this.queues = queues;
         this.messages = messages;
         this.drafts = drafts;
@@ -62,7 +64,8 @@ class QueueManagement {
     record QueueView(Queue queue, Map<String, Long> counts, long heldCredits, Instant estimatedFinish) {
     }
 
-    record Preflight(long selected, long blacklisted, long graylisted, long graylistSkipped, long recipients,
+    record Preflight(long selected, long blacklisted, long graylisted, long graylistSkipped,
+            boolean serviceWindowApplies, long insideServiceWindow, long outsideServiceWindow, long recipients,
             long creditsNeeded, long creditsAvailable, boolean enoughCredits, long estimatedSeconds,
             Map<String, Long> missingVariables) {
     }
@@ -109,15 +112,20 @@ class QueueManagement {
         Automation automation = automations.of(owner);
         Set<String> fields = Templates.variables(queue.body()).stream()
                 .filter(variable -> !Templates.BUILT_IN.contains(variable)).collect(Collectors.toCollection(LinkedHashSet::new));
-        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), fields);
+        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), fields,
+                clock.instant());
         boolean skipGray = Automation.SKIP.equals(automation.graylistMode());
         long graySkipped = skipGray ? selection.graylisted() : 0;
-        long recipients = selection.chosen() - selection.blacklisted() - graySkipped;
+        long eligible = selection.chosen() - selection.blacklisted() - graySkipped;
+        long inside = selection.insideServiceWindow() - (skipGray ? selection.graylistedInsideServiceWindow() : 0);
+        boolean windowApplies = serviceWindowApplies(owner, queue);
+        long recipients = windowApplies ? inside : eligible;
+        long gray = skipGray ? 0 : windowApplies ? selection.graylistedInsideServiceWindow() : selection.graylisted();
         long available = credits.balanceOf(owner).credit();
-        long seconds = estimateSeconds(owner, queue, automation, recipients - (skipGray ? 0 : selection.graylisted()),
-                skipGray ? 0 : selection.graylisted());
+        long seconds = estimateSeconds(owner, queue, automation, recipients - gray, gray);
         return new Preflight(selection.chosen(), selection.blacklisted(), selection.graylisted(), graySkipped,
-                recipients, recipients, available, available >= recipients, seconds, selection.missing());
+                windowApplies, inside, eligible - inside, recipients, recipients, available, available >= recipients,
+                seconds, selection.missing());
     }
 
     /**
@@ -138,7 +146,7 @@ class QueueManagement {
         Instant now = clock.instant();
         Automation automation = automations.of(owner);
         Instant startAt = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
-        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), List.of());
+        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), List.of(), now);
         int total = messages.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
                 Automation.SKIP.equals(automation.graylistMode()),
                 Duration.ofSeconds(automation.graylistDelaySeconds()), startAt, now);
@@ -250,6 +258,7 @@ class QueueManagement {
         customers.deleteOf(owner);
         senders.deleteOf(owner);
         automations.deleteOf(owner);
+        windows.deleteOf(owner);
     }
 
     QueueView view(Queue queue) {
@@ -284,6 +293,15 @@ class QueueManagement {
         }
         double seconds = paced / rate;
         return (long) Math.ceil(Math.max(seconds, graylisted * (double) automation.graylistDelaySeconds()));
+    }
+
+    /**
+     * Whether Meta's 24-hour service window limits the queue: a free-form queue with a WhatsApp Cloud account
+     * among its senders (their recipients outside the window are skipped when claimed).
+     */
+    private boolean serviceWindowApplies(long owner, Queue queue) {
+        return senders.byIds(queue.senderIds()).stream()
+                .anyMatch(sender -> sender.ownerId() == owner && Sender.WHATSAPP_CLOUD.equals(sender.provider()));
     }
 
     /**

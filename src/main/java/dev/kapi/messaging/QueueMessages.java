@@ -48,7 +48,8 @@ class QueueMessages {
     }
 
     /** What a queue's selection amounts to, before it is expanded. */
-    record Selection(long chosen, long blacklisted, long graylisted, Map<String, Long> missing) {
+    record Selection(long chosen, long blacklisted, long graylisted, long insideServiceWindow,
+            long graylistedInsideServiceWindow, Map<String, Long> missing) {
     }
 
     /** A claimed message with what is needed to render and send it. */
@@ -64,11 +65,19 @@ class QueueMessages {
             Boolean retryable, Duration retryAfter) {
     }
 
-    Selection select(long owner, List<Long> groupIds, List<Long> customerIds, Collection<String> fields) {
+    /**
+     * Counts a queue's selection: chosen, blacklisted, graylisted (not blacklisted), inside their service
+     * window at {@code now} (not blacklisted), and per custom field those without a value.
+     */
+    Selection select(long owner, List<Long> groupIds, List<Long> customerIds, Collection<String> fields, Instant now) {
         Map<String, Long> missing = new LinkedHashMap<>();
-        long[] counts = new long[3];
+        long[] counts = new long[5];
         StringBuilder sql = new StringBuilder(CHOSEN).append("SELECT count(*) AS chosen, count(*) FILTER (WHERE black) AS black, ")
-                .append("count(*) FILTER (WHERE gray AND NOT black) AS gray");
+                .append("count(*) FILTER (WHERE gray AND NOT black) AS gray, ")
+                .append("count(*) FILTER (WHERE NOT black AND EXISTS (SELECT 1 FROM messaging_service_windows w ")
+                .append("WHERE w.owner_id = :owner AND w.phone = marked.phone AND w.last_inbound_at > :since)) AS inside, ")
+                .append("count(*) FILTER (WHERE gray AND NOT black AND EXISTS (SELECT 1 FROM messaging_service_windows w ")
+                .append("WHERE w.owner_id = :owner AND w.phone = marked.phone AND w.last_inbound_at > :since)) AS inside_gray");
         List<String> names = List.copyOf(fields);
         for (int i = 0; i < names.size(); i++) {
             sql.append(", count(*) FILTER (WHERE NOT black AND coalesce(fields ->> :f").append(i)
@@ -76,7 +85,8 @@ class QueueMessages {
         }
         sql.append(" FROM marked");
         JdbcClient.StatementSpec statement = jdbc.sql(sql.toString()).param("owner", owner)
-                .param("groupIds", groupIds.toArray(Long[]::new)).param("customerIds", customerIds.toArray(Long[]::new));
+                .param("groupIds", groupIds.toArray(Long[]::new)).param("customerIds", customerIds.toArray(Long[]::new))
+                .param("since", utc(now.minus(ServiceWindows.LENGTH)));
         for (int i = 0; i < names.size(); i++) {
             statement = statement.param("f" + i, names.get(i));
         }
@@ -84,11 +94,13 @@ class QueueMessages {
             counts[0] = rs.getLong("chosen");
             counts[1] = rs.getLong("black");
             counts[2] = rs.getLong("gray");
+            counts[3] = rs.getLong("inside");
+            counts[4] = rs.getLong("inside_gray");
             for (int i = 0; i < names.size(); i++) {
                 missing.put(names.get(i), rs.getLong("m" + i));
             }
         });
-        return new Selection(counts[0], counts[1], counts[2], missing);
+        return new Selection(counts[0], counts[1], counts[2], counts[3], counts[4], missing);
     }
 
     /**

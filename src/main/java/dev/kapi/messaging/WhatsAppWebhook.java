@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What Meta's WhatsApp Cloud webhook brings in: the subscription handshake (the verify token), and signed
  * callbacks ({@code X-Hub-Signature-256}, the HMAC-SHA256 of the raw body under the app secret) whose
- * payload is walked for message statuses and recipients' texts, each handed to {@link ProviderEvents} in
+ * payload is walked for message statuses and recipients' messages (any type: each opens the number's 24-hour
+ * service window; a text may opt it out), each handed to {@link ProviderEvents} in
  * its own transaction. Without the app secret or verify token the webhook does not exist (404).
  */
 @Service
@@ -104,7 +105,7 @@ class WhatsAppWebhook {
                             String text = message.path("text").path("body").asString(
                                     message.path("button").path("text").asString(null));
                             String from = message.path("from").asString(null);
-                            if (from != null && text != null && events.inbound(receiver, from, text)) {
+                            if (from != null && events.inbound(receiver, from, text)) {
                                 optOuts++;
                             }
                         }

@@ -81,6 +81,37 @@ abstract class MessagingTestSupport extends IntegrationTest {
         return get(user, "/api/messaging/queues/" + queue, 200);
     }
 
+    /**
+     * Each number (E.164 digits without +) writes a text to the WhatsApp number {@code phoneNumberId} through
+     * the signed webhook, opening its 24-hour service window.
+     */
+    void customersWrote(String phoneNumberId, String... from) {
+        StringBuilder messages = new StringBuilder();
+        for (String number : from) {
+            messages.append(messages.isEmpty() ? "" : ",").append("""
+                    {"from":"%s","id":"wamid.in-%s","timestamp":"1700000000","type":"text","text":{"body":"Merhaba"}}"""
+                    .formatted(number, java.util.UUID.randomUUID()));
+        }
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                  "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"%s"},
+                  "messages":[%s]}}]}]}""".formatted(phoneNumberId, messages);
+        client().post().uri("/api/messaging/webhooks/whatsapp").contentType(MediaType.APPLICATION_JSON)
+                .header("X-Hub-Signature-256", "sha256=" + hmacOf(body)).body(body).exchange().expectStatus().isOk();
+    }
+
+    private static String hmacOf(String body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec("test-whatsapp-app-secret".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        catch (java.security.GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static long count(Map<String, Object> queue, String status) {
         return ((Number) ((Map<String, Object>) queue.get("counts")).get(status)).longValue();

@@ -55,6 +55,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         long sender = cloudSender(user, "100001");
         long ok = id(post(user, "/api/messaging/customers", Map.of("phone", "05559400001", "name", "Ayşe"), 201));
         long bad = customer(user, "05559400002", "Can");
+        customersWrote("100001", "905559400001", "905559400002");
         long queue = queue(user, draft(user, "Merhaba {{name}}!"), List.of(sender), List.of(), List.of(ok, bad));
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
 
@@ -85,6 +86,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         long limited = cloudSender(user, "100002");
         long queue = queue(user, draft(user, "Selam"), List.of(limited), List.of(), List.of(
                 customer(user, "05559500001", "A"), customer(user, "05559500002", "B"), customer(user, "05559500003", "C")));
+        customersWrote("100002", "905559500001", "905559500002", "905559500003");
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
 
         worker.drain();
@@ -117,6 +119,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         List<Long> customers = new java.util.ArrayList<>();
         for (int i = 1; i <= 6; i++) {
             customers.add(customer(user, "0555960000" + i, "K" + i));
+            customersWrote("100003", "90555960000" + i);
         }
         long queue = queue(user, draft(user, "Selam"), List.of(failing), List.of(), customers);
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
@@ -137,6 +140,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         long sender = cloudSender(user, "100004");
         long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(),
                 List.of(customer(user, "05559700001", "A")));
+        customersWrote("100004", "905559700001");
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
 
         worker.claim(sender);
@@ -150,6 +154,35 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages")))).isEmpty();
         assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 0);
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(10);
+    }
+
+    @Test
+    void freeFormCampaignThenOnlyCustomersWhoWroteInTheLast24HoursGetItTheRestAreSkipped() {
+        TestUser user = newUserWithCredits(10);
+        stubAccepted("100005", null, "wamid.window");
+        long sender = cloudSender(user, "100005");
+        long wroteLong = customer(user, "05559800001", "Eski");
+        customersWrote("100005", "905559800001");
+        clock.advance(Duration.ofHours(25));
+        user = again(user);
+        long wrote = customer(user, "05559800002", "Yeni");
+        long never = customer(user, "05559800003", "Hiç");
+        customersWrote("100005", "905559800002");
+        long queue = queue(user, draft(user, "Selam {{name}}"), List.of(sender), List.of(), List.of(wroteLong, wrote, never));
+
+        assertThat(get(user, "/api/messaging/queues/" + queue + "/preflight", 200))
+                .containsEntry("service_window_applies", true).containsEntry("inside_service_window", 1)
+                .containsEntry("outside_service_window", 2).containsEntry("recipients", 1)
+                .containsEntry("credits_needed", 1);
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+        worker.drain();
+
+        List<Map<String, Object>> messages = list(user, "/api/messaging/queues/" + queue + "/messages");
+        assertThat(messages).extracting(m -> m.get("status")).containsExactly("skipped", "sent", "skipped");
+        assertThat(messages.get(0)).containsEntry("error_code", "outside-service-window");
+        assertThat(messages.get(2)).containsEntry("error_code", "outside-service-window");
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100005/messages")))).hasSize(1);
+        assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 1);
     }
 
     private long cloudSender(TestUser user, String phoneNumberId) {
