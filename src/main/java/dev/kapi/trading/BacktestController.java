@@ -2,6 +2,7 @@ package dev.kapi.trading;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Backtests: a strategy over uploaded (Binance kline CSV) or generated candles, answered like a performance report. */
+/**
+ * Backtests: a strategy over uploaded (Binance kline CSV) or generated candles, with the bot's risk settings
+ * (same names), fees and slippage, answered like a performance report plus risk and return figures.
+ */
 @RestController
 @RequestMapping("/api/trading/backtests")
 @Tag(name = "trading")
@@ -35,6 +39,8 @@ class BacktestController {
 
     /** A year of one-minute candles and some more. */
     static final int MAX_CANDLES = 600_000;
+    /** The highest fee rate or slippage a backtest takes: 10% of the traded amount. */
+    static final String MAX_COST = "0.1";
 
     private final Backtester backtester;
     private final Strategies strategies;
@@ -53,39 +59,95 @@ class BacktestController {
             @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol, String interval,
             @JsonProperty("quote_amount") @DecimalMin(value = "0", inclusive = false) @DecimalMax(BotController.MAX_AMOUNT)
             @Digits(integer = 20, fraction = 18) BigDecimal quoteAmount,
-            @Schema(description = "Binance kline CSV") String candles, @Valid Generate generate) {
+            @Schema(description = "Binance kline CSV") String candles, @Valid Generate generate,
+            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1, fraction = 8)
+            BigDecimal feeRate,
+            @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1, fraction = 8) BigDecimal slippage,
+            @JsonProperty("stop_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
+            @Digits(integer = 1, fraction = 8) BigDecimal stopLoss,
+            @JsonProperty("take_profit") @DecimalMin(value = "0", inclusive = false) @DecimalMax("100")
+            @Digits(integer = 3, fraction = 8) BigDecimal takeProfit,
+            @JsonProperty("trailing_stop") @DecimalMin(value = "0", inclusive = false)
+            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal trailingStop,
+            @JsonProperty("trailing_offset") @DecimalMin("0") @DecimalMax("100") @Digits(integer = 3, fraction = 8)
+            BigDecimal trailingOffset,
+            @JsonProperty("max_drawdown") @DecimalMin(value = "0", inclusive = false)
+            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal maxDrawdown,
+            @JsonProperty("cooldown_minutes") @Min(0) @Max(Risk.MAX_COOLDOWN_MINUTES) Integer cooldownMinutes,
+            @JsonProperty("position_sizing") @Valid Risk.Sizing positionSizing,
+            @JsonProperty("starting_balance") @DecimalMin(value = "0", inclusive = false)
+            @DecimalMax(BotController.MAX_AMOUNT) @Digits(integer = 20, fraction = 18) BigDecimal startingBalance) {
+
+        Risk risk() {
+            return new Risk(stopLoss, takeProfit, trailingStop, trailingOffset, maxDrawdown, cooldownMinutes,
+                    positionSizing, startingBalance).check();
+        }
     }
 
     record BacktestTrade(String side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
-            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("executed_at") Instant executedAt) {
+            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("executed_at") Instant executedAt,
+            @JsonProperty("exit_reason") String exitReason) {
 
         static BacktestTrade from(Trade trade) {
             return new BacktestTrade(trade.side().wire(), Money.plain(trade.price()), Money.plain(trade.quantity()),
-                    Money.plain(trade.fee()), Money.plain(trade.realizedPnl()), trade.executedAt());
+                    Money.plain(trade.fee()), Money.plain(trade.realizedPnl()), trade.executedAt(),
+                    trade.exitReason() == null ? null : trade.exitReason().wire());
         }
     }
 
-    record BacktestResponse(int candles, ReportController.PerformanceResponse performance, List<BacktestTrade> trades) {
+    record EquityPoint(Instant at, BigDecimal equity) {
+    }
+
+    record BacktestResponse(int candles, ReportController.PerformanceResponse performance, List<BacktestTrade> trades,
+            @JsonProperty("fee_rate") BigDecimal feeRate, BigDecimal slippage,
+            @JsonProperty("starting_balance") BigDecimal startingBalance,
+            @JsonProperty("total_return") BigDecimal totalReturn, @JsonProperty("max_drawdown") BigDecimal maxDrawdown,
+            BigDecimal sharpe, BigDecimal sortino, @JsonProperty("profit_factor") BigDecimal profitFactor,
+            @JsonProperty("win_rate") BigDecimal winRate, BigDecimal exposure,
+            @JsonProperty("exit_reasons") Map<String, Integer> exitReasons,
+            @JsonProperty("buy_and_hold") BigDecimal buyAndHold, boolean paused,
+            @JsonProperty("equity_curve") List<EquityPoint> equityCurve) {
     }
 
     @PostMapping
-    @Operation(summary = "Run a strategy over candles given as Binance kline CSV or generated from a seed")
+    @Operation(summary = "Run a strategy with risk settings over candles given as Binance kline CSV or generated from a seed")
     BacktestResponse run(@Valid @RequestBody BacktestRequest request) {
         Strategies.Configured<?> strategy = strategies.read(request.strategy(), request.params());
-        CandleInterval interval = request.interval() == null ? CandleInterval.M1
-                : CandleInterval.of(request.interval())
+        CandleInterval interval = interval(request.interval());
+        Risk risk = request.risk();
+        List<Candle> candles = candles(request.candles(), request.generate(), interval);
+        Backtester.Setup setup = new Backtester.Setup(request.symbol() == null ? "BACKTEST" : request.symbol(),
+                interval, request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), risk,
+                request.feeRate(), request.slippage());
+        Backtester.Result result = backtester.run(strategy, setup, candles);
+        BacktestReport report = result.report();
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        report.exitReasons().forEach((reason, count) -> reasons.put(reason.wire(), count));
+        return new BacktestResponse(result.candles(), ReportController.PerformanceResponse.from(result.performance()),
+                result.trades().stream().map(BacktestTrade::from).toList(), Money.plain(result.feeRate()),
+                Money.plain(result.slippage()), Money.plain(risk.balance()), BacktestReport.decimal(report.totalReturn()),
+                BacktestReport.decimal(report.maxDrawdown()), BacktestReport.decimal(report.sharpe()),
+                BacktestReport.decimal(report.sortino()), BacktestReport.decimal(report.profitFactor()),
+                BacktestReport.decimal(report.winRate()), BacktestReport.decimal(report.exposure()), reasons,
+                BacktestReport.decimal(report.buyAndHold()), report.paused(),
+                report.curve().stream().map(point -> new EquityPoint(point.at(),
+                        BacktestReport.decimal(point.equity()))).toList());
+    }
+
+    static CandleInterval interval(String code) {
+        return code == null ? CandleInterval.M1
+                : CandleInterval.of(code)
                         .orElseThrow(() -> ApiException.invalidField("interval", "interval-unknown", "1m, 5m, 1h, 1d"));
-        if ((request.candles() == null) == (request.generate() == null)) {
+    }
+
+    static List<Candle> candles(String csv, Generate generate, CandleInterval interval) {
+        if ((csv == null) == (generate == null)) {
             throw ApiException.invalidField("candles", "backtest-candles-or-generate");
         }
-        List<Candle> candles = request.candles() != null ? CandleCsv.parse(request.candles(), MAX_CANDLES)
-                : GeneratedPrices.walk(request.generate().seed(), request.generate().count(), interval,
-                        request.generate().start() == null ? Instant.parse("2024-01-01T00:00:00Z")
-                                : TradeController.instant(request.generate().start(), "generate.start"),
-                        request.generate().startPrice() == null ? BigDecimal.valueOf(100) : request.generate().startPrice());
-        Backtester.Result result = backtester.run(strategy, request.symbol() == null ? "BACKTEST" : request.symbol(),
-                interval, request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), candles);
-        return new BacktestResponse(result.candles(), ReportController.PerformanceResponse.from(result.performance()),
-                result.trades().stream().map(BacktestTrade::from).toList());
+        return csv != null ? CandleCsv.parse(csv, MAX_CANDLES)
+                : GeneratedPrices.walk(generate.seed(), generate.count(), interval,
+                        generate.start() == null ? Instant.parse("2024-01-01T00:00:00Z")
+                                : TradeController.instant(generate.start(), "generate.start"),
+                        generate.startPrice() == null ? BigDecimal.valueOf(100) : generate.startPrice());
     }
 }

@@ -1,15 +1,19 @@
 package dev.kapi.trading;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Runs a strategy over a candle series as the runner would, on paper: signals in one pass, a market order
- * at a candle's close when a buy signal finds the book flat or a sell signal finds it in position, filled
- * with the paper exchange's fee and slippage, FIFO PnL, and the performance report's figures.
+ * Runs a strategy over a candle series as the runner would, on paper, candle by candle: first the risk
+ * exits of an open position against the candle's low and high ({@link Exits}), then the max-drawdown
+ * protection on equity at the close, then the signal (a market order at the close when a buy signal finds
+ * the book flat and no cooldown waits, or a sell signal finds it in position); one order per candle, as the
+ * runner's client order ids allow. Fills are the paper exchange's ({@link PaperExchange#fill}) with the
+ * backtest's fee and slippage, PnL is FIFO, and the report adds {@link BacktestReport}'s figures.
  */
 @Component
 class Backtester {
@@ -20,39 +24,119 @@ class Backtester {
         this.paper = settings.paper();
     }
 
-    record Result(int candles, Performance performance, List<Trade> trades) {
+    /** What a backtest trades with: fee and slippage null take the paper exchange's. */
+    record Setup(String symbol, CandleInterval interval, BigDecimal quoteAmount, Risk risk, BigDecimal feeRate,
+            BigDecimal slippage) {
+    }
+
+    record Result(int candles, Performance performance, List<Trade> trades, BacktestReport report,
+            BigDecimal feeRate, BigDecimal slippage) {
     }
 
     Result run(Strategies.Configured<?> strategy, String symbol, CandleInterval interval, BigDecimal quoteAmount,
             List<Candle> candles) {
+        return run(strategy, new Setup(symbol, interval, quoteAmount, Risk.NONE, null, null), candles);
+    }
+
+    Result run(Strategies.Configured<?> strategy, Setup setup, List<Candle> candles) {
+        TradingSettings.Paper costs = new TradingSettings.Paper(
+                setup.feeRate() != null ? setup.feeRate() : paper.feeRate(),
+                setup.slippage() != null ? setup.slippage() : paper.slippage());
+        Risk risk = setup.risk() == null ? Risk.NONE : setup.risk();
         Signal[] signals = strategy.signals(candles);
         List<Trade> trades = new ArrayList<>();
         List<FifoBook.Lot> lots = new ArrayList<>();
         BigDecimal quantity = BigDecimal.ZERO;
+        BigDecimal realizedTotal = BigDecimal.ZERO;
+        BigDecimal entry = null;
+        BigDecimal highWater = null;
+        BigDecimal peak = risk.balance();
+        Instant cooldownUntil = null;
+        boolean paused = false;
+        double start = risk.balance().doubleValue();
+        double cash = start;
+        double held = 0;
+        double[] equity = new double[candles.size()];
+        int inPosition = 0;
         for (int i = 0; i < signals.length; i++) {
-            Side side = signals[i] == Signal.BUY && quantity.signum() == 0 ? Side.BUY
-                    : signals[i] == Signal.SELL && quantity.signum() > 0 ? Side.SELL : null;
-            if (side == null) {
-                continue;
-            }
             Candle candle = candles.get(i);
-            Exchange.Fill fill = PaperExchange.fill(new Exchange.MarketOrder(null, symbol, side, quoteAmount, quantity,
-                    candle.close(), candle.openTime().plus(interval.length())), paper);
-            long id = trades.size() + 1L;
-            BigDecimal realized = BigDecimal.ZERO;
-            if (side == Side.BUY) {
-                lots.add(FifoBook.buy(id, fill.price(), fill.quantity(), fill.fee()));
+            Instant closeTime = candle.openTime().plus(setup.interval().length());
+            Side side = null;
+            BigDecimal reference = candle.close();
+            ExitReason reason = null;
+            if (quantity.signum() > 0) {
+                inPosition++;
+                Exits.Exit exit = Exits.check(risk, entry, highWater, candle);
+                if (exit != null) {
+                    side = Side.SELL;
+                    reference = exit.price();
+                    reason = exit.reason();
+                }
+                else {
+                    highWater = Exits.highWater(highWater, candle);
+                }
             }
-            else {
-                FifoBook.Sale sale = FifoBook.sell(lots, fill.price(), fill.quantity(), fill.fee());
-                realized = sale.realizedPnl();
-                lots = new ArrayList<>(sale.remaining());
+            if (side == null && !paused && risk.maxDrawdown() != null) {
+                BigDecimal cost = FifoBook.cost(lots);
+                BigDecimal value = realizedTotal.add(quantity.multiply(candle.close())).subtract(cost);
+                BigDecimal now = risk.balance().add(value);
+                if (Exits.drawdownBreached(risk, peak, now)) {
+                    paused = true;
+                    if (quantity.signum() > 0) {
+                        side = Side.SELL;
+                        reason = ExitReason.MAX_DRAWDOWN;
+                    }
+                }
+                else {
+                    peak = peak.max(now);
+                }
             }
-            quantity = FifoBook.quantity(lots);
-            trades.add(new Trade(id, 0, null, symbol, side, fill.price(), fill.quantity(), fill.fee(), realized,
-                    "backtest", null, fill.executedAt()));
+            BigDecimal amount = null;
+            if (side == null && !paused) {
+                if (signals[i] == Signal.SELL && quantity.signum() > 0) {
+                    side = Side.SELL;
+                    reason = ExitReason.SIGNAL;
+                }
+                else if (signals[i] == Signal.BUY && quantity.signum() == 0
+                        && (cooldownUntil == null || !closeTime.isBefore(cooldownUntil))) {
+                    BigDecimal available = risk.balance().add(realizedTotal);
+                    amount = Exits.buyAmount(risk, setup.quoteAmount(), available);
+                    side = amount.signum() > 0 ? Side.BUY : null;
+                }
+            }
+            if (side != null) {
+                Exchange.Fill fill = PaperExchange.fill(new Exchange.MarketOrder(null, setup.symbol(), side, amount,
+                        quantity, reference, closeTime), costs);
+                long id = trades.size() + 1L;
+                BigDecimal realized = BigDecimal.ZERO;
+                if (side == Side.BUY) {
+                    lots.add(FifoBook.buy(id, fill.price(), fill.quantity(), fill.fee()));
+                    entry = fill.price();
+                    highWater = fill.price();
+                    cash -= fill.price().multiply(fill.quantity()).add(fill.fee()).doubleValue();
+                }
+                else {
+                    FifoBook.Sale sale = FifoBook.sell(lots, fill.price(), fill.quantity(), fill.fee());
+                    realized = sale.realizedPnl();
+                    realizedTotal = realizedTotal.add(realized);
+                    lots = new ArrayList<>(sale.remaining());
+                    entry = null;
+                    highWater = null;
+                    cash += fill.price().multiply(fill.quantity()).subtract(fill.fee()).doubleValue();
+                    Instant until = Exits.cooldownUntil(risk, reason, fill.executedAt());
+                    cooldownUntil = until != null ? until : cooldownUntil;
+                }
+                quantity = FifoBook.quantity(lots);
+                held = quantity.doubleValue();
+                trades.add(new Trade(id, 0, null, setup.symbol(), side, fill.price(), fill.quantity(), fill.fee(),
+                        realized, "backtest", null, fill.executedAt(), side == Side.SELL ? reason : null));
+            }
+            equity[i] = cash + held * candle.close().doubleValue();
         }
         BigDecimal last = candles.isEmpty() ? null : candles.getLast().close();
-        return new Result(candles.size(), Performance.of(trades, quantity, FifoBook.cost(lots), last), trades);
+        Performance performance = Performance.of(trades, quantity, FifoBook.cost(lots), last);
+        return new Result(candles.size(), performance, trades,
+                BacktestReport.of(candles, setup.interval(), start, equity, trades, inPosition, paused),
+                costs.feeRate(), costs.slippage());
     }
 }

@@ -69,7 +69,26 @@ class BotController {
             @JsonProperty("max_daily_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
             @Digits(integer = 20, fraction = 18) BigDecimal maxDailyLoss,
             @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
-            @Digits(integer = 20, fraction = 18) BigDecimal maxPosition) {
+            @Digits(integer = 20, fraction = 18) BigDecimal maxPosition,
+            @JsonProperty("stop_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
+            @Digits(integer = 1, fraction = 8) BigDecimal stopLoss,
+            @JsonProperty("take_profit") @DecimalMin(value = "0", inclusive = false) @DecimalMax("100")
+            @Digits(integer = 3, fraction = 8) BigDecimal takeProfit,
+            @JsonProperty("trailing_stop") @DecimalMin(value = "0", inclusive = false)
+            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal trailingStop,
+            @JsonProperty("trailing_offset") @DecimalMin("0") @DecimalMax("100") @Digits(integer = 3, fraction = 8)
+            BigDecimal trailingOffset,
+            @JsonProperty("max_drawdown") @DecimalMin(value = "0", inclusive = false)
+            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal maxDrawdown,
+            @JsonProperty("cooldown_minutes") @Min(0) @Max(Risk.MAX_COOLDOWN_MINUTES) Integer cooldownMinutes,
+            @JsonProperty("position_sizing") @Valid Risk.Sizing positionSizing,
+            @JsonProperty("starting_balance") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
+            @Digits(integer = 20, fraction = 18) BigDecimal startingBalance) {
+
+        Risk risk() {
+            return new Risk(stopLoss, takeProfit, trailingStop, trailingOffset, maxDrawdown, cooldownMinutes,
+                    positionSizing, startingBalance);
+        }
 
         BotManagement.Changes changes() {
             Map<String, Object> merged = new LinkedHashMap<>(params == null ? Map.of() : params);
@@ -78,7 +97,7 @@ class BotController {
             }
             return new BotManagement.Changes(name, symbol, quoteAmount, interval,
                     strategy == null || strategy.isBlank() ? SimpleStrategy.NAME : strategy, merged, apiKeyId,
-                    maxDailyLoss, maxPosition);
+                    maxDailyLoss, maxPosition, risk());
         }
     }
 
@@ -86,13 +105,25 @@ class BotController {
             String interval, String strategy, Map<String, Object> params, @JsonProperty("api_key_id") Long apiKeyId,
             boolean paper, @JsonProperty("max_daily_loss") BigDecimal maxDailyLoss,
             @JsonProperty("max_position") BigDecimal maxPosition, boolean active, String status,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
+            @JsonProperty("stop_loss") BigDecimal stopLoss, @JsonProperty("take_profit") BigDecimal takeProfit,
+            @JsonProperty("trailing_stop") BigDecimal trailingStop,
+            @JsonProperty("trailing_offset") BigDecimal trailingOffset,
+            @JsonProperty("max_drawdown") BigDecimal maxDrawdown,
+            @JsonProperty("cooldown_minutes") Integer cooldownMinutes,
+            @JsonProperty("position_sizing") Risk.Sizing positionSizing,
+            @JsonProperty("starting_balance") BigDecimal startingBalance) {
 
         static BotResponse from(Bot bot, Strategies strategies) {
+            Risk risk = bot.risk();
+            Risk.Sizing sizing = risk.positionSizing() == null ? null
+                    : new Risk.Sizing(risk.positionSizing().mode(), Money.plain(risk.positionSizing().value()));
             return new BotResponse(bot.id(), bot.name(), bot.symbol(), Money.plain(bot.quoteAmount()),
                     bot.interval().code(), bot.strategy(), strategies.asMap(bot.params()), bot.apiKeyId(), bot.paper(),
                     Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(),
-                    bot.status().wire(), bot.createdAt(), bot.updatedAt());
+                    bot.status().wire(), bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()),
+                    Money.plain(risk.takeProfit()), Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
+                    Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()));
         }
     }
 
@@ -105,7 +136,10 @@ class BotController {
     record StateResponse(@JsonProperty("bot_id") long botId, String status, boolean active, Position position,
             @JsonProperty("last_signal") String lastSignal, @JsonProperty("last_price") BigDecimal lastPrice,
             @JsonProperty("last_candle_at") Instant lastCandleAt, @JsonProperty("last_run_at") Instant lastRunAt,
-            @JsonProperty("error_count") int errorCount, @JsonProperty("last_error") String lastError) {
+            @JsonProperty("error_count") int errorCount, @JsonProperty("last_error") String lastError,
+            @JsonProperty("status_reason") String statusReason, @JsonProperty("entry_price") BigDecimal entryPrice,
+            @JsonProperty("high_water") BigDecimal highWater, BigDecimal equity,
+            @JsonProperty("peak_equity") BigDecimal peakEquity, @JsonProperty("cooldown_until") Instant cooldownUntil) {
 
         static StateResponse from(Bot bot) {
             BigDecimal average = bot.inPosition()
@@ -114,7 +148,11 @@ class BotController {
                     new Position(Money.plain(bot.positionQuantity()), Money.plain(bot.positionCost()),
                             Money.plain(average)),
                     bot.lastSignal(), Money.plain(bot.lastPrice()), bot.lastCandleAt(), bot.lastRunAt(),
-                    bot.errorCount(), bot.lastError());
+                    bot.errorCount(), bot.lastError(), bot.statusReason(), Money.plain(bot.entryPrice()),
+                    Money.plain(bot.highWater()),
+                    Money.plain(Money.round(bot.equity(bot.lastPrice() != null ? bot.lastPrice()
+                            : bot.entryPrice() != null ? bot.entryPrice() : BigDecimal.ZERO))),
+                    Money.plain(bot.peakEquity()), bot.cooldownUntil());
         }
     }
 

@@ -14,6 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A user's bots: configuration with its rules, start and stop, and the state its owner may change
@@ -27,8 +28,10 @@ class BotManagement {
     private final ApiKeys keys;
     private final Strategies strategies;
     private final Clock clock;
+    private final JsonMapper json;
 
-    BotManagement(Bots bots, Trades trades, ApiKeys keys, Strategies strategies, Clock clock) {
+    BotManagement(Bots bots, Trades trades, ApiKeys keys, Strategies strategies, Clock clock, JsonMapper json) {
+        this.json = json;
         this.bots = bots;
         this.trades = trades;
         this.keys = keys;
@@ -38,7 +41,7 @@ class BotManagement {
 
     /** A bot's configuration as a request gave it, before it is checked. */
     record Changes(String name, String symbol, BigDecimal quoteAmount, String interval, String strategy,
-            Map<String, Object> params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition) {
+            Map<String, Object> params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, Risk risk) {
     }
 
     @Transactional
@@ -125,12 +128,13 @@ class BotManagement {
         if (changes.apiKeyId() != null && keys.share(changes.apiKeyId(), ownerId).isEmpty()) {
             throw ApiException.invalidField("api_key_id", "api-key-unknown");
         }
+        Risk risk = (changes.risk() == null ? Risk.NONE : changes.risk()).check();
         if (changes.maxPosition() != null && changes.maxPosition().compareTo(changes.quoteAmount()) < 0) {
             throw ApiException.invalidField("max_position", "max-position-below-quote-amount");
         }
         return new Bots.Config(changes.name().strip(), changes.symbol(), changes.quoteAmount(), interval,
                 strategy.name(), strategies.toJson(strategy), changes.apiKeyId(), changes.maxDailyLoss(),
-                changes.maxPosition());
+                changes.maxPosition(), risk.none() ? "{}" : json.writeValueAsString(risk));
     }
 
     static ApiException notFound() {

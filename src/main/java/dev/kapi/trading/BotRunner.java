@@ -128,13 +128,16 @@ class BotRunner {
                 Candle candle = series.getLast();
                 Strategies.Configured<?> strategy = strategies.stored(bot.strategy(), bot.params());
                 Signal signal = strategy.signal(tail(series, strategy.history()));
-                Side side = decide(bot, signal);
-                if (side == null) {
-                    quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open));
-                    continue;
+                Decision decision = decide(bot, signal, candle, open.plus(interval.length()));
+                if (decision.side() == null) {
+                    quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, decision.highWater(),
+                            decision.peak()));
                 }
-                if (trade(bot, side, signal, candle, interval)) {
+                else if (trade(bot, decision, signal, candle, interval)) {
                     tick.placed++;
+                }
+                if (decision.pause()) {
+                    pause(bot);
                 }
             }
             catch (RuntimeException ex) {
@@ -170,31 +173,69 @@ class BotRunner {
         });
     }
 
-    /** The side to trade on this signal, or null: one position at a time, within the bot's limits. */
-    private Side decide(Bot bot, Signal signal) {
+    /**
+     * What a run does on its candle: a sell at a risk exit's price, a sell of everything and a pause when
+     * equity broke {@code max_drawdown}, or what the signal says (one position at a time, within the bot's
+     * limits, no buy during a cooldown); and the high-water mark and equity peak to keep. The order of the
+     * checks is {@link Backtester}'s, so a bot and a backtest give the same exits on the same candles.
+     */
+    private record Decision(Side side, BigDecimal reference, ExitReason reason, BigDecimal amount, boolean pause,
+            BigDecimal highWater, BigDecimal peak) {
+    }
+
+    private Decision decide(Bot bot, Signal signal, Candle candle, Instant closeTime) {
+        Risk risk = bot.risk();
+        BigDecimal highWater = null;
+        if (bot.inPosition()) {
+            Exits.Exit exit = Exits.check(risk, bot.entryPrice(), bot.highWater(), candle);
+            if (exit != null) {
+                return new Decision(Side.SELL, exit.price(), exit.reason(), null, false, null, null);
+            }
+            highWater = Exits.highWater(bot.highWater(), candle);
+        }
+        BigDecimal peak = null;
+        if (risk.maxDrawdown() != null) {
+            BigDecimal equity = bot.equity(candle.close());
+            peak = bot.peakEquity() == null ? equity : bot.peakEquity();
+            if (Exits.drawdownBreached(risk, peak, equity)) {
+                return bot.inPosition()
+                        ? new Decision(Side.SELL, candle.close(), ExitReason.MAX_DRAWDOWN, null, true, null, peak)
+                        : new Decision(null, null, null, null, true, highWater, peak);
+            }
+            peak = peak.max(equity);
+        }
         if (signal == Signal.SELL && bot.inPosition()) {
-            return Side.SELL;
+            return new Decision(Side.SELL, candle.close(), ExitReason.SIGNAL, null, false, null, peak);
         }
-        if (signal != Signal.BUY || bot.inPosition()) {
-            return null;
+        boolean cooling = bot.cooldownUntil() != null && closeTime.isBefore(bot.cooldownUntil());
+        if (signal != Signal.BUY || bot.inPosition() || cooling) {
+            return new Decision(null, null, null, null, false, highWater, peak);
         }
-        if (bot.maxPosition() != null && bot.positionCost().add(bot.quoteAmount()).compareTo(bot.maxPosition()) > 0) {
-            return null;
+        BigDecimal amount = Exits.buyAmount(risk, bot.quoteAmount(), bot.available());
+        if (amount.signum() <= 0
+                || (bot.maxPosition() != null && bot.positionCost().add(amount).compareTo(bot.maxPosition()) > 0)) {
+            return new Decision(null, null, null, null, false, highWater, peak);
         }
-        return Side.BUY;
+        return new Decision(Side.BUY, candle.close(), null, amount, false, highWater, peak);
+    }
+
+    private void pause(Bot bot) {
+        transactions.executeWithoutResult(status -> bots.pauseWithReason(bot.id(), "max-drawdown", clock.instant()));
+        log.info("Bot {} paused itself: max drawdown", bot.id());
     }
 
     /** Places the order of this candle and records its trade; false when the bot had one for the candle already. */
-    private boolean trade(Bot bot, Side side, Signal signal, Candle candle, CandleInterval interval) {
+    private boolean trade(Bot bot, Decision decision, Signal signal, Candle candle, CandleInterval interval) {
         Instant now = clock.instant();
+        Side side = decision.side();
         String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());
         Boolean fresh = transactions.execute(status -> orders.insertPending(clientOrderId, bot.id(), candle.openTime(),
-                side, now));
+                side, decision.reason(), now));
         if (!Boolean.TRUE.equals(fresh)) {
             return false;
         }
-        Exchange.MarketOrder order = new Exchange.MarketOrder(clientOrderId, bot.symbol(), side, bot.quoteAmount(),
-                bot.positionQuantity(), candle.close(), candle.openTime().plus(interval.length()));
+        Exchange.MarketOrder order = new Exchange.MarketOrder(clientOrderId, bot.symbol(), side, decision.amount(),
+                bot.positionQuantity(), decision.reference(), candle.openTime().plus(interval.length()));
         Exchange.Fill fill;
         try {
             fill = exchanges.forBot(bot).place(order);
@@ -207,9 +248,9 @@ class BotRunner {
             throw ex;
         }
         transactions.executeWithoutResult(status -> {
-            record(bot, side, fill);
-            bots.recordRuns(List.of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime())),
-                    clock.instant());
+            record(bot, side, decision.reason(), fill);
+            bots.recordRuns(List.of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null,
+                    decision.peak())), clock.instant());
         });
         return true;
     }
@@ -224,7 +265,7 @@ class BotRunner {
                     orders.settle(order.clientOrderId(), false, clock.instant());
                 }
                 else {
-                    record(bot, order.side(), fill);
+                    record(bot, order.side(), order.exitReason(), fill);
                 }
             });
         }
@@ -235,12 +276,17 @@ class BotRunner {
      * In the caller's transaction: the trade, the order settled, and after a sell the daily loss limit,
      * over the realized PnL of the sell's UTC day.
      */
-    private void record(Bot bot, Side side, Exchange.Fill fill) {
+    private void record(Bot bot, Side side, ExitReason reason, Exchange.Fill fill) {
         if (!orders.settle(fill.clientOrderId(), true, clock.instant())) {
             return;
         }
         book.record(new TradeBook.Entry(bot.ownerId(), bot.id(), bot.symbol(), side, fill.price(), fill.quantity(),
-                fill.fee(), "bot", fill.clientOrderId(), fill.executedAt()));
+                fill.fee(), "bot", fill.clientOrderId(), fill.executedAt(),
+                side == Side.SELL ? (reason == null ? ExitReason.SIGNAL : reason) : null));
+        Instant cooldown = side == Side.SELL ? Exits.cooldownUntil(bot.risk(), reason, fill.executedAt()) : null;
+        if (cooldown != null) {
+            bots.setCooldown(bot.id(), cooldown);
+        }
         if (side == Side.SELL && bot.maxDailyLoss() != null) {
             Instant day = fill.executedAt().truncatedTo(ChronoUnit.DAYS);
             BigDecimal today = trades.realizedSince(bot.id(), day);

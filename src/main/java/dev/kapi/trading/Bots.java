@@ -13,6 +13,8 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
@@ -23,27 +25,30 @@ class Bots {
     private static final String SELECT = """
             SELECT id, owner_id, name, symbol, quote_amount, candle_interval, strategy, params::text AS params,
                    api_key_id, max_daily_loss, max_position, active, status, position_quantity, position_cost,
-                   last_signal, last_price, last_candle_at, last_run_at, error_count, last_error, created_at, updated_at
+                   last_signal, last_price, last_candle_at, last_run_at, error_count, last_error, created_at, updated_at,
+                   risk::text AS risk, entry_price, high_water, realized_total, peak_equity, cooldown_until, status_reason
             FROM trading_bots
             """;
 
     private final JdbcClient jdbc;
+    private final JsonMapper json;
 
-    Bots(JdbcClient jdbc) {
+    Bots(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /** The configurable fields of a bot. */
     record Config(String name, String symbol, BigDecimal quoteAmount, CandleInterval interval, String strategy,
-            String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition) {
+            String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, String risk) {
     }
 
     long insert(long ownerId, Config config, Instant now) {
         return jdbc.sql("""
                 INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params,
-                                          api_key_id, max_daily_loss, max_position, created_at, updated_at)
+                                          api_key_id, max_daily_loss, max_position, created_at, updated_at, risk)
                 VALUES (:owner, :name, :symbol, :quoteAmount, :interval, :strategy, CAST(:params AS jsonb),
-                        :apiKeyId, :maxDailyLoss, :maxPosition, :now, :now)
+                        :apiKeyId, :maxDailyLoss, :maxPosition, :now, :now, CAST(:risk AS jsonb))
                 RETURNING id
                 """)
                 .params(params(config)).param("owner", ownerId).param("now", utc(now)).query(Long.class).single();
@@ -54,14 +59,14 @@ class Bots {
                 UPDATE trading_bots SET name = :name, symbol = :symbol, quote_amount = :quoteAmount,
                        candle_interval = :interval, strategy = :strategy, params = CAST(:params AS jsonb),
                        api_key_id = :apiKeyId, max_daily_loss = :maxDailyLoss, max_position = :maxPosition,
-                       updated_at = :now
+                       risk = CAST(:risk AS jsonb), updated_at = :now
                 WHERE id = :id
                 """)
                 .params(params(config)).param("id", id).param("now", utc(now)).update();
     }
 
     List<Bot> ofOwner(long ownerId) {
-        return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id").param("owner", ownerId).query(Bots::map).list();
+        return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id").param("owner", ownerId).query(this::map).list();
     }
 
     /** Every owner's bots, newest first, optionally of one status; {@code limit + 1} rows. */
@@ -72,27 +77,27 @@ class Bots {
                 """)
                 .param("status", status == null ? null : status.wire())
                 .param("before", beforeId == null ? Long.MAX_VALUE : beforeId).param("limit", limit + 1)
-                .query(Bots::map).list();
+                .query(this::map).list();
     }
 
     Optional<Bot> byId(long id, long ownerId) {
         return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner").param("id", id).param("owner", ownerId)
-                .query(Bots::map).optional();
+                .query(this::map).optional();
     }
 
     Optional<Bot> lock(long id, long ownerId) {
         return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner FOR UPDATE").param("id", id)
-                .param("owner", ownerId).query(Bots::map).optional();
+                .param("owner", ownerId).query(this::map).optional();
     }
 
     /** For the runner and the trade book: by id alone, locked. */
     Optional<Bot> lock(long id) {
-        return jdbc.sql(SELECT + " WHERE id = :id FOR UPDATE").param("id", id).query(Bots::map).optional();
+        return jdbc.sql(SELECT + " WHERE id = :id FOR UPDATE").param("id", id).query(this::map).optional();
     }
 
     List<Bot> byIds(Collection<Long> ids) {
         return jdbc.sql(SELECT + " WHERE id = ANY(:ids) ORDER BY id").param("ids", ids.toArray(Long[]::new))
-                .query(Bots::map).list();
+                .query(this::map).list();
     }
 
     void setActive(long id, boolean active, Instant now) {
@@ -100,10 +105,15 @@ class Bots {
                 .param("active", active).param("now", utc(now)).param("id", id).update();
     }
 
-    /** Sets the status; resuming (a trading status) also forgets the errors. */
+    /**
+     * Sets the status; resuming (a trading status) also forgets the errors, the reason of a pause and the
+     * equity peak (max_drawdown measures again from the next tick).
+     */
     void setStatus(long id, BotStatus status, Instant now) {
         jdbc.sql("""
                 UPDATE trading_bots SET status = :status, updated_at = :now,
+                       status_reason = CASE WHEN :resume THEN NULL ELSE status_reason END,
+                       peak_equity = CASE WHEN :resume THEN NULL ELSE peak_equity END,
                        error_count = CASE WHEN :resume THEN 0 ELSE error_count END,
                        last_error = CASE WHEN :resume THEN NULL ELSE last_error END
                 WHERE id = :id
@@ -112,20 +122,31 @@ class Bots {
                 .param("id", id).update();
     }
 
-    /** The position after a trade; a trading status follows it. */
-    void setPosition(long id, BigDecimal quantity, BigDecimal cost, Instant now) {
+    /** The position after a trade and the trade's realized PnL; a trading status follows it. */
+    void setPosition(long id, BigDecimal quantity, BigDecimal cost, BigDecimal entryPrice, BigDecimal highWater,
+            BigDecimal realized, Instant now) {
         jdbc.sql("""
                 UPDATE trading_bots SET position_quantity = :quantity, position_cost = :cost, updated_at = :now,
+                       entry_price = :entry, high_water = :high, realized_total = realized_total + :realized,
                        status = CASE WHEN status IN ('idle', 'in_position')
                                      THEN CASE WHEN :quantity > 0 THEN 'in_position' ELSE 'idle' END
                                      ELSE status END
                 WHERE id = :id
                 """)
-                .param("quantity", quantity).param("cost", cost).param("now", utc(now)).param("id", id).update();
+                .param("quantity", quantity).param("cost", cost).param("entry", entryPrice).param("high", highWater)
+                .param("realized", realized).param("now", utc(now)).param("id", id).update();
     }
 
-    /** What one run of the runner saw, for many bots at once. */
-    record Run(long botId, String signal, BigDecimal price, Instant candleOpen) {
+    /**
+     * What one run of the runner saw, for many bots at once; {@code highWater} and {@code peakEquity} null
+     * keep what is stored.
+     */
+    record Run(long botId, String signal, BigDecimal price, Instant candleOpen, BigDecimal highWater,
+            BigDecimal peakEquity) {
+
+        Run(long botId, String signal, BigDecimal price, Instant candleOpen) {
+            this(botId, signal, price, candleOpen, null, null);
+        }
     }
 
     void recordRuns(List<Run> runs, Instant now) {
@@ -134,9 +155,12 @@ class Bots {
         }
         jdbc.sql("""
                 UPDATE trading_bots b SET last_signal = r.signal, last_price = COALESCE(r.price, b.last_price),
-                       last_candle_at = r.candle_open, last_run_at = :now, error_count = 0
+                       last_candle_at = r.candle_open, last_run_at = :now, error_count = 0,
+                       high_water = CASE WHEN b.position_quantity > 0 THEN COALESCE(r.high, b.high_water) END,
+                       peak_equity = COALESCE(r.peak, b.peak_equity)
                 FROM unnest(CAST(:ids AS bigint[]), CAST(:signals AS text[]), CAST(CAST(:prices AS text[]) AS numeric[]),
-                            CAST(CAST(:opens AS text[]) AS timestamptz[])) AS r(id, signal, price, candle_open)
+                            CAST(CAST(:opens AS text[]) AS timestamptz[]), CAST(CAST(:highs AS text[]) AS numeric[]),
+                            CAST(CAST(:peaks AS text[]) AS numeric[])) AS r(id, signal, price, candle_open, high, peak)
                 WHERE b.id = r.id
                 """)
                 .param("ids", runs.stream().map(Run::botId).toArray(Long[]::new))
@@ -144,6 +168,8 @@ class Bots {
                 .param("prices", runs.stream().map(run -> run.price() == null ? null : run.price().toPlainString())
                         .toArray(String[]::new))
                 .param("opens", runs.stream().map(run -> run.candleOpen().toString()).toArray(String[]::new))
+                .param("highs", runs.stream().map(run -> plain(run.highWater())).toArray(String[]::new))
+                .param("peaks", runs.stream().map(run -> plain(run.peakEquity())).toArray(String[]::new))
                 .param("now", utc(now)).update();
     }
 
@@ -161,6 +187,22 @@ class Bots {
     void stopWithReason(long id, String reason, Instant now) {
         jdbc.sql("UPDATE trading_bots SET active = false, last_error = :reason, updated_at = :now WHERE id = :id")
                 .param("reason", reason).param("now", utc(now)).param("id", id).update();
+    }
+
+    /** The bot pauses itself (max_drawdown): status paused with the reason its owner reads in {@code status_reason}. */
+    void pauseWithReason(long id, String reason, Instant now) {
+        jdbc.sql("UPDATE trading_bots SET status = 'paused', status_reason = :reason, updated_at = :now WHERE id = :id")
+                .param("reason", reason).param("now", utc(now)).param("id", id).update();
+    }
+
+    /** No buy before {@code until} (a cooldown after a stop). */
+    void setCooldown(long id, Instant until) {
+        jdbc.sql("UPDATE trading_bots SET cooldown_until = :until WHERE id = :id").param("until", utc(until))
+                .param("id", id).update();
+    }
+
+    private static String plain(BigDecimal value) {
+        return value == null ? null : value.toPlainString();
     }
 
     boolean delete(long id) {
@@ -209,10 +251,12 @@ class Bots {
         params.put("apiKeyId", config.apiKeyId());
         params.put("maxDailyLoss", config.maxDailyLoss());
         params.put("maxPosition", config.maxPosition());
+        params.put("risk", config.risk());
         return params;
     }
 
-    private static Bot map(ResultSet rs, int row) throws SQLException {
+    private Bot map(ResultSet rs, int row) throws SQLException {
+        String risk = rs.getString("risk");
         return new Bot(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("symbol"),
                 rs.getBigDecimal("quote_amount"), CandleInterval.of(rs.getString("candle_interval")).orElseThrow(),
                 rs.getString("strategy"), rs.getString("params"), rs.getObject("api_key_id", Long.class),
@@ -220,6 +264,9 @@ class Bots {
                 BotStatus.of(rs.getString("status")), rs.getBigDecimal("position_quantity"),
                 rs.getBigDecimal("position_cost"), rs.getString("last_signal"), rs.getBigDecimal("last_price"),
                 instant(rs, "last_candle_at"), instant(rs, "last_run_at"), rs.getInt("error_count"),
-                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                risk == null || risk.equals("{}") ? Risk.NONE : json.readValue(risk, Risk.class),
+                rs.getBigDecimal("entry_price"), rs.getBigDecimal("high_water"), rs.getBigDecimal("realized_total"),
+                rs.getBigDecimal("peak_equity"), instant(rs, "cooldown_until"), rs.getString("status_reason"));
     }
 }

@@ -24,7 +24,8 @@ class Orders {
         this.jdbc = jdbc;
     }
 
-    record PendingOrder(String clientOrderId, long botId, Instant candleOpen, Side side) {
+    /** {@code exitReason}: why a sell was sent, so that a sell settled later records it too. */
+    record PendingOrder(String clientOrderId, long botId, Instant candleOpen, Side side, ExitReason exitReason) {
     }
 
     static String clientOrderId(long botId, Instant candleOpen) {
@@ -32,14 +33,16 @@ class Orders {
     }
 
     /** Writes the order as pending; false when the bot already has an order for that candle. */
-    boolean insertPending(String clientOrderId, long botId, Instant candleOpen, Side side, Instant now) {
+    boolean insertPending(String clientOrderId, long botId, Instant candleOpen, Side side, ExitReason reason,
+            Instant now) {
         return jdbc.sql("""
-                INSERT INTO trading_orders (client_order_id, bot_id, candle_open, side, status, created_at)
-                VALUES (:id, :bot, :open, :side, 'pending', :now)
+                INSERT INTO trading_orders (client_order_id, bot_id, candle_open, side, status, created_at, exit_reason)
+                VALUES (:id, :bot, :open, :side, 'pending', :now, :reason)
                 ON CONFLICT DO NOTHING
                 """)
                 .param("id", clientOrderId).param("bot", botId).param("open", utc(candleOpen))
-                .param("side", side.wire()).param("now", utc(now)).update() == 1;
+                .param("side", side.wire()).param("now", utc(now))
+                .param("reason", reason == null ? null : reason.wire()).update() == 1;
     }
 
     List<PendingOrder> pendingOf(Collection<Long> botIds) {
@@ -47,12 +50,13 @@ class Orders {
             return List.of();
         }
         return jdbc.sql("""
-                SELECT client_order_id, bot_id, candle_open, side FROM trading_orders
+                SELECT client_order_id, bot_id, candle_open, side, exit_reason FROM trading_orders
                 WHERE bot_id = ANY(:bots) AND status = 'pending' ORDER BY created_at
                 """)
                 .param("bots", botIds.toArray(Long[]::new))
                 .query((rs, row) -> new PendingOrder(rs.getString("client_order_id"), rs.getLong("bot_id"),
-                        instant(rs, "candle_open"), Side.of(rs.getString("side"))))
+                        instant(rs, "candle_open"), Side.of(rs.getString("side")),
+                        ExitReason.of(rs.getString("exit_reason"))))
                 .list();
     }
 

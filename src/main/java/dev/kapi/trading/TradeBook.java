@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -17,7 +18,7 @@ import dev.kapi.shared.Decimals;
  * Records trades into their book with FIFO realized PnL ({@link FifoBook}) and keeps the book's open lots
  * and its bot's position in step, in the caller's transaction. A book is locked while a trade goes in (the
  * bot's row, or for manual trades outside any bot an advisory lock on owner and symbol), so concurrent
- * trades of one book line up.
+ * trades of one book line up. Every trade recorded is published as {@link TradeExecuted}.
  */
 @Component
 class TradeBook {
@@ -26,8 +27,10 @@ class TradeBook {
     private final Bots bots;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    TradeBook(Trades trades, Bots bots, JdbcClient jdbc, Clock clock) {
+    TradeBook(Trades trades, Bots bots, JdbcClient jdbc, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.trades = trades;
         this.bots = bots;
         this.jdbc = jdbc;
@@ -36,7 +39,12 @@ class TradeBook {
 
     /** A trade to record; {@code realizedPnl} and {@code id} of the result are the book's. */
     record Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
-            BigDecimal fee, String source, String clientOrderId, Instant executedAt) {
+            BigDecimal fee, String source, String clientOrderId, Instant executedAt, ExitReason exitReason) {
+
+        Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
+                BigDecimal fee, String source, String clientOrderId, Instant executedAt) {
+            this(ownerId, botId, symbol, side, price, quantity, fee, source, clientOrderId, executedAt, null);
+        }
     }
 
     /** Locks the book; call before reading anything the trade depends on. */
@@ -58,6 +66,7 @@ class TradeBook {
         Decimals.requireStorable(entry.price().multiply(entry.quantity()), "quantity");
         Decimals.requireStorable(entry.fee(), "fee");
         lock(entry.ownerId(), entry.botId(), entry.symbol());
+        Bot bot = entry.botId() == null ? null : bots.lock(entry.botId()).orElseThrow();
         List<FifoBook.Lot> lots = trades.lots(entry.ownerId(), entry.botId(), entry.symbol());
         Instant now = clock.instant();
         Trade trade;
@@ -81,17 +90,37 @@ class TradeBook {
             open = sale.remaining();
         }
         Decimals.requireStorable(FifoBook.cost(open), "quantity");
-        if (entry.botId() != null) {
-            bots.setPosition(entry.botId(), FifoBook.quantity(open), FifoBook.cost(open), now);
+        if (bot != null) {
+            BigDecimal quantity = FifoBook.quantity(open);
+            BigDecimal entryPrice = null;
+            BigDecimal highWater = null;
+            if (quantity.signum() > 0 && entry.side() == Side.BUY) {
+                entryPrice = bot.entryPrice() == null || !bot.inPosition() ? entry.price()
+                        : Money.round(bot.positionQuantity().multiply(bot.entryPrice())
+                                .add(entry.quantity().multiply(entry.price())).divide(quantity, Money.MATH));
+                highWater = bot.inPosition() && bot.highWater() != null ? bot.highWater().max(entry.price())
+                        : entry.price();
+            }
+            else if (quantity.signum() > 0) {
+                entryPrice = bot.entryPrice();
+                highWater = bot.highWater();
+            }
+            bots.setPosition(bot.id(), quantity, FifoBook.cost(open), entryPrice, highWater, trade.realizedPnl(), now);
         }
+        events.publishEvent(new TradeExecuted(trade.id(), trade.botId(), trade.ownerId(), trade.symbol(),
+                trade.side().wire(), Money.plain(trade.price()), Money.plain(trade.quantity()), Money.plain(trade.fee()),
+                Money.plain(trade.realizedPnl()), trade.exitReason() == null ? null : trade.exitReason().wire(),
+                trade.source(), trade.executedAt()));
         return trade;
     }
 
     private Trade insert(Entry entry, BigDecimal realized, Instant now) {
         Trade trade = new Trade(0, entry.ownerId(), entry.botId(), entry.symbol(), entry.side(), entry.price(),
-                entry.quantity(), entry.fee(), realized, entry.source(), entry.clientOrderId(), entry.executedAt());
+                entry.quantity(), entry.fee(), realized, entry.source(), entry.clientOrderId(), entry.executedAt(),
+                entry.side() == Side.SELL ? entry.exitReason() : null);
         long id = trades.insert(trade, now);
         return new Trade(id, trade.ownerId(), trade.botId(), trade.symbol(), trade.side(), trade.price(),
-                trade.quantity(), trade.fee(), realized, trade.source(), trade.clientOrderId(), trade.executedAt());
+                trade.quantity(), trade.fee(), realized, trade.source(), trade.clientOrderId(), trade.executedAt(),
+                trade.exitReason());
     }
 }

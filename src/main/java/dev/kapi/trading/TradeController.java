@@ -66,13 +66,15 @@ class TradeController {
     record TradeResponse(long id, @JsonProperty("bot_id") Long botId, String symbol, String side, BigDecimal price,
             BigDecimal quantity, @JsonProperty("quote_quantity") BigDecimal quoteQuantity, BigDecimal fee,
             @JsonProperty("realized_pnl") BigDecimal realizedPnl, String source,
-            @JsonProperty("client_order_id") String clientOrderId, @JsonProperty("executed_at") Instant executedAt) {
+            @JsonProperty("client_order_id") String clientOrderId, @JsonProperty("executed_at") Instant executedAt,
+            @JsonProperty("exit_reason") String exitReason) {
 
         static TradeResponse from(Trade trade) {
             return new TradeResponse(trade.id(), trade.botId(), trade.symbol(), trade.side().wire(),
                     Money.plain(trade.price()), Money.plain(trade.quantity()),
                     Money.plain(trade.price().multiply(trade.quantity())), Money.plain(trade.fee()),
-                    Money.plain(trade.realizedPnl()), trade.source(), trade.clientOrderId(), trade.executedAt());
+                    Money.plain(trade.realizedPnl()), trade.source(), trade.clientOrderId(), trade.executedAt(),
+                    trade.exitReason() == null ? null : trade.exitReason().wire());
         }
     }
 

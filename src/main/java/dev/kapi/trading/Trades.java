@@ -23,7 +23,7 @@ class Trades {
 
     private static final String SELECT = """
             SELECT id, owner_id, bot_id, symbol, side, price, quantity, fee, realized_pnl, source, client_order_id,
-                   executed_at
+                   executed_at, exit_reason
             FROM trading_trades
             """;
 
@@ -36,16 +36,18 @@ class Trades {
     long insert(Trade trade, Instant now) {
         return jdbc.sql("""
                 INSERT INTO trading_trades (owner_id, bot_id, symbol, side, price, quantity, fee, realized_pnl, source,
-                                            client_order_id, executed_at, created_at)
+                                            client_order_id, executed_at, created_at, exit_reason)
                 VALUES (:owner, :bot, :symbol, :side, :price, :quantity, :fee, :pnl, :source, :clientOrderId,
-                        :executedAt, :now)
+                        :executedAt, :now, :exitReason)
                 RETURNING id
                 """)
                 .param("owner", trade.ownerId()).param("bot", trade.botId()).param("symbol", trade.symbol())
                 .param("side", trade.side().wire()).param("price", trade.price()).param("quantity", trade.quantity())
                 .param("fee", trade.fee()).param("pnl", trade.realizedPnl()).param("source", trade.source())
                 .param("clientOrderId", trade.clientOrderId()).param("executedAt", utc(trade.executedAt()))
-                .param("now", utc(now)).query(Long.class).single();
+                .param("now", utc(now))
+                .param("exitReason", trade.exitReason() == null ? null : trade.exitReason().wire())
+                .query(Long.class).single();
     }
 
     Optional<Trade> byId(long id, long ownerId) {
@@ -191,6 +193,7 @@ class Trades {
         return new Trade(rs.getLong("id"), rs.getLong("owner_id"), rs.getObject("bot_id", Long.class),
                 rs.getString("symbol"), Side.of(rs.getString("side")), rs.getBigDecimal("price"),
                 rs.getBigDecimal("quantity"), rs.getBigDecimal("fee"), rs.getBigDecimal("realized_pnl"),
-                rs.getString("source"), rs.getString("client_order_id"), instant(rs, "executed_at"));
+                rs.getString("source"), rs.getString("client_order_id"), instant(rs, "executed_at"),
+                ExitReason.of(rs.getString("exit_reason")));
     }
 }

@@ -18,7 +18,9 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         Map<String, Object> bot = createBot(token, simpleBot("BTCUSDT", "60000", "65000.5"));
 
         assertThat(bot).containsOnlyKeys("id", "name", "symbol", "quote_amount", "interval", "strategy", "params",
-                "api_key_id", "paper", "max_daily_loss", "max_position", "active", "status", "created_at", "updated_at");
+                "api_key_id", "paper", "max_daily_loss", "max_position", "active", "status", "created_at", "updated_at",
+                "stop_loss", "take_profit", "trailing_stop", "trailing_offset", "max_drawdown", "cooldown_minutes",
+                "position_sizing", "starting_balance");
         assertThat(bot).containsEntry("name", "Eşik botu").containsEntry("symbol", "BTCUSDT")
                 .containsEntry("interval", "1m").containsEntry("strategy", "simple").containsEntry("paper", true)
                 .containsEntry("active", false).containsEntry("status", "idle");
@@ -132,7 +134,8 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
 
         assertThat(state).containsOnlyKeys("bot_id", "status", "active", "position", "last_signal", "last_price",
-                "last_candle_at", "last_run_at", "error_count", "last_error");
+                "last_candle_at", "last_run_at", "error_count", "last_error", "status_reason", "entry_price", "high_water",
+                "equity", "peak_equity", "cooldown_until");
         assertThat(state).containsEntry("status", "idle").containsEntry("last_signal", null)
                 .containsEntry("last_run_at", null).containsEntry("error_count", 0);
         Map<String, Object> position = new HashMap<>();

@@ -63,7 +63,7 @@ class TradingPnlTests {
         for (String[] row : rows) {
             at = at.plusSeconds(60);
             trades.add(new Trade(trades.size() + 1, 1, 1L, "BTCUSDT", Side.of(row[0]), new BigDecimal("100"),
-                    BigDecimal.ONE, new BigDecimal("0.1"), new BigDecimal(row[1]), "bot", null, at));
+                    BigDecimal.ONE, new BigDecimal("0.1"), new BigDecimal(row[1]), "bot", null, at, null));
         }
 
         Performance performance = Performance.of(trades, BigDecimal.ONE, new BigDecimal("100.1"), new BigDecimal("105"));

@@ -28,7 +28,7 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
         Map<String, Object> sell = trade(token, bot, "sell", "120", "1.5", "1.8");
 
         assertThat(first).containsOnlyKeys("id", "bot_id", "symbol", "side", "price", "quantity", "quote_quantity", "fee",
-                "realized_pnl", "source", "client_order_id", "executed_at");
+                "realized_pnl", "source", "client_order_id", "executed_at", "exit_reason");
         assertThat(first).containsEntry("symbol", "ETHUSDT").containsEntry("source", "manual")
                 .containsEntry("realized_pnl", 0);
         assertThat(decimal(sell.get("realized_pnl"))).isEqualByComparingTo("21.65");

@@ -242,8 +242,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return new FieldProblem(field, problems.message(code, LocaleContextHolder.getLocale()));
     }
 
-    /** The name a client used for a field: its {@code @JsonProperty} when it has one. */
+    /**
+     * The name a client used for a field: its {@code @JsonProperty} when it has one; a nested field's path
+     * ({@code position_sizing.value}) named segment by segment.
+     */
     static String jsonName(Class<?> type, String javaName) {
+        int dot = javaName.indexOf('.');
+        if (dot > 0 && type != null && type.isRecord()) {
+            String head = javaName.substring(0, dot);
+            for (RecordComponent component : type.getRecordComponents()) {
+                if (component.getName().equals(head)) {
+                    return jsonName(type, head) + "." + jsonName(component.getType(), javaName.substring(dot + 1));
+                }
+            }
+            return javaName;
+        }
         if (type == null || !type.isRecord()) {
             return javaName;
         }
