@@ -98,6 +98,52 @@ final class EmaStrategy implements Strategy<EmaStrategy.Params> {
         return signals;
     }
 
+    /**
+     * The same signals in floating point, for sweeps: averages that differ by less than one part in 10^12
+     * count as equal (a flat series stays without crossings, as in decimals).
+     */
+    @Override
+    public Signal[] signals(Params params, List<Candle> candles, double[] closes) {
+        int longest = params.longest();
+        double[] slow = ema(closes, longest);
+        double[] fast = params.emaPeriod() != null ? closes : ema(closes, params.fastPeriod());
+        Signal[] signals = new Signal[closes.length];
+        for (int i = 0; i < closes.length; i++) {
+            if (i < longest) {
+                signals[i] = Signal.WARMING_UP;
+                continue;
+            }
+            int was = compare(fast[i - 1], slow[i - 1]);
+            int is = compare(fast[i], slow[i]);
+            signals[i] = was <= 0 && is > 0 ? Signal.BUY : was >= 0 && is < 0 ? Signal.SELL : Signal.HOLD;
+        }
+        return signals;
+    }
+
+    private static int compare(double a, double b) {
+        double difference = a - b;
+        return Math.abs(difference) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)) ? 0 : difference > 0 ? 1 : -1;
+    }
+
+    /** The EMA of period n at each close as doubles; NaN before the n-th close. */
+    static double[] ema(double[] closes, int period) {
+        double[] ema = new double[closes.length];
+        java.util.Arrays.fill(ema, Double.NaN);
+        if (closes.length < period) {
+            return ema;
+        }
+        double k = 2.0 / (period + 1);
+        double sum = 0;
+        for (int i = 0; i < period; i++) {
+            sum += closes[i];
+        }
+        ema[period - 1] = sum / period;
+        for (int i = period; i < closes.length; i++) {
+            ema[i] = closes[i] * k + ema[i - 1] * (1 - k);
+        }
+        return ema;
+    }
+
     /** The EMA of period n at each close; null before the n-th close. */
     static BigDecimal[] ema(BigDecimal[] closes, int period) {
         BigDecimal[] ema = new BigDecimal[closes.length];

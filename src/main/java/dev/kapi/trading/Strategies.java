@@ -38,6 +38,10 @@ final class Strategies {
             return strategy.signals(params, candles);
         }
 
+        Signal[] signals(List<Candle> candles, double[] closes) {
+            return strategy.signals(params, candles, closes);
+        }
+
         int history() {
             return strategy.history(params);
         }

@@ -118,6 +118,22 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
     }
 
     @Test
+    void tickWhenTheMinutesCandleHasNotClosedThenNoStrategySeesIt() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        // The second candle opens at the tick's minute: at 5 s past it, it is still open. Its close would buy.
+        Instant first = recordCandles(symbol, "105", "50");
+        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+
+        runner.tick(first.plus(Duration.ofMinutes(1)).plusSeconds(5));
+
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("last_signal", "hold")
+                .containsEntry("last_candle_at", first.toString());
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
+    }
+
+    @Test
     void tickWhenNoCandleForTheMinuteThenNoDataAndNoTrade() {
         String token = newUserToken();
         String symbol = uniqueSymbol();
