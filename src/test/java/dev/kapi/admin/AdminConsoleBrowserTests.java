@@ -390,6 +390,31 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-nav=users]"), "Kullanıcılar"));
     }
 
+    @Test
+    void frontDoorWhenOpenedThenItLinksTheConsoleDocsAndHealthInBothLanguages() {
+        browser.manage().logs().get(LogType.BROWSER);
+        browser.get("http://localhost:" + port + "/?lang=tr");
+
+        // then: Turkish, with the four links
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("h1"), "Kapı çalışıyor"));
+        assertThat(one("a[data-link=admin]").getAttribute("href")).endsWith("/admin/");
+        assertThat(one("a[data-link=api-docs]").getAttribute("href")).endsWith("/swagger-ui.html");
+        assertThat(one("a[data-link=health]").getAttribute("href")).endsWith("/actuator/health");
+        // the stylesheet applied (no inline style is allowed by the page's policy)
+        assertThat(one("main").getCssValue("max-width")).isNotEqualTo("none");
+        screenshot("front-door");
+
+        // when: switched to English
+        one("a[data-link=language]").click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("h1"), "Kapı is running"));
+        assertThat(text("a[data-link=admin]")).isEqualTo("Admin console");
+
+        // and: the console link leads to the console's sign-in
+        one("a[data-link=admin]").click();
+        page("sign-in");
+        assertNoBrowserErrors();
+    }
+
     private void signInThroughTheForm(String email) {
         browser.get("http://localhost:" + port + "/admin");
         WebElement form = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=sign-in]")));
