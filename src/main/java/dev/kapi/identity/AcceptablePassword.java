@@ -17,7 +17,8 @@ import org.springframework.context.i18n.LocaleContextHolder;
 
 /**
  * A new password that meets the configured length rules ({@code kapi.identity.password.min-length},
- * {@code max-length}); checked with the request's other fields so that one answer lists every problem.
+ * {@code max-length}), is not known from a breach and not too guessable ({@link PasswordScreening}); checked
+ * with the request's other fields so that one answer lists every problem.
  */
 @Documented
 @Target({ ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER })
@@ -36,10 +37,12 @@ public @interface AcceptablePassword {
 
         private final IdentitySettings.Password settings;
         private final MessageSource messages;
+        private final PasswordScreening screening;
 
-        Rules(IdentitySettings settings, MessageSource messages) {
+        Rules(IdentitySettings settings, MessageSource messages, PasswordScreening screening) {
             this.settings = settings.password();
             this.messages = messages;
+            this.screening = screening;
         }
 
         @Override
@@ -49,12 +52,20 @@ public @interface AcceptablePassword {
             }
             String code = password.length() < settings.minLength() ? "password-too-short"
                     : password.length() > settings.maxLength() ? "password-too-long" : null;
+            Object[] args;
             if (code == null) {
-                return true;
+                PasswordScreening.Refusal refusal = screening.screen(password).orElse(null);
+                if (refusal == null) {
+                    return true;
+                }
+                code = refusal.code();
+                args = refusal.args();
+            }
+            else {
+                args = new Object[] { code.equals("password-too-short") ? settings.minLength() : settings.maxLength() };
             }
             Locale locale = LocaleContextHolder.getLocale();
-            int limit = code.equals("password-too-short") ? settings.minLength() : settings.maxLength();
-            String message = messages.getMessage("error." + code, new Object[] { limit }, locale);
+            String message = messages.getMessage("error." + code, args, locale);
             context.disableDefaultConstraintViolation();
             context.buildConstraintViolationWithTemplate(message.replaceAll("([{}$\\\\])", "\\\\$1"))
                     .addConstraintViolation();

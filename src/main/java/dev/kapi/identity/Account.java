@@ -6,7 +6,8 @@ import java.time.Instant;
 record Account(long id, String publicId, String username, String email, String fullName, String name,
         String surname, String status, int userTypeId, String role, boolean active, boolean frozen,
         boolean emailVerified, String phoneNumber, String avatar, String passwordHash, Instant lastLogin,
-        Instant passwordChangedAt, Instant createdAt, Instant updatedAt, int failedLoginAttempts, String language) {
+        Instant passwordChangedAt, Instant createdAt, Instant updatedAt, int failedLoginAttempts, String language,
+        boolean passwordBreached) {
 
     boolean isAdmin() {
         return CurrentAccount.ADMIN.equals(role);

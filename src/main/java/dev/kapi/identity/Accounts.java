@@ -198,8 +198,15 @@ class Accounts {
     }
 
     void changePassword(long id, String hash, Instant now) {
-        jdbc.sql("UPDATE accounts SET password_hash = :hash, password_changed_at = :now, updated_at = :now WHERE id = :id")
+        jdbc.sql("UPDATE accounts SET password_hash = :hash, password_changed_at = :now, updated_at = :now, "
+                + "password_breached = false WHERE id = :id")
                 .param("hash", hash).param("now", utc(now)).param("id", id).update();
+        cache.changed(id);
+    }
+
+    /** The account's password turned out to be known from a breach (seen at sign-in). */
+    void markPasswordBreached(long id) {
+        jdbc.sql("UPDATE accounts SET password_breached = true WHERE id = :id").param("id", id).update();
         cache.changed(id);
     }
 
@@ -250,6 +257,7 @@ class Accounts {
                 rs.getBoolean("frozen"), rs.getBoolean("email_verified"), rs.getString("phone_number"),
                 rs.getString("avatar"), rs.getString("password_hash"), instant(rs, "last_login"),
                 instant(rs, "password_changed_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getInt("failed_login_attempts"), rs.getString("language"));
+                rs.getInt("failed_login_attempts"), rs.getString("language"),
+                rs.getBoolean("password_breached"));
     }
 }

@@ -2,6 +2,7 @@ package dev.kapi.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -28,6 +29,7 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Confirmation;
 import dev.kapi.shared.Messages;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -71,9 +73,26 @@ class AuthController {
     record LoginRequest(@NotBlank @Size(max = 254) String username, @NotNull @Size(max = 1024) String password) {
     }
 
+    /** Seed 003's token answer or, for an account with a second factor, the challenge of the second step. */
+    @Schema(oneOf = { TokenResponse.class, MfaRequiredResponse.class })
+    sealed interface LoginResponse permits TokenResponse, MfaRequiredResponse {
+
+        static LoginResponse from(PasswordLogin.Outcome outcome) {
+            return switch (outcome) {
+                case PasswordLogin.SignedIn signedIn -> TokenResponse.from(signedIn);
+                case PasswordLogin.SecondFactorRequired required -> new MfaRequiredResponse(true,
+                        required.mfaToken(), required.methods());
+            };
+        }
+    }
+
+    record MfaRequiredResponse(@JsonProperty("mfa_required") boolean mfaRequired,
+            @JsonProperty("mfa_token") String mfaToken, List<String> methods) implements LoginResponse {
+    }
+
     record TokenResponse(@JsonProperty("access_token") String accessToken,
             @JsonProperty("token_type") String tokenType, @JsonProperty("expires_in") long expiresIn,
-            @JsonProperty("refresh_token") String refreshToken) {
+            @JsonProperty("refresh_token") String refreshToken) implements LoginResponse {
 
         static TokenResponse from(PasswordLogin.SignedIn signedIn) {
             return new TokenResponse(signedIn.access().value(), "bearer", signedIn.access().expiresInSeconds(),
@@ -120,13 +139,13 @@ class AuthController {
 
     @PostMapping(path = "/auth/login", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Sign in with email or username and password (JSON)")
-    TokenResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
+    LoginResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
         return signIn(request, http);
     }
 
     @PostMapping(path = "/auth/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     @Operation(summary = "Sign in with email or username and password (form fields)")
-    TokenResponse loginForm(@Valid @ModelAttribute LoginRequest request, HttpServletRequest http) {
+    LoginResponse loginForm(@Valid @ModelAttribute LoginRequest request, HttpServletRequest http) {
         return signIn(request, http);
     }
 
@@ -183,8 +202,8 @@ class AuthController {
         accounts.changePassword(me, request.currentPassword(), request.newPassword(), request.confirmPassword());
     }
 
-    private TokenResponse signIn(LoginRequest request, HttpServletRequest http) {
-        return TokenResponse.from(login.login(request.username(), request.password(), http.getRemoteAddr(),
+    private LoginResponse signIn(LoginRequest request, HttpServletRequest http) {
+        return LoginResponse.from(login.login(request.username(), request.password(), http.getRemoteAddr(),
                 http.getHeader(HttpHeaders.USER_AGENT)));
     }
 }

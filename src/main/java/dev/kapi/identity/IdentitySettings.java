@@ -46,10 +46,12 @@ record IdentitySettings(String jwtSecret, String adminSecret,
     /**
      * Password rules and hashing: {@code algorithm} is {@code bcrypt} (default) or {@code argon2};
      * {@code hash-concurrency} bounds hashes running at once (0 = number of cores), a login waits at most
-     * {@code hash-wait} for a slot.
+     * {@code hash-wait} for a slot. A new password's zxcvbn score must reach {@code min-strength} (0-4);
+     * {@code hibp-url} (unset: offline list only) is a Have I Been Pwned range API asked within {@code hibp-timeout}.
      */
     record Password(@DefaultValue("8") int minLength, @DefaultValue("256") int maxLength,
             @DefaultValue("bcrypt") String algorithm, @DefaultValue("10") int bcryptCost,
-            @DefaultValue("0") int hashConcurrency, @DefaultValue("5s") Duration hashWait) {
+            @DefaultValue("0") int hashConcurrency, @DefaultValue("5s") Duration hashWait,
+            @DefaultValue("2") int minStrength, String hibpUrl, @DefaultValue("2s") Duration hibpTimeout) {
     }
 }

@@ -77,6 +77,21 @@ class LoginThrottle {
         return attempt >= settings.maxFailures();
     }
 
+    /**
+     * Gives back a claimed try that was no failure but is not yet a success either (a right password before
+     * its second factor): the count stays, less that try, and a lock only that try set is lifted.
+     */
+    void release(String key, int attempt) {
+        if (jdbc.sql("""
+                UPDATE login_throttle SET failures = failures - 1,
+                    locked_until = CASE WHEN failures = :attempt AND failures >= :max THEN NULL ELSE locked_until END
+                WHERE key = :key AND failures >= 1
+                """)
+                .param("key", key).param("attempt", attempt).param("max", settings.maxFailures()).update() > 0) {
+            changed(key);
+        }
+    }
+
     void clear(String key) {
         if (jdbc.sql("DELETE FROM login_throttle WHERE key = :key").param("key", key).update() > 0) {
             changed(key);

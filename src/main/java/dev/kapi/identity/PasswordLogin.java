@@ -1,6 +1,7 @@
 package dev.kapi.identity;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -13,7 +14,9 @@ import dev.kapi.shared.ApiException;
 /**
  * Signing in with a password. Deliberately not one transaction: the password hash is the slow part and
  * no database connection is held while it runs; what a success writes after it is one transaction. An unknown login costs the same hash as a known one and
- * gets the same answer.
+ * gets the same answer. An account with a second factor gets a challenge instead of tokens
+ * ({@link SecondFactorRequired}); its lockout count is not cleared until the second step succeeds, but
+ * the right password's own try is given back.
  */
 @Service
 class PasswordLogin {
@@ -28,10 +31,14 @@ class PasswordLogin {
     private final TransactionOperations transactions;
     private final Clock clock;
     private final long lockMinutes;
+    private final PasswordScreening screening;
+    private final SecondFactors factors;
 
     PasswordLogin(Accounts accounts, LoginThrottle throttle, PasswordHashing hashing, Sessions sessions,
             AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, IdentitySettings settings, TransactionOperations transactions,
-            Clock clock) {
+            Clock clock, PasswordScreening screening, SecondFactors factors) {
+        this.screening = screening;
+        this.factors = factors;
         this.lockMinutes = settings.lockout().duration().toMinutes();
         this.accounts = accounts;
         this.throttle = throttle;
@@ -44,11 +51,19 @@ class PasswordLogin {
         this.clock = clock;
     }
 
-    /** What a successful sign-in hands out: an access token and the session's first refresh token. */
-    record SignedIn(AccessTokens.Issued access, String refreshToken) {
+    /** What a correct password leads to: tokens, or a second step. */
+    sealed interface Outcome permits SignedIn, SecondFactorRequired {
     }
 
-    SignedIn login(String login, String password, String ip, String userAgent) {
+    /** What a successful sign-in hands out: an access token and the session's first refresh token. */
+    record SignedIn(AccessTokens.Issued access, String refreshToken) implements Outcome {
+    }
+
+    /** The password was right, and the account has a second factor: finish with the token and one of the methods. */
+    record SecondFactorRequired(String mfaToken, List<String> methods) implements Outcome {
+    }
+
+    Outcome login(String login, String password, String ip, String userAgent) {
         String identifier = login.trim();
         Optional<Account> found = accounts.byLogin(identifier);
         Long accountId = found.map(Account::id).orElse(null);
@@ -74,14 +89,47 @@ class PasswordLogin {
         if (hashing.needsUpgrade(account.passwordHash())) {
             accounts.rehash(account.id(), hashing.hash(password));
         }
-        // One transaction for what a success writes: one commit and one cache announcement instead of one
-        // of each per statement, and a session is never left without its refresh token or audit entry.
+        // The password still signs in, but its owner is told (password_breached) and the audit trail says so.
+        boolean breachedNow = !account.passwordBreached() && screening.breached(password);
+        List<String> methods = factors.methodsOf(account.id());
+        if (!methods.isEmpty()) {
+            return transactions.execute(status -> {
+                // Not cleared: a known password must not reset the count that wrong codes add to.
+                throttle.release(key, attempt.getAsInt());
+                flagBreached(account, breachedNow);
+                audit.record("login-second-factor-required", account.id(), account.id(), null);
+                return new SecondFactorRequired(factors.challenge(account.id()), methods);
+            });
+        }
+        return complete(account, "password", ip, userAgent, () -> flagBreached(account, breachedNow));
+    }
+
+    /**
+     * Opens the session of a sign-in whose every step succeeded, by whichever method: clears the lockout
+     * count, and marks the session enrolment-only when the account's type requires a factor it lacks.
+     * One transaction for what a success writes: one commit and one cache announcement instead of one of
+     * each per statement, and a session is never left without its refresh token or audit entry.
+     */
+    SignedIn complete(Account account, String method, String ip, String userAgent, Runnable alsoWrite) {
         return transactions.execute(status -> {
-            throttle.clear(key);
+            alsoWrite.run();
+            throttle.clear(LoginThrottle.forAccount(account.id()));
             accounts.recordLogin(account.id(), clock.instant());
             UUID sessionId = sessions.open(account.id(), ip, userAgent);
-            audit.record("login-succeeded", account.id(), account.id(), "session=" + sessionId);
+            boolean enrolOnly = factors.mustEnrol(account);
+            if (enrolOnly) {
+                factors.restrictToEnrolment(account.id(), sessionId);
+            }
+            audit.record("login-succeeded", account.id(), account.id(), "session=" + sessionId
+                    + (method.equals("password") ? "" : ";method=" + method) + (enrolOnly ? ";enrolment-only" : ""));
             return new SignedIn(tokens.issue(account.id(), sessionId), refreshTokens.issue(sessionId));
         });
+    }
+
+    private void flagBreached(Account account, boolean breachedNow) {
+        if (breachedNow) {
+            accounts.markPasswordBreached(account.id());
+            audit.record("password-breached-at-login", account.id(), account.id(), null);
+        }
     }
 }

@@ -31,8 +31,8 @@ class AdminUsersIntegrationTests extends IntegrationTest {
                 .containsEntry("surname", "Kullanıcı").containsEntry("isActive", true)
                 .containsEntry("userType", Map.of("id", 2, "name", "editor"))
                 .containsEntry("phoneNumber", "+90 555 123 4567");
-        assertThat(login((String) request.get("username"), "securepassword")).isNotBlank();
-        assertThat(login((String) request.get("email"), "securepassword")).isNotBlank();
+        assertThat(login((String) request.get("username"), "secure-pass-42")).isNotBlank();
+        assertThat(login((String) request.get("email"), "secure-pass-42")).isNotBlank();
     }
 
     @Test
@@ -155,7 +155,7 @@ class AdminUsersIntegrationTests extends IntegrationTest {
         String admin = newAdminToken();
         Map<String, Object> user = seedUser();
         String userId = userId(create(admin, user));
-        String session = login((String) user.get("username"), "securepassword");
+        String session = login((String) user.get("username"), "secure-pass-42");
 
         as(admin).put().uri("/api/admin/users/{id}", userId).contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("isActive", false)).exchange()
@@ -163,7 +163,7 @@ class AdminUsersIntegrationTests extends IntegrationTest {
 
         as(session).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
         client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", user.get("username"), "password", "securepassword")).exchange()
+                .body(Map.of("username", user.get("username"), "password", "secure-pass-42")).exchange()
                 .expectStatus().isUnauthorized();
     }
 
@@ -172,7 +172,7 @@ class AdminUsersIntegrationTests extends IntegrationTest {
         String admin = newAdminToken();
         Map<String, Object> user = seedUser();
         String userId = userId(create(admin, user));
-        String session = login((String) user.get("username"), "securepassword");
+        String session = login((String) user.get("username"), "secure-pass-42");
         as(session).get().uri("/users").exchange().expectStatus().isForbidden();
 
         as(admin).put().uri("/api/admin/users/{id}", userId).contentType(MediaType.APPLICATION_JSON)
@@ -273,7 +273,7 @@ class AdminUsersIntegrationTests extends IntegrationTest {
         String unique = Long.toString(System.nanoTime(), 36);
         Map<String, Object> user = new HashMap<>();
         user.put("username", "newuser" + unique);
-        user.put("password", "securepassword");
+        user.put("password", "secure-pass-42");
         user.put("name", "Yeni");
         user.put("surname", "Kullanıcı");
         user.put("email", "newuser" + unique + "@example.com");

@@ -23,7 +23,7 @@ class PasswordHashingBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         IdentitySettings defaults = TestSettings.identity(null, null);
         IdentitySettings settings = new IdentitySettings(null, null, defaults.accessTokenLifetime(), defaults.session(),
-                defaults.lockout(), new IdentitySettings.Password(8, 256, algorithm, cost, cores, Duration.ofMinutes(1)),
+                defaults.lockout(), new IdentitySettings.Password(8, 256, algorithm, cost, cores, Duration.ofMinutes(1), 2, null, Duration.ofSeconds(2)),
                 defaults.tokens(), defaults.housekeeping());
         PasswordHashing hashing = new PasswordHashing(settings);
         String hash = hashing.hash("benchmark-password");

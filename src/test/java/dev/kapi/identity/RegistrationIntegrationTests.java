@@ -68,7 +68,7 @@ class RegistrationIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("password");
 
         client().post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", uniqueEmail(), "password", "12345678", "full_name", "Eight"))
+                .body(Map.of("email", uniqueEmail(), "password", "kx7Rv2qT", "full_name", "Eight"))
                 .exchange()
                 .expectStatus().isCreated();
     }

@@ -30,6 +30,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 
@@ -58,6 +61,12 @@ public abstract class IntegrationTest {
     /** A real SMTP server in the test JVM; every mail Kapı sends lands here. */
     protected static final GreenMail MAIL = startMailServer();
 
+    /**
+     * Have I Been Pwned's range API as a local stub (KAPI_HIBP_URL): it knows no password unless a test
+     * stubs one's hash prefix.
+     */
+    protected static final WireMockServer HIBP = startHibp();
+
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 
     @LocalServerPort
@@ -67,6 +76,15 @@ public abstract class IntegrationTest {
     static void mailServer(DynamicPropertyRegistry registry) {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
+        registry.add("kapi.identity.password.hibp-url", HIBP::baseUrl);
+    }
+
+    private static WireMockServer startHibp() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        server.stubFor(WireMock.get(WireMock.urlPathMatching("/range/[0-9A-F]{5}")).atPriority(10)
+                .willReturn(WireMock.ok("")));
+        return server;
     }
 
     private static GreenMail startMailServer() {

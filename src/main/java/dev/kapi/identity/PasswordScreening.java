@@ -1,0 +1,45 @@
+package dev.kapi.identity;
+
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import com.nulabinc.zxcvbn.Zxcvbn;
+
+/**
+ * Whether a new password may be used beyond its length: not one known from a breach
+ * ({@link BreachedPasswords}) and not too guessable by zxcvbn's estimate, whose score (0-4) must reach
+ * {@code kapi.identity.password.min-strength} (default 2: at least 10^6 guesses; 3 would refuse every 8-character password, which seed 003 allows).
+ */
+@Component
+class PasswordScreening {
+
+    /** Why a password was refused: the problem code and its message arguments. */
+    record Refusal(String code, Object[] args) {
+    }
+
+    private final BreachedPasswords breached;
+    private final Zxcvbn zxcvbn = new Zxcvbn();
+    private final int minStrength;
+
+    PasswordScreening(BreachedPasswords breached, IdentitySettings settings) {
+        this.breached = breached;
+        this.minStrength = settings.password().minStrength();
+    }
+
+    /** Empty when the password is acceptable; else which check refused it. */
+    Optional<Refusal> screen(String password) {
+        if (breached.contains(password)) {
+            return Optional.of(new Refusal("password-breached", new Object[0]));
+        }
+        int score = zxcvbn.measure(password).getScore();
+        if (score < minStrength) {
+            return Optional.of(new Refusal("password-too-weak", new Object[] { score, minStrength }));
+        }
+        return Optional.empty();
+    }
+
+    boolean breached(String password) {
+        return breached.contains(password);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.kapi.shared.ApiException;
+import dev.samstevens.totp.code.HashingAlgorithm;
+import dev.samstevens.totp.qr.QrData;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * An account's second factors: enrolling, confirming, disabling a TOTP authenticator and its recovery codes;
+ * the {@code mfa_token} of a sign-in's second step (single use, {@code kapi.identity.mfa.challenge-lifetime});
+ * and the sessions that may only enrol because the account's user type requires a factor it lacks.
+ */
+@Service
+class SecondFactors {
+
+    static final String TOTP = "totp";
+    static final String RECOVERY_CODE = "recovery_code";
+
+    private final JdbcClient jdbc;
+    private final TotpAuthenticators totp;
+    private final RecoveryCodes recoveryCodes;
+    private final Accounts accounts;
+    private final AuditLog audit;
+    private final MfaSettings settings;
+    private final Clock clock;
+    private final Cache<UUID, Boolean> enrolmentOnly = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
+
+    SecondFactors(JdbcClient jdbc, TotpAuthenticators totp, RecoveryCodes recoveryCodes, Accounts accounts,
+            AuditLog audit, MfaSettings settings, Clock clock) {
+        this.jdbc = jdbc;
+        this.totp = totp;
+        this.recoveryCodes = recoveryCodes;
+        this.accounts = accounts;
+        this.audit = audit;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A started TOTP enrolment: what an authenticator app needs, as text, URI and QR code. */
+    record TotpEnrolment(String secret, String otpauthUri, String qrSvg) {
+    }
+
+    /** What an account has, for its owner and the admins. */
+    record Status(boolean totp, int recoveryCodesLeft, List<String> methods, boolean required) {
+    }
+
+    /** The second-step methods the account can use; empty when it has no factor. */
+    List<String> methodsOf(long accountId) {
+        List<String> methods = new ArrayList<>();
+        if (totp.enabled(accountId)) {
+            methods.add(TOTP);
+            if (recoveryCodes.left(accountId) > 0) {
+                methods.add(RECOVERY_CODE);
+            }
+        }
+        return methods;
+    }
+
+    Status status(long accountId) {
+        Account account = accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found"));
+        List<String> methods = methodsOf(accountId);
+        return new Status(methods.contains(TOTP), recoveryCodes.left(accountId), methods,
+                settings.required(account.role()));
+    }
+
+    @Transactional
+    TotpEnrolment startTotp(CurrentAccount me) {
+        if (totp.enabled(me.id())) {
+            throw ApiException.conflict("totp-already-enabled");
+        }
+        Account account = accounts.byId(me.id()).orElseThrow(() -> ApiException.notFound("user-not-found"));
+        String secret = totp.start(me.id());
+        String uri = new QrData.Builder().label(account.email()).secret(secret).issuer(settings.issuer())
+                .algorithm(HashingAlgorithm.SHA1).digits(6).period(TotpAuthenticators.PERIOD_SECONDS).build().getUri();
+        audit.record("mfa-totp-enrolment-started", me.id(), me.id(), null);
+        return new TotpEnrolment(secret, uri, QrSvg.of(uri));
+    }
+
+    /** Turns TOTP on with a first right code; answers the ten recovery codes, the only time they are shown. */
+    @Transactional
+    List<String> confirmTotp(CurrentAccount me, String code) {
+        if (totp.enabled(me.id())) {
+            throw ApiException.conflict("totp-already-enabled");
+        }
+        if (!totp.confirm(me.id(), code)) {
+            throw ApiException.invalidField("code", "mfa-code-invalid");
+        }
+        List<String> codes = recoveryCodes.replace(me.id());
+        enrolled(me.id());
+        audit.record("mfa-totp-enabled", me.id(), me.id(), null);
+        return codes;
+    }
+
+    @Transactional
+    void disableTotp(CurrentAccount me, String code) {
+        if (!totp.enabled(me.id())) {
+            throw ApiException.notFound("totp-not-enabled");
+        }
+        if (!totp.verify(me.id(), code)) {
+            throw ApiException.invalidField("code", "mfa-code-invalid");
+        }
+        Account account = accounts.byId(me.id()).orElseThrow(() -> ApiException.notFound("user-not-found"));
+        if (settings.required(account.role())) {
+            throw ApiException.conflict("mfa-required-by-policy", account.role());
+        }
+        totp.remove(me.id());
+        recoveryCodes.remove(me.id());
+        audit.record("mfa-totp-disabled", me.id(), me.id(), null);
+    }
+
+    @Transactional
+    List<String> regenerateRecoveryCodes(CurrentAccount me) {
+        if (!totp.enabled(me.id())) {
+            throw ApiException.notFound("totp-not-enabled");
+        }
+        List<String> codes = recoveryCodes.replace(me.id());
+        audit.record("mfa-recovery-codes-regenerated", me.id(), me.id(), null);
+        return codes;
+    }
+
+    /** An admin removes every factor of an account (a lost phone): it signs in with its password alone again. */
+    @Transactional
+    void removeAll(CurrentAccount admin, long accountId) {
+        accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found"));
+        List<String> removed = methodsOf(accountId);
+        totp.remove(accountId);
+        recoveryCodes.remove(accountId);
+        audit.record("admin-mfa-removed", admin.id(), accountId, "methods=" + String.join(",", removed));
+    }
+
+    boolean verifyTotp(long accountId, String code) {
+        return totp.verify(accountId, code);
+    }
+
+    boolean useRecoveryCode(long accountId, String code) {
+        return recoveryCodes.use(accountId, code);
+    }
+
+    // --- the second step of a sign-in ---
+
+    String challenge(long accountId) {
+        String token = SecretTokens.generate();
+        Instant now = clock.instant();
+        jdbc.sql("""
+                INSERT INTO mfa_challenges (token_hash, account_id, created_at, expires_at)
+                VALUES (:hash, :account, :now, :expires)
+                """).param("hash", SecretTokens.hash(token)).param("account", accountId).param("now", utc(now))
+                .param("expires", utc(now.plus(settings.challengeLifetime()))).update();
+        return token;
+    }
+
+    /** The account whose live (unused, unexpired) challenge this is. */
+    Optional<Long> challenged(String token) {
+        return jdbc.sql("""
+                SELECT account_id FROM mfa_challenges
+                WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
+                """).param("hash", SecretTokens.hash(token)).param("now", utc(clock.instant()))
+                .query(Long.class).optional();
+    }
+
+    /** Uses the challenge up; false when another request did first or it expired. */
+    boolean consumeChallenge(String token) {
+        return jdbc.sql("""
+                UPDATE mfa_challenges SET used_at = :now
+                WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
+                """).param("hash", SecretTokens.hash(token)).param("now", utc(clock.instant())).update() == 1;
+    }
+
+    // --- sessions that may only enrol ---
+
+    /** Whether the account's type requires a factor that it does not have. */
+    boolean mustEnrol(Account account) {
+        return settings.required(account.role()) && methodsOf(account.id()).isEmpty();
+    }
+
+    void restrictToEnrolment(long accountId, UUID sessionId) {
+        jdbc.sql("INSERT INTO mfa_enrolment_sessions (session_id, account_id) VALUES (:session, :account)")
+                .param("session", sessionId).param("account", accountId).update();
+        enrolmentOnly.put(sessionId, true);
+    }
+
+    boolean enrolmentOnly(UUID sessionId) {
+        return enrolmentOnly.get(sessionId, id -> jdbc.sql(
+                "SELECT EXISTS (SELECT 1 FROM mfa_enrolment_sessions WHERE session_id = :session)")
+                .param("session", id).query(Boolean.class).single());
+    }
+
+    /** The account has a factor now: its enrolment-only sessions become whole ones. */
+    private void enrolled(long accountId) {
+        List<UUID> sessions = jdbc.sql("DELETE FROM mfa_enrolment_sessions WHERE account_id = :account "
+                + "RETURNING session_id").param("account", accountId).query(UUID.class).list();
+        sessions.forEach(enrolmentOnly::invalidate);
+    }
+}

@@ -1,0 +1,261 @@
+package dev.kapi.identity;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.commons.codec.binary.Base32;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.kapi.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TOTP second factor end to end (issue 16): enrol and confirm, sign in in two steps, codes valid in their step
+ * ±1 and once, recovery codes, wrong codes locking the account, the mfa_token's life, required factor types
+ * and an admin removing a user's factors. Codes are computed here by RFC 6238's own algorithm.
+ */
+class MfaIntegrationTests extends IntegrationTest {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void enrolThenConfirmWithACodeTurnsTotpOnAndAnswersTenRecoveryCodesOnce() {
+        TestUser user = newUser();
+
+        Map<String, Object> enrolment = post(user, "/users/me/mfa/totp", 200);
+
+        String secret = (String) enrolment.get("secret");
+        assertThat(secret).matches("[A-Z2-7]{32}");
+        assertThat((String) enrolment.get("otpauth_uri")).startsWith("otpauth://totp/").contains("secret=" + secret)
+                .contains("issuer=").contains("digits=6").contains("period=30");
+        assertThat((String) enrolment.get("qr_svg")).startsWith("<svg").endsWith("</svg>");
+        assertThat(get(user, "/users/me/mfa", 200)).containsEntry("totp", false);
+        assertThat(invalidFields(post(user, "/users/me/mfa/totp/confirm", Map.of("code", wrong(secret)), 400)))
+                .containsExactly("code");
+        assertThat(invalidFields(post(user, "/users/me/mfa/totp/confirm", Map.of("code", "12ab"), 400)))
+                .containsExactly("code");
+
+        Map<String, Object> confirmed = post(user, "/users/me/mfa/totp/confirm", Map.of("code", code(secret, 0)), 200);
+
+        List<String> codes = recoveryCodes(confirmed);
+        assertThat(codes).hasSize(10).doesNotHaveDuplicates().allMatch(code -> code.matches("[a-z2-9]{5}-[a-z2-9]{5}"));
+        assertThat(get(user, "/users/me/mfa", 200)).containsEntry("totp", true).containsEntry("recovery_codes_left", 10)
+                .containsEntry("methods", List.of("totp", "recovery_code"));
+        assertThat(jdbc.sql("SELECT count(*) FROM mfa_recovery_codes WHERE code_hash = :code")
+                .param("code", codes.get(0)).query(Integer.class).single()).isZero();
+        post(user, "/users/me/mfa/totp", 409);
+    }
+
+    @Test
+    void loginWhenAccountHasTotpThenMfaRequiredAndTheSecondStepAnswersTheTokenPair() {
+        Enrolled user = enrolled();
+
+        Map<String, Object> first = password(user);
+
+        assertThat(first).containsOnlyKeys("mfa_required", "mfa_token", "methods")
+                .containsEntry("mfa_required", true).containsEntry("methods", List.of("totp", "recovery_code"));
+        clock.advance(Duration.ofSeconds(30));
+        Map<String, Object> tokens = secondStep(first, Map.of("code", code(user.secret(), 0)), 200);
+        assertThat(tokens).containsOnlyKeys("access_token", "token_type", "expires_in", "refresh_token")
+                .containsEntry("token_type", "bearer");
+        as((String) tokens.get("access_token")).get().uri("/users/me").exchange().expectStatus().isOk();
+
+        // single use: the same mfa_token again is refused
+        assertThat(secondStep(first, Map.of("code", code(user.secret(), 1)), 401))
+                .containsEntry("type", "urn:kapi:problem:mfa-token-invalid");
+    }
+
+    @Test
+    void secondStepWhenCodeIsReplayedOrOutsideItsStepPlusMinusOneThenRefused() {
+        Enrolled user = enrolled();
+        clock.advance(Duration.ofSeconds(90));
+        String now = code(user.secret(), 0);
+
+        assertThat(secondStep(password(user), Map.of("code", now), 200)).containsKey("access_token");
+        assertThat(invalidFields(secondStep(password(user), Map.of("code", now), 400))).containsExactly("code");
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(secondStep(password(user), Map.of("code", code(user.secret(), -3)), 400))
+                .containsEntry("type", "urn:kapi:problem:mfa-code-invalid");
+        assertThat(secondStep(password(user), Map.of("code", code(user.secret(), 1)), 200)).containsKey("access_token");
+        clock.advance(Duration.ofSeconds(90));
+        assertThat(secondStep(password(user), Map.of("code", code(user.secret(), -1)), 200)).containsKey("access_token");
+    }
+
+    @Test
+    void secondStepWithRecoveryCodeThenEachCodeWorksOnceAndANewSetRetiresTheOld() {
+        Enrolled user = enrolled();
+        String recovery = user.recoveryCodes().get(3);
+
+        assertThat(secondStep(password(user), Map.of("recovery_code", recovery.toUpperCase()), 200))
+                .containsKey("access_token");
+        assertThat(invalidFields(secondStep(password(user), Map.of("recovery_code", recovery), 400)))
+                .containsExactly("recovery_code");
+        assertThat(get(user.user(), "/users/me/mfa", 200)).containsEntry("recovery_codes_left", 9);
+
+        List<String> fresh = recoveryCodes(post(user.user(), "/users/me/mfa/recovery-codes", 200));
+        assertThat(fresh).hasSize(10).doesNotContainAnyElementsOf(user.recoveryCodes());
+        secondStep(password(user), Map.of("recovery_code", user.recoveryCodes().get(0)), 400);
+        assertThat(secondStep(password(user), Map.of("recovery_code", fresh.get(0)), 200)).containsKey("access_token");
+        assertThat(invalidFields(secondStep(password(user), Map.of("code", "123456", "recovery_code", fresh.get(1)),
+                400))).containsExactly("recovery_code");
+    }
+
+    @Test
+    void secondStepWhenWrongCodesReachTheLimitThenAccountLockedLikeWrongPasswords() {
+        Enrolled user = enrolled();
+        Map<String, Object> challenge = password(user);
+        for (int i = 0; i < 5; i++) {
+            secondStep(challenge, Map.of("code", wrong(user.secret())), 400);
+        }
+
+        assertThat(secondStep(challenge, Map.of("code", code(user.secret(), 0)), 401))
+                .containsEntry("type", "urn:kapi:problem:account-locked");
+        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", user.user().email(), "password", PASSWORD)).exchange()
+                .expectStatus().isUnauthorized().expectBody().jsonPath("$.type")
+                .isEqualTo("urn:kapi:problem:account-locked");
+        as(newAdminToken()).get().uri("/api/admin/audit?user={id}&type=login-second-factor-failed", user.user().id())
+                .exchange().expectBody().jsonPath("$.count").isEqualTo(5);
+
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(secondStep(password(user), Map.of("code", code(user.secret(), 0)), 200)).containsKey("access_token");
+    }
+
+    @Test
+    void secondStepWhenMfaTokenIsOlderThanFiveMinutesOrMadeUpThenRefused() {
+        Enrolled user = enrolled();
+        Map<String, Object> challenge = password(user);
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+
+        assertThat(secondStep(challenge, Map.of("code", code(user.secret(), 0)), 401))
+                .containsEntry("type", "urn:kapi:problem:mfa-token-invalid");
+        assertThat(secondStep(Map.of("mfa_token", "made-up"), Map.of("code", "123456"), 401))
+                .containsEntry("type", "urn:kapi:problem:mfa-token-invalid");
+    }
+
+    @Test
+    void disableWithACodeThenPasswordAloneSignsInAgain() {
+        Enrolled user = enrolled();
+        clock.advance(Duration.ofSeconds(30));
+        as(user.user().token()).method(org.springframework.http.HttpMethod.DELETE).uri("/users/me/mfa/totp")
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("code", wrong(user.secret()))).exchange()
+                .expectStatus().isBadRequest();
+
+        as(user.user().token()).method(org.springframework.http.HttpMethod.DELETE).uri("/users/me/mfa/totp")
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("code", code(user.secret(), 0))).exchange()
+                .expectStatus().isNoContent();
+
+        assertThat(password(user)).containsKey("access_token").doesNotContainKey("mfa_required");
+        assertThat(get(user.user(), "/users/me/mfa", 200)).containsEntry("totp", false)
+                .containsEntry("recovery_codes_left", 0);
+    }
+
+    @Test
+    void loginWhenUserTypeRequiresAFactorAndItHasNoneThenTheTokensCanOnlyEnrol() {
+        jdbc.sql("INSERT INTO user_types (name) SELECT 'auditor' WHERE NOT EXISTS "
+                + "(SELECT 1 FROM user_types WHERE name = 'auditor')").update();
+        TestUser auditor = newUserOfType("auditor");
+
+        assertThat(get(auditor, "/users/me", 200)).containsEntry("role", "auditor");
+        assertThat(get(auditor, "/users/me/sessions", 403)).containsEntry("type",
+                "urn:kapi:problem:mfa-enrolment-required");
+        String secret = (String) post(auditor, "/users/me/mfa/totp", 200).get("secret");
+        post(auditor, "/users/me/mfa/totp/confirm", Map.of("code", code(secret, 0)), 200);
+
+        get(auditor, "/users/me/sessions", 200);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(as(auditor.token()).method(org.springframework.http.HttpMethod.DELETE).uri("/users/me/mfa/totp")
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("code", code(secret, 0))).exchange()
+                .expectStatus().isEqualTo(409).expectBody(JSON_OBJECT).returnResult().getResponseBody())
+                .containsEntry("type", "urn:kapi:problem:mfa-required-by-policy");
+        assertThat(get(auditor, "/users/me/mfa", 200)).containsEntry("required", true);
+    }
+
+    @Test
+    void adminRemovesAUsersFactorsThenItSignsInWithThePasswordAndTheAuditSaysWho() {
+        Enrolled user = enrolled();
+        TestUser admin = newAdmin();
+        as(user.user().token()).delete().uri("/users/{id}/mfa", user.user().id()).exchange().expectStatus().isForbidden();
+        assertThat(get(admin, "/users/" + user.user().id() + "/mfa", 200)).containsEntry("totp", true);
+
+        as(admin.token()).delete().uri("/users/{id}/mfa", user.user().id()).exchange().expectStatus().isNoContent();
+
+        assertThat(password(user)).containsKey("access_token");
+        as(admin.token()).get().uri("/api/admin/audit?user={id}&type=admin-mfa-removed", user.user().id()).exchange()
+                .expectBody().jsonPath("$.count").isEqualTo(1).jsonPath("$.data[0].actorId").isEqualTo((int) admin.id());
+        as(admin.token()).delete().uri("/users/{id}/mfa", Long.MAX_VALUE).exchange().expectStatus().isNotFound();
+    }
+
+    /** A user with TOTP on, its secret and recovery codes. */
+    record Enrolled(TestUser user, String secret, List<String> recoveryCodes) {
+    }
+
+    private Enrolled enrolled() {
+        TestUser user = newUser();
+        String secret = (String) post(user, "/users/me/mfa/totp", 200).get("secret");
+        List<String> codes = recoveryCodes(post(user, "/users/me/mfa/totp/confirm", Map.of("code", code(secret, 0)), 200));
+        return new Enrolled(user, secret, codes);
+    }
+
+    private Map<String, Object> password(Enrolled user) {
+        return client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", user.user().email(), "password", PASSWORD)).exchange()
+                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    private Map<String, Object> secondStep(Map<String, Object> challenge, Map<String, String> proof, int status) {
+        Map<String, Object> body = new java.util.HashMap<>(proof);
+        body.put("mfa_token", challenge.get("mfa_token"));
+        return client().post().uri("/auth/login/mfa").contentType(MediaType.APPLICATION_JSON).body(body).exchange()
+                .expectStatus().isEqualTo(status).expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> recoveryCodes(Map<String, Object> body) {
+        return (List<String>) body.get("recovery_codes");
+    }
+
+    /** RFC 6238 with SHA-1 and six digits, for the test clock's step plus {@code offset}. */
+    private String code(String secret, int offset) {
+        return totp(secret, Math.floorDiv(clock.instant().getEpochSecond(), 30) + offset);
+    }
+
+    /** A six-digit code that is none of the codes valid now. */
+    private String wrong(String secret) {
+        long step = Math.floorDiv(clock.instant().getEpochSecond(), 30);
+        for (int candidate = 0;; candidate++) {
+            String code = String.format("%06d", candidate);
+            if (!code.equals(totp(secret, step - 1)) && !code.equals(totp(secret, step))
+                    && !code.equals(totp(secret, step + 1))) {
+                return code;
+            }
+        }
+    }
+
+    static String totp(String secret, long step) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(new Base32().decode(secret), "HmacSHA1"));
+            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
+            int offset = hash[hash.length - 1] & 0xf;
+            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+                    | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+            return String.format("%06d", binary % 1_000_000);
+        }
+        catch (java.security.GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+}
