@@ -88,6 +88,9 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     @BeforeEach
     void signInAsANewAdmin() {
         browser.manage().logs().get(LogType.BROWSER); // what earlier tests left in the console is theirs
+        // Each test is another client to the rate limits (ten sign-ins a minute per address), as for the API tests.
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
         admin = registerAdmin();
         adminApi = as(login(admin));
         signInThroughTheForm(admin);
