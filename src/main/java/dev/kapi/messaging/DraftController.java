@@ -6,6 +6,8 @@ import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
@@ -41,19 +43,51 @@ class DraftController {
         this.drafts = drafts;
     }
 
+    /** A template message's media header: its type and a public link to the file. */
+    record Header(@NotNull @Pattern(regexp = "image|video|document") String type,
+            @NotBlank @Size(max = 2_048) @Pattern(regexp = "https?://\\S+") String link) {
+    }
+
+    /** A WhatsApp template message: an approved template and one text per body variable it declares. */
+    record Template(@NotBlank @Size(max = 512) @Pattern(regexp = "[a-z0-9_]+") String name,
+            @NotBlank @Size(max = 20) @Pattern(regexp = "[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?") String language,
+            @Valid Header header,
+            @JsonProperty("body_parameters") @Size(max = 100) List<@NotNull @Size(max = 1_024) String> bodyParameters) {
+
+        TemplateMessage message() {
+            return new TemplateMessage(name, language, header == null ? null : header.type(),
+                    header == null ? null : header.link(), bodyParameters);
+        }
+
+        static Template from(TemplateMessage message) {
+            return message == null ? null : new Template(message.name(), message.language(),
+                    message.headerType() == null ? null : new Header(message.headerType(), message.headerLink()),
+                    message.bodyParameters());
+        }
+    }
+
+    /** A free text ({@code body}) or a template message ({@code template}): exactly one of them. */
     record CreateDraftRequest(@NotBlank @Size(max = 200) String name,
-            @NotBlank @Size(max = DraftManagement.MAX_BODY) String body) {
+            @Size(max = DraftManagement.MAX_BODY) String body, @Valid Template template) {
     }
 
-    record UpdateDraftRequest(@Size(max = 200) String name, @Size(max = DraftManagement.MAX_BODY) String body) {
+    record UpdateDraftRequest(@Size(max = 200) String name, @Size(max = DraftManagement.MAX_BODY) String body,
+            @Valid Template template) {
     }
 
-    record DraftResponse(long id, String name, String body, List<String> variables,
+    record DraftResponse(long id, String name, String body, Template template, List<String> variables,
             @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
 
         static DraftResponse from(Drafts.Draft draft) {
-            return new DraftResponse(draft.id(), draft.name(), draft.body(),
-                    List.copyOf(Templates.variables(draft.body())), draft.createdAt(), draft.updatedAt());
+            java.util.Set<String> variables = new java.util.LinkedHashSet<>();
+            if (draft.body() != null) {
+                variables.addAll(Templates.variables(draft.body()));
+            }
+            if (draft.template() != null) {
+                draft.template().bodyParameters().forEach(parameter -> variables.addAll(Templates.variables(parameter)));
+            }
+            return new DraftResponse(draft.id(), draft.name(), draft.body(), Template.from(draft.template()),
+                    List.copyOf(variables), draft.createdAt(), draft.updatedAt());
         }
     }
 
@@ -61,7 +95,8 @@ class DraftController {
     @Operation(summary = "Save a draft; unknown variables are a 400")
     ResponseEntity<DraftResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateDraftRequest request) {
-        Drafts.Draft draft = drafts.create(me.id(), request.name(), request.body());
+        Drafts.Draft draft = drafts.create(me.id(), request.name(), request.body(),
+                request.template() == null ? null : request.template().message());
         return ResponseEntity.created(URI.create("/api/messaging/drafts/" + draft.id())).body(DraftResponse.from(draft));
     }
 
@@ -83,7 +118,8 @@ class DraftController {
     @Operation(summary = "Change the given fields of a draft; queues already made keep the text they were made with")
     DraftResponse update(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
             @Valid @RequestBody UpdateDraftRequest request) {
-        return DraftResponse.from(drafts.update(me.id(), id, request.name(), request.body()));
+        return DraftResponse.from(drafts.update(me.id(), id, request.name(), request.body(),
+                request.template() == null ? null : request.template().message()));
     }
 
     @DeleteMapping("/{id}")

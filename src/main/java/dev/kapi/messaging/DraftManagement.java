@@ -12,7 +12,8 @@ import dev.kapi.shared.Page;
 
 /**
  * Seed 001's drafts: message texts with variables — {@code {{name}}}, {@code {{phone}}} and the custom
- * fields the user's customers have. A variable that is none of these is refused when the draft is saved.
+ * fields the user's customers have — or WhatsApp template messages whose body parameters use the same
+ * variables. A variable that is none of these is refused when the draft is saved.
  */
 @Service
 class DraftManagement {
@@ -30,10 +31,14 @@ class DraftManagement {
         this.clock = clock;
     }
 
+    /** A new draft: exactly one of {@code body} (a free text) and {@code template}. */
     @Transactional
-    Drafts.Draft create(long owner, String name, String body) {
-        checkVariables(owner, body);
-        return drafts.insert(owner, name.strip(), body, clock.instant());
+    Drafts.Draft create(long owner, String name, String body, TemplateMessage template) {
+        if ((body == null || body.isBlank()) == (template == null)) {
+            throw ApiException.invalidField(template == null ? "body" : "template", "draft-body-or-template");
+        }
+        check(owner, body, template);
+        return drafts.insert(owner, name.strip(), template == null ? body : null, template, clock.instant());
     }
 
     @Transactional(readOnly = true)
@@ -46,9 +51,12 @@ class DraftManagement {
         return drafts.byId(owner, id).orElseThrow(DraftManagement::notFound);
     }
 
-    /** Changes the given fields; queues already made keep the text they were made with. */
+    /**
+     * Changes the given fields; a new {@code body} makes the draft a free text, a new {@code template} a
+     * template message (not both). Queues already made keep what they were made with.
+     */
     @Transactional
-    Drafts.Draft update(long owner, long id, String name, String body) {
+    Drafts.Draft update(long owner, long id, String name, String body, TemplateMessage template) {
         Drafts.Draft current = get(owner, id);
         if (name != null && name.isBlank()) {
             throw ApiException.invalidField("name", "required");
@@ -56,9 +64,14 @@ class DraftManagement {
         if (body != null && body.isBlank()) {
             throw ApiException.invalidField("body", "required");
         }
-        String newBody = body != null ? body : current.body();
-        checkVariables(owner, newBody);
-        return drafts.update(owner, id, name != null ? name.strip() : current.name(), newBody, clock.instant());
+        if (body != null && template != null) {
+            throw ApiException.invalidField("template", "draft-body-or-template");
+        }
+        String newBody = body != null ? body : template != null ? null : current.body();
+        TemplateMessage newTemplate = template != null ? template : body != null ? null : current.template();
+        check(owner, newBody, newTemplate);
+        return drafts.update(owner, id, name != null ? name.strip() : current.name(), newBody, newTemplate,
+                clock.instant());
     }
 
     @Transactional
@@ -68,11 +81,28 @@ class DraftManagement {
         }
     }
 
-    private void checkVariables(long owner, String body) {
+    private void check(long owner, String body, TemplateMessage template) {
         Set<String> known = customers.fieldNames(owner);
-        for (String variable : Templates.variables(body)) {
+        if (template == null) {
+            checkVariables("body", body, known);
+            return;
+        }
+        if ((template.headerType() == null) != (template.headerLink() == null)) {
+            throw ApiException.invalidField("template.header", "template-header-incomplete");
+        }
+        for (int i = 0; i < template.bodyParameters().size(); i++) {
+            String parameter = template.bodyParameters().get(i);
+            if (parameter.isBlank()) {
+                throw ApiException.invalidField("template.body_parameters[" + i + "]", "required");
+            }
+            checkVariables("template.body_parameters[" + i + "]", parameter, known);
+        }
+    }
+
+    private static void checkVariables(String field, String text, Set<String> known) {
+        for (String variable : Templates.variables(text)) {
             if (!Templates.BUILT_IN.contains(variable) && !known.contains(variable)) {
-                throw ApiException.invalidField("body", "unknown-variable", variable);
+                throw ApiException.invalidField(field, "unknown-variable", variable);
             }
         }
     }

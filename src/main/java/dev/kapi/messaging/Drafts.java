@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** Message templates; every statement is scoped to an owner. */
+/** Message drafts (a free text or a WhatsApp template message); every statement is scoped to an owner. */
 @Repository
 class Drafts {
 
@@ -22,15 +22,19 @@ class Drafts {
         this.jdbc = jdbc;
     }
 
-    record Draft(long id, long ownerId, String name, String body, Instant createdAt, Instant updatedAt) {
+    /** A draft: {@code body} for a free text, else {@code template}. */
+    record Draft(long id, long ownerId, String name, String body, TemplateMessage template, Instant createdAt,
+            Instant updatedAt) {
     }
 
-    Draft insert(long owner, String name, String body, Instant now) {
-        return jdbc.sql("""
-                INSERT INTO messaging_drafts (owner_id, name, body, created_at, updated_at)
-                VALUES (:owner, :name, :body, :now, :now)
+    Draft insert(long owner, String name, String body, TemplateMessage template, Instant now) {
+        return template(jdbc.sql("""
+                INSERT INTO messaging_drafts (owner_id, name, body, template_name, template_language, header_type,
+                                              header_link, body_parameters, created_at, updated_at)
+                VALUES (:owner, :name, :body, :templateName, :templateLanguage, :headerType, :headerLink,
+                        :bodyParameters, :now, :now)
                 RETURNING *
-                """)
+                """), template)
                 .param("owner", owner).param("name", name).param("body", body).param("now", utc(now))
                 .query(Drafts::map).single();
     }
@@ -40,14 +44,25 @@ class Drafts {
                 .param("id", id).param("owner", owner).query(Drafts::map).optional();
     }
 
-    Draft update(long owner, long id, String name, String body, Instant now) {
-        return jdbc.sql("""
-                UPDATE messaging_drafts SET name = :name, body = :body, updated_at = :now
+    Draft update(long owner, long id, String name, String body, TemplateMessage template, Instant now) {
+        return template(jdbc.sql("""
+                UPDATE messaging_drafts SET name = :name, body = :body, template_name = :templateName,
+                    template_language = :templateLanguage, header_type = :headerType, header_link = :headerLink,
+                    body_parameters = :bodyParameters, updated_at = :now
                 WHERE id = :id AND owner_id = :owner
                 RETURNING *
-                """)
+                """), template)
                 .param("name", name).param("body", body).param("now", utc(now)).param("id", id).param("owner", owner)
                 .query(Drafts::map).single();
+    }
+
+    /** The template columns of a statement (all null for a free text). */
+    static JdbcClient.StatementSpec template(JdbcClient.StatementSpec statement, TemplateMessage template) {
+        return statement.param("templateName", template == null ? null : template.name())
+                .param("templateLanguage", template == null ? null : template.language())
+                .param("headerType", template == null ? null : template.headerType())
+                .param("headerLink", template == null ? null : template.headerLink())
+                .param("bodyParameters", template == null ? null : template.bodyParameters().toArray(String[]::new));
     }
 
     boolean delete(long owner, long id) {
@@ -68,6 +83,6 @@ class Drafts {
 
     private static Draft map(ResultSet rs, int n) throws SQLException {
         return new Draft(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("body"),
-                instant(rs, "created_at"), instant(rs, "updated_at"));
+                TemplateMessage.read(rs), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 }

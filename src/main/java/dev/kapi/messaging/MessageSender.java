@@ -358,11 +358,20 @@ class MessageSender {
         }
     }
 
+    /** The message for one recipient: the queue's text, or its template's body parameters, filled from the customer. */
     private Provider.Outgoing outgoing(Batch batch, QueueMessages.Claimed message) {
         Map<String, String> fields = message.fields() == null ? Map.of() : parseFields(message.fields());
-        String text = Templates.render(batch.queues().get(message.queueId()).body(), message.name(), message.phone(),
-                fields);
-        return new Provider.Outgoing(Message.idempotencyKey(message.id()), message.phone(), text);
+        Queue queue = batch.queues().get(message.queueId());
+        String key = Message.idempotencyKey(message.id());
+        if (queue.template() != null) {
+            TemplateMessage template = queue.template();
+            return new Provider.Outgoing(key, message.phone(), null, new TemplateMessage(template.name(),
+                    template.language(), template.headerType(), template.headerLink(), template.bodyParameters().stream()
+                            .map(parameter -> Templates.render(parameter, message.name(), message.phone(), fields))
+                            .toList()));
+        }
+        return new Provider.Outgoing(key, message.phone(), Templates.render(queue.body(), message.name(),
+                message.phone(), fields));
     }
 
     private Map<String, String> parseFields(String json) {

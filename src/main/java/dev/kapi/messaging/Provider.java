@@ -17,8 +17,15 @@ interface Provider {
     /** What the provider knows of an earlier send with this key. */
     Lookup lookup(Sender sender, String idempotencyKey);
 
-    /** One text message to one number (E.164). */
-    record Outgoing(String idempotencyKey, String to, String text) {
+    /**
+     * One message to one number (E.164): a free {@code text}, or a {@code template} message whose body
+     * parameters are already filled in for this recipient.
+     */
+    record Outgoing(String idempotencyKey, String to, String text, TemplateMessage template) {
+
+        Outgoing(String idempotencyKey, String to, String text) {
+            this(idempotencyKey, to, text, null);
+        }
     }
 
     /** How a failure affects sending: the one message, the account's pace, or the account itself. */

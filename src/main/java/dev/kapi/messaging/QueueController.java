@@ -50,7 +50,8 @@ class QueueController {
             @JsonProperty("scheduled_at") @Schema(format = "date-time") String scheduledAt) {
     }
 
-    record QueueResponse(long id, String name, @JsonProperty("draft_id") Long draftId, String body, String status,
+    record QueueResponse(long id, String name, @JsonProperty("draft_id") Long draftId, String body,
+            DraftController.Template template, String category, String status,
             @JsonProperty("sender_ids") List<Long> senderIds, @JsonProperty("group_ids") List<Long> groupIds,
             @JsonProperty("customer_ids") List<Long> customerIds, @JsonProperty("scheduled_at") Instant scheduledAt,
             int total, int blacklisted, Map<String, Long> counts, double progress,
@@ -64,7 +65,8 @@ class QueueController {
             long remaining = view.counts().get(MessageStatus.PENDING.wire())
                     + view.counts().get(MessageStatus.SENDING.wire());
             double progress = queue.total() == 0 ? 0 : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
-            return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(), queue.status().wire(),
+            return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(),
+                    DraftController.Template.from(queue.template()), queue.category(), queue.status().wire(),
                     queue.senderIds(), queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(),
                     queue.blacklisted(), view.counts(), progress, view.estimatedFinish(), view.heldCredits(),
                     queue.charged(), queue.createdAt(), queue.startedAt(), queue.finishedAt());

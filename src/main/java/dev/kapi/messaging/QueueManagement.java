@@ -40,11 +40,14 @@ class QueueManagement {
     private final Credits credits;
     private final MessagingSettings settings;
     private final ServiceWindows windows;
+    private final MessageTemplates templates;
     private final Clock clock;
 
     QueueManagement(Queues queues, QueueMessages messages, Drafts drafts, Senders senders, Groups groups,
             Customers customers, ListEntries lists, Automations automations, QueueCredits queueCredits,
-            Credits credits, MessagingSettings settings, ServiceWindows windows, Clock clock) {
+            Credits credits, MessagingSettings settings, ServiceWindows windows, MessageTemplates templates,
+            Clock clock) {
+        this.templates = templates;
         this.windows = windows;
         this.queues = queues;
         this.messages = messages;
@@ -82,8 +85,10 @@ class QueueManagement {
         if (groupList.isEmpty() && customerList.isEmpty()) {
             throw ApiException.invalidField("group_ids", "queue-needs-recipients");
         }
+        String category = draft.template() == null ? null : approvedTemplate(owner, draft.template(), senderList);
         long id = queues.insert(owner, name == null || name.isBlank() ? draft.name() : name.strip(), draftId,
-                draft.body(), senderList, groupList, customerList, scheduledAt, clock.instant());
+                draft.body(), draft.template(), category, senderList, groupList, customerList, scheduledAt,
+                clock.instant());
         return view(queues.byId(owner, id).orElseThrow());
     }
 
@@ -110,7 +115,7 @@ class QueueManagement {
     Preflight preflight(long owner, long id) {
         Queue queue = find(owner, id);
         Automation automation = automations.of(owner);
-        Set<String> fields = Templates.variables(queue.body()).stream()
+        Set<String> fields = variables(queue).stream()
                 .filter(variable -> !Templates.BUILT_IN.contains(variable)).collect(Collectors.toCollection(LinkedHashSet::new));
         QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), fields,
                 clock.instant());
@@ -259,6 +264,7 @@ class QueueManagement {
         senders.deleteOf(owner);
         automations.deleteOf(owner);
         windows.deleteOf(owner);
+        templates.deleteOf(owner);
     }
 
     QueueView view(Queue queue) {
@@ -296,11 +302,41 @@ class QueueManagement {
     }
 
     /**
+     * A template draft may be queued only from WhatsApp Cloud senders whose business account has the template
+     * APPROVED, with exactly the body parameters it declares and its media header (400 naming the field
+     * otherwise). Returns the template's category.
+     */
+    private String approvedTemplate(long owner, TemplateMessage wanted, List<Long> senderIds) {
+        String category = null;
+        for (Sender sender : senders.byIds(senderIds)) {
+            if (!Sender.WHATSAPP_CLOUD.equals(sender.provider()) || sender.wabaId() == null) {
+                throw ApiException.invalidField("sender_ids", "template-needs-business-account", sender.id());
+            }
+            MessageTemplate template = templates.find(owner, sender.wabaId(), wanted.name(), wanted.language())
+                    .orElseThrow(() -> ApiException.invalidField("draft_id", "template-unknown", wanted.name(),
+                            wanted.language()));
+            if (!MessageTemplate.APPROVED.equals(template.status())) {
+                throw ApiException.invalidField("draft_id", "template-not-approved", template.name(), template.status());
+            }
+            if (template.bodyParameters() != wanted.bodyParameters().size()) {
+                throw ApiException.invalidField("draft_id", "template-parameter-count", template.bodyParameters(),
+                        wanted.bodyParameters().size());
+            }
+            if (!java.util.Objects.equals(template.mediaHeader(), wanted.headerType())) {
+                throw ApiException.invalidField("draft_id", "template-header-mismatch",
+                        template.mediaHeader() == null ? "none" : template.mediaHeader());
+            }
+            category = template.category();
+        }
+        return category;
+    }
+
+    /**
      * Whether Meta's 24-hour service window limits the queue: a free-form queue with a WhatsApp Cloud account
      * among its senders (their recipients outside the window are skipped when claimed).
      */
     private boolean serviceWindowApplies(long owner, Queue queue) {
-        return senders.byIds(queue.senderIds()).stream()
+        return queue.freeForm() && senders.byIds(queue.senderIds()).stream()
                 .anyMatch(sender -> sender.ownerId() == owner && Sender.WHATSAPP_CLOUD.equals(sender.provider()));
     }
 
@@ -325,6 +361,16 @@ class QueueManagement {
             throw ApiException.invalidField(field, code, unknown);
         });
         return distinct;
+    }
+
+    /** The variables the queue's text or template parameters use. */
+    private static Set<String> variables(Queue queue) {
+        if (queue.template() == null) {
+            return Templates.variables(queue.body());
+        }
+        Set<String> variables = new LinkedHashSet<>();
+        queue.template().bodyParameters().forEach(parameter -> variables.addAll(Templates.variables(parameter)));
+        return variables;
     }
 
     static ApiException notFound() {

@@ -29,15 +29,18 @@ class Queues {
     record HeldCredits(UUID reservationId, long amount) {
     }
 
-    long insert(long owner, String name, long draftId, String body, List<Long> senderIds, List<Long> groupIds,
-            List<Long> customerIds, Instant scheduledAt, Instant now) {
-        return jdbc.sql("""
-                INSERT INTO messaging_queues (owner_id, name, draft_id, body, sender_ids, group_ids, customer_ids,
-                                              status, scheduled_at, created_at, updated_at)
-                VALUES (:owner, :name, :draftId, :body, :senderIds, :groupIds, :customerIds, :status, :scheduledAt,
+    long insert(long owner, String name, long draftId, String body, TemplateMessage template, String category,
+            List<Long> senderIds, List<Long> groupIds, List<Long> customerIds, Instant scheduledAt, Instant now) {
+        return Drafts.template(jdbc.sql("""
+                INSERT INTO messaging_queues (owner_id, name, draft_id, body, template_name, template_language,
+                                              template_category, header_type, header_link, body_parameters,
+                                              sender_ids, group_ids, customer_ids, status, scheduled_at, created_at,
+                                              updated_at)
+                VALUES (:owner, :name, :draftId, :body, :templateName, :templateLanguage, :category, :headerType,
+                        :headerLink, :bodyParameters, :senderIds, :groupIds, :customerIds, :status, :scheduledAt,
                         :now, :now)
                 RETURNING id
-                """)
+                """), template).param("category", template == null ? null : category)
                 .param("owner", owner).param("name", name).param("draftId", draftId).param("body", body)
                 .param("senderIds", senderIds.toArray(Long[]::new)).param("groupIds", groupIds.toArray(Long[]::new))
                 .param("customerIds", customerIds.toArray(Long[]::new)).param("status", QueueStatus.CREATED.wire())
@@ -200,7 +203,8 @@ class Queues {
 
     private static Queue map(ResultSet rs, int n) throws SQLException {
         return new Queue(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"),
-                rs.getObject("draft_id", Long.class), rs.getString("body"), longs(rs.getArray("sender_ids")),
+                rs.getObject("draft_id", Long.class), rs.getString("body"), TemplateMessage.read(rs),
+                rs.getString("template_category"), longs(rs.getArray("sender_ids")),
                 longs(rs.getArray("group_ids")), longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")),
                 instant(rs, "scheduled_at"), rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),

@@ -10,7 +10,7 @@ import java.time.LocalDate;
  * module's provider code.
  */
 record Sender(long id, long ownerId, String name, String phone, String provider, String phoneNumberId,
-        String sealedAccessToken, Double ratePerSecond, Integer dailyCap, String status, double bucketTokens,
+        String wabaId, String sealedAccessToken, Double ratePerSecond, Integer dailyCap, String status, double bucketTokens,
         Instant bucketAt, LocalDate day, int dayCount, int consecutiveFailures, Instant pausedUntil,
         String pauseReason, Instant createdAt, Instant updatedAt) {
 

@@ -43,6 +43,8 @@ class SenderController {
 
     private static final String PROVIDERS = "simulator|whatsapp_cloud";
     private static final String STATUSES = "active|paused|banned_suspected";
+    /** A WhatsApp Business Account id (Meta's are digits); it goes into Graph API paths. */
+    private static final String WABA_ID = "[A-Za-z0-9_-]{1,64}";
 
     private final SenderManagement senders;
     private final Clock clock;
@@ -55,14 +57,15 @@ class SenderController {
     record CreateSenderRequest(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 40) String phone,
             @Pattern(regexp = PROVIDERS) String provider,
             @JsonProperty("phone_number_id") @Size(max = 64) String phoneNumberId,
+            @JsonProperty("waba_id") @Pattern(regexp = WABA_ID) String wabaId,
             @JsonProperty("access_token") @Size(max = 4_096) String accessToken,
             @JsonProperty("rate_per_second") @DecimalMin("0.001") @DecimalMax("10000") Double ratePerSecond,
             @JsonProperty("daily_cap") @Min(1) @Max(10_000_000) Integer dailyCap,
             @Pattern(regexp = STATUSES) String status) {
 
         SenderManagement.Changes changes() {
-            return new SenderManagement.Changes(name, phone, provider, phoneNumberId, accessToken, ratePerSecond,
-                    dailyCap, status);
+            return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
+                    ratePerSecond, dailyCap, status);
         }
     }
 
@@ -70,14 +73,15 @@ class SenderController {
     record UpdateSenderRequest(@Size(max = 200) String name, @Size(max = 40) String phone,
             @Pattern(regexp = PROVIDERS) String provider,
             @JsonProperty("phone_number_id") @Size(max = 64) String phoneNumberId,
+            @JsonProperty("waba_id") @Pattern(regexp = "|" + WABA_ID) String wabaId,
             @JsonProperty("access_token") @Size(max = 4_096) String accessToken,
             @JsonProperty("rate_per_second") @DecimalMin("0") @DecimalMax("10000") Double ratePerSecond,
             @JsonProperty("daily_cap") @Min(0) @Max(10_000_000) Integer dailyCap,
             @Pattern(regexp = STATUSES) String status) {
 
         SenderManagement.Changes changes() {
-            return new SenderManagement.Changes(name, phone, provider, phoneNumberId, accessToken, ratePerSecond,
-                    dailyCap, status);
+            return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
+                    ratePerSecond, dailyCap, status);
         }
     }
 
@@ -86,7 +90,7 @@ class SenderController {
     }
 
     record SenderResponse(long id, String name, String phone, String provider,
-            @JsonProperty("phone_number_id") String phoneNumberId,
+            @JsonProperty("phone_number_id") String phoneNumberId, @JsonProperty("waba_id") String wabaId,
             @JsonProperty("has_access_token") boolean hasAccessToken,
             @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
             String status, Circuit circuit, @JsonProperty("created_at") Instant createdAt,
@@ -95,7 +99,7 @@ class SenderController {
         static SenderResponse from(Sender sender, Instant now) {
             boolean open = sender.circuitOpen(now);
             return new SenderResponse(sender.id(), sender.name(), sender.phone(), sender.provider(),
-                    sender.phoneNumberId(), sender.sealedAccessToken() != null, sender.ratePerSecond(),
+                    sender.phoneNumberId(), sender.wabaId(), sender.sealedAccessToken() != null, sender.ratePerSecond(),
                     sender.dailyCap(), sender.status(),
                     new Circuit(open, open ? sender.pausedUntil() : null,
                             open || Sender.BANNED_SUSPECTED.equals(sender.status()) ? sender.pauseReason() : null),

@@ -31,8 +31,8 @@ class SenderManagement {
     }
 
     /** What a create or a change asks for; null leaves a field as it is (on create: its default). */
-    record Changes(String name, String phone, String provider, String phoneNumberId, String accessToken,
-            Double ratePerSecond, Integer dailyCap, String status) {
+    record Changes(String name, String phone, String provider, String phoneNumberId, String wabaId,
+            String accessToken, Double ratePerSecond, Integer dailyCap, String status) {
     }
 
     @Transactional
@@ -40,7 +40,7 @@ class SenderManagement {
         String provider = changes.provider() == null ? Sender.SIMULATOR : changes.provider();
         Senders.Fields fields = check(new Senders.Fields(changes.name().strip(),
                 PhoneNumbers.require(changes.phone(), "phone"), provider, blankToNull(changes.phoneNumberId()),
-                changes.ratePerSecond(), changes.dailyCap(), changes.status() == null ? Sender.ACTIVE : changes.status()),
+                blankToNull(changes.wabaId()), changes.ratePerSecond(), changes.dailyCap(), changes.status() == null ? Sender.ACTIVE : changes.status()),
                 changes.accessToken(), false);
         long id;
         try {
@@ -75,7 +75,8 @@ class SenderManagement {
         Senders.Fields fields = check(new Senders.Fields(
                 changes.name() != null ? changes.name().strip() : current.name(),
                 changes.phone() != null ? PhoneNumbers.require(changes.phone(), "phone") : current.phone(), provider,
-                changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId()) : current.phoneNumberId(), rate,
+                changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId()) : current.phoneNumberId(),
+                changes.wabaId() != null ? blankToNull(changes.wabaId()) : current.wabaId(), rate,
                 cap, changes.status() != null ? changes.status() : current.status()),
                 changes.accessToken(), current.sealedAccessToken() != null);
         try {

@@ -27,32 +27,33 @@ class Senders {
     }
 
     /** The fields a user sets; the access token already sealed (null: keep). */
-    record Fields(String name, String phone, String provider, String phoneNumberId, Double ratePerSecond,
-            Integer dailyCap, String status) {
+    record Fields(String name, String phone, String provider, String phoneNumberId, String wabaId,
+            Double ratePerSecond, Integer dailyCap, String status) {
     }
 
     long insert(long owner, Fields fields, Instant now) {
         return jdbc.sql("""
-                INSERT INTO messaging_senders (owner_id, name, phone, provider, phone_number_id, rate_per_second,
-                                               daily_cap, status, created_at, updated_at)
-                VALUES (:owner, :name, :phone, :provider, :phoneNumberId, :rate, :cap, :status, :now, :now)
+                INSERT INTO messaging_senders (owner_id, name, phone, provider, phone_number_id, waba_id,
+                                               rate_per_second, daily_cap, status, created_at, updated_at)
+                VALUES (:owner, :name, :phone, :provider, :phoneNumberId, :wabaId, :rate, :cap, :status, :now, :now)
                 RETURNING id
                 """)
                 .param("owner", owner).param("name", fields.name()).param("phone", fields.phone())
                 .param("provider", fields.provider()).param("phoneNumberId", fields.phoneNumberId())
-                .param("rate", fields.ratePerSecond()).param("cap", fields.dailyCap()).param("status", fields.status())
+                .param("wabaId", fields.wabaId()).param("rate", fields.ratePerSecond()).param("cap", fields.dailyCap()).param("status", fields.status())
                 .param("now", utc(now)).query(Long.class).single();
     }
 
     void update(long owner, long id, Fields fields, Instant now) {
         jdbc.sql("""
                 UPDATE messaging_senders SET name = :name, phone = :phone, provider = :provider,
-                    phone_number_id = :phoneNumberId, rate_per_second = :rate, daily_cap = :cap, status = :status,
+                    phone_number_id = :phoneNumberId, waba_id = :wabaId, rate_per_second = :rate, daily_cap = :cap, status = :status,
                     updated_at = :now
                 WHERE id = :id AND owner_id = :owner
                 """)
                 .param("name", fields.name()).param("phone", fields.phone()).param("provider", fields.provider())
-                .param("phoneNumberId", fields.phoneNumberId()).param("rate", fields.ratePerSecond())
+                .param("phoneNumberId", fields.phoneNumberId()).param("wabaId", fields.wabaId())
+                .param("rate", fields.ratePerSecond())
                 .param("cap", fields.dailyCap()).param("status", fields.status()).param("now", utc(now))
                 .param("id", id).param("owner", owner).update();
     }
@@ -177,7 +178,8 @@ class Senders {
     private static Sender map(ResultSet rs, int n) throws SQLException {
         Date day = rs.getDate("day");
         return new Sender(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("phone"),
-                rs.getString("provider"), rs.getString("phone_number_id"), rs.getString("access_token"),
+                rs.getString("provider"), rs.getString("phone_number_id"), rs.getString("waba_id"),
+                rs.getString("access_token"),
                 rs.getObject("rate_per_second", Double.class), rs.getObject("daily_cap", Integer.class),
                 rs.getString("status"), rs.getDouble("bucket_tokens"), instant(rs, "bucket_at"),
                 day == null ? null : day.toLocalDate(), rs.getInt("day_count"), rs.getInt("consecutive_failures"),

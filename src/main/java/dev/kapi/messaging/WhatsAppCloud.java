@@ -7,7 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +43,8 @@ class WhatsAppCloud implements Provider {
     private static final Set<Integer> BANNED = Set.of(131031, 368, 130497, 131045);
     /** The account cannot send: token invalid or expired, permissions, number not registered. */
     private static final Set<Integer> ACCOUNT = Set.of(0, 3, 10, 190, 200, 131005, 133010, 133005, 133006);
+
+    private static final int MAX_TEMPLATE_PAGES = 100;
 
     private final MessagingSettings.WhatsApp settings;
     private final SecretSealer sealer;
@@ -73,8 +80,14 @@ class WhatsAppCloud implements Provider {
         body.put("messaging_product", "whatsapp");
         body.put("recipient_type", "individual");
         body.put("to", message.to().startsWith("+") ? message.to().substring(1) : message.to());
-        body.put("type", "text");
-        body.put("text", Map.of("preview_url", false, "body", message.text()));
+        if (message.template() != null) {
+            body.put("type", "template");
+            body.put("template", template(message.template()));
+        }
+        else {
+            body.put("type", "text");
+            body.put("text", Map.of("preview_url", false, "body", message.text()));
+        }
         body.put("biz_opaque_callback_data", message.idempotencyKey());
         HttpRequest request = HttpRequest.newBuilder(URI.create(settings.baseUrl().replaceAll("/+$", "") + "/"
                         + settings.apiVersion() + "/" + sender.phoneNumberId() + "/messages"))
@@ -101,6 +114,114 @@ class WhatsAppCloud implements Provider {
             return Failed.of(Kind.UNKNOWN, "interrupted", "Sending was interrupted");
         }
         return answer(response.statusCode(), response.body());
+    }
+
+    /**
+     * Meta's {@code template} object: name, language code, a header component with the media link when the
+     * template has a media header, and a body component with one text parameter per variable.
+     */
+    static Map<String, Object> template(TemplateMessage template) {
+        List<Map<String, Object>> components = new ArrayList<>();
+        if (template.headerType() != null) {
+            components.add(Map.of("type", "header", "parameters", List.of(Map.of("type", template.headerType(),
+                    template.headerType(), Map.of("link", template.headerLink())))));
+        }
+        if (!template.bodyParameters().isEmpty()) {
+            components.add(Map.of("type", "body", "parameters", template.bodyParameters().stream()
+                    .map(text -> Map.<String, Object>of("type", "text", "text", text)).toList()));
+        }
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("name", template.name());
+        object.put("language", Map.of("code", template.language()));
+        object.put("components", components);
+        return object;
+    }
+
+    /** Why templates could not be read from Meta (its error message, or the connection's failure). */
+    static final class SyncFailed extends RuntimeException {
+
+        SyncFailed(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Every template of the sender's WhatsApp Business Account: {@code GET /{version}/{waba-id}/message_templates},
+     * page after page (Meta's {@code paging.cursors.after} while a {@code paging.next} is given), at most
+     * {@code MAX_TEMPLATE_PAGES} pages.
+     */
+    List<MessageTemplates.Synced> templates(Sender sender) {
+        String token;
+        try {
+            token = sealer.open(sender.sealedAccessToken(), Sender.tokenContext(sender.ownerId(), sender.id()));
+        }
+        catch (SecretSealer.SealingException ex) {
+            throw new SyncFailed("The stored access token cannot be opened");
+        }
+        List<MessageTemplates.Synced> templates = new ArrayList<>();
+        String after = null;
+        for (int page = 0; page < MAX_TEMPLATE_PAGES; page++) {
+            String uri = settings.baseUrl().replaceAll("/+$", "") + "/" + settings.apiVersion() + "/"
+                    + sender.wabaId() + "/message_templates?fields=id,name,language,status,category,components&limit=100"
+                    + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            HttpResponse<String> response;
+            try {
+                response = http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(settings.timeout())
+                        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            }
+            catch (IOException ex) {
+                throw new SyncFailed("WhatsApp could not be reached");
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new SyncFailed("Interrupted");
+            }
+            JsonNode root;
+            try {
+                root = json.readTree(response.body() == null || response.body().isBlank() ? "{}" : response.body());
+            }
+            catch (JacksonException ex) {
+                throw new SyncFailed("WhatsApp answered HTTP " + response.statusCode() + " without JSON");
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw new SyncFailed(root.path("error").path("message").asString("HTTP " + response.statusCode()));
+            }
+            for (JsonNode template : root.path("data")) {
+                MessageTemplates.Synced synced = synced(template);
+                if (synced != null) {
+                    templates.add(synced);
+                }
+            }
+            after = root.path("paging").path("cursors").path("after").asString(null);
+            if (root.path("paging").path("next").isMissingNode() || after == null) {
+                return templates;
+            }
+        }
+        return templates;
+    }
+
+    private MessageTemplates.Synced synced(JsonNode template) {
+        String name = template.path("name").asString(null);
+        String language = template.path("language").asString(null);
+        if (name == null || language == null || name.length() > 512 || language.length() > 20) {
+            return null;
+        }
+        int parameters = 0;
+        String header = null;
+        for (JsonNode component : template.path("components")) {
+            String type = component.path("type").asString("").toUpperCase(Locale.ROOT);
+            if (type.equals("BODY")) {
+                parameters = Templates.variables(component.path("text").asString("")).size();
+            }
+            else if (type.equals("HEADER")) {
+                header = component.path("format").asString("TEXT").toUpperCase(Locale.ROOT);
+            }
+        }
+        return new MessageTemplates.Synced(template.path("id").asString(null), name, language,
+                template.path("category").asString("").toLowerCase(Locale.ROOT),
+                template.path("status").asString("").toUpperCase(Locale.ROOT),
+                template.path("components").isArray() ? json.writeValueAsString(template.path("components")) : "[]",
+                parameters, header);
     }
 
     @Override

@@ -13,6 +13,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -183,6 +187,151 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(messages.get(2)).containsEntry("error_code", "outside-service-window");
         assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100005/messages")))).hasSize(1);
         assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 1);
+    }
+
+    @Test
+    void templateSyncThenEveryPageOfMetasTemplatesIsStoredAndListedForTheSendersOfThatBusinessAccount() {
+        TestUser user = newUserWithCredits(10);
+        stubTemplatePages("2001");
+        long sender = cloudSender(user, "200101", "2001");
+        long sibling = cloudSender(user, "200102", "2001");
+
+        List<Map<String, Object>> synced = postList(user, "/api/messaging/senders/" + sender + "/templates/sync");
+
+        assertThat(synced).extracting(t -> t.get("name")).containsExactly("kampanya_duyuru", "siparis_durumu",
+                "dogrulama_kodu");
+        assertThat(synced.getFirst()).containsEntry("language", "tr").containsEntry("category", "marketing")
+                .containsEntry("status", "APPROVED").containsEntry("body_parameters", 2)
+                .containsEntry("header_format", "IMAGE").containsEntry("waba_id", "2001");
+        assertThat(synced.get(1)).containsEntry("status", "PENDING").containsEntry("category", "utility");
+        assertThat(list(user, "/api/messaging/templates?sender_id=" + sibling)).hasSize(3);
+        assertThat(list(user, "/api/messaging/templates?sender_id=" + sibling + "&limit=2")).hasSize(2);
+        META.verify(2, getRequestedFor(urlPathEqualTo("/v23.0/2001/message_templates"))
+                .withHeader("Authorization", equalTo("Bearer EAAG-cloud-token")));
+        META.verify(getRequestedFor(urlPathEqualTo("/v23.0/2001/message_templates"))
+                .withQueryParam("after", equalTo("QVFIUmFmdGVy")));
+
+        TestUser stranger = newUser();
+        post(stranger, "/api/messaging/senders/" + sender + "/templates/sync", 404);
+        get(stranger, "/api/messaging/templates?sender_id=" + sender, 404);
+        long simulated = sender(user);
+        assertThat(post(user, "/api/messaging/senders/" + simulated + "/templates/sync", 409))
+                .containsEntry("type", "urn:kapi:problem:sender-has-no-business-account");
+    }
+
+    @Test
+    void templateCampaignThenMetaGetsTheExactTemplateBodyFilledFromEachCustomerOutsideTheServiceWindowToo() {
+        TestUser user = newUserWithCredits(10);
+        stubTemplatePages("2002");
+        stubAccepted("200201", "905559900001", "wamid.template-1");
+        stubAccepted("200201", "905559900002", "wamid.template-2");
+        long sender = cloudSender(user, "200201", "2002");
+        postList(user, "/api/messaging/senders/" + sender + "/templates/sync");
+        long ayse = id(post(user, "/api/messaging/customers", Map.of("phone", "05559900001", "name", "Ayşe",
+                "fields", Map.of("city", "İzmir 🌊")), 201));
+        long ugur = id(post(user, "/api/messaging/customers", Map.of("phone", "05559900002", "name", "Uğur Çelik",
+                "fields", Map.of("city", "Muş")), 201));
+        long draft = id(post(user, "/api/messaging/drafts", Map.of("name", "Duyuru", "template", Map.of(
+                "name", "kampanya_duyuru", "language", "tr",
+                "header", Map.of("type", "image", "link", "https://cdn.example.com/kampanya.jpg"),
+                "body_parameters", List.of("{{name}}", "{{city}} şubemiz 🎉"))), 201));
+        long queue = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(sender),
+                "customer_ids", List.of(ayse, ugur)), 201));
+        assertThat(get(user, "/api/messaging/queues/" + queue + "/preflight", 200))
+                .containsEntry("service_window_applies", false).containsEntry("recipients", 2);
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+
+        worker.drain();
+
+        for (String[] recipient : new String[][] { { "905559900001", "Ayşe", "İzmir 🌊 şubemiz 🎉" },
+                { "905559900002", "Uğur Çelik", "Muş şubemiz 🎉" } }) {
+            META.verify(postRequestedFor(urlEqualTo("/v23.0/200201/messages")).withRequestBody(equalToJson("""
+                    {"messaging_product":"whatsapp","recipient_type":"individual","to":"%s","type":"template",
+                     "template":{"name":"kampanya_duyuru","language":{"code":"tr"},"components":[
+                       {"type":"header","parameters":[{"type":"image","image":{"link":"https://cdn.example.com/kampanya.jpg"}}]},
+                       {"type":"body","parameters":[{"type":"text","text":"%s"},{"type":"text","text":"%s"}]}]},
+                     "biz_opaque_callback_data":"${json-unit.any-string}"}""".formatted(recipient[0], recipient[1],
+                    recipient[2]))));
+        }
+        Map<String, Object> done = queueOf(user, queue);
+        assertThat(done).containsEntry("status", "completed").containsEntry("category", "marketing")
+                .containsEntry("credits_spent", 2);
+        assertThat(count(done, "sent")).isEqualTo(2);
+    }
+
+    @Test
+    void templateDraftWhenTheTemplateIsNotApprovedHasTheWrongParameterCountOrTheSenderNoBusinessAccountThen400() {
+        TestUser user = newUserWithCredits(10);
+        stubTemplatePages("2003");
+        long sender = cloudSender(user, "200301", "2003");
+        postList(user, "/api/messaging/senders/" + sender + "/templates/sync");
+        long customer = customer(user, "05559910001", "Ali");
+        long pending = templateDraft(user, "siparis_durumu", List.of("{{name}}"), null);
+        long wrongCount = templateDraft(user, "kampanya_duyuru", List.of("{{name}}"),
+                Map.of("type", "image", "link", "https://cdn.example.com/a.jpg"));
+        long noHeader = templateDraft(user, "kampanya_duyuru", List.of("{{name}}", "{{phone}}"), null);
+        long unknown = templateDraft(user, "yok_boyle", List.of(), null);
+        long fine = templateDraft(user, "dogrulama_kodu", List.of("{{phone}}"), null);
+
+        assertThat(queueProblem(user, pending, sender, customer)).containsEntry("type", "urn:kapi:problem:template-not-approved");
+        assertThat(queueProblem(user, wrongCount, sender, customer)).containsEntry("type", "urn:kapi:problem:template-parameter-count");
+        assertThat(queueProblem(user, noHeader, sender, customer)).containsEntry("type", "urn:kapi:problem:template-header-mismatch");
+        assertThat(queueProblem(user, unknown, sender, customer)).containsEntry("type", "urn:kapi:problem:template-unknown");
+        assertThat(queueProblem(user, fine, sender(user), customer))
+                .containsEntry("type", "urn:kapi:problem:template-needs-business-account");
+        post(user, "/api/messaging/queues", Map.of("draft_id", fine, "sender_ids", List.of(sender),
+                "customer_ids", List.of(customer)), 201);
+        assertThat(invalidFields(post(user, "/api/messaging/drafts", Map.of("name", "İkisi", "body", "Selam",
+                "template", Map.of("name", "dogrulama_kodu", "language", "tr")), 400))).containsExactly("template");
+        assertThat(invalidFields(post(user, "/api/messaging/drafts", Map.of("name", "Bilinmeyen", "template",
+                Map.of("name", "dogrulama_kodu", "language", "tr", "body_parameters", List.of("{{unvan}}"))), 400)))
+                .containsExactly("template.body_parameters[0]");
+    }
+
+    private long templateDraft(TestUser user, String name, List<String> parameters, Map<String, Object> header) {
+        Map<String, Object> template = new java.util.HashMap<>(Map.of("name", name, "language", "tr",
+                "body_parameters", parameters));
+        if (header != null) {
+            template.put("header", header);
+        }
+        return id(post(user, "/api/messaging/drafts", Map.of("name", name, "template", template), 201));
+    }
+
+    private Map<String, Object> queueProblem(TestUser user, long draft, long sender, long customer) {
+        return post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(sender),
+                "customer_ids", List.of(customer)), 400);
+    }
+
+    private List<Map<String, Object>> postList(TestUser user, String path) {
+        return as(user.token()).post().uri(path).exchange().expectStatus().isOk().expectBody(JSON_ARRAY)
+                .returnResult().getResponseBody();
+    }
+
+    /** Two pages of Meta's GET /{waba-id}/message_templates: an approved image-header template, a pending one; then one more. */
+    private static void stubTemplatePages(String wabaId) {
+        String base = META.baseUrl() + "/v23.0/" + wabaId + "/message_templates";
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/v23.0/" + wabaId + "/message_templates"))
+                .withQueryParam("after", absent()).willReturn(okJson("""
+                        {"data":[
+                          {"name":"kampanya_duyuru","language":"tr","status":"APPROVED","category":"MARKETING","id":"9001",
+                           "components":[{"type":"HEADER","format":"IMAGE","example":{"header_handle":["https://x"]}},
+                                         {"type":"BODY","text":"Merhaba {{1}}, {{2}} indirimde!"},
+                                         {"type":"FOOTER","text":"Kapı"}]},
+                          {"name":"siparis_durumu","language":"tr","status":"PENDING","category":"UTILITY","id":"9002",
+                           "components":[{"type":"BODY","text":"Siparişiniz yolda {{1}}"}]}],
+                         "paging":{"cursors":{"before":"QVFIUmJlZm9yZQ","after":"QVFIUmFmdGVy"},"next":"%s?after=QVFIUmFmdGVy"}}"""
+                        .formatted(base))));
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/v23.0/" + wabaId + "/message_templates"))
+                .withQueryParam("after", equalTo("QVFIUmFmdGVy")).willReturn(okJson("""
+                        {"data":[
+                          {"name":"dogrulama_kodu","language":"tr","status":"APPROVED","category":"AUTHENTICATION","id":"9003",
+                           "components":[{"type":"BODY","text":"Kodunuz: {{1}}"}]}],
+                         "paging":{"cursors":{"before":"QVFIUmFmdGVy","after":"QVFIUmVuZA"}}}""")));
+    }
+
+    private long cloudSender(TestUser user, String phoneNumberId, String wabaId) {
+        return sender(user, Map.of("provider", "whatsapp_cloud", "phone_number_id", phoneNumberId,
+                "access_token", "EAAG-cloud-token", "waba_id", wabaId));
     }
 
     private long cloudSender(TestUser user, String phoneNumberId) {
