@@ -105,4 +105,66 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
                     .query(Long.class).single()).isZero();
         });
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void backtestWhenFeesSlippageAndRiskGivenThenTheReportHasItsRiskAndReturnFiguresAndADownSampledCurve() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("strategy", "ema");
+        body.put("params", Map.of("fast_period", 5, "slow_period", 20));
+        body.put("generate", Map.of("seed", 7, "count", 50_000));
+        body.put("fee_rate", "0");
+        body.put("slippage", "0");
+        body.put("stop_loss", "0.003");
+        body.put("take_profit", "0.004");
+
+        Map<String, Object> result = post(newUserToken(), "/api/trading/backtests", body);
+
+        assertThat(result).containsKeys("total_return", "max_drawdown", "sharpe", "sortino", "profit_factor",
+                "win_rate", "exposure", "exit_reasons", "buy_and_hold", "equity_curve");
+        assertThat(result).containsEntry("fee_rate", 0).containsEntry("slippage", 0)
+                .containsEntry("starting_balance", 10000);
+        List<Map<String, Object>> trades = (List<Map<String, Object>>) result.get("trades");
+        assertThat(trades).allSatisfy(trade -> assertThat(decimal(trade.get("fee"))).isZero());
+        Map<String, Integer> reasons = (Map<String, Integer>) result.get("exit_reasons");
+        assertThat(reasons).containsOnlyKeys("signal", "stop_loss", "take_profit", "trailing_stop", "max_drawdown");
+        long sells = trades.stream().filter(trade -> trade.get("side").equals("sell")).count();
+        assertThat(reasons.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo((int) sells);
+        assertThat(reasons.get("stop_loss")).isPositive();
+        assertThat(reasons.get("take_profit")).isPositive();
+        List<Map<String, Object>> curve = (List<Map<String, Object>>) result.get("equity_curve");
+        assertThat(curve).hasSizeLessThanOrEqualTo(1000).hasSizeGreaterThan(900);
+        assertThat(curve.getLast()).containsEntry("at", "2024-02-04T17:20:00Z");
+        BigDecimal end = decimal(curve.getLast().get("equity"));
+        assertThat(decimal(result.get("total_return"))).isEqualByComparingTo(
+                end.divide(BigDecimal.valueOf(10000)).subtract(BigDecimal.ONE).setScale(8, RoundingMode.HALF_EVEN));
+        assertThat(decimal(result.get("max_drawdown"))).isBetween(BigDecimal.ZERO, BigDecimal.ONE);
+        assertThat(decimal(result.get("exposure"))).isBetween(BigDecimal.ZERO, BigDecimal.ONE);
+    }
+
+    @Test
+    void backtestWhenBuyAndHoldThenItsReturnIsTheLastCloseOverTheFirst() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("strategy", "simple");
+        body.put("params", Map.of("buy_below", 1, "sell_above", 2));
+        body.put("candles", KLINES);
+
+        Map<String, Object> result = post(newUserToken(), "/api/trading/backtests", body);
+
+        assertThat(decimal(result.get("buy_and_hold"))).isEqualByComparingTo(
+                new BigDecimal("108").divide(new BigDecimal("105"), 8, RoundingMode.HALF_EVEN).subtract(BigDecimal.ONE));
+        assertThat(result).containsEntry("total_return", 0).containsEntry("exposure", 0).containsEntry("sharpe", null);
+    }
+
+    @Test
+    void backtestWhenFeeRateAboveTenPercentThenBadRequestNamingIt() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("strategy", "simple");
+        body.put("params", Map.of("buy_below", 1, "sell_above", 2));
+        body.put("candles", KLINES);
+        body.put("fee_rate", "0.5");
+
+        assertThat(invalidFields(as(newUserToken()).post().uri("/api/trading/backtests")
+                .contentType(MediaType.APPLICATION_JSON).body(body))).containsExactly("fee_rate");
+    }
 }
