@@ -55,6 +55,19 @@ class TradingBenchmark extends TradingTestSupport {
             assertThat(report.ran()).isGreaterThanOrEqualTo(BOTS);
         }
 
+        // The same bots with stops set: every exit is checked on every tick.
+        jdbc.sql("""
+                UPDATE trading_bots SET risk = '{"stop_loss": 0.02, "take_profit": 0.03, "trailing_stop": 0.01,
+                                                  "trailing_offset": 0.005, "max_drawdown": 0.2, "cooldown_minutes": 5}'
+                WHERE owner_id >= 1000000
+                """).update();
+        for (int i = 5; i < 10; i++) {
+            long started = System.nanoTime();
+            BotRunner.TickReport report = runner.tick(minute.plus(Duration.ofMinutes(i)));
+            System.out.printf("tick with stops %d: %d bots ran, %d orders, %d failures in %d ms%n", i - 4,
+                    report.ran(), report.orders(), report.failures(), (System.nanoTime() - started) / 1_000_000);
+        }
+
         List<Candle> year = GeneratedPrices.walk(7, YEAR_OF_MINUTES, CandleInterval.M1,
                 Instant.parse("2024-01-01T00:00:00Z"), BigDecimal.valueOf(100));
         Map<String, Map<String, Object>> cases = Map.of("simple", Map.of("buy_below", 98, "sell_above", 102),
@@ -71,6 +84,51 @@ class TradingBenchmark extends TradingTestSupport {
                         (System.nanoTime() - started) / 1_000_000);
             }
         }
+        sweep(year);
         jdbc.sql("DELETE FROM trading_bots WHERE owner_id >= 1000000").update();
+    }
+
+    /**
+     * The sweep row: 100 ema crossovers (fast 5..14 times slow 20..200) over the year of minutes, as a sweep
+     * runs them (signals and the kernel, a task per combination on a thread per core); then the same
+     * through the API, from the POST to the results.
+     */
+    private void sweep(List<Candle> year) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        SweepKernel.Series series = SweepManagement.series(year, CandleInterval.M1);
+        SweepKernel.Setup setup = SweepKernel.Setup.of(Risk.NONE, BigDecimal.valueOf(100), 0.001, 0.0005,
+                CandleInterval.M1);
+        List<Strategies.Configured<?>> combinations = new java.util.ArrayList<>();
+        for (int fast = 5; fast < 15; fast++) {
+            for (int slow = 20; slow <= 200; slow += 20) {
+                combinations.add(strategies.read("ema", Map.of("fast_period", fast, "slow_period", slow)));
+            }
+        }
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(cores);
+        for (int run = 0; run < 3; run++) {
+            long started = System.nanoTime();
+            int trades = pool.submit(() -> combinations.parallelStream().mapToInt(strategy -> SweepKernel.run(series,
+                    strategy.signals(year, series.close()), setup, 0, year.size()).trades()).sum()).join();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double steps = (double) combinations.size() * year.size();
+            System.out.printf("sweep of %d ema combinations over %d candles, run %d: %d trades in %d ms, "
+                    + "%.1f million candle-steps/s on %d cores, %.1f million per core%n", combinations.size(),
+                    year.size(), run + 1, trades, (long) (seconds * 1000), steps / seconds / 1e6, cores,
+                    steps / seconds / 1e6 / cores);
+        }
+        pool.shutdown();
+        String token = newUserToken();
+        for (int run = 0; run < 3; run++) {
+            long started = System.nanoTime();
+            Map<String, Object> accepted = post(token, "/api/trading/sweeps", Map.of("strategy", "ema",
+                    "grid", Map.of("fast_period", java.util.stream.IntStream.range(5, 15).boxed().toList(),
+                            "slow_period", java.util.stream.IntStream.rangeClosed(1, 10).map(n -> 20 * n).boxed().toList()),
+                    "generate", Map.of("seed", 7, "count", YEAR_OF_MINUTES)));
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !"running".equals(get(token, "/api/trading/sweeps/{id}", id(accepted)).get("status")));
+            System.out.printf("sweep through the API, run %d: POST to results in %d ms (%s)%n", run + 1,
+                    (System.nanoTime() - started) / 1_000_000,
+                    get(token, "/api/trading/sweeps/{id}", id(accepted)).get("status"));
+        }
     }
 }
