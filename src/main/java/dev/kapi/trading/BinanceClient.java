@@ -73,9 +73,11 @@ final class BinanceClient {
      * What Kapı needs of a symbol's {@code exchangeInfo}: its two assets and the quantity rules of a MARKET
      * order, LOT_SIZE and MARKET_LOT_SIZE together (the larger minimum, the smaller maximum, the larger
      * non-zero step; Binance's steps are powers of ten, so the larger is a multiple of the smaller). A zero
-     * step or maximum means none.
+     * step or maximum means none. {@code minNotional}/{@code maxNotional}: the order value bounds of the
+     * NOTIONAL and MIN_NOTIONAL filters that apply to market orders (zero: none).
      */
-    record SymbolRules(String baseAsset, String quoteAsset, BigDecimal minQty, BigDecimal maxQty, BigDecimal stepSize) {
+    record SymbolRules(String baseAsset, String quoteAsset, BigDecimal minQty, BigDecimal maxQty, BigDecimal stepSize,
+            BigDecimal minNotional, BigDecimal maxNotional) {
 
         /** The quantity rounded down to the step size. */
         BigDecimal floor(BigDecimal quantity) {
@@ -170,7 +172,7 @@ final class BinanceClient {
             Instant at = body.has("transactTime") ? Instant.ofEpochMilli(body.get("transactTime").asLong())
                     : clock.instant();
             return fill(order.clientOrderId(), order.side(), symbolRules, executed,
-                    decimal(body.get("cummulativeQuoteQty")), commissions, at);
+                    decimal(body.get("cummulativeQuoteQty")), converted(commissions, symbolRules), at);
         }
 
         /**
@@ -225,7 +227,7 @@ final class BinanceClient {
                         decimal(trade.get("price"))));
             }
             return Optional.of(fill(clientOrderId, Side.valueOf(order.get("side").asString()), symbolRules, executed,
-                    decimal(order.get("cummulativeQuoteQty")), commissions,
+                    decimal(order.get("cummulativeQuoteQty")), converted(commissions, symbolRules),
                     Instant.ofEpochMilli(order.path("updateTime").asLong(order.path("time").asLong()))));
         }
 
@@ -251,12 +253,16 @@ final class BinanceClient {
                         + " on Binance: at about " + plain(order.referencePrice()) + " that is " + plain(expected)
                         + ", below the minimum quantity " + plain(symbolRules.minQty()));
             }
+            notional(order, order.quoteAmount(), symbolRules);
             return order;
         }
 
         /** The sell with its quantity rounded down to the step; refused here when that is below the minimum. */
         private MarketOrder sellable(MarketOrder order, SymbolRules symbolRules) {
-            BigDecimal quantity = order.quantity() == null ? BigDecimal.ZERO : symbolRules.floor(order.quantity());
+            BigDecimal wanted = order.quantity() == null ? BigDecimal.ZERO : order.quantity();
+            // Never more than the account holds free: fees or a manual sale may have taken some.
+            BigDecimal free = free(symbolRules.baseAsset());
+            BigDecimal quantity = symbolRules.floor(wanted.min(free));
             if (quantity.signum() <= 0 || quantity.compareTo(symbolRules.minQty()) < 0) {
                 throw new ExchangeException("Cannot sell " + plain(order.quantity()) + " " + order.symbol()
                         + " on Binance: rounded down to the step size " + plain(symbolRules.stepSize()) + " it is "
@@ -266,8 +272,39 @@ final class BinanceClient {
                 throw new ExchangeException("Cannot sell " + plain(quantity) + " " + order.symbol()
                         + " on Binance in one market order: the maximum quantity is " + plain(symbolRules.maxQty()));
             }
+            if (order.referencePrice() != null) {
+                notional(order, quantity.multiply(order.referencePrice()), symbolRules);
+            }
             return new MarketOrder(order.clientOrderId(), order.symbol(), order.side(), order.quoteAmount(), quantity,
                     order.referencePrice(), order.at());
+        }
+
+        /** The NOTIONAL / MIN_NOTIONAL checks, before anything is sent. */
+        private void notional(MarketOrder order, BigDecimal value, SymbolRules symbolRules) {
+            if (symbolRules.minNotional().signum() > 0 && value.compareTo(symbolRules.minNotional()) < 0) {
+                throw new ExchangeException("Cannot " + order.side().wire() + " " + order.symbol() + " for about "
+                        + plain(value) + " on Binance: below the minimum order value " + plain(symbolRules.minNotional()));
+            }
+            if (symbolRules.maxNotional().signum() > 0 && value.compareTo(symbolRules.maxNotional()) > 0) {
+                throw new ExchangeException("Cannot " + order.side().wire() + " " + order.symbol() + " for about "
+                        + plain(value) + " on Binance: above the maximum order value " + plain(symbolRules.maxNotional()));
+            }
+        }
+
+        /** {@code GET /api/v3/account}: the free balance of an asset (zero when the account has none). */
+        private BigDecimal free(String asset) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("omitZeroBalances", "true");
+            Answer answer = send("GET", "/api/v3/account", signed(params), credentials());
+            if (!answer.ok() || answer.body() == null) {
+                throw answer.failure("account balances");
+            }
+            for (JsonNode balance : answer.body().path("balances")) {
+                if (asset.equals(balance.path("asset").asString(""))) {
+                    return decimal(balance.get("free"));
+                }
+            }
+            return BigDecimal.ZERO;
         }
 
         private Answer sendOrder(MarketOrder order) {
@@ -323,6 +360,45 @@ final class BinanceClient {
         }
     }
 
+    /**
+     * Commissions in a third asset (BNB discounts) converted to the quote asset at the last price of
+     * {@code <asset><quote>} ({@code GET /api/v3/ticker/price}); one whose price cannot be read is logged and
+     * not counted (the fill stands: Binance has filled it).
+     */
+    private List<Commission> converted(List<Commission> commissions, SymbolRules symbolRules) {
+        List<Commission> converted = new ArrayList<>();
+        Map<String, BigDecimal> prices = new java.util.HashMap<>();
+        for (Commission commission : commissions) {
+            String asset = commission.asset();
+            if (asset.equals(symbolRules.baseAsset()) || asset.equals(symbolRules.quoteAsset())
+                    || commission.amount().signum() == 0) {
+                converted.add(commission);
+                continue;
+            }
+            BigDecimal price = prices.computeIfAbsent(asset, a -> tickerPrice(a + symbolRules.quoteAsset()));
+            if (price == null) {
+                org.slf4j.LoggerFactory.getLogger(BinanceClient.class).warn(
+                        "A commission of {} {} is not counted: no price for {}{}", commission.amount(), asset, asset,
+                        symbolRules.quoteAsset());
+                continue;
+            }
+            converted.add(new Commission(symbolRules.quoteAsset(), Money.round(commission.amount().multiply(price)),
+                    commission.price()));
+        }
+        return converted;
+    }
+
+    private BigDecimal tickerPrice(String symbol) {
+        try {
+            Answer answer = send("GET", "/api/v3/ticker/price", query(Map.of("symbol", symbol)), null);
+            return answer.ok() && answer.body() != null && answer.body().has("price") ? decimal(answer.body().get("price"))
+                    : null;
+        }
+        catch (RuntimeException ex) {
+            return null;
+        }
+    }
+
     /** One trade's commission, and the price of that trade. */
     private record Commission(String asset, BigDecimal amount, BigDecimal price) {
     }
@@ -333,7 +409,7 @@ final class BinanceClient {
      * count at their trade's price on a sell; on a buy they never reached the wallet, so the quantity is what
      * was received net of them, rounded down to the step size (what a later sell can sell), and the fee is
      * what the rest cost at the average price: {@code price * quantity + fee} is the quote spent (plus any
-     * quote commissions). Commissions in a third asset (BNB discounts) are not counted.
+     * quote commissions). Commissions in a third asset (BNB discounts) come converted to the quote asset.
      */
     private static Exchange.Fill fill(String clientOrderId, Side side, SymbolRules symbolRules, BigDecimal executed,
             BigDecimal quote, List<Commission> commissions, Instant at) {
@@ -406,8 +482,21 @@ final class BinanceClient {
         BigDecimal minQty = BigDecimal.ZERO;
         BigDecimal maxQty = BigDecimal.ZERO;
         BigDecimal stepSize = BigDecimal.ZERO;
+        BigDecimal minNotional = BigDecimal.ZERO;
+        BigDecimal maxNotional = BigDecimal.ZERO;
         for (JsonNode filter : info.path("filters")) {
             String type = filter.path("filterType").asString("");
+            if (type.equals("MIN_NOTIONAL") && filter.path("applyToMarket").asBoolean(true)) {
+                minNotional = minNotional.max(decimal(filter.get("minNotional")));
+            }
+            if (type.equals("NOTIONAL")) {
+                if (filter.path("applyMinToMarket").asBoolean(true) && filter.has("minNotional")) {
+                    minNotional = minNotional.max(decimal(filter.get("minNotional")));
+                }
+                if (filter.path("applyMaxToMarket").asBoolean(false) && filter.has("maxNotional")) {
+                    maxNotional = decimal(filter.get("maxNotional"));
+                }
+            }
             if (!type.equals("LOT_SIZE") && !type.equals("MARKET_LOT_SIZE")) {
                 continue;
             }
@@ -419,7 +508,7 @@ final class BinanceClient {
             stepSize = stepSize.max(decimal(filter.get("stepSize")));
         }
         return new SymbolRules(info.path("baseAsset").asString(""), info.path("quoteAsset").asString(""), minQty, maxQty,
-                stepSize);
+                stepSize, minNotional, maxNotional);
     }
 
     private Answer send(String method, String path, String query, ApiCredentials credentials) {

@@ -73,6 +73,46 @@ class TradingBinanceClientTests {
         client = new BinanceClient(settings, JsonMapper.builder().build(), clock);
         // BTCUSDT's lot rules as they long were: a step of 0.000001 BTC; tests of rounding set today's.
         stubExchangeInfo("0.00000100", "0.00000100", "0.00000000");
+        stubFreeBtc("1000.00000000");
+    }
+
+    @Test
+    void placeWhenTheAccountHoldsLessFreeThanThePositionThenTheSellIsCappedAtTheFreeBalance() {
+        stubExchangeInfo("0.00001000", "0.00001000", "0.00000000");
+        stubFreeBtc("0.00150000");
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(SOLD)));
+
+        client.as(KEY).place(sell("kapi-7-29000060", "0.00299"));
+
+        LoggedRequest account = binance.findAll(getRequestedFor(urlPathEqualTo("/api/v3/account"))).getFirst();
+        assertThat(account.getHeader("X-MBX-APIKEY")).isEqualTo(KEY.apiKey());
+        assertThat(account.queryParameter("signature").isPresent()).isTrue();
+        binance.verify(postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("quantity", equalTo("0.0015")));
+    }
+
+    @Test
+    void placeWhenTheOrderValueIsBelowTheNotionalMinimumThenRefusedAndNoOrderSent() {
+        stubExchangeInfo("0.00000001", "0.00000001", "0.00000000");
+
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-8", "4")))
+                .isInstanceOf(Exchange.ExchangeException.class).hasMessageContaining("minimum order value 5");
+        // 0.00009 BTC at 50000 is 4.5 USDT.
+        assertThatThrownBy(() -> client.as(KEY).place(sell("kapi-7-9", "0.00009")))
+                .isInstanceOf(Exchange.ExchangeException.class).hasMessageContaining("minimum order value 5");
+        binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
+    }
+
+    @Test
+    void placeWhenACommissionIsPaidInBnbThenItIsConvertedAtBnbsPriceAndCounted() {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/ticker/price")).withQueryParam("symbol", equalTo("BNBUSDT"))
+                .willReturn(okJson("{\"symbol\": \"BNBUSDT\", \"price\": \"600.00000000\"}")));
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(SOLD.replace(
+                "\"commission\": \"0.14950000\", \"commissionAsset\": \"USDT\"",
+                "\"commission\": \"0.00018000\", \"commissionAsset\": \"BNB\""))));
+
+        Exchange.Fill fill = client.as(KEY).place(sell("kapi-7-29000060", "0.00299"));
+
+        assertThat(fill.fee()).isEqualByComparingTo("0.108");
     }
 
     @Test
@@ -383,5 +423,15 @@ class TradingBinanceClientTests {
                              {"filterType": "MARKET_LOT_SIZE", "minQty": "0.00000000", "maxQty": "123.45678900", "stepSize": "%s"}
                            ]}]}
                         """.formatted(minQty, stepSize, marketStepSize))));
+    }
+
+    /** {@code GET /api/v3/account} with this free BTC balance. */
+    private static void stubFreeBtc(String free) {
+        binance.stubFor(get(urlPathEqualTo("/api/v3/account")).willReturn(okJson("""
+                {"makerCommission": 15, "takerCommission": 15, "canTrade": true, "accountType": "SPOT",
+                 "balances": [{"asset": "BTC", "free": "%s", "locked": "0.00000000"},
+                              {"asset": "USDT", "free": "1000.00000000", "locked": "0.00000000"}],
+                 "permissions": ["SPOT"]}
+                """.formatted(free))));
     }
 }
