@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -44,9 +45,12 @@ class BotRunner {
     private final TradingSettings.Runner settings;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     BotRunner(Bots bots, Orders orders, Trades trades, TradeBook book, Exchanges exchanges, Strategies strategies,
-            AccountDirectory accounts, TradingSettings settings, TransactionTemplate transactions, Clock clock) {
+            AccountDirectory accounts, TradingSettings settings, TransactionTemplate transactions, Clock clock,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.bots = bots;
         this.orders = orders;
         this.trades = trades;
@@ -220,7 +224,10 @@ class BotRunner {
     }
 
     private void pause(Bot bot) {
-        transactions.executeWithoutResult(status -> bots.pauseWithReason(bot.id(), "max-drawdown", clock.instant()));
+        transactions.executeWithoutResult(status -> {
+            bots.pauseWithReason(bot.id(), "max-drawdown", clock.instant());
+            events.publishEvent(new BotAlert(bot.ownerId(), bot.id(), "paused", "max-drawdown"));
+        });
         log.info("Bot {} paused itself: max drawdown", bot.id());
     }
 
@@ -315,9 +322,13 @@ class BotRunner {
             log.error("Bot {} failed", bot.id(), ex);
             message = "internal-error: the tick failed; the server log has the details";
         }
-        transactions.executeWithoutResult(status -> bots.recordFailure(bot.id(),
-                message.length() > 500 ? message.substring(0, 500) : message, settings.maxConsecutiveErrors(),
-                clock.instant()));
+        String error = message.length() > 500 ? message.substring(0, 500) : message;
+        transactions.executeWithoutResult(status -> {
+            bots.recordFailure(bot.id(), error, settings.maxConsecutiveErrors(), clock.instant());
+            if (bot.errorCount() + 1 == settings.maxConsecutiveErrors()) {
+                events.publishEvent(new BotAlert(bot.ownerId(), bot.id(), "error", error));
+            }
+        });
     }
 
     private static CandleKey key(Bot bot, CandleInterval interval) {

@@ -1,0 +1,139 @@
+package dev.kapi.trading;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.identity.AccountDeleted;
+import dev.kapi.shared.ApiException;
+import dev.kapi.shared.sealing.SecretSealer;
+
+import static dev.kapi.shared.SqlTime.instant;
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * A user's Telegram notifications: the bot token sealed (bound to the owner), the chat and the events
+ * wanted — {@code trade} (every bot trade), {@code stop} (a stop-loss or trailing-stop sell), {@code error}
+ * (a bot went to error), {@code paused} (a bot paused itself). Sent after the commit of what they tell, on
+ * another thread; a failure is logged and never reaches a tick.
+ */
+@Service
+class Notifications {
+
+    static final List<String> EVENTS = List.of("trade", "stop", "error", "paused");
+    private static final Logger log = LoggerFactory.getLogger(Notifications.class);
+
+    private final JdbcClient jdbc;
+    private final SecretSealer sealer;
+    private final TelegramClient telegram;
+    private final MessageSource messages;
+    private final Clock clock;
+
+    Notifications(JdbcClient jdbc, SecretSealer sealer, TelegramClient telegram, MessageSource messages, Clock clock) {
+        this.jdbc = jdbc;
+        this.sealer = sealer;
+        this.telegram = telegram;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    record Settings(String tokenLast4, String chatId, List<String> events, java.time.Instant updatedAt) {
+    }
+
+    private record Stored(String sealedToken, String chatId, List<String> events) {
+    }
+
+    @Transactional
+    Settings put(long ownerId, String token, String chatId, List<String> events) {
+        for (String event : events) {
+            if (!EVENTS.contains(event)) {
+                throw ApiException.invalidField("events", "notification-event-unknown", String.join(", ", EVENTS));
+            }
+        }
+        List<String> distinct = events.stream().distinct().toList();
+        jdbc.sql("""
+                INSERT INTO trading_notifications (owner_id, sealed_token, token_last4, chat_id, events, updated_at)
+                VALUES (:owner, :sealed, :last4, :chat, :events, :now)
+                ON CONFLICT (owner_id) DO UPDATE SET sealed_token = EXCLUDED.sealed_token,
+                    token_last4 = EXCLUDED.token_last4, chat_id = EXCLUDED.chat_id, events = EXCLUDED.events,
+                    updated_at = EXCLUDED.updated_at
+                """)
+                .param("owner", ownerId).param("sealed", sealer.seal(token, context(ownerId)))
+                .param("last4", token.substring(token.length() - 4)).param("chat", chatId)
+                .param("events", distinct.toArray(String[]::new)).param("now", utc(clock.instant())).update();
+        return get(ownerId);
+    }
+
+    @Transactional(readOnly = true)
+    Settings get(long ownerId) {
+        return jdbc.sql("SELECT token_last4, chat_id, events, updated_at FROM trading_notifications WHERE owner_id = :owner")
+                .param("owner", ownerId)
+                .query((rs, row) -> new Settings(rs.getString("token_last4"), rs.getString("chat_id"),
+                        Arrays.asList((String[]) rs.getArray("events").getArray()), instant(rs, "updated_at")))
+                .optional().orElseThrow(() -> ApiException.notFound("notifications-not-set"));
+    }
+
+    @Transactional
+    void delete(long ownerId) {
+        jdbc.sql("DELETE FROM trading_notifications WHERE owner_id = :owner").param("owner", ownerId).update();
+    }
+
+    @ApplicationModuleListener
+    void on(TradeExecuted trade) {
+        if (trade.botId() == null) {
+            return;
+        }
+        boolean stop = "stop_loss".equals(trade.exitReason()) || "trailing_stop".equals(trade.exitReason());
+        String text = text("notify.trade", trade.botId(), trade.side(), trade.quantity().toPlainString(),
+                trade.symbol(), trade.price().toPlainString(), trade.exitReason() == null ? "-" : trade.exitReason(),
+                trade.realizedPnl().toPlainString());
+        notify(trade.accountId(), stop ? List.of("trade", "stop") : List.of("trade"), text);
+    }
+
+    @ApplicationModuleListener
+    void on(BotAlert alert) {
+        notify(alert.ownerId(), List.of(alert.kind()), text("notify." + alert.kind(), alert.botId(), alert.detail()));
+    }
+
+    @ApplicationModuleListener
+    void on(AccountDeleted deleted) {
+        delete(deleted.accountId());
+    }
+
+    /** Sends once if the user wants any of the kinds; never throws. */
+    private void notify(long ownerId, List<String> kinds, String text) {
+        try {
+            Optional<Stored> stored = jdbc.sql("""
+                    SELECT sealed_token, chat_id, events FROM trading_notifications WHERE owner_id = :owner
+                    """).param("owner", ownerId)
+                    .query((rs, row) -> new Stored(rs.getString("sealed_token"), rs.getString("chat_id"),
+                            Arrays.asList((String[]) rs.getArray("events").getArray())))
+                    .optional();
+            if (stored.isEmpty() || kinds.stream().noneMatch(stored.get().events()::contains)) {
+                return;
+            }
+            telegram.send(sealer.open(stored.get().sealedToken(), context(ownerId)), stored.get().chatId(), text);
+        }
+        catch (RuntimeException ex) {
+            log.warn("Telegram notification for account {} not sent: {}", ownerId, ex.getMessage());
+        }
+    }
+
+    private String text(String key, Object... args) {
+        return messages.getMessage(key, args, Locale.forLanguageTag("tr"));
+    }
+
+    private static String context(long ownerId) {
+        return "trading-telegram:" + ownerId;
+    }
+}
