@@ -48,11 +48,11 @@ class Import {
 
     /**
      * Tables an empty database may still have rows in: seeded by a migration ({@code user_types}), or
-     * written by registering and signing in the admin who imports. Every other table must be empty, and
+     * written by registering and signing in the admin who imports, or generated at start ({@code signing_keys}). Every other table must be empty, and
      * {@code accounts} may hold one account at most.
      */
     static final Set<String> BOOKKEEPING = Set.of("user_types", "sessions", "refresh_tokens", "one_time_tokens",
-            "audit_events", "login_throttle", "rate_limit_buckets", "event_publication");
+            "audit_events", "login_throttle", "rate_limit_buckets", "event_publication", "signing_keys");
 
     private static final Logger log = LoggerFactory.getLogger(Import.class);
 

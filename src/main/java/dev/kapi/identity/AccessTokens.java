@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,13 +13,18 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -28,29 +34,38 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import dev.kapi.shared.database.LocalSecrets;
 
 /**
- * Access tokens: HS256 JWTs that name their account ({@code sub}) and session ({@code sid}). A token is
- * only as good as its session; the signature and expiry are checked here, the session by
- * {@link Sessions}.
+ * Access tokens: JWTs that name their account ({@code sub}) and session ({@code sid}), issued by
+ * {@code KAPI_PUBLIC_URL} ({@code iss}), signed with the shared HS256 secret or, when
+ * {@code KAPI_JWT_ALGORITHM} says so, with the current asymmetric key of {@link SigningKeys} (its
+ * {@code kid} in the header). A token is only as good as its session; the signature and expiry are
+ * checked here, the session by {@link Sessions}.
  */
 @Component
 class AccessTokens {
 
-    static final String ISSUER = "kapi";
+    static final String DEFAULT_ISSUER = "http://localhost:8000";
     private static final int MIN_SECRET_BYTES = 32;
 
-    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private static final JWSHeader HEADER = new JWSHeader(JWSAlgorithm.HS256);
 
     private final JWSSigner signer;
-    private final NimbusJwtDecoder decoder;
+    private final JWSVerifier secretVerifier;
+    /** Null under HS256. */
+    private final SigningKeys keys;
+    private final String issuer;
+    private final OAuth2TokenValidator<Jwt> validator;
+    private final MappedJwtClaimSetConverter claims = MappedJwtClaimSetConverter.withDefaults(Map.of());
     private final Cache<String, Jwt> verified = Caffeine.newBuilder()
             .maximumSize(50_000)
             .expireAfterWrite(Duration.ofMinutes(5))
@@ -58,15 +73,38 @@ class AccessTokens {
     private final Clock clock;
     private final Duration lifetime;
 
+    /** HS256 tokens of the default issuer, for tests that build this by hand. */
     AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock) {
+        this(settings, localSecrets, clock, null, DEFAULT_ISSUER);
+    }
+
+    @Autowired
+    AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock,
+            SigningSettings signing, SigningKeys keys, @Value("${kapi.identity.issuer}") String issuer) {
+        this(settings, localSecrets, clock, signing.asymmetric() ? keys : null, issuer);
+    }
+
+    private AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock,
+            SigningKeys keys, String issuer) {
         SecretKey key = new SecretKeySpec(secret(settings, localSecrets.getIfAvailable()), "HmacSHA256");
         this.clock = clock;
         this.lifetime = settings.accessTokenLifetime();
         this.signer = signer(key);
-        this.decoder = NimbusJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
+        this.keys = keys;
+        this.issuer = issuer;
+        try {
+            this.secretVerifier = new MACVerifier(key);
+        }
+        catch (JOSEException ex) {
+            throw new IllegalStateException("The access token secret is not a usable HS256 key", ex);
+        }
         JwtTimestampValidator expiry = new JwtTimestampValidator(CLOCK_SKEW);
         expiry.setClock(clock);
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(expiry, new JwtIssuerValidator(ISSUER)));
+        this.validator = new DelegatingOAuth2TokenValidator<>(expiry, new JwtIssuerValidator(issuer));
+    }
+
+    String issuer() {
+        return issuer;
     }
 
     /** A signed token, valid for the configured lifetime. */
@@ -81,16 +119,17 @@ class AccessTokens {
     Issued issue(long accountId, UUID sessionId) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
+                .issuer(issuer)
                 .subject(Long.toString(accountId))
                 .claim("sid", sessionId.toString())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
-        SignedJWT jwt = new SignedJWT(HEADER, claims);
+        SigningKeys.SigningKey current = keys == null ? null : keys.current();
+        SignedJWT jwt = new SignedJWT(current == null ? HEADER : current.header(), claims);
         try {
-            jwt.sign(signer);
+            jwt.sign(current == null ? signer : current.signer());
         }
         catch (JOSEException ex) {
             throw new IllegalStateException("Could not sign an access token", ex);
@@ -110,10 +149,39 @@ class AccessTokens {
                     && clock.instant().isBefore(jwt.getExpiresAt().plus(CLOCK_SKEW))) {
                 return jwt;
             }
-            jwt = decoder.decode(token);
+            jwt = verify(token);
             verified.put(token, jwt);
             return jwt;
         };
+    }
+
+    /**
+     * The signature (HS256 with the secret, or the published key its {@code kid} names, of the configured
+     * kind only), then expiry and issuer; every failure is a {@link BadJwtException}, a 401.
+     */
+    Jwt verify(String token) {
+        SignedJWT signed;
+        Map<String, Object> claimSet;
+        try {
+            signed = SignedJWT.parse(token);
+            JWSVerifier verifier = keys == null
+                    ? (JWSAlgorithm.HS256.equals(signed.getHeader().getAlgorithm()) ? secretVerifier : null)
+                    : keys.verifier(signed.getHeader()).orElse(null);
+            if (verifier == null || !signed.verify(verifier)) {
+                throw new BadJwtException("Signature or key not accepted");
+            }
+            claimSet = claims.convert(signed.getJWTClaimsSet().getClaims());
+        }
+        catch (java.text.ParseException | JOSEException | IllegalArgumentException | IllegalStateException ex) {
+            throw new BadJwtException("Malformed token");
+        }
+        Jwt jwt = Jwt.withTokenValue(token).headers(headers -> headers.putAll(signed.getHeader().toJSONObject()))
+                .claims(all -> all.putAll(claimSet)).build();
+        OAuth2TokenValidatorResult result = validator.validate(jwt);
+        if (result.hasErrors()) {
+            throw new JwtValidationException("Token not valid", result.getErrors());
+        }
+        return jwt;
     }
 
     private static JWSSigner signer(SecretKey key) {

@@ -1,0 +1,244 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.kapi.Application;
+import dev.kapi.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tokens signed with rotating asymmetric keys, checked the way another service would: with Nimbus against
+ * the JWKS Kapı publishes. Each algorithm runs on instances of its own (KAPI_JWT_ALGORITHM), on the shared
+ * database and clock; the shared test instance stays on HS256.
+ */
+class SigningKeysIntegrationTests extends IntegrationTest {
+
+    @Autowired
+    DataSource dataSource;
+
+    private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+    @AfterEach
+    void stopInstances() {
+        instances.forEach(ConfigurableApplicationContext::close);
+        instances.clear();
+    }
+
+    @Test
+    void jwksWhenHs256ThenEmptyAndDiscoveryNamesTheIssuer() {
+        Map<String, Object> discovery = client().get().uri("/.well-known/openid-configuration").exchange()
+                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        String issuer = (String) discovery.get("issuer");
+        assertThat(discovery).containsEntry("jwks_uri", issuer + "/.well-known/jwks.json")
+                .containsEntry("introspection_endpoint", issuer + "/oauth2/introspect")
+                .containsEntry("token_endpoint", issuer + "/auth/login")
+                .containsEntry("id_token_signing_alg_values_supported", List.of("HS256"));
+        client().get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk().expectBody()
+                .json("{\"keys\":[]}");
+        String token = newUserToken();
+        assertThat(claims(token).getIssuer()).isEqualTo(issuer);
+        as(newAdminToken()).post().uri("/api/admin/signing-keys/rotate").exchange().expectStatus().isEqualTo(409);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "ES256", "EdDSA", "RS256" })
+    void tokenWhenSignedWithTheAlgorithmThenItVerifiesAgainstTheJwksUntilItsKeyIsRetired(String algorithm)
+            throws Exception {
+        RestTestClient api = on(start(algorithm, "30d"));
+        String token = signIn(api, registerOn(api, false));
+        SignedJWT signed = SignedJWT.parse(token);
+        assertThat(signed.getHeader().getAlgorithm().getName()).isEqualTo(algorithm);
+        assertThat(signed.getHeader().getKeyID()).isNotBlank();
+
+        // then: a standard library verifies it with the published keys, issuer and claims included
+        JWTClaimsSet claims = verify(token, jwks(api), algorithm);
+        assertThat(claims.getIssuer()).isEqualTo("http://localhost:8000");
+        assertThat(claims.getStringClaim("sid")).isNotBlank();
+        assertThat(jwks(api).toString()).doesNotContain("\"d\"").doesNotContain("\"p\"");
+        me(api, token).expectStatus().isOk();
+
+        // when: an admin rotates at once
+        String admin = signIn(api, registerOn(api, true));
+        Map<String, Object> rotated = api.post().uri("/api/admin/signing-keys/rotate?immediate=true")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + admin).exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+
+        // then: new tokens carry the new key; the old token and key stay good until it expires
+        String newer = signIn(api, registerOn(api, false));
+        assertThat(SignedJWT.parse(newer).getHeader().getKeyID()).isEqualTo(rotated.get("kid"))
+                .isNotEqualTo(signed.getHeader().getKeyID());
+        verify(token, jwks(api), algorithm);
+        verify(newer, jwks(api), algorithm);
+        me(api, token).expectStatus().isOk();
+
+        // when: the last token the old key signed has expired
+        clock.advance(Duration.ofMinutes(31));
+
+        // then: the old key is no longer published, and the token no longer verifies
+        assertThat(jwks(api).getKeyByKeyId(signed.getHeader().getKeyID())).isNull();
+        JWKSet published = jwks(api);
+        assertThatExceptionOfType(BadJOSEException.class).isThrownBy(() -> verify(token, published, algorithm));
+        me(api, token).expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void rotationWhenScheduledThenTheNextKeyIsPublishedBeforeItSignsAndBothInstancesSignWithTheSameKey()
+            throws Exception {
+        RestTestClient first = on(start("ES256", "1d"));
+        RestTestClient second = on(start("ES256", "1d"));
+        String email = registerOn(first, false);
+        String current = kid(signIn(first, email));
+        assertThat(kid(signIn(second, email))).isEqualTo(current);
+
+        // when: the rotation is less than the publish lead (1 h) away
+        clock.advance(Duration.ofHours(23).plusMinutes(1));
+        assertThat(kid(signIn(first, email))).isEqualTo(current);
+
+        // then: both publish the next key, which does not sign yet
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jwks(second).getKeys()).hasSize(2));
+        assertThat(jwks(first).getKeys()).hasSize(2);
+        assertThat(kid(signIn(second, email))).isEqualTo(current);
+        String next = jwks(second).getKeys().stream().map(key -> key.getKeyID()).filter(kid -> !kid.equals(current))
+                .findFirst().orElseThrow();
+
+        // when: its time has come
+        clock.advance(Duration.ofHours(1));
+
+        // then: both sign with it, and the old key stays published until the tokens it signed expired
+        assertThat(kid(signIn(first, email))).isEqualTo(next);
+        assertThat(kid(signIn(second, email))).isEqualTo(next);
+        assertThat(jwks(second).getKeyByKeyId(current)).isNotNull();
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(jwks(first).getKeyByKeyId(current)).isNull();
+        assertThat(jwks(second).getKeyByKeyId(current)).isNull();
+    }
+
+    private ConfigurableApplicationContext start(String algorithm, String rotation) {
+        Clock sharedClock = clock;
+        ConfigurableApplicationContext instance = new SpringApplicationBuilder(Application.class).profiles("test")
+                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
+                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
+                .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
+                        "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
+                        "--spring.mail.port=" + MAIL.getSmtp().getPort(),
+                        "--kapi.identity.signing.algorithm=" + algorithm,
+                        "--kapi.identity.signing.rotation=" + rotation);
+        instances.add(instance);
+        return instance;
+    }
+
+    private static RestTestClient on(ConfigurableApplicationContext instance) {
+        return bindToServer().baseUrl("http://localhost:" + ((WebServerApplicationContext) instance).getWebServer()
+                .getPort()).build();
+    }
+
+    private static String registerOn(RestTestClient api, boolean admin) {
+        String email = uniqueEmail();
+        Map<String, Object> body = admin
+                ? Map.of("email", email, "password", PASSWORD, "full_name", "Key Admin", "admin_secret", ADMIN_SECRET)
+                : Map.of("email", email, "password", PASSWORD, "full_name", "Key User");
+        api.post().uri(admin ? "/auth/register/admin" : "/auth/register").header("X-Forwarded-For", randomIp())
+                .contentType(MediaType.APPLICATION_JSON).body(body).exchange().expectStatus().isCreated();
+        return email;
+    }
+
+    private static String signIn(RestTestClient api, String email) {
+        return api.post().uri("/auth/login").header("X-Forwarded-For", randomIp())
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("username", email, "password", PASSWORD))
+                .exchange().expectStatus().isOk().expectBody(Token.class).returnResult().getResponseBody()
+                .access_token();
+    }
+
+    private static RestTestClient.ResponseSpec me(RestTestClient api, String token) {
+        return api.get().uri("/users/me").header("X-Forwarded-For", randomIp())
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange();
+    }
+
+    private static JWKSet jwks(RestTestClient api) throws Exception {
+        return JWKSet.parse(api.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+    }
+
+    /**
+     * As a relying party would: the key its kid names from the published set (JWKMatcher), the algorithm
+     * pinned, the signature checked with Nimbus's verifier for that key type (Nimbus's key selector does not
+     * convert Ed25519 keys), then iss and the claims required.
+     */
+    private static JWTClaimsSet verify(String token, JWKSet keys, String algorithm) throws Exception {
+        SignedJWT signed = SignedJWT.parse(token);
+        if (!signed.getHeader().getAlgorithm().getName().equals(algorithm)) {
+            throw new BadJOSEException("Another algorithm");
+        }
+        List<JWK> matching = new JWKSelector(JWKMatcher.forJWSHeader(signed.getHeader())).select(keys);
+        if (matching.isEmpty()) {
+            throw new BadJOSEException("No published key " + signed.getHeader().getKeyID());
+        }
+        JWK key = matching.getFirst();
+        JWSVerifier verifier = switch (key) {
+            case ECKey ec -> new ECDSAVerifier(ec);
+            case OctetKeyPair okp -> new Ed25519Verifier(okp);
+            case RSAKey rsa -> new RSASSAVerifier(rsa);
+            default -> throw new BadJOSEException("Unexpected key type " + key.getKeyType());
+        };
+        if (!signed.verify(verifier)) {
+            throw new BadJOSEException("Bad signature");
+        }
+        new DefaultJWTClaimsVerifier<>(new JWTClaimsSet.Builder().issuer("http://localhost:8000").build(),
+                Set.of("sub", "sid", "exp", "iat")).verify(signed.getJWTClaimsSet(), null);
+        return signed.getJWTClaimsSet();
+    }
+
+    private static String kid(String token) throws Exception {
+        return SignedJWT.parse(token).getHeader().getKeyID();
+    }
+
+    private static JWTClaimsSet claims(String token) {
+        try {
+            return SignedJWT.parse(token).getJWTClaimsSet();
+        }
+        catch (java.text.ParseException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+}
