@@ -75,6 +75,7 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
             }
         }
         assertThat(failures).as("failed examples").isEmpty();
+        assertThat(undocumentedStatuses(results)).as("answers /v3/api-docs does not describe").isEmpty();
         assertThat(run.exit()).as("httpyac's exit code; stderr: %s", run.stderr()).isZero();
         assertThat(summary.path("totalRequests").asInt()).as("requests httpyac found in the files").isEqualTo(requests);
         assertThat(summary.path("successRequests").asInt()).as("requests that ran and passed").isEqualTo(requests);
@@ -99,6 +100,39 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
         Run test = run(List.of("node", "--test", "build/test/"), TYPESCRIPT, env);
         succeeds(test, "node --test");
         assertThat(test.stdout()).contains("# fail 0").doesNotContain("# pass 0");
+    }
+
+    /** Each example's answer status must be one its operation in /v3/api-docs lists. */
+    private List<String> undocumentedStatuses(JsonNode results) throws Exception {
+        JsonNode paths = json.readTree(java.net.URI.create("http://localhost:" + port + "/v3/api-docs").toURL()
+                .openStream()).path("paths");
+        List<String> undocumented = new ArrayList<>();
+        for (JsonNode request : results.path("requests")) {
+            JsonNode response = request.path("response");
+            String method = response.path("request").path("method").asString().toLowerCase(java.util.Locale.ROOT);
+            String path = java.net.URI.create(response.path("request").path("url").asString()).getPath();
+            String status = response.path("statusCode").asString();
+            String template = null;
+            for (var entry : paths.properties()) {
+                String regex = entry.getKey().replaceAll("\\{[^}]+}", "[^/]+");
+                if (path.matches(regex) && entry.getValue().has(method)
+                        && (template == null || literalLength(entry.getKey()) > literalLength(template))) {
+                    template = entry.getKey();
+                }
+            }
+            if (template == null) {
+                undocumented.add(method + " " + path + ": no operation");
+            }
+            else if (!paths.path(template).path(method).path("responses").has(status)) {
+                undocumented.add(method + " " + template + ": " + status);
+            }
+        }
+        return undocumented;
+    }
+
+    /** How much of a path template is literal: /events/categories/{id} wins over /events/{event_id}/... */
+    private static int literalLength(String template) {
+        return template.replaceAll("\\{[^}]+}", "").length();
     }
 
     private static void succeeds(Run run, String what) {
