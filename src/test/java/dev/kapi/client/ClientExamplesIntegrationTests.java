@@ -97,7 +97,7 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
                 "src/schema.d.ts"), TYPESCRIPT, env), "openapi-typescript");
         succeeds(run(List.of(bin.resolve("tsc").toString(), "--noEmit"), TYPESCRIPT, env), "tsc --noEmit");
         succeeds(run(List.of(bin.resolve("tsc").toString()), TYPESCRIPT, env), "tsc (to build/)");
-        Run test = run(List.of("node", "--test", "build/test/"), TYPESCRIPT, env);
+        Run test = run(List.of("node", "--test", "build/test/client.test.js"), TYPESCRIPT, env);
         succeeds(test, "node --test");
         assertThat(test.stdout()).contains("# fail 0").doesNotContain("# pass 0");
     }
