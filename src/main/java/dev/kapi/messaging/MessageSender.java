@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -52,6 +53,8 @@ class MessageSender {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final String worker = "worker-" + UUID.randomUUID();
+    /** Provider calls in flight on this instance, at most {@code max-in-flight}. */
+    private final Semaphore inFlight;
 
     MessageSender(Senders senders, Queues queues, QueueMessages messages, ListEntries lists, Automations automations,
             QueueCredits credits, AccountDirectory accounts, List<Provider> providers,
@@ -69,23 +72,41 @@ class MessageSender {
         this.customers = customers;
         this.settings = settings.worker();
         this.retries = RetryPolicy.of(this.settings);
+        this.inFlight = new Semaphore(Math.max(1, this.settings.maxInFlight()));
         this.transactions = transactions;
         this.clock = clock;
     }
 
-    /** A batch claimed for one account, and the queues its messages belong to. */
-    record Batch(Sender sender, List<QueueMessages.Claimed> messages, Map<Long, Queue> queues) {
+    /**
+     * A batch claimed for one account: the messages to send, the queues they belong to, and how many were
+     * claimed in all (those skipped at the claim included).
+     */
+    record Batch(Sender sender, List<QueueMessages.Claimed> messages, Map<Long, Queue> queues, int claimed) {
     }
 
-    /** One round of work; returns how many messages it sent, failed or recovered. Safe to run concurrently. */
+    /**
+     * One round of work; returns how many messages it sent, skipped, failed or recovered. Every account with
+     * work sends one batch, all accounts at once (each on its own virtual thread). Safe to run concurrently.
+     */
     int runOnce() {
         int done = recoverAbandoned();
         startDueQueues();
-        for (Sender sender : senders.withWork(clock.instant())) {
-            done += sendFor(sender.id());
+        List<Future<Integer>> batches = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Sender sender : senders.withWork(clock.instant())) {
+                batches.add(executor.submit(() -> sendFor(sender.id())));
+            }
+        }
+        for (Future<Integer> batch : batches) {
+            done += batch.resultNow();
         }
         finishQueues();
         return done;
+    }
+
+    /** The accounts that may send now and have a running queue with work. */
+    List<Long> sendersWithWork() {
+        return senders.withWork(clock.instant()).stream().map(Sender::id).toList();
     }
 
     /** Rounds until a round does nothing (tests and the benchmark; never waits for time to pass). */
@@ -97,22 +118,27 @@ class MessageSender {
         return total;
     }
 
-    /** Claims, sends and records one batch for the account; 0 when it may not send now or has nothing due. */
+    /**
+     * Claims, sends and records one batch for the account; returns how many messages it claimed (sent or
+     * skipped), 0 when it may not send now or has nothing due.
+     */
     int sendFor(long senderId) {
         Batch batch = claim(senderId);
-        if (batch == null || batch.messages().isEmpty()) {
+        if (batch == null) {
             return 0;
         }
-        List<Provider.Result> results = send(batch);
-        record(batch, results);
-        return batch.messages().size();
+        if (!batch.messages().isEmpty()) {
+            send(batch);
+        }
+        return batch.claimed();
     }
 
     /**
      * Claims due messages for an account inside one transaction that holds the account's row: its
      * {@link TokenBucket} ({@code rate_per_second}, and the owner's delay with jitter) refills by the time
-     * passed, the sending hours and both daily caps are checked, and as many messages as allowed move to
-     * {@code sending}. Numbers blacklisted since the queue started are skipped here, and so are the
+     * passed, the sending hours and both daily caps are checked, and as many messages as allowed are claimed
+     * by this worker (still {@code pending}, with a lease: they become {@code sending} one by one, just before
+     * each provider call). Numbers blacklisted since the queue started are skipped here, and so are the
      * recipients of a free-form queue outside their 24-hour service window when the account is a WhatsApp
      * Cloud one ({@code outside-service-window}).
      */
@@ -139,10 +165,11 @@ class MessageSender {
             allowed = bucket.allows(allowed);
             List<QueueMessages.Claimed> claimed = new ArrayList<>();
             Map<Long, Queue> byQueue = new HashMap<>();
+            Instant leaseCutoff = now.minus(settings.lease());
             if (allowed > 0) {
                 for (long queueId : queues.runningFor(sender.ownerId(), sender.id())) {
                     List<QueueMessages.Claimed> got = messages.claim(queueId, sender.id(), worker,
-                            allowed - claimed.size(), now);
+                            allowed - claimed.size(), now, leaseCutoff);
                     if (!got.isEmpty()) {
                         byQueue.put(queueId, queues.byId(sender.ownerId(), queueId).orElseThrow());
                         claimed.addAll(got);
@@ -154,6 +181,7 @@ class MessageSender {
             }
             senders.claimed(sender.id(), bucket.take(claimed.size()).tokens(), now, today,
                     sender.sentOn(today) + claimed.size());
+            int total = claimed.size();
             Set<String> blacklisted = lists.listed(sender.ownerId(), ListEntries.BLACK,
                     claimed.stream().map(QueueMessages.Claimed::phone).toList());
             if (!blacklisted.isEmpty()) {
@@ -169,123 +197,124 @@ class MessageSender {
                 messages.skip(outside.stream().map(QueueMessages.Claimed::id).toList(), "outside-service-window", now);
                 claimed.removeAll(outside);
             }
-            return new Batch(sender, claimed, byQueue);
+            return new Batch(sender, claimed, byQueue, total);
         });
     }
 
     /**
-     * Sends a batch, up to {@code concurrency} at once. After a rate-limit or account failure the rest of
-     * the batch is not sent (it is released back to pending).
+     * Sends a batch: every message on its own virtual thread, as many at once as the batch holds (the pace
+     * already decided its size), at most {@code max-in-flight} provider calls per instance. Each message is
+     * marked {@code sending} only just before its own provider call and its outcome recorded as soon as the
+     * call returns, so a crash leaves only the calls in flight uncertain. After a rate-limit or account
+     * failure the rest of the batch is not sent (its claims are released); the sender's breaker is updated once
+     * for the batch.
      */
-    List<Provider.Result> send(Batch batch) {
+    void send(Batch batch) {
         Provider provider = providers.get(batch.sender().provider());
         AtomicBoolean halt = new AtomicBoolean();
-        Semaphore slots = new Semaphore(Math.max(1, settings.concurrency()));
-        List<Future<Provider.Result>> futures = new ArrayList<>(batch.messages().size());
+        AtomicInteger successes = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicReference<Provider.Failed> tripped = new AtomicReference<>();
+        List<Long> unsent = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (QueueMessages.Claimed message : batch.messages()) {
-                slots.acquireUninterruptibly();
-                futures.add(executor.submit(() -> {
+                executor.submit(() -> {
+                    if (halt.get()) {
+                        unsent.add(message.id());
+                        return;
+                    }
+                    inFlight.acquireUninterruptibly();
                     try {
                         if (halt.get()) {
-                            return null;
+                            unsent.add(message.id());
+                            return;
                         }
-                        Provider.Result result = provider.send(batch.sender(), outgoing(batch, message));
-                        if (result instanceof Provider.Failed failed && retries.tripsAtOnce(failed)) {
-                            halt.set(true);
+                        int attempts = begin(message);
+                        if (attempts < 0) {
+                            return;
                         }
-                        return result;
+                        Provider.Result result;
+                        try {
+                            result = provider.send(batch.sender(), outgoing(batch, message));
+                        }
+                        catch (RuntimeException ex) {
+                            log.warn("Send of message {} failed unexpectedly", message.id(), ex);
+                            result = Provider.Failed.of(Provider.Kind.TEMPORARY, "provider-error",
+                                    "The provider could not be reached");
+                        }
+                        if (result instanceof Provider.Failed failed) {
+                            if (retries.tripsAtOnce(failed)) {
+                                halt.set(true);
+                                tripped.compareAndSet(null, failed);
+                            }
+                            if (retries.countsAgainstAccount(failed)) {
+                                failures.incrementAndGet();
+                            }
+                        }
+                        else {
+                            successes.incrementAndGet();
+                        }
+                        recordOne(message.id(), attempts, result);
                     }
                     catch (RuntimeException ex) {
-                        log.warn("Send of message {} failed unexpectedly", message.id(), ex);
-                        return Provider.Failed.of(Provider.Kind.TEMPORARY, "provider-error", "The provider could not be reached");
+                        log.error("Message {} could not be recorded; it stays in sending until recovered", message.id(), ex);
                     }
                     finally {
-                        slots.release();
+                        inFlight.release();
                     }
-                }));
+                });
             }
         }
-        List<Provider.Result> results = new ArrayList<>(futures.size());
-        for (Future<Provider.Result> future : futures) {
-            try {
-                results.add(future.get());
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                results.add(null);
-            }
-            catch (ExecutionException ex) {
-                results.add(null);
-            }
-        }
-        return results;
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            messages.unclaim(unsent, worker);
+            recordAccount(batch.sender().id(), successes.get(), failures.get(), tripped.get(), now);
+        });
     }
 
     /**
-     * Records a batch's outcomes in one transaction: what the {@link RetryPolicy} decides for each failed
-     * message, and for the account's circuit breaker.
+     * Marks one claimed message as being sent, just before its provider call; returns its attempts counting
+     * this one, or -1 when it is no longer this worker's to send (cancelled, skipped, or claimed by another
+     * after this worker's claim ran out).
      */
-    void record(Batch batch, List<Provider.Result> results) {
-        transactions.executeWithoutResult(status -> {
-            Instant now = clock.instant();
-            List<Long> sentIds = new ArrayList<>();
-            List<String> providerIds = new ArrayList<>();
-            List<QueueMessages.Outcome> failed = new ArrayList<>();
-            List<QueueMessages.Outcome> retried = new ArrayList<>();
-            List<QueueMessages.Outcome> unsent = new ArrayList<>();
-            int successes = 0;
-            int failures = 0;
-            Provider.Failed tripped = null;
-            for (int i = 0; i < batch.messages().size(); i++) {
-                QueueMessages.Claimed message = batch.messages().get(i);
-                Provider.Result result = results.get(i);
-                switch (result) {
-                    case null -> unsent.add(new QueueMessages.Outcome(message.id(), null, null, null, null, null, null));
-                    case Provider.Accepted accepted -> {
-                        sentIds.add(message.id());
-                        providerIds.add(accepted.providerMessageId());
-                        successes++;
-                    }
-                    case Provider.Failed failure -> {
-                        if (retries.countsAgainstAccount(failure)) {
-                            failures++;
-                        }
-                        if (retries.tripsAtOnce(failure)) {
-                            tripped = failure;
-                        }
-                        switch (retries.decide(failure, message.attempts())) {
-                            case RetryPolicy.Retry retry -> retried.add(new QueueMessages.Outcome(message.id(), null,
-                                    null, failure.code(), failure.reason(), true, retry.after()));
-                            case RetryPolicy.Fail fail -> failed.add(new QueueMessages.Outcome(message.id(),
-                                    MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(),
-                                    null));
-                        }
-                    }
+    int begin(QueueMessages.Claimed message) {
+        return messages.begin(message.id(), worker, clock.instant());
+    }
+
+    /** Records one message's outcome: sent, failed for good, or back to pending for a retry (the {@link RetryPolicy}). */
+    private void recordOne(long id, int attempts, Provider.Result result) {
+        Instant now = clock.instant();
+        switch (result) {
+            case Provider.Accepted accepted -> messages.markSent(List.of(id), List.of(accepted.providerMessageId()), now);
+            case Provider.Failed failure -> {
+                switch (retries.decide(failure, attempts)) {
+                    case RetryPolicy.Retry retry -> messages.release(List.of(new QueueMessages.Outcome(id, null, null,
+                            failure.code(), failure.reason(), true, retry.after())), false, now);
+                    case RetryPolicy.Fail fail -> messages.markFailed(List.of(new QueueMessages.Outcome(id,
+                            MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(), null)), now);
                 }
             }
-            messages.markSent(sentIds, providerIds, now);
-            messages.markFailed(failed, now);
-            messages.release(retried, false, now);
-            messages.release(unsent, true, now);
-            long senderId = batch.sender().id();
-            senders.recordOutcome(senderId, successes, failures);
-            if (tripped != null) {
-                if (tripped.banned()) {
-                    senders.markBannedSuspected(senderId, RetryPolicy.describe(tripped), now);
-                }
-                RetryPolicy.Pause pause = retries.pauseAfter(tripped);
-                senders.openBreaker(senderId, now.plus(pause.duration()), pause.reason());
-                log.warn("Sending account {} paused for {}: {} {}", senderId, pause.duration(), tripped.code(),
-                        tripped.reason());
+        }
+    }
+
+    /** A batch's effect on its account's circuit breaker: a failure that trips at once, or too many in a row. */
+    private void recordAccount(long senderId, int successes, int failures, Provider.Failed tripped, Instant now) {
+        senders.recordOutcome(senderId, successes, failures);
+        if (tripped != null) {
+            if (tripped.banned()) {
+                senders.markBannedSuspected(senderId, RetryPolicy.describe(tripped), now);
             }
-            else if (failures > 0 && retries.tooManyInARow(senders.consecutiveFailures(senderId))) {
-                RetryPolicy.Pause pause = retries.failuresPause();
-                senders.openBreaker(senderId, now.plus(pause.duration()), pause.reason());
-                log.warn("Sending account {} paused for {} after {} failures in a row", senderId, pause.duration(),
-                        retries.breakerThreshold());
-            }
-        });
+            RetryPolicy.Pause pause = retries.pauseAfter(tripped);
+            senders.openBreaker(senderId, now.plus(pause.duration()), pause.reason());
+            log.warn("Sending account {} paused for {}: {} {}", senderId, pause.duration(), tripped.code(),
+                    tripped.reason());
+        }
+        else if (failures > 0 && retries.tooManyInARow(senders.consecutiveFailures(senderId))) {
+            RetryPolicy.Pause pause = retries.failuresPause();
+            senders.openBreaker(senderId, now.plus(pause.duration()), pause.reason());
+            log.warn("Sending account {} paused for {} after {} failures in a row", senderId, pause.duration(),
+                    retries.breakerThreshold());
+        }
     }
 
     /**

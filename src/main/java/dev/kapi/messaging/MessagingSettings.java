@@ -16,15 +16,16 @@ record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simulator si
 
     /**
      * The sender: {@code enabled} runs it every {@code poll-interval} (off in tests, which call it directly);
-     * each round claims up to {@code batch-size} messages per sending account and sends up to
-     * {@code concurrency} at once. A message left in {@code sending} longer than {@code lease} (its
+     * each round claims up to {@code batch-size} messages per sending account (its pace decides how many) and
+     * sends them all at once, every call on its own virtual thread, all accounts in parallel, at most
+     * {@code max-in-flight} provider calls at a time per instance. A message left in {@code sending} longer than {@code lease} (its
      * instance died) is looked up with the provider before anything is resent. A temporary failure is
      * retried after {@code retry-backoff} (doubling) up to {@code max-attempts}; {@code breaker-threshold}
      * failures in a row, or one rate-limit answer, pause the sending account for {@code breaker-cooldown}.
      * {@code unpaced-rate} is the rate assumed for an account without a pace when estimating a finish.
      */
     record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("200ms") Duration pollInterval,
-            @DefaultValue("500") int batchSize, @DefaultValue("16") int concurrency,
+            @DefaultValue("500") int batchSize, @DefaultValue("2000") int maxInFlight,
             @DefaultValue("2m") Duration lease, @DefaultValue("3") int maxAttempts,
             @DefaultValue("30s") Duration retryBackoff, @DefaultValue("5") int breakerThreshold,
             @DefaultValue("1m") Duration breakerCooldown, @DefaultValue("1000") double unpacedRate) {

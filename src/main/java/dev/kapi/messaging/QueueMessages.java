@@ -131,30 +131,59 @@ class QueueMessages {
     }
 
     /**
-     * Claims up to {@code limit} due pending messages of one queue for a sending account: locked rows that
-     * another worker is claiming are skipped, so no message is claimed twice.
+     * Claims up to {@code limit} due pending messages of one queue for a sending account and worker: they stay
+     * {@code pending} with this worker's claim (a lease until {@code claimed_at} is older than
+     * {@code leaseCutoff}); rows locked by another worker's claim, or claimed by a live one, are skipped, so no
+     * message is claimed twice.
      */
-    List<Claimed> claim(long queueId, long senderId, String worker, int limit, Instant now) {
+    List<Claimed> claim(long queueId, long senderId, String worker, int limit, Instant now, Instant leaseCutoff) {
         return jdbc.sql("""
                 WITH picked AS (
                     SELECT id, customer_id FROM messaging_messages
                     WHERE queue_id = :queueId AND status = 'pending' AND due_at <= :now
+                      AND (claimed_at IS NULL OR claimed_at < :leaseCutoff)
                     ORDER BY due_at, id
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED
                 )
                 UPDATE messaging_messages m
-                SET status = 'sending', sender_id = :senderId, claimed_at = :now, claimed_by = :worker,
-                    attempts = m.attempts + 1, updated_at = :now
+                SET sender_id = :senderId, claimed_at = :now, claimed_by = :worker, updated_at = :now
                 FROM picked p LEFT JOIN messaging_customers c ON c.id = p.customer_id
                 WHERE m.id = p.id
                 RETURNING m.id, m.queue_id, m.owner_id, m.phone, c.name, CAST(c.fields AS text) AS fields, m.attempts
                 """)
                 .param("queueId", queueId).param("now", utc(now)).param("limit", limit).param("senderId", senderId)
-                .param("worker", worker)
+                .param("worker", worker).param("leaseCutoff", utc(leaseCutoff))
                 .query((rs, n) -> new Claimed(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
                         rs.getString("phone"), rs.getString("name"), rs.getString("fields"), rs.getInt("attempts")))
                 .list();
+    }
+
+    /**
+     * A claimed message becomes {@code sending} just before its provider call (one attempt more); returns its
+     * attempts, or -1 when it is no longer pending with this worker's claim.
+     */
+    int begin(long id, String worker, Instant now) {
+        return jdbc.sql("""
+                UPDATE messaging_messages SET status = 'sending', attempts = attempts + 1, claimed_at = :now,
+                    updated_at = :now
+                WHERE id = :id AND status = 'pending' AND claimed_by = :worker
+                RETURNING attempts
+                """)
+                .param("id", id).param("worker", worker).param("now", utc(now)).query(Integer.class).optional()
+                .orElse(-1);
+    }
+
+    /** This worker's claims on messages it did not send (the batch stopped): pending and free for any worker again. */
+    void unclaim(Collection<Long> ids, String worker) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                UPDATE messaging_messages SET sender_id = NULL, claimed_at = NULL, claimed_by = NULL
+                WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
+                """)
+                .param("ids", ids.toArray(Long[]::new)).param("worker", worker).update();
     }
 
     /** Re-claims messages whose claim is older than {@code cutoff}: their worker died between send and record. */

@@ -1,5 +1,8 @@
 package dev.kapi.messaging;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -7,16 +10,22 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the sender every {@code kapi.messaging.worker.poll-interval}, and again at once while a round finds
- * work. Off with {@code kapi.messaging.worker.enabled=false} (the tests run rounds themselves).
+ * Runs the sender every {@code kapi.messaging.worker.poll-interval}: recovers abandoned messages, starts due
+ * queues, and gives every account with work its own lane — a virtual thread that sends batch after batch,
+ * as fast as the account's pace and the provider's answers allow, until the account has nothing it may send
+ * now. So each account is paced by its own rate, and a slow or rate-limited account never holds up another.
+ * Off with {@code kapi.messaging.worker.enabled=false} (the tests run rounds themselves).
  */
 @Component
 @ConditionalOnProperty(name = "kapi.messaging.worker.enabled", havingValue = "true", matchIfMissing = true)
 class SenderSchedule {
 
     private static final Logger log = LoggerFactory.getLogger(SenderSchedule.class);
+    /** The shortest cycle of a lane: a slow account claims a few messages at a time, not one per loop. */
+    private static final long MIN_CYCLE_NANOS = 20_000_000;
 
     private final MessageSender sender;
+    private final Set<Long> lanes = ConcurrentHashMap.newKeySet();
 
     SenderSchedule(MessageSender sender) {
         this.sender = sender;
@@ -25,10 +34,41 @@ class SenderSchedule {
     @Scheduled(fixedDelayString = "${kapi.messaging.worker.poll-interval:200ms}")
     void poll() {
         try {
-            sender.runOnce();
+            sender.recoverAbandoned();
+            sender.startDueQueues();
+            for (long id : sender.sendersWithWork()) {
+                if (lanes.add(id)) {
+                    Thread.ofVirtual().name("sender-" + id).start(() -> lane(id));
+                }
+            }
+            sender.finishQueues();
         }
         catch (RuntimeException ex) {
             log.error("A sending round failed; the next one retries", ex);
+        }
+    }
+
+    private void lane(long id) {
+        try {
+            while (true) {
+                long started = System.nanoTime();
+                if (sender.sendFor(id) == 0) {
+                    return;
+                }
+                long rest = MIN_CYCLE_NANOS - (System.nanoTime() - started);
+                if (rest > 0) {
+                    Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
+                }
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (RuntimeException ex) {
+            log.error("Sending for account {} failed; the next round retries", id, ex);
+        }
+        finally {
+            lanes.remove(id);
         }
     }
 }

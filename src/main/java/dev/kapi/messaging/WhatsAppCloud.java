@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
 
 import org.springframework.stereotype.Component;
 
@@ -55,7 +56,9 @@ class WhatsAppCloud implements Provider {
         this.settings = settings.whatsapp();
         this.sealer = sealer;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(this.settings.timeout()).build();
+        // One client for every call: its connections are kept and reused (HTTP/2 multiplexed towards Meta).
+        this.http = HttpClient.newBuilder().connectTimeout(this.settings.timeout())
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     }
 
     @Override

@@ -30,11 +30,14 @@ class MessagingSenderIntegrationTests extends MessagingTestSupport {
         MessageSender.Batch batch = worker.claim(sender);
         assertThat(batch.messages()).hasSize(40);
         for (QueueMessages.Claimed message : batch.messages().subList(0, 15)) {
+            assertThat(worker.begin(message)).isEqualTo(1);
             simulator.send(batch.sender(), new Provider.Outgoing(Message.idempotencyKey(message.id()), message.phone(),
                     "Merhaba"));
         }
         worker.drain();
-        assertThat(count(queueOf(user, queue), "sending")).isEqualTo(40);
+        // only the 15 handed over are in sending; the other 25 wait, claimed, until the dead worker's lease ends
+        assertThat(count(queueOf(user, queue), "sending")).isEqualTo(15);
+        assertThat(count(queueOf(user, queue), "pending")).isEqualTo(25);
         clock.advance(Duration.ofMinutes(2).plusSeconds(1));
         worker.drain();
 

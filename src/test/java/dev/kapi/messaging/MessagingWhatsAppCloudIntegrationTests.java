@@ -138,26 +138,38 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
-    void workerDiesAfterHandingAMessageToWhatsAppThenItIsNeverResentAndMarkedOutcomeUnknown() {
+    void workerDiesWithOneCallToWhatsAppInFlightThenOnlyThatOneIsUncertainAndNeverResentTheOtherClaimedAreSentOnce() {
         TestUser user = newUserWithCredits(10);
-        stubAccepted("100004", null, "wamid.never");
         long sender = cloudSender(user, "100004");
-        long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(),
-                List.of(customer(user, "05559700001", "A")));
-        customersWrote("100004", "905559700001");
+        List<Long> customers = List.of(customer(user, "05559700001", "A"), customer(user, "05559700002", "B"),
+                customer(user, "05559700003", "C"));
+        for (int i = 1; i <= 3; i++) {
+            stubAccepted("100004", "90555970000" + i, "wamid.crash-" + i);
+        }
+        customersWrote("100004", "905559700001", "905559700002", "905559700003");
+        long queue = queue(user, draft(user, "Selam"), List.of(sender), List.of(), customers);
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
 
-        worker.claim(sender);
+        // a worker claims all three, marks the first as being sent (its call in flight) and dies
+        MessageSender.Batch batch = worker.claim(sender);
+        assertThat(batch.messages()).hasSize(3);
+        worker.begin(batch.messages().getFirst());
+        worker.drain();
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages")))).isEmpty();
         clock.advance(Duration.ofMinutes(3));
         user = again(user);
         worker.drain();
 
-        assertThat(list(user, "/api/messaging/queues/" + queue + "/messages").getFirst())
-                .containsEntry("status", "failed").containsEntry("error_code", "outcome-unknown")
+        List<Map<String, Object>> messages = list(user, "/api/messaging/queues/" + queue + "/messages");
+        assertThat(messages.getFirst()).containsEntry("status", "failed").containsEntry("error_code", "outcome-unknown")
                 .containsEntry("retryable", false);
-        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages")))).isEmpty();
-        assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 0);
-        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(10);
+        assertThat(messages.subList(1, 3)).allSatisfy(m -> assertThat(m).containsEntry("status", "sent")
+                .containsEntry("attempts", 1));
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages")))).hasSize(2);
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages"))
+                .withRequestBody(matchingJsonPath("$.to", equalTo("905559700001"))))).isEmpty();
+        assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 2);
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(8);
     }
 
     @Test
