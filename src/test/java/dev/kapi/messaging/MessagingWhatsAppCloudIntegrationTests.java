@@ -115,6 +115,43 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void rateLimitAnswerToOneOfTwoSendersOfAQueueThenOnlyThatOneSlowsTheOtherSendsOn() {
+        TestUser user = newUserWithCredits(50);
+        stubError("100006", null, 400, """
+                {"error":{"message":"(#130429) Rate limit hit","type":"OAuthException","code":130429,
+                 "error_data":{"messaging_product":"whatsapp","details":"Cloud API message throughput has been reached."}}}""");
+        long limited = id(post(user, "/api/messaging/senders", Map.of("name", "Yavaş", "phone", "0532 000 00 06",
+                "provider", "whatsapp_cloud", "phone_number_id", "100006", "access_token", "EAAG-cloud-token",
+                "rate_per_second", 1), 201));
+        long free = cloudSender(user, "100007");
+        List<Long> customers = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            String digits = String.format("9055598%05d", i);
+            customers.add(customer(user, "0" + digits.substring(2), "K" + i));
+            stubAccepted("100007", digits, "wamid.free-" + i);
+            customersWrote("100007", digits);
+        }
+        long queue = queue(user, draft(user, "Selam"), List.of(limited, free), List.of(), customers);
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+
+        for (int round = 0; round < 5; round++) {
+            worker.runOnce();
+        }
+
+        assertThat((Map<String, Object>) get(user, "/api/messaging/senders/" + limited, 200).get("circuit"))
+                .containsEntry("open", true).containsEntry("reason", "rate-limited");
+        assertThat((Map<String, Object>) get(user, "/api/messaging/senders/" + free, 200).get("circuit"))
+                .containsEntry("open", false);
+        Map<String, Object> progress = queueOf(user, queue);
+        assertThat(count(progress, "sent")).isEqualTo(19)
+                .isEqualTo(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100007/messages"))).size());
+        assertThat(count(progress, "failed")).isZero();
+        assertThat(count(progress, "pending")).isEqualTo(1);
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100006/messages")))).hasSize(1);
+    }
+
+    @Test
     void repeatedFailuresThenTheCircuitBreakerPausesTheAccountAndTheMessagesFailOnlyAfterTheirAttempts() {
         TestUser user = newUserWithCredits(20);
         stubError("100003", null, 500, """
