@@ -56,7 +56,8 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AccessTokens tokens, Sessions sessions,
-            Problems problems, RateLimiter rateLimiter, List<RouteRules> modules) throws Exception {
+            Problems problems, RateLimiter rateLimiter, List<RouteRules> modules, ServiceKeys serviceKeys)
+            throws Exception {
         RequestMatcher publicRoutes = matching(modules.stream().flatMap(rules -> rules.publicRoutes().stream()));
         RequestMatcher frozenAccountWrites = matching(
                 modules.stream().flatMap(rules -> rules.frozenAccountWrites().stream()));
@@ -87,6 +88,7 @@ class SecurityConfiguration {
                         .accessDeniedHandler(forbidden))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
+                .addFilterBefore(new ServiceKeyFilter(serviceKeys, problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new FrozenAccountFilter(problems, frozenAccountWrites), RateLimitFilter.class)
                 .build();
@@ -106,7 +108,9 @@ class SecurityConfiguration {
      */
     private static BearerTokenResolver ignoringOn(RequestMatcher publicRoutes) {
         DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
-        return request -> publicRoutes.matches(request) ? null : resolver.resolve(request);
+        // A service key is not a JWT: ServiceKeyFilter takes it where service keys are accepted.
+        return request -> publicRoutes.matches(request) || ServiceKeyFilter.carriesServiceKey(request) ? null
+                : resolver.resolve(request);
     }
 
     /** Accepts a verified JWT only if its session is live, and takes the role from the account. */

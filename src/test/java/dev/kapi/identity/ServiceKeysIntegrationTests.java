@@ -1,0 +1,202 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.kapi.Application;
+import dev.kapi.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Service keys for machine clients and RFC 7662 introspection with them. */
+class ServiceKeysIntegrationTests extends IntegrationTest {
+
+    private static ConfigurableApplicationContext second;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @AfterAll
+    static void stopSecond() {
+        if (second != null) {
+            second.close();
+            second = null;
+        }
+    }
+
+    @Test
+    void createWhenAnAdminAsksThenTheKeyIsShownOnceAndKeptHashed() {
+        TestUser admin = newAdmin();
+
+        Map<String, Object> created = post(admin, "/api/admin/service-keys",
+                Map.of("name", "Etkinlik servisi", "scopes", List.of("introspect")), 201);
+
+        String key = (String) created.get("key");
+        assertThat(key).startsWith("kapi_sk_").hasSizeGreaterThan(40);
+        assertThat(created).containsEntry("scopes", List.of("introspect")).containsEntry("name", "Etkinlik servisi");
+        Map<String, Object> shown = get(admin, "/api/admin/service-keys/" + id(created), 200);
+        assertThat(shown).doesNotContainKey("key").containsEntry("key_prefix", key.substring(0, 14));
+        assertThat(list(admin, "/api/admin/service-keys?limit=100").toString()).doesNotContain(key);
+        assertThat(jdbc.sql("SELECT count(*) FROM service_keys WHERE key_hash = :key OR key_prefix = :key")
+                .param("key", key).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void createWhenScopesAreWrongThenA400NamingThem() {
+        TestUser admin = newAdmin();
+        assertThat(invalidFields(post(admin, "/api/admin/service-keys",
+                Map.of("name", "x", "scopes", List.of("root")), 400))).containsExactly("scopes[0]");
+        assertThat(invalidFields(post(admin, "/api/admin/service-keys", Map.of("name", "", "scopes", List.of()), 400)))
+                .containsExactlyInAnyOrder("name", "scopes");
+        post(newUser(), "/api/admin/service-keys", Map.of("name", "x", "scopes", List.of("introspect")), 403);
+    }
+
+    @Test
+    void introspectWhenTheSessionLivesThenActiveAndAfterLogoutInactiveAtOnce() {
+        String key = key(newAdmin(), "introspect");
+        TestUser user = newUser();
+
+        Map<String, Object> live = introspect(client(), key, user.token(), 200);
+        assertThat(live).containsEntry("active", true).containsEntry("sub", Long.toString(user.id()))
+                .containsEntry("role", "user").containsKeys("sid", "exp", "iat");
+        assertThat(((Number) live.get("exp")).longValue() - ((Number) live.get("iat")).longValue()).isEqualTo(1800);
+
+        as(user.token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
+
+        assertThat(introspect(client(), key, user.token(), 200)).isEqualTo(Map.of("active", false));
+        assertThat(introspect(client(), key, "not.a.token", 200)).isEqualTo(Map.of("active", false));
+    }
+
+    @Test
+    void introspectWhenTheTokenExpiredThenInactive() {
+        String key = key(newAdmin(), "introspect");
+        TestUser user = newUser();
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(introspect(client(), key, user.token(), 200)).isEqualTo(Map.of("active", false));
+    }
+
+    @Test
+    void introspectWhenNoKeyOrTheWrongKindOfCallerThenRefused() {
+        TestUser admin = newAdmin();
+        TestUser user = newUser();
+        String adminOnly = key(admin, "admin:read");
+
+        client().post().uri("/oauth2/introspect").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body("token=" + user.token()).exchange().expectStatus().isUnauthorized();
+        as(user.token()).post().uri("/oauth2/introspect").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body("token=" + user.token()).exchange().expectStatus().isForbidden();
+        introspect(client(), adminOnly, user.token(), 403);
+        introspect(client(), "kapi_sk_unknown", user.token(), 401);
+        assertThat(invalidFields(introspectForm(client(), key(admin, "introspect"), "nothing=here", 400)))
+                .containsExactly("token");
+    }
+
+    @Test
+    void revokeWhenDoneThenTheKeyIsRefusedAtOnce() {
+        TestUser admin = newAdmin();
+        Map<String, Object> created = post(admin, "/api/admin/service-keys",
+                Map.of("name", "kısa ömürlü", "scopes", List.of("introspect")), 201);
+        String key = (String) created.get("key");
+        introspect(client(), key, newUserToken(), 200);
+
+        as(admin.token()).delete().uri("/api/admin/service-keys/" + id(created)).exchange().expectStatus().isNoContent();
+
+        introspect(client(), key, newUserToken(), 401);
+        as(admin.token()).delete().uri("/api/admin/service-keys/" + id(created)).exchange().expectStatus().isNotFound();
+        assertThat(get(admin, "/api/admin/service-keys/" + id(created), 200).get("revoked_at")).isNotNull();
+    }
+
+    @Test
+    void adminApisWhenCalledWithAServiceKeyThenItsScopesDecide() {
+        TestUser admin = newAdmin();
+        String writer = key(admin, "admin:write");
+        String reader = key(admin, "admin:read");
+        String introspector = key(admin, "introspect");
+        String email = uniqueEmail();
+        Map<String, Object> user = Map.of("username", email.substring(0, email.indexOf('@')), "password", PASSWORD,
+                "name", "Arka", "surname", "Ofis", "email", email, "userTypeName", "user");
+
+        // a back office creates a user without anyone's password
+        withKey(writer).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON).body(user).exchange()
+                .expectStatus().isCreated();
+        login(email);
+        withKey(reader).get().uri("/api/admin/users").exchange().expectStatus().isOk();
+        withKey(reader).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON).body(user).exchange()
+                .expectStatus().isForbidden();
+        withKey(introspector).get().uri("/api/admin/users").exchange().expectStatus().isForbidden();
+        // a service key is no one's session and makes no service keys
+        withKey(writer).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
+        withKey(writer).post().uri("/api/admin/service-keys").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("name", "more", "scopes", List.of("admin:write"))).exchange().expectStatus().isForbidden();
+    }
+
+    @Test
+    void introspectWhenTheSessionEndsOnOneInstanceThenInactiveAtOnceOnTheOther() {
+        String key = key(newAdmin(), "introspect");
+        TestUser user = newUser();
+        RestTestClient other = secondInstance();
+        assertThat(introspect(other, key, user.token(), 200)).containsEntry("active", true);
+
+        as(user.token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
+
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(
+                () -> assertThat(introspect(other, key, user.token(), 200)).isEqualTo(Map.of("active", false)));
+    }
+
+    private String key(TestUser admin, String scope) {
+        return (String) post(admin, "/api/admin/service-keys", Map.of("name", "test " + scope, "scopes", List.of(scope)),
+                201).get("key");
+    }
+
+    private RestTestClient withKey(String key) {
+        return bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", randomIp())
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
+    }
+
+    private static Map<String, Object> introspect(RestTestClient api, String key, String token, int status) {
+        return introspectForm(api, key, "token=" + token + "&token_type_hint=access_token", status);
+    }
+
+    private static Map<String, Object> introspectForm(RestTestClient api, String key, String form, int status) {
+        return api.post().uri("/oauth2/introspect").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form).exchange().expectStatus()
+                .isEqualTo(status).expectBody(JSON_OBJECT).returnResult().getResponseBody();
+    }
+
+    private RestTestClient secondInstance() {
+        if (second == null) {
+            Clock sharedClock = clock;
+            second = new SpringApplicationBuilder(Application.class).profiles("test")
+                    .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
+                            Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
+                    .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
+                            "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
+                            "--spring.mail.port=" + MAIL.getSmtp().getPort());
+        }
+        return bindToServer().baseUrl("http://localhost:"
+                + ((WebServerApplicationContext) second).getWebServer().getPort())
+                .defaultHeader("X-Forwarded-For", randomIp()).build();
+    }
+}
