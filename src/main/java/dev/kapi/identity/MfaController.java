@@ -1,5 +1,6 @@
 package dev.kapi.identity;
 
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,7 +30,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * Second factors (issue 16): one's TOTP authenticator and recovery codes, the second step of a sign-in, and
- * the admin's view and removal of a user's factors.
+ * the admin's view and removal of a user's factors (by the admin API's public {@code userId}).
  */
 @RestController
 @Tag(name = "mfa")
@@ -48,7 +49,13 @@ class MfaController {
 
     record MfaLoginRequest(@JsonProperty("mfa_token") @NotBlank @Size(max = 200) String mfaToken,
             @Pattern(regexp = "\\d{6}") String code,
-            @JsonProperty("recovery_code") @Size(min = 1, max = 32) String recoveryCode) {
+            @JsonProperty("recovery_code") @Size(min = 1, max = 32) String recoveryCode,
+            @Valid PasskeyProof passkey) {
+    }
+
+    /** A passkey as the second factor: the ceremony from /auth/passkey/options with the mfa_token, and its answer. */
+    record PasskeyProof(@JsonProperty("ceremony_id") @NotNull java.util.UUID ceremonyId,
+            @NotNull tools.jackson.databind.JsonNode credential) {
     }
 
     record TotpEnrolmentResponse(String secret, @JsonProperty("otpauth_uri") String otpauthUri,
@@ -59,10 +66,19 @@ class MfaController {
     }
 
     record MfaStatusResponse(boolean totp, @JsonProperty("recovery_codes_left") int recoveryCodesLeft,
-            List<String> methods, boolean required) {
+            List<PasskeyResponse> passkeys, List<String> methods, boolean required) {
 
         static MfaStatusResponse from(SecondFactors.Status status) {
-            return new MfaStatusResponse(status.totp(), status.recoveryCodesLeft(), status.methods(), status.required());
+            return new MfaStatusResponse(status.totp(), status.recoveryCodesLeft(),
+                    status.passkeys().stream().map(PasskeyResponse::from).toList(), status.methods(), status.required());
+        }
+    }
+
+    record PasskeyResponse(String id, String label, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("last_used_at") Instant lastUsedAt) {
+
+        static PasskeyResponse from(Passkeys.Passkey passkey) {
+            return new PasskeyResponse(passkey.id(), passkey.label(), passkey.createdAt(), passkey.lastUsedAt());
         }
     }
 
@@ -101,24 +117,30 @@ class MfaController {
 
     @PostMapping("/auth/login/mfa")
     @SecurityRequirements
-    @Operation(summary = "Second step of a sign-in: the mfa_token and a TOTP code or a recovery code; the token pair")
+    @Operation(summary = "Second step of a sign-in: the mfa_token and a TOTP code, a recovery code or a passkey; the token pair")
     AuthController.TokenResponse loginMfa(@Valid @RequestBody MfaLoginRequest request, HttpServletRequest http) {
-        return AuthController.TokenResponse.from(login.finish(request.mfaToken(), request.code(),
-                request.recoveryCode(), http.getRemoteAddr(), http.getHeader(HttpHeaders.USER_AGENT)));
+        return AuthController.TokenResponse.from(login.finish(request.mfaToken(), new MfaLogin.Proof(request.code(),
+                request.recoveryCode(), request.passkey() == null ? null : request.passkey().ceremonyId(),
+                request.passkey() == null ? null : request.passkey().credential()), http.getRemoteAddr(),
+                http.getHeader(HttpHeaders.USER_AGENT)));
     }
 
-    @GetMapping("/users/{user_id}/mfa")
+    /** The admin API's envelope (seed 004). */
+    record AdminMfaStatus(boolean success, MfaStatusResponse data) {
+    }
+
+    @GetMapping("/api/admin/users/{userId}/mfa")
     @PreAuthorize("hasRole('ADMIN')")
-    @Operation(summary = "A user's second factors (admin)")
-    MfaStatusResponse userStatus(@PathVariable("user_id") long userId) {
-        return MfaStatusResponse.from(factors.status(userId));
+    @Operation(summary = "A user's second factors, by its public userId (admin)")
+    AdminMfaStatus userStatus(@PathVariable @Size(max = 64) String userId) {
+        return new AdminMfaStatus(true, MfaStatusResponse.from(factors.status(factors.accountIdOf(userId))));
     }
 
-    @DeleteMapping("/users/{user_id}/mfa")
+    @DeleteMapping("/api/admin/users/{userId}/mfa")
     @PreAuthorize("hasRole('ADMIN')")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Remove every second factor of a user (admin; audited), e.g. after a lost phone")
-    void removeFactors(@AuthenticationPrincipal CurrentAccount me, @PathVariable("user_id") long userId) {
-        factors.removeAll(me, userId);
+    void removeFactors(@AuthenticationPrincipal CurrentAccount me, @PathVariable @Size(max = 64) String userId) {
+        factors.removeAll(me, factors.accountIdOf(userId));
     }
 }

@@ -1,13 +1,17 @@
 package dev.kapi.identity;
 
 import java.util.OptionalInt;
+import java.util.UUID;
 
 import org.springframework.stereotype.Service;
+
+import tools.jackson.databind.JsonNode;
 
 import dev.kapi.shared.ApiException;
 
 /**
- * The second step of a sign-in: the {@code mfa_token} of a right password and a TOTP or recovery code.
+ * The second step of a sign-in: the {@code mfa_token} of a right password and a TOTP code, a recovery code or
+ * a passkey.
  * Every try claims one of the account's lockout tries first, as a password does; the count the password
  * step left is cleared only by success here, so a known password does not buy endless guesses at codes.
  */
@@ -15,15 +19,17 @@ import dev.kapi.shared.ApiException;
 class MfaLogin {
 
     private final SecondFactors factors;
+    private final Passkeys passkeys;
     private final Accounts accounts;
     private final LoginThrottle throttle;
     private final PasswordLogin login;
     private final AuditLog audit;
     private final long lockMinutes;
 
-    MfaLogin(SecondFactors factors, Accounts accounts, LoginThrottle throttle, PasswordLogin login, AuditLog audit,
+    MfaLogin(SecondFactors factors, Passkeys passkeys, Accounts accounts, LoginThrottle throttle, PasswordLogin login, AuditLog audit,
             IdentitySettings settings) {
         this.factors = factors;
+        this.passkeys = passkeys;
         this.accounts = accounts;
         this.throttle = throttle;
         this.login = login;
@@ -31,10 +37,27 @@ class MfaLogin {
         this.lockMinutes = settings.lockout().duration().toMinutes();
     }
 
-    PasswordLogin.SignedIn finish(String mfaToken, String code, String recoveryCode, String ip, String userAgent) {
-        if ((code == null) == (recoveryCode == null)) {
-            throw ApiException.invalidField(code == null ? "code" : "recovery_code", "mfa-code-or-recovery-code");
+    /** Exactly one of: a TOTP code, a recovery code, a passkey's ceremony and answer. */
+    record Proof(String code, String recoveryCode, UUID ceremonyId, JsonNode credential) {
+
+        String method() {
+            return code != null ? SecondFactors.TOTP
+                    : recoveryCode != null ? SecondFactors.RECOVERY_CODE : SecondFactors.PASSKEY;
         }
+
+        String field() {
+            return code != null ? "code" : recoveryCode != null ? "recovery_code" : "passkey";
+        }
+    }
+
+    PasswordLogin.SignedIn finish(String mfaToken, Proof proof, String ip, String userAgent) {
+        int given = (proof.code() != null ? 1 : 0) + (proof.recoveryCode() != null ? 1 : 0)
+                + (proof.ceremonyId() != null ? 1 : 0);
+        if (given != 1) {
+            throw ApiException.invalidField(proof.code() == null ? "code" : "recovery_code", "mfa-code-or-recovery-code");
+        }
+        String code = proof.code();
+        String recoveryCode = proof.recoveryCode();
         Account account = factors.challenged(mfaToken).flatMap(accounts::byId).filter(Account::active)
                 .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
         OptionalInt attempt = throttle.tryClaim(LoginThrottle.forAccount(account.id()));
@@ -42,15 +65,18 @@ class MfaLogin {
             audit.record("login-refused-locked", null, account.id(), "second-factor");
             throw ApiException.unauthorized("account-locked", lockMinutes);
         }
-        String method = code != null ? SecondFactors.TOTP : SecondFactors.RECOVERY_CODE;
-        boolean right = code != null ? factors.verifyTotp(account.id(), code)
-                : factors.useRecoveryCode(account.id(), recoveryCode);
+        String method = proof.method();
+        boolean right = switch (method) {
+            case SecondFactors.TOTP -> factors.verifyTotp(account.id(), code);
+            case SecondFactors.RECOVERY_CODE -> factors.useRecoveryCode(account.id(), recoveryCode);
+            default -> passkeyRight(account.id(), proof);
+        };
         if (!right) {
             audit.record("login-second-factor-failed", null, account.id(), "method=" + method);
             if (throttle.isLast(attempt.getAsInt())) {
                 audit.record("account-locked", null, account.id(), null);
             }
-            throw ApiException.invalidField(code != null ? "code" : "recovery_code", "mfa-code-invalid");
+            throw ApiException.invalidField(proof.field(), "mfa-code-invalid");
         }
         if (!factors.consumeChallenge(mfaToken)) {
             throw ApiException.unauthorized("mfa-token-invalid");
@@ -60,5 +86,14 @@ class MfaLogin {
                 audit.record("mfa-recovery-code-used", account.id(), account.id(), null);
             }
         });
+    }
+
+    private boolean passkeyRight(long accountId, Proof proof) {
+        try {
+            return passkeys.finishSignIn(proof.ceremonyId(), proof.credential(), accountId) == accountId;
+        }
+        catch (ApiException ex) {
+            return false;
+        }
     }
 }

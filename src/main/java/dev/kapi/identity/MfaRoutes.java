@@ -17,11 +17,13 @@ class MfaRoutes implements RouteRules {
 
     @Override
     public List<Route> publicRoutes() {
-        return List.of(Route.of(HttpMethod.POST, "/auth/login/mfa"));
+        return List.of(Route.of(HttpMethod.POST, "/auth/login/mfa"), Route.of(HttpMethod.POST, "/auth/magic-link"),
+                Route.of(HttpMethod.POST, "/auth/magic-link/confirm"), Route.of(HttpMethod.POST, "/auth/passkey/options"),
+                Route.of(HttpMethod.POST, "/auth/passkey"));
     }
 
     @Override
     public List<Route> frozenAccountWrites() {
-        return List.of(Route.any("/users/me/mfa/**"));
+        return List.of(Route.any("/users/me/mfa/**"), Route.any("/users/me/passkeys/**"));
     }
 }

@@ -22,7 +22,8 @@ import dev.samstevens.totp.qr.QrData;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * An account's second factors: enrolling, confirming, disabling a TOTP authenticator and its recovery codes;
+ * An account's second factors: enrolling, confirming, disabling a TOTP authenticator and its recovery codes,
+ * registering and removing passkeys ({@link Passkeys});
  * the {@code mfa_token} of a sign-in's second step (single use, {@code kapi.identity.mfa.challenge-lifetime});
  * and the sessions that may only enrol because the account's user type requires a factor it lacks.
  */
@@ -31,10 +32,12 @@ class SecondFactors {
 
     static final String TOTP = "totp";
     static final String RECOVERY_CODE = "recovery_code";
+    static final String PASSKEY = "passkey";
 
     private final JdbcClient jdbc;
     private final TotpAuthenticators totp;
     private final RecoveryCodes recoveryCodes;
+    private final Passkeys passkeys;
     private final Accounts accounts;
     private final AuditLog audit;
     private final MfaSettings settings;
@@ -42,8 +45,9 @@ class SecondFactors {
     private final Cache<UUID, Boolean> enrolmentOnly = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    SecondFactors(JdbcClient jdbc, TotpAuthenticators totp, RecoveryCodes recoveryCodes, Accounts accounts,
-            AuditLog audit, MfaSettings settings, Clock clock) {
+    SecondFactors(JdbcClient jdbc, TotpAuthenticators totp, RecoveryCodes recoveryCodes, Passkeys passkeys,
+            Accounts accounts, AuditLog audit, MfaSettings settings, Clock clock) {
+        this.passkeys = passkeys;
         this.jdbc = jdbc;
         this.totp = totp;
         this.recoveryCodes = recoveryCodes;
@@ -58,7 +62,8 @@ class SecondFactors {
     }
 
     /** What an account has, for its owner and the admins. */
-    record Status(boolean totp, int recoveryCodesLeft, List<String> methods, boolean required) {
+    record Status(boolean totp, int recoveryCodesLeft, List<Passkeys.Passkey> passkeys, List<String> methods,
+            boolean required) {
     }
 
     /** The second-step methods the account can use; empty when it has no factor. */
@@ -70,13 +75,16 @@ class SecondFactors {
                 methods.add(RECOVERY_CODE);
             }
         }
+        if (passkeys.any(accountId)) {
+            methods.add(PASSKEY);
+        }
         return methods;
     }
 
     Status status(long accountId) {
         Account account = accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found"));
         List<String> methods = methodsOf(accountId);
-        return new Status(methods.contains(TOTP), recoveryCodes.left(accountId), methods,
+        return new Status(methods.contains(TOTP), recoveryCodes.left(accountId), passkeys.of(accountId), methods,
                 settings.required(account.role()));
     }
 
@@ -117,7 +125,7 @@ class SecondFactors {
             throw ApiException.invalidField("code", "mfa-code-invalid");
         }
         Account account = accounts.byId(me.id()).orElseThrow(() -> ApiException.notFound("user-not-found"));
-        if (settings.required(account.role())) {
+        if (settings.required(account.role()) && !passkeys.any(me.id())) {
             throw ApiException.conflict("mfa-required-by-policy", account.role());
         }
         totp.remove(me.id());
@@ -142,7 +150,13 @@ class SecondFactors {
         List<String> removed = methodsOf(accountId);
         totp.remove(accountId);
         recoveryCodes.remove(accountId);
+        passkeys.removeAll(accountId);
         audit.record("admin-mfa-removed", admin.id(), accountId, "methods=" + String.join(",", removed));
+    }
+
+    /** The account behind an admin route's public {@code userId}. */
+    long accountIdOf(String publicId) {
+        return accounts.byPublicId(publicId).map(Account::id).orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
 
     boolean verifyTotp(long accountId, String code) {
@@ -151,6 +165,38 @@ class SecondFactors {
 
     boolean useRecoveryCode(long accountId, String code) {
         return recoveryCodes.use(accountId, code);
+    }
+
+    /** Options to register a passkey for the signed-in user. */
+    Passkeys.Ceremony startPasskey(CurrentAccount me) {
+        return passkeys.startRegistration(accounts.byId(me.id())
+                .orElseThrow(() -> ApiException.notFound("user-not-found")));
+    }
+
+    @Transactional
+    Passkeys.Passkey registerPasskey(CurrentAccount me, java.util.UUID ceremonyId, String label,
+            tools.jackson.databind.JsonNode credential) {
+        Passkeys.Passkey passkey = passkeys.finishRegistration(me.id(), ceremonyId, label, credential);
+        enrolled(me.id());
+        audit.record("passkey-registered", me.id(), me.id(), "label=" + label);
+        return passkey;
+    }
+
+    List<Passkeys.Passkey> passkeysOf(CurrentAccount me) {
+        return passkeys.of(me.id());
+    }
+
+    @Transactional
+    void removePasskey(CurrentAccount me, String passkeyId) {
+        Account account = accounts.byId(me.id()).orElseThrow(() -> ApiException.notFound("user-not-found"));
+        if (passkeys.of(me.id()).stream().noneMatch(passkey -> passkey.id().equals(passkeyId))) {
+            throw ApiException.notFound("passkey-not-found");
+        }
+        if (settings.required(account.role()) && !totp.enabled(me.id()) && passkeys.of(me.id()).size() == 1) {
+            throw ApiException.conflict("mfa-required-by-policy", account.role());
+        }
+        passkeys.remove(me.id(), passkeyId);
+        audit.record("passkey-removed", me.id(), me.id(), null);
     }
 
     // --- the second step of a sign-in ---

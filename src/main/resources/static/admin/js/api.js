@@ -24,9 +24,36 @@ export function signedIn() {
   return tokens !== null;
 }
 
+/**
+ * Signs in; for an account with a second factor answers { mfaToken, methods } instead, to be finished with
+ * signInSecondStep.
+ */
 export async function signIn(username, password) {
   const answer = await send('POST', '/auth/login', { username, password }, false);
-  tokens = { access: answer.body.access_token, refresh: answer.body.refresh_token };
+  if (answer.body.mfa_required) return { mfaToken: answer.body.mfa_token, methods: answer.body.methods };
+  return admitted(answer.body);
+}
+
+/** The second step: a six-digit authenticator code, or else a recovery code, or { passkey }. */
+export async function signInSecondStep(mfaToken, code) {
+  const proof = typeof code === 'object' ? code : /^\d{6}$/.test(code) ? { code } : { recovery_code: code };
+  const answer = await send('POST', '/auth/login/mfa', { mfa_token: mfaToken, ...proof }, false);
+  return admitted(answer.body);
+}
+
+/** Options for a passkey sign-in: any passkey, or with mfaToken one of that account's. */
+export async function passkeyOptions(mfaToken) {
+  return (await send('POST', '/auth/passkey/options', mfaToken ? { mfa_token: mfaToken } : {}, false)).body;
+}
+
+/** Signs in with a passkey alone. */
+export async function signInWithPasskey(ceremonyId, credential) {
+  const answer = await send('POST', '/auth/passkey', { ceremony_id: ceremonyId, credential }, false);
+  return admitted(answer.body);
+}
+
+async function admitted(body) {
+  tokens = { access: body.access_token, refresh: body.refresh_token };
   try {
     const me = await api('GET', '/users/me');
     if (me.role !== 'admin') {

@@ -2,7 +2,8 @@
 
 import { h, mount } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
-import { signIn, signOut, signedIn, whenSignedOut, ApiError } from './api.js';
+import { signIn, signInSecondStep, passkeyOptions, signInWithPasskey, signOut, signedIn, whenSignedOut, ApiError } from './api.js';
+import * as webauthn from './passkeys.js';
 import { statusLine, field } from './ui.js';
 import * as dashboard from './pages/dashboard.js';
 import * as users from './pages/users.js';
@@ -11,6 +12,7 @@ import * as audit from './pages/audit.js';
 import * as inbox from './pages/inbox.js';
 import * as queues from './pages/queues.js';
 import * as bots from './pages/bots.js';
+import * as account from './pages/account.js';
 
 const routes = [
   { pattern: /^#\/dashboard$/, page: dashboard, nav: 'dashboard' },
@@ -21,6 +23,7 @@ const routes = [
   { pattern: /^#\/inbox\/(\d+)$/, page: inbox, nav: 'inbox' },
   { pattern: /^#\/queues$/, page: queues, nav: 'queues' },
   { pattern: /^#\/bots$/, page: bots, nav: 'bots' },
+  { pattern: /^#\/account$/, page: account, nav: 'account' },
 ];
 
 const root = document.getElementById('app');
@@ -37,10 +40,12 @@ function signInPage() {
       const values = new FormData(form);
       status.clear();
       try {
-        admin = await signIn(values.get('username'), values.get('password'));
-        endedMessage = null;
-        if (!location.hash || location.hash === '#/' || location.hash === '#') location.hash = '#/dashboard';
-        render();
+        const answer = await signIn(values.get('username'), values.get('password'));
+        if (answer.mfaToken) {
+          secondStepPage(answer.mfaToken, answer.methods);
+          return;
+        }
+        admitted(answer);
       } catch (error) {
         status.error(error instanceof ApiError && error.problem?.code === 'not-admin' ? t('signIn.notAdmin') : error);
       }
@@ -50,7 +55,67 @@ function signInPage() {
   field(t('signIn.username'), h('input', { name: 'username', autocomplete: 'username', required: true, autofocus: true })),
   field(t('signIn.password'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
   status.element,
-  h('button', { type: 'submit' }, t('signIn.submit')));
+  h('button', { type: 'submit' }, t('signIn.submit')),
+  webauthn.supported() ? h('button', {
+    type: 'button', class: 'secondary', 'data-action': 'passkey-sign-in',
+    onclick: async () => {
+      status.clear();
+      try {
+        const { ceremony_id, options } = await passkeyOptions();
+        admitted(await signInWithPasskey(ceremony_id, await webauthn.get(options)));
+      } catch (error) {
+        status.error(error instanceof ApiError && error.problem?.code === 'not-admin' ? t('signIn.notAdmin') : error);
+      }
+    },
+  }, t('signIn.passkey')) : null);
+  mount(root, h('main', { class: 'centered' }, languageButton(), form));
+}
+
+function admitted(me) {
+  admin = me;
+  endedMessage = null;
+  if (!location.hash || location.hash === '#/' || location.hash === '#') location.hash = '#/dashboard';
+  render();
+}
+
+// An admin with a second factor: the authenticator's code, or one of the recovery codes.
+function secondStepPage(mfaToken, methods = []) {
+  const status = statusLine();
+  const form = h('form', {
+    class: 'card sign-in', 'data-page': 'second-factor',
+    onsubmit: async event => {
+      event.preventDefault();
+      status.clear();
+      try {
+        admitted(await signInSecondStep(mfaToken, String(new FormData(form).get('code')).trim()));
+      } catch (error) {
+        if (error instanceof ApiError && error.problem?.type?.endsWith(':mfa-token-invalid')) {
+          endedMessage = error.message;
+          signInPage();
+          return;
+        }
+        status.error(error instanceof ApiError && error.problem?.code === 'not-admin' ? t('signIn.notAdmin') : error);
+      }
+    },
+  },
+  h('h1', {}, t('signIn.secondFactor')),
+  h('p', {}, t('signIn.secondFactorHelp')),
+  field(t('signIn.code'), h('input', { name: 'code', autocomplete: 'one-time-code', inputmode: 'text', required: true, autofocus: true, maxlength: 32 })),
+  status.element,
+  h('button', { type: 'submit' }, t('signIn.verify')),
+  methods.includes('passkey') && webauthn.supported() ? h('button', {
+    type: 'button', class: 'secondary', 'data-action': 'passkey-second-factor',
+    onclick: async () => {
+      status.clear();
+      try {
+        const { ceremony_id, options } = await passkeyOptions(mfaToken);
+        const credential = await webauthn.get(options);
+        admitted(await signInSecondStep(mfaToken, { passkey: { ceremony_id, credential } }));
+      } catch (error) {
+        status.error(error instanceof ApiError && error.problem?.code === 'not-admin' ? t('signIn.notAdmin') : error);
+      }
+    },
+  }, t('signIn.usePasskey')) : null);
   mount(root, h('main', { class: 'centered' }, languageButton(), form));
 }
 
@@ -72,7 +137,7 @@ function shell(active) {
       h('strong', { class: 'brand' }, t('app.title')),
       h('nav', {},
         link('dashboard', '#/dashboard'), link('users', '#/users'), link('audit', '#/audit'),
-        link('inbox', '#/inbox'), link('queues', '#/queues'), link('bots', '#/bots')),
+        link('inbox', '#/inbox'), link('queues', '#/queues'), link('bots', '#/bots'), link('account', '#/account')),
       h('span', { class: 'who' }, admin?.email),
       languageButton(),
       h('button', {

@@ -26,6 +26,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -34,6 +36,7 @@ import dev.kapi.identity.AccountAdministration;
 import dev.kapi.plans.Credits;
 
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.Totp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -416,6 +419,104 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         one("a[data-link=admin]").click();
         page("sign-in");
         assertNoBrowserErrors();
+    }
+
+    @Test
+    void signInWhenAdminHasASecondFactorThenTheCodeIsAskedAndAUsersFactorsAreShownAndRemoved() {
+        // given: an admin and a user, both with TOTP on
+        String secondAdmin = registerAdmin();
+        String adminSecret = enrolTotp(login(secondAdmin));
+        String username = "iki-adim-" + UUID.randomUUID().toString().substring(0, 8);
+        String userId = createUser(username, "Defne", "Koruyan");
+        enrolTotp(login(username));
+        one("[data-action=sign-out]").click();
+        clock.advance(Duration.ofSeconds(30));
+
+        // when: the admin signs in, first with a wrong code
+        signInThroughTheForm(secondAdmin);
+        WebElement step = one("[data-page=second-factor]");
+        String code = Totp.code(adminSecret, clock.instant(), 0);
+        step.findElement(By.name("code")).sendKeys(code.equals("000000") ? "000001" : "000000");
+        step.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"), "Kod yanlış"));
+        screenshot("second-factor");
+        browser.manage().logs().get(LogType.BROWSER); // the refused code's 400, which the page showed
+        WebElement input = one("[data-page=second-factor] input[name=code]");
+        input.clear();
+        input.sendKeys(code);
+        one("[data-page=second-factor] button[type=submit]").click();
+        page("dashboard");
+
+        // then: the user's page shows the factor, and the admin removes it
+        navigate("#/users/" + userId);
+        page("user");
+        assertThat(text("[data-section=factors]")).contains("Evet");
+        assertThat(text("[data-figure=recovery-codes-left]")).isEqualTo("10");
+        screenshot("user-factors");
+        one("[data-action=remove-factors]").click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"),
+                "İkinci doğrulama yöntemleri kaldırıldı"));
+        assertThat(text("[data-section=factors]")).contains("Hayır");
+        assertThat(all("[data-action=remove-factors]")).isEmpty();
+        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.access_token").isNotEmpty();
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    void passkeyWhenRegisteredInTheConsoleThenItIsTheSecondFactorAndSignsInAlone() {
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL).setHasResidentKey(true)
+                .setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
+        long adminId = id(adminApi.get().uri("/users/me").exchange().expectStatus().isOk().expectBody(JSON_OBJECT)
+                .returnResult().getResponseBody());
+        try {
+            // when: the admin adds a passkey on its own page
+            navigate("#/account");
+            page("account");
+            one("form[data-form=add-passkey] input[name=label]").sendKeys("Dizüstü");
+            one("form[data-form=add-passkey] button[type=submit]").click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=passkeys]"),
+                    "Dizüstü"));
+            screenshot("passkeys");
+            assertThat(authenticator.getCredentials()).hasSize(1);
+            adminApi.get().uri("/users/me/mfa").exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.methods").isEqualTo(List.of("passkey")).jsonPath("$.passkeys[0].label").isEqualTo("Dizüstü");
+
+            // then: the password alone no longer signs in; the passkey is asked as the second factor
+            one("[data-action=sign-out]").click();
+            signInThroughTheForm(admin);
+            one("[data-page=second-factor] [data-action=passkey-second-factor]").click();
+            page("dashboard");
+
+            // and: the passkey alone signs in (a discoverable credential names the account)
+            one("[data-action=sign-out]").click();
+            one("[data-page=sign-in] [data-action=passkey-sign-in]").click();
+            page("dashboard");
+            assertThat(text("header .who")).isEqualTo(admin);
+            adminApi.get().uri("/api/admin/audit?user={id}&type=login-succeeded", adminId).exchange().expectBody()
+                    .jsonPath("$.data[0].details").value(String.class, details -> assertThat(details)
+                            .contains("method=passkey"))
+                    .jsonPath("$.data[1].details").value(String.class, details -> assertThat(details)
+                            .contains("method=passkey"));
+            assertNoBrowserErrors();
+        }
+        finally {
+            browser.removeVirtualAuthenticator(authenticator);
+        }
+    }
+
+    /** Turns TOTP on for the token's user through the API; its secret. */
+    private String enrolTotp(String token) {
+        Map<String, Object> enrolment = as(token).post().uri("/users/me/mfa/totp").exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        String secret = (String) enrolment.get("secret");
+        as(token).post().uri("/users/me/mfa/totp/confirm").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("code", Totp.code(secret, clock.instant(), 0))).exchange().expectStatus().isOk();
+        return secret;
     }
 
     private void signInThroughTheForm(String email) {

@@ -1,27 +1,23 @@
 package dev.kapi.identity;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.Totp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * TOTP second factor end to end (issue 16): enrol and confirm, sign in in two steps, codes valid in their step
  * ±1 and once, recovery codes, wrong codes locking the account, the mfa_token's life, required factor types
- * and an admin removing a user's factors. Codes are computed here by RFC 6238's own algorithm.
+ * and an admin removing a user's factors. Codes are computed by RFC 6238's own algorithm ({@link Totp}).
  */
 class MfaIntegrationTests extends IntegrationTest {
 
@@ -186,15 +182,26 @@ class MfaIntegrationTests extends IntegrationTest {
     void adminRemovesAUsersFactorsThenItSignsInWithThePasswordAndTheAuditSaysWho() {
         Enrolled user = enrolled();
         TestUser admin = newAdmin();
-        as(user.user().token()).delete().uri("/users/{id}/mfa", user.user().id()).exchange().expectStatus().isForbidden();
-        assertThat(get(admin, "/users/" + user.user().id() + "/mfa", 200)).containsEntry("totp", true);
+        String userId = publicIdOf(admin, user.user());
+        as(user.user().token()).delete().uri("/api/admin/users/{id}/mfa", userId).exchange().expectStatus().isForbidden();
+        assertThat(get(admin, "/api/admin/users/" + userId + "/mfa", 200)).containsEntry("success", true)
+                .containsEntry("data", Map.of("totp", true, "recovery_codes_left", 10, "passkeys", List.of(),
+                        "methods", List.of("totp", "recovery_code"), "required", false));
 
-        as(admin.token()).delete().uri("/users/{id}/mfa", user.user().id()).exchange().expectStatus().isNoContent();
+        as(admin.token()).delete().uri("/api/admin/users/{id}/mfa", userId).exchange().expectStatus().isNoContent();
 
         assertThat(password(user)).containsKey("access_token");
         as(admin.token()).get().uri("/api/admin/audit?user={id}&type=admin-mfa-removed", user.user().id()).exchange()
                 .expectBody().jsonPath("$.count").isEqualTo(1).jsonPath("$.data[0].actorId").isEqualTo((int) admin.id());
-        as(admin.token()).delete().uri("/users/{id}/mfa", Long.MAX_VALUE).exchange().expectStatus().isNotFound();
+        as(admin.token()).delete().uri("/api/admin/users/{id}/mfa", "ffffffffffffffff").exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @SuppressWarnings("unchecked")
+    private String publicIdOf(TestUser admin, TestUser user) {
+        List<Map<String, Object>> found = (List<Map<String, Object>>) get(admin,
+                "/api/admin/users?search=" + user.email(), 200).get("data");
+        return (String) found.get(0).get("userId");
     }
 
     /** A user with TOTP on, its secret and recovery codes. */
@@ -243,19 +250,8 @@ class MfaIntegrationTests extends IntegrationTest {
         }
     }
 
-    static String totp(String secret, long step) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(new Base32().decode(secret), "HmacSHA1"));
-            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
-            int offset = hash[hash.length - 1] & 0xf;
-            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                    | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-            return String.format("%06d", binary % 1_000_000);
-        }
-        catch (java.security.GeneralSecurityException ex) {
-            throw new IllegalStateException(ex);
-        }
+    private static String totp(String secret, long step) {
+        return Totp.atStep(secret, step);
     }
 
 }

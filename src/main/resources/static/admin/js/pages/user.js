@@ -1,4 +1,5 @@
-// One user: edit, deactivate, delete, load credits, the ledger, sessions (end them) and packages.
+// One user: edit, deactivate, delete, load credits, the ledger, second factors (remove them), sessions (end them)
+// and packages.
 
 import { h, mount } from '../dom.js';
 import { t, number, time } from '../i18n.js';
@@ -57,7 +58,8 @@ export async function render(main, userId, message) {
   field(t('user.note'), h('input', { name: 'note', maxlength: 500 })),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('user.load'))));
 
-  const [ledger, sessions, packages, catalogue] = await Promise.all([
+  const [factors, ledger, sessions, packages, catalogue] = await Promise.all([
+    api('GET', base + '/mfa').then(answer => answer.data),
     api('GET', base + '/credits?limit=50'),
     api('GET', base + '/sessions'),
     api('GET', base + '/packages'),
@@ -103,6 +105,20 @@ export async function render(main, userId, message) {
       h('div', { class: 'card figure', 'data-figure': 'debit' }, h('span', { class: 'label' }, t('users.debit')), h('strong', {}, number(user.debit))),
       h('div', { class: 'card figure' }, h('span', { class: 'label' }, t('users.email')), h('strong', {}, user.email))),
     h('div', { class: 'columns two' }, edit, credits),
+    h('h2', {}, t('user.factors')),
+    h('div', { class: 'card grid', 'data-section': 'factors' },
+      h('p', {}, t('user.totp'), ': ', badge(factors.totp ? t('common.yes') : t('common.no'), factors.totp ? 'active' : 'inactive'),
+        factors.required ? ' ' : null, factors.required ? badge(t('user.factorRequired'), 'inactive') : null),
+      h('p', {}, t('user.recoveryLeft'), ': ', h('strong', { 'data-figure': 'recovery-codes-left' }, number(factors.recovery_codes_left))),
+      h('p', {}, t('user.passkeys'), ': ', h('strong', { 'data-figure': 'passkeys' }, factors.passkeys.map(passkey => passkey.label).join(', ') || '–')),
+      factors.methods.length ? h('div', { class: 'actions' }, h('button', {
+        type: 'button', class: 'warning', 'data-action': 'remove-factors',
+        onclick: act(async () => {
+          if (!confirm(t('user.confirmRemoveFactors'))) return;
+          await api('DELETE', base + '/mfa');
+          await reload(t('user.factorsRemoved'));
+        }),
+      }, t('user.removeFactors'))) : null),
     h('h2', {}, t('user.sessions')),
     table('sessions', [
       { label: t('common.created'), cell: row => time(row.createdAt) },

@@ -1,0 +1,96 @@
+package dev.kapi.identity;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionOperations;
+
+import dev.kapi.shared.ApiException;
+
+/**
+ * Signing in with a mailed link or code instead of a password. Codes are guessable, so each try by email and
+ * code claims a lockout try as a password does (an unknown address too, to answer alike). A mailed proof
+ * stands for the password only: an account with a second factor still gets the second step. Following the
+ * link or code also proves the address.
+ */
+@Service
+class MagicLinkSignIn {
+
+    private final MagicLinks links;
+    private final Accounts accounts;
+    private final LoginThrottle throttle;
+    private final SecondFactors factors;
+    private final PasswordLogin login;
+    private final AuditLog audit;
+    private final TransactionOperations transactions;
+    private final Clock clock;
+    private final long lockMinutes;
+
+    MagicLinkSignIn(MagicLinks links, Accounts accounts, LoginThrottle throttle, SecondFactors factors,
+            PasswordLogin login, AuditLog audit, TransactionOperations transactions, Clock clock,
+            IdentitySettings settings) {
+        this.links = links;
+        this.accounts = accounts;
+        this.throttle = throttle;
+        this.factors = factors;
+        this.login = login;
+        this.audit = audit;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.lockMinutes = settings.lockout().duration().toMinutes();
+    }
+
+    PasswordLogin.Outcome withToken(String token, String ip, String userAgent) {
+        Account account = links.useLink(token).flatMap(accounts::byId).filter(Account::active)
+                .orElseThrow(() -> ApiException.invalidField("token", "token-invalid"));
+        return signIn(account, ip, userAgent, OptionalInt.empty());
+    }
+
+    PasswordLogin.Outcome withCode(String email, String code, String ip, String userAgent) {
+        String address = AccountManagement.normalizeEmail(email);
+        Optional<Account> found = accounts.byLogin(address).filter(account -> account.email().equals(address));
+        String key = found.map(account -> LoginThrottle.forAccount(account.id()))
+                .orElseGet(() -> LoginThrottle.forUnknown(address));
+        Long accountId = found.map(Account::id).orElse(null);
+        OptionalInt attempt = throttle.tryClaim(key);
+        if (attempt.isEmpty()) {
+            audit.record("login-refused-locked", null, accountId, "magic-code");
+            throw ApiException.unauthorized("account-locked", lockMinutes);
+        }
+        if (found.isEmpty() || !links.useCode(accountId, code)) {
+            audit.record("magic-code-failed", null, accountId, accountId == null ? "unknown-login" : null);
+            if (throttle.isLast(attempt.getAsInt())) {
+                audit.record("account-locked", null, accountId, accountId == null ? "unknown-login" : null);
+            }
+            throw ApiException.invalidField("code", "magic-code-invalid");
+        }
+        Account account = found.get();
+        if (!account.active()) {
+            throttle.clear(key);
+            throw ApiException.unauthorized("account-inactive");
+        }
+        return signIn(account, ip, userAgent, attempt);
+    }
+
+    private PasswordLogin.Outcome signIn(Account account, String ip, String userAgent, OptionalInt attempt) {
+        List<String> methods = factors.methodsOf(account.id());
+        if (!methods.isEmpty()) {
+            return transactions.execute(status -> {
+                attempt.ifPresent(claimed -> throttle.release(LoginThrottle.forAccount(account.id()), claimed));
+                proved(account);
+                audit.record("login-second-factor-required", account.id(), account.id(), "method=magic-link");
+                return new PasswordLogin.SecondFactorRequired(factors.challenge(account.id()), methods);
+            });
+        }
+        return login.complete(account, "magic-link", ip, userAgent, () -> proved(account));
+    }
+
+    private void proved(Account account) {
+        if (!account.emailVerified()) {
+            accounts.markEmailVerified(account.id(), clock.instant());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.kapi.identity;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.MessageSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
+
+import dev.kapi.shared.mail.MailSettings;
+import dev.kapi.shared.mail.Mailer;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * Signing in by email: a single-use link and a six-digit code, mailed together and valid for
+ * {@code kapi.identity.mfa.magic-link-lifetime} (15 minutes); using either retires both. Both live in
+ * {@code one_time_tokens} as hashes, the code's hash bound to its account. Asking answers the same whether
+ * or not the address has an account, and mails an account at most once a minute.
+ */
+@Component
+class MagicLinks {
+
+    static final String LINK = "magic-link";
+    static final String CODE = "magic-code";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Someone asked for a sign-in mail for an existing, active account. */
+    record Requested(long accountId) {
+    }
+
+    private final Accounts accounts;
+    private final OneTimeTokens tokens;
+    private final JdbcClient jdbc;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final TransactionOperations transactions;
+    private final Mailer mailer;
+    private final MailSettings mail;
+    private final MessageSource messages;
+    private final Duration lifetime;
+    private final Clock clock;
+
+    MagicLinks(Accounts accounts, OneTimeTokens tokens, JdbcClient jdbc, AuditLog audit,
+            ApplicationEventPublisher events, TransactionOperations transactions, Mailer mailer, MailSettings mail,
+            MessageSource messages, MfaSettings settings, Clock clock) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.events = events;
+        this.transactions = transactions;
+        this.mailer = mailer;
+        this.mail = mail;
+        this.messages = messages;
+        this.lifetime = settings.magicLinkLifetime();
+        this.clock = clock;
+    }
+
+    void request(String email) {
+        String address = AccountManagement.normalizeEmail(email);
+        transactions.executeWithoutResult(status -> accounts.byLogin(address)
+                .filter(account -> account.email().equals(address))
+                .filter(Account::active)
+                .filter(account -> !audit.recorded("magic-link-requested", account.id(),
+                        clock.instant().minus(Duration.ofMinutes(1))))
+                .ifPresent(account -> {
+                    audit.record("magic-link-requested", null, account.id(), null);
+                    events.publishEvent(new Requested(account.id()));
+                }));
+    }
+
+    @ApplicationModuleListener
+    void on(Requested request) {
+        accounts.byId(request.accountId()).filter(Account::active).ifPresent(account -> {
+            String token = tokens.issue(account.id(), LINK, lifetime);
+            String code = "%06d".formatted(RANDOM.nextInt(1_000_000));
+            Instant now = clock.instant();
+            retire(account.id(), CODE);
+            jdbc.sql("""
+                    INSERT INTO one_time_tokens (token_hash, account_id, purpose, created_at, expires_at)
+                    VALUES (:hash, :account, :purpose, :now, :expires)
+                    ON CONFLICT (token_hash) DO UPDATE SET created_at = :now, expires_at = :expires, used_at = NULL
+                    """).param("hash", codeHash(account.id(), code)).param("account", account.id())
+                    .param("purpose", CODE).param("now", utc(now)).param("expires", utc(now.plus(lifetime))).update();
+            Locale locale = Locale.forLanguageTag(account.language());
+            String name = account.fullName() != null ? account.fullName() : account.email();
+            mailer.send(account.email(), messages.getMessage("mail.magic-link.subject", null, locale),
+                    messages.getMessage("mail.magic-link.body",
+                            new Object[] { name, mail.link("magic-link", token), code, lifetime.toMinutes() }, locale));
+        });
+    }
+
+    /** Uses the mailed link's token up; the account, or empty when it is unknown, used or expired. */
+    Optional<Long> useLink(String token) {
+        Optional<Long> account = tokens.consume(token, LINK);
+        account.ifPresent(id -> retire(id, CODE));
+        return account;
+    }
+
+    /** Uses the account's mailed code up: true once, for the right code within its lifetime. */
+    boolean useCode(long accountId, String code) {
+        boolean used = tokens.consume(codeHashInput(accountId, code), CODE).isPresent();
+        if (used) {
+            retire(accountId, LINK);
+        }
+        return used;
+    }
+
+    private void retire(long accountId, String purpose) {
+        jdbc.sql("UPDATE one_time_tokens SET used_at = :now WHERE account_id = :account AND purpose = :purpose "
+                + "AND used_at IS NULL").param("now", utc(clock.instant())).param("account", accountId)
+                .param("purpose", purpose).update();
+    }
+
+    /** What {@link OneTimeTokens#consume} hashes for a code: bound to its account, so codes never collide. */
+    private static String codeHashInput(long accountId, String code) {
+        return "magic-code:" + accountId + ":" + code;
+    }
+
+    private static String codeHash(long accountId, String code) {
+        return SecretTokens.hash(codeHashInput(accountId, code));
+    }
+}

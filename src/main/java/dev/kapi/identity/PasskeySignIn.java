@@ -1,0 +1,60 @@
+package dev.kapi.identity;
+
+import java.util.OptionalInt;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.kapi.shared.ApiException;
+
+/**
+ * Signing in with a passkey alone: a discoverable credential names its account, and user verification on the
+ * authenticator stands for the other factor, so no second step follows. A locked account stays locked.
+ */
+@Service
+class PasskeySignIn {
+
+    private final Passkeys passkeys;
+    private final SecondFactors factors;
+    private final Accounts accounts;
+    private final LoginThrottle throttle;
+    private final PasswordLogin login;
+    private final AuditLog audit;
+    private final long lockMinutes;
+
+    PasskeySignIn(Passkeys passkeys, SecondFactors factors, Accounts accounts, LoginThrottle throttle,
+            PasswordLogin login, AuditLog audit, IdentitySettings settings) {
+        this.passkeys = passkeys;
+        this.factors = factors;
+        this.accounts = accounts;
+        this.throttle = throttle;
+        this.login = login;
+        this.audit = audit;
+        this.lockMinutes = settings.lockout().duration().toMinutes();
+    }
+
+    /** Options for any passkey, or, with a sign-in's mfa_token, for one of that account's. */
+    Passkeys.Ceremony options(String mfaToken) {
+        if (mfaToken == null) {
+            return passkeys.startSignIn(null);
+        }
+        long accountId = factors.challenged(mfaToken)
+                .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
+        return passkeys.startSignIn(accountId);
+    }
+
+    PasswordLogin.SignedIn signIn(UUID ceremonyId, JsonNode credential, String ip, String userAgent) {
+        long accountId = passkeys.finishSignIn(ceremonyId, credential, null);
+        Account account = accounts.byId(accountId).filter(Account::active)
+                .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
+        OptionalInt attempt = throttle.tryClaim(LoginThrottle.forAccount(accountId));
+        if (attempt.isEmpty()) {
+            audit.record("login-refused-locked", null, accountId, "passkey");
+            throw ApiException.unauthorized("account-locked", lockMinutes);
+        }
+        return login.complete(account, SecondFactors.PASSKEY, ip, userAgent, () -> {
+        });
+    }
+}

@@ -1,0 +1,237 @@
+package dev.kapi.identity;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.webauthn.api.AuthenticatorAssertionResponse;
+import org.springframework.security.web.webauthn.api.Bytes;
+import org.springframework.security.web.webauthn.api.CredentialRecord;
+import org.springframework.security.web.webauthn.api.ImmutablePublicKeyCredentialUserEntity;
+import org.springframework.security.web.webauthn.api.PublicKeyCredential;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialCreationOptions;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialRequestOptions;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialRpEntity;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialUserEntity;
+import org.springframework.security.web.webauthn.jackson.WebauthnJacksonModule;
+import org.springframework.security.web.webauthn.management.ImmutablePublicKeyCredentialCreationOptionsRequest;
+import org.springframework.security.web.webauthn.management.ImmutablePublicKeyCredentialRequestOptionsRequest;
+import org.springframework.security.web.webauthn.management.ImmutableRelyingPartyRegistrationRequest;
+import org.springframework.security.web.webauthn.management.JdbcPublicKeyCredentialUserEntityRepository;
+import org.springframework.security.web.webauthn.management.JdbcUserCredentialRepository;
+import org.springframework.security.web.webauthn.management.RelyingPartyAuthenticationRequest;
+import org.springframework.security.web.webauthn.management.RelyingPartyPublicKey;
+import org.springframework.security.web.webauthn.management.WebAuthnRelyingPartyOperations;
+import org.springframework.security.web.webauthn.management.Webauthn4JRelyingPartyOperations;
+import org.springframework.stereotype.Component;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.kapi.shared.ApiException;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * Passkeys through Spring Security's WebAuthn support (webauthn4j does the verifying; its JDBC repositories
+ * keep the credentials). Kapı's API is stateless, so the options of a ceremony wait in
+ * {@code passkey_ceremonies} for five minutes, named by a {@code ceremony_id}, instead of in an HTTP session.
+ * An account's user entity is named by the account id and shows its email.
+ */
+@Component
+class Passkeys {
+
+    static final String REGISTER = "register";
+    static final String SIGN_IN = "sign-in";
+    private static final Duration CEREMONY = Duration.ofMinutes(5);
+
+    private final JdbcPublicKeyCredentialUserEntityRepository userEntities;
+    private final JdbcUserCredentialRepository credentials;
+    private final JdbcClient jdbc;
+    private final PasskeySettings settings;
+    private final Environment environment;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
+    private volatile WebAuthnRelyingPartyOperations operations;
+
+    Passkeys(JdbcTemplate jdbcTemplate, JdbcClient jdbc, PasskeySettings settings, Environment environment,
+            Clock clock) {
+        this.userEntities = new JdbcPublicKeyCredentialUserEntityRepository(jdbcTemplate);
+        this.credentials = new JdbcUserCredentialRepository(jdbcTemplate);
+        this.jdbc = jdbc;
+        this.settings = settings;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    /** A ceremony's id and the options for {@code navigator.credentials.create/get} (WebAuthn JSON). */
+    record Ceremony(UUID id, JsonNode options) {
+    }
+
+    /** One registered passkey as its owner sees it. */
+    record Passkey(String id, String label, Instant createdAt, Instant lastUsedAt) {
+
+        static Passkey from(CredentialRecord record) {
+            return new Passkey(record.getCredentialId().toBase64UrlString(), record.getLabel(), record.getCreated(),
+                    record.getLastUsed());
+        }
+    }
+
+    Ceremony startRegistration(Account account) {
+        if (userEntities.findByUsername(name(account.id())) == null) {
+            userEntities.save(ImmutablePublicKeyCredentialUserEntity.builder().id(Bytes.random())
+                    .name(name(account.id())).displayName(account.email()).build());
+        }
+        PublicKeyCredentialCreationOptions options = operations().createPublicKeyCredentialCreationOptions(
+                new ImmutablePublicKeyCredentialCreationOptionsRequest(authentication(account.id())));
+        return new Ceremony(save(REGISTER, account.id(), options), json.valueToTree(options));
+    }
+
+    Passkey finishRegistration(long accountId, UUID ceremonyId, String label, JsonNode credential) {
+        PublicKeyCredentialCreationOptions options = take(ceremonyId, REGISTER, accountId,
+                PublicKeyCredentialCreationOptions.class);
+        try {
+            RelyingPartyPublicKey key = json.treeToValue(json.createObjectNode().put("label", label)
+                    .set("credential", credential), RelyingPartyPublicKey.class);
+            return Passkey.from(operations().registerCredential(new ImmutableRelyingPartyRegistrationRequest(options, key)));
+        }
+        catch (RuntimeException ex) {
+            throw ApiException.invalidField("credential", "passkey-invalid");
+        }
+    }
+
+    List<Passkey> of(long accountId) {
+        return Optional.ofNullable(userEntities.findByUsername(name(accountId)))
+                .map(user -> credentials.findByUserId(user.getId()).stream().map(Passkey::from).toList())
+                .orElse(List.of());
+    }
+
+    boolean any(long accountId) {
+        return !of(accountId).isEmpty();
+    }
+
+    /** Removes one of the account's passkeys; false when it has no such passkey. */
+    boolean remove(long accountId, String passkeyId) {
+        if (of(accountId).stream().noneMatch(passkey -> passkey.id().equals(passkeyId))) {
+            return false;
+        }
+        credentials.delete(Bytes.fromBase64(passkeyId));
+        return true;
+    }
+
+    void removeAll(long accountId) {
+        jdbc.sql("DELETE FROM user_entities WHERE name = :name").param("name", name(accountId)).update();
+    }
+
+    /** Options to sign in: any discoverable passkey ({@code accountId} null), or one of that account's. */
+    Ceremony startSignIn(Long accountId) {
+        PublicKeyCredentialRequestOptions options = operations().createCredentialRequestOptions(
+                new ImmutablePublicKeyCredentialRequestOptionsRequest(
+                        accountId == null ? null : authentication(accountId)));
+        return new Ceremony(save(SIGN_IN, accountId, options), json.valueToTree(options));
+    }
+
+    /** Verifies the authenticator's assertion; the account it signed in, which must be {@code expected} if given. */
+    long finishSignIn(UUID ceremonyId, JsonNode credential, Long expected) {
+        PublicKeyCredentialRequestOptions options = take(ceremonyId, SIGN_IN, expected,
+                PublicKeyCredentialRequestOptions.class);
+        PublicKeyCredentialUserEntity user;
+        try {
+            PublicKeyCredential<AuthenticatorAssertionResponse> assertion = json.treeToValue(credential,
+                    new TypeReference<PublicKeyCredential<AuthenticatorAssertionResponse>>() {
+                    });
+            user = operations().authenticate(new RelyingPartyAuthenticationRequest(options, assertion));
+        }
+        catch (RuntimeException ex) {
+            throw ApiException.invalidField("credential", "passkey-invalid");
+        }
+        long accountId = Long.parseLong(user.getName());
+        if (expected != null && expected != accountId) {
+            throw ApiException.invalidField("credential", "passkey-invalid");
+        }
+        return accountId;
+    }
+
+    @EventListener
+    void on(AccountDeleted deleted) {
+        removeAll(deleted.accountId());
+    }
+
+    private UUID save(String kind, Long accountId, Serializable options) {
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        jdbc.sql("DELETE FROM passkey_ceremonies WHERE expires_at < :now").param("now", utc(now)).update();
+        jdbc.sql("""
+                INSERT INTO passkey_ceremonies (id, kind, account_id, options, expires_at)
+                VALUES (:id, :kind, :account, :options, :expires)
+                """).param("id", id).param("kind", kind).param("account", accountId).param("options", bytes(options))
+                .param("expires", utc(now.plus(CEREMONY))).update();
+        return id;
+    }
+
+    /** Uses a live ceremony of the kind and account up; 400 {@code ceremony_id} otherwise. */
+    private <T> T take(UUID ceremonyId, String kind, Long accountId, Class<T> type) {
+        byte[] options = jdbc.sql("""
+                DELETE FROM passkey_ceremonies
+                WHERE id = :id AND kind = :kind AND account_id IS NOT DISTINCT FROM :account AND expires_at > :now
+                RETURNING options
+                """).param("id", ceremonyId).param("kind", kind).param("account", accountId)
+                .param("now", utc(clock.instant())).query(byte[].class).optional()
+                .orElseThrow(() -> ApiException.invalidField("ceremony_id", "passkey-ceremony-invalid"));
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(options))) {
+            return type.cast(in.readObject());
+        }
+        catch (IOException | ClassNotFoundException ex) {
+            throw new IllegalStateException("A stored passkey ceremony could not be read", ex);
+        }
+    }
+
+    private static byte[] bytes(Serializable options) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(buffer)) {
+            out.writeObject(options);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return buffer.toByteArray();
+    }
+
+    private WebAuthnRelyingPartyOperations operations() {
+        WebAuthnRelyingPartyOperations current = operations;
+        if (current == null) {
+            Set<String> origins = settings.origins().stream().map(environment::resolveRequiredPlaceholders)
+                    .collect(Collectors.toUnmodifiableSet());
+            current = new Webauthn4JRelyingPartyOperations(userEntities, credentials,
+                    PublicKeyCredentialRpEntity.builder().id(settings.rpId()).name(settings.rpName()).build(), origins);
+            operations = current;
+        }
+        return current;
+    }
+
+    private static Authentication authentication(long accountId) {
+        return UsernamePasswordAuthenticationToken.authenticated(name(accountId), null, List.of());
+    }
+
+    private static String name(long accountId) {
+        return Long.toString(accountId);
+    }
+}
