@@ -40,8 +40,9 @@ class EnrolmentGuard implements WebMvcConfigurer {
             @Override
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
                 Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+                // A service key acts without a session of its own: nothing to restrict.
                 if (authentication != null && authentication.getPrincipal() instanceof CurrentAccount me
-                        && factors.enrolmentOnly(me.sessionId())
+                        && me.sessionId() != null && factors.enrolmentOnly(me.sessionId())
                         && ALLOWED.stream().noneMatch(pattern -> pattern.matches(RequestPaths.container(request)))) {
                     throw ApiException.forbidden("mfa-enrolment-required");
                 }
