@@ -104,6 +104,20 @@ class PasswordScreeningIntegrationTests extends IntegrationTest {
                 .containsEntry("password_breached", false);
     }
 
+    @Test
+    void registerWhenPasswordIsLongThenOnlyItsStartIsMeasuredAndAStrongStartIsEnough() {
+        // given: the longest password registration takes, strong from its first characters on, and one
+        // whose first 48 characters are a single repeated letter (what zxcvbn measures, to bound its work)
+        String strong = ("Kx7#mQ2v!Lp9zR4t-" + UUID.randomUUID()).repeat(6).substring(0, 256);
+        String weakStart = "a".repeat(PasswordScreening.MEASURED_CODE_POINTS) + "-" + UUID.randomUUID();
+
+        // then
+        client().post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("email", uniqueEmail(), "password", strong, "full_name", "Uzun Şifre"))
+                .exchange().expectStatus().isCreated();
+        assertThat((String) register(weakStart, "en").get("message")).contains("too easy to guess");
+    }
+
     private Map<String, Object> register(String password, String language) {
         var request = client().post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON);
         if (language != null) {
