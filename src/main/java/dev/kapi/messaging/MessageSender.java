@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -48,6 +49,7 @@ class MessageSender {
     private final Map<String, Provider> providers;
     private final Customers customers;
     private final ServiceWindows windows;
+    private final ApplicationEventPublisher events;
     private final MessagingSettings.Worker settings;
     private final RetryPolicy retries;
     private final TransactionTemplate transactions;
@@ -58,8 +60,9 @@ class MessageSender {
 
     MessageSender(Senders senders, Queues queues, QueueMessages messages, ListEntries lists, Automations automations,
             QueueCredits credits, AccountDirectory accounts, List<Provider> providers,
-            Customers customers, ServiceWindows windows, MessagingSettings settings, TransactionTemplate transactions,
-            Clock clock) {
+            Customers customers, ServiceWindows windows, ApplicationEventPublisher events, MessagingSettings settings,
+            TransactionTemplate transactions, Clock clock) {
+        this.events = events;
         this.windows = windows;
         this.senders = senders;
         this.queues = queues;
@@ -381,7 +384,12 @@ class MessageSender {
 
     /** Running queues with nothing left to send complete; ended queues get their credits settled. */
     void finishQueues() {
-        transactions.executeWithoutResult(status -> queues.completeFinished(clock.instant()));
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            for (long queueId : queues.completeFinished(now)) {
+                queues.lock(queueId).ifPresent(queue -> events.publishEvent(new QueueFinished(queueId, queue.ownerId(), now)));
+            }
+        });
         for (long queueId : queues.toSettle()) {
             credits.settle(queueId);
         }
