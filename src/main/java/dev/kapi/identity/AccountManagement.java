@@ -65,6 +65,7 @@ class AccountManagement implements AccountAdministration {
                         fullName.trim(), role, hash, languageTag(language)), clock.instant());
                 audit.record("account-registered", account.id(), account.id(), "role=" + role);
                 events.publishEvent(new AccountMails.VerificationRequested(account.id()));
+                events.publishEvent(new AccountRegistered(account.id(), account.publicId(), account.email(), role));
                 return account;
             });
         }
@@ -184,6 +185,8 @@ class AccountManagement implements AccountAdministration {
                         user.avatar()), clock.instant());
                 audit.record("admin-account-created", admin.id(), account.id(), "type=" + type.name());
                 events.publishEvent(new AccountMails.VerificationRequested(account.id()));
+                events.publishEvent(new AccountRegistered(account.id(), account.publicId(), account.email(),
+                        type.name()));
                 return view(account);
             });
         }

@@ -186,6 +186,7 @@ class Sessions {
     }
 
     private void announce(Ended ended) {
+        events.publishEvent(new SessionRevoked(ended.accountId(), ended.sessionId(), ended.reason()));
         invalidations.announce("end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":"
                 + text(ended.kept()) + ":" + ended.reason());
     }

@@ -1,0 +1,96 @@
+package dev.kapi.webhooks;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import dev.kapi.identity.AccountDeleted;
+import dev.kapi.identity.AccountRegistered;
+import dev.kapi.identity.SessionRevoked;
+import dev.kapi.trading.TradeExecuted;
+import tools.jackson.databind.json.JsonMapper;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * Writes each event, once per webhook that wants it, to the outbox. The listeners are plain
+ * {@code @EventListener}s: they run in the publisher's transaction, so a row commits with the change it
+ * tells of and none is left by a change that rolled back. The body is made here, once: every retry sends
+ * these bytes under this event id.
+ */
+@Component
+class WebhookOutbox {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    WebhookOutbox(JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @EventListener
+    void on(AccountRegistered registered) {
+        record("account.registered", data("account_id", registered.accountId(), "public_id", registered.publicId(),
+                "email", registered.email(), "role", registered.role()));
+    }
+
+    @EventListener
+    void on(AccountDeleted deleted) {
+        record("account.deleted", data("account_id", deleted.accountId(), "public_id", deleted.publicId()));
+    }
+
+    @EventListener
+    void on(SessionRevoked revoked) {
+        record("session.revoked", data("account_id", revoked.accountId(),
+                "session_id", revoked.sessionId() == null ? null : revoked.sessionId().toString(),
+                "all_sessions", revoked.sessionId() == null, "reason", revoked.reason()));
+    }
+
+    @EventListener
+    void on(TradeExecuted trade) {
+        record("trading.trade.executed", data("trade_id", trade.tradeId(), "bot_id", trade.botId(),
+                "account_id", trade.accountId(), "symbol", trade.symbol(), "side", trade.side(),
+                "price", plain(trade.price()), "quantity", plain(trade.quantity()), "fee", plain(trade.fee()),
+                "realized_pnl", plain(trade.realizedPnl()), "exit_reason", trade.exitReason(),
+                "source", trade.source(), "executed_at", trade.executedAt() == null ? null : trade.executedAt().toString()));
+    }
+
+    /** Queues the event for every webhook subscribed to its type; nothing when none is. */
+    void record(String type, Map<String, Object> data) {
+        UUID eventId = UUID.randomUUID();
+        Instant now = clock.instant();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", eventId.toString());
+        body.put("type", type);
+        body.put("created_at", now.toString());
+        body.put("data", data);
+        jdbc.sql("""
+                INSERT INTO webhook_deliveries (webhook_id, event_id, type, body, next_attempt_at, created_at, updated_at)
+                SELECT id, :event, :type, :body, :now, :now, :now FROM webhooks
+                WHERE :type = ANY (string_to_array(events, ' '))
+                """)
+                .param("event", eventId).param("type", type).param("body", json.writeValueAsString(body))
+                .param("now", utc(now)).update();
+    }
+
+    private static String plain(java.math.BigDecimal value) {
+        return value == null ? null : value.toPlainString();
+    }
+
+    private static Map<String, Object> data(Object... pairs) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            data.put((String) pairs[i], pairs[i + 1]);
+        }
+        return data;
+    }
+}

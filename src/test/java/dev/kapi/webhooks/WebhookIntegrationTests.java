@@ -1,0 +1,206 @@
+package dev.kapi.webhooks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import dev.kapi.support.IntegrationTest;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Signed webhooks end to end, against a real HTTP receiver (WireMock) on loopback. */
+class WebhookIntegrationTests extends IntegrationTest {
+
+    static final WireMockServer RECEIVER = start();
+
+    private static WireMockServer start() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        return server;
+    }
+
+    private static final tools.jackson.core.type.TypeReference<Map<String, Object>> JSON_OBJECT_TYPE =
+            new tools.jackson.core.type.TypeReference<>() {
+            };
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Autowired
+    private WebhookDelivery delivery;
+
+    @Test
+    void adminsManageWebhooksAndTheSecretIsShownOnce() {
+        TestUser admin = newAdmin();
+        String url = RECEIVER.baseUrl() + "/hooks/" + UUID.randomUUID();
+        Map<String, Object> created = post(admin, "/api/admin/webhooks",
+                Map.of("url", url, "events", List.of("account.registered", "session.revoked"), "description", "CRM"),
+                201);
+        assertThat(created).containsEntry("url", url).containsEntry("description", "CRM")
+                .containsEntry("events", List.of("account.registered", "session.revoked")).containsKey("created_at");
+        assertThat((String) created.get("secret")).startsWith("whsec_").hasSize(6 + 64);
+        String path = "/api/admin/webhooks/" + id(created);
+
+        Map<String, Object> shown = get(admin, path, 200);
+        assertThat(shown).doesNotContainKey("secret").containsEntry("url", url);
+        assertThat(list(admin, "/api/admin/webhooks?limit=500")).extracting(row -> row.get("id"))
+                .contains(created.get("id"));
+
+        Map<String, Object> updated = put(admin, path,
+                Map.of("url", url + "/v2", "events", List.of("account.deleted"), "description", "CRM v2"), 200);
+        assertThat(updated).containsEntry("url", url + "/v2").containsEntry("events", List.of("account.deleted"));
+
+        as(admin.token()).delete().uri(path).exchange().expectStatus().isNoContent();
+        get(admin, path, 404);
+        as(admin.token()).delete().uri(path).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void badWebhooksAreRefusedNamingTheField() {
+        TestUser admin = newAdmin();
+        String url = RECEIVER.baseUrl() + "/hooks/bad";
+        assertThat(invalidFields(post(admin, "/api/admin/webhooks",
+                Map.of("url", url, "events", List.of("account.exploded")), 400))).containsExactly("events");
+        assertThat(invalidFields(post(admin, "/api/admin/webhooks", Map.of("url", url, "events", List.of()), 400)))
+                .containsExactly("events");
+        assertThat(invalidFields(post(admin, "/api/admin/webhooks",
+                Map.of("url", "ftp://example.com/", "events", List.of("account.deleted")), 400)))
+                .containsExactly("url");
+        assertThat(invalidFields(post(admin, "/api/admin/webhooks",
+                Map.of("url", "https://example.com/" + "a".repeat(2048), "events", List.of("account.deleted")), 400)))
+                .containsExactly("url");
+        as(newUserToken()).post().uri("/api/admin/webhooks").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("url", url, "events", List.of("account.deleted"))).exchange().expectStatus()
+                .isForbidden();
+    }
+
+    @Test
+    void aRegistrationIsDeliveredSignedWithTheSecret() throws Exception {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks",
+                Map.of("url", RECEIVER.baseUrl() + path, "events", List.of("account.registered")), 201);
+        String secret = (String) webhook.get("secret");
+
+        String email = registerUser();
+        delivery.deliverDue();
+
+        List<LoggedRequest> received = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertThat(received).hasSize(1);
+        LoggedRequest request = received.getFirst();
+        String body = request.getBodyAsString();
+        Map<String, Object> event = json.readValue(body, JSON_OBJECT_TYPE);
+        assertThat(event.keySet()).containsExactly("id", "type", "created_at", "data");
+        assertThat(event.get("type")).isEqualTo("account.registered");
+        assertThat(data(event)).containsEntry("email", email).containsEntry("role", "user");
+        assertThat(request.getHeader("Kapi-Event-Id")).isEqualTo(event.get("id"));
+        assertThat(request.getHeader("Content-Type")).startsWith("application/json");
+
+        String signature = request.getHeader("Kapi-Signature");
+        assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
+        String timestamp = signature.substring(2, signature.indexOf(','));
+        assertThat(Long.parseLong(timestamp)).isEqualTo(clock.instant().getEpochSecond());
+        assertThat(signature.substring(signature.indexOf("v1=") + 3)).isEqualTo(hmac(secret, timestamp + "." + body));
+
+        List<Map<String, Object>> deliveries = list(admin, "/api/admin/webhooks/" + id(webhook) + "/deliveries");
+        assertThat(deliveries).hasSize(1);
+        assertThat(deliveries.getFirst()).containsEntry("event_id", event.get("id"))
+                .containsEntry("type", "account.registered").containsEntry("status", "delivered")
+                .containsEntry("attempts", 1).containsEntry("last_status", 204);
+        assertThat(deliveries.getFirst().get("delivered_at")).isNotNull();
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void aFailedDeliveryIsRetriedAfterTheBackOffWithTheSameEventAndCanBeSentAgain() {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500).withBody("<html>stack trace</html>")).willSetStateTo("up"));
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks",
+                Map.of("url", RECEIVER.baseUrl() + path, "events", List.of("session.revoked")), 201);
+        String deliveries = "/api/admin/webhooks/" + id(webhook) + "/deliveries";
+
+        TestUser user = newUser();
+        as(user.token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
+        delivery.deliverDue();
+
+        Map<String, Object> failed = list(admin, deliveries).getFirst();
+        assertThat(failed).containsEntry("status", "pending").containsEntry("attempts", 1)
+                .containsEntry("last_status", 500).containsEntry("last_error", "HTTP 500");
+        Instant retryAt = Instant.parse((String) failed.get("next_attempt_at"));
+        assertThat(Duration.between(clock.instant(), retryAt)).isEqualTo(Duration.ofSeconds(30));
+
+        delivery.deliverDue();
+        assertThat(RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path)))).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(31));
+        delivery.deliverDue();
+        List<LoggedRequest> received = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertThat(received).hasSize(2);
+        assertThat(received.get(1).getHeader("Kapi-Event-Id")).isEqualTo(received.get(0).getHeader("Kapi-Event-Id"))
+                .isEqualTo(failed.get("event_id"));
+        assertThat(received.get(1).getBodyAsString()).isEqualTo(received.get(0).getBodyAsString());
+        Map<String, Object> event = json.readValue(received.get(1).getBodyAsString(), JSON_OBJECT_TYPE);
+        assertThat(event.get("type")).isEqualTo("session.revoked");
+        assertThat(((Number) data(event).get("account_id")).longValue()).isEqualTo(user.id());
+
+        Map<String, Object> delivered = list(admin, deliveries).getFirst();
+        assertThat(delivered).containsEntry("status", "delivered").containsEntry("attempts", 2)
+                .containsEntry("last_status", 200).containsEntry("last_error", null);
+
+        Map<String, Object> again = post(admin, deliveries + "/" + id(delivered) + "/redeliver", 202);
+        assertThat(again).containsEntry("status", "pending").containsEntry("event_id", failed.get("event_id"));
+        delivery.deliverDue();
+        received = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertThat(received).hasSize(3);
+        assertThat(received.get(2).getHeader("Kapi-Event-Id")).isEqualTo(failed.get("event_id"));
+        assertThat(received.get(2).getBodyAsString()).isEqualTo(received.get(0).getBodyAsString());
+        assertThat(list(admin, deliveries).getFirst()).containsEntry("status", "delivered");
+
+        post(admin, deliveries + "/999999999/redeliver", 404);
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void theBackOffDoublesUpToADay() {
+        assertThat(delivery.backoff(1)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(delivery.backoff(2)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(delivery.backoff(5)).isEqualTo(Duration.ofMinutes(8));
+        assertThat(delivery.backoff(14)).isEqualTo(Duration.ofHours(24));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> data(Map<String, Object> event) {
+        return (Map<String, Object>) event.get("data");
+    }
+
+    private static String hmac(String secret, String text) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

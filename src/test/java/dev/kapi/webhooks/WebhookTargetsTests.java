@@ -1,0 +1,47 @@
+package dev.kapi.webhooks;
+
+import java.net.URI;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kapi.shared.ApiException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The address check of webhook targets when private targets are not allowed (production's default). */
+class WebhookTargetsTests {
+
+    private final WebhookTargets targets = new WebhookTargets(false);
+
+    @Test
+    void loopbackPrivateAndLinkLocalTargetsAreRefused() {
+        for (String url : new String[] { "http://127.0.0.1:8080/hook", "http://localhost/hook", "https://10.1.2.3/",
+                "http://172.16.0.1/", "http://192.168.1.10/", "http://169.254.169.254/latest/meta-data",
+                "http://[::1]/hook", "http://[fd00::1]/", "http://[fe80::1]/", "http://100.64.0.1/", "http://0.0.0.0/",
+                "http://[::ffff:127.0.0.1]/" }) {
+            assertThatThrownBy(() -> targets.check(url)).as(url).isInstanceOfSatisfying(ApiException.class,
+                    ex -> {
+                        assertThat(ex.code()).isEqualTo("webhook-target-private");
+                        assertThat(ex.field()).isEqualTo("url");
+                    });
+            assertThat(targets.mayCall(URI.create(url))).as(url).isFalse();
+        }
+    }
+
+    @Test
+    void publicAddressesAreAllowed() {
+        assertThat(targets.check("https://93.184.216.34/hooks/kapi").getHost()).isEqualTo("93.184.216.34");
+        assertThat(targets.mayCall(URI.create("http://[2606:4700:4700::1111]/"))).isTrue();
+    }
+
+    @Test
+    void onlyHttpAndHttpsUrlsOfBoundedLengthAreTaken() {
+        for (String url : new String[] { "ftp://93.184.216.34/", "javascript:alert(1)", "http:///nohost",
+                "https://user:pass@93.184.216.34/", "https://93.184.216.34/" + "a".repeat(2048), "not a url" }) {
+            assertThatThrownBy(() -> targets.check(url)).as(url).isInstanceOfSatisfying(ApiException.class,
+                    ex -> assertThat(ex.code()).isEqualTo("webhook-url-invalid"));
+        }
+        assertThat(new WebhookTargets(true).check("http://127.0.0.1:9/hook").getPort()).isEqualTo(9);
+    }
+}
