@@ -105,7 +105,9 @@ class AccountManagement implements AccountAdministration {
             events.publishEvent(new AccountMails.VerificationRequested(id));
             events.publishEvent(new AccountMails.EmailChanged(id, account.email()));
         }
-        return get(id);
+        Account updated = get(id);
+        events.publishEvent(new AccountUpdated(id, updated.publicId(), emailChanged));
+        return updated;
     }
 
     /** Seed 003's checks; success ends every other session of the account. */
@@ -134,7 +136,9 @@ class AccountManagement implements AccountAdministration {
         accounts.freeze(me.id(), frozen, clock.instant());
         sessions.forgetAccount(me.id());
         audit.record(frozen ? "account-frozen" : "account-unfrozen", me.id(), me.id(), null);
-        return get(me.id());
+        Account account = get(me.id());
+        events.publishEvent(new AccountFrozen(account.id(), account.publicId(), frozen));
+        return account;
     }
 
     /** Removes the account for good, ends its sessions and tells the other modules. */

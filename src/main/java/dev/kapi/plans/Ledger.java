@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,9 +31,11 @@ class Ledger {
     static final String DEBIT = "debit";
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    Ledger(JdbcClient jdbc) {
+    Ledger(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     /** What a new entry says; {@code reservationId} links the entries of one spend. */
@@ -70,6 +73,7 @@ class Ledger {
                 .param("debit", DEBIT.equals(entry.kind()) ? entry.amount() : 0L)
                 .param("accountId", entry.accountId())
                 .update();
+        events.publishEvent(new CreditsChanged(entry.accountId(), entry.kind(), entry.amount(), entry.reason()));
         return appended;
     }
 

@@ -11,8 +11,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.kapi.identity.AccountDeleted;
+import dev.kapi.identity.AccountFrozen;
 import dev.kapi.identity.AccountRegistered;
+import dev.kapi.identity.AccountUpdated;
 import dev.kapi.identity.SessionRevoked;
+import dev.kapi.messaging.QueueFinished;
+import dev.kapi.plans.CreditsChanged;
 import dev.kapi.trading.TradeExecuted;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,6 +50,30 @@ class WebhookOutbox {
     @EventListener
     void on(AccountDeleted deleted) {
         record("account.deleted", data("account_id", deleted.accountId(), "public_id", deleted.publicId()));
+    }
+
+    @EventListener
+    void on(AccountUpdated updated) {
+        record("account.updated", data("account_id", updated.accountId(), "public_id", updated.publicId(),
+                "email_changed", updated.emailChanged()));
+    }
+
+    @EventListener
+    void on(AccountFrozen frozen) {
+        record(frozen.frozen() ? "account.frozen" : "account.unfrozen",
+                data("account_id", frozen.accountId(), "public_id", frozen.publicId()));
+    }
+
+    @EventListener
+    void on(CreditsChanged changed) {
+        record("credits.changed", data("account_id", changed.accountId(), "kind", changed.kind(),
+                "amount", changed.amount(), "reason", changed.reason()));
+    }
+
+    @EventListener
+    void on(QueueFinished finished) {
+        record("messaging.queue.finished", data("queue_id", finished.queueId(), "account_id", finished.accountId(),
+                "status", "completed", "finished_at", finished.finishedAt().toString()));
     }
 
     @EventListener

@@ -186,6 +186,29 @@ class WebhookIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void profileChangesFreezingAndThawingAreDelivered() {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks", Map.of("url", RECEIVER.baseUrl() + path,
+                "events", List.of("account.updated", "account.frozen", "account.unfrozen")), 201);
+        TestUser user = newUser();
+
+        put(user, "/users/me", Map.of("full_name", "New Name"), 200);
+        post(user, "/users/me/freeze", 200);
+        post(user, "/users/me/unfreeze", 200);
+        delivery.deliverDue();
+
+        List<Map<String, Object>> events = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path))).stream()
+                .map(request -> json.readValue(request.getBodyAsString(), JSON_OBJECT_TYPE)).toList();
+        assertThat(events).extracting(event -> event.get("type")).containsExactlyInAnyOrder("account.updated",
+                "account.frozen", "account.unfrozen");
+        assertThat(events).allSatisfy(event -> assertThat(((Number) data(event).get("account_id")).longValue())
+                .isEqualTo(user.id()));
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void theBackOffDoublesUpToADay() {
         assertThat(delivery.backoff(1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(delivery.backoff(2)).isEqualTo(Duration.ofMinutes(1));
