@@ -209,6 +209,37 @@ class WebhookIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void anAccountMadeByAnAdminAndItsCreditsAreDelivered() {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks", Map.of("url", RECEIVER.baseUrl() + path,
+                "events", List.of("account.registered", "credits.changed")), 201);
+        String email = uniqueEmail();
+        Map<String, Object> created = post(admin, "/api/admin/users", Map.of("username",
+                email.substring(0, email.indexOf('@')), "password", PASSWORD, "name", "Web", "surname", "Hook",
+                "email", email, "userTypeName", "user"), 201);
+        String publicId = (String) ((Map<String, Object>) created.get("data")).get("userId");
+        post(admin, "/api/admin/users/" + publicId + "/credits", Map.of("amount", 250, "note", "kampanya"), 201);
+        delivery.deliverDue();
+
+        List<Map<String, Object>> events = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path))).stream()
+                .map(request -> json.readValue(request.getBodyAsString(), JSON_OBJECT_TYPE)).toList();
+        assertThat(events).extracting(event -> event.get("type")).containsExactlyInAnyOrder("account.registered",
+                "credits.changed");
+        Map<String, Object> registered = events.stream().filter(event -> event.get("type").equals("account.registered"))
+                .findFirst().orElseThrow();
+        assertThat(data(registered)).containsEntry("public_id", publicId).containsEntry("email", email)
+                .containsEntry("role", "user");
+        Map<String, Object> credits = events.stream().filter(event -> event.get("type").equals("credits.changed"))
+                .findFirst().orElseThrow();
+        assertThat(data(credits)).containsEntry("kind", "credit").containsEntry("amount", 250)
+                .containsEntry("account_id", data(registered).get("account_id"));
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void theBackOffDoublesUpToADay() {
         assertThat(delivery.backoff(1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(delivery.backoff(2)).isEqualTo(Duration.ofMinutes(1));
