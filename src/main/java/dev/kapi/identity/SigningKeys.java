@@ -254,29 +254,28 @@ class SigningKeys implements SmartInitializingSingleton {
         try {
             JWK jwk = JWK.parse(sealer.open(sealed, context(kid)));
             JWSAlgorithm algorithm = JWSAlgorithm.parse(jwk.getAlgorithm().getName());
-            JWSSigner signer;
-            JWSVerifier verifier;
-            switch (jwk) {
-                case ECKey ec -> {
-                    signer = new ECDSASigner(ec);
-                    verifier = new ECDSAVerifier(ec.toPublicJWK());
-                }
-                case OctetKeyPair okp -> {
-                    signer = new Ed25519Signer(okp);
-                    verifier = new Ed25519Verifier(okp.toPublicJWK());
-                }
-                case RSAKey rsa -> {
-                    signer = new RSASSASigner(rsa);
-                    verifier = new RSASSAVerifier(rsa.toPublicJWK());
-                }
-                default -> throw new IllegalStateException("Unknown signing key type " + jwk.getKeyType());
-            }
+            Crypto crypto = crypto(jwk);
             JWSHeader header = new JWSHeader.Builder(algorithm).keyID(kid).type(JOSEObjectType.JWT).build();
-            return new SigningKey(kid, algorithm, jwk.toPublicJWK(), signer, verifier, header, createdAt, activatesAt);
+            return new SigningKey(kid, algorithm, jwk.toPublicJWK(), crypto.signer(), crypto.verifier(), header, createdAt,
+                    activatesAt);
         }
         catch (ParseException | JOSEException ex) {
             throw new IllegalStateException("Signing key " + kid + " cannot be opened", ex);
         }
+    }
+
+    /** What signs with a private key and what verifies with its public half. */
+    record Crypto(JWSSigner signer, JWSVerifier verifier) {
+    }
+
+    /** Nimbus's signer and verifier for one of the asymmetric kinds Kapi generates (EC, OKP, RSA). */
+    static Crypto crypto(JWK jwk) throws JOSEException {
+        return switch (jwk) {
+            case ECKey ec -> new Crypto(new ECDSASigner(ec), new ECDSAVerifier(ec.toPublicJWK()));
+            case OctetKeyPair okp -> new Crypto(new Ed25519Signer(okp), new Ed25519Verifier(okp.toPublicJWK()));
+            case RSAKey rsa -> new Crypto(new RSASSASigner(rsa), new RSASSAVerifier(rsa.toPublicJWK()));
+            default -> throw new IllegalStateException("Unknown signing key type " + jwk.getKeyType());
+        };
     }
 
     static JWK generate(String algorithm) {

@@ -30,18 +30,9 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.zaxxer.hikari.HikariDataSource;
@@ -84,21 +75,9 @@ class IdentityProviderBenchmark extends IntegrationTest {
             }
             else {
                 JWK key = SigningKeys.generate(algorithm);
-                switch (key) {
-                    case ECKey ec -> {
-                        signer = new ECDSASigner(ec);
-                        verifier = new ECDSAVerifier(ec.toPublicJWK());
-                    }
-                    case OctetKeyPair okp -> {
-                        signer = new Ed25519Signer(okp);
-                        verifier = new Ed25519Verifier(okp.toPublicJWK());
-                    }
-                    case RSAKey rsa -> {
-                        signer = new RSASSASigner(rsa);
-                        verifier = new RSASSAVerifier(rsa.toPublicJWK());
-                    }
-                    default -> throw new IllegalStateException();
-                }
+                SigningKeys.Crypto crypto = SigningKeys.crypto(key);
+                signer = crypto.signer();
+                verifier = crypto.verifier();
                 header = new JWSHeader.Builder(JWSAlgorithm.parse(algorithm)).keyID(key.getKeyID())
                         .type(JOSEObjectType.JWT).build();
             }
