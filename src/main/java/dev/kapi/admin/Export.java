@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,17 +61,20 @@ class Export {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
             try {
+                // The transaction's own characteristics, as its first statement: the driver's
+                // setTransactionIsolation/setReadOnly would change the session's defaults instead, with a
+                // statement of its own that a pooler in transaction mode (PgBouncer) may run on another
+                // server connection than this transaction's, and leave there for other clients.
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
                 Summary summary = write(connection, out);
                 connection.commit();
                 return summary;
             }
             finally {
                 connection.rollback();
-                connection.setReadOnly(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 connection.setAutoCommit(autoCommit);
             }
         }

@@ -15,6 +15,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -32,6 +33,8 @@ import static org.awaitility.Awaitility.await;
  */
 class TwoInstancesIntegrationTests extends IntegrationTest {
 
+    private static final String LISTENER = "kapi-second-listener";
+
     private static ConfigurableApplicationContext second;
     private static int secondPort;
 
@@ -44,11 +47,14 @@ class TwoInstancesIntegrationTests extends IntegrationTest {
             return;
         }
         Clock sharedClock = clock;
+        String url = ((HikariDataSource) dataSource).getJdbcUrl();
         second = new SpringApplicationBuilder(Application.class)
                 .profiles("test")
                 .properties(Map.of(
                         "server.port", "0",
-                        "spring.datasource.url", ((HikariDataSource) dataSource).getJdbcUrl(),
+                        "spring.datasource.url", url,
+                        // As behind PgBouncer: LISTEN (and migrations) on a direct connection of their own.
+                        "KAPI_CLUSTER_LISTEN_URL", url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + LISTENER,
                         "spring.datasource.username", "postgres",
                         "spring.mail.host", "127.0.0.1",
                         "spring.mail.port", Integer.toString(MAIL.getSmtp().getPort())))
@@ -134,6 +140,48 @@ class TwoInstancesIntegrationTests extends IntegrationTest {
 
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> me(onSecond(randomIp()), token)
                 .expectBody().jsonPath("$.full_name").isEqualTo("Renamed On First"));
+    }
+
+    @Test
+    void listenerWhenADirectUrlIsGivenThenItListensThereAndSessionEndsStillReachIt() {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND query LIKE 'LISTEN %'")
+                .param("name", LISTENER).query(Long.class).single()).isEqualTo(1L));
+        String token = login(onFirst(randomIp()), registerUser(), PASSWORD).expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody().access_token();
+        me(onSecond(randomIp()), token).expectStatus().isOk();
+
+        onFirst(randomIp()).post().uri("/auth/logout").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .exchange().expectStatus().isNoContent();
+
+        await().atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> me(onSecond(randomIp()), token).expectStatus().isUnauthorized());
+    }
+
+    @Test
+    void listenerWhenItsDirectConnectionIsKilledThenItReconnectsThereAndDropsWhatItCached() {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        String email = registerUser();
+        String token = login(onFirst(randomIp()), email, PASSWORD).expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody().access_token();
+        me(onSecond(randomIp()), token).expectBody().jsonPath("$.full_name").isEqualTo("Test User");
+        await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND query LIKE 'LISTEN %'")
+                .param("name", LISTENER).query(Long.class).single() == 1L);
+
+        // A change no NOTIFY announces, then the listening session dies: the second instance must not
+        // keep answering from what it cached before the gap.
+        jdbc.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name")
+                .param("name", LISTENER).query().listOfRows();
+        jdbc.sql("UPDATE accounts SET full_name = 'Changed Behind Its Back' WHERE lower(email) = lower(:email)")
+                .param("email", email).update();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> me(onSecond(randomIp()), token)
+                .expectBody().jsonPath("$.full_name").isEqualTo("Changed Behind Its Back"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jdbc.sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND query LIKE 'LISTEN %'")
+                .param("name", LISTENER).query(Long.class).single()).isEqualTo(1L));
     }
 
     private RestTestClient onFirst(String ip) {

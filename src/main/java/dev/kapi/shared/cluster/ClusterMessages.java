@@ -1,6 +1,7 @@
 package dev.kapi.shared.cluster;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -28,7 +31,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * transaction commits, and applied on this instance right after commit (so a concurrent request cannot
  * re-cache the old state). Modules {@link #subscribe} per topic. When the listening connection is lost,
  * every subscriber's {@code onGap} runs (drop the whole cache: nothing stale survives a gap) and the
- * listener reconnects.
+ * listener reconnects. The listening connection is the datasource's, or a direct one to PostgreSQL when
+ * {@code KAPI_CLUSTER_LISTEN_URL} is set ({@link ClusterSettings}): a pooler in transaction mode would hand
+ * the session that ran {@code LISTEN} to other clients and deliver nothing. A {@code NOTIFY} is part of its
+ * transaction and goes through the pooler like any other statement.
  */
 @Component
 public final class ClusterMessages implements SmartLifecycle {
@@ -41,13 +47,18 @@ public final class ClusterMessages implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
+    private final ClusterSettings settings;
+    private final ObjectProvider<DataSourceProperties> dataSourceProperties;
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
 
-    ClusterMessages(DataSource dataSource, JdbcClient jdbc) {
+    ClusterMessages(DataSource dataSource, JdbcClient jdbc, ClusterSettings settings,
+            ObjectProvider<DataSourceProperties> dataSourceProperties) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
+        this.settings = settings;
+        this.dataSourceProperties = dataSourceProperties;
     }
 
     private record Subscriber(Consumer<String> handler, Runnable onGap) {
@@ -151,7 +162,7 @@ public final class ClusterMessages implements SmartLifecycle {
 
     private void listen() {
         while (running) {
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = listeningConnection()) {
                 connection.setAutoCommit(true);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
@@ -176,6 +187,19 @@ public final class ClusterMessages implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    /** A connection of its own to PostgreSQL when a direct URL is set, else one of the datasource's. */
+    private Connection listeningConnection() throws SQLException {
+        if (!settings.direct()) {
+            return dataSource.getConnection();
+        }
+        DataSourceProperties properties = dataSourceProperties.getIfAvailable();
+        String username = settings.listenUsername() != null ? settings.listenUsername()
+                : properties == null ? null : properties.determineUsername();
+        String password = settings.listenPassword() != null ? settings.listenPassword()
+                : properties == null ? null : properties.determinePassword();
+        return DriverManager.getConnection(settings.listenUrl(), username, password);
     }
 
     private void pause() {
