@@ -21,6 +21,9 @@ public interface AccountDirectory {
     /** The public ids (as the admin API shows them) of those of the given accounts that exist. */
     Map<Long, String> publicIds(Collection<Long> accountIds);
 
+    /** The language tags ({@code tr}, {@code en}) of those of the given accounts that exist: what to write to them in. */
+    Map<Long, String> languages(Collection<Long> accountIds);
+
     /** How many accounts have a live session (not ended, not expired at {@code now}) used since {@code since}. */
     long activeSince(Instant since, Instant now);
 

@@ -62,6 +62,20 @@ class JdbcAccountDirectory implements AccountDirectory {
     }
 
     @Override
+    public Map<Long, String> languages(Collection<Long> accountIds) {
+        Map<Long, String> languages = new HashMap<>();
+        if (accountIds.isEmpty()) {
+            return languages;
+        }
+        jdbc.sql("SELECT id, language FROM accounts WHERE id = ANY(:ids)")
+                .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
+                .query(rs -> {
+                    languages.put(rs.getLong("id"), rs.getString("language"));
+                });
+        return languages;
+    }
+
+    @Override
     public long activeSince(Instant since, Instant now) {
         return jdbc.sql("""
                 SELECT count(DISTINCT account_id) FROM sessions

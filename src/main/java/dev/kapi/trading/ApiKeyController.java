@@ -36,9 +36,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class ApiKeyController {
 
     private final ApiKeyManagement keys;
+    private final Notifications notifications;
 
-    ApiKeyController(ApiKeyManagement keys) {
+    ApiKeyController(ApiKeyManagement keys, Notifications notifications) {
         this.keys = keys;
+        this.notifications = notifications;
     }
 
     record CreateApiKeyRequest(@NotNull @Pattern(regexp = "binance") String exchange,
@@ -60,7 +62,11 @@ class ApiKeyController {
         }
     }
 
-    record ResealResponse(int total, int resealed) {
+    record Resealed(int total, int resealed) {
+    }
+
+    /** The API keys resealed ({@code total}, {@code resealed}), and the Telegram notification tokens. */
+    record ResealResponse(int total, int resealed, @JsonProperty("telegram_tokens") Resealed telegramTokens) {
     }
 
     @PostMapping("/api-keys")
@@ -86,9 +92,12 @@ class ApiKeyController {
 
     @PostMapping("/admin/reseal-api-keys")
     @PreAuthorize("hasRole('ADMIN')")
-    @Operation(summary = "After a master key rotation: seal every stored API key again under the current key (admin)")
+    @Operation(summary = "After a master key rotation: seal every stored API key and Telegram token again under "
+            + "the current key (admin)")
     ResealResponse reseal() {
         ApiKeyManagement.Resealed resealed = keys.resealAll();
-        return new ResealResponse(resealed.total(), resealed.resealed());
+        ApiKeyManagement.Resealed tokens = notifications.resealAll();
+        return new ResealResponse(resealed.total(), resealed.resealed(),
+                new Resealed(tokens.total(), tokens.resealed()));
     }
 }

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.identity.AccountDeleted;
+import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.sealing.SecretSealer;
 
@@ -25,25 +28,30 @@ import static dev.kapi.shared.SqlTime.utc;
  * A user's Telegram notifications: the bot token sealed (bound to the owner), the chat and the events
  * wanted — {@code trade} (every bot trade), {@code stop} (a stop-loss or trailing-stop sell), {@code error}
  * (a bot went to error), {@code paused} (a bot paused itself). Sent after the commit of what they tell, on
- * another thread; a failure is logged and never reaches a tick.
+ * another thread, in the owner's language (their account's: Turkish or English); a failure is logged and
+ * never reaches a tick. {@link #resealAll} moves the tokens to the current master key after a rotation.
  */
 @Service
 class Notifications {
 
     static final List<String> EVENTS = List.of("trade", "stop", "error", "paused");
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
+    private static final int RESEAL_PAGE = 200;
 
     private final JdbcClient jdbc;
     private final SecretSealer sealer;
     private final TelegramClient telegram;
     private final MessageSource messages;
+    private final AccountDirectory accounts;
     private final Clock clock;
 
-    Notifications(JdbcClient jdbc, SecretSealer sealer, TelegramClient telegram, MessageSource messages, Clock clock) {
+    Notifications(JdbcClient jdbc, SecretSealer sealer, TelegramClient telegram, MessageSource messages,
+            AccountDirectory accounts, Clock clock) {
         this.jdbc = jdbc;
         this.sealer = sealer;
         this.telegram = telegram;
         this.messages = messages;
+        this.accounts = accounts;
         this.clock = clock;
     }
 
@@ -94,15 +102,16 @@ class Notifications {
             return;
         }
         boolean stop = "stop_loss".equals(trade.exitReason()) || "trailing_stop".equals(trade.exitReason());
-        String text = text("notify.trade", trade.botId(), trade.side(), trade.quantity().toPlainString(),
+        notify(trade.accountId(), stop ? List.of("trade", "stop") : List.of("trade"), locale -> text(locale,
+                "notify.trade", String.valueOf(trade.botId()), trade.side(), trade.quantity().toPlainString(),
                 trade.symbol(), trade.price().toPlainString(), trade.exitReason() == null ? "-" : trade.exitReason(),
-                trade.realizedPnl().toPlainString());
-        notify(trade.accountId(), stop ? List.of("trade", "stop") : List.of("trade"), text);
+                trade.realizedPnl().toPlainString()));
     }
 
     @ApplicationModuleListener
     void on(BotAlert alert) {
-        notify(alert.ownerId(), List.of(alert.kind()), text("notify." + alert.kind(), alert.botId(), alert.detail()));
+        notify(alert.ownerId(), List.of(alert.kind()),
+                locale -> text(locale, "notify." + alert.kind(), String.valueOf(alert.botId()), alert.detail()));
     }
 
     @ApplicationModuleListener
@@ -110,8 +119,37 @@ class Notifications {
         delete(deleted.accountId());
     }
 
-    /** Sends once if the user wants any of the kinds; never throws. */
-    private void notify(long ownerId, List<String> kinds, String text) {
+    /** Seals again, under the current master key, every token sealed under an older one. Answers how many. */
+    @Transactional
+    ApiKeyManagement.Resealed resealAll() {
+        int total = 0;
+        int resealed = 0;
+        long after = Long.MIN_VALUE;
+        while (true) {
+            List<Map.Entry<Long, String>> page = jdbc.sql("""
+                    SELECT owner_id, sealed_token FROM trading_notifications WHERE owner_id > :after
+                    ORDER BY owner_id LIMIT :size FOR UPDATE
+                    """).param("after", after).param("size", RESEAL_PAGE)
+                    .query((rs, row) -> Map.entry(rs.getLong("owner_id"), rs.getString("sealed_token"))).list();
+            if (page.isEmpty()) {
+                return new ApiKeyManagement.Resealed(total, resealed);
+            }
+            for (Map.Entry<Long, String> row : page) {
+                total++;
+                if (sealer.needsResealing(row.getValue())) {
+                    String context = context(row.getKey());
+                    jdbc.sql("UPDATE trading_notifications SET sealed_token = :sealed WHERE owner_id = :owner")
+                            .param("sealed", sealer.seal(sealer.open(row.getValue(), context), context))
+                            .param("owner", row.getKey()).update();
+                    resealed++;
+                }
+                after = row.getKey();
+            }
+        }
+    }
+
+    /** Sends once if the user wants any of the kinds, in their language; never throws. */
+    private void notify(long ownerId, List<String> kinds, Function<Locale, String> text) {
         try {
             Optional<Stored> stored = jdbc.sql("""
                     SELECT sealed_token, chat_id, events FROM trading_notifications WHERE owner_id = :owner
@@ -122,18 +160,20 @@ class Notifications {
             if (stored.isEmpty() || kinds.stream().noneMatch(stored.get().events()::contains)) {
                 return;
             }
-            telegram.send(sealer.open(stored.get().sealedToken(), context(ownerId)), stored.get().chatId(), text);
+            Locale locale = Locale.forLanguageTag(accounts.languages(List.of(ownerId)).getOrDefault(ownerId, "tr"));
+            telegram.send(sealer.open(stored.get().sealedToken(), context(ownerId)), stored.get().chatId(),
+                    text.apply(locale));
         }
         catch (RuntimeException ex) {
             log.warn("Telegram notification for account {} not sent: {}", ownerId, ex.getMessage());
         }
     }
 
-    private String text(String key, Object... args) {
-        return messages.getMessage(key, args, Locale.forLanguageTag("tr"));
+    private String text(Locale locale, String key, Object... args) {
+        return messages.getMessage(key, args, locale);
     }
 
-    private static String context(long ownerId) {
+    static String context(long ownerId) {
         return "trading-telegram:" + ownerId;
     }
 }

@@ -67,6 +67,12 @@ public abstract class IntegrationTest {
      */
     protected static final WireMockServer HIBP = startHibp();
 
+    /**
+     * The Telegram Bot API as a local stub (kapi.trading.telegram.base-url): it answers 404 to every
+     * {@code sendMessage} unless a test stubs one; tests tell their messages apart by chat id.
+     */
+    protected static final WireMockServer TELEGRAM = startStub();
+
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 
     @LocalServerPort
@@ -77,6 +83,7 @@ public abstract class IntegrationTest {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
         registry.add("kapi.identity.password.hibp-url", HIBP::baseUrl);
+        registry.add("kapi.trading.telegram.base-url", TELEGRAM::baseUrl);
     }
 
     private static WireMockServer startHibp() {
@@ -84,6 +91,12 @@ public abstract class IntegrationTest {
         server.start();
         server.stubFor(WireMock.get(WireMock.urlPathMatching("/range/[0-9A-F]{5}")).atPriority(10)
                 .willReturn(WireMock.ok("")));
+        return server;
+    }
+
+    private static WireMockServer startStub() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
         return server;
     }
 

@@ -1,6 +1,7 @@
 package dev.kapi.trading;
 
 import java.net.URI;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +28,8 @@ class TradingTelegramClientTests {
     @RegisterExtension
     static WireMockExtension telegram = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-    private final TelegramClient client = new TelegramClient(URI.create(telegram.baseUrl()), JsonMapper.builder().build());
+    private final TelegramClient client = new TelegramClient(URI.create(telegram.baseUrl()), Duration.ofSeconds(2),
+            JsonMapper.builder().build());
 
     @Test
     void sendThenSendMessageWithTheChatAndTheText() {
