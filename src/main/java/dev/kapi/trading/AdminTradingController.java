@@ -5,11 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -33,10 +36,12 @@ class AdminTradingController {
 
     private final Reports reports;
     private final AccountDirectory accounts;
+    private final BotCharts charts;
 
-    AdminTradingController(Reports reports, AccountDirectory accounts) {
+    AdminTradingController(Reports reports, AccountDirectory accounts, BotCharts charts) {
         this.reports = reports;
         this.accounts = accounts;
+        this.charts = charts;
     }
 
     record AdminBotResponse(long id, @JsonProperty("user_id") String userId, String name, String symbol,
@@ -64,5 +69,13 @@ class AdminTradingController {
         Map<Long, String> owners = accounts.publicIds(page.rows().stream().map(line -> line.bot().ownerId())
                 .distinct().toList());
         return page.asArray(line -> AdminBotResponse.from(line, owners.get(line.bot().ownerId())));
+    }
+
+    @GetMapping("/api/admin/trading/bots/{id:\\d+}/chart")
+    @Operation(summary = "Any user's bot's chart: its last 1,000 candles down-sampled to at most `points`, its "
+            + "trades among them and its equity curve (admin)")
+    BotController.ChartResponse chart(@PathVariable long id,
+            @RequestParam(defaultValue = "500") @Min(BotController.MIN_POINTS) @Max(BotCharts.MAX_CANDLES) int points) {
+        return BotController.ChartResponse.from(charts.ofAny(id, points));
     }
 }

@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -46,13 +47,17 @@ class BotController {
 
     /** The most quote currency a bot may spend on one buy, lose in a day or hold: a trillion. */
     static final String MAX_AMOUNT = "1000000000000";
+    /** The fewest points a chart may be asked to down-sample to. */
+    static final int MIN_POINTS = 10;
 
     private final BotManagement bots;
     private final Strategies strategies;
+    private final BotCharts charts;
 
-    BotController(BotManagement bots, Strategies strategies) {
+    BotController(BotManagement bots, Strategies strategies, BotCharts charts) {
         this.bots = bots;
         this.strategies = strategies;
+        this.charts = charts;
     }
 
     /** A bot's whole configuration; {@code PUT} replaces it like {@code POST} sets it. */
@@ -156,6 +161,40 @@ class BotController {
         }
     }
 
+    record ChartCandle(@JsonProperty("open_time") Instant openTime, BigDecimal open, BigDecimal high, BigDecimal low,
+            BigDecimal close) {
+    }
+
+    record ChartTrade(long id, String side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
+            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("executed_at") Instant executedAt,
+            @JsonProperty("exit_reason") String exitReason) {
+    }
+
+    /**
+     * A bot's chart: its last candles (down-sampled), its trades among them and its equity at each candle's
+     * close; {@code candles_unavailable} when the exchange could not give the candles.
+     */
+    record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, String interval,
+            String status, boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from,
+            Instant to, List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
+            List<ChartTrade> trades, @JsonProperty("equity_curve") List<BacktestController.EquityPoint> equityCurve) {
+
+        static ChartResponse from(BotCharts.Chart chart) {
+            Bot bot = chart.bot();
+            return new ChartResponse(bot.id(), bot.name(), bot.symbol(), bot.interval().code(), bot.status().wire(),
+                    bot.paper(), Money.plain(bot.risk().balance()), chart.from(), chart.to(),
+                    chart.candles().stream().map(candle -> new ChartCandle(candle.openTime(), Money.plain(candle.open()),
+                            Money.plain(candle.high()), Money.plain(candle.low()), Money.plain(candle.close()))).toList(),
+                    chart.candlesUnavailable(),
+                    chart.trades().stream().map(trade -> new ChartTrade(trade.id(), trade.side().wire(),
+                            Money.plain(trade.price()), Money.plain(trade.quantity()), Money.plain(trade.fee()),
+                            Money.plain(trade.realizedPnl()), trade.executedAt(),
+                            trade.exitReason() == null ? null : trade.exitReason().wire())).toList(),
+                    chart.equity().stream().map(point -> new BacktestController.EquityPoint(point.at(),
+                            Money.plain(point.equity()))).toList());
+        }
+    }
+
     @PostMapping
     @Operation(summary = "Create a bot (stopped); without api_key_id it trades on the paper exchange")
     ResponseEntity<BotResponse> create(@AuthenticationPrincipal CurrentAccount me,
@@ -207,6 +246,14 @@ class BotController {
     @Operation(summary = "A bot's state: status, position, last signal and run, errors")
     StateResponse state(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
         return StateResponse.from(bots.get(me.id(), id));
+    }
+
+    @GetMapping("/{id:\\d+}/chart")
+    @Operation(summary = "A bot's chart: its last 1,000 candles down-sampled to at most `points`, its trades among "
+            + "them and its equity curve")
+    ChartResponse chart(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
+            @RequestParam(defaultValue = "500") @Min(MIN_POINTS) @Max(BotCharts.MAX_CANDLES) int points) {
+        return ChartResponse.from(charts.ofOwner(me.id(), id, points));
     }
 
     @PutMapping("/{id:\\d+}/state")

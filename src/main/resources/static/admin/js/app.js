@@ -12,6 +12,7 @@ import * as audit from './pages/audit.js';
 import * as inbox from './pages/inbox.js';
 import * as queues from './pages/queues.js';
 import * as bots from './pages/bots.js';
+import * as bot from './pages/bot.js';
 import * as account from './pages/account.js';
 
 const routes = [
@@ -23,6 +24,7 @@ const routes = [
   { pattern: /^#\/inbox\/(\d+)$/, page: inbox, nav: 'inbox' },
   { pattern: /^#\/queues$/, page: queues, nav: 'queues' },
   { pattern: /^#\/bots$/, page: bots, nav: 'bots' },
+  { pattern: /^#\/bots\/(\d+)$/, page: bot, nav: 'bots' },
   { pattern: /^#\/account$/, page: account, nav: 'account' },
 ];
 

@@ -109,3 +109,103 @@ export function hbarChart(name, title, items, format = number) {
   });
   return h('figure', { class: 'chart-box wide' }, h('figcaption', {}, title), svg);
 }
+
+// Over time with the value axis from the lowest to the highest value (prices, equity), not from zero.
+
+function span(values) {
+  let low = Math.min(...values);
+  let high = Math.max(...values);
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return { low: 0, high: 1 };
+  if (high === low) {
+    const pad = Math.abs(high) * 0.01 || 1;
+    return { low: low - pad, high: high + pad };
+  }
+  const pad = (high - low) * 0.05;
+  return { low: low - pad, high: high + pad };
+}
+
+function timeFrame(name, title, times, low, high, format) {
+  const svg = s('svg', {
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': title, 'data-chart': name,
+  }, s('title', {}, title));
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const first = times.length ? times[0] : 0;
+  const last = times.length ? times[times.length - 1] : 1;
+  const xOf = time => MARGIN.left + (last === first ? plotWidth / 2 : (plotWidth * (time - first)) / (last - first));
+  const yOf = value => MARGIN.top + plotHeight - (plotHeight * (value - low)) / (high - low);
+  for (let i = 0; i <= 4; i++) {
+    const value = low + ((high - low) * i) / 4;
+    const y = yOf(value);
+    svg.append(
+      s('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y, y2: y, class: 'grid' }),
+      s('text', { x: MARGIN.left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, format(value)),
+    );
+  }
+  if (!times.length) {
+    svg.append(s('text', { x: WIDTH / 2, y: HEIGHT / 2, class: 'axis', 'text-anchor': 'middle' }, t('common.none')));
+  }
+  const every = Math.max(1, Math.ceil(times.length / 6));
+  times.forEach((time, i) => {
+    if (i % every === 0) {
+      svg.append(s('text', { x: xOf(time), y: HEIGHT - 8, class: 'axis', 'text-anchor': 'middle' },
+        new Date(time).toISOString().slice(5, 16).replace('T', ' ')));
+    }
+  });
+  return { svg, xOf, yOf };
+}
+
+const price = value => Number(value.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 8 });
+
+/**
+ * A price chart: each candle's high-low range and the line of its closes, with the trades on it as markers
+ * (buys ▲ below their price, sells ▼ above it). candles = [{open_time, high, low, close}],
+ * trades = [{side, price, executed_at, exit_reason}]; intervalMs: the length of the bot's candles.
+ */
+export function priceChart(name, title, candles, trades, intervalMs, format = price) {
+  const times = candles.map(candle => Date.parse(candle.open_time));
+  const { low, high } = span([...candles.flatMap(candle => [Number(candle.low), Number(candle.high)]),
+    ...trades.map(trade => Number(trade.price))]);
+  const { svg, xOf, yOf } = timeFrame(name, title, times, low, high, format);
+  candles.forEach((candle, i) => {
+    svg.append(s('line', { x1: xOf(times[i]), x2: xOf(times[i]), y1: yOf(Number(candle.high)), y2: yOf(Number(candle.low)), class: 'wick' }));
+  });
+  if (candles.length) {
+    svg.append(s('polyline', {
+      points: candles.map((candle, i) => `${xOf(times[i]).toFixed(1)},${yOf(Number(candle.close)).toFixed(1)}`).join(' '),
+      class: 'line series-0',
+    }));
+  }
+  // A trade fills when its candle closes: place it at that candle's open time, the x of its candle.
+  const first = times.length ? times[0] : 0;
+  const last = times.length ? times[times.length - 1] : 0;
+  trades.forEach(trade => {
+    const x = xOf(Math.min(last, Math.max(first, Date.parse(trade.executed_at) - intervalMs)));
+    const y = yOf(Number(trade.price));
+    const buy = trade.side === 'buy';
+    const points = buy ? [[x, y + 3], [x - 6, y + 13], [x + 6, y + 13]] : [[x, y - 3], [x - 6, y - 13], [x + 6, y - 13]];
+    svg.append(s('polygon', {
+      points: points.map(point => point.map(v => v.toFixed(1)).join(',')).join(' '),
+      class: 'marker ' + trade.side, 'data-side': trade.side, 'data-exit-reason': trade.exit_reason || null,
+    }, s('title', {}, `${trade.side} ${format(Number(trade.price))} · ${trade.executed_at}`
+      + (trade.exit_reason ? ` · ${trade.exit_reason}` : ''))));
+  });
+  return h('figure', { class: 'chart-box wide' }, h('figcaption', {}, title), svg,
+    h('ul', { class: 'legend' }, h('li', { class: 'series-0' }, t('bot.close')),
+      h('li', { class: 'buy' }, t('bot.buys')), h('li', { class: 'sell' }, t('bot.sells'))));
+}
+
+/** One line over time with its own value range: points = [{at, value}]. */
+export function timeLineChart(name, title, label, points, format = price) {
+  const times = points.map(point => Date.parse(point.at));
+  const { low, high } = span(points.map(point => point.value));
+  const { svg, xOf, yOf } = timeFrame(name, title, times, low, high, format);
+  if (points.length) {
+    svg.append(s('polyline', {
+      points: points.map((point, i) => `${xOf(times[i]).toFixed(1)},${yOf(point.value).toFixed(1)}`).join(' '),
+      class: 'line series-1',
+    }));
+  }
+  return h('figure', { class: 'chart-box wide' }, h('figcaption', {}, title), svg,
+    h('ul', { class: 'legend' }, h('li', { class: 'series-1' }, label)));
+}

@@ -53,6 +53,10 @@ const texts = {
     'queues.total': 'Toplam',
     'bots.name': 'Bot', 'bots.symbol': 'Parite', 'bots.strategy': 'Strateji', 'bots.pnl': 'Gerçekleşen K/Z', 'bots.total': 'Toplam K/Z',
     'bots.trades': 'İşlem', 'bots.position': 'Pozisyon',
+    'bot.price': 'Fiyat ve işlemler', 'bot.close': 'Kapanış', 'bot.buys': 'Alış', 'bot.sells': 'Satış',
+    'bot.equityCurve': 'Özkaynak eğrisi', 'bot.equity': 'Özkaynak', 'bot.return': 'Getiri', 'bot.window': 'Aralık',
+    'bot.side': 'Yön', 'bot.priceColumn': 'Fiyat', 'bot.quantity': 'Miktar', 'bot.fee': 'Komisyon',
+    'bot.exitReason': 'Çıkış sebebi', 'bot.candlesUnavailable': 'Borsadan mumlar alınamadı; grafik eksik.',
   },
   en: {
     'app.title': 'Kapı Admin',
@@ -106,6 +110,10 @@ const texts = {
     'queues.total': 'Total',
     'bots.name': 'Bot', 'bots.symbol': 'Symbol', 'bots.strategy': 'Strategy', 'bots.pnl': 'Realized PnL', 'bots.total': 'Total PnL',
     'bots.trades': 'Trades', 'bots.position': 'Position',
+    'bot.price': 'Price and trades', 'bot.close': 'Close', 'bot.buys': 'Buys', 'bot.sells': 'Sells',
+    'bot.equityCurve': 'Equity curve', 'bot.equity': 'Equity', 'bot.return': 'Return', 'bot.window': 'Window',
+    'bot.side': 'Side', 'bot.priceColumn': 'Price', 'bot.quantity': 'Quantity', 'bot.fee': 'Fee',
+    'bot.exitReason': 'Exit reason', 'bot.candlesUnavailable': 'The exchange did not give the candles; the chart is incomplete.',
   },
 };
 

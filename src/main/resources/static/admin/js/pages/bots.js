@@ -22,7 +22,7 @@ export async function render(main) {
     const answer = await call('GET', '/api/admin/trading/bots?' + query);
     return { rows: answer.body, next: answer.headers.get('X-Next-Cursor') };
   }, rows => table('bots', [
-    { label: t('bots.name'), cell: row => row.name },
+    { label: t('bots.name'), cell: row => h('a', { href: '#/bots/' + row.id, 'data-bot': row.id }, row.name) },
     { label: t('common.user'), cell: row => h('a', { href: '#/users/' + row.user_id }, row.user_id) },
     { label: t('bots.symbol'), cell: row => `${row.symbol} · ${row.interval}` },
     { label: t('bots.strategy'), cell: row => row.strategy + (row.paper ? ' (paper)' : '') },

@@ -1,0 +1,172 @@
+package dev.kapi.trading;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A bot's page in the admin console, in headless Chromium as in AdminConsoleBrowserTests: here, in the trading
+ * package, so that the test can record the paper candles and tick the runner that make the bot's trades.
+ */
+class TradingConsoleBrowserTests extends TradingTestSupport {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static ChromeDriver browser;
+    private static WebDriverWait wait;
+
+    @Autowired
+    BotRunner runner;
+
+    @Autowired
+    PaperExchange paper;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1440,1000", "--lang=tr-TR",
+                "--user-data-dir=" + Files.createTempDirectory("kapi-chromium"));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void botPageWhenTheBotTradedThenThePriceChartShowsItsBuysAndSellsAndTheEquityCurveAndTradesShow() {
+        // given: a paper bot that bought twice and sold twice, one of the sells a stop-loss
+        String token = newUserToken();
+        String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
+        Instant first = Instant.parse("2033-01-01T00:00:00Z")
+                .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        String[][] candles = { { "105", "105", "105", "105" }, { "99", "99", "99", "99" }, { "104", "106", "103", "104" },
+                { "111", "112", "109", "111" }, { "108", "108", "107", "108" }, { "98", "99", "97", "98" },
+                { "97", "102", "80", "101" }, { "102", "103", "101", "102" } };
+        List<Candle> series = new ArrayList<>();
+        for (int i = 0; i < candles.length; i++) {
+            String[] v = candles[i];
+            series.add(new Candle(first.plus(Duration.ofMinutes(i)), new BigDecimal(v[0]), new BigDecimal(v[1]),
+                    new BigDecimal(v[2]), new BigDecimal(v[3]), BigDecimal.TEN));
+        }
+        paper.record(symbol, CandleInterval.M1, series);
+        Map<String, Object> body = simpleBot(symbol, "100", "110");
+        body.put("name", "Grafik botu");
+        body.put("stop_loss", "0.1");
+        long bot = id(createBot(token, body));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+        for (int minute = 1; minute <= candles.length; minute++) {
+            runner.tick(first.plus(Duration.ofMinutes(minute)));
+        }
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).extracting(t -> t.get("exit_reason"))
+                .containsExactly("stop_loss", null, "signal", null);
+
+        // when: an admin opens the bots list and follows the bot's name
+        signInAsANewAdmin();
+        browser.executeScript("location.hash = arguments[0]", "#/bots");
+        one("a[data-bot='" + bot + "']").click();
+        one("[data-page=bot][data-bot-id='" + bot + "']");
+
+        // then: the price chart with a marker per trade, the equity curve, the trades
+        one("svg[data-chart=price] polyline");
+        assertThat(all("svg[data-chart=price] line.wick")).hasSize(candles.length);
+        assertThat(all("svg[data-chart=price] polygon.marker[data-side=buy]")).hasSize(2);
+        assertThat(all("svg[data-chart=price] polygon.marker[data-side=sell]")).hasSize(2);
+        assertThat(all("svg[data-chart=price] polygon.marker[data-exit-reason=stop_loss]")).hasSize(1);
+        assertThat(one("svg[data-chart=equity] polyline").getAttribute("points").split(" ")).hasSize(candles.length);
+        assertThat(all("table[data-table=trades] tbody tr")).hasSize(4);
+        assertThat(one("table[data-table=trades]").getText()).contains("stop_loss", "signal");
+        assertThat(one("[data-figure=trades] strong").getText()).isEqualTo("4");
+        assertThat(one("h1").getText()).contains("Grafik botu", symbol);
+        screenshot("bot");
+        assertThat(all("[role=alert]")).isEmpty();
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    void botPageWhenTheBotIsUnknownThenTheConsoleSaysSo() {
+        signInAsANewAdmin();
+        browser.executeScript("location.hash = arguments[0]", "#/bots/" + Long.MAX_VALUE);
+
+        assertThat(one("#page [role=alert]").getText()).isNotBlank();
+    }
+
+    private void signInAsANewAdmin() {
+        browser.manage().logs().get(LogType.BROWSER);
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
+        String admin = registerAdmin();
+        browser.get("http://localhost:" + port + "/admin");
+        WebElement form = one("[data-page=sign-in]");
+        form.findElement(By.name("username")).sendKeys(admin);
+        form.findElement(By.name("password")).sendKeys(PASSWORD);
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        one("[data-page=dashboard]");
+    }
+
+    private WebElement one(String css) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+    }
+
+    private List<WebElement> all(String css) {
+        return browser.findElements(By.cssSelector(css));
+    }
+
+    private void screenshot(String name) {
+        try {
+            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Script errors and Content-Security-Policy violations show up in the browser's console as SEVERE. */
+    private void assertNoBrowserErrors() {
+        List<String> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+                .toList();
+        assertThat(severe).isEmpty();
+    }
+}
