@@ -165,6 +165,24 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
                 () -> assertThat(introspect(other, key, user.token(), 200)).isEqualTo(Map.of("active", false)));
     }
 
+    @Test
+    void introspectionIsCountedInMemoryAndTakesNoRateLimitRowInTheDatabase() {
+        String key = key(newAdmin(), "introspect");
+        TestUser user = newUser();
+        for (int i = 0; i < 5; i++) {
+            assertThat(introspect(client(), key, user.token(), 200)).containsEntry("active", true);
+        }
+
+        assertThat(bucketRows("POST /oauth2/introspect|%")).isZero();
+        as(user.token()).get().uri("/users/me").exchange().expectStatus().isOk();
+        assertThat(bucketRows("GET /users/me|%")).isPositive();
+    }
+
+    private long bucketRows(String pattern) {
+        return JdbcClient.create(dataSource).sql("SELECT count(*) FROM rate_limit_buckets WHERE id LIKE :pattern")
+                .param("pattern", pattern).query(Long.class).single();
+    }
+
     private String key(TestUser admin, String scope) {
         return (String) post(admin, "/api/admin/service-keys", Map.of("name", "test " + scope, "scopes", List.of(scope)),
                 201).get("key");

@@ -15,7 +15,12 @@ import org.springframework.http.HttpMethod;
 public record RateLimitSettings(@DefaultValue("true") boolean enabled, @DefaultValue("300") int defaultPerMinute,
         @DefaultValue List<Route> routes) {
 
-    /** One limited route: method, Spring path pattern (e.g. {@code /users/{id}}) and its limit. */
-    public record Route(HttpMethod method, String path, int perMinute) {
+    /**
+     * One limited route: method, Spring path pattern (e.g. {@code /users/{id}}) and its limit. {@code local}
+     * keeps its buckets in this instance's memory instead of PostgreSQL: no query per request, each instance
+     * counting on its own (for very high limits on hot machine-to-machine routes, where a shared row per
+     * client would serialise that client's calls).
+     */
+    public record Route(HttpMethod method, String path, int perMinute, @DefaultValue("false") boolean local) {
     }
 }
