@@ -15,7 +15,8 @@ import static dev.kapi.shared.SqlTime.utc;
 /**
  * Keeps identity's tables that only grow from growing for ever: lockout counts that can no longer lock
  * anything (most of them for identifiers nobody has an account for), sessions and one-time tokens a while
- * after they ended, and, when a retention is set, old audit events. Every instance may run it: each
+ * after they ended, second-factor challenges once expired, the enrol-only marks of sessions that ended, and,
+ * when a retention is set, old audit events. Every instance may run it: each
  * statement deletes a bounded batch of rows that are dead whoever looks.
  */
 @Component
@@ -35,13 +36,18 @@ class Housekeeping {
     }
 
     /** Rows removed by one round, per table. */
-    record Pruned(long lockouts, long sessions, long oneTimeTokens, long auditEvents) {
+    record Pruned(long lockouts, long sessions, long oneTimeTokens, long mfaChallenges, long enrolmentSessions,
+            long auditEvents) {
+
+        long total() {
+            return lockouts + sessions + oneTimeTokens + mfaChallenges + enrolmentSessions + auditEvents;
+        }
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
     void scheduled() {
         Pruned pruned = prune();
-        if (pruned.lockouts() + pruned.sessions() + pruned.oneTimeTokens() + pruned.auditEvents() > 0) {
+        if (pruned.total() > 0) {
             log.info("Housekeeping removed {}", pruned);
         }
     }
@@ -63,12 +69,23 @@ class Housekeeping {
                 DELETE FROM one_time_tokens WHERE token_hash IN (SELECT token_hash FROM one_time_tokens
                 WHERE expires_at <= :before OR used_at <= :before LIMIT :batch)
                 """, "before", endedBefore, now);
+        // A challenge is good until it expires, used or not; after that it refuses by its absence just as well.
+        long challenges = deleteAll("""
+                DELETE FROM mfa_challenges WHERE token_hash IN (SELECT token_hash FROM mfa_challenges
+                WHERE expires_at <= :before LIMIT :batch)
+                """, "before", now, now);
+        // The mark goes with its session's row (ON DELETE CASCADE), but an ended session needs it no longer.
+        long enrolments = deleteAll("""
+                DELETE FROM mfa_enrolment_sessions WHERE session_id IN (SELECT e.session_id
+                FROM mfa_enrolment_sessions e JOIN sessions s ON s.id = e.session_id
+                WHERE s.revoked_at IS NOT NULL OR s.expires_at <= :now OR s.last_used_at <= :before LIMIT :batch)
+                """, "before", now.minus(settings.session().idleTimeout()), now);
         Duration retention = settings.housekeeping().auditRetention();
         long audit = retention == null ? 0 : deleteAll("""
                 DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events
                 WHERE occurred_at <= :before LIMIT :batch)
                 """, "before", now.minus(retention), now);
-        return new Pruned(lockouts, sessions, tokens, audit);
+        return new Pruned(lockouts, sessions, tokens, challenges, enrolments, audit);
     }
 
     private long deleteAll(String sql, String name, Instant bound, Instant now) {

@@ -11,9 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * network). The worker polls every {@code poll-interval}, claims up to {@code batch-size} due deliveries,
  * holds each for {@code lease} while it is sent (an instance that dies leaves it to another after that), and
  * retries a failure after {@code first-retry}, doubling up to {@code max-backoff}, {@code max-attempts} times.
+ * Delivered and failed deliveries are removed by the hourly housekeeping {@code retention} after their last
+ * attempt ({@code KAPI_WEBHOOKS_RETENTION}); pending ones are never.
  */
 @ConfigurationProperties("kapi.webhooks")
-record WebhookSettings(@DefaultValue("false") boolean allowPrivate, @DefaultValue Worker worker) {
+record WebhookSettings(@DefaultValue("false") boolean allowPrivate, @DefaultValue("30d") Duration retention,
+        @DefaultValue Worker worker) {
 
     record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration pollInterval,
             @DefaultValue("100") int batchSize, @DefaultValue("2m") Duration lease,

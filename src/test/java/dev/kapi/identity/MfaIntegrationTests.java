@@ -24,6 +24,9 @@ class MfaIntegrationTests extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    Housekeeping housekeeping;
+
     @Test
     void enrolThenConfirmWithACodeTurnsTotpOnAndAnswersTenRecoveryCodesOnce() {
         TestUser user = newUser();
@@ -195,6 +198,37 @@ class MfaIntegrationTests extends IntegrationTest {
                 .expectBody().jsonPath("$.count").isEqualTo(1).jsonPath("$.data[0].actorId").isEqualTo((int) admin.id());
         as(admin.token()).delete().uri("/api/admin/users/{id}/mfa", "ffffffffffffffff").exchange()
                 .expectStatus().isNotFound();
+    }
+
+    @Test
+    void housekeepingRemovesExpiredChallengesAndTheEnrolMarksOfEndedSessionsButNotLiveOnes() {
+        Enrolled user = enrolled();
+        password(user);
+        jdbc.sql("INSERT INTO user_types (name) SELECT 'auditor' WHERE NOT EXISTS "
+                + "(SELECT 1 FROM user_types WHERE name = 'auditor')").update();
+        TestUser ended = newUserOfType("auditor");
+        as(ended.token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
+        TestUser enrolling = newUserOfType("auditor");
+        assertThat(rows("mfa_challenges", user.user().id())).isEqualTo(1);
+        assertThat(rows("mfa_enrolment_sessions", ended.id())).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        Map<String, Object> fresh = password(user);
+        Housekeeping.Pruned pruned = housekeeping.prune();
+
+        assertThat(pruned.mfaChallenges()).isPositive();
+        assertThat(pruned.enrolmentSessions()).isPositive();
+        assertThat(rows("mfa_challenges", user.user().id())).isEqualTo(1);
+        assertThat(rows("mfa_enrolment_sessions", ended.id())).isZero();
+        // What is live still works: the fresh challenge signs in, the live session may still only enrol.
+        assertThat(secondStep(fresh, Map.of("code", code(user.secret(), 0)), 200)).containsKey("access_token");
+        assertThat(get(enrolling, "/users/me/sessions", 403)).containsEntry("type",
+                "urn:kapi:problem:mfa-enrolment-required");
+    }
+
+    private long rows(String table, long accountId) {
+        return jdbc.sql("SELECT count(*) FROM " + table + " WHERE account_id = :id").param("id", accountId)
+                .query(Long.class).single();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,18 +1,24 @@
 package dev.kapi.webhooks;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.MediaType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -20,7 +26,9 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.zaxxer.hikari.HikariDataSource;
 
+import dev.kapi.Application;
 import dev.kapi.support.IntegrationTest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,6 +36,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Signed webhooks end to end, against a real HTTP receiver (WireMock) on loopback. */
 class WebhookIntegrationTests extends IntegrationTest {
@@ -48,6 +57,12 @@ class WebhookIntegrationTests extends IntegrationTest {
 
     @Autowired
     private WebhookDelivery delivery;
+
+    @Autowired
+    private WebhookHousekeeping housekeeping;
+
+    @Autowired
+    private DataSource dataSource;
 
     @Test
     void adminsManageWebhooksAndTheSecretIsShownOnce() {
@@ -237,6 +252,46 @@ class WebhookIntegrationTests extends IntegrationTest {
         assertThat(data(credits)).containsEntry("kind", "credit").containsEntry("amount", 250)
                 .containsEntry("account_id", data(registered).get("account_id"));
         as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void housekeepingRemovesEndedDeliveriesAfterTheRetentionAndKeepsPendingOnes() {
+        TestUser admin = newAdmin();
+        String up = "/hooks/" + UUID.randomUUID();
+        String down = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(up)).willReturn(aResponse().withStatus(200)));
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(down)).willReturn(aResponse().withStatus(503)));
+        Map<String, Object> delivered = post(admin, "/api/admin/webhooks",
+                Map.of("url", RECEIVER.baseUrl() + up, "events", List.of("account.registered")), 201);
+        Map<String, Object> failing = post(admin, "/api/admin/webhooks",
+                Map.of("url", RECEIVER.baseUrl() + down, "events", List.of("account.registered")), 201);
+        registerUser();
+        delivery.deliverDue();
+        String deliveredList = "/api/admin/webhooks/" + id(delivered) + "/deliveries";
+        String failingList = "/api/admin/webhooks/" + id(failing) + "/deliveries";
+        assertThat(list(admin, deliveredList)).singleElement().extracting(row -> row.get("status")).isEqualTo("delivered");
+        assertThat(list(admin, failingList)).singleElement().extracting(row -> row.get("status")).isEqualTo("pending");
+
+        clock.advance(Duration.ofDays(29));
+        housekeeping.prune();
+        TestUser later = again(admin);
+        assertThat(list(later, deliveredList)).hasSize(1);
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(housekeeping.prune()).isPositive();
+        later = again(admin);
+        assertThat(list(later, deliveredList)).isEmpty();
+        assertThat(list(later, failingList)).singleElement().extracting(row -> row.get("status")).isEqualTo("pending");
+        admin = later;
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(delivered)).exchange().expectStatus().isNoContent();
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(failing)).exchange().expectStatus().isNoContent();
+    }
+
+    @SuppressWarnings("unchecked")
+    private String publicIdOf(TestUser admin, TestUser user) {
+        List<Map<String, Object>> found = (List<Map<String, Object>>) get(admin,
+                "/api/admin/users?search=" + user.email(), 200).get("data");
+        return (String) found.getFirst().get("userId");
     }
 
     @Test
