@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.modulith.events.ApplicationModuleListener;
@@ -41,12 +42,15 @@ class PlanManagement implements PlanCatalog {
     private final UserPackages userPackages;
     private final Set<String> catalogue;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    PlanManagement(Packages packages, UserPackages userPackages, PlansSettings settings, Clock clock) {
+    PlanManagement(Packages packages, UserPackages userPackages, PlansSettings settings, Clock clock,
+            ApplicationEventPublisher events) {
         this.packages = packages;
         this.userPackages = userPackages;
         this.catalogue = settings.catalogueValues();
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -175,8 +179,9 @@ class PlanManagement implements PlanCatalog {
     public UserPackage assign(long accountId, long packageId, Instant startsAt) {
         PackageView pkg = packages.byId(packageId).orElseThrow(() -> ApiException.notFound("package-not-found"));
         Instant start = storable(startsAt != null ? startsAt : clock.instant());
-        long id = userPackages.create(accountId, packageId, start, start.plus(Duration.ofDays(pkg.days())),
-                clock.instant());
+        Instant end = start.plus(Duration.ofDays(pkg.days()));
+        long id = userPackages.create(accountId, packageId, start, end, clock.instant());
+        events.publishEvent(new PackageAssigned(accountId, id, packageId, pkg.name(), start, end));
         return userPackageById(id).orElseThrow();
     }
 

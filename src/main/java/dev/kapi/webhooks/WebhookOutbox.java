@@ -17,6 +17,7 @@ import dev.kapi.identity.AccountUpdated;
 import dev.kapi.identity.SessionRevoked;
 import dev.kapi.messaging.QueueFinished;
 import dev.kapi.plans.CreditsChanged;
+import dev.kapi.plans.PackageAssigned;
 import dev.kapi.trading.TradeExecuted;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,6 +69,13 @@ class WebhookOutbox {
     void on(CreditsChanged changed) {
         record("credits.changed", data("account_id", changed.accountId(), "kind", changed.kind(),
                 "amount", changed.amount(), "reason", changed.reason()));
+    }
+
+    @EventListener
+    void on(PackageAssigned assigned) {
+        record("package.assigned", data("account_id", assigned.accountId(), "user_package_id",
+                assigned.userPackageId(), "package_id", assigned.packageId(), "package_name", assigned.packageName(),
+                "starts_at", assigned.startsAt().toString(), "ends_at", assigned.endsAt().toString()));
     }
 
     @EventListener

@@ -255,6 +255,44 @@ class WebhookIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPackageGivenThroughEitherAdminApiIsDeliveredAsPackageAssigned() {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks",
+                Map.of("url", RECEIVER.baseUrl() + path, "events", List.of("package.assigned")), 201);
+        String name = "gold-" + UUID.randomUUID();
+        Map<String, Object> pkg = post(admin, "/api/v1/admin/register/1", Map.of("name", name, "detail", "ayrıntı",
+                "days", 10, "package_contents", List.of(Map.of("name", "moe_gatherer", "content_value", "moe_gatherer"))),
+                201);
+        long packageId = ((Number) ((Map<String, Object>) pkg.get("package")).get("id")).longValue();
+        TestUser user = newUser();
+        String publicId = publicIdOf(admin, user);
+
+        Map<String, Object> console = (Map<String, Object>) post(admin, "/api/admin/users/" + publicId + "/packages",
+                Map.of("packageId", packageId), 201).get("data");
+        Map<String, Object> seed000 = (Map<String, Object>) post(admin, "/api/v1/admin/register/3",
+                Map.of("user_id", user.id(), "package_id", packageId), 201).get("u_package");
+        delivery.deliverDue();
+
+        List<Map<String, Object>> events = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path))).stream()
+                .map(request -> json.readValue(request.getBodyAsString(), JSON_OBJECT_TYPE)).toList();
+        assertThat(events).hasSize(2).allSatisfy(event -> {
+            assertThat(event.get("type")).isEqualTo("package.assigned");
+            assertThat(((Number) data(event).get("account_id")).longValue()).isEqualTo(user.id());
+            assertThat(((Number) data(event).get("package_id")).longValue()).isEqualTo(packageId);
+            assertThat(data(event)).containsEntry("package_name", name);
+            assertThat(Instant.parse((String) data(event).get("starts_at")).plus(Duration.ofDays(10)))
+                    .isEqualTo(Instant.parse((String) data(event).get("ends_at")));
+        });
+        assertThat(events).extracting(event -> ((Number) data(event).get("user_package_id")).longValue())
+                .containsExactlyInAnyOrder(((Number) console.get("id")).longValue(),
+                        ((Number) seed000.get("id")).longValue());
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void housekeepingRemovesEndedDeliveriesAfterTheRetentionAndKeepsPendingOnes() {
         TestUser admin = newAdmin();
         String up = "/hooks/" + UUID.randomUUID();
