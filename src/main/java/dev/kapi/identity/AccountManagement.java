@@ -137,7 +137,8 @@ class AccountManagement implements AccountAdministration {
         sessions.forgetAccount(me.id());
         audit.record(frozen ? "account-frozen" : "account-unfrozen", me.id(), me.id(), null);
         Account account = get(me.id());
-        events.publishEvent(new AccountFrozen(account.id(), account.publicId(), frozen));
+        events.publishEvent(new AccountFrozen(account.id(), account.publicId(), frozen, "user", account.active(),
+                account.frozen()));
         return account;
     }
 
@@ -253,7 +254,13 @@ class AccountManagement implements AccountAdministration {
                     events.publishEvent(new AccountMails.EmailChanged(accountId, account.email()));
                 }
                 audit.record("admin-account-updated", admin.id(), accountId, "fields=" + changedFields(changes));
-                return view(get(accountId));
+                Account updated = get(accountId);
+                if (account.active() != active) {
+                    // Receivers hear of an admin's deactivation as of a freeze: the account can no longer act.
+                    events.publishEvent(new AccountFrozen(accountId, account.publicId(), !active,
+                            active ? "admin-reactivated" : "admin-deactivated", active, updated.frozen()));
+                }
+                return view(updated);
             });
         }
         catch (DuplicateKeyException ex) {

@@ -62,7 +62,8 @@ class WebhookOutbox {
     @EventListener
     void on(AccountFrozen frozen) {
         record(frozen.frozen() ? "account.frozen" : "account.unfrozen",
-                data("account_id", frozen.accountId(), "public_id", frozen.publicId()));
+                data("account_id", frozen.accountId(), "public_id", frozen.publicId(), "reason", frozen.reason(),
+                        "active", frozen.active(), "frozen", frozen.accountFrozen()));
     }
 
     @EventListener

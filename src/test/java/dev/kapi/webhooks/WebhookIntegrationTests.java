@@ -293,6 +293,35 @@ class WebhookIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void anAdminsDeactivationAndReactivationAreDeliveredAsFrozenAndUnfrozenByEveryRoute() {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks", Map.of("url", RECEIVER.baseUrl() + path,
+                "events", List.of("account.frozen", "account.unfrozen")), 201);
+        TestUser user = newUser();
+        String publicId = publicIdOf(admin, user);
+
+        put(admin, "/api/admin/users/" + publicId, Map.of("isActive", false), 200);
+        put(admin, "/api/v1/admin/update/0/" + user.id(), Map.of("new_model", Map.of("is_active", true)), 200);
+        put(admin, "/api/admin/users/" + publicId, Map.of("name", "Unchanged State"), 200);
+        as(admin.token()).delete().uri("/api/admin/users/" + publicId).exchange().expectStatus().isOk();
+        delivery.deliverDue();
+
+        List<Map<String, Object>> events = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path))).stream()
+                .map(request -> json.readValue(request.getBodyAsString(), JSON_OBJECT_TYPE))
+                .sorted(java.util.Comparator.comparing(event -> (String) event.get("created_at"))).toList();
+        assertThat(events).extracting(event -> event.get("type") + " " + data(event).get("reason") + " active="
+                + data(event).get("active")).containsExactlyInAnyOrder(
+                        "account.frozen admin-deactivated active=false",
+                        "account.unfrozen admin-reactivated active=true",
+                        "account.frozen admin-deactivated active=false");
+        assertThat(events).allSatisfy(event -> assertThat(data(event)).containsEntry("public_id", publicId)
+                .containsEntry("frozen", false));
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void housekeepingRemovesEndedDeliveriesAfterTheRetentionAndKeepsPendingOnes() {
         TestUser admin = newAdmin();
         String up = "/hooks/" + UUID.randomUUID();
