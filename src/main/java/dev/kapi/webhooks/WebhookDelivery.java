@@ -35,8 +35,9 @@ import static dev.kapi.shared.SqlTime.utc;
  * one) by moving their next attempt a lease ahead, posts each on its own virtual thread with short timeouts,
  * and records the answer: a 2xx delivers it; anything else counts an attempt and schedules the next after
  * the back-off ({@code first-retry}, doubling, at most {@code max-backoff}) until {@code max-attempts}, then
- * it has failed for good. A delivery whose instance died mid-call is claimed again once its lease is over:
- * at least once, always the same event id and body.
+ * it has failed for good. A delivery whose instance died or stopped mid-call (a stop interrupts the calls
+ * and records nothing for them) is claimed again once its lease is over: at least once, always the same
+ * event id and body.
  */
 @Component
 class WebhookDelivery implements DisposableBean {
@@ -68,6 +69,9 @@ class WebhookDelivery implements DisposableBean {
 
     private record Outcome(Integer status, String error) {
 
+        /** This instance stopped mid-call: nothing is recorded, the lease hands the delivery to another. */
+        static final Outcome ABANDONED = new Outcome(null, "interrupted");
+
         boolean delivered() {
             return status != null && status >= 200 && status < 300;
         }
@@ -94,7 +98,12 @@ class WebhookDelivery implements DisposableBean {
                 .list();
         List<Future<?>> sent = new ArrayList<>();
         for (Claimed delivery : claimed) {
-            sent.add(calls.submit(() -> record(delivery, send(delivery))));
+            sent.add(calls.submit(() -> {
+                Outcome outcome = send(delivery);
+                if (outcome != Outcome.ABANDONED) {
+                    record(delivery, outcome);
+                }
+            }));
         }
         for (Future<?> future : sent) {
             try {
@@ -144,9 +153,12 @@ class WebhookDelivery implements DisposableBean {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return new Outcome(null, "interrupted");
+            return Outcome.ABANDONED;
         }
         catch (Exception ex) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Outcome.ABANDONED;
+            }
             return new Outcome(null, sanitize(ex));
         }
     }

@@ -322,6 +322,56 @@ class WebhookIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aDeliveryLeftMidCallByAStoppedInstanceIsDeliveredByAnotherOnceItsLeaseIsOver() {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        // The first call hangs (the stopping instance never sees its answer); the next is answered at once.
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(200).withFixedDelay(8_000)).willSetStateTo("up"));
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(204)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks",
+                Map.of("url", RECEIVER.baseUrl() + path, "events", List.of("account.registered")), 201);
+        String deliveries = "/api/admin/webhooks/" + id(webhook) + "/deliveries";
+        registerUser();
+
+        Clock sharedClock = clock;
+        ConfigurableApplicationContext other = new SpringApplicationBuilder(Application.class).profiles("test")
+                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
+                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
+                .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
+                        "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
+                        "--spring.mail.port=" + MAIL.getSmtp().getPort());
+        try {
+            CompletableFuture<Integer> round = CompletableFuture.supplyAsync(other.getBean(WebhookDelivery.class)::deliverDue);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                    () -> assertThat(RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path)))).hasSize(1));
+        }
+        finally {
+            other.close();
+        }
+        Map<String, Object> leased = list(admin, deliveries).getFirst();
+        assertThat(leased).containsEntry("status", "pending").containsEntry("attempts", 0);
+        assertThat(Instant.parse((String) leased.get("next_attempt_at")))
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)));
+
+        // Within the lease this instance leaves it alone; after it, the delivery is sent again, the same event.
+        delivery.deliverDue();
+        assertThat(RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path)))).hasSize(1);
+        clock.advance(Duration.ofMinutes(2));
+        delivery.deliverDue();
+
+        List<LoggedRequest> received = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertThat(received).hasSize(2);
+        assertThat(received.get(1).getHeader("Kapi-Event-Id")).isEqualTo(received.get(0).getHeader("Kapi-Event-Id"))
+                .isEqualTo(leased.get("event_id"));
+        assertThat(received.get(1).getBodyAsString()).isEqualTo(received.get(0).getBodyAsString());
+        assertThat(list(admin, deliveries).getFirst()).containsEntry("status", "delivered")
+                .containsEntry("attempts", 1).containsEntry("last_status", 204);
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void housekeepingRemovesEndedDeliveriesAfterTheRetentionAndKeepsPendingOnes() {
         TestUser admin = newAdmin();
         String up = "/hooks/" + UUID.randomUUID();
