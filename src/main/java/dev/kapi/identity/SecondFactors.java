@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.cluster.ClusterMessages;
 import dev.samstevens.totp.code.HashingAlgorithm;
 import dev.samstevens.totp.qr.QrData;
 
@@ -26,13 +28,16 @@ import static dev.kapi.shared.SqlTime.utc;
  * registering and removing passkeys ({@link Passkeys});
  * the {@code mfa_token} of a sign-in's second step (single use, {@code kapi.identity.mfa.challenge-lifetime});
  * and the sessions that may only enrol because the account's user type requires a factor it lacks.
+ * That an account has no factor (most accounts, asked at every sign-in) is cached; adding or removing a
+ * factor evicts it on every instance at once ({@code second-factors} topic of {@link ClusterMessages}).
  */
 @Service
-class SecondFactors {
+class SecondFactors implements SmartInitializingSingleton {
 
     static final String TOTP = "totp";
     static final String RECOVERY_CODE = "recovery_code";
     static final String PASSKEY = "passkey";
+    private static final String TOPIC = "second-factors";
 
     private final JdbcClient jdbc;
     private final TotpAuthenticators totp;
@@ -42,11 +47,16 @@ class SecondFactors {
     private final AuditLog audit;
     private final MfaSettings settings;
     private final Clock clock;
+    private final ClusterMessages cluster;
+    /** Accounts known to have no second factor; an entry only ever means "none". */
+    private final Cache<Long, Boolean> withoutFactor = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final Cache<UUID, Boolean> enrolmentOnly = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
     SecondFactors(JdbcClient jdbc, TotpAuthenticators totp, RecoveryCodes recoveryCodes, Passkeys passkeys,
-            Accounts accounts, AuditLog audit, MfaSettings settings, Clock clock) {
+            Accounts accounts, AuditLog audit, MfaSettings settings, Clock clock, ClusterMessages cluster) {
+        this.cluster = cluster;
         this.passkeys = passkeys;
         this.jdbc = jdbc;
         this.totp = totp;
@@ -66,8 +76,35 @@ class SecondFactors {
             boolean required) {
     }
 
-    /** The second-step methods the account can use; empty when it has no factor. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        cluster.subscribe(TOPIC, message -> withoutFactor.invalidate(Long.parseLong(message)),
+                withoutFactor::invalidateAll);
+    }
+
+    /**
+     * The second-step methods the account can use; empty when it has no factor. "None" is cached: loaded
+     * atomically per account, so an eviction racing the load (a factor added meanwhile) wins.
+     */
+    @SuppressWarnings("unchecked")
     List<String> methodsOf(long accountId) {
+        if (withoutFactor.getIfPresent(accountId) != null) {
+            return List.of();
+        }
+        List<String>[] loaded = new List[1];
+        withoutFactor.get(accountId, id -> {
+            loaded[0] = loadMethods(id);
+            return loaded[0].isEmpty() ? Boolean.TRUE : null;
+        });
+        return loaded[0] == null ? List.of() : loaded[0];
+    }
+
+    /** Adding or removing a factor: every instance asks the database again (here right after commit). */
+    private void factorsChanged(long accountId) {
+        cluster.publish(TOPIC, Long.toString(accountId));
+    }
+
+    private List<String> loadMethods(long accountId) {
         List<String> methods = new ArrayList<>();
         if (totp.enabled(accountId)) {
             methods.add(TOTP);
@@ -112,6 +149,7 @@ class SecondFactors {
         }
         List<String> codes = recoveryCodes.replace(me.id());
         enrolled(me.id());
+        factorsChanged(me.id());
         audit.record("mfa-totp-enabled", me.id(), me.id(), null);
         return codes;
     }
@@ -130,6 +168,7 @@ class SecondFactors {
         }
         totp.remove(me.id());
         recoveryCodes.remove(me.id());
+        factorsChanged(me.id());
         audit.record("mfa-totp-disabled", me.id(), me.id(), null);
     }
 
@@ -151,6 +190,7 @@ class SecondFactors {
         totp.remove(accountId);
         recoveryCodes.remove(accountId);
         passkeys.removeAll(accountId);
+        factorsChanged(accountId);
         audit.record("admin-mfa-removed", admin.id(), accountId, "methods=" + String.join(",", removed));
     }
 
@@ -178,6 +218,7 @@ class SecondFactors {
             tools.jackson.databind.JsonNode credential) {
         Passkeys.Passkey passkey = passkeys.finishRegistration(me.id(), ceremonyId, label, credential);
         enrolled(me.id());
+        factorsChanged(me.id());
         audit.record("passkey-registered", me.id(), me.id(), "label=" + label);
         return passkey;
     }
@@ -196,6 +237,7 @@ class SecondFactors {
             throw ApiException.conflict("mfa-required-by-policy", account.role());
         }
         passkeys.remove(me.id(), passkeyId);
+        factorsChanged(me.id());
         audit.record("passkey-removed", me.id(), me.id(), null);
     }
 

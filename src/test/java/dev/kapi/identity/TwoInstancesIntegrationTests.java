@@ -184,6 +184,36 @@ class TwoInstancesIntegrationTests extends IntegrationTest {
                 .param("name", LISTENER).query(Long.class).single()).isEqualTo(1L));
     }
 
+    @Test
+    void secondFactorWhenAddedOnOneInstanceThenTheOtherAsksForItAtOnceAndNotAfterItIsRemoved() {
+        String email = registerUser();
+        // The second instance has seen the account sign in without a factor (and remembers that it has none).
+        login(onSecond(randomIp()), email, PASSWORD).expectStatus().isOk().expectBody()
+                .jsonPath("$.access_token").exists();
+        String token = login(onFirst(randomIp()), email, PASSWORD).expectStatus().isOk().expectBody(Token.class)
+                .returnResult().getResponseBody().access_token();
+        String secret = (String) as(token).post().uri("/users/me/mfa/totp").exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody().get("secret");
+        as(token).post().uri("/users/me/mfa/totp/confirm").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("code", dev.kapi.support.Totp.atStep(secret, step()))).exchange().expectStatus().isOk();
+
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> login(onSecond(randomIp()), email, PASSWORD)
+                .expectStatus().isOk().expectBody().jsonPath("$.mfa_required").isEqualTo(true)
+                .jsonPath("$.access_token").doesNotExist());
+
+        clock.advance(Duration.ofSeconds(30));
+        as(token).method(org.springframework.http.HttpMethod.DELETE).uri("/users/me/mfa/totp")
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("code", dev.kapi.support.Totp.atStep(secret, step())))
+                .exchange().expectStatus().isNoContent();
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> login(onSecond(randomIp()), email, PASSWORD)
+                .expectStatus().isOk().expectBody().jsonPath("$.access_token").exists()
+                .jsonPath("$.mfa_required").doesNotExist());
+    }
+
+    private long step() {
+        return Math.floorDiv(clock.instant().getEpochSecond(), 30);
+    }
+
     private RestTestClient onFirst(String ip) {
         return client(ip);
     }
