@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -63,24 +64,11 @@ class BacktestController {
             @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1, fraction = 8)
             BigDecimal feeRate,
             @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1, fraction = 8) BigDecimal slippage,
-            @JsonProperty("stop_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
-            @Digits(integer = 1, fraction = 8) BigDecimal stopLoss,
-            @JsonProperty("take_profit") @DecimalMin(value = "0", inclusive = false) @DecimalMax("100")
-            @Digits(integer = 3, fraction = 8) BigDecimal takeProfit,
-            @JsonProperty("trailing_stop") @DecimalMin(value = "0", inclusive = false)
-            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal trailingStop,
-            @JsonProperty("trailing_offset") @DecimalMin("0") @DecimalMax("100") @Digits(integer = 3, fraction = 8)
-            BigDecimal trailingOffset,
-            @JsonProperty("max_drawdown") @DecimalMin(value = "0", inclusive = false)
-            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal maxDrawdown,
-            @JsonProperty("cooldown_minutes") @Min(0) @Max(Risk.MAX_COOLDOWN_MINUTES) Integer cooldownMinutes,
-            @JsonProperty("position_sizing") @Valid Risk.Sizing positionSizing,
-            @JsonProperty("starting_balance") @DecimalMin(value = "0", inclusive = false)
-            @DecimalMax(BotController.MAX_AMOUNT) @Digits(integer = 20, fraction = 18) BigDecimal startingBalance) {
+            @JsonUnwrapped @Valid Risk risk) {
 
-        Risk risk() {
-            return new Risk(stopLoss, takeProfit, trailingStop, trailingOffset, maxDrawdown, cooldownMinutes,
-                    positionSizing, startingBalance).check();
+        /** The risk settings, checked against each other. */
+        Risk checkedRisk() {
+            return (risk == null ? Risk.NONE : risk).check();
         }
     }
 
@@ -114,7 +102,7 @@ class BacktestController {
     BacktestResponse run(@Valid @RequestBody BacktestRequest request) {
         Strategies.Configured<?> strategy = strategies.read(request.strategy(), request.params());
         CandleInterval interval = interval(request.interval());
-        Risk risk = request.risk();
+        Risk risk = request.checkedRisk();
         List<Candle> candles = candles(request.candles(), request.generate(), interval);
         Backtester.Setup setup = new Backtester.Setup(request.symbol() == null ? "BACKTEST" : request.symbol(),
                 interval, request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), risk,

@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
 import io.swagger.v3.oas.annotations.Operation;
@@ -60,7 +61,10 @@ class BotController {
         this.charts = charts;
     }
 
-    /** A bot's whole configuration; {@code PUT} replaces it like {@code POST} sets it. */
+    /**
+     * A bot's whole configuration; {@code PUT} replaces it like {@code POST} sets it. The risk settings are
+     * flat in the body ({@code stop_loss}, ..., {@code starting_balance}), declared once in {@link Risk}.
+     */
     record BotRequest(@NotBlank @Size(max = 100) String name,
             @NotNull @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol,
             @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
@@ -75,25 +79,7 @@ class BotController {
             @Digits(integer = 20, fraction = 18) BigDecimal maxDailyLoss,
             @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
             @Digits(integer = 20, fraction = 18) BigDecimal maxPosition,
-            @JsonProperty("stop_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
-            @Digits(integer = 1, fraction = 8) BigDecimal stopLoss,
-            @JsonProperty("take_profit") @DecimalMin(value = "0", inclusive = false) @DecimalMax("100")
-            @Digits(integer = 3, fraction = 8) BigDecimal takeProfit,
-            @JsonProperty("trailing_stop") @DecimalMin(value = "0", inclusive = false)
-            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal trailingStop,
-            @JsonProperty("trailing_offset") @DecimalMin("0") @DecimalMax("100") @Digits(integer = 3, fraction = 8)
-            BigDecimal trailingOffset,
-            @JsonProperty("max_drawdown") @DecimalMin(value = "0", inclusive = false)
-            @DecimalMax(value = "1", inclusive = false) @Digits(integer = 1, fraction = 8) BigDecimal maxDrawdown,
-            @JsonProperty("cooldown_minutes") @Min(0) @Max(Risk.MAX_COOLDOWN_MINUTES) Integer cooldownMinutes,
-            @JsonProperty("position_sizing") @Valid Risk.Sizing positionSizing,
-            @JsonProperty("starting_balance") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
-            @Digits(integer = 20, fraction = 18) BigDecimal startingBalance) {
-
-        Risk risk() {
-            return new Risk(stopLoss, takeProfit, trailingStop, trailingOffset, maxDrawdown, cooldownMinutes,
-                    positionSizing, startingBalance);
-        }
+            @JsonUnwrapped @Valid Risk risk) {
 
         BotManagement.Changes changes() {
             Map<String, Object> merged = new LinkedHashMap<>(params == null ? Map.of() : params);
@@ -102,7 +88,7 @@ class BotController {
             }
             return new BotManagement.Changes(name, symbol, quoteAmount, interval,
                     strategy == null || strategy.isBlank() ? SimpleStrategy.NAME : strategy, merged, apiKeyId,
-                    maxDailyLoss, maxPosition, risk());
+                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk);
         }
     }
 

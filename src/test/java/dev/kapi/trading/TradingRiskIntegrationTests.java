@@ -154,6 +154,65 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
         assertThat(invalidBotFields(token, bot)).containsExactly("position_sizing.mode");
     }
 
+    /** One out-of-range value per risk field, as a bot's body and a backtest's take them (flat). */
+    private static final Map<String, Object> OUT_OF_RANGE = Map.of("stop_loss", 1, "take_profit", 101,
+            "trailing_stop", 0, "trailing_offset", -1, "max_drawdown", "1.5", "cooldown_minutes", 525_601,
+            "starting_balance", 0, "position_sizing", Map.of("mode", "fixed_quote", "value", -1));
+
+    @Test
+    void riskSettingsWhenEachIsOutOfRangeOrNotANumberThenBotsAndBacktestsBothAnswer400NamingIt() {
+        String token = newUserToken();
+        Map<String, Object> bot = simpleBot(uniqueSymbol(), "100", "110");
+        Map<String, Object> backtest = new HashMap<>(Map.of("strategy", "simple",
+                "params", Map.of("buy_below", 100, "sell_above", 110), "generate", Map.of("seed", 1, "count", 10)));
+        OUT_OF_RANGE.forEach((field, value) -> {
+            String named = "position_sizing".equals(field) ? "position_sizing.value" : field;
+            Map<String, Object> badBot = new HashMap<>(bot);
+            badBot.put(field, value);
+            assertThat(invalidBotFields(token, badBot)).as(field).containsExactly(named);
+            Map<String, Object> badBacktest = new HashMap<>(backtest);
+            badBacktest.put(field, value);
+            assertThat(invalidFields(as(token).post().uri("/api/trading/backtests")
+                    .contentType(MediaType.APPLICATION_JSON).body(badBacktest))).as(field).containsExactly(named);
+        });
+        Map<String, Object> notANumber = new HashMap<>(bot);
+        notANumber.put("stop_loss", "five percent");
+        assertThat(invalidBotFields(token, notANumber)).containsExactly("stop_loss");
+        Map<String, Object> backtestNotANumber = new HashMap<>(backtest);
+        backtestNotANumber.put("cooldown_minutes", "soon");
+        assertThat(invalidFields(as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON)
+                .body(backtestNotANumber))).containsExactly("cooldown_minutes");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void riskSettingsWhenFlatInABotOrABacktestBodyThenBothTakeThem() {
+        String token = newUserToken();
+        Map<String, Object> risk = Map.of("stop_loss", "0.05", "take_profit", "0.2", "trailing_stop", "0.03",
+                "trailing_offset", "0.01", "max_drawdown", "0.3", "cooldown_minutes", 15,
+                "position_sizing", Map.of("mode", "balance_fraction", "value", "0.25"), "starting_balance", 5000);
+        Map<String, Object> bot = simpleBot(uniqueSymbol(), "100", "110");
+        bot.putAll(risk);
+
+        Map<String, Object> created = createBot(token, bot);
+
+        assertThat(created).containsEntry("stop_loss", 0.05).containsEntry("take_profit", 0.2)
+                .containsEntry("trailing_stop", 0.03).containsEntry("trailing_offset", 0.01)
+                .containsEntry("max_drawdown", 0.3).containsEntry("cooldown_minutes", 15)
+                .containsEntry("position_sizing", Map.of("mode", "balance_fraction", "value", 0.25))
+                .containsEntry("starting_balance", 5000);
+        Map<String, Object> backtest = new HashMap<>(risk);
+        backtest.putAll(Map.of("strategy", "simple", "params", Map.of("buy_below", 100, "sell_above", 110),
+                "generate", Map.of("seed", 7, "count", 500)));
+        Map<String, Object> result = post(token, "/api/trading/backtests", backtest);
+        assertThat(result).containsEntry("starting_balance", 5000);
+        List<Map<String, Object>> buys = ((List<Map<String, Object>>) result.get("trades")).stream()
+                .filter(trade -> "buy".equals(trade.get("side"))).toList();
+        assertThat(buys).isNotEmpty();
+        BigDecimal first = decimal(buys.getFirst().get("price")).multiply(decimal(buys.getFirst().get("quantity")));
+        assertThat(first).isCloseTo(new BigDecimal("1250"), org.assertj.core.api.Assertions.within(new BigDecimal("0.01")));
+    }
+
     @Test
     void botWhenRiskSettingsGivenThenAnsweredBackAndSeed002ShapeStillWorks() {
         String token = newUserToken();

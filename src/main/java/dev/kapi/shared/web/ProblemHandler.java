@@ -36,6 +36,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.PayloadTooLarge;
@@ -244,7 +245,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /**
      * The name a client used for a field: its {@code @JsonProperty} when it has one; a nested field's path
-     * ({@code position_sizing.value}) named segment by segment.
+     * ({@code position_sizing.value}) named segment by segment, without the segment of a record written
+     * flat ({@code @JsonUnwrapped}).
      */
     static String jsonName(Class<?> type, String javaName) {
         int dot = javaName.indexOf('.');
@@ -252,7 +254,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             String head = javaName.substring(0, dot);
             for (RecordComponent component : type.getRecordComponents()) {
                 if (component.getName().equals(head)) {
-                    return jsonName(type, head) + "." + jsonName(component.getType(), javaName.substring(dot + 1));
+                    String rest = jsonName(component.getType(), javaName.substring(dot + 1));
+                    // A record's fields written flat into its holder's JSON are named as they are written.
+                    return component.isAnnotationPresent(JsonUnwrapped.class)
+                            || component.getAccessor().isAnnotationPresent(JsonUnwrapped.class) ? rest
+                                    : jsonName(type, head) + "." + rest;
                 }
             }
             return javaName;
