@@ -2,6 +2,7 @@
 # Identity benchmark: raw hash throughput vs. logins over HTTP, refreshes, profile reads, memory,
 # start-up time and database writes per operation. Load comes from wrk in its own process, on loopback;
 # every run is bounded in time. Prints a Markdown table. Usage: bench/identity.sh [seconds-per-run]
+# JAR=path/to/kapi.jar measures that jar instead of building this checkout (e.g. an older build, for an A/B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
@@ -13,8 +14,13 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
-echo "Building the jar and measuring raw hash throughput..." >&2
-mvn -B -q -DskipTests package
+JAR=${JAR:-}
+if [ -z "$JAR" ]; then
+  echo "Building the jar..." >&2
+  mvn -B -q -DskipTests package
+  JAR=target/kapi.jar
+fi
+echo "Measuring $JAR; raw hash throughput from this checkout's encoder..." >&2
 hash_rate() {
   mvn -B test -Dtest=PasswordHashingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
       -Dbench.algorithm="$1" -Dbench.cost="${2:-10}" 2>/dev/null \
@@ -26,11 +32,14 @@ LOG=$DATA/server.log
 cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$DATA"; }
 trap cleanup EXIT
 
-start_server() { # $1 = password algorithm
+ADMIN_EMAIL=bench-admin@example.com
+ADMIN_PASSWORD=benchmark-admin-passphrase
+start_server() { # $1 = password algorithm; RATE_LIMITS=true|false (default false), JWT=HS256|ES256|EdDSA|RS256
   local begin=$(date +%s%N)
-  KAPI_DATA_DIR=$DATA/data SERVER_PORT=$PORT KAPI_RATE_LIMITS_ENABLED=false \
-  KAPI_IDENTITY_PASSWORD_ALGORITHM=$1 LOGGING_LEVEL_ROOT=WARN \
-    "$JAVA" -Xmx1g -jar target/kapi.jar >"$LOG" 2>&1 &
+  KAPI_DATA_DIR=$DATA/data SERVER_PORT=$PORT KAPI_RATE_LIMITS_ENABLED=${RATE_LIMITS:-false} \
+  KAPI_IDENTITY_PASSWORD_ALGORITHM=$1 LOGGING_LEVEL_ROOT=WARN KAPI_JWT_ALGORITHM=${JWT:-HS256} \
+  KAPI_BOOTSTRAP_ADMIN_EMAIL=$ADMIN_EMAIL KAPI_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN_PASSWORD \
+    "$JAVA" -Xmx1g -jar "$JAR" >"$LOG" 2>&1 &
   SERVER=$!
   until curl -sf "localhost:$PORT/actuator/health" >/dev/null; do sleep 0.1; done
   STARTUP_MS=$(( ($(date +%s%N) - begin) / 1000000 ))
@@ -49,6 +58,21 @@ wrk_run() { # $1 = threads, $2 = connections, $3 = script, rest = script args; W
 rate() { awk '/Requests\/sec/ {print $2}'; }
 pct() { awk -v p="$1" '$1 == p {print $2}'; }
 login_body() { printf '{"username":"bench-user-%s@example.com","password":"benchmark-password"}' "$1"; }
+json_field() { sed 's/.*"'"$1"'":"\([^"]*\)".*/\1/'; }
+service_key() { # a service key of scope introspect, made by the bootstrap admin
+  local admin=$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | json_field access_token)
+  curl -sf "localhost:$PORT/api/admin/service-keys" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","scopes":["introspect"]}' | json_field key
+}
+introspect_row() { # $1 = label; measures POST /oauth2/introspect for $access with a new service key
+  local key=$(service_key) out
+  curl -sf "localhost:$PORT/oauth2/introspect" -H "Authorization: Bearer $key" --data-urlencode "token=$access" \
+    | grep -q '"active":true' || { echo "introspection does not answer active" >&2; exit 1; }
+  WARMUP=5 wrk_run 4 64 introspect.lua "$key" "$access" >/dev/null
+  out=$(wrk_run 4 64 introspect.lua "$key" "$access")
+  ROWS+=("| POST /oauth2/introspect (64 connections), $1 | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | $(echo "$out" | awk '/Non-2xx/ {print $5}') |")
+}
 
 ROWS=()
 for ALGORITHM in bcrypt argon2; do
@@ -100,10 +124,34 @@ for ALGORITHM in bcrypt argon2; do
     out=$(wrk_run 4 64 me.lua "$access")
     ROWS+=("| GET /users/me (64 connections) | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | session check from the in-process cache |")
     rss_me=$(rss_mb)
+    introspect_row "rate limits off"
     stop_server
-    start_server bcrypt
+    # The restart is measured with rate limits on: introspection's limit is counted in memory, per instance.
+    RATE_LIMITS=true start_server bcrypt
     RESTART_MS=$STARTUP_MS
+    access=$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body 2)" \
+      | json_field access_token)
+    introspect_row "rate limits on"
   fi
+  stop_server
+done
+
+# Asymmetric signing keys: a refresh signs one access token, so its rate shows the signature's cost; profile
+# reads and introspection verify a token once per instance (the verified token is cached).
+for JWT_ALGORITHM in ES256 EdDSA; do
+  echo "Server with $JWT_ALGORITHM tokens..." >&2
+  JWT=$JWT_ALGORITHM start_server bcrypt
+  login_16 17
+  WARMUP=5 wrk_run 16 16 refresh.lua "${tokens[@]}" >/dev/null
+  login_16 33
+  out=$(wrk_run 16 16 refresh.lua "${tokens[@]}")
+  ROWS+=("| POST /auth/refresh (16 rotating sessions), $JWT_ALGORITHM | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | $(echo "$out" | awk '/Non-2xx/ {print $5}') |")
+  access=$(curl -sf "localhost:$PORT/auth/login" -H 'Content-Type: application/json' -d "$(login_body 3)" \
+    | json_field access_token)
+  WARMUP=5 wrk_run 4 64 me.lua "$access" >/dev/null
+  out=$(wrk_run 4 64 me.lua "$access")
+  ROWS+=("| GET /users/me (64 connections), $JWT_ALGORITHM | $(echo "$out" | rate)/s | $(echo "$out" | pct 50%) | $(echo "$out" | pct 99%) | |")
+  introspect_row "$JWT_ALGORITHM, rate limits off"
   stop_server
 done
 

@@ -117,7 +117,7 @@ class IdentityProviderBenchmark extends IntegrationTest {
             tokens.add(newUserToken());
         }
         measure("rate limits on", port, key, tokens);
-        // The rate limiter keeps its buckets in PostgreSQL: every call of one key takes that key's bucket row.
+        // Introspection's limit is counted in the instance's memory (a local route), the others in PostgreSQL;
         // bench/identity.sh measures GET /users/me with the limits off; so does this second instance.
         Clock sharedClock = clock;
         try (ConfigurableApplicationContext unlimited = new SpringApplicationBuilder(Application.class)
