@@ -28,7 +28,10 @@ import dev.kapi.shared.ApiException;
  * order gets its state written in one statement with the rest of its batch; an order is written as
  * pending first, placed, then recorded as a trade. An order left pending (a crash, an unclear answer) is
  * looked up on the bot's next run before anything else. Missed candles are not replayed: a tick always
- * acts on the newest closed candle.
+ * acts on the newest closed candle. A batch's claims are marked finished with its last write; claims an
+ * instance made and never finished (it died in the middle of its batch) are taken over by the retry pass
+ * of the same minute on any instance ({@link #retry}), so a bot misses no candle while any instance is up.
+ * An order the dead instance placed is found by its client order id and never placed twice.
  */
 @Component
 class BotRunner {
@@ -103,8 +106,33 @@ class BotRunner {
         return new TickReport(tick.ran, tick.placed, tick.failures);
     }
 
+    /**
+     * The retry pass of minute {@code minute}: runs the bots whose claim for the newest closed candle is
+     * older than the claim lease and unfinished, as {@link #tick} would have.
+     */
+    TickReport retry(Instant minute) {
+        Tick tick = new Tick(minute.truncatedTo(ChronoUnit.MINUTES));
+        for (CandleInterval interval : bots.activeIntervals()) {
+            Instant open = interval.lastClosedOpen(tick.at);
+            for (List<Long> claimed = reclaim(interval, open); !claimed.isEmpty(); claimed = reclaim(interval, open)) {
+                run(tick, bots.byIds(claimed), interval, open);
+            }
+        }
+        if (tick.ran > 0) {
+            log.info("Trading retry {}: {} bots of unfinished claims ran, {} orders, {} failures", tick.at, tick.ran,
+                    tick.placed, tick.failures);
+        }
+        return new TickReport(tick.ran, tick.placed, tick.failures);
+    }
+
     private List<Long> claim(CandleInterval interval, Instant open) {
         return transactions.execute(status -> bots.claim(interval, open, settings.batchSize(), clock.instant()));
+    }
+
+    private List<Long> reclaim(CandleInterval interval, Instant open) {
+        Instant now = clock.instant();
+        return transactions.execute(status -> bots.reclaimStale(interval, open, settings.batchSize(),
+                now.minus(settings.claimLease()), now));
     }
 
     private void run(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {
@@ -150,7 +178,11 @@ class BotRunner {
             }
         }
         Instant now = clock.instant();
-        transactions.executeWithoutResult(status -> bots.recordRuns(quiet, now));
+        List<Long> claimed = batch.stream().map(Bot::id).toList();
+        transactions.executeWithoutResult(status -> {
+            bots.recordRuns(quiet, now);
+            bots.finishRuns(claimed, open, now);
+        });
     }
 
     private void fetchCandles(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {

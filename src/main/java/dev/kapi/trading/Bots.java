@@ -240,6 +240,37 @@ class Bots {
                 .param("limit", limit).query(Long.class).list();
     }
 
+    /**
+     * Takes over up to {@code limit} claims for the candle that were made before {@code staleBefore} and
+     * never finished: the instance that claimed them died in the middle of its batch. Each is taken by
+     * one instance (its row is locked the same way as a first claim), and its claim time renewed.
+     */
+    List<Long> reclaimStale(CandleInterval interval, Instant candleOpen, int limit, Instant staleBefore, Instant now) {
+        return jdbc.sql("""
+                UPDATE trading_bot_runs r SET claimed_at = :now
+                FROM (SELECT s.bot_id FROM trading_bot_runs s JOIN trading_bots b ON b.id = s.bot_id
+                      WHERE s.candle_open = :open AND s.finished_at IS NULL AND s.claimed_at < :stale
+                        AND b.active AND b.candle_interval = :interval AND b.status IN ('idle', 'in_position')
+                      ORDER BY s.bot_id
+                      LIMIT :limit
+                      FOR UPDATE OF s SKIP LOCKED) stale
+                WHERE r.bot_id = stale.bot_id AND r.candle_open = :open
+                RETURNING r.bot_id
+                """)
+                .param("open", utc(candleOpen)).param("now", utc(now)).param("stale", utc(staleBefore))
+                .param("interval", interval.code()).param("limit", limit).query(Long.class).list();
+    }
+
+    /** The claims of a batch are done: the bots ran (or were skipped on purpose) for the candle. */
+    void finishRuns(List<Long> ids, Instant candleOpen, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE trading_bot_runs SET finished_at = :now WHERE candle_open = :open AND bot_id = ANY(:ids)")
+                .param("now", utc(now)).param("open", utc(candleOpen)).param("ids", ids.toArray(Long[]::new))
+                .update();
+    }
+
     private static Map<String, Object> params(Config config) {
         Map<String, Object> params = new HashMap<>();
         params.put("name", config.name());

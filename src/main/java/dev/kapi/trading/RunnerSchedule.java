@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The runner's trigger on this instance: each minute (by {@code kapi.trading.runner.cron}), the tick of
- * that minute. Off with {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
+ * that minute, and later in it (by {@code kapi.trading.runner.retry-cron}) the retry pass that runs the
+ * unfinished claims of a dead instance. Off with {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "kapi.trading.runner.enabled", matchIfMissing = true)
@@ -25,5 +26,11 @@ class RunnerSchedule {
     @Scheduled(cron = "${kapi.trading.runner.cron:5 * * * * *}")
     void tick() {
         runner.tick(clock.instant());
+    }
+
+    /** Later in the minute: the claims of an instance that died during its tick, run by this one. */
+    @Scheduled(cron = "${kapi.trading.runner.retry-cron:35 * * * * *}")
+    void retry() {
+        runner.retry(clock.instant());
     }
 }

@@ -10,7 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Trading configuration. {@code runner}: whether this instance ticks bots on its own and when (a cron
  * expression, seconds first: a few seconds past each minute, so the exchange has closed the candle), how
- * many bots one claim takes and after how many errors in a row a bot goes to {@code error}. {@code paper}:
+ * many bots one claim takes and after how many errors in a row a bot goes to {@code error}; when the
+ * retry pass of each minute runs and how old an unfinished claim must be for it to take it over (the
+ * claiming instance died in the middle of its batch). {@code paper}:
  * the paper exchange's fee and slippage as fractions of the traded amount. {@code binance}: the REST base
  * URL, {@code recvWindow}, the request timeout and the request weight per minute Kapı stays below.
  */
@@ -18,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance) {
 
     record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
-            @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors) {
+            @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors,
+            @DefaultValue("35 * * * * *") String retryCron, @DefaultValue("25s") Duration claimLease) {
     }
 
     record Paper(@DefaultValue("0.001") BigDecimal feeRate, @DefaultValue("0.0005") BigDecimal slippage) {

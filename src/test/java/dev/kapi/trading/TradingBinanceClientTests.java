@@ -66,7 +66,7 @@ class TradingBinanceClientTests {
 
     @BeforeEach
     void client() {
-        TradingSettings settings = new TradingSettings(new TradingSettings.Runner(false, "-", 500, 3),
+        TradingSettings settings = new TradingSettings(new TradingSettings.Runner(false, "-", 500, 3, "-", Duration.ofSeconds(25)),
                 new TradingSettings.Paper(new BigDecimal("0.001"), new BigDecimal("0.0005")),
                 new TradingSettings.Binance(URI.create(binance.baseUrl()), Duration.ofSeconds(5), Duration.ofSeconds(2),
                         1100));

@@ -104,6 +104,72 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
     }
 
     @Test
+    void retryWhenAnInstanceDiedAfterClaimingThenAnotherRunsTheBotForThatCandleOnce() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        Instant first = recordCandles(symbol, "90");
+        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+        Instant minute = first.plus(Duration.ofMinutes(1));
+        // Another instance claimed the bot for this candle at the tick and was killed before running it.
+        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(30));
+
+        runner.tick(minute.plusSeconds(5));
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
+
+        runner.retry(minute.plusSeconds(35));
+        runner.retry(minute.plusSeconds(35));
+        runner.tick(minute.plusSeconds(5));
+
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).extracting(trade -> trade.get("side"))
+                .containsExactly("buy");
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position")
+                .containsEntry("last_candle_at", first.toString());
+    }
+
+    @Test
+    void retryWhenAClaimIsRecentThenItsInstanceIsLeftToFinishIt() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        Instant first = recordCandles(symbol, "90");
+        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(5));
+
+        runner.retry(first.plus(Duration.ofMinutes(1)).plusSeconds(35));
+
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle")
+                .containsEntry("last_candle_at", null);
+    }
+
+    @Test
+    void retryWhenEveryClaimFinishedThenNothingRunsTwice() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        Instant first = recordCandles(symbol, "90", "112");
+        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+        Instant minute = first.plus(Duration.ofMinutes(1));
+
+        runner.tick(minute.plusSeconds(5));
+        jdbc.sql("UPDATE trading_bot_runs SET claimed_at = claimed_at - interval '1 hour' WHERE bot_id = :bot")
+                .param("bot", bot).update();
+        runner.retry(minute.plusSeconds(35));
+
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).hasSize(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM trading_bot_runs WHERE bot_id = :bot AND finished_at IS NOT NULL")
+                .param("bot", bot).query(Long.class).single()).isEqualTo(1L);
+    }
+
+    /** What a claim of an instance killed in the middle of its batch leaves: the row, never finished. */
+    private void claimAsADeadInstance(long bot, Instant candleOpen, Instant claimedAt) {
+        jdbc.sql("INSERT INTO trading_bot_runs (bot_id, candle_open, claimed_at) VALUES (:bot, :open, :claimed)")
+                .param("bot", bot).param("open", java.time.OffsetDateTime.ofInstant(candleOpen, java.time.ZoneOffset.UTC))
+                .param("claimed", java.time.OffsetDateTime.ofInstant(claimedAt, java.time.ZoneOffset.UTC)).update();
+    }
+
+    @Test
     void tickWhenEmaHasTooFewCandlesThenWarmsUpWithoutTrading() {
         String token = newUserToken();
         String symbol = uniqueSymbol();
