@@ -124,7 +124,7 @@ start_kapi() { # $1 = index
     KAPI_PUBLIC_URL="http://127.0.0.1:$NGINX_PORT" KAPI_TRUSTED_PROXIES='127\.0\.0\.1' \
     KAPI_BOOTSTRAP_ADMIN_EMAIL="$ADMIN_EMAIL" KAPI_BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     KAPI_WHATSAPP_BASE_URL="http://127.0.0.1:$STANDIN_PORT" \
-    KAPI_MESSAGING_WORKER_LEASE=20s KAPI_MESSAGING_WORKER_MAXINFLIGHT=200 \
+    KAPI_MESSAGING_WORKER_LEASE=20s KAPI_MESSAGING_WORKER_MAXINFLIGHT=200 KAPI_TRADING_RUNNER_BATCHSIZE=50 \
     "$JAVA" -Xmx512m -XX:+ExitOnOutOfMemoryError -jar "$ROOT/$JAR" >>"$W/kapi-$1.log" 2>&1 &
   KAPI_PID[$1]=$!
 }
@@ -181,10 +181,13 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"${LOAD_SECONDS}s" --timeout 10s -s bench/cl
 python3 bench/cluster_driver.py start "$W/state.json"
 QUEUE_ID=$(python3 -c "import json; print(json.load(open('$W/state.json'))['queue_id'])")
 
-# The kill: instance 2 (index 1), in the middle of the campaign; restarted five seconds later.
+# The kill: instance 2 (index 1), in the middle of the campaign; restarted five seconds later. Bots are
+# claimed 50 at a time (KAPI_TRADING_RUNNER_BATCHSIZE above), so every instance has some when it dies.
 sleep $(( CAMPAIGN_SECONDS / 2 ))
-if [ -n "${KILL_AT_TICK:-}" ]; then # KILL_AT_TICK=1: in the middle of the runner's tick (second 5 of a minute)
-  while [ "$(date +%S)" != 05 ]; do sleep 0.2; done; sleep "${KILL_AT_TICK_DELAY:-0.3}"
+# In the middle of the runner's tick (second 5 of a minute), the worst moment for the bots it claimed;
+# KILL_ANYTIME=1 kills at once instead.
+if [ -z "${KILL_ANYTIME:-}" ]; then
+  while [ "$(date +%S)" != 05 ]; do sleep 0.2; done; sleep 0.3
 fi
 log "kill -9 of instance 2 (pid ${KAPI_PID[1]})"
 KILLED_AT=$(date +%s)
