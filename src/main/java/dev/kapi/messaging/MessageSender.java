@@ -49,6 +49,7 @@ class MessageSender {
     private final Map<String, Provider> providers;
     private final Customers customers;
     private final ServiceWindows windows;
+    private final BusinessAccounts businessAccounts;
     private final ApplicationEventPublisher events;
     private final MessagingSettings.Worker settings;
     private final RetryPolicy retries;
@@ -60,8 +61,10 @@ class MessageSender {
 
     MessageSender(Senders senders, Queues queues, QueueMessages messages, ListEntries lists, Automations automations,
             QueueCredits credits, AccountDirectory accounts, List<Provider> providers,
-            Customers customers, ServiceWindows windows, ApplicationEventPublisher events, MessagingSettings settings,
-            TransactionTemplate transactions, Clock clock) {
+            Customers customers, ServiceWindows windows, BusinessAccounts businessAccounts,
+            ApplicationEventPublisher events, MessagingSettings settings, TransactionTemplate transactions,
+            Clock clock) {
+        this.businessAccounts = businessAccounts;
         this.events = events;
         this.windows = windows;
         this.senders = senders;
@@ -149,7 +152,8 @@ class MessageSender {
         return transactions.execute(status -> {
             Sender sender = senders.tryLock(senderId).orElse(null);
             Instant now = clock.instant();
-            if (sender == null || !Sender.ACTIVE.equals(sender.status()) || sender.circuitOpen(now)) {
+            if (sender == null || !Sender.ACTIVE.equals(sender.status()) || sender.circuitOpen(now)
+                    || localPauses.getOrDefault(senderId, Instant.MIN).isAfter(now)) {
                 return null;
             }
             Automation automation = automations.of(sender.ownerId());
@@ -157,7 +161,7 @@ class MessageSender {
                 return null;
             }
             LocalDate today = automation.today(now);
-            int allowed = settings.batchSize();
+            int allowed = Math.min(settings.batchSize(), Math.max(1, settings.maxInFlight()));
             if (sender.dailyCap() != null) {
                 allowed = Math.min(allowed, sender.dailyCap() - sender.sentOn(today));
             }
@@ -182,8 +186,6 @@ class MessageSender {
                     }
                 }
             }
-            senders.claimed(sender.id(), bucket.take(claimed.size()).tokens(), now, today,
-                    sender.sentOn(today) + claimed.size());
             int total = claimed.size();
             Set<String> blacklisted = lists.listed(sender.ownerId(), ListEntries.BLACK,
                     claimed.stream().map(QueueMessages.Claimed::phone).toList());
@@ -200,78 +202,217 @@ class MessageSender {
                 messages.skip(outside.stream().map(QueueMessages.Claimed::id).toList(), "outside-service-window", now);
                 claimed.removeAll(outside);
             }
-            return new Batch(sender, claimed, byQueue, total);
+            int deferred = 0;
+            if (sender.wabaId() != null) {
+                List<QueueMessages.Claimed> templated = claimed.stream()
+                        .filter(m -> !byQueue.get(m.queueId()).freeForm()).toList();
+                if (!templated.isEmpty()) {
+                    BusinessAccounts.Admission admission = businessAccounts.admit(sender.ownerId(), sender.wabaId(),
+                            templated.stream().map(QueueMessages.Claimed::phone).toList(), now);
+                    List<QueueMessages.Claimed> waiting = templated.stream()
+                            .filter(m -> !admission.admitted().contains(m.phone())).toList();
+                    if (!waiting.isEmpty()) {
+                        messages.defer(waiting.stream().map(QueueMessages.Claimed::id).toList(), worker,
+                                admission.retryAt(), now);
+                        claimed.removeAll(waiting);
+                        deferred = waiting.size();
+                    }
+                }
+            }
+            senders.claimed(sender.id(), bucket.take(total - deferred).tokens(), now, today,
+                    sender.sentOn(today) + total - deferred);
+            return new Batch(sender, claimed, byQueue, total - deferred);
         });
     }
 
     /**
-     * Sends a batch: every message on its own virtual thread, as many at once as the batch holds (the pace
-     * already decided its size), at most {@code max-in-flight} provider calls per instance. Each message is
-     * marked {@code sending} only just before its own provider call and its outcome recorded as soon as the
-     * call returns, so a crash leaves only the calls in flight uncertain. After a rate-limit or account
-     * failure the rest of the batch is not sent (its claims are released); the sender's breaker is updated once
-     * for the batch.
+     * Sends a batch and waits until every outcome is recorded (the rounds of {@link #runOnce} and the tests).
      */
     void send(Batch batch) {
+        start(batch).join();
+    }
+
+    /**
+     * Claims a batch for the account and starts sending it without waiting for the answers: the lanes of
+     * {@link SenderSchedule} claim the next batch while this one's calls are in flight, bounded by the
+     * account's pace and {@code max-in-flight}. Returns how many messages it claimed (0: nothing it may send now).
+     */
+    int dispatchFor(long senderId) {
+        Batch batch = claim(senderId);
+        if (batch == null) {
+            return 0;
+        }
+        if (!batch.messages().isEmpty()) {
+            start(batch);
+        }
+        return batch.claimed();
+    }
+
+    /**
+     * Starts sending a batch: first a permit per message ({@code max-in-flight} per instance; waits while the
+     * instance is at its bound), then the whole batch becomes {@code sending} in one statement, just before
+     * its calls, which all start at once, each on its own virtual thread. Outcomes are written as they come,
+     * several in one transaction when they arrive together ({@link #record}), so that after a crash only calls
+     * in flight, or answered within the last write, are uncertain. A rate-limit or account failure pauses the
+     * account at once on this instance (no further claims) and in the database when the batch ends, where its
+     * circuit breaker is updated once for the batch. The future completes when every outcome is written.
+     */
+    java.util.concurrent.CompletableFuture<Void> start(Batch batch) {
         Provider provider = providers.get(batch.sender().provider());
-        AtomicBoolean halt = new AtomicBoolean();
-        AtomicInteger successes = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
-        AtomicReference<Provider.Failed> tripped = new AtomicReference<>();
-        List<Long> unsent = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (QueueMessages.Claimed message : batch.messages()) {
-                executor.submit(() -> {
-                    if (halt.get()) {
-                        unsent.add(message.id());
-                        return;
+        int size = batch.messages().size();
+        inFlight.acquireUninterruptibly(size);
+        Map<Long, Integer> attempts;
+        try {
+            attempts = messages.beginAll(batch.messages().stream().map(QueueMessages.Claimed::id).toList(), worker,
+                    clock.instant());
+        }
+        catch (RuntimeException ex) {
+            inFlight.release(size);
+            throw ex;
+        }
+        inFlight.release(size - attempts.size());
+        Group group = new Group(batch.sender().id(), attempts.size());
+        if (attempts.isEmpty()) {
+            group.done.complete(null);
+            return group.done;
+        }
+        for (QueueMessages.Claimed message : batch.messages()) {
+            Integer tries = attempts.get(message.id());
+            if (tries == null) {
+                continue;
+            }
+            Thread.ofVirtual().start(() -> {
+                Provider.Result result;
+                try {
+                    result = provider.send(batch.sender(), outgoing(batch, message));
+                }
+                catch (RuntimeException ex) {
+                    log.warn("Send of message {} failed unexpectedly", message.id(), ex);
+                    result = Provider.Failed.of(Provider.Kind.TEMPORARY, "provider-error",
+                            "The provider could not be reached");
+                }
+                finally {
+                    inFlight.release();
+                }
+                if (result instanceof Provider.Failed failed) {
+                    if (retries.tripsAtOnce(failed)) {
+                        group.tripped.compareAndSet(null, failed);
+                        localPauses.put(batch.sender().id(), clock.instant().plus(retries.pauseAfter(failed).duration()));
                     }
-                    inFlight.acquireUninterruptibly();
+                    if (retries.countsAgainstAccount(failed)) {
+                        group.failures.incrementAndGet();
+                    }
+                }
+                else {
+                    group.successes.incrementAndGet();
+                }
+                outcomes.add(new Answered(message.id(), tries, result, group));
+                record();
+            });
+        }
+        return group.done;
+    }
+
+    /** The calls of one batch: what they did to the account, and when all of them are recorded. */
+    private static final class Group {
+        final long senderId;
+        final AtomicInteger left;
+        final AtomicInteger successes = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicReference<Provider.Failed> tripped = new AtomicReference<>();
+        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+
+        Group(long senderId, int calls) {
+            this.senderId = senderId;
+            this.left = new AtomicInteger(calls);
+        }
+    }
+
+    /** A provider's answer waiting to be written. */
+    private record Answered(long id, int attempts, Provider.Result result, Group group) {
+    }
+
+    /** Answers not written yet, and whether a thread is writing them now. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Answered> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** Accounts paused by an answer on this instance, until their breaker is written when the batch ends. */
+    private final Map<Long, Instant> localPauses = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Writes the answers that arrived: the thread that finds no write going on writes everything waiting, in
+     * one transaction, and again while more came meanwhile; the others leave theirs to it. A batch whose
+     * answers are all written gets its account's breaker updated and its future completed.
+     */
+    private void record() {
+        while (!outcomes.isEmpty() && writing.compareAndSet(false, true)) {
+            List<Answered> chunk = new ArrayList<>();
+            try {
+                while (chunk.size() < 1_000) {
+                    Answered answered = outcomes.poll();
+                    if (answered == null) {
+                        break;
+                    }
+                    chunk.add(answered);
+                }
+                try {
+                    write(chunk);
+                }
+                catch (RuntimeException ex) {
+                    log.error("{} outcomes could not be recorded; their messages stay in sending until recovered",
+                            chunk.size(), ex);
+                }
+            }
+            finally {
+                writing.set(false);
+            }
+            for (Answered answered : chunk) {
+                Group group = answered.group();
+                if (group.left.decrementAndGet() == 0) {
                     try {
-                        if (halt.get()) {
-                            unsent.add(message.id());
-                            return;
-                        }
-                        int attempts = begin(message);
-                        if (attempts < 0) {
-                            return;
-                        }
-                        Provider.Result result;
-                        try {
-                            result = provider.send(batch.sender(), outgoing(batch, message));
-                        }
-                        catch (RuntimeException ex) {
-                            log.warn("Send of message {} failed unexpectedly", message.id(), ex);
-                            result = Provider.Failed.of(Provider.Kind.TEMPORARY, "provider-error",
-                                    "The provider could not be reached");
-                        }
-                        if (result instanceof Provider.Failed failed) {
-                            if (retries.tripsAtOnce(failed)) {
-                                halt.set(true);
-                                tripped.compareAndSet(null, failed);
-                            }
-                            if (retries.countsAgainstAccount(failed)) {
-                                failures.incrementAndGet();
-                            }
-                        }
-                        else {
-                            successes.incrementAndGet();
-                        }
-                        recordOne(message.id(), attempts, result);
+                        transactions.executeWithoutResult(status -> recordAccount(group.senderId,
+                                group.successes.get(), group.failures.get(), group.tripped.get(), clock.instant()));
                     }
                     catch (RuntimeException ex) {
-                        log.error("Message {} could not be recorded; it stays in sending until recovered", message.id(), ex);
+                        log.error("The breaker of sending account {} could not be updated", group.senderId, ex);
                     }
                     finally {
-                        inFlight.release();
+                        if (group.tripped.get() != null) {
+                            localPauses.remove(group.senderId);
+                        }
+                        group.done.complete(null);
                     }
-                });
+                }
+            }
+        }
+    }
+
+    /** Records answers: sent, failed for good, or back to pending for a retry (the {@link RetryPolicy}). */
+    private void write(List<Answered> chunk) {
+        List<Long> sentIds = new ArrayList<>();
+        List<String> providerIds = new ArrayList<>();
+        List<QueueMessages.Outcome> again = new ArrayList<>();
+        List<QueueMessages.Outcome> failed = new ArrayList<>();
+        for (Answered answered : chunk) {
+            switch (answered.result()) {
+                case Provider.Accepted accepted -> {
+                    sentIds.add(answered.id());
+                    providerIds.add(accepted.providerMessageId());
+                }
+                case Provider.Failed failure -> {
+                    switch (retries.decide(failure, answered.attempts())) {
+                        case RetryPolicy.Retry retry -> again.add(new QueueMessages.Outcome(answered.id(), null, null,
+                                failure.code(), failure.reason(), true, retry.after()));
+                        case RetryPolicy.Fail fail -> failed.add(new QueueMessages.Outcome(answered.id(),
+                                MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(), null));
+                    }
+                }
             }
         }
         transactions.executeWithoutResult(status -> {
             Instant now = clock.instant();
-            messages.unclaim(unsent, worker);
-            recordAccount(batch.sender().id(), successes.get(), failures.get(), tripped.get(), now);
+            messages.markSent(sentIds, providerIds, now);
+            messages.release(again, false, now);
+            messages.markFailed(failed, now);
         });
     }
 
@@ -282,22 +423,6 @@ class MessageSender {
      */
     int begin(QueueMessages.Claimed message) {
         return messages.begin(message.id(), worker, clock.instant());
-    }
-
-    /** Records one message's outcome: sent, failed for good, or back to pending for a retry (the {@link RetryPolicy}). */
-    private void recordOne(long id, int attempts, Provider.Result result) {
-        Instant now = clock.instant();
-        switch (result) {
-            case Provider.Accepted accepted -> messages.markSent(List.of(id), List.of(accepted.providerMessageId()), now);
-            case Provider.Failed failure -> {
-                switch (retries.decide(failure, attempts)) {
-                    case RetryPolicy.Retry retry -> messages.release(List.of(new QueueMessages.Outcome(id, null, null,
-                            failure.code(), failure.reason(), true, retry.after())), false, now);
-                    case RetryPolicy.Fail fail -> messages.markFailed(List.of(new QueueMessages.Outcome(id,
-                            MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(), null)), now);
-                }
-            }
-        }
     }
 
     /** A batch's effect on its account's circuit breaker: a failure that trips at once, or too many in a row. */

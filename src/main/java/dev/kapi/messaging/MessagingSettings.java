@@ -12,12 +12,37 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("kapi.messaging")
 record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simulator simulator,
-        @DefaultValue WhatsApp whatsapp) {
+        @DefaultValue WhatsApp whatsapp, @DefaultValue CreditCost creditCost) {
+
+    /**
+     * What one message costs in credits, by what Meta charges it as: a template's category (marketing,
+     * utility, authentication) or {@code service} for a free-form text inside the service window. Reserved
+     * for every recipient when a queue starts, spent for every message a provider accepted.
+     */
+    record CreditCost(@DefaultValue("1") int marketing, @DefaultValue("1") int utility,
+            @DefaultValue("1") int authentication, @DefaultValue("1") int service) {
+
+        CreditCost {
+            if (marketing < 0 || utility < 0 || authentication < 0 || service < 0) {
+                throw new IllegalArgumentException("kapi.messaging.credit-cost.* must not be negative");
+            }
+        }
+
+        int of(String category) {
+            return switch (category == null ? Queue.SERVICE : category) {
+                case "marketing" -> marketing;
+                case "utility" -> utility;
+                case "authentication" -> authentication;
+                default -> service;
+            };
+        }
+    }
 
     /**
      * The sender: {@code enabled} runs it every {@code poll-interval} (off in tests, which call it directly);
      * each round claims up to {@code batch-size} messages per sending account (its pace decides how many) and
-     * sends them all at once, every call on its own virtual thread, all accounts in parallel, at most
+     * starts them all at once, every call on its own virtual thread, all accounts in parallel, each account's
+     * lane claiming its next batch while the last one's calls are in flight, at most
      * {@code max-in-flight} provider calls at a time per instance. A message left in {@code sending} longer than {@code lease} (its
      * instance died) is looked up with the provider before anything is resent. A temporary failure is
      * retried after {@code retry-backoff} (doubling) up to {@code max-attempts}; {@code breaker-threshold}

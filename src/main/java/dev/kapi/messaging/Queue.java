@@ -11,7 +11,8 @@ import java.util.List;
 record Queue(long id, long ownerId, String name, Long draftId, String body, TemplateMessage template,
         String templateCategory, List<Long> senderIds,
         List<Long> groupIds, List<Long> customerIds, QueueStatus status, Instant scheduledAt, int total,
-        int blacklisted, long charged, Instant createdAt, Instant startedAt, Instant finishedAt, Instant updatedAt) {
+        int blacklisted, long charged, Instant createdAt, Instant startedAt, Instant finishedAt, Instant updatedAt,
+        int creditCost) {
 
     /** A free-form text (not a template): Meta lets it out only inside the recipient's service window. */
     boolean freeForm() {

@@ -81,14 +81,18 @@ class QueueController {
             @JsonProperty("credits_needed") long creditsNeeded, @JsonProperty("credits_available") long creditsAvailable,
             @JsonProperty("enough_credits") boolean enoughCredits,
             @JsonProperty("estimated_duration_seconds") long estimatedDurationSeconds,
-            @JsonProperty("missing_variables") Map<String, Long> missingVariables) {
+            @JsonProperty("missing_variables") Map<String, Long> missingVariables,
+            @JsonProperty("messaging_limit_applies") boolean messagingLimitApplies,
+            @JsonProperty("messaging_limit_waiting") long messagingLimitWaiting,
+            @JsonProperty("estimated_finish_at") Instant estimatedFinishAt) {
 
         static PreflightResponse from(QueueManagement.Preflight preflight) {
             return new PreflightResponse(preflight.selected(), preflight.blacklisted(), preflight.graylisted(),
                     preflight.graylistSkipped(), preflight.serviceWindowApplies(), preflight.insideServiceWindow(),
                     preflight.outsideServiceWindow(), preflight.recipients(), preflight.creditsNeeded(),
                     preflight.creditsAvailable(), preflight.enoughCredits(), preflight.estimatedSeconds(),
-                    preflight.missingVariables());
+                    preflight.missingVariables(), preflight.messagingLimitApplies(), preflight.messagingLimitWaiting(),
+                    preflight.estimatedFinish());
         }
     }
 

@@ -8,7 +8,8 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.kapi.plans.Credits;
 
 /**
- * Pays for queues through the credit ledger: credits for every recipient are reserved when a queue starts
+ * Pays for queues through the credit ledger: credits for every recipient (the cost of the queue's category,
+ * {@code kapi.messaging.credit-cost.*}) are reserved when a queue starts
  * (and for every resend), so a queue never spends beyond the balance; when it ends, what was sent is spent
  * and the rest — failed, skipped, cancelled — is given back.
  */
@@ -29,13 +30,16 @@ class QueueCredits {
 
     /** Holds {@code amount} credits for the queue; 409 {@code insufficient-credits} when the balance is smaller. */
     void reserve(Queue queue, long amount) {
+        if (amount == 0) {
+            return;
+        }
         Credits.Reservation reservation = credits.reserve(queue.ownerId(), amount, "messaging queue " + queue.id());
         queues.hold(queue.id(), reservation.id(), amount, clock.instant());
     }
 
     /**
-     * Settles an ended queue's reservations once nothing is in flight: one credit per message a provider
-     * accepted is spent, the rest refunded. Safe to call again and from several instances (the queue row is
+     * Settles an ended queue's reservations once nothing is in flight: the queue's credit cost per message a
+     * provider accepted is spent, the rest refunded. Safe to call again and from several instances (the queue row is
      * locked, and each reservation is settled once).
      */
     @Transactional
@@ -44,7 +48,7 @@ class QueueCredits {
         if (queue == null || !queue.ended() || messages.inFlight(queueId) > 0) {
             return;
         }
-        long toCharge = messages.sentCount(queueId) - queue.charged();
+        long toCharge = messages.sentCount(queueId) * queue.creditCost() - queue.charged();
         long charged = 0;
         for (Queues.HeldCredits held : queues.held(queueId)) {
             long spent = Math.max(0, Math.min(held.amount(), toCharge - charged));

@@ -41,12 +41,14 @@ class QueueManagement {
     private final MessagingSettings settings;
     private final ServiceWindows windows;
     private final MessageTemplates templates;
+    private final BusinessAccounts businessAccounts;
     private final Clock clock;
 
     QueueManagement(Queues queues, QueueMessages messages, Drafts drafts, Senders senders, Groups groups,
             Customers customers, ListEntries lists, Automations automations, QueueCredits queueCredits,
             Credits credits, MessagingSettings settings, ServiceWindows windows, MessageTemplates templates,
-            Clock clock) {
+            BusinessAccounts businessAccounts, Clock clock) {
+        this.businessAccounts = businessAccounts;
         this.templates = templates;
         this.windows = windows;
         this.queues = queues;
@@ -70,7 +72,14 @@ class QueueManagement {
     record Preflight(long selected, long blacklisted, long graylisted, long graylistSkipped,
             boolean serviceWindowApplies, long insideServiceWindow, long outsideServiceWindow, long recipients,
             long creditsNeeded, long creditsAvailable, boolean enoughCredits, long estimatedSeconds,
-            Map<String, Long> missingVariables) {
+            Map<String, Long> missingVariables, boolean messagingLimitApplies, long messagingLimitWaiting,
+            Instant estimatedFinish) {
+    }
+
+    /** What the business accounts' messaging tiers do to a template queue: how many wait, and until when. */
+    record TierWait(long waiting, Instant lastSlot) {
+
+        static final TierWait NONE = new TierWait(0, null);
     }
 
     @Transactional
@@ -128,14 +137,64 @@ class QueueManagement {
         long gray = skipGray ? 0 : windowApplies ? selection.graylistedInsideServiceWindow() : selection.graylisted();
         long available = credits.balanceOf(owner).credit();
         long seconds = estimateSeconds(owner, queue, automation, recipients - gray, gray);
+        Instant now = clock.instant();
+        Instant start = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
+        Instant finish = start.plusSeconds(seconds);
+        List<String> wabaIds = tieredAccounts(owner, queue);
+        TierWait wait = wabaIds.isEmpty() ? TierWait.NONE : tierWait(owner, queue, wabaIds, recipients, now);
+        if (wait.lastSlot() != null && wait.lastSlot().isAfter(finish)) {
+            finish = wait.lastSlot();
+        }
+        long needed = recipients * settings.creditCost().of(queue.category());
         return new Preflight(selection.chosen(), selection.blacklisted(), selection.graylisted(), graySkipped,
-                windowApplies, inside, eligible - inside, recipients, recipients, available, available >= recipients,
-                seconds, selection.missing());
+                windowApplies, inside, eligible - inside, recipients, needed, available, available >= needed,
+                Math.max(0, Duration.between(now, finish).toSeconds()), selection.missing(), !wabaIds.isEmpty(),
+                wait.waiting(), finish);
+    }
+
+    /** The business accounts whose messaging tier a template queue counts against (its active senders' waba_ids). */
+    private List<String> tieredAccounts(long owner, Queue queue) {
+        if (queue.freeForm()) {
+            return List.of();
+        }
+        return senders.byIds(queue.senderIds()).stream()
+                .filter(sender -> sender.ownerId() == owner && Sender.ACTIVE.equals(sender.status())
+                        && sender.wabaId() != null)
+                .map(Sender::wabaId).distinct().toList();
     }
 
     /**
-     * Starts a queue made but not started: expands it into one row per recipient, reserves a credit for each
-     * (409 {@code insufficient-credits}, and nothing happens, when the balance is smaller) and runs it, or
+     * How many of a template queue's recipients must wait for the tiers' 24-hour windows to roll, and when
+     * the last of them may go. The accounts' tiers are pooled: each rolling day lets out their sum of new
+     * recipients; a slot frees 24 hours after the reach that took it (the reaches already in the window
+     * first, then those this queue makes at the start). Recipients reached in the window do not count.
+     */
+    private TierWait tierWait(long owner, Queue queue, List<String> wabaIds, long recipients, Instant now) {
+        Map<String, MessagingLimit> limits = businessAccounts.limits(owner, wabaIds);
+        if (limits.values().stream().anyMatch(MessagingLimit::unlimited)) {
+            return TierWait.NONE;
+        }
+        long total = limits.values().stream().mapToLong(MessagingLimit::recipients).sum();
+        List<Instant> reaches = businessAccounts.reachedSince(owner, wabaIds, now);
+        long already = messages.reachedSince(owner, queue.groupIds(), queue.customerIds(), wabaIds,
+                now.minus(BusinessAccounts.WINDOW));
+        long fresh = Math.max(0, recipients - already);
+        long free = Math.max(0, total - reaches.size());
+        long waiting = Math.max(0, fresh - free);
+        if (waiting == 0) {
+            return TierWait.NONE;
+        }
+        long cycle = (waiting - 1) / total;
+        long slot = (waiting - 1) % total;
+        // one day's slots in the order they free: the window's reaches 24 h on, then the queue's first sends'
+        Instant at = slot < reaches.size() ? reaches.get((int) slot).plus(BusinessAccounts.WINDOW)
+                : now.plus(BusinessAccounts.WINDOW);
+        return new TierWait(waiting, at.plus(BusinessAccounts.WINDOW.multipliedBy(cycle)));
+    }
+
+    /**
+     * Starts a queue made but not started: expands it into one row per recipient, reserves the credit cost of
+     * the queue's category for each (its {@code kapi.messaging.credit-cost}, kept with the queue) (409 {@code insufficient-credits}, and nothing happens, when the balance is smaller) and runs it, or
      * schedules it when its time is still to come.
      */
     @Transactional
@@ -159,9 +218,10 @@ class QueueManagement {
         if (pending == 0) {
             throw ApiException.conflict("queue-has-no-recipients");
         }
-        queueCredits.reserve(queue, pending);
+        int cost = settings.creditCost().of(queue.category());
+        queueCredits.reserve(queue, pending * cost);
         queues.started(queue.id(), checked(queue, startAt.isAfter(now) ? QueueStatus.SCHEDULED : QueueStatus.RUNNING),
-                total, (int) selection.blacklisted(), now);
+                total, (int) selection.blacklisted(), cost, now);
         return view(queues.byId(owner, id).orElseThrow());
     }
 
@@ -206,7 +266,7 @@ class QueueManagement {
 
     /**
      * Sends the queue's failed messages again — those whose failure a retry may cure (not numbers that are
-     * not on WhatsApp, nor messages whose outcome is unknown) — reserving a credit for each.
+     * not on WhatsApp, nor messages whose outcome is unknown) — reserving the queue's credit cost for each.
      */
     @Transactional
     QueueView retryFailed(long owner, long id) {
@@ -216,7 +276,7 @@ class QueueManagement {
         }
         long failed = messages.retryableFailures(id);
         if (failed > 0) {
-            queueCredits.reserve(queue, failed);
+            queueCredits.reserve(queue, failed * queue.creditCost());
             messages.retryFailed(id, clock.instant());
             if (queue.status() == QueueStatus.COMPLETED) {
                 queues.setStatus(id, checked(queue, QueueStatus.RUNNING), clock.instant());
@@ -265,6 +325,7 @@ class QueueManagement {
         automations.deleteOf(owner);
         windows.deleteOf(owner);
         templates.deleteOf(owner);
+        businessAccounts.deleteOf(owner);
     }
 
     QueueView view(Queue queue) {
@@ -276,6 +337,10 @@ class QueueManagement {
             Instant from = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
             finish = from.plusSeconds(estimateSeconds(queue.ownerId(), queue, automations.of(queue.ownerId()),
                     remaining, 0));
+            Instant lastDue = messages.lastDue(queue.id());
+            if (lastDue != null && lastDue.isAfter(finish)) {
+                finish = lastDue;
+            }
         }
         return new QueueView(queue, counts, queues.heldTotal(queue.id()), finish);
     }

@@ -104,6 +104,29 @@ class QueueMessages {
     }
 
     /**
+     * How many of a queue's recipients (not blacklisted) one of these business accounts reached with a
+     * template message since {@code since}: the messaging tier does not count them again.
+     */
+    long reachedSince(long owner, List<Long> groupIds, List<Long> customerIds, Collection<String> wabaIds,
+            Instant since) {
+        return jdbc.sql(CHOSEN + """
+                SELECT count(*) FROM marked
+                WHERE NOT black AND EXISTS (SELECT 1 FROM messaging_tier_recipients t
+                                            WHERE t.owner_id = :owner AND t.waba_id = ANY(:wabaIds)
+                                              AND t.phone = marked.phone AND t.reached_at > :since)
+                """)
+                .param("owner", owner).param("groupIds", groupIds.toArray(Long[]::new))
+                .param("customerIds", customerIds.toArray(Long[]::new)).param("wabaIds", wabaIds.toArray(String[]::new))
+                .param("since", utc(since)).query(Long.class).single();
+    }
+
+    /** When the last of a queue's pending messages is due (a graylist pace or a messaging tier pushed it), if any. */
+    Instant lastDue(long queueId) {
+        return jdbc.sql("SELECT max(due_at) AS due FROM messaging_messages WHERE queue_id = :id AND status = 'pending'")
+                .param("id", queueId).query((rs, n) -> instant(rs, "due")).single();
+    }
+
+    /**
      * Expands a queue into one row per recipient in one statement: blacklisted numbers are left out,
      * graylisted ones are skipped or spread {@code graylistDelay} apart from {@code start}. Returns the
      * number of rows written.
@@ -174,6 +197,28 @@ class QueueMessages {
                 .orElse(-1);
     }
 
+    /**
+     * Claimed messages become {@code sending} together, just before their provider calls (one attempt more
+     * each); returns the attempts of each, leaving out those no longer pending with this worker's claim.
+     */
+    Map<Long, Integer> beginAll(Collection<Long> ids, String worker, Instant now) {
+        Map<Long, Integer> attempts = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return attempts;
+        }
+        jdbc.sql("""
+                UPDATE messaging_messages SET status = 'sending', attempts = attempts + 1, claimed_at = :now,
+                    updated_at = :now
+                WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
+                RETURNING id, attempts
+                """)
+                .param("ids", ids.toArray(Long[]::new)).param("worker", worker).param("now", utc(now))
+                .query(rs -> {
+                    attempts.put(rs.getLong("id"), rs.getInt("attempts"));
+                });
+        return attempts;
+    }
+
     /** This worker's claims on messages it did not send (the batch stopped): pending and free for any worker again. */
     void unclaim(Collection<Long> ids, String worker) {
         if (ids.isEmpty()) {
@@ -184,6 +229,23 @@ class QueueMessages {
                 WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
                 """)
                 .param("ids", ids.toArray(Long[]::new)).param("worker", worker).update();
+    }
+
+    /**
+     * Claimed messages that the business account's messaging tier does not let out now: pending again, free
+     * for any worker, due when the tier's window rolls.
+     */
+    void defer(Collection<Long> ids, String worker, Instant dueAt, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                UPDATE messaging_messages SET sender_id = NULL, claimed_at = NULL, claimed_by = NULL, due_at = :due,
+                    updated_at = :now
+                WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
+                """)
+                .param("ids", ids.toArray(Long[]::new)).param("worker", worker).param("due", utc(dueAt))
+                .param("now", utc(now)).update();
     }
 
     /** Re-claims messages whose claim is older than {@code cutoff}: their worker died between send and record. */

@@ -81,14 +81,14 @@ class Queues {
                 .param("limit", limit + 1).query(Queues::map).list();
     }
 
-    void started(long id, QueueStatus status, int total, int blacklisted, Instant now) {
+    void started(long id, QueueStatus status, int total, int blacklisted, int creditCost, Instant now) {
         jdbc.sql("""
                 UPDATE messaging_queues SET status = :status, total = :total, blacklisted = :blacklisted,
-                                            started_at = :now, updated_at = :now
+                                            credit_cost = :cost, started_at = :now, updated_at = :now
                 WHERE id = :id
                 """)
                 .param("status", status.wire()).param("total", total).param("blacklisted", blacklisted)
-                .param("now", utc(now)).param("id", id).update();
+                .param("cost", creditCost).param("now", utc(now)).param("id", id).update();
     }
 
     /** The queue's new status; one that ends it sets {@code finished_at}, any other clears it. */
@@ -208,6 +208,6 @@ class Queues {
                 longs(rs.getArray("group_ids")), longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")),
                 instant(rs, "scheduled_at"), rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                instant(rs, "updated_at"));
+                instant(rs, "updated_at"), rs.getInt("credit_cost"));
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -31,7 +32,9 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -45,6 +48,9 @@ class SenderController {
     private static final String STATUSES = "active|paused|banned_suspected";
     /** A WhatsApp Business Account id (Meta's are digits); it goes into Graph API paths. */
     private static final String WABA_ID = "[A-Za-z0-9_-]{1,64}";
+
+    private static final String MESSAGING_LIMIT = "Meta's messaging tier of the sender's business account "
+            + "(shared by every sender with its waba_id): 250, 2000, 10000, 100000 or \"unlimited\"";
 
     private final SenderManagement senders;
     private final Clock clock;
@@ -61,11 +67,12 @@ class SenderController {
             @JsonProperty("access_token") @Size(max = 4_096) String accessToken,
             @JsonProperty("rate_per_second") @DecimalMin("0.001") @DecimalMax("10000") Double ratePerSecond,
             @JsonProperty("daily_cap") @Min(1) @Max(10_000_000) Integer dailyCap,
-            @Pattern(regexp = STATUSES) String status) {
+            @Pattern(regexp = STATUSES) String status,
+            @JsonProperty("messaging_limit") @Schema(description = MESSAGING_LIMIT) Object messagingLimit) {
 
         SenderManagement.Changes changes() {
             return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
-                    ratePerSecond, dailyCap, status);
+                    ratePerSecond, dailyCap, status, messagingLimit);
         }
     }
 
@@ -77,11 +84,12 @@ class SenderController {
             @JsonProperty("access_token") @Size(max = 4_096) String accessToken,
             @JsonProperty("rate_per_second") @DecimalMin("0") @DecimalMax("10000") Double ratePerSecond,
             @JsonProperty("daily_cap") @Min(0) @Max(10_000_000) Integer dailyCap,
-            @Pattern(regexp = STATUSES) String status) {
+            @Pattern(regexp = STATUSES) String status,
+            @JsonProperty("messaging_limit") @Schema(description = MESSAGING_LIMIT) Object messagingLimit) {
 
         SenderManagement.Changes changes() {
             return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
-                    ratePerSecond, dailyCap, status);
+                    ratePerSecond, dailyCap, status, messagingLimit);
         }
     }
 
@@ -93,14 +101,15 @@ class SenderController {
             @JsonProperty("phone_number_id") String phoneNumberId, @JsonProperty("waba_id") String wabaId,
             @JsonProperty("has_access_token") boolean hasAccessToken,
             @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
-            String status, Circuit circuit, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("messaging_limit") Object messagingLimit, String status, Circuit circuit, @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("updated_at") Instant updatedAt) {
 
-        static SenderResponse from(Sender sender, Instant now) {
+        static SenderResponse from(Sender sender, Map<String, MessagingLimit> limits, Instant now) {
             boolean open = sender.circuitOpen(now);
+            MessagingLimit limit = sender.wabaId() == null ? null : limits.get(sender.wabaId());
             return new SenderResponse(sender.id(), sender.name(), sender.phone(), sender.provider(),
                     sender.phoneNumberId(), sender.wabaId(), sender.sealedAccessToken() != null, sender.ratePerSecond(),
-                    sender.dailyCap(), sender.status(),
+                    sender.dailyCap(), limit == null ? null : limit.wire(), sender.status(),
                     new Circuit(open, open ? sender.pausedUntil() : null,
                             open || Sender.BANNED_SUSPECTED.equals(sender.status()) ? sender.pauseReason() : null),
                     sender.createdAt(), sender.updatedAt());
@@ -113,7 +122,7 @@ class SenderController {
             @Valid @RequestBody CreateSenderRequest request) {
         Sender created = senders.create(me.id(), request.changes());
         return ResponseEntity.created(URI.create("/api/messaging/senders/" + created.id()))
-                .body(SenderResponse.from(created, clock.instant()));
+                .body(response(me, created));
     }
 
     @GetMapping
@@ -122,20 +131,26 @@ class SenderController {
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         Instant now = clock.instant();
-        return senders.list(me.id(), cursor, limit).asArray(sender -> SenderResponse.from(sender, now));
+        Page<Sender> page = senders.list(me.id(), cursor, limit);
+        Map<String, MessagingLimit> limits = senders.limits(me.id(), page.rows());
+        return page.asArray(sender -> SenderResponse.from(sender, limits, now));
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "One sending account")
     SenderResponse get(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
-        return SenderResponse.from(senders.get(me.id(), id), clock.instant());
+        return response(me, senders.get(me.id(), id));
     }
 
     @PutMapping("/{id}")
     @Operation(summary = "Change the given fields; status active closes an open circuit breaker")
     SenderResponse update(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
             @Valid @RequestBody UpdateSenderRequest request) {
-        return SenderResponse.from(senders.update(me.id(), id, request.changes()), clock.instant());
+        return response(me, senders.update(me.id(), id, request.changes()));
+    }
+
+    private SenderResponse response(CurrentAccount me, Sender sender) {
+        return SenderResponse.from(sender, senders.limits(me.id(), List.of(sender)), clock.instant());
     }
 
     @DeleteMapping("/{id}")

@@ -20,10 +20,13 @@ class SenderManagement {
 
     private final Senders senders;
     private final Queues queues;
+    private final BusinessAccounts businessAccounts;
     private final SecretSealer sealer;
     private final Clock clock;
 
-    SenderManagement(Senders senders, Queues queues, SecretSealer sealer, Clock clock) {
+    SenderManagement(Senders senders, Queues queues, BusinessAccounts businessAccounts, SecretSealer sealer,
+            Clock clock) {
+        this.businessAccounts = businessAccounts;
         this.senders = senders;
         this.queues = queues;
         this.sealer = sealer;
@@ -32,7 +35,7 @@ class SenderManagement {
 
     /** What a create or a change asks for; null leaves a field as it is (on create: its default). */
     record Changes(String name, String phone, String provider, String phoneNumberId, String wabaId,
-            String accessToken, Double ratePerSecond, Integer dailyCap, String status) {
+            String accessToken, Double ratePerSecond, Integer dailyCap, String status, Object messagingLimit) {
     }
 
     @Transactional
@@ -50,6 +53,7 @@ class SenderManagement {
             throw phoneNumberIdTaken();
         }
         seal(owner, id, changes.accessToken());
+        setLimit(owner, fields.wabaId(), changes.messagingLimit());
         return get(owner, id);
     }
 
@@ -86,6 +90,7 @@ class SenderManagement {
             throw phoneNumberIdTaken();
         }
         seal(owner, id, changes.accessToken());
+        setLimit(owner, fields.wabaId(), changes.messagingLimit());
         if (Sender.ACTIVE.equals(changes.status())) {
             senders.resetBreaker(id);
         }
@@ -100,6 +105,28 @@ class SenderManagement {
             throw ApiException.conflict("sender-in-use");
         }
         senders.delete(owner, id);
+    }
+
+    /**
+     * Sets the messaging tier of the sender's business account, which every sender of the owner with that
+     * {@code waba_id} shares; a sender without a {@code waba_id} has none (400).
+     */
+    private void setLimit(long owner, String wabaId, Object wanted) {
+        if (wanted == null) {
+            return;
+        }
+        MessagingLimit limit = MessagingLimit.parse(wanted);
+        if (wabaId == null) {
+            throw ApiException.invalidField("messaging_limit", "sender-has-no-business-account");
+        }
+        businessAccounts.setLimit(owner, wabaId, limit, clock.instant());
+    }
+
+    /** The messaging tier of each sender's business account; senders without a {@code waba_id} are left out. */
+    @Transactional(readOnly = true)
+    java.util.Map<String, MessagingLimit> limits(long owner, java.util.Collection<Sender> of) {
+        return businessAccounts.limits(owner, of.stream().map(Sender::wabaId).filter(java.util.Objects::nonNull)
+                .distinct().toList());
     }
 
     private void seal(long owner, long id, String accessToken) {

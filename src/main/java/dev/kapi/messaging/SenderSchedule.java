@@ -11,9 +11,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the sender every {@code kapi.messaging.worker.poll-interval}: recovers abandoned messages, starts due
- * queues, and gives every account with work its own lane — a virtual thread that sends batch after batch,
- * as fast as the account's pace and the provider's answers allow, until the account has nothing it may send
- * now. So each account is paced by its own rate, and a slow or rate-limited account never holds up another.
+ * queues, and gives every account with work its own lane — a virtual thread that claims batch after batch
+ * and starts each one's calls without waiting for their answers (a pipeline: the next batch is claimed while
+ * the last one's calls are in flight), as fast as the account's pace and {@code max-in-flight} allow, until
+ * the account has nothing it may send now. So each account is paced by its own rate, and a slow or rate-limited account never holds up another.
  * Off with {@code kapi.messaging.worker.enabled=false} (the tests run rounds themselves).
  */
 @Component
@@ -52,7 +53,7 @@ class SenderSchedule {
         try {
             while (true) {
                 long started = System.nanoTime();
-                if (sender.sendFor(id) == 0) {
+                if (sender.dispatchFor(id) == 0) {
                     return;
                 }
                 long rest = MIN_CYCLE_NANOS - (System.nanoTime() - started);

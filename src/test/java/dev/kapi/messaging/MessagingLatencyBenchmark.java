@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Not part of {@code mvn verify}: {@code mvn test -Dtest=MessagingLatencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  * A stand-in of the Graph API on loopback answers every send after 150 ms (on virtual threads, so it never
  * bounds the rate); WhatsApp Cloud senders send free-form messages to customers inside their service window,
- * one lane per sender as in production, against the wall clock. Measured over 10 s after a 2 s warm-up.
+ * one lane per sender as in production (claiming the next batch while the last one's calls are in flight,
+ * {@link MessageSender#dispatchFor}), against the wall clock. Measured over 10 s after a 2 s warm-up.
  */
 @TestPropertySource(properties = "kapi.rate-limits.enabled=false")
 class MessagingLatencyBenchmark extends MessagingTestSupport {
@@ -120,7 +121,7 @@ class MessagingLatencyBenchmark extends MessagingTestSupport {
             threads.add(Thread.ofVirtual().start(() -> {
                 while (running.get()) {
                     long started = System.nanoTime();
-                    if (worker.sendFor(sender) == 0) {
+                    if (worker.dispatchFor(sender) == 0) {
                         try {
                             Thread.sleep(20);
                         }
@@ -152,7 +153,7 @@ class MessagingLatencyBenchmark extends MessagingTestSupport {
         post(user, "/api/messaging/queues/" + queue + "/cancel", 200);
         double measured = (end - warm) / seconds;
         double target = senderCount * rate;
-        // The goal is >= 95 %; printed, not asserted, until the lane pipelines its batches.
+        // The goal is >= 95 %; printed (a loaded machine measures less), not asserted.
         assertThat(measured).isPositive();
         return String.format("  %d sender(s) at %.0f msg/s (sum %.0f): %.1f msg/s (%.1f %%)%n", senderCount, rate,
                 target, measured, measured / target * 100);

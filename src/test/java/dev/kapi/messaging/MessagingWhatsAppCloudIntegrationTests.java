@@ -34,7 +34,9 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
     static final WireMockServer META = startMeta();
 
     private static WireMockServer startMeta() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        // threads and an accept queue for a whole batch of calls at once (the tier tests send hundreds)
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+                .containerThreads(400).jettyAcceptQueueSize(1_000).http2PlainDisabled(true));
         server.start();
         return server;
     }
@@ -42,10 +44,14 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
     @DynamicPropertySource
     static void meta(DynamicPropertyRegistry registry) {
         registry.add("kapi.messaging.whatsapp.base-url", META::baseUrl);
+        // what Meta charges differs by category; service (free-form) and utility keep the default 1
+        registry.add("kapi.messaging.credit-cost.marketing", () -> 3);
+        registry.add("kapi.messaging.credit-cost.authentication", () -> 2);
     }
 
     @AfterAll
     static void stop() {
+        SecondInstance.stop();
         META.stop();
     }
 
@@ -294,8 +300,11 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         long queue = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(sender),
                 "customer_ids", List.of(ayse, ugur)), 201));
         assertThat(get(user, "/api/messaging/queues/" + queue + "/preflight", 200))
-                .containsEntry("service_window_applies", false).containsEntry("recipients", 2);
-        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+                .containsEntry("service_window_applies", false).containsEntry("recipients", 2)
+                .containsEntry("credits_needed", 6).containsEntry("messaging_limit_applies", true)
+                .containsEntry("messaging_limit_waiting", 0);
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 200)).containsEntry("credits_held", 6);
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(4);
 
         worker.drain();
 
@@ -311,7 +320,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         }
         Map<String, Object> done = queueOf(user, queue);
         assertThat(done).containsEntry("status", "completed").containsEntry("category", "marketing")
-                .containsEntry("credits_spent", 2);
+                .containsEntry("credits_spent", 6);
         assertThat(count(done, "sent")).isEqualTo(2);
     }
 
@@ -342,6 +351,172 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(invalidFields(post(user, "/api/messaging/drafts", Map.of("name", "Bilinmeyen", "template",
                 Map.of("name", "dogrulama_kodu", "language", "tr", "body_parameters", List.of("{{unvan}}"))), 400)))
                 .containsExactly("template.body_parameters[0]");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void messagingLimitWhenSetOnOneSenderThenEverySenderOfThatBusinessAccountSharesItAndBadValuesAre400() {
+        TestUser user = newUserWithCredits(10);
+        long first = cloudSender(user, "201001", "2010");
+        long sibling = cloudSender(user, "201002", "2010");
+        long other = cloudSender(user, "201003", "2011");
+        assertThat(get(user, "/api/messaging/senders/" + first, 200)).containsEntry("messaging_limit", 250);
+
+        assertThat(put(user, "/api/messaging/senders/" + first, Map.of("messaging_limit", 10_000), 200))
+                .containsEntry("messaging_limit", 10_000);
+        assertThat(get(user, "/api/messaging/senders/" + sibling, 200)).containsEntry("messaging_limit", 10_000);
+        assertThat(get(user, "/api/messaging/senders/" + other, 200)).containsEntry("messaging_limit", 250);
+        put(user, "/api/messaging/senders/" + sibling, Map.of("messaging_limit", "unlimited"), 200);
+        assertThat(list(user, "/api/messaging/senders")).filteredOn(s -> "2010".equals(s.get("waba_id")))
+                .extracting(s -> s.get("messaging_limit")).containsExactly("unlimited", "unlimited");
+        long created = id(post(user, "/api/messaging/senders", Map.of("name", "Üçüncü", "phone", "0532 000 00 09",
+                "provider", "whatsapp_cloud", "phone_number_id", "201004", "access_token", "EAAG-cloud-token",
+                "waba_id", "2011", "messaging_limit", 2_000), 201));
+        assertThat(get(user, "/api/messaging/senders/" + other, 200)).containsEntry("messaging_limit", 2_000);
+        assertThat(get(user, "/api/messaging/senders/" + created, 200)).containsEntry("messaging_limit", 2_000);
+
+        for (Object wrong : List.of(300, "250", 250.5, "sınırsız", List.of(250), Map.of("n", 1))) {
+            Map<String, Object> problem = put(user, "/api/messaging/senders/" + first, Map.of("messaging_limit", wrong), 400);
+            assertThat(invalidFields(problem)).as("%s", wrong).containsExactly("messaging_limit");
+        }
+        long simulated = sender(user);
+        assertThat(get(user, "/api/messaging/senders/" + simulated, 200)).containsEntry("messaging_limit", null);
+        assertThat(invalidFields(put(user, "/api/messaging/senders/" + simulated, Map.of("messaging_limit", 250), 400)))
+                .containsExactly("messaging_limit");
+        TestUser stranger = newUser();
+        assertThat(get(user, "/api/messaging/senders/" + sibling, 200)).containsEntry("messaging_limit", "unlimited");
+        long strangers = cloudSender(stranger, "201005", "2010");
+        assertThat(get(stranger, "/api/messaging/senders/" + strangers, 200)).containsEntry("messaging_limit", 250);
+    }
+
+    @Test
+    void messagingLimitAcrossTwoQueuesThenNoMoreUniqueRecipientsIn24HoursThanTheTierTheRestWaitUntilTheWindowRolls() {
+        TestUser user = newUserWithCredits(1_000);
+        stubTemplatePages("2012");
+        stubAcceptedAny("201201");
+        stubAcceptedAny("201202");
+        long first = cloudSender(user, "201201", "2012");
+        long second = cloudSender(user, "201202", "2012");
+        postList(user, "/api/messaging/senders/" + first + "/templates/sync");
+        long draft = templateDraft(user, "dogrulama_kodu", List.of("{{name}}"), null);
+        long earlier = importedGroup(user, 200, 612);
+        List<Long> again = jdbc.sql("SELECT id FROM messaging_customers WHERE owner_id = :owner AND phone LIKE '+90555612%' ORDER BY id LIMIT 20")
+                .param("owner", user.id()).query(Long.class).list();
+        long later = importedGroup(user, 100, 613);
+        long queue = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(first),
+                "group_ids", List.of(earlier)), 201));
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+        worker.drain();
+        assertThat(count(queueOf(user, queue), "sent")).isEqualTo(200);
+        java.time.Instant firstSends = clock.instant();
+
+        clock.advance(Duration.ofHours(1));
+        user = again(user);
+        long next = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(second),
+                "group_ids", List.of(later), "customer_ids", again), 201));
+        Map<String, Object> preflight = get(user, "/api/messaging/queues/" + next + "/preflight", 200);
+        // 120 recipients: 20 reached an hour ago count no more, 50 fit into the 250, 50 wait for the first sends to age out
+        assertThat(preflight).containsEntry("recipients", 120).containsEntry("messaging_limit_applies", true)
+                .containsEntry("messaging_limit_waiting", 50)
+                .containsEntry("estimated_finish_at", firstSends.plus(Duration.ofHours(24)).toString());
+        post(user, "/api/messaging/queues/" + next + "/start", 200);
+        worker.drain();
+
+        Map<String, Object> waiting = queueOf(user, next);
+        assertThat(count(waiting, "sent")).isEqualTo(70);
+        assertThat(count(waiting, "pending")).isEqualTo(50);
+        assertThat(count(waiting, "failed")).isZero();
+        assertThat(waiting).containsEntry("status", "running")
+                .containsEntry("estimated_finish", firstSends.plus(Duration.ofHours(24)).toString());
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/201201/messages")))).hasSize(200);
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/201202/messages")))).hasSize(70);
+        assertThat(uniqueRecipients("201201", "201202")).isEqualTo(250);
+
+        clock.advance(Duration.ofHours(22).plusMinutes(59));
+        user = again(user);
+        worker.drain();
+        assertThat(count(queueOf(user, next), "pending")).isEqualTo(50);
+        clock.advance(Duration.ofMinutes(1));
+        user = again(user);
+        worker.drain();
+        Map<String, Object> done = queueOf(user, next);
+        assertThat(count(done, "sent")).isEqualTo(120);
+        assertThat(done).containsEntry("status", "completed").containsEntry("credits_spent", 240);
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/201202/messages")))).hasSize(120);
+    }
+
+    @Test
+    void messagingLimitWhenTwoInstancesSendForTheSameBusinessAccountAtOnceThenTogetherTheyStayWithinIt() throws Exception {
+        TestUser user = newUserWithCredits(1_000);
+        stubTemplatePages("2014");
+        stubAcceptedAny("201401");
+        stubAcceptedAny("201402");
+        long first = cloudSender(user, "201401", "2014");
+        long second = cloudSender(user, "201402", "2014");
+        postList(user, "/api/messaging/senders/" + first + "/templates/sync");
+        long draft = templateDraft(user, "dogrulama_kodu", List.of("{{name}}"), null);
+        long one = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(first),
+                "group_ids", List.of(importedGroup(user, 150, 614))), 201));
+        long two = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(second),
+                "group_ids", List.of(importedGroup(user, 150, 615))), 201));
+        post(user, "/api/messaging/queues/" + one + "/start", 200);
+        post(user, "/api/messaging/queues/" + two + "/start", 200);
+        MessageSender other = SecondInstance.start(clock, dataSource, META.baseUrl(), MAIL.getSmtp().getPort())
+                .getBean(MessageSender.class);
+
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        try (var executor = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var here = executor.submit(() -> rounds(together, worker, first));
+            var there = executor.submit(() -> rounds(together, other, second));
+            here.get();
+            there.get();
+        }
+
+        assertThat(uniqueRecipients("201401", "201402")).isEqualTo(250);
+        assertThat(count(queueOf(user, one), "sent") + count(queueOf(user, two), "sent")).isEqualTo(250);
+        assertThat(count(queueOf(user, one), "pending") + count(queueOf(user, two), "pending")).isEqualTo(50);
+        assertThat(count(queueOf(user, one), "failed") + count(queueOf(user, two), "failed")).isZero();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    javax.sql.DataSource dataSource;
+
+    /** The sender's rounds, each started with the other instance's, until neither has anything left it may send. */
+    private static Void rounds(java.util.concurrent.CyclicBarrier together, MessageSender sender, long senderId)
+            throws Exception {
+        for (int round = 0; round < 5; round++) {
+            together.await();
+            sender.sendFor(senderId);
+        }
+        return null;
+    }
+
+    /** How many different numbers Meta got a message for through these WhatsApp numbers. */
+    private static long uniqueRecipients(String... phoneNumberIds) {
+        return java.util.Arrays.stream(phoneNumberIds)
+                .flatMap(id -> META.findAll(postRequestedFor(urlEqualTo("/v23.0/" + id + "/messages"))).stream())
+                .map(request -> request.getBodyAsString().replaceAll(".*\"to\":\"(\\d+)\".*", "$1")).distinct().count();
+    }
+
+    /** {@code count} customers +90555{base}nnnn imported straight into a new group. */
+    private long importedGroup(TestUser user, int count, int base) {
+        long group = id(post(user, "/api/messaging/groups", Map.of("name", "Grup " + base + " " + System.nanoTime()), 201));
+        StringBuilder csv = new StringBuilder("phone,name\n");
+        for (int i = 0; i < count; i++) {
+            csv.append(String.format("0555%03d%04d,Müşteri %d%n", base, i + 1, i + 1));
+        }
+        as(user.token()).post().uri("/api/messaging/customers/import?group_id=" + group)
+                .contentType(org.springframework.http.MediaType.valueOf("text/csv")).body(csv.toString()).exchange()
+                .expectStatus().isOk();
+        return group;
+    }
+
+    /** Meta accepting every message to this WhatsApp number, each with a message id of its own. */
+    private static void stubAcceptedAny(String phoneNumberId) {
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v23.0/" + phoneNumberId + "/messages"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template").withBody("""
+                                {"messaging_product":"whatsapp","messages":[{"id":"wamid.{{randomValue type='UUID'}}"}]}""")));
     }
 
     private long templateDraft(TestUser user, String name, List<String> parameters, Map<String, Object> header) {
