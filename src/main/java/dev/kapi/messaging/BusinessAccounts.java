@@ -86,7 +86,9 @@ class BusinessAccounts {
                 RETURNING messaging_limit
                 """)
                 .param("owner", owner).param("waba", wabaId).param("default", MessagingLimit.DEFAULT.recipients())
-                .param("now", utc(now)).query((rs, n) -> rs.getObject("messaging_limit", Integer.class)).single();
+                // An unlimited tier is a null limit: list() keeps it, single() would refuse it.
+                .param("now", utc(now)).query((rs, n) -> rs.getObject("messaging_limit", Integer.class)).list()
+                .getFirst();
         Instant cutoff = now.minus(WINDOW);
         jdbc.sql("DELETE FROM messaging_tier_recipients WHERE owner_id = :owner AND waba_id = :waba AND reached_at <= :cutoff")
                 .param("owner", owner).param("waba", wabaId).param("cutoff", utc(cutoff)).update();

@@ -446,6 +446,29 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
+    void messagingLimitWhenUnlimitedThenATemplateCampaignBeyondEveryTierIsSentWhole() {
+        TestUser user = newUserWithCredits(1_000);
+        stubTemplatePages("2013");
+        stubAcceptedAny("201301");
+        long sender = cloudSender(user, "201301", "2013");
+        put(user, "/api/messaging/senders/" + sender, Map.of("messaging_limit", "unlimited"), 200);
+        postList(user, "/api/messaging/senders/" + sender + "/templates/sync");
+        long draft = templateDraft(user, "dogrulama_kodu", List.of("{{name}}"), null);
+        long queue = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(sender),
+                "group_ids", List.of(importedGroup(user, 300, 616))), 201));
+        assertThat(get(user, "/api/messaging/queues/" + queue + "/preflight", 200))
+                .containsEntry("messaging_limit_waiting", 0);
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+
+        worker.drain();
+
+        Map<String, Object> done = queueOf(user, queue);
+        assertThat(count(done, "sent")).isEqualTo(300);
+        assertThat(done).containsEntry("status", "completed");
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/201301/messages")))).hasSize(300);
+    }
+
+    @Test
     void messagingLimitWhenTwoInstancesSendForTheSameBusinessAccountAtOnceThenTogetherTheyStayWithinIt() throws Exception {
         TestUser user = newUserWithCredits(1_000);
         stubTemplatePages("2014");
