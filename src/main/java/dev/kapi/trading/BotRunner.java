@@ -28,10 +28,12 @@ import dev.kapi.shared.ApiException;
  * order gets its state written in one statement with the rest of its batch; an order is written as
  * pending first, placed, then recorded as a trade. An order left pending (a crash, an unclear answer) is
  * looked up on the bot's next run before anything else. Missed candles are not replayed: a tick always
- * acts on the newest closed candle. A batch's claims are marked finished with its last write; claims an
- * instance made and never finished (it died in the middle of its batch) are taken over by the retry pass
- * of the same minute on any instance ({@link #retry}), so a bot misses no candle while any instance is up.
- * An order the dead instance placed is found by its client order id and never placed twice.
+ * acts on the newest closed candle. A running batch holds its claims locked ({@link Bots#hold}) and marks
+ * them finished at its end; claims an instance made and never finished (it died in the middle of its
+ * batch, and its locks with its connection) are taken over by the retry pass of the same minute on any
+ * instance ({@link #retry}), so a bot misses no candle while any instance is up, and a live batch is never
+ * run twice however slow its exchange. An order the dead instance placed is found by its client order id
+ * and never placed twice; one it wrote but never sent is placed under the same id.
  */
 @Component
 class BotRunner {
@@ -136,6 +138,12 @@ class BotRunner {
     }
 
     private void run(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {
+        try (Bots.Held held = bots.hold(batch.stream().map(Bot::id).toList(), open)) {
+            runHeld(tick, batch, interval, open, held);
+        }
+    }
+
+    private void runHeld(Tick tick, List<Bot> batch, CandleInterval interval, Instant open, Bots.Held held) {
         Set<Long> frozen = accounts.frozen(batch.stream().map(Bot::ownerId).collect(Collectors.toSet()));
         Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(batch.stream().map(Bot::id).toList()).stream()
                 .collect(Collectors.groupingBy(Orders.PendingOrder::botId));
@@ -178,11 +186,8 @@ class BotRunner {
             }
         }
         Instant now = clock.instant();
-        List<Long> claimed = batch.stream().map(Bot::id).toList();
-        transactions.executeWithoutResult(status -> {
-            bots.recordRuns(quiet, now);
-            bots.finishRuns(claimed, open, now);
-        });
+        transactions.executeWithoutResult(status -> bots.recordRuns(quiet, now));
+        held.finish(now);
     }
 
     private void fetchCandles(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {

@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Repository;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -32,10 +36,12 @@ class Bots {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final DataSource dataSource;
 
-    Bots(JdbcClient jdbc, JsonMapper json) {
+    Bots(JdbcClient jdbc, JsonMapper json, DataSource dataSource) {
         this.jdbc = jdbc;
         this.json = json;
+        this.dataSource = dataSource;
     }
 
     /** The configurable fields of a bot. */
@@ -261,14 +267,72 @@ class Bots {
                 .param("interval", interval.code()).param("limit", limit).query(Long.class).list();
     }
 
-    /** The claims of a batch are done: the bots ran (or were skipped on purpose) for the candle. */
-    void finishRuns(List<Long> ids, Instant candleOpen, Instant now) {
-        if (ids.isEmpty()) {
-            return;
+    /**
+     * Holds the claims of a batch while it runs: their rows stay locked by a transaction on a connection of
+     * their own until {@link Held#finish} marks them finished, or until the instance dies and PostgreSQL ends
+     * that transaction with its connection. The retry pass skips locked claims ({@link #reclaimStale}), so it
+     * takes over the claims of an instance that is gone, never those of a live batch however long it takes.
+     */
+    Held hold(List<Long> ids, Instant candleOpen) {
+        java.sql.Connection connection;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(false);
         }
-        jdbc.sql("UPDATE trading_bot_runs SET finished_at = :now WHERE candle_open = :open AND bot_id = ANY(:ids)")
-                .param("now", utc(now)).param("open", utc(candleOpen)).param("ids", ids.toArray(Long[]::new))
-                .update();
+        catch (java.sql.SQLException ex) {
+            throw new DataAccessResourceFailureException("No connection to hold a batch's claims", ex);
+        }
+        Held held = new Held(connection, ids, candleOpen);
+        try {
+            held.jdbc.sql("SELECT bot_id FROM trading_bot_runs WHERE candle_open = :open AND bot_id = ANY(:ids) FOR UPDATE")
+                    .param("open", utc(candleOpen)).param("ids", ids.toArray(Long[]::new)).query(Long.class).list();
+        }
+        catch (RuntimeException ex) {
+            held.close();
+            throw ex;
+        }
+        return held;
+    }
+
+    /** The locked claims of one running batch ({@link #hold}). */
+    static final class Held implements AutoCloseable {
+
+        private final java.sql.Connection connection;
+        private final JdbcClient jdbc;
+        private final List<Long> ids;
+        private final Instant candleOpen;
+
+        private Held(java.sql.Connection connection, List<Long> ids, Instant candleOpen) {
+            this.connection = connection;
+            this.jdbc = JdbcClient.create(new SingleConnectionDataSource(connection, true));
+            this.ids = ids;
+            this.candleOpen = candleOpen;
+        }
+
+        /** The batch is done: its claims are marked finished (the bots ran, or were skipped on purpose), and let go. */
+        void finish(Instant now) {
+            jdbc.sql("UPDATE trading_bot_runs SET finished_at = :now WHERE candle_open = :open AND bot_id = ANY(:ids)")
+                    .param("now", utc(now)).param("open", utc(candleOpen)).param("ids", ids.toArray(Long[]::new))
+                    .update();
+            try {
+                connection.commit();
+            }
+            catch (java.sql.SQLException ex) {
+                throw new DataAccessResourceFailureException("The claims of a batch could not be marked finished", ex);
+            }
+        }
+
+        /** Lets the claims go; unfinished, they are the retry pass's. */
+        @Override
+        public void close() {
+            try (connection) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            catch (java.sql.SQLException ex) {
+                // the connection is gone, and its locks with it
+            }
+        }
     }
 
     private static Map<String, Object> params(Config config) {

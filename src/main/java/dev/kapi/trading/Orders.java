@@ -32,13 +32,21 @@ class Orders {
         return "kapi-" + botId + "-" + candleOpen.getEpochSecond() / 60;
     }
 
-    /** Writes the order as pending; false when the bot already has an order for that candle. */
+    /**
+     * Writes the order as pending; false when the bot already has an order for that candle. An order of the
+     * candle settled {@code absent} (written by a run that died before the exchange got it, and looked up
+     * since: the exchange has none) is pending again under the same client order id, so the candle still
+     * gets its order.
+     */
     boolean insertPending(String clientOrderId, long botId, Instant candleOpen, Side side, ExitReason reason,
             Instant now) {
         return jdbc.sql("""
                 INSERT INTO trading_orders (client_order_id, bot_id, candle_open, side, status, created_at, exit_reason)
                 VALUES (:id, :bot, :open, :side, 'pending', :now, :reason)
-                ON CONFLICT DO NOTHING
+                ON CONFLICT (client_order_id) DO UPDATE
+                    SET side = EXCLUDED.side, status = 'pending', created_at = EXCLUDED.created_at,
+                        exit_reason = EXCLUDED.exit_reason, settled_at = NULL
+                    WHERE trading_orders.status = 'absent'
                 """)
                 .param("id", clientOrderId).param("bot", botId).param("open", utc(candleOpen))
                 .param("side", side.wire()).param("now", utc(now))

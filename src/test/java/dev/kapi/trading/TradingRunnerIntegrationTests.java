@@ -29,6 +29,9 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
     @Autowired
     PaperExchange paper;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     @Test
     void tickWhenCloseCrossesTheThresholdsThenBuysAtTheCloseAndSellsWithFifoPnlNetOfFees() {
         String token = newUserToken();
@@ -125,6 +128,58 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
                 .containsExactly("buy");
         assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position")
                 .containsEntry("last_candle_at", first.toString());
+    }
+
+    @Test
+    void retryWhenAnInstanceDiedBetweenWritingItsOrderAndSendingItThenTheCandleStillGetsItsOrderOnce() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        Instant first = recordCandles(symbol, "90");
+        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+        Instant minute = first.plus(Duration.ofMinutes(1));
+        // The dead instance had claimed the bot and written its buy as pending; the exchange never got it.
+        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(30));
+        jdbc.sql("""
+                INSERT INTO trading_orders (client_order_id, bot_id, candle_open, side, status, created_at)
+                VALUES (:id, :bot, :open, 'buy', 'pending', now())
+                """).param("id", Orders.clientOrderId(bot, first)).param("bot", bot)
+                .param("open", java.time.OffsetDateTime.ofInstant(first, java.time.ZoneOffset.UTC)).update();
+
+        runner.retry(minute.plusSeconds(35));
+        runner.retry(minute.plusSeconds(35));
+
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot))
+                .extracting(trade -> trade.get("side"), trade -> trade.get("client_order_id"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("buy", Orders.clientOrderId(bot, first)));
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position")
+                .containsEntry("last_candle_at", first.toString());
+    }
+
+    @Test
+    void retryWhenTheClaimingInstanceIsStillRunningItsBatchThenItsOldClaimsAreLeftToIt() throws Exception {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        Instant first = recordCandles(symbol, "90");
+        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(60));
+        // A live instance holds its batch's claims locked until the batch is done (a slow exchange, say).
+        try (java.sql.Connection live = dataSource.getConnection()) {
+            live.setAutoCommit(false);
+            try (var lock = live.prepareStatement("SELECT 1 FROM trading_bot_runs WHERE bot_id = ? FOR UPDATE")) {
+                lock.setLong(1, bot);
+                lock.executeQuery().close();
+            }
+
+            BotRunner.TickReport report = runner.retry(first.plus(Duration.ofMinutes(1)).plusSeconds(35));
+
+            assertThat(report.ran()).isZero();
+            live.rollback();
+        }
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
+        runner.retry(first.plus(Duration.ofMinutes(1)).plusSeconds(35));
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).hasSize(1);
     }
 
     @Test
