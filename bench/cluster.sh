@@ -108,7 +108,8 @@ for try in $(seq 50); do
 done
 
 # The WhatsApp Cloud stand-in.
-python3 bench/meta_standin.py "$STANDIN_PORT" & PIDS+=($!)
+# STANDIN_LATENCY_MS (default 0) delays every answer, so a kill leaves calls in flight (uncertain sends).
+LATENCY_MS=${STANDIN_LATENCY_MS:-0} python3 bench/meta_standin.py "$STANDIN_PORT" & PIDS+=($!)
 
 # Three Kapı instances: datasource through PgBouncer, LISTEN and migrations direct.
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')

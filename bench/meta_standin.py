@@ -5,11 +5,15 @@ POST /{version}/{phone_number_id}/messages answers Meta's success shape with a f
 records the send: by the message's own id (biz_opaque_callback_data, Kapı's kapi-msg-<id>) and by
 (phone_number_id, to). GET /{version}/{waba_id}/message_templates lists one approved template.
 GET /stats answers the counts as JSON; GET /records answers every key with how often it came.
-Usage: meta_standin.py PORT
+A send is recorded when it arrives and answered LATENCY_MS later (default 0; bench/cluster.sh gives 150, a
+round trip to Meta), so a sender killed meanwhile leaves calls that Meta has but Kapı never heard back from.
+Usage: [LATENCY_MS=150] meta_standin.py PORT
 """
 import json
+import os
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +21,7 @@ LOCK = threading.Lock()
 BY_KEY = {}      # biz_opaque_callback_data -> sends
 BY_PHONE = {}    # (phone_number_id, to) -> sends
 RECEIVED = [0]
+LATENCY = int(os.environ.get("LATENCY_MS", "0")) / 1000.0
 
 TEMPLATES = {"data": [{"id": "1000001", "name": "kapi_bench", "language": "tr", "status": "APPROVED",
                        "category": "MARKETING", "components": [{"type": "BODY", "text": "Merhaba, bu bir deneme."}]}],
@@ -71,6 +76,8 @@ class Handler(BaseHTTPRequestHandler):
             RECEIVED[0] += 1
             BY_KEY[key] = BY_KEY.get(key, 0) + 1
             BY_PHONE[(parts[1], to)] = BY_PHONE.get((parts[1], to), 0) + 1
+        if LATENCY:
+            time.sleep(LATENCY)
         self.answer(200, {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
                           "messages": [{"id": "wamid." + uuid.uuid4().hex}]})
 
