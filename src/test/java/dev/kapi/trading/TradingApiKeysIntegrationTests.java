@@ -82,8 +82,7 @@ class TradingApiKeysIntegrationTests extends TradingTestSupport {
         long key = id(createKey(token, "bots-key-000001"));
         Map<String, Object> body = simpleBot("BTCUSDT", "100", "200");
         body.put("api_key_id", key);
-        long bot = id(createBot(token, body));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, body);
 
         as(token).delete().uri("/api/trading/api-keys/{id}", key).exchange().expectStatus().isEqualTo(409)
                 .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:api-key-in-use");

@@ -29,8 +29,7 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         Instant first = record(symbol, "105", "99", "104", "111", "108");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         for (int minute = 1; minute <= 5; minute++) {
             runner.tick(first.plus(Duration.ofMinutes(minute)));
         }
@@ -69,8 +68,7 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
             closes[i] = String.valueOf(100 + i);
         }
         Instant first = record(symbol, closes);
-        long bot = id(createBot(token, simpleBot(symbol, "1", "1000")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "1", "1000"));
         runner.tick(first.plus(Duration.ofMinutes(30)));
 
         List<Map<String, Object>> candles = (List<Map<String, Object>>) get(token,

@@ -93,8 +93,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         Map<String, Object> body = simpleBot(symbol, "100", "110");
         body.put("name", "Grafik botu");
         body.put("stop_loss", "0.1");
-        long bot = id(createBot(token, body));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, body);
         for (int minute = 1; minute <= candles.length; minute++) {
             runner.tick(first.plus(Duration.ofMinutes(minute)));
         }

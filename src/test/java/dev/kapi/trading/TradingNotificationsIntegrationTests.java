@@ -85,8 +85,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99")));
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
@@ -112,8 +111,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99")));
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
@@ -133,8 +131,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
                         new BigDecimal("100"), BigDecimal.TEN)));
         Map<String, Object> body = simpleBot(symbol, "100", "1000");
         body.put("stop_loss", "0.05");
-        long bot = id(createBot(token, body));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, body);
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
         runner.tick(first.plus(Duration.ofMinutes(2)));
@@ -159,8 +156,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         Instant first = firstMinute();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99"), candle(first.plusSeconds(60), "120")));
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
         awaitTexts(chat, 1);
@@ -200,8 +196,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99")));
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         runner.tick(first.plus(Duration.ofMinutes(1)));
         assertThat(awaitTexts(chat, 1).getFirst()).startsWith("Kapı botu " + bot + ": buy ");
     }

@@ -37,8 +37,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "105", "99", "104", "111", "108");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
 
         for (int minute = 1; minute <= 5; minute++) {
             runner.tick(first.plus(Duration.ofMinutes(minute)));
@@ -80,8 +79,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         Instant first = recordCandles(symbol, "90");
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-            post(token, "/api/trading/bots/" + bot + "/start", null);
+            long bot = startedBot(token, simpleBot(symbol, "100", "110"));
             ids.add(bot);
         }
         Instant minute = first.plus(Duration.ofMinutes(1));
@@ -111,8 +109,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "90");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         Instant minute = first.plus(Duration.ofMinutes(1));
         // Another instance claimed the bot for this candle at the tick and was killed before running it.
         claimAsADeadInstance(bot, first, clock.instant().minusSeconds(30));
@@ -135,8 +132,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "90");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         Instant minute = first.plus(Duration.ofMinutes(1));
         // The dead instance had claimed the bot and written its buy as pending; the exchange never got it.
         claimAsADeadInstance(bot, first, clock.instant().minusSeconds(30));
@@ -161,8 +157,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "90");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         claimAsADeadInstance(bot, first, clock.instant().minusSeconds(60));
         // A live instance holds its batch's claims locked until the batch is done (a slow exchange, say).
         try (java.sql.Connection live = dataSource.getConnection()) {
@@ -187,8 +182,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "90");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         claimAsADeadInstance(bot, first, clock.instant().minusSeconds(5));
 
         runner.retry(first.plus(Duration.ofMinutes(1)).plusSeconds(35));
@@ -203,8 +197,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "90", "112");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         Instant minute = first.plus(Duration.ofMinutes(1));
 
         runner.tick(minute.plusSeconds(5));
@@ -229,8 +222,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "10", "11", "12");
-        long bot = id(createBot(token, emaBot(symbol, Map.of("ema_period", 3))));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, emaBot(symbol, Map.of("ema_period", 3)));
 
         runner.tick(first.plus(Duration.ofMinutes(3)));
 
@@ -244,8 +236,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String symbol = uniqueSymbol();
         // The second candle opens at the tick's minute: at 5 s past it, it is still open. Its close would buy.
         Instant first = recordCandles(symbol, "105", "50");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
 
         runner.tick(first.plus(Duration.ofMinutes(1)).plusSeconds(5));
 
@@ -259,8 +250,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "50");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
 
         runner.tick(first.plus(Duration.ofMinutes(5)));
 
@@ -297,8 +287,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         long key = id(createKey(token, "unreachable-binance-key"));
         Map<String, Object> body = simpleBot("BTCUSDT", "100", "110");
         body.put("api_key_id", key);
-        long bot = id(createBot(token, body));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, body);
         Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofDays(400));
 
         for (int i = 1; i <= 3; i++) {
@@ -321,8 +310,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         Instant first = recordCandles(symbol, "150");
         Map<String, Object> body = simpleBot(symbol, "100", "110");
         body.put("max_daily_loss", 20);
-        long bot = id(createBot(token, body));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, body);
         as(token).post().uri("/api/trading/trades").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("bot_id", bot, "side", "buy", "price", 200, "quantity", 1))
                 .exchange().expectStatus().isCreated();
@@ -339,8 +327,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = uniqueSymbol();
         Instant first = recordCandles(symbol, "105", "106");
-        long bot = id(createBot(token, simpleBot(symbol, "100", "110")));
-        post(token, "/api/trading/bots/" + bot + "/start", null);
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
         String orphan = Orders.clientOrderId(bot, first);
         jdbc.sql("""
                 INSERT INTO trading_orders (client_order_id, bot_id, candle_open, side, status, created_at)

@@ -52,6 +52,13 @@ abstract class TradingTestSupport extends IntegrationTest {
                 .expectBody(JSON_OBJECT).returnResult().getResponseBody();
     }
 
+    /** Creates the bot and starts it; its id. */
+    long startedBot(String token, Map<String, Object> body) {
+        long bot = id(createBot(token, body));
+        post(token, "/api/trading/bots/" + bot + "/start", null);
+        return bot;
+    }
+
     Map<String, Object> post(String token, String uri, Object body) {
         RestTestClient.RequestBodySpec request = as(token).post().uri(uri);
         if (body != null) {
