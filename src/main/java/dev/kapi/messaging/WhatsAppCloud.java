@@ -180,7 +180,7 @@ class WhatsAppCloud implements Provider {
     List<MessageTemplates.Synced> templates(Sender sender) {
         String token;
         try {
-            token = sealer.open(sender.sealedAccessToken(), Sender.tokenContext(sender.ownerId(), sender.id()));
+            token = token(sender);
         }
         catch (SecretSealer.SealingException ex) {
             throw new SyncFailed("The stored access token cannot be opened");

@@ -138,14 +138,16 @@ class BotRunner {
     }
 
     private void run(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {
-        try (Bots.Held held = bots.hold(batch.stream().map(Bot::id).toList(), open)) {
-            runHeld(tick, batch, interval, open, held);
+        List<Long> ids = batch.stream().map(Bot::id).toList();
+        try (Bots.Held held = bots.hold(ids, open)) {
+            runHeld(tick, batch, ids, interval, open, held);
         }
     }
 
-    private void runHeld(Tick tick, List<Bot> batch, CandleInterval interval, Instant open, Bots.Held held) {
+    private void runHeld(Tick tick, List<Bot> batch, List<Long> ids, CandleInterval interval, Instant open,
+            Bots.Held held) {
         Set<Long> frozen = accounts.frozen(batch.stream().map(Bot::ownerId).collect(Collectors.toSet()));
-        Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(batch.stream().map(Bot::id).toList()).stream()
+        Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(ids).stream()
                 .collect(Collectors.groupingBy(Orders.PendingOrder::botId));
         List<Bot> runnable = batch.stream().filter(bot -> !frozen.contains(bot.ownerId())).toList();
         fetchCandles(tick, runnable, interval, open);
