@@ -26,20 +26,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A stand-in of the Graph API on loopback answers every send after 150 ms (on virtual threads, so it never
  * bounds the rate); WhatsApp Cloud senders send free-form messages to customers inside their service window,
  * one lane per sender as in production (claiming the next batch while the last one's calls are in flight,
- * {@link MessageSender#dispatchFor}), against the wall clock. Measured over 10 s after a 2 s warm-up.
+ * {@link MessageSender#dispatchFor}), against the wall clock. Each row is a whole campaign, after a warm-up
+ * campaign, timed as the stand-in receives its calls (the rate Meta sees): the steady rate between the 10th and
+ * the 90th percentile of arrival, and the time from the first call to the last.
  */
 @TestPropertySource(properties = "kapi.rate-limits.enabled=false")
 class MessagingLatencyBenchmark extends MessagingTestSupport {
 
-    static final AtomicLong CALLS = new AtomicLong();
+    /** When each send reached the stand-in ({@link System#nanoTime}): the rate Meta sees. */
+    static final List<Long> ARRIVALS = new ArrayList<>();
+    static final AtomicLong IDS = new AtomicLong();
     static final HttpServer META = startMeta();
 
     private static HttpServer startMeta() {
+        // Keeps every idle connection for reuse (the JDK's server closes those beyond 200, so bursts of calls
+        // would open new connections, and a call can race the server closing the one it took).
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.createContext("/", exchange -> {
                 exchange.getRequestBody().readAllBytes();
+                long arrived = System.nanoTime();
+                synchronized (ARRIVALS) {
+                    ARRIVALS.add(arrived);
+                }
                 try {
                     Thread.sleep(150);
                 }
@@ -47,7 +58,7 @@ class MessagingLatencyBenchmark extends MessagingTestSupport {
                     Thread.currentThread().interrupt();
                 }
                 byte[] body = ("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.bench-"
-                        + CALLS.incrementAndGet() + "\"}]}").getBytes(StandardCharsets.UTF_8);
+                        + IDS.incrementAndGet() + "\"}]}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -73,8 +84,9 @@ class MessagingLatencyBenchmark extends MessagingTestSupport {
 
     @Test
     void with150MsPerCallOneSenderAt1000AndTenSendersAt80ReachTheirRates() throws Exception {
-        String one = run(1, 1_000, 14_000, 701);
-        String ten = run(10, 80, 12_000, 702);
+        run(1, 1_000, 3_000, 700); // warm-up: the sending path compiled and the connections open
+        String one = run(1, 1_000, 20_000, 701);
+        String ten = run(10, 80, 16_000, 702);
         System.out.printf("%nWhatsApp Cloud stand-in, 150 ms per call:%n%s%s", one, ten);
     }
 
@@ -103,11 +115,13 @@ class MessagingLatencyBenchmark extends MessagingTestSupport {
 
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
-        threads.add(Thread.ofVirtual().start(() -> {
+        // A platform thread: the OS wakes it on time, where a virtual one would wait behind the busy carriers
+        // and let the clock (and so every sender's pace) fall behind the wall clock.
+        threads.add(Thread.ofPlatform().priority(Thread.MAX_PRIORITY).start(() -> {
             long last = System.nanoTime();
             while (running.get()) {
                 try {
-                    Thread.sleep(5);
+                    Thread.sleep(2);
                 }
                 catch (InterruptedException ex) {
                     return;
@@ -140,23 +154,39 @@ class MessagingLatencyBenchmark extends MessagingTestSupport {
                 }
             }));
         }
-        Thread.sleep(2_000);
-        long warm = sent(queue);
-        long warmNanos = System.nanoTime();
-        Thread.sleep(10_000);
-        long end = sent(queue);
-        double seconds = (System.nanoTime() - warmNanos) / 1e9;
+        long deadline = System.nanoTime() + (long) (recipients / (senderCount * rate) * 3e9) + 10_000_000_000L;
+        while (sent(queue) < recipients && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         running.set(false);
         for (Thread thread : threads) {
             thread.join();
         }
-        post(user, "/api/messaging/queues/" + queue + "/cancel", 200);
-        double measured = (end - warm) / seconds;
+        long[] arrivals = arrivals();
+        assertThat(sent(queue)).as("messages recorded sent").isEqualTo(recipients);
+        // Every call the stand-in answered was recorded sent: none failed (a lost connection would fail its
+        // message as outcome-unknown and, five in a row, pause the sender).
+        assertThat(jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :q AND status = 'failed'")
+                .param("q", queue).query(Long.class).single()).isZero();
+        assertThat(arrivals).hasSize(recipients);
+        // The steady rate: the calls between the 10th and the 90th percentile of arrival, so that neither the
+        // first claim's saved-up tokens nor the last calls' answers count.
+        int from = recipients / 10;
+        int to = recipients * 9 / 10;
+        double measured = (to - from) / ((arrivals[to] - arrivals[from]) / 1e9);
+        double whole = (arrivals[recipients - 1] - arrivals[0]) / 1e9;
         double target = senderCount * rate;
-        // The issue's goal is >= 95 %; printed (a loaded machine measures less), not asserted.
-        assertThat(measured).isPositive();
-        return String.format("  %d sender(s) at %.0f msg/s (sum %.0f): %.1f msg/s (%.1f %%)%n", senderCount, rate,
-                target, measured, measured / target * 100);
+        return String.format("  %d sender(s) at %.0f msg/s (sum %.0f), %d recipients: %.1f msg/s at the provider (%.1f %%); first to last call %.1f s%n",
+                senderCount, rate, target, recipients, measured, measured / target * 100, whole);
+    }
+
+    /** The arrival times of the calls since the last time this was asked, in order; the stand-in's record starts anew. */
+    private static long[] arrivals() {
+        synchronized (ARRIVALS) {
+            long[] times = ARRIVALS.stream().mapToLong(Long::longValue).sorted().toArray();
+            ARRIVALS.clear();
+            return times;
+        }
     }
 
     private long sent(long queue) {
