@@ -44,7 +44,11 @@ class EmbeddedDatabaseConfiguration {
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setLocaleConfig("encoding", "UTF8")
-                .setConnectConfig("password", password);
+                .setConnectConfig("password", password)
+                // Stopped by this bean's close, after everything that uses the database is closed: the library's
+                // own shutdown hook would stop it at the same time as Spring's, under a graceful shutdown's
+                // last requests and the beans that write while they close.
+                .setRegisterShutdownHook(false);
         if (settings.ephemeral()) {
             return builder.start();
         }

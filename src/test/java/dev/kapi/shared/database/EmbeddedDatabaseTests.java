@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,5 +42,20 @@ class EmbeddedDatabaseTests {
                         "postgres", password)) {
             assertThat(connection.createStatement().executeQuery("SELECT count(*) FROM kept").next()).isTrue();
         }
+    }
+
+    /**
+     * The JVM exits (SIGTERM, or the end of a test run): the embedded database stays up for whatever still
+     * closes and is stopped by its bean's close, not by a shutdown hook of its own racing Spring's (which
+     * failed the last writes and held the test JVM 30 s waiting for a connection).
+     */
+    @Test
+    void jvmExitingThenTheDatabaseOutlivesTheShutdownOfWhatUsesIt() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EmbeddedDatabaseShutdown.class.getName())
+                .redirectErrorStream(true).start();
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("the child exited").isTrue();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertThat(output).contains("database answered 42", "database closed").doesNotContain("database gone");
     }
 }
