@@ -1,6 +1,5 @@
 package dev.kapi.shared.database;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,9 +18,9 @@ final class EmbeddedDatabaseShutdown {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dataDir = Files.createTempDirectory("kapi-shutdown");
+        // Ephemeral, as in the tests: a throw-away data directory of the library's, removed by close.
         EmbeddedPostgres postgres = new EmbeddedDatabaseConfiguration().embeddedPostgres(
-                new EmbeddedDatabaseSettings(dataDir, true), new LocalSecrets(null));
+                new EmbeddedDatabaseSettings(Path.of("."), true), new LocalSecrets(null));
         String url = postgres.getJdbcUrl("postgres", "postgres");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
