@@ -34,9 +34,10 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
     static final WireMockServer META = startMeta();
 
     private static WireMockServer startMeta() {
-        // threads and an accept queue for a whole batch of calls at once (the tier tests send hundreds)
+        // threads and an accept queue for a whole batch of calls at once (the tier tests send hundreds); HTTP/2
+        // on, as Meta's servers have it, with Jetty's limit of concurrent streams per connection (128)
         WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort()
-                .containerThreads(400).jettyAcceptQueueSize(1_000).http2PlainDisabled(true));
+                .containerThreads(400).jettyAcceptQueueSize(1_000));
         server.start();
         return server;
     }
