@@ -29,7 +29,7 @@ class RunnerSchedule {
     }
 
     /** Later in the minute: the claims of an instance that died during its tick, run by this one. */
-    @Scheduled(cron = "${kapi.trading.runner.retry-cron:35 * * * * *}")
+    @Scheduled(cron = "${kapi.trading.runner.retry-cron:15/10 * * * * *}")
     void retry() {
         runner.retry(clock.instant());
     }

@@ -21,7 +21,7 @@ record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @
 
     record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
             @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors,
-            @DefaultValue("35 * * * * *") String retryCron, @DefaultValue("25s") Duration claimLease) {
+            @DefaultValue("15/10 * * * * *") String retryCron, @DefaultValue("25s") Duration claimLease) {
     }
 
     record Paper(@DefaultValue("0.001") BigDecimal feeRate, @DefaultValue("0.0005") BigDecimal slippage) {

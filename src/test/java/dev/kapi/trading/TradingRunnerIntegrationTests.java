@@ -32,6 +32,28 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
     @Autowired
     javax.sql.DataSource dataSource;
 
+    @Autowired
+    TradingSettings settings;
+
+    /**
+     * A slow tick can still be claiming batches well into the minute. Whatever a dying instance claimed up
+     * to 25 seconds past the minute becomes stale (older than the claim lease) and is taken over by a retry
+     * pass before the minute ends, so its bots still run on their candle (with a single pass at second 35,
+     * only claims made in the first 10 seconds were).
+     */
+    @Test
+    void retrySchedulingWhenABatchIsClaimedLateInTheMinuteThenAPassTakesItOverInTheSameMinute() {
+        org.springframework.scheduling.support.CronExpression retries =
+                org.springframework.scheduling.support.CronExpression.parse(settings.runner().retryCron());
+        java.time.LocalDateTime minute = java.time.LocalDateTime.of(2026, 12, 2, 14, 35);
+        for (int second = 5; second <= 25; second++) {
+            java.time.LocalDateTime stale = minute.plusSeconds(second).plus(settings.runner().claimLease());
+            java.time.LocalDateTime pass = retries.next(stale.minusNanos(1));
+            assertThat(pass).as("the first retry pass once a claim of second %d is stale", second)
+                    .isNotNull().isBefore(minute.plusMinutes(1));
+        }
+    }
+
     @Test
     void tickWhenCloseCrossesTheThresholdsThenBuysAtTheCloseAndSellsWithFifoPnlNetOfFees() {
         String token = newUserToken();
