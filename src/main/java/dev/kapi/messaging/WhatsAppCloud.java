@@ -191,8 +191,7 @@ class WhatsAppCloud implements Provider {
         List<MessageTemplates.Synced> templates = new ArrayList<>();
         String after = null;
         for (int page = 0; page < MAX_TEMPLATE_PAGES; page++) {
-            String uri = settings.baseUrl().replaceAll("/+$", "") + "/" + settings.apiVersion() + "/"
-                    + sender.wabaId() + "/message_templates?fields=id,name,language,status,category,components&limit=100"
+            String uri = base + sender.wabaId() + "/message_templates?fields=id,name,language,status,category,components&limit=100"
                     + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             HttpResponse<String> response;
             try {
