@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.scheduling.support.CronExpression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,12 +45,11 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
      */
     @Test
     void retrySchedulingWhenABatchIsClaimedLateInTheMinuteThenAPassTakesItOverInTheSameMinute() {
-        org.springframework.scheduling.support.CronExpression retries =
-                org.springframework.scheduling.support.CronExpression.parse(settings.runner().retryCron());
-        java.time.LocalDateTime minute = java.time.LocalDateTime.of(2026, 12, 2, 14, 35);
+        CronExpression retries = CronExpression.parse(settings.runner().retryCron());
+        LocalDateTime minute = LocalDateTime.of(2026, 12, 2, 14, 35);
         for (int second = 5; second <= 25; second++) {
-            java.time.LocalDateTime stale = minute.plusSeconds(second).plus(settings.runner().claimLease());
-            java.time.LocalDateTime pass = retries.next(stale.minusNanos(1));
+            LocalDateTime stale = minute.plusSeconds(second).plus(settings.runner().claimLease());
+            LocalDateTime pass = retries.next(stale.minusNanos(1));
             assertThat(pass).as("the first retry pass once a claim of second %d is stale", second)
                     .isNotNull().isBefore(minute.plusMinutes(1));
         }
@@ -128,89 +129,70 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
 
     @Test
     void retryWhenAnInstanceDiedAfterClaimingThenAnotherRunsTheBotForThatCandleOnce() {
-        String token = newUserToken();
-        String symbol = uniqueSymbol();
-        Instant first = recordCandles(symbol, "90");
-        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
-        Instant minute = first.plus(Duration.ofMinutes(1));
         // Another instance claimed the bot for this candle at the tick and was killed before running it.
-        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(30));
+        DeadClaim claim = claimedByADeadInstance(30);
 
-        runner.tick(minute.plusSeconds(5));
-        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
+        runner.tick(claim.minute().plusSeconds(5));
+        assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot())).isEmpty();
 
-        runner.retry(minute.plusSeconds(35));
-        runner.retry(minute.plusSeconds(35));
-        runner.tick(minute.plusSeconds(5));
+        runner.retry(claim.minute().plusSeconds(35));
+        runner.retry(claim.minute().plusSeconds(35));
+        runner.tick(claim.minute().plusSeconds(5));
 
-        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).extracting(trade -> trade.get("side"))
-                .containsExactly("buy");
-        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position")
-                .containsEntry("last_candle_at", first.toString());
+        assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot()))
+                .extracting(trade -> trade.get("side")).containsExactly("buy");
+        assertInPositionOnItsCandle(claim);
     }
 
     @Test
     void retryWhenAnInstanceDiedBetweenWritingItsOrderAndSendingItThenTheCandleStillGetsItsOrderOnce() {
-        String token = newUserToken();
-        String symbol = uniqueSymbol();
-        Instant first = recordCandles(symbol, "90");
-        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
-        Instant minute = first.plus(Duration.ofMinutes(1));
         // The dead instance had claimed the bot and written its buy as pending; the exchange never got it.
-        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(30));
+        DeadClaim claim = claimedByADeadInstance(30);
+        String clientOrderId = Orders.clientOrderId(claim.bot(), claim.candle());
         jdbc.sql("""
                 INSERT INTO trading_orders (client_order_id, bot_id, candle_open, side, status, created_at)
                 VALUES (:id, :bot, :open, 'buy', 'pending', now())
-                """).param("id", Orders.clientOrderId(bot, first)).param("bot", bot)
-                .param("open", java.time.OffsetDateTime.ofInstant(first, java.time.ZoneOffset.UTC)).update();
+                """).param("id", clientOrderId).param("bot", claim.bot())
+                .param("open", java.time.OffsetDateTime.ofInstant(claim.candle(), java.time.ZoneOffset.UTC)).update();
 
-        runner.retry(minute.plusSeconds(35));
-        runner.retry(minute.plusSeconds(35));
+        runner.retry(claim.minute().plusSeconds(35));
+        runner.retry(claim.minute().plusSeconds(35));
 
-        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot))
+        assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot()))
                 .extracting(trade -> trade.get("side"), trade -> trade.get("client_order_id"))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("buy", Orders.clientOrderId(bot, first)));
-        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position")
-                .containsEntry("last_candle_at", first.toString());
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("buy", clientOrderId));
+        assertInPositionOnItsCandle(claim);
     }
 
     @Test
     void retryWhenTheClaimingInstanceIsStillRunningItsBatchThenItsOldClaimsAreLeftToIt() throws Exception {
-        String token = newUserToken();
-        String symbol = uniqueSymbol();
-        Instant first = recordCandles(symbol, "90");
-        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
-        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(60));
+        DeadClaim claim = claimedByADeadInstance(60);
         // A live instance holds its batch's claims locked until the batch is done (a slow exchange, say).
         try (java.sql.Connection live = dataSource.getConnection()) {
             live.setAutoCommit(false);
             try (var lock = live.prepareStatement("SELECT 1 FROM trading_bot_runs WHERE bot_id = ? FOR UPDATE")) {
-                lock.setLong(1, bot);
+                lock.setLong(1, claim.bot());
                 lock.executeQuery().close();
             }
 
-            BotRunner.TickReport report = runner.retry(first.plus(Duration.ofMinutes(1)).plusSeconds(35));
+            BotRunner.TickReport report = runner.retry(claim.minute().plusSeconds(35));
 
             assertThat(report.ran()).isZero();
             live.rollback();
         }
-        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
-        runner.retry(first.plus(Duration.ofMinutes(1)).plusSeconds(35));
-        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).hasSize(1);
+        assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot())).isEmpty();
+        runner.retry(claim.minute().plusSeconds(35));
+        assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot())).hasSize(1);
     }
 
     @Test
     void retryWhenAClaimIsRecentThenItsInstanceIsLeftToFinishIt() {
-        String token = newUserToken();
-        String symbol = uniqueSymbol();
-        Instant first = recordCandles(symbol, "90");
-        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
-        claimAsADeadInstance(bot, first, clock.instant().minusSeconds(5));
+        DeadClaim claim = claimedByADeadInstance(5);
 
-        runner.retry(first.plus(Duration.ofMinutes(1)).plusSeconds(35));
+        runner.retry(claim.minute().plusSeconds(35));
 
-        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
-        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle")
+        assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot())).isEmpty();
+        assertThat(get(claim.token(), "/api/trading/bots/{id}/state", claim.bot())).containsEntry("status", "idle")
                 .containsEntry("last_candle_at", null);
     }
 
@@ -230,6 +212,26 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).hasSize(1);
         assertThat(jdbc.sql("SELECT count(*) FROM trading_bot_runs WHERE bot_id = :bot AND finished_at IS NOT NULL")
                 .param("bot", bot).query(Long.class).single()).isEqualTo(1L);
+    }
+
+    /** A user's started bot, its candle (closing at 90: a buy), and the minute that candle is acted on. */
+    private record DeadClaim(String token, long bot, Instant candle, Instant minute) {
+    }
+
+    /** A started bot whose one candle a killed instance claimed {@code secondsAgo} seconds ago and never ran. */
+    private DeadClaim claimedByADeadInstance(int secondsAgo) {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        Instant candle = recordCandles(symbol, "90");
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
+        claimAsADeadInstance(bot, candle, clock.instant().minusSeconds(secondsAgo));
+        return new DeadClaim(token, bot, candle, candle.plus(Duration.ofMinutes(1)));
+    }
+
+    /** The bot bought on the claimed candle, once: in position, that candle its last. */
+    private void assertInPositionOnItsCandle(DeadClaim claim) {
+        assertThat(get(claim.token(), "/api/trading/bots/{id}/state", claim.bot())).containsEntry("status", "in_position")
+                .containsEntry("last_candle_at", claim.candle().toString());
     }
 
     /** What a claim of an instance killed in the middle of its batch leaves: the row, never finished. */
