@@ -25,12 +25,6 @@ class AccountMails {
     record PasswordResetRequested(long accountId) {
     }
 
-    /**
-     * The account's address changed: the old one hears of it, so that an owner whose token was stolen learns
-     * that someone is taking the account over while the old address is still theirs.
-     */
-    record EmailChanged(long accountId, String previousEmail) {
-    }
 
     private final Accounts accounts;
     private final OneTimeTokens tokens;
@@ -65,15 +59,6 @@ class AccountMails {
         });
     }
 
-    @ApplicationModuleListener
-    void on(EmailChanged change) {
-        accounts.byId(change.accountId()).ifPresent(account -> {
-            Locale locale = Locale.forLanguageTag(account.language());
-            String name = account.fullName() != null ? account.fullName() : change.previousEmail();
-            mailer.send(change.previousEmail(), messages.getMessage("mail.email-changed.subject", null, locale),
-                    messages.getMessage("mail.email-changed.body", new Object[] { name, account.email() }, locale));
-        });
-    }
 
     private void send(Account account, String kind, String link, long validFor) {
         Locale locale = Locale.forLanguageTag(account.language());

@@ -103,7 +103,7 @@ class AccountManagement implements AccountAdministration {
         if (emailChanged) {
             audit.record("email-changed", id, id, null);
             events.publishEvent(new AccountMails.VerificationRequested(id));
-            events.publishEvent(new AccountMails.EmailChanged(id, account.email()));
+            events.publishEvent(new CredentialAlerts.CredentialAdded(id, CredentialAlerts.EMAIL, account.email(), null));
         }
         Account updated = get(id);
         events.publishEvent(new AccountUpdated(id, updated.publicId(), emailChanged));
@@ -251,7 +251,8 @@ class AccountManagement implements AccountAdministration {
                 }
                 if (emailChanged) {
                     events.publishEvent(new AccountMails.VerificationRequested(accountId));
-                    events.publishEvent(new AccountMails.EmailChanged(accountId, account.email()));
+                    events.publishEvent(new CredentialAlerts.CredentialAdded(accountId, CredentialAlerts.EMAIL,
+                            account.email(), null));
                 }
                 audit.record("admin-account-updated", admin.id(), accountId, "fields=" + changedFields(changes));
                 Account updated = get(accountId);

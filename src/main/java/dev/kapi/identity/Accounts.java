@@ -222,6 +222,13 @@ class Accounts {
         cache.changed(id);
     }
 
+    /** The account has no password until its owner sets one through a reset; every password try fails. */
+    void voidPassword(long id, Instant now) {
+        jdbc.sql("UPDATE accounts SET password_hash = NULL, updated_at = :now WHERE id = :id")
+                .param("now", utc(now)).param("id", id).update();
+        cache.changed(id);
+    }
+
     void markEmailVerified(long id, Instant now) {
         jdbc.sql("UPDATE accounts SET email_verified = true, updated_at = :now WHERE id = :id")
                 .param("now", utc(now)).param("id", id).update();

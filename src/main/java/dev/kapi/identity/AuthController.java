@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
@@ -92,11 +93,13 @@ class AuthController {
 
     record TokenResponse(@JsonProperty("access_token") String accessToken,
             @JsonProperty("token_type") String tokenType, @JsonProperty("expires_in") long expiresIn,
-            @JsonProperty("refresh_token") String refreshToken) implements LoginResponse {
+            @JsonProperty("refresh_token") String refreshToken,
+            @JsonProperty("password_reset_required") @JsonInclude(JsonInclude.Include.NON_NULL)
+            Boolean passwordResetRequired) implements LoginResponse {
 
         static TokenResponse from(PasswordLogin.SignedIn signedIn) {
             return new TokenResponse(signedIn.access().value(), "bearer", signedIn.access().expiresInSeconds(),
-                    signedIn.refreshToken());
+                    signedIn.refreshToken(), signedIn.passwordResetRequired() ? Boolean.TRUE : null);
         }
     }
 

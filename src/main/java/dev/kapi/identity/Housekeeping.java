@@ -68,6 +68,9 @@ class Housekeeping {
         long tokens = deleteAll("""
                 DELETE FROM one_time_tokens WHERE token_hash IN (SELECT token_hash FROM one_time_tokens
                 WHERE expires_at <= :before OR used_at <= :before LIMIT :batch)
+                """, "before", endedBefore, now) + deleteAll("""
+                DELETE FROM credential_alerts WHERE token_hash IN (SELECT token_hash FROM credential_alerts
+                WHERE expires_at <= :before OR used_at <= :before LIMIT :batch)
                 """, "before", endedBefore, now);
         // A challenge is good until it expires, used or not; after that it refuses by its absence just as well.
         long challenges = deleteAll("""

@@ -17,7 +17,16 @@ record IdentitySettings(String jwtSecret, String adminSecret,
         @DefaultValue Lockout lockout,
         @DefaultValue Password password,
         @DefaultValue Tokens tokens,
-        @DefaultValue Housekeeping housekeeping) {
+        @DefaultValue Housekeeping housekeeping,
+        @DefaultValue StepUp stepUp) {
+
+    /**
+     * Recent authentication ({@code KAPI_IDENTITY_STEPUP_MAXAGE}): how old a session's last proof of its owner
+     * ({@code auth_time}) may be for the changes that make a stolen token permanent (factors, email, keys,
+     * backups, deletion).
+     */
+    record StepUp(@DefaultValue("5m") Duration maxAge) {
+    }
 
     /**
      * What {@link Housekeeping} removes: sessions and one-time tokens {@code keep-ended} after they ended or
@@ -26,8 +35,9 @@ record IdentitySettings(String jwtSecret, String adminSecret,
     record Housekeeping(@DefaultValue("7d") Duration keepEnded, Duration auditRetention) {
     }
 
-    /** How long mailed one-time tokens stay valid. */
-    record Tokens(@DefaultValue("24h") Duration emailVerification, @DefaultValue("30m") Duration passwordReset) {
+    /** How long mailed one-time tokens stay valid ({@code not-me}: the link of a new-credential alert). */
+    record Tokens(@DefaultValue("24h") Duration emailVerification, @DefaultValue("30m") Duration passwordReset,
+            @DefaultValue("7d") Duration notMe) {
     }
 
     /**

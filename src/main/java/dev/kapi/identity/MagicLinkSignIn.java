@@ -14,7 +14,10 @@ import dev.kapi.shared.ApiException;
  * Signing in with a mailed link or code instead of a password. Codes are guessable, so each try by email and
  * code claims a lockout try as a password does (an unknown address too, to answer alike). A mailed proof
  * stands for the password only: an account with a second factor still gets the second step. Following the
- * link or code also proves the address.
+ * link or code also proves the address; on an account whose address was unverified that ends what the account
+ * allowed before (a squatter may have registered the address with a password of their choosing): every
+ * earlier session, the password and the second factors set before are gone, and the answer says
+ * {@code password_reset_required}.
  */
 @Service
 class MagicLinkSignIn {
@@ -23,6 +26,7 @@ class MagicLinkSignIn {
     private final Accounts accounts;
     private final LoginThrottle throttle;
     private final SecondFactors factors;
+    private final Sessions sessions;
     private final PasswordLogin login;
     private final AuditLog audit;
     private final TransactionOperations transactions;
@@ -30,8 +34,9 @@ class MagicLinkSignIn {
     private final long lockMinutes;
 
     MagicLinkSignIn(MagicLinks links, Accounts accounts, LoginThrottle throttle, SecondFactors factors,
-            PasswordLogin login, AuditLog audit, TransactionOperations transactions, Clock clock,
+            Sessions sessions, PasswordLogin login, AuditLog audit, TransactionOperations transactions, Clock clock,
             IdentitySettings settings) {
+        this.sessions = sessions;
         this.links = links;
         this.accounts = accounts;
         this.throttle = throttle;
@@ -76,21 +81,33 @@ class MagicLinkSignIn {
     }
 
     private PasswordLogin.Outcome signIn(Account account, String ip, String userAgent, OptionalInt attempt) {
+        boolean claimed = !account.emailVerified();
+        if (claimed) {
+            transactions.executeWithoutResult(status -> claim(account));
+        }
         List<String> methods = factors.methodsOf(account.id());
         if (!methods.isEmpty()) {
             return transactions.execute(status -> {
-                attempt.ifPresent(claimed -> throttle.release(LoginThrottle.forAccount(account.id()), claimed));
-                proved(account);
+                attempt.ifPresent(claimedTry -> throttle.release(LoginThrottle.forAccount(account.id()), claimedTry));
                 audit.record("login-second-factor-required", account.id(), account.id(), "method=magic-link");
-                return new PasswordLogin.SecondFactorRequired(factors.challenge(account.id()), methods);
+                return new PasswordLogin.SecondFactorRequired(factors.challenge(account.id(), Amr.EMAIL), methods);
             });
         }
-        return login.complete(account, "magic-link", ip, userAgent, () -> proved(account));
+        return login.complete(account, "magic-link", List.of(Amr.EMAIL), ip, userAgent, () -> {
+        }).requiringPasswordReset(claimed);
     }
 
-    private void proved(Account account) {
-        if (!account.emailVerified()) {
-            accounts.markEmailVerified(account.id(), clock.instant());
-        }
+    /**
+     * The mailed proof is the first proof of the address: whatever was set up before it (a password, factors,
+     * sessions) may be a squatter's, so it goes, and the address counts as verified.
+     */
+    private void claim(Account account) {
+        long id = account.id();
+        accounts.markEmailVerified(id, clock.instant());
+        accounts.voidPassword(id, clock.instant());
+        List<String> removed = factors.removeAllSetBeforeVerification(id);
+        sessions.endAllOf(id, null, "address-proved");
+        audit.record("unverified-account-claimed", id, id, removed.isEmpty() ? null
+                : "methods=" + String.join(",", removed));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.identity;
 
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
 
@@ -66,34 +67,36 @@ class MfaLogin {
             throw ApiException.unauthorized("account-locked", lockMinutes);
         }
         String method = proof.method();
-        boolean right = switch (method) {
-            case SecondFactors.TOTP -> factors.verifyTotp(account.id(), code);
-            case SecondFactors.RECOVERY_CODE -> factors.useRecoveryCode(account.id(), recoveryCode);
-            default -> passkeyRight(account.id(), proof);
+        String second = switch (method) {
+            case SecondFactors.TOTP -> factors.verifyTotp(account.id(), code) ? Amr.ONE_TIME_CODE : null;
+            case SecondFactors.RECOVERY_CODE -> factors.useRecoveryCode(account.id(), recoveryCode)
+                    ? Amr.ONE_TIME_CODE : null;
+            default -> passkeyProof(account.id(), proof);
         };
-        if (!right) {
+        if (second == null) {
             audit.record("login-second-factor-failed", null, account.id(), "method=" + method);
             if (throttle.isLast(attempt.getAsInt())) {
                 audit.record("account-locked", null, account.id(), null);
             }
             throw ApiException.invalidField(proof.field(), "mfa-code-invalid");
         }
-        if (!factors.consumeChallenge(mfaToken)) {
-            throw ApiException.unauthorized("mfa-token-invalid");
-        }
-        return login.complete(account, method, ip, userAgent, () -> {
+        String first = factors.consumeChallenge(mfaToken)
+                .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
+        return login.complete(account, method, List.of(first, second), ip, userAgent, () -> {
             if (recoveryCode != null) {
                 audit.record("mfa-recovery-code-used", account.id(), account.id(), null);
             }
         });
     }
 
-    private boolean passkeyRight(long accountId, Proof proof) {
+    /** {@code hwk} or {@code swk} for one of the account's passkeys, null for anything else. */
+    private String passkeyProof(long accountId, Proof proof) {
         try {
-            return passkeys.finishSignIn(proof.ceremonyId(), proof.credential(), accountId) == accountId;
+            Passkeys.Assertion assertion = passkeys.finishSignIn(proof.ceremonyId(), proof.credential(), accountId);
+            return assertion.accountId() == accountId ? Amr.passkey(assertion.userVerified()) : null;
         }
         catch (ApiException ex) {
-            return false;
+            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.identity;
 
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
 
@@ -11,7 +12,9 @@ import dev.kapi.shared.ApiException;
 
 /**
  * Signing in with a passkey alone: a discoverable credential names its account, and user verification on the
- * authenticator stands for the other factor, so no second step follows. A locked account stays locked.
+ * authenticator (the UV flag of its signed data) stands for the other factor, so no second step follows. An
+ * assertion without it is possession alone and signs nobody in: 400 {@code passkey-user-verification-required}.
+ * A locked account stays locked.
  */
 @Service
 class PasskeySignIn {
@@ -46,7 +49,11 @@ class PasskeySignIn {
     }
 
     PasswordLogin.SignedIn signIn(UUID ceremonyId, JsonNode credential, String ip, String userAgent) {
-        long accountId = passkeys.finishSignIn(ceremonyId, credential, null);
+        Passkeys.Assertion assertion = passkeys.finishSignIn(ceremonyId, credential, null);
+        if (!assertion.userVerified()) {
+            throw ApiException.invalidField("credential", "passkey-user-verification-required");
+        }
+        long accountId = assertion.accountId();
         Account account = accounts.byId(accountId).filter(Account::active)
                 .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
         OptionalInt attempt = throttle.tryClaim(LoginThrottle.forAccount(accountId));
@@ -54,7 +61,7 @@ class PasskeySignIn {
             audit.record("login-refused-locked", null, accountId, "passkey");
             throw ApiException.unauthorized("account-locked", lockMinutes);
         }
-        return login.complete(account, SecondFactors.PASSKEY, ip, userAgent, () -> {
+        return login.complete(account, SecondFactors.PASSKEY, List.of(Amr.HARDWARE_KEY), ip, userAgent, () -> {
         });
     }
 }

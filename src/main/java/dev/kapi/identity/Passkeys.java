@@ -30,6 +30,7 @@ import org.springframework.security.web.webauthn.api.PublicKeyCredentialCreation
 import org.springframework.security.web.webauthn.api.PublicKeyCredentialRequestOptions;
 import org.springframework.security.web.webauthn.api.PublicKeyCredentialRpEntity;
 import org.springframework.security.web.webauthn.api.PublicKeyCredentialUserEntity;
+import org.springframework.security.web.webauthn.api.UserVerificationRequirement;
 import org.springframework.security.web.webauthn.jackson.WebauthnJacksonModule;
 import org.springframework.security.web.webauthn.management.ImmutablePublicKeyCredentialCreationOptionsRequest;
 import org.springframework.security.web.webauthn.management.ImmutablePublicKeyCredentialRequestOptionsRequest;
@@ -141,33 +142,57 @@ class Passkeys {
         jdbc.sql("DELETE FROM user_entities WHERE name = :name").param("name", name(accountId)).update();
     }
 
-    /** Options to sign in: any discoverable passkey ({@code accountId} null), or one of that account's. */
+    /**
+     * Options to sign in: any discoverable passkey ({@code accountId} null), which then stands for both factors
+     * and so must verify its user, or one of that account's, as a second factor or a re-authentication
+     * (user verification preferred: a security key without a PIN still proves possession).
+     */
     Ceremony startSignIn(Long accountId) {
         PublicKeyCredentialRequestOptions options = operations().createCredentialRequestOptions(
                 new ImmutablePublicKeyCredentialRequestOptionsRequest(
                         accountId == null ? null : authentication(accountId)));
+        if (accountId == null) {
+            options = PublicKeyCredentialRequestOptions.builder().challenge(options.getChallenge())
+                    .timeout(options.getTimeout()).rpId(options.getRpId()).allowCredentials(options.getAllowCredentials())
+                    .userVerification(UserVerificationRequirement.REQUIRED).extensions(options.getExtensions()).build();
+        }
         return new Ceremony(save(SIGN_IN, accountId, options), json.valueToTree(options));
     }
 
+    /** A verified assertion: the account it signed, and whether the authenticator verified its user (UV flag). */
+    record Assertion(long accountId, boolean userVerified) {
+    }
+
+    /** The UV bit of the flags byte that follows the 32-byte RP id hash in authenticator data (WebAuthn §6.1). */
+    private static final int USER_VERIFIED = 0x04;
+
     /** Verifies the authenticator's assertion; the account it signed in, which must be {@code expected} if given. */
-    long finishSignIn(UUID ceremonyId, JsonNode credential, Long expected) {
+    Assertion finishSignIn(UUID ceremonyId, JsonNode credential, Long expected) {
         PublicKeyCredentialRequestOptions options = take(ceremonyId, SIGN_IN, expected,
                 PublicKeyCredentialRequestOptions.class);
         PublicKeyCredentialUserEntity user;
+        Boolean userVerified = null;
         try {
             PublicKeyCredential<AuthenticatorAssertionResponse> assertion = json.treeToValue(credential,
                     new TypeReference<PublicKeyCredential<AuthenticatorAssertionResponse>>() {
                     });
+            // Signed by the authenticator with the rest of its data: it counts only once the signature checked out.
+            byte[] data = assertion.getResponse().getAuthenticatorData().getBytes();
+            userVerified = data.length > 32 && (data[32] & USER_VERIFIED) != 0;
             user = operations().authenticate(new RelyingPartyAuthenticationRequest(options, assertion));
         }
         catch (RuntimeException ex) {
-            throw ApiException.invalidField("credential", "passkey-invalid");
+            // webauthn4j refuses an assertion without the UV flag when the options required it: say why.
+            throw ApiException.invalidField("credential",
+                    options.getUserVerification() == UserVerificationRequirement.REQUIRED
+                            && Boolean.FALSE.equals(userVerified)
+                            ? "passkey-user-verification-required" : "passkey-invalid");
         }
         long accountId = Long.parseLong(user.getName());
         if (expected != null && expected != accountId) {
             throw ApiException.invalidField("credential", "passkey-invalid");
         }
-        return accountId;
+        return new Assertion(accountId, userVerified);
     }
 
     @EventListener

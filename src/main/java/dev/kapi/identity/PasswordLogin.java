@@ -55,8 +55,20 @@ class PasswordLogin {
     sealed interface Outcome permits SignedIn, SecondFactorRequired {
     }
 
-    /** What a successful sign-in hands out: an access token and the session's first refresh token. */
-    record SignedIn(AccessTokens.Issued access, String refreshToken) implements Outcome {
+    /**
+     * What a successful sign-in hands out: an access token and the session's first refresh token; and whether
+     * the account has no password now (its address was proved by mail while unverified, voiding the one set
+     * before), so its owner sets one through a reset.
+     */
+    record SignedIn(AccessTokens.Issued access, String refreshToken, boolean passwordResetRequired) implements Outcome {
+
+        SignedIn(AccessTokens.Issued access, String refreshToken) {
+            this(access, refreshToken, false);
+        }
+
+        SignedIn requiringPasswordReset(boolean required) {
+            return new SignedIn(access, refreshToken, required);
+        }
     }
 
     /** The password was right, and the account has a second factor: finish with the token and one of the methods. */
@@ -98,30 +110,34 @@ class PasswordLogin {
                 throttle.release(key, attempt.getAsInt());
                 flagBreached(account, breachedNow);
                 audit.record("login-second-factor-required", account.id(), account.id(), null);
-                return new SecondFactorRequired(factors.challenge(account.id()), methods);
+                return new SecondFactorRequired(factors.challenge(account.id(), Amr.PASSWORD), methods);
             });
         }
-        return complete(account, "password", ip, userAgent, () -> flagBreached(account, breachedNow));
+        return complete(account, "password", List.of(Amr.PASSWORD), ip, userAgent,
+                () -> flagBreached(account, breachedNow));
     }
 
     /**
      * Opens the session of a sign-in whose every step succeeded, by whichever method: clears the lockout
-     * count, and marks the session enrolment-only when the account's type requires a factor it lacks.
+     * count, and marks the session enrolment-only when the account's type requires a factor it lacks. The
+     * session's {@code auth_time} is now and its {@code amr} the methods of every step ({@link Amr}).
      * One transaction for what a success writes: one commit and one cache announcement instead of one of
      * each per statement, and a session is never left without its refresh token or audit entry.
      */
-    SignedIn complete(Account account, String method, String ip, String userAgent, Runnable alsoWrite) {
+    SignedIn complete(Account account, String method, List<String> amr, String ip, String userAgent,
+            Runnable alsoWrite) {
         return transactions.execute(status -> {
             alsoWrite.run();
             throttle.clear(LoginThrottle.forAccount(account.id()));
             accounts.recordLogin(account.id(), clock.instant());
-            UUID sessionId = sessions.open(account.id(), ip, userAgent);
+            UUID sessionId = sessions.open(account.id(), amr, ip, userAgent);
             boolean enrolOnly = factors.mustEnrol(account);
             if (enrolOnly) {
                 factors.restrictToEnrolment(account.id(), sessionId);
             }
             audit.record("login-succeeded", account.id(), account.id(), "session=" + sessionId
-                    + (method.equals("password") ? "" : ";method=" + method) + (enrolOnly ? ";enrolment-only" : ""));
+                    + (method.equals("password") ? "" : ";method=" + method) + ";amr=" + String.join(" ", amr)
+                    + (enrolOnly ? ";enrolment-only" : ""));
             return new SignedIn(tokens.issue(account.id(), sessionId), refreshTokens.issue(sessionId));
         });
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -30,6 +31,7 @@ import static dev.kapi.shared.SqlTime.utc;
  * and the sessions that may only enrol because the account's user type requires a factor it lacks.
  * That an account has no factor (most accounts, asked at every sign-in) is cached; adding or removing a
  * factor evicts it on every instance at once ({@code second-factors} topic of {@link ClusterMessages}).
+ * Every change of an account's factors needs a recent proof of its owner ({@link RecentAuthentication}).
  */
 @Service
 class SecondFactors implements SmartInitializingSingleton {
@@ -48,6 +50,8 @@ class SecondFactors implements SmartInitializingSingleton {
     private final MfaSettings settings;
     private final Clock clock;
     private final ClusterMessages cluster;
+    private final RecentAuthentication recentAuthentication;
+    private final ApplicationEventPublisher events;
     /** Accounts known to have no second factor; an entry only ever means "none". */
     private final Cache<Long, Boolean> withoutFactor = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
@@ -55,7 +59,10 @@ class SecondFactors implements SmartInitializingSingleton {
             .expireAfterWrite(Duration.ofMinutes(10)).build();
 
     SecondFactors(JdbcClient jdbc, TotpAuthenticators totp, RecoveryCodes recoveryCodes, Passkeys passkeys,
-            Accounts accounts, AuditLog audit, MfaSettings settings, Clock clock, ClusterMessages cluster) {
+            Accounts accounts, AuditLog audit, MfaSettings settings, Clock clock, ClusterMessages cluster,
+            RecentAuthentication recentAuthentication, ApplicationEventPublisher events) {
+        this.events = events;
+        this.recentAuthentication = recentAuthentication;
         this.cluster = cluster;
         this.passkeys = passkeys;
         this.jdbc = jdbc;
@@ -127,6 +134,7 @@ class SecondFactors implements SmartInitializingSingleton {
 
     @Transactional
     TotpEnrolment startTotp(CurrentAccount me) {
+        recentAuthentication.require(me);
         if (totp.enabled(me.id())) {
             throw ApiException.conflict("totp-already-enabled");
         }
@@ -141,6 +149,7 @@ class SecondFactors implements SmartInitializingSingleton {
     /** Turns TOTP on with a first right code; answers the ten recovery codes, the only time they are shown. */
     @Transactional
     List<String> confirmTotp(CurrentAccount me, String code) {
+        recentAuthentication.require(me);
         if (totp.enabled(me.id())) {
             throw ApiException.conflict("totp-already-enabled");
         }
@@ -151,11 +160,13 @@ class SecondFactors implements SmartInitializingSingleton {
         enrolled(me.id());
         factorsChanged(me.id());
         audit.record("mfa-totp-enabled", me.id(), me.id(), null);
+        events.publishEvent(new CredentialAlerts.CredentialAdded(me.id(), CredentialAlerts.TOTP, null, null));
         return codes;
     }
 
     @Transactional
     void disableTotp(CurrentAccount me, String code) {
+        recentAuthentication.require(me);
         if (!totp.enabled(me.id())) {
             throw ApiException.notFound("totp-not-enabled");
         }
@@ -174,6 +185,7 @@ class SecondFactors implements SmartInitializingSingleton {
 
     @Transactional
     List<String> regenerateRecoveryCodes(CurrentAccount me) {
+        recentAuthentication.require(me);
         if (!totp.enabled(me.id())) {
             throw ApiException.notFound("totp-not-enabled");
         }
@@ -185,6 +197,7 @@ class SecondFactors implements SmartInitializingSingleton {
     /** An admin removes every factor of an account (a lost phone): it signs in with its password alone again. */
     @Transactional
     void removeAll(CurrentAccount admin, long accountId) {
+        recentAuthentication.require(admin);
         accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found"));
         List<String> removed = methodsOf(accountId);
         totp.remove(accountId);
@@ -192,6 +205,41 @@ class SecondFactors implements SmartInitializingSingleton {
         passkeys.removeAll(accountId);
         factorsChanged(accountId);
         audit.record("admin-mfa-removed", admin.id(), accountId, "methods=" + String.join(",", removed));
+    }
+
+    /**
+     * Removes every factor of an account whose address was just proved for the first time: they were set up by
+     * whoever held the account before, not necessarily its owner. The methods removed.
+     */
+    List<String> removeAllSetBeforeVerification(long accountId) {
+        List<String> removed = methodsOf(accountId);
+        if (!removed.isEmpty()) {
+            totp.remove(accountId);
+            recoveryCodes.remove(accountId);
+            passkeys.removeAll(accountId);
+            factorsChanged(accountId);
+        }
+        return removed;
+    }
+
+    /** The owner followed the link of a new-passkey alert: that passkey goes. False when it was gone already. */
+    boolean removePasskeyByAlert(long accountId, String passkeyId) {
+        if (passkeyId == null || !passkeys.remove(accountId, passkeyId)) {
+            return false;
+        }
+        factorsChanged(accountId);
+        return true;
+    }
+
+    /** The owner followed the link of a new-authenticator alert: TOTP and its recovery codes go. */
+    boolean removeTotpByAlert(long accountId) {
+        if (!totp.enabled(accountId)) {
+            return false;
+        }
+        totp.remove(accountId);
+        recoveryCodes.remove(accountId);
+        factorsChanged(accountId);
+        return true;
     }
 
     /** The account behind an admin route's public {@code userId}. */
@@ -209,6 +257,7 @@ class SecondFactors implements SmartInitializingSingleton {
 
     /** Options to register a passkey for the signed-in user. */
     Passkeys.Ceremony startPasskey(CurrentAccount me) {
+        recentAuthentication.require(me);
         return passkeys.startRegistration(accounts.byId(me.id())
                 .orElseThrow(() -> ApiException.notFound("user-not-found")));
     }
@@ -216,10 +265,13 @@ class SecondFactors implements SmartInitializingSingleton {
     @Transactional
     Passkeys.Passkey registerPasskey(CurrentAccount me, java.util.UUID ceremonyId, String label,
             tools.jackson.databind.JsonNode credential) {
+        recentAuthentication.require(me);
         Passkeys.Passkey passkey = passkeys.finishRegistration(me.id(), ceremonyId, label, credential);
         enrolled(me.id());
         factorsChanged(me.id());
         audit.record("passkey-registered", me.id(), me.id(), "label=" + label);
+        events.publishEvent(new CredentialAlerts.CredentialAdded(me.id(), CredentialAlerts.PASSKEY, passkey.id(),
+                label));
         return passkey;
     }
 
@@ -229,6 +281,7 @@ class SecondFactors implements SmartInitializingSingleton {
 
     @Transactional
     void removePasskey(CurrentAccount me, String passkeyId) {
+        recentAuthentication.require(me);
         Account account = accounts.byId(me.id()).orElseThrow(() -> ApiException.notFound("user-not-found"));
         if (passkeys.of(me.id()).stream().noneMatch(passkey -> passkey.id().equals(passkeyId))) {
             throw ApiException.notFound("passkey-not-found");
@@ -243,13 +296,15 @@ class SecondFactors implements SmartInitializingSingleton {
 
     // --- the second step of a sign-in ---
 
-    String challenge(long accountId) {
+    /** A second step for the account whose first step ({@link Amr#PASSWORD} or {@link Amr#EMAIL}) was right. */
+    String challenge(long accountId, String firstFactor) {
         String token = SecretTokens.generate();
         Instant now = clock.instant();
         jdbc.sql("""
-                INSERT INTO mfa_challenges (token_hash, account_id, created_at, expires_at)
-                VALUES (:hash, :account, :now, :expires)
+                INSERT INTO mfa_challenges (token_hash, account_id, created_at, expires_at, first_factor)
+                VALUES (:hash, :account, :now, :expires, :first)
                 """).param("hash", SecretTokens.hash(token)).param("account", accountId).param("now", utc(now))
+                .param("first", firstFactor)
                 .param("expires", utc(now.plus(settings.challengeLifetime()))).update();
         return token;
     }
@@ -263,12 +318,14 @@ class SecondFactors implements SmartInitializingSingleton {
                 .query(Long.class).optional();
     }
 
-    /** Uses the challenge up; false when another request did first or it expired. */
-    boolean consumeChallenge(String token) {
+    /** Uses the challenge up: the method of its first step, or empty when another request did first or it expired. */
+    Optional<String> consumeChallenge(String token) {
         return jdbc.sql("""
                 UPDATE mfa_challenges SET used_at = :now
                 WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
-                """).param("hash", SecretTokens.hash(token)).param("now", utc(clock.instant())).update() == 1;
+                RETURNING first_factor
+                """).param("hash", SecretTokens.hash(token)).param("now", utc(clock.instant()))
+                .query(String.class).optional();
     }
 
     // --- sessions that may only enrol ---

@@ -46,10 +46,12 @@ class ServiceKeysController {
 
     private final ServiceKeys keys;
     private final AuditLog audit;
+    private final RecentAuthentication recentAuthentication;
 
-    ServiceKeysController(ServiceKeys keys, AuditLog audit) {
+    ServiceKeysController(ServiceKeys keys, AuditLog audit, RecentAuthentication recentAuthentication) {
         this.keys = keys;
         this.audit = audit;
+        this.recentAuthentication = recentAuthentication;
     }
 
     record NewKey(@NotBlank @Size(max = 100) String name,
@@ -74,7 +76,7 @@ class ServiceKeysController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a service key; the key (kapi_sk_...) is in this answer only")
     ResponseEntity<CreatedKey> create(@AuthenticationPrincipal CurrentAccount admin, @Valid @RequestBody NewKey request) {
-        inPerson(admin);
+        recentAuthentication.require(admin);
         ServiceKeys.Created created = keys.create(admin, request.name(), request.scopes());
         audit.record("service-key-created", admin.id(), null, "key=" + created.key().id() + ",scopes="
                 + String.join(" ", created.key().scopes()));
@@ -102,16 +104,10 @@ class ServiceKeysController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Revoke a service key: refused at once on every instance")
     void revoke(@AuthenticationPrincipal CurrentAccount admin, @PathVariable long id) {
-        inPerson(admin);
+        recentAuthentication.require(admin);
         if (!keys.revoke(id)) {
             throw ServiceKeys.unknown();
         }
         audit.record("service-key-revoked", admin.id(), null, "key=" + id);
-    }
-
-    private static void inPerson(CurrentAccount admin) {
-        if (admin.sessionId() == null) {
-            throw ApiException.forbidden("service-key-not-allowed");
-        }
     }
 }

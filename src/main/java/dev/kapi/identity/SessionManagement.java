@@ -82,6 +82,11 @@ class SessionManagement {
         audit.record("sessions-revoked", me.id(), me.id(), "all but session=" + me.sessionId());
     }
 
+    /** When and how the caller's session last proved its owner. */
+    Optional<Sessions.Proof> proofOf(CurrentAccount me) {
+        return sessions.proof(me.sessionId());
+    }
+
     List<OwnSession> sessionsOf(CurrentAccount me) {
         return sessions.liveSessionsOf(me.id()).stream()
                 .map(session -> new OwnSession(session, session.id().equals(me.sessionId())))

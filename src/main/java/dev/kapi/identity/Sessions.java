@@ -48,8 +48,19 @@ class Sessions {
         this.events = events;
     }
 
-    /** A session that may be used, with what a request needs to know of its account. */
-    record LiveSession(CurrentAccount account, Instant lastUsedAt, Instant expiresAt) {
+    /** A session that may be used, with what a request needs to know of its account and its last proof. */
+    record LiveSession(CurrentAccount account, Instant lastUsedAt, Instant expiresAt, Proof proof) {
+    }
+
+    /**
+     * When the session's owner last proved themselves ({@code auth_time}) and with which methods ({@code amr},
+     * RFC 8176: {@code pwd}, {@code otp}, {@code hwk}, {@code swk}, {@code email}).
+     */
+    record Proof(Instant authTime, List<String> amr) {
+
+        static Proof of(Instant authTime, String amr) {
+            return new Proof(authTime, amr.isBlank() ? List.of() : List.of(amr.split(" ")));
+        }
     }
 
     /** One of the caller's sessions, for the session list. */
@@ -65,14 +76,16 @@ class Sessions {
         }
     }
 
-    UUID open(long accountId, String ip, String userAgent) {
+    /** Opens a session whose owner just proved themselves with the methods {@code amr}. */
+    UUID open(long accountId, List<String> amr, String ip, String userAgent) {
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
         jdbc.sql("""
-                INSERT INTO sessions (id, account_id, created_at, last_used_at, expires_at, ip, user_agent)
-                VALUES (:id, :account, :now, :now, :expires, :ip, :agent)
+                INSERT INTO sessions (id, account_id, created_at, last_used_at, expires_at, ip, user_agent,
+                                      auth_time, amr)
+                VALUES (:id, :account, :now, :now, :expires, :ip, :agent, :now, :amr)
                 """)
-                .param("id", id).param("account", accountId).param("now", utc(now))
+                .param("id", id).param("account", accountId).param("now", utc(now)).param("amr", String.join(" ", amr))
                 .param("expires", utc(now.plus(rules.absoluteLifetime()))).param("ip", ip)
                 .param("agent", userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 512)))
                 .update();
@@ -106,9 +119,33 @@ class Sessions {
                 live.invalidate(sessionId);
                 return Optional.empty();
             }
-            live.put(sessionId, new LiveSession(session.account(), now, session.expiresAt()));
+            live.put(sessionId, new LiveSession(session.account(), now, session.expiresAt(), session.proof()));
         }
         return Optional.of(session.account());
+    }
+
+    /** The last proof of a live session's owner; empty when the session ended. */
+    Optional<Proof> proof(UUID sessionId) {
+        if (resolve(sessionId).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(live.get(sessionId, id -> load(id).orElse(null))).map(LiveSession::proof);
+    }
+
+    /**
+     * The owner proved themselves again in this session: its {@code auth_time} becomes now and its {@code amr}
+     * the methods of this proof. Every instance reloads the account's sessions.
+     */
+    boolean reauthenticated(long accountId, UUID sessionId, List<String> amr) {
+        int updated = jdbc.sql("""
+                UPDATE sessions SET auth_time = :now, amr = :amr
+                WHERE id = :id AND account_id = :account AND revoked_at IS NULL
+                """)
+                .param("now", utc(clock.instant())).param("amr", String.join(" ", amr)).param("id", sessionId)
+                .param("account", accountId).update();
+        live.invalidate(sessionId);
+        forgetAccount(accountId);
+        return updated > 0;
     }
 
     List<SessionView> liveSessionsOf(long accountId) {
@@ -197,7 +234,7 @@ class Sessions {
 
     private Optional<LiveSession> load(UUID sessionId) {
         return jdbc.sql("""
-                SELECT s.last_used_at, s.expires_at, a.id, a.public_id, a.frozen, t.name AS role
+                SELECT s.last_used_at, s.expires_at, s.auth_time, s.amr, a.id, a.public_id, a.frozen, t.name AS role
                 FROM sessions s
                 JOIN accounts a ON a.id = s.account_id
                 JOIN user_types t ON t.id = a.user_type_id
@@ -206,7 +243,7 @@ class Sessions {
                 .param("id", sessionId)
                 .query((rs, row) -> new LiveSession(new CurrentAccount(rs.getLong("id"), rs.getString("public_id"),
                         sessionId, rs.getString("role"), rs.getBoolean("frozen")), instant(rs, "last_used_at"),
-                        instant(rs, "expires_at")))
+                        instant(rs, "expires_at"), Proof.of(instant(rs, "auth_time"), rs.getString("amr"))))
                 .optional();
     }
 

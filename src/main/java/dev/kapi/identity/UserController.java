@@ -48,9 +48,11 @@ class UserController {
     private final SessionManagement sessions;
     private final SessionStream stream;
     private final List<EntitlementSource> entitlements;
+    private final RecentAuthentication recentAuthentication;
 
     UserController(AccountManagement accounts, SessionManagement sessions, SessionStream stream,
-            List<EntitlementSource> entitlements) {
+            List<EntitlementSource> entitlements, RecentAuthentication recentAuthentication) {
+        this.recentAuthentication = recentAuthentication;
         this.accounts = accounts;
         this.sessions = sessions;
         this.stream = stream;
@@ -89,7 +91,9 @@ class UserController {
     UserResponse me(@AuthenticationPrincipal CurrentAccount me) {
         Set<String> granted = new TreeSet<>();
         entitlements.forEach(source -> granted.addAll(source.entitlementsOf(me.id())));
-        return UserResponse.withEntitlements(accounts.profile(me.id()), granted);
+        UserResponse profile = UserResponse.withEntitlements(accounts.profile(me.id()), granted);
+        return me.sessionId() == null ? profile
+                : sessions.proofOf(me).map(profile::withProof).orElse(profile);
     }
 
     @PutMapping("/users/me")
@@ -97,6 +101,10 @@ class UserController {
     UserResponse update(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody UpdateProfileRequest request) {
         if (Boolean.FALSE.equals(request.isActive())) {
             throw ApiException.invalidField("is_active", "self-deactivation-not-allowed");
+        }
+        if (request.email() != null && !AccountManagement.normalizeEmail(request.email())
+                .equals(accounts.profile(me.id()).email())) {
+            recentAuthentication.require(me);
         }
         return UserResponse.from(accounts.updateProfile(me.id(), request.fullName(), request.email(),
                 request.status()));
@@ -106,6 +114,7 @@ class UserController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete one's own account for good; ends every session")
     void delete(@AuthenticationPrincipal CurrentAccount me) {
+        recentAuthentication.require(me);
         accounts.delete(me, me.id());
     }
 

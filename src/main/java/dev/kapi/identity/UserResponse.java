@@ -9,8 +9,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Seed 003's user object, field for field, plus seed 001's {@code email_verified} and {@code frozen}
- * (additions a seed 003 client ignores); the owner's own profile also lists its {@code entitlements} and whether its password has since
- * become known from a breach ({@code password_breached}).
+ * (additions a seed 003 client ignores); the owner's own profile also lists its {@code entitlements}, whether its password has since
+ * become known from a breach ({@code password_breached}), and when and how its session last proved its owner
+ * ({@code auth_time}, {@code amr}).
  */
 record UserResponse(long id, String email, @JsonProperty("full_name") String fullName, String status, String role,
         @JsonProperty("is_active") boolean isActive, @JsonProperty("last_login") Instant lastLogin,
@@ -18,7 +19,9 @@ record UserResponse(long id, String email, @JsonProperty("full_name") String ful
         @JsonProperty("password_changed_at") Instant passwordChangedAt,
         @JsonProperty("email_verified") boolean emailVerified, boolean frozen,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> entitlements,
-        @JsonProperty("password_breached") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean passwordBreached) {
+        @JsonProperty("password_breached") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean passwordBreached,
+        @JsonProperty("auth_time") @JsonInclude(JsonInclude.Include.NON_NULL) Instant authTime,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> amr) {
 
     static UserResponse from(Account account) {
         return withEntitlements(account, null);
@@ -30,6 +33,12 @@ record UserResponse(long id, String email, @JsonProperty("full_name") String ful
                 account.active(), account.lastLogin(), account.failedLoginAttempts(), account.passwordChangedAt(),
                 account.emailVerified(), account.frozen(),
                 entitlements == null ? null : entitlements.stream().sorted().toList(),
-                entitlements == null ? null : account.passwordBreached());
+                entitlements == null ? null : account.passwordBreached(), null, null);
+    }
+
+    /** The owner's profile with its current session's last proof ({@code auth_time}, {@code amr}). */
+    UserResponse withProof(Sessions.Proof proof) {
+        return new UserResponse(id, email, fullName, status, role, isActive, lastLogin, failedLoginAttempts,
+                passwordChangedAt, emailVerified, frozen, entitlements, passwordBreached, proof.authTime(), proof.amr());
     }
 }

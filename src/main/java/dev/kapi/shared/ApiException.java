@@ -60,6 +60,13 @@ public class ApiException extends RuntimeException {
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** The same failure with one more response header (e.g. {@code WWW-Authenticate}). */
+    public ApiException withHeader(String name, String value) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put(name, value);
+        return new ApiException(status, code, field, java.util.Collections.unmodifiableMap(all), args);
+    }
+
     public HttpStatus status() {
         return status;
     }

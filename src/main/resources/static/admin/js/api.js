@@ -6,6 +6,7 @@ import { lang } from './i18n.js';
 let tokens = null;
 let refreshing = null;
 let onSignedOut = () => {};
+let askProof = async () => null;
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -18,6 +19,14 @@ export class ApiError extends Error {
 /** Called when the session ends under the console's feet (expired, revoked). */
 export function whenSignedOut(callback) {
   onSignedOut = callback;
+}
+
+/**
+ * Called when a change needs a recent proof of the admin (401 reauthentication-required): callback(error)
+ * answers { password } or { code } (or null to give up), and is called again after a wrong one.
+ */
+export function whenReauthenticationNeeded(callback) {
+  askProof = callback;
 }
 
 export function signedIn() {
@@ -82,13 +91,42 @@ export async function api(method, path, body) {
   return (await call(method, path, body)).body;
 }
 
-/** As api(), also returning the response headers (X-Next-Cursor). */
+/**
+ * As api(), also returning the response headers (X-Next-Cursor). An expired access token is refreshed, and a
+ * change that needs a recent proof asks the admin for the password or code, then is sent again.
+ */
 export async function call(method, path, body) {
+  try {
+    return await withProof(method, path, body);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401 || !tokens || needsProof(error)) throw error;
+    await refresh();
+    return withProof(method, path, body);
+  }
+}
+
+function needsProof(error) {
+  return error instanceof ApiError && error.status === 401
+    && error.problem?.type === 'urn:kapi:problem:reauthentication-required';
+}
+
+async function withProof(method, path, body) {
   try {
     return await send(method, path, body, true);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 401 || !tokens) throw error;
-    await refresh();
+    if (!needsProof(error)) throw error;
+    let reason = error;
+    for (;;) {
+      const proof = await askProof(reason);
+      if (!proof) throw error;
+      try {
+        await send('POST', '/auth/reauthenticate', proof, true);
+        break;
+      } catch (wrong) {
+        if (!(wrong instanceof ApiError) || wrong.status !== 400) throw wrong;
+        reason = wrong;
+      }
+    }
     return send(method, path, body, true);
   }
 }

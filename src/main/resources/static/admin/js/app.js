@@ -2,7 +2,8 @@
 
 import { h, mount } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
-import { signIn, signInSecondStep, passkeyOptions, signInWithPasskey, signOut, signedIn, whenSignedOut, ApiError } from './api.js';
+import { signIn, signInSecondStep, passkeyOptions, signInWithPasskey, signOut, signedIn, whenSignedOut,
+  whenReauthenticationNeeded, ApiError } from './api.js';
 import * as webauthn from './passkeys.js';
 import { statusLine, field } from './ui.js';
 import * as dashboard from './pages/dashboard.js';
@@ -178,5 +179,39 @@ whenSignedOut(() => {
   endedMessage = t('signIn.ended');
   render();
 });
+/**
+ * Recent authentication: a modal asks for the password or the authenticator code (six digits); answers the
+ * proof for /auth/reauthenticate, or null when the admin cancels. A wrong answer shows the server's message.
+ */
+whenReauthenticationNeeded(reason => new Promise(resolve => {
+  const status = statusLine();
+  if (reason?.status === 400) status.error(reason);
+  const input = h('input', { name: 'proof', type: 'password', autocomplete: 'current-password', required: true });
+  const dialog = h('dialog', { class: 'card', 'data-dialog': 'reauthenticate' });
+  const close = proof => {
+    dialog.close();
+    dialog.remove();
+    resolve(proof);
+  };
+  const form = h('form', {
+    onsubmit: event => {
+      event.preventDefault();
+      const value = input.value.trim();
+      close(/^\d{6}$/.test(value) ? { code: value } : { password: input.value });
+    },
+  },
+  h('h2', {}, t('reauth.title')),
+  h('p', {}, t('reauth.help')),
+  field(t('reauth.proof'), input),
+  status.element,
+  h('button', { type: 'submit' }, t('reauth.confirm')),
+  h('button', { type: 'button', class: 'secondary', 'data-action': 'cancel-reauthenticate', onclick: () => close(null) },
+    t('reauth.cancel')));
+  dialog.append(form);
+  dialog.addEventListener('cancel', () => close(null));
+  document.body.append(dialog);
+  dialog.showModal();
+  input.focus();
+}));
 window.addEventListener('hashchange', render);
 render();

@@ -509,6 +509,93 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         }
     }
 
+    @Test
+    void removeFactorsWhenTheSignInIsOlderThanFiveMinutesThenTheConsoleAsksForThePasswordAndGoesOn() {
+        // given: a user with TOTP, and an admin whose sign-in is six minutes old
+        String username = "adim-" + UUID.randomUUID().toString().substring(0, 8);
+        String userId = createUser(username, "Ece", "Yılmaz");
+        enrolTotp(login(username));
+        clock.advance(Duration.ofMinutes(6));
+        navigate("#/users/" + userId);
+        page("user");
+
+        // when: the admin removes the user's factors, the console asks who it is; a wrong password first
+        one("[data-action=remove-factors]").click();
+        browser.switchTo().alert().accept();
+        WebElement dialog = one("dialog[data-dialog=reauthenticate]");
+        dialog.findElement(By.name("proof")).sendKeys("not-the-password");
+        dialog.findElement(By.cssSelector("button[type=submit]")).click();
+        one("dialog[data-dialog=reauthenticate] .status-line .error");
+        screenshot("reauthenticate");
+        one("dialog[data-dialog=reauthenticate] input[name=proof]").sendKeys(PASSWORD);
+        one("dialog[data-dialog=reauthenticate] button[type=submit]").click();
+
+        // then: the change went through after the proof, without signing in again
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"),
+                "İkinci doğrulama yöntemleri kaldırıldı"));
+        assertThat(all("dialog[data-dialog=reauthenticate]")).isEmpty();
+        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.access_token").isNotEmpty();
+        browser.manage().logs().get(LogType.BROWSER); // the 401 and the refused password's 400, which the page handled
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void passkeyWithoutUserVerificationWhenUsedAloneThenRefusedButAsTheSecondFactorItSignsIn() {
+        // given: a security key without a PIN or biometrics (user presence only), registered by the admin
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.USB).setHasResidentKey(true)
+                .setHasUserVerification(false).setIsUserVerified(false).setIsUserConsenting(true));
+        try {
+            navigate("#/account");
+            page("account");
+            one("form[data-form=add-passkey] input[name=label]").sendKeys("Anahtar");
+            one("form[data-form=add-passkey] button[type=submit]").click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=passkeys]"),
+                    "Anahtar"));
+            one("[data-action=sign-out]").click();
+
+            // when: its assertion, asked without user verification, is sent to sign in alone (as a script would)
+            Map<String, Object> alone = (Map<String, Object>) browser.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    (async () => {
+                      const post = (path, body) => fetch(path, { method: 'POST',
+                        headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+                      const ceremony = await (await post('/auth/passkey/options', {})).json();
+                      const options = { ...ceremony.options, userVerification: 'discouraged' };
+                      const credential = await navigator.credentials.get(
+                        { publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+                      const answer = await post('/auth/passkey',
+                        { ceremony_id: ceremony.ceremony_id, credential: credential.toJSON() });
+                      done({ status: answer.status, body: await answer.json() });
+                    })().catch(error => done({ error: String(error) }));
+                    """);
+
+            // then: possession alone signs nobody in
+            assertThat(alone).containsEntry("status", 400L);
+            assertThat((Map<String, Object>) alone.get("body"))
+                    .containsEntry("type", "urn:kapi:problem:passkey-user-verification-required");
+
+            // and: after the password it is the second factor, and the session records both (pwd, swk)
+            signInThroughTheForm(admin);
+            one("[data-page=second-factor] [data-action=passkey-second-factor]").click();
+            page("dashboard");
+            long adminId = id(adminApi.get().uri("/users/me").exchange().expectStatus().isOk().expectBody(JSON_OBJECT)
+                    .returnResult().getResponseBody());
+            adminApi.get().uri("/api/admin/audit?user={id}&type=login-succeeded", adminId).exchange().expectBody()
+                    .jsonPath("$.data[0].details").value(String.class, details -> assertThat(details)
+                            .contains("method=passkey").contains("amr=pwd swk"));
+            browser.manage().logs().get(LogType.BROWSER); // the refused sign-in's 400, which the script provoked
+            assertNoBrowserErrors();
+        }
+        finally {
+            browser.removeVirtualAuthenticator(authenticator);
+        }
+    }
+
     /** Turns TOTP on for the token's user through the API; its secret. */
     private String enrolTotp(String token) {
         Map<String, Object> enrolment = as(token).post().uri("/users/me/mfa/totp").exchange().expectStatus().isOk()

@@ -24,7 +24,7 @@ class PasswordHashingBenchmark {
         IdentitySettings defaults = TestSettings.identity(null, null);
         IdentitySettings settings = new IdentitySettings(null, null, defaults.accessTokenLifetime(), defaults.session(),
                 defaults.lockout(), new IdentitySettings.Password(8, 256, algorithm, cost, cores, Duration.ofMinutes(1), 2, null, Duration.ofSeconds(2)),
-                defaults.tokens(), defaults.housekeeping());
+                defaults.tokens(), defaults.housekeeping(), defaults.stepUp());
         PasswordHashing hashing = new PasswordHashing(settings);
         String hash = hashing.hash("benchmark-password");
 

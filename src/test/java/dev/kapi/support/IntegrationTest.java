@@ -240,6 +240,17 @@ public abstract class IntegrationTest {
         return signedIn(registerUser());
     }
 
+    /**
+     * A user who registered, confirmed the verification mail and signed in: signing in by mail no longer claims
+     * its address (which voids an unverified account's password and sessions).
+     */
+    protected TestUser newVerifiedUser() {
+        String email = registerUser();
+        client().post().uri("/auth/verify-email").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("token", tokenIn(awaitMailTo(email, 1)))).exchange().expectStatus().is2xxSuccessful();
+        return signedIn(email);
+    }
+
     /** An admin registered through the admin-secret route and signed in. */
     protected TestUser newAdmin() {
         return signedIn(registerAdmin());

@@ -1,0 +1,134 @@
+package dev.kapi.identity;
+
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionOperations;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.kapi.shared.ApiException;
+
+/**
+ * {@code POST /auth/reauthenticate}: the owner of a session proves themselves again, so that its
+ * {@code auth_time} is now and the changes {@link RecentAuthentication} guards are open for a while. An account
+ * without a second factor re-proves with its password; one with a second factor with that factor: a TOTP code
+ * or one of its passkeys ({@code hwk} when the authenticator verified its user, else {@code swk}). Each try
+ * claims one of the account's lockout tries, as a sign-in does, so a stolen token cannot guess for ever.
+ */
+@Service
+class Reauthentication {
+
+    private final Accounts accounts;
+    private final PasswordHashing hashing;
+    private final SecondFactors factors;
+    private final Passkeys passkeys;
+    private final LoginThrottle throttle;
+    private final Sessions sessions;
+    private final AuditLog audit;
+    private final TransactionOperations transactions;
+    private final long lockMinutes;
+
+    Reauthentication(Accounts accounts, PasswordHashing hashing, SecondFactors factors, Passkeys passkeys,
+            LoginThrottle throttle, Sessions sessions, AuditLog audit, TransactionOperations transactions,
+            IdentitySettings settings) {
+        this.accounts = accounts;
+        this.hashing = hashing;
+        this.factors = factors;
+        this.passkeys = passkeys;
+        this.throttle = throttle;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.transactions = transactions;
+        this.lockMinutes = settings.lockout().duration().toMinutes();
+    }
+
+    /** Exactly one of: the password, a TOTP code, a passkey's ceremony and answer. */
+    record Proof(String password, String code, UUID ceremonyId, JsonNode credential) {
+
+        String field() {
+            return password != null ? "password" : code != null ? "code" : "credential";
+        }
+    }
+
+    /** Options for one of the caller's passkeys (user verification preferred). */
+    Passkeys.Ceremony passkeyOptions(CurrentAccount me) {
+        sessionOf(me);
+        if (!passkeys.any(me.id())) {
+            throw ApiException.notFound("passkey-not-found");
+        }
+        return passkeys.startSignIn(me.id());
+    }
+
+    Sessions.Proof reauthenticate(CurrentAccount me, Proof proof) {
+        UUID sessionId = sessionOf(me);
+        int given = (proof.password() != null ? 1 : 0) + (proof.code() != null ? 1 : 0)
+                + (proof.ceremonyId() != null || proof.credential() != null ? 1 : 0);
+        if (given != 1) {
+            throw ApiException.invalidField("password", "reauthentication-proof-required");
+        }
+        if (proof.ceremonyId() != null && proof.credential() == null) {
+            throw ApiException.invalidField("credential", "passkey-invalid");
+        }
+        Account account = accounts.byId(me.id()).filter(Account::active)
+                .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
+        List<String> methods = factors.methodsOf(account.id());
+        if (proof.password() != null && !methods.isEmpty()) {
+            // Nothing is guessed here, so no try is claimed: the password alone is not enough for this account.
+            throw ApiException.invalidField("password", "reauthentication-second-factor-required");
+        }
+        String key = LoginThrottle.forAccount(account.id());
+        OptionalInt attempt = throttle.tryClaim(key);
+        if (attempt.isEmpty()) {
+            audit.record("reauthentication-refused-locked", me.id(), me.id(), null);
+            throw ApiException.unauthorized("account-locked", lockMinutes);
+        }
+        String amr = proved(account, proof);
+        if (amr == null) {
+            audit.record("reauthentication-failed", me.id(), me.id(), "field=" + proof.field());
+            if (throttle.isLast(attempt.getAsInt())) {
+                audit.record("account-locked", null, me.id(), null);
+            }
+            throw ApiException.invalidField(proof.field(), switch (proof.field()) {
+                case "password" -> "invalid-credentials";
+                case "code" -> "mfa-code-invalid";
+                default -> "passkey-invalid";
+            });
+        }
+        List<String> amrs = List.of(amr);
+        transactions.executeWithoutResult(status -> {
+            throttle.clear(key);
+            if (!sessions.reauthenticated(me.id(), sessionId, amrs)) {
+                throw ApiException.unauthorized("unauthorized");
+            }
+            audit.record("reauthenticated", me.id(), me.id(), "session=" + sessionId + ";amr=" + amr);
+        });
+        return sessions.proof(sessionId).orElseThrow(() -> ApiException.unauthorized("unauthorized"));
+    }
+
+    /** The amr value of a right proof, or null when it is wrong. */
+    private String proved(Account account, Proof proof) {
+        if (proof.password() != null) {
+            return hashing.matches(proof.password(), account.passwordHash()) ? Amr.PASSWORD : null;
+        }
+        if (proof.code() != null) {
+            return factors.verifyTotp(account.id(), proof.code()) ? Amr.ONE_TIME_CODE : null;
+        }
+        try {
+            Passkeys.Assertion assertion = passkeys.finishSignIn(proof.ceremonyId(), proof.credential(), account.id());
+            return Amr.passkey(assertion.userVerified());
+        }
+        catch (ApiException ex) {
+            return null;
+        }
+    }
+
+    private static UUID sessionOf(CurrentAccount me) {
+        if (me.sessionId() == null) {
+            throw ApiException.forbidden("service-key-not-allowed");
+        }
+        return me.sessionId();
+    }
+}
