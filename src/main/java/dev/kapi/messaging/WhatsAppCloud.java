@@ -2,12 +2,9 @@ package dev.kapi.messaging;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,10 +12,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.shared.net.OutboundHttp;
 import dev.kapi.shared.sealing.SecretSealer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -46,11 +51,12 @@ class WhatsAppCloud implements Provider {
     private static final Set<Integer> ACCOUNT = Set.of(0, 3, 10, 190, 200, 131005, 133010, 133005, 133006);
 
     private static final int MAX_TEMPLATE_PAGES = 100;
+    private static final ContentType JSON = ContentType.create("application/json");
 
     private final MessagingSettings.WhatsApp settings;
     private final SecretSealer sealer;
     private final JsonMapper json;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     /** {@code <base url>/<version>/}, computed once. */
     private final String base;
     /**
@@ -61,17 +67,32 @@ class WhatsAppCloud implements Provider {
     private final java.util.concurrent.ConcurrentHashMap<String, String> opened = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_OPENED = 10_000;
 
-    WhatsAppCloud(MessagingSettings settings, SecretSealer sealer, JsonMapper json) {
+    WhatsAppCloud(MessagingSettings settings, SecretSealer sealer, JsonMapper json, OutboundHttp outbound) {
         this.settings = settings.whatsapp();
         this.sealer = sealer;
         this.json = json;
         this.base = this.settings.baseUrl().replaceAll("/+$", "") + "/" + this.settings.apiVersion() + "/";
-        // One client for every call, HTTP/1.1 with its connections kept and reused. Not HTTP/2: the JDK's client
-        // multiplexes every call to a host on one connection and fails the calls beyond the server's limit of
-        // concurrent streams (100 or so) at once, instead of queueing them or opening another connection
-        // (JDK-8225647); a campaign at 1,000 msg/s with 150 ms per call has 150 calls in flight.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(this.settings.timeout())
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        // One client for every call, HTTP/1.1 with its connections kept and reused, as many as the sender has
+        // calls in flight (a campaign at 1,000 msg/s with 150 ms per call has 150): no call waits for a connection.
+        // It connects only to the address its lookup of Meta's host checked (OutboundHttp). Not HTTP/2: one
+        // connection's limit of concurrent streams (100 or so) would cap, or with the JDK's client fail
+        // (JDK-8225647), the calls beyond it.
+        this.http = outbound.serviceClient(this.settings.timeout(), this.settings.timeout(),
+                settings.worker().maxInFlight());
+    }
+
+    /** An HTTP answer: its status and its body as text. */
+    private record Reply(int status, String body) {
+
+        static Reply of(ClassicHttpResponse response) throws IOException {
+            try {
+                return new Reply(response.getCode(), response.getEntity() == null ? ""
+                        : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+            }
+            catch (org.apache.hc.core5.http.ParseException ex) {
+                throw new IOException(ex);
+            }
+        }
     }
 
     @Override
@@ -105,30 +126,35 @@ class WhatsAppCloud implements Provider {
             body.put("text", Map.of("preview_url", false, "body", message.text()));
         }
         body.put("biz_opaque_callback_data", message.idempotencyKey());
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + sender.phoneNumberId() + "/messages"))
-                .timeout(settings.timeout())
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+        ClassicHttpRequest request = ClassicRequestBuilder.post(base + sender.phoneNumberId() + "/messages")
+                .setHeader("Authorization", "Bearer " + token)
+                .setEntity(new ByteArrayEntity(json.writeValueAsBytes(body), JSON))
                 .build();
-        HttpResponse<String> response;
+        Reply response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        catch (HttpTimeoutException ex) {
-            return Failed.of(Kind.UNKNOWN, "timeout", "WhatsApp did not answer in time; the message may have been sent");
-        }
-        catch (ConnectException ex) {
-            return Failed.of(Kind.TEMPORARY, "unreachable", "WhatsApp could not be reached");
+            response = http.execute(request, Reply::of);
         }
         catch (IOException ex) {
-            return Failed.of(Kind.UNKNOWN, "connection-lost", "The connection to WhatsApp broke; the message may have been sent");
+            return failed(ex);
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        return answer(response.status(), response.body());
+    }
+
+    /**
+     * A call that got no answer: not sent when it never connected (refused, timed out connecting, or the host
+     * did not resolve to an allowed address); perhaps sent when the answer was late or the connection broke.
+     */
+    private static Failed failed(IOException ex) {
+        if (Thread.currentThread().isInterrupted()) {
             return Failed.of(Kind.UNKNOWN, "interrupted", "Sending was interrupted");
         }
-        return answer(response.statusCode(), response.body());
+        if (ex instanceof ConnectException || ex instanceof ConnectTimeoutException || ex instanceof UnknownHostException) {
+            return Failed.of(Kind.TEMPORARY, "unreachable", "WhatsApp could not be reached");
+        }
+        if (ex instanceof SocketTimeoutException) {
+            return Failed.of(Kind.UNKNOWN, "timeout", "WhatsApp did not answer in time; the message may have been sent");
+        }
+        return Failed.of(Kind.UNKNOWN, "connection-lost", "The connection to WhatsApp broke; the message may have been sent");
     }
 
     /** The sender's access token, opened once per sealed value. */
@@ -193,27 +219,23 @@ class WhatsAppCloud implements Provider {
         for (int page = 0; page < MAX_TEMPLATE_PAGES; page++) {
             String uri = base + sender.wabaId() + "/message_templates?fields=id,name,language,status,category,components&limit=100"
                     + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-            HttpResponse<String> response;
+            Reply response;
             try {
-                response = http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(settings.timeout())
-                        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+                response = http.execute(ClassicRequestBuilder.get(uri).setHeader("Authorization", "Bearer " + token)
+                        .build(), Reply::of);
             }
             catch (IOException ex) {
-                throw new SyncFailed("WhatsApp could not be reached");
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new SyncFailed("Interrupted");
+                throw new SyncFailed(Thread.currentThread().isInterrupted() ? "Interrupted" : "WhatsApp could not be reached");
             }
             JsonNode root;
             try {
                 root = json.readTree(response.body() == null || response.body().isBlank() ? "{}" : response.body());
             }
             catch (JacksonException ex) {
-                throw new SyncFailed("WhatsApp answered HTTP " + response.statusCode() + " without JSON");
+                throw new SyncFailed("WhatsApp answered HTTP " + response.status() + " without JSON");
             }
-            if (response.statusCode() / 100 != 2) {
-                throw new SyncFailed(root.path("error").path("message").asString("HTTP " + response.statusCode()));
+            if (response.status() / 100 != 2) {
+                throw new SyncFailed(root.path("error").path("message").asString("HTTP " + response.status()));
             }
             for (JsonNode template : root.path("data")) {
                 MessageTemplates.Synced synced = synced(template);

@@ -2,59 +2,68 @@ package dev.kapi.trading;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+
+import dev.kapi.shared.net.OutboundHttp;
 
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Telegram Bot API's {@code sendMessage} ({@code POST <base>/bot<token>/sendMessage} with
  * {@code chat_id} and {@code text}), the base URL from {@code kapi.trading.telegram.base-url}, the request
- * timeout from {@code kapi.trading.telegram.timeout} (10 seconds).
+ * timeout from {@code kapi.trading.telegram.timeout} (10 seconds). Its client connects only to the address its
+ * lookup of the Bot API's host checked ({@link OutboundHttp}).
  */
 @Component
 class TelegramClient {
 
+    /** Notifications of bots that trade at the same moment go out together, each on its own connection. */
+    private static final int MAX_CONNECTIONS = 100;
+
     private final URI baseUrl;
-    private final Duration timeout;
     private final JsonMapper json;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
 
     TelegramClient(@Value("${kapi.trading.telegram.base-url:https://api.telegram.org}") URI baseUrl,
-            @Value("${kapi.trading.telegram.timeout:10s}") Duration timeout, JsonMapper json) {
+            @Value("${kapi.trading.telegram.timeout:10s}") Duration timeout, JsonMapper json, OutboundHttp outbound) {
         this.baseUrl = baseUrl;
-        this.timeout = timeout;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout
-                : Duration.ofSeconds(5)).build();
+        this.http = outbound.serviceClient(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5),
+                timeout, MAX_CONNECTIONS);
+    }
+
+    private record Reply(int status, String body) {
     }
 
     /** Sends the text; throws {@link IllegalStateException} with Telegram's answer (never the token) when it fails. */
     void send(String token, String chatId, String text) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/bot" + token + "/sendMessage"))
-                .timeout(timeout).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("chat_id", chatId, "text", text))))
+        ClassicHttpRequest request = ClassicRequestBuilder.post(baseUrl + "/bot" + token + "/sendMessage")
+                .setEntity(new ByteArrayEntity(json.writeValueAsBytes(Map.of("chat_id", chatId, "text", text)),
+                        ContentType.create("application/json")))
                 .build();
-        HttpResponse<String> response;
+        Reply response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.execute(request, answer -> new Reply(answer.getCode(), answer.getEntity() == null ? ""
+                    : EntityUtils.toString(answer.getEntity(), StandardCharsets.UTF_8)));
         }
         catch (IOException ex) {
-            throw new IllegalStateException("Telegram unreachable: " + ex.getClass().getSimpleName());
+            throw new IllegalStateException(Thread.currentThread().isInterrupted() ? "interrupted"
+                    : "Telegram unreachable: " + ex.getClass().getSimpleName());
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
-        if (response.statusCode() / 100 != 2) {
-            String body = response.body() == null ? "" : response.body();
-            throw new IllegalStateException("Telegram answered HTTP " + response.statusCode() + ": "
+        if (response.status() / 100 != 2) {
+            String body = response.body();
+            throw new IllegalStateException("Telegram answered HTTP " + response.status() + ": "
                     + body.substring(0, Math.min(200, body.length())).replace(token, "***"));
         }
     }

@@ -1,9 +1,6 @@
 package dev.kapi.webhooks;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -20,12 +17,19 @@ import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.shared.net.CheckedResolver;
+import dev.kapi.shared.net.OutboundHttp;
 import dev.kapi.shared.sealing.SecretSealer;
 
 import static dev.kapi.shared.SqlTime.utc;
@@ -33,6 +37,7 @@ import static dev.kapi.shared.SqlTime.utc;
 /**
  * Sends due deliveries. A round claims them with {@code FOR UPDATE SKIP LOCKED} (so instances never share
  * one) by moving their next attempt a lease ahead, posts each on its own virtual thread with short timeouts,
+ * through a client that connects only to the address its own lookup checked (see {@link WebhookTargets}),
  * and records the answer: a 2xx delivers it; anything else counts an attempt and schedules the next after
  * the back-off ({@code first-retry}, doubling, at most {@code max-backoff}) until {@code max-attempts}, then
  * it has failed for good. A delivery whose instance died or stopped mid-call (a stop interrupts the calls
@@ -49,19 +54,18 @@ class WebhookDelivery implements DisposableBean {
     private final JdbcClient jdbc;
     private final SecretSealer sealer;
     private final WebhookSettings.Worker settings;
-    private final WebhookTargets targets;
     private final Clock clock;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
-    WebhookDelivery(JdbcClient jdbc, SecretSealer sealer, WebhookSettings settings, Clock clock) {
+    WebhookDelivery(JdbcClient jdbc, SecretSealer sealer, WebhookSettings settings, OutboundHttp outbound,
+            Clock clock) {
         this.jdbc = jdbc;
         this.sealer = sealer;
         this.settings = settings.worker();
-        this.targets = new WebhookTargets(settings.allowPrivate());
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(this.settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).executor(calls).build();
+        this.http = outbound.client(new WebhookTargets(outbound, settings.allowPrivate()).resolver(),
+                this.settings.connectTimeout(), this.settings.readTimeout(), this.settings.batchSize());
     }
 
     private record Claimed(long id, UUID eventId, String body, int attempts, String url, String sealedSecret) {
@@ -135,25 +139,19 @@ class WebhookDelivery implements DisposableBean {
 
     private Outcome send(Claimed delivery) {
         try {
-            URI target = URI.create(delivery.url());
-            if (!targets.mayCall(target)) {
-                return new Outcome(null, "target resolves to a private address");
-            }
             String secret = sealer.open(delivery.sealedSecret(), Webhooks.SEAL_CONTEXT);
-            HttpRequest request = HttpRequest.newBuilder(target).timeout(settings.readTimeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Kapi-Webhooks/1")
-                    .header(EVENT_ID, delivery.eventId().toString())
-                    .header(SIGNATURE, signature(secret, clock.instant().getEpochSecond(), delivery.body()))
-                    .POST(HttpRequest.BodyPublishers.ofString(delivery.body(), StandardCharsets.UTF_8))
+            ClassicHttpRequest request = ClassicRequestBuilder.post(URI.create(delivery.url()))
+                    .setHeader("User-Agent", "Kapi-Webhooks/1")
+                    .setHeader(EVENT_ID, delivery.eventId().toString())
+                    .setHeader(SIGNATURE, signature(secret, clock.instant().getEpochSecond(), delivery.body()))
+                    .setEntity(new ByteArrayEntity(delivery.body().getBytes(StandardCharsets.UTF_8),
+                            ContentType.create("application/json")))
                     .build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
+            int status = http.execute(request, response -> response.getCode());
             return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status);
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return Outcome.ABANDONED;
+        catch (CheckedResolver.RefusedAddressException ex) {
+            return new Outcome(null, "target resolves to a private address");
         }
         catch (Exception ex) {
             if (Thread.currentThread().isInterrupted()) {

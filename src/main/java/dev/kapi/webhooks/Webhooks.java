@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.net.OutboundHttp;
 import dev.kapi.shared.sealing.SecretSealer;
 
 import static dev.kapi.shared.SqlTime.instant;
@@ -39,10 +40,10 @@ class Webhooks {
     private final WebhookTargets targets;
     private final Clock clock;
 
-    Webhooks(JdbcClient jdbc, SecretSealer sealer, WebhookSettings settings, Clock clock) {
+    Webhooks(JdbcClient jdbc, SecretSealer sealer, WebhookSettings settings, OutboundHttp outbound, Clock clock) {
         this.jdbc = jdbc;
         this.sealer = sealer;
-        this.targets = new WebhookTargets(settings.allowPrivate());
+        this.targets = new WebhookTargets(outbound, settings.allowPrivate());
         this.clock = clock;
     }
 

@@ -3,11 +3,13 @@ package dev.kapi.trading;
 import java.net.URI;
 import java.time.Duration;
 
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 
+import dev.kapi.shared.net.OutboundHttp;
 import tools.jackson.databind.json.JsonMapper;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -29,7 +31,7 @@ class TradingTelegramClientTests {
     static WireMockExtension telegram = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private final TelegramClient client = new TelegramClient(URI.create(telegram.baseUrl()), Duration.ofSeconds(2),
-            JsonMapper.builder().build());
+            JsonMapper.builder().build(), new OutboundHttp(SystemDefaultDnsResolver.INSTANCE, true));
 
     @Test
     void sendThenSendMessageWithTheChatAndTheText() {

@@ -30,6 +30,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import dev.kapi.Application;
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.TestDns;
 import tools.jackson.databind.json.JsonMapper;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -63,6 +64,9 @@ class WebhookIntegrationTests extends IntegrationTest {
 
     @Autowired
     private DataSource dataSource;
+
+    @Autowired
+    private TestDns dns;
 
     @Test
     void adminsManageWebhooksAndTheSecretIsShownOnce() {
@@ -107,6 +111,56 @@ class WebhookIntegrationTests extends IntegrationTest {
         as(newUserToken()).post().uri("/api/admin/webhooks").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("url", url, "events", List.of("account.deleted"))).exchange().expectStatus()
                 .isForbidden();
+    }
+
+    @Test
+    void aTargetThatHidesAPrivateIpv4InANat64SixToFourOrTeredoAddressIsRefusedEvenWherePrivateTargetsAreAllowed() {
+        TestUser admin = newAdmin();
+        // 169.254.169.254 (cloud metadata) through NAT64's well-known prefix; 192.168.1.1 through 6to4; a Teredo
+        // address whose server is 10.0.0.1.
+        for (String url : List.of("http://[64:ff9b::a9fe:a9fe]/", "http://[2002:c0a8:101::1]/latest/meta-data",
+                "https://[2001:0:a00:1::1]/")) {
+            Map<String, Object> problem = post(admin, "/api/admin/webhooks",
+                    Map.of("url", url, "events", List.of("account.registered")), 400);
+            assertThat(problem).as(url).containsEntry("type", "urn:kapi:problem:webhook-target-private");
+            assertThat(invalidFields(problem)).as(url).containsExactly("url");
+        }
+    }
+
+    @Test
+    void aDeliveryConnectsToTheAddressItsLookupCheckedNotToALaterAnswerOfTheName() {
+        // The attacker's name answers the receiver's address once, then an internal service's (same port, another
+        // loopback address): a client that checked one answer and looked the name up again to connect would post
+        // the signed event to the internal service.
+        WireMockServer receiver = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1")
+                .dynamicPort());
+        receiver.start();
+        WireMockServer internal = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.2")
+                .port(receiver.port()));
+        internal.start();
+        try {
+            receiver.stubFor(WireMock.post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
+            internal.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(aResponse().withStatus(204)));
+            String host = "rebind-" + UUID.randomUUID() + ".test";
+            dns.answer(host, "127.0.0.1", "127.0.0.2");
+            TestUser admin = newAdmin();
+            Map<String, Object> webhook = post(admin, "/api/admin/webhooks", Map.of("url",
+                    "http://" + host + ":" + receiver.port() + "/hook", "events", List.of("account.registered")), 201);
+
+            registerUser();
+            delivery.deliverDue();
+
+            assertThat(receiver.findAll(postRequestedFor(urlPathEqualTo("/hook")))).hasSize(1);
+            assertThat(internal.getAllServeEvents()).isEmpty();
+            assertThat(dns.lookups(host)).isEqualTo(1);
+            assertThat(list(admin, "/api/admin/webhooks/" + id(webhook) + "/deliveries")).singleElement()
+                    .satisfies(row -> assertThat(row).containsEntry("status", "delivered").containsEntry("last_status", 204));
+            as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+        }
+        finally {
+            receiver.stop();
+            internal.stop();
+        }
     }
 
     @Test

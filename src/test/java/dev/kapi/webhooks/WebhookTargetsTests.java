@@ -2,9 +2,12 @@ package dev.kapi.webhooks;
 
 import java.net.URI;
 
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.junit.jupiter.api.Test;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.net.CheckedResolver;
+import dev.kapi.shared.net.OutboundHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The address check of webhook targets when private targets are not allowed (production's default). */
 class WebhookTargetsTests {
 
-    private final WebhookTargets targets = new WebhookTargets(false);
+    private static final OutboundHttp OUTBOUND = new OutboundHttp(SystemDefaultDnsResolver.INSTANCE, false);
+
+    private final WebhookTargets targets = new WebhookTargets(OUTBOUND, false);
 
     @Test
     void loopbackPrivateAndLinkLocalTargetsAreRefused() {
@@ -25,14 +30,16 @@ class WebhookTargetsTests {
                         assertThat(ex.code()).isEqualTo("webhook-target-private");
                         assertThat(ex.field()).isEqualTo("url");
                     });
-            assertThat(targets.mayCall(URI.create(url))).as(url).isFalse();
+            // and the delivery's lookup, the one it connects to, refuses it too
+            assertThatThrownBy(() -> targets.resolver().resolve(URI.create(url).getHost())).as(url)
+                    .isInstanceOf(CheckedResolver.RefusedAddressException.class);
         }
     }
 
     @Test
-    void publicAddressesAreAllowed() {
+    void publicAddressesAreAllowed() throws Exception {
         assertThat(targets.check("https://93.184.216.34/hooks/kapi").getHost()).isEqualTo("93.184.216.34");
-        assertThat(targets.mayCall(URI.create("http://[2606:4700:4700::1111]/"))).isTrue();
+        assertThat(targets.resolver().resolve(URI.create("http://[2606:4700:4700::1111]/").getHost())).isNotEmpty();
     }
 
     @Test
@@ -42,6 +49,6 @@ class WebhookTargetsTests {
             assertThatThrownBy(() -> targets.check(url)).as(url).isInstanceOfSatisfying(ApiException.class,
                     ex -> assertThat(ex.code()).isEqualTo("webhook-url-invalid"));
         }
-        assertThat(new WebhookTargets(true).check("http://127.0.0.1:9/hook").getPort()).isEqualTo(9);
+        assertThat(new WebhookTargets(OUTBOUND, true).check("http://127.0.0.1:9/hook").getPort()).isEqualTo(9);
     }
 }
