@@ -92,7 +92,7 @@ class Reauthentication {
                 audit.record("account-locked", null, me.id(), null);
             }
             throw ApiException.invalidField(proof.field(), switch (proof.field()) {
-                case "password" -> "invalid-credentials";
+                case "password" -> "current-password-wrong";
                 case "code" -> "mfa-code-invalid";
                 default -> "passkey-invalid";
             });
