@@ -32,9 +32,12 @@ class AccountManagement implements AccountAdministration {
     private final ApplicationEventPublisher events;
     private final TransactionOperations transactions;
     private final Clock clock;
+    private final RecentAuthentication recentAuthentication;
 
     AccountManagement(Accounts accounts, Sessions sessions, PasswordHashing hashing, AuditLog audit,
-            ApplicationEventPublisher events, TransactionOperations transactions, Clock clock) {
+            ApplicationEventPublisher events, TransactionOperations transactions, Clock clock,
+            RecentAuthentication recentAuthentication) {
+        this.recentAuthentication = recentAuthentication;
         this.accounts = accounts;
         this.sessions = sessions;
         this.hashing = hashing;
@@ -175,6 +178,10 @@ class AccountManagement implements AccountAdministration {
     public AdminView create(CurrentAccount admin, NewUser user) {
         String email = normalizeEmail(user.email());
         UserType type = userType(user.userTypeName());
+        if (CurrentAccount.ADMIN.equals(type.name())) {
+            // A new admin would outlive a stolen admin token: a person needs a recent proof (a key, its scope).
+            recentAuthentication.requireOfPerson(admin);
+        }
         if (accounts.usernameTakenByOther(user.username().trim(), 0)) {
             throw ApiException.invalidField("username", "username-taken");
         }
@@ -209,6 +216,9 @@ class AccountManagement implements AccountAdministration {
         }
         if (Boolean.FALSE.equals(changes.active()) && admin.id() == accountId) {
             throw ApiException.forbidden("cannot-delete-self");
+        }
+        if (takesOver(current, changes)) {
+            recentAuthentication.requireOfPerson(admin);
         }
         String hash = changes.password() == null ? null : hashing.hash(changes.password());
         if (changes.username() != null && accounts.usernameTakenByOther(changes.username().trim(), accountId)) {
@@ -327,6 +337,19 @@ class AccountManagement implements AccountAdministration {
         SessionInfo session = session(sessionId).orElseThrow(() -> ApiException.notFound("session-not-found"));
         sessions.end(session.accountId(), sessionId, "ended-by-admin");
         audit.record("admin-session-revoked", admin.id(), session.accountId(), "session=" + sessionId);
+    }
+
+    /**
+     * Whether the change would hand the account to whoever makes it, or make it an admin: a new password or
+     * address (its sign-in) or a move into or out of the admin type.
+     */
+    private static boolean takesOver(Account current, UserChanges changes) {
+        boolean newAddress = changes.email() != null && !normalizeEmail(changes.email()).equals(current.email());
+        boolean adminTypeChanges = changes.userTypeName() != null
+                && !changes.userTypeName().trim().equalsIgnoreCase(current.role())
+                && (CurrentAccount.ADMIN.equalsIgnoreCase(changes.userTypeName().trim())
+                        || CurrentAccount.ADMIN.equals(current.role()));
+        return changes.password() != null || newAddress || adminTypeChanges;
     }
 
     private UserType userType(String name) {

@@ -136,6 +136,35 @@ class RecentAuthenticationIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void stolenAdminTokenWhenOldThenItMakesNoAdminAndTakesOverNoAccountButAKeyStillDoesWhatItsScopeSays() {
+        TestUser admin = newAdmin();
+        TestUser user = newUser();
+        String userId = publicIdOf(admin, user);
+        String key = (String) post(admin, "/api/admin/service-keys",
+                Map.of("name", "provisioning", "scopes", List.of("admin:write")), 201).get("key");
+        clock.advance(PAST_MAX_AGE);
+
+        // when: the aged token makes a new admin, or sets another user's password, address or type
+        String name = "sleeper-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> newAdmin = Map.of("username", name, "password", PASSWORD, "name", "Sleeper",
+                "surname", "Agent", "email", name + "@example.com", "userTypeName", "admin");
+        post(admin, "/api/admin/users", newAdmin, 401);
+        for (Map<String, Object> takeover : List.of(Map.<String, Object>of("password", "attacker-chosen-9"),
+                Map.<String, Object>of("email", uniqueEmail()), Map.<String, Object>of("userTypeName", "admin"))) {
+            assertThat(put(admin, "/api/admin/users/" + userId, takeover, 401))
+                    .containsEntry("type", "urn:kapi:problem:reauthentication-required");
+        }
+
+        // then: nothing changed; harmless edits still go through
+        login(user.email());
+        assertThat(get(user, "/users/me", 200)).containsEntry("role", "user").containsEntry("email", user.email());
+        put(admin, "/api/admin/users/" + userId, Map.of("name", "Renamed"), 200);
+        // and: a key acts by its scope, which its admin chose in person
+        as(key).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON).body(newAdmin).exchange()
+                .expectStatus().isCreated();
+    }
+
+    @Test
     void serviceKeyWhenItTriesToMintAnotherKeyOrReauthenticateThenRefused() {
         TestUser admin = newAdmin();
         String key = (String) post(admin, "/api/admin/service-keys",

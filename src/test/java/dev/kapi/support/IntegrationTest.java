@@ -246,8 +246,11 @@ public abstract class IntegrationTest {
      */
     protected TestUser newVerifiedUser() {
         String email = registerUser();
-        client().post().uri("/auth/verify-email").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("token", tokenIn(awaitMailTo(email, 1)))).exchange().expectStatus().is2xxSuccessful();
+        String token = tokenIn(awaitMailTo(email, 1));
+        // The mail may arrive a moment before the listener that sent it commits its token.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client().post()
+                .uri("/auth/verify-email").contentType(MediaType.APPLICATION_JSON).body(Map.of("token", token))
+                .exchange().returnResult().getStatus().is2xxSuccessful());
         return signedIn(email);
     }
 
