@@ -156,14 +156,16 @@ class AccessTokens {
 
     /**
      * Verifies a token once and remembers the result for that exact string, so that a client's every
-     * request does not parse and HMAC it again; expiry is still checked on each use. Whether the
-     * session lives is not part of this: {@link Sessions} answers that on every request.
+     * request does not parse and HMAC it again; expiry, and that its key was not revoked since (an
+     * immediate rotation), are still checked on each use. Whether the session lives is not part of this:
+     * {@link Sessions} answers that on every request.
      */
     JwtDecoder decoder() {
         return token -> {
             Jwt jwt = verified.getIfPresent(token);
             if (jwt != null && jwt.getExpiresAt() != null
-                    && clock.instant().isBefore(jwt.getExpiresAt().plus(CLOCK_SKEW))) {
+                    && clock.instant().isBefore(jwt.getExpiresAt().plus(CLOCK_SKEW))
+                    && (keys == null || keys.publishes(jwt.getHeaders().get("kid")))) {
                 return jwt;
             }
             jwt = verify(token);
