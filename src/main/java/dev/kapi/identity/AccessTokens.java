@@ -46,8 +46,9 @@ import dev.kapi.shared.database.LocalSecrets;
  * Access tokens: JWTs that name their account ({@code sub}) and session ({@code sid}), issued by
  * {@code KAPI_PUBLIC_URL} ({@code iss}), signed with the shared HS256 secret or, when
  * {@code KAPI_JWT_ALGORITHM} says so, with the current asymmetric key of {@link SigningKeys} (its
- * {@code kid} in the header). A token is only as good as its session; the signature and expiry are
- * checked here, the session by {@link Sessions}.
+ * {@code kid} in the header). A token of a session that may only enrol a second factor says so in its
+ * {@code scope} ({@value #ENROLMENT_SCOPE}), for the services that verify it themselves. A token is only as
+ * good as its session; the signature and expiry are checked here, the session by {@link Sessions}.
  */
 @Component
 class AccessTokens {
@@ -56,6 +57,9 @@ class AccessTokens {
     private static final int MIN_SECRET_BYTES = 32;
 
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+    /** The only scope of an enrolment-only session's token: it is no session to any other service. */
+    static final String ENROLMENT_SCOPE = "mfa:enrol";
 
     private static final JWSHeader HEADER = new JWSHeader(JWSAlgorithm.HS256);
 
@@ -117,15 +121,23 @@ class AccessTokens {
      * and catches an exception for an issuer that is not a URL, such as ours; a refresh is mostly this.
      */
     Issued issue(long accountId, UUID sessionId) {
+        return issue(accountId, sessionId, false);
+    }
+
+    /** A token of the session, scoped to {@value #ENROLMENT_SCOPE} when the session may only enrol. */
+    Issued issue(long accountId, UUID sessionId, boolean enrolmentOnly) {
         Instant now = clock.instant();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(Long.toString(accountId))
                 .claim("sid", sessionId.toString())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
+                .jwtID(UUID.randomUUID().toString());
+        if (enrolmentOnly) {
+            builder.claim("scope", ENROLMENT_SCOPE);
+        }
+        JWTClaimsSet claims = builder.build();
         SigningKeys.SigningKey current = keys == null ? null : keys.current();
         SignedJWT jwt = new SignedJWT(current == null ? HEADER : current.header(), claims);
         try {
@@ -137,16 +149,23 @@ class AccessTokens {
         return new Issued(jwt.serialize(), lifetime.toSeconds());
     }
 
+    /** Whether the token was issued to a session that could only enrol a second factor. */
+    static boolean enrolmentScoped(Jwt jwt) {
+        return ENROLMENT_SCOPE.equals(jwt.getClaimAsString("scope"));
+    }
+
     /**
      * Verifies a token once and remembers the result for that exact string, so that a client's every
-     * request does not parse and HMAC it again; expiry is still checked on each use. Whether the
-     * session lives is not part of this: {@link Sessions} answers that on every request.
+     * request does not parse and HMAC it again; expiry, and that its key was not revoked since (an
+     * immediate rotation), are still checked on each use. Whether the session lives is not part of this:
+     * {@link Sessions} answers that on every request.
      */
     JwtDecoder decoder() {
         return token -> {
             Jwt jwt = verified.getIfPresent(token);
             if (jwt != null && jwt.getExpiresAt() != null
-                    && clock.instant().isBefore(jwt.getExpiresAt().plus(CLOCK_SKEW))) {
+                    && clock.instant().isBefore(jwt.getExpiresAt().plus(CLOCK_SKEW))
+                    && (keys == null || keys.publishes(jwt.getHeaders().get("kid")))) {
                 return jwt;
             }
             jwt = verify(token);

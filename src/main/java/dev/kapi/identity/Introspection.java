@@ -26,7 +26,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * RFC 7662 token introspection for other services, with a service key of scope {@code introspect}: an
  * access token is active while its signature, expiry and session hold, answered from the same caches as
  * every request (verified tokens, live sessions), so it costs no query on the hot path and an ended session
- * is inactive at once on every instance.
+ * is inactive at once on every instance. A token that may only enrol a second factor (its scope, or its
+ * session's mark) is no session to another service: inactive.
  */
 @RestController
 @Tag(name = "discovery")
@@ -36,10 +37,12 @@ class Introspection {
 
     private final JwtDecoder decoder;
     private final Sessions sessions;
+    private final SecondFactors factors;
 
-    Introspection(AccessTokens tokens, Sessions sessions) {
+    Introspection(AccessTokens tokens, Sessions sessions, SecondFactors factors) {
         this.decoder = tokens.decoder();
         this.sessions = sessions;
+        this.factors = factors;
     }
 
     /**
@@ -72,7 +75,7 @@ class Introspection {
         }
         Optional<CurrentAccount> account = sessions.resolve(sessionId)
                 .filter(found -> Long.toString(found.id()).equals(jwt.getSubject()));
-        if (account.isEmpty()) {
+        if (account.isEmpty() || AccessTokens.enrolmentScoped(jwt) || factors.enrolmentOnly(sessionId)) {
             return Map.of("active", false);
         }
         Map<String, Object> answer = new LinkedHashMap<>();

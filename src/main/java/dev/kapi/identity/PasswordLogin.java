@@ -138,7 +138,7 @@ class PasswordLogin {
             audit.record("login-succeeded", account.id(), account.id(), "session=" + sessionId
                     + (method.equals("password") ? "" : ";method=" + method) + ";amr=" + String.join(" ", amr)
                     + (enrolOnly ? ";enrolment-only" : ""));
-            return new SignedIn(tokens.issue(account.id(), sessionId), refreshTokens.issue(sessionId));
+            return new SignedIn(tokens.issue(account.id(), sessionId, enrolOnly), refreshTokens.issue(sessionId));
         });
     }
 

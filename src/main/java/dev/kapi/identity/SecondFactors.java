@@ -29,8 +29,9 @@ import static dev.kapi.shared.SqlTime.utc;
  * registering and removing passkeys ({@link Passkeys});
  * the {@code mfa_token} of a sign-in's second step (single use, {@code kapi.identity.mfa.challenge-lifetime});
  * and the sessions that may only enrol because the account's user type requires a factor it lacks.
- * That an account has no factor (most accounts, asked at every sign-in) is cached; adding or removing a
- * factor evicts it on every instance at once ({@code second-factors} topic of {@link ClusterMessages}).
+ * That an account has no factor (most accounts, asked at every sign-in) is cached, and so is whether a session
+ * may only enrol; adding or removing a factor evicts both on every instance at once ({@code second-factors}
+ * topic of {@link ClusterMessages}).
  * Every change of an account's factors needs a recent proof of its owner ({@link RecentAuthentication}).
  */
 @Service
@@ -85,8 +86,14 @@ class SecondFactors implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        cluster.subscribe(TOPIC, message -> withoutFactor.invalidate(Long.parseLong(message)),
-                withoutFactor::invalidateAll);
+        cluster.subscribe(TOPIC, message -> {
+            withoutFactor.invalidate(Long.parseLong(message));
+            // The account may have enrolled: its sessions known here as enrolment-only are asked again (few).
+            enrolmentOnly.asMap().values().removeIf(Boolean::booleanValue);
+        }, () -> {
+            withoutFactor.invalidateAll();
+            enrolmentOnly.invalidateAll();
+        });
     }
 
     /**

@@ -56,8 +56,8 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AccessTokens tokens, Sessions sessions,
-            Problems problems, RateLimiter rateLimiter, List<RouteRules> modules, ServiceKeys serviceKeys)
-            throws Exception {
+            Problems problems, RateLimiter rateLimiter, List<RouteRules> modules, ServiceKeys serviceKeys,
+            SecondFactors factors) throws Exception {
         RequestMatcher publicRoutes = matching(modules.stream().flatMap(rules -> rules.publicRoutes().stream()));
         RequestMatcher frozenAccountWrites = matching(
                 modules.stream().flatMap(rules -> rules.frozenAccountWrites().stream()));
@@ -91,6 +91,7 @@ class SecurityConfiguration {
                 .addFilterBefore(new ServiceKeyFilter(serviceKeys, problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new FrozenAccountFilter(problems, frozenAccountWrites), RateLimitFilter.class)
+                .addFilterAfter(new EnrolmentGuard(factors, problems), FrozenAccountFilter.class)
                 .build();
     }
 

@@ -14,7 +14,8 @@ import dev.kapi.shared.ApiException;
 /**
  * What a signed-in client does with its sessions: refresh its tokens, sign out here or everywhere else,
  * see and end its sessions. A refresh token used twice (outside a short grace for racing clients) is
- * taken as stolen and ends its whole session.
+ * taken as stolen and ends its whole session. A refresh answers a token scoped as the session is now: once
+ * an enrolment-only session has enrolled a factor, its next refresh drops the {@code mfa:enrol} scope.
  */
 @Service
 class SessionManagement {
@@ -26,9 +27,11 @@ class SessionManagement {
     private final IdentitySettings.SessionRules rules;
     private final TransactionOperations transactions;
     private final Clock clock;
+    private final SecondFactors factors;
 
     SessionManagement(Sessions sessions, RefreshTokens refreshTokens, AccessTokens accessTokens, AuditLog audit,
-            IdentitySettings settings, TransactionOperations transactions, Clock clock) {
+            IdentitySettings settings, TransactionOperations transactions, Clock clock, SecondFactors factors) {
+        this.factors = factors;
         this.transactions = transactions;
         this.sessions = sessions;
         this.refreshTokens = refreshTokens;
@@ -52,7 +55,8 @@ class SessionManagement {
         if (rotated.isPresent()) {
             CurrentAccount account = sessions.resolve(rotated.get())
                     .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
-            return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), rotated.get()), successor);
+            return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), rotated.get(),
+                    factors.enrolmentOnly(rotated.get())), successor);
         }
         RefreshTokens.Presented presented = refreshTokens.use(refreshToken)
                 .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
@@ -66,8 +70,8 @@ class SessionManagement {
             });
             throw ApiException.unauthorized("refresh-token-reused");
         }
-        return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), presented.sessionId()),
-                refreshTokens.issue(presented.sessionId()));
+        return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), presented.sessionId(),
+                factors.enrolmentOnly(presented.sessionId())), refreshTokens.issue(presented.sessionId()));
     }
 
     @Transactional

@@ -54,6 +54,8 @@ import static dev.kapi.shared.SqlTime.utc;
  * function of the keys and the time, so every instance signs with the same one. A key signs from its
  * {@code activates_at} until the next key activates; it is published from its creation (the schedule
  * creates the next key {@code publish-lead} before it activates) until the last token it signed has expired.
+ * An immediate rotation is for a suspected leak: it revokes every key still published ({@code revoked_at}),
+ * which leaves the JWKS and stops verifying at once on every instance, and never signs again.
  */
 @Component
 class SigningKeys implements SmartInitializingSingleton {
@@ -85,7 +87,15 @@ class SigningKeys implements SmartInitializingSingleton {
 
     /** A key with its signer (its private half opened) and verifier. */
     record SigningKey(String kid, JWSAlgorithm algorithm, JWK publicJwk, JWSSigner signer, JWSVerifier verifier,
-            JWSHeader header, Instant createdAt, Instant activatesAt) {
+            JWSHeader header, Instant createdAt, Instant activatesAt, Instant revokedAt) {
+
+        SigningKey revokedAt(Instant at) {
+            return new SigningKey(kid, algorithm, publicJwk, signer, verifier, header, createdAt, activatesAt, at);
+        }
+
+        boolean revoked() {
+            return revokedAt != null;
+        }
     }
 
     /** A key as the admin API shows it: when it signs and until when it is published. */
@@ -122,6 +132,13 @@ class SigningKeys implements SmartInitializingSingleton {
         return current;
     }
 
+    /** Whether the key with this id is published now, so its tokens may still be accepted. */
+    boolean publishes(Object kid) {
+        Instant now = clock.instant();
+        List<SigningKey> all = keys;
+        return all.stream().anyMatch(key -> key.kid().equals(kid) && published(all, key, now));
+    }
+
     /** The published key with this id and algorithm, if it may still verify a token. */
     Optional<JWSVerifier> verifier(JWSHeader header) {
         Instant now = clock.instant();
@@ -144,6 +161,13 @@ class SigningKeys implements SmartInitializingSingleton {
         SigningKey signing = signingAt(all, now);
         List<KeyView> views = new ArrayList<>();
         for (SigningKey key : all.reversed()) {
+            if (key.revoked()) {
+                Instant until = successor(all, key).map(SigningKey::activatesAt)
+                        .filter(next -> next.isBefore(key.revokedAt())).orElse(key.revokedAt());
+                views.add(new KeyView(key.kid(), key.algorithm().getName(), key.createdAt(), key.activatesAt(), until,
+                        key.revokedAt(), "revoked"));
+                continue;
+            }
             Instant until = successor(all, key).map(SigningKey::activatesAt).orElse(null);
             Instant publishedUntil = until == null ? null : until.plus(tokenLifetime);
             String state = key == signing ? "signing" : now.isBefore(key.activatesAt()) ? "published"
@@ -163,8 +187,9 @@ class SigningKeys implements SmartInitializingSingleton {
     }
 
     /**
-     * Creates a new key: signing at once ({@code immediate}, e.g. when the current key is suspected to
-     * leak) or after the publish lead. Without {@code immediate}, a key already waiting to sign is the answer.
+     * Creates a new key: signing at once ({@code immediate}, when the current key is suspected to leak: every
+     * key still published is revoked with it) or after the publish lead, the old key staying published until
+     * its last token expired. Without {@code immediate}, a key already waiting to sign is the answer.
      */
     KeyView rotateByAdmin(boolean immediate) {
         if (!settings.asymmetric()) {
@@ -207,7 +232,10 @@ class SigningKeys implements SmartInitializingSingleton {
                     }
                     activates = now.plus(settings.publishLead());
                 }
-                default -> activates = now;
+                default -> {
+                    activates = now;
+                    revokePublished(fresh, now);
+                }
             }
             JWK generated = generate(settings.algorithm());
             jdbc.sql("""
@@ -227,6 +255,20 @@ class SigningKeys implements SmartInitializingSingleton {
         return kid;
     }
 
+    /**
+     * Revokes every key still published (the signing one, those retiring, one waiting to sign): their private
+     * halves may have leaked together, and clients refresh their tokens anyway.
+     */
+    private void revokePublished(List<SigningKey> all, Instant now) {
+        List<String> revoked = all.stream().filter(key -> published(all, key, now)).map(SigningKey::kid).toList();
+        if (!revoked.isEmpty()) {
+            jdbc.sql("UPDATE signing_keys SET revoked_at = :now WHERE kid IN (:kids)").param("now", utc(now))
+                    .param("kids", revoked).update();
+            log.warn("Signing keys {} revoked by an immediate rotation: no longer published, their tokens fail",
+                    revoked);
+        }
+    }
+
     /** Whether the next key is to be created now: the rotation is near and no successor exists yet. */
     private boolean due(List<SigningKey> all, SigningKey current, Instant now) {
         return !now.isBefore(current.activatesAt().plus(settings.rotation()).minus(settings.publishLead()))
@@ -240,24 +282,27 @@ class SigningKeys implements SmartInitializingSingleton {
     private List<SigningKey> load() {
         Map<String, SigningKey> known = new java.util.HashMap<>();
         keys.forEach(key -> known.put(key.kid(), key));
-        return jdbc.sql("SELECT kid, algorithm, private_jwk_sealed, created_at, activates_at FROM signing_keys")
+        return jdbc.sql("SELECT kid, algorithm, private_jwk_sealed, created_at, activates_at, revoked_at "
+                + "FROM signing_keys")
                 .query((rs, row) -> {
                     SigningKey cached = known.get(rs.getString("kid"));
-                    return cached != null ? cached : open(rs.getString("kid"), rs.getString("private_jwk_sealed"),
-                            instant(rs, "created_at"), instant(rs, "activates_at"));
+                    Instant revokedAt = instant(rs, "revoked_at");
+                    return cached != null ? cached.revokedAt(revokedAt) : open(rs.getString("kid"),
+                            rs.getString("private_jwk_sealed"), instant(rs, "created_at"), instant(rs, "activates_at"),
+                            revokedAt);
                 }).list().stream()
                 .sorted(Comparator.comparing(SigningKey::activatesAt).thenComparing(SigningKey::createdAt))
                 .toList();
     }
 
-    private SigningKey open(String kid, String sealed, Instant createdAt, Instant activatesAt) {
+    private SigningKey open(String kid, String sealed, Instant createdAt, Instant activatesAt, Instant revokedAt) {
         try {
             JWK jwk = JWK.parse(sealer.open(sealed, context(kid)));
             JWSAlgorithm algorithm = JWSAlgorithm.parse(jwk.getAlgorithm().getName());
             Crypto crypto = crypto(jwk);
             JWSHeader header = new JWSHeader.Builder(algorithm).keyID(kid).type(JOSEObjectType.JWT).build();
             return new SigningKey(kid, algorithm, jwk.toPublicJWK(), crypto.signer(), crypto.verifier(), header, createdAt,
-                    activatesAt);
+                    activatesAt, revokedAt);
         }
         catch (ParseException | JOSEException ex) {
             throw new IllegalStateException("Signing key " + kid + " cannot be opened", ex);
@@ -295,24 +340,31 @@ class SigningKeys implements SmartInitializingSingleton {
         }
     }
 
-    /** The key that signs at {@code now}: the last one activated by then. */
+    /** The key that signs at {@code now}: the last one not revoked that activated by then. */
     private static SigningKey signingAt(List<SigningKey> all, Instant now) {
         SigningKey signing = null;
         for (SigningKey key : all) {
-            if (!now.isBefore(key.activatesAt())) {
+            if (!key.revoked() && !now.isBefore(key.activatesAt())) {
                 signing = key;
             }
         }
         return signing;
     }
 
+    /**
+     * The key after this one among those that sign or signed: a key revoked before its time never took over
+     * (and one revoked after it did, so the key before it stays retired).
+     */
     private static Optional<SigningKey> successor(List<SigningKey> all, SigningKey key) {
-        int index = all.indexOf(key);
-        return index >= 0 && index + 1 < all.size() ? Optional.of(all.get(index + 1)) : Optional.empty();
+        List<SigningKey> line = all.stream().filter(other -> other == key || !other.revoked()
+                || !other.revokedAt().isBefore(other.activatesAt())).toList();
+        int index = line.indexOf(key);
+        return index >= 0 && index + 1 < line.size() ? Optional.of(line.get(index + 1)) : Optional.empty();
     }
 
     private boolean published(List<SigningKey> all, SigningKey key, Instant now) {
-        return successor(all, key).map(next -> now.isBefore(next.activatesAt().plus(tokenLifetime))).orElse(true);
+        return !key.revoked() && successor(all, key)
+                .map(next -> now.isBefore(next.activatesAt().plus(tokenLifetime))).orElse(true);
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -39,13 +39,15 @@ class SigningKeysController {
     }
 
     @GetMapping
-    @Operation(summary = "Every signing key, newest first, with its state: published, signing, retiring, retired")
+    @Operation(summary = "Every signing key, newest first, with its state: published, signing, retiring, retired, "
+            + "revoked")
     List<KeyResponse> list() {
         return keys.views().stream().map(KeyResponse::from).toList();
     }
 
     @PostMapping("/rotate")
-    @Operation(summary = "Create the next key: it signs after the publish lead, or at once with immediate=true")
+    @Operation(summary = "Create the next key: it signs after the publish lead, or at once with immediate=true, which "
+            + "revokes every key still published (a suspected leak: out of the JWKS, its tokens refused at once)")
     KeyResponse rotate(@RequestParam(name = "immediate", defaultValue = "false") boolean immediate) {
         return KeyResponse.from(keys.rotateByAdmin(immediate));
     }

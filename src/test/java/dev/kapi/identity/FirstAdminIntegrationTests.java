@@ -25,6 +25,7 @@ import dev.kapi.Application;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The first admin of a new installation: from KAPI_BOOTSTRAP_ADMIN_EMAIL/PASSWORD on a database without an
@@ -91,6 +92,37 @@ class FirstAdminIntegrationTests extends IntegrationTest {
                     new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(refused, true, StandardCharsets.UTF_8))).isEqualTo(1);
             assertThat(refused.toString(StandardCharsets.UTF_8)).contains(AdminCommand.USAGE);
+        }
+    }
+
+    @Test
+    void firstAdminWhenThePasswordIsOneRegistrationRefusesThenNoAdminIsCreatedAndTheOperatorIsToldWhy(
+            CapturedOutput output) {
+        try (ConfigurableApplicationContext fresh = instance(null, null)) {
+            String email = uniqueEmail();
+
+            // when: an instance starts on that database, which has no admin, with a breached bootstrap password
+            assertThatThrownBy(() -> builder(jdbcUrl(fresh)).run("--server.port=0",
+                    "--kapi.identity.bootstrap-admin.email=" + email,
+                    "--kapi.identity.bootstrap-admin.password=password1").close())
+                    .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("KAPI_BOOTSTRAP_ADMIN_PASSWORD refused, no admin created: "
+                            + "This password appears in known data breaches");
+            // then: it does not start, says why in its log, and there is no admin
+            assertThat(output).contains("KAPI_BOOTSTRAP_ADMIN_PASSWORD refused, no admin created");
+            assertThat(fresh.getBean(FirstAdmin.class).adminExists()).isFalse();
+
+            // when: create-admin is given one
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = AdminCommand.run(new String[] { "create-admin", "--email", email }, builder(jdbcUrl(fresh)),
+                    () -> "password1", new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+
+            // then: refused with the reason and status 1, and still no admin
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("known data breaches");
+            assertThat(fresh.getBean(FirstAdmin.class).adminExists()).isFalse();
+            loginOn(on(fresh), email).expectStatus().isBadRequest();
         }
     }
 

@@ -6,8 +6,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import com.nimbusds.jwt.SignedJWT;
 
 import dev.kapi.support.IntegrationTest;
 import dev.kapi.support.Totp;
@@ -182,6 +185,45 @@ class MfaIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void enrolmentOnlyTokenWhenShownElsewhereThenNoSessionToOtherServicesAndRefusedAtTheFilterUntilRefreshed()
+            throws Exception {
+        jdbc.sql("INSERT INTO user_types (name) SELECT 'auditor' WHERE NOT EXISTS "
+                + "(SELECT 1 FROM user_types WHERE name = 'auditor')").update();
+        TestUser auditor = newUserOfType("auditor");
+        Token session = signIn(auditor.email(), PASSWORD);
+        TestUser enrolling = new TestUser(session.access_token(), auditor.id(), auditor.email());
+        String introspector = (String) post(newAdmin(), "/api/admin/service-keys",
+                Map.of("name", "enrolment test", "scopes", List.of("introspect")), 201).get("key");
+
+        // then: its token says it may only enrol, and introspection answers that it is no session
+        assertThat(scope(session.access_token())).isEqualTo("mfa:enrol");
+        assertThat(introspect(introspector, session.access_token())).isEqualTo(Map.of("active", false));
+        // and: refused at the filter, also on a route Spring MVC's interceptors never see (actuator's index)
+        as(newUserToken()).get().uri("/actuator").exchange().expectStatus().isOk();
+        assertThat(as(session.access_token()).get().uri("/actuator").exchange().expectStatus().isForbidden()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody())
+                .containsEntry("type", "urn:kapi:problem:mfa-enrolment-required");
+        assertThat(get(enrolling, "/users/me/sessions", 403)).containsEntry("type",
+                "urn:kapi:problem:mfa-enrolment-required");
+
+        // when: it enrols
+        String secret = (String) post(enrolling, "/users/me/mfa/totp", 200).get("secret");
+        post(enrolling, "/users/me/mfa/totp/confirm", Map.of("code", code(secret, 0)), 200);
+
+        // then: Kapı, which knows the session, lets that token in; to other services it stays an enrolment token
+        get(enrolling, "/users/me/sessions", 200);
+        assertThat(introspect(introspector, session.access_token())).isEqualTo(Map.of("active", false));
+        // and: a refresh answers a whole token
+        Token refreshed = client().post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("refresh_token", session.refresh_token())).exchange().expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody();
+        assertThat(scope(refreshed.access_token())).isNull();
+        assertThat(introspect(introspector, refreshed.access_token())).containsEntry("active", true)
+                .containsEntry("role", "auditor");
+        as(refreshed.access_token()).get().uri("/actuator").exchange().expectStatus().isOk();
+    }
+
+    @Test
     void adminRemovesAUsersFactorsThenItSignsInWithThePasswordAndTheAuditSaysWho() {
         Enrolled user = enrolled();
         TestUser admin = newAdmin();
@@ -224,6 +266,16 @@ class MfaIntegrationTests extends IntegrationTest {
         assertThat(secondStep(fresh, Map.of("code", code(user.secret(), 0)), 200)).containsKey("access_token");
         assertThat(get(enrolling, "/users/me/sessions", 403)).containsEntry("type",
                 "urn:kapi:problem:mfa-enrolment-required");
+    }
+
+    private static String scope(String token) throws java.text.ParseException {
+        return SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("scope");
+    }
+
+    private Map<String, Object> introspect(String serviceKey, String token) {
+        return client().post().uri("/oauth2/introspect").header(HttpHeaders.AUTHORIZATION, "Bearer " + serviceKey)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body("token=" + token).exchange()
+                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
     }
 
     private long rows(String table, long accountId) {

@@ -1,7 +1,9 @@
 package dev.kapi.identity;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,15 @@ class SigningKeysIntegrationTests extends IntegrationTest {
     void tokenWhenSignedWithTheAlgorithmThenItVerifiesAgainstTheJwksUntilItsKeyIsRetired(String algorithm)
             throws Exception {
         RestTestClient api = on(start(algorithm, "30d"));
-        String token = signIn(api, registerOn(api, false));
+        String email = registerOn(api, false);
+        // given: an admin rotated; the next key is published and signs after the publish lead
+        String admin = signIn(api, registerOn(api, true));
+        Map<String, Object> rotated = api.post().uri("/api/admin/signing-keys/rotate")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + admin).exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        clock.advance(Duration.between(clock.instant(), Instant.parse((String) rotated.get("activates_at")))
+                .minusMinutes(1));
+        String token = signIn(api, email);
         SignedJWT signed = SignedJWT.parse(token);
         assertThat(signed.getHeader().getAlgorithm().getName()).isEqualTo(algorithm);
         assertThat(signed.getHeader().getKeyID()).isNotBlank();
@@ -98,11 +108,8 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         assertThat(jwks(api).toString()).doesNotContain("\"d\"").doesNotContain("\"p\"");
         me(api, token).expectStatus().isOk();
 
-        // when: an admin rotates at once
-        String admin = signIn(api, registerOn(api, true));
-        Map<String, Object> rotated = api.post().uri("/api/admin/signing-keys/rotate?immediate=true")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + admin).exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        // when: the next key's time has come
+        clock.advance(Duration.ofMinutes(1));
 
         // then: new tokens carry the new key; the old token and key stay good until it expires
         String newer = signIn(api, registerOn(api, false));
@@ -120,6 +127,58 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         JWKSet published = jwks(api);
         assertThatExceptionOfType(BadJOSEException.class).isThrownBy(() -> verify(token, published, algorithm));
         me(api, token).expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void rotationWhenImmediateThenTheOldKeyLeavesTheJwksAndItsTokensFailAtOnceOnEveryInstanceButSessionsRefresh()
+            throws Exception {
+        ConfigurableApplicationContext firstInstance = start("ES256", "30d");
+        RestTestClient first = on(firstInstance);
+        RestTestClient second = on(start("ES256", "30d"));
+        Token session = session(first, registerOn(first, false));
+        String token = session.access_token();
+        String old = kid(token);
+        // Both instances have verified the token (and remember it), a relying party has verified it too.
+        me(first, token).expectStatus().isOk();
+        me(second, token).expectStatus().isOk();
+        verify(token, jwks(second), "ES256");
+        String adminEmail = registerOn(first, true);
+
+        // when: an admin rotates at once, for a suspected leak (the clock does not move)
+        Map<String, Object> rotated = first.post().uri("/api/admin/signing-keys/rotate?immediate=true")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + signIn(first, adminEmail)).exchange()
+                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+
+        // then: the JWKS holds the new key alone, and the old token is refused, here at once and on the other
+        // instance as soon as it hears of it
+        assertThat(rotated).containsEntry("state", "signing");
+        assertThat(jwks(first).getKeys()).extracting(JWK::getKeyID).containsExactly((String) rotated.get("kid"));
+        me(first, token).expectStatus().isUnauthorized();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(jwks(second).getKeyByKeyId(old)).isNull();
+            me(second, token).expectStatus().isUnauthorized();
+        });
+        // and: a relying party loading the JWKS with Nimbus can no longer verify it
+        JWKSet loaded = JWKSet.load(URI.create(base(firstInstance) + "/.well-known/jwks.json").toURL());
+        assertThat(loaded.getKeyByKeyId(old)).isNull();
+        assertThatExceptionOfType(BadJOSEException.class).isThrownBy(() -> verify(token, loaded, "ES256"));
+        // and: the admin's listing says the old key was revoked then
+        Map<String, Object> listed = first.get().uri("/api/admin/signing-keys")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + signIn(first, adminEmail)).exchange()
+                .expectStatus().isOk().expectBody(JSON_ARRAY).returnResult().getResponseBody().stream()
+                .filter(key -> old.equals(key.get("kid"))).findFirst().orElseThrow();
+        assertThat(listed).containsEntry("state", "revoked");
+        assertThat(Instant.parse((String) listed.get("published_until"))).isEqualTo(clock.instant())
+                .isEqualTo(Instant.parse((String) listed.get("signs_until")));
+
+        // and: the session survives: its refresh token answers a token of the new key that both accept
+        Token refreshed = second.post().uri("/auth/refresh").header("X-Forwarded-For", randomIp())
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("refresh_token", session.refresh_token()))
+                .exchange().expectStatus().isOk().expectBody(Token.class).returnResult().getResponseBody();
+        assertThat(kid(refreshed.access_token())).isEqualTo(rotated.get("kid"));
+        verify(refreshed.access_token(), loaded, "ES256");
+        me(first, refreshed.access_token()).expectStatus().isOk();
+        me(second, refreshed.access_token()).expectStatus().isOk();
     }
 
     @Test
@@ -169,8 +228,11 @@ class SigningKeysIntegrationTests extends IntegrationTest {
     }
 
     private static RestTestClient on(ConfigurableApplicationContext instance) {
-        return bindToServer().baseUrl("http://localhost:" + ((WebServerApplicationContext) instance).getWebServer()
-                .getPort()).build();
+        return bindToServer().baseUrl(base(instance)).build();
+    }
+
+    private static String base(ConfigurableApplicationContext instance) {
+        return "http://localhost:" + ((WebServerApplicationContext) instance).getWebServer().getPort();
     }
 
     private static String registerOn(RestTestClient api, boolean admin) {
@@ -184,10 +246,13 @@ class SigningKeysIntegrationTests extends IntegrationTest {
     }
 
     private static String signIn(RestTestClient api, String email) {
+        return session(api, email).access_token();
+    }
+
+    private static Token session(RestTestClient api, String email) {
         return api.post().uri("/auth/login").header("X-Forwarded-For", randomIp())
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("username", email, "password", PASSWORD))
-                .exchange().expectStatus().isOk().expectBody(Token.class).returnResult().getResponseBody()
-                .access_token();
+                .exchange().expectStatus().isOk().expectBody(Token.class).returnResult().getResponseBody();
     }
 
     private static RestTestClient.ResponseSpec me(RestTestClient api, String token) {

@@ -210,6 +210,34 @@ class TwoInstancesIntegrationTests extends IntegrationTest {
                 .jsonPath("$.mfa_required").doesNotExist());
     }
 
+    @Test
+    void enrolmentWhenDoneOnOneInstanceThenTheOtherLetsTheSessionInAtOnceAndRefreshesItToAWholeToken()
+            throws Exception {
+        JdbcClient.create(dataSource).sql("INSERT INTO user_types (name) SELECT 'auditor' WHERE NOT EXISTS "
+                + "(SELECT 1 FROM user_types WHERE name = 'auditor')").update();
+        Token session = login(onFirst(randomIp()), newUserOfType("auditor").email(), PASSWORD).expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody();
+        // The second instance has seen the session as one that may only enrol.
+        sessions(onSecond(randomIp()), session.access_token()).expectStatus().isForbidden();
+
+        String secret = (String) as(session.access_token()).post().uri("/users/me/mfa/totp").exchange()
+                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody().get("secret");
+        as(session.access_token()).post().uri("/users/me/mfa/totp/confirm").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("code", dev.kapi.support.Totp.atStep(secret, step()))).exchange().expectStatus().isOk();
+
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(
+                () -> sessions(onSecond(randomIp()), session.access_token()).expectStatus().isOk());
+        Token refreshed = onSecond(randomIp()).post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("refresh_token", session.refresh_token())).exchange().expectStatus().isOk()
+                .expectBody(Token.class).returnResult().getResponseBody();
+        assertThat(com.nimbusds.jwt.SignedJWT.parse(refreshed.access_token()).getJWTClaimsSet().getClaim("scope"))
+                .isNull();
+    }
+
+    private static RestTestClient.ResponseSpec sessions(RestTestClient client, String token) {
+        return client.get().uri("/users/me/sessions").header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange();
+    }
+
     private long step() {
         return Math.floorDiv(clock.instant().getEpochSecond(), 30);
     }
