@@ -54,6 +54,21 @@ class RecentAuthenticationIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void stolenRefreshTokenWhenItRefreshesThenTheNewTokenIsNoRecentProof() {
+        String email = registerUser();
+        Token stolen = signIn(email, PASSWORD);
+        clock.advance(PAST_MAX_AGE);
+
+        Map<String, Object> refreshed = client().post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("refresh_token", stolen.refresh_token())).exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+
+        as((String) refreshed.get("access_token")).post().uri("/users/me/passkeys/options").exchange()
+                .expectStatus().isUnauthorized().expectBody().jsonPath("$.type")
+                .isEqualTo("urn:kapi:problem:reauthentication-required");
+    }
+
+    @Test
     void reauthenticateWithThePasswordThenTheSessionIsRecentAgainAndUsersMeShowsItsProof() {
         TestUser user = newUser();
         Instant signedIn = clock.instant();
