@@ -18,8 +18,9 @@ import org.springframework.stereotype.Service;
  * close), its trades in that window (the newest {@link #MAX_TRADES}), and its equity at each point's close —
  * the starting balance, plus what its trades (all of them, fees included) took from and brought to the cash,
  * plus the position they left valued at the close. The trades before the window are summed by the database
- * and the window's are read through a cursor, so a bot's whole history is never in memory. Candles come from where the bot's come from (the paper
- * exchange, or Binance's public market data); when those cannot be read the chart has no candles and says so.
+ * and the window's are read through a cursor, so a bot's whole history is never in memory. Candles come from
+ * where the bot's come from (the paper exchange, or Binance's public market data); when those cannot be read
+ * the chart has no candles and says so.
  */
 @Service
 class BotCharts {
