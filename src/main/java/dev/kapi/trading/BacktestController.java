@@ -131,13 +131,13 @@ class BacktestController {
         Strategies.Configured<?> strategy = strategies.read(request.strategy(), request.params());
         CandleInterval interval = interval(request.interval());
         Risk risk = request.checkedRisk();
-        List<Candle> candles = candles(request.candles(), request.generate(), interval);
         Backtester.Setup setup = new Backtester.Setup(request.symbol() == null ? "BACKTEST" : request.symbol(),
                 interval, request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), risk,
                 request.feeRate(), request.slippage());
-        BacktestManagement.Run run = backtests.run(me.id(),
-                new BacktestManagement.Request(strategy, setup, request.candles(), request.generate(), candles),
-                request.tradesLimit() == null ? BacktestManagement.MAX_TRADES : request.tradesLimit());
+        int limit = request.tradesLimit() == null ? BacktestManagement.MAX_TRADES : request.tradesLimit();
+        BacktestManagement.Run run = backtests.bounded(() -> backtests.run(me.id(),
+                new BacktestManagement.Request(strategy, setup, request.candles(), request.generate(),
+                        candles(request.candles(), request.generate(), interval)), limit));
         Backtester.Result result = run.result();
         BacktestReport report = result.report();
         Map<String, Integer> reasons = new LinkedHashMap<>();
@@ -159,24 +159,32 @@ class BacktestController {
     @GetMapping("/{id:\\d+}/trades.csv")
     @Operation(summary = "Every trade of one of the user's backtests (the newest 10 are kept) as CSV, streamed as "
             + "the backtest runs again")
-    void trades(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id, HttpServletResponse response)
-            throws IOException {
+    void trades(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id, HttpServletResponse response) {
         Backtests.Stored stored = backtests.stored(me.id(), id);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                .filename("backtest-" + id + "-trades.csv").build().toString());
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
-        out.write(CSV_HEADER);
-        backtests.replay(stored, trade -> {
+        backtests.bounded(() -> {
+            response.setContentType("text/csv;charset=UTF-8");
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                    .filename("backtest-" + id + "-trades.csv").build().toString());
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
             try {
-                out.write(BacktestTrade.from(trade).csvLine());
+                Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(),
+                        StandardCharsets.UTF_8));
+                out.write(CSV_HEADER);
+                backtests.replay(stored, trade -> {
+                    try {
+                        out.write(BacktestTrade.from(trade).csvLine());
+                    }
+                    catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                });
+                out.flush();
             }
             catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
+            return null;
         });
-        out.flush();
     }
 
     static CandleInterval interval(String code) {

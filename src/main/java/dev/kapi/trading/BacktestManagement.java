@@ -7,7 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
@@ -24,7 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * runs the stored backtest again. A backtest is a function of its inputs (the strategy and its params, the
  * candles, the risk settings, fee and slippage), so what is stored is those inputs, never the trades: a few
  * hundred bytes for generated candles, the CSV as given otherwise. The same inputs asked again by their owner
- * are the same backtest (same id); each owner keeps the newest {@link #KEPT} asked.
+ * are the same backtest (same id); each owner keeps the newest {@link #KEPT} asked. At most
+ * {@code kapi.trading.backtests.max-running} run at once on an instance (a CSV runs one too): each holds its
+ * candles, so more are refused with 503 {@code backtests-busy} rather than let them exhaust the heap together.
  */
 @Service
 class BacktestManagement {
@@ -39,14 +43,35 @@ class BacktestManagement {
     private final Strategies strategies;
     private final JsonMapper json;
     private final Clock clock;
+    /** A permit per backtest running on this instance. */
+    private final Semaphore running;
 
     BacktestManagement(Backtester backtester, Backtests backtests, Strategies strategies, JsonMapper json,
-            Clock clock) {
+            Clock clock, BacktestSettings settings) {
         this.backtester = backtester;
         this.backtests = backtests;
         this.strategies = strategies;
         this.json = json;
         this.clock = clock;
+        this.running = new Semaphore(settings.maxRunning());
+    }
+
+    /** The permits of backtests running on this instance (tests take them all). */
+    Semaphore running() {
+        return running;
+    }
+
+    /** Runs {@code work} with one of the instance's permits; 503 {@code backtests-busy} when none is free. */
+    <T> T bounded(Supplier<T> work) {
+        if (!running.tryAcquire()) {
+            throw ApiException.busy("backtests-busy", 10);
+        }
+        try {
+            return work.get();
+        }
+        finally {
+            running.release();
+        }
     }
 
     /** A backtest as asked: exactly one of {@code csv} (as given) and {@code generate} made {@code candles}. */

@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class TradingBacktestsIntegrationTests extends TradingTestSupport {
+
+    @Autowired
+    BacktestManagement backtests;
 
     private static final String KLINES = """
             open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore
@@ -283,5 +287,25 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         }
         as(owner).get().uri(first).exchange().expectStatus().isNotFound()
                 .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtest-not-found");
+    }
+
+    @Test
+    void backtestWhenAsManyRunAsTheInstanceAllowsThenServiceUnavailableWithRetryAfterAndTheCsvToo() throws Exception {
+        String token = newUserToken();
+        Map<String, Object> body = tradeEveryCandle(50);
+        String csv = (String) post(token, "/api/trading/backtests", body).get("trades_csv");
+        int permits = backtests.running().availablePermits();
+        backtests.running().acquire(permits);
+        try {
+            as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON).body(body)
+                    .exchange().expectStatus().isEqualTo(503).expectHeader().exists("Retry-After")
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtests-busy");
+            as(token).get().uri(csv).exchange().expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtests-busy");
+        }
+        finally {
+            backtests.running().release(permits);
+        }
+        post(token, "/api/trading/backtests", body);
     }
 }
