@@ -17,6 +17,8 @@ import dev.kapi.shared.sealing.SecretSealer;
 @Service
 class ApiKeyManagement {
 
+    /** The most API keys one user has: what bounds their list. */
+    static final int MAX_KEYS = 20;
     private static final int RESEAL_PAGE = 200;
 
     private final ApiKeys keys;
@@ -31,6 +33,9 @@ class ApiKeyManagement {
 
     @Transactional
     ApiKey create(long ownerId, String exchange, String label, String apiKey, String apiSecret) {
+        if (keys.lockedCountOf(ownerId) >= MAX_KEYS) {
+            throw ApiException.conflict("api-keys-too-many", MAX_KEYS);
+        }
         long id = keys.nextId();
         String context = ApiKey.sealingContext(ownerId, id);
         ApiKey key = new ApiKey(id, ownerId, exchange, label.strip(), apiKey.substring(apiKey.length() - 4),

@@ -40,6 +40,14 @@ class ApiKeys {
                 .param("sealedSecret", key.sealedSecret()).param("createdAt", utc(key.createdAt())).update();
     }
 
+    /** How many keys the owner has, counted under a lock on the owner's keys held until the transaction ends. */
+    int lockedCountOf(long ownerId) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))").param("key", "trading-api-keys:" + ownerId)
+                .query((rs, row) -> 1).single();
+        return jdbc.sql("SELECT count(*) FROM trading_api_keys WHERE owner_id = :owner").param("owner", ownerId)
+                .query(Integer.class).single();
+    }
+
     List<ApiKey> ofOwner(long ownerId) {
         return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id").param("owner", ownerId)
                 .query(ApiKeys::map).list();

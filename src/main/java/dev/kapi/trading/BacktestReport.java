@@ -27,21 +27,26 @@ record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Dou
     record Point(Instant at, double equity) {
     }
 
-    static BacktestReport of(List<Candle> candles, CandleInterval interval, double start, double[] equity,
-            List<Trade> trades, int candlesInPosition, boolean paused) {
-        Map<ExitReason, Integer> reasons = new EnumMap<>(ExitReason.class);
-        for (ExitReason reason : ExitReason.values()) {
-            reasons.put(reason, 0);
-        }
-        double gains = 0;
-        double losses = 0;
-        int sells = 0;
-        int wins = 0;
-        for (Trade trade : trades) {
-            if (trade.side() != Side.SELL) {
-                continue;
+    /** What the report needs of the sells, added up one trade at a time, so that no list of them is needed. */
+    static final class Sells {
+
+        private final Map<ExitReason, Integer> reasons = new EnumMap<>(ExitReason.class);
+        private double gains;
+        private double losses;
+        private int count;
+        private int wins;
+
+        Sells() {
+            for (ExitReason reason : ExitReason.values()) {
+                reasons.put(reason, 0);
             }
-            sells++;
+        }
+
+        void add(Trade trade) {
+            if (trade.side() != Side.SELL) {
+                return;
+            }
+            count++;
             reasons.merge(trade.exitReason(), 1, Integer::sum);
             double pnl = trade.realizedPnl().doubleValue();
             if (pnl > 0) {
@@ -52,6 +57,10 @@ record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Dou
                 losses -= pnl;
             }
         }
+    }
+
+    static BacktestReport of(List<Candle> candles, CandleInterval interval, double start, double[] equity,
+            Sells sells, int candlesInPosition, boolean paused) {
         int n = equity.length;
         double end = n == 0 ? start : equity[n - 1];
         double periodsPerYear = Duration.ofDays(365).toMillis() / (double) interval.length().toMillis();
@@ -59,8 +68,9 @@ record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Dou
         Double buyAndHold = n == 0 ? null
                 : candles.getLast().close().doubleValue() / candles.getFirst().close().doubleValue() - 1;
         return new BacktestReport(end / start - 1, ratios.maxDrawdown(), ratios.sharpe(), ratios.sortino(),
-                losses > 0 ? gains / losses : null, sells == 0 ? null : wins / (double) sells,
-                n == 0 ? 0 : candlesInPosition / (double) n, reasons, buyAndHold, paused,
+                sells.losses > 0 ? sells.gains / sells.losses : null,
+                sells.count == 0 ? null : sells.wins / (double) sells.count,
+                n == 0 ? 0 : candlesInPosition / (double) n, sells.reasons, buyAndHold, paused,
                 curve(candles, interval, equity));
     }
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.springframework.stereotype.Component;
 
@@ -13,7 +14,9 @@ import org.springframework.stereotype.Component;
  * protection on equity at the close, then the signal (a market order at the close when a buy signal finds
  * the book flat and no cooldown waits, or a sell signal finds it in position); one order per candle, as the
  * runner's client order ids allow. Fills are the paper exchange's ({@link PaperExchange#fill}) with the
- * backtest's fee and slippage, PnL is FIFO, and the report adds {@link BacktestReport}'s figures.
+ * backtest's fee and slippage, PnL is FIFO, and the report adds {@link BacktestReport}'s figures. Each trade
+ * goes to the caller as it is made and into the figures, and is not kept: a backtest of 300,000 trades holds
+ * none of them.
  */
 @Component
 class Backtester {
@@ -29,22 +32,27 @@ class Backtester {
             BigDecimal slippage) {
     }
 
-    record Result(int candles, Performance performance, List<Trade> trades, BacktestReport report,
-            BigDecimal feeRate, BigDecimal slippage) {
+    /** The figures over every trade made ({@code performance.tradeCount()} of them). */
+    record Result(int candles, Performance performance, BacktestReport report, BigDecimal feeRate,
+            BigDecimal slippage) {
     }
 
     Result run(Strategies.Configured<?> strategy, String symbol, CandleInterval interval, BigDecimal quoteAmount,
             List<Candle> candles) {
-        return run(strategy, new Setup(symbol, interval, quoteAmount, Risk.NONE, null, null), candles);
+        return run(strategy, new Setup(symbol, interval, quoteAmount, Risk.NONE, null, null), candles, trade -> {
+        });
     }
 
-    Result run(Strategies.Configured<?> strategy, Setup setup, List<Candle> candles) {
+    /** Runs the backtest; {@code each} gets every trade, oldest first, as it is made. */
+    Result run(Strategies.Configured<?> strategy, Setup setup, List<Candle> candles, Consumer<Trade> each) {
         TradingSettings.Paper costs = new TradingSettings.Paper(
                 setup.feeRate() != null ? setup.feeRate() : paper.feeRate(),
                 setup.slippage() != null ? setup.slippage() : paper.slippage());
         Risk risk = setup.risk() == null ? Risk.NONE : setup.risk();
         Signal[] signals = strategy.signals(candles);
-        List<Trade> trades = new ArrayList<>();
+        Performance.Tally tally = new Performance.Tally();
+        BacktestReport.Sells sells = new BacktestReport.Sells();
+        long made = 0;
         List<FifoBook.Lot> lots = new ArrayList<>();
         BigDecimal quantity = BigDecimal.ZERO;
         BigDecimal realizedTotal = BigDecimal.ZERO;
@@ -107,7 +115,7 @@ class Backtester {
             if (side != null) {
                 Exchange.Fill fill = PaperExchange.fill(new Exchange.MarketOrder(null, setup.symbol(), side, amount,
                         quantity, reference, closeTime), costs);
-                long id = trades.size() + 1L;
+                long id = ++made;
                 BigDecimal realized = BigDecimal.ZERO;
                 if (side == Side.BUY) {
                     lots.add(FifoBook.buy(id, fill.price(), fill.quantity(), fill.fee()));
@@ -128,15 +136,18 @@ class Backtester {
                 }
                 quantity = FifoBook.quantity(lots);
                 held = quantity.doubleValue();
-                trades.add(new Trade(id, 0, null, setup.symbol(), side, fill.price(), fill.quantity(), fill.fee(),
-                        realized, "backtest", null, fill.executedAt(), side == Side.SELL ? reason : null));
+                Trade trade = new Trade(id, 0, null, setup.symbol(), side, fill.price(), fill.quantity(), fill.fee(),
+                        realized, "backtest", null, fill.executedAt(), side == Side.SELL ? reason : null);
+                tally.add(trade);
+                sells.add(trade);
+                each.accept(trade);
             }
             equity[i] = cash + held * candle.close().doubleValue();
         }
         BigDecimal last = candles.isEmpty() ? null : candles.getLast().close();
-        Performance performance = Performance.of(trades, quantity, FifoBook.cost(lots), last);
-        return new Result(candles.size(), performance, trades,
-                BacktestReport.of(candles, setup.interval(), start, equity, trades, inPosition, paused),
+        Performance performance = tally.result(quantity, FifoBook.cost(lots), last);
+        return new Result(candles.size(), performance,
+                BacktestReport.of(candles, setup.interval(), start, equity, sells, inPosition, paused),
                 costs.feeRate(), costs.slippage());
     }
 }

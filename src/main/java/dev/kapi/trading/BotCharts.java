@@ -3,7 +3,9 @@ package dev.kapi.trading;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -15,8 +17,10 @@ import org.springframework.stereotype.Service;
  * at most the points asked, each point one candle of its group: first open, highest high, lowest low, last
  * close), its trades in that window (the newest {@link #MAX_TRADES}), and its equity at each point's close —
  * the starting balance, plus what its trades (all of them, fees included) took from and brought to the cash,
- * plus the position they left valued at the close. Candles come from where the bot's come from (the paper
- * exchange, or Binance's public market data); when those cannot be read the chart has no candles and says so.
+ * plus the position they left valued at the close. The trades before the window are summed by the database
+ * and the window's are read through a cursor, so a bot's whole history is never in memory. Candles come from
+ * where the bot's come from (the paper exchange, or Binance's public market data); when those cannot be read
+ * the chart has no candles and says so.
  */
 @Service
 class BotCharts {
@@ -72,16 +76,19 @@ class BotCharts {
             unavailable = true;
         }
         List<Candle> shown = downSample(candles, points);
-        List<Trade> all = trades.ofBot(bot.id());
         Instant from = shown.isEmpty() ? null : shown.getFirst().openTime();
         Instant to = shown.isEmpty() ? null : shown.getLast().openTime().plus(interval.length());
-        List<Trade> inWindow = all.stream()
-                .filter(trade -> from == null || !trade.executedAt().isBefore(from) && !trade.executedAt().isAfter(to))
-                .toList();
-        if (inWindow.size() > MAX_TRADES) {
-            inWindow = inWindow.subList(inWindow.size() - MAX_TRADES, inWindow.size());
-        }
-        return new Chart(bot, shown, unavailable, inWindow, equity(bot, interval, shown, all), from, to);
+        Equity equity = new Equity(bot.risk().balance(), from == null ? null : trades.flowBefore(bot.id(), from),
+                interval, shown);
+        Deque<Trade> newest = new ArrayDeque<>();
+        trades.eachOfBot(bot.id(), from, to, trade -> {
+            equity.add(trade);
+            newest.addLast(trade);
+            if (newest.size() > MAX_TRADES) {
+                newest.removeFirst();
+            }
+        });
+        return new Chart(bot, shown, unavailable, List.copyOf(newest), equity.points(), from, to);
     }
 
     /** At most {@code points} candles: consecutive groups of the same size, each merged into one. */
@@ -107,29 +114,56 @@ class BotCharts {
         return merged;
     }
 
-    /** The equity at each candle's close (a merged candle closes when its last one does). */
-    private static List<Point> equity(Bot bot, CandleInterval interval, List<Candle> candles, List<Trade> trades) {
-        List<Point> points = new ArrayList<>();
-        BigDecimal cash = bot.risk().balance();
-        BigDecimal quantity = BigDecimal.ZERO;
-        int next = 0;
-        for (int i = 0; i < candles.size(); i++) {
-            Instant close = i + 1 < candles.size() ? candles.get(i + 1).openTime()
-                    : candles.get(i).openTime().plus(interval.length());
-            while (next < trades.size() && !trades.get(next).executedAt().isAfter(close)) {
-                Trade trade = trades.get(next++);
-                BigDecimal amount = trade.price().multiply(trade.quantity());
-                if (trade.side() == Side.BUY) {
-                    cash = cash.subtract(amount).subtract(trade.fee());
-                    quantity = quantity.add(trade.quantity());
-                }
-                else {
-                    cash = cash.add(amount).subtract(trade.fee());
-                    quantity = quantity.subtract(trade.quantity());
-                }
-            }
-            points.add(new Point(close, Money.round(cash.add(quantity.multiply(candles.get(i).close())))));
+    /**
+     * The equity at each candle's close (a merged candle closes when its last one does), from what the trades
+     * before the window left and then the window's trades, given oldest first: a point is taken once a trade
+     * after its close arrives, or at the end.
+     */
+    private static final class Equity {
+
+        private final CandleInterval interval;
+        private final List<Candle> candles;
+        private final List<Point> points = new ArrayList<>();
+        private BigDecimal cash;
+        private BigDecimal quantity;
+
+        Equity(BigDecimal balance, Trades.Flow before, CandleInterval interval, List<Candle> candles) {
+            this.interval = interval;
+            this.candles = candles;
+            this.cash = before == null ? balance : balance.add(before.cash());
+            this.quantity = before == null ? BigDecimal.ZERO : before.quantity();
         }
-        return points;
+
+        void add(Trade trade) {
+            while (points.size() < candles.size() && close(points.size()).isBefore(trade.executedAt())) {
+                take();
+            }
+            BigDecimal amount = trade.price().multiply(trade.quantity());
+            if (trade.side() == Side.BUY) {
+                cash = cash.subtract(amount).subtract(trade.fee());
+                quantity = quantity.add(trade.quantity());
+            }
+            else {
+                cash = cash.add(amount).subtract(trade.fee());
+                quantity = quantity.subtract(trade.quantity());
+            }
+        }
+
+        List<Point> points() {
+            while (points.size() < candles.size()) {
+                take();
+            }
+            return points;
+        }
+
+        private Instant close(int i) {
+            return i + 1 < candles.size() ? candles.get(i + 1).openTime()
+                    : candles.get(i).openTime().plus(interval.length());
+        }
+
+        private void take() {
+            int i = points.size();
+            points.add(new Point(close(i), Money.round(cash.add(quantity.multiply(candles.get(i).close())))));
+        }
     }
 }

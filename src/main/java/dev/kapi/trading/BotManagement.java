@@ -23,6 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 class BotManagement {
 
+    /** The most bots one user has: what bounds the bot list and the reports' summary. */
+    static final int MAX_BOTS = 100;
+
     private final Bots bots;
     private final Trades trades;
     private final ApiKeys keys;
@@ -46,7 +49,11 @@ class BotManagement {
 
     @Transactional
     Bot create(long ownerId, Changes changes) {
-        long id = bots.insert(ownerId, check(ownerId, changes), clock.instant());
+        Bots.Config config = check(ownerId, changes);
+        if (bots.lockedCountOf(ownerId) >= MAX_BOTS) {
+            throw ApiException.conflict("bots-too-many", MAX_BOTS);
+        }
+        long id = bots.insert(ownerId, config, clock.instant());
         return bots.byId(id, ownerId).orElseThrow();
     }
 

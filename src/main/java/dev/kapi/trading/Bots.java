@@ -71,6 +71,14 @@ class Bots {
                 .params(params(config)).param("id", id).param("now", utc(now)).update();
     }
 
+    /** How many bots the owner has, counted under a lock on the owner's bots held until the transaction ends. */
+    int lockedCountOf(long ownerId) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))").param("key", "trading-bots:" + ownerId)
+                .query((rs, row) -> 1).single();
+        return jdbc.sql("SELECT count(*) FROM trading_bots WHERE owner_id = :owner").param("owner", ownerId)
+                .query(Integer.class).single();
+    }
+
     List<Bot> ofOwner(long ownerId) {
         return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id").param("owner", ownerId).query(this::map).list();
     }

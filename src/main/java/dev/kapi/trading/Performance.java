@@ -18,21 +18,34 @@ record Performance(int tradeCount, int buys, int sells, BigDecimal volume, BigDe
     /** From the trades oldest first, the open position and the last price seen (null: the last trade's). */
     static Performance of(List<Trade> trades, BigDecimal positionQuantity, BigDecimal positionCost,
             BigDecimal lastPrice) {
-        int buys = 0;
-        int sells = 0;
-        int wins = 0;
-        int losses = 0;
-        BigDecimal volume = BigDecimal.ZERO;
-        BigDecimal fees = BigDecimal.ZERO;
-        BigDecimal realized = BigDecimal.ZERO;
-        BigDecimal peak = BigDecimal.ZERO;
-        BigDecimal drawdown = BigDecimal.ZERO;
-        for (Trade trade : trades) {
+        Tally tally = new Tally();
+        trades.forEach(tally::add);
+        return tally.result(positionQuantity, positionCost, lastPrice);
+    }
+
+    /** The figures added up one trade at a time, oldest first, so that no list of the trades is needed. */
+    static final class Tally {
+
+        private int count;
+        private int buys;
+        private int sells;
+        private int wins;
+        private int losses;
+        private BigDecimal volume = BigDecimal.ZERO;
+        private BigDecimal fees = BigDecimal.ZERO;
+        private BigDecimal realized = BigDecimal.ZERO;
+        private BigDecimal peak = BigDecimal.ZERO;
+        private BigDecimal drawdown = BigDecimal.ZERO;
+        private Trade last;
+
+        void add(Trade trade) {
+            count++;
+            last = trade;
             volume = volume.add(trade.price().multiply(trade.quantity()));
             fees = fees.add(trade.fee());
             if (trade.side() == Side.BUY) {
                 buys++;
-                continue;
+                return;
             }
             sells++;
             int sign = trade.realizedPnl().signum();
@@ -42,13 +55,17 @@ record Performance(int tradeCount, int buys, int sells, BigDecimal volume, BigDe
             peak = peak.max(realized);
             drawdown = drawdown.max(peak.subtract(realized));
         }
-        BigDecimal price = lastPrice != null ? lastPrice : trades.isEmpty() ? null : trades.getLast().price();
-        BigDecimal unrealized = positionQuantity.signum() == 0 || price == null ? BigDecimal.ZERO
-                : positionQuantity.multiply(price).subtract(positionCost);
-        BigDecimal winRate = sells == 0 ? null
-                : BigDecimal.valueOf(wins).divide(BigDecimal.valueOf(sells), 4, RoundingMode.HALF_EVEN);
-        return new Performance(trades.size(), buys, sells, volume, fees, Money.round(realized),
-                Money.round(unrealized), Money.round(realized.add(unrealized)), wins, losses, winRate,
-                Money.round(drawdown), positionQuantity, price, trades.isEmpty() ? null : trades.getLast().executedAt());
+
+        /** The figures of the trades added, the open position and the last price seen (null: the last trade's). */
+        Performance result(BigDecimal positionQuantity, BigDecimal positionCost, BigDecimal lastPrice) {
+            BigDecimal price = lastPrice != null ? lastPrice : last == null ? null : last.price();
+            BigDecimal unrealized = positionQuantity.signum() == 0 || price == null ? BigDecimal.ZERO
+                    : positionQuantity.multiply(price).subtract(positionCost);
+            BigDecimal winRate = sells == 0 ? null
+                    : BigDecimal.valueOf(wins).divide(BigDecimal.valueOf(sells), 4, RoundingMode.HALF_EVEN);
+            return new Performance(count, buys, sells, volume, fees, Money.round(realized), Money.round(unrealized),
+                    Money.round(realized.add(unrealized)), wins, losses, winRate, Money.round(drawdown),
+                    positionQuantity, price, last == null ? null : last.executedAt());
+        }
     }
 }

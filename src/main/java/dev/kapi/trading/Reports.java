@@ -46,8 +46,9 @@ class Reports {
     @Transactional(readOnly = true)
     BotPerformance performance(long ownerId, long botId) {
         Bot bot = bots.byId(botId, ownerId).orElseThrow(BotManagement::notFound);
-        return new BotPerformance(bot, Performance.of(trades.ofBot(botId), bot.positionQuantity(), bot.positionCost(),
-                bot.lastPrice()));
+        Performance.Tally tally = new Performance.Tally();
+        trades.eachOfBot(botId, null, null, tally::add);
+        return new BotPerformance(bot, tally.result(bot.positionQuantity(), bot.positionCost(), bot.lastPrice()));
     }
 
     @Transactional(readOnly = true)

@@ -10,9 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
@@ -26,6 +28,9 @@ class Trades {
                    executed_at, exit_reason
             FROM trading_trades
             """;
+
+    /** Rows a cursor reads at a time. */
+    private static final int PAGE = 500;
 
     private final JdbcClient jdbc;
 
@@ -143,10 +148,43 @@ class Trades {
                 .params(params).query(Trades::map).list();
     }
 
-    /** Every trade of a bot, oldest first: what its performance is computed from. */
-    List<Trade> ofBot(long botId) {
-        return jdbc.sql(SELECT + " WHERE bot_id = :bot ORDER BY executed_at, id").param("bot", botId)
-                .query(Trades::map).list();
+    /**
+     * Every trade of a bot executed in {@code [from, to]} (either null: unbounded), oldest first, given to
+     * {@code each} as the rows arrive: read through a cursor a page at a time, so a bot's whole history is never
+     * in memory at once.
+     */
+    @Transactional(readOnly = true)
+    void eachOfBot(long botId, Instant from, Instant to, Consumer<Trade> each) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("bot", botId);
+        String where = " WHERE bot_id = :bot";
+        if (from != null) {
+            where += " AND executed_at >= :from";
+            params.put("from", utc(from));
+        }
+        if (to != null) {
+            where += " AND executed_at <= :to";
+            params.put("to", utc(to));
+        }
+        jdbc.sql(SELECT + where + " ORDER BY executed_at, id").params(params).withFetchSize(PAGE)
+                .query(rs -> {
+                    each.accept(map(rs, 0));
+                });
+    }
+
+    /** What a bot's trades executed before {@code before} took from the cash (net of fees) and left in the position. */
+    record Flow(BigDecimal cash, BigDecimal quantity) {
+    }
+
+    Flow flowBefore(long botId, Instant before) {
+        return jdbc.sql("""
+                SELECT coalesce(sum(CASE WHEN side = 'buy' THEN -(price * quantity) ELSE price * quantity END - fee), 0)
+                           AS cash,
+                       coalesce(sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END), 0) AS quantity
+                FROM trading_trades WHERE bot_id = :bot AND executed_at < :before
+                """)
+                .param("bot", botId).param("before", utc(before))
+                .query((rs, row) -> new Flow(rs.getBigDecimal("cash"), rs.getBigDecimal("quantity"))).single();
     }
 
     /** Per bot of an owner: trade count, realized PnL and the last trade time. */

@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class TradingBacktestsIntegrationTests extends TradingTestSupport {
+
+    @Autowired
+    BacktestManagement backtests;
 
     private static final String KLINES = """
             open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore
@@ -128,8 +132,9 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         assertThat(trades).allSatisfy(trade -> assertThat(decimal(trade.get("fee"))).isZero());
         Map<String, Integer> reasons = (Map<String, Integer>) result.get("exit_reasons");
         assertThat(reasons).containsOnlyKeys("signal", "stop_loss", "take_profit", "trailing_stop", "max_drawdown");
-        long sells = trades.stream().filter(trade -> trade.get("side").equals("sell")).count();
-        assertThat(reasons.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo((int) sells);
+        // Over every sell (the answer carries the first 1,000 of this backtest's trades, the performance counts all).
+        int sells = (Integer) ((Map<String, Object>) result.get("performance")).get("sells");
+        assertThat(reasons.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(sells);
         assertThat(reasons.get("stop_loss")).isPositive();
         assertThat(reasons.get("take_profit")).isPositive();
         List<Map<String, Object>> curve = (List<Map<String, Object>>) result.get("equity_curve");
@@ -166,5 +171,141 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
 
         assertThat(invalidFields(as(newUserToken()).post().uri("/api/trading/backtests")
                 .contentType(MediaType.APPLICATION_JSON).body(body))).containsExactly("fee_rate");
+    }
+
+    /** Always a buy signal, and stops so tight that each position closes on the next candle: a trade a candle. */
+    private static Map<String, Object> tradeEveryCandle(int candles) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("strategy", "simple");
+        body.put("params", Map.of("buy_below", 1_000_000, "sell_above", 2_000_000));
+        body.put("generate", Map.of("seed", 11, "count", candles));
+        body.put("stop_loss", "0.00001");
+        body.put("take_profit", "0.00001");
+        return body;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void backtestWhenMoreThanAThousandTradesThenTheAnswerCarriesAThousandWithTheFiguresOfAllAndTheCsvStreamsEvery() {
+        String token = newUserToken();
+
+        Map<String, Object> result = post(token, "/api/trading/backtests", tradeEveryCandle(3_000));
+
+        Map<String, Object> performance = (Map<String, Object>) result.get("performance");
+        int total = (Integer) performance.get("trade_count");
+        assertThat(total).isGreaterThan(2_000);
+        List<Map<String, Object>> trades = (List<Map<String, Object>>) result.get("trades");
+        assertThat(trades).hasSize(1_000);
+        assertThat(result).containsEntry("trades_total", total).containsEntry("trades_truncated", true)
+                .containsEntry("trades_csv", "/api/trading/backtests/" + id(result) + "/trades.csv");
+
+        String csv = as(token).get().uri((String) result.get("trades_csv")).exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("text/csv")
+                .expectBody(String.class).returnResult().getResponseBody();
+        List<String> lines = csv.lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("side,price,quantity,fee,realized_pnl,executed_at,exit_reason");
+        List<String[]> rows = lines.stream().skip(1).map(line -> line.split(",", -1)).toList();
+        assertThat(rows).hasSize(total);
+        assertThat(rows.stream().filter(row -> row[0].equals("sell")).count())
+                .isEqualTo(((Integer) performance.get("sells")).longValue());
+        assertThat(rows.stream().map(row -> new BigDecimal(row[4])).reduce(BigDecimal.ZERO, BigDecimal::add)
+                .setScale(8, RoundingMode.HALF_EVEN))
+                .isEqualByComparingTo(decimal(performance.get("realized_pnl")).setScale(8, RoundingMode.HALF_EVEN));
+        assertThat(rows.stream().map(row -> new BigDecimal(row[3])).reduce(BigDecimal.ZERO, BigDecimal::add)
+                .setScale(8, RoundingMode.HALF_EVEN))
+                .isEqualByComparingTo(decimal(performance.get("fees")).setScale(8, RoundingMode.HALF_EVEN));
+        Map<String, Integer> reasons = (Map<String, Integer>) result.get("exit_reasons");
+        reasons.forEach((reason, count) -> assertThat(rows.stream().filter(row -> row[6].equals(reason)).count())
+                .as(reason).isEqualTo(count.longValue()));
+        for (int i = 0; i < trades.size(); i++) {
+            Map<String, Object> trade = trades.get(i);
+            String[] row = rows.get(i);
+            assertThat(row[0]).isEqualTo(trade.get("side"));
+            // The answer's numbers are read back as doubles here; the CSV's as the same doubles.
+            assertThat(Double.parseDouble(row[1])).isEqualTo(((Number) trade.get("price")).doubleValue());
+            assertThat(Double.parseDouble(row[4])).isEqualTo(((Number) trade.get("realized_pnl")).doubleValue());
+            assertThat(row[5]).isEqualTo(trade.get("executed_at"));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void backtestWhenTradesLimitGivenThenAtMostThatManyTradesAndOutOfRangeIsBadRequestNamingIt() {
+        String token = newUserToken();
+        Map<String, Object> body = tradeEveryCandle(200);
+        body.put("trades_limit", 10);
+
+        Map<String, Object> ten = post(token, "/api/trading/backtests", body);
+        body.put("trades_limit", 0);
+        Map<String, Object> none = post(token, "/api/trading/backtests", body);
+
+        assertThat((List<?>) ten.get("trades")).hasSize(10);
+        assertThat((List<?>) none.get("trades")).isEmpty();
+        Map<String, Object> performance = (Map<String, Object>) ten.get("performance");
+        assertThat((Integer) ten.get("trades_total")).isEqualTo(performance.get("trade_count")).isGreaterThan(10);
+        assertThat(ten).containsEntry("trades_truncated", true);
+        assertThat(none).containsEntry("trades_total", ten.get("trades_total"))
+                .containsEntry("performance", ten.get("performance"));
+        for (int limit : new int[] { -1, 1_001 }) {
+            body.put("trades_limit", limit);
+            assertThat(invalidFields(as(token).post().uri("/api/trading/backtests")
+                    .contentType(MediaType.APPLICATION_JSON).body(body))).containsExactly("trades_limit");
+        }
+    }
+
+    @Test
+    void backtestWhenFewTradesThenAllAreAnsweredAndNotTruncated() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("strategy", "simple");
+        body.put("params", Map.of("buy_below", 100, "sell_above", 110));
+        body.put("candles", KLINES);
+
+        Map<String, Object> result = post(newUserToken(), "/api/trading/backtests", body);
+
+        assertThat(result).containsEntry("trades_total", 2).containsEntry("trades_truncated", false);
+        assertThat((List<?>) result.get("trades")).hasSize(2);
+    }
+
+    @Test
+    void tradesCsvWhenAnotherUsersBacktestOrOneNoLongerKeptThenNotFound() {
+        // The owner's newest 10 are kept: ten other backtests after it drop the first.
+        String owner = newUserToken();
+        Map<String, Object> body = new HashMap<>();
+        body.put("strategy", "simple");
+        body.put("params", Map.of("buy_below", 100, "sell_above", 110));
+        body.put("candles", KLINES);
+        String first = (String) post(owner, "/api/trading/backtests", body).get("trades_csv");
+
+        as(newUserToken()).get().uri(first).exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtest-not-found");
+        assertThat(as(owner).get().uri(first).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody().lines()).hasSize(3);
+
+        for (int i = 0; i < BacktestManagement.KEPT; i++) {
+            body.put("params", Map.of("buy_below", 100, "sell_above", 111 + i));
+            post(owner, "/api/trading/backtests", body);
+        }
+        as(owner).get().uri(first).exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtest-not-found");
+    }
+
+    @Test
+    void backtestWhenAsManyRunAsTheInstanceAllowsThenServiceUnavailableWithRetryAfterAndTheCsvToo() throws Exception {
+        String token = newUserToken();
+        Map<String, Object> body = tradeEveryCandle(50);
+        String csv = (String) post(token, "/api/trading/backtests", body).get("trades_csv");
+        int permits = backtests.running().availablePermits();
+        backtests.running().acquire(permits);
+        try {
+            as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON).body(body)
+                    .exchange().expectStatus().isEqualTo(503).expectHeader().exists("Retry-After")
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtests-busy");
+            as(token).get().uri(csv).exchange().expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtests-busy");
+        }
+        finally {
+            backtests.running().release(permits);
+        }
+        post(token, "/api/trading/backtests", body);
     }
 }

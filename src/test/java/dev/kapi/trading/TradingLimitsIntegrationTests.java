@@ -2,6 +2,7 @@ package dev.kapi.trading;
 
 import java.math.BigDecimal;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -58,5 +59,34 @@ class TradingLimitsIntegrationTests extends TradingTestSupport {
         body.remove("strategy");
 
         assertThat(createBot(token, body)).containsEntry("strategy", "simple");
+    }
+
+    @Test
+    void aUsersHundredAndFirstBotIsRefusedSoTheirBotListAndSummaryStayBounded() {
+        String token = newUserToken();
+        for (int i = 0; i < BotManagement.MAX_BOTS; i++) {
+            createBot(token, simpleBot("BTCUSDT", "60000", "65000"));
+        }
+
+        as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON)
+                .body(simpleBot("BTCUSDT", "60000", "65000")).exchange().expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:bots-too-many");
+        assertThat(list(token, "/api/trading/bots")).hasSize(BotManagement.MAX_BOTS);
+        assertThat((List<?>) get(token, "/api/trading/reports/summary").get("bots")).hasSize(BotManagement.MAX_BOTS);
+    }
+
+    @Test
+    void aUsersTwentyFirstApiKeyIsRefusedSoTheirKeyListStaysBounded() {
+        String token = newUserToken();
+        for (int i = 0; i < ApiKeyManagement.MAX_KEYS; i++) {
+            createKey(token, "limit-key-" + i);
+        }
+
+        as(token).post().uri("/api/trading/api-keys").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("exchange", "binance", "label", "Fazla", "api_key", "limit-key-x",
+                        "api_secret", "secret-limit-key-x"))
+                .exchange().expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:api-keys-too-many");
+        assertThat(list(token, "/api/trading/api-keys")).hasSize(ApiKeyManagement.MAX_KEYS);
     }
 }
