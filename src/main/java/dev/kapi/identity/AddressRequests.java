@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,10 +28,10 @@ import static dev.kapi.shared.SqlTime.utc;
 /**
  * Requests that name an email address and must not tell whether it has an account (issue 27): a password
  * reset mail, a sign-in link, the verification mail again. The request only adds a row to
- * {@code address_requests} — the same statement for any address — and is answered. After its commit a worker
- * of this instance, on a virtual thread, takes the rows one at a time ({@code FOR UPDATE SKIP LOCKED}), looks
- * the address up and, for an account the request applies to, writes the audit entry and publishes the mail
- * event in the transaction that deletes the row; the mail goes out after that commit from the event
+ * {@code address_requests} — the same statement for any address — and is answered. A moment after its commit
+ * a worker of this instance, on a virtual thread, takes the rows one at a time ({@code FOR UPDATE SKIP LOCKED}),
+ * looks the address up and, for an account the request applies to, writes the audit entry and publishes the
+ * mail event in the transaction that deletes the row; the mail goes out after that commit from the event
  * publication registry, as every account mail does. A row for an unknown address is deleted, nothing more.
  * <p>
  * Nothing is lost on a crash: a row an instance did not get to (killed between the answer and the worker) is
@@ -49,6 +49,8 @@ class AddressRequests implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(AddressRequests.class);
     /** An account gets at most one mail of each kind a minute, so these routes cannot flood a mailbox. */
     private static final Duration ONE_MAIL_PER = Duration.ofMinutes(1);
+    /** How long after a wake the worker's round starts: a request's answer takes well under this to leave. */
+    private static final Duration ROUND_DELAY = Duration.ofMillis(20);
 
     private record Request(long id, String kind, String email, String ip, Instant requestedAt) {
     }
@@ -59,7 +61,7 @@ class AddressRequests implements DisposableBean {
     private final ApplicationEventPublisher events;
     private final TransactionOperations transactions;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("address-requests").factory());
     private final AtomicBoolean woken = new AtomicBoolean();
 
@@ -97,11 +99,15 @@ class AddressRequests implements DisposableBean {
         wake();
     }
 
-    /** Starts a round of the worker unless one is about to start. */
+    /**
+     * Starts a round of the worker a moment later ({@link #ROUND_DELAY}) unless one is about to start: the
+     * answer of the request that woke it is sent first, so that the work for a known address does not share
+     * the CPU with that answer.
+     */
     void wake() {
         if (woken.compareAndSet(false, true)) {
             try {
-                worker.execute(this::drain);
+                worker.schedule(this::drain, ROUND_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
             catch (RejectedExecutionException ex) {
                 // Shutting down: the rows stay for the next start or another instance.

@@ -71,7 +71,7 @@ class AddressTimingBenchmark extends IntegrationTest {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         long nanos = System.nanoTime() - start;
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        Thread.sleep(25);
+        Thread.sleep(50);
         return nanos;
     }
 
