@@ -1,9 +1,7 @@
 package dev.kapi.identity;
 
 import java.time.Clock;
-import java.time.Duration;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -11,8 +9,8 @@ import dev.kapi.shared.ApiException;
 
 /**
  * Proving an email address and getting back into an account: confirming the mailed verification token,
- * asking for a reset mail (the same answer whether or not the address has an account) and setting a new
- * password with the mailed reset token.
+ * asking for the verification mail again or for a reset mail (the same answer, and the same work in the
+ * request, whether or not the address has an account) and setting a new password with the mailed reset token.
  */
 @Service
 class AccountRecovery {
@@ -23,12 +21,12 @@ class AccountRecovery {
     private final PasswordHashing hashing;
     private final LoginThrottle throttle;
     private final AuditLog audit;
-    private final ApplicationEventPublisher events;
+    private final AddressRequests requests;
     private final TransactionOperations transactions;
     private final Clock clock;
 
     AccountRecovery(Accounts accounts, OneTimeTokens tokens, Sessions sessions, PasswordHashing hashing,
-            LoginThrottle throttle, AuditLog audit, ApplicationEventPublisher events,
+            LoginThrottle throttle, AuditLog audit, AddressRequests requests,
             TransactionOperations transactions, Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
@@ -36,7 +34,7 @@ class AccountRecovery {
         this.hashing = hashing;
         this.throttle = throttle;
         this.audit = audit;
-        this.events = events;
+        this.requests = requests;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -50,18 +48,20 @@ class AccountRecovery {
         });
     }
 
-    /** Publishes a reset request for an existing, active account; does nothing visible otherwise. */
+    /**
+     * Queues a reset mail for the address: the request does the same work whether or not the address has an
+     * account, and {@link AddressRequests} mails an existing, active one (at most once a minute) after the answer.
+     */
     void forgotPassword(String email) {
-        transactions.executeWithoutResult(status -> accounts.byLogin(AccountManagement.normalizeEmail(email))
-                .filter(account -> account.email().equals(AccountManagement.normalizeEmail(email)))
-                .filter(Account::active)
-                // One mail a minute per account, so the route cannot be used to flood a mailbox.
-                .filter(account -> !audit.recorded("password-reset-requested", account.id(),
-                        clock.instant().minus(Duration.ofMinutes(1))))
-                .ifPresent(account -> {
-                    audit.record("password-reset-requested", null, account.id(), null);
-                    events.publishEvent(new AccountMails.PasswordResetRequested(account.id()));
-                }));
+        requests.add(AddressRequests.PASSWORD_RESET, email);
+    }
+
+    /**
+     * Queues the verification mail again for the address, the same way: it goes out only to an active account
+     * whose address is not verified yet.
+     */
+    void resendVerification(String email) {
+        requests.add(AddressRequests.VERIFICATION, email);
     }
 
     /**

@@ -38,12 +38,17 @@ class AuditLog {
     }
 
     void record(String type, Long actorId, Long targetId, String details) {
+        record(type, actorId, targetId, clientIp(), clock.instant(), details);
+    }
+
+    /** An entry for a request handled after it was answered: its client's address and time are given. */
+    void record(String type, Long actorId, Long targetId, String ip, Instant occurredAt, String details) {
         jdbc.sql("""
                 INSERT INTO audit_events (type, actor_id, target_id, ip, occurred_at, details)
                 VALUES (:type, :actor, :target, :ip, :now, :details)
                 """)
-                .param("type", type).param("actor", actorId).param("target", targetId).param("ip", clientIp())
-                .param("now", utc(clock.instant())).param("details", details).update();
+                .param("type", type).param("actor", actorId).param("target", targetId).param("ip", ip)
+                .param("now", utc(occurredAt)).param("details", details).update();
     }
 
     /** Whether an event of the type was recorded for the account since the given instant. */
@@ -73,7 +78,8 @@ class AuditLog {
                 .list();
     }
 
-    private static String clientIp() {
+    /** The address of the client whose request this thread serves; null outside a request. */
+    static String clientIp() {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
             HttpServletRequest request = attributes.getRequest();
             return request.getRemoteAddr();

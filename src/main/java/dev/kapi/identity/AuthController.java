@@ -37,7 +37,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * The authentication routes of seeds 003 and 001: register, admin register, login, refresh, logout,
- * email verification and password reset.
+ * email verification (and its mail again) and password reset.
  */
 @RestController
 @Tag(name = "auth")
@@ -112,6 +112,9 @@ class AuthController {
     record ForgotPasswordRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email) {
     }
 
+    record ResendVerificationRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email) {
+    }
+
     record ResetPasswordRequest(@NotBlank @Size(max = 200) String token,
             @JsonProperty("new_password") @NotNull @AcceptablePassword String newPassword) {
     }
@@ -179,6 +182,15 @@ class AuthController {
     Confirmation verifyEmail(@Valid @RequestBody TokenRequest request) {
         recovery.verifyEmail(request.token());
         return Confirmation.of(messages.get("done.email-verified"));
+    }
+
+    @PostMapping("/auth/resend-verification")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Mail the verification link again; the same answer whether or not the address has an "
+            + "account with an unverified address")
+    Confirmation resendVerification(@Valid @RequestBody ResendVerificationRequest request) {
+        recovery.resendVerification(request.email());
+        return Confirmation.of(messages.get("done.verification-mail-sent"));
     }
 
     @PostMapping("/auth/forgot-password")

@@ -18,8 +18,8 @@ class IdentityRoutes implements RouteRules {
 
     /** The routes anyone may call: signing up and in, and getting back into an account. */
     static final List<String> PUBLIC_POSTS = List.of("/auth/register", "/auth/register/admin", "/auth/login",
-            "/auth/refresh", "/auth/verify-email", "/auth/forgot-password", "/auth/forgot-password/confirm",
-            "/auth/not-me");
+            "/auth/refresh", "/auth/verify-email", "/auth/resend-verification", "/auth/forgot-password",
+            "/auth/forgot-password/confirm", "/auth/not-me");
 
     @Override
     public List<Route> publicRoutes() {

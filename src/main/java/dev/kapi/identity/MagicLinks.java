@@ -7,12 +7,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.MessageSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionOperations;
 
 import dev.kapi.shared.mail.MailSettings;
 import dev.kapi.shared.mail.Mailer;
@@ -23,7 +21,7 @@ import static dev.kapi.shared.SqlTime.utc;
  * Signing in by email: a single-use link and a six-digit code, mailed together and valid for
  * {@code kapi.identity.mfa.magic-link-lifetime} (15 minutes); using either retires both. Both live in
  * {@code one_time_tokens} as hashes, the code's hash bound to its account. Asking answers the same whether
- * or not the address has an account, and mails an account at most once a minute.
+ * or not the address has an account, and mails an account at most once a minute ({@link AddressRequests}).
  */
 @Component
 class MagicLinks {
@@ -39,24 +37,19 @@ class MagicLinks {
     private final Accounts accounts;
     private final OneTimeTokens tokens;
     private final JdbcClient jdbc;
-    private final AuditLog audit;
-    private final ApplicationEventPublisher events;
-    private final TransactionOperations transactions;
+    private final AddressRequests requests;
     private final Mailer mailer;
     private final MailSettings mail;
     private final MessageSource messages;
     private final Duration lifetime;
     private final Clock clock;
 
-    MagicLinks(Accounts accounts, OneTimeTokens tokens, JdbcClient jdbc, AuditLog audit,
-            ApplicationEventPublisher events, TransactionOperations transactions, Mailer mailer, MailSettings mail,
-            MessageSource messages, MfaSettings settings, Clock clock) {
+    MagicLinks(Accounts accounts, OneTimeTokens tokens, JdbcClient jdbc, AddressRequests requests, Mailer mailer,
+            MailSettings mail, MessageSource messages, MfaSettings settings, Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.jdbc = jdbc;
-        this.audit = audit;
-        this.events = events;
-        this.transactions = transactions;
+        this.requests = requests;
         this.mailer = mailer;
         this.mail = mail;
         this.messages = messages;
@@ -64,17 +57,13 @@ class MagicLinks {
         this.clock = clock;
     }
 
+    /**
+     * Queues a sign-in mail for the address: the request does the same work whether or not the address has an
+     * account, and {@link AddressRequests} publishes {@link Requested} for an existing, active one (at most once
+     * a minute) after the answer.
+     */
     void request(String email) {
-        String address = AccountManagement.normalizeEmail(email);
-        transactions.executeWithoutResult(status -> accounts.byLogin(address)
-                .filter(account -> account.email().equals(address))
-                .filter(Account::active)
-                .filter(account -> !audit.recorded("magic-link-requested", account.id(),
-                        clock.instant().minus(Duration.ofMinutes(1))))
-                .ifPresent(account -> {
-                    audit.record("magic-link-requested", null, account.id(), null);
-                    events.publishEvent(new Requested(account.id()));
-                }));
+        requests.add(AddressRequests.MAGIC_LINK, email);
     }
 
     @ApplicationModuleListener

@@ -42,7 +42,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-@Import(TestClockConfiguration.class)
+@Import({ TestClockConfiguration.class, StatementRecorder.class })
 public abstract class IntegrationTest {
 
     protected static final String PASSWORD = "correct-horse-9";

@@ -72,9 +72,9 @@ class OpenApiDescription {
     private static final List<String> REQUEST_STATUSES = List.of("open", "answered", "closed");
     private static final List<String> AUDIT_TYPES = List.of("account-registered", "login-succeeded", "login-failed",
             "account-locked", "login-refused-locked", "logout", "session-revoked", "sessions-revoked",
-            "refresh-token-reuse", "password-changed", "password-reset-requested", "password-reset", "email-changed",
-            "email-verified", "account-frozen", "account-unfrozen", "account-deleted", "admin-account-deleted",
-            "admin-session-revoked");
+            "refresh-token-reuse", "password-changed", "password-reset-requested", "password-reset",
+            "verification-requested", "email-changed", "email-verified", "account-frozen", "account-unfrozen",
+            "account-deleted", "admin-account-deleted", "admin-session-revoked");
 
     /** Fixed values of schema properties ("Schema.property"), as docs/API.md lists them. */
     private static final Map<String, List<String>> PROPERTY_ENUMS = Map.ofEntries(
