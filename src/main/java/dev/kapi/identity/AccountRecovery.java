@@ -22,12 +22,14 @@ class AccountRecovery {
     private final LoginThrottle throttle;
     private final AuditLog audit;
     private final AddressRequests requests;
+    private final AddressClaims claims;
     private final TransactionOperations transactions;
     private final Clock clock;
 
     AccountRecovery(Accounts accounts, OneTimeTokens tokens, Sessions sessions, PasswordHashing hashing,
-            LoginThrottle throttle, AuditLog audit, AddressRequests requests,
+            LoginThrottle throttle, AuditLog audit, AddressRequests requests, AddressClaims claims,
             TransactionOperations transactions, Clock clock) {
+        this.claims = claims;
         this.accounts = accounts;
         this.tokens = tokens;
         this.sessions = sessions;
@@ -76,6 +78,10 @@ class AccountRecovery {
         transactions.executeWithoutResult(status -> {
             long accountId = tokens.consume(token, OneTimeTokens.RESET_PASSWORD)
                     .orElseThrow(() -> ApiException.invalidField("token", "token-invalid"));
+            // The reset mail proved the address: on an unverified account that claims it (factors set before go).
+            if (accounts.byId(accountId).filter(account -> !account.emailVerified()).isPresent()) {
+                claims.claim(accountId, false);
+            }
             accounts.changePassword(accountId, hash, clock.instant());
             sessions.endAllOf(accountId, null, "password-reset");
             throttle.clear(LoginThrottle.forAccount(accountId));

@@ -1,6 +1,5 @@
 package dev.kapi.identity;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -26,17 +25,16 @@ class MagicLinkSignIn {
     private final Accounts accounts;
     private final LoginThrottle throttle;
     private final SecondFactors factors;
-    private final Sessions sessions;
+    private final AddressClaims claims;
     private final PasswordLogin login;
     private final AuditLog audit;
     private final TransactionOperations transactions;
-    private final Clock clock;
     private final long lockMinutes;
 
     MagicLinkSignIn(MagicLinks links, Accounts accounts, LoginThrottle throttle, SecondFactors factors,
-            Sessions sessions, PasswordLogin login, AuditLog audit, TransactionOperations transactions, Clock clock,
+            AddressClaims claims, PasswordLogin login, AuditLog audit, TransactionOperations transactions,
             IdentitySettings settings) {
-        this.sessions = sessions;
+        this.claims = claims;
         this.links = links;
         this.accounts = accounts;
         this.throttle = throttle;
@@ -44,7 +42,6 @@ class MagicLinkSignIn {
         this.login = login;
         this.audit = audit;
         this.transactions = transactions;
-        this.clock = clock;
         this.lockMinutes = settings.lockout().duration().toMinutes();
     }
 
@@ -83,7 +80,7 @@ class MagicLinkSignIn {
     private PasswordLogin.Outcome signIn(Account account, String ip, String userAgent, OptionalInt attempt) {
         boolean claimed = !account.emailVerified();
         if (claimed) {
-            transactions.executeWithoutResult(status -> claim(account));
+            transactions.executeWithoutResult(status -> claims.claim(account.id(), true));
         }
         List<String> methods = factors.methodsOf(account.id());
         if (!methods.isEmpty()) {
@@ -97,17 +94,4 @@ class MagicLinkSignIn {
         }).requiringPasswordReset(claimed);
     }
 
-    /**
-     * The mailed proof is the first proof of the address: whatever was set up before it (a password, factors,
-     * sessions) may be a squatter's, so it goes, and the address counts as verified.
-     */
-    private void claim(Account account) {
-        long id = account.id();
-        accounts.markEmailVerified(id, clock.instant());
-        accounts.voidPassword(id, clock.instant());
-        List<String> removed = factors.removeAllSetBeforeVerification(id);
-        sessions.endAllOf(id, null, "address-proved");
-        audit.record("unverified-account-claimed", id, id, removed.isEmpty() ? null
-                : "methods=" + String.join(",", removed));
-    }
 }

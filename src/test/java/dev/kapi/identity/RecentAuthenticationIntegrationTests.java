@@ -219,6 +219,32 @@ class RecentAuthenticationIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void squatterWithAFactorWhenTheOwnerResetsThePasswordThenTheFactorGoesAndTheOwnerSignsIn() {
+        // given: a squatter registered the owner's address and turned TOTP on
+        String address = registerUser();
+        TestUser squatter = new TestUser(login(address), 0, address);
+        String secret = (String) post(squatter, "/users/me/mfa/totp", 200).get("secret");
+        post(squatter, "/users/me/mfa/totp/confirm", Map.of("code", code(secret)), 200);
+
+        // when: the owner resets the password through the mailed link
+        client().post().uri("/auth/forgot-password").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("email", address)).exchange().expectStatus().is2xxSuccessful();
+        String reset = tokenIn(mailWith(address, "/reset-password?token="));
+        // (the mail may arrive a moment before its listener commits the token)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client().post()
+                .uri("/auth/forgot-password/confirm").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("token", reset, "new_password", "owners-own-passphrase-7")).exchange().returnResult()
+                .getStatus().value() == 200);
+
+        // then: the new password signs in without the squatter's factor, and the squatter is out
+        Token owner = signIn(address, "owners-own-passphrase-7");
+        assertThat(owner.access_token()).isNotBlank();
+        assertThat(get(new TestUser(owner.access_token(), 0, address), "/users/me", 200))
+                .containsEntry("email_verified", true);
+        as(squatter.token()).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
     void verifiedOwnerWhenSigningInByMailThenThePasswordAndOtherSessionsStay() {
         TestUser user = newVerifiedUser();
 
