@@ -30,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * row count) and one {@code tables/<name>.csv} per table (see {@link Tables}), written by PostgreSQL's
  * {@code COPY} in CSV with a header. All tables are read in one read-only repeatable-read transaction, so
  * the archive is one consistent snapshot. Values are copied as stored: sealed secrets stay sealed, and
- * {@link Import} needs the same master key, which the check value proves.
+ * {@link Import} needs the same master key, which the check value proves. One-time secrets (sign-in links
+ * and codes, reset, verification and refresh tokens, second-factor challenges, passkey ceremonies) are
+ * never written.
  */
 @Component
 class Export {
@@ -87,7 +89,7 @@ class Export {
         ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
         List<Map<String, Object>> tables = new ArrayList<>();
         long total = 0;
-        for (String table : Tables.names(connection)) {
+        for (String table : Tables.archived(connection)) {
             zip.putNextEntry(new ZipEntry("tables/" + table + ".csv"));
             long rows = connection.unwrap(PGConnection.class).getCopyAPI()
                     .copyOut("COPY " + Tables.quote(table) + " TO STDOUT WITH (FORMAT csv, HEADER true)",

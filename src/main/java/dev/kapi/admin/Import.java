@@ -86,9 +86,9 @@ class Import {
             Manifest manifest = manifest(zip);
             Connection connection = DataSourceUtils.getConnection(dataSource);
             checkSchemaAndKey(manifest, connection);
-            List<String> tables = Tables.names(connection);
+            List<String> tables = Tables.archived(connection);
             Map<String, Manifest.Table> entries = entries(manifest, tables);
-            lockAndCheckEmpty(connection, entries.keySet());
+            lockAndCheckEmpty(connection, Tables.names(connection));
             long rows = 0;
             for (String table : Tables.loadOrder(connection, tables)) {
                 rows += load(connection, zip, entries.get(table));
@@ -155,8 +155,9 @@ class Import {
     private static Map<String, Manifest.Table> entries(Manifest manifest, List<String> tables) {
         Map<String, Manifest.Table> entries = new HashMap<>();
         for (Manifest.Table entry : manifest.tables()) {
-            // Archives of version 1 held Flyway's history; the target keeps its own.
-            if (Tables.FLYWAY_HISTORY.equals(entry.name())) {
+            // Archives of version 1 held Flyway's history; the target keeps its own. Archives made before
+            // one-time secrets were left out still hold them: they are not restored.
+            if (Tables.FLYWAY_HISTORY.equals(entry.name()) || Tables.ONE_TIME_SECRETS.contains(entry.name())) {
                 continue;
             }
             if (!tables.contains(entry.name())) {
@@ -173,15 +174,18 @@ class Import {
         return entries;
     }
 
-    /** Locks every table against other writers, then refuses a database that holds more than bookkeeping. */
-    private static void lockAndCheckEmpty(Connection connection, Set<String> tables) throws SQLException {
+    /**
+     * Locks every table against other writers, then refuses a database that holds more than bookkeeping
+     * and one-time secrets, and empties them all (the secrets are not restored: they stay empty).
+     */
+    private static void lockAndCheckEmpty(Connection connection, List<String> tables) throws SQLException {
         List<String> sorted = new ArrayList<>(new TreeSet<>(tables));
         List<String> holdingData = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
             statement.execute("LOCK TABLE " + String.join(", ", sorted.stream().map(Tables::quote).toList())
                     + " IN ACCESS EXCLUSIVE MODE");
             for (String table : sorted) {
-                if (BOOKKEEPING.contains(table)) {
+                if (BOOKKEEPING.contains(table) || Tables.ONE_TIME_SECRETS.contains(table)) {
                     continue;
                 }
                 try (var rs = statement.executeQuery("SELECT count(*) FROM (SELECT 1 FROM " + Tables.quote(table)

@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.kapi.identity.CurrentAccount;
+import dev.kapi.identity.RecentAuthentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -24,8 +27,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class ImportController {
 
     private final Import importer;
+    private final RecentAuthentication recentAuthentication;
 
-    ImportController(Import importer) {
+    ImportController(Import importer, RecentAuthentication recentAuthentication) {
+        this.recentAuthentication = recentAuthentication;
         this.importer = importer;
     }
 
@@ -40,7 +45,9 @@ class ImportController {
     @PostMapping(path = "/api/admin/import", consumes = { "application/zip", "application/octet-stream" })
     @Operation(summary = "Restore an export archive (the request body) into an empty database; "
             + "afterwards only the archive's accounts can sign in")
-    Imported importArchive(InputStream body) throws IOException {
+    Imported importArchive(@AuthenticationPrincipal CurrentAccount caller, InputStream body) throws IOException {
+        // Replaces every account: a person needs a recent proof, a key admin:backup.
+        recentAuthentication.requireOfPerson(caller);
         Path file = Files.createTempFile("kapi-import-", ".zip");
         try {
             Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);

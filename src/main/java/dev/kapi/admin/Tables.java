@@ -16,7 +16,8 @@ import java.util.TreeSet;
 
 /**
  * The tables an archive holds, read from the catalog: every base table of the schema except Flyway's
- * history (each database keeps its own; the manifest names the migration version instead), their columns
+ * history (each database keeps its own; the manifest names the migration version instead) and the
+ * one-time secrets ({@link #ONE_TIME_SECRETS}), their columns
  * as {@code COPY} writes them (generated columns are left out and computed again on import), and an order
  * in which loading them satisfies every foreign key.
  */
@@ -24,10 +25,20 @@ final class Tables {
 
     static final String FLYWAY_HISTORY = "flyway_schema_history";
 
+    /**
+     * Identity's one-time secrets, never archived: mailed links and codes, reset and verification tokens
+     * ({@code one_time_tokens}), refresh tokens, second-factor challenges, passkey ceremonies and the "this was
+     * not me" links of new-credential alerts ({@code credential_alerts}). Each lives
+     * minutes to weeks and lets its bearer in; a backup is read by more people and kept longer than the
+     * database, and a restored database does without them (users sign in again, ask for a new mail).
+     */
+    static final Set<String> ONE_TIME_SECRETS = Set.of("one_time_tokens", "refresh_tokens", "mfa_challenges",
+            "passkey_ceremonies", "credential_alerts");
+
     private Tables() {
     }
 
-    /** The archived tables, by name. */
+    /** Every table of the database but Flyway's history, by name: those an import empties. */
     static List<String> names(Connection connection) throws SQLException {
         List<String> names = strings(connection, """
                 SELECT table_name FROM information_schema.tables
@@ -35,6 +46,11 @@ final class Tables {
                 ORDER BY table_name""");
         names.remove(FLYWAY_HISTORY);
         return names;
+    }
+
+    /** The archived tables, by name: {@link #names} without the one-time secrets. */
+    static List<String> archived(Connection connection) throws SQLException {
+        return names(connection).stream().filter(table -> !ONE_TIME_SECRETS.contains(table)).toList();
     }
 
     /** The given tables ({@link #names}), each after the tables its foreign keys point to. */
@@ -55,7 +71,8 @@ final class Tables {
         Set<String> ordered = new LinkedHashSet<>();
         while (!remaining.isEmpty()) {
             List<String> ready = remaining.stream()
-                    .filter(table -> ordered.containsAll(parents.getOrDefault(table, Set.of())))
+                    .filter(table -> parents.getOrDefault(table, Set.of()).stream()
+                            .allMatch(parent -> ordered.contains(parent) || !tables.contains(parent)))
                     .toList();
             if (ready.isEmpty()) {
                 throw new IllegalStateException("Foreign keys form a cycle among " + remaining);

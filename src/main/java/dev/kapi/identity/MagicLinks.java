@@ -20,8 +20,12 @@ import static dev.kapi.shared.SqlTime.utc;
 /**
  * Signing in by email: a single-use link and a six-digit code, mailed together and valid for
  * {@code kapi.identity.mfa.magic-link-lifetime} (15 minutes); using either retires both. Both live in
- * {@code one_time_tokens} as hashes, the code's hash bound to its account. Asking answers the same whether
- * or not the address has an account, and mails an account at most once a minute ({@link AddressRequests}).
+ * {@code one_time_tokens} as hashes: the link's token as its SHA-256, the code, bound to its account, as an
+ * HMAC under a key derived from the master key ({@link CodeHashes}), since a million candidates are hashed
+ * in a second. A code lives minutes, so it is checked under the current master key only: a code mailed
+ * just before a rotation of the master key no longer works (the link does; or ask again). Asking answers
+ * the same whether or not the address has an account, and mails an account at most once a minute
+ * ({@link AddressRequests}).
  */
 @Component
 class MagicLinks {
@@ -36,6 +40,7 @@ class MagicLinks {
 
     private final Accounts accounts;
     private final OneTimeTokens tokens;
+    private final CodeHashes codes;
     private final JdbcClient jdbc;
     private final AddressRequests requests;
     private final Mailer mailer;
@@ -44,10 +49,11 @@ class MagicLinks {
     private final Duration lifetime;
     private final Clock clock;
 
-    MagicLinks(Accounts accounts, OneTimeTokens tokens, JdbcClient jdbc, AddressRequests requests, Mailer mailer,
-            MailSettings mail, MessageSource messages, MfaSettings settings, Clock clock) {
+    MagicLinks(Accounts accounts, OneTimeTokens tokens, CodeHashes codes, JdbcClient jdbc, AddressRequests requests,
+            Mailer mailer, MailSettings mail, MessageSource messages, MfaSettings settings, Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
+        this.codes = codes;
         this.jdbc = jdbc;
         this.requests = requests;
         this.mailer = mailer;
@@ -96,7 +102,7 @@ class MagicLinks {
 
     /** Uses the account's mailed code up: true once, for the right code within its lifetime. */
     boolean useCode(long accountId, String code) {
-        boolean used = tokens.consume(codeHashInput(accountId, code), CODE).isPresent();
+        boolean used = tokens.consumeHash(codeHash(accountId, code), CODE).isPresent();
         if (used) {
             retire(accountId, LINK);
         }
@@ -109,12 +115,8 @@ class MagicLinks {
                 .param("purpose", purpose).update();
     }
 
-    /** What {@link OneTimeTokens#consume} hashes for a code: bound to its account, so codes never collide. */
-    private static String codeHashInput(long accountId, String code) {
-        return "magic-code:" + accountId + ":" + code;
-    }
-
-    private static String codeHash(long accountId, String code) {
-        return SecretTokens.hash(codeHashInput(accountId, code));
+    /** A code as kept: its HMAC, bound to its account, so that codes never collide. */
+    private String codeHash(long accountId, String code) {
+        return codes.hash("magic-code:" + accountId + ":" + code);
     }
 }

@@ -61,13 +61,18 @@ class OneTimeTokens {
 
     /** Uses the token up; the account it was issued to, or empty if it is unknown, used or expired. */
     Optional<Long> consume(String token, String purpose) {
+        return consumeHash(SecretTokens.hash(token), purpose);
+    }
+
+    /** {@link #consume} for a row kept under another hash than the token's SHA-256 (a code's HMAC). */
+    Optional<Long> consumeHash(String hash, String purpose) {
         Instant now = clock.instant();
         return jdbc.sql("""
                 UPDATE one_time_tokens SET used_at = :now
                 WHERE token_hash = :hash AND purpose = :purpose AND used_at IS NULL AND expires_at > :now
                 RETURNING account_id
                 """)
-                .param("now", utc(now)).param("hash", SecretTokens.hash(token)).param("purpose", purpose)
+                .param("now", utc(now)).param("hash", hash).param("purpose", purpose)
                 .query(Long.class).optional();
     }
 }

@@ -1,11 +1,5 @@
 package dev.kapi.identity;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +48,8 @@ import static dev.kapi.shared.SqlTime.utc;
 /**
  * Passkeys through Spring Security's WebAuthn support (webauthn4j does the verifying; its JDBC repositories
  * keep the credentials). Kapı's API is stateless, so the options of a ceremony wait in
- * {@code passkey_ceremonies} for five minutes, named by a {@code ceremony_id}, instead of in an HTTP session.
+ * {@code passkey_ceremonies} for five minutes, named by a {@code ceremony_id}, instead of in an HTTP session,
+ * as JSON ({@link PasskeyCeremonyOptions}).
  * An account's user entity is named by the account id and shows its email.
  */
 @Component
@@ -200,44 +195,37 @@ class Passkeys {
         removeAll(deleted.accountId());
     }
 
-    private UUID save(String kind, Long accountId, Serializable options) {
+    private UUID save(String kind, Long accountId, Object options) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         jdbc.sql("DELETE FROM passkey_ceremonies WHERE expires_at < :now").param("now", utc(now)).update();
         jdbc.sql("""
                 INSERT INTO passkey_ceremonies (id, kind, account_id, options, expires_at)
-                VALUES (:id, :kind, :account, :options, :expires)
-                """).param("id", id).param("kind", kind).param("account", accountId).param("options", bytes(options))
+                VALUES (:id, :kind, :account, CAST(:options AS jsonb), :expires)
+                """).param("id", id).param("kind", kind).param("account", accountId)
+                .param("options", PasskeyCeremonyOptions.write(json, options))
                 .param("expires", utc(now.plus(CEREMONY))).update();
         return id;
     }
 
-    /** Uses a live ceremony of the kind and account up; 400 {@code ceremony_id} otherwise. */
+    /**
+     * Uses a live ceremony of the kind and account up; 400 {@code ceremony_id} otherwise, also when its
+     * stored options do not read as such (a row planted through an edited backup, say).
+     */
     private <T> T take(UUID ceremonyId, String kind, Long accountId, Class<T> type) {
-        byte[] options = jdbc.sql("""
+        String options = jdbc.sql("""
                 DELETE FROM passkey_ceremonies
                 WHERE id = :id AND kind = :kind AND account_id IS NOT DISTINCT FROM :account AND expires_at > :now
-                RETURNING options
+                RETURNING options::text
                 """).param("id", ceremonyId).param("kind", kind).param("account", accountId)
-                .param("now", utc(clock.instant())).query(byte[].class).optional()
+                .param("now", utc(clock.instant())).query(String.class).optional()
                 .orElseThrow(() -> ApiException.invalidField("ceremony_id", "passkey-ceremony-invalid"));
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(options))) {
-            return type.cast(in.readObject());
+        try {
+            return PasskeyCeremonyOptions.read(json, options, type);
         }
-        catch (IOException | ClassNotFoundException ex) {
-            throw new IllegalStateException("A stored passkey ceremony could not be read", ex);
+        catch (PasskeyCeremonyOptions.Invalid ex) {
+            throw ApiException.invalidField("ceremony_id", "passkey-ceremony-invalid");
         }
-    }
-
-    private static byte[] bytes(Serializable options) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(buffer)) {
-            out.writeObject(options);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-        return buffer.toByteArray();
     }
 
     private WebAuthnRelyingPartyOperations operations() {

@@ -61,6 +61,7 @@ class SecurityConfiguration {
         RequestMatcher publicRoutes = matching(modules.stream().flatMap(rules -> rules.publicRoutes().stream()));
         RequestMatcher frozenAccountWrites = matching(
                 modules.stream().flatMap(rules -> rules.frozenAccountWrites().stream()));
+        RequestMatcher backupRoutes = matching(modules.stream().flatMap(rules -> rules.backupRoutes().stream()));
         AuthenticationEntryPoint unauthorized = (request, response, ex) -> {
             response.setHeader("WWW-Authenticate", "Bearer");
             problems.write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized");
@@ -88,7 +89,7 @@ class SecurityConfiguration {
                         .accessDeniedHandler(forbidden))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
-                .addFilterBefore(new ServiceKeyFilter(serviceKeys, problems), BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(new ServiceKeyFilter(serviceKeys, problems, backupRoutes), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new FrozenAccountFilter(problems, frozenAccountWrites), RateLimitFilter.class)
                 .addFilterAfter(new EnrolmentGuard(factors, problems), FrozenAccountFilter.class)

@@ -17,6 +17,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.kapi.shared.Problems;
@@ -25,8 +26,12 @@ import dev.kapi.shared.RequestPaths;
 /**
  * Authenticates {@code Authorization: Bearer kapi_sk_...} on the routes machine clients may call:
  * {@code /oauth2/introspect} (scope {@code introspect}) and the admin APIs under {@code /api/admin/} and
- * {@code /api/v1/admin/} ({@code admin:read} for GET, {@code admin:write} for everything). Elsewhere a
- * service key authenticates nothing. An unknown or revoked key is a 401.
+ * {@code /api/v1/admin/} ({@code admin:read} for GET, {@code admin:write} for everything), except the
+ * backup routes the modules declare ({@code RouteRules.backupRoutes}: export and import), which take
+ * {@code admin:backup} and nothing else. Elsewhere a service key authenticates nothing. An unknown or
+ * revoked key is a 401; a key whose creator is no longer an active, unfrozen admin a 403
+ * {@code service-key-owner-inactive}; an admin route its scopes do not reach a 403
+ * {@code service-key-scope-missing} naming the scope it needs.
  */
 final class ServiceKeyFilter extends OncePerRequestFilter {
 
@@ -35,10 +40,12 @@ final class ServiceKeyFilter extends OncePerRequestFilter {
 
     private final ServiceKeys keys;
     private final Problems problems;
+    private final RequestMatcher backupRoutes;
 
-    ServiceKeyFilter(ServiceKeys keys, Problems problems) {
+    ServiceKeyFilter(ServiceKeys keys, Problems problems, RequestMatcher backupRoutes) {
         this.keys = keys;
         this.problems = problems;
+        this.backupRoutes = backupRoutes;
     }
 
     /** Whether the request carries a service key rather than an access token. */
@@ -65,9 +72,18 @@ final class ServiceKeyFilter extends OncePerRequestFilter {
             problems.write(request, response, HttpStatus.UNAUTHORIZED, "unauthorized");
             return;
         }
+        if (!keys.creatorMayAct(key)) {
+            problems.write(request, response, HttpStatus.FORBIDDEN, "service-key-owner-inactive");
+            return;
+        }
+        String needed = !admin ? null : backupRoutes.matches(request) ? "admin:backup"
+                : READS.contains(request.getMethod()) && !key.may("admin:write") ? "admin:read" : "admin:write";
+        if (needed != null && !key.may(needed)) {
+            problems.write(request, response, HttpStatus.FORBIDDEN, "service-key-scope-missing", needed);
+            return;
+        }
         SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(new ServiceKeyAuthentication(key, admin && (key.may("admin:write")
-                || key.may("admin:read") && READS.contains(request.getMethod()))));
+        context.setAuthentication(new ServiceKeyAuthentication(key, admin));
         SecurityContextHolder.setContext(context);
         chain.doFilter(request, response);
     }

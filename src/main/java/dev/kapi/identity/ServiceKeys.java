@@ -24,20 +24,23 @@ import static dev.kapi.shared.SqlTime.utc;
 
 /**
  * Keys of machine clients: {@code kapi_sk_} and 256 random bits, shown once and kept as their SHA-256. A key
- * carries scopes ({@code introspect}, {@code admin:read}, {@code admin:write}) and acts for the admin who made
- * it, as long as that account is an active admin. Checking a key costs no query once it is cached; a revoked
- * key is evicted on every instance at once ({@code service-keys} topic), a demoted or deactivated creator
- * within {@link #CACHED_FOR}.
+ * carries scopes ({@code introspect}, {@code admin:read}, {@code admin:write}, {@code admin:backup}) and acts
+ * for the admin who made it, as long as that account is an active, unfrozen admin ({@link #creatorMayAct}).
+ * Checking a key costs no query once it and its creator are cached; a revoked key is evicted on every
+ * instance at once ({@code service-keys} topic), and so is a frozen, deactivated or demoted creator (the
+ * account cache, evicted on every instance by every change of the account). A deleted creator's keys go
+ * with the account.
  */
 @Component
 class ServiceKeys implements SmartInitializingSingleton {
 
     static final String PREFIX = "kapi_sk_";
-    static final Set<String> SCOPES = Set.of("introspect", "admin:read", "admin:write");
+    static final Set<String> SCOPES = Set.of("introspect", "admin:read", "admin:write", "admin:backup");
     static final Duration CACHED_FOR = Duration.ofMinutes(1);
     private static final String TOPIC = "service-keys";
 
     private final JdbcClient jdbc;
+    private final Accounts accounts;
     private final ClusterMessages cluster;
     private final Clock clock;
     private final Cache<String, Optional<ServiceKey>> byHash = Caffeine.newBuilder()
@@ -45,8 +48,9 @@ class ServiceKeys implements SmartInitializingSingleton {
             .expireAfterWrite(CACHED_FOR)
             .build();
 
-    ServiceKeys(JdbcClient jdbc, ClusterMessages cluster, Clock clock) {
+    ServiceKeys(JdbcClient jdbc, Accounts accounts, ClusterMessages cluster, Clock clock) {
         this.jdbc = jdbc;
+        this.accounts = accounts;
         this.cluster = cluster;
         this.clock = clock;
     }
@@ -78,6 +82,17 @@ class ServiceKeys implements SmartInitializingSingleton {
             return Optional.empty();
         }
         return byHash.get(SecretTokens.hash(value), this::load);
+    }
+
+    /**
+     * Whether the key's creator may still act through it: an active, unfrozen admin. Read from the account
+     * cache, which every change of the account evicts on every instance, so a freeze, deactivation or
+     * demotion stops the key at once, and undoing it lets the key work again (it was not revoked).
+     */
+    boolean creatorMayAct(ServiceKey key) {
+        return accounts.byIdCached(key.createdBy())
+                .filter(creator -> creator.active() && !creator.frozen() && creator.isAdmin())
+                .isPresent();
     }
 
     Created create(CurrentAccount admin, String name, List<String> scopes) {
@@ -124,8 +139,7 @@ class ServiceKeys implements SmartInitializingSingleton {
                 SELECT k.id, k.scopes, k.created_by, a.public_id
                 FROM service_keys k
                 JOIN accounts a ON a.id = k.created_by
-                JOIN user_types t ON t.id = a.user_type_id
-                WHERE k.key_hash = :hash AND k.revoked_at IS NULL AND a.is_active AND t.name = 'admin'
+                WHERE k.key_hash = :hash AND k.revoked_at IS NULL
                 """)
                 .param("hash", hash)
                 .query((rs, row) -> new ServiceKey(rs.getLong("id"), Set.of(rs.getString("scopes").split(" ")),

@@ -55,7 +55,7 @@ class ServiceKeysController {
     }
 
     record NewKey(@NotBlank @Size(max = 100) String name,
-            @NotEmpty @Size(max = 3) List<@NotNull @Pattern(regexp = "introspect|admin:read|admin:write") String> scopes) {
+            @NotEmpty @Size(max = 4) List<@NotNull @Pattern(regexp = "introspect|admin:read|admin:write|admin:backup") String> scopes) {
     }
 
     record KeyResponse(long id, String name, @JsonProperty("key_prefix") String keyPrefix, List<String> scopes,

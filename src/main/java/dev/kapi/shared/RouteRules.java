@@ -7,7 +7,8 @@ import org.springframework.http.HttpMethod;
 /**
  * What a module says about its own routes to the rules that guard every route (the security chain lives
  * in identity, which names no path of another module): which routes anyone may call without a token,
- * and which a frozen account may still write to. Each module declares one bean of this type.
+ * which a frozen account may still write to, and which read or replace the whole database. Each module
+ * declares one bean of this type.
  */
 public interface RouteRules {
 
@@ -30,6 +31,14 @@ public interface RouteRules {
 
     /** Writes a frozen account may still make: managing itself, never using the products. */
     default List<Route> frozenAccountWrites() {
+        return List.of();
+    }
+
+    /**
+     * Routes that read or replace the whole database (backups): a service key reaches them only with the
+     * {@code admin:backup} scope, and that scope reaches nothing else.
+     */
+    default List<Route> backupRoutes() {
         return List.of();
     }
 }

@@ -1,6 +1,12 @@
 package dev.kapi.identity;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,7 +14,9 @@ import java.util.regex.Pattern;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.support.IntegrationTest;
@@ -24,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MagicLinkIntegrationTests extends IntegrationTest {
 
     private static final Pattern CODE = Pattern.compile(": (\\d{6})\\b");
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void requestThenTheSameAnswerForAnyAddressAndTheMailedLinkSignsInOnce() {
@@ -83,6 +94,28 @@ class MagicLinkIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void codeWhenStoredThenNoHashOfAnySixDigitCodeFindsItAndItStillSignsIn() {
+        // a backup's magic-code row was SHA-256 of six digits: a million hashes gave the code (issue 27)
+        TestUser user = newUser();
+        request(user.email());
+        String code = codeIn(signInMail(user.email(), 1));
+        String stored = jdbc.sql("""
+                SELECT token_hash FROM one_time_tokens WHERE account_id = :id AND purpose = 'magic-code' AND used_at IS NULL
+                """).param("id", user.id()).query(String.class).single();
+
+        assertThat(stored).isNotEqualTo(sha256(code)).isNotEqualTo(sha256("magic-code:" + user.id() + ":" + code));
+        List<String> found = new ArrayList<>();
+        for (int candidate = 0; candidate < 1_000_000; candidate++) {
+            String guess = "%06d".formatted(candidate);
+            if (stored.equals(sha256(guess)) || stored.equals(sha256("magic-code:" + user.id() + ":" + guess))) {
+                found.add(guess);
+            }
+        }
+        assertThat(found).isEmpty();
+        assertThat(confirm(Map.of("email", user.email(), "code", code), 200)).containsKey("access_token");
+    }
+
+    @Test
     void confirmWhenAccountHasASecondFactorThenMfaRequired() {
         // verified: factors set up before the address was proved go with its first mailed sign-in
         TestUser user = newVerifiedUser();
@@ -126,6 +159,16 @@ class MagicLinkIntegrationTests extends IntegrationTest {
             if (signIns.size() >= nth) {
                 return signIns.get(nth - 1);
             }
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 

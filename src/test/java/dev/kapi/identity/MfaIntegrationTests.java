@@ -1,6 +1,10 @@
 package dev.kapi.identity;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +33,9 @@ class MfaIntegrationTests extends IntegrationTest {
 
     @Autowired
     Housekeeping housekeeping;
+
+    @Autowired
+    RecoveryCodes recoveryCodes;
 
     @Test
     void enrolThenConfirmWithACodeTurnsTotpOnAndAnswersTenRecoveryCodesOnce() {
@@ -111,6 +118,35 @@ class MfaIntegrationTests extends IntegrationTest {
         assertThat(secondStep(password(user), Map.of("recovery_code", fresh.get(0)), 200)).containsKey("access_token");
         assertThat(invalidFields(secondStep(password(user), Map.of("code", "123456", "recovery_code", fresh.get(1)),
                 400))).containsExactly("recovery_code");
+    }
+
+    @Test
+    void recoveryCodesWhenStoredThenNotTheirBareHashAndThoseAnEarlierVersionHashedAreKeptWorking() {
+        // 49 bits under a bare SHA-256 are within a GPU's reach from a backup (issue 27)
+        Enrolled user = enrolled();
+        List<String> stored = jdbc.sql("SELECT code_hash FROM mfa_recovery_codes WHERE account_id = :id")
+                .param("id", user.user().id()).query(String.class).list();
+        assertThat(stored).hasSize(10).doesNotContainAnyElementsOf(
+                user.recoveryCodes().stream().map(code -> sha256(code.replace("-", ""))).toList());
+
+        // given: the account's codes as an earlier version kept them, a bare SHA-256
+        jdbc.sql("DELETE FROM mfa_recovery_codes WHERE account_id = :id").param("id", user.user().id()).update();
+        for (String code : user.recoveryCodes()) {
+            jdbc.sql("""
+                    INSERT INTO mfa_recovery_codes (account_id, code_hash, created_at) VALUES (:id, :hash, now())
+                    """).param("id", user.user().id()).param("hash", sha256(code.replace("-", ""))).update();
+        }
+
+        // when: Kapı starts
+        recoveryCodes.afterSingletonsInstantiated();
+
+        // then: no bare hash is left, and the codes still work
+        assertThat(jdbc.sql("SELECT code_hash FROM mfa_recovery_codes WHERE account_id = :id")
+                .param("id", user.user().id()).query(String.class).list()).hasSize(10).doesNotContainAnyElementsOf(
+                        user.recoveryCodes().stream().map(code -> sha256(code.replace("-", ""))).toList());
+        assertThat(secondStep(password(user), Map.of("recovery_code", user.recoveryCodes().get(5)), 200))
+                .containsKey("access_token");
+        assertThat(get(user.user(), "/users/me/mfa", 200)).containsEntry("recovery_codes_left", 9);
     }
 
     @Test
@@ -333,6 +369,16 @@ class MfaIntegrationTests extends IntegrationTest {
                     && !code.equals(totp(secret, step + 1))) {
                 return code;
             }
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 

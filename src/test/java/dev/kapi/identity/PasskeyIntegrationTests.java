@@ -1,13 +1,24 @@
 package dev.kapi.identity;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialCreationOptions;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialRequestOptions;
+import org.springframework.security.web.webauthn.jackson.WebauthnJacksonModule;
 
 import dev.kapi.support.IntegrationTest;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for its own user, and made-up answers are refused naming the field.
  */
 class PasskeyIntegrationTests extends IntegrationTest {
+
+    /** Spring Security's writer of WebAuthn JSON, as the routes answer it. */
+    private static final JsonMapper WEBAUTHN = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     @SuppressWarnings("unchecked")
@@ -69,5 +86,67 @@ class PasskeyIntegrationTests extends IntegrationTest {
                 .isEqualTo("urn:kapi:problem:passkey-invalid");
         client().post().uri("/auth/passkey/options").contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("mfa_token", "made-up")).exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void ceremonyWhenStoredThenJsonThatRebuildsTheOptionsTheClientWasGiven() {
+        TestUser user = newUser();
+        Map<String, Object> registration = post(user, "/users/me/passkeys/options", 200);
+        Map<String, Object> anonymous = client().post().uri("/auth/passkey/options")
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of()).exchange().expectStatus().isOk()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+
+        assertThat(jdbc.sql("""
+                SELECT data_type FROM information_schema.columns
+                WHERE table_name = 'passkey_ceremonies' AND column_name = 'options'
+                """).query(String.class).single()).isEqualTo("jsonb");
+        for (Map<String, Object> ceremony : List.of(registration, anonymous)) {
+            Map<String, Object> given = new HashMap<>((Map<String, Object>) ceremony.get("options"));
+            given.remove("extensions");
+            Class<?> type = given.containsKey("rp") ? PublicKeyCredentialCreationOptions.class
+                    : PublicKeyCredentialRequestOptions.class;
+            Object rebuilt = PasskeyCeremonyOptions.read(WEBAUTHN, stored(ceremony), type);
+            Map<String, Object> kept = new HashMap<>(WEBAUTHN.readValue(WEBAUTHN.writeValueAsString(rebuilt), Map.class));
+            // extensions (credProps) are asked of the authenticator; verifying its answer reads none of them
+            kept.remove("extensions");
+            assertThat(kept).isEqualTo(given);
+        }
+    }
+
+    @Test
+    void signInWhenTheStoredCeremonyIsPlantedThenBadRequestNamingTheCeremonyNeverA500() {
+        // a row planted through an edited backup was read with ObjectInputStream: 500 (issue 27)
+        String serialized = Base64.getEncoder().encodeToString(javaSerialized(new java.util.ArrayList<>(List.of("x"))));
+        for (String planted : List.of("\"" + serialized + "\"", "{}", "[]", "{\"challenge\": 5}",
+                "{\"challenge\": \"!!\", \"rpId\": \"localhost\"}")) {
+            Map<String, Object> ceremony = client().post().uri("/auth/passkey/options")
+                    .contentType(MediaType.APPLICATION_JSON).body(Map.of()).exchange().expectStatus().isOk()
+                    .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+            jdbc.sql("UPDATE passkey_ceremonies SET options = CAST(:planted AS jsonb) WHERE id = CAST(:id AS uuid)")
+                    .param("planted", planted).param("id", ceremony.get("ceremony_id")).update();
+
+            Map<String, Object> problem = client().post().uri("/auth/passkey").contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("ceremony_id", ceremony.get("ceremony_id"), "credential", Map.of("id", "AAAA")))
+                    .exchange().expectStatus().isBadRequest().expectBody(JSON_OBJECT).returnResult()
+                    .getResponseBody();
+            assertThat(invalidFields(problem)).as(planted).containsExactly("ceremony_id");
+        }
+    }
+
+    private String stored(Map<String, Object> ceremony) {
+        return jdbc.sql("SELECT options::text FROM passkey_ceremonies WHERE id = CAST(:id AS uuid)")
+                .param("id", ceremony.get("ceremony_id")).query(String.class).single();
+    }
+
+    private static byte[] javaSerialized(java.io.Serializable value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return bytes.toByteArray();
     }
 }

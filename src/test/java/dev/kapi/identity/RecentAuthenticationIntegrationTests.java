@@ -182,6 +182,22 @@ class RecentAuthenticationIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void stolenAdminTokenWhenOldThenItDownloadsNoBackupAndRestoresNone() {
+        TestUser admin = newAdmin();
+        clock.advance(PAST_MAX_AGE);
+
+        as(admin.token()).get().uri("/api/admin/export").exchange().expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:reauthentication-required");
+        as(admin.token()).post().uri("/api/admin/import").contentType(MediaType.parseMediaType("application/zip"))
+                .body(new byte[] { 'P', 'K', 3, 4 }).exchange().expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:reauthentication-required");
+
+        post(admin, "/auth/reauthenticate", Map.of("password", PASSWORD), 200);
+        as(admin.token()).get().uri("/api/admin/export").exchange().expectStatus().isOk()
+                .expectHeader().contentType("application/zip");
+    }
+
+    @Test
     void serviceKeyWhenItTriesToMintAnotherKeyOrReauthenticateThenRefused() {
         TestUser admin = newAdmin();
         String key = (String) post(admin, "/api/admin/service-keys",

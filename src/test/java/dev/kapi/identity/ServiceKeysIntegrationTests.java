@@ -153,6 +153,91 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void backupRoutesWhenCalledWithAReadOrWriteKeyThenRefusedAndABackupKeyReachesOnlyThem() {
+        // a read-only key downloaded every password hash and pending code (issue 27)
+        TestUser admin = newAdmin();
+        String reader = key(admin, "admin:read");
+        String writer = key(admin, "admin:write");
+        String backup = key(admin, "admin:backup");
+
+        for (String key : List.of(reader, writer)) {
+            assertThat(withKey(key).get().uri("/api/admin/export").exchange().expectStatus().isForbidden()
+                    .expectBody(JSON_OBJECT).returnResult().getResponseBody())
+                    .containsEntry("type", "urn:kapi:problem:service-key-scope-missing");
+            assertThat(withKey(key).post().uri("/api/admin/import").contentType(MediaType.valueOf("application/zip"))
+                    .body(new byte[] { 'P', 'K' }).exchange().expectStatus().isForbidden().expectBody(JSON_OBJECT)
+                    .returnResult().getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-scope-missing");
+        }
+        withKey(reader).head().uri("/api/admin/export").exchange().expectStatus().isForbidden();
+
+        byte[] archive = withKey(backup).get().uri("/api/admin/export").exchange().expectStatus().isOk()
+                .expectHeader().contentType(MediaType.valueOf("application/zip")).expectBody(byte[].class)
+                .returnResult().getResponseBody();
+        assertThat(archive).startsWith('P', 'K');
+        // it reaches the import (which refuses this database, holding data) and nothing else
+        assertThat(withKey(backup).post().uri("/api/admin/import").contentType(MediaType.valueOf("application/zip"))
+                .body(archive).exchange().expectStatus().isEqualTo(409).expectBody(JSON_OBJECT).returnResult()
+                .getResponseBody()).containsEntry("type", "urn:kapi:problem:archive-database-not-empty");
+        assertThat(withKey(backup).get().uri("/api/admin/users").header("Accept-Language", "en").exchange()
+                .expectStatus().isForbidden().expectBody(JSON_OBJECT).returnResult().getResponseBody())
+                .containsEntry("type", "urn:kapi:problem:service-key-scope-missing")
+                .containsEntry("message", "This service key lacks the scope admin:read this route needs");
+        withKey(backup).post().uri("/oauth2/introspect").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body("token=x").exchange().expectStatus().isForbidden();
+        // a person admin keeps the export
+        as(admin.token()).get().uri("/api/admin/export").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void keyWhenItsCreatorIsFrozenDeactivatedOrDemotedThenRefusedAtOnceAndWorksAgainWhenUndone() {
+        // a frozen admin's admin:write key still created admins (issue 27)
+        TestUser creator = newAdmin();
+        TestUser other = newAdmin();
+        String key = key(creator, "admin:write");
+        String creatorId = jdbc.sql("SELECT public_id FROM accounts WHERE id = :id").param("id", creator.id())
+                .query(String.class).single();
+        secondInstance();
+        RestTestClient otherInstance = withKeyOn(((WebServerApplicationContext) second).getWebServer().getPort(), key);
+        withKey(key).get().uri("/api/admin/users").exchange().expectStatus().isOk();
+        otherInstance.get().uri("/api/admin/users").exchange().expectStatus().isOk();
+
+        // frozen by itself: refused at once, here and on the other instance, reads and writes alike
+        post(creator, "/users/me/freeze", 200);
+        assertOwnerInactive(withKey(key).get().uri("/api/admin/users"));
+        assertOwnerInactive(withKey(key).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .body(newAdminBody()));
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(
+                () -> assertOwnerInactive(otherInstance.get().uri("/api/admin/users")));
+        post(creator, "/users/me/unfreeze", 200);
+        withKey(key).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON).body(newAdminBody())
+                .exchange().expectStatus().isCreated();
+
+        // deactivated by another admin, then reactivated
+        put(other, "/api/admin/users/" + creatorId, Map.of("isActive", false), 200);
+        assertOwnerInactive(withKey(key).get().uri("/api/admin/users"));
+        put(other, "/api/admin/users/" + creatorId, Map.of("isActive", true), 200);
+        withKey(key).get().uri("/api/admin/users").exchange().expectStatus().isOk();
+
+        // demoted, then made an admin again
+        put(other, "/api/admin/users/" + creatorId, Map.of("userTypeName", "user"), 200);
+        assertOwnerInactive(withKey(key).get().uri("/api/admin/users"));
+        put(other, "/api/admin/users/" + creatorId, Map.of("userTypeName", "admin"), 200);
+        withKey(key).get().uri("/api/admin/users").exchange().expectStatus().isOk();
+        otherInstance.get().uri("/api/admin/users").exchange().expectStatus().isOk();
+    }
+
+    private static void assertOwnerInactive(RestTestClient.RequestHeadersSpec<?> request) {
+        assertThat(request.exchange().expectStatus().isForbidden().expectBody(JSON_OBJECT).returnResult()
+                .getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-owner-inactive");
+    }
+
+    private static Map<String, Object> newAdminBody() {
+        String email = uniqueEmail();
+        return Map.of("username", email.substring(0, email.indexOf('@')), "password", PASSWORD, "name", "Yeni",
+                "surname", "Yönetici", "email", email, "userTypeName", "admin");
+    }
+
+    @Test
     void introspectWhenTheSessionEndsOnOneInstanceThenInactiveAtOnceOnTheOther() {
         String key = key(newAdmin(), "introspect");
         TestUser user = newUser();
@@ -189,6 +274,11 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
     }
 
     private RestTestClient withKey(String key) {
+        return bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", randomIp())
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
+    }
+
+    private static RestTestClient withKeyOn(int port, String key) {
         return bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", randomIp())
                 .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
     }

@@ -1,7 +1,11 @@
 package dev.kapi.shared;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -52,6 +56,21 @@ class SecretSealerTests {
         assertThat(rotated.needsResealing(rotated.seal("secret", "c"))).isFalse();
         assertThatExceptionOfType(SecretSealer.SealingException.class)
                 .isThrownBy(() -> sealer(KEY_B).open(sealedWithA, "c"));
+    }
+
+    @Test
+    void derivedKeysThenHmacOfTheMasterKeyAndTheLabelCurrentFirstAndNeverTheMasterKeyItself() throws Exception {
+        SecretSealer rotated = new SecretSealer(new SealingSettings(KEY_B, List.of(KEY_A)), noLocalSecrets());
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(KEY_B), "HmacSHA256"));
+
+        List<byte[]> keys = rotated.derivedKeys("kapi:code-hmac:v1");
+
+        assertThat(keys).hasSize(2);
+        assertThat(keys.get(0)).isEqualTo(mac.doFinal("kapi:code-hmac:v1".getBytes(StandardCharsets.UTF_8)))
+                .isNotEqualTo(Base64.getDecoder().decode(KEY_B));
+        assertThat(keys.get(1)).isEqualTo(sealer(KEY_A).derivedKeys("kapi:code-hmac:v1").getFirst());
+        assertThat(rotated.derivedKeys("kapi:other:v1").getFirst()).isNotEqualTo(keys.get(0));
     }
 
     @Test

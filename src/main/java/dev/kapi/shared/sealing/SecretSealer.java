@@ -5,12 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -92,6 +95,34 @@ public final class SecretSealer {
         byte[] nonce = java.util.Arrays.copyOfRange(packed, 0, NONCE_BYTES);
         byte[] ciphertext = java.util.Arrays.copyOfRange(packed, NONCE_BYTES, packed.length);
         return new String(crypt(Cipher.DECRYPT_MODE, key, nonce, context, ciphertext), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Keys for another use than sealing, derived from the master keys as HMAC-SHA-256(master key, label):
+     * the current master key's first, then the previous ones' (a value kept under a derived key outlives
+     * a rotation only if it is checked against all of them). The label names the use and its version,
+     * e.g. {@code kapi:code-hmac:v1}; a derived key reveals nothing of the master key.
+     */
+    public List<byte[]> derivedKeys(String label) {
+        List<byte[]> derived = new ArrayList<>();
+        derived.add(derive(keys.get(currentKeyId), label));
+        keys.forEach((id, key) -> {
+            if (!id.equals(currentKeyId)) {
+                derived.add(derive(key, label));
+            }
+        });
+        return derived;
+    }
+
+    private static byte[] derive(SecretKeySpec masterKey, String label) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(masterKey.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /** True when the value was sealed with an older master key and should be sealed again. */
