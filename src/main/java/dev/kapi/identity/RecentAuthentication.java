@@ -36,7 +36,8 @@ public class RecentAuthentication {
         Sessions.Proof proof = sessions.proof(caller.sessionId())
                 .orElseThrow(() -> ApiException.unauthorized("unauthorized"));
         if (clock.instant().isAfter(proof.authTime().plus(maxAge))) {
-            throw ApiException.unauthorized("reauthentication-required", maxAge.toMinutes())
+            // The message names whole minutes, rounded up (a setting under a minute reads "1").
+            throw ApiException.unauthorized("reauthentication-required", (maxAge.toSeconds() + 59) / 60)
                     .withHeader("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", max_age="
                             + maxAge.toSeconds());
         }

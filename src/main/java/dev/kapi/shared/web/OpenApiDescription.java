@@ -74,7 +74,9 @@ class OpenApiDescription {
             "account-locked", "login-refused-locked", "logout", "session-revoked", "sessions-revoked",
             "refresh-token-reuse", "password-changed", "password-reset-requested", "password-reset",
             "verification-requested", "email-changed", "email-verified", "account-frozen", "account-unfrozen",
-            "account-deleted", "admin-account-deleted", "admin-session-revoked");
+            "account-deleted", "admin-account-deleted", "admin-session-revoked", "reauthenticated",
+            "reauthentication-failed", "reauthentication-refused-locked", "credential-alert-used",
+            "unverified-account-claimed");
 
     /** Fixed values of schema properties ("Schema.property"), as docs/API.md lists them. */
     private static final Map<String, List<String>> PROPERTY_ENUMS = Map.ofEntries(

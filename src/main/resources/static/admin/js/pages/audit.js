@@ -8,7 +8,8 @@ import { table, pager, formValues } from '../ui.js';
 const TYPES = ['account-registered', 'login-succeeded', 'login-failed', 'account-locked', 'login-refused-locked',
   'logout', 'session-revoked', 'sessions-revoked', 'refresh-token-reuse', 'password-changed',
   'password-reset-requested', 'password-reset', 'verification-requested', 'email-changed', 'email-verified',
-  'account-frozen', 'account-unfrozen', 'account-deleted', 'admin-account-deleted'];
+  'account-frozen', 'account-unfrozen', 'account-deleted', 'admin-account-deleted', 'reauthenticated',
+  'reauthentication-failed', 'credential-alert-used', 'unverified-account-claimed'];
 let filters = { type: '', user: '' };
 
 export async function render(main) {
