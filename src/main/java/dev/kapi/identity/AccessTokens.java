@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -40,6 +40,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.kapi.shared.PublicUrl;
 import dev.kapi.shared.database.LocalSecrets;
 
 /**
@@ -53,7 +54,8 @@ import dev.kapi.shared.database.LocalSecrets;
 @Component
 class AccessTokens {
 
-    static final String DEFAULT_ISSUER = "http://localhost:8000";
+    /** {@link PublicUrl}'s default, as an empty environment binds it. */
+    static final String DEFAULT_ISSUER = new Binder().bindOrCreate("kapi", PublicUrl.class).publicUrl();
     private static final int MIN_SECRET_BYTES = 32;
 
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
@@ -84,8 +86,8 @@ class AccessTokens {
 
     @Autowired
     AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock,
-            SigningSettings signing, SigningKeys keys, @Value("${kapi.identity.issuer}") String issuer) {
-        this(settings, localSecrets, clock, signing.asymmetric() ? keys : null, issuer);
+            SigningSettings signing, SigningKeys keys, PublicUrl site) {
+        this(settings, localSecrets, clock, signing.asymmetric() ? keys : null, site.publicUrl());
     }
 
     private AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock,

@@ -6,7 +6,7 @@ import org.springframework.context.MessageSource;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
-import dev.kapi.shared.mail.MailSettings;
+import dev.kapi.shared.PublicUrl;
 import dev.kapi.shared.mail.Mailer;
 
 /**
@@ -29,16 +29,16 @@ class AccountMails {
     private final Accounts accounts;
     private final OneTimeTokens tokens;
     private final Mailer mailer;
-    private final MailSettings mail;
+    private final PublicUrl site;
     private final MessageSource messages;
     private final IdentitySettings.Tokens lifetimes;
 
-    AccountMails(Accounts accounts, OneTimeTokens tokens, Mailer mailer, MailSettings mail, MessageSource messages,
+    AccountMails(Accounts accounts, OneTimeTokens tokens, Mailer mailer, PublicUrl site, MessageSource messages,
             IdentitySettings settings) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.mailer = mailer;
-        this.mail = mail;
+        this.site = site;
         this.messages = messages;
         this.lifetimes = settings.tokens();
     }
@@ -47,7 +47,7 @@ class AccountMails {
     void on(VerificationRequested request) {
         accounts.byId(request.accountId()).filter(account -> !account.emailVerified()).ifPresent(account -> {
             String token = tokens.issue(account.id(), OneTimeTokens.VERIFY_EMAIL, lifetimes.emailVerification());
-            send(account, "verify", mail.link("verify-email", token), lifetimes.emailVerification().toHours());
+            send(account, "verify", site.link("verify-email", token), lifetimes.emailVerification().toHours());
         });
     }
 
@@ -55,7 +55,7 @@ class AccountMails {
     void on(PasswordResetRequested request) {
         accounts.byId(request.accountId()).filter(Account::active).ifPresent(account -> {
             String token = tokens.issue(account.id(), OneTimeTokens.RESET_PASSWORD, lifetimes.passwordReset());
-            send(account, "reset", mail.link("reset-password", token), lifetimes.passwordReset().toMinutes());
+            send(account, "reset", site.link("reset-password", token), lifetimes.passwordReset().toMinutes());
         });
     }
 

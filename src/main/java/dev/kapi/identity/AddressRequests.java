@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -40,7 +42,7 @@ import static dev.kapi.shared.SqlTime.utc;
  * handled.
  */
 @Component
-class AddressRequests implements DisposableBean {
+class AddressRequests implements SchedulingConfigurer, DisposableBean {
 
     static final String PASSWORD_RESET = "password-reset";
     static final String MAGIC_LINK = "magic-link";
@@ -61,18 +63,20 @@ class AddressRequests implements DisposableBean {
     private final ApplicationEventPublisher events;
     private final TransactionOperations transactions;
     private final Clock clock;
+    private final Duration pollInterval;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("address-requests").factory());
     private final AtomicBoolean woken = new AtomicBoolean();
 
     AddressRequests(JdbcClient jdbc, Accounts accounts, AuditLog audit, ApplicationEventPublisher events,
-            TransactionOperations transactions, Clock clock) {
+            TransactionOperations transactions, Clock clock, AddressRequestSettings settings) {
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.audit = audit;
         this.events = events;
         this.transactions = transactions;
         this.clock = clock;
+        this.pollInterval = settings.poll();
     }
 
     /** Queues a request of the kind for the address; the worker handles it once this commits. */
@@ -93,8 +97,12 @@ class AddressRequests implements DisposableBean {
         }
     }
 
-    /** Takes over the rows another instance left behind, and any this one missed. */
-    @Scheduled(fixedDelayString = "${kapi.identity.address-requests.poll:10s}", initialDelayString = "PT10S")
+    /** Takes over the rows another instance left behind, and any this one missed (ten seconds after start). */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::poll, pollInterval, Duration.ofSeconds(10)));
+    }
+
     void poll() {
         wake();
     }

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
 
 import dev.kapi.shared.ApiException;
-import dev.kapi.shared.mail.MailSettings;
+import dev.kapi.shared.PublicUrl;
 import dev.kapi.shared.mail.Mailer;
 
 import static dev.kapi.shared.SqlTime.utc;
@@ -42,14 +42,14 @@ class CredentialAlerts {
     private final Sessions sessions;
     private final AuditLog audit;
     private final Mailer mailer;
-    private final MailSettings mail;
+    private final PublicUrl site;
     private final MessageSource messages;
     private final TransactionOperations transactions;
     private final IdentitySettings.Tokens lifetimes;
     private final Clock clock;
 
     CredentialAlerts(JdbcClient jdbc, Accounts accounts, SecondFactors factors, Sessions sessions, AuditLog audit,
-            Mailer mailer, MailSettings mail, MessageSource messages, TransactionOperations transactions,
+            Mailer mailer, PublicUrl site, MessageSource messages, TransactionOperations transactions,
             IdentitySettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.accounts = accounts;
@@ -57,7 +57,7 @@ class CredentialAlerts {
         this.sessions = sessions;
         this.audit = audit;
         this.mailer = mailer;
-        this.mail = mail;
+        this.site = site;
         this.messages = messages;
         this.transactions = transactions;
         this.lifetimes = settings.tokens();
@@ -77,7 +77,7 @@ class CredentialAlerts {
             String kind = EMAIL.equals(added.kind()) ? "email-changed" : "credential-added";
             mailer.send(to, messages.getMessage("mail." + kind + ".subject", null, locale),
                     messages.getMessage("mail." + kind + ".body",
-                            new Object[] { name, what, mail.link("not-me", token), lifetimes.notMe().toDays() },
+                            new Object[] { name, what, site.link("not-me", token), lifetimes.notMe().toDays() },
                             locale));
         });
     }

@@ -4,7 +4,6 @@ import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.MessageSource;
@@ -42,16 +41,15 @@ class FirstAdmin implements ApplicationRunner {
 
     FirstAdmin(AccountManagement accounts, JdbcClient jdbc, TransactionOperations transactions,
             IdentitySettings settings, PasswordScreening screening, MessageSource messages,
-            @Value("${kapi.identity.bootstrap-admin.email:}") String email,
-            @Value("${kapi.identity.bootstrap-admin.password:}") String password) {
+            FirstAdminSettings bootstrap) {
         this.screening = screening;
         this.messages = messages;
         this.accounts = accounts;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.settings = settings;
-        this.email = email;
-        this.password = password;
+        this.email = bootstrap.email();
+        this.password = bootstrap.password();
     }
 
     /** What became of a request for an admin. */

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -16,6 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
+
+import dev.kapi.shared.PublicUrl;
 
 /**
  * {@code GET /}: a small page in Turkish or English (the browser's language, or {@code ?lang=tr|en}) that
@@ -33,7 +34,8 @@ class FrontDoor {
 
     private final String publicUrl;
 
-    FrontDoor(@Value("${kapi.identity.issuer}") String publicUrl) {
+    FrontDoor(PublicUrl site) {
+        String publicUrl = site.publicUrl();
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     }
 

@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
-import dev.kapi.shared.mail.MailSettings;
+import dev.kapi.shared.PublicUrl;
 import dev.kapi.shared.mail.Mailer;
 
 import static dev.kapi.shared.SqlTime.utc;
@@ -44,20 +44,20 @@ class MagicLinks {
     private final JdbcClient jdbc;
     private final AddressRequests requests;
     private final Mailer mailer;
-    private final MailSettings mail;
+    private final PublicUrl site;
     private final MessageSource messages;
     private final Duration lifetime;
     private final Clock clock;
 
     MagicLinks(Accounts accounts, OneTimeTokens tokens, CodeHashes codes, JdbcClient jdbc, AddressRequests requests,
-            Mailer mailer, MailSettings mail, MessageSource messages, MfaSettings settings, Clock clock) {
+            Mailer mailer, PublicUrl site, MessageSource messages, MfaSettings settings, Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.codes = codes;
         this.jdbc = jdbc;
         this.requests = requests;
         this.mailer = mailer;
-        this.mail = mail;
+        this.site = site;
         this.messages = messages;
         this.lifetime = settings.magicLinkLifetime();
         this.clock = clock;
@@ -89,7 +89,7 @@ class MagicLinks {
             String name = account.fullName() != null ? account.fullName() : account.email();
             mailer.send(account.email(), messages.getMessage("mail.magic-link.subject", null, locale),
                     messages.getMessage("mail.magic-link.body",
-                            new Object[] { name, mail.link("magic-link", token), code, lifetime.toMinutes() }, locale));
+                            new Object[] { name, site.link("magic-link", token), code, lifetime.toMinutes() }, locale));
         });
     }
 

@@ -7,10 +7,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The WebAuthn relying party: its id ({@code KAPI_PASSKEY_RP_ID}, the site's domain), the name authenticators
- * show, and the origins pages may register and use passkeys from ({@code KAPI_PASSKEY_ORIGINS}, by default
- * {@code KAPI_PUBLIC_URL}). Origins are resolved when first used, so they may name {@code ${local.server.port}}.
+ * show, and the origins pages may register and use passkeys from ({@code KAPI_PASSKEY_ORIGINS}; none
+ * given, {@link dev.kapi.shared.PublicUrl}). Origins are resolved when first used, so they may name {@code ${local.server.port}}.
  */
 @ConfigurationProperties("kapi.identity.passkeys")
 record PasskeySettings(@DefaultValue("localhost") String rpId, @DefaultValue("Kapı") String rpName,
-        @DefaultValue("http://localhost:8000") List<String> origins) {
+        @DefaultValue List<String> origins) {
 }

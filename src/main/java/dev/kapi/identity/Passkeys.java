@@ -42,6 +42,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.PublicUrl;
 
 import static dev.kapi.shared.SqlTime.utc;
 
@@ -63,17 +64,19 @@ class Passkeys {
     private final JdbcUserCredentialRepository credentials;
     private final JdbcClient jdbc;
     private final PasskeySettings settings;
+    private final PublicUrl site;
     private final Environment environment;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
     private volatile WebAuthnRelyingPartyOperations operations;
 
-    Passkeys(JdbcTemplate jdbcTemplate, JdbcClient jdbc, PasskeySettings settings, Environment environment,
-            Clock clock) {
+    Passkeys(JdbcTemplate jdbcTemplate, JdbcClient jdbc, PasskeySettings settings, PublicUrl site,
+            Environment environment, Clock clock) {
         this.userEntities = new JdbcPublicKeyCredentialUserEntityRepository(jdbcTemplate);
         this.credentials = new JdbcUserCredentialRepository(jdbcTemplate);
         this.jdbc = jdbc;
         this.settings = settings;
+        this.site = site;
         this.environment = environment;
         this.clock = clock;
     }
@@ -231,7 +234,9 @@ class Passkeys {
     private WebAuthnRelyingPartyOperations operations() {
         WebAuthnRelyingPartyOperations current = operations;
         if (current == null) {
-            Set<String> origins = settings.origins().stream().map(environment::resolveRequiredPlaceholders)
+            List<String> configured = settings.origins().stream().filter(origin -> !origin.isBlank()).toList();
+            Set<String> origins = (configured.isEmpty() ? List.of(site.publicUrl()) : configured).stream()
+                    .map(environment::resolveRequiredPlaceholders)
                     .collect(Collectors.toUnmodifiableSet());
             current = new Webauthn4JRelyingPartyOperations(userEntities, credentials,
                     PublicKeyCredentialRpEntity.builder().id(settings.rpId()).name(settings.rpName()).build(), origins);

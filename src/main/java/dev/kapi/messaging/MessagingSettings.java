@@ -62,8 +62,8 @@ record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simulator si
      * and reports deliveries, reads and opt-out replies for the given shares of sent messages.
      */
     record Simulator(@DefaultValue("0ms") Duration latency, @DefaultValue("0") double failureRate,
-            @DefaultValue("0000") String unreachableSuffix, @DefaultValue("0") double deliveredRate,
-            @DefaultValue("0") double readRate, @DefaultValue("0") double optOutRate) {
+            @DefaultValue("0000") String unreachableSuffix, @DefaultValue("0.9") double deliveredRate,
+            @DefaultValue("0.5") double readRate, @DefaultValue("0") double optOutRate) {
     }
 
     /** Meta's Graph API for WhatsApp Cloud: where it is, which version, and the webhook's secrets. */

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,21 +18,28 @@ import org.springframework.stereotype.Component;
  * Off with {@code kapi.messaging.worker.enabled=false} (the tests run rounds themselves).
  */
 @Component
-@ConditionalOnProperty(name = "kapi.messaging.worker.enabled", havingValue = "true", matchIfMissing = true)
-class SenderSchedule {
+class SenderSchedule implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(SenderSchedule.class);
     /** The shortest cycle of a lane: a slow account claims a few messages at a time, not one per loop. */
     private static final long MIN_CYCLE_NANOS = 20_000_000;
 
     private final MessageSender sender;
+    private final MessagingSettings.Worker settings;
     private final Set<Long> lanes = ConcurrentHashMap.newKeySet();
 
-    SenderSchedule(MessageSender sender) {
+    SenderSchedule(MessageSender sender, MessagingSettings settings) {
         this.sender = sender;
+        this.settings = settings.worker();
     }
 
-    @Scheduled(fixedDelayString = "${kapi.messaging.worker.poll-interval:200ms}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        if (settings.enabled()) {
+            registrar.addFixedDelayTask(this::poll, settings.pollInterval());
+        }
+    }
+
     void poll() {
         try {
             sender.recoverAbandoned();

@@ -2,8 +2,8 @@ package dev.kapi.trading;
 
 import java.time.Clock;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,24 +12,31 @@ import org.springframework.stereotype.Component;
  * unfinished claims of a dead instance. Off with {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
  */
 @Component
-@ConditionalOnBooleanProperty(name = "kapi.trading.runner.enabled", matchIfMissing = true)
-class RunnerSchedule {
+class RunnerSchedule implements SchedulingConfigurer {
 
     private final BotRunner runner;
     private final Clock clock;
+    private final TradingSettings.Runner settings;
 
-    RunnerSchedule(BotRunner runner, Clock clock) {
+    RunnerSchedule(BotRunner runner, Clock clock, TradingSettings settings) {
         this.runner = runner;
         this.clock = clock;
+        this.settings = settings.runner();
     }
 
-    @Scheduled(cron = "${kapi.trading.runner.cron:5 * * * * *}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        if (settings.enabled()) {
+            registrar.addCronTask(this::tick, settings.cron());
+            registrar.addCronTask(this::retry, settings.retryCron());
+        }
+    }
+
     void tick() {
         runner.tick(clock.instant());
     }
 
     /** Later in the minute: the claims of an instance that died during its tick, run by this one. */
-    @Scheduled(cron = "${kapi.trading.runner.retry-cron:15/10 * * * * *}")
     void retry() {
         runner.retry(clock.instant());
     }

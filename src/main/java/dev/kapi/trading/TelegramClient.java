@@ -12,7 +12,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import dev.kapi.shared.net.OutboundHttp;
@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Telegram Bot API's {@code sendMessage} ({@code POST <base>/bot<token>/sendMessage} with
- * {@code chat_id} and {@code text}), the base URL from {@code kapi.trading.telegram.base-url}, the request
- * timeout from {@code kapi.trading.telegram.timeout} (10 seconds). Its client connects only to the address its
+ * {@code chat_id} and {@code text}), the base URL and the request timeout
+ * from {@link TelegramSettings}. Its client connects only to the address its
  * lookup of the Bot API's host checked ({@link OutboundHttp}).
  */
 @Component
@@ -35,8 +35,13 @@ class TelegramClient {
     private final JsonMapper json;
     private final CloseableHttpClient http;
 
-    TelegramClient(@Value("${kapi.trading.telegram.base-url:https://api.telegram.org}") URI baseUrl,
-            @Value("${kapi.trading.telegram.timeout:10s}") Duration timeout, JsonMapper json, OutboundHttp outbound) {
+    @Autowired
+    TelegramClient(TelegramSettings settings, JsonMapper json, OutboundHttp outbound) {
+        this(settings.baseUrl(), settings.timeout(), json, outbound);
+    }
+
+    /** Outside Spring (the client's own test): the given base URL and timeout. */
+    TelegramClient(URI baseUrl, Duration timeout, JsonMapper json, OutboundHttp outbound) {
         this.baseUrl = baseUrl;
         this.json = json;
         this.http = outbound.serviceClient(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5),

@@ -2,8 +2,8 @@ package dev.kapi.webhooks;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -11,8 +11,7 @@ import org.springframework.stereotype.Component;
  * {@code kapi.webhooks.worker.enabled=false} (the tests run rounds themselves).
  */
 @Component
-@ConditionalOnProperty(name = "kapi.webhooks.worker.enabled", havingValue = "true", matchIfMissing = true)
-class WebhookSchedule {
+class WebhookSchedule implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookSchedule.class);
 
@@ -24,7 +23,13 @@ class WebhookSchedule {
         this.settings = settings;
     }
 
-    @Scheduled(fixedDelayString = "${kapi.webhooks.worker.poll-interval:1s}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        if (settings.worker().enabled()) {
+            registrar.addFixedDelayTask(this::poll, settings.worker().pollInterval());
+        }
+    }
+
     void poll() {
         try {
             int rounds = 0;

@@ -17,7 +17,6 @@ import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,8 +36,8 @@ public class OutboundHttp implements DisposableBean {
     private final List<CloseableHttpClient> clients = new CopyOnWriteArrayList<>();
 
     @Autowired
-    OutboundHttp(ObjectProvider<DnsResolver> dns, @Value("${kapi.outbound.allow-private:false}") boolean allowPrivate) {
-        this(dns.getIfAvailable(() -> SystemDefaultDnsResolver.INSTANCE), allowPrivate);
+    OutboundHttp(ObjectProvider<DnsResolver> dns, OutboundSettings settings) {
+        this(dns.getIfAvailable(() -> SystemDefaultDnsResolver.INSTANCE), settings.allowPrivate());
     }
 
     /** Outside Spring (a test of a client): the given resolver, and whether services may be at private addresses. */
