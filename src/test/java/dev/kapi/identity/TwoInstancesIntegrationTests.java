@@ -54,7 +54,7 @@ class TwoInstancesIntegrationTests extends IntegrationTest {
                         "server.port", "0",
                         "spring.datasource.url", url,
                         // As behind PgBouncer: LISTEN (and migrations) on a direct connection of their own.
-                        "KAPI_CLUSTER_LISTEN_URL", url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + LISTENER,
+                        "kapi.cluster.listen-url", url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + LISTENER,
                         "spring.datasource.username", "postgres",
                         "spring.mail.host", "127.0.0.1",
                         "spring.mail.port", Integer.toString(MAIL.getSmtp().getPort())))
