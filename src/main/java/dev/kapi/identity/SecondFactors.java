@@ -184,9 +184,7 @@ class SecondFactors implements SmartInitializingSingleton {
         if (settings.required(account.role()) && !passkeys.any(me.id())) {
             throw ApiException.conflict("mfa-required-by-policy", account.role());
         }
-        totp.remove(me.id());
-        recoveryCodes.remove(me.id());
-        factorsChanged(me.id());
+        removeTotp(me.id());
         audit.record("mfa-totp-disabled", me.id(), me.id(), null);
     }
 
@@ -206,11 +204,7 @@ class SecondFactors implements SmartInitializingSingleton {
     void removeAll(CurrentAccount admin, long accountId) {
         recentAuthentication.require(admin);
         accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found"));
-        List<String> removed = methodsOf(accountId);
-        totp.remove(accountId);
-        recoveryCodes.remove(accountId);
-        passkeys.removeAll(accountId);
-        factorsChanged(accountId);
+        List<String> removed = removeEvery(accountId);
         audit.record("admin-mfa-removed", admin.id(), accountId, "methods=" + String.join(",", removed));
     }
 
@@ -219,14 +213,7 @@ class SecondFactors implements SmartInitializingSingleton {
      * whoever held the account before, not necessarily its owner. The methods removed.
      */
     List<String> removeAllSetBeforeVerification(long accountId) {
-        List<String> removed = methodsOf(accountId);
-        if (!removed.isEmpty()) {
-            totp.remove(accountId);
-            recoveryCodes.remove(accountId);
-            passkeys.removeAll(accountId);
-            factorsChanged(accountId);
-        }
-        return removed;
+        return removeEvery(accountId);
     }
 
     /** The owner followed the link of a new-passkey alert: that passkey goes. False when it was gone already. */
@@ -243,10 +230,28 @@ class SecondFactors implements SmartInitializingSingleton {
         if (!totp.enabled(accountId)) {
             return false;
         }
+        removeTotp(accountId);
+        return true;
+    }
+
+    /** TOTP and its recovery codes go, on every instance. */
+    private void removeTotp(long accountId) {
         totp.remove(accountId);
         recoveryCodes.remove(accountId);
         factorsChanged(accountId);
-        return true;
+    }
+
+    /**
+     * Every factor of the account goes (a TOTP enrolment not yet confirmed too), on every instance; the methods
+     * it had.
+     */
+    private List<String> removeEvery(long accountId) {
+        List<String> removed = methodsOf(accountId);
+        totp.remove(accountId);
+        recoveryCodes.remove(accountId);
+        passkeys.removeAll(accountId);
+        factorsChanged(accountId);
+        return removed;
     }
 
     /** The account behind an admin route's public {@code userId}. */
