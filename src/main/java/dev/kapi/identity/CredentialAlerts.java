@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.MessageSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.events.ApplicationModuleListener;
@@ -47,10 +48,12 @@ class CredentialAlerts {
     private final TransactionOperations transactions;
     private final IdentitySettings.Tokens lifetimes;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     CredentialAlerts(JdbcClient jdbc, Accounts accounts, SecondFactors factors, Sessions sessions, AuditLog audit,
             Mailer mailer, PublicUrl site, MessageSource messages, TransactionOperations transactions,
-            IdentitySettings settings, Clock clock) {
+            IdentitySettings settings, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.factors = factors;
@@ -112,6 +115,8 @@ class CredentialAlerts {
         Account current = account.get();
         // The old address received this link, so it is proved again.
         accounts.updateProfile(accountId, current.fullName(), previous, true, current.status(), clock.instant());
+        // As for any change of the address: other modules and webhook receivers hear of it.
+        events.publishEvent(new AccountUpdated(accountId, current.publicId(), true));
         return "email";
     }
 

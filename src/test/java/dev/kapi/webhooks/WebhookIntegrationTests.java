@@ -278,6 +278,43 @@ class WebhookIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void addressWhenTheOldOneTakesItBackThroughTheNotMeLinkThenReceiversHearOfItAsOfTheChange() {
+        TestUser admin = newAdmin();
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(WireMock.post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks", Map.of("url", RECEIVER.baseUrl() + path,
+                "events", List.of("account.updated")), 201);
+        TestUser user = newUser();
+        put(user, "/users/me", Map.of("email", uniqueEmail()), 200);
+        String token = tokenIn(notMeMailTo(user.email()));
+
+        // (the mail may arrive a moment before its listener commits the link's token)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> client().post()
+                .uri("/auth/not-me").contentType(MediaType.APPLICATION_JSON).body(Map.of("token", token)).exchange()
+                .returnResult().getStatus().value() == 200);
+        delivery.deliverDue();
+
+        List<Map<String, Object>> events = RECEIVER.findAll(postRequestedFor(urlPathEqualTo(path))).stream()
+                .map(request -> json.readValue(request.getBodyAsString(), JSON_OBJECT_TYPE)).toList();
+        assertThat(events).hasSize(2).allSatisfy(event -> assertThat(data(event))
+                .containsEntry("email_changed", true)
+                .satisfies(data -> assertThat(((Number) data.get("account_id")).longValue()).isEqualTo(user.id())));
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    /** The "this was not me" mail to the address (its verification mail may come before or after it). */
+    private static jakarta.mail.internet.MimeMessage notMeMailTo(String address) {
+        for (int mails = 1;; mails++) {
+            awaitMailTo(address, mails);
+            List<jakarta.mail.internet.MimeMessage> found = mailsTo(address).stream()
+                    .filter(mail -> textOf(mail).contains("/not-me?token=")).toList();
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void anAccountMadeByAnAdminAndItsCreditsAreDelivered() {
         TestUser admin = newAdmin();
