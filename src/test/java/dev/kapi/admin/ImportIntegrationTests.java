@@ -68,9 +68,7 @@ class ImportIntegrationTests extends IntegrationTest {
         byte[] archive = exportOverHttp();
         ConfigurableApplicationContext second = startOn(freshDatabase());
         try {
-            RestTestClient restored = bindToServer()
-                    .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
-                    .defaultHeader("X-Forwarded-For", randomIp()).build();
+            RestTestClient restored = clientOf(second);
             String importer = signUpAdmin(restored);
 
             // when
@@ -117,9 +115,7 @@ class ImportIntegrationTests extends IntegrationTest {
                         new String(csv, StandardCharsets.UTF_8).lines().count() - 1))));
         ConfigurableApplicationContext second = startOn(freshDatabase());
         try {
-            RestTestClient restored = bindToServer()
-                    .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
-                    .defaultHeader("X-Forwarded-For", randomIp()).build();
+            RestTestClient restored = clientOf(second);
             String importer = signUpAdmin(restored);
 
             // when
@@ -266,6 +262,11 @@ class ImportIntegrationTests extends IntegrationTest {
         assertThat(BackupCommand.handles(new String[] { "--server.port=9000" })).isFalse();
     }
 
+    /** A new client of the instance (its own address, for the rate limits). */
+    private static RestTestClient clientOf(ConfigurableApplicationContext instance) {
+        return bindToServer().baseUrl("http://localhost:" + ((WebServerApplicationContext) instance).getWebServer()
+                .getPort()).defaultHeader("X-Forwarded-For", randomIp()).build();
+    }
     private record Fixture(String email, String keyLabel) {
     }
 
