@@ -12,10 +12,11 @@ import dev.kapi.admin.BackupCommand;
 import dev.kapi.identity.AdminCommand;
 
 /**
- * Kapı: one deployable that serves accounts, authentication, admin and domain APIs. Each top-level
- * package is an application module; {@code shared} holds the cross-cutting pieces every module uses.
- * {@code export FILE} and {@code import FILE} as arguments run a backup command instead of the server,
- * {@code create-admin --email ADDRESS} creates an admin.
+ * Kapı: one deployable that serves accounts, authentication, admin and domain APIs. Each
+ * top-level package is an application module; {@code shared} holds the cross-cutting
+ * pieces every module uses. {@code export FILE} and {@code import FILE} as arguments run
+ * a backup command instead of the server, {@code create-admin --email ADDRESS} creates an
+ * admin.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -26,12 +27,14 @@ public class Application {
 
     public static void main(String[] args) {
         if (BackupCommand.handles(args)) {
-            System.exit(BackupCommand.run(args, new SpringApplicationBuilder(Application.class), System.out,
-                    System.err));
+            System
+                .exit(BackupCommand.run(args, new SpringApplicationBuilder(Application.class), System.out, System.err));
         }
         if (AdminCommand.handles(args)) {
-            System.exit(AdminCommand.run(args, new SpringApplicationBuilder(Application.class), System.out, System.err));
+            System
+                .exit(AdminCommand.run(args, new SpringApplicationBuilder(Application.class), System.out, System.err));
         }
         SpringApplication.run(Application.class, args);
     }
+
 }

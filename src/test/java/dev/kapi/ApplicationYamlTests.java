@@ -33,17 +33,17 @@ import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each setting is written once: its default in its settings record ({@code @DefaultValue}), and
- * application.yml holds only what differs from one, Spring Boot's settings and the environment variables
- * whose name is not their property's. No Spring context: application.yml and the records, bound as Spring
- * binds them.
+ * Each setting is written once: its default in its settings record
+ * ({@code @DefaultValue}), and application.yml holds only what differs from one, Spring
+ * Boot's settings and the environment variables whose name is not their property's. No
+ * Spring context: application.yml and the records, bound as Spring binds them.
  */
 class ApplicationYamlTests {
 
     /**
-     * Lines that state a record's default on purpose: a documented variable whose name is not its property's
-     * needs a line of its own, and where an unset variable must leave the default, that line has to say it
-     * again ({@code ${VARIABLE:default}}).
+     * Lines that state a record's default on purpose: a documented variable whose name is
+     * not its property's needs a line of its own, and where an unset variable must leave
+     * the default, that line has to say it again ({@code ${VARIABLE:default}}).
      */
     private static final Map<String, String> ALIASES = Map.ofEntries(
             entry("kapi.embedded-database.data-dir", "KAPI_DATA_DIR"),
@@ -83,13 +83,13 @@ class ApplicationYamlTests {
             }
             Settings owner = owner(setting);
             Object alone = new Binder(ConfigurationPropertySources.from(new MapPropertySource("lines", lines)),
-                    unsetEnvironment).bindOrCreate(owner.prefix(), owner.type());
+                    unsetEnvironment)
+                .bindOrCreate(owner.prefix(), owner.type());
             if (alone.equals(defaults(owner))) {
                 repeated.add(setting);
             }
         }
-        assertThat(repeated).as("application.yml lines that repeat their record's default (or bind nothing)")
-                .isEmpty();
+        assertThat(repeated).as("application.yml lines that repeat their record's default (or bind nothing)").isEmpty();
     }
 
     @Test
@@ -100,26 +100,28 @@ class ApplicationYamlTests {
             String name = variable.split("[ ,]")[0];
             assertThat(line).as(key).startsWith("${" + name + ":");
             assertThat(name).as(key + " binds from " + name + " by itself")
-                    .isNotEqualTo(key.toUpperCase().replace('.', '_').replace("-", ""))
-                    .isNotEqualTo(key.toUpperCase().replace('.', '_').replace('-', '_'));
+                .isNotEqualTo(key.toUpperCase().replace('.', '_').replace("-", ""))
+                .isNotEqualTo(key.toUpperCase().replace('.', '_').replace('-', '_'));
         });
     }
 
-    /** README's configuration table: each variable still reaches a setting, with or without a line here. */
+    /**
+     * README's configuration table: each variable still reaches a setting, with or
+     * without a line here.
+     */
     @ParameterizedTest
-    @CsvSource(delimiter = '=', value = {
-            "KAPI_DATA_DIR=/srv/kapi", "KAPI_JWT_SECRET=secret", "KAPI_JWT_ALGORITHM=ES256", "KAPI_JWT_ROTATION=20d",
-            "ACCESS_TOKEN_EXPIRE_MINUTES=15", "KAPI_BOOTSTRAP_ADMIN_EMAIL=a@example.com",
-            "KAPI_BOOTSTRAP_ADMIN_PASSWORD=passphrase", "KAPI_ADMIN_SECRET=secret", "KAPI_RATE_LIMITS_ENABLED=false",
-            "KAPI_MASTER_KEY=key", "KAPI_MASTER_KEY_PREVIOUS=old", "KAPI_TRADING_RUNNER_ENABLED=false",
-            "KAPI_TRADING_RUNNER_CRON=7 * * * * *", "KAPI_TRADING_PAPER_FEERATE=0.002",
-            "KAPI_TRADING_PAPER_SLIPPAGE=0.001", "KAPI_TRADING_SWEEPS_THREADS=2", "KAPI_TRADING_SWEEPS_MAXRUNNING=2",
-            "KAPI_TRADING_SWEEPS_MAXCOMBINATIONS=10", "KAPI_TRADING_SWEEPS_MAXCANDLESTEPS=10",
-            "KAPI_TRADING_BACKTESTS_MAXRUNNING=2", "KAPI_TRADING_TELEGRAM_BASEURL=http://telegram.example",
-            "KAPI_TRADING_TELEGRAM_TIMEOUT=3s", "KAPI_TRADING_BINANCE_BASEURL=https://testnet.binance.vision",
-            "KAPI_CORS_ORIGINS=https://app.example", "KAPI_MAIL_FROM=kapi@example.com",
-            "KAPI_PUBLIC_URL=https://kapi.example", "KAPI_WEBHOOKS_ALLOW_PRIVATE=true",
-            "KAPI_OUTBOUND_ALLOW_PRIVATE=true", "KAPI_WEBHOOKS_RETENTION=7d",
+    @CsvSource(delimiter = '=', value = { "KAPI_DATA_DIR=/srv/kapi", "KAPI_JWT_SECRET=secret",
+            "KAPI_JWT_ALGORITHM=ES256", "KAPI_JWT_ROTATION=20d", "ACCESS_TOKEN_EXPIRE_MINUTES=15",
+            "KAPI_BOOTSTRAP_ADMIN_EMAIL=a@example.com", "KAPI_BOOTSTRAP_ADMIN_PASSWORD=passphrase",
+            "KAPI_ADMIN_SECRET=secret", "KAPI_RATE_LIMITS_ENABLED=false", "KAPI_MASTER_KEY=key",
+            "KAPI_MASTER_KEY_PREVIOUS=old", "KAPI_TRADING_RUNNER_ENABLED=false", "KAPI_TRADING_RUNNER_CRON=7 * * * * *",
+            "KAPI_TRADING_PAPER_FEERATE=0.002", "KAPI_TRADING_PAPER_SLIPPAGE=0.001", "KAPI_TRADING_SWEEPS_THREADS=2",
+            "KAPI_TRADING_SWEEPS_MAXRUNNING=2", "KAPI_TRADING_SWEEPS_MAXCOMBINATIONS=10",
+            "KAPI_TRADING_SWEEPS_MAXCANDLESTEPS=10", "KAPI_TRADING_BACKTESTS_MAXRUNNING=2",
+            "KAPI_TRADING_TELEGRAM_BASEURL=http://telegram.example", "KAPI_TRADING_TELEGRAM_TIMEOUT=3s",
+            "KAPI_TRADING_BINANCE_BASEURL=https://testnet.binance.vision", "KAPI_CORS_ORIGINS=https://app.example",
+            "KAPI_MAIL_FROM=kapi@example.com", "KAPI_PUBLIC_URL=https://kapi.example",
+            "KAPI_WEBHOOKS_ALLOW_PRIVATE=true", "KAPI_OUTBOUND_ALLOW_PRIVATE=true", "KAPI_WEBHOOKS_RETENTION=7d",
             "KAPI_HIBP_URL=https://api.pwnedpasswords.com", "KAPI_MFA_REQUIRED_TYPES=admin",
             "KAPI_IDENTITY_STEPUP_MAXAGE=1m", "KAPI_PASSKEY_RP_ID=kapi.example",
             "KAPI_PASSKEY_ORIGINS=https://kapi.example", "KAPI_WHATSAPP_APP_SECRET=secret",
@@ -140,22 +142,24 @@ class ApplicationYamlTests {
         Binder unset = new Binder(ConfigurationPropertySources.from(List.of(yaml)),
                 new PropertySourcesPlaceholdersResolver(List.of(yaml)));
         assertThat(records()).as(variable + " changes a setting")
-                .anyMatch(settings -> !set.bindOrCreate(settings.prefix(), settings.type())
-                        .equals(unset.bindOrCreate(settings.prefix(), settings.type())));
+            .anyMatch(settings -> !set.bindOrCreate(settings.prefix(), settings.type())
+                .equals(unset.bindOrCreate(settings.prefix(), settings.type())));
     }
 
     private static EnumerablePropertySource<?> applicationYaml() throws IOException {
         return (EnumerablePropertySource<?>) new YamlPropertySourceLoader()
-                .load("application.yml", new ClassPathResource("application.yml")).getFirst();
+            .load("application.yml", new ClassPathResource("application.yml"))
+            .getFirst();
     }
 
     /** The record a key belongs to: the one with the longest prefix above it. */
     private static Settings owner(String key) {
         ConfigurationPropertyName name = ConfigurationPropertyName.of(key);
-        return records().stream().filter(settings -> ConfigurationPropertyName.of(settings.prefix()).isAncestorOf(name))
-                .max(Comparator.comparingInt(settings -> ConfigurationPropertyName.of(settings.prefix())
-                        .getNumberOfElements()))
-                .orElseThrow(() -> new AssertionError(key + " belongs to no settings record"));
+        return records().stream()
+            .filter(settings -> ConfigurationPropertyName.of(settings.prefix()).isAncestorOf(name))
+            .max(Comparator
+                .comparingInt(settings -> ConfigurationPropertyName.of(settings.prefix()).getNumberOfElements()))
+            .orElseThrow(() -> new AssertionError(key + " belongs to no settings record"));
     }
 
     private static Object defaults(Settings settings) {
@@ -165,11 +169,13 @@ class ApplicationYamlTests {
     private static List<Settings> records() {
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
         scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
-        return scanner.findCandidateComponents(Application.class.getPackageName()).stream()
-                .map(candidate -> ClassUtils.resolveClassName(candidate.getBeanClassName(), null))
-                .filter(Class::isRecord)
-                .map(type -> new Settings(AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class)
-                        .prefix(), type))
-                .toList();
+        return scanner.findCandidateComponents(Application.class.getPackageName())
+            .stream()
+            .map(candidate -> ClassUtils.resolveClassName(candidate.getBeanClassName(), null))
+            .filter(Class::isRecord)
+            .map(type -> new Settings(
+                    AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class).prefix(), type))
+            .toList();
     }
+
 }

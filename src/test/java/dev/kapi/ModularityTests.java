@@ -18,13 +18,14 @@ class ModularityTests {
         MODULES.verify();
     }
 
-    /** The module diagrams and canvases README points at, written from the code as it is. */
+    /**
+     * The module diagrams and canvases README points at, written from the code as it is.
+     */
     @Test
     void moduleDiagramsAndCanvasesAreWrittenIntoDocs() {
         Path folder = Path.of("docs", "modules");
 
-        new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(folder.toString()))
-                .writeDocumentation();
+        new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(folder.toString())).writeDocumentation();
 
         assertThat(folder.resolve("components.puml")).exists();
         for (String module : new String[] { "identity", "plans", "admin", "events", "trading", "messaging" }) {
@@ -32,4 +33,5 @@ class ModularityTests {
             assertThat(Files.exists(folder.resolve("module-" + module + ".adoc"))).as(module).isTrue();
         }
     }
+
 }

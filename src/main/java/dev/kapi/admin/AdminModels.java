@@ -24,17 +24,21 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Page;
 
 /**
- * Seed 000's models, readable for a person: a user with its packages, their contents and its sessions; a
- * package with its contents; ISO dates. Reads and writes go to the identity and plans modules' APIs.
+ * Seed 000's models, readable for a person: a user with its packages, their contents and
+ * its sessions; a package with its contents; ISO dates. Reads and writes go to the
+ * identity and plans modules' APIs.
  */
 @Component
 class AdminModels {
 
     private static final int REPORT_PAGE = 500;
+
     private static final int REPORT_MAX_SCANNED = 100_000;
 
     private final AccountAdministration accounts;
+
     private final PlanCatalog catalog;
+
     private final Credits credits;
 
     AdminModels(AccountAdministration accounts, PlanCatalog catalog, Credits credits) {
@@ -75,8 +79,8 @@ class AdminModels {
     }
 
     record SessionModel(UUID id, @JsonProperty("user_id") long userId, @JsonProperty("created_at") Instant createdAt,
-            @JsonProperty("last_used_at") Instant lastUsedAt, @JsonProperty("expires_at") Instant expiresAt,
-            String ip, @JsonProperty("user_agent") String userAgent) {
+            @JsonProperty("last_used_at") Instant lastUsedAt, @JsonProperty("expires_at") Instant expiresAt, String ip,
+            @JsonProperty("user_agent") String userAgent) {
 
         static SessionModel from(SessionInfo session) {
             return new SessionModel(session.id(), session.accountId(), session.createdAt(), session.lastUsedAt(),
@@ -96,31 +100,32 @@ class AdminModels {
     Object byId(ModelType type, String id) {
         return switch (type) {
             case USER -> user(accounts.byId(number(id)).orElseThrow(() -> ApiException.notFound("user-not-found")));
-            case PACKAGE -> PackageModel.from(catalog.packageById(number(id))
-                    .orElseThrow(() -> ApiException.notFound("package-not-found")));
-            case PACKAGE_CONTENT -> ContentModel.from(catalog.contentById(number(id))
-                    .orElseThrow(() -> ApiException.notFound("content-not-found")));
+            case PACKAGE -> PackageModel
+                .from(catalog.packageById(number(id)).orElseThrow(() -> ApiException.notFound("package-not-found")));
+            case PACKAGE_CONTENT -> ContentModel
+                .from(catalog.contentById(number(id)).orElseThrow(() -> ApiException.notFound("content-not-found")));
             case U_PACKAGE -> UserPackageModel.from(catalog.userPackageById(number(id))
-                    .orElseThrow(() -> ApiException.notFound("user-package-not-found")));
-            case U_SESSION -> SessionModel.from(accounts.session(uuid(id))
-                    .orElseThrow(() -> ApiException.notFound("session-not-found")));
+                .orElseThrow(() -> ApiException.notFound("user-package-not-found")));
+            case U_SESSION -> SessionModel
+                .from(accounts.session(uuid(id)).orElseThrow(() -> ApiException.notFound("session-not-found")));
         };
     }
 
     Object byName(ModelType type, String name) {
         return switch (type) {
             case USER -> user(accounts.byName(name).orElseThrow(() -> ApiException.notFound("user-not-found")));
-            case PACKAGE -> PackageModel.from(catalog.packageByName(name)
-                    .orElseThrow(() -> ApiException.notFound("package-not-found")));
-            case PACKAGE_CONTENT -> ContentModel.from(catalog.contentByName(name)
-                    .orElseThrow(() -> ApiException.notFound("content-not-found")));
+            case PACKAGE -> PackageModel
+                .from(catalog.packageByName(name).orElseThrow(() -> ApiException.notFound("package-not-found")));
+            case PACKAGE_CONTENT -> ContentModel
+                .from(catalog.contentByName(name).orElseThrow(() -> ApiException.notFound("content-not-found")));
             case U_PACKAGE, U_SESSION -> throw ApiException.invalidField("m_type", "model-has-no-name");
         };
     }
 
     /**
-     * Seed 000's user registration. The name comes as {@code name} and {@code surname} (the seed's fields) or
-     * as {@code full_name} (the field every user answer carries), split at its last space.
+     * Seed 000's user registration. The name comes as {@code name} and {@code surname}
+     * (the seed's fields) or as {@code full_name} (the field every user answer carries),
+     * split at its last space.
      */
     UserModel registerUser(CurrentAccount admin, ModelBodies.RegisterUser user) {
         String name = blankToNull(user.name());
@@ -134,9 +139,10 @@ class AdminModels {
             name = space < 0 ? fullName : fullName.substring(0, space).strip();
             surname = space < 0 ? "" : fullName.substring(space + 1);
         }
-        AdminView created = accounts.create(admin, new AccountAdministration.NewUser(user.username(), user.password(),
-                name == null ? "" : name, surname == null ? "" : surname, user.email(), user.userType() == null ? "user" : user.userType(),
-                user.phoneNumber(), user.avatar()));
+        AdminView created = accounts.create(admin,
+                new AccountAdministration.NewUser(user.username(), user.password(), name == null ? "" : name,
+                        surname == null ? "" : surname, user.email(),
+                        user.userType() == null ? "user" : user.userType(), user.phoneNumber(), user.avatar()));
         if (user.credit() != null || user.debit() != null) {
             credits.setTotals(created.id(), user.credit(), user.debit(), admin.id(), "seed 000 register");
         }
@@ -145,10 +151,12 @@ class AdminModels {
 
     PackageModel registerPackage(ModelBodies.RegisterPackage pkg) {
         List<PlanCatalog.NewContent> contents = pkg.packageContents() == null ? List.of()
-                : pkg.packageContents().stream()
-                        .map(content -> new PlanCatalog.NewContent(content.name(), content.contentValue())).toList();
-        return PackageModel.from(catalog.createPackage(new PlanCatalog.NewPackage(pkg.name(), pkg.detail(),
-                pkg.days(), contents)));
+                : pkg.packageContents()
+                    .stream()
+                    .map(content -> new PlanCatalog.NewContent(content.name(), content.contentValue()))
+                    .toList();
+        return PackageModel
+            .from(catalog.createPackage(new PlanCatalog.NewPackage(pkg.name(), pkg.detail(), pkg.days(), contents)));
     }
 
     ContentModel registerContent(ModelBodies.RegisterContent content) {
@@ -160,8 +168,8 @@ class AdminModels {
         if (accounts.byId(assignment.userId()).isEmpty()) {
             throw ApiException.invalidField("user_id", "user-not-found");
         }
-        return UserPackageModel.from(catalog.assign(assignment.userId(), assignment.packageId(),
-                assignment.startsAt()));
+        return UserPackageModel
+            .from(catalog.assign(assignment.userId(), assignment.packageId(), assignment.startsAt()));
     }
 
     UserModel updateUser(CurrentAccount admin, String id, ModelBodies.UpdateUser changes) {
@@ -200,9 +208,10 @@ class AdminModels {
     }
 
     /**
-     * Seed 000's report: users whose username (or email or name) contains {@code username}, that hold
-     * {@code packageName} when given; with {@code from}/{@code to}, only packages overlapping that window
-     * and sessions started in it, and only users that have any. Scans at most 100,000 accounts.
+     * Seed 000's report: users whose username (or email or name) contains
+     * {@code username}, that hold {@code packageName} when given; with
+     * {@code from}/{@code to}, only packages overlapping that window and sessions started
+     * in it, and only users that have any. Scans at most 100,000 accounts.
      */
     List<UserModel> report(Instant from, Instant to, String username, String packageName, int limit) {
         List<UserModel> found = new ArrayList<>();
@@ -223,7 +232,10 @@ class AdminModels {
         return found;
     }
 
-    /** One CSV row per user package (or one for a user without any); cells are quoted and never formulas. */
+    /**
+     * One CSV row per user package (or one for a user without any); cells are quoted and
+     * never formulas.
+     */
     static String csv(List<UserModel> users) {
         StringBuilder out = new StringBuilder("id,user_id,username,email,name,surname,user_type,is_active,credit,debit,"
                 + "created_at,last_login,sessions,package,package_starts_at,package_ends_at,package_active,contents\r\n");
@@ -236,24 +248,28 @@ class AdminModels {
                         user.credit(), user.debit(), user.createdAt(), text(user.lastLogin()), user.sessions().size()));
                 cells.addAll(pkg == null ? List.of("", "", "", "", "")
                         : List.of(pkg.packageName(), pkg.startsAt(), pkg.endsAt(), pkg.active(),
-                                pkg.packageContents().stream().map(ContentModel::contentValue)
-                                        .collect(Collectors.joining(" "))));
+                                pkg.packageContents()
+                                    .stream()
+                                    .map(ContentModel::contentValue)
+                                    .collect(Collectors.joining(" "))));
                 out.append(cells.stream().map(cell -> cell(String.valueOf(cell))).collect(Collectors.joining(",")))
-                        .append("\r\n");
+                    .append("\r\n");
             }
         }
         return out.toString();
     }
 
     private UserModel within(UserModel user, Instant from, Instant to, String packageName) {
-        List<UserPackageModel> packages = user.packages().stream()
-                .filter(pkg -> packageName == null || pkg.packageName().equalsIgnoreCase(packageName))
-                .filter(pkg -> (from == null || pkg.endsAt().isAfter(from)) && (to == null || pkg.startsAt().isBefore(to)))
-                .toList();
-        List<SessionModel> sessions = user.sessions().stream()
-                .filter(session -> (from == null || !session.createdAt().isBefore(from))
-                        && (to == null || session.createdAt().isBefore(to)))
-                .toList();
+        List<UserPackageModel> packages = user.packages()
+            .stream()
+            .filter(pkg -> packageName == null || pkg.packageName().equalsIgnoreCase(packageName))
+            .filter(pkg -> (from == null || pkg.endsAt().isAfter(from)) && (to == null || pkg.startsAt().isBefore(to)))
+            .toList();
+        List<SessionModel> sessions = user.sessions()
+            .stream()
+            .filter(session -> (from == null || !session.createdAt().isBefore(from))
+                    && (to == null || session.createdAt().isBefore(to)))
+            .toList();
         if (packageName != null && packages.isEmpty()) {
             return null;
         }
@@ -280,10 +296,10 @@ class AdminModels {
         }
         return views.stream().map(view -> {
             Credits.Balance balance = balances.getOrDefault(view.id(), Credits.Balance.ZERO);
-            return new UserModel(view.id(), view.publicId(), view.username(), view.email(), view.name(),
-                    view.surname(), view.fullName(), view.userType().name(), view.active(), view.frozen(),
-                    view.emailVerified(), view.phoneNumber(), view.avatar(), balance.credit(), balance.debit(),
-                    view.lastLogin(), view.createdAt(), view.updatedAt(),
+            return new UserModel(view.id(), view.publicId(), view.username(), view.email(), view.name(), view.surname(),
+                    view.fullName(), view.userType().name(), view.active(), view.frozen(), view.emailVerified(),
+                    view.phoneNumber(), view.avatar(), balance.credit(), balance.debit(), view.lastLogin(),
+                    view.createdAt(), view.updatedAt(),
                     packages.getOrDefault(view.id(), List.of()).stream().map(UserPackageModel::from).toList(),
                     sessions.get(view.id()));
         }).toList();
@@ -320,4 +336,5 @@ class AdminModels {
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
+
 }

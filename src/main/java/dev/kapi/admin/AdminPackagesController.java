@@ -10,7 +10,10 @@ import dev.kapi.plans.PlanCatalog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** The packages an admin can give, for the console's choice list; seed 000's routes edit them. */
+/**
+ * The packages an admin can give, for the console's choice list; seed 000's routes edit
+ * them.
+ */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
 @Tag(name = "admin")
@@ -40,4 +43,5 @@ class AdminPackagesController {
         List<AdminPackage> packages = catalog.packages().stream().map(AdminPackage::from).toList();
         return new PackageList(true, packages.size(), packages);
     }
+
 }

@@ -24,8 +24,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * A user's packages for the admin console, in seed 004's envelope and camelCase: list them, give one, take
- * one away. The same plans rules as seed 000's {@code u_package} model.
+ * A user's packages for the admin console, in seed 004's envelope and camelCase: list
+ * them, give one, take one away. The same plans rules as seed 000's {@code u_package}
+ * model.
  */
 @RestController
 @RequestMapping("/api/admin/users/{userId}/packages")
@@ -34,6 +35,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AdminUserPackagesController {
 
     private final AccountAdministration accounts;
+
     private final PlanCatalog catalog;
 
     AdminUserPackagesController(AccountAdministration accounts, PlanCatalog catalog) {
@@ -56,8 +58,7 @@ class AdminUserPackagesController {
 
         static AdminUserPackage from(PlanCatalog.UserPackage pkg) {
             return new AdminUserPackage(pkg.id(), pkg.packageId(), pkg.packageName(), pkg.startsAt(), pkg.endsAt(),
-                    pkg.active(), pkg.contents().stream().map(PackageContent::from).toList(),
-                    pkg.createdAt());
+                    pkg.active(), pkg.contents().stream().map(PackageContent::from).toList(), pkg.createdAt());
         }
     }
 
@@ -70,8 +71,10 @@ class AdminUserPackagesController {
     @GetMapping
     @Operation(summary = "The user's packages, latest start first, each with its contents and whether it is active")
     PackageList list(@PathVariable String userId) {
-        List<AdminUserPackage> packages = catalog.packagesOf(accounts.idOf(userId)).stream().map(AdminUserPackage::from)
-                .toList();
+        List<AdminUserPackage> packages = catalog.packagesOf(accounts.idOf(userId))
+            .stream()
+            .map(AdminUserPackage::from)
+            .toList();
         return new PackageList(true, packages.size(), packages);
     }
 
@@ -79,8 +82,8 @@ class AdminUserPackagesController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Give the user a package from startsAt (default now) for the package's days")
     OnePackage assign(@PathVariable String userId, @Valid @RequestBody AssignPackage request) {
-        return new OnePackage(true, AdminUserPackage.from(catalog.assign(accounts.idOf(userId), request.packageId(),
-                request.startsAt())));
+        return new OnePackage(true,
+                AdminUserPackage.from(catalog.assign(accounts.idOf(userId), request.packageId(), request.startsAt())));
     }
 
     @DeleteMapping("/{id}")
@@ -88,8 +91,10 @@ class AdminUserPackagesController {
     @Operation(summary = "Take a package away from the user")
     void remove(@PathVariable String userId, @PathVariable long id) {
         long owner = accounts.idOf(userId);
-        catalog.userPackageById(id).filter(pkg -> pkg.accountId() == owner)
-                .orElseThrow(() -> ApiException.notFound("user-package-not-found"));
+        catalog.userPackageById(id)
+            .filter(pkg -> pkg.accountId() == owner)
+            .orElseThrow(() -> ApiException.notFound("user-package-not-found"));
         catalog.deleteUserPackage(id);
     }
+
 }

@@ -21,7 +21,10 @@ import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** A user's live sessions for the admin console, in seed 004's envelope and camelCase; an admin may end one. */
+/**
+ * A user's live sessions for the admin console, in seed 004's envelope and camelCase; an
+ * admin may end one.
+ */
 @RestController
 @RequestMapping("/api/admin/users/{userId}/sessions")
 @PreAuthorize("hasRole('ADMIN')")
@@ -49,18 +52,22 @@ class AdminUserSessionsController {
     @GetMapping
     @Operation(summary = "The user's live sessions, most recently used first")
     SessionList list(@PathVariable String userId) {
-        List<AdminSession> sessions = accounts.sessionsOf(accounts.idOf(userId)).stream().map(AdminSession::from).toList();
+        List<AdminSession> sessions = accounts.sessionsOf(accounts.idOf(userId))
+            .stream()
+            .map(AdminSession::from)
+            .toList();
         return new SessionList(true, sessions.size(), sessions);
     }
 
     @DeleteMapping("/{sessionId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "End one of the user's sessions at once; audited as admin-session-revoked")
-    void end(@AuthenticationPrincipal CurrentAccount admin, @PathVariable String userId,
-            @PathVariable UUID sessionId) {
+    void end(@AuthenticationPrincipal CurrentAccount admin, @PathVariable String userId, @PathVariable UUID sessionId) {
         long owner = accounts.idOf(userId);
-        accounts.session(sessionId).filter(session -> session.accountId() == owner)
-                .orElseThrow(() -> ApiException.notFound("session-not-found"));
+        accounts.session(sessionId)
+            .filter(session -> session.accountId() == owner)
+            .orElseThrow(() -> ApiException.notFound("session-not-found"));
         accounts.endSession(admin, sessionId);
     }
+
 }

@@ -42,18 +42,25 @@ import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 004's user management, word for word: the {@code {success, data}} envelope and camelCase fields. */
+/**
+ * Seed 004's user management, word for word: the {@code {success, data}} envelope and
+ * camelCase fields.
+ */
 @RestController
 @RequestMapping("/api/admin/users")
 @PreAuthorize("hasRole('ADMIN')")
 @Tag(name = "admin")
 class AdminUsersController {
 
-
-    /** Credit and debit totals an admin may set: far beyond any real balance, far below a long's limit. */
+    /**
+     * Credit and debit totals an admin may set: far beyond any real balance, far below a
+     * long's limit.
+     */
 
     private final AccountAdministration accounts;
+
     private final Credits credits;
+
     private final Messages messages;
 
     AdminUsersController(AccountAdministration accounts, Credits credits, Messages messages) {
@@ -65,8 +72,7 @@ class AdminUsersController {
     record LoadCredits(@NotNull @Min(1) @Max(1_000_000_000) Long amount, @Size(max = 500) String note) {
     }
 
-    record LedgerEntry(long id, String kind, long amount, String reason, String note, Long actorId,
-            Instant createdAt) {
+    record LedgerEntry(long id, String kind, long amount, String reason, String note, Long actorId, Instant createdAt) {
 
         static LedgerEntry from(Credits.Entry entry) {
             return new LedgerEntry(entry.id(), entry.kind(), entry.amount(), entry.reason(), entry.note(),
@@ -82,16 +88,19 @@ class AdminUsersController {
 
     record CreateUserRequest(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
             @NotNull @AcceptablePassword String password, @NotBlank @Size(max = 100) String name,
-            @NotBlank @Size(max = 100) String surname, @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
-            @NotBlank @Size(max = 50) String userTypeName, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long credit, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long debit,
-            @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar) {
+            @NotBlank @Size(max = 100) String surname,
+            @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
+            @NotBlank @Size(max = 50) String userTypeName, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long credit,
+            @Min(0) @Max(ModelBodies.MAX_CREDIT) Long debit, @Size(max = 32) String phoneNumber,
+            @URL @Size(max = 2048) String avatar) {
     }
 
-    record UpdateUserRequest(@Pattern(regexp = AccountRules.USERNAME) String username, @AcceptablePassword String password,
-            @Size(min = 1, max = 100) String name, @Size(min = 1, max = 100) String surname,
-            @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email, @Size(min = 1, max = 50) String userTypeName,
-            Boolean isActive, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long credit, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long debit, @Size(max = 32) String phoneNumber,
-            @URL @Size(max = 2048) String avatar) {
+    record UpdateUserRequest(@Pattern(regexp = AccountRules.USERNAME) String username,
+            @AcceptablePassword String password, @Size(min = 1, max = 100) String name,
+            @Size(min = 1, max = 100) String surname, @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
+            @Size(min = 1, max = 50) String userTypeName, Boolean isActive,
+            @Min(0) @Max(ModelBodies.MAX_CREDIT) Long credit, @Min(0) @Max(ModelBodies.MAX_CREDIT) Long debit,
+            @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar) {
     }
 
     record DeleteUserRequest(Boolean permanently) {
@@ -125,8 +134,10 @@ class AdminUsersController {
             @RequestParam(required = false) @Size(max = 64) String cursor) {
         Page<AdminView> page = accounts.list(userType, search, limit, cursor);
         Map<Long, Credits.Balance> balances = credits.balancesOf(page.rows().stream().map(AdminView::id).toList());
-        List<AdminUser> users = page.rows().stream()
-                .map(user -> AdminUser.from(user, balances.getOrDefault(user.id(), Credits.Balance.ZERO))).toList();
+        List<AdminUser> users = page.rows()
+            .stream()
+            .map(user -> AdminUser.from(user, balances.getOrDefault(user.id(), Credits.Balance.ZERO)))
+            .toList();
         return new UserList(true, users.size(), users, page.nextCursor());
     }
 
@@ -140,9 +151,10 @@ class AdminUsersController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a user; it signs in with its username or email")
     OneUser create(@AuthenticationPrincipal CurrentAccount admin, @Valid @RequestBody CreateUserRequest request) {
-        AdminView created = accounts.create(admin, new AccountAdministration.NewUser(request.username(),
-                request.password(), request.name(), request.surname(), request.email(), request.userTypeName(),
-                request.phoneNumber(), request.avatar()));
+        AdminView created = accounts.create(admin,
+                new AccountAdministration.NewUser(request.username(), request.password(), request.name(),
+                        request.surname(), request.email(), request.userTypeName(), request.phoneNumber(),
+                        request.avatar()));
         if (request.credit() != null || request.debit() != null) {
             credits.setTotals(created.id(), request.credit(), request.debit(), admin.id(), "seed 004 create");
         }
@@ -181,8 +193,10 @@ class AdminUsersController {
             @RequestParam(defaultValue = "100") @PageLimit(max = 1000) int limit,
             @RequestParam(required = false) Long before) {
         AdminView user = find(userId, "user-not-found");
-        List<LedgerEntry> entries = credits.entriesOf(user.id(), limit, before).stream().map(LedgerEntry::from)
-                .toList();
+        List<LedgerEntry> entries = credits.entriesOf(user.id(), limit, before)
+            .stream()
+            .map(LedgerEntry::from)
+            .toList();
         return new EntryList(true, entries.size(), entries);
     }
 
@@ -206,4 +220,5 @@ class AdminUsersController {
     private AdminView find(String userId, String notFoundCode) {
         return accounts.byPublicId(userId).orElseThrow(() -> ApiException.notFound(notFoundCode));
     }
+
 }

@@ -17,18 +17,19 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Problems;
 
 /**
- * The {@code export FILE} and {@code import FILE} commands, for backups while the server is stopped: the
- * application starts without listening for HTTP and without its background workers, runs {@link Export} or
- * {@link Import} on its database, prints one line and stops. An import follows the rules of
- * {@code POST /api/admin/import}.
+ * The {@code export FILE} and {@code import FILE} commands, for backups while the server
+ * is stopped: the application starts without listening for HTTP and without its
+ * background workers, runs {@link Export} or {@link Import} on its database, prints one
+ * line and stops. An import follows the rules of {@code POST /api/admin/import}.
  */
 public final class BackupCommand {
 
     static final String USAGE = "usage: java -jar kapi.jar export FILE | import FILE";
 
     /**
-     * Command-line properties outrank the environment: no sender and no bot runner, whatever is configured,
-     * and no HTTP port (the web context is still built, since security and error handling are wired to it).
+     * Command-line properties outrank the environment: no sender and no bot runner,
+     * whatever is configured, and no HTTP port (the web context is still built, since
+     * security and error handling are wired to it).
      */
     private static final String[] OVERRIDES = { "--server.port=-1", "--kapi.messaging.worker.enabled=false",
             "--kapi.trading.runner.enabled=false", "--spring.main.log-startup-info=false" };
@@ -41,7 +42,9 @@ public final class BackupCommand {
         return args.length > 0 && ("export".equals(args[0]) || "import".equals(args[0]));
     }
 
-    /** Runs the command with the given application and answers the process's exit status. */
+    /**
+     * Runs the command with the given application and answers the process's exit status.
+     */
     public static int run(String[] args, SpringApplicationBuilder application, PrintStream out, PrintStream err) {
         if (args.length != 2 || !handles(args)) {
             err.println(USAGE);
@@ -98,9 +101,13 @@ public final class BackupCommand {
         Refused(String message) {
             super(message, null, false, false);
         }
+
     }
 
-    /** Writes beside the target first, so that a failed export leaves no half archive under its name. */
+    /**
+     * Writes beside the target first, so that a failed export leaves no half archive
+     * under its name.
+     */
     private static Export.Summary export(Export export, Path file) throws IOException {
         Path partial = Files.createTempFile(file.getParent(), ".kapi-export-", ".zip.part");
         try {
@@ -123,4 +130,5 @@ public final class BackupCommand {
         }
         return root.getMessage() != null ? root.getMessage() : root.toString();
     }
+
 }

@@ -14,10 +14,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import io.swagger.v3.oas.annotations.Hidden;
 
 /**
- * The admin console at {@code /admin}: static files ({@code static/admin}) that sign in with the API's own
- * routes and keep the tokens in the page's memory. The files themselves are public (they hold nothing but
- * code); every figure they show comes from an admin-only API route. A strict Content-Security-Policy lets
- * the page run only its own scripts and talk only to its own origin.
+ * The admin console at {@code /admin}: static files ({@code static/admin}) that sign in
+ * with the API's own routes and keep the tokens in the page's memory. The files
+ * themselves are public (they hold nothing but code); every figure they show comes from
+ * an admin-only API route. A strict Content-Security-Policy lets the page run only its
+ * own scripts and talk only to its own origin.
  */
 @Configuration(proxyBeanMethods = false)
 class Console {
@@ -28,17 +29,15 @@ class Console {
     @Bean
     @Order(1)
     SecurityFilterChain consoleFilterChain(HttpSecurity http) throws Exception {
-        return http
-                .securityMatcher("/admin", "/admin/**")
-                .authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
-                .csrf(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
-                        .frameOptions(frame -> frame.deny())
-                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
-                .build();
+        return http.securityMatcher("/admin", "/admin/**")
+            .authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
+            .csrf(AbstractHttpConfigurer::disable)
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .requestCache(AbstractHttpConfigurer::disable)
+            .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .frameOptions(frame -> frame.deny())
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
+            .build();
     }
 
     @Controller
@@ -54,5 +53,7 @@ class Console {
         String index() {
             return "forward:/admin/index.html";
         }
+
     }
+
 }

@@ -30,11 +30,13 @@ class DashboardController {
     }
 
     @GetMapping("/api/admin/dashboard")
-    @Operation(summary = "Active users, sign-ups and logins per day, traffic, usage per user, queue, bot and request counts")
+    @Operation(
+            summary = "Active users, sign-ups and logins per day, traffic, usage per user, queue, bot and request counts")
     DashboardAnswer dashboard(
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int top) {
         return new DashboardAnswer(true, report.of(from, to, top));
     }
+
 }

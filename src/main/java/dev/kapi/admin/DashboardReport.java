@@ -22,9 +22,9 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.trading.TradingStatistics;
 
 /**
- * Seed 001's admin dashboard: who is active, sign-ups and logins per day, this instance's traffic, usage
- * per user and the state of queues, bots and the request inbox. Every figure comes from its module's
- * public API; nothing here reads another module's tables.
+ * Seed 001's admin dashboard: who is active, sign-ups and logins per day, this instance's
+ * traffic, usage per user and the state of queues, bots and the request inbox. Every
+ * figure comes from its module's public API; nothing here reads another module's tables.
  */
 @Service
 class DashboardReport {
@@ -33,11 +33,17 @@ class DashboardReport {
     static final int MAX_DAYS = 366;
 
     private final AccountDirectory accounts;
+
     private final Credits credits;
+
     private final MessagingStatistics messaging;
+
     private final TradingStatistics trading;
+
     private final SupportRequests support;
+
     private final Traffic traffic;
+
     private final Clock clock;
 
     DashboardReport(AccountDirectory accounts, Credits credits, MessagingStatistics messaging,
@@ -102,7 +108,10 @@ class DashboardReport {
             List<UserUsage> usage, Counts counts) {
     }
 
-    /** The dashboard of the days from {@code from} to {@code to} (the last seven by default), with the {@code top} users. */
+    /**
+     * The dashboard of the days from {@code from} to {@code to} (the last seven by
+     * default), with the {@code top} users.
+     */
     @Transactional(readOnly = true)
     Dashboard of(LocalDate from, LocalDate to, int top) {
         Instant now = clock.instant();
@@ -120,7 +129,8 @@ class DashboardReport {
         Map<LocalDate, Long> signUps = accounts.signUpsPerDay(start, end);
         Map<LocalDate, Long> logins = accounts.loginsPerDay(start, end);
         List<Day> days = first.datesUntil(last.plusDays(1))
-                .map(day -> new Day(day, signUps.getOrDefault(day, 0L), logins.getOrDefault(day, 0L))).toList();
+            .map(day -> new Day(day, signUps.getOrDefault(day, 0L), logins.getOrDefault(day, 0L)))
+            .toList();
         Users users = new Users(accounts.activeSince(now.minus(ACTIVE_WINDOW), now), ACTIVE_WINDOW.toMinutes(), days);
 
         TrafficView trafficView = new TrafficView("instance",
@@ -140,16 +150,19 @@ class DashboardReport {
         ids.addAll(sent.keySet());
         ids.addAll(bots.keySet());
         List<Long> chosen = ids.stream()
-                .sorted(Comparator.comparingLong((Long id) -> spent.getOrDefault(id, 0L))
-                        .thenComparingLong(id -> sent.getOrDefault(id, 0L))
-                        .thenComparingLong(id -> bots.getOrDefault(id, 0L)).reversed()
-                        .thenComparingLong(id -> id))
-                .limit(top).toList();
+            .sorted(Comparator.comparingLong((Long id) -> spent.getOrDefault(id, 0L))
+                .thenComparingLong(id -> sent.getOrDefault(id, 0L))
+                .thenComparingLong(id -> bots.getOrDefault(id, 0L))
+                .reversed()
+                .thenComparingLong(id -> id))
+            .limit(top)
+            .toList();
         Map<Long, String> publicIds = accounts.publicIds(chosen);
         Map<Long, String> names = accounts.fullNames(chosen);
         return chosen.stream()
-                .map(id -> new UserUsage(id, publicIds.get(id), names.get(id), spent.getOrDefault(id, 0L),
-                        sent.getOrDefault(id, 0L), bots.getOrDefault(id, 0L)))
-                .toList();
+            .map(id -> new UserUsage(id, publicIds.get(id), names.get(id), spent.getOrDefault(id, 0L),
+                    sent.getOrDefault(id, 0L), bots.getOrDefault(id, 0L)))
+            .toList();
     }
+
 }

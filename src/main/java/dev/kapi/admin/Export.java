@@ -25,27 +25,32 @@ import dev.kapi.shared.sealing.SecretSealer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes every table of every module as one ZIP archive: {@code manifest.json} (format {@code kapi-export},
- * version 2, the schema's migration version, a check value sealed with the master key and each table's
- * row count) and one {@code tables/<name>.csv} per table (see {@link Tables}), written by PostgreSQL's
- * {@code COPY} in CSV with a header. All tables are read in one read-only repeatable-read transaction, so
- * the archive is one consistent snapshot. Values are copied as stored: sealed secrets stay sealed, and
- * {@link Import} needs the same master key, which the check value proves. One-time secrets (sign-in links
- * and codes, reset, verification and refresh tokens, second-factor challenges, passkey ceremonies) are
- * never written.
+ * Writes every table of every module as one ZIP archive: {@code manifest.json} (format
+ * {@code kapi-export}, version 2, the schema's migration version, a check value sealed
+ * with the master key and each table's row count) and one {@code tables/<name>.csv} per
+ * table (see {@link Tables}), written by PostgreSQL's {@code COPY} in CSV with a header.
+ * All tables are read in one read-only repeatable-read transaction, so the archive is one
+ * consistent snapshot. Values are copied as stored: sealed secrets stay sealed, and
+ * {@link Import} needs the same master key, which the check value proves. One-time
+ * secrets (sign-in links and codes, reset, verification and refresh tokens, second-factor
+ * challenges, passkey ceremonies) are never written.
  */
 @Component
 class Export {
 
     static final String FORMAT = "kapi-export";
     static final int VERSION = 2;
+
     /** The plaintext of the manifest's {@code sealCheck}, sealed in this context. */
     static final String SEAL_CHECK = "kapi-export";
     static final String SEAL_CONTEXT = "kapi-export:seal-check";
 
     private final DataSource dataSource;
+
     private final JsonMapper json;
+
     private final SecretSealer sealer;
+
     private final Clock clock;
 
     Export(DataSource dataSource, JsonMapper json, SecretSealer sealer, Clock clock) {
@@ -64,10 +69,14 @@ class Export {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
-                // The transaction's own characteristics, as its first statement: the driver's
-                // setTransactionIsolation/setReadOnly would change the session's defaults instead, with a
-                // statement of its own that a pooler in transaction mode (PgBouncer) may run on another
-                // server connection than this transaction's, and leave there for other clients.
+                // The transaction's own characteristics, as its first statement: the
+                // driver's
+                // setTransactionIsolation/setReadOnly would change the session's defaults
+                // instead, with a
+                // statement of its own that a pooler in transaction mode (PgBouncer) may
+                // run on another
+                // server connection than this transaction's, and leave there for other
+                // clients.
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 }
@@ -91,9 +100,10 @@ class Export {
         long total = 0;
         for (String table : Tables.archived(connection)) {
             zip.putNextEntry(new ZipEntry("tables/" + table + ".csv"));
-            long rows = connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyOut("COPY " + Tables.quote(table) + " TO STDOUT WITH (FORMAT csv, HEADER true)",
-                            new Unclosable(zip));
+            long rows = connection.unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyOut("COPY " + Tables.quote(table) + " TO STDOUT WITH (FORMAT csv, HEADER true)",
+                        new Unclosable(zip));
             total += rows;
             zip.closeEntry();
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -138,5 +148,7 @@ class Export {
                 throw new UncheckedIOException(ex);
             }
         }
+
     }
+
 }

@@ -19,16 +19,22 @@ import dev.kapi.identity.RecentAuthentication;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Streams the whole database as one versioned archive for backups (see {@link Export} for the format). */
+/**
+ * Streams the whole database as one versioned archive for backups (see {@link Export} for
+ * the format).
+ */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
 @Tag(name = "admin")
 class ExportController {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(ZoneOffset.UTC);
 
     private final Export export;
+
     private final Clock clock;
+
     private final RecentAuthentication recentAuthentication;
 
     ExportController(Export export, Clock clock, RecentAuthentication recentAuthentication) {
@@ -40,12 +46,17 @@ class ExportController {
     @GetMapping("/api/admin/export")
     @Operation(summary = "Every table of every module as one ZIP archive (format kapi-export, version 1)")
     void export(@AuthenticationPrincipal CurrentAccount caller, HttpServletResponse response) throws IOException {
-        // Every account's password hash leaves the server: a person needs a recent proof, a key admin:backup.
+        // Every account's password hash leaves the server: a person needs a recent proof,
+        // a key admin:backup.
         recentAuthentication.requireOfPerson(caller);
         response.setContentType("application/zip");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                .filename("kapi-export-" + STAMP.format(clock.instant()) + ".zip").build().toString());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+                ContentDisposition.attachment()
+                    .filename("kapi-export-" + STAMP.format(clock.instant()) + ".zip")
+                    .build()
+                    .toString());
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         export.writeTo(response.getOutputStream());
     }
+
 }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -45,10 +44,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Seed 000's generic admin: one set of routes for every model type (0 user, 1 package, 2 package_content,
- * 3 u_package, 4 u_session), answering {@code {"status": "success", "message": "<type>_<done>",
- * "<type>": {...}}} with readable, nested models. Bodies are read per type, so only that type's fields
- * are accepted.
+ * Seed 000's generic admin: one set of routes for every model type (0 user, 1 package, 2
+ * package_content, 3 u_package, 4 u_session), answering {@code {"status": "success",
+ * "message": "<type>_<done>", "<type>": {...}}} with readable, nested models. Bodies are
+ * read per type, so only that type's fields are accepted.
  */
 @RestController
 @RequestMapping("/api/v1/admin")
@@ -57,6 +56,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class GenericAdminController {
 
     private final AdminModels models;
+
     private final RequestBodies bodies;
 
     GenericAdminController(AdminModels models, RequestBodies bodies) {
@@ -69,7 +69,8 @@ class GenericAdminController {
     }
 
     @GetMapping("/{m_type}/{m_id}")
-    @Operation(summary = "One model by id: a user with its packages, contents and sessions; a package with its contents")
+    @Operation(
+            summary = "One model by id: a user with its packages, contents and sessions; a package with its contents")
     Map<String, Object> byId(@PathVariable("m_type") int type, @PathVariable("m_id") String id) {
         ModelType model = ModelType.of(type);
         return success(model, null, models.byId(model, id));
@@ -123,8 +124,10 @@ class GenericAdminController {
     }
 
     @GetMapping("/report")
-    @Operation(summary = "Everything linked to users, by date range, username and package; JSON or CSV (Accept: text/csv)")
-    ResponseEntity<?> report(@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+    @Operation(
+            summary = "Everything linked to users, by date range, username and package; JSON or CSV (Accept: text/csv)")
+    ResponseEntity<?> report(
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(required = false) @Size(max = 100) String username,
             @RequestParam(name = "package", required = false) @Size(max = 100) String packageName,
@@ -132,9 +135,10 @@ class GenericAdminController {
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         List<AdminModels.UserModel> users = models.report(from, to, username, packageName, limit);
         if (accept != null && accept.contains("text/csv")) {
-            return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"kapi-report.csv\"")
-                    .body(AdminModels.csv(users));
+            return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"kapi-report.csv\"")
+                .body(AdminModels.csv(users));
         }
         return ResponseEntity.ok(Map.of("status", "success", "count", users.size(), "users", users));
     }

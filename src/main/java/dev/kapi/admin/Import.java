@@ -37,19 +37,21 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Restores an archive of {@link Export} into an empty database, in one transaction: the manifest must be
- * of this format and version, of this database's schema version and sealed with a master key this server
- * has; then every table is emptied and loaded with {@code COPY}, parents before children, and the identity
- * sequences continue after the loaded ids. Anything wrong rolls the whole import back. Afterwards every
- * instance drops its caches, since every account and session may have changed.
+ * Restores an archive of {@link Export} into an empty database, in one transaction: the
+ * manifest must be of this format and version, of this database's schema version and
+ * sealed with a master key this server has; then every table is emptied and loaded with
+ * {@code COPY}, parents before children, and the identity sequences continue after the
+ * loaded ids. Anything wrong rolls the whole import back. Afterwards every instance drops
+ * its caches, since every account and session may have changed.
  */
 @Component
 class Import {
 
     /**
-     * Tables an empty database may still have rows in: seeded by a migration ({@code user_types}), or
-     * written by registering and signing in the admin who imports, or generated at start ({@code signing_keys}). Every other table must be empty, and
-     * {@code accounts} may hold one account at most.
+     * Tables an empty database may still have rows in: seeded by a migration
+     * ({@code user_types}), or written by registering and signing in the admin who
+     * imports, or generated at start ({@code signing_keys}). Every other table must be
+     * empty, and {@code accounts} may hold one account at most.
      */
     static final Set<String> BOOKKEEPING = Set.of("user_types", "sessions", "refresh_tokens", "one_time_tokens",
             "audit_events", "login_throttle", "rate_limit_buckets", "event_publication", "signing_keys");
@@ -57,8 +59,11 @@ class Import {
     private static final Logger log = LoggerFactory.getLogger(Import.class);
 
     private final DataSource dataSource;
+
     private final JsonMapper json;
+
     private final SecretSealer sealer;
+
     private final ClusterMessages cluster;
 
     Import(DataSource dataSource, JsonMapper json, SecretSealer sealer, ClusterMessages cluster) {
@@ -155,7 +160,8 @@ class Import {
     private static Map<String, Manifest.Table> entries(Manifest manifest, List<String> tables) {
         Map<String, Manifest.Table> entries = new HashMap<>();
         for (Manifest.Table entry : manifest.tables()) {
-            // Archives of version 1 held Flyway's history; the target keeps its own. Archives made before
+            // Archives of version 1 held Flyway's history; the target keeps its own.
+            // Archives made before
             // one-time secrets were left out still hold them: they are not restored.
             if (Tables.FLYWAY_HISTORY.equals(entry.name()) || Tables.ONE_TIME_SECRETS.contains(entry.name())) {
                 continue;
@@ -175,8 +181,9 @@ class Import {
     }
 
     /**
-     * Locks every table against other writers, then refuses a database that holds more than bookkeeping
-     * and one-time secrets, and empties them all (the secrets are not restored: they stay empty).
+     * Locks every table against other writers, then refuses a database that holds more
+     * than bookkeeping and one-time secrets, and empties them all (the secrets are not
+     * restored: they stay empty).
      */
     private static void lockAndCheckEmpty(Connection connection, List<String> tables) throws SQLException {
         List<String> sorted = new ArrayList<>(new TreeSet<>(tables));
@@ -188,8 +195,8 @@ class Import {
                 if (BOOKKEEPING.contains(table) || Tables.ONE_TIME_SECRETS.contains(table)) {
                     continue;
                 }
-                try (var rs = statement.executeQuery("SELECT count(*) FROM (SELECT 1 FROM " + Tables.quote(table)
-                        + " LIMIT 1000) AS sample")) {
+                try (var rs = statement.executeQuery(
+                        "SELECT count(*) FROM (SELECT 1 FROM " + Tables.quote(table) + " LIMIT 1000) AS sample")) {
                     rs.next();
                     long rows = rs.getLong(1);
                     if (rows > 1 || rows == 1 && !"accounts".equals(table)) {
@@ -204,7 +211,8 @@ class Import {
         }
     }
 
-    private static long load(Connection connection, ZipFile zip, Manifest.Table entry) throws SQLException, IOException {
+    private static long load(Connection connection, ZipFile zip, Manifest.Table entry)
+            throws SQLException, IOException {
         ZipEntry file = zip.getEntry(entry.file());
         if (file == null) {
             throw ApiException.badRequest("archive-table-missing", entry.name());
@@ -218,10 +226,12 @@ class Import {
         String table = Tables.quote(entry.name());
         long rows;
         try (Statement statement = connection.createStatement(); InputStream in = zip.getInputStream(file)) {
-            // The archive holds what triggers derive (search terms, say); firing them again would duplicate it.
+            // The archive holds what triggers derive (search terms, say); firing them
+            // again would duplicate it.
             statement.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER");
-            rows = connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + table + " FROM STDIN WITH (FORMAT csv, HEADER true)", in);
+            rows = connection.unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyIn("COPY " + table + " FROM STDIN WITH (FORMAT csv, HEADER true)", in);
             statement.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
         }
         catch (SQLException ex) {
@@ -235,7 +245,9 @@ class Import {
         return rows;
     }
 
-    /** The column names of a CSV's first line (COPY quotes none of Kapı's column names). */
+    /**
+     * The column names of a CSV's first line (COPY quotes none of Kapı's column names).
+     */
     private static List<String> header(ZipFile zip, ZipEntry file) throws IOException {
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(zip.getInputStream(file), StandardCharsets.UTF_8))) {
@@ -250,12 +262,11 @@ class Import {
     /** Lets every identity column and serial continue after the largest id loaded. */
     private static void restartSequences(Connection connection) throws SQLException {
         List<String[]> sequences = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                var rs = statement.executeQuery("""
-                        SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name)
-                        FROM information_schema.columns
-                        WHERE table_schema = current_schema()
-                          AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL""")) {
+        try (Statement statement = connection.createStatement(); var rs = statement.executeQuery("""
+                SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name)
+                FROM information_schema.columns
+                WHERE table_schema = current_schema()
+                  AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL""")) {
             while (rs.next()) {
                 sequences.add(new String[] { rs.getString(1), rs.getString(2), rs.getString(3) });
             }
@@ -270,4 +281,5 @@ class Import {
             }
         }
     }
+
 }

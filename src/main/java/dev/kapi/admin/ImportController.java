@@ -17,9 +17,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Restores an archive of {@code GET /api/admin/export} into an empty database (see {@link Import}). The
- * archive is the raw request body; it is kept in a temporary file while it is read, because its manifest
- * comes last.
+ * Restores an archive of {@code GET /api/admin/export} into an empty database (see
+ * {@link Import}). The archive is the raw request body; it is kept in a temporary file
+ * while it is read, because its manifest comes last.
  */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
@@ -27,6 +27,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class ImportController {
 
     private final Import importer;
+
     private final RecentAuthentication recentAuthentication;
 
     ImportController(Import importer, RecentAuthentication recentAuthentication) {
@@ -34,7 +35,10 @@ class ImportController {
         this.importer = importer;
     }
 
-    /** The answer: what was restored; the caller's own session is gone with the rest of the old data. */
+    /**
+     * The answer: what was restored; the caller's own session is gone with the rest of
+     * the old data.
+     */
     record Imported(boolean success, int tables, long rows) {
 
         static Imported from(Import.Summary summary) {
@@ -57,4 +61,5 @@ class ImportController {
             Files.deleteIfExists(file);
         }
     }
+
 }

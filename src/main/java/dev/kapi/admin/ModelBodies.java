@@ -20,8 +20,8 @@ import dev.kapi.identity.AccountRules;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * Seed 000's register and update bodies, by model type, with their rules: what the generic admin routes
- * read a request into and {@link AdminModels} acts on.
+ * Seed 000's register and update bodies, by model type, with their rules: what the
+ * generic admin routes read a request into and {@link AdminModels} acts on.
  */
 final class ModelBodies {
 
@@ -32,23 +32,22 @@ final class ModelBodies {
     }
 
     record RegisterUser(@NotBlank @Pattern(regexp = AccountRules.USERNAME) String username,
-            @NotNull @AcceptablePassword String password, @Size(max = 100) String name,
-            @Size(max = 100) String surname,
-            @JsonProperty("full_name") @Schema(description = "instead of name and surname")
-            @Size(max = 200) String fullName,
+            @NotNull @AcceptablePassword String password, @Size(max = 100) String name, @Size(max = 100) String surname,
+            @JsonProperty("full_name") @Schema(description = "instead of name and surname") @Size(
+                    max = 200) String fullName,
             @NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @JsonProperty("user_type") @Size(max = 50) String userType,
             @JsonProperty("phone_number") @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar,
             @Min(0) @Max(MAX_CREDIT) Long credit, @Min(0) @Max(MAX_CREDIT) Long debit) {
     }
 
-    record UpdateUser(@Pattern(regexp = AccountRules.USERNAME) String username,
-            @AcceptablePassword String password, @Size(min = 1, max = 100) String name,
-            @Size(min = 1, max = 100) String surname,
+    record UpdateUser(@Pattern(regexp = AccountRules.USERNAME) String username, @AcceptablePassword String password,
+            @Size(min = 1, max = 100) String name, @Size(min = 1, max = 100) String surname,
             @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @JsonProperty("user_type") @Size(min = 1, max = 50) String userType,
-            @JsonProperty("is_active") Boolean isActive, @JsonProperty("phone_number") @Size(max = 32) String phoneNumber,
-            @URL @Size(max = 2048) String avatar, @Min(0) @Max(MAX_CREDIT) Long credit, @Min(0) @Max(MAX_CREDIT) Long debit) {
+            @JsonProperty("is_active") Boolean isActive,
+            @JsonProperty("phone_number") @Size(max = 32) String phoneNumber, @URL @Size(max = 2048) String avatar,
+            @Min(0) @Max(MAX_CREDIT) Long credit, @Min(0) @Max(MAX_CREDIT) Long debit) {
     }
 
     record NewContent(@NotBlank @Size(max = 100) String name,
@@ -67,4 +66,5 @@ final class ModelBodies {
     record RegisterUserPackage(@JsonProperty("user_id") @NotNull Long userId,
             @JsonProperty("package_id") @NotNull Long packageId, @JsonProperty("starts_at") Instant startsAt) {
     }
+
 }

@@ -11,6 +11,7 @@ enum ModelType {
     U_SESSION(4, "u_session");
 
     private final int number;
+
     private final String label;
 
     ModelType(int number, String label) {
@@ -19,12 +20,18 @@ enum ModelType {
     }
 
     static ModelType of(int number) {
-        return Arrays.stream(values()).filter(type -> type.number == number).findFirst()
-                .orElseThrow(() -> ApiException.invalidField("m_type", "model-type-unknown"));
+        return Arrays.stream(values())
+            .filter(type -> type.number == number)
+            .findFirst()
+            .orElseThrow(() -> ApiException.invalidField("m_type", "model-type-unknown"));
     }
 
-    /** The name in answers: {@code user}, {@code package}, ... as in {@code "message": "user_created"}. */
+    /**
+     * The name in answers: {@code user}, {@code package}, ... as in
+     * {@code "message": "user_created"}.
+     */
     String label() {
         return label;
     }
+
 }

@@ -27,12 +27,16 @@ import dev.kapi.shared.Messages;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** The request inbox (seed 001 "istek kutuları"): users write to the admins and read the answers. */
+/**
+ * The request inbox (seed 001 "istek kutuları"): users write to the admins and read the
+ * answers.
+ */
 @RestController
 @Tag(name = "support")
 class SupportController {
 
     private final SupportManagement support;
+
     private final Messages messages;
 
     SupportController(SupportManagement support, Messages messages) {
@@ -53,7 +57,10 @@ class SupportController {
         }
     }
 
-    /** A request as its author and the admins see it; {@code userId} is the author's public id. */
+    /**
+     * A request as its author and the admins see it; {@code userId} is the author's
+     * public id.
+     */
     record RequestView(long id, String userId, String subject, String body, String status, Instant createdAt,
             Instant updatedAt, Instant closedAt, List<AnswerView> answers) {
 
@@ -141,4 +148,5 @@ class SupportController {
         support.close(id);
         return Confirmation.of(messages.get("done.support-request-closed"));
     }
+
 }

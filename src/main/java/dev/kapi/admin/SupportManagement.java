@@ -17,8 +17,9 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
 /**
- * The request inbox of seed 001: a user writes to the admins, admins answer (the user gets a mail) and
- * close. A user only ever sees their own requests; someone else's is answered as not found.
+ * The request inbox of seed 001: a user writes to the admins, admins answer (the user
+ * gets a mail) and close. A user only ever sees their own requests; someone else's is
+ * answered as not found.
  */
 @Service
 class SupportManagement {
@@ -27,13 +28,14 @@ class SupportManagement {
     record Thread(SupportRequests.Request request, List<SupportRequests.Answer> answers) {
     }
 
-
     /** An admin answered a request; the author is mailed after the answer committed. */
     record RequestAnswered(long requestId, long answerId) {
     }
 
     private final SupportRequests requests;
+
     private final ApplicationEventPublisher events;
+
     private final Clock clock;
 
     SupportManagement(SupportRequests requests, ApplicationEventPublisher events, Clock clock) {
@@ -58,7 +60,8 @@ class SupportManagement {
     @Transactional(readOnly = true)
     Page<Thread> all(String status, int limit, String cursor) {
         if (status != null && !SupportRequests.STATUSES.contains(status)) {
-            throw ApiException.invalidField("status", "support-status-invalid", String.join(", ", SupportRequests.STATUSES));
+            throw ApiException.invalidField("status", "support-status-invalid",
+                    String.join(", ", SupportRequests.STATUSES));
         }
         return page(null, status, limit, cursor);
     }
@@ -95,9 +98,10 @@ class SupportManagement {
 
     private Page<Thread> page(Long accountId, String status, int limit, String cursor) {
         Page<SupportRequests.Request> found = Page.byId(
-                requests.find(accountId, status, Cursors.afterId(cursor), limit + 1), limit, SupportRequests.Request::id);
-        Map<Long, List<SupportRequests.Answer>> answers = requests.answersOf(
-                found.rows().stream().map(SupportRequests.Request::id).toList());
+                requests.find(accountId, status, Cursors.afterId(cursor), limit + 1), limit,
+                SupportRequests.Request::id);
+        Map<Long, List<SupportRequests.Answer>> answers = requests
+            .answersOf(found.rows().stream().map(SupportRequests.Request::id).toList());
         return found.map(request -> new Thread(request, answers.getOrDefault(request.id(), List.of())));
     }
 
@@ -108,4 +112,5 @@ class SupportManagement {
     static ApiException notFound() {
         return ApiException.notFound("support-request-not-found");
     }
+
 }

@@ -39,17 +39,27 @@ class SupportRequests {
                 INSERT INTO support_requests (account_id, user_public_id, subject, body, status, language,
                                               created_at, updated_at)
                 VALUES (:account, :publicId, :subject, :body, 'open', :language, :now, :now) RETURNING id""")
-                .param("account", accountId).param("publicId", userPublicId).param("subject", subject)
-                .param("body", body).param("language", language).param("now", SqlTime.utc(now))
-                .query(Long.class).single();
+            .param("account", accountId)
+            .param("publicId", userPublicId)
+            .param("subject", subject)
+            .param("body", body)
+            .param("language", language)
+            .param("now", SqlTime.utc(now))
+            .query(Long.class)
+            .single();
     }
 
     Optional<Request> byId(long id) {
-        return jdbc.sql("SELECT * FROM support_requests WHERE id = :id").param("id", id)
-                .query(SupportRequests::request).optional();
+        return jdbc.sql("SELECT * FROM support_requests WHERE id = :id")
+            .param("id", id)
+            .query(SupportRequests::request)
+            .optional();
     }
 
-    /** Newest first, optionally only one account's or one status', starting below the id {@code before}. */
+    /**
+     * Newest first, optionally only one account's or one status', starting below the id
+     * {@code before}.
+     */
     List<Request> find(Long accountId, String status, Long before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM support_requests WHERE true");
         Map<String, Object> params = new HashMap<>();
@@ -77,12 +87,12 @@ class SupportRequests {
             return answers;
         }
         jdbc.sql("SELECT * FROM support_answers WHERE request_id = ANY(:ids) ORDER BY request_id, id")
-                .param("ids", requestIds.stream().distinct().toArray(Long[]::new))
-                .query(rs -> {
-                    Answer answer = new Answer(rs.getLong("id"), rs.getLong("request_id"), rs.getLong("admin_id"),
-                            rs.getString("body"), SqlTime.instant(rs, "created_at"));
-                    answers.computeIfAbsent(answer.requestId(), id -> new ArrayList<>()).add(answer);
-                });
+            .param("ids", requestIds.stream().distinct().toArray(Long[]::new))
+            .query(rs -> {
+                Answer answer = new Answer(rs.getLong("id"), rs.getLong("request_id"), rs.getLong("admin_id"),
+                        rs.getString("body"), SqlTime.instant(rs, "created_at"));
+                answers.computeIfAbsent(answer.requestId(), id -> new ArrayList<>()).add(answer);
+            });
         return answers;
     }
 
@@ -90,31 +100,43 @@ class SupportRequests {
         long answerId = jdbc.sql("""
                 INSERT INTO support_answers (request_id, admin_id, body, created_at)
                 VALUES (:request, :admin, :body, :now) RETURNING id""")
-                .param("request", requestId).param("admin", adminId).param("body", body)
-                .param("now", SqlTime.utc(now)).query(Long.class).single();
+            .param("request", requestId)
+            .param("admin", adminId)
+            .param("body", body)
+            .param("now", SqlTime.utc(now))
+            .query(Long.class)
+            .single();
         jdbc.sql("UPDATE support_requests SET status = 'answered', updated_at = :now WHERE id = :id")
-                .param("id", requestId).param("now", SqlTime.utc(now)).update();
+            .param("id", requestId)
+            .param("now", SqlTime.utc(now))
+            .update();
         return answerId;
     }
 
     void close(long requestId, Instant now) {
         jdbc.sql("UPDATE support_requests SET status = 'closed', updated_at = :now, closed_at = :now WHERE id = :id")
-                .param("id", requestId).param("now", SqlTime.utc(now)).update();
+            .param("id", requestId)
+            .param("now", SqlTime.utc(now))
+            .update();
     }
 
-    /** Locks the request row for a state change, so two admins cannot answer and close it at once. */
+    /**
+     * Locks the request row for a state change, so two admins cannot answer and close it
+     * at once.
+     */
     Optional<Request> lock(long id) {
-        return jdbc.sql("SELECT * FROM support_requests WHERE id = :id FOR UPDATE").param("id", id)
-                .query(SupportRequests::request).optional();
+        return jdbc.sql("SELECT * FROM support_requests WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query(SupportRequests::request)
+            .optional();
     }
 
     Map<String, Long> countByStatus() {
         Map<String, Long> counts = new HashMap<>();
         STATUSES.forEach(status -> counts.put(status, 0L));
-        jdbc.sql("SELECT status, count(*) AS n FROM support_requests GROUP BY status")
-                .query(rs -> {
-                    counts.put(rs.getString("status"), rs.getLong("n"));
-                });
+        jdbc.sql("SELECT status, count(*) AS n FROM support_requests GROUP BY status").query(rs -> {
+            counts.put(rs.getString("status"), rs.getLong("n"));
+        });
         return counts;
     }
 
@@ -127,4 +149,5 @@ class SupportRequests {
                 rs.getString("subject"), rs.getString("body"), rs.getString("status"), rs.getString("language"),
                 SqlTime.instant(rs, "created_at"), SqlTime.instant(rs, "updated_at"), SqlTime.instant(rs, "closed_at"));
     }
+
 }

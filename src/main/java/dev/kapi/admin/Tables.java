@@ -15,22 +15,23 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The tables an archive holds, read from the catalog: every base table of the schema except Flyway's
- * history (each database keeps its own; the manifest names the migration version instead) and the
- * one-time secrets ({@link #ONE_TIME_SECRETS}), their columns
- * as {@code COPY} writes them (generated columns are left out and computed again on import), and an order
- * in which loading them satisfies every foreign key.
+ * The tables an archive holds, read from the catalog: every base table of the schema
+ * except Flyway's history (each database keeps its own; the manifest names the migration
+ * version instead) and the one-time secrets ({@link #ONE_TIME_SECRETS}), their columns as
+ * {@code COPY} writes them (generated columns are left out and computed again on import),
+ * and an order in which loading them satisfies every foreign key.
  */
 final class Tables {
 
     static final String FLYWAY_HISTORY = "flyway_schema_history";
 
     /**
-     * Identity's one-time secrets, never archived: mailed links and codes, reset and verification tokens
-     * ({@code one_time_tokens}), refresh tokens, second-factor challenges, passkey ceremonies and the "this was
-     * not me" links of new-credential alerts ({@code credential_alerts}). Each lives
-     * minutes to weeks and lets its bearer in; a backup is read by more people and kept longer than the
-     * database, and a restored database does without them (users sign in again, ask for a new mail).
+     * Identity's one-time secrets, never archived: mailed links and codes, reset and
+     * verification tokens ({@code one_time_tokens}), refresh tokens, second-factor
+     * challenges, passkey ceremonies and the "this was not me" links of new-credential
+     * alerts ({@code credential_alerts}). Each lives minutes to weeks and lets its bearer
+     * in; a backup is read by more people and kept longer than the database, and a
+     * restored database does without them (users sign in again, ask for a new mail).
      */
     static final Set<String> ONE_TIME_SECRETS = Set.of("one_time_tokens", "refresh_tokens", "mfa_challenges",
             "passkey_ceremonies", "credential_alerts");
@@ -38,7 +39,9 @@ final class Tables {
     private Tables() {
     }
 
-    /** Every table of the database but Flyway's history, by name: those an import empties. */
+    /**
+     * Every table of the database but Flyway's history, by name: those an import empties.
+     */
     static List<String> names(Connection connection) throws SQLException {
         List<String> names = strings(connection, """
                 SELECT table_name FROM information_schema.tables
@@ -53,16 +56,17 @@ final class Tables {
         return names(connection).stream().filter(table -> !ONE_TIME_SECRETS.contains(table)).toList();
     }
 
-    /** The given tables ({@link #names}), each after the tables its foreign keys point to. */
+    /**
+     * The given tables ({@link #names}), each after the tables its foreign keys point to.
+     */
     static List<String> loadOrder(Connection connection, List<String> tables) throws SQLException {
         Map<String, Set<String>> parents = new HashMap<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("""
-                        SELECT child.relname, parent.relname FROM pg_constraint c
-                        JOIN pg_class child ON child.oid = c.conrelid
-                        JOIN pg_class parent ON parent.oid = c.confrelid
-                        WHERE c.contype = 'f' AND c.conrelid <> c.confrelid
-                          AND child.relnamespace = current_schema()::regnamespace""")) {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+                SELECT child.relname, parent.relname FROM pg_constraint c
+                JOIN pg_class child ON child.oid = c.conrelid
+                JOIN pg_class parent ON parent.oid = c.confrelid
+                WHERE c.contype = 'f' AND c.conrelid <> c.confrelid
+                  AND child.relnamespace = current_schema()::regnamespace""")) {
             while (rs.next()) {
                 parents.computeIfAbsent(rs.getString(1), name -> new HashSet<>()).add(rs.getString(2));
             }
@@ -71,9 +75,10 @@ final class Tables {
         Set<String> ordered = new LinkedHashSet<>();
         while (!remaining.isEmpty()) {
             List<String> ready = remaining.stream()
-                    .filter(table -> parents.getOrDefault(table, Set.of()).stream()
-                            .allMatch(parent -> ordered.contains(parent) || !tables.contains(parent)))
-                    .toList();
+                .filter(table -> parents.getOrDefault(table, Set.of())
+                    .stream()
+                    .allMatch(parent -> ordered.contains(parent) || !tables.contains(parent)))
+                .toList();
             if (ready.isEmpty()) {
                 throw new IllegalStateException("Foreign keys form a cycle among " + remaining);
             }
@@ -121,4 +126,5 @@ final class Tables {
         }
         return values;
     }
+
 }

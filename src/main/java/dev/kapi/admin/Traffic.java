@@ -19,15 +19,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * This instance's HTTP traffic, from its own {@code http.server.requests} timers: totals per endpoint
- * since the instance started, and requests per minute for the last hour from counts sampled once a minute
- * into a ring buffer. Both are per instance and kept in memory only: behind a load balancer each instance
- * shows its share, and a restart starts afresh.
+ * This instance's HTTP traffic, from its own {@code http.server.requests} timers: totals
+ * per endpoint since the instance started, and requests per minute for the last hour from
+ * counts sampled once a minute into a ring buffer. Both are per instance and kept in
+ * memory only: behind a load balancer each instance shows its share, and a restart starts
+ * afresh.
  */
 @Component
 class Traffic {
 
     static final int MINUTES_KEPT = 60;
+
     private static final String METRIC = "http.server.requests";
 
     /** Requests, 4xx and 5xx answers of one endpoint or one minute. */
@@ -53,8 +55,11 @@ class Traffic {
     }
 
     private final MeterRegistry registry;
+
     private final Clock clock;
+
     private final Deque<Minute> minutes = new ArrayDeque<>();
+
     private Counts sampled;
 
     Traffic(MeterRegistry registry, Clock clock) {
@@ -63,8 +68,9 @@ class Traffic {
     }
 
     /**
-     * Adds the requests since the last sample to the current minute's bucket. The first sample only sets
-     * the baseline; two samples in one minute add up; the oldest bucket goes when an hour is full.
+     * Adds the requests since the last sample to the current minute's bucket. The first
+     * sample only sets the baseline; two samples in one minute add up; the oldest bucket
+     * goes when an hour is full.
      */
     @Scheduled(fixedRate = 1, timeUnit = TimeUnit.MINUTES)
     synchronized void sample() {
@@ -121,4 +127,5 @@ class Traffic {
         endpoints.sort(Comparator.comparingLong((Endpoint endpoint) -> endpoint.counts().requests()).reversed());
         return endpoints;
     }
+
 }

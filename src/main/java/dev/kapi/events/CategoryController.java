@@ -58,8 +58,7 @@ class CategoryController {
     @PutMapping("/events/categories/{category_id:\\d+}")
     @PreAuthorize("hasAnyRole('ADMIN','EDITOR')")
     @Operation(summary = "Rename a category (admin, editor)")
-    CategoryResponse rename(@PathVariable("category_id") int categoryId,
-            @Valid @RequestBody CategoryRequest request) {
+    CategoryResponse rename(@PathVariable("category_id") int categoryId, @Valid @RequestBody CategoryRequest request) {
         return CategoryResponse.from(categories.rename(categoryId, request.name()));
     }
 
@@ -70,4 +69,5 @@ class CategoryController {
     void delete(@PathVariable("category_id") int categoryId) {
         categories.delete(categoryId);
     }
+
 }

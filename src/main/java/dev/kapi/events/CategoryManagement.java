@@ -9,11 +9,15 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.shared.ApiException;
 
-/** The category catalogue: unique names without regard to case, never deleted under live events. */
+/**
+ * The category catalogue: unique names without regard to case, never deleted under live
+ * events.
+ */
 @Service
 class CategoryManagement {
 
     private final Categories categories;
+
     private final Clock clock;
 
     CategoryManagement(Categories categories, Clock clock) {
@@ -49,8 +53,9 @@ class CategoryManagement {
     }
 
     /**
-     * Deletes a category that no live event uses. The row lock makes an event being created with this
-     * category at the same time either finish first (and block the deletion) or fail on its foreign key.
+     * Deletes a category that no live event uses. The row lock makes an event being
+     * created with this category at the same time either finish first (and block the
+     * deletion) or fail on its foreign key.
      */
     @Transactional
     void delete(int id) {
@@ -60,4 +65,5 @@ class CategoryManagement {
         }
         categories.delete(id);
     }
+
 }

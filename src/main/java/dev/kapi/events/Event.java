@@ -4,11 +4,12 @@ import java.time.Instant;
 
 /**
  * An event as stored, with its category's name. {@code titleKey} is the folded title that
- * {@code sort_by=title} orders by; {@code createdBy} and {@code deletedBy} are account ids.
+ * {@code sort_by=title} orders by; {@code createdBy} and {@code deletedBy} are account
+ * ids.
  */
-record Event(long id, String title, String slug, String description, String content, String imageUrl,
-        String location, Instant startTime, Instant endTime, Integer categoryId, String categoryName, Long createdBy,
-        Instant createdAt, Instant updatedAt, Instant deletedAt, Long deletedBy, String titleKey) {
+record Event(long id, String title, String slug, String description, String content, String imageUrl, String location,
+        Instant startTime, Instant endTime, Integer categoryId, String categoryName, Long createdBy, Instant createdAt,
+        Instant updatedAt, Instant deletedAt, Long deletedBy, String titleKey) {
 
     boolean deleted() {
         return deletedAt != null;

@@ -43,9 +43,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * Seed 003's event routes. Reads answer with an {@code ETag} (and 304 to a matching
- * {@code If-None-Match}); a list's next page is named by the {@code X-Next-Cursor} header so that the
- * body stays the seed's plain array. Event ids are digits only, so {@code /events/categories} is never
- * taken for one.
+ * {@code If-None-Match}); a list's next page is named by the {@code X-Next-Cursor} header
+ * so that the body stays the seed's plain array. Event ids are digits only, so
+ * {@code /events/categories} is never taken for one.
  */
 @RestController
 @Tag(name = "events")
@@ -62,7 +62,8 @@ class EventController {
     record CreateEventRequest(@NotBlank @Size(max = 200) String title, @Size(max = 5_000) String description,
             @Size(max = 100_000) String content,
             @JsonProperty("image_url") @URL(regexp = HTTP_URL) @Size(max = 2_000) String imageUrl,
-            @Size(max = 300) String location, @JsonProperty("start_time") @NotNull @Schema(format = "date-time") String startTime,
+            @Size(max = 300) String location,
+            @JsonProperty("start_time") @NotNull @Schema(format = "date-time") String startTime,
             @JsonProperty("end_time") @NotNull @Schema(format = "date-time") String endTime,
             @JsonProperty("category_id") Integer categoryId) {
 
@@ -76,8 +77,10 @@ class EventController {
     record UpdateEventRequest(@Size(max = 200) String title, @Size(max = 5_000) String description,
             @Size(max = 100_000) String content,
             @JsonProperty("image_url") @URL(regexp = HTTP_URL) @Size(max = 2_000) String imageUrl,
-            @Size(max = 300) String location, @JsonProperty("start_time") @Schema(format = "date-time") String startTime,
-            @JsonProperty("end_time") @Schema(format = "date-time") String endTime, @JsonProperty("category_id") Integer categoryId) {
+            @Size(max = 300) String location,
+            @JsonProperty("start_time") @Schema(format = "date-time") String startTime,
+            @JsonProperty("end_time") @Schema(format = "date-time") String endTime,
+            @JsonProperty("category_id") Integer categoryId) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
@@ -100,7 +103,9 @@ class EventController {
             @RequestParam(name = "include_deleted", defaultValue = "false") boolean includeDeleted) {
         EventManagement.EventPage page = events.list(me, new EventManagement.ListRequest(search, categoryId, status,
                 sortBy, sortDesc, cursor, includeDeleted, skip, limit));
-        return NextCursor.ok(page.nextCursor()).eTag(page.etag()).body(page.events().stream().map(EventResponse::from).toList());
+        return NextCursor.ok(page.nextCursor())
+            .eTag(page.etag())
+            .body(page.events().stream().map(EventResponse::from).toList());
     }
 
     @GetMapping("/events/{event_id:\\d+}")
@@ -122,8 +127,9 @@ class EventController {
     ResponseEntity<EventResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateEventRequest request) {
         EventManagement.EventView created = events.create(me, request.changes());
-        return ResponseEntity.created(URI.create("/events/" + created.event().id())).eTag(created.etag())
-                .body(EventResponse.from(created));
+        return ResponseEntity.created(URI.create("/events/" + created.event().id()))
+            .eTag(created.etag())
+            .body(EventResponse.from(created));
     }
 
     @PutMapping("/events/{event_id:\\d+}")
@@ -159,8 +165,9 @@ class EventController {
     }
 
     /**
-     * An ISO 8601 date-time that names its zone ({@code Z} or an offset); a local time would be a guess.
-     * Parsed here rather than by Jackson so that the error names the field and says what is expected.
+     * An ISO 8601 date-time that names its zone ({@code Z} or an offset); a local time
+     * would be a guess. Parsed here rather than by Jackson so that the error names the
+     * field and says what is expected.
      */
     static Instant instant(String value, String field) {
         try {
@@ -174,4 +181,5 @@ class EventController {
     private static ResponseEntity<EventResponse> ok(EventManagement.EventView view) {
         return ResponseEntity.ok().eTag(view.etag()).body(EventResponse.from(view));
     }
+
 }

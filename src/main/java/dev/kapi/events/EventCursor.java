@@ -7,9 +7,9 @@ import java.util.List;
 import dev.kapi.shared.Cursors;
 
 /**
- * The opaque {@code cursor} of a list: the sort order and the sort value and id of the last event a page
- * showed, so that the next page starts right after it in one index range however deep it is. A cursor
- * only fits the order it was made for.
+ * The opaque {@code cursor} of a list: the sort order and the sort value and id of the
+ * last event a page showed, so that the next page starts right after it in one index
+ * range however deep it is. A cursor only fits the order it was made for.
  */
 record EventCursor(EventSort sort, boolean descending, long id, String value) {
 
@@ -21,7 +21,10 @@ record EventCursor(EventSort sort, boolean descending, long id, String value) {
         return Cursors.encode(sort.parameter(), descending ? "d" : "a", id, value);
     }
 
-    /** Reads a cursor given with a list request whose order is {@code sort}/{@code descending}. */
+    /**
+     * Reads a cursor given with a list request whose order is
+     * {@code sort}/{@code descending}.
+     */
     static EventCursor decode(String cursor, EventSort sort, boolean descending) {
         List<String> parts = Cursors.decode(cursor, 4);
         if (!parts.get(0).equals(sort.parameter()) || !parts.get(1).equals(descending ? "d" : "a")) {

@@ -25,8 +25,9 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Page;
 
 /**
- * The event use cases of seed 003: listing and searching, reading by id or slug, creating, changing,
- * soft deletion with restore, and permanent deletion. Soft-deleted events exist only for admins.
+ * The event use cases of seed 003: listing and searching, reading by id or slug,
+ * creating, changing, soft deletion with restore, and permanent deletion. Soft-deleted
+ * events exist only for admins.
  */
 @Service
 class EventManagement {
@@ -35,9 +36,13 @@ class EventManagement {
     private static final int SLUG_ATTEMPTS = 5;
 
     private final Events events;
+
     private final Categories categories;
+
     private final SearchTerms searchTerms;
+
     private final AccountDirectory accounts;
+
     private final Clock clock;
 
     EventManagement(Events events, Categories categories, SearchTerms searchTerms, AccountDirectory accounts,
@@ -52,7 +57,10 @@ class EventManagement {
     /** An event with its author's name: everything its representation shows. */
     record EventView(Event event, String authorName) {
 
-        /** A strong validator of the representation: it changes whenever anything shown changes. */
+        /**
+         * A strong validator of the representation: it changes whenever anything shown
+         * changes.
+         */
         String etag() {
             return hash(toString());
         }
@@ -67,8 +75,8 @@ class EventManagement {
     }
 
     /** A list request as it came, before it is checked. */
-    record ListRequest(String search, Integer categoryId, String status, String sortBy, boolean sortDesc,
-            String cursor, boolean includeDeleted, int skip, int limit) {
+    record ListRequest(String search, Integer categoryId, String status, String sortBy, boolean sortDesc, String cursor,
+            boolean includeDeleted, int skip, int limit) {
     }
 
     /** The editable fields of a create or a change; null leaves a field as it is. */
@@ -106,7 +114,10 @@ class EventManagement {
         return withAuthor(visible(me, events.bySlug(slug.strip().toLowerCase(Locale.ROOT), me.isAdmin()).orElse(null)));
     }
 
-    /** Not one transaction: a lost race for a slug aborts its statement, and the next attempt needs a fresh one. */
+    /**
+     * Not one transaction: a lost race for a slug aborts its statement, and the next
+     * attempt needs a fresh one.
+     */
     EventView create(CurrentAccount me, Changes fields) {
         Events.Fields checked = check(fields.title().strip(), fields.description(), fields.content(), fields.imageUrl(),
                 fields.location(), fields.startTime(), fields.endTime(), fields.categoryId());
@@ -118,7 +129,8 @@ class EventManagement {
                 return withAuthor(events.byId(id).orElseThrow());
             }
             catch (DuplicateKeyException ex) {
-                // Another event took the same slug between our look and our insert; look again.
+                // Another event took the same slug between our look and our insert; look
+                // again.
                 if (attempt == SLUG_ATTEMPTS) {
                     throw ex;
                 }
@@ -130,8 +142,9 @@ class EventManagement {
     }
 
     /**
-     * Changes the given fields of a live event; the slug stays what it was, so links keep working. With
-     * {@code ifMatch}, the change happens only if the event is still as the caller last saw it.
+     * Changes the given fields of a live event; the slug stays what it was, so links keep
+     * working. With {@code ifMatch}, the change happens only if the event is still as the
+     * caller last saw it.
      */
     @Transactional
     EventView update(CurrentAccount me, long id, Changes changes, String ifMatch) {
@@ -166,9 +179,10 @@ class EventManagement {
     }
 
     /**
-     * Brings a soft-deleted event back; if a live event took its slug meanwhile, it gets a new one. Not one
-     * transaction, as {@link #create}: a slug lost to a concurrent writer aborts the statement, and the next
-     * attempt needs a fresh one. Restoring twice at once restores once: the update only touches a deleted event.
+     * Brings a soft-deleted event back; if a live event took its slug meanwhile, it gets
+     * a new one. Not one transaction, as {@link #create}: a slug lost to a concurrent
+     * writer aborts the statement, and the next attempt needs a fresh one. Restoring
+     * twice at once restores once: the update only touches a deleted event.
      */
     EventView restore(long id) {
         Event event = events.byId(id).orElseThrow(EventManagement::notFound);
@@ -201,8 +215,8 @@ class EventManagement {
         events.forgetAccount(deleted.accountId());
     }
 
-    private Events.Fields check(String title, String description, String content, String imageUrl,
-            String location, Instant startTime, Instant endTime, Integer categoryId) {
+    private Events.Fields check(String title, String description, String content, String imageUrl, String location,
+            Instant startTime, Instant endTime, Integer categoryId) {
         if (!endTime.isAfter(startTime)) {
             throw ApiException.invalidField("end_time", "end-before-start");
         }
@@ -226,12 +240,15 @@ class EventManagement {
 
     /** Names every author of a page in one lookup. */
     private List<EventView> withAuthors(List<Event> page) {
-        Map<Long, String> names = accounts.fullNames(page.stream().map(Event::createdBy).filter(Objects::nonNull)
-                .toList());
+        Map<Long, String> names = accounts
+            .fullNames(page.stream().map(Event::createdBy).filter(Objects::nonNull).toList());
         return page.stream().map(event -> new EventView(event, names.get(event.createdBy()))).toList();
     }
 
-    /** RFC 9110 If-Match: {@code *} or a list of strong entity tags, one of which is current. */
+    /**
+     * RFC 9110 If-Match: {@code *} or a list of strong entity tags, one of which is
+     * current.
+     */
     private static boolean matches(String ifMatch, String current) {
         for (String tag : ifMatch.split(",")) {
             String candidate = tag.strip();
@@ -263,4 +280,5 @@ class EventManagement {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -3,8 +3,9 @@ package dev.kapi.events;
 import java.time.Instant;
 
 /**
- * One list request, parsed: filters, order, position and page size. {@code tsquery} is the resolved
- * search or null; {@code after} is the cursor or null; {@code now} decides upcoming and past.
+ * One list request, parsed: filters, order, position and page size. {@code tsquery} is
+ * the resolved search or null; {@code after} is the cursor or null; {@code now} decides
+ * upcoming and past.
  */
 record EventQuery(String tsquery, Integer categoryId, EventStatus status, EventSort sort, boolean descending,
         boolean includeDeleted, EventCursor after, int skip, int limit, Instant now) {

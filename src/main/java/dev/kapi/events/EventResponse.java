@@ -6,8 +6,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Seed 003's event object, field for field. {@code is_active} is false only for a soft-deleted event,
- * which only admins see; they also get {@code deleted_at} and {@code deleted_by}.
+ * Seed 003's event object, field for field. {@code is_active} is false only for a
+ * soft-deleted event, which only admins see; they also get {@code deleted_at} and
+ * {@code deleted_by}.
  */
 record EventResponse(long id, String title, String slug, String description, String content,
         @JsonProperty("image_url") String imageUrl, String location, @JsonProperty("start_time") Instant startTime,
@@ -28,7 +29,7 @@ record EventResponse(long id, String title, String slug, String description, Str
         return new EventResponse(event.id(), event.title(), event.slug(), event.description(), event.content(),
                 event.imageUrl(), event.location(), event.startTime(), event.endTime(),
                 event.categoryId() == null ? null : new CategoryRef(event.categoryId(), event.categoryName()),
-                event.createdBy() == null ? null : new Author(event.createdBy(), view.authorName()),
-                !event.deleted(), event.createdAt(), event.updatedAt(), event.deletedAt(), event.deletedBy());
+                event.createdBy() == null ? null : new Author(event.createdBy(), view.authorName()), !event.deleted(),
+                event.createdAt(), event.updatedAt(), event.deletedAt(), event.deletedBy());
     }
 }

@@ -8,13 +8,12 @@ import dev.kapi.shared.ApiException;
 /** The orders of {@code sort_by}, each backed by an index on its column and the id. */
 enum EventSort {
 
-    START_TIME("start_time", "start_time"),
-    END_TIME("end_time", "end_time"),
-    CREATED_AT("created_at", "created_at"),
+    START_TIME("start_time", "start_time"), END_TIME("end_time", "end_time"), CREATED_AT("created_at", "created_at"),
     /** Case and accents ignored, so "çalıştay" sorts with "Calistay". */
     TITLE("title", "title_key");
 
     private final String parameter;
+
     private final String column;
 
     EventSort(String parameter, String column) {
@@ -38,11 +37,14 @@ enum EventSort {
         if (value == null || value.isBlank()) {
             return START_TIME;
         }
-        return Arrays.stream(values()).filter(sort -> sort.parameter.equals(value.strip())).findFirst()
-                .orElseThrow(() -> ApiException.invalidField("sort_by", "invalid-sort", allowed()));
+        return Arrays.stream(values())
+            .filter(sort -> sort.parameter.equals(value.strip()))
+            .findFirst()
+            .orElseThrow(() -> ApiException.invalidField("sort_by", "invalid-sort", allowed()));
     }
 
     static String allowed() {
         return Arrays.stream(values()).map(EventSort::parameter).collect(Collectors.joining(", "));
     }
+
 }

@@ -6,7 +6,10 @@ import java.util.stream.Collectors;
 
 import dev.kapi.shared.ApiException;
 
-/** The {@code status} filter. An event that is running now is upcoming: it has not ended yet. */
+/**
+ * The {@code status} filter. An event that is running now is upcoming: it has not ended
+ * yet.
+ */
 enum EventStatus {
 
     ALL, UPCOMING, PAST;
@@ -19,8 +22,11 @@ enum EventStatus {
         if (value == null || value.isBlank()) {
             return ALL;
         }
-        return Arrays.stream(values()).filter(status -> status.parameter().equals(value.strip())).findFirst()
-                .orElseThrow(() -> ApiException.invalidField("status", "invalid-status",
-                        Arrays.stream(values()).map(EventStatus::parameter).collect(Collectors.joining(", "))));
+        return Arrays.stream(values())
+            .filter(status -> status.parameter().equals(value.strip()))
+            .findFirst()
+            .orElseThrow(() -> ApiException.invalidField("status", "invalid-status",
+                    Arrays.stream(values()).map(EventStatus::parameter).collect(Collectors.joining(", "))));
     }
+
 }

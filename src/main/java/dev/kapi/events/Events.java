@@ -18,7 +18,9 @@ import org.springframework.stereotype.Repository;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** The event table: rows, slugs and the list query that stays fast at a million events. */
+/**
+ * The event table: rows, slugs and the list query that stays fast at a million events.
+ */
 @Repository
 class Events {
 
@@ -32,7 +34,9 @@ class Events {
 
     /** Bounds of a walk along the sort index during a search, in rows. */
     private static final int MIN_SCAN = 500;
+
     private static final int MAX_SCAN = 50_000;
+
     private static final Pattern ESTIMATED_ROWS = Pattern.compile("rows=(\\d+)");
 
     private final JdbcClient jdbc;
@@ -42,8 +46,8 @@ class Events {
     }
 
     /** The fields an editor sets. */
-    record Fields(String title, String description, String content, String imageUrl, String location,
-            Instant startTime, Instant endTime, Integer categoryId) {
+    record Fields(String title, String description, String content, String imageUrl, String location, Instant startTime,
+            Instant endTime, Integer categoryId) {
     }
 
     long insert(Fields fields, String slug, long createdBy, Instant now) {
@@ -54,9 +58,12 @@ class Events {
                         :categoryId, :createdBy, :now, :now)
                 RETURNING id
                 """)
-                .params(params(fields)).param("slug", slug).param("createdBy", createdBy)
-                .param("now", utc(now))
-                .query(Long.class).single();
+            .params(params(fields))
+            .param("slug", slug)
+            .param("createdBy", createdBy)
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
     }
 
     void update(long id, Fields fields, Instant now) {
@@ -65,8 +72,7 @@ class Events {
                                   image_url = :imageUrl, location = :location, start_time = :startTime,
                                   end_time = :endTime, category_id = :categoryId, updated_at = :now
                 WHERE id = :id
-                """)
-                .params(params(fields)).param("now", utc(now)).param("id", id).update();
+                """).params(params(fields)).param("now", utc(now)).param("id", id).update();
     }
 
     Optional<Event> byId(long id) {
@@ -78,19 +84,21 @@ class Events {
         return jdbc.sql(SELECT + " WHERE e.id = :id FOR UPDATE OF e").param("id", id).query(Events::map).optional();
     }
 
-    /** The live event with this slug, else (when deleted ones count) the one deleted last. */
+    /**
+     * The live event with this slug, else (when deleted ones count) the one deleted last.
+     */
     Optional<Event> bySlug(String slug, boolean includeDeleted) {
         return jdbc.sql(SELECT + """
                  WHERE e.slug = :slug AND (e.deleted_at IS NULL OR :includeDeleted)
                  ORDER BY e.deleted_at IS NOT NULL, e.deleted_at DESC, e.id DESC
                  LIMIT 1
-                """)
-                .param("slug", slug).param("includeDeleted", includeDeleted).query(Events::map).optional();
+                """).param("slug", slug).param("includeDeleted", includeDeleted).query(Events::map).optional();
     }
 
     /**
-     * The first free slug for {@code base} among live events: the base itself, else the base with the
-     * next number after the highest one in use ({@code base-2}, {@code base-3}, ...).
+     * The first free slug for {@code base} among live events: the base itself, else the
+     * base with the next number after the highest one in use ({@code base-2},
+     * {@code base-3}, ...).
      */
     String freeSlug(String base) {
         return jdbc.sql("""
@@ -102,18 +110,23 @@ class Events {
                              WHERE slug LIKE :base || '-%' AND deleted_at IS NULL
                                AND substring(slug FROM length(:base) + 2) ~ '^[0-9]{1,15}$'), 1) + 1)
                        END
-                """)
-                .param("base", base).query(String.class).single();
+                """).param("base", base).query(String.class).single();
     }
 
     boolean liveSlugTaken(String slug, long exceptId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM events WHERE slug = :slug AND deleted_at IS NULL AND id <> :id)")
-                .param("slug", slug).param("id", exceptId).query(Boolean.class).single();
+            .param("slug", slug)
+            .param("id", exceptId)
+            .query(Boolean.class)
+            .single();
     }
 
     void softDelete(long id, long deletedBy, Instant now) {
         jdbc.sql("UPDATE events SET deleted_at = :now, deleted_by = :by, updated_at = :now WHERE id = :id")
-                .param("now", utc(now)).param("by", deletedBy).param("id", id).update();
+            .param("now", utc(now))
+            .param("by", deletedBy)
+            .param("id", id)
+            .update();
     }
 
     /** Brings a deleted event back under the slug; a live one is left as it is. */
@@ -121,7 +134,10 @@ class Events {
         jdbc.sql("""
                 UPDATE events SET deleted_at = NULL, deleted_by = NULL, slug = :slug, updated_at = :now
                 WHERE id = :id AND deleted_at IS NOT NULL""")
-                .param("slug", slug).param("now", utc(now)).param("id", id).update();
+            .param("slug", slug)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     boolean delete(long id) {
@@ -135,9 +151,10 @@ class Events {
     }
 
     /**
-     * One page of a list, {@code limit + 1} events at most (the extra one tells that a next page exists).
-     * First the page's ids are found with the filters alone, which is one range of the sort index (and
-     * index-only, so a large skip stays cheap); then those rows are read by id.
+     * One page of a list, {@code limit + 1} events at most (the extra one tells that a
+     * next page exists). First the page's ids are found with the filters alone, which is
+     * one range of the sort index (and index-only, so a large skip stays cheap); then
+     * those rows are read by id.
      */
     List<Event> page(EventQuery query) {
         List<Long> ids = query.tsquery() == null ? ids(plainPage(query)) : searchPage(query);
@@ -149,26 +166,30 @@ class Events {
             position.put(ids.get(i), i);
         }
         List<Event> events = new ArrayList<>(jdbc.sql(SELECT + " WHERE e.id = ANY(:ids)")
-                .param("ids", ids.toArray(Long[]::new)).query(Events::map).list());
+            .param("ids", ids.toArray(Long[]::new))
+            .query(Events::map)
+            .list());
         events.sort(Comparator.comparing(event -> position.get(event.id())));
         return events;
     }
 
     /**
-     * A search page, found one of two ways. Walking the sort index and testing each event costs about
-     * {@code wanted / share of matching events} rows; taking every match from the full-text index and
-     * sorting costs one row per match. The planner's estimates pick the cheaper (they are good for single
-     * words, and its own choice is not trusted because it cannot know how search words and filters
-     * correlate: a wrong guess would walk a million rows). The walk is bounded, and when it does not fill
-     * the page the full-text index answers (index scans in sort order off for that one statement).
+     * A search page, found one of two ways. Walking the sort index and testing each event
+     * costs about {@code wanted / share of matching events} rows; taking every match from
+     * the full-text index and sorting costs one row per match. The planner's estimates
+     * pick the cheaper (they are good for single words, and its own choice is not trusted
+     * because it cannot know how search words and filters correlate: a wrong guess would
+     * walk a million rows). The walk is bounded, and when it does not fill the page the
+     * full-text index answers (index scans in sort order off for that one statement).
      */
     private List<Long> searchPage(EventQuery query) {
         Conditions where = conditions(query);
         Map<String, Object> params = new HashMap<>(where.params());
         double all = estimate("SELECT 1 FROM events e WHERE " + where.sql(), params);
         params.put("tsquery", query.tsquery());
-        double matching = Math.max(1, estimate("SELECT 1 FROM events e WHERE " + where.sql()
-                + " AND e.search_vector @@ CAST(:tsquery AS tsquery)", params));
+        double matching = Math.max(1, estimate(
+                "SELECT 1 FROM events e WHERE " + where.sql() + " AND e.search_vector @@ CAST(:tsquery AS tsquery)",
+                params));
         int wanted = query.skip() + query.limit() + 1;
         double walk = wanted * all / matching;
         if (walk <= matching) {
@@ -189,14 +210,19 @@ class Events {
         }
     }
 
-    /** The planner's estimate of the rows a query returns: planning only, nothing is read. */
+    /**
+     * The planner's estimate of the rows a query returns: planning only, nothing is read.
+     */
     private double estimate(String sql, Map<String, Object> params) {
         String plan = jdbc.sql("EXPLAIN " + sql).params(params).query(String.class).list().getFirst();
         Matcher rows = ESTIMATED_ROWS.matcher(plan);
         return rows.find() ? Double.parseDouble(rows.group(1)) : 0;
     }
 
-    /** A statement that finds the ids of a page; the benchmark explains the very same ones. */
+    /**
+     * A statement that finds the ids of a page; the benchmark explains the very same
+     * ones.
+     */
     record PageStatement(String sql, Map<String, Object> params) {
     }
 
@@ -206,7 +232,10 @@ class Events {
                 + " OFFSET :skip LIMIT :fetch", query);
     }
 
-    /** The search page among the first {@code scan} events of the filtered list in sort order. */
+    /**
+     * The search page among the first {@code scan} events of the filtered list in sort
+     * order.
+     */
     PageStatement boundedSearchPage(EventQuery query, int scan) {
         Conditions where = conditions(query);
         PageStatement statement = where.statement("SELECT s.id FROM (SELECT e.id, e." + query.sort().column()
@@ -253,7 +282,8 @@ class Events {
         }
         switch (query.status()) {
             case UPCOMING -> {
-                // Not ended yet. No event lasts longer than the longest one, which turns the condition into
+                // Not ended yet. No event lasts longer than the longest one, which turns
+                // the condition into
                 // a start_time range that the sort and category indexes can use.
                 sql.add("e.end_time > :now");
                 sql.add("e.start_time > :now - (SELECT max(end_time - start_time) FROM events)");
@@ -297,10 +327,10 @@ class Events {
 
     private static Event map(ResultSet rs, int row) throws SQLException {
         return new Event(rs.getLong("id"), rs.getString("title"), rs.getString("slug"), rs.getString("description"),
-                rs.getString("content"), rs.getString("image_url"), rs.getString("location"),
-                instant(rs, "start_time"), instant(rs, "end_time"), rs.getObject("category_id", Integer.class),
-                rs.getString("category_name"), rs.getObject("created_by", Long.class), instant(rs, "created_at"),
-                instant(rs, "updated_at"), instant(rs, "deleted_at"), rs.getObject("deleted_by", Long.class),
-                rs.getString("title_key"));
+                rs.getString("content"), rs.getString("image_url"), rs.getString("location"), instant(rs, "start_time"),
+                instant(rs, "end_time"), rs.getObject("category_id", Integer.class), rs.getString("category_name"),
+                rs.getObject("created_by", Long.class), instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "deleted_at"), rs.getObject("deleted_by", Long.class), rs.getString("title_key"));
     }
+
 }

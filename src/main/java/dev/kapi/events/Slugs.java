@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Readable slugs from titles: Turkish and other Latin letters transliterated to ASCII
- * ({@code Çalıştay Ğüşiöç} becomes {@code calistay-gusioc}), everything else a single hyphen.
+ * ({@code Çalıştay Ğüşiöç} becomes {@code calistay-gusioc}), everything else a single
+ * hyphen.
  */
 final class Slugs {
 
@@ -27,14 +28,15 @@ final class Slugs {
             plain.append(replacement != null ? replacement : String.valueOf(c));
         }
         String slug = Normalizer.normalize(plain, Normalizer.Form.NFD)
-                .replaceAll("\\p{M}+", "")
-                .toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-")
-                .replaceAll("^-+|-+$", "");
+            .replaceAll("\\p{M}+", "")
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-+|-+$", "");
         if (slug.length() > MAX_LENGTH) {
             int cut = slug.lastIndexOf('-', MAX_LENGTH);
             slug = slug.substring(0, cut > MAX_LENGTH / 2 ? cut : MAX_LENGTH).replaceAll("-+$", "");
         }
         return slug.isEmpty() ? FALLBACK : slug;
     }
+
 }

@@ -16,9 +16,10 @@ import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 
 /**
- * A new password that meets the configured length rules ({@code kapi.identity.password.min-length},
- * {@code max-length}), is not known from a breach and not too guessable ({@link PasswordScreening}); checked
- * with the request's other fields so that one answer lists every problem.
+ * A new password that meets the configured length rules
+ * ({@code kapi.identity.password.min-length}, {@code max-length}), is not known from a
+ * breach and not too guessable ({@link PasswordScreening}); checked with the request's
+ * other fields so that one answer lists every problem.
  */
 @Documented
 @Target({ ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER })
@@ -36,7 +37,9 @@ public @interface AcceptablePassword {
     final class Rules implements ConstraintValidator<AcceptablePassword, String> {
 
         private final IdentitySettings.Password settings;
+
         private final MessageSource messages;
+
         private final PasswordScreening screening;
 
         Rules(IdentitySettings settings, MessageSource messages, PasswordScreening screening) {
@@ -68,8 +71,10 @@ public @interface AcceptablePassword {
             String message = messages.getMessage("error." + code, args, locale);
             context.disableDefaultConstraintViolation();
             context.buildConstraintViolationWithTemplate(message.replaceAll("([{}$\\\\])", "\\\\$1"))
-                    .addConstraintViolation();
+                .addConstraintViolation();
             return false;
         }
+
     }
+
 }

@@ -44,39 +44,52 @@ import dev.kapi.shared.PublicUrl;
 import dev.kapi.shared.database.LocalSecrets;
 
 /**
- * Access tokens: JWTs that name their account ({@code sub}) and session ({@code sid}), issued by
- * {@code KAPI_PUBLIC_URL} ({@code iss}), signed with the shared HS256 secret or, when
- * {@code KAPI_JWT_ALGORITHM} says so, with the current asymmetric key of {@link SigningKeys} (its
- * {@code kid} in the header). A token of a session that may only enrol a second factor says so in its
- * {@code scope} ({@value #ENROLMENT_SCOPE}), for the services that verify it themselves. A token is only as
- * good as its session; the signature and expiry are checked here, the session by {@link Sessions}.
+ * Access tokens: JWTs that name their account ({@code sub}) and session ({@code sid}),
+ * issued by {@code KAPI_PUBLIC_URL} ({@code iss}), signed with the shared HS256 secret
+ * or, when {@code KAPI_JWT_ALGORITHM} says so, with the current asymmetric key of
+ * {@link SigningKeys} (its {@code kid} in the header). A token of a session that may only
+ * enrol a second factor says so in its {@code scope} ({@value #ENROLMENT_SCOPE}), for the
+ * services that verify it themselves. A token is only as good as its session; the
+ * signature and expiry are checked here, the session by {@link Sessions}.
  */
 @Component
 class AccessTokens {
 
     /** {@link PublicUrl}'s default, as an empty environment binds it. */
     static final String DEFAULT_ISSUER = new Binder().bindOrCreate("kapi", PublicUrl.class).publicUrl();
+
     private static final int MIN_SECRET_BYTES = 32;
 
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
-    /** The only scope of an enrolment-only session's token: it is no session to any other service. */
+    /**
+     * The only scope of an enrolment-only session's token: it is no session to any other
+     * service.
+     */
     static final String ENROLMENT_SCOPE = "mfa:enrol";
 
     private static final JWSHeader HEADER = new JWSHeader(JWSAlgorithm.HS256);
 
     private final JWSSigner signer;
+
     private final JWSVerifier secretVerifier;
+
     /** Null under HS256. */
     private final SigningKeys keys;
+
     private final String issuer;
+
     private final OAuth2TokenValidator<Jwt> validator;
+
     private final MappedJwtClaimSetConverter claims = MappedJwtClaimSetConverter.withDefaults(Map.of());
+
     private final Cache<String, Jwt> verified = Caffeine.newBuilder()
-            .maximumSize(50_000)
-            .expireAfterWrite(Duration.ofMinutes(5))
-            .build();
+        .maximumSize(50_000)
+        .expireAfterWrite(Duration.ofMinutes(5))
+        .build();
+
     private final Clock clock;
+
     private final Duration lifetime;
 
     /** HS256 tokens of the default issuer, for tests that build this by hand. */
@@ -118,24 +131,27 @@ class AccessTokens {
     }
 
     /**
-     * Signs with Nimbus directly rather than through Spring's {@code NimbusJwtEncoder}: that one selects
-     * the key from a JWK source and converts every claim on each call, and its issuer conversion throws
-     * and catches an exception for an issuer that is not a URL, such as ours; a refresh is mostly this.
+     * Signs with Nimbus directly rather than through Spring's {@code NimbusJwtEncoder}:
+     * that one selects the key from a JWK source and converts every claim on each call,
+     * and its issuer conversion throws and catches an exception for an issuer that is not
+     * a URL, such as ours; a refresh is mostly this.
      */
     Issued issue(long accountId, UUID sessionId) {
         return issue(accountId, sessionId, false);
     }
 
-    /** A token of the session, scoped to {@value #ENROLMENT_SCOPE} when the session may only enrol. */
+    /**
+     * A token of the session, scoped to {@value #ENROLMENT_SCOPE} when the session may
+     * only enrol.
+     */
     Issued issue(long accountId, UUID sessionId, boolean enrolmentOnly) {
         Instant now = clock.instant();
-        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .subject(Long.toString(accountId))
-                .claim("sid", sessionId.toString())
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime)))
-                .jwtID(UUID.randomUUID().toString());
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer(issuer)
+            .subject(Long.toString(accountId))
+            .claim("sid", sessionId.toString())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(lifetime)))
+            .jwtID(UUID.randomUUID().toString());
         if (enrolmentOnly) {
             builder.claim("scope", ENROLMENT_SCOPE);
         }
@@ -151,16 +167,19 @@ class AccessTokens {
         return new Issued(jwt.serialize(), lifetime.toSeconds());
     }
 
-    /** Whether the token was issued to a session that could only enrol a second factor. */
+    /**
+     * Whether the token was issued to a session that could only enrol a second factor.
+     */
     static boolean enrolmentScoped(Jwt jwt) {
         return ENROLMENT_SCOPE.equals(jwt.getClaimAsString("scope"));
     }
 
     /**
-     * Verifies a token once and remembers the result for that exact string, so that a client's every
-     * request does not parse and HMAC it again; expiry, and that its key was not revoked since (an
-     * immediate rotation), are still checked on each use. Whether the session lives is not part of this:
-     * {@link Sessions} answers that on every request.
+     * Verifies a token once and remembers the result for that exact string, so that a
+     * client's every request does not parse and HMAC it again; expiry, and that its key
+     * was not revoked since (an immediate rotation), are still checked on each use.
+     * Whether the session lives is not part of this: {@link Sessions} answers that on
+     * every request.
      */
     JwtDecoder decoder() {
         return token -> {
@@ -177,8 +196,9 @@ class AccessTokens {
     }
 
     /**
-     * The signature (HS256 with the secret, or the published key its {@code kid} names, of the configured
-     * kind only), then expiry and issuer; every failure is a {@link BadJwtException}, a 401.
+     * The signature (HS256 with the secret, or the published key its {@code kid} names,
+     * of the configured kind only), then expiry and issuer; every failure is a
+     * {@link BadJwtException}, a 401.
      */
     Jwt verify(String token) {
         SignedJWT signed;
@@ -196,8 +216,10 @@ class AccessTokens {
         catch (java.text.ParseException | JOSEException | IllegalArgumentException | IllegalStateException ex) {
             throw new BadJwtException("Malformed token");
         }
-        Jwt jwt = Jwt.withTokenValue(token).headers(headers -> headers.putAll(signed.getHeader().toJSONObject()))
-                .claims(all -> all.putAll(claimSet)).build();
+        Jwt jwt = Jwt.withTokenValue(token)
+            .headers(headers -> headers.putAll(signed.getHeader().toJSONObject()))
+            .claims(all -> all.putAll(claimSet))
+            .build();
         OAuth2TokenValidatorResult result = validator.validate(jwt);
         if (result.hasErrors()) {
             throw new JwtValidationException("Token not valid", result.getErrors());
@@ -223,9 +245,11 @@ class AccessTokens {
             }
             return configured;
         }
-        return Optional.ofNullable(localSecrets).map(secrets -> secrets.secret("jwt-secret", 64))
-                .orElseThrow(() -> new IllegalStateException(
-                        "KAPI_JWT_SECRET is not set. It is required when Kapı uses an external database "
-                                + "(SPRING_DATASOURCE_URL); only the embedded default generates its own."));
+        return Optional.ofNullable(localSecrets)
+            .map(secrets -> secrets.secret("jwt-secret", 64))
+            .orElseThrow(() -> new IllegalStateException(
+                    "KAPI_JWT_SECRET is not set. It is required when Kapı uses an external database "
+                            + "(SPRING_DATASOURCE_URL); only the embedded default generates its own."));
     }
+
 }

@@ -9,12 +9,16 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Page;
 
 /**
- * What administrators may do with accounts, for the admin module's APIs (seeds 004 and 000). The rules
- * live behind this interface once: seed 003's {@code /users} routes use the same implementation.
+ * What administrators may do with accounts, for the admin module's APIs (seeds 004 and
+ * 000). The rules live behind this interface once: seed 003's {@code /users} routes use
+ * the same implementation.
  */
 public interface AccountAdministration {
 
-    /** A user type: {@code admin}, {@code editor}, {@code viewer}, {@code user}, or one added later. */
+    /**
+     * A user type: {@code admin}, {@code editor}, {@code viewer}, {@code user}, or one
+     * added later.
+     */
     record UserType(int id, String name) {
     }
 
@@ -25,18 +29,22 @@ public interface AccountAdministration {
             Instant updatedAt) {
     }
 
-    /** A new account created by an administrator; phone number and avatar are optional. */
-    record NewUser(String username, String password, String name, String surname, String email,
-            String userTypeName, String phoneNumber, String avatar) {
+    /**
+     * A new account created by an administrator; phone number and avatar are optional.
+     */
+    record NewUser(String username, String password, String name, String surname, String email, String userTypeName,
+            String phoneNumber, String avatar) {
     }
 
-    /** A partial change; {@code null} leaves a field as it is. A new password is hashed. */
-    record UserChanges(String username, String password, String name, String surname, String email,
-            String userTypeName, String phoneNumber, String avatar, Boolean active) {
+    /**
+     * A partial change; {@code null} leaves a field as it is. A new password is hashed.
+     */
+    record UserChanges(String username, String password, String name, String surname, String email, String userTypeName,
+            String phoneNumber, String avatar, Boolean active) {
 
         /**
-         * True when no account field is to change (a request may change only credits, say); then
-         * {@code update} writes nothing.
+         * True when no account field is to change (a request may change only credits,
+         * say); then {@code update} writes nothing.
          */
         public boolean isEmpty() {
             return username == null && password == null && name == null && surname == null && email == null
@@ -59,7 +67,10 @@ public interface AccountAdministration {
 
     Optional<AdminView> byPublicId(String publicId);
 
-    /** The account id behind a public id, for admin routes addressed by {@code userId}; else 404 {@code user-not-found}. */
+    /**
+     * The account id behind a public id, for admin routes addressed by {@code userId};
+     * else 404 {@code user-not-found}.
+     */
     default long idOf(String publicId) {
         return byPublicId(publicId).map(AdminView::id).orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
@@ -68,8 +79,8 @@ public interface AccountAdministration {
     Optional<AdminView> byName(String name);
 
     /**
-     * Accounts in id order, optionally of one user type and matching {@code search} in email, username or
-     * name (case- and Turkish-accent-insensitive).
+     * Accounts in id order, optionally of one user type and matching {@code search} in
+     * email, username or name (case- and Turkish-accent-insensitive).
      */
     Page<AdminView> list(String userTypeName, String search, int limit, String cursor);
 
@@ -84,4 +95,5 @@ public interface AccountAdministration {
     Optional<SessionInfo> session(UUID sessionId);
 
     void endSession(CurrentAccount admin, UUID sessionId);
+
 }

@@ -10,18 +10,20 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * Accounts as {@code GET /users/me} shows them, kept in process so that the most frequent read costs no
- * query. Every write to an account or to its failed-login count calls {@link #changed}, which evicts the
- * entry on every instance; the short expiry bounds the damage of a missed message.
+ * Accounts as {@code GET /users/me} shows them, kept in process so that the most frequent
+ * read costs no query. Every write to an account or to its failed-login count calls
+ * {@link #changed}, which evicts the entry on every instance; the short expiry bounds the
+ * damage of a missed message.
  */
 @Component
 class AccountCache {
 
     private final CacheInvalidations invalidations;
+
     private final Cache<Long, Account> accounts = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(5))
-            .build();
+        .maximumSize(100_000)
+        .expireAfterWrite(Duration.ofMinutes(5))
+        .build();
 
     AccountCache(CacheInvalidations invalidations) {
         this.invalidations = invalidations;
@@ -48,4 +50,5 @@ class AccountCache {
     void evictAll() {
         accounts.invalidateAll();
     }
+
 }

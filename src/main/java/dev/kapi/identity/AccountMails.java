@@ -10,9 +10,10 @@ import dev.kapi.shared.PublicUrl;
 import dev.kapi.shared.mail.Mailer;
 
 /**
- * Sends the mails of the account lifecycle after the request that asked for them committed. The token
- * is created here, so its plain value exists only in the mail; if sending fails, the event stays
- * incomplete in the publication registry and is sent again rather than lost.
+ * Sends the mails of the account lifecycle after the request that asked for them
+ * committed. The token is created here, so its plain value exists only in the mail; if
+ * sending fails, the event stays incomplete in the publication registry and is sent again
+ * rather than lost.
  */
 @Component
 class AccountMails {
@@ -25,12 +26,16 @@ class AccountMails {
     record PasswordResetRequested(long accountId) {
     }
 
-
     private final Accounts accounts;
+
     private final OneTimeTokens tokens;
+
     private final Mailer mailer;
+
     private final PublicUrl site;
+
     private final MessageSource messages;
+
     private final IdentitySettings.Tokens lifetimes;
 
     AccountMails(Accounts accounts, OneTimeTokens tokens, Mailer mailer, PublicUrl site, MessageSource messages,
@@ -59,11 +64,11 @@ class AccountMails {
         });
     }
 
-
     private void send(Account account, String kind, String link, long validFor) {
         Locale locale = Locale.forLanguageTag(account.language());
         String name = account.fullName() != null ? account.fullName() : account.email();
         mailer.send(account.email(), messages.getMessage("mail." + kind + ".subject", null, locale),
                 messages.getMessage("mail." + kind + ".body", new Object[] { name, link, validFor }, locale));
     }
+
 }

@@ -17,21 +17,28 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
 /**
- * The account use cases of seeds 003 and 001: registering, reading and changing one's profile and
- * password, freezing and deleting an account, and the admin's list. Each rule lives here once, whatever
- * API dialect calls it. Password hashes are computed before a transaction starts, so no connection is
- * held while they run.
+ * The account use cases of seeds 003 and 001: registering, reading and changing one's
+ * profile and password, freezing and deleting an account, and the admin's list. Each rule
+ * lives here once, whatever API dialect calls it. Password hashes are computed before a
+ * transaction starts, so no connection is held while they run.
  */
 @Service
 class AccountManagement implements AccountAdministration {
 
     private final Accounts accounts;
+
     private final Sessions sessions;
+
     private final PasswordHashing hashing;
+
     private final AuditLog audit;
+
     private final ApplicationEventPublisher events;
+
     private final TransactionOperations transactions;
+
     private final Clock clock;
+
     private final RecentAuthentication recentAuthentication;
 
     AccountManagement(Accounts accounts, Sessions sessions, PasswordHashing hashing, AuditLog audit,
@@ -52,12 +59,14 @@ class AccountManagement implements AccountAdministration {
     }
 
     /**
-     * Registers an account of the given user type and mails a verification link; the email must not be
-     * taken (case-insensitive). The password was checked against the length rules with the request
-     * ({@link AcceptablePassword}); {@code language} is that of the mails the account will get.
+     * Registers an account of the given user type and mails a verification link; the
+     * email must not be taken (case-insensitive). The password was checked against the
+     * length rules with the request ({@link AcceptablePassword}); {@code language} is
+     * that of the mails the account will get.
      */
     Account register(String email, String password, String fullName, String role, Locale language) {
-        // A taken address is refused before the hash: a request that fails on who it is costs no hash.
+        // A taken address is refused before the hash: a request that fails on who it is
+        // costs no hash.
         if (accounts.emailTakenByOther(normalizeEmail(email), 0)) {
             throw ApiException.conflict("email-taken");
         }
@@ -77,7 +86,9 @@ class AccountManagement implements AccountAdministration {
         }
     }
 
-    /** The signed-in user's own profile: the hottest read, served from the account cache. */
+    /**
+     * The signed-in user's own profile: the hottest read, served from the account cache.
+     */
     Account profile(long id) {
         return accounts.byIdCached(id).orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
@@ -86,7 +97,10 @@ class AccountManagement implements AccountAdministration {
         return accounts.byId(id).orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
 
-    /** Changes the profile; a new email address is unverified until its owner follows the mailed link. */
+    /**
+     * Changes the profile; a new email address is unverified until its owner follows the
+     * mailed link.
+     */
     @Transactional
     Account updateProfile(long id, String fullName, String email, String status) {
         Account account = get(id);
@@ -106,7 +120,8 @@ class AccountManagement implements AccountAdministration {
         if (emailChanged) {
             audit.record("email-changed", id, id, null);
             events.publishEvent(new AccountMails.VerificationRequested(id));
-            events.publishEvent(new CredentialAlerts.CredentialAdded(id, CredentialAlerts.EMAIL, account.email(), null));
+            events
+                .publishEvent(new CredentialAlerts.CredentialAdded(id, CredentialAlerts.EMAIL, account.email(), null));
         }
         Account updated = get(id);
         events.publishEvent(new AccountUpdated(id, updated.publicId(), emailChanged));
@@ -133,7 +148,10 @@ class AccountManagement implements AccountAdministration {
         });
     }
 
-    /** Freezes or thaws the account: frozen, it can sign in and read but not write outside identity. */
+    /**
+     * Freezes or thaws the account: frozen, it can sign in and read but not write outside
+     * identity.
+     */
     @Transactional
     Account freeze(CurrentAccount me, boolean frozen) {
         accounts.freeze(me.id(), frozen, clock.instant());
@@ -148,7 +166,8 @@ class AccountManagement implements AccountAdministration {
     /** Removes the account for good, ends its sessions and tells the other modules. */
     @Transactional
     void delete(CurrentAccount actor, long id) {
-        // The row first, then the last-admin lock: the order every change of an account takes them in.
+        // The row first, then the last-admin lock: the order every change of an account
+        // takes them in.
         Account account = accounts.lockById(id).orElseThrow(() -> ApiException.notFound("user-not-found"));
         accounts.guardLastAdmin(id);
         sessions.endAllOf(id, null, "account-deleted");
@@ -179,7 +198,8 @@ class AccountManagement implements AccountAdministration {
         String email = normalizeEmail(user.email());
         UserType type = userType(user.userTypeName());
         if (CurrentAccount.ADMIN.equals(type.name())) {
-            // A new admin would outlive a stolen admin token: a person needs a recent proof (a key, its scope).
+            // A new admin would outlive a stolen admin token: a person needs a recent
+            // proof (a key, its scope).
             recentAuthentication.requireOfPerson(admin);
         }
         if (accounts.usernameTakenByOther(user.username().trim(), 0)) {
@@ -192,13 +212,14 @@ class AccountManagement implements AccountAdministration {
         String fullName = (user.name().trim() + " " + user.surname().trim()).trim();
         try {
             return transactions.execute(status -> {
-                Account account = accounts.create(new Accounts.NewAccount(user.username().trim(), email, fullName,
-                        user.name().trim(), user.surname().trim(), type.name(), hash, "tr", user.phoneNumber(),
-                        user.avatar()), clock.instant());
+                Account account = accounts.create(
+                        new Accounts.NewAccount(user.username().trim(), email, fullName, user.name().trim(),
+                                user.surname().trim(), type.name(), hash, "tr", user.phoneNumber(), user.avatar()),
+                        clock.instant());
                 audit.record("admin-account-created", admin.id(), account.id(), "type=" + type.name());
                 events.publishEvent(new AccountMails.VerificationRequested(account.id()));
-                events.publishEvent(new AccountRegistered(account.id(), account.publicId(), account.email(),
-                        type.name()));
+                events.publishEvent(
+                        new AccountRegistered(account.id(), account.publicId(), account.email(), type.name()));
                 return view(account);
             });
         }
@@ -211,7 +232,8 @@ class AccountManagement implements AccountAdministration {
     public AdminView update(CurrentAccount admin, long accountId, UserChanges changes) {
         Account current = accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found-update"));
         if (changes.isEmpty()) {
-            // Nothing of the account changes (a request may set only credits): write nothing.
+            // Nothing of the account changes (a request may set only credits): write
+            // nothing.
             return view(current);
         }
         if (Boolean.FALSE.equals(changes.active()) && admin.id() == accountId) {
@@ -230,9 +252,10 @@ class AccountManagement implements AccountAdministration {
         UserType newType = changes.userTypeName() == null ? null : userType(changes.userTypeName());
         try {
             return transactions.execute(status -> {
-                // Merged onto the locked row, so that a concurrent change of another field is not undone.
+                // Merged onto the locked row, so that a concurrent change of another
+                // field is not undone.
                 Account account = accounts.lockById(accountId)
-                        .orElseThrow(() -> ApiException.notFound("user-not-found-update"));
+                    .orElseThrow(() -> ApiException.notFound("user-not-found-update"));
                 String email = changes.email() == null ? account.email() : normalizeEmail(changes.email());
                 boolean emailChanged = !email.equals(account.email());
                 boolean active = changes.active() == null ? account.active() : changes.active();
@@ -243,12 +266,14 @@ class AccountManagement implements AccountAdministration {
                 String surname = changes.surname() == null ? account.surname() : changes.surname().trim();
                 String fullName = changes.name() != null || changes.surname() != null
                         ? (blankToEmpty(name) + " " + blankToEmpty(surname)).trim() : account.fullName();
-                accounts.updateByAdmin(accountId, new Accounts.AdminFields(
-                        changes.username() == null ? account.username() : changes.username().trim(), email,
-                        account.emailVerified() && !emailChanged, fullName, name, surname,
-                        newType == null ? account.userTypeId() : newType.id(), active,
-                        changes.phoneNumber() == null ? account.phoneNumber() : changes.phoneNumber(),
-                        changes.avatar() == null ? account.avatar() : changes.avatar()), clock.instant());
+                accounts.updateByAdmin(accountId,
+                        new Accounts.AdminFields(
+                                changes.username() == null ? account.username() : changes.username().trim(), email,
+                                account.emailVerified() && !emailChanged, fullName, name, surname,
+                                newType == null ? account.userTypeId() : newType.id(), active,
+                                changes.phoneNumber() == null ? account.phoneNumber() : changes.phoneNumber(),
+                                changes.avatar() == null ? account.avatar() : changes.avatar()),
+                        clock.instant());
                 if (hash != null) {
                     accounts.changePassword(accountId, hash, clock.instant());
                     sessions.endAllOf(accountId, null, "password-changed-by-admin");
@@ -267,7 +292,8 @@ class AccountManagement implements AccountAdministration {
                 audit.record("admin-account-updated", admin.id(), accountId, "fields=" + changedFields(changes));
                 Account updated = get(accountId);
                 if (account.active() != active) {
-                    // Receivers hear of an admin's deactivation as of a freeze: the account can no longer act.
+                    // Receivers hear of an admin's deactivation as of a freeze: the
+                    // account can no longer act.
                     events.publishEvent(new AccountFrozen(accountId, account.publicId(), !active,
                             active ? "admin-reactivated" : "admin-deactivated", active, updated.frozen()));
                 }
@@ -298,13 +324,17 @@ class AccountManagement implements AccountAdministration {
     public Page<AdminView> list(String userTypeName, String search, int limit, String cursor) {
         Integer typeId = null;
         if (userTypeName != null && !userTypeName.isBlank()) {
-            typeId = accounts.userTypes().stream().filter(type -> type.name().equalsIgnoreCase(userTypeName.trim()))
-                    .map(UserType::id).findFirst().orElse(-1);
+            typeId = accounts.userTypes()
+                .stream()
+                .filter(type -> type.name().equalsIgnoreCase(userTypeName.trim()))
+                .map(UserType::id)
+                .findFirst()
+                .orElse(-1);
         }
         Long after = Cursors.afterId(cursor);
         String term = search == null || search.isBlank() ? null : search.trim();
         return Page.byId(accounts.list(typeId, term, after == null ? 0 : after, limit + 1), limit, Account::id)
-                .map(AccountManagement::view);
+            .map(AccountManagement::view);
     }
 
     @Override
@@ -340,8 +370,8 @@ class AccountManagement implements AccountAdministration {
     }
 
     /**
-     * Whether the change would hand the account to whoever makes it, or make it an admin: a new password or
-     * address (its sign-in) or a move into or out of the admin type.
+     * Whether the change would hand the account to whoever makes it, or make it an admin:
+     * a new password or address (its sign-in) or a move into or out of the admin type.
      */
     private static boolean takesOver(Account current, UserChanges changes) {
         boolean newAddress = changes.email() != null && !normalizeEmail(changes.email()).equals(current.email());
@@ -353,8 +383,11 @@ class AccountManagement implements AccountAdministration {
     }
 
     private UserType userType(String name) {
-        return accounts.userTypes().stream().filter(type -> type.name().equalsIgnoreCase(name.trim())).findFirst()
-                .orElseThrow(() -> ApiException.invalidField("userTypeName", "user-type-unknown"));
+        return accounts.userTypes()
+            .stream()
+            .filter(type -> type.name().equalsIgnoreCase(name.trim()))
+            .findFirst()
+            .orElseThrow(() -> ApiException.invalidField("userTypeName", "user-type-unknown"));
     }
 
     private static ApiException duplicate(DuplicateKeyException ex) {
@@ -406,4 +439,5 @@ class AccountManagement implements AccountAdministration {
     private static String languageTag(Locale locale) {
         return Locale.ENGLISH.getLanguage().equals(locale.getLanguage()) ? "en" : "tr";
     }
+
 }

@@ -20,7 +20,10 @@ import static dev.kapi.shared.SqlTime.utc;
 @Repository
 class Accounts {
 
-    /** The advisory lock key under which changes that could remove the last admin take turns. */
+    /**
+     * The advisory lock key under which changes that could remove the last admin take
+     * turns.
+     */
     private static final long LAST_ADMIN_LOCK = 0x4b617069_41646d6eL;
 
     private static final String SELECT = """
@@ -31,7 +34,9 @@ class Accounts {
             """;
 
     private final JdbcClient jdbc;
+
     private final AccountCache cache;
+
     private final SecureRandom random = new SecureRandom();
 
     Accounts(JdbcClient jdbc, AccountCache cache) {
@@ -61,19 +66,20 @@ class Accounts {
                         (SELECT id FROM user_types WHERE name = :role), :hash, :language, :phone, :avatar, :now, :now)
                 RETURNING id
                 """)
-                .param("publicId", HexFormat.of().formatHex(nextId()))
-                .param("username", account.username())
-                .param("email", account.email())
-                .param("fullName", account.fullName())
-                .param("name", account.name())
-                .param("surname", account.surname())
-                .param("role", account.role())
-                .param("hash", account.passwordHash())
-                .param("language", account.language())
-                .param("phone", account.phoneNumber())
-                .param("avatar", account.avatar())
-                .param("now", utc(now))
-                .query(Long.class).single();
+            .param("publicId", HexFormat.of().formatHex(nextId()))
+            .param("username", account.username())
+            .param("email", account.email())
+            .param("fullName", account.fullName())
+            .param("name", account.name())
+            .param("surname", account.surname())
+            .param("role", account.role())
+            .param("hash", account.passwordHash())
+            .param("language", account.language())
+            .param("phone", account.phoneNumber())
+            .param("avatar", account.avatar())
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
         return byId(id).orElseThrow();
     }
 
@@ -88,13 +94,16 @@ class Accounts {
     }
 
     /**
-     * Refuses (409 {@code last-admin}) to let the account stop being an active admin when it is the last
-     * one. Call inside the transaction that makes the change: a transaction-scoped advisory lock makes
-     * concurrent removals of two admins take turns, so they cannot both see the other one still there.
+     * Refuses (409 {@code last-admin}) to let the account stop being an active admin when
+     * it is the last one. Call inside the transaction that makes the change: a
+     * transaction-scoped advisory lock makes concurrent removals of two admins take
+     * turns, so they cannot both see the other one still there.
      */
     void guardLastAdmin(long id) {
-        jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked").param("key", LAST_ADMIN_LOCK)
-                .query(Integer.class).single();
+        jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
+            .param("key", LAST_ADMIN_LOCK)
+            .query(Integer.class)
+            .single();
         boolean lastOne = jdbc.sql("""
                 SELECT a.is_active AND t.name = 'admin' AND NOT EXISTS (
                     SELECT 1 FROM accounts o JOIN user_types ot ON ot.id = o.user_type_id
@@ -106,47 +115,66 @@ class Accounts {
         }
     }
 
-    /** The account as last written, from the in-process cache when it has it; for reads that do not write. */
+    /**
+     * The account as last written, from the in-process cache when it has it; for reads
+     * that do not write.
+     */
     Optional<Account> byIdCached(long id) {
         return cache.get(id, this::byId);
     }
 
     Optional<Account> byPublicId(String publicId) {
-        return jdbc.sql(SELECT + " WHERE a.public_id = :publicId").param("publicId", publicId)
-                .query(Accounts::map).optional();
+        return jdbc.sql(SELECT + " WHERE a.public_id = :publicId")
+            .param("publicId", publicId)
+            .query(Accounts::map)
+            .optional();
     }
 
     /** By username, else by email; both ignoring case. */
     Optional<Account> byName(String name) {
-        return jdbc.sql(SELECT + " WHERE lower(a.username) = lower(:name) OR a.email = lower(:name)"
-                + " ORDER BY lower(a.username) = lower(:name) DESC NULLS LAST LIMIT 1")
-                .param("name", name).query(Accounts::map).optional();
+        return jdbc
+            .sql(SELECT + " WHERE lower(a.username) = lower(:name) OR a.email = lower(:name)"
+                    + " ORDER BY lower(a.username) = lower(:name) DESC NULLS LAST LIMIT 1")
+            .param("name", name)
+            .query(Accounts::map)
+            .optional();
     }
 
     /** The account whose email or username is {@code login}, ignoring case. */
     Optional<Account> byLogin(String login) {
         return jdbc.sql(SELECT + " WHERE a.email = lower(:login) OR lower(a.username) = lower(:login) LIMIT 1")
-                .param("login", login).query(Accounts::map).optional();
+            .param("login", login)
+            .query(Accounts::map)
+            .optional();
     }
 
     boolean emailTakenByOther(String email, long accountId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE email = :email AND id <> :id)")
-                .param("email", email).param("id", accountId).query(Boolean.class).single();
+            .param("email", email)
+            .param("id", accountId)
+            .query(Boolean.class)
+            .single();
     }
 
     boolean usernameTakenByOther(String username, long accountId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE lower(username) = lower(:username) AND id <> :id)")
-                .param("username", username).param("id", accountId).query(Boolean.class).single();
+            .param("username", username)
+            .param("id", accountId)
+            .query(Boolean.class)
+            .single();
     }
 
     List<Account> page(int skip, int limit) {
         return jdbc.sql(SELECT + " ORDER BY a.id LIMIT :limit OFFSET :skip")
-                .param("limit", limit).param("skip", skip).query(Accounts::map).list();
+            .param("limit", limit)
+            .param("skip", skip)
+            .query(Accounts::map)
+            .list();
     }
 
     /**
-     * A keyset page in id order. {@code search} is folded like the stored, trigram-indexed
-     * {@code search_text} it is matched against.
+     * A keyset page in id order. {@code search} is folded like the stored,
+     * trigram-indexed {@code search_text} it is matched against.
      */
     List<Account> list(Integer userTypeId, String search, long afterId, int limit) {
         return jdbc.sql(SELECT + """
@@ -156,9 +184,12 @@ class Accounts {
                  ORDER BY a.id
                  LIMIT :limit
                 """)
-                .param("type", userTypeId).param("search", search == null ? null : escapeLike(search))
-                .param("after", afterId).param("limit", limit)
-                .query(Accounts::map).list();
+            .param("type", userTypeId)
+            .param("search", search == null ? null : escapeLike(search))
+            .param("after", afterId)
+            .param("limit", limit)
+            .query(Accounts::map)
+            .list();
     }
 
     long count() {
@@ -167,8 +198,8 @@ class Accounts {
 
     List<AccountAdministration.UserType> userTypes() {
         return jdbc.sql("SELECT id, name FROM user_types ORDER BY id")
-                .query((rs, row) -> new AccountAdministration.UserType(rs.getInt("id"), rs.getString("name")))
-                .list();
+            .query((rs, row) -> new AccountAdministration.UserType(rs.getInt("id"), rs.getString("name")))
+            .list();
     }
 
     void updateProfile(long id, String fullName, String email, boolean emailVerified, String status, Instant now) {
@@ -177,8 +208,13 @@ class Accounts {
                                     status = :status, updated_at = :now
                 WHERE id = :id
                 """)
-                .param("fullName", fullName).param("email", email).param("verified", emailVerified)
-                .param("status", status).param("now", utc(now)).param("id", id).update();
+            .param("fullName", fullName)
+            .param("email", email)
+            .param("verified", emailVerified)
+            .param("status", status)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
         cache.changed(id);
     }
 
@@ -189,18 +225,29 @@ class Accounts {
                     is_active = :active, phone_number = :phone, avatar = :avatar, updated_at = :now
                 WHERE id = :id
                 """)
-                .param("username", fields.username()).param("email", fields.email())
-                .param("verified", fields.emailVerified()).param("fullName", fields.fullName())
-                .param("name", fields.name()).param("surname", fields.surname()).param("type", fields.userTypeId())
-                .param("active", fields.active()).param("phone", fields.phoneNumber())
-                .param("avatar", fields.avatar()).param("now", utc(now)).param("id", id).update();
+            .param("username", fields.username())
+            .param("email", fields.email())
+            .param("verified", fields.emailVerified())
+            .param("fullName", fields.fullName())
+            .param("name", fields.name())
+            .param("surname", fields.surname())
+            .param("type", fields.userTypeId())
+            .param("active", fields.active())
+            .param("phone", fields.phoneNumber())
+            .param("avatar", fields.avatar())
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
         cache.changed(id);
     }
 
     void changePassword(long id, String hash, Instant now) {
         jdbc.sql("UPDATE accounts SET password_hash = :hash, password_changed_at = :now, updated_at = :now, "
                 + "password_breached = false WHERE id = :id")
-                .param("hash", hash).param("now", utc(now)).param("id", id).update();
+            .param("hash", hash)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
         cache.changed(id);
     }
 
@@ -210,34 +257,51 @@ class Accounts {
         cache.changed(id);
     }
 
-    /** Re-hashes a password with the current algorithm or cost; the password itself is unchanged. */
+    /**
+     * Re-hashes a password with the current algorithm or cost; the password itself is
+     * unchanged.
+     */
     void rehash(long id, String hash) {
-        jdbc.sql("UPDATE accounts SET password_hash = :hash WHERE id = :id").param("hash", hash).param("id", id)
-                .update();
+        jdbc.sql("UPDATE accounts SET password_hash = :hash WHERE id = :id")
+            .param("hash", hash)
+            .param("id", id)
+            .update();
     }
 
     void freeze(long id, boolean frozen, Instant now) {
         jdbc.sql("UPDATE accounts SET frozen = :frozen, updated_at = :now WHERE id = :id")
-                .param("frozen", frozen).param("now", utc(now)).param("id", id).update();
+            .param("frozen", frozen)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
         cache.changed(id);
     }
 
-    /** The account has no password until its owner sets one through a reset; every password try fails. */
+    /**
+     * The account has no password until its owner sets one through a reset; every
+     * password try fails.
+     */
     void voidPassword(long id, Instant now) {
         jdbc.sql("UPDATE accounts SET password_hash = NULL, updated_at = :now WHERE id = :id")
-                .param("now", utc(now)).param("id", id).update();
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
         cache.changed(id);
     }
 
     void markEmailVerified(long id, Instant now) {
         jdbc.sql("UPDATE accounts SET email_verified = true, updated_at = :now WHERE id = :id")
-                .param("now", utc(now)).param("id", id).update();
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
         cache.changed(id);
     }
 
     void recordLogin(long id, Instant now) {
-        jdbc.sql("UPDATE accounts SET last_login = :now WHERE id = :id").param("now", utc(now)).param("id", id)
-                .update();
+        jdbc.sql("UPDATE accounts SET last_login = :now WHERE id = :id")
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
         cache.changed(id);
     }
 
@@ -258,13 +322,13 @@ class Accounts {
     }
 
     private static Account map(ResultSet rs, int row) throws SQLException {
-        return new Account(rs.getLong("id"), rs.getString("public_id"), rs.getString("username"),
-                rs.getString("email"), rs.getString("full_name"), rs.getString("name"), rs.getString("surname"),
-                rs.getString("status"), rs.getInt("user_type_id"), rs.getString("role"), rs.getBoolean("is_active"),
-                rs.getBoolean("frozen"), rs.getBoolean("email_verified"), rs.getString("phone_number"),
-                rs.getString("avatar"), rs.getString("password_hash"), instant(rs, "last_login"),
-                instant(rs, "password_changed_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getInt("failed_login_attempts"), rs.getString("language"),
-                rs.getBoolean("password_breached"));
+        return new Account(rs.getLong("id"), rs.getString("public_id"), rs.getString("username"), rs.getString("email"),
+                rs.getString("full_name"), rs.getString("name"), rs.getString("surname"), rs.getString("status"),
+                rs.getInt("user_type_id"), rs.getString("role"), rs.getBoolean("is_active"), rs.getBoolean("frozen"),
+                rs.getBoolean("email_verified"), rs.getString("phone_number"), rs.getString("avatar"),
+                rs.getString("password_hash"), instant(rs, "last_login"), instant(rs, "password_changed_at"),
+                instant(rs, "created_at"), instant(rs, "updated_at"), rs.getInt("failed_login_attempts"),
+                rs.getString("language"), rs.getBoolean("password_breached"));
     }
+
 }

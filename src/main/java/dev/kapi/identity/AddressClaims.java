@@ -6,19 +6,24 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * The first proof of an unverified address by mail (a sign-in link or code, a password reset): whatever was set up
- * on the account before it may be a squatter's, who registered someone else's address with a password of their
- * choosing (account pre-hijacking). So the address counts as verified, every earlier session ends
- * ({@code address-proved}), the second factors set up before are removed and, unless the proof sets a new one, the
- * password is voided. Run inside the caller's transaction.
+ * The first proof of an unverified address by mail (a sign-in link or code, a password
+ * reset): whatever was set up on the account before it may be a squatter's, who
+ * registered someone else's address with a password of their choosing (account
+ * pre-hijacking). So the address counts as verified, every earlier session ends
+ * ({@code address-proved}), the second factors set up before are removed and, unless the
+ * proof sets a new one, the password is voided. Run inside the caller's transaction.
  */
 @Component
 class AddressClaims {
 
     private final Accounts accounts;
+
     private final SecondFactors factors;
+
     private final Sessions sessions;
+
     private final AuditLog audit;
+
     private final Clock clock;
 
     AddressClaims(Accounts accounts, SecondFactors factors, Sessions sessions, AuditLog audit, Clock clock) {
@@ -29,7 +34,10 @@ class AddressClaims {
         this.clock = clock;
     }
 
-    /** Claims the account for whoever proved its address; {@code voidPassword} when the proof sets none. */
+    /**
+     * Claims the account for whoever proved its address; {@code voidPassword} when the
+     * proof sets none.
+     */
     void claim(long accountId, boolean voidPassword) {
         accounts.markEmailVerified(accountId, clock.instant());
         if (voidPassword) {
@@ -37,7 +45,8 @@ class AddressClaims {
         }
         List<String> removed = factors.removeAllSetBeforeVerification(accountId);
         sessions.endAllOf(accountId, null, "address-proved");
-        audit.record("unverified-account-claimed", accountId, accountId, removed.isEmpty() ? null
-                : "methods=" + String.join(",", removed));
+        audit.record("unverified-account-claimed", accountId, accountId,
+                removed.isEmpty() ? null : "methods=" + String.join(",", removed));
     }
+
 }

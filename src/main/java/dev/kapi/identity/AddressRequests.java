@@ -28,18 +28,20 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Requests that name an email address and must not tell whether it has an account (issue 27): a password
- * reset mail, a sign-in link, the verification mail again. The request only adds a row to
- * {@code address_requests} — the same statement for any address — and is answered. A moment after its commit
- * a worker of this instance, on a virtual thread, takes the rows one at a time ({@code FOR UPDATE SKIP LOCKED}),
- * looks the address up and, for an account the request applies to, writes the audit entry and publishes the
- * mail event in the transaction that deletes the row; the mail goes out after that commit from the event
- * publication registry, as every account mail does. A row for an unknown address is deleted, nothing more.
+ * Requests that name an email address and must not tell whether it has an account (issue
+ * 27): a password reset mail, a sign-in link, the verification mail again. The request
+ * only adds a row to {@code address_requests} — the same statement for any address — and
+ * is answered. A moment after its commit a worker of this instance, on a virtual thread,
+ * takes the rows one at a time ({@code FOR UPDATE SKIP LOCKED}), looks the address up
+ * and, for an account the request applies to, writes the audit entry and publishes the
+ * mail event in the transaction that deletes the row; the mail goes out after that commit
+ * from the event publication registry, as every account mail does. A row for an unknown
+ * address is deleted, nothing more.
  * <p>
- * Nothing is lost on a crash: a row an instance did not get to (killed between the answer and the worker) is
- * taken by the next poll of any instance, every {@code kapi.identity.address-requests.poll} (10 s). The
- * once-a-minute rule per account and the audit entry use the time the request was made, not the time it was
- * handled.
+ * Nothing is lost on a crash: a row an instance did not get to (killed between the answer
+ * and the worker) is taken by the next poll of any instance, every
+ * {@code kapi.identity.address-requests.poll} (10 s). The once-a-minute rule per account
+ * and the audit entry use the time the request was made, not the time it was handled.
  */
 @Component
 class AddressRequests implements SchedulingConfigurer, DisposableBean {
@@ -49,23 +51,39 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
     static final String VERIFICATION = "verification";
 
     private static final Logger log = LoggerFactory.getLogger(AddressRequests.class);
-    /** An account gets at most one mail of each kind a minute, so these routes cannot flood a mailbox. */
+
+    /**
+     * An account gets at most one mail of each kind a minute, so these routes cannot
+     * flood a mailbox.
+     */
     private static final Duration ONE_MAIL_PER = Duration.ofMinutes(1);
-    /** How long after a wake the worker's round starts: a request's answer takes well under this to leave. */
+
+    /**
+     * How long after a wake the worker's round starts: a request's answer takes well
+     * under this to leave.
+     */
     private static final Duration ROUND_DELAY = Duration.ofMillis(20);
 
     private record Request(long id, String kind, String email, String ip, Instant requestedAt) {
     }
 
     private final JdbcClient jdbc;
+
     private final Accounts accounts;
+
     private final AuditLog audit;
+
     private final ApplicationEventPublisher events;
+
     private final TransactionOperations transactions;
+
     private final Clock clock;
+
     private final Duration pollInterval;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofVirtual().name("address-requests").factory());
+
+    private final ScheduledExecutorService worker = Executors
+        .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("address-requests").factory());
+
     private final AtomicBoolean woken = new AtomicBoolean();
 
     AddressRequests(JdbcClient jdbc, Accounts accounts, AuditLog audit, ApplicationEventPublisher events,
@@ -79,11 +97,17 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
         this.pollInterval = settings.poll();
     }
 
-    /** Queues a request of the kind for the address; the worker handles it once this commits. */
+    /**
+     * Queues a request of the kind for the address; the worker handles it once this
+     * commits.
+     */
     void add(String kind, String email) {
         jdbc.sql("INSERT INTO address_requests (kind, email, ip, requested_at) VALUES (:kind, :email, :ip, :now)")
-                .param("kind", kind).param("email", AccountManagement.normalizeEmail(email))
-                .param("ip", AuditLog.clientIp()).param("now", utc(clock.instant())).update();
+            .param("kind", kind)
+            .param("email", AccountManagement.normalizeEmail(email))
+            .param("ip", AuditLog.clientIp())
+            .param("now", utc(clock.instant()))
+            .update();
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
@@ -97,7 +121,10 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
         }
     }
 
-    /** Takes over the rows another instance left behind, and any this one missed (ten seconds after start). */
+    /**
+     * Takes over the rows another instance left behind, and any this one missed (ten
+     * seconds after start).
+     */
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
         registrar.addFixedDelayTask(new FixedDelayTask(this::poll, pollInterval, Duration.ofSeconds(10)));
@@ -108,9 +135,9 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
     }
 
     /**
-     * Starts a round of the worker a moment later ({@link #ROUND_DELAY}) unless one is about to start: the
-     * answer of the request that woke it is sent first, so that the work for a known address does not share
-     * the CPU with that answer.
+     * Starts a round of the worker a moment later ({@link #ROUND_DELAY}) unless one is
+     * about to start: the answer of the request that woke it is sent first, so that the
+     * work for a known address does not share the CPU with that answer.
      */
     void wake() {
         if (woken.compareAndSet(false, true)) {
@@ -137,9 +164,10 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
     }
 
     /**
-     * Takes and handles the oldest request no other instance holds; false when there is none. A request whose
-     * handling fails is dropped with an error logged (its owner may ask again), so that one cannot hold up the
-     * rest; when the database itself fails, the drop fails too and the request waits for the next poll.
+     * Takes and handles the oldest request no other instance holds; false when there is
+     * none. A request whose handling fails is dropped with an error logged (its owner may
+     * ask again), so that one cannot hold up the rest; when the database itself fails,
+     * the drop fails too and the request waits for the next poll.
      */
     boolean handleNext() {
         AtomicLong claimed = new AtomicLong();
@@ -150,9 +178,9 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
                             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id, kind, email, ip, requested_at
                         """)
-                        .query((rs, row) -> new Request(rs.getLong("id"), rs.getString("kind"), rs.getString("email"),
-                                rs.getString("ip"), instant(rs, "requested_at")))
-                        .optional();
+                    .query((rs, row) -> new Request(rs.getLong("id"), rs.getString("kind"), rs.getString("email"),
+                            rs.getString("ip"), instant(rs, "requested_at")))
+                    .optional();
                 request.ifPresent(taken -> {
                     claimed.set(taken.id());
                     handle(taken);
@@ -172,20 +200,24 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
 
     private void handle(Request request) {
         Optional<Account> account = accounts.byLogin(request.email())
-                .filter(found -> found.email().equals(request.email())).filter(Account::active);
+            .filter(found -> found.email().equals(request.email()))
+            .filter(Account::active);
         switch (request.kind()) {
             case PASSWORD_RESET -> account.filter(found -> firstThisMinute("password-reset-requested", found, request))
-                    .ifPresent(found -> events.publishEvent(new AccountMails.PasswordResetRequested(found.id())));
+                .ifPresent(found -> events.publishEvent(new AccountMails.PasswordResetRequested(found.id())));
             case MAGIC_LINK -> account.filter(found -> firstThisMinute("magic-link-requested", found, request))
-                    .ifPresent(found -> events.publishEvent(new MagicLinks.Requested(found.id())));
+                .ifPresent(found -> events.publishEvent(new MagicLinks.Requested(found.id())));
             case VERIFICATION -> account.filter(found -> !found.emailVerified())
-                    .filter(found -> firstThisMinute("verification-requested", found, request))
-                    .ifPresent(found -> events.publishEvent(new AccountMails.VerificationRequested(found.id())));
+                .filter(found -> firstThisMinute("verification-requested", found, request))
+                .ifPresent(found -> events.publishEvent(new AccountMails.VerificationRequested(found.id())));
             default -> log.error("Address request {} has an unknown kind {}; dropped", request.id(), request.kind());
         }
     }
 
-    /** Records the request in the audit unless the account had one of the type in the minute before it. */
+    /**
+     * Records the request in the audit unless the account had one of the type in the
+     * minute before it.
+     */
     private boolean firstThisMinute(String type, Account account, Request request) {
         if (audit.recorded(type, account.id(), request.requestedAt().minus(ONE_MAIL_PER))) {
             return false;
@@ -201,4 +233,5 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
             worker.shutdownNow();
         }
     }
+
 }

@@ -15,9 +15,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code java -jar kapi.jar create-admin --email x@y}: creates an admin on the configured database with a
- * password asked on the terminal (twice, not echoed; from standard input, one line, when there is no
- * terminal), without starting the HTTP server or the background workers, and stops.
+ * {@code java -jar kapi.jar create-admin --email x@y}: creates an admin on the configured
+ * database with a password asked on the terminal (twice, not echoed; from standard input,
+ * one line, when there is no terminal), without starting the HTTP server or the
+ * background workers, and stops.
  */
 public final class AdminCommand {
 
@@ -35,7 +36,10 @@ public final class AdminCommand {
         return args.length > 0 && "create-admin".equals(args[0]);
     }
 
-    /** Runs the command with the password from the terminal (or standard input) and answers the exit status. */
+    /**
+     * Runs the command with the password from the terminal (or standard input) and
+     * answers the exit status.
+     */
     public static int run(String[] args, SpringApplicationBuilder application, PrintStream out, PrintStream err) {
         return run(args, application, () -> askPassword(out), out, err);
     }
@@ -128,4 +132,5 @@ public final class AdminCommand {
         }
         return root.getMessage() != null ? root.getMessage() : root.toString();
     }
+
 }

@@ -1,8 +1,9 @@
 package dev.kapi.identity;
 
 /**
- * How the owner of a session proved themselves: the Authentication Method Reference values of RFC 8176 that
- * a session keeps as its {@code amr} (and {@code GET /users/me} shows).
+ * How the owner of a session proved themselves: the Authentication Method Reference
+ * values of RFC 8176 that a session keeps as its {@code amr} (and {@code GET /users/me}
+ * shows).
  */
 final class Amr {
 
@@ -12,7 +13,10 @@ final class Amr {
     /** A one-time code: a TOTP code or a recovery code. */
     static final String ONE_TIME_CODE = "otp";
 
-    /** A passkey whose authenticator verified its user (PIN or biometrics): two factors in one. */
+    /**
+     * A passkey whose authenticator verified its user (PIN or biometrics): two factors in
+     * one.
+     */
     static final String HARDWARE_KEY = "hwk";
 
     /** A passkey whose authenticator only saw a user present: possession alone. */
@@ -28,4 +32,5 @@ final class Amr {
     static String passkey(boolean userVerified) {
         return userVerified ? HARDWARE_KEY : SOFTWARE_KEY;
     }
+
 }

@@ -17,7 +17,10 @@ import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** The security audit trail for admins, in the admin API's envelope ({@code success, count, data}). */
+/**
+ * The security audit trail for admins, in the admin API's envelope
+ * ({@code success, count, data}).
+ */
 @RestController
 @Tag(name = "admin")
 class AuditController {
@@ -49,8 +52,11 @@ class AuditController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
-        Page<AuditEntry> page = Page.byId(audit.find(new AuditLog.Query(user, type, from, to,
-                Cursors.afterId(cursor), limit + 1)), limit, AuditLog.Entry::id).map(AuditEntry::from);
+        Page<AuditEntry> page = Page
+            .byId(audit.find(new AuditLog.Query(user, type, from, to, Cursors.afterId(cursor), limit + 1)), limit,
+                    AuditLog.Entry::id)
+            .map(AuditEntry::from);
         return new AuditPage(true, page.rows().size(), page.rows(), page.nextCursor());
     }
+
 }

@@ -15,13 +15,15 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * The security audit trail: who did what to which account, from where and when. Entries are written in
- * the transaction of the action they record, so an action and its entry stand or fall together.
+ * The security audit trail: who did what to which account, from where and when. Entries
+ * are written in the transaction of the action they record, so an action and its entry
+ * stand or fall together.
  */
 @Component
 class AuditLog {
 
     private final JdbcClient jdbc;
+
     private final Clock clock;
 
     AuditLog(JdbcClient jdbc, Clock clock) {
@@ -41,21 +43,36 @@ class AuditLog {
         record(type, actorId, targetId, clientIp(), clock.instant(), details);
     }
 
-    /** An entry for a request handled after it was answered: its client's address and time are given. */
+    /**
+     * An entry for a request handled after it was answered: its client's address and time
+     * are given.
+     */
     void record(String type, Long actorId, Long targetId, String ip, Instant occurredAt, String details) {
         jdbc.sql("""
                 INSERT INTO audit_events (type, actor_id, target_id, ip, occurred_at, details)
                 VALUES (:type, :actor, :target, :ip, :now, :details)
                 """)
-                .param("type", type).param("actor", actorId).param("target", targetId).param("ip", ip)
-                .param("now", utc(occurredAt)).param("details", details).update();
+            .param("type", type)
+            .param("actor", actorId)
+            .param("target", targetId)
+            .param("ip", ip)
+            .param("now", utc(occurredAt))
+            .param("details", details)
+            .update();
     }
 
-    /** Whether an event of the type was recorded for the account since the given instant. */
+    /**
+     * Whether an event of the type was recorded for the account since the given instant.
+     */
     boolean recorded(String type, long targetId, Instant since) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM audit_events WHERE target_id = :target AND type = :type "
-                + "AND occurred_at >= :since)")
-                .param("target", targetId).param("type", type).param("since", utc(since)).query(Boolean.class).single();
+        return jdbc
+            .sql("SELECT EXISTS (SELECT 1 FROM audit_events WHERE target_id = :target AND type = :type "
+                    + "AND occurred_at >= :since)")
+            .param("target", targetId)
+            .param("type", type)
+            .param("since", utc(since))
+            .query(Boolean.class)
+            .single();
     }
 
     /** Newest first; {@code before} is the id of the last entry of the previous page. */
@@ -70,15 +87,21 @@ class AuditLog {
                 ORDER BY id DESC
                 LIMIT :limit
                 """)
-                .param("user", query.user()).param("type", query.type()).param("from", utc(query.from()))
-                .param("to", utc(query.to())).param("before", query.before()).param("limit", query.limit())
-                .query((rs, row) -> new Entry(rs.getLong("id"), rs.getString("type"),
-                        (Long) rs.getObject("actor_id"), (Long) rs.getObject("target_id"), rs.getString("ip"),
-                        instant(rs, "occurred_at"), rs.getString("details")))
-                .list();
+            .param("user", query.user())
+            .param("type", query.type())
+            .param("from", utc(query.from()))
+            .param("to", utc(query.to()))
+            .param("before", query.before())
+            .param("limit", query.limit())
+            .query((rs, row) -> new Entry(rs.getLong("id"), rs.getString("type"), (Long) rs.getObject("actor_id"),
+                    (Long) rs.getObject("target_id"), rs.getString("ip"), instant(rs, "occurred_at"),
+                    rs.getString("details")))
+            .list();
     }
 
-    /** The address of the client whose request this thread serves; null outside a request. */
+    /**
+     * The address of the client whose request this thread serves; null outside a request.
+     */
     static String clientIp() {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
             HttpServletRequest request = attributes.getRequest();
@@ -86,4 +109,5 @@ class AuditLog {
         }
         return null;
     }
+
 }

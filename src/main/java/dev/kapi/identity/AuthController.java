@@ -36,8 +36,8 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * The authentication routes of seeds 003 and 001: register, admin register, login, refresh, logout,
- * email verification (and its mail again) and password reset.
+ * The authentication routes of seeds 003 and 001: register, admin register, login,
+ * refresh, logout, email verification (and its mail again) and password reset.
  */
 @RestController
 @Tag(name = "auth")
@@ -45,10 +45,15 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AuthController {
 
     private final AccountManagement accounts;
+
     private final PasswordLogin login;
+
     private final SessionManagement sessions;
+
     private final AccountRecovery recovery;
+
     private final Messages messages;
+
     private final IdentitySettings settings;
 
     AuthController(AccountManagement accounts, PasswordLogin login, SessionManagement sessions,
@@ -61,7 +66,8 @@ class AuthController {
         this.settings = settings;
     }
 
-    record RegisterRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email, @NotNull @AcceptablePassword String password,
+    record RegisterRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
+            @NotNull @AcceptablePassword String password,
             @JsonProperty("full_name") @NotBlank @Size(max = 200) String fullName) {
     }
 
@@ -74,28 +80,32 @@ class AuthController {
     record LoginRequest(@NotBlank @Size(max = 254) String username, @NotNull @Size(max = 1024) String password) {
     }
 
-    /** Seed 003's token answer or, for an account with a second factor, the challenge of the second step. */
+    /**
+     * Seed 003's token answer or, for an account with a second factor, the challenge of
+     * the second step.
+     */
     @Schema(oneOf = { TokenResponse.class, MfaRequiredResponse.class })
     sealed interface LoginResponse permits TokenResponse, MfaRequiredResponse {
 
         static LoginResponse from(PasswordLogin.Outcome outcome) {
             return switch (outcome) {
                 case PasswordLogin.SignedIn signedIn -> TokenResponse.from(signedIn);
-                case PasswordLogin.SecondFactorRequired required -> new MfaRequiredResponse(true,
-                        required.mfaToken(), required.methods());
+                case PasswordLogin.SecondFactorRequired required ->
+                    new MfaRequiredResponse(true, required.mfaToken(), required.methods());
             };
         }
+
     }
 
     record MfaRequiredResponse(@JsonProperty("mfa_required") boolean mfaRequired,
             @JsonProperty("mfa_token") String mfaToken, List<String> methods) implements LoginResponse {
     }
 
-    record TokenResponse(@JsonProperty("access_token") String accessToken,
-            @JsonProperty("token_type") String tokenType, @JsonProperty("expires_in") long expiresIn,
-            @JsonProperty("refresh_token") String refreshToken,
-            @JsonProperty("password_reset_required") @JsonInclude(JsonInclude.Include.NON_NULL)
-            Boolean passwordResetRequired) implements LoginResponse {
+    record TokenResponse(@JsonProperty("access_token") String accessToken, @JsonProperty("token_type") String tokenType,
+            @JsonProperty("expires_in") long expiresIn, @JsonProperty("refresh_token") String refreshToken,
+            @JsonProperty("password_reset_required") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean passwordResetRequired)
+            implements
+                LoginResponse {
 
         static TokenResponse from(PasswordLogin.SignedIn signedIn) {
             return new TokenResponse(signedIn.access().value(), "bearer", signedIn.access().expiresInSeconds(),
@@ -118,7 +128,6 @@ class AuthController {
     record ResetPasswordRequest(@NotBlank @Size(max = 200) String token,
             @JsonProperty("new_password") @NotNull @AcceptablePassword String newPassword) {
     }
-
 
     @PostMapping("/auth/register")
     @ResponseStatus(HttpStatus.CREATED)
@@ -221,4 +230,5 @@ class AuthController {
         return LoginResponse.from(login.login(request.username(), request.password(), http.getRemoteAddr(),
                 http.getHeader(HttpHeaders.USER_AGENT)));
     }
+
 }

@@ -20,19 +20,22 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
 
 /**
- * Passwords known from breaches. Offline: the sorted first 8 bytes of the SHA-1 of about 81,000 passwords
- * from breach corpora ({@code identity/breached-passwords.sha1}, built by {@code src/build/breached-passwords.py});
- * no plain password ships with Kapı. Online, when {@code KAPI_HIBP_URL} is set: Have I Been Pwned's range API,
- * which is sent only the first five hex digits of the hash (k-anonymity); if it cannot be reached in time, the
- * offline list alone answers.
+ * Passwords known from breaches. Offline: the sorted first 8 bytes of the SHA-1 of about
+ * 81,000 passwords from breach corpora ({@code identity/breached-passwords.sha1}, built
+ * by {@code src/build/breached-passwords.py}); no plain password ships with Kapı. Online,
+ * when {@code KAPI_HIBP_URL} is set: Have I Been Pwned's range API, which is sent only
+ * the first five hex digits of the hash (k-anonymity); if it cannot be reached in time,
+ * the offline list alone answers.
  */
 @Component
 class BreachedPasswords {
 
     private static final Logger log = LoggerFactory.getLogger(BreachedPasswords.class);
+
     private static final String LIST = "identity/breached-passwords.sha1";
 
     private final long[] prefixes;
+
     private final RestClient hibp;
 
     BreachedPasswords(IdentitySettings settings) {
@@ -42,15 +45,22 @@ class BreachedPasswords {
             JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
                     HttpClient.newBuilder().connectTimeout(password.hibpTimeout()).build());
             requests.setReadTimeout(password.hibpTimeout());
-            this.hibp = RestClient.builder().baseUrl(password.hibpUrl()).requestFactory(requests)
-                    .defaultHeader("Add-Padding", "true").defaultHeader("User-Agent", "Kapi").build();
+            this.hibp = RestClient.builder()
+                .baseUrl(password.hibpUrl())
+                .requestFactory(requests)
+                .defaultHeader("Add-Padding", "true")
+                .defaultHeader("User-Agent", "Kapi")
+                .build();
         }
         else {
             this.hibp = null;
         }
     }
 
-    /** Whether the password, as typed or in lower case, is in the shipped list or, if configured, in HIBP's. */
+    /**
+     * Whether the password, as typed or in lower case, is in the shipped list or, if
+     * configured, in HIBP's.
+     */
     boolean contains(String password) {
         byte[] hash = sha1(password);
         return offline(hash) || offline(sha1(password.toLowerCase(Locale.ROOT))) || online(hash);
@@ -91,8 +101,10 @@ class BreachedPasswords {
                 return false;
             }
             String suffix = hex.substring(5);
-            return body.lines().map(String::trim).filter(line -> line.regionMatches(true, 0, suffix, 0, 35))
-                    .anyMatch(line -> line.length() > 36 && !line.substring(36).trim().equals("0"));
+            return body.lines()
+                .map(String::trim)
+                .filter(line -> line.regionMatches(true, 0, suffix, 0, 35))
+                .anyMatch(line -> line.length() > 36 && !line.substring(36).trim().equals("0"));
         }
         catch (RuntimeException ex) {
             log.warn("The breached-password service did not answer ({}); the offline list answered alone",
@@ -125,4 +137,5 @@ class BreachedPasswords {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -7,8 +7,8 @@ import org.springframework.stereotype.Component;
 import dev.kapi.shared.cluster.ClusterMessages;
 
 /**
- * Identity's caches across instances: an ended session or a changed account is announced on the
- * {@code identity} topic of {@link ClusterMessages} and evicted on every instance.
+ * Identity's caches across instances: an ended session or a changed account is announced
+ * on the {@code identity} topic of {@link ClusterMessages} and evicted on every instance.
  */
 @Component
 class CacheInvalidations implements SmartInitializingSingleton {
@@ -16,7 +16,9 @@ class CacheInvalidations implements SmartInitializingSingleton {
     private static final String TOPIC = "identity";
 
     private final ClusterMessages cluster;
+
     private final Sessions sessions;
+
     private final AccountCache accounts;
 
     CacheInvalidations(ClusterMessages cluster, @Lazy Sessions sessions, @Lazy AccountCache accounts) {
@@ -33,7 +35,9 @@ class CacheInvalidations implements SmartInitializingSingleton {
         });
     }
 
-    /** Sends the message to every instance, this one included (here right after commit). */
+    /**
+     * Sends the message to every instance, this one included (here right after commit).
+     */
     void announce(String message) {
         cluster.publish(TOPIC, message);
     }
@@ -46,4 +50,5 @@ class CacheInvalidations implements SmartInitializingSingleton {
             sessions.apply(message);
         }
     }
+
 }

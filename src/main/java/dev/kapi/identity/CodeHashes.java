@@ -13,11 +13,12 @@ import org.springframework.stereotype.Component;
 import dev.kapi.shared.sealing.SecretSealer;
 
 /**
- * How short codes are kept: the six-digit sign-in codes mailed with a magic link, and recovery codes. A
- * bare SHA-256 of a six-digit code is undone by hashing the million candidates (under a second), so whoever
- * reads the database or a backup could use a pending code; these are kept as HMAC-SHA-256 under a key
- * derived from the master key ({@link SecretSealer#derivedKeys}, label {@value #LABEL}), which a database
- * read alone does not give. Long random tokens (256 bits) stay plain SHA-256 ({@link SecretTokens}).
+ * How short codes are kept: the six-digit sign-in codes mailed with a magic link, and
+ * recovery codes. A bare SHA-256 of a six-digit code is undone by hashing the million
+ * candidates (under a second), so whoever reads the database or a backup could use a
+ * pending code; these are kept as HMAC-SHA-256 under a key derived from the master key
+ * ({@link SecretSealer#derivedKeys}, label {@value #LABEL}), which a database read alone
+ * does not give. Long random tokens (256 bits) stay plain SHA-256 ({@link SecretTokens}).
  */
 @Component
 class CodeHashes {
@@ -30,14 +31,18 @@ class CodeHashes {
         this.keys = sealer.derivedKeys(LABEL).stream().map(key -> new SecretKeySpec(key, "HmacSHA256")).toList();
     }
 
-    /** The code's HMAC under the current master key: what is stored, and what a short-lived code is checked with. */
+    /**
+     * The code's HMAC under the current master key: what is stored, and what a
+     * short-lived code is checked with.
+     */
     String hash(String code) {
         return hmac(keys.getFirst(), code);
     }
 
     /**
-     * The code's HMAC under every configured master key, the current one first: what a long-lived code
-     * (a recovery code) is checked against, so that it survives a rotation of the master key.
+     * The code's HMAC under every configured master key, the current one first: what a
+     * long-lived code (a recovery code) is checked against, so that it survives a
+     * rotation of the master key.
      */
     List<String> hashes(String code) {
         return keys.stream().map(key -> hmac(key, code)).distinct().toList();
@@ -53,4 +58,5 @@ class CodeHashes {
             throw new IllegalStateException(ex);
         }
     }
+
 }

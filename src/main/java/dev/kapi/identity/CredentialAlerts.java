@@ -19,12 +19,14 @@ import dev.kapi.shared.mail.Mailer;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * "This was not me": when a credential is added to an account (a passkey, a TOTP authenticator) or its address
- * changes, the owner is mailed at once (for an address, at the old one) with a single-use link,
- * {@code <KAPI_PUBLIC_URL>/not-me?token=…}, that a front end posts to {@code POST /auth/not-me}. Using it undoes
- * that change (removes the passkey or the authenticator with its recovery codes, or brings the old address
- * back) and ends every session of the account, so whoever added it with a stolen token is out again. The mail
- * leaves after the change committed, through the event publication registry (sent again rather than lost).
+ * "This was not me": when a credential is added to an account (a passkey, a TOTP
+ * authenticator) or its address changes, the owner is mailed at once (for an address, at
+ * the old one) with a single-use link, {@code <KAPI_PUBLIC_URL>/not-me?token=…}, that a
+ * front end posts to {@code POST /auth/not-me}. Using it undoes that change (removes the
+ * passkey or the authenticator with its recovery codes, or brings the old address back)
+ * and ends every session of the account, so whoever added it with a stolen token is out
+ * again. The mail leaves after the change committed, through the event publication
+ * registry (sent again rather than lost).
  */
 @Service
 class CredentialAlerts {
@@ -33,21 +35,35 @@ class CredentialAlerts {
     static final String TOTP = "totp";
     static final String EMAIL = "email";
 
-    /** A credential was added: {@code reference} names it (a passkey's id, or the old address for an email). */
+    /**
+     * A credential was added: {@code reference} names it (a passkey's id, or the old
+     * address for an email).
+     */
     record CredentialAdded(long accountId, String kind, String reference, String label) {
     }
 
     private final JdbcClient jdbc;
+
     private final Accounts accounts;
+
     private final SecondFactors factors;
+
     private final Sessions sessions;
+
     private final AuditLog audit;
+
     private final Mailer mailer;
+
     private final PublicUrl site;
+
     private final MessageSource messages;
+
     private final TransactionOperations transactions;
+
     private final IdentitySettings.Tokens lifetimes;
+
     private final Clock clock;
+
     private final ApplicationEventPublisher events;
 
     CredentialAlerts(JdbcClient jdbc, Accounts accounts, SecondFactors factors, Sessions sessions, AuditLog audit,
@@ -74,9 +90,8 @@ class CredentialAlerts {
             String to = EMAIL.equals(added.kind()) ? added.reference() : account.email();
             Locale locale = Locale.forLanguageTag(account.language());
             String name = account.fullName() != null ? account.fullName() : to;
-            String what = EMAIL.equals(added.kind()) ? account.email()
-                    : messages.getMessage("mail.credential-added." + added.kind(), new Object[] { added.label() },
-                            locale);
+            String what = EMAIL.equals(added.kind()) ? account.email() : messages
+                .getMessage("mail.credential-added." + added.kind(), new Object[] { added.label() }, locale);
             String kind = EMAIL.equals(added.kind()) ? "email-changed" : "credential-added";
             mailer.send(to, messages.getMessage("mail." + kind + ".subject", null, locale),
                     messages.getMessage("mail." + kind + ".body",
@@ -86,8 +101,8 @@ class CredentialAlerts {
     }
 
     /**
-     * Undoes the change the token was mailed for and ends every session of the account; 400 {@code token} when
-     * the token is unknown, used or expired.
+     * Undoes the change the token was mailed for and ends every session of the account;
+     * 400 {@code token} when the token is unknown, used or expired.
      */
     void undo(String token) {
         transactions.executeWithoutResult(status -> {
@@ -98,8 +113,8 @@ class CredentialAlerts {
                 default -> restoreEmail(alert.accountId(), alert.reference());
             };
             sessions.endAllOf(alert.accountId(), null, "not-me");
-            audit.record("credential-alert-used", alert.accountId(), alert.accountId(), "kind=" + alert.kind()
-                    + ";undone=" + undone);
+            audit.record("credential-alert-used", alert.accountId(), alert.accountId(),
+                    "kind=" + alert.kind() + ";undone=" + undone);
         });
     }
 
@@ -115,7 +130,8 @@ class CredentialAlerts {
         Account current = account.get();
         // The old address received this link, so it is proved again.
         accounts.updateProfile(accountId, current.fullName(), previous, true, current.status(), clock.instant());
-        // As for any change of the address: other modules and webhook receivers hear of it.
+        // As for any change of the address: other modules and webhook receivers hear of
+        // it.
         events.publishEvent(new AccountUpdated(accountId, current.publicId(), true));
         return "email";
     }
@@ -126,9 +142,14 @@ class CredentialAlerts {
         jdbc.sql("""
                 INSERT INTO credential_alerts (token_hash, account_id, kind, reference, created_at, expires_at)
                 VALUES (:hash, :account, :kind, :reference, :now, :expires)
-                """).param("hash", SecretTokens.hash(token)).param("account", accountId).param("kind", kind)
-                .param("reference", reference).param("now", utc(now))
-                .param("expires", utc(now.plus(lifetimes.notMe()))).update();
+                """)
+            .param("hash", SecretTokens.hash(token))
+            .param("account", accountId)
+            .param("kind", kind)
+            .param("reference", reference)
+            .param("now", utc(now))
+            .param("expires", utc(now.plus(lifetimes.notMe())))
+            .update();
         return token;
     }
 
@@ -137,9 +158,11 @@ class CredentialAlerts {
                 UPDATE credential_alerts SET used_at = :now
                 WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
                 RETURNING account_id, kind, reference
-                """).param("hash", SecretTokens.hash(token)).param("now", utc(clock.instant()))
-                .query((rs, row) -> new Alert(rs.getLong("account_id"), rs.getString("kind"),
-                        rs.getString("reference")))
-                .optional();
+                """)
+            .param("hash", SecretTokens.hash(token))
+            .param("now", utc(clock.instant()))
+            .query((rs, row) -> new Alert(rs.getLong("account_id"), rs.getString("kind"), rs.getString("reference")))
+            .optional();
     }
+
 }

@@ -14,13 +14,17 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** The "this was not me" link of a new-credential or changed-address mail ({@link CredentialAlerts}). */
+/**
+ * The "this was not me" link of a new-credential or changed-address mail
+ * ({@link CredentialAlerts}).
+ */
 @RestController
 @Tag(name = "auth")
 @SecurityRequirements
 class CredentialAlertsController {
 
     private final CredentialAlerts alerts;
+
     private final Messages messages;
 
     CredentialAlertsController(CredentialAlerts alerts, Messages messages) {
@@ -38,4 +42,5 @@ class CredentialAlertsController {
         alerts.undo(request.token());
         return Confirmation.of(messages.get("done.not-me"));
     }
+
 }

@@ -15,20 +15,25 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * What other services need to trust Kapı's tokens without its secret: the OpenID Connect discovery
- * document and the JSON Web Key Set of the public keys that sign access tokens (empty under HS256, whose
- * tokens only Kapı itself can check).
+ * What other services need to trust Kapı's tokens without its secret: the OpenID Connect
+ * discovery document and the JSON Web Key Set of the public keys that sign access tokens
+ * (empty under HS256, whose tokens only Kapı itself can check).
  */
 @RestController
 @Tag(name = "discovery")
 @SecurityRequirements
 class Discovery {
 
-    /** Shorter than the publish lead, so a relying party's cached set always knows the next key in time. */
+    /**
+     * Shorter than the publish lead, so a relying party's cached set always knows the
+     * next key in time.
+     */
     private static final CacheControl JWKS_CACHE = CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic();
 
     private final AccessTokens tokens;
+
     private final SigningKeys keys;
+
     private final SigningSettings settings;
 
     Discovery(AccessTokens tokens, SigningKeys keys, SigningSettings settings) {
@@ -65,4 +70,5 @@ class Discovery {
                 : Map.of("keys", List.of());
         return ResponseEntity.ok().cacheControl(JWKS_CACHE).body(set);
     }
+
 }

@@ -20,19 +20,23 @@ import dev.kapi.shared.RequestPaths;
 
 /**
  * A session of an account whose user type requires a second factor it does not have yet
- * ({@code KAPI_MFA_REQUIRED_TYPES}) may only enrol one: read its profile and factors, set them up, sign out.
- * Every other route answers 403 {@code mfa-enrolment-required}. It sits in the security filter chain, after
- * the bearer token is authenticated, so no route escapes it (not only those Spring MVC dispatches); the
- * session decides, so a token issued before the account enrolled works here once it has
+ * ({@code KAPI_MFA_REQUIRED_TYPES}) may only enrol one: read its profile and factors, set
+ * them up, sign out. Every other route answers 403 {@code mfa-enrolment-required}. It
+ * sits in the security filter chain, after the bearer token is authenticated, so no route
+ * escapes it (not only those Spring MVC dispatches); the session decides, so a token
+ * issued before the account enrolled works here once it has
  * ({@link AccessTokens#ENROLMENT_SCOPE} is for other services, which see only the token).
  */
 final class EnrolmentGuard extends OncePerRequestFilter {
 
-    private static final List<PathPattern> ALLOWED = List.of("/users/me", "/users/me/mfa/**",
-            "/users/me/passkeys/**", "/auth/reauthenticate/**", "/auth/logout").stream()
-            .map(PathPatternParser.defaultInstance::parse).toList();
+    private static final List<PathPattern> ALLOWED = List
+        .of("/users/me", "/users/me/mfa/**", "/users/me/passkeys/**", "/auth/reauthenticate/**", "/auth/logout")
+        .stream()
+        .map(PathPatternParser.defaultInstance::parse)
+        .toList();
 
     private final SecondFactors factors;
+
     private final Problems problems;
 
     EnrolmentGuard(SecondFactors factors, Problems problems) {
@@ -53,4 +57,5 @@ final class EnrolmentGuard extends OncePerRequestFilter {
         }
         chain.doFilter(request, response);
     }
+
 }

@@ -15,28 +15,38 @@ import org.springframework.util.StringUtils;
 import dev.kapi.shared.ApiException;
 
 /**
- * The first admin, so that a new installation can be signed in to without calling an API by hand: at start,
- * {@code KAPI_BOOTSTRAP_ADMIN_EMAIL} and {@code KAPI_BOOTSTRAP_ADMIN_PASSWORD} create an admin when the
- * database has none (and are ignored, with a log line, when it has one); {@code create-admin} on the command
- * line ({@link AdminCommand}) creates one with a password typed on the terminal. Instances starting together
- * take an advisory lock, so only one of them creates it. The password is screened as every other one is
- * ({@link PasswordScreening}: length, breached, too guessable): variables that cannot make the admin they ask
- * for stop the start with a message naming the variable and why, rather than leave an installation without
- * an admin behind a log line.
+ * The first admin, so that a new installation can be signed in to without calling an API
+ * by hand: at start, {@code KAPI_BOOTSTRAP_ADMIN_EMAIL} and
+ * {@code KAPI_BOOTSTRAP_ADMIN_PASSWORD} create an admin when the database has none (and
+ * are ignored, with a log line, when it has one); {@code create-admin} on the command
+ * line ({@link AdminCommand}) creates one with a password typed on the terminal.
+ * Instances starting together take an advisory lock, so only one of them creates it. The
+ * password is screened as every other one is ({@link PasswordScreening}: length,
+ * breached, too guessable): variables that cannot make the admin they ask for stop the
+ * start with a message naming the variable and why, rather than leave an installation
+ * without an admin behind a log line.
  */
 @Component
 class FirstAdmin implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(FirstAdmin.class);
+
     private static final long BOOTSTRAP_LOCK = 0x4b617069_41646d6eL;
 
     private final AccountManagement accounts;
+
     private final JdbcClient jdbc;
+
     private final TransactionOperations transactions;
+
     private final IdentitySettings settings;
+
     private final PasswordScreening screening;
+
     private final MessageSource messages;
+
     private final String email;
+
     private final String password;
 
     FirstAdmin(AccountManagement accounts, JdbcClient jdbc, TransactionOperations transactions,
@@ -54,7 +64,9 @@ class FirstAdmin implements ApplicationRunner {
 
     /** What became of a request for an admin. */
     enum Outcome {
+
         CREATED, ADMIN_EXISTS
+
     }
 
     /** Why the email or the password given cannot make an admin, and which of the two. */
@@ -66,6 +78,7 @@ class FirstAdmin implements ApplicationRunner {
             super(reason);
             this.password = password;
         }
+
     }
 
     @Override
@@ -94,13 +107,15 @@ class FirstAdmin implements ApplicationRunner {
     }
 
     /**
-     * Creates the admin only when no active admin exists yet (the values are checked only then: variables
-     * left set after the first start never stop a later one).
+     * Creates the admin only when no active admin exists yet (the values are checked only
+     * then: variables left set after the first start never stop a later one).
      */
     Outcome createIfNoAdmin(String email, String password) {
         return transactions.execute(status -> {
-            jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked").param("key", BOOTSTRAP_LOCK)
-                    .query(Integer.class).single();
+            jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
+                .param("key", BOOTSTRAP_LOCK)
+                .query(Integer.class)
+                .single();
             if (adminExists()) {
                 return Outcome.ADMIN_EXISTS;
             }
@@ -133,18 +148,22 @@ class FirstAdmin implements ApplicationRunner {
                 """).query(Boolean.class).single();
     }
 
-    /** The email's form, and the password as registration screens it (the reason in English). */
+    /**
+     * The email's form, and the password as registration screens it (the reason in
+     * English).
+     */
     private void check(String email, String password) {
         if (email == null || !email.trim().matches(AccountRules.EMAIL) || email.trim().length() > 254) {
             throw new Refused(false, "not an email address: " + email);
         }
         IdentitySettings.Password rules = settings.password();
         if (password == null || password.length() < rules.minLength() || password.length() > rules.maxLength()) {
-            throw new Refused(true, "the password must be " + rules.minLength() + " to "
-                    + rules.maxLength() + " characters long");
+            throw new Refused(true,
+                    "the password must be " + rules.minLength() + " to " + rules.maxLength() + " characters long");
         }
         screening.screen(password).ifPresent(refusal -> {
             throw new Refused(true, messages.getMessage("error." + refusal.code(), refusal.args(), Locale.ENGLISH));
         });
     }
+
 }

@@ -19,9 +19,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.kapi.shared.PublicUrl;
 
 /**
- * {@code GET /}: a small page in Turkish or English (the browser's language, or {@code ?lang=tr|en}) that
- * links the admin console, the API docs and health; for {@code Accept: application/json} a JSON index of
- * the same and of the discovery documents. The page runs no script and loads nothing but its stylesheet.
+ * {@code GET /}: a small page in Turkish or English (the browser's language, or
+ * {@code ?lang=tr|en}) that links the admin console, the API docs and health; for
+ * {@code Accept: application/json} a JSON index of the same and of the discovery
+ * documents. The page runs no script and loads nothing but its stylesheet.
  */
 @RestController
 @Tag(name = "discovery")
@@ -29,6 +30,7 @@ import dev.kapi.shared.PublicUrl;
 class FrontDoor {
 
     static final String STYLESHEET = "/front-door.css";
+
     private static final String POLICY = "default-src 'none'; style-src 'self'; base-uri 'none'; "
             + "form-action 'none'; frame-ancestors 'none'";
 
@@ -64,19 +66,21 @@ class FrontDoor {
     @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
     @Operation(summary = "The front door page, in Turkish or English")
     ResponseEntity<String> page(@RequestParam(name = "lang", required = false) String lang) {
-        boolean english = lang == null ? Locale.ENGLISH.getLanguage().equals(LocaleContextHolder.getLocale()
-                .getLanguage()) : "en".equalsIgnoreCase(lang);
+        boolean english = lang == null
+                ? Locale.ENGLISH.getLanguage().equals(LocaleContextHolder.getLocale().getLanguage())
+                : "en".equalsIgnoreCase(lang);
         return ResponseEntity.ok()
-                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
-                .header("Content-Security-Policy", POLICY)
-                .header("X-Frame-Options", "DENY")
-                .header("Referrer-Policy", "no-referrer")
-                .header(HttpHeaders.VARY, "Accept, Accept-Language")
-                .body(english ? html("en", "Kapı is running", "Accounts, sign-in and admin for your products.",
-                        "Admin console", "API documentation", "Health", "OpenID configuration", "Türkçe", "tr")
-                        : html("tr", "Kapı çalışıyor", "Ürünleriniz için hesaplar, oturum açma ve yönetim.",
-                                "Yönetim konsolu", "API belgeleri", "Sağlık durumu", "OpenID yapılandırması",
-                                "English", "en"));
+            .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+            .header("Content-Security-Policy", POLICY)
+            .header("X-Frame-Options", "DENY")
+            .header("Referrer-Policy", "no-referrer")
+            .header(HttpHeaders.VARY, "Accept, Accept-Language")
+            .body(english
+                    ? html("en", "Kapı is running", "Accounts, sign-in and admin for your products.", "Admin console",
+                            "API documentation", "Health", "OpenID configuration", "Türkçe", "tr")
+                    : html("tr", "Kapı çalışıyor", "Ürünleriniz için hesaplar, oturum açma ve yönetim.",
+                            "Yönetim konsolu", "API belgeleri", "Sağlık durumu", "OpenID yapılandırması", "English",
+                            "en"));
     }
 
     private static String html(String language, String title, String lead, String admin, String docs, String health,
@@ -107,4 +111,5 @@ class FrontDoor {
                 """.formatted(language, title, STYLESHEET, title, lead, admin, docs, health, discovery, otherTag,
                 otherTag, otherLanguage);
     }
+
 }

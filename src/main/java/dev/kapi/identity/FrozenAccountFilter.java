@@ -17,16 +17,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.kapi.shared.Problems;
 
 /**
- * The one guard for frozen accounts (seed 001's "usage middleware"): a frozen account may read anything
- * and manage itself under {@code /auth} and {@code /users}, but every write elsewhere gets 403 saying the
- * account is frozen. It sits in the security filter chain, so every module is covered without opting in;
- * the writes a frozen account may still make are those the modules declare ({@code RouteRules}).
+ * The one guard for frozen accounts (seed 001's "usage middleware"): a frozen account may
+ * read anything and manage itself under {@code /auth} and {@code /users}, but every write
+ * elsewhere gets 403 saying the account is frozen. It sits in the security filter chain,
+ * so every module is covered without opting in; the writes a frozen account may still
+ * make are those the modules declare ({@code RouteRules}).
  */
 final class FrozenAccountFilter extends OncePerRequestFilter {
 
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     private final Problems problems;
+
     private final RequestMatcher allowedWrites;
 
     FrozenAccountFilter(Problems problems, RequestMatcher allowedWrites) {
@@ -45,4 +47,5 @@ final class FrozenAccountFilter extends OncePerRequestFilter {
         }
         chain.doFilter(request, response);
     }
+
 }

@@ -13,20 +13,24 @@ import org.springframework.stereotype.Component;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Keeps identity's tables that only grow from growing for ever: lockout counts that can no longer lock
- * anything (most of them for identifiers nobody has an account for), sessions and one-time tokens a while
- * after they ended, second-factor challenges once expired, the enrol-only marks of sessions that ended, and,
- * when a retention is set, old audit events. Every instance may run it: each
- * statement deletes a bounded batch of rows that are dead whoever looks.
+ * Keeps identity's tables that only grow from growing for ever: lockout counts that can
+ * no longer lock anything (most of them for identifiers nobody has an account for),
+ * sessions and one-time tokens a while after they ended, second-factor challenges once
+ * expired, the enrol-only marks of sessions that ended, and, when a retention is set, old
+ * audit events. Every instance may run it: each statement deletes a bounded batch of rows
+ * that are dead whoever looks.
  */
 @Component
 class Housekeeping {
 
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+
     private static final int BATCH = 10_000;
 
     private final JdbcClient jdbc;
+
     private final IdentitySettings settings;
+
     private final Clock clock;
 
     Housekeeping(JdbcClient jdbc, IdentitySettings settings, Clock clock) {
@@ -55,7 +59,8 @@ class Housekeeping {
     Pruned prune() {
         Instant now = clock.instant();
         Instant endedBefore = now.minus(settings.housekeeping().keepEnded());
-        // A count whose last failure is older than a lock would last starts again from one: it is dead.
+        // A count whose last failure is older than a lock would last starts again from
+        // one: it is dead.
         Instant staleBefore = now.minus(settings.lockout().duration());
         long lockouts = deleteAll("""
                 DELETE FROM login_throttle WHERE key IN (SELECT key FROM login_throttle
@@ -72,12 +77,14 @@ class Housekeeping {
                 DELETE FROM credential_alerts WHERE token_hash IN (SELECT token_hash FROM credential_alerts
                 WHERE expires_at <= :before OR used_at <= :before LIMIT :batch)
                 """, "before", endedBefore, now);
-        // A challenge is good until it expires, used or not; after that it refuses by its absence just as well.
+        // A challenge is good until it expires, used or not; after that it refuses by its
+        // absence just as well.
         long challenges = deleteAll("""
                 DELETE FROM mfa_challenges WHERE token_hash IN (SELECT token_hash FROM mfa_challenges
                 WHERE expires_at <= :before LIMIT :batch)
                 """, "before", now, now);
-        // The mark goes with its session's row (ON DELETE CASCADE), but an ended session needs it no longer.
+        // The mark goes with its session's row (ON DELETE CASCADE), but an ended session
+        // needs it no longer.
         long enrolments = deleteAll("""
                 DELETE FROM mfa_enrolment_sessions WHERE session_id IN (SELECT e.session_id
                 FROM mfa_enrolment_sessions e JOIN sessions s ON s.id = e.session_id
@@ -101,4 +108,5 @@ class Housekeeping {
         while (removed == BATCH);
         return total;
     }
+
 }

@@ -9,14 +9,16 @@ import dev.kapi.shared.RouteRules;
 import dev.kapi.shared.RouteRules.Route;
 
 /**
- * Identity's own routes for the guards: signing up and in and getting back into an account need no token,
- * and a frozen account may still manage itself (its profile, password, sessions, freezing) under
- * {@code /auth} and its own {@code /users} routes.
+ * Identity's own routes for the guards: signing up and in and getting back into an
+ * account need no token, and a frozen account may still manage itself (its profile,
+ * password, sessions, freezing) under {@code /auth} and its own {@code /users} routes.
  */
 @Component
 class IdentityRoutes implements RouteRules {
 
-    /** The routes anyone may call: signing up and in, and getting back into an account. */
+    /**
+     * The routes anyone may call: signing up and in, and getting back into an account.
+     */
     static final List<String> PUBLIC_POSTS = List.of("/auth/register", "/auth/register/admin", "/auth/login",
             "/auth/refresh", "/auth/verify-email", "/auth/resend-verification", "/auth/forgot-password",
             "/auth/forgot-password/confirm", "/auth/not-me");
@@ -32,4 +34,5 @@ class IdentityRoutes implements RouteRules {
                 Route.any("/users/me/freeze"), Route.any("/users/me/unfreeze"), Route.any("/users/me/sessions/**"),
                 Route.any("/users/{user_id}"));
     }
+
 }

@@ -7,43 +7,43 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Identity configuration. Secrets come from the environment ({@code KAPI_JWT_SECRET},
- * {@code KAPI_ADMIN_SECRET}); without a JWT secret Kapı starts only on its embedded default, which
- * generates and keeps one.
+ * {@code KAPI_ADMIN_SECRET}); without a JWT secret Kapı starts only on its embedded
+ * default, which generates and keeps one.
  */
 @ConfigurationProperties("kapi.identity")
-record IdentitySettings(String jwtSecret, String adminSecret,
-        @DefaultValue("30m") Duration accessTokenLifetime,
-        @DefaultValue SessionRules session,
-        @DefaultValue Lockout lockout,
-        @DefaultValue Password password,
-        @DefaultValue Tokens tokens,
-        @DefaultValue Housekeeping housekeeping,
-        @DefaultValue StepUp stepUp) {
+record IdentitySettings(String jwtSecret, String adminSecret, @DefaultValue("30m") Duration accessTokenLifetime,
+        @DefaultValue SessionRules session, @DefaultValue Lockout lockout, @DefaultValue Password password,
+        @DefaultValue Tokens tokens, @DefaultValue Housekeeping housekeeping, @DefaultValue StepUp stepUp) {
 
     /**
-     * Recent authentication ({@code KAPI_IDENTITY_STEPUP_MAXAGE}): how old a session's last proof of its owner
-     * ({@code auth_time}) may be for the changes that make a stolen token permanent (factors, email, keys,
-     * backups, deletion).
+     * Recent authentication ({@code KAPI_IDENTITY_STEPUP_MAXAGE}): how old a session's
+     * last proof of its owner ({@code auth_time}) may be for the changes that make a
+     * stolen token permanent (factors, email, keys, backups, deletion).
      */
     record StepUp(@DefaultValue("5m") Duration maxAge) {
     }
 
     /**
-     * What {@link Housekeeping} removes: sessions and one-time tokens {@code keep-ended} after they ended or
-     * expired, dead lockout counts, and audit events older than {@code audit-retention} (unset: kept for ever).
+     * What {@link Housekeeping} removes: sessions and one-time tokens {@code keep-ended}
+     * after they ended or expired, dead lockout counts, and audit events older than
+     * {@code audit-retention} (unset: kept for ever).
      */
     record Housekeeping(@DefaultValue("7d") Duration keepEnded, Duration auditRetention) {
     }
 
-    /** How long mailed one-time tokens stay valid ({@code not-me}: the link of a new-credential alert). */
+    /**
+     * How long mailed one-time tokens stay valid ({@code not-me}: the link of a
+     * new-credential alert).
+     */
     record Tokens(@DefaultValue("24h") Duration emailVerification, @DefaultValue("30m") Duration passwordReset,
             @DefaultValue("7d") Duration notMe) {
     }
 
     /**
-     * How long a session lives: it ends after {@code idle-timeout} without use and at the latest after
-     * {@code absolute-lifetime}. A used refresh token presented again within {@code refresh-reuse-grace}
-     * (clients that race) is still honoured; later it ends the whole session.
+     * How long a session lives: it ends after {@code idle-timeout} without use and at the
+     * latest after {@code absolute-lifetime}. A used refresh token presented again within
+     * {@code refresh-reuse-grace} (clients that race) is still honoured; later it ends
+     * the whole session.
      */
     record SessionRules(@DefaultValue("7d") Duration idleTimeout, @DefaultValue("30d") Duration absoluteLifetime,
             @DefaultValue("10s") Duration refreshReuseGrace) {
@@ -54,10 +54,12 @@ record IdentitySettings(String jwtSecret, String adminSecret,
     }
 
     /**
-     * Password rules and hashing: {@code algorithm} is {@code bcrypt} (default) or {@code argon2};
-     * {@code hash-concurrency} bounds hashes running at once (0 = number of cores), a login waits at most
-     * {@code hash-wait} for a slot. A new password's zxcvbn score must reach {@code min-strength} (0-4);
-     * {@code hibp-url} (unset: offline list only) is a Have I Been Pwned range API asked within {@code hibp-timeout}.
+     * Password rules and hashing: {@code algorithm} is {@code bcrypt} (default) or
+     * {@code argon2}; {@code hash-concurrency} bounds hashes running at once (0 = number
+     * of cores), a login waits at most {@code hash-wait} for a slot. A new password's
+     * zxcvbn score must reach {@code min-strength} (0-4); {@code hibp-url} (unset:
+     * offline list only) is a Have I Been Pwned range API asked within
+     * {@code hibp-timeout}.
      */
     record Password(@DefaultValue("8") int minLength, @DefaultValue("256") int maxLength,
             @DefaultValue("bcrypt") String algorithm, @DefaultValue("10") int bcryptCost,

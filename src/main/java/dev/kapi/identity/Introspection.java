@@ -23,11 +23,12 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * RFC 7662 token introspection for other services, with a service key of scope {@code introspect}: an
- * access token is active while its signature, expiry and session hold, answered from the same caches as
- * every request (verified tokens, live sessions), so it costs no query on the hot path and an ended session
- * is inactive at once on every instance. A token that may only enrol a second factor (its scope, or its
- * session's mark) is no session to another service: inactive.
+ * RFC 7662 token introspection for other services, with a service key of scope
+ * {@code introspect}: an access token is active while its signature, expiry and session
+ * hold, answered from the same caches as every request (verified tokens, live sessions),
+ * so it costs no query on the hot path and an ended session is inactive at once on every
+ * instance. A token that may only enrol a second factor (its scope, or its session's
+ * mark) is no session to another service: inactive.
  */
 @RestController
 @Tag(name = "discovery")
@@ -36,7 +37,9 @@ class Introspection {
     private static final int MAX_TOKEN = 8192;
 
     private final JwtDecoder decoder;
+
     private final Sessions sessions;
+
     private final SecondFactors factors;
 
     Introspection(AccessTokens tokens, Sessions sessions, SecondFactors factors) {
@@ -46,16 +49,18 @@ class Introspection {
     }
 
     /**
-     * The form body is read here (the application does not parse forms before routing), within the request
-     * body cap of every route.
+     * The form body is read here (the application does not parse forms before routing),
+     * within the request body cap of every route.
      */
     @PostMapping(path = "/oauth2/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     @PreAuthorize("hasAuthority('SCOPE_introspect')")
     @Operation(summary = "Whether an access token is live (form field token), RFC 7662; needs a service key")
     ResponseEntity<Map<String, Object>> introspect(@RequestBody(required = false) String form) {
         String token = field(form == null ? "" : form, "token");
-        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("Pragma", "no-cache")
-                .body(answer(token));
+        return ResponseEntity.ok()
+            .cacheControl(CacheControl.noStore())
+            .header("Pragma", "no-cache")
+            .body(answer(token));
     }
 
     private Map<String, Object> answer(String token) {
@@ -74,7 +79,7 @@ class Introspection {
             return Map.of("active", false);
         }
         Optional<CurrentAccount> account = sessions.resolve(sessionId)
-                .filter(found -> Long.toString(found.id()).equals(jwt.getSubject()));
+            .filter(found -> Long.toString(found.id()).equals(jwt.getSubject()));
         if (account.isEmpty() || AccessTokens.enrolmentScoped(jwt) || factors.enrolmentOnly(sessionId)) {
             return Map.of("active", false);
         }
@@ -90,7 +95,10 @@ class Introspection {
         return answer;
     }
 
-    /** The one value of a form field; a field given twice, missing, or not form encoding is a 400 naming it. */
+    /**
+     * The one value of a form field; a field given twice, missing, or not form encoding
+     * is a 400 naming it.
+     */
     static String field(String form, String name) {
         String value = null;
         for (String pair : form.split("&")) {
@@ -120,4 +128,5 @@ class Introspection {
             throw ApiException.invalidField(field, "invalid-value");
         }
     }
+
 }

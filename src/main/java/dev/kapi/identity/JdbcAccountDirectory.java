@@ -30,10 +30,10 @@ class JdbcAccountDirectory implements AccountDirectory {
             return names;
         }
         jdbc.sql("SELECT id, full_name FROM accounts WHERE id = ANY(:ids)")
-                .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
-                .query(rs -> {
-                    names.put(rs.getLong("id"), rs.getString("full_name"));
-                });
+            .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
+            .query(rs -> {
+                names.put(rs.getLong("id"), rs.getString("full_name"));
+            });
         return names;
     }
 
@@ -43,8 +43,9 @@ class JdbcAccountDirectory implements AccountDirectory {
             return Set.of();
         }
         return new HashSet<>(jdbc.sql("SELECT id FROM accounts WHERE id = ANY(:ids) AND frozen")
-                .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
-                .query(Long.class).list());
+            .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
+            .query(Long.class)
+            .list());
     }
 
     @Override
@@ -54,10 +55,10 @@ class JdbcAccountDirectory implements AccountDirectory {
             return ids;
         }
         jdbc.sql("SELECT id, public_id FROM accounts WHERE id = ANY(:ids)")
-                .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
-                .query(rs -> {
-                    ids.put(rs.getLong("id"), rs.getString("public_id"));
-                });
+            .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
+            .query(rs -> {
+                ids.put(rs.getLong("id"), rs.getString("public_id"));
+            });
         return ids;
     }
 
@@ -68,10 +69,10 @@ class JdbcAccountDirectory implements AccountDirectory {
             return languages;
         }
         jdbc.sql("SELECT id, language FROM accounts WHERE id = ANY(:ids)")
-                .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
-                .query(rs -> {
-                    languages.put(rs.getLong("id"), rs.getString("language"));
-                });
+            .param("ids", accountIds.stream().distinct().toArray(Long[]::new))
+            .query(rs -> {
+                languages.put(rs.getLong("id"), rs.getString("language"));
+            });
         return languages;
     }
 
@@ -80,7 +81,10 @@ class JdbcAccountDirectory implements AccountDirectory {
         return jdbc.sql("""
                 SELECT count(DISTINCT account_id) FROM sessions
                 WHERE revoked_at IS NULL AND expires_at > :now AND last_used_at >= :since""")
-                .param("since", SqlTime.utc(since)).param("now", SqlTime.utc(now)).query(Long.class).single();
+            .param("since", SqlTime.utc(since))
+            .param("now", SqlTime.utc(now))
+            .query(Long.class)
+            .single();
     }
 
     @Override
@@ -91,8 +95,10 @@ class JdbcAccountDirectory implements AccountDirectory {
 
     @Override
     public Map<LocalDate, Long> loginsPerDay(Instant from, Instant to) {
-        return perDay("SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM audit_events"
-                + " WHERE type = 'login-succeeded' AND occurred_at >= :from AND occurred_at < :to GROUP BY 1", from, to);
+        return perDay(
+                "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM audit_events"
+                        + " WHERE type = 'login-succeeded' AND occurred_at >= :from AND occurred_at < :to GROUP BY 1",
+                from, to);
     }
 
     private Map<LocalDate, Long> perDay(String sql, Instant from, Instant to) {
@@ -102,4 +108,5 @@ class JdbcAccountDirectory implements AccountDirectory {
         });
         return days;
     }
+
 }

@@ -10,16 +10,20 @@ import org.springframework.stereotype.Component;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Brute-force lockout. Each login attempt first claims a numbered try for its identifier in one atomic
- * statement, before any password is checked; the try that reaches the limit sets the lock, so however
- * many attempts race, at most {@code max-failures} get to a password check. A success clears the count.
+ * Brute-force lockout. Each login attempt first claims a numbered try for its identifier
+ * in one atomic statement, before any password is checked; the try that reaches the limit
+ * sets the lock, so however many attempts race, at most {@code max-failures} get to a
+ * password check. A success clears the count.
  */
 @Component
 class LoginThrottle {
 
     private final JdbcClient jdbc;
+
     private final Clock clock;
+
     private final IdentitySettings.Lockout settings;
+
     private final AccountCache accountCache;
 
     LoginThrottle(JdbcClient jdbc, Clock clock, IdentitySettings settings, AccountCache accountCache) {
@@ -29,7 +33,10 @@ class LoginThrottle {
         this.settings = settings.lockout();
     }
 
-    /** Failures of a known account show on its profile, so a change there is a change of the account. */
+    /**
+     * Failures of a known account show on its profile, so a change there is a change of
+     * the account.
+     */
     private void changed(String key) {
         if (key.startsWith("account:")) {
             accountCache.changed(Long.parseLong(key.substring("account:".length())));
@@ -44,10 +51,14 @@ class LoginThrottle {
         return "login:" + login.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Claims a try: its number since the count last started, or empty when the identifier is locked. */
+    /**
+     * Claims a try: its number since the count last started, or empty when the identifier
+     * is locked.
+     */
     OptionalInt tryClaim(String key) {
         Instant now = clock.instant();
-        // A count restarts after an expired lock, or when its last failure is older than a lock would last.
+        // A count restarts after an expired lock, or when its last failure is older than
+        // a lock would last.
         OptionalInt claimed = jdbc.sql("""
                 INSERT INTO login_throttle AS t (key, failures, locked_until, updated_at)
                 VALUES (:key, 1, CASE WHEN :max <= 1 THEN :lockUntil END, :now)
@@ -61,12 +72,15 @@ class LoginThrottle {
                 WHERE t.locked_until IS NULL OR t.locked_until <= :now
                 RETURNING failures
                 """)
-                .param("key", key)
-                .param("max", settings.maxFailures())
-                .param("now", utc(now))
-                .param("lockUntil", utc(now.plus(settings.duration())))
-                .param("staleBefore", utc(now.minus(settings.duration())))
-                .query(Integer.class).optional().map(OptionalInt::of).orElse(OptionalInt.empty());
+            .param("key", key)
+            .param("max", settings.maxFailures())
+            .param("now", utc(now))
+            .param("lockUntil", utc(now.plus(settings.duration())))
+            .param("staleBefore", utc(now.minus(settings.duration())))
+            .query(Integer.class)
+            .optional()
+            .map(OptionalInt::of)
+            .orElse(OptionalInt.empty());
         if (claimed.isPresent()) {
             changed(key);
         }
@@ -78,16 +92,16 @@ class LoginThrottle {
     }
 
     /**
-     * Gives back a claimed try that was no failure but is not yet a success either (a right password before
-     * its second factor): the count stays, less that try, and a lock only that try set is lifted.
+     * Gives back a claimed try that was no failure but is not yet a success either (a
+     * right password before its second factor): the count stays, less that try, and a
+     * lock only that try set is lifted.
      */
     void release(String key, int attempt) {
         if (jdbc.sql("""
                 UPDATE login_throttle SET failures = failures - 1,
                     locked_until = CASE WHEN failures = :attempt AND failures >= :max THEN NULL ELSE locked_until END
                 WHERE key = :key AND failures >= 1
-                """)
-                .param("key", key).param("attempt", attempt).param("max", settings.maxFailures()).update() > 0) {
+                """).param("key", key).param("attempt", attempt).param("max", settings.maxFailures()).update() > 0) {
             changed(key);
         }
     }
@@ -97,4 +111,5 @@ class LoginThrottle {
             changed(key);
         }
     }
+
 }

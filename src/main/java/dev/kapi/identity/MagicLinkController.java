@@ -21,14 +21,18 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Signing in without a password (issue 16): a mailed single-use link or six-digit code. */
+/**
+ * Signing in without a password (issue 16): a mailed single-use link or six-digit code.
+ */
 @RestController
 @Tag(name = "auth")
 @SecurityRequirements
 class MagicLinkController {
 
     private final MagicLinks links;
+
     private final MagicLinkSignIn signIn;
+
     private final Messages messages;
 
     MagicLinkController(MagicLinks links, MagicLinkSignIn signIn, Messages messages) {
@@ -68,4 +72,5 @@ class MagicLinkController {
         }
         throw ApiException.invalidField(request.token() == null ? "token" : "code", "magic-link-token-or-code");
     }
+
 }

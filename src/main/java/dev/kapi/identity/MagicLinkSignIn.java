@@ -10,25 +10,34 @@ import org.springframework.transaction.support.TransactionOperations;
 import dev.kapi.shared.ApiException;
 
 /**
- * Signing in with a mailed link or code instead of a password. Codes are guessable, so each try by email and
- * code claims a lockout try as a password does (an unknown address too, to answer alike). A mailed proof
- * stands for the password only: an account with a second factor still gets the second step. Following the
- * link or code also proves the address; on an account whose address was unverified that ends what the account
- * allowed before (a squatter may have registered the address with a password of their choosing): every
- * earlier session, the password and the second factors set before are gone, and the answer says
- * {@code password_reset_required}.
+ * Signing in with a mailed link or code instead of a password. Codes are guessable, so
+ * each try by email and code claims a lockout try as a password does (an unknown address
+ * too, to answer alike). A mailed proof stands for the password only: an account with a
+ * second factor still gets the second step. Following the link or code also proves the
+ * address; on an account whose address was unverified that ends what the account allowed
+ * before (a squatter may have registered the address with a password of their choosing):
+ * every earlier session, the password and the second factors set before are gone, and the
+ * answer says {@code password_reset_required}.
  */
 @Service
 class MagicLinkSignIn {
 
     private final MagicLinks links;
+
     private final Accounts accounts;
+
     private final LoginThrottle throttle;
+
     private final SecondFactors factors;
+
     private final AddressClaims claims;
+
     private final PasswordLogin login;
+
     private final AuditLog audit;
+
     private final TransactionOperations transactions;
+
     private final long lockMinutes;
 
     MagicLinkSignIn(MagicLinks links, Accounts accounts, LoginThrottle throttle, SecondFactors factors,
@@ -46,8 +55,10 @@ class MagicLinkSignIn {
     }
 
     PasswordLogin.Outcome withToken(String token, String ip, String userAgent) {
-        Account account = links.useLink(token).flatMap(accounts::byId).filter(Account::active)
-                .orElseThrow(() -> ApiException.invalidField("token", "token-invalid"));
+        Account account = links.useLink(token)
+            .flatMap(accounts::byId)
+            .filter(Account::active)
+            .orElseThrow(() -> ApiException.invalidField("token", "token-invalid"));
         return signIn(account, ip, userAgent, OptionalInt.empty());
     }
 
@@ -55,7 +66,7 @@ class MagicLinkSignIn {
         String address = AccountManagement.normalizeEmail(email);
         Optional<Account> found = accounts.byLogin(address).filter(account -> account.email().equals(address));
         String key = found.map(account -> LoginThrottle.forAccount(account.id()))
-                .orElseGet(() -> LoginThrottle.forUnknown(address));
+            .orElseGet(() -> LoginThrottle.forUnknown(address));
         Long accountId = found.map(Account::id).orElse(null);
         OptionalInt attempt = throttle.tryClaim(key);
         if (attempt.isEmpty()) {

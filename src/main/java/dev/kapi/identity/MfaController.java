@@ -29,14 +29,16 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Second factors (issue 16): one's TOTP authenticator and recovery codes, the second step of a sign-in, and
- * the admin's view and removal of a user's factors (by the admin API's public {@code userId}).
+ * Second factors (issue 16): one's TOTP authenticator and recovery codes, the second step
+ * of a sign-in, and the admin's view and removal of a user's factors (by the admin API's
+ * public {@code userId}).
  */
 @RestController
 @Tag(name = "mfa")
 class MfaController {
 
     private final SecondFactors factors;
+
     private final MfaLogin login;
 
     MfaController(SecondFactors factors, MfaLogin login) {
@@ -49,11 +51,13 @@ class MfaController {
 
     record MfaLoginRequest(@JsonProperty("mfa_token") @NotBlank @Size(max = 200) String mfaToken,
             @Pattern(regexp = "\\d{6}") String code,
-            @JsonProperty("recovery_code") @Size(min = 1, max = 32) String recoveryCode,
-            @Valid PasskeyProof passkey) {
+            @JsonProperty("recovery_code") @Size(min = 1, max = 32) String recoveryCode, @Valid PasskeyProof passkey) {
     }
 
-    /** A passkey as the second factor: the ceremony from /auth/passkey/options with the mfa_token, and its answer. */
+    /**
+     * A passkey as the second factor: the ceremony from /auth/passkey/options with the
+     * mfa_token, and its answer.
+     */
     record PasskeyProof(@JsonProperty("ceremony_id") @NotNull java.util.UUID ceremonyId,
             @NotNull tools.jackson.databind.JsonNode credential) {
     }
@@ -70,7 +74,8 @@ class MfaController {
 
         static MfaStatusResponse from(SecondFactors.Status status) {
             return new MfaStatusResponse(status.totp(), status.recoveryCodesLeft(),
-                    status.passkeys().stream().map(PasskeyResponse::from).toList(), status.methods(), status.required());
+                    status.passkeys().stream().map(PasskeyResponse::from).toList(), status.methods(),
+                    status.required());
         }
     }
 
@@ -117,12 +122,14 @@ class MfaController {
 
     @PostMapping("/auth/login/mfa")
     @SecurityRequirements
-    @Operation(summary = "Second step of a sign-in: the mfa_token and a TOTP code, a recovery code or a passkey; the token pair")
+    @Operation(
+            summary = "Second step of a sign-in: the mfa_token and a TOTP code, a recovery code or a passkey; the token pair")
     AuthController.TokenResponse loginMfa(@Valid @RequestBody MfaLoginRequest request, HttpServletRequest http) {
-        return AuthController.TokenResponse.from(login.finish(request.mfaToken(), new MfaLogin.Proof(request.code(),
-                request.recoveryCode(), request.passkey() == null ? null : request.passkey().ceremonyId(),
-                request.passkey() == null ? null : request.passkey().credential()), http.getRemoteAddr(),
-                http.getHeader(HttpHeaders.USER_AGENT)));
+        return AuthController.TokenResponse.from(login.finish(request.mfaToken(),
+                new MfaLogin.Proof(request.code(), request.recoveryCode(),
+                        request.passkey() == null ? null : request.passkey().ceremonyId(),
+                        request.passkey() == null ? null : request.passkey().credential()),
+                http.getRemoteAddr(), http.getHeader(HttpHeaders.USER_AGENT)));
     }
 
     /** The admin API's envelope (seed 004). */
@@ -143,4 +150,5 @@ class MfaController {
     void removeFactors(@AuthenticationPrincipal CurrentAccount me, @PathVariable @Size(max = 64) String userId) {
         factors.removeAll(me, factors.accountIdOf(userId));
     }
+
 }

@@ -11,24 +11,30 @@ import tools.jackson.databind.JsonNode;
 import dev.kapi.shared.ApiException;
 
 /**
- * The second step of a sign-in: the {@code mfa_token} of a right password and a TOTP code, a recovery code or
- * a passkey.
- * Every try claims one of the account's lockout tries first, as a password does; the count the password
- * step left is cleared only by success here, so a known password does not buy endless guesses at codes.
+ * The second step of a sign-in: the {@code mfa_token} of a right password and a TOTP
+ * code, a recovery code or a passkey. Every try claims one of the account's lockout tries
+ * first, as a password does; the count the password step left is cleared only by success
+ * here, so a known password does not buy endless guesses at codes.
  */
 @Service
 class MfaLogin {
 
     private final SecondFactors factors;
+
     private final Passkeys passkeys;
+
     private final Accounts accounts;
+
     private final LoginThrottle throttle;
+
     private final PasswordLogin login;
+
     private final AuditLog audit;
+
     private final long lockMinutes;
 
-    MfaLogin(SecondFactors factors, Passkeys passkeys, Accounts accounts, LoginThrottle throttle, PasswordLogin login, AuditLog audit,
-            IdentitySettings settings) {
+    MfaLogin(SecondFactors factors, Passkeys passkeys, Accounts accounts, LoginThrottle throttle, PasswordLogin login,
+            AuditLog audit, IdentitySettings settings) {
         this.factors = factors;
         this.passkeys = passkeys;
         this.accounts = accounts;
@@ -55,12 +61,15 @@ class MfaLogin {
         int given = (proof.code() != null ? 1 : 0) + (proof.recoveryCode() != null ? 1 : 0)
                 + (proof.ceremonyId() != null ? 1 : 0);
         if (given != 1) {
-            throw ApiException.invalidField(proof.code() == null ? "code" : "recovery_code", "mfa-code-or-recovery-code");
+            throw ApiException.invalidField(proof.code() == null ? "code" : "recovery_code",
+                    "mfa-code-or-recovery-code");
         }
         String code = proof.code();
         String recoveryCode = proof.recoveryCode();
-        Account account = factors.challenged(mfaToken).flatMap(accounts::byId).filter(Account::active)
-                .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
+        Account account = factors.challenged(mfaToken)
+            .flatMap(accounts::byId)
+            .filter(Account::active)
+            .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
         OptionalInt attempt = throttle.tryClaim(LoginThrottle.forAccount(account.id()));
         if (attempt.isEmpty()) {
             audit.record("login-refused-locked", null, account.id(), "second-factor");
@@ -69,8 +78,8 @@ class MfaLogin {
         String method = proof.method();
         String second = switch (method) {
             case SecondFactors.TOTP -> factors.verifyTotp(account.id(), code) ? Amr.ONE_TIME_CODE : null;
-            case SecondFactors.RECOVERY_CODE -> factors.useRecoveryCode(account.id(), recoveryCode)
-                    ? Amr.ONE_TIME_CODE : null;
+            case SecondFactors.RECOVERY_CODE ->
+                factors.useRecoveryCode(account.id(), recoveryCode) ? Amr.ONE_TIME_CODE : null;
             default -> passkeyProof(account.id(), proof);
         };
         if (second == null) {
@@ -81,7 +90,7 @@ class MfaLogin {
             throw ApiException.invalidField(proof.field(), "mfa-code-invalid");
         }
         String first = factors.consumeChallenge(mfaToken)
-                .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
+            .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
         return login.complete(account, method, List.of(first, second), ip, userAgent, () -> {
             if (recoveryCode != null) {
                 audit.record("mfa-recovery-code-used", account.id(), account.id(), null);
@@ -89,7 +98,10 @@ class MfaLogin {
         });
     }
 
-    /** {@code hwk} or {@code swk} for one of the account's passkeys, null for anything else. */
+    /**
+     * {@code hwk} or {@code swk} for one of the account's passkeys, null for anything
+     * else.
+     */
     private String passkeyProof(long accountId, Proof proof) {
         try {
             Passkeys.Assertion assertion = passkeys.finishSignIn(proof.ceremonyId(), proof.credential(), accountId);
@@ -99,4 +111,5 @@ class MfaLogin {
             return null;
         }
     }
+
 }

@@ -9,8 +9,8 @@ import dev.kapi.shared.RouteRules;
 import dev.kapi.shared.RouteRules.Route;
 
 /**
- * The second factors' routes for the guards: a sign-in's second step and the passwordless sign-ins need no
- * token; a frozen account may still manage its own factors.
+ * The second factors' routes for the guards: a sign-in's second step and the passwordless
+ * sign-ins need no token; a frozen account may still manage its own factors.
  */
 @Component
 class MfaRoutes implements RouteRules {
@@ -18,12 +18,13 @@ class MfaRoutes implements RouteRules {
     @Override
     public List<Route> publicRoutes() {
         return List.of(Route.of(HttpMethod.POST, "/auth/login/mfa"), Route.of(HttpMethod.POST, "/auth/magic-link"),
-                Route.of(HttpMethod.POST, "/auth/magic-link/confirm"), Route.of(HttpMethod.POST, "/auth/passkey/options"),
-                Route.of(HttpMethod.POST, "/auth/passkey"));
+                Route.of(HttpMethod.POST, "/auth/magic-link/confirm"),
+                Route.of(HttpMethod.POST, "/auth/passkey/options"), Route.of(HttpMethod.POST, "/auth/passkey"));
     }
 
     @Override
     public List<Route> frozenAccountWrites() {
         return List.of(Route.any("/users/me/mfa/**"), Route.any("/users/me/passkeys/**"));
     }
+
 }

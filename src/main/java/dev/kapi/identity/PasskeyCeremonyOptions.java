@@ -27,17 +27,20 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A passkey ceremony's options as {@code passkey_ceremonies.options} keeps them: JSON of Kapı's own records
- * (Spring Security's Jackson module writes the options but does not read them), holding what verifying the
- * authenticator's answer reads, rebuilt with the options' builders. Never Java serialisation: a row is data,
- * and a row that is not what {@link #write} wrote (planted, say) reads as {@link Invalid}, never as a 500.
+ * A passkey ceremony's options as {@code passkey_ceremonies.options} keeps them: JSON of
+ * Kapı's own records (Spring Security's Jackson module writes the options but does not
+ * read them), holding what verifying the authenticator's answer reads, rebuilt with the
+ * options' builders. Never Java serialisation: a row is data, and a row that is not what
+ * {@link #write} wrote (planted, say) reads as {@link Invalid}, never as a 500.
  */
 final class PasskeyCeremonyOptions {
 
     private static final List<PublicKeyCredentialParameters> ALGORITHMS = List.of(PublicKeyCredentialParameters.EdDSA,
             PublicKeyCredentialParameters.ES256, PublicKeyCredentialParameters.ES384,
             PublicKeyCredentialParameters.ES512, PublicKeyCredentialParameters.RS256,
-            PublicKeyCredentialParameters.RS384, PublicKeyCredentialParameters.RS512, PublicKeyCredentialParameters.RS1);
+            PublicKeyCredentialParameters.RS384, PublicKeyCredentialParameters.RS512,
+            PublicKeyCredentialParameters.RS1);
+
     private static final List<UserVerificationRequirement> USER_VERIFICATION = List.of(
             UserVerificationRequirement.REQUIRED, UserVerificationRequirement.PREFERRED,
             UserVerificationRequirement.DISCOURAGED);
@@ -51,6 +54,7 @@ final class PasskeyCeremonyOptions {
         Invalid(Throwable cause) {
             super("A stored passkey ceremony does not read as its options", cause);
         }
+
     }
 
     /** The options of a registration, as stored. */
@@ -77,7 +81,10 @@ final class PasskeyCeremonyOptions {
         });
     }
 
-    /** The options rebuilt from what {@link #write} kept; {@link Invalid} for anything else. */
+    /**
+     * The options rebuilt from what {@link #write} kept; {@link Invalid} for anything
+     * else.
+     */
     static <T> T read(JsonMapper json, String stored, Class<T> type) {
         try {
             if (type == PublicKeyCredentialCreationOptions.class) {
@@ -110,23 +117,27 @@ final class PasskeyCeremonyOptions {
 
     private static PublicKeyCredentialCreationOptions creation(Creation stored) {
         AuthenticatorSelectionCriteria.AuthenticatorSelectionCriteriaBuilder selection = AuthenticatorSelectionCriteria
-                .builder().userVerification(userVerification(stored.userVerification()));
+            .builder()
+            .userVerification(userVerification(stored.userVerification()));
         Optional.ofNullable(stored.authenticatorAttachment())
-                .ifPresent(value -> selection.authenticatorAttachment(AuthenticatorAttachment.valueOf(value)));
+            .ifPresent(value -> selection.authenticatorAttachment(AuthenticatorAttachment.valueOf(value)));
         Optional.ofNullable(stored.residentKey())
-                .ifPresent(value -> selection.residentKey(ResidentKeyRequirement.valueOf(value)));
+            .ifPresent(value -> selection.residentKey(ResidentKeyRequirement.valueOf(value)));
         return PublicKeyCredentialCreationOptions.builder()
-                .rp(PublicKeyCredentialRpEntity.builder().id(required(stored.rpId())).name(stored.rpName()).build())
-                .user(ImmutablePublicKeyCredentialUserEntity.builder().id(Bytes.fromBase64(required(stored.userId())))
-                        .name(required(stored.userName())).displayName(stored.userDisplayName()).build())
-                .challenge(Bytes.fromBase64(required(stored.challenge())))
-                .pubKeyCredParams(required(stored.algorithms()).stream().map(PasskeyCeremonyOptions::algorithm).toList())
-                .timeout(duration(stored.timeoutMillis()))
-                .excludeCredentials(rebuilt(stored.excludeCredentials()))
-                .authenticatorSelection(selection.build())
-                .attestation(stored.attestation() == null ? null
-                        : AttestationConveyancePreference.valueOf(stored.attestation()))
-                .build();
+            .rp(PublicKeyCredentialRpEntity.builder().id(required(stored.rpId())).name(stored.rpName()).build())
+            .user(ImmutablePublicKeyCredentialUserEntity.builder()
+                .id(Bytes.fromBase64(required(stored.userId())))
+                .name(required(stored.userName()))
+                .displayName(stored.userDisplayName())
+                .build())
+            .challenge(Bytes.fromBase64(required(stored.challenge())))
+            .pubKeyCredParams(required(stored.algorithms()).stream().map(PasskeyCeremonyOptions::algorithm).toList())
+            .timeout(duration(stored.timeoutMillis()))
+            .excludeCredentials(rebuilt(stored.excludeCredentials()))
+            .authenticatorSelection(selection.build())
+            .attestation(
+                    stored.attestation() == null ? null : AttestationConveyancePreference.valueOf(stored.attestation()))
+            .build();
     }
 
     private static Request request(PublicKeyCredentialRequestOptions options) {
@@ -137,40 +148,50 @@ final class PasskeyCeremonyOptions {
 
     private static PublicKeyCredentialRequestOptions request(Request stored) {
         return PublicKeyCredentialRequestOptions.builder()
-                .challenge(Bytes.fromBase64(required(stored.challenge())))
-                .timeout(duration(stored.timeoutMillis()))
-                .rpId(required(stored.rpId()))
-                .allowCredentials(rebuilt(stored.allowCredentials()))
-                .userVerification(userVerification(stored.userVerification()))
-                .build();
+            .challenge(Bytes.fromBase64(required(stored.challenge())))
+            .timeout(duration(stored.timeoutMillis()))
+            .rpId(required(stored.rpId()))
+            .allowCredentials(rebuilt(stored.allowCredentials()))
+            .userVerification(userVerification(stored.userVerification()))
+            .build();
     }
 
     private static List<Descriptor> stored(List<PublicKeyCredentialDescriptor> descriptors) {
-        return descriptors == null ? List.of() : descriptors.stream().map(descriptor -> new Descriptor(
-                descriptor.getId().toBase64UrlString(), descriptor.getTransports() == null ? List.of()
-                        : descriptor.getTransports().stream().map(AuthenticatorTransport::getValue).sorted().toList()))
-                .toList();
+        return descriptors == null ? List.of() : descriptors.stream()
+            .map(descriptor -> new Descriptor(descriptor.getId().toBase64UrlString(), descriptor.getTransports() == null
+                    ? List.of()
+                    : descriptor.getTransports().stream().map(AuthenticatorTransport::getValue).sorted().toList()))
+            .toList();
     }
 
     private static List<PublicKeyCredentialDescriptor> rebuilt(Collection<Descriptor> stored) {
         return stored == null ? List.of() : stored.stream().map(descriptor -> {
             Set<AuthenticatorTransport> transports = descriptor.transports() == null ? Set.of()
-                    : descriptor.transports().stream().map(AuthenticatorTransport::valueOf)
-                            .collect(Collectors.toUnmodifiableSet());
-            return PublicKeyCredentialDescriptor.builder().type(PublicKeyCredentialType.PUBLIC_KEY)
-                    .id(Bytes.fromBase64(required(descriptor.id()))).transports(transports).build();
+                    : descriptor.transports()
+                        .stream()
+                        .map(AuthenticatorTransport::valueOf)
+                        .collect(Collectors.toUnmodifiableSet());
+            return PublicKeyCredentialDescriptor.builder()
+                .type(PublicKeyCredentialType.PUBLIC_KEY)
+                .id(Bytes.fromBase64(required(descriptor.id())))
+                .transports(transports)
+                .build();
         }).toList();
     }
 
     private static PublicKeyCredentialParameters algorithm(Long value) {
-        return ALGORITHMS.stream().filter(parameters -> Objects.equals(parameters.getAlg().getValue(), value))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("Unknown algorithm " + value));
+        return ALGORITHMS.stream()
+            .filter(parameters -> Objects.equals(parameters.getAlg().getValue(), value))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("Unknown algorithm " + value));
     }
 
     private static UserVerificationRequirement userVerification(String value) {
-        return value == null ? null : USER_VERIFICATION.stream()
-                .filter(requirement -> requirement.getValue().equals(value)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown user verification " + value));
+        return value == null ? null
+                : USER_VERIFICATION.stream()
+                    .filter(requirement -> requirement.getValue().equals(value))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("Unknown user verification " + value));
     }
 
     private static Long millis(Duration timeout) {
@@ -184,4 +205,5 @@ final class PasskeyCeremonyOptions {
     private static <T> T required(T value) {
         return Objects.requireNonNull(value, "A stored passkey ceremony lacks a field");
     }
+
 }

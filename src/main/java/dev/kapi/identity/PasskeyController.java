@@ -29,16 +29,19 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Passkeys (issue 16): registering, listing and removing one's own while signed in, and signing in with one
- * alone (a discoverable credential). Each ceremony is two calls: options (answered as WebAuthn's JSON, for
- * {@code PublicKeyCredential.parseCreationOptionsFromJSON} / {@code parseRequestOptionsFromJSON}) and the
- * authenticator's answer ({@code credential.toJSON()}) with the {@code ceremony_id}.
+ * Passkeys (issue 16): registering, listing and removing one's own while signed in, and
+ * signing in with one alone (a discoverable credential). Each ceremony is two calls:
+ * options (answered as WebAuthn's JSON, for
+ * {@code PublicKeyCredential.parseCreationOptionsFromJSON} /
+ * {@code parseRequestOptionsFromJSON}) and the authenticator's answer
+ * ({@code credential.toJSON()}) with the {@code ceremony_id}.
  */
 @RestController
 @Tag(name = "mfa")
 class PasskeyController {
 
     private final SecondFactors factors;
+
     private final PasskeySignIn signIn;
 
     PasskeyController(SecondFactors factors, PasskeySignIn signIn) {
@@ -63,8 +66,7 @@ class PasskeyController {
     record SignInOptionsRequest(@JsonProperty("mfa_token") @Size(max = 200) String mfaToken) {
     }
 
-    record PasskeySignInRequest(@JsonProperty("ceremony_id") @NotNull UUID ceremonyId,
-            @NotNull JsonNode credential) {
+    record PasskeySignInRequest(@JsonProperty("ceremony_id") @NotNull UUID ceremonyId, @NotNull JsonNode credential) {
     }
 
     @PostMapping("/users/me/passkeys/options")
@@ -78,8 +80,8 @@ class PasskeyController {
     @Operation(summary = "Register the passkey the authenticator made for the ceremony")
     MfaController.PasskeyResponse register(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody RegisterPasskeyRequest request) {
-        return MfaController.PasskeyResponse.from(factors.registerPasskey(me, request.ceremonyId(),
-                request.label().trim(), request.credential()));
+        return MfaController.PasskeyResponse
+            .from(factors.registerPasskey(me, request.ceremonyId(), request.label().trim(), request.credential()));
     }
 
     @GetMapping("/users/me/passkeys")
@@ -91,7 +93,8 @@ class PasskeyController {
     @DeleteMapping("/users/me/passkeys/{passkey_id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Remove one of one's passkeys")
-    void remove(@AuthenticationPrincipal CurrentAccount me, @PathVariable("passkey_id") @Size(max = 1000) String passkeyId) {
+    void remove(@AuthenticationPrincipal CurrentAccount me,
+            @PathVariable("passkey_id") @Size(max = 1000) String passkeyId) {
         factors.removePasskey(me, passkeyId);
     }
 
@@ -110,4 +113,5 @@ class PasskeyController {
         return AuthController.TokenResponse.from(signIn.signIn(request.ceremonyId(), request.credential(),
                 http.getRemoteAddr(), http.getHeader(HttpHeaders.USER_AGENT)));
     }
+
 }

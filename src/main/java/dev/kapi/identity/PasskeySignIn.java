@@ -11,20 +11,27 @@ import tools.jackson.databind.JsonNode;
 import dev.kapi.shared.ApiException;
 
 /**
- * Signing in with a passkey alone: a discoverable credential names its account, and user verification on the
- * authenticator (the UV flag of its signed data) stands for the other factor, so no second step follows. An
- * assertion without it is possession alone and signs nobody in: 400 {@code passkey-user-verification-required}.
- * A locked account stays locked.
+ * Signing in with a passkey alone: a discoverable credential names its account, and user
+ * verification on the authenticator (the UV flag of its signed data) stands for the other
+ * factor, so no second step follows. An assertion without it is possession alone and
+ * signs nobody in: 400 {@code passkey-user-verification-required}. A locked account stays
+ * locked.
  */
 @Service
 class PasskeySignIn {
 
     private final Passkeys passkeys;
+
     private final SecondFactors factors;
+
     private final Accounts accounts;
+
     private final LoginThrottle throttle;
+
     private final PasswordLogin login;
+
     private final AuditLog audit;
+
     private final long lockMinutes;
 
     PasskeySignIn(Passkeys passkeys, SecondFactors factors, Accounts accounts, LoginThrottle throttle,
@@ -38,13 +45,14 @@ class PasskeySignIn {
         this.lockMinutes = settings.lockout().duration().toMinutes();
     }
 
-    /** Options for any passkey, or, with a sign-in's mfa_token, for one of that account's. */
+    /**
+     * Options for any passkey, or, with a sign-in's mfa_token, for one of that account's.
+     */
     Passkeys.Ceremony options(String mfaToken) {
         if (mfaToken == null) {
             return passkeys.startSignIn(null);
         }
-        long accountId = factors.challenged(mfaToken)
-                .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
+        long accountId = factors.challenged(mfaToken).orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
         return passkeys.startSignIn(accountId);
     }
 
@@ -54,8 +62,9 @@ class PasskeySignIn {
             throw ApiException.invalidField("credential", "passkey-user-verification-required");
         }
         long accountId = assertion.accountId();
-        Account account = accounts.byId(accountId).filter(Account::active)
-                .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
+        Account account = accounts.byId(accountId)
+            .filter(Account::active)
+            .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
         OptionalInt attempt = throttle.tryClaim(LoginThrottle.forAccount(accountId));
         if (attempt.isEmpty()) {
             audit.record("login-refused-locked", null, accountId, "passkey");
@@ -64,4 +73,5 @@ class PasskeySignIn {
         return login.complete(account, SecondFactors.PASSKEY, List.of(Amr.HARDWARE_KEY), ip, userAgent, () -> {
         });
     }
+
 }

@@ -47,27 +47,37 @@ import dev.kapi.shared.PublicUrl;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Passkeys through Spring Security's WebAuthn support (webauthn4j does the verifying; its JDBC repositories
- * keep the credentials). Kapı's API is stateless, so the options of a ceremony wait in
- * {@code passkey_ceremonies} for five minutes, named by a {@code ceremony_id}, instead of in an HTTP session,
- * as JSON ({@link PasskeyCeremonyOptions}).
- * An account's user entity is named by the account id and shows its email.
+ * Passkeys through Spring Security's WebAuthn support (webauthn4j does the verifying; its
+ * JDBC repositories keep the credentials). Kapı's API is stateless, so the options of a
+ * ceremony wait in {@code passkey_ceremonies} for five minutes, named by a
+ * {@code ceremony_id}, instead of in an HTTP session, as JSON
+ * ({@link PasskeyCeremonyOptions}). An account's user entity is named by the account id
+ * and shows its email.
  */
 @Component
 class Passkeys {
 
     static final String REGISTER = "register";
     static final String SIGN_IN = "sign-in";
+
     private static final Duration CEREMONY = Duration.ofMinutes(5);
 
     private final JdbcPublicKeyCredentialUserEntityRepository userEntities;
+
     private final JdbcUserCredentialRepository credentials;
+
     private final JdbcClient jdbc;
+
     private final PasskeySettings settings;
+
     private final PublicUrl site;
+
     private final Environment environment;
+
     private final Clock clock;
+
     private final JsonMapper json = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
+
     private volatile WebAuthnRelyingPartyOperations operations;
 
     Passkeys(JdbcTemplate jdbcTemplate, JdbcClient jdbc, PasskeySettings settings, PublicUrl site,
@@ -81,7 +91,10 @@ class Passkeys {
         this.clock = clock;
     }
 
-    /** A ceremony's id and the options for {@code navigator.credentials.create/get} (WebAuthn JSON). */
+    /**
+     * A ceremony's id and the options for {@code navigator.credentials.create/get}
+     * (WebAuthn JSON).
+     */
     record Ceremony(UUID id, JsonNode options) {
     }
 
@@ -96,8 +109,11 @@ class Passkeys {
 
     Ceremony startRegistration(Account account) {
         if (userEntities.findByUsername(name(account.id())) == null) {
-            userEntities.save(ImmutablePublicKeyCredentialUserEntity.builder().id(Bytes.random())
-                    .name(name(account.id())).displayName(account.email()).build());
+            userEntities.save(ImmutablePublicKeyCredentialUserEntity.builder()
+                .id(Bytes.random())
+                .name(name(account.id()))
+                .displayName(account.email())
+                .build());
         }
         PublicKeyCredentialCreationOptions options = operations().createPublicKeyCredentialCreationOptions(
                 new ImmutablePublicKeyCredentialCreationOptionsRequest(authentication(account.id())));
@@ -108,9 +124,11 @@ class Passkeys {
         PublicKeyCredentialCreationOptions options = take(ceremonyId, REGISTER, accountId,
                 PublicKeyCredentialCreationOptions.class);
         try {
-            RelyingPartyPublicKey key = json.treeToValue(json.createObjectNode().put("label", label)
-                    .set("credential", credential), RelyingPartyPublicKey.class);
-            return Passkey.from(operations().registerCredential(new ImmutableRelyingPartyRegistrationRequest(options, key)));
+            RelyingPartyPublicKey key = json.treeToValue(
+                    json.createObjectNode().put("label", label).set("credential", credential),
+                    RelyingPartyPublicKey.class);
+            return Passkey
+                .from(operations().registerCredential(new ImmutableRelyingPartyRegistrationRequest(options, key)));
         }
         catch (RuntimeException ex) {
             throw ApiException.invalidField("credential", "passkey-invalid");
@@ -119,8 +137,8 @@ class Passkeys {
 
     List<Passkey> of(long accountId) {
         return Optional.ofNullable(userEntities.findByUsername(name(accountId)))
-                .map(user -> credentials.findByUserId(user.getId()).stream().map(Passkey::from).toList())
-                .orElse(List.of());
+            .map(user -> credentials.findByUserId(user.getId()).stream().map(Passkey::from).toList())
+            .orElse(List.of());
     }
 
     boolean any(long accountId) {
@@ -141,30 +159,45 @@ class Passkeys {
     }
 
     /**
-     * Options to sign in: any discoverable passkey ({@code accountId} null), which then stands for both factors
-     * and so must verify its user, or one of that account's, as a second factor or a re-authentication
-     * (user verification preferred: a security key without a PIN still proves possession).
+     * Options to sign in: any discoverable passkey ({@code accountId} null), which then
+     * stands for both factors and so must verify its user, or one of that account's, as a
+     * second factor or a re-authentication (user verification preferred: a security key
+     * without a PIN still proves possession).
      */
     Ceremony startSignIn(Long accountId) {
-        PublicKeyCredentialRequestOptions options = operations().createCredentialRequestOptions(
-                new ImmutablePublicKeyCredentialRequestOptionsRequest(
-                        accountId == null ? null : authentication(accountId)));
+        PublicKeyCredentialRequestOptions options = operations()
+            .createCredentialRequestOptions(new ImmutablePublicKeyCredentialRequestOptionsRequest(
+                    accountId == null ? null : authentication(accountId)));
         if (accountId == null) {
-            options = PublicKeyCredentialRequestOptions.builder().challenge(options.getChallenge())
-                    .timeout(options.getTimeout()).rpId(options.getRpId()).allowCredentials(options.getAllowCredentials())
-                    .userVerification(UserVerificationRequirement.REQUIRED).extensions(options.getExtensions()).build();
+            options = PublicKeyCredentialRequestOptions.builder()
+                .challenge(options.getChallenge())
+                .timeout(options.getTimeout())
+                .rpId(options.getRpId())
+                .allowCredentials(options.getAllowCredentials())
+                .userVerification(UserVerificationRequirement.REQUIRED)
+                .extensions(options.getExtensions())
+                .build();
         }
         return new Ceremony(save(SIGN_IN, accountId, options), json.valueToTree(options));
     }
 
-    /** A verified assertion: the account it signed, and whether the authenticator verified its user (UV flag). */
+    /**
+     * A verified assertion: the account it signed, and whether the authenticator verified
+     * its user (UV flag).
+     */
     record Assertion(long accountId, boolean userVerified) {
     }
 
-    /** The UV bit of the flags byte that follows the 32-byte RP id hash in authenticator data (WebAuthn §6.1). */
+    /**
+     * The UV bit of the flags byte that follows the 32-byte RP id hash in authenticator
+     * data (WebAuthn §6.1).
+     */
     private static final int USER_VERIFIED = 0x04;
 
-    /** Verifies the authenticator's assertion; the account it signed in, which must be {@code expected} if given. */
+    /**
+     * Verifies the authenticator's assertion; the account it signed in, which must be
+     * {@code expected} if given.
+     */
     Assertion finishSignIn(UUID ceremonyId, JsonNode credential, Long expected) {
         PublicKeyCredentialRequestOptions options = take(ceremonyId, SIGN_IN, expected,
                 PublicKeyCredentialRequestOptions.class);
@@ -174,17 +207,19 @@ class Passkeys {
             PublicKeyCredential<AuthenticatorAssertionResponse> assertion = json.treeToValue(credential,
                     new TypeReference<PublicKeyCredential<AuthenticatorAssertionResponse>>() {
                     });
-            // Signed by the authenticator with the rest of its data: it counts only once the signature checked out.
+            // Signed by the authenticator with the rest of its data: it counts only once
+            // the signature checked out.
             byte[] data = assertion.getResponse().getAuthenticatorData().getBytes();
             userVerified = data.length > 32 && (data[32] & USER_VERIFIED) != 0;
             user = operations().authenticate(new RelyingPartyAuthenticationRequest(options, assertion));
         }
         catch (RuntimeException ex) {
-            // webauthn4j refuses an assertion without the UV flag when the options required it: say why.
+            // webauthn4j refuses an assertion without the UV flag when the options
+            // required it: say why.
             throw ApiException.invalidField("credential",
                     options.getUserVerification() == UserVerificationRequirement.REQUIRED
-                            && Boolean.FALSE.equals(userVerified)
-                            ? "passkey-user-verification-required" : "passkey-invalid");
+                            && Boolean.FALSE.equals(userVerified) ? "passkey-user-verification-required"
+                                    : "passkey-invalid");
         }
         long accountId = Long.parseLong(user.getName());
         if (expected != null && expected != accountId) {
@@ -205,24 +240,34 @@ class Passkeys {
         jdbc.sql("""
                 INSERT INTO passkey_ceremonies (id, kind, account_id, options, expires_at)
                 VALUES (:id, :kind, :account, CAST(:options AS jsonb), :expires)
-                """).param("id", id).param("kind", kind).param("account", accountId)
-                .param("options", PasskeyCeremonyOptions.write(json, options))
-                .param("expires", utc(now.plus(CEREMONY))).update();
+                """)
+            .param("id", id)
+            .param("kind", kind)
+            .param("account", accountId)
+            .param("options", PasskeyCeremonyOptions.write(json, options))
+            .param("expires", utc(now.plus(CEREMONY)))
+            .update();
         return id;
     }
 
     /**
-     * Uses a live ceremony of the kind and account up; 400 {@code ceremony_id} otherwise, also when its
-     * stored options do not read as such (a row planted through an edited backup, say).
+     * Uses a live ceremony of the kind and account up; 400 {@code ceremony_id} otherwise,
+     * also when its stored options do not read as such (a row planted through an edited
+     * backup, say).
      */
     private <T> T take(UUID ceremonyId, String kind, Long accountId, Class<T> type) {
         String options = jdbc.sql("""
                 DELETE FROM passkey_ceremonies
                 WHERE id = :id AND kind = :kind AND account_id IS NOT DISTINCT FROM :account AND expires_at > :now
                 RETURNING options::text
-                """).param("id", ceremonyId).param("kind", kind).param("account", accountId)
-                .param("now", utc(clock.instant())).query(String.class).optional()
-                .orElseThrow(() -> ApiException.invalidField("ceremony_id", "passkey-ceremony-invalid"));
+                """)
+            .param("id", ceremonyId)
+            .param("kind", kind)
+            .param("account", accountId)
+            .param("now", utc(clock.instant()))
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> ApiException.invalidField("ceremony_id", "passkey-ceremony-invalid"));
         try {
             return PasskeyCeremonyOptions.read(json, options, type);
         }
@@ -236,8 +281,8 @@ class Passkeys {
         if (current == null) {
             List<String> configured = settings.origins().stream().filter(origin -> !origin.isBlank()).toList();
             Set<String> origins = (configured.isEmpty() ? List.of(site.publicUrl()) : configured).stream()
-                    .map(environment::resolveRequiredPlaceholders)
-                    .collect(Collectors.toUnmodifiableSet());
+                .map(environment::resolveRequiredPlaceholders)
+                .collect(Collectors.toUnmodifiableSet());
             current = new Webauthn4JRelyingPartyOperations(userEntities, credentials,
                     PublicKeyCredentialRpEntity.builder().id(settings.rpId()).name(settings.rpName()).build(), origins);
             operations = current;
@@ -252,4 +297,5 @@ class Passkeys {
     private static String name(long accountId) {
         return Long.toString(accountId);
     }
+
 }

@@ -29,19 +29,25 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.kapi.shared.ApiException;
 
 /**
- * Password hashing: Spring Security's delegating encoder, so stored hashes name their algorithm and old
- * ones are upgraded on the next login. Bcrypt hashes a SHA-256 digest of the password, so no byte past
- * bcrypt's 72 is ever ignored. At most {@code hash-concurrency} hashes run at once; a request that
- * cannot get a slot in time is refused quickly instead of queueing without bound.
+ * Password hashing: Spring Security's delegating encoder, so stored hashes name their
+ * algorithm and old ones are upgraded on the next login. Bcrypt hashes a SHA-256 digest
+ * of the password, so no byte past bcrypt's 72 is ever ignored. At most
+ * {@code hash-concurrency} hashes run at once; a request that cannot get a slot in time
+ * is refused quickly instead of queueing without bound.
  */
 @Component
 class PasswordHashing implements MeterBinder {
 
     private final IdentitySettings.Password settings;
+
     private final PasswordEncoder encoder;
+
     private final Semaphore slots;
+
     private final ExecutorService hashers;
+
     private final String dummyHash;
+
     private final LongAdder computed = new LongAdder();
 
     PasswordHashing(IdentitySettings settings) {
@@ -53,29 +59,33 @@ class PasswordHashing implements MeterBinder {
                     "kapi.identity.password.algorithm must be bcrypt or argon2, not " + this.settings.algorithm());
         };
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(this.settings.bcryptCost());
-        this.encoder = new DelegatingPasswordEncoder(idForEncode, Map.of(
-                "bcrypt-sha256", new Sha256Prehashed(bcrypt),
-                "bcrypt", bcrypt,
-                "argon2", owaspArgon2id()));
+        this.encoder = new DelegatingPasswordEncoder(idForEncode,
+                Map.of("bcrypt-sha256", new Sha256Prehashed(bcrypt), "bcrypt", bcrypt, "argon2", owaspArgon2id()));
         int concurrency = this.settings.hashConcurrency() > 0 ? this.settings.hashConcurrency()
                 : Runtime.getRuntime().availableProcessors();
         this.slots = new Semaphore(concurrency, true);
-        // Hashes run on platform threads of their own: a virtual thread busy hashing would hold one of the
-        // few carrier threads for the whole hash, and every other request would wait behind it.
-        this.hashers = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("password-hash-", 0)
-                .daemon().factory());
+        // Hashes run on platform threads of their own: a virtual thread busy hashing
+        // would hold one of the
+        // few carrier threads for the whole hash, and every other request would wait
+        // behind it.
+        this.hashers = Executors.newFixedThreadPool(concurrency,
+                Thread.ofPlatform().name("password-hash-", 0).daemon().factory());
         this.dummyHash = encoder.encode(UUID.randomUUID().toString());
     }
 
     /**
-     * Argon2id as OWASP's Password Storage Cheat Sheet sets its minimum: 19 MiB of memory, 2 iterations, one
-     * lane (Spring's own defaults use 16 MiB). Hashes keep their parameters, so older ones still verify.
+     * Argon2id as OWASP's Password Storage Cheat Sheet sets its minimum: 19 MiB of
+     * memory, 2 iterations, one lane (Spring's own defaults use 16 MiB). Hashes keep
+     * their parameters, so older ones still verify.
      */
     static Argon2PasswordEncoder owaspArgon2id() {
         return new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
     }
 
-    /** Checks a password against an account's hash, or against a dummy hash when there is no account. */
+    /**
+     * Checks a password against an account's hash, or against a dummy hash when there is
+     * no account.
+     */
     boolean matches(String password, String hash) {
         return withSlot(() -> {
             try {
@@ -93,12 +103,14 @@ class PasswordHashing implements MeterBinder {
 
     /**
      * The hashes computed so far (each new hash and each verification), published as
-     * {@code kapi.password.hashes}: the figure that says what requests cost the slowest resource.
+     * {@code kapi.password.hashes}: the figure that says what requests cost the slowest
+     * resource.
      */
     @Override
     public void bindTo(MeterRegistry registry) {
         FunctionCounter.builder("kapi.password.hashes", computed, LongAdder::sum)
-                .description("Password hashes computed, new or verified").register(registry);
+            .description("Password hashes computed, new or verified")
+            .register(registry);
     }
 
     boolean needsUpgrade(String hash) {
@@ -134,7 +146,10 @@ class PasswordHashing implements MeterBinder {
         hashers.shutdown();
     }
 
-    /** Bcrypt over the hex SHA-256 of the password (64 bytes, under bcrypt's 72-byte limit). */
+    /**
+     * Bcrypt over the hex SHA-256 of the password (64 bytes, under bcrypt's 72-byte
+     * limit).
+     */
     private record Sha256Prehashed(BCryptPasswordEncoder bcrypt) implements PasswordEncoder {
 
         @Override
@@ -155,7 +170,7 @@ class PasswordHashing implements MeterBinder {
         private static String digest(CharSequence raw) {
             try {
                 byte[] bytes = MessageDigest.getInstance("SHA-256")
-                        .digest(raw.toString().getBytes(StandardCharsets.UTF_8));
+                    .digest(raw.toString().getBytes(StandardCharsets.UTF_8));
                 return HexFormat.of().formatHex(bytes);
             }
             catch (NoSuchAlgorithmException ex) {
@@ -163,4 +178,5 @@ class PasswordHashing implements MeterBinder {
             }
         }
     }
+
 }

@@ -12,31 +12,43 @@ import org.springframework.transaction.support.TransactionOperations;
 import dev.kapi.shared.ApiException;
 
 /**
- * Signing in with a password. Deliberately not one transaction: the password hash is the slow part and
- * no database connection is held while it runs; what a success writes after it is one transaction. An unknown login costs the same hash as a known one and
- * gets the same answer. An account with a second factor gets a challenge instead of tokens
- * ({@link SecondFactorRequired}); its lockout count is not cleared until the second step succeeds, but
- * the right password's own try is given back.
+ * Signing in with a password. Deliberately not one transaction: the password hash is the
+ * slow part and no database connection is held while it runs; what a success writes after
+ * it is one transaction. An unknown login costs the same hash as a known one and gets the
+ * same answer. An account with a second factor gets a challenge instead of tokens
+ * ({@link SecondFactorRequired}); its lockout count is not cleared until the second step
+ * succeeds, but the right password's own try is given back.
  */
 @Service
 class PasswordLogin {
 
     private final Accounts accounts;
+
     private final LoginThrottle throttle;
+
     private final PasswordHashing hashing;
+
     private final Sessions sessions;
+
     private final AccessTokens tokens;
+
     private final RefreshTokens refreshTokens;
+
     private final AuditLog audit;
+
     private final TransactionOperations transactions;
+
     private final Clock clock;
+
     private final long lockMinutes;
+
     private final PasswordScreening screening;
+
     private final SecondFactors factors;
 
     PasswordLogin(Accounts accounts, LoginThrottle throttle, PasswordHashing hashing, Sessions sessions,
-            AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, IdentitySettings settings, TransactionOperations transactions,
-            Clock clock, PasswordScreening screening, SecondFactors factors) {
+            AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, IdentitySettings settings,
+            TransactionOperations transactions, Clock clock, PasswordScreening screening, SecondFactors factors) {
         this.screening = screening;
         this.factors = factors;
         this.lockMinutes = settings.lockout().duration().toMinutes();
@@ -53,12 +65,14 @@ class PasswordLogin {
 
     /** What a correct password leads to: tokens, or a second step. */
     sealed interface Outcome permits SignedIn, SecondFactorRequired {
+
     }
 
     /**
-     * What a successful sign-in hands out: an access token and the session's first refresh token; and whether
-     * the account has no password now (its address was proved by mail while unverified, voiding the one set
-     * before), so its owner sets one through a reset.
+     * What a successful sign-in hands out: an access token and the session's first
+     * refresh token; and whether the account has no password now (its address was proved
+     * by mail while unverified, voiding the one set before), so its owner sets one
+     * through a reset.
      */
     record SignedIn(AccessTokens.Issued access, String refreshToken, boolean passwordResetRequired) implements Outcome {
 
@@ -71,7 +85,10 @@ class PasswordLogin {
         }
     }
 
-    /** The password was right, and the account has a second factor: finish with the token and one of the methods. */
+    /**
+     * The password was right, and the account has a second factor: finish with the token
+     * and one of the methods.
+     */
     record SecondFactorRequired(String mfaToken, List<String> methods) implements Outcome {
     }
 
@@ -80,7 +97,7 @@ class PasswordLogin {
         Optional<Account> found = accounts.byLogin(identifier);
         Long accountId = found.map(Account::id).orElse(null);
         String key = found.map(account -> LoginThrottle.forAccount(account.id()))
-                .orElseGet(() -> LoginThrottle.forUnknown(identifier));
+            .orElseGet(() -> LoginThrottle.forUnknown(identifier));
         OptionalInt attempt = throttle.tryClaim(key);
         if (attempt.isEmpty()) {
             audit.record("login-refused-locked", null, accountId, accountId == null ? "unknown-login" : null);
@@ -101,12 +118,14 @@ class PasswordLogin {
         if (hashing.needsUpgrade(account.passwordHash())) {
             accounts.rehash(account.id(), hashing.hash(password));
         }
-        // The password still signs in, but its owner is told (password_breached) and the audit trail says so.
+        // The password still signs in, but its owner is told (password_breached) and the
+        // audit trail says so.
         boolean breachedNow = !account.passwordBreached() && screening.breached(password);
         List<String> methods = factors.methodsOf(account.id());
         if (!methods.isEmpty()) {
             return transactions.execute(status -> {
-                // Not cleared: a known password must not reset the count that wrong codes add to.
+                // Not cleared: a known password must not reset the count that wrong codes
+                // add to.
                 throttle.release(key, attempt.getAsInt());
                 flagBreached(account, breachedNow);
                 audit.record("login-second-factor-required", account.id(), account.id(), null);
@@ -118,11 +137,12 @@ class PasswordLogin {
     }
 
     /**
-     * Opens the session of a sign-in whose every step succeeded, by whichever method: clears the lockout
-     * count, and marks the session enrolment-only when the account's type requires a factor it lacks. The
-     * session's {@code auth_time} is now and its {@code amr} the methods of every step ({@link Amr}).
-     * One transaction for what a success writes: one commit and one cache announcement instead of one of
-     * each per statement, and a session is never left without its refresh token or audit entry.
+     * Opens the session of a sign-in whose every step succeeded, by whichever method:
+     * clears the lockout count, and marks the session enrolment-only when the account's
+     * type requires a factor it lacks. The session's {@code auth_time} is now and its
+     * {@code amr} the methods of every step ({@link Amr}). One transaction for what a
+     * success writes: one commit and one cache announcement instead of one of each per
+     * statement, and a session is never left without its refresh token or audit entry.
      */
     SignedIn complete(Account account, String method, List<String> amr, String ip, String userAgent,
             Runnable alsoWrite) {
@@ -135,9 +155,9 @@ class PasswordLogin {
             if (enrolOnly) {
                 factors.restrictToEnrolment(account.id(), sessionId);
             }
-            audit.record("login-succeeded", account.id(), account.id(), "session=" + sessionId
-                    + (method.equals("password") ? "" : ";method=" + method) + ";amr=" + String.join(" ", amr)
-                    + (enrolOnly ? ";enrolment-only" : ""));
+            audit.record("login-succeeded", account.id(), account.id(),
+                    "session=" + sessionId + (method.equals("password") ? "" : ";method=" + method) + ";amr="
+                            + String.join(" ", amr) + (enrolOnly ? ";enrolment-only" : ""));
             return new SignedIn(tokens.issue(account.id(), sessionId, enrolOnly), refreshTokens.issue(sessionId));
         });
     }
@@ -148,4 +168,5 @@ class PasswordLogin {
             audit.record("password-breached-at-login", account.id(), account.id(), null);
         }
     }
+
 }

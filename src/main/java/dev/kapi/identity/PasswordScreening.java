@@ -8,8 +8,9 @@ import com.nulabinc.zxcvbn.Zxcvbn;
 
 /**
  * Whether a new password may be used beyond its length: not one known from a breach
- * ({@link BreachedPasswords}) and not too guessable by zxcvbn's estimate, whose score (0-4) must reach
- * {@code kapi.identity.password.min-strength} (default 2: at least 10^6 guesses; 3 would refuse every 8-character password, which seed 003 allows).
+ * ({@link BreachedPasswords}) and not too guessable by zxcvbn's estimate, whose score
+ * (0-4) must reach {@code kapi.identity.password.min-strength} (default 2: at least 10^6
+ * guesses; 3 would refuse every 8-character password, which seed 003 allows).
  */
 @Component
 class PasswordScreening {
@@ -21,7 +22,9 @@ class PasswordScreening {
     static final int MEASURED_CODE_POINTS = 48;
 
     private final BreachedPasswords breached;
+
     private final Zxcvbn zxcvbn = new Zxcvbn();
+
     private final int minStrength;
 
     PasswordScreening(BreachedPasswords breached, IdentitySettings settings) {
@@ -42,10 +45,11 @@ class PasswordScreening {
     }
 
     /**
-     * zxcvbn's matching grows much faster than the length (a 256-character password took 0.6-1.4 s here),
-     * and registration is public: only the first {@value #MEASURED_CODE_POINTS} characters are measured
-     * (about 5 ms at worst). Characters past them can only add strength, so the cut never lets a weak
-     * password through; it may refuse a long one whose start alone is guessable.
+     * zxcvbn's matching grows much faster than the length (a 256-character password took
+     * 0.6-1.4 s here), and registration is public: only the first
+     * {@value #MEASURED_CODE_POINTS} characters are measured (about 5 ms at worst).
+     * Characters past them can only add strength, so the cut never lets a weak password
+     * through; it may refuse a long one whose start alone is guessable.
      */
     static String measured(String password) {
         if (password.codePointCount(0, password.length()) <= MEASURED_CODE_POINTS) {
@@ -57,4 +61,5 @@ class PasswordScreening {
     boolean breached(String password) {
         return breached.contains(password);
     }
+
 }

@@ -9,8 +9,9 @@ import dev.kapi.shared.RouteRules;
 import dev.kapi.shared.RouteRules.Route;
 
 /**
- * The public routes of Kapı as the identity provider of other services: the front door, OIDC discovery and
- * the published signing keys. (Introspection is not among them: it takes a service key.)
+ * The public routes of Kapı as the identity provider of other services: the front door,
+ * OIDC discovery and the published signing keys. (Introspection is not among them: it
+ * takes a service key.)
  */
 @Component
 class ProviderRoutes implements RouteRules {
@@ -21,4 +22,5 @@ class ProviderRoutes implements RouteRules {
                 Route.of(HttpMethod.GET, "/.well-known/openid-configuration"),
                 Route.of(HttpMethod.GET, "/.well-known/jwks.json"));
     }
+
 }

@@ -2,7 +2,10 @@ package dev.kapi.identity;
 
 import io.nayuki.qrcodegen.QrCode;
 
-/** A QR code as a small SVG document: one path of dark modules on white, with a four-module quiet zone. */
+/**
+ * A QR code as a small SVG document: one path of dark modules on white, with a
+ * four-module quiet zone.
+ */
 final class QrSvg {
 
     private static final int BORDER = 4;
@@ -17,8 +20,12 @@ final class QrSvg {
         for (int y = 0; y < qr.size; y++) {
             for (int x = 0; x < qr.size; x++) {
                 if (qr.getModule(x, y)) {
-                    path.append(path.isEmpty() ? "" : " ").append('M').append(x + BORDER).append(',')
-                            .append(y + BORDER).append("h1v1h-1z");
+                    path.append(path.isEmpty() ? "" : " ")
+                        .append('M')
+                        .append(x + BORDER)
+                        .append(',')
+                        .append(y + BORDER)
+                        .append("h1v1h-1z");
                 }
             }
         }
@@ -26,4 +33,5 @@ final class QrSvg {
                 + "\" stroke=\"none\"><rect width=\"100%\" height=\"100%\" fill=\"#FFFFFF\"/><path d=\"" + path
                 + "\" fill=\"#000000\"/></svg>";
     }
+
 }

@@ -12,23 +12,33 @@ import tools.jackson.databind.JsonNode;
 import dev.kapi.shared.ApiException;
 
 /**
- * {@code POST /auth/reauthenticate}: the owner of a session proves themselves again, so that its
- * {@code auth_time} is now and the changes {@link RecentAuthentication} guards are open for a while. An account
- * without a second factor re-proves with its password; one with a second factor with that factor: a TOTP code
- * or one of its passkeys ({@code hwk} when the authenticator verified its user, else {@code swk}). Each try
- * claims one of the account's lockout tries, as a sign-in does, so a stolen token cannot guess for ever.
+ * {@code POST /auth/reauthenticate}: the owner of a session proves themselves again, so
+ * that its {@code auth_time} is now and the changes {@link RecentAuthentication} guards
+ * are open for a while. An account without a second factor re-proves with its password;
+ * one with a second factor with that factor: a TOTP code or one of its passkeys
+ * ({@code hwk} when the authenticator verified its user, else {@code swk}). Each try
+ * claims one of the account's lockout tries, as a sign-in does, so a stolen token cannot
+ * guess for ever.
  */
 @Service
 class Reauthentication {
 
     private final Accounts accounts;
+
     private final PasswordHashing hashing;
+
     private final SecondFactors factors;
+
     private final Passkeys passkeys;
+
     private final LoginThrottle throttle;
+
     private final Sessions sessions;
+
     private final AuditLog audit;
+
     private final TransactionOperations transactions;
+
     private final long lockMinutes;
 
     Reauthentication(Accounts accounts, PasswordHashing hashing, SecondFactors factors, Passkeys passkeys,
@@ -72,11 +82,13 @@ class Reauthentication {
         if (proof.ceremonyId() != null && proof.credential() == null) {
             throw ApiException.invalidField("credential", "passkey-invalid");
         }
-        Account account = accounts.byId(me.id()).filter(Account::active)
-                .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
+        Account account = accounts.byId(me.id())
+            .filter(Account::active)
+            .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
         List<String> methods = factors.methodsOf(account.id());
         if (proof.password() != null && !methods.isEmpty()) {
-            // Nothing is guessed here, so no try is claimed: the password alone is not enough for this account.
+            // Nothing is guessed here, so no try is claimed: the password alone is not
+            // enough for this account.
             throw ApiException.invalidField("password", "reauthentication-second-factor-required");
         }
         String key = LoginThrottle.forAccount(account.id());
@@ -131,4 +143,5 @@ class Reauthentication {
         }
         return me.sessionId();
     }
+
 }

@@ -21,8 +21,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Recent authentication (RFC 9470's step-up): a route {@link RecentAuthentication} guards answers 401
- * {@code reauthentication-required}; the client proves the owner again here and retries.
+ * Recent authentication (RFC 9470's step-up): a route {@link RecentAuthentication} guards
+ * answers 401 {@code reauthentication-required}; the client proves the owner again here
+ * and retries.
  */
 @RestController
 @Tag(name = "auth")
@@ -34,7 +35,10 @@ class ReauthenticationController {
         this.reauthentication = reauthentication;
     }
 
-    /** One of: the password, a TOTP code, or a passkey ceremony's id and the authenticator's answer. */
+    /**
+     * One of: the password, a TOTP code, or a passkey ceremony's id and the
+     * authenticator's answer.
+     */
     record ReauthenticateRequest(@Size(max = 1024) String password, @Pattern(regexp = "\\d{6}") String code,
             @JsonProperty("ceremony_id") UUID ceremonyId, JsonNode credential) {
     }
@@ -62,4 +66,5 @@ class ReauthenticationController {
     PasskeyController.CeremonyResponse passkeyOptions(@AuthenticationPrincipal CurrentAccount me) {
         return PasskeyController.CeremonyResponse.from(reauthentication.passkeyOptions(me));
     }
+
 }

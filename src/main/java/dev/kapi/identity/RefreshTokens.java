@@ -11,11 +11,15 @@ import org.springframework.stereotype.Component;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** Rotating refresh tokens, one family per session; a used token is kept to recognise its reuse. */
+/**
+ * Rotating refresh tokens, one family per session; a used token is kept to recognise its
+ * reuse.
+ */
 @Component
 class RefreshTokens {
 
     private final JdbcClient jdbc;
+
     private final Clock clock;
 
     RefreshTokens(JdbcClient jdbc, Clock clock) {
@@ -23,21 +27,27 @@ class RefreshTokens {
         this.clock = clock;
     }
 
-    /** A presented token: its session, and when it had already been used before ({@code null} if fresh). */
+    /**
+     * A presented token: its session, and when it had already been used before
+     * ({@code null} if fresh).
+     */
     record Presented(UUID sessionId, Instant previouslyUsedAt) {
     }
 
     String issue(UUID sessionId) {
         String token = SecretTokens.generate();
         jdbc.sql("INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES (:hash, :session, :now)")
-                .param("hash", SecretTokens.hash(token)).param("session", sessionId)
-                .param("now", utc(clock.instant())).update();
+            .param("hash", SecretTokens.hash(token))
+            .param("session", sessionId)
+            .param("now", utc(clock.instant()))
+            .update();
         return token;
     }
 
     /**
-     * The common case in one statement (and so one round trip, no transaction around it): uses the
-     * presented token up and stores {@code successor} in its family. Empty when the token was not fresh.
+     * The common case in one statement (and so one round trip, no transaction around it):
+     * uses the presented token up and stores {@code successor} in its family. Empty when
+     * the token was not fresh.
      */
     Optional<UUID> rotate(String presented, String successor) {
         Instant now = clock.instant();
@@ -49,8 +59,11 @@ class RefreshTokens {
                 SELECT :successor, session_id, :now FROM used
                 RETURNING session_id
                 """)
-                .param("now", utc(now)).param("hash", SecretTokens.hash(presented))
-                .param("successor", SecretTokens.hash(successor)).query(UUID.class).optional();
+            .param("now", utc(now))
+            .param("hash", SecretTokens.hash(presented))
+            .param("successor", SecretTokens.hash(successor))
+            .query(UUID.class)
+            .optional();
     }
 
     /** Marks the token used, atomically; empty for a token never issued. */
@@ -59,14 +72,14 @@ class RefreshTokens {
         Optional<UUID> fresh = jdbc.sql("""
                 UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL
                 RETURNING session_id
-                """)
-                .param("now", utc(clock.instant())).param("hash", hash).query(UUID.class).optional();
+                """).param("now", utc(clock.instant())).param("hash", hash).query(UUID.class).optional();
         if (fresh.isPresent()) {
             return Optional.of(new Presented(fresh.get(), null));
         }
         return jdbc.sql("SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = :hash")
-                .param("hash", hash)
-                .query((rs, row) -> new Presented(rs.getObject("session_id", UUID.class), instant(rs, "used_at")))
-                .optional();
+            .param("hash", hash)
+            .query((rs, row) -> new Presented(rs.getObject("session_id", UUID.class), instant(rs, "used_at")))
+            .optional();
     }
+
 }

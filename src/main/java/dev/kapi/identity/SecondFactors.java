@@ -25,14 +25,15 @@ import dev.samstevens.totp.qr.QrData;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * An account's second factors: enrolling, confirming, disabling a TOTP authenticator and its recovery codes,
- * registering and removing passkeys ({@link Passkeys});
- * the {@code mfa_token} of a sign-in's second step (single use, {@code kapi.identity.mfa.challenge-lifetime});
- * and the sessions that may only enrol because the account's user type requires a factor it lacks.
- * That an account has no factor (most accounts, asked at every sign-in) is cached, and so is whether a session
- * may only enrol; adding or removing a factor evicts both on every instance at once ({@code second-factors}
- * topic of {@link ClusterMessages}).
- * Every change of an account's factors needs a recent proof of its owner ({@link RecentAuthentication}).
+ * An account's second factors: enrolling, confirming, disabling a TOTP authenticator and
+ * its recovery codes, registering and removing passkeys ({@link Passkeys}); the
+ * {@code mfa_token} of a sign-in's second step (single use,
+ * {@code kapi.identity.mfa.challenge-lifetime}); and the sessions that may only enrol
+ * because the account's user type requires a factor it lacks. That an account has no
+ * factor (most accounts, asked at every sign-in) is cached, and so is whether a session
+ * may only enrol; adding or removing a factor evicts both on every instance at once
+ * ({@code second-factors} topic of {@link ClusterMessages}). Every change of an account's
+ * factors needs a recent proof of its owner ({@link RecentAuthentication}).
  */
 @Service
 class SecondFactors implements SmartInitializingSingleton {
@@ -40,24 +41,41 @@ class SecondFactors implements SmartInitializingSingleton {
     static final String TOTP = "totp";
     static final String RECOVERY_CODE = "recovery_code";
     static final String PASSKEY = "passkey";
+
     private static final String TOPIC = "second-factors";
 
     private final JdbcClient jdbc;
+
     private final TotpAuthenticators totp;
+
     private final RecoveryCodes recoveryCodes;
+
     private final Passkeys passkeys;
+
     private final Accounts accounts;
+
     private final AuditLog audit;
+
     private final MfaSettings settings;
+
     private final Clock clock;
+
     private final ClusterMessages cluster;
+
     private final RecentAuthentication recentAuthentication;
+
     private final ApplicationEventPublisher events;
+
     /** Accounts known to have no second factor; an entry only ever means "none". */
-    private final Cache<Long, Boolean> withoutFactor = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10)).build();
-    private final Cache<UUID, Boolean> enrolmentOnly = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final Cache<Long, Boolean> withoutFactor = Caffeine.newBuilder()
+        .maximumSize(100_000)
+        .expireAfterWrite(Duration.ofMinutes(10))
+        .build();
+
+    private final Cache<UUID, Boolean> enrolmentOnly = Caffeine.newBuilder()
+        .maximumSize(100_000)
+        .expireAfterWrite(Duration.ofMinutes(10))
+        .build();
 
     SecondFactors(JdbcClient jdbc, TotpAuthenticators totp, RecoveryCodes recoveryCodes, Passkeys passkeys,
             Accounts accounts, AuditLog audit, MfaSettings settings, Clock clock, ClusterMessages cluster,
@@ -75,7 +93,10 @@ class SecondFactors implements SmartInitializingSingleton {
         this.clock = clock;
     }
 
-    /** A started TOTP enrolment: what an authenticator app needs, as text, URI and QR code. */
+    /**
+     * A started TOTP enrolment: what an authenticator app needs, as text, URI and QR
+     * code.
+     */
     record TotpEnrolment(String secret, String otpauthUri, String qrSvg) {
     }
 
@@ -88,7 +109,8 @@ class SecondFactors implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         cluster.subscribe(TOPIC, message -> {
             withoutFactor.invalidate(Long.parseLong(message));
-            // The account may have enrolled: its sessions known here as enrolment-only are asked again (few).
+            // The account may have enrolled: its sessions known here as enrolment-only
+            // are asked again (few).
             enrolmentOnly.asMap().values().removeIf(Boolean::booleanValue);
         }, () -> {
             withoutFactor.invalidateAll();
@@ -97,8 +119,9 @@ class SecondFactors implements SmartInitializingSingleton {
     }
 
     /**
-     * The second-step methods the account can use; empty when it has no factor. "None" is cached: loaded
-     * atomically per account, so an eviction racing the load (a factor added meanwhile) wins.
+     * The second-step methods the account can use; empty when it has no factor. "None" is
+     * cached: loaded atomically per account, so an eviction racing the load (a factor
+     * added meanwhile) wins.
      */
     @SuppressWarnings("unchecked")
     List<String> methodsOf(long accountId) {
@@ -113,7 +136,10 @@ class SecondFactors implements SmartInitializingSingleton {
         return loaded[0] == null ? List.of() : loaded[0];
     }
 
-    /** Adding or removing a factor: every instance asks the database again (here right after commit). */
+    /**
+     * Adding or removing a factor: every instance asks the database again (here right
+     * after commit).
+     */
     private void factorsChanged(long accountId) {
         cluster.publish(TOPIC, Long.toString(accountId));
     }
@@ -147,13 +173,22 @@ class SecondFactors implements SmartInitializingSingleton {
         }
         Account account = accounts.byId(me.id()).orElseThrow(() -> ApiException.notFound("user-not-found"));
         String secret = totp.start(me.id());
-        String uri = new QrData.Builder().label(account.email()).secret(secret).issuer(settings.issuer())
-                .algorithm(HashingAlgorithm.SHA1).digits(6).period(TotpAuthenticators.PERIOD_SECONDS).build().getUri();
+        String uri = new QrData.Builder().label(account.email())
+            .secret(secret)
+            .issuer(settings.issuer())
+            .algorithm(HashingAlgorithm.SHA1)
+            .digits(6)
+            .period(TotpAuthenticators.PERIOD_SECONDS)
+            .build()
+            .getUri();
         audit.record("mfa-totp-enrolment-started", me.id(), me.id(), null);
         return new TotpEnrolment(secret, uri, QrSvg.of(uri));
     }
 
-    /** Turns TOTP on with a first right code; answers the ten recovery codes, the only time they are shown. */
+    /**
+     * Turns TOTP on with a first right code; answers the ten recovery codes, the only
+     * time they are shown.
+     */
     @Transactional
     List<String> confirmTotp(CurrentAccount me, String code) {
         recentAuthentication.require(me);
@@ -199,7 +234,10 @@ class SecondFactors implements SmartInitializingSingleton {
         return codes;
     }
 
-    /** An admin removes every factor of an account (a lost phone): it signs in with its password alone again. */
+    /**
+     * An admin removes every factor of an account (a lost phone): it signs in with its
+     * password alone again.
+     */
     @Transactional
     void removeAll(CurrentAccount admin, long accountId) {
         recentAuthentication.require(admin);
@@ -209,14 +247,18 @@ class SecondFactors implements SmartInitializingSingleton {
     }
 
     /**
-     * Removes every factor of an account whose address was just proved for the first time: they were set up by
-     * whoever held the account before, not necessarily its owner. The methods removed.
+     * Removes every factor of an account whose address was just proved for the first
+     * time: they were set up by whoever held the account before, not necessarily its
+     * owner. The methods removed.
      */
     List<String> removeAllSetBeforeVerification(long accountId) {
         return removeEvery(accountId);
     }
 
-    /** The owner followed the link of a new-passkey alert: that passkey goes. False when it was gone already. */
+    /**
+     * The owner followed the link of a new-passkey alert: that passkey goes. False when
+     * it was gone already.
+     */
     boolean removePasskeyByAlert(long accountId, String passkeyId) {
         if (passkeyId == null || !passkeys.remove(accountId, passkeyId)) {
             return false;
@@ -225,7 +267,10 @@ class SecondFactors implements SmartInitializingSingleton {
         return true;
     }
 
-    /** The owner followed the link of a new-authenticator alert: TOTP and its recovery codes go. */
+    /**
+     * The owner followed the link of a new-authenticator alert: TOTP and its recovery
+     * codes go.
+     */
     boolean removeTotpByAlert(long accountId) {
         if (!totp.enabled(accountId)) {
             return false;
@@ -242,8 +287,8 @@ class SecondFactors implements SmartInitializingSingleton {
     }
 
     /**
-     * Every factor of the account goes (a TOTP enrolment not yet confirmed too), on every instance; the methods
-     * it had.
+     * Every factor of the account goes (a TOTP enrolment not yet confirmed too), on every
+     * instance; the methods it had.
      */
     private List<String> removeEvery(long accountId) {
         List<String> removed = methodsOf(accountId);
@@ -256,7 +301,9 @@ class SecondFactors implements SmartInitializingSingleton {
 
     /** The account behind an admin route's public {@code userId}. */
     long accountIdOf(String publicId) {
-        return accounts.byPublicId(publicId).map(Account::id).orElseThrow(() -> ApiException.notFound("user-not-found"));
+        return accounts.byPublicId(publicId)
+            .map(Account::id)
+            .orElseThrow(() -> ApiException.notFound("user-not-found"));
     }
 
     boolean verifyTotp(long accountId, String code) {
@@ -270,8 +317,8 @@ class SecondFactors implements SmartInitializingSingleton {
     /** Options to register a passkey for the signed-in user. */
     Passkeys.Ceremony startPasskey(CurrentAccount me) {
         recentAuthentication.require(me);
-        return passkeys.startRegistration(accounts.byId(me.id())
-                .orElseThrow(() -> ApiException.notFound("user-not-found")));
+        return passkeys
+            .startRegistration(accounts.byId(me.id()).orElseThrow(() -> ApiException.notFound("user-not-found")));
     }
 
     @Transactional
@@ -282,8 +329,8 @@ class SecondFactors implements SmartInitializingSingleton {
         enrolled(me.id());
         factorsChanged(me.id());
         audit.record("passkey-registered", me.id(), me.id(), "label=" + label);
-        events.publishEvent(new CredentialAlerts.CredentialAdded(me.id(), CredentialAlerts.PASSKEY, passkey.id(),
-                label));
+        events
+            .publishEvent(new CredentialAlerts.CredentialAdded(me.id(), CredentialAlerts.PASSKEY, passkey.id(), label));
         return passkey;
     }
 
@@ -308,16 +355,23 @@ class SecondFactors implements SmartInitializingSingleton {
 
     // --- the second step of a sign-in ---
 
-    /** A second step for the account whose first step ({@link Amr#PASSWORD} or {@link Amr#EMAIL}) was right. */
+    /**
+     * A second step for the account whose first step ({@link Amr#PASSWORD} or
+     * {@link Amr#EMAIL}) was right.
+     */
     String challenge(long accountId, String firstFactor) {
         String token = SecretTokens.generate();
         Instant now = clock.instant();
         jdbc.sql("""
                 INSERT INTO mfa_challenges (token_hash, account_id, created_at, expires_at, first_factor)
                 VALUES (:hash, :account, :now, :expires, :first)
-                """).param("hash", SecretTokens.hash(token)).param("account", accountId).param("now", utc(now))
-                .param("first", firstFactor)
-                .param("expires", utc(now.plus(settings.challengeLifetime()))).update();
+                """)
+            .param("hash", SecretTokens.hash(token))
+            .param("account", accountId)
+            .param("now", utc(now))
+            .param("first", firstFactor)
+            .param("expires", utc(now.plus(settings.challengeLifetime())))
+            .update();
         return token;
     }
 
@@ -326,18 +380,27 @@ class SecondFactors implements SmartInitializingSingleton {
         return jdbc.sql("""
                 SELECT account_id FROM mfa_challenges
                 WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
-                """).param("hash", SecretTokens.hash(token)).param("now", utc(clock.instant()))
-                .query(Long.class).optional();
+                """)
+            .param("hash", SecretTokens.hash(token))
+            .param("now", utc(clock.instant()))
+            .query(Long.class)
+            .optional();
     }
 
-    /** Uses the challenge up: the method of its first step, or empty when another request did first or it expired. */
+    /**
+     * Uses the challenge up: the method of its first step, or empty when another request
+     * did first or it expired.
+     */
     Optional<String> consumeChallenge(String token) {
         return jdbc.sql("""
                 UPDATE mfa_challenges SET used_at = :now
                 WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now
                 RETURNING first_factor
-                """).param("hash", SecretTokens.hash(token)).param("now", utc(clock.instant()))
-                .query(String.class).optional();
+                """)
+            .param("hash", SecretTokens.hash(token))
+            .param("now", utc(clock.instant()))
+            .query(String.class)
+            .optional();
     }
 
     // --- sessions that may only enrol ---
@@ -349,20 +412,28 @@ class SecondFactors implements SmartInitializingSingleton {
 
     void restrictToEnrolment(long accountId, UUID sessionId) {
         jdbc.sql("INSERT INTO mfa_enrolment_sessions (session_id, account_id) VALUES (:session, :account)")
-                .param("session", sessionId).param("account", accountId).update();
+            .param("session", sessionId)
+            .param("account", accountId)
+            .update();
         enrolmentOnly.put(sessionId, true);
     }
 
     boolean enrolmentOnly(UUID sessionId) {
-        return enrolmentOnly.get(sessionId, id -> jdbc.sql(
-                "SELECT EXISTS (SELECT 1 FROM mfa_enrolment_sessions WHERE session_id = :session)")
-                .param("session", id).query(Boolean.class).single());
+        return enrolmentOnly.get(sessionId,
+                id -> jdbc.sql("SELECT EXISTS (SELECT 1 FROM mfa_enrolment_sessions WHERE session_id = :session)")
+                    .param("session", id)
+                    .query(Boolean.class)
+                    .single());
     }
 
     /** The account has a factor now: its enrolment-only sessions become whole ones. */
     private void enrolled(long accountId) {
-        List<UUID> sessions = jdbc.sql("DELETE FROM mfa_enrolment_sessions WHERE account_id = :account "
-                + "RETURNING session_id").param("account", accountId).query(UUID.class).list();
+        List<UUID> sessions = jdbc
+            .sql("DELETE FROM mfa_enrolment_sessions WHERE account_id = :account " + "RETURNING session_id")
+            .param("account", accountId)
+            .query(UUID.class)
+            .list();
         sessions.forEach(enrolmentOnly::invalidate);
     }
+
 }

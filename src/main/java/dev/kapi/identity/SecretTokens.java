@@ -8,8 +8,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Bearer secrets that are not JWTs (refresh, email verification and password reset tokens): 256 random
- * bits from a CSPRNG, handed out once, and kept only as their SHA-256 hash.
+ * Bearer secrets that are not JWTs (refresh, email verification and password reset
+ * tokens): 256 random bits from a CSPRNG, handed out once, and kept only as their SHA-256
+ * hash.
  */
 final class SecretTokens {
 
@@ -26,11 +27,12 @@ final class SecretTokens {
 
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -36,18 +36,20 @@ import dev.kapi.shared.ratelimit.RateLimitFilter;
 import dev.kapi.shared.ratelimit.RateLimiter;
 
 /**
- * Who may call what. Every route needs a bearer token except those a module declares public through its
- * {@link RouteRules} (sign-up and sign-in here, the operational endpoints, a provider's webhook); a token is
- * accepted only while its session lives. Failures answer with Kapı's problem body.
+ * Who may call what. Every route needs a bearer token except those a module declares
+ * public through its {@link RouteRules} (sign-up and sign-in here, the operational
+ * endpoints, a provider's webhook); a token is accepted only while its session lives.
+ * Failures answer with Kapı's problem body.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
 class SecurityConfiguration {
 
     /**
-     * No observation around every security filter, authentication and authorization: they cost more than
-     * the cheap routes themselves, and {@code http.server.requests} already times each request. Without
-     * this bean the filters are still wrapped even when those observations are switched off by name.
+     * No observation around every security filter, authentication and authorization: they
+     * cost more than the cheap routes themselves, and {@code http.server.requests}
+     * already times each request. Without this bean the filters are still wrapped even
+     * when those observations are switched off by name.
      */
     @Bean
     static SecurityObservationSettings securityObservationSettings() {
@@ -68,54 +70,65 @@ class SecurityConfiguration {
         };
         AccessDeniedHandler forbidden = (request, response, ex) -> problems.write(request, response,
                 HttpStatus.FORBIDDEN, "forbidden");
-        return http
-                .csrf(AbstractHttpConfigurer::disable)
-                .cors(cors -> {
-                })
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .authorizeHttpRequests(authorize -> authorize
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        // Each module declares its own (RouteRules): they check their callers themselves.
-                        .requestMatchers(publicRoutes).permitAll()
-                        .anyRequest().authenticated())
-                .oauth2ResourceServer(server -> server
-                        .bearerTokenResolver(ignoringOn(publicRoutes))
-                        .jwt(jwt -> jwt.decoder(tokens.decoder()).jwtAuthenticationConverter(sessionBound(sessions)))
-                        .authenticationEntryPoint(unauthorized)
-                        .accessDeniedHandler(forbidden))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
-                        .accessDeniedHandler(forbidden))
-                .addFilterBefore(new ServiceKeyFilter(serviceKeys, problems, backupRoutes), BearerTokenAuthenticationFilter.class)
-                .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
-                .addFilterAfter(new FrozenAccountFilter(problems, frozenAccountWrites), RateLimitFilter.class)
-                .addFilterAfter(new EnrolmentGuard(factors, problems), FrozenAccountFilter.class)
-                .build();
+        return http.csrf(AbstractHttpConfigurer::disable).cors(cors -> {
+        })
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .requestCache(AbstractHttpConfigurer::disable)
+            .formLogin(AbstractHttpConfigurer::disable)
+            .httpBasic(AbstractHttpConfigurer::disable)
+            .logout(AbstractHttpConfigurer::disable)
+            .authorizeHttpRequests(
+                    authorize -> authorize.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                        .permitAll()
+                        // Each module declares its own (RouteRules): they check their
+                        // callers themselves.
+                        .requestMatchers(publicRoutes)
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+            .oauth2ResourceServer(server -> server.bearerTokenResolver(ignoringOn(publicRoutes))
+                .jwt(jwt -> jwt.decoder(tokens.decoder()).jwtAuthenticationConverter(sessionBound(sessions)))
+                .authenticationEntryPoint(unauthorized)
+                .accessDeniedHandler(forbidden))
+            .exceptionHandling(
+                    handling -> handling.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
+            .addFilterBefore(new ServiceKeyFilter(serviceKeys, problems, backupRoutes),
+                    BearerTokenAuthenticationFilter.class)
+            .addFilterAfter(new RateLimitFilter(rateLimiter, problems), BearerTokenAuthenticationFilter.class)
+            .addFilterAfter(new FrozenAccountFilter(problems, frozenAccountWrites), RateLimitFilter.class)
+            .addFilterAfter(new EnrolmentGuard(factors, problems), FrozenAccountFilter.class)
+            .build();
     }
 
-    /** One matcher for the routes the modules declared, each as Spring's path patterns match it. */
+    /**
+     * One matcher for the routes the modules declared, each as Spring's path patterns
+     * match it.
+     */
     private static RequestMatcher matching(Stream<RouteRules.Route> routes) {
-        List<RequestMatcher> matchers = routes.<RequestMatcher>map(route -> PathPatternRequestMatcher
-                .pathPattern(route.method(), route.pattern())).toList();
+        List<RequestMatcher> matchers = routes
+            .<RequestMatcher>map(route -> PathPatternRequestMatcher.pathPattern(route.method(), route.pattern()))
+            .toList();
         return matchers.isEmpty() ? request -> false : new OrRequestMatcher(matchers);
     }
 
     /**
-     * A stale {@code Authorization} header must not break the routes that need none: a client whose
-     * access token expired still signs in, refreshes and resets its password. (Matched as routing
-     * matches, so {@code /auth/%6Cogin} is a public route too and is limited per address, not per token.)
+     * A stale {@code Authorization} header must not break the routes that need none: a
+     * client whose access token expired still signs in, refreshes and resets its
+     * password. (Matched as routing matches, so {@code /auth/%6Cogin} is a public route
+     * too and is limited per address, not per token.)
      */
     private static BearerTokenResolver ignoringOn(RequestMatcher publicRoutes) {
         DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
-        // A service key is not a JWT: ServiceKeyFilter takes it where service keys are accepted.
+        // A service key is not a JWT: ServiceKeyFilter takes it where service keys are
+        // accepted.
         return request -> publicRoutes.matches(request) || ServiceKeyFilter.carriesServiceKey(request) ? null
                 : resolver.resolve(request);
     }
 
-    /** Accepts a verified JWT only if its session is live, and takes the role from the account. */
+    /**
+     * Accepts a verified JWT only if its session is live, and takes the role from the
+     * account.
+     */
     private static Converter<Jwt, AbstractAuthenticationToken> sessionBound(Sessions sessions) {
         return jwt -> {
             UUID sessionId;
@@ -126,8 +139,8 @@ class SecurityConfiguration {
                 throw new InvalidBearerTokenException("Token has no session");
             }
             CurrentAccount account = sessions.resolve(sessionId)
-                    .filter(found -> Long.toString(found.id()).equals(jwt.getSubject()))
-                    .orElseThrow(() -> new InvalidBearerTokenException("Session ended"));
+                .filter(found -> Long.toString(found.id()).equals(jwt.getSubject()))
+                .orElseThrow(() -> new InvalidBearerTokenException("Session ended"));
             return new AccountAuthentication(account);
         };
     }
@@ -157,5 +170,7 @@ class SecurityConfiguration {
         public String getName() {
             return Long.toString(account.id());
         }
+
     }
+
 }

@@ -24,22 +24,26 @@ import dev.kapi.shared.Problems;
 import dev.kapi.shared.RequestPaths;
 
 /**
- * Authenticates {@code Authorization: Bearer kapi_sk_...} on the routes machine clients may call:
- * {@code /oauth2/introspect} (scope {@code introspect}) and the admin APIs under {@code /api/admin/} and
- * {@code /api/v1/admin/} ({@code admin:read} for GET, {@code admin:write} for everything), except the
- * backup routes the modules declare ({@code RouteRules.backupRoutes}: export and import), which take
- * {@code admin:backup} and nothing else. Elsewhere a service key authenticates nothing. An unknown or
- * revoked key is a 401; a key whose creator is no longer an active, unfrozen admin a 403
+ * Authenticates {@code Authorization: Bearer kapi_sk_...} on the routes machine clients
+ * may call: {@code /oauth2/introspect} (scope {@code introspect}) and the admin APIs
+ * under {@code /api/admin/} and {@code /api/v1/admin/} ({@code admin:read} for GET,
+ * {@code admin:write} for everything), except the backup routes the modules declare
+ * ({@code RouteRules.backupRoutes}: export and import), which take {@code admin:backup}
+ * and nothing else. Elsewhere a service key authenticates nothing. An unknown or revoked
+ * key is a 401; a key whose creator is no longer an active, unfrozen admin a 403
  * {@code service-key-owner-inactive}; an admin route its scopes do not reach a 403
  * {@code service-key-scope-missing} naming the scope it needs.
  */
 final class ServiceKeyFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer " + ServiceKeys.PREFIX;
+
     private static final Set<String> READS = Set.of("GET", "HEAD");
 
     private final ServiceKeys keys;
+
     private final Problems problems;
+
     private final RequestMatcher backupRoutes;
 
     ServiceKeyFilter(ServiceKeys keys, Problems problems, RequestMatcher backupRoutes) {
@@ -89,13 +93,14 @@ final class ServiceKeyFilter extends OncePerRequestFilter {
     }
 
     /**
-     * A request made with a service key: the principal is the creating admin's account without a session
-     * (so audit entries name that admin), the authorities are the key's scopes, and the admin role only
-     * where the scopes allow this request.
+     * A request made with a service key: the principal is the creating admin's account
+     * without a session (so audit entries name that admin), the authorities are the key's
+     * scopes, and the admin role only where the scopes allow this request.
      */
     static final class ServiceKeyAuthentication extends AbstractAuthenticationToken {
 
         private final ServiceKeys.ServiceKey key;
+
         private final CurrentAccount account;
 
         ServiceKeyAuthentication(ServiceKeys.ServiceKey key, boolean asAdmin) {
@@ -129,5 +134,7 @@ final class ServiceKeyFilter extends OncePerRequestFilter {
         public String getName() {
             return "service-key:" + key.id();
         }
+
     }
+
 }

@@ -35,8 +35,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Service keys for machine clients, made and revoked by an admin in person (a service key cannot make
- * another): the key is in the answer to its creation only.
+ * Service keys for machine clients, made and revoked by an admin in person (a service key
+ * cannot make another): the key is in the answer to its creation only.
  */
 @RestController
 @RequestMapping("/api/admin/service-keys")
@@ -45,7 +45,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class ServiceKeysController {
 
     private final ServiceKeys keys;
+
     private final AuditLog audit;
+
     private final RecentAuthentication recentAuthentication;
 
     ServiceKeysController(ServiceKeys keys, AuditLog audit, RecentAuthentication recentAuthentication) {
@@ -54,8 +56,8 @@ class ServiceKeysController {
         this.recentAuthentication = recentAuthentication;
     }
 
-    record NewKey(@NotBlank @Size(max = 100) String name,
-            @NotEmpty @Size(max = 4) List<@NotNull @Pattern(regexp = "introspect|admin:read|admin:write|admin:backup") String> scopes) {
+    record NewKey(@NotBlank @Size(max = 100) String name, @NotEmpty @Size(
+            max = 4) List<@NotNull @Pattern(regexp = "introspect|admin:read|admin:write|admin:backup") String> scopes) {
     }
 
     record KeyResponse(long id, String name, @JsonProperty("key_prefix") String keyPrefix, List<String> scopes,
@@ -75,14 +77,16 @@ class ServiceKeysController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a service key; the key (kapi_sk_...) is in this answer only")
-    ResponseEntity<CreatedKey> create(@AuthenticationPrincipal CurrentAccount admin, @Valid @RequestBody NewKey request) {
+    ResponseEntity<CreatedKey> create(@AuthenticationPrincipal CurrentAccount admin,
+            @Valid @RequestBody NewKey request) {
         recentAuthentication.require(admin);
         ServiceKeys.Created created = keys.create(admin, request.name(), request.scopes());
-        audit.record("service-key-created", admin.id(), null, "key=" + created.key().id() + ",scopes="
-                + String.join(" ", created.key().scopes()));
+        audit.record("service-key-created", admin.id(), null,
+                "key=" + created.key().id() + ",scopes=" + String.join(" ", created.key().scopes()));
         ServiceKeys.KeyView view = created.key();
-        return ResponseEntity.created(URI.create("/api/admin/service-keys/" + view.id())).body(new CreatedKey(view.id(),
-                view.name(), created.value(), view.keyPrefix(), view.scopes(), view.createdAt()));
+        return ResponseEntity.created(URI.create("/api/admin/service-keys/" + view.id()))
+            .body(new CreatedKey(view.id(), view.name(), created.value(), view.keyPrefix(), view.scopes(),
+                    view.createdAt()));
     }
 
     @GetMapping
@@ -91,7 +95,7 @@ class ServiceKeysController {
             @RequestParam(required = false) @Size(max = 32) String cursor) {
         Long after = Cursors.afterId(cursor);
         return Page.byId(keys.list(after == null ? 0 : after, limit + 1), limit, ServiceKeys.KeyView::id)
-                .asArray(KeyResponse::from);
+            .asArray(KeyResponse::from);
     }
 
     @GetMapping("/{id}")
@@ -110,4 +114,5 @@ class ServiceKeysController {
         }
         audit.record("service-key-revoked", admin.id(), null, "key=" + id);
     }
+
 }

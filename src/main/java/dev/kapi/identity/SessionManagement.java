@@ -12,21 +12,29 @@ import org.springframework.transaction.support.TransactionOperations;
 import dev.kapi.shared.ApiException;
 
 /**
- * What a signed-in client does with its sessions: refresh its tokens, sign out here or everywhere else,
- * see and end its sessions. A refresh token used twice (outside a short grace for racing clients) is
- * taken as stolen and ends its whole session. A refresh answers a token scoped as the session is now: once
- * an enrolment-only session has enrolled a factor, its next refresh drops the {@code mfa:enrol} scope.
+ * What a signed-in client does with its sessions: refresh its tokens, sign out here or
+ * everywhere else, see and end its sessions. A refresh token used twice (outside a short
+ * grace for racing clients) is taken as stolen and ends its whole session. A refresh
+ * answers a token scoped as the session is now: once an enrolment-only session has
+ * enrolled a factor, its next refresh drops the {@code mfa:enrol} scope.
  */
 @Service
 class SessionManagement {
 
     private final Sessions sessions;
+
     private final RefreshTokens refreshTokens;
+
     private final AccessTokens accessTokens;
+
     private final AuditLog audit;
+
     private final IdentitySettings.SessionRules rules;
+
     private final TransactionOperations transactions;
+
     private final Clock clock;
+
     private final SecondFactors factors;
 
     SessionManagement(Sessions sessions, RefreshTokens refreshTokens, AccessTokens accessTokens, AuditLog audit,
@@ -46,22 +54,23 @@ class SessionManagement {
     }
 
     /**
-     * Rotates the refresh token. A fresh one costs one statement; a used one is looked at again: within
-     * the grace it is served like a fresh one, after it the whole session ends.
+     * Rotates the refresh token. A fresh one costs one statement; a used one is looked at
+     * again: within the grace it is served like a fresh one, after it the whole session
+     * ends.
      */
     PasswordLogin.SignedIn refresh(String refreshToken) {
         String successor = SecretTokens.generate();
         Optional<UUID> rotated = refreshTokens.rotate(refreshToken, successor);
         if (rotated.isPresent()) {
             CurrentAccount account = sessions.resolve(rotated.get())
-                    .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
-            return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), rotated.get(),
-                    factors.enrolmentOnly(rotated.get())), successor);
+                .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
+            return new PasswordLogin.SignedIn(
+                    accessTokens.issue(account.id(), rotated.get(), factors.enrolmentOnly(rotated.get())), successor);
         }
         RefreshTokens.Presented presented = refreshTokens.use(refreshToken)
-                .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
+            .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
         CurrentAccount account = sessions.resolve(presented.sessionId())
-                .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
+            .orElseThrow(() -> ApiException.unauthorized("refresh-token-invalid"));
         if (presented.previouslyUsedAt() != null
                 && clock.instant().isAfter(presented.previouslyUsedAt().plus(rules.refreshReuseGrace()))) {
             transactions.executeWithoutResult(status -> {
@@ -70,8 +79,9 @@ class SessionManagement {
             });
             throw ApiException.unauthorized("refresh-token-reused");
         }
-        return new PasswordLogin.SignedIn(accessTokens.issue(account.id(), presented.sessionId(),
-                factors.enrolmentOnly(presented.sessionId())), refreshTokens.issue(presented.sessionId()));
+        return new PasswordLogin.SignedIn(
+                accessTokens.issue(account.id(), presented.sessionId(), factors.enrolmentOnly(presented.sessionId())),
+                refreshTokens.issue(presented.sessionId()));
     }
 
     @Transactional
@@ -92,9 +102,10 @@ class SessionManagement {
     }
 
     List<OwnSession> sessionsOf(CurrentAccount me) {
-        return sessions.liveSessionsOf(me.id()).stream()
-                .map(session -> new OwnSession(session, session.id().equals(me.sessionId())))
-                .toList();
+        return sessions.liveSessionsOf(me.id())
+            .stream()
+            .map(session -> new OwnSession(session, session.id().equals(me.sessionId())))
+            .toList();
     }
 
     @Transactional
@@ -104,4 +115,5 @@ class SessionManagement {
         }
         audit.record("session-revoked", me.id(), me.id(), "session=" + sessionId);
     }
+
 }

@@ -13,15 +13,19 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.kapi.shared.ApiException;
 
 /**
- * The live channel of seed 001 ("socket that checks the user's login"): a signed-in client keeps a
- * server-sent event stream open and hears {@code session-ended} with the reason the moment its session
- * ends, whichever instance ended it.
+ * The live channel of seed 001 ("socket that checks the user's login"): a signed-in
+ * client keeps a server-sent event stream open and hears {@code session-ended} with the
+ * reason the moment its session ends, whichever instance ended it.
  */
 @Component
 class SessionStream {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
-    /** Streams one account may hold open on this instance: a client needs one per session, not thousands. */
+
+    /**
+     * Streams one account may hold open on this instance: a client needs one per session,
+     * not thousands.
+     */
     static final int MAX_STREAMS_PER_ACCOUNT = 10;
 
     private final Map<SseEmitter, CurrentAccount> listeners = new ConcurrentHashMap<>();
@@ -31,8 +35,7 @@ class SessionStream {
     }
 
     SseEmitter open(CurrentAccount me) {
-        if (listeners.values().stream().filter(account -> account.id() == me.id()).count()
-                >= MAX_STREAMS_PER_ACCOUNT) {
+        if (listeners.values().stream().filter(account -> account.id() == me.id()).count() >= MAX_STREAMS_PER_ACCOUNT) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-streams", MAX_STREAMS_PER_ACCOUNT);
         }
         SseEmitter emitter = new SseEmitter(TIMEOUT.toMillis());

@@ -18,11 +18,12 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Server-side sessions, the thing every access and refresh token is bound to. A session ends when it is
- * revoked, unused for the idle timeout, or older than its absolute lifetime. Live sessions are cached in
- * process so that checking a token costs no query; ending one updates its row and sends a PostgreSQL
- * {@code NOTIFY}, on which every instance evicts it ({@link CacheInvalidations}). Use slides the idle
- * timeout, written at most once per {@link #TOUCH_INTERVAL}.
+ * Server-side sessions, the thing every access and refresh token is bound to. A session
+ * ends when it is revoked, unused for the idle timeout, or older than its absolute
+ * lifetime. Live sessions are cached in process so that checking a token costs no query;
+ * ending one updates its row and sends a PostgreSQL {@code NOTIFY}, on which every
+ * instance evicts it ({@link CacheInvalidations}). Use slides the idle timeout, written
+ * at most once per {@link #TOUCH_INTERVAL}.
  */
 @Component
 class Sessions {
@@ -30,14 +31,19 @@ class Sessions {
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
+
     private final Clock clock;
+
     private final IdentitySettings.SessionRules rules;
+
     private final ApplicationEventPublisher events;
+
     private final CacheInvalidations invalidations;
+
     private final Cache<UUID, LiveSession> live = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10))
-            .build();
+        .maximumSize(100_000)
+        .expireAfterWrite(Duration.ofMinutes(10))
+        .build();
 
     Sessions(JdbcClient jdbc, Clock clock, IdentitySettings settings, ApplicationEventPublisher events,
             CacheInvalidations invalidations) {
@@ -48,13 +54,17 @@ class Sessions {
         this.events = events;
     }
 
-    /** A session that may be used, with what a request needs to know of its account and its last proof. */
+    /**
+     * A session that may be used, with what a request needs to know of its account and
+     * its last proof.
+     */
     record LiveSession(CurrentAccount account, Instant lastUsedAt, Instant expiresAt, Proof proof) {
     }
 
     /**
-     * When the session's owner last proved themselves ({@code auth_time}) and with which methods ({@code amr},
-     * RFC 8176: {@code pwd}, {@code otp}, {@code hwk}, {@code swk}, {@code email}).
+     * When the session's owner last proved themselves ({@code auth_time}) and with which
+     * methods ({@code amr}, RFC 8176: {@code pwd}, {@code otp}, {@code hwk}, {@code swk},
+     * {@code email}).
      */
     record Proof(Instant authTime, List<String> amr) {
 
@@ -64,11 +74,14 @@ class Sessions {
     }
 
     /** One of the caller's sessions, for the session list. */
-    record SessionView(UUID id, long accountId, Instant createdAt, Instant lastUsedAt, Instant expiresAt,
-            String ip, String userAgent) {
+    record SessionView(UUID id, long accountId, Instant createdAt, Instant lastUsedAt, Instant expiresAt, String ip,
+            String userAgent) {
     }
 
-    /** Told, on every instance, when sessions ended: one ({@code sessionId}) or all of an account but {@code kept}. */
+    /**
+     * Told, on every instance, when sessions ended: one ({@code sessionId}) or all of an
+     * account but {@code kept}.
+     */
     record Ended(long accountId, UUID sessionId, UUID kept, String reason) {
 
         boolean covers(UUID session, long account) {
@@ -76,7 +89,9 @@ class Sessions {
         }
     }
 
-    /** Opens a session whose owner just proved themselves with the methods {@code amr}. */
+    /**
+     * Opens a session whose owner just proved themselves with the methods {@code amr}.
+     */
     UUID open(long accountId, List<String> amr, String ip, String userAgent) {
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
@@ -85,20 +100,25 @@ class Sessions {
                                       auth_time, amr)
                 VALUES (:id, :account, :now, :now, :expires, :ip, :agent, :now, :amr)
                 """)
-                .param("id", id).param("account", accountId).param("now", utc(now)).param("amr", String.join(" ", amr))
-                .param("expires", utc(now.plus(rules.absoluteLifetime()))).param("ip", ip)
-                .param("agent", userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 512)))
-                .update();
+            .param("id", id)
+            .param("account", accountId)
+            .param("now", utc(now))
+            .param("amr", String.join(" ", amr))
+            .param("expires", utc(now.plus(rules.absoluteLifetime())))
+            .param("ip", ip)
+            .param("agent", userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), 512)))
+            .update();
         return id;
     }
 
     /**
-     * The account behind a live session, or empty when the session ended, expired or never existed.
-     * Using it slides its idle timeout.
+     * The account behind a live session, or empty when the session ended, expired or
+     * never existed. Using it slides its idle timeout.
      */
     Optional<CurrentAccount> resolve(UUID sessionId) {
         Instant now = clock.instant();
-        // Loaded atomically: an eviction that races the load wins, so an ended session is never re-cached.
+        // Loaded atomically: an eviction that races the load wins, so an ended session is
+        // never re-cached.
         LiveSession session = live.get(sessionId, id -> load(id).orElse(null));
         if (session != null && idle(session, now)) {
             // Another instance may have used the session since this one cached it.
@@ -112,9 +132,14 @@ class Sessions {
             return Optional.empty();
         }
         if (!now.isBefore(session.lastUsedAt().plus(TOUCH_INTERVAL))) {
-            // The touch doubles as a check: a session ended meanwhile is dropped here at the latest.
-            int touched = jdbc.sql("UPDATE sessions SET last_used_at = greatest(last_used_at, :now) "
-                    + "WHERE id = :id AND revoked_at IS NULL").param("now", utc(now)).param("id", sessionId).update();
+            // The touch doubles as a check: a session ended meanwhile is dropped here at
+            // the latest.
+            int touched = jdbc
+                .sql("UPDATE sessions SET last_used_at = greatest(last_used_at, :now) "
+                        + "WHERE id = :id AND revoked_at IS NULL")
+                .param("now", utc(now))
+                .param("id", sessionId)
+                .update();
             if (touched == 0) {
                 live.invalidate(sessionId);
                 return Optional.empty();
@@ -133,16 +158,20 @@ class Sessions {
     }
 
     /**
-     * The owner proved themselves again in this session: its {@code auth_time} becomes now and its {@code amr}
-     * the methods of this proof. Every instance reloads the account's sessions.
+     * The owner proved themselves again in this session: its {@code auth_time} becomes
+     * now and its {@code amr} the methods of this proof. Every instance reloads the
+     * account's sessions.
      */
     boolean reauthenticated(long accountId, UUID sessionId, List<String> amr) {
         int updated = jdbc.sql("""
                 UPDATE sessions SET auth_time = :now, amr = :amr
                 WHERE id = :id AND account_id = :account AND revoked_at IS NULL
                 """)
-                .param("now", utc(clock.instant())).param("amr", String.join(" ", amr)).param("id", sessionId)
-                .param("account", accountId).update();
+            .param("now", utc(clock.instant()))
+            .param("amr", String.join(" ", amr))
+            .param("id", sessionId)
+            .param("account", accountId)
+            .update();
         live.invalidate(sessionId);
         forgetAccount(accountId);
         return updated > 0;
@@ -158,25 +187,32 @@ class Sessions {
 
     private List<SessionView> liveSessions(String condition, Object key) {
         Instant now = clock.instant();
-        return jdbc.sql("SELECT s.* FROM sessions s WHERE " + condition
-                + " AND s.revoked_at IS NULL AND s.expires_at > :now AND s.last_used_at > :idleSince"
-                + " ORDER BY s.last_used_at DESC")
-                .param("key", key).param("now", utc(now))
-                .param("idleSince", utc(now.minus(rules.idleTimeout())))
-                .query((rs, row) -> new SessionView(rs.getObject("id", UUID.class), rs.getLong("account_id"),
-                        instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "expires_at"),
-                        rs.getString("ip"), rs.getString("user_agent")))
-                .list();
+        return jdbc
+            .sql("SELECT s.* FROM sessions s WHERE " + condition
+                    + " AND s.revoked_at IS NULL AND s.expires_at > :now AND s.last_used_at > :idleSince"
+                    + " ORDER BY s.last_used_at DESC")
+            .param("key", key)
+            .param("now", utc(now))
+            .param("idleSince", utc(now.minus(rules.idleTimeout())))
+            .query((rs, row) -> new SessionView(rs.getObject("id", UUID.class), rs.getLong("account_id"),
+                    instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "expires_at"),
+                    rs.getString("ip"), rs.getString("user_agent")))
+            .list();
     }
 
-    /** Ends one session of the account; false when the account has no such live session. */
+    /**
+     * Ends one session of the account; false when the account has no such live session.
+     */
     boolean end(long accountId, UUID sessionId, String reason) {
         int ended = jdbc.sql("""
                 UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
                 WHERE id = :id AND account_id = :account AND revoked_at IS NULL
                 """)
-                .param("now", utc(clock.instant())).param("reason", reason).param("id", sessionId)
-                .param("account", accountId).update();
+            .param("now", utc(clock.instant()))
+            .param("reason", reason)
+            .param("id", sessionId)
+            .param("account", accountId)
+            .update();
         if (ended > 0) {
             announce(new Ended(accountId, sessionId, null, reason));
         }
@@ -189,12 +225,18 @@ class Sessions {
                 UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
                 WHERE account_id = :account AND revoked_at IS NULL AND id IS DISTINCT FROM :keep
                 """)
-                .param("now", utc(clock.instant())).param("reason", reason).param("account", accountId)
-                .param("keep", keep).update();
+            .param("now", utc(clock.instant()))
+            .param("reason", reason)
+            .param("account", accountId)
+            .param("keep", keep)
+            .update();
         announce(new Ended(accountId, null, keep, reason));
     }
 
-    /** Drops cached sessions of an account whose role or state changed, so the next request reloads them. */
+    /**
+     * Drops cached sessions of an account whose role or state changed, so the next
+     * request reloads them.
+     */
     void forgetAccount(long accountId) {
         invalidations.announce("forget:" + accountId);
     }
@@ -224,8 +266,8 @@ class Sessions {
 
     private void announce(Ended ended) {
         events.publishEvent(new SessionRevoked(ended.accountId(), ended.sessionId(), ended.reason()));
-        invalidations.announce("end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":"
-                + text(ended.kept()) + ":" + ended.reason());
+        invalidations.announce("end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":" + text(ended.kept())
+                + ":" + ended.reason());
     }
 
     private boolean idle(LiveSession session, Instant now) {
@@ -240,11 +282,13 @@ class Sessions {
                 JOIN user_types t ON t.id = a.user_type_id
                 WHERE s.id = :id AND s.revoked_at IS NULL AND a.is_active
                 """)
-                .param("id", sessionId)
-                .query((rs, row) -> new LiveSession(new CurrentAccount(rs.getLong("id"), rs.getString("public_id"),
-                        sessionId, rs.getString("role"), rs.getBoolean("frozen")), instant(rs, "last_used_at"),
-                        instant(rs, "expires_at"), Proof.of(instant(rs, "auth_time"), rs.getString("amr"))))
-                .optional();
+            .param("id", sessionId)
+            .query((rs, row) -> new LiveSession(
+                    new CurrentAccount(rs.getLong("id"), rs.getString("public_id"), sessionId, rs.getString("role"),
+                            rs.getBoolean("frozen")),
+                    instant(rs, "last_used_at"), instant(rs, "expires_at"),
+                    Proof.of(instant(rs, "auth_time"), rs.getString("amr"))))
+            .optional();
     }
 
     private static String text(UUID id) {
@@ -254,4 +298,5 @@ class Sessions {
     private static UUID uuid(String text) {
         return "-".equals(text) ? null : UUID.fromString(text);
     }
+
 }

@@ -14,7 +14,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** The token signing keys for admins: which signs, which are published until when, and rotation on demand. */
+/**
+ * The token signing keys for admins: which signs, which are published until when, and
+ * rotation on demand.
+ */
 @RestController
 @RequestMapping("/api/admin/signing-keys")
 @PreAuthorize("hasRole('ADMIN')")
@@ -51,4 +54,5 @@ class SigningKeysController {
     KeyResponse rotate(@RequestParam(name = "immediate", defaultValue = "false") boolean immediate) {
         return KeyResponse.from(keys.rotateByAdmin(immediate));
     }
+
 }

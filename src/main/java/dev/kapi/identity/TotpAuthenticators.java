@@ -18,9 +18,10 @@ import dev.samstevens.totp.secret.DefaultSecretGenerator;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * An account's TOTP authenticator (RFC 6238: SHA-1, six digits, 30-second steps, as every authenticator app
- * reads them). The secret is sealed at rest. A code is accepted in its own step or one step either side,
- * and only in a step later than the last one accepted: a code, or an older one, never works twice.
+ * An account's TOTP authenticator (RFC 6238: SHA-1, six digits, 30-second steps, as every
+ * authenticator app reads them). The secret is sealed at rest. A code is accepted in its
+ * own step or one step either side, and only in a step later than the last one accepted:
+ * a code, or an older one, never works twice.
  */
 @Component
 class TotpAuthenticators {
@@ -28,9 +29,13 @@ class TotpAuthenticators {
     static final int PERIOD_SECONDS = 30;
 
     private final JdbcClient jdbc;
+
     private final SecretSealer sealer;
+
     private final Clock clock;
+
     private final DefaultSecretGenerator secrets = new DefaultSecretGenerator(32);
+
     private final DefaultCodeGenerator codes = new DefaultCodeGenerator(HashingAlgorithm.SHA1, 6);
 
     TotpAuthenticators(JdbcClient jdbc, SecretSealer sealer, Clock clock) {
@@ -42,7 +47,9 @@ class TotpAuthenticators {
     /** Whether the account has a confirmed authenticator. */
     boolean enabled(long accountId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM mfa_totp WHERE account_id = :id AND confirmed_at IS NOT NULL)")
-                .param("id", accountId).query(Boolean.class).single();
+            .param("id", accountId)
+            .query(Boolean.class)
+            .single();
     }
 
     /** A new, unconfirmed secret (base32) replacing an earlier unconfirmed one. */
@@ -53,21 +60,29 @@ class TotpAuthenticators {
                 ON CONFLICT (account_id) DO UPDATE SET secret_sealed = :sealed, created_at = :now, last_used_step = NULL
                 WHERE mfa_totp.confirmed_at IS NULL
                 """)
-                .param("id", accountId).param("sealed", sealer.seal(secret, context(accountId)))
-                .param("now", utc(clock.instant())).update();
+            .param("id", accountId)
+            .param("sealed", sealer.seal(secret, context(accountId)))
+            .param("now", utc(clock.instant()))
+            .update();
         return secret;
     }
 
-    /** Turns the pending authenticator on if the code is right for it; false otherwise. */
+    /**
+     * Turns the pending authenticator on if the code is right for it; false otherwise.
+     */
     boolean confirm(long accountId, String code) {
         if (!use(accountId, code, false)) {
             return false;
         }
         return jdbc.sql("UPDATE mfa_totp SET confirmed_at = :now WHERE account_id = :id AND confirmed_at IS NULL")
-                .param("now", utc(clock.instant())).param("id", accountId).update() == 1;
+            .param("now", utc(clock.instant()))
+            .param("id", accountId)
+            .update() == 1;
     }
 
-    /** Uses a code of the confirmed authenticator: true once per step, for a right code. */
+    /**
+     * Uses a code of the confirmed authenticator: true once per step, for a right code.
+     */
     boolean verify(long accountId, String code) {
         return use(accountId, code, true);
     }
@@ -77,9 +92,12 @@ class TotpAuthenticators {
     }
 
     private boolean use(long accountId, String code, boolean confirmed) {
-        Optional<String> sealed = jdbc.sql("SELECT secret_sealed FROM mfa_totp WHERE account_id = :id"
-                + (confirmed ? " AND confirmed_at IS NOT NULL" : " AND confirmed_at IS NULL"))
-                .param("id", accountId).query(String.class).optional();
+        Optional<String> sealed = jdbc
+            .sql("SELECT secret_sealed FROM mfa_totp WHERE account_id = :id"
+                    + (confirmed ? " AND confirmed_at IS NOT NULL" : " AND confirmed_at IS NULL"))
+            .param("id", accountId)
+            .query(String.class)
+            .optional();
         if (sealed.isEmpty() || code == null) {
             return false;
         }
@@ -114,4 +132,5 @@ class TotpAuthenticators {
     private static String context(long accountId) {
         return "mfa-totp:" + accountId;
     }
+
 }

@@ -37,17 +37,21 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * The user routes of seeds 003 and 001: one's own profile, password, sessions and account, and the
- * admin's user list.
+ * The user routes of seeds 003 and 001: one's own profile, password, sessions and
+ * account, and the admin's user list.
  */
 @RestController
 @Tag(name = "users")
 class UserController {
 
     private final AccountManagement accounts;
+
     private final SessionManagement sessions;
+
     private final SessionStream stream;
+
     private final List<EntitlementSource> entitlements;
+
     private final RecentAuthentication recentAuthentication;
 
     UserController(AccountManagement accounts, SessionManagement sessions, SessionStream stream,
@@ -60,8 +64,8 @@ class UserController {
     }
 
     record SessionResponse(UUID id, @JsonProperty("created_at") Instant createdAt,
-            @JsonProperty("last_used_at") Instant lastUsedAt, @JsonProperty("expires_at") Instant expiresAt,
-            String ip, @JsonProperty("user_agent") String userAgent, boolean current) {
+            @JsonProperty("last_used_at") Instant lastUsedAt, @JsonProperty("expires_at") Instant expiresAt, String ip,
+            @JsonProperty("user_agent") String userAgent, boolean current) {
 
         static SessionResponse from(SessionManagement.OwnSession own) {
             Sessions.SessionView session = own.session();
@@ -92,8 +96,7 @@ class UserController {
         Set<String> granted = new TreeSet<>();
         entitlements.forEach(source -> granted.addAll(source.entitlementsOf(me.id())));
         UserResponse profile = UserResponse.withEntitlements(accounts.profile(me.id()), granted);
-        return me.sessionId() == null ? profile
-                : sessions.proofOf(me).map(profile::withProof).orElse(profile);
+        return me.sessionId() == null ? profile : sessions.proofOf(me).map(profile::withProof).orElse(profile);
     }
 
     @PutMapping("/users/me")
@@ -102,12 +105,12 @@ class UserController {
         if (Boolean.FALSE.equals(request.isActive())) {
             throw ApiException.invalidField("is_active", "self-deactivation-not-allowed");
         }
-        if (request.email() != null && !AccountManagement.normalizeEmail(request.email())
-                .equals(accounts.profile(me.id()).email())) {
+        if (request.email() != null
+                && !AccountManagement.normalizeEmail(request.email()).equals(accounts.profile(me.id()).email())) {
             recentAuthentication.require(me);
         }
-        return UserResponse.from(accounts.updateProfile(me.id(), request.fullName(), request.email(),
-                request.status()));
+        return UserResponse
+            .from(accounts.updateProfile(me.id(), request.fullName(), request.email(), request.status()));
     }
 
     @DeleteMapping("/users/me")
@@ -152,8 +155,7 @@ class UserController {
     @PostMapping("/users/me/change-password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Change one's password; ends every other session")
-    void changePassword(@AuthenticationPrincipal CurrentAccount me,
-            @Valid @RequestBody ChangePasswordRequest request) {
+    void changePassword(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody ChangePasswordRequest request) {
         accounts.changePassword(me, request.currentPassword(), request.newPassword(), request.confirmPassword());
     }
 
@@ -180,4 +182,5 @@ class UserController {
     void deleteUser(@AuthenticationPrincipal CurrentAccount me, @PathVariable("user_id") long userId) {
         accounts.deleteByAdmin(me, userId);
     }
+
 }

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Seed 003's user object, field for field, plus seed 001's {@code email_verified} and {@code frozen}
- * (additions a seed 003 client ignores); the owner's own profile also lists its {@code entitlements}, whether its password has since
- * become known from a breach ({@code password_breached}), and when and how its session last proved its owner
+ * Seed 003's user object, field for field, plus seed 001's {@code email_verified} and
+ * {@code frozen} (additions a seed 003 client ignores); the owner's own profile also
+ * lists its {@code entitlements}, whether its password has since become known from a
+ * breach ({@code password_breached}), and when and how its session last proved its owner
  * ({@code auth_time}, {@code amr}).
  */
 record UserResponse(long id, String email, @JsonProperty("full_name") String fullName, String status, String role,
@@ -27,7 +28,10 @@ record UserResponse(long id, String email, @JsonProperty("full_name") String ful
         return withEntitlements(account, null);
     }
 
-    /** The user with what its active packages entitle it to, sorted; only the owner's profile carries them. */
+    /**
+     * The user with what its active packages entitle it to, sorted; only the owner's
+     * profile carries them.
+     */
     static UserResponse withEntitlements(Account account, Set<String> entitlements) {
         return new UserResponse(account.id(), account.email(), account.fullName(), account.status(), account.role(),
                 account.active(), account.lastLogin(), account.failedLoginAttempts(), account.passwordChangedAt(),
@@ -36,9 +40,13 @@ record UserResponse(long id, String email, @JsonProperty("full_name") String ful
                 entitlements == null ? null : account.passwordBreached(), null, null);
     }
 
-    /** The owner's profile with its current session's last proof ({@code auth_time}, {@code amr}). */
+    /**
+     * The owner's profile with its current session's last proof ({@code auth_time},
+     * {@code amr}).
+     */
     UserResponse withProof(Sessions.Proof proof) {
         return new UserResponse(id, email, fullName, status, role, isActive, lastLogin, failedLoginAttempts,
-                passwordChangedAt, emailVerified, frozen, entitlements, passwordBreached, proof.authTime(), proof.amr());
+                passwordChangedAt, emailVerified, frozen, entitlements, passwordBreached, proof.authTime(),
+                proof.amr());
     }
 }

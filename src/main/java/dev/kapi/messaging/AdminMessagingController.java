@@ -23,8 +23,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Seed 001's admin view of messaging: one user's message details (newest first), statistics of each of
- * their queues, and every user's queues with their owner. {@code userId} is the public id of seed 004.
+ * Seed 001's admin view of messaging: one user's message details (newest first),
+ * statistics of each of their queues, and every user's queues with their owner.
+ * {@code userId} is the public id of seed 004.
  */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
@@ -32,7 +33,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AdminMessagingController {
 
     private final AccountAdministration accounts;
+
     private final AccountDirectory directory;
+
     private final QueueManagement queues;
 
     AdminMessagingController(AccountAdministration accounts, AccountDirectory directory, QueueManagement queues) {
@@ -49,11 +52,12 @@ class AdminMessagingController {
     @GetMapping("/api/admin/messaging/users/{userId}/messages")
     @Operation(summary = "A user's messages, newest first, optionally of one status or queue (admin)")
     ResponseEntity<List<QueueController.MessageResponse>> messages(@PathVariable String userId,
-            @RequestParam(required = false) String status, @RequestParam(name = "queue_id", required = false) Long queueId,
+            @RequestParam(required = false) String status,
+            @RequestParam(name = "queue_id", required = false) Long queueId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         return queues.messagesOf(accounts.idOf(userId), status, queueId, cursor, limit)
-                .asArray(QueueController.MessageResponse::from);
+            .asArray(QueueController.MessageResponse::from);
     }
 
     @GetMapping("/api/admin/messaging/users/{userId}/queues")
@@ -70,9 +74,10 @@ class AdminMessagingController {
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         Page<QueueManagement.QueueView> page = queues.listAll(status, cursor, limit);
-        Map<Long, String> owners = directory.publicIds(page.rows().stream().map(view -> view.queue().ownerId())
-                .distinct().toList());
+        Map<Long, String> owners = directory
+            .publicIds(page.rows().stream().map(view -> view.queue().ownerId()).distinct().toList());
         return page.asArray(view -> new OwnedQueueResponse(owners.get(view.queue().ownerId()),
                 QueueController.QueueResponse.from(view)));
     }
+
 }

@@ -13,14 +13,15 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.kapi.shared.ApiException;
 
 /**
- * Seed 001's automation settings of a user (the profile's "otomasyon ayarları"): read with their defaults
- * until saved, and changed field by field. Sending hours are {@code HH:mm}, both or neither; a daily cap of
- * 0 removes the cap.
+ * Seed 001's automation settings of a user (the profile's "otomasyon ayarları"): read
+ * with their defaults until saved, and changed field by field. Sending hours are
+ * {@code HH:mm}, both or neither; a daily cap of 0 removes the cap.
  */
 @Service
 class AutomationManagement {
 
     private final Automations automations;
+
     private final Clock clock;
 
     AutomationManagement(Automations automations, Clock clock) {
@@ -29,12 +30,12 @@ class AutomationManagement {
     }
 
     /**
-     * A partial change; null leaves a setting as it is. {@code sendingHoursStart} and {@code sendingHoursEnd}
-     * are {@code HH:mm} ({@code ""} for both: any time); {@code dailyCap} 0 removes the cap.
+     * A partial change; null leaves a setting as it is. {@code sendingHoursStart} and
+     * {@code sendingHoursEnd} are {@code HH:mm} ({@code ""} for both: any time);
+     * {@code dailyCap} 0 removes the cap.
      */
-    record Changes(Integer delayMs, Integer jitterMs, String sendingHoursStart, String sendingHoursEnd,
-            String timeZone, Integer dailyCap, String graylistMode, Integer graylistDelaySeconds,
-            List<String> optOutWords) {
+    record Changes(Integer delayMs, Integer jitterMs, String sendingHoursStart, String sendingHoursEnd, String timeZone,
+            Integer dailyCap, String graylistMode, Integer graylistDelaySeconds, List<String> optOutWords) {
     }
 
     @Transactional(readOnly = true)
@@ -64,7 +65,8 @@ class AutomationManagement {
                 throw ApiException.invalidField("time_zone", "time-zone-invalid");
             }
         }
-        Integer cap = changes.dailyCap() == null ? current.dailyCap() : changes.dailyCap() == 0 ? null : changes.dailyCap();
+        Integer cap = changes.dailyCap() == null ? current.dailyCap()
+                : changes.dailyCap() == 0 ? null : changes.dailyCap();
         Automation changed = new Automation(or(changes.delayMs(), current.delayMs()),
                 or(changes.jitterMs(), current.jitterMs()), start, end, zone, cap,
                 or(changes.graylistMode(), current.graylistMode()),
@@ -90,4 +92,5 @@ class AutomationManagement {
     private static <T> T or(T given, T current) {
         return given != null ? given : current;
     }
+
 }

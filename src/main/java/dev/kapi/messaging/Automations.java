@@ -17,7 +17,10 @@ import org.springframework.stereotype.Repository;
 
 import static dev.kapi.shared.SqlTime.utc;
 
-/** Users' automation settings; a user who never saved any has {@link Automation#defaults()}. */
+/**
+ * Users' automation settings; a user who never saved any has
+ * {@link Automation#defaults()}.
+ */
 @Repository
 class Automations {
 
@@ -28,8 +31,11 @@ class Automations {
     }
 
     Automation of(long owner) {
-        return jdbc.sql("SELECT * FROM messaging_automation_settings WHERE owner_id = :owner").param("owner", owner)
-                .query(Automations::map).optional().orElseGet(Automation::defaults);
+        return jdbc.sql("SELECT * FROM messaging_automation_settings WHERE owner_id = :owner")
+            .param("owner", owner)
+            .query(Automations::map)
+            .optional()
+            .orElseGet(Automation::defaults);
     }
 
     /** The settings of several owners in one query; every id is a key. */
@@ -38,10 +44,10 @@ class Automations {
         owners.forEach(owner -> found.put(owner, Automation.defaults()));
         if (!owners.isEmpty()) {
             jdbc.sql("SELECT * FROM messaging_automation_settings WHERE owner_id = ANY(:owners)")
-                    .param("owners", owners.stream().distinct().toArray(Long[]::new))
-                    .query(rs -> {
-                        found.put(rs.getLong("owner_id"), map(rs, 0));
-                    });
+                .param("owners", owners.stream().distinct().toArray(Long[]::new))
+                .query(rs -> {
+                    found.put(rs.getLong("owner_id"), map(rs, 0));
+                });
         }
         return found;
     }
@@ -58,12 +64,18 @@ class Automations {
                     graylist_mode = EXCLUDED.graylist_mode, graylist_delay_seconds = EXCLUDED.graylist_delay_seconds,
                     opt_out_words = EXCLUDED.opt_out_words, updated_at = EXCLUDED.updated_at
                 """)
-                .param("owner", owner).param("delay", settings.delayMs()).param("jitter", settings.jitterMs())
-                .param("start", time(settings.sendingHoursStart())).param("end", time(settings.sendingHoursEnd()))
-                .param("zone", settings.timeZone().getId()).param("cap", settings.dailyCap())
-                .param("mode", settings.graylistMode()).param("grayDelay", settings.graylistDelaySeconds())
-                .param("words", settings.optOutWords().toArray(String[]::new)).param("now", utc(now))
-                .update();
+            .param("owner", owner)
+            .param("delay", settings.delayMs())
+            .param("jitter", settings.jitterMs())
+            .param("start", time(settings.sendingHoursStart()))
+            .param("end", time(settings.sendingHoursEnd()))
+            .param("zone", settings.timeZone().getId())
+            .param("cap", settings.dailyCap())
+            .param("mode", settings.graylistMode())
+            .param("grayDelay", settings.graylistDelaySeconds())
+            .param("words", settings.optOutWords().toArray(String[]::new))
+            .param("now", utc(now))
+            .update();
     }
 
     /** The owner's settings (an account deleted for good). */
@@ -84,4 +96,5 @@ class Automations {
                 rs.getInt("graylist_delay_seconds"),
                 List.copyOf(Arrays.asList((String[]) rs.getArray("opt_out_words").getArray())));
     }
+
 }

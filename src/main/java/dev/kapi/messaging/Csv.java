@@ -10,16 +10,19 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.CleanText;
 
 /**
- * RFC 4180 CSV read one record at a time from a stream: comma separated, fields optionally in double
- * quotes (a quote inside doubled), CRLF or LF. A record longer than {@link #MAX_LINE_LENGTH} characters,
- * or a cell with NUL or an unpaired surrogate, stops the reading with a 400 naming the line.
+ * RFC 4180 CSV read one record at a time from a stream: comma separated, fields
+ * optionally in double quotes (a quote inside doubled), CRLF or LF. A record longer than
+ * {@link #MAX_LINE_LENGTH} characters, or a cell with NUL or an unpaired surrogate, stops
+ * the reading with a 400 naming the line.
  */
 final class Csv {
 
     static final int MAX_LINE_LENGTH = 64 * 1024;
 
     private final Reader in;
+
     private int line;
+
     private int pending = -2;
 
     Csv(Reader in) {
@@ -112,4 +115,5 @@ final class Csv {
             throw new UncheckedIOException(ex);
         }
     }
+
 }

@@ -3,7 +3,10 @@ package dev.kapi.messaging;
 import java.time.Instant;
 import java.util.Map;
 
-/** A contact of one user: a phone number in E.164, unique per user, a name and custom fields. */
+/**
+ * A contact of one user: a phone number in E.164, unique per user, a name and custom
+ * fields.
+ */
 record Customer(long id, long ownerId, String phone, String name, Map<String, String> fields, Instant createdAt,
         Instant updatedAt) {
 }

@@ -69,11 +69,12 @@ class CustomerController {
             @Valid @RequestBody CreateCustomerRequest request) {
         Customer created = customers.create(me.id(), request.phone(), request.name(), request.fields());
         return ResponseEntity.created(URI.create("/api/messaging/customers/" + created.id()))
-                .body(CustomerResponse.from(created));
+            .body(CustomerResponse.from(created));
     }
 
     @GetMapping
-    @Operation(summary = "Customers in id order, filtered by search (name or phone) and group_id; next page in X-Next-Cursor")
+    @Operation(
+            summary = "Customers in id order, filtered by search (name or phone) and group_id; next page in X-Next-Cursor")
     ResponseEntity<List<CustomerResponse>> list(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(required = false) @Size(max = 200) String search,
             @RequestParam(name = "group_id", required = false) Long groupId,
@@ -105,10 +106,11 @@ class CustomerController {
     @PostMapping(path = "/import", consumes = { "text/csv", "text/plain" })
     @Operation(summary = "Import customers from CSV with a header row: phone, name, custom fields; counts and rejected "
             + "lines; with group_id every created or updated customer also joins that group")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-            mediaType = "text/csv", schema = @Schema(type = "string", example = "phone,name\n+905551112233,Ayşe\n")))
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(mediaType = "text/csv",
+            schema = @Schema(type = "string", example = "phone,name\n+905551112233,Ayşe\n")))
     CustomerManagement.ImportResult importCsv(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(name = "group_id", required = false) Long groupId, Reader csv) {
         return customers.importCsv(me.id(), csv, groupId);
     }
+
 }

@@ -16,8 +16,9 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
 /**
- * Seed 001's customers: contacts with E.164 numbers unique per user, names and custom fields, listed with
- * search and group filters, and imported from CSV (phone, name, then any custom fields).
+ * Seed 001's customers: contacts with E.164 numbers unique per user, names and custom
+ * fields, listed with search and group filters, and imported from CSV (phone, name, then
+ * any custom fields).
  */
 @Service
 class CustomerManagement {
@@ -25,7 +26,9 @@ class CustomerManagement {
     static final int MAX_IMPORT_ROWS = 100_000;
 
     private final Customers customers;
+
     private final Groups groups;
+
     private final Clock clock;
 
     CustomerManagement(Customers customers, Groups groups, Clock clock) {
@@ -34,7 +37,10 @@ class CustomerManagement {
         this.clock = clock;
     }
 
-    /** One rejected line of an import: its number in the file (the header is line 1), the phone and why. */
+    /**
+     * One rejected line of an import: its number in the file (the header is line 1), the
+     * phone and why.
+     */
     record Rejected(int line, String phone, String reason) {
     }
 
@@ -59,7 +65,9 @@ class CustomerManagement {
         return customers.byId(owner, id).orElseThrow(CustomerManagement::notFound);
     }
 
-    /** Changes the given fields; {@code fields}, when given, replaces all custom fields. */
+    /**
+     * Changes the given fields; {@code fields}, when given, replaces all custom fields.
+     */
     @Transactional
     Customer update(long owner, long id, String phone, String name, Map<String, String> fields) {
         Customer current = get(owner, id);
@@ -92,10 +100,10 @@ class CustomerManagement {
     }
 
     /**
-     * Reads a CSV whose header names {@code phone}, optionally {@code name}, and custom fields; a known
-     * number is updated (its fields merged), a new one created, and a bad line rejected with its reason.
-     * With {@code groupId} (the owner's group, else 404) every created or updated customer joins that group,
-     * in the same transaction.
+     * Reads a CSV whose header names {@code phone}, optionally {@code name}, and custom
+     * fields; a known number is updated (its fields merged), a new one created, and a bad
+     * line rejected with its reason. With {@code groupId} (the owner's group, else 404)
+     * every created or updated customer joins that group, in the same transaction.
      */
     @Transactional
     ImportResult importCsv(long owner, Reader csv, Long groupId) {
@@ -188,4 +196,5 @@ class CustomerManagement {
     static ApiException notFound() {
         return ApiException.notFound("customer-not-found");
     }
+
 }

@@ -19,7 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** The customer table, its custom field names and group memberships; every statement is scoped to an owner. */
+/**
+ * The customer table, its custom field names and group memberships; every statement is
+ * scoped to an owner.
+ */
 @Repository
 class Customers {
 
@@ -27,6 +30,7 @@ class Customers {
     };
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
 
     Customers(JdbcClient jdbc, JsonMapper json) {
@@ -48,19 +52,29 @@ class Customers {
                 VALUES (:owner, :phone, :name, CAST(:fields AS jsonb), :now, :now)
                 RETURNING *
                 """)
-                .param("owner", owner).param("phone", fields.phone()).param("name", fields.name())
-                .param("fields", json.writeValueAsString(fields.fields())).param("now", utc(now))
-                .query(this::map).single();
+            .param("owner", owner)
+            .param("phone", fields.phone())
+            .param("name", fields.name())
+            .param("fields", json.writeValueAsString(fields.fields()))
+            .param("now", utc(now))
+            .query(this::map)
+            .single();
     }
 
     Optional<Customer> byId(long owner, long id) {
         return jdbc.sql("SELECT * FROM messaging_customers WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).query(this::map).optional();
+            .param("id", id)
+            .param("owner", owner)
+            .query(this::map)
+            .optional();
     }
 
     Optional<Customer> byPhone(long owner, String phone) {
         return jdbc.sql("SELECT * FROM messaging_customers WHERE owner_id = :owner AND phone = :phone")
-                .param("owner", owner).param("phone", phone).query(this::map).optional();
+            .param("owner", owner)
+            .param("phone", phone)
+            .query(this::map)
+            .optional();
     }
 
     Customer update(long owner, long id, Fields fields, Instant now) {
@@ -70,23 +84,30 @@ class Customers {
                 WHERE id = :id AND owner_id = :owner
                 RETURNING *
                 """)
-                .param("phone", fields.phone()).param("name", fields.name())
-                .param("fields", json.writeValueAsString(fields.fields())).param("now", utc(now))
-                .param("id", id).param("owner", owner).query(this::map).single();
+            .param("phone", fields.phone())
+            .param("name", fields.name())
+            .param("fields", json.writeValueAsString(fields.fields()))
+            .param("now", utc(now))
+            .param("id", id)
+            .param("owner", owner)
+            .query(this::map)
+            .single();
     }
 
     boolean delete(long owner, long id) {
         return jdbc.sql("DELETE FROM messaging_customers WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).update() == 1;
+            .param("id", id)
+            .param("owner", owner)
+            .update() == 1;
     }
 
     /**
-     * A page in id order: customers after {@code afterId}, optionally in one group and matching
-     * {@code search} in name or phone; {@code limit + 1} rows at most.
+     * A page in id order: customers after {@code afterId}, optionally in one group and
+     * matching {@code search} in name or phone; {@code limit + 1} rows at most.
      */
     List<Customer> page(long owner, String search, Long groupId, Long afterId, int limit) {
-        String pattern = search == null ? null : "%" + search.replace("\\", "\\\\").replace("%", "\\%")
-                .replace("_", "\\_") + "%";
+        String pattern = search == null ? null
+                : "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         String digits = search == null ? null : search.replaceAll("[^0-9]", "");
         return jdbc.sql("""
                 SELECT c.* FROM messaging_customers c
@@ -98,12 +119,20 @@ class Customers {
                 ORDER BY c.id
                 LIMIT :limit
                 """)
-                .param("owner", owner).param("after", afterId == null ? 0L : afterId).param("groupId", groupId)
-                .param("pattern", pattern).param("digits", digits == null ? "" : digits).param("limit", limit + 1)
-                .query(this::map).list();
+            .param("owner", owner)
+            .param("after", afterId == null ? 0L : afterId)
+            .param("groupId", groupId)
+            .param("pattern", pattern)
+            .param("digits", digits == null ? "" : digits)
+            .param("limit", limit + 1)
+            .query(this::map)
+            .list();
     }
 
-    /** Inserts new numbers and updates known ones (name, and fields merged) in one statement. */
+    /**
+     * Inserts new numbers and updates known ones (name, and fields merged) in one
+     * statement.
+     */
     List<Upserted> upsert(long owner, List<Fields> rows, Instant now) {
         if (rows.isEmpty()) {
             return List.of();
@@ -118,12 +147,13 @@ class Customers {
                         fields = messaging_customers.fields || EXCLUDED.fields, updated_at = EXCLUDED.updated_at
                 RETURNING id, phone, (xmax = 0) AS created
                 """)
-                .param("owner", owner).param("now", utc(now))
-                .param("phones", rows.stream().map(Fields::phone).toArray(String[]::new))
-                .param("names", rows.stream().map(Fields::name).toArray(String[]::new))
-                .param("fields", rows.stream().map(row -> json.writeValueAsString(row.fields())).toArray(String[]::new))
-                .query((rs, n) -> new Upserted(rs.getLong("id"), rs.getString("phone"),
-                        rs.getBoolean("created"))).list();
+            .param("owner", owner)
+            .param("now", utc(now))
+            .param("phones", rows.stream().map(Fields::phone).toArray(String[]::new))
+            .param("names", rows.stream().map(Fields::name).toArray(String[]::new))
+            .param("fields", rows.stream().map(row -> json.writeValueAsString(row.fields())).toArray(String[]::new))
+            .query((rs, n) -> new Upserted(rs.getLong("id"), rs.getString("phone"), rs.getBoolean("created")))
+            .list();
     }
 
     /** Those of the ids that are the owner's customers. */
@@ -132,10 +162,16 @@ class Customers {
             return Set.of();
         }
         return Set.copyOf(jdbc.sql("SELECT id FROM messaging_customers WHERE owner_id = :owner AND id = ANY(:ids)")
-                .param("owner", owner).param("ids", ids.toArray(Long[]::new)).query(Long.class).list());
+            .param("owner", owner)
+            .param("ids", ids.toArray(Long[]::new))
+            .query(Long.class)
+            .list());
     }
 
-    /** Remembers the custom field names the owner's customers use, the variables drafts may name. */
+    /**
+     * Remembers the custom field names the owner's customers use, the variables drafts
+     * may name.
+     */
     void registerFields(long owner, Collection<String> names) {
         if (names.isEmpty()) {
             return;
@@ -144,13 +180,14 @@ class Customers {
                 INSERT INTO messaging_custom_fields (owner_id, name)
                 SELECT :owner, unnest(CAST(:names AS text[]))
                 ON CONFLICT DO NOTHING
-                """)
-                .param("owner", owner).param("names", names.stream().distinct().toArray(String[]::new)).update();
+                """).param("owner", owner).param("names", names.stream().distinct().toArray(String[]::new)).update();
     }
 
     Set<String> fieldNames(long owner) {
         return Set.copyOf(jdbc.sql("SELECT name FROM messaging_custom_fields WHERE owner_id = :owner")
-                .param("owner", owner).query(String.class).list());
+            .param("owner", owner)
+            .query(String.class)
+            .list());
     }
 
     Map<String, String> readFields(String value) {
@@ -158,8 +195,8 @@ class Customers {
     }
 
     /**
-     * Every customer of the owner (and with them their memberships), then the custom field names they used
-     * (an account deleted for good).
+     * Every customer of the owner (and with them their memberships), then the custom
+     * field names they used (an account deleted for good).
      */
     void deleteOf(long owner) {
         jdbc.sql("DELETE FROM messaging_customers WHERE owner_id = :owner").param("owner", owner).update();
@@ -170,4 +207,5 @@ class Customers {
         return new Customer(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("phone"), rs.getString("name"),
                 readFields(rs.getString("fields")), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
+
 }

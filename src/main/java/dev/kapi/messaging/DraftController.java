@@ -31,7 +31,9 @@ import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 001's draft routes: the signed-in user's message texts and the variables they use. */
+/**
+ * Seed 001's draft routes: the signed-in user's message texts and the variables they use.
+ */
 @RestController
 @RequestMapping("/api/messaging/drafts")
 @Tag(name = "messaging")
@@ -48,7 +50,10 @@ class DraftController {
             @NotBlank @Size(max = 2_048) @Pattern(regexp = "https?://\\S+") String link) {
     }
 
-    /** A WhatsApp template message: an approved template and one text per body variable it declares. */
+    /**
+     * A WhatsApp template message: an approved template and one text per body variable it
+     * declares.
+     */
     record Template(@NotBlank @Size(max = 512) @Pattern(regexp = "[a-z0-9_]+") String name,
             @NotBlank @Size(max = 20) @Pattern(regexp = "[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?") String language,
             @Valid Header header,
@@ -66,9 +71,12 @@ class DraftController {
         }
     }
 
-    /** A free text ({@code body}) or a template message ({@code template}): exactly one of them. */
-    record CreateDraftRequest(@NotBlank @Size(max = 200) String name,
-            @Size(max = DraftManagement.MAX_BODY) String body, @Valid Template template) {
+    /**
+     * A free text ({@code body}) or a template message ({@code template}): exactly one of
+     * them.
+     */
+    record CreateDraftRequest(@NotBlank @Size(max = 200) String name, @Size(max = DraftManagement.MAX_BODY) String body,
+            @Valid Template template) {
     }
 
     record UpdateDraftRequest(@Size(max = 200) String name, @Size(max = DraftManagement.MAX_BODY) String body,
@@ -84,7 +92,9 @@ class DraftController {
                 variables.addAll(Templates.variables(draft.body()));
             }
             if (draft.template() != null) {
-                draft.template().bodyParameters().forEach(parameter -> variables.addAll(Templates.variables(parameter)));
+                draft.template()
+                    .bodyParameters()
+                    .forEach(parameter -> variables.addAll(Templates.variables(parameter)));
             }
             return new DraftResponse(draft.id(), draft.name(), draft.body(), Template.from(draft.template()),
                     List.copyOf(variables), draft.createdAt(), draft.updatedAt());
@@ -97,7 +107,8 @@ class DraftController {
             @Valid @RequestBody CreateDraftRequest request) {
         Drafts.Draft draft = drafts.create(me.id(), request.name(), request.body(),
                 request.template() == null ? null : request.template().message());
-        return ResponseEntity.created(URI.create("/api/messaging/drafts/" + draft.id())).body(DraftResponse.from(draft));
+        return ResponseEntity.created(URI.create("/api/messaging/drafts/" + draft.id()))
+            .body(DraftResponse.from(draft));
     }
 
     @GetMapping
@@ -128,4 +139,5 @@ class DraftController {
     void delete(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
         drafts.delete(me.id(), id);
     }
+
 }

@@ -11,9 +11,10 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
 /**
- * Seed 001's drafts: message texts with variables — {@code {{name}}}, {@code {{phone}}} and the custom
- * fields the user's customers have — or WhatsApp template messages whose body parameters use the same
- * variables. A variable that is none of these is refused when the draft is saved.
+ * Seed 001's drafts: message texts with variables — {@code {{name}}}, {@code {{phone}}}
+ * and the custom fields the user's customers have — or WhatsApp template messages whose
+ * body parameters use the same variables. A variable that is none of these is refused
+ * when the draft is saved.
  */
 @Service
 class DraftManagement {
@@ -22,7 +23,9 @@ class DraftManagement {
     static final int MAX_BODY = 4_096;
 
     private final Drafts drafts;
+
     private final Customers customers;
+
     private final Clock clock;
 
     DraftManagement(Drafts drafts, Customers customers, Clock clock) {
@@ -52,8 +55,9 @@ class DraftManagement {
     }
 
     /**
-     * Changes the given fields; a new {@code body} makes the draft a free text, a new {@code template} a
-     * template message (not both). Queues already made keep what they were made with.
+     * Changes the given fields; a new {@code body} makes the draft a free text, a new
+     * {@code template} a template message (not both). Queues already made keep what they
+     * were made with.
      */
     @Transactional
     Drafts.Draft update(long owner, long id, String name, String body, TemplateMessage template) {
@@ -110,4 +114,5 @@ class DraftManagement {
     static ApiException notFound() {
         return ApiException.notFound("draft-not-found");
     }
+
 }

@@ -12,7 +12,10 @@ import org.springframework.stereotype.Repository;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** Message drafts (a free text or a WhatsApp template message); every statement is scoped to an owner. */
+/**
+ * Message drafts (a free text or a WhatsApp template message); every statement is scoped
+ * to an owner.
+ */
 @Repository
 class Drafts {
 
@@ -34,14 +37,20 @@ class Drafts {
                 VALUES (:owner, :name, :body, :templateName, :templateLanguage, :headerType, :headerLink,
                         :bodyParameters, :now, :now)
                 RETURNING *
-                """), template)
-                .param("owner", owner).param("name", name).param("body", body).param("now", utc(now))
-                .query(Drafts::map).single();
+                """), template).param("owner", owner)
+            .param("name", name)
+            .param("body", body)
+            .param("now", utc(now))
+            .query(Drafts::map)
+            .single();
     }
 
     Optional<Draft> byId(long owner, long id) {
         return jdbc.sql("SELECT * FROM messaging_drafts WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).query(Drafts::map).optional();
+            .param("id", id)
+            .param("owner", owner)
+            .query(Drafts::map)
+            .optional();
     }
 
     Draft update(long owner, long id, String name, String body, TemplateMessage template, Instant now) {
@@ -51,29 +60,39 @@ class Drafts {
                     body_parameters = :bodyParameters, updated_at = :now
                 WHERE id = :id AND owner_id = :owner
                 RETURNING *
-                """), template)
-                .param("name", name).param("body", body).param("now", utc(now)).param("id", id).param("owner", owner)
-                .query(Drafts::map).single();
+                """), template).param("name", name)
+            .param("body", body)
+            .param("now", utc(now))
+            .param("id", id)
+            .param("owner", owner)
+            .query(Drafts::map)
+            .single();
     }
 
     /** The template columns of a statement (all null for a free text). */
     static JdbcClient.StatementSpec template(JdbcClient.StatementSpec statement, TemplateMessage template) {
         return statement.param("templateName", template == null ? null : template.name())
-                .param("templateLanguage", template == null ? null : template.language())
-                .param("headerType", template == null ? null : template.headerType())
-                .param("headerLink", template == null ? null : template.headerLink())
-                .param("bodyParameters", template == null ? null : template.bodyParameters().toArray(String[]::new));
+            .param("templateLanguage", template == null ? null : template.language())
+            .param("headerType", template == null ? null : template.headerType())
+            .param("headerLink", template == null ? null : template.headerLink())
+            .param("bodyParameters", template == null ? null : template.bodyParameters().toArray(String[]::new));
     }
 
     boolean delete(long owner, long id) {
         return jdbc.sql("DELETE FROM messaging_drafts WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).update() == 1;
+            .param("id", id)
+            .param("owner", owner)
+            .update() == 1;
     }
 
     List<Draft> page(long owner, Long afterId, int limit) {
-        return jdbc.sql("SELECT * FROM messaging_drafts WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
-                .param("owner", owner).param("after", afterId == null ? 0L : afterId).param("limit", limit + 1)
-                .query(Drafts::map).list();
+        return jdbc
+            .sql("SELECT * FROM messaging_drafts WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
+            .param("owner", owner)
+            .param("after", afterId == null ? 0L : afterId)
+            .param("limit", limit + 1)
+            .query(Drafts::map)
+            .list();
     }
 
     /** Every draft of the owner (an account deleted for good). */
@@ -85,4 +104,5 @@ class Drafts {
         return new Draft(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("body"),
                 TemplateMessage.read(rs), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
+
 }

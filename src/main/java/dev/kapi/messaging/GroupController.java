@@ -31,13 +31,16 @@ import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 001's group routes: groups of the signed-in user's customers and their members. */
+/**
+ * Seed 001's group routes: groups of the signed-in user's customers and their members.
+ */
 @RestController
 @RequestMapping("/api/messaging/groups")
 @Tag(name = "messaging")
 class GroupController {
 
     private final GroupManagement groups;
+
     private final CustomerManagement customers;
 
     GroupController(GroupManagement groups, CustomerManagement customers) {
@@ -69,7 +72,7 @@ class GroupController {
             @Valid @RequestBody CreateGroupRequest request) {
         Groups.Group created = groups.create(me.id(), request.name(), request.description());
         return ResponseEntity.created(URI.create("/api/messaging/groups/" + created.id()))
-                .body(GroupResponse.from(created));
+            .body(GroupResponse.from(created));
     }
 
     @GetMapping
@@ -121,4 +124,5 @@ class GroupController {
             @Valid @RequestBody MembersRequest request) {
         return GroupResponse.from(groups.remove(me.id(), id, request.customerIds()));
     }
+
 }

@@ -13,12 +13,17 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
-/** Seed 001's groups: named sets of one user's customers, with members added and removed by id. */
+/**
+ * Seed 001's groups: named sets of one user's customers, with members added and removed
+ * by id.
+ */
 @Service
 class GroupManagement {
 
     private final Groups groups;
+
     private final Customers customers;
+
     private final Clock clock;
 
     GroupManagement(Groups groups, Customers customers, Clock clock) {
@@ -72,7 +77,10 @@ class GroupManagement {
         return Page.byId(groups.page(owner, Cursors.afterId(cursor), limit), limit, Groups.Group::id);
     }
 
-    /** Adds customers; every id must be one of the owner's customers (else 400 naming {@code customer_ids}). */
+    /**
+     * Adds customers; every id must be one of the owner's customers (else 400 naming
+     * {@code customer_ids}).
+     */
     @Transactional
     Groups.Group add(long owner, long id, List<Long> customerIds) {
         get(owner, id);
@@ -99,4 +107,5 @@ class GroupManagement {
     static ApiException notFound() {
         return ApiException.notFound("group-not-found");
     }
+
 }

@@ -39,13 +39,20 @@ class Groups {
                 VALUES (:owner, :name, :description, :now, :now)
                 RETURNING id
                 """)
-                .param("owner", owner).param("name", name).param("description", description).param("now", utc(now))
-                .query(Long.class).single();
+            .param("owner", owner)
+            .param("name", name)
+            .param("description", description)
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
     }
 
     Optional<Group> byId(long owner, long id) {
         return jdbc.sql(SELECT + " WHERE g.id = :id AND g.owner_id = :owner")
-                .param("id", id).param("owner", owner).query(Groups::map).optional();
+            .param("id", id)
+            .param("owner", owner)
+            .query(Groups::map)
+            .optional();
     }
 
     void update(long owner, long id, String name, String description, Instant now) {
@@ -53,34 +60,47 @@ class Groups {
                 UPDATE messaging_groups SET name = :name, description = :description, updated_at = :now
                 WHERE id = :id AND owner_id = :owner
                 """)
-                .param("name", name).param("description", description).param("now", utc(now)).param("id", id)
-                .param("owner", owner).update();
+            .param("name", name)
+            .param("description", description)
+            .param("now", utc(now))
+            .param("id", id)
+            .param("owner", owner)
+            .update();
     }
 
     boolean delete(long owner, long id) {
         return jdbc.sql("DELETE FROM messaging_groups WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).update() == 1;
+            .param("id", id)
+            .param("owner", owner)
+            .update() == 1;
     }
 
     List<Group> page(long owner, Long afterId, int limit) {
         return jdbc.sql(SELECT + " WHERE g.owner_id = :owner AND g.id > :after ORDER BY g.id LIMIT :limit")
-                .param("owner", owner).param("after", afterId == null ? 0L : afterId).param("limit", limit + 1)
-                .query(Groups::map).list();
+            .param("owner", owner)
+            .param("after", afterId == null ? 0L : afterId)
+            .param("limit", limit + 1)
+            .query(Groups::map)
+            .list();
     }
 
-    /** Adds the customers (already checked to be the owner's); those already in stay. Returns how many were new. */
+    /**
+     * Adds the customers (already checked to be the owner's); those already in stay.
+     * Returns how many were new.
+     */
     int add(long groupId, Collection<Long> customerIds) {
         return jdbc.sql("""
                 INSERT INTO messaging_group_members (group_id, customer_id)
                 SELECT :groupId, unnest(CAST(:ids AS bigint[]))
                 ON CONFLICT DO NOTHING
-                """)
-                .param("groupId", groupId).param("ids", customerIds.toArray(Long[]::new)).update();
+                """).param("groupId", groupId).param("ids", customerIds.toArray(Long[]::new)).update();
     }
 
     int remove(long groupId, Collection<Long> customerIds) {
         return jdbc.sql("DELETE FROM messaging_group_members WHERE group_id = :groupId AND customer_id = ANY(:ids)")
-                .param("groupId", groupId).param("ids", customerIds.toArray(Long[]::new)).update();
+            .param("groupId", groupId)
+            .param("ids", customerIds.toArray(Long[]::new))
+            .update();
     }
 
     /** Those of the ids that are the owner's groups. */
@@ -89,10 +109,16 @@ class Groups {
             return Set.of();
         }
         return Set.copyOf(jdbc.sql("SELECT id FROM messaging_groups WHERE owner_id = :owner AND id = ANY(:ids)")
-                .param("owner", owner).param("ids", ids.toArray(Long[]::new)).query(Long.class).list());
+            .param("owner", owner)
+            .param("ids", ids.toArray(Long[]::new))
+            .query(Long.class)
+            .list());
     }
 
-    /** Every group of the owner, and with them their memberships (an account deleted for good). */
+    /**
+     * Every group of the owner, and with them their memberships (an account deleted for
+     * good).
+     */
     void deleteOf(long owner) {
         jdbc.sql("DELETE FROM messaging_groups WHERE owner_id = :owner").param("owner", owner).update();
     }
@@ -101,4 +127,5 @@ class Groups {
         return new Group(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("description"),
                 rs.getLong("customer_count"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
+
 }

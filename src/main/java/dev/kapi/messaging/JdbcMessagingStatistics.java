@@ -26,10 +26,11 @@ class JdbcMessagingStatistics implements MessagingStatistics {
         jdbc.sql("""
                 SELECT owner_id, count(*) AS n FROM messaging_messages
                 WHERE sent_at >= :from AND sent_at < :to GROUP BY owner_id""")
-                .param("from", SqlTime.utc(from)).param("to", SqlTime.utc(to))
-                .query(rs -> {
-                    sent.put(rs.getLong("owner_id"), rs.getLong("n"));
-                });
+            .param("from", SqlTime.utc(from))
+            .param("to", SqlTime.utc(to))
+            .query(rs -> {
+                sent.put(rs.getLong("owner_id"), rs.getLong("n"));
+            });
         return sent;
     }
 
@@ -42,4 +43,5 @@ class JdbcMessagingStatistics implements MessagingStatistics {
         });
         return counts;
     }
+
 }

@@ -26,7 +26,10 @@ import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 001's blacklist and graylist routes: {@code /blacklist} and {@code /graylist} of the signed-in user. */
+/**
+ * Seed 001's blacklist and graylist routes: {@code /blacklist} and {@code /graylist} of
+ * the signed-in user.
+ */
 @RestController
 @Tag(name = "messaging")
 class ListController {
@@ -57,7 +60,7 @@ class ListController {
         ListEntries.Entry entry = lists.add(me.id(), kind(list), request.phone(), request.customerId(),
                 request.reason());
         return ResponseEntity.created(URI.create("/api/messaging/" + list + "/" + entry.id()))
-                .body(EntryResponse.from(entry));
+            .body(EntryResponse.from(entry));
     }
 
     @GetMapping("/api/messaging/{list:blacklist|graylist}")
@@ -78,4 +81,5 @@ class ListController {
     private static String kind(String list) {
         return list.equals("blacklist") ? ListEntries.BLACK : ListEntries.GRAY;
     }
+
 }

@@ -14,7 +14,10 @@ import org.springframework.stereotype.Repository;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** The blacklist ({@code black}: never sent to) and the graylist ({@code gray}: sent only with care), per owner. */
+/**
+ * The blacklist ({@code black}: never sent to) and the graylist ({@code gray}: sent only
+ * with care), per owner.
+ */
 @Repository
 class ListEntries {
 
@@ -40,9 +43,15 @@ class ListEntries {
                 ON CONFLICT (owner_id, list, phone) DO NOTHING
                 RETURNING *
                 """)
-                .param("owner", owner).param("list", list).param("phone", phone).param("customerId", customerId)
-                .param("reason", reason).param("source", source).param("now", utc(now))
-                .query(ListEntries::map).optional();
+            .param("owner", owner)
+            .param("list", list)
+            .param("phone", phone)
+            .param("customerId", customerId)
+            .param("reason", reason)
+            .param("source", source)
+            .param("now", utc(now))
+            .query(ListEntries::map)
+            .optional();
     }
 
     List<Entry> page(long owner, String list, Long afterId, int limit) {
@@ -51,13 +60,20 @@ class ListEntries {
                 WHERE owner_id = :owner AND list = :list AND id > :after
                 ORDER BY id LIMIT :limit
                 """)
-                .param("owner", owner).param("list", list).param("after", afterId == null ? 0L : afterId)
-                .param("limit", limit + 1).query(ListEntries::map).list();
+            .param("owner", owner)
+            .param("list", list)
+            .param("after", afterId == null ? 0L : afterId)
+            .param("limit", limit + 1)
+            .query(ListEntries::map)
+            .list();
     }
 
     boolean delete(long owner, String list, long id) {
         return jdbc.sql("DELETE FROM messaging_list_entries WHERE id = :id AND owner_id = :owner AND list = :list")
-                .param("id", id).param("owner", owner).param("list", list).update() == 1;
+            .param("id", id)
+            .param("owner", owner)
+            .param("list", list)
+            .update() == 1;
     }
 
     /** Those of the numbers that are on the owner's list. */
@@ -65,11 +81,15 @@ class ListEntries {
         if (phones.isEmpty()) {
             return Set.of();
         }
-        return Set.copyOf(jdbc.sql("""
-                SELECT phone FROM messaging_list_entries WHERE owner_id = :owner AND list = :list AND phone = ANY(:phones)
-                """)
-                .param("owner", owner).param("list", list).param("phones", phones.toArray(String[]::new))
-                .query(String.class).list());
+        return Set.copyOf(jdbc
+            .sql("""
+                    SELECT phone FROM messaging_list_entries WHERE owner_id = :owner AND list = :list AND phone = ANY(:phones)
+                    """)
+            .param("owner", owner)
+            .param("list", list)
+            .param("phones", phones.toArray(String[]::new))
+            .query(String.class)
+            .list());
     }
 
     /** Both lists of the owner (an account deleted for good). */
@@ -82,4 +102,5 @@ class ListEntries {
                 rs.getObject("customer_id", Long.class), rs.getString("reason"), rs.getString("source"),
                 instant(rs, "created_at"));
     }
+
 }

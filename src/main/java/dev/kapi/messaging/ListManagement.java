@@ -10,15 +10,18 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
 /**
- * Seed 001's blacklist and graylist ({@link ListEntries#BLACK}, {@link ListEntries#GRAY}): numbers never
- * sent to, and numbers sent to only at the graylist pace of the automation settings (or skipped). An entry
- * names a phone number or one of the user's customers.
+ * Seed 001's blacklist and graylist ({@link ListEntries#BLACK},
+ * {@link ListEntries#GRAY}): numbers never sent to, and numbers sent to only at the
+ * graylist pace of the automation settings (or skipped). An entry names a phone number or
+ * one of the user's customers.
  */
 @Service
 class ListManagement {
 
     private final ListEntries lists;
+
     private final Customers customers;
+
     private final Clock clock;
 
     ListManagement(ListEntries lists, Customers customers, Clock clock) {
@@ -28,8 +31,9 @@ class ListManagement {
     }
 
     /**
-     * Puts a number, or a customer's number, on the list: exactly one of {@code phone} and
-     * {@code customerId} is given (else 400 {@code phone-or-customer}); 409 {@code already-listed}.
+     * Puts a number, or a customer's number, on the list: exactly one of {@code phone}
+     * and {@code customerId} is given (else 400 {@code phone-or-customer}); 409
+     * {@code already-listed}.
      */
     @Transactional
     ListEntries.Entry add(long owner, String list, String phone, Long customerId, String reason) {
@@ -45,8 +49,10 @@ class ListManagement {
             number = PhoneNumbers.require(phone, "phone");
             customer = customers.byPhone(owner, number).map(Customer::id).orElse(null);
         }
-        return lists.add(owner, list, number, customer, reason == null || reason.isBlank() ? null : reason.strip(),
-                "user", clock.instant()).orElseThrow(() -> ApiException.conflict("already-listed", number));
+        return lists
+            .add(owner, list, number, customer, reason == null || reason.isBlank() ? null : reason.strip(), "user",
+                    clock.instant())
+            .orElseThrow(() -> ApiException.conflict("already-listed", number));
     }
 
     @Transactional(readOnly = true)
@@ -60,4 +66,5 @@ class ListManagement {
             throw ApiException.notFound("list-entry-not-found");
         }
     }
+
 }

@@ -27,12 +27,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.kapi.identity.AccountDirectory;
 
 /**
- * The background sender. One round ({@link #runOnce}) recovers messages whose worker died, starts scheduled
- * queues whose time has come, then for each sending account with work claims a batch of due messages (its
- * token bucket, daily caps and sending hours decide how many), sends them through the account's provider
- * and records every outcome; finally it completes queues with nothing left and settles their credits.
- * Everything it claims is claimed with {@code FOR UPDATE SKIP LOCKED}, so any number of instances may run
- * rounds at once without sending a message twice.
+ * The background sender. One round ({@link #runOnce}) recovers messages whose worker
+ * died, starts scheduled queues whose time has come, then for each sending account with
+ * work claims a batch of due messages (its token bucket, daily caps and sending hours
+ * decide how many), sends them through the account's provider and records every outcome;
+ * finally it completes queues with nothing left and settles their credits. Everything it
+ * claims is claimed with {@code FOR UPDATE SKIP LOCKED}, so any number of instances may
+ * run rounds at once without sending a message twice.
  */
 @Component
 class MessageSender {
@@ -40,30 +41,46 @@ class MessageSender {
     private static final Logger log = LoggerFactory.getLogger(MessageSender.class);
 
     private final Senders senders;
+
     private final Queues queues;
+
     private final QueueMessages messages;
+
     private final ListEntries lists;
+
     private final Automations automations;
+
     private final QueueCredits credits;
+
     private final AccountDirectory accounts;
+
     private final Map<String, Provider> providers;
+
     private final Customers customers;
+
     private final ServiceWindows windows;
+
     private final BusinessAccounts businessAccounts;
+
     private final ApplicationEventPublisher events;
+
     private final MessagingSettings.Worker settings;
+
     private final RetryPolicy retries;
+
     private final TransactionTemplate transactions;
+
     private final Clock clock;
+
     private final String worker = "worker-" + UUID.randomUUID();
+
     /** Provider calls in flight on this instance, at most {@code max-in-flight}. */
     private final Semaphore inFlight;
 
     MessageSender(Senders senders, Queues queues, QueueMessages messages, ListEntries lists, Automations automations,
-            QueueCredits credits, AccountDirectory accounts, List<Provider> providers,
-            Customers customers, ServiceWindows windows, BusinessAccounts businessAccounts,
-            ApplicationEventPublisher events, MessagingSettings settings, TransactionTemplate transactions,
-            Clock clock) {
+            QueueCredits credits, AccountDirectory accounts, List<Provider> providers, Customers customers,
+            ServiceWindows windows, BusinessAccounts businessAccounts, ApplicationEventPublisher events,
+            MessagingSettings settings, TransactionTemplate transactions, Clock clock) {
         this.businessAccounts = businessAccounts;
         this.events = events;
         this.windows = windows;
@@ -84,15 +101,16 @@ class MessageSender {
     }
 
     /**
-     * A batch claimed for one account: the messages to send, the queues they belong to, and how many were
-     * claimed in all (those skipped at the claim included).
+     * A batch claimed for one account: the messages to send, the queues they belong to,
+     * and how many were claimed in all (those skipped at the claim included).
      */
     record Batch(Sender sender, List<QueueMessages.Claimed> messages, Map<Long, Queue> queues, int claimed) {
     }
 
     /**
-     * One round of work; returns how many messages it sent, skipped, failed or recovered. Every account with
-     * work sends one batch, all accounts at once (each on its own virtual thread). Safe to run concurrently.
+     * One round of work; returns how many messages it sent, skipped, failed or recovered.
+     * Every account with work sends one batch, all accounts at once (each on its own
+     * virtual thread). Safe to run concurrently.
      */
     int runOnce() {
         int done = recoverAbandoned();
@@ -115,7 +133,10 @@ class MessageSender {
         return senders.withWork(clock.instant()).stream().map(Sender::id).toList();
     }
 
-    /** Rounds until a round does nothing (tests and the benchmark; never waits for time to pass). */
+    /**
+     * Rounds until a round does nothing (tests and the benchmark; never waits for time to
+     * pass).
+     */
     int drain() {
         int total = 0;
         for (int done = runOnce(); done > 0; done = runOnce()) {
@@ -125,8 +146,8 @@ class MessageSender {
     }
 
     /**
-     * Claims, sends and records one batch for the account; returns how many messages it claimed (sent or
-     * skipped), 0 when it may not send now or has nothing due.
+     * Claims, sends and records one batch for the account; returns how many messages it
+     * claimed (sent or skipped), 0 when it may not send now or has nothing due.
      */
     int sendFor(long senderId) {
         Batch batch = claim(senderId);
@@ -140,13 +161,14 @@ class MessageSender {
     }
 
     /**
-     * Claims due messages for an account inside one transaction that holds the account's row: its
-     * {@link TokenBucket} ({@code rate_per_second}, and the owner's delay with jitter) refills by the time
-     * passed, the sending hours and both daily caps are checked, and as many messages as allowed are claimed
-     * by this worker (still {@code pending}, with a lease: they become {@code sending} one by one, just before
-     * each provider call). Numbers blacklisted since the queue started are skipped here, and so are the
-     * recipients of a free-form queue outside their 24-hour service window when the account is a WhatsApp
-     * Cloud one ({@code outside-service-window}).
+     * Claims due messages for an account inside one transaction that holds the account's
+     * row: its {@link TokenBucket} ({@code rate_per_second}, and the owner's delay with
+     * jitter) refills by the time passed, the sending hours and both daily caps are
+     * checked, and as many messages as allowed are claimed by this worker (still
+     * {@code pending}, with a lease: they become {@code sending} one by one, just before
+     * each provider call). Numbers blacklisted since the queue started are skipped here,
+     * and so are the recipients of a free-form queue outside their 24-hour service window
+     * when the account is a WhatsApp Cloud one ({@code outside-service-window}).
      */
     Batch claim(long senderId) {
         return transactions.execute(status -> {
@@ -190,27 +212,36 @@ class MessageSender {
             Set<String> blacklisted = lists.listed(sender.ownerId(), ListEntries.BLACK,
                     claimed.stream().map(QueueMessages.Claimed::phone).toList());
             if (!blacklisted.isEmpty()) {
-                messages.skip(claimed.stream().filter(m -> blacklisted.contains(m.phone()))
-                        .map(QueueMessages.Claimed::id).toList(), "blacklisted", now);
+                messages.skip(claimed.stream()
+                    .filter(m -> blacklisted.contains(m.phone()))
+                    .map(QueueMessages.Claimed::id)
+                    .toList(), "blacklisted", now);
                 claimed.removeIf(m -> blacklisted.contains(m.phone()));
             }
             if (Sender.WHATSAPP_CLOUD.equals(sender.provider())) {
-                Set<String> open = windows.open(sender.ownerId(), claimed.stream()
-                        .filter(m -> byQueue.get(m.queueId()).freeForm()).map(QueueMessages.Claimed::phone).toList(), now);
+                Set<String> open = windows.open(sender.ownerId(),
+                        claimed.stream()
+                            .filter(m -> byQueue.get(m.queueId()).freeForm())
+                            .map(QueueMessages.Claimed::phone)
+                            .toList(),
+                        now);
                 List<QueueMessages.Claimed> outside = claimed.stream()
-                        .filter(m -> byQueue.get(m.queueId()).freeForm() && !open.contains(m.phone())).toList();
+                    .filter(m -> byQueue.get(m.queueId()).freeForm() && !open.contains(m.phone()))
+                    .toList();
                 messages.skip(outside.stream().map(QueueMessages.Claimed::id).toList(), "outside-service-window", now);
                 claimed.removeAll(outside);
             }
             int deferred = 0;
             if (sender.wabaId() != null) {
                 List<QueueMessages.Claimed> templated = claimed.stream()
-                        .filter(m -> !byQueue.get(m.queueId()).freeForm()).toList();
+                    .filter(m -> !byQueue.get(m.queueId()).freeForm())
+                    .toList();
                 if (!templated.isEmpty()) {
                     BusinessAccounts.Admission admission = businessAccounts.admit(sender.ownerId(), sender.wabaId(),
                             templated.stream().map(QueueMessages.Claimed::phone).toList(), now);
                     List<QueueMessages.Claimed> waiting = templated.stream()
-                            .filter(m -> !admission.admitted().contains(m.phone())).toList();
+                        .filter(m -> !admission.admitted().contains(m.phone()))
+                        .toList();
                     if (!waiting.isEmpty()) {
                         messages.defer(waiting.stream().map(QueueMessages.Claimed::id).toList(), worker,
                                 admission.retryAt(), now);
@@ -226,16 +257,18 @@ class MessageSender {
     }
 
     /**
-     * Sends a batch and waits until every outcome is recorded (the rounds of {@link #runOnce} and the tests).
+     * Sends a batch and waits until every outcome is recorded (the rounds of
+     * {@link #runOnce} and the tests).
      */
     void send(Batch batch) {
         start(batch).join();
     }
 
     /**
-     * Claims a batch for the account and starts sending it without waiting for the answers: the lanes of
-     * {@link SenderSchedule} claim the next batch while this one's calls are in flight, bounded by the
-     * account's pace and {@code max-in-flight}. Returns how many messages it claimed (0: nothing it may send now).
+     * Claims a batch for the account and starts sending it without waiting for the
+     * answers: the lanes of {@link SenderSchedule} claim the next batch while this one's
+     * calls are in flight, bounded by the account's pace and {@code max-in-flight}.
+     * Returns how many messages it claimed (0: nothing it may send now).
      */
     int dispatchFor(long senderId) {
         Batch batch = claim(senderId);
@@ -249,13 +282,15 @@ class MessageSender {
     }
 
     /**
-     * Starts sending a batch: first a permit per message ({@code max-in-flight} per instance; waits while the
-     * instance is at its bound), then the whole batch becomes {@code sending} in one statement, just before
-     * its calls, which all start at once, each on its own virtual thread. Outcomes are written as they come,
-     * several in one transaction when they arrive together ({@link #record}), so that after a crash only calls
-     * in flight, or answered within the last write, are uncertain. A rate-limit or account failure pauses the
-     * account at once on this instance (no further claims) and in the database when the batch ends, where its
-     * circuit breaker is updated once for the batch. The future completes when every outcome is written.
+     * Starts sending a batch: first a permit per message ({@code max-in-flight} per
+     * instance; waits while the instance is at its bound), then the whole batch becomes
+     * {@code sending} in one statement, just before its calls, which all start at once,
+     * each on its own virtual thread. Outcomes are written as they come, several in one
+     * transaction when they arrive together ({@link #record}), so that after a crash only
+     * calls in flight, or answered within the last write, are uncertain. A rate-limit or
+     * account failure pauses the account at once on this instance (no further claims) and
+     * in the database when the batch ends, where its circuit breaker is updated once for
+     * the batch. The future completes when every outcome is written.
      */
     java.util.concurrent.CompletableFuture<Void> start(Batch batch) {
         Provider provider = providers.get(batch.sender().provider());
@@ -297,7 +332,8 @@ class MessageSender {
                 if (result instanceof Provider.Failed failed) {
                     if (retries.tripsAtOnce(failed)) {
                         group.tripped.compareAndSet(null, failed);
-                        localPauses.put(batch.sender().id(), clock.instant().plus(retries.pauseAfter(failed).duration()));
+                        localPauses.put(batch.sender().id(),
+                                clock.instant().plus(retries.pauseAfter(failed).duration()));
                     }
                     if (retries.countsAgainstAccount(failed)) {
                         group.failures.incrementAndGet();
@@ -313,19 +349,29 @@ class MessageSender {
         return group.done;
     }
 
-    /** The calls of one batch: what they did to the account, and when all of them are recorded. */
+    /**
+     * The calls of one batch: what they did to the account, and when all of them are
+     * recorded.
+     */
     private static final class Group {
+
         final long senderId;
+
         final AtomicInteger left;
+
         final AtomicInteger successes = new AtomicInteger();
+
         final AtomicInteger failures = new AtomicInteger();
+
         final AtomicReference<Provider.Failed> tripped = new AtomicReference<>();
+
         final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
 
         Group(long senderId, int calls) {
             this.senderId = senderId;
             this.left = new AtomicInteger(calls);
         }
+
     }
 
     /** A provider's answer waiting to be written. */
@@ -334,14 +380,20 @@ class MessageSender {
 
     /** Answers not written yet, and whether a thread is writing them now. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Answered> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final AtomicBoolean writing = new AtomicBoolean();
-    /** Accounts paused by an answer on this instance, until their breaker is written when the batch ends. */
+
+    /**
+     * Accounts paused by an answer on this instance, until their breaker is written when
+     * the batch ends.
+     */
     private final Map<Long, Instant> localPauses = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * Writes the answers that arrived: the thread that finds no write going on writes everything waiting, in
-     * one transaction, and again while more came meanwhile; the others leave theirs to it. A batch whose
-     * answers are all written gets its account's breaker updated and its future completed.
+     * Writes the answers that arrived: the thread that finds no write going on writes
+     * everything waiting, in one transaction, and again while more came meanwhile; the
+     * others leave theirs to it. A batch whose answers are all written gets its account's
+     * breaker updated and its future completed.
      */
     private void record() {
         while (!outcomes.isEmpty() && writing.compareAndSet(false, true)) {
@@ -369,8 +421,8 @@ class MessageSender {
                 Group group = answered.group();
                 if (group.left.decrementAndGet() == 0) {
                     try {
-                        transactions.executeWithoutResult(status -> recordAccount(group.senderId,
-                                group.successes.get(), group.failures.get(), group.tripped.get(), clock.instant()));
+                        transactions.executeWithoutResult(status -> recordAccount(group.senderId, group.successes.get(),
+                                group.failures.get(), group.tripped.get(), clock.instant()));
                     }
                     catch (RuntimeException ex) {
                         log.error("The breaker of sending account {} could not be updated", group.senderId, ex);
@@ -386,7 +438,10 @@ class MessageSender {
         }
     }
 
-    /** Records answers: sent, failed for good, or back to pending for a retry (the {@link RetryPolicy}). */
+    /**
+     * Records answers: sent, failed for good, or back to pending for a retry (the
+     * {@link RetryPolicy}).
+     */
     private void write(List<Answered> chunk) {
         List<Long> sentIds = new ArrayList<>();
         List<String> providerIds = new ArrayList<>();
@@ -417,15 +472,18 @@ class MessageSender {
     }
 
     /**
-     * Marks one claimed message as being sent, just before its provider call; returns its attempts counting
-     * this one, or -1 when it is no longer this worker's to send (cancelled, skipped, or claimed by another
-     * after this worker's claim ran out).
+     * Marks one claimed message as being sent, just before its provider call; returns its
+     * attempts counting this one, or -1 when it is no longer this worker's to send
+     * (cancelled, skipped, or claimed by another after this worker's claim ran out).
      */
     int begin(QueueMessages.Claimed message) {
         return messages.begin(message.id(), worker, clock.instant());
     }
 
-    /** A batch's effect on its account's circuit breaker: a failure that trips at once, or too many in a row. */
+    /**
+     * A batch's effect on its account's circuit breaker: a failure that trips at once, or
+     * too many in a row.
+     */
     private void recordAccount(long senderId, int successes, int failures, Provider.Failed tripped, Instant now) {
         senders.recordOutcome(senderId, successes, failures);
         if (tripped != null) {
@@ -446,21 +504,27 @@ class MessageSender {
     }
 
     /**
-     * Messages left in {@code sending} longer than the lease belong to a worker that died between the send
-     * and its record. Each is looked up with its provider by its idempotency key: accepted means sent (it is
-     * recorded, not resent), not accepted means pending again; a provider that cannot tell gets the message
-     * marked failed with {@code outcome-unknown}, because sending it twice is worse than not at all.
+     * Messages left in {@code sending} longer than the lease belong to a worker that died
+     * between the send and its record. Each is looked up with its provider by its
+     * idempotency key: accepted means sent (it is recorded, not resent), not accepted
+     * means pending again; a provider that cannot tell gets the message marked failed
+     * with {@code outcome-unknown}, because sending it twice is worse than not at all.
      */
     int recoverAbandoned() {
         Instant now = clock.instant();
-        List<QueueMessages.Abandoned> abandoned = transactions.execute(status -> messages.claimAbandoned(
-                now.minus(settings.lease()), worker, settings.batchSize(), now));
+        List<QueueMessages.Abandoned> abandoned = transactions
+            .execute(status -> messages.claimAbandoned(now.minus(settings.lease()), worker, settings.batchSize(), now));
         if (abandoned == null || abandoned.isEmpty()) {
             return 0;
         }
         Map<Long, Sender> byId = new HashMap<>();
-        senders.byIds(abandoned.stream().map(QueueMessages.Abandoned::senderId).filter(java.util.Objects::nonNull)
-                .distinct().toList()).forEach(sender -> byId.put(sender.id(), sender));
+        senders
+            .byIds(abandoned.stream()
+                .map(QueueMessages.Abandoned::senderId)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList())
+            .forEach(sender -> byId.put(sender.id(), sender));
         List<Long> sentIds = new ArrayList<>();
         List<String> providerIds = new ArrayList<>();
         List<QueueMessages.Outcome> unknown = new ArrayList<>();
@@ -474,11 +538,11 @@ class MessageSender {
                     sentIds.add(message.id());
                     providerIds.add(sent.providerMessageId());
                 }
-                case Provider.NotSent notSentYet -> notSent.add(new QueueMessages.Outcome(message.id(), null, null, null,
-                        null, null, null));
-                case Provider.Unknown cannotTell -> unknown.add(new QueueMessages.Outcome(message.id(), MessageStatus.FAILED,
-                        null, "outcome-unknown", "The sender stopped while sending; not resent to avoid a double",
-                        false, null));
+                case Provider.NotSent notSentYet ->
+                    notSent.add(new QueueMessages.Outcome(message.id(), null, null, null, null, null, null));
+                case Provider.Unknown cannotTell ->
+                    unknown.add(new QueueMessages.Outcome(message.id(), MessageStatus.FAILED, null, "outcome-unknown",
+                            "The sender stopped while sending; not resent to avoid a double", false, null));
             }
         }
         transactions.executeWithoutResult(status -> {
@@ -492,7 +556,10 @@ class MessageSender {
         return abandoned.size();
     }
 
-    /** Scheduled queues whose time has come start running, unless their owner's account is frozen. */
+    /**
+     * Scheduled queues whose time has come start running, unless their owner's account is
+     * frozen.
+     */
     void startDueQueues() {
         Instant now = clock.instant();
         List<Queue> due = queues.due(now);
@@ -507,12 +574,16 @@ class MessageSender {
         }
     }
 
-    /** Running queues with nothing left to send complete; ended queues get their credits settled. */
+    /**
+     * Running queues with nothing left to send complete; ended queues get their credits
+     * settled.
+     */
     void finishQueues() {
         transactions.executeWithoutResult(status -> {
             Instant now = clock.instant();
             for (long queueId : queues.completeFinished(now)) {
-                queues.lock(queueId).ifPresent(queue -> events.publishEvent(new QueueFinished(queueId, queue.ownerId(), now)));
+                queues.lock(queueId)
+                    .ifPresent(queue -> events.publishEvent(new QueueFinished(queueId, queue.ownerId(), now)));
             }
         });
         for (long queueId : queues.toSettle()) {
@@ -520,23 +591,30 @@ class MessageSender {
         }
     }
 
-    /** The message for one recipient: the queue's text, or its template's body parameters, filled from the customer. */
+    /**
+     * The message for one recipient: the queue's text, or its template's body parameters,
+     * filled from the customer.
+     */
     private Provider.Outgoing outgoing(Batch batch, QueueMessages.Claimed message) {
         Map<String, String> fields = message.fields() == null ? Map.of() : parseFields(message.fields());
         Queue queue = batch.queues().get(message.queueId());
         String key = Message.idempotencyKey(message.id());
         if (queue.template() != null) {
             TemplateMessage template = queue.template();
-            return new Provider.Outgoing(key, message.phone(), null, new TemplateMessage(template.name(),
-                    template.language(), template.headerType(), template.headerLink(), template.bodyParameters().stream()
-                            .map(parameter -> Templates.render(parameter, message.name(), message.phone(), fields))
-                            .toList()));
+            return new Provider.Outgoing(key, message.phone(), null,
+                    new TemplateMessage(template.name(), template.language(), template.headerType(),
+                            template.headerLink(),
+                            template.bodyParameters()
+                                .stream()
+                                .map(parameter -> Templates.render(parameter, message.name(), message.phone(), fields))
+                                .toList()));
         }
-        return new Provider.Outgoing(key, message.phone(), Templates.render(queue.body(), message.name(),
-                message.phone(), fields));
+        return new Provider.Outgoing(key, message.phone(),
+                Templates.render(queue.body(), message.name(), message.phone(), fields));
     }
 
     private Map<String, String> parseFields(String json) {
         return customers.readFields(json);
     }
+
 }

@@ -7,15 +7,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The state machine of one recipient row: {@code pending -> sending -> sent -> delivered -> read}, or
- * {@code failed}, {@code skipped} or {@code cancelled}. Each status knows its wire name (the column's and
+ * The state machine of one recipient row:
+ * {@code pending -> sending -> sent -> delivered -> read}, or {@code failed},
+ * {@code skipped} or {@code cancelled}. Each status knows its wire name (the column's and
  * the API's text) and the statuses it may move to.
  */
 enum MessageStatus {
 
     /** Waiting for its due time and a sending account. */
     PENDING("pending"),
-    /** Claimed by a worker and handed to the provider; the outcome is not recorded yet. */
+    /**
+     * Claimed by a worker and handed to the provider; the outcome is not recorded yet.
+     */
     SENDING("sending"),
     /** Accepted by the provider. */
     SENT("sent"),
@@ -25,7 +28,10 @@ enum MessageStatus {
     READ("read"),
     /** Not sent, with a code, a reason and whether a retry may help. */
     FAILED("failed"),
-    /** Left out: the number is graylisted under {@code skip}, or was blacklisted after the queue started. */
+    /**
+     * Left out: the number is graylisted under {@code skip}, or was blacklisted after the
+     * queue started.
+     */
     SKIPPED("skipped"),
     /** Its queue was cancelled before it was sent. */
     CANCELLED("cancelled");
@@ -47,11 +53,12 @@ enum MessageStatus {
     }
 
     /**
-     * The statuses this one may move to. A claim sends a pending message (or skips or cancels it); a send's
-     * outcome is recorded, or the message goes back to pending; a provider's reports only move forwards
-     * (failed only from sending or sent). A failed message goes back to pending when it is retried, and
-     * on to sent, delivered or read when its outcome was unknown (lost in a crash) and the provider reports
-     * that it was sent after all.
+     * The statuses this one may move to. A claim sends a pending message (or skips or
+     * cancels it); a send's outcome is recorded, or the message goes back to pending; a
+     * provider's reports only move forwards (failed only from sending or sent). A failed
+     * message goes back to pending when it is retried, and on to sent, delivered or read
+     * when its outcome was unknown (lost in a crash) and the provider reports that it was
+     * sent after all.
      */
     Set<MessageStatus> successors() {
         return switch (this) {
@@ -93,4 +100,5 @@ enum MessageStatus {
     public String toString() {
         return wire;
     }
+
 }

@@ -27,17 +27,23 @@ class MessageTemplates {
             int bodyParameters, String headerFormat) {
     }
 
-    /** The business account's templates become exactly {@code synced}: new ones added, known ones updated, the rest removed. */
+    /**
+     * The business account's templates become exactly {@code synced}: new ones added,
+     * known ones updated, the rest removed.
+     */
     void replace(long owner, String wabaId, List<Synced> synced, Instant now) {
-        jdbc.sql("""
-                DELETE FROM messaging_templates t
-                WHERE owner_id = :owner AND waba_id = :waba
-                  AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:names AS text[]), CAST(:languages AS text[])) AS s (name, language)
-                                  WHERE s.name = t.name AND s.language = t.language)
-                """)
-                .param("owner", owner).param("waba", wabaId)
-                .param("names", synced.stream().map(Synced::name).toArray(String[]::new))
-                .param("languages", synced.stream().map(Synced::language).toArray(String[]::new)).update();
+        jdbc.sql(
+                """
+                        DELETE FROM messaging_templates t
+                        WHERE owner_id = :owner AND waba_id = :waba
+                          AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:names AS text[]), CAST(:languages AS text[])) AS s (name, language)
+                                          WHERE s.name = t.name AND s.language = t.language)
+                        """)
+            .param("owner", owner)
+            .param("waba", wabaId)
+            .param("names", synced.stream().map(Synced::name).toArray(String[]::new))
+            .param("languages", synced.stream().map(Synced::language).toArray(String[]::new))
+            .update();
         for (Synced template : synced) {
             jdbc.sql("""
                     INSERT INTO messaging_templates (owner_id, waba_id, meta_id, name, language, category, status,
@@ -49,11 +55,18 @@ class MessageTemplates {
                             components = EXCLUDED.components, body_parameters = EXCLUDED.body_parameters,
                             header_format = EXCLUDED.header_format, synced_at = EXCLUDED.synced_at
                     """)
-                    .param("owner", owner).param("waba", wabaId).param("metaId", template.metaId())
-                    .param("name", template.name()).param("language", template.language())
-                    .param("category", template.category()).param("status", template.status())
-                    .param("components", template.components()).param("parameters", template.bodyParameters())
-                    .param("header", template.headerFormat()).param("now", utc(now)).update();
+                .param("owner", owner)
+                .param("waba", wabaId)
+                .param("metaId", template.metaId())
+                .param("name", template.name())
+                .param("language", template.language())
+                .param("category", template.category())
+                .param("status", template.status())
+                .param("components", template.components())
+                .param("parameters", template.bodyParameters())
+                .param("header", template.headerFormat())
+                .param("now", utc(now))
+                .update();
         }
     }
 
@@ -62,8 +75,12 @@ class MessageTemplates {
                 SELECT * FROM messaging_templates
                 WHERE owner_id = :owner AND waba_id = :waba AND name = :name AND language = :language
                 """)
-                .param("owner", owner).param("waba", wabaId).param("name", name).param("language", language)
-                .query(MessageTemplates::map).optional();
+            .param("owner", owner)
+            .param("waba", wabaId)
+            .param("name", name)
+            .param("language", language)
+            .query(MessageTemplates::map)
+            .optional();
     }
 
     List<MessageTemplate> page(long owner, String wabaId, Long afterId, int limit) {
@@ -71,8 +88,12 @@ class MessageTemplates {
                 SELECT * FROM messaging_templates WHERE owner_id = :owner AND waba_id = :waba AND id > :after
                 ORDER BY id LIMIT :limit
                 """)
-                .param("owner", owner).param("waba", wabaId).param("after", afterId == null ? 0L : afterId)
-                .param("limit", limit + 1).query(MessageTemplates::map).list();
+            .param("owner", owner)
+            .param("waba", wabaId)
+            .param("after", afterId == null ? 0L : afterId)
+            .param("limit", limit + 1)
+            .query(MessageTemplates::map)
+            .list();
     }
 
     void deleteOf(long owner) {
@@ -85,4 +106,5 @@ class MessageTemplates {
                 rs.getString("status"), rs.getString("components"), rs.getInt("body_parameters"),
                 rs.getString("header_format"), instant(rs, "synced_at"));
     }
+
 }

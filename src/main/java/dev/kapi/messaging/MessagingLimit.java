@@ -5,9 +5,9 @@ import java.util.List;
 import dev.kapi.shared.ApiException;
 
 /**
- * Meta's messaging tier of a WhatsApp Business Account: how many unique recipients its business-initiated
- * (template) messages may reach in a rolling 24 hours — 250 (the default), 2,000, 10,000, 100,000 or
- * unlimited ({@code recipients} null).
+ * Meta's messaging tier of a WhatsApp Business Account: how many unique recipients its
+ * business-initiated (template) messages may reach in a rolling 24 hours — 250 (the
+ * default), 2,000, 10,000, 100,000 or unlimited ({@code recipients} null).
  */
 record MessagingLimit(Integer recipients) {
 
@@ -24,7 +24,10 @@ record MessagingLimit(Integer recipients) {
         return recipients == null ? UNLIMITED : recipients;
     }
 
-    /** From the API: one of the tiers' numbers or {@code "unlimited"}; 400 {@code messaging-limit-invalid} otherwise. */
+    /**
+     * From the API: one of the tiers' numbers or {@code "unlimited"}; 400
+     * {@code messaging-limit-invalid} otherwise.
+     */
     static MessagingLimit parse(Object value) {
         if (UNLIMITED.equals(value)) {
             return new MessagingLimit(null);

@@ -7,9 +7,10 @@ import org.springframework.stereotype.Component;
 import dev.kapi.shared.RouteRules;
 
 /**
- * What messaging tells the rules that guard every route: WhatsApp's webhook is public (Meta calls it
- * without a token; each callback is checked by its signature instead). A frozen account makes no messaging
- * write, so nothing is exempt from the frozen-account guard.
+ * What messaging tells the rules that guard every route: WhatsApp's webhook is public
+ * (Meta calls it without a token; each callback is checked by its signature instead). A
+ * frozen account makes no messaging write, so nothing is exempt from the frozen-account
+ * guard.
  */
 @Component
 class MessagingRoutes implements RouteRules {
@@ -20,4 +21,5 @@ class MessagingRoutes implements RouteRules {
     public List<Route> publicRoutes() {
         return List.of(Route.any(WHATSAPP_WEBHOOK));
     }
+
 }

@@ -6,14 +6,17 @@ import java.util.regex.Pattern;
 import dev.kapi.shared.ApiException;
 
 /**
- * Phone numbers in E.164 ({@code +905551234567}). Numbers without a country code are Turkish, as seed 001's
- * users write them: {@code 0555 123 45 67}, {@code 555 123 45 67} and {@code 90 555 123 45 67} all become
- * {@code +905551234567}. Spaces, dashes, dots and parentheses are ignored; anything else is not a number.
+ * Phone numbers in E.164 ({@code +905551234567}). Numbers without a country code are
+ * Turkish, as seed 001's users write them: {@code 0555 123 45 67}, {@code 555 123 45 67}
+ * and {@code 90 555 123 45 67} all become {@code +905551234567}. Spaces, dashes, dots and
+ * parentheses are ignored; anything else is not a number.
  */
 final class PhoneNumbers {
 
     private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-.()/]");
+
     private static final Pattern DIGITS = Pattern.compile("\\d+");
+
     private static final Pattern TURKISH = Pattern.compile("90[2-9]\\d{9}");
 
     private PhoneNumbers() {
@@ -66,4 +69,5 @@ final class PhoneNumbers {
     static String require(String raw, String field) {
         return normalise(raw).orElseThrow(() -> ApiException.invalidField(field, "phone-invalid"));
     }
+
 }

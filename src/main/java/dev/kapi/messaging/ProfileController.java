@@ -25,14 +25,15 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Seed 001's profile routes that belong to messaging: the automation settings, and the credits spent per
- * month or year.
+ * Seed 001's profile routes that belong to messaging: the automation settings, and the
+ * credits spent per month or year.
  */
 @RestController
 @Tag(name = "messaging")
 class ProfileController {
 
     private final AutomationManagement automations;
+
     private final Credits credits;
 
     ProfileController(AutomationManagement automations, Credits credits) {
@@ -57,8 +58,8 @@ class ProfileController {
     }
 
     /**
-     * A partial change. Sending hours are {@code HH:mm}, both or neither ({@code ""} for both: any time);
-     * {@code daily_cap} 0 removes the cap.
+     * A partial change. Sending hours are {@code HH:mm}, both or neither ({@code ""} for
+     * both: any time); {@code daily_cap} 0 removes the cap.
      */
     record AutomationRequest(@JsonProperty("delay_ms") @Min(0) @Max(3_600_000) Integer delayMs,
             @JsonProperty("jitter_ms") @Min(0) @Max(3_600_000) Integer jitterMs,
@@ -68,7 +69,8 @@ class ProfileController {
             @JsonProperty("daily_cap") @Min(0) @Max(10_000_000) Integer dailyCap,
             @JsonProperty("graylist_mode") @Pattern(regexp = "slow|skip") String graylistMode,
             @JsonProperty("graylist_delay_seconds") @Min(1) @Max(86_400) Integer graylistDelaySeconds,
-            @JsonProperty("opt_out_words") @Size(min = 1, max = 50) List<@NotBlank @Size(max = 50) String> optOutWords) {
+            @JsonProperty("opt_out_words") @Size(min = 1,
+                    max = 50) List<@NotBlank @Size(max = 50) String> optOutWords) {
 
         AutomationManagement.Changes changes() {
             return new AutomationManagement.Changes(delayMs, jitterMs, sendingHoursStart, sendingHoursEnd, timeZone,
@@ -93,7 +95,8 @@ class ProfileController {
     }
 
     @GetMapping("/users/me/credits/usage")
-    @Operation(summary = "Credits spent per month (period=monthly, 2026-11) or year (period=yearly, 2026), from the ledger")
+    @Operation(
+            summary = "Credits spent per month (period=monthly, 2026-11) or year (period=yearly, 2026), from the ledger")
     UsageResponse usage(@AuthenticationPrincipal CurrentAccount me,
             @RequestParam(defaultValue = "monthly") String period) {
         if (!period.equals("monthly") && !period.equals("yearly")) {
@@ -102,4 +105,5 @@ class ProfileController {
         List<Credits.Usage> usage = credits.usage(me.id(), period.equals("yearly"));
         return new UsageResponse(period, usage, usage.stream().mapToLong(Credits.Usage::spent).sum());
     }
+
 }

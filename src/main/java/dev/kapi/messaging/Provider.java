@@ -3,9 +3,10 @@ package dev.kapi.messaging;
 import java.time.Duration;
 
 /**
- * A way to send WhatsApp messages: the local simulator (default) or Meta's WhatsApp Cloud API. A send
- * carries Kapı's idempotency key for the recipient row; after a crash, {@link #lookup} says whether a send
- * with that key was accepted before anything is sent again.
+ * A way to send WhatsApp messages: the local simulator (default) or Meta's WhatsApp Cloud
+ * API. A send carries Kapı's idempotency key for the recipient row; after a crash,
+ * {@link #lookup} says whether a send with that key was accepted before anything is sent
+ * again.
  */
 interface Provider {
 
@@ -18,8 +19,8 @@ interface Provider {
     Lookup lookup(Sender sender, String idempotencyKey);
 
     /**
-     * One message to one number (E.164): a free {@code text}, or a {@code template} message whose body
-     * parameters are already filled in for this recipient.
+     * One message to one number (E.164): a free {@code text}, or a {@code template}
+     * message whose body parameters are already filled in for this recipient.
      */
     record Outgoing(String idempotencyKey, String to, String text, TemplateMessage template) {
 
@@ -28,27 +29,44 @@ interface Provider {
         }
     }
 
-    /** How a failure affects sending: the one message, the account's pace, or the account itself. */
+    /**
+     * How a failure affects sending: the one message, the account's pace, or the account
+     * itself.
+     */
     enum Kind {
-        /** This recipient cannot get the message (not on WhatsApp, invalid number): final. */
+
+        /**
+         * This recipient cannot get the message (not on WhatsApp, invalid number): final.
+         */
         RECIPIENT,
         /** Try again later; counts toward the circuit breaker. */
         TEMPORARY,
         /** The provider asks to slow down: the account is paused at once. */
         RATE_LIMITED,
-        /** The account cannot send (token expired, blocked, banned): paused, maybe flagged banned-suspected. */
+        /**
+         * The account cannot send (token expired, blocked, banned): paused, maybe flagged
+         * banned-suspected.
+         */
         ACCOUNT,
-        /** No answer came back (a timeout): the message may have gone out, so it is never resent. */
+        /**
+         * No answer came back (a timeout): the message may have gone out, so it is never
+         * resent.
+         */
         UNKNOWN
+
     }
 
     sealed interface Result {
+
     }
 
     record Accepted(String providerMessageId) implements Result {
     }
 
-    /** {@code retryAfter} when the provider said how long to wait; {@code banned} when it suspends the account. */
+    /**
+     * {@code retryAfter} when the provider said how long to wait; {@code banned} when it
+     * suspends the account.
+     */
     record Failed(Kind kind, String code, String reason, Duration retryAfter, boolean banned) implements Result {
 
         static Failed of(Kind kind, String code, String reason) {
@@ -57,6 +75,7 @@ interface Provider {
     }
 
     sealed interface Lookup {
+
     }
 
     record WasSent(String providerMessageId) implements Lookup {
@@ -65,7 +84,10 @@ interface Provider {
     record NotSent() implements Lookup {
     }
 
-    /** The provider cannot tell (WhatsApp Cloud keeps no idempotency keys): never resend. */
+    /**
+     * The provider cannot tell (WhatsApp Cloud keeps no idempotency keys): never resend.
+     */
     record Unknown() implements Lookup {
     }
+
 }

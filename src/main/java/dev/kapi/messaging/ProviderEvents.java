@@ -9,9 +9,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What providers report after a send: message statuses (which may arrive out of order and never move a
- * message backwards) and replies from recipients (an opt-out word blacklists the number for the user whose
- * account received it).
+ * What providers report after a send: message statuses (which may arrive out of order and
+ * never move a message backwards) and replies from recipients (an opt-out word blacklists
+ * the number for the user whose account received it).
  */
 @Service
 class ProviderEvents {
@@ -19,10 +19,15 @@ class ProviderEvents {
     private static final Logger log = LoggerFactory.getLogger(ProviderEvents.class);
 
     private final QueueMessages messages;
+
     private final ListEntries lists;
+
     private final Customers customers;
+
     private final Automations automations;
+
     private final ServiceWindows windows;
+
     private final Clock clock;
 
     ProviderEvents(QueueMessages messages, ListEntries lists, Customers customers, Automations automations,
@@ -36,8 +41,9 @@ class ProviderEvents {
     }
 
     /**
-     * A status for the message with the provider's id (or, before its id was recorded, Kapı's key). Returns
-     * whether it changed anything: an older status than the message has is ignored.
+     * A status for the message with the provider's id (or, before its id was recorded,
+     * Kapı's key). Returns whether it changed anything: an older status than the message
+     * has is ignored.
      */
     @Transactional
     boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
@@ -51,8 +57,9 @@ class ProviderEvents {
     }
 
     /**
-     * A message a recipient sent to one of the user's accounts (its text, null for media and the like): it
-     * opens the number's 24-hour service window. Returns whether it opted the number out.
+     * A message a recipient sent to one of the user's accounts (its text, null for media
+     * and the like): it opens the number's 24-hour service window. Returns whether it
+     * opted the number out.
      */
     @Transactional
     boolean inbound(Sender receiver, String from, String text) {
@@ -69,4 +76,5 @@ class ProviderEvents {
         lists.add(receiver.ownerId(), ListEntries.BLACK, phone, customerId, reason, "opt_out", clock.instant());
         return true;
     }
+
 }

@@ -31,7 +31,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 001's queue routes: campaigns of the signed-in user, their life cycle and their messages. */
+/**
+ * Seed 001's queue routes: campaigns of the signed-in user, their life cycle and their
+ * messages.
+ */
 @RestController
 @RequestMapping("/api/messaging/queues")
 @Tag(name = "messaging")
@@ -55,16 +58,16 @@ class QueueController {
             @JsonProperty("sender_ids") List<Long> senderIds, @JsonProperty("group_ids") List<Long> groupIds,
             @JsonProperty("customer_ids") List<Long> customerIds, @JsonProperty("scheduled_at") Instant scheduledAt,
             int total, int blacklisted, Map<String, Long> counts, double progress,
-            @JsonProperty("estimated_finish") Instant estimatedFinish,
-            @JsonProperty("credits_held") long creditsHeld, @JsonProperty("credits_spent") long creditsSpent,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("started_at") Instant startedAt,
-            @JsonProperty("finished_at") Instant finishedAt) {
+            @JsonProperty("estimated_finish") Instant estimatedFinish, @JsonProperty("credits_held") long creditsHeld,
+            @JsonProperty("credits_spent") long creditsSpent, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("started_at") Instant startedAt, @JsonProperty("finished_at") Instant finishedAt) {
 
         static QueueResponse from(QueueManagement.QueueView view) {
             Queue queue = view.queue();
             long remaining = view.counts().get(MessageStatus.PENDING.wire())
                     + view.counts().get(MessageStatus.SENDING.wire());
-            double progress = queue.total() == 0 ? 0 : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
+            double progress = queue.total() == 0 ? 0
+                    : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
             return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(),
                     DraftController.Template.from(queue.template()), queue.category(), queue.status().wire(),
                     queue.senderIds(), queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(),
@@ -78,7 +81,8 @@ class QueueController {
             @JsonProperty("service_window_applies") boolean serviceWindowApplies,
             @JsonProperty("inside_service_window") long insideServiceWindow,
             @JsonProperty("outside_service_window") long outsideServiceWindow, long recipients,
-            @JsonProperty("credits_needed") long creditsNeeded, @JsonProperty("credits_available") long creditsAvailable,
+            @JsonProperty("credits_needed") long creditsNeeded,
+            @JsonProperty("credits_available") long creditsAvailable,
             @JsonProperty("enough_credits") boolean enoughCredits,
             @JsonProperty("estimated_duration_seconds") long estimatedDurationSeconds,
             @JsonProperty("missing_variables") Map<String, Long> missingVariables,
@@ -96,10 +100,11 @@ class QueueController {
         }
     }
 
-    record MessageResponse(long id, @JsonProperty("queue_id") long queueId, @JsonProperty("customer_id") Long customerId,
-            String phone, String status, boolean graylisted, int attempts, @JsonProperty("sender_id") Long senderId,
-            @JsonProperty("error_code") String errorCode, @JsonProperty("error_reason") String errorReason,
-            Boolean retryable, @JsonProperty("sent_at") Instant sentAt, @JsonProperty("delivered_at") Instant deliveredAt,
+    record MessageResponse(long id, @JsonProperty("queue_id") long queueId,
+            @JsonProperty("customer_id") Long customerId, String phone, String status, boolean graylisted, int attempts,
+            @JsonProperty("sender_id") Long senderId, @JsonProperty("error_code") String errorCode,
+            @JsonProperty("error_reason") String errorReason, Boolean retryable,
+            @JsonProperty("sent_at") Instant sentAt, @JsonProperty("delivered_at") Instant deliveredAt,
             @JsonProperty("read_at") Instant readAt, @JsonProperty("failed_at") Instant failedAt,
             @JsonProperty("updated_at") Instant updatedAt) {
 
@@ -119,7 +124,7 @@ class QueueController {
                 request.senderIds(), request.groupIds() == null ? List.of() : request.groupIds(),
                 request.customerIds() == null ? List.of() : request.customerIds(), instant(request.scheduledAt()));
         return ResponseEntity.created(URI.create("/api/messaging/queues/" + created.queue().id()))
-                .body(QueueResponse.from(created));
+            .body(QueueResponse.from(created));
     }
 
     @GetMapping
@@ -137,7 +142,8 @@ class QueueController {
     }
 
     @GetMapping("/{id}/preflight")
-    @Operation(summary = "Recipients after dedup, blacklist and graylist; credits needed and available; duration; missing variables")
+    @Operation(
+            summary = "Recipients after dedup, blacklist and graylist; credits needed and available; duration; missing variables")
     PreflightResponse preflight(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
         return PreflightResponse.from(queues.preflight(me.id(), id));
     }
@@ -167,7 +173,8 @@ class QueueController {
     }
 
     @GetMapping("/{id}/messages")
-    @Operation(summary = "The queue's messages in id order, optionally of one status (status=failed: who could not be sent to, and why)")
+    @Operation(
+            summary = "The queue's messages in id order, optionally of one status (status=failed: who could not be sent to, and why)")
     ResponseEntity<List<MessageResponse>> messages(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) @Size(max = 100) String cursor,
@@ -192,4 +199,5 @@ class QueueController {
             throw ApiException.invalidField("scheduled_at", "invalid-datetime");
         }
     }
+
 }

@@ -8,17 +8,20 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.kapi.plans.Credits;
 
 /**
- * Pays for queues through the credit ledger: credits for every recipient (the cost of the queue's category,
- * {@code kapi.messaging.credit-cost.*}) are reserved when a queue starts
- * (and for every resend), so a queue never spends beyond the balance; when it ends, what was sent is spent
- * and the rest — failed, skipped, cancelled — is given back.
+ * Pays for queues through the credit ledger: credits for every recipient (the cost of the
+ * queue's category, {@code kapi.messaging.credit-cost.*}) are reserved when a queue
+ * starts (and for every resend), so a queue never spends beyond the balance; when it
+ * ends, what was sent is spent and the rest — failed, skipped, cancelled — is given back.
  */
 @Component
 class QueueCredits {
 
     private final Credits credits;
+
     private final Queues queues;
+
     private final QueueMessages messages;
+
     private final Clock clock;
 
     QueueCredits(Credits credits, Queues queues, QueueMessages messages, Clock clock) {
@@ -28,7 +31,10 @@ class QueueCredits {
         this.clock = clock;
     }
 
-    /** Holds {@code amount} credits for the queue; 409 {@code insufficient-credits} when the balance is smaller. */
+    /**
+     * Holds {@code amount} credits for the queue; 409 {@code insufficient-credits} when
+     * the balance is smaller.
+     */
     void reserve(Queue queue, long amount) {
         if (amount == 0) {
             return;
@@ -38,9 +44,10 @@ class QueueCredits {
     }
 
     /**
-     * Settles an ended queue's reservations once nothing is in flight: the queue's credit cost per message a
-     * provider accepted is spent, the rest refunded. Safe to call again and from several instances (the queue row is
-     * locked, and each reservation is settled once).
+     * Settles an ended queue's reservations once nothing is in flight: the queue's credit
+     * cost per message a provider accepted is spent, the rest refunded. Safe to call
+     * again and from several instances (the queue row is locked, and each reservation is
+     * settled once).
      */
     @Transactional
     void settle(long queueId) {
@@ -58,4 +65,5 @@ class QueueCredits {
         }
         queues.charged(queueId, charged);
     }
+
 }

@@ -20,33 +20,47 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
 /**
- * Seed 001's queues: made from a draft, senders and recipients; checked before start (preflight); started
- * (expanded into one row per recipient in one statement, credits reserved), paused, resumed, cancelled;
- * their failed recipients listed and sent again. Also the module's one listener for accounts deleted for
- * good.
+ * Seed 001's queues: made from a draft, senders and recipients; checked before start
+ * (preflight); started (expanded into one row per recipient in one statement, credits
+ * reserved), paused, resumed, cancelled; their failed recipients listed and sent again.
+ * Also the module's one listener for accounts deleted for good.
  */
 @Service
 class QueueManagement {
 
     private final Queues queues;
+
     private final QueueMessages messages;
+
     private final Drafts drafts;
+
     private final Senders senders;
+
     private final Groups groups;
+
     private final Customers customers;
+
     private final ListEntries lists;
+
     private final Automations automations;
+
     private final QueueCredits queueCredits;
+
     private final Credits credits;
+
     private final MessagingSettings settings;
+
     private final ServiceWindows windows;
+
     private final MessageTemplates templates;
+
     private final BusinessAccounts businessAccounts;
+
     private final Clock clock;
 
     QueueManagement(Queues queues, QueueMessages messages, Drafts drafts, Senders senders, Groups groups,
-            Customers customers, ListEntries lists, Automations automations, QueueCredits queueCredits,
-            Credits credits, MessagingSettings settings, ServiceWindows windows, MessageTemplates templates,
+            Customers customers, ListEntries lists, Automations automations, QueueCredits queueCredits, Credits credits,
+            MessagingSettings settings, ServiceWindows windows, MessageTemplates templates,
             BusinessAccounts businessAccounts, Clock clock) {
         this.businessAccounts = businessAccounts;
         this.templates = templates;
@@ -76,17 +90,21 @@ class QueueManagement {
             Instant estimatedFinish) {
     }
 
-    /** What the business accounts' messaging tiers do to a template queue: how many wait, and until when. */
+    /**
+     * What the business accounts' messaging tiers do to a template queue: how many wait,
+     * and until when.
+     */
     record TierWait(long waiting, Instant lastSlot) {
 
         static final TierWait NONE = new TierWait(0, null);
+
     }
 
     @Transactional
     QueueView create(long owner, String name, long draftId, List<Long> senderIds, List<Long> groupIds,
             List<Long> customerIds, Instant scheduledAt) {
         Drafts.Draft draft = drafts.byId(owner, draftId)
-                .orElseThrow(() -> ApiException.invalidField("draft_id", "draft-unknown", draftId));
+            .orElseThrow(() -> ApiException.invalidField("draft_id", "draft-unknown", draftId));
         List<Long> senderList = owned("sender_ids", senderIds, senders.owned(owner, senderIds), "sender-unknown");
         List<Long> groupList = owned("group_ids", groupIds, groups.owned(owner, groupIds), "group-unknown");
         List<Long> customerList = owned("customer_ids", customerIds, customers.owned(owner, customerIds),
@@ -114,18 +132,24 @@ class QueueManagement {
     /** Every owner's queues, newest first, optionally of one status (admin). */
     @Transactional(readOnly = true)
     Page<QueueView> listAll(String status, String cursor, int limit) {
-        QueueStatus wanted = status == null ? null : QueueStatus.parse(status).orElseThrow(
-                () -> ApiException.invalidField("status", "invalid-status", String.join(", ", QueueStatus.WIRE_NAMES)));
+        QueueStatus wanted = status == null ? null
+                : QueueStatus.parse(status)
+                    .orElseThrow(() -> ApiException.invalidField("status", "invalid-status",
+                            String.join(", ", QueueStatus.WIRE_NAMES)));
         return Page.byId(queues.pageOfAll(wanted, Cursors.afterId(cursor), limit), limit, Queue::id).map(this::view);
     }
 
-    /** What starting would do: recipients after dedup and the lists, credits, duration, missing variables. */
+    /**
+     * What starting would do: recipients after dedup and the lists, credits, duration,
+     * missing variables.
+     */
     @Transactional(readOnly = true)
     Preflight preflight(long owner, long id) {
         Queue queue = find(owner, id);
         Automation automation = automations.of(owner);
         Set<String> fields = variables(queue).stream()
-                .filter(variable -> !Templates.BUILT_IN.contains(variable)).collect(Collectors.toCollection(LinkedHashSet::new));
+            .filter(variable -> !Templates.BUILT_IN.contains(variable))
+            .collect(Collectors.toCollection(LinkedHashSet::new));
         QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), fields,
                 clock.instant());
         boolean skipGray = Automation.SKIP.equals(automation.graylistMode());
@@ -152,22 +176,29 @@ class QueueManagement {
                 wait.waiting(), finish);
     }
 
-    /** The business accounts whose messaging tier a template queue counts against (its active senders' waba_ids). */
+    /**
+     * The business accounts whose messaging tier a template queue counts against (its
+     * active senders' waba_ids).
+     */
     private List<String> tieredAccounts(long owner, Queue queue) {
         if (queue.freeForm()) {
             return List.of();
         }
-        return senders.byIds(queue.senderIds()).stream()
-                .filter(sender -> sender.ownerId() == owner && Sender.ACTIVE.equals(sender.status())
-                        && sender.wabaId() != null)
-                .map(Sender::wabaId).distinct().toList();
+        return senders.byIds(queue.senderIds())
+            .stream()
+            .filter(sender -> sender.ownerId() == owner && Sender.ACTIVE.equals(sender.status())
+                    && sender.wabaId() != null)
+            .map(Sender::wabaId)
+            .distinct()
+            .toList();
     }
 
     /**
-     * How many of a template queue's recipients must wait for the tiers' 24-hour windows to roll, and when
-     * the last of them may go. The accounts' tiers are pooled: each rolling day lets out their sum of new
-     * recipients; a slot frees 24 hours after the reach that took it (the reaches already in the window
-     * first, then those this queue makes at the start). Recipients reached in the window do not count.
+     * How many of a template queue's recipients must wait for the tiers' 24-hour windows
+     * to roll, and when the last of them may go. The accounts' tiers are pooled: each
+     * rolling day lets out their sum of new recipients; a slot frees 24 hours after the
+     * reach that took it (the reaches already in the window first, then those this queue
+     * makes at the start). Recipients reached in the window do not count.
      */
     private TierWait tierWait(long owner, Queue queue, List<String> wabaIds, long recipients, Instant now) {
         Map<String, MessagingLimit> limits = businessAccounts.limits(owner, wabaIds);
@@ -186,16 +217,19 @@ class QueueManagement {
         }
         long cycle = (waiting - 1) / total;
         long slot = (waiting - 1) % total;
-        // one day's slots in the order they free: the window's reaches 24 h on, then the queue's first sends'
+        // one day's slots in the order they free: the window's reaches 24 h on, then the
+        // queue's first sends'
         Instant at = slot < reaches.size() ? reaches.get((int) slot).plus(BusinessAccounts.WINDOW)
                 : now.plus(BusinessAccounts.WINDOW);
         return new TierWait(waiting, at.plus(BusinessAccounts.WINDOW.multipliedBy(cycle)));
     }
 
     /**
-     * Starts a queue made but not started: expands it into one row per recipient, reserves the credit cost of
-     * the queue's category for each (its {@code kapi.messaging.credit-cost}, kept with the queue) (409 {@code insufficient-credits}, and nothing happens, when the balance is smaller) and runs it, or
-     * schedules it when its time is still to come.
+     * Starts a queue made but not started: expands it into one row per recipient,
+     * reserves the credit cost of the queue's category for each (its
+     * {@code kapi.messaging.credit-cost}, kept with the queue) (409
+     * {@code insufficient-credits}, and nothing happens, when the balance is smaller) and
+     * runs it, or schedules it when its time is still to come.
      */
     @Transactional
     QueueView start(long owner, long id) {
@@ -210,7 +244,8 @@ class QueueManagement {
         Instant now = clock.instant();
         Automation automation = automations.of(owner);
         Instant startAt = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
-        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), List.of(), now);
+        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), List.of(),
+                now);
         int total = messages.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
                 Automation.SKIP.equals(automation.graylistMode()),
                 Duration.ofSeconds(automation.graylistDelaySeconds()), startAt, now);
@@ -248,8 +283,9 @@ class QueueManagement {
     }
 
     /**
-     * Cancels a queue: what is pending is never sent, messages already with a provider finish; the credits
-     * of everything not sent are given back (at once, or by the sender when the last in-flight message ends).
+     * Cancels a queue: what is pending is never sent, messages already with a provider
+     * finish; the credits of everything not sent are given back (at once, or by the
+     * sender when the last in-flight message ends).
      */
     @Transactional
     QueueView cancel(long owner, long id) {
@@ -265,8 +301,9 @@ class QueueManagement {
     }
 
     /**
-     * Sends the queue's failed messages again — those whose failure a retry may cure (not numbers that are
-     * not on WhatsApp, nor messages whose outcome is unknown) — reserving the queue's credit cost for each.
+     * Sends the queue's failed messages again — those whose failure a retry may cure (not
+     * numbers that are not on WhatsApp, nor messages whose outcome is unknown) —
+     * reserving the queue's credit cost for each.
      */
     @Transactional
     QueueView retryFailed(long owner, long id) {
@@ -293,7 +330,10 @@ class QueueManagement {
         return Page.byId(messages.page(id, wanted, Cursors.afterId(cursor), limit), limit, Message::id);
     }
 
-    /** A page of all of one owner's messages, newest first, optionally of one status or queue (admin). */
+    /**
+     * A page of all of one owner's messages, newest first, optionally of one status or
+     * queue (admin).
+     */
     @Transactional(readOnly = true)
     Page<Message> messagesOf(long owner, String status, Long queueId, String cursor, int limit) {
         MessageStatus wanted = messageStatus(status);
@@ -301,16 +341,21 @@ class QueueManagement {
                 Message::id);
     }
 
-    /** The status a list is filtered by: null for all, a 400 naming {@code status} when it names none. */
+    /**
+     * The status a list is filtered by: null for all, a 400 naming {@code status} when it
+     * names none.
+     */
     private static MessageStatus messageStatus(String status) {
-        return status == null ? null : MessageStatus.parse(status).orElseThrow(() -> ApiException.invalidField(
-                "status", "message-status-invalid", String.join(", ", MessageStatus.WIRE_NAMES)));
+        return status == null ? null
+                : MessageStatus.parse(status)
+                    .orElseThrow(() -> ApiException.invalidField("status", "message-status-invalid",
+                            String.join(", ", MessageStatus.WIRE_NAMES)));
     }
 
     /**
-     * An account deleted for good leaves nothing in messaging (its ledger stays in plans): its messages,
-     * queues, drafts, lists, groups, customers and their field names, sending accounts and settings, each
-     * table before those its rows point to.
+     * An account deleted for good leaves nothing in messaging (its ledger stays in
+     * plans): its messages, queues, drafts, lists, groups, customers and their field
+     * names, sending accounts and settings, each table before those its rows point to.
      */
     @ApplicationModuleListener
     void on(AccountDeleted deleted) {
@@ -335,8 +380,8 @@ class QueueManagement {
         if ((queue.status() == QueueStatus.RUNNING || queue.status() == QueueStatus.SCHEDULED) && remaining > 0) {
             Instant now = clock.instant();
             Instant from = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
-            finish = from.plusSeconds(estimateSeconds(queue.ownerId(), queue, automations.of(queue.ownerId()),
-                    remaining, 0));
+            finish = from
+                .plusSeconds(estimateSeconds(queue.ownerId(), queue, automations.of(queue.ownerId()), remaining, 0));
             Instant lastDue = messages.lastDue(queue.id());
             if (lastDue != null && lastDue.isAfter(finish)) {
                 finish = lastDue;
@@ -346,9 +391,10 @@ class QueueManagement {
     }
 
     /**
-     * Seconds to send {@code paced} messages at the accounts' combined pace (each account the slower of its
-     * rate and the owner's delay; an account without either at {@code unpaced-rate}), or the graylisted ones
-     * one per graylist delay, whichever takes longer.
+     * Seconds to send {@code paced} messages at the accounts' combined pace (each account
+     * the slower of its rate and the owner's delay; an account without either at
+     * {@code unpaced-rate}), or the graylisted ones one per graylist delay, whichever
+     * takes longer.
      */
     private long estimateSeconds(long owner, Queue queue, Automation automation, long paced, long graylisted) {
         double rate = 0;
@@ -367,9 +413,9 @@ class QueueManagement {
     }
 
     /**
-     * A template draft may be queued only from WhatsApp Cloud senders whose business account has the template
-     * APPROVED, with exactly the body parameters it declares and its media header (400 naming the field
-     * otherwise). Returns the template's category.
+     * A template draft may be queued only from WhatsApp Cloud senders whose business
+     * account has the template APPROVED, with exactly the body parameters it declares and
+     * its media header (400 naming the field otherwise). Returns the template's category.
      */
     private String approvedTemplate(long owner, TemplateMessage wanted, List<Long> senderIds) {
         String category = null;
@@ -378,10 +424,11 @@ class QueueManagement {
                 throw ApiException.invalidField("sender_ids", "template-needs-business-account", sender.id());
             }
             MessageTemplate template = templates.find(owner, sender.wabaId(), wanted.name(), wanted.language())
-                    .orElseThrow(() -> ApiException.invalidField("draft_id", "template-unknown", wanted.name(),
-                            wanted.language()));
+                .orElseThrow(() -> ApiException.invalidField("draft_id", "template-unknown", wanted.name(),
+                        wanted.language()));
             if (!MessageTemplate.APPROVED.equals(template.status())) {
-                throw ApiException.invalidField("draft_id", "template-not-approved", template.name(), template.status());
+                throw ApiException.invalidField("draft_id", "template-not-approved", template.name(),
+                        template.status());
             }
             if (template.bodyParameters() != wanted.bodyParameters().size()) {
                 throw ApiException.invalidField("draft_id", "template-parameter-count", template.bodyParameters(),
@@ -397,21 +444,25 @@ class QueueManagement {
     }
 
     /**
-     * Whether Meta's 24-hour service window limits the queue: a free-form queue with a WhatsApp Cloud account
-     * among its senders (their recipients outside the window are skipped when claimed).
+     * Whether Meta's 24-hour service window limits the queue: a free-form queue with a
+     * WhatsApp Cloud account among its senders (their recipients outside the window are
+     * skipped when claimed).
      */
     private boolean serviceWindowApplies(long owner, Queue queue) {
-        return queue.freeForm() && senders.byIds(queue.senderIds()).stream()
-                .anyMatch(sender -> sender.ownerId() == owner && Sender.WHATSAPP_CLOUD.equals(sender.provider()));
+        return queue.freeForm() && senders.byIds(queue.senderIds())
+            .stream()
+            .anyMatch(sender -> sender.ownerId() == owner && Sender.WHATSAPP_CLOUD.equals(sender.provider()));
     }
 
     /**
-     * {@code next}, checked against the queue's state machine ({@link QueueStatus#canMoveTo}): the request's
-     * own checks come first, so a move the machine does not allow is a fault here, not the caller's.
+     * {@code next}, checked against the queue's state machine
+     * ({@link QueueStatus#canMoveTo}): the request's own checks come first, so a move the
+     * machine does not allow is a fault here, not the caller's.
      */
     private static QueueStatus checked(Queue queue, QueueStatus next) {
         if (!queue.status().canMoveTo(next)) {
-            throw new IllegalStateException("Queue " + queue.id() + " cannot move from " + queue.status() + " to " + next);
+            throw new IllegalStateException(
+                    "Queue " + queue.id() + " cannot move from " + queue.status() + " to " + next);
         }
         return next;
     }
@@ -441,4 +492,5 @@ class QueueManagement {
     static ApiException notFound() {
         return ApiException.notFound("queue-not-found");
     }
+
 }

@@ -17,13 +17,17 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * The recipient rows of queues: set-based expansion, claiming with {@code FOR UPDATE SKIP LOCKED},
- * recording outcomes, and provider callbacks that never move a message backwards.
+ * The recipient rows of queues: set-based expansion, claiming with
+ * {@code FOR UPDATE SKIP LOCKED}, recording outcomes, and provider callbacks that never
+ * move a message backwards.
  */
 @Repository
 class QueueMessages {
 
-    /** The recipients a queue selects: its groups' members and its customers, each once, of the owner. */
+    /**
+     * The recipients a queue selects: its groups' members and its customers, each once,
+     * of the owner.
+     */
     private static final String CHOSEN = """
             WITH chosen AS (
                 SELECT c.id, c.phone, c.fields
@@ -56,7 +60,9 @@ class QueueMessages {
     record Claimed(long id, long queueId, long ownerId, String phone, String name, String fields, int attempts) {
     }
 
-    /** A message left in {@code sending} by a worker that died, re-claimed for a lookup. */
+    /**
+     * A message left in {@code sending} by a worker that died, re-claimed for a lookup.
+     */
     record Abandoned(long id, long queueId, long ownerId, Long senderId, int attempts) {
     }
 
@@ -66,27 +72,33 @@ class QueueMessages {
     }
 
     /**
-     * Counts a queue's selection: chosen, blacklisted, graylisted (not blacklisted), inside their service
-     * window at {@code now} (not blacklisted), and per custom field those without a value.
+     * Counts a queue's selection: chosen, blacklisted, graylisted (not blacklisted),
+     * inside their service window at {@code now} (not blacklisted), and per custom field
+     * those without a value.
      */
     Selection select(long owner, List<Long> groupIds, List<Long> customerIds, Collection<String> fields, Instant now) {
         Map<String, Long> missing = new LinkedHashMap<>();
         long[] counts = new long[5];
-        StringBuilder sql = new StringBuilder(CHOSEN).append("SELECT count(*) AS chosen, count(*) FILTER (WHERE black) AS black, ")
-                .append("count(*) FILTER (WHERE gray AND NOT black) AS gray, ")
-                .append("count(*) FILTER (WHERE NOT black AND EXISTS (SELECT 1 FROM messaging_service_windows w ")
-                .append("WHERE w.owner_id = :owner AND w.phone = marked.phone AND w.last_inbound_at > :since)) AS inside, ")
-                .append("count(*) FILTER (WHERE gray AND NOT black AND EXISTS (SELECT 1 FROM messaging_service_windows w ")
-                .append("WHERE w.owner_id = :owner AND w.phone = marked.phone AND w.last_inbound_at > :since)) AS inside_gray");
+        StringBuilder sql = new StringBuilder(CHOSEN)
+            .append("SELECT count(*) AS chosen, count(*) FILTER (WHERE black) AS black, ")
+            .append("count(*) FILTER (WHERE gray AND NOT black) AS gray, ")
+            .append("count(*) FILTER (WHERE NOT black AND EXISTS (SELECT 1 FROM messaging_service_windows w ")
+            .append("WHERE w.owner_id = :owner AND w.phone = marked.phone AND w.last_inbound_at > :since)) AS inside, ")
+            .append("count(*) FILTER (WHERE gray AND NOT black AND EXISTS (SELECT 1 FROM messaging_service_windows w ")
+            .append("WHERE w.owner_id = :owner AND w.phone = marked.phone AND w.last_inbound_at > :since)) AS inside_gray");
         List<String> names = List.copyOf(fields);
         for (int i = 0; i < names.size(); i++) {
-            sql.append(", count(*) FILTER (WHERE NOT black AND coalesce(fields ->> :f").append(i)
-                    .append(", '') = '') AS m").append(i);
+            sql.append(", count(*) FILTER (WHERE NOT black AND coalesce(fields ->> :f")
+                .append(i)
+                .append(", '') = '') AS m")
+                .append(i);
         }
         sql.append(" FROM marked");
-        JdbcClient.StatementSpec statement = jdbc.sql(sql.toString()).param("owner", owner)
-                .param("groupIds", groupIds.toArray(Long[]::new)).param("customerIds", customerIds.toArray(Long[]::new))
-                .param("since", utc(now.minus(ServiceWindows.LENGTH)));
+        JdbcClient.StatementSpec statement = jdbc.sql(sql.toString())
+            .param("owner", owner)
+            .param("groupIds", groupIds.toArray(Long[]::new))
+            .param("customerIds", customerIds.toArray(Long[]::new))
+            .param("since", utc(now.minus(ServiceWindows.LENGTH)));
         for (int i = 0; i < names.size(); i++) {
             statement = statement.param("f" + i, names.get(i));
         }
@@ -104,8 +116,9 @@ class QueueMessages {
     }
 
     /**
-     * How many of a queue's recipients (not blacklisted) one of these business accounts reached with a
-     * template message since {@code since}: the messaging tier does not count them again.
+     * How many of a queue's recipients (not blacklisted) one of these business accounts
+     * reached with a template message since {@code since}: the messaging tier does not
+     * count them again.
      */
     long reachedSince(long owner, List<Long> groupIds, List<Long> customerIds, Collection<String> wabaIds,
             Instant since) {
@@ -115,21 +128,30 @@ class QueueMessages {
                                             WHERE t.owner_id = :owner AND t.waba_id = ANY(:wabaIds)
                                               AND t.phone = marked.phone AND t.reached_at > :since)
                 """)
-                .param("owner", owner).param("groupIds", groupIds.toArray(Long[]::new))
-                .param("customerIds", customerIds.toArray(Long[]::new)).param("wabaIds", wabaIds.toArray(String[]::new))
-                .param("since", utc(since)).query(Long.class).single();
-    }
-
-    /** When the last of a queue's pending messages is due (a graylist pace or a messaging tier pushed it), if any. */
-    Instant lastDue(long queueId) {
-        return jdbc.sql("SELECT max(due_at) AS due FROM messaging_messages WHERE queue_id = :id AND status = 'pending'")
-                .param("id", queueId).query((rs, n) -> instant(rs, "due")).single();
+            .param("owner", owner)
+            .param("groupIds", groupIds.toArray(Long[]::new))
+            .param("customerIds", customerIds.toArray(Long[]::new))
+            .param("wabaIds", wabaIds.toArray(String[]::new))
+            .param("since", utc(since))
+            .query(Long.class)
+            .single();
     }
 
     /**
-     * Expands a queue into one row per recipient in one statement: blacklisted numbers are left out,
-     * graylisted ones are skipped or spread {@code graylistDelay} apart from {@code start}. Returns the
-     * number of rows written.
+     * When the last of a queue's pending messages is due (a graylist pace or a messaging
+     * tier pushed it), if any.
+     */
+    Instant lastDue(long queueId) {
+        return jdbc.sql("SELECT max(due_at) AS due FROM messaging_messages WHERE queue_id = :id AND status = 'pending'")
+            .param("id", queueId)
+            .query((rs, n) -> instant(rs, "due"))
+            .single();
+    }
+
+    /**
+     * Expands a queue into one row per recipient in one statement: blacklisted numbers
+     * are left out, graylisted ones are skipped or spread {@code graylistDelay} apart
+     * from {@code start}. Returns the number of rows written.
      */
     int expand(long queueId, long owner, List<Long> groupIds, List<Long> customerIds, boolean skipGray,
             Duration graylistDelay, Instant start, Instant now) {
@@ -147,17 +169,23 @@ class QueueMessages {
                       FROM marked m WHERE NOT m.black) r
                 ORDER BY r.id
                 """)
-                .param("queueId", queueId).param("owner", owner).param("groupIds", groupIds.toArray(Long[]::new))
-                .param("customerIds", customerIds.toArray(Long[]::new)).param("skipGray", skipGray)
-                .param("grayDelay", (double) graylistDelay.toSeconds()).param("start", utc(start))
-                .param("now", utc(now)).update();
+            .param("queueId", queueId)
+            .param("owner", owner)
+            .param("groupIds", groupIds.toArray(Long[]::new))
+            .param("customerIds", customerIds.toArray(Long[]::new))
+            .param("skipGray", skipGray)
+            .param("grayDelay", (double) graylistDelay.toSeconds())
+            .param("start", utc(start))
+            .param("now", utc(now))
+            .update();
     }
 
     /**
-     * Claims up to {@code limit} due pending messages of one queue for a sending account and worker: they stay
-     * {@code pending} with this worker's claim (a lease until {@code claimed_at} is older than
-     * {@code leaseCutoff}); rows locked by another worker's claim, or claimed by a live one, are skipped, so no
-     * message is claimed twice.
+     * Claims up to {@code limit} due pending messages of one queue for a sending account
+     * and worker: they stay {@code pending} with this worker's claim (a lease until
+     * {@code claimed_at} is older than {@code leaseCutoff}); rows locked by another
+     * worker's claim, or claimed by a live one, are skipped, so no message is claimed
+     * twice.
      */
     List<Claimed> claim(long queueId, long senderId, String worker, int limit, Instant now, Instant leaseCutoff) {
         return jdbc.sql("""
@@ -175,16 +203,21 @@ class QueueMessages {
                 WHERE m.id = p.id
                 RETURNING m.id, m.queue_id, m.owner_id, m.phone, c.name, CAST(c.fields AS text) AS fields, m.attempts
                 """)
-                .param("queueId", queueId).param("now", utc(now)).param("limit", limit).param("senderId", senderId)
-                .param("worker", worker).param("leaseCutoff", utc(leaseCutoff))
-                .query((rs, n) -> new Claimed(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
-                        rs.getString("phone"), rs.getString("name"), rs.getString("fields"), rs.getInt("attempts")))
-                .list();
+            .param("queueId", queueId)
+            .param("now", utc(now))
+            .param("limit", limit)
+            .param("senderId", senderId)
+            .param("worker", worker)
+            .param("leaseCutoff", utc(leaseCutoff))
+            .query((rs, n) -> new Claimed(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
+                    rs.getString("phone"), rs.getString("name"), rs.getString("fields"), rs.getInt("attempts")))
+            .list();
     }
 
     /**
-     * A claimed message becomes {@code sending} just before its provider call (one attempt more); returns its
-     * attempts, or -1 when it is no longer pending with this worker's claim.
+     * A claimed message becomes {@code sending} just before its provider call (one
+     * attempt more); returns its attempts, or -1 when it is no longer pending with this
+     * worker's claim.
      */
     int begin(long id, String worker, Instant now) {
         return jdbc.sql("""
@@ -193,13 +226,18 @@ class QueueMessages {
                 WHERE id = :id AND status = 'pending' AND claimed_by = :worker
                 RETURNING attempts
                 """)
-                .param("id", id).param("worker", worker).param("now", utc(now)).query(Integer.class).optional()
-                .orElse(-1);
+            .param("id", id)
+            .param("worker", worker)
+            .param("now", utc(now))
+            .query(Integer.class)
+            .optional()
+            .orElse(-1);
     }
 
     /**
-     * Claimed messages become {@code sending} together, just before their provider calls (one attempt more
-     * each); returns the attempts of each, leaving out those no longer pending with this worker's claim.
+     * Claimed messages become {@code sending} together, just before their provider calls
+     * (one attempt more each); returns the attempts of each, leaving out those no longer
+     * pending with this worker's claim.
      */
     Map<Long, Integer> beginAll(Collection<Long> ids, String worker, Instant now) {
         Map<Long, Integer> attempts = new java.util.HashMap<>();
@@ -211,15 +249,16 @@ class QueueMessages {
                     updated_at = :now
                 WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
                 RETURNING id, attempts
-                """)
-                .param("ids", ids.toArray(Long[]::new)).param("worker", worker).param("now", utc(now))
-                .query(rs -> {
-                    attempts.put(rs.getLong("id"), rs.getInt("attempts"));
-                });
+                """).param("ids", ids.toArray(Long[]::new)).param("worker", worker).param("now", utc(now)).query(rs -> {
+            attempts.put(rs.getLong("id"), rs.getInt("attempts"));
+        });
         return attempts;
     }
 
-    /** This worker's claims on messages it did not send (the batch stopped): pending and free for any worker again. */
+    /**
+     * This worker's claims on messages it did not send (the batch stopped): pending and
+     * free for any worker again.
+     */
     void unclaim(Collection<Long> ids, String worker) {
         if (ids.isEmpty()) {
             return;
@@ -227,13 +266,12 @@ class QueueMessages {
         jdbc.sql("""
                 UPDATE messaging_messages SET sender_id = NULL, claimed_at = NULL, claimed_by = NULL
                 WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
-                """)
-                .param("ids", ids.toArray(Long[]::new)).param("worker", worker).update();
+                """).param("ids", ids.toArray(Long[]::new)).param("worker", worker).update();
     }
 
     /**
-     * Claimed messages that the business account's messaging tier does not let out now: pending again, free
-     * for any worker, due when the tier's window rolls.
+     * Claimed messages that the business account's messaging tier does not let out now:
+     * pending again, free for any worker, due when the tier's window rolls.
      */
     void defer(Collection<Long> ids, String worker, Instant dueAt, Instant now) {
         if (ids.isEmpty()) {
@@ -244,11 +282,17 @@ class QueueMessages {
                     updated_at = :now
                 WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
                 """)
-                .param("ids", ids.toArray(Long[]::new)).param("worker", worker).param("due", utc(dueAt))
-                .param("now", utc(now)).update();
+            .param("ids", ids.toArray(Long[]::new))
+            .param("worker", worker)
+            .param("due", utc(dueAt))
+            .param("now", utc(now))
+            .update();
     }
 
-    /** Re-claims messages whose claim is older than {@code cutoff}: their worker died between send and record. */
+    /**
+     * Re-claims messages whose claim is older than {@code cutoff}: their worker died
+     * between send and record.
+     */
     List<Abandoned> claimAbandoned(Instant cutoff, String worker, int limit, Instant now) {
         return jdbc.sql("""
                 WITH picked AS (
@@ -262,13 +306,19 @@ class QueueMessages {
                 FROM picked p WHERE m.id = p.id
                 RETURNING m.id, m.queue_id, m.owner_id, m.sender_id, m.attempts
                 """)
-                .param("cutoff", utc(cutoff)).param("limit", limit).param("now", utc(now)).param("worker", worker)
-                .query((rs, n) -> new Abandoned(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
-                        rs.getObject("sender_id", Long.class), rs.getInt("attempts")))
-                .list();
+            .param("cutoff", utc(cutoff))
+            .param("limit", limit)
+            .param("now", utc(now))
+            .param("worker", worker)
+            .query((rs, n) -> new Abandoned(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
+                    rs.getObject("sender_id", Long.class), rs.getInt("attempts")))
+            .list();
     }
 
-    /** Records the sends that the provider accepted, in one statement. Only messages still in sending move. */
+    /**
+     * Records the sends that the provider accepted, in one statement. Only messages still
+     * in sending move.
+     */
     void markSent(List<Long> ids, List<String> providerIds, Instant now) {
         if (ids.isEmpty()) {
             return;
@@ -280,8 +330,10 @@ class QueueMessages {
                 FROM unnest(CAST(:ids AS bigint[]), CAST(:pids AS text[])) AS r (id, pid)
                 WHERE m.id = r.id AND m.status = 'sending'
                 """)
-                .param("ids", ids.toArray(Long[]::new)).param("pids", providerIds.toArray(String[]::new))
-                .param("now", utc(now)).update();
+            .param("ids", ids.toArray(Long[]::new))
+            .param("pids", providerIds.toArray(String[]::new))
+            .param("now", utc(now))
+            .update();
     }
 
     /** Moves messages in sending to failed, with their codes and reasons. */
@@ -297,16 +349,17 @@ class QueueMessages {
                             CAST(:retryable AS boolean[])) AS r (id, code, reason, retryable)
                 WHERE m.id = r.id AND m.status = 'sending'
                 """)
-                .param("ids", failures.stream().map(Outcome::id).toArray(Long[]::new))
-                .param("codes", failures.stream().map(Outcome::errorCode).toArray(String[]::new))
-                .param("reasons", failures.stream().map(Outcome::errorReason).toArray(String[]::new))
-                .param("retryable", failures.stream().map(Outcome::retryable).toArray(Boolean[]::new))
-                .param("now", utc(now)).update();
+            .param("ids", failures.stream().map(Outcome::id).toArray(Long[]::new))
+            .param("codes", failures.stream().map(Outcome::errorCode).toArray(String[]::new))
+            .param("reasons", failures.stream().map(Outcome::errorReason).toArray(String[]::new))
+            .param("retryable", failures.stream().map(Outcome::retryable).toArray(Boolean[]::new))
+            .param("now", utc(now))
+            .update();
     }
 
     /**
-     * Puts messages in sending back to pending, due after their delay; {@code uncount} takes back the
-     * attempt their claim counted (they never reached the provider).
+     * Puts messages in sending back to pending, due after their delay; {@code uncount}
+     * takes back the attempt their claim counted (they never reached the provider).
      */
     void release(List<Outcome> releases, boolean uncount, Instant now) {
         if (releases.isEmpty()) {
@@ -322,12 +375,16 @@ class QueueMessages {
                             CAST(:reasons AS text[])) AS r (id, delay, code, reason)
                 WHERE m.id = r.id AND m.status = 'sending'
                 """)
-                .param("ids", releases.stream().map(Outcome::id).toArray(Long[]::new))
-                .param("delays", releases.stream()
-                        .map(r -> r.retryAfter() == null ? 0.0 : r.retryAfter().toMillis() / 1000.0).toArray(Double[]::new))
-                .param("codes", releases.stream().map(Outcome::errorCode).toArray(String[]::new))
-                .param("reasons", releases.stream().map(Outcome::errorReason).toArray(String[]::new))
-                .param("uncount", uncount).param("now", utc(now)).update();
+            .param("ids", releases.stream().map(Outcome::id).toArray(Long[]::new))
+            .param("delays",
+                    releases.stream()
+                        .map(r -> r.retryAfter() == null ? 0.0 : r.retryAfter().toMillis() / 1000.0)
+                        .toArray(Double[]::new))
+            .param("codes", releases.stream().map(Outcome::errorCode).toArray(String[]::new))
+            .param("reasons", releases.stream().map(Outcome::errorReason).toArray(String[]::new))
+            .param("uncount", uncount)
+            .param("now", utc(now))
+            .update();
     }
 
     /** Messages claimed but not to be sent (the number was blacklisted meanwhile). */
@@ -338,8 +395,7 @@ class QueueMessages {
         jdbc.sql("""
                 UPDATE messaging_messages SET status = 'skipped', error_code = :code, updated_at = :now
                 WHERE id = ANY(:ids) AND status IN ('pending', 'sending')
-                """)
-                .param("ids", ids.toArray(Long[]::new)).param("code", code).param("now", utc(now)).update();
+                """).param("ids", ids.toArray(Long[]::new)).param("code", code).param("now", utc(now)).update();
     }
 
     /** Messages per status of a queue; every status is a key. */
@@ -347,34 +403,44 @@ class QueueMessages {
         Map<String, Long> counts = new LinkedHashMap<>();
         MessageStatus.WIRE_NAMES.forEach(status -> counts.put(status, 0L));
         jdbc.sql("SELECT status, count(*) AS n FROM messaging_messages WHERE queue_id = :id GROUP BY status")
-                .param("id", queueId).query(rs -> {
-                    counts.put(rs.getString("status"), rs.getLong("n"));
-                });
+            .param("id", queueId)
+            .query(rs -> {
+                counts.put(rs.getString("status"), rs.getLong("n"));
+            });
         return counts;
     }
 
-    /** How many of a queue's messages were accepted by a provider: what the queue pays for. */
+    /**
+     * How many of a queue's messages were accepted by a provider: what the queue pays
+     * for.
+     */
     long sentCount(long queueId) {
         return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND sent_at IS NOT NULL")
-                .param("id", queueId).query(Long.class).single();
+            .param("id", queueId)
+            .query(Long.class)
+            .single();
     }
 
     long inFlight(long queueId) {
         return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = 'sending'")
-                .param("id", queueId).query(Long.class).single();
+            .param("id", queueId)
+            .query(Long.class)
+            .single();
     }
 
     int cancelPending(long queueId, Instant now) {
         return jdbc.sql("""
                 UPDATE messaging_messages SET status = 'cancelled', updated_at = :now
                 WHERE queue_id = :id AND status = 'pending'
-                """)
-                .param("id", queueId).param("now", utc(now)).update();
+                """).param("id", queueId).param("now", utc(now)).update();
     }
 
     long retryableFailures(long queueId) {
-        return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = 'failed' AND retryable")
-                .param("id", queueId).query(Long.class).single();
+        return jdbc
+            .sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = 'failed' AND retryable")
+            .param("id", queueId)
+            .query(Long.class)
+            .single();
     }
 
     int retryFailed(long queueId, Instant now) {
@@ -383,8 +449,7 @@ class QueueMessages {
                 SET status = 'pending', due_at = :now, attempts = 0, retryable = NULL, failed_at = NULL,
                     sender_id = NULL, claimed_at = NULL, claimed_by = NULL, updated_at = :now
                 WHERE queue_id = :id AND status = 'failed' AND retryable
-                """)
-                .param("id", queueId).param("now", utc(now)).update();
+                """).param("id", queueId).param("now", utc(now)).update();
     }
 
     /** A page of a queue's messages (optionally of one status) in id order. */
@@ -394,9 +459,12 @@ class QueueMessages {
                 WHERE queue_id = :queueId AND (CAST(:status AS text) IS NULL OR status = :status) AND id > :after
                 ORDER BY id LIMIT :limit
                 """)
-                .param("queueId", queueId).param("status", status == null ? null : status.wire())
-                .param("after", afterId == null ? 0L : afterId)
-                .param("limit", limit + 1).query(QueueMessages::map).list();
+            .param("queueId", queueId)
+            .param("status", status == null ? null : status.wire())
+            .param("after", afterId == null ? 0L : afterId)
+            .param("limit", limit + 1)
+            .query(QueueMessages::map)
+            .list();
     }
 
     /** A page of all of one owner's messages, newest first (admin). */
@@ -407,15 +475,20 @@ class QueueMessages {
                   AND (CAST(:queueId AS bigint) IS NULL OR queue_id = :queueId) AND id < :before
                 ORDER BY id DESC LIMIT :limit
                 """)
-                .param("owner", owner).param("status", status == null ? null : status.wire()).param("queueId", queueId)
-                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId).param("limit", limit + 1)
-                .query(QueueMessages::map).list();
+            .param("owner", owner)
+            .param("status", status == null ? null : status.wire())
+            .param("queueId", queueId)
+            .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+            .param("limit", limit + 1)
+            .query(QueueMessages::map)
+            .list();
     }
 
     /**
-     * Applies a provider's status to the message it names (by the provider's id, else by Kapı's idempotency
-     * key), only from the statuses that may move to it ({@link MessageStatus#predecessors}): sent < delivered
-     * < read; failed only from sending or sent. A message that failed with an unknown outcome (lost during a
+     * Applies a provider's status to the message it names (by the provider's id, else by
+     * Kapı's idempotency key), only from the statuses that may move to it
+     * ({@link MessageStatus#predecessors}): sent < delivered < read; failed only from
+     * sending or sent. A message that failed with an unknown outcome (lost during a
      * crash) was sent after all when a sent, delivered or read status arrives for it.
      */
     boolean applyStatus(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
@@ -425,26 +498,32 @@ class QueueMessages {
         }
         Set<MessageStatus> from = MessageStatus.predecessors(status);
         boolean fromUnknownOutcome = from.remove(MessageStatus.FAILED);
-        return jdbc.sql("""
-                UPDATE messaging_messages
-                SET status = :status, updated_at = :now,
-                    provider_message_id = coalesce(provider_message_id, :pid),
-                    sent_at = CASE WHEN :status <> 'failed' THEN coalesce(sent_at, :at) ELSE sent_at END,
-                    delivered_at = CASE WHEN :status IN ('delivered', 'read') THEN coalesce(delivered_at, :at) ELSE delivered_at END,
-                    read_at = CASE WHEN :status = 'read' THEN :at ELSE read_at END,
-                    failed_at = CASE WHEN :status = 'failed' THEN :at ELSE NULL END,
-                    error_code = CASE WHEN :status = 'failed' THEN :code ELSE NULL END,
-                    error_reason = CASE WHEN :status = 'failed' THEN :reason ELSE NULL END,
-                    retryable = CASE WHEN :status = 'failed' THEN false ELSE NULL END
-                WHERE (provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId))
-                  AND (status = ANY(:from)
-                       OR (:fromUnknownOutcome AND status = 'failed' AND error_code = 'outcome-unknown'))
-                """)
-                .param("from", from.stream().map(MessageStatus::wire).toArray(String[]::new))
-                .param("fromUnknownOutcome", fromUnknownOutcome)
-                .param("status", status.wire()).param("now", utc(now)).param("pid", providerMessageId)
-                .param("at", utc(at)).param("code", errorCode).param("reason", errorReason)
-                .param("messageId", messageId).update() > 0;
+        return jdbc
+            .sql("""
+                    UPDATE messaging_messages
+                    SET status = :status, updated_at = :now,
+                        provider_message_id = coalesce(provider_message_id, :pid),
+                        sent_at = CASE WHEN :status <> 'failed' THEN coalesce(sent_at, :at) ELSE sent_at END,
+                        delivered_at = CASE WHEN :status IN ('delivered', 'read') THEN coalesce(delivered_at, :at) ELSE delivered_at END,
+                        read_at = CASE WHEN :status = 'read' THEN :at ELSE read_at END,
+                        failed_at = CASE WHEN :status = 'failed' THEN :at ELSE NULL END,
+                        error_code = CASE WHEN :status = 'failed' THEN :code ELSE NULL END,
+                        error_reason = CASE WHEN :status = 'failed' THEN :reason ELSE NULL END,
+                        retryable = CASE WHEN :status = 'failed' THEN false ELSE NULL END
+                    WHERE (provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId))
+                      AND (status = ANY(:from)
+                           OR (:fromUnknownOutcome AND status = 'failed' AND error_code = 'outcome-unknown'))
+                    """)
+            .param("from", from.stream().map(MessageStatus::wire).toArray(String[]::new))
+            .param("fromUnknownOutcome", fromUnknownOutcome)
+            .param("status", status.wire())
+            .param("now", utc(now))
+            .param("pid", providerMessageId)
+            .param("at", utc(at))
+            .param("code", errorCode)
+            .param("reason", errorReason)
+            .param("messageId", messageId)
+            .update() > 0;
     }
 
     /** Every message of the owner's queues (an account deleted for good). */
@@ -454,11 +533,12 @@ class QueueMessages {
 
     static Message map(ResultSet rs, int n) throws SQLException {
         return new Message(rs.getLong("id"), rs.getLong("queue_id"), rs.getLong("owner_id"),
-                rs.getObject("customer_id", Long.class), rs.getString("phone"), MessageStatus.of(rs.getString("status")),
-                rs.getBoolean("graylisted"), instant(rs, "due_at"), rs.getInt("attempts"),
-                rs.getObject("sender_id", Long.class), rs.getString("provider_message_id"),
+                rs.getObject("customer_id", Long.class), rs.getString("phone"),
+                MessageStatus.of(rs.getString("status")), rs.getBoolean("graylisted"), instant(rs, "due_at"),
+                rs.getInt("attempts"), rs.getObject("sender_id", Long.class), rs.getString("provider_message_id"),
                 rs.getString("error_code"), rs.getString("error_reason"), rs.getObject("retryable", Boolean.class),
-                instant(rs, "sent_at"), instant(rs, "delivered_at"), instant(rs, "read_at"),
-                instant(rs, "failed_at"), instant(rs, "updated_at"));
+                instant(rs, "sent_at"), instant(rs, "delivered_at"), instant(rs, "read_at"), instant(rs, "failed_at"),
+                instant(rs, "updated_at"));
     }
+
 }

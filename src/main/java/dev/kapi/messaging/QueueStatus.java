@@ -7,17 +7,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The life cycle of a queue: {@code created} until started; then {@code scheduled} or {@code running},
- * {@code paused} and back, and finally {@code completed} or {@code cancelled}. Each status knows its wire
- * name (the column's and the API's text) and the statuses it may move to.
+ * The life cycle of a queue: {@code created} until started; then {@code scheduled} or
+ * {@code running}, {@code paused} and back, and finally {@code completed} or
+ * {@code cancelled}. Each status knows its wire name (the column's and the API's text)
+ * and the statuses it may move to.
  */
 enum QueueStatus {
 
-    CREATED("created"),
-    SCHEDULED("scheduled"),
-    RUNNING("running"),
-    PAUSED("paused"),
-    CANCELLED("cancelled"),
+    CREATED("created"), SCHEDULED("scheduled"), RUNNING("running"), PAUSED("paused"), CANCELLED("cancelled"),
     COMPLETED("completed");
 
     /** Every wire name, in the order a queue goes through them. */
@@ -37,10 +34,10 @@ enum QueueStatus {
     }
 
     /**
-     * The statuses this one may move to: a start runs or schedules a created queue; a scheduled one runs
-     * when its time comes; a started one pauses, a paused one resumes; a running one completes when nothing
-     * is left; anything not ended may be cancelled; a completed queue runs again when its failures are
-     * retried.
+     * The statuses this one may move to: a start runs or schedules a created queue; a
+     * scheduled one runs when its time comes; a started one pauses, a paused one resumes;
+     * a running one completes when nothing is left; anything not ended may be cancelled;
+     * a completed queue runs again when its failures are retried.
      */
     Set<QueueStatus> successors() {
         return switch (this) {
@@ -57,7 +54,10 @@ enum QueueStatus {
         return successors().contains(next);
     }
 
-    /** Completed or cancelled: nothing more is sent (unless failures are retried) and the credits are settled. */
+    /**
+     * Completed or cancelled: nothing more is sent (unless failures are retried) and the
+     * credits are settled.
+     */
     boolean ended() {
         return this == COMPLETED || this == CANCELLED;
     }
@@ -76,4 +76,5 @@ enum QueueStatus {
     public String toString() {
         return wire;
     }
+
 }

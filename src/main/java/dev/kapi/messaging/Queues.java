@@ -40,45 +40,71 @@ class Queues {
                         :headerLink, :bodyParameters, :senderIds, :groupIds, :customerIds, :status, :scheduledAt,
                         :now, :now)
                 RETURNING id
-                """), template).param("category", template == null ? null : category)
-                .param("owner", owner).param("name", name).param("draftId", draftId).param("body", body)
-                .param("senderIds", senderIds.toArray(Long[]::new)).param("groupIds", groupIds.toArray(Long[]::new))
-                .param("customerIds", customerIds.toArray(Long[]::new)).param("status", QueueStatus.CREATED.wire())
-                .param("scheduledAt", utc(scheduledAt)).param("now", utc(now)).query(Long.class).single();
+                """), template)
+            .param("category", template == null ? null : category)
+            .param("owner", owner)
+            .param("name", name)
+            .param("draftId", draftId)
+            .param("body", body)
+            .param("senderIds", senderIds.toArray(Long[]::new))
+            .param("groupIds", groupIds.toArray(Long[]::new))
+            .param("customerIds", customerIds.toArray(Long[]::new))
+            .param("status", QueueStatus.CREATED.wire())
+            .param("scheduledAt", utc(scheduledAt))
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
     }
 
     Optional<Queue> byId(long owner, long id) {
         return jdbc.sql("SELECT * FROM messaging_queues WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).query(Queues::map).optional();
+            .param("id", id)
+            .param("owner", owner)
+            .query(Queues::map)
+            .optional();
     }
 
     /** The queue, locked for a change of state until the transaction ends. */
     Optional<Queue> lock(long owner, long id) {
         return jdbc.sql("SELECT * FROM messaging_queues WHERE id = :id AND owner_id = :owner FOR UPDATE")
-                .param("id", id).param("owner", owner).query(Queues::map).optional();
+            .param("id", id)
+            .param("owner", owner)
+            .query(Queues::map)
+            .optional();
     }
 
     Optional<Queue> lock(long id) {
         return jdbc.sql("SELECT * FROM messaging_queues WHERE id = :id FOR UPDATE")
-                .param("id", id).query(Queues::map).optional();
+            .param("id", id)
+            .query(Queues::map)
+            .optional();
     }
 
     List<Queue> page(long owner, Long afterId, int limit) {
-        return jdbc.sql("SELECT * FROM messaging_queues WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
-                .param("owner", owner).param("after", afterId == null ? 0L : afterId).param("limit", limit + 1)
-                .query(Queues::map).list();
+        return jdbc
+            .sql("SELECT * FROM messaging_queues WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
+            .param("owner", owner)
+            .param("after", afterId == null ? 0L : afterId)
+            .param("limit", limit + 1)
+            .query(Queues::map)
+            .list();
     }
 
-    /** Every owner's queues, newest first, optionally of one status; {@code limit + 1} rows. */
+    /**
+     * Every owner's queues, newest first, optionally of one status; {@code limit + 1}
+     * rows.
+     */
     List<Queue> pageOfAll(QueueStatus status, Long beforeId, int limit) {
         return jdbc.sql("""
                 SELECT * FROM messaging_queues
                 WHERE (CAST(:status AS text) IS NULL OR status = :status) AND id < :before
                 ORDER BY id DESC LIMIT :limit
                 """)
-                .param("status", status == null ? null : status.wire())
-                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
-                .param("limit", limit + 1).query(Queues::map).list();
+            .param("status", status == null ? null : status.wire())
+            .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+            .param("limit", limit + 1)
+            .query(Queues::map)
+            .list();
     }
 
     void started(long id, QueueStatus status, int total, int blacklisted, int creditCost, Instant now) {
@@ -87,19 +113,30 @@ class Queues {
                                             credit_cost = :cost, started_at = :now, updated_at = :now
                 WHERE id = :id
                 """)
-                .param("status", status.wire()).param("total", total).param("blacklisted", blacklisted)
-                .param("cost", creditCost).param("now", utc(now)).param("id", id).update();
+            .param("status", status.wire())
+            .param("total", total)
+            .param("blacklisted", blacklisted)
+            .param("cost", creditCost)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
-    /** The queue's new status; one that ends it sets {@code finished_at}, any other clears it. */
+    /**
+     * The queue's new status; one that ends it sets {@code finished_at}, any other clears
+     * it.
+     */
     void setStatus(long id, QueueStatus status, Instant now) {
         jdbc.sql("""
                 UPDATE messaging_queues SET status = :status, updated_at = :now,
                     finished_at = CASE WHEN :ended THEN :now END
                 WHERE id = :id
                 """)
-                .param("status", status.wire()).param("ended", status.ended()).param("now", utc(now))
-                .param("id", id).update();
+            .param("status", status.wire())
+            .param("ended", status.ended())
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     boolean senderInUse(long owner, long senderId) {
@@ -107,21 +144,29 @@ class Queues {
                 SELECT EXISTS (SELECT 1 FROM messaging_queues WHERE owner_id = :owner AND :sender = ANY(sender_ids)
                                                                AND status = ANY(:active))
                 """)
-                .param("owner", owner).param("sender", senderId)
-                .param("active", QueueStatus.ACTIVE.stream().map(QueueStatus::wire).toArray(String[]::new))
-                .query(Boolean.class).single();
+            .param("owner", owner)
+            .param("sender", senderId)
+            .param("active", QueueStatus.ACTIVE.stream().map(QueueStatus::wire).toArray(String[]::new))
+            .query(Boolean.class)
+            .single();
     }
 
     /** Scheduled queues whose time has come, with their owners. */
     List<Queue> due(Instant now) {
-        return jdbc.sql("SELECT * FROM messaging_queues WHERE status = 'scheduled' AND scheduled_at <= :now ORDER BY id")
-                .param("now", utc(now)).query(Queues::map).list();
+        return jdbc
+            .sql("SELECT * FROM messaging_queues WHERE status = 'scheduled' AND scheduled_at <= :now ORDER BY id")
+            .param("now", utc(now))
+            .query(Queues::map)
+            .list();
     }
 
     /** Moves a scheduled queue to running, unless another worker did so first. */
     boolean run(long id, Instant now) {
-        return jdbc.sql("UPDATE messaging_queues SET status = 'running', updated_at = :now WHERE id = :id AND status = 'scheduled'")
-                .param("now", utc(now)).param("id", id).update() == 1;
+        return jdbc.sql(
+                "UPDATE messaging_queues SET status = 'running', updated_at = :now WHERE id = :id AND status = 'scheduled'")
+            .param("now", utc(now))
+            .param("id", id)
+            .update() == 1;
     }
 
     /** The running queues an account sends for, oldest first. */
@@ -130,8 +175,7 @@ class Queues {
                 SELECT id FROM messaging_queues
                 WHERE status = 'running' AND owner_id = :owner AND :sender = ANY(sender_ids)
                 ORDER BY id
-                """)
-                .param("owner", owner).param("sender", senderId).query(Long.class).list();
+                """).param("owner", owner).param("sender", senderId).query(Long.class).list();
     }
 
     /** Completes every running queue that has nothing left to send; returns their ids. */
@@ -142,11 +186,13 @@ class Queues {
                   AND NOT EXISTS (SELECT 1 FROM messaging_messages m
                                   WHERE m.queue_id = q.id AND m.status IN ('pending', 'sending'))
                 RETURNING q.id
-                """)
-                .param("now", utc(now)).query(Long.class).list();
+                """).param("now", utc(now)).query(Long.class).list();
     }
 
-    /** Ended queues that still hold credits and have no message in flight: ready to be settled. */
+    /**
+     * Ended queues that still hold credits and have no message in flight: ready to be
+     * settled.
+     */
     List<Long> toSettle() {
         return jdbc.sql("""
                 SELECT q.id FROM messaging_queues q
@@ -154,8 +200,7 @@ class Queues {
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
                   AND NOT EXISTS (SELECT 1 FROM messaging_messages m WHERE m.queue_id = q.id AND m.status = 'sending')
                 ORDER BY q.id
-                """)
-                .query(Long.class).list();
+                """).query(Long.class).list();
     }
 
     void hold(long queueId, UUID reservationId, long amount, Instant now) {
@@ -163,8 +208,11 @@ class Queues {
                 INSERT INTO messaging_queue_reservations (reservation_id, queue_id, amount, created_at)
                 VALUES (:reservationId, :queueId, :amount, :now)
                 """)
-                .param("reservationId", reservationId).param("queueId", queueId).param("amount", amount)
-                .param("now", utc(now)).update();
+            .param("reservationId", reservationId)
+            .param("queueId", queueId)
+            .param("amount", amount)
+            .param("now", utc(now))
+            .update();
     }
 
     List<HeldCredits> held(long queueId) {
@@ -172,27 +220,36 @@ class Queues {
                 SELECT reservation_id, amount FROM messaging_queue_reservations
                 WHERE queue_id = :queueId AND NOT settled ORDER BY created_at, reservation_id
                 """)
-                .param("queueId", queueId)
-                .query((rs, n) -> new HeldCredits(rs.getObject("reservation_id", UUID.class), rs.getLong("amount")))
-                .list();
+            .param("queueId", queueId)
+            .query((rs, n) -> new HeldCredits(rs.getObject("reservation_id", UUID.class), rs.getLong("amount")))
+            .list();
     }
 
     long heldTotal(long queueId) {
-        return jdbc.sql("SELECT coalesce(sum(amount), 0) FROM messaging_queue_reservations WHERE queue_id = :id AND NOT settled")
-                .param("id", queueId).query(Long.class).single();
+        return jdbc.sql(
+                "SELECT coalesce(sum(amount), 0) FROM messaging_queue_reservations WHERE queue_id = :id AND NOT settled")
+            .param("id", queueId)
+            .query(Long.class)
+            .single();
     }
 
     void settled(UUID reservationId) {
         jdbc.sql("UPDATE messaging_queue_reservations SET settled = true WHERE reservation_id = :id")
-                .param("id", reservationId).update();
+            .param("id", reservationId)
+            .update();
     }
 
     void charged(long queueId, long credits) {
         jdbc.sql("UPDATE messaging_queues SET charged = charged + :credits WHERE id = :id")
-                .param("credits", credits).param("id", queueId).update();
+            .param("credits", credits)
+            .param("id", queueId)
+            .update();
     }
 
-    /** Every queue of the owner, and with them their credit reservations (an account deleted for good). */
+    /**
+     * Every queue of the owner, and with them their credit reservations (an account
+     * deleted for good).
+     */
     void deleteOf(long owner) {
         jdbc.sql("DELETE FROM messaging_queues WHERE owner_id = :owner").param("owner", owner).update();
     }
@@ -204,10 +261,11 @@ class Queues {
     private static Queue map(ResultSet rs, int n) throws SQLException {
         return new Queue(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"),
                 rs.getObject("draft_id", Long.class), rs.getString("body"), TemplateMessage.read(rs),
-                rs.getString("template_category"), longs(rs.getArray("sender_ids")),
-                longs(rs.getArray("group_ids")), longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")),
-                instant(rs, "scheduled_at"), rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"),
-                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                instant(rs, "updated_at"), rs.getInt("credit_cost"));
+                rs.getString("template_category"), longs(rs.getArray("sender_ids")), longs(rs.getArray("group_ids")),
+                longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")), instant(rs, "scheduled_at"),
+                rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"), instant(rs, "created_at"),
+                instant(rs, "started_at"), instant(rs, "finished_at"), instant(rs, "updated_at"),
+                rs.getInt("credit_cost"));
     }
+
 }

@@ -3,13 +3,15 @@ package dev.kapi.messaging;
 import java.time.Duration;
 
 /**
- * What a failed send means, for the message and for its sending account. A recipient's error fails the
- * message for good; an unknown outcome (the message may have gone out) and a ban are never retried; any
- * other failure is retried after {@code retryBackoff}, doubling per attempt (or after the provider's own
- * retry-after), until {@code maxAttempts}, then failed as retryable. A rate-limit or account failure opens
- * the account's circuit at once for the provider's retry-after or {@code breakerCooldown}, and stops the
- * rest of its batch; otherwise {@code breakerThreshold} failures in a row (a recipient's error is none)
- * open it for the cooldown.
+ * What a failed send means, for the message and for its sending account. A recipient's
+ * error fails the message for good; an unknown outcome (the message may have gone out)
+ * and a ban are never retried; any other failure is retried after {@code retryBackoff},
+ * doubling per attempt (or after the provider's own retry-after), until
+ * {@code maxAttempts}, then failed as retryable. A rate-limit or account failure opens
+ * the account's circuit at once for the provider's retry-after or
+ * {@code breakerCooldown}, and stops the rest of its batch; otherwise
+ * {@code breakerThreshold} failures in a row (a recipient's error is none) open it for
+ * the cooldown.
  */
 record RetryPolicy(int maxAttempts, Duration retryBackoff, int breakerThreshold, Duration breakerCooldown) {
 
@@ -20,6 +22,7 @@ record RetryPolicy(int maxAttempts, Duration retryBackoff, int breakerThreshold,
 
     /** What becomes of a message after a failed send. */
     sealed interface Decision {
+
     }
 
     /** Back to pending, due again {@code after} from now. */
@@ -45,12 +48,18 @@ record RetryPolicy(int maxAttempts, Duration retryBackoff, int breakerThreshold,
         return new Fail(retryable);
     }
 
-    /** Whether the failure counts toward the account's failures in a row: a recipient's error does not. */
+    /**
+     * Whether the failure counts toward the account's failures in a row: a recipient's
+     * error does not.
+     */
     boolean countsAgainstAccount(Provider.Failed failure) {
         return failure.kind() != Provider.Kind.RECIPIENT;
     }
 
-    /** Whether the failure opens the account's circuit at once (and the rest of its batch is not sent). */
+    /**
+     * Whether the failure opens the account's circuit at once (and the rest of its batch
+     * is not sent).
+     */
     boolean tripsAtOnce(Provider.Failed failure) {
         return failure.kind() == Provider.Kind.RATE_LIMITED || failure.kind() == Provider.Kind.ACCOUNT;
     }
@@ -61,7 +70,10 @@ record RetryPolicy(int maxAttempts, Duration retryBackoff, int breakerThreshold,
                 tripped.kind() == Provider.Kind.RATE_LIMITED ? "rate-limited" : describe(tripped));
     }
 
-    /** Whether this many failures in a row open the account's circuit (for {@link #failuresPause()}). */
+    /**
+     * Whether this many failures in a row open the account's circuit (for
+     * {@link #failuresPause()}).
+     */
     boolean tooManyInARow(int consecutiveFailures) {
         return consecutiveFailures >= breakerThreshold;
     }
@@ -70,7 +82,10 @@ record RetryPolicy(int maxAttempts, Duration retryBackoff, int breakerThreshold,
         return new Pause(breakerCooldown, "failures");
     }
 
-    /** A failure as an account's pause reason or banned-suspected note: its code and reason. */
+    /**
+     * A failure as an account's pause reason or banned-suspected note: its code and
+     * reason.
+     */
     static String describe(Provider.Failed failure) {
         return failure.code() + ": " + failure.reason();
     }

@@ -4,15 +4,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * A connected sending account (seed 001: several per user): its provider, its own pace (messages per
- * second, none: as fast as the provider answers) and daily cap, its status, and the worker's state for it —
- * the token bucket, the day's count and the circuit breaker. The sealed access token never leaves the
- * module's provider code.
+ * A connected sending account (seed 001: several per user): its provider, its own pace
+ * (messages per second, none: as fast as the provider answers) and daily cap, its status,
+ * and the worker's state for it — the token bucket, the day's count and the circuit
+ * breaker. The sealed access token never leaves the module's provider code.
  */
-record Sender(long id, long ownerId, String name, String phone, String provider, String phoneNumberId,
-        String wabaId, String sealedAccessToken, Double ratePerSecond, Integer dailyCap, String status, double bucketTokens,
-        Instant bucketAt, LocalDate day, int dayCount, int consecutiveFailures, Instant pausedUntil,
-        String pauseReason, Instant createdAt, Instant updatedAt) {
+record Sender(long id, long ownerId, String name, String phone, String provider, String phoneNumberId, String wabaId,
+        String sealedAccessToken, Double ratePerSecond, Integer dailyCap, String status, double bucketTokens,
+        Instant bucketAt, LocalDate day, int dayCount, int consecutiveFailures, Instant pausedUntil, String pauseReason,
+        Instant createdAt, Instant updatedAt) {
 
     static final String SIMULATOR = "simulator";
     static final String WHATSAPP_CLOUD = "whatsapp_cloud";
@@ -28,7 +28,9 @@ record Sender(long id, long ownerId, String name, String phone, String provider,
         return today.equals(day) ? dayCount : 0;
     }
 
-    /** What the access token is sealed to: a copied ciphertext opens for no other sender. */
+    /**
+     * What the access token is sealed to: a copied ciphertext opens for no other sender.
+     */
     static String tokenContext(long ownerId, long senderId) {
         return "messaging-sender:" + ownerId + ":" + senderId;
     }

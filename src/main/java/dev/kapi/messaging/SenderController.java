@@ -38,21 +38,29 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 001's connected sending accounts of the signed-in user. The access token is write-only. */
+/**
+ * Seed 001's connected sending accounts of the signed-in user. The access token is
+ * write-only.
+ */
 @RestController
 @RequestMapping("/api/messaging/senders")
 @Tag(name = "messaging")
 class SenderController {
 
     private static final String PROVIDERS = "simulator|whatsapp_cloud";
+
     private static final String STATUSES = "active|paused|banned_suspected";
-    /** A WhatsApp Business Account id (Meta's are digits); it goes into Graph API paths. */
+
+    /**
+     * A WhatsApp Business Account id (Meta's are digits); it goes into Graph API paths.
+     */
     private static final String WABA_ID = "[A-Za-z0-9_-]{1,64}";
 
     private static final String MESSAGING_LIMIT = "Meta's messaging tier of the sender's business account "
             + "(shared by every sender with its waba_id): 250, 2000, 10000, 100000 or \"unlimited\"";
 
     private final SenderManagement senders;
+
     private final Clock clock;
 
     SenderController(SenderManagement senders, Clock clock) {
@@ -76,7 +84,10 @@ class SenderController {
         }
     }
 
-    /** A partial change; {@code rate_per_second} or {@code daily_cap} 0 removes that limit. */
+    /**
+     * A partial change; {@code rate_per_second} or {@code daily_cap} 0 removes that
+     * limit.
+     */
     record UpdateSenderRequest(@Size(max = 200) String name, @Size(max = 40) String phone,
             @Pattern(regexp = PROVIDERS) String provider,
             @JsonProperty("phone_number_id") @Size(max = 64) String phoneNumberId,
@@ -93,7 +104,10 @@ class SenderController {
         }
     }
 
-    /** The circuit breaker: open while the account is paused after failures or a rate-limit answer. */
+    /**
+     * The circuit breaker: open while the account is paused after failures or a
+     * rate-limit answer.
+     */
     record Circuit(boolean open, @JsonProperty("paused_until") Instant pausedUntil, String reason) {
     }
 
@@ -101,8 +115,8 @@ class SenderController {
             @JsonProperty("phone_number_id") String phoneNumberId, @JsonProperty("waba_id") String wabaId,
             @JsonProperty("has_access_token") boolean hasAccessToken,
             @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
-            @JsonProperty("messaging_limit") Object messagingLimit, String status, Circuit circuit, @JsonProperty("created_at") Instant createdAt,
-            @JsonProperty("updated_at") Instant updatedAt) {
+            @JsonProperty("messaging_limit") Object messagingLimit, String status, Circuit circuit,
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
 
         static SenderResponse from(Sender sender, Map<String, MessagingLimit> limits, Instant now) {
             boolean open = sender.circuitOpen(now);
@@ -117,12 +131,12 @@ class SenderController {
     }
 
     @PostMapping
-    @Operation(summary = "Connect a sending account (simulator by default; whatsapp_cloud needs phone_number_id and access_token)")
+    @Operation(
+            summary = "Connect a sending account (simulator by default; whatsapp_cloud needs phone_number_id and access_token)")
     ResponseEntity<SenderResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateSenderRequest request) {
         Sender created = senders.create(me.id(), request.changes());
-        return ResponseEntity.created(URI.create("/api/messaging/senders/" + created.id()))
-                .body(response(me, created));
+        return ResponseEntity.created(URI.create("/api/messaging/senders/" + created.id())).body(response(me, created));
     }
 
     @GetMapping
@@ -159,4 +173,5 @@ class SenderController {
     void delete(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
         senders.delete(me.id(), id);
     }
+
 }

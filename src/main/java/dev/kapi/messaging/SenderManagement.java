@@ -12,16 +12,21 @@ import dev.kapi.shared.Page;
 import dev.kapi.shared.sealing.SecretSealer;
 
 /**
- * Seed 001's connected sending accounts. A WhatsApp Cloud account needs its phone-number id and access
- * token; the token is sealed to the account's row at once and never shown again.
+ * Seed 001's connected sending accounts. A WhatsApp Cloud account needs its phone-number
+ * id and access token; the token is sealed to the account's row at once and never shown
+ * again.
  */
 @Service
 class SenderManagement {
 
     private final Senders senders;
+
     private final Queues queues;
+
     private final BusinessAccounts businessAccounts;
+
     private final SecretSealer sealer;
+
     private final Clock clock;
 
     SenderManagement(Senders senders, Queues queues, BusinessAccounts businessAccounts, SecretSealer sealer,
@@ -33,17 +38,21 @@ class SenderManagement {
         this.clock = clock;
     }
 
-    /** What a create or a change asks for; null leaves a field as it is (on create: its default). */
-    record Changes(String name, String phone, String provider, String phoneNumberId, String wabaId,
-            String accessToken, Double ratePerSecond, Integer dailyCap, String status, Object messagingLimit) {
+    /**
+     * What a create or a change asks for; null leaves a field as it is (on create: its
+     * default).
+     */
+    record Changes(String name, String phone, String provider, String phoneNumberId, String wabaId, String accessToken,
+            Double ratePerSecond, Integer dailyCap, String status, Object messagingLimit) {
     }
 
     @Transactional
     Sender create(long owner, Changes changes) {
         String provider = changes.provider() == null ? Sender.SIMULATOR : changes.provider();
-        Senders.Fields fields = check(new Senders.Fields(changes.name().strip(),
-                PhoneNumbers.require(changes.phone(), "phone"), provider, blankToNull(changes.phoneNumberId()),
-                blankToNull(changes.wabaId()), changes.ratePerSecond(), changes.dailyCap(), changes.status() == null ? Sender.ACTIVE : changes.status()),
+        Senders.Fields fields = check(
+                new Senders.Fields(changes.name().strip(), PhoneNumbers.require(changes.phone(), "phone"), provider,
+                        blankToNull(changes.phoneNumberId()), blankToNull(changes.wabaId()), changes.ratePerSecond(),
+                        changes.dailyCap(), changes.status() == null ? Sender.ACTIVE : changes.status()),
                 changes.accessToken(), false);
         long id;
         try {
@@ -63,8 +72,8 @@ class SenderManagement {
     }
 
     /**
-     * Changes the given fields; {@code rate_per_second} and {@code daily_cap} 0 remove the limit. Setting the
-     * status to active again closes the circuit breaker.
+     * Changes the given fields; {@code rate_per_second} and {@code daily_cap} 0 remove
+     * the limit. Setting the status to active again closes the circuit breaker.
      */
     @Transactional
     Sender update(long owner, long id, Changes changes) {
@@ -74,14 +83,17 @@ class SenderManagement {
         }
         Double rate = changes.ratePerSecond() == null ? current.ratePerSecond()
                 : changes.ratePerSecond() == 0 ? null : changes.ratePerSecond();
-        Integer cap = changes.dailyCap() == null ? current.dailyCap() : changes.dailyCap() == 0 ? null : changes.dailyCap();
+        Integer cap = changes.dailyCap() == null ? current.dailyCap()
+                : changes.dailyCap() == 0 ? null : changes.dailyCap();
         String provider = changes.provider() != null ? changes.provider() : current.provider();
-        Senders.Fields fields = check(new Senders.Fields(
-                changes.name() != null ? changes.name().strip() : current.name(),
-                changes.phone() != null ? PhoneNumbers.require(changes.phone(), "phone") : current.phone(), provider,
-                changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId()) : current.phoneNumberId(),
-                changes.wabaId() != null ? blankToNull(changes.wabaId()) : current.wabaId(), rate,
-                cap, changes.status() != null ? changes.status() : current.status()),
+        Senders.Fields fields = check(
+                new Senders.Fields(changes.name() != null ? changes.name().strip() : current.name(),
+                        changes.phone() != null ? PhoneNumbers.require(changes.phone(), "phone") : current.phone(),
+                        provider,
+                        changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId())
+                                : current.phoneNumberId(),
+                        changes.wabaId() != null ? blankToNull(changes.wabaId()) : current.wabaId(), rate, cap,
+                        changes.status() != null ? changes.status() : current.status()),
                 changes.accessToken(), current.sealedAccessToken() != null);
         try {
             senders.update(owner, id, fields, clock.instant());
@@ -97,7 +109,10 @@ class SenderManagement {
         return get(owner, id);
     }
 
-    /** Deletes the account; one that a queue still may use (scheduled, running or paused) is a 409. */
+    /**
+     * Deletes the account; one that a queue still may use (scheduled, running or paused)
+     * is a 409.
+     */
     @Transactional
     void delete(long owner, long id) {
         get(owner, id);
@@ -108,8 +123,9 @@ class SenderManagement {
     }
 
     /**
-     * Sets the messaging tier of the sender's business account, which every sender of the owner with that
-     * {@code waba_id} shares; a sender without a {@code waba_id} has none (400).
+     * Sets the messaging tier of the sender's business account, which every sender of the
+     * owner with that {@code waba_id} shares; a sender without a {@code waba_id} has none
+     * (400).
      */
     private void setLimit(long owner, String wabaId, Object wanted) {
         if (wanted == null) {
@@ -122,11 +138,14 @@ class SenderManagement {
         businessAccounts.setLimit(owner, wabaId, limit, clock.instant());
     }
 
-    /** The messaging tier of each sender's business account; senders without a {@code waba_id} are left out. */
+    /**
+     * The messaging tier of each sender's business account; senders without a
+     * {@code waba_id} are left out.
+     */
     @Transactional(readOnly = true)
     java.util.Map<String, MessagingLimit> limits(long owner, java.util.Collection<Sender> of) {
-        return businessAccounts.limits(owner, of.stream().map(Sender::wabaId).filter(java.util.Objects::nonNull)
-                .distinct().toList());
+        return businessAccounts.limits(owner,
+                of.stream().map(Sender::wabaId).filter(java.util.Objects::nonNull).distinct().toList());
     }
 
     private void seal(long owner, long id, String accessToken) {
@@ -156,7 +175,10 @@ class SenderManagement {
         return Page.byId(senders.page(owner, Cursors.afterId(cursor), limit), limit, Sender::id);
     }
 
-    /** A WhatsApp number belongs to one sender of one tenant: its inbound messages reach only that owner. */
+    /**
+     * A WhatsApp number belongs to one sender of one tenant: its inbound messages reach
+     * only that owner.
+     */
     private static ApiException phoneNumberIdTaken() {
         return new ApiException(org.springframework.http.HttpStatus.CONFLICT, "phone-number-id-taken");
     }
@@ -164,4 +186,5 @@ class SenderManagement {
     static ApiException notFound() {
         return ApiException.notFound("sender-not-found");
     }
+
 }

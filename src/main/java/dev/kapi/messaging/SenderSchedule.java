@@ -10,22 +10,30 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the sender every {@code kapi.messaging.worker.poll-interval}: recovers abandoned messages, starts due
- * queues, and gives every account with work its own lane — a virtual thread that claims batch after batch
- * and starts each one's calls without waiting for their answers (a pipeline: the next batch is claimed while
- * the last one's calls are in flight), as fast as the account's pace and {@code max-in-flight} allow, until
- * the account has nothing it may send now. So each account is paced by its own rate, and a slow or rate-limited account never holds up another.
- * Off with {@code kapi.messaging.worker.enabled=false} (the tests run rounds themselves).
+ * Runs the sender every {@code kapi.messaging.worker.poll-interval}: recovers abandoned
+ * messages, starts due queues, and gives every account with work its own lane — a virtual
+ * thread that claims batch after batch and starts each one's calls without waiting for
+ * their answers (a pipeline: the next batch is claimed while the last one's calls are in
+ * flight), as fast as the account's pace and {@code max-in-flight} allow, until the
+ * account has nothing it may send now. So each account is paced by its own rate, and a
+ * slow or rate-limited account never holds up another. Off with
+ * {@code kapi.messaging.worker.enabled=false} (the tests run rounds themselves).
  */
 @Component
 class SenderSchedule implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(SenderSchedule.class);
-    /** The shortest cycle of a lane: a slow account claims a few messages at a time, not one per loop. */
+
+    /**
+     * The shortest cycle of a lane: a slow account claims a few messages at a time, not
+     * one per loop.
+     */
     private static final long MIN_CYCLE_NANOS = 20_000_000;
 
     private final MessageSender sender;
+
     private final MessagingSettings.Worker settings;
+
     private final Set<Long> lanes = ConcurrentHashMap.newKeySet();
 
     SenderSchedule(MessageSender sender, MessagingSettings settings) {
@@ -79,4 +87,5 @@ class SenderSchedule implements SchedulingConfigurer {
             lanes.remove(id);
         }
     }
+
 }

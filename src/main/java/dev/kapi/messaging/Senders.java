@@ -16,7 +16,10 @@ import org.springframework.stereotype.Repository;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** Sending accounts, and the worker's per-account state (token bucket, day count, circuit breaker). */
+/**
+ * Sending accounts, and the worker's per-account state (token bucket, day count, circuit
+ * breaker).
+ */
 @Repository
 class Senders {
 
@@ -27,8 +30,8 @@ class Senders {
     }
 
     /** The fields a user sets; the access token already sealed (null: keep). */
-    record Fields(String name, String phone, String provider, String phoneNumberId, String wabaId,
-            Double ratePerSecond, Integer dailyCap, String status) {
+    record Fields(String name, String phone, String provider, String phoneNumberId, String wabaId, Double ratePerSecond,
+            Integer dailyCap, String status) {
     }
 
     long insert(long owner, Fields fields, Instant now) {
@@ -38,56 +41,87 @@ class Senders {
                 VALUES (:owner, :name, :phone, :provider, :phoneNumberId, :wabaId, :rate, :cap, :status, :now, :now)
                 RETURNING id
                 """)
-                .param("owner", owner).param("name", fields.name()).param("phone", fields.phone())
-                .param("provider", fields.provider()).param("phoneNumberId", fields.phoneNumberId())
-                .param("wabaId", fields.wabaId()).param("rate", fields.ratePerSecond()).param("cap", fields.dailyCap()).param("status", fields.status())
-                .param("now", utc(now)).query(Long.class).single();
+            .param("owner", owner)
+            .param("name", fields.name())
+            .param("phone", fields.phone())
+            .param("provider", fields.provider())
+            .param("phoneNumberId", fields.phoneNumberId())
+            .param("wabaId", fields.wabaId())
+            .param("rate", fields.ratePerSecond())
+            .param("cap", fields.dailyCap())
+            .param("status", fields.status())
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
     }
 
     void update(long owner, long id, Fields fields, Instant now) {
-        jdbc.sql("""
-                UPDATE messaging_senders SET name = :name, phone = :phone, provider = :provider,
-                    phone_number_id = :phoneNumberId, waba_id = :wabaId, rate_per_second = :rate, daily_cap = :cap, status = :status,
-                    updated_at = :now
-                WHERE id = :id AND owner_id = :owner
-                """)
-                .param("name", fields.name()).param("phone", fields.phone()).param("provider", fields.provider())
-                .param("phoneNumberId", fields.phoneNumberId()).param("wabaId", fields.wabaId())
-                .param("rate", fields.ratePerSecond())
-                .param("cap", fields.dailyCap()).param("status", fields.status()).param("now", utc(now))
-                .param("id", id).param("owner", owner).update();
+        jdbc.sql(
+                """
+                        UPDATE messaging_senders SET name = :name, phone = :phone, provider = :provider,
+                            phone_number_id = :phoneNumberId, waba_id = :wabaId, rate_per_second = :rate, daily_cap = :cap, status = :status,
+                            updated_at = :now
+                        WHERE id = :id AND owner_id = :owner
+                        """)
+            .param("name", fields.name())
+            .param("phone", fields.phone())
+            .param("provider", fields.provider())
+            .param("phoneNumberId", fields.phoneNumberId())
+            .param("wabaId", fields.wabaId())
+            .param("rate", fields.ratePerSecond())
+            .param("cap", fields.dailyCap())
+            .param("status", fields.status())
+            .param("now", utc(now))
+            .param("id", id)
+            .param("owner", owner)
+            .update();
     }
 
     void sealToken(long id, String sealed) {
         jdbc.sql("UPDATE messaging_senders SET access_token = :token WHERE id = :id")
-                .param("token", sealed).param("id", id).update();
+            .param("token", sealed)
+            .param("id", id)
+            .update();
     }
 
     /** Closes the circuit breaker: after a user sets the account active again. */
     void resetBreaker(long id) {
-        jdbc.sql("UPDATE messaging_senders SET consecutive_failures = 0, paused_until = NULL, pause_reason = NULL WHERE id = :id")
-                .param("id", id).update();
+        jdbc.sql(
+                "UPDATE messaging_senders SET consecutive_failures = 0, paused_until = NULL, pause_reason = NULL WHERE id = :id")
+            .param("id", id)
+            .update();
     }
 
     Optional<Sender> byId(long owner, long id) {
         return jdbc.sql("SELECT * FROM messaging_senders WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).query(Senders::map).optional();
+            .param("id", id)
+            .param("owner", owner)
+            .query(Senders::map)
+            .optional();
     }
 
     List<Sender> byIds(Collection<Long> ids) {
         return jdbc.sql("SELECT * FROM messaging_senders WHERE id = ANY(:ids) ORDER BY id")
-                .param("ids", ids.toArray(Long[]::new)).query(Senders::map).list();
+            .param("ids", ids.toArray(Long[]::new))
+            .query(Senders::map)
+            .list();
     }
 
     List<Sender> page(long owner, Long afterId, int limit) {
-        return jdbc.sql("SELECT * FROM messaging_senders WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
-                .param("owner", owner).param("after", afterId == null ? 0L : afterId).param("limit", limit + 1)
-                .query(Senders::map).list();
+        return jdbc
+            .sql("SELECT * FROM messaging_senders WHERE owner_id = :owner AND id > :after ORDER BY id LIMIT :limit")
+            .param("owner", owner)
+            .param("after", afterId == null ? 0L : afterId)
+            .param("limit", limit + 1)
+            .query(Senders::map)
+            .list();
     }
 
     boolean delete(long owner, long id) {
         return jdbc.sql("DELETE FROM messaging_senders WHERE id = :id AND owner_id = :owner")
-                .param("id", id).param("owner", owner).update() == 1;
+            .param("id", id)
+            .param("owner", owner)
+            .update() == 1;
     }
 
     Set<Long> owned(long owner, Collection<Long> ids) {
@@ -95,19 +129,29 @@ class Senders {
             return Set.of();
         }
         return Set.copyOf(jdbc.sql("SELECT id FROM messaging_senders WHERE owner_id = :owner AND id = ANY(:ids)")
-                .param("owner", owner).param("ids", ids.toArray(Long[]::new)).query(Long.class).list());
-    }
-
-    /** The senders that receive a provider's callbacks for this WhatsApp phone-number id. */
-    /** The one sender of this WhatsApp number (the number is unique across tenants), if any. */
-    Optional<Sender> byPhoneNumberId(String phoneNumberId) {
-        return jdbc.sql("SELECT * FROM messaging_senders WHERE phone_number_id = :id")
-                .param("id", phoneNumberId).query(Senders::map).optional();
+            .param("owner", owner)
+            .param("ids", ids.toArray(Long[]::new))
+            .query(Long.class)
+            .list());
     }
 
     /**
-     * Active accounts that may send now (circuit closed) and have a running queue with work; the worker
-     * takes them one by one.
+     * The senders that receive a provider's callbacks for this WhatsApp phone-number id.
+     */
+    /**
+     * The one sender of this WhatsApp number (the number is unique across tenants), if
+     * any.
+     */
+    Optional<Sender> byPhoneNumberId(String phoneNumberId) {
+        return jdbc.sql("SELECT * FROM messaging_senders WHERE phone_number_id = :id")
+            .param("id", phoneNumberId)
+            .query(Senders::map)
+            .optional();
+    }
+
+    /**
+     * Active accounts that may send now (circuit closed) and have a running queue with
+     * work; the worker takes them one by one.
      */
     List<Sender> withWork(Instant now) {
         return jdbc.sql("""
@@ -116,14 +160,18 @@ class Senders {
                   AND EXISTS (SELECT 1 FROM messaging_queues q
                               WHERE q.status = 'running' AND q.owner_id = s.owner_id AND s.id = ANY(q.sender_ids))
                 ORDER BY s.id
-                """)
-                .param("now", utc(now)).query(Senders::map).list();
+                """).param("now", utc(now)).query(Senders::map).list();
     }
 
-    /** The sender, locked until the transaction ends, or empty if another worker holds it (or it is gone). */
+    /**
+     * The sender, locked until the transaction ends, or empty if another worker holds it
+     * (or it is gone).
+     */
     Optional<Sender> tryLock(long id) {
         return jdbc.sql("SELECT * FROM messaging_senders WHERE id = :id FOR UPDATE SKIP LOCKED")
-                .param("id", id).query(Senders::map).optional();
+            .param("id", id)
+            .query(Senders::map)
+            .optional();
     }
 
     /** The bucket and day count after a claim; the caller holds {@link #tryLock}. */
@@ -132,42 +180,60 @@ class Senders {
                 UPDATE messaging_senders SET bucket_tokens = :tokens, bucket_at = :at, day = :day, day_count = :count
                 WHERE id = :id
                 """)
-                .param("tokens", tokens).param("at", utc(bucketAt)).param("day", Date.valueOf(day))
-                .param("count", dayCount).param("id", id).update();
+            .param("tokens", tokens)
+            .param("at", utc(bucketAt))
+            .param("day", Date.valueOf(day))
+            .param("count", dayCount)
+            .param("id", id)
+            .update();
     }
 
     /** What the owner's accounts claimed on {@code day} (for the owner's daily cap). */
     int ownerCount(long owner, LocalDate day) {
-        return jdbc.sql("SELECT coalesce(sum(day_count), 0) FROM messaging_senders WHERE owner_id = :owner AND day = :day")
-                .param("owner", owner).param("day", Date.valueOf(day)).query(Integer.class).single();
+        return jdbc
+            .sql("SELECT coalesce(sum(day_count), 0) FROM messaging_senders WHERE owner_id = :owner AND day = :day")
+            .param("owner", owner)
+            .param("day", Date.valueOf(day))
+            .query(Integer.class)
+            .single();
     }
 
     /** Successes close the breaker's count; failures add to it. */
     void recordOutcome(long id, int successes, int failures) {
-        jdbc.sql("""
-                UPDATE messaging_senders
-                SET consecutive_failures = CASE WHEN :successes > 0 THEN :failures ELSE consecutive_failures + :failures END
-                WHERE id = :id
-                """)
-                .param("successes", successes).param("failures", failures).param("id", id).update();
+        jdbc.sql(
+                """
+                        UPDATE messaging_senders
+                        SET consecutive_failures = CASE WHEN :successes > 0 THEN :failures ELSE consecutive_failures + :failures END
+                        WHERE id = :id
+                        """)
+            .param("successes", successes)
+            .param("failures", failures)
+            .param("id", id)
+            .update();
     }
 
     int consecutiveFailures(long id) {
-        return jdbc.sql("SELECT consecutive_failures FROM messaging_senders WHERE id = :id").param("id", id)
-                .query(Integer.class).optional().orElse(0);
+        return jdbc.sql("SELECT consecutive_failures FROM messaging_senders WHERE id = :id")
+            .param("id", id)
+            .query(Integer.class)
+            .optional()
+            .orElse(0);
     }
 
     void openBreaker(long id, Instant until, String reason) {
         jdbc.sql("""
                 UPDATE messaging_senders SET paused_until = :until, pause_reason = :reason, consecutive_failures = 0
                 WHERE id = :id
-                """)
-                .param("until", utc(until)).param("reason", reason).param("id", id).update();
+                """).param("until", utc(until)).param("reason", reason).param("id", id).update();
     }
 
     void markBannedSuspected(long id, String reason, Instant now) {
-        jdbc.sql("UPDATE messaging_senders SET status = 'banned_suspected', pause_reason = :reason, updated_at = :now WHERE id = :id")
-                .param("reason", reason).param("now", utc(now)).param("id", id).update();
+        jdbc.sql(
+                "UPDATE messaging_senders SET status = 'banned_suspected', pause_reason = :reason, updated_at = :now WHERE id = :id")
+            .param("reason", reason)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     /** Every sending account of the owner (an account deleted for good). */
@@ -179,11 +245,11 @@ class Senders {
         Date day = rs.getDate("day");
         return new Sender(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("phone"),
                 rs.getString("provider"), rs.getString("phone_number_id"), rs.getString("waba_id"),
-                rs.getString("access_token"),
-                rs.getObject("rate_per_second", Double.class), rs.getObject("daily_cap", Integer.class),
-                rs.getString("status"), rs.getDouble("bucket_tokens"), instant(rs, "bucket_at"),
-                day == null ? null : day.toLocalDate(), rs.getInt("day_count"), rs.getInt("consecutive_failures"),
-                instant(rs, "paused_until"), rs.getString("pause_reason"), instant(rs, "created_at"),
-                instant(rs, "updated_at"));
+                rs.getString("access_token"), rs.getObject("rate_per_second", Double.class),
+                rs.getObject("daily_cap", Integer.class), rs.getString("status"), rs.getDouble("bucket_tokens"),
+                instant(rs, "bucket_at"), day == null ? null : day.toLocalDate(), rs.getInt("day_count"),
+                rs.getInt("consecutive_failures"), instant(rs, "paused_until"), rs.getString("pause_reason"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
     }
+
 }

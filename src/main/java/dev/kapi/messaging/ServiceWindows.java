@@ -11,9 +11,10 @@ import org.springframework.stereotype.Repository;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Meta's customer service window: a business may send free-form messages to a customer only within 24 hours
- * of the customer's last message to it. Kapı records, per owner and number, when the number last wrote to
- * one of the owner's WhatsApp Cloud accounts (the webhook's inbound messages).
+ * Meta's customer service window: a business may send free-form messages to a customer
+ * only within 24 hours of the customer's last message to it. Kapı records, per owner and
+ * number, when the number last wrote to one of the owner's WhatsApp Cloud accounts (the
+ * webhook's inbound messages).
  */
 @Repository
 class ServiceWindows {
@@ -32,8 +33,7 @@ class ServiceWindows {
                 INSERT INTO messaging_service_windows (owner_id, phone, last_inbound_at) VALUES (:owner, :phone, :at)
                 ON CONFLICT (owner_id, phone) DO UPDATE
                     SET last_inbound_at = greatest(messaging_service_windows.last_inbound_at, EXCLUDED.last_inbound_at)
-                """)
-                .param("owner", owner).param("phone", phone).param("at", utc(at)).update();
+                """).param("owner", owner).param("phone", phone).param("at", utc(at)).update();
     }
 
     /** Those of the numbers whose window is open at {@code now}. */
@@ -45,11 +45,15 @@ class ServiceWindows {
                 SELECT phone FROM messaging_service_windows
                 WHERE owner_id = :owner AND phone = ANY(:phones) AND last_inbound_at > :since
                 """)
-                .param("owner", owner).param("phones", phones.toArray(String[]::new))
-                .param("since", utc(now.minus(LENGTH))).query(String.class).list());
+            .param("owner", owner)
+            .param("phones", phones.toArray(String[]::new))
+            .param("since", utc(now.minus(LENGTH)))
+            .query(String.class)
+            .list());
     }
 
     void deleteOf(long owner) {
         jdbc.sql("DELETE FROM messaging_service_windows WHERE owner_id = :owner").param("owner", owner).update();
     }
+
 }

@@ -11,20 +11,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
 /**
- * The local provider, Kapı's default and the one tests use. It remembers every idempotency key it accepted
- * (a second send with the same key is answered with the first id and counted, so tests can prove that
- * nothing was sent twice), answers after the configured latency, fails a configured share of sends
- * temporarily, refuses numbers with the unreachable suffix as not on WhatsApp, and reports deliveries,
- * reads and opt-out replies for configured shares of what it accepted, like the real callbacks would.
+ * The local provider, Kapı's default and the one tests use. It remembers every
+ * idempotency key it accepted (a second send with the same key is answered with the first
+ * id and counted, so tests can prove that nothing was sent twice), answers after the
+ * configured latency, fails a configured share of sends temporarily, refuses numbers with
+ * the unreachable suffix as not on WhatsApp, and reports deliveries, reads and opt-out
+ * replies for configured shares of what it accepted, like the real callbacks would.
  */
 @Component
 class Simulator implements Provider {
 
     private final MessagingSettings.Simulator settings;
+
     private final ProviderEvents events;
+
     private final Clock clock;
+
     private final Map<String, String> accepted = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> sends = new ConcurrentHashMap<>();
+
     private final AtomicLong sequence = new AtomicLong();
 
     Simulator(MessagingSettings settings, ProviderEvents events, Clock clock) {
@@ -51,8 +57,8 @@ class Simulator implements Provider {
             return Failed.of(Kind.TEMPORARY, "131000", "Something went wrong (simulated)");
         }
         sends.computeIfAbsent(message.idempotencyKey(), key -> new AtomicInteger()).incrementAndGet();
-        String id = accepted.computeIfAbsent(message.idempotencyKey(),
-                key -> "sim." + Long.toString(sequence.incrementAndGet(), 36) + "." + Long.toHexString(random.nextLong()));
+        String id = accepted.computeIfAbsent(message.idempotencyKey(), key -> "sim."
+                + Long.toString(sequence.incrementAndGet(), 36) + "." + Long.toHexString(random.nextLong()));
         callbacks(sender, message, id, random);
         return new Accepted(id);
     }
@@ -63,7 +69,10 @@ class Simulator implements Provider {
         return id == null ? new NotSent() : new WasSent(id);
     }
 
-    /** How many times a send with this key reached the simulator: 1 for every message sent exactly once. */
+    /**
+     * How many times a send with this key reached the simulator: 1 for every message sent
+     * exactly once.
+     */
     int timesSent(String idempotencyKey) {
         AtomicInteger count = sends.get(idempotencyKey);
         return count == null ? 0 : count.get();
@@ -86,15 +95,17 @@ class Simulator implements Provider {
         if (!delivered && !optOut) {
             return;
         }
-        // Like real callbacks, these come later and on their own: after the sender recorded the send.
+        // Like real callbacks, these come later and on their own: after the sender
+        // recorded the send.
         Thread.ofVirtual().start(() -> {
             pause(Duration.ofMillis(200));
             if (delivered) {
-                events.status(id, Message.idOfKey(message.idempotencyKey()), MessageStatus.DELIVERED, clock.instant(), null,
-                        null);
+                events.status(id, Message.idOfKey(message.idempotencyKey()), MessageStatus.DELIVERED, clock.instant(),
+                        null, null);
             }
             if (read) {
-                events.status(id, Message.idOfKey(message.idempotencyKey()), MessageStatus.READ, clock.instant(), null, null);
+                events.status(id, Message.idOfKey(message.idempotencyKey()), MessageStatus.READ, clock.instant(), null,
+                        null);
             }
             if (optOut) {
                 events.inbound(sender, message.to(), "STOP");
@@ -110,4 +121,5 @@ class Simulator implements Provider {
             Thread.currentThread().interrupt();
         }
     }
+
 }

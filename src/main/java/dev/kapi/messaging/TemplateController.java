@@ -24,13 +24,17 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** WhatsApp message templates of the signed-in user's WhatsApp Cloud senders: synced from Meta, listed. */
+/**
+ * WhatsApp message templates of the signed-in user's WhatsApp Cloud senders: synced from
+ * Meta, listed.
+ */
 @RestController
 @RequestMapping("/api/messaging")
 @Tag(name = "messaging")
 class TemplateController {
 
     private final TemplateManagement templates;
+
     private final JsonMapper json;
 
     TemplateController(TemplateManagement templates, JsonMapper json) {
@@ -39,9 +43,8 @@ class TemplateController {
     }
 
     record TemplateResponse(long id, @JsonProperty("waba_id") String wabaId, String name, String language,
-            String category, String status, JsonNode components,
-            @JsonProperty("body_parameters") int bodyParameters, @JsonProperty("header_format") String headerFormat,
-            @JsonProperty("synced_at") Instant syncedAt) {
+            String category, String status, JsonNode components, @JsonProperty("body_parameters") int bodyParameters,
+            @JsonProperty("header_format") String headerFormat, @JsonProperty("synced_at") Instant syncedAt) {
     }
 
     @PostMapping("/senders/{id}/templates/sync")
@@ -62,7 +65,8 @@ class TemplateController {
 
     private TemplateResponse response(MessageTemplate template) {
         return new TemplateResponse(template.id(), template.wabaId(), template.name(), template.language(),
-                template.category(), template.status(), json.readTree(template.components()),
-                template.bodyParameters(), template.headerFormat(), template.syncedAt());
+                template.category(), template.status(), json.readTree(template.components()), template.bodyParameters(),
+                template.headerFormat(), template.syncedAt());
     }
+
 }

@@ -12,15 +12,19 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
 /**
- * WhatsApp message templates: synced from Meta for a WhatsApp Cloud sender's business account
- * ({@code waba_id}), and listed per sender. Senders sharing a business account share its templates.
+ * WhatsApp message templates: synced from Meta for a WhatsApp Cloud sender's business
+ * account ({@code waba_id}), and listed per sender. Senders sharing a business account
+ * share its templates.
  */
 @Service
 class TemplateManagement {
 
     private final Senders senders;
+
     private final MessageTemplates templates;
+
     private final WhatsAppCloud cloud;
+
     private final Clock clock;
 
     TemplateManagement(Senders senders, MessageTemplates templates, WhatsAppCloud cloud, Clock clock) {
@@ -31,9 +35,10 @@ class TemplateManagement {
     }
 
     /**
-     * Reads all of the business account's templates from Meta (every page) and stores them, replacing what
-     * was synced before. A sender that is not WhatsApp Cloud with a {@code waba_id} is a 409; Meta's refusal
-     * or silence a 502 {@code template-sync-failed}.
+     * Reads all of the business account's templates from Meta (every page) and stores
+     * them, replacing what was synced before. A sender that is not WhatsApp Cloud with a
+     * {@code waba_id} is a 409; Meta's refusal or silence a 502
+     * {@code template-sync-failed}.
      */
     @Transactional
     List<MessageTemplate> sync(long owner, long senderId) {
@@ -49,7 +54,10 @@ class TemplateManagement {
         return templates.page(owner, sender.wabaId(), null, Integer.MAX_VALUE - 1);
     }
 
-    /** The templates of the sender's business account in id order (none for a sender without one). */
+    /**
+     * The templates of the sender's business account in id order (none for a sender
+     * without one).
+     */
     @Transactional(readOnly = true)
     Page<MessageTemplate> list(long owner, long senderId, String cursor, int limit) {
         Sender sender = senders.byId(owner, senderId).orElseThrow(SenderManagement::notFound);
@@ -68,4 +76,5 @@ class TemplateManagement {
         }
         return sender;
     }
+
 }

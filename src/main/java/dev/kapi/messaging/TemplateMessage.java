@@ -7,10 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A WhatsApp template message as a draft or queue sends it: the approved template's {@code name} and
- * {@code language}, an optional media header ({@code headerType} image, video or document, and its public
- * {@code headerLink}), and one text per body variable of the template, each of which may use the customer's
- * variables ({@code {{name}}}, {@code {{city}}}).
+ * A WhatsApp template message as a draft or queue sends it: the approved template's
+ * {@code name} and {@code language}, an optional media header ({@code headerType} image,
+ * video or document, and its public {@code headerLink}), and one text per body variable
+ * of the template, each of which may use the customer's variables ({@code {{name}}},
+ * {@code {{city}}}).
  */
 record TemplateMessage(String name, String language, String headerType, String headerLink,
         List<String> bodyParameters) {
@@ -29,6 +30,7 @@ record TemplateMessage(String name, String language, String headerType, String h
         }
         Array parameters = rs.getArray("body_parameters");
         return new TemplateMessage(name, rs.getString("template_language"), rs.getString("header_type"),
-                rs.getString("header_link"), parameters == null ? List.of() : Arrays.asList((String[]) parameters.getArray()));
+                rs.getString("header_link"),
+                parameters == null ? List.of() : Arrays.asList((String[]) parameters.getArray()));
     }
 }

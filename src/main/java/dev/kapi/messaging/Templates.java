@@ -7,8 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Message texts with variables: {@code {{name}}}, {@code {{phone}}} and the customers' custom fields
- * ({@code {{city}}}). A variable a recipient has no value for is rendered empty.
+ * Message texts with variables: {@code {{name}}}, {@code {{phone}}} and the customers'
+ * custom fields ({@code {{city}}}). A variable a recipient has no value for is rendered
+ * empty.
  */
 final class Templates {
 
@@ -45,4 +46,5 @@ final class Templates {
         matcher.appendTail(out);
         return out.toString();
     }
+
 }

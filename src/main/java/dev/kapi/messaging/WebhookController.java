@@ -16,9 +16,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * The WhatsApp Cloud API's webhook, public (Meta calls it without a token; {@link MessagingRoutes} says so):
- * the {@code GET} subscription handshake, and the {@code POST} callbacks that {@link WhatsAppWebhook} checks
- * and applies. Statuses update messages (never backwards); texts from recipients may opt them out.
+ * The WhatsApp Cloud API's webhook, public (Meta calls it without a token;
+ * {@link MessagingRoutes} says so): the {@code GET} subscription handshake, and the
+ * {@code POST} callbacks that {@link WhatsAppWebhook} checks and applies. Statuses update
+ * messages (never backwards); texts from recipients may opt them out.
  */
 @RestController
 @Tag(name = "messaging")
@@ -41,11 +42,13 @@ class WebhookController {
     @PostMapping(path = MessagingRoutes.WHATSAPP_WEBHOOK)
     @Operation(summary = "WhatsApp's callbacks: message statuses and incoming texts; X-Hub-Signature-256 required")
     ResponseEntity<Map<String, Object>> receive(
-            @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature,
-            InputStream body) throws IOException {
-        // The body stream is handed on unread: the webhook reads it only once the call is configured and signed.
+            @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature, InputStream body)
+            throws IOException {
+        // The body stream is handed on unread: the webhook reads it only once the call is
+        // configured and signed.
         WhatsAppWebhook.Receipt receipt = webhook.receive(signature, body);
-        return ResponseEntity.ok(Map.of("success", true, "statuses_applied", receipt.statusesApplied(), "opt_outs",
-                receipt.optOuts()));
+        return ResponseEntity
+            .ok(Map.of("success", true, "statuses_applied", receipt.statusesApplied(), "opt_outs", receipt.optOuts()));
     }
+
 }

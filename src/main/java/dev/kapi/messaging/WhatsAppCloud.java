@@ -30,41 +30,63 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Meta's WhatsApp Cloud API: a text message is {@code POST /{version}/{phone-number-id}/messages} with the
- * account's access token, and the answer names the message ({@code wamid...}) or an error whose code says
- * what to do: 130429 and the other throughput codes slow the account down, codes of the recipient fail the
- * message for good, codes of the account (expired token, blocked, restricted) pause it. Kapı's idempotency
- * key travels as {@code biz_opaque_callback_data}, which Meta echoes in status callbacks; Meta keeps no
- * lookup by it, so after a crash a send's outcome is {@link Provider.Unknown}.
+ * Meta's WhatsApp Cloud API: a text message is {@code POST
+ * /{version}/{phone-number-id}/messages} with the account's access token, and the answer
+ * names the message ({@code wamid...}) or an error whose code says what to do: 130429 and
+ * the other throughput codes slow the account down, codes of the recipient fail the
+ * message for good, codes of the account (expired token, blocked, restricted) pause it.
+ * Kapı's idempotency key travels as {@code biz_opaque_callback_data}, which Meta echoes
+ * in status callbacks; Meta keeps no lookup by it, so after a crash a send's outcome is
+ * {@link Provider.Unknown}.
  */
 @Component
 class WhatsAppCloud implements Provider {
 
-    /** Throughput limits: cloud API (130429), spam (131048), pair rate (131056), app and account limits. */
+    /**
+     * Throughput limits: cloud API (130429), spam (131048), pair rate (131056), app and
+     * account limits.
+     */
     private static final Set<Integer> RATE_LIMITS = Set.of(130429, 131048, 131056, 80007, 4, 17, 613);
-    /** The recipient cannot get it: not on WhatsApp, outside the 24-hour window, bad parameters. */
+
+    /**
+     * The recipient cannot get it: not on WhatsApp, outside the 24-hour window, bad
+     * parameters.
+     */
     private static final Set<Integer> RECIPIENT = Set.of(131026, 131047, 131051, 131021, 131052, 131053, 100, 131009,
             131008, 132000, 132001, 132012);
+
     /** The account is suspended or restricted by Meta: flagged banned-suspected. */
     private static final Set<Integer> BANNED = Set.of(131031, 368, 130497, 131045);
-    /** The account cannot send: token invalid or expired, permissions, number not registered. */
+
+    /**
+     * The account cannot send: token invalid or expired, permissions, number not
+     * registered.
+     */
     private static final Set<Integer> ACCOUNT = Set.of(0, 3, 10, 190, 200, 131005, 133010, 133005, 133006);
 
     private static final int MAX_TEMPLATE_PAGES = 100;
+
     private static final ContentType JSON = ContentType.create("application/json");
 
     private final MessagingSettings.WhatsApp settings;
+
     private final SecretSealer sealer;
+
     private final JsonMapper json;
+
     private final CloseableHttpClient http;
+
     /** {@code <base url>/<version>/}, computed once. */
     private final String base;
+
     /**
-     * Access tokens opened, by the sealed value and its context: a campaign sends thousands of messages per
-     * account, and opening its token once instead of per call is a few per cent of the sender's CPU. A token
-     * changed or resealed is a new key; the map is emptied when it holds more than {@code MAX_OPENED}.
+     * Access tokens opened, by the sealed value and its context: a campaign sends
+     * thousands of messages per account, and opening its token once instead of per call
+     * is a few per cent of the sender's CPU. A token changed or resealed is a new key;
+     * the map is emptied when it holds more than {@code MAX_OPENED}.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, String> opened = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final int MAX_OPENED = 10_000;
 
     WhatsAppCloud(MessagingSettings settings, SecretSealer sealer, JsonMapper json, OutboundHttp outbound) {
@@ -72,10 +94,14 @@ class WhatsAppCloud implements Provider {
         this.sealer = sealer;
         this.json = json;
         this.base = this.settings.baseUrl().replaceAll("/+$", "") + "/" + this.settings.apiVersion() + "/";
-        // One client for every call, HTTP/1.1 with its connections kept and reused, as many as the sender has
-        // calls in flight (a campaign at 1,000 msg/s with 150 ms per call has 150): no call waits for a connection.
-        // It connects only to the address its lookup of Meta's host checked (OutboundHttp). Not HTTP/2: one
-        // connection's limit of concurrent streams (100 or so) would cap, or with the JDK's client fail
+        // One client for every call, HTTP/1.1 with its connections kept and reused, as
+        // many as the sender has
+        // calls in flight (a campaign at 1,000 msg/s with 150 ms per call has 150): no
+        // call waits for a connection.
+        // It connects only to the address its lookup of Meta's host checked
+        // (OutboundHttp). Not HTTP/2: one
+        // connection's limit of concurrent streams (100 or so) would cap, or with the
+        // JDK's client fail
         // (JDK-8225647), the calls beyond it.
         this.http = outbound.serviceClient(this.settings.timeout(), this.settings.timeout(),
                 settings.worker().maxInFlight());
@@ -111,7 +137,8 @@ class WhatsAppCloud implements Provider {
             token = token(sender);
         }
         catch (SecretSealer.SealingException ex) {
-            return new Failed(Kind.ACCOUNT, "token-unreadable", "The stored access token cannot be opened", null, false);
+            return new Failed(Kind.ACCOUNT, "token-unreadable", "The stored access token cannot be opened", null,
+                    false);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("messaging_product", "whatsapp");
@@ -127,9 +154,9 @@ class WhatsAppCloud implements Provider {
         }
         body.put("biz_opaque_callback_data", message.idempotencyKey());
         ClassicHttpRequest request = ClassicRequestBuilder.post(base + sender.phoneNumberId() + "/messages")
-                .setHeader("Authorization", "Bearer " + token)
-                .setEntity(new ByteArrayEntity(json.writeValueAsBytes(body), JSON))
-                .build();
+            .setHeader("Authorization", "Bearer " + token)
+            .setEntity(new ByteArrayEntity(json.writeValueAsBytes(body), JSON))
+            .build();
         Reply response;
         try {
             response = http.execute(request, Reply::of);
@@ -141,20 +168,24 @@ class WhatsAppCloud implements Provider {
     }
 
     /**
-     * A call that got no answer: not sent when it never connected (refused, timed out connecting, or the host
-     * did not resolve to an allowed address); perhaps sent when the answer was late or the connection broke.
+     * A call that got no answer: not sent when it never connected (refused, timed out
+     * connecting, or the host did not resolve to an allowed address); perhaps sent when
+     * the answer was late or the connection broke.
      */
     private static Failed failed(IOException ex) {
         if (Thread.currentThread().isInterrupted()) {
             return Failed.of(Kind.UNKNOWN, "interrupted", "Sending was interrupted");
         }
-        if (ex instanceof ConnectException || ex instanceof ConnectTimeoutException || ex instanceof UnknownHostException) {
+        if (ex instanceof ConnectException || ex instanceof ConnectTimeoutException
+                || ex instanceof UnknownHostException) {
             return Failed.of(Kind.TEMPORARY, "unreachable", "WhatsApp could not be reached");
         }
         if (ex instanceof SocketTimeoutException) {
-            return Failed.of(Kind.UNKNOWN, "timeout", "WhatsApp did not answer in time; the message may have been sent");
+            return Failed.of(Kind.UNKNOWN, "timeout",
+                    "WhatsApp did not answer in time; the message may have been sent");
         }
-        return Failed.of(Kind.UNKNOWN, "connection-lost", "The connection to WhatsApp broke; the message may have been sent");
+        return Failed.of(Kind.UNKNOWN, "connection-lost",
+                "The connection to WhatsApp broke; the message may have been sent");
     }
 
     /** The sender's access token, opened once per sealed value. */
@@ -173,8 +204,9 @@ class WhatsAppCloud implements Provider {
     }
 
     /**
-     * Meta's {@code template} object: name, language code, a header component with the media link when the
-     * template has a media header, and a body component with one text parameter per variable.
+     * Meta's {@code template} object: name, language code, a header component with the
+     * media link when the template has a media header, and a body component with one text
+     * parameter per variable.
      */
     static Map<String, Object> template(TemplateMessage template) {
         List<Map<String, Object>> components = new ArrayList<>();
@@ -183,8 +215,11 @@ class WhatsAppCloud implements Provider {
                     template.headerType(), Map.of("link", template.headerLink())))));
         }
         if (!template.bodyParameters().isEmpty()) {
-            components.add(Map.of("type", "body", "parameters", template.bodyParameters().stream()
-                    .map(text -> Map.<String, Object>of("type", "text", "text", text)).toList()));
+            components.add(Map.of("type", "body", "parameters",
+                    template.bodyParameters()
+                        .stream()
+                        .map(text -> Map.<String, Object>of("type", "text", "text", text))
+                        .toList()));
         }
         Map<String, Object> object = new LinkedHashMap<>();
         object.put("name", template.name());
@@ -193,17 +228,22 @@ class WhatsAppCloud implements Provider {
         return object;
     }
 
-    /** Why templates could not be read from Meta (its error message, or the connection's failure). */
+    /**
+     * Why templates could not be read from Meta (its error message, or the connection's
+     * failure).
+     */
     static final class SyncFailed extends RuntimeException {
 
         SyncFailed(String message) {
             super(message);
         }
+
     }
 
     /**
-     * Every template of the sender's WhatsApp Business Account: {@code GET /{version}/{waba-id}/message_templates},
-     * page after page (Meta's {@code paging.cursors.after} while a {@code paging.next} is given), at most
+     * Every template of the sender's WhatsApp Business Account: {@code GET
+     * /{version}/{waba-id}/message_templates}, page after page (Meta's
+     * {@code paging.cursors.after} while a {@code paging.next} is given), at most
      * {@code MAX_TEMPLATE_PAGES} pages.
      */
     List<MessageTemplates.Synced> templates(Sender sender) {
@@ -217,15 +257,18 @@ class WhatsAppCloud implements Provider {
         List<MessageTemplates.Synced> templates = new ArrayList<>();
         String after = null;
         for (int page = 0; page < MAX_TEMPLATE_PAGES; page++) {
-            String uri = base + sender.wabaId() + "/message_templates?fields=id,name,language,status,category,components&limit=100"
+            String uri = base + sender.wabaId()
+                    + "/message_templates?fields=id,name,language,status,category,components&limit=100"
                     + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             Reply response;
             try {
-                response = http.execute(ClassicRequestBuilder.get(uri).setHeader("Authorization", "Bearer " + token)
-                        .build(), Reply::of);
+                response = http.execute(
+                        ClassicRequestBuilder.get(uri).setHeader("Authorization", "Bearer " + token).build(),
+                        Reply::of);
             }
             catch (IOException ex) {
-                throw new SyncFailed(Thread.currentThread().isInterrupted() ? "Interrupted" : "WhatsApp could not be reached");
+                throw new SyncFailed(
+                        Thread.currentThread().isInterrupted() ? "Interrupted" : "WhatsApp could not be reached");
             }
             JsonNode root;
             try {
@@ -291,8 +334,8 @@ class WhatsAppCloud implements Provider {
         }
         if (status / 100 == 2) {
             String id = root.path("messages").path(0).path("id").asString(null);
-            return id != null ? new Accepted(id)
-                    : Failed.of(Kind.UNKNOWN, "unexpected-answer", "WhatsApp accepted the request without a message id");
+            return id != null ? new Accepted(id) : Failed.of(Kind.UNKNOWN, "unexpected-answer",
+                    "WhatsApp accepted the request without a message id");
         }
         JsonNode error = root.path("error");
         int code = error.path("code").asInt(-1);
@@ -316,4 +359,5 @@ class WhatsAppCloud implements Provider {
         }
         return Failed.of(Kind.RECIPIENT, codeText, reason);
     }
+
 }

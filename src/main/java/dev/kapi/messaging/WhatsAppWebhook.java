@@ -20,11 +20,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What Meta's WhatsApp Cloud webhook brings in: the subscription handshake (the verify token), and signed
- * callbacks ({@code X-Hub-Signature-256}, the HMAC-SHA256 of the raw body under the app secret) whose
- * payload is walked for message statuses and recipients' messages (any type: each opens the number's 24-hour
- * service window; a text may opt it out), each handed to {@link ProviderEvents} in
- * its own transaction. Without the app secret or verify token the webhook does not exist (404).
+ * What Meta's WhatsApp Cloud webhook brings in: the subscription handshake (the verify
+ * token), and signed callbacks ({@code X-Hub-Signature-256}, the HMAC-SHA256 of the raw
+ * body under the app secret) whose payload is walked for message statuses and recipients'
+ * messages (any type: each opens the number's 24-hour service window; a text may opt it
+ * out), each handed to {@link ProviderEvents} in its own transaction. Without the app
+ * secret or verify token the webhook does not exist (404).
  */
 @Service
 class WhatsAppWebhook {
@@ -32,8 +33,11 @@ class WhatsAppWebhook {
     private static final String SIGNATURE_PREFIX = "sha256=";
 
     private final MessagingSettings.WhatsApp settings;
+
     private final ProviderEvents events;
+
     private final Senders senders;
+
     private final JsonMapper json;
 
     WhatsAppWebhook(MessagingSettings settings, ProviderEvents events, Senders senders, JsonMapper json) {
@@ -47,22 +51,26 @@ class WhatsAppWebhook {
     record Receipt(int statusesApplied, int optOuts) {
     }
 
-    /** The handshake: the challenge when the mode is {@code subscribe} and the token matches (else 403). */
+    /**
+     * The handshake: the challenge when the mode is {@code subscribe} and the token
+     * matches (else 403).
+     */
     String verify(String mode, String token, String challenge) {
         if (!StringUtils.hasText(settings.verifyToken())) {
             throw ApiException.notFound("webhook-not-configured");
         }
-        if (!"subscribe".equals(mode) || token == null || challenge == null || !MessageDigest.isEqual(
-                token.getBytes(StandardCharsets.UTF_8), settings.verifyToken().getBytes(StandardCharsets.UTF_8))) {
+        if (!"subscribe".equals(mode) || token == null || challenge == null || !MessageDigest
+            .isEqual(token.getBytes(StandardCharsets.UTF_8), settings.verifyToken().getBytes(StandardCharsets.UTF_8))) {
             throw ApiException.forbidden("webhook-verification-failed");
         }
         return challenge;
     }
 
     /**
-     * One callback. Nothing of the body is read until the webhook is configured (else 404) and the call
-     * carries a signature (else 401); then the body is read (capped by the servlet filter in front) and its
-     * HMAC checked (401 when it does not match) before anything in it is trusted.
+     * One callback. Nothing of the body is read until the webhook is configured (else
+     * 404) and the call carries a signature (else 401); then the body is read (capped by
+     * the servlet filter in front) and its HMAC checked (401 when it does not match)
+     * before anything in it is trusted.
      */
     Receipt receive(String signature, InputStream body) throws IOException {
         if (!StringUtils.hasText(settings.appSecret())) {
@@ -86,7 +94,10 @@ class WhatsAppWebhook {
         return walk(root);
     }
 
-    /** Meta's payload: {@code entry[].changes[].value} with {@code statuses[]}, {@code metadata} and {@code messages[]}. */
+    /**
+     * Meta's payload: {@code entry[].changes[].value} with {@code statuses[]},
+     * {@code metadata} and {@code messages[]}.
+     */
     private Receipt walk(JsonNode root) {
         int statuses = 0;
         int optOuts = 0;
@@ -102,8 +113,9 @@ class WhatsAppWebhook {
                 if (phoneNumberId != null && value.path("messages").size() > 0) {
                     for (Sender receiver : senders.byPhoneNumberId(phoneNumberId).stream().toList()) {
                         for (JsonNode message : value.path("messages")) {
-                            String text = message.path("text").path("body").asString(
-                                    message.path("button").path("text").asString(null));
+                            String text = message.path("text")
+                                .path("body")
+                                .asString(message.path("button").path("text").asString(null));
                             String from = message.path("from").asString(null);
                             if (from != null && events.inbound(receiver, from, text)) {
                                 optOuts++;
@@ -142,4 +154,5 @@ class WhatsAppWebhook {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -12,13 +12,15 @@ import java.util.Set;
 import dev.kapi.shared.ApiException;
 
 /**
- * The fields of a partial update as an admin API received them (seed 000's {@code new_model}): only
- * whitelisted keys, each read as the type it must have. A bad key or value is a 400 that names it by its
- * JSON path, e.g. {@code package_contents[1].content_value}.
+ * The fields of a partial update as an admin API received them (seed 000's
+ * {@code new_model}): only whitelisted keys, each read as the type it must have. A bad
+ * key or value is a 400 that names it by its JSON path, e.g.
+ * {@code package_contents[1].content_value}.
  */
 final class Changes {
 
     private final Map<String, Object> values;
+
     private final String path;
 
     private Changes(Map<String, Object> values, String path) {
@@ -26,7 +28,10 @@ final class Changes {
         this.path = path;
     }
 
-    /** The changes, refused with {@code unknown-field} if any key is not one of {@code allowed}. */
+    /**
+     * The changes, refused with {@code unknown-field} if any key is not one of
+     * {@code allowed}.
+     */
     static Changes of(Map<String, ?> values, Set<String> allowed) {
         return of(values, allowed, "");
     }
@@ -71,7 +76,9 @@ final class Changes {
         return text.isBlank() ? null : text.trim();
     }
 
-    /** A whole number; JSON gives it as any {@link Number}, a form as a string of digits. */
+    /**
+     * A whole number; JSON gives it as any {@link Number}, a form as a string of digits.
+     */
     long whole(String key) {
         Object value = values.get(key);
         if (value == null) {
@@ -83,7 +90,8 @@ final class Changes {
                 case Long number -> number;
                 case Short number -> number;
                 case Number number when number.doubleValue() == Math.rint(number.doubleValue())
-                        && Math.abs(number.doubleValue()) < Long.MAX_VALUE -> number.longValue();
+                        && Math.abs(number.doubleValue()) < Long.MAX_VALUE ->
+                    number.longValue();
                 case String text -> Long.parseLong(text.trim());
                 default -> throw invalid(key);
             };
@@ -93,7 +101,10 @@ final class Changes {
         }
     }
 
-    /** An instant in ISO 8601 ({@code 2024-03-15T14:30:00Z}, any offset), or a date meaning its start in UTC. */
+    /**
+     * An instant in ISO 8601 ({@code 2024-03-15T14:30:00Z}, any offset), or a date
+     * meaning its start in UTC.
+     */
     Instant instant(String key) {
         Object value = values.get(key);
         if (value == null) {
@@ -115,8 +126,8 @@ final class Changes {
     }
 
     /**
-     * A list of objects, each read by {@code reader} with the keys it may have; elements that already are
-     * a {@code type} (a caller in Java) are taken as they are.
+     * A list of objects, each read by {@code reader} with the keys it may have; elements
+     * that already are a {@code type} (a caller in Java) are taken as they are.
      */
     <T> List<T> objects(String key, Set<String> allowed, Class<T> type, ElementReader<T> reader) {
         Object value = values.get(key);
@@ -150,9 +161,11 @@ final class Changes {
     interface ElementReader<T> {
 
         T read(Changes fields);
+
     }
 
     private ApiException invalid(String key) {
         return ApiException.invalidField(path + key, "invalid-value");
     }
+
 }

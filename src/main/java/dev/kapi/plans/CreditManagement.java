@@ -16,15 +16,18 @@ import static dev.kapi.plans.Ledger.CREDIT;
 import static dev.kapi.plans.Ledger.DEBIT;
 
 /**
- * The credit use cases: an admin loads credits or sets an account's totals (seeds 001, 004), a spender
- * reserves credits and then commits or refunds them. Every change is a ledger entry written under the
- * account's balance lock, which is what keeps the credit from going below zero under concurrent spends.
+ * The credit use cases: an admin loads credits or sets an account's totals (seeds 001,
+ * 004), a spender reserves credits and then commits or refunds them. Every change is a
+ * ledger entry written under the account's balance lock, which is what keeps the credit
+ * from going below zero under concurrent spends.
  */
 @Service
 class CreditManagement implements Credits {
 
     private final Ledger ledger;
+
     private final Reservations reservations;
+
     private final Clock clock;
 
     CreditManagement(Ledger ledger, Reservations reservations, Clock clock) {
@@ -56,8 +59,9 @@ class CreditManagement implements Credits {
                     null), clock.instant());
         }
         if (debit != null && debit != current.debit()) {
-            ledger.append(new Ledger.NewEntry(accountId, DEBIT, debit - current.debit(), "adjustment", note, actorId,
-                    null), clock.instant());
+            ledger.append(
+                    new Ledger.NewEntry(accountId, DEBIT, debit - current.debit(), "adjustment", note, actorId, null),
+                    clock.instant());
         }
         return ledger.balanceOf(accountId);
     }
@@ -114,8 +118,8 @@ class CreditManagement implements Credits {
     public void refund(UUID reservationId) {
         reservations.settle(reservationId, Reservations.REFUNDED, 0L, clock.instant()).ifPresentOrElse(settled -> {
             ledger.lock(settled.accountId());
-            ledger.append(new Ledger.NewEntry(settled.accountId(), CREDIT, settled.amount(), "refund",
-                    settled.reason(), null, settled.id()), clock.instant());
+            ledger.append(new Ledger.NewEntry(settled.accountId(), CREDIT, settled.amount(), "refund", settled.reason(),
+                    null, settled.id()), clock.instant());
         }, () -> alreadySettled(reservationId, Reservations.REFUNDED));
     }
 
@@ -158,10 +162,12 @@ class CreditManagement implements Credits {
         return reservations.spentPerAccount(from, to);
     }
 
-    /** A second settlement the same way is a no-op (idempotent); the other way is refused. */
+    /**
+     * A second settlement the same way is a no-op (idempotent); the other way is refused.
+     */
     private void alreadySettled(UUID reservationId, String wanted) {
         String state = reservations.stateOf(reservationId)
-                .orElseThrow(() -> ApiException.notFound("reservation-not-found"));
+            .orElseThrow(() -> ApiException.notFound("reservation-not-found"));
         if (!state.equals(wanted)) {
             throw ApiException.conflict("reservation-" + state);
         }
@@ -178,4 +184,5 @@ class CreditManagement implements Credits {
             throw ApiException.invalidField(field, "credit-total-invalid");
         }
     }
+
 }

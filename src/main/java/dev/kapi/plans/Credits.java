@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * An account's credits (seeds 004, 001) as an append-only ledger: every change is an entry, and the
- * account's {@code credit} and {@code debit} are the sums of its entries of each kind. Spending reserves
- * credits first and then commits or refunds them; the credit never goes below zero, also under
- * concurrent spends.
+ * An account's credits (seeds 004, 001) as an append-only ledger: every change is an
+ * entry, and the account's {@code credit} and {@code debit} are the sums of its entries
+ * of each kind. Spending reserves credits first and then commits or refunds them; the
+ * credit never goes below zero, also under concurrent spends.
  */
 public interface Credits {
 
@@ -18,18 +18,22 @@ public interface Credits {
     record Balance(long credit, long debit) {
 
         public static final Balance ZERO = new Balance(0, 0);
+
     }
 
     /**
-     * One ledger entry. {@code kind} is {@code credit} or {@code debit}, the total it changes;
-     * {@code amount} is signed; {@code reason} is {@code load}, {@code adjustment}, {@code reservation} or
-     * {@code refund}.
+     * One ledger entry. {@code kind} is {@code credit} or {@code debit}, the total it
+     * changes; {@code amount} is signed; {@code reason} is {@code load},
+     * {@code adjustment}, {@code reservation} or {@code refund}.
      */
     record Entry(long id, long accountId, String kind, long amount, String reason, String note, Long actorId,
             Instant createdAt) {
     }
 
-    /** Credits spent in one month ({@code 2026-11}) or year ({@code 2026}), by when the spends were settled. */
+    /**
+     * Credits spent in one month ({@code 2026-11}) or year ({@code 2026}), by when the
+     * spends were settled.
+     */
     record Usage(String period, long spent) {
     }
 
@@ -39,34 +43,45 @@ public interface Credits {
 
     Balance balanceOf(long accountId);
 
-    /** The balances of several accounts in one query; every id is a key ({@link Balance#ZERO} if none). */
+    /**
+     * The balances of several accounts in one query; every id is a key
+     * ({@link Balance#ZERO} if none).
+     */
     Map<Long, Balance> balancesOf(Collection<Long> accountIds);
 
     /**
-     * Writes {@code adjustment} entries so that the sums equal the given totals (null leaves a total as it
-     * is; an unchanged total writes nothing). 400 {@code credit-total-invalid} naming {@code credit} or
-     * {@code debit} when negative.
+     * Writes {@code adjustment} entries so that the sums equal the given totals (null
+     * leaves a total as it is; an unchanged total writes nothing). 400
+     * {@code credit-total-invalid} naming {@code credit} or {@code debit} when negative.
      */
     Balance setTotals(long accountId, Long credit, Long debit, Long actorId, String note);
 
-    /** Adds credits ({@code load}). 400 {@code credit-amount-invalid} naming {@code amount} unless positive. */
+    /**
+     * Adds credits ({@code load}). 400 {@code credit-amount-invalid} naming
+     * {@code amount} unless positive.
+     */
     Entry load(long accountId, long amount, String note, Long actorId);
 
     /** Every entry of the account, newest first. */
     List<Entry> entriesOf(long accountId);
 
-    /** A page of entries, newest first; {@code beforeId} is the last id of the previous page, or null. */
+    /**
+     * A page of entries, newest first; {@code beforeId} is the last id of the previous
+     * page, or null.
+     */
     List<Entry> entriesOf(long accountId, int limit, Long beforeId);
 
     /**
-     * Takes {@code amount} credits from the balance ({@code reservation} entry, {@code reason} as its
-     * note). 409 {@code insufficient-credits} when the credit is smaller; nothing is written then.
+     * Takes {@code amount} credits from the balance ({@code reservation} entry,
+     * {@code reason} as its note). 409 {@code insufficient-credits} when the credit is
+     * smaller; nothing is written then.
      */
     Reservation reserve(long accountId, long amount, String reason);
 
     /**
-     * Makes a reservation's spend final; writes no entry (the credits left the balance when reserved).
-     * Idempotent. 404 {@code reservation-not-found}; 409 {@code reservation-refunded}.
+     * Makes a reservation's spend final; writes no entry (the credits left the balance
+     * when reserved). Idempotent. 404 {@code reservation-not-found}; 409
+     * {@code reservation-refunded}.
      */
     void commit(UUID reservationId);
 
@@ -77,22 +92,23 @@ public interface Credits {
     void refund(UUID reservationId);
 
     /**
-     * Settles a reservation of which only {@code spent} credits were used: they are spent for good and the
-     * rest is given back with one {@code refund} entry (all spent is {@link #commit}, none is
-     * {@link #refund}). Idempotent like those. 400 {@code credit-amount-invalid} unless
-     * {@code 0 <= spent <= amount}.
+     * Settles a reservation of which only {@code spent} credits were used: they are spent
+     * for good and the rest is given back with one {@code refund} entry (all spent is
+     * {@link #commit}, none is {@link #refund}). Idempotent like those. 400
+     * {@code credit-amount-invalid} unless {@code 0 <= spent <= amount}.
      */
     void settle(UUID reservationId, long spent);
 
     /**
-     * The credits an account spent per UTC month ({@code yearly} false) or year, oldest first: each settled
-     * reservation counts its spent part at the time it was settled.
+     * The credits an account spent per UTC month ({@code yearly} false) or year, oldest
+     * first: each settled reservation counts its spent part at the time it was settled.
      */
     List<Usage> usage(long accountId, boolean yearly);
 
     /**
-     * The credits each account spent in {@code [from, to)} by when the spends were settled, like
-     * {@link #usage}; accounts that spent nothing are left out.
+     * The credits each account spent in {@code [from, to)} by when the spends were
+     * settled, like {@link #usage}; accounts that spent nothing are left out.
      */
     Map<Long, Long> spentPerAccount(Instant from, Instant to);
+
 }

@@ -14,9 +14,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kapi.shared.cluster.ClusterMessages;
 
 /**
- * Entitlements kept in process, because {@code GET /users/me} and other modules' checks ask for them on
- * every request. An entry is valid until the account's next package starts or ends, and is evicted on
- * every instance when one of the account's packages changes ({@code *}: when a package's contents change).
+ * Entitlements kept in process, because {@code GET /users/me} and other modules' checks
+ * ask for them on every request. An entry is valid until the account's next package
+ * starts or ends, and is evicted on every instance when one of the account's packages
+ * changes ({@code *}: when a package's contents change).
  */
 @Component
 class EntitlementCache implements SmartInitializingSingleton {
@@ -24,10 +25,11 @@ class EntitlementCache implements SmartInitializingSingleton {
     private static final String TOPIC = "entitlements";
 
     private final ClusterMessages cluster;
+
     private final Cache<Long, Cached> entries = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10))
-            .build();
+        .maximumSize(100_000)
+        .expireAfterWrite(Duration.ofMinutes(10))
+        .build();
 
     EntitlementCache(ClusterMessages cluster) {
         this.cluster = cluster;
@@ -65,4 +67,5 @@ class EntitlementCache implements SmartInitializingSingleton {
     void changedForEveryone() {
         cluster.publish(TOPIC, "*");
     }
+
 }

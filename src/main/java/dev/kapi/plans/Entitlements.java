@@ -9,4 +9,5 @@ public interface Entitlements {
     Set<String> of(long accountId);
 
     boolean has(long accountId, String contentValue);
+
 }

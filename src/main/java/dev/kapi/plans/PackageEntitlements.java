@@ -10,12 +10,17 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.identity.EntitlementSource;
 
-/** Entitlements read straight from the account's user packages, so a package counts exactly while it runs. */
+/**
+ * Entitlements read straight from the account's user packages, so a package counts
+ * exactly while it runs.
+ */
 @Service
 class PackageEntitlements implements Entitlements, EntitlementSource {
 
     private final UserPackages userPackages;
+
     private final EntitlementCache cache;
+
     private final Clock clock;
 
     PackageEntitlements(UserPackages userPackages, EntitlementCache cache, Clock clock) {
@@ -24,7 +29,10 @@ class PackageEntitlements implements Entitlements, EntitlementSource {
         this.clock = clock;
     }
 
-    /** From the cache, valid until the account's next package start or end; two statements on a miss. */
+    /**
+     * From the cache, valid until the account's next package start or end; two statements
+     * on a miss.
+     */
     @Override
     public Set<String> of(long accountId) {
         Instant now = clock.instant();
@@ -46,4 +54,5 @@ class PackageEntitlements implements Entitlements, EntitlementSource {
     public boolean has(long accountId, String contentValue) {
         return contentValue != null && userPackages.activeContentValue(accountId, contentValue, clock.instant());
     }
+
 }

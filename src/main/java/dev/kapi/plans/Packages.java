@@ -25,6 +25,7 @@ import static dev.kapi.shared.SqlTime.utc;
 class Packages {
 
     private final JdbcClient jdbc;
+
     private final EntitlementCache entitlements;
 
     Packages(JdbcClient jdbc, EntitlementCache entitlements) {
@@ -46,24 +47,36 @@ class Packages {
                 VALUES (:name, :detail, :days, :now, :now)
                 RETURNING id
                 """)
-                .param("name", name).param("detail", detail).param("days", days).param("now", utc(now))
-                .query(Long.class).single();
+            .param("name", name)
+            .param("detail", detail)
+            .param("days", days)
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
     }
 
     Optional<PackageView> byId(long id) {
-        return withContents(jdbc.sql("SELECT * FROM packages WHERE id = :id").param("id", id)
-                .query(Packages::row).optional());
+        return withContents(
+                jdbc.sql("SELECT * FROM packages WHERE id = :id").param("id", id).query(Packages::row).optional());
     }
 
     Optional<PackageView> byName(String name) {
-        return withContents(jdbc.sql("SELECT * FROM packages WHERE lower(name) = lower(:name)").param("name", name)
-                .query(Packages::row).optional());
+        return withContents(jdbc.sql("SELECT * FROM packages WHERE lower(name) = lower(:name)")
+            .param("name", name)
+            .query(Packages::row)
+            .optional());
     }
 
-    /** Locks the package against concurrent changes until the transaction ends; false if there is none. */
+    /**
+     * Locks the package against concurrent changes until the transaction ends; false if
+     * there is none.
+     */
     boolean lock(long id) {
-        return jdbc.sql("SELECT id FROM packages WHERE id = :id FOR UPDATE").param("id", id).query(Long.class)
-                .optional().isPresent();
+        return jdbc.sql("SELECT id FROM packages WHERE id = :id FOR UPDATE")
+            .param("id", id)
+            .query(Long.class)
+            .optional()
+            .isPresent();
     }
 
     List<PackageView> all() {
@@ -74,14 +87,20 @@ class Packages {
 
     void update(long id, String name, String detail, int days, Instant now) {
         jdbc.sql("UPDATE packages SET name = :name, detail = :detail, days = :days, updated_at = :now WHERE id = :id")
-                .param("name", name).param("detail", detail).param("days", days).param("now", utc(now))
-                .param("id", id).update();
+            .param("name", name)
+            .param("detail", detail)
+            .param("days", days)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     /** A change of contents is a change of the package. */
     void touch(long id, Instant now) {
-        jdbc.sql("UPDATE packages SET updated_at = :now WHERE id = :id").param("now", utc(now)).param("id", id)
-                .update();
+        jdbc.sql("UPDATE packages SET updated_at = :now WHERE id = :id")
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     boolean delete(long id) {
@@ -93,8 +112,11 @@ class Packages {
                 INSERT INTO package_contents (package_id, name, content_value) VALUES (:packageId, :name, :value)
                 RETURNING id
                 """)
-                .param("packageId", packageId).param("name", content.name()).param("value", content.contentValue())
-                .query(Long.class).single();
+            .param("packageId", packageId)
+            .param("name", content.name())
+            .param("value", content.contentValue())
+            .query(Long.class)
+            .single();
         entitlements.changedForEveryone();
         return new Content(id, packageId, content.name(), content.contentValue());
     }
@@ -106,18 +128,25 @@ class Packages {
     }
 
     Optional<Content> contentById(long id) {
-        return jdbc.sql("SELECT * FROM package_contents WHERE id = :id").param("id", id).query(Packages::content)
-                .optional();
+        return jdbc.sql("SELECT * FROM package_contents WHERE id = :id")
+            .param("id", id)
+            .query(Packages::content)
+            .optional();
     }
 
     Optional<Content> contentByName(String name) {
         return jdbc.sql("SELECT * FROM package_contents WHERE lower(name) = lower(:name) ORDER BY id LIMIT 1")
-                .param("name", name).query(Packages::content).optional();
+            .param("name", name)
+            .query(Packages::content)
+            .optional();
     }
 
     void updateContent(long id, String name, String contentValue) {
         jdbc.sql("UPDATE package_contents SET name = :name, content_value = :value WHERE id = :id")
-                .param("name", name).param("value", contentValue).param("id", id).update();
+            .param("name", name)
+            .param("value", contentValue)
+            .param("id", id)
+            .update();
         entitlements.changedForEveryone();
     }
 
@@ -133,8 +162,10 @@ class Packages {
         packageIds.forEach(id -> contents.put(id, new ArrayList<>()));
         if (!packageIds.isEmpty()) {
             jdbc.sql("SELECT * FROM package_contents WHERE package_id IN (:ids) ORDER BY id")
-                    .param("ids", List.copyOf(packageIds)).query(Packages::content).list()
-                    .forEach(content -> contents.get(content.packageId()).add(content));
+                .param("ids", List.copyOf(packageIds))
+                .query(Packages::content)
+                .list()
+                .forEach(content -> contents.get(content.packageId()).add(content));
         }
         contents.replaceAll((id, list) -> List.copyOf(list));
         return contents;
@@ -153,4 +184,5 @@ class Packages {
         return new Content(rs.getLong("id"), rs.getLong("package_id"), rs.getString("name"),
                 rs.getString("content_value"));
     }
+
 }

@@ -23,25 +23,35 @@ import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
 
 /**
- * The package use cases behind seed 000's admin model types 1 to 3: packages with contents from the
- * configured catalogue, and packages given to accounts for a window of time. Every rule is checked here,
- * whichever admin API calls it.
+ * The package use cases behind seed 000's admin model types 1 to 3: packages with
+ * contents from the configured catalogue, and packages given to accounts for a window of
+ * time. Every rule is checked here, whichever admin API calls it.
  */
 @Service
 class PlanManagement implements PlanCatalog {
 
-    /** A package lasts at most about a hundred years, which keeps every end date representable. */
+    /**
+     * A package lasts at most about a hundred years, which keeps every end date
+     * representable.
+     */
     static final int MAX_DAYS = 36_500;
 
     private static final String CONTENTS = "package_contents";
+
     private static final Set<String> PACKAGE_FIELDS = Set.of("name", "detail", "days", CONTENTS);
+
     private static final Set<String> CONTENT_FIELDS = Set.of("name", "content_value");
+
     private static final Set<String> USER_PACKAGE_FIELDS = Set.of("package_id", "starts_at");
 
     private final Packages packages;
+
     private final UserPackages userPackages;
+
     private final Set<String> catalogue;
+
     private final Clock clock;
+
     private final ApplicationEventPublisher events;
 
     PlanManagement(Packages packages, UserPackages userPackages, PlansSettings settings, Clock clock,
@@ -196,14 +206,14 @@ class PlanManagement implements PlanCatalog {
     public UserPackage updateUserPackage(long id, Map<String, Object> changes) {
         Changes fields = Changes.of(changes, USER_PACKAGE_FIELDS);
         UserPackages.Assignment current = userPackages.byId(id)
-                .orElseThrow(() -> ApiException.notFound("user-package-not-found"));
+            .orElseThrow(() -> ApiException.notFound("user-package-not-found"));
         Instant start = fields.has("starts_at") ? storable(fields.instant("starts_at")) : current.startsAt();
         long packageId = current.packageId();
         Duration length = Duration.between(current.startsAt(), current.endsAt());
         if (fields.has("package_id")) {
             packageId = fields.whole("package_id");
             PackageView pkg = packages.byId(packageId)
-                    .orElseThrow(() -> ApiException.invalidField("package_id", "package-not-found"));
+                .orElseThrow(() -> ApiException.invalidField("package_id", "package-not-found"));
             length = Duration.ofDays(pkg.days());
         }
         userPackages.update(id, packageId, start, start.plus(length));
@@ -239,20 +249,24 @@ class PlanManagement implements PlanCatalog {
         return catalogue;
     }
 
-    /** User packages as the API shows them: with their package's contents and active as of now. */
+    /**
+     * User packages as the API shows them: with their package's contents and active as of
+     * now.
+     */
     private List<UserPackage> view(List<UserPackages.Assignment> assignments) {
-        Map<Long, List<Content>> contents = packages.contentsOf(
-                assignments.stream().map(UserPackages.Assignment::packageId).distinct().toList());
+        Map<Long, List<Content>> contents = packages
+            .contentsOf(assignments.stream().map(UserPackages.Assignment::packageId).distinct().toList());
         Instant now = clock.instant();
         return assignments.stream()
-                .map(a -> new UserPackage(a.id(), a.accountId(), a.packageId(), a.packageName(), a.startsAt(),
-                        a.endsAt(), a.activeAt(now), contents.get(a.packageId()), a.createdAt()))
-                .toList();
+            .map(a -> new UserPackage(a.id(), a.accountId(), a.packageId(), a.packageName(), a.startsAt(), a.endsAt(),
+                    a.activeAt(now), contents.get(a.packageId()), a.createdAt()))
+            .toList();
     }
 
     /**
-     * The instant as PostgreSQL keeps it. It would round to the nearest microsecond, so a package given
-     * "now" could start a fraction after now and not be active at once; cutting it off never does that.
+     * The instant as PostgreSQL keeps it. It would round to the nearest microsecond, so a
+     * package given "now" could start a fraction after now and not be active at once;
+     * cutting it off never does that.
      */
     private static Instant storable(Instant instant) {
         return instant.truncatedTo(ChronoUnit.MICROS);
@@ -266,14 +280,17 @@ class PlanManagement implements PlanCatalog {
         return valid;
     }
 
-    /** The content with its value checked against the catalogue; without a name it is named by its value. */
+    /**
+     * The content with its value checked against the catalogue; without a name it is
+     * named by its value.
+     */
     private NewContent validContent(String path, NewContent content) {
         if (content == null) {
             throw ApiException.invalidField(path.isEmpty() ? "content_value" : path.substring(0, path.length() - 1),
                     "required");
         }
-        String value = catalogueValue(path + "content_value", requiredText(path + "content_value",
-                content.contentValue()));
+        String value = catalogueValue(path + "content_value",
+                requiredText(path + "content_value", content.contentValue()));
         String name = blankToNull(content.name());
         return new NewContent(name != null ? name : value, value);
     }
@@ -308,11 +325,13 @@ class PlanManagement implements PlanCatalog {
     }
 
     /**
-     * Forgets the packages of an account that was removed for good. Its ledger entries and balance stay:
-     * money history is not lost with the account (entries are append-only), and they name only its id.
+     * Forgets the packages of an account that was removed for good. Its ledger entries
+     * and balance stay: money history is not lost with the account (entries are
+     * append-only), and they name only its id.
      */
     @ApplicationModuleListener
     void on(AccountDeleted deleted) {
         userPackages.deleteOf(deleted.accountId());
     }
+
 }

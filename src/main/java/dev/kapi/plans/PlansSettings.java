@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Plans configuration: {@code catalogue} lists the content values a package may contain (seed 000's
- * {@code content_value} enum), e.g. {@code KAPI_PLANS_CATALOGUE=moe_gatherer,report_export}.
+ * Plans configuration: {@code catalogue} lists the content values a package may contain
+ * (seed 000's {@code content_value} enum), e.g.
+ * {@code KAPI_PLANS_CATALOGUE=moe_gatherer,report_export}.
  */
 @ConfigurationProperties("kapi.plans")
 record PlansSettings(@DefaultValue("moe_gatherer") List<String> catalogue) {

@@ -34,33 +34,43 @@ class Reservations {
                 INSERT INTO credit_reservations (id, account_id, amount, reason, state, created_at)
                 VALUES (:id, :accountId, :amount, :reason, 'held', :now)
                 """)
-                .param("id", id).param("accountId", accountId).param("amount", amount).param("reason", reason)
-                .param("now", utc(now)).update();
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("amount", amount)
+            .param("reason", reason)
+            .param("now", utc(now))
+            .update();
     }
 
     /**
-     * Moves a held reservation to {@code state}; empty if it was not held (unknown or already settled). The
-     * conditional update settles it at most once, also when two callers race.
+     * Moves a held reservation to {@code state}; empty if it was not held (unknown or
+     * already settled). The conditional update settles it at most once, also when two
+     * callers race.
      */
     Optional<Settled> settle(UUID id, String state, Long spent, Instant now) {
-        return jdbc.sql("""
-                UPDATE credit_reservations SET state = :state, settled_at = :now, spent = coalesce(CAST(:spent AS bigint), amount)
-                WHERE id = :id AND state = 'held'
-                RETURNING id, account_id, amount, reason
-                """)
-                .param("state", state).param("spent", spent).param("now", utc(now)).param("id", id)
-                .query((rs, n) -> new Settled(rs.getObject("id", UUID.class), rs.getLong("account_id"),
-                        rs.getLong("amount"), rs.getString("reason")))
-                .optional();
+        return jdbc
+            .sql("""
+                    UPDATE credit_reservations SET state = :state, settled_at = :now, spent = coalesce(CAST(:spent AS bigint), amount)
+                    WHERE id = :id AND state = 'held'
+                    RETURNING id, account_id, amount, reason
+                    """)
+            .param("state", state)
+            .param("spent", spent)
+            .param("now", utc(now))
+            .param("id", id)
+            .query((rs, n) -> new Settled(rs.getObject("id", UUID.class), rs.getLong("account_id"),
+                    rs.getLong("amount"), rs.getString("reason")))
+            .optional();
     }
 
     /** The reservation while it is held. */
     Optional<Settled> held(UUID id) {
-        return jdbc.sql("SELECT id, account_id, amount, reason FROM credit_reservations WHERE id = :id AND state = 'held'")
-                .param("id", id)
-                .query((rs, n) -> new Settled(rs.getObject("id", UUID.class), rs.getLong("account_id"),
-                        rs.getLong("amount"), rs.getString("reason")))
-                .optional();
+        return jdbc
+            .sql("SELECT id, account_id, amount, reason FROM credit_reservations WHERE id = :id AND state = 'held'")
+            .param("id", id)
+            .query((rs, n) -> new Settled(rs.getObject("id", UUID.class), rs.getLong("account_id"),
+                    rs.getLong("amount"), rs.getString("reason")))
+            .optional();
     }
 
     /** Spent credits per UTC month or year of settlement, oldest first. */
@@ -72,9 +82,11 @@ class Reservations {
                 GROUP BY 1
                 ORDER BY 1
                 """)
-                .param("unit", yearly ? "year" : "month").param("format", yearly ? "YYYY" : "YYYY-MM")
-                .param("accountId", accountId)
-                .query((rs, n) -> new Credits.Usage(rs.getString("period"), rs.getLong("spent"))).list();
+            .param("unit", yearly ? "year" : "month")
+            .param("format", yearly ? "YYYY" : "YYYY-MM")
+            .param("accountId", accountId)
+            .query((rs, n) -> new Credits.Usage(rs.getString("period"), rs.getLong("spent")))
+            .list();
     }
 
     /** Spent credits per account of the reservations settled in {@code [from, to)}. */
@@ -83,16 +95,17 @@ class Reservations {
         jdbc.sql("""
                 SELECT account_id, sum(spent) AS spent FROM credit_reservations
                 WHERE state = 'committed' AND spent > 0 AND settled_at >= :from AND settled_at < :to
-                GROUP BY account_id""")
-                .param("from", utc(from)).param("to", utc(to))
-                .query(rs -> {
-                    spent.put(rs.getLong("account_id"), rs.getLong("spent"));
-                });
+                GROUP BY account_id""").param("from", utc(from)).param("to", utc(to)).query(rs -> {
+            spent.put(rs.getLong("account_id"), rs.getLong("spent"));
+        });
         return spent;
     }
 
     Optional<String> stateOf(UUID id) {
-        return jdbc.sql("SELECT state FROM credit_reservations WHERE id = :id").param("id", id).query(String.class)
-                .optional();
+        return jdbc.sql("SELECT state FROM credit_reservations WHERE id = :id")
+            .param("id", id)
+            .query(String.class)
+            .optional();
     }
+
 }

@@ -26,6 +26,7 @@ class UserPackages {
             """;
 
     private final JdbcClient jdbc;
+
     private final EntitlementCache cache;
 
     UserPackages(JdbcClient jdbc, EntitlementCache cache) {
@@ -48,9 +49,13 @@ class UserPackages {
                 VALUES (:accountId, :packageId, :startsAt, :endsAt, :now)
                 RETURNING id
                 """)
-                .param("accountId", accountId).param("packageId", packageId).param("startsAt", utc(startsAt))
-                .param("endsAt", utc(endsAt)).param("now", utc(now))
-                .query(Long.class).single();
+            .param("accountId", accountId)
+            .param("packageId", packageId)
+            .param("startsAt", utc(startsAt))
+            .param("endsAt", utc(endsAt))
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
         cache.changed(accountId);
         return id;
     }
@@ -65,7 +70,9 @@ class UserPackages {
             return List.of();
         }
         return jdbc.sql(SELECT + " WHERE up.account_id IN (:ids) ORDER BY up.starts_at DESC, up.id DESC")
-                .param("ids", List.copyOf(accountIds)).query(UserPackages::map).list();
+            .param("ids", List.copyOf(accountIds))
+            .query(UserPackages::map)
+            .list();
     }
 
     void update(long id, long packageId, Instant startsAt, Instant endsAt) {
@@ -73,26 +80,39 @@ class UserPackages {
                 UPDATE user_packages SET package_id = :packageId, starts_at = :startsAt, ends_at = :endsAt
                 WHERE id = :id RETURNING account_id
                 """)
-                .param("packageId", packageId).param("startsAt", utc(startsAt)).param("endsAt", utc(endsAt))
-                .param("id", id).query(Long.class).optional().ifPresent(cache::changed);
+            .param("packageId", packageId)
+            .param("startsAt", utc(startsAt))
+            .param("endsAt", utc(endsAt))
+            .param("id", id)
+            .query(Long.class)
+            .optional()
+            .ifPresent(cache::changed);
     }
 
     boolean delete(long id) {
-        return jdbc.sql("DELETE FROM user_packages WHERE id = :id RETURNING account_id").param("id", id)
-                .query(Long.class).optional().map(accountId -> {
-                    cache.changed(accountId);
-                    return true;
-                }).orElse(false);
+        return jdbc.sql("DELETE FROM user_packages WHERE id = :id RETURNING account_id")
+            .param("id", id)
+            .query(Long.class)
+            .optional()
+            .map(accountId -> {
+                cache.changed(accountId);
+                return true;
+            })
+            .orElse(false);
     }
 
     int deleteOf(long accountId) {
         int deleted = jdbc.sql("DELETE FROM user_packages WHERE account_id = :accountId")
-                .param("accountId", accountId).update();
+            .param("accountId", accountId)
+            .update();
         cache.changed(accountId);
         return deleted;
     }
 
-    /** When the account's active packages next change by themselves: the nearest start or end after now. */
+    /**
+     * When the account's active packages next change by themselves: the nearest start or
+     * end after now.
+     */
     Instant nextChange(long accountId, Instant now) {
         return jdbc.sql("""
                 SELECT min(boundary) FROM (
@@ -100,13 +120,18 @@ class UserPackages {
                     UNION ALL
                     SELECT ends_at FROM user_packages WHERE account_id = :accountId AND ends_at > :now) boundaries
                 """)
-                .param("accountId", accountId).param("now", utc(now))
-                .query((rs, row) -> instant(rs, "min")).optional().orElse(null);
+            .param("accountId", accountId)
+            .param("now", utc(now))
+            .query((rs, row) -> instant(rs, "min"))
+            .optional()
+            .orElse(null);
     }
 
     boolean anyOf(long packageId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM user_packages WHERE package_id = :packageId)")
-                .param("packageId", packageId).query(Boolean.class).single();
+            .param("packageId", packageId)
+            .query(Boolean.class)
+            .single();
     }
 
     /** The content values of the account's packages active at {@code now}, sorted. */
@@ -116,8 +141,7 @@ class UserPackages {
                 FROM user_packages up
                 JOIN package_contents c ON c.package_id = up.package_id
                 WHERE up.account_id = :accountId AND up.starts_at <= :now AND up.ends_at > :now
-                """)
-                .param("accountId", accountId).param("now", utc(now)).query(String.class).list());
+                """).param("accountId", accountId).param("now", utc(now)).query(String.class).list());
     }
 
     boolean activeContentValue(long accountId, String contentValue, Instant now) {
@@ -129,8 +153,11 @@ class UserPackages {
                     WHERE up.account_id = :accountId AND up.starts_at <= :now AND up.ends_at > :now
                       AND c.content_value = :value)
                 """)
-                .param("accountId", accountId).param("now", utc(now)).param("value", contentValue)
-                .query(Boolean.class).single();
+            .param("accountId", accountId)
+            .param("now", utc(now))
+            .param("value", contentValue)
+            .query(Boolean.class)
+            .single();
     }
 
     private static Assignment map(ResultSet rs, int n) throws SQLException {
@@ -138,4 +165,5 @@ class UserPackages {
                 rs.getString("package_name"), instant(rs, "starts_at"), instant(rs, "ends_at"),
                 instant(rs, "created_at"));
     }
+
 }

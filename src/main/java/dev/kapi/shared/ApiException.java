@@ -5,15 +5,20 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
- * A failure a client can act on. Carries the HTTP status, a stable problem code (also the message key
- * {@code error.<code>}), the message arguments and, where one field is to blame, its JSON name.
+ * A failure a client can act on. Carries the HTTP status, a stable problem code (also the
+ * message key {@code error.<code>}), the message arguments and, where one field is to
+ * blame, its JSON name.
  */
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
+
     private final String code;
+
     private final transient Object[] args;
+
     private final String field;
+
     private final Map<String, String> headers;
 
     public ApiException(HttpStatus status, String code, Object... args) {
@@ -33,7 +38,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.BAD_REQUEST, code, args);
     }
 
-    /** A 400 blamed on one field of the request; the problem lists it under {@code errors}. */
+    /**
+     * A 400 blamed on one field of the request; the problem lists it under
+     * {@code errors}.
+     */
     public static ApiException invalidField(String field, String code, Object... args) {
         return new ApiException(HttpStatus.BAD_REQUEST, code, field, Map.of(), args);
     }
@@ -86,4 +94,5 @@ public class ApiException extends RuntimeException {
     public Map<String, String> headers() {
         return headers;
     }
+
 }

@@ -1,14 +1,15 @@
 package dev.kapi.shared;
 
 /**
- * What no text field of Kapı may hold: U+0000 (PostgreSQL refuses it in text) and UTF-16 surrogates
- * without their pair (no UTF-8 can encode them). Checked where text enters: JSON strings and names,
- * query parameters, CSV cells.
+ * What no text field of Kapı may hold: U+0000 (PostgreSQL refuses it in text) and UTF-16
+ * surrogates without their pair (no UTF-8 can encode them). Checked where text enters:
+ * JSON strings and names, query parameters, CSV cells.
  */
 public final class CleanText {
 
     /** Problem code of a text with U+0000. */
     public static final String NUL = "text-nul";
+
     /** Problem code of a text with an unpaired surrogate. */
     public static final String UNPAIRED_SURROGATE = "text-unpaired-surrogate";
 
@@ -35,4 +36,5 @@ public final class CleanText {
         }
         return null;
     }
+
 }

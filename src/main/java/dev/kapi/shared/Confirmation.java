@@ -1,6 +1,9 @@
 package dev.kapi.shared;
 
-/** The answer to an action that has nothing else to return: {@code {"success": true, "message": ...}}. */
+/**
+ * The answer to an action that has nothing else to return: {@code {"success": true,
+ * "message": ...}}.
+ */
 public record Confirmation(boolean success, String message) {
 
     public static Confirmation of(String message) {

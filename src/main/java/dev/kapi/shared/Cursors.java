@@ -5,15 +5,16 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The one encoding of keyset cursors: the sort key of a page's last row, as text parts joined by
- * {@code |}, then base64url. Opaque to clients; anything that does not decode is a 400 naming
- * {@code cursor}. Each list decides what its parts mean.
+ * The one encoding of keyset cursors: the sort key of a page's last row, as text parts
+ * joined by {@code |}, then base64url. Opaque to clients; anything that does not decode
+ * is a 400 naming {@code cursor}. Each list decides what its parts mean.
  */
 public final class Cursors {
 
     /**
-     * How deep offset paging (seed 003's {@code skip}) may go. An offset is read and thrown away row by
-     * row, so a deep one is slow; past this, the list's cursor goes on at the cost of one page.
+     * How deep offset paging (seed 003's {@code skip}) may go. An offset is read and
+     * thrown away row by row, so a deep one is slow; past this, the list's cursor goes on
+     * at the cost of one page.
      */
     public static final int MAX_SKIP = 100_000;
 
@@ -25,10 +26,15 @@ public final class Cursors {
         for (Object part : parts) {
             plain.append(plain.isEmpty() ? "" : "|").append(part);
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.toString().getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(plain.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The cursor's parts; exactly {@code count} of them (the last may itself contain {@code |}). */
+    /**
+     * The cursor's parts; exactly {@code count} of them (the last may itself contain
+     * {@code |}).
+     */
     public static List<String> decode(String cursor, int count) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(cursor.strip()), StandardCharsets.UTF_8);
@@ -56,7 +62,10 @@ public final class Cursors {
         return longPart(decode(cursor, 1), 0);
     }
 
-    /** Part {@code index} of a decoded cursor as a number: a 400 naming {@code cursor} when it is not one. */
+    /**
+     * Part {@code index} of a decoded cursor as a number: a 400 naming {@code cursor}
+     * when it is not one.
+     */
     private static long longPart(List<String> parts, int index) {
         try {
             return Long.parseLong(parts.get(index));
@@ -70,4 +79,5 @@ public final class Cursors {
     public static ApiException invalid() {
         return ApiException.invalidField("cursor", "invalid-cursor");
     }
+
 }

@@ -17,4 +17,5 @@ public final class Messages {
     public String get(String key, Object... args) {
         return source.getMessage(key, args, LocaleContextHolder.getLocale());
     }
+
 }

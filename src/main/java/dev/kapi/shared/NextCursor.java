@@ -3,8 +3,9 @@ package dev.kapi.shared;
 import org.springframework.http.ResponseEntity;
 
 /**
- * How every list that keeps a seed's plain JSON array answers with keyset paging: the opaque cursor of
- * the next page goes in the {@code X-Next-Cursor} header, absent on the last page.
+ * How every list that keeps a seed's plain JSON array answers with keyset paging: the
+ * opaque cursor of the next page goes in the {@code X-Next-Cursor} header, absent on the
+ * last page.
  */
 public final class NextCursor {
 
@@ -21,4 +22,5 @@ public final class NextCursor {
         }
         return answer;
     }
+
 }

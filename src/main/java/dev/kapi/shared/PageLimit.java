@@ -13,8 +13,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * The {@code limit} of a list: from 1 to {@link #max()} rows a page (500 unless the list says otherwise).
- * Out of range it is a 400 naming {@code limit}, like any other invalid parameter.
+ * The {@code limit} of a list: from 1 to {@link #max()} rows a page (500 unless the list
+ * says otherwise). Out of range it is a 400 naming {@code limit}, like any other invalid
+ * parameter.
  */
 @Documented
 @Min(1)
@@ -34,4 +35,5 @@ public @interface PageLimit {
     Class<?>[] groups() default {};
 
     Class<? extends Payload>[] payload() default {};
+
 }

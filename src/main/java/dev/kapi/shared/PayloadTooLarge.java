@@ -1,8 +1,8 @@
 package dev.kapi.shared;
 
 /**
- * A request body went past its cap while it was being read (a body sent without a length, or longer than
- * it said). Answered 413 {@code payload-too-large}, naming the cap.
+ * A request body went past its cap while it was being read (a body sent without a length,
+ * or longer than it said). Answered 413 {@code payload-too-large}, naming the cap.
  */
 public final class PayloadTooLarge extends RuntimeException {
 
@@ -31,4 +31,5 @@ public final class PayloadTooLarge extends RuntimeException {
         }
         return bytes + " bytes";
     }
+
 }

@@ -23,8 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds the one error body Kapı answers with: an RFC 9457 problem that also carries
- * {@code "success": false} and {@code "message"}, so that seed 004's clients read it unchanged.
- * Used by the MVC exception handler and by filters that answer before MVC (security, rate limits).
+ * {@code "success": false} and {@code "message"}, so that seed 004's clients read it
+ * unchanged. Used by the MVC exception handler and by filters that answer before MVC
+ * (security, rate limits).
  */
 @Component
 public final class Problems {
@@ -32,7 +33,9 @@ public final class Problems {
     private static final String TYPE_PREFIX = "urn:kapi:problem:";
 
     private final MessageSource messages;
+
     private final LocaleResolver localeResolver;
+
     private final JsonMapper json;
 
     Problems(MessageSource messages, LocaleResolver localeResolver, JsonMapper json) {
@@ -74,24 +77,31 @@ public final class Problems {
         return localeResolver.resolveLocale(request);
     }
 
-    /** Writes a problem straight to the response, for code that runs outside Spring MVC. */
+    /**
+     * Writes a problem straight to the response, for code that runs outside Spring MVC.
+     */
     public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code,
             Object... args) throws IOException {
         write(request, response, problem(status, code, locale(request), args));
     }
 
-    /** Writes a 400 blamed on one field (a query parameter, say) straight to the response. */
-    public void writeInvalidField(HttpServletRequest request, HttpServletResponse response, String field,
-            String code) throws IOException {
+    /**
+     * Writes a 400 blamed on one field (a query parameter, say) straight to the response.
+     */
+    public void writeInvalidField(HttpServletRequest request, HttpServletResponse response, String field, String code)
+            throws IOException {
         Locale locale = locale(request);
         write(request, response, validation(List.of(new FieldProblem(field, message(code, locale))), locale));
     }
 
-    /** The 400 {@code validation} problem listing every bad field, its message summing them up. */
+    /**
+     * The 400 {@code validation} problem listing every bad field, its message summing
+     * them up.
+     */
     public ProblemDetail validation(List<FieldProblem> errors, Locale locale) {
         String summary = errors.stream()
-                .map(error -> error.field() == null ? error.message() : error.field() + ": " + error.message())
-                .collect(Collectors.joining("; "));
+            .map(error -> error.field() == null ? error.message() : error.field() + ": " + error.message())
+            .collect(Collectors.joining("; "));
         return problem(HttpStatus.BAD_REQUEST, "validation", message("validation", locale, summary), errors);
     }
 
@@ -125,4 +135,5 @@ public final class Problems {
         }
         return body;
     }
+
 }

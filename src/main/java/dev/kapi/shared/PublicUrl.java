@@ -4,9 +4,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The address Kapı is reached at ({@code KAPI_PUBLIC_URL}): the issuer of its tokens and the base of its
- * discovery documents, of the links in its mails and, unless {@code KAPI_PASSKEY_ORIGINS} names others, the
- * origin passkeys are used from.
+ * The address Kapı is reached at ({@code KAPI_PUBLIC_URL}): the issuer of its tokens and
+ * the base of its discovery documents, of the links in its mails and, unless
+ * {@code KAPI_PASSKEY_ORIGINS} names others, the origin passkeys are used from.
  */
 @ConfigurationProperties("kapi")
 public record PublicUrl(@DefaultValue("http://localhost:8000") String publicUrl) {

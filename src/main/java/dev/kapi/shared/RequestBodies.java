@@ -10,14 +10,16 @@ import org.springframework.validation.Validator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a JSON object that arrived as a map (a body whose shape depends on a path variable, like seed
- * 000's generic admin) into a request record, with the same rules as a {@code @Valid @RequestBody}: an
- * unknown field is refused by name, and Bean Validation errors are answered like any other.
+ * Reads a JSON object that arrived as a map (a body whose shape depends on a path
+ * variable, like seed 000's generic admin) into a request record, with the same rules as
+ * a {@code @Valid @RequestBody}: an unknown field is refused by name, and Bean Validation
+ * errors are answered like any other.
  */
 @Component
 public final class RequestBodies {
 
     private final JsonMapper json;
+
     private final Validator validator;
 
     RequestBodies(JsonMapper json, Validator validator) {
@@ -48,5 +50,7 @@ public final class RequestBodies {
         public BindingResult getBindingResult() {
             return errors;
         }
+
     }
+
 }

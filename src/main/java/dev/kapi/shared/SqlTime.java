@@ -13,11 +13,13 @@ public final class SqlTime {
     }
 
     private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     /**
-     * A parameter value for a {@code timestamptz} column. An instant PostgreSQL cannot store (or that no
-     * user means: before 1900, after 9999) is the client's mistake, answered with a 400.
+     * A parameter value for a {@code timestamptz} column. An instant PostgreSQL cannot
+     * store (or that no user means: before 1900, after 9999) is the client's mistake,
+     * answered with a 400.
      */
     public static OffsetDateTime utc(Instant instant) {
         if (instant == null) {
@@ -29,7 +31,10 @@ public final class SqlTime {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    /** An instant a client gave in {@code field}: a 400 naming it when it is before 1900 or after 9999. */
+    /**
+     * An instant a client gave in {@code field}: a 400 naming it when it is before 1900
+     * or after 9999.
+     */
     public static Instant requireInRange(Instant instant, String field) {
         if (instant != null && outOfRange(instant)) {
             throw ApiException.invalidField(field, "date-out-of-range");
@@ -46,4 +51,5 @@ public final class SqlTime {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
+
 }

@@ -25,9 +25,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * The admin's view of trading: every user's bots with their owner's public id (seed 004's {@code userId})
- * and the PnL figures of the owner's summary report. A plain array; the next page's cursor is in
- * {@code X-Next-Cursor}.
+ * The admin's view of trading: every user's bots with their owner's public id (seed 004's
+ * {@code userId}) and the PnL figures of the owner's summary report. A plain array; the
+ * next page's cursor is in {@code X-Next-Cursor}.
  */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
@@ -35,7 +35,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AdminTradingController {
 
     private final Reports reports;
+
     private final AccountDirectory accounts;
+
     private final BotCharts charts;
 
     AdminTradingController(Reports reports, AccountDirectory accounts, BotCharts charts) {
@@ -66,8 +68,8 @@ class AdminTradingController {
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         Page<Reports.BotLine> page = reports.allBots(status, cursor, limit);
-        Map<Long, String> owners = accounts.publicIds(page.rows().stream().map(line -> line.bot().ownerId())
-                .distinct().toList());
+        Map<Long, String> owners = accounts
+            .publicIds(page.rows().stream().map(line -> line.bot().ownerId()).distinct().toList());
         return page.asArray(line -> AdminBotResponse.from(line, owners.get(line.bot().ownerId())));
     }
 
@@ -78,4 +80,5 @@ class AdminTradingController {
             @RequestParam(defaultValue = "500") @Min(BotController.MIN_POINTS) @Max(BotCharts.MAX_CANDLES) int points) {
         return BotController.ChartResponse.from(charts.ofAny(id, points));
     }
+
 }

@@ -1,6 +1,8 @@
 package dev.kapi.trading;
 
-/** An opened API key, held only while a request to the exchange is made. Never printed. */
+/**
+ * An opened API key, held only while a request to the exchange is made. Never printed.
+ */
 record ApiCredentials(String apiKey, String secret) {
 
     @Override

@@ -29,13 +29,17 @@ import dev.kapi.identity.CurrentAccount;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 002's API key routes. A key is answered masked (its last four characters); the secret never. */
+/**
+ * Seed 002's API key routes. A key is answered masked (its last four characters); the
+ * secret never.
+ */
 @RestController
 @RequestMapping("/api/trading")
 @Tag(name = "trading")
 class ApiKeyController {
 
     private final ApiKeyManagement keys;
+
     private final Notifications notifications;
 
     ApiKeyController(ApiKeyManagement keys, Notifications notifications) {
@@ -65,7 +69,10 @@ class ApiKeyController {
     record Resealed(int total, int resealed) {
     }
 
-    /** The API keys resealed ({@code total}, {@code resealed}), and the Telegram notification tokens. */
+    /**
+     * The API keys resealed ({@code total}, {@code resealed}), and the Telegram
+     * notification tokens.
+     */
     record ResealResponse(int total, int resealed, @JsonProperty("telegram_tokens") Resealed telegramTokens) {
     }
 
@@ -100,4 +107,5 @@ class ApiKeyController {
         return new ResealResponse(resealed.total(), resealed.resealed(),
                 new Resealed(tokens.total(), tokens.resealed()));
     }
+
 }

@@ -10,19 +10,22 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.sealing.SecretSealer;
 
 /**
- * A user's exchange API keys: stored sealed (AES-GCM under the master key, bound to owner and key id),
- * shown masked, opened only for the runner. Resealing moves every key to the current master key after a
- * rotation.
+ * A user's exchange API keys: stored sealed (AES-GCM under the master key, bound to owner
+ * and key id), shown masked, opened only for the runner. Resealing moves every key to the
+ * current master key after a rotation.
  */
 @Service
 class ApiKeyManagement {
 
     /** The most API keys one user has: what bounds their list. */
     static final int MAX_KEYS = 20;
+
     private static final int RESEAL_PAGE = 200;
 
     private final ApiKeys keys;
+
     private final SecretSealer sealer;
+
     private final Clock clock;
 
     ApiKeyManagement(ApiKeys keys, SecretSealer sealer, Clock clock) {
@@ -67,14 +70,17 @@ class ApiKeyManagement {
         return new ApiCredentials(sealer.open(key.sealedKey(), context), sealer.open(key.sealedSecret(), context));
     }
 
-    /** Seals again, under the current master key, every key sealed under an older one. Answers how many. */
+    /**
+     * Seals again, under the current master key, every key sealed under an older one.
+     * Answers how many.
+     */
     @Transactional
     Resealed resealAll() {
         int total = 0;
         int resealed = 0;
         long after = 0;
-        for (List<ApiKey> page = keys.lockPage(after, RESEAL_PAGE); !page.isEmpty();
-                page = keys.lockPage(after, RESEAL_PAGE)) {
+        for (List<ApiKey> page = keys.lockPage(after, RESEAL_PAGE); !page.isEmpty(); page = keys.lockPage(after,
+                RESEAL_PAGE)) {
             for (ApiKey key : page) {
                 total++;
                 if (sealer.needsResealing(key.sealedKey()) || sealer.needsResealing(key.sealedSecret())) {
@@ -95,4 +101,5 @@ class ApiKeyManagement {
     static ApiException notFound() {
         return ApiException.notFound("api-key-not-found");
     }
+
 }

@@ -44,9 +44,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Backtests: a strategy over uploaded (Binance kline CSV) or generated candles, with the bot's risk settings
- * (same names), fees and slippage, answered like a performance report plus risk and return figures. The
- * figures are over every trade; the answer carries at most 1,000 trades, and {@code trades.csv} streams all.
+ * Backtests: a strategy over uploaded (Binance kline CSV) or generated candles, with the
+ * bot's risk settings (same names), fees and slippage, answered like a performance report
+ * plus risk and return figures. The figures are over every trade; the answer carries at
+ * most 1,000 trades, and {@code trades.csv} streams all.
  */
 @RestController
 @RequestMapping("/api/trading/backtests")
@@ -55,6 +56,7 @@ class BacktestController {
 
     /** A year of one-minute candles and some more. */
     static final int MAX_CANDLES = 600_000;
+
     /** The highest fee rate or slippage a backtest takes: 10% of the traded amount. */
     static final String MAX_COST = "0.1";
 
@@ -62,6 +64,7 @@ class BacktestController {
     static final String CSV_HEADER = "side,price,quantity,fee,realized_pnl,executed_at,exit_reason\n";
 
     private final BacktestManagement backtests;
+
     private final Strategies strategies;
 
     BacktestController(BacktestManagement backtests, Strategies strategies) {
@@ -76,15 +79,15 @@ class BacktestController {
 
     record BacktestRequest(@NotBlank String strategy, @NotNull Map<String, Object> params,
             @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol, String interval,
-            @JsonProperty("quote_amount") @DecimalMin(value = "0", inclusive = false) @DecimalMax(BotController.MAX_AMOUNT)
-            @Digits(integer = 20, fraction = 18) BigDecimal quoteAmount,
+            @JsonProperty("quote_amount") @DecimalMin(value = "0",
+                    inclusive = false) @DecimalMax(BotController.MAX_AMOUNT) @Digits(integer = 20,
+                            fraction = 18) BigDecimal quoteAmount,
             @Schema(description = "Binance kline CSV") String candles, @Valid Generate generate,
-            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1, fraction = 8)
-            BigDecimal feeRate,
+            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1,
+                    fraction = 8) BigDecimal feeRate,
             @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1, fraction = 8) BigDecimal slippage,
-            @JsonUnwrapped @Valid Risk risk,
-            @JsonProperty("trades_limit") @Schema(description = "the most trades the answer carries (default and at most 1,000)")
-            @Min(0) @Max(BacktestManagement.MAX_TRADES) Integer tradesLimit) {
+            @JsonUnwrapped @Valid Risk risk, @JsonProperty("trades_limit") @Schema(
+                    description = "the most trades the answer carries (default and at most 1,000)") @Min(0) @Max(BacktestManagement.MAX_TRADES) Integer tradesLimit) {
 
         /** The risk settings, checked against each other. */
         Risk checkedRisk() {
@@ -126,7 +129,8 @@ class BacktestController {
     }
 
     @PostMapping
-    @Operation(summary = "Run a strategy with risk settings over candles given as Binance kline CSV or generated from a seed")
+    @Operation(
+            summary = "Run a strategy with risk settings over candles given as Binance kline CSV or generated from a seed")
     BacktestResponse run(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody BacktestRequest request) {
         Strategies.Configured<?> strategy = strategies.read(request.strategy(), request.params());
         CandleInterval interval = interval(request.interval());
@@ -135,9 +139,12 @@ class BacktestController {
                 interval, request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), risk,
                 request.feeRate(), request.slippage());
         int limit = request.tradesLimit() == null ? BacktestManagement.MAX_TRADES : request.tradesLimit();
-        BacktestManagement.Run run = backtests.bounded(() -> backtests.run(me.id(),
-                new BacktestManagement.Request(strategy, setup, request.candles(), request.generate(),
-                        candles(request.candles(), request.generate(), interval)), limit));
+        BacktestManagement.Run run = backtests
+            .bounded(
+                    () -> backtests.run(
+                            me.id(), new BacktestManagement.Request(strategy, setup, request.candles(),
+                                    request.generate(), candles(request.candles(), request.generate(), interval)),
+                            limit));
         Backtester.Result result = run.result();
         BacktestReport report = result.report();
         Map<String, Integer> reasons = new LinkedHashMap<>();
@@ -147,13 +154,16 @@ class BacktestController {
                 ReportController.PerformanceResponse.from(result.performance()),
                 run.trades().stream().map(BacktestTrade::from).toList(), total, run.trades().size() < total,
                 "/api/trading/backtests/" + run.id() + "/trades.csv", Money.plain(result.feeRate()),
-                Money.plain(result.slippage()), Money.plain(risk.balance()), BacktestReport.decimal(report.totalReturn()),
-                BacktestReport.decimal(report.maxDrawdown()), BacktestReport.decimal(report.sharpe()),
-                BacktestReport.decimal(report.sortino()), BacktestReport.decimal(report.profitFactor()),
-                BacktestReport.decimal(report.winRate()), BacktestReport.decimal(report.exposure()), reasons,
-                BacktestReport.decimal(report.buyAndHold()), report.paused(),
-                report.curve().stream().map(point -> new EquityPoint(point.at(),
-                        BacktestReport.decimal(point.equity()))).toList());
+                Money.plain(result.slippage()), Money.plain(risk.balance()),
+                BacktestReport.decimal(report.totalReturn()), BacktestReport.decimal(report.maxDrawdown()),
+                BacktestReport.decimal(report.sharpe()), BacktestReport.decimal(report.sortino()),
+                BacktestReport.decimal(report.profitFactor()), BacktestReport.decimal(report.winRate()),
+                BacktestReport.decimal(report.exposure()), reasons, BacktestReport.decimal(report.buyAndHold()),
+                report.paused(),
+                report.curve()
+                    .stream()
+                    .map(point -> new EquityPoint(point.at(), BacktestReport.decimal(point.equity())))
+                    .toList());
     }
 
     @GetMapping("/{id:\\d+}/trades.csv")
@@ -163,12 +173,12 @@ class BacktestController {
         Backtests.Stored stored = backtests.stored(me.id(), id);
         backtests.bounded(() -> {
             response.setContentType("text/csv;charset=UTF-8");
-            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                    .filename("backtest-" + id + "-trades.csv").build().toString());
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+                    ContentDisposition.attachment().filename("backtest-" + id + "-trades.csv").build().toString());
             response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
             try {
-                Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(),
-                        StandardCharsets.UTF_8));
+                Writer out = new BufferedWriter(
+                        new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
                 out.write(CSV_HEADER);
                 backtests.replay(stored, trade -> {
                     try {
@@ -188,9 +198,8 @@ class BacktestController {
     }
 
     static CandleInterval interval(String code) {
-        return code == null ? CandleInterval.M1
-                : CandleInterval.of(code)
-                        .orElseThrow(() -> ApiException.invalidField("interval", "interval-unknown", "1m, 5m, 1h, 1d"));
+        return code == null ? CandleInterval.M1 : CandleInterval.of(code)
+            .orElseThrow(() -> ApiException.invalidField("interval", "interval-unknown", "1m, 5m, 1h, 1d"));
     }
 
     static List<Candle> candles(String csv, Generate generate, CandleInterval interval) {
@@ -203,4 +212,5 @@ class BacktestController {
                                 : TradeController.instant(generate.start(), "generate.start"),
                         generate.startPrice() == null ? BigDecimal.valueOf(100) : generate.startPrice());
     }
+
 }

@@ -21,33 +21,44 @@ import dev.kapi.shared.ApiException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Backtests, bounded in what they answer: a run answers its figures over every trade and at most
- * {@link #MAX_TRADES} of the trades themselves (the oldest); all of them are streamed by {@link #replay}, which
- * runs the stored backtest again. A backtest is a function of its inputs (the strategy and its params, the
- * candles, the risk settings, fee and slippage), so what is stored is those inputs, never the trades: a few
- * hundred bytes for generated candles, the CSV as given otherwise. The same inputs asked again by their owner
- * are the same backtest (same id); each owner keeps the newest {@link #KEPT} asked. At most
- * {@code kapi.trading.backtests.max-running} run at once on an instance (a CSV runs one too): each holds its
- * candles, so more are refused with 503 {@code backtests-busy} rather than let them exhaust the heap together.
+ * Backtests, bounded in what they answer: a run answers its figures over every trade and
+ * at most {@link #MAX_TRADES} of the trades themselves (the oldest); all of them are
+ * streamed by {@link #replay}, which runs the stored backtest again. A backtest is a
+ * function of its inputs (the strategy and its params, the candles, the risk settings,
+ * fee and slippage), so what is stored is those inputs, never the trades: a few hundred
+ * bytes for generated candles, the CSV as given otherwise. The same inputs asked again by
+ * their owner are the same backtest (same id); each owner keeps the newest {@link #KEPT}
+ * asked. At most {@code kapi.trading.backtests.max-running} run at once on an instance (a
+ * CSV runs one too): each holds its candles, so more are refused with 503
+ * {@code backtests-busy} rather than let them exhaust the heap together.
  */
 @Service
 class BacktestManagement {
 
     /** The most trades one answer carries. */
     static final int MAX_TRADES = 1000;
-    /** The backtests each owner keeps for their CSV; storing another drops the one asked longest ago. */
+
+    /**
+     * The backtests each owner keeps for their CSV; storing another drops the one asked
+     * longest ago.
+     */
     static final int KEPT = 10;
 
     private final Backtester backtester;
+
     private final Backtests backtests;
+
     private final Strategies strategies;
+
     private final JsonMapper json;
+
     private final Clock clock;
+
     /** A permit per backtest running on this instance. */
     private final Semaphore running;
 
-    BacktestManagement(Backtester backtester, Backtests backtests, Strategies strategies, JsonMapper json,
-            Clock clock, BacktestSettings settings) {
+    BacktestManagement(Backtester backtester, Backtests backtests, Strategies strategies, JsonMapper json, Clock clock,
+            BacktestSettings settings) {
         this.backtester = backtester;
         this.backtests = backtests;
         this.strategies = strategies;
@@ -61,7 +72,10 @@ class BacktestManagement {
         return running;
     }
 
-    /** Runs {@code work} with one of the instance's permits; 503 {@code backtests-busy} when none is free. */
+    /**
+     * Runs {@code work} with one of the instance's permits; 503 {@code backtests-busy}
+     * when none is free.
+     */
     <T> T bounded(Supplier<T> work) {
         if (!running.tryAcquire()) {
             throw ApiException.busy("backtests-busy", 10);
@@ -74,22 +88,34 @@ class BacktestManagement {
         }
     }
 
-    /** A backtest as asked: exactly one of {@code csv} (as given) and {@code generate} made {@code candles}. */
+    /**
+     * A backtest as asked: exactly one of {@code csv} (as given) and {@code generate}
+     * made {@code candles}.
+     */
     record Request(Strategies.Configured<?> strategy, Backtester.Setup setup, String csv,
             BacktestController.Generate generate, List<Candle> candles) {
     }
 
-    /** A stored backtest's id, its figures over every trade, and its first trades (at most the limit asked). */
+    /**
+     * A stored backtest's id, its figures over every trade, and its first trades (at most
+     * the limit asked).
+     */
     record Run(long id, Backtester.Result result, List<Trade> trades) {
     }
 
-    /** The inputs stored besides the strategy and the candles, with the fee and slippage the run used. */
+    /**
+     * The inputs stored besides the strategy and the candles, with the fee and slippage
+     * the run used.
+     */
     record Inputs(String symbol, String interval, @JsonProperty("quote_amount") BigDecimal quoteAmount,
             @JsonProperty("fee_rate") BigDecimal feeRate, BigDecimal slippage, Risk risk,
             BacktestController.Generate generate) {
     }
 
-    /** Runs the backtest, keeping only its first {@code tradesLimit} trades, and stores it for its CSV. */
+    /**
+     * Runs the backtest, keeping only its first {@code tradesLimit} trades, and stores it
+     * for its CSV.
+     */
     Run run(long ownerId, Request request, int tradesLimit) {
         List<Trade> first = new ArrayList<>();
         Backtester.Result result = backtester.run(request.strategy(), request.setup(), request.candles(), trade -> {
@@ -108,7 +134,10 @@ class BacktestManagement {
         return new Run(id, result, first);
     }
 
-    /** SHA-256 of everything a backtest is a function of, each part ended by a NUL (which no part holds). */
+    /**
+     * SHA-256 of everything a backtest is a function of, each part ended by a NUL (which
+     * no part holds).
+     */
     private static byte[] fingerprint(String... parts) {
         MessageDigest digest;
         try {
@@ -129,19 +158,21 @@ class BacktestManagement {
         return backtests.byId(id, ownerId).orElseThrow(() -> ApiException.notFound("backtest-not-found"));
     }
 
-    /** Runs a stored backtest again, giving {@code each} every trade, oldest first, as it is made. */
+    /**
+     * Runs a stored backtest again, giving {@code each} every trade, oldest first, as it
+     * is made.
+     */
     void replay(Backtests.Stored stored, Consumer<Trade> each) {
         Inputs inputs = json.readValue(stored.inputs(), Inputs.class);
         CandleInterval interval = CandleInterval.of(inputs.interval()).orElseThrow();
         List<Candle> candles = BacktestController.candles(stored.candles(), inputs.generate(), interval);
-        backtester.run(strategies.stored(stored.strategy(), stored.params()),
-                new Backtester.Setup(inputs.symbol(), interval, inputs.quoteAmount(), inputs.risk(), inputs.feeRate(),
-                        inputs.slippage()),
-                candles, each);
+        backtester.run(strategies.stored(stored.strategy(), stored.params()), new Backtester.Setup(inputs.symbol(),
+                interval, inputs.quoteAmount(), inputs.risk(), inputs.feeRate(), inputs.slippage()), candles, each);
     }
 
     @ApplicationModuleListener
     void on(AccountDeleted deleted) {
         backtests.deleteOf(deleted.accountId());
     }
+
 }

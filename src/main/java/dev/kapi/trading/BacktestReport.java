@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A backtest's figures over its equity at each candle's close (starting balance, plus realized PnL, plus
- * the open position at the close). {@code maxDrawdown}: the deepest fall of equity from its peak, as a
- * fraction of the peak. {@code sharpe} and {@code sortino}: the mean return per candle over its standard
- * deviation (over the deviation of the losing candles, for Sortino), annualised by the square root of the
- * candles in a year; null when there is nothing to divide by. {@code profitFactor}: the gains of the sells
- * that won over the losses of those that lost (null without losses). {@code exposure}: the share of candles
- * spent in a position. {@code buyAndHold}: what buying at the first close and holding to the last returned.
- * {@code curve}: the equity, down-sampled to at most {@link #MAX_POINTS} points (the last one always kept).
+ * A backtest's figures over its equity at each candle's close (starting balance, plus
+ * realized PnL, plus the open position at the close). {@code maxDrawdown}: the deepest
+ * fall of equity from its peak, as a fraction of the peak. {@code sharpe} and
+ * {@code sortino}: the mean return per candle over its standard deviation (over the
+ * deviation of the losing candles, for Sortino), annualised by the square root of the
+ * candles in a year; null when there is nothing to divide by. {@code profitFactor}: the
+ * gains of the sells that won over the losses of those that lost (null without losses).
+ * {@code exposure}: the share of candles spent in a position. {@code buyAndHold}: what
+ * buying at the first close and holding to the last returned. {@code curve}: the equity,
+ * down-sampled to at most {@link #MAX_POINTS} points (the last one always kept).
  */
 record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Double sortino, Double profitFactor,
         Double winRate, double exposure, Map<ExitReason, Integer> exitReasons, Double buyAndHold, boolean paused,
@@ -27,13 +29,20 @@ record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Dou
     record Point(Instant at, double equity) {
     }
 
-    /** What the report needs of the sells, added up one trade at a time, so that no list of them is needed. */
+    /**
+     * What the report needs of the sells, added up one trade at a time, so that no list
+     * of them is needed.
+     */
     static final class Sells {
 
         private final Map<ExitReason, Integer> reasons = new EnumMap<>(ExitReason.class);
+
         private double gains;
+
         private double losses;
+
         private int count;
+
         private int wins;
 
         Sells() {
@@ -57,10 +66,11 @@ record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Dou
                 losses -= pnl;
             }
         }
+
     }
 
-    static BacktestReport of(List<Candle> candles, CandleInterval interval, double start, double[] equity,
-            Sells sells, int candlesInPosition, boolean paused) {
+    static BacktestReport of(List<Candle> candles, CandleInterval interval, double start, double[] equity, Sells sells,
+            int candlesInPosition, boolean paused) {
         int n = equity.length;
         double end = n == 0 ? start : equity[n - 1];
         double periodsPerYear = Duration.ofDays(365).toMillis() / (double) interval.length().toMillis();
@@ -77,7 +87,10 @@ record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Dou
     record Ratios(double maxDrawdown, Double sharpe, Double sortino) {
     }
 
-    /** Max drawdown, Sharpe and Sortino over an equity series that starts from {@code start}. */
+    /**
+     * Max drawdown, Sharpe and Sortino over an equity series that starts from
+     * {@code start}.
+     */
     static Ratios ratios(double start, double[] equity, double periodsPerYear) {
         double peak = start;
         double drawdown = 0;
@@ -121,7 +134,8 @@ record BacktestReport(double totalReturn, double maxDrawdown, Double sharpe, Dou
             }
             points.add(new Point(candles.get(i).openTime().plus(interval.length()), equity[i]));
         }
-        if (n > 0 && (points.isEmpty() || !points.getLast().at().equals(candles.getLast().openTime().plus(interval.length())))) {
+        if (n > 0 && (points.isEmpty()
+                || !points.getLast().at().equals(candles.getLast().openTime().plus(interval.length())))) {
             if (points.size() == MAX_POINTS) {
                 points.removeLast();
             }

@@ -9,14 +9,16 @@ import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs a strategy over a candle series as the runner would, on paper, candle by candle: first the risk
- * exits of an open position against the candle's low and high ({@link Exits}), then the max-drawdown
- * protection on equity at the close, then the signal (a market order at the close when a buy signal finds
- * the book flat and no cooldown waits, or a sell signal finds it in position); one order per candle, as the
- * runner's client order ids allow. Fills are the paper exchange's ({@link PaperExchange#fill}) with the
- * backtest's fee and slippage, PnL is FIFO, and the report adds {@link BacktestReport}'s figures. Each trade
- * goes to the caller as it is made and into the figures, and is not kept: a backtest of 300,000 trades holds
- * none of them.
+ * Runs a strategy over a candle series as the runner would, on paper, candle by candle:
+ * first the risk exits of an open position against the candle's low and high
+ * ({@link Exits}), then the max-drawdown protection on equity at the close, then the
+ * signal (a market order at the close when a buy signal finds the book flat and no
+ * cooldown waits, or a sell signal finds it in position); one order per candle, as the
+ * runner's client order ids allow. Fills are the paper exchange's
+ * ({@link PaperExchange#fill}) with the backtest's fee and slippage, PnL is FIFO, and the
+ * report adds {@link BacktestReport}'s figures. Each trade goes to the caller as it is
+ * made and into the figures, and is not kept: a backtest of 300,000 trades holds none of
+ * them.
  */
 @Component
 class Backtester {
@@ -113,8 +115,9 @@ class Backtester {
                 }
             }
             if (side != null) {
-                Exchange.Fill fill = PaperExchange.fill(new Exchange.MarketOrder(null, setup.symbol(), side, amount,
-                        quantity, reference, closeTime), costs);
+                Exchange.Fill fill = PaperExchange.fill(
+                        new Exchange.MarketOrder(null, setup.symbol(), side, amount, quantity, reference, closeTime),
+                        costs);
                 long id = ++made;
                 BigDecimal realized = BigDecimal.ZERO;
                 if (side == Side.BUY) {
@@ -147,7 +150,8 @@ class Backtester {
         BigDecimal last = candles.isEmpty() ? null : candles.getLast().close();
         Performance performance = tally.result(quantity, FifoBook.cost(lots), last);
         return new Result(candles.size(), performance,
-                BacktestReport.of(candles, setup.interval(), start, equity, sells, inPosition, paused),
-                costs.feeRate(), costs.slippage());
+                BacktestReport.of(candles, setup.interval(), start, equity, sells, inPosition, paused), costs.feeRate(),
+                costs.slippage());
     }
+
 }

@@ -8,7 +8,10 @@ import org.springframework.stereotype.Repository;
 
 import static dev.kapi.shared.SqlTime.utc;
 
-/** The backtest table: what each backtest ran on, to run it again for its trades; reads are by owner. */
+/**
+ * The backtest table: what each backtest ran on, to run it again for its trades; reads
+ * are by owner.
+ */
 @Repository
 class Backtests {
 
@@ -18,14 +21,18 @@ class Backtests {
         this.jdbc = jdbc;
     }
 
-    /** What a backtest ran on: params as a bot stores them, the other inputs as JSON, candles null when generated. */
+    /**
+     * What a backtest ran on: params as a bot stores them, the other inputs as JSON,
+     * candles null when generated.
+     */
     record Stored(long id, long ownerId, String strategy, String params, String inputs, String candles,
             int tradesTotal) {
     }
 
     /**
-     * Stores a backtest, or marks the owner's one of the same fingerprint asked again, and drops the owner's
-     * older ones beyond the newest {@code keep} asked; answers its id.
+     * Stores a backtest, or marks the owner's one of the same fingerprint asked again,
+     * and drops the owner's older ones beyond the newest {@code keep} asked; answers its
+     * id.
      */
     long store(long ownerId, byte[] fingerprint, String strategy, String params, String inputs, String candles,
             int tradesTotal, Instant now, int keep) {
@@ -38,14 +45,24 @@ class Backtests {
                                                                   trades_total = EXCLUDED.trades_total
                 RETURNING id
                 """)
-                .param("owner", ownerId).param("fingerprint", fingerprint).param("strategy", strategy)
-                .param("params", params).param("inputs", inputs).param("candles", candles).param("total", tradesTotal)
-                .param("now", utc(now)).query(Long.class).single();
-        jdbc.sql("""
-                DELETE FROM trading_backtests WHERE owner_id = :owner AND id NOT IN (
-                    SELECT id FROM trading_backtests WHERE owner_id = :owner ORDER BY asked_at DESC, id DESC LIMIT :keep)
-                """)
-                .param("owner", ownerId).param("keep", keep).update();
+            .param("owner", ownerId)
+            .param("fingerprint", fingerprint)
+            .param("strategy", strategy)
+            .param("params", params)
+            .param("inputs", inputs)
+            .param("candles", candles)
+            .param("total", tradesTotal)
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
+        jdbc.sql(
+                """
+                        DELETE FROM trading_backtests WHERE owner_id = :owner AND id NOT IN (
+                            SELECT id FROM trading_backtests WHERE owner_id = :owner ORDER BY asked_at DESC, id DESC LIMIT :keep)
+                        """)
+            .param("owner", ownerId)
+            .param("keep", keep)
+            .update();
         return id;
     }
 
@@ -54,14 +71,15 @@ class Backtests {
                 SELECT id, owner_id, strategy, params::text AS params, inputs::text AS inputs, candles, trades_total
                 FROM trading_backtests WHERE id = :id AND owner_id = :owner
                 """)
-                .param("id", id).param("owner", ownerId)
-                .query((rs, row) -> new Stored(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("strategy"),
-                        rs.getString("params"), rs.getString("inputs"), rs.getString("candles"),
-                        rs.getInt("trades_total")))
-                .optional();
+            .param("id", id)
+            .param("owner", ownerId)
+            .query((rs, row) -> new Stored(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("strategy"),
+                    rs.getString("params"), rs.getString("inputs"), rs.getString("candles"), rs.getInt("trades_total")))
+            .optional();
     }
 
     void deleteOf(long ownerId) {
         jdbc.sql("DELETE FROM trading_backtests WHERE owner_id = :owner").param("owner", ownerId).update();
     }
+
 }

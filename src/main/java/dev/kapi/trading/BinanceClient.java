@@ -35,16 +35,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Binance Spot REST, as its documentation says: signed endpoints carry {@code timestamp} and
- * {@code recvWindow}, an HMAC-SHA256 {@code signature} of the query string under the API secret, and the
- * key in {@code X-MBX-APIKEY}. Market orders carry a {@code newClientOrderId}; after a 5xx or a timeout
- * the order is looked up by it and placed again only if Binance has none. The used request weight
- * ({@code X-MBX-USED-WEIGHT-1M}) is watched and requests stop for the rest of the minute near the limit;
- * a 429 or 418 stops them for its {@code Retry-After}. One instance is shared, so the limits hold for every bot.
+ * Binance Spot REST, as its documentation says: signed endpoints carry {@code timestamp}
+ * and {@code recvWindow}, an HMAC-SHA256 {@code signature} of the query string under the
+ * API secret, and the key in {@code X-MBX-APIKEY}. Market orders carry a
+ * {@code newClientOrderId}; after a 5xx or a timeout the order is looked up by it and
+ * placed again only if Binance has none. The used request weight
+ * ({@code X-MBX-USED-WEIGHT-1M}) is watched and requests stop for the rest of the minute
+ * near the limit; a 429 or 418 stops them for its {@code Retry-After}. One instance is
+ * shared, so the limits hold for every bot.
  * <p>
- * Quantities follow the symbol's rules from {@code exchangeInfo} (cached per symbol for an hour): a buy's
- * fill reports what can be sold later, the base received net of base-asset commissions and rounded down to
- * the step size, and a sell's quantity is rounded down to the step before it is sent.
+ * Quantities follow the symbol's rules from {@code exchangeInfo} (cached per symbol for
+ * an hour): a buy's fill reports what can be sold later, the base received net of
+ * base-asset commissions and rounded down to the step size, and a sell's quantity is
+ * rounded down to the step before it is sent.
  */
 @Component
 final class BinanceClient {
@@ -54,10 +57,15 @@ final class BinanceClient {
     static final Duration RULES_TTL = Duration.ofHours(1);
 
     private final HttpClient http;
+
     private final JsonMapper json;
+
     private final TradingSettings.Binance settings;
+
     private final Clock clock;
+
     private final Cache<String, SymbolRules> cachedRules;
+
     private volatile Instant blockedUntil = Instant.EPOCH;
 
     BinanceClient(TradingSettings settings, JsonMapper json, Clock clock) {
@@ -65,16 +73,20 @@ final class BinanceClient {
         this.json = json;
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(this.settings.timeout()).build();
-        this.cachedRules = Caffeine.newBuilder().expireAfterWrite(RULES_TTL).maximumSize(10_000)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+        this.cachedRules = Caffeine.newBuilder()
+            .expireAfterWrite(RULES_TTL)
+            .maximumSize(10_000)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
     }
 
     /**
-     * What Kapı needs of a symbol's {@code exchangeInfo}: its two assets and the quantity rules of a MARKET
-     * order, LOT_SIZE and MARKET_LOT_SIZE together (the larger minimum, the smaller maximum, the larger
-     * non-zero step; Binance's steps are powers of ten, so the larger is a multiple of the smaller). A zero
-     * step or maximum means none. {@code minNotional}/{@code maxNotional}: the order value bounds of the
-     * NOTIONAL and MIN_NOTIONAL filters that apply to market orders (zero: none).
+     * What Kapı needs of a symbol's {@code exchangeInfo}: its two assets and the quantity
+     * rules of a MARKET order, LOT_SIZE and MARKET_LOT_SIZE together (the larger minimum,
+     * the smaller maximum, the larger non-zero step; Binance's steps are powers of ten,
+     * so the larger is a multiple of the smaller). A zero step or maximum means none.
+     * {@code minNotional}/{@code maxNotional}: the order value bounds of the NOTIONAL and
+     * MIN_NOTIONAL filters that apply to market orders (zero: none).
      */
     record SymbolRules(String baseAsset, String quoteAsset, BigDecimal minQty, BigDecimal maxQty, BigDecimal stepSize,
             BigDecimal minNotional, BigDecimal maxNotional) {
@@ -98,7 +110,10 @@ final class BinanceClient {
         return new Account(null);
     }
 
-    /** Until when requests are held back (a 429, a 418, or the used weight near its limit). */
+    /**
+     * Until when requests are held back (a 429, a 418, or the used weight near its
+     * limit).
+     */
     Instant blockedUntil() {
         return blockedUntil;
     }
@@ -132,7 +147,8 @@ final class BinanceClient {
 
         @Override
         public Fill place(MarketOrder order) {
-            // The rules come first: once Binance has filled a buy, its fill must not fail for want of them.
+            // The rules come first: once Binance has filled a buy, its fill must not fail
+            // for want of them.
             SymbolRules symbolRules = rules(order.symbol());
             MarketOrder sent = order.side() == Side.SELL ? sellable(order, symbolRules) : buyable(order, symbolRules);
             Answer answer = sendOrder(sent);
@@ -176,8 +192,9 @@ final class BinanceClient {
         }
 
         /**
-         * The lookup after an order got no clear answer: if the lookup is refused too, whether the order exists
-         * is still unknown, so it stays uncertain (pending, looked up again later) rather than failed.
+         * The lookup after an order got no clear answer: if the lookup is refused too,
+         * whether the order exists is still unknown, so it stays uncertain (pending,
+         * looked up again later) rather than failed.
          */
         private Optional<Fill> lookUpAfterNoAnswer(String clientOrderId, String symbol) {
             try {
@@ -187,8 +204,8 @@ final class BinanceClient {
                 throw ex;
             }
             catch (ExchangeException ex) {
-                throw new UncertainOrder("Order " + clientOrderId + " got no clear answer and its lookup failed: "
-                        + ex.getMessage());
+                throw new UncertainOrder(
+                        "Order " + clientOrderId + " got no clear answer and its lookup failed: " + ex.getMessage());
             }
         }
 
@@ -198,7 +215,8 @@ final class BinanceClient {
             params.put("symbol", symbol);
             params.put("origClientOrderId", clientOrderId);
             Answer answer = send("GET", "/api/v3/order", signed(params), credentials());
-            if (answer.status() == 400 && answer.body() != null && answer.body().path("code").asInt() == ORDER_DOES_NOT_EXIST) {
+            if (answer.status() == 400 && answer.body() != null
+                    && answer.body().path("code").asInt() == ORDER_DOES_NOT_EXIST) {
                 return Optional.empty();
             }
             if (answer.uncertain()) {
@@ -218,20 +236,24 @@ final class BinanceClient {
             tradeParams.put("orderId", order.get("orderId").asString());
             Answer trades = send("GET", "/api/v3/myTrades", signed(tradeParams), credentials());
             if (!trades.ok() || trades.body() == null) {
-                // The order exists; without its commissions its quantity is unknown, so it stays pending.
+                // The order exists; without its commissions its quantity is unknown, so
+                // it stays pending.
                 throw new UncertainOrder(trades.failure("trades of order " + clientOrderId).getMessage());
             }
             List<Commission> commissions = new ArrayList<>();
             for (JsonNode trade : trades.body()) {
-                commissions.add(new Commission(trade.get("commissionAsset").asString(), decimal(trade.get("commission")),
-                        decimal(trade.get("price"))));
+                commissions.add(new Commission(trade.get("commissionAsset").asString(),
+                        decimal(trade.get("commission")), decimal(trade.get("price"))));
             }
             return Optional.of(fill(clientOrderId, Side.valueOf(order.get("side").asString()), symbolRules, executed,
                     decimal(order.get("cummulativeQuoteQty")), converted(commissions, symbolRules),
                     Instant.ofEpochMilli(order.path("updateTime").asLong(order.path("time").asLong()))));
         }
 
-        /** {@code POST /api/v3/order/test}: checks an order (and the key's rights) without placing it. */
+        /**
+         * {@code POST /api/v3/order/test}: checks an order (and the key's rights) without
+         * placing it.
+         */
         void test(MarketOrder order) {
             Answer answer = send("POST", "/api/v3/order/test", signed(orderParams(order)), credentials());
             if (!answer.ok()) {
@@ -240,8 +262,8 @@ final class BinanceClient {
         }
 
         /**
-         * The buy, refused here when what it would get at the reference price is below the minimum quantity:
-         * a position too small to sell.
+         * The buy, refused here when what it would get at the reference price is below
+         * the minimum quantity: a position too small to sell.
          */
         private MarketOrder buyable(MarketOrder order, SymbolRules symbolRules) {
             if (order.referencePrice() == null || order.referencePrice().signum() <= 0) {
@@ -257,10 +279,14 @@ final class BinanceClient {
             return order;
         }
 
-        /** The sell with its quantity rounded down to the step; refused here when that is below the minimum. */
+        /**
+         * The sell with its quantity rounded down to the step; refused here when that is
+         * below the minimum.
+         */
         private MarketOrder sellable(MarketOrder order, SymbolRules symbolRules) {
             BigDecimal wanted = order.quantity() == null ? BigDecimal.ZERO : order.quantity();
-            // Never more than the account holds free: fees or a manual sale may have taken some.
+            // Never more than the account holds free: fees or a manual sale may have
+            // taken some.
             BigDecimal free = free(symbolRules.baseAsset());
             BigDecimal quantity = symbolRules.floor(wanted.min(free));
             if (quantity.signum() <= 0 || quantity.compareTo(symbolRules.minQty()) < 0) {
@@ -282,16 +308,21 @@ final class BinanceClient {
         /** The NOTIONAL / MIN_NOTIONAL checks, before anything is sent. */
         private void notional(MarketOrder order, BigDecimal value, SymbolRules symbolRules) {
             if (symbolRules.minNotional().signum() > 0 && value.compareTo(symbolRules.minNotional()) < 0) {
-                throw new ExchangeException("Cannot " + order.side().wire() + " " + order.symbol() + " for about "
-                        + plain(value) + " on Binance: below the minimum order value " + plain(symbolRules.minNotional()));
+                throw new ExchangeException(
+                        "Cannot " + order.side().wire() + " " + order.symbol() + " for about " + plain(value)
+                                + " on Binance: below the minimum order value " + plain(symbolRules.minNotional()));
             }
             if (symbolRules.maxNotional().signum() > 0 && value.compareTo(symbolRules.maxNotional()) > 0) {
-                throw new ExchangeException("Cannot " + order.side().wire() + " " + order.symbol() + " for about "
-                        + plain(value) + " on Binance: above the maximum order value " + plain(symbolRules.maxNotional()));
+                throw new ExchangeException(
+                        "Cannot " + order.side().wire() + " " + order.symbol() + " for about " + plain(value)
+                                + " on Binance: above the maximum order value " + plain(symbolRules.maxNotional()));
             }
         }
 
-        /** {@code GET /api/v3/account}: the free balance of an asset (zero when the account has none). */
+        /**
+         * {@code GET /api/v3/account}: the free balance of an asset (zero when the
+         * account has none).
+         */
         private BigDecimal free(String asset) {
             Map<String, String> params = new LinkedHashMap<>();
             params.put("omitZeroBalances", "true");
@@ -318,7 +349,10 @@ final class BinanceClient {
             return credentials;
         }
 
-        /** The query string with {@code recvWindow}, {@code timestamp} and the signature over all of it. */
+        /**
+         * The query string with {@code recvWindow}, {@code timestamp} and the signature
+         * over all of it.
+         */
         private String signed(Map<String, String> params) {
             Map<String, String> all = new LinkedHashMap<>(params);
             all.put("recvWindow", Long.toString(settings.recvWindow().toMillis()));
@@ -326,6 +360,7 @@ final class BinanceClient {
             String query = query(all);
             return query + "&signature=" + sign(query, credentials().secret());
         }
+
     }
 
     /** Runs a test order for the key: whether Binance would accept it. */
@@ -361,9 +396,10 @@ final class BinanceClient {
     }
 
     /**
-     * Commissions in a third asset (BNB discounts) converted to the quote asset at the last price of
-     * {@code <asset><quote>} ({@code GET /api/v3/ticker/price}); one whose price cannot be read is logged and
-     * not counted (the fill stands: Binance has filled it).
+     * Commissions in a third asset (BNB discounts) converted to the quote asset at the
+     * last price of {@code <asset><quote>} ({@code GET /api/v3/ticker/price}); one whose
+     * price cannot be read is logged and not counted (the fill stands: Binance has filled
+     * it).
      */
     private List<Commission> converted(List<Commission> commissions, SymbolRules symbolRules) {
         List<Commission> converted = new ArrayList<>();
@@ -377,9 +413,9 @@ final class BinanceClient {
             }
             BigDecimal price = prices.computeIfAbsent(asset, a -> tickerPrice(a + symbolRules.quoteAsset()));
             if (price == null) {
-                org.slf4j.LoggerFactory.getLogger(BinanceClient.class).warn(
-                        "A commission of {} {} is not counted: no price for {}{}", commission.amount(), asset, asset,
-                        symbolRules.quoteAsset());
+                org.slf4j.LoggerFactory.getLogger(BinanceClient.class)
+                    .warn("A commission of {} {} is not counted: no price for {}{}", commission.amount(), asset, asset,
+                            symbolRules.quoteAsset());
                 continue;
             }
             converted.add(new Commission(symbolRules.quoteAsset(), Money.round(commission.amount().multiply(price)),
@@ -391,8 +427,8 @@ final class BinanceClient {
     private BigDecimal tickerPrice(String symbol) {
         try {
             Answer answer = send("GET", "/api/v3/ticker/price", query(Map.of("symbol", symbol)), null);
-            return answer.ok() && answer.body() != null && answer.body().has("price") ? decimal(answer.body().get("price"))
-                    : null;
+            return answer.ok() && answer.body() != null && answer.body().has("price")
+                    ? decimal(answer.body().get("price")) : null;
         }
         catch (RuntimeException ex) {
             return null;
@@ -404,12 +440,14 @@ final class BinanceClient {
     }
 
     /**
-     * The fill of an order that executed {@code executed} of the base asset for {@code quote} of the quote
-     * asset, at the average price. Commissions in the quote asset count as they are. Those in the base asset
-     * count at their trade's price on a sell; on a buy they never reached the wallet, so the quantity is what
-     * was received net of them, rounded down to the step size (what a later sell can sell), and the fee is
-     * what the rest cost at the average price: {@code price * quantity + fee} is the quote spent (plus any
-     * quote commissions). Commissions in a third asset (BNB discounts) come converted to the quote asset.
+     * The fill of an order that executed {@code executed} of the base asset for
+     * {@code quote} of the quote asset, at the average price. Commissions in the quote
+     * asset count as they are. Those in the base asset count at their trade's price on a
+     * sell; on a buy they never reached the wallet, so the quantity is what was received
+     * net of them, rounded down to the step size (what a later sell can sell), and the
+     * fee is what the rest cost at the average price: {@code price * quantity + fee} is
+     * the quote spent (plus any quote commissions). Commissions in a third asset (BNB
+     * discounts) come converted to the quote asset.
      */
     private static Exchange.Fill fill(String clientOrderId, Side side, SymbolRules symbolRules, BigDecimal executed,
             BigDecimal quote, List<Commission> commissions, Instant at) {
@@ -434,7 +472,8 @@ final class BinanceClient {
         }
         BigDecimal quantity = symbolRules.floor(executed.subtract(baseCommission).max(BigDecimal.ZERO));
         if (quantity.signum() == 0) {
-            // Nothing sellable came of it: no trade can record that, so the order stays pending for a person to see.
+            // Nothing sellable came of it: no trade can record that, so the order stays
+            // pending for a person to see.
             throw new Exchange.UncertainOrder("Binance filled order " + clientOrderId + " but its commission left less "
                     + "than one step (" + plain(symbolRules.stepSize()) + ") of " + symbolRules.baseAsset());
         }
@@ -459,8 +498,8 @@ final class BinanceClient {
         }
 
         Exchange.ExchangeException failure(String what) {
-            String detail = body != null && body.has("msg") ? body.path("code").asInt() + " " + body.path("msg").asString()
-                    : "HTTP " + status;
+            String detail = body != null && body.has("msg")
+                    ? body.path("code").asInt() + " " + body.path("msg").asString() : "HTTP " + status;
             return new Exchange.ExchangeException("Binance refused the " + what + ": " + detail);
         }
     }
@@ -507,8 +546,8 @@ final class BinanceClient {
             }
             stepSize = stepSize.max(decimal(filter.get("stepSize")));
         }
-        return new SymbolRules(info.path("baseAsset").asString(""), info.path("quoteAsset").asString(""), minQty, maxQty,
-                stepSize, minNotional, maxNotional);
+        return new SymbolRules(info.path("baseAsset").asString(""), info.path("quoteAsset").asString(""), minQty,
+                maxQty, stepSize, minNotional, maxNotional);
     }
 
     private Answer send(String method, String path, String query, ApiCredentials credentials) {
@@ -517,7 +556,8 @@ final class BinanceClient {
             throw new Exchange.ExchangeException("Binance request limit: requests wait until " + blockedUntil);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path + "?" + query))
-                .timeout(settings.timeout()).method(method, HttpRequest.BodyPublishers.noBody());
+            .timeout(settings.timeout())
+            .method(method, HttpRequest.BodyPublishers.noBody());
         if (credentials != null) {
             request.header("X-MBX-APIKEY", credentials.apiKey());
         }
@@ -550,15 +590,18 @@ final class BinanceClient {
             blockedUntil = now.plusSeconds(seconds);
             return;
         }
-        response.headers().firstValue("X-MBX-USED-WEIGHT-1M").map(Integer::parseInt)
-                .filter(used -> used >= settings.maxUsedWeight())
-                .ifPresent(used -> blockedUntil = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES));
+        response.headers()
+            .firstValue("X-MBX-USED-WEIGHT-1M")
+            .map(Integer::parseInt)
+            .filter(used -> used >= settings.maxUsedWeight())
+            .ifPresent(used -> blockedUntil = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES));
     }
 
     private static String query(Map<String, String> params) {
-        return params.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        return params.entrySet()
+            .stream()
+            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
     }
 
     private static BigDecimal decimal(JsonNode node) {
@@ -568,4 +611,5 @@ final class BinanceClient {
     private static String plain(BigDecimal value) {
         return value == null ? "none" : Money.plain(value).toPlainString();
     }
+
 }

@@ -11,9 +11,10 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.stereotype.Component;
 
 /**
- * Bollinger bands ({@code bollinger}): the simple average of the last {@code period} closes, and bands
- * {@code width} standard deviations (of those closes) above and below it. Buy when the close is below the
- * lower band, sell when it is above the upper one. Nothing is signalled before candle {@code period}.
+ * Bollinger bands ({@code bollinger}): the simple average of the last {@code period}
+ * closes, and bands {@code width} standard deviations (of those closes) above and below
+ * it. Buy when the close is below the lower band, sell when it is above the upper one.
+ * Nothing is signalled before candle {@code period}.
  */
 @Component
 final class BollingerStrategy implements Strategy<BollingerStrategy.Params> {
@@ -69,4 +70,5 @@ final class BollingerStrategy implements Strategy<BollingerStrategy.Params> {
         }
         return signals;
     }
+
 }

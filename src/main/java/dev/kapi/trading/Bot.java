@@ -4,24 +4,31 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * A bot as stored: its configuration and its state. {@code apiKeyId} null means paper trading.
- * {@code active} is whether it was started; {@code status} says what it is doing (idle, in_position)
- * or why it is not trading (paused, error); {@code statusReason} says why it paused itself ({@code max-drawdown}).
- * {@code entryPrice}, {@code highWater}, {@code peakEquity} and {@code cooldownUntil} are what its risk settings need.
+ * A bot as stored: its configuration and its state. {@code apiKeyId} null means paper
+ * trading. {@code active} is whether it was started; {@code status} says what it is doing
+ * (idle, in_position) or why it is not trading (paused, error); {@code statusReason} says
+ * why it paused itself ({@code max-drawdown}). {@code entryPrice}, {@code highWater},
+ * {@code peakEquity} and {@code cooldownUntil} are what its risk settings need.
  */
 record Bot(long id, long ownerId, String name, String symbol, BigDecimal quoteAmount, CandleInterval interval,
-        String strategy, String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition,
-        boolean active, BotStatus status, BigDecimal positionQuantity, BigDecimal positionCost, String lastSignal,
-        BigDecimal lastPrice, Instant lastCandleAt, Instant lastRunAt, int errorCount, String lastError,
-        Instant createdAt, Instant updatedAt, Risk risk, BigDecimal entryPrice, BigDecimal highWater,
-        BigDecimal realizedTotal, BigDecimal peakEquity, Instant cooldownUntil, String statusReason) {
+        String strategy, String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, boolean active,
+        BotStatus status, BigDecimal positionQuantity, BigDecimal positionCost, String lastSignal, BigDecimal lastPrice,
+        Instant lastCandleAt, Instant lastRunAt, int errorCount, String lastError, Instant createdAt, Instant updatedAt,
+        Risk risk, BigDecimal entryPrice, BigDecimal highWater, BigDecimal realizedTotal, BigDecimal peakEquity,
+        Instant cooldownUntil, String statusReason) {
 
-    /** What the bot's balance holds outside its position: the starting balance, plus realized PnL, less the position's cost. */
+    /**
+     * What the bot's balance holds outside its position: the starting balance, plus
+     * realized PnL, less the position's cost.
+     */
     BigDecimal available() {
         return risk.balance().add(realizedTotal).subtract(positionCost);
     }
 
-    /** The starting balance plus realized PnL plus the open position valued at {@code price}. */
+    /**
+     * The starting balance plus realized PnL plus the open position valued at
+     * {@code price}.
+     */
     BigDecimal equity(BigDecimal price) {
         return available().add(positionQuantity.multiply(price));
     }
@@ -34,7 +41,10 @@ record Bot(long id, long ownerId, String name, String symbol, BigDecimal quoteAm
         return positionQuantity.signum() > 0;
     }
 
-    /** What the open position would bring at the last price seen, less what it cost; zero when flat. */
+    /**
+     * What the open position would bring at the last price seen, less what it cost; zero
+     * when flat.
+     */
     BigDecimal unrealizedPnl() {
         if (!inPosition()) {
             return BigDecimal.ZERO;

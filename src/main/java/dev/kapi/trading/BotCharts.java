@@ -13,14 +13,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * What a bot's chart shows: its last {@link #MAX_CANDLES} candles up to the last one it saw (down-sampled to
- * at most the points asked, each point one candle of its group: first open, highest high, lowest low, last
- * close), its trades in that window (the newest {@link #MAX_TRADES}), and its equity at each point's close —
- * the starting balance, plus what its trades (all of them, fees included) took from and brought to the cash,
- * plus the position they left valued at the close. The trades before the window are summed by the database
- * and the window's are read through a cursor, so a bot's whole history is never in memory. Candles come from
- * where the bot's come from (the paper exchange, or Binance's public market data); when those cannot be read
- * the chart has no candles and says so.
+ * What a bot's chart shows: its last {@link #MAX_CANDLES} candles up to the last one it
+ * saw (down-sampled to at most the points asked, each point one candle of its group:
+ * first open, highest high, lowest low, last close), its trades in that window (the
+ * newest {@link #MAX_TRADES}), and its equity at each point's close — the starting
+ * balance, plus what its trades (all of them, fees included) took from and brought to the
+ * cash, plus the position they left valued at the close. The trades before the window are
+ * summed by the database and the window's are read through a cursor, so a bot's whole
+ * history is never in memory. Candles come from where the bot's come from (the paper
+ * exchange, or Binance's public market data); when those cannot be read the chart has no
+ * candles and says so.
  */
 @Service
 class BotCharts {
@@ -33,8 +35,11 @@ class BotCharts {
     private static final Logger log = LoggerFactory.getLogger(BotCharts.class);
 
     private final Bots bots;
+
     private final Exchanges exchanges;
+
     private final Trades trades;
+
     private final Clock clock;
 
     BotCharts(Bots bots, Exchanges exchanges, Trades trades, Clock clock) {
@@ -63,8 +68,7 @@ class BotCharts {
 
     private Chart of(Bot bot, int points) {
         CandleInterval interval = bot.interval();
-        Instant lastOpen = bot.lastCandleAt() != null ? bot.lastCandleAt()
-                : interval.lastClosedOpen(clock.instant());
+        Instant lastOpen = bot.lastCandleAt() != null ? bot.lastCandleAt() : interval.lastClosedOpen(clock.instant());
         List<Candle> candles;
         boolean unavailable = false;
         try {
@@ -91,7 +95,10 @@ class BotCharts {
         return new Chart(bot, shown, unavailable, List.copyOf(newest), equity.points(), from, to);
     }
 
-    /** At most {@code points} candles: consecutive groups of the same size, each merged into one. */
+    /**
+     * At most {@code points} candles: consecutive groups of the same size, each merged
+     * into one.
+     */
     static List<Candle> downSample(List<Candle> candles, int points) {
         if (candles.size() <= points) {
             return candles;
@@ -115,16 +122,20 @@ class BotCharts {
     }
 
     /**
-     * The equity at each candle's close (a merged candle closes when its last one does), from what the trades
-     * before the window left and then the window's trades, given oldest first: a point is taken once a trade
-     * after its close arrives, or at the end.
+     * The equity at each candle's close (a merged candle closes when its last one does),
+     * from what the trades before the window left and then the window's trades, given
+     * oldest first: a point is taken once a trade after its close arrives, or at the end.
      */
     private static final class Equity {
 
         private final CandleInterval interval;
+
         private final List<Candle> candles;
+
         private final List<Point> points = new ArrayList<>();
+
         private BigDecimal cash;
+
         private BigDecimal quantity;
 
         Equity(BigDecimal balance, Trades.Flow before, CandleInterval interval, List<Candle> candles) {
@@ -165,5 +176,7 @@ class BotCharts {
             int i = points.size();
             points.add(new Point(close(i), Money.round(cash.add(quantity.multiply(candles.get(i).close())))));
         }
+
     }
+
 }

@@ -46,13 +46,19 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "trading")
 class BotController {
 
-    /** The most quote currency a bot may spend on one buy, lose in a day or hold: a trillion. */
+    /**
+     * The most quote currency a bot may spend on one buy, lose in a day or hold: a
+     * trillion.
+     */
     static final String MAX_AMOUNT = "1000000000000";
+
     /** The fewest points a chart may be asked to down-sample to. */
     static final int MIN_POINTS = 10;
 
     private final BotManagement bots;
+
     private final Strategies strategies;
+
     private final BotCharts charts;
 
     BotController(BotManagement bots, Strategies strategies, BotCharts charts) {
@@ -62,23 +68,25 @@ class BotController {
     }
 
     /**
-     * A bot's whole configuration; {@code PUT} replaces it like {@code POST} sets it. The risk settings are
-     * flat in the body ({@code stop_loss}, ..., {@code starting_balance}), declared once in {@link Risk}.
+     * A bot's whole configuration; {@code PUT} replaces it like {@code POST} sets it. The
+     * risk settings are flat in the body ({@code stop_loss}, ...,
+     * {@code starting_balance}), declared once in {@link Risk}.
      */
     record BotRequest(@NotBlank @Size(max = 100) String name,
             @NotNull @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol,
-            @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
-            @Digits(integer = 20, fraction = 18) BigDecimal quoteAmount,
+            @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0",
+                    inclusive = false) @DecimalMax(MAX_AMOUNT) @Digits(integer = 20,
+                            fraction = 18) BigDecimal quoteAmount,
             String interval,
             @Schema(description = "simple (the default) or ema, or another registered strategy") String strategy,
             @Schema(description = "the strategy's parameters") Map<String, Object> params,
             @JsonProperty("ema_period") @Schema(description = "seed 002's shape: the ema strategy's period, "
                     + "also accepted inside params") @Min(2) @Max(EmaStrategy.MAX_PERIOD) Integer emaPeriod,
             @JsonProperty("api_key_id") Long apiKeyId,
-            @JsonProperty("max_daily_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
-            @Digits(integer = 20, fraction = 18) BigDecimal maxDailyLoss,
-            @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT)
-            @Digits(integer = 20, fraction = 18) BigDecimal maxPosition,
+            @JsonProperty("max_daily_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT) @Digits(
+                    integer = 20, fraction = 18) BigDecimal maxDailyLoss,
+            @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT) @Digits(
+                    integer = 20, fraction = 18) BigDecimal maxPosition,
             @JsonUnwrapped @Valid Risk risk) {
 
         BotManagement.Changes changes() {
@@ -111,9 +119,9 @@ class BotController {
                     : new Risk.Sizing(risk.positionSizing().mode(), Money.plain(risk.positionSizing().value()));
             return new BotResponse(bot.id(), bot.name(), bot.symbol(), Money.plain(bot.quoteAmount()),
                     bot.interval().code(), bot.strategy(), strategies.asMap(bot.params()), bot.apiKeyId(), bot.paper(),
-                    Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(),
-                    bot.status().wire(), bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()),
-                    Money.plain(risk.takeProfit()), Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
+                    Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(), bot.status().wire(),
+                    bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()), Money.plain(risk.takeProfit()),
+                    Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
                     Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()));
         }
     }
@@ -157,27 +165,36 @@ class BotController {
     }
 
     /**
-     * A bot's chart: its last candles (down-sampled), its trades among them and its equity at each candle's
-     * close; {@code candles_unavailable} when the exchange could not give the candles.
+     * A bot's chart: its last candles (down-sampled), its trades among them and its
+     * equity at each candle's close; {@code candles_unavailable} when the exchange could
+     * not give the candles.
      */
-    record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, String interval,
-            String status, boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from,
-            Instant to, List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
+    record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, String interval, String status,
+            boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from, Instant to,
+            List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
             List<ChartTrade> trades, @JsonProperty("equity_curve") List<BacktestController.EquityPoint> equityCurve) {
 
         static ChartResponse from(BotCharts.Chart chart) {
             Bot bot = chart.bot();
             return new ChartResponse(bot.id(), bot.name(), bot.symbol(), bot.interval().code(), bot.status().wire(),
                     bot.paper(), Money.plain(bot.risk().balance()), chart.from(), chart.to(),
-                    chart.candles().stream().map(candle -> new ChartCandle(candle.openTime(), Money.plain(candle.open()),
-                            Money.plain(candle.high()), Money.plain(candle.low()), Money.plain(candle.close()))).toList(),
+                    chart.candles()
+                        .stream()
+                        .map(candle -> new ChartCandle(candle.openTime(), Money.plain(candle.open()),
+                                Money.plain(candle.high()), Money.plain(candle.low()), Money.plain(candle.close())))
+                        .toList(),
                     chart.candlesUnavailable(),
-                    chart.trades().stream().map(trade -> new ChartTrade(trade.id(), trade.side().wire(),
-                            Money.plain(trade.price()), Money.plain(trade.quantity()), Money.plain(trade.fee()),
-                            Money.plain(trade.realizedPnl()), trade.executedAt(),
-                            trade.exitReason() == null ? null : trade.exitReason().wire())).toList(),
-                    chart.equity().stream().map(point -> new BacktestController.EquityPoint(point.at(),
-                            Money.plain(point.equity()))).toList());
+                    chart.trades()
+                        .stream()
+                        .map(trade -> new ChartTrade(trade.id(), trade.side().wire(), Money.plain(trade.price()),
+                                Money.plain(trade.quantity()), Money.plain(trade.fee()),
+                                Money.plain(trade.realizedPnl()), trade.executedAt(),
+                                trade.exitReason() == null ? null : trade.exitReason().wire()))
+                        .toList(),
+                    chart.equity()
+                        .stream()
+                        .map(point -> new BacktestController.EquityPoint(point.at(), Money.plain(point.equity())))
+                        .toList());
         }
     }
 
@@ -187,7 +204,7 @@ class BotController {
             @Valid @RequestBody BotRequest request) {
         Bot bot = bots.create(me.id(), request.changes());
         return ResponseEntity.created(URI.create("/api/trading/bots/" + bot.id()))
-                .body(BotResponse.from(bot, strategies));
+            .body(BotResponse.from(bot, strategies));
     }
 
     @GetMapping
@@ -248,4 +265,5 @@ class BotController {
             @Valid @RequestBody StateRequest request) {
         return StateResponse.from(bots.changeState(me.id(), id, request.status()));
     }
+
 }

@@ -17,8 +17,9 @@ import dev.kapi.shared.ApiException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A user's bots: configuration with its rules, start and stop, and the state its owner may change
- * (pause, resume, reset an error). A bot is deleted only when stopped, and its trades go with it.
+ * A user's bots: configuration with its rules, start and stop, and the state its owner
+ * may change (pause, resume, reset an error). A bot is deleted only when stopped, and its
+ * trades go with it.
  */
 @Service
 class BotManagement {
@@ -27,10 +28,15 @@ class BotManagement {
     static final int MAX_BOTS = 100;
 
     private final Bots bots;
+
     private final Trades trades;
+
     private final ApiKeys keys;
+
     private final Strategies strategies;
+
     private final Clock clock;
+
     private final JsonMapper json;
 
     BotManagement(Bots bots, Trades trades, ApiKeys keys, Strategies strategies, Clock clock, JsonMapper json) {
@@ -67,13 +73,16 @@ class BotManagement {
         return bots.byId(id, ownerId).orElseThrow(BotManagement::notFound);
     }
 
-    /** Replaces the configuration. What the position is in (symbol, exchange, key) cannot change while one is open. */
+    /**
+     * Replaces the configuration. What the position is in (symbol, exchange, key) cannot
+     * change while one is open.
+     */
     @Transactional
     Bot update(long ownerId, long id, Changes changes) {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
         Bots.Config config = check(ownerId, changes);
-        if (bot.inPosition() && (!bot.symbol().equals(config.symbol())
-                || !Objects.equals(bot.apiKeyId(), config.apiKeyId()))) {
+        if (bot.inPosition()
+                && (!bot.symbol().equals(config.symbol()) || !Objects.equals(bot.apiKeyId(), config.apiKeyId()))) {
             throw ApiException.conflict("bot-has-position");
         }
         bots.update(id, config, clock.instant());
@@ -89,7 +98,10 @@ class BotManagement {
         bots.delete(id);
     }
 
-    /** Starts the bot: the runner takes it from the next closed candle. A bot in error is reset first. */
+    /**
+     * Starts the bot: the runner takes it from the next closed candle. A bot in error is
+     * reset first.
+     */
     @Transactional
     Bot start(long ownerId, long id) {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
@@ -97,7 +109,8 @@ class BotManagement {
             throw ApiException.conflict("bot-in-error");
         }
         if (bot.apiKeyId() != null) {
-            // Held until commit, so the key cannot be deleted while the bot starts with it.
+            // Held until commit, so the key cannot be deleted while the bot starts with
+            // it.
             keys.share(bot.apiKeyId(), ownerId).orElseThrow(() -> ApiException.conflict("api-key-gone"));
         }
         bots.setActive(id, true, clock.instant());
@@ -112,12 +125,17 @@ class BotManagement {
         return bots.byId(id, ownerId).orElseThrow();
     }
 
-    /** {@code paused} pauses; {@code idle} or {@code in_position} resumes (and forgets errors): the position says which. */
+    /**
+     * {@code paused} pauses; {@code idle} or {@code in_position} resumes (and forgets
+     * errors): the position says which.
+     */
     @Transactional
     Bot changeState(long ownerId, long id, String status) {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
-        BotStatus wanted = Arrays.stream(BotStatus.values()).filter(value -> value.wire().equals(status))
-                .findFirst().orElseThrow(() -> ApiException.invalidField("status", "bot-status-not-settable"));
+        BotStatus wanted = Arrays.stream(BotStatus.values())
+            .filter(value -> value.wire().equals(status))
+            .findFirst()
+            .orElseThrow(() -> ApiException.invalidField("status", "bot-status-not-settable"));
         if (wanted == BotStatus.ERROR) {
             throw ApiException.invalidField("status", "bot-status-not-settable");
         }
@@ -128,8 +146,10 @@ class BotManagement {
 
     private Bots.Config check(long ownerId, Changes changes) {
         CandleInterval interval = changes.interval() == null ? CandleInterval.M1
-                : CandleInterval.of(changes.interval()).orElseThrow(() -> ApiException.invalidField("interval",
-                        "interval-unknown", Arrays.stream(CandleInterval.values()).map(CandleInterval::code)
+                : CandleInterval.of(changes.interval())
+                    .orElseThrow(() -> ApiException.invalidField("interval", "interval-unknown",
+                            Arrays.stream(CandleInterval.values())
+                                .map(CandleInterval::code)
                                 .collect(Collectors.joining(", "))));
         Strategies.Configured<?> strategy = strategies.read(changes.strategy(), changes.params());
         if (changes.apiKeyId() != null && keys.share(changes.apiKeyId(), ownerId).isEmpty()) {
@@ -149,8 +169,9 @@ class BotManagement {
     }
 
     /**
-     * Removes everything trading kept for an account that was deleted for good: its bots stop at once (the
-     * rows go, so no runner claims them again), then its trades, lots and sealed API keys.
+     * Removes everything trading kept for an account that was deleted for good: its bots
+     * stop at once (the rows go, so no runner claims them again), then its trades, lots
+     * and sealed API keys.
      */
     @ApplicationModuleListener
     void on(AccountDeleted deleted) {
@@ -158,4 +179,5 @@ class BotManagement {
         bots.deleteOf(deleted.accountId());
         keys.deleteOf(deleted.accountId());
     }
+
 }

@@ -21,19 +21,22 @@ import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.ApiException;
 
 /**
- * Runs every active bot once per closed candle. A tick at minute T takes, per interval, the newest candle
- * that has closed by T and claims bots for it in batches (one row per bot and candle, unique in
- * PostgreSQL, so whichever instance claims first runs the bot and no other does). Candles are fetched once
- * per exchange, symbol and interval per tick and shared by every bot on them. A bot whose signal needs no
- * order gets its state written in one statement with the rest of its batch; an order is written as
- * pending first, placed, then recorded as a trade. An order left pending (a crash, an unclear answer) is
- * looked up on the bot's next run before anything else. Missed candles are not replayed: a tick always
- * acts on the newest closed candle. A running batch holds its claims locked ({@link Bots#hold}) and marks
- * them finished at its end; claims an instance made and never finished (it died in the middle of its
- * batch, and its locks with its connection) are taken over by the retry pass of the same minute on any
- * instance ({@link #retry}), so a bot misses no candle while any instance is up, and a live batch is never
- * run twice however slow its exchange. An order the dead instance placed is found by its client order id
- * and never placed twice; one it wrote but never sent is placed under the same id.
+ * Runs every active bot once per closed candle. A tick at minute T takes, per interval,
+ * the newest candle that has closed by T and claims bots for it in batches (one row per
+ * bot and candle, unique in PostgreSQL, so whichever instance claims first runs the bot
+ * and no other does). Candles are fetched once per exchange, symbol and interval per tick
+ * and shared by every bot on them. A bot whose signal needs no order gets its state
+ * written in one statement with the rest of its batch; an order is written as pending
+ * first, placed, then recorded as a trade. An order left pending (a crash, an unclear
+ * answer) is looked up on the bot's next run before anything else. Missed candles are not
+ * replayed: a tick always acts on the newest closed candle. A running batch holds its
+ * claims locked ({@link Bots#hold}) and marks them finished at its end; claims an
+ * instance made and never finished (it died in the middle of its batch, and its locks
+ * with its connection) are taken over by the retry pass of the same minute on any
+ * instance ({@link #retry}), so a bot misses no candle while any instance is up, and a
+ * live batch is never run twice however slow its exchange. An order the dead instance
+ * placed is found by its client order id and never placed twice; one it wrote but never
+ * sent is placed under the same id.
  */
 @Component
 class BotRunner {
@@ -41,15 +44,25 @@ class BotRunner {
     private static final Logger log = LoggerFactory.getLogger(BotRunner.class);
 
     private final Bots bots;
+
     private final Orders orders;
+
     private final Trades trades;
+
     private final TradeBook book;
+
     private final Exchanges exchanges;
+
     private final Strategies strategies;
+
     private final AccountDirectory accounts;
+
     private final TradingSettings.Runner settings;
+
     private final TransactionTemplate transactions;
+
     private final Clock clock;
+
     private final ApplicationEventPublisher events;
 
     BotRunner(Bots bots, Orders orders, Trades trades, TradeBook book, Exchanges exchanges, Strategies strategies,
@@ -75,24 +88,35 @@ class BotRunner {
     private record CandleKey(boolean paper, String symbol, CandleInterval interval) {
     }
 
-    /** The candles of one key for this tick, or why there are none (then every bot on it fails its run). */
+    /**
+     * The candles of one key for this tick, or why there are none (then every bot on it
+     * fails its run).
+     */
     private record Series(List<Candle> candles, RuntimeException failure) {
     }
 
     private final class Tick {
 
         final Instant at;
+
         final Map<CandleKey, Series> candles = new HashMap<>();
+
         int ran;
+
         int placed;
+
         int failures;
 
         Tick(Instant at) {
             this.at = at;
         }
+
     }
 
-    /** Runs the tick of minute {@code minute}: each active bot on the newest candle closed by then, once. */
+    /**
+     * Runs the tick of minute {@code minute}: each active bot on the newest candle closed
+     * by then, once.
+     */
     TickReport tick(Instant minute) {
         Tick tick = new Tick(minute.truncatedTo(ChronoUnit.MINUTES));
         for (CandleInterval interval : bots.activeIntervals()) {
@@ -109,8 +133,9 @@ class BotRunner {
     }
 
     /**
-     * The retry pass of minute {@code minute}: runs the bots whose claim for the newest closed candle is
-     * older than the claim lease and unfinished, as {@link #tick} would have.
+     * The retry pass of minute {@code minute}: runs the bots whose claim for the newest
+     * closed candle is older than the claim lease and unfinished, as {@link #tick} would
+     * have.
      */
     TickReport retry(Instant minute) {
         Tick tick = new Tick(minute.truncatedTo(ChronoUnit.MINUTES));
@@ -147,8 +172,9 @@ class BotRunner {
     private void runHeld(Tick tick, List<Bot> batch, List<Long> ids, CandleInterval interval, Instant open,
             Bots.Held held) {
         Set<Long> frozen = accounts.frozen(batch.stream().map(Bot::ownerId).collect(Collectors.toSet()));
-        Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(ids).stream()
-                .collect(Collectors.groupingBy(Orders.PendingOrder::botId));
+        Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(ids)
+            .stream()
+            .collect(Collectors.groupingBy(Orders.PendingOrder::botId));
         List<Bot> runnable = batch.stream().filter(bot -> !frozen.contains(bot.ownerId())).toList();
         fetchCandles(tick, runnable, interval, open);
         List<Bots.Run> quiet = new ArrayList<>();
@@ -207,8 +233,8 @@ class BotRunner {
                 return;
             }
             try {
-                tick.candles.put(key, new Series(exchanges.candlesFor(sample.get(key)).candles(key.symbol(), interval,
-                        open, history), null));
+                tick.candles.put(key, new Series(
+                        exchanges.candlesFor(sample.get(key)).candles(key.symbol(), interval, open, history), null));
             }
             catch (RuntimeException ex) {
                 tick.candles.put(key, new Series(List.of(), ex));
@@ -217,10 +243,12 @@ class BotRunner {
     }
 
     /**
-     * What a run does on its candle: a sell at a risk exit's price, a sell of everything and a pause when
-     * equity broke {@code max_drawdown}, or what the signal says (one position at a time, within the bot's
-     * limits, no buy during a cooldown); and the high-water mark and equity peak to keep. The order of the
-     * checks is {@link Backtester}'s, so a bot and a backtest give the same exits on the same candles.
+     * What a run does on its candle: a sell at a risk exit's price, a sell of everything
+     * and a pause when equity broke {@code max_drawdown}, or what the signal says (one
+     * position at a time, within the bot's limits, no buy during a cooldown); and the
+     * high-water mark and equity peak to keep. The order of the checks is
+     * {@link Backtester}'s, so a bot and a backtest give the same exits on the same
+     * candles.
      */
     private record Decision(Side side, BigDecimal reference, ExitReason reason, BigDecimal amount, boolean pause,
             BigDecimal highWater, BigDecimal peak) {
@@ -270,7 +298,10 @@ class BotRunner {
         log.info("Bot {} paused itself: max drawdown", bot.id());
     }
 
-    /** Places the order of this candle and records its trade; false when the bot had one for the candle already. */
+    /**
+     * Places the order of this candle and records its trade; false when the bot had one
+     * for the candle already.
+     */
     private boolean trade(Bot bot, Decision decision, Signal signal, Candle candle, CandleInterval interval) {
         Instant now = clock.instant();
         Side side = decision.side();
@@ -295,13 +326,17 @@ class BotRunner {
         }
         transactions.executeWithoutResult(status -> {
             record(bot, side, decision.reason(), fill);
-            bots.recordRuns(List.of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null,
-                    decision.peak())), clock.instant());
+            bots.recordRuns(List
+                .of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null, decision.peak())),
+                    clock.instant());
         });
         return true;
     }
 
-    /** Looks up the bot's pending orders: a fill becomes its trade, an order the exchange never got is dropped. */
+    /**
+     * Looks up the bot's pending orders: a fill becomes its trade, an order the exchange
+     * never got is dropped.
+     */
     private Bot settlePending(Bot bot, List<Orders.PendingOrder> pending) {
         Exchange exchange = exchanges.forBot(bot);
         for (Orders.PendingOrder order : pending) {
@@ -319,8 +354,8 @@ class BotRunner {
     }
 
     /**
-     * In the caller's transaction: the trade, the order settled, and after a sell the daily loss limit,
-     * over the realized PnL of the sell's UTC day.
+     * In the caller's transaction: the trade, the order settled, and after a sell the
+     * daily loss limit, over the realized PnL of the sell's UTC day.
      */
     private void record(Bot bot, Side side, ExitReason reason, Exchange.Fill fill) {
         if (!orders.settle(fill.clientOrderId(), true, clock.instant())) {
@@ -337,15 +372,17 @@ class BotRunner {
             Instant day = fill.executedAt().truncatedTo(ChronoUnit.DAYS);
             BigDecimal today = trades.realizedSince(bot.id(), day);
             if (today.negate().compareTo(bot.maxDailyLoss()) >= 0) {
-                bots.stopWithReason(bot.id(), "Max daily loss reached: " + Money.plain(today.negate()), clock.instant());
+                bots.stopWithReason(bot.id(), "Max daily loss reached: " + Money.plain(today.negate()),
+                        clock.instant());
             }
         }
     }
 
     /**
-     * Counts a failed tick. What the owner reads in {@code last_error} is an exchange's own refusal (our
-     * sentence around its answer) or a stable code; anything else is logged here and shown as
-     * {@code internal-error}, so no SQL or exception text reaches a user.
+     * Counts a failed tick. What the owner reads in {@code last_error} is an exchange's
+     * own refusal (our sentence around its answer) or a stable code; anything else is
+     * logged here and shown as {@code internal-error}, so no SQL or exception text
+     * reaches a user.
      */
     private void fail(Bot bot, RuntimeException ex) {
         String message;
@@ -377,4 +414,5 @@ class BotRunner {
     private static List<Candle> tail(List<Candle> candles, int size) {
         return candles.size() <= size ? candles : candles.subList(candles.size() - size, candles.size());
     }
+
 }

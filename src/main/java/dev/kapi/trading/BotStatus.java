@@ -2,7 +2,10 @@ package dev.kapi.trading;
 
 import java.util.Locale;
 
-/** A bot's status: {@code idle} (flat), {@code in_position}, {@code paused} by its owner, {@code error} after repeated failures. */
+/**
+ * A bot's status: {@code idle} (flat), {@code in_position}, {@code paused} by its owner,
+ * {@code error} after repeated failures.
+ */
 enum BotStatus {
 
     IDLE, IN_POSITION, PAUSED, ERROR;
@@ -23,4 +26,5 @@ enum BotStatus {
     boolean trades() {
         return this == IDLE || this == IN_POSITION;
     }
+
 }

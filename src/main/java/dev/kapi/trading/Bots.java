@@ -22,7 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** The bot table: configuration and state. Reads by id are also by owner; the runner reads by id alone. */
+/**
+ * The bot table: configuration and state. Reads by id are also by owner; the runner reads
+ * by id alone.
+ */
 @Repository
 class Bots {
 
@@ -35,7 +38,9 @@ class Bots {
             """;
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
+
     private final DataSource dataSource;
 
     Bots(JdbcClient jdbc, JsonMapper json, DataSource dataSource) {
@@ -56,8 +61,7 @@ class Bots {
                 VALUES (:owner, :name, :symbol, :quoteAmount, :interval, :strategy, CAST(:params AS jsonb),
                         :apiKeyId, :maxDailyLoss, :maxPosition, :now, :now, CAST(:risk AS jsonb))
                 RETURNING id
-                """)
-                .params(params(config)).param("owner", ownerId).param("now", utc(now)).query(Long.class).single();
+                """).params(params(config)).param("owner", ownerId).param("now", utc(now)).query(Long.class).single();
     }
 
     void update(long id, Config config, Instant now) {
@@ -67,41 +71,60 @@ class Bots {
                        api_key_id = :apiKeyId, max_daily_loss = :maxDailyLoss, max_position = :maxPosition,
                        risk = CAST(:risk AS jsonb), updated_at = :now
                 WHERE id = :id
-                """)
-                .params(params(config)).param("id", id).param("now", utc(now)).update();
+                """).params(params(config)).param("id", id).param("now", utc(now)).update();
     }
 
-    /** How many bots the owner has, counted under a lock on the owner's bots held until the transaction ends. */
+    /**
+     * How many bots the owner has, counted under a lock on the owner's bots held until
+     * the transaction ends.
+     */
     int lockedCountOf(long ownerId) {
-        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))").param("key", "trading-bots:" + ownerId)
-                .query((rs, row) -> 1).single();
-        return jdbc.sql("SELECT count(*) FROM trading_bots WHERE owner_id = :owner").param("owner", ownerId)
-                .query(Integer.class).single();
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+            .param("key", "trading-bots:" + ownerId)
+            .query((rs, row) -> 1)
+            .single();
+        return jdbc.sql("SELECT count(*) FROM trading_bots WHERE owner_id = :owner")
+            .param("owner", ownerId)
+            .query(Integer.class)
+            .single();
     }
 
     List<Bot> ofOwner(long ownerId) {
-        return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id").param("owner", ownerId).query(this::map).list();
+        return jdbc.sql(SELECT + " WHERE owner_id = :owner ORDER BY id")
+            .param("owner", ownerId)
+            .query(this::map)
+            .list();
     }
 
-    /** Every owner's bots, newest first, optionally of one status; {@code limit + 1} rows. */
+    /**
+     * Every owner's bots, newest first, optionally of one status; {@code limit + 1} rows.
+     */
     List<Bot> pageOfAll(BotStatus status, Long beforeId, int limit) {
         return jdbc.sql(SELECT + """
                  WHERE (CAST(:status AS text) IS NULL OR status = :status) AND id < :before
                 ORDER BY id DESC LIMIT :limit
                 """)
-                .param("status", status == null ? null : status.wire())
-                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId).param("limit", limit + 1)
-                .query(this::map).list();
+            .param("status", status == null ? null : status.wire())
+            .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+            .param("limit", limit + 1)
+            .query(this::map)
+            .list();
     }
 
     Optional<Bot> byId(long id, long ownerId) {
-        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner").param("id", id).param("owner", ownerId)
-                .query(this::map).optional();
+        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner")
+            .param("id", id)
+            .param("owner", ownerId)
+            .query(this::map)
+            .optional();
     }
 
     Optional<Bot> lock(long id, long ownerId) {
-        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner FOR UPDATE").param("id", id)
-                .param("owner", ownerId).query(this::map).optional();
+        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner FOR UPDATE")
+            .param("id", id)
+            .param("owner", ownerId)
+            .query(this::map)
+            .optional();
     }
 
     /** For the runner and the trade book: by id alone, locked. */
@@ -110,18 +133,23 @@ class Bots {
     }
 
     List<Bot> byIds(Collection<Long> ids) {
-        return jdbc.sql(SELECT + " WHERE id = ANY(:ids) ORDER BY id").param("ids", ids.toArray(Long[]::new))
-                .query(this::map).list();
+        return jdbc.sql(SELECT + " WHERE id = ANY(:ids) ORDER BY id")
+            .param("ids", ids.toArray(Long[]::new))
+            .query(this::map)
+            .list();
     }
 
     void setActive(long id, boolean active, Instant now) {
         jdbc.sql("UPDATE trading_bots SET active = :active, updated_at = :now WHERE id = :id")
-                .param("active", active).param("now", utc(now)).param("id", id).update();
+            .param("active", active)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     /**
-     * Sets the status; resuming (a trading status) also forgets the errors, the reason of a pause and the
-     * equity peak (max_drawdown measures again from the next tick).
+     * Sets the status; resuming (a trading status) also forgets the errors, the reason of
+     * a pause and the equity peak (max_drawdown measures again from the next tick).
      */
     void setStatus(long id, BotStatus status, Instant now) {
         jdbc.sql("""
@@ -132,11 +160,17 @@ class Bots {
                        last_error = CASE WHEN :resume THEN NULL ELSE last_error END
                 WHERE id = :id
                 """)
-                .param("status", status.wire()).param("resume", status.trades()).param("now", utc(now))
-                .param("id", id).update();
+            .param("status", status.wire())
+            .param("resume", status.trades())
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
-    /** The position after a trade and the trade's realized PnL; a trading status follows it. */
+    /**
+     * The position after a trade and the trade's realized PnL; a trading status follows
+     * it.
+     */
     void setPosition(long id, BigDecimal quantity, BigDecimal cost, BigDecimal entryPrice, BigDecimal highWater,
             BigDecimal realized, Instant now) {
         jdbc.sql("""
@@ -147,13 +181,19 @@ class Bots {
                                      ELSE status END
                 WHERE id = :id
                 """)
-                .param("quantity", quantity).param("cost", cost).param("entry", entryPrice).param("high", highWater)
-                .param("realized", realized).param("now", utc(now)).param("id", id).update();
+            .param("quantity", quantity)
+            .param("cost", cost)
+            .param("entry", entryPrice)
+            .param("high", highWater)
+            .param("realized", realized)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     /**
-     * What one run of the runner saw, for many bots at once; {@code highWater} and {@code peakEquity} null
-     * keep what is stored.
+     * What one run of the runner saw, for many bots at once; {@code highWater} and
+     * {@code peakEquity} null keep what is stored.
      */
     record Run(long botId, String signal, BigDecimal price, Instant candleOpen, BigDecimal highWater,
             BigDecimal peakEquity) {
@@ -167,52 +207,69 @@ class Bots {
         if (runs.isEmpty()) {
             return;
         }
-        jdbc.sql("""
-                UPDATE trading_bots b SET last_signal = r.signal, last_price = COALESCE(r.price, b.last_price),
-                       last_candle_at = r.candle_open, last_run_at = :now, error_count = 0,
-                       high_water = CASE WHEN b.position_quantity > 0 THEN COALESCE(r.high, b.high_water) END,
-                       peak_equity = COALESCE(r.peak, b.peak_equity)
-                FROM unnest(CAST(:ids AS bigint[]), CAST(:signals AS text[]), CAST(CAST(:prices AS text[]) AS numeric[]),
-                            CAST(CAST(:opens AS text[]) AS timestamptz[]), CAST(CAST(:highs AS text[]) AS numeric[]),
-                            CAST(CAST(:peaks AS text[]) AS numeric[])) AS r(id, signal, price, candle_open, high, peak)
-                WHERE b.id = r.id
-                """)
-                .param("ids", runs.stream().map(Run::botId).toArray(Long[]::new))
-                .param("signals", runs.stream().map(Run::signal).toArray(String[]::new))
-                .param("prices", runs.stream().map(run -> run.price() == null ? null : run.price().toPlainString())
+        jdbc.sql(
+                """
+                        UPDATE trading_bots b SET last_signal = r.signal, last_price = COALESCE(r.price, b.last_price),
+                               last_candle_at = r.candle_open, last_run_at = :now, error_count = 0,
+                               high_water = CASE WHEN b.position_quantity > 0 THEN COALESCE(r.high, b.high_water) END,
+                               peak_equity = COALESCE(r.peak, b.peak_equity)
+                        FROM unnest(CAST(:ids AS bigint[]), CAST(:signals AS text[]), CAST(CAST(:prices AS text[]) AS numeric[]),
+                                    CAST(CAST(:opens AS text[]) AS timestamptz[]), CAST(CAST(:highs AS text[]) AS numeric[]),
+                                    CAST(CAST(:peaks AS text[]) AS numeric[])) AS r(id, signal, price, candle_open, high, peak)
+                        WHERE b.id = r.id
+                        """)
+            .param("ids", runs.stream().map(Run::botId).toArray(Long[]::new))
+            .param("signals", runs.stream().map(Run::signal).toArray(String[]::new))
+            .param("prices",
+                    runs.stream()
+                        .map(run -> run.price() == null ? null : run.price().toPlainString())
                         .toArray(String[]::new))
-                .param("opens", runs.stream().map(run -> run.candleOpen().toString()).toArray(String[]::new))
-                .param("highs", runs.stream().map(run -> plain(run.highWater())).toArray(String[]::new))
-                .param("peaks", runs.stream().map(run -> plain(run.peakEquity())).toArray(String[]::new))
-                .param("now", utc(now)).update();
+            .param("opens", runs.stream().map(run -> run.candleOpen().toString()).toArray(String[]::new))
+            .param("highs", runs.stream().map(run -> plain(run.highWater())).toArray(String[]::new))
+            .param("peaks", runs.stream().map(run -> plain(run.peakEquity())).toArray(String[]::new))
+            .param("now", utc(now))
+            .update();
     }
 
-    /** A failed run: one more error in a row; at {@code maxErrors} the bot goes to error and stops trading. */
+    /**
+     * A failed run: one more error in a row; at {@code maxErrors} the bot goes to error
+     * and stops trading.
+     */
     void recordFailure(long id, String error, int maxErrors, Instant now) {
         jdbc.sql("""
                 UPDATE trading_bots SET error_count = error_count + 1, last_error = :error, last_run_at = :now,
                        status = CASE WHEN error_count + 1 >= :max THEN 'error' ELSE status END
                 WHERE id = :id
-                """)
-                .param("error", error).param("max", maxErrors).param("now", utc(now)).param("id", id).update();
+                """).param("error", error).param("max", maxErrors).param("now", utc(now)).param("id", id).update();
     }
 
     /** Stops a bot for a reason its owner reads in {@code last_error}. */
     void stopWithReason(long id, String reason, Instant now) {
         jdbc.sql("UPDATE trading_bots SET active = false, last_error = :reason, updated_at = :now WHERE id = :id")
-                .param("reason", reason).param("now", utc(now)).param("id", id).update();
+            .param("reason", reason)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
-    /** The bot pauses itself (max_drawdown): status paused with the reason its owner reads in {@code status_reason}. */
+    /**
+     * The bot pauses itself (max_drawdown): status paused with the reason its owner reads
+     * in {@code status_reason}.
+     */
     void pauseWithReason(long id, String reason, Instant now) {
         jdbc.sql("UPDATE trading_bots SET status = 'paused', status_reason = :reason, updated_at = :now WHERE id = :id")
-                .param("reason", reason).param("now", utc(now)).param("id", id).update();
+            .param("reason", reason)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     /** No buy before {@code until} (a cooldown after a stop). */
     void setCooldown(long id, Instant until) {
-        jdbc.sql("UPDATE trading_bots SET cooldown_until = :until WHERE id = :id").param("until", utc(until))
-                .param("id", id).update();
+        jdbc.sql("UPDATE trading_bots SET cooldown_until = :until WHERE id = :id")
+            .param("until", utc(until))
+            .param("id", id)
+            .update();
     }
 
     private static String plain(BigDecimal value) {
@@ -229,14 +286,19 @@ class Bots {
 
     /** The intervals that active bots trade on: the runner claims per interval. */
     List<CandleInterval> activeIntervals() {
-        return jdbc.sql("SELECT DISTINCT candle_interval FROM trading_bots WHERE active").query(String.class).list()
-                .stream().map(code -> CandleInterval.of(code).orElseThrow()).toList();
+        return jdbc.sql("SELECT DISTINCT candle_interval FROM trading_bots WHERE active")
+            .query(String.class)
+            .list()
+            .stream()
+            .map(code -> CandleInterval.of(code).orElseThrow())
+            .toList();
     }
 
     /**
-     * Claims up to {@code limit} active, trading bots on the interval for the candle that opened at
-     * {@code candleOpen}: one row per bot and candle, which the primary key lets exist once, whichever
-     * instance inserts it. Rows locked by another instance's claim are skipped, so instances share the work.
+     * Claims up to {@code limit} active, trading bots on the interval for the candle that
+     * opened at {@code candleOpen}: one row per bot and candle, which the primary key
+     * lets exist once, whichever instance inserts it. Rows locked by another instance's
+     * claim are skipped, so instances share the work.
      */
     List<Long> claim(CandleInterval interval, Instant candleOpen, int limit, Instant now) {
         return jdbc.sql("""
@@ -250,14 +312,19 @@ class Bots {
                 ON CONFLICT DO NOTHING
                 RETURNING bot_id
                 """)
-                .param("open", utc(candleOpen)).param("now", utc(now)).param("interval", interval.code())
-                .param("limit", limit).query(Long.class).list();
+            .param("open", utc(candleOpen))
+            .param("now", utc(now))
+            .param("interval", interval.code())
+            .param("limit", limit)
+            .query(Long.class)
+            .list();
     }
 
     /**
-     * Takes over up to {@code limit} claims for the candle that were made before {@code staleBefore} and
-     * never finished: the instance that claimed them died in the middle of its batch. Each is taken by
-     * one instance (its row is locked the same way as a first claim), and its claim time renewed.
+     * Takes over up to {@code limit} claims for the candle that were made before
+     * {@code staleBefore} and never finished: the instance that claimed them died in the
+     * middle of its batch. Each is taken by one instance (its row is locked the same way
+     * as a first claim), and its claim time renewed.
      */
     List<Long> reclaimStale(CandleInterval interval, Instant candleOpen, int limit, Instant staleBefore, Instant now) {
         return jdbc.sql("""
@@ -271,15 +338,22 @@ class Bots {
                 WHERE r.bot_id = stale.bot_id AND r.candle_open = :open
                 RETURNING r.bot_id
                 """)
-                .param("open", utc(candleOpen)).param("now", utc(now)).param("stale", utc(staleBefore))
-                .param("interval", interval.code()).param("limit", limit).query(Long.class).list();
+            .param("open", utc(candleOpen))
+            .param("now", utc(now))
+            .param("stale", utc(staleBefore))
+            .param("interval", interval.code())
+            .param("limit", limit)
+            .query(Long.class)
+            .list();
     }
 
     /**
-     * Holds the claims of a batch while it runs: their rows stay locked by a transaction on a connection of
-     * their own until {@link Held#finish} marks them finished, or until the instance dies and PostgreSQL ends
-     * that transaction with its connection. The retry pass skips locked claims ({@link #reclaimStale}), so it
-     * takes over the claims of an instance that is gone, never those of a live batch however long it takes.
+     * Holds the claims of a batch while it runs: their rows stay locked by a transaction
+     * on a connection of their own until {@link Held#finish} marks them finished, or
+     * until the instance dies and PostgreSQL ends that transaction with its connection.
+     * The retry pass skips locked claims ({@link #reclaimStale}), so it takes over the
+     * claims of an instance that is gone, never those of a live batch however long it
+     * takes.
      */
     Held hold(List<Long> ids, Instant candleOpen) {
         java.sql.Connection connection;
@@ -292,8 +366,12 @@ class Bots {
         }
         Held held = new Held(connection, ids, candleOpen);
         try {
-            held.jdbc.sql("SELECT bot_id FROM trading_bot_runs WHERE candle_open = :open AND bot_id = ANY(:ids) FOR UPDATE")
-                    .param("open", utc(candleOpen)).param("ids", ids.toArray(Long[]::new)).query(Long.class).list();
+            held.jdbc
+                .sql("SELECT bot_id FROM trading_bot_runs WHERE candle_open = :open AND bot_id = ANY(:ids) FOR UPDATE")
+                .param("open", utc(candleOpen))
+                .param("ids", ids.toArray(Long[]::new))
+                .query(Long.class)
+                .list();
         }
         catch (RuntimeException ex) {
             held.close();
@@ -306,8 +384,11 @@ class Bots {
     static final class Held implements AutoCloseable {
 
         private final java.sql.Connection connection;
+
         private final JdbcClient jdbc;
+
         private final List<Long> ids;
+
         private final Instant candleOpen;
 
         private Held(java.sql.Connection connection, List<Long> ids, Instant candleOpen) {
@@ -317,11 +398,16 @@ class Bots {
             this.candleOpen = candleOpen;
         }
 
-        /** The batch is done: its claims are marked finished (the bots ran, or were skipped on purpose), and let go. */
+        /**
+         * The batch is done: its claims are marked finished (the bots ran, or were
+         * skipped on purpose), and let go.
+         */
         void finish(Instant now) {
             jdbc.sql("UPDATE trading_bot_runs SET finished_at = :now WHERE candle_open = :open AND bot_id = ANY(:ids)")
-                    .param("now", utc(now)).param("open", utc(candleOpen)).param("ids", ids.toArray(Long[]::new))
-                    .update();
+                .param("now", utc(now))
+                .param("open", utc(candleOpen))
+                .param("ids", ids.toArray(Long[]::new))
+                .update();
             try {
                 connection.commit();
             }
@@ -341,6 +427,7 @@ class Bots {
                 // the connection is gone, and its locks with it
             }
         }
+
     }
 
     private static Map<String, Object> params(Config config) {
@@ -372,4 +459,5 @@ class Bots {
                 rs.getBigDecimal("entry_price"), rs.getBigDecimal("high_water"), rs.getBigDecimal("realized_total"),
                 rs.getBigDecimal("peak_equity"), instant(rs, "cooldown_until"), rs.getString("status_reason"));
     }
+
 }

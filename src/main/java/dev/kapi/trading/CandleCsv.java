@@ -9,9 +9,9 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Decimals;
 
 /**
- * Reads Binance's kline CSV (as on its public data site): open time, open, high, low, close, volume,
- * then columns that are not needed. Open times are epoch milliseconds, or microseconds as in Binance's
- * newer spot files; a header line is skipped.
+ * Reads Binance's kline CSV (as on its public data site): open time, open, high, low,
+ * close, volume, then columns that are not needed. Open times are epoch milliseconds, or
+ * microseconds as in Binance's newer spot files; a header line is skipped.
  */
 final class CandleCsv {
 
@@ -46,7 +46,10 @@ final class CandleCsv {
         return candles;
     }
 
-    /** A price within {@link Decimals}' range and above zero, so no division by it runs away. */
+    /**
+     * A price within {@link Decimals}' range and above zero, so no division by it runs
+     * away.
+     */
     private static BigDecimal price(String cell) {
         BigDecimal value = volume(cell);
         if (value.signum() <= 0) {
@@ -63,4 +66,5 @@ final class CandleCsv {
         }
         return value;
     }
+
 }

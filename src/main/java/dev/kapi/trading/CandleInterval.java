@@ -14,6 +14,7 @@ enum CandleInterval {
     H8("8h", Duration.ofHours(8)), H12("12h", Duration.ofHours(12)), D1("1d", Duration.ofDays(1));
 
     private final String code;
+
     private final Duration length;
 
     CandleInterval(String code, Duration length) {
@@ -33,10 +34,14 @@ enum CandleInterval {
         return Arrays.stream(values()).filter(interval -> interval.code.equals(code)).findFirst();
     }
 
-    /** The open time of the newest candle that has closed at {@code now} (closed means its end is not after now). */
+    /**
+     * The open time of the newest candle that has closed at {@code now} (closed means its
+     * end is not after now).
+     */
     Instant lastClosedOpen(Instant now) {
         long size = length.toMillis();
         long boundary = Math.floorDiv(now.toEpochMilli(), size) * size;
         return Instant.ofEpochMilli(boundary - size);
     }
+
 }

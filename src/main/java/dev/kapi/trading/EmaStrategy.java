@@ -15,16 +15,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.shared.ApiException;
 
 /**
- * Exponential moving averages, seed 002's {@code ema}. With {@code ema_period}: buy when the close crosses
- * above its EMA, sell when it crosses below. With {@code fast_period} and {@code slow_period}: buy when the
- * fast EMA crosses above the slow one, sell when it crosses below. An EMA of period n starts as the simple
- * average of the first n closes and then follows {@code ema = close * k + previous * (1 - k)}, k = 2 / (n + 1);
- * a crossing needs one value before it, so nothing is signalled before candle n + 1.
+ * Exponential moving averages, seed 002's {@code ema}. With {@code ema_period}: buy when
+ * the close crosses above its EMA, sell when it crosses below. With {@code fast_period}
+ * and {@code slow_period}: buy when the fast EMA crosses above the slow one, sell when it
+ * crosses below. An EMA of period n starts as the simple average of the first n closes
+ * and then follows {@code ema = close * k + previous * (1 - k)}, k = 2 / (n + 1); a
+ * crossing needs one value before it, so nothing is signalled before candle n + 1.
  */
 @Component
 final class EmaStrategy implements Strategy<EmaStrategy.Params> {
 
     static final int MAX_PERIOD = 300;
+
     private static final MathContext MATH = MathContext.DECIMAL64;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -72,7 +74,10 @@ final class EmaStrategy implements Strategy<EmaStrategy.Params> {
         return params.longest() + 1;
     }
 
-    /** Three periods of history make the EMA nearly independent of where the series starts. */
+    /**
+     * Three periods of history make the EMA nearly independent of where the series
+     * starts.
+     */
     @Override
     public int history(Params params) {
         return 3 * params.longest() + 1;
@@ -99,8 +104,9 @@ final class EmaStrategy implements Strategy<EmaStrategy.Params> {
     }
 
     /**
-     * The same signals in floating point, for sweeps: averages that differ by less than one part in 10^12
-     * count as equal (a flat series stays without crossings, as in decimals).
+     * The same signals in floating point, for sweeps: averages that differ by less than
+     * one part in 10^12 count as equal (a flat series stays without crossings, as in
+     * decimals).
      */
     @Override
     public Signal[] signals(Params params, List<Candle> candles, double[] closes) {
@@ -162,4 +168,5 @@ final class EmaStrategy implements Strategy<EmaStrategy.Params> {
         }
         return ema;
     }
+
 }

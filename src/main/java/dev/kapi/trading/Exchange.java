@@ -6,32 +6,43 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A spot exchange as the runner sees it: closed candles, market orders that carry a client order id, and
- * a lookup by that id for an order whose outcome is unknown. The paper exchange and Binance implement it.
+ * A spot exchange as the runner sees it: closed candles, market orders that carry a
+ * client order id, and a lookup by that id for an order whose outcome is unknown. The
+ * paper exchange and Binance implement it.
  */
 interface Exchange {
 
-    /** Up to {@code limit} candles, oldest first, the newest of them opened at {@code lastOpen} or before. */
+    /**
+     * Up to {@code limit} candles, oldest first, the newest of them opened at
+     * {@code lastOpen} or before.
+     */
     List<Candle> candles(String symbol, CandleInterval interval, Instant lastOpen, int limit);
 
     /**
-     * Places a market order. Throws {@link UncertainOrder} when the exchange may or may not have taken it
-     * (then look it up before trying again), and {@link ExchangeException} when it surely did not.
+     * Places a market order. Throws {@link UncertainOrder} when the exchange may or may
+     * not have taken it (then look it up before trying again), and
+     * {@link ExchangeException} when it surely did not.
      */
     Fill place(MarketOrder order);
 
-    /** The fill of an order placed earlier with this client order id; empty when the exchange has no such order. */
+    /**
+     * The fill of an order placed earlier with this client order id; empty when the
+     * exchange has no such order.
+     */
     Optional<Fill> lookUp(String symbol, String clientOrderId);
 
     /**
-     * A market order: a buy spends {@code quoteAmount}, a sell sells {@code quantity}. The reference price
-     * is the close of the candle that decided it; only the paper exchange fills at it.
+     * A market order: a buy spends {@code quoteAmount}, a sell sells {@code quantity}.
+     * The reference price is the close of the candle that decided it; only the paper
+     * exchange fills at it.
      */
     record MarketOrder(String clientOrderId, String symbol, Side side, BigDecimal quoteAmount, BigDecimal quantity,
             BigDecimal referencePrice, Instant at) {
     }
 
-    /** What an order did: average price, quantity, fee in the quote currency, and when. */
+    /**
+     * What an order did: average price, quantity, fee in the quote currency, and when.
+     */
     record Fill(String clientOrderId, BigDecimal price, BigDecimal quantity, BigDecimal fee, Instant executedAt) {
     }
 
@@ -41,6 +52,7 @@ interface Exchange {
         ExchangeException(String message) {
             super(message);
         }
+
     }
 
     /** An order request got no clear answer: the order may exist. */
@@ -49,5 +61,7 @@ interface Exchange {
         UncertainOrder(String message) {
             super(message);
         }
+
     }
+
 }

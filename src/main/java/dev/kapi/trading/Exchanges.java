@@ -2,12 +2,17 @@ package dev.kapi.trading;
 
 import org.springframework.stereotype.Component;
 
-/** Picks a bot's exchange: the paper exchange without an API key, Binance with the bot's key otherwise. */
+/**
+ * Picks a bot's exchange: the paper exchange without an API key, Binance with the bot's
+ * key otherwise.
+ */
 @Component
 class Exchanges {
 
     private final PaperExchange paper;
+
     private final BinanceClient binance;
+
     private final ApiKeyManagement keys;
 
     Exchanges(PaperExchange paper, BinanceClient binance, ApiKeyManagement keys) {
@@ -27,4 +32,5 @@ class Exchanges {
     Exchange candlesFor(Bot bot) {
         return bot.paper() ? paper : binance.publicData();
     }
+
 }

@@ -2,7 +2,10 @@ package dev.kapi.trading;
 
 import java.util.Locale;
 
-/** Why a sell closed a position: the strategy's signal, one of the risk exits, or the max-drawdown protection. */
+/**
+ * Why a sell closed a position: the strategy's signal, one of the risk exits, or the
+ * max-drawdown protection.
+ */
 enum ExitReason {
 
     SIGNAL, STOP_LOSS, TAKE_PROFIT, TRAILING_STOP, MAX_DRAWDOWN;
@@ -19,4 +22,5 @@ enum ExitReason {
     boolean stop() {
         return this == STOP_LOSS || this == TRAILING_STOP;
     }
+
 }

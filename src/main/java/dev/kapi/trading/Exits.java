@@ -5,14 +5,15 @@ import java.math.RoundingMode;
 import java.time.Instant;
 
 /**
- * The one exit engine of paper bots, live bots and backtests, so that they give the same exits on the same
- * candles. A position bought at a candle's close is checked from the next candle on, against each candle's
- * low and high: a stop fires inside the candle at its stop price (at the open when the candle opened
- * beyond it, a gap), and the sell then fills as any sell does (the paper exchange moves it by the slippage).
- * When one candle reaches both a stop and the take-profit target, the stop is taken: a candle does not
- * tell which came first, and the careful answer is the worse one. The trailing stop trails the highest
- * high of the candles before this one (the entry price at first), so a candle's own high never raises the
- * stop it is checked against.
+ * The one exit engine of paper bots, live bots and backtests, so that they give the same
+ * exits on the same candles. A position bought at a candle's close is checked from the
+ * next candle on, against each candle's low and high: a stop fires inside the candle at
+ * its stop price (at the open when the candle opened beyond it, a gap), and the sell then
+ * fills as any sell does (the paper exchange moves it by the slippage). When one candle
+ * reaches both a stop and the take-profit target, the stop is taken: a candle does not
+ * tell which came first, and the careful answer is the worse one. The trailing stop
+ * trails the highest high of the candles before this one (the entry price at first), so a
+ * candle's own high never raises the stop it is checked against.
  */
 final class Exits {
 
@@ -53,7 +54,10 @@ final class Exits {
         return null;
     }
 
-    /** The trailing stop's price, or null while it is not trailing (no setting, or the offset not reached). */
+    /**
+     * The trailing stop's price, or null while it is not trailing (no setting, or the
+     * offset not reached).
+     */
     static BigDecimal trailingStop(Risk risk, BigDecimal entry, BigDecimal highWater) {
         if (risk.trailingStop() == null || highWater == null) {
             return null;
@@ -71,8 +75,9 @@ final class Exits {
     }
 
     /**
-     * What a buy spends: {@code position_sizing}'s fixed quote, or its fraction of the balance not in a
-     * position, or else the bot's {@code quote_amount}; zero when the balance has nothing for a fraction.
+     * What a buy spends: {@code position_sizing}'s fixed quote, or its fraction of the
+     * balance not in a position, or else the bot's {@code quote_amount}; zero when the
+     * balance has nothing for a fraction.
      */
     static BigDecimal buyAmount(Risk risk, BigDecimal quoteAmount, BigDecimal available) {
         Risk.Sizing sizing = risk.positionSizing();
@@ -105,4 +110,5 @@ final class Exits {
     private static BigDecimal price(BigDecimal value) {
         return value.setScale(PRICE_SCALE, RoundingMode.HALF_EVEN).stripTrailingZeros();
     }
+
 }

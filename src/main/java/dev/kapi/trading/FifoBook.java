@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * FIFO lot accounting in the quote currency. A buy opens a lot that cost {@code price * quantity + fee};
- * a sell takes quantity from the oldest lots first, each giving up its cost in proportion, and realizes
+ * FIFO lot accounting in the quote currency. A buy opens a lot that cost
+ * {@code price * quantity + fee}; a sell takes quantity from the oldest lots first, each
+ * giving up its cost in proportion, and realizes
  * {@code price * quantity - fee - cost taken}: net of the fees of both sides.
  */
 final class FifoBook {
@@ -18,7 +19,10 @@ final class FifoBook {
     record Lot(long tradeId, BigDecimal quantity, BigDecimal cost) {
     }
 
-    /** What a sell did: its realized PnL, the lots left open (oldest first) and the cost that left the book. */
+    /**
+     * What a sell did: its realized PnL, the lots left open (oldest first) and the cost
+     * that left the book.
+     */
     record Sale(BigDecimal realizedPnl, List<Lot> remaining, BigDecimal costTaken) {
     }
 
@@ -61,4 +65,5 @@ final class FifoBook {
     static BigDecimal cost(List<Lot> lots) {
         return lots.stream().map(Lot::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
+
 }

@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic candles for the paper exchange when none are recorded. The price at any instant is a
- * seeded random walk over several time scales (value noise: smoothly joined random steps every minute,
- * hour, day and month, hashed from the symbol and the step number), so any candle can be computed alone,
- * every instance computes the same one, and the series wanders like a market. Backtests use
- * {@link #walk}, a plain random walk from a seed.
+ * Deterministic candles for the paper exchange when none are recorded. The price at any
+ * instant is a seeded random walk over several time scales (value noise: smoothly joined
+ * random steps every minute, hour, day and month, hashed from the symbol and the step
+ * number), so any candle can be computed alone, every instance computes the same one, and
+ * the series wanders like a market. Backtests use {@link #walk}, a plain random walk from
+ * a seed.
  */
 final class GeneratedPrices {
 
     private static final long[] SCALES_MS = { 60_000L, 3_600_000L, 86_400_000L, 2_592_000_000L };
+
     private static final double[] AMPLITUDES = { 0.0008, 0.006, 0.03, 0.15 };
 
     private GeneratedPrices() {
@@ -37,7 +39,10 @@ final class GeneratedPrices {
         return candles;
     }
 
-    /** The price of the symbol at the instant: a base between 1 and 1000 that the noise moves around. */
+    /**
+     * The price of the symbol at the instant: a base between 1 and 1000 that the noise
+     * moves around.
+     */
     static double price(String symbol, long epochMillis) {
         long seed = symbol.hashCode();
         double base = 1 + Math.floorMod(seed * 2_654_435_761L, 1000);
@@ -48,7 +53,9 @@ final class GeneratedPrices {
         return base * Math.exp(exponent);
     }
 
-    /** A random walk of {@code count} candles from a seed, starting at {@code startPrice}. */
+    /**
+     * A random walk of {@code count} candles from a seed, starting at {@code startPrice}.
+     */
     static List<Candle> walk(long seed, int count, CandleInterval interval, Instant firstOpen, BigDecimal startPrice) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Candle> candles = new ArrayList<>(count);
@@ -66,7 +73,9 @@ final class GeneratedPrices {
         return candles;
     }
 
-    /** Smooth value noise in [-1, 1]: random values at whole x, joined by a smoothstep. */
+    /**
+     * Smooth value noise in [-1, 1]: random values at whole x, joined by a smoothstep.
+     */
     private static double noise(long seed, double x) {
         long step = (long) Math.floor(x);
         double t = x - step;
@@ -87,4 +96,5 @@ final class GeneratedPrices {
     private static BigDecimal decimal(double value) {
         return BigDecimal.valueOf(value).setScale(8, RoundingMode.HALF_EVEN);
     }
+
 }

@@ -37,4 +37,5 @@ class JdbcTradingStatistics implements TradingStatistics {
         });
         return counts;
     }
+
 }

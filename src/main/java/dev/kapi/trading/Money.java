@@ -4,7 +4,10 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
-/** How amounts are rounded: 18 decimals stored, divisions to 34 digits, answers without trailing zeros. */
+/**
+ * How amounts are rounded: 18 decimals stored, divisions to 34 digits, answers without
+ * trailing zeros.
+ */
 final class Money {
 
     static final int SCALE = 18;
@@ -25,4 +28,5 @@ final class Money {
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
+
 }

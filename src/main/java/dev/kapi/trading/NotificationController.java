@@ -25,7 +25,10 @@ import dev.kapi.identity.CurrentAccount;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** A user's Telegram notifications of their bots: trades, stops, errors, self-pauses. The token is never answered. */
+/**
+ * A user's Telegram notifications of their bots: trades, stops, errors, self-pauses. The
+ * token is never answered.
+ */
 @RestController
 @RequestMapping("/api/trading/notifications")
 @Tag(name = "trading")
@@ -38,10 +41,10 @@ class NotificationController {
     }
 
     record NotificationRequest(
-            @JsonProperty("telegram_bot_token") @NotBlank @Pattern(regexp = "[0-9]{1,20}:[A-Za-z0-9_-]{20,100}")
-            String telegramBotToken,
-            @JsonProperty("telegram_chat_id") @NotBlank @Pattern(regexp = "-?[0-9]{1,20}|@[A-Za-z0-9_]{5,32}")
-            String telegramChatId,
+            @JsonProperty("telegram_bot_token") @NotBlank @Pattern(
+                    regexp = "[0-9]{1,20}:[A-Za-z0-9_-]{20,100}") String telegramBotToken,
+            @JsonProperty("telegram_chat_id") @NotBlank @Pattern(
+                    regexp = "-?[0-9]{1,20}|@[A-Za-z0-9_]{5,32}") String telegramChatId,
             @NotNull @Size(max = 4) List<@NotBlank @Size(max = 20) String> events) {
     }
 
@@ -57,9 +60,10 @@ class NotificationController {
 
     @PutMapping
     @Operation(summary = "Connect Telegram: the bot token (sealed, answered masked), the chat and the events wanted")
-    NotificationResponse put(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody NotificationRequest request) {
-        return NotificationResponse.from(notifications.put(me.id(), request.telegramBotToken(), request.telegramChatId(),
-                request.events()));
+    NotificationResponse put(@AuthenticationPrincipal CurrentAccount me,
+            @Valid @RequestBody NotificationRequest request) {
+        return NotificationResponse
+            .from(notifications.put(me.id(), request.telegramBotToken(), request.telegramChatId(), request.events()));
     }
 
     @GetMapping
@@ -74,4 +78,5 @@ class NotificationController {
     void delete(@AuthenticationPrincipal CurrentAccount me) {
         notifications.delete(me.id());
     }
+
 }

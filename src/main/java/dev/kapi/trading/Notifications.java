@@ -25,24 +25,32 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * A user's Telegram notifications: the bot token sealed (bound to the owner), the chat and the events
- * wanted — {@code trade} (every bot trade), {@code stop} (a stop-loss or trailing-stop sell), {@code error}
- * (a bot went to error), {@code paused} (a bot paused itself). Sent after the commit of what they tell, on
- * another thread, in the owner's language (their account's: Turkish or English); a failure is logged and
- * never reaches a tick. {@link #resealAll} moves the tokens to the current master key after a rotation.
+ * A user's Telegram notifications: the bot token sealed (bound to the owner), the chat
+ * and the events wanted — {@code trade} (every bot trade), {@code stop} (a stop-loss or
+ * trailing-stop sell), {@code error} (a bot went to error), {@code paused} (a bot paused
+ * itself). Sent after the commit of what they tell, on another thread, in the owner's
+ * language (their account's: Turkish or English); a failure is logged and never reaches a
+ * tick. {@link #resealAll} moves the tokens to the current master key after a rotation.
  */
 @Service
 class Notifications {
 
     static final List<String> EVENTS = List.of("trade", "stop", "error", "paused");
+
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
+
     private static final int RESEAL_PAGE = 200;
 
     private final JdbcClient jdbc;
+
     private final SecretSealer sealer;
+
     private final TelegramClient telegram;
+
     private final MessageSource messages;
+
     private final AccountDirectory accounts;
+
     private final Clock clock;
 
     Notifications(JdbcClient jdbc, SecretSealer sealer, TelegramClient telegram, MessageSource messages,
@@ -76,19 +84,25 @@ class Notifications {
                     token_last4 = EXCLUDED.token_last4, chat_id = EXCLUDED.chat_id, events = EXCLUDED.events,
                     updated_at = EXCLUDED.updated_at
                 """)
-                .param("owner", ownerId).param("sealed", sealer.seal(token, context(ownerId)))
-                .param("last4", token.substring(token.length() - 4)).param("chat", chatId)
-                .param("events", distinct.toArray(String[]::new)).param("now", utc(clock.instant())).update();
+            .param("owner", ownerId)
+            .param("sealed", sealer.seal(token, context(ownerId)))
+            .param("last4", token.substring(token.length() - 4))
+            .param("chat", chatId)
+            .param("events", distinct.toArray(String[]::new))
+            .param("now", utc(clock.instant()))
+            .update();
         return get(ownerId);
     }
 
     @Transactional(readOnly = true)
     Settings get(long ownerId) {
-        return jdbc.sql("SELECT token_last4, chat_id, events, updated_at FROM trading_notifications WHERE owner_id = :owner")
-                .param("owner", ownerId)
-                .query((rs, row) -> new Settings(rs.getString("token_last4"), rs.getString("chat_id"),
-                        Arrays.asList((String[]) rs.getArray("events").getArray()), instant(rs, "updated_at")))
-                .optional().orElseThrow(() -> ApiException.notFound("notifications-not-set"));
+        return jdbc
+            .sql("SELECT token_last4, chat_id, events, updated_at FROM trading_notifications WHERE owner_id = :owner")
+            .param("owner", ownerId)
+            .query((rs, row) -> new Settings(rs.getString("token_last4"), rs.getString("chat_id"),
+                    Arrays.asList((String[]) rs.getArray("events").getArray()), instant(rs, "updated_at")))
+            .optional()
+            .orElseThrow(() -> ApiException.notFound("notifications-not-set"));
     }
 
     @Transactional
@@ -102,10 +116,10 @@ class Notifications {
             return;
         }
         boolean stop = "stop_loss".equals(trade.exitReason()) || "trailing_stop".equals(trade.exitReason());
-        notify(trade.accountId(), stop ? List.of("trade", "stop") : List.of("trade"), locale -> text(locale,
-                "notify.trade", String.valueOf(trade.botId()), trade.side(), trade.quantity().toPlainString(),
-                trade.symbol(), trade.price().toPlainString(), trade.exitReason() == null ? "-" : trade.exitReason(),
-                trade.realizedPnl().toPlainString()));
+        notify(trade.accountId(), stop ? List.of("trade", "stop") : List.of("trade"),
+                locale -> text(locale, "notify.trade", String.valueOf(trade.botId()), trade.side(),
+                        trade.quantity().toPlainString(), trade.symbol(), trade.price().toPlainString(),
+                        trade.exitReason() == null ? "-" : trade.exitReason(), trade.realizedPnl().toPlainString()));
     }
 
     @ApplicationModuleListener
@@ -119,7 +133,10 @@ class Notifications {
         delete(deleted.accountId());
     }
 
-    /** Seals again, under the current master key, every token sealed under an older one. Answers how many. */
+    /**
+     * Seals again, under the current master key, every token sealed under an older one.
+     * Answers how many.
+     */
     @Transactional
     ApiKeyManagement.Resealed resealAll() {
         int total = 0;
@@ -129,8 +146,11 @@ class Notifications {
             List<Map.Entry<Long, String>> page = jdbc.sql("""
                     SELECT owner_id, sealed_token FROM trading_notifications WHERE owner_id > :after
                     ORDER BY owner_id LIMIT :size FOR UPDATE
-                    """).param("after", after).param("size", RESEAL_PAGE)
-                    .query((rs, row) -> Map.entry(rs.getLong("owner_id"), rs.getString("sealed_token"))).list();
+                    """)
+                .param("after", after)
+                .param("size", RESEAL_PAGE)
+                .query((rs, row) -> Map.entry(rs.getLong("owner_id"), rs.getString("sealed_token")))
+                .list();
             if (page.isEmpty()) {
                 return new ApiKeyManagement.Resealed(total, resealed);
             }
@@ -139,8 +159,9 @@ class Notifications {
                 if (sealer.needsResealing(row.getValue())) {
                     String context = context(row.getKey());
                     jdbc.sql("UPDATE trading_notifications SET sealed_token = :sealed WHERE owner_id = :owner")
-                            .param("sealed", sealer.seal(sealer.open(row.getValue(), context), context))
-                            .param("owner", row.getKey()).update();
+                        .param("sealed", sealer.seal(sealer.open(row.getValue(), context), context))
+                        .param("owner", row.getKey())
+                        .update();
                     resealed++;
                 }
                 after = row.getKey();
@@ -153,10 +174,11 @@ class Notifications {
         try {
             Optional<Stored> stored = jdbc.sql("""
                     SELECT sealed_token, chat_id, events FROM trading_notifications WHERE owner_id = :owner
-                    """).param("owner", ownerId)
-                    .query((rs, row) -> new Stored(rs.getString("sealed_token"), rs.getString("chat_id"),
-                            Arrays.asList((String[]) rs.getArray("events").getArray())))
-                    .optional();
+                    """)
+                .param("owner", ownerId)
+                .query((rs, row) -> new Stored(rs.getString("sealed_token"), rs.getString("chat_id"),
+                        Arrays.asList((String[]) rs.getArray("events").getArray())))
+                .optional();
             if (stored.isEmpty() || kinds.stream().noneMatch(stored.get().events()::contains)) {
                 return;
             }
@@ -176,4 +198,5 @@ class Notifications {
     static String context(long ownerId) {
         return "trading-telegram:" + ownerId;
     }
+
 }

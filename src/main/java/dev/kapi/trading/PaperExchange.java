@@ -13,11 +13,12 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * The default exchange: no money moves. Candles are the recorded ones of {@code trading_paper_candles}
- * where the symbol has any for the time asked, else {@link GeneratedPrices}. Orders fill at once at the
- * deciding candle's close, moved against the trader by the slippage setting, with the fee setting charged
- * in the quote currency. A paper order that was not recorded as a trade never happened, so a lookup finds
- * nothing.
+ * The default exchange: no money moves. Candles are the recorded ones of
+ * {@code trading_paper_candles} where the symbol has any for the time asked, else
+ * {@link GeneratedPrices}. Orders fill at once at the deciding candle's close, moved
+ * against the trader by the slippage setting, with the fee setting charged in the quote
+ * currency. A paper order that was not recorded as a trade never happened, so a lookup
+ * finds nothing.
  */
 @Component
 final class PaperExchange implements Exchange {
@@ -25,6 +26,7 @@ final class PaperExchange implements Exchange {
     private static final int QUANTITY_SCALE = 8;
 
     private final JdbcClient jdbc;
+
     private final TradingSettings.Paper settings;
 
     PaperExchange(JdbcClient jdbc, TradingSettings settings) {
@@ -41,12 +43,13 @@ final class PaperExchange implements Exchange {
                     ORDER BY open_time DESC LIMIT :limit) c
                 ORDER BY open_time
                 """)
-                .param("symbol", symbol).param("interval", interval.code()).param("last", utc(lastOpen))
-                .param("limit", limit)
-                .query((rs, row) -> new Candle(instant(rs, "open_time"), rs.getBigDecimal("open"),
-                        rs.getBigDecimal("high"), rs.getBigDecimal("low"), rs.getBigDecimal("close"),
-                        rs.getBigDecimal("volume")))
-                .list();
+            .param("symbol", symbol)
+            .param("interval", interval.code())
+            .param("last", utc(lastOpen))
+            .param("limit", limit)
+            .query((rs, row) -> new Candle(instant(rs, "open_time"), rs.getBigDecimal("open"), rs.getBigDecimal("high"),
+                    rs.getBigDecimal("low"), rs.getBigDecimal("close"), rs.getBigDecimal("volume")))
+            .list();
         return recorded.isEmpty() ? GeneratedPrices.candles(symbol, interval, lastOpen, limit) : recorded;
     }
 
@@ -71,19 +74,29 @@ final class PaperExchange implements Exchange {
         return new Fill(order.clientOrderId(), price, quantity, fee, order.at());
     }
 
-    /** Records candles for the paper exchange to replay, replacing any at the same times. */
+    /**
+     * Records candles for the paper exchange to replay, replacing any at the same times.
+     */
     void record(String symbol, CandleInterval interval, List<Candle> candles) {
         for (Candle candle : candles) {
-            jdbc.sql("""
-                    INSERT INTO trading_paper_candles (symbol, candle_interval, open_time, open, high, low, close, volume)
-                    VALUES (:symbol, :interval, :openTime, :open, :high, :low, :close, :volume)
-                    ON CONFLICT (symbol, candle_interval, open_time) DO UPDATE
-                    SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
-                        volume = EXCLUDED.volume
-                    """)
-                    .param("symbol", symbol).param("interval", interval.code()).param("openTime", utc(candle.openTime()))
-                    .param("open", candle.open()).param("high", candle.high()).param("low", candle.low())
-                    .param("close", candle.close()).param("volume", candle.volume()).update();
+            jdbc.sql(
+                    """
+                            INSERT INTO trading_paper_candles (symbol, candle_interval, open_time, open, high, low, close, volume)
+                            VALUES (:symbol, :interval, :openTime, :open, :high, :low, :close, :volume)
+                            ON CONFLICT (symbol, candle_interval, open_time) DO UPDATE
+                            SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
+                                volume = EXCLUDED.volume
+                            """)
+                .param("symbol", symbol)
+                .param("interval", interval.code())
+                .param("openTime", utc(candle.openTime()))
+                .param("open", candle.open())
+                .param("high", candle.high())
+                .param("low", candle.low())
+                .param("close", candle.close())
+                .param("volume", candle.volume())
+                .update();
         }
     }
+
 }

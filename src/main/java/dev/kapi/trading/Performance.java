@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The figures of a series of trades (seed 002's performance report), in the quote currency. Total PnL is
- * the realized PnL plus the open position valued at the last price. The win rate is the share of sells
- * that realized a gain. Max drawdown is the deepest fall of cumulative realized PnL from its highest point
- * before (starting from zero).
+ * The figures of a series of trades (seed 002's performance report), in the quote
+ * currency. Total PnL is the realized PnL plus the open position valued at the last
+ * price. The win rate is the share of sells that realized a gain. Max drawdown is the
+ * deepest fall of cumulative realized PnL from its highest point before (starting from
+ * zero).
  */
 record Performance(int tradeCount, int buys, int sells, BigDecimal volume, BigDecimal fees, BigDecimal realizedPnl,
         BigDecimal unrealizedPnl, BigDecimal totalPnl, int winningSells, int losingSells, BigDecimal winRate,
         BigDecimal maxDrawdown, BigDecimal positionQuantity, BigDecimal lastPrice, Instant lastTradeAt) {
 
-    /** From the trades oldest first, the open position and the last price seen (null: the last trade's). */
+    /**
+     * From the trades oldest first, the open position and the last price seen (null: the
+     * last trade's).
+     */
     static Performance of(List<Trade> trades, BigDecimal positionQuantity, BigDecimal positionCost,
             BigDecimal lastPrice) {
         Tally tally = new Tally();
@@ -23,19 +27,32 @@ record Performance(int tradeCount, int buys, int sells, BigDecimal volume, BigDe
         return tally.result(positionQuantity, positionCost, lastPrice);
     }
 
-    /** The figures added up one trade at a time, oldest first, so that no list of the trades is needed. */
+    /**
+     * The figures added up one trade at a time, oldest first, so that no list of the
+     * trades is needed.
+     */
     static final class Tally {
 
         private int count;
+
         private int buys;
+
         private int sells;
+
         private int wins;
+
         private int losses;
+
         private BigDecimal volume = BigDecimal.ZERO;
+
         private BigDecimal fees = BigDecimal.ZERO;
+
         private BigDecimal realized = BigDecimal.ZERO;
+
         private BigDecimal peak = BigDecimal.ZERO;
+
         private BigDecimal drawdown = BigDecimal.ZERO;
+
         private Trade last;
 
         void add(Trade trade) {
@@ -56,7 +73,10 @@ record Performance(int tradeCount, int buys, int sells, BigDecimal volume, BigDe
             drawdown = drawdown.max(peak.subtract(realized));
         }
 
-        /** The figures of the trades added, the open position and the last price seen (null: the last trade's). */
+        /**
+         * The figures of the trades added, the open position and the last price seen
+         * (null: the last trade's).
+         */
         Performance result(BigDecimal positionQuantity, BigDecimal positionCost, BigDecimal lastPrice) {
             BigDecimal price = lastPrice != null ? lastPrice : last == null ? null : last.price();
             BigDecimal unrealized = positionQuantity.signum() == 0 || price == null ? BigDecimal.ZERO
@@ -67,5 +87,6 @@ record Performance(int tradeCount, int buys, int sells, BigDecimal volume, BigDe
                     Money.round(realized.add(unrealized)), wins, losses, winRate, Money.round(drawdown),
                     positionQuantity, price, last == null ? null : last.executedAt());
         }
+
     }
 }

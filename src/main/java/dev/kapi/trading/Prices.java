@@ -2,7 +2,9 @@ package dev.kapi.trading;
 
 import java.util.List;
 
-/** Candle prices as doubles, for the strategies and sweeps that compute in floating point. */
+/**
+ * Candle prices as doubles, for the strategies and sweeps that compute in floating point.
+ */
 final class Prices {
 
     private Prices() {
@@ -15,4 +17,5 @@ final class Prices {
         }
         return closes;
     }
+
 }

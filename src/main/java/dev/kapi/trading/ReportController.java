@@ -16,7 +16,10 @@ import dev.kapi.identity.CurrentAccount;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Seed 002's reports (§36–37): one bot's performance, and a summary over all the user's bots. */
+/**
+ * Seed 002's reports (§36–37): one bot's performance, and a summary over all the user's
+ * bots.
+ */
 @RestController
 @RequestMapping("/api/trading/reports")
 @Tag(name = "trading")
@@ -49,9 +52,8 @@ class ReportController {
             boolean active, PerformanceResponse performance) {
     }
 
-    record SummaryLine(@JsonProperty("bot_id") long botId, String name, String symbol, String status,
-            boolean active, @JsonProperty("trade_count") long tradeCount,
-            @JsonProperty("realized_pnl") BigDecimal realizedPnl,
+    record SummaryLine(@JsonProperty("bot_id") long botId, String name, String symbol, String status, boolean active,
+            @JsonProperty("trade_count") long tradeCount, @JsonProperty("realized_pnl") BigDecimal realizedPnl,
             @JsonProperty("unrealized_pnl") BigDecimal unrealizedPnl, @JsonProperty("total_pnl") BigDecimal totalPnl,
             @JsonProperty("last_trade_at") Instant lastTradeAt) {
 
@@ -94,4 +96,5 @@ class ReportController {
     SummaryResponse summary(@AuthenticationPrincipal CurrentAccount me) {
         return SummaryResponse.from(reports.summary(me.id()));
     }
+
 }

@@ -13,13 +13,17 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 
-/** Seed 002's reports over the trade table and the bots' positions, and the admin's list of every bot. */
+/**
+ * Seed 002's reports over the trade table and the bots' positions, and the admin's list
+ * of every bot.
+ */
 @Service
 class Reports {
 
     private static final List<String> STATUSES = List.of("idle", "in_position", "paused", "error");
 
     private final Bots bots;
+
     private final Trades trades;
 
     Reports(Bots bots, Trades trades) {
@@ -30,7 +34,10 @@ class Reports {
     record BotPerformance(Bot bot, Performance performance) {
     }
 
-    /** A bot's trades and PnL: realized from its trades, unrealized from its open position at the last price. */
+    /**
+     * A bot's trades and PnL: realized from its trades, unrealized from its open position
+     * at the last price.
+     */
     record Figures(long tradeCount, BigDecimal realizedPnl, BigDecimal unrealizedPnl, BigDecimal totalPnl,
             Instant lastTradeAt) {
     }
@@ -77,16 +84,18 @@ class Reports {
     }
 
     /**
-     * Every owner's bots, newest first, optionally of one status ({@code idle}, {@code in_position},
-     * {@code paused}, {@code error}), each with the same figures as its owner's summary.
+     * Every owner's bots, newest first, optionally of one status ({@code idle},
+     * {@code in_position}, {@code paused}, {@code error}), each with the same figures as
+     * its owner's summary.
      */
     @Transactional(readOnly = true)
     Page<BotLine> allBots(String status, String cursor, int limit) {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "invalid-status", String.join(", ", STATUSES));
         }
-        Page<Bot> page = Page.byId(bots.pageOfAll(status == null ? null : BotStatus.of(status),
-                Cursors.afterId(cursor), limit), limit, Bot::id);
+        Page<Bot> page = Page.byId(
+                bots.pageOfAll(status == null ? null : BotStatus.of(status), Cursors.afterId(cursor), limit), limit,
+                Bot::id);
         Map<Long, Trades.BotTotals> totals = trades.totalsOfBots(page.rows().stream().map(Bot::id).toList());
         return page.map(bot -> new BotLine(bot, figures(bot, totalsOf(bot, totals))));
     }
@@ -100,4 +109,5 @@ class Reports {
         return new Figures(totals.tradeCount(), Money.plain(totals.realizedPnl()), Money.plain(open),
                 Money.plain(totals.realizedPnl().add(open)), totals.lastTradeAt());
     }
+
 }

@@ -13,11 +13,12 @@ import org.springframework.stereotype.Component;
 import dev.kapi.shared.ApiException;
 
 /**
- * The relative strength index ({@code rsi}): buy when the RSI of {@code period} closes is below
- * {@code oversold}, sell when it is above {@code overbought}. Wilder's RSI: the first average gain and loss
- * are the simple averages of the first {@code period} changes, then each follows
- * {@code avg = (avg * (period - 1) + change) / period}; RSI = 100 - 100 / (1 + gain / loss), 100 when
- * nothing was lost. Nothing is signalled before candle {@code period + 1}.
+ * The relative strength index ({@code rsi}): buy when the RSI of {@code period} closes is
+ * below {@code oversold}, sell when it is above {@code overbought}. Wilder's RSI: the
+ * first average gain and loss are the simple averages of the first {@code period}
+ * changes, then each follows {@code avg = (avg * (period - 1) + change) / period}; RSI =
+ * 100 - 100 / (1 + gain / loss), 100 when nothing was lost. Nothing is signalled before
+ * candle {@code period + 1}.
  */
 @Component
 final class RsiStrategy implements Strategy<RsiStrategy.Params> {
@@ -93,4 +94,5 @@ final class RsiStrategy implements Strategy<RsiStrategy.Params> {
         }
         return signals;
     }
+
 }

@@ -7,15 +7,19 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * The runner's trigger on this instance: each minute (by {@code kapi.trading.runner.cron}), the tick of
- * that minute, and later in it (by {@code kapi.trading.runner.retry-cron}) the retry pass that runs the
- * unfinished claims of a dead instance. Off with {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
+ * The runner's trigger on this instance: each minute (by
+ * {@code kapi.trading.runner.cron}), the tick of that minute, and later in it (by
+ * {@code kapi.trading.runner.retry-cron}) the retry pass that runs the unfinished claims
+ * of a dead instance. Off with {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the
+ * runner themselves.
  */
 @Component
 class RunnerSchedule implements SchedulingConfigurer {
 
     private final BotRunner runner;
+
     private final Clock clock;
+
     private final TradingSettings.Runner settings;
 
     RunnerSchedule(BotRunner runner, Clock clock, TradingSettings settings) {
@@ -36,8 +40,12 @@ class RunnerSchedule implements SchedulingConfigurer {
         runner.tick(clock.instant());
     }
 
-    /** Later in the minute: the claims of an instance that died during its tick, run by this one. */
+    /**
+     * Later in the minute: the claims of an instance that died during its tick, run by
+     * this one.
+     */
     void retry() {
         runner.retry(clock.instant());
     }
+
 }

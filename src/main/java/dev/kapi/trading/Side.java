@@ -14,4 +14,5 @@ enum Side {
     static Side of(String wire) {
         return valueOf(wire.toUpperCase(Locale.ROOT));
     }
+
 }

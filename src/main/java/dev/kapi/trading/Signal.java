@@ -3,8 +3,9 @@ package dev.kapi.trading;
 import java.util.Locale;
 
 /**
- * What a strategy says at a candle. {@code WARMING_UP}: not enough candles yet to say anything;
- * {@code NO_DATA}: the exchange had no candle for the tick (the runner's, never a strategy's).
+ * What a strategy says at a candle. {@code WARMING_UP}: not enough candles yet to say
+ * anything; {@code NO_DATA}: the exchange had no candle for the tick (the runner's, never
+ * a strategy's).
  */
 enum Signal {
 
@@ -13,4 +14,5 @@ enum Signal {
     String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
+
 }

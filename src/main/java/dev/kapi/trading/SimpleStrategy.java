@@ -12,7 +12,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
 
-/** Seed 002's threshold strategy: buy when the close is below {@code buy_below}, sell when above {@code sell_above}. */
+/**
+ * Seed 002's threshold strategy: buy when the close is below {@code buy_below}, sell when
+ * above {@code sell_above}.
+ */
 @Component
 final class SimpleStrategy implements Strategy<SimpleStrategy.Params> {
 
@@ -55,4 +58,5 @@ final class SimpleStrategy implements Strategy<SimpleStrategy.Params> {
         }
         return signals;
     }
+
 }

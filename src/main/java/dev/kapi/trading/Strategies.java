@@ -12,17 +12,22 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.RequestBodies;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Every strategy bean by name; reads and checks a bot's {@code params} for the strategy it names. */
+/**
+ * Every strategy bean by name; reads and checks a bot's {@code params} for the strategy
+ * it names.
+ */
 @Component
 final class Strategies {
 
     private final Map<String, Strategy<?>> byName;
+
     private final RequestBodies bodies;
+
     private final JsonMapper json;
 
     Strategies(List<Strategy<?>> strategies, RequestBodies bodies, JsonMapper json) {
         this.byName = strategies.stream()
-                .collect(Collectors.toMap(Strategy::name, Function.identity(), (a, b) -> a, TreeMap::new));
+            .collect(Collectors.toMap(Strategy::name, Function.identity(), (a, b) -> a, TreeMap::new));
         this.bodies = bodies;
         this.json = json;
     }
@@ -55,7 +60,10 @@ final class Strategies {
         return List.copyOf(byName.keySet());
     }
 
-    /** Reads a request's params: 400 naming {@code strategy} when unknown, or the parameter that is wrong. */
+    /**
+     * Reads a request's params: 400 naming {@code strategy} when unknown, or the
+     * parameter that is wrong.
+     */
     Configured<?> read(String name, Map<String, ?> params) {
         Strategy<?> strategy = byName.get(name);
         if (strategy == null) {
@@ -92,4 +100,5 @@ final class Strategies {
     private <P> Configured<P> stored(Strategy<P> strategy, String paramsJson) {
         return new Configured<>(strategy, json.readValue(paramsJson, strategy.parameters()));
     }
+
 }

@@ -39,13 +39,17 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Parameter sweeps: accepted at once (202), run in the background, read back with their ranked results. */
+/**
+ * Parameter sweeps: accepted at once (202), run in the background, read back with their
+ * ranked results.
+ */
 @RestController
 @RequestMapping("/api/trading/sweeps")
 @Tag(name = "trading")
 class SweepController {
 
     private final SweepManagement sweeps;
+
     private final JsonMapper json;
 
     SweepController(SweepManagement sweeps, JsonMapper json) {
@@ -58,16 +62,17 @@ class SweepController {
 
     record SweepRequest(@NotBlank @Size(max = 50) String strategy,
             @Schema(description = "parameters every combination shares") @Size(max = 20) Map<String, Object> params,
-            @Schema(description = "each parameter's values; every combination is tried") @NotNull @Size(min = 1, max = 10)
-            Map<String, List<Object>> grid,
+            @Schema(description = "each parameter's values; every combination is tried") @NotNull @Size(min = 1,
+                    max = 10) Map<String, List<Object>> grid,
             @Valid Risk risk, String interval,
-            @JsonProperty("quote_amount") @DecimalMin(value = "0", inclusive = false) @DecimalMax(BotController.MAX_AMOUNT)
-            @Digits(integer = 20, fraction = 18) BigDecimal quoteAmount,
+            @JsonProperty("quote_amount") @DecimalMin(value = "0",
+                    inclusive = false) @DecimalMax(BotController.MAX_AMOUNT) @Digits(integer = 20,
+                            fraction = 18) BigDecimal quoteAmount,
             @Schema(description = "Binance kline CSV") String candles, @Valid BacktestController.Generate generate,
-            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(BacktestController.MAX_COST)
-            @Digits(integer = 1, fraction = 8) BigDecimal feeRate,
-            @DecimalMin("0") @DecimalMax(BacktestController.MAX_COST) @Digits(integer = 1, fraction = 8)
-            BigDecimal slippage,
+            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(BacktestController.MAX_COST) @Digits(integer = 1,
+                    fraction = 8) BigDecimal feeRate,
+            @DecimalMin("0") @DecimalMax(BacktestController.MAX_COST) @Digits(integer = 1,
+                    fraction = 8) BigDecimal slippage,
             @Pattern(regexp = "sharpe|profit|calmar") String objective,
             @JsonProperty("walk_forward") @Valid WalkForward walkForward) {
     }
@@ -109,9 +114,10 @@ class SweepController {
     }
 
     static List<FoldLine> folds(List<SweepManagement.Fold> folds) {
-        return folds.stream().map(f -> new FoldLine(f.fold(), f.inSampleCandles(), f.outOfSampleCandles(),
-                f.bestParams(), BacktestReport.decimal(f.inSampleScore()), BacktestReport.decimal(f.outOfSampleScore())))
-                .toList();
+        return folds.stream()
+            .map(f -> new FoldLine(f.fold(), f.inSampleCandles(), f.outOfSampleCandles(), f.bestParams(),
+                    BacktestReport.decimal(f.inSampleScore()), BacktestReport.decimal(f.outOfSampleScore())))
+            .toList();
     }
 
     record Progress(int done, int total) {
@@ -125,8 +131,10 @@ class SweepController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
-    @Operation(summary = "Start a parameter sweep: every combination of the grid backtested and ranked; 409 while one runs")
-    ResponseEntity<Accepted> start(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody SweepRequest request) {
+    @Operation(
+            summary = "Start a parameter sweep: every combination of the grid backtested and ranked; 409 while one runs")
+    ResponseEntity<Accepted> start(@AuthenticationPrincipal CurrentAccount me,
+            @Valid @RequestBody SweepRequest request) {
         CandleInterval interval = BacktestController.interval(request.interval());
         List<Candle> candles = BacktestController.candles(request.candles(), request.generate(), interval);
         Map<String, Object> given = new java.util.LinkedHashMap<>(json.convertValue(request, Map.class));
@@ -137,8 +145,9 @@ class SweepController {
                 request.slippage(), request.objective() == null ? "sharpe" : request.objective(),
                 request.walkForward() == null ? null : request.walkForward().folds(), given);
         long id = sweeps.start(me.id(), sweep);
-        return ResponseEntity.accepted().location(URI.create("/api/trading/sweeps/" + id))
-                .body(new Accepted(id, "running"));
+        return ResponseEntity.accepted()
+            .location(URI.create("/api/trading/sweeps/" + id))
+            .body(new Accepted(id, "running"));
     }
 
     @GetMapping
@@ -170,4 +179,5 @@ class SweepController {
                 sweep.results() == null ? null : json.readValue(sweep.results(), List.class),
                 sweep.walkForward() == null ? null : json.readValue(sweep.walkForward(), List.class));
     }
+
 }

@@ -1,13 +1,15 @@
 package dev.kapi.trading;
 
 /**
- * A sweep's backtest in floating point: the rules of {@link Backtester} and {@link Exits} (exits inside the
- * candle against its low and high, the stop before the target, the trailing stop from the highest high
- * before the candle, max drawdown at the close, one order per candle, a cooldown after a stop, the paper
- * fill with its slippage, fee and quantities rounded down to 8 decimals), without the trade list or
- * decimals, so that thousands of parameter sets run over a year of minutes in seconds. It answers what
- * ranking needs; a backtest of the winner gives the exact trades. Runs over a range of the series, so that
- * walk-forward folds reuse the signals of the whole series (a signal never depends on a later candle).
+ * A sweep's backtest in floating point: the rules of {@link Backtester} and {@link Exits}
+ * (exits inside the candle against its low and high, the stop before the target, the
+ * trailing stop from the highest high before the candle, max drawdown at the close, one
+ * order per candle, a cooldown after a stop, the paper fill with its slippage, fee and
+ * quantities rounded down to 8 decimals), without the trade list or decimals, so that
+ * thousands of parameter sets run over a year of minutes in seconds. It answers what
+ * ranking needs; a backtest of the winner gives the exact trades. Runs over a range of
+ * the series, so that walk-forward folds reuse the signals of the whole series (a signal
+ * never depends on a later candle).
  */
 final class SweepKernel {
 
@@ -33,7 +35,8 @@ final class SweepKernel {
                 CandleInterval interval) {
             Risk.Sizing sizing = risk.positionSizing();
             long minutes = interval.length().toMinutes();
-            int cooldown = risk.cooldownMinutes() == null ? 0 : (int) ((risk.cooldownMinutes() + minutes - 1) / minutes);
+            int cooldown = risk.cooldownMinutes() == null ? 0
+                    : (int) ((risk.cooldownMinutes() + minutes - 1) / minutes);
             return new Setup(quoteAmount.doubleValue(), sizing != null && sizing.fraction(),
                     sizing == null ? Double.NaN : sizing.value().doubleValue(), value(risk.stopLoss()),
                     value(risk.takeProfit()), value(risk.trailingStop()),
@@ -46,7 +49,10 @@ final class SweepKernel {
         }
     }
 
-    /** A run's figures. {@code calmar}: the yearly return over the max drawdown (null without a drawdown). */
+    /**
+     * A run's figures. {@code calmar}: the yearly return over the max drawdown (null
+     * without a drawdown).
+     */
     record Stats(double profit, double totalReturn, double maxDrawdown, Double sharpe, Double calmar, int trades,
             Double winRate) {
     }
@@ -85,8 +91,8 @@ final class SweepKernel {
                     stopPrice = entry * (1 - s.stopLoss());
                     isStop = true;
                 }
-                if (!Double.isNaN(s.trailingStop()) && (s.trailingOffset() <= 0
-                        || highWater >= entry * (1 + s.trailingOffset()))) {
+                if (!Double.isNaN(s.trailingStop())
+                        && (s.trailingOffset() <= 0 || highWater >= entry * (1 + s.trailingOffset()))) {
                     double trailing = highWater * (1 - s.trailingStop());
                     if (trailing > stopPrice) {
                         stopPrice = trailing;
@@ -184,4 +190,5 @@ final class SweepKernel {
         return new Stats(end - s.balance(), totalReturn, drawdown, sharpe, calmar, trades,
                 sells == 0 ? null : wins / (double) sells);
     }
+
 }

@@ -37,13 +37,15 @@ import dev.kapi.shared.RequestBodies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Parameter sweeps: every combination of a grid of strategy parameters backtested ({@link SweepKernel})
- * over one candle series, on a pool with a thread per core, and ranked by an objective ({@code sharpe},
- * {@code profit} or {@code calmar}). With walk-forward folds the series is cut into folds + 1 equal parts;
- * fold f is tested on part f + 1 after the parts before it (anchored), and combinations rank by their mean
- * out-of-sample objective. Bounded: combinations, candle-steps, one running sweep per user, a few per
- * instance. A running sweep beats its heart into its row; one whose heart stopped for
- * {@link #STALE} (its instance restarted or died) is marked {@code failed}, at startup and every minute.
+ * Parameter sweeps: every combination of a grid of strategy parameters backtested
+ * ({@link SweepKernel}) over one candle series, on a pool with a thread per core, and
+ * ranked by an objective ({@code sharpe}, {@code profit} or {@code calmar}). With
+ * walk-forward folds the series is cut into folds + 1 equal parts; fold f is tested on
+ * part f + 1 after the parts before it (anchored), and combinations rank by their mean
+ * out-of-sample objective. Bounded: combinations, candle-steps, one running sweep per
+ * user, a few per instance. A running sweep beats its heart into its row; one whose heart
+ * stopped for {@link #STALE} (its instance restarted or died) is marked {@code failed},
+ * at startup and every minute.
  */
 @Service
 class SweepManagement {
@@ -52,17 +54,27 @@ class SweepManagement {
     static final int MAX_RESULTS = 100;
     static final int MAX_VALUES = 100;
     static final int MAX_FOLDS = 10;
+
     private static final Duration BEAT = Duration.ofSeconds(2);
+
     private static final Logger log = LoggerFactory.getLogger(SweepManagement.class);
 
     private final Sweeps sweeps;
+
     private final Strategies strategies;
+
     private final TradingSettings.Paper paper;
+
     private final SweepSettings settings;
+
     private final JsonMapper json;
+
     private final Clock clock;
+
     private final ExecutorService pool;
+
     private final ExecutorService coordinators = Executors.newVirtualThreadPerTaskExecutor();
+
     private final Map<Long, AtomicBoolean> cancelled = new ConcurrentHashMap<>();
 
     SweepManagement(Sweeps sweeps, Strategies strategies, TradingSettings trading, SweepSettings settings,
@@ -81,7 +93,10 @@ class SweepManagement {
         });
     }
 
-    /** A sweep as asked: the grid's values by parameter, fixed params, risk settings and the candles. */
+    /**
+     * A sweep as asked: the grid's values by parameter, fixed params, risk settings and
+     * the candles.
+     */
     record Request(String strategy, Map<String, Object> params, Map<String, List<Object>> grid, Risk risk,
             List<Candle> candles, CandleInterval interval, BigDecimal quoteAmount, BigDecimal feeRate,
             BigDecimal slippage, String objective, Integer folds, Map<String, Object> asGiven) {
@@ -92,7 +107,10 @@ class SweepManagement {
             List<SweepKernel.Stats> folds) {
     }
 
-    /** A walk-forward fold: its ranges, the combination best in sample and how it did out of sample. */
+    /**
+     * A walk-forward fold: its ranges, the combination best in sample and how it did out
+     * of sample.
+     */
     record Fold(int fold, int inSampleCandles, int outOfSampleCandles, Map<String, Object> bestParams,
             Double inSampleScore, Double outOfSampleScore) {
     }
@@ -251,8 +269,10 @@ class SweepManagement {
             }
             Double score;
             if (folds > 0) {
-                score = outOfSample.stream().mapToDouble(s -> orZero(objective(request.objective(), s))).average()
-                        .orElse(0);
+                score = outOfSample.stream()
+                    .mapToDouble(s -> orZero(objective(request.objective(), s)))
+                    .average()
+                    .orElse(0);
             }
             else {
                 score = objective(request.objective(), stats.getFirst());
@@ -261,9 +281,10 @@ class SweepManagement {
                     folds > 0 ? outOfSample : null));
         }
         List<Result> ranked = results.stream()
-                .sorted(Comparator.comparing((Result r) -> r.score() == null ? Double.NEGATIVE_INFINITY : r.score())
-                        .reversed())
-                .limit(MAX_RESULTS).toList();
+            .sorted(Comparator.comparing((Result r) -> r.score() == null ? Double.NEGATIVE_INFINITY : r.score())
+                .reversed())
+            .limit(MAX_RESULTS)
+            .toList();
         List<Result> numbered = new ArrayList<>();
         for (int i = 0; i < ranked.size(); i++) {
             Result r = ranked.get(i);
@@ -304,7 +325,10 @@ class SweepManagement {
         return value == null ? 0 : value;
     }
 
-    /** Where the parts of the series start: 0, the fold boundaries, the end; {0, end} without folds. */
+    /**
+     * Where the parts of the series start: 0, the fold boundaries, the end; {0, end}
+     * without folds.
+     */
     static int[] bounds(int candles, Integer folds) {
         int parts = folds == null ? 1 : folds + 1;
         int[] bounds = new int[parts + 1];
@@ -356,7 +380,8 @@ class SweepManagement {
                 if ("strategy".equals(ex.field())) {
                     throw ex;
                 }
-                // A combination the strategy's own rules refuse (a fast period not below the slow one): skipped.
+                // A combination the strategy's own rules refuse (a fast period not below
+                // the slow one): skipped.
                 continue;
             }
             valid.add(new Combination(strategies.asMap(strategies.toJson(configured)), configured));
@@ -393,4 +418,5 @@ class SweepManagement {
         }
         return new SweepKernel.Series(open, high, low, close, interval.length().toMillis());
     }
+
 }

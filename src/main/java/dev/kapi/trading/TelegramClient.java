@@ -20,19 +20,24 @@ import dev.kapi.shared.net.OutboundHttp;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Telegram Bot API's {@code sendMessage} ({@code POST <base>/bot<token>/sendMessage} with
- * {@code chat_id} and {@code text}), the base URL and the request timeout
- * from {@link TelegramSettings}. Its client connects only to the address its
- * lookup of the Bot API's host checked ({@link OutboundHttp}).
+ * The Telegram Bot API's {@code sendMessage} ({@code POST <base>/bot<token>/sendMessage}
+ * with {@code chat_id} and {@code text}), the base URL and the request timeout from
+ * {@link TelegramSettings}. Its client connects only to the address its lookup of the Bot
+ * API's host checked ({@link OutboundHttp}).
  */
 @Component
 class TelegramClient {
 
-    /** Notifications of bots that trade at the same moment go out together, each on its own connection. */
+    /**
+     * Notifications of bots that trade at the same moment go out together, each on its
+     * own connection.
+     */
     private static final int MAX_CONNECTIONS = 100;
 
     private final URI baseUrl;
+
     private final JsonMapper json;
+
     private final CloseableHttpClient http;
 
     @Autowired
@@ -44,19 +49,23 @@ class TelegramClient {
     TelegramClient(URI baseUrl, Duration timeout, JsonMapper json, OutboundHttp outbound) {
         this.baseUrl = baseUrl;
         this.json = json;
-        this.http = outbound.serviceClient(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5),
-                timeout, MAX_CONNECTIONS);
+        this.http = outbound.serviceClient(
+                timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5), timeout,
+                MAX_CONNECTIONS);
     }
 
     private record Reply(int status, String body) {
     }
 
-    /** Sends the text; throws {@link IllegalStateException} with Telegram's answer (never the token) when it fails. */
+    /**
+     * Sends the text; throws {@link IllegalStateException} with Telegram's answer (never
+     * the token) when it fails.
+     */
     void send(String token, String chatId, String text) {
         ClassicHttpRequest request = ClassicRequestBuilder.post(baseUrl + "/bot" + token + "/sendMessage")
-                .setEntity(new ByteArrayEntity(json.writeValueAsBytes(Map.of("chat_id", chatId, "text", text)),
-                        ContentType.create("application/json")))
-                .build();
+            .setEntity(new ByteArrayEntity(json.writeValueAsBytes(Map.of("chat_id", chatId, "text", text)),
+                    ContentType.create("application/json")))
+            .build();
         Reply response;
         try {
             response = http.execute(request, answer -> new Reply(answer.getCode(), answer.getEntity() == null ? ""
@@ -72,4 +81,5 @@ class TelegramClient {
                     + body.substring(0, Math.min(200, body.length())).replace(token, "***"));
         }
     }
+
 }

@@ -15,18 +15,23 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Decimals;
 
 /**
- * Records trades into their book with FIFO realized PnL ({@link FifoBook}) and keeps the book's open lots
- * and its bot's position in step, in the caller's transaction. A book is locked while a trade goes in (the
- * bot's row, or for manual trades outside any bot an advisory lock on owner and symbol), so concurrent
- * trades of one book line up. Every trade recorded is published as {@link TradeExecuted}.
+ * Records trades into their book with FIFO realized PnL ({@link FifoBook}) and keeps the
+ * book's open lots and its bot's position in step, in the caller's transaction. A book is
+ * locked while a trade goes in (the bot's row, or for manual trades outside any bot an
+ * advisory lock on owner and symbol), so concurrent trades of one book line up. Every
+ * trade recorded is published as {@link TradeExecuted}.
  */
 @Component
 class TradeBook {
 
     private final Trades trades;
+
     private final Bots bots;
+
     private final JdbcClient jdbc;
+
     private final Clock clock;
+
     private final ApplicationEventPublisher events;
 
     TradeBook(Trades trades, Bots bots, JdbcClient jdbc, Clock clock, ApplicationEventPublisher events) {
@@ -37,12 +42,14 @@ class TradeBook {
         this.clock = clock;
     }
 
-    /** A trade to record; {@code realizedPnl} and {@code id} of the result are the book's. */
+    /**
+     * A trade to record; {@code realizedPnl} and {@code id} of the result are the book's.
+     */
     record Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
             BigDecimal fee, String source, String clientOrderId, Instant executedAt, ExitReason exitReason) {
 
-        Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
-                BigDecimal fee, String source, String clientOrderId, Instant executedAt) {
+        Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
+                String source, String clientOrderId, Instant executedAt) {
             this(ownerId, botId, symbol, side, price, quantity, fee, source, clientOrderId, executedAt, null);
         }
     }
@@ -54,14 +61,20 @@ class TradeBook {
         }
         else {
             jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
-                    .param("key", "trading-book:" + ownerId + ":" + symbol).query((rs, row) -> 1).single();
+                .param("key", "trading-book:" + ownerId + ":" + symbol)
+                .query((rs, row) -> 1)
+                .single();
         }
     }
 
-    /** Records the trade; a sell of more than the book holds is a 400 naming {@code quantity}. */
+    /**
+     * Records the trade; a sell of more than the book holds is a 400 naming
+     * {@code quantity}.
+     */
     @Transactional
     Trade record(Entry entry) {
-        // What is stored must fit numeric(38,18); a 400 naming the field, never a database error.
+        // What is stored must fit numeric(38,18); a 400 naming the field, never a
+        // database error.
         Decimals.requireStorable(entry.quantity(), "quantity");
         Decimals.requireStorable(entry.price().multiply(entry.quantity()), "quantity");
         Decimals.requireStorable(entry.fee(), "fee");
@@ -96,8 +109,10 @@ class TradeBook {
             BigDecimal highWater = null;
             if (quantity.signum() > 0 && entry.side() == Side.BUY) {
                 entryPrice = bot.entryPrice() == null || !bot.inPosition() ? entry.price()
-                        : Money.round(bot.positionQuantity().multiply(bot.entryPrice())
-                                .add(entry.quantity().multiply(entry.price())).divide(quantity, Money.MATH));
+                        : Money.round(bot.positionQuantity()
+                            .multiply(bot.entryPrice())
+                            .add(entry.quantity().multiply(entry.price()))
+                            .divide(quantity, Money.MATH));
                 highWater = bot.inPosition() && bot.highWater() != null ? bot.highWater().max(entry.price())
                         : entry.price();
             }
@@ -108,9 +123,9 @@ class TradeBook {
             bots.setPosition(bot.id(), quantity, FifoBook.cost(open), entryPrice, highWater, trade.realizedPnl(), now);
         }
         events.publishEvent(new TradeExecuted(trade.id(), trade.botId(), trade.ownerId(), trade.symbol(),
-                trade.side().wire(), Money.plain(trade.price()), Money.plain(trade.quantity()), Money.plain(trade.fee()),
-                Money.plain(trade.realizedPnl()), trade.exitReason() == null ? null : trade.exitReason().wire(),
-                trade.source(), trade.executedAt()));
+                trade.side().wire(), Money.plain(trade.price()), Money.plain(trade.quantity()),
+                Money.plain(trade.fee()), Money.plain(trade.realizedPnl()),
+                trade.exitReason() == null ? null : trade.exitReason().wire(), trade.source(), trade.executedAt()));
         return trade;
     }
 
@@ -123,4 +138,5 @@ class TradeBook {
                 trade.quantity(), trade.fee(), realized, trade.source(), trade.clientOrderId(), trade.executedAt(),
                 trade.exitReason());
     }
+
 }

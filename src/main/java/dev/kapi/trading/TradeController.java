@@ -36,8 +36,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Seed 002's trade routes. A list is newest first; its next page is named by the {@code X-Next-Cursor}
- * header, so the body stays a plain array.
+ * Seed 002's trade routes. A list is newest first; its next page is named by the
+ * {@code X-Next-Cursor} header, so the body stays a plain array.
  */
 @RestController
 @RequestMapping("/api/trading")
@@ -53,7 +53,8 @@ class TradeController {
     record TradeRequest(@JsonProperty("bot_id") Long botId, @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol,
             @NotNull @Pattern(regexp = "buy|sell") String side,
             @NotNull @DecimalMin(value = "0", inclusive = false) @Digits(integer = 20, fraction = 18) BigDecimal price,
-            @NotNull @DecimalMin(value = "0", inclusive = false) @Digits(integer = 20, fraction = 18) BigDecimal quantity,
+            @NotNull @DecimalMin(value = "0", inclusive = false) @Digits(integer = 20,
+                    fraction = 18) BigDecimal quantity,
             @DecimalMin("0") @Digits(integer = 20, fraction = 18) BigDecimal fee,
             @JsonProperty("executed_at") @Schema(format = "date-time") String executedAt) {
 
@@ -115,8 +116,8 @@ class TradeController {
         return page(trades.listOfBot(query(me, botId, null, side, from, to, cursor, limit)));
     }
 
-    private static Trades.Query query(CurrentAccount me, Long botId, String symbol, String side, String from,
-            String to, String cursor, int limit) {
+    private static Trades.Query query(CurrentAccount me, Long botId, String symbol, String side, String from, String to,
+            String cursor, int limit) {
         return new Trades.Query(me.id(), botId, symbol, side == null ? null : Side.of(side),
                 from == null ? null : instant(from, "from"), to == null ? null : instant(to, "to"),
                 cursor == null || cursor.isBlank() ? null : TradeCursor.decode(cursor), limit);
@@ -135,4 +136,5 @@ class TradeController {
             throw ApiException.invalidField(field, "invalid-datetime");
         }
     }
+
 }

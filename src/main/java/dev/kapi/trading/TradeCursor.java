@@ -6,7 +6,10 @@ import java.util.List;
 
 import dev.kapi.shared.Cursors;
 
-/** The opaque {@code cursor} of a trade list: the time and id of the last trade a page showed (newest first). */
+/**
+ * The opaque {@code cursor} of a trade list: the time and id of the last trade a page
+ * showed (newest first).
+ */
 record TradeCursor(Instant executedAt, long id) {
 
     static TradeCursor after(Trade trade) {

@@ -16,8 +16,11 @@ import dev.kapi.shared.Page;
 class TradeManagement {
 
     private final TradeBook book;
+
     private final Trades trades;
+
     private final Bots bots;
+
     private final Clock clock;
 
     TradeManagement(TradeBook book, Trades trades, Bots bots, Clock clock) {
@@ -32,17 +35,17 @@ class TradeManagement {
             Instant executedAt) {
     }
 
-
     /**
-     * Records a trade made by hand: into a bot's book (its symbol), or the owner's own book for the symbol.
-     * Its time defaults to now and may not be in the future or before the book's last trade.
+     * Records a trade made by hand: into a bot's book (its symbol), or the owner's own
+     * book for the symbol. Its time defaults to now and may not be in the future or
+     * before the book's last trade.
      */
     @Transactional
     Trade record(long ownerId, ManualTrade manual) {
         String symbol = manual.symbol();
         if (manual.botId() != null) {
             Bot bot = bots.lock(manual.botId(), ownerId)
-                    .orElseThrow(() -> ApiException.invalidField("bot_id", "bot-unknown"));
+                .orElseThrow(() -> ApiException.invalidField("bot_id", "bot-unknown"));
             if (symbol == null) {
                 symbol = bot.symbol();
             }
@@ -83,4 +86,5 @@ class TradeManagement {
         bots.byId(query.botId(), query.ownerId()).orElseThrow(BotManagement::notFound);
         return list(query);
     }
+
 }

@@ -19,7 +19,10 @@ import org.springframework.transaction.annotation.Transactional;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
-/** The trade table and the open lots of each book (a bot's, or an owner's manual book per symbol). */
+/**
+ * The trade table and the open lots of each book (a bot's, or an owner's manual book per
+ * symbol).
+ */
 @Repository
 class Trades {
 
@@ -46,29 +49,46 @@ class Trades {
                         :executedAt, :now, :exitReason)
                 RETURNING id
                 """)
-                .param("owner", trade.ownerId()).param("bot", trade.botId()).param("symbol", trade.symbol())
-                .param("side", trade.side().wire()).param("price", trade.price()).param("quantity", trade.quantity())
-                .param("fee", trade.fee()).param("pnl", trade.realizedPnl()).param("source", trade.source())
-                .param("clientOrderId", trade.clientOrderId()).param("executedAt", utc(trade.executedAt()))
-                .param("now", utc(now))
-                .param("exitReason", trade.exitReason() == null ? null : trade.exitReason().wire())
-                .query(Long.class).single();
+            .param("owner", trade.ownerId())
+            .param("bot", trade.botId())
+            .param("symbol", trade.symbol())
+            .param("side", trade.side().wire())
+            .param("price", trade.price())
+            .param("quantity", trade.quantity())
+            .param("fee", trade.fee())
+            .param("pnl", trade.realizedPnl())
+            .param("source", trade.source())
+            .param("clientOrderId", trade.clientOrderId())
+            .param("executedAt", utc(trade.executedAt()))
+            .param("now", utc(now))
+            .param("exitReason", trade.exitReason() == null ? null : trade.exitReason().wire())
+            .query(Long.class)
+            .single();
     }
 
     Optional<Trade> byId(long id, long ownerId) {
-        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner").param("id", id).param("owner", ownerId)
-                .query(Trades::map).optional();
+        return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner")
+            .param("id", id)
+            .param("owner", ownerId)
+            .query(Trades::map)
+            .optional();
     }
 
-    /** The newest trade time of a book: a manual trade may not be recorded before it (FIFO follows time). */
+    /**
+     * The newest trade time of a book: a manual trade may not be recorded before it (FIFO
+     * follows time).
+     */
     Optional<Instant> lastExecutedAt(long ownerId, Long botId, String symbol) {
         return jdbc.sql("""
                 SELECT executed_at FROM trading_trades
                 WHERE owner_id = :owner AND bot_id IS NOT DISTINCT FROM :bot AND symbol = :symbol
                 ORDER BY executed_at DESC LIMIT 1
                 """)
-                .param("owner", ownerId).param("bot", botId).param("symbol", symbol)
-                .query((rs, row) -> instant(rs, "executed_at")).optional();
+            .param("owner", ownerId)
+            .param("bot", botId)
+            .param("symbol", symbol)
+            .query((rs, row) -> instant(rs, "executed_at"))
+            .optional();
     }
 
     List<FifoBook.Lot> lots(long ownerId, Long botId, String symbol) {
@@ -77,18 +97,24 @@ class Trades {
                 WHERE owner_id = :owner AND bot_id IS NOT DISTINCT FROM :bot AND symbol = :symbol
                 ORDER BY trade_id
                 """)
-                .param("owner", ownerId).param("bot", botId).param("symbol", symbol)
-                .query((rs, row) -> new FifoBook.Lot(rs.getLong("trade_id"), rs.getBigDecimal("remaining"),
-                        rs.getBigDecimal("cost")))
-                .list();
+            .param("owner", ownerId)
+            .param("bot", botId)
+            .param("symbol", symbol)
+            .query((rs, row) -> new FifoBook.Lot(rs.getLong("trade_id"), rs.getBigDecimal("remaining"),
+                    rs.getBigDecimal("cost")))
+            .list();
     }
 
     /** Replaces a book's open lots with the given ones. */
     void replaceLots(long ownerId, Long botId, String symbol, List<FifoBook.Lot> lots) {
-        jdbc.sql("""
-                DELETE FROM trading_lots WHERE owner_id = :owner AND bot_id IS NOT DISTINCT FROM :bot AND symbol = :symbol
-                """)
-                .param("owner", ownerId).param("bot", botId).param("symbol", symbol).update();
+        jdbc.sql(
+                """
+                        DELETE FROM trading_lots WHERE owner_id = :owner AND bot_id IS NOT DISTINCT FROM :bot AND symbol = :symbol
+                        """)
+            .param("owner", ownerId)
+            .param("bot", botId)
+            .param("symbol", symbol)
+            .update();
         for (FifoBook.Lot lot : lots) {
             addLot(ownerId, botId, symbol, lot);
         }
@@ -99,17 +125,32 @@ class Trades {
                 INSERT INTO trading_lots (trade_id, owner_id, bot_id, symbol, remaining, cost)
                 VALUES (:trade, :owner, :bot, :symbol, :remaining, :cost)
                 """)
-                .param("trade", lot.tradeId()).param("owner", ownerId).param("bot", botId).param("symbol", symbol)
-                .param("remaining", lot.quantity()).param("cost", lot.cost()).update();
+            .param("trade", lot.tradeId())
+            .param("owner", ownerId)
+            .param("bot", botId)
+            .param("symbol", symbol)
+            .param("remaining", lot.quantity())
+            .param("cost", lot.cost())
+            .update();
     }
 
-    /** Realized PnL of a bot's trades at or after {@code since}: against its daily loss limit. */
+    /**
+     * Realized PnL of a bot's trades at or after {@code since}: against its daily loss
+     * limit.
+     */
     BigDecimal realizedSince(long botId, Instant since) {
-        return jdbc.sql("SELECT coalesce(sum(realized_pnl), 0) FROM trading_trades WHERE bot_id = :bot AND executed_at >= :since")
-                .param("bot", botId).param("since", utc(since)).query(BigDecimal.class).single();
+        return jdbc.sql(
+                "SELECT coalesce(sum(realized_pnl), 0) FROM trading_trades WHERE bot_id = :bot AND executed_at >= :since")
+            .param("bot", botId)
+            .param("since", utc(since))
+            .query(BigDecimal.class)
+            .single();
     }
 
-    /** A filtered list, newest first: {@code limit + 1} trades at most, the extra one telling that more exist. */
+    /**
+     * A filtered list, newest first: {@code limit + 1} trades at most, the extra one
+     * telling that more exist.
+     */
     record Query(long ownerId, Long botId, String symbol, Side side, Instant from, Instant to, TradeCursor after,
             int limit) {
     }
@@ -144,14 +185,17 @@ class Trades {
             params.put("afterId", query.after().id());
         }
         params.put("fetch", query.limit() + 1);
-        return jdbc.sql(SELECT + " WHERE " + String.join(" AND ", where) + " ORDER BY executed_at DESC, id DESC LIMIT :fetch")
-                .params(params).query(Trades::map).list();
+        return jdbc
+            .sql(SELECT + " WHERE " + String.join(" AND ", where) + " ORDER BY executed_at DESC, id DESC LIMIT :fetch")
+            .params(params)
+            .query(Trades::map)
+            .list();
     }
 
     /**
-     * Every trade of a bot executed in {@code [from, to]} (either null: unbounded), oldest first, given to
-     * {@code each} as the rows arrive: read through a cursor a page at a time, so a bot's whole history is never
-     * in memory at once.
+     * Every trade of a bot executed in {@code [from, to]} (either null: unbounded),
+     * oldest first, given to {@code each} as the rows arrive: read through a cursor a
+     * page at a time, so a bot's whole history is never in memory at once.
      */
     @Transactional(readOnly = true)
     void eachOfBot(long botId, Instant from, Instant to, Consumer<Trade> each) {
@@ -166,13 +210,15 @@ class Trades {
             where += " AND executed_at <= :to";
             params.put("to", utc(to));
         }
-        jdbc.sql(SELECT + where + " ORDER BY executed_at, id").params(params).withFetchSize(PAGE)
-                .query(rs -> {
-                    each.accept(map(rs, 0));
-                });
+        jdbc.sql(SELECT + where + " ORDER BY executed_at, id").params(params).withFetchSize(PAGE).query(rs -> {
+            each.accept(map(rs, 0));
+        });
     }
 
-    /** What a bot's trades executed before {@code before} took from the cash (net of fees) and left in the position. */
+    /**
+     * What a bot's trades executed before {@code before} took from the cash (net of fees)
+     * and left in the position.
+     */
     record Flow(BigDecimal cash, BigDecimal quantity) {
     }
 
@@ -183,8 +229,10 @@ class Trades {
                        coalesce(sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END), 0) AS quantity
                 FROM trading_trades WHERE bot_id = :bot AND executed_at < :before
                 """)
-                .param("bot", botId).param("before", utc(before))
-                .query((rs, row) -> new Flow(rs.getBigDecimal("cash"), rs.getBigDecimal("quantity"))).single();
+            .param("bot", botId)
+            .param("before", utc(before))
+            .query((rs, row) -> new Flow(rs.getBigDecimal("cash"), rs.getBigDecimal("quantity")))
+            .single();
     }
 
     /** Per bot of an owner: trade count, realized PnL and the last trade time. */
@@ -196,12 +244,10 @@ class Trades {
         jdbc.sql("""
                 SELECT bot_id, count(*) AS trades, sum(realized_pnl) AS realized, max(executed_at) AS last_trade
                 FROM trading_trades WHERE owner_id = :owner AND bot_id IS NOT NULL GROUP BY bot_id
-                """)
-                .param("owner", ownerId)
-                .query(rs -> {
-                    totals.put(rs.getLong("bot_id"), new BotTotals(rs.getLong("bot_id"), rs.getLong("trades"),
-                            rs.getBigDecimal("realized"), instant(rs, "last_trade")));
-                });
+                """).param("owner", ownerId).query(rs -> {
+            totals.put(rs.getLong("bot_id"), new BotTotals(rs.getLong("bot_id"), rs.getLong("trades"),
+                    rs.getBigDecimal("realized"), instant(rs, "last_trade")));
+        });
         return totals;
     }
 
@@ -214,12 +260,10 @@ class Trades {
         jdbc.sql("""
                 SELECT bot_id, count(*) AS trades, sum(realized_pnl) AS realized, max(executed_at) AS last_trade
                 FROM trading_trades WHERE bot_id = ANY(:ids) GROUP BY bot_id
-                """)
-                .param("ids", botIds.toArray(Long[]::new))
-                .query(rs -> {
-                    totals.put(rs.getLong("bot_id"), new BotTotals(rs.getLong("bot_id"), rs.getLong("trades"),
-                            rs.getBigDecimal("realized"), instant(rs, "last_trade")));
-                });
+                """).param("ids", botIds.toArray(Long[]::new)).query(rs -> {
+            totals.put(rs.getLong("bot_id"), new BotTotals(rs.getLong("bot_id"), rs.getLong("trades"),
+                    rs.getBigDecimal("realized"), instant(rs, "last_trade")));
+        });
         return totals;
     }
 
@@ -234,4 +278,5 @@ class Trades {
                 rs.getString("source"), rs.getString("client_order_id"), instant(rs, "executed_at"),
                 ExitReason.of(rs.getString("exit_reason")));
     }
+
 }

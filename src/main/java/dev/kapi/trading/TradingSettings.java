@@ -8,13 +8,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Trading configuration. {@code runner}: whether this instance ticks bots on its own and when (a cron
- * expression, seconds first: a few seconds past each minute, so the exchange has closed the candle), how
- * many bots one claim takes and after how many errors in a row a bot goes to {@code error}; when the
- * retry passes of each minute run and how old an unfinished claim must be for it to take it over (the
- * claiming instance died in the middle of its batch). {@code paper}:
- * the paper exchange's fee and slippage as fractions of the traded amount. {@code binance}: the REST base
- * URL, {@code recvWindow}, the request timeout and the request weight per minute Kapı stays below.
+ * Trading configuration. {@code runner}: whether this instance ticks bots on its own and
+ * when (a cron expression, seconds first: a few seconds past each minute, so the exchange
+ * has closed the candle), how many bots one claim takes and after how many errors in a
+ * row a bot goes to {@code error}; when the retry passes of each minute run and how old
+ * an unfinished claim must be for it to take it over (the claiming instance died in the
+ * middle of its batch). {@code paper}: the paper exchange's fee and slippage as fractions
+ * of the traded amount. {@code binance}: the REST base URL, {@code recvWindow}, the
+ * request timeout and the request weight per minute Kapı stays below.
  */
 @ConfigurationProperties("kapi.trading")
 record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance) {

@@ -35,27 +35,34 @@ import dev.kapi.shared.sealing.SecretSealer;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Sends due deliveries. A round claims them with {@code FOR UPDATE SKIP LOCKED} (so instances never share
- * one) by moving their next attempt a lease ahead, posts each on its own virtual thread with short timeouts,
- * through a client that connects only to the address its own lookup checked (see {@link WebhookTargets}),
- * and records the answer: a 2xx delivers it; anything else counts an attempt and schedules the next after
- * the back-off ({@code first-retry}, doubling, at most {@code max-backoff}) until {@code max-attempts}, then
- * it has failed for good. A delivery whose instance died or stopped mid-call (a stop interrupts the calls
- * and records nothing for them) is claimed again once its lease is over: at least once, always the same
- * event id and body.
+ * Sends due deliveries. A round claims them with {@code FOR UPDATE SKIP LOCKED} (so
+ * instances never share one) by moving their next attempt a lease ahead, posts each on
+ * its own virtual thread with short timeouts, through a client that connects only to the
+ * address its own lookup checked (see {@link WebhookTargets}), and records the answer: a
+ * 2xx delivers it; anything else counts an attempt and schedules the next after the
+ * back-off ({@code first-retry}, doubling, at most {@code max-backoff}) until
+ * {@code max-attempts}, then it has failed for good. A delivery whose instance died or
+ * stopped mid-call (a stop interrupts the calls and records nothing for them) is claimed
+ * again once its lease is over: at least once, always the same event id and body.
  */
 @Component
 class WebhookDelivery implements DisposableBean {
 
     static final String SIGNATURE = "Kapi-Signature";
     static final String EVENT_ID = "Kapi-Event-Id";
+
     private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
 
     private final JdbcClient jdbc;
+
     private final SecretSealer sealer;
+
     private final WebhookSettings.Worker settings;
+
     private final Clock clock;
+
     private final CloseableHttpClient http;
+
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
     WebhookDelivery(JdbcClient jdbc, SecretSealer sealer, WebhookSettings settings, OutboundHttp outbound,
@@ -73,7 +80,10 @@ class WebhookDelivery implements DisposableBean {
 
     private record Outcome(Integer status, String error) {
 
-        /** This instance stopped mid-call: nothing is recorded, the lease hands the delivery to another. */
+        /**
+         * This instance stopped mid-call: nothing is recorded, the lease hands the
+         * delivery to another.
+         */
         static final Outcome ABANDONED = new Outcome(null, "interrupted");
 
         boolean delivered() {
@@ -81,7 +91,10 @@ class WebhookDelivery implements DisposableBean {
         }
     }
 
-    /** One round: sends every due delivery (up to the batch size) and returns how many it tried. */
+    /**
+     * One round: sends every due delivery (up to the batch size) and returns how many it
+     * tried.
+     */
     int deliverDue() {
         Instant now = clock.instant();
         List<Claimed> claimed = jdbc.sql("""
@@ -94,12 +107,12 @@ class WebhookDelivery implements DisposableBean {
                     FOR UPDATE SKIP LOCKED)
                 RETURNING d.id, d.event_id, d.body, d.attempts, w.url, w.secret_sealed
                 """)
-                .param("lease", utc(now.plus(settings.lease()))).param("now", utc(now))
-                .param("batch", settings.batchSize())
-                .query((rs, row) -> new Claimed(rs.getLong("id"), rs.getObject("event_id", UUID.class),
-                        rs.getString("body"), rs.getInt("attempts"), rs.getString("url"),
-                        rs.getString("secret_sealed")))
-                .list();
+            .param("lease", utc(now.plus(settings.lease())))
+            .param("now", utc(now))
+            .param("batch", settings.batchSize())
+            .query((rs, row) -> new Claimed(rs.getLong("id"), rs.getObject("event_id", UUID.class),
+                    rs.getString("body"), rs.getInt("attempts"), rs.getString("url"), rs.getString("secret_sealed")))
+            .list();
         List<Future<?>> sent = new ArrayList<>();
         for (Claimed delivery : claimed) {
             sent.add(calls.submit(() -> {
@@ -124,7 +137,10 @@ class WebhookDelivery implements DisposableBean {
         return claimed.size();
     }
 
-    /** The {@code Kapi-Signature} of a body at a time: {@code t=<unix seconds>,v1=<hex HMAC-SHA256>}. */
+    /**
+     * The {@code Kapi-Signature} of a body at a time:
+     * {@code t=<unix seconds>,v1=<hex HMAC-SHA256>}.
+     */
     static String signature(String secret, long timestamp, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -141,12 +157,12 @@ class WebhookDelivery implements DisposableBean {
         try {
             String secret = sealer.open(delivery.sealedSecret(), Webhooks.SEAL_CONTEXT);
             ClassicHttpRequest request = ClassicRequestBuilder.post(URI.create(delivery.url()))
-                    .setHeader("User-Agent", "Kapi-Webhooks/1")
-                    .setHeader(EVENT_ID, delivery.eventId().toString())
-                    .setHeader(SIGNATURE, signature(secret, clock.instant().getEpochSecond(), delivery.body()))
-                    .setEntity(new ByteArrayEntity(delivery.body().getBytes(StandardCharsets.UTF_8),
-                            ContentType.create("application/json")))
-                    .build();
+                .setHeader("User-Agent", "Kapi-Webhooks/1")
+                .setHeader(EVENT_ID, delivery.eventId().toString())
+                .setHeader(SIGNATURE, signature(secret, clock.instant().getEpochSecond(), delivery.body()))
+                .setEntity(new ByteArrayEntity(delivery.body().getBytes(StandardCharsets.UTF_8),
+                        ContentType.create("application/json")))
+                .build();
             int status = http.execute(request, response -> response.getCode());
             return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status);
         }
@@ -170,8 +186,11 @@ class WebhookDelivery implements DisposableBean {
                         last_error = NULL, delivered_at = :now, updated_at = :now
                     WHERE id = :id
                     """)
-                    .param("attempts", attempts).param("status", outcome.status()).param("now", utc(now))
-                    .param("id", delivery.id()).update();
+                .param("attempts", attempts)
+                .param("status", outcome.status())
+                .param("now", utc(now))
+                .param("id", delivery.id())
+                .update();
             return;
         }
         boolean failed = attempts >= settings.maxAttempts();
@@ -180,13 +199,20 @@ class WebhookDelivery implements DisposableBean {
                     last_error = :error, next_attempt_at = :next, updated_at = :now
                 WHERE id = :id
                 """)
-                .param("state", failed ? "failed" : "pending").param("attempts", attempts)
-                .param("status", outcome.status()).param("error", outcome.error())
-                .param("next", utc(failed ? now : now.plus(backoff(attempts)))).param("now", utc(now))
-                .param("id", delivery.id()).update();
+            .param("state", failed ? "failed" : "pending")
+            .param("attempts", attempts)
+            .param("status", outcome.status())
+            .param("error", outcome.error())
+            .param("next", utc(failed ? now : now.plus(backoff(attempts))))
+            .param("now", utc(now))
+            .param("id", delivery.id())
+            .update();
     }
 
-    /** The wait after the given number of failed attempts: first-retry, doubling, at most max-backoff. */
+    /**
+     * The wait after the given number of failed attempts: first-retry, doubling, at most
+     * max-backoff.
+     */
     Duration backoff(int attempts) {
         Duration wait = settings.firstRetry();
         for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
@@ -195,7 +221,10 @@ class WebhookDelivery implements DisposableBean {
         return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 
-    /** A short, printable reason for a failed call: the exception's kind and the start of its message. */
+    /**
+     * A short, printable reason for a failed call: the exception's kind and the start of
+     * its message.
+     */
     private static String sanitize(Exception ex) {
         String message = ex.getMessage() == null ? "" : ": " + ex.getMessage();
         String text = (ex.getClass().getSimpleName() + message).replaceAll("[\\p{Cntrl}]", " ");
@@ -206,4 +235,5 @@ class WebhookDelivery implements DisposableBean {
     public void destroy() {
         calls.shutdownNow();
     }
+
 }

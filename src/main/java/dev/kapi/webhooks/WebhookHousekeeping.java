@@ -12,18 +12,22 @@ import org.springframework.stereotype.Component;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Keeps the outbox from growing for ever: deliveries that ended (delivered, or failed for good) are removed
- * {@code kapi.webhooks.retention} after their last attempt, hourly, like identity's housekeeping. Pending
- * deliveries stay whatever their age. Every instance may run it: each statement deletes a bounded batch.
+ * Keeps the outbox from growing for ever: deliveries that ended (delivered, or failed for
+ * good) are removed {@code kapi.webhooks.retention} after their last attempt, hourly,
+ * like identity's housekeeping. Pending deliveries stay whatever their age. Every
+ * instance may run it: each statement deletes a bounded batch.
  */
 @Component
 class WebhookHousekeeping {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookHousekeeping.class);
+
     private static final int BATCH = 10_000;
 
     private final JdbcClient jdbc;
+
     private final WebhookSettings settings;
+
     private final Clock clock;
 
     WebhookHousekeeping(JdbcClient jdbc, WebhookSettings settings, Clock clock) {
@@ -55,4 +59,5 @@ class WebhookHousekeeping {
         while (removed == BATCH);
         return total;
     }
+
 }

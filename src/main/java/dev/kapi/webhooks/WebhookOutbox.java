@@ -24,16 +24,18 @@ import tools.jackson.databind.json.JsonMapper;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Writes each event, once per webhook that wants it, to the outbox. The listeners are plain
- * {@code @EventListener}s: they run in the publisher's transaction, so a row commits with the change it
- * tells of and none is left by a change that rolled back. The body is made here, once: every retry sends
- * these bytes under this event id.
+ * Writes each event, once per webhook that wants it, to the outbox. The listeners are
+ * plain {@code @EventListener}s: they run in the publisher's transaction, so a row
+ * commits with the change it tells of and none is left by a change that rolled back. The
+ * body is made here, once: every retry sends these bytes under this event id.
  */
 @Component
 class WebhookOutbox {
 
     private final JdbcClient jdbc;
+
     private final JsonMapper json;
+
     private final Clock clock;
 
     WebhookOutbox(JdbcClient jdbc, JsonMapper json, Clock clock) {
@@ -68,15 +70,16 @@ class WebhookOutbox {
 
     @EventListener
     void on(CreditsChanged changed) {
-        record("credits.changed", data("account_id", changed.accountId(), "kind", changed.kind(),
-                "amount", changed.amount(), "reason", changed.reason()));
+        record("credits.changed", data("account_id", changed.accountId(), "kind", changed.kind(), "amount",
+                changed.amount(), "reason", changed.reason()));
     }
 
     @EventListener
     void on(PackageAssigned assigned) {
-        record("package.assigned", data("account_id", assigned.accountId(), "user_package_id",
-                assigned.userPackageId(), "package_id", assigned.packageId(), "package_name", assigned.packageName(),
-                "starts_at", assigned.startsAt().toString(), "ends_at", assigned.endsAt().toString()));
+        record("package.assigned",
+                data("account_id", assigned.accountId(), "user_package_id", assigned.userPackageId(), "package_id",
+                        assigned.packageId(), "package_name", assigned.packageName(), "starts_at",
+                        assigned.startsAt().toString(), "ends_at", assigned.endsAt().toString()));
     }
 
     @EventListener
@@ -87,21 +90,25 @@ class WebhookOutbox {
 
     @EventListener
     void on(SessionRevoked revoked) {
-        record("session.revoked", data("account_id", revoked.accountId(),
-                "session_id", revoked.sessionId() == null ? null : revoked.sessionId().toString(),
-                "all_sessions", revoked.sessionId() == null, "reason", revoked.reason()));
+        record("session.revoked",
+                data("account_id", revoked.accountId(), "session_id",
+                        revoked.sessionId() == null ? null : revoked.sessionId().toString(), "all_sessions",
+                        revoked.sessionId() == null, "reason", revoked.reason()));
     }
 
     @EventListener
     void on(TradeExecuted trade) {
-        record("trading.trade.executed", data("trade_id", trade.tradeId(), "bot_id", trade.botId(),
-                "account_id", trade.accountId(), "symbol", trade.symbol(), "side", trade.side(),
-                "price", plain(trade.price()), "quantity", plain(trade.quantity()), "fee", plain(trade.fee()),
-                "realized_pnl", plain(trade.realizedPnl()), "exit_reason", trade.exitReason(),
-                "source", trade.source(), "executed_at", trade.executedAt() == null ? null : trade.executedAt().toString()));
+        record("trading.trade.executed",
+                data("trade_id", trade.tradeId(), "bot_id", trade.botId(), "account_id", trade.accountId(), "symbol",
+                        trade.symbol(), "side", trade.side(), "price", plain(trade.price()), "quantity",
+                        plain(trade.quantity()), "fee", plain(trade.fee()), "realized_pnl", plain(trade.realizedPnl()),
+                        "exit_reason", trade.exitReason(), "source", trade.source(), "executed_at",
+                        trade.executedAt() == null ? null : trade.executedAt().toString()));
     }
 
-    /** Queues the event for every webhook subscribed to its type; nothing when none is. */
+    /**
+     * Queues the event for every webhook subscribed to its type; nothing when none is.
+     */
     void record(String type, Map<String, Object> data) {
         UUID eventId = UUID.randomUUID();
         Instant now = clock.instant();
@@ -110,13 +117,17 @@ class WebhookOutbox {
         body.put("type", type);
         body.put("created_at", now.toString());
         body.put("data", data);
-        jdbc.sql("""
-                INSERT INTO webhook_deliveries (webhook_id, event_id, type, body, next_attempt_at, created_at, updated_at)
-                SELECT id, :event, :type, :body, :now, :now, :now FROM webhooks
-                WHERE :type = ANY (string_to_array(events, ' '))
-                """)
-                .param("event", eventId).param("type", type).param("body", json.writeValueAsString(body))
-                .param("now", utc(now)).update();
+        jdbc.sql(
+                """
+                        INSERT INTO webhook_deliveries (webhook_id, event_id, type, body, next_attempt_at, created_at, updated_at)
+                        SELECT id, :event, :type, :body, :now, :now, :now FROM webhooks
+                        WHERE :type = ANY (string_to_array(events, ' '))
+                        """)
+            .param("event", eventId)
+            .param("type", type)
+            .param("body", json.writeValueAsString(body))
+            .param("now", utc(now))
+            .update();
     }
 
     private static String plain(java.math.BigDecimal value) {
@@ -130,4 +141,5 @@ class WebhookOutbox {
         }
         return data;
     }
+
 }

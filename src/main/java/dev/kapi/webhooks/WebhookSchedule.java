@@ -7,8 +7,8 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the delivery rounds in the background, one after another while there is work. Off with
- * {@code kapi.webhooks.worker.enabled=false} (the tests run rounds themselves).
+ * Runs the delivery rounds in the background, one after another while there is work. Off
+ * with {@code kapi.webhooks.worker.enabled=false} (the tests run rounds themselves).
  */
 @Component
 class WebhookSchedule implements SchedulingConfigurer {
@@ -16,6 +16,7 @@ class WebhookSchedule implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(WebhookSchedule.class);
 
     private final WebhookDelivery delivery;
+
     private final WebhookSettings settings;
 
     WebhookSchedule(WebhookDelivery delivery, WebhookSettings settings) {
@@ -41,4 +42,5 @@ class WebhookSchedule implements SchedulingConfigurer {
             log.error("A webhook delivery round failed; the next one retries", ex);
         }
     }
+
 }

@@ -6,13 +6,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Webhook configuration. {@code allow-private} ({@code KAPI_WEBHOOKS_ALLOW_PRIVATE}) lets targets resolve to
- * loopback, private and link-local addresses (off by default: a webhook must not reach into Kapı's own
- * network). The worker polls every {@code poll-interval}, claims up to {@code batch-size} due deliveries,
- * holds each for {@code lease} while it is sent (an instance that dies leaves it to another after that), and
- * retries a failure after {@code first-retry}, doubling up to {@code max-backoff}, {@code max-attempts} times.
- * Delivered and failed deliveries are removed by the hourly housekeeping {@code retention} after their last
- * attempt ({@code KAPI_WEBHOOKS_RETENTION}); pending ones are never.
+ * Webhook configuration. {@code allow-private} ({@code KAPI_WEBHOOKS_ALLOW_PRIVATE}) lets
+ * targets resolve to loopback, private and link-local addresses (off by default: a
+ * webhook must not reach into Kapı's own network). The worker polls every
+ * {@code poll-interval}, claims up to {@code batch-size} due deliveries, holds each for
+ * {@code lease} while it is sent (an instance that dies leaves it to another after that),
+ * and retries a failure after {@code first-retry}, doubling up to {@code max-backoff},
+ * {@code max-attempts} times. Delivered and failed deliveries are removed by the hourly
+ * housekeeping {@code retention} after their last attempt
+ * ({@code KAPI_WEBHOOKS_RETENTION}); pending ones are never.
  */
 @ConfigurationProperties("kapi.webhooks")
 record WebhookSettings(@DefaultValue("false") boolean allowPrivate, @DefaultValue("30d") Duration retention,

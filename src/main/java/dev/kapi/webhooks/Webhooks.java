@@ -23,8 +23,9 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * The webhooks and their deliveries. A secret is {@code whsec_} and 256 random bits, shown once and kept
- * sealed (Kapı needs it back to sign). Events are stored space-separated.
+ * The webhooks and their deliveries. A secret is {@code whsec_} and 256 random bits,
+ * shown once and kept sealed (Kapı needs it back to sign). Events are stored
+ * space-separated.
  */
 @Component
 class Webhooks {
@@ -33,11 +34,15 @@ class Webhooks {
             "account.frozen", "account.unfrozen", "session.revoked", "credits.changed", "package.assigned",
             "messaging.queue.finished", "trading.trade.executed");
     static final String SEAL_CONTEXT = "webhook-secret";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
+
     private final SecretSealer sealer;
+
     private final WebhookTargets targets;
+
     private final Clock clock;
 
     Webhooks(JdbcClient jdbc, SecretSealer sealer, WebhookSettings settings, OutboundHttp outbound, Clock clock) {
@@ -47,15 +52,14 @@ class Webhooks {
         this.clock = clock;
     }
 
-    record Webhook(long id, String url, List<String> events, String description, Instant createdAt,
-            Instant updatedAt) {
+    record Webhook(long id, String url, List<String> events, String description, Instant createdAt, Instant updatedAt) {
     }
 
     record Created(Webhook webhook, String secret) {
     }
 
-    record Delivery(long id, long webhookId, UUID eventId, String type, String status, int attempts,
-            Integer lastStatus, String lastError, Instant nextAttemptAt, Instant createdAt, Instant deliveredAt) {
+    record Delivery(long id, long webhookId, UUID eventId, String type, String status, int attempts, Integer lastStatus,
+            String lastError, Instant nextAttemptAt, Instant createdAt, Instant deliveredAt) {
     }
 
     WebhookTargets targets() {
@@ -71,9 +75,14 @@ class Webhooks {
                 INSERT INTO webhooks (url, events, description, secret_sealed, created_by, created_at, updated_at)
                 VALUES (:url, :events, :description, :secret, :by, :now, :now) RETURNING id
                 """)
-                .param("url", checkedUrl).param("events", eventText).param("description", clean(description))
-                .param("secret", sealer.seal(secret, SEAL_CONTEXT)).param("by", adminId).param("now", utc(now))
-                .query(Long.class).single();
+            .param("url", checkedUrl)
+            .param("events", eventText)
+            .param("description", clean(description))
+            .param("secret", sealer.seal(secret, SEAL_CONTEXT))
+            .param("by", adminId)
+            .param("now", utc(now))
+            .query(Long.class)
+            .single();
         return new Created(get(id).orElseThrow(), secret);
     }
 
@@ -83,8 +92,12 @@ class Webhooks {
                 UPDATE webhooks SET url = :url, events = :events, description = :description, updated_at = :now
                 WHERE id = :id
                 """)
-                .param("url", checkedUrl).param("events", eventText(events)).param("description", clean(description))
-                .param("now", utc(clock.instant())).param("id", id).update();
+            .param("url", checkedUrl)
+            .param("events", eventText(events))
+            .param("description", clean(description))
+            .param("now", utc(clock.instant()))
+            .param("id", id)
+            .update();
         if (updated == 0) {
             throw unknown();
         }
@@ -96,23 +109,34 @@ class Webhooks {
     }
 
     Optional<Webhook> get(long id) {
-        return jdbc.sql("SELECT * FROM webhooks WHERE id = :id").param("id", id).query((rs, row) -> webhook(rs))
-                .optional();
+        return jdbc.sql("SELECT * FROM webhooks WHERE id = :id")
+            .param("id", id)
+            .query((rs, row) -> webhook(rs))
+            .optional();
     }
 
     List<Webhook> list(long afterId, int limit) {
         return jdbc.sql("SELECT * FROM webhooks WHERE id > :after ORDER BY id LIMIT :limit")
-                .param("after", afterId).param("limit", limit).query((rs, row) -> webhook(rs)).list();
+            .param("after", afterId)
+            .param("limit", limit)
+            .query((rs, row) -> webhook(rs))
+            .list();
     }
 
-    /** A webhook's deliveries, newest first, before the delivery id {@code beforeId} (null: from the newest). */
+    /**
+     * A webhook's deliveries, newest first, before the delivery id {@code beforeId}
+     * (null: from the newest).
+     */
     List<Delivery> deliveries(long webhookId, Long beforeId, int limit) {
         return jdbc.sql("""
                 SELECT * FROM webhook_deliveries
                 WHERE webhook_id = :webhook AND id < :before ORDER BY id DESC LIMIT :limit
                 """)
-                .param("webhook", webhookId).param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
-                .param("limit", limit).query((rs, row) -> delivery(rs)).list();
+            .param("webhook", webhookId)
+            .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+            .param("limit", limit)
+            .query((rs, row) -> delivery(rs))
+            .list();
     }
 
     /** Makes the delivery pending and due now, with its event id and body unchanged. */
@@ -122,13 +146,14 @@ class Webhooks {
                 UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = :now,
                     updated_at = :now
                 WHERE id = :id AND webhook_id = :webhook
-                """)
-                .param("now", utc(now)).param("id", deliveryId).param("webhook", webhookId).update();
+                """).param("now", utc(now)).param("id", deliveryId).param("webhook", webhookId).update();
         if (updated == 0) {
             throw ApiException.notFound("webhook-delivery-not-found");
         }
-        return jdbc.sql("SELECT * FROM webhook_deliveries WHERE id = :id").param("id", deliveryId)
-                .query((rs, row) -> delivery(rs)).single();
+        return jdbc.sql("SELECT * FROM webhook_deliveries WHERE id = :id")
+            .param("id", deliveryId)
+            .query((rs, row) -> delivery(rs))
+            .single();
     }
 
     static ApiException unknown() {
@@ -170,4 +195,5 @@ class Webhooks {
                 (Integer) rs.getObject("last_status"), rs.getString("last_error"), instant(rs, "next_attempt_at"),
                 instant(rs, "created_at"), instant(rs, "delivered_at"));
     }
+
 }

@@ -36,8 +36,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Webhooks, managed by admins (and by service keys with admin scopes): the secret is in the answer to the
- * creation only; deliveries can be listed and sent again.
+ * Webhooks, managed by admins (and by service keys with admin scopes): the secret is in
+ * the answer to the creation only; deliveries can be listed and sent again.
  */
 @RestController
 @RequestMapping("/api/admin/webhooks")
@@ -46,6 +46,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class WebhooksController {
 
     private final Webhooks webhooks;
+
     private final RecentAuthentication recentAuthentication;
 
     WebhooksController(Webhooks webhooks, RecentAuthentication recentAuthentication) {
@@ -70,10 +71,10 @@ class WebhooksController {
             @JsonProperty("created_at") Instant createdAt) {
     }
 
-    record DeliveryResponse(long id, @JsonProperty("event_id") UUID eventId, String type, String status,
-            int attempts, @JsonProperty("last_status") Integer lastStatus,
-            @JsonProperty("last_error") String lastError, @JsonProperty("next_attempt_at") Instant nextAttemptAt,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("delivered_at") Instant deliveredAt) {
+    record DeliveryResponse(long id, @JsonProperty("event_id") UUID eventId, String type, String status, int attempts,
+            @JsonProperty("last_status") Integer lastStatus, @JsonProperty("last_error") String lastError,
+            @JsonProperty("next_attempt_at") Instant nextAttemptAt, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("delivered_at") Instant deliveredAt) {
 
         static DeliveryResponse from(Webhooks.Delivery delivery) {
             return new DeliveryResponse(delivery.id(), delivery.eventId(), delivery.type(), delivery.status(),
@@ -92,9 +93,9 @@ class WebhooksController {
         recentAuthentication.requireOfPerson(admin);
         Webhooks.Created created = webhooks.create(admin.id(), request.url(), request.events(), request.description());
         Webhooks.Webhook webhook = created.webhook();
-        return ResponseEntity.created(URI.create("/api/admin/webhooks/" + webhook.id())).body(new CreatedWebhook(
-                webhook.id(), webhook.url(), webhook.events(), webhook.description(), created.secret(),
-                webhook.createdAt()));
+        return ResponseEntity.created(URI.create("/api/admin/webhooks/" + webhook.id()))
+            .body(new CreatedWebhook(webhook.id(), webhook.url(), webhook.events(), webhook.description(),
+                    created.secret(), webhook.createdAt()));
     }
 
     @GetMapping
@@ -103,7 +104,7 @@ class WebhooksController {
             @RequestParam(required = false) @Size(max = 32) String cursor) {
         Long after = Cursors.afterId(cursor);
         return Page.byId(webhooks.list(after == null ? 0 : after, limit + 1), limit, Webhooks.Webhook::id)
-                .asArray(WebhookResponse::from);
+            .asArray(WebhookResponse::from);
     }
 
     @GetMapping("/{id}")
@@ -136,7 +137,7 @@ class WebhooksController {
             @RequestParam(required = false) @Size(max = 32) String cursor) {
         webhooks.get(id).orElseThrow(Webhooks::unknown);
         return Page.byId(webhooks.deliveries(id, Cursors.afterId(cursor), limit + 1), limit, Webhooks.Delivery::id)
-                .asArray(DeliveryResponse::from);
+            .asArray(DeliveryResponse::from);
     }
 
     @PostMapping("/{id}/deliveries/{deliveryId}/redeliver")
@@ -145,4 +146,5 @@ class WebhooksController {
     DeliveryResponse redeliver(@PathVariable long id, @PathVariable("deliveryId") long deliveryId) {
         return DeliveryResponse.from(webhooks.redeliver(id, deliveryId));
     }
+
 }

@@ -41,15 +41,17 @@ import dev.kapi.support.Totp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The admin console in a real browser: Debian's headless Chromium, driven through its ChromeDriver, against
- * the application on its random port. Each test signs in afresh (tokens live in the page's memory only) and
- * saves a screenshot of the page it checked under {@code target/screenshots}.
+ * The admin console in a real browser: Debian's headless Chromium, driven through its
+ * ChromeDriver, against the application on its random port. Each test signs in afresh
+ * (tokens live in the page's memory only) and saves a screenshot of the page it checked
+ * under {@code target/screenshots}.
  */
 class AdminConsoleBrowserTests extends IntegrationTest {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private static ChromeDriver browser;
+
     private static WebDriverWait wait;
 
     @Autowired
@@ -75,7 +77,9 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+            .usingAnyFreePort()
+            .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         Files.createDirectories(SCREENSHOTS);
@@ -90,10 +94,13 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     @BeforeEach
     void signInAsANewAdmin() {
-        browser.manage().logs().get(LogType.BROWSER); // what earlier tests left in the console is theirs
-        // Each test is another client to the rate limits (ten sign-ins a minute per address), as for the API tests.
+        browser.manage().logs().get(LogType.BROWSER); // what earlier tests left in the
+                                                      // console is theirs
+        // Each test is another client to the rate limits (ten sign-ins a minute per
+        // address), as for the API tests.
         browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
         admin = registerAdmin();
         adminApi = as(login(admin));
         signInThroughTheForm(admin);
@@ -107,7 +114,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         List<String> names = List.of("Ayşe", "Mehmet", "Zeynep");
         for (int i = 0; i < names.size(); i++) {
             long accountId = accounts.byPublicId(createUser("spender-" + i + "-" + marker, names.get(i), "Harcar"))
-                    .orElseThrow().id();
+                .orElseThrow()
+                .id();
             credits.load(accountId, 10_000_000, "test", null);
             credits.commit(credits.reserve(accountId, 1_000_000L * (i + 1), "test").id());
         }
@@ -117,7 +125,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=usage]"),
                 "Zeynep Harcar"));
 
-        // then: seven days of sign-ups and logins, two bars a day; a bar per user who spent
+        // then: seven days of sign-ups and logins, two bars a day; a bar per user who
+        // spent
         assertThat(all("svg[data-chart=per-day] rect.bar")).hasSize(14);
         assertThat(all("svg[data-chart=per-minute], svg[data-chart=error-rate], svg[data-chart=usage]")).hasSize(3);
         assertThat(Long.parseLong(text("[data-figure=sign-ups] strong").replaceAll("\\D", ""))).isPositive();
@@ -195,13 +204,29 @@ class AdminConsoleBrowserTests extends IntegrationTest {
                 "Kullanıcı deaktif edildi"));
 
         // then: the API agrees
-        adminApi.get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.data.isActive").isEqualTo(false)
-                .jsonPath("$.data.credit").isEqualTo(250);
-        adminApi.get().uri("/api/admin/users/{id}/packages", userId).exchange().expectBody()
-                .jsonPath("$.data[0].packageName").isEqualTo(packageName);
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isUnauthorized();
+        adminApi.get()
+            .uri("/api/admin/users/{id}", userId)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.data.isActive")
+            .isEqualTo(false)
+            .jsonPath("$.data.credit")
+            .isEqualTo(250);
+        adminApi.get()
+            .uri("/api/admin/users/{id}/packages", userId)
+            .exchange()
+            .expectBody()
+            .jsonPath("$.data[0].packageName")
+            .isEqualTo(packageName);
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
         assertNoBrowserErrors();
     }
 
@@ -230,11 +255,20 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         surname.clear();
         surname.sendKeys("Düzenlendi");
         one("form[data-form=edit-user] button[type=submit]").click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-page=user] h1"), "Düzenlendi"));
-        adminApi.get().uri("/api/admin/users/{id}", userId).exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.data.username").isEqualTo(username)
-                .jsonPath("$.data.surname").isEqualTo("Düzenlendi")
-                .jsonPath("$.data.userType.name").isEqualTo("editor");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-page=user] h1"),
+                "Düzenlendi"));
+        adminApi.get()
+            .uri("/api/admin/users/{id}", userId)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.data.username")
+            .isEqualTo(username)
+            .jsonPath("$.data.surname")
+            .isEqualTo("Düzenlendi")
+            .jsonPath("$.data.userType.name")
+            .isEqualTo("editor");
 
         // and: delete for good
         one("[data-action=delete]").click();
@@ -289,9 +323,13 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         // given
         String email = registerUser();
         String subject = "Kredi yüklenmedi " + UUID.randomUUID().toString().substring(0, 8);
-        as(login(email)).post().uri("/api/support/requests").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("subject", subject, "body", "Ödeme yaptım ama kredi görünmüyor.")).exchange()
-                .expectStatus().isCreated();
+        as(login(email)).post()
+            .uri("/api/support/requests")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("subject", subject, "body", "Ödeme yaptım ama kredi görünmüyor."))
+            .exchange()
+            .expectStatus()
+            .isCreated();
 
         // when
         navigate("#/inbox");
@@ -303,7 +341,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         one("form[data-form=answer] button[type=submit]").click();
 
         // then
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=request][data-status=answered]")));
+        wait.until(ExpectedConditions
+            .presenceOfElementLocated(By.cssSelector("[data-page=request][data-status=answered]")));
         assertThat(text("ol.answers")).contains("100 kredi yüklendi.");
         screenshot("request");
         assertThat(textOf(awaitMailTo(email, 2))).contains("100 kredi yüklendi.");
@@ -351,13 +390,22 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     private static Map<String, Object> post(RestTestClient client, String path, Map<String, Object> body) {
-        return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).exchange()
-                .expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return client.post()
+            .uri(path)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     @Test
     void navigateWhenTheAccessTokenExpiredThenRefreshedWithoutTheAdminNoticing() {
-        // given: the console's access token (30 minutes) has expired; its session lives on
+        // given: the console's access token (30 minutes) has expired; its session lives
+        // on
         clock.advance(Duration.ofMinutes(31));
 
         // when
@@ -380,8 +428,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
         // then
         page("sign-in");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-page=sign-in] [role=alert]"),
-                "Oturumunuz sona erdi"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("[data-page=sign-in] [role=alert]"), "Oturumunuz sona erdi"));
     }
 
     @Test
@@ -440,7 +488,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         step.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"), "Kod yanlış"));
         screenshot("second-factor");
-        browser.manage().logs().get(LogType.BROWSER); // the refused code's 400, which the page showed
+        browser.manage().logs().get(LogType.BROWSER); // the refused code's 400, which the
+                                                      // page showed
         WebElement input = one("[data-page=second-factor] input[name=code]");
         input.clear();
         input.sendKeys(code);
@@ -459,20 +508,36 @@ class AdminConsoleBrowserTests extends IntegrationTest {
                 "İkinci doğrulama yöntemleri kaldırıldı"));
         assertThat(text("[data-section=factors]")).contains("Hayır");
         assertThat(all("[data-action=remove-factors]")).isEmpty();
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.access_token").isNotEmpty();
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.access_token")
+            .isNotEmpty();
         assertNoBrowserErrors();
     }
 
     @Test
     void passkeyWhenRegisteredInTheConsoleThenItIsTheSecondFactorAndSignsInAlone() {
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL).setHasResidentKey(true)
-                .setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
-        long adminId = id(adminApi.get().uri("/users/me").exchange().expectStatus().isOk().expectBody(JSON_OBJECT)
-                .returnResult().getResponseBody());
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(
+                new VirtualAuthenticatorOptions().setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                    .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                    .setHasResidentKey(true)
+                    .setHasUserVerification(true)
+                    .setIsUserVerified(true)
+                    .setIsUserConsenting(true));
+        long adminId = id(adminApi.get()
+            .uri("/users/me")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody());
         try {
             // when: the admin adds a passkey on its own page
             navigate("#/account");
@@ -483,25 +548,38 @@ class AdminConsoleBrowserTests extends IntegrationTest {
                     "Dizüstü"));
             screenshot("passkeys");
             assertThat(authenticator.getCredentials()).hasSize(1);
-            adminApi.get().uri("/users/me/mfa").exchange().expectStatus().isOk().expectBody()
-                    .jsonPath("$.methods").isEqualTo(List.of("passkey")).jsonPath("$.passkeys[0].label").isEqualTo("Dizüstü");
+            adminApi.get()
+                .uri("/users/me/mfa")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.methods")
+                .isEqualTo(List.of("passkey"))
+                .jsonPath("$.passkeys[0].label")
+                .isEqualTo("Dizüstü");
 
-            // then: the password alone no longer signs in; the passkey is asked as the second factor
+            // then: the password alone no longer signs in; the passkey is asked as the
+            // second factor
             one("[data-action=sign-out]").click();
             signInThroughTheForm(admin);
             one("[data-page=second-factor] [data-action=passkey-second-factor]").click();
             page("dashboard");
 
-            // and: the passkey alone signs in (a discoverable credential names the account)
+            // and: the passkey alone signs in (a discoverable credential names the
+            // account)
             one("[data-action=sign-out]").click();
             one("[data-page=sign-in] [data-action=passkey-sign-in]").click();
             page("dashboard");
             assertThat(text("header .who")).isEqualTo(admin);
-            adminApi.get().uri("/api/admin/audit?user={id}&type=login-succeeded", adminId).exchange().expectBody()
-                    .jsonPath("$.data[0].details").value(String.class, details -> assertThat(details)
-                            .contains("method=passkey"))
-                    .jsonPath("$.data[1].details").value(String.class, details -> assertThat(details)
-                            .contains("method=passkey"));
+            adminApi.get()
+                .uri("/api/admin/audit?user={id}&type=login-succeeded", adminId)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.data[0].details")
+                .value(String.class, details -> assertThat(details).contains("method=passkey"))
+                .jsonPath("$.data[1].details")
+                .value(String.class, details -> assertThat(details).contains("method=passkey"));
             assertNoBrowserErrors();
         }
         finally {
@@ -519,7 +597,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         navigate("#/users/" + userId);
         page("user");
 
-        // when: the admin removes the user's factors, the console asks who it is; a wrong password first
+        // when: the admin removes the user's factors, the console asks who it is; a wrong
+        // password first
         one("[data-action=remove-factors]").click();
         browser.switchTo().alert().accept();
         WebElement dialog = one("dialog[data-dialog=reauthenticate]");
@@ -534,22 +613,36 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"),
                 "İkinci doğrulama yöntemleri kaldırıldı"));
         assertThat(all("dialog[data-dialog=reauthenticate]")).isEmpty();
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", username, "password", PASSWORD)).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.access_token").isNotEmpty();
-        browser.manage().logs().get(LogType.BROWSER); // the 401 and the refused password's 400, which the page handled
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.access_token")
+            .isNotEmpty();
+        browser.manage().logs().get(LogType.BROWSER); // the 401 and the refused
+                                                      // password's 400, which the page
+                                                      // handled
         assertNoBrowserErrors();
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void passkeyWithoutUserVerificationWhenUsedAloneThenRefusedButAsTheSecondFactorItSignsIn() {
-        // given: a passkey the admin registered, whose authenticator then answers with user presence only
-        // (as a security key without a PIN does, or a script that asks for no verification)
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL).setHasResidentKey(true)
-                .setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
+        // given: a passkey the admin registered, whose authenticator then answers with
+        // user presence only
+        // (as a security key without a PIN does, or a script that asks for no
+        // verification)
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(
+                new VirtualAuthenticatorOptions().setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                    .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                    .setHasResidentKey(true)
+                    .setHasUserVerification(true)
+                    .setIsUserVerified(true)
+                    .setIsUserConsenting(true));
         try {
             navigate("#/account");
             page("account");
@@ -560,7 +653,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
             one("[data-action=sign-out]").click();
             authenticator.setUserVerified(false);
 
-            // when: its assertion, asked without user verification, is sent to sign in alone
+            // when: its assertion, asked without user verification, is sent to sign in
+            // alone
             Map<String, Object> alone = (Map<String, Object>) browser.executeAsyncScript(PASSKEY_SCRIPT + """
                     (async () => {
                       const ceremony = await (await post('/auth/passkey/options', {})).json();
@@ -572,24 +666,29 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
             // then: possession alone signs nobody in
             assertThat(alone).containsEntry("status", 400L);
-            assertThat((Map<String, Object>) alone.get("body"))
-                    .containsEntry("type", "urn:kapi:problem:passkey-user-verification-required");
+            assertThat((Map<String, Object>) alone.get("body")).containsEntry("type",
+                    "urn:kapi:problem:passkey-user-verification-required");
 
-            // and: after the password it is the second factor, and the session records both (pwd, swk)
-            Map<String, Object> second = (Map<String, Object>) browser.executeAsyncScript(PASSKEY_SCRIPT + """
-                    (async () => {
-                      const first = await (await post('/auth/login', { username: arguments[0], password: arguments[1] })).json();
-                      const ceremony = await (await post('/auth/passkey/options', { mfa_token: first.mfa_token })).json();
-                      const credential = await assertion(ceremony.options);
-                      const tokens = await (await post('/auth/login/mfa', { mfa_token: first.mfa_token,
-                        passkey: { ceremony_id: ceremony.ceremony_id, credential } })).json();
-                      const me = await fetch('/users/me', { headers: { Authorization: 'Bearer ' + tokens.access_token } });
-                      done({ status: me.status, body: await me.json() });
-                    })().catch(error => done({ error: String(error) }));
-                    """, admin, PASSWORD);
+            // and: after the password it is the second factor, and the session records
+            // both (pwd, swk)
+            Map<String, Object> second = (Map<String, Object>) browser.executeAsyncScript(
+                    PASSKEY_SCRIPT
+                            + """
+                                    (async () => {
+                                      const first = await (await post('/auth/login', { username: arguments[0], password: arguments[1] })).json();
+                                      const ceremony = await (await post('/auth/passkey/options', { mfa_token: first.mfa_token })).json();
+                                      const credential = await assertion(ceremony.options);
+                                      const tokens = await (await post('/auth/login/mfa', { mfa_token: first.mfa_token,
+                                        passkey: { ceremony_id: ceremony.ceremony_id, credential } })).json();
+                                      const me = await fetch('/users/me', { headers: { Authorization: 'Bearer ' + tokens.access_token } });
+                                      done({ status: me.status, body: await me.json() });
+                                    })().catch(error => done({ error: String(error) }));
+                                    """,
+                    admin, PASSWORD);
             assertThat(second).containsEntry("status", 200L);
             assertThat((Map<String, Object>) second.get("body")).containsEntry("amr", List.of("pwd", "swk"));
-            browser.manage().logs().get(LogType.BROWSER); // the refused sign-in's 400, which the script provoked
+            browser.manage().logs().get(LogType.BROWSER); // the refused sign-in's 400,
+                                                          // which the script provoked
             assertNoBrowserErrors();
         }
         finally {
@@ -597,7 +696,10 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         }
     }
 
-    /** Script helpers: a JSON POST, and a passkey assertion for request options asked without user verification. */
+    /**
+     * Script helpers: a JSON POST, and a passkey assertion for request options asked
+     * without user verification.
+     */
     private static final String PASSKEY_SCRIPT = """
             const done = arguments[arguments.length - 1];
             const post = (path, body) => fetch(path, { method: 'POST',
@@ -608,38 +710,63 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     /** Turns TOTP on for the token's user through the API; its secret. */
     private String enrolTotp(String token) {
-        Map<String, Object> enrolment = as(token).post().uri("/users/me/mfa/totp").exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> enrolment = as(token).post()
+            .uri("/users/me/mfa/totp")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         String secret = (String) enrolment.get("secret");
-        as(token).post().uri("/users/me/mfa/totp/confirm").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("code", Totp.code(secret, clock.instant(), 0))).exchange().expectStatus().isOk();
+        as(token).post()
+            .uri("/users/me/mfa/totp/confirm")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("code", Totp.code(secret, clock.instant(), 0)))
+            .exchange()
+            .expectStatus()
+            .isOk();
         return secret;
     }
 
     private void signInThroughTheForm(String email) {
         browser.get("http://localhost:" + port + "/admin");
-        WebElement form = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=sign-in]")));
+        WebElement form = wait
+            .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=sign-in]")));
         form.findElement(By.name("username")).sendKeys(email);
         form.findElement(By.name("password")).sendKeys(PASSWORD);
         form.findElement(By.cssSelector("button[type=submit]")).click();
     }
 
     private String createUser(String username, String name, String surname) {
-        Map<String, Object> created = adminApi.post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", username, "password", PASSWORD, "name", name, "surname", surname,
-                        "email", username + "@example.com", "userTypeName", "user"))
-                .exchange().expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> created = adminApi.post()
+            .uri("/api/admin/users")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", PASSWORD, "name", name, "surname", surname, "email",
+                    username + "@example.com", "userTypeName", "user"))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) created.get("data");
         return (String) data.get("userId");
     }
 
     private long createPackage(String name) {
-        Map<String, Object> created = adminApi.post().uri("/api/v1/admin/register/1")
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", name, "detail", "30 gün", "days", 30,
-                        "package_contents", List.of(Map.of("name", "moe_gatherer", "content_value", "moe_gatherer"))))
-                .exchange().expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> created = adminApi.post()
+            .uri("/api/v1/admin/register/1")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", name, "detail", "30 gün", "days", 30, "package_contents",
+                    List.of(Map.of("name", "moe_gatherer", "content_value", "moe_gatherer"))))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         return ((Number) ((Map<?, ?>) created.get("package")).get("id")).longValue();
     }
 
@@ -673,11 +800,20 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         }
     }
 
-    /** Script errors and Content-Security-Policy violations show up in the browser's console as SEVERE. */
+    /**
+     * Script errors and Content-Security-Policy violations show up in the browser's
+     * console as SEVERE.
+     */
     private void assertNoBrowserErrors() {
-        List<String> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
-                .toList();
+        List<String> severe = browser.manage()
+            .logs()
+            .get(LogType.BROWSER)
+            .getAll()
+            .stream()
+            .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+            .map(LogEntry::getMessage)
+            .toList();
         assertThat(severe).isEmpty();
     }
+
 }

@@ -20,15 +20,18 @@ import dev.kapi.support.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Not part of {@code mvn verify}: {@code mvn test -Dtest=AdminListBenchmark} fills the embedded PostgreSQL
- * with 1,000,000 accounts and times seed 004's admin list over real HTTP, one request after another,
- * printing p50/p95 per query and the plan PostgreSQL chose for the search.
+ * Not part of {@code mvn verify}: {@code mvn test -Dtest=AdminListBenchmark} fills the
+ * embedded PostgreSQL with 1,000,000 accounts and times seed 004's admin list over real
+ * HTTP, one request after another, printing p50/p95 per query and the plan PostgreSQL
+ * chose for the search.
  */
 @TestPropertySource(properties = "kapi.rate-limits.enabled=false")
 class AdminListBenchmark extends IntegrationTest {
 
     private static final int USERS = 1_000_000;
+
     private static final int WARM_UP = 300;
+
     private static final int RUNS = 300;
 
     @Autowired
@@ -40,10 +43,13 @@ class AdminListBenchmark extends IntegrationTest {
         long start = System.nanoTime();
         load();
         double loadSeconds = (System.nanoTime() - start) / 1e9;
-        long deepId = jdbc.sql("SELECT id FROM accounts ORDER BY id OFFSET :deep LIMIT 1").param("deep", USERS / 2)
-                .query(Long.class).single();
-        String deepCursor = Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Long.toString(deepId).getBytes(StandardCharsets.UTF_8));
+        long deepId = jdbc.sql("SELECT id FROM accounts ORDER BY id OFFSET :deep LIMIT 1")
+            .param("deep", USERS / 2)
+            .query(Long.class)
+            .single();
+        String deepCursor = Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(Long.toString(deepId).getBytes(StandardCharsets.UTF_8));
 
         Map<String, String> queries = new LinkedHashMap<>();
         queries.put("first page (50)", "/api/admin/users");
@@ -55,18 +61,22 @@ class AdminListBenchmark extends IntegrationTest {
         queries.put("userType=admin (0.1%)", "/api/admin/users?userType=admin");
 
         for (String search : new String[] { "yilmaz", "user777777@", "sukru" }) {
-            System.out.println("\n== EXPLAIN search " + search + "\n" + String.join("\n", jdbc.sql(
-                    "EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM accounts WHERE search_text LIKE '%' || kapi_fold(:q) "
-                            + "|| '%' AND id > 0 ORDER BY id LIMIT 51").param("q", search).query(String.class).list()));
+            System.out.println("\n== EXPLAIN search " + search + "\n" + String.join("\n", jdbc
+                .sql("EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM accounts WHERE search_text LIKE '%' || kapi_fold(:q) "
+                        + "|| '%' AND id > 0 ORDER BY id LIMIT 51")
+                .param("q", search)
+                .query(String.class)
+                .list()));
         }
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        StringBuilder table = new StringBuilder(String.format("%n%,d accounts loaded and analysed in %.0f s%n%n",
-                USERS, loadSeconds));
+        StringBuilder table = new StringBuilder(
+                String.format("%n%,d accounts loaded and analysed in %.0f s%n%n", USERS, loadSeconds));
         table.append("| query | p50 ms | p95 ms | rows |\n|---|---|---|---|\n");
         for (Map.Entry<String, String> query : queries.entrySet()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + query.getValue()))
-                    .header("Authorization", "Bearer " + admin).build();
+                .header("Authorization", "Bearer " + admin)
+                .build();
             int rows = 0;
             for (int i = 0; i < WARM_UP; i++) {
                 rows = rows(http.send(request, HttpResponse.BodyHandlers.ofString()));
@@ -85,7 +95,10 @@ class AdminListBenchmark extends IntegrationTest {
         System.out.println(table);
     }
 
-    /** A million accounts in one statement: Turkish names, 0.1% admins, 5% editors, 10% viewers. */
+    /**
+     * A million accounts in one statement: Turkish names, 0.1% admins, 5% editors, 10%
+     * viewers.
+     */
     private void load() {
         String hash = jdbc.sql("SELECT password_hash FROM accounts ORDER BY id LIMIT 1").query(String.class).single();
         jdbc.sql("""
@@ -113,4 +126,5 @@ class AdminListBenchmark extends IntegrationTest {
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body().split("\"userId\"", -1).length - 1;
     }
+
 }

@@ -20,8 +20,14 @@ class AdminUserSessionsIntegrationTests extends IntegrationTest {
         login(email);
         login(email);
 
-        Map<String, Object> body = as(admin).get().uri("/api/admin/users/{id}/sessions", userIdOf(admin, email))
-                .exchange().expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> body = as(admin).get()
+            .uri("/api/admin/users/{id}/sessions", userIdOf(admin, email))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(body).containsEntry("success", true).containsEntry("count", 2);
         assertThat((List<Map<String, Object>>) body.get("data")).hasSize(2).allSatisfy(session -> {
@@ -41,18 +47,33 @@ class AdminUserSessionsIntegrationTests extends IntegrationTest {
         long accountId = accountIdOf(kept);
         String sessionId = sessionIdOf(ended);
 
-        as(admin).delete().uri("/api/admin/users/{id}/sessions/{s}", userId, sessionId).exchange()
-                .expectStatus().isNoContent();
+        as(admin).delete()
+            .uri("/api/admin/users/{id}/sessions/{s}", userId, sessionId)
+            .exchange()
+            .expectStatus()
+            .isNoContent();
 
         as(ended).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
         as(kept).get().uri("/users/me").exchange().expectStatus().isOk();
-        as(admin).get().uri("/api/admin/users/{id}/sessions", userId).exchange()
-                .expectBody().jsonPath("$.count").isEqualTo(1);
-        as(admin).get().uri("/api/admin/audit?user={u}&type=admin-session-revoked", accountId).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.data[0].details").isEqualTo("session=" + sessionId);
-        as(admin).delete().uri("/api/admin/users/{id}/sessions/{s}", userId, sessionId).exchange()
-                .expectStatus().isNotFound();
+        as(admin).get()
+            .uri("/api/admin/users/{id}/sessions", userId)
+            .exchange()
+            .expectBody()
+            .jsonPath("$.count")
+            .isEqualTo(1);
+        as(admin).get()
+            .uri("/api/admin/audit?user={u}&type=admin-session-revoked", accountId)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.data[0].details")
+            .isEqualTo("session=" + sessionId);
+        as(admin).delete()
+            .uri("/api/admin/users/{id}/sessions/{s}", userId, sessionId)
+            .exchange()
+            .expectStatus()
+            .isNotFound();
     }
 
     @Test
@@ -62,9 +83,14 @@ class AdminUserSessionsIntegrationTests extends IntegrationTest {
         login(email);
         String others = newUserToken();
 
-        as(admin).delete().uri("/api/admin/users/{id}/sessions/{s}", userIdOf(admin, email), sessionIdOf(others))
-                .exchange().expectStatus().isNotFound()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:session-not-found");
+        as(admin).delete()
+            .uri("/api/admin/users/{id}/sessions/{s}", userIdOf(admin, email), sessionIdOf(others))
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:session-not-found");
 
         as(others).get().uri("/users/me").exchange().expectStatus().isOk();
     }
@@ -74,14 +100,32 @@ class AdminUserSessionsIntegrationTests extends IntegrationTest {
         String admin = newAdminToken();
         String email = registerUser();
 
-        as(admin).get().uri("/api/admin/users/nosuchuser/sessions").exchange().expectStatus().isNotFound()
-                .expectBody().jsonPath("$.message").isEqualTo("Kullanıcı bulunamadı");
-        as(admin).delete().uri("/api/admin/users/nosuchuser/sessions/{s}", UUID.randomUUID()).exchange()
-                .expectStatus().isNotFound();
-        as(admin).delete().uri("/api/admin/users/{id}/sessions/{s}", userIdOf(admin, email), UUID.randomUUID())
-                .exchange().expectStatus().isNotFound();
-        as(admin).delete().uri("/api/admin/users/{id}/sessions/not-a-uuid", userIdOf(admin, email)).exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("sessionId");
+        as(admin).get()
+            .uri("/api/admin/users/nosuchuser/sessions")
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Kullanıcı bulunamadı");
+        as(admin).delete()
+            .uri("/api/admin/users/nosuchuser/sessions/{s}", UUID.randomUUID())
+            .exchange()
+            .expectStatus()
+            .isNotFound();
+        as(admin).delete()
+            .uri("/api/admin/users/{id}/sessions/{s}", userIdOf(admin, email), UUID.randomUUID())
+            .exchange()
+            .expectStatus()
+            .isNotFound();
+        as(admin).delete()
+            .uri("/api/admin/users/{id}/sessions/not-a-uuid", userIdOf(admin, email))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("sessionId");
     }
 
     @Test
@@ -89,26 +133,44 @@ class AdminUserSessionsIntegrationTests extends IntegrationTest {
         String user = newUserToken();
 
         as(user).get().uri("/api/admin/users/abc/sessions").exchange().expectStatus().isForbidden();
-        as(user).delete().uri("/api/admin/users/abc/sessions/{s}", UUID.randomUUID()).exchange()
-                .expectStatus().isForbidden();
+        as(user).delete()
+            .uri("/api/admin/users/abc/sessions/{s}", UUID.randomUUID())
+            .exchange()
+            .expectStatus()
+            .isForbidden();
         client().get().uri("/api/admin/users/abc/sessions").exchange().expectStatus().isUnauthorized();
     }
 
     /** The public userId of the account with this email, as the admin list shows it. */
     @SuppressWarnings("unchecked")
     String userIdOf(String admin, String email) {
-        Map<String, Object> found = as(admin).get().uri("/api/admin/users?search={q}", email).exchange()
-                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> found = as(admin).get()
+            .uri("/api/admin/users?search={q}", email)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         return (String) ((List<Map<String, Object>>) found.get("data")).getFirst().get("userId");
     }
 
     /** The id of the session this token belongs to, from the user's own session list. */
     @SuppressWarnings("unchecked")
     private String sessionIdOf(String token) {
-        Map<String, Object> body = as(token).get().uri("/users/me/sessions").exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> body = as(token).get()
+            .uri("/users/me/sessions")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         return ((List<Map<String, Object>>) body.get("sessions")).stream()
-                .filter(session -> Boolean.TRUE.equals(session.get("current"))).map(session -> (String) session.get("id"))
-                .findFirst().orElseThrow();
+            .filter(session -> Boolean.TRUE.equals(session.get("current")))
+            .map(session -> (String) session.get("id"))
+            .findFirst()
+            .orElseThrow();
     }
+
 }

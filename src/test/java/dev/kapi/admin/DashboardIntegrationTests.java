@@ -56,9 +56,9 @@ class DashboardIntegrationTests extends IntegrationTest {
 
         assertThat(data).containsEntry("from", today.minusDays(6).toString()).containsEntry("to", today.toString());
         assertThat(list(map(data, "users"), "days")).extracting(day -> day.get("date"))
-                .containsExactly(today.minusDays(6).toString(), today.minusDays(5).toString(),
-                        today.minusDays(4).toString(), today.minusDays(3).toString(), today.minusDays(2).toString(),
-                        today.minusDays(1).toString(), today.toString());
+            .containsExactly(today.minusDays(6).toString(), today.minusDays(5).toString(),
+                    today.minusDays(4).toString(), today.minusDays(3).toString(), today.minusDays(2).toString(),
+                    today.minusDays(1).toString(), today.toString());
         assertThat(map(data, "counts")).containsKeys("queues", "bots", "requests");
         assertThat(map(map(data, "counts"), "queues")).containsKeys("created", "running", "completed");
         assertThat(map(map(data, "counts"), "bots")).containsKeys("idle", "in_position", "paused", "error");
@@ -87,8 +87,9 @@ class DashboardIntegrationTests extends IntegrationTest {
         assertThat(number(minute, "clientErrors")).isGreaterThanOrEqualTo(1);
         List<Map<String, Object>> endpoints = list(trafficView, "endpoints");
         Map<String, Object> one = endpoints.stream()
-                .filter(e -> "/api/admin/support/requests/{id}".equals(e.get("uri")) && "GET".equals(e.get("method")))
-                .findFirst().orElseThrow();
+            .filter(e -> "/api/admin/support/requests/{id}".equals(e.get("uri")) && "GET".equals(e.get("method")))
+            .findFirst()
+            .orElseThrow();
         assertThat(number(one, "clientErrors")).isGreaterThanOrEqualTo(2);
         assertThat(((Number) one.get("clientErrorRate")).doubleValue()).isGreaterThan(0);
         assertThat(one).containsKeys("requests", "serverErrors", "errorRate", "meanMillis");
@@ -102,28 +103,41 @@ class DashboardIntegrationTests extends IntegrationTest {
         long id = accountIdOf(token);
         credits.load(id, 1_000_000, "test", null);
         credits.commit(credits.reserve(id, 900_000, "dashboard test").id());
-        // two messages handed to a provider, written as the sender would (the sender itself is messaging's test)
+        // two messages handed to a provider, written as the sender would (the sender
+        // itself is messaging's test)
         for (int i = 0; i < 2; i++) {
             jdbc.sql("""
                     INSERT INTO messaging_messages (queue_id, owner_id, phone, status, due_at, sent_at, updated_at)
                     VALUES (-1, :owner, :phone, 'sent', :now, :now, :now)""")
-                    .param("owner", id).param("phone", "+90555999" + id + i)
-                    .param("now", SqlTime.utc(clock.instant())).update();
+                .param("owner", id)
+                .param("phone", "+90555999" + id + i)
+                .param("now", SqlTime.utc(clock.instant()))
+                .update();
         }
-        Map<String, Object> bot = new HashMap<>(Map.of("name", "Eşik botu", "symbol", "BTCUSDT",
-                "quote_amount", new BigDecimal("100"), "strategy", "simple",
-                "params", Map.of("buy_below", new BigDecimal("1"), "sell_above", new BigDecimal("2"))));
-        Number botId = (Number) as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON)
-                .body(bot).exchange().expectStatus().isCreated().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody().get("id");
+        Map<String, Object> bot = new HashMap<>(Map.of("name", "Eşik botu", "symbol", "BTCUSDT", "quote_amount",
+                new BigDecimal("100"), "strategy", "simple", "params",
+                Map.of("buy_below", new BigDecimal("1"), "sell_above", new BigDecimal("2"))));
+        Number botId = (Number) as(token).post()
+            .uri("/api/trading/bots")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(bot)
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()
+            .get("id");
         as(token).post().uri("/api/trading/bots/" + botId + "/start").exchange().expectStatus().isOk();
 
         // when
         List<Map<String, Object>> usage = list(data(dashboard(admin, "?top=500")), "usage");
 
         // then
-        Map<String, Object> row = usage.stream().filter(u -> ((Number) u.get("accountId")).longValue() == id)
-                .findFirst().orElseThrow();
+        Map<String, Object> row = usage.stream()
+            .filter(u -> ((Number) u.get("accountId")).longValue() == id)
+            .findFirst()
+            .orElseThrow();
         assertThat(row).containsEntry("name", "Test User").containsKey("userId");
         assertThat(number(row, "creditsSpent")).isEqualTo(900_000);
         assertThat(number(row, "messagesSent")).isEqualTo(2);
@@ -135,10 +149,22 @@ class DashboardIntegrationTests extends IntegrationTest {
     void dashboardWhenRangeIsBackwardsOrTooLongThenBadRequestNamingTheField() {
         String admin = newAdminToken();
 
-        as(admin).get().uri("/api/admin/dashboard?from=2026-11-10&to=2026-11-01").exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("from");
-        as(admin).get().uri("/api/admin/dashboard?from=2024-01-01&to=2026-11-01").exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("to");
+        as(admin).get()
+            .uri("/api/admin/dashboard?from=2026-11-10&to=2026-11-01")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("from");
+        as(admin).get()
+            .uri("/api/admin/dashboard?from=2024-01-01&to=2026-11-01")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("to");
         as(admin).get().uri("/api/admin/dashboard?from=yesterday").exchange().expectStatus().isBadRequest();
     }
 
@@ -149,8 +175,14 @@ class DashboardIntegrationTests extends IntegrationTest {
     }
 
     private Map<String, Object> dashboard(String token, String query) {
-        Map<String, Object> body = as(token).get().uri("/api/admin/dashboard" + query).exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> body = as(token).get()
+            .uri("/api/admin/dashboard" + query)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         assertThat(body).containsEntry("success", true);
         return body;
     }
@@ -177,4 +209,5 @@ class DashboardIntegrationTests extends IntegrationTest {
     private static long number(Map<String, Object> body, String key) {
         return ((Number) body.get(key)).longValue();
     }
+
 }

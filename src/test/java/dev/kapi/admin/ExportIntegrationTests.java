@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 class ExportIntegrationTests extends IntegrationTest {
 
     /** What a backup never holds. */
-    private static final List<String> ONE_TIME_SECRETS = List.of("one_time_tokens", "refresh_tokens",
-            "mfa_challenges", "passkey_ceremonies");
+    private static final List<String> ONE_TIME_SECRETS = List.of("one_time_tokens", "refresh_tokens", "mfa_challenges",
+            "passkey_ceremonies");
 
     @Autowired
     Flyway flyway;
@@ -42,25 +42,34 @@ class ExportIntegrationTests extends IntegrationTest {
         String admin = newAdminToken();
 
         // when
-        byte[] archive = as(admin).get().uri("/api/admin/export").exchange().expectStatus().isOk()
-                .expectHeader().contentType(MediaType.valueOf("application/zip"))
-                .expectHeader().value("Content-Disposition", value -> assertThat(value)
-                        .startsWith("attachment").contains("kapi-export-"))
-                .expectBody(byte[].class).returnResult().getResponseBody();
+        byte[] archive = as(admin).get()
+            .uri("/api/admin/export")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .contentType(MediaType.valueOf("application/zip"))
+            .expectHeader()
+            .value("Content-Disposition", value -> assertThat(value).startsWith("attachment").contains("kapi-export-"))
+            .expectBody(byte[].class)
+            .returnResult()
+            .getResponseBody();
 
         // then
         Map<String, String> files = unzip(archive);
         @SuppressWarnings("unchecked")
         Map<String, Object> manifest = JsonMapper.builder().build().readValue(files.get("manifest.json"), Map.class);
-        assertThat(manifest).containsEntry("format", "kapi-export").containsEntry("version", 2)
-                .containsEntry("schemaVersion", flyway.info().current().getVersion().getVersion()).containsKey("createdAt");
+        assertThat(manifest).containsEntry("format", "kapi-export")
+            .containsEntry("version", 2)
+            .containsEntry("schemaVersion", flyway.info().current().getVersion().getVersion())
+            .containsKey("createdAt");
         assertThat((String) manifest.get("sealCheck")).startsWith("v1:");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> tables = (List<Map<String, Object>>) manifest.get("tables");
         assertThat(tables).extracting(table -> table.get("name"))
-                .contains("accounts", "sessions", "credit_entries", "events", "messaging_queues", "trading_bots",
-                        "support_requests")
-                .doesNotContain("flyway_schema_history");
+            .contains("accounts", "sessions", "credit_entries", "events", "messaging_queues", "trading_bots",
+                    "support_requests")
+            .doesNotContain("flyway_schema_history");
         for (Map<String, Object> table : tables) {
             String csv = files.get((String) table.get("file"));
             assertThat(csv).as((String) table.get("name")).isNotNull();
@@ -71,21 +80,52 @@ class ExportIntegrationTests extends IntegrationTest {
 
     @Test
     void exportThenNoRowOfAOneTimeSecretEvenWithAMagicLinkAResetARefreshTokenAndACeremonyPending() throws IOException {
-        // given: a pending sign-in mail (link and six-digit code), a password reset, a refresh token, a
-        // second-factor challenge and a passkey ceremony, each of which a backup's reader could use (issue 27)
+        // given: a pending sign-in mail (link and six-digit code), a password reset, a
+        // refresh token, a
+        // second-factor challenge and a passkey ceremony, each of which a backup's reader
+        // could use (issue 27)
         String email = registerUser();
         Token signedIn = signIn(email, PASSWORD);
-        String secret = (String) as(signedIn.access_token()).post().uri("/users/me/mfa/totp").exchange()
-                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody().get("secret");
-        as(signedIn.access_token()).post().uri("/users/me/mfa/totp/confirm").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("code", Totp.code(secret, clock.instant(), 0))).exchange().expectStatus().isOk();
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD)).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.mfa_required").isEqualTo(true);
-        client().post().uri("/auth/magic-link").contentType(MediaType.APPLICATION_JSON).body(Map.of("email", email))
-                .exchange().expectStatus().isAccepted();
-        client().post().uri("/auth/forgot-password").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", email)).exchange().expectStatus().is2xxSuccessful();
+        String secret = (String) as(signedIn.access_token()).post()
+            .uri("/users/me/mfa/totp")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()
+            .get("secret");
+        as(signedIn.access_token()).post()
+            .uri("/users/me/mfa/totp/confirm")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("code", Totp.code(secret, clock.instant(), 0)))
+            .exchange()
+            .expectStatus()
+            .isOk();
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.mfa_required")
+            .isEqualTo(true);
+        client().post()
+            .uri("/auth/magic-link")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email))
+            .exchange()
+            .expectStatus()
+            .isAccepted();
+        client().post()
+            .uri("/auth/forgot-password")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email))
+            .exchange()
+            .expectStatus()
+            .is2xxSuccessful();
         as(signedIn.access_token()).post().uri("/users/me/passkeys/options").exchange().expectStatus().isOk();
         long account = accountIdOf(signedIn.access_token());
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("""
@@ -102,18 +142,26 @@ class ExportIntegrationTests extends IntegrationTest {
         assertThat(secrets).hasSizeGreaterThanOrEqualTo(6);
 
         // when
-        Map<String, String> files = unzip(as(newAdminToken()).get().uri("/api/admin/export").exchange()
-                .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody());
+        Map<String, String> files = unzip(as(newAdminToken()).get()
+            .uri("/api/admin/export")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(byte[].class)
+            .returnResult()
+            .getResponseBody());
 
-        // then: neither a file nor a manifest entry of those tables; the accounts are there
+        // then: neither a file nor a manifest entry of those tables; the accounts are
+        // there
         @SuppressWarnings("unchecked")
         Map<String, Object> manifest = JsonMapper.builder().build().readValue(files.get("manifest.json"), Map.class);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> tables = (List<Map<String, Object>>) manifest.get("tables");
-        assertThat(tables).extracting(table -> table.get("name")).contains("accounts", "sessions", "mfa_recovery_codes")
-                .doesNotContainAnyElementsOf(ONE_TIME_SECRETS);
-        assertThat(files.keySet()).noneMatch(file -> ONE_TIME_SECRETS.stream()
-                .anyMatch(table -> file.equals("tables/" + table + ".csv")));
+        assertThat(tables).extracting(table -> table.get("name"))
+            .contains("accounts", "sessions", "mfa_recovery_codes")
+            .doesNotContainAnyElementsOf(ONE_TIME_SECRETS);
+        assertThat(files.keySet())
+            .noneMatch(file -> ONE_TIME_SECRETS.stream().anyMatch(table -> file.equals("tables/" + table + ".csv")));
         String archive = String.join("\n", files.values());
         assertThat(secrets).noneMatch(archive::contains);
     }
@@ -133,4 +181,5 @@ class ExportIntegrationTests extends IntegrationTest {
         }
         return files;
     }
+
 }

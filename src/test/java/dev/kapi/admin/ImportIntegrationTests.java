@@ -46,13 +46,14 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Import of an export archive, over HTTP and as a command: round trips into fresh databases on the same
- * embedded PostgreSQL server, and every refusal (not an admin, not empty, not an archive, another master
- * key) without a change.
+ * Import of an export archive, over HTTP and as a command: round trips into fresh
+ * databases on the same embedded PostgreSQL server, and every refusal (not an admin, not
+ * empty, not an archive, another master key) without a change.
  */
 class ImportIntegrationTests extends IntegrationTest {
 
     private static final MediaType ZIP = MediaType.valueOf("application/zip");
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
@@ -63,7 +64,8 @@ class ImportIntegrationTests extends IntegrationTest {
 
     @Test
     void importWhenDatabaseIsEmptyThenExportingItAgainGivesTheSameTablesAndArchivedUsersSignIn() throws IOException {
-        // given: data of every kind, a sealed exchange key and WhatsApp token among it, exported
+        // given: data of every kind, a sealed exchange key and WhatsApp token among it,
+        // exported
         Fixture fixture = representativeData();
         byte[] archive = exportOverHttp();
         ConfigurableApplicationContext second = startOn(freshDatabase());
@@ -72,22 +74,40 @@ class ImportIntegrationTests extends IntegrationTest {
             String importer = signUpAdmin(restored);
 
             // when
-            Map<String, Object> answer = restored.post().uri("/api/admin/import")
-                    .header("Authorization", "Bearer " + importer).contentType(ZIP).body(archive).exchange()
-                    .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+            Map<String, Object> answer = restored.post()
+                .uri("/api/admin/import")
+                .header("Authorization", "Bearer " + importer)
+                .contentType(ZIP)
+                .body(archive)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON_OBJECT)
+                .returnResult()
+                .getResponseBody();
 
             // then: the same tables, row for row
             assertThat(answer).containsEntry("success", true);
             ByteArrayOutputStream again = new ByteArrayOutputStream();
             second.getBean(Export.class).writeTo(again);
             assertSameTables(unzip(archive), unzip(again.toByteArray()));
-            // the importing admin's session went with the old data; the archive's users sign in
-            restored.get().uri("/users/me").header("Authorization", "Bearer " + importer).exchange()
-                    .expectStatus().isUnauthorized();
+            // the importing admin's session went with the old data; the archive's users
+            // sign in
+            restored.get()
+                .uri("/users/me")
+                .header("Authorization", "Bearer " + importer)
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
             String user = signIn(restored, fixture.email());
-            restored.get().uri("/api/trading/api-keys").header("Authorization", "Bearer " + user).exchange()
-                    .expectStatus().isOk().expectBody(String.class)
-                    .value(body -> assertThat(body).contains(fixture.keyLabel()));
+            restored.get()
+                .uri("/api/trading/api-keys")
+                .header("Authorization", "Bearer " + user)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .value(body -> assertThat(body).contains(fixture.keyLabel()));
         }
         finally {
             second.close();
@@ -97,11 +117,17 @@ class ImportIntegrationTests extends IntegrationTest {
     @Test
     @SuppressWarnings("unchecked")
     void importWhenAnArchiveOfAnEarlierVersionHoldsOneTimeSecretsThenTheyAreLeftOut() throws IOException, SQLException {
-        // given: an archive as earlier versions wrote it, with the one-time secrets' tables and their rows
+        // given: an archive as earlier versions wrote it, with the one-time secrets'
+        // tables and their rows
         String email = registerUser();
         login(email);
-        client().post().uri("/auth/forgot-password").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", email)).exchange().expectStatus().is2xxSuccessful();
+        client().post()
+            .uri("/auth/forgot-password")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email))
+            .exchange()
+            .expectStatus()
+            .is2xxSuccessful();
         Map<String, byte[]> files = unzipBytes(exportOverHttp());
         Map<String, byte[]> secrets = new LinkedHashMap<>();
         for (String table : List.of("one_time_tokens", "refresh_tokens", "mfa_challenges", "passkey_ceremonies")) {
@@ -110,26 +136,36 @@ class ImportIntegrationTests extends IntegrationTest {
         assertThat(new String(secrets.get("refresh_tokens"), StandardCharsets.UTF_8).lines().count()).isGreaterThan(1);
         Map<String, byte[]> older = new LinkedHashMap<>(files);
         secrets.forEach((table, csv) -> older.put("tables/" + table + ".csv", csv));
-        byte[] archive = withManifest(older, manifest -> secrets.forEach((table, csv) -> ((List<Map<String, Object>>)
-                manifest.get("tables")).add(Map.of("name", table, "file", "tables/" + table + ".csv", "rows",
-                        new String(csv, StandardCharsets.UTF_8).lines().count() - 1))));
+        byte[] archive = withManifest(older,
+                manifest -> secrets.forEach((table, csv) -> ((List<Map<String, Object>>) manifest.get("tables"))
+                    .add(Map.of("name", table, "file", "tables/" + table + ".csv", "rows",
+                            new String(csv, StandardCharsets.UTF_8).lines().count() - 1))));
         ConfigurableApplicationContext second = startOn(freshDatabase());
         try {
             RestTestClient restored = clientOf(second);
             String importer = signUpAdmin(restored);
 
             // when
-            Map<String, Object> answer = restored.post().uri("/api/admin/import")
-                    .header("Authorization", "Bearer " + importer).contentType(ZIP).body(archive).exchange()
-                    .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+            Map<String, Object> answer = restored.post()
+                .uri("/api/admin/import")
+                .header("Authorization", "Bearer " + importer)
+                .contentType(ZIP)
+                .body(archive)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON_OBJECT)
+                .returnResult()
+                .getResponseBody();
 
-            // then: the rest restored, the secrets not (not even the importing admin's own)
+            // then: the rest restored, the secrets not (not even the importing admin's
+            // own)
             Map<String, Object> manifest = JSON.readValue(files.get("manifest.json"), Map.class);
             assertThat(answer).containsEntry("tables", ((List<?>) manifest.get("tables")).size());
             JdbcClient restoredDatabase = JdbcClient.create(second.getBean(DataSource.class));
             for (String table : secrets.keySet()) {
                 assertThat(restoredDatabase.sql("SELECT count(*) FROM " + table).query(Long.class).single()).as(table)
-                        .isZero();
+                    .isZero();
             }
             signIn(restored, email);
         }
@@ -146,25 +182,42 @@ class ImportIntegrationTests extends IntegrationTest {
         ConfigurableApplicationContext second = startOn(freshDatabase());
         try {
             RestTestClient restored = bindToServer()
-                    .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
-                    .defaultHeader("X-Forwarded-For", randomIp()).defaultHeader("Accept-Language", "en").build();
+                .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
+                .defaultHeader("X-Forwarded-For", randomIp())
+                .defaultHeader("Accept-Language", "en")
+                .build();
             String importer = signUpAdmin(restored);
             Map<String, byte[]> renamed = new LinkedHashMap<>(files);
-            renamed.put("tables/accounts.csv", csv(files, "tables/accounts.csv").replaceFirst("^id,", "key,")
-                    .getBytes(StandardCharsets.UTF_8));
+            renamed.put("tables/accounts.csv",
+                    csv(files, "tables/accounts.csv").replaceFirst("^id,", "key,").getBytes(StandardCharsets.UTF_8));
             Map<String, byte[]> damaged = new LinkedHashMap<>(files);
-            damaged.put("tables/events.csv", (csv(files, "tables/events.csv") + "not,a,row\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            damaged.put("tables/events.csv",
+                    (csv(files, "tables/events.csv") + "not,a,row\n").getBytes(StandardCharsets.UTF_8));
 
-            // when / then: refused, after the tables before it were already loaded, and rolled back
-            assertProblem(restored.post().uri("/api/admin/import").header("Authorization", "Bearer " + importer)
-                    .contentType(ZIP).body(zip(renamed)).exchange(), 400, "archive-columns-mismatch", "accounts");
-            assertProblem(restored.post().uri("/api/admin/import").header("Authorization", "Bearer " + importer)
-                    .contentType(ZIP).body(zip(damaged)).exchange(), 400, "archive-data-invalid", "events");
-            restored.get().uri("/users/me").header("Authorization", "Bearer " + importer).exchange()
-                    .expectStatus().isOk();
-            assertThat(JdbcClient.create(second.getBean(DataSource.class)).sql("SELECT count(*) FROM events")
-                    .query(Long.class).single()).isZero();
+            // when / then: refused, after the tables before it were already loaded, and
+            // rolled back
+            assertProblem(restored.post()
+                .uri("/api/admin/import")
+                .header("Authorization", "Bearer " + importer)
+                .contentType(ZIP)
+                .body(zip(renamed))
+                .exchange(), 400, "archive-columns-mismatch", "accounts");
+            assertProblem(restored.post()
+                .uri("/api/admin/import")
+                .header("Authorization", "Bearer " + importer)
+                .contentType(ZIP)
+                .body(zip(damaged))
+                .exchange(), 400, "archive-data-invalid", "events");
+            restored.get()
+                .uri("/users/me")
+                .header("Authorization", "Bearer " + importer)
+                .exchange()
+                .expectStatus()
+                .isOk();
+            assertThat(JdbcClient.create(second.getBean(DataSource.class))
+                .sql("SELECT count(*) FROM events")
+                .query(Long.class)
+                .single()).isZero();
         }
         finally {
             second.close();
@@ -180,9 +233,12 @@ class ImportIntegrationTests extends IntegrationTest {
         long accounts = jdbc.sql("SELECT count(*) FROM accounts").query(Long.class).single();
 
         // when / then
-        assertProblem(as(admin).post().uri("/api/admin/import").header("Accept-Language", "en")
-                .contentType(ZIP).body(archive).exchange(), 409, "archive-database-not-empty",
-                "Import needs an empty database");
+        assertProblem(as(admin).post()
+            .uri("/api/admin/import")
+            .header("Accept-Language", "en")
+            .contentType(ZIP)
+            .body(archive)
+            .exchange(), 409, "archive-database-not-empty", "Import needs an empty database");
         assertThat(jdbc.sql("SELECT count(*) FROM accounts").query(Long.class).single()).isEqualTo(accounts);
     }
 
@@ -190,10 +246,20 @@ class ImportIntegrationTests extends IntegrationTest {
     void importWhenNotAdminThenForbidden() {
         byte[] archive = exportOverHttp();
 
-        as(newUserToken()).post().uri("/api/admin/import").contentType(ZIP).body(archive).exchange()
-                .expectStatus().isForbidden();
-        client().post().uri("/api/admin/import").contentType(ZIP).body(archive).exchange()
-                .expectStatus().isUnauthorized();
+        as(newUserToken()).post()
+            .uri("/api/admin/import")
+            .contentType(ZIP)
+            .body(archive)
+            .exchange()
+            .expectStatus()
+            .isForbidden();
+        client().post()
+            .uri("/api/admin/import")
+            .contentType(ZIP)
+            .body(archive)
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
     }
 
     @Test
@@ -221,8 +287,8 @@ class ImportIntegrationTests extends IntegrationTest {
         SecretSealer otherServer = new SecretSealer(
                 new SealingSettings("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", List.of()),
                 new StaticListableBeanFactory().getBeanProvider(LocalSecrets.class));
-        byte[] archive = withManifest(unzipBytes(exportOverHttp()), manifest -> manifest.put("sealCheck",
-                otherServer.seal(Export.SEAL_CHECK, Export.SEAL_CONTEXT)));
+        byte[] archive = withManifest(unzipBytes(exportOverHttp()),
+                manifest -> manifest.put("sealCheck", otherServer.seal(Export.SEAL_CHECK, Export.SEAL_CONTEXT)));
 
         // when / then
         assertProblem(post(newAdminToken(), archive), 409, "archive-master-key", "KAPI_MASTER_KEY");
@@ -264,49 +330,85 @@ class ImportIntegrationTests extends IntegrationTest {
 
     /** A new client of the instance (its own address, for the rate limits). */
     private static RestTestClient clientOf(ConfigurableApplicationContext instance) {
-        return bindToServer().baseUrl("http://localhost:" + ((WebServerApplicationContext) instance).getWebServer()
-                .getPort()).defaultHeader("X-Forwarded-For", randomIp()).build();
+        return bindToServer()
+            .baseUrl("http://localhost:" + ((WebServerApplicationContext) instance).getWebServer().getPort())
+            .defaultHeader("X-Forwarded-For", randomIp())
+            .build();
     }
+
     private record Fixture(String email, String keyLabel) {
     }
 
-    /** A user with a sealed exchange key and a WhatsApp sender token, an event and a support request. */
+    /**
+     * A user with a sealed exchange key and a WhatsApp sender token, an event and a
+     * support request.
+     */
     private Fixture representativeData() {
         String email = registerUser();
         String user = login(email);
         String secret = UUID.randomUUID().toString();
         String label = "Yedek " + secret;
-        as(user).post().uri("/api/trading/api-keys").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("exchange", "binance", "label", label, "api_key", "key-" + secret,
-                        "api_secret", "secret-" + secret))
-                .exchange().expectStatus().isCreated();
-        as(user).post().uri("/api/messaging/senders").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "Ana hat", "phone", "0532 000 00 01", "provider", "whatsapp_cloud",
-                        "phone_number_id", "pn-" + secret, "access_token", "EAAG-backup-token"))
-                .exchange().expectStatus().isCreated();
-        as(user).post().uri("/api/support/requests").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("subject", "Yedek", "body", "Çalışıyor mu?")).exchange().expectStatus().isCreated();
-        as(newAdminToken()).post().uri("/events").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("title", "Yedekten dönen etkinlik", "start_time", "2030-01-01T10:00:00Z",
-                        "end_time", "2030-01-01T11:00:00Z"))
-                .exchange().expectStatus().isCreated();
+        as(user).post()
+            .uri("/api/trading/api-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("exchange", "binance", "label", label, "api_key", "key-" + secret, "api_secret",
+                    "secret-" + secret))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        as(user).post()
+            .uri("/api/messaging/senders")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "Ana hat", "phone", "0532 000 00 01", "provider", "whatsapp_cloud", "phone_number_id",
+                    "pn-" + secret, "access_token", "EAAG-backup-token"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        as(user).post()
+            .uri("/api/support/requests")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("subject", "Yedek", "body", "Çalışıyor mu?"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        as(newAdminToken()).post()
+            .uri("/events")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("title", "Yedekten dönen etkinlik", "start_time", "2030-01-01T10:00:00Z", "end_time",
+                    "2030-01-01T11:00:00Z"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
         return new Fixture(email, label);
     }
 
     private byte[] exportOverHttp() {
-        return as(newAdminToken()).get().uri("/api/admin/export").exchange().expectStatus().isOk()
-                .expectBody(byte[].class).returnResult().getResponseBody();
+        return as(newAdminToken()).get()
+            .uri("/api/admin/export")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(byte[].class)
+            .returnResult()
+            .getResponseBody();
     }
 
     private RestTestClient.ResponseSpec post(String token, byte[] archive) {
-        return as(token).post().uri("/api/admin/import").header("Accept-Language", "en").contentType(ZIP)
-                .body(archive).exchange();
+        return as(token).post()
+            .uri("/api/admin/import")
+            .header("Accept-Language", "en")
+            .contentType(ZIP)
+            .body(archive)
+            .exchange();
     }
 
     private static void assertProblem(RestTestClient.ResponseSpec response, int status, String code,
             String messagePart) {
-        Map<String, Object> problem = response.expectStatus().isEqualTo(status).expectBody(JSON_OBJECT)
-                .returnResult().getResponseBody();
+        Map<String, Object> problem = response.expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         assertThat(problem).containsEntry("type", "urn:kapi:problem:" + code);
         assertThat((String) problem.get("message")).contains(messagePart);
     }
@@ -325,16 +427,12 @@ class ImportIntegrationTests extends IntegrationTest {
 
     private SpringApplicationBuilder application(String url) {
         Clock sharedClock = clock;
-        return new SpringApplicationBuilder(Application.class)
-                .profiles("test")
-                .properties(Map.of(
-                        "server.port", "0",
-                        "spring.datasource.url", url,
-                        "spring.datasource.username", "postgres",
-                        "spring.mail.host", "127.0.0.1",
-                        "spring.mail.port", Integer.toString(MAIL.getSmtp().getPort())))
-                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
-                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)));
+        return new SpringApplicationBuilder(Application.class).profiles("test")
+            .properties(Map.of("server.port", "0", "spring.datasource.url", url, "spring.datasource.username",
+                    "postgres", "spring.mail.host", "127.0.0.1", "spring.mail.port",
+                    Integer.toString(MAIL.getSmtp().getPort())))
+            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
+                    () -> sharedClock, definition -> definition.setPrimary(true)));
     }
 
     private ConfigurableApplicationContext startOn(String url) {
@@ -343,17 +441,29 @@ class ImportIntegrationTests extends IntegrationTest {
 
     private String signUpAdmin(RestTestClient client) {
         String email = uniqueEmail();
-        client.post().uri("/auth/register/admin").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", email, "password", PASSWORD, "full_name", "Yeni Yönetici",
-                        "admin_secret", ADMIN_SECRET))
-                .exchange().expectStatus().isCreated();
+        client.post()
+            .uri("/auth/register/admin")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "Yeni Yönetici", "admin_secret",
+                    ADMIN_SECRET))
+            .exchange()
+            .expectStatus()
+            .isCreated();
         return signIn(client, email);
     }
 
     private static String signIn(RestTestClient client, String email) {
-        return client.post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD)).exchange().expectStatus().isOk()
-                .expectBody(Token.class).returnResult().getResponseBody().access_token();
+        return client.post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Token.class)
+            .returnResult()
+            .getResponseBody()
+            .access_token();
     }
 
     private record Run(int status, String out, String err) {
@@ -371,7 +481,10 @@ class ImportIntegrationTests extends IntegrationTest {
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Both archives hold the same tables with the same rows, whenever and wherever they were written. */
+    /**
+     * Both archives hold the same tables with the same rows, whenever and wherever they
+     * were written.
+     */
     @SuppressWarnings("unchecked")
     private static void assertSameTables(Map<String, String> expected, Map<String, String> actual) {
         Map<String, Object> expectedManifest = JSON.readValue(expected.get("manifest.json"), Map.class);
@@ -390,8 +503,9 @@ class ImportIntegrationTests extends IntegrationTest {
     private byte[] copyOut(String table) throws SQLException, IOException {
         try (Connection connection = dataSource.getConnection()) {
             ByteArrayOutputStream csv = new ByteArrayOutputStream();
-            connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyOut("COPY " + table + " TO STDOUT WITH (FORMAT csv, HEADER true)", csv);
+            connection.unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyOut("COPY " + table + " TO STDOUT WITH (FORMAT csv, HEADER true)", csv);
             return csv.toByteArray();
         }
     }
@@ -437,4 +551,5 @@ class ImportIntegrationTests extends IntegrationTest {
         }
         return files;
     }
+
 }

@@ -25,16 +25,20 @@ import dev.kapi.support.IntegrationTest;
 
 /**
  * Keeps {@code client/} true: runs every request example ({@code client/admin/*.http},
- * {@code client/user/*.http}, in the order of their numbers) with httpyac against the application on its
- * test port, and the TypeScript client's Node test with types generated from this application's
- * {@code /v3/api-docs}. A stale example, a request that did not run, or a type error fails the build.
+ * {@code client/user/*.http}, in the order of their numbers) with httpyac against the
+ * application on its test port, and the TypeScript client's Node test with types
+ * generated from this application's {@code /v3/api-docs}. A stale example, a request that
+ * did not run, or a type error fails the build.
  */
 class ClientExamplesIntegrationTests extends IntegrationTest {
 
     private static final Path CLIENT = Path.of("client").toAbsolutePath();
+
     private static final Path TYPESCRIPT = CLIENT.resolve("typescript");
+
     private static final Pattern REQUEST_LINE = Pattern.compile("^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \\S+",
             Pattern.MULTILINE);
+
     private static final Pattern STATUS_TEST = Pattern.compile("client\\.test\\([^\\n]*response\\.status ===");
 
     private final JsonMapper json = JsonMapper.builder().build();
@@ -48,17 +52,16 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
             List<String> blocks = requestBlocks(Files.readString(file));
             for (String block : blocks) {
                 assertThat(STATUS_TEST.matcher(block).find())
-                        .as("every request in %s checks its status: %s", file, block.lines().findFirst().orElse(""))
-                        .isTrue();
+                    .as("every request in %s checks its status: %s", file, block.lines().findFirst().orElse(""))
+                    .isTrue();
             }
             requests += blocks.size();
         }
 
-        List<String> command = new ArrayList<>(List.of(CLIENT.resolve("node_modules/.bin/httpyac").toString(),
-                "send"));
+        List<String> command = new ArrayList<>(List.of(CLIENT.resolve("node_modules/.bin/httpyac").toString(), "send"));
         files.forEach(file -> command.add(CLIENT.relativize(file).toString()));
-        command.addAll(List.of("--all", "--bail", "--env", "local", "--json",
-                "--var", "base=http://localhost:" + port, "--var", "admin_secret=" + ADMIN_SECRET));
+        command.addAll(List.of("--all", "--bail", "--env", "local", "--json", "--var", "base=http://localhost:" + port,
+                "--var", "admin_secret=" + ADMIN_SECRET));
         Run run = run(command, CLIENT, Map.of());
 
         JsonNode results = json.readTree(run.stdout());
@@ -67,10 +70,10 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
         for (JsonNode request : results.path("requests")) {
             for (JsonNode test : request.path("testResults")) {
                 if (!"SUCCESS".equals(test.path("status").asString())) {
-                    failures.add(request.path("fileName").asString() + " \"" + request.path("name").asString()
-                            + "\": " + test.path("message").asString() + " "
-                            + test.path("error").path("displayMessage").asString()
-                            + " (answered " + request.path("response").path("statusCode").asString() + ")");
+                    failures.add(request.path("fileName").asString() + " \"" + request.path("name").asString() + "\": "
+                            + test.path("message").asString() + " "
+                            + test.path("error").path("displayMessage").asString() + " (answered "
+                            + request.path("response").path("statusCode").asString() + ")");
                 }
             }
         }
@@ -87,14 +90,17 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
     @Test
     void theTypedClientIsGeneratedFromThisApplicationAndItsNodeTestPasses() throws Exception {
         Path bin = TYPESCRIPT.resolve("node_modules/.bin");
-        Map<String, String> env = Map.of("KAPI_BASE_URL", "http://localhost:" + port, "KAPI_ADMIN_SECRET",
-                ADMIN_SECRET, "KAPI_OPENAPI", "http://localhost:" + port + "/v3/api-docs",
-                // the Node test's own client address (loopback is a trusted proxy in tests), so the
-                // examples' registrations and sign-ins leave it room under the rate limits
+        Map<String, String> env = Map.of("KAPI_BASE_URL", "http://localhost:" + port, "KAPI_ADMIN_SECRET", ADMIN_SECRET,
+                "KAPI_OPENAPI", "http://localhost:" + port + "/v3/api-docs",
+                // the Node test's own client address (loopback is a trusted proxy in
+                // tests), so the
+                // examples' registrations and sign-ins leave it room under the rate
+                // limits
                 "KAPI_FORWARDED_FOR", "10.19." + ThreadLocalRandom.current().nextInt(256) + "."
                         + ThreadLocalRandom.current().nextInt(1, 255));
-        succeeds(run(List.of(bin.resolve("openapi-typescript").toString(), env.get("KAPI_OPENAPI"), "-o",
-                "src/schema.d.ts"), TYPESCRIPT, env), "openapi-typescript");
+        succeeds(run(
+                List.of(bin.resolve("openapi-typescript").toString(), env.get("KAPI_OPENAPI"), "-o", "src/schema.d.ts"),
+                TYPESCRIPT, env), "openapi-typescript");
         succeeds(run(List.of(bin.resolve("tsc").toString(), "--noEmit"), TYPESCRIPT, env), "tsc --noEmit");
         succeeds(run(List.of(bin.resolve("tsc").toString()), TYPESCRIPT, env), "tsc (to build/)");
         Run test = run(List.of("node", "--test", "build/test/client.test.js"), TYPESCRIPT, env);
@@ -104,8 +110,9 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
 
     /** Each example's answer status must be one its operation in /v3/api-docs lists. */
     private List<String> undocumentedStatuses(JsonNode results) throws Exception {
-        JsonNode paths = json.readTree(java.net.URI.create("http://localhost:" + port + "/v3/api-docs").toURL()
-                .openStream()).path("paths");
+        JsonNode paths = json
+            .readTree(java.net.URI.create("http://localhost:" + port + "/v3/api-docs").toURL().openStream())
+            .path("paths");
         List<String> undocumented = new ArrayList<>();
         for (JsonNode request : results.path("requests")) {
             JsonNode response = request.path("response");
@@ -130,7 +137,10 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
         return undocumented;
     }
 
-    /** How much of a path template is literal: /events/categories/{id} wins over /events/{event_id}/... */
+    /**
+     * How much of a path template is literal: /events/categories/{id} wins over
+     * /events/{event_id}/...
+     */
     private static int literalLength(String template) {
         return template.replaceAll("\\{[^}]+}", "").length();
     }
@@ -150,7 +160,10 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
         return files;
     }
 
-    /** The text of each request in a file: from its request line to the next one (or the end). */
+    /**
+     * The text of each request in a file: from its request line to the next one (or the
+     * end).
+     */
     private static List<String> requestBlocks(String text) {
         List<String> blocks = new ArrayList<>();
         Matcher matcher = REQUEST_LINE.matcher(text);
@@ -175,7 +188,8 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
         Path err = Files.createTempFile("kapi-client", ".err");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
             builder.environment().putAll(env);
             builder.environment().put("NO_COLOR", "1");
             Process process = builder.start();
@@ -191,4 +205,5 @@ class ClientExamplesIntegrationTests extends IntegrationTest {
             Files.deleteIfExists(err);
         }
     }
+
 }

@@ -24,15 +24,18 @@ import dev.kapi.shared.SqlTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Not part of {@code mvn verify}: {@code mvn -Pbenchmark test} fills the embedded PostgreSQL with
- * 1,000,000 events over 50 categories, then times the list queries of issue 5 over real HTTP, one client
- * after another, and prints p50/p95 per query together with the plans PostgreSQL chose for them.
+ * Not part of {@code mvn verify}: {@code mvn -Pbenchmark test} fills the embedded
+ * PostgreSQL with 1,000,000 events over 50 categories, then times the list queries of
+ * issue 5 over real HTTP, one client after another, and prints p50/p95 per query together
+ * with the plans PostgreSQL chose for them.
  */
 @TestPropertySource(properties = "kapi.rate-limits.enabled=false")
 class EventSearchBenchmark extends EventsTestSupport {
 
     private static final int EVENTS = 1_000_000;
+
     private static final int WARM_UP = 50;
+
     private static final int RUNS = 200;
 
     @Autowired
@@ -68,7 +71,8 @@ class EventSearchBenchmark extends EventsTestSupport {
         explain("search, rare word", "123");
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        // The server's JIT compiler needs a few thousand requests before the first measured one.
+        // The server's JIT compiler needs a few thousand requests before the first
+        // measured one.
         for (int round = 0; round < 10; round++) {
             for (String path : queries.values()) {
                 for (int i = 0; i < WARM_UP; i++) {
@@ -101,7 +105,10 @@ class EventSearchBenchmark extends EventsTestSupport {
         System.out.println(table);
     }
 
-    /** Generated in the database in one statement: titles and descriptions from Turkish word lists. */
+    /**
+     * Generated in the database in one statement: titles and descriptions from Turkish
+     * word lists.
+     */
     private void load(long author) {
         jdbc.sql("""
                 INSERT INTO event_categories (name, created_at, updated_at)
@@ -152,22 +159,28 @@ class EventSearchBenchmark extends EventsTestSupport {
     /** The cursor a client would hold after paging through half of the events. */
     private String deepCursor() {
         return jdbc.sql("SELECT id, start_time FROM events ORDER BY start_time, id OFFSET :deep LIMIT 1")
-                .param("deep", EVENTS / 2)
-                .query((rs, row) -> new EventCursor(EventSort.START_TIME, false, rs.getLong("id"),
-                        SqlTime.instant(rs, "start_time").toString()).encode())
-                .single();
+            .param("deep", EVENTS / 2)
+            .query((rs,
+                    row) -> new EventCursor(EventSort.START_TIME, false, rs.getLong("id"),
+                            SqlTime.instant(rs, "start_time").toString())
+                        .encode())
+            .single();
     }
 
-    /** Prints the plans of the statements a search runs, and fails if any reads the event table whole. */
+    /**
+     * Prints the plans of the statements a search runs, and fails if any reads the event
+     * table whole.
+     */
     private void explain(String name, String search) {
-        EventQuery query = new EventQuery(searchTerms.resolve(search).orElseThrow().tsquery(), null,
-                EventStatus.ALL, EventSort.START_TIME, false, false, null, 0, 10, Instant.now());
+        EventQuery query = new EventQuery(searchTerms.resolve(search).orElseThrow().tsquery(), null, EventStatus.ALL,
+                EventSort.START_TIME, false, false, null, 0, 10, Instant.now());
         List<String> plans = new ArrayList<>();
         plans.add(plan(events.boundedSearchPage(query, 5_000), false));
         plans.add(plan(events.indexedSearchPage(query), true));
-        System.out.printf("%n== %s (%s) -> tsquery %s%n-- walk the sort index, bounded to 5,000 rows here:%n%s%n"
-                + "-- full-text index only (the fallback when the walk does not fill the page):%n%s%n", name, search,
-                query.tsquery(), plans.get(0), plans.get(1));
+        System.out.printf(
+                "%n== %s (%s) -> tsquery %s%n-- walk the sort index, bounded to 5,000 rows here:%n%s%n"
+                        + "-- full-text index only (the fallback when the walk does not fill the page):%n%s%n",
+                name, search, query.tsquery(), plans.get(0), plans.get(1));
         assertThat(plans).noneMatch(plan -> plan.contains("Seq Scan on events"));
     }
 
@@ -177,14 +190,19 @@ class EventSearchBenchmark extends EventsTestSupport {
                 jdbc.sql("SET LOCAL enable_indexscan = off").update();
                 jdbc.sql("SET LOCAL enable_indexonlyscan = off").update();
             }
-            return String.join("\n", jdbc.sql("EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) " + statement.sql())
-                    .params(statement.params()).query(String.class).list());
+            return String.join("\n",
+                    jdbc.sql("EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) " + statement.sql())
+                        .params(statement.params())
+                        .query(String.class)
+                        .list());
         });
     }
 
     private HttpRequest get(String path, String token) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + token).GET().build();
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build();
     }
 
     private static int rows(HttpResponse<String> response) {
@@ -195,4 +213,5 @@ class EventSearchBenchmark extends EventsTestSupport {
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
+
 }

@@ -19,25 +19,45 @@ class EventsCategoriesIntegrationTests extends EventsTestSupport {
         String name = "Müzik " + UUID.randomUUID();
 
         // when
-        Map<String, Object> created = as(editor).post().uri("/events/categories")
-                .contentType(MediaType.APPLICATION_JSON).body(Map.of("name", "  " + name + " ")).exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> created = as(editor).post()
+            .uri("/events/categories")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "  " + name + " "))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         int id = ((Number) created.get("id")).intValue();
 
         // then
         assertThat(created).containsOnlyKeys("id", "name").containsEntry("name", name);
-        assertThat(as(user).get().uri("/events/categories").exchange()
-                .expectStatus().isOk()
-                .expectBody(JSON_ARRAY).returnResult().getResponseBody()).contains(Map.of("id", id, "name", name));
-        as(editor).put().uri("/events/categories/{id}", id).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", name + " ve Dans")).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.name").isEqualTo(name + " ve Dans");
+        assertThat(as(user).get()
+            .uri("/events/categories")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult()
+            .getResponseBody()).contains(Map.of("id", id, "name", name));
+        as(editor).put()
+            .uri("/events/categories/{id}", id)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", name + " ve Dans"))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.name")
+            .isEqualTo(name + " ve Dans");
         as(editor).delete().uri("/events/categories/{id}", id).exchange().expectStatus().isNoContent();
-        assertThat(as(user).get().uri("/events/categories").exchange()
-                .expectBody(JSON_ARRAY).returnResult().getResponseBody())
-                .noneMatch(category -> ((Number) category.get("id")).intValue() == id);
+        assertThat(as(user).get()
+            .uri("/events/categories")
+            .exchange()
+            .expectBody(JSON_ARRAY)
+            .returnResult()
+            .getResponseBody()).noneMatch(category -> ((Number) category.get("id")).intValue() == id);
     }
 
     @Test
@@ -46,13 +66,23 @@ class EventsCategoriesIntegrationTests extends EventsTestSupport {
         String suffix = UUID.randomUUID().toString();
         createCategory(editor, "Işık Gösterisi " + suffix);
 
-        as(editor).post().uri("/events/categories").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "IŞIK GÖSTERİSİ " + suffix.toUpperCase())).exchange()
-                .expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.message").isEqualTo("Bu adda bir kategori zaten var");
-        as(editor).post().uri("/events/categories").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "ışık gösterisi " + suffix)).exchange()
-                .expectStatus().isEqualTo(409);
+        as(editor).post()
+            .uri("/events/categories")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "IŞIK GÖSTERİSİ " + suffix.toUpperCase()))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Bu adda bir kategori zaten var");
+        as(editor).post()
+            .uri("/events/categories")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "ışık gösterisi " + suffix))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409);
     }
 
     @Test
@@ -62,13 +92,23 @@ class EventsCategoriesIntegrationTests extends EventsTestSupport {
         createCategory(editor, taken);
         int other = freshCategory(editor);
 
-        as(editor).put().uri("/events/categories/{id}", other).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", taken.toLowerCase())).exchange()
-                .expectStatus().isEqualTo(409);
-        as(editor).put().uri("/events/categories/{id}", 987654321).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "Yok")).exchange()
-                .expectStatus().isNotFound()
-                .expectBody().jsonPath("$.message").isEqualTo("Kategori bulunamadı");
+        as(editor).put()
+            .uri("/events/categories/{id}", other)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", taken.toLowerCase()))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409);
+        as(editor).put()
+            .uri("/events/categories/{id}", 987654321)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "Yok"))
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Kategori bulunamadı");
         as(editor).delete().uri("/events/categories/{id}", 987654321).exchange().expectStatus().isNotFound();
     }
 
@@ -76,14 +116,26 @@ class EventsCategoriesIntegrationTests extends EventsTestSupport {
     void createWhenNameBlankOrUnknownFieldThenBadRequestNamingIt() {
         String editor = editorToken();
 
-        as(editor).post().uri("/events/categories").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "   ")).exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("name");
-        as(editor).post().uri("/events/categories").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "Ad", "color", "red")).exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("color");
+        as(editor).post()
+            .uri("/events/categories")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "   "))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("name");
+        as(editor).post()
+            .uri("/events/categories")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "Ad", "color", "red"))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("color");
     }
 
     @Test
@@ -92,17 +144,29 @@ class EventsCategoriesIntegrationTests extends EventsTestSupport {
         String editor = editorToken();
         String admin = newAdminToken();
         int category = freshCategory(editor);
-        Map<String, Object> event = createEvent(editor, category, "Kategorili", Duration.ofDays(1), Duration.ofHours(1));
+        Map<String, Object> event = createEvent(editor, category, "Kategorili", Duration.ofDays(1),
+                Duration.ofHours(1));
 
         // when / then
-        as(editor).delete().uri("/events/categories/{id}", category).exchange()
-                .expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.message").isEqualTo("Kategori silinemez: hâlâ bu kategoride etkinlikler var");
+        as(editor).delete()
+            .uri("/events/categories/{id}", category)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Kategori silinemez: hâlâ bu kategoride etkinlikler var");
 
         as(editor).delete().uri("/events/{id}", id(event)).exchange().expectStatus().isNoContent();
         as(editor).delete().uri("/events/categories/{id}", category).exchange().expectStatus().isNoContent();
-        as(admin).get().uri("/events/{id}", id(event)).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.category").isEmpty();
+        as(admin).get()
+            .uri("/events/{id}", id(event))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.category")
+            .isEmpty();
     }
+
 }

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventsListIntegrationTests extends EventsTestSupport {
 
     private static final Duration HOUR = Duration.ofHours(1);
+
     private static final Duration DAY = Duration.ofDays(1);
 
     @Test
@@ -27,8 +28,8 @@ class EventsListIntegrationTests extends EventsTestSupport {
 
         List<Map<String, Object>> events = list(newUserToken(), "category_id=" + category);
 
-        assertThat(titles(events)).containsExactly("Etkinlik 1", "Etkinlik 2", "Etkinlik 3", "Etkinlik 4",
-                "Etkinlik 5", "Etkinlik 6", "Etkinlik 7", "Etkinlik 8", "Etkinlik 9", "Etkinlik 10");
+        assertThat(titles(events)).containsExactly("Etkinlik 1", "Etkinlik 2", "Etkinlik 3", "Etkinlik 4", "Etkinlik 5",
+                "Etkinlik 6", "Etkinlik 7", "Etkinlik 8", "Etkinlik 9", "Etkinlik 10");
         assertThat(events.getFirst()).containsKeys("id", "title", "slug", "description", "content", "image_url",
                 "location", "start_time", "end_time", "category", "created_by", "is_active", "created_at",
                 "updated_at");
@@ -47,8 +48,8 @@ class EventsListIntegrationTests extends EventsTestSupport {
         // when / then
         assertThat(titles(list(user, "status=upcoming&category_id=" + category))).containsExactly("Süren", "Gelecek");
         assertThat(titles(list(user, "status=past&category_id=" + category))).containsExactly("Geçmiş");
-        assertThat(titles(list(user, "status=all&category_id=" + category)))
-                .containsExactly("Geçmiş", "Süren", "Gelecek");
+        assertThat(titles(list(user, "status=all&category_id=" + category))).containsExactly("Geçmiş", "Süren",
+                "Gelecek");
         assertThat(titles(list(user, "category_id=" + category))).hasSize(3);
     }
 
@@ -85,10 +86,10 @@ class EventsListIntegrationTests extends EventsTestSupport {
         assertThat(titles(list(user, "sort_by=end_time" + filter))).containsExactly("Cam", "çay", "Ayva", "zeytin");
         assertThat(titles(list(user, "sort_by=created_at" + filter))).containsExactly("çay", "Ayva", "Cam", "zeytin");
         assertThat(titles(list(user, "sort_by=title" + filter))).containsExactly("Ayva", "Cam", "çay", "zeytin");
-        assertThat(titles(list(user, "sort_by=title&sort_desc=true" + filter)))
-                .containsExactly("zeytin", "çay", "Cam", "Ayva");
-        assertThat(titles(list(user, "sort_by=created_at&sort_desc=true" + filter)))
-                .containsExactly("zeytin", "Cam", "Ayva", "çay");
+        assertThat(titles(list(user, "sort_by=title&sort_desc=true" + filter))).containsExactly("zeytin", "çay", "Cam",
+                "Ayva");
+        assertThat(titles(list(user, "sort_by=created_at&sort_desc=true" + filter))).containsExactly("zeytin", "Cam",
+                "Ayva", "çay");
         assertThat(titles(list(user, "sort_desc=true" + filter))).containsExactly("zeytin", "Ayva", "çay", "Cam");
     }
 
@@ -96,21 +97,42 @@ class EventsListIntegrationTests extends EventsTestSupport {
     void listWhenSortByOrStatusUnknownThenBadRequestNamingTheAllowedValues() {
         String user = newUserToken();
 
-        as(user).get().uri("/events?sort_by=price").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("sort_by")
-                .jsonPath("$.errors[0].message")
-                .isEqualTo("Geçersiz sıralama; izin verilenler: start_time, end_time, created_at, title");
-        as(user).get().uri("/events?status=soon").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("status")
-                .jsonPath("$.errors[0].message").isEqualTo("Geçersiz durum; izin verilenler: all, upcoming, past");
-        as(user).get().uri("/events?sort_desc=maybe").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("sort_desc");
-        as(user).get().uri("/events?category_id=music").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("category_id");
+        as(user).get()
+            .uri("/events?sort_by=price")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("sort_by")
+            .jsonPath("$.errors[0].message")
+            .isEqualTo("Geçersiz sıralama; izin verilenler: start_time, end_time, created_at, title");
+        as(user).get()
+            .uri("/events?status=soon")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("status")
+            .jsonPath("$.errors[0].message")
+            .isEqualTo("Geçersiz durum; izin verilenler: all, upcoming, past");
+        as(user).get()
+            .uri("/events?sort_desc=maybe")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("sort_desc");
+        as(user).get()
+            .uri("/events?category_id=music")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("category_id");
     }
 
     @Test
@@ -118,16 +140,31 @@ class EventsListIntegrationTests extends EventsTestSupport {
         String user = newUserToken();
 
         for (String query : new String[] { "limit=101", "limit=0", "limit=ten" }) {
-            as(user).get().uri("/events?" + query).exchange()
-                    .expectStatus().isBadRequest()
-                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("limit");
+            as(user).get()
+                .uri("/events?" + query)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("limit");
         }
-        as(user).get().uri("/events?skip=-1").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("skip");
-        as(user).get().uri("/events?cursor=not-a-cursor").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
+        as(user).get()
+            .uri("/events?skip=-1")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("skip");
+        as(user).get()
+            .uri("/events?cursor=not-a-cursor")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("cursor");
     }
 
     @Test
@@ -138,7 +175,8 @@ class EventsListIntegrationTests extends EventsTestSupport {
             createEvent(editor, category, "Dilim " + i, DAY.multipliedBy(i), HOUR);
         }
 
-        assertThat(titles(list(editor, "skip=1&limit=2&category_id=" + category))).containsExactly("Dilim 2", "Dilim 3");
+        assertThat(titles(list(editor, "skip=1&limit=2&category_id=" + category))).containsExactly("Dilim 2",
+                "Dilim 3");
         assertThat(titles(list(editor, "skip=4&limit=100&category_id=" + category))).containsExactly("Dilim 5");
         assertThat(list(editor, "skip=5&category_id=" + category)).isEmpty();
     }
@@ -160,9 +198,12 @@ class EventsListIntegrationTests extends EventsTestSupport {
         int pages = 0;
         do {
             EntityExchangeResult<List<Map<String, Object>>> page = as(editor).get()
-                    .uri("/events?limit=3&category_id=" + category + (cursor == null ? "" : "&cursor=" + cursor))
-                    .exchange().expectStatus().isOk()
-                    .expectBody(JSON_ARRAY).returnResult();
+                .uri("/events?limit=3&category_id=" + category + (cursor == null ? "" : "&cursor=" + cursor))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON_ARRAY)
+                .returnResult();
             seen.addAll(titles(page.getResponseBody()));
             cursor = page.getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
             pages++;
@@ -188,8 +229,10 @@ class EventsListIntegrationTests extends EventsTestSupport {
         String cursor = null;
         do {
             EntityExchangeResult<List<Map<String, Object>>> page = as(editor).get()
-                    .uri("/events?limit=2" + filter + (cursor == null ? "" : "&cursor=" + cursor)).exchange()
-                    .expectBody(JSON_ARRAY).returnResult();
+                .uri("/events?limit=2" + filter + (cursor == null ? "" : "&cursor=" + cursor))
+                .exchange()
+                .expectBody(JSON_ARRAY)
+                .returnResult();
             byCursor.addAll(titles(page.getResponseBody()));
             cursor = page.getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
         }
@@ -205,15 +248,27 @@ class EventsListIntegrationTests extends EventsTestSupport {
         int category = freshCategory(editor);
         createEvent(editor, category, "Bir", DAY, HOUR);
         createEvent(editor, category, "İki", DAY, HOUR);
-        String cursor = as(editor).get().uri("/events?limit=1&category_id=" + category).exchange()
-                .returnResult().getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
+        String cursor = as(editor).get()
+            .uri("/events?limit=1&category_id=" + category)
+            .exchange()
+            .returnResult()
+            .getResponseHeaders()
+            .getFirst(dev.kapi.shared.NextCursor.HEADER);
 
         assertThat(cursor).isNotNull();
-        as(editor).get().uri("/events?limit=1&sort_by=title&cursor=" + cursor).exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
-        as(editor).get().uri("/events?limit=1&sort_desc=true&cursor=" + cursor).exchange()
-                .expectStatus().isBadRequest();
+        as(editor).get()
+            .uri("/events?limit=1&sort_by=title&cursor=" + cursor)
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("cursor");
+        as(editor).get()
+            .uri("/events?limit=1&sort_desc=true&cursor=" + cursor)
+            .exchange()
+            .expectStatus()
+            .isBadRequest();
     }
 
     @Test
@@ -221,15 +276,28 @@ class EventsListIntegrationTests extends EventsTestSupport {
         String editor = editorToken();
         int category = freshCategory(editor);
         createEvent(editor, category, "Liste", DAY, HOUR);
-        String etag = as(editor).get().uri("/events?category_id=" + category).exchange()
-                .expectStatus().isOk()
-                .returnResult().getResponseHeaders().getETag();
+        String etag = as(editor).get()
+            .uri("/events?category_id=" + category)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .returnResult()
+            .getResponseHeaders()
+            .getETag();
 
-        as(editor).get().uri("/events?category_id=" + category).header(HttpHeaders.IF_NONE_MATCH, etag).exchange()
-                .expectStatus().isNotModified();
+        as(editor).get()
+            .uri("/events?category_id=" + category)
+            .header(HttpHeaders.IF_NONE_MATCH, etag)
+            .exchange()
+            .expectStatus()
+            .isNotModified();
         createEvent(editor, category, "Liste 2", DAY, HOUR);
-        as(editor).get().uri("/events?category_id=" + category).header(HttpHeaders.IF_NONE_MATCH, etag).exchange()
-                .expectStatus().isOk();
+        as(editor).get()
+            .uri("/events?category_id=" + category)
+            .header(HttpHeaders.IF_NONE_MATCH, etag)
+            .exchange()
+            .expectStatus()
+            .isOk();
     }
 
     @Test
@@ -265,8 +333,8 @@ class EventsListIntegrationTests extends EventsTestSupport {
         String filter = "&category_id=" + category;
 
         assertThat(titles(list(user, "search=kubernetes" + filter))).hasSize(3);
-        assertThat(titles(list(user, "search=" + word + filter)))
-                .containsExactlyInAnyOrder("Kubernetes " + word, "Bulut Günü");
+        assertThat(titles(list(user, "search=" + word + filter))).containsExactlyInAnyOrder("Kubernetes " + word,
+                "Bulut Günü");
         assertThat(titles(list(user, "search=kubernetes docker" + filter))).containsExactly("Kubernetes " + word);
         assertThat(titles(list(user, "search=docker operatör" + filter))).isEmpty();
     }
@@ -283,8 +351,7 @@ class EventsListIntegrationTests extends EventsTestSupport {
         assertThat(titles(list(user, "search=konferans" + filter))).hasSize(1);
         assertThat(titles(list(user, "search=" + word + filter))).hasSize(1);
         // one letter dropped, one swapped
-        String misspelled = word.substring(0, 3) + word.substring(4, 7) + word.charAt(8) + word.charAt(7)
-                + "lerimiz";
+        String misspelled = word.substring(0, 3) + word.substring(4, 7) + word.charAt(8) + word.charAt(7) + "lerimiz";
         assertThat(titles(list(user, "search=" + misspelled + filter))).hasSize(1);
         assertThat(list(user, "search=qqqqqqqq" + filter)).isEmpty();
     }
@@ -301,8 +368,10 @@ class EventsListIntegrationTests extends EventsTestSupport {
         String filter = "&search=" + word + "&status=upcoming&category_id=" + category;
 
         EntityExchangeResult<List<Map<String, Object>>> first = as(editor).get()
-                .uri("/events?limit=1&sort_by=title" + filter).exchange()
-                .expectBody(JSON_ARRAY).returnResult();
+            .uri("/events?limit=1&sort_by=title" + filter)
+            .exchange()
+            .expectBody(JSON_ARRAY)
+            .returnResult();
         String cursor = first.getResponseHeaders().getFirst(dev.kapi.shared.NextCursor.HEADER);
         List<Map<String, Object>> second = list(editor, "limit=1&sort_by=title&cursor=" + cursor + filter);
 
@@ -315,8 +384,8 @@ class EventsListIntegrationTests extends EventsTestSupport {
         Map<String, Object> all = new java.util.HashMap<>(fields);
         all.put("category_id", category);
         all.put("start_time", clock.instant().plus(DAY).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        all.put("end_time", clock.instant().plus(DAY).plus(HOUR).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                .toString());
+        all.put("end_time",
+                clock.instant().plus(DAY).plus(HOUR).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         return createEvent(token, all);
     }
 
@@ -328,4 +397,5 @@ class EventsListIntegrationTests extends EventsTestSupport {
         }
         return word.toString();
     }
+
 }

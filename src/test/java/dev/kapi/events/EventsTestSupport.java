@@ -14,7 +14,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.kapi.support.IntegrationTest;
 
-/** What the event tests share: users of each role, categories and events made through the API. */
+/**
+ * What the event tests share: users of each role, categories and events made through the
+ * API.
+ */
 abstract class EventsTestSupport extends IntegrationTest {
 
     @Autowired
@@ -30,25 +33,43 @@ abstract class EventsTestSupport extends IntegrationTest {
     }
 
     int createCategory(String token, String name) {
-        Map<String, Object> category = as(token).post().uri("/events/categories").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", name)).exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> category = as(token).post()
+            .uri("/events/categories")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", name))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         return ((Number) category.get("id")).intValue();
     }
 
-    /** A category no other test uses, so that filtering by it isolates a test's events. */
+    /**
+     * A category no other test uses, so that filtering by it isolates a test's events.
+     */
     int freshCategory(String token) {
         return createCategory(token, "Kategori " + UUID.randomUUID());
     }
 
     Map<String, Object> createEvent(String token, Map<String, Object> fields) {
-        return as(token).post().uri("/events").contentType(MediaType.APPLICATION_JSON).body(fields).exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(token).post()
+            .uri("/events")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(fields)
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
-    /** An event in the category that starts {@code startsIn} from now and lasts {@code lasts}. */
+    /**
+     * An event in the category that starts {@code startsIn} from now and lasts
+     * {@code lasts}.
+     */
     Map<String, Object> createEvent(String token, int categoryId, String title, Duration startsIn, Duration lasts) {
         Instant start = clock.instant().plus(startsIn).truncatedTo(ChronoUnit.SECONDS);
         Map<String, Object> fields = new HashMap<>();
@@ -61,12 +82,18 @@ abstract class EventsTestSupport extends IntegrationTest {
     }
 
     List<Map<String, Object>> list(String token, String query) {
-        return as(token).get().uri("/events?" + query).exchange()
-                .expectStatus().isOk()
-                .expectBody(JSON_ARRAY).returnResult().getResponseBody();
+        return as(token).get()
+            .uri("/events?" + query)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult()
+            .getResponseBody();
     }
 
     static List<String> titles(List<Map<String, Object>> events) {
         return events.stream().map(event -> (String) event.get("title")).toList();
     }
+
 }

@@ -13,15 +13,15 @@ class AccessTokensTests {
     @Test
     void startWhenNoSecretAndNoEmbeddedDatabaseThenRefusedWithAClearMessage() {
         assertThatIllegalStateException()
-                .isThrownBy(() -> new AccessTokens(settings(null), noLocalSecrets(), Clock.systemUTC()))
-                .withMessageContaining("KAPI_JWT_SECRET");
+            .isThrownBy(() -> new AccessTokens(settings(null), noLocalSecrets(), Clock.systemUTC()))
+            .withMessageContaining("KAPI_JWT_SECRET");
     }
 
     @Test
     void startWhenSecretShorterThan32BytesThenRefused() {
         assertThatIllegalStateException()
-                .isThrownBy(() -> new AccessTokens(settings("too-short-secret"), noLocalSecrets(), Clock.systemUTC()))
-                .withMessageContaining("at least 32 bytes");
+            .isThrownBy(() -> new AccessTokens(settings("too-short-secret"), noLocalSecrets(), Clock.systemUTC()))
+            .withMessageContaining("at least 32 bytes");
     }
 
     @Test
@@ -45,4 +45,5 @@ class AccessTokensTests {
     private static IdentitySettings settings(String secret) {
         return TestSettings.identity(secret, null);
     }
+
 }

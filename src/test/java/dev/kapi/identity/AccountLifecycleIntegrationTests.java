@@ -23,24 +23,51 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
     void freezeThenReadsAndIdentityWorkButWritesOfAnyOtherModuleAreForbiddenUntilUnfrozen() {
         String token = newUserToken();
 
-        as(token).post().uri("/users/me/freeze").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.frozen").isEqualTo(true);
+        as(token).post()
+            .uri("/users/me/freeze")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.frozen")
+            .isEqualTo(true);
 
         as(token).get().uri("/users/me").exchange().expectStatus().isOk();
-        as(token).put().uri("/users/me").contentType(MediaType.APPLICATION_JSON).body(Map.of("status", "away"))
-                .exchange().expectStatus().isOk();
-        as(token).post().uri("/api/messaging/customers").contentType(MediaType.APPLICATION_JSON).body(Map.of())
-                .exchange()
-                .expectStatus().isForbidden()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:account-frozen")
-                .jsonPath("$.message").value(String.class, message -> assertThat(message).contains("dondurulmuş"));
+        as(token).put()
+            .uri("/users/me")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("status", "away"))
+            .exchange()
+            .expectStatus()
+            .isOk();
+        as(token).post()
+            .uri("/api/messaging/customers")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of())
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:account-frozen")
+            .jsonPath("$.message")
+            .value(String.class, message -> assertThat(message).contains("dondurulmuş"));
 
-        as(token).post().uri("/users/me/unfreeze").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.frozen").isEqualTo(false);
-        as(token).post().uri("/api/messaging/customers").contentType(MediaType.APPLICATION_JSON).body(Map.of())
-                .exchange().expectStatus().isBadRequest();
+        as(token).post()
+            .uri("/users/me/unfreeze")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.frozen")
+            .isEqualTo(false);
+        as(token).post()
+            .uri("/api/messaging/customers")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of())
+            .exchange()
+            .expectStatus()
+            .isBadRequest();
     }
 
     @Test
@@ -48,13 +75,16 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
         String email = registerUser();
         String watched = login(email);
         String other = login(email);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/users/me/session-events"))
-                .header("Authorization", "Bearer " + watched).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest
+            .newBuilder(URI.create("http://localhost:" + port + "/users/me/session-events"))
+            .header("Authorization", "Bearer " + watched)
+            .header("Accept", "text/event-stream")
+            .build();
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
-                .send(request, HttpResponse.BodyHandlers.ofLines());
+            .send(request, HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
-        CompletableFuture<List<String>> received = CompletableFuture.supplyAsync(() -> response.body()
-                .takeWhile(line -> !line.contains("reason")).toList());
+        CompletableFuture<List<String>> received = CompletableFuture
+            .supplyAsync(() -> response.body().takeWhile(line -> !line.contains("reason")).toList());
 
         as(other).post().uri("/auth/reset-session-login").exchange().expectStatus().isNoContent();
 
@@ -67,8 +97,11 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
     void sessionEventsWhenAnAccountOpensTooManyStreamsThenRefused() throws Exception {
         String token = newUserToken();
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/users/me/session-events"))
-                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest
+            .newBuilder(URI.create("http://localhost:" + port + "/users/me/session-events"))
+            .header("Authorization", "Bearer " + token)
+            .header("Accept", "text/event-stream")
+            .build();
         List<HttpResponse<Stream<String>>> open = new java.util.ArrayList<>();
         for (int i = 0; i < SessionStream.MAX_STREAMS_PER_ACCOUNT; i++) {
             open.add(http.send(request, HttpResponse.BodyHandlers.ofLines()));
@@ -90,30 +123,65 @@ class AccountLifecycleIntegrationTests extends IntegrationTest {
     @Test
     void auditLogThenAdminsSeeSecurityEventsOfAUserAndOthersAreForbidden() {
         String email = registerUser();
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", "wrong-password")).exchange()
-                .expectStatus().isBadRequest();
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", "wrong-password"))
+            .exchange()
+            .expectStatus()
+            .isBadRequest();
         String token = login(email);
         as(token).post().uri("/users/me/freeze").exchange().expectStatus().isOk();
         long id = accountIdOf(token);
         String admin = newAdminToken();
 
-        as(admin).get().uri("/api/admin/audit?user={id}", id).exchange()
-                .expectStatus().isOk()
-                .expectBody()
-                .jsonPath("$.success").isEqualTo(true)
-                .jsonPath("$.data[*].type").value(List.class, types -> assertThat(types)
-                        .contains("account-registered", "login-failed", "login-succeeded", "account-frozen"))
-                .jsonPath("$.data[0].occurredAt").isNotEmpty();
-        as(admin).get().uri("/api/admin/audit?user={id}&type=login-failed", id).exchange()
-                .expectBody().jsonPath("$.count").isEqualTo(1).jsonPath("$.data[0].ip").isNotEmpty();
-        as(admin).get().uri("/api/admin/audit?user={id}&limit=2", id).exchange()
-                .expectBody().jsonPath("$.count").isEqualTo(2).jsonPath("$.nextCursor").isNotEmpty();
-        as(admin).get().uri("/api/admin/audit?from=0001-01-01T00:00:00Z").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:date-out-of-range");
-        as(admin).get().uri("/api/admin/audit?from=yesterday").exchange()
-                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("from");
+        as(admin).get()
+            .uri("/api/admin/audit?user={id}", id)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.success")
+            .isEqualTo(true)
+            .jsonPath("$.data[*].type")
+            .value(List.class,
+                    types -> assertThat(types).contains("account-registered", "login-failed", "login-succeeded",
+                            "account-frozen"))
+            .jsonPath("$.data[0].occurredAt")
+            .isNotEmpty();
+        as(admin).get()
+            .uri("/api/admin/audit?user={id}&type=login-failed", id)
+            .exchange()
+            .expectBody()
+            .jsonPath("$.count")
+            .isEqualTo(1)
+            .jsonPath("$.data[0].ip")
+            .isNotEmpty();
+        as(admin).get()
+            .uri("/api/admin/audit?user={id}&limit=2", id)
+            .exchange()
+            .expectBody()
+            .jsonPath("$.count")
+            .isEqualTo(2)
+            .jsonPath("$.nextCursor")
+            .isNotEmpty();
+        as(admin).get()
+            .uri("/api/admin/audit?from=0001-01-01T00:00:00Z")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:date-out-of-range");
+        as(admin).get()
+            .uri("/api/admin/audit?from=yesterday")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("from");
         as(token).get().uri("/api/admin/audit").exchange().expectStatus().isForbidden();
     }
+
 }

@@ -14,9 +14,9 @@ class AuthControllerTests {
         AuthController controller = new AuthController(null, null, null, null, null, TestSettings.identity(null, ""));
 
         assertThatExceptionOfType(ApiException.class)
-                .isThrownBy(() -> controller.registerAdmin(new AuthController.AdminRegisterRequest("a@b.co",
-                        "password-1", "Name", "")))
-                .satisfies(ex -> org.assertj.core.api.Assertions.assertThat(ex.status())
-                        .isEqualTo(HttpStatus.NOT_FOUND));
+            .isThrownBy(() -> controller
+                .registerAdmin(new AuthController.AdminRegisterRequest("a@b.co", "password-1", "Name", "")))
+            .satisfies(ex -> org.assertj.core.api.Assertions.assertThat(ex.status()).isEqualTo(HttpStatus.NOT_FOUND));
     }
+
 }

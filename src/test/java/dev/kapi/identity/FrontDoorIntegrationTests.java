@@ -15,8 +15,15 @@ class FrontDoorIntegrationTests extends IntegrationTest {
 
     @Test
     void frontDoorWhenAskedForJsonThenAnIndexOfTheEntryPoints() {
-        Map<String, Object> index = client().get().uri("/").accept(MediaType.APPLICATION_JSON).exchange()
-                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> index = client().get()
+            .uri("/")
+            .accept(MediaType.APPLICATION_JSON)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(index).containsEntry("name", "Kapı").containsKey("issuer");
         @SuppressWarnings("unchecked")
@@ -29,14 +36,30 @@ class FrontDoorIntegrationTests extends IntegrationTest {
 
     @Test
     void frontDoorWhenOpenedInABrowserThenAPageInTheBrowsersLanguage() {
-        String turkish = client().get().uri("/").header(HttpHeaders.ACCEPT, "text/html,*/*;q=0.8")
-                .header(HttpHeaders.ACCEPT_LANGUAGE, "tr-TR").exchange().expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
-                .expectHeader().valueMatches("Content-Security-Policy", ".*default-src 'none'.*")
-                .expectBody(String.class).returnResult().getResponseBody();
-        String english = client().get().uri("/").header(HttpHeaders.ACCEPT, "text/html")
-                .header(HttpHeaders.ACCEPT_LANGUAGE, "en-GB,en;q=0.9").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String turkish = client().get()
+            .uri("/")
+            .header(HttpHeaders.ACCEPT, "text/html,*/*;q=0.8")
+            .header(HttpHeaders.ACCEPT_LANGUAGE, "tr-TR")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .contentTypeCompatibleWith(MediaType.TEXT_HTML)
+            .expectHeader()
+            .valueMatches("Content-Security-Policy", ".*default-src 'none'.*")
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+        String english = client().get()
+            .uri("/")
+            .header(HttpHeaders.ACCEPT, "text/html")
+            .header(HttpHeaders.ACCEPT_LANGUAGE, "en-GB,en;q=0.9")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(turkish).contains("Kapı çalışıyor", "href=\"/admin/\"", "href=\"/swagger-ui.html\"",
                 "href=\"/actuator/health\"");
@@ -46,7 +69,13 @@ class FrontDoorIntegrationTests extends IntegrationTest {
 
     @Test
     void frontDoorWhenAStaleTokenIsSentThenStillThePage() {
-        client().get().uri("/").header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token")
-                .accept(MediaType.APPLICATION_JSON).exchange().expectStatus().isOk();
+        client().get()
+            .uri("/")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token")
+            .accept(MediaType.APPLICATION_JSON)
+            .exchange()
+            .expectStatus()
+            .isOk();
     }
+
 }

@@ -45,9 +45,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Identity provider figures, outside the normal build ({@code mvn -Pbenchmark test
- * -Dtest=IdentityProviderBenchmark}): the cost of signing and verifying one access token per algorithm
- * (Kapı's claims and headers, keys as {@link SigningKeys} makes them, one thread), and introspection
- * throughput over HTTP with 32 concurrent clients in this JVM (they share the two cores with the server).
+ * -Dtest=IdentityProviderBenchmark}): the cost of signing and verifying one access token
+ * per algorithm (Kapı's claims and headers, keys as {@link SigningKeys} makes them, one
+ * thread), and introspection throughput over HTTP with 32 concurrent clients in this JVM
+ * (they share the two cores with the server).
  */
 class IdentityProviderBenchmark extends IntegrationTest {
 
@@ -58,10 +59,13 @@ class IdentityProviderBenchmark extends IntegrationTest {
 
     @Test
     void signAndVerifyCostPerAlgorithm() throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("http://localhost:8000").subject("42")
-                .claim("sid", UUID.randomUUID().toString()).issueTime(new Date())
-                .expirationTime(new Date(System.currentTimeMillis() + 1_800_000)).jwtID(UUID.randomUUID().toString())
-                .build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("http://localhost:8000")
+            .subject("42")
+            .claim("sid", UUID.randomUUID().toString())
+            .issueTime(new Date())
+            .expirationTime(new Date(System.currentTimeMillis() + 1_800_000))
+            .jwtID(UUID.randomUUID().toString())
+            .build();
         for (String algorithm : List.of("HS256", "ES256", "EdDSA", "RS256")) {
             JWSSigner signer;
             JWSVerifier verifier;
@@ -79,7 +83,8 @@ class IdentityProviderBenchmark extends IntegrationTest {
                 signer = crypto.signer();
                 verifier = crypto.verifier();
                 header = new JWSHeader.Builder(JWSAlgorithm.parse(algorithm)).keyID(key.getKeyID())
-                        .type(JOSEObjectType.JWT).build();
+                    .type(JOSEObjectType.JWT)
+                    .build();
             }
             int count = "RS256".equals(algorithm) ? 2_000 : 20_000;
             double signMicros = Double.MAX_VALUE;
@@ -111,21 +116,23 @@ class IdentityProviderBenchmark extends IntegrationTest {
     void introspectionThroughput() throws Exception {
         TestUser admin = newAdmin();
         String key = (String) post(admin, "/api/admin/service-keys",
-                Map.of("name", "bench", "scopes", List.of("introspect")), 201).get("key");
+                Map.of("name", "bench", "scopes", List.of("introspect")), 201)
+            .get("key");
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
             tokens.add(newUserToken());
         }
         measure("rate limits on", port, key, tokens);
-        // Introspection's limit is counted in the instance's memory (a local route), the others in PostgreSQL;
-        // bench/identity.sh measures GET /users/me with the limits off; so does this second instance.
+        // Introspection's limit is counted in the instance's memory (a local route), the
+        // others in PostgreSQL;
+        // bench/identity.sh measures GET /users/me with the limits off; so does this
+        // second instance.
         Clock sharedClock = clock;
-        try (ConfigurableApplicationContext unlimited = new SpringApplicationBuilder(Application.class)
-                .profiles("test")
-                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
-                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
-                .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                        "--spring.datasource.username=postgres", "--kapi.rate-limits.enabled=false")) {
+        try (ConfigurableApplicationContext unlimited = new SpringApplicationBuilder(Application.class).profiles("test")
+            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
+                    () -> sharedClock, definition -> definition.setPrimary(true)))
+            .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
+                    "--spring.datasource.username=postgres", "--kapi.rate-limits.enabled=false")) {
             measure("rate limits off", ((WebServerApplicationContext) unlimited).getWebServer().getPort(), key, tokens);
         }
     }
@@ -143,10 +150,10 @@ class IdentityProviderBenchmark extends IntegrationTest {
                     clients.add(pool.submit(() -> {
                         while (System.nanoTime() < deadline) {
                             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                                    .header("Authorization", "Bearer " + key)
-                                    .header("Content-Type", "application/x-www-form-urlencoded")
-                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                                    HttpResponse.BodyHandlers.ofString());
+                                .header("Authorization", "Bearer " + key)
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(), HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() != 200 || !response.body().contains("\"active\":true")) {
                                 throw new AssertionError(response.statusCode() + " " + response.body());
                             }
@@ -159,7 +166,9 @@ class IdentityProviderBenchmark extends IntegrationTest {
                     client.get();
                 }
             }
-            System.out.printf("BENCH introspection, %s, %s: %.0f/s%n", label, run, done.get() / (double) run.toSeconds());
+            System.out.printf("BENCH introspection, %s, %s: %.0f/s%n", label, run,
+                    done.get() / (double) run.toSeconds());
         }
     }
+
 }

@@ -30,19 +30,29 @@ class LoginIntegrationTests extends IntegrationTest {
     void loginWithJsonThenBearerTokenForThirtyMinutesThatOpensTheProfile() {
         String email = registerUser();
 
-        Token token = client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD))
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody(Token.class).returnResult().getResponseBody();
+        Token token = client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Token.class)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(token.token_type()).isEqualTo("bearer");
         assertThat(token.expires_in()).isEqualTo(1800);
-        as(token.access_token()).get().uri("/users/me").exchange()
-                .expectStatus().isOk()
-                .expectBody()
-                .jsonPath("$.email").isEqualTo(email)
-                .jsonPath("$.last_login").isNotEmpty();
+        as(token.access_token()).get()
+            .uri("/users/me")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.email")
+            .isEqualTo(email)
+            .jsonPath("$.last_login")
+            .isNotEmpty();
     }
 
     @Test
@@ -52,10 +62,18 @@ class LoginIntegrationTests extends IntegrationTest {
         form.add("username", email);
         form.add("password", PASSWORD);
 
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form)
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.access_token").isNotEmpty().jsonPath("$.token_type").isEqualTo("bearer");
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body(form)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.access_token")
+            .isNotEmpty()
+            .jsonPath("$.token_type")
+            .isEqualTo("bearer");
     }
 
     @Test
@@ -69,16 +87,30 @@ class LoginIntegrationTests extends IntegrationTest {
     void loginWhenWrongPasswordThenSameAnswerAsForAnUnknownEmail() {
         String email = registerUser();
 
-        String wrongPassword = new String(client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", "not-the-password"))
-                .exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.message").isEqualTo("Yanlış email/şifre")
-                .returnResult().getResponseBody());
-        String unknownEmail = new String(client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", uniqueEmail(), "password", "not-the-password"))
-                .exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.message").isEqualTo("Yanlış email/şifre")
-                .returnResult().getResponseBody());
+        String wrongPassword = new String(client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", "not-the-password"))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Yanlış email/şifre")
+            .returnResult()
+            .getResponseBody());
+        String unknownEmail = new String(client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", uniqueEmail(), "password", "not-the-password"))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Yanlış email/şifre")
+            .returnResult()
+            .getResponseBody());
 
         assertThat(unknownEmail).isEqualTo(wrongPassword);
     }
@@ -91,16 +123,25 @@ class LoginIntegrationTests extends IntegrationTest {
         }
 
         // Locked: even the right password is refused, with 401.
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD))
-                .exchange()
-                .expectStatus().isUnauthorized()
-                .expectBody().jsonPath("$.message").value(message -> assertThat((String) message).contains("kilitli"));
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isUnauthorized()
+            .expectBody()
+            .jsonPath("$.message")
+            .value(message -> assertThat((String) message).contains("kilitli"));
 
         clock.advance(Duration.ofMinutes(14));
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD))
-                .exchange().expectStatus().isUnauthorized();
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
 
         clock.advance(Duration.ofMinutes(1).plusSeconds(1));
         assertThat(login(email)).isNotBlank();
@@ -140,8 +181,7 @@ class LoginIntegrationTests extends IntegrationTest {
         failLogin(email).expectStatus().isBadRequest();
 
         // The profile just read is cached; the failures must show all the same.
-        as(token).get().uri("/users/me").exchange()
-                .expectBody().jsonPath("$.failed_login_attempts").isEqualTo(2);
+        as(token).get().uri("/users/me").exchange().expectBody().jsonPath("$.failed_login_attempts").isEqualTo(2);
     }
 
     @Test
@@ -149,9 +189,14 @@ class LoginIntegrationTests extends IntegrationTest {
         String email = registerUser();
         List<Callable<Integer>> attempts = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            attempts.add(() -> client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                    .body(Map.of("username", email, "password", "wrong-password"))
-                    .exchange().returnResult().getStatus().value());
+            attempts.add(() -> client().post()
+                .uri("/auth/login")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("username", email, "password", "wrong-password"))
+                .exchange()
+                .returnResult()
+                .getStatus()
+                .value());
         }
 
         List<Integer> statuses = new ArrayList<>();
@@ -170,11 +215,16 @@ class LoginIntegrationTests extends IntegrationTest {
         String email = registerUser();
         jdbc.sql("UPDATE accounts SET is_active = false WHERE email = :email").param("email", email).update();
 
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD))
-                .exchange()
-                .expectStatus().isUnauthorized()
-                .expectBody().jsonPath("$.message").isEqualTo("Hesap aktif değil; admin onayı gerekli");
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isUnauthorized()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Hesap aktif değil; admin onayı gerekli");
     }
 
     @Test
@@ -182,12 +232,16 @@ class LoginIntegrationTests extends IntegrationTest {
         String email = registerUser();
         String legacy = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(PASSWORD);
         jdbc.sql("UPDATE accounts SET password_hash = :hash WHERE email = :email")
-                .param("hash", legacy).param("email", email).update();
+            .param("hash", legacy)
+            .param("email", email)
+            .update();
 
         login(email);
 
-        String stored = jdbc.sql("SELECT password_hash FROM accounts WHERE email = :email").param("email", email)
-                .query(String.class).single();
+        String stored = jdbc.sql("SELECT password_hash FROM accounts WHERE email = :email")
+            .param("email", email)
+            .query(String.class)
+            .single();
         assertThat(stored).startsWith("{bcrypt-sha256}");
         assertThat(login(email)).isNotBlank();
     }
@@ -199,10 +253,16 @@ class LoginIntegrationTests extends IntegrationTest {
 
         clock.advance(Duration.ofMinutes(31));
 
-        as(token).get().uri("/users/me").exchange()
-                .expectStatus().isUnauthorized()
-                .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
-                .expectBody().jsonPath("$.success").isEqualTo(false);
+        as(token).get()
+            .uri("/users/me")
+            .exchange()
+            .expectStatus()
+            .isUnauthorized()
+            .expectHeader()
+            .valueEquals("WWW-Authenticate", "Bearer")
+            .expectBody()
+            .jsonPath("$.success")
+            .isEqualTo(false);
     }
 
     @Test
@@ -216,8 +276,11 @@ class LoginIntegrationTests extends IntegrationTest {
     }
 
     private org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec failLogin(String username) {
-        return client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", username, "password", "wrong-password"))
-                .exchange();
+        return client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", "wrong-password"))
+            .exchange();
     }
+
 }

@@ -23,9 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Passkey routes over HTTP without an authenticator (AdminConsoleBrowserTests registers and uses one in
- * Chromium): the options are WebAuthn JSON for the configured relying party, a ceremony works once and only
- * for its own user, and made-up answers are refused naming the field.
+ * Passkey routes over HTTP without an authenticator (AdminConsoleBrowserTests registers
+ * and uses one in Chromium): the options are WebAuthn JSON for the configured relying
+ * party, a ceremony works once and only for its own user, and made-up answers are refused
+ * naming the field.
  */
 class PasskeyIntegrationTests extends IntegrationTest {
 
@@ -44,11 +45,13 @@ class PasskeyIntegrationTests extends IntegrationTest {
 
         assertThat((String) ceremony.get("ceremony_id")).hasSize(36);
         Map<String, Object> options = (Map<String, Object>) ceremony.get("options");
-        assertThat(options).containsEntry("rp", Map.of("id", "localhost", "name", "Kapı")).containsKey("challenge")
-                .containsEntry("attestation", "none");
+        assertThat(options).containsEntry("rp", Map.of("id", "localhost", "name", "Kapı"))
+            .containsKey("challenge")
+            .containsEntry("attestation", "none");
         assertThat((Map<String, Object>) options.get("user")).containsEntry("name", Long.toString(user.id()))
-                .containsEntry("displayName", user.email());
-        assertThat((Map<String, Object>) options.get("authenticatorSelection")).containsEntry("residentKey", "required");
+            .containsEntry("displayName", user.email());
+        assertThat((Map<String, Object>) options.get("authenticatorSelection")).containsEntry("residentKey",
+                "required");
         assertThat(get(user, "/users/me/passkeys", 200)).containsEntry("passkeys", List.of());
     }
 
@@ -57,35 +60,58 @@ class PasskeyIntegrationTests extends IntegrationTest {
         TestUser user = newUser();
         TestUser other = newUser();
         String ceremony = (String) post(user, "/users/me/passkeys/options", 200).get("ceremony_id");
-        Map<String, Object> madeUp = Map.of("id", "AAAA", "rawId", "AAAA", "type", "public-key",
-                "response", Map.of("clientDataJSON", "e30", "attestationObject", "oA"));
+        Map<String, Object> madeUp = Map.of("id", "AAAA", "rawId", "AAAA", "type", "public-key", "response",
+                Map.of("clientDataJSON", "e30", "attestationObject", "oA"));
 
-        assertThat(invalidFields(post(other, "/users/me/passkeys", Map.of("ceremony_id", ceremony, "label", "x",
-                "credential", madeUp), 400))).containsExactly("ceremony_id");
+        assertThat(invalidFields(post(other, "/users/me/passkeys",
+                Map.of("ceremony_id", ceremony, "label", "x", "credential", madeUp), 400)))
+            .containsExactly("ceremony_id");
         assertThat(post(user, "/users/me/passkeys", Map.of("ceremony_id", ceremony, "label", "x", "credential", madeUp),
-                400)).containsEntry("type", "urn:kapi:problem:passkey-invalid");
-        assertThat(invalidFields(post(user, "/users/me/passkeys", Map.of("ceremony_id", ceremony, "label", "x",
-                "credential", madeUp), 400))).containsExactly("credential");
-        assertThat(invalidFields(post(user, "/users/me/passkeys", Map.of("ceremony_id", UUID.randomUUID().toString(),
-                "label", "x", "credential", madeUp), 400))).containsExactly("ceremony_id");
+                400))
+            .containsEntry("type", "urn:kapi:problem:passkey-invalid");
+        assertThat(invalidFields(post(user, "/users/me/passkeys",
+                Map.of("ceremony_id", ceremony, "label", "x", "credential", madeUp), 400)))
+            .containsExactly("credential");
+        assertThat(invalidFields(post(user, "/users/me/passkeys",
+                Map.of("ceremony_id", UUID.randomUUID().toString(), "label", "x", "credential", madeUp), 400)))
+            .containsExactly("ceremony_id");
         as(user.token()).delete().uri("/users/me/passkeys/{id}", "AAAA").exchange().expectStatus().isNotFound();
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void signInOptionsThenAnyDiscoverablePasskeyAndAMadeUpAnswerIsRefused() {
-        Map<String, Object> ceremony = client().post().uri("/auth/passkey/options").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of()).exchange().expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> ceremony = client().post()
+            .uri("/auth/passkey/options")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of())
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
         Map<String, Object> options = (Map<String, Object>) ceremony.get("options");
         assertThat(options).containsEntry("rpId", "localhost").containsKey("challenge");
         assertThat((List<?>) options.getOrDefault("allowCredentials", List.of())).isEmpty();
-        client().post().uri("/auth/passkey").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("ceremony_id", ceremony.get("ceremony_id"), "credential", Map.of("id", "AAAA")))
-                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.type")
-                .isEqualTo("urn:kapi:problem:passkey-invalid");
-        client().post().uri("/auth/passkey/options").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("mfa_token", "made-up")).exchange().expectStatus().isUnauthorized();
+        client().post()
+            .uri("/auth/passkey")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("ceremony_id", ceremony.get("ceremony_id"), "credential", Map.of("id", "AAAA")))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:passkey-invalid");
+        client().post()
+            .uri("/auth/passkey/options")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("mfa_token", "made-up"))
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
     }
 
     @Test
@@ -93,9 +119,16 @@ class PasskeyIntegrationTests extends IntegrationTest {
     void ceremonyWhenStoredThenJsonThatRebuildsTheOptionsTheClientWasGiven() {
         TestUser user = newUser();
         Map<String, Object> registration = post(user, "/users/me/passkeys/options", 200);
-        Map<String, Object> anonymous = client().post().uri("/auth/passkey/options")
-                .contentType(MediaType.APPLICATION_JSON).body(Map.of()).exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> anonymous = client().post()
+            .uri("/auth/passkey/options")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of())
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(jdbc.sql("""
                 SELECT data_type FROM information_schema.columns
@@ -107,8 +140,10 @@ class PasskeyIntegrationTests extends IntegrationTest {
             Class<?> type = given.containsKey("rp") ? PublicKeyCredentialCreationOptions.class
                     : PublicKeyCredentialRequestOptions.class;
             Object rebuilt = PasskeyCeremonyOptions.read(WEBAUTHN, stored(ceremony), type);
-            Map<String, Object> kept = new HashMap<>(WEBAUTHN.readValue(WEBAUTHN.writeValueAsString(rebuilt), Map.class));
-            // extensions (credProps) are asked of the authenticator; verifying its answer reads none of them
+            Map<String, Object> kept = new HashMap<>(
+                    WEBAUTHN.readValue(WEBAUTHN.writeValueAsString(rebuilt), Map.class));
+            // extensions (credProps) are asked of the authenticator; verifying its answer
+            // reads none of them
             kept.remove("extensions");
             assertThat(kept).isEqualTo(given);
         }
@@ -116,27 +151,45 @@ class PasskeyIntegrationTests extends IntegrationTest {
 
     @Test
     void signInWhenTheStoredCeremonyIsPlantedThenBadRequestNamingTheCeremonyNeverA500() {
-        // a row planted through an edited backup was read with ObjectInputStream: 500 (issue 27)
+        // a row planted through an edited backup was read with ObjectInputStream: 500
+        // (issue 27)
         String serialized = Base64.getEncoder().encodeToString(javaSerialized(new java.util.ArrayList<>(List.of("x"))));
         for (String planted : List.of("\"" + serialized + "\"", "{}", "[]", "{\"challenge\": 5}",
                 "{\"challenge\": \"!!\", \"rpId\": \"localhost\"}")) {
-            Map<String, Object> ceremony = client().post().uri("/auth/passkey/options")
-                    .contentType(MediaType.APPLICATION_JSON).body(Map.of()).exchange().expectStatus().isOk()
-                    .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+            Map<String, Object> ceremony = client().post()
+                .uri("/auth/passkey/options")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of())
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON_OBJECT)
+                .returnResult()
+                .getResponseBody();
             jdbc.sql("UPDATE passkey_ceremonies SET options = CAST(:planted AS jsonb) WHERE id = CAST(:id AS uuid)")
-                    .param("planted", planted).param("id", ceremony.get("ceremony_id")).update();
+                .param("planted", planted)
+                .param("id", ceremony.get("ceremony_id"))
+                .update();
 
-            Map<String, Object> problem = client().post().uri("/auth/passkey").contentType(MediaType.APPLICATION_JSON)
-                    .body(Map.of("ceremony_id", ceremony.get("ceremony_id"), "credential", Map.of("id", "AAAA")))
-                    .exchange().expectStatus().isBadRequest().expectBody(JSON_OBJECT).returnResult()
-                    .getResponseBody();
+            Map<String, Object> problem = client().post()
+                .uri("/auth/passkey")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("ceremony_id", ceremony.get("ceremony_id"), "credential", Map.of("id", "AAAA")))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(JSON_OBJECT)
+                .returnResult()
+                .getResponseBody();
             assertThat(invalidFields(problem)).as(planted).containsExactly("ceremony_id");
         }
     }
 
     private String stored(Map<String, Object> ceremony) {
         return jdbc.sql("SELECT options::text FROM passkey_ceremonies WHERE id = CAST(:id AS uuid)")
-                .param("id", ceremony.get("ceremony_id")).query(String.class).single();
+            .param("id", ceremony.get("ceremony_id"))
+            .query(String.class)
+            .single();
     }
 
     private static byte[] javaSerialized(java.io.Serializable value) {
@@ -149,4 +202,5 @@ class PasskeyIntegrationTests extends IntegrationTest {
         }
         return bytes.toByteArray();
     }
+
 }

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Raw password-hash throughput of Kapı's own encoder on all cores, the ceiling for logins per second.
- * Not part of the test suite (its name does not end in Tests); {@code bench/identity.sh} runs it.
+ * Raw password-hash throughput of Kapı's own encoder on all cores, the ceiling for logins
+ * per second. Not part of the test suite (its name does not end in Tests);
+ * {@code bench/identity.sh} runs it.
  */
 class PasswordHashingBenchmark {
 
@@ -23,7 +24,8 @@ class PasswordHashingBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         IdentitySettings defaults = TestSettings.identity(null, null);
         IdentitySettings settings = new IdentitySettings(null, null, defaults.accessTokenLifetime(), defaults.session(),
-                defaults.lockout(), new IdentitySettings.Password(8, 256, algorithm, cost, cores, Duration.ofMinutes(1), 2, null, Duration.ofSeconds(2)),
+                defaults.lockout(), new IdentitySettings.Password(8, 256, algorithm, cost, cores, Duration.ofMinutes(1),
+                        2, null, Duration.ofSeconds(2)),
                 defaults.tokens(), defaults.housekeeping(), defaults.stepUp());
         PasswordHashing hashing = new PasswordHashing(settings);
         String hash = hashing.hash("benchmark-password");
@@ -58,4 +60,5 @@ class PasswordHashingBenchmark {
             return total;
         }
     }
+
 }

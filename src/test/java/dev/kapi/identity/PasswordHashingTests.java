@@ -20,4 +20,5 @@ class PasswordHashingTests {
         assertThat(encoder.matches("correct-horse-9", earlier)).isTrue();
         assertThat(encoder.upgradeEncoding(earlier)).isTrue();
     }
+
 }

@@ -16,15 +16,22 @@ class ProfileIntegrationTests extends IntegrationTest {
         String token = newUserToken();
         String newEmail = uniqueEmail();
 
-        as(token).put().uri("/users/me").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("full_name", "Yeni Ad", "email", newEmail.toUpperCase(), "status", "busy"))
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody()
-                .jsonPath("$.full_name").isEqualTo("Yeni Ad")
-                .jsonPath("$.email").isEqualTo(newEmail)
-                .jsonPath("$.status").isEqualTo("busy")
-                .jsonPath("$.role").isEqualTo("user");
+        as(token).put()
+            .uri("/users/me")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("full_name", "Yeni Ad", "email", newEmail.toUpperCase(), "status", "busy"))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.full_name")
+            .isEqualTo("Yeni Ad")
+            .jsonPath("$.email")
+            .isEqualTo(newEmail)
+            .jsonPath("$.status")
+            .isEqualTo("busy")
+            .jsonPath("$.role")
+            .isEqualTo("user");
         assertThat(login(newEmail)).isNotBlank();
     }
 
@@ -32,24 +39,40 @@ class ProfileIntegrationTests extends IntegrationTest {
     void updateProfileWhenRoleSentThenBadRequestAndRoleUnchanged() {
         String token = newUserToken();
 
-        as(token).put().uri("/users/me").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("full_name", "Sneaky", "role", "admin"))
-                .exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("role");
-        as(token).get().uri("/users/me").exchange()
-                .expectBody().jsonPath("$.role").isEqualTo("user").jsonPath("$.full_name").isEqualTo("Test User");
+        as(token).put()
+            .uri("/users/me")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("full_name", "Sneaky", "role", "admin"))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("role");
+        as(token).get()
+            .uri("/users/me")
+            .exchange()
+            .expectBody()
+            .jsonPath("$.role")
+            .isEqualTo("user")
+            .jsonPath("$.full_name")
+            .isEqualTo("Test User");
     }
 
     @Test
     void updateProfileWhenDeactivatingSelfThenBadRequestAndStillActive() {
         String token = newUserToken();
 
-        as(token).put().uri("/users/me").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("is_active", false))
-                .exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("is_active");
+        as(token).put()
+            .uri("/users/me")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("is_active", false))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("is_active");
         as(token).get().uri("/users/me").exchange().expectBody().jsonPath("$.is_active").isEqualTo(true);
     }
 
@@ -58,40 +81,53 @@ class ProfileIntegrationTests extends IntegrationTest {
         String other = registerUser();
         String token = newUserToken();
 
-        as(token).put().uri("/users/me").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", other))
-                .exchange()
-                .expectStatus().isEqualTo(409);
+        as(token).put()
+            .uri("/users/me")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", other))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409);
     }
 
     @Test
     void changePasswordWhenCurrentPasswordWrongThenBadRequest() {
-        changePassword(newUserToken(), "wrong-current", "new-password-1", "new-password-1")
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.message").isEqualTo("Mevcut şifre yanlış")
-                .jsonPath("$.errors[0].field").isEqualTo("current_password");
+        changePassword(newUserToken(), "wrong-current", "new-password-1", "new-password-1").expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Mevcut şifre yanlış")
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("current_password");
     }
 
     @Test
     void changePasswordWhenNewPasswordTooShortThenBadRequest() {
-        changePassword(newUserToken(), PASSWORD, "short", "short")
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("new_password")
-                .jsonPath("$.errors[0].message").value(message -> assertThat((String) message).contains("kısa"));
+        changePassword(newUserToken(), PASSWORD, "short", "short").expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("new_password")
+            .jsonPath("$.errors[0].message")
+            .value(message -> assertThat((String) message).contains("kısa"));
     }
 
     @Test
     void changePasswordWhenConfirmationDiffersThenBadRequest() {
-        changePassword(newUserToken(), PASSWORD, "new-password-1", "new-password-2")
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.message").isEqualTo("Şifreler eşleşmiyor");
+        changePassword(newUserToken(), PASSWORD, "new-password-1", "new-password-2").expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Şifreler eşleşmiyor");
     }
 
     @Test
     void changePasswordWhenSameAsOldThenBadRequest() {
-        changePassword(newUserToken(), PASSWORD, PASSWORD, PASSWORD)
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.message").isEqualTo("Yeni şifre eski şifre ile aynı");
+        changePassword(newUserToken(), PASSWORD, PASSWORD, PASSWORD).expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Yeni şifre eski şifre ile aynı");
     }
 
     @Test
@@ -100,17 +136,25 @@ class ProfileIntegrationTests extends IntegrationTest {
         String phone = login(email);
         String laptop = login(email);
 
-        changePassword(laptop, PASSWORD, "brand-new-password", "brand-new-password")
-                .expectStatus().isNoContent();
+        changePassword(laptop, PASSWORD, "brand-new-password", "brand-new-password").expectStatus().isNoContent();
 
         as(phone).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
-        as(laptop).get().uri("/users/me").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.password_changed_at").isNotEmpty();
+        as(laptop).get()
+            .uri("/users/me")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.password_changed_at")
+            .isNotEmpty();
         assertThat(login(email, "brand-new-password")).isNotBlank();
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD))
-                .exchange().expectStatus().isBadRequest();
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isBadRequest();
     }
 
     @Test
@@ -123,20 +167,30 @@ class ProfileIntegrationTests extends IntegrationTest {
 
         as(first).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
         as(second).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
-        client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD))
-                .exchange().expectStatus().isBadRequest();
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isBadRequest();
         // The email is free again.
-        client().post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", email, "password", PASSWORD, "full_name", "Back"))
-                .exchange().expectStatus().isCreated();
+        client().post()
+            .uri("/auth/register")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "Back"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
     }
 
     private org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec changePassword(String token,
             String current, String replacement, String confirmation) {
-        return as(token).post().uri("/users/me/change-password").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("current_password", current, "new_password", replacement,
-                        "confirm_password", confirmation))
-                .exchange();
+        return as(token).post()
+            .uri("/users/me/change-password")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("current_password", current, "new_password", replacement, "confirm_password", confirmation))
+            .exchange();
     }
+
 }

@@ -20,14 +20,18 @@ class RateLimitIntegrationTests extends IntegrationTest {
             register(sameClient).expectStatus().isCreated();
         }
 
-        register(sameClient)
-                .expectStatus().isEqualTo(429)
-                .expectHeader().exists("Retry-After")
-                .expectBody()
-                .jsonPath("$.success").isEqualTo(false)
-                .jsonPath("$.message").value(message -> assertThat((String) message).contains("Çok fazla"));
+        register(sameClient).expectStatus()
+            .isEqualTo(429)
+            .expectHeader()
+            .exists("Retry-After")
+            .expectBody()
+            .jsonPath("$.success")
+            .isEqualTo(false)
+            .jsonPath("$.message")
+            .value(message -> assertThat((String) message).contains("Çok fazla"));
 
-        // Another client is not affected, and the same one may go on once the minute has passed.
+        // Another client is not affected, and the same one may go on once the minute has
+        // passed.
         register(client(randomIp())).expectStatus().isCreated();
         clock.advance(Duration.ofMinutes(1));
         register(sameClient).expectStatus().isCreated();
@@ -49,21 +53,32 @@ class RateLimitIntegrationTests extends IntegrationTest {
     void passwordChangeUnderEitherNameWhenFourthInAMinuteThenTooManyRequests() {
         String token = newUserToken();
         for (int i = 0; i < 3; i++) {
-            as(token).post().uri("/auth/reset-password").contentType(MediaType.APPLICATION_JSON)
-                    .body(Map.of("current_password", "guess-" + i, "new_password", "whatever-new-1",
-                            "confirm_password", "whatever-new-1"))
-                    .exchange().expectStatus().isBadRequest();
+            as(token).post()
+                .uri("/auth/reset-password")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("current_password", "guess-" + i, "new_password", "whatever-new-1", "confirm_password",
+                        "whatever-new-1"))
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
         }
 
-        as(token).post().uri("/auth/reset-password").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("current_password", "guess-4", "new_password", "whatever-new-1",
-                        "confirm_password", "whatever-new-1"))
-                .exchange().expectStatus().isEqualTo(429);
+        as(token).post()
+            .uri("/auth/reset-password")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("current_password", "guess-4", "new_password", "whatever-new-1", "confirm_password",
+                    "whatever-new-1"))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(429);
     }
 
     private RestTestClient.ResponseSpec register(RestTestClient client) {
-        return client.post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", uniqueEmail(), "password", PASSWORD, "full_name", "Limited"))
-                .exchange();
+        return client.post()
+            .uri("/auth/register")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", uniqueEmail(), "password", PASSWORD, "full_name", "Limited"))
+            .exchange();
     }
+
 }

@@ -60,16 +60,19 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
         assertThat(shown).doesNotContainKey("key").containsEntry("key_prefix", key.substring(0, 14));
         assertThat(list(admin, "/api/admin/service-keys?limit=100").toString()).doesNotContain(key);
         assertThat(jdbc.sql("SELECT count(*) FROM service_keys WHERE key_hash = :key OR key_prefix = :key")
-                .param("key", key).query(Long.class).single()).isZero();
+            .param("key", key)
+            .query(Long.class)
+            .single()).isZero();
     }
 
     @Test
     void createWhenScopesAreWrongThenA400NamingThem() {
         TestUser admin = newAdmin();
-        assertThat(invalidFields(post(admin, "/api/admin/service-keys",
-                Map.of("name", "x", "scopes", List.of("root")), 400))).containsExactly("scopes[0]");
+        assertThat(invalidFields(
+                post(admin, "/api/admin/service-keys", Map.of("name", "x", "scopes", List.of("root")), 400)))
+            .containsExactly("scopes[0]");
         assertThat(invalidFields(post(admin, "/api/admin/service-keys", Map.of("name", "", "scopes", List.of()), 400)))
-                .containsExactlyInAnyOrder("name", "scopes");
+            .containsExactlyInAnyOrder("name", "scopes");
         post(newUser(), "/api/admin/service-keys", Map.of("name", "x", "scopes", List.of("introspect")), 403);
     }
 
@@ -79,8 +82,10 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
         TestUser user = newUser();
 
         Map<String, Object> live = introspect(client(), key, user.token(), 200);
-        assertThat(live).containsEntry("active", true).containsEntry("sub", Long.toString(user.id()))
-                .containsEntry("role", "user").containsKeys("sid", "exp", "iat");
+        assertThat(live).containsEntry("active", true)
+            .containsEntry("sub", Long.toString(user.id()))
+            .containsEntry("role", "user")
+            .containsKeys("sid", "exp", "iat");
         assertThat(((Number) live.get("exp")).longValue() - ((Number) live.get("iat")).longValue()).isEqualTo(1800);
 
         as(user.token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
@@ -103,14 +108,24 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
         TestUser user = newUser();
         String adminOnly = key(admin, "admin:read");
 
-        client().post().uri("/oauth2/introspect").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body("token=" + user.token()).exchange().expectStatus().isUnauthorized();
-        as(user.token()).post().uri("/oauth2/introspect").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body("token=" + user.token()).exchange().expectStatus().isForbidden();
+        client().post()
+            .uri("/oauth2/introspect")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("token=" + user.token())
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
+        as(user.token()).post()
+            .uri("/oauth2/introspect")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("token=" + user.token())
+            .exchange()
+            .expectStatus()
+            .isForbidden();
         introspect(client(), adminOnly, user.token(), 403);
         introspect(client(), "kapi_sk_unknown", user.token(), 401);
         assertThat(invalidFields(introspectForm(client(), key(admin, "introspect"), "nothing=here", 400)))
-                .containsExactly("token");
+            .containsExactly("token");
     }
 
     @Test
@@ -121,7 +136,11 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
         String key = (String) created.get("key");
         introspect(client(), key, newUserToken(), 200);
 
-        as(admin.token()).delete().uri("/api/admin/service-keys/" + id(created)).exchange().expectStatus().isNoContent();
+        as(admin.token()).delete()
+            .uri("/api/admin/service-keys/" + id(created))
+            .exchange()
+            .expectStatus()
+            .isNoContent();
 
         introspect(client(), key, newUserToken(), 401);
         as(admin.token()).delete().uri("/api/admin/service-keys/" + id(created)).exchange().expectStatus().isNotFound();
@@ -139,17 +158,32 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
                 "name", "Arka", "surname", "Ofis", "email", email, "userTypeName", "user");
 
         // a back office creates a user without anyone's password
-        withKey(writer).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON).body(user).exchange()
-                .expectStatus().isCreated();
+        withKey(writer).post()
+            .uri("/api/admin/users")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(user)
+            .exchange()
+            .expectStatus()
+            .isCreated();
         login(email);
         withKey(reader).get().uri("/api/admin/users").exchange().expectStatus().isOk();
-        withKey(reader).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON).body(user).exchange()
-                .expectStatus().isForbidden();
+        withKey(reader).post()
+            .uri("/api/admin/users")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(user)
+            .exchange()
+            .expectStatus()
+            .isForbidden();
         withKey(introspector).get().uri("/api/admin/users").exchange().expectStatus().isForbidden();
         // a service key is no one's session and makes no service keys
         withKey(writer).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
-        withKey(writer).post().uri("/api/admin/service-keys").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "more", "scopes", List.of("admin:write"))).exchange().expectStatus().isForbidden();
+        withKey(writer).post()
+            .uri("/api/admin/service-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("name", "more", "scopes", List.of("admin:write")))
+            .exchange()
+            .expectStatus()
+            .isForbidden();
     }
 
     @Test
@@ -161,29 +195,67 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
         String backup = key(admin, "admin:backup");
 
         for (String key : List.of(reader, writer)) {
-            assertThat(withKey(key).get().uri("/api/admin/export").exchange().expectStatus().isForbidden()
-                    .expectBody(JSON_OBJECT).returnResult().getResponseBody())
-                    .containsEntry("type", "urn:kapi:problem:service-key-scope-missing");
-            assertThat(withKey(key).post().uri("/api/admin/import").contentType(MediaType.valueOf("application/zip"))
-                    .body(new byte[] { 'P', 'K' }).exchange().expectStatus().isForbidden().expectBody(JSON_OBJECT)
-                    .returnResult().getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-scope-missing");
+            assertThat(withKey(key).get()
+                .uri("/api/admin/export")
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectBody(JSON_OBJECT)
+                .returnResult()
+                .getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-scope-missing");
+            assertThat(withKey(key).post()
+                .uri("/api/admin/import")
+                .contentType(MediaType.valueOf("application/zip"))
+                .body(new byte[] { 'P', 'K' })
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectBody(JSON_OBJECT)
+                .returnResult()
+                .getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-scope-missing");
         }
         withKey(reader).head().uri("/api/admin/export").exchange().expectStatus().isForbidden();
 
-        byte[] archive = withKey(backup).get().uri("/api/admin/export").exchange().expectStatus().isOk()
-                .expectHeader().contentType(MediaType.valueOf("application/zip")).expectBody(byte[].class)
-                .returnResult().getResponseBody();
+        byte[] archive = withKey(backup).get()
+            .uri("/api/admin/export")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .contentType(MediaType.valueOf("application/zip"))
+            .expectBody(byte[].class)
+            .returnResult()
+            .getResponseBody();
         assertThat(archive).startsWith('P', 'K');
-        // it reaches the import (which refuses this database, holding data) and nothing else
-        assertThat(withKey(backup).post().uri("/api/admin/import").contentType(MediaType.valueOf("application/zip"))
-                .body(archive).exchange().expectStatus().isEqualTo(409).expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody()).containsEntry("type", "urn:kapi:problem:archive-database-not-empty");
-        assertThat(withKey(backup).get().uri("/api/admin/users").header("Accept-Language", "en").exchange()
-                .expectStatus().isForbidden().expectBody(JSON_OBJECT).returnResult().getResponseBody())
-                .containsEntry("type", "urn:kapi:problem:service-key-scope-missing")
-                .containsEntry("message", "This service key lacks the scope admin:read this route needs");
-        withKey(backup).post().uri("/oauth2/introspect").contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body("token=x").exchange().expectStatus().isForbidden();
+        // it reaches the import (which refuses this database, holding data) and nothing
+        // else
+        assertThat(withKey(backup).post()
+            .uri("/api/admin/import")
+            .contentType(MediaType.valueOf("application/zip"))
+            .body(archive)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()).containsEntry("type", "urn:kapi:problem:archive-database-not-empty");
+        assertThat(withKey(backup).get()
+            .uri("/api/admin/users")
+            .header("Accept-Language", "en")
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-scope-missing")
+            .containsEntry("message", "This service key lacks the scope admin:read this route needs");
+        withKey(backup).post()
+            .uri("/oauth2/introspect")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("token=x")
+            .exchange()
+            .expectStatus()
+            .isForbidden();
         // a person admin keeps the export
         as(admin.token()).get().uri("/api/admin/export").exchange().expectStatus().isOk();
     }
@@ -194,23 +266,33 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
         TestUser creator = newAdmin();
         TestUser other = newAdmin();
         String key = key(creator, "admin:write");
-        String creatorId = jdbc.sql("SELECT public_id FROM accounts WHERE id = :id").param("id", creator.id())
-                .query(String.class).single();
+        String creatorId = jdbc.sql("SELECT public_id FROM accounts WHERE id = :id")
+            .param("id", creator.id())
+            .query(String.class)
+            .single();
         secondInstance();
         RestTestClient otherInstance = withKeyOn(((WebServerApplicationContext) second).getWebServer().getPort(), key);
         withKey(key).get().uri("/api/admin/users").exchange().expectStatus().isOk();
         otherInstance.get().uri("/api/admin/users").exchange().expectStatus().isOk();
 
-        // frozen by itself: refused at once, here and on the other instance, reads and writes alike
+        // frozen by itself: refused at once, here and on the other instance, reads and
+        // writes alike
         post(creator, "/users/me/freeze", 200);
         assertOwnerInactive(withKey(key).get().uri("/api/admin/users"));
-        assertOwnerInactive(withKey(key).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
-                .body(newAdminBody()));
-        await().atMost(Duration.ofSeconds(1)).untilAsserted(
-                () -> assertOwnerInactive(otherInstance.get().uri("/api/admin/users")));
+        assertOwnerInactive(withKey(key).post()
+            .uri("/api/admin/users")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(newAdminBody()));
+        await().atMost(Duration.ofSeconds(1))
+            .untilAsserted(() -> assertOwnerInactive(otherInstance.get().uri("/api/admin/users")));
         post(creator, "/users/me/unfreeze", 200);
-        withKey(key).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON).body(newAdminBody())
-                .exchange().expectStatus().isCreated();
+        withKey(key).post()
+            .uri("/api/admin/users")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(newAdminBody())
+            .exchange()
+            .expectStatus()
+            .isCreated();
 
         // deactivated by another admin, then reactivated
         put(other, "/api/admin/users/" + creatorId, Map.of("isActive", false), 200);
@@ -227,8 +309,12 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
     }
 
     private static void assertOwnerInactive(RestTestClient.RequestHeadersSpec<?> request) {
-        assertThat(request.exchange().expectStatus().isForbidden().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-owner-inactive");
+        assertThat(request.exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()).containsEntry("type", "urn:kapi:problem:service-key-owner-inactive");
     }
 
     private static Map<String, Object> newAdminBody() {
@@ -246,8 +332,9 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
 
         as(user.token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
 
-        await().atMost(Duration.ofSeconds(1)).untilAsserted(
-                () -> assertThat(introspect(other, key, user.token(), 200)).isEqualTo(Map.of("active", false)));
+        await().atMost(Duration.ofSeconds(1))
+            .untilAsserted(
+                    () -> assertThat(introspect(other, key, user.token(), 200)).isEqualTo(Map.of("active", false)));
     }
 
     @Test
@@ -264,23 +351,31 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
     }
 
     private long bucketRows(String pattern) {
-        return JdbcClient.create(dataSource).sql("SELECT count(*) FROM rate_limit_buckets WHERE id LIKE :pattern")
-                .param("pattern", pattern).query(Long.class).single();
+        return JdbcClient.create(dataSource)
+            .sql("SELECT count(*) FROM rate_limit_buckets WHERE id LIKE :pattern")
+            .param("pattern", pattern)
+            .query(Long.class)
+            .single();
     }
 
     private String key(TestUser admin, String scope) {
-        return (String) post(admin, "/api/admin/service-keys", Map.of("name", "test " + scope, "scopes", List.of(scope)),
-                201).get("key");
+        return (String) post(admin, "/api/admin/service-keys",
+                Map.of("name", "test " + scope, "scopes", List.of(scope)), 201)
+            .get("key");
     }
 
     private RestTestClient withKey(String key) {
-        return bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", randomIp())
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
+        return bindToServer().baseUrl("http://localhost:" + port)
+            .defaultHeader("X-Forwarded-For", randomIp())
+            .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+            .build();
     }
 
     private static RestTestClient withKeyOn(int port, String key) {
-        return bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", randomIp())
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
+        return bindToServer().baseUrl("http://localhost:" + port)
+            .defaultHeader("X-Forwarded-For", randomIp())
+            .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+            .build();
     }
 
     private static Map<String, Object> introspect(RestTestClient api, String key, String token, int status) {
@@ -288,23 +383,33 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
     }
 
     private static Map<String, Object> introspectForm(RestTestClient api, String key, String form, int status) {
-        return api.post().uri("/oauth2/introspect").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form).exchange().expectStatus()
-                .isEqualTo(status).expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return api.post()
+            .uri("/oauth2/introspect")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body(form)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     private RestTestClient secondInstance() {
         if (second == null) {
             Clock sharedClock = clock;
             second = new SpringApplicationBuilder(Application.class).profiles("test")
-                    .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
-                            Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
-                    .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                            "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
-                            "--spring.mail.port=" + MAIL.getSmtp().getPort());
+                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
+                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
+                .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
+                        "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
+                        "--spring.mail.port=" + MAIL.getSmtp().getPort());
         }
-        return bindToServer().baseUrl("http://localhost:"
-                + ((WebServerApplicationContext) second).getWebServer().getPort())
-                .defaultHeader("X-Forwarded-For", randomIp()).build();
+        return bindToServer()
+            .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
+            .defaultHeader("X-Forwarded-For", randomIp())
+            .build();
     }
+
 }

@@ -18,8 +18,11 @@ class SessionIntegrationTests extends IntegrationTest {
         Token first = signIn(registerUser(), PASSWORD);
         assertThat(first.refresh_token()).hasSizeGreaterThanOrEqualTo(43);
 
-        Token second = refresh(first.refresh_token()).expectStatus().isOk()
-                .expectBody(Token.class).returnResult().getResponseBody();
+        Token second = refresh(first.refresh_token()).expectStatus()
+            .isOk()
+            .expectBody(Token.class)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(second.refresh_token()).isNotEqualTo(first.refresh_token());
         assertThat(second.token_type()).isEqualTo("bearer");
@@ -33,9 +36,11 @@ class SessionIntegrationTests extends IntegrationTest {
         Token rotated = refresh(login.refresh_token()).expectBody(Token.class).returnResult().getResponseBody();
 
         clock.advance(Duration.ofSeconds(11));
-        refresh(login.refresh_token())
-                .expectStatus().isUnauthorized()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:refresh-token-reused");
+        refresh(login.refresh_token()).expectStatus()
+            .isUnauthorized()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:refresh-token-reused");
 
         // Every token of that session is dead now, the thief's and the owner's.
         as(login.access_token()).get().uri("/users/me").exchange().expectStatus().isUnauthorized();
@@ -50,8 +55,11 @@ class SessionIntegrationTests extends IntegrationTest {
 
         clock.advance(Duration.ofSeconds(5));
 
-        Token again = refresh(login.refresh_token()).expectStatus().isOk()
-                .expectBody(Token.class).returnResult().getResponseBody();
+        Token again = refresh(login.refresh_token()).expectStatus()
+            .isOk()
+            .expectBody(Token.class)
+            .returnResult()
+            .getResponseBody();
         as(again.access_token()).get().uri("/users/me").exchange().expectStatus().isOk();
     }
 
@@ -62,19 +70,37 @@ class SessionIntegrationTests extends IntegrationTest {
         as(login.access_token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
         Token second = signIn(email, PASSWORD);
 
-        // A client that keeps sending its old, now dead, access token can still sign in and refresh.
-        as(login.access_token()).post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email, "password", PASSWORD)).exchange().expectStatus().isOk();
-        as(login.access_token()).post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("refresh_token", second.refresh_token())).exchange().expectStatus().isOk();
+        // A client that keeps sending its old, now dead, access token can still sign in
+        // and refresh.
+        as(login.access_token()).post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk();
+        as(login.access_token()).post()
+            .uri("/auth/refresh")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("refresh_token", second.refresh_token()))
+            .exchange()
+            .expectStatus()
+            .isOk();
     }
 
     @Test
     void refreshWhenTokenUnknownOrMissingThenRejected() {
         refresh("no-such-token").expectStatus().isUnauthorized();
-        client().post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON).body(Map.of())
-                .exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("refresh_token");
+        client().post()
+            .uri("/auth/refresh")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of())
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("refresh_token");
     }
 
     @Test
@@ -91,8 +117,11 @@ class SessionIntegrationTests extends IntegrationTest {
         Token token = signIn(registerUser(), PASSWORD);
         for (int week = 0; week < 4; week++) {
             clock.advance(Duration.ofDays(6));
-            token = refresh(token.refresh_token()).expectStatus().isOk()
-                    .expectBody(Token.class).returnResult().getResponseBody();
+            token = refresh(token.refresh_token()).expectStatus()
+                .isOk()
+                .expectBody(Token.class)
+                .returnResult()
+                .getResponseBody();
         }
 
         clock.advance(Duration.ofDays(6).plusMinutes(1));
@@ -128,22 +157,33 @@ class SessionIntegrationTests extends IntegrationTest {
     @Test
     void listSessionsThenOwnLiveSessionsWithTheCurrentOneMarked() {
         String email = registerUser();
-        client("10.9.8.7").post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .header("User-Agent", "KapiPhone/1.0")
-                .body(Map.of("username", email, "password", PASSWORD)).exchange().expectStatus().isOk();
+        client("10.9.8.7").post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .header("User-Agent", "KapiPhone/1.0")
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk();
         String current = login(email);
         as(newUserToken()).get().uri("/users/me").exchange().expectStatus().isOk();
 
-        as(current).get().uri("/users/me/sessions").exchange()
-                .expectStatus().isOk()
-                .expectBody()
-                .jsonPath("$.sessions.length()").isEqualTo(2)
-                .jsonPath("$.sessions[?(@.current == true)].id").value(java.util.List.class,
-                        ids -> assertThat(ids).hasSize(1))
-                .jsonPath("$.sessions[?(@.user_agent == 'KapiPhone/1.0')].ip").value(java.util.List.class,
-                        ips -> assertThat(ips).containsExactly("10.9.8.7"))
-                .jsonPath("$.sessions[0].created_at").isNotEmpty()
-                .jsonPath("$.sessions[0].last_used_at").isNotEmpty();
+        as(current).get()
+            .uri("/users/me/sessions")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.sessions.length()")
+            .isEqualTo(2)
+            .jsonPath("$.sessions[?(@.current == true)].id")
+            .value(java.util.List.class, ids -> assertThat(ids).hasSize(1))
+            .jsonPath("$.sessions[?(@.user_agent == 'KapiPhone/1.0')].ip")
+            .value(java.util.List.class, ips -> assertThat(ips).containsExactly("10.9.8.7"))
+            .jsonPath("$.sessions[0].created_at")
+            .isNotEmpty()
+            .jsonPath("$.sessions[0].last_used_at")
+            .isNotEmpty();
     }
 
     @Test
@@ -154,8 +194,7 @@ class SessionIntegrationTests extends IntegrationTest {
         String phoneSession = currentSessionId(phone);
         String stranger = newUserToken();
 
-        as(stranger).delete().uri("/users/me/sessions/{id}", phoneSession).exchange()
-                .expectStatus().isNotFound();
+        as(stranger).delete().uri("/users/me/sessions/{id}", phoneSession).exchange().expectStatus().isNotFound();
         as(phone).get().uri("/users/me").exchange().expectStatus().isOk();
 
         as(laptop).delete().uri("/users/me/sessions/{id}", phoneSession).exchange().expectStatus().isNoContent();
@@ -164,15 +203,28 @@ class SessionIntegrationTests extends IntegrationTest {
     }
 
     private String currentSessionId(String token) {
-        return as(token).get().uri("/users/me/sessions").exchange()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody().get("sessions") instanceof java.util.List<?> list
-                ? list.stream().map(Map.class::cast).filter(s -> Boolean.TRUE.equals(s.get("current")))
-                        .map(s -> (String) s.get("id")).findFirst().orElseThrow()
-                : null;
+        return as(token).get()
+            .uri("/users/me/sessions")
+            .exchange()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()
+            .get("sessions") instanceof java.util.List<?> list
+                    ? list.stream()
+                        .map(Map.class::cast)
+                        .filter(s -> Boolean.TRUE.equals(s.get("current")))
+                        .map(s -> (String) s.get("id"))
+                        .findFirst()
+                        .orElseThrow()
+                    : null;
     }
 
     private RestTestClient.ResponseSpec refresh(String refreshToken) {
-        return client().post().uri("/auth/refresh").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("refresh_token", refreshToken)).exchange();
+        return client().post()
+            .uri("/auth/refresh")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("refresh_token", refreshToken))
+            .exchange();
     }
+
 }

@@ -50,9 +50,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tokens signed with rotating asymmetric keys, checked the way another service would: with Nimbus against
- * the JWKS Kapı publishes. Each algorithm runs on instances of its own (KAPI_JWT_ALGORITHM), on the shared
- * database and clock; the shared test instance stays on HS256.
+ * Tokens signed with rotating asymmetric keys, checked the way another service would:
+ * with Nimbus against the JWKS Kapı publishes. Each algorithm runs on instances of its
+ * own (KAPI_JWT_ALGORITHM), on the shared database and clock; the shared test instance
+ * stays on HS256.
  */
 class SigningKeysIntegrationTests extends IntegrationTest {
 
@@ -69,15 +70,26 @@ class SigningKeysIntegrationTests extends IntegrationTest {
 
     @Test
     void jwksWhenHs256ThenEmptyAndDiscoveryNamesTheIssuer() {
-        Map<String, Object> discovery = client().get().uri("/.well-known/openid-configuration").exchange()
-                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> discovery = client().get()
+            .uri("/.well-known/openid-configuration")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         String issuer = (String) discovery.get("issuer");
         assertThat(discovery).containsEntry("jwks_uri", issuer + "/.well-known/jwks.json")
-                .containsEntry("introspection_endpoint", issuer + "/oauth2/introspect")
-                .containsEntry("token_endpoint", issuer + "/auth/login")
-                .containsEntry("id_token_signing_alg_values_supported", List.of("HS256"));
-        client().get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk().expectBody()
-                .json("{\"keys\":[]}");
+            .containsEntry("introspection_endpoint", issuer + "/oauth2/introspect")
+            .containsEntry("token_endpoint", issuer + "/auth/login")
+            .containsEntry("id_token_signing_alg_values_supported", List.of("HS256"));
+        client().get()
+            .uri("/.well-known/jwks.json")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .json("{\"keys\":[]}");
         String token = newUserToken();
         assertThat(claims(token).getIssuer()).isEqualTo(issuer);
         as(newAdminToken()).post().uri("/api/admin/signing-keys/rotate").exchange().expectStatus().isEqualTo(409);
@@ -89,19 +101,27 @@ class SigningKeysIntegrationTests extends IntegrationTest {
             throws Exception {
         RestTestClient api = on(start(algorithm, "30d"));
         String email = registerOn(api, false);
-        // given: an admin rotated; the next key is published and signs after the publish lead
+        // given: an admin rotated; the next key is published and signs after the publish
+        // lead
         String admin = signIn(api, registerOn(api, true));
-        Map<String, Object> rotated = api.post().uri("/api/admin/signing-keys/rotate")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + admin).exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
-        clock.advance(Duration.between(clock.instant(), Instant.parse((String) rotated.get("activates_at")))
-                .minusMinutes(1));
+        Map<String, Object> rotated = api.post()
+            .uri("/api/admin/signing-keys/rotate")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + admin)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        clock.advance(
+                Duration.between(clock.instant(), Instant.parse((String) rotated.get("activates_at"))).minusMinutes(1));
         String token = signIn(api, email);
         SignedJWT signed = SignedJWT.parse(token);
         assertThat(signed.getHeader().getAlgorithm().getName()).isEqualTo(algorithm);
         assertThat(signed.getHeader().getKeyID()).isNotBlank();
 
-        // then: a standard library verifies it with the published keys, issuer and claims included
+        // then: a standard library verifies it with the published keys, issuer and claims
+        // included
         JWTClaimsSet claims = verify(token, jwks(api), algorithm);
         assertThat(claims.getIssuer()).isEqualTo("http://localhost:8000");
         assertThat(claims.getStringClaim("sid")).isNotBlank();
@@ -111,10 +131,11 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         // when: the next key's time has come
         clock.advance(Duration.ofMinutes(1));
 
-        // then: new tokens carry the new key; the old token and key stay good until it expires
+        // then: new tokens carry the new key; the old token and key stay good until it
+        // expires
         String newer = signIn(api, registerOn(api, false));
         assertThat(SignedJWT.parse(newer).getHeader().getKeyID()).isEqualTo(rotated.get("kid"))
-                .isNotEqualTo(signed.getHeader().getKeyID());
+            .isNotEqualTo(signed.getHeader().getKeyID());
         verify(token, jwks(api), algorithm);
         verify(newer, jwks(api), algorithm);
         me(api, token).expectStatus().isOk();
@@ -138,18 +159,26 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         Token session = session(first, registerOn(first, false));
         String token = session.access_token();
         String old = kid(token);
-        // Both instances have verified the token (and remember it), a relying party has verified it too.
+        // Both instances have verified the token (and remember it), a relying party has
+        // verified it too.
         me(first, token).expectStatus().isOk();
         me(second, token).expectStatus().isOk();
         verify(token, jwks(second), "ES256");
         String adminEmail = registerOn(first, true);
 
         // when: an admin rotates at once, for a suspected leak (the clock does not move)
-        Map<String, Object> rotated = first.post().uri("/api/admin/signing-keys/rotate?immediate=true")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + signIn(first, adminEmail)).exchange()
-                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> rotated = first.post()
+            .uri("/api/admin/signing-keys/rotate?immediate=true")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + signIn(first, adminEmail))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
-        // then: the JWKS holds the new key alone, and the old token is refused, here at once and on the other
+        // then: the JWKS holds the new key alone, and the old token is refused, here at
+        // once and on the other
         // instance as soon as it hears of it
         assertThat(rotated).containsEntry("state", "signing");
         assertThat(jwks(first).getKeys()).extracting(JWK::getKeyID).containsExactly((String) rotated.get("kid"));
@@ -163,18 +192,36 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         assertThat(loaded.getKeyByKeyId(old)).isNull();
         assertThatExceptionOfType(BadJOSEException.class).isThrownBy(() -> verify(token, loaded, "ES256"));
         // and: the admin's listing says the old key was revoked then
-        Map<String, Object> listed = first.get().uri("/api/admin/signing-keys")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + signIn(first, adminEmail)).exchange()
-                .expectStatus().isOk().expectBody(JSON_ARRAY).returnResult().getResponseBody().stream()
-                .filter(key -> old.equals(key.get("kid"))).findFirst().orElseThrow();
+        Map<String, Object> listed = first.get()
+            .uri("/api/admin/signing-keys")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + signIn(first, adminEmail))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult()
+            .getResponseBody()
+            .stream()
+            .filter(key -> old.equals(key.get("kid")))
+            .findFirst()
+            .orElseThrow();
         assertThat(listed).containsEntry("state", "revoked");
         assertThat(Instant.parse((String) listed.get("published_until"))).isEqualTo(clock.instant())
-                .isEqualTo(Instant.parse((String) listed.get("signs_until")));
+            .isEqualTo(Instant.parse((String) listed.get("signs_until")));
 
-        // and: the session survives: its refresh token answers a token of the new key that both accept
-        Token refreshed = second.post().uri("/auth/refresh").header("X-Forwarded-For", randomIp())
-                .contentType(MediaType.APPLICATION_JSON).body(Map.of("refresh_token", session.refresh_token()))
-                .exchange().expectStatus().isOk().expectBody(Token.class).returnResult().getResponseBody();
+        // and: the session survives: its refresh token answers a token of the new key
+        // that both accept
+        Token refreshed = second.post()
+            .uri("/auth/refresh")
+            .header("X-Forwarded-For", randomIp())
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("refresh_token", session.refresh_token()))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Token.class)
+            .returnResult()
+            .getResponseBody();
         assertThat(kid(refreshed.access_token())).isEqualTo(rotated.get("kid"));
         verify(refreshed.access_token(), loaded, "ES256");
         me(first, refreshed.access_token()).expectStatus().isOk();
@@ -198,13 +245,18 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jwks(second).getKeys()).hasSize(2));
         assertThat(jwks(first).getKeys()).hasSize(2);
         assertThat(kid(signIn(second, email))).isEqualTo(current);
-        String next = jwks(second).getKeys().stream().map(key -> key.getKeyID()).filter(kid -> !kid.equals(current))
-                .findFirst().orElseThrow();
+        String next = jwks(second).getKeys()
+            .stream()
+            .map(key -> key.getKeyID())
+            .filter(kid -> !kid.equals(current))
+            .findFirst()
+            .orElseThrow();
 
         // when: its time has come
         clock.advance(Duration.ofHours(1));
 
-        // then: both sign with it, and the old key stays published until the tokens it signed expired
+        // then: both sign with it, and the old key stays published until the tokens it
+        // signed expired
         assertThat(kid(signIn(first, email))).isEqualTo(next);
         assertThat(kid(signIn(second, email))).isEqualTo(next);
         assertThat(jwks(second).getKeyByKeyId(current)).isNotNull();
@@ -216,13 +268,12 @@ class SigningKeysIntegrationTests extends IntegrationTest {
     private ConfigurableApplicationContext start(String algorithm, String rotation) {
         Clock sharedClock = clock;
         ConfigurableApplicationContext instance = new SpringApplicationBuilder(Application.class).profiles("test")
-                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
-                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
-                .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                        "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
-                        "--spring.mail.port=" + MAIL.getSmtp().getPort(),
-                        "--kapi.identity.signing.algorithm=" + algorithm,
-                        "--kapi.identity.signing.rotation=" + rotation);
+            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
+                    () -> sharedClock, definition -> definition.setPrimary(true)))
+            .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
+                    "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
+                    "--spring.mail.port=" + MAIL.getSmtp().getPort(), "--kapi.identity.signing.algorithm=" + algorithm,
+                    "--kapi.identity.signing.rotation=" + rotation);
         instances.add(instance);
         return instance;
     }
@@ -240,8 +291,14 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         Map<String, Object> body = admin
                 ? Map.of("email", email, "password", PASSWORD, "full_name", "Key Admin", "admin_secret", ADMIN_SECRET)
                 : Map.of("email", email, "password", PASSWORD, "full_name", "Key User");
-        api.post().uri(admin ? "/auth/register/admin" : "/auth/register").header("X-Forwarded-For", randomIp())
-                .contentType(MediaType.APPLICATION_JSON).body(body).exchange().expectStatus().isCreated();
+        api.post()
+            .uri(admin ? "/auth/register/admin" : "/auth/register")
+            .header("X-Forwarded-For", randomIp())
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isCreated();
         return email;
     }
 
@@ -250,25 +307,43 @@ class SigningKeysIntegrationTests extends IntegrationTest {
     }
 
     private static Token session(RestTestClient api, String email) {
-        return api.post().uri("/auth/login").header("X-Forwarded-For", randomIp())
-                .contentType(MediaType.APPLICATION_JSON).body(Map.of("username", email, "password", PASSWORD))
-                .exchange().expectStatus().isOk().expectBody(Token.class).returnResult().getResponseBody();
+        return api.post()
+            .uri("/auth/login")
+            .header("X-Forwarded-For", randomIp())
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Token.class)
+            .returnResult()
+            .getResponseBody();
     }
 
     private static RestTestClient.ResponseSpec me(RestTestClient api, String token) {
-        return api.get().uri("/users/me").header("X-Forwarded-For", randomIp())
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange();
+        return api.get()
+            .uri("/users/me")
+            .header("X-Forwarded-For", randomIp())
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+            .exchange();
     }
 
     private static JWKSet jwks(RestTestClient api) throws Exception {
-        return JWKSet.parse(api.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody());
+        return JWKSet.parse(api.get()
+            .uri("/.well-known/jwks.json")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody());
     }
 
     /**
-     * As a relying party would: the key its kid names from the published set (JWKMatcher), the algorithm
-     * pinned, the signature checked with Nimbus's verifier for that key type (Nimbus's key selector does not
-     * convert Ed25519 keys), then iss and the claims required.
+     * As a relying party would: the key its kid names from the published set
+     * (JWKMatcher), the algorithm pinned, the signature checked with Nimbus's verifier
+     * for that key type (Nimbus's key selector does not convert Ed25519 keys), then iss
+     * and the claims required.
      */
     private static JWTClaimsSet verify(String token, JWKSet keys, String algorithm) throws Exception {
         SignedJWT signed = SignedJWT.parse(token);
@@ -290,7 +365,8 @@ class SigningKeysIntegrationTests extends IntegrationTest {
             throw new BadJOSEException("Bad signature");
         }
         new DefaultJWTClaimsVerifier<>(new JWTClaimsSet.Builder().issuer("http://localhost:8000").build(),
-                Set.of("sub", "sid", "exp", "iat")).verify(signed.getJWTClaimsSet(), null);
+                Set.of("sub", "sid", "exp", "iat"))
+            .verify(signed.getJWTClaimsSet(), null);
         return signed.getJWTClaimsSet();
     }
 
@@ -306,4 +382,5 @@ class SigningKeysIntegrationTests extends IntegrationTest {
             throw new AssertionError(ex);
         }
     }
+
 }

@@ -2,7 +2,10 @@ package dev.kapi.identity;
 
 import java.time.Duration;
 
-/** Identity settings with the documented defaults, for unit tests that build classes by hand. */
+/**
+ * Identity settings with the documented defaults, for unit tests that build classes by
+ * hand.
+ */
 final class TestSettings {
 
     private TestSettings() {
@@ -12,9 +15,11 @@ final class TestSettings {
         return new IdentitySettings(jwtSecret, adminSecret, Duration.ofMinutes(30),
                 new IdentitySettings.SessionRules(Duration.ofDays(7), Duration.ofDays(30), Duration.ofSeconds(10)),
                 new IdentitySettings.Lockout(5, Duration.ofMinutes(15)),
-                new IdentitySettings.Password(8, 256, "bcrypt", 4, 0, Duration.ofSeconds(5), 2, null, Duration.ofSeconds(2)),
+                new IdentitySettings.Password(8, 256, "bcrypt", 4, 0, Duration.ofSeconds(5), 2, null,
+                        Duration.ofSeconds(2)),
                 new IdentitySettings.Tokens(Duration.ofHours(24), Duration.ofMinutes(30), Duration.ofDays(7)),
                 new IdentitySettings.Housekeeping(Duration.ofDays(7), null),
                 new IdentitySettings.StepUp(Duration.ofMinutes(5)));
     }
+
 }

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Seed 003's admin routes over all users, {@code GET /users}, {@code GET /users/{id}} and
- * {@code DELETE /users/{id}} (seed 004's {@code /api/admin/users} is {@code admin.AdminUsersIntegrationTests}).
+ * {@code DELETE /users/{id}} (seed 004's {@code /api/admin/users} is
+ * {@code admin.AdminUsersIntegrationTests}).
  */
 class UserDirectoryIntegrationTests extends IntegrationTest {
 
@@ -21,9 +22,14 @@ class UserDirectoryIntegrationTests extends IntegrationTest {
         registerUser();
         registerUser();
 
-        Map<String, Object> page = as(admin).get().uri("/users?skip=0&limit=2").exchange()
-                .expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> page = as(admin).get()
+            .uri("/users?skip=0&limit=2")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(page).containsOnlyKeys("users", "total");
         assertThat((Iterable<?>) page.get("users")).hasSize(2);
@@ -37,33 +43,58 @@ class UserDirectoryIntegrationTests extends IntegrationTest {
             registerUser();
         }
 
-        as(admin).get().uri("/users").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.users.length()").isEqualTo(10);
+        as(admin).get()
+            .uri("/users")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.users.length()")
+            .isEqualTo(10);
     }
 
     @Test
     void listUsersWhenPagingValuesAreBadThenBadRequestNamingThem() {
         String admin = newAdminToken();
 
-        as(admin).get().uri("/users?limit=101").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("limit");
-        as(admin).get().uri("/users?skip=-1").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("skip");
-        as(admin).get().uri("/users?limit=ten").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("limit");
+        as(admin).get()
+            .uri("/users?limit=101")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("limit");
+        as(admin).get()
+            .uri("/users?skip=-1")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("skip");
+        as(admin).get()
+            .uri("/users?limit=ten")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("limit");
     }
 
     @Test
     void adminRoutesWhenNotAdminThenForbiddenAndWithoutTokenUnauthorized() {
         String user = newUserToken();
 
-        as(user).get().uri("/users").exchange()
-                .expectStatus().isForbidden()
-                .expectBody().jsonPath("$.success").isEqualTo(false);
+        as(user).get()
+            .uri("/users")
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody()
+            .jsonPath("$.success")
+            .isEqualTo(false);
         as(user).get().uri("/users/1").exchange().expectStatus().isForbidden();
         as(user).delete().uri("/users/1").exchange().expectStatus().isForbidden();
         client().get().uri("/users").exchange().expectStatus().isUnauthorized();
@@ -74,12 +105,22 @@ class UserDirectoryIntegrationTests extends IntegrationTest {
         String admin = newAdminToken();
         TestUser user = newUser();
 
-        as(admin).get().uri("/users/{id}", user.id()).exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.email").isEqualTo(user.email());
-        as(admin).get().uri("/users/{id}", Long.MAX_VALUE).exchange()
-                .expectStatus().isNotFound()
-                .expectBody().jsonPath("$.message").isEqualTo("Kullanıcı bulunamadı");
+        as(admin).get()
+            .uri("/users/{id}", user.id())
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.email")
+            .isEqualTo(user.email());
+        as(admin).get()
+            .uri("/users/{id}", Long.MAX_VALUE)
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Kullanıcı bulunamadı");
     }
 
     @Test
@@ -97,8 +138,14 @@ class UserDirectoryIntegrationTests extends IntegrationTest {
     void deleteUserWhenOwnAccountThenForbidden() {
         TestUser admin = newAdmin();
 
-        as(admin.token()).delete().uri("/users/{id}", admin.id()).exchange()
-                .expectStatus().isForbidden()
-                .expectBody().jsonPath("$.message").isEqualTo("Kendi hesabınızı silemezsiniz");
+        as(admin.token()).delete()
+            .uri("/users/{id}", admin.id())
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody()
+            .jsonPath("$.message")
+            .isEqualTo("Kendi hesabınızı silemezsiniz");
     }
+
 }

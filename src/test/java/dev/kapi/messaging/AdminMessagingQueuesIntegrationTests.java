@@ -13,16 +13,21 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
     @Test
     void listWhenAQueueWasSentThenNewestFirstWithItsOwnerAndCounts() {
         TestUser user = newUserWithCredits(10);
-        long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(groupOf(user, 3, 801)), List.of());
+        long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(groupOf(user, 3, 801)),
+                List.of());
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
         worker.drain();
         TestUser admin = newAdmin();
 
         List<Map<String, Object>> queues = list(admin, "/api/admin/messaging/queues");
 
-        assertThat(queues.getFirst()).containsEntry("id", (int) queue).containsEntry("user_id", userIdOf(admin, user))
-                .containsEntry("status", "completed").containsEntry("total", 3).containsEntry("progress", 1.0)
-                .containsEntry("credits_spent", 3).containsKeys("name", "counts", "created_at", "finished_at");
+        assertThat(queues.getFirst()).containsEntry("id", (int) queue)
+            .containsEntry("user_id", userIdOf(admin, user))
+            .containsEntry("status", "completed")
+            .containsEntry("total", 3)
+            .containsEntry("progress", 1.0)
+            .containsEntry("credits_spent", 3)
+            .containsKeys("name", "counts", "created_at", "finished_at");
         assertThat(count(queues.getFirst(), "sent")).isEqualTo(3);
         assertThat(count(queues.getFirst(), "failed")).isZero();
     }
@@ -43,7 +48,8 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
         EntityExchangeResult<List<Map<String, Object>>> page2 = page(admin,
                 "/api/admin/messaging/queues?limit=2&cursor=" + next);
 
-        assertThat(page1.getResponseBody()).extracting(queue -> queue.get("id")).containsExactly((int) third, (int) second);
+        assertThat(page1.getResponseBody()).extracting(queue -> queue.get("id"))
+            .containsExactly((int) third, (int) second);
         assertThat(page2.getResponseBody().getFirst()).containsEntry("id", (int) first);
     }
 
@@ -67,8 +73,8 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
         TestUser admin = newAdmin();
 
         assertThat(invalidFields(get(admin, "/api/admin/messaging/queues?status=sent", 400))).containsExactly("status");
-        assertThat(get(admin, "/api/admin/messaging/queues?cursor=%21%21", 400))
-                .containsEntry("type", "urn:kapi:problem:invalid-cursor");
+        assertThat(get(admin, "/api/admin/messaging/queues?cursor=%21%21", 400)).containsEntry("type",
+                "urn:kapi:problem:invalid-cursor");
         assertThat(invalidFields(get(admin, "/api/admin/messaging/queues?limit=0", 400))).containsExactly("limit");
         assertThat(invalidFields(get(admin, "/api/admin/messaging/queues?limit=501", 400))).containsExactly("limit");
         assertThat(invalidFields(get(admin, "/api/admin/messaging/queues?limit=x", 400))).containsExactly("limit");
@@ -86,8 +92,15 @@ class AdminMessagingQueuesIntegrationTests extends MessagingTestSupport {
 
     @SuppressWarnings("unchecked")
     private String userIdOf(TestUser admin, TestUser user) {
-        Map<String, Object> found = as(admin.token()).get().uri("/api/admin/users?search={q}", user.email()).exchange()
-                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> found = as(admin.token()).get()
+            .uri("/api/admin/users?search={q}", user.email())
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         return (String) ((List<Map<String, Object>>) found.get("data")).getFirst().get("userId");
     }
+
 }

@@ -18,15 +18,17 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Not part of {@code mvn verify}: {@code mvn test -Dtest=MessagingBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * expands a 1,000,000-recipient queue over HTTP, sends all of it through the simulator with pacing off
- * (two workers, four accounts), then runs a paced queue against the wall clock and compares each account's
- * rate with its configured one.
+ * Not part of {@code mvn verify}:
+ * {@code mvn test -Dtest=MessagingBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
+ * expands a 1,000,000-recipient queue over HTTP, sends all of it through the simulator
+ * with pacing off (two workers, four accounts), then runs a paced queue against the wall
+ * clock and compares each account's rate with its configured one.
  */
 @TestPropertySource(properties = "kapi.rate-limits.enabled=false")
 class MessagingBenchmark extends MessagingTestSupport {
 
     private static final int RECIPIENTS = 1_000_000;
+
     private static final int WORKERS = 2;
 
     @Test
@@ -39,11 +41,15 @@ class MessagingBenchmark extends MessagingTestSupport {
                        jsonb_build_object('city', (ARRAY['İzmir', 'Ankara', 'Van'])[g % 3 + 1]), now(), now()
                 FROM generate_series(1, :n) g
                 """).param("owner", user.id()).param("n", RECIPIENTS).update();
-        jdbc.sql("INSERT INTO messaging_custom_fields (owner_id, name) VALUES (:owner, 'city')").param("owner", user.id())
-                .update();
+        jdbc.sql("INSERT INTO messaging_custom_fields (owner_id, name) VALUES (:owner, 'city')")
+            .param("owner", user.id())
+            .update();
         long group = id(post(user, "/api/messaging/groups", Map.of("name", "Herkes"), 201));
-        jdbc.sql("INSERT INTO messaging_group_members (group_id, customer_id) SELECT :group, id FROM messaging_customers WHERE owner_id = :owner")
-                .param("group", group).param("owner", user.id()).update();
+        jdbc.sql(
+                "INSERT INTO messaging_group_members (group_id, customer_id) SELECT :group, id FROM messaging_customers WHERE owner_id = :owner")
+            .param("group", group)
+            .param("owner", user.id())
+            .update();
         jdbc.sql("VACUUM ANALYZE messaging_customers").update();
         jdbc.sql("VACUUM ANALYZE messaging_group_members").update();
         double loaded = (System.nanoTime() - loading) / 1e9;
@@ -52,10 +58,13 @@ class MessagingBenchmark extends MessagingTestSupport {
         long queue = queue(user, draft(user, "Merhaba {{name}}, {{city}} şubemizde kampanya var!"), senders,
                 List.of(group), List.of());
         long expanding = System.nanoTime();
-        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/messaging/queues/" + queue + "/start"))
-                .header("Authorization", "Bearer " + user.token()).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> started = HttpClient.newHttpClient()
+            .send(HttpRequest
+                .newBuilder(URI.create("http://localhost:" + port + "/api/messaging/queues/" + queue + "/start"))
+                .header("Authorization", "Bearer " + user.token())
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofMinutes(5))
+                .build(), HttpResponse.BodyHandlers.ofString());
         double expanded = (System.nanoTime() - expanding) / 1e9;
         assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
 
@@ -80,11 +89,14 @@ class MessagingBenchmark extends MessagingTestSupport {
         worker.drain();
         System.out.printf("%n%,d messages handled in %.1f s%n", sent, sendSeconds);
         Map<String, Object> done = queueOf(user, queue);
-        // The simulator answers "not on WhatsApp" for numbers ending in 0000: one in 10,000.
+        // The simulator answers "not on WhatsApp" for numbers ending in 0000: one in
+        // 10,000.
         assertThat(count(done, "sent")).isEqualTo(RECIPIENTS - RECIPIENTS / 10_000);
         assertThat(count(done, "failed")).isEqualTo(RECIPIENTS / 10_000);
         assertThat(jdbc.sql("SELECT count(DISTINCT provider_message_id) FROM messaging_messages WHERE queue_id = :q")
-                .param("q", queue).query(Long.class).single()).isEqualTo(RECIPIENTS - RECIPIENTS / 10_000);
+            .param("q", queue)
+            .query(Long.class)
+            .single()).isEqualTo(RECIPIENTS - RECIPIENTS / 10_000);
         assertThat(done).containsEntry("status", "completed");
 
         String paced = pacedRun(user);
@@ -92,7 +104,8 @@ class MessagingBenchmark extends MessagingTestSupport {
         System.out.printf("%n%,d customers loaded in %.1f s%n", RECIPIENTS, loaded);
         System.out.printf("expansion of a %,d-recipient queue (POST /start over HTTP, credits reserved): %.1f s%n",
                 RECIPIENTS, expanded);
-        System.out.printf("sending through the simulator, pacing off, %d workers, 4 accounts: %,d messages in %.1f s = %,.0f msg/s%n",
+        System.out.printf(
+                "sending through the simulator, pacing off, %d workers, 4 accounts: %,d messages in %.1f s = %,.0f msg/s%n",
                 WORKERS, sent, sendSeconds, sent / sendSeconds);
         System.out.print(paced);
         assertThat(expanded).isLessThan(30);
@@ -100,9 +113,9 @@ class MessagingBenchmark extends MessagingTestSupport {
     }
 
     /**
-     * Two accounts at 50 and 200 messages/s send one queue against the wall clock (the test clock follows
-     * it), the worker polling every 200 ms as in production; each account's rate is measured over 20 s
-     * after a 2 s warm-up.
+     * Two accounts at 50 and 200 messages/s send one queue against the wall clock (the
+     * test clock follows it), the worker polling every 200 ms as in production; each
+     * account's rate is measured over 20 s after a 2 s warm-up.
      */
     private String pacedRun(TestUser user) throws Exception {
         long slow = sender(user, Map.of("rate_per_second", 50));
@@ -144,15 +157,21 @@ class MessagingBenchmark extends MessagingTestSupport {
 
     private Map<Long, Long> sentBy(long queue) {
         Map<Long, Long> sent = new java.util.HashMap<>();
-        jdbc.sql("SELECT sender_id, count(*) AS n FROM messaging_messages WHERE queue_id = :q AND status = 'sent' GROUP BY sender_id")
-                .param("q", queue).query(rs -> {
-                    sent.put(rs.getLong("sender_id"), rs.getLong("n"));
-                });
+        jdbc.sql(
+                "SELECT sender_id, count(*) AS n FROM messaging_messages WHERE queue_id = :q AND status = 'sent' GROUP BY sender_id")
+            .param("q", queue)
+            .query(rs -> {
+                sent.put(rs.getLong("sender_id"), rs.getLong("n"));
+            });
         return sent;
     }
 
     private long unfinished(long queue) {
-        return jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM messaging_messages WHERE queue_id = :queue AND status IN ('pending', 'sending') LIMIT 1) s")
-                .param("queue", queue).query(Long.class).single();
+        return jdbc.sql(
+                "SELECT count(*) FROM (SELECT 1 FROM messaging_messages WHERE queue_id = :queue AND status IN ('pending', 'sending') LIMIT 1) s")
+            .param("queue", queue)
+            .query(Long.class)
+            .single();
     }
+
 }

@@ -14,8 +14,8 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
     @SuppressWarnings("unchecked")
     void preflightThenCountsRecipientsAfterDedupBlacklistAndGraylistAndMissingVariables() {
         TestUser user = newUserWithCredits(3);
-        long a = id(post(user, "/api/messaging/customers", Map.of("phone", "05557000001", "name", "A",
-                "fields", Map.of("city", "Rize")), 201));
+        long a = id(post(user, "/api/messaging/customers",
+                Map.of("phone", "05557000001", "name", "A", "fields", Map.of("city", "Rize")), 201));
         long b = customer(user, "05557000002", "B");
         long c = customer(user, "05557000003", "C");
         long d = customer(user, "05557000004", "D");
@@ -27,14 +27,20 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
         Map<String, Object> preflight = get(user, "/api/messaging/queues/" + queue + "/preflight", 200);
 
-        assertThat(preflight).containsEntry("selected", 4).containsEntry("blacklisted", 1).containsEntry("graylisted", 1)
-                .containsEntry("graylist_skipped", 0).containsEntry("recipients", 3).containsEntry("credits_needed", 3)
-                .containsEntry("credits_available", 3).containsEntry("enough_credits", true)
-                .containsEntry("missing_variables", Map.of("city", 2));
+        assertThat(preflight).containsEntry("selected", 4)
+            .containsEntry("blacklisted", 1)
+            .containsEntry("graylisted", 1)
+            .containsEntry("graylist_skipped", 0)
+            .containsEntry("recipients", 3)
+            .containsEntry("credits_needed", 3)
+            .containsEntry("credits_available", 3)
+            .containsEntry("enough_credits", true)
+            .containsEntry("missing_variables", Map.of("city", 2));
         assertThat(((Number) preflight.get("estimated_duration_seconds")).longValue()).isGreaterThanOrEqualTo(0);
         Map<String, Object> created = queueOf(user, queue);
-        assertThat(created).containsEntry("status", "created").containsEntry("body", "Merhaba {{name}} ({{city}})")
-                .containsEntry("total", 0);
+        assertThat(created).containsEntry("status", "created")
+            .containsEntry("body", "Merhaba {{name}} ({{city}})")
+            .containsEntry("total", 0);
         assertThat((Map<String, Object>) created.get("counts")).containsKeys("pending", "sent", "failed");
     }
 
@@ -45,7 +51,9 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         long queue = queue(user, draft(user, "Merhaba {{name}}"), List.of(sender(user)), List.of(group), List.of());
 
         Map<String, Object> started = post(user, "/api/messaging/queues/" + queue + "/start", 200);
-        assertThat(started).containsEntry("status", "running").containsEntry("total", 5).containsEntry("credits_held", 5);
+        assertThat(started).containsEntry("status", "running")
+            .containsEntry("total", 5)
+            .containsEntry("credits_held", 5);
         assertThat(count(started, "pending")).isEqualTo(5);
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(5);
         assertThat(started.get("estimated_finish")).isNotNull();
@@ -53,8 +61,10 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         worker.drain();
 
         Map<String, Object> done = queueOf(user, queue);
-        assertThat(done).containsEntry("status", "completed").containsEntry("progress", 1.0)
-                .containsEntry("credits_held", 0).containsEntry("credits_spent", 5);
+        assertThat(done).containsEntry("status", "completed")
+            .containsEntry("progress", 1.0)
+            .containsEntry("credits_held", 0)
+            .containsEntry("credits_spent", 5);
         assertThat(count(done, "sent")).isEqualTo(5);
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(5);
         List<Map<String, Object>> messages = list(user, "/api/messaging/queues/" + queue + "/messages");
@@ -62,17 +72,18 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
             assertThat(message).containsEntry("status", "sent").containsEntry("attempts", 1);
             assertThat(simulator.timesSent(Message.idempotencyKey(id(message)))).isEqualTo(1);
         });
-        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 409))
-                .containsEntry("type", "urn:kapi:problem:queue-not-startable");
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 409)).containsEntry("type",
+                "urn:kapi:problem:queue-not-startable");
     }
 
     @Test
     void startWhenCreditsShortThenConflictAndNothingExpandedOrSpent() {
         TestUser user = newUserWithCredits(2);
-        long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(groupOf(user, 3, 702)), List.of());
+        long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(groupOf(user, 3, 702)),
+                List.of());
 
-        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 409))
-                .containsEntry("type", "urn:kapi:problem:insufficient-credits");
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 409)).containsEntry("type",
+                "urn:kapi:problem:insufficient-credits");
 
         assertThat(queueOf(user, queue)).containsEntry("status", "created").containsEntry("total", 0);
         assertThat(count(queueOf(user, queue), "pending")).isZero();
@@ -90,9 +101,11 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         worker.drain();
 
         List<Map<String, Object>> failed = list(user, "/api/messaging/queues/" + queue + "/messages?status=failed");
-        assertThat(failed).singleElement().satisfies(message -> assertThat(message)
-                .containsEntry("phone", "+905557030000").containsEntry("customer_id", (int) unreachable)
-                .containsEntry("error_code", "131026").containsEntry("retryable", false)
+        assertThat(failed).singleElement()
+            .satisfies(message -> assertThat(message).containsEntry("phone", "+905557030000")
+                .containsEntry("customer_id", (int) unreachable)
+                .containsEntry("error_code", "131026")
+                .containsEntry("retryable", false)
                 .containsEntry("error_reason", "Message undeliverable: the number is not on WhatsApp"));
         assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 1);
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(4);
@@ -100,7 +113,7 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         assertThat(retried).containsEntry("status", "completed");
         assertThat(count(retried, "failed")).isEqualTo(1);
         assertThat(invalidFields(get(user, "/api/messaging/queues/" + queue + "/messages?status=lost", 400)))
-                .containsExactly("status");
+            .containsExactly("status");
     }
 
     @Test
@@ -122,17 +135,18 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 
         Map<String, Object> cancelled = post(user, "/api/messaging/queues/" + queue + "/cancel", 200);
 
-        assertThat(cancelled).containsEntry("status", "cancelled").containsEntry("credits_spent", 2)
-                .containsEntry("credits_held", 0);
+        assertThat(cancelled).containsEntry("status", "cancelled")
+            .containsEntry("credits_spent", 2)
+            .containsEntry("credits_held", 0);
         assertThat(count(cancelled, "cancelled")).isEqualTo(2);
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(8);
         clock.advance(Duration.ofSeconds(5));
         worker.drain();
         assertThat(count(queueOf(user, queue), "sent")).isEqualTo(2);
-        assertThat(post(user, "/api/messaging/queues/" + queue + "/cancel", 409))
-                .containsEntry("type", "urn:kapi:problem:queue-ended");
-        assertThat(post(user, "/api/messaging/queues/" + queue + "/resume", 409))
-                .containsEntry("type", "urn:kapi:problem:queue-not-paused");
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/cancel", 409)).containsEntry("type",
+                "urn:kapi:problem:queue-ended");
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/resume", 409)).containsEntry("type",
+                "urn:kapi:problem:queue-not-paused");
     }
 
     @Test
@@ -168,8 +182,8 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         if (untilWindow.isNegative()) {
             untilWindow = untilWindow.plusDays(1);
         }
-        put(user, "/users/me/automation-settings", Map.of("sending_hours_start", from.toString(), "sending_hours_end",
-                from.plusHours(1).toString()), 200);
+        put(user, "/users/me/automation-settings",
+                Map.of("sending_hours_start", from.toString(), "sending_hours_end", from.plusHours(1).toString()), 200);
         clock.advance(Duration.ofDays(1));
         user = again(user);
         worker.drain();
@@ -204,7 +218,8 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         put(user, "/users/me/automation-settings", Map.of("graylist_mode", "skip"), 200);
         long skipping = queue(user, draft(user, "Selam"), List.of(sender), List.of(), List.of(a, b, c));
         assertThat(get(user, "/api/messaging/queues/" + skipping + "/preflight", 200))
-                .containsEntry("graylist_skipped", 2).containsEntry("recipients", 1);
+            .containsEntry("graylist_skipped", 2)
+            .containsEntry("recipients", 1);
         post(user, "/api/messaging/queues/" + skipping + "/start", 200);
         worker.drain();
         Map<String, Object> done = queueOf(user, skipping);
@@ -235,7 +250,8 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         TestUser user = newUserWithCredits(10);
         String at = clock.instant().plus(Duration.ofHours(1)).toString();
         long queue = id(post(user, "/api/messaging/queues", Map.of("draft_id", draft(user, "Yarın"), "sender_ids",
-                List.of(sender(user)), "customer_ids", List.of(customer(user, "05557090001", "A")), "scheduled_at", at), 201));
+                List.of(sender(user)), "customer_ids", List.of(customer(user, "05557090001", "A")), "scheduled_at", at),
+                201));
 
         assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 200)).containsEntry("status", "scheduled");
         worker.drain();
@@ -245,10 +261,10 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         user = again(user);
         worker.drain();
         assertThat(queueOf(user, queue)).containsEntry("status", "scheduled");
-        assertThat(post(user, "/api/messaging/queues/" + queue + "/pause", 403))
-                .containsEntry("type", "urn:kapi:problem:account-frozen");
-        assertThat(put(user, "/users/me/automation-settings", Map.of("delay_ms", 10), 403))
-                .containsEntry("type", "urn:kapi:problem:account-frozen");
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/pause", 403)).containsEntry("type",
+                "urn:kapi:problem:account-frozen");
+        assertThat(put(user, "/users/me/automation-settings", Map.of("delay_ms", 10), 403)).containsEntry("type",
+                "urn:kapi:problem:account-frozen");
 
         post(user, "/users/me/unfreeze", 200);
         worker.drain();
@@ -263,14 +279,21 @@ class MessagingQueuesIntegrationTests extends MessagingTestSupport {
         long customer = customer(user, "05557100001", "A");
 
         assertThat(invalidFields(post(user, "/api/messaging/queues", Map.of("draft_id", draft), 400)))
-                .containsExactly("sender_ids");
-        assertThat(invalidFields(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids",
-                List.of(sender)), 400))).containsExactly("group_ids");
-        assertThat(invalidFields(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids",
-                List.of(987654321L), "customer_ids", List.of(customer)), 400))).containsExactly("sender_ids");
-        assertThat(invalidFields(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids",
-                List.of(sender), "customer_ids", List.of(customer), "scheduled_at", "yarın"), 400)))
-                .containsExactly("scheduled_at");
+            .containsExactly("sender_ids");
+        assertThat(invalidFields(
+                post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", List.of(sender)), 400)))
+            .containsExactly("group_ids");
+        assertThat(invalidFields(post(user, "/api/messaging/queues",
+                Map.of("draft_id", draft, "sender_ids", List.of(987654321L), "customer_ids", List.of(customer)), 400)))
+            .containsExactly("sender_ids");
+        assertThat(
+                invalidFields(
+                        post(user, "/api/messaging/queues",
+                                Map.of("draft_id", draft, "sender_ids", List.of(sender), "customer_ids",
+                                        List.of(customer), "scheduled_at", "yarın"),
+                                400)))
+            .containsExactly("scheduled_at");
         assertThat(list(user, "/api/messaging/queues")).isEmpty();
     }
+
 }

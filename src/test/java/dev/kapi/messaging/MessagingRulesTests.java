@@ -31,7 +31,7 @@ class MessagingRulesTests {
 
         assertThat(Templates.variables(text)).containsExactly("name", "city", "phone", "unvan");
         assertThat(Templates.render(text, "Ayşe", "+905551234567", Map.of("city", "İzmir")))
-                .isEqualTo("Merhaba Ayşe, İzmir şubemiz +905551234567 numaranızı arayacak. ");
+            .isEqualTo("Merhaba Ayşe, İzmir şubemiz +905551234567 numaranızı arayacak. ");
         assertThat(Templates.render("$1 {{name}}", "\\o/", "x", Map.of())).isEqualTo("$1 \\o/");
     }
 
@@ -68,8 +68,9 @@ class MessagingRulesTests {
             assertThat(en).as(code).isNotBlank().doesNotContain("{0}").isNotEqualTo(tr);
         }
         assertThat(messages.getMessage("error.unknown-variable", new Object[] { "unvan" }, Locale.ENGLISH))
-                .startsWith("Unknown variable: {{unvan}}. Available: {{name}}, {{phone}}");
+            .startsWith("Unknown variable: {{unvan}}. Available: {{name}}, {{phone}}");
         assertThat(turkish.stringPropertyNames().stream().filter(key -> key.startsWith("error.")).count())
-                .isGreaterThan(40);
+            .isGreaterThan(40);
     }
+
 }

@@ -12,7 +12,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import dev.kapi.plans.Credits;
 import dev.kapi.support.IntegrationTest;
 
-/** Helpers of the messaging tests: users with credits, and their senders, customers, groups, drafts and queues. */
+/**
+ * Helpers of the messaging tests: users with credits, and their senders, customers,
+ * groups, drafts and queues.
+ */
 abstract class MessagingTestSupport extends IntegrationTest {
 
     @Autowired
@@ -65,16 +68,25 @@ abstract class MessagingTestSupport extends IntegrationTest {
         for (int i = 0; i < count; i++) {
             csv.append(String.format("0555%03d%04d,Müşteri %d,İzmir%n", base, i + 1, i + 1));
         }
-        as(user.token()).post().uri("/api/messaging/customers/import").contentType(MediaType.valueOf("text/csv"))
-                .body(csv.toString()).exchange().expectStatus().isOk();
-        List<Long> ids = new ArrayList<>(jdbc.sql("SELECT id FROM messaging_customers WHERE owner_id = :owner AND phone LIKE :prefix")
-                .param("owner", user.id()).param("prefix", String.format("+90555%03d%%", base)).query(Long.class).list());
+        as(user.token()).post()
+            .uri("/api/messaging/customers/import")
+            .contentType(MediaType.valueOf("text/csv"))
+            .body(csv.toString())
+            .exchange()
+            .expectStatus()
+            .isOk();
+        List<Long> ids = new ArrayList<>(
+                jdbc.sql("SELECT id FROM messaging_customers WHERE owner_id = :owner AND phone LIKE :prefix")
+                    .param("owner", user.id())
+                    .param("prefix", String.format("+90555%03d%%", base))
+                    .query(Long.class)
+                    .list());
         return group(user, "Grup " + base + " " + System.nanoTime(), ids);
     }
 
     long queue(TestUser user, long draft, List<Long> senders, List<Long> groups, List<Long> customers) {
-        return id(post(user, "/api/messaging/queues", Map.of("draft_id", draft, "sender_ids", senders,
-                "group_ids", groups, "customer_ids", customers), 201));
+        return id(post(user, "/api/messaging/queues",
+                Map.of("draft_id", draft, "sender_ids", senders, "group_ids", groups, "customer_ids", customers), 201));
     }
 
     Map<String, Object> queueOf(TestUser user, long queue) {
@@ -82,30 +94,40 @@ abstract class MessagingTestSupport extends IntegrationTest {
     }
 
     /**
-     * Each number (E.164 digits without +) writes a text to the WhatsApp number {@code phoneNumberId} through
-     * the signed webhook, opening its 24-hour service window.
+     * Each number (E.164 digits without +) writes a text to the WhatsApp number
+     * {@code phoneNumberId} through the signed webhook, opening its 24-hour service
+     * window.
      */
     void customersWrote(String phoneNumberId, String... from) {
         StringBuilder messages = new StringBuilder();
         for (String number : from) {
-            messages.append(messages.isEmpty() ? "" : ",").append("""
-                    {"from":"%s","id":"wamid.in-%s","timestamp":"1700000000","type":"text","text":{"body":"Merhaba"}}"""
+            messages.append(messages.isEmpty() ? "" : ",")
+                .append("""
+                        {"from":"%s","id":"wamid.in-%s","timestamp":"1700000000","type":"text","text":{"body":"Merhaba"}}"""
                     .formatted(number, java.util.UUID.randomUUID()));
         }
         String body = """
                 {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
                   "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"%s"},
-                  "messages":[%s]}}]}]}""".formatted(phoneNumberId, messages);
-        client().post().uri("/api/messaging/webhooks/whatsapp").contentType(MediaType.APPLICATION_JSON)
-                .header("X-Hub-Signature-256", "sha256=" + hmacOf(body)).body(body).exchange().expectStatus().isOk();
+                  "messages":[%s]}}]}]}"""
+            .formatted(phoneNumberId, messages);
+        client().post()
+            .uri("/api/messaging/webhooks/whatsapp")
+            .contentType(MediaType.APPLICATION_JSON)
+            .header("X-Hub-Signature-256", "sha256=" + hmacOf(body))
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isOk();
     }
 
     private static String hmacOf(String body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec("test-whatsapp-app-secret".getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    "test-whatsapp-app-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of()
+                .formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         catch (java.security.GeneralSecurityException ex) {
             throw new IllegalStateException(ex);
@@ -116,4 +138,5 @@ abstract class MessagingTestSupport extends IntegrationTest {
     static long count(Map<String, Object> queue, String status) {
         return ((Number) ((Map<String, Object>) queue.get("counts")).get(status)).longValue();
     }
+
 }

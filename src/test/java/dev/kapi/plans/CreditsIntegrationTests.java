@@ -44,8 +44,9 @@ class CreditsIntegrationTests extends IntegrationTest {
         Entry first = credits.load(account, 100, "first load", admin);
         credits.load(account, 50, null, null);
 
-        assertThat(first).extracting(Entry::accountId, Entry::kind, Entry::amount, Entry::reason, Entry::note,
-                Entry::actorId).containsExactly(account, "credit", 100L, "load", "first load", admin);
+        assertThat(first)
+            .extracting(Entry::accountId, Entry::kind, Entry::amount, Entry::reason, Entry::note, Entry::actorId)
+            .containsExactly(account, "credit", 100L, "load", "first load", admin);
         assertThat(first.createdAt()).isNotNull();
         assertThat(credits.balanceOf(account)).isEqualTo(new Balance(150, 0));
         assertSumsEqualBalance(account);
@@ -70,19 +71,18 @@ class CreditsIntegrationTests extends IntegrationTest {
         long account = accountId();
         long admin = accountId();
 
-        // seed 004: POST /api/admin/users with "credit": 100, "debit": 50, then PUT with "credit": 200, "debit": 75
+        // seed 004: POST /api/admin/users with "credit": 100, "debit": 50, then PUT with
+        // "credit": 200, "debit": 75
         assertThat(credits.setTotals(account, 100L, 50L, admin, "created")).isEqualTo(new Balance(100, 50));
         credits.load(account, 30, null, admin);
         assertThat(credits.setTotals(account, 200L, 75L, admin, "updated")).isEqualTo(new Balance(200, 75));
 
         assertThat(credits.entriesOf(account))
-                .extracting(Entry::kind, Entry::amount, Entry::reason, Entry::note, Entry::actorId)
-                .containsExactly(
-                        tuple("debit", 25L, "adjustment", "updated", admin),
-                        tuple("credit", 70L, "adjustment", "updated", admin),
-                        tuple("credit", 30L, "load", null, admin),
-                        tuple("debit", 50L, "adjustment", "created", admin),
-                        tuple("credit", 100L, "adjustment", "created", admin));
+            .extracting(Entry::kind, Entry::amount, Entry::reason, Entry::note, Entry::actorId)
+            .containsExactly(tuple("debit", 25L, "adjustment", "updated", admin),
+                    tuple("credit", 70L, "adjustment", "updated", admin), tuple("credit", 30L, "load", null, admin),
+                    tuple("debit", 50L, "adjustment", "created", admin),
+                    tuple("credit", 100L, "adjustment", "created", admin));
         assertSumsEqualBalance(account);
     }
 
@@ -95,7 +95,7 @@ class CreditsIntegrationTests extends IntegrationTest {
         assertThat(credits.setTotals(account, 5L, null, null, null)).isEqualTo(new Balance(5, 10));
 
         assertThat(credits.entriesOf(account)).extracting(Entry::kind, Entry::amount)
-                .containsExactly(tuple("credit", -35L), tuple("debit", 10L), tuple("credit", 40L));
+            .containsExactly(tuple("credit", -35L), tuple("debit", 10L), tuple("credit", 40L));
         assertSumsEqualBalance(account);
     }
 
@@ -104,9 +104,11 @@ class CreditsIntegrationTests extends IntegrationTest {
         long account = accountId();
 
         assertThat(refusal(() -> credits.setTotals(account, -1L, null, null, null)))
-                .extracting(ApiException::field, ApiException::code).containsExactly("credit", "credit-total-invalid");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("credit", "credit-total-invalid");
         assertThat(refusal(() -> credits.setTotals(account, 10L, -1L, null, null)))
-                .extracting(ApiException::field, ApiException::code).containsExactly("debit", "credit-total-invalid");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("debit", "credit-total-invalid");
         assertThat(credits.balanceOf(account)).isEqualTo(Balance.ZERO);
     }
 
@@ -146,10 +148,13 @@ class CreditsIntegrationTests extends IntegrationTest {
         long account = accountId();
         long id = credits.load(account, 10, null, null).id();
 
-        assertThatThrownBy(() -> jdbc.sql("UPDATE credit_entries SET amount = 1000 WHERE id = :id").param("id", id)
-                .update()).isInstanceOf(DataAccessException.class).hasMessageContaining("append-only");
+        assertThatThrownBy(
+                () -> jdbc.sql("UPDATE credit_entries SET amount = 1000 WHERE id = :id").param("id", id).update())
+            .isInstanceOf(DataAccessException.class)
+            .hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.sql("DELETE FROM credit_entries WHERE id = :id").param("id", id).update())
-                .isInstanceOf(DataAccessException.class).hasMessageContaining("append-only");
+            .isInstanceOf(DataAccessException.class)
+            .hasMessageContaining("append-only");
         assertThat(credits.entriesOf(account)).extracting(Entry::amount).containsExactly(10L);
     }
 
@@ -164,8 +169,8 @@ class CreditsIntegrationTests extends IntegrationTest {
         assertThat(reservation.amount()).isEqualTo(3);
         assertThat(credits.balanceOf(account)).isEqualTo(new Balance(7, 0));
         assertThat(credits.entriesOf(account).getFirst())
-                .extracting(Entry::kind, Entry::amount, Entry::reason, Entry::note)
-                .containsExactly("credit", -3L, "reservation", "queue 7");
+            .extracting(Entry::kind, Entry::amount, Entry::reason, Entry::note)
+            .containsExactly("credit", -3L, "reservation", "queue 7");
         assertSumsEqualBalance(account);
     }
 
@@ -249,8 +254,8 @@ class CreditsIntegrationTests extends IntegrationTest {
 
         assertThat(credits.balanceOf(account)).isEqualTo(new Balance(10, 0));
         assertThat(credits.entriesOf(account)).extracting(Entry::kind, Entry::amount, Entry::reason, Entry::note)
-                .containsExactly(tuple("credit", 4L, "refund", "queue 10"),
-                        tuple("credit", -4L, "reservation", "queue 10"), tuple("credit", 10L, "load", null));
+            .containsExactly(tuple("credit", 4L, "refund", "queue 10"), tuple("credit", -4L, "reservation", "queue 10"),
+                    tuple("credit", 10L, "load", null));
         ApiException refused = refusal(() -> credits.commit(reservation.id()));
         assertThat(refused.status()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(refused.code()).isEqualTo("reservation-refunded");
@@ -290,11 +295,15 @@ class CreditsIntegrationTests extends IntegrationTest {
         }
     }
 
-    /** The ledger's promise: an account's totals are exactly the sums of its entries of each kind. */
+    /**
+     * The ledger's promise: an account's totals are exactly the sums of its entries of
+     * each kind.
+     */
     private void assertSumsEqualBalance(long account) {
         List<Entry> entries = credits.entriesOf(account);
         long credit = entries.stream().filter(entry -> entry.kind().equals("credit")).mapToLong(Entry::amount).sum();
         long debit = entries.stream().filter(entry -> entry.kind().equals("debit")).mapToLong(Entry::amount).sum();
         assertThat(credits.balanceOf(account)).isEqualTo(new Balance(credit, debit));
     }
+
 }

@@ -73,4 +73,5 @@ class EntitlementsIntegrationTests extends IntegrationTest {
         return plans.createPackage(new NewPackage(packageName(), null, days,
                 Arrays.stream(contentValues).map(value -> new NewContent(value, value)).toList()));
     }
+
 }

@@ -45,7 +45,7 @@ class PlanCatalogIntegrationTests extends IntegrationTest {
         assertThat(created.days()).isEqualTo(30);
         assertThat(created.createdAt()).isNotNull().isEqualTo(created.updatedAt());
         assertThat(created.contents()).extracting(Content::name, Content::contentValue)
-                .containsExactly(tuple("moe_gatherer", "moe_gatherer"), tuple("report_export", "report_export"));
+            .containsExactly(tuple("moe_gatherer", "moe_gatherer"), tuple("report_export", "report_export"));
         assertThat(created.contents()).allSatisfy(content -> assertThat(content.packageId()).isEqualTo(created.id()));
         assertThat(plans.packageById(created.id())).contains(created);
     }
@@ -66,15 +66,18 @@ class PlanCatalogIntegrationTests extends IntegrationTest {
     @Test
     void createPackageWhenNameOrDaysMissingOrDaysOutOfRangeThenBadRequestNamingTheField() {
         assertThat(refusal(() -> plans.createPackage(new NewPackage(" ", null, 10, null))))
-                .extracting(ApiException::field, ApiException::code).containsExactly("name", "required");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("name", "required");
         assertThat(refusal(() -> plans.createPackage(new NewPackage(packageName(), null, null, null))))
-                .extracting(ApiException::field, ApiException::code).containsExactly("days", "required");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("days", "required");
         assertThat(refusal(() -> plans.createPackage(new NewPackage(packageName(), null, 0, null))))
-                .extracting(ApiException::field, ApiException::code).containsExactly("days", "package-days-invalid");
-        assertThat(refusal(() -> plans.createPackage(new NewPackage(packageName(), null, 10,
-                List.of(new NewContent("no value", null))))))
-                .extracting(ApiException::field, ApiException::code)
-                .containsExactly("package_contents[0].content_value", "required");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("days", "package-days-invalid");
+        assertThat(refusal(() -> plans
+            .createPackage(new NewPackage(packageName(), null, 10, List.of(new NewContent("no value", null))))))
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("package_contents[0].content_value", "required");
     }
 
     @Test
@@ -100,29 +103,30 @@ class PlanCatalogIntegrationTests extends IntegrationTest {
 
     @Test
     void updatePackageWithWhitelistedFieldsThenChangedAndContentsReplaced() {
-        PackageView created = plans.createPackage(new NewPackage(packageName(), "old", 10,
-                List.of(new NewContent("moe_gatherer", "moe_gatherer"))));
+        PackageView created = plans.createPackage(
+                new NewPackage(packageName(), "old", 10, List.of(new NewContent("moe_gatherer", "moe_gatherer"))));
         String renamed = packageName();
         clock.advance(Duration.ofMinutes(1));
 
         // seed 000's example body of PUT /api/v1/admin/update/1/<id>
-        PackageView updated = plans.updatePackage(created.id(), Map.of("name", renamed, "detail", "1dadad", "days",
-                20, "package_contents", List.of(Map.of("name", "moe_gatherer", "content_value", "moe_gatherer"),
-                        Map.of("name", "Exports", "content_value", "report_export"))));
+        PackageView updated = plans.updatePackage(created.id(),
+                Map.of("name", renamed, "detail", "1dadad", "days", 20, "package_contents",
+                        List.of(Map.of("name", "moe_gatherer", "content_value", "moe_gatherer"),
+                                Map.of("name", "Exports", "content_value", "report_export"))));
 
         assertThat(updated.name()).isEqualTo(renamed);
         assertThat(updated.detail()).isEqualTo("1dadad");
         assertThat(updated.days()).isEqualTo(20);
         assertThat(updated.contents()).extracting(Content::name, Content::contentValue)
-                .containsExactly(tuple("moe_gatherer", "moe_gatherer"), tuple("Exports", "report_export"));
+            .containsExactly(tuple("moe_gatherer", "moe_gatherer"), tuple("Exports", "report_export"));
         assertThat(updated.updatedAt()).isAfter(created.updatedAt());
         assertThat(updated.createdAt()).isEqualTo(created.createdAt());
     }
 
     @Test
     void updatePackageWithOnlySomeFieldsThenTheOthersStay() {
-        PackageView created = plans.createPackage(new NewPackage(packageName(), "detail", 10,
-                List.of(new NewContent("moe_gatherer", "moe_gatherer"))));
+        PackageView created = plans.createPackage(
+                new NewPackage(packageName(), "detail", 10, List.of(new NewContent("moe_gatherer", "moe_gatherer"))));
 
         PackageView updated = plans.updatePackage(created.id(), Map.of("days", 15));
 
@@ -148,16 +152,18 @@ class PlanCatalogIntegrationTests extends IntegrationTest {
     void updatePackageWhenAContentIsInvalidThenBadRequestNamingItsPath() {
         PackageView created = plans.createPackage(new NewPackage(packageName(), null, 10, List.of()));
 
-        assertThat(refusal(() -> plans.updatePackage(created.id(), Map.of("package_contents",
-                List.of(Map.of("content_value", "moe_gatherer"), Map.of("content_value", "nope"))))))
-                .extracting(ApiException::field, ApiException::code)
-                .containsExactly("package_contents[1].content_value", "content-value-unknown");
-        assertThat(refusal(() -> plans.updatePackage(created.id(), Map.of("package_contents",
-                List.of(Map.of("content_value", "moe_gatherer", "colour", "red"))))))
-                .extracting(ApiException::field, ApiException::code)
-                .containsExactly("package_contents[0].colour", "unknown-field");
+        assertThat(refusal(() -> plans.updatePackage(created.id(),
+                Map.of("package_contents",
+                        List.of(Map.of("content_value", "moe_gatherer"), Map.of("content_value", "nope"))))))
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("package_contents[1].content_value", "content-value-unknown");
+        assertThat(refusal(() -> plans.updatePackage(created.id(),
+                Map.of("package_contents", List.of(Map.of("content_value", "moe_gatherer", "colour", "red"))))))
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("package_contents[0].colour", "unknown-field");
         assertThat(refusal(() -> plans.updatePackage(created.id(), Map.of("days", "many"))))
-                .extracting(ApiException::field, ApiException::code).containsExactly("days", "invalid-value");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("days", "invalid-value");
     }
 
     @Test
@@ -166,7 +172,7 @@ class PlanCatalogIntegrationTests extends IntegrationTest {
         PackageView second = plans.createPackage(new NewPackage(packageName(), null, 10, List.of()));
 
         assertThat(refusal(() -> plans.updatePackage(second.id(), Map.of("name", first.name()))).code())
-                .isEqualTo("package-name-taken");
+            .isEqualTo("package-name-taken");
         ApiException missing = refusal(() -> plans.updatePackage(Long.MAX_VALUE, Map.of("days", 3)));
         assertThat(missing.status()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(missing.code()).isEqualTo("package-not-found");
@@ -174,8 +180,8 @@ class PlanCatalogIntegrationTests extends IntegrationTest {
 
     @Test
     void deletePackageWhileGivenToAUserThenConflictAndOnceFreeThenDeletedWithItsContents() {
-        PackageView created = plans.createPackage(new NewPackage(packageName(), null, 10,
-                List.of(new NewContent("moe_gatherer", "moe_gatherer"))));
+        PackageView created = plans.createPackage(
+                new NewPackage(packageName(), null, 10, List.of(new NewContent("moe_gatherer", "moe_gatherer"))));
         long contentId = created.contents().getFirst().id();
         PlanCatalog.UserPackage given = plans.assign(accountId(), created.id(), null);
 
@@ -216,16 +222,18 @@ class PlanCatalogIntegrationTests extends IntegrationTest {
 
         assertThat(added.name()).isEqualTo("moe_gatherer");
         assertThat(refusal(() -> plans.addContent(created.id(), new NewContent("x", "unknown_value"))))
-                .extracting(ApiException::field, ApiException::code)
-                .containsExactly("content_value", "content-value-unknown");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("content_value", "content-value-unknown");
         assertThat(refusal(() -> plans.addContent(Long.MAX_VALUE, new NewContent("x", "moe_gatherer"))).code())
-                .isEqualTo("package-not-found");
+            .isEqualTo("package-not-found");
         assertThat(refusal(() -> plans.updateContent(added.id(), Map.of("content_value", "unknown_value"))).field())
-                .isEqualTo("content_value");
+            .isEqualTo("content_value");
         assertThat(refusal(() -> plans.updateContent(added.id(), Map.of("package_id", 1))))
-                .extracting(ApiException::field, ApiException::code).containsExactly("package_id", "unknown-field");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("package_id", "unknown-field");
         assertThat(refusal(() -> plans.updateContent(Long.MAX_VALUE, Map.of("name", "x"))).code())
-                .isEqualTo("content-not-found");
+            .isEqualTo("content-not-found");
         assertThat(refusal(() -> plans.deleteContent(Long.MAX_VALUE)).status()).isEqualTo(HttpStatus.NOT_FOUND);
     }
+
 }

@@ -30,6 +30,7 @@ class PlanMessagesTests {
             assertThat(english).as(code).isNotBlank().doesNotContain("{").isNotEqualTo(turkish);
         }
         assertThat(messages.getMessage("error.insufficient-credits", new Object[] { 2L, 3L }, Locale.ENGLISH))
-                .isEqualTo("Not enough credits: balance 2, needed 3");
+            .isEqualTo("Not enough credits: balance 2, needed 3");
     }
+
 }

@@ -86,7 +86,7 @@ class PlanUserPackagesIntegrationTests extends IntegrationTest {
         assertThat(packages).extracting(UserPackage::id).containsExactly(newer.id(), older.id());
         assertThat(packages).extracting(UserPackage::active).containsExactly(true, false);
         assertThat(packages.getFirst().contents()).extracting(PlanCatalog.Content::contentValue)
-                .containsExactly("report_export");
+            .containsExactly("report_export");
         long nobody = accountId();
         Map<Long, List<UserPackage>> byAccount = plans.packagesOf(List.of(account, other, nobody));
         assertThat(byAccount.get(account)).isEqualTo(packages);
@@ -121,12 +121,14 @@ class PlanUserPackagesIntegrationTests extends IntegrationTest {
         UserPackage given = plans.assign(accountId(), newPackage(10, "moe_gatherer").id(), null);
 
         assertThat(refusal(() -> plans.updateUserPackage(given.id(), Map.of("ends_at", "2030-01-01T00:00:00Z"))))
-                .extracting(ApiException::field, ApiException::code).containsExactly("ends_at", "unknown-field");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("ends_at", "unknown-field");
         assertThat(refusal(() -> plans.updateUserPackage(given.id(), Map.of("starts_at", "next tuesday"))))
-                .extracting(ApiException::field, ApiException::code).containsExactly("starts_at", "invalid-value");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("starts_at", "invalid-value");
         assertThat(refusal(() -> plans.updateUserPackage(given.id(), Map.of("package_id", Long.MAX_VALUE))))
-                .extracting(ApiException::field, ApiException::code)
-                .containsExactly("package_id", "package-not-found");
+            .extracting(ApiException::field, ApiException::code)
+            .containsExactly("package_id", "package-not-found");
         assertThat(plans.userPackageById(given.id())).contains(given);
         ApiException missing = refusal(() -> plans.updateUserPackage(Long.MAX_VALUE, Map.of()));
         assertThat(missing.status()).isEqualTo(HttpStatus.NOT_FOUND);
@@ -158,7 +160,8 @@ class PlanUserPackagesIntegrationTests extends IntegrationTest {
     }
 
     private PackageView newPackage(int days, String contentValue) {
-        return plans.createPackage(new NewPackage(packageName(), null, days,
-                List.of(new NewContent(contentValue, contentValue))));
+        return plans.createPackage(
+                new NewPackage(packageName(), null, days, List.of(new NewContent(contentValue, contentValue))));
     }
+
 }

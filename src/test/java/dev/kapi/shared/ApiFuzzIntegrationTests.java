@@ -55,66 +55,102 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An OpenAPI-driven fuzz test: every operation that {@code /v3/api-docs} describes is called as an anonymous
- * client, as a user and as an admin with malformed path ids, query values, headers and bodies — wrong types, NUL,
- * unpaired surrogates, huge and tiny exponents, deep nesting, duplicate keys, very long strings — on top of a valid
- * request built from the operation's schema. It proves that none of them makes the server answer 5xx, take longer
- * than {@link #REQUEST_TIMEOUT}, drop the connection, or name SQL, a Java class or a stack frame in an answer.
+ * An OpenAPI-driven fuzz test: every operation that {@code /v3/api-docs} describes is
+ * called as an anonymous client, as a user and as an admin with malformed path ids, query
+ * values, headers and bodies — wrong types, NUL, unpaired surrogates, huge and tiny
+ * exponents, deep nesting, duplicate keys, very long strings — on top of a valid request
+ * built from the operation's schema. It proves that none of them makes the server answer
+ * 5xx, take longer than {@link #REQUEST_TIMEOUT}, drop the connection, or name SQL, a
+ * Java class or a stack frame in an answer.
  * <p>
- * Error answers are checked for all three; success answers only for stack frames, because they carry stored data
- * that the other test classes (which share the database) may have filled with any words.
+ * Error answers are checked for all three; success answers only for stack frames, because
+ * they carry stored data that the other test classes (which share the database) may have
+ * filled with any words.
  * <p>
- * Bounded in time: the cases are generated deterministically (fixed order, fixed seed) and run cheapest first — the
- * valid request, ids, query values and tokens of every operation; then headers and raw bodies; then every property of
- * the valid body replaced by hostile values — until {@link #BUDGET} is spent. The summary line says how many ran.
- * Each role runs in {@link #WORKERS_PER_ROLE} workers, each with its own account, which is replaced by a new one
- * after {@link #REQUESTS_PER_IDENTITY} requests, on a 429 or 401, and after an operation that ends it (logout,
- * freeze, deletion). A role whose valid request is refused (401, or 403 for want of a role) skips that operation's
- * mutated bodies, which the roles that may call it send. The only routes left out are the operational ones, and for
- * signed-in roles the session event stream (it never ends); {@code POST /api/admin/import} only ever gets hostile
- * archives, never a valid one. Writes with a valid-looking body name ids no other test's rows have.
+ * Bounded in time: the cases are generated deterministically (fixed order, fixed seed)
+ * and run cheapest first — the valid request, ids, query values and tokens of every
+ * operation; then headers and raw bodies; then every property of the valid body replaced
+ * by hostile values — until {@link #BUDGET} is spent. The summary line says how many ran.
+ * Each role runs in {@link #WORKERS_PER_ROLE} workers, each with its own account, which
+ * is replaced by a new one after {@link #REQUESTS_PER_IDENTITY} requests, on a 429 or
+ * 401, and after an operation that ends it (logout, freeze, deletion). A role whose valid
+ * request is refused (401, or 403 for want of a role) skips that operation's mutated
+ * bodies, which the roles that may call it send. The only routes left out are the
+ * operational ones, and for signed-in roles the session event stream (it never ends);
+ * {@code POST /api/admin/import} only ever gets hostile archives, never a valid one.
+ * Writes with a valid-looking body name ids no other test's rows have.
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class ApiFuzzIntegrationTests extends IntegrationTest {
 
     /** 90 s in the suite; {@code -Dfuzz.seconds=600} runs the whole plan once. */
     private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("fuzz.seconds", 90));
+
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     private static final int WORKERS_PER_ROLE = 2;
-    /** Under the default limit of 300 requests a minute per account, so that an account rarely meets a 429. */
+
+    /**
+     * Under the default limit of 300 requests a minute per account, so that an account
+     * rarely meets a 429.
+     */
     private static final int REQUESTS_PER_IDENTITY = 250;
+
     private static final long SEED = 20_261_125L;
+
     private static final int TIERS = 4;
 
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options");
-    private static final List<String> SKIPPED_PREFIXES = List.of("/actuator", "/v3/api-docs", "/swagger-ui", "/webjars");
-    /** Operations after which the caller's account or session is gone, frozen or ended. */
+
+    private static final List<String> SKIPPED_PREFIXES = List.of("/actuator", "/v3/api-docs", "/swagger-ui",
+            "/webjars");
+
+    /**
+     * Operations after which the caller's account or session is gone, frozen or ended.
+     */
     private static final Set<String> ENDS_IDENTITY = Set.of("DELETE /users/me", "POST /auth/logout",
             "POST /users/me/freeze");
+
     private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}/]+)}");
 
-    /** An id that no write of this test can hit (ids of valid-looking writes stay away from other tests' rows). */
+    /**
+     * An id that no write of this test can hit (ids of valid-looking writes stay away
+     * from other tests' rows).
+     */
     private static final String UNUSED_ID = "987654321";
+
     private static final String HEX_ID = "5f2c9a1b0d3e4f67";
+
     private static final String UUID_ID = "00000000-0000-4000-8000-000000000000";
+
     private static final String SLOT = "__kapi_fuzz_slot__";
+
     private static final Object OMIT = new Object();
 
-    private static final Pattern STACK_FRAME = Pattern.compile(
-            "\\tat |\\\\tat |\\bat [a-z][\\w$]*(?:[./][\\w$<>]+)+\\(");
+    private static final Pattern STACK_FRAME = Pattern
+        .compile("\\tat |\\\\tat |\\bat [a-z][\\w$]*(?:[./][\\w$<>]+)+\\(");
+
     private static final Pattern SQL = Pattern.compile(
-            "sql|postgres|syntax error|violates|relation \"|relation \\\\\"|duplicate key value", Pattern.CASE_INSENSITIVE);
+            "sql|postgres|syntax error|violates|relation \"|relation \\\\\"|duplicate key value",
+            Pattern.CASE_INSENSITIVE);
+
     private static final Pattern JAVA_CLASS = Pattern.compile("\\b(?:java|javax|jakarta|sun|org\\.springframework"
             + "|org\\.postgresql|org\\.apache|org\\.hibernate|com\\.zaxxer|tools\\.jackson|com\\.fasterxml"
             + "|io\\.github\\.bucket4j|dev\\.kapi)\\.[a-z]|exception", Pattern.CASE_INSENSITIVE);
+
     private static final Pattern BINARY_ANSWER = Pattern.compile("zip|octet-stream|image/", Pattern.CASE_INSENSITIVE);
+
     private static final Pattern DATE_LIKE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
     private static final Pattern TIME_LIKE = Pattern.compile("\\d{2}:\\d{2}");
 
     // Hostile JSON values, as raw JSON text.
     private static final String LONG_STRING = "\"" + "x".repeat(100_000) + "\"";
+
     private static final String DEEP_ARRAY = "[".repeat(5_000) + "]".repeat(5_000);
+
     private static final String DEEP_OBJECT = "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000);
+
     private static final String HUGE_ARRAY = "[" + "1,".repeat(69_999) + "1]";
 
     /** What every property of a valid body is replaced with, one at a time. */
@@ -139,25 +175,28 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             new Mutation("a right-to-left override", "\"\\u202e\""), new Mutation("blanks", "\"   \""),
             new Mutation("control characters", "\"\\n\\r\\t\\b\\f\""), new Mutation("a path", "\"../../etc/passwd\""),
             new Mutation("10,000 Turkish letters", "\"" + "ş".repeat(10_000) + "\""), new Mutation("hex", "\"0x1F\""),
-            new Mutation("\"-0\"", "\"-0\""), new Mutation("a huge decimal string",
-                    "\"99999999999999999999999.999999999999999999999\""),
+            new Mutation("\"-0\"", "\"-0\""),
+            new Mutation("a huge decimal string", "\"99999999999999999999999.999999999999999999999\""),
             new Mutation("an HTML tag", "\"<script>x</script>\""));
+
     private static final List<Mutation> DATE_VALUES = strings("+999999999-12-31T23:59:59.999999999Z",
             "-999999999-01-01T00:00:00Z", "294277-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "1970-01-01T00:00:00Z",
             "2024-02-30T25:61:61Z", "2024-01-01T00:00:00+99:99", "2024-01-01", "2024-01-01T00:00:00",
             "+999999999-12-31", "-4713-11-24", "2024-01-01T00:00:00.0000000000000000001Z");
+
     private static final List<Mutation> TIME_VALUES = strings("24:00", "23:59:60", "99:99", "-1:00", "9:0",
             "00:00:00.000000001", "25:00:00");
+
     private static final List<Mutation> NUMBER_VALUES = numbers("4.9e-324", "1.7976931348623157e309", "2147483648",
             "-2147483649", "9223372036854775808", "-9223372036854775809", "1e308", "1e-1000", "0.000000000000000000001",
-            "-0.0", "1e2147483648", "1e-2147483648",
-            "123456789012345678901234567890.123456789012345678901234567890", "1" + "0".repeat(999),
-            "1" + "0".repeat(1_500));
+            "-0.0", "1e2147483648", "1e-2147483648", "123456789012345678901234567890.123456789012345678901234567890",
+            "1" + "0".repeat(999), "1" + "0".repeat(1_500));
+
     private static final List<Mutation> ARRAY_VALUES = List.of(new Mutation("a 70,000-element array", HUGE_ARRAY),
             new Mutation("[null]", "[null]"), new Mutation("[-1,0,2^63]", "[-1,0,9223372036854775808]"),
             new Mutation("[\"a\"]", "[\"a\"]"), new Mutation("[{}]", "[{}]"), new Mutation("[[1]]", "[[1]]"),
-            new Mutation("[]", "[]"), new Mutation("[1e400000]", "[1e400000]"),
-            new Mutation("[NUL]", "[\"\\u0000\"]"));
+            new Mutation("[]", "[]"), new Mutation("[1e400000]", "[1e400000]"), new Mutation("[NUL]", "[\"\\u0000\"]"));
+
     private static final List<Mutation> OBJECT_VALUES = List.of(new Mutation("{}", "{}"),
             new Mutation("NUL keys", "{\"\\u0000\":\"\\u0000\"}"), new Mutation("an empty key", "{\"\":1}"),
             new Mutation("a 10,000-character key", "{\"" + "k".repeat(10_000) + "\":1}"),
@@ -171,14 +210,17 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             "99999999999999999999", "9223372036854775808", "-9223372036854775809", "%00", "a%00b", "%ED%A0%80", "%FF",
             "%C4%B0%C4%B1", "%F0%9F%98%80", "%20", "%25", "%2F", "%5C", "%2E%2E", "..", "%3B", "%27%22", UUID_ID,
             HEX_ID, "x".repeat(5_000));
+
     /** Query values, already %-encoded. */
-    private static final List<String> QUERY_VALUES = List.of("abc", "-1", "0", "1.5", "1e400000", "1e-20000000",
-            "NaN", "Infinity", "99999999999999999999", "9223372036854775808", "", "%00", "a%00b", "%ED%A0%80",
-            "%FF%FE", "%C4%B0%C4%B1", "%F0%9F%98%80", "%20%20", "%2B999999999-12-31T23%3A59%3A59Z",
-            "-999999999-01-01T00%3A00%3A00Z", "2024-02-30", "0000-01-01", "99999-12-31", "%27%22%3B--", "%25",
-            "%5B%5D", "%7B%7D", "true", "x".repeat(5_000));
-    private static final List<String> HEADER_VALUES = List.of("", "abc", "-1", "99999999999999999999", "*",
-            "W/\"x\"", "\"x\"", "sha256=zz", "x".repeat(5_000));
+    private static final List<String> QUERY_VALUES = List.of("abc", "-1", "0", "1.5", "1e400000", "1e-20000000", "NaN",
+            "Infinity", "99999999999999999999", "9223372036854775808", "", "%00", "a%00b", "%ED%A0%80", "%FF%FE",
+            "%C4%B0%C4%B1", "%F0%9F%98%80", "%20%20", "%2B999999999-12-31T23%3A59%3A59Z",
+            "-999999999-01-01T00%3A00%3A00Z", "2024-02-30", "0000-01-01", "99999-12-31", "%27%22%3B--", "%25", "%5B%5D",
+            "%7B%7D", "true", "x".repeat(5_000));
+
+    private static final List<String> HEADER_VALUES = List.of("", "abc", "-1", "99999999999999999999", "*", "W/\"x\"",
+            "\"x\"", "sha256=zz", "x".repeat(5_000));
+
     private static final List<String> AUTHORIZATIONS = List.of("Bearer abc", "Bearer " + "a".repeat(6_000),
             "Bearer " + jwt("{\"alg\":\"none\"}", "{\"sub\":\"1\",\"roles\":[\"admin\"]}", ""),
             "Bearer " + jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"sub\":\"1\",\"exp\":1e400000}", "c2ln"),
@@ -186,19 +228,23 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             "Bearer " + jwt("[".repeat(1_000) + "]".repeat(1_000), "{}", "c2ln"),
             "Bearer " + jwt("{\"alg\":\"HS256\"}", "\"\\ud800\"", "c2ln"), "Bearer a.b.c.d.e", "Bearer ...",
             "Bearer eyJ.eyJ.eyJ", "Basic Zm9vOmJhcg==", "Bearer", "Digest x");
+
     private static final List<String[]> HEADERS = List.of(new String[] { "Accept", "application/xml" },
             new String[] { "Accept", "text/csv" }, new String[] { "Accept", "image/png" },
             new String[] { "Accept", "*/*;q=abc" }, new String[] { "Accept", "text/event-stream" },
             new String[] { "Accept", "application/json;q=2, */*;q=-1" },
-            new String[] { "Accept-Language", "xx-XX;q=abc,,,;" }, new String[] { "Accept-Language", "a".repeat(2_000) },
-            new String[] { "Accept-Language", "*" }, new String[] { "Accept-Language", "tr-TR-u-ca-islamic-x-aaaaaaaa" },
+            new String[] { "Accept-Language", "xx-XX;q=abc,,,;" },
+            new String[] { "Accept-Language", "a".repeat(2_000) }, new String[] { "Accept-Language", "*" },
+            new String[] { "Accept-Language", "tr-TR-u-ca-islamic-x-aaaaaaaa" },
             new String[] { "X-Request-Id", "x".repeat(5_000) }, new String[] { "X-Request-Id", "../../etc/passwd" },
             new String[] { "X-Forwarded-For", "garbage" }, new String[] { "X-Forwarded-For", "999.999.999.999" },
             new String[] { "X-Forwarded-For", "1.2.3.4, , ," }, new String[] { "X-Forwarded-For", ":::::" },
             new String[] { "Origin", "http://evil.example" });
+
     private static final List<String[]> READ_HEADERS = List.of(new String[] { "If-None-Match", "\"x\"" },
             new String[] { "If-None-Match", "*" }, new String[] { "If-Modified-Since", "yesterday" },
             new String[] { "Range", "bytes=0-1,-1" });
+
     private static final List<String[]> WRITE_HEADERS = List.of(new String[] { "If-Match", "*" },
             new String[] { "If-Match", "W/\"x\"" }, new String[] { "If-Match", "\"" + "x".repeat(3_000) + "\"" },
             new String[] { "If-Match", "abc" }, new String[] { "If-None-Match", "*" });
@@ -221,12 +267,14 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             body("a raw NUL byte in a string", bytes("{\"a\":\"", new byte[] { 0 }, "\"}")),
             body("a raw NUL byte after the value", bytes("{}", new byte[] { 0 })),
             body("invalid UTF-8", bytes("{\"a\":\"", new byte[] { (byte) 0xC3, 0x28 }, "\"}")),
-            body("a UTF-8-encoded surrogate", bytes("{\"a\":\"", new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, "\"}")),
+            body("a UTF-8-encoded surrogate",
+                    bytes("{\"a\":\"", new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, "\"}")),
             body("an overlong UTF-8 slash", bytes("{\"a\":\"", new byte[] { (byte) 0xC0, (byte) 0xAF }, "\"}")),
             body("a lone continuation byte", bytes("{\"a\":\"", new byte[] { (byte) 0x80 }, "\"}")),
             body("a 20,000-key object", wideObject(20_000)), body("a 70,000-element array", HUGE_ARRAY));
 
     private static final String VALID_CSV = "phone,name,city\n05551234567,Fuzz Qx,Izmir\n";
+
     private static final List<Body> CSV_BODIES = List.of(body("empty", ""), body("blank lines", "\n\n\n"),
             body("only a header", "phone\n"), body("no phone column", "name\nx\n"),
             body("an unclosed quote", "phone,name\n\"05551234567,x\n"),
@@ -263,27 +311,45 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             body("a manifest with NUL, a surrogate and traversal", manifest("{\"format\":\"kapi-export\",\"version\":2,"
                     + "\"createdAt\":\"+999999999-12-31T23:59:59Z\",\"schemaVersion\":\"\\u0000\",\"sealCheck\":\"\\ud800\","
                     + "\"tables\":[{\"name\":\"../x\",\"file\":\"../../etc/passwd\",\"rows\":-1}]}")),
-            body("a manifest with a 200,000-character seal check", manifest("{\"format\":\"kapi-export\",\"version\":2,"
-                    + "\"schemaVersion\":\"99999999999999999999\",\"sealCheck\":\"" + "A".repeat(200_000)
-                    + "\",\"tables\":[]}")),
-            body("a manifest of invalid UTF-8", zip(Map.of("manifest.json", new byte[] { '"', (byte) 0xC3, 0x28, '"' }))),
+            body("a manifest with a 200,000-character seal check",
+                    manifest("{\"format\":\"kapi-export\",\"version\":2,"
+                            + "\"schemaVersion\":\"99999999999999999999\",\"sealCheck\":\"" + "A".repeat(200_000)
+                            + "\",\"tables\":[]}")),
+            body("a manifest of invalid UTF-8",
+                    zip(Map.of("manifest.json", new byte[] { '"', (byte) 0xC3, 0x28, '"' }))),
             body("a 200,000-character manifest string", manifest("\"" + "x".repeat(200_000) + "\"")));
 
-    /** Valid values by property or parameter name, where the schema alone would not give one the server accepts. */
+    /**
+     * Valid values by property or parameter name, where the schema alone would not give
+     * one the server accepts.
+     */
     private static final Map<String, Supplier<Object>> HINTS = hints();
 
     private final JsonMapper json = JsonMapper.builder().build();
+
     private final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
+
     private final AtomicInteger requests = new AtomicInteger();
+
     private final AtomicInteger casesRun = new AtomicInteger();
+
     private final AtomicInteger identities = new AtomicInteger();
+
     private final AtomicInteger unsendable = new AtomicInteger();
+
     private final AtomicInteger skipped = new AtomicInteger();
-    /** Per role, the operations whose valid request that role may not make (401 or 403 before any input matters). */
+
+    /**
+     * Per role, the operations whose valid request that role may not make (401 or 403
+     * before any input matters).
+     */
     private final Map<Role, Set<String>> closed = new EnumMap<>(Map.of(Role.ANONYMOUS, ConcurrentHashMap.newKeySet(),
             Role.USER, ConcurrentHashMap.newKeySet(), Role.ADMIN, ConcurrentHashMap.newKeySet()));
+
     private Map<String, Object> apiDocs;
+
     private HttpClient http;
+
     private long deadline;
 
     @Test
@@ -291,8 +357,11 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         long started = System.nanoTime();
         Map<Role, List<Case>> plan = new EnumMap<>(Role.class);
         int operationCount;
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build()) {
+        try (HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build()) {
             http = client;
             apiDocs = fetchApiDocs();
             List<Operation> operations = operations();
@@ -313,10 +382,11 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             }
         }
         int planned = plan.values().stream().mapToInt(List::size).sum();
-        System.out.printf("API fuzz: %d operations, %d of %d cases (%d skipped as closed to the role, %d not sendable), "
-                + "%d requests, %d accounts, %d s, %d failures%n", operationCount, casesRun.get(), planned, skipped.get(),
-                unsendable.get(), requests.get(), identities.get(),
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), failures.size());
+        System.out.printf(
+                "API fuzz: %d operations, %d of %d cases (%d skipped as closed to the role, %d not sendable), "
+                        + "%d requests, %d accounts, %d s, %d failures%n",
+                operationCount, casesRun.get(), planned, skipped.get(), unsendable.get(), requests.get(),
+                identities.get(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), failures.size());
         if (!failures.isEmpty()) {
             throw new AssertionError(report());
         }
@@ -325,8 +395,11 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     // The OpenAPI description.
 
     private Map<String, Object> fetchApiDocs() {
-        Answer answer = exchange(HttpRequest.newBuilder(uri("/v3/api-docs")).timeout(REQUEST_TIMEOUT)
-                .header("X-Forwarded-For", randomIp()).GET().build());
+        Answer answer = exchange(HttpRequest.newBuilder(uri("/v3/api-docs"))
+            .timeout(REQUEST_TIMEOUT)
+            .header("X-Forwarded-For", randomIp())
+            .GET()
+            .build());
         assertThat(answer.status()).as("GET /v3/api-docs: %s", answer.error()).isEqualTo(200);
         return map(json.readValue(answer.body(), Map.class));
     }
@@ -365,8 +438,11 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         Kind kind;
         String contentType;
         Map<String, Object> schema = Map.of();
-        String jsonType = content.keySet().stream().filter(type -> type.contains("json") || type.equals("*/*"))
-                .findFirst().orElse(null);
+        String jsonType = content.keySet()
+            .stream()
+            .filter(type -> type.contains("json") || type.equals("*/*"))
+            .findFirst()
+            .orElse(null);
         if (template.equals("/api/admin/import")) {
             kind = Kind.BINARY;
             contentType = "application/zip";
@@ -380,7 +456,8 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             contentType = "application/json";
             schema = resolve(map(map(content.get(jsonType)).get("schema")));
         }
-        else if (content.containsKey("text/csv") || content.keySet().stream().anyMatch(type -> type.startsWith("text/"))) {
+        else if (content.containsKey("text/csv")
+                || content.keySet().stream().anyMatch(type -> type.startsWith("text/"))) {
             kind = Kind.CSV;
             contentType = content.containsKey("text/csv") ? "text/csv"
                     : content.keySet().stream().filter(type -> type.startsWith("text/")).findFirst().orElseThrow();
@@ -389,12 +466,16 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             kind = Kind.BINARY;
             contentType = content.keySet().iterator().next();
         }
-        boolean stream = template.endsWith("/session-events") || map(spec.get("responses")).values().stream()
-                .anyMatch(response -> map(resolve(map(response)).get("content")).containsKey("text/event-stream"));
+        boolean stream = template.endsWith("/session-events") || map(spec.get("responses")).values()
+            .stream()
+            .anyMatch(response -> map(resolve(map(response)).get("content")).containsKey("text/event-stream"));
         return new Operation(method, template, List.copyOf(parameters.values()), kind, contentType, schema, stream);
     }
 
-    /** The schema or parameter with its {@code $ref} followed, {@code allOf} merged and the first {@code oneOf} taken. */
+    /**
+     * The schema or parameter with its {@code $ref} followed, {@code allOf} merged and
+     * the first {@code oneOf} taken.
+     */
     private Map<String, Object> resolve(Map<String, Object> node) {
         Map<String, Object> current = node;
         for (int hops = 0; current.get("$ref") instanceof String ref && hops < 20; hops++) {
@@ -562,7 +643,10 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         return value;
     }
 
-    /** A string that matches the pattern: its first word when it is a list of words, else a known candidate. */
+    /**
+     * A string that matches the pattern: its first word when it is a list of words, else
+     * a known candidate.
+     */
     private static String matching(String pattern) {
         String bare = pattern.replaceAll("^\\^|\\$$", "");
         if (bare.matches("[A-Za-z0-9_|-]+")) {
@@ -570,8 +654,12 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         }
         try {
             Pattern compiled = Pattern.compile(pattern);
-            return List.of("BTCUSDT", "fuzz_user", "Fuzzqx", "05551234567", "+905551234567", "09:00", "1m", "abc", "a",
-                    "1").stream().filter(candidate -> compiled.matcher(candidate).matches()).findFirst().orElse(null);
+            return List
+                .of("BTCUSDT", "fuzz_user", "Fuzzqx", "05551234567", "+905551234567", "09:00", "1m", "abc", "a", "1")
+                .stream()
+                .filter(candidate -> compiled.matcher(candidate).matches())
+                .findFirst()
+                .orElse(null);
         }
         catch (PatternSyntaxException ex) {
             return null;
@@ -608,7 +696,8 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         hints.put("period", () -> "monthly");
         hints.put("sort_by", () -> "start_time");
         hints.put("body", () -> "Merhaba {{name}}");
-        // A backtest takes candles or a generator, not both; a cursor is only valid when a list gave it.
+        // A backtest takes candles or a generator, not both; a cursor is only valid when
+        // a list gave it.
         hints.put("candles", () -> OMIT);
         hints.put("cursor", () -> OMIT);
         // Without an API key a bot trades on paper; key 1 would be another user's.
@@ -624,8 +713,9 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         for (int i = 0; i < TIERS; i++) {
             tiers.add(new ArrayList<>());
         }
-        Map<String, Set<String>> methods = operations.stream().collect(Collectors.groupingBy(Operation::template,
-                Collectors.mapping(Operation::method, Collectors.toSet())));
+        Map<String, Set<String>> methods = operations.stream()
+            .collect(Collectors.groupingBy(Operation::template,
+                    Collectors.mapping(Operation::method, Collectors.toSet())));
         Set<String> templates = new HashSet<>();
         for (Operation operation : operations) {
             if (role != Role.ANONYMOUS && operation.stream()) {
@@ -652,8 +742,8 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             case NONE, BINARY -> null;
         };
         Case valid = new Case(operation.method(), operation, path + query, "valid",
-                validBody == null ? null : operation.contentType(), validBody == null ? null : () -> validBody, Map.of(),
-                role != Role.ANONYMOUS && ENDS_IDENTITY.contains(operation.key()), false);
+                validBody == null ? null : operation.contentType(), validBody == null ? null : () -> validBody,
+                Map.of(), role != Role.ANONYMOUS && ENDS_IDENTITY.contains(operation.key()), false);
 
         List<Case> cheap = tiers.get(0);
         cheap.add(valid);
@@ -665,12 +755,14 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             for (String value : PATH_VALUES) {
                 Map<String, String> changed = new HashMap<>(ids);
                 changed.put(variable, value);
-                cheap.add(valid.at(fill(operation.template(), changed) + query, "path " + variable + "=" + label(value)));
+                cheap.add(
+                        valid.at(fill(operation.template(), changed) + query, "path " + variable + "=" + label(value)));
             }
         }
         for (Param parameter : operation.parameters("query")) {
-            List<String> others = required.stream().filter(pair -> !pair.startsWith(encode(parameter.name()) + "="))
-                    .toList();
+            List<String> others = required.stream()
+                .filter(pair -> !pair.startsWith(encode(parameter.name()) + "="))
+                .toList();
             String name = encode(parameter.name());
             for (String value : QUERY_VALUES) {
                 cheap.add(valid.at(path + query(plus(others, name + "=" + value)),
@@ -715,20 +807,27 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         if (operation.kind() == Kind.JSON) {
             for (List<Object> slot : slots(tree)) {
                 for (Mutation mutation : VALUES) {
-                    tiers.get(2).add(valid.sending("application/json",
-                            () -> withSlot(tree, slot, mutation.json()).getBytes(UTF_8),
-                            "body " + label(slot) + " = " + mutation.label()).asMutatedBody());
+                    tiers.get(2)
+                        .add(valid
+                            .sending("application/json", () -> withSlot(tree, slot, mutation.json()).getBytes(UTF_8),
+                                    "body " + label(slot) + " = " + mutation.label())
+                            .asMutatedBody());
                 }
                 for (Mutation mutation : extras(valueAt(tree, slot))) {
-                    tiers.get(3).add(valid.sending("application/json",
-                            () -> withSlot(tree, slot, mutation.json()).getBytes(UTF_8),
-                            "body " + label(slot) + " = " + mutation.label()).asMutatedBody());
+                    tiers.get(3)
+                        .add(valid
+                            .sending("application/json", () -> withSlot(tree, slot, mutation.json()).getBytes(UTF_8),
+                                    "body " + label(slot) + " = " + mutation.label())
+                            .asMutatedBody());
                 }
             }
             if (tree instanceof Map<?, ?> object) {
                 for (Object key : object.keySet()) {
-                    tiers.get(2).add(valid.sending("application/json", () -> without(tree, key).getBytes(UTF_8),
-                            "body without " + key).asMutatedBody());
+                    tiers.get(2)
+                        .add(valid
+                            .sending("application/json", () -> without(tree, key).getBytes(UTF_8),
+                                    "body without " + key)
+                            .asMutatedBody());
                 }
             }
         }
@@ -753,7 +852,8 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             String rest = text.substring(1);
             String allButLast = text.substring(0, text.length() - 1);
             derived.put("the first key twice, first wins", () -> ("{" + first + ":\"dup\"," + rest).getBytes(UTF_8));
-            derived.put("the first key twice, last wins", () -> (allButLast + "," + first + ":\"dup\"}").getBytes(UTF_8));
+            derived.put("the first key twice, last wins",
+                    () -> (allButLast + "," + first + ":\"dup\"}").getBytes(UTF_8));
             derived.put("an extra 5,000-deep property",
                     () -> ("{\"fuzz_extra\":" + DEEP_ARRAY + "," + rest).getBytes(UTF_8));
             derived.put("an extra NUL-named property", () -> ("{\"\\u0000\":1," + rest).getBytes(UTF_8));
@@ -801,12 +901,17 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         return List.of(
                 valid.sending("application/x-www-form-urlencoded", () -> "a=%zz&b=%&=&&".getBytes(UTF_8),
                         "a malformed form"),
-                valid.sending("multipart/form-data", () -> "--x\r\n\r\n".getBytes(UTF_8), "multipart without a boundary"),
-                valid.sending("multipart/form-data; boundary=x", () -> ("--x\r\nContent-Disposition: form-data; "
-                        + "name=\"a\"\r\n\r\nb\u0000\r\n--x--\r\n").getBytes(UTF_8), "multipart with NUL"),
-                valid.sending("application/xml", () -> "<!DOCTYPE a [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><a>&e;</a>"
-                        .getBytes(UTF_8), "XML with an external entity"),
-                valid.sending("application/json", () -> "{\"a\":1,\"a\":2}".getBytes(UTF_8), "JSON with duplicate keys"),
+                valid.sending("multipart/form-data", () -> "--x\r\n\r\n".getBytes(UTF_8),
+                        "multipart without a boundary"),
+                valid.sending("multipart/form-data; boundary=x",
+                        () -> ("--x\r\nContent-Disposition: form-data; " + "name=\"a\"\r\n\r\nb\u0000\r\n--x--\r\n")
+                            .getBytes(UTF_8),
+                        "multipart with NUL"),
+                valid.sending("application/xml",
+                        () -> "<!DOCTYPE a [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><a>&e;</a>".getBytes(UTF_8),
+                        "XML with an external entity"),
+                valid.sending("application/json", () -> "{\"a\":1,\"a\":2}".getBytes(UTF_8),
+                        "JSON with duplicate keys"),
                 valid.sending("application/json", () -> DEEP_ARRAY.getBytes(UTF_8), "a 5,000-deep JSON array"));
     }
 
@@ -829,9 +934,12 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     private Map<String, String> validPathValues(Operation operation) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String variable : pathVariables(operation.template())) {
-            Map<String, Object> schema = operation.parameters("path").stream()
-                    .filter(parameter -> parameter.name().equals(variable)).map(Param::schema).findFirst()
-                    .orElse(Map.of());
+            Map<String, Object> schema = operation.parameters("path")
+                .stream()
+                .filter(parameter -> parameter.name().equals(variable))
+                .map(Param::schema)
+                .findFirst()
+                .orElse(Map.of());
             String type = type(schema);
             String value;
             if (variable.equals("m_type")) {
@@ -871,7 +979,10 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
 
     // Bodies with one property replaced.
 
-    /** The paths of the values in a body, to depth three; of an array only its first element. */
+    /**
+     * The paths of the values in a body, to depth three; of an array only its first
+     * element.
+     */
     private static List<List<Object>> slots(Object tree) {
         List<List<Object>> slots = new ArrayList<>();
         if (!(tree instanceof Map)) {
@@ -898,7 +1009,10 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         }
     }
 
-    /** The body as JSON text with the value at {@code slot} replaced by the raw JSON text {@code raw}. */
+    /**
+     * The body as JSON text with the value at {@code slot} replaced by the raw JSON text
+     * {@code raw}.
+     */
     private String withSlot(Object tree, List<Object> slot, String raw) {
         if (slot.isEmpty()) {
             return raw;
@@ -964,15 +1078,24 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
 
     // Sending and judging.
 
-    /** Runs one role's cases, shared with the role's other workers, until none is left or the budget is spent. */
+    /**
+     * Runs one role's cases, shared with the role's other workers, until none is left or
+     * the budget is spent.
+     */
     private final class Worker implements Runnable {
 
         private final Role role;
+
         private final List<Case> cases;
+
         private final AtomicInteger next;
+
         private final Random random;
+
         private String token;
+
         private int uses;
+
         private boolean signUpFailed;
 
         Worker(Role role, List<Case> cases, AtomicInteger next, Random random) {
@@ -996,7 +1119,8 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
                 catch (RuntimeException ex) {
                     failures.add(new Failure(role, request, "the test could not run it: " + ex, ""));
                     if (signUpFailed) {
-                        return; // without an account every other case would fail the same way
+                        return; // without an account every other case would fail the same
+                                // way
                     }
                 }
                 casesRun.incrementAndGet();
@@ -1025,15 +1149,18 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         }
 
         /**
-         * Whether the valid request was refused for who asked (401 without a working token, 403 without the role),
-         * so that the role's mutated bodies would meet the same refusal; the role that may call it fuzzes them.
+         * Whether the valid request was refused for who asked (401 without a working
+         * token, 403 without the role), so that the role's mutated bodies would meet the
+         * same refusal; the role that may call it fuzzes them.
          */
         private boolean closedToRole(Answer answer) {
             return (answer.status() == 401 && answer.body().contains("urn:kapi:problem:unauthorized\""))
                     || (answer.status() == 403 && answer.body().contains("urn:kapi:problem:forbidden\""));
         }
 
-        /** The answer, or null when java.net.http refuses to send such a request at all. */
+        /**
+         * The answer, or null when java.net.http refuses to send such a request at all.
+         */
         private Answer send(Case request) {
             String bearer = role == Role.ANONYMOUS || request.headers().containsKey("Authorization") ? null : token();
             HttpRequest built;
@@ -1048,8 +1175,9 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         }
 
         /**
-         * Whether the answer says the account is used up (429), its session gone (the 401 of a token that no longer
-         * signs in) or the account frozen, rather than anything about the input.
+         * Whether the answer says the account is used up (429), its session gone (the 401
+         * of a token that no longer signs in) or the account frozen, rather than anything
+         * about the input.
          */
         private boolean identityRefused(Case request, Answer answer) {
             if (role == Role.ANONYMOUS || request.headers().containsKey("Authorization")) {
@@ -1070,12 +1198,14 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             uses++;
             return token;
         }
+
     }
 
     private HttpRequest request(Case request, String bearer, String ip) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(request.target())).timeout(REQUEST_TIMEOUT)
-                .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body().get()));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(request.target()))
+            .timeout(REQUEST_TIMEOUT)
+            .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(request.body().get()));
         if (request.contentType() != null) {
             builder.header("Content-Type", request.contentType());
         }
@@ -1089,7 +1219,10 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         return builder.build();
     }
 
-    /** Sends once more after an I/O error (a stale pooled connection); a timeout is an answer of its own. */
+    /**
+     * Sends once more after an I/O error (a stale pooled connection); a timeout is an
+     * answer of its own.
+     */
     private Answer exchange(HttpRequest request) {
         for (int attempt = 1;; attempt++) {
             requests.incrementAndGet();
@@ -1119,12 +1252,15 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         }
     }
 
-    /** A new account of the role, signed up and signed in from an address of its own; its access token. */
+    /**
+     * A new account of the role, signed up and signed in from an address of its own; its
+     * access token.
+     */
     private String signUp(Role role, Random random) {
         String email = "fuzz-" + UUID.randomUUID() + "@example.com";
         String ip = ip(random);
-        Map<String, Object> account = new LinkedHashMap<>(Map.of("email", email, "password", PASSWORD,
-                "full_name", "Fuzz " + role.name().toLowerCase(Locale.ROOT)));
+        Map<String, Object> account = new LinkedHashMap<>(Map.of("email", email, "password", PASSWORD, "full_name",
+                "Fuzz " + role.name().toLowerCase(Locale.ROOT)));
         if (role == Role.ADMIN) {
             account.put("admin_secret", ADMIN_SECRET);
         }
@@ -1135,9 +1271,12 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     }
 
     private Answer post(String path, Map<String, Object> body, String ip) {
-        return exchange(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").header("X-Forwarded-For", ip)
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build());
+        return exchange(HttpRequest.newBuilder(uri(path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", ip)
+            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+            .build());
     }
 
     private static Answer expect(int status, Answer answer) {
@@ -1158,7 +1297,8 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
         else {
             String leak = leak(answer);
             if (leak != null) {
-                failures.add(new Failure(role, request, "answered " + answer.status() + " naming " + leak, answer.body()));
+                failures
+                    .add(new Failure(role, request, "answered " + answer.status() + " naming " + leak, answer.body()));
             }
         }
     }
@@ -1185,13 +1325,15 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
 
     private String report() {
         Map<String, Integer> perOperation = new TreeMap<>();
-        failures.forEach(failure -> perOperation.merge(failure.request().method() + " "
-                + failure.request().operation().template(), 1, Integer::sum));
-        StringBuilder report = new StringBuilder(failures.size() + " fuzzed requests failed, by operation: "
-                + perOperation + "\n");
-        failures.stream().sorted(Comparator.comparing((Failure failure) -> failure.request().operation().template())
-                .thenComparing(failure -> failure.request().method()).thenComparing(Failure::role))
-                .forEach(failure -> report.append("  ").append(failure.line()).append('\n'));
+        failures.forEach(failure -> perOperation
+            .merge(failure.request().method() + " " + failure.request().operation().template(), 1, Integer::sum));
+        StringBuilder report = new StringBuilder(
+                failures.size() + " fuzzed requests failed, by operation: " + perOperation + "\n");
+        failures.stream()
+            .sorted(Comparator.comparing((Failure failure) -> failure.request().operation().template())
+                .thenComparing(failure -> failure.request().method())
+                .thenComparing(Failure::role))
+            .forEach(failure -> report.append("  ").append(failure.line()).append('\n'));
         return report.toString();
     }
 
@@ -1361,11 +1503,15 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     // The model.
 
     private enum Role {
+
         ANONYMOUS, USER, ADMIN
+
     }
 
     private enum Kind {
+
         NONE, JSON, CSV, BINARY
+
     }
 
     private record Param(String name, String in, Map<String, Object> schema, boolean required) {
@@ -1395,8 +1541,9 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     }
 
     /**
-     * One request to make: the target is the path and query, already %-encoded; {@code deep} marks a mutated body,
-     * which only the roles that may call the operation send.
+     * One request to make: the target is the path and query, already %-encoded;
+     * {@code deep} marks a mutated body, which only the roles that may call the operation
+     * send.
      */
     private record Case(String method, Operation operation, String target, String mutation, String contentType,
             Supplier<byte[]> body, Map<String, String> headers, boolean endsIdentity, boolean deep) {
@@ -1436,9 +1583,11 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     private record Failure(Role role, Case request, String outcome, String body) {
 
         String line() {
-            String target = request.target().length() > 160 ? request.target().substring(0, 160) + "…" : request.target();
+            String target = request.target().length() > 160 ? request.target().substring(0, 160) + "…"
+                    : request.target();
             return role + " " + request.method() + " " + target + " [" + request.mutation() + "]: " + outcome
                     + (body.isEmpty() ? "" : " — " + excerpt(body));
         }
     }
+
 }

@@ -25,12 +25,14 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The attacks of the hardening issue, each tried as an anonymous or ordinary client would, over real HTTP:
- * every one gets a clear 4xx that names the limit or the field, and the server reads no more than its cap.
+ * The attacks of the hardening issue, each tried as an anonymous or ordinary client
+ * would, over real HTTP: every one gets a clear 4xx that names the limit or the field,
+ * and the server reads no more than its cap.
  */
 class HostileInputIntegrationTests extends IntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final long MB = 1024 * 1024;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -47,7 +49,8 @@ class HostileInputIntegrationTests extends IntegrationTest {
 
     @Test
     void aChunkedBodyWithoutLengthStopsBeingReadAtTheCap() throws Exception {
-        // Chunks until the server answers; it stops reading at the 1 MB cap, so the client cannot push 64 MB.
+        // Chunks until the server answers; it stops reading at the 1 MB cap, so the
+        // client cannot push 64 MB.
         ChunkedOutcome outcome = sendChunked("/api/messaging/webhooks/whatsapp", 64 * MB);
 
         assertThat(outcome.answer()).startsWith("HTTP/1.1 413").contains("payload-too-large");
@@ -56,7 +59,8 @@ class HostileInputIntegrationTests extends IntegrationTest {
 
     @Test
     void aChunkedJsonBodyOverTheCapIs413NotMalformedJson() throws Exception {
-        // Jackson reads this one: the cap must still answer 413, whatever wraps the stream's failure.
+        // Jackson reads this one: the cap must still answer 413, whatever wraps the
+        // stream's failure.
         ChunkedOutcome outcome = sendChunked("/auth/login", 64 * MB);
 
         assertThat(outcome.answer()).startsWith("HTTP/1.1 413").contains("payload-too-large");
@@ -71,11 +75,19 @@ class HostileInputIntegrationTests extends IntegrationTest {
                 + "Content-Type: text/csv\r\nContent-Length: " + 30 * MB + "\r\n\r\n", null);
         assertThat(tooLarge).startsWith("HTTP/1.1 413").contains("20 MB");
 
-        // A 2 MB line is under the body cap but over the line cap: refused by line, not read whole.
+        // A 2 MB line is under the body cap but over the line cap: refused by line, not
+        // read whole.
         String oneLongLine = "phone,name\n+905551112233," + "a".repeat(2 * (int) MB) + "\n";
-        Map<String, Object> problem = as(token).post().uri("/api/messaging/customers/import")
-                .contentType(MediaType.parseMediaType("text/csv")).body(oneLongLine).exchange()
-                .expectStatus().isBadRequest().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> problem = as(token).post()
+            .uri("/api/messaging/customers/import")
+            .contentType(MediaType.parseMediaType("text/csv"))
+            .body(oneLongLine)
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         assertThat(problem).containsEntry("type", "urn:kapi:problem:import-line-too-long");
         assertThat((String) problem.get("detail")).startsWith("CSV satırı 2:").contains("65.536");
     }
@@ -83,9 +95,16 @@ class HostileInputIntegrationTests extends IntegrationTest {
     @Test
     void aCsvCellWithNulIsRefusedNamingItsLine() {
         String token = newUserToken();
-        Map<String, Object> problem = as(token).post().uri("/api/messaging/customers/import")
-                .contentType(MediaType.parseMediaType("text/csv")).body("phone,name\n+905551112233,Ay\u0000la\n")
-                .exchange().expectStatus().isBadRequest().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> problem = as(token).post()
+            .uri("/api/messaging/customers/import")
+            .contentType(MediaType.parseMediaType("text/csv"))
+            .body("phone,name\n+905551112233,Ay\u0000la\n")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(problem).containsEntry("type", "urn:kapi:problem:import-text-invalid");
         assertThat((String) problem.get("detail")).startsWith("CSV satırı 2:");
@@ -115,8 +134,10 @@ class HostileInputIntegrationTests extends IntegrationTest {
     @Test
     void nulInAQueryParameterIs400NamingTheParameter() throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base() + "/events?search=a%00b"))
-                .header("Authorization", "Bearer " + newUserToken()).header("X-Forwarded-For", randomIp()).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Bearer " + newUserToken())
+            .header("X-Forwarded-For", randomIp())
+            .GET()
+            .build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(fields(answer)).containsExactly("search");
@@ -125,7 +146,8 @@ class HostileInputIntegrationTests extends IntegrationTest {
     @Test
     void hugeAndTinyExponentsAre400InMillisecondsNotMinutesOfArithmetic() throws Exception {
         String token = newUserToken();
-        // As numbers and as strings, which Jackson would otherwise turn into numbers without a look.
+        // As numbers and as strings, which Jackson would otherwise turn into numbers
+        // without a look.
         for (String number : List.of("1e-20000000", "1e400000", "-1e30", "\"1e400000\"", "\"1e-20000000\"")) {
             HttpResponse<String> generated = postJson("/api/trading/backtests", token,
                     "{\"strategy\":\"simple\",\"params\":{\"buy_below\":1,\"sell_above\":2},"
@@ -139,7 +161,8 @@ class HostileInputIntegrationTests extends IntegrationTest {
                         + "\"generate\":{\"seed\":1,\"count\":10,\"start\":\"+999999999-12-31T23:59:59Z\"}}");
         assertThat(farFuture.statusCode()).isEqualTo(400);
         assertThat(fields(farFuture)).containsExactly("generate.start");
-        // The 90-byte attack of the issue: a candle close far below any price, inside the kline CSV.
+        // The 90-byte attack of the issue: a candle close far below any price, inside the
+        // kline CSV.
         HttpResponse<String> candles = postJson("/api/trading/backtests", token,
                 "{\"strategy\":\"simple\",\"params\":{\"buy_below\":1,\"sell_above\":2},"
                         + "\"candles\":\"1704067200000,1,1,1,1e-20000000,1\\n\"}");
@@ -162,16 +185,18 @@ class HostileInputIntegrationTests extends IntegrationTest {
 
     @Test
     void anEncodedLoginPathIsStillCountedPerClientAddressNotPerBearerToken() throws Exception {
-        // Ten logins a minute per address; each try carries another account's token, which must not matter.
+        // Ten logins a minute per address; each try carries another account's token,
+        // which must not matter.
         String ip = randomIp();
         int limited = 0;
         for (int i = 0; i < 11; i++) {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base() + "/auth/%6Cogin"))
-                    .header("Authorization", "Bearer " + newUserToken()).header("X-Forwarded-For", ip)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"nobody-" + i
-                            + "@example.com\",\"password\":\"wrong-password-1\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + newUserToken())
+                .header("X-Forwarded-For", ip)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers
+                    .ofString("{\"username\":\"nobody-" + i + "@example.com\",\"password\":\"wrong-password-1\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 429) {
                 limited++;
             }
@@ -186,8 +211,14 @@ class HostileInputIntegrationTests extends IntegrationTest {
     @Test
     void anOffsetPastItsBoundIs400NotAnOverflow() {
         String token = newUserToken();
-        as(token).get().uri("/events?skip=2147483640").exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.errors[0].field").isEqualTo("skip");
+        as(token).get()
+            .uri("/events?skip=2147483640")
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.errors[0].field")
+            .isEqualTo("skip");
         as(token).get().uri("/events?skip=100000").exchange().expectStatus().isOk();
     }
 
@@ -199,8 +230,9 @@ class HostileInputIntegrationTests extends IntegrationTest {
 
     private HttpResponse<String> postJson(String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
-                .header("Content-Type", "application/json").header("X-Forwarded-For", randomIp())
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", randomIp())
+            .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -211,10 +243,14 @@ class HostileInputIntegrationTests extends IntegrationTest {
     private static List<String> fields(HttpResponse<String> problem) {
         Map<String, Object> body = JSON.readValue(problem.body(), Map.class);
         return ((List<Map<String, Object>>) body.getOrDefault("errors", List.of())).stream()
-                .map(error -> (String) error.get("field")).toList();
+            .map(error -> (String) error.get("field"))
+            .toList();
     }
 
-    /** Sends a request head (and optional body) on a fresh socket and reads what the server answers. */
+    /**
+     * Sends a request head (and optional body) on a fresh socket and reads what the
+     * server answers.
+     */
     private String rawExchange(String head, byte[] body) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
@@ -231,7 +267,10 @@ class HostileInputIntegrationTests extends IntegrationTest {
     private record ChunkedOutcome(String answer, long bytesSent) {
     }
 
-    /** Streams 64 KB chunks until the server answers (or stops the connection) or {@code max} is sent. */
+    /**
+     * Streams 64 KB chunks until the server answers (or stops the connection) or
+     * {@code max} is sent.
+     */
     private ChunkedOutcome sendChunked(String path, long max) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
@@ -246,7 +285,7 @@ class HostileInputIntegrationTests extends IntegrationTest {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "X-Hub-Signature-256: sha256=00\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+                .getBytes(StandardCharsets.ISO_8859_1));
             byte[] chunk = new byte[64 * 1024];
             java.util.Arrays.fill(chunk, (byte) ' ');
             byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -260,13 +299,17 @@ class HostileInputIntegrationTests extends IntegrationTest {
                 }
             }
             catch (IOException closedByServer) {
-                // The server stopped reading and closed: what matters is how much got through.
+                // The server stopped reading and closed: what matters is how much got
+                // through.
             }
             return new ChunkedOutcome(answer.get(10, TimeUnit.SECONDS), sent);
         }
     }
 
-    /** The status line, headers and as much of the body as arrives before the server closes or goes quiet. */
+    /**
+     * The status line, headers and as much of the body as arrives before the server
+     * closes or goes quiet.
+     */
     private static String readAnswer(InputStream in) throws IOException {
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
@@ -287,4 +330,5 @@ class HostileInputIntegrationTests extends IntegrationTest {
         }
         return answer.toString(StandardCharsets.UTF_8);
     }
+
 }

@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 class SecretSealerTests {
 
     private static final String KEY_A = Base64.getEncoder().encodeToString(new byte[32]);
-    private static final String KEY_B = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+
+    private static final String KEY_B = Base64.getEncoder()
+        .encodeToString("0123456789abcdef0123456789abcdef".getBytes());
 
     @Test
     void sealThenOpenGivesThePlaintextAndTheSealedTextDoesNotContainIt() {
@@ -43,7 +45,8 @@ class SecretSealerTests {
                 + sealed.substring(middle + 1);
 
         assertThatExceptionOfType(SecretSealer.SealingException.class).isThrownBy(() -> sealer.open(sealed, "owner:2"));
-        assertThatExceptionOfType(SecretSealer.SealingException.class).isThrownBy(() -> sealer.open(altered, "owner:1"));
+        assertThatExceptionOfType(SecretSealer.SealingException.class)
+            .isThrownBy(() -> sealer.open(altered, "owner:1"));
     }
 
     @Test
@@ -55,7 +58,7 @@ class SecretSealerTests {
         assertThat(rotated.needsResealing(sealedWithA)).isTrue();
         assertThat(rotated.needsResealing(rotated.seal("secret", "c"))).isFalse();
         assertThatExceptionOfType(SecretSealer.SealingException.class)
-                .isThrownBy(() -> sealer(KEY_B).open(sealedWithA, "c"));
+            .isThrownBy(() -> sealer(KEY_B).open(sealedWithA, "c"));
     }
 
     @Test
@@ -68,17 +71,18 @@ class SecretSealerTests {
 
         assertThat(keys).hasSize(2);
         assertThat(keys.get(0)).isEqualTo(mac.doFinal("kapi:code-hmac:v1".getBytes(StandardCharsets.UTF_8)))
-                .isNotEqualTo(Base64.getDecoder().decode(KEY_B));
+            .isNotEqualTo(Base64.getDecoder().decode(KEY_B));
         assertThat(keys.get(1)).isEqualTo(sealer(KEY_A).derivedKeys("kapi:code-hmac:v1").getFirst());
         assertThat(rotated.derivedKeys("kapi:other:v1").getFirst()).isNotEqualTo(keys.get(0));
     }
 
     @Test
     void startWhenNoKeyOnAnExternalDatabaseOrAShortKeyThenRefused() {
-        assertThatIllegalStateException().isThrownBy(() -> new SecretSealer(new SealingSettings(null, List.of()),
-                noLocalSecrets())).withMessageContaining("KAPI_MASTER_KEY");
+        assertThatIllegalStateException()
+            .isThrownBy(() -> new SecretSealer(new SealingSettings(null, List.of()), noLocalSecrets()))
+            .withMessageContaining("KAPI_MASTER_KEY");
         assertThatIllegalStateException().isThrownBy(() -> sealer(Base64.getEncoder().encodeToString(new byte[16])))
-                .withMessageContaining("32 bytes");
+            .withMessageContaining("32 bytes");
     }
 
     private static SecretSealer sealer(String key) {
@@ -88,4 +92,5 @@ class SecretSealerTests {
     private static org.springframework.beans.factory.ObjectProvider<LocalSecrets> noLocalSecrets() {
         return new StaticListableBeanFactory().getBeanProvider(LocalSecrets.class);
     }
+
 }

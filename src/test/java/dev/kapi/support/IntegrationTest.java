@@ -37,8 +37,9 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 
 /**
- * Base of every end-to-end test: the whole application on a random port against the embedded
- * PostgreSQL, one Spring context shared by all test classes, and a clock tests can move.
+ * Base of every end-to-end test: the whole application on a random port against the
+ * embedded PostgreSQL, one Spring context shared by all test classes, and a clock tests
+ * can move.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -46,30 +47,30 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 public abstract class IntegrationTest {
 
     protected static final String PASSWORD = "correct-horse-9";
+
     protected static final String ADMIN_SECRET = "test-admin-secret-0123456789";
 
     /** A JSON object as a map, for whole-body assertions. */
-    protected static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT =
-            new ParameterizedTypeReference<>() {
-            };
+    protected static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+    };
 
     /** A JSON array of objects as a list of maps. */
-    protected static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY =
-            new ParameterizedTypeReference<>() {
-            };
+    protected static final ParameterizedTypeReference<List<Map<String, Object>>> JSON_ARRAY = new ParameterizedTypeReference<>() {
+    };
 
     /** A real SMTP server in the test JVM; every mail Kapı sends lands here. */
     protected static final GreenMail MAIL = startMailServer();
 
     /**
-     * Have I Been Pwned's range API as a local stub (KAPI_HIBP_URL): it knows no password unless a test
-     * stubs one's hash prefix.
+     * Have I Been Pwned's range API as a local stub (KAPI_HIBP_URL): it knows no password
+     * unless a test stubs one's hash prefix.
      */
     protected static final WireMockServer HIBP = startHibp();
 
     /**
-     * The Telegram Bot API as a local stub (kapi.trading.telegram.base-url): it answers 404 to every
-     * {@code sendMessage} unless a test stubs one; tests tell their messages apart by chat id.
+     * The Telegram Bot API as a local stub (kapi.trading.telegram.base-url): it answers
+     * 404 to every {@code sendMessage} unless a test stubs one; tests tell their messages
+     * apart by chat id.
      */
     protected static final WireMockServer TELEGRAM = startStub();
 
@@ -89,8 +90,9 @@ public abstract class IntegrationTest {
     private static WireMockServer startHibp() {
         WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         server.start();
-        server.stubFor(WireMock.get(WireMock.urlPathMatching("/range/[0-9A-F]{5}")).atPriority(10)
-                .willReturn(WireMock.ok("")));
+        server.stubFor(WireMock.get(WireMock.urlPathMatching("/range/[0-9A-F]{5}"))
+            .atPriority(10)
+            .willReturn(WireMock.ok("")));
         return server;
     }
 
@@ -106,7 +108,10 @@ public abstract class IntegrationTest {
         return mail;
     }
 
-    /** Waits (without sleeping) for the newest mail to {@code address}, failing after ten seconds. */
+    /**
+     * Waits (without sleeping) for the newest mail to {@code address}, failing after ten
+     * seconds.
+     */
     protected static MimeMessage awaitMailTo(String address, int nth) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
@@ -152,31 +157,35 @@ public abstract class IntegrationTest {
     @Autowired
     protected MutableClock clock;
 
-    /** A client that looks like a new machine: its own IP (via a trusted proxy header), so its own limits. */
+    /**
+     * A client that looks like a new machine: its own IP (via a trusted proxy header), so
+     * its own limits.
+     */
     protected RestTestClient client() {
         return client(randomIp());
     }
 
     protected RestTestClient client(String ip) {
-        return bindToServer().baseUrl("http://localhost:" + port)
-                .defaultHeader("X-Forwarded-For", ip).build();
+        return bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", ip).build();
     }
 
     /** A client signed in with the given token. */
     protected RestTestClient as(String token) {
         return bindToServer().baseUrl("http://localhost:" + port)
-                .defaultHeader("X-Forwarded-For", randomIp())
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token).build();
+            .defaultHeader("X-Forwarded-For", randomIp())
+            .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+            .build();
     }
 
     /**
-     * A client for a live server that answers each request with what the server said: Apache HttpClient
-     * would otherwise wait out a 429's or 503's {@code Retry-After} and ask again, hiding the answer a test
-     * provoked behind seconds of real time. Retries after an I/O error (a stale pooled connection) stay.
+     * A client for a live server that answers each request with what the server said:
+     * Apache HttpClient would otherwise wait out a 429's or 503's {@code Retry-After} and
+     * ask again, hiding the answer a test provoked behind seconds of real time. Retries
+     * after an I/O error (a stale pooled connection) stay.
      */
     protected static RestTestClient.Builder<?> bindToServer() {
-        return RestTestClient.bindToServer(new HttpComponentsClientHttpRequestFactory(HttpClients.custom()
-                .setRetryStrategy(new DefaultHttpRequestRetryStrategy() {
+        return RestTestClient.bindToServer(new HttpComponentsClientHttpRequestFactory(
+                HttpClients.custom().setRetryStrategy(new DefaultHttpRequestRetryStrategy() {
                     @Override
                     public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
                         return false;
@@ -196,19 +205,26 @@ public abstract class IntegrationTest {
     /** Registers a user through the API and returns its email. */
     protected String registerUser() {
         String email = uniqueEmail();
-        client().post().uri("/auth/register").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", email, "password", PASSWORD, "full_name", "Test User"))
-                .exchange().expectStatus().isCreated();
+        client().post()
+            .uri("/auth/register")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "Test User"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
         return email;
     }
 
     /** Registers an admin through the admin-secret route and returns its email. */
     protected String registerAdmin() {
         String email = uniqueEmail();
-        client().post().uri("/auth/register/admin").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", email, "password", PASSWORD, "full_name", "Test Admin",
-                        "admin_secret", ADMIN_SECRET))
-                .exchange().expectStatus().isCreated();
+        client().post()
+            .uri("/auth/register/admin")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "Test Admin", "admin_secret", ADMIN_SECRET))
+            .exchange()
+            .expectStatus()
+            .isCreated();
         return email;
     }
 
@@ -217,10 +233,16 @@ public abstract class IntegrationTest {
     }
 
     protected Token signIn(String username, String password) {
-        return client().post().uri("/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", username, "password", password))
-                .exchange().expectStatus().isOk()
-                .expectBody(Token.class).returnResult().getResponseBody();
+        return client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", password))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Token.class)
+            .returnResult()
+            .getResponseBody();
     }
 
     protected String login(String email) {
@@ -241,16 +263,25 @@ public abstract class IntegrationTest {
     }
 
     /**
-     * A user who registered, confirmed the verification mail and signed in: signing in by mail no longer claims
-     * its address (which voids an unverified account's password and sessions).
+     * A user who registered, confirmed the verification mail and signed in: signing in by
+     * mail no longer claims its address (which voids an unverified account's password and
+     * sessions).
      */
     protected TestUser newVerifiedUser() {
         String email = registerUser();
         String token = tokenIn(awaitMailTo(email, 1));
-        // The mail may arrive a moment before the listener that sent it commits its token.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client().post()
-                .uri("/auth/verify-email").contentType(MediaType.APPLICATION_JSON).body(Map.of("token", token))
-                .exchange().returnResult().getStatus().is2xxSuccessful());
+        // The mail may arrive a moment before the listener that sent it commits its
+        // token.
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> client().post()
+                .uri("/auth/verify-email")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("token", token))
+                .exchange()
+                .returnResult()
+                .getStatus()
+                .is2xxSuccessful());
         return signedIn(email);
     }
 
@@ -260,28 +291,42 @@ public abstract class IntegrationTest {
     }
 
     /**
-     * A signed-in user of the given type ({@code admin}, {@code editor}, {@code viewer}, {@code user}). No
-     * sign-up route takes a type, so a new admin creates the user through seed 004's
-     * {@code POST /api/admin/users}: its type is set before its first sign-in, when the session cache reads it.
+     * A signed-in user of the given type ({@code admin}, {@code editor}, {@code viewer},
+     * {@code user}). No sign-up route takes a type, so a new admin creates the user
+     * through seed 004's {@code POST /api/admin/users}: its type is set before its first
+     * sign-in, when the session cache reads it.
      */
     protected TestUser newUserOfType(String userType) {
         String email = uniqueEmail();
-        as(newAdminToken()).post().uri("/api/admin/users").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("username", email.substring(0, email.indexOf('@')), "password", PASSWORD,
-                        "name", "Test", "surname", "User", "email", email, "userTypeName", userType))
-                .exchange().expectStatus().isCreated();
+        as(newAdminToken()).post()
+            .uri("/api/admin/users")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", email.substring(0, email.indexOf('@')), "password", PASSWORD, "name", "Test",
+                    "surname", "User", "email", email, "userTypeName", userType))
+            .exchange()
+            .expectStatus()
+            .isCreated();
         return signedIn(email);
     }
 
-    /** The user signed in again: needed after the clock moved past the access token's 30 minutes. */
+    /**
+     * The user signed in again: needed after the clock moved past the access token's 30
+     * minutes.
+     */
     protected TestUser again(TestUser user) {
         return new TestUser(login(user.email()), user.id(), user.email());
     }
 
     /** The account id of the token's user, from {@code GET /users/me}. */
     protected long accountIdOf(String token) {
-        return id(as(token).get().uri("/users/me").exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody());
+        return id(as(token).get()
+            .uri("/users/me")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody());
     }
 
     private TestUser signedIn(String email) {
@@ -291,29 +336,63 @@ public abstract class IntegrationTest {
 
     /** The user's JSON answer to a request with a JSON body, expecting {@code status}. */
     protected Map<String, Object> post(TestUser user, String path, Object body, int status) {
-        return as(user.token()).post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).exchange()
-                .expectStatus().isEqualTo(status).expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(user.token()).post()
+            .uri(path)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     protected Map<String, Object> post(TestUser user, String path, int status) {
-        return as(user.token()).post().uri(path).exchange().expectStatus().isEqualTo(status).expectBody(JSON_OBJECT)
-                .returnResult().getResponseBody();
+        return as(user.token()).post()
+            .uri(path)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     protected Map<String, Object> put(TestUser user, String path, Object body, int status) {
-        return as(user.token()).put().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).exchange()
-                .expectStatus().isEqualTo(status).expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(user.token()).put()
+            .uri(path)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     protected Map<String, Object> get(TestUser user, String path, int status) {
-        return as(user.token()).get().uri(path).exchange().expectStatus().isEqualTo(status).expectBody(JSON_OBJECT)
-                .returnResult().getResponseBody();
+        return as(user.token()).get()
+            .uri(path)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     /** The user's 200 answer that is a JSON array. */
     protected List<Map<String, Object>> list(TestUser user, String path) {
-        return as(user.token()).get().uri(path).exchange().expectStatus().isOk().expectBody(JSON_ARRAY)
-                .returnResult().getResponseBody();
+        return as(user.token()).get()
+            .uri(path)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult()
+            .getResponseBody();
     }
 
     /** The {@code id} of a JSON object. */
@@ -324,14 +403,19 @@ public abstract class IntegrationTest {
     /** The fields a 400 problem names, in its order. */
     @SuppressWarnings("unchecked")
     protected static List<String> invalidFields(Map<String, Object> problem) {
-        return ((List<Map<String, Object>>) problem.get("errors")).stream().map(error -> (String) error.get("field"))
-                .toList();
+        return ((List<Map<String, Object>>) problem.get("errors")).stream()
+            .map(error -> (String) error.get("field"))
+            .toList();
     }
 
     /** Sends the request, expects a 400 and returns the fields its problem names. */
     protected static List<String> invalidFields(RestTestClient.RequestHeadersSpec<?> request) {
-        return invalidFields(request.exchange().expectStatus().isBadRequest()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody());
+        return invalidFields(request.exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody());
     }
 
     /** The login answer. */
@@ -341,4 +425,5 @@ public abstract class IntegrationTest {
     /** A signed-in user made through the API: its access token, account id and email. */
     public record TestUser(String token, long id, String email) {
     }
+
 }

@@ -7,10 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
-/** A clock tests move forward instead of sleeping. It starts at the real time and never goes back. */
+/**
+ * A clock tests move forward instead of sleeping. It starts at the real time and never
+ * goes back.
+ */
 public final class MutableClock extends Clock {
 
-    // Whole microseconds, as PostgreSQL stores them, so that a stored instant compares equal to its source.
+    // Whole microseconds, as PostgreSQL stores them, so that a stored instant compares
+    // equal to its source.
     private volatile Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
     public synchronized void advance(Duration duration) {
@@ -31,4 +35,5 @@ public final class MutableClock extends Clock {
     public Clock withZone(ZoneId zone) {
         throw new UnsupportedOperationException();
     }
+
 }

@@ -32,26 +32,34 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Records the SQL statements a request runs on its own thread, for requests that carry {@link #HEADER}: the real
- * data source is wrapped (a subclass proxy, so it still is the pool it was), and while such a request is served,
- * the connections its thread takes note the text of every statement they prepare or execute. Work the request
- * leaves to other threads (after-commit listeners, workers) is not its work and is not recorded. Other requests
- * and threads get the pool's connections untouched.
+ * Records the SQL statements a request runs on its own thread, for requests that carry
+ * {@link #HEADER}: the real data source is wrapped (a subclass proxy, so it still is the
+ * pool it was), and while such a request is served, the connections its thread takes note
+ * the text of every statement they prepare or execute. Work the request leaves to other
+ * threads (after-commit listeners, workers) is not its work and is not recorded. Other
+ * requests and threads get the pool's connections untouched.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class StatementRecorder {
 
-    /** A request with this header (any unique value) has its statements recorded under that value. */
+    /**
+     * A request with this header (any unique value) has its statements recorded under
+     * that value.
+     */
     public static final String HEADER = "X-Test-Record-Statements";
 
     private static final ThreadLocal<List<String>> RECORDING = new ThreadLocal<>();
+
     private static final Map<String, CompletableFuture<List<String>>> RECORDED = new ConcurrentHashMap<>();
 
-    /** The statements of the request recorded under {@code key}, once it has been served (at most 10 s). */
+    /**
+     * The statements of the request recorded under {@code key}, once it has been served
+     * (at most 10 s).
+     */
     public static List<String> statementsOf(String key) {
         try {
             return RECORDED.computeIfAbsent(key, absent -> new CompletableFuture<>())
-                    .get(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+                .get(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (Exception ex) {
             throw new AssertionError("No recorded request " + key, ex);
@@ -99,7 +107,7 @@ public class StatementRecorder {
                         finally {
                             RECORDING.remove();
                             RECORDED.computeIfAbsent(key, absent -> new CompletableFuture<>())
-                                    .complete(List.copyOf(statements));
+                                .complete(List.copyOf(statements));
                         }
                     }
                 });
@@ -130,9 +138,8 @@ public class StatementRecorder {
     }
 
     private static void noteSql(Method method, Object[] args, List<String> statements) {
-        if (args != null && args.length > 0 && args[0] instanceof String sql
-                && (method.getName().startsWith("prepare") || method.getName().startsWith("execute")
-                        || method.getName().equals("addBatch"))) {
+        if (args != null && args.length > 0 && args[0] instanceof String sql && (method.getName().startsWith("prepare")
+                || method.getName().startsWith("execute") || method.getName().equals("addBatch"))) {
             statements.add(sql.strip().replaceAll("\\s+", " "));
         }
     }
@@ -145,4 +152,5 @@ public class StatementRecorder {
             throw ex.getCause();
         }
     }
+
 }

@@ -5,8 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 /**
- * Replaces the system clock with one the tests move, and the name server outbound calls ask with one tests
- * can give answers to (every other name still goes to the system's).
+ * Replaces the system clock with one the tests move, and the name server outbound calls
+ * ask with one tests can give answers to (every other name still goes to the system's).
  */
 @TestConfiguration(proxyBeanMethods = false)
 class TestClockConfiguration {
@@ -21,4 +21,5 @@ class TestClockConfiguration {
     TestDns testDns() {
         return new TestDns();
     }
+
 }

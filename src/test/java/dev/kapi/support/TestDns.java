@@ -11,9 +11,10 @@ import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
 /**
- * The name server as the application sees it (the {@link DnsResolver} its outbound calls look names up with):
- * names a test gave answers, the system's resolver for every other. A name given several answers answers
- * them in turn, one per lookup, and its last one for ever after, as a rebinding attacker's name server does.
+ * The name server as the application sees it (the {@link DnsResolver} its outbound calls
+ * look names up with): names a test gave answers, the system's resolver for every other.
+ * A name given several answers answers them in turn, one per lookup, and its last one for
+ * ever after, as a rebinding attacker's name server does.
  */
 public final class TestDns implements DnsResolver {
 
@@ -22,7 +23,10 @@ public final class TestDns implements DnsResolver {
 
     private final Map<String, Name> names = new ConcurrentHashMap<>();
 
-    /** Makes {@code name} answer {@code answers} in turn, one a lookup, the last one from then on. */
+    /**
+     * Makes {@code name} answer {@code answers} in turn, one a lookup, the last one from
+     * then on.
+     */
     public void answer(String name, String... answers) {
         try {
             InetAddress[] addresses = new InetAddress[answers.length];
@@ -56,4 +60,5 @@ public final class TestDns implements DnsResolver {
     public String resolveCanonicalHostname(String host) throws UnknownHostException {
         return names.containsKey(host) ? host : SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
     }
+
 }

@@ -9,7 +9,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.commons.codec.binary.Base32;
 
-/** RFC 6238's algorithm (SHA-1, six digits, 30-second steps) written out, to check Kapı's TOTP against. */
+/**
+ * RFC 6238's algorithm (SHA-1, six digits, 30-second steps) written out, to check Kapı's
+ * TOTP against.
+ */
 public final class Totp {
 
     private Totp() {
@@ -34,4 +37,5 @@ public final class Totp {
             throw new IllegalStateException(ex);
         }
     }
+
 }

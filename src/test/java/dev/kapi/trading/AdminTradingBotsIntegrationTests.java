@@ -25,14 +25,19 @@ class AdminTradingBotsIntegrationTests extends TradingTestSupport {
         assertThat(listed).containsOnlyKeys("id", "user_id", "name", "symbol", "interval", "strategy", "paper",
                 "active", "status", "trade_count", "realized_pnl", "unrealized_pnl", "total_pnl", "last_trade_at",
                 "created_at");
-        assertThat(listed).containsEntry("id", (int) bot).containsEntry("user_id", userIdOf(admin, email))
-                .containsEntry("name", "Eşik botu").containsEntry("symbol", "BTCUSDT").containsEntry("strategy", "simple")
-                .containsEntry("paper", true).containsEntry("active", false).containsEntry("trade_count", 2);
+        assertThat(listed).containsEntry("id", (int) bot)
+            .containsEntry("user_id", userIdOf(admin, email))
+            .containsEntry("name", "Eşik botu")
+            .containsEntry("symbol", "BTCUSDT")
+            .containsEntry("strategy", "simple")
+            .containsEntry("paper", true)
+            .containsEntry("active", false)
+            .containsEntry("trade_count", 2);
         Map<String, Object> summary = get(token, "/api/trading/reports/summary");
         @SuppressWarnings("unchecked")
         Map<String, Object> own = ((List<Map<String, Object>>) summary.get("bots")).getFirst();
         assertThat(decimal(listed.get("realized_pnl"))).isEqualByComparingTo("5")
-                .isEqualByComparingTo(decimal(own.get("realized_pnl")));
+            .isEqualByComparingTo(decimal(own.get("realized_pnl")));
         assertThat(listed.get("status")).isEqualTo(own.get("status"));
         assertThat(listed.get("total_pnl")).isEqualTo(own.get("total_pnl"));
     }
@@ -47,7 +52,8 @@ class AdminTradingBotsIntegrationTests extends TradingTestSupport {
 
         EntityExchangeResult<List<Map<String, Object>>> page1 = page(admin, "/api/admin/trading/bots?limit=2");
         String next = page1.getResponseHeaders().getFirst("X-Next-Cursor");
-        EntityExchangeResult<List<Map<String, Object>>> page2 = page(admin, "/api/admin/trading/bots?limit=2&cursor=" + next);
+        EntityExchangeResult<List<Map<String, Object>>> page2 = page(admin,
+                "/api/admin/trading/bots?limit=2&cursor=" + next);
 
         assertThat(page1.getResponseBody()).extracting(bot -> bot.get("id")).containsExactly((int) third, (int) second);
         assertThat(page2.getResponseBody().getFirst()).containsEntry("id", (int) first);
@@ -59,8 +65,13 @@ class AdminTradingBotsIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         long paused = id(createBot(token, simpleBot("BNBUSDT", "1", "2")));
         long idle = id(createBot(token, simpleBot("BNBUSDT", "1", "2")));
-        as(token).put().uri("/api/trading/bots/{id}/state", paused).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("status", "paused")).exchange().expectStatus().isOk();
+        as(token).put()
+            .uri("/api/trading/bots/{id}/state", paused)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("status", "paused"))
+            .exchange()
+            .expectStatus()
+            .isOk();
         String admin = newAdminToken();
 
         List<Map<String, Object>> pausedBots = list(admin, "/api/admin/trading/bots?status=paused&limit=500");
@@ -73,10 +84,12 @@ class AdminTradingBotsIntegrationTests extends TradingTestSupport {
     void listWhenInputInvalidThenBadRequestNamingTheParameter() {
         String admin = newAdminToken();
 
-        assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?status=running"))).containsExactly("status");
-        assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?cursor=%21%21"))).containsExactly("cursor");
+        assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?status=running")))
+            .containsExactly("status");
+        assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?cursor=%21%21")))
+            .containsExactly("cursor");
         assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?cursor={c}", "aWR8MQ")))
-                .containsExactly("cursor");
+            .containsExactly("cursor");
         assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?limit=0"))).containsExactly("limit");
         assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?limit=501"))).containsExactly("limit");
         assertThat(invalidFields(as(admin).get().uri("/api/admin/trading/bots?limit=x"))).containsExactly("limit");
@@ -94,8 +107,15 @@ class AdminTradingBotsIntegrationTests extends TradingTestSupport {
 
     @SuppressWarnings("unchecked")
     private String userIdOf(String admin, String email) {
-        Map<String, Object> found = as(admin).get().uri("/api/admin/users?search={q}", email).exchange()
-                .expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> found = as(admin).get()
+            .uri("/api/admin/users?search={q}", email)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         return (String) ((List<Map<String, Object>>) found.get("data")).getFirst().get("userId");
     }
+
 }

@@ -46,13 +46,16 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         BigDecimal buyPrice = new BigDecimal("99.0495");
         BigDecimal quantity = new BigDecimal("100").divide(buyPrice, 8, RoundingMode.DOWN);
         BigDecimal sellPrice = new BigDecimal("110.9445");
-        BigDecimal realized = sellPrice.multiply(quantity).multiply(new BigDecimal("0.999"))
-                .subtract(buyPrice.multiply(quantity).multiply(new BigDecimal("1.001")));
+        BigDecimal realized = sellPrice.multiply(quantity)
+            .multiply(new BigDecimal("0.999"))
+            .subtract(buyPrice.multiply(quantity).multiply(new BigDecimal("1.001")));
         Map<String, Object> performance = (Map<String, Object>) result.get("performance");
-        assertThat(performance).containsEntry("trade_count", 2).containsEntry("buys", 1).containsEntry("sells", 1)
-                .containsEntry("win_rate", 1);
+        assertThat(performance).containsEntry("trade_count", 2)
+            .containsEntry("buys", 1)
+            .containsEntry("sells", 1)
+            .containsEntry("win_rate", 1);
         assertThat(decimal(performance.get("realized_pnl")).setScale(8, RoundingMode.HALF_EVEN))
-                .isEqualByComparingTo(realized.setScale(8, RoundingMode.HALF_EVEN));
+            .isEqualByComparingTo(realized.setScale(8, RoundingMode.HALF_EVEN));
     }
 
     @Test
@@ -79,12 +82,16 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         broken.put("candles", "1704067200000,105,105\n");
 
         for (Map<String, Object> body : List.of(neither, both, broken)) {
-            assertThat(invalidFields(as(token).post().uri("/api/trading/backtests")
-                    .contentType(MediaType.APPLICATION_JSON).body(body))).containsExactly("candles");
+            assertThat(invalidFields(
+                    as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON).body(body)))
+                .containsExactly("candles");
         }
-        assertThat(invalidFields(as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("strategy", "ema", "params", Map.of("ema_period", 1), "generate",
-                        Map.of("seed", 1, "count", 10))))).containsExactly("ema_period");
+        assertThat(invalidFields(as(token).post()
+            .uri("/api/trading/backtests")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("strategy", "ema", "params", Map.of("ema_period", 1), "generate",
+                    Map.of("seed", 1, "count", 10)))))
+            .containsExactly("ema_period");
     }
 
     @Test
@@ -101,12 +108,18 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         as(token).delete().uri("/users/me").exchange().expectStatus().isNoContent();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(jdbc.sql("SELECT count(*) FROM trading_bots WHERE id = :id").param("id", botId)
-                    .query(Long.class).single()).isZero();
-            assertThat(jdbc.sql("SELECT count(*) FROM trading_api_keys WHERE id = :id").param("id", key)
-                    .query(Long.class).single()).isZero();
-            assertThat(jdbc.sql("SELECT count(*) FROM trading_trades WHERE bot_id = :id").param("id", botId)
-                    .query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("SELECT count(*) FROM trading_bots WHERE id = :id")
+                .param("id", botId)
+                .query(Long.class)
+                .single()).isZero();
+            assertThat(jdbc.sql("SELECT count(*) FROM trading_api_keys WHERE id = :id")
+                .param("id", key)
+                .query(Long.class)
+                .single()).isZero();
+            assertThat(jdbc.sql("SELECT count(*) FROM trading_trades WHERE bot_id = :id")
+                .param("id", botId)
+                .query(Long.class)
+                .single()).isZero();
         });
     }
 
@@ -126,13 +139,15 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
 
         assertThat(result).containsKeys("total_return", "max_drawdown", "sharpe", "sortino", "profit_factor",
                 "win_rate", "exposure", "exit_reasons", "buy_and_hold", "equity_curve");
-        assertThat(result).containsEntry("fee_rate", 0).containsEntry("slippage", 0)
-                .containsEntry("starting_balance", 10000);
+        assertThat(result).containsEntry("fee_rate", 0)
+            .containsEntry("slippage", 0)
+            .containsEntry("starting_balance", 10000);
         List<Map<String, Object>> trades = (List<Map<String, Object>>) result.get("trades");
         assertThat(trades).allSatisfy(trade -> assertThat(decimal(trade.get("fee"))).isZero());
         Map<String, Integer> reasons = (Map<String, Integer>) result.get("exit_reasons");
         assertThat(reasons).containsOnlyKeys("signal", "stop_loss", "take_profit", "trailing_stop", "max_drawdown");
-        // Over every sell (the answer carries the first 1,000 of this backtest's trades, the performance counts all).
+        // Over every sell (the answer carries the first 1,000 of this backtest's trades,
+        // the performance counts all).
         int sells = (Integer) ((Map<String, Object>) result.get("performance")).get("sells");
         assertThat(reasons.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(sells);
         assertThat(reasons.get("stop_loss")).isPositive();
@@ -156,8 +171,9 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
 
         Map<String, Object> result = post(newUserToken(), "/api/trading/backtests", body);
 
-        assertThat(decimal(result.get("buy_and_hold"))).isEqualByComparingTo(
-                new BigDecimal("108").divide(new BigDecimal("105"), 8, RoundingMode.HALF_EVEN).subtract(BigDecimal.ONE));
+        assertThat(decimal(result.get("buy_and_hold")))
+            .isEqualByComparingTo(new BigDecimal("108").divide(new BigDecimal("105"), 8, RoundingMode.HALF_EVEN)
+                .subtract(BigDecimal.ONE));
         assertThat(result).containsEntry("total_return", 0).containsEntry("exposure", 0).containsEntry("sharpe", null);
     }
 
@@ -169,11 +185,16 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         body.put("candles", KLINES);
         body.put("fee_rate", "0.5");
 
-        assertThat(invalidFields(as(newUserToken()).post().uri("/api/trading/backtests")
-                .contentType(MediaType.APPLICATION_JSON).body(body))).containsExactly("fee_rate");
+        assertThat(invalidFields(as(newUserToken()).post()
+            .uri("/api/trading/backtests")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body))).containsExactly("fee_rate");
     }
 
-    /** Always a buy signal, and stops so tight that each position closes on the next candle: a trade a candle. */
+    /**
+     * Always a buy signal, and stops so tight that each position closes on the next
+     * candle: a trade a candle.
+     */
     private static Map<String, Object> tradeEveryCandle(int candles) {
         Map<String, Object> body = new HashMap<>();
         body.put("strategy", "simple");
@@ -196,32 +217,46 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         assertThat(total).isGreaterThan(2_000);
         List<Map<String, Object>> trades = (List<Map<String, Object>>) result.get("trades");
         assertThat(trades).hasSize(1_000);
-        assertThat(result).containsEntry("trades_total", total).containsEntry("trades_truncated", true)
-                .containsEntry("trades_csv", "/api/trading/backtests/" + id(result) + "/trades.csv");
+        assertThat(result).containsEntry("trades_total", total)
+            .containsEntry("trades_truncated", true)
+            .containsEntry("trades_csv", "/api/trading/backtests/" + id(result) + "/trades.csv");
 
-        String csv = as(token).get().uri((String) result.get("trades_csv")).exchange().expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith("text/csv")
-                .expectBody(String.class).returnResult().getResponseBody();
+        String csv = as(token).get()
+            .uri((String) result.get("trades_csv"))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .contentTypeCompatibleWith("text/csv")
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
         List<String> lines = csv.lines().toList();
         assertThat(lines.getFirst()).isEqualTo("side,price,quantity,fee,realized_pnl,executed_at,exit_reason");
         List<String[]> rows = lines.stream().skip(1).map(line -> line.split(",", -1)).toList();
         assertThat(rows).hasSize(total);
         assertThat(rows.stream().filter(row -> row[0].equals("sell")).count())
-                .isEqualTo(((Integer) performance.get("sells")).longValue());
-        assertThat(rows.stream().map(row -> new BigDecimal(row[4])).reduce(BigDecimal.ZERO, BigDecimal::add)
-                .setScale(8, RoundingMode.HALF_EVEN))
-                .isEqualByComparingTo(decimal(performance.get("realized_pnl")).setScale(8, RoundingMode.HALF_EVEN));
-        assertThat(rows.stream().map(row -> new BigDecimal(row[3])).reduce(BigDecimal.ZERO, BigDecimal::add)
-                .setScale(8, RoundingMode.HALF_EVEN))
-                .isEqualByComparingTo(decimal(performance.get("fees")).setScale(8, RoundingMode.HALF_EVEN));
+            .isEqualTo(((Integer) performance.get("sells")).longValue());
+        assertThat(rows.stream()
+            .map(row -> new BigDecimal(row[4]))
+            .reduce(BigDecimal.ZERO, BigDecimal::add)
+            .setScale(8, RoundingMode.HALF_EVEN))
+            .isEqualByComparingTo(decimal(performance.get("realized_pnl")).setScale(8, RoundingMode.HALF_EVEN));
+        assertThat(rows.stream()
+            .map(row -> new BigDecimal(row[3]))
+            .reduce(BigDecimal.ZERO, BigDecimal::add)
+            .setScale(8, RoundingMode.HALF_EVEN))
+            .isEqualByComparingTo(decimal(performance.get("fees")).setScale(8, RoundingMode.HALF_EVEN));
         Map<String, Integer> reasons = (Map<String, Integer>) result.get("exit_reasons");
-        reasons.forEach((reason, count) -> assertThat(rows.stream().filter(row -> row[6].equals(reason)).count())
-                .as(reason).isEqualTo(count.longValue()));
+        reasons.forEach(
+                (reason, count) -> assertThat(rows.stream().filter(row -> row[6].equals(reason)).count()).as(reason)
+                    .isEqualTo(count.longValue()));
         for (int i = 0; i < trades.size(); i++) {
             Map<String, Object> trade = trades.get(i);
             String[] row = rows.get(i);
             assertThat(row[0]).isEqualTo(trade.get("side"));
-            // The answer's numbers are read back as doubles here; the CSV's as the same doubles.
+            // The answer's numbers are read back as doubles here; the CSV's as the same
+            // doubles.
             assertThat(Double.parseDouble(row[1])).isEqualTo(((Number) trade.get("price")).doubleValue());
             assertThat(Double.parseDouble(row[4])).isEqualTo(((Number) trade.get("realized_pnl")).doubleValue());
             assertThat(row[5]).isEqualTo(trade.get("executed_at"));
@@ -245,11 +280,12 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         assertThat((Integer) ten.get("trades_total")).isEqualTo(performance.get("trade_count")).isGreaterThan(10);
         assertThat(ten).containsEntry("trades_truncated", true);
         assertThat(none).containsEntry("trades_total", ten.get("trades_total"))
-                .containsEntry("performance", ten.get("performance"));
+            .containsEntry("performance", ten.get("performance"));
         for (int limit : new int[] { -1, 1_001 }) {
             body.put("trades_limit", limit);
-            assertThat(invalidFields(as(token).post().uri("/api/trading/backtests")
-                    .contentType(MediaType.APPLICATION_JSON).body(body))).containsExactly("trades_limit");
+            assertThat(invalidFields(
+                    as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON).body(body)))
+                .containsExactly("trades_limit");
         }
     }
 
@@ -276,17 +312,36 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         body.put("candles", KLINES);
         String first = (String) post(owner, "/api/trading/backtests", body).get("trades_csv");
 
-        as(newUserToken()).get().uri(first).exchange().expectStatus().isNotFound()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtest-not-found");
-        assertThat(as(owner).get().uri(first).exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody().lines()).hasSize(3);
+        as(newUserToken()).get()
+            .uri(first)
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:backtest-not-found");
+        assertThat(as(owner).get()
+            .uri(first)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody()
+            .lines()).hasSize(3);
 
         for (int i = 0; i < BacktestManagement.KEPT; i++) {
             body.put("params", Map.of("buy_below", 100, "sell_above", 111 + i));
             post(owner, "/api/trading/backtests", body);
         }
-        as(owner).get().uri(first).exchange().expectStatus().isNotFound()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtest-not-found");
+        as(owner).get()
+            .uri(first)
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:backtest-not-found");
     }
 
     @Test
@@ -297,15 +352,31 @@ class TradingBacktestsIntegrationTests extends TradingTestSupport {
         int permits = backtests.running().availablePermits();
         backtests.running().acquire(permits);
         try {
-            as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON).body(body)
-                    .exchange().expectStatus().isEqualTo(503).expectHeader().exists("Retry-After")
-                    .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtests-busy");
-            as(token).get().uri(csv).exchange().expectStatus().isEqualTo(503)
-                    .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:backtests-busy");
+            as(token).post()
+                .uri("/api/trading/backtests")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(503)
+                .expectHeader()
+                .exists("Retry-After")
+                .expectBody()
+                .jsonPath("$.type")
+                .isEqualTo("urn:kapi:problem:backtests-busy");
+            as(token).get()
+                .uri(csv)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(503)
+                .expectBody()
+                .jsonPath("$.type")
+                .isEqualTo("urn:kapi:problem:backtests-busy");
         }
         finally {
             backtests.running().release(permits);
         }
         post(token, "/api/trading/backtests", body);
     }
+
 }

@@ -13,14 +13,16 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Not part of {@code mvn verify}: {@code mvn -Pbenchmark test -Dtest=TradingBenchmark} starts 10,000 active
- * paper bots (simple and EMA, over 20 symbols with generated prices) and times whole ticks of the runner,
- * then times backtests over a year of one-minute candles (525,600).
+ * Not part of {@code mvn verify}: {@code mvn -Pbenchmark test -Dtest=TradingBenchmark}
+ * starts 10,000 active paper bots (simple and EMA, over 20 symbols with generated prices)
+ * and times whole ticks of the runner, then times backtests over a year of one-minute
+ * candles (525,600).
  */
 @TestPropertySource(properties = "kapi.rate-limits.enabled=false")
 class TradingBenchmark extends TradingTestSupport {
 
     private static final int BOTS = 10_000;
+
     private static final int YEAR_OF_MINUTES = 525_600;
 
     @Autowired
@@ -34,17 +36,20 @@ class TradingBenchmark extends TradingTestSupport {
 
     @Test
     void tenThousandPaperBotsTickedAndAYearOfMinutesBacktested() {
-        jdbc.sql("""
-                INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params, active,
-                                          created_at, updated_at)
-                SELECT 1000000 + n % 500, 'bench ' || n, 'BENCH' || (n % 20) || 'USDT', 100, '1m',
-                       CASE WHEN n % 2 = 0 THEN 'simple' ELSE 'ema' END,
-                       CASE WHEN n % 2 = 0
-                            THEN jsonb_build_object('buy_below', 50 + n % 400, 'sell_above', 500 + n % 400)
-                            ELSE jsonb_build_object('fast_period', 5 + n % 7, 'slow_period', 20 + n % 11) END,
-                       true, now(), now()
-                FROM generate_series(1, :bots) AS n
-                """).param("bots", BOTS).update();
+        jdbc.sql(
+                """
+                        INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params, active,
+                                                  created_at, updated_at)
+                        SELECT 1000000 + n % 500, 'bench ' || n, 'BENCH' || (n % 20) || 'USDT', 100, '1m',
+                               CASE WHEN n % 2 = 0 THEN 'simple' ELSE 'ema' END,
+                               CASE WHEN n % 2 = 0
+                                    THEN jsonb_build_object('buy_below', 50 + n % 400, 'sell_above', 500 + n % 400)
+                                    ELSE jsonb_build_object('fast_period', 5 + n % 7, 'slow_period', 20 + n % 11) END,
+                               true, now(), now()
+                        FROM generate_series(1, :bots) AS n
+                        """)
+            .param("bots", BOTS)
+            .update();
         Instant minute = Instant.parse("2031-06-01T12:00:00Z");
 
         for (int i = 0; i < 5; i++) {
@@ -64,8 +69,8 @@ class TradingBenchmark extends TradingTestSupport {
         for (int i = 5; i < 10; i++) {
             long started = System.nanoTime();
             BotRunner.TickReport report = runner.tick(minute.plus(Duration.ofMinutes(i)));
-            System.out.printf("tick with stops %d: %d bots ran, %d orders, %d failures in %d ms%n", i - 4,
-                    report.ran(), report.orders(), report.failures(), (System.nanoTime() - started) / 1_000_000);
+            System.out.printf("tick with stops %d: %d bots ran, %d orders, %d failures in %d ms%n", i - 4, report.ran(),
+                    report.orders(), report.failures(), (System.nanoTime() - started) / 1_000_000);
         }
 
         List<Candle> year = GeneratedPrices.walk(7, YEAR_OF_MINUTES, CandleInterval.M1,
@@ -89,9 +94,9 @@ class TradingBenchmark extends TradingTestSupport {
     }
 
     /**
-     * The sweep row: 100 ema crossovers (fast 5..14 times slow 20..200) over the year of minutes, as a sweep
-     * runs them (signals and the kernel, a task per combination on a thread per core); then the same
-     * through the API, from the POST to the results.
+     * The sweep row: 100 ema crossovers (fast 5..14 times slow 20..200) over the year of
+     * minutes, as a sweep runs them (signals and the kernel, a task per combination on a
+     * thread per core); then the same through the API, from the POST to the results.
      */
     private void sweep(List<Candle> year) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -107,28 +112,37 @@ class TradingBenchmark extends TradingTestSupport {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(cores);
         for (int run = 0; run < 3; run++) {
             long started = System.nanoTime();
-            int trades = pool.submit(() -> combinations.parallelStream().mapToInt(strategy -> SweepKernel.run(series,
-                    strategy.signals(year, series.close()), setup, 0, year.size()).trades()).sum()).join();
+            int trades = pool
+                .submit(() -> combinations.parallelStream()
+                    .mapToInt(strategy -> SweepKernel
+                        .run(series, strategy.signals(year, series.close()), setup, 0, year.size())
+                        .trades())
+                    .sum())
+                .join();
             double seconds = (System.nanoTime() - started) / 1e9;
             double steps = (double) combinations.size() * year.size();
-            System.out.printf("sweep of %d ema combinations over %d candles, run %d: %d trades in %d ms, "
-                    + "%.1f million candle-steps/s on %d cores, %.1f million per core%n", combinations.size(),
-                    year.size(), run + 1, trades, (long) (seconds * 1000), steps / seconds / 1e6, cores,
-                    steps / seconds / 1e6 / cores);
+            System.out.printf(
+                    "sweep of %d ema combinations over %d candles, run %d: %d trades in %d ms, "
+                            + "%.1f million candle-steps/s on %d cores, %.1f million per core%n",
+                    combinations.size(), year.size(), run + 1, trades, (long) (seconds * 1000), steps / seconds / 1e6,
+                    cores, steps / seconds / 1e6 / cores);
         }
         pool.shutdown();
         String token = newUserToken();
         for (int run = 0; run < 3; run++) {
             long started = System.nanoTime();
-            Map<String, Object> accepted = post(token, "/api/trading/sweeps", Map.of("strategy", "ema",
-                    "grid", Map.of("fast_period", java.util.stream.IntStream.range(5, 15).boxed().toList(),
-                            "slow_period", java.util.stream.IntStream.rangeClosed(1, 10).map(n -> 20 * n).boxed().toList()),
+            Map<String, Object> accepted = post(token, "/api/trading/sweeps", Map.of("strategy", "ema", "grid",
+                    Map.of("fast_period", java.util.stream.IntStream.range(5, 15).boxed().toList(), "slow_period",
+                            java.util.stream.IntStream.rangeClosed(1, 10).map(n -> 20 * n).boxed().toList()),
                     "generate", Map.of("seed", 7, "count", YEAR_OF_MINUTES)));
-            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> !"running".equals(get(token, "/api/trading/sweeps/{id}", id(accepted)).get("status")));
+            org.awaitility.Awaitility.await()
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> !"running".equals(get(token, "/api/trading/sweeps/{id}", id(accepted)).get("status")));
             System.out.printf("sweep through the API, run %d: POST to results in %d ms (%s)%n", run + 1,
                     (System.nanoTime() - started) / 1_000_000,
                     get(token, "/api/trading/sweeps/{id}", id(accepted)).get("status"));
         }
     }
+
 }

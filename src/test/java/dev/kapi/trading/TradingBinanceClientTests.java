@@ -30,7 +30,10 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Binance client against a local stub that answers as Binance's Spot REST documentation shows. */
+/**
+ * The Binance client against a local stub that answers as Binance's Spot REST
+ * documentation shows.
+ */
 class TradingBinanceClientTests {
 
     private static final ApiCredentials KEY = new ApiCredentials(
@@ -62,16 +65,19 @@ class TradingBinanceClientTests {
     static WireMockExtension binance = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private final MutableClock clock = new MutableClock();
+
     private BinanceClient client;
 
     @BeforeEach
     void client() {
-        TradingSettings settings = new TradingSettings(new TradingSettings.Runner(false, "-", 500, 3, "-", Duration.ofSeconds(25)),
+        TradingSettings settings = new TradingSettings(
+                new TradingSettings.Runner(false, "-", 500, 3, "-", Duration.ofSeconds(25)),
                 new TradingSettings.Paper(new BigDecimal("0.001"), new BigDecimal("0.0005")),
                 new TradingSettings.Binance(URI.create(binance.baseUrl()), Duration.ofSeconds(5), Duration.ofSeconds(2),
                         1100));
         client = new BinanceClient(settings, JsonMapper.builder().build(), clock);
-        // BTCUSDT's lot rules as they long were: a step of 0.000001 BTC; tests of rounding set today's.
+        // BTCUSDT's lot rules as they long were: a step of 0.000001 BTC; tests of
+        // rounding set today's.
         stubExchangeInfo("0.00000100", "0.00000100", "0.00000000");
         stubFreeBtc("1000.00000000");
     }
@@ -95,20 +101,22 @@ class TradingBinanceClientTests {
         stubExchangeInfo("0.00000001", "0.00000001", "0.00000000");
 
         assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-8", "4")))
-                .isInstanceOf(Exchange.ExchangeException.class).hasMessageContaining("minimum order value 5");
+            .isInstanceOf(Exchange.ExchangeException.class)
+            .hasMessageContaining("minimum order value 5");
         // 0.00009 BTC at 50000 is 4.5 USDT.
         assertThatThrownBy(() -> client.as(KEY).place(sell("kapi-7-9", "0.00009")))
-                .isInstanceOf(Exchange.ExchangeException.class).hasMessageContaining("minimum order value 5");
+            .isInstanceOf(Exchange.ExchangeException.class)
+            .hasMessageContaining("minimum order value 5");
         binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
     @Test
     void placeWhenACommissionIsPaidInBnbThenItIsConvertedAtBnbsPriceAndCounted() {
         binance.stubFor(get(urlPathEqualTo("/api/v3/ticker/price")).withQueryParam("symbol", equalTo("BNBUSDT"))
-                .willReturn(okJson("{\"symbol\": \"BNBUSDT\", \"price\": \"600.00000000\"}")));
-        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(SOLD.replace(
-                "\"commission\": \"0.14950000\", \"commissionAsset\": \"USDT\"",
-                "\"commission\": \"0.00018000\", \"commissionAsset\": \"BNB\""))));
+            .willReturn(okJson("{\"symbol\": \"BNBUSDT\", \"price\": \"600.00000000\"}")));
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order"))
+            .willReturn(okJson(SOLD.replace("\"commission\": \"0.14950000\", \"commissionAsset\": \"USDT\"",
+                    "\"commission\": \"0.00018000\", \"commissionAsset\": \"BNB\""))));
 
         Exchange.Fill fill = client.as(KEY).place(sell("kapi-7-29000060", "0.00299"));
 
@@ -118,22 +126,25 @@ class TradingBinanceClientTests {
     @Test
     void placeWhenABuyPaysItsCommissionInBtcThenItsQuantityIsNetAndRoundedDownAndTheFeeMakesUpTheQuoteSpent() {
         stubExchangeInfo("0.00001000", "0.00001000", "0.00000000");
-        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson("""
-                {"symbol": "BTCUSDT", "orderId": 30, "orderListId": -1, "clientOrderId": "kapi-7-5",
-                 "transactTime": 1507725176595, "price": "0.00000000", "origQty": "0.00300000",
-                 "executedQty": "0.00300000", "cummulativeQuoteQty": "150.01000000", "status": "FILLED",
-                 "timeInForce": "GTC", "type": "MARKET", "side": "BUY",
-                 "fills": [
-                   {"price": "50000.00000000", "qty": "0.00100000", "commission": "0.00000100", "commissionAsset": "BTC", "tradeId": 60},
-                   {"price": "50005.00000000", "qty": "0.00200000", "commission": "0.00000200", "commissionAsset": "BTC", "tradeId": 61}
-                 ]}
-                """)));
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(
+                okJson("""
+                        {"symbol": "BTCUSDT", "orderId": 30, "orderListId": -1, "clientOrderId": "kapi-7-5",
+                         "transactTime": 1507725176595, "price": "0.00000000", "origQty": "0.00300000",
+                         "executedQty": "0.00300000", "cummulativeQuoteQty": "150.01000000", "status": "FILLED",
+                         "timeInForce": "GTC", "type": "MARKET", "side": "BUY",
+                         "fills": [
+                           {"price": "50000.00000000", "qty": "0.00100000", "commission": "0.00000100", "commissionAsset": "BTC", "tradeId": 60},
+                           {"price": "50005.00000000", "qty": "0.00200000", "commission": "0.00000200", "commissionAsset": "BTC", "tradeId": 61}
+                         ]}
+                        """)));
 
         Exchange.Fill fill = client.as(KEY).place(buy("kapi-7-5", "150.01"));
 
-        // 0.003 bought, 0.000003 of it taken as commission: 0.002997 held, 0.00299 sellable.
+        // 0.003 bought, 0.000003 of it taken as commission: 0.002997 held, 0.00299
+        // sellable.
         assertThat(fill.quantity()).isEqualByComparingTo("0.00299");
-        assertThat(fill.price()).isEqualByComparingTo(new BigDecimal("150.01").divide(new BigDecimal("0.003"), Money.MATH));
+        assertThat(fill.price())
+            .isEqualByComparingTo(new BigDecimal("150.01").divide(new BigDecimal("0.003"), Money.MATH));
         assertThat(fill.fee()).isEqualByComparingTo("0.500033333333333333");
         assertThat(Money.round(fill.price().multiply(fill.quantity()).add(fill.fee()))).isEqualByComparingTo("150.01");
     }
@@ -168,8 +179,10 @@ class TradingBinanceClientTests {
         binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(okJson(SOLD)));
 
         assertThatThrownBy(() -> client.as(KEY).place(sell("kapi-7-29000060", "0.0000099")))
-                .isInstanceOf(Exchange.ExchangeException.class).isNotInstanceOf(Exchange.UncertainOrder.class)
-                .hasMessageContaining("0.0000099").hasMessageContaining("minimum quantity 0.00001");
+            .isInstanceOf(Exchange.ExchangeException.class)
+            .isNotInstanceOf(Exchange.UncertainOrder.class)
+            .hasMessageContaining("0.0000099")
+            .hasMessageContaining("minimum quantity 0.00001");
         binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
@@ -178,7 +191,8 @@ class TradingBinanceClientTests {
         stubExchangeInfo("0.00001000", "0.00001000", "0.00000000");
 
         assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-6", "0.4")))
-                .isInstanceOf(Exchange.ExchangeException.class).hasMessageContaining("minimum quantity 0.00001");
+            .isInstanceOf(Exchange.ExchangeException.class)
+            .hasMessageContaining("minimum quantity 0.00001");
         binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
@@ -189,8 +203,8 @@ class TradingBinanceClientTests {
         client.as(KEY).place(buy("kapi-7-7"));
         client.as(KEY).place(buy("kapi-7-8"));
 
-        binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/exchangeInfo"))
-                .withQueryParam("symbol", equalTo("BTCUSDT")));
+        binance.verify(1,
+                getRequestedFor(urlPathEqualTo("/api/v3/exchangeInfo")).withQueryParam("symbol", equalTo("BTCUSDT")));
         binance.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/order")));
 
         clock.advance(BinanceClient.RULES_TTL.plusSeconds(1));
@@ -202,12 +216,12 @@ class TradingBinanceClientTests {
     @Test
     void placeWhenExchangeInfoFailsThenNoOrderSent() {
         binance.stubFor(get(urlPathEqualTo("/api/v3/exchangeInfo")).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": -1121, \"msg\": \"Invalid symbol.\"}")));
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"code\": -1121, \"msg\": \"Invalid symbol.\"}")));
 
-        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-10")))
-                .isInstanceOf(Exchange.ExchangeException.class).isNotInstanceOf(Exchange.UncertainOrder.class)
-                .hasMessageContaining("-1121");
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-10"))).isInstanceOf(Exchange.ExchangeException.class)
+            .isNotInstanceOf(Exchange.UncertainOrder.class)
+            .hasMessageContaining("-1121");
         binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
@@ -217,7 +231,7 @@ class TradingBinanceClientTests {
                 + "&timestamp=1499827319559";
 
         assertThat(BinanceClient.sign(query, KEY.secret()))
-                .isEqualTo("c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71");
+            .isEqualTo("c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71");
     }
 
     @Test
@@ -234,8 +248,9 @@ class TradingBinanceClientTests {
         assertThat(request.getHeader("X-MBX-APIKEY")).isEqualTo(KEY.apiKey());
         String url = request.getUrl();
         String query = url.substring(url.indexOf('?') + 1, url.indexOf("&signature="));
-        assertThat(query).isEqualTo("symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100&newClientOrderId=kapi-7-29000000"
-                + "&newOrderRespType=FULL&recvWindow=5000&timestamp=" + clock.millis());
+        assertThat(query)
+            .isEqualTo("symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=100&newClientOrderId=kapi-7-29000000"
+                    + "&newOrderRespType=FULL&recvWindow=5000&timestamp=" + clock.millis());
         assertThat(url.substring(url.indexOf("&signature=") + 11)).isEqualTo(BinanceClient.sign(query, KEY.secret()));
     }
 
@@ -243,13 +258,13 @@ class TradingBinanceClientTests {
     void placeWhenA5xxAndBinanceHasTheOrderThenItIsLookedUpAndNotPlacedAgain() {
         binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(503)));
         binance.stubFor(get(urlPathEqualTo("/api/v3/order")).withQueryParam("origClientOrderId", equalTo("kapi-7-1"))
-                .willReturn(okJson("""
-                        {"symbol": "BTCUSDT", "orderId": 28, "clientOrderId": "kapi-7-1", "executedQty": "0.002",
-                         "cummulativeQuoteQty": "100", "status": "FILLED", "type": "MARKET", "side": "BUY",
-                         "time": 1507725176595, "updateTime": 1507725176600}
-                        """)));
-        binance.stubFor(get(urlPathEqualTo("/api/v3/myTrades")).withQueryParam("orderId", equalTo("28"))
-                .willReturn(okJson("""
+            .willReturn(okJson("""
+                    {"symbol": "BTCUSDT", "orderId": 28, "clientOrderId": "kapi-7-1", "executedQty": "0.002",
+                     "cummulativeQuoteQty": "100", "status": "FILLED", "type": "MARKET", "side": "BUY",
+                     "time": 1507725176595, "updateTime": 1507725176600}
+                    """)));
+        binance.stubFor(
+                get(urlPathEqualTo("/api/v3/myTrades")).withQueryParam("orderId", equalTo("28")).willReturn(okJson("""
                         [{"symbol": "BTCUSDT", "id": 56, "orderId": 28, "price": "50000", "qty": "0.002",
                           "quoteQty": "100", "commission": "0.000002", "commissionAsset": "BTC", "time": 1507725176600}]
                         """)));
@@ -267,19 +282,22 @@ class TradingBinanceClientTests {
 
     @Test
     void placeWhenA5xxAndBinanceHasNoSuchOrderThenPlacedAgainWithTheSameClientOrderId() {
-        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).inScenario("retry").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(502)).willSetStateTo("failed once"));
-        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).inScenario("retry").whenScenarioStateIs("failed once")
-                .willReturn(okJson(FILLED)));
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).inScenario("retry")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(aResponse().withStatus(502))
+            .willSetStateTo("failed once"));
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).inScenario("retry")
+            .whenScenarioStateIs("failed once")
+            .willReturn(okJson(FILLED)));
         binance.stubFor(get(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": -2013, \"msg\": \"Order does not exist.\"}")));
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"code\": -2013, \"msg\": \"Order does not exist.\"}")));
 
         Exchange.Fill fill = client.as(KEY).place(buy("kapi-7-29000000"));
 
         assertThat(fill.quantity()).isEqualByComparingTo("0.002");
-        binance.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/order"))
-                .withQueryParam("newClientOrderId", equalTo("kapi-7-29000000")));
+        binance.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("newClientOrderId",
+                equalTo("kapi-7-29000000")));
         binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
@@ -287,36 +305,37 @@ class TradingBinanceClientTests {
     void placeWhenA5xxAndTheLookupIsRefusedThenUncertainSoTheOrderStaysPendingAndIsNotPlacedAgain() {
         binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(504)));
         binance.stubFor(get(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": -2015, \"msg\": \"Invalid API-key, IP, or permissions for action.\"}")));
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"code\": -2015, \"msg\": \"Invalid API-key, IP, or permissions for action.\"}")));
 
-        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-2")))
-                .isInstanceOf(Exchange.UncertainOrder.class)
-                .hasMessageContaining("kapi-7-2").hasMessageContaining("Invalid API-key");
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-2"))).isInstanceOf(Exchange.UncertainOrder.class)
+            .hasMessageContaining("kapi-7-2")
+            .hasMessageContaining("Invalid API-key");
         binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
     @Test
     void placeWhenBinanceRefusesThenAnErrorThatSaysWhyAndNoRetry() {
         binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": -2010, \"msg\": \"Account has insufficient balance for requested action.\"}")));
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"code\": -2010, \"msg\": \"Account has insufficient balance for requested action.\"}")));
 
-        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-2")))
-                .isInstanceOf(Exchange.ExchangeException.class).isNotInstanceOf(Exchange.UncertainOrder.class)
-                .hasMessageContaining("-2010").hasMessageNotContaining(KEY.secret());
+        assertThatThrownBy(() -> client.as(KEY).place(buy("kapi-7-2"))).isInstanceOf(Exchange.ExchangeException.class)
+            .isNotInstanceOf(Exchange.UncertainOrder.class)
+            .hasMessageContaining("-2010")
+            .hasMessageNotContaining(KEY.secret());
         binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
     @Test
     void requestsWhen429WithRetryAfterThenHeldBackUntilItPasses() {
-        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(aResponse().withStatus(429)
-                .withHeader("Retry-After", "30")));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines"))
+            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
 
         assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
-                .isInstanceOf(Exchange.ExchangeException.class);
+            .isInstanceOf(Exchange.ExchangeException.class);
         assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
-                .hasMessageContaining("wait");
+            .hasMessageContaining("wait");
         binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
 
         clock.advance(Duration.ofSeconds(31));
@@ -327,14 +346,14 @@ class TradingBinanceClientTests {
 
     @Test
     void requestsWhenUsedWeightReachesTheLimitThenHeldBackUntilTheNextMinute() {
-        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(okJson("[]")
-                .withHeader("X-MBX-USED-WEIGHT-1M", "1150")));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines"))
+            .willReturn(okJson("[]").withHeader("X-MBX-USED-WEIGHT-1M", "1150")));
 
         client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3);
 
         assertThat(client.blockedUntil()).isAfter(clock.instant()).isBeforeOrEqualTo(clock.instant().plusSeconds(60));
         assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
-                .isInstanceOf(Exchange.ExchangeException.class);
+            .isInstanceOf(Exchange.ExchangeException.class);
         binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
     }
 
@@ -347,16 +366,17 @@ class TradingBinanceClientTests {
                   1499040119999, "16", 10, "500", "8", "0"]]
                 """)));
 
-        List<Candle> candles = client.publicData().candles("LTCBTC", CandleInterval.M1,
-                Instant.ofEpochMilli(1499040060000L), 2);
+        List<Candle> candles = client.publicData()
+            .candles("LTCBTC", CandleInterval.M1, Instant.ofEpochMilli(1499040060000L), 2);
 
         assertThat(candles).hasSize(2);
         assertThat(candles.getFirst().openTime()).isEqualTo(Instant.ofEpochMilli(1499040000000L));
         assertThat(candles.getFirst().high()).isEqualByComparingTo("0.8");
         assertThat(candles.getLast().close()).isEqualByComparingTo("0.0159");
         binance.verify(getRequestedFor(urlPathEqualTo("/api/v3/klines")).withQueryParam("symbol", equalTo("LTCBTC"))
-                .withQueryParam("interval", equalTo("1m")).withQueryParam("endTime", equalTo("1499040119999"))
-                .withQueryParam("limit", equalTo("2")));
+            .withQueryParam("interval", equalTo("1m"))
+            .withQueryParam("endTime", equalTo("1499040119999"))
+            .withQueryParam("limit", equalTo("2")));
     }
 
     @Test
@@ -365,16 +385,16 @@ class TradingBinanceClientTests {
 
         client.testOrder(KEY, buy("kapi-7-3"));
 
-        binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order/test"))
-                .withHeader("X-MBX-APIKEY", equalTo(KEY.apiKey())));
+        binance.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order/test")).withHeader("X-MBX-APIKEY",
+                equalTo(KEY.apiKey())));
         binance.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")));
     }
 
     @Test
     void lookUpWhenBinanceHasNoSuchOrderThenEmpty() {
         binance.stubFor(get(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": -2013, \"msg\": \"Order does not exist.\"}")));
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"code\": -2013, \"msg\": \"Order does not exist.\"}")));
 
         assertThat(client.as(KEY).lookUp("BTCUSDT", "kapi-7-4")).isEqualTo(Optional.empty());
     }
@@ -389,7 +409,8 @@ class TradingBinanceClientTests {
         binance.stubFor(get(urlPathEqualTo("/api/v3/myTrades")).willReturn(aResponse().withStatus(503)));
 
         assertThatThrownBy(() -> client.as(KEY).lookUp("BTCUSDT", "kapi-7-11"))
-                .isInstanceOf(Exchange.UncertainOrder.class).hasMessageContaining("kapi-7-11");
+            .isInstanceOf(Exchange.UncertainOrder.class)
+            .hasMessageContaining("kapi-7-11");
     }
 
     private Exchange.MarketOrder buy(String clientOrderId) {
@@ -406,23 +427,28 @@ class TradingBinanceClientTests {
                 new BigDecimal("50000"), clock.instant());
     }
 
-    /** {@code GET /api/v3/exchangeInfo?symbol=BTCUSDT} as Binance answers it, with these lot rules. */
+    /**
+     * {@code GET /api/v3/exchangeInfo?symbol=BTCUSDT} as Binance answers it, with these
+     * lot rules.
+     */
     private static void stubExchangeInfo(String minQty, String stepSize, String marketStepSize) {
         binance.stubFor(get(urlPathEqualTo("/api/v3/exchangeInfo")).withQueryParam("symbol", equalTo("BTCUSDT"))
-                .willReturn(okJson("""
-                        {"timezone": "UTC", "serverTime": 1565246363776, "rateLimits": [], "exchangeFilters": [],
-                         "symbols": [{"symbol": "BTCUSDT", "status": "TRADING", "baseAsset": "BTC",
-                           "baseAssetPrecision": 8, "quoteAsset": "USDT", "quotePrecision": 8, "quoteAssetPrecision": 8,
-                           "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
-                           "isSpotTradingAllowed": true, "permissionSets": [["SPOT"]],
-                           "filters": [
-                             {"filterType": "PRICE_FILTER", "minPrice": "0.01000000", "maxPrice": "1000000.00000000", "tickSize": "0.01000000"},
-                             {"filterType": "LOT_SIZE", "minQty": "%s", "maxQty": "9000.00000000", "stepSize": "%s"},
-                             {"filterType": "NOTIONAL", "minNotional": "5.00000000", "applyMinToMarket": true,
-                              "maxNotional": "9000000.00000000", "applyMaxToMarket": false, "avgPriceMins": 5},
-                             {"filterType": "MARKET_LOT_SIZE", "minQty": "0.00000000", "maxQty": "123.45678900", "stepSize": "%s"}
-                           ]}]}
-                        """.formatted(minQty, stepSize, marketStepSize))));
+            .willReturn(
+                    okJson("""
+                            {"timezone": "UTC", "serverTime": 1565246363776, "rateLimits": [], "exchangeFilters": [],
+                             "symbols": [{"symbol": "BTCUSDT", "status": "TRADING", "baseAsset": "BTC",
+                               "baseAssetPrecision": 8, "quoteAsset": "USDT", "quotePrecision": 8, "quoteAssetPrecision": 8,
+                               "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
+                               "isSpotTradingAllowed": true, "permissionSets": [["SPOT"]],
+                               "filters": [
+                                 {"filterType": "PRICE_FILTER", "minPrice": "0.01000000", "maxPrice": "1000000.00000000", "tickSize": "0.01000000"},
+                                 {"filterType": "LOT_SIZE", "minQty": "%s", "maxQty": "9000.00000000", "stepSize": "%s"},
+                                 {"filterType": "NOTIONAL", "minNotional": "5.00000000", "applyMinToMarket": true,
+                                  "maxNotional": "9000000.00000000", "applyMaxToMarket": false, "avgPriceMins": 5},
+                                 {"filterType": "MARKET_LOT_SIZE", "minQty": "0.00000000", "maxQty": "123.45678900", "stepSize": "%s"}
+                               ]}]}
+                            """
+                        .formatted(minQty, stepSize, marketStepSize))));
     }
 
     /** {@code GET /api/v3/account} with this free BTC balance. */
@@ -434,4 +460,5 @@ class TradingBinanceClientTests {
                  "permissions": ["SPOT"]}
                 """.formatted(free))));
     }
+
 }

@@ -21,9 +21,13 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
                 "api_key_id", "paper", "max_daily_loss", "max_position", "active", "status", "created_at", "updated_at",
                 "stop_loss", "take_profit", "trailing_stop", "trailing_offset", "max_drawdown", "cooldown_minutes",
                 "position_sizing", "starting_balance");
-        assertThat(bot).containsEntry("name", "Eşik botu").containsEntry("symbol", "BTCUSDT")
-                .containsEntry("interval", "1m").containsEntry("strategy", "simple").containsEntry("paper", true)
-                .containsEntry("active", false).containsEntry("status", "idle");
+        assertThat(bot).containsEntry("name", "Eşik botu")
+            .containsEntry("symbol", "BTCUSDT")
+            .containsEntry("interval", "1m")
+            .containsEntry("strategy", "simple")
+            .containsEntry("paper", true)
+            .containsEntry("active", false)
+            .containsEntry("status", "idle");
         assertThat(decimal(bot.get("quote_amount"))).isEqualByComparingTo("100");
         assertThat(bot.get("params")).isEqualTo(Map.of("buy_below", 60000, "sell_above", 65000.5));
     }
@@ -33,7 +37,7 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
 
         assertThat(createBot(token, emaBot("ETHUSDT", Map.of("ema_period", 20))).get("params"))
-                .isEqualTo(Map.of("ema_period", 20));
+            .isEqualTo(Map.of("ema_period", 20));
         Map<String, Object> crossover = emaBot("ETHUSDT", Map.of("fast_period", 12, "slow_period", 26));
         crossover.put("interval", "15m");
         Map<String, Object> created = createBot(token, crossover);
@@ -45,29 +49,31 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
     void createWhenFieldsInvalidThenBadRequestNamingEachField() {
         String token = newUserToken();
 
-        assertThat(invalidBotFields(token, Map.of("name", " ", "symbol", "btc-usdt", "quote_amount", -1,
-                "strategy", "simple", "params", Map.of())))
-                .containsExactlyInAnyOrder("name", "symbol", "quote_amount");
+        assertThat(invalidBotFields(token, Map.of("name", " ", "symbol", "btc-usdt", "quote_amount", -1, "strategy",
+                "simple", "params", Map.of())))
+            .containsExactlyInAnyOrder("name", "symbol", "quote_amount");
         assertThat(invalidBotFields(token, with(simpleBot("BTCUSDT", "1", "2"), "strategy", "martingale")))
-                .containsExactly("strategy");
+            .containsExactly("strategy");
         assertThat(invalidBotFields(token, with(simpleBot("BTCUSDT", "1", "2"), "interval", "7m")))
-                .containsExactly("interval");
+            .containsExactly("interval");
         assertThat(invalidBotFields(token, simpleBot("BTCUSDT", "200", "100"))).containsExactly("sell_above");
         assertThat(invalidBotFields(token, with(simpleBot("BTCUSDT", "1", "2"), "params", Map.of("buy_below", 1))))
-                .containsExactly("sell_above");
+            .containsExactly("sell_above");
         assertThat(invalidBotFields(token, with(simpleBot("BTCUSDT", "1", "2"), "params",
-                Map.of("buy_below", 1, "sell_above", 2, "stop_loss", 3)))).containsExactly("stop_loss");
+                Map.of("buy_below", 1, "sell_above", 2, "stop_loss", 3))))
+            .containsExactly("stop_loss");
         assertThat(invalidBotFields(token, emaBot("BTCUSDT", Map.of("ema_period", 1)))).containsExactly("ema_period");
         assertThat(invalidBotFields(token, emaBot("BTCUSDT", Map.of()))).containsExactly("ema_period");
         assertThat(invalidBotFields(token, emaBot("BTCUSDT", Map.of("ema_period", 9, "slow_period", 26))))
-                .containsExactly("slow_period");
+            .containsExactly("slow_period");
         assertThat(invalidBotFields(token, emaBot("BTCUSDT", Map.of("fast_period", 26, "slow_period", 12))))
-                .containsExactly("fast_period");
-        assertThat(invalidBotFields(token, emaBot("BTCUSDT", Map.of("fast_period", 12)))).containsExactly("slow_period");
+            .containsExactly("fast_period");
+        assertThat(invalidBotFields(token, emaBot("BTCUSDT", Map.of("fast_period", 12))))
+            .containsExactly("slow_period");
         assertThat(invalidBotFields(token, with(simpleBot("BTCUSDT", "1", "2"), "max_position", 50)))
-                .containsExactly("max_position");
+            .containsExactly("max_position");
         assertThat(invalidBotFields(token, with(simpleBot("BTCUSDT", "1", "2"), "api_key_id", 987654321)))
-                .containsExactly("api_key_id");
+            .containsExactly("api_key_id");
     }
 
     @Test
@@ -75,7 +81,7 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         long othersKey = id(createKey(newUserToken(), "someone-elses-key"));
 
         assertThat(invalidBotFields(newUserToken(), with(simpleBot("BTCUSDT", "1", "2"), "api_key_id", othersKey)))
-                .containsExactly("api_key_id");
+            .containsExactly("api_key_id");
     }
 
     @Test
@@ -89,22 +95,39 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         Map<String, Object> changed = with(emaBot("BTCUSDT", Map.of("ema_period", 5)), "name", "Yeni ad");
         for (var request : new RestTestClient.RequestHeadersSpec<?>[] {
                 as(other).get().uri("/api/trading/bots/{id}", bot),
-                as(other).put().uri("/api/trading/bots/{id}", bot).contentType(MediaType.APPLICATION_JSON).body(changed),
+                as(other).put()
+                    .uri("/api/trading/bots/{id}", bot)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(changed),
                 as(other).delete().uri("/api/trading/bots/{id}", bot),
                 as(other).post().uri("/api/trading/bots/{id}/start", bot),
                 as(other).post().uri("/api/trading/bots/{id}/stop", bot),
                 as(other).get().uri("/api/trading/bots/{id}/state", bot),
-                as(other).put().uri("/api/trading/bots/{id}/state", bot).contentType(MediaType.APPLICATION_JSON)
-                        .body(Map.of("status", "paused")) }) {
-            request.exchange().expectStatus().isNotFound()
-                    .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:bot-not-found");
+                as(other).put()
+                    .uri("/api/trading/bots/{id}/state", bot)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("status", "paused")) }) {
+            request.exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectBody()
+                .jsonPath("$.type")
+                .isEqualTo("urn:kapi:problem:bot-not-found");
         }
 
-        Map<String, Object> updated = as(owner).put().uri("/api/trading/bots/{id}", bot)
-                .contentType(MediaType.APPLICATION_JSON).body(changed).exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
-        assertThat(updated).containsEntry("name", "Yeni ad").containsEntry("strategy", "ema")
-                .containsEntry("params", Map.of("ema_period", 5));
+        Map<String, Object> updated = as(owner).put()
+            .uri("/api/trading/bots/{id}", bot)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(changed)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        assertThat(updated).containsEntry("name", "Yeni ad")
+            .containsEntry("strategy", "ema")
+            .containsEntry("params", Map.of("ema_period", 5));
         assertThat(get(owner, "/api/trading/bots/{id}", bot)).containsEntry("name", "Yeni ad");
 
         as(owner).delete().uri("/api/trading/bots/{id}", bot).exchange().expectStatus().isNoContent();
@@ -118,9 +141,15 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
 
         assertThat(post(token, "/api/trading/bots/" + bot + "/start", null)).containsEntry("active", true);
         assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("active", true)
-                .containsEntry("status", "idle");
-        as(token).delete().uri("/api/trading/bots/{id}", bot).exchange().expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:bot-active");
+            .containsEntry("status", "idle");
+        as(token).delete()
+            .uri("/api/trading/bots/{id}", bot)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:bot-active");
 
         assertThat(post(token, "/api/trading/bots/" + bot + "/stop", null)).containsEntry("active", false);
         as(token).delete().uri("/api/trading/bots/{id}", bot).exchange().expectStatus().isNoContent();
@@ -134,10 +163,12 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
 
         assertThat(state).containsOnlyKeys("bot_id", "status", "active", "position", "last_signal", "last_price",
-                "last_candle_at", "last_run_at", "error_count", "last_error", "status_reason", "entry_price", "high_water",
-                "equity", "peak_equity", "cooldown_until");
-        assertThat(state).containsEntry("status", "idle").containsEntry("last_signal", null)
-                .containsEntry("last_run_at", null).containsEntry("error_count", 0);
+                "last_candle_at", "last_run_at", "error_count", "last_error", "status_reason", "entry_price",
+                "high_water", "equity", "peak_equity", "cooldown_until");
+        assertThat(state).containsEntry("status", "idle")
+            .containsEntry("last_signal", null)
+            .containsEntry("last_run_at", null)
+            .containsEntry("error_count", 0);
         Map<String, Object> position = new HashMap<>();
         position.put("quantity", 0);
         position.put("cost", 0);
@@ -154,14 +185,24 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         assertThat(putState(token, bot, "idle")).containsEntry("status", "idle");
 
         jdbc.sql("UPDATE trading_bots SET status = 'error', error_count = 3, last_error = 'boom' WHERE id = :id")
-                .param("id", bot).update();
-        as(token).post().uri("/api/trading/bots/{id}/start", bot).exchange().expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:bot-in-error");
-        assertThat(putState(token, bot, "in_position")).containsEntry("status", "idle").containsEntry("error_count", 0)
-                .containsEntry("last_error", null);
+            .param("id", bot)
+            .update();
+        as(token).post()
+            .uri("/api/trading/bots/{id}/start", bot)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:bot-in-error");
+        assertThat(putState(token, bot, "in_position")).containsEntry("status", "idle")
+            .containsEntry("error_count", 0)
+            .containsEntry("last_error", null);
         assertThat(post(token, "/api/trading/bots/" + bot + "/start", null)).containsEntry("active", true);
-        assertThat(invalidFields(as(token).put().uri("/api/trading/bots/{id}/state", bot)
-                .contentType(MediaType.APPLICATION_JSON).body(Map.of("status", "error")))).containsExactly("status");
+        assertThat(invalidFields(as(token).put()
+            .uri("/api/trading/bots/{id}/state", bot)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("status", "error")))).containsExactly("status");
     }
 
     @Test
@@ -173,9 +214,16 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
     }
 
     private Map<String, Object> putState(String token, long bot, String status) {
-        return as(token).put().uri("/api/trading/bots/{id}/state", bot).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("status", status)).exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(token).put()
+            .uri("/api/trading/bots/{id}/state", bot)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("status", status))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     static Map<String, Object> with(Map<String, Object> body, String field, Object value) {
@@ -183,4 +231,5 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         changed.put(field, value);
         return changed;
     }
+
 }

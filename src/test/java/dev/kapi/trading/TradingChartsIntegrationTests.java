@@ -14,7 +14,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** A bot's chart (its own route and the admin's): candles down-sampled, its trades among them, its equity curve. */
+/**
+ * A bot's chart (its own route and the admin's): candles down-sampled, its trades among
+ * them, its equity curve.
+ */
 class TradingChartsIntegrationTests extends TradingTestSupport {
 
     @Autowired
@@ -36,24 +39,28 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
 
         Map<String, Object> chart = get(token, "/api/trading/bots/{id}/chart", bot);
 
-        assertThat(chart).containsEntry("bot_id", (int) bot).containsEntry("symbol", symbol)
-                .containsEntry("interval", "1m").containsEntry("paper", true).containsEntry("candles_unavailable", false)
-                .containsEntry("from", first.toString()).containsEntry("to", first.plus(Duration.ofMinutes(5)).toString());
+        assertThat(chart).containsEntry("bot_id", (int) bot)
+            .containsEntry("symbol", symbol)
+            .containsEntry("interval", "1m")
+            .containsEntry("paper", true)
+            .containsEntry("candles_unavailable", false)
+            .containsEntry("from", first.toString())
+            .containsEntry("to", first.plus(Duration.ofMinutes(5)).toString());
         List<Map<String, Object>> candles = (List<Map<String, Object>>) chart.get("candles");
         assertThat(candles).extracting(candle -> decimal(candle.get("close")).stripTrailingZeros().toPlainString())
-                .containsExactly("105", "99", "104", "111", "108");
+            .containsExactly("105", "99", "104", "111", "108");
         assertThat(candles.getFirst()).containsOnlyKeys("open_time", "open", "high", "low", "close")
-                .containsEntry("open_time", first.toString());
+            .containsEntry("open_time", first.toString());
         List<Map<String, Object>> trades = (List<Map<String, Object>>) chart.get("trades");
         assertThat(trades).extracting(trade -> trade.get("side")).containsExactly("buy", "sell");
         assertThat(trades.get(1)).containsEntry("exit_reason", "signal")
-                .containsEntry("executed_at", first.plus(Duration.ofMinutes(4)).toString());
+            .containsEntry("executed_at", first.plus(Duration.ofMinutes(4)).toString());
         List<Map<String, Object>> equity = (List<Map<String, Object>>) chart.get("equity_curve");
         assertThat(equity).hasSize(5);
         assertThat(decimal(equity.getFirst().get("equity"))).isEqualByComparingTo("10000");
         BigDecimal realized = decimal(trades.get(1).get("realized_pnl"));
-        assertThat(decimal(equity.getLast().get("equity")))
-                .isCloseTo(new BigDecimal("10000").add(realized), within(new BigDecimal("0.00000001")));
+        assertThat(decimal(equity.getLast().get("equity"))).isCloseTo(new BigDecimal("10000").add(realized),
+                within(new BigDecimal("0.00000001")));
         assertThat(equity.getLast()).containsEntry("at", first.plus(Duration.ofMinutes(5)).toString());
         assertThat(get(newAdminToken(), "/api/admin/trading/bots/{id}/chart", bot)).isEqualTo(chart);
     }
@@ -72,7 +79,8 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(30)));
 
         List<Map<String, Object>> candles = (List<Map<String, Object>>) get(token,
-                "/api/trading/bots/{id}/chart?points=10", bot).get("candles");
+                "/api/trading/bots/{id}/chart?points=10", bot)
+            .get("candles");
 
         assertThat(candles).hasSize(10);
         assertThat(decimal(candles.getFirst().get("open"))).isEqualByComparingTo("100");
@@ -89,17 +97,20 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
 
         as(other).get().uri("/api/trading/bots/{id}/chart", bot).exchange().expectStatus().isNotFound();
         as(other).get().uri("/api/admin/trading/bots/{id}/chart", bot).exchange().expectStatus().isForbidden();
-        as(newAdminToken()).get().uri("/api/admin/trading/bots/{id}/chart", Long.MAX_VALUE).exchange()
-                .expectStatus().isNotFound();
+        as(newAdminToken()).get()
+            .uri("/api/admin/trading/bots/{id}/chart", Long.MAX_VALUE)
+            .exchange()
+            .expectStatus()
+            .isNotFound();
         assertThat(invalidFields(as(owner).get().uri("/api/trading/bots/{id}/chart?points=5", bot)))
-                .containsExactly("points");
+            .containsExactly("points");
         assertThat(invalidFields(as(owner).get().uri("/api/trading/bots/{id}/chart?points=1001", bot)))
-                .containsExactly("points");
+            .containsExactly("points");
     }
 
     private Instant record(String symbol, String... closes) {
         Instant first = Instant.parse("2032-01-01T00:00:00Z")
-                .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
         List<Candle> candles = new ArrayList<>();
         for (int i = 0; i < closes.length; i++) {
             BigDecimal close = new BigDecimal(closes[i]);
@@ -108,4 +119,5 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
         paper.record(symbol, CandleInterval.M1, candles);
         return first;
     }
+
 }

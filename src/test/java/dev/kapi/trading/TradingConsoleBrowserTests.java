@@ -32,14 +32,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A bot's page in the admin console, in headless Chromium as in AdminConsoleBrowserTests: here, in the trading
- * package, so that the test can record the paper candles and tick the runner that make the bot's trades.
+ * A bot's page in the admin console, in headless Chromium as in AdminConsoleBrowserTests:
+ * here, in the trading package, so that the test can record the paper candles and tick
+ * the runner that make the bot's trades.
  */
 class TradingConsoleBrowserTests extends TradingTestSupport {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private static ChromeDriver browser;
+
     private static WebDriverWait wait;
 
     @Autowired
@@ -60,7 +62,9 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+            .usingAnyFreePort()
+            .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         Files.createDirectories(SCREENSHOTS);
@@ -75,14 +79,15 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
 
     @Test
     void botPageWhenTheBotTradedThenThePriceChartShowsItsBuysAndSellsAndTheEquityCurveAndTradesShow() {
-        // given: a paper bot that bought twice and sold twice, one of the sells a stop-loss
+        // given: a paper bot that bought twice and sold twice, one of the sells a
+        // stop-loss
         String token = newUserToken();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         Instant first = Instant.parse("2033-01-01T00:00:00Z")
-                .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        String[][] candles = { { "105", "105", "105", "105" }, { "99", "99", "99", "99" }, { "104", "106", "103", "104" },
-                { "111", "112", "109", "111" }, { "108", "108", "107", "108" }, { "98", "99", "97", "98" },
-                { "97", "102", "80", "101" }, { "102", "103", "101", "102" } };
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        String[][] candles = { { "105", "105", "105", "105" }, { "99", "99", "99", "99" },
+                { "104", "106", "103", "104" }, { "111", "112", "109", "111" }, { "108", "108", "107", "108" },
+                { "98", "99", "97", "98" }, { "97", "102", "80", "101" }, { "102", "103", "101", "102" } };
         List<Candle> series = new ArrayList<>();
         for (int i = 0; i < candles.length; i++) {
             String[] v = candles[i];
@@ -98,7 +103,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
             runner.tick(first.plus(Duration.ofMinutes(minute)));
         }
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).extracting(t -> t.get("exit_reason"))
-                .containsExactly("stop_loss", null, "signal", null);
+            .containsExactly("stop_loss", null, "signal", null);
 
         // when: an admin opens the bots list and follows the bot's name
         signInAsANewAdmin();
@@ -133,7 +138,8 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
     private void signInAsANewAdmin() {
         browser.manage().logs().get(LogType.BROWSER);
         browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
         String admin = registerAdmin();
         browser.get("http://localhost:" + port + "/admin");
         WebElement form = one("[data-page=sign-in]");
@@ -161,11 +167,20 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         }
     }
 
-    /** Script errors and Content-Security-Policy violations show up in the browser's console as SEVERE. */
+    /**
+     * Script errors and Content-Security-Policy violations show up in the browser's
+     * console as SEVERE.
+     */
     private void assertNoBrowserErrors() {
-        List<String> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
-                .toList();
+        List<String> severe = browser.manage()
+            .logs()
+            .get(LogType.BROWSER)
+            .getAll()
+            .stream()
+            .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+            .map(LogEntry::getMessage)
+            .toList();
         assertThat(severe).isEmpty();
     }
+
 }

@@ -11,8 +11,9 @@ import org.springframework.http.MediaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Amounts are bounded where they enter and checked before they are stored, so a trade or a bot never
- * overflows a column into a database error; and seed 002's own bot shape is accepted as it is.
+ * Amounts are bounded where they enter and checked before they are stored, so a trade or
+ * a bot never overflows a column into a database error; and seed 002's own bot shape is
+ * accepted as it is.
  */
 class TradingLimitsIntegrationTests extends TradingTestSupport {
 
@@ -27,10 +28,17 @@ class TradingLimitsIntegrationTests extends TradingTestSupport {
     @Test
     void aManualTradeWhosePriceTimesQuantityCannotBeStoredIs400NamingItNot500() {
         String token = newUserToken();
-        Map<String, Object> problem = as(token).post().uri("/api/trading/trades").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("symbol", "BTCUSDT", "side", "buy", "price", new BigDecimal("99999999999999999999"),
-                        "quantity", new BigDecimal("99999999999999999999")))
-                .exchange().expectStatus().isBadRequest().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        Map<String, Object> problem = as(token).post()
+            .uri("/api/trading/trades")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("symbol", "BTCUSDT", "side", "buy", "price", new BigDecimal("99999999999999999999"),
+                    "quantity", new BigDecimal("99999999999999999999")))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
 
         assertThat(problem).containsEntry("type", "urn:kapi:problem:number-out-of-range");
         assertThat(problem.toString()).doesNotContainIgnoringCase("sql").doesNotContain("numeric");
@@ -41,8 +49,8 @@ class TradingLimitsIntegrationTests extends TradingTestSupport {
     @Test
     void seed002sBotShapeWithStrategyAndEmaPeriodAtTheTopLevelIsAccepted() {
         String token = newUserToken();
-        Map<String, Object> ema = new HashMap<>(Map.of("name", "Seed iki", "symbol", "ETHUSDT",
-                "quote_amount", 50, "strategy", "ema", "ema_period", 9));
+        Map<String, Object> ema = new HashMap<>(Map.of("name", "Seed iki", "symbol", "ETHUSDT", "quote_amount", 50,
+                "strategy", "ema", "ema_period", 9));
 
         Map<String, Object> created = createBot(token, ema);
 
@@ -68,9 +76,16 @@ class TradingLimitsIntegrationTests extends TradingTestSupport {
             createBot(token, simpleBot("BTCUSDT", "60000", "65000"));
         }
 
-        as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON)
-                .body(simpleBot("BTCUSDT", "60000", "65000")).exchange().expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:bots-too-many");
+        as(token).post()
+            .uri("/api/trading/bots")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(simpleBot("BTCUSDT", "60000", "65000"))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:bots-too-many");
         assertThat(list(token, "/api/trading/bots")).hasSize(BotManagement.MAX_BOTS);
         assertThat((List<?>) get(token, "/api/trading/reports/summary").get("bots")).hasSize(BotManagement.MAX_BOTS);
     }
@@ -82,11 +97,18 @@ class TradingLimitsIntegrationTests extends TradingTestSupport {
             createKey(token, "limit-key-" + i);
         }
 
-        as(token).post().uri("/api/trading/api-keys").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("exchange", "binance", "label", "Fazla", "api_key", "limit-key-x",
-                        "api_secret", "secret-limit-key-x"))
-                .exchange().expectStatus().isEqualTo(409)
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:api-keys-too-many");
+        as(token).post()
+            .uri("/api/trading/api-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("exchange", "binance", "label", "Fazla", "api_key", "limit-key-x", "api_secret",
+                    "secret-limit-key-x"))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:api-keys-too-many");
         assertThat(list(token, "/api/trading/api-keys")).hasSize(ApiKeyManagement.MAX_KEYS);
     }
+
 }

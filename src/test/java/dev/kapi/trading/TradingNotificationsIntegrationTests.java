@@ -33,13 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Telegram notifications end to end: the settings, and the trades of paper bots ticked by the runner reaching
- * IntegrationTest's Bot API stub (WireMock) as sendMessage requests, each test on its own chat id.
+ * Telegram notifications end to end: the settings, and the trades of paper bots ticked by
+ * the runner reaching IntegrationTest's Bot API stub (WireMock) as sendMessage requests,
+ * each test on its own chat id.
  */
 class TradingNotificationsIntegrationTests extends TradingTestSupport {
 
     private static final String TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+
     private static final String RETIRED_KEY = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
@@ -56,10 +59,13 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
                 "events", List.of("trade", "stop", "paused")));
 
         assertThat(put).containsEntry("telegram_bot_token", "****" + TOKEN.substring(TOKEN.length() - 4))
-                .containsEntry("telegram_chat_id", "-100123").containsEntry("events", List.of("trade", "stop", "paused"));
+            .containsEntry("telegram_chat_id", "-100123")
+            .containsEntry("events", List.of("trade", "stop", "paused"));
         assertThat(get(token, "/api/trading/notifications")).isEqualTo(put);
         String stored = jdbc.sql("SELECT sealed_token FROM trading_notifications WHERE owner_id = :owner")
-                .param("owner", accountIdOf(token)).query(String.class).single();
+            .param("owner", accountIdOf(token))
+            .query(String.class)
+            .single();
         assertThat(stored).doesNotContain(TOKEN).doesNotContain("AAHdqTcv");
         as(token).delete().uri("/api/trading/notifications").exchange().expectStatus().isNoContent();
         as(token).get().uri("/api/trading/notifications").exchange().expectStatus().isNotFound();
@@ -68,12 +74,16 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void putWhenAnEventIsUnknownOrTheTokenMalformedThenBadRequestNamingTheField() {
         String token = newUserToken();
-        assertThat(invalidFields(as(token).put().uri("/api/trading/notifications").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", "1", "events", List.of("everything")))))
-                .containsExactly("events");
-        assertThat(invalidFields(as(token).put().uri("/api/trading/notifications").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("telegram_bot_token", "not a token", "telegram_chat_id", "1", "events", List.of("trade")))))
-                .containsExactly("telegram_bot_token");
+        assertThat(invalidFields(as(token).put()
+            .uri("/api/trading/notifications")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", "1", "events", List.of("everything")))))
+            .containsExactly("events");
+        assertThat(invalidFields(as(token).put()
+            .uri("/api/trading/notifications")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("telegram_bot_token", "not a token", "telegram_chat_id", "1", "events", List.of("trade")))))
+            .containsExactly("telegram_bot_token");
     }
 
     @Test
@@ -90,20 +100,25 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
         List<String> texts = awaitTexts(chat, 1);
-        assertThat(texts.getFirst()).startsWith("Kapı botu " + bot + ": buy ").contains(symbol)
-                .contains("gerçekleşen K/Z");
+        assertThat(texts.getFirst()).startsWith("Kapı botu " + bot + ": buy ")
+            .contains(symbol)
+            .contains("gerçekleşen K/Z");
         assertThat(TELEGRAM.findAll(postRequestedFor(urlEqualTo("/bot" + TOKEN + "/sendMessage"))
-                .withHeader("Content-Type", equalTo("application/json"))
-                .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat))))).hasSize(1);
+            .withHeader("Content-Type", equalTo("application/json"))
+            .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat))))).hasSize(1);
     }
 
     @Test
     void tradeWhenTheUserSignedUpInEnglishThenTheMessageIsInEnglish() {
         String email = uniqueEmail();
-        client().post().uri("/auth/register").header(HttpHeaders.ACCEPT_LANGUAGE, "en")
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
-                .exchange().expectStatus().isCreated();
+        client().post()
+            .uri("/auth/register")
+            .header(HttpHeaders.ACCEPT_LANGUAGE, "en")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
         String token = login(email);
         String chat = uniqueChat();
         stubTelegram(chat, okJson(SENT));
@@ -126,9 +141,9 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("stop")));
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
-        paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99"),
-                new Candle(first.plusSeconds(60), new BigDecimal("100"), new BigDecimal("101"), new BigDecimal("90"),
-                        new BigDecimal("100"), BigDecimal.TEN)));
+        paper.record(symbol, CandleInterval.M1,
+                List.of(candle(first, "99"), new Candle(first.plusSeconds(60), new BigDecimal("100"),
+                        new BigDecimal("101"), new BigDecimal("90"), new BigDecimal("100"), BigDecimal.TEN)));
         Map<String, Object> body = simpleBot(symbol, "100", "1000");
         body.put("stop_loss", "0.05");
         long bot = startedBot(token, body);
@@ -137,9 +152,10 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(2)));
 
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).extracting(t -> t.get("exit_reason"))
-                .containsExactly("stop_loss", null);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
-                .until(() -> texts(chat).size() == 1 && texts(chat).getFirst().contains("stop_loss"));
+            .containsExactly("stop_loss", null);
+        await().during(Duration.ofMillis(500))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> texts(chat).size() == 1 && texts(chat).getFirst().contains("stop_loss"));
         assertThat(texts(chat).getFirst()).startsWith("Kapı botu " + bot + ": sell ");
     }
 
@@ -148,10 +164,11 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     void tickWhenTelegramFailsOrDoesNotAnswerThenTheBotTradesAsIfNothingHappened(String failure) {
         String token = newUserToken();
         String chat = uniqueChat();
-        stubTelegram(chat, "500".equals(failure)
-                ? aResponse().withStatus(500).withHeader("Content-Type", "application/json")
-                        .withBody("{\"ok\": false, \"error_code\": 500, \"description\": \"Internal Server Error\"}")
-                : okJson(SENT).withFixedDelay(3_000));
+        stubTelegram(chat,
+                "500".equals(failure) ? aResponse().withStatus(500)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"ok\": false, \"error_code\": 500, \"description\": \"Internal Server Error\"}")
+                        : okJson(SENT).withFixedDelay(3_000));
         put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade", "stop")));
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         Instant first = firstMinute();
@@ -163,9 +180,10 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(2)));
 
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).extracting(t -> t.get("side"))
-                .containsExactly("sell", "buy");
+            .containsExactly("sell", "buy");
         assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("error_count", 0)
-                .containsEntry("last_error", null).containsEntry("status", "idle");
+            .containsEntry("last_error", null)
+            .containsEntry("status", "idle");
         awaitTexts(chat, 2);
     }
 
@@ -178,7 +196,9 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         long owner = accountIdOf(token);
         SecretSealer retired = new SecretSealer(new SealingSettings(RETIRED_KEY, List.of()), null);
         jdbc.sql("UPDATE trading_notifications SET sealed_token = :sealed WHERE owner_id = :owner")
-                .param("sealed", retired.seal(TOKEN, Notifications.context(owner))).param("owner", owner).update();
+            .param("sealed", retired.seal(TOKEN, Notifications.context(owner)))
+            .param("owner", owner)
+            .update();
         String retiredPrefix = retired.seal("x", "y").substring(0, 12);
 
         Map<String, Object> answer = post(newAdminToken(), "/api/trading/admin/reseal-api-keys", null);
@@ -188,7 +208,9 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
         assertThat(((Number) tokens.get("resealed")).intValue()).isGreaterThanOrEqualTo(1);
         assertThat(((Number) tokens.get("total")).intValue()).isGreaterThanOrEqualTo(1);
         String sealed = jdbc.sql("SELECT sealed_token FROM trading_notifications WHERE owner_id = :owner")
-                .param("owner", owner).query(String.class).single();
+            .param("owner", owner)
+            .query(String.class)
+            .single();
         assertThat(sealed).doesNotStartWith(retiredPrefix).doesNotContain(TOKEN);
         Map<String, Object> again = post(newAdminToken(), "/api/trading/admin/reseal-api-keys", null);
         assertThat(again).extracting("telegram_tokens").extracting("resealed").isEqualTo(0);
@@ -211,19 +233,25 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
 
     private static Instant firstMinute() {
         return Instant.parse("2031-03-01T00:00:00Z")
-                .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
     }
 
     private static void stubTelegram(String chat, ResponseDefinitionBuilder answer) {
         TELEGRAM.stubFor(WireMock.post(urlPathMatching("/bot[^/]+/sendMessage"))
-                .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat))).willReturn(answer));
+            .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat)))
+            .willReturn(answer));
     }
 
-    /** The texts of the sendMessage requests to the chat that reached the stub, in order. */
+    /**
+     * The texts of the sendMessage requests to the chat that reached the stub, in order.
+     */
     private static List<String> texts(String chat) {
-        return TELEGRAM.findAll(postRequestedFor(urlPathMatching("/bot[^/]+/sendMessage"))
-                .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat)))).stream()
-                .map(request -> JSON.readTree(request.getBodyAsString()).get("text").asString()).toList();
+        return TELEGRAM
+            .findAll(postRequestedFor(urlPathMatching("/bot[^/]+/sendMessage"))
+                .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat))))
+            .stream()
+            .map(request -> JSON.readTree(request.getBodyAsString()).get("text").asString())
+            .toList();
     }
 
     private static List<String> awaitTexts(String chat, int count) {
@@ -232,12 +260,21 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     }
 
     private Map<String, Object> put(String token, Map<String, Object> body) {
-        return as(token).put().uri("/api/trading/notifications").contentType(MediaType.APPLICATION_JSON).body(body)
-                .exchange().expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(token).put()
+            .uri("/api/trading/notifications")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     private static Candle candle(Instant open, String close) {
         BigDecimal price = new BigDecimal(close);
         return new Candle(open, price, price, price, price, BigDecimal.TEN);
     }
+
 }

@@ -39,12 +39,14 @@ class TradingPnlTests {
     @Test
     void sellWhenMoreThanTheLotsHoldThenRefused() {
         assertThat(FifoBook.sell(List.of(FifoBook.buy(1, BigDecimal.TEN, BigDecimal.ONE, BigDecimal.ZERO)),
-                BigDecimal.TEN, new BigDecimal("1.00000001"), BigDecimal.ZERO)).isNull();
+                BigDecimal.TEN, new BigDecimal("1.00000001"), BigDecimal.ZERO))
+            .isNull();
     }
 
     @Test
     void sellWhenThirdsOfALotThenCostsAddUpToTheLotsCostExactly() {
-        List<FifoBook.Lot> lots = List.of(FifoBook.buy(1, new BigDecimal("100"), new BigDecimal("3"), new BigDecimal("1")));
+        List<FifoBook.Lot> lots = List
+            .of(FifoBook.buy(1, new BigDecimal("100"), new BigDecimal("3"), new BigDecimal("1")));
         BigDecimal taken = BigDecimal.ZERO;
         for (int i = 0; i < 3; i++) {
             FifoBook.Sale sale = FifoBook.sell(lots, new BigDecimal("100"), BigDecimal.ONE, BigDecimal.ZERO);
@@ -66,7 +68,8 @@ class TradingPnlTests {
                     BigDecimal.ONE, new BigDecimal("0.1"), new BigDecimal(row[1]), "bot", null, at, null));
         }
 
-        Performance performance = Performance.of(trades, BigDecimal.ONE, new BigDecimal("100.1"), new BigDecimal("105"));
+        Performance performance = Performance.of(trades, BigDecimal.ONE, new BigDecimal("100.1"),
+                new BigDecimal("105"));
 
         assertThat(performance.tradeCount()).isEqualTo(7);
         assertThat(performance.buys()).isEqualTo(4);
@@ -79,4 +82,5 @@ class TradingPnlTests {
         assertThat(performance.fees()).isEqualByComparingTo("0.7");
         assertThat(performance.lastTradeAt()).isEqualTo(at);
     }
+
 }

@@ -17,12 +17,14 @@ import org.springframework.http.MediaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Risk settings on crafted candles: each exit fires inside the candle at its price, and a paper bot ticked
- * candle by candle trades exactly as a backtest of the same candles with the same settings.
+ * Risk settings on crafted candles: each exit fires inside the candle at its price, and a
+ * paper bot ticked candle by candle trades exactly as a backtest of the same candles with
+ * the same settings.
  */
 class TradingRiskIntegrationTests extends TradingTestSupport {
 
     private static final BigDecimal SLIP = new BigDecimal("0.0005");
+
     private static final BigDecimal ENTRY = new BigDecimal("99").multiply(BigDecimal.ONE.add(SLIP));
 
     @Autowired
@@ -37,12 +39,13 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
     }
 
     private static final String[] BUY = { "99", "99", "99", "99" };
+
     private static final String[] FLAT = { "100", "100", "100", "100" };
 
     @Test
     void stopLossWhenTheLowReachesItThenSellsInsideTheCandleAtTheStopPriceInPaperAndBacktest() {
-        List<Map<String, Object>> trades = sameInPaperAndBacktest(Map.of("stop_loss", "0.05"),
-                BUY, c("100", "101", "94", "100"), FLAT);
+        List<Map<String, Object>> trades = sameInPaperAndBacktest(Map.of("stop_loss", "0.05"), BUY,
+                c("100", "101", "94", "100"), FLAT);
 
         BigDecimal stop = ENTRY.multiply(new BigDecimal("0.95"));
         assertThat(trades).extracting(t -> t.get("exit_reason")).containsExactly(null, "stop_loss");
@@ -51,8 +54,8 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
 
     @Test
     void stopLossWhenTheCandleOpensBelowItThenSellsAtTheOpen() {
-        List<Map<String, Object>> trades = sameInPaperAndBacktest(Map.of("stop_loss", "0.05"),
-                BUY, c("90", "95", "89", "100"));
+        List<Map<String, Object>> trades = sameInPaperAndBacktest(Map.of("stop_loss", "0.05"), BUY,
+                c("90", "95", "89", "100"));
 
         assertThat(trades).extracting(t -> t.get("exit_reason")).containsExactly(null, "stop_loss");
         assertPrice(trades.get(1), new BigDecimal("90").multiply(BigDecimal.ONE.subtract(SLIP)));
@@ -60,8 +63,8 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
 
     @Test
     void takeProfitWhenTheHighReachesItThenSellsAtTheTarget() {
-        List<Map<String, Object>> trades = sameInPaperAndBacktest(Map.of("take_profit", "0.1", "stop_loss", "0.5"),
-                BUY, c("100", "105", "99.5", "104"), c("104", "110", "103", "105"));
+        List<Map<String, Object>> trades = sameInPaperAndBacktest(Map.of("take_profit", "0.1", "stop_loss", "0.5"), BUY,
+                c("100", "105", "99.5", "104"), c("104", "110", "103", "105"));
 
         assertThat(trades).extracting(t -> t.get("exit_reason")).containsExactly(null, "take_profit");
         assertPrice(trades.get(1), ENTRY.multiply(new BigDecimal("1.1")).multiply(BigDecimal.ONE.subtract(SLIP)));
@@ -77,11 +80,13 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
 
     @Test
     void trailingStopWhenThePriceFallsFromItsHighAfterTheOffsetThenSellsAtTheTrailedPrice() {
-        // The first candle's high (101) is below the offset (2% above the entry): nothing trails from it, so
-        // its fall to 97 sells nothing. The second rises to 110; the third falls 5% from there.
-        List<Map<String, Object>> trades = sameInPaperAndBacktest(Map.of("trailing_stop", "0.05",
-                "trailing_offset", "0.02"), BUY, c("100", "101", "97", "100"), c("100", "110", "100", "108"),
-                c("108", "108", "104", "105"));
+        // The first candle's high (101) is below the offset (2% above the entry): nothing
+        // trails from it, so
+        // its fall to 97 sells nothing. The second rises to 110; the third falls 5% from
+        // there.
+        List<Map<String, Object>> trades = sameInPaperAndBacktest(
+                Map.of("trailing_stop", "0.05", "trailing_offset", "0.02"), BUY, c("100", "101", "97", "100"),
+                c("100", "110", "100", "108"), c("108", "108", "104", "105"));
 
         assertThat(trades).extracting(t -> t.get("exit_reason")).containsExactly(null, "trailing_stop");
         assertPrice(trades.get(1), new BigDecimal("104.5").multiply(BigDecimal.ONE.subtract(SLIP)));
@@ -102,8 +107,13 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
                 BUY, c("100", "100", "90", "100"), BUY, BUY, BUY);
 
         assertThat(trades).extracting(t -> t.get("side")).containsExactly("buy", "sell", "buy");
-        assertThat(trades.get(2)).containsEntry("executed_at", trades.get(1).get("executed_at").toString()
-                .transform(Instant::parse).plus(Duration.ofMinutes(3)).toString());
+        assertThat(trades.get(2)).containsEntry("executed_at",
+                trades.get(1)
+                    .get("executed_at")
+                    .toString()
+                    .transform(Instant::parse)
+                    .plus(Duration.ofMinutes(3))
+                    .toString());
     }
 
     @Test
@@ -120,22 +130,32 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
         assertThat(run.trades()).isEqualTo(run.backtest());
         Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", run.botId());
         assertThat(state).containsEntry("status", "paused").containsEntry("status_reason", "max-drawdown");
-        as(token).put().uri("/api/trading/bots/{id}/state", run.botId()).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("status", "idle")).exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.status_reason").isEmpty();
+        as(token).put()
+            .uri("/api/trading/bots/{id}/state", run.botId())
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("status", "idle"))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.status_reason")
+            .isEmpty();
     }
 
     @Test
     void positionSizingWhenFixedQuoteOrBalanceFractionThenTheBuySpendsThat() {
-        Map<String, Object> fixed = sameInPaperAndBacktest(Map.of("position_sizing",
-                Map.of("mode", "fixed_quote", "value", 250)), BUY).getFirst();
-        Map<String, Object> fraction = sameInPaperAndBacktest(Map.of("position_sizing",
-                Map.of("mode", "balance_fraction", "value", "0.5"), "starting_balance", 1000), BUY).getFirst();
+        Map<String, Object> fixed = sameInPaperAndBacktest(
+                Map.of("position_sizing", Map.of("mode", "fixed_quote", "value", 250)), BUY)
+            .getFirst();
+        Map<String, Object> fraction = sameInPaperAndBacktest(
+                Map.of("position_sizing", Map.of("mode", "balance_fraction", "value", "0.5"), "starting_balance", 1000),
+                BUY)
+            .getFirst();
 
         assertThat(decimal(fixed.get("quantity")))
-                .isEqualByComparingTo(new BigDecimal("250").divide(ENTRY, 8, RoundingMode.DOWN));
+            .isEqualByComparingTo(new BigDecimal("250").divide(ENTRY, 8, RoundingMode.DOWN));
         assertThat(decimal(fraction.get("quantity")))
-                .isEqualByComparingTo(new BigDecimal("500").divide(ENTRY, 8, RoundingMode.DOWN));
+            .isEqualByComparingTo(new BigDecimal("500").divide(ENTRY, 8, RoundingMode.DOWN));
     }
 
     @Test
@@ -154,17 +174,20 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
         assertThat(invalidBotFields(token, bot)).containsExactly("position_sizing.mode");
     }
 
-    /** One out-of-range value per risk field, as a bot's body and a backtest's take them (flat). */
-    private static final Map<String, Object> OUT_OF_RANGE = Map.of("stop_loss", 1, "take_profit", 101,
-            "trailing_stop", 0, "trailing_offset", -1, "max_drawdown", "1.5", "cooldown_minutes", 525_601,
-            "starting_balance", 0, "position_sizing", Map.of("mode", "fixed_quote", "value", -1));
+    /**
+     * One out-of-range value per risk field, as a bot's body and a backtest's take them
+     * (flat).
+     */
+    private static final Map<String, Object> OUT_OF_RANGE = Map.of("stop_loss", 1, "take_profit", 101, "trailing_stop",
+            0, "trailing_offset", -1, "max_drawdown", "1.5", "cooldown_minutes", 525_601, "starting_balance", 0,
+            "position_sizing", Map.of("mode", "fixed_quote", "value", -1));
 
     @Test
     void riskSettingsWhenEachIsOutOfRangeOrNotANumberThenBotsAndBacktestsBothAnswer400NamingIt() {
         String token = newUserToken();
         Map<String, Object> bot = simpleBot(uniqueSymbol(), "100", "110");
-        Map<String, Object> backtest = new HashMap<>(Map.of("strategy", "simple",
-                "params", Map.of("buy_below", 100, "sell_above", 110), "generate", Map.of("seed", 1, "count", 10)));
+        Map<String, Object> backtest = new HashMap<>(Map.of("strategy", "simple", "params",
+                Map.of("buy_below", 100, "sell_above", 110), "generate", Map.of("seed", 1, "count", 10)));
         OUT_OF_RANGE.forEach((field, value) -> {
             String named = "position_sizing".equals(field) ? "position_sizing.value" : field;
             Map<String, Object> badBot = new HashMap<>(bot);
@@ -172,16 +195,20 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
             assertThat(invalidBotFields(token, badBot)).as(field).containsExactly(named);
             Map<String, Object> badBacktest = new HashMap<>(backtest);
             badBacktest.put(field, value);
-            assertThat(invalidFields(as(token).post().uri("/api/trading/backtests")
-                    .contentType(MediaType.APPLICATION_JSON).body(badBacktest))).as(field).containsExactly(named);
+            assertThat(invalidFields(as(token).post()
+                .uri("/api/trading/backtests")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(badBacktest))).as(field).containsExactly(named);
         });
         Map<String, Object> notANumber = new HashMap<>(bot);
         notANumber.put("stop_loss", "five percent");
         assertThat(invalidBotFields(token, notANumber)).containsExactly("stop_loss");
         Map<String, Object> backtestNotANumber = new HashMap<>(backtest);
         backtestNotANumber.put("cooldown_minutes", "soon");
-        assertThat(invalidFields(as(token).post().uri("/api/trading/backtests").contentType(MediaType.APPLICATION_JSON)
-                .body(backtestNotANumber))).containsExactly("cooldown_minutes");
+        assertThat(invalidFields(as(token).post()
+            .uri("/api/trading/backtests")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(backtestNotANumber))).containsExactly("cooldown_minutes");
     }
 
     @Test
@@ -189,28 +216,33 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
     void riskSettingsWhenFlatInABotOrABacktestBodyThenBothTakeThem() {
         String token = newUserToken();
         Map<String, Object> risk = Map.of("stop_loss", "0.05", "take_profit", "0.2", "trailing_stop", "0.03",
-                "trailing_offset", "0.01", "max_drawdown", "0.3", "cooldown_minutes", 15,
-                "position_sizing", Map.of("mode", "balance_fraction", "value", "0.25"), "starting_balance", 5000);
+                "trailing_offset", "0.01", "max_drawdown", "0.3", "cooldown_minutes", 15, "position_sizing",
+                Map.of("mode", "balance_fraction", "value", "0.25"), "starting_balance", 5000);
         Map<String, Object> bot = simpleBot(uniqueSymbol(), "100", "110");
         bot.putAll(risk);
 
         Map<String, Object> created = createBot(token, bot);
 
-        assertThat(created).containsEntry("stop_loss", 0.05).containsEntry("take_profit", 0.2)
-                .containsEntry("trailing_stop", 0.03).containsEntry("trailing_offset", 0.01)
-                .containsEntry("max_drawdown", 0.3).containsEntry("cooldown_minutes", 15)
-                .containsEntry("position_sizing", Map.of("mode", "balance_fraction", "value", 0.25))
-                .containsEntry("starting_balance", 5000);
+        assertThat(created).containsEntry("stop_loss", 0.05)
+            .containsEntry("take_profit", 0.2)
+            .containsEntry("trailing_stop", 0.03)
+            .containsEntry("trailing_offset", 0.01)
+            .containsEntry("max_drawdown", 0.3)
+            .containsEntry("cooldown_minutes", 15)
+            .containsEntry("position_sizing", Map.of("mode", "balance_fraction", "value", 0.25))
+            .containsEntry("starting_balance", 5000);
         Map<String, Object> backtest = new HashMap<>(risk);
-        backtest.putAll(Map.of("strategy", "simple", "params", Map.of("buy_below", 100, "sell_above", 110),
-                "generate", Map.of("seed", 7, "count", 500)));
+        backtest.putAll(Map.of("strategy", "simple", "params", Map.of("buy_below", 100, "sell_above", 110), "generate",
+                Map.of("seed", 7, "count", 500)));
         Map<String, Object> result = post(token, "/api/trading/backtests", backtest);
         assertThat(result).containsEntry("starting_balance", 5000);
         List<Map<String, Object>> buys = ((List<Map<String, Object>>) result.get("trades")).stream()
-                .filter(trade -> "buy".equals(trade.get("side"))).toList();
+            .filter(trade -> "buy".equals(trade.get("side")))
+            .toList();
         assertThat(buys).isNotEmpty();
         BigDecimal first = decimal(buys.getFirst().get("price")).multiply(decimal(buys.getFirst().get("quantity")));
-        assertThat(first).isCloseTo(new BigDecimal("1250"), org.assertj.core.api.Assertions.within(new BigDecimal("0.01")));
+        assertThat(first).isCloseTo(new BigDecimal("1250"),
+                org.assertj.core.api.Assertions.within(new BigDecimal("0.01")));
     }
 
     @Test
@@ -220,20 +252,24 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
         bot.put("stop_loss", "0.05");
         bot.put("position_sizing", Map.of("mode", "fixed_quote", "value", 50));
         Map<String, Object> created = createBot(token, bot);
-        assertThat(created).containsEntry("stop_loss", 0.05).containsEntry("take_profit", null)
-                .containsEntry("position_sizing", Map.of("mode", "fixed_quote", "value", 50))
-                .containsEntry("starting_balance", 10000);
+        assertThat(created).containsEntry("stop_loss", 0.05)
+            .containsEntry("take_profit", null)
+            .containsEntry("position_sizing", Map.of("mode", "fixed_quote", "value", 50))
+            .containsEntry("starting_balance", 10000);
 
-        Map<String, Object> seed = new HashMap<>(Map.of("name", "EMA", "symbol", "BTCUSDT", "quote_amount", 100,
-                "strategy", "ema", "ema_period", 20));
+        Map<String, Object> seed = new HashMap<>(
+                Map.of("name", "EMA", "symbol", "BTCUSDT", "quote_amount", 100, "strategy", "ema", "ema_period", 20));
         assertThat(createBot(token, seed)).containsEntry("params", Map.of("ema_period", 20))
-                .containsEntry("stop_loss", null);
+            .containsEntry("stop_loss", null);
     }
 
     private record Run(long botId, List<Map<String, Object>> trades, List<Map<String, Object>> backtest) {
     }
 
-    /** The trades (oldest first) a paper bot with a threshold strategy and these risk settings makes. */
+    /**
+     * The trades (oldest first) a paper bot with a threshold strategy and these risk
+     * settings makes.
+     */
     private List<Map<String, Object>> sameInPaperAndBacktest(Map<String, Object> risk, String[]... candles) {
         Map<String, Object> bot = simpleBot(uniqueSymbol(), "100", "1000");
         bot.putAll(risk);
@@ -246,7 +282,7 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
     private Run run(String token, Map<String, Object> bot, String[]... candles) {
         String symbol = (String) bot.get("symbol");
         Instant first = Instant.parse("2030-01-01T00:00:00Z")
-                .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
         List<Candle> series = new ArrayList<>();
         StringBuilder csv = new StringBuilder();
         for (int i = 0; i < candles.length; i++) {
@@ -262,19 +298,24 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
         for (int minute = 1; minute <= candles.length; minute++) {
             runner.tick(first.plus(Duration.ofMinutes(minute)));
         }
-        List<Map<String, Object>> trades = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", id)
-                .stream().map(TradingRiskIntegrationTests::essentials).toList()).reversed();
+        List<Map<String, Object>> trades = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", id).stream()
+            .map(TradingRiskIntegrationTests::essentials)
+            .toList()).reversed();
 
         Map<String, Object> backtest = new HashMap<>(bot);
         backtest.remove("name");
         backtest.put("candles", csv.toString());
         Map<String, Object> result = post(token, "/api/trading/backtests", backtest);
         List<Map<String, Object>> simulated = ((List<Map<String, Object>>) result.get("trades")).stream()
-                .map(TradingRiskIntegrationTests::essentials).toList();
+            .map(TradingRiskIntegrationTests::essentials)
+            .toList();
         return new Run(id, trades, simulated);
     }
 
-    /** What paper and backtest must agree on; prices to 12 decimals (the paper exchange stores 18). */
+    /**
+     * What paper and backtest must agree on; prices to 12 decimals (the paper exchange
+     * stores 18).
+     */
     private static Map<String, Object> essentials(Map<String, Object> trade) {
         Map<String, Object> kept = new HashMap<>();
         kept.put("side", trade.get("side"));
@@ -293,4 +334,5 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
     static String uniqueSymbol() {
         return TradingRunnerIntegrationTests.uniqueSymbol();
     }
+
 }

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TradingRunnerIntegrationTests extends TradingTestSupport {
 
     private static final BigDecimal FEE_RATE = new BigDecimal("0.001");
+
     private static final BigDecimal SLIPPAGE = new BigDecimal("0.0005");
 
     @Autowired
@@ -38,10 +39,11 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
     TradingSettings settings;
 
     /**
-     * A slow tick can still be claiming batches well into the minute. Whatever a dying instance claimed up
-     * to 25 seconds past the minute becomes stale (older than the claim lease) and is taken over by a retry
-     * pass before the minute ends, so its bots still run on their candle (with a single pass at second 35,
-     * only claims made in the first 10 seconds were).
+     * A slow tick can still be claiming batches well into the minute. Whatever a dying
+     * instance claimed up to 25 seconds past the minute becomes stale (older than the
+     * claim lease) and is taken over by a retry pass before the minute ends, so its bots
+     * still run on their candle (with a single pass at second 35, only claims made in the
+     * first 10 seconds were).
      */
     @Test
     void retrySchedulingWhenABatchIsClaimedLateInTheMinuteThenAPassTakesItOverInTheSameMinute() {
@@ -51,7 +53,8 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
             LocalDateTime stale = minute.plusSeconds(second).plus(settings.runner().claimLease());
             LocalDateTime pass = retries.next(stale.minusNanos(1));
             assertThat(pass).as("the first retry pass once a claim of second %d is stale", second)
-                    .isNotNull().isBefore(minute.plusMinutes(1));
+                .isNotNull()
+                .isBefore(minute.plusMinutes(1));
         }
     }
 
@@ -66,7 +69,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
             runner.tick(first.plus(Duration.ofMinutes(minute)));
             if (minute == 2) {
                 assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position")
-                        .containsEntry("last_signal", "buy");
+                    .containsEntry("last_signal", "buy");
             }
         }
 
@@ -83,15 +86,19 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         assertThat(decimal(buy.get("quantity"))).isEqualByComparingTo(quantity);
         assertThat(decimal(buy.get("fee"))).isEqualByComparingTo(buyFee.setScale(18, RoundingMode.HALF_EVEN));
         assertThat(buy).containsEntry("source", "bot")
-                .containsEntry("executed_at", first.plus(Duration.ofMinutes(2)).toString())
-                .containsEntry("client_order_id", "kapi-" + bot + "-" + first.plus(Duration.ofMinutes(1)).getEpochSecond() / 60);
-        BigDecimal realized = sellPrice.multiply(quantity).subtract(sellFee).subtract(buyPrice.multiply(quantity))
-                .subtract(buyFee);
+            .containsEntry("executed_at", first.plus(Duration.ofMinutes(2)).toString())
+            .containsEntry("client_order_id",
+                    "kapi-" + bot + "-" + first.plus(Duration.ofMinutes(1)).getEpochSecond() / 60);
+        BigDecimal realized = sellPrice.multiply(quantity)
+            .subtract(sellFee)
+            .subtract(buyPrice.multiply(quantity))
+            .subtract(buyFee);
         assertThat(decimal(sell.get("realized_pnl")).setScale(8, RoundingMode.HALF_EVEN))
-                .isEqualByComparingTo(realized.setScale(8, RoundingMode.HALF_EVEN));
+            .isEqualByComparingTo(realized.setScale(8, RoundingMode.HALF_EVEN));
         Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
-        assertThat(state).containsEntry("status", "idle").containsEntry("last_signal", "hold")
-                .containsEntry("last_candle_at", first.plus(Duration.ofMinutes(4)).toString());
+        assertThat(state).containsEntry("status", "idle")
+            .containsEntry("last_signal", "hold")
+            .containsEntry("last_candle_at", first.plus(Duration.ofMinutes(4)).toString());
         assertThat(decimal(state.get("last_price"))).isEqualByComparingTo("108");
     }
 
@@ -108,28 +115,37 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         Instant minute = first.plus(Duration.ofMinutes(1));
         CyclicBarrier together = new CyclicBarrier(2);
 
-        List<CompletableFuture<BotRunner.TickReport>> runners = List.of(1, 2).stream()
-                .map(n -> CompletableFuture.supplyAsync(() -> {
-                    await(together);
-                    return runner.tick(minute);
-                })).toList();
+        List<CompletableFuture<BotRunner.TickReport>> runners = List.of(1, 2)
+            .stream()
+            .map(n -> CompletableFuture.supplyAsync(() -> {
+                await(together);
+                return runner.tick(minute);
+            }))
+            .toList();
         for (CompletableFuture<BotRunner.TickReport> run : runners) {
             run.get();
         }
         runner.tick(minute.plusSeconds(30));
 
         Long[] bots = ids.toArray(Long[]::new);
-        assertThat(jdbc.sql("SELECT count(*) FROM trading_bot_runs WHERE bot_id = ANY(:bots)").param("bots", bots)
-                .query(Long.class).single()).isEqualTo(40);
+        assertThat(jdbc.sql("SELECT count(*) FROM trading_bot_runs WHERE bot_id = ANY(:bots)")
+            .param("bots", bots)
+            .query(Long.class)
+            .single()).isEqualTo(40);
         assertThat(jdbc.sql("SELECT count(DISTINCT bot_id) FROM trading_trades WHERE bot_id = ANY(:bots)")
-                .param("bots", bots).query(Long.class).single()).isEqualTo(40);
-        assertThat(jdbc.sql("SELECT count(*) FROM trading_trades WHERE bot_id = ANY(:bots)").param("bots", bots)
-                .query(Long.class).single()).isEqualTo(40);
+            .param("bots", bots)
+            .query(Long.class)
+            .single()).isEqualTo(40);
+        assertThat(jdbc.sql("SELECT count(*) FROM trading_trades WHERE bot_id = ANY(:bots)")
+            .param("bots", bots)
+            .query(Long.class)
+            .single()).isEqualTo(40);
     }
 
     @Test
     void retryWhenAnInstanceDiedAfterClaimingThenAnotherRunsTheBotForThatCandleOnce() {
-        // Another instance claimed the bot for this candle at the tick and was killed before running it.
+        // Another instance claimed the bot for this candle at the tick and was killed
+        // before running it.
         DeadClaim claim = claimedByADeadInstance(30);
 
         runner.tick(claim.minute().plusSeconds(5));
@@ -140,34 +156,40 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         runner.tick(claim.minute().plusSeconds(5));
 
         assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot()))
-                .extracting(trade -> trade.get("side")).containsExactly("buy");
+            .extracting(trade -> trade.get("side"))
+            .containsExactly("buy");
         assertInPositionOnItsCandle(claim);
     }
 
     @Test
     void retryWhenAnInstanceDiedBetweenWritingItsOrderAndSendingItThenTheCandleStillGetsItsOrderOnce() {
-        // The dead instance had claimed the bot and written its buy as pending; the exchange never got it.
+        // The dead instance had claimed the bot and written its buy as pending; the
+        // exchange never got it.
         DeadClaim claim = claimedByADeadInstance(30);
         String clientOrderId = Orders.clientOrderId(claim.bot(), claim.candle());
         jdbc.sql("""
                 INSERT INTO trading_orders (client_order_id, bot_id, candle_open, side, status, created_at)
                 VALUES (:id, :bot, :open, 'buy', 'pending', now())
-                """).param("id", clientOrderId).param("bot", claim.bot())
-                .param("open", java.time.OffsetDateTime.ofInstant(claim.candle(), java.time.ZoneOffset.UTC)).update();
+                """)
+            .param("id", clientOrderId)
+            .param("bot", claim.bot())
+            .param("open", java.time.OffsetDateTime.ofInstant(claim.candle(), java.time.ZoneOffset.UTC))
+            .update();
 
         runner.retry(claim.minute().plusSeconds(35));
         runner.retry(claim.minute().plusSeconds(35));
 
         assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot()))
-                .extracting(trade -> trade.get("side"), trade -> trade.get("client_order_id"))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("buy", clientOrderId));
+            .extracting(trade -> trade.get("side"), trade -> trade.get("client_order_id"))
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("buy", clientOrderId));
         assertInPositionOnItsCandle(claim);
     }
 
     @Test
     void retryWhenTheClaimingInstanceIsStillRunningItsBatchThenItsOldClaimsAreLeftToIt() throws Exception {
         DeadClaim claim = claimedByADeadInstance(60);
-        // A live instance holds its batch's claims locked until the batch is done (a slow exchange, say).
+        // A live instance holds its batch's claims locked until the batch is done (a slow
+        // exchange, say).
         try (java.sql.Connection live = dataSource.getConnection()) {
             live.setAutoCommit(false);
             try (var lock = live.prepareStatement("SELECT 1 FROM trading_bot_runs WHERE bot_id = ? FOR UPDATE")) {
@@ -193,7 +215,7 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
 
         assertThat(list(claim.token(), "/api/trading/trades?bot_id={bot}", claim.bot())).isEmpty();
         assertThat(get(claim.token(), "/api/trading/bots/{id}/state", claim.bot())).containsEntry("status", "idle")
-                .containsEntry("last_candle_at", null);
+            .containsEntry("last_candle_at", null);
     }
 
     @Test
@@ -206,19 +228,28 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
 
         runner.tick(minute.plusSeconds(5));
         jdbc.sql("UPDATE trading_bot_runs SET claimed_at = claimed_at - interval '1 hour' WHERE bot_id = :bot")
-                .param("bot", bot).update();
+            .param("bot", bot)
+            .update();
         runner.retry(minute.plusSeconds(35));
 
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).hasSize(1);
         assertThat(jdbc.sql("SELECT count(*) FROM trading_bot_runs WHERE bot_id = :bot AND finished_at IS NOT NULL")
-                .param("bot", bot).query(Long.class).single()).isEqualTo(1L);
+            .param("bot", bot)
+            .query(Long.class)
+            .single()).isEqualTo(1L);
     }
 
-    /** A user's started bot, its candle (closing at 90: a buy), and the minute that candle is acted on. */
+    /**
+     * A user's started bot, its candle (closing at 90: a buy), and the minute that candle
+     * is acted on.
+     */
     private record DeadClaim(String token, long bot, Instant candle, Instant minute) {
     }
 
-    /** A started bot whose one candle a killed instance claimed {@code secondsAgo} seconds ago and never ran. */
+    /**
+     * A started bot whose one candle a killed instance claimed {@code secondsAgo} seconds
+     * ago and never ran.
+     */
     private DeadClaim claimedByADeadInstance(int secondsAgo) {
         String token = newUserToken();
         String symbol = uniqueSymbol();
@@ -230,15 +261,21 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
 
     /** The bot bought on the claimed candle, once: in position, that candle its last. */
     private void assertInPositionOnItsCandle(DeadClaim claim) {
-        assertThat(get(claim.token(), "/api/trading/bots/{id}/state", claim.bot())).containsEntry("status", "in_position")
-                .containsEntry("last_candle_at", claim.candle().toString());
+        assertThat(get(claim.token(), "/api/trading/bots/{id}/state", claim.bot()))
+            .containsEntry("status", "in_position")
+            .containsEntry("last_candle_at", claim.candle().toString());
     }
 
-    /** What a claim of an instance killed in the middle of its batch leaves: the row, never finished. */
+    /**
+     * What a claim of an instance killed in the middle of its batch leaves: the row,
+     * never finished.
+     */
     private void claimAsADeadInstance(long bot, Instant candleOpen, Instant claimedAt) {
         jdbc.sql("INSERT INTO trading_bot_runs (bot_id, candle_open, claimed_at) VALUES (:bot, :open, :claimed)")
-                .param("bot", bot).param("open", java.time.OffsetDateTime.ofInstant(candleOpen, java.time.ZoneOffset.UTC))
-                .param("claimed", java.time.OffsetDateTime.ofInstant(claimedAt, java.time.ZoneOffset.UTC)).update();
+            .param("bot", bot)
+            .param("open", java.time.OffsetDateTime.ofInstant(candleOpen, java.time.ZoneOffset.UTC))
+            .param("claimed", java.time.OffsetDateTime.ofInstant(claimedAt, java.time.ZoneOffset.UTC))
+            .update();
     }
 
     @Test
@@ -258,14 +295,15 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
     void tickWhenTheMinutesCandleHasNotClosedThenNoStrategySeesIt() {
         String token = newUserToken();
         String symbol = uniqueSymbol();
-        // The second candle opens at the tick's minute: at 5 s past it, it is still open. Its close would buy.
+        // The second candle opens at the tick's minute: at 5 s past it, it is still open.
+        // Its close would buy.
         Instant first = recordCandles(symbol, "105", "50");
         long bot = startedBot(token, simpleBot(symbol, "100", "110"));
 
         runner.tick(first.plus(Duration.ofMinutes(1)).plusSeconds(5));
 
         assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("last_signal", "hold")
-                .containsEntry("last_candle_at", first.toString());
+            .containsEntry("last_candle_at", first.toString());
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
     }
 
@@ -291,8 +329,13 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         String pausedOwner = newUserToken();
         long paused = id(createBot(pausedOwner, simpleBot(symbol, "100", "110")));
         post(pausedOwner, "/api/trading/bots/" + paused + "/start", null);
-        as(pausedOwner).put().uri("/api/trading/bots/{id}/state", paused).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("status", "paused")).exchange().expectStatus().isOk();
+        as(pausedOwner).put()
+            .uri("/api/trading/bots/{id}/state", paused)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("status", "paused"))
+            .exchange()
+            .expectStatus()
+            .isOk();
         String frozenOwner = newUserToken();
         long frozen = id(createBot(frozenOwner, simpleBot(symbol, "100", "110")));
         post(frozenOwner, "/api/trading/bots/" + frozen + "/start", null);
@@ -335,9 +378,13 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
         Map<String, Object> body = simpleBot(symbol, "100", "110");
         body.put("max_daily_loss", 20);
         long bot = startedBot(token, body);
-        as(token).post().uri("/api/trading/trades").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("bot_id", bot, "side", "buy", "price", 200, "quantity", 1))
-                .exchange().expectStatus().isCreated();
+        as(token).post()
+            .uri("/api/trading/trades")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("bot_id", bot, "side", "buy", "price", 200, "quantity", 1))
+            .exchange()
+            .expectStatus()
+            .isCreated();
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
@@ -360,15 +407,20 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
 
         runner.tick(first.plus(Duration.ofMinutes(2)));
 
-        assertThat(jdbc.sql("SELECT status FROM trading_orders WHERE client_order_id = :id").param("id", orphan)
-                .query(String.class).single()).isEqualTo("absent");
+        assertThat(jdbc.sql("SELECT status FROM trading_orders WHERE client_order_id = :id")
+            .param("id", orphan)
+            .query(String.class)
+            .single()).isEqualTo("absent");
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
     }
 
-    /** Records one-minute candles with the given closes, the first opening at a fresh minute; answers its open. */
+    /**
+     * Records one-minute candles with the given closes, the first opening at a fresh
+     * minute; answers its open.
+     */
     Instant recordCandles(String symbol, String... closes) {
         Instant first = Instant.parse("2030-01-01T00:00:00Z")
-                .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
         List<Candle> candles = new ArrayList<>();
         for (int i = 0; i < closes.length; i++) {
             BigDecimal close = new BigDecimal(closes[i]);
@@ -390,4 +442,5 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
             throw new IllegalStateException(ex);
         }
     }
+
 }

@@ -31,7 +31,7 @@ class TradingStrategiesTests {
     @Test
     void simpleWhenSellAboveNotAboveBuyBelowThenRefusedNamingSellAbove() {
         assertThatThrownBy(() -> new SimpleStrategy().check(new SimpleStrategy.Params(BigDecimal.TEN, BigDecimal.TEN)))
-                .hasFieldOrPropertyWithValue("field", "sell_above");
+            .hasFieldOrPropertyWithValue("field", "sell_above");
     }
 
     @Test
@@ -39,27 +39,27 @@ class TradingStrategiesTests {
         BigDecimal[] closes = SERIES.stream().map(Candle::close).toArray(BigDecimal[]::new);
 
         // k = 2 / (3 + 1) = 0.5, starting from the average of the first three closes.
-        assertThat(values(EmaStrategy.ema(closes, 3)))
-                .containsExactly(null, null, "11", "11", "10.5", "9.75", "9.875", "10.9375");
+        assertThat(values(EmaStrategy.ema(closes, 3))).containsExactly(null, null, "11", "11", "10.5", "9.75", "9.875",
+                "10.9375");
         // k = 0.4
-        assertThat(values(EmaStrategy.ema(closes, 4)))
-                .containsExactly(null, null, null, "11", "10.6", "9.96", "9.976", "10.7856");
+        assertThat(values(EmaStrategy.ema(closes, 4))).containsExactly(null, null, null, "11", "10.6", "9.96", "9.976",
+                "10.7856");
     }
 
     @Test
     void emaWhenClosesCrossTheirEmaThenBuyAboveAndSellBelowAfterWarmingUp() {
         EmaStrategy ema = new EmaStrategy();
 
-        assertThat(ema.signals(new EmaStrategy.Params(3, null, null), SERIES))
-                .containsExactly(WARMING_UP, WARMING_UP, WARMING_UP, HOLD, SELL, HOLD, BUY, HOLD);
+        assertThat(ema.signals(new EmaStrategy.Params(3, null, null), SERIES)).containsExactly(WARMING_UP, WARMING_UP,
+                WARMING_UP, HOLD, SELL, HOLD, BUY, HOLD);
     }
 
     @Test
     void emaWhenFastCrossesSlowThenBuyAboveAndSellBelow() {
         EmaStrategy ema = new EmaStrategy();
 
-        assertThat(ema.signals(new EmaStrategy.Params(null, 2, 4), SERIES))
-                .containsExactly(WARMING_UP, WARMING_UP, WARMING_UP, WARMING_UP, SELL, HOLD, HOLD, BUY);
+        assertThat(ema.signals(new EmaStrategy.Params(null, 2, 4), SERIES)).containsExactly(WARMING_UP, WARMING_UP,
+                WARMING_UP, WARMING_UP, SELL, HOLD, HOLD, BUY);
     }
 
     @Test
@@ -79,7 +79,7 @@ class TradingStrategiesTests {
         assertThatThrownBy(() -> ema.check(new EmaStrategy.Params(null, 4, 4))).hasFieldOrPropertyWithValue("field",
                 "fast_period");
         assertThatThrownBy(() -> ema.check(new EmaStrategy.Params(null, null, null)))
-                .hasFieldOrPropertyWithValue("field", "ema_period");
+            .hasFieldOrPropertyWithValue("field", "ema_period");
     }
 
     static List<Candle> candles(String... closes) {
@@ -94,7 +94,9 @@ class TradingStrategiesTests {
     }
 
     private static List<String> values(BigDecimal[] ema) {
-        return Arrays.stream(ema).map(value -> value == null ? null : value.stripTrailingZeros().toPlainString())
-                .toList();
+        return Arrays.stream(ema)
+            .map(value -> value == null ? null : value.stripTrailingZeros().toPlainString())
+            .toList();
     }
+
 }

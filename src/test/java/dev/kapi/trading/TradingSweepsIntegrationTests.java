@@ -30,13 +30,16 @@ class TradingSweepsIntegrationTests extends TradingTestSupport {
         Map<String, Object> sweep = finished(token, start(token, body));
 
         // 30/20 is not a crossover the strategy accepts: skipped.
-        assertThat(sweep).containsEntry("status", "done").containsEntry("combinations", 5).containsEntry("skipped", 1)
-                .containsEntry("progress", Map.of("done", 5, "total", 5));
+        assertThat(sweep).containsEntry("status", "done")
+            .containsEntry("combinations", 5)
+            .containsEntry("skipped", 1)
+            .containsEntry("progress", Map.of("done", 5, "total", 5));
         List<Map<String, Object>> results = (List<Map<String, Object>>) sweep.get("results");
         assertThat(results).extracting(r -> r.get("rank")).containsExactly(1, 2, 3, 4, 5);
         List<BigDecimal> scores = results.stream().map(r -> decimal(r.get("score"))).toList();
         assertThat(scores).isSortedAccordingTo((a, b) -> b.compareTo(a));
-        assertThat(results).allSatisfy(r -> assertThat(decimal(r.get("score"))).isEqualByComparingTo(decimal(r.get("profit"))));
+        assertThat(results)
+            .allSatisfy(r -> assertThat(decimal(r.get("score"))).isEqualByComparingTo(decimal(r.get("profit"))));
 
         Map<String, Object> best = results.getFirst();
         Map<String, Object> backtest = new HashMap<>();
@@ -48,7 +51,7 @@ class TradingSweepsIntegrationTests extends TradingTestSupport {
         Map<String, Object> exact = post(token, "/api/trading/backtests", backtest);
         assertThat(((List<?>) exact.get("trades"))).hasSize((Integer) best.get("trades"));
         assertThat(decimal(best.get("total_return")).subtract(decimal(exact.get("total_return"))).abs())
-                .isLessThan(new BigDecimal("0.000001"));
+            .isLessThan(new BigDecimal("0.000001"));
     }
 
     @Test
@@ -68,9 +71,12 @@ class TradingSweepsIntegrationTests extends TradingTestSupport {
         assertThat(results).hasSize(4).allSatisfy(result -> {
             List<Map<String, Object>> outOfSample = (List<Map<String, Object>>) result.get("out_of_sample");
             assertThat(outOfSample).hasSize(3);
-            double mean = outOfSample.stream().mapToDouble(s -> s.get("sharpe") == null ? 0
-                    : decimal(s.get("sharpe")).doubleValue()).average().orElseThrow();
-            assertThat(decimal(result.get("score")).doubleValue()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-6));
+            double mean = outOfSample.stream()
+                .mapToDouble(s -> s.get("sharpe") == null ? 0 : decimal(s.get("sharpe")).doubleValue())
+                .average()
+                .orElseThrow();
+            assertThat(decimal(result.get("score")).doubleValue()).isCloseTo(mean,
+                    org.assertj.core.data.Offset.offset(1e-6));
         });
     }
 
@@ -81,12 +87,17 @@ class TradingSweepsIntegrationTests extends TradingTestSupport {
                 IntStream.rangeClosed(32, 61).boxed().toList(), 300_000);
         long id = start(token, body);
 
-        as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON)
-                .body(emaSweep(List.of(5), List.of(20), 100)).exchange().expectStatus().isEqualTo(409);
+        as(token).post()
+            .uri("/api/trading/sweeps")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(emaSweep(List.of(5), List.of(20), 100))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409);
         as(token).delete().uri("/api/trading/sweeps/{id}", id).exchange().expectStatus().isNoContent();
 
         assertThat(get(token, "/api/trading/sweeps/{id}", id)).containsEntry("status", "cancelled")
-                .containsEntry("results", null);
+            .containsEntry("results", null);
         long next = start(token, emaSweep(List.of(5), List.of(20), 100));
         assertThat(finished(token, next)).containsEntry("status", "done");
         as(newUserToken()).get().uri("/api/trading/sweeps/{id}", next).exchange().expectStatus().isNotFound();
@@ -109,7 +120,8 @@ class TradingSweepsIntegrationTests extends TradingTestSupport {
         management.recover();
 
         assertThat(get(token, "/api/trading/sweeps/{id}", id)).containsEntry("status", "failed")
-                .containsEntry("error", "interrupted").containsEntry("results", null);
+            .containsEntry("error", "interrupted")
+            .containsEntry("results", null);
     }
 
     @Test
@@ -117,15 +129,18 @@ class TradingSweepsIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         Map<String, Object> big = emaSweep(IntStream.rangeClosed(2, 50).boxed().toList(),
                 IntStream.rangeClosed(51, 100).boxed().toList(), 100);
-        assertThat(invalidFields(as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON)
-                .body(big))).containsExactly("grid");
+        assertThat(invalidFields(
+                as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON).body(big)))
+            .containsExactly("grid");
         Map<String, Object> none = emaSweep(List.of(30), List.of(20), 100);
-        assertThat(invalidFields(as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON)
-                .body(none))).containsExactly("grid");
+        assertThat(invalidFields(
+                as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON).body(none)))
+            .containsExactly("grid");
         Map<String, Object> badRisk = emaSweep(List.of(5), List.of(20), 100);
         badRisk.put("risk", Map.of("stop_loss", 2));
-        assertThat(invalidFields(as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON)
-                .body(badRisk))).containsExactly("risk.stop_loss");
+        assertThat(invalidFields(
+                as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON).body(badRisk)))
+            .containsExactly("risk.stop_loss");
     }
 
     private static Map<String, Object> emaSweep(List<Integer> fast, List<Integer> slow, int candles) {
@@ -137,16 +152,24 @@ class TradingSweepsIntegrationTests extends TradingTestSupport {
     }
 
     private long start(String token, Map<String, Object> body) {
-        Map<String, Object> accepted = as(token).post().uri("/api/trading/sweeps").contentType(MediaType.APPLICATION_JSON)
-                .body(body).exchange().expectStatus().isAccepted().expectBody(JSON_OBJECT).returnResult()
-                .getResponseBody();
+        Map<String, Object> accepted = as(token).post()
+            .uri("/api/trading/sweeps")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isAccepted()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
         assertThat(accepted).containsEntry("status", "running");
         return id(accepted);
     }
 
     private Map<String, Object> finished(String token, long id) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> !"running".equals(get(token, "/api/trading/sweeps/{id}", id)
-                .get("status")));
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> !"running".equals(get(token, "/api/trading/sweeps/{id}", id).get("status")));
         return get(token, "/api/trading/sweeps/{id}", id);
     }
+
 }

@@ -22,7 +22,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Telegram client against a local stub answering as the Bot API documents sendMessage. */
+/**
+ * The Telegram client against a local stub answering as the Bot API documents
+ * sendMessage.
+ */
 class TradingTelegramClientTests {
 
     private static final String TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
@@ -42,17 +45,19 @@ class TradingTelegramClientTests {
         client.send(TOKEN, "-100123", "Kapı botu 7: sell");
 
         telegram.verify(postRequestedFor(urlEqualTo("/bot" + TOKEN + "/sendMessage"))
-                .withHeader("Content-Type", equalTo("application/json"))
-                .withRequestBody(equalToJson("{\"chat_id\": \"-100123\", \"text\": \"Kapı botu 7: sell\"}")));
+            .withHeader("Content-Type", equalTo("application/json"))
+            .withRequestBody(equalToJson("{\"chat_id\": \"-100123\", \"text\": \"Kapı botu 7: sell\"}")));
     }
 
     @Test
     void sendWhenTelegramRefusesThenAnErrorWithItsAnswerButNotTheToken() {
         telegram.stubFor(post(urlEqualTo("/bot" + TOKEN + "/sendMessage")).willReturn(aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"ok\": false, \"error_code\": 401, \"description\": \"Unauthorized\"}")));
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"ok\": false, \"error_code\": 401, \"description\": \"Unauthorized\"}")));
 
         assertThatThrownBy(() -> client.send(TOKEN, "1", "x")).hasMessageContaining("401")
-                .hasMessageContaining("Unauthorized").hasMessageNotContaining(TOKEN);
+            .hasMessageContaining("Unauthorized")
+            .hasMessageNotContaining(TOKEN);
     }
+
 }

@@ -12,18 +12,27 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.support.IntegrationTest;
 
-/** What the trading tests share: keys, bots and trades made through the API, and readers of the answers. */
+/**
+ * What the trading tests share: keys, bots and trades made through the API, and readers
+ * of the answers.
+ */
 abstract class TradingTestSupport extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
 
     Map<String, Object> createKey(String token, String apiKey) {
-        return as(token).post().uri("/api/trading/api-keys").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("exchange", "binance", "label", "Ana hesap", "api_key", apiKey,
-                        "api_secret", "secret-" + apiKey))
-                .exchange().expectStatus().isCreated()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(token).post()
+            .uri("/api/trading/api-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("exchange", "binance", "label", "Ana hesap", "api_key", apiKey, "api_secret",
+                    "secret-" + apiKey))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     static Map<String, Object> simpleBot(String symbol, String buyBelow, String sellAbove) {
@@ -47,9 +56,16 @@ abstract class TradingTestSupport extends IntegrationTest {
     }
 
     Map<String, Object> createBot(String token, Map<String, Object> body) {
-        return as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON).body(body)
-                .exchange().expectStatus().isCreated()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(token).post()
+            .uri("/api/trading/bots")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     /** Creates the bot and starts it; its id. */
@@ -64,26 +80,43 @@ abstract class TradingTestSupport extends IntegrationTest {
         if (body != null) {
             request.contentType(MediaType.APPLICATION_JSON).body(body);
         }
-        return request.exchange().expectStatus().is2xxSuccessful()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return request.exchange()
+            .expectStatus()
+            .is2xxSuccessful()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     Map<String, Object> get(String token, String uri, Object... vars) {
-        return as(token).get().uri(uri, vars).exchange().expectStatus().isOk()
-                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        return as(token).get()
+            .uri(uri, vars)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
     List<Map<String, Object>> list(String token, String uri, Object... vars) {
-        return as(token).get().uri(uri, vars).exchange().expectStatus().isOk()
-                .expectBody(JSON_ARRAY).returnResult().getResponseBody();
+        return as(token).get()
+            .uri(uri, vars)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult()
+            .getResponseBody();
     }
 
     List<String> invalidBotFields(String token, Map<String, Object> body) {
-        return invalidFields(as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON)
-                .body(body));
+        return invalidFields(
+                as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON).body(body));
     }
 
     static BigDecimal decimal(Object value) {
         return value == null ? null : new BigDecimal(value.toString());
     }
+
 }

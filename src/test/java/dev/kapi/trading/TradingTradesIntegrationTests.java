@@ -27,10 +27,11 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
         trade(token, bot, "buy", "110", "1", "1.1");
         Map<String, Object> sell = trade(token, bot, "sell", "120", "1.5", "1.8");
 
-        assertThat(first).containsOnlyKeys("id", "bot_id", "symbol", "side", "price", "quantity", "quote_quantity", "fee",
-                "realized_pnl", "source", "client_order_id", "executed_at", "exit_reason");
-        assertThat(first).containsEntry("symbol", "ETHUSDT").containsEntry("source", "manual")
-                .containsEntry("realized_pnl", 0);
+        assertThat(first).containsOnlyKeys("id", "bot_id", "symbol", "side", "price", "quantity", "quote_quantity",
+                "fee", "realized_pnl", "source", "client_order_id", "executed_at", "exit_reason");
+        assertThat(first).containsEntry("symbol", "ETHUSDT")
+            .containsEntry("source", "manual")
+            .containsEntry("realized_pnl", 0);
         assertThat(decimal(sell.get("realized_pnl"))).isEqualByComparingTo("21.65");
         assertThat(decimal(sell.get("quote_quantity"))).isEqualByComparingTo("180");
         Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
@@ -50,8 +51,13 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
     void recordWhenNoBotThenTheUsersOwnBookForTheSymbol() {
         String token = newUserToken();
         Map<String, Object> buy = new HashMap<>(Map.of("symbol", "SOLUSDT", "side", "buy", "price", 20, "quantity", 5));
-        as(token).post().uri("/api/trading/trades").contentType(MediaType.APPLICATION_JSON).body(buy).exchange()
-                .expectStatus().isCreated();
+        as(token).post()
+            .uri("/api/trading/trades")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(buy)
+            .exchange()
+            .expectStatus()
+            .isCreated();
 
         Map<String, Object> sell = post(token, "/api/trading/trades",
                 Map.of("symbol", "SOLUSDT", "side", "sell", "price", 25, "quantity", 2, "fee", "0.05"));
@@ -66,29 +72,39 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
         long bot = id(createBot(token, simpleBot("ETHUSDT", "1", "2")));
 
         assertThat(invalidTradeFields(token, Map.of("symbol", "ETHUSDT", "side", "hold", "price", 0)))
-                .containsExactlyInAnyOrder("side", "price", "quantity");
-        assertThat(invalidTradeFields(token, Map.of("side", "buy", "price", 1, "quantity", 1))).containsExactly("symbol");
-        assertThat(invalidTradeFields(token, Map.of("bot_id", bot, "symbol", "BTCUSDT", "side", "buy", "price", 1,
-                "quantity", 1))).containsExactly("symbol");
+            .containsExactlyInAnyOrder("side", "price", "quantity");
+        assertThat(invalidTradeFields(token, Map.of("side", "buy", "price", 1, "quantity", 1)))
+            .containsExactly("symbol");
+        assertThat(invalidTradeFields(token,
+                Map.of("bot_id", bot, "symbol", "BTCUSDT", "side", "buy", "price", 1, "quantity", 1)))
+            .containsExactly("symbol");
         assertThat(invalidTradeFields(token, Map.of("bot_id", bot, "side", "sell", "price", 1, "quantity", 1)))
-                .containsExactly("quantity");
+            .containsExactly("quantity");
         assertThat(invalidTradeFields(token, Map.of("bot_id", bot, "side", "buy", "price", 1, "quantity", 1,
-                "executed_at", clock.instant().plus(Duration.ofHours(1)).toString()))).containsExactly("executed_at");
-        assertThat(invalidTradeFields(token, Map.of("bot_id", bot, "side", "buy", "price", 1, "quantity", 1,
-                "executed_at", "yesterday"))).containsExactly("executed_at");
+                "executed_at", clock.instant().plus(Duration.ofHours(1)).toString())))
+            .containsExactly("executed_at");
+        assertThat(invalidTradeFields(token,
+                Map.of("bot_id", bot, "side", "buy", "price", 1, "quantity", 1, "executed_at", "yesterday")))
+            .containsExactly("executed_at");
         assertThat(invalidTradeFields(newUserToken(), Map.of("bot_id", bot, "side", "buy", "price", 1, "quantity", 1)))
-                .containsExactly("bot_id");
+            .containsExactly("bot_id");
     }
 
     @Test
     void getWhenOwnTradeThenItAndWhenAnotherUsersThenNotFound() {
         String token = newUserToken();
-        long id = id(post(token, "/api/trading/trades", Map.of("symbol", "BNBUSDT", "side", "buy", "price", 300,
-                "quantity", "0.1")));
+        long id = id(post(token, "/api/trading/trades",
+                Map.of("symbol", "BNBUSDT", "side", "buy", "price", 300, "quantity", "0.1")));
 
         assertThat(get(token, "/api/trading/trades/{id}", id)).containsEntry("symbol", "BNBUSDT");
-        as(newUserToken()).get().uri("/api/trading/trades/{id}", id).exchange().expectStatus().isNotFound()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kapi:problem:trade-not-found");
+        as(newUserToken()).get()
+            .uri("/api/trading/trades/{id}", id)
+            .exchange()
+            .expectStatus()
+            .isNotFound()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:trade-not-found");
     }
 
     @Test
@@ -109,23 +125,35 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
                 btcTrades.get(1));
         assertThat(ids(list(token, "/api/trading/trades?bot_id={bot}&from={from}&to={to}", btc,
                 start.plus(Duration.ofMinutes(1)), start.plus(Duration.ofMinutes(3)))))
-                .containsExactly(btcTrades.get(2), btcTrades.get(1));
+            .containsExactly(btcTrades.get(2), btcTrades.get(1));
         assertThat(list(token, "/api/trading/trades")).hasSize(6);
         assertThat(list(newUserToken(), "/api/trading/trades?bot_id={bot}", btc)).isEmpty();
 
         EntityExchangeResult<List<Map<String, Object>>> page = as(token).get()
-                .uri("/api/trading/trades?bot_id={bot}&limit=2", btc).exchange().expectStatus().isOk()
-                .expectBody(JSON_ARRAY).returnResult();
+            .uri("/api/trading/trades?bot_id={bot}&limit=2", btc)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult();
         String cursor = page.getResponseHeaders().getFirst("X-Next-Cursor");
         assertThat(ids(page.getResponseBody())).containsExactly(btcTrades.get(4), btcTrades.get(3));
         EntityExchangeResult<List<Map<String, Object>>> next = as(token).get()
-                .uri("/api/trading/trades?bot_id={bot}&limit=2&cursor={cursor}", btc, cursor).exchange()
-                .expectStatus().isOk().expectBody(JSON_ARRAY).returnResult();
+            .uri("/api/trading/trades?bot_id={bot}&limit=2&cursor={cursor}", btc, cursor)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult();
         assertThat(ids(next.getResponseBody())).containsExactly(btcTrades.get(2), btcTrades.get(1));
         String third = next.getResponseHeaders().getFirst("X-Next-Cursor");
         EntityExchangeResult<List<Map<String, Object>>> last = as(token).get()
-                .uri("/api/trading/trades?bot_id={bot}&limit=2&cursor={cursor}", btc, third).exchange()
-                .expectStatus().isOk().expectBody(JSON_ARRAY).returnResult();
+            .uri("/api/trading/trades?bot_id={bot}&limit=2&cursor={cursor}", btc, third)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_ARRAY)
+            .returnResult();
         assertThat(ids(last.getResponseBody())).containsExactly(btcTrades.get(0));
         assertThat(last.getResponseHeaders().getFirst("X-Next-Cursor")).isNull();
 
@@ -150,9 +178,12 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
         assertThat(report).containsEntry("bot_id", (int) bot).containsEntry("symbol", "ETHUSDT");
         @SuppressWarnings("unchecked")
         Map<String, Object> performance = (Map<String, Object>) report.get("performance");
-        assertThat(performance).containsEntry("trade_count", 5).containsEntry("buys", 3).containsEntry("sells", 2)
-                .containsEntry("winning_sells", 1).containsEntry("losing_sells", 1)
-                .containsEntry("last_trade_at", lastTrade.get("executed_at"));
+        assertThat(performance).containsEntry("trade_count", 5)
+            .containsEntry("buys", 3)
+            .containsEntry("sells", 2)
+            .containsEntry("winning_sells", 1)
+            .containsEntry("losing_sells", 1)
+            .containsEntry("last_trade_at", lastTrade.get("executed_at"));
         assertThat(decimal(performance.get("realized_pnl"))).isEqualByComparingTo("-5");
         assertThat(decimal(performance.get("unrealized_pnl"))).isEqualByComparingTo("0");
         assertThat(decimal(performance.get("total_pnl"))).isEqualByComparingTo("-5");
@@ -191,21 +222,22 @@ class TradingTradesIntegrationTests extends TradingTestSupport {
     }
 
     private Map<String, Object> trade(String token, long bot, String side, String price, String quantity, String fee) {
-        return post(token, "/api/trading/trades", Map.of("bot_id", bot, "side", side, "price", price,
-                "quantity", quantity, "fee", fee));
+        return post(token, "/api/trading/trades",
+                Map.of("bot_id", bot, "side", side, "price", price, "quantity", quantity, "fee", fee));
     }
 
     private Map<String, Object> tradeAt(String token, long bot, String side, Instant at) {
-        return post(token, "/api/trading/trades", Map.of("bot_id", bot, "side", side, "price", "100",
-                "quantity", "1", "executed_at", at.toString()));
+        return post(token, "/api/trading/trades",
+                Map.of("bot_id", bot, "side", side, "price", "100", "quantity", "1", "executed_at", at.toString()));
     }
 
     private List<String> invalidTradeFields(String token, Map<String, Object> body) {
-        return invalidFields(as(token).post().uri("/api/trading/trades").contentType(MediaType.APPLICATION_JSON)
-                .body(body));
+        return invalidFields(
+                as(token).post().uri("/api/trading/trades").contentType(MediaType.APPLICATION_JSON).body(body));
     }
 
     private static List<Long> ids(List<Map<String, Object>> json) {
         return json.stream().map(IntegrationTest::id).toList();
     }
+
 }

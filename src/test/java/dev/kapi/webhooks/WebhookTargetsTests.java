@@ -12,7 +12,10 @@ import dev.kapi.shared.net.OutboundHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The address check of webhook targets when private targets are not allowed (production's default). */
+/**
+ * The address check of webhook targets when private targets are not allowed (production's
+ * default).
+ */
 class WebhookTargetsTests {
 
     private static final OutboundHttp OUTBOUND = new OutboundHttp(SystemDefaultDnsResolver.INSTANCE, false);
@@ -25,14 +28,13 @@ class WebhookTargetsTests {
                 "http://172.16.0.1/", "http://192.168.1.10/", "http://169.254.169.254/latest/meta-data",
                 "http://[::1]/hook", "http://[fd00::1]/", "http://[fe80::1]/", "http://100.64.0.1/", "http://0.0.0.0/",
                 "http://[::ffff:127.0.0.1]/" }) {
-            assertThatThrownBy(() -> targets.check(url)).as(url).isInstanceOfSatisfying(ApiException.class,
-                    ex -> {
-                        assertThat(ex.code()).isEqualTo("webhook-target-private");
-                        assertThat(ex.field()).isEqualTo("url");
-                    });
+            assertThatThrownBy(() -> targets.check(url)).as(url).isInstanceOfSatisfying(ApiException.class, ex -> {
+                assertThat(ex.code()).isEqualTo("webhook-target-private");
+                assertThat(ex.field()).isEqualTo("url");
+            });
             // and the delivery's lookup, the one it connects to, refuses it too
             assertThatThrownBy(() -> targets.resolver().resolve(URI.create(url).getHost())).as(url)
-                    .isInstanceOf(CheckedResolver.RefusedAddressException.class);
+                .isInstanceOf(CheckedResolver.RefusedAddressException.class);
         }
     }
 
@@ -46,9 +48,11 @@ class WebhookTargetsTests {
     void onlyHttpAndHttpsUrlsOfBoundedLengthAreTaken() {
         for (String url : new String[] { "ftp://93.184.216.34/", "javascript:alert(1)", "http:///nohost",
                 "https://user:pass@93.184.216.34/", "https://93.184.216.34/" + "a".repeat(2048), "not a url" }) {
-            assertThatThrownBy(() -> targets.check(url)).as(url).isInstanceOfSatisfying(ApiException.class,
-                    ex -> assertThat(ex.code()).isEqualTo("webhook-url-invalid"));
+            assertThatThrownBy(() -> targets.check(url)).as(url)
+                .isInstanceOfSatisfying(ApiException.class,
+                        ex -> assertThat(ex.code()).isEqualTo("webhook-url-invalid"));
         }
         assertThat(new WebhookTargets(OUTBOUND, true).check("http://127.0.0.1:9/hook").getPort()).isEqualTo(9);
     }
+
 }

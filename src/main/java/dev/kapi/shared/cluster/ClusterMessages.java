@@ -26,31 +26,42 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Tells every instance on the database that something cached changed, with nothing but PostgreSQL: a
- * message is a {@code NOTIFY} on one channel, delivered to the other instances when the sending
- * transaction commits, and applied on this instance right after commit (so a concurrent request cannot
- * re-cache the old state). Modules {@link #subscribe} per topic. When the listening connection is lost,
- * every subscriber's {@code onGap} runs (drop the whole cache: nothing stale survives a gap) and the
- * listener reconnects. The listening connection is the datasource's, or a direct one to PostgreSQL when
- * {@code KAPI_CLUSTER_LISTEN_URL} is set ({@link ClusterSettings}): a pooler in transaction mode would hand
- * the session that ran {@code LISTEN} to other clients and deliver nothing. A {@code NOTIFY} is part of its
- * transaction and goes through the pooler like any other statement.
+ * Tells every instance on the database that something cached changed, with nothing but
+ * PostgreSQL: a message is a {@code NOTIFY} on one channel, delivered to the other
+ * instances when the sending transaction commits, and applied on this instance right
+ * after commit (so a concurrent request cannot re-cache the old state). Modules
+ * {@link #subscribe} per topic. When the listening connection is lost, every subscriber's
+ * {@code onGap} runs (drop the whole cache: nothing stale survives a gap) and the
+ * listener reconnects. The listening connection is the datasource's, or a direct one to
+ * PostgreSQL when {@code KAPI_CLUSTER_LISTEN_URL} is set ({@link ClusterSettings}): a
+ * pooler in transaction mode would hand the session that ran {@code LISTEN} to other
+ * clients and deliver nothing. A {@code NOTIFY} is part of its transaction and goes
+ * through the pooler like any other statement.
  */
 @Component
 public final class ClusterMessages implements SmartLifecycle {
 
     static final String CHANNEL = "kapi_cluster";
+
     /** The topic that tells every subscriber to drop everything, as after a gap. */
     private static final String RESET = "*";
+
     private static final Logger log = LoggerFactory.getLogger(ClusterMessages.class);
+
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final DataSource dataSource;
+
     private final JdbcClient jdbc;
+
     private final ClusterSettings settings;
+
     private final ObjectProvider<DataSourceProperties> dataSourceProperties;
+
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
+
     private volatile boolean running;
+
     private Thread thread;
 
     ClusterMessages(DataSource dataSource, JdbcClient jdbc, ClusterSettings settings,
@@ -64,14 +75,18 @@ public final class ClusterMessages implements SmartLifecycle {
     private record Subscriber(Consumer<String> handler, Runnable onGap) {
     }
 
-    /** Handles the messages of a topic, whichever instance sent them; {@code onGap} after a lost connection. */
+    /**
+     * Handles the messages of a topic, whichever instance sent them; {@code onGap} after
+     * a lost connection.
+     */
     public void subscribe(String topic, Consumer<String> handler, Runnable onGap) {
         subscribers.put(topic, new Subscriber(handler, onGap));
     }
 
     /**
-     * Sends a message of the topic to every instance, this one included. Within a transaction a message
-     * already sent is not sent again: PostgreSQL would deliver it once anyway, and the round trip is saved.
+     * Sends a message of the topic to every instance, this one included. Within a
+     * transaction a message already sent is not sent again: PostgreSQL would deliver it
+     * once anyway, and the round trip is saved.
      */
     public void publish(String topic, String message) {
         String payload = topic + "|" + message;
@@ -79,19 +94,26 @@ public final class ClusterMessages implements SmartLifecycle {
         if (sentInTransaction != null && !sentInTransaction.add(payload)) {
             return;
         }
-        jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
-                .query().singleRow();
+        jdbc.sql("SELECT pg_notify(:channel, :payload)")
+            .param("channel", CHANNEL)
+            .param("payload", payload)
+            .query()
+            .singleRow();
         if (sentInTransaction == null) {
             deliver(payload);
         }
     }
 
-    /** The messages of the current transaction, delivered here after it commits; null outside one. */
+    /**
+     * The messages of the current transaction, delivered here after it commits; null
+     * outside one.
+     */
     private Set<String> sentInTransaction() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             return null;
         }
-        // Looked up among the transaction's synchronizations, which an inner REQUIRES_NEW does not share.
+        // Looked up among the transaction's synchronizations, which an inner REQUIRES_NEW
+        // does not share.
         for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
             if (synchronization instanceof AfterCommit afterCommit && afterCommit.owner() == this) {
                 return afterCommit.messages;
@@ -115,11 +137,12 @@ public final class ClusterMessages implements SmartLifecycle {
         public void afterCommit() {
             messages.forEach(ClusterMessages.this::deliver);
         }
+
     }
 
     /**
-     * Makes every instance, this one included, drop everything it caches, as after a lost connection: for
-     * when the data under every cache was replaced at once (an import).
+     * Makes every instance, this one included, drop everything it caches, as after a lost
+     * connection: for when the data under every cache was replaced at once (an import).
      */
     public void publishReset() {
         publish(RESET, "");
@@ -189,7 +212,10 @@ public final class ClusterMessages implements SmartLifecycle {
         }
     }
 
-    /** A connection of its own to PostgreSQL when a direct URL is set, else one of the datasource's. */
+    /**
+     * A connection of its own to PostgreSQL when a direct URL is set, else one of the
+     * datasource's.
+     */
     private Connection listeningConnection() throws SQLException {
         if (!settings.direct()) {
             return dataSource.getConnection();
@@ -211,4 +237,5 @@ public final class ClusterMessages implements SmartLifecycle {
             running = false;
         }
     }
+
 }

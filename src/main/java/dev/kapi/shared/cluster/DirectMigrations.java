@@ -6,17 +6,19 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs Flyway's migrations on the direct connection ({@code KAPI_CLUSTER_LISTEN_URL}) when one is set:
- * Flyway holds a session-level advisory lock while it migrates, and through a pooler in transaction mode
- * the lock and its unlock could land on different server connections (the lock then held forever by a
- * pooled session, the next instance's migration waiting on it). An explicit {@code SPRING_FLYWAY_URL}
- * still wins.
+ * Runs Flyway's migrations on the direct connection ({@code KAPI_CLUSTER_LISTEN_URL})
+ * when one is set: Flyway holds a session-level advisory lock while it migrates, and
+ * through a pooler in transaction mode the lock and its unlock could land on different
+ * server connections (the lock then held forever by a pooled session, the next instance's
+ * migration waiting on it). An explicit {@code SPRING_FLYWAY_URL} still wins.
  */
 @Component
 class DirectMigrations implements FlywayConfigurationCustomizer {
 
     private final ClusterSettings settings;
+
     private final ObjectProvider<DataSourceProperties> dataSourceProperties;
+
     private final String flywayUrl;
 
     DirectMigrations(ClusterSettings settings, ObjectProvider<DataSourceProperties> dataSourceProperties,
@@ -38,4 +40,5 @@ class DirectMigrations implements FlywayConfigurationCustomizer {
                 settings.listenPassword() != null ? settings.listenPassword()
                         : properties == null ? null : properties.determinePassword());
     }
+
 }

@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.stream.Collectors;
 
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,8 +27,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Kapı's default database: a real PostgreSQL started inside the process when no
- * {@code spring.datasource.url} is configured, so that a fresh machine needs nothing installed. Its
- * data lives under {@code KAPI_DATA_DIR} and survives restarts; tests run it ephemeral.
+ * {@code spring.datasource.url} is configured, so that a fresh machine needs nothing
+ * installed. Its data lives under {@code KAPI_DATA_DIR} and survives restarts; tests run
+ * it ephemeral.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabaseConfiguration.NoDataSourceUrl.class)
@@ -41,22 +41,27 @@ class EmbeddedDatabaseConfiguration {
     EmbeddedPostgres embeddedPostgres(EmbeddedDatabaseSettings settings, LocalSecrets secrets) throws IOException {
         String password = password(secrets);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setServerConfig("max_connections", "200")
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setLocaleConfig("encoding", "UTF8")
-                .setConnectConfig("password", password)
-                // Stopped by this bean's close, after everything that uses the database is closed: the library's
-                // own shutdown hook would stop it at the same time as Spring's, under a graceful shutdown's
-                // last requests and the beans that write while they close.
-                .setRegisterShutdownHook(false);
+            .setServerConfig("max_connections", "200")
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setLocaleConfig("encoding", "UTF8")
+            .setConnectConfig("password", password)
+            // Stopped by this bean's close, after everything that uses the database is
+            // closed: the library's
+            // own shutdown hook would stop it at the same time as Spring's, under a
+            // graceful shutdown's
+            // last requests and the beans that write while they close.
+            .setRegisterShutdownHook(false);
         if (settings.ephemeral()) {
             return builder.start();
         }
         Path dir = settings.dataDir().resolve("postgres").toAbsolutePath();
         Files.createDirectories(dir);
-        // The embedded builder turns synchronous_commit off; data that is kept must not lose a committed
-        // revocation or refresh-token rotation to a crash. With 16 concurrent refreshes this measured no
-        // slower (PostgreSQL flushes concurrent commits together). Throw-away test databases keep it off.
+        // The embedded builder turns synchronous_commit off; data that is kept must not
+        // lose a committed
+        // revocation or refresh-token rotation to a crash. With 16 concurrent refreshes
+        // this measured no
+        // slower (PostgreSQL flushes concurrent commits together). Throw-away test
+        // databases keep it off.
         builder.setDataDirectory(dir).setCleanDataDirectory(false).setServerConfig("synchronous_commit", "on");
         log.info("Starting embedded PostgreSQL with data in {}", dir);
         EmbeddedPostgres postgres = builder.start();
@@ -67,9 +72,12 @@ class EmbeddedDatabaseConfiguration {
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(EmbeddedPostgres postgres, LocalSecrets secrets) {
-        return DataSourceBuilder.create().type(HikariDataSource.class)
-                .url(postgres.getJdbcUrl("postgres", "postgres")).username("postgres").password(password(secrets))
-                .build();
+        return DataSourceBuilder.create()
+            .type(HikariDataSource.class)
+            .url(postgres.getJdbcUrl("postgres", "postgres"))
+            .username("postgres")
+            .password(password(secrets))
+            .build();
     }
 
     @Bean
@@ -82,9 +90,10 @@ class EmbeddedDatabaseConfiguration {
     }
 
     /**
-     * initdb leaves every local login trusted. A kept database is switched, once, to a password that only
-     * Kapı knows (kept with its other secrets), so other users of the machine cannot log in as the
-     * superuser. Tests' throw-away databases stay as initdb made them.
+     * initdb leaves every local login trusted. A kept database is switched, once, to a
+     * password that only Kapı knows (kept with its other secrets), so other users of the
+     * machine cannot log in as the superuser. Tests' throw-away databases stay as initdb
+     * made them.
      */
     private static void requirePassword(EmbeddedPostgres postgres, Path dir, String password) throws IOException {
         Path hba = dir.resolve("pg_hba.conf");
@@ -95,9 +104,10 @@ class EmbeddedDatabaseConfiguration {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("ALTER USER postgres PASSWORD '" + password + "'");
-            Files.writeString(hba, rules.lines()
-                    .map(line -> line.startsWith("#") ? line : line.replace("trust", "scram-sha-256"))
-                    .collect(Collectors.joining("\n", "", "\n")));
+            Files.writeString(hba,
+                    rules.lines()
+                        .map(line -> line.startsWith("#") ? line : line.replace("trust", "scram-sha-256"))
+                        .collect(Collectors.joining("\n", "", "\n")));
             statement.execute("SELECT pg_reload_conf()");
         }
         catch (SQLException ex) {
@@ -112,6 +122,7 @@ class EmbeddedDatabaseConfiguration {
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
             return !StringUtils.hasText(context.getEnvironment().getProperty("spring.datasource.url"));
         }
+
     }
 
 }

@@ -10,14 +10,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Secrets that Kapı generates for itself when it runs on its embedded default and none is configured
- * (the JWT signing key, the master key). They are kept in files readable only by the owner, beside the
- * embedded database, so tokens and ciphertexts stay valid across restarts. Exists only in embedded mode.
+ * Secrets that Kapı generates for itself when it runs on its embedded default and none is
+ * configured (the JWT signing key, the master key). They are kept in files readable only
+ * by the owner, beside the embedded database, so tokens and ciphertexts stay valid across
+ * restarts. Exists only in embedded mode.
  */
 public final class LocalSecrets {
 
     private final SecureRandom random = new SecureRandom();
+
     private final Path dir;
+
     private final Map<String, byte[]> inMemory = new ConcurrentHashMap<>();
 
     LocalSecrets(Path dir) {
@@ -55,4 +58,5 @@ public final class LocalSecrets {
         random.nextBytes(bytes);
         return bytes;
     }
+
 }

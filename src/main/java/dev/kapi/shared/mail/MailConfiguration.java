@@ -20,8 +20,9 @@ import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 
 /**
- * Chooses how mail leaves Kapı: through Spring Boot's {@link JavaMailSender} when {@code spring.mail.host}
- * is configured, otherwise into an outbox folder a developer can read (the embedded default).
+ * Chooses how mail leaves Kapı: through Spring Boot's {@link JavaMailSender} when
+ * {@code spring.mail.host} is configured, otherwise into an outbox folder a developer can
+ * read (the embedded default).
  */
 @Configuration(proxyBeanMethods = false)
 class MailConfiguration {
@@ -48,9 +49,12 @@ class MailConfiguration {
             try {
                 Files.createDirectories(outbox);
                 Path file = outbox.resolve(stamp.format(clock.instant()) + "-" + UUID.randomUUID() + ".eml");
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(file, "From: " + settings.from() + "\nTo: " + to + "\nSubject: " + subject
-                        + "\nContent-Type: text/plain; charset=UTF-8\n\n" + text + "\n", StandardCharsets.UTF_8);
+                Files.createFile(file,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file,
+                        "From: " + settings.from() + "\nTo: " + to + "\nSubject: " + subject
+                                + "\nContent-Type: text/plain; charset=UTF-8\n\n" + text + "\n",
+                        StandardCharsets.UTF_8);
                 log.info("Mail to {} written to {}", to, file);
             }
             catch (IOException ex) {
@@ -58,4 +62,5 @@ class MailConfiguration {
             }
         };
     }
+
 }

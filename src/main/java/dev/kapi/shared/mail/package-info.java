@@ -1,3 +1,6 @@
-/** Sending mail: over SMTP when {@code spring.mail.host} is set, into a local outbox folder otherwise. */
+/**
+ * Sending mail: over SMTP when {@code spring.mail.host} is set, into a local outbox
+ * folder otherwise.
+ */
 @org.springframework.modulith.NamedInterface("mail")
 package dev.kapi.shared.mail;

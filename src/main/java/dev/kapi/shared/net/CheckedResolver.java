@@ -7,15 +7,17 @@ import org.apache.hc.client5.http.DnsResolver;
 
 /**
  * A host name's addresses, looked up once and checked: every address must be public (see
- * {@link PublicAddresses}), or, where private targets are allowed, at least not a non-public IPv4 address
- * disguised in a NAT64, 6to4, Teredo or IPv4-compatible address. As the {@link DnsResolver} of an HTTP
- * client's connection manager it is the only lookup a connection makes, so the connection goes to an address
- * that passed, never to a second answer of the name (DNS rebinding); TLS still checks the certificate
- * against the host name.
+ * {@link PublicAddresses}), or, where private targets are allowed, at least not a
+ * non-public IPv4 address disguised in a NAT64, 6to4, Teredo or IPv4-compatible address.
+ * As the {@link DnsResolver} of an HTTP client's connection manager it is the only lookup
+ * a connection makes, so the connection goes to an address that passed, never to a second
+ * answer of the name (DNS rebinding); TLS still checks the certificate against the host
+ * name.
  */
 public final class CheckedResolver implements DnsResolver {
 
     private final DnsResolver dns;
+
     private final boolean allowPrivate;
 
     CheckedResolver(DnsResolver dns, boolean allowPrivate) {
@@ -23,7 +25,10 @@ public final class CheckedResolver implements DnsResolver {
         this.allowPrivate = allowPrivate;
     }
 
-    /** The host's addresses, all of them allowed; a {@link RefusedAddressException} when one is not. */
+    /**
+     * The host's addresses, all of them allowed; a {@link RefusedAddressException} when
+     * one is not.
+     */
     @Override
     public InetAddress[] resolve(String host) throws UnknownHostException {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -50,5 +55,7 @@ public final class CheckedResolver implements DnsResolver {
         RefusedAddressException(String host) {
             super(host + " resolves to a non-public address");
         }
+
     }
+
 }

@@ -20,19 +20,23 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * HTTP clients for calls out of Kapı whose connections go to the addresses that were looked up and checked
- * ({@link CheckedResolver} is their connection manager's only resolver): Apache HttpClient 5, HTTP/1.1 with
- * kept-alive pooled connections (closed after 30 s idle), no redirects, no automatic retries (a resent POST
- * could send a message twice), no cookies. Names are looked up by the system's resolver, or by a
+ * HTTP clients for calls out of Kapı whose connections go to the addresses that were
+ * looked up and checked ({@link CheckedResolver} is their connection manager's only
+ * resolver): Apache HttpClient 5, HTTP/1.1 with kept-alive pooled connections (closed
+ * after 30 s idle), no redirects, no automatic retries (a resent POST could send a
+ * message twice), no cookies. Names are looked up by the system's resolver, or by a
  * {@link DnsResolver} bean when there is one. {@code kapi.outbound.allow-private}
- * ({@code KAPI_OUTBOUND_ALLOW_PRIVATE}) lets the services an operator configured (WhatsApp Cloud, Telegram) be at
- * loopback, private or link-local addresses; webhook targets, chosen by admins, have their own switch.
+ * ({@code KAPI_OUTBOUND_ALLOW_PRIVATE}) lets the services an operator configured
+ * (WhatsApp Cloud, Telegram) be at loopback, private or link-local addresses; webhook
+ * targets, chosen by admins, have their own switch.
  */
 @Component
 public class OutboundHttp implements DisposableBean {
 
     private final DnsResolver dns;
+
     private final boolean servicesMayBePrivate;
+
     private final List<CloseableHttpClient> clients = new CopyOnWriteArrayList<>();
 
     @Autowired
@@ -40,7 +44,10 @@ public class OutboundHttp implements DisposableBean {
         this(dns.getIfAvailable(() -> SystemDefaultDnsResolver.INSTANCE), settings.allowPrivate());
     }
 
-    /** Outside Spring (a test of a client): the given resolver, and whether services may be at private addresses. */
+    /**
+     * Outside Spring (a test of a client): the given resolver, and whether services may
+     * be at private addresses.
+     */
     public OutboundHttp(DnsResolver dns, boolean servicesMayBePrivate) {
         this.dns = dns;
         this.servicesMayBePrivate = servicesMayBePrivate;
@@ -51,41 +58,45 @@ public class OutboundHttp implements DisposableBean {
         return new CheckedResolver(dns, allowPrivate);
     }
 
-    /** A client for a service the operator configured: private addresses as {@code kapi.outbound.allow-private} says. */
+    /**
+     * A client for a service the operator configured: private addresses as
+     * {@code kapi.outbound.allow-private} says.
+     */
     public CloseableHttpClient serviceClient(Duration connectTimeout, Duration responseTimeout, int maxConnections) {
         return client(resolver(servicesMayBePrivate), connectTimeout, responseTimeout, maxConnections);
     }
 
     /**
-     * A client that connects only to what {@code resolver} answered, with at most {@code maxConnections}
-     * connections (per host and in all; a call waits up to {@code connectTimeout} for one), each given
-     * {@code connectTimeout} to connect and {@code responseTimeout} between the bytes of an answer.
+     * A client that connects only to what {@code resolver} answered, with at most
+     * {@code maxConnections} connections (per host and in all; a call waits up to
+     * {@code connectTimeout} for one), each given {@code connectTimeout} to connect and
+     * {@code responseTimeout} between the bytes of an answer.
      */
     public CloseableHttpClient client(CheckedResolver resolver, Duration connectTimeout, Duration responseTimeout,
             int maxConnections) {
         CloseableHttpClient client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(resolver)
-                        .setMaxConnTotal(maxConnections)
-                        .setMaxConnPerRoute(maxConnections)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(connectTimeout))
-                                .setSocketTimeout(Timeout.of(responseTimeout))
-                                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
-                        .setResponseTimeout(Timeout.of(responseTimeout))
-                        .build())
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableContentCompression()
-                .disableAuthCaching()
-                .evictExpiredConnections()
-                .evictIdleConnections(TimeValue.ofSeconds(30))
-                .build();
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(resolver)
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                    .setConnectTimeout(Timeout.of(connectTimeout))
+                    .setSocketTimeout(Timeout.of(responseTimeout))
+                    .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                    .build())
+                .build())
+            .setDefaultRequestConfig(RequestConfig.custom()
+                .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                .setResponseTimeout(Timeout.of(responseTimeout))
+                .build())
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableContentCompression()
+            .disableAuthCaching()
+            .evictExpiredConnections()
+            .evictIdleConnections(TimeValue.ofSeconds(30))
+            .build();
         clients.add(client);
         return client;
     }
@@ -96,4 +107,5 @@ public class OutboundHttp implements DisposableBean {
             client.close();
         }
     }
+
 }

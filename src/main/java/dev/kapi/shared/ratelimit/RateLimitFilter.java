@@ -17,13 +17,15 @@ import dev.kapi.shared.Problems;
 import dev.kapi.shared.RequestPaths;
 
 /**
- * Applies {@link RateLimiter} to every request, after authentication so that signed-in clients are
- * counted by account and anonymous ones by IP (as resolved from trusted proxies). Over the limit it
- * answers 429 with {@code Retry-After}. Placed in the security filter chain by the identity module.
+ * Applies {@link RateLimiter} to every request, after authentication so that signed-in
+ * clients are counted by account and anonymous ones by IP (as resolved from trusted
+ * proxies). Over the limit it answers 429 with {@code Retry-After}. Placed in the
+ * security filter chain by the identity module.
  */
 public final class RateLimitFilter extends OncePerRequestFilter {
 
     private final RateLimiter limiter;
+
     private final Problems problems;
 
     public RateLimitFilter(RateLimiter limiter, Problems problems) {
@@ -57,4 +59,5 @@ public final class RateLimitFilter extends OncePerRequestFilter {
         }
         return "ip:" + request.getRemoteAddr();
     }
+
 }

@@ -32,9 +32,10 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 
 /**
- * Token buckets kept in PostgreSQL through Bucket4j, so that every instance on one database shares the
- * same limits; a route marked {@code local} keeps Bucket4j buckets in this instance's memory instead (no
- * query per request; each instance counts on its own). Bucket time follows the injected {@link Clock}.
+ * Token buckets kept in PostgreSQL through Bucket4j, so that every instance on one
+ * database shares the same limits; a route marked {@code local} keeps Bucket4j buckets in
+ * this instance's memory instead (no query per request; each instance counts on its own).
+ * Bucket time follows the injected {@link Clock}.
  */
 @Component
 public class RateLimiter {
@@ -42,30 +43,38 @@ public class RateLimiter {
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
     private final RateLimitSettings settings;
+
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+
     private final List<LimitedRoute> routes;
+
     private final TimeMeter time;
-    /** In-memory buckets of the local routes; an idle one is dropped once it would have refilled anyway. */
+
+    /**
+     * In-memory buckets of the local routes; an idle one is dropped once it would have
+     * refilled anyway.
+     */
     private final Cache<String, Bucket> localBuckets = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterAccess(Duration.ofMinutes(2))
-            .build();
+        .maximumSize(100_000)
+        .expireAfterAccess(Duration.ofMinutes(2))
+        .build();
 
     RateLimiter(RateLimitSettings settings, DataSource dataSource, Clock clock) {
         this.settings = settings;
         this.time = new ClockTimeMeter(clock);
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-                .primaryKeyMapper(PrimaryKeyMapper.STRING)
-                .table("rate_limit_buckets")
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
-                        Duration.ofSeconds(30)))
-                .clientClock(time)
-                .build();
+            .primaryKeyMapper(PrimaryKeyMapper.STRING)
+            .table("rate_limit_buckets")
+            .expirationAfterWrite(
+                    ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(30)))
+            .clientClock(time)
+            .build();
         PathPatternParser parser = new PathPatternParser();
-        this.routes = settings.routes().stream()
-                .map(route -> new LimitedRoute(route.method(), parser.parse(route.path()), route.perMinute(),
-                        route.local()))
-                .toList();
+        this.routes = settings.routes()
+            .stream()
+            .map(route -> new LimitedRoute(route.method(), parser.parse(route.path()), route.perMinute(),
+                    route.local()))
+            .toList();
     }
 
     /** The outcome of one request against its bucket. */
@@ -94,18 +103,23 @@ public class RateLimiter {
         int capacity = perMinute;
         String key = routeKey + "|" + client;
         if (local) {
-            return decision(localBuckets.get(key, unused -> Bucket.builder()
-                    .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofMinutes(1)))
-                    .withCustomTimePrecision(time).build()).tryConsumeAndReturnRemaining(1));
+            return decision(localBuckets
+                .get(key,
+                        unused -> Bucket.builder()
+                            .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofMinutes(1)))
+                            .withCustomTimePrecision(time)
+                            .build())
+                .tryConsumeAndReturnRemaining(1));
         }
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofMinutes(1)))
-                .build();
+            .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, Duration.ofMinutes(1)))
+            .build();
         try {
             return decision(buckets.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1));
         }
         catch (RuntimeException ex) {
-            // A rate limit is a guard, not a dependency: when its store fails, serve and say so in the log.
+            // A rate limit is a guard, not a dependency: when its store fails, serve and
+            // say so in the log.
             log.warn("Rate limit store unavailable, request allowed: {}", ex.toString());
             return new Decision(true, 0);
         }
@@ -141,4 +155,5 @@ public class RateLimiter {
             return true;
         }
     }
+
 }

@@ -24,22 +24,27 @@ import org.springframework.util.StringUtils;
 import dev.kapi.shared.database.LocalSecrets;
 
 /**
- * Authenticated encryption for secrets at rest: AES-256-GCM with a random 96-bit nonce. A sealed value
- * reads {@code v1:<key id>:<base64 nonce+ciphertext>}; the key id (first 8 hex digits of the key's
- * SHA-256) tells which master key opens it, so keys can be rotated: seal with the current one, open with
- * any configured one, and {@link #needsResealing} says which values to re-encrypt. The {@code context}
- * (e.g. a row's owner and purpose) is bound as associated data, so a ciphertext copied to another row
- * does not open.
+ * Authenticated encryption for secrets at rest: AES-256-GCM with a random 96-bit nonce. A
+ * sealed value reads {@code v1:<key id>:<base64 nonce+ciphertext>}; the key id (first 8
+ * hex digits of the key's SHA-256) tells which master key opens it, so keys can be
+ * rotated: seal with the current one, open with any configured one, and
+ * {@link #needsResealing} says which values to re-encrypt. The {@code context} (e.g. a
+ * row's owner and purpose) is bound as associated data, so a ciphertext copied to another
+ * row does not open.
  */
 @Component
 public final class SecretSealer {
 
     private static final String VERSION = "v1";
+
     private static final int NONCE_BYTES = 12;
+
     private static final int TAG_BITS = 128;
 
     private final SecureRandom random = new SecureRandom();
+
     private final String currentKeyId;
+
     private final Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
 
     public SecretSealer(SealingSettings settings, ObjectProvider<LocalSecrets> localSecrets) {
@@ -72,7 +77,10 @@ public final class SecretSealer {
         return VERSION + ":" + currentKeyId + ":" + Base64.getEncoder().encodeToString(packed);
     }
 
-    /** Opens a sealed value; throws {@link SealingException} when no configured key opens it or it was altered. */
+    /**
+     * Opens a sealed value; throws {@link SealingException} when no configured key opens
+     * it or it was altered.
+     */
     public String open(String sealed, String context) {
         String[] parts = sealed.split(":", 3);
         if (parts.length != 3 || !VERSION.equals(parts[0])) {
@@ -98,10 +106,11 @@ public final class SecretSealer {
     }
 
     /**
-     * Keys for another use than sealing, derived from the master keys as HMAC-SHA-256(master key, label):
-     * the current master key's first, then the previous ones' (a value kept under a derived key outlives
-     * a rotation only if it is checked against all of them). The label names the use and its version,
-     * e.g. {@code kapi:code-hmac:v1}; a derived key reveals nothing of the master key.
+     * Keys for another use than sealing, derived from the master keys as
+     * HMAC-SHA-256(master key, label): the current master key's first, then the previous
+     * ones' (a value kept under a derived key outlives a rotation only if it is checked
+     * against all of them). The label names the use and its version, e.g.
+     * {@code kapi:code-hmac:v1}; a derived key reveals nothing of the master key.
      */
     public List<byte[]> derivedKeys(String label) {
         List<byte[]> derived = new ArrayList<>();
@@ -125,7 +134,9 @@ public final class SecretSealer {
         }
     }
 
-    /** True when the value was sealed with an older master key and should be sealed again. */
+    /**
+     * True when the value was sealed with an older master key and should be sealed again.
+     */
     public boolean needsResealing(String sealed) {
         return !sealed.startsWith(VERSION + ":" + currentKeyId + ":");
     }
@@ -173,5 +184,7 @@ public final class SecretSealer {
         SealingException(String message) {
             super(message);
         }
+
     }
+
 }

@@ -35,30 +35,36 @@ import tools.jackson.databind.deser.jdk.NumberDeserializers;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
- * The one place where every JSON text Kapı reads is checked, whatever it is read into (a record, a map,
- * a tree): no string or name with U+0000 or an unpaired surrogate, no number out of {@link Decimals}'
- * range, no duplicate key, nesting at most {@value #MAX_DEPTH} deep. A breach is an {@link InvalidInput}
- * naming the field by its path, answered 400.
+ * The one place where every JSON text Kapı reads is checked, whatever it is read into (a
+ * record, a map, a tree): no string or name with U+0000 or an unpaired surrogate, no
+ * number out of {@link Decimals}' range, no duplicate key, nesting at most
+ * {@value #MAX_DEPTH} deep. A breach is an {@link InvalidInput} naming the field by its
+ * path, answered 400.
  */
 @Configuration(proxyBeanMethods = false)
 class CheckedJson {
 
     static final int MAX_DEPTH = 64;
 
-    /** Replaces Spring Boot's JSON factory; Boot's own factory customizers still apply. */
+    /**
+     * Replaces Spring Boot's JSON factory; Boot's own factory customizers still apply.
+     */
     @Bean
     JsonFactory jsonFactory(ObjectProvider<JsonFactoryBuilderCustomizer> customizers) {
         JsonFactoryBuilder builder = JsonFactory.builder()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_DEPTH).maxNumberLength(Decimals.MAX_LENGTH).build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_DEPTH)
+                .maxNumberLength(Decimals.MAX_LENGTH)
+                .build());
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return new Factory(builder);
     }
 
     /**
-     * The same range for numbers that arrive as JSON strings ({@code "1e400000"}), which Jackson turns into
-     * a {@code BigDecimal} or {@code double} without a number token: out of range, or not finite, is a 400.
+     * The same range for numbers that arrive as JSON strings ({@code "1e400000"}), which
+     * Jackson turns into a {@code BigDecimal} or {@code double} without a number token:
+     * out of range, or not finite, is a 400.
      */
     @Bean
     JacksonModule checkedNumbers() {
@@ -85,6 +91,7 @@ class CheckedJson {
             }
             return value;
         }
+
     }
 
     private static final class CheckedDouble extends NumberDeserializers.DoubleDeserializer {
@@ -101,9 +108,13 @@ class CheckedJson {
             }
             return value;
         }
+
     }
 
-    /** Where the parser's current token is, as {@code params.buy_below} or {@code items[2].name}. */
+    /**
+     * Where the parser's current token is, as {@code params.buy_below} or
+     * {@code items[2].name}.
+     */
     static String pathOf(JsonParser parser) {
         Deque<String> parts = new ArrayDeque<>();
         for (TokenStreamContext context = parser.streamReadContext(); context != null
@@ -121,10 +132,13 @@ class CheckedJson {
         return CleanText.defect(path) == null ? path : "(name)";
     }
 
-    /** A string, name or number a client sent that Kapı does not take, and where it was. */
+    /**
+     * A string, name or number a client sent that Kapı does not take, and where it was.
+     */
     static final class InvalidInput extends StreamReadException {
 
         private final String field;
+
         private final String code;
 
         InvalidInput(JsonParser parser, String field, String code) {
@@ -140,6 +154,7 @@ class CheckedJson {
         String code() {
             return code;
         }
+
     }
 
     private static final class Factory extends JsonFactory {
@@ -168,8 +183,8 @@ class CheckedJson {
         }
 
         @Override
-        protected JsonParser _createParser(ObjectReadContext context, IOContext io, char[] data, int offset,
-                int length, boolean recyclable) {
+        protected JsonParser _createParser(ObjectReadContext context, IOContext io, char[] data, int offset, int length,
+                boolean recyclable) {
             return new Checking(super._createParser(context, io, data, offset, length, recyclable));
         }
 
@@ -183,6 +198,7 @@ class CheckedJson {
         protected JsonParser _createParser(ObjectReadContext context, IOContext io, DataInput input) {
             return new Checking(super._createParser(context, io, input));
         }
+
     }
 
     /** Looks at each token as it is read, before any deserializer sees it. */
@@ -231,7 +247,8 @@ class CheckedJson {
                 case PROPERTY_NAME -> text(delegate.currentName());
                 case VALUE_STRING -> text(delegate.getString());
                 case VALUE_NUMBER_INT -> {
-                    // An int or a long is always in range; only a longer integer needs a look.
+                    // An int or a long is always in range; only a longer integer needs a
+                    // look.
                     if (delegate.getNumberType() == NumberType.BIG_INTEGER) {
                         number();
                     }
@@ -267,5 +284,7 @@ class CheckedJson {
         private String path() {
             return pathOf(delegate);
         }
+
     }
+
 }

@@ -34,25 +34,30 @@ import dev.kapi.shared.Problems;
 import dev.kapi.shared.RequestPaths;
 
 /**
- * Checks what every request brings before any route sees it. Its path and query parameters must be clean
- * text ({@link CleanText}): a 400 naming the parameter otherwise. Its body is bounded before anything
- * reads it. A declared length over the route's cap is refused
- * at once, unread; a body without a length (or longer than it said) is counted as it is read and stops
- * with {@link PayloadTooLarge} at the cap. Either way the answer is 413 {@code payload-too-large}.
+ * Checks what every request brings before any route sees it. Its path and query
+ * parameters must be clean text ({@link CleanText}): a 400 naming the parameter
+ * otherwise. Its body is bounded before anything reads it. A declared length over the
+ * route's cap is refused at once, unread; a body without a length (or longer than it
+ * said) is counted as it is read and stops with {@link PayloadTooLarge} at the cap.
+ * Either way the answer is 413 {@code payload-too-large}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class InputLimitFilter extends OncePerRequestFilter {
 
     private final long defaultMax;
+
     private final List<RouteCap> routes;
+
     private final Problems problems;
 
     InputLimitFilter(BodyLimits limits, Problems problems) {
         this.defaultMax = limits.max().toBytes();
         PathPatternParser parser = new PathPatternParser();
-        this.routes = limits.routes().stream()
-                .map(route -> new RouteCap(parser.parse(route.path()), route.max().toBytes())).toList();
+        this.routes = limits.routes()
+            .stream()
+            .map(route -> new RouteCap(parser.parse(route.path()), route.max().toBytes()))
+            .toList();
         this.problems = problems;
     }
 
@@ -92,7 +97,8 @@ class InputLimitFilter extends OncePerRequestFilter {
                     defect = defect != null ? defect : CleanText.defect(value);
                 }
                 if (defect != null) {
-                    // A name that is itself the defect is not repeated raw into the answer.
+                    // A name that is itself the defect is not repeated raw into the
+                    // answer.
                     problems.writeInvalidField(request, response, nameDefect == null ? parameter.getKey() : "(name)",
                             defect);
                     return;
@@ -123,7 +129,10 @@ class InputLimitFilter extends OncePerRequestFilter {
         }
     }
 
-    /** A body's type must say what it is: parseable, and not {@code *}{@code /*} or {@code text/*}. */
+    /**
+     * A body's type must say what it is: parseable, and not {@code *}{@code /*} or
+     * {@code text/*}.
+     */
     private static boolean concrete(String contentType) {
         try {
             MediaType type = MediaType.parseMediaType(contentType);
@@ -135,7 +144,8 @@ class InputLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, long cap) throws IOException {
-        // The client may still be sending: say so, and let Tomcat close rather than read the rest.
+        // The client may still be sending: say so, and let Tomcat close rather than read
+        // the rest.
         response.setHeader("Connection", "close");
         problems.write(request, response, HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",
                 PayloadTooLarge.readable(cap));
@@ -145,7 +155,9 @@ class InputLimitFilter extends OncePerRequestFilter {
     private static final class Capped extends HttpServletRequestWrapper {
 
         private final long cap;
+
         private ServletInputStream stream;
+
         private BufferedReader reader;
 
         Capped(HttpServletRequest request, long cap) {
@@ -170,12 +182,15 @@ class InputLimitFilter extends OncePerRequestFilter {
             }
             return reader;
         }
+
     }
 
     private static final class CountingStream extends ServletInputStream {
 
         private final ServletInputStream in;
+
         private final long cap;
+
         private long read;
 
         CountingStream(ServletInputStream in, long cap) {
@@ -232,5 +247,7 @@ class InputLimitFilter extends OncePerRequestFilter {
         public void close() throws IOException {
             in.close();
         }
+
     }
+
 }

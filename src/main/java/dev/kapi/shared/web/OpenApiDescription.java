@@ -42,34 +42,45 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 
 /**
- * Makes {@code /v3/api-docs} good enough to generate typed clients from (client/typescript), without
- * annotating every controller:
+ * Makes {@code /v3/api-docs} good enough to generate typed clients from
+ * (client/typescript), without annotating every controller:
  * <ul>
- * <li>every schema has its own name: records of the same simple name (two {@code SessionList}s) would
- * otherwise be merged into one, silently giving one of the routes the other's shape;</li>
- * <li>every operation lists the problems it may answer ({@code application/problem+json}, schema
- * {@code Problem}), and public routes (each module's {@link RouteRules}) need no bearer token;</li>
+ * <li>every schema has its own name: records of the same simple name (two
+ * {@code SessionList}s) would otherwise be merged into one, silently giving one of the
+ * routes the other's shape;</li>
+ * <li>every operation lists the problems it may answer ({@code application/problem+json},
+ * schema {@code Problem}), and public routes (each module's {@link RouteRules}) need no
+ * bearer token;</li>
  * <li>JSON answers are {@code application/json} rather than {@code *}{@code /*};</li>
- * <li>fixed values are enums: a string pattern that is a list of words ({@code buy|sell}), and the values
- * of the tables below (statuses, intervals, ...), which follow docs/API.md.</li>
+ * <li>fixed values are enums: a string pattern that is a list of words
+ * ({@code buy|sell}), and the values of the tables below (statuses, intervals, ...),
+ * which follow docs/API.md.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiDescription {
 
     static final String PROBLEM = "Problem";
+
     private static final String PROBLEM_JSON = "application/problem+json";
+
     private static final Pattern WORDS = Pattern.compile("\\^?\\(?([a-z0-9_]+(\\|[a-z0-9_]+)+)\\)?\\$?");
 
     private static final List<String> BOT_STATUSES = List.of("idle", "in_position", "paused", "error");
-    private static final List<String> QUEUE_STATUSES = List.of("created", "scheduled", "running", "paused",
-            "cancelled", "completed");
+
+    private static final List<String> QUEUE_STATUSES = List.of("created", "scheduled", "running", "paused", "cancelled",
+            "completed");
+
     private static final List<String> MESSAGE_STATUSES = List.of("pending", "sending", "sent", "delivered", "read",
             "failed", "skipped", "cancelled");
-    private static final List<String> INTERVALS = List.of("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h",
-            "8h", "12h", "1d");
+
+    private static final List<String> INTERVALS = List.of("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h",
+            "12h", "1d");
+
     private static final List<String> STRATEGIES = List.of("simple", "ema");
+
     private static final List<String> REQUEST_STATUSES = List.of("open", "answered", "closed");
+
     private static final List<String> AUDIT_TYPES = List.of("account-registered", "login-succeeded", "login-failed",
             "account-locked", "login-refused-locked", "logout", "session-revoked", "sessions-revoked",
             "refresh-token-reuse", "password-changed", "password-reset-requested", "password-reset",
@@ -78,7 +89,9 @@ class OpenApiDescription {
             "reauthentication-failed", "reauthentication-refused-locked", "credential-alert-used",
             "unverified-account-claimed");
 
-    /** Fixed values of schema properties ("Schema.property"), as docs/API.md lists them. */
+    /**
+     * Fixed values of schema properties ("Schema.property"), as docs/API.md lists them.
+     */
     private static final Map<String, List<String>> PROPERTY_ENUMS = Map.ofEntries(
             Map.entry("UserResponse.role", List.of("admin", "editor", "viewer", "user")),
             Map.entry("BotRequest.interval", INTERVALS), Map.entry("BotResponse.interval", INTERVALS),
@@ -90,7 +103,8 @@ class OpenApiDescription {
             Map.entry("BotPerformanceResponse.status", BOT_STATUSES),
             Map.entry("StateRequest.status", List.of("idle", "in_position", "paused")),
             Map.entry("StateResponse.last_signal", List.of("buy", "sell", "hold", "warming_up", "no_data")),
-            Map.entry("TradeResponse.side", List.of("buy", "sell")), Map.entry("BacktestTrade.side", List.of("buy", "sell")),
+            Map.entry("TradeResponse.side", List.of("buy", "sell")),
+            Map.entry("BacktestTrade.side", List.of("buy", "sell")),
             Map.entry("TradeResponse.source", List.of("bot", "manual")),
             Map.entry("ApiKeyResponse.exchange", List.of("binance")),
             Map.entry("SenderResponse.provider", List.of("simulator", "whatsapp_cloud")),
@@ -99,13 +113,12 @@ class OpenApiDescription {
             Map.entry("QueueResponse.status", QUEUE_STATUSES), Map.entry("OwnedQueueResponse.status", QUEUE_STATUSES),
             Map.entry("MessageResponse.status", MESSAGE_STATUSES),
             Map.entry("EntryResponse.source", List.of("user", "opt_out")),
-            Map.entry("Rejected.reason", List.of("phone-invalid", "duplicate-in-file", "too-many-columns",
-                    "value-too-long")),
+            Map.entry("Rejected.reason",
+                    List.of("phone-invalid", "duplicate-in-file", "too-many-columns", "value-too-long")),
             Map.entry("RequestView.status", REQUEST_STATUSES),
             Map.entry("LedgerEntry.kind", List.of("credit", "debit")),
             Map.entry("LedgerEntry.reason", List.of("load", "adjustment", "reservation", "refund")),
-            Map.entry("UsageResponse.period", List.of("monthly", "yearly")),
-            Map.entry("AuditEntry.type", AUDIT_TYPES));
+            Map.entry("UsageResponse.period", List.of("monthly", "yearly")), Map.entry("AuditEntry.type", AUDIT_TYPES));
 
     /** Fixed values of parameters ("path parameter"), as docs/API.md lists them. */
     private static final Map<String, List<String>> PARAMETER_ENUMS = Map.ofEntries(
@@ -122,8 +135,9 @@ class OpenApiDescription {
             Map.entry("/api/messaging/{list}/{id} list", List.of("blacklist", "graylist")));
 
     /**
-     * Creating routes that answer 201 through a {@code ResponseEntity}, which springdoc cannot see (it
-     * documents 200); ClientExamplesIntegrationTests fails when an example gets a status not documented.
+     * Creating routes that answer 201 through a {@code ResponseEntity}, which springdoc
+     * cannot see (it documents 200); ClientExamplesIntegrationTests fails when an example
+     * gets a status not documented.
      */
     private static final Set<String> CREATED = Set.of("/events", "/api/messaging/senders", "/api/messaging/customers",
             "/api/messaging/groups", "/api/messaging/{list}", "/api/messaging/drafts", "/api/messaging/queues",
@@ -144,8 +158,9 @@ class OpenApiDescription {
     }
 
     /**
-     * The schemas only answers use say what Jackson writes: every property is there (required), and those
-     * that may be null say so, so that generated types neither make everything optional nor hide nulls.
+     * The schemas only answers use say what Jackson writes: every property is there
+     * (required), and those that may be null say so, so that generated types neither make
+     * everything optional nor hide nulls.
      */
     @SuppressWarnings({ "rawtypes", "unchecked" })
     private static void answersAsWritten(OpenAPI openApi, Map<String, RecordShape> shapes) {
@@ -157,16 +172,22 @@ class OpenApiDescription {
         Set<String> inRequests = new TreeSet<>();
         openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
             if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
-                operation.getRequestBody().getContent().values()
-                        .forEach(media -> collectRefs(media.getSchema(), schemas, inRequests));
+                operation.getRequestBody()
+                    .getContent()
+                    .values()
+                    .forEach(media -> collectRefs(media.getSchema(), schemas, inRequests));
             }
             if (operation.getParameters() != null) {
                 operation.getParameters().forEach(parameter -> collectRefs(parameter.getSchema(), schemas, inRequests));
             }
             if (operation.getResponses() != null) {
-                operation.getResponses().values().stream().filter(response -> response.getContent() != null)
-                        .forEach(response -> response.getContent().values()
-                                .forEach(media -> collectRefs(media.getSchema(), schemas, inAnswers)));
+                operation.getResponses()
+                    .values()
+                    .stream()
+                    .filter(response -> response.getContent() != null)
+                    .forEach(response -> response.getContent()
+                        .values()
+                        .forEach(media -> collectRefs(media.getSchema(), schemas, inAnswers)));
             }
         }));
         inAnswers.removeAll(inRequests);
@@ -193,7 +214,8 @@ class OpenApiDescription {
     @SuppressWarnings({ "rawtypes", "unchecked" })
     private static Schema nullable(Schema schema) {
         if (schema.get$ref() != null) {
-            return new Schema<>().anyOf(List.of(schema, new Schema<>().types(new java.util.LinkedHashSet<>(List.of("null")))));
+            return new Schema<>()
+                .anyOf(List.of(schema, new Schema<>().types(new java.util.LinkedHashSet<>(List.of("null")))));
         }
         if (schema.getTypes() != null && !schema.getTypes().isEmpty()) {
             Set<String> types = new java.util.LinkedHashSet<>(schema.getTypes());
@@ -221,7 +243,8 @@ class OpenApiDescription {
             return;
         }
         if (schema.getProperties() != null) {
-            ((Map<String, Schema>) schema.getProperties()).values().forEach(property -> collectRefs(property, schemas, into));
+            ((Map<String, Schema>) schema.getProperties()).values()
+                .forEach(property -> collectRefs(property, schemas, into));
         }
         collectRefs(schema.getItems(), schemas, into);
         if (schema.getAdditionalProperties() instanceof Schema additional) {
@@ -237,19 +260,26 @@ class OpenApiDescription {
     private static void describe(OpenAPI openApi, List<RouteRules.Route> publicRoutes) {
         @SuppressWarnings("rawtypes")
         Map<String, Schema> schemas = openApi.getComponents().getSchemas();
-        schemas.put("FieldProblem", new ObjectSchema().description("One bad input, by its JSON name")
-                .addProperty("field", new StringSchema()).addProperty("message", new StringSchema())
-                .required(List.of("field", "message")));
-        schemas.put(PROBLEM, new ObjectSchema()
-                .description("RFC 9457 problem; also carries seed 004's success: false and message")
-                .addProperty("type", new StringSchema().format("uri").example("urn:kapi:problem:validation")
-                        .description("stable: urn:kapi:problem:<code>"))
-                .addProperty("title", new StringSchema()).addProperty("status", new IntegerSchema())
-                .addProperty("detail", new StringSchema()).addProperty("instance", new StringSchema())
-                .addProperty("success", new BooleanSchema()._enum(List.of(false)))
-                .addProperty("message", new StringSchema().description("the detail, in the requested language"))
-                .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldProblem")))
-                .required(List.of("type", "title", "status", "success", "message")));
+        schemas.put("FieldProblem",
+                new ObjectSchema().description("One bad input, by its JSON name")
+                    .addProperty("field", new StringSchema())
+                    .addProperty("message", new StringSchema())
+                    .required(List.of("field", "message")));
+        schemas.put(PROBLEM,
+                new ObjectSchema().description("RFC 9457 problem; also carries seed 004's success: false and message")
+                    .addProperty("type",
+                            new StringSchema().format("uri")
+                                .example("urn:kapi:problem:validation")
+                                .description("stable: urn:kapi:problem:<code>"))
+                    .addProperty("title", new StringSchema())
+                    .addProperty("status", new IntegerSchema())
+                    .addProperty("detail", new StringSchema())
+                    .addProperty("instance", new StringSchema())
+                    .addProperty("success", new BooleanSchema()._enum(List.of(false)))
+                    .addProperty("message", new StringSchema().description("the detail, in the requested language"))
+                    .addProperty("errors",
+                            new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldProblem")))
+                    .required(List.of("type", "title", "status", "success", "message")));
         schemas.forEach((name, schema) -> enumerate(name, schema));
 
         if (openApi.getPaths() == null) {
@@ -302,8 +332,9 @@ class OpenApiDescription {
     }
 
     /**
-     * A route that also takes its body as form fields ({@code @ModelAttribute}, e.g. {@code POST /auth/login})
-     * shows up in springdoc as a required query parameter holding the whole object: it is the form body.
+     * A route that also takes its body as form fields ({@code @ModelAttribute}, e.g.
+     * {@code POST /auth/login}) shows up in springdoc as a required query parameter
+     * holding the whole object: it is the form body.
      */
     @SuppressWarnings({ "rawtypes", "unchecked" })
     private static void formBody(Operation operation) {
@@ -316,8 +347,10 @@ class OpenApiDescription {
             Schema schema = parameter.getSchema();
             if ("query".equals(parameter.getIn()) && schema != null && schema.get$ref() != null) {
                 it.remove();
-                operation.getRequestBody().getContent().addMediaType("application/x-www-form-urlencoded",
-                        new MediaType().schema(new Schema<>().$ref(schema.get$ref())));
+                operation.getRequestBody()
+                    .getContent()
+                    .addMediaType("application/x-www-form-urlencoded",
+                            new MediaType().schema(new Schema<>().$ref(schema.get$ref())));
             }
         }
         if (operation.getParameters().isEmpty()) {
@@ -337,7 +370,8 @@ class OpenApiDescription {
     private static void problem(ApiResponses responses, String status, String description) {
         ApiResponse existing = responses.get(status);
         Content content = existing != null && existing.getContent() != null ? existing.getContent() : new Content();
-        content.addMediaType(PROBLEM_JSON, new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)));
+        content.addMediaType(PROBLEM_JSON,
+                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)));
         if (existing == null) {
             responses.addApiResponse(status, new ApiResponse().description(description).content(content));
         }
@@ -346,7 +380,10 @@ class OpenApiDescription {
         }
     }
 
-    /** springdoc writes JSON answers as {@code *}{@code /*}; every such answer of Kapı is JSON. */
+    /**
+     * springdoc writes JSON answers as {@code *}{@code /*}; every such answer of Kapı is
+     * JSON.
+     */
     private static void jsonInsteadOfAnything(ApiResponse response) {
         Content content = response.getContent();
         if (content != null && content.containsKey("*/*")) {
@@ -371,7 +408,10 @@ class OpenApiDescription {
         });
     }
 
-    /** A string whose pattern is a list of words ({@code buy|sell}) is an enum of those words. */
+    /**
+     * A string whose pattern is a list of words ({@code buy|sell}) is an enum of those
+     * words.
+     */
     @SuppressWarnings({ "rawtypes", "unchecked" })
     private static void enumerateByPattern(Schema schema) {
         if (schema.getPattern() != null && schema.getEnum() == null) {
@@ -395,8 +435,9 @@ class OpenApiDescription {
     }
 
     /**
-     * A record's JSON properties that are always in an answer (Jackson writes nulls; only a component marked
-     * {@code @JsonInclude(NON_NULL)} may be absent) and those that are never null (primitives, lists, maps).
+     * A record's JSON properties that are always in an answer (Jackson writes nulls; only
+     * a component marked {@code @JsonInclude(NON_NULL)} may be absent) and those that are
+     * never null (primitives, lists, maps).
      */
     record RecordShape(Set<String> present, Set<String> nonNull) {
 
@@ -404,14 +445,14 @@ class OpenApiDescription {
             Set<String> present = new TreeSet<>();
             Set<String> nonNull = new TreeSet<>();
             for (RecordComponent component : record.getRecordComponents()) {
-                com.fasterxml.jackson.annotation.JsonProperty property =
-                        component.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                com.fasterxml.jackson.annotation.JsonProperty property = component
+                    .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
                 if (component.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)) {
                     continue;
                 }
                 String name = property != null && !property.value().isEmpty() ? property.value() : component.getName();
-                com.fasterxml.jackson.annotation.JsonInclude include =
-                        component.getAnnotation(com.fasterxml.jackson.annotation.JsonInclude.class);
+                com.fasterxml.jackson.annotation.JsonInclude include = component
+                    .getAnnotation(com.fasterxml.jackson.annotation.JsonInclude.class);
                 if (include == null || include.value() == com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) {
                     present.add(name);
                 }
@@ -453,14 +494,17 @@ class OpenApiDescription {
 
     /**
      * Names a schema of an ambiguous simple name after the class it is declared in
-     * ({@code AdminUserSessionsController.SessionList} → {@code AdminUserSessionsSessionList}), or, for a
-     * top-level class, after its module ({@code dev.kapi.events.Category} → {@code EventsCategory}).
+     * ({@code AdminUserSessionsController.SessionList} →
+     * {@code AdminUserSessionsSessionList}), or, for a top-level class, after its module
+     * ({@code dev.kapi.events.Category} → {@code EventsCategory}).
      */
     static final class DistinctSchemaNames implements ModelConverter {
 
         private final Set<String> ambiguous;
+
         /** What each record's JSON holds, by schema name (see {@link RecordShape}). */
         final Map<String, RecordShape> shapes = new java.util.concurrent.ConcurrentHashMap<>();
+
         private final Map<Class<?>, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
         DistinctSchemaNames(Set<String> ambiguous) {
@@ -480,9 +524,8 @@ class OpenApiDescription {
             Schema resolved = chain.hasNext() ? chain.next().resolve(type, context, chain) : null;
             Class<?> raw = rawClass(type.getType());
             if (resolved != null && raw != null && raw.isRecord() && raw.getName().startsWith("dev.kapi.")) {
-                String name = resolved.getName() != null ? resolved.getName()
-                        : resolved.get$ref() != null ? resolved.get$ref().substring(resolved.get$ref().lastIndexOf('/') + 1)
-                        : null;
+                String name = resolved.getName() != null ? resolved.getName() : resolved.get$ref() != null
+                        ? resolved.get$ref().substring(resolved.get$ref().lastIndexOf('/') + 1) : null;
                 if (name != null) {
                     shapes.putIfAbsent(name, RecordShape.of(raw));
                 }
@@ -507,5 +550,7 @@ class OpenApiDescription {
             String module = cls.getPackageName().substring("dev.kapi.".length()).split("\\.")[0];
             return Character.toUpperCase(module.charAt(0)) + module.substring(1) + cls.getSimpleName();
         }
+
     }
+
 }

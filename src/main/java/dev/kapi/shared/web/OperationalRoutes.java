@@ -7,7 +7,10 @@ import org.springframework.stereotype.Component;
 
 import dev.kapi.shared.RouteRules;
 
-/** The operational endpoints no module owns: health, info, metrics for the scraper, the API description, errors. */
+/**
+ * The operational endpoints no module owns: health, info, metrics for the scraper, the
+ * API description, errors.
+ */
 @Component
 class OperationalRoutes implements RouteRules {
 
@@ -19,4 +22,5 @@ class OperationalRoutes implements RouteRules {
                 // Browsers ask before a cross-origin call; CORS answers these.
                 Route.of(HttpMethod.OPTIONS, "/**"));
     }
+
 }

@@ -48,9 +48,10 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Turns every failure into the problem body of {@link Problems}: domain errors, invalid input (naming
- * every bad field by its JSON name), unreadable JSON, unknown routes. Anything unexpected is logged here
- * with its stack trace and answered with a plain 500 that reveals nothing internal.
+ * Turns every failure into the problem body of {@link Problems}: domain errors, invalid
+ * input (naming every bad field by its JSON name), unreadable JSON, unknown routes.
+ * Anything unexpected is logged here with its stack trace and answered with a plain 500
+ * that reveals nothing internal.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -58,6 +59,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     private final Problems problems;
+
     private final MessageSource messages;
 
     ProblemHandler(Problems problems, MessageSource messages) {
@@ -72,8 +74,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         List<FieldProblem> errors = ex.field() == null ? List.of() : List.of(new FieldProblem(ex.field(), message));
         HttpHeaders headers = new HttpHeaders();
         ex.headers().forEach(headers::add);
-        return ResponseEntity.status(ex.status()).headers(headers)
-                .body(problems.problem(ex.status(), ex.code(), message, errors));
+        return ResponseEntity.status(ex.status())
+            .headers(headers)
+            .body(problems.problem(ex.status(), ex.code(), message, errors));
     }
 
     @ExceptionHandler(AccessDeniedException.class)
@@ -91,7 +94,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(List.of(fieldProblem(ex.getName(), "invalid-value")));
     }
 
-    /** A query string that is not valid percent-encoding is the client's mistake, whatever the route. */
+    /**
+     * A query string that is not valid percent-encoding is the client's mistake, whatever
+     * the route.
+     */
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<Object> handleUndecodableQuery(InvalidParameterException ex) {
         return simple(HttpStatus.BAD_REQUEST, "malformed-query");
@@ -99,17 +105,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(PayloadTooLarge.class)
     ResponseEntity<Object> handleTooLarge(PayloadTooLarge ex) {
-        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
-                .body(problems.problem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",
-                        LocaleContextHolder.getLocale(), ex.readableMax()));
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+            .header(HttpHeaders.CONNECTION, "close")
+            .body(problems.problem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", LocaleContextHolder.getLocale(),
+                    ex.readableMax()));
     }
 
-    /** Two transactions waited on each other and the database gave up one: the client may simply ask again. */
+    /**
+     * Two transactions waited on each other and the database gave up one: the client may
+     * simply ask again.
+     */
     @ExceptionHandler(PessimisticLockingFailureException.class)
     ResponseEntity<Object> handleLockConflict(PessimisticLockingFailureException ex) {
         log.warn("Lock conflict, answered 503: {}", ex.getMostSpecificCause().toString());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
-                .body(problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", LocaleContextHolder.getLocale()));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header(HttpHeaders.RETRY_AFTER, "1")
+            .body(problems.problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", LocaleContextHolder.getLocale()));
     }
 
     @ExceptionHandler(Exception.class)
@@ -134,7 +145,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(ex.getBindingResult());
     }
 
-    /** A body Jackson could not map: an unknown field, or a value of the wrong type, named by its path. */
+    /**
+     * A body Jackson could not map: an unknown field, or a value of the wrong type, named
+     * by its path.
+     */
     @ExceptionHandler(JacksonException.class)
     ResponseEntity<Object> handleUnmappable(JacksonException ex) {
         CheckedJson.InvalidInput invalid = Causes.find(ex, CheckedJson.InvalidInput.class);
@@ -142,14 +156,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return invalid(List.of(fieldProblem(invalid.field(), invalid.code())));
         }
         if (ex instanceof UnrecognizedPropertyException unknown) {
-            return invalid(List.of(fieldProblem(unknown.getPropertyName(),
-                    "password_hash".equals(unknown.getPropertyName()) ? "password-hash-not-accepted"
-                            : "unknown-field")));
+            return invalid(
+                    List.of(fieldProblem(unknown.getPropertyName(), "password_hash".equals(unknown.getPropertyName())
+                            ? "password-hash-not-accepted" : "unknown-field")));
         }
         if (!(ex instanceof StreamReadException) && !ex.getPath().isEmpty()) {
-            String field = ex.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."));
+            String field = ex.getPath()
+                .stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
             return invalid(List.of(fieldProblem(field, "invalid-value")));
         }
         return simple(HttpStatus.BAD_REQUEST, "malformed-json");
@@ -160,7 +175,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Locale locale = LocaleContextHolder.getLocale();
         List<FieldProblem> errors = new ArrayList<>();
-        ex.getParameterValidationResults().forEach(result -> result.getResolvableErrors()
+        ex.getParameterValidationResults()
+            .forEach(result -> result.getResolvableErrors()
                 .forEach(error -> errors.add(new FieldProblem(result.getMethodParameter().getParameterName(),
                         messages.getMessage(error, locale)))));
         return invalid(errors);
@@ -179,7 +195,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (tooLarge != null) {
             return handleTooLarge(tooLarge);
         }
-        // The outermost Jackson exception knows the field; its own causes (a date parser's, say) do not.
+        // The outermost Jackson exception knows the field; its own causes (a date
+        // parser's, say) do not.
         JacksonException jackson = Causes.find(ex.getCause(), JacksonException.class);
         return jackson != null ? handleUnmappable(jackson) : simple(HttpStatus.BAD_REQUEST, "malformed-json");
     }
@@ -193,20 +210,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).headers(headers)
-                .body(problems.problem(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-                        LocaleContextHolder.getLocale()));
+        return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
+            .headers(headers)
+            .body(problems.problem(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                    LocaleContextHolder.getLocale()));
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).headers(headers)
-                .body(problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                        LocaleContextHolder.getLocale()));
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+            .headers(headers)
+            .body(problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                    LocaleContextHolder.getLocale()));
     }
 
-    /** Whatever Spring MVC answers on its own still gets Kapı's problem shape and a localized message. */
+    /**
+     * Whatever Spring MVC answers on its own still gets Kapı's problem shape and a
+     * localized message.
+     */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
@@ -231,7 +253,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         for (FieldError error : result.getFieldErrors()) {
             errors.add(new FieldProblem(jsonName(target, error.getField()), messages.getMessage(error, locale)));
         }
-        result.getGlobalErrors().forEach(error -> errors.add(new FieldProblem(null, messages.getMessage(error, locale))));
+        result.getGlobalErrors()
+            .forEach(error -> errors.add(new FieldProblem(null, messages.getMessage(error, locale))));
         return invalid(errors);
     }
 
@@ -244,9 +267,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * The name a client used for a field: its {@code @JsonProperty} when it has one; a nested field's path
-     * ({@code position_sizing.value}) named segment by segment, without the segment of a record written
-     * flat ({@code @JsonUnwrapped}).
+     * The name a client used for a field: its {@code @JsonProperty} when it has one; a
+     * nested field's path ({@code position_sizing.value}) named segment by segment,
+     * without the segment of a record written flat ({@code @JsonUnwrapped}).
      */
     static String jsonName(Class<?> type, String javaName) {
         int dot = javaName.indexOf('.');
@@ -255,7 +278,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             for (RecordComponent component : type.getRecordComponents()) {
                 if (component.getName().equals(head)) {
                     String rest = jsonName(component.getType(), javaName.substring(dot + 1));
-                    // A record's fields written flat into its holder's JSON are named as they are written.
+                    // A record's fields written flat into its holder's JSON are named as
+                    // they are written.
                     return component.isAnnotationPresent(JsonUnwrapped.class)
                             || component.getAccessor().isAnnotationPresent(JsonUnwrapped.class) ? rest
                                     : jsonName(type, head) + "." + rest;
@@ -279,4 +303,5 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         return javaName;
     }
+
 }

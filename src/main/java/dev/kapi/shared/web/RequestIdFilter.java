@@ -16,14 +16,16 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Gives every request an id: the caller's {@code X-Request-Id} when it is a sane token, a new UUID
- * otherwise. The id is echoed in the response and put in the log context of every line.
+ * Gives every request an id: the caller's {@code X-Request-Id} when it is a sane token, a
+ * new UUID otherwise. The id is echoed in the response and put in the log context of
+ * every line.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestIdFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-Request-Id";
+
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     @Override
@@ -40,4 +42,5 @@ class RequestIdFilter extends OncePerRequestFilter {
             MDC.remove("requestId");
         }
     }
+
 }

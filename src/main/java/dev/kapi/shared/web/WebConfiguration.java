@@ -19,12 +19,13 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 
 /**
- * Web-wide settings: the clock, answer language (Turkish by default, English on request), CORS for
- * browser clients and the OpenAPI description's bearer scheme.
+ * Web-wide settings: the clock, answer language (Turkish by default, English on request),
+ * CORS for browser clients and the OpenAPI description's bearer scheme.
  */
 @Configuration(proxyBeanMethods = false)
-@OpenAPIDefinition(info = @Info(title = "Kapı API", version = "v1",
-        description = "Accounts, authentication, admin and domain APIs."),
+@OpenAPIDefinition(
+        info = @Info(title = "Kapı API", version = "v1",
+                description = "Accounts, authentication, admin and domain APIs."),
         security = @SecurityRequirement(name = "bearer"))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 class WebConfiguration {
@@ -59,4 +60,5 @@ class WebConfiguration {
         }
         return source;
     }
+
 }

@@ -8,9 +8,10 @@ import java.sql.ResultSet;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The child JVM of {@link EmbeddedDatabaseTests}: starts the embedded database as Kapı does, then exits; its
- * shutdown hook plays Spring's, whose closing beans still use the database (a graceful shutdown's last
- * requests, the event registry) before the database bean itself is closed. Prints what the hook saw.
+ * The child JVM of {@link EmbeddedDatabaseTests}: starts the embedded database as Kapı
+ * does, then exits; its shutdown hook plays Spring's, whose closing beans still use the
+ * database (a graceful shutdown's last requests, the event registry) before the database
+ * bean itself is closed. Prints what the hook saw.
  */
 final class EmbeddedDatabaseShutdown {
 
@@ -18,13 +19,15 @@ final class EmbeddedDatabaseShutdown {
     }
 
     public static void main(String[] args) throws Exception {
-        // Ephemeral, as in the tests: a throw-away data directory of the library's, removed by close.
-        EmbeddedPostgres postgres = new EmbeddedDatabaseConfiguration().embeddedPostgres(
-                new EmbeddedDatabaseSettings(Path.of("."), true), new LocalSecrets(null));
+        // Ephemeral, as in the tests: a throw-away data directory of the library's,
+        // removed by close.
+        EmbeddedPostgres postgres = new EmbeddedDatabaseConfiguration()
+            .embeddedPostgres(new EmbeddedDatabaseSettings(Path.of("."), true), new LocalSecrets(null));
         String url = postgres.getJdbcUrl("postgres", "postgres");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                // Longer than the database takes to stop, had anything else stopped it at exit.
+                // Longer than the database takes to stop, had anything else stopped it at
+                // exit.
                 Thread.sleep(1_500);
                 try (Connection connection = DriverManager.getConnection(url, "postgres", "");
                         ResultSet result = connection.createStatement().executeQuery("SELECT 42")) {
@@ -47,4 +50,5 @@ final class EmbeddedDatabaseShutdown {
         }));
         System.exit(0);
     }
+
 }

@@ -29,13 +29,13 @@ class EmbeddedDatabaseTests {
         try (EmbeddedPostgres postgres = configuration.embeddedPostgres(settings, secrets)) {
             String url = postgres.getJdbcUrl("postgres", "postgres");
             assertThatExceptionOfType(SQLException.class)
-                    .isThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close());
+                .isThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close());
             try (Connection connection = DriverManager.getConnection(url, "postgres", password)) {
                 connection.createStatement().execute("CREATE TABLE kept (id int)");
             }
         }
         assertThat(Files.getPosixFilePermissions(dataDir.resolve("secrets")).toString())
-                .isEqualTo("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]");
+            .isEqualTo("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]");
 
         try (EmbeddedPostgres postgres = configuration.embeddedPostgres(settings, secrets);
                 Connection connection = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"),
@@ -45,17 +45,20 @@ class EmbeddedDatabaseTests {
     }
 
     /**
-     * The JVM exits (SIGTERM, or the end of a test run): the embedded database stays up for whatever still
-     * closes and is stopped by its bean's close, not by a shutdown hook of its own racing Spring's (which
-     * failed the last writes and held the test JVM 30 s waiting for a connection).
+     * The JVM exits (SIGTERM, or the end of a test run): the embedded database stays up
+     * for whatever still closes and is stopped by its bean's close, not by a shutdown
+     * hook of its own racing Spring's (which failed the last writes and held the test JVM
+     * 30 s waiting for a connection).
      */
     @Test
     void jvmExitingThenTheDatabaseOutlivesTheShutdownOfWhatUsesIt() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EmbeddedDatabaseShutdown.class.getName())
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), EmbeddedDatabaseShutdown.class.getName())
+            .redirectErrorStream(true)
+            .start();
         assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("the child exited").isTrue();
         String output = new String(child.getInputStream().readAllBytes());
         assertThat(output).contains("database answered 42", "database closed").doesNotContain("database gone");
     }
+
 }

@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The outbound clients against a real server on loopback, with names answered by a test name server: what
- * the check refuses is never connected to, by name or by literal, and the operator's switch lets services be
- * reached on loopback.
+ * The outbound clients against a real server on loopback, with names answered by a test
+ * name server: what the check refuses is never connected to, by name or by literal, and
+ * the operator's switch lets services be reached on loopback.
  */
 class OutboundHttpTests {
 
@@ -30,6 +30,7 @@ class OutboundHttpTests {
     static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private final TestDns dns = new TestDns();
+
     private final OutboundHttp outbound = new OutboundHttp(dns, false);
 
     @AfterEach
@@ -46,8 +47,10 @@ class OutboundHttpTests {
 
         for (String url : new String[] { "http://intranet.test:" + server.getPort() + "/",
                 "http://127.0.0.1:" + server.getPort() + "/", "http://[::ffff:127.0.0.1]:" + server.getPort() + "/" }) {
-            assertThatThrownBy(() -> client.execute(ClassicRequestBuilder.post(url).build(), response -> response.getCode()))
-                    .as(url).isInstanceOf(CheckedResolver.RefusedAddressException.class);
+            assertThatThrownBy(
+                    () -> client.execute(ClassicRequestBuilder.post(url).build(), response -> response.getCode()))
+                .as(url)
+                .isInstanceOf(CheckedResolver.RefusedAddressException.class);
         }
         assertThat(server.getAllServeEvents()).isEmpty();
     }
@@ -57,8 +60,10 @@ class OutboundHttpTests {
         CloseableHttpClient client = outbound.client(outbound.resolver(true), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), 10);
 
-        assertThatThrownBy(() -> client.execute(ClassicRequestBuilder.get("http://[64:ff9b::a9fe:a9fe]/latest/meta-data")
-                .build(), response -> response.getCode())).isInstanceOf(CheckedResolver.RefusedAddressException.class);
+        assertThatThrownBy(
+                () -> client.execute(ClassicRequestBuilder.get("http://[64:ff9b::a9fe:a9fe]/latest/meta-data").build(),
+                        response -> response.getCode()))
+            .isInstanceOf(CheckedResolver.RefusedAddressException.class);
     }
 
     @Test
@@ -68,10 +73,11 @@ class OutboundHttpTests {
         CloseableHttpClient refusing = outbound.serviceClient(Duration.ofSeconds(2), Duration.ofSeconds(2), 10);
         OutboundHttp allowing = new OutboundHttp(dns, true);
         try {
-            assertThatThrownBy(() -> refusing.execute(ClassicRequestBuilder.post(url).build(), response -> response.getCode()))
-                    .isInstanceOf(CheckedResolver.RefusedAddressException.class);
+            assertThatThrownBy(
+                    () -> refusing.execute(ClassicRequestBuilder.post(url).build(), response -> response.getCode()))
+                .isInstanceOf(CheckedResolver.RefusedAddressException.class);
             int status = allowing.serviceClient(Duration.ofSeconds(2), Duration.ofSeconds(2), 10)
-                    .execute(ClassicRequestBuilder.post(url).build(), response -> response.getCode());
+                .execute(ClassicRequestBuilder.post(url).build(), response -> response.getCode());
             assertThat(status).isEqualTo(204);
         }
         finally {
@@ -79,4 +85,5 @@ class OutboundHttpTests {
         }
         assertThat(server.getAllServeEvents()).hasSize(1);
     }
+
 }

@@ -13,14 +13,17 @@ import dev.kapi.support.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A route marked {@code local} is counted in the instance's memory: the same limits per client and minute,
- * without the database (here there is none: nothing listens at its address).
+ * A route marked {@code local} is counted in the instance's memory: the same limits per
+ * client and minute, without the database (here there is none: nothing listens at its
+ * address).
  */
 class LocalRateLimitTests {
 
     private final MutableClock clock = new MutableClock();
-    private final RateLimiter limiter = new RateLimiter(new RateLimitSettings(true, 300,
-            List.of(new RateLimitSettings.Route(HttpMethod.POST, "/oauth2/introspect", 3, true))),
+
+    private final RateLimiter limiter = new RateLimiter(
+            new RateLimitSettings(true, 300,
+                    List.of(new RateLimitSettings.Route(HttpMethod.POST, "/oauth2/introspect", 3, true))),
             new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:9/none"), clock);
 
     @Test
@@ -41,4 +44,5 @@ class LocalRateLimitTests {
     private static MockHttpServletRequest introspection() {
         return new MockHttpServletRequest("POST", "/oauth2/introspect");
     }
+
 }
