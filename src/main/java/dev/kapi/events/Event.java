@@ -5,11 +5,16 @@ import java.time.Instant;
 /**
  * An event as stored, with its category's name. {@code titleKey} is the folded title that
  * {@code sort_by=title} orders by; {@code createdBy} and {@code deletedBy} are account
- * ids.
+ * ids; {@code attendance} holds issue 33's fields and counts.
  */
 record Event(long id, String title, String slug, String description, String content, String imageUrl, String location,
         Instant startTime, Instant endTime, Integer categoryId, String categoryName, Long createdBy, Instant createdAt,
-        Instant updatedAt, Instant deletedAt, Long deletedBy, String titleKey) {
+        Instant updatedAt, Instant deletedAt, Long deletedBy, String titleKey, Attendance attendance) {
+
+    /** Visible to anyone, without a token. */
+    boolean isPublic() {
+        return Attendance.PUBLIC.equals(attendance.visibility());
+    }
 
     boolean deleted() {
         return deletedAt != null;

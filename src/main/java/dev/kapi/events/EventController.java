@@ -53,6 +53,9 @@ class EventController {
 
     private static final String HTTP_URL = "(?i)https?://.+";
 
+    /** The largest capacity an event may have. */
+    static final int MAX_CAPACITY = 1_000_000;
+
     private final EventManagement events;
 
     EventController(EventManagement events) {
@@ -65,12 +68,36 @@ class EventController {
             @Size(max = 300) String location,
             @JsonProperty("start_time") @NotNull @Schema(format = "date-time") String startTime,
             @JsonProperty("end_time") @NotNull @Schema(format = "date-time") String endTime,
-            @JsonProperty("category_id") Integer categoryId) {
+            @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
+            @Min(0) @Max(MAX_CAPACITY) Integer capacity, @Valid RegistrationSettings registration,
+            @Size(max = 20) String visibility) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
-                    instant(startTime, "start_time"), instant(endTime, "end_time"), categoryId);
+                    instant(startTime, "start_time"), instant(endTime, "end_time"), categoryId,
+                    settings(timezone, capacity, registration, visibility));
         }
+    }
+
+    /**
+     * {@code registration}: every field optional (open now, until the end; auto; no
+     * waiting list).
+     */
+    record RegistrationSettings(@JsonProperty("opens_at") @Schema(format = "date-time") String opensAt,
+            @JsonProperty("closes_at") @Schema(format = "date-time") String closesAt,
+            @Size(max = 20) @Schema(allowableValues = {
+                    "auto", "manual" }) String approval,
+            Boolean waitlist){
+    }
+
+    static EventManagement.SettingChanges settings(String timezone, Integer capacity, RegistrationSettings registration,
+            String visibility) {
+        RegistrationSettings given = registration != null ? registration
+                : new RegistrationSettings(null, null, null, null);
+        return new EventManagement.SettingChanges(timezone == null ? null : timezone.strip(), capacity,
+                given.opensAt() == null ? null : instant(given.opensAt(), "registration.opens_at"),
+                given.closesAt() == null ? null : instant(given.closesAt(), "registration.closes_at"), given.approval(),
+                given.waitlist(), visibility);
     }
 
     /** A partial change: only the fields given are changed. */
@@ -80,12 +107,15 @@ class EventController {
             @Size(max = 300) String location,
             @JsonProperty("start_time") @Schema(format = "date-time") String startTime,
             @JsonProperty("end_time") @Schema(format = "date-time") String endTime,
-            @JsonProperty("category_id") Integer categoryId) {
+            @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
+            @Min(0) @Max(MAX_CAPACITY) Integer capacity, @Valid RegistrationSettings registration,
+            @Size(max = 20) String visibility) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
                     startTime == null ? null : instant(startTime, "start_time"),
-                    endTime == null ? null : instant(endTime, "end_time"), categoryId);
+                    endTime == null ? null : instant(endTime, "end_time"), categoryId,
+                    settings(timezone, capacity, registration, visibility));
         }
     }
 
@@ -106,6 +136,31 @@ class EventController {
         return NextCursor.ok(page.nextCursor())
             .eTag(page.etag())
             .body(page.events().stream().map(EventResponse::from).toList());
+    }
+
+    @GetMapping("/events/public")
+    @Operation(summary = "Public events, for anyone (no token): the list's filters, search, sorting and paging")
+    ResponseEntity<List<PublicEventResponse>> listPublic(
+            @RequestParam(defaultValue = "0") @Min(0) @Max(Cursors.MAX_SKIP) int skip,
+            @RequestParam(defaultValue = "10") @PageLimit(max = 100) int limit,
+            @RequestParam(required = false) @Size(max = 200) String search,
+            @RequestParam(name = "category_id", required = false) Integer categoryId,
+            @RequestParam(required = false) String status,
+            @RequestParam(name = "sort_by", required = false) String sortBy,
+            @RequestParam(name = "sort_desc", defaultValue = "false") boolean sortDesc,
+            @RequestParam(required = false) @Size(max = 1_000) String cursor) {
+        EventManagement.EventPage page = events.listPublic(new EventManagement.ListRequest(search, categoryId, status,
+                sortBy, sortDesc, cursor, false, skip, limit));
+        return NextCursor.ok(page.nextCursor())
+            .eTag(page.etag())
+            .body(page.events().stream().map(PublicEventResponse::from).toList());
+    }
+
+    @GetMapping("/events/public/{slug}")
+    @Operation(summary = "One public event by its slug, for anyone (no token)")
+    ResponseEntity<PublicEventResponse> publicBySlug(@PathVariable @Size(max = 300) String slug) {
+        EventManagement.EventView view = events.publicBySlug(slug);
+        return ResponseEntity.ok().eTag(view.etag()).body(PublicEventResponse.from(view));
     }
 
     @GetMapping("/events/{event_id:\\d+}")

@@ -45,8 +45,11 @@ class EventManagement {
 
     private final Clock clock;
 
+    private final RegistrationManagement registrations;
+
     EventManagement(Events events, Categories categories, SearchTerms searchTerms, AccountDirectory accounts,
-            Clock clock) {
+            Clock clock, RegistrationManagement registrations) {
+        this.registrations = registrations;
         this.events = events;
         this.categories = categories;
         this.searchTerms = searchTerms;
@@ -81,14 +84,72 @@ class EventManagement {
 
     /** The editable fields of a create or a change; null leaves a field as it is. */
     record Changes(String title, String description, String content, String imageUrl, String location,
-            Instant startTime, Instant endTime, Integer categoryId) {
+            Instant startTime, Instant endTime, Integer categoryId, SettingChanges settings) {
     }
+
+    /**
+     * Issue 33's settings of a create or a change; null leaves a setting as it is (on a
+     * create: its default).
+     */
+    record SettingChanges(String timezone, Integer capacity, Instant opensAt, Instant closesAt, String approval,
+            Boolean waitlist, String visibility) {
+
+        static final SettingChanges NONE = new SettingChanges(null, null, null, null, null, null, null);
+
+        boolean any() {
+            return !equals(NONE);
+        }
+
+        /** These changes applied to {@code current}, checked. */
+        Attendance applyTo(Attendance current) {
+            Attendance next = new Attendance(or(timezone, current.timezone()), or(capacity, current.capacity()),
+                    or(opensAt, current.opensAt()), or(closesAt, current.closesAt()), or(approval, current.approval()),
+                    or(waitlist, current.waitlist()), or(visibility, current.visibility()), current.shown() || any(),
+                    current.confirmed(), current.waitlisted(), current.pending(), current.checkedIn());
+            if (!java.time.ZoneId.getAvailableZoneIds().contains(next.timezone())) {
+                throw ApiException.invalidField("timezone", "invalid-timezone");
+            }
+            if (!Attendance.AUTO.equals(next.approval()) && !Attendance.MANUAL.equals(next.approval())) {
+                throw ApiException.invalidField("registration.approval", "invalid-approval");
+            }
+            if (!Attendance.SIGNED_IN.equals(next.visibility()) && !Attendance.PUBLIC.equals(next.visibility())) {
+                throw ApiException.invalidField("visibility", "invalid-visibility");
+            }
+            if (next.opensAt() != null && next.closesAt() != null && !next.closesAt().isAfter(next.opensAt())) {
+                throw ApiException.invalidField("registration.closes_at", "closes-before-opens");
+            }
+            return next;
+        }
+    }
+
+    /** What a new event starts from before its settings apply. */
+    private static final Attendance DEFAULTS = new Attendance(Attendance.DEFAULT_TIMEZONE, null, null, null,
+            Attendance.AUTO, false, Attendance.SIGNED_IN, false, 0, 0, 0, 0);
 
     @Transactional(readOnly = true)
     EventPage list(CurrentAccount me, ListRequest request) {
         if (request.includeDeleted() && !me.isAdmin()) {
             throw ApiException.forbidden("include-deleted-admin-only");
         }
+        return list(request, false);
+    }
+
+    /** Public events, for anyone: never deleted ones. */
+    @Transactional(readOnly = true)
+    EventPage listPublic(ListRequest request) {
+        return list(new ListRequest(request.search(), request.categoryId(), request.status(), request.sortBy(),
+                request.sortDesc(), request.cursor(), false, request.skip(), request.limit()), true);
+    }
+
+    /** A live public event by its slug, for anyone. */
+    @Transactional(readOnly = true)
+    EventView publicBySlug(String slug) {
+        return withAuthor(events.bySlug(slug.strip().toLowerCase(Locale.ROOT), false)
+            .filter(Event::isPublic)
+            .orElseThrow(EventManagement::notFound));
+    }
+
+    private EventPage list(ListRequest request, boolean publicOnly) {
         EventSort sort = EventSort.fromParameter(request.sortBy());
         EventStatus status = EventStatus.fromParameter(request.status());
         EventCursor after = request.cursor() == null || request.cursor().isBlank() ? null
@@ -98,7 +159,8 @@ class EventManagement {
             return new EventPage(List.of(), null);
         }
         EventQuery query = new EventQuery(search == null ? null : search.tsquery(), request.categoryId(), status, sort,
-                request.sortDesc(), request.includeDeleted(), after, request.skip(), request.limit(), clock.instant());
+                request.sortDesc(), request.includeDeleted(), after, request.skip(), request.limit(), clock.instant(),
+                publicOnly);
         Page<Event> found = Page.of(events.page(query), request.limit(),
                 event -> EventCursor.after(event, sort, request.sortDesc()).encode());
         return new EventPage(withAuthors(found.rows()), found.nextCursor());
@@ -120,7 +182,8 @@ class EventManagement {
      */
     EventView create(CurrentAccount me, Changes fields) {
         Events.Fields checked = check(fields.title().strip(), fields.description(), fields.content(), fields.imageUrl(),
-                fields.location(), fields.startTime(), fields.endTime(), fields.categoryId());
+                fields.location(), fields.startTime(), fields.endTime(), fields.categoryId(),
+                fields.settings().applyTo(DEFAULTS));
         String base = Slugs.of(checked.title());
         Instant now = clock.instant();
         for (int attempt = 1;; attempt++) {
@@ -159,13 +222,18 @@ class EventManagement {
                 or(changes.description(), event.description()), or(changes.content(), event.content()),
                 or(changes.imageUrl(), event.imageUrl()), or(changes.location(), event.location()),
                 or(changes.startTime(), event.startTime()), or(changes.endTime(), event.endTime()),
-                or(changes.categoryId(), event.categoryId()));
+                or(changes.categoryId(), event.categoryId()), changes.settings().applyTo(event.attendance()));
+        Integer capacity = checked.settings().capacity();
+        if (capacity != null && capacity < event.attendance().confirmed()) {
+            throw ApiException.conflict("capacity-below-confirmed", event.attendance().confirmed());
+        }
         try {
             events.update(id, checked, clock.instant());
         }
         catch (DataIntegrityViolationException ex) {
             throw unknownCategory();
         }
+        registrations.fillSeats(id);
         return withAuthor(events.byId(id).orElseThrow());
     }
 
@@ -216,14 +284,15 @@ class EventManagement {
     }
 
     private Events.Fields check(String title, String description, String content, String imageUrl, String location,
-            Instant startTime, Instant endTime, Integer categoryId) {
+            Instant startTime, Instant endTime, Integer categoryId, Attendance settings) {
         if (!endTime.isAfter(startTime)) {
             throw ApiException.invalidField("end_time", "end-before-start");
         }
         if (categoryId != null && categories.byId(categoryId).isEmpty()) {
             throw unknownCategory();
         }
-        return new Events.Fields(title, description, content, imageUrl, location, startTime, endTime, categoryId);
+        return new Events.Fields(title, description, content, imageUrl, location, startTime, endTime, categoryId,
+                settings);
     }
 
     /** The event if the caller may see it: soft-deleted ones only for admins. */
