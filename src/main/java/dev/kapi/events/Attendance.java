@@ -23,6 +23,12 @@ record Attendance(String timezone, Integer capacity, Instant opensAt, Instant cl
 
     static final String PUBLIC = "public";
 
+    /** The same, answered from now on (an event of a series always is). */
+    Attendance shownNow() {
+        return new Attendance(timezone, capacity, opensAt, closesAt, approval, waitlist, visibility, true, confirmed,
+                waitlisted, pending, checkedIn);
+    }
+
     ZoneId zone() {
         return ZoneId.of(timezone);
     }

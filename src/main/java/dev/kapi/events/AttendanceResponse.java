@@ -21,7 +21,7 @@ record AttendanceResponse(String timezone, @JsonProperty("local_start") String l
         @Schema(allowableValues = {
                 "signed_in", "public" }) String visibility,
         int confirmed, int waitlisted, @JsonProperty("seats_left") Integer seatsLeft,
-        @JsonProperty("checked_in") int checkedIn){
+        @JsonProperty("checked_in") int checkedIn, @JsonProperty("series_id") Long seriesId){
 
     /** A local date and time, always with seconds: {@code 2030-03-15T17:30:00}. */
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
@@ -32,6 +32,11 @@ record AttendanceResponse(String timezone, @JsonProperty("local_start") String l
             @Schema(allowableValues = {
                     "auto", "manual" }) String approval,
             boolean waitlist){
+    }
+
+    /** An instant as local date and time in the zone, with seconds. */
+    static String local(Instant instant, ZoneId zone) {
+        return LOCAL.format(LocalDateTime.ofInstant(instant, zone));
     }
 
     /** The fields of an event that uses them, else null (and nothing is written). */
@@ -47,7 +52,7 @@ record AttendanceResponse(String timezone, @JsonProperty("local_start") String l
                 new Registration(attendance.opensAt(), attendance.closesAt(), attendance.approval(),
                         attendance.waitlist()),
                 attendance.visibility(), attendance.confirmed(), attendance.waitlisted(), attendance.seatsLeft(),
-                attendance.checkedIn());
+                attendance.checkedIn(), event.seriesId());
     }
 
 }

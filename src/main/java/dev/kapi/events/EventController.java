@@ -70,12 +70,42 @@ class EventController {
             @JsonProperty("end_time") @NotNull @Schema(format = "date-time") String endTime,
             @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
             @Min(0) @Max(MAX_CAPACITY) Integer capacity, @Valid RegistrationSettings registration,
-            @Size(max = 20) String visibility) {
+            @Size(max = 20) String visibility, @Valid RecurrenceRequest recurrence) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
                     instant(startTime, "start_time"), instant(endTime, "end_time"), categoryId,
                     settings(timezone, capacity, registration, visibility));
+        }
+    }
+
+    /**
+     * {@code recurrence}: an RFC 5545 RRULE in the event's time zone and the occurrences
+     * it leaves out (local days or date-times with an offset).
+     */
+    record RecurrenceRequest(@NotBlank @Size(max = 500) String rrule,
+            @Size(max = Recurrences.MAX_OCCURRENCES) List<@Size(max = 40) String> exdates) {
+    }
+
+    /** A series and its live occurrences. */
+    record SeriesResponse(long id, String rrule, List<String> exdates, String timezone,
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
+            List<Occurrence> occurrences) {
+
+        record Occurrence(long id, String slug, @JsonProperty("start_time") Instant startTime,
+                @JsonProperty("local_start") String localStart, boolean edited) {
+        }
+
+        static SeriesResponse from(EventManagement.SeriesView view) {
+            EventSeries.Series series = view.series();
+            java.time.ZoneId zone = java.time.ZoneId.of(series.timezone());
+            return new SeriesResponse(series.id(), series.rrule(), series.exdates(), series.timezone(),
+                    series.createdAt(), series.updatedAt(),
+                    view.occurrences()
+                        .stream()
+                        .map(event -> new Occurrence(event.id(), event.slug(), event.startTime(),
+                                AttendanceResponse.local(event.startTime(), zone), event.seriesEdited()))
+                        .toList());
         }
     }
 
@@ -181,7 +211,9 @@ class EventController {
     @Operation(summary = "Create an event (admin, editor)")
     ResponseEntity<EventResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateEventRequest request) {
-        EventManagement.EventView created = events.create(me, request.changes());
+        EventManagement.EventView created = request.recurrence() == null ? events.create(me, request.changes())
+                : events.create(me, request.changes(),
+                        new EventManagement.Recurrence(request.recurrence().rrule(), request.recurrence().exdates()));
         return ResponseEntity.created(URI.create("/events/" + created.event().id()))
             .eTag(created.etag())
             .body(EventResponse.from(created));
@@ -209,6 +241,29 @@ class EventController {
     @Operation(summary = "Restore a soft-deleted event (admin)")
     ResponseEntity<EventResponse> restore(@PathVariable("event_id") long eventId) {
         return ok(events.restore(eventId));
+    }
+
+    @GetMapping("/events/series/{series_id:\\d+}")
+    @Operation(summary = "A recurring series: its rule and live occurrences")
+    SeriesResponse series(@PathVariable("series_id") long seriesId) {
+        return SeriesResponse.from(events.series(seriesId));
+    }
+
+    @PutMapping("/events/series/{series_id:\\d+}")
+    @PreAuthorize("hasAnyRole('ADMIN','EDITOR')")
+    @Operation(summary = "Change the future occurrences of a series not edited on their own (admin, editor)")
+    SeriesResponse updateSeries(@PathVariable("series_id") long seriesId,
+            @Valid @RequestBody UpdateEventRequest request) {
+        events.updateSeries(seriesId, request.changes());
+        return SeriesResponse.from(events.series(seriesId));
+    }
+
+    @DeleteMapping("/events/series/{series_id:\\d+}")
+    @PreAuthorize("hasAnyRole('ADMIN','EDITOR')")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Cancel the occurrences of a series that have not started (admin, editor)")
+    void deleteSeries(@AuthenticationPrincipal CurrentAccount me, @PathVariable("series_id") long seriesId) {
+        events.deleteSeries(me, seriesId);
     }
 
     @DeleteMapping("/events/{event_id:\\d+}/hard")

@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -47,9 +50,12 @@ class EventManagement {
 
     private final RegistrationManagement registrations;
 
+    private final EventSeries series;
+
     EventManagement(Events events, Categories categories, SearchTerms searchTerms, AccountDirectory accounts,
-            Clock clock, RegistrationManagement registrations) {
+            Clock clock, RegistrationManagement registrations, EventSeries series) {
         this.registrations = registrations;
+        this.series = series;
         this.events = events;
         this.categories = categories;
         this.searchTerms = searchTerms;
@@ -181,14 +187,61 @@ class EventManagement {
      * attempt needs a fresh one.
      */
     EventView create(CurrentAccount me, Changes fields) {
+        return create(me, fields, null);
+    }
+
+    /**
+     * A new event, or with {@code recurrence} a series: every occurrence an event of its
+     * own (its slug ends with its local date), the first answered.
+     */
+    EventView create(CurrentAccount me, Changes fields, Recurrence recurrence) {
         Events.Fields checked = check(fields.title().strip(), fields.description(), fields.content(), fields.imageUrl(),
-                fields.location(), fields.startTime(), fields.endTime(), fields.categoryId(),
-                fields.settings().applyTo(DEFAULTS));
+                fields.location(), fields.startTime(), fields.endTime(), fields.categoryId(), recurrence == null
+                        ? fields.settings().applyTo(DEFAULTS) : fields.settings().applyTo(DEFAULTS).shownNow());
         String base = Slugs.of(checked.title());
         Instant now = clock.instant();
+        if (recurrence != null) {
+            return createSeries(me, checked, recurrence, base, now);
+        }
+        return insert(me, checked, base, now, null);
+    }
+
+    /** The rule of a new series and the occurrences it leaves out. */
+    record Recurrence(String rrule, List<String> exdates) {
+    }
+
+    private EventView createSeries(CurrentAccount me, Events.Fields first, Recurrence recurrence, String base,
+            Instant now) {
+        ZoneId zone = ZoneId.of(first.settings().timezone());
+        LocalDateTime localStart = LocalDateTime.ofInstant(first.startTime(), zone);
+        Duration length = Duration.between(localStart, LocalDateTime.ofInstant(first.endTime(), zone));
+        List<String> exdates = recurrence.exdates() == null ? List.of() : recurrence.exdates();
+        List<LocalDateTime> starts = Recurrences.expand(recurrence.rrule(), localStart, zone, exdates);
+        if (starts.isEmpty()) {
+            throw ApiException.invalidField("recurrence.exdates", "series-empty");
+        }
+        long seriesId = series.insert(recurrence.rrule().strip(), exdates, first.settings().timezone(), me.id(), now);
+        EventView answer = null;
+        for (LocalDateTime start : starts) {
+            Events.Fields occurrence = new Events.Fields(first.title(), first.description(), first.content(),
+                    first.imageUrl(), first.location(), start.atZone(zone).toInstant(),
+                    start.plus(length).atZone(zone).toInstant(), first.categoryId(), first.settings());
+            EventView created = insert(me, occurrence, base + "-" + start.toLocalDate(), now, seriesId);
+            if (answer == null) {
+                answer = created;
+            }
+        }
+        return answer;
+    }
+
+    /**
+     * Not one transaction: a lost race for a slug aborts its statement, and the next
+     * attempt needs a fresh one.
+     */
+    private EventView insert(CurrentAccount me, Events.Fields checked, String base, Instant now, Long seriesId) {
         for (int attempt = 1;; attempt++) {
             try {
-                long id = events.insert(checked, events.freeSlug(base), me.id(), now);
+                long id = events.insert(checked, events.freeSlug(base), me.id(), now, seriesId);
                 return withAuthor(events.byId(id).orElseThrow());
             }
             catch (DuplicateKeyException ex) {
@@ -211,6 +264,59 @@ class EventManagement {
      */
     @Transactional
     EventView update(CurrentAccount me, long id, Changes changes, String ifMatch) {
+        return update(id, changes, ifMatch, true);
+    }
+
+    /**
+     * Changes the future occurrences of a series that were not edited on their own (times
+     * stay: each occurrence keeps its own).
+     */
+    @Transactional
+    List<Long> updateSeries(long seriesId, Changes changes) {
+        EventSeries.Series found = series.byId(seriesId)
+            .filter(one -> one.deletedAt() == null)
+            .orElseThrow(() -> ApiException.notFound("series-not-found"));
+        if (changes.startTime() != null || changes.endTime() != null) {
+            throw ApiException.invalidField(changes.startTime() != null ? "start_time" : "end_time",
+                    "series-times-fixed");
+        }
+        if (changes.settings().timezone() != null && !changes.settings().timezone().equals(found.timezone())) {
+            throw ApiException.invalidField("timezone", "series-times-fixed");
+        }
+        List<Long> changed = events.futureOccurrences(seriesId, clock.instant(), true);
+        for (long id : changed) {
+            update(id, changes, null, false);
+        }
+        series.touch(seriesId, clock.instant());
+        return changed;
+    }
+
+    /** Cancels (soft-deletes) the series' occurrences that have not started yet. */
+    @Transactional
+    void deleteSeries(CurrentAccount me, long seriesId) {
+        series.byId(seriesId)
+            .filter(one -> one.deletedAt() == null)
+            .orElseThrow(() -> ApiException.notFound("series-not-found"));
+        for (long id : events.futureOccurrences(seriesId, clock.instant(), false)) {
+            events.lock(id);
+            events.softDelete(id, me.id(), clock.instant());
+        }
+        series.delete(seriesId, clock.instant());
+    }
+
+    /** A series and its live occurrences. */
+    @Transactional(readOnly = true)
+    SeriesView series(long seriesId) {
+        EventSeries.Series found = series.byId(seriesId)
+            .filter(one -> one.deletedAt() == null)
+            .orElseThrow(() -> ApiException.notFound("series-not-found"));
+        return new SeriesView(found, events.occurrences(seriesId));
+    }
+
+    record SeriesView(EventSeries.Series series, List<Event> occurrences) {
+    }
+
+    private EventView update(long id, Changes changes, String ifMatch, boolean onItsOwn) {
         Event event = events.lock(id).filter(found -> !found.deleted()).orElseThrow(EventManagement::notFound);
         if (ifMatch != null && !matches(ifMatch, withAuthor(event).etag())) {
             throw new ApiException(HttpStatus.PRECONDITION_FAILED, "event-changed");
@@ -228,7 +334,7 @@ class EventManagement {
             throw ApiException.conflict("capacity-below-confirmed", event.attendance().confirmed());
         }
         try {
-            events.update(id, checked, clock.instant());
+            events.update(id, checked, clock.instant(), onItsOwn && event.seriesId() != null);
         }
         catch (DataIntegrityViolationException ex) {
             throw unknownCategory();
@@ -281,6 +387,7 @@ class EventManagement {
     @ApplicationModuleListener
     void on(AccountDeleted deleted) {
         events.forgetAccount(deleted.accountId());
+        series.forgetAccount(deleted.accountId());
     }
 
     private Events.Fields check(String title, String description, String content, String imageUrl, String location,

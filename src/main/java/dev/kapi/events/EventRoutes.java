@@ -16,7 +16,8 @@ class EventRoutes implements RouteRules {
 
     @Override
     public List<Route> publicRoutes() {
-        return List.of(Route.of(HttpMethod.GET, "/events/public"), Route.of(HttpMethod.GET, "/events/public/*"));
+        return List.of(Route.of(HttpMethod.GET, "/events/public"), Route.of(HttpMethod.GET, "/events/public/*"),
+                Route.of(HttpMethod.GET, "/events/*.ics"), Route.of(HttpMethod.GET, "/calendar/*.ics"));
     }
 
 }

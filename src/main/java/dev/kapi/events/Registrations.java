@@ -165,6 +165,19 @@ class Registrations {
                 """).param("accountId", accountId).query(Long.class).list();
     }
 
+    /** The statuses of an account's registrations for the given events, by event id. */
+    java.util.Map<Long, String> statusesOf(long accountId, List<Long> eventIds) {
+        java.util.Map<Long, String> statuses = new java.util.HashMap<>();
+        jdbc.sql("""
+                SELECT event_id, status FROM event_registrations
+                WHERE account_id = :accountId AND event_id = ANY(:ids)""")
+            .param("accountId", accountId)
+            .param("ids", eventIds.toArray(Long[]::new))
+            .query((rs, row) -> statuses.put(rs.getLong("event_id"), rs.getString("status")))
+            .list();
+        return statuses;
+    }
+
     void deleteOf(long accountId) {
         jdbc.sql("DELETE FROM event_registrations WHERE account_id = :accountId")
             .param("accountId", accountId)
