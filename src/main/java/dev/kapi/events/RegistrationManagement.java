@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
@@ -36,7 +37,11 @@ class RegistrationManagement {
 
     private final Clock clock;
 
-    RegistrationManagement(Events events, Registrations registrations, AccountDirectory accounts, Clock clock) {
+    private final ApplicationEventPublisher publisher;
+
+    RegistrationManagement(Events events, Registrations registrations, AccountDirectory accounts, Clock clock,
+            ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.events = events;
         this.registrations = registrations;
         this.accounts = accounts;
@@ -95,6 +100,12 @@ class RegistrationManagement {
         Registration saved = registrations.save(eventId, accountId, status, note,
                 Registration.CONFIRMED.equals(status) ? ticketCode() : null, now);
         count(eventId, status, 1);
+        publisher.publishEvent(new EventRegistrationCreated(saved.id(), eventId, accountId, status));
+        publisher.publishEvent(new RegistrationMail(saved.id(), switch (status) {
+            case Registration.CONFIRMED -> "confirmed";
+            case Registration.WAITLISTED -> "waitlisted";
+            default -> "pending";
+        }));
         return new Registered(saved, true);
     }
 
@@ -113,7 +124,9 @@ class RegistrationManagement {
         }
         registrations.move(registration.id(), Registration.CANCELLED, null, clock.instant());
         count(eventId, registration.status(), -1);
-        fillSeats(eventId);
+        List<Long> promoted = fillSeats(eventId);
+        publisher.publishEvent(new EventRegistrationCancelled(registration.id(), eventId, accountId,
+                promoted.isEmpty() ? null : promoted.getFirst()));
     }
 
     /**
@@ -121,18 +134,22 @@ class RegistrationManagement {
      * or a larger capacity). The caller holds the event's lock.
      */
     @Transactional
-    void fillSeats(long eventId) {
+    List<Long> fillSeats(long eventId) {
         Event event = events.lock(eventId).orElseThrow(RegistrationManagement::eventNotFound);
         int free = event.attendance().capacity() == null ? Integer.MAX_VALUE
                 : event.attendance().capacity() - event.attendance().confirmed();
+        List<Long> promoted = new java.util.ArrayList<>();
         for (int i = 0; i < free; i++) {
             Optional<Registration> first = registrations.firstWaiting(eventId);
             if (first.isEmpty()) {
-                return;
+                break;
             }
             registrations.move(first.get().id(), Registration.CONFIRMED, ticketCode(), clock.instant());
             events.count(eventId, 1, -1, 0, 0);
+            promoted.add(first.get().id());
+            publisher.publishEvent(new RegistrationMail(first.get().id(), "promoted"));
         }
+        return promoted;
     }
 
     /**
@@ -156,6 +173,7 @@ class RegistrationManagement {
         Registration moved = registrations.move(registration.id(), status, ticketCode(), clock.instant());
         count(eventId, Registration.PENDING, -1);
         count(eventId, status, 1);
+        publisher.publishEvent(new RegistrationMail(moved.id(), "approved"));
         return withName(moved);
     }
 
@@ -165,6 +183,7 @@ class RegistrationManagement {
         Registration registration = pending(eventId, registrationId);
         Registration moved = registrations.move(registration.id(), Registration.DECLINED, null, clock.instant());
         count(eventId, Registration.PENDING, -1);
+        publisher.publishEvent(new RegistrationMail(moved.id(), "declined"));
         return withName(moved);
     }
 
@@ -179,6 +198,8 @@ class RegistrationManagement {
         Optional<Registration> checked = registrations.checkIn(eventId, ticketCode, clock.instant());
         if (checked.isPresent()) {
             events.count(eventId, 0, 0, 0, 1);
+            publisher.publishEvent(new EventCheckedIn(checked.get().id(), eventId, checked.get().accountId(),
+                    checked.get().checkedInAt()));
             return withName(checked.get());
         }
         Registration registration = registrations.byTicket(eventId, ticketCode)

@@ -336,6 +336,61 @@ class EventsRegistrationIntegrationTests extends EventsTestSupport {
                 "urn:kapi:problem:capacity-below-confirmed");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void registerCancelAndCheckInWhenWebhookSubscribedThenOutboxAndMailsTellEach() throws Exception {
+        TestUser admin = newAdmin();
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks",
+                Map.of("url", "http://127.0.0.1:9/hooks/" + java.util.UUID.randomUUID(), "events",
+                        List.of("event.registration.created", "event.registration.cancelled", "event.checked_in")),
+                201);
+        TestUser editor = newUserOfType("editor");
+        long event = id(createEvent(editor.token(), withSettings("Bildirimli", 1, Map.of("waitlist", true))));
+        TestUser first = newUser();
+        TestUser second = newUser();
+        long firstId = id(post(first, "/events/" + event + "/registrations", Map.of(), 201));
+        long secondId = id(post(second, "/events/" + event + "/registrations", Map.of(), 201));
+        as(first.token()).delete().uri("/events/{id}/registrations/me", event).exchange().expectStatus().isNoContent();
+        String ticket = (String) list(second, "/users/me/registrations").getFirst().get("ticket_code");
+        post(editor, "/events/" + event + "/check-ins", Map.of("ticket_code", ticket), 200);
+
+        List<Map<String, Object>> sent = jdbc
+            .sql("SELECT type, body FROM webhook_deliveries WHERE webhook_id = :id ORDER BY id")
+            .param("id", id(webhook))
+            .query((rs, row) -> Map.<String, Object>of("type", rs.getString("type"), "body", rs.getString("body")))
+            .list();
+        as(admin.token()).delete().uri("/api/admin/webhooks/{id}", id(webhook)).exchange();
+
+        assertThat(sent).extracting(row -> row.get("type"))
+            .containsExactly("event.registration.created", "event.registration.created", "event.registration.cancelled",
+                    "event.checked_in");
+        assertThat((String) sent.get(2).get("body")).contains("\"registration_id\":" + firstId)
+            .contains("\"promoted_registration_id\":" + secondId);
+        assertThat((String) sent.get(3).get("body")).contains("\"registration_id\":" + secondId)
+            .contains("\"event_id\":" + event);
+        assertThat(mailWithSubject(first.email(), "Kaydınız onaylandı: Bildirimli")).isNotNull();
+        assertThat(mailWithSubject(second.email(), "Bekleme listesindesiniz: Bildirimli")).isNotNull();
+        assertThat(textOf(mailWithSubject(second.email(), "Yer açıldı, kaydınız onaylandı: Bildirimli")))
+            .contains("/users/me/registrations/" + secondId + "/ticket.svg");
+    }
+
+    /**
+     * The mail to the address with this subject, waited for (without sleeping) up to ten
+     * seconds.
+     */
+    private static jakarta.mail.internet.MimeMessage mailWithSubject(String address, String subject) {
+        return org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> mailsTo(address).stream().filter(mail -> {
+                try {
+                    return subject.equals(mail.getSubject());
+                }
+                catch (jakarta.mail.MessagingException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }).findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
     private Map<String, Object> withSettings(String title, Integer capacity, Map<String, Object> registration) {
         Map<String, Object> fields = eventFields(title, clock.instant().plus(Duration.ofDays(7)));
         if (capacity != null) {

@@ -1,0 +1,73 @@
+package dev.kapi.events;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.context.MessageSource;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+
+import dev.kapi.identity.AccountAdministration;
+import dev.kapi.identity.AccountDirectory;
+import dev.kapi.shared.PublicUrl;
+import dev.kapi.shared.mail.Mailer;
+
+/**
+ * Mails attendees about their registrations (confirmed, on the waiting list, awaiting
+ * approval, a seat from the waiting list, approved, declined) in their language. Sent
+ * after the change committed; a failed send stays in the publication registry and is
+ * retried.
+ */
+@Component
+class EventMails {
+
+    private final Registrations registrations;
+
+    private final Events events;
+
+    private final AccountAdministration accounts;
+
+    private final AccountDirectory directory;
+
+    private final Mailer mailer;
+
+    private final MessageSource messages;
+
+    private final String publicUrl;
+
+    EventMails(Registrations registrations, Events events, AccountAdministration accounts, AccountDirectory directory,
+            Mailer mailer, MessageSource messages, PublicUrl publicUrl) {
+        this.registrations = registrations;
+        this.events = events;
+        this.accounts = accounts;
+        this.directory = directory;
+        this.mailer = mailer;
+        this.messages = messages;
+        this.publicUrl = publicUrl.publicUrl().replaceAll("/+$", "");
+    }
+
+    @ApplicationModuleListener
+    void on(RegistrationMail mail) {
+        Registration registration = registrations.byId(mail.registrationId()).orElse(null);
+        if (registration == null) {
+            return;
+        }
+        Event event = events.byId(registration.eventId()).orElse(null);
+        AccountAdministration.AdminView user = accounts.byId(registration.accountId())
+            .filter(AccountAdministration.AdminView::active)
+            .orElse(null);
+        if (event == null || user == null) {
+            return;
+        }
+        Locale locale = Locale.forLanguageTag(directory.languages(List.of(user.id())).getOrDefault(user.id(), "tr"));
+        String name = user.fullName() != null ? user.fullName() : user.email();
+        String when = AttendanceResponse.local(event.startTime(), event.attendance().zone()).replace('T', ' ') + " ("
+                + event.attendance().timezone() + ")";
+        String ticket = registration.confirmed()
+                ? publicUrl + "/users/me/registrations/" + registration.id() + "/ticket.svg" : "";
+        Object[] args = { name, event.title(), when, ticket };
+        mailer.send(user.email(), messages.getMessage("mail.event-" + mail.kind() + ".subject", args, locale),
+                messages.getMessage("mail.event-" + mail.kind() + ".body", args, locale));
+    }
+
+}
