@@ -62,7 +62,13 @@ final class Recurrences {
         LocalDateTime end = first.plusYears(HORIZON_YEARS);
         TreeSet<LocalDateTime> starts = new TreeSet<>();
         starts.add(first);
-        starts.addAll(recur.getDates(first, first, end, MAX_OCCURRENCES + 1));
+        try {
+            starts.addAll(recur.getDates(first, first, end, MAX_OCCURRENCES + 1));
+        }
+        catch (RuntimeException ex) {
+            // A rule ical4j reads but cannot expand (an impossible BYMONTH, say).
+            throw ApiException.invalidField("recurrence.rrule", "invalid-rrule");
+        }
         List<LocalDateTime> kept = new ArrayList<>();
         for (LocalDateTime start : starts) {
             if (kept.size() == MAX_OCCURRENCES || start.isAfter(end)) {
@@ -89,7 +95,10 @@ final class Recurrences {
         catch (Exception ex) {
             throw ApiException.invalidField("recurrence.rrule", "invalid-rrule");
         }
-        if (recur.getFrequency() == null || !FREQUENCIES.contains(recur.getFrequency().name())) {
+        // An interval of 0 would never move on; a negative count means none was given.
+        if (recur.getFrequency() == null || !FREQUENCIES.contains(recur.getFrequency().name())
+                || recur.getInterval() == 0 || recur.getInterval() < -1 || recur.getCount() == 0
+                || recur.getCount() < -1) {
             throw ApiException.invalidField("recurrence.rrule", "invalid-rrule");
         }
         return recur;

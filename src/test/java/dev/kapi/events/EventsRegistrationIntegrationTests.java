@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 import dev.kapi.support.IntegrationTest;
@@ -389,6 +390,47 @@ class EventsRegistrationIntegrationTests extends EventsTestSupport {
                     throw new IllegalStateException(ex);
                 }
             }).findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
+    @Autowired
+    private Reminders reminders;
+
+    @Test
+    void remindWhenEventStartsWithinADayThenMailedOnceByTheClock() {
+        Instant start = clock.instant().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("title", "Hatırlatmalı");
+        fields.put("start_time", start.toString());
+        fields.put("end_time", start.plus(Duration.ofHours(1)).toString());
+        fields.put("capacity", 5);
+        long event = id(createEvent(editorToken(), fields));
+        TestUser guest = newUser();
+        long registration = id(post(guest, "/events/" + event + "/registrations", Map.of(), 201));
+
+        reminders.remindDue();
+        assertThat(remindedAt(registration)).isNull();
+        clock.advance(Duration.ofDays(2).plusHours(1));
+        reminders.remindDue();
+        reminders.remindDue();
+
+        assertThat(remindedAt(registration)).isNotNull();
+        assertThat(textOf(mailWithSubject(guest.email(), "Yarın: Hatırlatmalı"))).contains("Hatırlatmalı");
+        assertThat(mailsTo(guest.email()).stream().filter(mail -> {
+            try {
+                return "Yarın: Hatırlatmalı".equals(mail.getSubject());
+            }
+            catch (jakarta.mail.MessagingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        })).hasSize(1);
+    }
+
+    private Instant remindedAt(long registration) {
+        return jdbc.sql("SELECT reminded_at FROM event_registrations WHERE id = :id")
+            .param("id", registration)
+            .query((rs, row) -> dev.kapi.shared.SqlTime.instant(rs, "reminded_at"))
+            .list()
+            .getFirst();
     }
 
     private Map<String, Object> withSettings(String title, Integer capacity, Map<String, Object> registration) {

@@ -50,7 +50,8 @@ class RecurrencesTests {
 
     @Test
     void parseWhenInvalidOrTooFineThenRefusedNamingTheRule() {
-        for (String rule : List.of("FREQ=SOMETIMES", "FREQ=HOURLY;COUNT=3", "not a rule", "")) {
+        for (String rule : List.of("FREQ=SOMETIMES", "FREQ=HOURLY;COUNT=3", "not a rule", "", "FREQ=DAILY;INTERVAL=0",
+                "FREQ=WEEKLY;COUNT=0")) {
             assertThatThrownBy(() -> Recurrences.parse(rule)).isInstanceOf(ApiException.class)
                 .extracting(ex -> ((ApiException) ex).field())
                 .isEqualTo("recurrence.rrule");
