@@ -14,9 +14,9 @@ import dev.kapi.shared.mail.Mailer;
 
 /**
  * Mails attendees about their registrations (confirmed, on the waiting list, awaiting
- * approval, a seat from the waiting list, approved, declined) in their language. Sent
- * after the change committed; a failed send stays in the publication registry and is
- * retried.
+ * approval, a seat from the waiting list, approved, declined, a reminder) and about a
+ * cancelled event, in their language. Sent after the change committed; a failed send
+ * stays in the publication registry and is retried.
  */
 @Component
 class EventMails {
@@ -46,12 +46,20 @@ class EventMails {
         this.publicUrl = publicUrl.publicUrl().replaceAll("/+$", "");
     }
 
+    /** Every attendee of a cancelled event, whatever their registration's state. */
+    @ApplicationModuleListener
+    void on(EventCancelled cancelled) {
+        for (Registration registration : registrations.activeOf(cancelled.eventId())) {
+            send(registration, "cancelled");
+        }
+    }
+
     @ApplicationModuleListener
     void on(RegistrationMail mail) {
-        Registration registration = registrations.byId(mail.registrationId()).orElse(null);
-        if (registration == null) {
-            return;
-        }
+        registrations.byId(mail.registrationId()).ifPresent(registration -> send(registration, mail.kind()));
+    }
+
+    private void send(Registration registration, String kind) {
         Event event = events.byId(registration.eventId()).orElse(null);
         AccountAdministration.AdminView user = accounts.byId(registration.accountId())
             .filter(AccountAdministration.AdminView::active)
@@ -63,11 +71,11 @@ class EventMails {
         String name = user.fullName() != null ? user.fullName() : user.email();
         String when = AttendanceResponse.local(event.startTime(), event.attendance().zone()).replace('T', ' ') + " ("
                 + event.attendance().timezone() + ")";
-        String ticket = registration.confirmed()
+        String ticket = registration.confirmed() && !"cancelled".equals(kind)
                 ? publicUrl + "/users/me/registrations/" + registration.id() + "/ticket.svg" : "";
         Object[] args = { name, event.title(), when, ticket };
-        mailer.send(user.email(), messages.getMessage("mail.event-" + mail.kind() + ".subject", args, locale),
-                messages.getMessage("mail.event-" + mail.kind() + ".body", args, locale));
+        mailer.send(user.email(), messages.getMessage("mail.event-" + kind + ".subject", args, locale),
+                messages.getMessage("mail.event-" + kind + ".body", args, locale));
     }
 
 }

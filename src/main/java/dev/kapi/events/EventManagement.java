@@ -52,8 +52,12 @@ class EventManagement {
 
     private final EventSeries series;
 
+    private final org.springframework.context.ApplicationEventPublisher publisher;
+
     EventManagement(Events events, Categories categories, SearchTerms searchTerms, AccountDirectory accounts,
-            Clock clock, RegistrationManagement registrations, EventSeries series) {
+            Clock clock, RegistrationManagement registrations, EventSeries series,
+            org.springframework.context.ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.registrations = registrations;
         this.series = series;
         this.events = events;
@@ -300,6 +304,7 @@ class EventManagement {
         for (long id : events.futureOccurrences(seriesId, clock.instant(), false)) {
             events.lock(id);
             events.softDelete(id, me.id(), clock.instant());
+            publisher.publishEvent(new EventCancelled(id));
         }
         series.delete(seriesId, clock.instant());
     }
@@ -349,6 +354,7 @@ class EventManagement {
         Event event = visible(me, events.lock(id).orElse(null));
         if (!event.deleted()) {
             events.softDelete(id, me.id(), clock.instant());
+            publisher.publishEvent(new EventCancelled(id));
         }
     }
 

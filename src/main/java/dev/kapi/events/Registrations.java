@@ -157,6 +157,15 @@ class Registrations {
             .list();
     }
 
+    /**
+     * The registrations of an event that hold a seat, a place in line or await approval.
+     */
+    List<Registration> activeOf(long eventId) {
+        return jdbc.sql(SELECT + """
+                WHERE event_id = :eventId AND status IN ('confirmed', 'waitlisted', 'pending_approval')
+                ORDER BY id""").param("eventId", eventId).query(Registrations::map).list();
+    }
+
     /** The events in which the account holds an active registration. */
     List<Long> activeEventsOf(long accountId) {
         return jdbc.sql("""

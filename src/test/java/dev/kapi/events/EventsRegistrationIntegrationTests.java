@@ -425,6 +425,22 @@ class EventsRegistrationIntegrationTests extends EventsTestSupport {
         })).hasSize(1);
     }
 
+    @Test
+    void deleteWhenEventHasAttendeesThenEachIsMailedItsCancellation() {
+        String editor = editorToken();
+        long event = id(createEvent(editor, withSettings("İptal Edilecek", 1, Map.of("waitlist", true))));
+        TestUser seated = newUser();
+        TestUser waiting = newUser();
+        post(seated, "/events/" + event + "/registrations", Map.of(), 201);
+        post(waiting, "/events/" + event + "/registrations", Map.of(), 201);
+
+        as(editor).delete().uri("/events/{id}", event).exchange().expectStatus().isNoContent();
+
+        assertThat(textOf(mailWithSubject(seated.email(), "Etkinlik iptal edildi: İptal Edilecek")))
+            .contains("İptal Edilecek");
+        assertThat(mailWithSubject(waiting.email(), "Etkinlik iptal edildi: İptal Edilecek")).isNotNull();
+    }
+
     private Instant remindedAt(long registration) {
         return jdbc.sql("SELECT reminded_at FROM event_registrations WHERE id = :id")
             .param("id", registration)
