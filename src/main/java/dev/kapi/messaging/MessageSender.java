@@ -174,7 +174,7 @@ class MessageSender {
         return transactions.execute(status -> {
             Sender sender = senders.tryLock(senderId).orElse(null);
             Instant now = clock.instant();
-            if (sender == null || !Sender.ACTIVE.equals(sender.status()) || sender.circuitOpen(now)
+            if (sender == null || !sender.status().sends() || sender.circuitOpen(now)
                     || localPauses.getOrDefault(senderId, Instant.MIN).isAfter(now)) {
                 return null;
             }
@@ -540,9 +540,9 @@ class MessageSender {
                 }
                 case Provider.NotSent notSentYet ->
                     notSent.add(new QueueMessages.Outcome(message.id(), null, null, null, null, null, null));
-                case Provider.Unknown cannotTell ->
-                    unknown.add(new QueueMessages.Outcome(message.id(), MessageStatus.FAILED, null, "outcome-unknown",
-                            "The sender stopped while sending; not resent to avoid a double", false, null));
+                case Provider.Unknown cannotTell -> unknown.add(new QueueMessages.Outcome(message.id(),
+                        MessageStatus.FAILED, null, QueueMessages.UNKNOWN_OUTCOME,
+                        "The sender stopped while sending; not resent to avoid a double", false, null));
             }
         }
         transactions.executeWithoutResult(status -> {
@@ -569,7 +569,7 @@ class MessageSender {
         Set<Long> frozen = accounts.frozen(due.stream().map(Queue::ownerId).distinct().toList());
         for (Queue queue : due) {
             if (!frozen.contains(queue.ownerId())) {
-                queues.run(queue.id(), now);
+                queues.move(queue.id(), QueueStatus.SCHEDULED, QueueStatus.RUNNING, now);
             }
         }
     }

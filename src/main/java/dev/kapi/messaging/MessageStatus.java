@@ -1,6 +1,7 @@
 package dev.kapi.messaging;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,9 @@ enum MessageStatus {
     /** What a provider reports after a send (in its callbacks). */
     static final Set<MessageStatus> REPORTED = EnumSet.of(SENT, DELIVERED, READ, FAILED);
 
+    /** Still to be sent, or with a provider and no outcome yet: its queue is not done. */
+    static final Set<MessageStatus> UNFINISHED = EnumSet.of(PENDING, SENDING);
+
     private final String wire;
 
     MessageStatus(String wire) {
@@ -75,6 +79,17 @@ enum MessageStatus {
         return successors().contains(next);
     }
 
+    /**
+     * {@code next}, checked against the machine: a move it does not allow is a fault,
+     * never the caller's error.
+     */
+    MessageStatus to(MessageStatus next) {
+        if (!canMoveTo(next)) {
+            throw new IllegalStateException("A message cannot move from " + this + " to " + next);
+        }
+        return next;
+    }
+
     /** The statuses that may move to {@code next}. */
     static Set<MessageStatus> predecessors(MessageStatus next) {
         Set<MessageStatus> from = EnumSet.noneOf(MessageStatus.class);
@@ -84,6 +99,11 @@ enum MessageStatus {
             }
         }
         return from;
+    }
+
+    /** The wire names of {@code statuses}, as an SQL array parameter. */
+    static String[] wires(Collection<MessageStatus> statuses) {
+        return statuses.stream().map(MessageStatus::wire).toArray(String[]::new);
     }
 
     /** The status of a stored row. */

@@ -186,8 +186,7 @@ class QueueManagement {
         }
         return senders.byIds(queue.senderIds())
             .stream()
-            .filter(sender -> sender.ownerId() == owner && Sender.ACTIVE.equals(sender.status())
-                    && sender.wabaId() != null)
+            .filter(sender -> sender.ownerId() == owner && sender.status().sends() && sender.wabaId() != null)
             .map(Sender::wabaId)
             .distinct()
             .toList();
@@ -234,16 +233,14 @@ class QueueManagement {
     @Transactional
     QueueView start(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (queue.status() != QueueStatus.CREATED) {
-            throw ApiException.conflict("queue-not-startable", queue.status().wire());
-        }
+        Instant now = clock.instant();
+        Instant startAt = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
+        QueueStatus next = queue.status().start(startAt.isAfter(now));
         Set<Long> live = senders.owned(owner, queue.senderIds());
         if (live.isEmpty()) {
             throw ApiException.conflict("queue-has-no-senders");
         }
-        Instant now = clock.instant();
         Automation automation = automations.of(owner);
-        Instant startAt = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now) ? queue.scheduledAt() : now;
         QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), List.of(),
                 now);
         int total = messages.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
@@ -255,30 +252,23 @@ class QueueManagement {
         }
         int cost = settings.creditCost().of(queue.category());
         queueCredits.reserve(queue, pending * cost);
-        queues.started(queue.id(), checked(queue, startAt.isAfter(now) ? QueueStatus.SCHEDULED : QueueStatus.RUNNING),
-                total, (int) selection.blacklisted(), cost, now);
+        queues.started(queue, next, total, (int) selection.blacklisted(), cost, now);
         return view(queues.byId(owner, id).orElseThrow());
     }
 
     @Transactional
     QueueView pause(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (!queue.status().canMoveTo(QueueStatus.PAUSED)) {
-            throw ApiException.conflict("queue-not-pausable", queue.status().wire());
-        }
-        queues.setStatus(id, QueueStatus.PAUSED, clock.instant());
+        queues.move(id, queue.status(), queue.status().pause(), clock.instant());
         return view(queues.byId(owner, id).orElseThrow());
     }
 
     @Transactional
     QueueView resume(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (queue.status() != QueueStatus.PAUSED) {
-            throw ApiException.conflict("queue-not-paused", queue.status().wire());
-        }
         Instant now = clock.instant();
         boolean later = queue.scheduledAt() != null && queue.scheduledAt().isAfter(now);
-        queues.setStatus(id, checked(queue, later ? QueueStatus.SCHEDULED : QueueStatus.RUNNING), now);
+        queues.move(id, queue.status(), queue.status().resume(later), now);
         return view(queues.byId(owner, id).orElseThrow());
     }
 
@@ -290,12 +280,10 @@ class QueueManagement {
     @Transactional
     QueueView cancel(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (!queue.status().canMoveTo(QueueStatus.CANCELLED)) {
-            throw ApiException.conflict("queue-ended", queue.status().wire());
-        }
+        QueueStatus next = queue.status().cancel();
         Instant now = clock.instant();
         messages.cancelPending(id, now);
-        queues.setStatus(id, QueueStatus.CANCELLED, now);
+        queues.move(id, queue.status(), next, now);
         queueCredits.settle(id);
         return view(queues.byId(owner, id).orElseThrow());
     }
@@ -308,15 +296,13 @@ class QueueManagement {
     @Transactional
     QueueView retryFailed(long owner, long id) {
         Queue queue = queues.lock(owner, id).orElseThrow(QueueManagement::notFound);
-        if (queue.status() == QueueStatus.CREATED || queue.status() == QueueStatus.CANCELLED) {
-            throw ApiException.conflict("queue-not-retryable", queue.status().wire());
-        }
+        QueueStatus next = queue.status().retryFailed();
         long failed = messages.retryableFailures(id);
         if (failed > 0) {
             queueCredits.reserve(queue, failed * queue.creditCost());
             messages.retryFailed(id, clock.instant());
-            if (queue.status() == QueueStatus.COMPLETED) {
-                queues.setStatus(id, checked(queue, QueueStatus.RUNNING), clock.instant());
+            if (next != queue.status()) {
+                queues.move(id, queue.status(), next, clock.instant());
             }
         }
         return view(queues.byId(owner, id).orElseThrow());
@@ -400,7 +386,7 @@ class QueueManagement {
         double rate = 0;
         double delay = (automation.delayMs() + automation.jitterMs() / 2.0) / 1000.0;
         for (Sender sender : senders.byIds(queue.senderIds())) {
-            if (sender.ownerId() == owner && Sender.ACTIVE.equals(sender.status())) {
+            if (sender.ownerId() == owner && sender.status().sends()) {
                 double own = sender.ratePerSecond() == null ? settings.worker().unpacedRate() : sender.ratePerSecond();
                 rate += delay > 0 ? Math.min(own, 1 / delay) : own;
             }
@@ -452,19 +438,6 @@ class QueueManagement {
         return queue.freeForm() && senders.byIds(queue.senderIds())
             .stream()
             .anyMatch(sender -> sender.ownerId() == owner && Sender.WHATSAPP_CLOUD.equals(sender.provider()));
-    }
-
-    /**
-     * {@code next}, checked against the queue's state machine
-     * ({@link QueueStatus#canMoveTo}): the request's own checks come first, so a move the
-     * machine does not allow is a fault here, not the caller's.
-     */
-    private static QueueStatus checked(Queue queue, QueueStatus next) {
-        if (!queue.status().canMoveTo(next)) {
-            throw new IllegalStateException(
-                    "Queue " + queue.id() + " cannot move from " + queue.status() + " to " + next);
-        }
-        return next;
     }
 
     private Queue find(long owner, long id) {

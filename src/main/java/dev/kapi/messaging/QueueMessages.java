@@ -13,6 +13,14 @@ import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import static dev.kapi.messaging.MessageStatus.CANCELLED;
+import static dev.kapi.messaging.MessageStatus.DELIVERED;
+import static dev.kapi.messaging.MessageStatus.FAILED;
+import static dev.kapi.messaging.MessageStatus.PENDING;
+import static dev.kapi.messaging.MessageStatus.READ;
+import static dev.kapi.messaging.MessageStatus.SENDING;
+import static dev.kapi.messaging.MessageStatus.SENT;
+import static dev.kapi.messaging.MessageStatus.SKIPPED;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
@@ -44,6 +52,12 @@ class QueueMessages {
                 FROM chosen ch
             )
             """;
+
+    /**
+     * The error code of a message whose send's outcome was lost in a crash: failed, and
+     * sent after all if its provider later reports so.
+     */
+    static final String UNKNOWN_OUTCOME = "outcome-unknown";
 
     private final JdbcClient jdbc;
 
@@ -142,8 +156,9 @@ class QueueMessages {
      * tier pushed it), if any.
      */
     Instant lastDue(long queueId) {
-        return jdbc.sql("SELECT max(due_at) AS due FROM messaging_messages WHERE queue_id = :id AND status = 'pending'")
+        return jdbc.sql("SELECT max(due_at) AS due FROM messaging_messages WHERE queue_id = :id AND status = :pending")
             .param("id", queueId)
+            .param("pending", PENDING.wire())
             .query((rs, n) -> instant(rs, "due"))
             .single();
     }
@@ -159,7 +174,7 @@ class QueueMessages {
                 INSERT INTO messaging_messages (queue_id, owner_id, customer_id, phone, status, graylisted, due_at,
                                                 error_code, updated_at)
                 SELECT :queueId, :owner, r.id, r.phone,
-                       CASE WHEN r.gray AND :skipGray THEN 'skipped' ELSE 'pending' END, r.gray,
+                       CASE WHEN r.gray AND :skipGray THEN :skipped ELSE :pending END, r.gray,
                        CASE WHEN r.gray THEN CAST(:start AS timestamptz)
                                              + (r.gray_rank - 1) * make_interval(secs => :grayDelay)
                             ELSE CAST(:start AS timestamptz) END,
@@ -174,6 +189,8 @@ class QueueMessages {
             .param("groupIds", groupIds.toArray(Long[]::new))
             .param("customerIds", customerIds.toArray(Long[]::new))
             .param("skipGray", skipGray)
+            .param("skipped", SKIPPED.wire())
+            .param("pending", PENDING.wire())
             .param("grayDelay", (double) graylistDelay.toSeconds())
             .param("start", utc(start))
             .param("now", utc(now))
@@ -191,7 +208,7 @@ class QueueMessages {
         return jdbc.sql("""
                 WITH picked AS (
                     SELECT id, customer_id FROM messaging_messages
-                    WHERE queue_id = :queueId AND status = 'pending' AND due_at <= :now
+                    WHERE queue_id = :queueId AND status = :pending AND due_at <= :now
                       AND (claimed_at IS NULL OR claimed_at < :leaseCutoff)
                     ORDER BY due_at, id
                     LIMIT :limit
@@ -204,6 +221,7 @@ class QueueMessages {
                 RETURNING m.id, m.queue_id, m.owner_id, m.phone, c.name, CAST(c.fields AS text) AS fields, m.attempts
                 """)
             .param("queueId", queueId)
+            .param("pending", PENDING.wire())
             .param("now", utc(now))
             .param("limit", limit)
             .param("senderId", senderId)
@@ -220,13 +238,12 @@ class QueueMessages {
      * worker's claim.
      */
     int begin(long id, String worker, Instant now) {
-        return jdbc.sql("""
-                UPDATE messaging_messages SET status = 'sending', attempts = attempts + 1, claimed_at = :now,
+        return moving(jdbc.sql("""
+                UPDATE messaging_messages SET status = :to, attempts = attempts + 1, claimed_at = :now,
                     updated_at = :now
-                WHERE id = :id AND status = 'pending' AND claimed_by = :worker
+                WHERE id = :id AND status = ANY(:from) AND claimed_by = :worker
                 RETURNING attempts
-                """)
-            .param("id", id)
+                """), SENDING, PENDING).param("id", id)
             .param("worker", worker)
             .param("now", utc(now))
             .query(Integer.class)
@@ -244,14 +261,17 @@ class QueueMessages {
         if (ids.isEmpty()) {
             return attempts;
         }
-        jdbc.sql("""
-                UPDATE messaging_messages SET status = 'sending', attempts = attempts + 1, claimed_at = :now,
+        moving(jdbc.sql("""
+                UPDATE messaging_messages SET status = :to, attempts = attempts + 1, claimed_at = :now,
                     updated_at = :now
-                WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
+                WHERE id = ANY(:ids) AND status = ANY(:from) AND claimed_by = :worker
                 RETURNING id, attempts
-                """).param("ids", ids.toArray(Long[]::new)).param("worker", worker).param("now", utc(now)).query(rs -> {
-            attempts.put(rs.getLong("id"), rs.getInt("attempts"));
-        });
+                """), SENDING, PENDING).param("ids", ids.toArray(Long[]::new))
+            .param("worker", worker)
+            .param("now", utc(now))
+            .query(rs -> {
+                attempts.put(rs.getLong("id"), rs.getInt("attempts"));
+            });
         return attempts;
     }
 
@@ -265,8 +285,12 @@ class QueueMessages {
         }
         jdbc.sql("""
                 UPDATE messaging_messages SET sender_id = NULL, claimed_at = NULL, claimed_by = NULL
-                WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
-                """).param("ids", ids.toArray(Long[]::new)).param("worker", worker).update();
+                WHERE id = ANY(:ids) AND status = :pending AND claimed_by = :worker
+                """)
+            .param("ids", ids.toArray(Long[]::new))
+            .param("pending", PENDING.wire())
+            .param("worker", worker)
+            .update();
     }
 
     /**
@@ -280,9 +304,10 @@ class QueueMessages {
         jdbc.sql("""
                 UPDATE messaging_messages SET sender_id = NULL, claimed_at = NULL, claimed_by = NULL, due_at = :due,
                     updated_at = :now
-                WHERE id = ANY(:ids) AND status = 'pending' AND claimed_by = :worker
+                WHERE id = ANY(:ids) AND status = :pending AND claimed_by = :worker
                 """)
             .param("ids", ids.toArray(Long[]::new))
+            .param("pending", PENDING.wire())
             .param("worker", worker)
             .param("due", utc(dueAt))
             .param("now", utc(now))
@@ -297,7 +322,7 @@ class QueueMessages {
         return jdbc.sql("""
                 WITH picked AS (
                     SELECT id FROM messaging_messages
-                    WHERE status = 'sending' AND claimed_at < :cutoff
+                    WHERE status = :sending AND claimed_at < :cutoff
                     ORDER BY claimed_at
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED
@@ -306,6 +331,7 @@ class QueueMessages {
                 FROM picked p WHERE m.id = p.id
                 RETURNING m.id, m.queue_id, m.owner_id, m.sender_id, m.attempts
                 """)
+            .param("sending", SENDING.wire())
             .param("cutoff", utc(cutoff))
             .param("limit", limit)
             .param("now", utc(now))
@@ -323,14 +349,13 @@ class QueueMessages {
         if (ids.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        moving(jdbc.sql("""
                 UPDATE messaging_messages m
-                SET status = 'sent', provider_message_id = r.pid, sent_at = :now, updated_at = :now,
+                SET status = :to, provider_message_id = r.pid, sent_at = :now, updated_at = :now,
                     error_code = NULL, error_reason = NULL, retryable = NULL
                 FROM unnest(CAST(:ids AS bigint[]), CAST(:pids AS text[])) AS r (id, pid)
-                WHERE m.id = r.id AND m.status = 'sending'
-                """)
-            .param("ids", ids.toArray(Long[]::new))
+                WHERE m.id = r.id AND m.status = ANY(:from)
+                """), SENT, SENDING).param("ids", ids.toArray(Long[]::new))
             .param("pids", providerIds.toArray(String[]::new))
             .param("now", utc(now))
             .update();
@@ -341,15 +366,14 @@ class QueueMessages {
         if (failures.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        moving(jdbc.sql("""
                 UPDATE messaging_messages m
-                SET status = 'failed', error_code = r.code, error_reason = r.reason, retryable = r.retryable,
+                SET status = :to, error_code = r.code, error_reason = r.reason, retryable = r.retryable,
                     failed_at = :now, updated_at = :now
                 FROM unnest(CAST(:ids AS bigint[]), CAST(:codes AS text[]), CAST(:reasons AS text[]),
                             CAST(:retryable AS boolean[])) AS r (id, code, reason, retryable)
-                WHERE m.id = r.id AND m.status = 'sending'
-                """)
-            .param("ids", failures.stream().map(Outcome::id).toArray(Long[]::new))
+                WHERE m.id = r.id AND m.status = ANY(:from)
+                """), FAILED, SENDING).param("ids", failures.stream().map(Outcome::id).toArray(Long[]::new))
             .param("codes", failures.stream().map(Outcome::errorCode).toArray(String[]::new))
             .param("reasons", failures.stream().map(Outcome::errorReason).toArray(String[]::new))
             .param("retryable", failures.stream().map(Outcome::retryable).toArray(Boolean[]::new))
@@ -365,17 +389,16 @@ class QueueMessages {
         if (releases.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        moving(jdbc.sql("""
                 UPDATE messaging_messages m
-                SET status = 'pending', due_at = CAST(:now AS timestamptz) + make_interval(secs => r.delay),
+                SET status = :to, due_at = CAST(:now AS timestamptz) + make_interval(secs => r.delay),
                     error_code = coalesce(r.code, m.error_code), error_reason = coalesce(r.reason, m.error_reason),
                     attempts = CASE WHEN :uncount THEN greatest(m.attempts - 1, 0) ELSE m.attempts END,
                     sender_id = NULL, claimed_at = NULL, claimed_by = NULL, updated_at = :now
                 FROM unnest(CAST(:ids AS bigint[]), CAST(:delays AS float8[]), CAST(:codes AS text[]),
                             CAST(:reasons AS text[])) AS r (id, delay, code, reason)
-                WHERE m.id = r.id AND m.status = 'sending'
-                """)
-            .param("ids", releases.stream().map(Outcome::id).toArray(Long[]::new))
+                WHERE m.id = r.id AND m.status = ANY(:from)
+                """), PENDING, SENDING).param("ids", releases.stream().map(Outcome::id).toArray(Long[]::new))
             .param("delays",
                     releases.stream()
                         .map(r -> r.retryAfter() == null ? 0.0 : r.retryAfter().toMillis() / 1000.0)
@@ -392,10 +415,13 @@ class QueueMessages {
         if (ids.isEmpty()) {
             return;
         }
-        jdbc.sql("""
-                UPDATE messaging_messages SET status = 'skipped', error_code = :code, updated_at = :now
-                WHERE id = ANY(:ids) AND status IN ('pending', 'sending')
-                """).param("ids", ids.toArray(Long[]::new)).param("code", code).param("now", utc(now)).update();
+        moving(jdbc.sql("""
+                UPDATE messaging_messages SET status = :to, error_code = :code, updated_at = :now
+                WHERE id = ANY(:ids) AND status = ANY(:from)
+                """), SKIPPED, PENDING, SENDING).param("ids", ids.toArray(Long[]::new))
+            .param("code", code)
+            .param("now", utc(now))
+            .update();
     }
 
     /** Messages per status of a queue; every status is a key. */
@@ -422,34 +448,36 @@ class QueueMessages {
     }
 
     long inFlight(long queueId) {
-        return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = 'sending'")
+        return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = :sending")
             .param("id", queueId)
+            .param("sending", SENDING.wire())
             .query(Long.class)
             .single();
     }
 
     int cancelPending(long queueId, Instant now) {
-        return jdbc.sql("""
-                UPDATE messaging_messages SET status = 'cancelled', updated_at = :now
-                WHERE queue_id = :id AND status = 'pending'
-                """).param("id", queueId).param("now", utc(now)).update();
+        return moving(jdbc.sql("""
+                UPDATE messaging_messages SET status = :to, updated_at = :now
+                WHERE queue_id = :id AND status = ANY(:from)
+                """), CANCELLED, PENDING).param("id", queueId).param("now", utc(now)).update();
     }
 
     long retryableFailures(long queueId) {
         return jdbc
-            .sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = 'failed' AND retryable")
+            .sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = :failed AND retryable")
             .param("id", queueId)
+            .param("failed", FAILED.wire())
             .query(Long.class)
             .single();
     }
 
     int retryFailed(long queueId, Instant now) {
-        return jdbc.sql("""
+        return moving(jdbc.sql("""
                 UPDATE messaging_messages
-                SET status = 'pending', due_at = :now, attempts = 0, retryable = NULL, failed_at = NULL,
+                SET status = :to, due_at = :now, attempts = 0, retryable = NULL, failed_at = NULL,
                     sender_id = NULL, claimed_at = NULL, claimed_by = NULL, updated_at = :now
-                WHERE queue_id = :id AND status = 'failed' AND retryable
-                """).param("id", queueId).param("now", utc(now)).update();
+                WHERE queue_id = :id AND status = ANY(:from) AND retryable
+                """), PENDING, FAILED).param("id", queueId).param("now", utc(now)).update();
     }
 
     /** A page of a queue's messages (optionally of one status) in id order. */
@@ -497,25 +525,29 @@ class QueueMessages {
             throw new IllegalArgumentException(status.wire());
         }
         Set<MessageStatus> from = MessageStatus.predecessors(status);
-        boolean fromUnknownOutcome = from.remove(MessageStatus.FAILED);
-        return jdbc
-            .sql("""
-                    UPDATE messaging_messages
-                    SET status = :status, updated_at = :now,
-                        provider_message_id = coalesce(provider_message_id, :pid),
-                        sent_at = CASE WHEN :status <> 'failed' THEN coalesce(sent_at, :at) ELSE sent_at END,
-                        delivered_at = CASE WHEN :status IN ('delivered', 'read') THEN coalesce(delivered_at, :at) ELSE delivered_at END,
-                        read_at = CASE WHEN :status = 'read' THEN :at ELSE read_at END,
-                        failed_at = CASE WHEN :status = 'failed' THEN :at ELSE NULL END,
-                        error_code = CASE WHEN :status = 'failed' THEN :code ELSE NULL END,
-                        error_reason = CASE WHEN :status = 'failed' THEN :reason ELSE NULL END,
-                        retryable = CASE WHEN :status = 'failed' THEN false ELSE NULL END
-                    WHERE (provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId))
-                      AND (status = ANY(:from)
-                           OR (:fromUnknownOutcome AND status = 'failed' AND error_code = 'outcome-unknown'))
-                    """)
-            .param("from", from.stream().map(MessageStatus::wire).toArray(String[]::new))
+        boolean fromUnknownOutcome = from.remove(FAILED);
+        return jdbc.sql("""
+                UPDATE messaging_messages
+                SET status = :status, updated_at = :now,
+                    provider_message_id = coalesce(provider_message_id, :pid),
+                    sent_at = CASE WHEN :failure THEN sent_at ELSE coalesce(sent_at, :at) END,
+                    delivered_at = CASE WHEN :delivered THEN coalesce(delivered_at, :at) ELSE delivered_at END,
+                    read_at = CASE WHEN :read THEN :at ELSE read_at END,
+                    failed_at = CASE WHEN :failure THEN :at ELSE NULL END,
+                    error_code = CASE WHEN :failure THEN :code ELSE NULL END,
+                    error_reason = CASE WHEN :failure THEN :reason ELSE NULL END,
+                    retryable = CASE WHEN :failure THEN false ELSE NULL END
+                WHERE (provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId))
+                  AND (status = ANY(:from)
+                       OR (:fromUnknownOutcome AND status = :failed AND error_code = :unknownOutcome))
+                """)
+            .param("from", MessageStatus.wires(from))
             .param("fromUnknownOutcome", fromUnknownOutcome)
+            .param("failed", FAILED.wire())
+            .param("unknownOutcome", UNKNOWN_OUTCOME)
+            .param("failure", status == FAILED)
+            .param("delivered", status == DELIVERED || status == READ)
+            .param("read", status == READ)
             .param("status", status.wire())
             .param("now", utc(now))
             .param("pid", providerMessageId)
@@ -524,6 +556,18 @@ class QueueMessages {
             .param("reason", errorReason)
             .param("messageId", messageId)
             .update() > 0;
+    }
+
+    /**
+     * Binds a move of messages as {@code :to} and {@code :from} (an array), after
+     * checking that each status in {@code from} may move to {@code to}.
+     */
+    private static JdbcClient.StatementSpec moving(JdbcClient.StatementSpec statement, MessageStatus to,
+            MessageStatus... from) {
+        for (MessageStatus status : from) {
+            status.to(to);
+        }
+        return statement.param("to", to.wire()).param("from", MessageStatus.wires(List.of(from)));
     }
 
     /** Every message of the owner's queues (an account deleted for good). */

@@ -107,36 +107,43 @@ class Queues {
             .list();
     }
 
-    void started(long id, QueueStatus status, int total, int blacklisted, int creditCost, Instant now) {
+    /**
+     * A started queue's status and counts; {@code queue} is the locked row it moves from.
+     */
+    void started(Queue queue, QueueStatus next, int total, int blacklisted, int creditCost, Instant now) {
         jdbc.sql("""
-                UPDATE messaging_queues SET status = :status, total = :total, blacklisted = :blacklisted,
+                UPDATE messaging_queues SET status = :to, total = :total, blacklisted = :blacklisted,
                                             credit_cost = :cost, started_at = :now, updated_at = :now
-                WHERE id = :id
+                WHERE id = :id AND status = :from
                 """)
-            .param("status", status.wire())
+            .param("to", queue.status().to(next).wire())
+            .param("from", queue.status().wire())
             .param("total", total)
             .param("blacklisted", blacklisted)
             .param("cost", creditCost)
             .param("now", utc(now))
-            .param("id", id)
+            .param("id", queue.id())
             .update();
     }
 
     /**
-     * The queue's new status; one that ends it sets {@code finished_at}, any other clears
-     * it.
+     * Moves the queue from {@code from} to {@code to} (a move its {@link QueueStatus}
+     * allows), unless it is no longer in {@code from} (another worker moved it first);
+     * returns whether it moved. A status that ends the queue sets {@code finished_at},
+     * any other clears it.
      */
-    void setStatus(long id, QueueStatus status, Instant now) {
-        jdbc.sql("""
-                UPDATE messaging_queues SET status = :status, updated_at = :now,
+    boolean move(long id, QueueStatus from, QueueStatus to, Instant now) {
+        return jdbc.sql("""
+                UPDATE messaging_queues SET status = :to, updated_at = :now,
                     finished_at = CASE WHEN :ended THEN :now END
-                WHERE id = :id
+                WHERE id = :id AND status = :from
                 """)
-            .param("status", status.wire())
-            .param("ended", status.ended())
+            .param("to", from.to(to).wire())
+            .param("from", from.wire())
+            .param("ended", to.ended())
             .param("now", utc(now))
             .param("id", id)
-            .update();
+            .update() == 1;
     }
 
     boolean senderInUse(long owner, long senderId) {
@@ -146,47 +153,52 @@ class Queues {
                 """)
             .param("owner", owner)
             .param("sender", senderId)
-            .param("active", QueueStatus.ACTIVE.stream().map(QueueStatus::wire).toArray(String[]::new))
+            .param("active", QueueStatus.wires(QueueStatus.ACTIVE))
             .query(Boolean.class)
             .single();
     }
 
     /** Scheduled queues whose time has come, with their owners. */
     List<Queue> due(Instant now) {
-        return jdbc
-            .sql("SELECT * FROM messaging_queues WHERE status = 'scheduled' AND scheduled_at <= :now ORDER BY id")
+        return jdbc.sql("SELECT * FROM messaging_queues WHERE status = :scheduled AND scheduled_at <= :now ORDER BY id")
+            .param("scheduled", QueueStatus.SCHEDULED.wire())
             .param("now", utc(now))
             .query(Queues::map)
             .list();
-    }
-
-    /** Moves a scheduled queue to running, unless another worker did so first. */
-    boolean run(long id, Instant now) {
-        return jdbc.sql(
-                "UPDATE messaging_queues SET status = 'running', updated_at = :now WHERE id = :id AND status = 'scheduled'")
-            .param("now", utc(now))
-            .param("id", id)
-            .update() == 1;
     }
 
     /** The running queues an account sends for, oldest first. */
     List<Long> runningFor(long owner, long senderId) {
         return jdbc.sql("""
                 SELECT id FROM messaging_queues
-                WHERE status = 'running' AND owner_id = :owner AND :sender = ANY(sender_ids)
+                WHERE status = :running AND owner_id = :owner AND :sender = ANY(sender_ids)
                 ORDER BY id
-                """).param("owner", owner).param("sender", senderId).query(Long.class).list();
+                """)
+            .param("running", QueueStatus.RUNNING.wire())
+            .param("owner", owner)
+            .param("sender", senderId)
+            .query(Long.class)
+            .list();
     }
 
-    /** Completes every running queue that has nothing left to send; returns their ids. */
+    /**
+     * Completes every running queue that has nothing left to send (no message pending or
+     * sending); returns their ids.
+     */
     List<Long> completeFinished(Instant now) {
         return jdbc.sql("""
-                UPDATE messaging_queues q SET status = 'completed', finished_at = :now, updated_at = :now
-                WHERE q.status = 'running'
+                UPDATE messaging_queues q SET status = :to, finished_at = :now, updated_at = :now
+                WHERE q.status = :from
                   AND NOT EXISTS (SELECT 1 FROM messaging_messages m
-                                  WHERE m.queue_id = q.id AND m.status IN ('pending', 'sending'))
+                                  WHERE m.queue_id = q.id AND m.status = ANY(:unfinished))
                 RETURNING q.id
-                """).param("now", utc(now)).query(Long.class).list();
+                """)
+            .param("to", QueueStatus.RUNNING.to(QueueStatus.COMPLETED).wire())
+            .param("from", QueueStatus.RUNNING.wire())
+            .param("unfinished", MessageStatus.wires(MessageStatus.UNFINISHED))
+            .param("now", utc(now))
+            .query(Long.class)
+            .list();
     }
 
     /**
@@ -196,11 +208,15 @@ class Queues {
     List<Long> toSettle() {
         return jdbc.sql("""
                 SELECT q.id FROM messaging_queues q
-                WHERE q.status IN ('completed', 'cancelled')
+                WHERE q.status = ANY(:ended)
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
-                  AND NOT EXISTS (SELECT 1 FROM messaging_messages m WHERE m.queue_id = q.id AND m.status = 'sending')
+                  AND NOT EXISTS (SELECT 1 FROM messaging_messages m WHERE m.queue_id = q.id AND m.status = :sending)
                 ORDER BY q.id
-                """).query(Long.class).list();
+                """)
+            .param("ended", QueueStatus.wires(QueueStatus.ENDED))
+            .param("sending", MessageStatus.SENDING.wire())
+            .query(Long.class)
+            .list();
     }
 
     void hold(long queueId, UUID reservationId, long amount, Instant now) {

@@ -10,15 +10,12 @@ import java.time.LocalDate;
  * breaker. The sealed access token never leaves the module's provider code.
  */
 record Sender(long id, long ownerId, String name, String phone, String provider, String phoneNumberId, String wabaId,
-        String sealedAccessToken, Double ratePerSecond, Integer dailyCap, String status, double bucketTokens,
+        String sealedAccessToken, Double ratePerSecond, Integer dailyCap, SenderStatus status, double bucketTokens,
         Instant bucketAt, LocalDate day, int dayCount, int consecutiveFailures, Instant pausedUntil, String pauseReason,
         Instant createdAt, Instant updatedAt) {
 
     static final String SIMULATOR = "simulator";
     static final String WHATSAPP_CLOUD = "whatsapp_cloud";
-    static final String ACTIVE = "active";
-    static final String PAUSED = "paused";
-    static final String BANNED_SUSPECTED = "banned_suspected";
 
     boolean circuitOpen(Instant now) {
         return pausedUntil != null && pausedUntil.isAfter(now);

@@ -80,7 +80,7 @@ class SenderController {
 
         SenderManagement.Changes changes() {
             return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
-                    ratePerSecond, dailyCap, status, messagingLimit);
+                    ratePerSecond, dailyCap, status == null ? null : SenderStatus.of(status), messagingLimit);
         }
     }
 
@@ -100,7 +100,7 @@ class SenderController {
 
         SenderManagement.Changes changes() {
             return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
-                    ratePerSecond, dailyCap, status, messagingLimit);
+                    ratePerSecond, dailyCap, status == null ? null : SenderStatus.of(status), messagingLimit);
         }
     }
 
@@ -123,9 +123,9 @@ class SenderController {
             MessagingLimit limit = sender.wabaId() == null ? null : limits.get(sender.wabaId());
             return new SenderResponse(sender.id(), sender.name(), sender.phone(), sender.provider(),
                     sender.phoneNumberId(), sender.wabaId(), sender.sealedAccessToken() != null, sender.ratePerSecond(),
-                    sender.dailyCap(), limit == null ? null : limit.wire(), sender.status(),
+                    sender.dailyCap(), limit == null ? null : limit.wire(), sender.status().wire(),
                     new Circuit(open, open ? sender.pausedUntil() : null,
-                            open || Sender.BANNED_SUSPECTED.equals(sender.status()) ? sender.pauseReason() : null),
+                            open || sender.status() == SenderStatus.BANNED_SUSPECTED ? sender.pauseReason() : null),
                     sender.createdAt(), sender.updatedAt());
         }
     }

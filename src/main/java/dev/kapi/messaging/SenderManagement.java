@@ -43,7 +43,7 @@ class SenderManagement {
      * default).
      */
     record Changes(String name, String phone, String provider, String phoneNumberId, String wabaId, String accessToken,
-            Double ratePerSecond, Integer dailyCap, String status, Object messagingLimit) {
+            Double ratePerSecond, Integer dailyCap, SenderStatus status, Object messagingLimit) {
     }
 
     @Transactional
@@ -52,7 +52,7 @@ class SenderManagement {
         Senders.Fields fields = check(
                 new Senders.Fields(changes.name().strip(), PhoneNumbers.require(changes.phone(), "phone"), provider,
                         blankToNull(changes.phoneNumberId()), blankToNull(changes.wabaId()), changes.ratePerSecond(),
-                        changes.dailyCap(), changes.status() == null ? Sender.ACTIVE : changes.status()),
+                        changes.dailyCap(), changes.status() == null ? SenderStatus.ACTIVE : changes.status()),
                 changes.accessToken(), false);
         long id;
         try {
@@ -93,7 +93,7 @@ class SenderManagement {
                         changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId())
                                 : current.phoneNumberId(),
                         changes.wabaId() != null ? blankToNull(changes.wabaId()) : current.wabaId(), rate, cap,
-                        changes.status() != null ? changes.status() : current.status()),
+                        current.status().change(changes.status())),
                 changes.accessToken(), current.sealedAccessToken() != null);
         try {
             senders.update(owner, id, fields, clock.instant());
@@ -103,7 +103,7 @@ class SenderManagement {
         }
         seal(owner, id, changes.accessToken());
         setLimit(owner, fields.wabaId(), changes.messagingLimit());
-        if (Sender.ACTIVE.equals(changes.status())) {
+        if (changes.status() == SenderStatus.ACTIVE) {
             senders.resetBreaker(id);
         }
         return get(owner, id);

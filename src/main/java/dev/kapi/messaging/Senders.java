@@ -31,7 +31,7 @@ class Senders {
 
     /** The fields a user sets; the access token already sealed (null: keep). */
     record Fields(String name, String phone, String provider, String phoneNumberId, String wabaId, Double ratePerSecond,
-            Integer dailyCap, String status) {
+            Integer dailyCap, SenderStatus status) {
     }
 
     long insert(long owner, Fields fields, Instant now) {
@@ -49,7 +49,7 @@ class Senders {
             .param("wabaId", fields.wabaId())
             .param("rate", fields.ratePerSecond())
             .param("cap", fields.dailyCap())
-            .param("status", fields.status())
+            .param("status", fields.status().wire())
             .param("now", utc(now))
             .query(Long.class)
             .single();
@@ -70,7 +70,7 @@ class Senders {
             .param("wabaId", fields.wabaId())
             .param("rate", fields.ratePerSecond())
             .param("cap", fields.dailyCap())
-            .param("status", fields.status())
+            .param("status", fields.status().wire())
             .param("now", utc(now))
             .param("id", id)
             .param("owner", owner)
@@ -156,11 +156,16 @@ class Senders {
     List<Sender> withWork(Instant now) {
         return jdbc.sql("""
                 SELECT s.* FROM messaging_senders s
-                WHERE s.status = 'active' AND (s.paused_until IS NULL OR s.paused_until <= :now)
+                WHERE s.status = :active AND (s.paused_until IS NULL OR s.paused_until <= :now)
                   AND EXISTS (SELECT 1 FROM messaging_queues q
-                              WHERE q.status = 'running' AND q.owner_id = s.owner_id AND s.id = ANY(q.sender_ids))
+                              WHERE q.status = :running AND q.owner_id = s.owner_id AND s.id = ANY(q.sender_ids))
                 ORDER BY s.id
-                """).param("now", utc(now)).query(Senders::map).list();
+                """)
+            .param("active", SenderStatus.ACTIVE.wire())
+            .param("running", QueueStatus.RUNNING.wire())
+            .param("now", utc(now))
+            .query(Senders::map)
+            .list();
     }
 
     /**
@@ -227,9 +232,14 @@ class Senders {
                 """).param("until", utc(until)).param("reason", reason).param("id", id).update();
     }
 
+    /**
+     * The sender's one move of an account: a provider suspended it (from any status, see
+     * {@link SenderStatus#successors}).
+     */
     void markBannedSuspected(long id, String reason, Instant now) {
         jdbc.sql(
-                "UPDATE messaging_senders SET status = 'banned_suspected', pause_reason = :reason, updated_at = :now WHERE id = :id")
+                "UPDATE messaging_senders SET status = :status, pause_reason = :reason, updated_at = :now WHERE id = :id")
+            .param("status", SenderStatus.BANNED_SUSPECTED.wire())
             .param("reason", reason)
             .param("now", utc(now))
             .param("id", id)
@@ -246,10 +256,10 @@ class Senders {
         return new Sender(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("phone"),
                 rs.getString("provider"), rs.getString("phone_number_id"), rs.getString("waba_id"),
                 rs.getString("access_token"), rs.getObject("rate_per_second", Double.class),
-                rs.getObject("daily_cap", Integer.class), rs.getString("status"), rs.getDouble("bucket_tokens"),
-                instant(rs, "bucket_at"), day == null ? null : day.toLocalDate(), rs.getInt("day_count"),
-                rs.getInt("consecutive_failures"), instant(rs, "paused_until"), rs.getString("pause_reason"),
-                instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getObject("daily_cap", Integer.class), SenderStatus.of(rs.getString("status")),
+                rs.getDouble("bucket_tokens"), instant(rs, "bucket_at"), day == null ? null : day.toLocalDate(),
+                rs.getInt("day_count"), rs.getInt("consecutive_failures"), instant(rs, "paused_until"),
+                rs.getString("pause_reason"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
 }
