@@ -90,7 +90,7 @@ class QueueController {
             @JsonProperty("messaging_limit_waiting") long messagingLimitWaiting,
             @JsonProperty("estimated_finish_at") Instant estimatedFinishAt) {
 
-        static PreflightResponse from(QueueManagement.Preflight preflight) {
+        static PreflightResponse from(QueueEstimates.Preflight preflight) {
             return new PreflightResponse(preflight.selected(), preflight.blacklisted(), preflight.graylisted(),
                     preflight.graylistSkipped(), preflight.serviceWindowApplies(), preflight.insideServiceWindow(),
                     preflight.outsideServiceWindow(), preflight.recipients(), preflight.creditsNeeded(),
