@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.kapi.shared.SqlTime;
+import dev.kapi.messaging.queue.QueueStatus;
 
 /** The messaging figures, read straight from the queue and message tables. */
 @Component

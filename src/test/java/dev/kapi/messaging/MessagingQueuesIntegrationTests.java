@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.kapi.messaging.queue.Message;
 
 class MessagingQueuesIntegrationTests extends MessagingTestSupport {
 

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.support.ResourceBundleMessageSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.kapi.messaging.automation.Automation;
+import dev.kapi.messaging.contact.PhoneNumbers;
+import dev.kapi.messaging.draft.Templates;
 
 class MessagingRulesTests {
 

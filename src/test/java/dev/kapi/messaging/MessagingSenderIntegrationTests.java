@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.kapi.messaging.queue.Message;
+import dev.kapi.messaging.sending.MessageSender;
+import dev.kapi.messaging.sending.Provider;
+import dev.kapi.messaging.queue.QueueMessages;
 
 class MessagingSenderIntegrationTests extends MessagingTestSupport {
 

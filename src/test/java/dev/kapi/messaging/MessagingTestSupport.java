@@ -11,6 +11,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.kapi.plans.Credits;
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.messaging.sending.MessageSender;
+import dev.kapi.messaging.sending.Simulator;
 
 /**
  * Helpers of the messaging tests: users with credits, and their senders, customers,

@@ -23,6 +23,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.kapi.messaging.sending.MessageSender;
 
 /**
  * The WhatsApp Cloud API client against a local HTTP stub that answers like Meta's
