@@ -5,15 +5,15 @@ import org.springframework.stereotype.Component;
 
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.messaging.automation.Automations;
-import dev.kapi.messaging.whatsapp.BusinessAccounts;
 import dev.kapi.messaging.contact.Customers;
-import dev.kapi.messaging.draft.Drafts;
 import dev.kapi.messaging.contact.Groups;
 import dev.kapi.messaging.contact.ListEntries;
-import dev.kapi.messaging.whatsapp.MessageTemplates;
+import dev.kapi.messaging.draft.Drafts;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.queue.Queues;
 import dev.kapi.messaging.sender.Senders;
+import dev.kapi.messaging.whatsapp.BusinessAccounts;
+import dev.kapi.messaging.whatsapp.MessageTemplates;
 import dev.kapi.messaging.whatsapp.ServiceWindows;
 
 /**

@@ -9,10 +9,11 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.support.ResourceBundleMessageSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import dev.kapi.messaging.automation.Automation;
 import dev.kapi.messaging.contact.PhoneNumbers;
 import dev.kapi.messaging.draft.Templates;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MessagingRulesTests {
 

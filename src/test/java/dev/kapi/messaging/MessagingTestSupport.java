@@ -9,10 +9,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.kapi.plans.Credits;
-import dev.kapi.support.IntegrationTest;
 import dev.kapi.messaging.sending.MessageSender;
 import dev.kapi.messaging.sending.Simulator;
+import dev.kapi.plans.Credits;
+import dev.kapi.support.IntegrationTest;
 
 /**
  * Helpers of the messaging tests: users with credits, and their senders, customers,

@@ -11,10 +11,10 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.messaging.draft.Templates;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
-import dev.kapi.messaging.draft.Templates;
 
 /**
  * Seed 001's customers: contacts with E.164 numbers unique per user, names and custom

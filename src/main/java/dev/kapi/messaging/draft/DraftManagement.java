@@ -6,10 +6,10 @@ import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.messaging.contact.Customers;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
-import dev.kapi.messaging.contact.Customers;
 
 /**
  * Seed 001's drafts: message texts with variables — {@code {{name}}}, {@code {{phone}}}

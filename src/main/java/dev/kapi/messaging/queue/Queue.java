@@ -2,6 +2,7 @@ package dev.kapi.messaging.queue;
 
 import java.time.Instant;
 import java.util.List;
+
 import dev.kapi.messaging.draft.TemplateMessage;
 
 /**

@@ -7,14 +7,14 @@ import java.util.Set;
 
 import org.springframework.stereotype.Component;
 
-import dev.kapi.shared.ApiException;
 import dev.kapi.messaging.contact.Customers;
 import dev.kapi.messaging.contact.Groups;
-import dev.kapi.messaging.whatsapp.MessageTemplate;
-import dev.kapi.messaging.whatsapp.MessageTemplates;
+import dev.kapi.messaging.draft.TemplateMessage;
 import dev.kapi.messaging.sender.Sender;
 import dev.kapi.messaging.sender.Senders;
-import dev.kapi.messaging.draft.TemplateMessage;
+import dev.kapi.messaging.whatsapp.MessageTemplate;
+import dev.kapi.messaging.whatsapp.MessageTemplates;
+import dev.kapi.shared.ApiException;
 
 /**
  * What a new queue may name: the owner's own sending accounts, groups and customers (400

@@ -25,12 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.messaging.draft.Template;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.kapi.messaging.draft.Template;
 
 /**
  * Seed 001's queue routes: campaigns of the signed-in user, their life cycle and their

@@ -11,15 +11,15 @@ import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
 
-import dev.kapi.plans.Credits;
 import dev.kapi.messaging.automation.Automation;
 import dev.kapi.messaging.automation.Automations;
-import dev.kapi.messaging.whatsapp.BusinessAccounts;
-import dev.kapi.messaging.whatsapp.MessagingLimit;
-import dev.kapi.messaging.sending.MessagingSettings;
+import dev.kapi.messaging.draft.Templates;
 import dev.kapi.messaging.sender.Sender;
 import dev.kapi.messaging.sender.Senders;
-import dev.kapi.messaging.draft.Templates;
+import dev.kapi.messaging.sending.MessagingSettings;
+import dev.kapi.messaging.whatsapp.BusinessAccounts;
+import dev.kapi.messaging.whatsapp.MessagingLimit;
+import dev.kapi.plans.Credits;
 
 /**
  * What a queue will take, before and while it runs: its preflight (recipients after the

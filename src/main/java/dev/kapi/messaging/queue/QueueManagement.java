@@ -9,13 +9,13 @@ import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.kapi.shared.ApiException;
-import dev.kapi.shared.Cursors;
-import dev.kapi.shared.Page;
 import dev.kapi.messaging.automation.Automation;
 import dev.kapi.messaging.automation.Automations;
 import dev.kapi.messaging.draft.Drafts;
 import dev.kapi.messaging.sending.MessagingSettings;
+import dev.kapi.shared.ApiException;
+import dev.kapi.shared.Cursors;
+import dev.kapi.shared.Page;
 
 /**
  * Seed 001's queues: made from a draft, senders and recipients; checked before start

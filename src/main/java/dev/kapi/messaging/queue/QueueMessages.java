@@ -13,6 +13,8 @@ import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.kapi.messaging.whatsapp.ServiceWindows;
+
 import static dev.kapi.messaging.queue.MessageStatus.CANCELLED;
 import static dev.kapi.messaging.queue.MessageStatus.DELIVERED;
 import static dev.kapi.messaging.queue.MessageStatus.FAILED;
@@ -23,7 +25,6 @@ import static dev.kapi.messaging.queue.MessageStatus.SENT;
 import static dev.kapi.messaging.queue.MessageStatus.SKIPPED;
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
-import dev.kapi.messaging.whatsapp.ServiceWindows;
 
 /**
  * The recipient rows of queues: set-based expansion, claiming with

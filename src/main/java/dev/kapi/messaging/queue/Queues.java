@@ -12,10 +12,11 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-import static dev.kapi.shared.SqlTime.instant;
-import static dev.kapi.shared.SqlTime.utc;
 import dev.kapi.messaging.draft.Drafts;
 import dev.kapi.messaging.draft.TemplateMessage;
+
+import static dev.kapi.shared.SqlTime.instant;
+import static dev.kapi.shared.SqlTime.utc;
 
 /** Queues and the credit reservations that pay for them. */
 @Repository

@@ -32,12 +32,12 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.messaging.whatsapp.MessagingLimit;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.kapi.messaging.whatsapp.MessagingLimit;
 
 /**
  * Seed 001's connected sending accounts of the signed-in user. The access token is

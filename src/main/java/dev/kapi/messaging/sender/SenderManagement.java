@@ -6,14 +6,14 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.messaging.contact.PhoneNumbers;
+import dev.kapi.messaging.queue.Queues;
+import dev.kapi.messaging.whatsapp.BusinessAccounts;
+import dev.kapi.messaging.whatsapp.MessagingLimit;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.sealing.SecretSealer;
-import dev.kapi.messaging.whatsapp.BusinessAccounts;
-import dev.kapi.messaging.whatsapp.MessagingLimit;
-import dev.kapi.messaging.contact.PhoneNumbers;
-import dev.kapi.messaging.queue.Queues;
 
 /**
  * Seed 001's connected sending accounts. A WhatsApp Cloud account needs its phone-number

@@ -13,9 +13,10 @@ import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.kapi.messaging.queue.QueueStatus;
+
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
-import dev.kapi.messaging.queue.QueueStatus;
 
 /**
  * Sending accounts, and the worker's per-account state (token bucket, day count, circuit

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+
 import dev.kapi.messaging.automation.Automation;
 import dev.kapi.messaging.automation.Automations;
 import dev.kapi.messaging.queue.Queue;

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.springframework.stereotype.Component;
+
 import dev.kapi.messaging.queue.Queue;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Sender;

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Senders;

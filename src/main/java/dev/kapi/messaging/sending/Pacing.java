@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+
 import dev.kapi.messaging.automation.Automation;
 import dev.kapi.messaging.sender.Sender;
 

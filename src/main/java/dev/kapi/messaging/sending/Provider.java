@@ -1,8 +1,9 @@
 package dev.kapi.messaging.sending;
 
 import java.time.Duration;
-import dev.kapi.messaging.sender.Sender;
+
 import dev.kapi.messaging.draft.TemplateMessage;
+import dev.kapi.messaging.sender.Sender;
 
 /**
  * A way to send WhatsApp messages: the local simulator (default) or Meta's WhatsApp Cloud

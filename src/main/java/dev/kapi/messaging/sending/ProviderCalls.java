@@ -10,13 +10,14 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+
 import dev.kapi.messaging.contact.Customers;
+import dev.kapi.messaging.draft.TemplateMessage;
+import dev.kapi.messaging.draft.Templates;
 import dev.kapi.messaging.queue.Message;
 import dev.kapi.messaging.queue.Queue;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Sender;
-import dev.kapi.messaging.draft.TemplateMessage;
-import dev.kapi.messaging.draft.Templates;
 
 /**
  * Hands a claimed batch to its account's {@link Provider}: first a permit per message

@@ -7,12 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+
 import dev.kapi.messaging.automation.Automations;
 import dev.kapi.messaging.contact.Customer;
 import dev.kapi.messaging.contact.Customers;
 import dev.kapi.messaging.contact.ListEntries;
-import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.contact.PhoneNumbers;
+import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Sender;
 import dev.kapi.messaging.whatsapp.ServiceWindows;

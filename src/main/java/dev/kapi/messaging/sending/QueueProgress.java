@@ -10,9 +10,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.kapi.identity.AccountDirectory;
+import dev.kapi.messaging.QueueFinished;
 import dev.kapi.messaging.queue.Queue;
 import dev.kapi.messaging.queue.QueueCredits;
-import dev.kapi.messaging.QueueFinished;
 import dev.kapi.messaging.queue.QueueStatus;
 import dev.kapi.messaging.queue.Queues;
 

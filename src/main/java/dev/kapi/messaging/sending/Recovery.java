@@ -1,7 +1,7 @@
 package dev.kapi.messaging.sending;
 
-import java.time.Instant;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Sender;

@@ -6,11 +6,12 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
-import dev.kapi.messaging.whatsapp.BusinessAccounts;
+
 import dev.kapi.messaging.contact.ListEntries;
 import dev.kapi.messaging.queue.Queue;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Sender;
+import dev.kapi.messaging.whatsapp.BusinessAccounts;
 import dev.kapi.messaging.whatsapp.ServiceWindows;
 
 /**

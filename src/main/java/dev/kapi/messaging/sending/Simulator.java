@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.stereotype.Component;
+
 import dev.kapi.messaging.queue.Message;
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.sender.Sender;

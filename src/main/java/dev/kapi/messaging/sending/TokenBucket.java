@@ -2,6 +2,7 @@ package dev.kapi.messaging.sending;
 
 import java.time.Duration;
 import java.time.Instant;
+
 import dev.kapi.messaging.sender.Sender;
 
 /**

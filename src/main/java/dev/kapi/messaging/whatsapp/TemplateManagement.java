@@ -7,11 +7,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.messaging.sender.Sender;
+import dev.kapi.messaging.sender.Senders;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
-import dev.kapi.messaging.sender.Sender;
-import dev.kapi.messaging.sender.Senders;
 
 /**
  * WhatsApp message templates: synced from Meta for a WhatsApp Cloud sender's business

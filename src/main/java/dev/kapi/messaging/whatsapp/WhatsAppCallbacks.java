@@ -14,16 +14,16 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Service;
 import org.springframework.util.StringUtils;
 
+import dev.kapi.messaging.queue.Message;
+import dev.kapi.messaging.queue.MessageStatus;
+import dev.kapi.messaging.sender.Sender;
+import dev.kapi.messaging.sender.Senders;
+import dev.kapi.messaging.sending.MessagingSettings;
+import dev.kapi.messaging.sending.ProviderEvents;
 import dev.kapi.shared.ApiException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import dev.kapi.messaging.queue.Message;
-import dev.kapi.messaging.queue.MessageStatus;
-import dev.kapi.messaging.sending.MessagingSettings;
-import dev.kapi.messaging.sending.ProviderEvents;
-import dev.kapi.messaging.sender.Sender;
-import dev.kapi.messaging.sender.Senders;
 
 /**
  * The callbacks Meta's WhatsApp Cloud API sends us (inbound: its "webhook" in Meta's

@@ -23,16 +23,16 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.messaging.draft.TemplateMessage;
+import dev.kapi.messaging.draft.Templates;
+import dev.kapi.messaging.sender.Sender;
+import dev.kapi.messaging.sending.MessagingSettings;
+import dev.kapi.messaging.sending.Provider;
 import dev.kapi.shared.net.OutboundHttp;
 import dev.kapi.shared.sealing.SecretSealer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import dev.kapi.messaging.sending.MessagingSettings;
-import dev.kapi.messaging.sending.Provider;
-import dev.kapi.messaging.sender.Sender;
-import dev.kapi.messaging.draft.TemplateMessage;
-import dev.kapi.messaging.draft.Templates;
 
 /**
  * Meta's WhatsApp Cloud API: a text message is {@code POST
