@@ -31,6 +31,8 @@ final class QueueEstimates {
 
     private final QueueMessages messages;
 
+    private final Recipients recipients;
+
     private final Senders senders;
 
     private final Automations automations;
@@ -43,9 +45,10 @@ final class QueueEstimates {
 
     private final Clock clock;
 
-    QueueEstimates(QueueMessages messages, Senders senders, Automations automations, BusinessAccounts businessAccounts,
-            Credits credits, MessagingSettings settings, Clock clock) {
+    QueueEstimates(QueueMessages messages, Recipients recipients, Senders senders, Automations automations,
+            BusinessAccounts businessAccounts, Credits credits, MessagingSettings settings, Clock clock) {
         this.messages = messages;
+        this.recipients = recipients;
         this.senders = senders;
         this.automations = automations;
         this.businessAccounts = businessAccounts;
@@ -80,7 +83,7 @@ final class QueueEstimates {
         Set<String> fields = variables(queue).stream()
             .filter(variable -> !Templates.BUILT_IN.contains(variable))
             .collect(Collectors.toCollection(LinkedHashSet::new));
-        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), fields,
+        Recipients.Selection selection = recipients.select(owner, queue.groupIds(), queue.customerIds(), fields,
                 clock.instant());
         boolean skipGray = Automation.SKIP.equals(automation.graylistMode());
         long graySkipped = skipGray ? selection.graylisted() : 0;
@@ -150,7 +153,7 @@ final class QueueEstimates {
         }
         long total = limits.values().stream().mapToLong(MessagingLimit::recipients).sum();
         List<Instant> reaches = businessAccounts.reachedSince(owner, wabaIds, now);
-        long already = messages.reachedSince(owner, queue.groupIds(), queue.customerIds(), wabaIds,
+        long already = this.recipients.reachedSince(owner, queue.groupIds(), queue.customerIds(), wabaIds,
                 now.minus(BusinessAccounts.WINDOW));
         long fresh = Math.max(0, recipients - already);
         long free = Math.max(0, total - reaches.size());

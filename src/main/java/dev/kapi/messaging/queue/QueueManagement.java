@@ -29,6 +29,8 @@ class QueueManagement {
 
     private final QueueMessages messages;
 
+    private final Recipients recipients;
+
     private final Drafts drafts;
 
     private final Automations automations;
@@ -43,11 +45,12 @@ class QueueManagement {
 
     private final Clock clock;
 
-    QueueManagement(Queues queues, QueueMessages messages, Drafts drafts, Automations automations,
-            QueueCredits queueCredits, QueueChecks checks, QueueEstimates estimates, MessagingSettings settings,
-            Clock clock) {
+    QueueManagement(Queues queues, QueueMessages messages, Recipients recipients, Drafts drafts,
+            Automations automations, QueueCredits queueCredits, QueueChecks checks, QueueEstimates estimates,
+            MessagingSettings settings, Clock clock) {
         this.queues = queues;
         this.messages = messages;
+        this.recipients = recipients;
         this.drafts = drafts;
         this.automations = automations;
         this.queueCredits = queueCredits;
@@ -117,9 +120,9 @@ class QueueManagement {
             throw ApiException.conflict("queue-has-no-senders");
         }
         Automation automation = automations.of(owner);
-        QueueMessages.Selection selection = messages.select(owner, queue.groupIds(), queue.customerIds(), List.of(),
+        Recipients.Selection selection = recipients.select(owner, queue.groupIds(), queue.customerIds(), List.of(),
                 now);
-        int total = messages.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
+        int total = recipients.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
                 Automation.SKIP.equals(automation.graylistMode()),
                 Duration.ofSeconds(automation.graylistDelaySeconds()), startAt, now);
         long pending = messages.counts(queue.id()).get(MessageStatus.PENDING.wire());
