@@ -25,9 +25,10 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * The recipient rows of queues: set-based expansion, claiming with
+ * The recipient rows of queues (written by {@link Recipients}): claiming with
  * {@code FOR UPDATE SKIP LOCKED}, recording outcomes, and provider callbacks that never
- * move a message backwards.
+ * move a message backwards. Every change of a row's status is a move its
+ * {@link MessageStatus} allows, bound from the enum.
  */
 @Repository
 public class QueueMessages {
