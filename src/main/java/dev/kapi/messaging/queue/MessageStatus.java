@@ -57,6 +57,15 @@ public enum MessageStatus {
     }
 
     /**
+     * The status as an SQL literal, for the hot queries over the partial indexes
+     * ({@code WHERE status = 'pending'}, {@code 'sending'}): a bound status would hide
+     * those indexes from a cached generic plan.
+     */
+    String literal() {
+        return "'" + wire + "'";
+    }
+
+    /**
      * The statuses this one may move to. A claim sends a pending message (or skips or
      * cancels it); a send's outcome is recorded, or the message goes back to pending; a
      * provider's reports only move forwards (failed only from sending or sent). A failed

@@ -65,9 +65,10 @@ public class QueueMessages {
      * tier pushed it), if any.
      */
     Instant lastDue(long queueId) {
-        return jdbc.sql("SELECT max(due_at) AS due FROM messaging_messages WHERE queue_id = :id AND status = :pending")
+        return jdbc
+            .sql("SELECT max(due_at) AS due FROM messaging_messages WHERE queue_id = :id AND status = "
+                    + PENDING.literal())
             .param("id", queueId)
-            .param("pending", PENDING.wire())
             .query((rs, n) -> instant(rs, "due"))
             .single();
     }
@@ -84,7 +85,7 @@ public class QueueMessages {
         return jdbc.sql("""
                 WITH picked AS (
                     SELECT id, customer_id FROM messaging_messages
-                    WHERE queue_id = :queueId AND status = :pending AND due_at <= :now
+                    WHERE queue_id = :queueId AND status = %s AND due_at <= :now
                       AND (claimed_at IS NULL OR claimed_at < :leaseCutoff)
                     ORDER BY due_at, id
                     LIMIT :limit
@@ -95,9 +96,8 @@ public class QueueMessages {
                 FROM picked p LEFT JOIN messaging_customers c ON c.id = p.customer_id
                 WHERE m.id = p.id
                 RETURNING m.id, m.queue_id, m.owner_id, m.phone, c.name, CAST(c.fields AS text) AS fields, m.attempts
-                """)
+                """.formatted(PENDING.literal()))
             .param("queueId", queueId)
-            .param("pending", PENDING.wire())
             .param("now", utc(now))
             .param("limit", limit)
             .param("senderId", senderId)
@@ -162,10 +162,9 @@ public class QueueMessages {
         jdbc.sql("""
                 UPDATE messaging_messages SET sender_id = NULL, claimed_at = NULL, claimed_by = NULL, due_at = :due,
                     updated_at = :now
-                WHERE id = ANY(:ids) AND status = :pending AND claimed_by = :worker
-                """)
+                WHERE id = ANY(:ids) AND status = %s AND claimed_by = :worker
+                """.formatted(PENDING.literal()))
             .param("ids", ids.toArray(Long[]::new))
-            .param("pending", PENDING.wire())
             .param("worker", worker)
             .param("due", utc(dueAt))
             .param("now", utc(now))
@@ -180,7 +179,7 @@ public class QueueMessages {
         return jdbc.sql("""
                 WITH picked AS (
                     SELECT id FROM messaging_messages
-                    WHERE status = :sending AND claimed_at < :cutoff
+                    WHERE status = %s AND claimed_at < :cutoff
                     ORDER BY claimed_at
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED
@@ -188,8 +187,7 @@ public class QueueMessages {
                 UPDATE messaging_messages m SET claimed_at = :now, claimed_by = :worker
                 FROM picked p WHERE m.id = p.id
                 RETURNING m.id, m.queue_id, m.owner_id, m.sender_id, m.attempts
-                """)
-            .param("sending", SENDING.wire())
+                """.formatted(SENDING.literal()))
             .param("cutoff", utc(cutoff))
             .param("limit", limit)
             .param("now", utc(now))
@@ -306,9 +304,9 @@ public class QueueMessages {
     }
 
     long inFlight(long queueId) {
-        return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = :sending")
+        return jdbc
+            .sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND status = " + SENDING.literal())
             .param("id", queueId)
-            .param("sending", SENDING.wire())
             .query(Long.class)
             .single();
     }

@@ -213,11 +213,10 @@ public class Queues {
                 SELECT q.id FROM messaging_queues q
                 WHERE q.status = ANY(:ended)
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
-                  AND NOT EXISTS (SELECT 1 FROM messaging_messages m WHERE m.queue_id = q.id AND m.status = :sending)
+                  AND NOT EXISTS (SELECT 1 FROM messaging_messages m WHERE m.queue_id = q.id AND m.status = %s)
                 ORDER BY q.id
-                """)
+                """.formatted(MessageStatus.SENDING.literal()))
             .param("ended", QueueStatus.wires(QueueStatus.ENDED))
-            .param("sending", MessageStatus.SENDING.wire())
             .query(Long.class)
             .list();
     }
