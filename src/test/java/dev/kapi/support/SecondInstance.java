@@ -80,10 +80,6 @@ public final class SecondInstance implements AutoCloseable {
         }
     }
 
-    public ConfigurableApplicationContext context() {
-        return context;
-    }
-
     public <T> T getBean(Class<T> type) {
         return context.getBean(type);
     }
