@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -16,14 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sql.DataSource;
-
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -35,11 +27,9 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.zaxxer.hikari.HikariDataSource;
-
-import dev.kapi.Application;
 
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.SecondInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,9 +43,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IdentityProviderBenchmark extends IntegrationTest {
 
     private static final int ROUNDS = 3;
-
-    @Autowired
-    DataSource dataSource;
 
     @Test
     void signAndVerifyCostPerAlgorithm() throws Exception {
@@ -127,13 +114,8 @@ class IdentityProviderBenchmark extends IntegrationTest {
         // others in PostgreSQL;
         // bench/identity.sh measures GET /users/me with the limits off; so does this
         // second instance.
-        Clock sharedClock = clock;
-        try (ConfigurableApplicationContext unlimited = new SpringApplicationBuilder(Application.class).profiles("test")
-            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
-                    () -> sharedClock, definition -> definition.setPrimary(true)))
-            .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                    "--spring.datasource.username=postgres", "--kapi.rate-limits.enabled=false")) {
-            measure("rate limits off", ((WebServerApplicationContext) unlimited).getWebServer().getPort(), key, tokens);
+        try (SecondInstance unlimited = anotherInstance().property("kapi.rate-limits.enabled", false).start()) {
+            measure("rate limits off", unlimited.port(), key, tokens);
         }
     }
 
