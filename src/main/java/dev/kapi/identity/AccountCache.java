@@ -4,29 +4,39 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.kapi.shared.cluster.ClusterMessages;
+
 /**
  * Accounts as {@code GET /users/me} shows them, kept in process so that the most frequent
  * read costs no query. Every write to an account or to its failed-login count calls
- * {@link #changed}, which evicts the entry on every instance; the short expiry bounds the
- * damage of a missed message.
+ * {@link #changed}, which evicts the entry on every instance ({@code accounts} topic of
+ * {@link ClusterMessages}); the short expiry bounds the damage of a missed message.
  */
 @Component
-class AccountCache {
+class AccountCache implements SmartInitializingSingleton {
 
-    private final CacheInvalidations invalidations;
+    private static final String TOPIC = "accounts";
+
+    private final ClusterMessages cluster;
 
     private final Cache<Long, Account> accounts = Caffeine.newBuilder()
         .maximumSize(100_000)
         .expireAfterWrite(Duration.ofMinutes(5))
         .build();
 
-    AccountCache(CacheInvalidations invalidations) {
-        this.invalidations = invalidations;
+    AccountCache(ClusterMessages cluster) {
+        this.cluster = cluster;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        cluster.subscribe(TOPIC, message -> accounts.invalidate(Long.parseLong(message)), accounts::invalidateAll);
     }
 
     Optional<Account> get(long accountId, LongFunction<Optional<Account>> loader) {
@@ -40,15 +50,7 @@ class AccountCache {
     }
 
     void changed(long accountId) {
-        invalidations.announce("account:" + accountId);
-    }
-
-    void evict(long accountId) {
-        accounts.invalidate(accountId);
-    }
-
-    void evictAll() {
-        accounts.invalidateAll();
+        cluster.publish(TOPIC, Long.toString(accountId));
     }
 
 }

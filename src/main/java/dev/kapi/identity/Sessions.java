@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.kapi.shared.cluster.ClusterMessages;
 
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
@@ -22,11 +25,13 @@ import static dev.kapi.shared.SqlTime.utc;
  * ends when it is revoked, unused for the idle timeout, or older than its absolute
  * lifetime. Live sessions are cached in process so that checking a token costs no query;
  * ending one updates its row and sends a PostgreSQL {@code NOTIFY}, on which every
- * instance evicts it ({@link CacheInvalidations}). Use slides the idle timeout, written
- * at most once per {@link #TOUCH_INTERVAL}.
+ * instance evicts it ({@code sessions} topic of {@link ClusterMessages}). Use slides the
+ * idle timeout, written at most once per {@link #TOUCH_INTERVAL}.
  */
 @Component
-class Sessions {
+class Sessions implements SmartInitializingSingleton {
+
+    private static final String TOPIC = "sessions";
 
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
@@ -38,7 +43,7 @@ class Sessions {
 
     private final ApplicationEventPublisher events;
 
-    private final CacheInvalidations invalidations;
+    private final ClusterMessages cluster;
 
     private final Cache<UUID, LiveSession> live = Caffeine.newBuilder()
         .maximumSize(100_000)
@@ -46,9 +51,9 @@ class Sessions {
         .build();
 
     Sessions(JdbcClient jdbc, Clock clock, IdentitySettings settings, ApplicationEventPublisher events,
-            CacheInvalidations invalidations) {
+            ClusterMessages cluster) {
         this.jdbc = jdbc;
-        this.invalidations = invalidations;
+        this.cluster = cluster;
         this.clock = clock;
         this.rules = settings.session();
         this.events = events;
@@ -238,11 +243,16 @@ class Sessions {
      * request reloads them.
      */
     void forgetAccount(long accountId) {
-        invalidations.announce("forget:" + accountId);
+        cluster.publish(TOPIC, "forget:" + accountId);
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        cluster.subscribe(TOPIC, this::apply, this::evictAll);
     }
 
     /** Applies an invalidation message, from this instance or another. */
-    void apply(String message) {
+    private void apply(String message) {
         String[] parts = message.split(":", 5);
         switch (parts[0]) {
             case "forget" -> forget(Long.parseLong(parts[1]));
@@ -251,7 +261,7 @@ class Sessions {
         }
     }
 
-    void evictAll() {
+    private void evictAll() {
         live.invalidateAll();
     }
 
@@ -266,7 +276,7 @@ class Sessions {
 
     private void announce(Ended ended) {
         events.publishEvent(new SessionRevoked(ended.accountId(), ended.sessionId(), ended.reason()));
-        invalidations.announce("end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":" + text(ended.kept())
+        cluster.publish(TOPIC, "end:" + ended.accountId() + ":" + text(ended.sessionId()) + ":" + text(ended.kept())
                 + ":" + ended.reason());
     }
 
