@@ -75,7 +75,7 @@ class AccountManagement implements AccountAdministration {
             return transactions.execute(status -> {
                 Account account = accounts.create(Accounts.NewAccount.selfRegistered(normalizeEmail(email),
                         fullName.trim(), role, hash, languageTag(language)), clock.instant());
-                audit.record("account-registered", account.id(), account.id(), "role=" + role);
+                audit.record(AuditType.ACCOUNT_REGISTERED, account.id(), account.id(), "role=" + role);
                 events.publishEvent(new AccountMails.VerificationRequested(account.id()));
                 events.publishEvent(new AccountRegistered(account.id(), account.publicId(), account.email(), role));
                 return account;
@@ -118,7 +118,7 @@ class AccountManagement implements AccountAdministration {
             throw ApiException.conflict("email-taken");
         }
         if (emailChanged) {
-            audit.record("email-changed", id, id, null);
+            audit.record(AuditType.EMAIL_CHANGED, id, id, null);
             events.publishEvent(new AccountMails.VerificationRequested(id));
             events
                 .publishEvent(new CredentialAlerts.CredentialAdded(id, CredentialAlerts.EMAIL, account.email(), null));
@@ -144,7 +144,7 @@ class AccountManagement implements AccountAdministration {
         transactions.executeWithoutResult(status -> {
             accounts.changePassword(account.id(), hash, clock.instant());
             sessions.endAllOf(account.id(), me.sessionId(), "password-changed");
-            audit.record("password-changed", me.id(), me.id(), null);
+            audit.record(AuditType.PASSWORD_CHANGED, me.id(), me.id(), null);
         });
     }
 
@@ -156,7 +156,7 @@ class AccountManagement implements AccountAdministration {
     Account freeze(CurrentAccount me, boolean frozen) {
         accounts.freeze(me.id(), frozen, clock.instant());
         sessions.forgetAccount(me.id());
-        audit.record(frozen ? "account-frozen" : "account-unfrozen", me.id(), me.id(), null);
+        audit.record(frozen ? AuditType.ACCOUNT_FROZEN : AuditType.ACCOUNT_UNFROZEN, me.id(), me.id(), null);
         Account account = get(me.id());
         events.publishEvent(new AccountFrozen(account.id(), account.publicId(), frozen, "user", account.active(),
                 account.frozen()));
@@ -172,7 +172,7 @@ class AccountManagement implements AccountAdministration {
         accounts.guardLastAdmin(id);
         sessions.endAllOf(id, null, "account-deleted");
         accounts.delete(id);
-        audit.record(actor.id() == id ? "account-deleted" : "admin-account-deleted", actor.id(), id,
+        audit.record(actor.id() == id ? AuditType.ACCOUNT_DELETED : AuditType.ADMIN_ACCOUNT_DELETED, actor.id(), id,
                 "email=" + account.email());
         events.publishEvent(new AccountDeleted(id, account.publicId()));
     }
@@ -216,7 +216,7 @@ class AccountManagement implements AccountAdministration {
                         new Accounts.NewAccount(user.username().trim(), email, fullName, user.name().trim(),
                                 user.surname().trim(), type.name(), hash, "tr", user.phoneNumber(), user.avatar()),
                         clock.instant());
-                audit.record("admin-account-created", admin.id(), account.id(), "type=" + type.name());
+                audit.record(AuditType.ADMIN_ACCOUNT_CREATED, admin.id(), account.id(), "type=" + type.name());
                 events.publishEvent(new AccountMails.VerificationRequested(account.id()));
                 events.publishEvent(
                         new AccountRegistered(account.id(), account.publicId(), account.email(), type.name()));
@@ -289,7 +289,8 @@ class AccountManagement implements AccountAdministration {
                     events.publishEvent(new CredentialAlerts.CredentialAdded(accountId, CredentialAlerts.EMAIL,
                             account.email(), null));
                 }
-                audit.record("admin-account-updated", admin.id(), accountId, "fields=" + changedFields(changes));
+                audit.record(AuditType.ADMIN_ACCOUNT_UPDATED, admin.id(), accountId,
+                        "fields=" + changedFields(changes));
                 Account updated = get(accountId);
                 if (account.active() != active) {
                     // Receivers hear of an admin's deactivation as of a freeze: the
@@ -366,7 +367,7 @@ class AccountManagement implements AccountAdministration {
     public void endSession(CurrentAccount admin, UUID sessionId) {
         SessionInfo session = session(sessionId).orElseThrow(() -> ApiException.notFound("session-not-found"));
         sessions.end(session.accountId(), sessionId, "ended-by-admin");
-        audit.record("admin-session-revoked", admin.id(), session.accountId(), "session=" + sessionId);
+        audit.record(AuditType.ADMIN_SESSION_REVOKED, admin.id(), session.accountId(), "session=" + sessionId);
     }
 
     /**

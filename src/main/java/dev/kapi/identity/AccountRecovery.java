@@ -56,7 +56,7 @@ class AccountRecovery {
             long accountId = tokens.consume(token, OneTimeTokens.VERIFY_EMAIL)
                 .orElseThrow(() -> ApiException.invalidField("token", "token-invalid"));
             accounts.markEmailVerified(accountId, clock.instant());
-            audit.record("email-verified", accountId, accountId, null);
+            audit.record(AuditType.EMAIL_VERIFIED, accountId, accountId, null);
         });
     }
 
@@ -97,8 +97,8 @@ class AccountRecovery {
             }
             accounts.changePassword(accountId, hash, clock.instant());
             sessions.endAllOf(accountId, null, "password-reset");
-            throttle.clear(LoginThrottle.forAccount(accountId));
-            audit.record("password-reset", accountId, accountId, null);
+            throttle.clear(accountId);
+            audit.record(AuditType.PASSWORD_RESET, accountId, accountId, null);
         });
     }
 

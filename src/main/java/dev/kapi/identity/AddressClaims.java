@@ -45,7 +45,7 @@ class AddressClaims {
         }
         List<String> removed = factors.removeAllSetBeforeVerification(accountId);
         sessions.endAllOf(accountId, null, "address-proved");
-        audit.record("unverified-account-claimed", accountId, accountId,
+        audit.record(AuditType.UNVERIFIED_ACCOUNT_CLAIMED, accountId, accountId,
                 removed.isEmpty() ? null : "methods=" + String.join(",", removed));
     }
 

@@ -203,12 +203,13 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
             .filter(found -> found.email().equals(request.email()))
             .filter(Account::active);
         switch (request.kind()) {
-            case PASSWORD_RESET -> account.filter(found -> firstThisMinute("password-reset-requested", found, request))
-                .ifPresent(found -> events.publishEvent(new AccountMails.PasswordResetRequested(found.id())));
-            case MAGIC_LINK -> account.filter(found -> firstThisMinute("magic-link-requested", found, request))
+            case PASSWORD_RESET ->
+                account.filter(found -> firstThisMinute(AuditType.PASSWORD_RESET_REQUESTED, found, request))
+                    .ifPresent(found -> events.publishEvent(new AccountMails.PasswordResetRequested(found.id())));
+            case MAGIC_LINK -> account.filter(found -> firstThisMinute(AuditType.MAGIC_LINK_REQUESTED, found, request))
                 .ifPresent(found -> events.publishEvent(new MagicLinks.Requested(found.id())));
             case VERIFICATION -> account.filter(found -> !found.emailVerified())
-                .filter(found -> firstThisMinute("verification-requested", found, request))
+                .filter(found -> firstThisMinute(AuditType.VERIFICATION_REQUESTED, found, request))
                 .ifPresent(found -> events.publishEvent(new AccountMails.VerificationRequested(found.id())));
             default -> log.error("Address request {} has an unknown kind {}; dropped", request.id(), request.kind());
         }
@@ -218,7 +219,7 @@ class AddressRequests implements SchedulingConfigurer, DisposableBean {
      * Records the request in the audit unless the account had one of the type in the
      * minute before it.
      */
-    private boolean firstThisMinute(String type, Account account, Request request) {
+    private boolean firstThisMinute(AuditType type, Account account, Request request) {
         if (audit.recorded(type, account.id(), request.requestedAt().minus(ONE_MAIL_PER))) {
             return false;
         }

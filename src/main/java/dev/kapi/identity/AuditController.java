@@ -2,6 +2,7 @@ package dev.kapi.identity;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.validation.constraints.Size;
 
@@ -15,6 +16,8 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -31,7 +34,7 @@ class AuditController {
         this.audit = audit;
     }
 
-    record AuditEntry(long id, String type, Long actorId, Long targetId, String ip, Instant occurredAt,
+    record AuditEntry(long id, AuditType type, Long actorId, Long targetId, String ip, Instant occurredAt,
             String details) {
 
         static AuditEntry from(AuditLog.Entry entry) {
@@ -47,14 +50,20 @@ class AuditController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Security events, newest first; filter by user id (actor or target), type and time")
     AuditPage audit(@RequestParam(required = false) Long user,
-            @RequestParam(required = false) @Size(max = 64) String type,
+            @RequestParam(required = false) @Size(max = 64) @Parameter(
+                    schema = @Schema(implementation = AuditType.class)) String type,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
-        Page<AuditEntry> page = Page
-            .byId(audit.find(new AuditLog.Query(user, type, from, to, Cursors.afterId(cursor), limit + 1)), limit,
-                    AuditLog.Entry::id)
+        Optional<AuditType> known = type == null ? Optional.empty() : AuditType.of(type);
+        if (type != null && known.isEmpty()) {
+            // No entry has a type identity does not write.
+            return new AuditPage(true, 0, List.of(), null);
+        }
+        Page<AuditEntry> page = Page.byId(
+                audit.find(new AuditLog.Query(user, known.orElse(null), from, to, Cursors.afterId(cursor), limit + 1)),
+                limit, AuditLog.Entry::id)
             .map(AuditEntry::from);
         return new AuditPage(true, page.rows().size(), page.rows(), page.nextCursor());
     }

@@ -32,14 +32,14 @@ class AuditLog {
     }
 
     /** One recorded event. */
-    record Entry(long id, String type, Long actorId, Long targetId, String ip, Instant occurredAt, String details) {
+    record Entry(long id, AuditType type, Long actorId, Long targetId, String ip, Instant occurredAt, String details) {
     }
 
     /** What to list: each part optional. */
-    record Query(Long user, String type, Instant from, Instant to, Long before, int limit) {
+    record Query(Long user, AuditType type, Instant from, Instant to, Long before, int limit) {
     }
 
-    void record(String type, Long actorId, Long targetId, String details) {
+    void record(AuditType type, Long actorId, Long targetId, String details) {
         record(type, actorId, targetId, clientIp(), clock.instant(), details);
     }
 
@@ -47,12 +47,12 @@ class AuditLog {
      * An entry for a request handled after it was answered: its client's address and time
      * are given.
      */
-    void record(String type, Long actorId, Long targetId, String ip, Instant occurredAt, String details) {
+    void record(AuditType type, Long actorId, Long targetId, String ip, Instant occurredAt, String details) {
         jdbc.sql("""
                 INSERT INTO audit_events (type, actor_id, target_id, ip, occurred_at, details)
                 VALUES (:type, :actor, :target, :ip, :now, :details)
                 """)
-            .param("type", type)
+            .param("type", type.value())
             .param("actor", actorId)
             .param("target", targetId)
             .param("ip", ip)
@@ -64,12 +64,12 @@ class AuditLog {
     /**
      * Whether an event of the type was recorded for the account since the given instant.
      */
-    boolean recorded(String type, long targetId, Instant since) {
+    boolean recorded(AuditType type, long targetId, Instant since) {
         return jdbc
             .sql("SELECT EXISTS (SELECT 1 FROM audit_events WHERE target_id = :target AND type = :type "
                     + "AND occurred_at >= :since)")
             .param("target", targetId)
-            .param("type", type)
+            .param("type", type.value())
             .param("since", utc(since))
             .query(Boolean.class)
             .single();
@@ -88,14 +88,14 @@ class AuditLog {
                 LIMIT :limit
                 """)
             .param("user", query.user())
-            .param("type", query.type())
+            .param("type", query.type() == null ? null : query.type().value())
             .param("from", utc(query.from()))
             .param("to", utc(query.to()))
             .param("before", query.before())
             .param("limit", query.limit())
-            .query((rs, row) -> new Entry(rs.getLong("id"), rs.getString("type"), (Long) rs.getObject("actor_id"),
-                    (Long) rs.getObject("target_id"), rs.getString("ip"), instant(rs, "occurred_at"),
-                    rs.getString("details")))
+            .query((rs, row) -> new Entry(rs.getLong("id"), AuditType.of(rs.getString("type")).orElseThrow(),
+                    (Long) rs.getObject("actor_id"), (Long) rs.getObject("target_id"), rs.getString("ip"),
+                    instant(rs, "occurred_at"), rs.getString("details")))
             .list();
     }
 

@@ -113,7 +113,7 @@ class CredentialAlerts {
                 default -> restoreEmail(alert.accountId(), alert.reference());
             };
             sessions.endAllOf(alert.accountId(), null, "not-me");
-            audit.record("credential-alert-used", alert.accountId(), alert.accountId(),
+            audit.record(AuditType.CREDENTIAL_ALERT_USED, alert.accountId(), alert.accountId(),
                     "kind=" + alert.kind() + ";undone=" + undone);
         });
     }

@@ -7,13 +7,17 @@ import java.util.OptionalInt;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.shared.ApiException;
+
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * Brute-force lockout. Each login attempt first claims a numbered try for its identifier
- * in one atomic statement, before any password is checked; the try that reaches the limit
- * sets the lock, so however many attempts race, at most {@code max-failures} get to a
- * password check. A success clears the count.
+ * Brute-force lockout, the one home of every sign-in path's check (password, second
+ * factor, passkey, magic code, reauthentication). Each attempt first {@link #claim
+ * claims} a numbered try for its identifier in one atomic statement, before any secret is
+ * checked; the try that reaches the limit sets the lock, so however many attempts race,
+ * at most {@code max-failures} get to a check. A wrong secret is {@link #failed}, a
+ * success {@link #clear clears} the count.
  */
 @Component
 class LoginThrottle {
@@ -26,11 +30,74 @@ class LoginThrottle {
 
     private final AccountCache accountCache;
 
-    LoginThrottle(JdbcClient jdbc, Clock clock, IdentitySettings settings, AccountCache accountCache) {
+    private final AuditLog audit;
+
+    LoginThrottle(JdbcClient jdbc, Clock clock, IdentitySettings settings, AccountCache accountCache, AuditLog audit) {
         this.jdbc = jdbc;
         this.accountCache = accountCache;
         this.clock = clock;
         this.settings = settings.lockout();
+        this.audit = audit;
+    }
+
+    /**
+     * A claimed try: its identifier's key, the account it counts against (null for a
+     * login that names none) and its number since the count last started.
+     */
+    record Attempt(String key, Long accountId, int number) {
+    }
+
+    /**
+     * What the audit says of a refused or failed try: its type, actor and details; the
+     * target is the attempt's account.
+     */
+    record Entry(AuditType type, Long actorId, String details) {
+    }
+
+    /**
+     * Claims a try against the account, or against the login when it names none; when the
+     * identifier is locked, records the refusal and answers 401 {@code account-locked}
+     * with the lock's minutes.
+     */
+    Attempt claim(Long accountId, String login, Entry refused) {
+        String key = accountId != null ? forAccount(accountId) : forUnknown(login);
+        OptionalInt number = tryClaim(key);
+        if (number.isEmpty()) {
+            audit.record(refused.type(), refused.actorId(), accountId, refused.details());
+            throw ApiException.unauthorized("account-locked", settings.duration().toMinutes());
+        }
+        return new Attempt(key, accountId, number.getAsInt());
+    }
+
+    /**
+     * A wrong secret: records the failure and, when this try set the lock,
+     * {@code account-locked}.
+     */
+    void failed(Attempt attempt, Entry failure) {
+        audit.record(failure.type(), failure.actorId(), attempt.accountId(), failure.details());
+        if (isLast(attempt.number())) {
+            audit.record(AuditType.ACCOUNT_LOCKED, null, attempt.accountId(),
+                    attempt.accountId() == null ? "unknown-login" : null);
+        }
+    }
+
+    /**
+     * Gives back a claimed try that was no failure but is not yet a success either (a
+     * right secret before its second factor): the count stays, less that try, and a lock
+     * only that try set is lifted.
+     */
+    void release(Attempt attempt) {
+        release(attempt.key(), attempt.number());
+    }
+
+    /** A success (or an inactive account): the count starts again. */
+    void clear(Attempt attempt) {
+        clear(attempt.key());
+    }
+
+    /** Starts the account's count again, as after a successful sign-in or reset. */
+    void clear(long accountId) {
+        clear(forAccount(accountId));
     }
 
     /**
@@ -43,7 +110,7 @@ class LoginThrottle {
         }
     }
 
-    static String forAccount(long accountId) {
+    private static String forAccount(long accountId) {
         return "account:" + accountId;
     }
 
@@ -55,7 +122,7 @@ class LoginThrottle {
      * Claims a try: its number since the count last started, or empty when the identifier
      * is locked.
      */
-    OptionalInt tryClaim(String key) {
+    private OptionalInt tryClaim(String key) {
         Instant now = clock.instant();
         // A count restarts after an expired lock, or when its last failure is older than
         // a lock would last.
@@ -87,16 +154,11 @@ class LoginThrottle {
         return claimed;
     }
 
-    boolean isLast(int attempt) {
+    private boolean isLast(int attempt) {
         return attempt >= settings.maxFailures();
     }
 
-    /**
-     * Gives back a claimed try that was no failure but is not yet a success either (a
-     * right password before its second factor): the count stays, less that try, and a
-     * lock only that try set is lifted.
-     */
-    void release(String key, int attempt) {
+    private void release(String key, int attempt) {
         if (jdbc.sql("""
                 UPDATE login_throttle SET failures = failures - 1,
                     locked_until = CASE WHEN failures = :attempt AND failures >= :max THEN NULL ELSE locked_until END
@@ -106,7 +168,7 @@ class LoginThrottle {
         }
     }
 
-    void clear(String key) {
+    private void clear(String key) {
         if (jdbc.sql("DELETE FROM login_throttle WHERE key = :key").param("key", key).update() > 0) {
             changed(key);
         }

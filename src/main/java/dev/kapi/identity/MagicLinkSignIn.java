@@ -2,7 +2,6 @@ package dev.kapi.identity;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
@@ -38,11 +37,8 @@ class MagicLinkSignIn {
 
     private final TransactionOperations transactions;
 
-    private final long lockMinutes;
-
     MagicLinkSignIn(MagicLinks links, Accounts accounts, LoginThrottle throttle, SecondFactors factors,
-            AddressClaims claims, PasswordLogin login, AuditLog audit, TransactionOperations transactions,
-            IdentitySettings settings) {
+            AddressClaims claims, PasswordLogin login, AuditLog audit, TransactionOperations transactions) {
         this.claims = claims;
         this.links = links;
         this.accounts = accounts;
@@ -51,7 +47,6 @@ class MagicLinkSignIn {
         this.login = login;
         this.audit = audit;
         this.transactions = transactions;
-        this.lockMinutes = settings.lockout().duration().toMinutes();
     }
 
     PasswordLogin.Outcome withToken(String token, String ip, String userAgent) {
@@ -59,36 +54,30 @@ class MagicLinkSignIn {
             .flatMap(accounts::byId)
             .filter(Account::active)
             .orElseThrow(() -> ApiException.invalidField("token", "token-invalid"));
-        return signIn(account, ip, userAgent, OptionalInt.empty());
+        return signIn(account, ip, userAgent, Optional.empty());
     }
 
     PasswordLogin.Outcome withCode(String email, String code, String ip, String userAgent) {
         String address = AccountManagement.normalizeEmail(email);
         Optional<Account> found = accounts.byLogin(address).filter(account -> account.email().equals(address));
-        String key = found.map(account -> LoginThrottle.forAccount(account.id()))
-            .orElseGet(() -> LoginThrottle.forUnknown(address));
         Long accountId = found.map(Account::id).orElse(null);
-        OptionalInt attempt = throttle.tryClaim(key);
-        if (attempt.isEmpty()) {
-            audit.record("login-refused-locked", null, accountId, "magic-code");
-            throw ApiException.unauthorized("account-locked", lockMinutes);
-        }
+        LoginThrottle.Attempt attempt = throttle.claim(accountId, address,
+                new LoginThrottle.Entry(AuditType.LOGIN_REFUSED_LOCKED, null, "magic-code"));
         if (found.isEmpty() || !links.useCode(accountId, code)) {
-            audit.record("magic-code-failed", null, accountId, accountId == null ? "unknown-login" : null);
-            if (throttle.isLast(attempt.getAsInt())) {
-                audit.record("account-locked", null, accountId, accountId == null ? "unknown-login" : null);
-            }
+            throttle.failed(attempt, new LoginThrottle.Entry(AuditType.MAGIC_CODE_FAILED, null,
+                    accountId == null ? "unknown-login" : null));
             throw ApiException.invalidField("code", "magic-code-invalid");
         }
         Account account = found.get();
         if (!account.active()) {
-            throttle.clear(key);
+            throttle.clear(attempt);
             throw ApiException.unauthorized("account-inactive");
         }
-        return signIn(account, ip, userAgent, attempt);
+        return signIn(account, ip, userAgent, Optional.of(attempt));
     }
 
-    private PasswordLogin.Outcome signIn(Account account, String ip, String userAgent, OptionalInt attempt) {
+    private PasswordLogin.Outcome signIn(Account account, String ip, String userAgent,
+            Optional<LoginThrottle.Attempt> attempt) {
         boolean claimed = !account.emailVerified();
         if (claimed) {
             transactions.executeWithoutResult(status -> claims.claim(account.id(), true));
@@ -96,8 +85,8 @@ class MagicLinkSignIn {
         List<String> methods = factors.methodsOf(account.id());
         if (!methods.isEmpty()) {
             return transactions.execute(status -> {
-                attempt.ifPresent(claimedTry -> throttle.release(LoginThrottle.forAccount(account.id()), claimedTry));
-                audit.record("login-second-factor-required", account.id(), account.id(), "method=magic-link");
+                attempt.ifPresent(throttle::release);
+                audit.record(AuditType.LOGIN_SECOND_FACTOR_REQUIRED, account.id(), account.id(), "method=magic-link");
                 return new PasswordLogin.SecondFactorRequired(factors.challenge(account.id(), Amr.EMAIL), methods);
             });
         }

@@ -61,7 +61,7 @@ class MagicLinks {
     private final Clock clock;
 
     MagicLinks(Accounts accounts, OneTimeTokens tokens, CodeHashes codes, JdbcClient jdbc, AddressRequests requests,
-            Mailer mailer, PublicUrl site, MessageSource messages, MfaSettings settings, Clock clock) {
+            Mailer mailer, PublicUrl site, MessageSource messages, SecondFactorSettings settings, Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.codes = codes;

@@ -60,7 +60,7 @@ class PasskeyController {
             @NotBlank @Size(max = 100) String label, @NotNull JsonNode credential) {
     }
 
-    record PasskeyList(List<MfaController.PasskeyResponse> passkeys) {
+    record PasskeyList(List<SecondFactorController.PasskeyResponse> passkeys) {
     }
 
     record SignInOptionsRequest(@JsonProperty("mfa_token") @Size(max = 200) String mfaToken) {
@@ -78,16 +78,17 @@ class PasskeyController {
     @PostMapping("/users/me/passkeys")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Register the passkey the authenticator made for the ceremony")
-    MfaController.PasskeyResponse register(@AuthenticationPrincipal CurrentAccount me,
+    SecondFactorController.PasskeyResponse register(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody RegisterPasskeyRequest request) {
-        return MfaController.PasskeyResponse
+        return SecondFactorController.PasskeyResponse
             .from(factors.registerPasskey(me, request.ceremonyId(), request.label().trim(), request.credential()));
     }
 
     @GetMapping("/users/me/passkeys")
     @Operation(summary = "One's passkeys")
     PasskeyList list(@AuthenticationPrincipal CurrentAccount me) {
-        return new PasskeyList(factors.passkeysOf(me).stream().map(MfaController.PasskeyResponse::from).toList());
+        return new PasskeyList(
+                factors.passkeysOf(me).stream().map(SecondFactorController.PasskeyResponse::from).toList());
     }
 
     @DeleteMapping("/users/me/passkeys/{passkey_id}")

@@ -1,7 +1,6 @@
 package dev.kapi.identity;
 
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -30,19 +29,13 @@ class PasskeySignIn {
 
     private final PasswordLogin login;
 
-    private final AuditLog audit;
-
-    private final long lockMinutes;
-
     PasskeySignIn(Passkeys passkeys, SecondFactors factors, Accounts accounts, LoginThrottle throttle,
-            PasswordLogin login, AuditLog audit, IdentitySettings settings) {
+            PasswordLogin login) {
         this.passkeys = passkeys;
         this.factors = factors;
         this.accounts = accounts;
         this.throttle = throttle;
         this.login = login;
-        this.audit = audit;
-        this.lockMinutes = settings.lockout().duration().toMinutes();
     }
 
     /**
@@ -65,11 +58,7 @@ class PasskeySignIn {
         Account account = accounts.byId(accountId)
             .filter(Account::active)
             .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
-        OptionalInt attempt = throttle.tryClaim(LoginThrottle.forAccount(accountId));
-        if (attempt.isEmpty()) {
-            audit.record("login-refused-locked", null, accountId, "passkey");
-            throw ApiException.unauthorized("account-locked", lockMinutes);
-        }
+        throttle.claim(accountId, null, new LoginThrottle.Entry(AuditType.LOGIN_REFUSED_LOCKED, null, "passkey"));
         return login.complete(account, SecondFactors.PASSKEY, List.of(Amr.HARDWARE_KEY), ip, userAgent, () -> {
         });
     }

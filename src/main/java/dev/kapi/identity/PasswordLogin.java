@@ -3,7 +3,6 @@ package dev.kapi.identity;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -40,18 +39,15 @@ class PasswordLogin {
 
     private final Clock clock;
 
-    private final long lockMinutes;
-
     private final PasswordScreening screening;
 
     private final SecondFactors factors;
 
     PasswordLogin(Accounts accounts, LoginThrottle throttle, PasswordHashing hashing, Sessions sessions,
-            AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, IdentitySettings settings,
-            TransactionOperations transactions, Clock clock, PasswordScreening screening, SecondFactors factors) {
+            AccessTokens tokens, RefreshTokens refreshTokens, AuditLog audit, TransactionOperations transactions,
+            Clock clock, PasswordScreening screening, SecondFactors factors) {
         this.screening = screening;
         this.factors = factors;
-        this.lockMinutes = settings.lockout().duration().toMinutes();
         this.accounts = accounts;
         this.throttle = throttle;
         this.hashing = hashing;
@@ -96,23 +92,16 @@ class PasswordLogin {
         String identifier = login.trim();
         Optional<Account> found = accounts.byLogin(identifier);
         Long accountId = found.map(Account::id).orElse(null);
-        String key = found.map(account -> LoginThrottle.forAccount(account.id()))
-            .orElseGet(() -> LoginThrottle.forUnknown(identifier));
-        OptionalInt attempt = throttle.tryClaim(key);
-        if (attempt.isEmpty()) {
-            audit.record("login-refused-locked", null, accountId, accountId == null ? "unknown-login" : null);
-            throw ApiException.unauthorized("account-locked", lockMinutes);
-        }
+        String details = accountId == null ? "unknown-login" : null;
+        LoginThrottle.Attempt attempt = throttle.claim(accountId, identifier,
+                new LoginThrottle.Entry(AuditType.LOGIN_REFUSED_LOCKED, null, details));
         if (!hashing.matches(password, found.map(Account::passwordHash).orElse(null))) {
-            audit.record("login-failed", null, accountId, accountId == null ? "unknown-login" : null);
-            if (throttle.isLast(attempt.getAsInt())) {
-                audit.record("account-locked", null, accountId, accountId == null ? "unknown-login" : null);
-            }
+            throttle.failed(attempt, new LoginThrottle.Entry(AuditType.LOGIN_FAILED, null, details));
             throw ApiException.badRequest("invalid-credentials");
         }
         Account account = found.orElseThrow();
         if (!account.active()) {
-            throttle.clear(key);
+            throttle.clear(attempt);
             throw ApiException.unauthorized("account-inactive");
         }
         if (hashing.needsUpgrade(account.passwordHash())) {
@@ -126,9 +115,9 @@ class PasswordLogin {
             return transactions.execute(status -> {
                 // Not cleared: a known password must not reset the count that wrong codes
                 // add to.
-                throttle.release(key, attempt.getAsInt());
+                throttle.release(attempt);
                 flagBreached(account, breachedNow);
-                audit.record("login-second-factor-required", account.id(), account.id(), null);
+                audit.record(AuditType.LOGIN_SECOND_FACTOR_REQUIRED, account.id(), account.id(), null);
                 return new SecondFactorRequired(factors.challenge(account.id(), Amr.PASSWORD), methods);
             });
         }
@@ -148,14 +137,14 @@ class PasswordLogin {
             Runnable alsoWrite) {
         return transactions.execute(status -> {
             alsoWrite.run();
-            throttle.clear(LoginThrottle.forAccount(account.id()));
+            throttle.clear(account.id());
             accounts.recordLogin(account.id(), clock.instant());
             UUID sessionId = sessions.open(account.id(), amr, ip, userAgent);
             boolean enrolOnly = factors.mustEnrol(account);
             if (enrolOnly) {
                 factors.restrictToEnrolment(account.id(), sessionId);
             }
-            audit.record("login-succeeded", account.id(), account.id(),
+            audit.record(AuditType.LOGIN_SUCCEEDED, account.id(), account.id(),
                     "session=" + sessionId + (method.equals("password") ? "" : ";method=" + method) + ";amr="
                             + String.join(" ", amr) + (enrolOnly ? ";enrolment-only" : ""));
             return new SignedIn(tokens.issue(account.id(), sessionId, enrolOnly), refreshTokens.issue(sessionId));
@@ -165,7 +154,7 @@ class PasswordLogin {
     private void flagBreached(Account account, boolean breachedNow) {
         if (breachedNow) {
             accounts.markPasswordBreached(account.id());
-            audit.record("password-breached-at-login", account.id(), account.id(), null);
+            audit.record(AuditType.PASSWORD_BREACHED_AT_LOGIN, account.id(), account.id(), null);
         }
     }
 

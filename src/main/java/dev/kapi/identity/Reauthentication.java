@@ -1,7 +1,6 @@
 package dev.kapi.identity;
 
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -39,11 +38,8 @@ class Reauthentication {
 
     private final TransactionOperations transactions;
 
-    private final long lockMinutes;
-
     Reauthentication(Accounts accounts, PasswordHashing hashing, SecondFactors factors, Passkeys passkeys,
-            LoginThrottle throttle, Sessions sessions, AuditLog audit, TransactionOperations transactions,
-            IdentitySettings settings) {
+            LoginThrottle throttle, Sessions sessions, AuditLog audit, TransactionOperations transactions) {
         this.accounts = accounts;
         this.hashing = hashing;
         this.factors = factors;
@@ -52,7 +48,6 @@ class Reauthentication {
         this.sessions = sessions;
         this.audit = audit;
         this.transactions = transactions;
-        this.lockMinutes = settings.lockout().duration().toMinutes();
     }
 
     /** Exactly one of: the password, a TOTP code, a passkey's ceremony and answer. */
@@ -91,18 +86,12 @@ class Reauthentication {
             // enough for this account.
             throw ApiException.invalidField("password", "reauthentication-second-factor-required");
         }
-        String key = LoginThrottle.forAccount(account.id());
-        OptionalInt attempt = throttle.tryClaim(key);
-        if (attempt.isEmpty()) {
-            audit.record("reauthentication-refused-locked", me.id(), me.id(), null);
-            throw ApiException.unauthorized("account-locked", lockMinutes);
-        }
+        LoginThrottle.Attempt attempt = throttle.claim(account.id(), null,
+                new LoginThrottle.Entry(AuditType.REAUTHENTICATION_REFUSED_LOCKED, me.id(), null));
         String amr = proved(account, proof);
         if (amr == null) {
-            audit.record("reauthentication-failed", me.id(), me.id(), "field=" + proof.field());
-            if (throttle.isLast(attempt.getAsInt())) {
-                audit.record("account-locked", null, me.id(), null);
-            }
+            throttle.failed(attempt,
+                    new LoginThrottle.Entry(AuditType.REAUTHENTICATION_FAILED, me.id(), "field=" + proof.field()));
             throw ApiException.invalidField(proof.field(), switch (proof.field()) {
                 case "password" -> "current-password-wrong";
                 case "code" -> "mfa-code-invalid";
@@ -111,11 +100,11 @@ class Reauthentication {
         }
         List<String> amrs = List.of(amr);
         transactions.executeWithoutResult(status -> {
-            throttle.clear(key);
+            throttle.clear(attempt);
             if (!sessions.reauthenticated(me.id(), sessionId, amrs)) {
                 throw ApiException.unauthorized("unauthorized");
             }
-            audit.record("reauthenticated", me.id(), me.id(), "session=" + sessionId + ";amr=" + amr);
+            audit.record(AuditType.REAUTHENTICATED, me.id(), me.id(), "session=" + sessionId + ";amr=" + amr);
         });
         return sessions.proof(sessionId).orElseThrow(() -> ApiException.unauthorized("unauthorized"));
     }

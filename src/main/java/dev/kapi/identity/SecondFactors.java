@@ -56,7 +56,7 @@ class SecondFactors implements SmartInitializingSingleton {
 
     private final AuditLog audit;
 
-    private final MfaSettings settings;
+    private final SecondFactorSettings settings;
 
     private final Clock clock;
 
@@ -78,7 +78,7 @@ class SecondFactors implements SmartInitializingSingleton {
         .build();
 
     SecondFactors(JdbcClient jdbc, TotpAuthenticators totp, RecoveryCodes recoveryCodes, Passkeys passkeys,
-            Accounts accounts, AuditLog audit, MfaSettings settings, Clock clock, ClusterMessages cluster,
+            Accounts accounts, AuditLog audit, SecondFactorSettings settings, Clock clock, ClusterMessages cluster,
             RecentAuthentication recentAuthentication, ApplicationEventPublisher events) {
         this.events = events;
         this.recentAuthentication = recentAuthentication;
@@ -181,7 +181,7 @@ class SecondFactors implements SmartInitializingSingleton {
             .period(TotpAuthenticators.PERIOD_SECONDS)
             .build()
             .getUri();
-        audit.record("mfa-totp-enrolment-started", me.id(), me.id(), null);
+        audit.record(AuditType.MFA_TOTP_ENROLMENT_STARTED, me.id(), me.id(), null);
         return new TotpEnrolment(secret, uri, QrSvg.of(uri));
     }
 
@@ -201,7 +201,7 @@ class SecondFactors implements SmartInitializingSingleton {
         List<String> codes = recoveryCodes.replace(me.id());
         enrolled(me.id());
         factorsChanged(me.id());
-        audit.record("mfa-totp-enabled", me.id(), me.id(), null);
+        audit.record(AuditType.MFA_TOTP_ENABLED, me.id(), me.id(), null);
         events.publishEvent(new CredentialAlerts.CredentialAdded(me.id(), CredentialAlerts.TOTP, null, null));
         return codes;
     }
@@ -220,7 +220,7 @@ class SecondFactors implements SmartInitializingSingleton {
             throw ApiException.conflict("mfa-required-by-policy", account.role());
         }
         removeTotp(me.id());
-        audit.record("mfa-totp-disabled", me.id(), me.id(), null);
+        audit.record(AuditType.MFA_TOTP_DISABLED, me.id(), me.id(), null);
     }
 
     @Transactional
@@ -230,7 +230,7 @@ class SecondFactors implements SmartInitializingSingleton {
             throw ApiException.notFound("totp-not-enabled");
         }
         List<String> codes = recoveryCodes.replace(me.id());
-        audit.record("mfa-recovery-codes-regenerated", me.id(), me.id(), null);
+        audit.record(AuditType.MFA_RECOVERY_CODES_REGENERATED, me.id(), me.id(), null);
         return codes;
     }
 
@@ -243,7 +243,7 @@ class SecondFactors implements SmartInitializingSingleton {
         recentAuthentication.require(admin);
         accounts.byId(accountId).orElseThrow(() -> ApiException.notFound("user-not-found"));
         List<String> removed = removeEvery(accountId);
-        audit.record("admin-mfa-removed", admin.id(), accountId, "methods=" + String.join(",", removed));
+        audit.record(AuditType.ADMIN_MFA_REMOVED, admin.id(), accountId, "methods=" + String.join(",", removed));
     }
 
     /**
@@ -328,7 +328,7 @@ class SecondFactors implements SmartInitializingSingleton {
         Passkeys.Passkey passkey = passkeys.finishRegistration(me.id(), ceremonyId, label, credential);
         enrolled(me.id());
         factorsChanged(me.id());
-        audit.record("passkey-registered", me.id(), me.id(), "label=" + label);
+        audit.record(AuditType.PASSKEY_REGISTERED, me.id(), me.id(), "label=" + label);
         events
             .publishEvent(new CredentialAlerts.CredentialAdded(me.id(), CredentialAlerts.PASSKEY, passkey.id(), label));
         return passkey;
@@ -350,7 +350,7 @@ class SecondFactors implements SmartInitializingSingleton {
         }
         passkeys.remove(me.id(), passkeyId);
         factorsChanged(me.id());
-        audit.record("passkey-removed", me.id(), me.id(), null);
+        audit.record(AuditType.PASSKEY_REMOVED, me.id(), me.id(), null);
     }
 
     // --- the second step of a sign-in ---

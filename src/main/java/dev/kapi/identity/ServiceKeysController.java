@@ -81,7 +81,7 @@ class ServiceKeysController {
             @Valid @RequestBody NewKey request) {
         recentAuthentication.require(admin);
         ServiceKeys.Created created = keys.create(admin, request.name(), request.scopes());
-        audit.record("service-key-created", admin.id(), null,
+        audit.record(AuditType.SERVICE_KEY_CREATED, admin.id(), null,
                 "key=" + created.key().id() + ",scopes=" + String.join(" ", created.key().scopes()));
         ServiceKeys.KeyView view = created.key();
         return ResponseEntity.created(URI.create("/api/admin/service-keys/" + view.id()))
@@ -112,7 +112,7 @@ class ServiceKeysController {
         if (!keys.revoke(id)) {
             throw ServiceKeys.unknown();
         }
-        audit.record("service-key-revoked", admin.id(), null, "key=" + id);
+        audit.record(AuditType.SERVICE_KEY_REVOKED, admin.id(), null, "key=" + id);
     }
 
 }

@@ -75,7 +75,7 @@ class SessionManagement {
                 && clock.instant().isAfter(presented.previouslyUsedAt().plus(rules.refreshReuseGrace()))) {
             transactions.executeWithoutResult(status -> {
                 sessions.end(account.id(), presented.sessionId(), "refresh-token-reuse");
-                audit.record("refresh-token-reuse", null, account.id(), "session=" + presented.sessionId());
+                audit.record(AuditType.REFRESH_TOKEN_REUSE, null, account.id(), "session=" + presented.sessionId());
             });
             throw ApiException.unauthorized("refresh-token-reused");
         }
@@ -87,13 +87,13 @@ class SessionManagement {
     @Transactional
     void logout(CurrentAccount me) {
         sessions.end(me.id(), me.sessionId(), "logout");
-        audit.record("logout", me.id(), me.id(), "session=" + me.sessionId());
+        audit.record(AuditType.LOGOUT, me.id(), me.id(), "session=" + me.sessionId());
     }
 
     @Transactional
     void endOtherSessions(CurrentAccount me) {
         sessions.endAllOf(me.id(), me.sessionId(), "ended-by-user");
-        audit.record("sessions-revoked", me.id(), me.id(), "all but session=" + me.sessionId());
+        audit.record(AuditType.SESSIONS_REVOKED, me.id(), me.id(), "all but session=" + me.sessionId());
     }
 
     /** When and how the caller's session last proved its owner. */
@@ -113,7 +113,7 @@ class SessionManagement {
         if (!sessions.end(me.id(), sessionId, "ended-by-user")) {
             throw ApiException.notFound("session-not-found");
         }
-        audit.record("session-revoked", me.id(), me.id(), "session=" + sessionId);
+        audit.record(AuditType.SESSION_REVOKED, me.id(), me.id(), "session=" + sessionId);
     }
 
 }

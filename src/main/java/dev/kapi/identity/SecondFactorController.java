@@ -35,13 +35,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  */
 @RestController
 @Tag(name = "mfa")
-class MfaController {
+class SecondFactorController {
 
     private final SecondFactors factors;
 
-    private final MfaLogin login;
+    private final SecondFactorLogin login;
 
-    MfaController(SecondFactors factors, MfaLogin login) {
+    SecondFactorController(SecondFactors factors, SecondFactorLogin login) {
         this.factors = factors;
         this.login = login;
     }
@@ -126,7 +126,7 @@ class MfaController {
             summary = "Second step of a sign-in: the mfa_token and a TOTP code, a recovery code or a passkey; the token pair")
     AuthController.TokenResponse loginMfa(@Valid @RequestBody MfaLoginRequest request, HttpServletRequest http) {
         return AuthController.TokenResponse.from(login.finish(request.mfaToken(),
-                new MfaLogin.Proof(request.code(), request.recoveryCode(),
+                new SecondFactorLogin.Proof(request.code(), request.recoveryCode(),
                         request.passkey() == null ? null : request.passkey().ceremonyId(),
                         request.passkey() == null ? null : request.passkey().credential()),
                 http.getRemoteAddr(), http.getHeader(HttpHeaders.USER_AGENT)));

@@ -1,7 +1,6 @@
 package dev.kapi.identity;
 
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -17,7 +16,7 @@ import dev.kapi.shared.ApiException;
  * here, so a known password does not buy endless guesses at codes.
  */
 @Service
-class MfaLogin {
+class SecondFactorLogin {
 
     private final SecondFactors factors;
 
@@ -31,17 +30,14 @@ class MfaLogin {
 
     private final AuditLog audit;
 
-    private final long lockMinutes;
-
-    MfaLogin(SecondFactors factors, Passkeys passkeys, Accounts accounts, LoginThrottle throttle, PasswordLogin login,
-            AuditLog audit, IdentitySettings settings) {
+    SecondFactorLogin(SecondFactors factors, Passkeys passkeys, Accounts accounts, LoginThrottle throttle,
+            PasswordLogin login, AuditLog audit) {
         this.factors = factors;
         this.passkeys = passkeys;
         this.accounts = accounts;
         this.throttle = throttle;
         this.login = login;
         this.audit = audit;
-        this.lockMinutes = settings.lockout().duration().toMinutes();
     }
 
     /** Exactly one of: a TOTP code, a recovery code, a passkey's ceremony and answer. */
@@ -70,11 +66,8 @@ class MfaLogin {
             .flatMap(accounts::byId)
             .filter(Account::active)
             .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
-        OptionalInt attempt = throttle.tryClaim(LoginThrottle.forAccount(account.id()));
-        if (attempt.isEmpty()) {
-            audit.record("login-refused-locked", null, account.id(), "second-factor");
-            throw ApiException.unauthorized("account-locked", lockMinutes);
-        }
+        LoginThrottle.Attempt attempt = throttle.claim(account.id(), null,
+                new LoginThrottle.Entry(AuditType.LOGIN_REFUSED_LOCKED, null, "second-factor"));
         String method = proof.method();
         String second = switch (method) {
             case SecondFactors.TOTP -> factors.verifyTotp(account.id(), code) ? Amr.ONE_TIME_CODE : null;
@@ -83,17 +76,15 @@ class MfaLogin {
             default -> passkeyProof(account.id(), proof);
         };
         if (second == null) {
-            audit.record("login-second-factor-failed", null, account.id(), "method=" + method);
-            if (throttle.isLast(attempt.getAsInt())) {
-                audit.record("account-locked", null, account.id(), null);
-            }
+            throttle.failed(attempt,
+                    new LoginThrottle.Entry(AuditType.LOGIN_SECOND_FACTOR_FAILED, null, "method=" + method));
             throw ApiException.invalidField(proof.field(), "mfa-code-invalid");
         }
         String first = factors.consumeChallenge(mfaToken)
             .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
         return login.complete(account, method, List.of(first, second), ip, userAgent, () -> {
             if (recoveryCode != null) {
-                audit.record("mfa-recovery-code-used", account.id(), account.id(), null);
+                audit.record(AuditType.MFA_RECOVERY_CODE_USED, account.id(), account.id(), null);
             }
         });
     }

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * second step lives and how long a mailed sign-in link and code do.
  */
 @ConfigurationProperties("kapi.identity.mfa")
-record MfaSettings(@DefaultValue List<String> requiredTypes, @DefaultValue("Kapı") String issuer,
+record SecondFactorSettings(@DefaultValue List<String> requiredTypes, @DefaultValue("Kapı") String issuer,
         @DefaultValue("5m") Duration challengeLifetime, @DefaultValue("15m") Duration magicLinkLifetime) {
 
     boolean required(String userType) {

@@ -13,7 +13,7 @@ import dev.kapi.shared.RouteRules.Route;
  * sign-ins need no token; a frozen account may still manage its own factors.
  */
 @Component
-class MfaRoutes implements RouteRules {
+class SecondFactorRoutes implements RouteRules {
 
     @Override
     public List<Route> publicRoutes() {
