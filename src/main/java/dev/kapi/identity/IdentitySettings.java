@@ -51,6 +51,14 @@ public record IdentitySettings(String jwtSecret, String adminSecret, @DefaultVal
 
     /** Failed logins allowed before an identifier is locked, and for how long. */
     public record Lockout(@DefaultValue("5") int maxFailures, @DefaultValue("15m") Duration duration) {
+
+        /**
+         * Whether the numbered try (counted since the count last started) is the one that
+         * locks: the try that reaches the limit, or one past it.
+         */
+        public boolean locksAt(int attempt) {
+            return attempt >= maxFailures;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,17 +81,14 @@ public class RecoveryCodes implements SmartInitializingSingleton {
         remove(accountId);
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
-            StringBuilder code = new StringBuilder();
-            for (int c = 0; c < 10; c++) {
-                code.append(c == 5 ? "-" : "").append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-            }
-            codes.add(code.toString());
+            String code = newCode(RANDOM);
+            codes.add(code);
             jdbc.sql("""
                     INSERT INTO mfa_recovery_codes (account_id, code_hash, created_at, keyed)
                     VALUES (:id, :hash, :now, true)
                     """)
                 .param("id", accountId)
-                .param("hash", hashes.hash(digest(code.toString())))
+                .param("hash", hashes.hash(digest(code)))
                 .param("now", utc(clock.instant()))
                 .update();
         }
@@ -123,12 +121,23 @@ public class RecoveryCodes implements SmartInitializingSingleton {
         jdbc.sql("DELETE FROM mfa_recovery_codes WHERE account_id = :id").param("id", accountId).update();
     }
 
-    /**
-     * The code's SHA-256 (what earlier versions kept), case, spaces and the dash left
-     * out.
-     */
+    /** A new code: {@code xxxxx-xxxxx} from the alphabet. */
+    static String newCode(RandomGenerator random) {
+        StringBuilder code = new StringBuilder();
+        for (int c = 0; c < 10; c++) {
+            code.append(c == 5 ? "-" : "").append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return code.toString();
+    }
+
+    /** The code as it is compared: case, spaces and the dash left out. */
+    static String normalized(String code) {
+        return code.toLowerCase(Locale.ROOT).replaceAll("[\\s-]", "");
+    }
+
+    /** The normalized code's SHA-256 (what earlier versions kept). */
     private static String digest(String code) {
-        return SecretTokens.hash(code.toLowerCase(Locale.ROOT).replaceAll("[\\s-]", ""));
+        return SecretTokens.hash(normalized(code));
     }
 
 }

@@ -79,7 +79,7 @@ public class LoginThrottle {
      */
     public void failed(Attempt attempt, Entry failure) {
         audit.record(failure.type(), failure.actorId(), attempt.accountId(), failure.details());
-        if (isLast(attempt.number())) {
+        if (settings.locksAt(attempt.number())) {
             audit.record(AuditType.ACCOUNT_LOCKED, null, attempt.accountId(),
                     attempt.accountId() == null ? "unknown-login" : null);
         }
@@ -157,10 +157,6 @@ public class LoginThrottle {
             changed(key);
         }
         return claimed;
-    }
-
-    private boolean isLast(int attempt) {
-        return attempt >= settings.maxFailures();
     }
 
     private void release(String key, int attempt) {

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
 import dev.kapi.identity.TestSettings;
-import dev.kapi.identity.account.AuthController;
 import dev.kapi.shared.ApiException;
 
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -19,7 +19,6 @@ import org.springframework.security.web.webauthn.jackson.WebauthnJacksonModule;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.kapi.identity.passkey.PasskeyCeremonyOptions;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;

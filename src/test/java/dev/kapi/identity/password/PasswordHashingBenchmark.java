@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.kapi.identity.IdentitySettings;
 import dev.kapi.identity.TestSettings;
-import dev.kapi.identity.password.PasswordHashing;
 
 /**
  * Raw password-hash throughput of Kapı's own encoder on all cores, the ceiling for logins

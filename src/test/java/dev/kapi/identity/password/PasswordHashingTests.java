@@ -3,8 +3,6 @@ package dev.kapi.identity.password;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
-import dev.kapi.identity.password.PasswordHashing;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PasswordHashingTests {

@@ -12,7 +12,6 @@ import org.springframework.http.MediaType;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 
-import dev.kapi.identity.password.PasswordScreening;
 import dev.kapi.support.IntegrationTest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;

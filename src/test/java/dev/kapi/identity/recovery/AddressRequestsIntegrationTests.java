@@ -11,7 +11,6 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-import dev.kapi.identity.recovery.AddressRequests;
 import dev.kapi.support.IntegrationTest;
 import dev.kapi.support.StatementRecorder;
 

@@ -7,7 +7,6 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import dev.kapi.identity.IdentitySettings;
 import dev.kapi.identity.TestSettings;
-import dev.kapi.identity.token.AccessTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

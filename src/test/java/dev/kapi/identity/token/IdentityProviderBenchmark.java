@@ -38,7 +38,6 @@ import com.nimbusds.jwt.SignedJWT;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.kapi.Application;
-import dev.kapi.identity.token.SigningKeys;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
