@@ -56,14 +56,15 @@ class AuditController {
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
             @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
+        Long before = Cursors.afterId(cursor);
         Optional<AuditType> known = type == null ? Optional.empty() : AuditType.of(type);
         if (type != null && known.isEmpty()) {
             // No entry has a type identity does not write.
             return new AuditPage(true, 0, List.of(), null);
         }
-        Page<AuditEntry> page = Page.byId(
-                audit.find(new AuditLog.Query(user, known.orElse(null), from, to, Cursors.afterId(cursor), limit + 1)),
-                limit, AuditLog.Entry::id)
+        Page<AuditEntry> page = Page
+            .byId(audit.find(new AuditLog.Query(user, known.orElse(null), from, to, before, limit + 1)), limit,
+                    AuditLog.Entry::id)
             .map(AuditEntry::from);
         return new AuditPage(true, page.rows().size(), page.rows(), page.nextCursor());
     }
