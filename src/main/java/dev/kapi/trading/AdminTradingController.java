@@ -76,9 +76,9 @@ class AdminTradingController {
     @GetMapping("/api/admin/trading/bots/{id:\\d+}/chart")
     @Operation(summary = "Any user's bot's chart: its last 1,000 candles down-sampled to at most `points`, its "
             + "trades among them and its equity curve (admin)")
-    BotController.ChartResponse chart(@PathVariable long id,
-            @RequestParam(defaultValue = "500") @Min(BotController.MIN_POINTS) @Max(BotCharts.MAX_CANDLES) int points) {
-        return BotController.ChartResponse.from(charts.ofAny(id, points));
+    ChartResponse chart(@PathVariable long id,
+            @RequestParam(defaultValue = "500") @Min(ChartResponse.MIN_POINTS) @Max(BotCharts.MAX_CANDLES) int points) {
+        return ChartResponse.from(charts.ofAny(id, points));
     }
 
 }

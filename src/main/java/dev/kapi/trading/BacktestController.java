@@ -38,7 +38,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
-import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -54,12 +53,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "trading")
 class BacktestController {
 
-    /** A year of one-minute candles and some more. */
-    static final int MAX_CANDLES = 600_000;
-
-    /** The highest fee rate or slippage a backtest takes: 10% of the traded amount. */
-    static final String MAX_COST = "0.1";
-
     /** The trades CSV's header: the names of an answer's trade fields. */
     static final String CSV_HEADER = "side,price,quantity,fee,realized_pnl,executed_at,exit_reason\n";
 
@@ -72,20 +65,15 @@ class BacktestController {
         this.strategies = strategies;
     }
 
-    record Generate(@NotNull Long seed, @NotNull @Min(1) @Max(MAX_CANDLES) Integer count,
-            @JsonProperty("start_price") @DecimalMin(value = "0", inclusive = false) BigDecimal startPrice,
-            @Schema(format = "date-time") String start) {
-    }
-
     record BacktestRequest(@NotBlank String strategy, @NotNull Map<String, Object> params,
             @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol, String interval,
             @JsonProperty("quote_amount") @DecimalMin(value = "0",
-                    inclusive = false) @DecimalMax(BotController.MAX_AMOUNT) @Digits(integer = 20,
+                    inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,
-            @Schema(description = "Binance kline CSV") String candles, @Valid Generate generate,
-            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1,
+            @Schema(description = "Binance kline CSV") String candles, @Valid CandleSource.Generate generate,
+            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(CandleSource.MAX_COST) @Digits(integer = 1,
                     fraction = 8) BigDecimal feeRate,
-            @DecimalMin("0") @DecimalMax(MAX_COST) @Digits(integer = 1, fraction = 8) BigDecimal slippage,
+            @DecimalMin("0") @DecimalMax(CandleSource.MAX_COST) @Digits(integer = 1, fraction = 8) BigDecimal slippage,
             @JsonUnwrapped @Valid Risk risk, @JsonProperty("trades_limit") @Schema(
                     description = "the most trades the answer carries (default and at most 1,000)") @Min(0) @Max(BacktestManagement.MAX_TRADES) Integer tradesLimit) {
 
@@ -112,14 +100,10 @@ class BacktestController {
         }
     }
 
-    record EquityPoint(Instant at, BigDecimal equity) {
-    }
-
-    record BacktestResponse(long id, int candles, ReportController.PerformanceResponse performance,
-            List<BacktestTrade> trades, @JsonProperty("trades_total") int tradesTotal,
-            @JsonProperty("trades_truncated") boolean tradesTruncated, @JsonProperty("trades_csv") String tradesCsv,
-            @JsonProperty("fee_rate") BigDecimal feeRate, BigDecimal slippage,
-            @JsonProperty("starting_balance") BigDecimal startingBalance,
+    record BacktestResponse(long id, int candles, PerformanceResponse performance, List<BacktestTrade> trades,
+            @JsonProperty("trades_total") int tradesTotal, @JsonProperty("trades_truncated") boolean tradesTruncated,
+            @JsonProperty("trades_csv") String tradesCsv, @JsonProperty("fee_rate") BigDecimal feeRate,
+            BigDecimal slippage, @JsonProperty("starting_balance") BigDecimal startingBalance,
             @JsonProperty("total_return") BigDecimal totalReturn, @JsonProperty("max_drawdown") BigDecimal maxDrawdown,
             BigDecimal sharpe, BigDecimal sortino, @JsonProperty("profit_factor") BigDecimal profitFactor,
             @JsonProperty("win_rate") BigDecimal winRate, BigDecimal exposure,
@@ -133,25 +117,21 @@ class BacktestController {
             summary = "Run a strategy with risk settings over candles given as Binance kline CSV or generated from a seed")
     BacktestResponse run(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody BacktestRequest request) {
         Strategies.Configured<?> strategy = strategies.read(request.strategy(), request.params());
-        CandleInterval interval = interval(request.interval());
+        CandleInterval interval = CandleSource.interval(request.interval());
         Risk risk = request.checkedRisk();
         Backtester.Setup setup = new Backtester.Setup(request.symbol() == null ? "BACKTEST" : request.symbol(),
                 interval, request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), risk,
                 request.feeRate(), request.slippage());
         int limit = request.tradesLimit() == null ? BacktestManagement.MAX_TRADES : request.tradesLimit();
         BacktestManagement.Run run = backtests
-            .bounded(
-                    () -> backtests.run(
-                            me.id(), new BacktestManagement.Request(strategy, setup, request.candles(),
-                                    request.generate(), candles(request.candles(), request.generate(), interval)),
-                            limit));
+            .bounded(() -> backtests.run(me.id(), new BacktestManagement.Request(strategy, setup, request.candles(),
+                    request.generate(), CandleSource.candles(request.candles(), request.generate(), interval)), limit));
         Backtester.Result result = run.result();
         BacktestReport report = result.report();
         Map<String, Integer> reasons = new LinkedHashMap<>();
         report.exitReasons().forEach((reason, count) -> reasons.put(reason.wire(), count));
         int total = result.performance().tradeCount();
-        return new BacktestResponse(run.id(), result.candles(),
-                ReportController.PerformanceResponse.from(result.performance()),
+        return new BacktestResponse(run.id(), result.candles(), PerformanceResponse.from(result.performance()),
                 run.trades().stream().map(BacktestTrade::from).toList(), total, run.trades().size() < total,
                 "/api/trading/backtests/" + run.id() + "/trades.csv", Money.plain(result.feeRate()),
                 Money.plain(result.slippage()), Money.plain(risk.balance()),
@@ -195,22 +175,6 @@ class BacktestController {
             }
             return null;
         });
-    }
-
-    static CandleInterval interval(String code) {
-        return code == null ? CandleInterval.M1 : CandleInterval.of(code)
-            .orElseThrow(() -> ApiException.invalidField("interval", "interval-unknown", "1m, 5m, 1h, 1d"));
-    }
-
-    static List<Candle> candles(String csv, Generate generate, CandleInterval interval) {
-        if ((csv == null) == (generate == null)) {
-            throw ApiException.invalidField("candles", "backtest-candles-or-generate");
-        }
-        return csv != null ? CandleCsv.parse(csv, MAX_CANDLES)
-                : GeneratedPrices.walk(generate.seed(), generate.count(), interval,
-                        generate.start() == null ? Instant.parse("2024-01-01T00:00:00Z")
-                                : TradeController.instant(generate.start(), "generate.start"),
-                        generate.startPrice() == null ? BigDecimal.valueOf(100) : generate.startPrice());
     }
 
 }

@@ -93,7 +93,7 @@ class BacktestManagement {
      * made {@code candles}.
      */
     record Request(Strategies.Configured<?> strategy, Backtester.Setup setup, String csv,
-            BacktestController.Generate generate, List<Candle> candles) {
+            CandleSource.Generate generate, List<Candle> candles) {
     }
 
     /**
@@ -109,7 +109,7 @@ class BacktestManagement {
      */
     record Inputs(String symbol, String interval, @JsonProperty("quote_amount") BigDecimal quoteAmount,
             @JsonProperty("fee_rate") BigDecimal feeRate, BigDecimal slippage, Risk risk,
-            BacktestController.Generate generate) {
+            CandleSource.Generate generate) {
     }
 
     /**
@@ -165,7 +165,7 @@ class BacktestManagement {
     void replay(Backtests.Stored stored, Consumer<Trade> each) {
         Inputs inputs = json.readValue(stored.inputs(), Inputs.class);
         CandleInterval interval = CandleInterval.of(inputs.interval()).orElseThrow();
-        List<Candle> candles = BacktestController.candles(stored.candles(), inputs.generate(), interval);
+        List<Candle> candles = CandleSource.candles(stored.candles(), inputs.generate(), interval);
         backtester.run(strategies.stored(stored.strategy(), stored.params()), new Backtester.Setup(inputs.symbol(),
                 interval, inputs.quoteAmount(), inputs.risk(), inputs.feeRate(), inputs.slippage()), candles, each);
     }

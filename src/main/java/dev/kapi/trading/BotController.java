@@ -46,15 +46,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "trading")
 class BotController {
 
-    /**
-     * The most quote currency a bot may spend on one buy, lose in a day or hold: a
-     * trillion.
-     */
-    static final String MAX_AMOUNT = "1000000000000";
-
-    /** The fewest points a chart may be asked to down-sample to. */
-    static final int MIN_POINTS = 10;
-
     private final BotManagement bots;
 
     private final Strategies strategies;
@@ -75,7 +66,7 @@ class BotController {
     record BotRequest(@NotBlank @Size(max = 100) String name,
             @NotNull @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol,
             @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0",
-                    inclusive = false) @DecimalMax(MAX_AMOUNT) @Digits(integer = 20,
+                    inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,
             String interval,
             @Schema(description = "simple (the default) or ema, or another registered strategy") String strategy,
@@ -83,10 +74,12 @@ class BotController {
             @JsonProperty("ema_period") @Schema(description = "seed 002's shape: the ema strategy's period, "
                     + "also accepted inside params") @Min(2) @Max(EmaStrategy.MAX_PERIOD) Integer emaPeriod,
             @JsonProperty("api_key_id") Long apiKeyId,
-            @JsonProperty("max_daily_loss") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT) @Digits(
-                    integer = 20, fraction = 18) BigDecimal maxDailyLoss,
-            @JsonProperty("max_position") @DecimalMin(value = "0", inclusive = false) @DecimalMax(MAX_AMOUNT) @Digits(
-                    integer = 20, fraction = 18) BigDecimal maxPosition,
+            @JsonProperty("max_daily_loss") @DecimalMin(value = "0",
+                    inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
+                            fraction = 18) BigDecimal maxDailyLoss,
+            @JsonProperty("max_position") @DecimalMin(value = "0",
+                    inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
+                            fraction = 18) BigDecimal maxPosition,
             @JsonUnwrapped @Valid Risk risk) {
 
         BotManagement.Changes changes() {
@@ -155,49 +148,6 @@ class BotController {
         }
     }
 
-    record ChartCandle(@JsonProperty("open_time") Instant openTime, BigDecimal open, BigDecimal high, BigDecimal low,
-            BigDecimal close) {
-    }
-
-    record ChartTrade(long id, String side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
-            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("executed_at") Instant executedAt,
-            @JsonProperty("exit_reason") String exitReason) {
-    }
-
-    /**
-     * A bot's chart: its last candles (down-sampled), its trades among them and its
-     * equity at each candle's close; {@code candles_unavailable} when the exchange could
-     * not give the candles.
-     */
-    record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, String interval, String status,
-            boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from, Instant to,
-            List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
-            List<ChartTrade> trades, @JsonProperty("equity_curve") List<BacktestController.EquityPoint> equityCurve) {
-
-        static ChartResponse from(BotCharts.Chart chart) {
-            Bot bot = chart.bot();
-            return new ChartResponse(bot.id(), bot.name(), bot.symbol(), bot.interval().code(), bot.status().wire(),
-                    bot.paper(), Money.plain(bot.risk().balance()), chart.from(), chart.to(),
-                    chart.candles()
-                        .stream()
-                        .map(candle -> new ChartCandle(candle.openTime(), Money.plain(candle.open()),
-                                Money.plain(candle.high()), Money.plain(candle.low()), Money.plain(candle.close())))
-                        .toList(),
-                    chart.candlesUnavailable(),
-                    chart.trades()
-                        .stream()
-                        .map(trade -> new ChartTrade(trade.id(), trade.side().wire(), Money.plain(trade.price()),
-                                Money.plain(trade.quantity()), Money.plain(trade.fee()),
-                                Money.plain(trade.realizedPnl()), trade.executedAt(),
-                                trade.exitReason() == null ? null : trade.exitReason().wire()))
-                        .toList(),
-                    chart.equity()
-                        .stream()
-                        .map(point -> new BacktestController.EquityPoint(point.at(), Money.plain(point.equity())))
-                        .toList());
-        }
-    }
-
     @PostMapping
     @Operation(summary = "Create a bot (stopped); without api_key_id it trades on the paper exchange")
     ResponseEntity<BotResponse> create(@AuthenticationPrincipal CurrentAccount me,
@@ -255,7 +205,7 @@ class BotController {
     @Operation(summary = "A bot's chart: its last 1,000 candles down-sampled to at most `points`, its trades among "
             + "them and its equity curve")
     ChartResponse chart(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
-            @RequestParam(defaultValue = "500") @Min(MIN_POINTS) @Max(BotCharts.MAX_CANDLES) int points) {
+            @RequestParam(defaultValue = "500") @Min(ChartResponse.MIN_POINTS) @Max(BotCharts.MAX_CANDLES) int points) {
         return ChartResponse.from(charts.ofOwner(me.id(), id, points));
     }
 

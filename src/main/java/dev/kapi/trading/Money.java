@@ -13,6 +13,12 @@ final class Money {
     static final int SCALE = 18;
     static final MathContext MATH = MathContext.DECIMAL128;
 
+    /**
+     * The most quote currency a bot may spend on one buy, lose in a day or hold, and the
+     * largest balance a backtest starts from: a trillion (a Bean Validation bound).
+     */
+    static final String MAX_AMOUNT = "1000000000000";
+
     private Money() {
     }
 

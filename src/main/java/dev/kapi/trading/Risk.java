@@ -44,7 +44,7 @@ record Risk(
         @JsonProperty("cooldown_minutes") @Min(0) @Max(MAX_COOLDOWN_MINUTES) Integer cooldownMinutes,
         @JsonProperty("position_sizing") @Valid Sizing positionSizing,
         @JsonProperty("starting_balance") @DecimalMin(value = "0",
-                inclusive = false) @DecimalMax(BotController.MAX_AMOUNT) @Digits(integer = 20,
+                inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                         fraction = 18) BigDecimal startingBalance) {
 
     static final int MAX_COOLDOWN_MINUTES = 525_600;
@@ -56,8 +56,8 @@ record Risk(
      * share (at most 1) of the balance.
      */
     record Sizing(@NotNull @Pattern(regexp = "fixed_quote|balance_fraction") String mode,
-            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(BotController.MAX_AMOUNT) @Digits(
-                    integer = 20, fraction = 18) BigDecimal value) {
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
+                    fraction = 18) BigDecimal value) {
 
         boolean fraction() {
             return "balance_fraction".equals(mode);

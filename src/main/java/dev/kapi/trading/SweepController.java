@@ -66,58 +66,17 @@ class SweepController {
                     max = 10) Map<String, List<Object>> grid,
             @Valid Risk risk, String interval,
             @JsonProperty("quote_amount") @DecimalMin(value = "0",
-                    inclusive = false) @DecimalMax(BotController.MAX_AMOUNT) @Digits(integer = 20,
+                    inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,
-            @Schema(description = "Binance kline CSV") String candles, @Valid BacktestController.Generate generate,
-            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(BacktestController.MAX_COST) @Digits(integer = 1,
+            @Schema(description = "Binance kline CSV") String candles, @Valid CandleSource.Generate generate,
+            @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(CandleSource.MAX_COST) @Digits(integer = 1,
                     fraction = 8) BigDecimal feeRate,
-            @DecimalMin("0") @DecimalMax(BacktestController.MAX_COST) @Digits(integer = 1,
-                    fraction = 8) BigDecimal slippage,
+            @DecimalMin("0") @DecimalMax(CandleSource.MAX_COST) @Digits(integer = 1, fraction = 8) BigDecimal slippage,
             @Pattern(regexp = "sharpe|profit|calmar") String objective,
             @JsonProperty("walk_forward") @Valid WalkForward walkForward) {
     }
 
     record Accepted(long id, String status) {
-    }
-
-    record Stats(BigDecimal profit, @JsonProperty("total_return") BigDecimal totalReturn,
-            @JsonProperty("max_drawdown") BigDecimal maxDrawdown, BigDecimal sharpe, BigDecimal calmar, int trades,
-            @JsonProperty("win_rate") BigDecimal winRate) {
-
-        static Stats of(SweepKernel.Stats s) {
-            return new Stats(BacktestReport.decimal(s.profit()), BacktestReport.decimal(s.totalReturn()),
-                    BacktestReport.decimal(s.maxDrawdown()), BacktestReport.decimal(s.sharpe()),
-                    BacktestReport.decimal(s.calmar()), s.trades(), BacktestReport.decimal(s.winRate()));
-        }
-    }
-
-    record ResultLine(int rank, Map<String, Object> params, BigDecimal score, BigDecimal profit,
-            @JsonProperty("total_return") BigDecimal totalReturn, @JsonProperty("max_drawdown") BigDecimal maxDrawdown,
-            BigDecimal sharpe, BigDecimal calmar, int trades, @JsonProperty("win_rate") BigDecimal winRate,
-            @JsonProperty("out_of_sample") List<Stats> outOfSample) {
-    }
-
-    record FoldLine(int fold, @JsonProperty("in_sample_candles") int inSampleCandles,
-            @JsonProperty("out_of_sample_candles") int outOfSampleCandles,
-            @JsonProperty("best_params") Map<String, Object> bestParams,
-            @JsonProperty("in_sample_score") BigDecimal inSampleScore,
-            @JsonProperty("out_of_sample_score") BigDecimal outOfSampleScore) {
-    }
-
-    static List<ResultLine> results(List<SweepManagement.Result> results) {
-        return results.stream().map(r -> {
-            Stats s = Stats.of(r.stats());
-            return new ResultLine(r.rank(), r.params(), BacktestReport.decimal(r.score()), s.profit(), s.totalReturn(),
-                    s.maxDrawdown(), s.sharpe(), s.calmar(), s.trades(), s.winRate(),
-                    r.folds() == null ? null : r.folds().stream().map(Stats::of).toList());
-        }).toList();
-    }
-
-    static List<FoldLine> folds(List<SweepManagement.Fold> folds) {
-        return folds.stream()
-            .map(f -> new FoldLine(f.fold(), f.inSampleCandles(), f.outOfSampleCandles(), f.bestParams(),
-                    BacktestReport.decimal(f.inSampleScore()), BacktestReport.decimal(f.outOfSampleScore())))
-            .toList();
     }
 
     record Progress(int done, int total) {
@@ -135,8 +94,8 @@ class SweepController {
             summary = "Start a parameter sweep: every combination of the grid backtested and ranked; 409 while one runs")
     ResponseEntity<Accepted> start(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody SweepRequest request) {
-        CandleInterval interval = BacktestController.interval(request.interval());
-        List<Candle> candles = BacktestController.candles(request.candles(), request.generate(), interval);
+        CandleInterval interval = CandleSource.interval(request.interval());
+        List<Candle> candles = CandleSource.candles(request.candles(), request.generate(), interval);
         Map<String, Object> given = new java.util.LinkedHashMap<>(json.convertValue(request, Map.class));
         given.remove("candles");
         SweepManagement.Request sweep = new SweepManagement.Request(request.strategy(), request.params(),

@@ -308,9 +308,8 @@ class SweepManagement {
                         best < 0 ? null : objective(request.objective(), all.get(best).get(2 + 2 * f))));
             }
         }
-        sweeps.finish(id, combinations.size(), json.writeValueAsString(SweepController.results(numbered)),
-                walkForward == null ? null : json.writeValueAsString(SweepController.folds(walkForward)),
-                clock.instant());
+        sweeps.finish(id, combinations.size(), json.writeValueAsString(SweepResults.of(numbered)),
+                walkForward == null ? null : json.writeValueAsString(SweepResults.folds(walkForward)), clock.instant());
     }
 
     static Double objective(String objective, SweepKernel.Stats stats) {

@@ -3,8 +3,6 @@ package dev.kapi.trading;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.validation.Valid;
@@ -27,8 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
-import dev.kapi.shared.ApiException;
-import dev.kapi.shared.SqlTime;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
@@ -60,7 +56,7 @@ class TradeController {
 
         TradeManagement.ManualTrade manual() {
             return new TradeManagement.ManualTrade(botId, symbol, Side.of(side), price, quantity, fee,
-                    executedAt == null ? null : instant(executedAt, "executed_at"));
+                    executedAt == null ? null : Instants.parse(executedAt, "executed_at"));
         }
     }
 
@@ -119,22 +115,12 @@ class TradeController {
     private static Trades.Query query(CurrentAccount me, Long botId, String symbol, String side, String from, String to,
             String cursor, int limit) {
         return new Trades.Query(me.id(), botId, symbol, side == null ? null : Side.of(side),
-                from == null ? null : instant(from, "from"), to == null ? null : instant(to, "to"),
+                from == null ? null : Instants.parse(from, "from"), to == null ? null : Instants.parse(to, "to"),
                 cursor == null || cursor.isBlank() ? null : TradeCursor.decode(cursor), limit);
     }
 
     private static ResponseEntity<List<TradeResponse>> page(Page<Trade> page) {
         return page.asArray(TradeResponse::from);
-    }
-
-    /** An ISO 8601 instant that names its zone; the error names the field. */
-    static Instant instant(String value, String field) {
-        try {
-            return SqlTime.requireInRange(OffsetDateTime.parse(value.strip()).toInstant(), field);
-        }
-        catch (DateTimeParseException ex) {
-            throw ApiException.invalidField(field, "invalid-datetime");
-        }
     }
 
 }
