@@ -105,7 +105,7 @@ class BotManagement {
     @Transactional
     Bot start(long ownerId, long id) {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
-        if (bot.status() == BotStatus.ERROR) {
+        if (!bot.status().startable()) {
             throw ApiException.conflict("bot-in-error");
         }
         if (bot.apiKeyId() != null) {
@@ -132,14 +132,11 @@ class BotManagement {
     @Transactional
     Bot changeState(long ownerId, long id, String status) {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
-        BotStatus wanted = Arrays.stream(BotStatus.values())
-            .filter(value -> value.wire().equals(status))
-            .findFirst()
-            .orElseThrow(() -> ApiException.invalidField("status", "bot-status-not-settable"));
-        if (wanted == BotStatus.ERROR) {
+        BotStatus wanted = BotStatus.settable(status);
+        if (wanted == null) {
             throw ApiException.invalidField("status", "bot-status-not-settable");
         }
-        bots.setStatus(id, wanted == BotStatus.PAUSED ? BotStatus.PAUSED : BotStatus.trading(bot.inPosition()),
+        bots.move(id, wanted == BotStatus.PAUSED ? BotStatus.Move.PAUSE : BotStatus.Move.RESUME, bot.inPosition(),
                 clock.instant());
         return bots.byId(id, ownerId).orElseThrow();
     }

@@ -148,39 +148,46 @@ class Bots {
     }
 
     /**
-     * Sets the status; resuming (a trading status) also forgets the errors, the reason of
-     * a pause and the equity peak (max_drawdown measures again from the next tick).
+     * Pauses or resumes the bot ({@link BotStatus.Move#PAUSE},
+     * {@link BotStatus.Move#RESUME}); resuming also forgets the errors, the reason of a
+     * pause and the equity peak (max_drawdown measures again from the next tick).
      */
-    void setStatus(long id, BotStatus status, Instant now) {
+    void move(long id, BotStatus.Move move, boolean inPosition, Instant now) {
+        if (move != BotStatus.Move.PAUSE && move != BotStatus.Move.RESUME) {
+            throw new IllegalArgumentException("Not an owner's move: " + move);
+        }
+        boolean resume = move == BotStatus.Move.RESUME;
         jdbc.sql("""
-                UPDATE trading_bots SET status = :status, updated_at = :now,
+                UPDATE trading_bots SET status = CASE WHEN status IN (:from) THEN :to ELSE status END,
+                       updated_at = :now,
                        status_reason = CASE WHEN :resume THEN NULL ELSE status_reason END,
                        peak_equity = CASE WHEN :resume THEN NULL ELSE peak_equity END,
                        error_count = CASE WHEN :resume THEN 0 ELSE error_count END,
                        last_error = CASE WHEN :resume THEN NULL ELSE last_error END
                 WHERE id = :id
                 """)
-            .param("status", status.wire())
-            .param("resume", status.trades())
+            .param("from", move.fromWires())
+            .param("to", move.to(inPosition).wire())
+            .param("resume", resume)
             .param("now", utc(now))
             .param("id", id)
             .update();
     }
 
     /**
-     * The position after a trade and the trade's realized PnL; a trading status follows
-     * it.
+     * The position after a trade and the trade's realized PnL; the status follows it by
+     * {@link BotStatus.Move#TRADE}.
      */
     void setPosition(long id, BigDecimal quantity, BigDecimal cost, BigDecimal entryPrice, BigDecimal highWater,
             BigDecimal realized, Instant now) {
         jdbc.sql("""
                 UPDATE trading_bots SET position_quantity = :quantity, position_cost = :cost, updated_at = :now,
                        entry_price = :entry, high_water = :high, realized_total = realized_total + :realized,
-                       status = CASE WHEN status IN ('idle', 'in_position')
-                                     THEN CASE WHEN :quantity > 0 THEN 'in_position' ELSE 'idle' END
-                                     ELSE status END
+                       status = CASE WHEN status IN (:from) THEN :to ELSE status END
                 WHERE id = :id
                 """)
+            .param("from", BotStatus.Move.TRADE.fromWires())
+            .param("to", BotStatus.Move.TRADE.to(quantity.signum() > 0).wire())
             .param("quantity", quantity)
             .param("cost", cost)
             .param("entry", entryPrice)
@@ -233,14 +240,21 @@ class Bots {
 
     /**
      * A failed run: one more error in a row; at {@code maxErrors} the bot goes to error
-     * and stops trading.
+     * ({@link BotStatus.Move#FAIL}) and stops trading.
      */
     void recordFailure(long id, String error, int maxErrors, Instant now) {
         jdbc.sql("""
                 UPDATE trading_bots SET error_count = error_count + 1, last_error = :error, last_run_at = :now,
-                       status = CASE WHEN error_count + 1 >= :max THEN 'error' ELSE status END
+                       status = CASE WHEN error_count + 1 >= :max AND status IN (:from) THEN :to ELSE status END
                 WHERE id = :id
-                """).param("error", error).param("max", maxErrors).param("now", utc(now)).param("id", id).update();
+                """)
+            .param("error", error)
+            .param("max", maxErrors)
+            .param("from", BotStatus.Move.FAIL.fromWires())
+            .param("to", BotStatus.Move.FAIL.to(false).wire())
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
     }
 
     /** Stops a bot for a reason its owner reads in {@code last_error}. */
@@ -253,11 +267,17 @@ class Bots {
     }
 
     /**
-     * The bot pauses itself (max_drawdown): status paused with the reason its owner reads
-     * in {@code status_reason}.
+     * The bot pauses itself (max_drawdown, {@link BotStatus.Move#PAUSE}) with the reason
+     * its owner reads in {@code status_reason}.
      */
     void pauseWithReason(long id, String reason, Instant now) {
-        jdbc.sql("UPDATE trading_bots SET status = 'paused', status_reason = :reason, updated_at = :now WHERE id = :id")
+        jdbc.sql("""
+                UPDATE trading_bots SET status = CASE WHEN status IN (:from) THEN :to ELSE status END,
+                       status_reason = :reason, updated_at = :now
+                WHERE id = :id
+                """)
+            .param("from", BotStatus.Move.PAUSE.fromWires())
+            .param("to", BotStatus.Move.PAUSE.to(false).wire())
             .param("reason", reason)
             .param("now", utc(now))
             .param("id", id)
@@ -304,7 +324,7 @@ class Bots {
         return jdbc.sql("""
                 INSERT INTO trading_bot_runs (bot_id, candle_open, claimed_at)
                 SELECT b.id, :open, :now FROM trading_bots b
-                WHERE b.active AND b.candle_interval = :interval AND b.status IN ('idle', 'in_position')
+                WHERE b.active AND b.candle_interval = :interval AND b.status IN (:trading)
                   AND NOT EXISTS (SELECT 1 FROM trading_bot_runs r WHERE r.bot_id = b.id AND r.candle_open = :open)
                 ORDER BY b.id
                 LIMIT :limit
@@ -315,6 +335,7 @@ class Bots {
             .param("open", utc(candleOpen))
             .param("now", utc(now))
             .param("interval", interval.code())
+            .param("trading", BotStatus.wires(BotStatus.TRADING))
             .param("limit", limit)
             .query(Long.class)
             .list();
@@ -331,7 +352,7 @@ class Bots {
                 UPDATE trading_bot_runs r SET claimed_at = :now
                 FROM (SELECT s.bot_id FROM trading_bot_runs s JOIN trading_bots b ON b.id = s.bot_id
                       WHERE s.candle_open = :open AND s.finished_at IS NULL AND s.claimed_at < :stale
-                        AND b.active AND b.candle_interval = :interval AND b.status IN ('idle', 'in_position')
+                        AND b.active AND b.candle_interval = :interval AND b.status IN (:trading)
                       ORDER BY s.bot_id
                       LIMIT :limit
                       FOR UPDATE OF s SKIP LOCKED) stale
@@ -342,6 +363,7 @@ class Bots {
             .param("now", utc(now))
             .param("stale", utc(staleBefore))
             .param("interval", interval.code())
+            .param("trading", BotStatus.wires(BotStatus.TRADING))
             .param("limit", limit)
             .query(Long.class)
             .list();

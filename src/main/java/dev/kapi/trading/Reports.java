@@ -3,6 +3,7 @@ package dev.kapi.trading;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ import dev.kapi.shared.Page;
 @Service
 class Reports {
 
-    private static final List<String> STATUSES = List.of("idle", "in_position", "paused", "error");
+    private static final List<String> STATUSES = BotStatus.wires(EnumSet.allOf(BotStatus.class));
 
     private final Bots bots;
 
