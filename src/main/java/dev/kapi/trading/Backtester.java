@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 class Backtester {
 
+    private static final CandleRule.Decision HOLD = CandleRule.Decision.hold(null, null);
+
     private final TradingSettings.Paper paper;
 
     Backtester(TradingSettings settings) {
@@ -51,6 +53,7 @@ class Backtester {
                 setup.feeRate() != null ? setup.feeRate() : paper.feeRate(),
                 setup.slippage() != null ? setup.slippage() : paper.slippage());
         Risk risk = setup.risk() == null ? Risk.NONE : setup.risk();
+        CandleRule.Settings settings = new CandleRule.Settings(risk, setup.quoteAmount(), null);
         Signal[] signals = strategy.signals(candles);
         Performance.Tally tally = new Performance.Tally();
         BacktestReport.Sells sells = new BacktestReport.Sells();
@@ -71,48 +74,25 @@ class Backtester {
         for (int i = 0; i < signals.length; i++) {
             Candle candle = candles.get(i);
             Instant closeTime = candle.openTime().plus(setup.interval().length());
-            Side side = null;
-            BigDecimal reference = candle.close();
-            ExitReason reason = null;
             if (quantity.signum() > 0) {
                 inPosition++;
-                Exits.Exit exit = Exits.check(risk, entry, highWater, candle);
-                if (exit != null) {
-                    side = Side.SELL;
-                    reference = exit.price();
-                    reason = exit.reason();
-                }
-                else {
-                    highWater = Exits.highWater(highWater, candle);
-                }
             }
-            if (side == null && !paused && risk.maxDrawdown() != null) {
-                BigDecimal cost = FifoBook.cost(lots);
-                BigDecimal value = realizedTotal.add(quantity.multiply(candle.close())).subtract(cost);
-                BigDecimal now = risk.balance().add(value);
-                if (Exits.drawdownBreached(risk, peak, now)) {
-                    paused = true;
-                    if (quantity.signum() > 0) {
-                        side = Side.SELL;
-                        reason = ExitReason.MAX_DRAWDOWN;
-                    }
-                }
-                else {
-                    peak = peak.max(now);
-                }
+            CandleRule.Decision decision = paused ? HOLD
+                    : CandleRule.decide(settings,
+                            new CandleRule.Holding(quantity, FifoBook.cost(lots),
+                                    risk.balance().add(realizedTotal).subtract(FifoBook.cost(lots)), entry, highWater,
+                                    peak, cooldownUntil),
+                            signals[i], candle, closeTime);
+            Side side = decision.side();
+            BigDecimal reference = decision.reference();
+            ExitReason reason = decision.reason();
+            BigDecimal amount = decision.amount();
+            paused = paused || decision.pause();
+            if (decision.highWater() != null) {
+                highWater = decision.highWater();
             }
-            BigDecimal amount = null;
-            if (side == null && !paused) {
-                if (signals[i] == Signal.SELL && quantity.signum() > 0) {
-                    side = Side.SELL;
-                    reason = ExitReason.SIGNAL;
-                }
-                else if (signals[i] == Signal.BUY && quantity.signum() == 0
-                        && (cooldownUntil == null || !closeTime.isBefore(cooldownUntil))) {
-                    BigDecimal available = risk.balance().add(realizedTotal);
-                    amount = Exits.buyAmount(risk, setup.quoteAmount(), available);
-                    side = amount.signum() > 0 ? Side.BUY : null;
-                }
+            if (decision.peak() != null) {
+                peak = decision.peak();
             }
             if (side != null) {
                 Exchange.Fill fill = PaperExchange.fill(

@@ -196,7 +196,7 @@ class BotRunner {
                 Candle candle = series.getLast();
                 Strategies.Configured<?> strategy = strategies.stored(bot.strategy(), bot.params());
                 Signal signal = strategy.signal(tail(series, strategy.history()));
-                Decision decision = decide(bot, signal, candle, open.plus(interval.length()));
+                CandleRule.Decision decision = decide(bot, signal, candle, open.plus(interval.length()));
                 if (decision.side() == null) {
                     quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, decision.highWater(),
                             decision.peak()));
@@ -243,51 +243,17 @@ class BotRunner {
     }
 
     /**
-     * What a run does on its candle: a sell at a risk exit's price, a sell of everything
-     * and a pause when equity broke {@code max_drawdown}, or what the signal says (one
-     * position at a time, within the bot's limits, no buy during a cooldown); and the
-     * high-water mark and equity peak to keep. The order of the checks is
-     * {@link Backtester}'s, so a bot and a backtest give the same exits on the same
-     * candles.
+     * What a run does on its candle ({@link CandleRule}): a sell at a risk exit's price,
+     * a sell of everything and a pause when equity broke {@code max_drawdown}, or what
+     * the signal says (one position at a time, within the bot's limits, no buy during a
+     * cooldown); and the high-water mark and equity peak to keep.
      */
-    private record Decision(Side side, BigDecimal reference, ExitReason reason, BigDecimal amount, boolean pause,
-            BigDecimal highWater, BigDecimal peak) {
-    }
-
-    private Decision decide(Bot bot, Signal signal, Candle candle, Instant closeTime) {
-        Risk risk = bot.risk();
-        BigDecimal highWater = null;
-        if (bot.inPosition()) {
-            Exits.Exit exit = Exits.check(risk, bot.entryPrice(), bot.highWater(), candle);
-            if (exit != null) {
-                return new Decision(Side.SELL, exit.price(), exit.reason(), null, false, null, null);
-            }
-            highWater = Exits.highWater(bot.highWater(), candle);
-        }
-        BigDecimal peak = null;
-        if (risk.maxDrawdown() != null) {
-            BigDecimal equity = bot.equity(candle.close());
-            peak = bot.peakEquity() == null ? equity : bot.peakEquity();
-            if (Exits.drawdownBreached(risk, peak, equity)) {
-                return bot.inPosition()
-                        ? new Decision(Side.SELL, candle.close(), ExitReason.MAX_DRAWDOWN, null, true, null, peak)
-                        : new Decision(null, null, null, null, true, highWater, peak);
-            }
-            peak = peak.max(equity);
-        }
-        if (signal == Signal.SELL && bot.inPosition()) {
-            return new Decision(Side.SELL, candle.close(), ExitReason.SIGNAL, null, false, null, peak);
-        }
-        boolean cooling = bot.cooldownUntil() != null && closeTime.isBefore(bot.cooldownUntil());
-        if (signal != Signal.BUY || bot.inPosition() || cooling) {
-            return new Decision(null, null, null, null, false, highWater, peak);
-        }
-        BigDecimal amount = Exits.buyAmount(risk, bot.quoteAmount(), bot.available());
-        if (amount.signum() <= 0
-                || (bot.maxPosition() != null && bot.positionCost().add(amount).compareTo(bot.maxPosition()) > 0)) {
-            return new Decision(null, null, null, null, false, highWater, peak);
-        }
-        return new Decision(Side.BUY, candle.close(), null, amount, false, highWater, peak);
+    static CandleRule.Decision decide(Bot bot, Signal signal, Candle candle, Instant closeTime) {
+        return CandleRule
+            .decide(new CandleRule.Settings(bot.risk(), bot.quoteAmount(), bot.maxPosition()),
+                    new CandleRule.Holding(bot.positionQuantity(), bot.positionCost(), bot.available(),
+                            bot.entryPrice(), bot.highWater(), bot.peakEquity(), bot.cooldownUntil()),
+                    signal, candle, closeTime);
     }
 
     private void pause(Bot bot) {
@@ -302,7 +268,8 @@ class BotRunner {
      * Places the order of this candle and records its trade; false when the bot had one
      * for the candle already.
      */
-    private boolean trade(Bot bot, Decision decision, Signal signal, Candle candle, CandleInterval interval) {
+    private boolean trade(Bot bot, CandleRule.Decision decision, Signal signal, Candle candle,
+            CandleInterval interval) {
         Instant now = clock.instant();
         Side side = decision.side();
         String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());

@@ -1,11 +1,9 @@
 package dev.kapi.trading;
 
 /**
- * A sweep's backtest in floating point: the rules of {@link Backtester} and {@link Exits}
- * (exits inside the candle against its low and high, the stop before the target, the
- * trailing stop from the highest high before the candle, max drawdown at the close, one
- * order per candle, a cooldown after a stop, the paper fill with its slippage, fee and
- * quantities rounded down to 8 decimals), without the trade list or decimals, so that
+ * A sweep's backtest in floating point: the per-candle decision of {@link CandleRule}
+ * ({@link CandleRule.Fast}, its double form) and the paper fill with its slippage, fee
+ * and quantities rounded down to 8 decimals, without the trade list or decimals, so that
  * thousands of parameter sets run over a year of minutes in seconds. It answers what
  * ranking needs; a backtest of the winner gives the exact trades. Runs over a range of
  * the series, so that walk-forward folds reuse the signals of the whole series (a signal
@@ -44,6 +42,12 @@ final class SweepKernel {
                     cooldown, risk.balance().doubleValue(), feeRate, slippage);
         }
 
+        /** A fresh run of the per-candle decision with these settings. */
+        CandleRule.Fast rule() {
+            return new CandleRule.Fast(balance, quoteAmount, fraction, sizing, stopLoss, takeProfit, trailingStop,
+                    trailingOffset, maxDrawdown, cooldownCandles);
+        }
+
         private static double value(java.math.BigDecimal value) {
             return value == null ? Double.NaN : value.doubleValue();
         }
@@ -58,14 +62,7 @@ final class SweepKernel {
     }
 
     static Stats run(Series series, Signal[] signals, Setup s, int from, int to) {
-        double cash = s.balance();
-        double held = 0;
-        double cost = 0;
-        double entry = 0;
-        double highWater = 0;
-        double peak = s.balance();
-        boolean paused = false;
-        int cooldownUntil = -1;
+        CandleRule.Fast rule = s.rule();
         int trades = 0;
         int sells = 0;
         int wins = 0;
@@ -78,88 +75,27 @@ final class SweepKernel {
         double[] high = series.high();
         double[] low = series.low();
         double[] close = series.close();
-        boolean drawdownGuard = !Double.isNaN(s.maxDrawdown());
         for (int i = from; i < to; i++) {
-            double reference = close[i];
-            boolean sell = false;
-            boolean stop = false;
-            boolean traded = false;
-            if (held > 0) {
-                double stopPrice = Double.NEGATIVE_INFINITY;
-                boolean isStop = false;
-                if (!Double.isNaN(s.stopLoss())) {
-                    stopPrice = entry * (1 - s.stopLoss());
-                    isStop = true;
-                }
-                if (!Double.isNaN(s.trailingStop())
-                        && (s.trailingOffset() <= 0 || highWater >= entry * (1 + s.trailingOffset()))) {
-                    double trailing = highWater * (1 - s.trailingStop());
-                    if (trailing > stopPrice) {
-                        stopPrice = trailing;
-                        isStop = true;
-                    }
-                }
-                if (isStop && low[i] <= stopPrice) {
-                    sell = true;
-                    stop = true;
-                    reference = Math.min(open[i], stopPrice);
-                }
-                else if (!Double.isNaN(s.takeProfit()) && high[i] >= entry * (1 + s.takeProfit())) {
-                    sell = true;
-                    reference = Math.max(open[i], entry * (1 + s.takeProfit()));
-                }
-                else {
-                    highWater = Math.max(highWater, high[i]);
+            int action = rule.decide(i, open[i], high[i], low[i], close[i], signals[i]);
+            if (action == CandleRule.Fast.BUY) {
+                double price = close[i] * (1 + s.slippage());
+                double quantity = Math.floor(rule.amount / price * QUANTITY_STEP) / QUANTITY_STEP;
+                if (quantity > 0) {
+                    rule.bought(price, quantity, price * quantity * s.feeRate());
+                    trades++;
                 }
             }
-            if (!sell && !paused && drawdownGuard) {
-                double equity = cash + held * close[i];
-                if (peak > 0 && peak - equity >= peak * s.maxDrawdown()) {
-                    paused = true;
-                    sell = held > 0;
-                }
-                else {
-                    peak = Math.max(peak, equity);
-                }
-            }
-            if (!sell && !paused) {
-                Signal signal = signals[i];
-                if (signal == Signal.SELL && held > 0) {
-                    sell = true;
-                }
-                else if (signal == Signal.BUY && held == 0 && i >= cooldownUntil) {
-                    double amount = Double.isNaN(s.sizing()) ? s.quoteAmount()
-                            : s.fraction() ? Math.floor(cash * s.sizing() * QUANTITY_STEP) / QUANTITY_STEP : s.sizing();
-                    double price = close[i] * (1 + s.slippage());
-                    double quantity = Math.floor(amount / price * QUANTITY_STEP) / QUANTITY_STEP;
-                    if (amount > 0 && quantity > 0) {
-                        double fee = price * quantity * s.feeRate();
-                        cost = price * quantity + fee;
-                        cash -= cost;
-                        held = quantity;
-                        entry = price;
-                        highWater = price;
-                        trades++;
-                        traded = true;
-                    }
-                }
-            }
-            if (sell && !traded) {
-                double price = reference * (1 - s.slippage());
-                double proceeds = price * held;
+            else if (action == CandleRule.Fast.SELL) {
+                double price = rule.reference * (1 - s.slippage());
+                double proceeds = price * rule.held;
                 double fee = proceeds * s.feeRate();
-                double pnl = proceeds - fee - cost;
-                cash += proceeds - fee;
-                held = 0;
-                cost = 0;
+                double pnl = proceeds - fee - rule.cost;
+                rule.sold(i, proceeds, fee);
                 trades++;
                 sells++;
                 wins += pnl > 0 ? 1 : 0;
-                if (stop && s.cooldownCandles() > 0) {
-                    cooldownUntil = i + s.cooldownCandles();
-                }
             }
-            double equity = cash + held * close[i];
+            double equity = rule.cash + rule.held * close[i];
             equityPeak = Math.max(equityPeak, equity);
             if (equityPeak > 0) {
                 drawdown = Math.max(drawdown, (equityPeak - equity) / equityPeak);
