@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+
 import dev.kapi.trading.backtest.BacktestManagement;
 
 import static org.assertj.core.api.Assertions.assertThat;

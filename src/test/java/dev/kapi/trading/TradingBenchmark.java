@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
+
 import dev.kapi.trading.backtest.Backtester;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.Candle;

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+
 import dev.kapi.trading.bot.BotManagement;
 import dev.kapi.trading.exchange.ApiKeyManagement;
 

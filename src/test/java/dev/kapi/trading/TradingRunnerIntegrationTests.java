@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.support.CronExpression;
+
 import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+
 import dev.kapi.trading.sweep.SweepManagement;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -38,9 +38,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
@@ -48,6 +45,9 @@ import dev.kapi.trading.report.EquityPoint;
 import dev.kapi.trading.report.PerformanceResponse;
 import dev.kapi.trading.strategy.Strategies;
 import dev.kapi.trading.trade.Trade;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * Backtests: a strategy over uploaded (Binance kline CSV) or generated candles, with the

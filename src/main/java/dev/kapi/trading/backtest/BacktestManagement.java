@@ -18,12 +18,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
-import tools.jackson.databind.json.JsonMapper;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.strategy.Strategies;
 import dev.kapi.trading.trade.Trade;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Backtests, bounded in what they answer: a run answers its figures over every trade and

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+
 import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;

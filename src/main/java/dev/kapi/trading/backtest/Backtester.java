@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.springframework.stereotype.Component;
+
 import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.decision.CandleRule;
 import dev.kapi.trading.decision.ExitReason;

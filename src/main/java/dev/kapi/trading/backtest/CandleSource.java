@@ -12,12 +12,12 @@ import jakarta.validation.constraints.NotNull;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.shared.ApiException;
-import io.swagger.v3.oas.annotations.media.Schema;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleCsv;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.GeneratedPrices;
 import dev.kapi.trading.market.Instants;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * The candles a backtest or a sweep runs over: uploaded as Binance kline CSV, or

@@ -21,11 +21,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.kapi.trading.report.BotCharts;
 import dev.kapi.trading.report.ChartResponse;
 import dev.kapi.trading.report.Reports;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * The admin's view of trading: every user's bots with their owner's public id (seed 004's

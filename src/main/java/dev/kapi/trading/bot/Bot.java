@@ -2,6 +2,7 @@ package dev.kapi.trading.bot;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;

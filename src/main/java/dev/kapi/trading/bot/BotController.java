@@ -36,9 +36,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.report.BotCharts;
@@ -46,6 +43,9 @@ import dev.kapi.trading.report.ChartResponse;
 import dev.kapi.trading.strategy.EmaStrategy;
 import dev.kapi.trading.strategy.SimpleStrategy;
 import dev.kapi.trading.strategy.Strategies;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Seed 002's bot routes: configuration, start and stop, and the bot's state. */
 @RestController

@@ -14,12 +14,12 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
-import tools.jackson.databind.json.JsonMapper;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.exchange.ApiKeys;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.strategy.Strategies;
 import dev.kapi.trading.trade.Trades;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A user's bots: configuration with its rules, start and stop, and the state its owner

@@ -17,9 +17,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Repository;
 
-import tools.jackson.databind.json.JsonMapper;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.CandleInterval;
+import tools.jackson.databind.json.JsonMapper;
 
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;

@@ -2,6 +2,7 @@ package dev.kapi.trading.decision;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.Side;
 import dev.kapi.trading.strategy.Signal;

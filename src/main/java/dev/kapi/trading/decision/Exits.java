@@ -3,6 +3,7 @@ package dev.kapi.trading.decision;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+
 import dev.kapi.trading.market.Candle;
 
 /**

@@ -26,9 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.trading.notification.Notifications;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.kapi.trading.notification.Notifications;
 
 /**
  * Seed 002's API key routes. A key is answered masked (its last four characters); the

@@ -1,6 +1,7 @@
 package dev.kapi.trading.exchange;
 
 import org.springframework.stereotype.Component;
+
 import dev.kapi.trading.bot.Bot;
 
 /**

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
 import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;

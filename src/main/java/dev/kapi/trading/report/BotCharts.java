@@ -11,6 +11,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.BotManagement;
 import dev.kapi.trading.bot.Bots;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.market.Money;
 

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
 import dev.kapi.trading.TradingStatistics;
 import dev.kapi.trading.bot.BotStatus;
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
+
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.market.Side;
 import dev.kapi.trading.trade.Trade;

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.kapi.trading.market.Money;
 
 /** A {@link Performance} as answered: a bot's report, a backtest's figures. */

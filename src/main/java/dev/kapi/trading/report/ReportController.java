@@ -13,9 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.trading.bot.Bot;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.kapi.trading.bot.Bot;
 
 /**
  * Seed 002's reports (§36–37): one bot's performance, and a summary over all the user's

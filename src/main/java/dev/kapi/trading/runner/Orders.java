@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+
 import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.market.Side;
 

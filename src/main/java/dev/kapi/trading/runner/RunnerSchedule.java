@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+
 import dev.kapi.trading.TradingSettings;
 
 /**

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.stereotype.Component;
+
 import dev.kapi.trading.market.Candle;
 
 /**

@@ -1,6 +1,7 @@
 package dev.kapi.trading.strategy;
 
 import java.util.List;
+
 import dev.kapi.trading.market.Candle;
 
 /**

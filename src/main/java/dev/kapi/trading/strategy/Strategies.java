@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.RequestBodies;
-import tools.jackson.databind.json.JsonMapper;
 import dev.kapi.trading.market.Candle;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every strategy bean by name; reads and checks a bot's {@code params} for the strategy

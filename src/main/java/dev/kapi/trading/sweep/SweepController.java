@@ -34,15 +34,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.PageLimit;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.tags.Tag;
-import tools.jackson.databind.json.JsonMapper;
 import dev.kapi.trading.backtest.CandleSource;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Parameter sweeps: accepted at once (202), run in the background, read back with their

@@ -34,13 +34,13 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.RequestBodies;
-import tools.jackson.databind.json.JsonMapper;
 import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.strategy.Signal;
 import dev.kapi.trading.strategy.Strategies;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Parameter sweeps: every combination of a grid of strategy parameters backtested

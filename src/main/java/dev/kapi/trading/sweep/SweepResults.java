@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.kapi.trading.backtest.BacktestReport;
 
 /**

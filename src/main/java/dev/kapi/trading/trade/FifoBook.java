@@ -3,6 +3,7 @@ package dev.kapi.trading.trade;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+
 import dev.kapi.trading.market.Money;
 
 /**

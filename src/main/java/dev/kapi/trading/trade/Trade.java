@@ -2,6 +2,7 @@ package dev.kapi.trading.trade;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+
 import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.market.Side;
 

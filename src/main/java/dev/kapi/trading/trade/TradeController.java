@@ -27,12 +27,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.kapi.trading.market.Instants;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.market.Side;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * Seed 002's trade routes. A list is newest first; its next page is named by the

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+
 import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.market.Side;
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
 import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.backtest.Backtester;
 import dev.kapi.trading.bot.Bot;

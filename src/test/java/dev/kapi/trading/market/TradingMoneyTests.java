@@ -3,6 +3,7 @@ package dev.kapi.trading.market;
 import java.math.BigDecimal;
 
 import org.junit.jupiter.api.Test;
+
 import dev.kapi.trading.decision.Risk;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
 import dev.kapi.trading.market.Candle;
 
 import static dev.kapi.trading.strategy.Signal.BUY;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
 import dev.kapi.trading.market.Side;
 import dev.kapi.trading.report.Performance;
 
