@@ -31,7 +31,7 @@ public final class EmaStrategy implements Strategy<EmaStrategy.Params> {
     private static final MathContext MATH = MathContext.DECIMAL64;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Params(@JsonProperty("ema_period") @Min(2) @Max(MAX_PERIOD) Integer emaPeriod,
+    public record Params(@JsonProperty("ema_period") @Min(2) @Max(MAX_PERIOD) Integer emaPeriod,
             @JsonProperty("fast_period") @Min(2) @Max(MAX_PERIOD) Integer fastPeriod,
             @JsonProperty("slow_period") @Min(2) @Max(MAX_PERIOD) Integer slowPeriod) {
 

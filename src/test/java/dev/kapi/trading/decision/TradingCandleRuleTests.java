@@ -21,6 +21,7 @@ import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.GeneratedPrices;
 import dev.kapi.trading.market.Side;
 import dev.kapi.trading.runner.BotRunner;
+import dev.kapi.trading.strategy.EmaStrategy;
 import dev.kapi.trading.strategy.RsiStrategy;
 import dev.kapi.trading.strategy.Signal;
 import dev.kapi.trading.strategy.Strategies;
@@ -83,6 +84,32 @@ class TradingCandleRuleTests {
             });
         }
         assertThat(seen).containsExactlyInAnyOrder(ExitReason.values());
+    }
+
+    /**
+     * Figures recorded before the decision had one home: backtests (every trade, to the
+     * last decimal) and sweeps (every double, to the bit) must not move.
+     */
+    @Test
+    void backtestAndSweepKernelWhenPinnedSettingsThenTheFiguresOfBefore() {
+        Risk trailing = new Risk(new BigDecimal("0.01"), new BigDecimal("0.01"), new BigDecimal("0.03"),
+                new BigDecimal("0.005"), new BigDecimal("0.02"), 90,
+                new Risk.Sizing("balance_fraction", new BigDecimal("0.5")), null);
+        Risk stops = new Risk(new BigDecimal("0.03"), null, new BigDecimal("0.01"), null, new BigDecimal("0.1"), 90,
+                new Risk.Sizing("fixed_quote", new BigDecimal("250")), null);
+
+        assertThat(pinned(CandleInterval.M1, RSI, trailing)).isEqualTo("147338268 3093 true "
+                + "Stats[profit=-195.21423827273247, totalReturn=-0.019521423827273288, maxDrawdown=0.020523176464922615, "
+                + "sharpe=-10.397875731603568, calmar=-19.70195891204774, trades=34, winRate=0.5294117647058824] "
+                + "Stats[profit=-197.69497450528797, totalReturn=-0.019769497450528806, maxDrawdown=0.020762755590782587, "
+                + "sharpe=-17.752490401855866, calmar=-37.4087273470064, trades=32, winRate=0.375]");
+        assertThat(pinned(CandleInterval.H1,
+                new Strategies.Configured<>(new EmaStrategy(), new EmaStrategy.Params(null, 5, 20)), stops))
+            .isEqualTo("-465805346 118012 false "
+                    + "Stats[profit=-527.8766363235845, totalReturn=-0.05278766363235843, maxDrawdown=0.05296572262036552, "
+                    + "sharpe=-10.298611185013284, calmar=-0.4431869211865006, trades=1334, winRate=0.136431784107946] "
+                    + "Stats[profit=-168.3044446773365, totalReturn=-0.01683044446773363, maxDrawdown=0.01690247518858804, "
+                    + "sharpe=-9.510830305726508, calmar=-1.2434478701089444, trades=440, winRate=0.14545454545454545]");
     }
 
     @Test
@@ -177,6 +204,35 @@ class TradingCandleRuleTests {
         assertThat(Exits.cooldownUntil(risk, ExitReason.TRAILING_STOP, at)).isEqualTo(at.plusSeconds(900));
         assertThat(Exits.cooldownUntil(risk, ExitReason.TAKE_PROFIT, at)).isNull();
         assertThat(Exits.cooldownUntil(risk, ExitReason.SIGNAL, at)).isNull();
+    }
+
+    /**
+     * A backtest's trades (a hash and the length of their text) and whether it paused,
+     * and the sweep kernel's figures over the series and over candles 5,000 to 12,000.
+     */
+    private static String pinned(CandleInterval interval, Strategies.Configured<?> strategy, Risk risk) {
+        List<Candle> candles = GeneratedPrices.walk(11, 20_000, interval, Instant.parse("2024-01-01T00:00:00Z"),
+                BigDecimal.valueOf(100));
+        StringBuilder trades = new StringBuilder();
+        Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null)).run(strategy,
+                new Backtester.Setup("X", interval, QUOTE, risk, null, null), candles,
+                trade -> trades.append(trade.side())
+                    .append(trade.price().toPlainString())
+                    .append(',')
+                    .append(trade.quantity().toPlainString())
+                    .append(',')
+                    .append(trade.fee().toPlainString())
+                    .append(',')
+                    .append(trade.realizedPnl().toPlainString())
+                    .append(trade.executedAt())
+                    .append(trade.exitReason())
+                    .append(';'));
+        SweepKernel.Series series = SweepManagement.series(candles, interval);
+        SweepKernel.Setup setup = SweepKernel.Setup.of(risk, QUOTE, 0.001, 0.0005, interval);
+        Signal[] signals = strategy.signals(candles, series.close());
+        return trades.toString().hashCode() + " " + trades.length() + " " + result.report().paused() + " "
+                + SweepKernel.run(series, signals, setup, 0, candles.size()) + " "
+                + SweepKernel.run(series, signals, setup, 5000, 12000);
     }
 
     /**
