@@ -28,7 +28,7 @@ public enum BotStatus {
     IDLE, IN_POSITION, PAUSED, ERROR;
 
     /** The statuses in which a bot trades: the runner claims active bots in these. */
-    static final Set<BotStatus> TRADING = EnumSet.of(IDLE, IN_POSITION);
+    public static final Set<BotStatus> TRADING = EnumSet.of(IDLE, IN_POSITION);
 
     /** What changes a bot's status. */
     enum Move {

@@ -47,7 +47,7 @@ import dev.kapi.trading.trade.Trades;
  * first, placed, then recorded as a trade. An order left pending (a crash, an unclear
  * answer) is looked up on the bot's next run before anything else. Missed candles are not
  * replayed: a tick always acts on the newest closed candle. A running batch holds its
- * claims locked ({@link Bots#hold}) and marks them finished at its end; claims an
+ * claims locked ({@link BotClaims#hold}) and marks them finished at its end; claims an
  * instance made and never finished (it died in the middle of its batch, and its locks
  * with its connection) are taken over by the retry pass of the same minute on any
  * instance ({@link #retry}), so a bot misses no candle while any instance is up, and a
@@ -61,6 +61,8 @@ public class BotRunner {
     private static final Logger log = LoggerFactory.getLogger(BotRunner.class);
 
     private final Bots bots;
+
+    private final BotClaims claims;
 
     private final Orders orders;
 
@@ -82,11 +84,12 @@ public class BotRunner {
 
     private final ApplicationEventPublisher events;
 
-    BotRunner(Bots bots, Orders orders, Trades trades, TradeBook book, Exchanges exchanges, Strategies strategies,
-            AccountDirectory accounts, TradingSettings settings, TransactionTemplate transactions, Clock clock,
-            ApplicationEventPublisher events) {
+    BotRunner(Bots bots, BotClaims claims, Orders orders, Trades trades, TradeBook book, Exchanges exchanges,
+            Strategies strategies, AccountDirectory accounts, TradingSettings settings,
+            TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
         this.events = events;
         this.bots = bots;
+        this.claims = claims;
         this.orders = orders;
         this.trades = trades;
         this.book = book;
@@ -170,24 +173,24 @@ public class BotRunner {
     }
 
     private List<Long> claim(CandleInterval interval, Instant open) {
-        return transactions.execute(status -> bots.claim(interval, open, settings.batchSize(), clock.instant()));
+        return transactions.execute(status -> claims.claim(interval, open, settings.batchSize(), clock.instant()));
     }
 
     private List<Long> reclaim(CandleInterval interval, Instant open) {
         Instant now = clock.instant();
-        return transactions.execute(status -> bots.reclaimStale(interval, open, settings.batchSize(),
+        return transactions.execute(status -> claims.reclaimStale(interval, open, settings.batchSize(),
                 now.minus(settings.claimLease()), now));
     }
 
     private void run(Tick tick, List<Bot> batch, CandleInterval interval, Instant open) {
         List<Long> ids = batch.stream().map(Bot::id).toList();
-        try (Bots.Held held = bots.hold(ids, open)) {
+        try (BotClaims.Held held = claims.hold(ids, open)) {
             runHeld(tick, batch, ids, interval, open, held);
         }
     }
 
     private void runHeld(Tick tick, List<Bot> batch, List<Long> ids, CandleInterval interval, Instant open,
-            Bots.Held held) {
+            BotClaims.Held held) {
         Set<Long> frozen = accounts.frozen(batch.stream().map(Bot::ownerId).collect(Collectors.toSet()));
         Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(ids)
             .stream()
