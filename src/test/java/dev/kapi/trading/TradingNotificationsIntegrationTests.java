@@ -21,6 +21,11 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 
 import dev.kapi.shared.sealing.SealingSettings;
 import dev.kapi.shared.sealing.SecretSealer;
+import dev.kapi.trading.exchange.PaperExchange;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.notification.Notifications;
+import dev.kapi.trading.runner.BotRunner;
 import tools.jackson.databind.json.JsonMapper;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
