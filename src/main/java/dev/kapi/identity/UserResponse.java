@@ -7,6 +7,8 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * Seed 003's user object, field for field, plus seed 001's {@code email_verified} and
  * {@code frozen} (additions a seed 003 client ignores); the owner's own profile also
@@ -14,7 +16,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * breach ({@code password_breached}), and when and how its session last proved its owner
  * ({@code auth_time}, {@code amr}).
  */
-record UserResponse(long id, String email, @JsonProperty("full_name") String fullName, String status, String role,
+record UserResponse(long id, String email, @JsonProperty("full_name") String fullName, String status,
+        @Schema(allowableValues = {
+                "admin", "editor", "viewer", "user" }) String role,
         @JsonProperty("is_active") boolean isActive, @JsonProperty("last_login") Instant lastLogin,
         @JsonProperty("failed_login_attempts") int failedLoginAttempts,
         @JsonProperty("password_changed_at") Instant passwordChangedAt,
@@ -22,7 +26,7 @@ record UserResponse(long id, String email, @JsonProperty("full_name") String ful
         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> entitlements,
         @JsonProperty("password_breached") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean passwordBreached,
         @JsonProperty("auth_time") @JsonInclude(JsonInclude.Include.NON_NULL) Instant authTime,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> amr) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> amr){
 
     static UserResponse from(Account account) {
         return withEntitlements(account, null);

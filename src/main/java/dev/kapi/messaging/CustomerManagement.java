@@ -14,6 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * Seed 001's customers: contacts with E.164 numbers unique per user, names and custom
@@ -41,7 +42,8 @@ class CustomerManagement {
      * One rejected line of an import: its number in the file (the header is line 1), the
      * phone and why.
      */
-    record Rejected(int line, String phone, String reason) {
+    record Rejected(int line, String phone, @Schema(allowableValues = {
+            "phone-invalid", "duplicate-in-file", "too-many-columns", "value-too-long" }) String reason){
     }
 
     record ImportResult(int created, int updated, int rejected, List<Rejected> errors) {

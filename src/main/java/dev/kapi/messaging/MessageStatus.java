@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * The state machine of one recipient row:
  * {@code pending -> sending -> sent -> delivered -> read}, or {@code failed},
@@ -48,6 +50,7 @@ enum MessageStatus {
         this.wire = wire;
     }
 
+    @JsonValue
     String wire() {
         return wire;
     }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * The life cycle of a queue: {@code created} until started; then {@code scheduled} or
  * {@code running}, {@code paused} and back, and finally {@code completed} or
@@ -29,6 +31,7 @@ enum QueueStatus {
         this.wire = wire;
     }
 
+    @JsonValue
     String wire() {
         return wire;
     }

@@ -77,8 +77,8 @@ class BotController {
             @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0",
                     inclusive = false) @DecimalMax(MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,
-            String interval,
-            @Schema(description = "simple (the default) or ema, or another registered strategy") String strategy,
+            @Schema(implementation = CandleInterval.class) String interval,
+            @Schema(description = "a registered strategy's name; simple when none") String strategy,
             @Schema(description = "the strategy's parameters") Map<String, Object> params,
             @JsonProperty("ema_period") @Schema(description = "seed 002's shape: the ema strategy's period, "
                     + "also accepted inside params") @Min(2) @Max(EmaStrategy.MAX_PERIOD) Integer emaPeriod,
@@ -101,9 +101,10 @@ class BotController {
     }
 
     record BotResponse(long id, String name, String symbol, @JsonProperty("quote_amount") BigDecimal quoteAmount,
-            String interval, String strategy, Map<String, Object> params, @JsonProperty("api_key_id") Long apiKeyId,
-            boolean paper, @JsonProperty("max_daily_loss") BigDecimal maxDailyLoss,
-            @JsonProperty("max_position") BigDecimal maxPosition, boolean active, String status,
+            CandleInterval interval, String strategy, Map<String, Object> params,
+            @JsonProperty("api_key_id") Long apiKeyId, boolean paper,
+            @JsonProperty("max_daily_loss") BigDecimal maxDailyLoss,
+            @JsonProperty("max_position") BigDecimal maxPosition, boolean active, BotStatus status,
             @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
             @JsonProperty("stop_loss") BigDecimal stopLoss, @JsonProperty("take_profit") BigDecimal takeProfit,
             @JsonProperty("trailing_stop") BigDecimal trailingStop,
@@ -117,33 +118,35 @@ class BotController {
             Risk risk = bot.risk();
             Risk.Sizing sizing = risk.positionSizing() == null ? null
                     : new Risk.Sizing(risk.positionSizing().mode(), Money.plain(risk.positionSizing().value()));
-            return new BotResponse(bot.id(), bot.name(), bot.symbol(), Money.plain(bot.quoteAmount()),
-                    bot.interval().code(), bot.strategy(), strategies.asMap(bot.params()), bot.apiKeyId(), bot.paper(),
-                    Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(), bot.status().wire(),
+            return new BotResponse(bot.id(), bot.name(), bot.symbol(), Money.plain(bot.quoteAmount()), bot.interval(),
+                    bot.strategy(), strategies.asMap(bot.params()), bot.apiKeyId(), bot.paper(),
+                    Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(), bot.status(),
                     bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()), Money.plain(risk.takeProfit()),
                     Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
                     Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()));
         }
     }
 
-    record StateRequest(@NotBlank String status) {
+    record StateRequest(@NotBlank @Schema(allowableValues = {
+            "idle", "in_position", "paused" }) String status){
     }
 
     record Position(BigDecimal quantity, BigDecimal cost, @JsonProperty("average_price") BigDecimal averagePrice) {
     }
 
-    record StateResponse(@JsonProperty("bot_id") long botId, String status, boolean active, Position position,
-            @JsonProperty("last_signal") String lastSignal, @JsonProperty("last_price") BigDecimal lastPrice,
-            @JsonProperty("last_candle_at") Instant lastCandleAt, @JsonProperty("last_run_at") Instant lastRunAt,
-            @JsonProperty("error_count") int errorCount, @JsonProperty("last_error") String lastError,
-            @JsonProperty("status_reason") String statusReason, @JsonProperty("entry_price") BigDecimal entryPrice,
-            @JsonProperty("high_water") BigDecimal highWater, BigDecimal equity,
-            @JsonProperty("peak_equity") BigDecimal peakEquity, @JsonProperty("cooldown_until") Instant cooldownUntil) {
+    record StateResponse(@JsonProperty("bot_id") long botId, BotStatus status, boolean active, Position position,
+            @JsonProperty("last_signal") @Schema(implementation = Signal.class) String lastSignal,
+            @JsonProperty("last_price") BigDecimal lastPrice, @JsonProperty("last_candle_at") Instant lastCandleAt,
+            @JsonProperty("last_run_at") Instant lastRunAt, @JsonProperty("error_count") int errorCount,
+            @JsonProperty("last_error") String lastError, @JsonProperty("status_reason") String statusReason,
+            @JsonProperty("entry_price") BigDecimal entryPrice, @JsonProperty("high_water") BigDecimal highWater,
+            BigDecimal equity, @JsonProperty("peak_equity") BigDecimal peakEquity,
+            @JsonProperty("cooldown_until") Instant cooldownUntil) {
 
         static StateResponse from(Bot bot) {
             BigDecimal average = bot.inPosition()
                     ? Money.round(bot.positionCost().divide(bot.positionQuantity(), Money.MATH)) : null;
-            return new StateResponse(bot.id(), bot.status().wire(), bot.active(),
+            return new StateResponse(bot.id(), bot.status(), bot.active(),
                     new Position(Money.plain(bot.positionQuantity()), Money.plain(bot.positionCost()),
                             Money.plain(average)),
                     bot.lastSignal(), Money.plain(bot.lastPrice()), bot.lastCandleAt(), bot.lastRunAt(),
@@ -159,9 +162,9 @@ class BotController {
             BigDecimal close) {
     }
 
-    record ChartTrade(long id, String side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
+    record ChartTrade(long id, Side side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
             @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("executed_at") Instant executedAt,
-            @JsonProperty("exit_reason") String exitReason) {
+            @JsonProperty("exit_reason") ExitReason exitReason) {
     }
 
     /**
@@ -169,15 +172,15 @@ class BotController {
      * equity at each candle's close; {@code candles_unavailable} when the exchange could
      * not give the candles.
      */
-    record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, String interval, String status,
-            boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from, Instant to,
-            List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
+    record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, CandleInterval interval,
+            BotStatus status, boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from,
+            Instant to, List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
             List<ChartTrade> trades, @JsonProperty("equity_curve") List<BacktestController.EquityPoint> equityCurve) {
 
         static ChartResponse from(BotCharts.Chart chart) {
             Bot bot = chart.bot();
-            return new ChartResponse(bot.id(), bot.name(), bot.symbol(), bot.interval().code(), bot.status().wire(),
-                    bot.paper(), Money.plain(bot.risk().balance()), chart.from(), chart.to(),
+            return new ChartResponse(bot.id(), bot.name(), bot.symbol(), bot.interval(), bot.status(), bot.paper(),
+                    Money.plain(bot.risk().balance()), chart.from(), chart.to(),
                     chart.candles()
                         .stream()
                         .map(candle -> new ChartCandle(candle.openTime(), Money.plain(candle.open()),
@@ -186,10 +189,9 @@ class BotController {
                     chart.candlesUnavailable(),
                     chart.trades()
                         .stream()
-                        .map(trade -> new ChartTrade(trade.id(), trade.side().wire(), Money.plain(trade.price()),
+                        .map(trade -> new ChartTrade(trade.id(), trade.side(), Money.plain(trade.price()),
                                 Money.plain(trade.quantity()), Money.plain(trade.fee()),
-                                Money.plain(trade.realizedPnl()), trade.executedAt(),
-                                trade.exitReason() == null ? null : trade.exitReason().wire()))
+                                Money.plain(trade.realizedPnl()), trade.executedAt(), trade.exitReason()))
                         .toList(),
                     chart.equity()
                         .stream()
@@ -199,6 +201,7 @@ class BotController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a bot (stopped); without api_key_id it trades on the paper exchange")
     ResponseEntity<BotResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody BotRequest request) {

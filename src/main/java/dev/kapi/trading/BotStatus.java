@@ -2,6 +2,8 @@ package dev.kapi.trading;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * A bot's status: {@code idle} (flat), {@code in_position}, {@code paused} by its owner,
  * {@code error} after repeated failures.
@@ -10,6 +12,7 @@ enum BotStatus {
 
     IDLE, IN_POSITION, PAUSED, ERROR;
 
+    @JsonValue
     String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
