@@ -73,10 +73,9 @@ class AdminUsersController {
     record LoadCredits(@NotNull @Min(1) @Max(1_000_000_000) Long amount, @Size(max = 500) String note) {
     }
 
-    record LedgerEntry(long id, @Schema(allowableValues = {
-            "credit", "debit" }) String kind, long amount,
-            @Schema(allowableValues = { "load", "adjustment", "reservation", "refund" }) String reason, String note,
-            Long actorId, Instant createdAt){
+    record LedgerEntry(long id, @Schema(pattern = "credit|debit") String kind, long amount,
+            @Schema(pattern = "load|adjustment|reservation|refund") String reason, String note, Long actorId,
+            Instant createdAt) {
 
         static LedgerEntry from(Credits.Entry entry) {
             return new LedgerEntry(entry.id(), entry.kind(), entry.amount(), entry.reason(), entry.note(),

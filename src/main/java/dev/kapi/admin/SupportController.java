@@ -63,9 +63,9 @@ class SupportController {
      * A request as its author and the admins see it; {@code userId} is the author's
      * public id.
      */
-    record RequestView(long id, String userId, String subject, String body, @Schema(allowableValues = {
-            "open", "answered", "closed" }) String status, Instant createdAt, Instant updatedAt, Instant closedAt,
-            List<AnswerView> answers){
+    record RequestView(long id, String userId, String subject, String body,
+            @Schema(pattern = "open|answered|closed") String status, Instant createdAt, Instant updatedAt,
+            Instant closedAt, List<AnswerView> answers) {
 
         static RequestView from(SupportManagement.Thread thread) {
             SupportRequests.Request request = thread.request();

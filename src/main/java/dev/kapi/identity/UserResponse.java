@@ -17,16 +17,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * ({@code auth_time}, {@code amr}).
  */
 record UserResponse(long id, String email, @JsonProperty("full_name") String fullName, String status,
-        @Schema(allowableValues = {
-                "admin", "editor", "viewer", "user" }) String role,
-        @JsonProperty("is_active") boolean isActive, @JsonProperty("last_login") Instant lastLogin,
-        @JsonProperty("failed_login_attempts") int failedLoginAttempts,
+        @Schema(pattern = "admin|editor|viewer|user") String role, @JsonProperty("is_active") boolean isActive,
+        @JsonProperty("last_login") Instant lastLogin, @JsonProperty("failed_login_attempts") int failedLoginAttempts,
         @JsonProperty("password_changed_at") Instant passwordChangedAt,
         @JsonProperty("email_verified") boolean emailVerified, boolean frozen,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> entitlements,
         @JsonProperty("password_breached") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean passwordBreached,
         @JsonProperty("auth_time") @JsonInclude(JsonInclude.Include.NON_NULL) Instant authTime,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> amr){
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> amr) {
 
     static UserResponse from(Account account) {
         return withEntitlements(account, null);

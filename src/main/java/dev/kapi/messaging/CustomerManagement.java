@@ -42,8 +42,8 @@ class CustomerManagement {
      * One rejected line of an import: its number in the file (the header is line 1), the
      * phone and why.
      */
-    record Rejected(int line, String phone, @Schema(allowableValues = {
-            "phone-invalid", "duplicate-in-file", "too-many-columns", "value-too-long" }) String reason){
+    record Rejected(int line, String phone,
+            @Schema(pattern = "phone-invalid|duplicate-in-file|too-many-columns|value-too-long") String reason) {
     }
 
     record ImportResult(int created, int updated, int rejected, List<Rejected> errors) {

@@ -47,9 +47,7 @@ class ListController {
     }
 
     record EntryResponse(long id, String phone, @JsonProperty("customer_id") Long customerId, String reason,
-            @Schema(allowableValues = {
-                    "user", "opt_out" }) String source,
-            @JsonProperty("created_at") Instant createdAt){
+            @Schema(pattern = "user|opt_out") String source, @JsonProperty("created_at") Instant createdAt) {
 
         static EntryResponse from(ListEntries.Entry entry) {
             return new EntryResponse(entry.id(), entry.phone(), entry.customerId(), entry.reason(), entry.source(),

@@ -46,10 +46,10 @@ class ProfileController {
     record AutomationResponse(@JsonProperty("delay_ms") int delayMs, @JsonProperty("jitter_ms") int jitterMs,
             @JsonProperty("sending_hours_start") String sendingHoursStart,
             @JsonProperty("sending_hours_end") String sendingHoursEnd, @JsonProperty("time_zone") String timeZone,
-            @JsonProperty("daily_cap") Integer dailyCap, @JsonProperty("graylist_mode") @Schema(allowableValues = {
-                    "slow", "skip" }) String graylistMode,
+            @JsonProperty("daily_cap") Integer dailyCap,
+            @JsonProperty("graylist_mode") @Schema(pattern = "slow|skip") String graylistMode,
             @JsonProperty("graylist_delay_seconds") int graylistDelaySeconds,
-            @JsonProperty("opt_out_words") List<String> optOutWords){
+            @JsonProperty("opt_out_words") List<String> optOutWords) {
 
         static AutomationResponse from(Automation settings) {
             return new AutomationResponse(settings.delayMs(), settings.jitterMs(),
@@ -81,8 +81,8 @@ class ProfileController {
         }
     }
 
-    record UsageResponse(@Schema(allowableValues = {
-            "monthly", "yearly" }) String period, @JsonProperty("usage") List<Credits.Usage> usage, long total){
+    record UsageResponse(@Schema(pattern = "monthly|yearly") String period,
+            @JsonProperty("usage") List<Credits.Usage> usage, long total) {
     }
 
     @GetMapping("/users/me/automation-settings")

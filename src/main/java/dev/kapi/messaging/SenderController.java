@@ -111,13 +111,14 @@ class SenderController {
     record Circuit(boolean open, @JsonProperty("paused_until") Instant pausedUntil, String reason) {
     }
 
-    record SenderResponse(long id, String name, String phone, @Schema(allowableValues = {
-            "simulator", "whatsapp_cloud" }) String provider, @JsonProperty("phone_number_id") String phoneNumberId,
-            @JsonProperty("waba_id") String wabaId, @JsonProperty("has_access_token") boolean hasAccessToken,
+    record SenderResponse(long id, String name, String phone,
+            @Schema(pattern = "simulator|whatsapp_cloud") String provider,
+            @JsonProperty("phone_number_id") String phoneNumberId, @JsonProperty("waba_id") String wabaId,
+            @JsonProperty("has_access_token") boolean hasAccessToken,
             @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
             @JsonProperty("messaging_limit") Object messagingLimit,
-            @Schema(allowableValues = { "active", "paused", "banned_suspected" }) String status, Circuit circuit,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt){
+            @Schema(pattern = "active|paused|banned_suspected") String status, Circuit circuit,
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
 
         static SenderResponse from(Sender sender, Map<String, MessagingLimit> limits, Instant now) {
             boolean open = sender.circuitOpen(now);

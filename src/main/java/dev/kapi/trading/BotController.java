@@ -127,8 +127,7 @@ class BotController {
         }
     }
 
-    record StateRequest(@NotBlank @Schema(allowableValues = {
-            "idle", "in_position", "paused" }) String status){
+    record StateRequest(@NotBlank @Schema(pattern = "idle|in_position|paused") String status) {
     }
 
     record Position(BigDecimal quantity, BigDecimal cost, @JsonProperty("average_price") BigDecimal averagePrice) {

@@ -68,10 +68,9 @@ class TradeController {
 
     record TradeResponse(long id, @JsonProperty("bot_id") Long botId, String symbol, Side side, BigDecimal price,
             BigDecimal quantity, @JsonProperty("quote_quantity") BigDecimal quoteQuantity, BigDecimal fee,
-            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @Schema(allowableValues = {
-                    "bot", "manual" }) String source,
+            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @Schema(pattern = "bot|manual") String source,
             @JsonProperty("client_order_id") String clientOrderId, @JsonProperty("executed_at") Instant executedAt,
-            @JsonProperty("exit_reason") ExitReason exitReason){
+            @JsonProperty("exit_reason") ExitReason exitReason) {
 
         static TradeResponse from(Trade trade) {
             return new TradeResponse(trade.id(), trade.botId(), trade.symbol(), trade.side(),

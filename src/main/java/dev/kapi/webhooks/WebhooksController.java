@@ -72,11 +72,11 @@ class WebhooksController {
             @JsonProperty("created_at") Instant createdAt) {
     }
 
-    record DeliveryResponse(long id, @JsonProperty("event_id") UUID eventId, String type, @Schema(allowableValues = {
-            "pending", "delivered", "failed" }) String status, int attempts,
+    record DeliveryResponse(long id, @JsonProperty("event_id") UUID eventId, String type,
+            @Schema(pattern = "pending|delivered|failed") String status, int attempts,
             @JsonProperty("last_status") Integer lastStatus, @JsonProperty("last_error") String lastError,
             @JsonProperty("next_attempt_at") Instant nextAttemptAt, @JsonProperty("created_at") Instant createdAt,
-            @JsonProperty("delivered_at") Instant deliveredAt){
+            @JsonProperty("delivered_at") Instant deliveredAt) {
 
         static DeliveryResponse from(Webhooks.Delivery delivery) {
             return new DeliveryResponse(delivery.id(), delivery.eventId(), delivery.type(), delivery.status(),

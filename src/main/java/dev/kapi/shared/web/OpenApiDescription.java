@@ -52,15 +52,16 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
  * schema {@code Problem}), and public routes (each module's {@link RouteRules}) need no
  * bearer token;</li>
  * <li>JSON answers are {@code application/json} rather than {@code *}{@code /*};</li>
- * <li>a string whose pattern is a list of words ({@code buy|sell}) is an enum of
- * them.</li>
+ * <li>a string whose pattern is a list of words ({@code buy|sell},
+ * {@code phone-invalid|duplicate-in-file}) is an enum of them.</li>
  * </ul>
- * It names no module's values or paths: each module owns its vocabulary (response records
- * typed with its enums, {@code @Schema(allowableValues)} or
- * {@code @Parameter(schema = @Schema(implementation = ...))} on its own records and
- * parameters, {@code @ResponseStatus(CREATED)} on its creating routes, or its own
- * {@link OpenApiCustomizer} ordered before this one for what only its beans know, e.g.
- * trading's strategy names).
+ * It names no module's values or paths: each module owns its vocabulary, where it
+ * declares it. Answers are typed with the module's enums ({@code @JsonValue} on the wire
+ * name); a string no enum holds says {@code @Schema(pattern = "a|b")} on its record
+ * component or {@code @Parameter(schema = @Schema(implementation = AnEnum.class))} on its
+ * parameter; creating routes say {@code @ResponseStatus(CREATED)}; what only a module's
+ * beans know (trading's strategy names) comes from its own {@link OpenApiCustomizer},
+ * ordered before this one, which marks the answers' nullable fields.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiDescription {
@@ -69,7 +70,7 @@ class OpenApiDescription {
 
     private static final String PROBLEM_JSON = "application/problem+json";
 
-    private static final Pattern WORDS = Pattern.compile("\\^?\\(?([a-z0-9_]+(\\|[a-z0-9_]+)+)\\)?\\$?");
+    private static final Pattern WORDS = Pattern.compile("\\^?\\(?([a-z0-9_-]+(\\|[a-z0-9_-]+)+)\\)?\\$?");
 
     @Bean
     DistinctSchemaNames distinctSchemaNames() {
