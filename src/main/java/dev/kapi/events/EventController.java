@@ -38,6 +38,7 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.NextCursor;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -96,8 +97,10 @@ class EventController {
             @RequestParam(defaultValue = "10") @PageLimit(max = 100) int limit,
             @RequestParam(required = false) @Size(max = 200) String search,
             @RequestParam(name = "category_id", required = false) Integer categoryId,
-            @RequestParam(required = false) String status,
-            @RequestParam(name = "sort_by", required = false) String sortBy,
+            @RequestParam(required = false) @Parameter(
+                    schema = @Schema(implementation = EventStatus.class)) String status,
+            @RequestParam(name = "sort_by",
+                    required = false) @Parameter(schema = @Schema(implementation = EventSort.class)) String sortBy,
             @RequestParam(name = "sort_desc", defaultValue = "false") boolean sortDesc,
             @RequestParam(required = false) @Size(max = 1_000) String cursor,
             @RequestParam(name = "include_deleted", defaultValue = "false") boolean includeDeleted) {
@@ -122,6 +125,7 @@ class EventController {
     }
 
     @PostMapping("/events")
+    @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasAnyRole('ADMIN','EDITOR')")
     @Operation(summary = "Create an event (admin, editor)")
     ResponseEntity<EventResponse> create(@AuthenticationPrincipal CurrentAccount me,

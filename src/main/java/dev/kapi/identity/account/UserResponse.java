@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.session.Sessions;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * Seed 003's user object, field for field, plus seed 001's {@code email_verified} and
@@ -16,9 +17,9 @@ import dev.kapi.identity.session.Sessions;
  * breach ({@code password_breached}), and when and how its session last proved its owner
  * ({@code auth_time}, {@code amr}).
  */
-record UserResponse(long id, String email, @JsonProperty("full_name") String fullName, String status, String role,
-        @JsonProperty("is_active") boolean isActive, @JsonProperty("last_login") Instant lastLogin,
-        @JsonProperty("failed_login_attempts") int failedLoginAttempts,
+record UserResponse(long id, String email, @JsonProperty("full_name") String fullName, String status,
+        @Schema(pattern = "admin|editor|viewer|user") String role, @JsonProperty("is_active") boolean isActive,
+        @JsonProperty("last_login") Instant lastLogin, @JsonProperty("failed_login_attempts") int failedLoginAttempts,
         @JsonProperty("password_changed_at") Instant passwordChangedAt,
         @JsonProperty("email_verified") boolean emailVerified, boolean frozen,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> entitlements,

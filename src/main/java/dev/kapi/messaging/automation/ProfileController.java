@@ -22,6 +22,8 @@ import dev.kapi.identity.CurrentAccount;
 import dev.kapi.plans.Credits;
 import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -44,7 +46,8 @@ class ProfileController {
     record AutomationResponse(@JsonProperty("delay_ms") int delayMs, @JsonProperty("jitter_ms") int jitterMs,
             @JsonProperty("sending_hours_start") String sendingHoursStart,
             @JsonProperty("sending_hours_end") String sendingHoursEnd, @JsonProperty("time_zone") String timeZone,
-            @JsonProperty("daily_cap") Integer dailyCap, @JsonProperty("graylist_mode") String graylistMode,
+            @JsonProperty("daily_cap") Integer dailyCap,
+            @JsonProperty("graylist_mode") @Schema(pattern = "slow|skip") String graylistMode,
             @JsonProperty("graylist_delay_seconds") int graylistDelaySeconds,
             @JsonProperty("opt_out_words") List<String> optOutWords) {
 
@@ -78,7 +81,8 @@ class ProfileController {
         }
     }
 
-    record UsageResponse(String period, @JsonProperty("usage") List<Credits.Usage> usage, long total) {
+    record UsageResponse(@Schema(pattern = "monthly|yearly") String period,
+            @JsonProperty("usage") List<Credits.Usage> usage, long total) {
     }
 
     @GetMapping("/users/me/automation-settings")
@@ -97,8 +101,8 @@ class ProfileController {
     @GetMapping("/users/me/credits/usage")
     @Operation(
             summary = "Credits spent per month (period=monthly, 2026-11) or year (period=yearly, 2026), from the ledger")
-    UsageResponse usage(@AuthenticationPrincipal CurrentAccount me,
-            @RequestParam(defaultValue = "monthly") String period) {
+    UsageResponse usage(@AuthenticationPrincipal CurrentAccount me, @RequestParam(defaultValue = "monthly") @Parameter(
+            schema = @Schema(allowableValues = { "monthly", "yearly" }, defaultValue = "monthly")) String period) {
         if (!period.equals("monthly") && !period.equals("yearly")) {
             throw ApiException.invalidField("period", "period-invalid");
         }

@@ -64,6 +64,7 @@ class CustomerController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Add a customer; the phone number is stored in E.164 (Turkish numbers without +90 accepted)")
     ResponseEntity<CustomerResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateCustomerRequest request) {

@@ -15,6 +15,7 @@ import dev.kapi.messaging.draft.Templates;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * Seed 001's customers: contacts with E.164 numbers unique per user, names and custom
@@ -42,7 +43,8 @@ class CustomerManagement {
      * One rejected line of an import: its number in the file (the header is line 1), the
      * phone and why.
      */
-    record Rejected(int line, String phone, String reason) {
+    record Rejected(int line, String phone,
+            @Schema(pattern = "phone-invalid|duplicate-in-file|too-many-columns|value-too-long") String reason) {
     }
 
     record ImportResult(int created, int updated, int rejected, List<Rejected> errors) {

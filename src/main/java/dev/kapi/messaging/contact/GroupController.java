@@ -67,6 +67,7 @@ class GroupController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a group; names are unique per user, ignoring case")
     ResponseEntity<GroupResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateGroupRequest request) {

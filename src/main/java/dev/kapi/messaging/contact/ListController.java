@@ -24,6 +24,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -45,7 +47,7 @@ class ListController {
     }
 
     record EntryResponse(long id, String phone, @JsonProperty("customer_id") Long customerId, String reason,
-            String source, @JsonProperty("created_at") Instant createdAt) {
+            @Schema(pattern = "user|opt_out") String source, @JsonProperty("created_at") Instant createdAt) {
 
         static EntryResponse from(ListEntries.Entry entry) {
             return new EntryResponse(entry.id(), entry.phone(), entry.customerId(), entry.reason(), entry.source(),
@@ -54,8 +56,10 @@ class ListController {
     }
 
     @PostMapping("/api/messaging/{list:blacklist|graylist}")
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Put a number ({\"phone\"}) or a customer ({\"customer_id\"}) on the blacklist or graylist")
-    ResponseEntity<EntryResponse> add(@AuthenticationPrincipal CurrentAccount me, @PathVariable String list,
+    ResponseEntity<EntryResponse> add(@AuthenticationPrincipal CurrentAccount me,
+            @PathVariable @Parameter(schema = @Schema(allowableValues = { "blacklist", "graylist" })) String list,
             @Valid @RequestBody ListRequest request) {
         ListEntries.Entry entry = lists.add(me.id(), kind(list), request.phone(), request.customerId(),
                 request.reason());
@@ -65,7 +69,8 @@ class ListController {
 
     @GetMapping("/api/messaging/{list:blacklist|graylist}")
     @Operation(summary = "The blacklist or graylist in id order; next page in X-Next-Cursor")
-    ResponseEntity<List<EntryResponse>> list(@AuthenticationPrincipal CurrentAccount me, @PathVariable String list,
+    ResponseEntity<List<EntryResponse>> list(@AuthenticationPrincipal CurrentAccount me,
+            @PathVariable @Parameter(schema = @Schema(allowableValues = { "blacklist", "graylist" })) String list,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         return lists.list(me.id(), kind(list), cursor, limit).asArray(EntryResponse::from);
@@ -74,7 +79,9 @@ class ListController {
     @DeleteMapping("/api/messaging/{list:blacklist|graylist}/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Take a number off the blacklist or graylist")
-    void delete(@AuthenticationPrincipal CurrentAccount me, @PathVariable String list, @PathVariable long id) {
+    void delete(@AuthenticationPrincipal CurrentAccount me,
+            @PathVariable @Parameter(schema = @Schema(allowableValues = { "blacklist", "graylist" })) String list,
+            @PathVariable long id) {
         lists.delete(me.id(), kind(list), id);
     }
 

@@ -74,6 +74,7 @@ class DraftController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Save a draft; unknown variables are a 400")
     ResponseEntity<DraftResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateDraftRequest request) {

@@ -20,6 +20,8 @@ import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -52,7 +54,8 @@ class AdminMessagingController {
     @GetMapping("/api/admin/messaging/users/{userId}/messages")
     @Operation(summary = "A user's messages, newest first, optionally of one status or queue (admin)")
     ResponseEntity<List<QueueController.MessageResponse>> messages(@PathVariable String userId,
-            @RequestParam(required = false) String status,
+            @RequestParam(required = false) @Parameter(
+                    schema = @Schema(implementation = MessageStatus.class)) String status,
             @RequestParam(name = "queue_id", required = false) Long queueId,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
@@ -70,7 +73,9 @@ class AdminMessagingController {
 
     @GetMapping("/api/admin/messaging/queues")
     @Operation(summary = "Every user's queues with their owner and counts per status, newest first (admin)")
-    ResponseEntity<List<OwnedQueueResponse>> allQueues(@RequestParam(required = false) String status,
+    ResponseEntity<List<OwnedQueueResponse>> allQueues(
+            @RequestParam(required = false) @Parameter(
+                    schema = @Schema(implementation = QueueStatus.class)) String status,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         Page<QueueManagement.QueueView> page = queues.listAll(status, cursor, limit);

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * The state machine of one recipient row:
  * {@code pending -> sending -> sent -> delivered -> read}, or {@code failed},
@@ -52,6 +54,7 @@ public enum MessageStatus {
         this.wire = wire;
     }
 
+    @JsonValue
     String wire() {
         return wire;
     }

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -29,6 +31,7 @@ import dev.kapi.messaging.draft.Template;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -55,7 +58,7 @@ class QueueController {
     }
 
     record QueueResponse(long id, String name, @JsonProperty("draft_id") Long draftId, String body, Template template,
-            String category, String status, @JsonProperty("sender_ids") List<Long> senderIds,
+            String category, QueueStatus status, @JsonProperty("sender_ids") List<Long> senderIds,
             @JsonProperty("group_ids") List<Long> groupIds, @JsonProperty("customer_ids") List<Long> customerIds,
             @JsonProperty("scheduled_at") Instant scheduledAt, int total, int blacklisted, Map<String, Long> counts,
             double progress, @JsonProperty("estimated_finish") Instant estimatedFinish,
@@ -70,7 +73,7 @@ class QueueController {
             double progress = queue.total() == 0 ? 0
                     : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
             return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(),
-                    Template.from(queue.template()), queue.category(), queue.status().wire(), queue.senderIds(),
+                    Template.from(queue.template()), queue.category(), queue.status(), queue.senderIds(),
                     queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(), queue.blacklisted(),
                     view.counts(), progress, view.estimatedFinish(), view.heldCredits(), queue.charged(),
                     queue.createdAt(), queue.startedAt(), queue.finishedAt());
@@ -102,8 +105,8 @@ class QueueController {
     }
 
     record MessageResponse(long id, @JsonProperty("queue_id") long queueId,
-            @JsonProperty("customer_id") Long customerId, String phone, String status, boolean graylisted, int attempts,
-            @JsonProperty("sender_id") Long senderId, @JsonProperty("error_code") String errorCode,
+            @JsonProperty("customer_id") Long customerId, String phone, MessageStatus status, boolean graylisted,
+            int attempts, @JsonProperty("sender_id") Long senderId, @JsonProperty("error_code") String errorCode,
             @JsonProperty("error_reason") String errorReason, Boolean retryable,
             @JsonProperty("sent_at") Instant sentAt, @JsonProperty("delivered_at") Instant deliveredAt,
             @JsonProperty("read_at") Instant readAt, @JsonProperty("failed_at") Instant failedAt,
@@ -111,13 +114,14 @@ class QueueController {
 
         static MessageResponse from(Message message) {
             return new MessageResponse(message.id(), message.queueId(), message.customerId(), message.phone(),
-                    message.status().wire(), message.graylisted(), message.attempts(), message.senderId(),
-                    message.errorCode(), message.errorReason(), message.retryable(), message.sentAt(),
-                    message.deliveredAt(), message.readAt(), message.failedAt(), message.updatedAt());
+                    message.status(), message.graylisted(), message.attempts(), message.senderId(), message.errorCode(),
+                    message.errorReason(), message.retryable(), message.sentAt(), message.deliveredAt(),
+                    message.readAt(), message.failedAt(), message.updatedAt());
         }
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Make a queue from a draft, sending accounts, groups and customers; started with /start")
     ResponseEntity<QueueResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateQueueRequest request) {
@@ -177,7 +181,8 @@ class QueueController {
     @Operation(
             summary = "The queue's messages in id order, optionally of one status (status=failed: who could not be sent to, and why)")
     ResponseEntity<List<MessageResponse>> messages(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
-            @RequestParam(required = false) String status,
+            @RequestParam(required = false) @Parameter(
+                    schema = @Schema(implementation = MessageStatus.class)) String status,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         return queues.messages(me.id(), id, status, cursor, limit).asArray(MessageResponse::from);

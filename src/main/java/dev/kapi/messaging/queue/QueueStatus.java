@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.kapi.shared.ApiException;
 
 /**
@@ -35,6 +37,7 @@ public enum QueueStatus {
         this.wire = wire;
     }
 
+    @JsonValue
     public String wire() {
         return wire;
     }

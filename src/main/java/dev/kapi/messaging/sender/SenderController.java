@@ -112,11 +112,13 @@ class SenderController {
     record Circuit(boolean open, @JsonProperty("paused_until") Instant pausedUntil, String reason) {
     }
 
-    record SenderResponse(long id, String name, String phone, String provider,
+    record SenderResponse(long id, String name, String phone,
+            @Schema(pattern = "simulator|whatsapp_cloud") String provider,
             @JsonProperty("phone_number_id") String phoneNumberId, @JsonProperty("waba_id") String wabaId,
             @JsonProperty("has_access_token") boolean hasAccessToken,
             @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
-            @JsonProperty("messaging_limit") Object messagingLimit, String status, Circuit circuit,
+            @JsonProperty("messaging_limit") Object messagingLimit,
+            @Schema(pattern = "active|paused|banned_suspected") String status, Circuit circuit,
             @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
 
         static SenderResponse from(Sender sender, Map<String, MessagingLimit> limits, Instant now) {
@@ -132,6 +134,7 @@ class SenderController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(
             summary = "Connect a sending account (simulator by default; whatsapp_cloud needs phone_number_id and access_token)")
     ResponseEntity<SenderResponse> create(@AuthenticationPrincipal CurrentAccount me,

@@ -39,6 +39,8 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.market.Side;
+import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.report.EquityPoint;
@@ -73,7 +75,8 @@ class BacktestController {
     }
 
     record BacktestRequest(@NotBlank String strategy, @NotNull Map<String, Object> params,
-            @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol, String interval,
+            @Pattern(regexp = "[A-Z0-9]{5,20}") String symbol,
+            @Schema(implementation = CandleInterval.class) String interval,
             @JsonProperty("quote_amount") @DecimalMin(value = "0",
                     inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,
@@ -90,20 +93,20 @@ class BacktestController {
         }
     }
 
-    record BacktestTrade(String side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
+    record BacktestTrade(Side side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
             @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("executed_at") Instant executedAt,
-            @JsonProperty("exit_reason") String exitReason) {
+            @JsonProperty("exit_reason") ExitReason exitReason) {
 
         static BacktestTrade from(Trade trade) {
-            return new BacktestTrade(trade.side().wire(), Money.plain(trade.price()), Money.plain(trade.quantity()),
-                    Money.plain(trade.fee()), Money.plain(trade.realizedPnl()), trade.executedAt(),
-                    trade.exitReason() == null ? null : trade.exitReason().wire());
+            return new BacktestTrade(trade.side(), Money.plain(trade.price()), Money.plain(trade.quantity()),
+                    Money.plain(trade.fee()), Money.plain(trade.realizedPnl()), trade.executedAt(), trade.exitReason());
         }
 
         /** The trade as a line of the CSV, in {@link #CSV_HEADER}'s order. */
         String csvLine() {
-            return String.join(",", side, price.toPlainString(), quantity.toPlainString(), fee.toPlainString(),
-                    realizedPnl.toPlainString(), executedAt.toString(), exitReason == null ? "" : exitReason) + "\n";
+            return String.join(",", side.wire(), price.toPlainString(), quantity.toPlainString(), fee.toPlainString(),
+                    realizedPnl.toPlainString(), executedAt.toString(), exitReason == null ? "" : exitReason.wire())
+                    + "\n";
         }
     }
 

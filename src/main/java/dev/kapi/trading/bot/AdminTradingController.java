@@ -21,10 +21,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
+import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.report.BotCharts;
 import dev.kapi.trading.report.ChartResponse;
 import dev.kapi.trading.report.Reports;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -50,7 +53,7 @@ class AdminTradingController {
     }
 
     record AdminBotResponse(long id, @JsonProperty("user_id") String userId, String name, String symbol,
-            String interval, String strategy, boolean paper, boolean active, String status,
+            CandleInterval interval, String strategy, boolean paper, boolean active, BotStatus status,
             @JsonProperty("trade_count") long tradeCount, @JsonProperty("realized_pnl") BigDecimal realizedPnl,
             @JsonProperty("unrealized_pnl") BigDecimal unrealizedPnl, @JsonProperty("total_pnl") BigDecimal totalPnl,
             @JsonProperty("last_trade_at") Instant lastTradeAt, @JsonProperty("created_at") Instant createdAt) {
@@ -58,16 +61,17 @@ class AdminTradingController {
         static AdminBotResponse from(Reports.BotLine line, String userId) {
             Bot bot = line.bot();
             Reports.Figures figures = line.figures();
-            return new AdminBotResponse(bot.id(), userId, bot.name(), bot.symbol(), bot.interval().code(),
-                    bot.strategy(), bot.paper(), bot.active(), bot.status().wire(), figures.tradeCount(),
-                    figures.realizedPnl(), figures.unrealizedPnl(), figures.totalPnl(), figures.lastTradeAt(),
-                    bot.createdAt());
+            return new AdminBotResponse(bot.id(), userId, bot.name(), bot.symbol(), bot.interval(), bot.strategy(),
+                    bot.paper(), bot.active(), bot.status(), figures.tradeCount(), figures.realizedPnl(),
+                    figures.unrealizedPnl(), figures.totalPnl(), figures.lastTradeAt(), bot.createdAt());
         }
     }
 
     @GetMapping("/api/admin/trading/bots")
     @Operation(summary = "Every user's bots with their owner, status and PnL, newest first (admin)")
-    ResponseEntity<List<AdminBotResponse>> bots(@RequestParam(required = false) String status,
+    ResponseEntity<List<AdminBotResponse>> bots(
+            @RequestParam(required = false) @Parameter(
+                    schema = @Schema(implementation = BotStatus.class)) String status,
             @RequestParam(required = false) @Size(max = 100) String cursor,
             @RequestParam(defaultValue = "50") @PageLimit int limit) {
         Page<Reports.BotLine> page = reports.allBots(status, cursor, limit);

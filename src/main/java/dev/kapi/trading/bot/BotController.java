@@ -37,6 +37,8 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.strategy.Signal;
+import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.report.BotCharts;
 import dev.kapi.trading.report.ChartResponse;
@@ -75,8 +77,8 @@ class BotController {
             @JsonProperty("quote_amount") @NotNull @DecimalMin(value = "0",
                     inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,
-            String interval,
-            @Schema(description = "simple (the default) or ema, or another registered strategy") String strategy,
+            @Schema(implementation = CandleInterval.class) String interval,
+            @Schema(description = "a registered strategy's name; simple when none") String strategy,
             @Schema(description = "the strategy's parameters") Map<String, Object> params,
             @JsonProperty("ema_period") @Schema(description = "seed 002's shape: the ema strategy's period, "
                     + "also accepted inside params") @Min(2) @Max(EmaStrategy.MAX_PERIOD) Integer emaPeriod,
@@ -101,9 +103,10 @@ class BotController {
     }
 
     record BotResponse(long id, String name, String symbol, @JsonProperty("quote_amount") BigDecimal quoteAmount,
-            String interval, String strategy, Map<String, Object> params, @JsonProperty("api_key_id") Long apiKeyId,
-            boolean paper, @JsonProperty("max_daily_loss") BigDecimal maxDailyLoss,
-            @JsonProperty("max_position") BigDecimal maxPosition, boolean active, String status,
+            CandleInterval interval, String strategy, Map<String, Object> params,
+            @JsonProperty("api_key_id") Long apiKeyId, boolean paper,
+            @JsonProperty("max_daily_loss") BigDecimal maxDailyLoss,
+            @JsonProperty("max_position") BigDecimal maxPosition, boolean active, BotStatus status,
             @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
             @JsonProperty("stop_loss") BigDecimal stopLoss, @JsonProperty("take_profit") BigDecimal takeProfit,
             @JsonProperty("trailing_stop") BigDecimal trailingStop,
@@ -117,33 +120,34 @@ class BotController {
             Risk risk = bot.risk();
             Risk.Sizing sizing = risk.positionSizing() == null ? null
                     : new Risk.Sizing(risk.positionSizing().mode(), Money.plain(risk.positionSizing().value()));
-            return new BotResponse(bot.id(), bot.name(), bot.symbol(), Money.plain(bot.quoteAmount()),
-                    bot.interval().code(), bot.strategy(), strategies.asMap(bot.params()), bot.apiKeyId(), bot.paper(),
-                    Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(), bot.status().wire(),
+            return new BotResponse(bot.id(), bot.name(), bot.symbol(), Money.plain(bot.quoteAmount()), bot.interval(),
+                    bot.strategy(), strategies.asMap(bot.params()), bot.apiKeyId(), bot.paper(),
+                    Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(), bot.status(),
                     bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()), Money.plain(risk.takeProfit()),
                     Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
                     Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()));
         }
     }
 
-    record StateRequest(@NotBlank String status) {
+    record StateRequest(@NotBlank @Schema(pattern = "idle|in_position|paused") String status) {
     }
 
     record Position(BigDecimal quantity, BigDecimal cost, @JsonProperty("average_price") BigDecimal averagePrice) {
     }
 
-    record StateResponse(@JsonProperty("bot_id") long botId, String status, boolean active, Position position,
-            @JsonProperty("last_signal") String lastSignal, @JsonProperty("last_price") BigDecimal lastPrice,
-            @JsonProperty("last_candle_at") Instant lastCandleAt, @JsonProperty("last_run_at") Instant lastRunAt,
-            @JsonProperty("error_count") int errorCount, @JsonProperty("last_error") String lastError,
-            @JsonProperty("status_reason") String statusReason, @JsonProperty("entry_price") BigDecimal entryPrice,
-            @JsonProperty("high_water") BigDecimal highWater, BigDecimal equity,
-            @JsonProperty("peak_equity") BigDecimal peakEquity, @JsonProperty("cooldown_until") Instant cooldownUntil) {
+    record StateResponse(@JsonProperty("bot_id") long botId, BotStatus status, boolean active, Position position,
+            @JsonProperty("last_signal") @Schema(implementation = Signal.class) String lastSignal,
+            @JsonProperty("last_price") BigDecimal lastPrice, @JsonProperty("last_candle_at") Instant lastCandleAt,
+            @JsonProperty("last_run_at") Instant lastRunAt, @JsonProperty("error_count") int errorCount,
+            @JsonProperty("last_error") String lastError, @JsonProperty("status_reason") String statusReason,
+            @JsonProperty("entry_price") BigDecimal entryPrice, @JsonProperty("high_water") BigDecimal highWater,
+            BigDecimal equity, @JsonProperty("peak_equity") BigDecimal peakEquity,
+            @JsonProperty("cooldown_until") Instant cooldownUntil) {
 
         static StateResponse from(Bot bot) {
             BigDecimal average = bot.inPosition()
                     ? Money.round(bot.positionCost().divide(bot.positionQuantity(), Money.MATH)) : null;
-            return new StateResponse(bot.id(), bot.status().wire(), bot.active(),
+            return new StateResponse(bot.id(), bot.status(), bot.active(),
                     new Position(Money.plain(bot.positionQuantity()), Money.plain(bot.positionCost()),
                             Money.plain(average)),
                     bot.lastSignal(), Money.plain(bot.lastPrice()), bot.lastCandleAt(), bot.lastRunAt(),
@@ -156,6 +160,7 @@ class BotController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a bot (stopped); without api_key_id it trades on the paper exchange")
     ResponseEntity<BotResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody BotRequest request) {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * A bot's status: {@code idle} (flat), {@code in_position}, {@code paused} by its owner
  * or by its max drawdown, {@code error} after repeated failures. Every change of a bot's
@@ -72,6 +74,7 @@ public enum BotStatus {
 
     }
 
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -2,6 +2,8 @@ package dev.kapi.trading.decision;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * Why a sell closed a position: the strategy's signal, one of the risk exits, or the
  * max-drawdown protection.
@@ -10,6 +12,7 @@ public enum ExitReason {
 
     SIGNAL, STOP_LOSS, TAKE_PROFIT, TRAILING_STOP, MAX_DRAWDOWN;
 
+    @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }

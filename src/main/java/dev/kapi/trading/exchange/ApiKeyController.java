@@ -28,6 +28,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.trading.notification.Notifications;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -59,8 +60,8 @@ class ApiKeyController {
         }
     }
 
-    record ApiKeyResponse(long id, String exchange, String label, @JsonProperty("api_key") String apiKey,
-            @JsonProperty("created_at") Instant createdAt) {
+    record ApiKeyResponse(long id, @Schema(allowableValues = "binance") String exchange, String label,
+            @JsonProperty("api_key") String apiKey, @JsonProperty("created_at") Instant createdAt) {
 
         static ApiKeyResponse from(ApiKey key) {
             return new ApiKeyResponse(key.id(), key.exchange(), key.label(), "****" + key.keyLast4(), key.createdAt());
@@ -78,6 +79,7 @@ class ApiKeyController {
     }
 
     @PostMapping("/api-keys")
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Store an exchange API key, sealed; answered masked")
     ResponseEntity<ApiKeyResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateApiKeyRequest request) {

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** The candle intervals a bot may trade on, named as Binance names them. */
 public enum CandleInterval {
 
@@ -22,6 +24,7 @@ public enum CandleInterval {
         this.length = length;
     }
 
+    @JsonValue
     public String code() {
         return code;
     }

@@ -7,15 +7,19 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.trading.bot.Bot;
+import dev.kapi.trading.bot.BotStatus;
+import dev.kapi.trading.decision.ExitReason;
+import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
+import dev.kapi.trading.market.Side;
 
 /**
  * A bot's chart: its last candles (down-sampled), its trades among them and its equity at
  * each candle's close; {@code candles_unavailable} when the exchange could not give the
  * candles.
  */
-public record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, String interval,
-        String status, boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from,
+public record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, CandleInterval interval,
+        BotStatus status, boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from,
         Instant to, List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
         List<ChartTrade> trades, @JsonProperty("equity_curve") List<EquityPoint> equityCurve) {
 
@@ -26,15 +30,15 @@ public record ChartResponse(@JsonProperty("bot_id") long botId, String name, Str
             BigDecimal close) {
     }
 
-    record ChartTrade(long id, String side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
+    record ChartTrade(long id, Side side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
             @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("executed_at") Instant executedAt,
-            @JsonProperty("exit_reason") String exitReason) {
+            @JsonProperty("exit_reason") ExitReason exitReason) {
     }
 
     public static ChartResponse from(BotCharts.Chart chart) {
         Bot bot = chart.bot();
-        return new ChartResponse(bot.id(), bot.name(), bot.symbol(), bot.interval().code(), bot.status().wire(),
-                bot.paper(), Money.plain(bot.risk().balance()), chart.from(), chart.to(),
+        return new ChartResponse(bot.id(), bot.name(), bot.symbol(), bot.interval(), bot.status(), bot.paper(),
+                Money.plain(bot.risk().balance()), chart.from(), chart.to(),
                 chart.candles()
                     .stream()
                     .map(candle -> new ChartCandle(candle.openTime(), Money.plain(candle.open()),
@@ -43,9 +47,9 @@ public record ChartResponse(@JsonProperty("bot_id") long botId, String name, Str
                 chart.candlesUnavailable(),
                 chart.trades()
                     .stream()
-                    .map(trade -> new ChartTrade(trade.id(), trade.side().wire(), Money.plain(trade.price()),
+                    .map(trade -> new ChartTrade(trade.id(), trade.side(), Money.plain(trade.price()),
                             Money.plain(trade.quantity()), Money.plain(trade.fee()), Money.plain(trade.realizedPnl()),
-                            trade.executedAt(), trade.exitReason() == null ? null : trade.exitReason().wire()))
+                            trade.executedAt(), trade.exitReason()))
                     .toList(),
                 chart.equity()
                     .stream()

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.trading.bot.Bot;
+import dev.kapi.trading.bot.BotStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -32,11 +33,11 @@ class ReportController {
         this.reports = reports;
     }
 
-    record BotPerformanceResponse(@JsonProperty("bot_id") long botId, String name, String symbol, String status,
+    record BotPerformanceResponse(@JsonProperty("bot_id") long botId, String name, String symbol, BotStatus status,
             boolean active, PerformanceResponse performance) {
     }
 
-    record SummaryLine(@JsonProperty("bot_id") long botId, String name, String symbol, String status, boolean active,
+    record SummaryLine(@JsonProperty("bot_id") long botId, String name, String symbol, BotStatus status, boolean active,
             @JsonProperty("trade_count") long tradeCount, @JsonProperty("realized_pnl") BigDecimal realizedPnl,
             @JsonProperty("unrealized_pnl") BigDecimal unrealizedPnl, @JsonProperty("total_pnl") BigDecimal totalPnl,
             @JsonProperty("last_trade_at") Instant lastTradeAt) {
@@ -44,9 +45,8 @@ class ReportController {
         static SummaryLine from(Reports.BotLine line) {
             Bot bot = line.bot();
             Reports.Figures figures = line.figures();
-            return new SummaryLine(bot.id(), bot.name(), bot.symbol(), bot.status().wire(), bot.active(),
-                    figures.tradeCount(), figures.realizedPnl(), figures.unrealizedPnl(), figures.totalPnl(),
-                    figures.lastTradeAt());
+            return new SummaryLine(bot.id(), bot.name(), bot.symbol(), bot.status(), bot.active(), figures.tradeCount(),
+                    figures.realizedPnl(), figures.unrealizedPnl(), figures.totalPnl(), figures.lastTradeAt());
         }
     }
 
@@ -71,7 +71,7 @@ class ReportController {
     BotPerformanceResponse performance(@AuthenticationPrincipal CurrentAccount me, @PathVariable("bot_id") long botId) {
         Reports.BotPerformance found = reports.performance(me.id(), botId);
         Bot bot = found.bot();
-        return new BotPerformanceResponse(bot.id(), bot.name(), bot.symbol(), bot.status().wire(), bot.active(),
+        return new BotPerformanceResponse(bot.id(), bot.name(), bot.symbol(), bot.status(), bot.active(),
                 PerformanceResponse.from(found.performance()));
     }
 

@@ -69,7 +69,7 @@ class SweepController {
             @Schema(description = "parameters every combination shares") @Size(max = 20) Map<String, Object> params,
             @Schema(description = "each parameter's values; every combination is tried") @NotNull @Size(min = 1,
                     max = 10) Map<String, List<Object>> grid,
-            @Valid Risk risk, String interval,
+            @Valid Risk risk, @Schema(implementation = CandleInterval.class) String interval,
             @JsonProperty("quote_amount") @DecimalMin(value = "0",
                     inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -27,6 +29,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
+import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.market.Instants;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.market.Side;
@@ -63,22 +66,23 @@ class TradeController {
         }
     }
 
-    record TradeResponse(long id, @JsonProperty("bot_id") Long botId, String symbol, String side, BigDecimal price,
+    record TradeResponse(long id, @JsonProperty("bot_id") Long botId, String symbol, Side side, BigDecimal price,
             BigDecimal quantity, @JsonProperty("quote_quantity") BigDecimal quoteQuantity, BigDecimal fee,
-            @JsonProperty("realized_pnl") BigDecimal realizedPnl, String source,
+            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @Schema(pattern = "bot|manual") String source,
             @JsonProperty("client_order_id") String clientOrderId, @JsonProperty("executed_at") Instant executedAt,
-            @JsonProperty("exit_reason") String exitReason) {
+            @JsonProperty("exit_reason") ExitReason exitReason) {
 
         static TradeResponse from(Trade trade) {
-            return new TradeResponse(trade.id(), trade.botId(), trade.symbol(), trade.side().wire(),
+            return new TradeResponse(trade.id(), trade.botId(), trade.symbol(), trade.side(),
                     Money.plain(trade.price()), Money.plain(trade.quantity()),
                     Money.plain(trade.price().multiply(trade.quantity())), Money.plain(trade.fee()),
                     Money.plain(trade.realizedPnl()), trade.source(), trade.clientOrderId(), trade.executedAt(),
-                    trade.exitReason() == null ? null : trade.exitReason().wire());
+                    trade.exitReason());
         }
     }
 
     @PostMapping("/trades")
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Record a manual trade, into a bot's book or the user's own book for the symbol")
     ResponseEntity<TradeResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody TradeRequest request) {
