@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createKapiClient, type Problem, type Schemas } from "../src/index.js";
+import { createKapiClient, type paths, type Problem, type Schemas } from "../src/index.js";
 
 const baseUrl = process.env.KAPI_BASE_URL ?? "http://localhost:8000";
 const adminSecret = process.env.KAPI_ADMIN_SECRET ?? "";
@@ -12,6 +12,9 @@ const password = "correct-horse-9";
 const headers: Record<string, string> = process.env.KAPI_FORWARDED_FOR
   ? { "X-Forwarded-For": process.env.KAPI_FORWARDED_FOR }
   : {};
+
+/** True when T, its nulls left out, is exactly the union U: neither wider (a bare string) nor narrower. */
+type Is<T, U> = [Exclude<T, null | undefined>] extends [U] ? ([U] extends [Exclude<T, null | undefined>] ? true : false) : false;
 
 function session() {
   let token: string | undefined;
@@ -122,4 +125,50 @@ test("an admin lists users with seed 004's envelope, creates an event and starts
 
   const stopped = await kapi.POST("/api/trading/bots/{id}/stop", { params: { path: { id: bot.data.id } } });
   assert.equal(stopped.data?.active, false);
+});
+
+test("each module's fixed values are unions in the generated types", () => {
+  // `tsc` fails first when the API's values drift from these: each module describes its own
+  const strategy: Is<Schemas["BotRequest"]["strategy"], "bollinger" | "ema" | "rsi" | "simple"> = true;
+  const botStatus: Is<Schemas["BotResponse"]["status"], "idle" | "in_position" | "paused" | "error"> = true;
+  const queueStatus: Is<
+    Schemas["QueueResponse"]["status"],
+    "created" | "scheduled" | "running" | "paused" | "cancelled" | "completed"
+  > = true;
+  const messageStatus: Is<
+    Schemas["MessageResponse"]["status"],
+    "pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled"
+  > = true;
+  const role: Is<Schemas["UserResponse"]["role"], "admin" | "editor" | "viewer" | "user"> = true;
+  const requestStatus: Is<Schemas["RequestView"]["status"], "open" | "answered" | "closed"> = true;
+  const ledgerKind: Is<Schemas["LedgerEntry"]["kind"], "credit" | "debit"> = true;
+  const eventFilter: Is<NonNullable<paths["/events"]["get"]["parameters"]["query"]>["status"], "all" | "upcoming" | "past"> =
+    true;
+  const webhookEvent: Is<
+    Schemas["DeliveryResponse"]["type"],
+    | "account.registered"
+    | "account.updated"
+    | "account.deleted"
+    | "account.frozen"
+    | "account.unfrozen"
+    | "session.revoked"
+    | "credits.changed"
+    | "package.assigned"
+    | "messaging.queue.finished"
+    | "trading.trade.executed"
+    | "event.registration.created"
+    | "event.registration.cancelled"
+    | "event.checked_in"
+  > = true;
+  // identity's audit types (an enum of 40-odd values): a union, not a plain string, holding these two
+  type AuditType = Exclude<Schemas["AuditEntry"]["type"], null | undefined>;
+  const auditType: string extends AuditType
+    ? false
+    : ["login-failed" | "unverified-account-claimed"] extends [AuditType]
+      ? true
+      : false = true;
+  assert.deepEqual(
+    [strategy, botStatus, queueStatus, messageStatus, role, requestStatus, ledgerKind, eventFilter, webhookEvent, auditType],
+    Array(10).fill(true),
+  );
 });

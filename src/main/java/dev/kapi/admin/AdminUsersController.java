@@ -40,6 +40,7 @@ import dev.kapi.shared.Confirmation;
 import dev.kapi.shared.Messages;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -72,7 +73,9 @@ class AdminUsersController {
     record LoadCredits(@NotNull @Min(1) @Max(1_000_000_000) Long amount, @Size(max = 500) String note) {
     }
 
-    record LedgerEntry(long id, String kind, long amount, String reason, String note, Long actorId, Instant createdAt) {
+    record LedgerEntry(long id, @Schema(pattern = "credit|debit") String kind, long amount,
+            @Schema(pattern = "load|adjustment|reservation|refund") String reason, String note, Long actorId,
+            Instant createdAt) {
 
         static LedgerEntry from(Credits.Entry entry) {
             return new LedgerEntry(entry.id(), entry.kind(), entry.amount(), entry.reason(), entry.note(),

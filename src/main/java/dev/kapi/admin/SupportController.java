@@ -25,6 +25,8 @@ import dev.kapi.shared.PageLimit;
 import dev.kapi.shared.Confirmation;
 import dev.kapi.shared.Messages;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -61,8 +63,9 @@ class SupportController {
      * A request as its author and the admins see it; {@code userId} is the author's
      * public id.
      */
-    record RequestView(long id, String userId, String subject, String body, String status, Instant createdAt,
-            Instant updatedAt, Instant closedAt, List<AnswerView> answers) {
+    record RequestView(long id, String userId, String subject, String body,
+            @Schema(pattern = "open|answered|closed") String status, Instant createdAt, Instant updatedAt,
+            Instant closedAt, List<AnswerView> answers) {
 
         static RequestView from(SupportManagement.Thread thread) {
             SupportRequests.Request request = thread.request();
@@ -116,7 +119,9 @@ class SupportController {
     @PreAuthorize("hasRole('ADMIN')")
     @Tag(name = "admin")
     @Operation(summary = "Every user's requests, newest first; filter by status (open, answered, closed)")
-    RequestList all(@RequestParam(required = false) @Size(max = 16) String status,
+    RequestList all(
+            @RequestParam(required = false) @Size(max = 16) @Parameter(
+                    schema = @Schema(allowableValues = { "open", "answered", "closed" })) String status,
             @RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
         return RequestList.of(support.all(status, limit, cursor));

@@ -18,10 +18,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record AttendanceResponse(String timezone, @JsonProperty("local_start") String localStart,
         @JsonProperty("local_end") String localEnd, Integer capacity, Registration registration,
-        @Schema(allowableValues = {
-                "signed_in", "public" }) String visibility,
-        int confirmed, int waitlisted, @JsonProperty("seats_left") Integer seatsLeft,
-        @JsonProperty("checked_in") int checkedIn, @JsonProperty("series_id") Long seriesId){
+        @Schema(pattern = "signed_in|public") String visibility, int confirmed, int waitlisted,
+        @JsonProperty("seats_left") Integer seatsLeft, @JsonProperty("checked_in") int checkedIn,
+        @JsonProperty("series_id") Long seriesId) {
 
     /** A local date and time, always with seconds: {@code 2030-03-15T17:30:00}. */
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
@@ -29,9 +28,7 @@ record AttendanceResponse(String timezone, @JsonProperty("local_start") String l
     /** {@code opens_at} null: open now; {@code closes_at} null: until the event ends. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Registration(@JsonProperty("opens_at") Instant opensAt, @JsonProperty("closes_at") Instant closesAt,
-            @Schema(allowableValues = {
-                    "auto", "manual" }) String approval,
-            boolean waitlist){
+            @Schema(pattern = "auto|manual") String approval, boolean waitlist) {
     }
 
     /** An instant as local date and time in the zone, with seconds. */

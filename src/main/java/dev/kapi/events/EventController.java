@@ -38,6 +38,7 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.NextCursor;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -70,7 +71,8 @@ class EventController {
             @JsonProperty("end_time") @NotNull @Schema(format = "date-time") String endTime,
             @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
             @Min(0) @Max(MAX_CAPACITY) Integer capacity, @Valid RegistrationSettings registration,
-            @Size(max = 20) String visibility, @Valid RecurrenceRequest recurrence) {
+            @Size(max = 20) @Schema(pattern = "signed_in|public") String visibility,
+            @Valid RecurrenceRequest recurrence) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
@@ -115,9 +117,7 @@ class EventController {
      */
     record RegistrationSettings(@JsonProperty("opens_at") @Schema(format = "date-time") String opensAt,
             @JsonProperty("closes_at") @Schema(format = "date-time") String closesAt,
-            @Size(max = 20) @Schema(allowableValues = {
-                    "auto", "manual" }) String approval,
-            Boolean waitlist){
+            @Size(max = 20) @Schema(pattern = "auto|manual") String approval, Boolean waitlist) {
     }
 
     static EventManagement.SettingChanges settings(String timezone, Integer capacity, RegistrationSettings registration,
@@ -139,7 +139,7 @@ class EventController {
             @JsonProperty("end_time") @Schema(format = "date-time") String endTime,
             @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
             @Min(0) @Max(MAX_CAPACITY) Integer capacity, @Valid RegistrationSettings registration,
-            @Size(max = 20) String visibility) {
+            @Size(max = 20) @Schema(pattern = "signed_in|public") String visibility) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
@@ -156,8 +156,10 @@ class EventController {
             @RequestParam(defaultValue = "10") @PageLimit(max = 100) int limit,
             @RequestParam(required = false) @Size(max = 200) String search,
             @RequestParam(name = "category_id", required = false) Integer categoryId,
-            @RequestParam(required = false) String status,
-            @RequestParam(name = "sort_by", required = false) String sortBy,
+            @RequestParam(required = false) @Parameter(
+                    schema = @Schema(implementation = EventStatus.class)) String status,
+            @RequestParam(name = "sort_by",
+                    required = false) @Parameter(schema = @Schema(implementation = EventSort.class)) String sortBy,
             @RequestParam(name = "sort_desc", defaultValue = "false") boolean sortDesc,
             @RequestParam(required = false) @Size(max = 1_000) String cursor,
             @RequestParam(name = "include_deleted", defaultValue = "false") boolean includeDeleted) {
@@ -207,6 +209,7 @@ class EventController {
     }
 
     @PostMapping("/events")
+    @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasAnyRole('ADMIN','EDITOR')")
     @Operation(summary = "Create an event (admin, editor)")
     ResponseEntity<EventResponse> create(@AuthenticationPrincipal CurrentAccount me,

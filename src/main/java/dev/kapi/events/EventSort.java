@@ -3,6 +3,8 @@ package dev.kapi.events;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.kapi.shared.ApiException;
 
 /** The orders of {@code sort_by}, each backed by an index on its column and the id. */
@@ -21,6 +23,7 @@ enum EventSort {
         this.column = column;
     }
 
+    @JsonValue
     String parameter() {
         return parameter;
     }

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.kapi.shared.ApiException;
 
 /**
@@ -14,6 +16,7 @@ enum EventStatus {
 
     ALL, UPCOMING, PAST;
 
+    @JsonValue
     String parameter() {
         return name().toLowerCase(Locale.ROOT);
     }

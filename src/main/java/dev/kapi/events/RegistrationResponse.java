@@ -11,11 +11,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * A registration. {@code ticket_code} only for its own account (and an editor at
  * check-in: it is what was scanned), {@code user} only for editors.
  */
-record RegistrationResponse(long id, @JsonProperty("event_id") long eventId, @Schema(allowableValues = {
-        "confirmed", "waitlisted", "pending_approval", "declined", "cancelled" }) String status, String note,
+record RegistrationResponse(long id, @JsonProperty("event_id") long eventId,
+        @Schema(pattern = RegistrationResponse.STATUSES) String status, String note,
         @JsonProperty("ticket_code") @JsonInclude(JsonInclude.Include.NON_NULL) String ticketCode,
         @JsonInclude(JsonInclude.Include.NON_NULL) User user, @JsonProperty("created_at") Instant createdAt,
-        @JsonProperty("updated_at") Instant updatedAt, @JsonProperty("checked_in_at") Instant checkedInAt){
+        @JsonProperty("updated_at") Instant updatedAt, @JsonProperty("checked_in_at") Instant checkedInAt) {
+
+    /** A registration's states, as the answers name them. */
+    static final String STATUSES = "confirmed|waitlisted|pending_approval|declined|cancelled";
 
     record User(long id, @JsonProperty("full_name") String fullName) {
     }
@@ -26,7 +29,7 @@ record RegistrationResponse(long id, @JsonProperty("event_id") long eventId, @Sc
     }
 
     /** One of a user's own registrations, with its event. */
-    record Own(long id, EventRef event, String status, String note,
+    record Own(long id, EventRef event, @Schema(pattern = RegistrationResponse.STATUSES) String status, String note,
             @JsonProperty("ticket_code") @JsonInclude(JsonInclude.Include.NON_NULL) String ticketCode,
             @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
             @JsonProperty("checked_in_at") Instant checkedInAt) {

@@ -15,6 +15,8 @@ import jakarta.validation.Payload;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 
+import dev.kapi.identity.password.PasswordScreening;
+
 /**
  * A new password that meets the configured length rules
  * ({@code kapi.identity.password.min-length}, {@code max-length}), is not known from a

@@ -15,6 +15,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import dev.kapi.identity.secondfactor.SecondFactors;
+import dev.kapi.identity.token.AccessTokens;
 import dev.kapi.shared.Problems;
 import dev.kapi.shared.RequestPaths;
 

@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.util.StringUtils;
 
+import dev.kapi.identity.account.AccountManagement;
+import dev.kapi.identity.password.PasswordScreening;
 import dev.kapi.shared.ApiException;
 
 /**

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * default, which generates and keeps one.
  */
 @ConfigurationProperties("kapi.identity")
-record IdentitySettings(String jwtSecret, String adminSecret, @DefaultValue("30m") Duration accessTokenLifetime,
+public record IdentitySettings(String jwtSecret, String adminSecret, @DefaultValue("30m") Duration accessTokenLifetime,
         @DefaultValue SessionRules session, @DefaultValue Lockout lockout, @DefaultValue Password password,
         @DefaultValue Tokens tokens, @DefaultValue Housekeeping housekeeping, @DefaultValue StepUp stepUp) {
 
@@ -35,7 +35,7 @@ record IdentitySettings(String jwtSecret, String adminSecret, @DefaultValue("30m
      * How long mailed one-time tokens stay valid ({@code not-me}: the link of a
      * new-credential alert).
      */
-    record Tokens(@DefaultValue("24h") Duration emailVerification, @DefaultValue("30m") Duration passwordReset,
+    public record Tokens(@DefaultValue("24h") Duration emailVerification, @DefaultValue("30m") Duration passwordReset,
             @DefaultValue("7d") Duration notMe) {
     }
 
@@ -45,12 +45,20 @@ record IdentitySettings(String jwtSecret, String adminSecret, @DefaultValue("30m
      * {@code refresh-reuse-grace} (clients that race) is still honoured; later it ends
      * the whole session.
      */
-    record SessionRules(@DefaultValue("7d") Duration idleTimeout, @DefaultValue("30d") Duration absoluteLifetime,
+    public record SessionRules(@DefaultValue("7d") Duration idleTimeout, @DefaultValue("30d") Duration absoluteLifetime,
             @DefaultValue("10s") Duration refreshReuseGrace) {
     }
 
     /** Failed logins allowed before an identifier is locked, and for how long. */
-    record Lockout(@DefaultValue("5") int maxFailures, @DefaultValue("15m") Duration duration) {
+    public record Lockout(@DefaultValue("5") int maxFailures, @DefaultValue("15m") Duration duration) {
+
+        /**
+         * Whether the numbered try (counted since the count last started) is the one that
+         * locks: the try that reaches the limit, or one past it.
+         */
+        public boolean locksAt(int attempt) {
+            return attempt >= maxFailures;
+        }
     }
 
     /**
@@ -61,7 +69,7 @@ record IdentitySettings(String jwtSecret, String adminSecret, @DefaultValue("30m
      * offline list only) is a Have I Been Pwned range API asked within
      * {@code hibp-timeout}.
      */
-    record Password(@DefaultValue("8") int minLength, @DefaultValue("256") int maxLength,
+    public record Password(@DefaultValue("8") int minLength, @DefaultValue("256") int maxLength,
             @DefaultValue("bcrypt") String algorithm, @DefaultValue("10") int bcryptCost,
             @DefaultValue("0") int hashConcurrency, @DefaultValue("5s") Duration hashWait,
             @DefaultValue("2") int minStrength, String hibpUrl, @DefaultValue("2s") Duration hibpTimeout) {

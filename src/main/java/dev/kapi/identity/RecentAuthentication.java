@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.stereotype.Component;
 
+import dev.kapi.identity.session.Sessions;
 import dev.kapi.shared.ApiException;
 
 /**

@@ -30,6 +30,11 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
+import dev.kapi.identity.secondfactor.SecondFactors;
+import dev.kapi.identity.servicekey.ServiceKeyFilter;
+import dev.kapi.identity.servicekey.ServiceKeys;
+import dev.kapi.identity.session.Sessions;
+import dev.kapi.identity.token.AccessTokens;
 import dev.kapi.shared.Problems;
 import dev.kapi.shared.RouteRules;
 import dev.kapi.shared.ratelimit.RateLimitFilter;

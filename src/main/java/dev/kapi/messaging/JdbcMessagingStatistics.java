@@ -8,6 +8,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.messaging.queue.QueueStatus;
 import dev.kapi.shared.SqlTime;
 
 /** The messaging figures, read straight from the queue and message tables. */

@@ -18,17 +18,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * request timeout and the request weight per minute Kapı stays below.
  */
 @ConfigurationProperties("kapi.trading")
-record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance) {
+public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance) {
 
-    record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
+    public record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
             @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors,
             @DefaultValue("15/10 * * * * *") String retryCron, @DefaultValue("25s") Duration claimLease) {
     }
 
-    record Paper(@DefaultValue("0.001") BigDecimal feeRate, @DefaultValue("0.0005") BigDecimal slippage) {
+    public record Paper(@DefaultValue("0.001") BigDecimal feeRate, @DefaultValue("0.0005") BigDecimal slippage) {
     }
 
-    record Binance(@DefaultValue("https://api.binance.com") URI baseUrl, @DefaultValue("5s") Duration recvWindow,
+    public record Binance(@DefaultValue("https://api.binance.com") URI baseUrl, @DefaultValue("5s") Duration recvWindow,
             @DefaultValue("10s") Duration timeout, @DefaultValue("5000") int maxUsedWeight) {
     }
 }

@@ -33,6 +33,7 @@ import dev.kapi.shared.Cursors;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -71,7 +72,8 @@ class WebhooksController {
             @JsonProperty("created_at") Instant createdAt) {
     }
 
-    record DeliveryResponse(long id, @JsonProperty("event_id") UUID eventId, String type, String status, int attempts,
+    record DeliveryResponse(long id, @JsonProperty("event_id") UUID eventId, String type,
+            @Schema(pattern = "pending|delivered|failed") String status, int attempts,
             @JsonProperty("last_status") Integer lastStatus, @JsonProperty("last_error") String lastError,
             @JsonProperty("next_attempt_at") Instant nextAttemptAt, @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("delivered_at") Instant deliveredAt) {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,20 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
-
-import com.zaxxer.hikari.HikariDataSource;
 
 import dev.kapi.Application;
 import dev.kapi.shared.database.LocalSecrets;
 import dev.kapi.shared.sealing.SealingSettings;
 import dev.kapi.shared.sealing.SecretSealer;
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.SecondInstance;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,7 +63,7 @@ class ImportIntegrationTests extends IntegrationTest {
         // exported
         Fixture fixture = representativeData();
         byte[] archive = exportOverHttp();
-        ConfigurableApplicationContext second = startOn(freshDatabase());
+        SecondInstance second = anotherInstance().freshDatabase().start();
         try {
             RestTestClient restored = clientOf(second);
             String importer = signUpAdmin(restored);
@@ -140,7 +135,7 @@ class ImportIntegrationTests extends IntegrationTest {
                 manifest -> secrets.forEach((table, csv) -> ((List<Map<String, Object>>) manifest.get("tables"))
                     .add(Map.of("name", table, "file", "tables/" + table + ".csv", "rows",
                             new String(csv, StandardCharsets.UTF_8).lines().count() - 1))));
-        ConfigurableApplicationContext second = startOn(freshDatabase());
+        SecondInstance second = anotherInstance().freshDatabase().start();
         try {
             RestTestClient restored = clientOf(second);
             String importer = signUpAdmin(restored);
@@ -179,10 +174,9 @@ class ImportIntegrationTests extends IntegrationTest {
         // given
         representativeData();
         Map<String, byte[]> files = unzipBytes(exportOverHttp());
-        ConfigurableApplicationContext second = startOn(freshDatabase());
+        SecondInstance second = anotherInstance().freshDatabase().start();
         try {
-            RestTestClient restored = bindToServer()
-                .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
+            RestTestClient restored = bindToServer().baseUrl(second.baseUrl())
                 .defaultHeader("X-Forwarded-For", randomIp())
                 .defaultHeader("Accept-Language", "en")
                 .build();
@@ -300,10 +294,10 @@ class ImportIntegrationTests extends IntegrationTest {
         representativeData();
         Path backup = dir.resolve("backup.zip");
         Path again = dir.resolve("again.zip");
-        String fresh = freshDatabase();
+        SecondInstance.Builder fresh = anotherInstance().freshDatabase();
 
         // when
-        Run exported = command(currentDatabase(), "export", backup.toString());
+        Run exported = command(anotherInstance(), "export", backup.toString());
         Run imported = command(fresh, "import", backup.toString());
         Run reexported = command(fresh, "export", again.toString());
         Run refused = command(fresh, "import", backup.toString());
@@ -329,11 +323,8 @@ class ImportIntegrationTests extends IntegrationTest {
     }
 
     /** A new client of the instance (its own address, for the rate limits). */
-    private static RestTestClient clientOf(ConfigurableApplicationContext instance) {
-        return bindToServer()
-            .baseUrl("http://localhost:" + ((WebServerApplicationContext) instance).getWebServer().getPort())
-            .defaultHeader("X-Forwarded-For", randomIp())
-            .build();
+    private static RestTestClient clientOf(SecondInstance instance) {
+        return bindToServer().baseUrl(instance.baseUrl()).defaultHeader("X-Forwarded-For", randomIp()).build();
     }
 
     private record Fixture(String email, String keyLabel) {
@@ -413,32 +404,6 @@ class ImportIntegrationTests extends IntegrationTest {
         assertThat((String) problem.get("message")).contains(messagePart);
     }
 
-    /** A new database on the embedded server, still without tables; its JDBC URL. */
-    private String freshDatabase() {
-        String name = "kapi_restore_" + UUID.randomUUID().toString().replace("-", "");
-        jdbc.sql("CREATE DATABASE " + name).update();
-        String url = currentDatabase();
-        return url.replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
-    }
-
-    private String currentDatabase() {
-        return ((HikariDataSource) dataSource).getJdbcUrl();
-    }
-
-    private SpringApplicationBuilder application(String url) {
-        Clock sharedClock = clock;
-        return new SpringApplicationBuilder(Application.class).profiles("test")
-            .properties(Map.of("server.port", "0", "spring.datasource.url", url, "spring.datasource.username",
-                    "postgres", "spring.mail.host", "127.0.0.1", "spring.mail.port",
-                    Integer.toString(MAIL.getSmtp().getPort())))
-            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
-                    () -> sharedClock, definition -> definition.setPrimary(true)));
-    }
-
-    private ConfigurableApplicationContext startOn(String url) {
-        return application(url).run();
-    }
-
     private String signUpAdmin(RestTestClient client) {
         String email = uniqueEmail();
         client.post()
@@ -469,8 +434,8 @@ class ImportIntegrationTests extends IntegrationTest {
     private record Run(int status, String out, String err) {
     }
 
-    private Run command(String url, String... args) {
-        return run(args, application(url));
+    private static Run command(SecondInstance.Builder instance, String... args) {
+        return run(args, instance.application());
     }
 
     private static Run run(String[] args, SpringApplicationBuilder application) {

@@ -13,11 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import javax.sql.DataSource;
-
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -34,14 +30,6 @@ class EventsRegistrationConcurrencyIntegrationTests extends EventsTestSupport {
 
     private static final int SEATS = 100;
 
-    @Autowired
-    private DataSource dataSource;
-
-    @AfterAll
-    static void stop() {
-        SecondInstance.stop();
-    }
-
     @Test
     void registerWhenThousandRaceForHundredSeatsOnTwoInstancesThenExactlyHundredConfirmed() throws Exception {
         String editor = editorToken();
@@ -50,8 +38,7 @@ class EventsRegistrationConcurrencyIntegrationTests extends EventsTestSupport {
                 Map.of("title", "Popüler Konferans", "start_time", start.toString(), "end_time",
                         start.plus(Duration.ofHours(8)).toString(), "capacity", SEATS, "registration",
                         Map.of("waitlist", true))));
-        SecondInstance.start(clock, dataSource, MAIL.getSmtp().getPort());
-        int otherPort = SecondInstance.port();
+        int otherPort = secondInstance().port();
         List<TestUser> users;
         try (ExecutorService pool = Executors.newFixedThreadPool(32)) {
             List<Future<TestUser>> made = IntStream.range(0, USERS).mapToObj(i -> pool.submit(this::newUser)).toList();

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
+import dev.kapi.identity.session.SessionStream;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;

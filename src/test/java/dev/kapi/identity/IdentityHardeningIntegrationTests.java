@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.kapi.identity.signin.LoginThrottle;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.kapi.identity.secondfactor.RecoveryCodes;
 import dev.kapi.support.IntegrationTest;
 import dev.kapi.support.Totp;
 

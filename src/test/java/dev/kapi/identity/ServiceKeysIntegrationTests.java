@@ -1,27 +1,18 @@
 package dev.kapi.identity;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-import com.zaxxer.hikari.HikariDataSource;
-
-import dev.kapi.Application;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,21 +21,11 @@ import static org.awaitility.Awaitility.await;
 /** Service keys for machine clients and RFC 7662 introspection with them. */
 class ServiceKeysIntegrationTests extends IntegrationTest {
 
-    private static ConfigurableApplicationContext second;
-
     @Autowired
     DataSource dataSource;
 
     @Autowired
     JdbcClient jdbc;
-
-    @AfterAll
-    static void stopSecond() {
-        if (second != null) {
-            second.close();
-            second = null;
-        }
-    }
 
     @Test
     void createWhenAnAdminAsksThenTheKeyIsShownOnceAndKeptHashed() {
@@ -270,8 +251,7 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
             .param("id", creator.id())
             .query(String.class)
             .single();
-        secondInstance();
-        RestTestClient otherInstance = withKeyOn(((WebServerApplicationContext) second).getWebServer().getPort(), key);
+        RestTestClient otherInstance = withKeyOn(secondInstance().port(), key);
         withKey(key).get().uri("/api/admin/users").exchange().expectStatus().isOk();
         otherInstance.get().uri("/api/admin/users").exchange().expectStatus().isOk();
 
@@ -327,7 +307,7 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
     void introspectWhenTheSessionEndsOnOneInstanceThenInactiveAtOnceOnTheOther() {
         String key = key(newAdmin(), "introspect");
         TestUser user = newUser();
-        RestTestClient other = secondInstance();
+        RestTestClient other = onSecondInstance();
         assertThat(introspect(other, key, user.token(), 200)).containsEntry("active", true);
 
         as(user.token()).post().uri("/auth/logout").exchange().expectStatus().isNoContent();
@@ -396,20 +376,8 @@ class ServiceKeysIntegrationTests extends IntegrationTest {
             .getResponseBody();
     }
 
-    private RestTestClient secondInstance() {
-        if (second == null) {
-            Clock sharedClock = clock;
-            second = new SpringApplicationBuilder(Application.class).profiles("test")
-                .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock",
-                        Clock.class, () -> sharedClock, definition -> definition.setPrimary(true)))
-                .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                        "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
-                        "--spring.mail.port=" + MAIL.getSmtp().getPort());
-        }
-        return bindToServer()
-            .baseUrl("http://localhost:" + ((WebServerApplicationContext) second).getWebServer().getPort())
-            .defaultHeader("X-Forwarded-For", randomIp())
-            .build();
+    private RestTestClient onSecondInstance() {
+        return bindToServer().baseUrl(secondInstance().baseUrl()).defaultHeader("X-Forwarded-For", randomIp()).build();
     }
 
 }

@@ -1,7 +1,6 @@
 package dev.kapi.identity;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,17 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import javax.sql.DataSource;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -40,10 +32,9 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import com.zaxxer.hikari.HikariDataSource;
 
-import dev.kapi.Application;
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.SecondInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -57,14 +48,11 @@ import static org.awaitility.Awaitility.await;
  */
 class SigningKeysIntegrationTests extends IntegrationTest {
 
-    @Autowired
-    DataSource dataSource;
-
-    private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+    private final List<SecondInstance> instances = new ArrayList<>();
 
     @AfterEach
     void stopInstances() {
-        instances.forEach(ConfigurableApplicationContext::close);
+        instances.forEach(SecondInstance::close);
         instances.clear();
     }
 
@@ -153,7 +141,7 @@ class SigningKeysIntegrationTests extends IntegrationTest {
     @Test
     void rotationWhenImmediateThenTheOldKeyLeavesTheJwksAndItsTokensFailAtOnceOnEveryInstanceButSessionsRefresh()
             throws Exception {
-        ConfigurableApplicationContext firstInstance = start("ES256", "30d");
+        SecondInstance firstInstance = start("ES256", "30d");
         RestTestClient first = on(firstInstance);
         RestTestClient second = on(start("ES256", "30d"));
         Token session = session(first, registerOn(first, false));
@@ -265,25 +253,20 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         assertThat(jwks(second).getKeyByKeyId(current)).isNull();
     }
 
-    private ConfigurableApplicationContext start(String algorithm, String rotation) {
-        Clock sharedClock = clock;
-        ConfigurableApplicationContext instance = new SpringApplicationBuilder(Application.class).profiles("test")
-            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
-                    () -> sharedClock, definition -> definition.setPrimary(true)))
-            .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                    "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
-                    "--spring.mail.port=" + MAIL.getSmtp().getPort(), "--kapi.identity.signing.algorithm=" + algorithm,
-                    "--kapi.identity.signing.rotation=" + rotation);
+    private SecondInstance start(String algorithm, String rotation) {
+        SecondInstance instance = anotherInstance().property("kapi.identity.signing.algorithm", algorithm)
+            .property("kapi.identity.signing.rotation", rotation)
+            .start();
         instances.add(instance);
         return instance;
     }
 
-    private static RestTestClient on(ConfigurableApplicationContext instance) {
+    private static RestTestClient on(SecondInstance instance) {
         return bindToServer().baseUrl(base(instance)).build();
     }
 
-    private static String base(ConfigurableApplicationContext instance) {
-        return "http://localhost:" + ((WebServerApplicationContext) instance).getWebServer().getPort();
+    private static String base(SecondInstance instance) {
+        return instance.baseUrl();
     }
 
     private static String registerOn(RestTestClient api, boolean admin) {

@@ -6,12 +6,12 @@ import java.time.Duration;
  * Identity settings with the documented defaults, for unit tests that build classes by
  * hand.
  */
-final class TestSettings {
+public final class TestSettings {
 
     private TestSettings() {
     }
 
-    static IdentitySettings identity(String jwtSecret, String adminSecret) {
+    public static IdentitySettings identity(String jwtSecret, String adminSecret) {
         return new IdentitySettings(jwtSecret, adminSecret, Duration.ofMinutes(30),
                 new IdentitySettings.SessionRules(Duration.ofDays(7), Duration.ofDays(30), Duration.ofSeconds(10)),
                 new IdentitySettings.Lockout(5, Duration.ofMinutes(15)),

@@ -1,28 +1,20 @@
 package dev.kapi.identity;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-import com.zaxxer.hikari.HikariDataSource;
-
-import dev.kapi.Application;
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.SecondInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,45 +22,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two Kapı instances on one PostgreSQL, requests alternating between them: limits,
  * lockouts and session ends must hold across both, as they would behind a load balancer.
+ * The second is the shared {@link SecondInstance}, listening past PgBouncer as it would
+ * behind one.
  */
 class TwoInstancesIntegrationTests extends IntegrationTest {
 
-    private static final String LISTENER = "kapi-second-listener";
+    private static final String LISTENER = SecondInstance.LISTENER;
 
-    private static ConfigurableApplicationContext second;
-
-    private static int secondPort;
+    private int secondPort;
 
     @Autowired
     DataSource dataSource;
 
     @BeforeEach
     void startSecondInstance() {
-        if (second != null) {
-            return;
-        }
-        Clock sharedClock = clock;
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
-        second = new SpringApplicationBuilder(Application.class).profiles("test")
-            .properties(Map.of("server.port", "0", "spring.datasource.url", url,
-                    // As behind PgBouncer: LISTEN (and migrations) on a direct connection
-                    // of their own.
-                    "kapi.cluster.listen-url", url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + LISTENER,
-                    "spring.datasource.username", "postgres", "spring.mail.host", "127.0.0.1", "spring.mail.port",
-                    Integer.toString(MAIL.getSmtp().getPort())))
-            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
-                    () -> sharedClock, definition -> definition.setPrimary(true)))
-            .run();
-        secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
+        secondPort = secondInstance().port();
         assertThat(secondPort).isNotEqualTo(port);
-    }
-
-    @AfterAll
-    static void stopSecondInstance() {
-        if (second != null) {
-            second.close();
-            second = null;
-        }
     }
 
     @Test

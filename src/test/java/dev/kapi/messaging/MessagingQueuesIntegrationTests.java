@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kapi.messaging.queue.Message;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MessagingQueuesIntegrationTests extends MessagingTestSupport {

@@ -9,6 +9,10 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.support.ResourceBundleMessageSource;
 
+import dev.kapi.messaging.automation.Automation;
+import dev.kapi.messaging.contact.PhoneNumbers;
+import dev.kapi.messaging.draft.Templates;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MessagingRulesTests {

@@ -11,6 +11,10 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import dev.kapi.messaging.queue.Message;
+import dev.kapi.messaging.queue.QueueMessages;
+import dev.kapi.messaging.sending.MessageSender;
+import dev.kapi.messaging.sending.Provider;
 import dev.kapi.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -9,6 +9,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.kapi.messaging.sending.MessageSender;
+import dev.kapi.messaging.sending.Simulator;
 import dev.kapi.plans.Credits;
 import dev.kapi.support.IntegrationTest;
 

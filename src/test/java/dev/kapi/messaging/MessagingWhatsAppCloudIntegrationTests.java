@@ -4,13 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.kapi.messaging.sending.MessageSender;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -27,37 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The WhatsApp Cloud API client against a local HTTP stub that answers like Meta's
  * documentation: message ids, error codes of the recipient, and 130429 rate limiting.
- * (Its own Spring context: the stub's port is the client's base URL.)
+ * (IntegrationTest's Meta stub is the Graph API of every instance.)
  */
 class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
-
-    static final WireMockServer META = startMeta();
-
-    private static WireMockServer startMeta() {
-        // threads and an accept queue for a whole batch of calls at once (the tier tests
-        // send hundreds); HTTP/2
-        // on, as Meta's servers have it, with Jetty's limit of concurrent streams per
-        // connection (128)
-        WireMockServer server = new WireMockServer(
-                WireMockConfiguration.options().dynamicPort().containerThreads(400).jettyAcceptQueueSize(1_000));
-        server.start();
-        return server;
-    }
-
-    @DynamicPropertySource
-    static void meta(DynamicPropertyRegistry registry) {
-        registry.add("kapi.messaging.whatsapp.base-url", META::baseUrl);
-        // what Meta charges differs by category; service (free-form) and utility keep the
-        // default 1
-        registry.add("kapi.messaging.credit-cost.marketing", () -> 3);
-        registry.add("kapi.messaging.credit-cost.authentication", () -> 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        SecondInstance.stop();
-        META.stop();
-    }
 
     @Test
     void sendThenMetasDocumentedRequestAndItsAnswersBecomeSentOrFailedMessages() {
@@ -538,8 +506,7 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
                 "group_ids", List.of(importedGroup(user, 150, 615))), 201));
         post(user, "/api/messaging/queues/" + one + "/start", 200);
         post(user, "/api/messaging/queues/" + two + "/start", 200);
-        MessageSender other = SecondInstance.start(clock, dataSource, META.baseUrl(), MAIL.getSmtp().getPort())
-            .getBean(MessageSender.class);
+        MessageSender other = secondInstance().getBean(MessageSender.class);
 
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         try (var executor = java.util.concurrent.Executors.newFixedThreadPool(2)) {
@@ -554,9 +521,6 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(count(queueOf(user, one), "pending") + count(queueOf(user, two), "pending")).isEqualTo(50);
         assertThat(count(queueOf(user, one), "failed") + count(queueOf(user, two), "failed")).isZero();
     }
-
-    @org.springframework.beans.factory.annotation.Autowired
-    javax.sql.DataSource dataSource;
 
     /**
      * The sender's rounds, each started with the other instance's, until neither has

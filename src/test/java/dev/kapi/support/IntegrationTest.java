@@ -20,6 +20,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
@@ -74,17 +75,48 @@ public abstract class IntegrationTest {
      */
     protected static final WireMockServer TELEGRAM = startStub();
 
+    /**
+     * Meta's WhatsApp Cloud API as a local stub (kapi.messaging.whatsapp.base-url), with
+     * threads and an accept queue for a whole batch of calls at once (the tier tests send
+     * hundreds); tests tell their calls apart by WhatsApp number id.
+     */
+    protected static final WireMockServer META = startMeta();
+
+    /**
+     * The settings that point Kapı at the stubs above: the tests' context's and every
+     * {@link SecondInstance}'s.
+     */
+    static final Map<String, Object> STUBS = Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port",
+            Integer.toString(MAIL.getSmtp().getPort()), "kapi.identity.password.hibp-url", HIBP.baseUrl(),
+            "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl());
+
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 
     @LocalServerPort
     protected int port;
 
+    @Autowired
+    private ConfigurableApplicationContext application;
+
     @DynamicPropertySource
-    static void mailServer(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
-        registry.add("kapi.identity.password.hibp-url", HIBP::baseUrl);
-        registry.add("kapi.trading.telegram.base-url", TELEGRAM::baseUrl);
+    static void stubs(DynamicPropertyRegistry registry) {
+        STUBS.forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    /**
+     * The second Kapı instance on this database and clock, shared by every test (started
+     * on first use).
+     */
+    protected SecondInstance secondInstance() {
+        return SecondInstance.shared(this.application);
+    }
+
+    /**
+     * An instance with settings of its own; the test starts it (or runs a command with
+     * it) and closes it.
+     */
+    protected SecondInstance.Builder anotherInstance() {
+        return SecondInstance.builder(this.application);
     }
 
     private static WireMockServer startHibp() {
@@ -93,6 +125,15 @@ public abstract class IntegrationTest {
         server.stubFor(WireMock.get(WireMock.urlPathMatching("/range/[0-9A-F]{5}"))
             .atPriority(10)
             .willReturn(WireMock.ok("")));
+        return server;
+    }
+
+    private static WireMockServer startMeta() {
+        // HTTP/2 on, as Meta's servers have it, with Jetty's limit of concurrent streams
+        // per connection (128)
+        WireMockServer server = new WireMockServer(
+                WireMockConfiguration.options().dynamicPort().containerThreads(400).jettyAcceptQueueSize(1_000));
+        server.start();
         return server;
     }
 

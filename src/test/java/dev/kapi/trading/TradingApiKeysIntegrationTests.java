@@ -9,6 +9,9 @@ import org.springframework.http.MediaType;
 
 import dev.kapi.shared.sealing.SealingSettings;
 import dev.kapi.shared.sealing.SecretSealer;
+import dev.kapi.trading.exchange.ApiCredentials;
+import dev.kapi.trading.exchange.ApiKey;
+import dev.kapi.trading.exchange.ApiKeyManagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

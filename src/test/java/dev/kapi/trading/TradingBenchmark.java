@@ -10,6 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.kapi.trading.backtest.Backtester;
+import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.market.GeneratedPrices;
+import dev.kapi.trading.runner.BotRunner;
+import dev.kapi.trading.strategy.Strategies;
+import dev.kapi.trading.sweep.SweepKernel;
+import dev.kapi.trading.sweep.SweepManagement;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -11,6 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.kapi.trading.exchange.PaperExchange;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.runner.BotRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

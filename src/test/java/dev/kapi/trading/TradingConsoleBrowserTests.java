@@ -29,6 +29,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.kapi.trading.exchange.PaperExchange;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.runner.BotRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -8,6 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
+import dev.kapi.trading.bot.BotManagement;
+import dev.kapi.trading.exchange.ApiKeyManagement;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
+import dev.kapi.trading.exchange.PaperExchange;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.runner.BotRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -18,6 +18,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.support.CronExpression;
 
+import dev.kapi.trading.exchange.PaperExchange;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.runner.BotRunner;
+import dev.kapi.trading.runner.Orders;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TradingRunnerIntegrationTests extends TradingTestSupport {

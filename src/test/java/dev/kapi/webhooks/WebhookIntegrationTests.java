@@ -1,7 +1,6 @@
 package dev.kapi.webhooks;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -12,13 +11,9 @@ import java.util.concurrent.CompletableFuture;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.MediaType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -26,10 +21,9 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.zaxxer.hikari.HikariDataSource;
 
-import dev.kapi.Application;
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.SecondInstance;
 import dev.kapi.support.TestDns;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -60,9 +54,6 @@ class WebhookIntegrationTests extends IntegrationTest {
 
     @Autowired
     private WebhookHousekeeping housekeeping;
-
-    @Autowired
-    private DataSource dataSource;
 
     @Autowired
     private TestDns dns;
@@ -488,13 +479,8 @@ class WebhookIntegrationTests extends IntegrationTest {
         String deliveries = "/api/admin/webhooks/" + id(webhook) + "/deliveries";
         registerUser();
 
-        Clock sharedClock = clock;
-        ConfigurableApplicationContext other = new SpringApplicationBuilder(Application.class).profiles("test")
-            .initializers(context -> ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class,
-                    () -> sharedClock, definition -> definition.setPrimary(true)))
-            .run("--server.port=0", "--spring.datasource.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                    "--spring.datasource.username=postgres", "--spring.mail.host=127.0.0.1",
-                    "--spring.mail.port=" + MAIL.getSmtp().getPort());
+        // An instance of its own: stopping it is the test.
+        SecondInstance other = anotherInstance().start();
         try {
             CompletableFuture<Integer> round = CompletableFuture
                 .supplyAsync(other.getBean(WebhookDelivery.class)::deliverDue);

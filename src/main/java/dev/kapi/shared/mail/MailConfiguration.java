@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Chooses how mail leaves Kapı: through Spring Boot's {@link JavaMailSender} when
@@ -31,6 +33,31 @@ class MailConfiguration {
 
     @Bean
     Mailer mailer(ObjectProvider<JavaMailSender> smtp, MailSettings settings, Clock clock) {
+        return afterCommit(transport(smtp, settings, clock));
+    }
+
+    /**
+     * Inside a transaction a mail leaves once the transaction has committed: a link in it
+     * then always finds its token (a reader who follows it at once is not told it is
+     * invalid), and a change that rolled back mails nothing. A mail that fails after the
+     * commit still fails its caller, so an event listener's publication is retried.
+     */
+    static Mailer afterCommit(Mailer transport) {
+        return (to, subject, text) -> {
+            if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+                transport.send(to, subject, text);
+                return;
+            }
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    transport.send(to, subject, text);
+                }
+            });
+        };
+    }
+
+    private static Mailer transport(ObjectProvider<JavaMailSender> smtp, MailSettings settings, Clock clock) {
         JavaMailSender sender = smtp.getIfAvailable();
         if (sender != null) {
             return (to, subject, text) -> {

@@ -52,10 +52,16 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
  * schema {@code Problem}), and public routes (each module's {@link RouteRules}) need no
  * bearer token;</li>
  * <li>JSON answers are {@code application/json} rather than {@code *}{@code /*};</li>
- * <li>fixed values are enums: a string pattern that is a list of words
- * ({@code buy|sell}), and the values of the tables below (statuses, intervals, ...),
- * which follow docs/API.md.</li>
+ * <li>a string whose pattern is a list of words ({@code buy|sell},
+ * {@code phone-invalid|duplicate-in-file}) is an enum of them.</li>
  * </ul>
+ * It names no module's values or paths: each module owns its vocabulary, where it
+ * declares it. Answers are typed with the module's enums ({@code @JsonValue} on the wire
+ * name); a string no enum holds says {@code @Schema(pattern = "a|b")} on its record
+ * component or {@code @Parameter(schema = @Schema(implementation = AnEnum.class))} on its
+ * parameter; creating routes say {@code @ResponseStatus(CREATED)}; what only a module's
+ * beans know (trading's strategy names) comes from its own {@link OpenApiCustomizer},
+ * ordered before this one, which marks the answers' nullable fields.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiDescription {
@@ -64,84 +70,7 @@ class OpenApiDescription {
 
     private static final String PROBLEM_JSON = "application/problem+json";
 
-    private static final Pattern WORDS = Pattern.compile("\\^?\\(?([a-z0-9_]+(\\|[a-z0-9_]+)+)\\)?\\$?");
-
-    private static final List<String> BOT_STATUSES = List.of("idle", "in_position", "paused", "error");
-
-    private static final List<String> QUEUE_STATUSES = List.of("created", "scheduled", "running", "paused", "cancelled",
-            "completed");
-
-    private static final List<String> MESSAGE_STATUSES = List.of("pending", "sending", "sent", "delivered", "read",
-            "failed", "skipped", "cancelled");
-
-    private static final List<String> INTERVALS = List.of("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h",
-            "12h", "1d");
-
-    private static final List<String> STRATEGIES = List.of("simple", "ema");
-
-    private static final List<String> REQUEST_STATUSES = List.of("open", "answered", "closed");
-
-    private static final List<String> AUDIT_TYPES = List.of("account-registered", "login-succeeded", "login-failed",
-            "account-locked", "login-refused-locked", "logout", "session-revoked", "sessions-revoked",
-            "refresh-token-reuse", "password-changed", "password-reset-requested", "password-reset",
-            "verification-requested", "email-changed", "email-verified", "account-frozen", "account-unfrozen",
-            "account-deleted", "admin-account-deleted", "admin-session-revoked", "reauthenticated",
-            "reauthentication-failed", "reauthentication-refused-locked", "credential-alert-used",
-            "unverified-account-claimed");
-
-    /**
-     * Fixed values of schema properties ("Schema.property"), as docs/API.md lists them.
-     */
-    private static final Map<String, List<String>> PROPERTY_ENUMS = Map.ofEntries(
-            Map.entry("UserResponse.role", List.of("admin", "editor", "viewer", "user")),
-            Map.entry("BotRequest.interval", INTERVALS), Map.entry("BotResponse.interval", INTERVALS),
-            Map.entry("AdminBotResponse.interval", INTERVALS), Map.entry("BacktestRequest.interval", INTERVALS),
-            Map.entry("BotRequest.strategy", STRATEGIES), Map.entry("BotResponse.strategy", STRATEGIES),
-            Map.entry("AdminBotResponse.strategy", STRATEGIES), Map.entry("BacktestRequest.strategy", STRATEGIES),
-            Map.entry("BotResponse.status", BOT_STATUSES), Map.entry("AdminBotResponse.status", BOT_STATUSES),
-            Map.entry("StateResponse.status", BOT_STATUSES), Map.entry("SummaryLine.status", BOT_STATUSES),
-            Map.entry("BotPerformanceResponse.status", BOT_STATUSES),
-            Map.entry("StateRequest.status", List.of("idle", "in_position", "paused")),
-            Map.entry("StateResponse.last_signal", List.of("buy", "sell", "hold", "warming_up", "no_data")),
-            Map.entry("TradeResponse.side", List.of("buy", "sell")),
-            Map.entry("BacktestTrade.side", List.of("buy", "sell")),
-            Map.entry("TradeResponse.source", List.of("bot", "manual")),
-            Map.entry("ApiKeyResponse.exchange", List.of("binance")),
-            Map.entry("SenderResponse.provider", List.of("simulator", "whatsapp_cloud")),
-            Map.entry("SenderResponse.status", List.of("active", "paused", "banned_suspected")),
-            Map.entry("AutomationResponse.graylist_mode", List.of("slow", "skip")),
-            Map.entry("QueueResponse.status", QUEUE_STATUSES), Map.entry("OwnedQueueResponse.status", QUEUE_STATUSES),
-            Map.entry("MessageResponse.status", MESSAGE_STATUSES),
-            Map.entry("EntryResponse.source", List.of("user", "opt_out")),
-            Map.entry("Rejected.reason",
-                    List.of("phone-invalid", "duplicate-in-file", "too-many-columns", "value-too-long")),
-            Map.entry("RequestView.status", REQUEST_STATUSES),
-            Map.entry("LedgerEntry.kind", List.of("credit", "debit")),
-            Map.entry("LedgerEntry.reason", List.of("load", "adjustment", "reservation", "refund")),
-            Map.entry("UsageResponse.period", List.of("monthly", "yearly")), Map.entry("AuditEntry.type", AUDIT_TYPES));
-
-    /** Fixed values of parameters ("path parameter"), as docs/API.md lists them. */
-    private static final Map<String, List<String>> PARAMETER_ENUMS = Map.ofEntries(
-            Map.entry("/events status", List.of("all", "upcoming", "past")),
-            Map.entry("/events sort_by", List.of("start_time", "end_time", "created_at", "title")),
-            Map.entry("/api/messaging/queues/{id}/messages status", MESSAGE_STATUSES),
-            Map.entry("/api/admin/messaging/users/{userId}/messages status", MESSAGE_STATUSES),
-            Map.entry("/api/admin/messaging/queues status", QUEUE_STATUSES),
-            Map.entry("/api/admin/trading/bots status", BOT_STATUSES),
-            Map.entry("/api/admin/support/requests status", REQUEST_STATUSES),
-            Map.entry("/api/admin/audit type", AUDIT_TYPES),
-            Map.entry("/users/me/credits/usage period", List.of("monthly", "yearly")),
-            Map.entry("/api/messaging/{list} list", List.of("blacklist", "graylist")),
-            Map.entry("/api/messaging/{list}/{id} list", List.of("blacklist", "graylist")));
-
-    /**
-     * Creating routes that answer 201 through a {@code ResponseEntity}, which springdoc
-     * cannot see (it documents 200); ClientExamplesIntegrationTests fails when an example
-     * gets a status not documented.
-     */
-    private static final Set<String> CREATED = Set.of("/events", "/api/messaging/senders", "/api/messaging/customers",
-            "/api/messaging/groups", "/api/messaging/{list}", "/api/messaging/drafts", "/api/messaging/queues",
-            "/api/trading/api-keys", "/api/trading/bots", "/api/trading/trades");
+    private static final Pattern WORDS = Pattern.compile("\\^?\\(?([a-z0-9_-]+(\\|[a-z0-9_-]+)+)\\)?\\$?");
 
     @Bean
     DistinctSchemaNames distinctSchemaNames() {
@@ -280,7 +209,7 @@ class OpenApiDescription {
                     .addProperty("errors",
                             new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldProblem")))
                     .required(List.of("type", "title", "status", "success", "message")));
-        schemas.forEach((name, schema) -> enumerate(name, schema));
+        schemas.values().forEach(OpenApiDescription::enumerate);
 
         if (openApi.getPaths() == null) {
             return;
@@ -293,20 +222,12 @@ class OpenApiDescription {
             formBody(operation);
             if (operation.getParameters() != null) {
                 for (Parameter parameter : operation.getParameters()) {
-                    List<String> values = PARAMETER_ENUMS.get(path + " " + parameter.getName());
-                    if (values != null && parameter.getSchema() != null) {
-                        setEnum(parameter.getSchema(), values);
-                    }
-                    else if (parameter.getSchema() != null) {
+                    if (parameter.getSchema() != null) {
                         enumerateByPattern(parameter.getSchema());
                     }
                 }
             }
             ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-            if (method == PathItem.HttpMethod.POST && CREATED.contains(path) && responses.containsKey("200")
-                    && !responses.containsKey("201")) {
-                responses.addApiResponse("201", responses.remove("200").description("Created"));
-            }
             responses.values().forEach(OpenApiDescription::jsonInsteadOfAnything);
             boolean writes = method != PathItem.HttpMethod.GET && method != PathItem.HttpMethod.HEAD;
             problem(responses, "400", "Bad request: validation (each bad field named in errors), malformed-json, "
@@ -393,19 +314,10 @@ class OpenApiDescription {
     }
 
     @SuppressWarnings({ "rawtypes", "unchecked" })
-    private static void enumerate(String schemaName, Schema schema) {
-        if (schema.getProperties() == null) {
-            return;
+    private static void enumerate(Schema schema) {
+        if (schema.getProperties() != null) {
+            ((Map<String, Schema>) schema.getProperties()).values().forEach(OpenApiDescription::enumerateByPattern);
         }
-        ((Map<String, Schema>) schema.getProperties()).forEach((property, propertySchema) -> {
-            List<String> values = PROPERTY_ENUMS.get(schemaName + "." + property);
-            if (values != null) {
-                setEnum(propertySchema, values);
-            }
-            else {
-                enumerateByPattern(propertySchema);
-            }
-        });
     }
 
     /**
@@ -423,15 +335,6 @@ class OpenApiDescription {
         if (schema instanceof ArraySchema array && array.getItems() != null) {
             enumerateByPattern(array.getItems());
         }
-    }
-
-    @SuppressWarnings({ "rawtypes", "unchecked" })
-    private static void setEnum(Schema schema, List<String> values) {
-        if (schema instanceof ArraySchema array && array.getItems() != null) {
-            setEnum(array.getItems(), values);
-            return;
-        }
-        schema.setEnum(new ArrayList<>(values));
     }
 
     /**

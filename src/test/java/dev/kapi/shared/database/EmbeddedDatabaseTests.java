@@ -52,8 +52,9 @@ class EmbeddedDatabaseTests {
      */
     @Test
     void jvmExitingThenTheDatabaseOutlivesTheShutdownOfWhatUsesIt() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), EmbeddedDatabaseShutdown.class.getName())
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                EmbeddedDatabaseShutdown.class.getName())
             .redirectErrorStream(true)
             .start();
         assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("the child exited").isTrue();

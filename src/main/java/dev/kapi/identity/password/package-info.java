@@ -1,0 +1,4 @@
+/**
+ * Passwords: hashing, and screening a new one against breaches and guessability.
+ */
+package dev.kapi.identity.password;

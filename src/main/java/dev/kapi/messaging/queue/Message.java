@@ -1,0 +1,37 @@
+package dev.kapi.messaging.queue;
+
+import java.time.Instant;
+
+/**
+ * One recipient of a queue, a durable row with a state machine ({@link MessageStatus}):
+ * {@code pending ->
+ * sending -> sent -> delivered -> read}, or {@code failed} (with a code, a reason and
+ * whether a retry may help), {@code skipped} (black- or graylisted, opted out) or
+ * {@code cancelled}. Its id is its idempotency key with the provider.
+ */
+public record Message(long id, long queueId, long ownerId, Long customerId, String phone, MessageStatus status,
+        boolean graylisted, Instant dueAt, int attempts, Long senderId, String providerMessageId, String errorCode,
+        String errorReason, Boolean retryable, Instant sentAt, Instant deliveredAt, Instant readAt, Instant failedAt,
+        Instant updatedAt) {
+
+    /**
+     * The key the provider sees with the send (and echoes in its callbacks), so a resend
+     * can be recognised.
+     */
+    public static String idempotencyKey(long id) {
+        return "kapi-msg-" + id;
+    }
+
+    /** The message id of an idempotency key, or -1 if it is not one of Kapı's. */
+    public static long idOfKey(String key) {
+        if (key == null || !key.startsWith("kapi-msg-")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(key.substring("kapi-msg-".length()));
+        }
+        catch (NumberFormatException ex) {
+            return -1;
+        }
+    }
+}

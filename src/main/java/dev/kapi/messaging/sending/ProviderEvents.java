@@ -1,0 +1,90 @@
+package dev.kapi.messaging.sending;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.messaging.automation.Automations;
+import dev.kapi.messaging.contact.Customer;
+import dev.kapi.messaging.contact.Customers;
+import dev.kapi.messaging.contact.ListEntries;
+import dev.kapi.messaging.contact.PhoneNumbers;
+import dev.kapi.messaging.queue.MessageStatus;
+import dev.kapi.messaging.queue.QueueMessages;
+import dev.kapi.messaging.sender.Sender;
+import dev.kapi.messaging.whatsapp.ServiceWindows;
+
+/**
+ * What providers report after a send: message statuses (which may arrive out of order and
+ * never move a message backwards) and replies from recipients (an opt-out word blacklists
+ * the number for the user whose account received it).
+ */
+@Service
+public class ProviderEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderEvents.class);
+
+    private final QueueMessages messages;
+
+    private final ListEntries lists;
+
+    private final Customers customers;
+
+    private final Automations automations;
+
+    private final ServiceWindows windows;
+
+    private final Clock clock;
+
+    ProviderEvents(QueueMessages messages, ListEntries lists, Customers customers, Automations automations,
+            ServiceWindows windows, Clock clock) {
+        this.windows = windows;
+        this.messages = messages;
+        this.lists = lists;
+        this.customers = customers;
+        this.automations = automations;
+        this.clock = clock;
+    }
+
+    /**
+     * A status for the message with the provider's id (or, before its id was recorded,
+     * Kapı's key). Returns whether it changed anything: an older status than the message
+     * has is ignored.
+     */
+    @Transactional
+    public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
+            String errorReason) {
+        boolean applied = messages.applyStatus(providerMessageId, messageId, status, at == null ? clock.instant() : at,
+                errorCode, errorReason, clock.instant());
+        if (!applied) {
+            log.debug("Status {} for message {} ignored (unknown, or not newer)", status, providerMessageId);
+        }
+        return applied;
+    }
+
+    /**
+     * A message a recipient sent to one of the user's accounts (its text, null for media
+     * and the like): it opens the number's 24-hour service window. Returns whether it
+     * opted the number out.
+     */
+    @Transactional
+    public boolean inbound(Sender receiver, String from, String text) {
+        String phone = PhoneNumbers.normalise(from.startsWith("+") ? from : "+" + from).orElse(null);
+        if (phone == null) {
+            return false;
+        }
+        windows.inbound(receiver.ownerId(), phone, clock.instant());
+        if (text == null || !automations.of(receiver.ownerId()).isOptOut(text)) {
+            return false;
+        }
+        Long customerId = customers.byPhone(receiver.ownerId(), phone).map(Customer::id).orElse(null);
+        String reason = "opt-out: " + (text.length() > 200 ? text.substring(0, 200) : text.strip());
+        lists.add(receiver.ownerId(), ListEntries.BLACK, phone, customerId, reason, "opt_out", clock.instant());
+        return true;
+    }
+
+}

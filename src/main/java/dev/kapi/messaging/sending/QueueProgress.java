@@ -1,0 +1,84 @@
+package dev.kapi.messaging.sending;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.kapi.identity.AccountDirectory;
+import dev.kapi.messaging.QueueFinished;
+import dev.kapi.messaging.queue.Queue;
+import dev.kapi.messaging.queue.QueueCredits;
+import dev.kapi.messaging.queue.QueueStatus;
+import dev.kapi.messaging.queue.Queues;
+
+/**
+ * The sender's moves of whole queues: a scheduled queue runs when its time comes (unless
+ * its owner's account is frozen), a running one completes when nothing is left to send
+ * ({@link QueueFinished}), and an ended one gets its credits settled.
+ */
+@Component
+final class QueueProgress {
+
+    private final Queues queues;
+
+    private final QueueCredits credits;
+
+    private final AccountDirectory accounts;
+
+    private final ApplicationEventPublisher events;
+
+    private final TransactionTemplate transactions;
+
+    private final Clock clock;
+
+    QueueProgress(Queues queues, QueueCredits credits, AccountDirectory accounts, ApplicationEventPublisher events,
+            TransactionTemplate transactions, Clock clock) {
+        this.queues = queues;
+        this.credits = credits;
+        this.accounts = accounts;
+        this.events = events;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Scheduled queues whose time has come start running, unless their owner's account is
+     * frozen.
+     */
+    void startDueQueues() {
+        Instant now = clock.instant();
+        List<Queue> due = queues.due(now);
+        if (due.isEmpty()) {
+            return;
+        }
+        Set<Long> frozen = accounts.frozen(due.stream().map(Queue::ownerId).distinct().toList());
+        for (Queue queue : due) {
+            if (!frozen.contains(queue.ownerId())) {
+                queues.move(queue.id(), QueueStatus.SCHEDULED, QueueStatus.RUNNING, now);
+            }
+        }
+    }
+
+    /**
+     * Running queues with nothing left to send complete; ended queues get their credits
+     * settled.
+     */
+    void finishQueues() {
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            for (long queueId : queues.completeFinished(now)) {
+                queues.lock(queueId)
+                    .ifPresent(queue -> events.publishEvent(new QueueFinished(queueId, queue.ownerId(), now)));
+            }
+        });
+        for (long queueId : queues.toSettle()) {
+            credits.settle(queueId);
+        }
+    }
+
+}

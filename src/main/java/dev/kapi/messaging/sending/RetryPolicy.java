@@ -1,0 +1,92 @@
+package dev.kapi.messaging.sending;
+
+import java.time.Duration;
+
+/**
+ * What a failed send means, for the message and for its sending account. A recipient's
+ * error fails the message for good; an unknown outcome (the message may have gone out)
+ * and a ban are never retried; any other failure is retried after {@code retryBackoff},
+ * doubling per attempt (or after the provider's own retry-after), until
+ * {@code maxAttempts}, then failed as retryable. A rate-limit or account failure opens
+ * the account's circuit at once for the provider's retry-after or
+ * {@code breakerCooldown}, and stops the rest of its batch; otherwise
+ * {@code breakerThreshold} failures in a row (a recipient's error is none) open it for
+ * the cooldown.
+ */
+record RetryPolicy(int maxAttempts, Duration retryBackoff, int breakerThreshold, Duration breakerCooldown) {
+
+    static RetryPolicy of(MessagingSettings.Worker settings) {
+        return new RetryPolicy(settings.maxAttempts(), settings.retryBackoff(), settings.breakerThreshold(),
+                settings.breakerCooldown());
+    }
+
+    /** What becomes of a message after a failed send. */
+    sealed interface Decision {
+
+    }
+
+    /** Back to pending, due again {@code after} from now. */
+    record Retry(Duration after) implements Decision {
+    }
+
+    /** Failed; {@code retryable} when a later retry-failed may still cure it. */
+    record Fail(boolean retryable) implements Decision {
+    }
+
+    /** How long an account's circuit stays open, and the reason it shows. */
+    record Pause(Duration duration, String reason) {
+    }
+
+    /** The decision for a message that failed on its {@code attempts}-th attempt. */
+    Decision decide(Provider.Failed failure, int attempts) {
+        boolean retryable = failure.kind() != Provider.Kind.RECIPIENT && failure.kind() != Provider.Kind.UNKNOWN
+                && !failure.banned();
+        if (retryable && attempts < maxAttempts) {
+            return new Retry(failure.retryAfter() != null ? failure.retryAfter()
+                    : retryBackoff.multipliedBy(1L << Math.min(10, attempts - 1)));
+        }
+        return new Fail(retryable);
+    }
+
+    /**
+     * Whether the failure counts toward the account's failures in a row: a recipient's
+     * error does not.
+     */
+    boolean countsAgainstAccount(Provider.Failed failure) {
+        return failure.kind() != Provider.Kind.RECIPIENT;
+    }
+
+    /**
+     * Whether the failure opens the account's circuit at once (and the rest of its batch
+     * is not sent).
+     */
+    boolean tripsAtOnce(Provider.Failed failure) {
+        return failure.kind() == Provider.Kind.RATE_LIMITED || failure.kind() == Provider.Kind.ACCOUNT;
+    }
+
+    /** The pause after a failure that {@link #tripsAtOnce trips at once}. */
+    Pause pauseAfter(Provider.Failed tripped) {
+        return new Pause(tripped.retryAfter() != null ? tripped.retryAfter() : breakerCooldown,
+                tripped.kind() == Provider.Kind.RATE_LIMITED ? "rate-limited" : describe(tripped));
+    }
+
+    /**
+     * Whether this many failures in a row open the account's circuit (for
+     * {@link #failuresPause()}).
+     */
+    boolean tooManyInARow(int consecutiveFailures) {
+        return consecutiveFailures >= breakerThreshold;
+    }
+
+    Pause failuresPause() {
+        return new Pause(breakerCooldown, "failures");
+    }
+
+    /**
+     * A failure as an account's pause reason or banned-suspected note: its code and
+     * reason.
+     */
+    static String describe(Provider.Failed failure) {
+        return failure.code() + ": " + failure.reason();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.kapi.messaging.whatsapp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.stereotype.Service;
+import org.springframework.util.StringUtils;
+
+import dev.kapi.messaging.queue.Message;
+import dev.kapi.messaging.queue.MessageStatus;
+import dev.kapi.messaging.sender.Sender;
+import dev.kapi.messaging.sender.Senders;
+import dev.kapi.messaging.sending.MessagingSettings;
+import dev.kapi.messaging.sending.ProviderEvents;
+import dev.kapi.shared.ApiException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The callbacks Meta's WhatsApp Cloud API sends us (inbound: its "webhook" in Meta's
+ * words; Kapı's own outbound webhooks are the {@code webhooks} module): the subscription
+ * handshake (the verify token), and signed callbacks ({@code X-Hub-Signature-256}, the
+ * HMAC-SHA256 of the raw body under the app secret) whose payload is walked for message
+ * statuses and recipients' messages (any type: each opens the number's 24-hour service
+ * window; a text may opt it out), each handed to {@link ProviderEvents} in its own
+ * transaction. Without the app secret or verify token the callbacks do not exist (404).
+ */
+@Service
+class WhatsAppCallbacks {
+
+    private static final String SIGNATURE_PREFIX = "sha256=";
+
+    private final MessagingSettings.WhatsApp settings;
+
+    private final ProviderEvents events;
+
+    private final Senders senders;
+
+    private final JsonMapper json;
+
+    WhatsAppCallbacks(MessagingSettings settings, ProviderEvents events, Senders senders, JsonMapper json) {
+        this.settings = settings.whatsapp();
+        this.events = events;
+        this.senders = senders;
+        this.json = json;
+    }
+
+    /** What one callback changed: statuses applied, and numbers that opted out. */
+    record Receipt(int statusesApplied, int optOuts) {
+    }
+
+    /**
+     * The handshake: the challenge when the mode is {@code subscribe} and the token
+     * matches (else 403).
+     */
+    String verify(String mode, String token, String challenge) {
+        if (!StringUtils.hasText(settings.verifyToken())) {
+            throw ApiException.notFound("webhook-not-configured");
+        }
+        if (!"subscribe".equals(mode) || token == null || challenge == null || !MessageDigest
+            .isEqual(token.getBytes(StandardCharsets.UTF_8), settings.verifyToken().getBytes(StandardCharsets.UTF_8))) {
+            throw ApiException.forbidden("webhook-verification-failed");
+        }
+        return challenge;
+    }
+
+    /**
+     * One callback. Nothing of the body is read until the callbacks are configured (else
+     * 404) and the call carries a signature (else 401); then the body is read (capped by
+     * the servlet filter in front) and its HMAC checked (401 when it does not match)
+     * before anything in it is trusted.
+     */
+    Receipt receive(String signature, InputStream body) throws IOException {
+        if (!StringUtils.hasText(settings.appSecret())) {
+            throw ApiException.notFound("webhook-not-configured");
+        }
+        if (signature == null || !signature.strip().startsWith(SIGNATURE_PREFIX)) {
+            throw ApiException.unauthorized("webhook-signature-invalid");
+        }
+        byte[] raw = body.readAllBytes();
+        if (!MessageDigest.isEqual(signature.strip().getBytes(StandardCharsets.UTF_8),
+                (SIGNATURE_PREFIX + hmac(raw)).getBytes(StandardCharsets.UTF_8))) {
+            throw ApiException.unauthorized("webhook-signature-invalid");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(raw);
+        }
+        catch (JacksonException ex) {
+            throw ApiException.badRequest("malformed-json");
+        }
+        return walk(root);
+    }
+
+    /**
+     * Meta's payload: {@code entry[].changes[].value} with {@code statuses[]},
+     * {@code metadata} and {@code messages[]}.
+     */
+    private Receipt walk(JsonNode root) {
+        int statuses = 0;
+        int optOuts = 0;
+        for (JsonNode entry : root.path("entry")) {
+            for (JsonNode change : entry.path("changes")) {
+                JsonNode value = change.path("value");
+                for (JsonNode status : value.path("statuses")) {
+                    if (applyStatus(status)) {
+                        statuses++;
+                    }
+                }
+                String phoneNumberId = value.path("metadata").path("phone_number_id").asString(null);
+                if (phoneNumberId != null && value.path("messages").size() > 0) {
+                    for (Sender receiver : senders.byPhoneNumberId(phoneNumberId).stream().toList()) {
+                        for (JsonNode message : value.path("messages")) {
+                            String text = message.path("text")
+                                .path("body")
+                                .asString(message.path("button").path("text").asString(null));
+                            String from = message.path("from").asString(null);
+                            if (from != null && events.inbound(receiver, from, text)) {
+                                optOuts++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Receipt(statuses, optOuts);
+    }
+
+    private boolean applyStatus(JsonNode status) {
+        String id = status.path("id").asString(null);
+        MessageStatus state = MessageStatus.parse(status.path("status").asString("")).orElse(null);
+        if (id == null || state == null || !MessageStatus.REPORTED.contains(state)) {
+            return false;
+        }
+        long seconds = status.path("timestamp").asLong(0);
+        Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : null;
+        JsonNode error = status.path("errors").path(0);
+        String code = error.isMissingNode() ? null : error.path("code").asString(null);
+        String reason = error.isMissingNode() ? null
+                : error.path("error_data").path("details").asString(error.path("title").asString(null));
+        long messageId = Message.idOfKey(status.path("biz_opaque_callback_data").asString(null));
+        return events.status(id, messageId, state, at, code, reason);
+    }
+
+    private String hmac(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(settings.appSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+}

@@ -1,0 +1,185 @@
+package dev.kapi.trading.bot;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.kapi.identity.AccountDeleted;
+import dev.kapi.shared.ApiException;
+import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.exchange.ApiKeys;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.strategy.Strategies;
+import dev.kapi.trading.trade.Trades;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A user's bots: configuration with its rules, start and stop, and the state its owner
+ * may change (pause, resume, reset an error). A bot is deleted only when stopped, and its
+ * trades go with it.
+ */
+@Service
+public class BotManagement {
+
+    /** The most bots one user has: what bounds the bot list and the reports' summary. */
+    public static final int MAX_BOTS = 100;
+
+    private final Bots bots;
+
+    private final Trades trades;
+
+    private final ApiKeys keys;
+
+    private final Strategies strategies;
+
+    private final Clock clock;
+
+    private final JsonMapper json;
+
+    BotManagement(Bots bots, Trades trades, ApiKeys keys, Strategies strategies, Clock clock, JsonMapper json) {
+        this.json = json;
+        this.bots = bots;
+        this.trades = trades;
+        this.keys = keys;
+        this.strategies = strategies;
+        this.clock = clock;
+    }
+
+    /** A bot's configuration as a request gave it, before it is checked. */
+    record Changes(String name, String symbol, BigDecimal quoteAmount, String interval, String strategy,
+            Map<String, Object> params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, Risk risk) {
+    }
+
+    @Transactional
+    Bot create(long ownerId, Changes changes) {
+        Bots.Config config = check(ownerId, changes);
+        if (bots.lockedCountOf(ownerId) >= MAX_BOTS) {
+            throw ApiException.conflict("bots-too-many", MAX_BOTS);
+        }
+        long id = bots.insert(ownerId, config, clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    @Transactional(readOnly = true)
+    List<Bot> list(long ownerId) {
+        return bots.ofOwner(ownerId);
+    }
+
+    @Transactional(readOnly = true)
+    Bot get(long ownerId, long id) {
+        return bots.byId(id, ownerId).orElseThrow(BotManagement::notFound);
+    }
+
+    /**
+     * Replaces the configuration. What the position is in (symbol, exchange, key) cannot
+     * change while one is open.
+     */
+    @Transactional
+    Bot update(long ownerId, long id, Changes changes) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        Bots.Config config = check(ownerId, changes);
+        if (bot.inPosition()
+                && (!bot.symbol().equals(config.symbol()) || !Objects.equals(bot.apiKeyId(), config.apiKeyId()))) {
+            throw ApiException.conflict("bot-has-position");
+        }
+        bots.update(id, config, clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    @Transactional
+    void delete(long ownerId, long id) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        if (bot.active()) {
+            throw ApiException.conflict("bot-active");
+        }
+        bots.delete(id);
+    }
+
+    /**
+     * Starts the bot: the runner takes it from the next closed candle. A bot in error is
+     * reset first.
+     */
+    @Transactional
+    Bot start(long ownerId, long id) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        if (!bot.status().startable()) {
+            throw ApiException.conflict("bot-in-error");
+        }
+        if (bot.apiKeyId() != null) {
+            // Held until commit, so the key cannot be deleted while the bot starts with
+            // it.
+            keys.share(bot.apiKeyId(), ownerId).orElseThrow(() -> ApiException.conflict("api-key-gone"));
+        }
+        bots.setActive(id, true, clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    /** Stops the bot. An open position stays open; stopping never sells. */
+    @Transactional
+    Bot stop(long ownerId, long id) {
+        bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        bots.setActive(id, false, clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    /**
+     * {@code paused} pauses; {@code idle} or {@code in_position} resumes (and forgets
+     * errors): the position says which.
+     */
+    @Transactional
+    Bot changeState(long ownerId, long id, String status) {
+        Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        BotStatus wanted = BotStatus.settable(status);
+        if (wanted == null) {
+            throw ApiException.invalidField("status", "bot-status-not-settable");
+        }
+        bots.move(id, wanted == BotStatus.PAUSED ? BotStatus.Move.PAUSE : BotStatus.Move.RESUME, bot.inPosition(),
+                clock.instant());
+        return bots.byId(id, ownerId).orElseThrow();
+    }
+
+    private Bots.Config check(long ownerId, Changes changes) {
+        CandleInterval interval = changes.interval() == null ? CandleInterval.M1
+                : CandleInterval.of(changes.interval())
+                    .orElseThrow(() -> ApiException.invalidField("interval", "interval-unknown",
+                            Arrays.stream(CandleInterval.values())
+                                .map(CandleInterval::code)
+                                .collect(Collectors.joining(", "))));
+        Strategies.Configured<?> strategy = strategies.read(changes.strategy(), changes.params());
+        if (changes.apiKeyId() != null && keys.share(changes.apiKeyId(), ownerId).isEmpty()) {
+            throw ApiException.invalidField("api_key_id", "api-key-unknown");
+        }
+        Risk risk = (changes.risk() == null ? Risk.NONE : changes.risk()).check();
+        if (changes.maxPosition() != null && changes.maxPosition().compareTo(changes.quoteAmount()) < 0) {
+            throw ApiException.invalidField("max_position", "max-position-below-quote-amount");
+        }
+        return new Bots.Config(changes.name().strip(), changes.symbol(), changes.quoteAmount(), interval,
+                strategy.name(), strategies.toJson(strategy), changes.apiKeyId(), changes.maxDailyLoss(),
+                changes.maxPosition(), risk.none() ? "{}" : json.writeValueAsString(risk));
+    }
+
+    public static ApiException notFound() {
+        return ApiException.notFound("bot-not-found");
+    }
+
+    /**
+     * Removes everything trading kept for an account that was deleted for good: its bots
+     * stop at once (the rows go, so no runner claims them again), then its trades, lots
+     * and sealed API keys.
+     */
+    @ApplicationModuleListener
+    void on(AccountDeleted deleted) {
+        trades.deleteOf(deleted.accountId());
+        bots.deleteOf(deleted.accountId());
+        keys.deleteOf(deleted.accountId());
+    }
+
+}

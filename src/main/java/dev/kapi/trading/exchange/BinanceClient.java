@@ -1,0 +1,620 @@
+package dev.kapi.trading.exchange;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.kapi.trading.TradingSettings;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.market.Money;
+import dev.kapi.trading.market.Side;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Binance Spot REST, as its documentation says: signed endpoints carry {@code timestamp}
+ * and {@code recvWindow}, an HMAC-SHA256 {@code signature} of the query string under the
+ * API secret, and the key in {@code X-MBX-APIKEY}. Market orders carry a
+ * {@code newClientOrderId}; after a 5xx or a timeout the order is looked up by it and
+ * placed again only if Binance has none. The used request weight
+ * ({@code X-MBX-USED-WEIGHT-1M}) is watched and requests stop for the rest of the minute
+ * near the limit; a 429 or 418 stops them for its {@code Retry-After}. One instance is
+ * shared, so the limits hold for every bot.
+ * <p>
+ * Quantities follow the symbol's rules from {@code exchangeInfo} (cached per symbol for
+ * an hour): a buy's fill reports what can be sold later, the base received net of
+ * base-asset commissions and rounded down to the step size, and a sell's quantity is
+ * rounded down to the step before it is sent.
+ */
+@Component
+final class BinanceClient {
+
+    static final int ORDER_DOES_NOT_EXIST = -2013;
+    static final int FILTER_FAILURE = -1013;
+    static final Duration RULES_TTL = Duration.ofHours(1);
+
+    private final HttpClient http;
+
+    private final JsonMapper json;
+
+    private final TradingSettings.Binance settings;
+
+    private final Clock clock;
+
+    private final Cache<String, SymbolRules> cachedRules;
+
+    private volatile Instant blockedUntil = Instant.EPOCH;
+
+    BinanceClient(TradingSettings settings, JsonMapper json, Clock clock) {
+        this.settings = settings.binance();
+        this.json = json;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(this.settings.timeout()).build();
+        this.cachedRules = Caffeine.newBuilder()
+            .expireAfterWrite(RULES_TTL)
+            .maximumSize(10_000)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
+    }
+
+    /**
+     * What Kapı needs of a symbol's {@code exchangeInfo}: its two assets and the quantity
+     * rules of a MARKET order, LOT_SIZE and MARKET_LOT_SIZE together (the larger minimum,
+     * the smaller maximum, the larger non-zero step; Binance's steps are powers of ten,
+     * so the larger is a multiple of the smaller). A zero step or maximum means none.
+     * {@code minNotional}/{@code maxNotional}: the order value bounds of the NOTIONAL and
+     * MIN_NOTIONAL filters that apply to market orders (zero: none).
+     */
+    record SymbolRules(String baseAsset, String quoteAsset, BigDecimal minQty, BigDecimal maxQty, BigDecimal stepSize,
+            BigDecimal minNotional, BigDecimal maxNotional) {
+
+        /** The quantity rounded down to the step size. */
+        BigDecimal floor(BigDecimal quantity) {
+            if (stepSize.signum() == 0) {
+                return quantity;
+            }
+            return quantity.divide(stepSize, 0, RoundingMode.DOWN).multiply(stepSize);
+        }
+    }
+
+    /** The exchange as one API key sees it. */
+    Exchange as(ApiCredentials credentials) {
+        return new Account(credentials);
+    }
+
+    /** Market data only; placing or looking up orders needs {@link #as}. */
+    Exchange publicData() {
+        return new Account(null);
+    }
+
+    /**
+     * Until when requests are held back (a 429, a 418, or the used weight near its
+     * limit).
+     */
+    Instant blockedUntil() {
+        return blockedUntil;
+    }
+
+    private final class Account implements Exchange {
+
+        private final ApiCredentials credentials;
+
+        Account(ApiCredentials credentials) {
+            this.credentials = credentials;
+        }
+
+        @Override
+        public List<Candle> candles(String symbol, CandleInterval interval, Instant lastOpen, int limit) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", symbol);
+            params.put("interval", interval.code());
+            params.put("endTime", Long.toString(lastOpen.plus(interval.length()).toEpochMilli() - 1));
+            params.put("limit", Integer.toString(Math.min(limit, 1000)));
+            Answer answer = send("GET", "/api/v3/klines", query(params), null);
+            if (!answer.ok()) {
+                throw answer.failure("klines");
+            }
+            List<Candle> candles = new ArrayList<>();
+            for (JsonNode k : answer.body()) {
+                candles.add(new Candle(Instant.ofEpochMilli(k.get(0).asLong()), decimal(k.get(1)), decimal(k.get(2)),
+                        decimal(k.get(3)), decimal(k.get(4)), decimal(k.get(5))));
+            }
+            return candles;
+        }
+
+        @Override
+        public Fill place(MarketOrder order) {
+            // The rules come first: once Binance has filled a buy, its fill must not fail
+            // for want of them.
+            SymbolRules symbolRules = rules(order.symbol());
+            MarketOrder sent = order.side() == Side.SELL ? sellable(order, symbolRules) : buyable(order, symbolRules);
+            Answer answer = sendOrder(sent);
+            if (answer.uncertain()) {
+                // Binance may have taken it: look before placing again, never twice.
+                Optional<Fill> found = lookUpAfterNoAnswer(order.clientOrderId(), order.symbol());
+                if (found.isPresent()) {
+                    return found.get();
+                }
+                answer = sendOrder(sent);
+                if (answer.uncertain()) {
+                    throw new UncertainOrder("Binance gave no clear answer to order " + order.clientOrderId()
+                            + " (HTTP " + answer.status() + ")");
+                }
+            }
+            if (!answer.ok()) {
+                if (answer.code() == FILTER_FAILURE) {
+                    // The symbol's rules may have changed: read them again next time.
+                    cachedRules.invalidate(order.symbol());
+                }
+                throw answer.failure("order " + order.clientOrderId());
+            }
+            JsonNode body = answer.body();
+            if (body == null) {
+                throw new UncertainOrder("Binance answered order " + order.clientOrderId() + " without a body");
+            }
+            BigDecimal executed = decimal(body.get("executedQty"));
+            if (executed.signum() == 0) {
+                throw new ExchangeException("Binance did not fill order " + order.clientOrderId() + " (status "
+                        + body.path("status").asString("") + ")");
+            }
+            List<Commission> commissions = new ArrayList<>();
+            for (JsonNode part : body.path("fills")) {
+                commissions.add(new Commission(part.get("commissionAsset").asString(), decimal(part.get("commission")),
+                        decimal(part.get("price"))));
+            }
+            Instant at = body.has("transactTime") ? Instant.ofEpochMilli(body.get("transactTime").asLong())
+                    : clock.instant();
+            return fill(order.clientOrderId(), order.side(), symbolRules, executed,
+                    decimal(body.get("cummulativeQuoteQty")), converted(commissions, symbolRules), at);
+        }
+
+        /**
+         * The lookup after an order got no clear answer: if the lookup is refused too,
+         * whether the order exists is still unknown, so it stays uncertain (pending,
+         * looked up again later) rather than failed.
+         */
+        private Optional<Fill> lookUpAfterNoAnswer(String clientOrderId, String symbol) {
+            try {
+                return lookUp(symbol, clientOrderId);
+            }
+            catch (UncertainOrder ex) {
+                throw ex;
+            }
+            catch (ExchangeException ex) {
+                throw new UncertainOrder(
+                        "Order " + clientOrderId + " got no clear answer and its lookup failed: " + ex.getMessage());
+            }
+        }
+
+        @Override
+        public Optional<Fill> lookUp(String symbol, String clientOrderId) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", symbol);
+            params.put("origClientOrderId", clientOrderId);
+            Answer answer = send("GET", "/api/v3/order", signed(params), credentials());
+            if (answer.status() == 400 && answer.body() != null
+                    && answer.body().path("code").asInt() == ORDER_DOES_NOT_EXIST) {
+                return Optional.empty();
+            }
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer looking up " + clientOrderId);
+            }
+            if (!answer.ok()) {
+                throw answer.failure("lookup of " + clientOrderId);
+            }
+            JsonNode order = answer.body();
+            BigDecimal executed = decimal(order.get("executedQty"));
+            if (executed.signum() == 0) {
+                return Optional.empty();
+            }
+            SymbolRules symbolRules = rules(symbol);
+            Map<String, String> tradeParams = new LinkedHashMap<>();
+            tradeParams.put("symbol", symbol);
+            tradeParams.put("orderId", order.get("orderId").asString());
+            Answer trades = send("GET", "/api/v3/myTrades", signed(tradeParams), credentials());
+            if (!trades.ok() || trades.body() == null) {
+                // The order exists; without its commissions its quantity is unknown, so
+                // it stays pending.
+                throw new UncertainOrder(trades.failure("trades of order " + clientOrderId).getMessage());
+            }
+            List<Commission> commissions = new ArrayList<>();
+            for (JsonNode trade : trades.body()) {
+                commissions.add(new Commission(trade.get("commissionAsset").asString(),
+                        decimal(trade.get("commission")), decimal(trade.get("price"))));
+            }
+            return Optional.of(fill(clientOrderId, Side.valueOf(order.get("side").asString()), symbolRules, executed,
+                    decimal(order.get("cummulativeQuoteQty")), converted(commissions, symbolRules),
+                    Instant.ofEpochMilli(order.path("updateTime").asLong(order.path("time").asLong()))));
+        }
+
+        /**
+         * {@code POST /api/v3/order/test}: checks an order (and the key's rights) without
+         * placing it.
+         */
+        void test(MarketOrder order) {
+            Answer answer = send("POST", "/api/v3/order/test", signed(orderParams(order)), credentials());
+            if (!answer.ok()) {
+                throw answer.failure("test order");
+            }
+        }
+
+        /**
+         * The buy, refused here when what it would get at the reference price is below
+         * the minimum quantity: a position too small to sell.
+         */
+        private MarketOrder buyable(MarketOrder order, SymbolRules symbolRules) {
+            if (order.referencePrice() == null || order.referencePrice().signum() <= 0) {
+                return order;
+            }
+            BigDecimal expected = symbolRules.floor(order.quoteAmount().divide(order.referencePrice(), Money.MATH));
+            if (expected.signum() == 0 || expected.compareTo(symbolRules.minQty()) < 0) {
+                throw new ExchangeException("Cannot buy " + order.symbol() + " for " + plain(order.quoteAmount())
+                        + " on Binance: at about " + plain(order.referencePrice()) + " that is " + plain(expected)
+                        + ", below the minimum quantity " + plain(symbolRules.minQty()));
+            }
+            notional(order, order.quoteAmount(), symbolRules);
+            return order;
+        }
+
+        /**
+         * The sell with its quantity rounded down to the step; refused here when that is
+         * below the minimum.
+         */
+        private MarketOrder sellable(MarketOrder order, SymbolRules symbolRules) {
+            BigDecimal wanted = order.quantity() == null ? BigDecimal.ZERO : order.quantity();
+            // Never more than the account holds free: fees or a manual sale may have
+            // taken some.
+            BigDecimal free = free(symbolRules.baseAsset());
+            BigDecimal quantity = symbolRules.floor(wanted.min(free));
+            if (quantity.signum() <= 0 || quantity.compareTo(symbolRules.minQty()) < 0) {
+                throw new ExchangeException("Cannot sell " + plain(order.quantity()) + " " + order.symbol()
+                        + " on Binance: rounded down to the step size " + plain(symbolRules.stepSize()) + " it is "
+                        + plain(quantity) + ", below the minimum quantity " + plain(symbolRules.minQty()));
+            }
+            if (symbolRules.maxQty().signum() > 0 && quantity.compareTo(symbolRules.maxQty()) > 0) {
+                throw new ExchangeException("Cannot sell " + plain(quantity) + " " + order.symbol()
+                        + " on Binance in one market order: the maximum quantity is " + plain(symbolRules.maxQty()));
+            }
+            if (order.referencePrice() != null) {
+                notional(order, quantity.multiply(order.referencePrice()), symbolRules);
+            }
+            return new MarketOrder(order.clientOrderId(), order.symbol(), order.side(), order.quoteAmount(), quantity,
+                    order.referencePrice(), order.at());
+        }
+
+        /** The NOTIONAL / MIN_NOTIONAL checks, before anything is sent. */
+        private void notional(MarketOrder order, BigDecimal value, SymbolRules symbolRules) {
+            if (symbolRules.minNotional().signum() > 0 && value.compareTo(symbolRules.minNotional()) < 0) {
+                throw new ExchangeException(
+                        "Cannot " + order.side().wire() + " " + order.symbol() + " for about " + plain(value)
+                                + " on Binance: below the minimum order value " + plain(symbolRules.minNotional()));
+            }
+            if (symbolRules.maxNotional().signum() > 0 && value.compareTo(symbolRules.maxNotional()) > 0) {
+                throw new ExchangeException(
+                        "Cannot " + order.side().wire() + " " + order.symbol() + " for about " + plain(value)
+                                + " on Binance: above the maximum order value " + plain(symbolRules.maxNotional()));
+            }
+        }
+
+        /**
+         * {@code GET /api/v3/account}: the free balance of an asset (zero when the
+         * account has none).
+         */
+        private BigDecimal free(String asset) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("omitZeroBalances", "true");
+            Answer answer = send("GET", "/api/v3/account", signed(params), credentials());
+            if (!answer.ok() || answer.body() == null) {
+                throw answer.failure("account balances");
+            }
+            for (JsonNode balance : answer.body().path("balances")) {
+                if (asset.equals(balance.path("asset").asString(""))) {
+                    return decimal(balance.get("free"));
+                }
+            }
+            return BigDecimal.ZERO;
+        }
+
+        private Answer sendOrder(MarketOrder order) {
+            return send("POST", "/api/v3/order", signed(orderParams(order)), credentials());
+        }
+
+        private ApiCredentials credentials() {
+            if (credentials == null) {
+                throw new IllegalStateException("Orders need an API key");
+            }
+            return credentials;
+        }
+
+        /**
+         * The query string with {@code recvWindow}, {@code timestamp} and the signature
+         * over all of it.
+         */
+        private String signed(Map<String, String> params) {
+            Map<String, String> all = new LinkedHashMap<>(params);
+            all.put("recvWindow", Long.toString(settings.recvWindow().toMillis()));
+            all.put("timestamp", Long.toString(clock.millis()));
+            String query = query(all);
+            return query + "&signature=" + sign(query, credentials().secret());
+        }
+
+    }
+
+    /** Runs a test order for the key: whether Binance would accept it. */
+    void testOrder(ApiCredentials credentials, Exchange.MarketOrder order) {
+        ((Account) as(credentials)).test(order);
+    }
+
+    static Map<String, String> orderParams(Exchange.MarketOrder order) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("symbol", order.symbol());
+        params.put("side", order.side().name());
+        params.put("type", "MARKET");
+        if (order.side() == Side.BUY) {
+            params.put("quoteOrderQty", Money.plain(order.quoteAmount()).toPlainString());
+        }
+        else {
+            params.put("quantity", Money.plain(order.quantity()).toPlainString());
+        }
+        params.put("newClientOrderId", order.clientOrderId());
+        params.put("newOrderRespType", "FULL");
+        return params;
+    }
+
+    static String sign(String payload, String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Commissions in a third asset (BNB discounts) converted to the quote asset at the
+     * last price of {@code <asset><quote>} ({@code GET /api/v3/ticker/price}); one whose
+     * price cannot be read is logged and not counted (the fill stands: Binance has filled
+     * it).
+     */
+    private List<Commission> converted(List<Commission> commissions, SymbolRules symbolRules) {
+        List<Commission> converted = new ArrayList<>();
+        Map<String, BigDecimal> prices = new java.util.HashMap<>();
+        for (Commission commission : commissions) {
+            String asset = commission.asset();
+            if (asset.equals(symbolRules.baseAsset()) || asset.equals(symbolRules.quoteAsset())
+                    || commission.amount().signum() == 0) {
+                converted.add(commission);
+                continue;
+            }
+            BigDecimal price = prices.computeIfAbsent(asset, a -> tickerPrice(a + symbolRules.quoteAsset()));
+            if (price == null) {
+                org.slf4j.LoggerFactory.getLogger(BinanceClient.class)
+                    .warn("A commission of {} {} is not counted: no price for {}{}", commission.amount(), asset, asset,
+                            symbolRules.quoteAsset());
+                continue;
+            }
+            converted.add(new Commission(symbolRules.quoteAsset(), Money.round(commission.amount().multiply(price)),
+                    commission.price()));
+        }
+        return converted;
+    }
+
+    private BigDecimal tickerPrice(String symbol) {
+        try {
+            Answer answer = send("GET", "/api/v3/ticker/price", query(Map.of("symbol", symbol)), null);
+            return answer.ok() && answer.body() != null && answer.body().has("price")
+                    ? decimal(answer.body().get("price")) : null;
+        }
+        catch (RuntimeException ex) {
+            return null;
+        }
+    }
+
+    /** One trade's commission, and the price of that trade. */
+    private record Commission(String asset, BigDecimal amount, BigDecimal price) {
+    }
+
+    /**
+     * The fill of an order that executed {@code executed} of the base asset for
+     * {@code quote} of the quote asset, at the average price. Commissions in the quote
+     * asset count as they are. Those in the base asset count at their trade's price on a
+     * sell; on a buy they never reached the wallet, so the quantity is what was received
+     * net of them, rounded down to the step size (what a later sell can sell), and the
+     * fee is what the rest cost at the average price: {@code price * quantity + fee} is
+     * the quote spent (plus any quote commissions). Commissions in a third asset (BNB
+     * discounts) come converted to the quote asset.
+     */
+    private static Exchange.Fill fill(String clientOrderId, Side side, SymbolRules symbolRules, BigDecimal executed,
+            BigDecimal quote, List<Commission> commissions, Instant at) {
+        BigDecimal price = quote.divide(executed, Money.MATH);
+        BigDecimal fee = BigDecimal.ZERO;
+        BigDecimal baseCommission = BigDecimal.ZERO;
+        for (Commission commission : commissions) {
+            if (commission.asset().equals(symbolRules.quoteAsset())) {
+                fee = fee.add(commission.amount());
+            }
+            else if (commission.asset().equals(symbolRules.baseAsset())) {
+                if (side == Side.BUY) {
+                    baseCommission = baseCommission.add(commission.amount());
+                }
+                else {
+                    fee = fee.add(Money.round(commission.amount().multiply(commission.price())));
+                }
+            }
+        }
+        if (side == Side.SELL) {
+            return new Exchange.Fill(clientOrderId, price, executed, fee, at);
+        }
+        BigDecimal quantity = symbolRules.floor(executed.subtract(baseCommission).max(BigDecimal.ZERO));
+        if (quantity.signum() == 0) {
+            // Nothing sellable came of it: no trade can record that, so the order stays
+            // pending for a person to see.
+            throw new Exchange.UncertainOrder("Binance filled order " + clientOrderId + " but its commission left less "
+                    + "than one step (" + plain(symbolRules.stepSize()) + ") of " + symbolRules.baseAsset());
+        }
+        fee = Money.round(fee.add(quote.subtract(price.multiply(quantity))));
+        return new Exchange.Fill(clientOrderId, price, quantity, fee, at);
+    }
+
+    private record Answer(int status, JsonNode body, String text) {
+
+        boolean ok() {
+            return status / 100 == 2;
+        }
+
+        /** Binance's error code, or 0 when it gave none. */
+        int code() {
+            return body != null ? body.path("code").asInt(0) : 0;
+        }
+
+        /** No answer, a 5xx, or a timeout: the exchange may have acted. */
+        boolean uncertain() {
+            return status == 0 || status >= 500;
+        }
+
+        Exchange.ExchangeException failure(String what) {
+            String detail = body != null && body.has("msg")
+                    ? body.path("code").asInt() + " " + body.path("msg").asString() : "HTTP " + status;
+            return new Exchange.ExchangeException("Binance refused the " + what + ": " + detail);
+        }
+    }
+
+    /** The symbol's rules, from the cache or from {@code GET /api/v3/exchangeInfo}. */
+    SymbolRules rules(String symbol) {
+        return cachedRules.get(symbol, this::fetchRules);
+    }
+
+    private SymbolRules fetchRules(String symbol) {
+        Answer answer = send("GET", "/api/v3/exchangeInfo", query(Map.of("symbol", symbol)), null);
+        if (!answer.ok() || answer.body() == null) {
+            throw answer.failure("exchange info of " + symbol);
+        }
+        JsonNode info = answer.body().path("symbols").path(0);
+        if (!symbol.equals(info.path("symbol").asString(""))) {
+            throw new Exchange.ExchangeException("Binance has no symbol " + symbol);
+        }
+        BigDecimal minQty = BigDecimal.ZERO;
+        BigDecimal maxQty = BigDecimal.ZERO;
+        BigDecimal stepSize = BigDecimal.ZERO;
+        BigDecimal minNotional = BigDecimal.ZERO;
+        BigDecimal maxNotional = BigDecimal.ZERO;
+        for (JsonNode filter : info.path("filters")) {
+            String type = filter.path("filterType").asString("");
+            if (type.equals("MIN_NOTIONAL") && filter.path("applyToMarket").asBoolean(true)) {
+                minNotional = minNotional.max(decimal(filter.get("minNotional")));
+            }
+            if (type.equals("NOTIONAL")) {
+                if (filter.path("applyMinToMarket").asBoolean(true) && filter.has("minNotional")) {
+                    minNotional = minNotional.max(decimal(filter.get("minNotional")));
+                }
+                if (filter.path("applyMaxToMarket").asBoolean(false) && filter.has("maxNotional")) {
+                    maxNotional = decimal(filter.get("maxNotional"));
+                }
+            }
+            if (!type.equals("LOT_SIZE") && !type.equals("MARKET_LOT_SIZE")) {
+                continue;
+            }
+            minQty = minQty.max(decimal(filter.get("minQty")));
+            BigDecimal max = decimal(filter.get("maxQty"));
+            if (max.signum() > 0 && (maxQty.signum() == 0 || max.compareTo(maxQty) < 0)) {
+                maxQty = max;
+            }
+            stepSize = stepSize.max(decimal(filter.get("stepSize")));
+        }
+        return new SymbolRules(info.path("baseAsset").asString(""), info.path("quoteAsset").asString(""), minQty,
+                maxQty, stepSize, minNotional, maxNotional);
+    }
+
+    private Answer send(String method, String path, String query, ApiCredentials credentials) {
+        Instant now = clock.instant();
+        if (now.isBefore(blockedUntil)) {
+            throw new Exchange.ExchangeException("Binance request limit: requests wait until " + blockedUntil);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path + "?" + query))
+            .timeout(settings.timeout())
+            .method(method, HttpRequest.BodyPublishers.noBody());
+        if (credentials != null) {
+            request.header("X-MBX-APIKEY", credentials.apiKey());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException ex) {
+            return new Answer(0, null, ex.getClass().getSimpleName());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return new Answer(0, null, "interrupted");
+        }
+        watchLimits(response, now);
+        JsonNode body = null;
+        try {
+            body = response.body().isBlank() ? null : json.readTree(response.body());
+        }
+        catch (RuntimeException ex) {
+            // Not JSON (a proxy's error page): the status says enough.
+        }
+        return new Answer(response.statusCode(), body, response.body());
+    }
+
+    private void watchLimits(HttpResponse<String> response, Instant now) {
+        int status = response.statusCode();
+        if (status == 429 || status == 418) {
+            long seconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(60L);
+            blockedUntil = now.plusSeconds(seconds);
+            return;
+        }
+        response.headers()
+            .firstValue("X-MBX-USED-WEIGHT-1M")
+            .map(Integer::parseInt)
+            .filter(used -> used >= settings.maxUsedWeight())
+            .ifPresent(used -> blockedUntil = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES));
+    }
+
+    private static String query(Map<String, String> params) {
+        return params.entrySet()
+            .stream()
+            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    }
+
+    private static BigDecimal decimal(JsonNode node) {
+        return new BigDecimal(node.asString());
+    }
+
+    private static String plain(BigDecimal value) {
+        return value == null ? "none" : Money.plain(value).toPlainString();
+    }
+
+}

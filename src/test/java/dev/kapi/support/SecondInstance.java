@@ -1,0 +1,174 @@
+package dev.kapi.support;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.kapi.Application;
+
+/**
+ * Another Kapı instance beside the tests' own, as a second server behind a load balancer:
+ * the same settings, PostgreSQL, clock and stubs. {@link #shared} is started once per JVM
+ * and serves every test that needs a second instance; {@link #builder} starts one with
+ * settings of its own (another signing algorithm, a bootstrap admin, a new database),
+ * which its test closes.
+ */
+public final class SecondInstance implements AutoCloseable {
+
+    /**
+     * The {@code ApplicationName} of the shared instance's LISTEN connection, which it
+     * opens on a direct connection of its own as it would behind PgBouncer.
+     */
+    public static final String LISTENER = "kapi-second-listener";
+
+    private static SecondInstance shared;
+
+    private final ConfigurableApplicationContext context;
+
+    private final boolean keptOpen;
+
+    private SecondInstance(ConfigurableApplicationContext context, boolean keptOpen) {
+        this.context = context;
+        this.keptOpen = keptOpen;
+    }
+
+    /**
+     * The instance every test shares, started on first use; it stops just before the
+     * tests' context closes (so before the embedded database does).
+     */
+    public static synchronized SecondInstance shared(ConfigurableApplicationContext tests) {
+        if (shared == null) {
+            String url = databaseOf(tests);
+            ConfigurableApplicationContext context = builder(tests)
+                .property("kapi.cluster.listen-url",
+                        url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + LISTENER)
+                .start().context;
+            shared = new SecondInstance(context, true);
+            tests.addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
+                if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == tests) {
+                    stopShared();
+                }
+            });
+        }
+        return shared;
+    }
+
+    /** An instance with settings of its own, on the tests' database unless told. */
+    public static Builder builder(ConfigurableApplicationContext tests) {
+        return new Builder(tests);
+    }
+
+    private static synchronized void stopShared() {
+        if (shared != null) {
+            shared.context.close();
+            shared = null;
+        }
+    }
+
+    public <T> T getBean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port();
+    }
+
+    /** Stops the instance; the shared one stays up for the tests after this one. */
+    @Override
+    public void close() {
+        if (!keptOpen) {
+            context.close();
+        }
+    }
+
+    private static String databaseOf(ConfigurableApplicationContext context) {
+        return ((HikariDataSource) context.getBean(DataSource.class)).getJdbcUrl();
+    }
+
+    /** Settings of an instance; each outranks application.yml and the environment. */
+    public static final class Builder {
+
+        private final ConfigurableApplicationContext tests;
+
+        private final Map<String, Object> properties = new LinkedHashMap<>();
+
+        private Builder(ConfigurableApplicationContext tests) {
+            this.tests = tests;
+            this.properties.put("server.port", "0");
+            this.properties.put("spring.datasource.url", databaseOf(tests));
+            this.properties.put("spring.datasource.username", "postgres");
+            this.properties.putAll(IntegrationTest.STUBS);
+        }
+
+        public Builder property(String name, Object value) {
+            this.properties.put(name, value.toString());
+            return this;
+        }
+
+        /** On the given database of the tests' PostgreSQL server. */
+        public Builder database(String jdbcUrl) {
+            return property("spring.datasource.url", jdbcUrl);
+        }
+
+        /**
+         * On a new database of the tests' PostgreSQL server, still without tables, as a
+         * new installation has.
+         */
+        public Builder freshDatabase() {
+            return database(newDatabase(this.tests));
+        }
+
+        /** The URL of the database the instance will run on. */
+        public String jdbcUrl() {
+            return (String) this.properties.get("spring.datasource.url");
+        }
+
+        /**
+         * The application, not yet run: for the commands ({@code create-admin},
+         * {@code export}, {@code import}) that run it themselves.
+         */
+        public SpringApplicationBuilder application() {
+            Clock clock = this.tests.getBean(MutableClock.class);
+            Map<String, Object> settings = new LinkedHashMap<>(this.properties);
+            return new SpringApplicationBuilder(Application.class).profiles("test").initializers(context -> {
+                context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource("second-instance", settings));
+                ((GenericApplicationContext) context).registerBean("sharedTestClock", Clock.class, () -> clock,
+                        definition -> definition.setPrimary(true));
+            });
+        }
+
+        /** Starts the instance; its test closes it. */
+        public SecondInstance start() {
+            return new SecondInstance(application().registerShutdownHook(false).run(), false);
+        }
+
+        private static String newDatabase(ConfigurableApplicationContext tests) {
+            String name = "kapi_fresh_" + UUID.randomUUID().toString().replace("-", "");
+            JdbcClient.create(tests.getBean(DataSource.class)).sql("CREATE DATABASE " + name).update();
+            return databaseOf(tests).replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
+        }
+
+    }
+
+}
