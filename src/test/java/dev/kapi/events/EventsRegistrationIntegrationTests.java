@@ -371,8 +371,53 @@ class EventsRegistrationIntegrationTests extends EventsTestSupport {
             .contains("\"event_id\":" + event);
         assertThat(mailWithSubject(first.email(), "Kaydınız onaylandı: Bildirimli")).isNotNull();
         assertThat(mailWithSubject(second.email(), "Bekleme listesindesiniz: Bildirimli")).isNotNull();
-        assertThat(textOf(mailWithSubject(second.email(), "Yer açıldı, kaydınız onaylandı: Bildirimli")))
+        assertThat(bodyOf(mailWithSubject(second.email(), "Yer açıldı, kaydınız onaylandı: Bildirimli")))
             .contains("/users/me/registrations/" + secondId + "/ticket.svg");
+    }
+
+    @Test
+    void registerWhenConfirmedThenMailCarriesTheEventsIcsAndWaitlistedOneNone() throws Exception {
+        Instant start = clock.instant().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("title", "Takvime Eklenen");
+        fields.put("location", "Kadıköy");
+        fields.put("start_time", start.toString());
+        fields.put("end_time", start.plus(Duration.ofHours(2)).toString());
+        fields.put("timezone", "Europe/Istanbul");
+        fields.put("capacity", 1);
+        fields.put("registration", Map.of("waitlist", true));
+        Map<String, Object> created = createEvent(editorToken(), fields);
+        long event = id(created);
+        TestUser seated = newUser();
+        TestUser waiting = newUser();
+        post(seated, "/events/" + event + "/registrations", Map.of(), 201);
+        post(waiting, "/events/" + event + "/registrations", Map.of(), 201);
+
+        jakarta.mail.internet.MimeMessage confirmed = mailWithSubject(seated.email(),
+                "Kaydınız onaylandı: Takvime Eklenen");
+        jakarta.mail.Part ics = attachmentOf(confirmed);
+
+        assertThat(bodyOf(confirmed)).contains("Takvime Eklenen");
+        assertThat(ics).isNotNull();
+        assertThat(ics.getFileName()).isEqualTo(created.get("slug") + ".ics");
+        assertThat(ics.getContentType()).startsWith("text/calendar");
+        net.fortuna.ical4j.model.Calendar calendar;
+        try (java.io.InputStream in = ics.getInputStream()) {
+            calendar = new net.fortuna.ical4j.data.CalendarBuilder().build(in);
+        }
+        List<net.fortuna.ical4j.model.component.VEvent> vevents = calendar
+            .getComponents(net.fortuna.ical4j.model.Component.VEVENT);
+        assertThat(vevents).hasSize(1);
+        net.fortuna.ical4j.model.component.VEvent vevent = vevents.getFirst();
+        assertThat(icsValue(vevent, "UID")).isEqualTo("event-" + event + "@localhost");
+        assertThat(icsValue(vevent, "SUMMARY")).isEqualTo("Takvime Eklenen");
+        assertThat(icsValue(vevent, "LOCATION")).isEqualTo("Kadıköy");
+        assertThat(Instant.from(vevent.getStartDate().orElseThrow().getDate())).isEqualTo(start);
+        assertThat(attachmentOf(mailWithSubject(waiting.email(), "Bekleme listesindesiniz: Takvime Eklenen"))).isNull();
+    }
+
+    private static String icsValue(net.fortuna.ical4j.model.component.VEvent vevent, String name) {
+        return vevent.getProperty(name).orElseThrow().getValue();
     }
 
     /**
