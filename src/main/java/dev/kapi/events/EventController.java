@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -31,6 +32,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
@@ -77,7 +82,7 @@ class EventController {
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
                     instant(startTime, "start_time"), instant(endTime, "end_time"), categoryId,
-                    settings(timezone, capacity, registration, visibility));
+                    settings(timezone, capacity == null ? null : Optional.of(capacity), registration, visibility));
         }
     }
 
@@ -120,8 +125,8 @@ class EventController {
             @Size(max = 20) @Schema(pattern = "auto|manual") String approval, Boolean waitlist) {
     }
 
-    static EventManagement.SettingChanges settings(String timezone, Integer capacity, RegistrationSettings registration,
-            String visibility) {
+    static EventManagement.SettingChanges settings(String timezone, Optional<Integer> capacity,
+            RegistrationSettings registration, String visibility) {
         RegistrationSettings given = registration != null ? registration
                 : new RegistrationSettings(null, null, null, null);
         return new EventManagement.SettingChanges(timezone == null ? null : timezone.strip(), capacity,
@@ -130,7 +135,11 @@ class EventController {
                 given.waitlist(), visibility);
     }
 
-    /** A partial change: only the fields given are changed. */
+    /**
+     * A partial change: only the fields given are changed. A field absent or null is left
+     * as it is, but for {@code capacity}, which null sets back to unlimited (as in a JSON
+     * merge patch).
+     */
     record UpdateEventRequest(@Size(max = 200) String title, @Size(max = 5_000) String description,
             @Size(max = 100_000) String content,
             @JsonProperty("image_url") @URL(regexp = HTTP_URL) @Size(max = 2_000) String imageUrl,
@@ -138,7 +147,9 @@ class EventController {
             @JsonProperty("start_time") @Schema(format = "date-time") String startTime,
             @JsonProperty("end_time") @Schema(format = "date-time") String endTime,
             @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
-            @Min(0) @Max(MAX_CAPACITY) Integer capacity, @Valid RegistrationSettings registration,
+            @Min(0) @Max(MAX_CAPACITY) @JsonDeserialize(using = Sent.class) @Schema(
+                    implementation = Integer.class) Optional<Integer> capacity,
+            @Valid RegistrationSettings registration,
             @Size(max = 20) @Schema(pattern = "signed_in|public") String visibility) {
 
         EventManagement.Changes changes() {
@@ -147,6 +158,29 @@ class EventController {
                     endTime == null ? null : instant(endTime, "end_time"), categoryId,
                     settings(timezone, capacity, registration, visibility));
         }
+    }
+
+    /**
+     * A number as sent: Java null when the field is absent, empty when it is JSON null.
+     * (Jackson's own reading of an {@code Optional} answers empty for both.)
+     */
+    static final class Sent extends ValueDeserializer<Optional<Integer>> {
+
+        @Override
+        public Optional<Integer> deserialize(JsonParser parser, DeserializationContext context) {
+            return Optional.ofNullable(context.readValue(parser, Integer.class));
+        }
+
+        @Override
+        public Optional<Integer> getNullValue(DeserializationContext context) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext context) {
+            return null;
+        }
+
     }
 
     @GetMapping("/events")

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
@@ -99,10 +100,10 @@ class EventManagement {
 
     /**
      * Issue 33's settings of a create or a change; null leaves a setting as it is (on a
-     * create: its default).
+     * create: its default). {@code capacity} empty is unlimited.
      */
-    record SettingChanges(String timezone, Integer capacity, Instant opensAt, Instant closesAt, String approval,
-            Boolean waitlist, String visibility) {
+    record SettingChanges(String timezone, Optional<Integer> capacity, Instant opensAt, Instant closesAt,
+            String approval, Boolean waitlist, String visibility) {
 
         static final SettingChanges NONE = new SettingChanges(null, null, null, null, null, null, null);
 
@@ -112,8 +113,9 @@ class EventManagement {
 
         /** These changes applied to {@code current}, checked. */
         Attendance applyTo(Attendance current) {
-            Attendance next = new Attendance(or(timezone, current.timezone()), or(capacity, current.capacity()),
-                    or(opensAt, current.opensAt()), or(closesAt, current.closesAt()), or(approval, current.approval()),
+            Attendance next = new Attendance(or(timezone, current.timezone()),
+                    capacity != null ? capacity.orElse(null) : current.capacity(), or(opensAt, current.opensAt()),
+                    or(closesAt, current.closesAt()), or(approval, current.approval()),
                     or(waitlist, current.waitlist()), or(visibility, current.visibility()), current.shown() || any(),
                     current.confirmed(), current.waitlisted(), current.pending(), current.checkedIn());
             if (!java.time.ZoneId.getAvailableZoneIds().contains(next.timezone())) {

@@ -338,6 +338,29 @@ class EventsRegistrationIntegrationTests extends EventsTestSupport {
     }
 
     @Test
+    void updateWhenCapacityNullThenUnlimitedAndWaitingListConfirmedButAbsentLeavesIt() {
+        TestUser editor = newUserOfType("editor");
+        long event = id(createEvent(editor.token(), withSettings("Sınırsız", 1, Map.of("waitlist", true))));
+        post(newUser(), "/events/" + event + "/registrations", Map.of(), 201);
+        TestUser waiting = newUser();
+        post(waiting, "/events/" + event + "/registrations", Map.of(), 201);
+
+        Map<String, Object> untouched = put(editor, "/events/" + event, Map.of("title", "Hâlâ Sınırlı"), 200);
+        Map<String, Object> unlimited = new HashMap<>();
+        unlimited.put("capacity", null);
+        Map<String, Object> opened = put(editor, "/events/" + event, unlimited, 200);
+
+        assertThat(untouched).containsEntry("capacity", 1).containsEntry("waitlisted", 1);
+        assertThat(opened).containsEntry("capacity", null)
+            .containsEntry("seats_left", null)
+            .containsEntry("confirmed", 2)
+            .containsEntry("waitlisted", 0);
+        assertThat(list(waiting, "/users/me/registrations").getFirst()).containsEntry("status", "confirmed");
+        assertThat(post(newUser(), "/events/" + event + "/registrations", Map.of(), 201)).containsEntry("status",
+                "confirmed");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void registerCancelAndCheckInWhenWebhookSubscribedThenOutboxAndMailsTellEach() throws Exception {
         TestUser admin = newAdmin();
