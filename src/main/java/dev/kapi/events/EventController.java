@@ -147,8 +147,8 @@ class EventController {
             @JsonProperty("start_time") @Schema(format = "date-time") String startTime,
             @JsonProperty("end_time") @Schema(format = "date-time") String endTime,
             @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
-            @Min(0) @Max(MAX_CAPACITY) @JsonDeserialize(using = Sent.class) @Schema(
-                    implementation = Integer.class) Optional<Integer> capacity,
+            @JsonDeserialize(using = Sent.class) @Schema(implementation = Integer.class, minimum = "0",
+                    maximum = "" + MAX_CAPACITY) Optional<@Min(0) @Max(MAX_CAPACITY) Integer> capacity,
             @Valid RegistrationSettings registration,
             @Size(max = 20) @Schema(pattern = "signed_in|public") String visibility) {
 

@@ -358,6 +358,8 @@ class EventsRegistrationIntegrationTests extends EventsTestSupport {
         assertThat(list(waiting, "/users/me/registrations").getFirst()).containsEntry("status", "confirmed");
         assertThat(post(newUser(), "/events/" + event + "/registrations", Map.of(), 201)).containsEntry("status",
                 "confirmed");
+        assertThat(invalidFields(put(editor, "/events/" + event, Map.of("capacity", -1), 400)))
+            .containsExactly("capacity");
     }
 
     @Test
