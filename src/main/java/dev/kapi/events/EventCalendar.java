@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,12 +16,17 @@ import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.TimeZoneRegistry;
 import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
 import net.fortuna.ical4j.model.component.VEvent;
+import net.fortuna.ical4j.model.parameter.TzId;
+import net.fortuna.ical4j.model.property.DateProperty;
 import net.fortuna.ical4j.model.property.Description;
+import net.fortuna.ical4j.model.property.DtEnd;
 import net.fortuna.ical4j.model.property.DtStamp;
+import net.fortuna.ical4j.model.property.DtStart;
 import net.fortuna.ical4j.model.property.LastModified;
 import net.fortuna.ical4j.model.property.Location;
 import net.fortuna.ical4j.model.property.ProdId;
 import net.fortuna.ical4j.model.property.Sequence;
+import net.fortuna.ical4j.model.property.Summary;
 import net.fortuna.ical4j.model.property.Uid;
 import net.fortuna.ical4j.model.property.Url;
 import net.fortuna.ical4j.model.property.immutable.ImmutableCalScale;
@@ -89,10 +96,27 @@ class EventCalendar {
         return "event-" + event.id() + "@" + host;
     }
 
+    /**
+     * The wall-clock time of the instant in the event's zone, by java.time's rules. It is
+     * written as it is beside the zone's TZID: iCal4j's own rules built from its bundled
+     * VTIMEZONE put some dates an hour off (Europe/Istanbul in February 2027 at +02:00),
+     * so a zoned time is never handed to iCal4j to convert.
+     */
+    private static LocalDateTime localTime(Instant instant, Event event) {
+        return LocalDateTime.ofInstant(instant, ZoneId.of(event.attendance().timezone()));
+    }
+
+    private static <T extends DateProperty<LocalDateTime>> T local(T property, Event event) {
+        property.add(new TzId(event.attendance().timezone()));
+        return property;
+    }
+
     private VEvent vevent(Entry entry) {
         Event event = entry.event();
-        ZoneId zone = ZoneId.of(event.attendance().timezone());
-        VEvent vevent = new VEvent(event.startTime().atZone(zone), event.endTime().atZone(zone), event.title());
+        VEvent vevent = new VEvent();
+        vevent.add(local(new DtStart<>(localTime(event.startTime(), event)), event));
+        vevent.add(local(new DtEnd<>(localTime(event.endTime(), event)), event));
+        vevent.add(new Summary(event.title()));
         vevent.replace(new DtStamp(event.updatedAt()));
         vevent.add(new Uid(uid(event)));
         vevent.add(new Sequence(event.sequence()));

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +51,11 @@ class EventsCalendarIntegrationTests extends EventsTestSupport {
             .getParameter(Parameter.TZID)
             .orElseThrow()
             .getValue()).isEqualTo("Europe/Istanbul");
-        assertThat(Instant.from(parsed.getStartDate().orElseThrow().getDate())).isEqualTo(start);
+        // iCal4j reads the wall-clock time as written (its own zone rules put some dates
+        // an hour
+        // off, so the instant is checked by biweekly below)
+        assertThat(LocalDateTime.from(parsed.getStartDate().orElseThrow().getDate()))
+            .isEqualTo(LocalDateTime.ofInstant(start, ZoneId.of("Europe/Istanbul")));
         assertThat(ical4j(first).getComponents(Component.VTIMEZONE)).hasSize(1);
         VEvent changed = onlyEvent(ical4j(second));
         assertThat(value(changed, Property.UID)).isEqualTo("event-" + id + "@localhost");
