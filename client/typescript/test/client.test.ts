@@ -156,6 +156,9 @@ test("each module's fixed values are unions in the generated types", () => {
     | "package.assigned"
     | "messaging.queue.finished"
     | "trading.trade.executed"
+    | "event.registration.created"
+    | "event.registration.cancelled"
+    | "event.checked_in"
   > = true;
   // identity's audit types (an enum of 40-odd values): a union, not a plain string, holding these two
   type AuditType = Exclude<Schemas["AuditEntry"]["type"], null | undefined>;

@@ -5,11 +5,19 @@ import java.time.Instant;
 /**
  * An event as stored, with its category's name. {@code titleKey} is the folded title that
  * {@code sort_by=title} orders by; {@code createdBy} and {@code deletedBy} are account
- * ids.
+ * ids; {@code attendance} holds issue 33's fields and counts; {@code sequence} is the
+ * iCalendar SEQUENCE, bumped by every change; {@code seriesId} names the recurring series
+ * of an occurrence, {@code seriesEdited} that it was changed on its own.
  */
 record Event(long id, String title, String slug, String description, String content, String imageUrl, String location,
         Instant startTime, Instant endTime, Integer categoryId, String categoryName, Long createdBy, Instant createdAt,
-        Instant updatedAt, Instant deletedAt, Long deletedBy, String titleKey) {
+        Instant updatedAt, Instant deletedAt, Long deletedBy, String titleKey, Attendance attendance, int sequence,
+        Long seriesId, boolean seriesEdited) {
+
+    /** Visible to anyone, without a token. */
+    boolean isPublic() {
+        return Attendance.PUBLIC.equals(attendance.visibility());
+    }
 
     boolean deleted() {
         return deletedAt != null;

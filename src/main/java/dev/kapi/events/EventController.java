@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -31,6 +32,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.ApiException;
@@ -54,6 +59,9 @@ class EventController {
 
     private static final String HTTP_URL = "(?i)https?://.+";
 
+    /** The largest capacity an event may have. */
+    static final int MAX_CAPACITY = 1_000_000;
+
     private final EventManagement events;
 
     EventController(EventManagement events) {
@@ -66,28 +74,113 @@ class EventController {
             @Size(max = 300) String location,
             @JsonProperty("start_time") @NotNull @Schema(format = "date-time") String startTime,
             @JsonProperty("end_time") @NotNull @Schema(format = "date-time") String endTime,
-            @JsonProperty("category_id") Integer categoryId) {
+            @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
+            @Min(0) @Max(MAX_CAPACITY) Integer capacity, @Valid RegistrationSettings registration,
+            @Size(max = 20) @Schema(pattern = "signed_in|public") String visibility,
+            @Valid RecurrenceRequest recurrence) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
-                    instant(startTime, "start_time"), instant(endTime, "end_time"), categoryId);
+                    instant(startTime, "start_time"), instant(endTime, "end_time"), categoryId,
+                    settings(timezone, capacity == null ? null : Optional.of(capacity), registration, visibility));
         }
     }
 
-    /** A partial change: only the fields given are changed. */
+    /**
+     * {@code recurrence}: an RFC 5545 RRULE in the event's time zone and the occurrences
+     * it leaves out (local days or date-times with an offset).
+     */
+    record RecurrenceRequest(@NotBlank @Size(max = 500) String rrule,
+            @Size(max = Recurrences.MAX_OCCURRENCES) List<@Size(max = 40) String> exdates) {
+    }
+
+    /** A series and its live occurrences. */
+    record SeriesResponse(long id, String rrule, List<String> exdates, String timezone,
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
+            List<Occurrence> occurrences) {
+
+        record Occurrence(long id, String slug, @JsonProperty("start_time") Instant startTime,
+                @JsonProperty("local_start") String localStart, boolean edited) {
+        }
+
+        static SeriesResponse from(EventManagement.SeriesView view) {
+            EventSeries.Series series = view.series();
+            java.time.ZoneId zone = java.time.ZoneId.of(series.timezone());
+            return new SeriesResponse(series.id(), series.rrule(), series.exdates(), series.timezone(),
+                    series.createdAt(), series.updatedAt(),
+                    view.occurrences()
+                        .stream()
+                        .map(event -> new Occurrence(event.id(), event.slug(), event.startTime(),
+                                AttendanceResponse.local(event.startTime(), zone), event.seriesEdited()))
+                        .toList());
+        }
+    }
+
+    /**
+     * {@code registration}: every field optional (open now, until the end; auto; no
+     * waiting list).
+     */
+    record RegistrationSettings(@JsonProperty("opens_at") @Schema(format = "date-time") String opensAt,
+            @JsonProperty("closes_at") @Schema(format = "date-time") String closesAt,
+            @Size(max = 20) @Schema(pattern = "auto|manual") String approval, Boolean waitlist) {
+    }
+
+    static EventManagement.SettingChanges settings(String timezone, Optional<Integer> capacity,
+            RegistrationSettings registration, String visibility) {
+        RegistrationSettings given = registration != null ? registration
+                : new RegistrationSettings(null, null, null, null);
+        return new EventManagement.SettingChanges(timezone == null ? null : timezone.strip(), capacity,
+                given.opensAt() == null ? null : instant(given.opensAt(), "registration.opens_at"),
+                given.closesAt() == null ? null : instant(given.closesAt(), "registration.closes_at"), given.approval(),
+                given.waitlist(), visibility);
+    }
+
+    /**
+     * A partial change: only the fields given are changed. A field absent or null is left
+     * as it is, but for {@code capacity}, which null sets back to unlimited (as in a JSON
+     * merge patch).
+     */
     record UpdateEventRequest(@Size(max = 200) String title, @Size(max = 5_000) String description,
             @Size(max = 100_000) String content,
             @JsonProperty("image_url") @URL(regexp = HTTP_URL) @Size(max = 2_000) String imageUrl,
             @Size(max = 300) String location,
             @JsonProperty("start_time") @Schema(format = "date-time") String startTime,
             @JsonProperty("end_time") @Schema(format = "date-time") String endTime,
-            @JsonProperty("category_id") Integer categoryId) {
+            @JsonProperty("category_id") Integer categoryId, @Size(max = 64) String timezone,
+            @JsonDeserialize(using = Sent.class) @Schema(implementation = Integer.class, minimum = "0",
+                    maximum = "" + MAX_CAPACITY) Optional<@Min(0) @Max(MAX_CAPACITY) Integer> capacity,
+            @Valid RegistrationSettings registration,
+            @Size(max = 20) @Schema(pattern = "signed_in|public") String visibility) {
 
         EventManagement.Changes changes() {
             return new EventManagement.Changes(title, description, content, imageUrl, location,
                     startTime == null ? null : instant(startTime, "start_time"),
-                    endTime == null ? null : instant(endTime, "end_time"), categoryId);
+                    endTime == null ? null : instant(endTime, "end_time"), categoryId,
+                    settings(timezone, capacity, registration, visibility));
         }
+    }
+
+    /**
+     * A number as sent: Java null when the field is absent, empty when it is JSON null.
+     * (Jackson's own reading of an {@code Optional} answers empty for both.)
+     */
+    static final class Sent extends ValueDeserializer<Optional<Integer>> {
+
+        @Override
+        public Optional<Integer> deserialize(JsonParser parser, DeserializationContext context) {
+            return Optional.ofNullable(context.readValue(parser, Integer.class));
+        }
+
+        @Override
+        public Optional<Integer> getNullValue(DeserializationContext context) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext context) {
+            return null;
+        }
+
     }
 
     @GetMapping("/events")
@@ -111,6 +204,31 @@ class EventController {
             .body(page.events().stream().map(EventResponse::from).toList());
     }
 
+    @GetMapping("/events/public")
+    @Operation(summary = "Public events, for anyone (no token): the list's filters, search, sorting and paging")
+    ResponseEntity<List<PublicEventResponse>> listPublic(
+            @RequestParam(defaultValue = "0") @Min(0) @Max(Cursors.MAX_SKIP) int skip,
+            @RequestParam(defaultValue = "10") @PageLimit(max = 100) int limit,
+            @RequestParam(required = false) @Size(max = 200) String search,
+            @RequestParam(name = "category_id", required = false) Integer categoryId,
+            @RequestParam(required = false) String status,
+            @RequestParam(name = "sort_by", required = false) String sortBy,
+            @RequestParam(name = "sort_desc", defaultValue = "false") boolean sortDesc,
+            @RequestParam(required = false) @Size(max = 1_000) String cursor) {
+        EventManagement.EventPage page = events.listPublic(new EventManagement.ListRequest(search, categoryId, status,
+                sortBy, sortDesc, cursor, false, skip, limit));
+        return NextCursor.ok(page.nextCursor())
+            .eTag(page.etag())
+            .body(page.events().stream().map(PublicEventResponse::from).toList());
+    }
+
+    @GetMapping("/events/public/{slug}")
+    @Operation(summary = "One public event by its slug, for anyone (no token)")
+    ResponseEntity<PublicEventResponse> publicBySlug(@PathVariable @Size(max = 300) String slug) {
+        EventManagement.EventView view = events.publicBySlug(slug);
+        return ResponseEntity.ok().eTag(view.etag()).body(PublicEventResponse.from(view));
+    }
+
     @GetMapping("/events/{event_id:\\d+}")
     @Operation(summary = "One event; soft-deleted ones only for admins")
     ResponseEntity<EventResponse> get(@AuthenticationPrincipal CurrentAccount me,
@@ -130,7 +248,9 @@ class EventController {
     @Operation(summary = "Create an event (admin, editor)")
     ResponseEntity<EventResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateEventRequest request) {
-        EventManagement.EventView created = events.create(me, request.changes());
+        EventManagement.EventView created = request.recurrence() == null ? events.create(me, request.changes())
+                : events.create(me, request.changes(),
+                        new EventManagement.Recurrence(request.recurrence().rrule(), request.recurrence().exdates()));
         return ResponseEntity.created(URI.create("/events/" + created.event().id()))
             .eTag(created.etag())
             .body(EventResponse.from(created));
@@ -158,6 +278,29 @@ class EventController {
     @Operation(summary = "Restore a soft-deleted event (admin)")
     ResponseEntity<EventResponse> restore(@PathVariable("event_id") long eventId) {
         return ok(events.restore(eventId));
+    }
+
+    @GetMapping("/events/series/{series_id:\\d+}")
+    @Operation(summary = "A recurring series: its rule and live occurrences")
+    SeriesResponse series(@PathVariable("series_id") long seriesId) {
+        return SeriesResponse.from(events.series(seriesId));
+    }
+
+    @PutMapping("/events/series/{series_id:\\d+}")
+    @PreAuthorize("hasAnyRole('ADMIN','EDITOR')")
+    @Operation(summary = "Change the future occurrences of a series not edited on their own (admin, editor)")
+    SeriesResponse updateSeries(@PathVariable("series_id") long seriesId,
+            @Valid @RequestBody UpdateEventRequest request) {
+        events.updateSeries(seriesId, request.changes());
+        return SeriesResponse.from(events.series(seriesId));
+    }
+
+    @DeleteMapping("/events/series/{series_id:\\d+}")
+    @PreAuthorize("hasAnyRole('ADMIN','EDITOR')")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Cancel the occurrences of a series that have not started (admin, editor)")
+    void deleteSeries(@AuthenticationPrincipal CurrentAccount me, @PathVariable("series_id") long seriesId) {
+        events.deleteSeries(me, seriesId);
     }
 
     @DeleteMapping("/events/{event_id:\\d+}/hard")

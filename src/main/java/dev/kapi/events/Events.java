@@ -27,7 +27,10 @@ class Events {
     private static final String SELECT = """
             SELECT e.id, e.title, e.slug, e.description, e.content, e.image_url, e.location, e.start_time,
                    e.end_time, e.category_id, c.name AS category_name, e.created_by, e.created_at, e.updated_at,
-                   e.deleted_at, e.deleted_by, e.title_key
+                   e.deleted_at, e.deleted_by, e.title_key, e.timezone, e.capacity, e.registration_opens_at,
+                   e.registration_closes_at, e.approval, e.waitlist, e.visibility, e.attendance, e.confirmed_count,
+                   e.waitlisted_count, e.pending_count, e.checked_in_count, e.sequence, e.series_id,
+                   e.series_edited
             FROM events e
             LEFT JOIN event_categories c ON c.id = e.category_id
             """;
@@ -45,34 +48,57 @@ class Events {
         this.jdbc = jdbc;
     }
 
-    /** The fields an editor sets. */
+    /**
+     * The fields an editor sets; of {@code settings}, the counts are not written.
+     */
     record Fields(String title, String description, String content, String imageUrl, String location, Instant startTime,
-            Instant endTime, Integer categoryId) {
+            Instant endTime, Integer categoryId, Attendance settings) {
     }
 
     long insert(Fields fields, String slug, long createdBy, Instant now) {
+        return insert(fields, slug, createdBy, now, null);
+    }
+
+    /** An event, an occurrence of a series when {@code seriesId} is given. */
+    long insert(Fields fields, String slug, long createdBy, Instant now, Long seriesId) {
         return jdbc.sql("""
                 INSERT INTO events (title, slug, description, content, image_url, location, start_time, end_time,
-                                    category_id, created_by, created_at, updated_at)
+                                    category_id, created_by, created_at, updated_at, timezone, capacity,
+                                    registration_opens_at, registration_closes_at, approval, waitlist, visibility,
+                                    attendance, series_id)
                 VALUES (:title, :slug, :description, :content, :imageUrl, :location, :startTime, :endTime,
-                        :categoryId, :createdBy, :now, :now)
+                        :categoryId, :createdBy, :now, :now, :timezone, :capacity, :opensAt, :closesAt, :approval,
+                        :waitlist, :visibility, :attendance, :seriesId)
                 RETURNING id
                 """)
             .params(params(fields))
             .param("slug", slug)
             .param("createdBy", createdBy)
             .param("now", utc(now))
+            .param("seriesId", seriesId)
             .query(Long.class)
             .single();
     }
 
     void update(long id, Fields fields, Instant now) {
+        update(id, fields, now, false);
+    }
+
+    /**
+     * Writes an event's fields; {@code onItsOwn} marks an occurrence as edited apart from
+     * its series.
+     */
+    void update(long id, Fields fields, Instant now, boolean onItsOwn) {
         jdbc.sql("""
                 UPDATE events SET title = :title, description = :description, content = :content,
                                   image_url = :imageUrl, location = :location, start_time = :startTime,
-                                  end_time = :endTime, category_id = :categoryId, updated_at = :now
+                                  end_time = :endTime, category_id = :categoryId, updated_at = :now,
+                                  timezone = :timezone, capacity = :capacity, registration_opens_at = :opensAt,
+                                  registration_closes_at = :closesAt, approval = :approval, waitlist = :waitlist,
+                                  visibility = :visibility, attendance = :attendance,
+                                  sequence = sequence + 1, series_edited = series_edited OR :onItsOwn
                 WHERE id = :id
-                """).params(params(fields)).param("now", utc(now)).param("id", id).update();
+                """).params(params(fields)).param("now", utc(now)).param("id", id).param("onItsOwn", onItsOwn).update();
     }
 
     Optional<Event> byId(long id) {
@@ -122,7 +148,8 @@ class Events {
     }
 
     void softDelete(long id, long deletedBy, Instant now) {
-        jdbc.sql("UPDATE events SET deleted_at = :now, deleted_by = :by, updated_at = :now WHERE id = :id")
+        jdbc.sql(
+                "UPDATE events SET deleted_at = :now, deleted_by = :by, updated_at = :now, sequence = sequence + 1 WHERE id = :id")
             .param("now", utc(now))
             .param("by", deletedBy)
             .param("id", id)
@@ -132,7 +159,8 @@ class Events {
     /** Brings a deleted event back under the slug; a live one is left as it is. */
     void restore(long id, String slug, Instant now) {
         jdbc.sql("""
-                UPDATE events SET deleted_at = NULL, deleted_by = NULL, slug = :slug, updated_at = :now
+                UPDATE events SET deleted_at = NULL, deleted_by = NULL, slug = :slug, updated_at = :now,
+                                  sequence = sequence + 1
                 WHERE id = :id AND deleted_at IS NOT NULL""")
             .param("slug", slug)
             .param("now", utc(now))
@@ -142,6 +170,84 @@ class Events {
 
     boolean delete(long id) {
         return jdbc.sql("DELETE FROM events WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    /**
+     * Adds to the registration counts of an event (whose row the caller has locked) and
+     * marks it as one that answers issue 33's fields. The capacity check constraint
+     * refuses a count past the capacity, whatever a caller got wrong.
+     */
+    void count(long id, int confirmed, int waitlisted, int pending, int checkedIn) {
+        jdbc.sql("""
+                UPDATE events SET confirmed_count = confirmed_count + :confirmed,
+                                  waitlisted_count = waitlisted_count + :waitlisted,
+                                  pending_count = pending_count + :pending,
+                                  checked_in_count = checked_in_count + :checkedIn, attendance = TRUE
+                WHERE id = :id""")
+            .param("confirmed", confirmed)
+            .param("waitlisted", waitlisted)
+            .param("pending", pending)
+            .param("checkedIn", checkedIn)
+            .param("id", id)
+            .update();
+    }
+
+    /**
+     * Public events, cancelled ones too, that end after {@code since}, in start order:
+     * the public calendar feed.
+     */
+    List<Event> publicFeed(Integer categoryId, Instant since, int limit) {
+        return jdbc.sql(SELECT + """
+                 WHERE e.visibility = 'public' AND e.end_time > :since
+                   AND (CAST(:categoryId AS integer) IS NULL OR e.category_id = :categoryId)
+                 ORDER BY e.start_time, e.id
+                 LIMIT :limit
+                """)
+            .param("since", utc(since))
+            .param("categoryId", categoryId)
+            .param("limit", limit)
+            .query(Events::map)
+            .list();
+    }
+
+    /**
+     * The events an account registered for (whatever became of the registration) that end
+     * after {@code since}, in start order: its personal calendar feed.
+     */
+    List<Event> registeredFeed(long accountId, Instant since, int limit) {
+        return jdbc.sql(SELECT + """
+                 JOIN event_registrations r ON r.event_id = e.id
+                 WHERE r.account_id = :accountId AND e.end_time > :since
+                 ORDER BY e.start_time, e.id
+                 LIMIT :limit
+                """)
+            .param("accountId", accountId)
+            .param("since", utc(since))
+            .param("limit", limit)
+            .query(Events::map)
+            .list();
+    }
+
+    /** The ids of a series' live occurrences that start after {@code after}, in order. */
+    List<Long> futureOccurrences(long seriesId, Instant after, boolean uneditedOnly) {
+        return jdbc.sql("""
+                SELECT id FROM events
+                WHERE series_id = :seriesId AND start_time > :after AND deleted_at IS NULL
+                  AND (NOT :uneditedOnly OR NOT series_edited)
+                ORDER BY start_time, id""")
+            .param("seriesId", seriesId)
+            .param("after", utc(after))
+            .param("uneditedOnly", uneditedOnly)
+            .query(Long.class)
+            .list();
+    }
+
+    /** A series' occurrences, live ones, in order. */
+    List<Event> occurrences(long seriesId) {
+        return jdbc.sql(SELECT + " WHERE e.series_id = :seriesId AND e.deleted_at IS NULL ORDER BY e.start_time, e.id")
+            .param("seriesId", seriesId)
+            .query(Events::map)
+            .list();
     }
 
     /** An account is gone: its events stay, without an author. */
@@ -276,6 +382,9 @@ class Events {
         if (!query.includeDeleted()) {
             sql.add("e.deleted_at IS NULL");
         }
+        if (query.publicOnly()) {
+            sql.add("e.visibility = 'public'");
+        }
         if (query.categoryId() != null) {
             sql.add("e.category_id = :categoryId");
             params.put("categoryId", query.categoryId());
@@ -322,6 +431,15 @@ class Events {
         params.put("startTime", utc(fields.startTime()));
         params.put("endTime", utc(fields.endTime()));
         params.put("categoryId", fields.categoryId());
+        Attendance settings = fields.settings();
+        params.put("timezone", settings.timezone());
+        params.put("capacity", settings.capacity());
+        params.put("opensAt", utc(settings.opensAt()));
+        params.put("closesAt", utc(settings.closesAt()));
+        params.put("approval", settings.approval());
+        params.put("waitlist", settings.waitlist());
+        params.put("visibility", settings.visibility());
+        params.put("attendance", settings.shown());
         return params;
     }
 
@@ -330,7 +448,13 @@ class Events {
                 rs.getString("content"), rs.getString("image_url"), rs.getString("location"), instant(rs, "start_time"),
                 instant(rs, "end_time"), rs.getObject("category_id", Integer.class), rs.getString("category_name"),
                 rs.getObject("created_by", Long.class), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "deleted_at"), rs.getObject("deleted_by", Long.class), rs.getString("title_key"));
+                instant(rs, "deleted_at"), rs.getObject("deleted_by", Long.class), rs.getString("title_key"),
+                new Attendance(rs.getString("timezone"), rs.getObject("capacity", Integer.class),
+                        instant(rs, "registration_opens_at"), instant(rs, "registration_closes_at"),
+                        rs.getString("approval"), rs.getBoolean("waitlist"), rs.getString("visibility"),
+                        rs.getBoolean("attendance"), rs.getInt("confirmed_count"), rs.getInt("waitlisted_count"),
+                        rs.getInt("pending_count"), rs.getInt("checked_in_count")),
+                rs.getInt("sequence"), rs.getObject("series_id", Long.class), rs.getBoolean("series_edited"));
     }
 
 }

@@ -10,6 +10,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.events.EventCheckedIn;
+import dev.kapi.events.EventRegistrationCancelled;
+import dev.kapi.events.EventRegistrationCreated;
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.identity.AccountFrozen;
 import dev.kapi.identity.AccountRegistered;
@@ -104,6 +107,25 @@ class WebhookOutbox {
                         plain(trade.quantity()), "fee", plain(trade.fee()), "realized_pnl", plain(trade.realizedPnl()),
                         "exit_reason", trade.exitReason(), "source", trade.source(), "executed_at",
                         trade.executedAt() == null ? null : trade.executedAt().toString()));
+    }
+
+    @EventListener
+    void on(EventRegistrationCreated created) {
+        record("event.registration.created", data("registration_id", created.registrationId(), "event_id",
+                created.eventId(), "account_id", created.accountId(), "status", created.status()));
+    }
+
+    @EventListener
+    void on(EventRegistrationCancelled cancelled) {
+        record("event.registration.cancelled",
+                data("registration_id", cancelled.registrationId(), "event_id", cancelled.eventId(), "account_id",
+                        cancelled.accountId(), "promoted_registration_id", cancelled.promotedRegistrationId()));
+    }
+
+    @EventListener
+    void on(EventCheckedIn checkedIn) {
+        record("event.checked_in", data("registration_id", checkedIn.registrationId(), "event_id", checkedIn.eventId(),
+                "account_id", checkedIn.accountId(), "checked_in_at", checkedIn.checkedInAt().toString()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kapi.events;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -7,6 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -94,6 +100,43 @@ abstract class EventsTestSupport extends IntegrationTest {
 
     static List<String> titles(List<Map<String, Object>> events) {
         return events.stream().map(event -> (String) event.get("title")).toList();
+    }
+
+    /**
+     * The text of a mail, plain or the text part of a multipart one (a mail with an
+     * attachment).
+     */
+    static String bodyOf(MimeMessage mail) {
+        try {
+            return mail.getContent() instanceof Multipart parts ? (String) part(parts, false).getContent()
+                    : textOf(mail);
+        }
+        catch (IOException | MessagingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The attachment of a multipart mail, or null. */
+    static Part attachmentOf(MimeMessage mail) {
+        try {
+            return mail.getContent() instanceof Multipart parts ? part(parts, true) : null;
+        }
+        catch (IOException | MessagingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Part part(Multipart parts, boolean attachment) throws MessagingException, IOException {
+        for (int i = 0; i < parts.getCount(); i++) {
+            Part part = parts.getBodyPart(i);
+            if (!attachment && part.getContent() instanceof Multipart nested) {
+                return part(nested, false);
+            }
+            if (attachment == Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
+                return part;
+            }
+        }
+        return null;
     }
 
 }

@@ -18,7 +18,7 @@ class MailAfterCommitTests {
 
     private final List<String> sent = new ArrayList<>();
 
-    private final Mailer mailer = MailConfiguration.afterCommit((to, subject, text) -> this.sent.add(to));
+    private final Mailer mailer = MailConfiguration.afterCommit((to, subject, text, attachment) -> this.sent.add(to));
 
     @AfterEach
     void endTransaction() {
