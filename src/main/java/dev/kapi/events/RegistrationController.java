@@ -40,6 +40,7 @@ import dev.kapi.shared.NextCursor;
 import dev.kapi.shared.Page;
 import dev.kapi.shared.PageLimit;
 import dev.kapi.shared.Problems;
+import dev.kapi.shared.QrSvg;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -175,7 +176,7 @@ class RegistrationController {
         return ResponseEntity.ok()
             .contentType(MediaType.valueOf("image/svg+xml"))
             .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
-            .body(TicketQr.svg(registration.ticketCode()));
+            .body(QrSvg.of(registration.ticketCode()));
     }
 
     @ExceptionHandler(RegistrationManagement.CheckedInAlready.class)

@@ -28,6 +28,7 @@ import dev.kapi.identity.passkey.Passkeys;
 import dev.kapi.identity.signin.Amr;
 import dev.kapi.identity.token.SecretTokens;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.QrSvg;
 import dev.kapi.shared.cluster.ClusterMessages;
 import dev.samstevens.totp.code.HashingAlgorithm;
 import dev.samstevens.totp.qr.QrData;

@@ -1,19 +1,19 @@
-package dev.kapi.events;
+package dev.kapi.shared;
 
 import io.nayuki.qrcodegen.QrCode;
 
 /**
- * A ticket's QR code as a small SVG document: one path of dark modules on white, with a
- * four-module quiet zone (as identity draws its TOTP codes).
+ * A QR code as a small SVG document: one path of dark modules on white, with a
+ * four-module quiet zone.
  */
-final class TicketQr {
+public final class QrSvg {
 
     private static final int BORDER = 4;
 
-    private TicketQr() {
+    private QrSvg() {
     }
 
-    static String svg(String text) {
+    public static String of(String text) {
         QrCode qr = QrCode.encodeText(text, QrCode.Ecc.MEDIUM);
         int size = qr.size + BORDER * 2;
         StringBuilder path = new StringBuilder();
