@@ -42,6 +42,7 @@ import dev.kapi.shared.ApiException;
 import dev.kapi.shared.Cursors;
 import dev.kapi.shared.NextCursor;
 import dev.kapi.shared.PageLimit;
+import dev.kapi.shared.SqlTime;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -314,11 +315,12 @@ class EventController {
     /**
      * An ISO 8601 date-time that names its zone ({@code Z} or an offset); a local time
      * would be a guess. Parsed here rather than by Jackson so that the error names the
-     * field and says what is expected.
+     * field and says what is expected; a date before 1900 or after 9999 is refused here
+     * too, before a series expands from it.
      */
     static Instant instant(String value, String field) {
         try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
+            return SqlTime.requireInRange(OffsetDateTime.parse(value.strip()).toInstant(), field);
         }
         catch (DateTimeParseException ex) {
             throw ApiException.invalidField(field, "invalid-datetime");

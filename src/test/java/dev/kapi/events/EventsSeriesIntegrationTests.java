@@ -108,4 +108,16 @@ class EventsSeriesIntegrationTests extends EventsTestSupport {
         assertThat(invalidFields(post(editor, "/events", fields, 400))).containsExactly("recurrence.rrule");
     }
 
+    @Test
+    void createWhenSeriesStartsBeyondYear9999ThenBadRequestNamingTheStartNotAServerError() {
+        TestUser editor = newUserOfType("editor");
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("title", "Uzak Gelecek");
+        fields.put("start_time", "+999999999-01-01T00:00:00Z");
+        fields.put("end_time", "+999999999-01-01T02:00:00Z");
+        fields.put("recurrence", Map.of("rrule", "FREQ=WEEKLY;COUNT=3"));
+
+        assertThat(invalidFields(post(editor, "/events", fields, 400))).containsExactly("start_time");
+    }
+
 }
