@@ -7,6 +7,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -220,8 +222,12 @@ class RegistrationManagement {
     Page<OwnRegistration> ofAccount(long accountId, String cursor, int limit) {
         Page<Registration> page = Page.byId(registrations.ofAccount(accountId, afterId(cursor), limit), limit,
                 Registration::id);
-        return page.map(registration -> new OwnRegistration(registration,
-                events.byId(registration.eventId()).orElseThrow(RegistrationManagement::eventNotFound)));
+        Map<Long, Event> byId = events.byIds(page.rows().stream().map(Registration::eventId).distinct().toList())
+            .stream()
+            .collect(Collectors.toMap(Event::id, Function.identity()));
+        return page
+            .map(registration -> new OwnRegistration(registration, Optional.ofNullable(byId.get(registration.eventId()))
+                .orElseThrow(RegistrationManagement::eventNotFound)));
     }
 
     /** The account's own confirmed registration, for its ticket. */
