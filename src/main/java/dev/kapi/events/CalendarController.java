@@ -37,7 +37,7 @@ class CalendarController {
 
     CalendarController(CalendarManagement calendars, PublicUrl publicUrl) {
         this.calendars = calendars;
-        this.publicUrl = publicUrl.publicUrl().replaceAll("/+$", "");
+        this.publicUrl = publicUrl.base();
     }
 
     @GetMapping(path = "/events/{event_id:\\d+}.ics", produces = "text/calendar")

@@ -56,7 +56,7 @@ class EventCalendar {
     private final TimeZoneRegistry zones = TimeZoneRegistryFactory.getInstance().createRegistry();
 
     EventCalendar(PublicUrl publicUrl) {
-        this.publicUrl = publicUrl.publicUrl().replaceAll("/+$", "");
+        this.publicUrl = publicUrl.base();
         String found = URI.create(this.publicUrl).getHost();
         this.host = found == null ? "kapi" : found;
     }

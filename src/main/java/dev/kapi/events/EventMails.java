@@ -52,7 +52,7 @@ class EventMails {
         this.mailer = mailer;
         this.messages = messages;
         this.calendar = calendar;
-        this.publicUrl = publicUrl.publicUrl().replaceAll("/+$", "");
+        this.publicUrl = publicUrl.base();
     }
 
     /** Every attendee of a cancelled event, whatever their registration's state. */

@@ -11,8 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("kapi")
 public record PublicUrl(@DefaultValue("http://localhost:8000") String publicUrl) {
 
+    /** The address without a trailing slash, for appending a path. */
+    public String base() {
+        return publicUrl.replaceAll("/+$", "");
+    }
+
     /** A link to a page of the public site with a token in its query. */
     public String link(String page, String token) {
-        return publicUrl.replaceAll("/+$", "") + "/" + page + "?token=" + token;
+        return base() + "/" + page + "?token=" + token;
     }
 }
