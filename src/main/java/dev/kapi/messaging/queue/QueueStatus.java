@@ -43,6 +43,15 @@ public enum QueueStatus {
     }
 
     /**
+     * The status as an SQL literal, for the sender's per-round queries over the partial
+     * index of active queues ({@code WHERE status IN ('scheduled', 'running')}), which a
+     * bound status would hide from a cached generic plan.
+     */
+    public String literal() {
+        return "'" + wire + "'";
+    }
+
+    /**
      * The statuses this one may move to: a start runs or schedules a created queue; a
      * scheduled one runs when its time comes; a started one pauses, a paused one resumes;
      * a running one completes when nothing is left; anything not ended may be cancelled;

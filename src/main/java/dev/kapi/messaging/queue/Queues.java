@@ -163,8 +163,9 @@ public class Queues {
 
     /** Scheduled queues whose time has come, with their owners. */
     public List<Queue> due(Instant now) {
-        return jdbc.sql("SELECT * FROM messaging_queues WHERE status = :scheduled AND scheduled_at <= :now ORDER BY id")
-            .param("scheduled", QueueStatus.SCHEDULED.wire())
+        return jdbc
+            .sql("SELECT * FROM messaging_queues WHERE status = " + QueueStatus.SCHEDULED.literal()
+                    + " AND scheduled_at <= :now ORDER BY id")
             .param("now", utc(now))
             .query(Queues::map)
             .list();
@@ -174,10 +175,9 @@ public class Queues {
     public List<Long> runningFor(long owner, long senderId) {
         return jdbc.sql("""
                 SELECT id FROM messaging_queues
-                WHERE status = :running AND owner_id = :owner AND :sender = ANY(sender_ids)
+                WHERE status = %s AND owner_id = :owner AND :sender = ANY(sender_ids)
                 ORDER BY id
-                """)
-            .param("running", QueueStatus.RUNNING.wire())
+                """.formatted(QueueStatus.RUNNING.literal()))
             .param("owner", owner)
             .param("sender", senderId)
             .query(Long.class)
@@ -189,16 +189,16 @@ public class Queues {
      * sending); returns their ids.
      */
     public List<Long> completeFinished(Instant now) {
-        return jdbc.sql("""
-                UPDATE messaging_queues q SET status = :to, finished_at = :now, updated_at = :now
-                WHERE q.status = :from
-                  AND NOT EXISTS (SELECT 1 FROM messaging_messages m
-                                  WHERE m.queue_id = q.id AND m.status = ANY(:unfinished))
-                RETURNING q.id
-                """)
+        return jdbc
+            .sql("""
+                    UPDATE messaging_queues q SET status = :to, finished_at = :now, updated_at = :now
+                    WHERE q.status = %s
+                      AND NOT EXISTS (SELECT 1 FROM messaging_messages m
+                                      WHERE m.queue_id = q.id AND m.status IN (%s, %s))
+                    RETURNING q.id
+                    """.formatted(QueueStatus.RUNNING.literal(), MessageStatus.PENDING.literal(),
+                    MessageStatus.SENDING.literal()))
             .param("to", QueueStatus.RUNNING.to(QueueStatus.COMPLETED).wire())
-            .param("from", QueueStatus.RUNNING.wire())
-            .param("unfinished", MessageStatus.wires(MessageStatus.UNFINISHED))
             .param("now", utc(now))
             .query(Long.class)
             .list();

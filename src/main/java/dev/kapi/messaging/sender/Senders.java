@@ -160,11 +160,10 @@ public class Senders {
                 SELECT s.* FROM messaging_senders s
                 WHERE s.status = :active AND (s.paused_until IS NULL OR s.paused_until <= :now)
                   AND EXISTS (SELECT 1 FROM messaging_queues q
-                              WHERE q.status = :running AND q.owner_id = s.owner_id AND s.id = ANY(q.sender_ids))
+                              WHERE q.status = %s AND q.owner_id = s.owner_id AND s.id = ANY(q.sender_ids))
                 ORDER BY s.id
-                """)
+                """.formatted(QueueStatus.RUNNING.literal()))
             .param("active", SenderStatus.ACTIVE.wire())
-            .param("running", QueueStatus.RUNNING.wire())
             .param("now", utc(now))
             .query(Senders::map)
             .list();
