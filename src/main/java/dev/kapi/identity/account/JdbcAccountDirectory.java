@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.kapi.identity.AccountDirectory;
+import dev.kapi.identity.audit.AuditType;
 import dev.kapi.shared.SqlTime;
 
 /** The account directory, read straight from the account table in one query per call. */
@@ -96,10 +97,9 @@ class JdbcAccountDirectory implements AccountDirectory {
 
     @Override
     public Map<LocalDate, Long> loginsPerDay(Instant from, Instant to) {
-        return perDay(
-                "SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM audit_events"
-                        + " WHERE type = 'login-succeeded' AND occurred_at >= :from AND occurred_at < :to GROUP BY 1",
-                from, to);
+        return perDay("SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM audit_events"
+                + " WHERE type = '" + AuditType.LOGIN_SUCCEEDED.value()
+                + "' AND occurred_at >= :from AND occurred_at < :to GROUP BY 1", from, to);
     }
 
     private Map<LocalDate, Long> perDay(String sql, Instant from, Instant to) {

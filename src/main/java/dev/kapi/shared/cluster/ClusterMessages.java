@@ -77,10 +77,13 @@ public final class ClusterMessages implements SmartLifecycle {
 
     /**
      * Handles the messages of a topic, whichever instance sent them; {@code onGap} after
-     * a lost connection.
+     * a lost connection. A topic has one subscriber: a second would silently take the
+     * first one's messages, so it is refused.
      */
     public void subscribe(String topic, Consumer<String> handler, Runnable onGap) {
-        subscribers.put(topic, new Subscriber(handler, onGap));
+        if (subscribers.putIfAbsent(topic, new Subscriber(handler, onGap)) != null) {
+            throw new IllegalStateException("The cluster topic " + topic + " already has a subscriber");
+        }
     }
 
     /**
