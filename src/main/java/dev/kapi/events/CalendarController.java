@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.identity.RecentAuthentication;
 import dev.kapi.shared.PublicUrl;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -33,10 +34,13 @@ class CalendarController {
 
     private final CalendarManagement calendars;
 
+    private final RecentAuthentication recentAuthentication;
+
     private final String publicUrl;
 
-    CalendarController(CalendarManagement calendars, PublicUrl publicUrl) {
+    CalendarController(CalendarManagement calendars, PublicUrl publicUrl, RecentAuthentication recentAuthentication) {
         this.calendars = calendars;
+        this.recentAuthentication = recentAuthentication;
         this.publicUrl = publicUrl.base();
     }
 
@@ -62,6 +66,9 @@ class CalendarController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "A new secret address of one's personal feed (shown once; the previous one stops working)")
     Map<String, String> issue(@AuthenticationPrincipal CurrentAccount me) {
+        // the address reads the feed for as long as it lives: a stolen 30-minute token
+        // may not mint one
+        recentAuthentication.require(me);
         String token = calendars.issueToken(me.id());
         return Map.of("token", token, "url", publicUrl + "/calendar/" + token + ".ics");
     }

@@ -194,4 +194,20 @@ class EventsCalendarIntegrationTests extends EventsTestSupport {
         return event.getProperty(name).orElseThrow().getValue();
     }
 
+    @Test
+    void personalFeedAddressWhenTheTokensSignInIsOlderThanFiveMinutesThenNoneIsIssued() {
+        TestUser victim = newUser();
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+
+        // a stolen access token cannot mint an address that outlives it
+        as(victim.token()).post()
+            .uri("/users/me/calendar-token")
+            .exchange()
+            .expectStatus()
+            .isUnauthorized()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:reauthentication-required");
+    }
+
 }
