@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("kapi.trading")
 public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance,
-        @DefaultValue Btcturk btcturk) {
+        @DefaultValue Btcturk btcturk, @DefaultValue Market market) {
 
     public record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
             @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors,
@@ -37,5 +37,8 @@ public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper p
 
     public record Btcturk(@DefaultValue("https://api.btcturk.com") URI baseUrl,
             @DefaultValue("https://graph-api.btcturk.com") URI graphUrl, @DefaultValue("10s") Duration timeout) {
+    }
+
+    public record Market(@DefaultValue("15s") Duration lockTimeout, @DefaultValue("100000") int maxDownload) {
     }
 }

@@ -84,9 +84,12 @@ public abstract class IntegrationTest {
 
     /**
      * Binance Spot's REST API as a local stub (kapi.trading.binance.base-url): it answers
-     * 404 to everything unless a test stubs it; tests tell their calls apart by symbol.
+     * 404 to everything unless a test stubs it, except klines of the tests' made-up
+     * symbols ({@code T<digits>USDT}), which it has none of (an empty list): their
+     * candles are the ones tests record in the store. Tests tell their calls apart by
+     * symbol.
      */
-    protected static final WireMockServer BINANCE = startStub();
+    protected static final WireMockServer BINANCE = startBinance();
 
     /**
      * BtcTurk's REST and graph APIs as one local stub (kapi.trading.btcturk.base-url and
@@ -139,6 +142,15 @@ public abstract class IntegrationTest {
         server.stubFor(WireMock.get(WireMock.urlPathMatching("/range/[0-9A-F]{5}"))
             .atPriority(10)
             .willReturn(WireMock.ok("")));
+        return server;
+    }
+
+    private static WireMockServer startBinance() {
+        WireMockServer server = startStub();
+        server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v3/klines"))
+            .withQueryParam("symbol", WireMock.matching("T[0-9]+USDT"))
+            .atPriority(10)
+            .willReturn(WireMock.okJson("[]")));
         return server;
     }
 

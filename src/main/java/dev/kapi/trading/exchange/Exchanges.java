@@ -52,9 +52,4 @@ public class Exchanges {
         };
     }
 
-    /** Where a bot's candles come from; public market data needs no key. */
-    public Exchange candlesFor(Bot bot) {
-        return bot.paper() ? paper : binance.publicData();
-    }
-
 }
