@@ -69,6 +69,8 @@ const texts = {
     'bot.equityCurve': 'Özkaynak eğrisi', 'bot.equity': 'Özkaynak', 'bot.return': 'Getiri', 'bot.window': 'Aralık',
     'bot.side': 'Yön', 'bot.priceColumn': 'Fiyat', 'bot.quantity': 'Miktar', 'bot.fee': 'Komisyon',
     'bot.exitReason': 'Çıkış sebebi', 'bot.candlesUnavailable': 'Borsadan mumlar alınamadı; grafik eksik.',
+    'bot.feed.live': 'canlı fiyatlar', 'bot.feed.generated': 'üretilmiş fiyatlar', 'bot.feed.replay': 'kayıtlı fiyatlar',
+    'bot.feedGenerated': 'Bu botun fiyatları rastgele üretilmiş bir yürüyüş: gerçek bir piyasa değil.',
   },
   en: {
     'app.title': 'Kapı Admin',
@@ -138,6 +140,8 @@ const texts = {
     'bot.equityCurve': 'Equity curve', 'bot.equity': 'Equity', 'bot.return': 'Return', 'bot.window': 'Window',
     'bot.side': 'Side', 'bot.priceColumn': 'Price', 'bot.quantity': 'Quantity', 'bot.fee': 'Fee',
     'bot.exitReason': 'Exit reason', 'bot.candlesUnavailable': 'The exchange did not give the candles; the chart is incomplete.',
+    'bot.feed.live': 'live prices', 'bot.feed.generated': 'generated prices', 'bot.feed.replay': 'stored prices',
+    'bot.feedGenerated': "This bot's prices are a generated random walk, not a market.",
   },
 };
 

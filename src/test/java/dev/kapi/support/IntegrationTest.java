@@ -83,12 +83,29 @@ public abstract class IntegrationTest {
     protected static final WireMockServer META = startMeta();
 
     /**
+     * Binance Spot's REST API as a local stub (kapi.trading.binance.base-url): it answers
+     * 404 to everything unless a test stubs it, except klines of the tests' made-up
+     * symbols ({@code T<digits>USDT}), which it has none of (an empty list): their
+     * candles are the ones tests record in the store. Tests tell their calls apart by
+     * symbol.
+     */
+    protected static final WireMockServer BINANCE = startBinance();
+
+    /**
+     * BtcTurk's REST and graph APIs as one local stub (kapi.trading.btcturk.base-url and
+     * graph-url: their paths do not clash); 404 unless a test stubs it.
+     */
+    protected static final WireMockServer BTCTURK = startStub();
+
+    /**
      * The settings that point Kapı at the stubs above: the tests' context's and every
      * {@link SecondInstance}'s.
      */
     static final Map<String, Object> STUBS = Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port",
             Integer.toString(MAIL.getSmtp().getPort()), "kapi.identity.password.hibp-url", HIBP.baseUrl(),
-            "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl());
+            "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl(),
+            "kapi.trading.binance.base-url", BINANCE.baseUrl(), "kapi.trading.btcturk.base-url", BTCTURK.baseUrl(),
+            "kapi.trading.btcturk.graph-url", BTCTURK.baseUrl());
 
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 
@@ -125,6 +142,15 @@ public abstract class IntegrationTest {
         server.stubFor(WireMock.get(WireMock.urlPathMatching("/range/[0-9A-F]{5}"))
             .atPriority(10)
             .willReturn(WireMock.ok("")));
+        return server;
+    }
+
+    private static WireMockServer startBinance() {
+        WireMockServer server = startStub();
+        server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v3/klines"))
+            .withQueryParam("symbol", WireMock.matching("T[0-9]+USDT"))
+            .atPriority(10)
+            .willReturn(WireMock.okJson("[]")));
         return server;
     }
 

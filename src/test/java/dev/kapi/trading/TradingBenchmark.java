@@ -26,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Not part of {@code mvn verify}: {@code mvn -Pbenchmark test -Dtest=TradingBenchmark}
  * starts 10,000 active paper bots (simple and EMA, over 20 symbols with generated prices)
  * and times whole ticks of the runner, then times backtests over a year of one-minute
- * candles (525,600).
+ * candles (525,600). The live-feed rows: 10,000 paper bots on 50 symbols fed by the
+ * Binance stub, counting the klines requests each tick makes (the goal: one per symbol)
+ * and timing the ticks.
  */
 @TestPropertySource(properties = "kapi.rate-limits.enabled=false")
 class TradingBenchmark extends TradingTestSupport {
@@ -49,13 +51,13 @@ class TradingBenchmark extends TradingTestSupport {
         jdbc.sql(
                 """
                         INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params, active,
-                                                  created_at, updated_at)
+                                                  created_at, updated_at, price_feed)
                         SELECT 1000000 + n % 500, 'bench ' || n, 'BENCH' || (n % 20) || 'USDT', 100, '1m',
                                CASE WHEN n % 2 = 0 THEN 'simple' ELSE 'ema' END,
                                CASE WHEN n % 2 = 0
                                     THEN jsonb_build_object('buy_below', 50 + n % 400, 'sell_above', 500 + n % 400)
                                     ELSE jsonb_build_object('fast_period', 5 + n % 7, 'slow_period', 20 + n % 11) END,
-                               true, now(), now()
+                               true, now(), now(), 'generated'
                         FROM generate_series(1, :bots) AS n
                         """)
             .param("bots", BOTS)
@@ -101,6 +103,59 @@ class TradingBenchmark extends TradingTestSupport {
         }
         sweep(year);
         jdbc.sql("DELETE FROM trading_bots WHERE owner_id >= 1000000").update();
+    }
+
+    @Test
+    void tenThousandLivePaperBotsOnFiftySymbolsAskTheExchangeOncePerSymbolAndTick() {
+        Instant minute = Instant.parse("2032-06-01T12:00:00Z");
+        for (int tick = 0; tick < 5; tick++) {
+            // The candles closed by each tick's minute: 500 of history, Binance's rows.
+            Instant lastOpen = minute.plus(Duration.ofMinutes(tick - 1));
+            StringBuilder rows = new StringBuilder("[");
+            for (Candle c : GeneratedPrices.walk(11, 500, CandleInterval.M1, lastOpen.minus(Duration.ofMinutes(499)),
+                    BigDecimal.valueOf(100))) {
+                long open = c.openTime().toEpochMilli();
+                rows.append(rows.length() > 1 ? "," : "")
+                    .append("[%d,\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",%d,\"0\",1,\"0\",\"0\",\"0\"]".formatted(open,
+                            c.open(), c.high(), c.low(), c.close(), c.volume(), open + 59_999));
+            }
+            BINANCE.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v3/klines"))
+                .withQueryParam("symbol", com.github.tomakehurst.wiremock.client.WireMock.matching("LIVE[0-9]+USDT"))
+                .withQueryParam("endTime",
+                        com.github.tomakehurst.wiremock.client.WireMock
+                            .equalTo(Long.toString(lastOpen.toEpochMilli() + 59_999)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(rows.append(']').toString())));
+        }
+        jdbc.sql(
+                """
+                        INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params, active,
+                                                  created_at, updated_at, price_feed)
+                        SELECT 2000000 + n % 500, 'live ' || n, 'LIVE' || (n % 50) || 'USDT', 100, '1m',
+                               CASE WHEN n % 2 = 0 THEN 'simple' ELSE 'ema' END,
+                               CASE WHEN n % 2 = 0
+                                    THEN jsonb_build_object('buy_below', 50 + n % 400, 'sell_above', 500 + n % 400)
+                                    ELSE jsonb_build_object('fast_period', 5 + n % 7, 'slow_period', 20 + n % 11) END,
+                               true, now(), now(), 'live'
+                        FROM generate_series(1, :bots) AS n
+                        """)
+            .param("bots", BOTS)
+            .update();
+        com.github.tomakehurst.wiremock.matching.RequestPatternBuilder klines = com.github.tomakehurst.wiremock.client.WireMock
+            .getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v3/klines"))
+            .withQueryParam("symbol", com.github.tomakehurst.wiremock.client.WireMock.matching("LIVE[0-9]+USDT"));
+        for (int i = 0; i < 5; i++) {
+            int before = BINANCE.countRequestsMatching(klines.build()).getCount();
+            long started = System.nanoTime();
+            BotRunner.TickReport report = runner.tick(minute.plus(Duration.ofMinutes(i)).plusSeconds(5));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            int requests = BINANCE.countRequestsMatching(klines.build()).getCount() - before;
+            System.out.printf(
+                    "live tick %d: %d bots on 50 symbols ran, %d orders, %d failures, %d klines requests in %d ms%n",
+                    i + 1, report.ran(), report.orders(), report.failures(), requests, millis);
+            assertThat(requests).isLessThanOrEqualTo(50);
+        }
+        jdbc.sql("DELETE FROM trading_bots WHERE owner_id >= 2000000").update();
     }
 
     /**

@@ -81,6 +81,8 @@ class BacktestController {
                     inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal quoteAmount,
             @Schema(description = "Binance kline CSV") String candles, @Valid CandleSource.Generate generate,
+            @Schema(description = "stored candles of a range (POST /api/trading/candles/download); "
+                    + "its symbol and interval are the backtest's") @Valid CandleSource.Source source,
             @JsonProperty("fee_rate") @DecimalMin("0") @DecimalMax(CandleSource.MAX_COST) @Digits(integer = 1,
                     fraction = 8) BigDecimal feeRate,
             @DecimalMin("0") @DecimalMax(CandleSource.MAX_COST) @Digits(integer = 1, fraction = 8) BigDecimal slippage,
@@ -127,15 +129,18 @@ class BacktestController {
             summary = "Run a strategy with risk settings over candles given as Binance kline CSV or generated from a seed")
     BacktestResponse run(@AuthenticationPrincipal CurrentAccount me, @Valid @RequestBody BacktestRequest request) {
         Strategies.Configured<?> strategy = strategies.read(request.strategy(), request.params());
-        CandleInterval interval = CandleSource.interval(request.interval());
+        CandleInterval interval = request.source() != null ? request.source().candleInterval()
+                : CandleSource.interval(request.interval());
+        String symbol = request.source() != null ? request.source().symbol() : request.symbol();
         Risk risk = request.checkedRisk();
-        Backtester.Setup setup = new Backtester.Setup(request.symbol() == null ? "BACKTEST" : request.symbol(),
-                interval, request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), risk,
+        Backtester.Setup setup = new Backtester.Setup(symbol == null ? "BACKTEST" : symbol, interval,
+                request.quoteAmount() == null ? BigDecimal.valueOf(100) : request.quoteAmount(), risk,
                 request.feeRate(), request.slippage());
         int limit = request.tradesLimit() == null ? BacktestManagement.MAX_TRADES : request.tradesLimit();
-        BacktestManagement.Run run = backtests
-            .bounded(() -> backtests.run(me.id(), new BacktestManagement.Request(strategy, setup, request.candles(),
-                    request.generate(), CandleSource.candles(request.candles(), request.generate(), interval)), limit));
+        BacktestManagement.Run run = backtests.bounded(() -> backtests.run(me.id(),
+                new BacktestManagement.Request(strategy, setup, request.candles(), request.generate(), request.source(),
+                        backtests.candles(request.candles(), request.generate(), request.source(), interval)),
+                limit));
         Backtester.Result result = run.result();
         BacktestReport report = result.report();
         Map<String, Integer> reasons = new LinkedHashMap<>();

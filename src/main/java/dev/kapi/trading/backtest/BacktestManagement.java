@@ -19,6 +19,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
 import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.exchange.Candles;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.strategy.Strategies;
@@ -59,11 +60,14 @@ public class BacktestManagement {
 
     private final Clock clock;
 
+    private final Candles store;
+
     /** A permit per backtest running on this instance. */
     private final Semaphore running;
 
     BacktestManagement(Backtester backtester, Backtests backtests, Strategies strategies, JsonMapper json, Clock clock,
-            BacktestSettings settings) {
+            BacktestSettings settings, Candles store) {
+        this.store = store;
         this.backtester = backtester;
         this.backtests = backtests;
         this.strategies = strategies;
@@ -98,7 +102,7 @@ public class BacktestManagement {
      * made {@code candles}.
      */
     record Request(Strategies.Configured<?> strategy, Backtester.Setup setup, String csv,
-            CandleSource.Generate generate, List<Candle> candles) {
+            CandleSource.Generate generate, CandleSource.Source source, List<Candle> candles) {
     }
 
     /**
@@ -114,7 +118,7 @@ public class BacktestManagement {
      */
     record Inputs(String symbol, String interval, @JsonProperty("quote_amount") BigDecimal quoteAmount,
             @JsonProperty("fee_rate") BigDecimal feeRate, BigDecimal slippage, Risk risk,
-            CandleSource.Generate generate) {
+            CandleSource.Generate generate, CandleSource.Source source) {
     }
 
     /**
@@ -130,7 +134,7 @@ public class BacktestManagement {
         });
         Backtester.Setup setup = request.setup();
         Inputs inputs = new Inputs(setup.symbol(), setup.interval().code(), setup.quoteAmount(), result.feeRate(),
-                result.slippage(), setup.risk(), request.generate());
+                result.slippage(), setup.risk(), request.generate(), request.source());
         String strategy = request.strategy().name();
         String params = strategies.toJson(request.strategy());
         String stored = json.writeValueAsString(inputs);
@@ -170,9 +174,16 @@ public class BacktestManagement {
     void replay(Backtests.Stored stored, Consumer<Trade> each) {
         Inputs inputs = json.readValue(stored.inputs(), Inputs.class);
         CandleInterval interval = CandleInterval.of(inputs.interval()).orElseThrow();
-        List<Candle> candles = CandleSource.candles(stored.candles(), inputs.generate(), interval);
+        List<Candle> candles = CandleSource.candles(stored.candles(), inputs.generate(), inputs.source(), interval,
+                store);
         backtester.run(strategies.stored(stored.strategy(), stored.params()), new Backtester.Setup(inputs.symbol(),
                 interval, inputs.quoteAmount(), inputs.risk(), inputs.feeRate(), inputs.slippage()), candles, each);
+    }
+
+    /** A backtest's candles: exactly one of the CSV, the seed and a stored range. */
+    List<Candle> candles(String csv, CandleSource.Generate generate, CandleSource.Source source,
+            CandleInterval interval) {
+        return CandleSource.candles(csv, generate, source, interval, store);
     }
 
     @ApplicationModuleListener

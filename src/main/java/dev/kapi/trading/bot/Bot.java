@@ -4,8 +4,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
+import dev.kapi.trading.market.PriceFeed;
 
 /**
  * A bot as stored: its configuration and its state. {@code apiKeyId} null means paper
@@ -13,13 +15,15 @@ import dev.kapi.trading.market.Money;
  * (idle, in_position) or why it is not trading (paused, error); {@code statusReason} says
  * why it paused itself ({@code max-drawdown}). {@code entryPrice}, {@code highWater},
  * {@code peakEquity} and {@code cooldownUntil} are what its risk settings need.
+ * {@code exchange} is where it trades (a keyed bot's is its key's) and {@code priceFeed}
+ * where its prices come from.
  */
 public record Bot(long id, long ownerId, String name, String symbol, BigDecimal quoteAmount, CandleInterval interval,
         String strategy, String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, boolean active,
         BotStatus status, BigDecimal positionQuantity, BigDecimal positionCost, String lastSignal, BigDecimal lastPrice,
         Instant lastCandleAt, Instant lastRunAt, int errorCount, String lastError, Instant createdAt, Instant updatedAt,
         Risk risk, BigDecimal entryPrice, BigDecimal highWater, BigDecimal realizedTotal, BigDecimal peakEquity,
-        Instant cooldownUntil, String statusReason) {
+        Instant cooldownUntil, String statusReason, ExchangeName exchange, PriceFeed priceFeed) {
 
     /**
      * What the bot's balance holds outside its position: the starting balance, plus

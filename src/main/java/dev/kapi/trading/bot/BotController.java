@@ -37,6 +37,8 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.exchange.ExchangeName;
+import dev.kapi.trading.market.PriceFeed;
 import dev.kapi.trading.strategy.Signal;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
@@ -89,7 +91,16 @@ class BotController {
             @JsonProperty("max_position") @DecimalMin(value = "0",
                     inclusive = false) @DecimalMax(Money.MAX_AMOUNT) @Digits(integer = 20,
                             fraction = 18) BigDecimal maxPosition,
-            @JsonUnwrapped @Valid Risk risk) {
+            @JsonUnwrapped @Valid Risk risk,
+            @Schema(description = "where the bot trades; a keyed bot's is its key's; binance when none",
+                    allowableValues = {
+                            "binance", "btcturk" }) @Pattern(regexp = ExchangeName.PATTERN) String exchange,
+            @JsonProperty("price_feed") @Schema(
+                    description = "where its prices come from: live (the exchange's "
+                            + "public candles; the default, and the only feed of a bot with an API key), generated "
+                            + "(a random walk, for demos) or replay (stored candles only)",
+                    allowableValues = { "live", "generated", "replay" }) @Pattern(
+                            regexp = PriceFeed.PATTERN) String priceFeed){
 
         BotManagement.Changes changes() {
             Map<String, Object> merged = new LinkedHashMap<>(params == null ? Map.of() : params);
@@ -98,7 +109,7 @@ class BotController {
             }
             return new BotManagement.Changes(name, symbol, quoteAmount, interval,
                     strategy == null || strategy.isBlank() ? SimpleStrategy.NAME : strategy, merged, apiKeyId,
-                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk);
+                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk, exchange, priceFeed);
         }
     }
 
@@ -114,7 +125,8 @@ class BotController {
             @JsonProperty("max_drawdown") BigDecimal maxDrawdown,
             @JsonProperty("cooldown_minutes") Integer cooldownMinutes,
             @JsonProperty("position_sizing") Risk.Sizing positionSizing,
-            @JsonProperty("starting_balance") BigDecimal startingBalance) {
+            @JsonProperty("starting_balance") BigDecimal startingBalance, ExchangeName exchange,
+            @JsonProperty("price_feed") PriceFeed priceFeed) {
 
         static BotResponse from(Bot bot, Strategies strategies) {
             Risk risk = bot.risk();
@@ -125,7 +137,8 @@ class BotController {
                     Money.plain(bot.maxDailyLoss()), Money.plain(bot.maxPosition()), bot.active(), bot.status(),
                     bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()), Money.plain(risk.takeProfit()),
                     Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
-                    Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()));
+                    Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()),
+                    bot.exchange(), bot.priceFeed());
         }
     }
 

@@ -15,8 +15,11 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.kapi.identity.AccountDeleted;
 import dev.kapi.shared.ApiException;
 import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.exchange.ApiKey;
 import dev.kapi.trading.exchange.ApiKeys;
+import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.market.PriceFeed;
 import dev.kapi.trading.strategy.Strategies;
 import dev.kapi.trading.trade.Trades;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,7 +58,8 @@ public class BotManagement {
 
     /** A bot's configuration as a request gave it, before it is checked. */
     record Changes(String name, String symbol, BigDecimal quoteAmount, String interval, String strategy,
-            Map<String, Object> params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, Risk risk) {
+            Map<String, Object> params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, Risk risk,
+            String exchange, String priceFeed) {
     }
 
     @Transactional
@@ -86,8 +90,8 @@ public class BotManagement {
     Bot update(long ownerId, long id, Changes changes) {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
         Bots.Config config = check(ownerId, changes);
-        if (bot.inPosition()
-                && (!bot.symbol().equals(config.symbol()) || !Objects.equals(bot.apiKeyId(), config.apiKeyId()))) {
+        if (bot.inPosition() && (!bot.symbol().equals(config.symbol())
+                || !Objects.equals(bot.apiKeyId(), config.apiKeyId()) || bot.exchange() != config.exchange())) {
             throw ApiException.conflict("bot-has-position");
         }
         bots.update(id, config, clock.instant());
@@ -154,8 +158,26 @@ public class BotManagement {
                                 .map(CandleInterval::code)
                                 .collect(Collectors.joining(", "))));
         Strategies.Configured<?> strategy = strategies.read(changes.strategy(), changes.params());
-        if (changes.apiKeyId() != null && keys.share(changes.apiKeyId(), ownerId).isEmpty()) {
-            throw ApiException.invalidField("api_key_id", "api-key-unknown");
+        ExchangeName exchange = changes.exchange() == null ? ExchangeName.BINANCE : ExchangeName.of(changes.exchange())
+            .orElseThrow(() -> ApiException.invalidField("exchange", "exchange-unknown"));
+        if (changes.apiKeyId() != null) {
+            ApiKey key = keys.share(changes.apiKeyId(), ownerId)
+                .orElseThrow(() -> ApiException.invalidField("api_key_id", "api-key-unknown"));
+            ExchangeName keyed = ExchangeName.of(key.exchange()).orElseThrow();
+            if (changes.exchange() != null && exchange != keyed) {
+                throw ApiException.invalidField("exchange", "exchange-not-the-keys");
+            }
+            exchange = keyed;
+        }
+        PriceFeed feed = changes.priceFeed() == null ? PriceFeed.LIVE : PriceFeed.of(changes.priceFeed())
+            .orElseThrow(() -> ApiException.invalidField("price_feed", "price-feed-unknown"));
+        if (changes.apiKeyId() != null && feed != PriceFeed.LIVE) {
+            // Real orders are never decided on a walk or an old series.
+            throw ApiException.invalidField("price_feed", "price-feed-live-only");
+        }
+        if (feed != PriceFeed.GENERATED && !exchange.offers(interval)) {
+            throw ApiException.invalidField("interval", "interval-not-offered", exchange.wire(),
+                    exchange.intervals().stream().map(CandleInterval::code).collect(Collectors.joining(", ")));
         }
         Risk risk = (changes.risk() == null ? Risk.NONE : changes.risk()).check();
         if (changes.maxPosition() != null && changes.maxPosition().compareTo(changes.quoteAmount()) < 0) {
@@ -163,7 +185,7 @@ public class BotManagement {
         }
         return new Bots.Config(changes.name().strip(), changes.symbol(), changes.quoteAmount(), interval,
                 strategy.name(), strategies.toJson(strategy), changes.apiKeyId(), changes.maxDailyLoss(),
-                changes.maxPosition(), risk.none() ? "{}" : json.writeValueAsString(risk));
+                changes.maxPosition(), risk.none() ? "{}" : json.writeValueAsString(risk), exchange, feed);
     }
 
     public static ApiException notFound() {

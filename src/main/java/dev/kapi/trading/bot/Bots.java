@@ -14,7 +14,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.kapi.trading.decision.Risk;
+import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.market.PriceFeed;
 import tools.jackson.databind.json.JsonMapper;
 
 import static dev.kapi.shared.SqlTime.instant;
@@ -31,7 +33,8 @@ public class Bots {
             SELECT id, owner_id, name, symbol, quote_amount, candle_interval, strategy, params::text AS params,
                    api_key_id, max_daily_loss, max_position, active, status, position_quantity, position_cost,
                    last_signal, last_price, last_candle_at, last_run_at, error_count, last_error, created_at, updated_at,
-                   risk::text AS risk, entry_price, high_water, realized_total, peak_equity, cooldown_until, status_reason
+                   risk::text AS risk, entry_price, high_water, realized_total, peak_equity, cooldown_until, status_reason,
+                   exchange, price_feed
             FROM trading_bots
             """;
 
@@ -46,15 +49,18 @@ public class Bots {
 
     /** The configurable fields of a bot. */
     record Config(String name, String symbol, BigDecimal quoteAmount, CandleInterval interval, String strategy,
-            String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, String risk) {
+            String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, String risk,
+            ExchangeName exchange, PriceFeed priceFeed) {
     }
 
     long insert(long ownerId, Config config, Instant now) {
         return jdbc.sql("""
                 INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params,
-                                          api_key_id, max_daily_loss, max_position, created_at, updated_at, risk)
+                                          api_key_id, max_daily_loss, max_position, created_at, updated_at, risk,
+                                          exchange, price_feed)
                 VALUES (:owner, :name, :symbol, :quoteAmount, :interval, :strategy, CAST(:params AS jsonb),
-                        :apiKeyId, :maxDailyLoss, :maxPosition, :now, :now, CAST(:risk AS jsonb))
+                        :apiKeyId, :maxDailyLoss, :maxPosition, :now, :now, CAST(:risk AS jsonb), :exchange,
+                        :priceFeed)
                 RETURNING id
                 """).params(params(config)).param("owner", ownerId).param("now", utc(now)).query(Long.class).single();
     }
@@ -64,7 +70,7 @@ public class Bots {
                 UPDATE trading_bots SET name = :name, symbol = :symbol, quote_amount = :quoteAmount,
                        candle_interval = :interval, strategy = :strategy, params = CAST(:params AS jsonb),
                        api_key_id = :apiKeyId, max_daily_loss = :maxDailyLoss, max_position = :maxPosition,
-                       risk = CAST(:risk AS jsonb), updated_at = :now
+                       risk = CAST(:risk AS jsonb), exchange = :exchange, price_feed = :priceFeed, updated_at = :now
                 WHERE id = :id
                 """).params(params(config)).param("id", id).param("now", utc(now)).update();
     }
@@ -321,6 +327,8 @@ public class Bots {
         params.put("maxDailyLoss", config.maxDailyLoss());
         params.put("maxPosition", config.maxPosition());
         params.put("risk", config.risk());
+        params.put("exchange", config.exchange().wire());
+        params.put("priceFeed", config.priceFeed().wire());
         return params;
     }
 
@@ -336,7 +344,9 @@ public class Bots {
                 rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 risk == null || risk.equals("{}") ? Risk.NONE : json.readValue(risk, Risk.class),
                 rs.getBigDecimal("entry_price"), rs.getBigDecimal("high_water"), rs.getBigDecimal("realized_total"),
-                rs.getBigDecimal("peak_equity"), instant(rs, "cooldown_until"), rs.getString("status_reason"));
+                rs.getBigDecimal("peak_equity"), instant(rs, "cooldown_until"), rs.getString("status_reason"),
+                ExchangeName.of(rs.getString("exchange")).orElseThrow(),
+                PriceFeed.of(rs.getString("price_feed")).orElseThrow());
     }
 
 }

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Service;
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.BotManagement;
 import dev.kapi.trading.bot.Bots;
-import dev.kapi.trading.exchange.Exchanges;
+import dev.kapi.trading.exchange.PriceFeeds;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
@@ -31,9 +31,10 @@ import dev.kapi.trading.trade.Trades;
  * balance, plus what its trades (all of them, fees included) took from and brought to the
  * cash, plus the position they left valued at the close. The trades before the window are
  * summed by the database and the window's are read through a cursor, so a bot's whole
- * history is never in memory. Candles come from where the bot's come from (the paper
- * exchange, or Binance's public market data); when those cannot be read the chart has no
- * candles and says so.
+ * history is never in memory. Candles come from the bot's price feed: the shared store
+ * for {@code live} and {@code replay} (a chart never makes a request to an exchange), the
+ * walk for {@code generated}; when those cannot be read the chart has no candles and says
+ * so.
  */
 @Service
 public class BotCharts {
@@ -47,15 +48,15 @@ public class BotCharts {
 
     private final Bots bots;
 
-    private final Exchanges exchanges;
+    private final PriceFeeds feeds;
 
     private final Trades trades;
 
     private final Clock clock;
 
-    BotCharts(Bots bots, Exchanges exchanges, Trades trades, Clock clock) {
+    BotCharts(Bots bots, PriceFeeds feeds, Trades trades, Clock clock) {
         this.bots = bots;
-        this.exchanges = exchanges;
+        this.feeds = feeds;
         this.trades = trades;
         this.clock = clock;
     }
@@ -83,7 +84,7 @@ public class BotCharts {
         List<Candle> candles;
         boolean unavailable = false;
         try {
-            candles = exchanges.candlesFor(bot).candles(bot.symbol(), interval, lastOpen, MAX_CANDLES);
+            candles = feeds.stored(bot, interval, lastOpen, MAX_CANDLES);
         }
         catch (RuntimeException ex) {
             log.warn("Candles of bot {} not read for its chart: {}", bot.id(), ex.getMessage());

@@ -6,6 +6,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.kapi.trading.exchange.ExchangeName;
+import dev.kapi.trading.market.PriceFeed;
+
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.BotStatus;
 import dev.kapi.trading.decision.ExitReason;
@@ -16,12 +19,14 @@ import dev.kapi.trading.market.Side;
 /**
  * A bot's chart: its last candles (down-sampled), its trades among them and its equity at
  * each candle's close; {@code candles_unavailable} when the exchange could not give the
- * candles.
+ * candles. {@code exchange} and {@code price_feed} say what drew the candles, so that a
+ * generated walk is never taken for a market.
  */
 public record ChartResponse(@JsonProperty("bot_id") long botId, String name, String symbol, CandleInterval interval,
         BotStatus status, boolean paper, @JsonProperty("starting_balance") BigDecimal startingBalance, Instant from,
         Instant to, List<ChartCandle> candles, @JsonProperty("candles_unavailable") boolean candlesUnavailable,
-        List<ChartTrade> trades, @JsonProperty("equity_curve") List<EquityPoint> equityCurve) {
+        List<ChartTrade> trades, @JsonProperty("equity_curve") List<EquityPoint> equityCurve, ExchangeName exchange,
+        @JsonProperty("price_feed") PriceFeed priceFeed) {
 
     /** The fewest points a chart may be asked to down-sample to. */
     public static final int MIN_POINTS = 10;
@@ -51,9 +56,7 @@ public record ChartResponse(@JsonProperty("bot_id") long botId, String name, Str
                             Money.plain(trade.quantity()), Money.plain(trade.fee()), Money.plain(trade.realizedPnl()),
                             trade.executedAt(), trade.exitReason()))
                     .toList(),
-                chart.equity()
-                    .stream()
-                    .map(point -> new EquityPoint(point.at(), Money.plain(point.equity())))
-                    .toList());
+                chart.equity().stream().map(point -> new EquityPoint(point.at(), Money.plain(point.equity()))).toList(),
+                bot.exchange(), bot.priceFeed());
     }
 }

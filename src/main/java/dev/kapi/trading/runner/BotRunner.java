@@ -26,10 +26,13 @@ import dev.kapi.trading.decision.CandleRule;
 import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.decision.Exits;
 import dev.kapi.trading.exchange.Exchange;
+import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.exchange.Exchanges;
+import dev.kapi.trading.exchange.PriceFeeds;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
+import dev.kapi.trading.market.PriceFeed;
 import dev.kapi.trading.market.Side;
 import dev.kapi.trading.notification.BotAlert;
 import dev.kapi.trading.strategy.Signal;
@@ -41,19 +44,20 @@ import dev.kapi.trading.trade.Trades;
  * Runs every active bot once per closed candle. A tick at minute T takes, per interval,
  * the newest candle that has closed by T and claims bots for it in batches (one row per
  * bot and candle, unique in PostgreSQL, so whichever instance claims first runs the bot
- * and no other does). Candles are fetched once per exchange, symbol and interval per tick
- * and shared by every bot on them. A bot whose signal needs no order gets its state
- * written in one statement with the rest of its batch; an order is written as pending
- * first, placed, then recorded as a trade. An order left pending (a crash, an unclear
- * answer) is looked up on the bot's next run before anything else. Missed candles are not
- * replayed: a tick always acts on the newest closed candle. A running batch holds its
- * claims locked ({@link BotClaims#hold}) and marks them finished at its end; claims an
- * instance made and never finished (it died in the middle of its batch, and its locks
- * with its connection) are taken over by the retry pass of the same minute on any
- * instance ({@link #retry}), so a bot misses no candle while any instance is up, and a
- * live batch is never run twice however slow its exchange. An order the dead instance
- * placed is found by its client order id and never placed twice; one it wrote but never
- * sent is placed under the same id.
+ * and no other does). Candles are read once per exchange, feed, symbol and interval per
+ * tick and shared by every bot on them; a live feed fetches them once per tick across
+ * instances ({@link dev.kapi.trading.exchange.CandleFeed}). A bot whose signal needs no
+ * order gets its state written in one statement with the rest of its batch; an order is
+ * written as pending first, placed, then recorded as a trade. An order left pending (a
+ * crash, an unclear answer) is looked up on the bot's next run before anything else.
+ * Missed candles are not replayed: a tick always acts on the newest closed candle. A
+ * running batch holds its claims locked ({@link BotClaims#hold}) and marks them finished
+ * at its end; claims an instance made and never finished (it died in the middle of its
+ * batch, and its locks with its connection) are taken over by the retry pass of the same
+ * minute on any instance ({@link #retry}), so a bot misses no candle while any instance
+ * is up, and a live batch is never run twice however slow its exchange. An order the dead
+ * instance placed is found by its client order id and never placed twice; one it wrote
+ * but never sent is placed under the same id.
  */
 @Component
 public class BotRunner {
@@ -72,6 +76,8 @@ public class BotRunner {
 
     private final Exchanges exchanges;
 
+    private final PriceFeeds feeds;
+
     private final Strategies strategies;
 
     private final AccountDirectory accounts;
@@ -85,7 +91,7 @@ public class BotRunner {
     private final ApplicationEventPublisher events;
 
     BotRunner(Bots bots, BotClaims claims, Orders orders, Trades trades, TradeBook book, Exchanges exchanges,
-            Strategies strategies, AccountDirectory accounts, TradingSettings settings,
+            PriceFeeds feeds, Strategies strategies, AccountDirectory accounts, TradingSettings settings,
             TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
         this.events = events;
         this.bots = bots;
@@ -94,6 +100,7 @@ public class BotRunner {
         this.trades = trades;
         this.book = book;
         this.exchanges = exchanges;
+        this.feeds = feeds;
         this.strategies = strategies;
         this.accounts = accounts;
         this.settings = settings.runner();
@@ -105,7 +112,7 @@ public class BotRunner {
     public record TickReport(int ran, int orders, int failures) {
     }
 
-    private record CandleKey(boolean paper, String symbol, CandleInterval interval) {
+    private record CandleKey(ExchangeName exchange, PriceFeed feed, String symbol, CandleInterval interval) {
     }
 
     /**
@@ -253,8 +260,7 @@ public class BotRunner {
                 return;
             }
             try {
-                tick.candles.put(key, new Series(
-                        exchanges.candlesFor(sample.get(key)).candles(key.symbol(), interval, open, history), null));
+                tick.candles.put(key, new Series(feeds.candles(sample.get(key), interval, open, history), null));
             }
             catch (RuntimeException ex) {
                 tick.candles.put(key, new Series(List.of(), ex));
@@ -395,7 +401,7 @@ public class BotRunner {
     }
 
     private static CandleKey key(Bot bot, CandleInterval interval) {
-        return new CandleKey(bot.paper(), bot.symbol(), interval);
+        return new CandleKey(bot.exchange(), bot.priceFeed(), bot.symbol(), interval);
     }
 
     private static List<Candle> tail(List<Candle> candles, int size) {

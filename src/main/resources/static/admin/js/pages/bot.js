@@ -36,6 +36,8 @@ export async function render(main, id) {
     h('div', { class: 'page-head' },
       h('h1', {}, chart.name, ' ', h('small', {}, `${chart.symbol} · ${chart.interval}${chart.paper ? ' · paper' : ''}`)),
       badge(chart.status)),
+    h('p', { 'data-feed': chart.price_feed }, `${chart.exchange} · ${t('bot.feed.' + chart.price_feed)}`),
+    chart.price_feed === 'generated' ? h('p', { class: 'notice', role: 'note' }, t('bot.feedGenerated')) : null,
     chart.candles_unavailable ? h('p', { class: 'notice error', role: 'alert' }, t('bot.candlesUnavailable')) : null,
     h('div', { class: 'figures' },
       card('trades', t('bots.trades'), number(chart.trades.length)),
