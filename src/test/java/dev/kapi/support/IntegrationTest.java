@@ -76,6 +76,12 @@ public abstract class IntegrationTest {
     protected static final WireMockServer TELEGRAM = startStub();
 
     /**
+     * Binance's Spot REST API as a local stub (kapi.trading.binance.base-url): it answers
+     * 404 to everything unless a test stubs it; tests tell their calls apart by symbol.
+     */
+    protected static final WireMockServer BINANCE = startStub();
+
+    /**
      * Meta's WhatsApp Cloud API as a local stub (kapi.messaging.whatsapp.base-url), with
      * threads and an accept queue for a whole batch of calls at once (the tier tests send
      * hundreds); tests tell their calls apart by WhatsApp number id.
@@ -88,7 +94,8 @@ public abstract class IntegrationTest {
      */
     static final Map<String, Object> STUBS = Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port",
             Integer.toString(MAIL.getSmtp().getPort()), "kapi.identity.password.hibp-url", HIBP.baseUrl(),
-            "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl());
+            "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl(),
+            "kapi.trading.binance.base-url", BINANCE.baseUrl());
 
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 
