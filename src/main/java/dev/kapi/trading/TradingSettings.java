@@ -15,10 +15,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * an unfinished claim must be for it to take it over (the claiming instance died in the
  * middle of its batch). {@code paper}: the paper exchange's fee and slippage as fractions
  * of the traded amount. {@code binance}: the REST base URL, {@code recvWindow}, the
- * request timeout and the request weight per minute Kapı stays below.
+ * request timeout and the request weight per minute Kapı stays below. {@code btcturk}:
+ * BtcTurk's REST base URL ({@code /api/v1} signed, {@code /api/v2} public), its graph
+ * API's (candles) and the request timeout.
  */
 @ConfigurationProperties("kapi.trading")
-public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance) {
+public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance,
+        @DefaultValue Btcturk btcturk) {
 
     public record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
             @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors,
@@ -30,5 +33,9 @@ public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper p
 
     public record Binance(@DefaultValue("https://api.binance.com") URI baseUrl, @DefaultValue("5s") Duration recvWindow,
             @DefaultValue("10s") Duration timeout, @DefaultValue("5000") int maxUsedWeight) {
+    }
+
+    public record Btcturk(@DefaultValue("https://api.btcturk.com") URI baseUrl,
+            @DefaultValue("https://graph-api.btcturk.com") URI graphUrl, @DefaultValue("10s") Duration timeout) {
     }
 }

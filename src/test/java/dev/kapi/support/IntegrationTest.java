@@ -76,17 +76,23 @@ public abstract class IntegrationTest {
     protected static final WireMockServer TELEGRAM = startStub();
 
     /**
-     * Binance's Spot REST API as a local stub (kapi.trading.binance.base-url): it answers
-     * 404 to everything unless a test stubs it; tests tell their calls apart by symbol.
-     */
-    protected static final WireMockServer BINANCE = startStub();
-
-    /**
      * Meta's WhatsApp Cloud API as a local stub (kapi.messaging.whatsapp.base-url), with
      * threads and an accept queue for a whole batch of calls at once (the tier tests send
      * hundreds); tests tell their calls apart by WhatsApp number id.
      */
     protected static final WireMockServer META = startMeta();
+
+    /**
+     * Binance Spot's REST API as a local stub (kapi.trading.binance.base-url): it answers
+     * 404 to everything unless a test stubs it; tests tell their calls apart by symbol.
+     */
+    protected static final WireMockServer BINANCE = startStub();
+
+    /**
+     * BtcTurk's REST and graph APIs as one local stub (kapi.trading.btcturk.base-url and
+     * graph-url: their paths do not clash); 404 unless a test stubs it.
+     */
+    protected static final WireMockServer BTCTURK = startStub();
 
     /**
      * The settings that point Kapı at the stubs above: the tests' context's and every
@@ -95,7 +101,8 @@ public abstract class IntegrationTest {
     static final Map<String, Object> STUBS = Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port",
             Integer.toString(MAIL.getSmtp().getPort()), "kapi.identity.password.hibp-url", HIBP.baseUrl(),
             "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl(),
-            "kapi.trading.binance.base-url", BINANCE.baseUrl());
+            "kapi.trading.binance.base-url", BINANCE.baseUrl(), "kapi.trading.btcturk.base-url", BTCTURK.baseUrl(),
+            "kapi.trading.btcturk.graph-url", BTCTURK.baseUrl());
 
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 

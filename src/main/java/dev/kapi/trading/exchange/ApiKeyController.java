@@ -49,7 +49,7 @@ class ApiKeyController {
         this.notifications = notifications;
     }
 
-    record CreateApiKeyRequest(@NotNull @Pattern(regexp = "binance") String exchange,
+    record CreateApiKeyRequest(@NotNull @Pattern(regexp = ExchangeName.PATTERN) String exchange,
             @NotBlank @Size(max = 100) String label,
             @JsonProperty("api_key") @NotNull @Size(min = 8, max = 256) @Pattern(regexp = "\\S+") String apiKey,
             @JsonProperty("api_secret") @NotNull @Size(min = 8, max = 256) @Pattern(regexp = "\\S+") String apiSecret) {
@@ -60,8 +60,9 @@ class ApiKeyController {
         }
     }
 
-    record ApiKeyResponse(long id, @Schema(allowableValues = "binance") String exchange, String label,
-            @JsonProperty("api_key") String apiKey, @JsonProperty("created_at") Instant createdAt) {
+    record ApiKeyResponse(long id, @Schema(allowableValues = {
+            "binance", "btcturk" }) String exchange, String label, @JsonProperty("api_key") String apiKey,
+            @JsonProperty("created_at") Instant createdAt){
 
         static ApiKeyResponse from(ApiKey key) {
             return new ApiKeyResponse(key.id(), key.exchange(), key.label(), "****" + key.keyLast4(), key.createdAt());

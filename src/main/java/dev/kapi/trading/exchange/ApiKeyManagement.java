@@ -70,6 +70,19 @@ public class ApiKeyManagement {
         return new ApiCredentials(sealer.open(key.sealedKey(), context), sealer.open(key.sealedSecret(), context));
     }
 
+    /** The key opened with its exchange, for a request to it. */
+    @Transactional(readOnly = true)
+    public Opened open(long ownerId, long id) {
+        ApiKey key = keys.byId(id, ownerId).orElseThrow(ApiKeyManagement::notFound);
+        String context = ApiKey.sealingContext(ownerId, id);
+        return new Opened(ExchangeName.of(key.exchange()).orElseThrow(),
+                new ApiCredentials(sealer.open(key.sealedKey(), context), sealer.open(key.sealedSecret(), context)));
+    }
+
+    /** An opened key and the exchange it belongs to. */
+    public record Opened(ExchangeName exchange, ApiCredentials credentials) {
+    }
+
     /**
      * Seals again, under the current master key, every key sealed under an older one.
      * Answers how many.

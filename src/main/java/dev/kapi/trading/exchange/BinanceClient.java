@@ -50,8 +50,11 @@ import tools.jackson.databind.json.JsonMapper;
  * shared, so the limits hold for every bot.
  * <p>
  * Quantities follow the symbol's rules from {@code exchangeInfo} (cached per symbol for
- * an hour): a buy's fill reports what can be sold later, the base received net of
- * base-asset commissions and rounded down to the step size, and a sell's quantity is
+ * an hour; a market order's quantity rules are LOT_SIZE and MARKET_LOT_SIZE together: the
+ * larger minimum, the smaller maximum, the larger non-zero step, Binance's steps being
+ * powers of ten; the order value bounds are those of NOTIONAL and MIN_NOTIONAL that apply
+ * to market orders): a buy's fill reports what can be sold later, the base received net
+ * of base-asset commissions and rounded down to the step size, and a sell's quantity is
  * rounded down to the step before it is sent.
  */
 @Component
@@ -85,26 +88,6 @@ final class BinanceClient {
             .build();
     }
 
-    /**
-     * What Kapı needs of a symbol's {@code exchangeInfo}: its two assets and the quantity
-     * rules of a MARKET order, LOT_SIZE and MARKET_LOT_SIZE together (the larger minimum,
-     * the smaller maximum, the larger non-zero step; Binance's steps are powers of ten,
-     * so the larger is a multiple of the smaller). A zero step or maximum means none.
-     * {@code minNotional}/{@code maxNotional}: the order value bounds of the NOTIONAL and
-     * MIN_NOTIONAL filters that apply to market orders (zero: none).
-     */
-    record SymbolRules(String baseAsset, String quoteAsset, BigDecimal minQty, BigDecimal maxQty, BigDecimal stepSize,
-            BigDecimal minNotional, BigDecimal maxNotional) {
-
-        /** The quantity rounded down to the step size. */
-        BigDecimal floor(BigDecimal quantity) {
-            if (stepSize.signum() == 0) {
-                return quantity;
-            }
-            return quantity.divide(stepSize, 0, RoundingMode.DOWN).multiply(stepSize);
-        }
-    }
-
     /** The exchange as one API key sees it. */
     Exchange as(ApiCredentials credentials) {
         return new Account(credentials);
@@ -129,6 +112,39 @@ final class BinanceClient {
 
         Account(ApiCredentials credentials) {
             this.credentials = credentials;
+        }
+
+        @Override
+        public ExchangeName name() {
+            return ExchangeName.BINANCE;
+        }
+
+        @Override
+        public SymbolRules rules(String symbol) {
+            return BinanceClient.this.rules(symbol);
+        }
+
+        /** {@code GET /api/v3/depth} (weight 5 up to 100 levels). */
+        @Override
+        public Optional<OrderBook> depth(String symbol, int limit) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", symbol);
+            params.put("limit", Integer.toString(Math.clamp(limit, 1, 5000)));
+            Answer answer = send("GET", "/api/v3/depth", query(params), null);
+            if (!answer.ok() || answer.body() == null) {
+                throw answer.failure("order book of " + symbol);
+            }
+            return Optional.of(new OrderBook(levels(answer.body().path("bids")), levels(answer.body().path("asks"))));
+        }
+
+        @Override
+        public List<Balance> balances() {
+            List<Balance> balances = new ArrayList<>();
+            for (JsonNode balance : account().path("balances")) {
+                balances.add(new Balance(balance.path("asset").asString(""), decimal(balance.get("free")),
+                        decimal(balance.get("locked"))));
+            }
+            return balances;
         }
 
         @Override
@@ -329,18 +345,22 @@ final class BinanceClient {
          * account has none).
          */
         private BigDecimal free(String asset) {
+            for (JsonNode balance : account().path("balances")) {
+                if (asset.equals(balance.path("asset").asString(""))) {
+                    return decimal(balance.get("free"));
+                }
+            }
+            return BigDecimal.ZERO;
+        }
+
+        private JsonNode account() {
             Map<String, String> params = new LinkedHashMap<>();
             params.put("omitZeroBalances", "true");
             Answer answer = send("GET", "/api/v3/account", signed(params), credentials());
             if (!answer.ok() || answer.body() == null) {
                 throw answer.failure("account balances");
             }
-            for (JsonNode balance : answer.body().path("balances")) {
-                if (asset.equals(balance.path("asset").asString(""))) {
-                    return decimal(balance.get("free"));
-                }
-            }
-            return BigDecimal.ZERO;
+            return answer.body();
         }
 
         private Answer sendOrder(MarketOrder order) {
@@ -528,8 +548,12 @@ final class BinanceClient {
         BigDecimal stepSize = BigDecimal.ZERO;
         BigDecimal minNotional = BigDecimal.ZERO;
         BigDecimal maxNotional = BigDecimal.ZERO;
+        BigDecimal tickSize = BigDecimal.ZERO;
         for (JsonNode filter : info.path("filters")) {
             String type = filter.path("filterType").asString("");
+            if (type.equals("PRICE_FILTER") && filter.has("tickSize")) {
+                tickSize = decimal(filter.get("tickSize"));
+            }
             if (type.equals("MIN_NOTIONAL") && filter.path("applyToMarket").asBoolean(true)) {
                 minNotional = minNotional.max(decimal(filter.get("minNotional")));
             }
@@ -552,13 +576,13 @@ final class BinanceClient {
             stepSize = stepSize.max(decimal(filter.get("stepSize")));
         }
         return new SymbolRules(info.path("baseAsset").asString(""), info.path("quoteAsset").asString(""), minQty,
-                maxQty, stepSize, minNotional, maxNotional);
+                maxQty, stepSize, tickSize, minNotional, maxNotional);
     }
 
     private Answer send(String method, String path, String query, ApiCredentials credentials) {
         Instant now = clock.instant();
         if (now.isBefore(blockedUntil)) {
-            throw new Exchange.ExchangeException("Binance request limit: requests wait until " + blockedUntil);
+            throw new Exchange.Busy("Binance request limit: requests wait until " + blockedUntil, blockedUntil);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path + "?" + query))
             .timeout(settings.timeout())
@@ -578,6 +602,10 @@ final class BinanceClient {
             return new Answer(0, null, "interrupted");
         }
         watchLimits(response, now);
+        if (response.statusCode() == 429 || response.statusCode() == 418) {
+            throw new Exchange.Busy("Binance asked to wait (HTTP " + response.statusCode() + ") until " + blockedUntil,
+                    blockedUntil);
+        }
         JsonNode body = null;
         try {
             body = response.body().isBlank() ? null : json.readTree(response.body());
@@ -591,8 +619,7 @@ final class BinanceClient {
     private void watchLimits(HttpResponse<String> response, Instant now) {
         int status = response.statusCode();
         if (status == 429 || status == 418) {
-            long seconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(60L);
-            blockedUntil = now.plusSeconds(seconds);
+            blockedUntil = now.plusSeconds(RetryAfter.seconds(response, 60));
             return;
         }
         response.headers()
@@ -607,6 +634,14 @@ final class BinanceClient {
             .stream()
             .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
+    }
+
+    private static List<Exchange.Level> levels(JsonNode side) {
+        List<Exchange.Level> levels = new ArrayList<>();
+        for (JsonNode level : side) {
+            levels.add(new Exchange.Level(decimal(level.get(0)), decimal(level.get(1))));
+        }
+        return levels;
     }
 
     private static BigDecimal decimal(JsonNode node) {

@@ -10,11 +10,28 @@ import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Side;
 
 /**
- * A spot exchange as the runner sees it: closed candles, market orders that carry a
- * client order id, and a lookup by that id for an order whose outcome is unknown. The
- * paper exchange and Binance implement it.
+ * A spot exchange as the runner sees it: closed candles, the order book, a symbol's
+ * rules, the account's balances, market orders that carry a client order id, and a lookup
+ * by that id for an order whose outcome is unknown. The paper exchange, Binance and
+ * BtcTurk implement it; {@link Exchanges} picks one for a bot. Market data needs no key;
+ * balances and orders need the exchange as one key sees it.
  */
 public interface Exchange {
+
+    /** Which exchange this is (the paper exchange answers the one it stands in for). */
+    ExchangeName name();
+
+    /** The symbol's rules: assets, step and tick sizes, order value bounds. */
+    SymbolRules rules(String symbol);
+
+    /**
+     * The order book's best {@code limit} levels on each side; empty when this exchange
+     * gives none (the paper exchange).
+     */
+    Optional<OrderBook> depth(String symbol, int limit);
+
+    /** The account's balances, those not zero. */
+    List<Balance> balances();
 
     /**
      * Up to {@code limit} candles, oldest first, the newest of them opened at
@@ -50,11 +67,42 @@ public interface Exchange {
     record Fill(String clientOrderId, BigDecimal price, BigDecimal quantity, BigDecimal fee, Instant executedAt) {
     }
 
+    /** Bids best (highest) first and asks best (lowest) first. */
+    record OrderBook(List<Level> bids, List<Level> asks) {
+    }
+
+    /** One price level of the book. */
+    record Level(BigDecimal price, BigDecimal quantity) {
+    }
+
+    /** An asset's balance: free to trade, and locked in open orders. */
+    record Balance(String asset, BigDecimal free, BigDecimal locked) {
+    }
+
     /** The exchange refused or failed a request, and no order was placed. */
     class ExchangeException extends RuntimeException {
 
-        ExchangeException(String message) {
+        public ExchangeException(String message) {
             super(message);
+        }
+
+    }
+
+    /**
+     * The exchange asked Kapı to wait (a 429 or 418, or the used weight near its limit):
+     * no request goes to it before {@code until}.
+     */
+    final class Busy extends ExchangeException {
+
+        private final Instant until;
+
+        public Busy(String message, Instant until) {
+            super(message);
+            this.until = until;
+        }
+
+        public Instant until() {
+            return until;
         }
 
     }
@@ -62,7 +110,7 @@ public interface Exchange {
     /** An order request got no clear answer: the order may exist. */
     final class UncertainOrder extends ExchangeException {
 
-        UncertainOrder(String message) {
+        public UncertainOrder(String message) {
             super(message);
         }
 

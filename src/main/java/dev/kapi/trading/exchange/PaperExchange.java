@@ -42,6 +42,29 @@ public final class PaperExchange implements Exchange {
     }
 
     @Override
+    public ExchangeName name() {
+        return ExchangeName.BINANCE;
+    }
+
+    /** Paper orders keep no exchange rules: no step, tick or minimum. */
+    @Override
+    public SymbolRules rules(String symbol) {
+        return new SymbolRules("", "", BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
+                BigDecimal.ZERO, BigDecimal.ZERO);
+    }
+
+    @Override
+    public Optional<OrderBook> depth(String symbol, int limit) {
+        return Optional.empty();
+    }
+
+    /** A paper bot's balance is its own starting balance, not an account's. */
+    @Override
+    public List<Balance> balances() {
+        return List.of();
+    }
+
+    @Override
     public List<Candle> candles(String symbol, CandleInterval interval, Instant lastOpen, int limit) {
         List<Candle> recorded = jdbc.sql("""
                 SELECT * FROM (

@@ -64,7 +64,7 @@ class TradingCandleRuleTests {
         Set<ExitReason> seen = EnumSet.noneOf(ExitReason.class);
         for (Risk risk : RISKS) {
             List<String> backtest = new ArrayList<>();
-            Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null)).run(RSI,
+            Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null, null)).run(RSI,
                     new Backtester.Setup("X", INTERVAL, QUOTE, risk, null, null), candles, trade -> backtest
                         .add(index(candles, trade.executedAt()) + " " + trade.side() + " " + trade.exitReason()));
 
@@ -214,7 +214,7 @@ class TradingCandleRuleTests {
         List<Candle> candles = GeneratedPrices.walk(11, 20_000, interval, Instant.parse("2024-01-01T00:00:00Z"),
                 BigDecimal.valueOf(100));
         StringBuilder trades = new StringBuilder();
-        Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null)).run(strategy,
+        Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null, null)).run(strategy,
                 new Backtester.Setup("X", interval, QUOTE, risk, null, null), candles,
                 trade -> trades.append(trade.side())
                     .append(trade.price().toPlainString())

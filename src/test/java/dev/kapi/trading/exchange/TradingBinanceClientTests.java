@@ -79,7 +79,9 @@ class TradingBinanceClientTests {
                 new TradingSettings.Runner(false, "-", 500, 3, "-", Duration.ofSeconds(25)),
                 new TradingSettings.Paper(new BigDecimal("0.001"), new BigDecimal("0.0005")),
                 new TradingSettings.Binance(URI.create(binance.baseUrl()), Duration.ofSeconds(5), Duration.ofSeconds(2),
-                        1100));
+                        1100),
+                new TradingSettings.Btcturk(URI.create("http://127.0.0.1:9"), URI.create("http://127.0.0.1:9"),
+                        Duration.ofSeconds(2)));
         client = new BinanceClient(settings, JsonMapper.builder().build(), clock);
         // BTCUSDT's lot rules as they long were: a step of 0.000001 BTC; tests of
         // rounding set today's.
