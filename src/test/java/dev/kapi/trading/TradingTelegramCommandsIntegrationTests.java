@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -119,6 +120,50 @@ class TradingTelegramCommandsIntegrationTests extends TradingTestSupport {
             .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "force_exit"));
         assertThat(get(token, "/api/trading/kill-switch")).containsEntry("on", true);
         assertThat(get(token, "/api/trading/bots/{id}", bot)).containsEntry("active", false);
+    }
+
+    @Test
+    void commandsWhenTheUserSignedUpInEnglishThenTheAnswersAreInEnglishAndAnUnknownCommandGetsTheList() {
+        String email = uniqueEmail();
+        client().post()
+            .uri("/auth/register")
+            .header(HttpHeaders.ACCEPT_LANGUAGE, "en")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        String token = login(email);
+        String botToken = ThreadLocalRandom.current().nextLong(1_000_000L, 9_999_999L) + ":"
+                + UUID.randomUUID().toString().replace("-", "");
+        String chat = String.valueOf(ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L));
+        as(token).put()
+            .uri("/api/trading/notifications")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("telegram_bot_token", botToken, "telegram_chat_id", chat, "events", List.of("error")))
+            .exchange()
+            .expectStatus()
+            .isOk();
+        TELEGRAM.stubFor(WireMock.post(urlPathEqualTo("/bot" + botToken + "/getUpdates")).willReturn(okJson("""
+                {"ok": true, "result": [
+                  {"update_id": 7, "message": {"message_id": 1, "chat": {"id": %1$s}, "text": "/status"}},
+                  {"update_id": 8, "message": {"message_id": 2, "chat": {"id": %1$s}, "text": "/frobnicate"}}
+                ]}
+                """.formatted(chat))));
+        TELEGRAM.stubFor(WireMock.post(urlPathEqualTo("/bot" + botToken + "/sendMessage"))
+            .willReturn(okJson("{\"ok\": true, \"result\": {}}")));
+
+        polling.pollOnce();
+
+        String sendMessage = "/bot" + botToken + "/sendMessage";
+        TELEGRAM.verify(1,
+                postRequestedFor(urlPathEqualTo(sendMessage)).withRequestBody(containing("You have no bots")));
+        TELEGRAM.verify(1,
+                postRequestedFor(urlPathEqualTo(sendMessage)).withRequestBody(containing("Commands: /status")));
+        assertThat(jdbc.sql("SELECT outcome FROM trading_telegram_updates WHERE owner_id = :owner ORDER BY update_id")
+            .param("owner", accountIdOf(token))
+            .query(String.class)
+            .list()).containsExactly("ok", "unknown-command");
     }
 
     private static void await(CyclicBarrier barrier) {

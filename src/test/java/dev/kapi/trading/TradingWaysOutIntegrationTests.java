@@ -341,6 +341,26 @@ class TradingWaysOutIntegrationTests extends TradingTestSupport {
         assertThat(exitRequested(bot)).isFalse();
     }
 
+    @Test
+    void tickWhenTheBotsExitIsRequestedThenTheRunnerPlacesNoOrderForIt() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        Instant first = recordCandles(symbol, "99");
+        long bot = startedBot(token, simpleBot(symbol, "100", "110"));
+        // A kill switch or a force-exit owns the bot's position from here.
+        jdbc.sql("UPDATE trading_bots SET exit_requested_at = now() WHERE id = :bot").param("bot", bot).update();
+
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
+        assertThat(jdbc.sql("SELECT count(*) FROM trading_orders WHERE bot_id = :bot")
+            .param("bot", bot)
+            .query(Long.class)
+            .single()).isZero();
+        exits.retry();
+        assertThat(exitRequested(bot)).isFalse();
+    }
+
     private long botInPosition(String token, String symbol, String price, String quantity) {
         long bot = startedBot(token, simpleBot(symbol, "1", "1000000"));
         buy(token, bot, price, quantity);

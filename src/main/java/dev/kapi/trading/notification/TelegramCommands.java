@@ -1,7 +1,10 @@
 package dev.kapi.trading.notification;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -14,6 +17,7 @@ import dev.kapi.identity.AccountDirectory;
 import dev.kapi.shared.ApiException;
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.BotManagement;
+import dev.kapi.trading.exchange.Exchanges;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.runner.ForcedExits;
 import dev.kapi.trading.runner.KillSwitch;
@@ -40,12 +44,15 @@ class TelegramCommands {
 
     private final TelegramClient telegram;
 
+    private final Exchanges exchanges;
+
     private final MessageSource messages;
 
     private final AccountDirectory accounts;
 
     TelegramCommands(BotManagement bots, ForcedExits exits, KillSwitch killSwitch, TelegramClient telegram,
-            MessageSource messages, AccountDirectory accounts) {
+            Exchanges exchanges, MessageSource messages, AccountDirectory accounts) {
+        this.exchanges = exchanges;
         this.bots = bots;
         this.exits = exits;
         this.killSwitch = killSwitch;

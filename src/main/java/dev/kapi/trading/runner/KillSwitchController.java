@@ -38,33 +38,33 @@ class KillSwitchController {
         this.recentAuthentication = recentAuthentication;
     }
 
-    record EngagedResponse(@JsonProperty("engaged_at") Instant engagedAt, @JsonProperty("bots_stopped") int botsStopped,
-            @JsonProperty("positions_closed") int positionsClosed,
+    record KillSwitchReport(@JsonProperty("engaged_at") Instant engagedAt,
+            @JsonProperty("bots_stopped") int botsStopped, @JsonProperty("positions_closed") int positionsClosed,
             @JsonProperty("positions_pending") int positionsPending) {
 
-        static EngagedResponse from(KillSwitch.Report report) {
-            return new EngagedResponse(report.engagedAt(), report.botsStopped(), report.positionsClosed(),
+        static KillSwitchReport from(KillSwitch.Report report) {
+            return new KillSwitchReport(report.engagedAt(), report.botsStopped(), report.positionsClosed(),
                     report.positionsPending());
         }
     }
 
-    record StateResponse(boolean on, @JsonProperty("engaged_at") Instant engagedAt,
+    record KillSwitchState(boolean on, @JsonProperty("engaged_at") Instant engagedAt,
             @JsonProperty("admin_on") boolean adminOn, @JsonProperty("admin_engaged_at") Instant adminEngagedAt) {
     }
 
     @PostMapping("/api/trading/kill-switch")
     @Operation(summary = "Kill switch: stop every bot of the user, sell every position at market (exit_reason "
             + "force_exit) and cancel their orders; no bot starts until it is re-armed")
-    EngagedResponse engage(@AuthenticationPrincipal CurrentAccount me) {
-        return EngagedResponse.from(killSwitch.engage(me.id(), me.id()));
+    KillSwitchReport engage(@AuthenticationPrincipal CurrentAccount me) {
+        return KillSwitchReport.from(killSwitch.engage(me.id(), me.id()));
     }
 
     @GetMapping("/api/trading/kill-switch")
     @Operation(summary = "Whether the user's kill switch, or the admin's for everyone, is on")
-    StateResponse state(@AuthenticationPrincipal CurrentAccount me) {
+    KillSwitchState state(@AuthenticationPrincipal CurrentAccount me) {
         KillSwitches.Engaged own = killSwitch.state(me.id());
         KillSwitches.Engaged admin = killSwitch.state(null);
-        return new StateResponse(own != null, own == null ? null : own.engagedAt(), admin != null,
+        return new KillSwitchState(own != null, own == null ? null : own.engagedAt(), admin != null,
                 admin == null ? null : admin.engagedAt());
     }
 
@@ -80,8 +80,8 @@ class KillSwitchController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "The admin's kill switch: every user's bots stopped and flat; no bot starts until it is "
             + "re-armed (admin)")
-    EngagedResponse engageForEveryone(@AuthenticationPrincipal CurrentAccount me) {
-        return EngagedResponse.from(killSwitch.engage(null, me.id()));
+    KillSwitchReport engageForEveryone(@AuthenticationPrincipal CurrentAccount me) {
+        return KillSwitchReport.from(killSwitch.engage(null, me.id()));
     }
 
     @DeleteMapping("/api/admin/trading/kill-switch")
