@@ -44,8 +44,11 @@ import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -351,6 +354,18 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     private HttpClient http;
 
     private long deadline;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    /**
+     * The admin's trading kill switch, which the fuzz's admin may have pulled with a
+     * valid request, re-armed: while on, no later test could start a bot.
+     */
+    @AfterEach
+    void reArmTheAdminsKillSwitch() {
+        jdbc.sql("DELETE FROM trading_kill_switches WHERE owner_id IS NULL").update();
+    }
 
     @Test
     void everyOperationWhenFedMalformedInputThenNoServerErrorNoTimeoutAndNoInternalsInTheAnswer() {

@@ -54,7 +54,9 @@ public record BacktestReport(double totalReturn, double maxDrawdown, Double shar
 
         Sells() {
             for (ExitReason reason : ExitReason.values()) {
-                reasons.put(reason, 0);
+                if (reason.byCandle()) {
+                    reasons.put(reason, 0);
+                }
             }
         }
 

@@ -36,9 +36,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.market.PriceFeed;
+import dev.kapi.trading.market.Side;
+import dev.kapi.trading.runner.ForcedExits;
+import dev.kapi.trading.trade.Trade;
 import dev.kapi.trading.strategy.Signal;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
@@ -63,8 +67,11 @@ class BotController {
 
     private final BotCharts charts;
 
-    BotController(BotManagement bots, Strategies strategies, BotCharts charts) {
+    private final ForcedExits exits;
+
+    BotController(BotManagement bots, Strategies strategies, BotCharts charts, ForcedExits exits) {
         this.bots = bots;
+        this.exits = exits;
         this.strategies = strategies;
         this.charts = charts;
     }
@@ -215,9 +222,47 @@ class BotController {
     }
 
     @PostMapping("/{id:\\d+}/stop")
-    @Operation(summary = "Stop a bot; an open position stays open")
-    BotResponse stop(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
-        return BotResponse.from(bots.stop(me.id(), id), strategies);
+    @Operation(summary = "Stop a bot; an open position stays open, unless exit=true: then it is sold at market "
+            + "(exit_reason force_exit)")
+    BotResponse stop(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
+            @RequestParam(defaultValue = "false") boolean exit) {
+        Bot bot = bots.stop(me.id(), id);
+        if (!exit) {
+            return BotResponse.from(bot, strategies);
+        }
+        ForcedExits.Outcome outcome = exits.exit(id, false);
+        if (outcome.result() == ForcedExits.Result.FAILED) {
+            throw ForcedExits.refused(outcome);
+        }
+        return BotResponse.from(bots.get(me.id(), id), strategies);
+    }
+
+    /** A force-exit's answer: {@code sold} with its trade, or {@code pending}. */
+    record ForceExitResponse(@JsonProperty("bot_id") long botId, @Schema(allowableValues = {
+            "sold", "pending" }) String status, ExitTrade trade){
+    }
+
+    record ExitTrade(long id, Side side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
+            @JsonProperty("realized_pnl") BigDecimal realizedPnl, @JsonProperty("exit_reason") ExitReason exitReason,
+            @JsonProperty("client_order_id") String clientOrderId, @JsonProperty("executed_at") Instant executedAt) {
+
+        static ExitTrade from(Trade trade) {
+            return new ExitTrade(trade.id(), trade.side(), Money.plain(trade.price()), Money.plain(trade.quantity()),
+                    Money.plain(trade.fee()), Money.plain(trade.realizedPnl()), trade.exitReason(),
+                    trade.clientOrderId(), trade.executedAt());
+        }
+    }
+
+    @PostMapping("/{id:\\d+}/force-exit")
+    @Operation(summary = "Sell the bot's open position now at market (exit_reason force_exit); 200 sold, 202 "
+            + "when an order of the bot is still in flight (the exit finishes after it), 409 bot-has-no-position "
+            + "when flat")
+    ResponseEntity<ForceExitResponse> forceExit(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id) {
+        ForcedExits.Outcome outcome = exits.forceExit(me.id(), id);
+        if (outcome.result() == ForcedExits.Result.SOLD) {
+            return ResponseEntity.ok(new ForceExitResponse(id, "sold", ExitTrade.from(outcome.trade())));
+        }
+        return ResponseEntity.accepted().body(new ForceExitResponse(id, "pending", null));
     }
 
     @GetMapping("/{id:\\d+}/state")

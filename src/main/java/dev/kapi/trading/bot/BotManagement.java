@@ -43,12 +43,16 @@ public class BotManagement {
 
     private final Strategies strategies;
 
+    private final KillSwitches killSwitches;
+
     private final Clock clock;
 
     private final JsonMapper json;
 
-    BotManagement(Bots bots, Trades trades, ApiKeys keys, Strategies strategies, Clock clock, JsonMapper json) {
+    BotManagement(Bots bots, Trades trades, ApiKeys keys, Strategies strategies, KillSwitches killSwitches, Clock clock,
+            JsonMapper json) {
         this.json = json;
+        this.killSwitches = killSwitches;
         this.bots = bots;
         this.trades = trades;
         this.keys = keys;
@@ -73,12 +77,12 @@ public class BotManagement {
     }
 
     @Transactional(readOnly = true)
-    List<Bot> list(long ownerId) {
+    public List<Bot> list(long ownerId) {
         return bots.ofOwner(ownerId);
     }
 
     @Transactional(readOnly = true)
-    Bot get(long ownerId, long id) {
+    public Bot get(long ownerId, long id) {
         return bots.byId(id, ownerId).orElseThrow(BotManagement::notFound);
     }
 
@@ -109,11 +113,14 @@ public class BotManagement {
 
     /**
      * Starts the bot: the runner takes it from the next closed candle. A bot in error is
-     * reset first.
+     * reset first. Not while the owner's kill switch or the admin's is on.
      */
     @Transactional
-    Bot start(long ownerId, long id) {
+    public Bot start(long ownerId, long id) {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
+        if (killSwitches.covers(ownerId)) {
+            throw ApiException.conflict("kill-switch-on");
+        }
         if (!bot.status().startable()) {
             throw ApiException.conflict("bot-in-error");
         }
@@ -128,7 +135,7 @@ public class BotManagement {
 
     /** Stops the bot. An open position stays open; stopping never sells. */
     @Transactional
-    Bot stop(long ownerId, long id) {
+    public Bot stop(long ownerId, long id) {
         bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
         bots.setActive(id, false, clock.instant());
         return bots.byId(id, ownerId).orElseThrow();
@@ -199,6 +206,7 @@ public class BotManagement {
      */
     @ApplicationModuleListener
     void on(AccountDeleted deleted) {
+        killSwitches.deleteOf(deleted.accountId());
         trades.deleteOf(deleted.accountId());
         bots.deleteOf(deleted.accountId());
         keys.deleteOf(deleted.accountId());

@@ -285,6 +285,69 @@ public class Bots {
             .update();
     }
 
+    /**
+     * Locks the bot for an order the runner is about to place, and says whether it may:
+     * still active, no exit requested (a kill switch or a force-exit owns its position),
+     * and its position still the one the run decided on (nothing sold it meanwhile).
+     */
+    public boolean lockForOrder(long id, BigDecimal positionQuantity) {
+        return jdbc.sql("""
+                SELECT active AND exit_requested_at IS NULL AND position_quantity = :quantity
+                FROM trading_bots WHERE id = :id FOR UPDATE
+                """).param("id", id).param("quantity", positionQuantity).query(Boolean.class).optional().orElse(false);
+    }
+
+    /** The bot must be sold flat; kept until it is ({@link #clearExitRequest}). */
+    public void requestExit(long id, Instant now) {
+        jdbc.sql("UPDATE trading_bots SET exit_requested_at = COALESCE(exit_requested_at, :now) WHERE id = :id")
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
+    }
+
+    public void clearExitRequest(long id) {
+        jdbc.sql("UPDATE trading_bots SET exit_requested_at = NULL WHERE id = :id AND exit_requested_at IS NOT NULL")
+            .param("id", id)
+            .update();
+    }
+
+    /** Up to {@code limit} bots whose exit was requested and is not done, by id. */
+    public List<Long> exitRequested(long afterId, int limit) {
+        return jdbc.sql("""
+                SELECT id FROM trading_bots WHERE exit_requested_at IS NOT NULL AND id > :after ORDER BY id LIMIT :limit
+                """).param("after", afterId).param("limit", limit).query(Long.class).list();
+    }
+
+    /** What a kill switch did to the bots it covers. */
+    public record Stopped(int stopped, List<Long> ids) {
+    }
+
+    /**
+     * A kill switch: every bot of the owner (of everyone for {@code ownerId} null, a page
+     * of {@code limit} bots after {@code afterId}) stopped, and its exit requested.
+     * {@code stopped} counts the bots that were active.
+     */
+    public Stopped stopAndRequestExit(Long ownerId, long afterId, int limit, Instant now) {
+        List<Object[]> rows = jdbc.sql("""
+                WITH b AS (
+                    SELECT id, active FROM trading_bots
+                    WHERE (CAST(:owner AS bigint) IS NULL OR owner_id = :owner) AND id > :after
+                    ORDER BY id LIMIT :limit FOR UPDATE)
+                UPDATE trading_bots t SET active = false, exit_requested_at = COALESCE(t.exit_requested_at, :now),
+                       updated_at = :now
+                FROM b WHERE t.id = b.id
+                RETURNING t.id, b.active
+                """)
+            .param("owner", ownerId)
+            .param("after", afterId)
+            .param("limit", limit)
+            .param("now", utc(now))
+            .query((rs, row) -> new Object[] { rs.getLong(1), rs.getBoolean(2) })
+            .list();
+        return new Stopped((int) rows.stream().filter(row -> (Boolean) row[1]).count(),
+                rows.stream().map(row -> (Long) row[0]).sorted().toList());
+    }
+
     /** No buy before {@code until} (a cooldown after a stop). */
     public void setCooldown(long id, Instant until) {
         jdbc.sql("UPDATE trading_bots SET cooldown_until = :until WHERE id = :id")

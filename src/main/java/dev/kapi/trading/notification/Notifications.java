@@ -84,7 +84,7 @@ public class Notifications {
                 VALUES (:owner, :sealed, :last4, :chat, :events, :now)
                 ON CONFLICT (owner_id) DO UPDATE SET sealed_token = EXCLUDED.sealed_token,
                     token_last4 = EXCLUDED.token_last4, chat_id = EXCLUDED.chat_id, events = EXCLUDED.events,
-                    updated_at = EXCLUDED.updated_at
+                    updated_at = EXCLUDED.updated_at, poll_owner = NULL, poll_until = NULL, update_offset = 0
                 """)
             .param("owner", ownerId)
             .param("sealed", sealer.seal(token, context(ownerId)))
@@ -133,6 +133,9 @@ public class Notifications {
     @ApplicationModuleListener
     void on(AccountDeleted deleted) {
         delete(deleted.accountId());
+        jdbc.sql("DELETE FROM trading_telegram_updates WHERE owner_id = :owner")
+            .param("owner", deleted.accountId())
+            .update();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.kapi.trading.runner;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,22 +22,17 @@ import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.Bots;
 import dev.kapi.trading.decision.CandleRule;
-import dev.kapi.trading.decision.ExitReason;
-import dev.kapi.trading.decision.Exits;
 import dev.kapi.trading.exchange.Exchange;
 import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.exchange.Exchanges;
 import dev.kapi.trading.exchange.PriceFeeds;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
-import dev.kapi.trading.market.Money;
 import dev.kapi.trading.market.PriceFeed;
 import dev.kapi.trading.market.Side;
 import dev.kapi.trading.notification.BotAlert;
 import dev.kapi.trading.strategy.Signal;
 import dev.kapi.trading.strategy.Strategies;
-import dev.kapi.trading.trade.TradeBook;
-import dev.kapi.trading.trade.Trades;
 
 /**
  * Runs every active bot once per closed candle. A tick at minute T takes, per interval,
@@ -70,9 +64,7 @@ public class BotRunner {
 
     private final Orders orders;
 
-    private final Trades trades;
-
-    private final TradeBook book;
+    private final Fills fills;
 
     private final Exchanges exchanges;
 
@@ -90,15 +82,14 @@ public class BotRunner {
 
     private final ApplicationEventPublisher events;
 
-    BotRunner(Bots bots, BotClaims claims, Orders orders, Trades trades, TradeBook book, Exchanges exchanges,
-            PriceFeeds feeds, Strategies strategies, AccountDirectory accounts, TradingSettings settings,
+    BotRunner(Bots bots, BotClaims claims, Orders orders, Fills fills, Exchanges exchanges, PriceFeeds feeds,
+            Strategies strategies, AccountDirectory accounts, TradingSettings settings,
             TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
         this.events = events;
         this.bots = bots;
         this.claims = claims;
         this.orders = orders;
-        this.trades = trades;
-        this.book = book;
+        this.fills = fills;
         this.exchanges = exchanges;
         this.feeds = feeds;
         this.strategies = strategies;
@@ -299,8 +290,11 @@ public class BotRunner {
         Instant now = clock.instant();
         Side side = decision.side();
         String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());
-        Boolean fresh = transactions.execute(status -> orders.insertPending(clientOrderId, bot.id(), candle.openTime(),
-                side, decision.reason(), now));
+        // Under the bot's lock: a kill switch, a force-exit or a stop since the batch
+        // read
+        // the bot leaves this candle without an order.
+        Boolean fresh = transactions.execute(status -> bots.lockForOrder(bot.id(), bot.positionQuantity())
+                && orders.insertPending(clientOrderId, bot.id(), candle.openTime(), side, decision.reason(), now));
         if (!Boolean.TRUE.equals(fresh)) {
             return false;
         }
@@ -318,7 +312,7 @@ public class BotRunner {
             throw ex;
         }
         transactions.executeWithoutResult(status -> {
-            record(bot, side, decision.reason(), fill);
+            fills.record(bot, side, decision.reason(), fill);
             bots.recordRuns(List
                 .of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null, decision.peak())),
                     clock.instant());
@@ -339,36 +333,11 @@ public class BotRunner {
                     orders.settle(order.clientOrderId(), false, clock.instant());
                 }
                 else {
-                    record(bot, order.side(), order.exitReason(), fill);
+                    fills.record(bot, order.side(), order.exitReason(), fill);
                 }
             });
         }
         return bots.byIds(List.of(bot.id())).getFirst();
-    }
-
-    /**
-     * In the caller's transaction: the trade, the order settled, and after a sell the
-     * daily loss limit, over the realized PnL of the sell's UTC day.
-     */
-    private void record(Bot bot, Side side, ExitReason reason, Exchange.Fill fill) {
-        if (!orders.settle(fill.clientOrderId(), true, clock.instant())) {
-            return;
-        }
-        book.record(new TradeBook.Entry(bot.ownerId(), bot.id(), bot.symbol(), side, fill.price(), fill.quantity(),
-                fill.fee(), "bot", fill.clientOrderId(), fill.executedAt(),
-                side == Side.SELL ? (reason == null ? ExitReason.SIGNAL : reason) : null));
-        Instant cooldown = side == Side.SELL ? Exits.cooldownUntil(bot.risk(), reason, fill.executedAt()) : null;
-        if (cooldown != null) {
-            bots.setCooldown(bot.id(), cooldown);
-        }
-        if (side == Side.SELL && bot.maxDailyLoss() != null) {
-            Instant day = fill.executedAt().truncatedTo(ChronoUnit.DAYS);
-            BigDecimal today = trades.realizedSince(bot.id(), day);
-            if (today.negate().compareTo(bot.maxDailyLoss()) >= 0) {
-                bots.stopWithReason(bot.id(), "Max daily loss reached: " + Money.plain(today.negate()),
-                        clock.instant());
-            }
-        }
     }
 
     /**

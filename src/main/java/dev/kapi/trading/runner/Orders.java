@@ -41,6 +41,16 @@ public class Orders {
     }
 
     /**
+     * The sell of a way out (force-exit, stop and sell, a kill switch): one id per
+     * position state ({@code kapi-<bot>-x<the bot's newest trade id>}), so two requests
+     * or instances exiting the same position write one order, and the next position gets
+     * a new one.
+     */
+    static String exitOrderId(long botId, long lastTradeId) {
+        return "kapi-" + botId + "-x" + lastTradeId;
+    }
+
+    /**
      * Writes the order as pending; false when the bot already has an order for that
      * candle. An order of the candle settled {@code absent} (written by a run that died
      * before the exchange got it, and looked up since: the exchange has none) is pending
@@ -74,6 +84,20 @@ public class Orders {
                 WHERE bot_id = ANY(:bots) AND status = 'pending' ORDER BY created_at
                 """)
             .param("bots", botIds.toArray(Long[]::new))
+            .query((rs, row) -> new PendingOrder(rs.getString("client_order_id"), rs.getLong("bot_id"),
+                    instant(rs, "candle_open"), Side.of(rs.getString("side")),
+                    ExitReason.of(rs.getString("exit_reason"))))
+            .list();
+    }
+
+    /** The bot's pending orders written before {@code before}, oldest first. */
+    List<PendingOrder> pendingOf(long botId, Instant before) {
+        return jdbc.sql("""
+                SELECT client_order_id, bot_id, candle_open, side, exit_reason FROM trading_orders
+                WHERE bot_id = :bot AND status = 'pending' AND created_at < :before ORDER BY created_at
+                """)
+            .param("bot", botId)
+            .param("before", utc(before))
             .query((rs, row) -> new PendingOrder(rs.getString("client_order_id"), rs.getLong("bot_id"),
                     instant(rs, "candle_open"), Side.of(rs.getString("side")),
                     ExitReason.of(rs.getString("exit_reason"))))

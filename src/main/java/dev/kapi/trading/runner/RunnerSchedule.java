@@ -12,20 +12,23 @@ import dev.kapi.trading.TradingSettings;
  * The runner's trigger on this instance: each minute (by
  * {@code kapi.trading.runner.cron}), the tick of that minute, and later in it (by
  * {@code kapi.trading.runner.retry-cron}) the retry pass that runs the unfinished claims
- * of a dead instance. Off with {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the
- * runner themselves.
+ * of a dead instance and the exit pass ({@link ForcedExits#retry}). Off with
+ * {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
  */
 @Component
 class RunnerSchedule implements SchedulingConfigurer {
 
     private final BotRunner runner;
 
+    private final ForcedExits exits;
+
     private final Clock clock;
 
     private final TradingSettings.Runner settings;
 
-    RunnerSchedule(BotRunner runner, Clock clock, TradingSettings settings) {
+    RunnerSchedule(BotRunner runner, ForcedExits exits, Clock clock, TradingSettings settings) {
         this.runner = runner;
+        this.exits = exits;
         this.clock = clock;
         this.settings = settings.runner();
     }
@@ -44,10 +47,11 @@ class RunnerSchedule implements SchedulingConfigurer {
 
     /**
      * Later in the minute: the claims of an instance that died during its tick, run by
-     * this one.
+     * this one, and the exits still requested (a kill switch's, an unclear force-exit).
      */
     void retry() {
         runner.retry(clock.instant());
+        exits.retry();
     }
 
 }

@@ -94,6 +94,14 @@ public class Trades {
             .optional();
     }
 
+    /** The id of the bot's newest trade; 0 when it has none. */
+    public long lastTradeId(long botId) {
+        return jdbc.sql("SELECT COALESCE(max(id), 0) FROM trading_trades WHERE bot_id = :bot")
+            .param("bot", botId)
+            .query(Long.class)
+            .single();
+    }
+
     List<FifoBook.Lot> lots(long ownerId, Long botId, String symbol) {
         return jdbc.sql("""
                 SELECT trade_id, remaining, cost FROM trading_lots

@@ -3,7 +3,7 @@
 import { h, mount } from '../dom.js';
 import { t, number, time } from '../i18n.js';
 import { call } from '../api.js';
-import { table, pager, badge, statusSelect } from '../ui.js';
+import { table, pager, badge, statusSelect, statusLine } from '../ui.js';
 
 const STATUSES = ['idle', 'in_position', 'paused', 'error'];
 let statusFilter = '';
@@ -36,7 +36,37 @@ export async function render(main) {
     statusFilter = value;
     bots.show(null);
   });
-  mount(main, h('section', { 'data-page': 'bots' }, h('div', { class: 'page-head' }, h('h1', {}, t('nav.bots')), filter),
-    bots.element));
-  await bots.show(null);
+  const status = statusLine();
+  const killSwitch = h('div', { class: 'actions', 'data-section': 'kill-switch' });
+  async function showKillSwitch() {
+    const state = (await call('GET', '/api/trading/kill-switch')).body;
+    killSwitch.replaceChildren(state.admin_on
+      ? h('button', {
+        type: 'button', class: 'warning', 'data-action': 'kill-switch-release',
+        onclick: async () => {
+          try {
+            await call('DELETE', '/api/admin/trading/kill-switch');
+            status.ok(t('bots.killSwitchReleased'));
+            await showKillSwitch();
+          }
+          catch (error) { status.error(error); }
+        },
+      }, t('bots.killSwitchRelease'))
+      : h('button', {
+        type: 'button', class: 'danger', 'data-action': 'kill-switch',
+        onclick: async () => {
+          if (!confirm(t('bots.killSwitchConfirm'))) return;
+          try {
+            const report = (await call('POST', '/api/admin/trading/kill-switch')).body;
+            status.ok(t('bots.killSwitchEngaged') + ` ${report.bots_stopped} / ${report.positions_closed} / ${report.positions_pending}`);
+            await showKillSwitch();
+            await bots.show(null);
+          }
+          catch (error) { status.error(error); }
+        },
+      }, t('bots.killSwitch')));
+  }
+  mount(main, h('section', { 'data-page': 'bots' }, h('div', { class: 'page-head' }, h('h1', {}, t('nav.bots')), filter, killSwitch),
+    status.element, bots.element));
+  await Promise.all([bots.show(null), showKillSwitch()]);
 }
