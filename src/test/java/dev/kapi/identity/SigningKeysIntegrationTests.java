@@ -57,7 +57,7 @@ class SigningKeysIntegrationTests extends IntegrationTest {
     }
 
     @Test
-    void jwksWhenHs256ThenEmptyAndDiscoveryNamesTheIssuer() {
+    void jwksWhenHs256ThenOnlyTheProvidersKeysAndDiscoveryNamesTheIssuer() throws Exception {
         Map<String, Object> discovery = client().get()
             .uri("/.well-known/openid-configuration")
             .exchange()
@@ -71,15 +71,16 @@ class SigningKeysIntegrationTests extends IntegrationTest {
             .containsEntry("introspection_endpoint", issuer + "/oauth2/introspect")
             .containsEntry("token_endpoint", issuer + "/auth/login")
             .containsEntry("id_token_signing_alg_values_supported", List.of("HS256"));
-        client().get()
-            .uri("/.well-known/jwks.json")
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .json("{\"keys\":[]}");
+        // Kapı's own HS256 tokens are checked by Kapı alone; the JWKS holds the OpenID
+        // provider's keys.
+        JWKSet published = jwks(client());
+        assertThat(published.getKeys()).extracting(key -> key.getAlgorithm().getName())
+            .contains("RS256", "ES256")
+            .doesNotContain("HS256");
+        assertThat(published.toString()).doesNotContain("\"d\"").doesNotContain("\"p\"");
         String token = newUserToken();
         assertThat(claims(token).getIssuer()).isEqualTo(issuer);
+        assertThat(SignedJWT.parse(token).getHeader().getAlgorithm().getName()).isEqualTo("HS256");
         as(newAdminToken()).post().uri("/api/admin/signing-keys/rotate").exchange().expectStatus().isEqualTo(409);
     }
 
@@ -169,7 +170,8 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         // once and on the other
         // instance as soon as it hears of it
         assertThat(rotated).containsEntry("state", "signing");
-        assertThat(jwks(first).getKeys()).extracting(JWK::getKeyID).containsExactly((String) rotated.get("kid"));
+        assertThat(ofAlgorithm(jwks(first), "ES256")).extracting(JWK::getKeyID)
+            .containsExactly((String) rotated.get("kid"));
         me(first, token).expectStatus().isUnauthorized();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(jwks(second).getKeyByKeyId(old)).isNull();
@@ -230,11 +232,11 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         assertThat(kid(signIn(first, email))).isEqualTo(current);
 
         // then: both publish the next key, which does not sign yet
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jwks(second).getKeys()).hasSize(2));
-        assertThat(jwks(first).getKeys()).hasSize(2);
+        await().atMost(Duration.ofSeconds(5))
+            .untilAsserted(() -> assertThat(ofAlgorithm(jwks(second), "ES256")).hasSize(2));
+        assertThat(ofAlgorithm(jwks(first), "ES256")).hasSize(2);
         assertThat(kid(signIn(second, email))).isEqualTo(current);
-        String next = jwks(second).getKeys()
-            .stream()
+        String next = ofAlgorithm(jwks(second), "ES256").stream()
             .map(key -> key.getKeyID())
             .filter(kid -> !kid.equals(current))
             .findFirst()
@@ -320,6 +322,14 @@ class SigningKeysIntegrationTests extends IntegrationTest {
             .expectBody(String.class)
             .returnResult()
             .getResponseBody());
+    }
+
+    /**
+     * The published keys of one algorithm: the JWKS also holds the OpenID provider's
+     * (RS256 and ES256 always).
+     */
+    private static List<JWK> ofAlgorithm(JWKSet keys, String algorithm) {
+        return keys.getKeys().stream().filter(key -> key.getAlgorithm().getName().equals(algorithm)).toList();
     }
 
     /**

@@ -19,8 +19,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * What other services need to trust Kapı's tokens without its secret: the OpenID Connect
- * discovery document and the JSON Web Key Set of the public keys that sign access tokens
- * (empty under HS256, whose tokens only Kapı itself can check).
+ * discovery document and the JSON Web Key Set of the public keys that sign tokens (the
+ * provider's always; Kapı's own access tokens under HS256 only Kapı itself can check).
  */
 @RestController
 @Tag(name = "discovery")
@@ -67,11 +67,10 @@ class Discovery {
     }
 
     @GetMapping("/.well-known/jwks.json")
-    @Operation(summary = "The public keys that verify access tokens, by kid; empty under HS256")
+    @Operation(summary = "The public keys that verify Kapı's tokens, by kid: the OpenID provider's (RS256, ES256) "
+            + "always, and those of Kapı's own access tokens unless they are HS256")
     ResponseEntity<Map<String, Object>> jwks() {
-        Map<String, Object> set = settings.asymmetric() ? keys.published().toJSONObject(true)
-                : Map.of("keys", List.of());
-        return ResponseEntity.ok().cacheControl(JWKS_CACHE).body(set);
+        return ResponseEntity.ok().cacheControl(JWKS_CACHE).body(keys.published().toJSONObject(true));
     }
 
 }

@@ -31,6 +31,7 @@ import org.springframework.util.StringUtils;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -72,12 +73,18 @@ public class AccessTokens {
 
     private static final JWSHeader HEADER = new JWSHeader(JWSAlgorithm.HS256);
 
+    /** Claims only a token issued to an OAuth client carries. */
+    private static final java.util.List<String> CLIENT_CLAIMS = java.util.List.of("aud", "azp", "client_id");
+
     private final JWSSigner signer;
 
     private final JWSVerifier secretVerifier;
 
     /** Null under HS256. */
     private final SigningKeys keys;
+
+    /** {@code KAPI_JWT_ALGORITHM} when it is asymmetric; null under HS256. */
+    private final String asymmetricAlgorithm;
 
     private final String issuer;
 
@@ -102,16 +109,23 @@ public class AccessTokens {
     @Autowired
     AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock,
             SigningSettings signing, SigningKeys keys, PublicUrl site) {
-        this(settings, localSecrets, clock, signing.asymmetric() ? keys : null, site.publicUrl());
+        this(settings, localSecrets, clock, signing.asymmetric() ? keys : null, site.publicUrl(),
+                signing.asymmetric() ? signing.algorithm() : null);
     }
 
     private AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock,
             SigningKeys keys, String issuer) {
+        this(settings, localSecrets, clock, keys, issuer, null);
+    }
+
+    private AccessTokens(IdentitySettings settings, ObjectProvider<LocalSecrets> localSecrets, Clock clock,
+            SigningKeys keys, String issuer, String asymmetricAlgorithm) {
         SecretKey key = new SecretKeySpec(secret(settings, localSecrets.getIfAvailable()), "HmacSHA256");
         this.clock = clock;
         this.lifetime = settings.accessTokenLifetime();
         this.signer = signer(key);
         this.keys = keys;
+        this.asymmetricAlgorithm = asymmetricAlgorithm;
         this.issuer = issuer;
         try {
             this.secretVerifier = new MACVerifier(key);
@@ -199,21 +213,31 @@ public class AccessTokens {
 
     /**
      * The signature (HS256 with the secret, or the published key its {@code kid} names,
-     * of the configured kind only), then expiry and issuer; every failure is a
-     * {@link BadJwtException}, a 401.
+     * of the configured kind only), then that it is one of Kapı's own access tokens, then
+     * expiry and issuer; every failure is a {@link BadJwtException}, a 401. The OpenID
+     * provider's ID and access tokens are signed by keys of the same set and name an
+     * account and a session too, but they are a client's: a {@code typ} other than
+     * {@code JWT} ({@code at+jwt}, {@code logout+jwt}) or an {@code aud}, {@code azp} or
+     * {@code client_id} claim marks them, and none of them opens Kapı's API.
      */
     Jwt verify(String token) {
         SignedJWT signed;
         Map<String, Object> claimSet;
         try {
             signed = SignedJWT.parse(token);
-            JWSVerifier verifier = keys == null
-                    ? (JWSAlgorithm.HS256.equals(signed.getHeader().getAlgorithm()) ? secretVerifier : null)
-                    : keys.verifier(signed.getHeader()).orElse(null);
+            JWSAlgorithm algorithm = signed.getHeader().getAlgorithm();
+            JWSVerifier verifier = keys == null ? (JWSAlgorithm.HS256.equals(algorithm) ? secretVerifier : null)
+                    : algorithm.getName().equals(asymmetricAlgorithm) ? keys.verifier(signed.getHeader()).orElse(null)
+                            : null;
             if (verifier == null || !signed.verify(verifier)) {
                 throw new BadJwtException("Signature or key not accepted");
             }
-            claimSet = claims.convert(signed.getJWTClaimsSet().getClaims());
+            Map<String, Object> raw = signed.getJWTClaimsSet().getClaims();
+            JOSEObjectType type = signed.getHeader().getType();
+            if (type != null && !JOSEObjectType.JWT.equals(type) || CLIENT_CLAIMS.stream().anyMatch(raw::containsKey)) {
+                throw new BadJwtException("Not an access token of Kapı");
+            }
+            claimSet = claims.convert(raw);
         }
         catch (java.text.ParseException | JOSEException | IllegalArgumentException | IllegalStateException ex) {
             throw new BadJwtException("Malformed token");

@@ -49,14 +49,16 @@ import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
- * The asymmetric keys that sign access tokens, when {@code KAPI_JWT_ALGORITHM} is not
- * HS256. Keys live in PostgreSQL (private halves sealed with the master key) and in
- * memory on every instance, which reloads them when one instance announces a new key on
- * the {@code signing-keys} topic; which key signs is a function of the keys and the time,
- * so every instance signs with the same one. A key signs from its {@code activates_at}
- * until the next key activates; it is published from its creation (the schedule creates
- * the next key {@code publish-lead} before it activates) until the last token it signed
- * has expired. An immediate rotation is for a suspected leak: it revokes every key still
+ * The asymmetric keys Kapı signs with: one line of keys per algorithm, RS256 and ES256
+ * always (the OpenID provider's ID and access tokens) and {@code KAPI_JWT_ALGORITHM} when
+ * it is not HS256 (Kapı's own access tokens). Keys live in PostgreSQL (private halves
+ * sealed with the master key) and in memory on every instance, which reloads them when
+ * one instance announces a new key on the {@code signing-keys} topic; which key of a line
+ * signs is a function of the keys and the time, so every instance signs with the same
+ * one. A key signs from its {@code activates_at} until the next key of its algorithm
+ * activates; it is published from its creation (the schedule creates the next key
+ * {@code publish-lead} before it activates) until the last token it signed has expired.
+ * An immediate rotation is for a suspected leak: it revokes every key of the line still
  * published ({@code revoked_at}), which leaves the JWKS and stops verifying at once on
  * every instance, and never signs again.
  */
@@ -115,14 +117,23 @@ public class SigningKeys implements SmartInitializingSingleton {
             Instant publishedUntil, String state) {
     }
 
+    /** The algorithms the provider signs with, whatever Kapı's own tokens use. */
+    static final List<String> PROVIDER_ALGORITHMS = List.of("RS256", "ES256");
+
     @Override
     public void afterSingletonsInstantiated() {
-        if (!settings.asymmetric()) {
-            return;
-        }
         cluster.subscribe(TOPIC, message -> reload(), this::reload);
         reload();
-        current();
+        algorithms().forEach(this::current);
+    }
+
+    /** The algorithms that have a line of keys here: the provider's and Kapı's own. */
+    List<String> algorithms() {
+        List<String> algorithms = new ArrayList<>(PROVIDER_ALGORITHMS);
+        if (settings.asymmetric() && !algorithms.contains(settings.algorithm())) {
+            algorithms.add(settings.algorithm());
+        }
+        return algorithms;
     }
 
     /** Why a key is to be created. */
@@ -133,18 +144,30 @@ public class SigningKeys implements SmartInitializingSingleton {
     }
 
     /**
-     * The key that signs now, created first when there is none of the configured
-     * algorithm.
+     * The key of Kapı's own tokens ({@code KAPI_JWT_ALGORITHM}) that signs now, created
+     * first when there is none.
      */
     SigningKey current() {
-        Instant now = clock.instant();
-        SigningKey current = signingAt(keys, now);
-        if (current == null || !current.algorithm().getName().equals(settings.algorithm())) {
-            rotate(Reason.MISSING);
-            current = signingAt(keys, clock.instant());
+        return current(settings.algorithm());
+    }
+
+    /**
+     * The key of the algorithm that signs now, created first when there is none; an
+     * algorithm Kapı keeps no keys of is an {@link IllegalArgumentException}.
+     */
+    SigningKey current(String algorithm) {
+        if (!algorithms().contains(algorithm)) {
+            throw new IllegalArgumentException("No signing keys of " + algorithm);
         }
-        else if (due(keys, current, now)) {
-            rotate(Reason.SCHEDULED);
+        Instant now = clock.instant();
+        List<SigningKey> line = line(keys, algorithm);
+        SigningKey current = signingAt(line, now);
+        if (current == null) {
+            rotate(algorithm, Reason.MISSING);
+            current = signingAt(line(keys, algorithm), clock.instant());
+        }
+        else if (due(line, current, now)) {
+            rotate(algorithm, Reason.SCHEDULED);
         }
         return current;
     }
@@ -155,7 +178,7 @@ public class SigningKeys implements SmartInitializingSingleton {
     boolean publishes(Object kid) {
         Instant now = clock.instant();
         List<SigningKey> all = keys;
-        return all.stream().anyMatch(key -> key.kid().equals(kid) && published(all, key, now));
+        return all.stream().anyMatch(key -> key.kid().equals(kid) && published(lineOf(all, key), key, now));
     }
 
     /** The published key with this id and algorithm, if it may still verify a token. */
@@ -164,24 +187,28 @@ public class SigningKeys implements SmartInitializingSingleton {
         List<SigningKey> all = keys;
         return all.stream()
             .filter(key -> key.kid().equals(header.getKeyID()) && key.algorithm().equals(header.getAlgorithm()))
-            .filter(key -> published(all, key, now))
+            .filter(key -> published(lineOf(all, key), key, now))
             .map(SigningKey::verifier)
             .findFirst();
     }
 
-    /** The public keys relying parties verify tokens with: every key not yet retired. */
+    /**
+     * The public keys relying parties verify tokens with: every key not yet retired, of
+     * every algorithm.
+     */
     public JWKSet published() {
         Instant now = clock.instant();
         List<SigningKey> all = keys;
-        return new JWKSet(all.stream().filter(key -> published(all, key, now)).map(SigningKey::publicJwk).toList());
+        return new JWKSet(
+                all.stream().filter(key -> published(lineOf(all, key), key, now)).map(SigningKey::publicJwk).toList());
     }
 
     List<KeyView> views() {
         Instant now = clock.instant();
-        List<SigningKey> all = keys;
-        SigningKey signing = signingAt(all, now);
         List<KeyView> views = new ArrayList<>();
-        for (SigningKey key : all.reversed()) {
+        for (SigningKey key : keys.reversed()) {
+            List<SigningKey> all = lineOf(keys, key);
+            SigningKey signing = signingAt(all, now);
             if (key.revoked()) {
                 Instant until = successor(all, key).map(SigningKey::activatesAt)
                     .filter(next -> next.isBefore(key.revokedAt()))
@@ -206,9 +233,7 @@ public class SigningKeys implements SmartInitializingSingleton {
      */
     @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
     void keepSchedule() {
-        if (settings.asymmetric()) {
-            current();
-        }
+        algorithms().forEach(this::current);
     }
 
     /**
@@ -217,11 +242,16 @@ public class SigningKeys implements SmartInitializingSingleton {
      * publish lead, the old key staying published until its last token expired. Without
      * {@code immediate}, a key already waiting to sign is the answer.
      */
-    KeyView rotateByAdmin(boolean immediate) {
-        if (!settings.asymmetric()) {
+    KeyView rotateByAdmin(String algorithm, boolean immediate) {
+        if (algorithm == null && !settings.asymmetric()) {
             throw dev.kapi.shared.ApiException.conflict("signing-keys-symmetric");
         }
-        String kid = rotate(immediate ? Reason.ADMIN_IMMEDIATE : Reason.ADMIN);
+        String line = algorithm == null ? settings.algorithm() : algorithm;
+        if (!algorithms().contains(line)) {
+            throw dev.kapi.shared.ApiException.invalidField("algorithm", "signing-keys-algorithm-unknown",
+                    String.join(", ", algorithms()));
+        }
+        String kid = rotate(line, immediate ? Reason.ADMIN_IMMEDIATE : Reason.ADMIN);
         return views().stream().filter(view -> view.kid().equals(kid)).findFirst().orElseThrow();
     }
 
@@ -230,16 +260,16 @@ public class SigningKeys implements SmartInitializingSingleton {
      * database's keys that it is still needed; answers the kid of the new key, or of the
      * one that made it unneeded.
      */
-    private String rotate(Reason reason) {
+    private String rotate(String algorithm, Reason reason) {
         String kid = transactions.execute(status -> {
             jdbc.sql("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
                 .param("key", ROTATION_LOCK)
                 .query(Integer.class)
                 .single();
-            List<SigningKey> fresh = load();
+            List<SigningKey> fresh = line(load(), algorithm);
             Instant now = clock.instant();
             SigningKey current = signingAt(fresh, now);
-            boolean usable = current != null && current.algorithm().getName().equals(settings.algorithm());
+            boolean usable = current != null;
             Optional<SigningKey> waiting = current == null ? Optional.empty() : successor(fresh, current);
             Instant activates;
             switch (reason) {
@@ -267,21 +297,20 @@ public class SigningKeys implements SmartInitializingSingleton {
                     revokePublished(fresh, now);
                 }
             }
-            JWK generated = generate(settings.algorithm());
+            JWK generated = generate(algorithm);
             jdbc.sql("""
                     INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_sealed, created_at, activates_at)
                     VALUES (:kid, :algorithm, :public, :sealed, :now, :activates)
                     """)
                 .param("kid", generated.getKeyID())
-                .param("algorithm", settings.algorithm())
+                .param("algorithm", algorithm)
                 .param("public", generated.toPublicJWK().toJSONString())
                 .param("sealed", sealer.seal(generated.toJSONString(), context(generated.getKeyID())))
                 .param("now", utc(now))
                 .param("activates", utc(activates))
                 .update();
             cluster.publish(TOPIC, generated.getKeyID());
-            log.info("New {} signing key {} ({}), signing from {}", settings.algorithm(), generated.getKeyID(), reason,
-                    activates);
+            log.info("New {} signing key {} ({}), signing from {}", algorithm, generated.getKeyID(), reason, activates);
             return generated.getKeyID();
         });
         reload();
@@ -391,6 +420,15 @@ public class SigningKeys implements SmartInitializingSingleton {
         }
     }
 
+    /** The keys of one algorithm, in their order. */
+    private static List<SigningKey> line(List<SigningKey> all, String algorithm) {
+        return all.stream().filter(key -> key.algorithm().getName().equals(algorithm)).toList();
+    }
+
+    private static List<SigningKey> lineOf(List<SigningKey> all, SigningKey key) {
+        return line(all, key.algorithm().getName());
+    }
+
     /**
      * The key that signs at {@code now}: the last one not revoked that activated by then.
      */
@@ -417,8 +455,13 @@ public class SigningKeys implements SmartInitializingSingleton {
         return index >= 0 && index + 1 < line.size() ? Optional.of(line.get(index + 1)) : Optional.empty();
     }
 
+    /**
+     * Whether the key of this line may still verify: not revoked, of an algorithm Kapı
+     * still signs with (a line left behind by a change of {@code KAPI_JWT_ALGORITHM} ends
+     * there), and its successor's tokens not all expired.
+     */
     private boolean published(List<SigningKey> all, SigningKey key, Instant now) {
-        return !key.revoked()
+        return !key.revoked() && algorithms().contains(key.algorithm().getName())
                 && successor(all, key).map(next -> now.isBefore(next.activatesAt().plus(tokenLifetime))).orElse(true);
     }
 

@@ -2,6 +2,8 @@ package dev.kapi.identity.token;
 
 import java.util.List;
 
+import jakarta.validation.constraints.Size;
+
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -49,10 +51,13 @@ class SigningKeysController {
     }
 
     @PostMapping("/rotate")
-    @Operation(summary = "Create the next key: it signs after the publish lead, or at once with immediate=true, which "
-            + "revokes every key still published (a suspected leak: out of the JWKS, its tokens refused at once)")
-    KeyResponse rotate(@RequestParam(name = "immediate", defaultValue = "false") boolean immediate) {
-        return KeyResponse.from(keys.rotateByAdmin(immediate));
+    @Operation(summary = "Create the next key of an algorithm (KAPI_JWT_ALGORITHM's unless algorithm names RS256 or "
+            + "ES256, the OpenID provider's): it signs after the publish lead, or at once with immediate=true, which "
+            + "revokes every key of that algorithm still published (a suspected leak: out of the JWKS, its tokens "
+            + "refused at once)")
+    KeyResponse rotate(@RequestParam(name = "immediate", defaultValue = "false") boolean immediate,
+            @RequestParam(name = "algorithm", required = false) @Size(max = 10) String algorithm) {
+        return KeyResponse.from(keys.rotateByAdmin(algorithm, immediate));
     }
 
 }
