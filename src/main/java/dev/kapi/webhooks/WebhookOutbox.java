@@ -17,6 +17,7 @@ import dev.kapi.identity.AccountDeleted;
 import dev.kapi.identity.AccountFrozen;
 import dev.kapi.identity.AccountRegistered;
 import dev.kapi.identity.AccountUpdated;
+import dev.kapi.identity.OAuthClientCreated;
 import dev.kapi.identity.SessionRevoked;
 import dev.kapi.messaging.QueueFinished;
 import dev.kapi.plans.CreditsChanged;
@@ -97,6 +98,14 @@ class WebhookOutbox {
                 data("account_id", revoked.accountId(), "session_id",
                         revoked.sessionId() == null ? null : revoked.sessionId().toString(), "all_sessions",
                         revoked.sessionId() == null, "reason", revoked.reason()));
+    }
+
+    @EventListener
+    void on(OAuthClientCreated created) {
+        record("oauth.client.created",
+                data("client_id", created.clientId(), "client_name", created.clientName(), "client_type",
+                        created.clientType(), "grant_types", created.grantTypes(), "scopes", created.scopes(),
+                        "created_by", created.createdBy()));
     }
 
     @EventListener

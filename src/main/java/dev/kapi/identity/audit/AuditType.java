@@ -43,6 +43,11 @@ public enum AuditType {
     MFA_RECOVERY_CODE_USED("mfa-recovery-code-used"), PASSKEY_REGISTERED("passkey-registered"),
     PASSKEY_REMOVED("passkey-removed"), CREDENTIAL_ALERT_USED("credential-alert-used"),
 
+    // The OpenID provider's clients and the consents users gave them
+    OAUTH_CLIENT_CREATED("oauth-client-created"), OAUTH_CLIENT_UPDATED("oauth-client-updated"),
+    OAUTH_CLIENT_SECRET_ROTATED("oauth-client-secret-rotated"), OAUTH_CLIENT_DELETED("oauth-client-deleted"),
+    OAUTH_CONSENT_GRANTED("oauth-consent-granted"), OAUTH_CONSENT_REVOKED("oauth-consent-revoked"),
+
     // Administration
     ADMIN_ACCOUNT_CREATED("admin-account-created"), ADMIN_ACCOUNT_UPDATED("admin-account-updated"),
     ADMIN_ACCOUNT_DELETED("admin-account-deleted"), ADMIN_SESSION_REVOKED("admin-session-revoked"),

@@ -1,0 +1,86 @@
+package dev.kapi.identity.provider.client;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.kapi.identity.IdentitySettings;
+import dev.kapi.shared.cluster.ClusterMessages;
+
+/**
+ * The provider's {@link RegisteredClientRepository}: {@link RegisteredClientTable} behind
+ * a cache, since every token request looks its client up. A change of a client (saved,
+ * its secret rotated, deleted) evicts it on every instance at once, over the
+ * {@code oauth-clients} topic; a lost connection drops the whole cache.
+ */
+@Component
+public class CachedRegisteredClients implements RegisteredClientRepository, SmartInitializingSingleton {
+
+    private static final String TOPIC = "oauth-clients";
+
+    private final RegisteredClientTable table;
+
+    private final ClusterMessages cluster;
+
+    private final Cache<String, Optional<RegisteredClient>> byClientId = Caffeine.newBuilder()
+        .maximumSize(10_000)
+        .expireAfterWrite(Duration.ofMinutes(10))
+        .build();
+
+    private final Cache<String, Optional<RegisteredClient>> byId = Caffeine.newBuilder()
+        .maximumSize(10_000)
+        .expireAfterWrite(Duration.ofMinutes(10))
+        .build();
+
+    CachedRegisteredClients(JdbcOperations jdbc, IdentitySettings identity, ClusterMessages cluster) {
+        this.table = new RegisteredClientTable(jdbc, identity);
+        this.cluster = cluster;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        cluster.subscribe(TOPIC, message -> evictHere(), this::evictHere);
+    }
+
+    @Override
+    public void save(RegisteredClient client) {
+        table.save(client);
+        evictEverywhere();
+    }
+
+    @Override
+    public RegisteredClient findById(String id) {
+        return byId.get(id, key -> Optional.ofNullable(table.findById(key))).orElse(null);
+    }
+
+    @Override
+    public RegisteredClient findByClientId(String clientId) {
+        return byClientId.get(clientId, key -> Optional.ofNullable(table.findByClientId(key))).orElse(null);
+    }
+
+    /** The table itself, for the admin API's reads and writes of Kapı's columns. */
+    RegisteredClientTable table() {
+        return table;
+    }
+
+    /**
+     * After a change made around {@link #save}: every instance reads the client again.
+     */
+    void evictEverywhere() {
+        cluster.publish(TOPIC, "changed");
+    }
+
+    private void evictHere() {
+        byClientId.invalidateAll();
+        byId.invalidateAll();
+    }
+
+}
