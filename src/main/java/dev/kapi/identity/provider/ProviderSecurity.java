@@ -63,6 +63,8 @@ class ProviderSecurity {
 
     static final String JWKS = "/.well-known/jwks.json";
 
+    static final String CONSENT_PAGE = "/oauth2/consent";
+
     @Bean
     AuthorizationServerSettings authorizationServerSettings(AccessTokens tokens) {
         String issuer = tokens.issuer();
@@ -82,8 +84,9 @@ class ProviderSecurity {
             Clock clock) {
         JwtGenerator jwts = new JwtGenerator(parameters -> encoders.getObject().encode(parameters));
         jwts.setJwtCustomizer(new ProviderTokenCustomizer(claims));
-        jwts.setClock(clock);
-        return new DelegatingOAuth2TokenGenerator(jwts, new RotatingRefreshTokens(clock));
+        // The system clock, not the injected one: SAS judges whether a stored token is
+        // still active by Instant.now(), so its times must come from the same clock.
+        return new DelegatingOAuth2TokenGenerator(jwts, new RotatingRefreshTokens(Clock.systemUTC()));
     }
 
     @Bean
@@ -101,7 +104,9 @@ class ProviderSecurity {
                 .tokenGenerator(tokenGenerator)
                 .clientAuthentication(client -> client.authenticationConverter(PublicClients.converter())
                     .authenticationProvider(PublicClients.provider(clients)))
-                .deviceVerificationEndpoint(verification -> verification
+                // Kapı's hosted consent page, for authorizations and devices alike.
+                .authorizationEndpoint(authorization -> authorization.consentPage(CONSENT_PAGE))
+                .deviceVerificationEndpoint(verification -> verification.consentPage(CONSENT_PAGE)
                     .authenticationProviders(providers -> providers.forEach(provider -> {
                         if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider device) {
                             // Always confirmed (RFC 8628 5.4: a code typed in from
@@ -142,7 +147,7 @@ class ProviderSecurity {
             .formLogin(AbstractHttpConfigurer::disable)
             .httpBasic(AbstractHttpConfigurer::disable)
             .logout(AbstractHttpConfigurer::disable)
-            .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(providerTokens(keys, issuer, clock))))
+            .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(providerTokens(keys, issuer))))
             // A browser that must sign in first (an authorization, a device's code).
             .exceptionHandling(handling -> handling.defaultAuthenticationEntryPointFor(new KapiLoginEntryPoint(issuer),
                     new OrRequestMatcher(PathPatternRequestMatcher.pathPattern(settings.getAuthorizationEndpoint()),
@@ -188,15 +193,15 @@ class ProviderSecurity {
      * Verifies the provider's own access tokens (at {@code /userinfo}) by Kapı's
      * published keys; whether one is still live is the stored authorization's business.
      */
-    static JwtDecoder providerTokens(SigningKeys keys, String issuer, Clock clock) {
+    static JwtDecoder providerTokens(SigningKeys keys, String issuer) {
         JWKSource<SecurityContext> source = (selector, context) -> selector.select(keys.published());
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(source)
             .jwsAlgorithms(algorithms -> algorithms.addAll(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256)))
             .build();
         // Not the default validators: they want typ JWT, and these are at+jwt.
-        JwtTimestampValidator timestamps = new JwtTimestampValidator();
-        timestamps.setClock(clock);
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(issuer)));
+        // The system clock, as the tokens' own times (see the generator).
+        decoder.setJwtValidator(
+                new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(), new JwtIssuerValidator(issuer)));
         return decoder;
     }
 

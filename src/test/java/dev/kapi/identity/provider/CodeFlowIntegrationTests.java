@@ -284,10 +284,14 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         HttpResponse<String> signedIn = browser.submit("/login",
                 Map.of("username", registerUser(), "password", PASSWORD));
         assertThat(signedIn.statusCode()).isEqualTo(303);
-        HttpResponse<String> consent = browser.get(relative(signedIn.headers().firstValue("Location").orElseThrow()));
+        HttpResponse<String> toConsent = browser.get(relative(signedIn.headers().firstValue("Location").orElseThrow()));
         // Consent is always asked for a device, even of a client that needs none.
+        assertThat(toConsent.statusCode()).isEqualTo(302);
+        String consentPage = relative(toConsent.headers().firstValue("Location").orElseThrow());
+        assertThat(consentPage).startsWith("/oauth2/consent?");
+        HttpResponse<String> consent = browser.get(consentPage);
         assertThat(consent.statusCode()).isEqualTo(200);
-        assertThat(consent.body()).contains(clientId);
+        assertThat(consent.body()).contains("CLI");
         HttpResponse<String> approved = browser.submit("/activate", Map.of("scope", "profile"));
         assertThat(approved.statusCode()).isEqualTo(302);
 
@@ -304,6 +308,31 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         assertThat(tokens).containsKeys("access_token", "refresh_token");
         assertThat(verified((String) tokens.get("access_token")).getStringClaim("sid"))
             .isEqualTo(sessionOf(browser).toString());
+    }
+
+    @Test
+    void aRevokedConsentTakesTheClientsTokensOfTheAccountWithIt() throws Exception {
+        Client client = publicClient();
+        Flow flow = new Flow();
+        String email = registerUser();
+        String code = signInAndAuthorize(new HostedBrowser(port, randomIp()), client, flow, email);
+        Map<String, Object> tokens = exchange(client, code, flow.verifier()).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        String apiToken = login(email);
+        long account = accountIdOf(apiToken);
+        jdbc.sql("INSERT INTO oauth2_authorization_consent (registered_client_id, principal_name, authorities) "
+                + "VALUES (:client, :account, 'SCOPE_openid,SCOPE_profile,SCOPE_email')")
+            .param("client", client.registeredId())
+            .param("account", Long.toString(account))
+            .update();
+
+        as(apiToken).delete().uri("/users/me/consents/" + client.id()).exchange().expectStatus().is2xxSuccessful();
+
+        as((String) tokens.get("access_token")).get().uri("/userinfo").exchange().expectStatus().isUnauthorized();
+        refresh(client, (String) tokens.get("refresh_token")).expectStatus().isBadRequest();
     }
 
     /** The PKCE verifier and nonce of one authorization request. */
@@ -436,13 +465,6 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         });
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
                 new ImmutableJWKSet<>(JWKSet.parse(jwks))));
-        // Expiry checked against the tests' clock, which other tests move ahead.
-        processor.setJWTClaimsSetVerifier(new com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier<>() {
-            @Override
-            protected java.util.Date currentTime() {
-                return java.util.Date.from(clock.instant());
-            }
-        });
         return processor.process(token, null);
     }
 
