@@ -24,7 +24,7 @@ import dev.kapi.shared.ApiException;
  * here, so a known password does not buy endless guesses at codes.
  */
 @Service
-class SecondFactorLogin {
+public class SecondFactorLogin {
 
     private final SecondFactors factors;
 
@@ -49,7 +49,7 @@ class SecondFactorLogin {
     }
 
     /** Exactly one of: a TOTP code, a recovery code, a passkey's ceremony and answer. */
-    record Proof(String code, String recoveryCode, UUID ceremonyId, JsonNode credential) {
+    public record Proof(String code, String recoveryCode, UUID ceremonyId, JsonNode credential) {
 
         String method() {
             return code != null ? SecondFactors.TOTP
@@ -62,6 +62,14 @@ class SecondFactorLogin {
     }
 
     PasswordLogin.SignedIn finish(String mfaToken, Proof proof, String ip, String userAgent) {
+        return (PasswordLogin.SignedIn) finish(mfaToken, proof, new PasswordLogin.Finish.Tokens(ip, userAgent));
+    }
+
+    /**
+     * The second step, ending as {@code finish} says (tokens, a new session or the same
+     * session proved again).
+     */
+    public PasswordLogin.Outcome finish(String mfaToken, Proof proof, PasswordLogin.Finish finish) {
         int given = (proof.code() != null ? 1 : 0) + (proof.recoveryCode() != null ? 1 : 0)
                 + (proof.ceremonyId() != null ? 1 : 0);
         if (given != 1) {
@@ -90,7 +98,7 @@ class SecondFactorLogin {
         }
         String first = factors.consumeChallenge(mfaToken)
             .orElseThrow(() -> ApiException.unauthorized("mfa-token-invalid"));
-        return login.complete(account, method, List.of(first, second), ip, userAgent, () -> {
+        return login.finish(account, method, List.of(first, second), finish, () -> {
             if (recoveryCode != null) {
                 audit.record(AuditType.MFA_RECOVERY_CODE_USED, account.id(), account.id(), null);
             }

@@ -185,6 +185,28 @@ public class Sessions implements SmartInitializingSingleton {
         return updated > 0;
     }
 
+    /**
+     * Points the browser's single sign-on cookie at this session: {@code tokenHash} is
+     * the SHA-256 of the cookie's value. False when the session is no longer live.
+     */
+    public boolean attachSsoToken(UUID sessionId, byte[] tokenHash) {
+        return jdbc.sql("UPDATE sessions SET sso_token_hash = :hash WHERE id = :id AND revoked_at IS NULL")
+            .param("hash", tokenHash)
+            .param("id", sessionId)
+            .update() > 0;
+    }
+
+    /**
+     * The session a single sign-on cookie points to, by the SHA-256 of its value, whether
+     * or not it still lives: {@link #resolve} says that.
+     */
+    public Optional<UUID> bySsoToken(byte[] tokenHash) {
+        return jdbc.sql("SELECT id FROM sessions WHERE sso_token_hash = :hash")
+            .param("hash", tokenHash)
+            .query(UUID.class)
+            .optional();
+    }
+
     public List<SessionView> liveSessionsOf(long accountId) {
         return liveSessions("s.account_id = :key", accountId);
     }

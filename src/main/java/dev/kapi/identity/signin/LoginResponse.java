@@ -20,6 +20,8 @@ public sealed interface LoginResponse permits LoginResponse.TokenResponse, Login
             case PasswordLogin.SignedIn signedIn -> TokenResponse.from(signedIn);
             case PasswordLogin.SecondFactorRequired required ->
                 new MfaRequiredResponse(true, required.mfaToken(), required.methods());
+            case PasswordLogin.SessionOpened opened ->
+                throw new IllegalStateException("The API's sign-in routes always finish with tokens");
         };
     }
 

@@ -70,8 +70,40 @@ public class PasswordLogin {
     }
 
     /** What a correct password leads to: tokens, or a second step. */
-    public sealed interface Outcome permits SignedIn, SecondFactorRequired {
+    public sealed interface Outcome permits SignedIn, SecondFactorRequired, SessionOpened {
 
+    }
+
+    /**
+     * How a sign-in whose every step succeeded ends: with {@code /auth} tokens (the API's
+     * sign-in routes), with a new session and no tokens (the hosted sign-in page, whose
+     * browser holds a cookie instead), or by proving the owner of an existing session
+     * again (the hosted page's re-authentication: the session, and so its id, stays).
+     */
+    public sealed interface Finish permits Finish.Tokens, Finish.NewSession, Finish.SameSession {
+
+        /** Opens a session and answers its token pair. */
+        record Tokens(String ip, String userAgent) implements Finish {
+        }
+
+        /** Opens a session and answers only its id ({@link SessionOpened}). */
+        record NewSession(String ip, String userAgent) implements Finish {
+        }
+
+        /**
+         * Sets this live session's {@code auth_time} and {@code amr}; the one signing in
+         * must be its owner.
+         */
+        record SameSession(long accountId, UUID sessionId) implements Finish {
+        }
+
+    }
+
+    /**
+     * A sign-in that ended without tokens: the session it opened or proved again, and
+     * whether that session may only enrol a second factor.
+     */
+    public record SessionOpened(long accountId, UUID sessionId, boolean enrolmentOnly) implements Outcome {
     }
 
     /**
@@ -100,6 +132,14 @@ public class PasswordLogin {
     }
 
     public Outcome login(String login, String password, String ip, String userAgent) {
+        return login(login, password, new Finish.Tokens(ip, userAgent));
+    }
+
+    /**
+     * The password step, ending as {@code finish} says when the account has no second
+     * factor.
+     */
+    public Outcome login(String login, String password, Finish finish) {
         String identifier = login.trim();
         Optional<Account> found = accounts.byLogin(identifier);
         Long accountId = found.map(Account::id).orElse(null);
@@ -132,8 +172,33 @@ public class PasswordLogin {
                 return new SecondFactorRequired(factors.challenge(account.id(), Amr.PASSWORD), methods);
             });
         }
-        return complete(account, "password", List.of(Amr.PASSWORD), ip, userAgent,
-                () -> flagBreached(account, breachedNow));
+        return finish(account, "password", List.of(Amr.PASSWORD), finish, () -> flagBreached(account, breachedNow));
+    }
+
+    /**
+     * Ends a sign-in whose every step succeeded, by whichever method, as {@code finish}
+     * says: {@link #complete} for tokens, else the same writes without tokens, or the
+     * proof of an existing session renewed.
+     */
+    public Outcome finish(Account account, String method, List<String> amr, Finish finish, Runnable alsoWrite) {
+        return switch (finish) {
+            case Finish.Tokens tokens -> complete(account, method, amr, tokens.ip(), tokens.userAgent(), alsoWrite);
+            case Finish.NewSession session -> transactions.execute(status -> {
+                Opened opened = open(account, method, amr, session.ip(), session.userAgent(), alsoWrite);
+                return new SessionOpened(account.id(), opened.sessionId(), opened.enrolmentOnly());
+            });
+            case Finish.SameSession same -> transactions.execute(status -> {
+                alsoWrite.run();
+                throttle.clear(account.id());
+                if (same.accountId() != account.id()
+                        || !sessions.reauthenticated(account.id(), same.sessionId(), amr)) {
+                    throw ApiException.unauthorized("unauthorized");
+                }
+                audit.record(AuditType.REAUTHENTICATED, account.id(), account.id(),
+                        "session=" + same.sessionId() + ";method=" + method + ";amr=" + String.join(" ", amr));
+                return new SessionOpened(account.id(), same.sessionId(), factors.enrolmentOnly(same.sessionId()));
+            });
+        };
     }
 
     /**
@@ -147,19 +212,30 @@ public class PasswordLogin {
     public SignedIn complete(Account account, String method, List<String> amr, String ip, String userAgent,
             Runnable alsoWrite) {
         return transactions.execute(status -> {
-            alsoWrite.run();
-            throttle.clear(account.id());
-            accounts.recordLogin(account.id(), clock.instant());
-            UUID sessionId = sessions.open(account.id(), amr, ip, userAgent);
-            boolean enrolOnly = factors.mustEnrol(account);
-            if (enrolOnly) {
-                factors.restrictToEnrolment(account.id(), sessionId);
-            }
-            audit.record(AuditType.LOGIN_SUCCEEDED, account.id(), account.id(),
-                    "session=" + sessionId + (method.equals("password") ? "" : ";method=" + method) + ";amr="
-                            + String.join(" ", amr) + (enrolOnly ? ";enrolment-only" : ""));
-            return new SignedIn(tokens.issue(account.id(), sessionId, enrolOnly), refreshTokens.issue(sessionId));
+            Opened opened = open(account, method, amr, ip, userAgent, alsoWrite);
+            return new SignedIn(tokens.issue(account.id(), opened.sessionId(), opened.enrolmentOnly()),
+                    refreshTokens.issue(opened.sessionId()));
         });
+    }
+
+    private record Opened(UUID sessionId, boolean enrolmentOnly) {
+    }
+
+    /** What every successful sign-in writes, inside the caller's transaction. */
+    private Opened open(Account account, String method, List<String> amr, String ip, String userAgent,
+            Runnable alsoWrite) {
+        alsoWrite.run();
+        throttle.clear(account.id());
+        accounts.recordLogin(account.id(), clock.instant());
+        UUID sessionId = sessions.open(account.id(), amr, ip, userAgent);
+        boolean enrolOnly = factors.mustEnrol(account);
+        if (enrolOnly) {
+            factors.restrictToEnrolment(account.id(), sessionId);
+        }
+        audit.record(AuditType.LOGIN_SUCCEEDED, account.id(), account.id(),
+                "session=" + sessionId + (method.equals("password") ? "" : ";method=" + method) + ";amr="
+                        + String.join(" ", amr) + (enrolOnly ? ";enrolment-only" : ""));
+        return new Opened(sessionId, enrolOnly);
     }
 
     private void flagBreached(Account account, boolean breachedNow) {
