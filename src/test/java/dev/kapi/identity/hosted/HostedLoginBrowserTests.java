@@ -93,6 +93,7 @@ class HostedLoginBrowserTests extends IntegrationTest {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("İkinci adım");
         browser.findElement(By.id("code")).sendKeys(Totp.code(secret, clock.instant(), 1));
         screenshot("hosted-login-totp");
+        assertNoBrowserErrors();
         browser.findElement(By.cssSelector("form[data-form=second-factor] button[type=submit]")).click();
 
         // then: on at the return address, with the cookie the next sign-in skips the form
@@ -102,6 +103,8 @@ class HostedLoginBrowserTests extends IntegrationTest {
         assertThat(sso.isHttpOnly()).isTrue();
         assertThat(sso.getSameSite()).isEqualTo("Lax");
         assertThat(browser.manage().getCookieNamed("JSESSIONID")).isNull();
+        // (what the return address, a JSON document, logged is not the hosted pages')
+        browser.manage().logs().get(LogType.BROWSER);
         browser.get(base + "/login");
         assertThat(browser.findElement(By.cssSelector("[data-signed-in]")).getText()).contains(user.email());
         assertNoBrowserErrors();
