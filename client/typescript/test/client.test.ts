@@ -159,6 +159,9 @@ test("each module's fixed values are unions in the generated types", () => {
     | "event.registration.created"
     | "event.registration.cancelled"
     | "event.checked_in"
+    | "oauth.client.created"
+    | "oauth.consent.granted"
+    | "oauth.consent.revoked"
   > = true;
   // identity's audit types (an enum of 40-odd values): a union, not a plain string, holding these two
   type AuditType = Exclude<Schemas["AuditEntry"]["type"], null | undefined>;

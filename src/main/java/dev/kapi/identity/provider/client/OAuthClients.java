@@ -87,8 +87,8 @@ class OAuthClients {
         return new WithSecret(view(client.getClientId()), secret);
     }
 
-    List<ClientView> list(long afterSeq, int limit) {
-        return clients.table().list(afterSeq, limit).stream().map(OAuthClients::view).toList();
+    List<ClientView> list(long beforeSeq, int limit) {
+        return clients.table().list(beforeSeq, limit).stream().map(OAuthClients::view).toList();
     }
 
     ClientView get(String clientId) {

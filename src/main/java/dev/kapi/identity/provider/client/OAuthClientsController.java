@@ -136,11 +136,12 @@ class OAuthClientsController {
     }
 
     @GetMapping
-    @Operation(summary = "Clients in registration order (never their secrets)")
+    @Operation(summary = "Clients, newest first (never their secrets)")
     ResponseEntity<List<ClientResponse>> list(@RequestParam(defaultValue = "50") @PageLimit int limit,
             @RequestParam(required = false) @Size(max = 32) String cursor) {
         Long after = Cursors.afterId(cursor);
-        return Page.byId(clients.list(after == null ? 0 : after, limit + 1), limit, OAuthClients.ClientView::seq)
+        return Page
+            .byId(clients.list(after == null ? Long.MAX_VALUE : after, limit + 1), limit, OAuthClients.ClientView::seq)
             .asArray(ClientResponse::from);
     }
 

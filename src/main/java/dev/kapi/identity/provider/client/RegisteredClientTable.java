@@ -91,9 +91,12 @@ final class RegisteredClientTable extends JdbcRegisteredClientRepository {
         return getJdbcOperations().query(SELECT + filter, rowMapper(), argument).stream().findFirst();
     }
 
-    /** Clients in registration order, after the one numbered {@code afterSeq}. */
-    List<Row> list(long afterSeq, int limit) {
-        return getJdbcOperations().query(SELECT + "seq > ? ORDER BY seq LIMIT ?", rowMapper(), afterSeq, limit);
+    /**
+     * Clients newest first (the one just registered is on the first page), after the one
+     * numbered {@code beforeSeq}.
+     */
+    List<Row> list(long beforeSeq, int limit) {
+        return getJdbcOperations().query(SELECT + "seq < ? ORDER BY seq DESC LIMIT ?", rowMapper(), beforeSeq, limit);
     }
 
     /** Marks who made the client and when; called once, after its first save. */
