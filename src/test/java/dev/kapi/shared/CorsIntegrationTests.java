@@ -1,5 +1,7 @@
 package dev.kapi.shared;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 
@@ -7,8 +9,8 @@ import dev.kapi.support.IntegrationTest;
 
 /**
  * A page on another origin (an XSS'd front end, a phishing site) gets no CORS grant
- * unless the operator listed its origin in {@code KAPI_CORS_ORIGINS}; the test profile
- * lists none, as the default does.
+ * unless the operator listed its origin in {@code KAPI_CORS_ORIGINS}; the tests list only
+ * the origin of the single-page app example ({@code IntegrationTest.SPA}).
  */
 class CorsIntegrationTests extends IntegrationTest {
 
@@ -32,6 +34,39 @@ class CorsIntegrationTests extends IntegrationTest {
             .exchange()
             .expectHeader()
             .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+    }
+
+    @Test
+    void providerEndpointsWhenCalledFromTheListedOriginThenGrantedWithoutCookies() {
+        for (String path : List.of("/oauth2/token", "/userinfo")) {
+            // A listed front end may call the token endpoint and /userinfo...
+            client().options()
+                .uri(path)
+                .header(HttpHeaders.ORIGIN, SPA.origin())
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
+                .exchange()
+                .expectHeader()
+                .valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, SPA.origin())
+                // ...but never with the browser's cookies: Kapı's SSO cookie stays
+                // out of every cross-origin call.
+                .expectHeader()
+                .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+            client().options()
+                .uri(path)
+                .header(HttpHeaders.ORIGIN, "https://evil.example")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .exchange()
+                .expectHeader()
+                .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+        }
+        client().options()
+            .uri("/login")
+            .header(HttpHeaders.ORIGIN, SPA.origin())
+            .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .exchange()
+            .expectHeader()
+            .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
     }
 
 }

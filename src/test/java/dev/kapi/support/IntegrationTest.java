@@ -1,6 +1,7 @@
 package dev.kapi.support;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -83,12 +84,20 @@ public abstract class IntegrationTest {
     protected static final WireMockServer META = startMeta();
 
     /**
+     * The single-page app of {@code client/oidc/spa}, served from its own origin on
+     * loopback, which Kapı's CORS settings list (KAPI_CORS_ORIGINS) as an operator lists
+     * the origin of a front end.
+     */
+    protected static final StaticSite SPA = StaticSite.serve(Path.of("client", "oidc", "spa"));
+
+    /**
      * The settings that point Kapı at the stubs above: the tests' context's and every
      * {@link SecondInstance}'s.
      */
     static final Map<String, Object> STUBS = Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port",
             Integer.toString(MAIL.getSmtp().getPort()), "kapi.identity.password.hibp-url", HIBP.baseUrl(),
-            "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl());
+            "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl(),
+            "kapi.cors.allowed-origins", SPA.origin());
 
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 
@@ -109,6 +118,14 @@ public abstract class IntegrationTest {
      */
     protected SecondInstance secondInstance() {
         return SecondInstance.shared(this.application);
+    }
+
+    /**
+     * The Kapı instance on this database and clock whose issuer is its own address, for
+     * relying parties that discover it (started on first use).
+     */
+    protected SecondInstance providerAtItsAddress() {
+        return SecondInstance.atItsAddress(this.application);
     }
 
     /**

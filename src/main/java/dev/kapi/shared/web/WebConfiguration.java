@@ -7,7 +7,6 @@ import java.util.Locale;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.i18n.AcceptHeaderLocaleResolver;
@@ -45,8 +44,14 @@ class WebConfiguration {
         return resolver;
     }
 
+    /**
+     * Declared as the URL-based source it is: Spring Security applies CORS to every
+     * filter chain built from the shared {@code HttpSecurity} (the OpenID provider's
+     * {@code /oauth2/token} and {@code /userinfo}, which single-page apps call across
+     * origins, as well as the API's) only when it finds a bean of this type.
+     */
     @Bean
-    CorsConfigurationSource corsConfigurationSource(CorsSettings settings) {
+    UrlBasedCorsConfigurationSource corsConfigurationSource(CorsSettings settings) {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         if (!settings.allowedOrigins().isEmpty()) {
             CorsConfiguration cors = new CorsConfiguration();
