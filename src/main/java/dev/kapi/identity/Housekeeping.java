@@ -17,8 +17,8 @@ import static dev.kapi.shared.SqlTime.utc;
  * no longer lock anything (most of them for identifiers nobody has an account for),
  * sessions and one-time tokens a while after they ended, second-factor challenges once
  * expired, the enrol-only marks of sessions that ended, and, when a retention is set, old
- * audit events. Every instance may run it: each statement deletes a bounded batch of rows
- * that are dead whoever looks.
+ * audit events, and the OpenID provider's grants whose tokens all expired. Every instance
+ * may run it: each statement deletes a bounded batch of rows that are dead whoever looks.
  */
 @Component
 class Housekeeping {
@@ -41,10 +41,11 @@ class Housekeeping {
 
     /** Rows removed by one round, per table. */
     record Pruned(long lockouts, long sessions, long oneTimeTokens, long mfaChallenges, long enrolmentSessions,
-            long auditEvents) {
+            long auditEvents, long oauthAuthorizations) {
 
         long total() {
-            return lockouts + sessions + oneTimeTokens + mfaChallenges + enrolmentSessions + auditEvents;
+            return lockouts + sessions + oneTimeTokens + mfaChallenges + enrolmentSessions + auditEvents
+                    + oauthAuthorizations;
         }
     }
 
@@ -95,7 +96,14 @@ class Housekeeping {
                 DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events
                 WHERE occurred_at <= :before LIMIT :batch)
                 """, "before", now.minus(retention), now);
-        return new Pruned(lockouts, sessions, tokens, challenges, enrolments, audit);
+        // The OpenID provider's grants once their last token expired (a grant of a
+        // session
+        // that ended already went with the session's row).
+        long authorizations = deleteAll("""
+                DELETE FROM oauth2_authorization WHERE id IN (SELECT id FROM oauth2_authorization
+                WHERE row_expires_at <= :before LIMIT :batch)
+                """, "before", now, now);
+        return new Pruned(lockouts, sessions, tokens, challenges, enrolments, audit, authorizations);
     }
 
     private long deleteAll(String sql, String name, Instant bound, Instant now) {

@@ -32,7 +32,7 @@ class IdentityRoutes implements RouteRules {
     public List<Route> frozenAccountWrites() {
         return List.of(Route.any("/auth/**"), Route.any("/users/me"), Route.any("/users/me/change-password"),
                 Route.any("/users/me/freeze"), Route.any("/users/me/unfreeze"), Route.any("/users/me/sessions/**"),
-                Route.any("/users/{user_id}"));
+                Route.any("/users/me/consents/**"), Route.any("/users/{user_id}"));
     }
 
 }

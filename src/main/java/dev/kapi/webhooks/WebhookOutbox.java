@@ -18,6 +18,8 @@ import dev.kapi.identity.AccountFrozen;
 import dev.kapi.identity.AccountRegistered;
 import dev.kapi.identity.AccountUpdated;
 import dev.kapi.identity.OAuthClientCreated;
+import dev.kapi.identity.OAuthConsentGranted;
+import dev.kapi.identity.OAuthConsentRevoked;
 import dev.kapi.identity.SessionRevoked;
 import dev.kapi.messaging.QueueFinished;
 import dev.kapi.plans.CreditsChanged;
@@ -106,6 +108,17 @@ class WebhookOutbox {
                 data("client_id", created.clientId(), "client_name", created.clientName(), "client_type",
                         created.clientType(), "grant_types", created.grantTypes(), "scopes", created.scopes(),
                         "created_by", created.createdBy()));
+    }
+
+    @EventListener
+    void on(OAuthConsentGranted granted) {
+        record("oauth.consent.granted",
+                data("account_id", granted.accountId(), "client_id", granted.clientId(), "scopes", granted.scopes()));
+    }
+
+    @EventListener
+    void on(OAuthConsentRevoked revoked) {
+        record("oauth.consent.revoked", data("account_id", revoked.accountId(), "client_id", revoked.clientId()));
     }
 
     @EventListener

@@ -15,6 +15,7 @@ import * as queues from './pages/queues.js';
 import * as bots from './pages/bots.js';
 import * as bot from './pages/bot.js';
 import * as account from './pages/account.js';
+import * as clients from './pages/clients.js';
 
 const routes = [
   { pattern: /^#\/dashboard$/, page: dashboard, nav: 'dashboard' },
@@ -26,6 +27,7 @@ const routes = [
   { pattern: /^#\/queues$/, page: queues, nav: 'queues' },
   { pattern: /^#\/bots$/, page: bots, nav: 'bots' },
   { pattern: /^#\/bots\/(\d+)$/, page: bot, nav: 'bots' },
+  { pattern: /^#\/clients$/, page: clients, nav: 'clients' },
   { pattern: /^#\/account$/, page: account, nav: 'account' },
 ];
 
@@ -140,7 +142,8 @@ function shell(active) {
       h('strong', { class: 'brand' }, t('app.title')),
       h('nav', {},
         link('dashboard', '#/dashboard'), link('users', '#/users'), link('audit', '#/audit'),
-        link('inbox', '#/inbox'), link('queues', '#/queues'), link('bots', '#/bots'), link('account', '#/account')),
+        link('inbox', '#/inbox'), link('queues', '#/queues'), link('bots', '#/bots'), link('clients', '#/clients'),
+        link('account', '#/account')),
       h('span', { class: 'who' }, admin?.email),
       languageButton(),
       h('button', {

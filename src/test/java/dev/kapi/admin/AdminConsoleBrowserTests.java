@@ -60,6 +60,12 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     @Autowired
     private Credits credits;
 
+    @Autowired
+    private org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository oauthClients;
+
+    @Autowired
+    private org.springframework.security.crypto.password.PasswordEncoder clientSecrets;
+
     private String admin;
 
     /** The same admin over the API, for setting up and checking what the browser did. */
@@ -400,6 +406,52 @@ class AdminConsoleBrowserTests extends IntegrationTest {
             .expectBody(JSON_OBJECT)
             .returnResult()
             .getResponseBody();
+    }
+
+    @Test
+    void clientsWhenRegisteredInTheConsoleThenTheSecretIsShownOnceRotatedAndTheClientDeleted() {
+        navigate("#/clients");
+        page("clients");
+        WebElement form = one("form[data-form=create-client]");
+
+        // when: an admin registers a confidential client
+        form.findElement(By.name("client_name")).sendKeys("Konsol istemcisi");
+        form.findElement(By.name("redirect_uris")).sendKeys("https://console-client.example.com/cb");
+        form.findElement(By.cssSelector("input[name=grant_types][value=refresh_token]")).click();
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+
+        // then: the secret is shown this once, and it is the one Kapı checks
+        String clientId = one("[data-secret-of]").getAttribute("data-secret-of");
+        String secret = text("[data-secret]");
+        assertThat(secret).startsWith("kapi_cs_");
+        adminApi.get()
+            .uri("/api/admin/oauth-clients/{id}", clientId)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.client_name")
+            .isEqualTo("Konsol istemcisi")
+            .jsonPath("$.grant_types.length()")
+            .isEqualTo(2)
+            .jsonPath("$.client_secret")
+            .doesNotExist();
+        assertThat(clientSecrets.matches(secret, oauthClients.findByClientId(clientId).getClientSecret())).isTrue();
+        assertThat(text("[data-table=clients]")).contains("Konsol istemcisi").doesNotContain(secret);
+
+        // when: the secret is rotated
+        one("[data-action=rotate-secret][data-client='" + clientId + "']").click();
+        wait.until(driver -> !text("[data-secret]").equals(secret));
+        String rotated = text("[data-secret]");
+        assertThat(clientSecrets.matches(rotated, oauthClients.findByClientId(clientId).getClientSecret())).isTrue();
+        assertThat(clientSecrets.matches(secret, oauthClients.findByClientId(clientId).getClientSecret())).isFalse();
+
+        // and: the client is deleted
+        one("[data-action=delete-client][data-client='" + clientId + "']").click();
+        browser.switchTo().alert().accept();
+        wait.until(driver -> all("[data-action=delete-client][data-client='" + clientId + "']").isEmpty());
+        adminApi.get().uri("/api/admin/oauth-clients/{id}", clientId).exchange().expectStatus().isNotFound();
+        assertNoBrowserErrors();
     }
 
     @Test

@@ -78,6 +78,36 @@ class ProviderSigningIntegrationTests extends IntegrationTest {
             .encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.PS256).build(), claims("x").build())));
     }
 
+    @Test
+    void rotateWhenAnAdminNamesAProviderAlgorithmUnderHs256ThenOnlyThatLineTurnsOver() throws Exception {
+        TestUser admin = newAdmin();
+        String before = SignedJWT
+            .parse(encoder.encode(JwtEncoderParameters.from(claims("events-site").build())).getTokenValue())
+            .getHeader()
+            .getKeyID();
+        String es256 = SignedJWT
+            .parse(encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.ES256).build(),
+                    claims("events-site").build()))
+                .getTokenValue())
+            .getHeader()
+            .getKeyID();
+
+        Map<String, Object> rotated = post(admin, "/api/admin/signing-keys/rotate?algorithm=RS256&immediate=true", 200);
+
+        assertThat(rotated).containsEntry("algorithm", "RS256").containsEntry("state", "signing");
+        JWKSet published = jwks(client());
+        assertThat(published.getKeyByKeyId(before)).isNull();
+        assertThat(published.getKeyByKeyId((String) rotated.get("kid"))).isNotNull();
+        assertThat(published.getKeyByKeyId(es256)).as("the ES256 line is left alone").isNotNull();
+        Jwt after = encoder.encode(JwtEncoderParameters.from(claims("events-site").build()));
+        assertThat(after.getHeaders()).containsEntry("kid", rotated.get("kid"));
+        relyingParty(published, "RS256", "JWT").process(SignedJWT.parse(after.getTokenValue()), null);
+        assertThat(invalidFields(post(admin, "/api/admin/signing-keys/rotate?algorithm=HS256", 400)))
+            .containsExactly("algorithm");
+        // Kapı's own tokens are HS256 here: nothing of theirs to rotate.
+        post(admin, "/api/admin/signing-keys/rotate", 409);
+    }
+
     /**
      * On an instance whose own tokens are RS256, an ID token and a client's access token
      * signed by the very key that signs Kapı's tokens, for a live session of the account,

@@ -47,6 +47,7 @@ public enum AuditType {
     OAUTH_CLIENT_CREATED("oauth-client-created"), OAUTH_CLIENT_UPDATED("oauth-client-updated"),
     OAUTH_CLIENT_SECRET_ROTATED("oauth-client-secret-rotated"), OAUTH_CLIENT_DELETED("oauth-client-deleted"),
     OAUTH_CONSENT_GRANTED("oauth-consent-granted"), OAUTH_CONSENT_REVOKED("oauth-consent-revoked"),
+    OAUTH_CODE_REPLAYED("oauth-code-replayed"), OAUTH_REFRESH_TOKEN_REUSE("oauth-refresh-token-reuse"),
 
     // Administration
     ADMIN_ACCOUNT_CREATED("admin-account-created"), ADMIN_ACCOUNT_UPDATED("admin-account-updated"),

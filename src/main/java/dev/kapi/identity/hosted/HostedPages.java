@@ -180,6 +180,7 @@ final class HostedPages {
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>%s · Kapı</title>
+                <link rel="icon" href="data:,">
                 <link rel="stylesheet" href="%s">
                 %s</head>
                 <body>

@@ -20,10 +20,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.identity.account.Account;
 import dev.kapi.identity.account.Accounts;
+import dev.kapi.identity.magiclink.MagicLinkSignIn;
+import dev.kapi.identity.magiclink.MagicLinks;
 import dev.kapi.identity.secondfactor.SecondFactorLogin;
 import dev.kapi.identity.secondfactor.SecondFactors;
 import dev.kapi.identity.session.Sessions;
 import dev.kapi.identity.signin.PasswordLogin;
+import dev.kapi.identity.AccountRules;
 import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Hidden;
 
@@ -43,6 +46,8 @@ class LoginPage {
     static final String PATH = "/login";
 
     private static final int MAX_LOGIN = 320;
+
+    private static final int MAX_EMAIL = 254;
 
     private static final int MAX_PASSWORD = 1024;
 
@@ -66,8 +71,15 @@ class LoginPage {
 
     private final Accounts accounts;
 
+    private final MagicLinks magicLinks;
+
+    private final MagicLinkSignIn magicLinkSignIn;
+
     LoginPage(HostedPages pages, SsoContextRepository contexts, SsoCookie cookie, PasswordLogin passwordLogin,
-            SecondFactorLogin secondFactorLogin, SecondFactors factors, Sessions sessions, Accounts accounts) {
+            SecondFactorLogin secondFactorLogin, SecondFactors factors, Sessions sessions, Accounts accounts,
+            MagicLinks magicLinks, MagicLinkSignIn magicLinkSignIn) {
+        this.magicLinks = magicLinks;
+        this.magicLinkSignIn = magicLinkSignIn;
         this.pages = pages;
         this.contexts = contexts;
         this.cookie = cookie;
@@ -182,6 +194,106 @@ class LoginPage {
         }
     }
 
+    @GetMapping(PATH + "/email")
+    ResponseEntity<String> emailForm(HttpServletRequest request,
+            @RequestParam(name = "return", required = false) String returnTo,
+            @RequestParam(required = false) String reauth,
+            @RequestParam(name = "stepup", required = false) String stepUp) {
+        return emailForm(flow(request, returnTo, reauth, stepUp), HttpStatus.OK, null, request);
+    }
+
+    /**
+     * Mails a sign-in code, whatever the address: the page says the same for an address
+     * with no account, as {@code POST /auth/magic-link} does.
+     */
+    @PostMapping(PATH + "/email")
+    ResponseEntity<String> mailCode(HttpServletRequest request,
+            @RequestParam(name = "return", required = false) String returnTo,
+            @RequestParam(required = false) String reauth,
+            @RequestParam(name = "stepup", required = false) String stepUp,
+            @RequestParam(required = false) String email) {
+        Flow flow = flow(request, returnTo, reauth, stepUp);
+        String address = email == null ? "" : email.trim();
+        if (address.length() > MAX_EMAIL || !address.matches(AccountRules.EMAIL)) {
+            return emailForm(flow, HttpStatus.BAD_REQUEST, pages.text(flow.locale(), "hosted.email.invalid"), request);
+        }
+        magicLinks.request(address);
+        return codeForm(flow, HttpStatus.OK, address, null, request);
+    }
+
+    @PostMapping(PATH + "/email/code")
+    ResponseEntity<String> emailCode(HttpServletRequest request, HttpServletResponse response,
+            @RequestParam(name = "return", required = false) String returnTo,
+            @RequestParam(required = false) String reauth,
+            @RequestParam(name = "stepup", required = false) String stepUp,
+            @RequestParam(required = false) String email, @RequestParam(required = false) String code) {
+        Flow flow = flow(request, returnTo, reauth, stepUp);
+        String address = email == null ? "" : email.trim();
+        if (address.length() > MAX_EMAIL || !address.matches(AccountRules.EMAIL)) {
+            return emailForm(flow, HttpStatus.BAD_REQUEST, pages.text(flow.locale(), "hosted.email.invalid"), request);
+        }
+        if (code == null || !code.trim().matches("\\d{6}")) {
+            return codeForm(flow, HttpStatus.BAD_REQUEST, address,
+                    pages.text(flow.locale(), "hosted.email.code-format"), request);
+        }
+        try {
+            return outcome(flow, magicLinkSignIn.withCode(address, code.trim(), flow.finish(request)), request,
+                    response);
+        }
+        catch (ApiException ex) {
+            return codeForm(flow, ex.status(), address, pages.error(flow.locale(), ex), request);
+        }
+    }
+
+    private ResponseEntity<String> emailForm(Flow flow, HttpStatus status, String error, HttpServletRequest request) {
+        Locale locale = flow.locale();
+        StringBuilder body = new StringBuilder("<p class=\"lead\">").append(pages.text(locale, "hosted.email.lead"))
+            .append("</p>");
+        appendError(body, error);
+        String hint = flow.returnPath().flatMap(path -> path.parameter("login_hint")).orElse("");
+        body.append("<form method=\"post\" action=\"")
+            .append(PATH)
+            .append("/email\" data-form=\"email\">")
+            .append(HostedPages.csrfField(request))
+            .append(flow.fields())
+            .append("<label for=\"email\">")
+            .append(pages.text(locale, "hosted.email.address"))
+            .append("</label><input id=\"email\" name=\"email\" type=\"email\" required maxlength=\"")
+            .append(MAX_EMAIL)
+            .append("\" autocomplete=\"email\" autofocus value=\"")
+            .append(HostedPages.escape(hint.length() > MAX_EMAIL ? "" : hint))
+            .append("\"><button type=\"submit\">")
+            .append(pages.text(locale, "hosted.email.send"))
+            .append("</button></form>");
+        appendLinks(body, flow, false);
+        return pages.page(status, locale, pages.text(locale, "hosted.email.title"), body.toString(),
+                flow.formActionOrigins());
+    }
+
+    private ResponseEntity<String> codeForm(Flow flow, HttpStatus status, String email, String error,
+            HttpServletRequest request) {
+        Locale locale = flow.locale();
+        StringBuilder body = new StringBuilder("<p class=\"lead\">")
+            .append(pages.text(locale, "hosted.email.sent", email))
+            .append("</p>");
+        appendError(body, error);
+        body.append("<form method=\"post\" action=\"")
+            .append(PATH)
+            .append("/email/code\" data-form=\"email-code\">")
+            .append(HostedPages.csrfField(request))
+            .append(flow.fields())
+            .append(HostedPages.hidden("email", email))
+            .append("<label for=\"code\">")
+            .append(pages.text(locale, "hosted.email.code"))
+            .append("</label><input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+                    + "pattern=\"[0-9]{6}\" maxlength=\"6\" required autocomplete=\"one-time-code\" autofocus>")
+            .append("<button type=\"submit\">")
+            .append(pages.text(locale, "hosted.login.submit"))
+            .append("</button></form>");
+        return pages.page(status, locale, pages.text(locale, "hosted.email.title"), body.toString(),
+                flow.formActionOrigins());
+    }
+
     /** Where a right step leads: the second step, or the session and on. */
     private ResponseEntity<String> outcome(Flow flow, PasswordLogin.Outcome outcome, HttpServletRequest request,
             HttpServletResponse response) {
@@ -273,7 +385,7 @@ class LoginPage {
             .append("><button type=\"submit\">")
             .append(pages.text(locale, "hosted.login.submit"))
             .append("</button></form>");
-        appendLanguageLink(body, flow);
+        appendLinks(body, flow, true);
         return pages.page(status, locale,
                 pages.text(locale, flow.sameSession() ? "hosted.reauth.title" : "hosted.login.title"), body.toString(),
                 flow.formActionOrigins());
@@ -335,23 +447,48 @@ class LoginPage {
         }
     }
 
-    private void appendLanguageLink(StringBuilder body, Flow flow) {
-        boolean english = Locale.ENGLISH.equals(flow.locale());
-        StringBuilder href = new StringBuilder(PATH).append("?lang=").append(english ? "tr" : "en");
+    /**
+     * The other ways in (a mailed code, or the password) and the other language, each
+     * keeping the flow.
+     */
+    private void appendLinks(StringBuilder body, Flow flow, boolean fromPassword) {
+        Locale locale = flow.locale();
+        boolean english = Locale.ENGLISH.equals(locale);
+        StringBuilder flowQuery = new StringBuilder();
         flow.returnPath()
-            .ifPresent(path -> href.append("&return=")
+            .ifPresent(path -> flowQuery.append("&return=")
                 .append(org.springframework.web.util.UriUtils.encodeQueryParam(path.path(),
                         java.nio.charset.StandardCharsets.UTF_8)));
         if (flow.reauth()) {
-            href.append("&reauth=1");
+            flowQuery.append("&reauth=1");
         }
         if (flow.stepUp()) {
-            href.append("&stepup=mfa");
+            flowQuery.append("&stepup=mfa");
+        }
+        String lang = "lang=" + (english ? "en" : "tr");
+        if (!flow.sameSession()) {
+            body.append("<p class=\"links\">");
+            if (fromPassword) {
+                body.append("<a data-link=\"email-code\" href=\"")
+                    .append(HostedPages.escape(PATH + "/email?" + lang + flowQuery))
+                    .append("\">")
+                    .append(pages.text(locale, "hosted.login.email-code"))
+                    .append("</a>");
+            }
+            else {
+                body.append("<a data-link=\"password\" href=\"")
+                    .append(HostedPages.escape(PATH + "?" + lang + flowQuery))
+                    .append("\">")
+                    .append(pages.text(locale, "hosted.email.password-instead"))
+                    .append("</a>");
+            }
+            body.append("</p>");
         }
         body.append("<p class=\"language\"><a data-link=\"language\" hreflang=\"")
             .append(english ? "tr" : "en")
             .append("\" href=\"")
-            .append(HostedPages.escape(href.toString()))
+            .append(HostedPages
+                .escape((fromPassword ? PATH : PATH + "/email") + "?lang=" + (english ? "tr" : "en") + flowQuery))
             .append("\">")
             .append(english ? "Türkçe" : "English")
             .append("</a></p>");

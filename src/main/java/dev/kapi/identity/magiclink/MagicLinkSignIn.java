@@ -29,7 +29,7 @@ import dev.kapi.shared.ApiException;
  * answer says {@code password_reset_required}.
  */
 @Service
-class MagicLinkSignIn {
+public class MagicLinkSignIn {
 
     private final MagicLinks links;
 
@@ -64,10 +64,18 @@ class MagicLinkSignIn {
             .flatMap(accounts::byId)
             .filter(Account::active)
             .orElseThrow(() -> ApiException.invalidField("token", "token-invalid"));
-        return signIn(account, ip, userAgent, Optional.empty());
+        return signIn(account, new PasswordLogin.Finish.Tokens(ip, userAgent), Optional.empty());
     }
 
     PasswordLogin.Outcome withCode(String email, String code, String ip, String userAgent) {
+        return withCode(email, code, new PasswordLogin.Finish.Tokens(ip, userAgent));
+    }
+
+    /**
+     * Signs in with the mailed code, ending as {@code finish} says (the hosted page opens
+     * a session without tokens).
+     */
+    public PasswordLogin.Outcome withCode(String email, String code, PasswordLogin.Finish finish) {
         String address = AccountManagement.normalizeEmail(email);
         Optional<Account> found = accounts.byLogin(address).filter(account -> account.email().equals(address));
         Long accountId = found.map(Account::id).orElse(null);
@@ -83,10 +91,10 @@ class MagicLinkSignIn {
             throttle.clear(attempt);
             throw ApiException.unauthorized("account-inactive");
         }
-        return signIn(account, ip, userAgent, Optional.of(attempt));
+        return signIn(account, finish, Optional.of(attempt));
     }
 
-    private PasswordLogin.Outcome signIn(Account account, String ip, String userAgent,
+    private PasswordLogin.Outcome signIn(Account account, PasswordLogin.Finish finish,
             Optional<LoginThrottle.Attempt> attempt) {
         boolean claimed = !account.emailVerified();
         if (claimed) {
@@ -100,8 +108,9 @@ class MagicLinkSignIn {
                 return new PasswordLogin.SecondFactorRequired(factors.challenge(account.id(), Amr.EMAIL), methods);
             });
         }
-        return login.complete(account, "magic-link", List.of(Amr.EMAIL), ip, userAgent, () -> {
-        }).requiringPasswordReset(claimed);
+        PasswordLogin.Outcome outcome = login.finish(account, "magic-link", List.of(Amr.EMAIL), finish, () -> {
+        });
+        return outcome instanceof PasswordLogin.SignedIn signedIn ? signedIn.requiringPasswordReset(claimed) : outcome;
     }
 
 }

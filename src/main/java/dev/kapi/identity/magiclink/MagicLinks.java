@@ -86,7 +86,7 @@ public class MagicLinks {
      * {@link Requested} for an existing, active one (at most once a minute) after the
      * answer.
      */
-    void request(String email) {
+    public void request(String email) {
         requests.add(AddressRequests.MAGIC_LINK, email);
     }
 

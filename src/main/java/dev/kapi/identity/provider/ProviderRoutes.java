@@ -9,9 +9,9 @@ import dev.kapi.shared.RouteRules;
 import dev.kapi.shared.RouteRules.Route;
 
 /**
- * The public routes of Kapı as the identity provider of other services: the front door,
- * OIDC discovery and the published signing keys. (Introspection is not among them: it
- * takes a service key.)
+ * The public routes of Kapı as the identity provider of other services: the front door
+ * and the published signing keys. (Introspection is not among them: it takes a service
+ * key. The OAuth and OpenID endpoints are the provider's own filter chain's.)
  */
 @Component
 class ProviderRoutes implements RouteRules {
@@ -19,7 +19,6 @@ class ProviderRoutes implements RouteRules {
     @Override
     public List<Route> publicRoutes() {
         return List.of(Route.of(HttpMethod.GET, "/"), Route.of(HttpMethod.GET, FrontDoor.STYLESHEET),
-                Route.of(HttpMethod.GET, "/.well-known/openid-configuration"),
                 Route.of(HttpMethod.GET, "/.well-known/jwks.json"));
     }
 

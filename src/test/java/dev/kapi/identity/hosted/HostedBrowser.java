@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * redirects followed, every {@code Set-Cookie} it was sent kept for assertions, and the
  * hidden fields of the last page it saw.
  */
-final class HostedBrowser {
+public final class HostedBrowser {
 
     private static final Pattern HIDDEN = Pattern
         .compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
@@ -43,30 +43,30 @@ final class HostedBrowser {
 
     private HttpResponse<String> last;
 
-    HostedBrowser(int port, String ip) {
+    public HostedBrowser(int port, String ip) {
         this.base = "http://localhost:" + port;
         this.ip = ip;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    HostedBrowser speaking(String acceptLanguage) {
+    public HostedBrowser speaking(String acceptLanguage) {
         this.language = acceptLanguage;
         return this;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
     /** Posts a form: the last page's hidden fields, then {@code fields} over them. */
-    HttpResponse<String> submit(String path, Map<String, String> fields) {
+    public HttpResponse<String> submit(String path, Map<String, String> fields) {
         Map<String, String> form = new LinkedHashMap<>(hidden());
         form.putAll(fields);
         return post(path, form);
     }
 
     /** Posts exactly {@code form}. */
-    HttpResponse<String> post(String path, Map<String, String> form) {
+    public HttpResponse<String> post(String path, Map<String, String> form) {
         String body = form.entrySet()
             .stream()
             .filter(entry -> entry.getValue() != null)
@@ -79,7 +79,7 @@ final class HostedBrowser {
     }
 
     /** The hidden fields of the last page. */
-    Map<String, String> hidden() {
+    public Map<String, String> hidden() {
         Map<String, String> fields = new LinkedHashMap<>();
         if (last != null) {
             Matcher matcher = HIDDEN.matcher(last.body());
@@ -90,11 +90,11 @@ final class HostedBrowser {
         return fields;
     }
 
-    Optional<HttpCookie> cookie(String name) {
+    public Optional<HttpCookie> cookie(String name) {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).findFirst();
     }
 
-    void forget(String name) {
+    public void forget(String name) {
         cookies.getCookieStore()
             .getCookies()
             .stream()
@@ -104,7 +104,7 @@ final class HostedBrowser {
     }
 
     /** Every Set-Cookie header this browser was ever sent. */
-    List<String> setCookies() {
+    public List<String> setCookies() {
         return setCookies;
     }
 

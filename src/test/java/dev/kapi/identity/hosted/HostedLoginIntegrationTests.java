@@ -276,7 +276,40 @@ class HostedLoginIntegrationTests extends IntegrationTest {
         assertThat(asked.body()).contains("Sign in").contains("value=\"ayse@example.com\"");
     }
 
+    @Test
+    void emailCodeWhenRightThenSignedInWithAmrEmailAndSameAnswerForUnknownAddresses() {
+        TestUser user = newVerifiedUser();
+        HostedBrowser browser = browser();
+        browser.get("/login/email?return=" + encode(RETURN));
+
+        HttpResponse<String> sent = browser.submit("/login/email", Map.of("email", user.email()));
+        HostedBrowser stranger = browser();
+        stranger.get("/login/email");
+        HttpResponse<String> unknown = stranger.submit("/login/email", Map.of("email", uniqueEmail()));
+        assertThat(sent.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(200);
+        assertThat(unknown.body()).contains("name=\"code\"");
+        String code = codeIn(user.email());
+        HttpResponse<String> done = browser.submit("/login/email/code", Map.of("code", code));
+
+        assertThat(done.statusCode()).isEqualTo(303);
+        assertThat(done.headers().firstValue("Location")).contains(RETURN);
+        assertThat(amrOf(browser)).isEqualTo("email");
+    }
+
     // --- helpers ---
+
+    private static String codeIn(String address) {
+        for (int mails = 1;; mails++) {
+            awaitMailTo(address, mails);
+            for (var mail : mailsTo(address)) {
+                java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(": (\\d{6})\\b")
+                    .matcher(textOf(mail));
+                if (textOf(mail).contains("magic-link") && matcher.find()) {
+                    return matcher.group(1);
+                }
+            }
+        }
+    }
 
     record Enrolled(TestUser user, String secret, List<String> recoveryCodes) {
     }

@@ -107,6 +107,27 @@ class OAuthClientsIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void rotateSecretWhenAnotherInstanceHasTheClientCachedThenItDropsTheOldSecretAtOnce() {
+        TestUser admin = newAdmin();
+        Map<String, Object> created = post(admin, PATH, confidential(), 201);
+        String clientId = (String) created.get("client_id");
+        RegisteredClientRepository other = secondInstance().getBean(RegisteredClientRepository.class);
+        String cached = other.findByClientId(clientId).getClientSecret();
+        assertThat(encoder.matches((String) created.get("client_secret"), cached)).isTrue();
+
+        String secret = (String) post(admin, PATH + "/" + clientId + "/rotate-secret", 200).get("client_secret");
+
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .untilAsserted(() -> assertThat(encoder.matches(secret, other.findByClientId(clientId).getClientSecret()))
+                .isTrue());
+        as(admin.token()).delete().uri(PATH + "/" + clientId).exchange().expectStatus().isNoContent();
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .untilAsserted(() -> assertThat(other.findByClientId(clientId)).isNull());
+    }
+
+    @Test
     void createWhenPublicThenNoSecretAuthenticationNoneAndNoClientCredentials() {
         TestUser admin = newAdmin();
         Map<String, Object> spa = new HashMap<>(confidential());

@@ -1,0 +1,203 @@
+package dev.kapi.identity.provider;
+
+import java.time.Clock;
+import java.util.Set;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import jakarta.servlet.http.HttpServletRequest;
+import com.nimbusds.jose.proc.SecurityContext;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.ObjectPostProcessor;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationEndpointFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import dev.kapi.identity.audit.AuditLog;
+import dev.kapi.identity.hosted.SsoContextRepository;
+import dev.kapi.identity.hosted.SsoCookie;
+import dev.kapi.identity.session.Sessions;
+import dev.kapi.identity.servicekey.ServiceKeyFilter;
+import dev.kapi.identity.token.AccessTokens;
+import dev.kapi.identity.token.SigningKeys;
+import dev.kapi.shared.Problems;
+import dev.kapi.shared.ratelimit.RateLimitFilter;
+import dev.kapi.shared.ratelimit.RateLimiter;
+
+/**
+ * Kapı as an OAuth 2.1 / OpenID Connect provider: Spring Authorization Server's endpoints
+ * in a filter chain of their own, ahead of the API's. A request to
+ * {@code /oauth2/introspect} with a service key is left to the API chain, where
+ * introspection works as it always did. No HTTP session is ever made: the signed-in
+ * browser is Kapı's own session, tokens and grants live in PostgreSQL.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProviderSecurity {
+
+    static final String JWKS = "/.well-known/jwks.json";
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(AccessTokens tokens) {
+        String issuer = tokens.issuer();
+        return AuthorizationServerSettings.builder()
+            .issuer(issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
+            .jwkSetEndpoint(JWKS)
+            .deviceVerificationEndpoint("/activate")
+            .build();
+    }
+
+    /**
+     * Signed tokens (access and ID) with Kapı's keys and claims, and rotating refresh
+     * tokens for every client allowed them.
+     */
+    @Bean
+    OAuth2TokenGenerator<OAuth2Token> providerTokenGenerator(ObjectProvider<JwtEncoder> encoders, ProviderClaims claims,
+            Clock clock) {
+        JwtGenerator jwts = new JwtGenerator(parameters -> encoders.getObject().encode(parameters));
+        jwts.setJwtCustomizer(new ProviderTokenCustomizer(claims));
+        jwts.setClock(clock);
+        return new DelegatingOAuth2TokenGenerator(jwts, new RotatingRefreshTokens(clock));
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 10)
+    SecurityFilterChain providerFilterChain(HttpSecurity http, KapiAuthorizations authorizations,
+            OAuth2TokenGenerator<OAuth2Token> tokenGenerator, AuthorizationServerSettings settings, SigningKeys keys,
+            ProviderClaims claims, SsoContextRepository browsers, RegisteredClientRepository clients, KapiLogout logout,
+            Clock clock, Problems problems, RateLimiter rateLimiter) throws Exception {
+        String issuer = settings.getIssuer();
+        RequestMatcher jwks = PathPatternRequestMatcher.pathPattern(HttpMethod.GET, JWKS);
+        OAuth2AuthorizationServerConfigurer[] server = new OAuth2AuthorizationServerConfigurer[1];
+        http.oauth2AuthorizationServer(as -> {
+            server[0] = as;
+            as.authorizationService(authorizations)
+                .tokenGenerator(tokenGenerator)
+                .clientAuthentication(client -> client.authenticationConverter(PublicClients.converter())
+                    .authenticationProvider(PublicClients.provider(clients)))
+                .deviceVerificationEndpoint(verification -> verification
+                    .authenticationProviders(providers -> providers.forEach(provider -> {
+                        if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider device) {
+                            // Always confirmed (RFC 8628 5.4: a code typed in from
+                            // someone
+                            // else's screen).
+                            device.setAuthorizationConsentRequired(context -> true);
+                        }
+                    })))
+                .authorizationServerMetadataEndpoint(metadata -> metadata.authorizationServerMetadataCustomizer(
+                        builder -> builder.claims(all -> ProviderMetadata.rewrite(all, issuer, false))))
+                .deviceAuthorizationEndpoint(device -> {
+                })
+                .oidc(oidc -> oidc
+                    .providerConfigurationEndpoint(configuration -> configuration.providerConfigurationCustomizer(
+                            builder -> builder.claims(all -> ProviderMetadata.rewrite(all, issuer, true))))
+                    .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(new FreshUserInfo(claims)))
+                    .logoutEndpoint(endpoint -> endpoint.logoutResponseHandler(logoutResponse(logout))));
+            // OpenID Connect's session tracking would make an HTTP session at every
+            // authorization: Kapı's session is the browser's state.
+            as.withObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationEndpointFilter>() {
+                @Override
+                public <O extends OAuth2AuthorizationEndpointFilter> O postProcess(O filter) {
+                    filter.setSessionAuthenticationStrategy((authentication, request, response) -> {
+                    });
+                    return filter;
+                }
+            });
+        });
+        RequestMatcher endpoints = request -> server[0].getEndpointsMatcher().matches(request);
+        return http
+            .securityMatcher(request -> endpoints.matches(request) && !jwks.matches(request)
+                    && !kapiIntrospection(request, settings) && !activatePage(request, settings))
+            .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+            // The signed-in browser: Kapı's session behind the single sign-on cookie.
+            .securityContext(context -> context.securityContextRepository(browsers))
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .requestCache(AbstractHttpConfigurer::disable)
+            .formLogin(AbstractHttpConfigurer::disable)
+            .httpBasic(AbstractHttpConfigurer::disable)
+            .logout(AbstractHttpConfigurer::disable)
+            .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(providerTokens(keys, issuer, clock))))
+            // A browser that must sign in first (an authorization, a device's code).
+            .exceptionHandling(handling -> handling.defaultAuthenticationEntryPointFor(new KapiLoginEntryPoint(issuer),
+                    new OrRequestMatcher(PathPatternRequestMatcher.pathPattern(settings.getAuthorizationEndpoint()),
+                            PathPatternRequestMatcher.pathPattern(settings.getDeviceVerificationEndpoint()))))
+            .addFilterBefore(new RateLimitFilter(rateLimiter, problems), AbstractPreAuthenticatedProcessingFilter.class)
+            .addFilterAfter(new AuthenticationRequirements(clock), AbstractPreAuthenticatedProcessingFilter.class)
+            .build();
+    }
+
+    @Bean
+    KapiLogout kapiLogout(Sessions sessions, SsoCookie cookie, AuditLog audit) {
+        return new KapiLogout(sessions, cookie, audit);
+    }
+
+    private static OidcLogoutAuthenticationSuccessHandler logoutResponse(KapiLogout logout) {
+        OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
+        handler.setLogoutHandler(logout);
+        return handler;
+    }
+
+    /**
+     * Introspection with a bearer credential (a service key, or a user's token that gets
+     * its 403) is Kapı's own route, as before; clients authenticate there with their own
+     * credentials (Basic or the form), never a bearer token.
+     */
+    private static boolean kapiIntrospection(HttpServletRequest request, AuthorizationServerSettings settings) {
+        String authorization = request.getHeader("Authorization");
+        return settings.getTokenIntrospectionEndpoint().equals(request.getRequestURI())
+                && (ServiceKeyFilter.carriesServiceKey(request)
+                        || authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7));
+    }
+
+    /**
+     * {@code /activate} without a {@code user_code} is Kapı's page asking for one; with
+     * it, SAS's device verification.
+     */
+    private static boolean activatePage(HttpServletRequest request, AuthorizationServerSettings settings) {
+        return request.getParameter("user_code") == null
+                && settings.getDeviceVerificationEndpoint().equals(request.getRequestURI());
+    }
+
+    /**
+     * Verifies the provider's own access tokens (at {@code /userinfo}) by Kapı's
+     * published keys; whether one is still live is the stored authorization's business.
+     */
+    static JwtDecoder providerTokens(SigningKeys keys, String issuer, Clock clock) {
+        JWKSource<SecurityContext> source = (selector, context) -> selector.select(keys.published());
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(source)
+            .jwsAlgorithms(algorithms -> algorithms.addAll(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256)))
+            .build();
+        // Not the default validators: they want typ JWT, and these are at+jwt.
+        JwtTimestampValidator timestamps = new JwtTimestampValidator();
+        timestamps.setClock(clock);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(issuer)));
+        return decoder;
+    }
+
+}

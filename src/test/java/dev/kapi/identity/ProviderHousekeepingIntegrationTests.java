@@ -1,0 +1,85 @@
+package dev.kapi.identity;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+
+import dev.kapi.identity.token.SecretTokens;
+import dev.kapi.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The provider's stored grants do not grow for ever: a row goes once its last token
+ * expired, and not before.
+ */
+class ProviderHousekeepingIntegrationTests extends IntegrationTest {
+
+    @Autowired
+    private RegisteredClientRepository clients;
+
+    @Autowired
+    private OAuth2AuthorizationService authorizations;
+
+    @Autowired
+    private Housekeeping housekeeping;
+
+    @Autowired
+    private JdbcClient jdbc;
+
+    @Test
+    void aGrantWhoseTokensAllExpiredIsRemovedAndALiveOneStays() {
+        RegisteredClient client = RegisteredClient.withId(UUID.randomUUID().toString())
+            .clientId("housekeeping-" + UUID.randomUUID())
+            .clientName("Housekeeping")
+            .clientSecret("{noop}unused")
+            .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+            .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+            .scope("reports.read")
+            .build();
+        clients.save(client);
+        String dying = save(client, Duration.ofMinutes(30));
+        String living = save(client, Duration.ofHours(2));
+
+        clock.advance(Duration.ofHours(1));
+        Housekeeping.Pruned pruned = housekeeping.prune();
+
+        assertThat(pruned.oauthAuthorizations()).isPositive();
+        assertThat(exists(dying)).isFalse();
+        assertThat(exists(living)).isTrue();
+    }
+
+    private String save(RegisteredClient client, Duration lifetime) {
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        OAuth2Authorization authorization = OAuth2Authorization.withRegisteredClient(client)
+            .id(UUID.randomUUID().toString())
+            .principalName(client.getClientId())
+            .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+            .authorizedScopes(Set.of("reports.read"))
+            .accessToken(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, SecretTokens.generate(), now,
+                    now.plus(lifetime), Set.of("reports.read")))
+            .build();
+        authorizations.save(authorization);
+        return authorization.getId();
+    }
+
+    private boolean exists(String id) {
+        return jdbc.sql("SELECT count(*) FROM oauth2_authorization WHERE id = :id")
+            .param("id", id)
+            .query(Long.class)
+            .single() > 0;
+    }
+
+}
