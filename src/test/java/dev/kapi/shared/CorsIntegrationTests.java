@@ -7,6 +7,8 @@ import org.springframework.http.HttpHeaders;
 
 import dev.kapi.support.IntegrationTest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A page on another origin (an XSS'd front end, a phishing site) gets no CORS grant
  * unless the operator listed its origin in {@code KAPI_CORS_ORIGINS}; the tests list only
@@ -67,6 +69,23 @@ class CorsIntegrationTests extends IntegrationTest {
             .exchange()
             .expectHeader()
             .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+    }
+
+    @Test
+    void hostedPageFormWhenPostedFromANoReferrerPageThenNotRefusedAsCrossOrigin() {
+        // The sign-in page's Referrer-Policy makes the browser send "Origin: null" with
+        // its form: a navigation, which CORS must not refuse.
+        String answer = client().post()
+            .uri("/login")
+            .header(HttpHeaders.ORIGIN, "null")
+            .header("Sec-Fetch-Mode", "navigate")
+            .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+            .body("username=nobody&password=x")
+            .exchange()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+        assertThat(String.valueOf(answer)).doesNotContain("Invalid CORS request");
     }
 
 }

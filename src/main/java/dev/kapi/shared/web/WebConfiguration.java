@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.cors.CorsConfiguration;
@@ -52,7 +54,16 @@ class WebConfiguration {
      */
     @Bean
     UrlBasedCorsConfigurationSource corsConfigurationSource(CorsSettings settings) {
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource() {
+            @Override
+            public CorsConfiguration getCorsConfiguration(HttpServletRequest request) {
+                // A navigation (a link, a redirect, a form's POST on a hosted page) is
+                // never a CORS request, and a page with Referrer-Policy: no-referrer
+                // sends "Origin: null" with its form, which CORS would refuse.
+                return "navigate".equals(request.getHeader("Sec-Fetch-Mode")) ? null
+                        : super.getCorsConfiguration(request);
+            }
+        };
         if (!settings.allowedOrigins().isEmpty()) {
             CorsConfiguration cors = new CorsConfiguration();
             cors.setAllowedOrigins(settings.allowedOrigins());
