@@ -1,6 +1,7 @@
 package dev.kapi.support;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -98,6 +99,13 @@ public abstract class IntegrationTest {
     protected static final WireMockServer BTCTURK = startStub();
 
     /**
+     * The single-page app of {@code client/oidc/spa}, served from its own origin on
+     * loopback, which Kapı's CORS settings list (KAPI_CORS_ORIGINS) as an operator lists
+     * the origin of a front end.
+     */
+    protected static final StaticSite SPA = StaticSite.serve(Path.of("client", "oidc", "spa"));
+
+    /**
      * The settings that point Kapı at the stubs above: the tests' context's and every
      * {@link SecondInstance}'s.
      */
@@ -105,7 +113,7 @@ public abstract class IntegrationTest {
             Integer.toString(MAIL.getSmtp().getPort()), "kapi.identity.password.hibp-url", HIBP.baseUrl(),
             "kapi.trading.telegram.base-url", TELEGRAM.baseUrl(), "kapi.messaging.whatsapp.base-url", META.baseUrl(),
             "kapi.trading.binance.base-url", BINANCE.baseUrl(), "kapi.trading.btcturk.base-url", BTCTURK.baseUrl(),
-            "kapi.trading.btcturk.graph-url", BTCTURK.baseUrl());
+            "kapi.trading.btcturk.graph-url", BTCTURK.baseUrl(), "kapi.cors.allowed-origins", SPA.origin());
 
     private static final Pattern TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]+)");
 
@@ -126,6 +134,14 @@ public abstract class IntegrationTest {
      */
     protected SecondInstance secondInstance() {
         return SecondInstance.shared(this.application);
+    }
+
+    /**
+     * The Kapı instance on this database and clock whose issuer is its own address, for
+     * relying parties that discover it (started on first use).
+     */
+    protected SecondInstance providerAtItsAddress() {
+        return SecondInstance.atItsAddress(this.application);
     }
 
     /**

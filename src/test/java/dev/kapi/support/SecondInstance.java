@@ -1,5 +1,8 @@
 package dev.kapi.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +41,8 @@ public final class SecondInstance implements AutoCloseable {
 
     private static SecondInstance shared;
 
+    private static SecondInstance atItsAddress;
+
     private final ConfigurableApplicationContext context;
 
     private final boolean keptOpen;
@@ -59,13 +64,45 @@ public final class SecondInstance implements AutoCloseable {
                         url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + LISTENER)
                 .start().context;
             shared = new SecondInstance(context, true);
-            tests.addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
-                if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == tests) {
-                    stopShared();
-                }
-            });
+            stopWith(tests);
         }
         return shared;
+    }
+
+    /**
+     * An instance whose public URL ({@code KAPI_PUBLIC_URL}, its issuer) is the address
+     * it listens at, shared like {@link #shared} (started on first use, stopped with the
+     * tests' context). The tests' own context keeps the default issuer
+     * ({@code http://localhost:8000}), where no server listens; a relying party that
+     * discovers Kapı from its issuer, a browser following its endpoints, and a token's
+     * {@code iss} checked against the discovery document need this one.
+     */
+    public static synchronized SecondInstance atItsAddress(ConfigurableApplicationContext tests) {
+        if (atItsAddress == null) {
+            int port = freePort();
+            atItsAddress = new SecondInstance(builder(tests).property("server.port", port)
+                .property("kapi.public-url", "http://localhost:" + port)
+                .start().context, true);
+            stopWith(tests);
+        }
+        return atItsAddress;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void stopWith(ConfigurableApplicationContext tests) {
+        tests.addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
+            if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == tests) {
+                stopShared();
+            }
+        });
     }
 
     /** An instance with settings of its own, on the tests' database unless told. */
@@ -77,6 +114,10 @@ public final class SecondInstance implements AutoCloseable {
         if (shared != null) {
             shared.context.close();
             shared = null;
+        }
+        if (atItsAddress != null) {
+            atItsAddress.context.close();
+            atItsAddress = null;
         }
     }
 

@@ -4,10 +4,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.i18n.AcceptHeaderLocaleResolver;
@@ -45,9 +46,24 @@ class WebConfiguration {
         return resolver;
     }
 
+    /**
+     * Declared as the URL-based source it is: Spring Security applies CORS to every
+     * filter chain built from the shared {@code HttpSecurity} (the OpenID provider's
+     * {@code /oauth2/token} and {@code /userinfo}, which single-page apps call across
+     * origins, as well as the API's) only when it finds a bean of this type.
+     */
     @Bean
-    CorsConfigurationSource corsConfigurationSource(CorsSettings settings) {
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    UrlBasedCorsConfigurationSource corsConfigurationSource(CorsSettings settings) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource() {
+            @Override
+            public CorsConfiguration getCorsConfiguration(HttpServletRequest request) {
+                // A navigation (a link, a redirect, a form's POST on a hosted page) is
+                // never a CORS request, and a page with Referrer-Policy: no-referrer
+                // sends "Origin: null" with its form, which CORS would refuse.
+                return "navigate".equals(request.getHeader("Sec-Fetch-Mode")) ? null
+                        : super.getCorsConfiguration(request);
+            }
+        };
         if (!settings.allowedOrigins().isEmpty()) {
             CorsConfiguration cors = new CorsConfiguration();
             cors.setAllowedOrigins(settings.allowedOrigins());
