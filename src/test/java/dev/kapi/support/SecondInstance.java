@@ -158,6 +158,12 @@ public final class SecondInstance implements AutoCloseable {
             this.properties.put("spring.datasource.url", databaseOf(tests));
             this.properties.put("spring.datasource.username", "postgres");
             this.properties.putAll(IntegrationTest.STUBS);
+            // springdoc registers its model converters in swagger's JVM-wide
+            // ModelConverters:
+            // a second instance's would take the place of the tests' context's, whose
+            // description then loses what OpenApiDescription marks (every answer field
+            // optional in the typed client)
+            this.properties.put("springdoc.api-docs.enabled", "false");
         }
 
         public Builder property(String name, Object value) {

@@ -115,9 +115,6 @@ class RelyingPartyBrowserTests extends IntegrationTest {
     }
 
     @Test
-    @Disabled("Blocked by the provider: the consent POST to /oauth2/authorize (Spring Authorization Server's own "
-            + "consent page; Kapı's /oauth2/consent is not built) fails with access_denied 'OAuth 2.0 Parameter: "
-            + "client_id', so the relying party lands on /login?error")
     void signInWithPasswordAndTotpThenUserinfoRefreshAndRpInitiatedLogoutEndsTheKapiSession() {
         // when: the relying party sends the browser to Kapı, which asks for the
         // password, the authenticator code and consent
