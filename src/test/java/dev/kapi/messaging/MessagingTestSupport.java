@@ -123,6 +123,34 @@ abstract class MessagingTestSupport extends IntegrationTest {
             .isOk();
     }
 
+    /**
+     * Meta's word that each message (its wamid) was sent and is billable: a signed status
+     * callback with a pricing block, which charges the message (issue 31).
+     */
+    void billed(String... wamids) {
+        StringBuilder statuses = new StringBuilder();
+        for (String wamid : wamids) {
+            statuses.append(statuses.isEmpty() ? "" : ",")
+                .append("""
+                        {"id":"%s","status":"sent","timestamp":"1700000000","recipient_id":"905550000000",
+                         "pricing":{"billable":true,"pricing_model":"PMP","category":"marketing","type":"regular"}}"""
+                    .formatted(wamid));
+        }
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                  "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"x"},
+                  "statuses":[%s]}}]}]}"""
+            .formatted(statuses);
+        client().post()
+            .uri("/api/messaging/webhooks/whatsapp")
+            .contentType(MediaType.APPLICATION_JSON)
+            .header("X-Hub-Signature-256", "sha256=" + hmacOf(body))
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isOk();
+    }
+
     private static String hmacOf(String body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");

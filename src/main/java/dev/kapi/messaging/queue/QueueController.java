@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.messaging.draft.Template;
@@ -110,13 +111,18 @@ class QueueController {
             @JsonProperty("error_reason") String errorReason, Boolean retryable,
             @JsonProperty("sent_at") Instant sentAt, @JsonProperty("delivered_at") Instant deliveredAt,
             @JsonProperty("read_at") Instant readAt, @JsonProperty("failed_at") Instant failedAt,
-            @JsonProperty("updated_at") Instant updatedAt) {
+            @JsonProperty("updated_at") Instant updatedAt, String market, @JsonProperty("credits_held") int creditsHeld,
+            @JsonRawValue @Schema(type = "object",
+                    description = "Meta's last pricing block: billable, pricing_model, category, type") String pricing,
+            @JsonProperty("replied_at") @Schema(
+                    description = "when the recipient first answered this message") Instant repliedAt) {
 
         static MessageResponse from(Message message) {
             return new MessageResponse(message.id(), message.queueId(), message.customerId(), message.phone(),
                     message.status(), message.graylisted(), message.attempts(), message.senderId(), message.errorCode(),
                     message.errorReason(), message.retryable(), message.sentAt(), message.deliveredAt(),
-                    message.readAt(), message.failedAt(), message.updatedAt());
+                    message.readAt(), message.failedAt(), message.updatedAt(), message.market(), message.creditsHeld(),
+                    message.pricing(), message.repliedAt());
         }
     }
 

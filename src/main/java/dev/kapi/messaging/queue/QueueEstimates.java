@@ -102,7 +102,8 @@ final class QueueEstimates {
         if (wait.lastSlot() != null && wait.lastSlot().isAfter(finish)) {
             finish = wait.lastSlot();
         }
-        long needed = recipients * settings.creditCost().of(queue.category());
+        long needed = this.recipients.cost(owner, queue.groupIds(), queue.customerIds(), queue.category(), skipGray,
+                windowApplies, now);
         return new Preflight(selection.chosen(), selection.blacklisted(), selection.graylisted(), graySkipped,
                 windowApplies, inside, eligible - inside, recipients, needed, available, available >= needed,
                 Math.max(0, Duration.between(now, finish).toSeconds()), selection.missing(), !wabaIds.isEmpty(),

@@ -292,15 +292,55 @@ public class QueueMessages {
         return counts;
     }
 
-    /**
-     * How many of a queue's messages were accepted by a provider: what the queue pays
-     * for.
-     */
-    long sentCount(long queueId) {
-        return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND sent_at IS NOT NULL")
+    /** The credits held for a queue's pending messages (what its start reserves). */
+    long heldPending(long queueId) {
+        return jdbc
+            .sql("SELECT coalesce(sum(credits_held), 0) FROM messaging_messages WHERE queue_id = :id AND status = "
+                    + PENDING.literal())
             .param("id", queueId)
             .query(Long.class)
             .single();
+    }
+
+    /**
+     * The credits held for a queue's failures a retry may cure (what a retry reserves).
+     */
+    long heldRetryable(long queueId) {
+        return jdbc.sql("""
+                SELECT coalesce(sum(credits_held), 0) FROM messaging_messages
+                WHERE queue_id = :id AND status = :failed AND retryable
+                """).param("id", queueId).param("failed", FAILED.wire()).query(Long.class).single();
+    }
+
+    /**
+     * How many of a queue's sent messages still wait for Meta's word on their price: sent
+     * after {@code cutoff}, not failed, not charged, and not delivered with a pricing
+     * block (a non-billable one: Meta said it is free).
+     */
+    long awaitingCharge(long queueId, Instant cutoff) {
+        return jdbc.sql("""
+                SELECT count(*) FROM messaging_messages m
+                WHERE m.queue_id = :id AND m.sent_at > :cutoff AND m.status <> :failed
+                  AND NOT (m.pricing IS NOT NULL AND m.status = ANY(:reached))
+                  AND NOT EXISTS (SELECT 1 FROM messaging_charges c WHERE c.message_id = m.id)
+                """)
+            .param("id", queueId)
+            .param("cutoff", utc(cutoff))
+            .param("failed", FAILED.wire())
+            .param("reached", MessageStatus.wires(List.of(DELIVERED, READ)))
+            .query(Long.class)
+            .single();
+    }
+
+    /**
+     * Keeps the last pricing block Meta reported for the message it names (by its id, or
+     * Kapı's key before that was recorded).
+     */
+    public void recordPricing(String providerMessageId, long messageId, String pricing) {
+        jdbc.sql("""
+                UPDATE messaging_messages SET pricing = CAST(:pricing AS jsonb)
+                WHERE provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId)
+                """).param("pricing", pricing).param("pid", providerMessageId).param("messageId", messageId).update();
     }
 
     long inFlight(long queueId) {
@@ -438,7 +478,8 @@ public class QueueMessages {
                 rs.getInt("attempts"), rs.getObject("sender_id", Long.class), rs.getString("provider_message_id"),
                 rs.getString("error_code"), rs.getString("error_reason"), rs.getObject("retryable", Boolean.class),
                 instant(rs, "sent_at"), instant(rs, "delivered_at"), instant(rs, "read_at"), instant(rs, "failed_at"),
-                instant(rs, "updated_at"));
+                instant(rs, "updated_at"), rs.getString("market"), rs.getInt("credits_held"), rs.getString("pricing"),
+                instant(rs, "replied_at"));
     }
 
 }

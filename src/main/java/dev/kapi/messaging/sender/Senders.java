@@ -252,6 +252,17 @@ public class Senders {
         jdbc.sql("DELETE FROM messaging_senders WHERE owner_id = :owner").param("owner", owner).update();
     }
 
+    /**
+     * The region numbers without a country code are read in: given, else the sender's own
+     * number's country.
+     */
+    void setDefaultRegion(long id, String region) {
+        jdbc.sql("UPDATE messaging_senders SET default_region = :region WHERE id = :id")
+            .param("region", region)
+            .param("id", id)
+            .update();
+    }
+
     private static Sender map(ResultSet rs, int n) throws SQLException {
         Date day = rs.getDate("day");
         return new Sender(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("phone"),
@@ -260,7 +271,8 @@ public class Senders {
                 rs.getObject("daily_cap", Integer.class), SenderStatus.of(rs.getString("status")),
                 rs.getDouble("bucket_tokens"), instant(rs, "bucket_at"), day == null ? null : day.toLocalDate(),
                 rs.getInt("day_count"), rs.getInt("consecutive_failures"), instant(rs, "paused_until"),
-                rs.getString("pause_reason"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("pause_reason"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getString("default_region"));
     }
 
 }

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.kapi.messaging.queue.MessageStatus;
+import dev.kapi.messaging.pricing.Charges;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Senders;
 
@@ -33,6 +34,8 @@ final class Outcomes {
 
     private final QueueMessages messages;
 
+    private final Charges charges;
+
     private final Senders senders;
 
     private final RetryPolicy retries;
@@ -48,9 +51,10 @@ final class Outcomes {
 
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    Outcomes(QueueMessages messages, Senders senders, MessagingSettings settings, LocalPauses pauses,
+    Outcomes(QueueMessages messages, Charges charges, Senders senders, MessagingSettings settings, LocalPauses pauses,
             TransactionTemplate transactions, Clock clock) {
         this.messages = messages;
+        this.charges = charges;
         this.senders = senders;
         this.retries = RetryPolicy.of(settings.worker());
         this.pauses = pauses;
@@ -174,6 +178,7 @@ final class Outcomes {
     private void write(List<Answered> chunk) {
         List<Long> sentIds = new ArrayList<>();
         List<String> providerIds = new ArrayList<>();
+        List<Long> billedIds = new ArrayList<>();
         List<QueueMessages.Outcome> again = new ArrayList<>();
         List<QueueMessages.Outcome> failed = new ArrayList<>();
         for (Answered answered : chunk) {
@@ -181,6 +186,9 @@ final class Outcomes {
                 case Provider.Accepted accepted -> {
                     sentIds.add(answered.id());
                     providerIds.add(accepted.providerMessageId());
+                    if (accepted.billed()) {
+                        billedIds.add(answered.id());
+                    }
                 }
                 case Provider.Failed failure -> {
                     switch (retries.decide(failure, answered.attempts())) {
@@ -192,18 +200,19 @@ final class Outcomes {
                 }
             }
         }
-        write(sentIds, providerIds, again, false, failed);
+        write(sentIds, providerIds, billedIds, again, false, failed);
     }
 
     /**
      * Writes outcomes in one transaction: messages sent (with the providers' ids), back
      * to pending ({@code uncount}: their attempt did not reach the provider), failed.
      */
-    void write(List<Long> sentIds, List<String> providerIds, List<QueueMessages.Outcome> again, boolean uncount,
-            List<QueueMessages.Outcome> failed) {
+    void write(List<Long> sentIds, List<String> providerIds, List<Long> billedIds, List<QueueMessages.Outcome> again,
+            boolean uncount, List<QueueMessages.Outcome> failed) {
         transactions.executeWithoutResult(status -> {
             Instant now = clock.instant();
             messages.markSent(sentIds, providerIds, now);
+            charges.chargeAccepted(billedIds, now);
             messages.release(again, uncount, now);
             messages.markFailed(failed, now);
         });

@@ -63,7 +63,15 @@ public interface Provider {
 
     }
 
-    record Accepted(String providerMessageId) implements Result {
+    /**
+     * {@code billed}: the provider bills the message as it accepts it (the simulator);
+     * Meta's Cloud API says later, in a status callback's pricing block.
+     */
+    record Accepted(String providerMessageId, boolean billed) implements Result {
+
+        public Accepted(String providerMessageId) {
+            this(providerMessageId, false);
+        }
     }
 
     /**
@@ -81,7 +89,11 @@ public interface Provider {
 
     }
 
-    record WasSent(String providerMessageId) implements Lookup {
+    record WasSent(String providerMessageId, boolean billed) implements Lookup {
+
+        public WasSent(String providerMessageId) {
+            this(providerMessageId, false);
+        }
     }
 
     record NotSent() implements Lookup {

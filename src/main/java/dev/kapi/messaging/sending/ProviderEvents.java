@@ -13,10 +13,14 @@ import dev.kapi.messaging.contact.Customer;
 import dev.kapi.messaging.contact.Customers;
 import dev.kapi.messaging.contact.ListEntries;
 import dev.kapi.messaging.contact.PhoneNumbers;
+import dev.kapi.messaging.pricing.Charges;
+import dev.kapi.messaging.pricing.Pricing;
+import dev.kapi.messaging.pricing.PricingSettings;
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.sender.Sender;
 import dev.kapi.messaging.whatsapp.ServiceWindows;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What providers report after a send: message statuses (which may arrive out of order and
@@ -38,10 +42,19 @@ public class ProviderEvents {
 
     private final ServiceWindows windows;
 
+    private final Charges charges;
+
+    private final PricingSettings pricingSettings;
+
+    private final JsonMapper json;
+
     private final Clock clock;
 
     ProviderEvents(QueueMessages messages, ListEntries lists, Customers customers, Automations automations,
-            ServiceWindows windows, Clock clock) {
+            ServiceWindows windows, Charges charges, PricingSettings pricingSettings, JsonMapper json, Clock clock) {
+        this.charges = charges;
+        this.pricingSettings = pricingSettings;
+        this.json = json;
         this.windows = windows;
         this.messages = messages;
         this.lists = lists;
@@ -58,10 +71,28 @@ public class ProviderEvents {
     @Transactional
     public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
             String errorReason) {
-        boolean applied = messages.applyStatus(providerMessageId, messageId, status, at == null ? clock.instant() : at,
-                errorCode, errorReason, clock.instant());
+        return status(providerMessageId, messageId, status, at, errorCode, errorReason, null);
+    }
+
+    /**
+     * A status with Meta's pricing block (null without one): the message keeps the block,
+     * and the first billable one charges it ({@link Charges}; a retried callback charges
+     * nothing more), even when the status itself is older than the message's.
+     */
+    @Transactional
+    public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
+            String errorReason, Pricing pricing) {
+        Instant now = clock.instant();
+        boolean applied = messages.applyStatus(providerMessageId, messageId, status, at == null ? now : at, errorCode,
+                errorReason, now);
         if (!applied) {
             log.debug("Status {} for message {} ignored (unknown, or not newer)", status, providerMessageId);
+        }
+        if (pricing != null) {
+            messages.recordPricing(providerMessageId, messageId, json.writeValueAsString(pricing.asMap()));
+            if (pricing.charged() && status != MessageStatus.FAILED) {
+                charges.charge(providerMessageId, messageId, now, now.minus(pricingSettings.chargeWindow()));
+            }
         }
         return applied;
     }

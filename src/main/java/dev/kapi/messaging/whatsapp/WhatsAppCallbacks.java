@@ -14,6 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Service;
 import org.springframework.util.StringUtils;
 
+import dev.kapi.messaging.conversation.Replies;
+import dev.kapi.messaging.pricing.Pricing;
 import dev.kapi.messaging.queue.Message;
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.sender.Sender;
@@ -30,9 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * words; Kapı's own outbound webhooks are the {@code webhooks} module): the subscription
  * handshake (the verify token), and signed callbacks ({@code X-Hub-Signature-256}, the
  * HMAC-SHA256 of the raw body under the app secret) whose payload is walked for message
- * statuses and recipients' messages (any type: each opens the number's 24-hour service
- * window; a text may opt it out), each handed to {@link ProviderEvents} in its own
- * transaction. Without the app secret or verify token the callbacks do not exist (404).
+ * statuses (to {@link ProviderEvents}) and recipients' messages (to {@link Replies}: kept
+ * once per wamid; each opens the number's 24-hour service window; a text may opt it out),
+ * each in its own transaction. Without the app secret or verify token the callbacks do
+ * not exist (404).
  */
 @Service
 class WhatsAppCallbacks {
@@ -43,13 +46,17 @@ class WhatsAppCallbacks {
 
     private final ProviderEvents events;
 
+    private final Replies replies;
+
     private final Senders senders;
 
     private final JsonMapper json;
 
-    WhatsAppCallbacks(MessagingSettings settings, ProviderEvents events, Senders senders, JsonMapper json) {
+    WhatsAppCallbacks(MessagingSettings settings, ProviderEvents events, Replies replies, Senders senders,
+            JsonMapper json) {
         this.settings = settings.whatsapp();
         this.events = events;
+        this.replies = replies;
         this.senders = senders;
         this.json = json;
     }
@@ -120,11 +127,7 @@ class WhatsAppCallbacks {
                 if (phoneNumberId != null && value.path("messages").size() > 0) {
                     for (Sender receiver : senders.byPhoneNumberId(phoneNumberId).stream().toList()) {
                         for (JsonNode message : value.path("messages")) {
-                            String text = message.path("text")
-                                .path("body")
-                                .asString(message.path("button").path("text").asString(null));
-                            String from = message.path("from").asString(null);
-                            if (from != null && events.inbound(receiver, from, text)) {
+                            if (replies.received(receiver, message)) {
                                 optOuts++;
                             }
                         }
@@ -148,7 +151,7 @@ class WhatsAppCallbacks {
         String reason = error.isMissingNode() ? null
                 : error.path("error_data").path("details").asString(error.path("title").asString(null));
         long messageId = Message.idOfKey(status.path("biz_opaque_callback_data").asString(null));
-        return events.status(id, messageId, state, at, code, reason);
+        return events.status(id, messageId, state, at, code, reason, Pricing.of(status).orElse(null));
     }
 
     private String hmac(byte[] body) {
