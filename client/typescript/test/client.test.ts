@@ -155,6 +155,7 @@ test("each module's fixed values are unions in the generated types", () => {
     | "credits.changed"
     | "package.assigned"
     | "messaging.queue.finished"
+    | "messaging.inbound"
     | "trading.trade.executed"
     | "event.registration.created"
     | "event.registration.cancelled"

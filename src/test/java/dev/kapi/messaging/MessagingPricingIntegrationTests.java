@@ -227,6 +227,32 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
                 Map.of("period", year, "market", "US", "spent", 2));
     }
 
+    @Test
+    void numbersWithoutACountryCodeWhenTheFirstSenderIsGermanThenReadAsGermanAndPricedInDe() {
+        TestUser user = newUser();
+        assertThat(invalidFields(post(user, "/api/messaging/senders",
+                Map.of("name", "Berlin", "phone", "+49 30 1234567", "default_region", "XX"), 400)))
+            .containsExactly("default_region");
+        Map<String, Object> german = post(user, "/api/messaging/senders",
+                Map.of("name", "Berlin", "phone", "030 1234567", "default_region", "DE"), 201);
+        assertThat(german).containsEntry("phone", "+49301234567").containsEntry("default_region", "DE");
+        assertThat(post(user, "/api/messaging/senders", Map.of("name", "İstanbul", "phone", "+90 532 000 00 02"), 201))
+            .as("default: the country of the sender's own phone")
+            .containsEntry("default_region", "TR");
+
+        Map<String, Object> customer = post(user, "/api/messaging/customers",
+                Map.of("phone", "0151 23456789", "name", "Jonas"), 201);
+
+        assertThat(customer).containsEntry("phone", "+4915123456789");
+        assertThat(jdbc.sql("SELECT country FROM messaging_customers WHERE id = :id")
+            .param("id", id(customer))
+            .query(String.class)
+            .single()).isEqualTo("DE");
+        assertThat(
+                invalidFields(post(user, "/api/messaging/customers", Map.of("phone", "+90 555 123", "name", "x"), 400)))
+            .containsExactly("phone");
+    }
+
     private static Map<String, Object> rate(String market, String category, int credits) {
         return Map.of("market", market, "category", category, "credits", credits);
     }

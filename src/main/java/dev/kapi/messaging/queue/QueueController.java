@@ -28,6 +28,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.messaging.draft.RichContent;
 import dev.kapi.messaging.draft.Template;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.PageLimit;
@@ -65,7 +66,8 @@ class QueueController {
             double progress, @JsonProperty("estimated_finish") Instant estimatedFinish,
             @JsonProperty("credits_held") long creditsHeld, @JsonProperty("credits_spent") long creditsSpent,
             @JsonProperty("created_at") Instant createdAt, @JsonProperty("started_at") Instant startedAt,
-            @JsonProperty("finished_at") Instant finishedAt) {
+            @JsonProperty("finished_at") Instant finishedAt, RichContent.Media media,
+            RichContent.Interactive interactive) {
 
         static QueueResponse from(QueueManagement.QueueView view) {
             Queue queue = view.queue();
@@ -77,7 +79,9 @@ class QueueController {
                     Template.from(queue.template()), queue.category(), queue.status(), queue.senderIds(),
                     queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(), queue.blacklisted(),
                     view.counts(), progress, view.estimatedFinish(), view.heldCredits(), queue.charged(),
-                    queue.createdAt(), queue.startedAt(), queue.finishedAt());
+                    queue.createdAt(), queue.startedAt(), queue.finishedAt(),
+                    queue.rich() == null ? null : queue.rich().media(),
+                    queue.rich() == null ? null : queue.rich().interactive());
         }
     }
 

@@ -207,7 +207,8 @@ final class QueueEstimates {
     /** The variables the queue's text or template parameters use. */
     private static Set<String> variables(Queue queue) {
         if (queue.template() == null) {
-            return Templates.variables(queue.body());
+            // a media or interactive message is sent as written
+            return queue.body() == null ? Set.of() : Templates.variables(queue.body());
         }
         Set<String> variables = new LinkedHashSet<>();
         queue.template().bodyParameters().forEach(parameter -> variables.addAll(Templates.variables(parameter)));

@@ -82,8 +82,8 @@ class QueueManagement {
         String category = draft.template() == null ? null
                 : checks.approvedTemplate(owner, draft.template(), senderList);
         long id = queues.insert(owner, name == null || name.isBlank() ? draft.name() : name.strip(), draftId,
-                draft.body(), draft.template(), category, senderList, groupList, customerList, scheduledAt,
-                clock.instant());
+                draft.body(), draft.template(), draft.rich(), category, senderList, groupList, customerList,
+                scheduledAt, clock.instant());
         return view(queues.byId(owner, id).orElseThrow());
     }
 

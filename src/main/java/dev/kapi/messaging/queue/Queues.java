@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.kapi.messaging.draft.Drafts;
+import dev.kapi.messaging.draft.RichContent;
 import dev.kapi.messaging.draft.TemplateMessage;
 
 import static dev.kapi.shared.SqlTime.instant;
@@ -32,18 +33,20 @@ public class Queues {
     record HeldCredits(UUID reservationId, long amount) {
     }
 
-    long insert(long owner, String name, long draftId, String body, TemplateMessage template, String category,
-            List<Long> senderIds, List<Long> groupIds, List<Long> customerIds, Instant scheduledAt, Instant now) {
+    long insert(long owner, String name, long draftId, String body, TemplateMessage template, RichContent rich,
+            String category, List<Long> senderIds, List<Long> groupIds, List<Long> customerIds, Instant scheduledAt,
+            Instant now) {
         return Drafts.template(jdbc.sql("""
                 INSERT INTO messaging_queues (owner_id, name, draft_id, body, template_name, template_language,
                                               template_category, header_type, header_link, body_parameters,
-                                              sender_ids, group_ids, customer_ids, status, scheduled_at, created_at,
-                                              updated_at)
+                                              template_buttons, rich, sender_ids, group_ids, customer_ids, status,
+                                              scheduled_at, created_at, updated_at)
                 VALUES (:owner, :name, :draftId, :body, :templateName, :templateLanguage, :category, :headerType,
-                        :headerLink, :bodyParameters, :senderIds, :groupIds, :customerIds, :status, :scheduledAt,
-                        :now, :now)
+                        :headerLink, :bodyParameters, CAST(:templateButtons AS jsonb), CAST(:rich AS jsonb),
+                        :senderIds, :groupIds, :customerIds, :status, :scheduledAt, :now, :now)
                 RETURNING id
                 """), template)
+            .param("rich", RichContent.write(rich))
             .param("category", template == null ? null : category)
             .param("owner", owner)
             .param("name", name)
@@ -283,7 +286,7 @@ public class Queues {
                 longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")), instant(rs, "scheduled_at"),
                 rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"), instant(rs, "updated_at"),
-                rs.getInt("credit_cost"));
+                rs.getInt("credit_cost"), RichContent.read(rs.getString("rich")));
     }
 
 }

@@ -2,6 +2,7 @@ package dev.kapi.messaging.sending;
 
 import java.time.Duration;
 
+import dev.kapi.messaging.draft.RichContent;
 import dev.kapi.messaging.draft.TemplateMessage;
 import dev.kapi.messaging.sender.Sender;
 
@@ -22,13 +23,18 @@ public interface Provider {
     Lookup lookup(Sender sender, String idempotencyKey);
 
     /**
-     * One message to one number (E.164): a free {@code text}, or a {@code template}
-     * message whose body parameters are already filled in for this recipient.
+     * One message to one number (E.164): a free {@code text}, a media or interactive
+     * message ({@code rich}), or a {@code template} message whose body parameters are
+     * already filled in for this recipient.
      */
-    record Outgoing(String idempotencyKey, String to, String text, TemplateMessage template) {
+    record Outgoing(String idempotencyKey, String to, String text, TemplateMessage template, RichContent rich) {
 
         public Outgoing(String idempotencyKey, String to, String text) {
-            this(idempotencyKey, to, text, null);
+            this(idempotencyKey, to, text, null, null);
+        }
+
+        public Outgoing(String idempotencyKey, String to, String text, TemplateMessage template) {
+            this(idempotencyKey, to, text, template, null);
         }
     }
 
