@@ -62,6 +62,11 @@ class MessagingRepliesIntegrationTests extends MessagingTestSupport {
                         {"from":"%1$s","id":"wamid.r6","timestamp":"1800000006","type":"button",
                          "button":{"payload":"kampanya-evet","text":"İlgileniyorum"},
                          "context":{"from":"905320000001","id":"wamid.campaign-310201"}}""");
+        // Meta's times, a minute after the campaign went out on the test clock
+        long sent = clock.instant().plusSeconds(60).getEpochSecond();
+        replies = java.util.regex.Pattern.compile("\"18000000(\\d\\d)\"")
+            .matcher(replies)
+            .replaceAll(match -> "\"" + (sent + Integer.parseInt(match.group(1))) + "\"");
         callback(replies);
         callback(replies);
 
@@ -93,7 +98,7 @@ class MessagingRepliesIntegrationTests extends MessagingTestSupport {
             .containsEntry("wamid", "wamid.campaign-310201")
             .containsEntry("queue_id", (int) queue);
         assertThat(list(user, "/api/messaging/queues/" + queue + "/messages").getFirst().get("replied_at"))
-            .isEqualTo("2027-01-15T08:00:01Z");
+            .isEqualTo(java.time.Instant.ofEpochSecond(sent + 1).toString());
 
         List<String> told = jdbc.sql(
                 "SELECT body FROM webhook_deliveries WHERE webhook_id = :id AND type = 'messaging.inbound' ORDER BY id")

@@ -52,6 +52,7 @@ public class Charges {
             return false;
         }
         return jdbc.sql("""
+                WITH charged AS (
                 INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
                 SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
                 FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
@@ -59,6 +60,9 @@ public class Charges {
                   AND coalesce(m.sent_at, :now) > :cutoff
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
                 ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id
+                )
+                UPDATE messaging_messages SET priced_at = :now FROM charged WHERE id = charged.message_id
                 """.formatted(CATEGORY))
             .param("pid", providerMessageId)
             .param("messageId", messageId)
@@ -76,11 +80,15 @@ public class Charges {
             return;
         }
         jdbc.sql("""
+                WITH charged AS (
                 INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
                 SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
                 FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
                 WHERE m.id = ANY(:ids)
                 ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id
+                )
+                UPDATE messaging_messages SET priced_at = :now FROM charged WHERE id = charged.message_id
                 """.formatted(CATEGORY)).param("ids", messageIds.toArray(Long[]::new)).param("now", utc(now)).update();
     }
 

@@ -1,6 +1,7 @@
 package dev.kapi.messaging.queue;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -63,9 +64,15 @@ public class QueueCredits {
      */
     @Transactional
     public void settle(long queueId) {
+        Instant cutoff = clock.instant().minus(pricing.chargeWindow());
+        // Looked at first without the lock: a queue waiting for Meta's prices is asked
+        // every round for up to the charge window.
+        if (messages.awaitingCharge(queueId, cutoff)) {
+            return;
+        }
         Queue queue = queues.lock(queueId).orElse(null);
         if (queue == null || !queue.ended() || messages.inFlight(queueId) > 0
-                || messages.awaitingCharge(queueId, clock.instant().minus(pricing.chargeWindow())) > 0) {
+                || messages.awaitingCharge(queueId, cutoff)) {
             return;
         }
         long toCharge = charges.sumOf(queueId) - queue.charged();

@@ -313,22 +313,20 @@ public class QueueMessages {
     }
 
     /**
-     * How many of a queue's sent messages still wait for Meta's word on their price: sent
-     * after {@code cutoff}, not failed, not charged, and not delivered with a pricing
-     * block (a non-billable one: Meta said it is free).
+     * Whether any of a queue's sent messages still waits for Meta's word on its price:
+     * sent after {@code cutoff}, not failed, and not priced ({@code priced_at}: charged,
+     * or delivered with a non-billable block). The failed status is a literal from the
+     * enum, so the partial index of unpriced messages serves the query.
      */
-    long awaitingCharge(long queueId, Instant cutoff) {
+    boolean awaitingCharge(long queueId, Instant cutoff) {
         return jdbc.sql("""
-                SELECT count(*) FROM messaging_messages m
-                WHERE m.queue_id = :id AND m.sent_at > :cutoff AND m.status <> :failed
-                  AND NOT (m.pricing IS NOT NULL AND m.status = ANY(:reached))
-                  AND NOT EXISTS (SELECT 1 FROM messaging_charges c WHERE c.message_id = m.id)
-                """)
+                SELECT EXISTS (SELECT 1 FROM messaging_messages
+                               WHERE queue_id = :id AND sent_at > :cutoff AND priced_at IS NULL
+                                 AND sent_at IS NOT NULL AND status <> %s)
+                """.formatted(FAILED.literal()))
             .param("id", queueId)
             .param("cutoff", utc(cutoff))
-            .param("failed", FAILED.wire())
-            .param("reached", MessageStatus.wires(List.of(DELIVERED, READ)))
-            .query(Long.class)
+            .query(Boolean.class)
             .single();
     }
 
@@ -336,11 +334,20 @@ public class QueueMessages {
      * Keeps the last pricing block Meta reported for the message it names (by its id, or
      * Kapı's key before that was recorded).
      */
-    public void recordPricing(String providerMessageId, long messageId, String pricing) {
+    public void recordPricing(String providerMessageId, long messageId, String pricing, boolean billable, Instant now) {
         jdbc.sql("""
-                UPDATE messaging_messages SET pricing = CAST(:pricing AS jsonb)
+                UPDATE messaging_messages SET pricing = CAST(:pricing AS jsonb),
+                    priced_at = CASE WHEN NOT :billable AND status = ANY(:reached) THEN coalesce(priced_at, :now)
+                                     ELSE priced_at END
                 WHERE provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId)
-                """).param("pricing", pricing).param("pid", providerMessageId).param("messageId", messageId).update();
+                """)
+            .param("pricing", pricing)
+            .param("billable", billable)
+            .param("reached", MessageStatus.wires(List.of(DELIVERED, READ)))
+            .param("now", utc(now))
+            .param("pid", providerMessageId)
+            .param("messageId", messageId)
+            .update();
     }
 
     long inFlight(long queueId) {

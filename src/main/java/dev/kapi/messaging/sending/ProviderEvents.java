@@ -89,7 +89,8 @@ public class ProviderEvents {
             log.debug("Status {} for message {} ignored (unknown, or not newer)", status, providerMessageId);
         }
         if (pricing != null) {
-            messages.recordPricing(providerMessageId, messageId, json.writeValueAsString(pricing.asMap()));
+            messages.recordPricing(providerMessageId, messageId, json.writeValueAsString(pricing.asMap()),
+                    pricing.charged(), now);
             if (pricing.charged() && status != MessageStatus.FAILED) {
                 charges.charge(providerMessageId, messageId, now, now.minus(pricingSettings.chargeWindow()));
             }
