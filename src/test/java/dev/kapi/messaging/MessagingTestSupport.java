@@ -141,17 +141,25 @@ abstract class MessagingTestSupport extends IntegrationTest {
                   "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"x"},
                   "statuses":[%s]}}]}]}"""
             .formatted(statuses);
-        client().post()
+        signed(body);
+    }
+
+    /** A callback from Meta, signed with the app secret; its answer (200 expected). */
+    Map<String, Object> signed(String body) {
+        return client().post()
             .uri("/api/messaging/webhooks/whatsapp")
             .contentType(MediaType.APPLICATION_JSON)
             .header("X-Hub-Signature-256", "sha256=" + hmacOf(body))
             .body(body)
             .exchange()
             .expectStatus()
-            .isOk();
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
     }
 
-    private static String hmacOf(String body) {
+    static String hmacOf(String body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(

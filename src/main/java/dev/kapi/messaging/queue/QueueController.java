@@ -60,14 +60,15 @@ class QueueController {
     }
 
     record QueueResponse(long id, String name, @JsonProperty("draft_id") Long draftId, String body, Template template,
-            String category, QueueStatus status, @JsonProperty("sender_ids") List<Long> senderIds,
-            @JsonProperty("group_ids") List<Long> groupIds, @JsonProperty("customer_ids") List<Long> customerIds,
-            @JsonProperty("scheduled_at") Instant scheduledAt, int total, int blacklisted, Map<String, Long> counts,
-            double progress, @JsonProperty("estimated_finish") Instant estimatedFinish,
-            @JsonProperty("credits_held") long creditsHeld, @JsonProperty("credits_spent") long creditsSpent,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("started_at") Instant startedAt,
-            @JsonProperty("finished_at") Instant finishedAt, RichContent.Media media,
-            RichContent.Interactive interactive) {
+            String category, QueueStatus status,
+            @JsonProperty("pause_reason") @Schema(pattern = "template-paused|template-missing") String pauseReason,
+            @JsonProperty("sender_ids") List<Long> senderIds, @JsonProperty("group_ids") List<Long> groupIds,
+            @JsonProperty("customer_ids") List<Long> customerIds, @JsonProperty("scheduled_at") Instant scheduledAt,
+            int total, int blacklisted, Map<String, Long> counts, double progress,
+            @JsonProperty("estimated_finish") Instant estimatedFinish, @JsonProperty("credits_held") long creditsHeld,
+            @JsonProperty("credits_spent") long creditsSpent, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("started_at") Instant startedAt, @JsonProperty("finished_at") Instant finishedAt,
+            RichContent.Media media, RichContent.Interactive interactive) {
 
         static QueueResponse from(QueueManagement.QueueView view) {
             Queue queue = view.queue();
@@ -76,10 +77,10 @@ class QueueController {
             double progress = queue.total() == 0 ? 0
                     : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
             return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(),
-                    Template.from(queue.template()), queue.category(), queue.status(), queue.senderIds(),
-                    queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(), queue.blacklisted(),
-                    view.counts(), progress, view.estimatedFinish(), view.heldCredits(), queue.charged(),
-                    queue.createdAt(), queue.startedAt(), queue.finishedAt(),
+                    Template.from(queue.template()), queue.category(), queue.status(), queue.pauseReason(),
+                    queue.senderIds(), queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(),
+                    queue.blacklisted(), view.counts(), progress, view.estimatedFinish(), view.heldCredits(),
+                    queue.charged(), queue.createdAt(), queue.startedAt(), queue.finishedAt(),
                     queue.rich() == null ? null : queue.rich().media(),
                     queue.rich() == null ? null : queue.rich().interactive());
         }

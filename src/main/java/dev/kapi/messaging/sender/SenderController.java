@@ -130,6 +130,8 @@ class SenderController {
             @JsonProperty("has_access_token") boolean hasAccessToken,
             @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
             @JsonProperty("messaging_limit") Object messagingLimit,
+            @JsonProperty("quality_event") @Schema(
+                    description = "The last event Meta reported for the number: FLAGGED, UNFLAGGED, UPGRADE, DOWNGRADE, THROUGHPUT_UPGRADE, ...") String qualityEvent,
             @Schema(pattern = "active|paused|banned_suspected") String status, Circuit circuit,
             @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
             @JsonProperty("default_region") String defaultRegion) {
@@ -139,7 +141,8 @@ class SenderController {
             MessagingLimit limit = sender.wabaId() == null ? null : limits.get(sender.wabaId());
             return new SenderResponse(sender.id(), sender.name(), sender.phone(), sender.provider(),
                     sender.phoneNumberId(), sender.wabaId(), sender.sealedAccessToken() != null, sender.ratePerSecond(),
-                    sender.dailyCap(), limit == null ? null : limit.wire(), sender.status().wire(),
+                    sender.dailyCap(), limit == null ? null : limit.wire(), sender.qualityEvent(),
+                    sender.status().wire(),
                     new Circuit(open, open ? sender.pausedUntil() : null,
                             open || sender.status() == SenderStatus.BANNED_SUSPECTED ? sender.pauseReason() : null),
                     sender.createdAt(), sender.updatedAt(), sender.defaultRegion());

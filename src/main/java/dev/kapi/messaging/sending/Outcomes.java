@@ -3,7 +3,9 @@ package dev.kapi.messaging.sending;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.pricing.Charges;
 import dev.kapi.messaging.queue.QueueMessages;
+import dev.kapi.messaging.queue.TemplateHolds;
 import dev.kapi.messaging.sender.Senders;
 
 /**
@@ -44,6 +47,8 @@ final class Outcomes {
 
     private final TransactionTemplate transactions;
 
+    private final TemplateHolds templateHolds;
+
     private final Clock clock;
 
     /** Answers not written yet, and whether a thread is writing them now. */
@@ -52,7 +57,8 @@ final class Outcomes {
     private final AtomicBoolean writing = new AtomicBoolean();
 
     Outcomes(QueueMessages messages, Charges charges, Senders senders, MessagingSettings settings, LocalPauses pauses,
-            TransactionTemplate transactions, Clock clock) {
+            TransactionTemplate transactions, TemplateHolds templateHolds, Clock clock) {
+        this.templateHolds = templateHolds;
         this.messages = messages;
         this.charges = charges;
         this.senders = senders;
@@ -96,7 +102,7 @@ final class Outcomes {
     }
 
     /** A provider's answer waiting to be written. */
-    private record Answered(long id, int attempts, Provider.Result result, Group group) {
+    private record Answered(long id, long queueId, int attempts, Provider.Result result, Group group) {
     }
 
     /**
@@ -105,7 +111,7 @@ final class Outcomes {
      * written when the batch ends. The answer is written now, or by the thread writing
      * already.
      */
-    void answered(Group group, long messageId, int attempts, Provider.Result result) {
+    void answered(Group group, long messageId, long queueId, int attempts, Provider.Result result) {
         if (result instanceof Provider.Failed failed) {
             if (retries.tripsAtOnce(failed)) {
                 group.tripped.compareAndSet(null, failed);
@@ -118,7 +124,7 @@ final class Outcomes {
         else {
             group.successes.incrementAndGet();
         }
-        waiting.add(new Answered(messageId, attempts, result, group));
+        waiting.add(new Answered(messageId, queueId, attempts, result, group));
         record();
     }
 
@@ -181,6 +187,8 @@ final class Outcomes {
         List<Long> billedIds = new ArrayList<>();
         List<QueueMessages.Outcome> again = new ArrayList<>();
         List<QueueMessages.Outcome> failed = new ArrayList<>();
+        List<QueueMessages.Outcome> held = new ArrayList<>();
+        Map<Long, RetryPolicy.Hold> holds = new LinkedHashMap<>();
         for (Answered answered : chunk) {
             switch (answered.result()) {
                 case Provider.Accepted accepted -> {
@@ -196,11 +204,36 @@ final class Outcomes {
                                 failure.code(), failure.reason(), true, retry.after()));
                         case RetryPolicy.Fail fail -> failed.add(new QueueMessages.Outcome(answered.id(),
                                 MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(), null));
+                        case RetryPolicy.Hold hold -> {
+                            held.add(new QueueMessages.Outcome(answered.id(), null, null, failure.code(),
+                                    failure.reason(), true, null));
+                            holds.merge(answered.queueId(), hold, (a, b) -> a.cancel() ? a : b);
+                        }
                     }
                 }
             }
         }
-        write(sentIds, providerIds, billedIds, again, false, failed);
+        if (held.isEmpty()) {
+            write(sentIds, providerIds, billedIds, again, false, failed);
+            return;
+        }
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            messages.markSent(sentIds, providerIds, now);
+            charges.chargeAccepted(billedIds, now);
+            messages.release(again, false, now);
+            messages.release(held, true, now);
+            messages.markFailed(failed, now);
+            holds.forEach((queueId, hold) -> {
+                if (hold.cancel()) {
+                    templateHolds.cancelQueue(queueId);
+                }
+                else {
+                    templateHolds.holdQueue(queueId, hold.reason());
+                }
+            });
+        });
+        log.warn("Meta refused the template of queues {}: {}", holds.keySet(), holds.values());
     }
 
     /**

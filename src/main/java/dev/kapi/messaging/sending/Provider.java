@@ -58,6 +58,11 @@ public interface Provider {
          */
         ACCOUNT,
         /**
+         * Meta refused the queue's template (paused, disabled, missing): the queue is
+         * held or cancelled, the message waits, unfailed.
+         */
+        TEMPLATE,
+        /**
          * No answer came back (a timeout): the message may have gone out, so it is never
          * resent.
          */

@@ -91,7 +91,7 @@ final class ProviderCalls {
                 finally {
                     inFlight.release();
                 }
-                outcomes.answered(group, message.id(), tries, result);
+                outcomes.answered(group, message.id(), message.queueId(), tries, result);
             });
         }
         return group.done();

@@ -52,8 +52,11 @@ class WhatsAppCallbacks {
 
     private final JsonMapper json;
 
+    private final TemplateSignals signals;
+
     WhatsAppCallbacks(MessagingSettings settings, ProviderEvents events, Replies replies, Senders senders,
-            JsonMapper json) {
+            JsonMapper json, TemplateSignals signals) {
+        this.signals = signals;
         this.settings = settings.whatsapp();
         this.events = events;
         this.replies = replies;
@@ -61,8 +64,11 @@ class WhatsAppCallbacks {
         this.json = json;
     }
 
-    /** What one callback changed: statuses applied, and numbers that opted out. */
-    record Receipt(int statusesApplied, int optOuts) {
+    /**
+     * What one callback changed: statuses applied, numbers that opted out, template and
+     * number signals applied.
+     */
+    record Receipt(int statusesApplied, int optOuts, int signalsApplied) {
     }
 
     /**
@@ -109,15 +115,24 @@ class WhatsAppCallbacks {
     }
 
     /**
-     * Meta's payload: {@code entry[].changes[].value} with {@code statuses[]},
-     * {@code metadata} and {@code messages[]}.
+     * Meta's payload: {@code entry[].changes[]}, each with its {@code field}: template
+     * and number signals go to {@link TemplateSignals}; any other change's {@code value}
+     * is read for {@code statuses[]}, {@code metadata} and {@code messages[]}.
      */
     private Receipt walk(JsonNode root) {
         int statuses = 0;
         int optOuts = 0;
+        int signalsApplied = 0;
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
+                String field = change.path("field").asString("");
+                if (TemplateSignals.FIELDS.contains(field)) {
+                    if (signals.apply(field, entry.path("id").asString(null), entry.path("time").asLong(0), value)) {
+                        signalsApplied++;
+                    }
+                    continue;
+                }
                 for (JsonNode status : value.path("statuses")) {
                     if (applyStatus(status)) {
                         statuses++;
@@ -135,7 +150,7 @@ class WhatsAppCallbacks {
                 }
             }
         }
-        return new Receipt(statuses, optOuts);
+        return new Receipt(statuses, optOuts, signalsApplied);
     }
 
     private boolean applyStatus(JsonNode status) {

@@ -59,7 +59,14 @@ class WhatsAppCloud implements Provider {
      * parameters.
      */
     private static final Set<Integer> RECIPIENT = Set.of(131026, 131047, 131051, 131021, 131052, 131053, 100, 131009,
-            131008, 132000, 132001, 132012);
+            131008, 132012);
+
+    /**
+     * Meta refused the template: paused (132015), disabled (132016), parameters not
+     * matching it (132000) or missing in that language (132001). The queue is held or
+     * cancelled; no recipient fails.
+     */
+    private static final Set<Integer> TEMPLATE = Set.of(132015, 132016, 132000, 132001);
 
     /** The account is suspended or restricted by Meta: flagged banned-suspected. */
     private static final Set<Integer> BANNED = Set.of(131031, 368, 130497, 131045);
@@ -424,6 +431,9 @@ class WhatsAppCloud implements Provider {
         }
         if (ACCOUNT.contains(code) || status == 401 || status == 403) {
             return new Failed(Kind.ACCOUNT, codeText, reason, null, false);
+        }
+        if (TEMPLATE.contains(code)) {
+            return Failed.of(Kind.TEMPLATE, codeText, reason);
         }
         if (RECIPIENT.contains(code)) {
             return Failed.of(Kind.RECIPIENT, codeText, reason);

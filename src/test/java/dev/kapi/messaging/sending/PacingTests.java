@@ -119,7 +119,7 @@ class PacingTests {
             Instant bucketAt) {
         return new Sender(1, 1, "Ana hat", "+905320000001", "simulator", null, null, null, rate, dailyCap,
                 SenderStatus.ACTIVE, tokens, bucketAt, day, dayCount == null ? 0 : dayCount, 0, null, null, NOON, NOON,
-                "TR");
+                "TR", null);
     }
 
 }

@@ -68,4 +68,18 @@ class RetryPolicyTests {
         assertThat(policy.failuresPause()).isEqualTo(new RetryPolicy.Pause(Duration.ofMinutes(1), "failures"));
     }
 
+    @Test
+    void decideWhenMetaRefusesTheTemplateThenTheQueueIsHeldOrCancelledAndTheMessageNeverFails() {
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132015", "Template is paused"), 3))
+            .isEqualTo(new RetryPolicy.Hold("template-paused", false));
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132016", "Template is disabled"), 1))
+            .isEqualTo(new RetryPolicy.Hold("template-paused", true));
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132001", "Template missing"), 1))
+            .isEqualTo(new RetryPolicy.Hold("template-missing", false));
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132000", "Parameters mismatch"), 1))
+            .isEqualTo(new RetryPolicy.Hold("template-missing", false));
+        assertThat(policy.countsAgainstAccount(Provider.Failed.of(Provider.Kind.TEMPLATE, "132015", "r"))).isFalse();
+        assertThat(policy.tripsAtOnce(Provider.Failed.of(Provider.Kind.TEMPLATE, "132015", "r"))).isFalse();
+    }
+
 }
