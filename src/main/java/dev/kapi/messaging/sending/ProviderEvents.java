@@ -1,6 +1,8 @@
 package dev.kapi.messaging.sending;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -15,13 +17,16 @@ import dev.kapi.messaging.contact.ListEntries;
 import dev.kapi.messaging.contact.PhoneNumbers;
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.queue.QueueMessages;
+import dev.kapi.messaging.queue.QueueStatus;
+import dev.kapi.messaging.queue.Queues;
 import dev.kapi.messaging.sender.Sender;
 import dev.kapi.messaging.whatsapp.ServiceWindows;
 
 /**
  * What providers report after a send: message statuses (which may arrive out of order and
- * never move a message backwards) and replies from recipients (an opt-out word blacklists
- * the number for the user whose account received it).
+ * never move a message backwards, but for Meta's per-user marketing cap, which defers a
+ * sent message to send it again later) and replies from recipients (an opt-out word
+ * blacklists the number for the user whose account received it).
  */
 @Service
 public class ProviderEvents {
@@ -40,8 +45,14 @@ public class ProviderEvents {
 
     private final Clock clock;
 
+    private final List<Duration> marketingCapDelays;
+
+    private final Queues queues;
+
     ProviderEvents(QueueMessages messages, ListEntries lists, Customers customers, Automations automations,
-            ServiceWindows windows, Clock clock) {
+            ServiceWindows windows, Queues queues, MessagingSettings settings, Clock clock) {
+        this.queues = queues;
+        this.marketingCapDelays = settings.worker().marketingCapDelays();
         this.windows = windows;
         this.messages = messages;
         this.lists = lists;
@@ -58,12 +69,25 @@ public class ProviderEvents {
     @Transactional
     public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
             String errorReason) {
-        boolean applied = messages.applyStatus(providerMessageId, messageId, status, at == null ? clock.instant() : at,
-                errorCode, errorReason, clock.instant());
+        boolean applied = status == MessageStatus.FAILED && RetryPolicy.MARKETING_CAP.equals(errorCode)
+                ? deferred(providerMessageId, messageId, errorCode, errorReason)
+                : messages.applyStatus(providerMessageId, messageId, status, at == null ? clock.instant() : at,
+                        errorCode, errorReason, clock.instant());
         if (!applied) {
             log.debug("Status {} for message {} ignored (unknown, or not newer)", status, providerMessageId);
         }
         return applied;
+    }
+
+    /**
+     * Meta's per-user marketing cap for a message it accepted: deferred (or failed after
+     * the last delay), and its queue, if it completed meanwhile, runs again to send it.
+     */
+    private boolean deferred(String providerMessageId, long messageId, String errorCode, String errorReason) {
+        Instant now = clock.instant();
+        return messages.deferReported(providerMessageId, messageId, marketingCapDelays, errorCode, errorReason, now)
+            .map(queueId -> queues.move(queueId, QueueStatus.COMPLETED, QueueStatus.RUNNING, now) || true)
+            .orElse(false);
     }
 
     /**
