@@ -29,39 +29,38 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
     // a marketing message costs 3 credits in the tests
     // (kapi.messaging.credit-cost.marketing)
 
-    private static final String TEMPLATE = "yaz_kampanyasi";
-
     @Test
     void pauseWebhookMidCampaignThenTheQueueHoldsWithNoRecipientFailedAndResumesOnReinstatement() {
         TestUser user = newUserWithCredits(100);
         Campaign campaign = campaign(user, "4101", 20, 1.0);
         start(campaign);
         worker.runOnce();
-        long sentBefore = count(queueOf(user, campaign.queue), "sent");
+        long sentBefore = count(queueOf(user, campaign.queue()), "sent");
         assertThat(sentBefore).isBetween(1L, 19L);
 
         Map<String, Object> answer = signed(templateStatus("4101", t0, "PAUSED"));
 
         assertThat(answer).containsEntry("signals_applied", 1);
-        Map<String, Object> held = queueOf(user, campaign.queue);
+        Map<String, Object> held = queueOf(user, campaign.queue());
         assertThat(held).containsEntry("status", "paused")
             .containsEntry("pause_reason", "template-paused")
             .containsEntry("credits_held", 60);
         assertThat(count(held, "failed")).isZero();
-        assertThat(template(user, campaign.sender)).containsEntry("status", "PAUSED")
+        assertThat(template(user, campaign.sender())).containsEntry("status", "PAUSED")
             .containsEntry("paused_until", at(t0 + 3 * 3600));
         clock.advance(Duration.ofMinutes(1));
         worker.drain();
-        assertThat(count(queueOf(user, campaign.queue), "sent")).isEqualTo(sentBefore);
+        assertThat(count(queueOf(user, campaign.queue()), "sent")).isEqualTo(sentBefore);
 
         signed(templateStatus("4101", t0 + 10_000, "REINSTATED"));
 
-        Map<String, Object> resumed = queueOf(user, campaign.queue);
+        Map<String, Object> resumed = queueOf(user, campaign.queue());
         assertThat(resumed).containsEntry("status", "running").containsEntry("pause_reason", null);
-        assertThat(template(user, campaign.sender)).containsEntry("status", "APPROVED")
+        assertThat(template(user, campaign.sender())).containsEntry("status", "APPROVED")
             .containsEntry("paused_until", null);
-        sendEverything(user, campaign.queue);
-        Map<String, Object> done = queueOf(user, campaign.queue);
+        sendEverything(user, campaign.queue());
+        billedAll(campaign.queue());
+        Map<String, Object> done = queueOf(user, campaign.queue());
         assertThat(done).containsEntry("status", "completed").containsEntry("credits_spent", 60);
         assertThat(count(done, "sent")).isEqualTo(20);
         assertThat(count(done, "failed")).isZero();
@@ -76,27 +75,28 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
 
         assertThat(signed(paused)).containsEntry("signals_applied", 1);
         assertThat(signed(paused)).containsEntry("signals_applied", 0);
-        assertThat(template(user, campaign.sender)).containsEntry("paused_until", at(t0 + 3 * 3600));
+        assertThat(template(user, campaign.sender())).containsEntry("paused_until", at(t0 + 3 * 3600));
         assertThat(signed(templateStatus("4102", t0 + 20_000, "APPROVED"))).containsEntry("signals_applied", 1);
-        assertThat(queueOf(user, campaign.queue)).containsEntry("status", "running");
+        assertThat(queueOf(user, campaign.queue())).containsEntry("status", "running");
 
         // Meta's retry of the old pause, and a pause older than the approval, both come
         // late
         assertThat(signed(paused)).containsEntry("signals_applied", 0);
         assertThat(signed(templateStatus("4102", t0 + 10_000, "PAUSED"))).containsEntry("signals_applied", 0);
-        assertThat(queueOf(user, campaign.queue)).containsEntry("status", "running");
-        assertThat(template(user, campaign.sender)).containsEntry("status", "APPROVED");
+        assertThat(queueOf(user, campaign.queue())).containsEntry("status", "running");
+        assertThat(template(user, campaign.sender())).containsEntry("status", "APPROVED");
 
         // a user's pause is the user's: a reinstatement does not lift it
-        post(user, "/api/messaging/queues/" + campaign.queue + "/pause", 200);
+        post(user, "/api/messaging/queues/" + campaign.queue() + "/pause", 200);
         signed(templateStatus("4102", t0 + 30_000, "PAUSED"));
         signed(templateStatus("4102", t0 + 40_000, "APPROVED"));
-        assertThat(queueOf(user, campaign.queue)).containsEntry("status", "paused").containsEntry("pause_reason", null);
+        assertThat(queueOf(user, campaign.queue())).containsEntry("status", "paused")
+            .containsEntry("pause_reason", null);
         // the second pause of the template is estimated at 6 hours
         assertThat(signed(templateStatus("4102", t0 - 31L * 24 * 3600, "APPROVED"))).as("older than kept")
             .containsEntry("signals_applied", 0);
         signed(templateStatus("4102", t0 + 50_000, "PAUSED"));
-        assertThat(template(user, campaign.sender)).containsEntry("paused_until", at(t0 + 50_000 + 6 * 3600));
+        assertThat(template(user, campaign.sender())).containsEntry("paused_until", at(t0 + 50_000 + 6 * 3600));
     }
 
     @Test
@@ -108,13 +108,13 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
 
         signed(templateStatus("4103", t0, "DISABLED"));
 
-        Map<String, Object> cancelled = queueOf(user, campaign.queue);
+        Map<String, Object> cancelled = queueOf(user, campaign.queue());
         assertThat(cancelled).containsEntry("status", "cancelled").containsEntry("credits_held", 0);
         assertThat(count(cancelled, "cancelled")).isEqualTo(5);
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(100);
-        assertThat(template(user, campaign.sender)).containsEntry("status", "DISABLED");
+        assertThat(template(user, campaign.sender())).containsEntry("status", "DISABLED");
         worker.drain();
-        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/" + campaign.phoneNumberId + "/messages"))))
+        assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/" + campaign.phoneNumberId() + "/messages"))))
             .isEmpty();
     }
 
@@ -122,29 +122,31 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
     void templatePausedAnswerFromTheSendThenTheQueueHoldsNobodyFailsAndTheReinstatementSendsTheRest() {
         TestUser user = newUserWithCredits(100);
         Campaign campaign = campaign(user, "4104", 6, null);
-        refuseEverySend(campaign.phoneNumberId, 132015, "Template is paused");
+        refuseEverySend(campaign.phoneNumberId(), 132015, "Template is paused");
         start(campaign);
 
         worker.drain();
 
-        Map<String, Object> held = queueOf(user, campaign.queue);
+        Map<String, Object> held = queueOf(user, campaign.queue());
         assertThat(held).containsEntry("status", "paused")
             .containsEntry("pause_reason", "template-paused")
             .containsEntry("credits_held", 18);
         assertThat(count(held, "pending")).isEqualTo(6);
         assertThat(count(held, "failed")).isZero();
-        assertThat(list(user, "/api/messaging/queues/" + campaign.queue + "/messages"))
+        assertThat(list(user, "/api/messaging/queues/" + campaign.queue() + "/messages"))
             .allSatisfy(message -> assertThat(message).containsEntry("attempts", 0));
         @SuppressWarnings("unchecked")
-        Map<String, Object> circuit = (Map<String, Object>) get(user, "/api/messaging/senders/" + campaign.sender, 200)
+        Map<String, Object> circuit = (Map<String, Object>) get(user, "/api/messaging/senders/" + campaign.sender(),
+                200)
             .get("circuit");
         assertThat(circuit).containsEntry("open", false);
 
-        acceptEverySend(campaign.phoneNumberId);
+        acceptEverySend(campaign.phoneNumberId());
         signed(templateStatus("4104", t0, "APPROVED"));
         worker.drain();
+        billedAll(campaign.queue());
 
-        Map<String, Object> done = queueOf(user, campaign.queue);
+        Map<String, Object> done = queueOf(user, campaign.queue());
         assertThat(done).containsEntry("status", "completed").containsEntry("credits_spent", 18);
         assertThat(count(done, "sent")).isEqualTo(6);
     }
@@ -153,19 +155,19 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
     void templateMissingAnswerThenTheQueueHoldsUntilTheUserResumesIt() {
         TestUser user = newUserWithCredits(100);
         Campaign campaign = campaign(user, "4105", 3, null);
-        refuseEverySend(campaign.phoneNumberId, 132001, "Template name does not exist in the translation");
+        refuseEverySend(campaign.phoneNumberId(), 132001, "Template name does not exist in the translation");
         start(campaign);
 
         worker.drain();
 
-        assertThat(queueOf(user, campaign.queue)).containsEntry("status", "paused")
+        assertThat(queueOf(user, campaign.queue())).containsEntry("status", "paused")
             .containsEntry("pause_reason", "template-missing");
-        acceptEverySend(campaign.phoneNumberId);
-        assertThat(post(user, "/api/messaging/queues/" + campaign.queue + "/resume", 200))
+        acceptEverySend(campaign.phoneNumberId());
+        assertThat(post(user, "/api/messaging/queues/" + campaign.queue() + "/resume", 200))
             .containsEntry("status", "running")
             .containsEntry("pause_reason", null);
         worker.drain();
-        Map<String, Object> done = queueOf(user, campaign.queue);
+        Map<String, Object> done = queueOf(user, campaign.queue());
         assertThat(done).containsEntry("status", "completed");
         assertThat(count(done, "sent")).isEqualTo(3);
         assertThat(count(done, "failed")).isZero();
@@ -175,12 +177,12 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
     void templateDisabledAnswerFromTheSendThenTheQueueIsCancelledAndRefunded() {
         TestUser user = newUserWithCredits(100);
         Campaign campaign = campaign(user, "4106", 4, null);
-        refuseEverySend(campaign.phoneNumberId, 132016, "Template is disabled");
+        refuseEverySend(campaign.phoneNumberId(), 132016, "Template is disabled");
         start(campaign);
 
         worker.drain();
 
-        Map<String, Object> cancelled = queueOf(user, campaign.queue);
+        Map<String, Object> cancelled = queueOf(user, campaign.queue());
         assertThat(cancelled).containsEntry("status", "cancelled").containsEntry("credits_held", 0);
         assertThat(count(cancelled, "failed")).isZero();
         assertThat(count(cancelled, "cancelled")).isEqualTo(4);
@@ -200,8 +202,8 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
                 {"display_phone_number":"+90 532 000 00 01","event":"UPGRADE",
                  "max_daily_conversations_per_business":"TIER_10K"}"""));
 
-        assertThat(template(user, campaign.sender)).containsEntry("quality", "YELLOW");
-        Map<String, Object> sender = get(user, "/api/messaging/senders/" + campaign.sender, 200);
+        assertThat(template(user, campaign.sender())).containsEntry("quality", "YELLOW");
+        Map<String, Object> sender = get(user, "/api/messaging/senders/" + campaign.sender(), 200);
         assertThat(sender).containsEntry("quality_event", "UPGRADE").containsEntry("messaging_limit", 10_000);
 
         // Meta's older field, a later event, then a late one that changes nothing
@@ -210,7 +212,7 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
                         {"display_phone_number":"905320000001","event":"THROUGHPUT_UPGRADE","current_limit":"TIER_UNLIMITED"}"""));
         signed(change("4107", t0 + 50, "phone_number_quality_update", """
                 {"display_phone_number":"905320000001","event":"DOWNGRADE","current_limit":"TIER_250"}"""));
-        sender = get(user, "/api/messaging/senders/" + campaign.sender, 200);
+        sender = get(user, "/api/messaging/senders/" + campaign.sender(), 200);
         assertThat(sender).containsEntry("quality_event", "THROUGHPUT_UPGRADE")
             .containsEntry("messaging_limit", "unlimited");
 
@@ -252,54 +254,11 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
                 .isEqualTo("urn:kapi:problem:webhook-signature-invalid");
         }
 
-        assertThat(queueOf(user, campaign.queue)).containsEntry("status", "running");
-        assertThat(template(user, campaign.sender)).containsEntry("status", "APPROVED").containsEntry("quality", null);
-        assertThat(get(user, "/api/messaging/senders/" + campaign.sender, 200)).containsEntry("quality_event", null)
+        assertThat(queueOf(user, campaign.queue())).containsEntry("status", "running");
+        assertThat(template(user, campaign.sender())).containsEntry("status", "APPROVED")
+            .containsEntry("quality", null);
+        assertThat(get(user, "/api/messaging/senders/" + campaign.sender(), 200)).containsEntry("quality_event", null)
             .containsEntry("messaging_limit", 250);
-    }
-
-    /** A template campaign of one WhatsApp Cloud sender, made but not started. */
-    record Campaign(TestUser user, String phoneNumberId, long sender, long queue) {
-    }
-
-    private void start(Campaign campaign) {
-        post(campaign.user(), "/api/messaging/queues/" + campaign.queue() + "/start", 200);
-    }
-
-    /**
-     * A sender of business account {@code waba} (paced at {@code rate} per second, or
-     * not), its approved marketing template synced from Meta, and a queue of it to
-     * {@code recipients} customers; Meta accepts every send.
-     */
-    private Campaign campaign(TestUser user, String waba, int recipients, Double rate) {
-        String phoneNumberId = "pn-" + waba;
-        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
-            .get(urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
-            .willReturn(okJson("""
-                    {"data":[{"name":"%s","language":"tr","status":"APPROVED","category":"MARKETING","id":"77%s",
-                              "components":[{"type":"BODY","text":"Yaz indirimi başladı!"}]}]}""".formatted(TEMPLATE,
-                    waba))));
-        acceptEverySend(phoneNumberId);
-        Map<String, Object> fields = new java.util.HashMap<>(Map.of("provider", "whatsapp_cloud", "phone_number_id",
-                phoneNumberId, "access_token", "EAAG-cloud-token", "waba_id", waba));
-        if (rate != null) {
-            fields.put("rate_per_second", rate);
-        }
-        long sender = sender(user, fields);
-        as(user.token()).post()
-            .uri("/api/messaging/senders/" + sender + "/templates/sync")
-            .exchange()
-            .expectStatus()
-            .isOk();
-        long draft = id(post(user, "/api/messaging/drafts", Map.of("name", "Yaz", "template",
-                Map.of("name", TEMPLATE, "language", "tr", "body_parameters", List.of())), 201));
-        List<Long> customers = new ArrayList<>();
-        for (int i = 1; i <= recipients; i++) {
-            customers.add(customer(user, String.format("0555%s%03d", waba.substring(0, 4), i), "K" + i));
-        }
-        long queue = id(post(user, "/api/messaging/queues",
-                Map.of("draft_id", draft, "sender_ids", List.of(sender), "customer_ids", customers), 201));
-        return new Campaign(user, phoneNumberId, sender, queue);
     }
 
     /** Meta's entry.time of the test's first callback: a little before now. */
@@ -324,27 +283,6 @@ class MessagingTemplateSignalsIntegrationTests extends MessagingTestSupport {
             clock.advance(Duration.ofSeconds(1));
             worker.drain();
         }
-    }
-
-    private static void acceptEverySend(String phoneNumberId) {
-        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
-            .post(urlEqualTo("/v23.0/" + phoneNumberId + "/messages"))
-            .willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withTransformers("response-template")
-                .withBody("""
-                        {"messaging_product":"whatsapp","messages":[{"id":"wamid.{{randomValue type='UUID'}}"}]}""")));
-    }
-
-    private static void refuseEverySend(String phoneNumberId, int code, String title) {
-        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
-            .post(urlEqualTo("/v23.0/" + phoneNumberId + "/messages"))
-            .willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("""
-                        {"error":{"message":"(#%d) %s","type":"OAuthException","code":%d,
-                         "error_data":{"messaging_product":"whatsapp","details":"%s"},"fbtrace_id":"Ab1"}}"""
-                    .formatted(code, title, code, title))));
     }
 
     /** Meta's message_template_status_update for the test template of {@code waba}. */

@@ -22,6 +22,17 @@ public class Charges {
     private static final String CATEGORY = "CASE WHEN q.template_name IS NULL THEN 'service' "
             + "ELSE coalesce(q.template_category, 'marketing') END";
 
+    /**
+     * The message a status callback names: by Meta's id, or by Kapı's key before that was
+     * recorded, unless the id is of an earlier send that Meta's per-user marketing cap
+     * superseded (that send is not billed; the message is charged by a later one).
+     */
+    private static final String NAMED = """
+            (m.provider_message_id = :pid
+             OR (m.provider_message_id IS NULL AND m.id = :messageId
+                 AND (m.superseded_provider_message_ids IS NULL
+                      OR NOT (:pid = ANY(m.superseded_provider_message_ids)))))""";
+
     private final JdbcClient jdbc;
 
     Charges(JdbcClient jdbc) {
@@ -45,9 +56,13 @@ public class Charges {
         // nothing to charge.
         List<Long> queue = jdbc.sql("""
                 SELECT q.id FROM messaging_queues q JOIN messaging_messages m ON m.queue_id = q.id
-                WHERE m.provider_message_id = :pid OR (m.provider_message_id IS NULL AND m.id = :messageId)
+                WHERE %s
                 FOR SHARE OF q
-                """).param("pid", providerMessageId).param("messageId", messageId).query(Long.class).list();
+                """.formatted(NAMED))
+            .param("pid", providerMessageId)
+            .param("messageId", messageId)
+            .query(Long.class)
+            .list();
         if (queue.isEmpty()) {
             return false;
         }
@@ -56,14 +71,14 @@ public class Charges {
                 INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
                 SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
                 FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
-                WHERE (m.provider_message_id = :pid OR (m.provider_message_id IS NULL AND m.id = :messageId))
+                WHERE %s
                   AND coalesce(m.sent_at, :now) > :cutoff
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
                 ON CONFLICT (message_id) DO NOTHING
                 RETURNING message_id
                 )
                 UPDATE messaging_messages SET priced_at = :now FROM charged WHERE id = charged.message_id
-                """.formatted(CATEGORY))
+                """.formatted(CATEGORY, NAMED))
             .param("pid", providerMessageId)
             .param("messageId", messageId)
             .param("now", utc(now))

@@ -73,7 +73,8 @@ class QueueController {
         static QueueResponse from(QueueManagement.QueueView view) {
             Queue queue = view.queue();
             long remaining = view.counts().get(MessageStatus.PENDING.wire())
-                    + view.counts().get(MessageStatus.SENDING.wire());
+                    + view.counts().get(MessageStatus.SENDING.wire())
+                    + view.counts().get(MessageStatus.DEFERRED.wire());
             double progress = queue.total() == 0 ? 0
                     : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
             return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(),
@@ -98,7 +99,8 @@ class QueueController {
             @JsonProperty("missing_variables") Map<String, Long> missingVariables,
             @JsonProperty("messaging_limit_applies") boolean messagingLimitApplies,
             @JsonProperty("messaging_limit_waiting") long messagingLimitWaiting,
-            @JsonProperty("estimated_finish_at") Instant estimatedFinishAt) {
+            @JsonProperty("estimated_finish_at") Instant estimatedFinishAt,
+            @Schema(description = "Messages of a started queue waiting out Meta's per-user marketing cap") long deferred) {
 
         static PreflightResponse from(QueueEstimates.Preflight preflight) {
             return new PreflightResponse(preflight.selected(), preflight.blacklisted(), preflight.graylisted(),
@@ -106,7 +108,7 @@ class QueueController {
                     preflight.outsideServiceWindow(), preflight.recipients(), preflight.creditsNeeded(),
                     preflight.creditsAvailable(), preflight.enoughCredits(), preflight.estimatedSeconds(),
                     preflight.missingVariables(), preflight.messagingLimitApplies(), preflight.messagingLimitWaiting(),
-                    preflight.estimatedFinish());
+                    preflight.estimatedFinish(), preflight.deferred());
         }
     }
 

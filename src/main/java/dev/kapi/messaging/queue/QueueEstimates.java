@@ -61,7 +61,7 @@ final class QueueEstimates {
             boolean serviceWindowApplies, long insideServiceWindow, long outsideServiceWindow, long recipients,
             long creditsNeeded, long creditsAvailable, boolean enoughCredits, long estimatedSeconds,
             Map<String, Long> missingVariables, boolean messagingLimitApplies, long messagingLimitWaiting,
-            Instant estimatedFinish) {
+            Instant estimatedFinish, long deferred) {
     }
 
     /**
@@ -78,7 +78,7 @@ final class QueueEstimates {
      * What starting would do: recipients after dedup and the lists, credits, duration,
      * missing variables.
      */
-    Preflight preflight(long owner, Queue queue) {
+    Preflight preflight(long owner, Queue queue, long deferred) {
         Automation automation = automations.of(owner);
         Set<String> fields = variables(queue).stream()
             .filter(variable -> !Templates.BUILT_IN.contains(variable))
@@ -107,7 +107,7 @@ final class QueueEstimates {
         return new Preflight(selection.chosen(), selection.blacklisted(), selection.graylisted(), graySkipped,
                 windowApplies, inside, eligible - inside, recipients, needed, available, available >= needed,
                 Math.max(0, Duration.between(now, finish).toSeconds()), selection.missing(), !wabaIds.isEmpty(),
-                wait.waiting(), finish);
+                wait.waiting(), finish, deferred);
     }
 
     /**

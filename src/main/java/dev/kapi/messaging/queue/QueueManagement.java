@@ -236,7 +236,7 @@ class QueueManagement {
      */
     @Transactional(readOnly = true)
     QueueEstimates.Preflight preflight(long owner, long id) {
-        return estimates.preflight(owner, find(owner, id));
+        return estimates.preflight(owner, find(owner, id), messages.counts(id).get(MessageStatus.DEFERRED.wire()));
     }
 
     private Queue find(long owner, long id) {

@@ -273,8 +273,8 @@ public class Queues {
     }
 
     /**
-     * Completes every running queue that has nothing left to send (no message pending or
-     * sending); returns their ids.
+     * Completes every running queue that has nothing left to send (no message pending,
+     * sending or deferred); returns their ids.
      */
     public List<Long> completeFinished(Instant now) {
         return jdbc
@@ -282,10 +282,10 @@ public class Queues {
                     UPDATE messaging_queues q SET status = :to, finished_at = :now, updated_at = :now
                     WHERE q.status = %s
                       AND NOT EXISTS (SELECT 1 FROM messaging_messages m
-                                      WHERE m.queue_id = q.id AND m.status IN (%s, %s))
+                                      WHERE m.queue_id = q.id AND m.status IN (%s, %s, %s))
                     RETURNING q.id
                     """.formatted(QueueStatus.RUNNING.literal(), MessageStatus.PENDING.literal(),
-                    MessageStatus.SENDING.literal()))
+                    MessageStatus.SENDING.literal(), MessageStatus.DEFERRED.literal()))
             .param("to", QueueStatus.RUNNING.to(QueueStatus.COMPLETED).wire())
             .param("now", utc(now))
             .query(Long.class)

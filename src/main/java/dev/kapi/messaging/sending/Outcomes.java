@@ -188,6 +188,7 @@ final class Outcomes {
         List<QueueMessages.Outcome> again = new ArrayList<>();
         List<QueueMessages.Outcome> failed = new ArrayList<>();
         List<QueueMessages.Outcome> held = new ArrayList<>();
+        List<Answered> deferred = new ArrayList<>();
         Map<Long, RetryPolicy.Hold> holds = new LinkedHashMap<>();
         for (Answered answered : chunk) {
             switch (answered.result()) {
@@ -204,6 +205,7 @@ final class Outcomes {
                                 failure.code(), failure.reason(), true, retry.after()));
                         case RetryPolicy.Fail fail -> failed.add(new QueueMessages.Outcome(answered.id(),
                                 MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(), null));
+                        case RetryPolicy.Defer defer -> deferred.add(answered);
                         case RetryPolicy.Hold hold -> {
                             held.add(new QueueMessages.Outcome(answered.id(), null, null, failure.code(),
                                     failure.reason(), true, null));
@@ -213,7 +215,7 @@ final class Outcomes {
                 }
             }
         }
-        if (held.isEmpty()) {
+        if (held.isEmpty() && deferred.isEmpty()) {
             write(sentIds, providerIds, billedIds, again, false, failed);
             return;
         }
@@ -224,6 +226,10 @@ final class Outcomes {
             messages.release(again, false, now);
             messages.release(held, true, now);
             messages.markFailed(failed, now);
+            for (Answered answered : deferred) {
+                Provider.Failed cap = (Provider.Failed) answered.result();
+                messages.defer(List.of(answered.id()), retries.marketingCapDelays(), cap.code(), cap.reason(), now);
+            }
             holds.forEach((queueId, hold) -> {
                 if (hold.cancel()) {
                     templateHolds.cancelQueue(queueId);
@@ -233,7 +239,9 @@ final class Outcomes {
                 }
             });
         });
-        log.warn("Meta refused the template of queues {}: {}", holds.keySet(), holds.values());
+        if (!holds.isEmpty()) {
+            log.warn("Meta refused the template of queues {}: {}", holds.keySet(), holds.values());
+        }
     }
 
     /**

@@ -63,6 +63,11 @@ public interface Provider {
          */
         TEMPLATE,
         /**
+         * Meta's per-user marketing cap kept it from the recipient for now: deferred,
+         * sent again later.
+         */
+        MARKETING_CAP,
+        /**
          * No answer came back (a timeout): the message may have gone out, so it is never
          * resent.
          */

@@ -68,6 +68,9 @@ class WhatsAppCloud implements Provider {
      */
     private static final Set<Integer> TEMPLATE = Set.of(132015, 132016, 132000, 132001);
 
+    /** Meta's per-user marketing cap: the recipient gets the message later, perhaps. */
+    private static final int MARKETING_CAP = 131049;
+
     /** The account is suspended or restricted by Meta: flagged banned-suspected. */
     private static final Set<Integer> BANNED = Set.of(131031, 368, 130497, 131045);
 
@@ -431,6 +434,9 @@ class WhatsAppCloud implements Provider {
         }
         if (ACCOUNT.contains(code) || status == 401 || status == 403) {
             return new Failed(Kind.ACCOUNT, codeText, reason, null, false);
+        }
+        if (code == MARKETING_CAP) {
+            return Failed.of(Kind.MARKETING_CAP, codeText, reason);
         }
         if (TEMPLATE.contains(code)) {
             return Failed.of(Kind.TEMPLATE, codeText, reason);
