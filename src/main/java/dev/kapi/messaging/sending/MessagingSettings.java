@@ -88,10 +88,13 @@ public record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simul
 
     /**
      * Meta's Graph API for WhatsApp Cloud: where it is, which version, and its callbacks'
-     * secrets.
+     * secrets; status callbacks are written up to {@code callback-batch} statuses per
+     * transaction, and a callback waits at most {@code callback-wait} for its batch (503,
+     * and Meta retries, beyond it).
      */
     public record WhatsApp(@DefaultValue("https://graph.facebook.com") String baseUrl,
             @DefaultValue("v23.0") String apiVersion, String appSecret, String verifyToken,
-            @DefaultValue("10s") Duration timeout) {
+            @DefaultValue("10s") Duration timeout, @DefaultValue("1000") int callbackBatch,
+            @DefaultValue("3s") Duration callbackWait) {
     }
 }

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HexFormat;
 
 import javax.crypto.Mac;
@@ -54,9 +56,12 @@ class WhatsAppCallbacks {
 
     private final TemplateSignals signals;
 
+    private final StatusBatches statusBatches;
+
     WhatsAppCallbacks(MessagingSettings settings, ProviderEvents events, Replies replies, Senders senders,
-            JsonMapper json, TemplateSignals signals) {
+            JsonMapper json, TemplateSignals signals, StatusBatches statusBatches) {
         this.signals = signals;
+        this.statusBatches = statusBatches;
         this.settings = settings.whatsapp();
         this.events = events;
         this.replies = replies;
@@ -123,6 +128,7 @@ class WhatsAppCallbacks {
         int statuses = 0;
         int optOuts = 0;
         int signalsApplied = 0;
+        List<StatusBatches.Reported> reported = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
@@ -134,8 +140,9 @@ class WhatsAppCallbacks {
                     continue;
                 }
                 for (JsonNode status : value.path("statuses")) {
-                    if (applyStatus(status)) {
-                        statuses++;
+                    StatusBatches.Reported one = reported(status);
+                    if (one != null) {
+                        reported.add(one);
                     }
                 }
                 String phoneNumberId = value.path("metadata").path("phone_number_id").asString(null);
@@ -150,14 +157,15 @@ class WhatsAppCallbacks {
                 }
             }
         }
+        statuses += statusBatches.apply(reported);
         return new Receipt(statuses, optOuts, signalsApplied);
     }
 
-    private boolean applyStatus(JsonNode status) {
+    private static StatusBatches.Reported reported(JsonNode status) {
         String id = status.path("id").asString(null);
         MessageStatus state = MessageStatus.parse(status.path("status").asString("")).orElse(null);
         if (id == null || state == null || !MessageStatus.REPORTED.contains(state)) {
-            return false;
+            return null;
         }
         long seconds = status.path("timestamp").asLong(0);
         Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : null;
@@ -166,7 +174,7 @@ class WhatsAppCallbacks {
         String reason = error.isMissingNode() ? null
                 : error.path("error_data").path("details").asString(error.path("title").asString(null));
         long messageId = Message.idOfKey(status.path("biz_opaque_callback_data").asString(null));
-        return events.status(id, messageId, state, at, code, reason, Pricing.of(status).orElse(null));
+        return new StatusBatches.Reported(id, messageId, state, at, code, reason, Pricing.of(status).orElse(null));
     }
 
     private String hmac(byte[] body) {
