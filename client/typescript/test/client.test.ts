@@ -137,7 +137,7 @@ test("each module's fixed values are unions in the generated types", () => {
   > = true;
   const messageStatus: Is<
     Schemas["MessageResponse"]["status"],
-    "pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled"
+    "pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled" | "deferred"
   > = true;
   const role: Is<Schemas["UserResponse"]["role"], "admin" | "editor" | "viewer" | "user"> = true;
   const requestStatus: Is<Schemas["RequestView"]["status"], "open" | "answered" | "closed"> = true;
@@ -155,6 +155,7 @@ test("each module's fixed values are unions in the generated types", () => {
     | "credits.changed"
     | "package.assigned"
     | "messaging.queue.finished"
+    | "messaging.inbound"
     | "trading.trade.executed"
     | "event.registration.created"
     | "event.registration.cancelled"

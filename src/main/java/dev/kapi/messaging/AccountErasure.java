@@ -8,7 +8,9 @@ import dev.kapi.messaging.automation.Automations;
 import dev.kapi.messaging.contact.Customers;
 import dev.kapi.messaging.contact.Groups;
 import dev.kapi.messaging.contact.ListEntries;
+import dev.kapi.messaging.conversation.InboundMessages;
 import dev.kapi.messaging.draft.Drafts;
+import dev.kapi.messaging.pricing.Charges;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.queue.Queues;
 import dev.kapi.messaging.sender.Senders;
@@ -24,6 +26,10 @@ import dev.kapi.messaging.whatsapp.ServiceWindows;
 class AccountErasure {
 
     private final QueueMessages messages;
+
+    private final Charges charges;
+
+    private final InboundMessages inbound;
 
     private final Queues queues;
 
@@ -45,10 +51,12 @@ class AccountErasure {
 
     private final BusinessAccounts businessAccounts;
 
-    AccountErasure(QueueMessages messages, Queues queues, Drafts drafts, ListEntries lists, Groups groups,
-            Customers customers, Senders senders, Automations automations, ServiceWindows windows,
-            MessageTemplates templates, BusinessAccounts businessAccounts) {
+    AccountErasure(QueueMessages messages, Charges charges, InboundMessages inbound, Queues queues, Drafts drafts,
+            ListEntries lists, Groups groups, Customers customers, Senders senders, Automations automations,
+            ServiceWindows windows, MessageTemplates templates, BusinessAccounts businessAccounts) {
         this.messages = messages;
+        this.charges = charges;
+        this.inbound = inbound;
         this.queues = queues;
         this.drafts = drafts;
         this.lists = lists;
@@ -70,6 +78,8 @@ class AccountErasure {
     void on(AccountDeleted deleted) {
         long owner = deleted.accountId();
         messages.deleteOf(owner);
+        charges.deleteOf(owner);
+        inbound.deleteOf(owner);
         queues.deleteOf(owner);
         drafts.deleteOf(owner);
         lists.deleteOf(owner);

@@ -21,6 +21,7 @@ import dev.kapi.identity.OAuthClientCreated;
 import dev.kapi.identity.OAuthConsentGranted;
 import dev.kapi.identity.OAuthConsentRevoked;
 import dev.kapi.identity.SessionRevoked;
+import dev.kapi.messaging.InboundMessageReceived;
 import dev.kapi.messaging.QueueFinished;
 import dev.kapi.plans.CreditsChanged;
 import dev.kapi.plans.PackageAssigned;
@@ -92,6 +93,14 @@ class WebhookOutbox {
     void on(QueueFinished finished) {
         record("messaging.queue.finished", data("queue_id", finished.queueId(), "account_id", finished.accountId(),
                 "status", "completed", "finished_at", finished.finishedAt().toString()));
+    }
+
+    @EventListener
+    void on(InboundMessageReceived inbound) {
+        record("messaging.inbound",
+                data("account_id", inbound.accountId(), "inbound_id", inbound.inboundId(), "customer_id",
+                        inbound.customerId(), "phone", inbound.phone(), "type", inbound.type(), "text", inbound.text(),
+                        "in_reply_to", inbound.inReplyTo(), "received_at", inbound.receivedAt().toString()));
     }
 
     @EventListener

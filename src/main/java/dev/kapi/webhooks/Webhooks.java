@@ -32,7 +32,7 @@ class Webhooks {
 
     static final Set<String> EVENTS = Set.of("account.registered", "account.updated", "account.deleted",
             "account.frozen", "account.unfrozen", "session.revoked", "credits.changed", "package.assigned",
-            "messaging.queue.finished", "trading.trade.executed", "event.registration.created",
+            "messaging.queue.finished", "messaging.inbound", "trading.trade.executed", "event.registration.created",
             "event.registration.cancelled", "event.checked_in", "oauth.client.created", "oauth.consent.granted",
             "oauth.consent.revoked");
     static final String SEAL_CONTEXT = "webhook-secret";

@@ -174,4 +174,106 @@ class MessagingBenchmark extends MessagingTestSupport {
             .single();
     }
 
+    /**
+     * Meta's callbacks at the rate one number at 1,000 msg/s produces (about 3,000 a
+     * second): {@code CALLBACK_MESSAGES} sent messages each get a signed sent, delivered
+     * and read callback, POSTed over HTTP by 64 clients at once; then each read callback
+     * again (Meta's retries). And the time from a template's pause callback to its queue
+     * paused.
+     */
+    @Test
+    void signedStatusCallbacksPerSecondAndPauseWebhookToQueuePaused() throws Exception {
+        int messages = 3_000;
+        TestUser user = newUserWithCredits(messages + 100L);
+        long queue = queue(user, draft(user, "Merhaba"), List.of(sender(user)), List.of(groupOf(user, messages, 771)),
+                List.of());
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+        worker.drain();
+        List<String> ids = jdbc.sql("SELECT provider_message_id FROM messaging_messages WHERE queue_id = :q")
+            .param("q", queue)
+            .query(String.class)
+            .list();
+        assertThat(ids).hasSize(messages);
+        List<String> bodies = new ArrayList<>();
+        for (String status : List.of("sent", "delivered", "read")) {
+            for (String id : ids) {
+                bodies
+                    .add("""
+                            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                              "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"x"},
+                              "statuses":[{"id":"%s","status":"%s","timestamp":"%d","recipient_id":"905550000000"}]}}]}]}"""
+                        .formatted(id, status, 1_700_000_000L + bodies.size()));
+            }
+        }
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        long[] slowest = new long[1];
+        long started = System.nanoTime();
+        long applied = postAll(http, bodies, slowest);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long reapplied = postAll(http, bodies.subList(2 * messages, 3 * messages), new long[1]);
+
+        // the simulator recorded each message as sent already: its sent callbacks change
+        // nothing
+        assertThat(applied).isEqualTo(2L * messages);
+        assertThat(reapplied).isZero();
+        assertThat(count(queueOf(user, queue), "read")).isEqualTo(messages);
+
+        TestUser owner = newUserWithCredits(1_000);
+        Campaign campaign = campaign(owner, "7701", 200, null);
+        start(campaign);
+        String pause = """
+                {"object":"whatsapp_business_account","entry":[{"id":"7701","time":%d,"changes":[
+                  {"field":"message_template_status_update","value":{"event":"PAUSED","message_template_id":777701,
+                   "message_template_name":"%s","message_template_language":"tr","reason":"NONE"}}]}]}"""
+            .formatted(clock.instant().getEpochSecond(), TEMPLATE);
+        long pausing = System.nanoTime();
+        signed(pause);
+        long pausedAfter = System.nanoTime() - pausing;
+        assertThat(queueOf(owner, campaign.queue())).containsEntry("status", "paused");
+
+        System.out.printf(
+                "%nsigned status callbacks (one status each, 64 clients over HTTP): %,d in %.2f s = %,.0f/s, "
+                        + "slowest answer %d ms, none lost, Meta's %,d retries applied %d%n",
+                bodies.size(), seconds, bodies.size() / seconds, slowest[0] / 1_000_000, messages, reapplied);
+        System.out.printf("pause webhook to queue paused (answered after the commit): %.1f ms%n", pausedAfter / 1e6);
+    }
+
+    /** POSTs every body signed, 64 at a time; returns the statuses applied in all. */
+    private long postAll(HttpClient http, List<String> bodies, long[] slowest) throws Exception {
+        java.util.concurrent.Semaphore clients = new java.util.concurrent.Semaphore(64);
+        java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+        List<Future<?>> calls = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String body : bodies) {
+                clients.acquire();
+                calls.add(executor.submit(() -> {
+                    try {
+                        long sent = System.nanoTime();
+                        HttpResponse<String> response = http.send(HttpRequest
+                            .newBuilder(URI.create("http://localhost:" + port + "/api/messaging/webhooks/whatsapp"))
+                            .header("Content-Type", "application/json")
+                            .header("X-Hub-Signature-256", "sha256=" + hmacOf(body))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                        long took = System.nanoTime() - sent;
+                        synchronized (slowest) {
+                            slowest[0] = Math.max(slowest[0], took);
+                        }
+                        assertThat(response.statusCode()).isEqualTo(200);
+                        applied.addAndGet(
+                                Long.parseLong(response.body().replaceAll(".*\"statuses_applied\":(\\d+).*", "$1")));
+                        return null;
+                    }
+                    finally {
+                        clients.release();
+                    }
+                }));
+            }
+        }
+        for (Future<?> call : calls) {
+            call.get();
+        }
+        return applied.get();
+    }
+
 }

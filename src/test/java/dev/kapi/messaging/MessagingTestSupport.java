@@ -10,6 +10,11 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.kapi.messaging.sending.MessageSender;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import dev.kapi.messaging.sending.Simulator;
 import dev.kapi.plans.Credits;
 import dev.kapi.support.IntegrationTest;
@@ -123,7 +128,61 @@ abstract class MessagingTestSupport extends IntegrationTest {
             .isOk();
     }
 
-    private static String hmacOf(String body) {
+    /**
+     * Meta's word that each message (its wamid) was sent and is billable: a signed status
+     * callback with a pricing block, which charges the message (issue 31).
+     */
+    void billed(String... wamids) {
+        StringBuilder statuses = new StringBuilder();
+        for (String wamid : wamids) {
+            statuses.append(statuses.isEmpty() ? "" : ",")
+                .append("""
+                        {"id":"%s","status":"sent","timestamp":"1700000000","recipient_id":"905550000000",
+                         "pricing":{"billable":true,"pricing_model":"PMP","category":"marketing","type":"regular"}}"""
+                    .formatted(wamid));
+        }
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                  "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"x"},
+                  "statuses":[%s]}}]}]}"""
+            .formatted(statuses);
+        signed(body);
+    }
+
+    /**
+     * Meta's billable callback for every message of the queue that has a wamid (sent so
+     * far), then a worker round, in which an ended queue settles its credits.
+     */
+    void billedAll(long queue) {
+        String[] wamids = jdbc
+            .sql("SELECT provider_message_id FROM messaging_messages WHERE queue_id = :id "
+                    + "AND provider_message_id IS NOT NULL")
+            .param("id", queue)
+            .query(String.class)
+            .list()
+            .toArray(String[]::new);
+        if (wamids.length > 0) {
+            billed(wamids);
+        }
+        worker.drain();
+    }
+
+    /** A callback from Meta, signed with the app secret; its answer (200 expected). */
+    Map<String, Object> signed(String body) {
+        return client().post()
+            .uri("/api/messaging/webhooks/whatsapp")
+            .contentType(MediaType.APPLICATION_JSON)
+            .header("X-Hub-Signature-256", "sha256=" + hmacOf(body))
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    static String hmacOf(String body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(
@@ -139,6 +198,74 @@ abstract class MessagingTestSupport extends IntegrationTest {
     @SuppressWarnings("unchecked")
     static long count(Map<String, Object> queue, String status) {
         return ((Number) ((Map<String, Object>) queue.get("counts")).get(status)).longValue();
+    }
+
+    /** The approved marketing template of {@link #campaign}. */
+    static final String TEMPLATE = "yaz_kampanyasi";
+
+    /** A template campaign of one WhatsApp Cloud sender, made but not started. */
+    record Campaign(TestUser user, String phoneNumberId, long sender, long queue) {
+    }
+
+    void start(Campaign campaign) {
+        post(campaign.user(), "/api/messaging/queues/" + campaign.queue() + "/start", 200);
+    }
+
+    /**
+     * A sender of business account {@code waba} (paced at {@code rate} per second, or
+     * not), its approved marketing template synced from Meta, and a queue of it to
+     * {@code recipients} customers; Meta accepts every send.
+     */
+    Campaign campaign(TestUser user, String waba, int recipients, Double rate) {
+        String phoneNumberId = "pn-" + waba;
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .get(urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
+            .willReturn(okJson("""
+                    {"data":[{"name":"%s","language":"tr","status":"APPROVED","category":"MARKETING","id":"77%s",
+                              "components":[{"type":"BODY","text":"Yaz indirimi başladı!"}]}]}""".formatted(TEMPLATE,
+                    waba))));
+        acceptEverySend(phoneNumberId);
+        Map<String, Object> fields = new java.util.HashMap<>(Map.of("provider", "whatsapp_cloud", "phone_number_id",
+                phoneNumberId, "access_token", "EAAG-cloud-token", "waba_id", waba));
+        if (rate != null) {
+            fields.put("rate_per_second", rate);
+        }
+        long sender = sender(user, fields);
+        as(user.token()).post()
+            .uri("/api/messaging/senders/" + sender + "/templates/sync")
+            .exchange()
+            .expectStatus()
+            .isOk();
+        long draft = id(post(user, "/api/messaging/drafts", Map.of("name", "Yaz", "template",
+                Map.of("name", TEMPLATE, "language", "tr", "body_parameters", List.of())), 201));
+        List<Long> customers = new ArrayList<>();
+        for (int i = 1; i <= recipients; i++) {
+            customers.add(customer(user, String.format("0555%s%03d", waba.substring(0, 4), i), "K" + i));
+        }
+        long queue = id(post(user, "/api/messaging/queues",
+                Map.of("draft_id", draft, "sender_ids", List.of(sender), "customer_ids", customers), 201));
+        return new Campaign(user, phoneNumberId, sender, queue);
+    }
+
+    static void acceptEverySend(String phoneNumberId) {
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .post(urlEqualTo("/v23.0/" + phoneNumberId + "/messages"))
+            .willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withTransformers("response-template")
+                .withBody("""
+                        {"messaging_product":"whatsapp","messages":[{"id":"wamid.{{randomValue type='UUID'}}"}]}""")));
+    }
+
+    static void refuseEverySend(String phoneNumberId, int code, String title) {
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .post(urlEqualTo("/v23.0/" + phoneNumberId + "/messages"))
+            .willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
+                        {"error":{"message":"(#%d) %s","type":"OAuthException","code":%d,
+                         "error_data":{"messaging_product":"whatsapp","details":"%s"},"fbtrace_id":"Ab1"}}"""
+                    .formatted(code, title, code, title))));
     }
 
 }

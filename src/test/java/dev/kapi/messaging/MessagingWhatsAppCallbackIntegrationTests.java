@@ -80,8 +80,8 @@ class MessagingWhatsAppCallbackIntegrationTests extends MessagingTestSupport {
 
         callback(statuses(failed(two)));
         assertThat(message(user, queue, 1)).containsEntry("status", "failed")
-            .containsEntry("error_code", "131049")
-            .containsEntry("error_reason", "Meta chose not to deliver")
+            .containsEntry("error_code", "131026")
+            .containsEntry("error_reason", "Message undeliverable")
             .containsEntry("retryable", false);
         assertThat(count(queueOf(user, queue), "read")).isEqualTo(1);
     }
@@ -239,9 +239,8 @@ class MessagingWhatsAppCallbackIntegrationTests extends MessagingTestSupport {
     private static String failed(String id) {
         return """
                 {"id":"%s","status":"failed","timestamp":"1700000400","recipient_id":"905559100002",
-                 "errors":[{"code":131049,"title":"This message was not delivered to maintain healthy ecosystem engagement.",
-                            "error_data":{"details":"Meta chose not to deliver"}}]}"""
-            .formatted(id);
+                 "errors":[{"code":131026,"title":"Message undeliverable",
+                            "error_data":{"details":"Message undeliverable"}}]}""".formatted(id);
     }
 
     private static String hmac(String secret, String body) {

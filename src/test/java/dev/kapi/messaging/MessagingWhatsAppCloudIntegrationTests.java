@@ -60,6 +60,8 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
             .param("id", id(messages.get(0)))
             .query(String.class)
             .single()).startsWith("wamid.");
+        billed("wamid.HBgLOTA1NTU5NDAwMDAxFQIAERgSQUFBQUFBQUFBQUFBQUFBQUFBAA==");
+        worker.drain();
         assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 1);
     }
 
@@ -208,6 +210,8 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages")))).hasSize(2);
         assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100004/messages"))
             .withRequestBody(matchingJsonPath("$.to", equalTo("905559700001"))))).isEmpty();
+        billed("wamid.crash-2", "wamid.crash-3");
+        worker.drain();
         assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 2);
         assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(8);
     }
@@ -241,6 +245,8 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(messages.get(0)).containsEntry("error_code", "outside-service-window");
         assertThat(messages.get(2)).containsEntry("error_code", "outside-service-window");
         assertThat(META.findAll(postRequestedFor(urlEqualTo("/v23.0/100005/messages")))).hasSize(1);
+        billed("wamid.window");
+        worker.drain();
         assertThat(queueOf(user, queue)).containsEntry("status", "completed").containsEntry("credits_spent", 1);
     }
 
@@ -319,6 +325,8 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
                              "biz_opaque_callback_data":"${json-unit.any-string}"}"""
                         .formatted(recipient[0], recipient[1], recipient[2]))));
         }
+        billed("wamid.template-1", "wamid.template-2");
+        worker.drain();
         Map<String, Object> done = queueOf(user, queue);
         assertThat(done).containsEntry("status", "completed")
             .containsEntry("category", "marketing")
@@ -459,6 +467,12 @@ class MessagingWhatsAppCloudIntegrationTests extends MessagingTestSupport {
         assertThat(count(queueOf(user, next), "pending")).isEqualTo(50);
         clock.advance(Duration.ofMinutes(1));
         user = again(user);
+        worker.drain();
+        billed(jdbc.sql("SELECT provider_message_id FROM messaging_messages WHERE queue_id = :id")
+            .param("id", next)
+            .query(String.class)
+            .list()
+            .toArray(String[]::new));
         worker.drain();
         Map<String, Object> done = queueOf(user, next);
         assertThat(count(done, "sent")).isEqualTo(120);

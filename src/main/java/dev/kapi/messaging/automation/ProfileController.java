@@ -1,6 +1,8 @@
 package dev.kapi.messaging.automation;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.messaging.pricing.Charges;
 import dev.kapi.plans.Credits;
 import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -38,9 +41,12 @@ class ProfileController {
 
     private final Credits credits;
 
-    ProfileController(AutomationManagement automations, Credits credits) {
+    private final Charges charges;
+
+    ProfileController(AutomationManagement automations, Credits credits, Charges charges) {
         this.automations = automations;
         this.credits = credits;
+        this.charges = charges;
     }
 
     record AutomationResponse(@JsonProperty("delay_ms") int delayMs, @JsonProperty("jitter_ms") int jitterMs,
@@ -81,8 +87,22 @@ class ProfileController {
         }
     }
 
+    /**
+     * The ledger's spends per period, and what messages were charged per period and
+     * category, and per period and market (by when they were charged).
+     */
     record UsageResponse(@Schema(pattern = "monthly|yearly") String period,
-            @JsonProperty("usage") List<Credits.Usage> usage, long total) {
+            @JsonProperty("usage") List<Credits.Usage> usage, long total,
+            @JsonProperty("by_category") List<CategorySpent> byCategory,
+            @JsonProperty("by_market") List<MarketSpent> byMarket) {
+    }
+
+    record CategorySpent(String period, @Schema(pattern = "marketing|utility|authentication|service") String category,
+            long spent) {
+    }
+
+    record MarketSpent(String period, @Schema(description = "ISO 3166-1 alpha-2, or * when unknown") String market,
+            long spent) {
     }
 
     @GetMapping("/users/me/automation-settings")
@@ -106,8 +126,29 @@ class ProfileController {
         if (!period.equals("monthly") && !period.equals("yearly")) {
             throw ApiException.invalidField("period", "period-invalid");
         }
-        List<Credits.Usage> usage = credits.usage(me.id(), period.equals("yearly"));
-        return new UsageResponse(period, usage, usage.stream().mapToLong(Credits.Usage::spent).sum());
+        boolean yearly = period.equals("yearly");
+        List<Credits.Usage> usage = credits.usage(me.id(), yearly);
+        List<Charges.Spent> charged = charges.usage(me.id(), yearly);
+        Map<List<String>, Long> byCategory = new TreeMap<>(ProfileController::byParts);
+        Map<List<String>, Long> byMarket = new TreeMap<>(ProfileController::byParts);
+        for (Charges.Spent spent : charged) {
+            byCategory.merge(List.of(spent.period(), spent.category()), spent.spent(), Long::sum);
+            byMarket.merge(List.of(spent.period(), spent.market()), spent.spent(), Long::sum);
+        }
+        return new UsageResponse(period, usage, usage.stream().mapToLong(Credits.Usage::spent).sum(),
+                byCategory.entrySet()
+                    .stream()
+                    .map(e -> new CategorySpent(e.getKey().get(0), e.getKey().get(1), e.getValue()))
+                    .toList(),
+                byMarket.entrySet()
+                    .stream()
+                    .map(e -> new MarketSpent(e.getKey().get(0), e.getKey().get(1), e.getValue()))
+                    .toList());
+    }
+
+    private static int byParts(List<String> a, List<String> b) {
+        int period = a.get(0).compareTo(b.get(0));
+        return period != 0 ? period : a.get(1).compareTo(b.get(1));
     }
 
 }

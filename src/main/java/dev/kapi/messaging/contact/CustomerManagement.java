@@ -20,7 +20,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /**
  * Seed 001's customers: contacts with E.164 numbers unique per user, names and custom
  * fields, listed with search and group filters, and imported from CSV (phone, name, then
- * any custom fields).
+ * any custom fields). Numbers without a country code are read in the default region of
+ * the user's first sender (Turkey without one).
  */
 @Service
 class CustomerManagement {
@@ -52,7 +53,7 @@ class CustomerManagement {
 
     @Transactional
     Customer create(long owner, String phone, String name, Map<String, String> fields) {
-        Customers.Fields checked = check(phone, name, fields);
+        Customers.Fields checked = check(phone, customers.defaultRegion(owner), name, fields);
         try {
             Customer created = customers.insert(owner, checked, clock.instant());
             customers.registerFields(owner, checked.fields().keySet());
@@ -74,8 +75,8 @@ class CustomerManagement {
     @Transactional
     Customer update(long owner, long id, String phone, String name, Map<String, String> fields) {
         Customer current = get(owner, id);
-        Customers.Fields checked = check(phone != null ? phone : current.phone(), name != null ? name : current.name(),
-                fields != null ? fields : current.fields());
+        Customers.Fields checked = check(phone != null ? phone : current.phone(), customers.defaultRegion(owner),
+                name != null ? name : current.name(), fields != null ? fields : current.fields());
         try {
             Customer updated = customers.update(owner, id, checked, clock.instant());
             customers.registerFields(owner, checked.fields().keySet());
@@ -129,6 +130,7 @@ class CustomerManagement {
             }
         }
         int nameColumn = header.indexOf("name");
+        String region = customers.defaultRegion(owner);
         Map<String, Customers.Fields> rows = new LinkedHashMap<>();
         List<Rejected> rejected = new ArrayList<>();
         int read = 0;
@@ -145,7 +147,7 @@ class CustomerManagement {
                 rejected.add(new Rejected(i + 1, raw, "too-many-columns"));
                 continue;
             }
-            String phone = PhoneNumbers.normalise(raw).orElse(null);
+            String phone = PhoneNumbers.normalise(raw, region).orElse(null);
             if (phone == null) {
                 rejected.add(new Rejected(i + 1, raw, "phone-invalid"));
                 continue;
@@ -177,8 +179,8 @@ class CustomerManagement {
         return new ImportResult(created, upserted.size() - created, rejected.size(), rejected);
     }
 
-    private static Customers.Fields check(String phone, String name, Map<String, String> fields) {
-        String normalised = PhoneNumbers.require(phone, "phone");
+    private static Customers.Fields check(String phone, String region, String name, Map<String, String> fields) {
+        String normalised = PhoneNumbers.require(phone, region, "phone");
         Map<String, String> checked = new LinkedHashMap<>();
         if (fields != null) {
             fields.forEach((key, value) -> {

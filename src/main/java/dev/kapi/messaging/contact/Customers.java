@@ -48,12 +48,13 @@ public class Customers {
 
     Customer insert(long owner, Fields fields, Instant now) {
         return jdbc.sql("""
-                INSERT INTO messaging_customers (owner_id, phone, name, fields, created_at, updated_at)
-                VALUES (:owner, :phone, :name, CAST(:fields AS jsonb), :now, :now)
+                INSERT INTO messaging_customers (owner_id, phone, name, fields, country, created_at, updated_at)
+                VALUES (:owner, :phone, :name, CAST(:fields AS jsonb), :country, :now, :now)
                 RETURNING *
                 """)
             .param("owner", owner)
             .param("phone", fields.phone())
+            .param("country", PhoneNumbers.market(fields.phone()))
             .param("name", fields.name())
             .param("fields", json.writeValueAsString(fields.fields()))
             .param("now", utc(now))
@@ -61,7 +62,7 @@ public class Customers {
             .single();
     }
 
-    Optional<Customer> byId(long owner, long id) {
+    public Optional<Customer> byId(long owner, long id) {
         return jdbc.sql("SELECT * FROM messaging_customers WHERE id = :id AND owner_id = :owner")
             .param("id", id)
             .param("owner", owner)
@@ -80,11 +81,12 @@ public class Customers {
     Customer update(long owner, long id, Fields fields, Instant now) {
         return jdbc.sql("""
                 UPDATE messaging_customers SET phone = :phone, name = :name, fields = CAST(:fields AS jsonb),
-                                               updated_at = :now
+                                               country = :country, updated_at = :now
                 WHERE id = :id AND owner_id = :owner
                 RETURNING *
                 """)
             .param("phone", fields.phone())
+            .param("country", PhoneNumbers.market(fields.phone()))
             .param("name", fields.name())
             .param("fields", json.writeValueAsString(fields.fields()))
             .param("now", utc(now))
@@ -138,22 +140,63 @@ public class Customers {
             return List.of();
         }
         return jdbc.sql("""
-                INSERT INTO messaging_customers (owner_id, phone, name, fields, created_at, updated_at)
-                SELECT :owner, r.phone, r.name, CAST(r.fields AS jsonb), :now, :now
-                FROM unnest(CAST(:phones AS text[]), CAST(:names AS text[]), CAST(:fields AS text[]))
-                     AS r (phone, name, fields)
+                INSERT INTO messaging_customers (owner_id, phone, name, fields, country, created_at, updated_at)
+                SELECT :owner, r.phone, r.name, CAST(r.fields AS jsonb), r.country, :now, :now
+                FROM unnest(CAST(:phones AS text[]), CAST(:names AS text[]), CAST(:fields AS text[]),
+                            CAST(:countries AS text[])) AS r (phone, name, fields, country)
                 ON CONFLICT (owner_id, phone) DO UPDATE
                     SET name = coalesce(EXCLUDED.name, messaging_customers.name),
-                        fields = messaging_customers.fields || EXCLUDED.fields, updated_at = EXCLUDED.updated_at
+                        fields = messaging_customers.fields || EXCLUDED.fields, country = EXCLUDED.country,
+                        updated_at = EXCLUDED.updated_at
                 RETURNING id, phone, (xmax = 0) AS created
                 """)
             .param("owner", owner)
             .param("now", utc(now))
             .param("phones", rows.stream().map(Fields::phone).toArray(String[]::new))
             .param("names", rows.stream().map(Fields::name).toArray(String[]::new))
+            .param("countries", rows.stream().map(row -> PhoneNumbers.market(row.phone())).toArray(String[]::new))
             .param("fields", rows.stream().map(row -> json.writeValueAsString(row.fields())).toArray(String[]::new))
             .query((rs, n) -> new Upserted(rs.getLong("id"), rs.getString("phone"), rs.getBoolean("created")))
             .list();
+    }
+
+    /**
+     * Writes the country of the owner's customers saved before countries were kept (read
+     * from their numbers), so that a queue prices each by its market.
+     */
+    public void fillCountries(long owner) {
+        while (true) {
+            List<Upserted> missing = jdbc.sql("""
+                    SELECT id, phone FROM messaging_customers
+                    WHERE owner_id = :owner AND country IS NULL ORDER BY id LIMIT 10000
+                    """)
+                .param("owner", owner)
+                .query((rs, n) -> new Upserted(rs.getLong("id"), rs.getString("phone"), false))
+                .list();
+            if (missing.isEmpty()) {
+                return;
+            }
+            jdbc.sql("""
+                    UPDATE messaging_customers c SET country = r.country
+                    FROM unnest(CAST(:ids AS bigint[]), CAST(:countries AS text[])) AS r (id, country)
+                    WHERE c.id = r.id
+                    """)
+                .param("ids", missing.stream().map(Upserted::id).toArray(Long[]::new))
+                .param("countries",
+                        missing.stream().map(row -> PhoneNumbers.market(row.phone())).toArray(String[]::new))
+                .update();
+        }
+    }
+
+    /**
+     * The region the owner's numbers without a country code are read in: the default
+     * region of the owner's first sender, else {@link PhoneNumbers#DEFAULT_REGION}.
+     */
+    String defaultRegion(long owner) {
+        return jdbc.sql("""
+                SELECT default_region FROM messaging_senders
+                WHERE owner_id = :owner AND default_region IS NOT NULL ORDER BY id LIMIT 1
+                """).param("owner", owner).query(String.class).optional().orElse(PhoneNumbers.DEFAULT_REGION);
     }
 
     /** Those of the ids that are the owner's customers. */

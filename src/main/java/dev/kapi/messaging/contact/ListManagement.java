@@ -46,7 +46,7 @@ class ListManagement {
             number = customers.byId(owner, customer).orElseThrow(CustomerManagement::notFound).phone();
         }
         else {
-            number = PhoneNumbers.require(phone, "phone");
+            number = PhoneNumbers.require(phone, customers.defaultRegion(owner), "phone");
             customer = customers.byPhone(owner, number).map(Customer::id).orElse(null);
         }
         return lists

@@ -30,7 +30,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Seed 001's draft routes: the signed-in user's message texts and the variables they use.
+ * Seed 001's draft routes: the signed-in user's message texts (or media, interactive or
+ * template messages) and the variables they use.
  */
 @RestController
 @RequestMapping("/api/messaging/drafts")
@@ -48,15 +49,20 @@ class DraftController {
      * them.
      */
     record CreateDraftRequest(@NotBlank @Size(max = 200) String name, @Size(max = DraftManagement.MAX_BODY) String body,
-            @Valid Template template) {
+            @Valid Template template, @Valid RichContent.Media media, @Valid RichContent.Interactive interactive) {
     }
 
     record UpdateDraftRequest(@Size(max = 200) String name, @Size(max = DraftManagement.MAX_BODY) String body,
-            @Valid Template template) {
+            @Valid Template template, @Valid RichContent.Media media, @Valid RichContent.Interactive interactive) {
+    }
+
+    private static RichContent rich(RichContent.Media media, RichContent.Interactive interactive) {
+        return media == null && interactive == null ? null : new RichContent(media, interactive);
     }
 
     record DraftResponse(long id, String name, String body, Template template, List<String> variables,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
+            RichContent.Media media, RichContent.Interactive interactive) {
 
         static DraftResponse from(Drafts.Draft draft) {
             java.util.Set<String> variables = new java.util.LinkedHashSet<>();
@@ -69,7 +75,9 @@ class DraftController {
                     .forEach(parameter -> variables.addAll(Templates.variables(parameter)));
             }
             return new DraftResponse(draft.id(), draft.name(), draft.body(), Template.from(draft.template()),
-                    List.copyOf(variables), draft.createdAt(), draft.updatedAt());
+                    List.copyOf(variables), draft.createdAt(), draft.updatedAt(),
+                    draft.rich() == null ? null : draft.rich().media(),
+                    draft.rich() == null ? null : draft.rich().interactive());
         }
     }
 
@@ -79,7 +87,8 @@ class DraftController {
     ResponseEntity<DraftResponse> create(@AuthenticationPrincipal CurrentAccount me,
             @Valid @RequestBody CreateDraftRequest request) {
         Drafts.Draft draft = drafts.create(me.id(), request.name(), request.body(),
-                request.template() == null ? null : request.template().message());
+                request.template() == null ? null : request.template().message(),
+                rich(request.media(), request.interactive()));
         return ResponseEntity.created(URI.create("/api/messaging/drafts/" + draft.id()))
             .body(DraftResponse.from(draft));
     }
@@ -103,7 +112,8 @@ class DraftController {
     DraftResponse update(@AuthenticationPrincipal CurrentAccount me, @PathVariable long id,
             @Valid @RequestBody UpdateDraftRequest request) {
         return DraftResponse.from(drafts.update(me.id(), id, request.name(), request.body(),
-                request.template() == null ? null : request.template().message()));
+                request.template() == null ? null : request.template().message(),
+                rich(request.media(), request.interactive())));
     }
 
     @DeleteMapping("/{id}")

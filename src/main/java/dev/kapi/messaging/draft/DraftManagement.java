@@ -35,14 +35,23 @@ class DraftManagement {
         this.clock = clock;
     }
 
-    /** A new draft: exactly one of {@code body} (a free text) and {@code template}. */
+    /**
+     * A new draft: exactly one of {@code body} (a free text), {@code media} or
+     * {@code interactive} ({@code rich}) and {@code template}.
+     */
     @Transactional
-    Drafts.Draft create(long owner, String name, String body, TemplateMessage template) {
-        if ((body == null || body.isBlank()) == (template == null)) {
-            throw ApiException.invalidField(template == null ? "body" : "template", "draft-body-or-template");
+    Drafts.Draft create(long owner, String name, String body, TemplateMessage template, RichContent rich) {
+        boolean hasBody = body != null && !body.isBlank();
+        int kinds = (hasBody ? 1 : 0) + (template != null ? 1 : 0) + (rich != null ? 1 : 0);
+        if (kinds != 1 || (rich != null && rich.media() != null && rich.interactive() != null)) {
+            throw ApiException.invalidField(template != null ? "template" : rich != null ? "media" : "body",
+                    "draft-body-or-template");
         }
-        check(owner, body, template);
-        return drafts.insert(owner, name.strip(), template == null ? body : null, template, clock.instant());
+        if (rich != null) {
+            rich.check();
+        }
+        check(owner, body, template, rich);
+        return drafts.insert(owner, name.strip(), hasBody ? body : null, template, rich, clock.instant());
     }
 
     @Transactional(readOnly = true)
@@ -61,7 +70,7 @@ class DraftManagement {
      * were made with.
      */
     @Transactional
-    Drafts.Draft update(long owner, long id, String name, String body, TemplateMessage template) {
+    Drafts.Draft update(long owner, long id, String name, String body, TemplateMessage template, RichContent rich) {
         Drafts.Draft current = get(owner, id);
         if (name != null && name.isBlank()) {
             throw ApiException.invalidField("name", "required");
@@ -69,13 +78,19 @@ class DraftManagement {
         if (body != null && body.isBlank()) {
             throw ApiException.invalidField("body", "required");
         }
-        if (body != null && template != null) {
-            throw ApiException.invalidField("template", "draft-body-or-template");
+        int kinds = (body != null ? 1 : 0) + (template != null ? 1 : 0) + (rich != null ? 1 : 0);
+        if (kinds > 1 || (rich != null && rich.media() != null && rich.interactive() != null)) {
+            throw ApiException.invalidField(template != null ? "template" : "media", "draft-body-or-template");
         }
-        String newBody = body != null ? body : template != null ? null : current.body();
-        TemplateMessage newTemplate = template != null ? template : body != null ? null : current.template();
-        check(owner, newBody, newTemplate);
-        return drafts.update(owner, id, name != null ? name.strip() : current.name(), newBody, newTemplate,
+        if (rich != null) {
+            rich.check();
+        }
+        boolean unchanged = kinds == 0;
+        String newBody = unchanged ? current.body() : body;
+        TemplateMessage newTemplate = unchanged ? current.template() : template;
+        RichContent newRich = unchanged ? current.rich() : rich;
+        check(owner, newBody, newTemplate, newRich);
+        return drafts.update(owner, id, name != null ? name.strip() : current.name(), newBody, newTemplate, newRich,
                 clock.instant());
     }
 
@@ -86,7 +101,10 @@ class DraftManagement {
         }
     }
 
-    private void check(long owner, String body, TemplateMessage template) {
+    private void check(long owner, String body, TemplateMessage template, RichContent rich) {
+        if (rich != null) {
+            return;
+        }
         Set<String> known = customers.fieldNames(owner);
         if (template == null) {
             checkVariables("body", body, known);

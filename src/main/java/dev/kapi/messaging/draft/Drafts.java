@@ -27,17 +27,19 @@ public class Drafts {
 
     /** A draft: {@code body} for a free text, else {@code template}. */
     public record Draft(long id, long ownerId, String name, String body, TemplateMessage template, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt, RichContent rich) {
     }
 
-    Draft insert(long owner, String name, String body, TemplateMessage template, Instant now) {
+    Draft insert(long owner, String name, String body, TemplateMessage template, RichContent rich, Instant now) {
         return template(jdbc.sql("""
                 INSERT INTO messaging_drafts (owner_id, name, body, template_name, template_language, header_type,
-                                              header_link, body_parameters, created_at, updated_at)
+                                              header_link, body_parameters, template_buttons, rich, created_at,
+                                              updated_at)
                 VALUES (:owner, :name, :body, :templateName, :templateLanguage, :headerType, :headerLink,
-                        :bodyParameters, :now, :now)
+                        :bodyParameters, CAST(:templateButtons AS jsonb), CAST(:rich AS jsonb), :now, :now)
                 RETURNING *
                 """), template).param("owner", owner)
+            .param("rich", RichContent.write(rich))
             .param("name", name)
             .param("body", body)
             .param("now", utc(now))
@@ -53,14 +55,17 @@ public class Drafts {
             .optional();
     }
 
-    Draft update(long owner, long id, String name, String body, TemplateMessage template, Instant now) {
+    Draft update(long owner, long id, String name, String body, TemplateMessage template, RichContent rich,
+            Instant now) {
         return template(jdbc.sql("""
                 UPDATE messaging_drafts SET name = :name, body = :body, template_name = :templateName,
                     template_language = :templateLanguage, header_type = :headerType, header_link = :headerLink,
-                    body_parameters = :bodyParameters, updated_at = :now
+                    body_parameters = :bodyParameters, template_buttons = CAST(:templateButtons AS jsonb),
+                    rich = CAST(:rich AS jsonb), updated_at = :now
                 WHERE id = :id AND owner_id = :owner
                 RETURNING *
                 """), template).param("name", name)
+            .param("rich", RichContent.write(rich))
             .param("body", body)
             .param("now", utc(now))
             .param("id", id)
@@ -75,7 +80,8 @@ public class Drafts {
             .param("templateLanguage", template == null ? null : template.language())
             .param("headerType", template == null ? null : template.headerType())
             .param("headerLink", template == null ? null : template.headerLink())
-            .param("bodyParameters", template == null ? null : template.bodyParameters().toArray(String[]::new));
+            .param("bodyParameters", template == null ? null : template.bodyParameters().toArray(String[]::new))
+            .param("templateButtons", template == null ? null : template.buttonsJson());
     }
 
     boolean delete(long owner, long id) {
@@ -102,7 +108,8 @@ public class Drafts {
 
     private static Draft map(ResultSet rs, int n) throws SQLException {
         return new Draft(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("body"),
-                TemplateMessage.read(rs), instant(rs, "created_at"), instant(rs, "updated_at"));
+                TemplateMessage.read(rs), instant(rs, "created_at"), instant(rs, "updated_at"),
+                RichContent.read(rs.getString("rich")));
     }
 
 }

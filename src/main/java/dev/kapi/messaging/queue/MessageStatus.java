@@ -37,7 +37,12 @@ public enum MessageStatus {
      */
     SKIPPED("skipped"),
     /** Its queue was cancelled before it was sent. */
-    CANCELLED("cancelled");
+    CANCELLED("cancelled"),
+    /**
+     * Not delivered for Meta's per-user marketing cap (131049): waits to be sent again
+     * when due (4 h, 12 h, 24 h), then fails.
+     */
+    DEFERRED("deferred");
 
     /** Every wire name, in the order above: the keys of a queue's counts. */
     static final List<String> WIRE_NAMES = Arrays.stream(values()).map(MessageStatus::wire).toList();
@@ -46,7 +51,7 @@ public enum MessageStatus {
     public static final Set<MessageStatus> REPORTED = EnumSet.of(SENT, DELIVERED, READ, FAILED);
 
     /** Still to be sent, or with a provider and no outcome yet: its queue is not done. */
-    static final Set<MessageStatus> UNFINISHED = EnumSet.of(PENDING, SENDING);
+    static final Set<MessageStatus> UNFINISHED = EnumSet.of(PENDING, SENDING, DEFERRED);
 
     private final String wire;
 
@@ -74,13 +79,16 @@ public enum MessageStatus {
      * provider's reports only move forwards (failed only from sending or sent). A failed
      * message goes back to pending when it is retried, and on to sent, delivered or read
      * when its outcome was unknown (lost in a crash) and the provider reports that it was
-     * sent after all.
+     * sent after all. Meta's per-user marketing cap defers a message being sent, or one
+     * already sent (its {@code failed} callback: the one move backwards); a deferred
+     * message is pending again when due, or cancelled with its queue.
      */
     Set<MessageStatus> successors() {
         return switch (this) {
             case PENDING -> EnumSet.of(SENDING, SKIPPED, CANCELLED);
-            case SENDING -> EnumSet.of(PENDING, SENT, DELIVERED, READ, FAILED, SKIPPED);
-            case SENT -> EnumSet.of(DELIVERED, READ, FAILED);
+            case SENDING -> EnumSet.of(PENDING, SENT, DELIVERED, READ, FAILED, SKIPPED, DEFERRED);
+            case SENT -> EnumSet.of(DELIVERED, READ, FAILED, DEFERRED);
+            case DEFERRED -> EnumSet.of(PENDING, CANCELLED);
             case DELIVERED -> EnumSet.of(READ);
             case FAILED -> EnumSet.of(PENDING, SENT, DELIVERED, READ);
             case READ, SKIPPED, CANCELLED -> EnumSet.noneOf(MessageStatus.class);

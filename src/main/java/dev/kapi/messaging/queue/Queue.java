@@ -3,18 +3,30 @@ package dev.kapi.messaging.queue;
 import java.time.Instant;
 import java.util.List;
 
+import dev.kapi.messaging.draft.RichContent;
 import dev.kapi.messaging.draft.TemplateMessage;
 
 /**
- * A campaign: a draft's text (or WhatsApp template message) sent from one or more of the
- * user's accounts to groups and customers, at once or from {@code scheduledAt}. Its
- * {@link QueueStatus} is {@code created} until started; then {@code scheduled} or
- * {@code running}, {@code paused}, and finally {@code completed} or {@code cancelled}.
+ * A campaign: a draft's text (or media or interactive message, {@code rich}, or WhatsApp
+ * template message) sent from one or more of the user's accounts to groups and customers,
+ * at once or from {@code scheduledAt}. Its {@link QueueStatus} is {@code created} until
+ * started; then {@code scheduled} or {@code running}, {@code paused}, and finally
+ * {@code completed} or {@code cancelled}. A queue the system paused for its template says
+ * why in {@code pauseReason}.
  */
 public record Queue(long id, long ownerId, String name, Long draftId, String body, TemplateMessage template,
         String templateCategory, List<Long> senderIds, List<Long> groupIds, List<Long> customerIds, QueueStatus status,
         Instant scheduledAt, int total, int blacklisted, long charged, Instant createdAt, Instant startedAt,
-        Instant finishedAt, Instant updatedAt, int creditCost) {
+        Instant finishedAt, Instant updatedAt, int creditCost, RichContent rich, String pauseReason) {
+
+    /** The pause reason of a queue held because Meta paused its template. */
+    public static final String TEMPLATE_PAUSED = "template-paused";
+
+    /**
+     * The pause reason of a queue held because Meta does not know its template (or its
+     * language).
+     */
+    public static final String TEMPLATE_MISSING = "template-missing";
 
     /**
      * A free-form text (not a template): Meta lets it out only inside the recipient's

@@ -25,8 +25,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import dev.kapi.identity.CurrentAccount;
+import dev.kapi.messaging.draft.RichContent;
 import dev.kapi.messaging.draft.Template;
 import dev.kapi.shared.ApiException;
 import dev.kapi.shared.PageLimit;
@@ -58,25 +60,30 @@ class QueueController {
     }
 
     record QueueResponse(long id, String name, @JsonProperty("draft_id") Long draftId, String body, Template template,
-            String category, QueueStatus status, @JsonProperty("sender_ids") List<Long> senderIds,
-            @JsonProperty("group_ids") List<Long> groupIds, @JsonProperty("customer_ids") List<Long> customerIds,
-            @JsonProperty("scheduled_at") Instant scheduledAt, int total, int blacklisted, Map<String, Long> counts,
-            double progress, @JsonProperty("estimated_finish") Instant estimatedFinish,
-            @JsonProperty("credits_held") long creditsHeld, @JsonProperty("credits_spent") long creditsSpent,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("started_at") Instant startedAt,
-            @JsonProperty("finished_at") Instant finishedAt) {
+            String category, QueueStatus status,
+            @JsonProperty("pause_reason") @Schema(pattern = "template-paused|template-missing") String pauseReason,
+            @JsonProperty("sender_ids") List<Long> senderIds, @JsonProperty("group_ids") List<Long> groupIds,
+            @JsonProperty("customer_ids") List<Long> customerIds, @JsonProperty("scheduled_at") Instant scheduledAt,
+            int total, int blacklisted, Map<String, Long> counts, double progress,
+            @JsonProperty("estimated_finish") Instant estimatedFinish, @JsonProperty("credits_held") long creditsHeld,
+            @JsonProperty("credits_spent") long creditsSpent, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("started_at") Instant startedAt, @JsonProperty("finished_at") Instant finishedAt,
+            RichContent.Media media, RichContent.Interactive interactive) {
 
         static QueueResponse from(QueueManagement.QueueView view) {
             Queue queue = view.queue();
             long remaining = view.counts().get(MessageStatus.PENDING.wire())
-                    + view.counts().get(MessageStatus.SENDING.wire());
+                    + view.counts().get(MessageStatus.SENDING.wire())
+                    + view.counts().get(MessageStatus.DEFERRED.wire());
             double progress = queue.total() == 0 ? 0
                     : Math.round((queue.total() - remaining) * 10_000.0 / queue.total()) / 10_000.0;
             return new QueueResponse(queue.id(), queue.name(), queue.draftId(), queue.body(),
-                    Template.from(queue.template()), queue.category(), queue.status(), queue.senderIds(),
-                    queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(), queue.blacklisted(),
-                    view.counts(), progress, view.estimatedFinish(), view.heldCredits(), queue.charged(),
-                    queue.createdAt(), queue.startedAt(), queue.finishedAt());
+                    Template.from(queue.template()), queue.category(), queue.status(), queue.pauseReason(),
+                    queue.senderIds(), queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(),
+                    queue.blacklisted(), view.counts(), progress, view.estimatedFinish(), view.heldCredits(),
+                    queue.charged(), queue.createdAt(), queue.startedAt(), queue.finishedAt(),
+                    queue.rich() == null ? null : queue.rich().media(),
+                    queue.rich() == null ? null : queue.rich().interactive());
         }
     }
 
@@ -92,7 +99,8 @@ class QueueController {
             @JsonProperty("missing_variables") Map<String, Long> missingVariables,
             @JsonProperty("messaging_limit_applies") boolean messagingLimitApplies,
             @JsonProperty("messaging_limit_waiting") long messagingLimitWaiting,
-            @JsonProperty("estimated_finish_at") Instant estimatedFinishAt) {
+            @JsonProperty("estimated_finish_at") Instant estimatedFinishAt,
+            @Schema(description = "Messages of a started queue waiting out Meta's per-user marketing cap") long deferred) {
 
         static PreflightResponse from(QueueEstimates.Preflight preflight) {
             return new PreflightResponse(preflight.selected(), preflight.blacklisted(), preflight.graylisted(),
@@ -100,7 +108,7 @@ class QueueController {
                     preflight.outsideServiceWindow(), preflight.recipients(), preflight.creditsNeeded(),
                     preflight.creditsAvailable(), preflight.enoughCredits(), preflight.estimatedSeconds(),
                     preflight.missingVariables(), preflight.messagingLimitApplies(), preflight.messagingLimitWaiting(),
-                    preflight.estimatedFinish());
+                    preflight.estimatedFinish(), preflight.deferred());
         }
     }
 
@@ -110,13 +118,18 @@ class QueueController {
             @JsonProperty("error_reason") String errorReason, Boolean retryable,
             @JsonProperty("sent_at") Instant sentAt, @JsonProperty("delivered_at") Instant deliveredAt,
             @JsonProperty("read_at") Instant readAt, @JsonProperty("failed_at") Instant failedAt,
-            @JsonProperty("updated_at") Instant updatedAt) {
+            @JsonProperty("updated_at") Instant updatedAt, String market, @JsonProperty("credits_held") int creditsHeld,
+            @JsonRawValue @Schema(type = "object",
+                    description = "Meta's last pricing block: billable, pricing_model, category, type") String pricing,
+            @JsonProperty("replied_at") @Schema(
+                    description = "when the recipient first answered this message") Instant repliedAt) {
 
         static MessageResponse from(Message message) {
             return new MessageResponse(message.id(), message.queueId(), message.customerId(), message.phone(),
                     message.status(), message.graylisted(), message.attempts(), message.senderId(), message.errorCode(),
                     message.errorReason(), message.retryable(), message.sentAt(), message.deliveredAt(),
-                    message.readAt(), message.failedAt(), message.updatedAt());
+                    message.readAt(), message.failedAt(), message.updatedAt(), message.market(), message.creditsHeld(),
+                    message.pricing(), message.repliedAt());
         }
     }
 

@@ -1,17 +1,23 @@
 package dev.kapi.messaging.queue;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.kapi.messaging.pricing.Charges;
+import dev.kapi.messaging.pricing.PricingSettings;
 import dev.kapi.plans.Credits;
 
 /**
- * Pays for queues through the credit ledger: credits for every recipient (the cost of the
- * queue's category, {@code kapi.messaging.credit-cost.*}) are reserved when a queue
- * starts (and for every resend), so a queue never spends beyond the balance; when it
- * ends, what was sent is spent and the rest — failed, skipped, cancelled — is given back.
+ * Pays for queues through the credit ledger: the credits held for every recipient (the
+ * rate card's price for its market and the queue's category) are reserved when a queue
+ * starts (and for every resend), so a queue never spends beyond the balance. A message is
+ * charged once, on Meta's first billable status callback ({@link Charges}); when the
+ * queue has ended and every sent message has Meta's word (charged, free, failed) or was
+ * sent longer than the charge window ago, what was charged is spent and the rest is given
+ * back.
  */
 @Component
 public class QueueCredits {
@@ -22,12 +28,19 @@ public class QueueCredits {
 
     private final QueueMessages messages;
 
+    private final Charges charges;
+
+    private final PricingSettings pricing;
+
     private final Clock clock;
 
-    QueueCredits(Credits credits, Queues queues, QueueMessages messages, Clock clock) {
+    QueueCredits(Credits credits, Queues queues, QueueMessages messages, Charges charges, PricingSettings pricing,
+            Clock clock) {
         this.credits = credits;
         this.queues = queues;
         this.messages = messages;
+        this.charges = charges;
+        this.pricing = pricing;
         this.clock = clock;
     }
 
@@ -44,18 +57,25 @@ public class QueueCredits {
     }
 
     /**
-     * Settles an ended queue's reservations once nothing is in flight: the queue's credit
-     * cost per message a provider accepted is spent, the rest refunded. Safe to call
-     * again and from several instances (the queue row is locked, and each reservation is
-     * settled once).
+     * Settles an ended queue's reservations once nothing is in flight and no sent message
+     * waits for its price (within the charge window): what its messages were charged is
+     * spent, the rest refunded. Safe to call again and from several instances (the queue
+     * row is locked, and each reservation is settled once).
      */
     @Transactional
     public void settle(long queueId) {
-        Queue queue = queues.lock(queueId).orElse(null);
-        if (queue == null || !queue.ended() || messages.inFlight(queueId) > 0) {
+        Instant cutoff = clock.instant().minus(pricing.chargeWindow());
+        // Looked at first without the lock: a queue waiting for Meta's prices is asked
+        // every round for up to the charge window.
+        if (messages.awaitingCharge(queueId, cutoff)) {
             return;
         }
-        long toCharge = messages.sentCount(queueId) * queue.creditCost() - queue.charged();
+        Queue queue = queues.lock(queueId).orElse(null);
+        if (queue == null || !queue.ended() || messages.inFlight(queueId) > 0
+                || messages.awaitingCharge(queueId, cutoff)) {
+            return;
+        }
+        long toCharge = charges.sumOf(queueId) - queue.charged();
         long charged = 0;
         for (Queues.HeldCredits held : queues.held(queueId)) {
             long spent = Math.max(0, Math.min(held.amount(), toCharge - charged));

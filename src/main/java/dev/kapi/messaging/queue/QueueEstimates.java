@@ -61,7 +61,7 @@ final class QueueEstimates {
             boolean serviceWindowApplies, long insideServiceWindow, long outsideServiceWindow, long recipients,
             long creditsNeeded, long creditsAvailable, boolean enoughCredits, long estimatedSeconds,
             Map<String, Long> missingVariables, boolean messagingLimitApplies, long messagingLimitWaiting,
-            Instant estimatedFinish) {
+            Instant estimatedFinish, long deferred) {
     }
 
     /**
@@ -78,7 +78,7 @@ final class QueueEstimates {
      * What starting would do: recipients after dedup and the lists, credits, duration,
      * missing variables.
      */
-    Preflight preflight(long owner, Queue queue) {
+    Preflight preflight(long owner, Queue queue, long deferred) {
         Automation automation = automations.of(owner);
         Set<String> fields = variables(queue).stream()
             .filter(variable -> !Templates.BUILT_IN.contains(variable))
@@ -102,11 +102,12 @@ final class QueueEstimates {
         if (wait.lastSlot() != null && wait.lastSlot().isAfter(finish)) {
             finish = wait.lastSlot();
         }
-        long needed = recipients * settings.creditCost().of(queue.category());
+        long needed = this.recipients.cost(owner, queue.groupIds(), queue.customerIds(), queue.category(), skipGray,
+                windowApplies, now);
         return new Preflight(selection.chosen(), selection.blacklisted(), selection.graylisted(), graySkipped,
                 windowApplies, inside, eligible - inside, recipients, needed, available, available >= needed,
                 Math.max(0, Duration.between(now, finish).toSeconds()), selection.missing(), !wabaIds.isEmpty(),
-                wait.waiting(), finish);
+                wait.waiting(), finish, deferred);
     }
 
     /**
@@ -206,7 +207,8 @@ final class QueueEstimates {
     /** The variables the queue's text or template parameters use. */
     private static Set<String> variables(Queue queue) {
         if (queue.template() == null) {
-            return Templates.variables(queue.body());
+            // a media or interactive message is sent as written
+            return queue.body() == null ? Set.of() : Templates.variables(queue.body());
         }
         Set<String> variables = new LinkedHashSet<>();
         queue.template().bodyParameters().forEach(parameter -> variables.addAll(Templates.variables(parameter)));

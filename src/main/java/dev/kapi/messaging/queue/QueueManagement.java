@@ -11,6 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.kapi.messaging.automation.Automation;
 import dev.kapi.messaging.automation.Automations;
+import dev.kapi.messaging.contact.Customers;
 import dev.kapi.messaging.draft.Drafts;
 import dev.kapi.messaging.sending.MessagingSettings;
 import dev.kapi.shared.ApiException;
@@ -31,6 +32,8 @@ class QueueManagement {
 
     private final Recipients recipients;
 
+    private final Customers customers;
+
     private final Drafts drafts;
 
     private final Automations automations;
@@ -45,12 +48,13 @@ class QueueManagement {
 
     private final Clock clock;
 
-    QueueManagement(Queues queues, QueueMessages messages, Recipients recipients, Drafts drafts,
+    QueueManagement(Queues queues, QueueMessages messages, Recipients recipients, Customers customers, Drafts drafts,
             Automations automations, QueueCredits queueCredits, QueueChecks checks, QueueEstimates estimates,
             MessagingSettings settings, Clock clock) {
         this.queues = queues;
         this.messages = messages;
         this.recipients = recipients;
+        this.customers = customers;
         this.drafts = drafts;
         this.automations = automations;
         this.queueCredits = queueCredits;
@@ -78,8 +82,8 @@ class QueueManagement {
         String category = draft.template() == null ? null
                 : checks.approvedTemplate(owner, draft.template(), senderList);
         long id = queues.insert(owner, name == null || name.isBlank() ? draft.name() : name.strip(), draftId,
-                draft.body(), draft.template(), category, senderList, groupList, customerList, scheduledAt,
-                clock.instant());
+                draft.body(), draft.template(), draft.rich(), category, senderList, groupList, customerList,
+                scheduledAt, clock.instant());
         return view(queues.byId(owner, id).orElseThrow());
     }
 
@@ -104,11 +108,11 @@ class QueueManagement {
     }
 
     /**
-     * Starts a queue made but not started: expands it into one row per recipient,
-     * reserves the credit cost of the queue's category for each (its
-     * {@code kapi.messaging.credit-cost}, kept with the queue) (409
-     * {@code insufficient-credits}, and nothing happens, when the balance is smaller) and
-     * runs it, or schedules it when its time is still to come.
+     * Starts a queue made but not started: expands it into one row per recipient, holds
+     * for each the rate card's price for its market and the queue's category (kept with
+     * the message) and reserves their sum (409 {@code insufficient-credits}, and nothing
+     * happens, when the balance is smaller), and runs it, or schedules it when its time
+     * is still to come.
      */
     @Transactional
     QueueView start(long owner, long id) {
@@ -120,9 +124,10 @@ class QueueManagement {
             throw ApiException.conflict("queue-has-no-senders");
         }
         Automation automation = automations.of(owner);
+        customers.fillCountries(owner);
         Recipients.Selection selection = recipients.select(owner, queue.groupIds(), queue.customerIds(), List.of(),
                 now);
-        int total = recipients.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(),
+        int total = recipients.expand(queue.id(), owner, queue.groupIds(), queue.customerIds(), queue.category(),
                 Automation.SKIP.equals(automation.graylistMode()),
                 Duration.ofSeconds(automation.graylistDelaySeconds()), startAt, now);
         long pending = messages.counts(queue.id()).get(MessageStatus.PENDING.wire());
@@ -130,7 +135,7 @@ class QueueManagement {
             throw ApiException.conflict("queue-has-no-recipients");
         }
         int cost = settings.creditCost().of(queue.category());
-        queueCredits.reserve(queue, pending * cost);
+        queueCredits.reserve(queue, messages.heldPending(queue.id()));
         queues.started(queue, next, total, (int) selection.blacklisted(), cost, now);
         return view(queues.byId(owner, id).orElseThrow());
     }
@@ -170,7 +175,7 @@ class QueueManagement {
     /**
      * Sends the queue's failed messages again — those whose failure a retry may cure (not
      * numbers that are not on WhatsApp, nor messages whose outcome is unknown) —
-     * reserving the queue's credit cost for each.
+     * reserving again the credits each held.
      */
     @Transactional
     QueueView retryFailed(long owner, long id) {
@@ -178,7 +183,7 @@ class QueueManagement {
         QueueStatus next = queue.status().retryFailed();
         long failed = messages.retryableFailures(id);
         if (failed > 0) {
-            queueCredits.reserve(queue, failed * queue.creditCost());
+            queueCredits.reserve(queue, messages.heldRetryable(id));
             messages.retryFailed(id, clock.instant());
             if (next != queue.status()) {
                 queues.move(id, queue.status(), next, clock.instant());
@@ -231,7 +236,7 @@ class QueueManagement {
      */
     @Transactional(readOnly = true)
     QueueEstimates.Preflight preflight(long owner, long id) {
-        return estimates.preflight(owner, find(owner, id));
+        return estimates.preflight(owner, find(owner, id), messages.counts(id).get(MessageStatus.DEFERRED.wire()));
     }
 
     private Queue find(long owner, long id) {

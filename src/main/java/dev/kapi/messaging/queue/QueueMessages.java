@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import static dev.kapi.messaging.queue.MessageStatus.CANCELLED;
+import static dev.kapi.messaging.queue.MessageStatus.DEFERRED;
 import static dev.kapi.messaging.queue.MessageStatus.DELIVERED;
 import static dev.kapi.messaging.queue.MessageStatus.FAILED;
 import static dev.kapi.messaging.queue.MessageStatus.PENDING;
@@ -38,6 +39,12 @@ public class QueueMessages {
      * sent after all if its provider later reports so.
      */
     public static final String UNKNOWN_OUTCOME = "outcome-unknown";
+
+    /**
+     * The error code of a message Meta's per-user marketing cap kept from its recipient
+     * after every deferral.
+     */
+    public static final String MARKETING_LIMIT = "per-user-marketing-limit";
 
     private final JdbcClient jdbc;
 
@@ -292,15 +299,65 @@ public class QueueMessages {
         return counts;
     }
 
-    /**
-     * How many of a queue's messages were accepted by a provider: what the queue pays
-     * for.
-     */
-    long sentCount(long queueId) {
-        return jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :id AND sent_at IS NOT NULL")
+    /** The credits held for a queue's pending messages (what its start reserves). */
+    long heldPending(long queueId) {
+        return jdbc
+            .sql("SELECT coalesce(sum(credits_held), 0) FROM messaging_messages WHERE queue_id = :id AND status = "
+                    + PENDING.literal())
             .param("id", queueId)
             .query(Long.class)
             .single();
+    }
+
+    /**
+     * The credits held for a queue's failures a retry may cure (what a retry reserves).
+     */
+    long heldRetryable(long queueId) {
+        return jdbc.sql("""
+                SELECT coalesce(sum(credits_held), 0) FROM messaging_messages
+                WHERE queue_id = :id AND status = :failed AND retryable
+                """).param("id", queueId).param("failed", FAILED.wire()).query(Long.class).single();
+    }
+
+    /**
+     * Whether any of a queue's sent messages still waits for Meta's word on its price:
+     * sent after {@code cutoff}, not failed, and not priced ({@code priced_at}: charged,
+     * or delivered with a non-billable block). The failed status is a literal from the
+     * enum, so the partial index of unpriced messages serves the query.
+     */
+    boolean awaitingCharge(long queueId, Instant cutoff) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM messaging_messages
+                               WHERE queue_id = :id AND sent_at > :cutoff AND priced_at IS NULL
+                                 AND sent_at IS NOT NULL AND status <> %s)
+                """.formatted(FAILED.literal()))
+            .param("id", queueId)
+            .param("cutoff", utc(cutoff))
+            .query(Boolean.class)
+            .single();
+    }
+
+    /**
+     * Keeps the last pricing block Meta reported for the message it names (by its id, or
+     * Kapı's key before that was recorded).
+     */
+    public void recordPricing(String providerMessageId, long messageId, String pricing, boolean billable, Instant now) {
+        jdbc.sql("""
+                UPDATE messaging_messages SET pricing = CAST(:pricing AS jsonb),
+                    priced_at = CASE WHEN NOT :billable AND status = ANY(:reached) THEN coalesce(priced_at, :now)
+                                     ELSE priced_at END
+                WHERE provider_message_id = :pid
+                      OR (provider_message_id IS NULL AND id = :messageId
+                          AND (superseded_provider_message_ids IS NULL
+                               OR NOT (:pid = ANY(superseded_provider_message_ids))))
+                """)
+            .param("pricing", pricing)
+            .param("billable", billable)
+            .param("reached", MessageStatus.wires(List.of(DELIVERED, READ)))
+            .param("now", utc(now))
+            .param("pid", providerMessageId)
+            .param("messageId", messageId)
+            .update();
     }
 
     long inFlight(long queueId) {
@@ -315,7 +372,104 @@ public class QueueMessages {
         return moving(jdbc.sql("""
                 UPDATE messaging_messages SET status = :to, updated_at = :now
                 WHERE queue_id = :id AND status = ANY(:from)
-                """), CANCELLED, PENDING).param("id", queueId).param("now", utc(now)).update();
+                """), CANCELLED, PENDING, DEFERRED).param("id", queueId).param("now", utc(now)).update();
+    }
+
+    /**
+     * Messages Meta's per-user marketing cap kept from their recipients, being sent
+     * ({@code ids}): deferred for the next of {@code delays} (the first for a first
+     * deferral), or, after the last, failed as {@link #MARKETING_LIMIT} (retryable).
+     * Either way they are no longer sent (no credits spent for them).
+     */
+    public void defer(Collection<Long> ids, List<Duration> delays, String code, String reason, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        deferring("m.id = ANY(:ids)", null, delays, code, reason, now, SENDING).param("ids", ids.toArray(Long[]::new))
+            .query(Long.class)
+            .list();
+    }
+
+    /**
+     * Meta's {@code failed} callback with the per-user marketing cap for a message being
+     * sent or sent (by the provider's id, else Kapı's key, never a resend's earlier id):
+     * deferred or failed as {@link #defer} does; returns the queue of the message it
+     * moved, if it moved one.
+     */
+    public java.util.Optional<Long> deferReported(String providerMessageId, long messageId, List<Duration> delays,
+            String code, String reason, Instant now) {
+        return deferring("""
+                (m.provider_message_id = :pid
+                 OR (m.provider_message_id IS NULL AND m.id = :messageId
+                     AND (m.superseded_provider_message_ids IS NULL
+                          OR NOT (:pid = ANY(m.superseded_provider_message_ids)))))""", providerMessageId, delays, code,
+                reason, now, SENDING, SENT)
+            .param("pid", providerMessageId)
+            .param("messageId", messageId)
+            .query(Long.class)
+            .optional();
+    }
+
+    /**
+     * One update that defers the matching messages for their next delay or, after the
+     * last, fails them; the provider's id of the send is kept as superseded, so that its
+     * late callbacks never reach the resend.
+     */
+    private JdbcClient.StatementSpec deferring(String match, String reported, List<Duration> delays, String code,
+            String reason, Instant now, MessageStatus... from) {
+        for (MessageStatus status : from) {
+            status.to(DEFERRED);
+            status.to(FAILED);
+        }
+        return jdbc
+            .sql("""
+                    UPDATE messaging_messages m
+                    SET status = CASE WHEN m.deferrals < :max THEN :deferred ELSE :failed END,
+                        due_at = CASE WHEN m.deferrals < :max
+                            THEN CAST(:now AS timestamptz) + make_interval(secs => (CAST(:delays AS float8[]))[m.deferrals + 1])
+                            ELSE m.due_at END,
+                        deferrals = least(m.deferrals + 1, :max),
+                        superseded_provider_message_ids = CASE
+                            WHEN coalesce(m.provider_message_id, CAST(:reported AS text)) IS NULL
+                                THEN m.superseded_provider_message_ids
+                            ELSE array_append(m.superseded_provider_message_ids,
+                                              coalesce(m.provider_message_id, CAST(:reported AS text))) END,
+                        provider_message_id = CASE WHEN m.deferrals < :max THEN NULL ELSE m.provider_message_id END,
+                        sent_at = NULL, delivered_at = NULL,
+                        error_code = CASE WHEN m.deferrals < :max THEN :code ELSE :exhausted END,
+                        error_reason = :reason,
+                        retryable = CASE WHEN m.deferrals < :max THEN NULL ELSE true END,
+                        failed_at = CASE WHEN m.deferrals < :max THEN NULL ELSE CAST(:now AS timestamptz) END,
+                        sender_id = NULL, claimed_at = NULL, claimed_by = NULL, updated_at = :now
+                    WHERE %s AND m.status = ANY(:from)
+                    RETURNING m.queue_id
+                    """
+                .formatted(match))
+            .param("max", delays.size())
+            .param("deferred", DEFERRED.wire())
+            .param("failed", FAILED.wire())
+            .param("delays", delays.stream().map(delay -> delay.toMillis() / 1000.0).toArray(Double[]::new))
+            .param("reported", reported)
+            .param("code", code)
+            .param("exhausted", MARKETING_LIMIT)
+            .param("reason", reason)
+            .param("now", utc(now))
+            .param("from", MessageStatus.wires(List.of(from)));
+    }
+
+    /**
+     * Deferred messages whose time has come are pending again (up to {@code limit} a
+     * call); returns how many.
+     */
+    public int undefer(Instant now, int limit) {
+        return moving(jdbc.sql("""
+                UPDATE messaging_messages m SET status = :to, updated_at = :now
+                FROM (SELECT id FROM messaging_messages WHERE status = %s AND due_at <= :now
+                      ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED) due
+                WHERE m.id = due.id AND m.status = ANY(:from)
+                """.formatted(DEFERRED.literal())), PENDING, DEFERRED).param("now", utc(now))
+            .param("limit", limit)
+            .update();
     }
 
     long retryableFailures(long queueId) {
@@ -330,7 +484,7 @@ public class QueueMessages {
     int retryFailed(long queueId, Instant now) {
         return moving(jdbc.sql("""
                 UPDATE messaging_messages
-                SET status = :to, due_at = :now, attempts = 0, retryable = NULL, failed_at = NULL,
+                SET status = :to, due_at = :now, attempts = 0, deferrals = 0, retryable = NULL, failed_at = NULL,
                     sender_id = NULL, claimed_at = NULL, claimed_by = NULL, updated_at = :now
                 WHERE queue_id = :id AND status = ANY(:from) AND retryable
                 """), PENDING, FAILED).param("id", queueId).param("now", utc(now)).update();
@@ -393,7 +547,10 @@ public class QueueMessages {
                     error_code = CASE WHEN :failure THEN :code ELSE NULL END,
                     error_reason = CASE WHEN :failure THEN :reason ELSE NULL END,
                     retryable = CASE WHEN :failure THEN false ELSE NULL END
-                WHERE (provider_message_id = :pid OR (provider_message_id IS NULL AND id = :messageId))
+                WHERE (provider_message_id = :pid
+                       OR (provider_message_id IS NULL AND id = :messageId
+                           AND (superseded_provider_message_ids IS NULL
+                                OR NOT (:pid = ANY(superseded_provider_message_ids)))))
                   AND (status = ANY(:from)
                        OR (:fromUnknownOutcome AND status = :failed AND error_code = :unknownOutcome))
                 """)
@@ -438,7 +595,8 @@ public class QueueMessages {
                 rs.getInt("attempts"), rs.getObject("sender_id", Long.class), rs.getString("provider_message_id"),
                 rs.getString("error_code"), rs.getString("error_reason"), rs.getObject("retryable", Boolean.class),
                 instant(rs, "sent_at"), instant(rs, "delivered_at"), instant(rs, "read_at"), instant(rs, "failed_at"),
-                instant(rs, "updated_at"));
+                instant(rs, "updated_at"), rs.getString("market"), rs.getInt("credits_held"), rs.getString("pricing"),
+                instant(rs, "replied_at"));
     }
 
 }

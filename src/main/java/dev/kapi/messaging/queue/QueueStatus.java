@@ -93,6 +93,30 @@ public enum QueueStatus {
         return move(this == PAUSED, later ? SCHEDULED : RUNNING, "queue-not-paused");
     }
 
+    /**
+     * The statuses a queue is held from when Meta pauses its template (or the template is
+     * missing): a scheduled or running queue, moved to {@link #PAUSED} by the system,
+     * never the caller's 409.
+     */
+    static final Set<QueueStatus> HOLDABLE = EnumSet.of(SCHEDULED, RUNNING);
+
+    /**
+     * The system's hold of a queue whose template Meta paused: {@link #PAUSED} when the
+     * machine allows it from here, else nothing (a queue already paused, or ended, stays
+     * as it is).
+     */
+    Optional<QueueStatus> hold() {
+        return HOLDABLE.contains(this) ? Optional.of(to(PAUSED)) : Optional.empty();
+    }
+
+    /**
+     * The system's release of a queue it held, when the template is active again: it
+     * runs, or waits again when {@code later}; nothing from any other status.
+     */
+    Optional<QueueStatus> release(boolean later) {
+        return this == PAUSED ? Optional.of(to(later ? SCHEDULED : RUNNING)) : Optional.empty();
+    }
+
     /** A user's cancel of a queue not ended yet; 409 {@code queue-ended} otherwise. */
     QueueStatus cancel() {
         return move(canMoveTo(CANCELLED), CANCELLED, "queue-ended");

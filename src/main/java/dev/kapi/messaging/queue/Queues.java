@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import dev.kapi.messaging.draft.Drafts;
+import dev.kapi.messaging.draft.RichContent;
 import dev.kapi.messaging.draft.TemplateMessage;
 
 import static dev.kapi.shared.SqlTime.instant;
@@ -32,18 +33,20 @@ public class Queues {
     record HeldCredits(UUID reservationId, long amount) {
     }
 
-    long insert(long owner, String name, long draftId, String body, TemplateMessage template, String category,
-            List<Long> senderIds, List<Long> groupIds, List<Long> customerIds, Instant scheduledAt, Instant now) {
+    long insert(long owner, String name, long draftId, String body, TemplateMessage template, RichContent rich,
+            String category, List<Long> senderIds, List<Long> groupIds, List<Long> customerIds, Instant scheduledAt,
+            Instant now) {
         return Drafts.template(jdbc.sql("""
                 INSERT INTO messaging_queues (owner_id, name, draft_id, body, template_name, template_language,
                                               template_category, header_type, header_link, body_parameters,
-                                              sender_ids, group_ids, customer_ids, status, scheduled_at, created_at,
-                                              updated_at)
+                                              template_buttons, rich, sender_ids, group_ids, customer_ids, status,
+                                              scheduled_at, created_at, updated_at)
                 VALUES (:owner, :name, :draftId, :body, :templateName, :templateLanguage, :category, :headerType,
-                        :headerLink, :bodyParameters, :senderIds, :groupIds, :customerIds, :status, :scheduledAt,
-                        :now, :now)
+                        :headerLink, :bodyParameters, CAST(:templateButtons AS jsonb), CAST(:rich AS jsonb),
+                        :senderIds, :groupIds, :customerIds, :status, :scheduledAt, :now, :now)
                 RETURNING id
                 """), template)
+            .param("rich", RichContent.write(rich))
             .param("category", template == null ? null : category)
             .param("owner", owner)
             .param("name", name)
@@ -137,7 +140,7 @@ public class Queues {
      */
     public boolean move(long id, QueueStatus from, QueueStatus to, Instant now) {
         return jdbc.sql("""
-                UPDATE messaging_queues SET status = :to, updated_at = :now,
+                UPDATE messaging_queues SET status = :to, updated_at = :now, pause_reason = NULL,
                     finished_at = CASE WHEN :ended THEN :now END
                 WHERE id = :id AND status = :from
                 """)
@@ -147,6 +150,91 @@ public class Queues {
             .param("now", utc(now))
             .param("id", id)
             .update() == 1;
+    }
+
+    /**
+     * Holds every scheduled or running queue that sends the template from a sender of the
+     * business account (of any owner with such a sender): paused with {@code reason}, in
+     * one compare-and-set; returns their ids. Queues of several accounts are held whole.
+     */
+    List<Long> holdForTemplate(String wabaId, String name, String language, String reason, Instant now) {
+        return jdbc.sql("""
+                UPDATE messaging_queues q SET status = :to, pause_reason = :reason, updated_at = :now
+                WHERE q.status = ANY(:from) AND q.template_name = :name AND q.template_language = :language
+                  AND EXISTS (SELECT 1 FROM messaging_senders s WHERE s.id = ANY(q.sender_ids) AND s.waba_id = :waba)
+                RETURNING q.id
+                """)
+            .param("to", QueueStatus.PAUSED.wire())
+            .param("from", QueueStatus.wires(QueueStatus.HOLDABLE))
+            .param("reason", reason)
+            .param("name", name)
+            .param("language", language)
+            .param("waba", wabaId)
+            .param("now", utc(now))
+            .query(Long.class)
+            .list();
+    }
+
+    /**
+     * Holds one queue, if it is scheduled or running, with {@code reason} (a send that
+     * Meta refused for the queue's template); returns whether it moved.
+     */
+    boolean hold(long id, String reason, Instant now) {
+        return jdbc.sql("""
+                UPDATE messaging_queues SET status = :to, pause_reason = :reason, updated_at = :now
+                WHERE id = :id AND status = ANY(:from)
+                """)
+            .param("to", QueueStatus.PAUSED.wire())
+            .param("from", QueueStatus.wires(QueueStatus.HOLDABLE))
+            .param("reason", reason)
+            .param("id", id)
+            .param("now", utc(now))
+            .update() == 1;
+    }
+
+    /**
+     * Releases the queues held for the template of the business account (paused with a
+     * template reason, never a user's pause): they run again, or wait again when their
+     * time is still to come; returns their ids.
+     */
+    List<Long> releaseForTemplate(String wabaId, String name, String language, Instant now) {
+        return jdbc.sql("""
+                UPDATE messaging_queues q
+                SET status = CASE WHEN q.scheduled_at > :now THEN :scheduled ELSE :running END,
+                    pause_reason = NULL, updated_at = :now
+                WHERE q.status = :from AND q.pause_reason IS NOT NULL
+                  AND q.template_name = :name AND q.template_language = :language
+                  AND EXISTS (SELECT 1 FROM messaging_senders s WHERE s.id = ANY(q.sender_ids) AND s.waba_id = :waba)
+                RETURNING q.id
+                """)
+            .param("from", QueueStatus.PAUSED.wire())
+            .param("scheduled", QueueStatus.PAUSED.release(true).orElseThrow().wire())
+            .param("running", QueueStatus.PAUSED.release(false).orElseThrow().wire())
+            .param("name", name)
+            .param("language", language)
+            .param("waba", wabaId)
+            .param("now", utc(now))
+            .query(Long.class)
+            .list();
+    }
+
+    /**
+     * The queues not ended that send the template from a sender of the business account,
+     * oldest first.
+     */
+    List<Long> usingTemplate(String wabaId, String name, String language) {
+        return jdbc.sql("""
+                SELECT q.id FROM messaging_queues q
+                WHERE q.status = ANY(:active) AND q.template_name = :name AND q.template_language = :language
+                  AND EXISTS (SELECT 1 FROM messaging_senders s WHERE s.id = ANY(q.sender_ids) AND s.waba_id = :waba)
+                ORDER BY q.id
+                """)
+            .param("active", QueueStatus.wires(QueueStatus.ACTIVE))
+            .param("name", name)
+            .param("language", language)
+            .param("waba", wabaId)
+            .query(Long.class)
+            .list();
     }
 
     public boolean senderInUse(long owner, long senderId) {
@@ -185,8 +273,8 @@ public class Queues {
     }
 
     /**
-     * Completes every running queue that has nothing left to send (no message pending or
-     * sending); returns their ids.
+     * Completes every running queue that has nothing left to send (no message pending,
+     * sending or deferred); returns their ids.
      */
     public List<Long> completeFinished(Instant now) {
         return jdbc
@@ -194,10 +282,10 @@ public class Queues {
                     UPDATE messaging_queues q SET status = :to, finished_at = :now, updated_at = :now
                     WHERE q.status = %s
                       AND NOT EXISTS (SELECT 1 FROM messaging_messages m
-                                      WHERE m.queue_id = q.id AND m.status IN (%s, %s))
+                                      WHERE m.queue_id = q.id AND m.status IN (%s, %s, %s))
                     RETURNING q.id
                     """.formatted(QueueStatus.RUNNING.literal(), MessageStatus.PENDING.literal(),
-                    MessageStatus.SENDING.literal()))
+                    MessageStatus.SENDING.literal(), MessageStatus.DEFERRED.literal()))
             .param("to", QueueStatus.RUNNING.to(QueueStatus.COMPLETED).wire())
             .param("now", utc(now))
             .query(Long.class)
@@ -283,7 +371,7 @@ public class Queues {
                 longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")), instant(rs, "scheduled_at"),
                 rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"), instant(rs, "updated_at"),
-                rs.getInt("credit_cost"));
+                rs.getInt("credit_cost"), RichContent.read(rs.getString("rich")), rs.getString("pause_reason"));
     }
 
 }

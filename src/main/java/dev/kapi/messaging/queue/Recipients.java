@@ -10,6 +10,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.kapi.messaging.pricing.Rates;
 import dev.kapi.messaging.whatsapp.ServiceWindows;
 
 import static dev.kapi.messaging.queue.MessageStatus.PENDING;
@@ -31,7 +32,7 @@ class Recipients {
      */
     private static final String CHOSEN = """
             WITH chosen AS (
-                SELECT c.id, c.phone, c.fields
+                SELECT c.id, c.phone, c.fields, coalesce(c.country, '*') AS country
                 FROM messaging_customers c
                 WHERE c.owner_id = :owner
                   AND c.id IN (SELECT gm.customer_id FROM messaging_group_members gm WHERE gm.group_id = ANY(:groupIds)
@@ -48,8 +49,11 @@ class Recipients {
 
     private final JdbcClient jdbc;
 
-    Recipients(JdbcClient jdbc) {
+    private final Rates rates;
+
+    Recipients(JdbcClient jdbc, Rates rates) {
         this.jdbc = jdbc;
+        this.rates = rates;
     }
 
     /** What a queue's selection amounts to, before it is expanded. */
@@ -124,26 +128,50 @@ class Recipients {
     }
 
     /**
+     * What a queue's recipients (not blacklisted; not graylisted when those are skipped;
+     * only those inside their service window when {@code windowOnly}) cost at the rate
+     * card's prices for {@code category}, each by its market.
+     */
+    long cost(long owner, List<Long> groupIds, List<Long> customerIds, String category, boolean skipGray,
+            boolean windowOnly, Instant now) {
+        return rates.bind(jdbc.sql(CHOSEN + """
+                SELECT coalesce(sum(%s), 0) FROM marked
+                WHERE NOT black AND NOT (gray AND :skipGray)
+                  AND (NOT :windowOnly OR EXISTS (SELECT 1 FROM messaging_service_windows w
+                       WHERE w.owner_id = :owner AND w.phone = marked.phone AND w.last_inbound_at > :since))
+                """.formatted(Rates.price("marked.country"))), category)
+            .param("owner", owner)
+            .param("groupIds", groupIds.toArray(Long[]::new))
+            .param("customerIds", customerIds.toArray(Long[]::new))
+            .param("skipGray", skipGray)
+            .param("windowOnly", windowOnly)
+            .param("since", utc(now.minus(ServiceWindows.LENGTH)))
+            .query(Long.class)
+            .single();
+    }
+
+    /**
      * Expands a queue into one row per recipient in one statement: blacklisted numbers
      * are left out, graylisted ones are skipped or spread {@code graylistDelay} apart
      * from {@code start}. Returns the number of rows written.
      */
-    int expand(long queueId, long owner, List<Long> groupIds, List<Long> customerIds, boolean skipGray,
+    int expand(long queueId, long owner, List<Long> groupIds, List<Long> customerIds, String category, boolean skipGray,
             Duration graylistDelay, Instant start, Instant now) {
-        return jdbc.sql(CHOSEN + """
+        return rates.bind(jdbc.sql(CHOSEN + """
                 INSERT INTO messaging_messages (queue_id, owner_id, customer_id, phone, status, graylisted, due_at,
-                                                error_code, updated_at)
+                                                error_code, updated_at, market, credits_held)
                 SELECT :queueId, :owner, r.id, r.phone,
                        CASE WHEN r.gray AND :skipGray THEN :skipped ELSE :pending END, r.gray,
                        CASE WHEN r.gray THEN CAST(:start AS timestamptz)
                                              + (r.gray_rank - 1) * make_interval(secs => :grayDelay)
                             ELSE CAST(:start AS timestamptz) END,
-                       CASE WHEN r.gray AND :skipGray THEN 'graylisted' END, :now
-                FROM (SELECT m.id, m.phone, m.gray,
+                       CASE WHEN r.gray AND :skipGray THEN 'graylisted' END, :now, r.country,
+                       CASE WHEN r.gray AND :skipGray THEN 0 ELSE %s END
+                FROM (SELECT m.id, m.phone, m.gray, m.country,
                              row_number() OVER (PARTITION BY m.gray ORDER BY m.id) AS gray_rank
                       FROM marked m WHERE NOT m.black) r
                 ORDER BY r.id
-                """)
+                """.formatted(Rates.price("r.country"))), category)
             .param("queueId", queueId)
             .param("owner", owner)
             .param("groupIds", groupIds.toArray(Long[]::new))

@@ -60,6 +60,12 @@ class SenderController {
     private static final String MESSAGING_LIMIT = "Meta's messaging tier of the sender's business account "
             + "(shared by every sender with its waba_id): 250, 2000, 10000, 100000 or \"unlimited\"";
 
+    private static final String REGION = "[A-Z]{2}";
+
+    private static final String DEFAULT_REGION = "ISO 3166-1 alpha-2 region that numbers written without a country "
+            + "code are read in (this sender's phone, and customers of a user whose first sender it is); "
+            + "default: the country of the sender's own phone";
+
     private final SenderManagement senders;
 
     private final Clock clock;
@@ -77,11 +83,14 @@ class SenderController {
             @JsonProperty("rate_per_second") @DecimalMin("0.001") @DecimalMax("10000") Double ratePerSecond,
             @JsonProperty("daily_cap") @Min(1) @Max(10_000_000) Integer dailyCap,
             @Pattern(regexp = STATUSES) String status,
-            @JsonProperty("messaging_limit") @Schema(description = MESSAGING_LIMIT) Object messagingLimit) {
+            @JsonProperty("messaging_limit") @Schema(description = MESSAGING_LIMIT) Object messagingLimit,
+            @JsonProperty("default_region") @Pattern(regexp = REGION) @Schema(description = DEFAULT_REGION,
+                    example = "TR") String defaultRegion) {
 
         SenderManagement.Changes changes() {
             return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
-                    ratePerSecond, dailyCap, status == null ? null : SenderStatus.of(status), messagingLimit);
+                    ratePerSecond, dailyCap, status == null ? null : SenderStatus.of(status), messagingLimit,
+                    defaultRegion);
         }
     }
 
@@ -97,11 +106,14 @@ class SenderController {
             @JsonProperty("rate_per_second") @DecimalMin("0") @DecimalMax("10000") Double ratePerSecond,
             @JsonProperty("daily_cap") @Min(0) @Max(10_000_000) Integer dailyCap,
             @Pattern(regexp = STATUSES) String status,
-            @JsonProperty("messaging_limit") @Schema(description = MESSAGING_LIMIT) Object messagingLimit) {
+            @JsonProperty("messaging_limit") @Schema(description = MESSAGING_LIMIT) Object messagingLimit,
+            @JsonProperty("default_region") @Pattern(regexp = REGION) @Schema(description = DEFAULT_REGION,
+                    example = "TR") String defaultRegion) {
 
         SenderManagement.Changes changes() {
             return new SenderManagement.Changes(name, phone, provider, phoneNumberId, wabaId, accessToken,
-                    ratePerSecond, dailyCap, status == null ? null : SenderStatus.of(status), messagingLimit);
+                    ratePerSecond, dailyCap, status == null ? null : SenderStatus.of(status), messagingLimit,
+                    defaultRegion);
         }
     }
 
@@ -118,18 +130,22 @@ class SenderController {
             @JsonProperty("has_access_token") boolean hasAccessToken,
             @JsonProperty("rate_per_second") Double ratePerSecond, @JsonProperty("daily_cap") Integer dailyCap,
             @JsonProperty("messaging_limit") Object messagingLimit,
+            @JsonProperty("quality_event") @Schema(
+                    description = "The last event Meta reported for the number: FLAGGED, UNFLAGGED, UPGRADE, DOWNGRADE, THROUGHPUT_UPGRADE, ...") String qualityEvent,
             @Schema(pattern = "active|paused|banned_suspected") String status, Circuit circuit,
-            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt,
+            @JsonProperty("default_region") String defaultRegion) {
 
         static SenderResponse from(Sender sender, Map<String, MessagingLimit> limits, Instant now) {
             boolean open = sender.circuitOpen(now);
             MessagingLimit limit = sender.wabaId() == null ? null : limits.get(sender.wabaId());
             return new SenderResponse(sender.id(), sender.name(), sender.phone(), sender.provider(),
                     sender.phoneNumberId(), sender.wabaId(), sender.sealedAccessToken() != null, sender.ratePerSecond(),
-                    sender.dailyCap(), limit == null ? null : limit.wire(), sender.status().wire(),
+                    sender.dailyCap(), limit == null ? null : limit.wire(), sender.qualityEvent(),
+                    sender.status().wire(),
                     new Circuit(open, open ? sender.pausedUntil() : null,
                             open || sender.status() == SenderStatus.BANNED_SUSPECTED ? sender.pauseReason() : null),
-                    sender.createdAt(), sender.updatedAt());
+                    sender.createdAt(), sender.updatedAt(), sender.defaultRegion());
         }
     }
 

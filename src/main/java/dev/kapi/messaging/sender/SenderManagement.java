@@ -47,16 +47,18 @@ class SenderManagement {
      * default).
      */
     record Changes(String name, String phone, String provider, String phoneNumberId, String wabaId, String accessToken,
-            Double ratePerSecond, Integer dailyCap, SenderStatus status, Object messagingLimit) {
+            Double ratePerSecond, Integer dailyCap, SenderStatus status, Object messagingLimit, String defaultRegion) {
     }
 
     @Transactional
     Sender create(long owner, Changes changes) {
         String provider = changes.provider() == null ? Sender.SIMULATOR : changes.provider();
+        String region = region(changes.defaultRegion(), PhoneNumbers.DEFAULT_REGION);
+        String phone = PhoneNumbers.require(changes.phone(), region, "phone");
         Senders.Fields fields = check(
-                new Senders.Fields(changes.name().strip(), PhoneNumbers.require(changes.phone(), "phone"), provider,
-                        blankToNull(changes.phoneNumberId()), blankToNull(changes.wabaId()), changes.ratePerSecond(),
-                        changes.dailyCap(), changes.status() == null ? SenderStatus.ACTIVE : changes.status()),
+                new Senders.Fields(changes.name().strip(), phone, provider, blankToNull(changes.phoneNumberId()),
+                        blankToNull(changes.wabaId()), changes.ratePerSecond(), changes.dailyCap(),
+                        changes.status() == null ? SenderStatus.ACTIVE : changes.status()),
                 changes.accessToken(), false);
         long id;
         try {
@@ -67,7 +69,30 @@ class SenderManagement {
         }
         seal(owner, id, changes.accessToken());
         setLimit(owner, fields.wabaId(), changes.messagingLimit());
+        senders.setDefaultRegion(id, changes.defaultRegion() != null ? region : ownRegion(phone));
         return get(owner, id);
+    }
+
+    /**
+     * A region asked for ({@code default_region}, 400 {@code region-unknown} when
+     * libphonenumber does not know it), else {@code otherwise}.
+     */
+    private static String region(String asked, String otherwise) {
+        if (asked == null) {
+            return otherwise;
+        }
+        if (!PhoneNumbers.knownRegion(asked)) {
+            throw ApiException.invalidField("default_region", "region-unknown");
+        }
+        return asked;
+    }
+
+    /**
+     * The country of the sender's own number, the region its users most likely write in.
+     */
+    private static String ownRegion(String phone) {
+        String market = PhoneNumbers.market(phone);
+        return market.equals(PhoneNumbers.ANY_MARKET) ? PhoneNumbers.DEFAULT_REGION : market;
     }
 
     @Transactional(readOnly = true)
@@ -90,9 +115,12 @@ class SenderManagement {
         Integer cap = changes.dailyCap() == null ? current.dailyCap()
                 : changes.dailyCap() == 0 ? null : changes.dailyCap();
         String provider = changes.provider() != null ? changes.provider() : current.provider();
+        String region = region(changes.defaultRegion(),
+                current.defaultRegion() != null ? current.defaultRegion() : PhoneNumbers.DEFAULT_REGION);
         Senders.Fields fields = check(
                 new Senders.Fields(changes.name() != null ? changes.name().strip() : current.name(),
-                        changes.phone() != null ? PhoneNumbers.require(changes.phone(), "phone") : current.phone(),
+                        changes.phone() != null ? PhoneNumbers.require(changes.phone(), region, "phone")
+                                : current.phone(),
                         provider,
                         changes.phoneNumberId() != null ? blankToNull(changes.phoneNumberId())
                                 : current.phoneNumberId(),
@@ -107,6 +135,9 @@ class SenderManagement {
         }
         seal(owner, id, changes.accessToken());
         setLimit(owner, fields.wabaId(), changes.messagingLimit());
+        if (changes.defaultRegion() != null || current.defaultRegion() == null) {
+            senders.setDefaultRegion(id, changes.defaultRegion() != null ? region : ownRegion(fields.phone()));
+        }
         if (changes.status() == SenderStatus.ACTIVE) {
             senders.resetBreaker(id);
         }

@@ -144,6 +144,29 @@ public class Senders {
      * The one sender of this WhatsApp number (the number is unique across tenants), if
      * any.
      */
+    /**
+     * Records Meta's number event for the senders of the business account with that
+     * display number, unless a later event is recorded already; returns the owners of the
+     * senders it changed.
+     */
+    public List<Long> recordQualityEvent(String wabaId, String displayPhone, String event, Instant at) {
+        return jdbc.sql("""
+                UPDATE messaging_senders SET quality_event = :event, quality_event_at = :at
+                WHERE waba_id = :waba AND regexp_replace(phone, '[^0-9]', '', 'g') = :digits
+                  AND (quality_event_at IS NULL OR quality_event_at <= :at)
+                RETURNING owner_id
+                """)
+            .param("event", event)
+            .param("at", utc(at))
+            .param("waba", wabaId)
+            .param("digits", displayPhone.replaceAll("[^0-9]", ""))
+            .query(Long.class)
+            .list()
+            .stream()
+            .distinct()
+            .toList();
+    }
+
     public Optional<Sender> byPhoneNumberId(String phoneNumberId) {
         return jdbc.sql("SELECT * FROM messaging_senders WHERE phone_number_id = :id")
             .param("id", phoneNumberId)
@@ -252,6 +275,17 @@ public class Senders {
         jdbc.sql("DELETE FROM messaging_senders WHERE owner_id = :owner").param("owner", owner).update();
     }
 
+    /**
+     * The region numbers without a country code are read in: given, else the sender's own
+     * number's country.
+     */
+    void setDefaultRegion(long id, String region) {
+        jdbc.sql("UPDATE messaging_senders SET default_region = :region WHERE id = :id")
+            .param("region", region)
+            .param("id", id)
+            .update();
+    }
+
     private static Sender map(ResultSet rs, int n) throws SQLException {
         Date day = rs.getDate("day");
         return new Sender(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("name"), rs.getString("phone"),
@@ -260,7 +294,8 @@ public class Senders {
                 rs.getObject("daily_cap", Integer.class), SenderStatus.of(rs.getString("status")),
                 rs.getDouble("bucket_tokens"), instant(rs, "bucket_at"), day == null ? null : day.toLocalDate(),
                 rs.getInt("day_count"), rs.getInt("consecutive_failures"), instant(rs, "paused_until"),
-                rs.getString("pause_reason"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("pause_reason"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getString("default_region"), rs.getString("quality_event"));
     }
 
 }

@@ -54,13 +54,25 @@ public record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simul
      * {@code retry-backoff} (doubling) up to {@code max-attempts};
      * {@code breaker-threshold} failures in a row, or one rate-limit answer, pause the
      * sending account for {@code breaker-cooldown}. {@code unpaced-rate} is the rate
-     * assumed for an account without a pace when estimating a finish.
+     * assumed for an account without a pace when estimating a finish. A message Meta's
+     * per-user marketing cap (131049) kept from its recipient is deferred and sent again
+     * after each of {@code marketing-cap-delays} in turn (4 h, 12 h, 24 h), then failed.
      */
     public record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("200ms") Duration pollInterval,
             @DefaultValue("500") int batchSize, @DefaultValue("2000") int maxInFlight,
             @DefaultValue("2m") Duration lease, @DefaultValue("3") int maxAttempts,
             @DefaultValue("30s") Duration retryBackoff, @DefaultValue("5") int breakerThreshold,
-            @DefaultValue("1m") Duration breakerCooldown, @DefaultValue("1000") double unpacedRate) {
+            @DefaultValue("1m") Duration breakerCooldown, @DefaultValue("1000") double unpacedRate, @DefaultValue( {
+                    "4h", "12h", "24h" }) java.util.List<Duration> marketingCapDelays){
+
+        public Worker {
+            if (marketingCapDelays.isEmpty() || marketingCapDelays.size() > 10
+                    || marketingCapDelays.stream().anyMatch(delay -> delay.isNegative() || delay.isZero())) {
+                throw new IllegalArgumentException(
+                        "kapi.messaging.worker.marketing-cap-delays needs 1 to 10 positive durations");
+            }
+            marketingCapDelays = java.util.List.copyOf(marketingCapDelays);
+        }
     }
 
     /**
@@ -76,10 +88,13 @@ public record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simul
 
     /**
      * Meta's Graph API for WhatsApp Cloud: where it is, which version, and its callbacks'
-     * secrets.
+     * secrets; status callbacks are written up to {@code callback-batch} statuses per
+     * transaction, and a callback waits at most {@code callback-wait} for its batch (503,
+     * and Meta retries, beyond it).
      */
     public record WhatsApp(@DefaultValue("https://graph.facebook.com") String baseUrl,
             @DefaultValue("v23.0") String apiVersion, String appSecret, String verifyToken,
-            @DefaultValue("10s") Duration timeout) {
+            @DefaultValue("10s") Duration timeout, @DefaultValue("1000") int callbackBatch,
+            @DefaultValue("3s") Duration callbackWait) {
     }
 }

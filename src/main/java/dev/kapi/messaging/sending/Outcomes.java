@@ -3,7 +3,9 @@ package dev.kapi.messaging.sending;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +18,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.kapi.messaging.queue.MessageStatus;
+import dev.kapi.messaging.pricing.Charges;
 import dev.kapi.messaging.queue.QueueMessages;
+import dev.kapi.messaging.queue.TemplateHolds;
 import dev.kapi.messaging.sender.Senders;
 
 /**
@@ -33,6 +37,8 @@ final class Outcomes {
 
     private final QueueMessages messages;
 
+    private final Charges charges;
+
     private final Senders senders;
 
     private final RetryPolicy retries;
@@ -41,6 +47,8 @@ final class Outcomes {
 
     private final TransactionTemplate transactions;
 
+    private final TemplateHolds templateHolds;
+
     private final Clock clock;
 
     /** Answers not written yet, and whether a thread is writing them now. */
@@ -48,9 +56,11 @@ final class Outcomes {
 
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    Outcomes(QueueMessages messages, Senders senders, MessagingSettings settings, LocalPauses pauses,
-            TransactionTemplate transactions, Clock clock) {
+    Outcomes(QueueMessages messages, Charges charges, Senders senders, MessagingSettings settings, LocalPauses pauses,
+            TransactionTemplate transactions, TemplateHolds templateHolds, Clock clock) {
+        this.templateHolds = templateHolds;
         this.messages = messages;
+        this.charges = charges;
         this.senders = senders;
         this.retries = RetryPolicy.of(settings.worker());
         this.pauses = pauses;
@@ -92,7 +102,7 @@ final class Outcomes {
     }
 
     /** A provider's answer waiting to be written. */
-    private record Answered(long id, int attempts, Provider.Result result, Group group) {
+    private record Answered(long id, long queueId, int attempts, Provider.Result result, Group group) {
     }
 
     /**
@@ -101,7 +111,7 @@ final class Outcomes {
      * written when the batch ends. The answer is written now, or by the thread writing
      * already.
      */
-    void answered(Group group, long messageId, int attempts, Provider.Result result) {
+    void answered(Group group, long messageId, long queueId, int attempts, Provider.Result result) {
         if (result instanceof Provider.Failed failed) {
             if (retries.tripsAtOnce(failed)) {
                 group.tripped.compareAndSet(null, failed);
@@ -114,7 +124,7 @@ final class Outcomes {
         else {
             group.successes.incrementAndGet();
         }
-        waiting.add(new Answered(messageId, attempts, result, group));
+        waiting.add(new Answered(messageId, queueId, attempts, result, group));
         record();
     }
 
@@ -174,13 +184,20 @@ final class Outcomes {
     private void write(List<Answered> chunk) {
         List<Long> sentIds = new ArrayList<>();
         List<String> providerIds = new ArrayList<>();
+        List<Long> billedIds = new ArrayList<>();
         List<QueueMessages.Outcome> again = new ArrayList<>();
         List<QueueMessages.Outcome> failed = new ArrayList<>();
+        List<QueueMessages.Outcome> held = new ArrayList<>();
+        List<Answered> deferred = new ArrayList<>();
+        Map<Long, RetryPolicy.Hold> holds = new LinkedHashMap<>();
         for (Answered answered : chunk) {
             switch (answered.result()) {
                 case Provider.Accepted accepted -> {
                     sentIds.add(answered.id());
                     providerIds.add(accepted.providerMessageId());
+                    if (accepted.billed()) {
+                        billedIds.add(answered.id());
+                    }
                 }
                 case Provider.Failed failure -> {
                     switch (retries.decide(failure, answered.attempts())) {
@@ -188,22 +205,55 @@ final class Outcomes {
                                 failure.code(), failure.reason(), true, retry.after()));
                         case RetryPolicy.Fail fail -> failed.add(new QueueMessages.Outcome(answered.id(),
                                 MessageStatus.FAILED, null, failure.code(), failure.reason(), fail.retryable(), null));
+                        case RetryPolicy.Defer defer -> deferred.add(answered);
+                        case RetryPolicy.Hold hold -> {
+                            held.add(new QueueMessages.Outcome(answered.id(), null, null, failure.code(),
+                                    failure.reason(), true, null));
+                            holds.merge(answered.queueId(), hold, (a, b) -> a.cancel() ? a : b);
+                        }
                     }
                 }
             }
         }
-        write(sentIds, providerIds, again, false, failed);
+        if (held.isEmpty() && deferred.isEmpty()) {
+            write(sentIds, providerIds, billedIds, again, false, failed);
+            return;
+        }
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            messages.markSent(sentIds, providerIds, now);
+            charges.chargeAccepted(billedIds, now);
+            messages.release(again, false, now);
+            messages.release(held, true, now);
+            messages.markFailed(failed, now);
+            for (Answered answered : deferred) {
+                Provider.Failed cap = (Provider.Failed) answered.result();
+                messages.defer(List.of(answered.id()), retries.marketingCapDelays(), cap.code(), cap.reason(), now);
+            }
+            holds.forEach((queueId, hold) -> {
+                if (hold.cancel()) {
+                    templateHolds.cancelQueue(queueId);
+                }
+                else {
+                    templateHolds.holdQueue(queueId, hold.reason());
+                }
+            });
+        });
+        if (!holds.isEmpty()) {
+            log.warn("Meta refused the template of queues {}: {}", holds.keySet(), holds.values());
+        }
     }
 
     /**
      * Writes outcomes in one transaction: messages sent (with the providers' ids), back
      * to pending ({@code uncount}: their attempt did not reach the provider), failed.
      */
-    void write(List<Long> sentIds, List<String> providerIds, List<QueueMessages.Outcome> again, boolean uncount,
-            List<QueueMessages.Outcome> failed) {
+    void write(List<Long> sentIds, List<String> providerIds, List<Long> billedIds, List<QueueMessages.Outcome> again,
+            boolean uncount, List<QueueMessages.Outcome> failed) {
         transactions.executeWithoutResult(status -> {
             Instant now = clock.instant();
             messages.markSent(sentIds, providerIds, now);
+            charges.chargeAccepted(billedIds, now);
             messages.release(again, uncount, now);
             messages.markFailed(failed, now);
         });

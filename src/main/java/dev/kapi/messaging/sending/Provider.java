@@ -2,6 +2,7 @@ package dev.kapi.messaging.sending;
 
 import java.time.Duration;
 
+import dev.kapi.messaging.draft.RichContent;
 import dev.kapi.messaging.draft.TemplateMessage;
 import dev.kapi.messaging.sender.Sender;
 
@@ -22,13 +23,18 @@ public interface Provider {
     Lookup lookup(Sender sender, String idempotencyKey);
 
     /**
-     * One message to one number (E.164): a free {@code text}, or a {@code template}
-     * message whose body parameters are already filled in for this recipient.
+     * One message to one number (E.164): a free {@code text}, a media or interactive
+     * message ({@code rich}), or a {@code template} message whose body parameters are
+     * already filled in for this recipient.
      */
-    record Outgoing(String idempotencyKey, String to, String text, TemplateMessage template) {
+    record Outgoing(String idempotencyKey, String to, String text, TemplateMessage template, RichContent rich) {
 
         public Outgoing(String idempotencyKey, String to, String text) {
-            this(idempotencyKey, to, text, null);
+            this(idempotencyKey, to, text, null, null);
+        }
+
+        public Outgoing(String idempotencyKey, String to, String text, TemplateMessage template) {
+            this(idempotencyKey, to, text, template, null);
         }
     }
 
@@ -52,6 +58,16 @@ public interface Provider {
          */
         ACCOUNT,
         /**
+         * Meta refused the queue's template (paused, disabled, missing): the queue is
+         * held or cancelled, the message waits, unfailed.
+         */
+        TEMPLATE,
+        /**
+         * Meta's per-user marketing cap kept it from the recipient for now: deferred,
+         * sent again later.
+         */
+        MARKETING_CAP,
+        /**
          * No answer came back (a timeout): the message may have gone out, so it is never
          * resent.
          */
@@ -63,7 +79,15 @@ public interface Provider {
 
     }
 
-    record Accepted(String providerMessageId) implements Result {
+    /**
+     * {@code billed}: the provider bills the message as it accepts it (the simulator);
+     * Meta's Cloud API says later, in a status callback's pricing block.
+     */
+    record Accepted(String providerMessageId, boolean billed) implements Result {
+
+        public Accepted(String providerMessageId) {
+            this(providerMessageId, false);
+        }
     }
 
     /**
@@ -81,7 +105,11 @@ public interface Provider {
 
     }
 
-    record WasSent(String providerMessageId) implements Lookup {
+    record WasSent(String providerMessageId, boolean billed) implements Lookup {
+
+        public WasSent(String providerMessageId) {
+            this(providerMessageId, false);
+        }
     }
 
     record NotSent() implements Lookup {

@@ -91,7 +91,7 @@ final class ProviderCalls {
                 finally {
                     inFlight.release();
                 }
-                outcomes.answered(group, message.id(), tries, result);
+                outcomes.answered(group, message.id(), message.queueId(), tries, result);
             });
         }
         return group.done();
@@ -130,7 +130,11 @@ final class ProviderCalls {
                             template.bodyParameters()
                                 .stream()
                                 .map(parameter -> Templates.render(parameter, message.name(), message.phone(), fields))
-                                .toList()));
+                                .toList(),
+                            template.buttons()));
+        }
+        if (queue.rich() != null) {
+            return new Provider.Outgoing(key, message.phone(), null, null, queue.rich());
         }
         return new Provider.Outgoing(key, message.phone(),
                 Templates.render(queue.body(), message.name(), message.phone(), fields));

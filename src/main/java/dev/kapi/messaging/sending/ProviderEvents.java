@@ -1,6 +1,8 @@
 package dev.kapi.messaging.sending;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -13,15 +15,22 @@ import dev.kapi.messaging.contact.Customer;
 import dev.kapi.messaging.contact.Customers;
 import dev.kapi.messaging.contact.ListEntries;
 import dev.kapi.messaging.contact.PhoneNumbers;
+import dev.kapi.messaging.pricing.Charges;
+import dev.kapi.messaging.pricing.Pricing;
+import dev.kapi.messaging.pricing.PricingSettings;
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.queue.QueueMessages;
+import dev.kapi.messaging.queue.QueueStatus;
+import dev.kapi.messaging.queue.Queues;
 import dev.kapi.messaging.sender.Sender;
 import dev.kapi.messaging.whatsapp.ServiceWindows;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What providers report after a send: message statuses (which may arrive out of order and
- * never move a message backwards) and replies from recipients (an opt-out word blacklists
- * the number for the user whose account received it).
+ * never move a message backwards, but for Meta's per-user marketing cap, which defers a
+ * sent message to send it again later) and replies from recipients (an opt-out word
+ * blacklists the number for the user whose account received it).
  */
 @Service
 public class ProviderEvents {
@@ -38,10 +47,26 @@ public class ProviderEvents {
 
     private final ServiceWindows windows;
 
+    private final Charges charges;
+
+    private final PricingSettings pricingSettings;
+
+    private final JsonMapper json;
+
     private final Clock clock;
 
+    private final List<Duration> marketingCapDelays;
+
+    private final Queues queues;
+
     ProviderEvents(QueueMessages messages, ListEntries lists, Customers customers, Automations automations,
-            ServiceWindows windows, Clock clock) {
+            ServiceWindows windows, Charges charges, PricingSettings pricingSettings, JsonMapper json, Queues queues,
+            MessagingSettings settings, Clock clock) {
+        this.charges = charges;
+        this.pricingSettings = pricingSettings;
+        this.json = json;
+        this.queues = queues;
+        this.marketingCapDelays = settings.worker().marketingCapDelays();
         this.windows = windows;
         this.messages = messages;
         this.lists = lists;
@@ -58,12 +83,47 @@ public class ProviderEvents {
     @Transactional
     public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
             String errorReason) {
-        boolean applied = messages.applyStatus(providerMessageId, messageId, status, at == null ? clock.instant() : at,
-                errorCode, errorReason, clock.instant());
+        return status(providerMessageId, messageId, status, at, errorCode, errorReason, null);
+    }
+
+    /**
+     * A status with Meta's pricing block (null without one): the message keeps the block,
+     * and the first billable one charges it ({@link Charges}; a retried callback charges
+     * nothing more), even when the status itself is older than the message's. A
+     * {@code failed} status with Meta's per-user marketing cap defers the message instead
+     * (sent again later); a charge made before stands, and the message is never charged
+     * again (one charge per message, whatever its sends), while the deferred send's own
+     * callbacks no longer reach it.
+     */
+    @Transactional
+    public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
+            String errorReason, Pricing pricing) {
+        Instant now = clock.instant();
+        boolean applied = status == MessageStatus.FAILED && RetryPolicy.MARKETING_CAP.equals(errorCode)
+                ? deferred(providerMessageId, messageId, errorCode, errorReason) : messages.applyStatus(
+                        providerMessageId, messageId, status, at == null ? now : at, errorCode, errorReason, now);
         if (!applied) {
             log.debug("Status {} for message {} ignored (unknown, or not newer)", status, providerMessageId);
         }
+        if (pricing != null) {
+            messages.recordPricing(providerMessageId, messageId, json.writeValueAsString(pricing.asMap()),
+                    pricing.charged(), now);
+            if (pricing.charged() && status != MessageStatus.FAILED) {
+                charges.charge(providerMessageId, messageId, now, now.minus(pricingSettings.chargeWindow()));
+            }
+        }
         return applied;
+    }
+
+    /**
+     * Meta's per-user marketing cap for a message it accepted: deferred (or failed after
+     * the last delay), and its queue, if it completed meanwhile, runs again to send it.
+     */
+    private boolean deferred(String providerMessageId, long messageId, String errorCode, String errorReason) {
+        Instant now = clock.instant();
+        return messages.deferReported(providerMessageId, messageId, marketingCapDelays, errorCode, errorReason, now)
+            .map(queueId -> queues.move(queueId, QueueStatus.COMPLETED, QueueStatus.RUNNING, now) || true)
+            .orElse(false);
     }
 
     /**

@@ -13,18 +13,25 @@ import dev.kapi.identity.AccountDirectory;
 import dev.kapi.messaging.QueueFinished;
 import dev.kapi.messaging.queue.Queue;
 import dev.kapi.messaging.queue.QueueCredits;
+import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.queue.QueueStatus;
 import dev.kapi.messaging.queue.Queues;
 
 /**
  * The sender's moves of whole queues: a scheduled queue runs when its time comes (unless
- * its owner's account is frozen), a running one completes when nothing is left to send
- * ({@link QueueFinished}), and an ended one gets its credits settled.
+ * its owner's account is frozen), deferred messages whose time came are pending again, a
+ * running one completes when nothing is left to send ({@link QueueFinished}), and an
+ * ended one gets its credits settled.
  */
 @Component
 final class QueueProgress {
 
+    /** The most deferred messages made pending again in one round. */
+    private static final int UNDEFER_BATCH = 10_000;
+
     private final Queues queues;
+
+    private final QueueMessages messages;
 
     private final QueueCredits credits;
 
@@ -36,9 +43,10 @@ final class QueueProgress {
 
     private final Clock clock;
 
-    QueueProgress(Queues queues, QueueCredits credits, AccountDirectory accounts, ApplicationEventPublisher events,
-            TransactionTemplate transactions, Clock clock) {
+    QueueProgress(Queues queues, QueueMessages messages, QueueCredits credits, AccountDirectory accounts,
+            ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
         this.queues = queues;
+        this.messages = messages;
         this.credits = credits;
         this.accounts = accounts;
         this.events = events;
@@ -52,6 +60,7 @@ final class QueueProgress {
      */
     void startDueQueues() {
         Instant now = clock.instant();
+        messages.undefer(now, UNDEFER_BATCH);
         List<Queue> due = queues.due(now);
         if (due.isEmpty()) {
             return;

@@ -71,6 +71,7 @@ final class Recovery {
             .forEach(sender -> byId.put(sender.id(), sender));
         List<Long> sentIds = new ArrayList<>();
         List<String> providerIds = new ArrayList<>();
+        List<Long> billedIds = new ArrayList<>();
         List<QueueMessages.Outcome> unknown = new ArrayList<>();
         List<QueueMessages.Outcome> notSent = new ArrayList<>();
         for (QueueMessages.Abandoned message : abandoned) {
@@ -80,6 +81,9 @@ final class Recovery {
                 case Provider.WasSent sent -> {
                     sentIds.add(message.id());
                     providerIds.add(sent.providerMessageId());
+                    if (sent.billed()) {
+                        billedIds.add(message.id());
+                    }
                 }
                 case Provider.NotSent notSentYet ->
                     notSent.add(new QueueMessages.Outcome(message.id(), null, null, null, null, null, null));
@@ -88,7 +92,7 @@ final class Recovery {
                         "The sender stopped while sending; not resent to avoid a double", false, null));
             }
         }
-        outcomes.write(sentIds, providerIds, notSent, true, unknown);
+        outcomes.write(sentIds, providerIds, billedIds, notSent, true, unknown);
         log.info("Recovered {} abandoned messages: {} had been sent, {} were not, {} unknown", abandoned.size(),
                 sentIds.size(), notSent.size(), unknown.size());
         return abandoned.size();

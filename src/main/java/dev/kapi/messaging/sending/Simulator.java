@@ -20,7 +20,8 @@ import dev.kapi.messaging.sender.Sender;
  * id and counted, so tests can prove that nothing was sent twice), answers after the
  * configured latency, fails a configured share of sends temporarily, refuses numbers with
  * the unreachable suffix as not on WhatsApp, and reports deliveries, reads and opt-out
- * replies for configured shares of what it accepted, like the real callbacks would.
+ * replies for configured shares of what it accepted, like the real callbacks would. It
+ * bills what it accepts at once (it sends no pricing blocks).
  */
 @Component
 public class Simulator implements Provider {
@@ -64,13 +65,13 @@ public class Simulator implements Provider {
         String id = accepted.computeIfAbsent(message.idempotencyKey(), key -> "sim."
                 + Long.toString(sequence.incrementAndGet(), 36) + "." + Long.toHexString(random.nextLong()));
         callbacks(sender, message, id, random);
-        return new Accepted(id);
+        return new Accepted(id, true);
     }
 
     @Override
     public Lookup lookup(Sender sender, String idempotencyKey) {
         String id = accepted.get(idempotencyKey);
-        return id == null ? new NotSent() : new WasSent(id);
+        return id == null ? new NotSent() : new WasSent(id, true);
     }
 
     /**

@@ -16,6 +16,8 @@ import static dev.kapi.shared.SqlTime.utc;
 @Repository
 public class MessageTemplates {
 
+    static final String PAUSED = "PAUSED";
+
     private final JdbcClient jdbc;
 
     MessageTemplates(JdbcClient jdbc) {
@@ -70,6 +72,67 @@ public class MessageTemplates {
         }
     }
 
+    /** A template a status callback named, as it stands after the callback. */
+    record Named(String name, String language) {
+    }
+
+    /**
+     * Meta's new status of a business account's template (by Meta's id, or name and
+     * language), for every owner with a sender of that account, unless a later status is
+     * recorded already: a pause counts one more pause and estimates its end, any other
+     * status ends the estimate. Returns the templates it changed.
+     */
+    List<Named> recordStatus(String wabaId, String metaId, String name, String language, String status, Instant at) {
+        boolean paused = PAUSED.equals(status);
+        return jdbc.sql("""
+                UPDATE messaging_templates t
+                SET status = :status, status_at = :at,
+                    pause_count = CASE WHEN :paused THEN pause_count + 1 ELSE pause_count END,
+                    paused_until = CASE WHEN :paused
+                        THEN CAST(:at AS timestamptz) + CASE WHEN pause_count = 0 THEN CAST(:first AS interval)
+                                                             ELSE CAST(:later AS interval) END END
+                WHERE t.waba_id = :waba
+                  AND (t.meta_id = :metaId OR (t.name = :name AND t.language = :language))
+                  AND (t.status_at IS NULL OR t.status_at <= :at)
+                  AND EXISTS (SELECT 1 FROM messaging_senders s WHERE s.owner_id = t.owner_id AND s.waba_id = t.waba_id)
+                RETURNING t.name, t.language
+                """)
+            .param("status", status)
+            .param("at", utc(at))
+            .param("paused", paused)
+            .param("first", MessageTemplate.FIRST_PAUSE.toSeconds() + " seconds")
+            .param("later", MessageTemplate.LATER_PAUSE.toSeconds() + " seconds")
+            .param("waba", wabaId)
+            .param("metaId", metaId)
+            .param("name", name)
+            .param("language", language)
+            .query((rs, n) -> new Named(rs.getString("name"), rs.getString("language")))
+            .list()
+            .stream()
+            .distinct()
+            .toList();
+    }
+
+    /**
+     * Meta's new quality score of a business account's template, for every owner, unless
+     * a later score is recorded already; returns how many rows changed.
+     */
+    int recordQuality(String wabaId, String metaId, String name, String language, String quality, Instant at) {
+        return jdbc.sql("""
+                UPDATE messaging_templates t SET quality = :quality, quality_at = :at
+                WHERE t.waba_id = :waba
+                  AND (t.meta_id = :metaId OR (t.name = :name AND t.language = :language))
+                  AND (t.quality_at IS NULL OR t.quality_at <= :at)
+                """)
+            .param("quality", quality)
+            .param("at", utc(at))
+            .param("waba", wabaId)
+            .param("metaId", metaId)
+            .param("name", name)
+            .param("language", language)
+            .update();
+    }
+
     public Optional<MessageTemplate> find(long owner, String wabaId, String name, String language) {
         return jdbc.sql("""
                 SELECT * FROM messaging_templates
@@ -104,7 +167,8 @@ public class MessageTemplates {
         return new MessageTemplate(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("waba_id"),
                 rs.getString("meta_id"), rs.getString("name"), rs.getString("language"), rs.getString("category"),
                 rs.getString("status"), rs.getString("components"), rs.getInt("body_parameters"),
-                rs.getString("header_format"), instant(rs, "synced_at"));
+                rs.getString("header_format"), instant(rs, "synced_at"), rs.getString("quality"),
+                instant(rs, "paused_until"));
     }
 
 }

@@ -24,6 +24,28 @@ public record MessagingLimit(Integer recipients) {
         return recipients == null ? UNLIMITED : recipients;
     }
 
+    private static final java.util.regex.Pattern META_TIER = java.util.regex.Pattern
+        .compile("TIER_(?:(\\d{1,6})(K?)|(UNLIMITED))");
+
+    /**
+     * From Meta's number callback ({@code TIER_250}, {@code TIER_1K}, {@code TIER_2K},
+     * {@code TIER_10K}, {@code TIER_100K}, {@code TIER_UNLIMITED}): the highest of Kapı's
+     * tiers not above Meta's, or unlimited; nothing for a value Kapı cannot follow
+     * ({@code TIER_NOT_SET}, {@code TIER_50}, anything unknown), which leaves the tier as
+     * it is.
+     */
+    static java.util.Optional<MessagingLimit> ofMetaTier(String tier) {
+        java.util.regex.Matcher matcher = tier == null ? null : META_TIER.matcher(tier.strip());
+        if (matcher == null || !matcher.matches()) {
+            return java.util.Optional.empty();
+        }
+        if (matcher.group(3) != null) {
+            return java.util.Optional.of(new MessagingLimit(null));
+        }
+        long recipients = Long.parseLong(matcher.group(1)) * (matcher.group(2).isEmpty() ? 1 : 1_000);
+        return TIERS.stream().filter(t -> t <= recipients).reduce((a, b) -> b).map(MessagingLimit::new);
+    }
+
     /**
      * From the API: one of the tiers' numbers or {@code "unlimited"}; 400
      * {@code messaging-limit-invalid} otherwise.

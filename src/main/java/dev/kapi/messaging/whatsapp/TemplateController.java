@@ -20,6 +20,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.shared.PageLimit;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,7 +45,9 @@ class TemplateController {
 
     record TemplateResponse(long id, @JsonProperty("waba_id") String wabaId, String name, String language,
             String category, String status, JsonNode components, @JsonProperty("body_parameters") int bodyParameters,
-            @JsonProperty("header_format") String headerFormat, @JsonProperty("synced_at") Instant syncedAt) {
+            @JsonProperty("header_format") String headerFormat, @JsonProperty("synced_at") Instant syncedAt,
+            @Schema(pattern = "GREEN|YELLOW|RED|UNKNOWN") String quality,
+            @JsonProperty("paused_until") Instant pausedUntil) {
     }
 
     @PostMapping("/senders/{id}/templates/sync")
@@ -66,7 +69,7 @@ class TemplateController {
     private TemplateResponse response(MessageTemplate template) {
         return new TemplateResponse(template.id(), template.wabaId(), template.name(), template.language(),
                 template.category(), template.status(), json.readTree(template.components()), template.bodyParameters(),
-                template.headerFormat(), template.syncedAt());
+                template.headerFormat(), template.syncedAt(), template.quality(), template.pausedUntil());
     }
 
 }

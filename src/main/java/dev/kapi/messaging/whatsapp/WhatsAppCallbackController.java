@@ -40,7 +40,8 @@ class WhatsAppCallbackController {
     }
 
     @PostMapping(path = MessagingRoutes.WHATSAPP_CALLBACKS)
-    @Operation(summary = "WhatsApp's callbacks: message statuses and incoming texts; X-Hub-Signature-256 required")
+    @Operation(
+            summary = "WhatsApp's callbacks: message statuses, incoming texts, template and number signals; X-Hub-Signature-256 required")
     ResponseEntity<Map<String, Object>> receive(
             @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature, InputStream body)
             throws IOException {
@@ -48,8 +49,8 @@ class WhatsAppCallbackController {
         // is
         // configured and signed.
         WhatsAppCallbacks.Receipt receipt = callbacks.receive(signature, body);
-        return ResponseEntity
-            .ok(Map.of("success", true, "statuses_applied", receipt.statusesApplied(), "opt_outs", receipt.optOuts()));
+        return ResponseEntity.ok(Map.of("success", true, "statuses_applied", receipt.statusesApplied(), "opt_outs",
+                receipt.optOuts(), "signals_applied", receipt.signalsApplied()));
     }
 
 }

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HexFormat;
 
 import javax.crypto.Mac;
@@ -14,6 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Service;
 import org.springframework.util.StringUtils;
 
+import dev.kapi.messaging.conversation.Replies;
+import dev.kapi.messaging.pricing.Pricing;
 import dev.kapi.messaging.queue.Message;
 import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.sender.Sender;
@@ -30,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * words; Kapı's own outbound webhooks are the {@code webhooks} module): the subscription
  * handshake (the verify token), and signed callbacks ({@code X-Hub-Signature-256}, the
  * HMAC-SHA256 of the raw body under the app secret) whose payload is walked for message
- * statuses and recipients' messages (any type: each opens the number's 24-hour service
- * window; a text may opt it out), each handed to {@link ProviderEvents} in its own
- * transaction. Without the app secret or verify token the callbacks do not exist (404).
+ * statuses (to {@link ProviderEvents}) and recipients' messages (to {@link Replies}: kept
+ * once per wamid; each opens the number's 24-hour service window; a text may opt it out),
+ * each in its own transaction. Without the app secret or verify token the callbacks do
+ * not exist (404).
  */
 @Service
 class WhatsAppCallbacks {
@@ -43,19 +48,32 @@ class WhatsAppCallbacks {
 
     private final ProviderEvents events;
 
+    private final Replies replies;
+
     private final Senders senders;
 
     private final JsonMapper json;
 
-    WhatsAppCallbacks(MessagingSettings settings, ProviderEvents events, Senders senders, JsonMapper json) {
+    private final TemplateSignals signals;
+
+    private final StatusBatches statusBatches;
+
+    WhatsAppCallbacks(MessagingSettings settings, ProviderEvents events, Replies replies, Senders senders,
+            JsonMapper json, TemplateSignals signals, StatusBatches statusBatches) {
+        this.signals = signals;
+        this.statusBatches = statusBatches;
         this.settings = settings.whatsapp();
         this.events = events;
+        this.replies = replies;
         this.senders = senders;
         this.json = json;
     }
 
-    /** What one callback changed: statuses applied, and numbers that opted out. */
-    record Receipt(int statusesApplied, int optOuts) {
+    /**
+     * What one callback changed: statuses applied, numbers that opted out, template and
+     * number signals applied.
+     */
+    record Receipt(int statusesApplied, int optOuts, int signalsApplied) {
     }
 
     /**
@@ -102,29 +120,36 @@ class WhatsAppCallbacks {
     }
 
     /**
-     * Meta's payload: {@code entry[].changes[].value} with {@code statuses[]},
-     * {@code metadata} and {@code messages[]}.
+     * Meta's payload: {@code entry[].changes[]}, each with its {@code field}: template
+     * and number signals go to {@link TemplateSignals}; any other change's {@code value}
+     * is read for {@code statuses[]}, {@code metadata} and {@code messages[]}.
      */
     private Receipt walk(JsonNode root) {
         int statuses = 0;
         int optOuts = 0;
+        int signalsApplied = 0;
+        List<StatusBatches.Reported> reported = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
+                String field = change.path("field").asString("");
+                if (TemplateSignals.FIELDS.contains(field)) {
+                    if (signals.apply(field, entry.path("id").asString(null), entry.path("time").asLong(0), value)) {
+                        signalsApplied++;
+                    }
+                    continue;
+                }
                 for (JsonNode status : value.path("statuses")) {
-                    if (applyStatus(status)) {
-                        statuses++;
+                    StatusBatches.Reported one = reported(status);
+                    if (one != null) {
+                        reported.add(one);
                     }
                 }
                 String phoneNumberId = value.path("metadata").path("phone_number_id").asString(null);
                 if (phoneNumberId != null && value.path("messages").size() > 0) {
                     for (Sender receiver : senders.byPhoneNumberId(phoneNumberId).stream().toList()) {
                         for (JsonNode message : value.path("messages")) {
-                            String text = message.path("text")
-                                .path("body")
-                                .asString(message.path("button").path("text").asString(null));
-                            String from = message.path("from").asString(null);
-                            if (from != null && events.inbound(receiver, from, text)) {
+                            if (replies.received(receiver, message)) {
                                 optOuts++;
                             }
                         }
@@ -132,14 +157,15 @@ class WhatsAppCallbacks {
                 }
             }
         }
-        return new Receipt(statuses, optOuts);
+        statuses += statusBatches.apply(reported);
+        return new Receipt(statuses, optOuts, signalsApplied);
     }
 
-    private boolean applyStatus(JsonNode status) {
+    private static StatusBatches.Reported reported(JsonNode status) {
         String id = status.path("id").asString(null);
         MessageStatus state = MessageStatus.parse(status.path("status").asString("")).orElse(null);
         if (id == null || state == null || !MessageStatus.REPORTED.contains(state)) {
-            return false;
+            return null;
         }
         long seconds = status.path("timestamp").asLong(0);
         Instant at = seconds > 0 ? Instant.ofEpochSecond(seconds) : null;
@@ -148,7 +174,7 @@ class WhatsAppCallbacks {
         String reason = error.isMissingNode() ? null
                 : error.path("error_data").path("details").asString(error.path("title").asString(null));
         long messageId = Message.idOfKey(status.path("biz_opaque_callback_data").asString(null));
-        return events.status(id, messageId, state, at, code, reason);
+        return new StatusBatches.Reported(id, messageId, state, at, code, reason, Pricing.of(status).orElse(null));
     }
 
     private String hmac(byte[] body) {

@@ -23,6 +23,7 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.springframework.stereotype.Component;
 
+import dev.kapi.messaging.draft.TemplateButton;
 import dev.kapi.messaging.draft.TemplateMessage;
 import dev.kapi.messaging.draft.Templates;
 import dev.kapi.messaging.sender.Sender;
@@ -58,7 +59,17 @@ class WhatsAppCloud implements Provider {
      * parameters.
      */
     private static final Set<Integer> RECIPIENT = Set.of(131026, 131047, 131051, 131021, 131052, 131053, 100, 131009,
-            131008, 132000, 132001, 132012);
+            131008, 132012);
+
+    /**
+     * Meta refused the template: paused (132015), disabled (132016), parameters not
+     * matching it (132000) or missing in that language (132001). The queue is held or
+     * cancelled; no recipient fails.
+     */
+    private static final Set<Integer> TEMPLATE = Set.of(132015, 132016, 132000, 132001);
+
+    /** Meta's per-user marketing cap: the recipient gets the message later, perhaps. */
+    private static final int MARKETING_CAP = 131049;
 
     /** The account is suspended or restricted by Meta: flagged banned-suspected. */
     private static final Set<Integer> BANNED = Set.of(131031, 368, 130497, 131045);
@@ -153,6 +164,10 @@ class WhatsAppCloud implements Provider {
             body.put("type", "template");
             body.put("template", template(message.template()));
         }
+        else if (message.rich() != null) {
+            body.put("type", message.rich().type());
+            body.put(message.rich().type(), message.rich().payload());
+        }
         else {
             body.put("type", "text");
             body.put("text", Map.of("preview_url", false, "body", message.text()));
@@ -226,11 +241,75 @@ class WhatsAppCloud implements Provider {
                         .map(text -> Map.<String, Object>of("type", "text", "text", text))
                         .toList()));
         }
+        for (TemplateButton button : template.buttons()) {
+            components.add(Map.of("type", "button", "sub_type", button.subType(), "index",
+                    String.valueOf(button.index()), "parameters",
+                    List.of(button.subType().equals("url") ? Map.of("type", "text", "text", button.value())
+                            : Map.of("type", "payload", "payload", button.value()))));
+        }
         Map<String, Object> object = new LinkedHashMap<>();
         object.put("name", template.name());
         object.put("language", Map.of("code", template.language()));
         object.put("components", components);
         return object;
+    }
+
+    /**
+     * Why Meta did not take a media upload (its error message, or the connection's
+     * failure).
+     */
+    static final class UploadFailed extends RuntimeException {
+
+        UploadFailed(String message) {
+            super(message);
+        }
+
+    }
+
+    /**
+     * Uploads a file as media ({@code POST /{version}/{phone-number-id}/media}, multipart
+     * {@code messaging_product}, {@code type} and {@code file}), streaming it; returns
+     * Meta's media id.
+     */
+    String upload(Sender sender, java.io.InputStream file, String mimeType, String filename) {
+        String token;
+        try {
+            token = token(sender);
+        }
+        catch (SecretSealer.SealingException ex) {
+            throw new UploadFailed("The stored access token cannot be opened");
+        }
+        org.apache.hc.core5.http.HttpEntity entity = org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder
+            .create()
+            .addTextBody("messaging_product", "whatsapp")
+            .addTextBody("type", mimeType)
+            .addPart("file",
+                    new org.apache.hc.client5.http.entity.mime.InputStreamBody(file, ContentType.create(mimeType),
+                            filename))
+            .build();
+        ClassicHttpRequest request = ClassicRequestBuilder.post(base + sender.phoneNumberId() + "/media")
+            .setHeader("Authorization", "Bearer " + token)
+            .setEntity(entity)
+            .build();
+        Reply response;
+        try {
+            response = http.execute(request, Reply::of);
+        }
+        catch (IOException ex) {
+            throw new UploadFailed("WhatsApp could not be reached or the file could not be read");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(response.body() == null || response.body().isBlank() ? "{}" : response.body());
+        }
+        catch (JacksonException ex) {
+            throw new UploadFailed("WhatsApp answered HTTP " + response.status() + " without JSON");
+        }
+        String id = root.path("id").asString(null);
+        if (response.status() / 100 != 2 || id == null) {
+            throw new UploadFailed(root.path("error").path("message").asString("HTTP " + response.status()));
+        }
+        return id;
     }
 
     /**
@@ -355,6 +434,12 @@ class WhatsAppCloud implements Provider {
         }
         if (ACCOUNT.contains(code) || status == 401 || status == 403) {
             return new Failed(Kind.ACCOUNT, codeText, reason, null, false);
+        }
+        if (code == MARKETING_CAP) {
+            return Failed.of(Kind.MARKETING_CAP, codeText, reason);
+        }
+        if (TEMPLATE.contains(code)) {
+            return Failed.of(Kind.TEMPLATE, codeText, reason);
         }
         if (RECIPIENT.contains(code)) {
             return Failed.of(Kind.RECIPIENT, codeText, reason);

@@ -275,14 +275,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         int dot = javaName.indexOf('.');
         if (dot > 0 && type != null && type.isRecord()) {
             String head = javaName.substring(0, dot);
+            // A list's element (rates[2].credits) is named after the list, then its
+            // index.
+            int bracket = head.indexOf('[');
+            String index = bracket > 0 ? head.substring(bracket) : "";
+            head = bracket > 0 ? head.substring(0, bracket) : head;
             for (RecordComponent component : type.getRecordComponents()) {
                 if (component.getName().equals(head)) {
-                    String rest = jsonName(component.getType(), javaName.substring(dot + 1));
+                    Class<?> next = component.getType();
+                    if (!index.isEmpty() && java.util.Collection.class.isAssignableFrom(next)
+                            && component.getGenericType() instanceof java.lang.reflect.ParameterizedType generic
+                            && generic.getActualTypeArguments()[0] instanceof Class<?> element) {
+                        next = element;
+                    }
+                    String rest = jsonName(next, javaName.substring(dot + 1));
                     // A record's fields written flat into its holder's JSON are named as
                     // they are written.
                     return component.isAnnotationPresent(JsonUnwrapped.class)
                             || component.getAccessor().isAnnotationPresent(JsonUnwrapped.class) ? rest
-                                    : jsonName(type, head) + "." + rest;
+                                    : jsonName(type, head) + index + "." + rest;
                 }
             }
             return javaName;

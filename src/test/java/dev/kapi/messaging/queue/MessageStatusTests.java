@@ -7,6 +7,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import static dev.kapi.messaging.queue.MessageStatus.CANCELLED;
+import static dev.kapi.messaging.queue.MessageStatus.DEFERRED;
 import static dev.kapi.messaging.queue.MessageStatus.DELIVERED;
 import static dev.kapi.messaging.queue.MessageStatus.FAILED;
 import static dev.kapi.messaging.queue.MessageStatus.PENDING;
@@ -22,8 +23,9 @@ class MessageStatusTests {
     /** The whole machine, written out once more: a change to it must change this too. */
     private static final Map<MessageStatus, Set<MessageStatus>> ALLOWED = Map.of(PENDING,
             EnumSet.of(SENDING, SKIPPED, CANCELLED), SENDING,
-            EnumSet.of(PENDING, SENT, DELIVERED, READ, FAILED, SKIPPED), SENT, EnumSet.of(DELIVERED, READ, FAILED),
-            DELIVERED, EnumSet.of(READ), FAILED, EnumSet.of(PENDING, SENT, DELIVERED, READ), READ,
+            EnumSet.of(PENDING, SENT, DELIVERED, READ, FAILED, SKIPPED, DEFERRED), SENT,
+            EnumSet.of(DELIVERED, READ, FAILED, DEFERRED), DEFERRED, EnumSet.of(PENDING, CANCELLED), DELIVERED,
+            EnumSet.of(READ), FAILED, EnumSet.of(PENDING, SENT, DELIVERED, READ), READ,
             EnumSet.noneOf(MessageStatus.class), SKIPPED, EnumSet.noneOf(MessageStatus.class), CANCELLED,
             EnumSet.noneOf(MessageStatus.class));
 
@@ -57,7 +59,7 @@ class MessageStatusTests {
 
     @Test
     void unfinishedWhenPendingOrSendingOnlyAndReportedWhatProvidersSend() {
-        assertThat(MessageStatus.UNFINISHED).containsExactlyInAnyOrder(PENDING, SENDING);
+        assertThat(MessageStatus.UNFINISHED).containsExactlyInAnyOrder(PENDING, SENDING, DEFERRED);
         assertThat(MessageStatus.REPORTED).containsExactlyInAnyOrder(SENT, DELIVERED, READ, FAILED);
         assertThat(MessageStatus.wires(EnumSet.of(PENDING, SENDING))).containsExactly("pending", "sending");
     }

@@ -116,4 +116,22 @@ class QueueStatusTests {
         });
     }
 
+    @Test
+    void holdWhenScheduledOrRunningThenPausedAndFromAnyOtherStatusNothing() {
+        assertThat(RUNNING.hold()).contains(PAUSED);
+        assertThat(SCHEDULED.hold()).contains(PAUSED);
+        for (QueueStatus other : EnumSet.of(CREATED, PAUSED, COMPLETED, CANCELLED)) {
+            assertThat(other.hold()).as(other.wire()).isEmpty();
+        }
+    }
+
+    @Test
+    void releaseWhenPausedThenRunningOrScheduledAndFromAnyOtherStatusNothing() {
+        assertThat(PAUSED.release(false)).contains(RUNNING);
+        assertThat(PAUSED.release(true)).contains(SCHEDULED);
+        for (QueueStatus other : EnumSet.of(CREATED, SCHEDULED, RUNNING, COMPLETED, CANCELLED)) {
+            assertThat(other.release(false)).as(other.wire()).isEmpty();
+        }
+    }
+
 }

@@ -118,7 +118,8 @@ class PacingTests {
     private static Sender sender(Double rate, Integer dailyCap, double tokens, LocalDate day, Integer dayCount,
             Instant bucketAt) {
         return new Sender(1, 1, "Ana hat", "+905320000001", "simulator", null, null, null, rate, dailyCap,
-                SenderStatus.ACTIVE, tokens, bucketAt, day, dayCount == null ? 0 : dayCount, 0, null, null, NOON, NOON);
+                SenderStatus.ACTIVE, tokens, bucketAt, day, dayCount == null ? 0 : dayCount, 0, null, null, NOON, NOON,
+                "TR", null);
     }
 
 }

@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryPolicyTests {
 
-    private final RetryPolicy policy = new RetryPolicy(3, Duration.ofSeconds(30), 5, Duration.ofMinutes(1));
+    private final RetryPolicy policy = new RetryPolicy(3, Duration.ofSeconds(30), 5, Duration.ofMinutes(1),
+            java.util.List.of(Duration.ofHours(4), Duration.ofHours(12), Duration.ofHours(24)));
 
     @Test
     void decideWhenTemporaryBeforeTheLastAttemptThenRetryAfterABackoffThatDoubles() {
@@ -66,6 +67,29 @@ class RetryPolicyTests {
         assertThat(policy.tooManyInARow(4)).isFalse();
         assertThat(policy.tooManyInARow(5)).isTrue();
         assertThat(policy.failuresPause()).isEqualTo(new RetryPolicy.Pause(Duration.ofMinutes(1), "failures"));
+    }
+
+    @Test
+    void decideWhenMetaRefusesTheTemplateThenTheQueueIsHeldOrCancelledAndTheMessageNeverFails() {
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132015", "Template is paused"), 3))
+            .isEqualTo(new RetryPolicy.Hold("template-paused", false));
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132016", "Template is disabled"), 1))
+            .isEqualTo(new RetryPolicy.Hold("template-paused", true));
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132001", "Template missing"), 1))
+            .isEqualTo(new RetryPolicy.Hold("template-missing", false));
+        assertThat(policy.decide(Provider.Failed.of(Provider.Kind.TEMPLATE, "132000", "Parameters mismatch"), 1))
+            .isEqualTo(new RetryPolicy.Hold("template-missing", false));
+        assertThat(policy.countsAgainstAccount(Provider.Failed.of(Provider.Kind.TEMPLATE, "132015", "r"))).isFalse();
+        assertThat(policy.tripsAtOnce(Provider.Failed.of(Provider.Kind.TEMPLATE, "132015", "r"))).isFalse();
+    }
+
+    @Test
+    void decideWhenMetasPerUserMarketingCapThenDeferredAndTheAccountIsNotBlamed() {
+        Provider.Failed cap = Provider.Failed.of(Provider.Kind.MARKETING_CAP, "131049", "Healthy ecosystem");
+
+        assertThat(policy.decide(cap, 3)).isEqualTo(new RetryPolicy.Defer());
+        assertThat(policy.countsAgainstAccount(cap)).isFalse();
+        assertThat(policy.tripsAtOnce(cap)).isFalse();
     }
 
 }

@@ -1,0 +1,141 @@
+package dev.kapi.messaging.pricing;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static dev.kapi.shared.SqlTime.utc;
+
+/**
+ * What each message was charged ({@code messaging_charges}): one row per message at most,
+ * written by the first billable status callback (a retried callback finds the row and
+ * charges nothing), at the credits held for the message when its queue started, under the
+ * queue's category and the recipient's market.
+ */
+@Repository
+public class Charges {
+
+    /** The category of a queue's messages: its template's, or service for a free text. */
+    private static final String CATEGORY = "CASE WHEN q.template_name IS NULL THEN 'service' "
+            + "ELSE coalesce(q.template_category, 'marketing') END";
+
+    /**
+     * The message a status callback names: by Meta's id, or by Kapı's key before that was
+     * recorded, unless the id is of an earlier send that Meta's per-user marketing cap
+     * superseded (that send is not billed; the message is charged by a later one).
+     */
+    private static final String NAMED = """
+            (m.provider_message_id = :pid
+             OR (m.provider_message_id IS NULL AND m.id = :messageId
+                 AND (m.superseded_provider_message_ids IS NULL
+                      OR NOT (:pid = ANY(m.superseded_provider_message_ids)))))""";
+
+    private final JdbcClient jdbc;
+
+    Charges(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Credits spent in one period ({@code 2026-12} or {@code 2026}) per category and
+     * market.
+     */
+    public record Spent(String period, String category, String market, long spent) {
+    }
+
+    /**
+     * Charges the message Meta names (its id, or before that was recorded Kapı's key)
+     * once: not when it was sent before {@code cutoff} (its queue may have given the
+     * credits back), nor once its queue settled. Returns whether this call charged it.
+     */
+    public boolean charge(String providerMessageId, long messageId, Instant now, Instant cutoff) {
+        // Waits for a settlement in progress (it locks the queue row), which then leaves
+        // nothing to charge.
+        List<Long> queue = jdbc.sql("""
+                SELECT q.id FROM messaging_queues q JOIN messaging_messages m ON m.queue_id = q.id
+                WHERE %s
+                FOR SHARE OF q
+                """.formatted(NAMED))
+            .param("pid", providerMessageId)
+            .param("messageId", messageId)
+            .query(Long.class)
+            .list();
+        if (queue.isEmpty()) {
+            return false;
+        }
+        return jdbc.sql("""
+                WITH charged AS (
+                INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
+                SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
+                FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
+                WHERE %s
+                  AND coalesce(m.sent_at, :now) > :cutoff
+                  AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
+                ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id
+                )
+                UPDATE messaging_messages SET priced_at = :now FROM charged WHERE id = charged.message_id
+                """.formatted(CATEGORY, NAMED))
+            .param("pid", providerMessageId)
+            .param("messageId", messageId)
+            .param("now", utc(now))
+            .param("cutoff", utc(cutoff))
+            .update() > 0;
+    }
+
+    /**
+     * Charges messages a provider bills as it accepts them (the simulator, which sends no
+     * pricing callbacks), once each.
+     */
+    public void chargeAccepted(Collection<Long> messageIds, Instant now) {
+        if (messageIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                WITH charged AS (
+                INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
+                SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
+                FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
+                WHERE m.id = ANY(:ids)
+                ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id
+                )
+                UPDATE messaging_messages SET priced_at = :now FROM charged WHERE id = charged.message_id
+                """.formatted(CATEGORY)).param("ids", messageIds.toArray(Long[]::new)).param("now", utc(now)).update();
+    }
+
+    /** The credits charged for a queue's messages. */
+    public long sumOf(long queueId) {
+        return jdbc.sql("SELECT coalesce(sum(credits), 0) FROM messaging_charges WHERE queue_id = :id")
+            .param("id", queueId)
+            .query(Long.class)
+            .single();
+    }
+
+    /**
+     * What an owner was charged per UTC month ({@code yearly} false) or year, category
+     * and market, oldest first.
+     */
+    public List<Spent> usage(long owner, boolean yearly) {
+        return jdbc.sql("""
+                SELECT to_char(charged_at AT TIME ZONE 'UTC', :format) AS period, category, market,
+                       sum(credits) AS spent
+                FROM messaging_charges WHERE owner_id = :owner
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                """)
+            .param("format", yearly ? "YYYY" : "YYYY-MM")
+            .param("owner", owner)
+            .query((rs, n) -> new Spent(rs.getString("period"), rs.getString("category"), rs.getString("market"),
+                    rs.getLong("spent")))
+            .list();
+    }
+
+    /** Every charge of the owner (an account deleted for good). */
+    public void deleteOf(long owner) {
+        jdbc.sql("DELETE FROM messaging_charges WHERE owner_id = :owner").param("owner", owner).update();
+    }
+
+}
