@@ -88,6 +88,10 @@ class AdminConsoleBrowserTests extends IntegrationTest {
             .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        // a page that re-renders (a list refreshed after an action) replaces the elements
+        // a
+        // condition was reading: read them again rather than fail
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         Files.createDirectories(SCREENSHOTS);
     }
 

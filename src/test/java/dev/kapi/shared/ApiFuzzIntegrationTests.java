@@ -363,8 +363,11 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
      * valid request, re-armed: while on, no later test could start a bot.
      */
     @AfterEach
-    void reArmTheAdminsKillSwitch() {
+    void undoTheAdminsGlobalSettings() {
+        // the fuzzer's admin pulls the trading kill switch and saves random WhatsApp
+        // rates; every later test would otherwise start no bot and price messages anew
         jdbc.sql("DELETE FROM trading_kill_switches WHERE owner_id IS NULL").update();
+        jdbc.sql("DELETE FROM messaging_rates").update();
     }
 
     @Test

@@ -36,6 +36,10 @@ public class Rates {
 
     @Transactional
     void replace(List<RateCard.Rate> rates, Instant now) {
+        // two admins saving at once: the second waits for the first and replaces its
+        // card,
+        // instead of both deleting the old one and colliding on the new rows
+        jdbc.sql("LOCK TABLE messaging_rates IN SHARE ROW EXCLUSIVE MODE").update();
         jdbc.sql("DELETE FROM messaging_rates").update();
         if (rates.isEmpty()) {
             return;
