@@ -53,7 +53,7 @@ import static dev.kapi.shared.SqlTime.utc;
  * own).
  */
 @Component
-class LogoutDelivery implements DisposableBean {
+public class LogoutDelivery implements DisposableBean {
 
     static final String TYPE = "logout+jwt";
 
@@ -105,7 +105,7 @@ class LogoutDelivery implements DisposableBean {
     }
 
     /** One round: sends every due logout (up to the batch size); how many it tried. */
-    int deliverDue() {
+    public int deliverDue() {
         Instant now = clock.instant();
         List<Claimed> claimed = jdbc.sql("""
                 UPDATE oauth2_logout_deliveries d SET next_attempt_at = :lease
