@@ -50,8 +50,8 @@ final class AuthenticationRequirements extends OncePerRequestFilter {
         List<String> prompt = values(request.getParameter("prompt"));
         boolean login = prompt.contains("login");
         boolean stale = tooOld(request.getParameter("max_age"), browser);
-        boolean stepUp = values(request.getParameter("acr_values")).contains(KapiAuthorizations.ACR_MFA)
-                && !KapiAuthorizations.ACR_MFA.equals(browser.acr());
+        boolean stepUp = values(request.getParameter("acr_values")).contains(SsoAuthentication.ACR_MFA)
+                && !SsoAuthentication.ACR_MFA.equals(browser.acr());
         if (!login && !stale && !stepUp) {
             chain.doFilter(request, response);
             return;

@@ -40,6 +40,7 @@ import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 
+import dev.kapi.identity.hosted.SsoAuthentication;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.identity.audit.AuditLog;
 import dev.kapi.identity.audit.AuditType;
@@ -77,12 +78,8 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
     /** How they did, space-separated RFC 8176 values. */
     public static final String AMR = "kapi.amr";
 
-    /** {@value #ACR_MFA} or {@value #ACR_SFA}, from the proof. */
+    /** {@link SsoAuthentication#acr(java.util.Collection)} of the proof. */
     public static final String ACR = "kapi.acr";
-
-    public static final String ACR_MFA = "urn:kapi:acr:mfa";
-
-    public static final String ACR_SFA = "urn:kapi:acr:sfa";
 
     /**
      * Marks an authorization read from the table (never stored): saving it again may only
@@ -413,16 +410,8 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
             .attribute(SID, sessionId.get().toString())
             .attribute(AUTH_TIME, Long.toString(proof.authTime().getEpochSecond()))
             .attribute(AMR, String.join(" ", proof.amr()))
-            .attribute(ACR, acr(proof.amr()))
+            .attribute(ACR, SsoAuthentication.acr(proof.amr()))
             .build();
-    }
-
-    /**
-     * {@value #ACR_MFA} when the proof had two factors (or a user-verified passkey, two
-     * in one), else {@value #ACR_SFA}.
-     */
-    public static String acr(List<String> amr) {
-        return amr.contains("hwk") || amr.stream().distinct().count() >= 2 ? ACR_MFA : ACR_SFA;
     }
 
     private record Binding(@Nullable UUID sessionId, @Nullable Long accountId) {

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
+import dev.kapi.identity.hosted.SsoAuthentication;
+
 /**
  * The discovery documents as they are true of Kapı
  * ({@code /.well-known/openid-configuration} and
@@ -21,7 +23,7 @@ final class ProviderMetadata {
     static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post", "private_key_jwt",
             "none");
 
-    static final List<String> ACR_VALUES = List.of(KapiAuthorizations.ACR_MFA, KapiAuthorizations.ACR_SFA);
+    static final List<String> ACR_VALUES = List.of(SsoAuthentication.ACR_MFA, SsoAuthentication.ACR_SFA);
 
     private ProviderMetadata() {
     }

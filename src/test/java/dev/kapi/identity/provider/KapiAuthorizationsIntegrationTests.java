@@ -29,6 +29,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 
+import dev.kapi.identity.hosted.SsoAuthentication;
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.identity.token.SecretTokens;
 import dev.kapi.support.IntegrationTest;
@@ -112,7 +113,7 @@ class KapiAuthorizationsIntegrationTests extends IntegrationTest {
         OAuth2Authorization found = store.findByToken(access, OAuth2TokenType.ACCESS_TOKEN);
         assertThat((String) found.getAttribute(KapiAuthorizations.SID)).isEqualTo(user.sessionId().toString());
         assertThat((String) found.getAttribute(KapiAuthorizations.AMR)).isEqualTo("pwd");
-        assertThat((String) found.getAttribute(KapiAuthorizations.ACR)).isEqualTo(KapiAuthorizations.ACR_SFA);
+        assertThat((String) found.getAttribute(KapiAuthorizations.ACR)).isEqualTo(SsoAuthentication.ACR_SFA);
         assertThat(Long.parseLong(found.getAttribute(KapiAuthorizations.AUTH_TIME))).isPositive();
         // The browser's authentication is not kept: a plain principal named by the
         // account.
