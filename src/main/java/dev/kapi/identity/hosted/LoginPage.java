@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,6 +23,7 @@ import dev.kapi.identity.account.Account;
 import dev.kapi.identity.account.Accounts;
 import dev.kapi.identity.magiclink.MagicLinkSignIn;
 import dev.kapi.identity.magiclink.MagicLinks;
+import dev.kapi.identity.passkey.PasskeySignIn;
 import dev.kapi.identity.secondfactor.SecondFactorLogin;
 import dev.kapi.identity.secondfactor.SecondFactors;
 import dev.kapi.identity.session.Sessions;
@@ -29,6 +31,9 @@ import dev.kapi.identity.signin.PasswordLogin;
 import dev.kapi.identity.AccountRules;
 import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Hidden;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /login}: Kapı's hosted sign-in page, the login of its OpenID provider. A browser
@@ -38,6 +43,11 @@ import io.swagger.v3.oas.annotations.Hidden;
  * audit) as {@code /auth/login}, opens a session without {@code /auth} tokens and points
  * the cookie to it. With {@code reauth=1} the signed-in browser's own session proves its
  * owner again (its id stays); {@code stepup=mfa} asks for a second factor as well.
+ * Passkeys, as the second factor or alone, take one script of Kapı's own
+ * ({@value #PASSKEY_SCRIPT}): it asks {@code POST /auth/passkey/options} for a ceremony,
+ * has the authenticator sign its challenge and posts the answer with this page's form
+ * ({@code POST /login/passkey}). Without the script the page offers the account's other
+ * factors.
  */
 @Controller
 @Hidden
@@ -54,6 +64,13 @@ class LoginPage {
     private static final int MAX_TOKEN = 200;
 
     private static final int MAX_RECOVERY_CODE = 32;
+
+    /** An authenticator's assertion as {@code PublicKeyCredential.toJSON()} writes it. */
+    static final int MAX_CREDENTIAL = 16_384;
+
+    static final String PASSKEY_SCRIPT = "/hosted/passkey.js";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HostedPages pages;
 
@@ -75,9 +92,12 @@ class LoginPage {
 
     private final MagicLinkSignIn magicLinkSignIn;
 
+    private final PasskeySignIn passkeySignIn;
+
     LoginPage(HostedPages pages, SsoContextRepository contexts, SsoCookie cookie, PasswordLogin passwordLogin,
             SecondFactorLogin secondFactorLogin, SecondFactors factors, Sessions sessions, Accounts accounts,
-            MagicLinks magicLinks, MagicLinkSignIn magicLinkSignIn) {
+            MagicLinks magicLinks, MagicLinkSignIn magicLinkSignIn, PasskeySignIn passkeySignIn) {
+        this.passkeySignIn = passkeySignIn;
         this.magicLinks = magicLinks;
         this.magicLinkSignIn = magicLinkSignIn;
         this.pages = pages;
@@ -191,6 +211,87 @@ class LoginPage {
                 return passwordForm(flow, ex.status(), pages.error(flow.locale(), ex), request);
             }
             return secondFactorForm(flow, ex.status(), mfaToken, methods, pages.error(flow.locale(), ex), request);
+        }
+    }
+
+    /**
+     * A passkey's assertion: with the {@code mfa_token} of a right password, the second
+     * factor (one of that account's passkeys, as {@code POST /auth/login/mfa} takes it);
+     * without, a sign-in with the passkey alone (a discoverable credential that verified
+     * its user, as {@code POST /auth/passkey} takes it).
+     */
+    @PostMapping(PATH + "/passkey")
+    ResponseEntity<String> passkey(HttpServletRequest request, HttpServletResponse response,
+            @RequestParam(name = "return", required = false) String returnTo,
+            @RequestParam(required = false) String reauth,
+            @RequestParam(name = "stepup", required = false) String stepUp,
+            @RequestParam(name = "mfa_token", required = false) String mfaToken,
+            @RequestParam(name = "ceremony_id", required = false) String ceremonyId,
+            @RequestParam(required = false) String credential) {
+        Flow flow = flow(request, returnTo, reauth, stepUp);
+        Optional<UUID> ceremony = uuid(ceremonyId);
+        Optional<JsonNode> assertion = assertion(credential);
+        if (mfaToken == null || mfaToken.isBlank()) {
+            if (ceremony.isEmpty() || assertion.isEmpty()) {
+                return passwordForm(flow, HttpStatus.BAD_REQUEST, pages.text(flow.locale(), "hosted.passkey.failed"),
+                        request);
+            }
+            try {
+                return outcome(flow, passkeySignIn.signIn(ceremony.get(), assertion.get(), flow.finish(request)),
+                        request, response);
+            }
+            catch (ApiException ex) {
+                return passwordForm(flow, ex.status(), pages.error(flow.locale(), ex), request);
+            }
+        }
+        if (mfaToken.length() > MAX_TOKEN) {
+            return passwordForm(flow, HttpStatus.BAD_REQUEST, pages.text(flow.locale(), "error.mfa-token-invalid"),
+                    request);
+        }
+        List<String> methods = factors.challenged(mfaToken).map(factors::methodsOf).orElse(List.of());
+        if (ceremony.isEmpty() || assertion.isEmpty()) {
+            return secondFactorForm(flow, HttpStatus.BAD_REQUEST, mfaToken, methods,
+                    pages.text(flow.locale(), "hosted.passkey.failed"), request);
+        }
+        try {
+            return outcome(flow, secondFactorLogin.finish(mfaToken,
+                    new SecondFactorLogin.Proof(null, null, ceremony.get(), assertion.get()), flow.finish(request)),
+                    request, response);
+        }
+        catch (ApiException ex) {
+            if ("mfa-token-invalid".equals(ex.code())) {
+                return passwordForm(flow, ex.status(), pages.error(flow.locale(), ex), request);
+            }
+            return secondFactorForm(
+                    flow, ex.status(), mfaToken, methods, "mfa-code-invalid".equals(ex.code())
+                            ? pages.text(flow.locale(), "hosted.passkey.refused") : pages.error(flow.locale(), ex),
+                    request);
+        }
+    }
+
+    private static Optional<UUID> uuid(String value) {
+        if (value == null || value.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(value));
+        }
+        catch (IllegalArgumentException ex) {
+            return Optional.empty();
+        }
+    }
+
+    /** The authenticator's answer, when it is a JSON object of a bounded size. */
+    private static Optional<JsonNode> assertion(String value) {
+        if (value == null || value.isBlank() || value.length() > MAX_CREDENTIAL) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = JSON.readTree(value);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        }
+        catch (JacksonException ex) {
+            return Optional.empty();
         }
     }
 
@@ -385,41 +486,84 @@ class LoginPage {
             .append("><button type=\"submit\">")
             .append(pages.text(locale, "hosted.login.submit"))
             .append("</button></form>");
+        appendPasskeyForm(body, flow, null, request);
         appendLinks(body, flow, true);
         return pages.page(status, locale,
                 pages.text(locale, flow.sameSession() ? "hosted.reauth.title" : "hosted.login.title"), body.toString(),
-                flow.formActionOrigins());
+                flow.formActionOrigins(), List.of(PASSKEY_SCRIPT));
     }
 
     private ResponseEntity<String> secondFactorForm(Flow flow, HttpStatus status, String mfaToken, List<String> methods,
             String error, HttpServletRequest request) {
         Locale locale = flow.locale();
-        StringBuilder body = new StringBuilder("<p class=\"lead\">").append(pages.text(locale, "hosted.mfa.lead"))
+        boolean codes = methods.isEmpty() || methods.contains("totp") || methods.contains("recovery_code");
+        boolean passkey = methods.contains(SecondFactors.PASSKEY);
+        StringBuilder body = new StringBuilder("<p class=\"lead\">")
+            .append(pages.text(locale, codes ? "hosted.mfa.lead" : "hosted.passkey.lead"))
             .append("</p>");
         appendError(body, error);
-        body.append("<form method=\"post\" action=\"")
-            .append(PATH)
-            .append("/mfa\" data-form=\"second-factor\">")
-            .append(HostedPages.csrfField(request))
-            .append(flow.fields())
-            .append(HostedPages.hidden("mfa_token", mfaToken));
-        if (methods.isEmpty() || methods.contains("totp")) {
-            body.append("<label for=\"code\">")
-                .append(pages.text(locale, "hosted.mfa.code"))
-                .append("</label><input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
-                        + "pattern=\"[0-9]{6}\" maxlength=\"6\" autocomplete=\"one-time-code\" autofocus>");
-        }
-        if (methods.isEmpty() || methods.contains("recovery_code") || methods.contains("totp")) {
+        if (codes) {
+            body.append("<form method=\"post\" action=\"")
+                .append(PATH)
+                .append("/mfa\" data-form=\"second-factor\">")
+                .append(HostedPages.csrfField(request))
+                .append(flow.fields())
+                .append(HostedPages.hidden("mfa_token", mfaToken));
+            if (methods.isEmpty() || methods.contains("totp")) {
+                body.append("<label for=\"code\">")
+                    .append(pages.text(locale, "hosted.mfa.code"))
+                    .append("</label><input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+                            + "pattern=\"[0-9]{6}\" maxlength=\"6\" autocomplete=\"one-time-code\" autofocus>");
+            }
             body.append("<label for=\"recovery_code\">")
                 .append(pages.text(locale, "hosted.mfa.recovery"))
                 .append("</label><input id=\"recovery_code\" name=\"recovery_code\" type=\"text\" maxlength=\"")
                 .append(MAX_RECOVERY_CODE)
                 .append("\" autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\">");
+            body.append("<button type=\"submit\">").append(pages.text(locale, "hosted.mfa.submit")).append("</button>");
+            body.append("</form>");
         }
-        body.append("<button type=\"submit\">").append(pages.text(locale, "hosted.mfa.submit")).append("</button>");
-        body.append("</form>");
+        if (passkey) {
+            appendPasskeyForm(body, flow, mfaToken, request);
+            if (!codes) {
+                body.append("<noscript><p class=\"error\" role=\"alert\">")
+                    .append(pages.text(locale, "hosted.passkey.needs-script"))
+                    .append("</p></noscript>");
+            }
+        }
         return pages.page(status, locale, pages.text(locale, "hosted.mfa.title"), body.toString(),
-                flow.formActionOrigins());
+                flow.formActionOrigins(), passkey ? List.of(PASSKEY_SCRIPT) : List.of());
+    }
+
+    /**
+     * The form {@value #PASSKEY_SCRIPT} fills and posts: with the {@code mfa_token}, the
+     * second factor; without, a passkey alone. Hidden until the script shows it (a
+     * browser without the script or without WebAuthn never sees a button that cannot
+     * work).
+     */
+    private void appendPasskeyForm(StringBuilder body, Flow flow, String mfaToken, HttpServletRequest request) {
+        Locale locale = flow.locale();
+        boolean second = mfaToken != null;
+        body.append("<form method=\"post\" action=\"")
+            .append(PATH)
+            .append("/passkey\" data-form=\"")
+            .append(second ? "passkey" : "passkey-sign-in")
+            .append("\" data-passkey data-passkey-failed=\"")
+            .append(pages.text(locale, "hosted.passkey.failed"))
+            .append("\" hidden>")
+            .append(HostedPages.csrfField(request))
+            .append(flow.fields())
+            .append(second ? HostedPages.hidden("mfa_token", mfaToken) : "")
+            .append("<input type=\"hidden\" name=\"ceremony_id\"><input type=\"hidden\" name=\"credential\">");
+        if (second && !body.isEmpty() && body.indexOf("data-form=\"second-factor\"") >= 0) {
+            body.append("<p class=\"lead\">").append(pages.text(locale, "hosted.passkey.or")).append("</p>");
+        }
+        body.append("<p class=\"error\" role=\"alert\" data-passkey-status hidden></p>")
+            .append("<button type=\"submit\" class=\"secondary\" data-action=\"")
+            .append(second ? "passkey" : "passkey-sign-in")
+            .append("\">")
+            .append(pages.text(locale, second ? "hosted.passkey.use" : "hosted.passkey.sign-in"))
+            .append("</button></form>");
     }
 
     /** The neutral page of a signed-in browser that has nowhere to go. */

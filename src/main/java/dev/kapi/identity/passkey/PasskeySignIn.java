@@ -21,10 +21,11 @@ import dev.kapi.shared.ApiException;
  * verification on the authenticator (the UV flag of its signed data) stands for the other
  * factor, so no second step follows. An assertion without it is possession alone and
  * signs nobody in: 400 {@code passkey-user-verification-required}. A locked account stays
- * locked.
+ * locked. The API's route ends it with tokens, the hosted sign-in page with a session of
+ * its cookie.
  */
 @Service
-class PasskeySignIn {
+public class PasskeySignIn {
 
     private final Passkeys passkeys;
 
@@ -57,6 +58,15 @@ class PasskeySignIn {
     }
 
     PasswordLogin.SignedIn signIn(UUID ceremonyId, JsonNode credential, String ip, String userAgent) {
+        return (PasswordLogin.SignedIn) signIn(ceremonyId, credential, new PasswordLogin.Finish.Tokens(ip, userAgent));
+    }
+
+    /**
+     * Signs in with the assertion of an options' ceremony for any passkey, ending as
+     * {@code finish} says (tokens, a new session, or the same session proved again, whose
+     * owner the passkey must then be). The session's {@code amr} is {@code hwk}.
+     */
+    public PasswordLogin.Outcome signIn(UUID ceremonyId, JsonNode credential, PasswordLogin.Finish finish) {
         Passkeys.Assertion assertion = passkeys.finishSignIn(ceremonyId, credential, null);
         if (!assertion.userVerified()) {
             throw ApiException.invalidField("credential", "passkey-user-verification-required");
@@ -66,7 +76,7 @@ class PasskeySignIn {
             .filter(Account::active)
             .orElseThrow(() -> ApiException.unauthorized("account-inactive"));
         throttle.claim(accountId, null, new LoginThrottle.Entry(AuditType.LOGIN_REFUSED_LOCKED, null, "passkey"));
-        return login.complete(account, SecondFactors.PASSKEY, List.of(Amr.HARDWARE_KEY), ip, userAgent, () -> {
+        return login.finish(account, SecondFactors.PASSKEY, List.of(Amr.HARDWARE_KEY), finish, () -> {
         });
     }
 
