@@ -51,9 +51,12 @@ public class AccountManagement {
 
     private final RecentAuthentication recentAuthentication;
 
+    private final RegistrationSettings registration;
+
     AccountManagement(Accounts accounts, Sessions sessions, PasswordHashing hashing, AuditLog audit,
             ApplicationEventPublisher events, TransactionOperations transactions, Clock clock,
-            RecentAuthentication recentAuthentication) {
+            RecentAuthentication recentAuthentication, RegistrationSettings registration) {
+        this.registration = registration;
         this.recentAuthentication = recentAuthentication;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -66,6 +69,23 @@ public class AccountManagement {
 
     /** A page of accounts with the total count. */
     record AccountPage(List<Account> accounts, long total) {
+    }
+
+    /** Whether anyone may register an account of their own. */
+    public boolean registrationOpen() {
+        return registration.open();
+    }
+
+    /**
+     * Self-registration ({@code POST /auth/register} and the hosted page), a request that
+     * passed {@link RegisterRequest}'s rules: an account of type {@code user}; 403
+     * {@code registration-closed} while registration is closed.
+     */
+    public Account registerSelf(RegisterRequest request, Locale language) {
+        if (!registration.open()) {
+            throw ApiException.forbidden("registration-closed");
+        }
+        return register(request.email(), request.password(), request.fullName(), "user", language);
     }
 
     /**

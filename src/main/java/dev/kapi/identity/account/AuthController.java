@@ -71,11 +71,6 @@ class AuthController {
         this.settings = settings;
     }
 
-    record RegisterRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
-            @NotNull @AcceptablePassword String password,
-            @JsonProperty("full_name") @NotBlank @Size(max = 200) String fullName) {
-    }
-
     record AdminRegisterRequest(@NotBlank @Email(regexp = AccountRules.EMAIL) @Size(max = 254) String email,
             @NotNull @AcceptablePassword String password,
             @JsonProperty("full_name") @NotBlank @Size(max = 200) String fullName,
@@ -103,10 +98,9 @@ class AuthController {
 
     @PostMapping("/auth/register")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Register an account (user type 'user')")
+    @Operation(summary = "Register an account (user type 'user'); 403 registration-closed while registration is closed")
     UserResponse register(@Valid @RequestBody RegisterRequest request) {
-        return UserResponse.from(accounts.register(request.email(), request.password(), request.fullName(), "user",
-                LocaleContextHolder.getLocale()));
+        return UserResponse.from(accounts.registerSelf(request, LocaleContextHolder.getLocale()));
     }
 
     @PostMapping("/auth/register/admin")

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.kapi.identity.CurrentAccount;
 import dev.kapi.identity.account.Account;
+import dev.kapi.identity.account.AccountManagement;
 import dev.kapi.identity.account.Accounts;
 import dev.kapi.identity.magiclink.MagicLinkSignIn;
 import dev.kapi.identity.magiclink.MagicLinks;
@@ -94,9 +95,13 @@ class LoginPage {
 
     private final PasskeySignIn passkeySignIn;
 
+    private final AccountManagement registration;
+
     LoginPage(HostedPages pages, SsoContextRepository contexts, SsoCookie cookie, PasswordLogin passwordLogin,
             SecondFactorLogin secondFactorLogin, SecondFactors factors, Sessions sessions, Accounts accounts,
-            MagicLinks magicLinks, MagicLinkSignIn magicLinkSignIn, PasskeySignIn passkeySignIn) {
+            MagicLinks magicLinks, MagicLinkSignIn magicLinkSignIn, PasskeySignIn passkeySignIn,
+            AccountManagement registration) {
+        this.registration = registration;
         this.passkeySignIn = passkeySignIn;
         this.magicLinks = magicLinks;
         this.magicLinkSignIn = magicLinkSignIn;
@@ -111,7 +116,7 @@ class LoginPage {
     }
 
     /** What every step of the page carries along. */
-    private record Flow(Optional<ReturnPath> returnPath, boolean reauth, boolean stepUp, Locale locale,
+    record Flow(Optional<ReturnPath> returnPath, boolean reauth, boolean stepUp, Locale locale,
             Optional<SsoAuthentication> signedIn, Set<String> formActionOrigins) {
 
         /** The hidden fields that keep the flow across its forms. */
@@ -134,7 +139,7 @@ class LoginPage {
         }
     }
 
-    private Flow flow(HttpServletRequest request, String returnTo, String reauth, String stepUp) {
+    Flow flow(HttpServletRequest request, String returnTo, String reauth, String stepUp) {
         Optional<ReturnPath> returnPath = ReturnPath.of(returnTo);
         return new Flow(returnPath, "1".equals(reauth), "mfa".equals(stepUp), pages.locale(request, returnPath),
                 contexts.authentication(request),
@@ -396,7 +401,7 @@ class LoginPage {
     }
 
     /** Where a right step leads: the second step, or the session and on. */
-    private ResponseEntity<String> outcome(Flow flow, PasswordLogin.Outcome outcome, HttpServletRequest request,
+    ResponseEntity<String> outcome(Flow flow, PasswordLogin.Outcome outcome, HttpServletRequest request,
             HttpServletResponse response) {
         return switch (outcome) {
             case PasswordLogin.SecondFactorRequired required ->
@@ -617,7 +622,18 @@ class LoginPage {
                     .append(HostedPages.escape(PATH + "/email?" + lang + flowQuery))
                     .append("\">")
                     .append(pages.text(locale, "hosted.login.email-code"))
+                    .append("</a><br><a data-link=\"forgot-password\" href=\"")
+                    .append(HostedPages.escape(AccountPages.FORGOT + "?" + lang + flowQuery))
+                    .append("\">")
+                    .append(pages.text(locale, "hosted.forgot.link"))
                     .append("</a>");
+                if (registration.registrationOpen()) {
+                    body.append("<br><a data-link=\"register\" href=\"")
+                        .append(HostedPages.escape(AccountPages.REGISTER + "?" + lang + flowQuery))
+                        .append("\">")
+                        .append(pages.text(locale, "hosted.register.link"))
+                        .append("</a>");
+                }
             }
             else {
                 body.append("<a data-link=\"password\" href=\"")
