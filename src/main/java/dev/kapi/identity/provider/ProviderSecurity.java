@@ -26,6 +26,7 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
@@ -105,7 +106,13 @@ class ProviderSecurity {
                 .clientAuthentication(client -> client.authenticationConverter(PublicClients.converter())
                     .authenticationProvider(PublicClients.provider(clients)))
                 // Kapı's hosted consent page, for authorizations and devices alike.
-                .authorizationEndpoint(authorization -> authorization.consentPage(CONSENT_PAGE))
+                .authorizationEndpoint(authorization -> authorization.consentPage(CONSENT_PAGE)
+                    .authenticationProviders(providers -> providers.forEach(provider -> {
+                        if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider code) {
+                            // prompt=consent asks again even when remembered.
+                            code.setAuthorizationConsentRequired(ConsentPrompt::required);
+                        }
+                    })))
                 .deviceVerificationEndpoint(verification -> verification.consentPage(CONSENT_PAGE)
                     .authenticationProviders(providers -> providers.forEach(provider -> {
                         if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider device) {

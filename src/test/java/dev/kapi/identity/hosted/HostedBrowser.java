@@ -65,14 +65,34 @@ public final class HostedBrowser {
         return post(path, form);
     }
 
-    /** Posts exactly {@code form}. */
-    public HttpResponse<String> post(String path, Map<String, String> form) {
-        String body = form.entrySet()
+    /**
+     * Posts the last page's hidden fields, then one field per value of {@code name} (a
+     * form's checkboxes).
+     */
+    public HttpResponse<String> submitEach(String path, String name, List<String> values) {
+        Map<String, String> form = new LinkedHashMap<>(hidden());
+        form.remove(name);
+        String body = encoded(form) + values.stream()
+            .map(value -> "&" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+                    + URLEncoder.encode(value, StandardCharsets.UTF_8))
+            .collect(Collectors.joining());
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static String encoded(Map<String, String> form) {
+        return form.entrySet()
             .stream()
             .filter(entry -> entry.getValue() != null)
             .map(entry -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "="
                     + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
+    }
+
+    /** Posts exactly {@code form}. */
+    public HttpResponse<String> post(String path, Map<String, String> form) {
+        String body = encoded(form);
         return send(HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
