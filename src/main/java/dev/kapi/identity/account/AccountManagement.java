@@ -79,11 +79,11 @@ public class AccountManagement {
     /**
      * Self-registration ({@code POST /auth/register} and the hosted page), a request that
      * passed {@link RegisterRequest}'s rules: an account of type {@code user}; 403
-     * {@code registration-closed} while registration is closed.
+     * {@code sign-up-closed} while registration is closed.
      */
     public Account registerSelf(RegisterRequest request, Locale language) {
         if (!registration.open()) {
-            throw ApiException.forbidden("registration-closed");
+            throw ApiException.forbidden("sign-up-closed");
         }
         return register(request.email(), request.password(), request.fullName(), "user", language);
     }

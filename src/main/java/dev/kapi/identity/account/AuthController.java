@@ -98,7 +98,7 @@ class AuthController {
 
     @PostMapping("/auth/register")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Register an account (user type 'user'); 403 registration-closed while registration is closed")
+    @Operation(summary = "Register an account (user type 'user'); 403 sign-up-closed while registration is closed")
     UserResponse register(@Valid @RequestBody RegisterRequest request) {
         return UserResponse.from(accounts.registerSelf(request, LocaleContextHolder.getLocale()));
     }

@@ -236,7 +236,7 @@ class AccountPages {
 
     private ResponseEntity<String> closed(LoginPage.Flow flow) {
         Locale locale = flow.locale();
-        String body = "<p class=\"error\" role=\"alert\">" + pages.text(locale, "error.registration-closed") + "</p>"
+        String body = "<p class=\"error\" role=\"alert\">" + pages.text(locale, "error.sign-up-closed") + "</p>"
                 + "<p class=\"links\">" + signInLink(flow) + "</p>";
         return pages.page(HttpStatus.FORBIDDEN, locale, pages.text(locale, "hosted.register.title"), body);
     }

@@ -136,7 +136,7 @@ class HostedAccountPagesIntegrationTests extends IntegrationTest {
                         "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\",\"full_name\":\"Jane Doe\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(api.statusCode()).isEqualTo(403);
-            assertThat(api.body()).contains("registration-closed");
+            assertThat(api.body()).contains("sign-up-closed");
 
             HostedBrowser browser = new HostedBrowser(closed.port(), randomIp());
             HttpResponse<String> login = browser.get("/login");
