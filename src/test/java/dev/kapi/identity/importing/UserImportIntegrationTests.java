@@ -75,6 +75,28 @@ class UserImportIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void reauthenticateWhenTheStoredHashIsAForeignOneThenItIsReplacedAsSignInReplacesIt() {
+        TestUser user = newUser();
+        // What an import leaves for a session that outlived it: only the database can
+        // make it, since an imported hash ends the account's sessions.
+        jdbc.sql("UPDATE accounts SET password_hash = :hash WHERE id = :id")
+            .param("hash", "{bcrypt}$2b$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i")
+            .param("id", user.id())
+            .update();
+
+        as(user.token()).post()
+            .uri("/auth/reauthenticate")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("password", "abc"))
+            .exchange()
+            .expectStatus()
+            .isOk();
+
+        assertThat(storedHash(user.email())).startsWith("{bcrypt-sha256}$2a$");
+        assertThat(login(user.email(), "abc")).isNotBlank();
+    }
+
+    @Test
     void importWhenAnyLineIsBadThen400ListsEachByNumberAndFieldAndNothingIsWritten() {
         TestUser admin = newAdmin();
         String good = uniqueEmail();
