@@ -97,6 +97,38 @@ class UserImportIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void importWhenAWebhookListensThenOneUsersImportedEventWithTheCounts() {
+        TestUser admin = newAdmin();
+        Map<String, Object> webhook = as(admin.token()).post()
+            .uri("/api/admin/webhooks")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("url", TELEGRAM.baseUrl() + "/hooks/import", "events", List.of("users.imported")))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+
+        importFile(admin.token(), "", line(uniqueEmail(), "") + "\n" + line(uniqueEmail(), ""), 200);
+        importFile(admin.token(), "?dry_run=true", line(uniqueEmail(), ""), 200);
+
+        as(admin.token()).get()
+            .uri("/api/admin/webhooks/{id}/deliveries", webhook.get("id"))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$[*].type")
+            .value(List.class, types -> assertThat(types).containsExactly("users.imported"));
+        String body = jdbc.sql("SELECT body FROM webhook_deliveries WHERE webhook_id = :id")
+            .param("id", ((Number) webhook.get("id")).longValue())
+            .query(String.class)
+            .single();
+        assertThat(body).contains("\"imported\":2").contains("\"imported_by\":" + admin.id());
+    }
+
+    @Test
     void importWhenAnyLineIsBadThen400ListsEachByNumberAndFieldAndNothingIsWritten() {
         TestUser admin = newAdmin();
         String good = uniqueEmail();
