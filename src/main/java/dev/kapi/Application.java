@@ -10,13 +10,15 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 import dev.kapi.admin.BackupCommand;
 import dev.kapi.identity.AdminCommand;
+import dev.kapi.identity.ImportCommand;
 
 /**
  * Kapı: one deployable that serves accounts, authentication, admin and domain APIs. Each
  * top-level package is an application module; {@code shared} holds the cross-cutting
  * pieces every module uses. {@code export FILE} and {@code import FILE} as arguments run
  * a backup command instead of the server, {@code create-admin --email ADDRESS} creates an
- * admin.
+ * admin, {@code import-users}, {@code convert-keycloak} and {@code convert-auth0} import
+ * users ({@link ImportCommand}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -29,6 +31,10 @@ public class Application {
         if (BackupCommand.handles(args)) {
             System
                 .exit(BackupCommand.run(args, new SpringApplicationBuilder(Application.class), System.out, System.err));
+        }
+        if (ImportCommand.handles(args)) {
+            System
+                .exit(ImportCommand.run(args, new SpringApplicationBuilder(Application.class), System.out, System.err));
         }
         if (AdminCommand.handles(args)) {
             System

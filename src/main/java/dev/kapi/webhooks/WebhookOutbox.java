@@ -21,6 +21,7 @@ import dev.kapi.identity.OAuthClientCreated;
 import dev.kapi.identity.OAuthConsentGranted;
 import dev.kapi.identity.OAuthConsentRevoked;
 import dev.kapi.identity.SessionRevoked;
+import dev.kapi.identity.UsersImported;
 import dev.kapi.messaging.InboundMessageReceived;
 import dev.kapi.messaging.QueueFinished;
 import dev.kapi.plans.CreditsChanged;
@@ -128,6 +129,12 @@ class WebhookOutbox {
     @EventListener
     void on(OAuthConsentRevoked revoked) {
         record("oauth.consent.revoked", data("account_id", revoked.accountId(), "client_id", revoked.clientId()));
+    }
+
+    @EventListener
+    void on(UsersImported imported) {
+        record("users.imported", data("imported", imported.imported(), "updated", imported.updated(), "skipped",
+                imported.skipped(), "imported_by", imported.importedBy()));
     }
 
     @EventListener

@@ -51,10 +51,10 @@ public enum AuditType {
     OAUTH_BACKCHANNEL_LOGOUT_FAILED("oauth-backchannel-logout-failed"),
 
     // Administration
-    ADMIN_ACCOUNT_CREATED("admin-account-created"), ADMIN_ACCOUNT_UPDATED("admin-account-updated"),
-    ADMIN_ACCOUNT_DELETED("admin-account-deleted"), ADMIN_SESSION_REVOKED("admin-session-revoked"),
-    ADMIN_MFA_REMOVED("admin-mfa-removed"), SERVICE_KEY_CREATED("service-key-created"),
-    SERVICE_KEY_REVOKED("service-key-revoked");
+    ADMIN_ACCOUNT_CREATED("admin-account-created"), USERS_IMPORTED("users-imported"),
+    ADMIN_ACCOUNT_UPDATED("admin-account-updated"), ADMIN_ACCOUNT_DELETED("admin-account-deleted"),
+    ADMIN_SESSION_REVOKED("admin-session-revoked"), ADMIN_MFA_REMOVED("admin-mfa-removed"),
+    SERVICE_KEY_CREATED("service-key-created"), SERVICE_KEY_REVOKED("service-key-revoked");
 
     private static final Map<String, AuditType> BY_VALUE = Arrays.stream(values())
         .collect(Collectors.toUnmodifiableMap(AuditType::value, Function.identity()));

@@ -33,7 +33,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * algorithm and old ones are upgraded on the next login. Bcrypt hashes a SHA-256 digest
  * of the password, so no byte past bcrypt's 72 is ever ignored. At most
  * {@code hash-concurrency} hashes run at once; a request that cannot get a slot in time
- * is refused quickly instead of queueing without bound.
+ * is refused quickly instead of queueing without bound. Hashes imported from other
+ * systems ({@link ForeignHashes}) verify too, and need an upgrade.
  */
 @Component
 public class PasswordHashing implements MeterBinder {
@@ -59,8 +60,12 @@ public class PasswordHashing implements MeterBinder {
                     "kapi.identity.password.algorithm must be bcrypt or argon2, not " + this.settings.algorithm());
         };
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(this.settings.bcryptCost());
+        // Plain bcrypt, PBKDF2 and Firebase's scrypt are only verified: hashes imported
+        // from other systems ({@link ForeignHashes}), replaced at their next sign-in.
         this.encoder = new DelegatingPasswordEncoder(idForEncode,
-                Map.of("bcrypt-sha256", new Sha256Prehashed(bcrypt), "bcrypt", bcrypt, "argon2", owaspArgon2id()));
+                Map.of("bcrypt-sha256", new Sha256Prehashed(bcrypt), "bcrypt", bcrypt, "argon2", owaspArgon2id(),
+                        "pbkdf2-sha256", new KeycloakPbkdf2(false), "pbkdf2-sha512", new KeycloakPbkdf2(true),
+                        "scrypt-firebase", new FirebaseScrypt()));
         int concurrency = this.settings.hashConcurrency() > 0 ? this.settings.hashConcurrency()
                 : Runtime.getRuntime().availableProcessors();
         this.slots = new Semaphore(concurrency, true);

@@ -122,7 +122,14 @@ class Reauthentication {
     /** The amr value of a right proof, or null when it is wrong. */
     private String proved(Account account, Proof proof) {
         if (proof.password() != null) {
-            return hashing.matches(proof.password(), account.passwordHash()) ? Amr.PASSWORD : null;
+            if (!hashing.matches(proof.password(), account.passwordHash())) {
+                return null;
+            }
+            // An imported hash is replaced here too: whichever sign-in checks it first.
+            if (hashing.needsUpgrade(account.passwordHash())) {
+                accounts.rehash(account.id(), hashing.hash(proof.password()));
+            }
+            return Amr.PASSWORD;
         }
         if (proof.code() != null) {
             return factors.verifyTotp(account.id(), proof.code()) ? Amr.ONE_TIME_CODE : null;
