@@ -208,7 +208,7 @@ public class UserImports {
             throw new UncheckedIOException(ex);
         }
         if (number == 0) {
-            throw ApiException.badRequest("import-empty");
+            throw ApiException.badRequest("import-file-empty");
         }
     }
 
