@@ -33,6 +33,9 @@ class ExternalSignInIntegrationTests extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    ExternalSignInHousekeeping housekeeping;
+
     /** A provider of its own per test: its own issuer at the stub, its own alias. */
     private record Provider(String alias, String issuerId, String clientId) {
     }
@@ -345,6 +348,54 @@ class ExternalSignInIntegrationTests extends IntegrationTest {
         assertThat(elsewhere.statusCode()).isEqualTo(400);
         assertThat(elsewhere.body()).contains("external-state-invalid");
         assertThat(victim.get(callback).statusCode()).as("the state was used up").isEqualTo(400);
+    }
+
+    @Test
+    void hostedSignInPageWhenAProviderIsEnabledThenItsButtonSignsInAndOpensTheSingleSignOnSession() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        Browser browser = new Browser(port, randomIp());
+        String base = "http://localhost:" + port;
+
+        HttpResponse<String> page = browser.get(base + "/login?return=" + encode("/oauth2/authorize?client_id=x"));
+        java.util.regex.Matcher button = java.util.regex.Pattern
+            .compile("data-provider=\"" + provider.alias() + "\" href=\"([^\"]+)\"")
+            .matcher(page.body());
+        assertThat(button.find()).as(page.body()).isTrue();
+        String start = base + org.springframework.web.util.HtmlUtils.htmlUnescape(button.group(1));
+        assertThat(page.body()).contains("Kurum " + provider.alias());
+
+        ExternalProviderStub.useClock(clock);
+        String authorize = Browser.location(browser.get(start)).orElseThrow();
+        String callback = Browser
+            .location(browser.post(authorize, ExternalProviderStub.loginForm("hosted-" + email, verified(email))))
+            .orElseThrow();
+        String back = Browser.location(browser.get(callback)).orElseThrow();
+        assertThat(back).startsWith("/login/external?return=").contains("&code=");
+        HttpResponse<String> signedIn = browser.get(base + back);
+
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        assertThat(Browser.location(signedIn)).contains("/oauth2/authorize?client_id=x");
+        assertThat(signedIn.headers().allValues("Set-Cookie"))
+            .anySatisfy(cookie -> assertThat(cookie).startsWith("kapi_sso="));
+        assertThat(new Browser(port, randomIp()).get(base + back).statusCode())
+            .as("the code was used, and is this browser's")
+            .isEqualTo(400);
+    }
+
+    @Test
+    void housekeepingWhenAStartedSignInExpiredThenItsRowIsRemoved() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        new Browser(port, randomIp()).get("http://localhost:" + port + "/auth/external/" + provider.alias()
+                + "?return_to=" + encode(spaReturn()));
+        String countStarted = "SELECT count(*) FROM external_sign_in_states s JOIN identity_providers p "
+                + "ON p.id = s.provider_id WHERE p.alias = :alias";
+        assertThat(jdbc.sql(countStarted).param("alias", provider.alias()).query(Long.class).single()).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(housekeeping.prune()).isPositive();
+
+        assertThat(jdbc.sql(countStarted).param("alias", provider.alias()).query(Long.class).single()).isZero();
     }
 
     @Test
