@@ -10,10 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +35,15 @@ final class ExternalProviderStub {
      */
     private static volatile Clock clock = Clock.systemUTC();
 
+    /**
+     * The issuer whose every sign-in is {@link #BROWSER_EMAIL}'s, for the Chromium test.
+     */
+    static final String BROWSER_ISSUER = "chromium";
+
+    static final String BROWSER_CLIENT = "kapi-chromium";
+
+    static final String BROWSER_EMAIL = "chromium-" + UUID.randomUUID() + "@example.com";
+
     static final MockOAuth2Server OIDC = start();
 
     private ExternalProviderStub() {
@@ -38,7 +51,10 @@ final class ExternalProviderStub {
 
     private static MockOAuth2Server start() {
         MockOAuth2Server server = new MockOAuth2Server(
-                new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(() -> clock.instant())));
+                new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(() -> clock.instant()),
+                        Set.of(new DefaultOAuth2TokenCallback(BROWSER_ISSUER, "chromium-" + BROWSER_EMAIL, "JWT",
+                                List.of(BROWSER_CLIENT), Map.of("email", BROWSER_EMAIL, "email_verified", true),
+                                3600))));
         server.start();
         return server;
     }
