@@ -163,6 +163,11 @@ test("each module's fixed values are unions in the generated types", () => {
     | "oauth.client.created"
     | "oauth.consent.granted"
     | "oauth.consent.revoked"
+    | "account.linked"
+    | "account.unlinked"
+    | "identity_provider.created"
+    | "identity_provider.updated"
+    | "identity_provider.deleted"
   > = true;
   // identity's audit types (an enum of 40-odd values): a union, not a plain string, holding these two
   type AuditType = Exclude<Schemas["AuditEntry"]["type"], null | undefined>;
