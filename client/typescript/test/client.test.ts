@@ -164,6 +164,11 @@ test("each module's fixed values are unions in the generated types", () => {
     | "oauth.consent.granted"
     | "oauth.consent.revoked"
     | "users.imported"
+    | "account.linked"
+    | "account.unlinked"
+    | "identity_provider.created"
+    | "identity_provider.updated"
+    | "identity_provider.deleted"
   > = true;
   // identity's audit types (an enum of 40-odd values): a union, not a plain string, holding these two
   type AuditType = Exclude<Schemas["AuditEntry"]["type"], null | undefined>;

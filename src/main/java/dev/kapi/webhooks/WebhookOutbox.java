@@ -14,9 +14,12 @@ import dev.kapi.events.EventCheckedIn;
 import dev.kapi.events.EventRegistrationCancelled;
 import dev.kapi.events.EventRegistrationCreated;
 import dev.kapi.identity.AccountDeleted;
+import dev.kapi.identity.AccountLinked;
+import dev.kapi.identity.AccountUnlinked;
 import dev.kapi.identity.AccountFrozen;
 import dev.kapi.identity.AccountRegistered;
 import dev.kapi.identity.AccountUpdated;
+import dev.kapi.identity.IdentityProviderChanged;
 import dev.kapi.identity.OAuthClientCreated;
 import dev.kapi.identity.OAuthConsentGranted;
 import dev.kapi.identity.OAuthConsentRevoked;
@@ -135,6 +138,24 @@ class WebhookOutbox {
     void on(UsersImported imported) {
         record("users.imported", data("imported", imported.imported(), "updated", imported.updated(), "skipped",
                 imported.skipped(), "imported_by", imported.importedBy()));
+    }
+
+    @EventListener
+    void on(AccountLinked linked) {
+        record("account.linked", data("account_id", linked.accountId(), "public_id", linked.publicId(), "alias",
+                linked.alias(), "subject", linked.subject()));
+    }
+
+    @EventListener
+    void on(AccountUnlinked unlinked) {
+        record("account.unlinked", data("account_id", unlinked.accountId(), "public_id", unlinked.publicId(), "alias",
+                unlinked.alias(), "subject", unlinked.subject()));
+    }
+
+    @EventListener
+    void on(IdentityProviderChanged changed) {
+        record("identity_provider." + changed.change(),
+                data("alias", changed.alias(), "type", changed.type(), "changed_by", changed.changedBy()));
     }
 
     @EventListener

@@ -34,7 +34,8 @@ class Webhooks {
             "account.frozen", "account.unfrozen", "session.revoked", "credits.changed", "package.assigned",
             "messaging.queue.finished", "messaging.inbound", "trading.trade.executed", "event.registration.created",
             "event.registration.cancelled", "event.checked_in", "oauth.client.created", "oauth.consent.granted",
-            "oauth.consent.revoked", "users.imported");
+            "oauth.consent.revoked", "users.imported", "account.linked", "account.unlinked",
+            "identity_provider.created", "identity_provider.updated", "identity_provider.deleted");
     static final String SEAL_CONTEXT = "webhook-secret";
 
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every module appends its error and page texts to the same two files. A key written twice
- * silently gives one module's code another module's text (the later line wins), and a key in
- * one language only answers the other language's text.
+ * Every module appends its error and page texts to the same two files. A key written
+ * twice silently gives one module's code another module's text (the later line wins), and
+ * a key in one language only answers the other language's text.
  */
 class MessageFilesTests {
 
@@ -44,8 +44,8 @@ class MessageFilesTests {
 
     private static List<String> keys(String resource) throws IOException {
         List<String> keys = new ArrayList<>();
-        try (var reader = new BufferedReader(new InputStreamReader(
-                MessageFilesTests.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
+        try (var reader = new BufferedReader(
+                new InputStreamReader(MessageFilesTests.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
             String line;
             boolean continued = false;
             while ((line = reader.readLine()) != null) {

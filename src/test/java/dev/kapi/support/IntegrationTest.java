@@ -99,6 +99,12 @@ public abstract class IntegrationTest {
     protected static final WireMockServer BTCTURK = startStub();
 
     /**
+     * GitHub's OAuth endpoints and REST API as one local stub (KAPI_GITHUB_BASE_URL and
+     * KAPI_GITHUB_API_URL, for the external sign-in tests); 404 unless a test stubs it.
+     */
+    protected static final WireMockServer GITHUB = startStub();
+
+    /**
      * The single-page app of {@code client/oidc/spa}, served from its own origin on
      * loopback, which Kapı's CORS settings list (KAPI_CORS_ORIGINS) as an operator lists
      * the origin of a front end.
@@ -126,6 +132,8 @@ public abstract class IntegrationTest {
     @DynamicPropertySource
     static void stubs(DynamicPropertyRegistry registry) {
         STUBS.forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("kapi.github.base-url", GITHUB::baseUrl);
+        registry.add("kapi.github.api-url", GITHUB::baseUrl);
     }
 
     /**

@@ -117,6 +117,25 @@ public class AccountManagement {
     }
 
     /**
+     * Registers a {@code user} account for an address an external provider verified:
+     * verified from the start, with no password (its owner sets one through a reset).
+     * Runs in the caller's transaction; a taken address is a 409 {@code email-taken}.
+     */
+    public Account registerVerified(String email, String fullName, Locale language) {
+        String address = normalizeEmail(email);
+        if (accounts.emailTakenByOther(address, 0)) {
+            throw ApiException.conflict("email-taken");
+        }
+        Account created = accounts.create(Accounts.NewAccount.selfRegistered(address,
+                fullName == null || fullName.isBlank() ? address.substring(0, address.indexOf('@')) : fullName.trim(),
+                "user", null, languageTag(language)), clock.instant());
+        accounts.markEmailVerified(created.id(), clock.instant());
+        audit.record(AuditType.ACCOUNT_REGISTERED, created.id(), created.id(), "role=user;method=external");
+        events.publishEvent(new AccountRegistered(created.id(), created.publicId(), created.email(), "user"));
+        return accounts.byId(created.id()).orElseThrow();
+    }
+
+    /**
      * The signed-in user's own profile: the hottest read, served from the account cache.
      */
     Account profile(long id) {

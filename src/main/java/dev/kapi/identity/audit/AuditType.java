@@ -50,6 +50,11 @@ public enum AuditType {
     OAUTH_CODE_REPLAYED("oauth-code-replayed"), OAUTH_REFRESH_TOKEN_REUSE("oauth-refresh-token-reuse"),
     OAUTH_BACKCHANNEL_LOGOUT_FAILED("oauth-backchannel-logout-failed"),
 
+    // External identity providers and the identities linked to accounts
+    IDENTITY_PROVIDER_CREATED("identity-provider-created"), IDENTITY_PROVIDER_UPDATED("identity-provider-updated"),
+    IDENTITY_PROVIDER_DELETED("identity-provider-deleted"), ACCOUNT_LINKED("account-linked"),
+    ACCOUNT_UNLINKED("account-unlinked"), EXTERNAL_SIGN_IN_REFUSED("external-sign-in-refused"),
+
     // Administration
     ADMIN_ACCOUNT_CREATED("admin-account-created"), USERS_IMPORTED("users-imported"),
     ADMIN_ACCOUNT_UPDATED("admin-account-updated"), ADMIN_ACCOUNT_DELETED("admin-account-deleted"),

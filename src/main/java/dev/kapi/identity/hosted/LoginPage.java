@@ -22,6 +22,7 @@ import dev.kapi.identity.CurrentAccount;
 import dev.kapi.identity.account.Account;
 import dev.kapi.identity.account.AccountManagement;
 import dev.kapi.identity.account.Accounts;
+import dev.kapi.identity.federation.FederatedSignIn;
 import dev.kapi.identity.magiclink.MagicLinkSignIn;
 import dev.kapi.identity.magiclink.MagicLinks;
 import dev.kapi.identity.passkey.PasskeySignIn;
@@ -97,12 +98,15 @@ class LoginPage {
 
     private final AccountManagement registration;
 
+    private final FederatedSignIn federated;
+
     LoginPage(HostedPages pages, SsoContextRepository contexts, SsoCookie cookie, PasswordLogin passwordLogin,
             SecondFactorLogin secondFactorLogin, SecondFactors factors, Sessions sessions, Accounts accounts,
             MagicLinks magicLinks, MagicLinkSignIn magicLinkSignIn, PasskeySignIn passkeySignIn,
-            AccountManagement registration) {
+            AccountManagement registration, FederatedSignIn federated) {
         this.registration = registration;
         this.passkeySignIn = passkeySignIn;
+        this.federated = federated;
         this.magicLinks = magicLinks;
         this.magicLinkSignIn = magicLinkSignIn;
         this.pages = pages;
@@ -300,6 +304,29 @@ class LoginPage {
         }
     }
 
+    /**
+     * Where an external provider's sign-in comes back to ({@code return_to} of the
+     * buttons): its one-time code, exchanged in this browser only, or its error.
+     */
+    @GetMapping(PATH + "/external")
+    ResponseEntity<String> external(HttpServletRequest request, HttpServletResponse response,
+            @RequestParam(name = "return", required = false) String returnTo,
+            @RequestParam(required = false) String code, @RequestParam(required = false) String error) {
+        Flow flow = flow(request, returnTo, null, null);
+        if (code == null || code.isEmpty() || code.length() > MAX_TOKEN) {
+            String message = error != null && error.matches("[a-z-]{1,60}")
+                    ? pages.text(flow.locale(), "error." + error)
+                    : pages.text(flow.locale(), "error.external-code-invalid");
+            return passwordForm(flow, HttpStatus.BAD_REQUEST, message, request);
+        }
+        try {
+            return outcome(flow, federated.finish(code, request, flow.finish(request)), request, response);
+        }
+        catch (ApiException ex) {
+            return passwordForm(flow, ex.status(), pages.error(flow.locale(), ex), request);
+        }
+    }
+
     @GetMapping(PATH + "/email")
     ResponseEntity<String> emailForm(HttpServletRequest request,
             @RequestParam(name = "return", required = false) String returnTo,
@@ -492,6 +519,7 @@ class LoginPage {
             .append(pages.text(locale, "hosted.login.submit"))
             .append("</button></form>");
         appendPasskeyForm(body, flow, null, request);
+        appendExternalButtons(body, flow);
         appendLinks(body, flow, true);
         return pages.page(status, locale,
                 pages.text(locale, flow.sameSession() ? "hosted.reauth.title" : "hosted.login.title"), body.toString(),
@@ -588,6 +616,38 @@ class LoginPage {
         Locale locale = flow.locale();
         String body = "<p class=\"error\" role=\"alert\">" + message + "</p>";
         return pages.page(status, locale, pages.text(locale, "hosted.error.title"), body);
+    }
+
+    /**
+     * A button per enabled external provider; its sign-in comes back to
+     * {@code /login/external} with the flow's return path.
+     */
+    private void appendExternalButtons(StringBuilder body, Flow flow) {
+        if (flow.sameSession()) {
+            return;
+        }
+        List<FederatedSignIn.Button> buttons = federated.buttons();
+        if (buttons.isEmpty()) {
+            return;
+        }
+        String back = PATH + "/external"
+                + flow.returnPath()
+                    .map(path -> "?return=" + org.springframework.web.util.UriUtils.encodeQueryParam(path.path(),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    .orElse("");
+        body.append("<p class=\"external\">");
+        for (FederatedSignIn.Button button : buttons) {
+            body.append("<a class=\"button\" data-provider=\"")
+                .append(HostedPages.escape(button.alias()))
+                .append("\" href=\"")
+                .append(HostedPages.escape("/auth/external/" + button.alias() + "?return_to="
+                        + org.springframework.web.util.UriUtils.encodeQueryParam(back,
+                                java.nio.charset.StandardCharsets.UTF_8)))
+                .append("\">")
+                .append(pages.text(flow.locale(), "hosted.login.external", button.displayName()))
+                .append("</a>");
+        }
+        body.append("</p>");
     }
 
     private static void appendError(StringBuilder body, String error) {

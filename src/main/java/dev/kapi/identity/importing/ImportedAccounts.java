@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -85,8 +87,9 @@ class ImportedAccounts {
         List<String> keys = identities.stream().map(identity -> identity.alias() + "\n" + identity.subject()).toList();
         for (List<String> chunk : chunks(keys)) {
             jdbc.sql("""
-                    SELECT account_id, alias, subject FROM user_external_identities
-                    WHERE alias || E'\\n' || subject = ANY(:keys)
+                    SELECT e.account_id, p.alias, e.subject
+                    FROM external_identities e JOIN identity_providers p ON p.id = e.provider_id
+                    WHERE p.alias || E'\\n' || e.subject = ANY(:keys)
                     """)
                 .param("keys", new SqlArrayValue("text", chunk.toArray()))
                 .query((rs, row) -> found.put(new ExternalIdentity(rs.getString("alias"), rs.getString("subject")),
@@ -151,9 +154,15 @@ class ImportedAccounts {
 
     void insertIdentities(List<Object[]> rows) {
         template.batchUpdate("""
-                INSERT INTO user_external_identities (account_id, alias, subject, created_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (alias, subject) DO NOTHING
+                INSERT INTO external_identities (account_id, provider_id, subject, linked_at)
+                SELECT ?, id, ?, ? FROM identity_providers WHERE alias = ?
+                ON CONFLICT DO NOTHING
                 """, rows);
+    }
+
+    /** The aliases of the configured external identity providers. */
+    Set<String> providerAliases() {
+        return new HashSet<>(jdbc.sql("SELECT alias FROM identity_providers").query(String.class).list());
     }
 
     private static List<List<String>> chunks(Collection<String> values) {

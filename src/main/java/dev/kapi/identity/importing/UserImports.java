@@ -217,6 +217,7 @@ public class UserImports {
         Set<String> emails = new HashSet<>();
         Set<String> usernames = new HashSet<>();
         Set<ExternalIdentity> identities = new HashSet<>();
+        Set<String> providers = accounts.providerAliases();
         for (ImportLine line : lines) {
             if (!emails.add(line.email())) {
                 problems.add(new Problem(line.number(), "email", "duplicate-in-file", "an earlier line has it"));
@@ -224,7 +225,17 @@ public class UserImports {
             if (line.username() != null && !usernames.add(line.username().toLowerCase(Locale.ROOT))) {
                 problems.add(new Problem(line.number(), "username", "duplicate-in-file", "an earlier line has it"));
             }
+            Set<String> aliasesOfLine = new HashSet<>();
             for (ExternalIdentity identity : line.identities()) {
+                if (!providers.contains(identity.alias())) {
+                    problems.add(new Problem(line.number(), "external_identities", "identity-provider-unknown",
+                            "no identity provider " + identity.alias()
+                                    + " (POST /api/admin/identity-providers first)"));
+                }
+                else if (!aliasesOfLine.add(identity.alias())) {
+                    problems.add(new Problem(line.number(), "external_identities", "duplicate-in-line",
+                            "an account has one identity at " + identity.alias()));
+                }
                 if (!identities.add(identity)) {
                     problems.add(new Problem(line.number(), "external_identities", "duplicate-in-file",
                             "an earlier line has " + identity.alias() + " " + identity.subject()));
@@ -290,7 +301,7 @@ public class UserImports {
         List<Object[]> identities = new ArrayList<>();
         for (ImportLine line : plan.created()) {
             for (ExternalIdentity identity : line.identities()) {
-                identities.add(new Object[] { ids.get(line.email()), identity.alias(), identity.subject(), utc(now) });
+                identities.add(new Object[] { ids.get(line.email()), identity.subject(), utc(now), identity.alias() });
             }
         }
         plan.updated().forEach((accountId, line) -> {
@@ -304,7 +315,7 @@ public class UserImports {
                 sessions.forgetAccount(accountId);
             }
             for (ExternalIdentity identity : line.identities()) {
-                identities.add(new Object[] { accountId, identity.alias(), identity.subject(), utc(now) });
+                identities.add(new Object[] { accountId, identity.subject(), utc(now), identity.alias() });
             }
         });
         accounts.insertIdentities(identities);

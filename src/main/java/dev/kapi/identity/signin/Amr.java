@@ -25,6 +25,15 @@ public final class Amr {
     /** A link or code mailed to the account's address. */
     public static final String EMAIL = "email";
 
+    /** An external identity provider's sign-in (issue 30). */
+    public static final String FEDERATED = "fed";
+
+    /**
+     * A second factor the external provider says it checked ({@code amr} with
+     * {@code mfa}), where the admin trusts that provider for it.
+     */
+    public static final String PROVIDER_MFA = "mfa";
+
     private Amr() {
     }
 

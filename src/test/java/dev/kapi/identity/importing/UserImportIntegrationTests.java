@@ -3,6 +3,7 @@ package dev.kapi.identity.importing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -156,6 +157,50 @@ class UserImportIntegrationTests extends IntegrationTest {
         Map<String, Object> dryRun = importFile(admin.token(), "?dry_run=true", line(good, "") + "\n", 200);
         assertThat(dryRun).containsEntry("imported", 1);
         assertThat(accountCount(good)).isZero();
+    }
+
+    @Test
+    void importWhenALineNamesExternalIdentitiesThenOnlyConfiguredProvidersAndEachSubjectOnceAndTheUserSeesTheLink() {
+        TestUser admin = newAdmin();
+        String alias = "gh-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin.token()).post()
+            .uri("/api/admin/identity-providers")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("alias", alias, "preset", "github", "client_id", "import-" + alias, "client_secret", "s"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        String email = uniqueEmail();
+        String subject = "583231-" + alias;
+        String bcrypt = "\"password_hash_algorithm\":\"bcrypt\",\"password_hash\":"
+                + "\"$2y$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i\"";
+        String unknown = line(uniqueEmail(),
+                "\"external_identities\":[{\"alias\":\"no-such-" + alias + "\",\"subject\":\"1\"}]");
+
+        Map<String, Object> refused = importFile(admin.token(), "", unknown + "\n", 400);
+
+        assertThat(refused.get("lines").toString()).contains("identity-provider-unknown");
+
+        importFile(admin.token(), "", line(email,
+                bcrypt + ",\"external_identities\":[{\"alias\":\"" + alias + "\",\"subject\":\"" + subject + "\"}]")
+                + "\n", 200);
+        Map<String, Object> taken = importFile(admin.token(), "",
+                line(uniqueEmail(),
+                        "\"external_identities\":[{\"alias\":\"" + alias + "\",\"subject\":\"" + subject + "\"}]")
+                        + "\n",
+                400);
+
+        assertThat(taken.get("lines").toString()).contains("external-identity-taken");
+        as(login(email, "abc")).get()
+            .uri("/users/me/identities")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$[0].alias")
+            .isEqualTo(alias)
+            .jsonPath("$[0].subject")
+            .isEqualTo(subject);
     }
 
     @Test

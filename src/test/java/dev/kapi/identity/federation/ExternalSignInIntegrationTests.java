@@ -1,0 +1,478 @@
+package dev.kapi.identity.federation;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+
+import dev.kapi.identity.federation.ExternalProviderStub.Browser;
+import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.Totp;
+
+import static dev.kapi.identity.federation.ExternalProviderStub.encode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signing in with external providers end to end: a real OpenID provider on loopback
+ * (mock-oauth2-server) and GitHub's endpoints on WireMock; the browser's part walked by
+ * hand, the SPA's code exchanged over the API.
+ */
+class ExternalSignInIntegrationTests extends IntegrationTest {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ExternalSignInHousekeeping housekeeping;
+
+    /** A provider of its own per test: its own issuer at the stub, its own alias. */
+    private record Provider(String alias, String issuerId, String clientId) {
+    }
+
+    private Provider oidcProvider(TestUser admin, boolean linkByVerifiedEmail, boolean trustMfa) {
+        String alias = "idp-" + UUID.randomUUID().toString().substring(0, 8);
+        String issuerId = "issuer-" + alias;
+        String clientId = "kapi-" + alias;
+        Map<String, Object> body = new HashMap<>();
+        body.put("alias", alias);
+        body.put("type", "oidc");
+        body.put("display_name", "Kurum " + alias);
+        body.put("issuer_uri", ExternalProviderStub.issuer(issuerId));
+        body.put("client_id", clientId);
+        body.put("client_secret", "s3cret-" + alias);
+        body.put("link_by_verified_email", linkByVerifiedEmail);
+        body.put("trust_provider_mfa", trustMfa);
+        post(admin, "/api/admin/identity-providers", body, 201);
+        return new Provider(alias, issuerId, clientId);
+    }
+
+    private String spaReturn() {
+        return SPA.origin() + "/signed-in";
+    }
+
+    /**
+     * Walks a sign-in through the provider as {@code subject}; answers the query of the
+     * address Kapı finally sends the browser to.
+     */
+    private Map<String, String> through(Browser browser, Provider provider, String subject, Map<String, Object> claims,
+            String startUrl) {
+        ExternalProviderStub.useClock(clock);
+        HttpResponse<String> start = browser.get(startUrl);
+        assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+        String authorize = Browser.location(start).orElseThrow();
+        assertThat(authorize).startsWith(ExternalProviderStub.issuer(provider.issuerId()))
+            .contains("code_challenge_method=S256")
+            .contains("nonce=")
+            .contains("state=");
+        HttpResponse<String> atProvider = browser.post(authorize, ExternalProviderStub.loginForm(subject, claims));
+        assertThat(atProvider.statusCode()).isEqualTo(302);
+        String callback = Browser.location(atProvider).orElseThrow();
+        assertThat(URI.create(callback).getPath()).isEqualTo("/auth/external/" + provider.alias() + "/callback");
+        HttpResponse<String> back = browser.get(callback);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+        String location = Browser.location(back).orElseThrow();
+        assertThat(location).startsWith(spaReturn());
+        return UriComponentsBuilder.fromUriString(location).build().getQueryParams().toSingleValueMap();
+    }
+
+    private Map<String, String> signInThrough(Provider provider, String subject, Map<String, Object> claims) {
+        return through(new Browser(port, randomIp()), provider, subject, claims, "http://localhost:" + port
+                + "/auth/external/" + provider.alias() + "?return_to=" + encode(spaReturn()));
+    }
+
+    private static Map<String, Object> verified(String email) {
+        return Map.of("email", email, "email_verified", true, "name", "Ayşe Dış");
+    }
+
+    private Map<String, Object> exchange(String code, int status) {
+        return client().post()
+            .uri("/auth/external/exchange")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("code", code))
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    private TestUser tokensFor(String code, String email) {
+        String token = (String) exchange(code, 200).get("access_token");
+        return new TestUser(token, accountIdOf(token), email);
+    }
+
+    @Test
+    void firstSignInWhenTheProviderVerifiedTheAddressThenAnAccountIsCreatedAndTheSameSubjectSignsInAgain() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+
+        Map<String, String> first = signInThrough(provider, "sub-" + email, verified(email));
+
+        assertThat(first).containsKey("code").doesNotContainKey("access_token");
+        TestUser user = tokensFor(first.get("code"), email);
+        Map<String, Object> me = get(user, "/users/me", 200);
+        assertThat(me).containsEntry("email", email).containsEntry("email_verified", true);
+        List<Map<String, Object>> identities = list(user, "/users/me/identities");
+        assertThat(identities).hasSize(1);
+        assertThat(identities.getFirst()).containsEntry("alias", provider.alias())
+            .containsEntry("subject", "sub-" + email)
+            .containsEntry("email", email)
+            .containsKeys("id", "linked_at");
+
+        Map<String, String> again = signInThrough(provider, "sub-" + email, verified(email));
+        assertThat(accountIdOf((String) exchange(again.get("code"), 200).get("access_token"))).isEqualTo(user.id());
+    }
+
+    @Test
+    void codeWhenUsedTwiceOrAfterSixtySecondsThenRefused() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        String code = signInThrough(provider, "sub-" + email, verified(email)).get("code");
+
+        exchange(code, 200);
+        assertThat(exchange(code, 400)).containsEntry("type", "urn:kapi:problem:external-code-invalid");
+
+        String late = signInThrough(provider, "sub-" + email, verified(email)).get("code");
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(exchange(late, 400)).containsEntry("type", "urn:kapi:problem:external-code-invalid");
+    }
+
+    @Test
+    void signUpWhenTheProviderDidNotVerifyTheAddressThenRefused() {
+        Provider provider = oidcProvider(newAdmin(), true, false);
+        String email = uniqueEmail();
+
+        Map<String, String> answer = signInThrough(provider, "sub-" + email,
+                Map.of("email", email, "email_verified", false));
+
+        assertThat(answer).containsEntry("error", "external-email-unverified").doesNotContainKey("code");
+        assertThat(jdbc.sql("SELECT count(*) FROM accounts WHERE email = :email")
+            .param("email", email)
+            .query(Long.class)
+            .single()).isZero();
+    }
+
+    @Test
+    void existingAccountWhenLinkingByEmailIsOffThenTheSilentMergeIsRefused() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        TestUser owner = newVerifiedUser();
+
+        Map<String, String> answer = signInThrough(provider, "attacker-" + UUID.randomUUID(), verified(owner.email()));
+
+        assertThat(answer).containsEntry("error", "account-exists-sign-in-to-link").doesNotContainKey("code");
+        assertThat(list(owner, "/users/me/identities")).isEmpty();
+    }
+
+    @Test
+    void existingAccountWhenItsOwnAddressIsUnverifiedThenNotLinkedEvenWithLinkingOn() {
+        // A squatter registered the victim's address with a password of their own: the
+        // provider's verified address must not join the victim to that account.
+        Provider provider = oidcProvider(newAdmin(), true, false);
+        TestUser squatter = newUser();
+
+        Map<String, String> answer = signInThrough(provider, "victim-" + UUID.randomUUID(), verified(squatter.email()));
+
+        assertThat(answer).containsEntry("error", "account-exists-sign-in-to-link");
+        assertThat(list(squatter, "/users/me/identities")).isEmpty();
+    }
+
+    @Test
+    void existingAccountWhenTheProviderDoesNotVerifyTheAddressThenNotLinkedEvenWithLinkingOn() {
+        Provider provider = oidcProvider(newAdmin(), true, false);
+        TestUser owner = newVerifiedUser();
+
+        Map<String, String> answer = signInThrough(provider, "other-" + UUID.randomUUID(),
+                Map.of("email", owner.email(), "email_verified", false));
+
+        assertThat(answer).containsEntry("error", "external-email-unverified");
+        assertThat(list(owner, "/users/me/identities")).isEmpty();
+    }
+
+    @Test
+    void existingAccountWhenBothAddressesAreVerifiedAndLinkingIsOnThenLinkedAndSignedIn() {
+        TestUser admin = newAdmin();
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks",
+                Map.of("url", "http://127.0.0.1:9/hooks", "events", List.of("account.linked", "account.unlinked")),
+                201);
+        Provider provider = oidcProvider(admin, true, false);
+        TestUser owner = newVerifiedUser();
+
+        Map<String, String> answer = signInThrough(provider, "owner-" + owner.id(), verified(owner.email()));
+
+        assertThat(accountIdOf((String) exchange(answer.get("code"), 200).get("access_token"))).isEqualTo(owner.id());
+        assertThat(list(owner, "/users/me/identities")).extracting(identity -> identity.get("alias"))
+            .containsExactly(provider.alias());
+        List<String> bodies = jdbc.sql("SELECT body FROM webhook_deliveries WHERE webhook_id = :id ORDER BY id")
+            .param("id", id(webhook))
+            .query(String.class)
+            .list();
+        assertThat(bodies).anySatisfy(body -> assertThat(body).contains("\"type\":\"account.linked\"")
+            .contains("\"account_id\":" + owner.id())
+            .contains("\"alias\":\"" + provider.alias() + "\""));
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE target_id = :id AND type = 'account-linked'")
+            .param("id", owner.id())
+            .query(Long.class)
+            .single()).isEqualTo(1);
+    }
+
+    @Test
+    void linkWhileSignedInThenTheCallbackLinksAndTheProviderSignsIntoThatAccount() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        TestUser owner = newVerifiedUser();
+        String subject = "linked-" + owner.id();
+
+        Map<String, Object> started = post(owner, "/users/me/identities/" + provider.alias(),
+                Map.of("return_to", spaReturn()), 200);
+        String authorizationUrl = (String) started.get("authorization_url");
+        assertThat(URI.create(authorizationUrl).getPath()).isEqualTo("/auth/external/" + provider.alias())
+            .doesNotContain("access_token");
+        Map<String, String> linked = through(new Browser(port, randomIp()), provider, subject,
+                Map.of("email", "someone-else@example.org", "email_verified", false), authorizationUrl);
+
+        assertThat(linked).containsEntry("linked", provider.alias()).doesNotContainKey("code");
+        assertThat(list(owner, "/users/me/identities")).extracting(identity -> identity.get("subject"))
+            .containsExactly(subject);
+        Map<String, String> signedIn = signInThrough(provider, subject, Map.of());
+        assertThat(accountIdOf((String) exchange(signedIn.get("code"), 200).get("access_token"))).isEqualTo(owner.id());
+        // The ticket opens one browser's flow only.
+        assertThat(new Browser(port, randomIp()).get(authorizationUrl).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void linkWhenTheSessionIsNotRecentThenReauthenticationRequired() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        TestUser owner = newVerifiedUser();
+        clock.advance(Duration.ofMinutes(6));
+
+        Map<String, Object> problem = post(owner, "/users/me/identities/" + provider.alias(),
+                Map.of("return_to", spaReturn()), 401);
+
+        assertThat(problem).containsEntry("type", "urn:kapi:problem:reauthentication-required");
+    }
+
+    @Test
+    void unlinkWhenItIsTheLastWayToSignInThen409AndWithAnotherWayThenRemoved() {
+        TestUser admin = newAdmin();
+        Provider first = oidcProvider(admin, false, false);
+        Provider second = oidcProvider(admin, false, false);
+        String email = uniqueEmail();
+        TestUser user = tokensFor(signInThrough(first, "a-" + email, verified(email)).get("code"), email);
+        long firstId = id(list(user, "/users/me/identities").getFirst());
+
+        Map<String, Object> refused = delete(user, "/users/me/identities/" + firstId, 409);
+        assertThat(refused).containsEntry("type", "urn:kapi:problem:last-sign-in-method");
+
+        Map<String, Object> started = post(user, "/users/me/identities/" + second.alias(),
+                Map.of("return_to", spaReturn()), 200);
+        through(new Browser(port, randomIp()), second, "b-" + email, Map.of(),
+                (String) started.get("authorization_url"));
+        as(user.token()).delete().uri("/users/me/identities/" + firstId).exchange().expectStatus().isNoContent();
+
+        assertThat(list(user, "/users/me/identities")).extracting(identity -> identity.get("alias"))
+            .containsExactly(second.alias());
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE target_id = :id AND type = 'account-unlinked'")
+            .param("id", user.id())
+            .query(Long.class)
+            .single()).isEqualTo(1);
+    }
+
+    @Test
+    void externalSignInWhenTheAccountHasTotpThenMfaRequiredAndTheCodeFinishes() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        TestUser user = tokensFor(signInThrough(provider, "totp-" + email, verified(email)).get("code"), email);
+        String secret = (String) post(user, "/users/me/mfa/totp", 200).get("secret");
+        post(user, "/users/me/mfa/totp/confirm", Map.of("code", totp(secret, 0)), 200);
+
+        Map<String, Object> answer = exchange(signInThrough(provider, "totp-" + email, verified(email)).get("code"),
+                200);
+
+        assertThat(answer).containsEntry("mfa_required", true).doesNotContainKey("access_token");
+        clock.advance(Duration.ofSeconds(30));
+        Map<String, Object> tokens = client().post()
+            .uri("/auth/login/mfa")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("mfa_token", answer.get("mfa_token"), "code", totp(secret, 0)))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        assertThat(accountIdOf((String) tokens.get("access_token"))).isEqualTo(user.id());
+        assertThat(get(again(user, (String) tokens.get("access_token")), "/users/me", 200).get("amr"))
+            .isEqualTo(List.of("fed", "otp"));
+    }
+
+    @Test
+    void externalSignInWhenTheProviderSaysMfaAndTheAdminTrustsItThenNoSecondStep() {
+        Provider trusted = oidcProvider(newAdmin(), false, true);
+        String email = uniqueEmail();
+        TestUser user = tokensFor(signInThrough(trusted, "mfa-" + email, verified(email)).get("code"), email);
+        String secret = (String) post(user, "/users/me/mfa/totp", 200).get("secret");
+        post(user, "/users/me/mfa/totp/confirm", Map.of("code", totp(secret, 0)), 200);
+        Map<String, Object> claims = new HashMap<>(verified(email));
+        claims.put("amr", List.of("pwd", "mfa"));
+
+        Map<String, Object> answer = exchange(signInThrough(trusted, "mfa-" + email, claims).get("code"), 200);
+
+        assertThat(answer).containsKey("access_token").doesNotContainKey("mfa_required");
+    }
+
+    @Test
+    void callbackWhenAnotherBrowserOrUsedTwiceThenRefusedWithoutRedirect() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        Browser victim = new Browser(port, randomIp());
+        ExternalProviderStub.useClock(clock);
+        String authorize = Browser.location(victim.get("http://localhost:" + port + "/auth/external/" + provider.alias()
+                + "?return_to=" + encode(spaReturn())))
+            .orElseThrow();
+        String callback = Browser
+            .location(victim.post(authorize, ExternalProviderStub.loginForm("csrf", verified(uniqueEmail()))))
+            .orElseThrow();
+
+        Browser other = new Browser(port, randomIp());
+        HttpResponse<String> elsewhere = other.get(callback);
+        assertThat(elsewhere.statusCode()).isEqualTo(400);
+        assertThat(elsewhere.body()).contains("external-state-invalid");
+        assertThat(victim.get(callback).statusCode()).as("the state was used up").isEqualTo(400);
+    }
+
+    @Test
+    void hostedSignInPageWhenAProviderIsEnabledThenItsButtonSignsInAndOpensTheSingleSignOnSession() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        Browser browser = new Browser(port, randomIp());
+        String base = "http://localhost:" + port;
+
+        HttpResponse<String> page = browser.get(base + "/login?return=" + encode("/oauth2/authorize?client_id=x"));
+        java.util.regex.Matcher button = java.util.regex.Pattern
+            .compile("data-provider=\"" + provider.alias() + "\" href=\"([^\"]+)\"")
+            .matcher(page.body());
+        assertThat(button.find()).as(page.body()).isTrue();
+        String start = base + org.springframework.web.util.HtmlUtils.htmlUnescape(button.group(1));
+        assertThat(page.body()).contains("Kurum " + provider.alias());
+
+        ExternalProviderStub.useClock(clock);
+        String authorize = Browser.location(browser.get(start)).orElseThrow();
+        String callback = Browser
+            .location(browser.post(authorize, ExternalProviderStub.loginForm("hosted-" + email, verified(email))))
+            .orElseThrow();
+        String back = Browser.location(browser.get(callback)).orElseThrow();
+        assertThat(back).startsWith("/login/external?return=").contains("&code=");
+        HttpResponse<String> signedIn = browser.get(base + back);
+
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        assertThat(Browser.location(signedIn)).contains("/oauth2/authorize?client_id=x");
+        assertThat(signedIn.headers().allValues("Set-Cookie"))
+            .anySatisfy(cookie -> assertThat(cookie).startsWith("kapi_sso="));
+        assertThat(new Browser(port, randomIp()).get(base + back).statusCode())
+            .as("the code was used, and is this browser's")
+            .isEqualTo(400);
+    }
+
+    @Test
+    void housekeepingWhenAStartedSignInExpiredThenItsRowIsRemoved() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        new Browser(port, randomIp()).get("http://localhost:" + port + "/auth/external/" + provider.alias()
+                + "?return_to=" + encode(spaReturn()));
+        String countStarted = "SELECT count(*) FROM external_sign_in_states s JOIN identity_providers p "
+                + "ON p.id = s.provider_id WHERE p.alias = :alias";
+        assertThat(jdbc.sql(countStarted).param("alias", provider.alias()).query(Long.class).single()).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(housekeeping.prune()).isPositive();
+
+        assertThat(jdbc.sql(countStarted).param("alias", provider.alias()).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void startWhenReturnToIsAnotherOriginThenRefused() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+
+        HttpResponse<String> answer = new Browser(port, randomIp()).get("http://localhost:" + port + "/auth/external/"
+                + provider.alias() + "?return_to=" + encode("https://evil.example/steal"));
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("external-return-to-invalid");
+        assertThat(new Browser(port, randomIp())
+            .get("http://localhost:" + port + "/auth/external/no-such?return_to=" + encode(spaReturn()))
+            .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void gitHubWhenItsPrimaryAddressIsVerifiedThenSignUpThroughItsOAuthAndEmailsApi() {
+        TestUser admin = newAdmin();
+        String alias = "gh-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> created = post(admin, "/api/admin/identity-providers", Map.of("alias", alias, "preset",
+                "github", "client_id", "gh-client-" + alias, "client_secret", "gh-secret"), 201);
+        assertThat(created).containsEntry("type", "github")
+            .containsEntry("display_name", "GitHub")
+            .containsEntry("scopes", List.of("read:user", "user:email"));
+        String email = uniqueEmail();
+        String accessToken = "gho_" + alias;
+        GITHUB.stubFor(WireMock.post(WireMock.urlPathEqualTo("/login/oauth/access_token"))
+            .withRequestBody(WireMock.containing("client_id=gh-client-" + alias))
+            .withRequestBody(WireMock.containing("code_verifier="))
+            .willReturn(WireMock.okJson("{\"access_token\":\"" + accessToken
+                    + "\",\"token_type\":\"bearer\",\"scope\":\"read:user,user:email\"}")));
+        GITHUB.stubFor(WireMock.get(WireMock.urlPathEqualTo("/user"))
+            .withHeader("Authorization", WireMock.equalTo("Bearer " + accessToken))
+            .willReturn(WireMock.okJson("{\"id\":4242" + Math.abs(alias.hashCode() % 1000)
+                    + ",\"login\":\"octo\",\"name\":\"Octo Cat\"}")));
+        GITHUB.stubFor(WireMock.get(WireMock.urlPathEqualTo("/user/emails"))
+            .withHeader("Authorization", WireMock.equalTo("Bearer " + accessToken))
+            .willReturn(WireMock.okJson("[{\"email\":\"old-" + email + "\",\"primary\":false,\"verified\":true},"
+                    + "{\"email\":\"" + email + "\",\"primary\":true,\"verified\":true}]")));
+        Browser browser = new Browser(port, randomIp());
+
+        String authorize = Browser
+            .location(browser
+                .get("http://localhost:" + port + "/auth/external/" + alias + "?return_to=" + encode(spaReturn())))
+            .orElseThrow();
+        assertThat(authorize).startsWith(GITHUB.baseUrl() + "/login/oauth/authorize?")
+            .contains("client_id=gh-client-" + alias)
+            .contains("code_challenge=");
+        String state = UriComponentsBuilder.fromUriString(authorize).build().getQueryParams().getFirst("state");
+        HttpResponse<String> back = browser
+            .get("http://localhost:" + port + "/auth/external/" + alias + "/callback?code=gh-code&state=" + state);
+
+        String location = Browser.location(back).orElseThrow();
+        String code = UriComponentsBuilder.fromUriString(location).build().getQueryParams().getFirst("code");
+        TestUser user = tokensFor(code, email);
+        assertThat(get(user, "/users/me", 200)).containsEntry("email", email);
+        assertThat(URI.create(location).getHost()).isEqualTo(URI.create(SPA.origin()).getHost());
+    }
+
+    private Map<String, Object> delete(TestUser user, String path, int status) {
+        return as(user.token()).delete()
+            .uri(path)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    private TestUser again(TestUser user, String token) {
+        return new TestUser(token, user.id(), user.email());
+    }
+
+    private String totp(String secret, int offset) {
+        return Totp.atStep(secret, Math.floorDiv(clock.instant().getEpochSecond(), 30) + offset);
+    }
+
+}
