@@ -232,6 +232,22 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
     }
 
     /**
+     * The live authorization of an access or refresh token, for introspection: only the
+     * current refresh token counts, and looking one up never ends anything (a replaced
+     * refresh token shown to introspection is not a reuse).
+     */
+    public @Nullable OAuth2Authorization findForIntrospection(String token) {
+        String hash = hash(token);
+        OAuth2Authorization access = presented(loaded(rows.findByToken(hash, OAuth2TokenType.ACCESS_TOKEN)), token,
+                OAuth2TokenType.ACCESS_TOKEN.getValue());
+        if (access != null) {
+            return live(access);
+        }
+        return live(presented(loaded(rows.findByToken(hash, OAuth2TokenType.REFRESH_TOKEN)), token,
+                OAuth2TokenType.REFRESH_TOKEN.getValue()));
+    }
+
+    /**
      * The authorization of a code presented at the token endpoint, claimed for this one
      * exchange; a code presented again deletes its authorization (the tokens it issued
      * die with it) and finds nothing.

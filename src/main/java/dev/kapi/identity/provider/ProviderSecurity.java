@@ -41,6 +41,7 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import dev.kapi.identity.audit.AuditLog;
+import dev.kapi.identity.hosted.HostedErrors;
 import dev.kapi.identity.hosted.SsoContextRepository;
 import dev.kapi.identity.hosted.SsoCookie;
 import dev.kapi.identity.session.Sessions;
@@ -94,7 +95,8 @@ class ProviderSecurity {
     SecurityFilterChain providerFilterChain(HttpSecurity http, KapiAuthorizations authorizations,
             OAuth2TokenGenerator<OAuth2Token> tokenGenerator, AuthorizationServerSettings settings, SigningKeys keys,
             ProviderClaims claims, SsoContextRepository browsers, RegisteredClientRepository clients, KapiLogout logout,
-            Clock clock, Problems problems, RateLimiter rateLimiter) throws Exception {
+            Clock clock, Problems problems, RateLimiter rateLimiter, Introspector introspector, HostedErrors errorPage)
+            throws Exception {
         String issuer = settings.getIssuer();
         RequestMatcher jwks = PathPatternRequestMatcher.pathPattern(HttpMethod.GET, JWKS);
         OAuth2AuthorizationServerConfigurer[] server = new OAuth2AuthorizationServerConfigurer[1];
@@ -105,7 +107,8 @@ class ProviderSecurity {
                 .clientAuthentication(client -> client.authenticationConverter(PublicClients.converter())
                     .authenticationProvider(PublicClients.provider(clients)))
                 // Kapı's hosted consent page, for authorizations and devices alike.
-                .authorizationEndpoint(authorization -> authorization.consentPage(CONSENT_PAGE))
+                .authorizationEndpoint(authorization -> authorization.consentPage(CONSENT_PAGE)
+                    .errorResponseHandler(new AuthorizationErrors(errorPage)))
                 .deviceVerificationEndpoint(verification -> verification.consentPage(CONSENT_PAGE)
                     .authenticationProviders(providers -> providers.forEach(provider -> {
                         if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider device) {
@@ -115,6 +118,11 @@ class ProviderSecurity {
                             device.setAuthorizationConsentRequired(context -> true);
                         }
                     })))
+                // RFC 7662 section 4: a client learns about its own tokens only.
+                .tokenIntrospectionEndpoint(introspection -> introspection.authenticationProviders(providers -> {
+                    providers.clear();
+                    providers.add(new ClientIntrospection(introspector));
+                }))
                 .authorizationServerMetadataEndpoint(metadata -> metadata.authorizationServerMetadataCustomizer(
                         builder -> builder.claims(all -> ProviderMetadata.rewrite(all, issuer, false))))
                 .deviceAuthorizationEndpoint(device -> {

@@ -335,6 +335,130 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         refresh(client, (String) tokens.get("refresh_token")).expectStatus().isBadRequest();
     }
 
+    @Test
+    void introspectionAnswersServiceKeysAndResourceServersForEveryTokenAndOtherClientsOnlyForTheirOwn()
+            throws Exception {
+        Client spa = publicClient();
+        Flow flow = new Flow();
+        String email = registerUser();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        Map<String, Object> tokens = exchange(spa, signInAndAuthorize(browser, spa, flow, email), flow.verifier())
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        String access = (String) tokens.get("access_token");
+        String refreshToken = (String) tokens.get("refresh_token");
+        String kapiToken = login(email);
+        String session = sessionOf(browser).toString();
+        TestUser admin = newAdmin();
+        String serviceKey = (String) post(admin, "/api/admin/service-keys",
+                Map.of("name", "introspect", "scopes", List.of("introspect")), 201)
+            .get("key");
+        Map<String, Object> api = confidential(admin, "API", List.of("introspect"));
+        Map<String, Object> other = confidential(admin, "Raporlar", List.of("reports.read"));
+        String othersOwn = (String) client().post()
+            .uri("/oauth2/token")
+            .headers(headers -> headers.setBasicAuth((String) other.get("client_id"),
+                    (String) other.get("client_secret")))
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("grant_type=client_credentials")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()
+            .get("access_token");
+
+        // A service key: Kapı's own token as before, and the provider's, of any client.
+        assertThat(introspect(withBearer(serviceKey), kapiToken)).containsEntry("active", true)
+            .containsEntry("role", "user")
+            .containsEntry("sid", sessionOfToken(kapiToken));
+        Map<String, Object> byKey = introspect(withBearer(serviceKey), access);
+        assertThat(byKey).containsEntry("active", true)
+            .containsEntry("client_id", spa.id())
+            .containsEntry("sid", session)
+            .containsEntry("token_type", "Bearer")
+            .containsKeys("sub", "exp", "iat");
+        assertThat(((String) byKey.get("scope")).split(" ")).containsExactlyInAnyOrder("openid", "profile", "email");
+        assertThat(introspect(withBearer(serviceKey), refreshToken)).containsEntry("active", true)
+            .containsEntry("client_id", spa.id())
+            .containsEntry("sid", session)
+            .doesNotContainKey("token_type");
+        // A confidential client with the introspect scope (a resource server): the same.
+        assertThat(introspect(withBasic(api), access)).containsEntry("active", true)
+            .containsEntry("client_id", spa.id())
+            .containsEntry("sid", session);
+        assertThat(introspect(withBasic(api), refreshToken)).containsEntry("active", true)
+            .containsEntry("client_id", spa.id());
+        assertThat(introspect(withBasic(api), kapiToken)).containsEntry("active", true)
+            .containsEntry("sub", Long.toString(accountIdOf(kapiToken)))
+            .containsEntry("role", "user");
+        // Any other client learns about its own tokens only (RFC 7662 section 4).
+        assertThat(introspect(withBasic(other), othersOwn)).containsEntry("active", true)
+            .containsEntry("client_id", other.get("client_id"));
+        assertThat(introspect(withBasic(other), access)).isEqualTo(Map.of("active", false));
+        assertThat(introspect(withBasic(other), refreshToken)).isEqualTo(Map.of("active", false));
+        assertThat(introspect(withBasic(other), kapiToken)).isEqualTo(Map.of("active", false));
+        // Wrong credentials learn nothing at all.
+        client().post()
+            .uri("/oauth2/introspect")
+            .headers(headers -> headers.setBasicAuth((String) api.get("client_id"), "wrong"))
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("token=" + access)
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
+
+        // The session ends: both of its provider tokens are inactive for everyone at
+        // once.
+        endSession(sessionOf(browser));
+        for (String token : List.of(access, refreshToken)) {
+            assertThat(introspect(withBearer(serviceKey), token)).isEqualTo(Map.of("active", false));
+            assertThat(introspect(withBasic(api), token)).isEqualTo(Map.of("active", false));
+        }
+        // The account's other session (its Kapı token) lives on.
+        assertThat(introspect(withBasic(api), kapiToken)).containsEntry("active", true);
+    }
+
+    private Map<String, Object> confidential(TestUser admin, String name, List<String> scopes) {
+        return post(admin, ProviderIntegrationTests.CLIENTS, Map.of("client_name", name, "client_type", "confidential",
+                "grant_types", List.of("client_credentials"), "scopes", scopes), 201);
+    }
+
+    private static java.util.function.Consumer<org.springframework.http.HttpHeaders> withBearer(String key) {
+        return headers -> headers.setBearerAuth(key);
+    }
+
+    private static java.util.function.Consumer<org.springframework.http.HttpHeaders> withBasic(
+            Map<String, Object> client) {
+        return headers -> headers.setBasicAuth((String) client.get("client_id"), (String) client.get("client_secret"));
+    }
+
+    private Map<String, Object> introspect(java.util.function.Consumer<org.springframework.http.HttpHeaders> caller,
+            String token) {
+        return client().post()
+            .uri("/oauth2/introspect")
+            .headers(caller)
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("token=" + token)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    private String sessionOfToken(String kapiToken) {
+        String payload = new String(Base64.getUrlDecoder().decode(kapiToken.split("\\.")[1]), StandardCharsets.UTF_8);
+        java.util.regex.Matcher sid = java.util.regex.Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(payload);
+        assertThat(sid.find()).isTrue();
+        return sid.group(1);
+    }
+
     /** The PKCE verifier and nonce of one authorization request. */
     record Flow(String verifier, String nonce, String state) {
 

@@ -179,6 +179,57 @@ class ProviderIntegrationTests extends IntegrationTest {
         assertThat(browser.setCookies()).noneMatch(cookie -> cookie.toUpperCase().startsWith("JSESSIONID"));
     }
 
+    @Test
+    void anAuthorizationErrorThatCannotGoBackToTheClientIsTheHostedErrorPageInTheBrowsersLanguage() {
+        String redirect = "http://127.0.0.1:9/callback";
+        String clientId = (String) post(newAdmin(), CLIENTS,
+                Map.of("client_name", "SPA", "client_type", "public", "grant_types", List.of("authorization_code"),
+                        "redirect_uris", List.of(redirect), "scopes", List.of("openid", "profile")),
+                201)
+            .get("client_id");
+        String pkce = "&state=s1&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+
+        Map<String, String> cases = Map.of(
+                "/oauth2/authorize?response_type=code&client_id=nobody&scope=openid&redirect_uri=" + redirect + pkce,
+                "invalid_client",
+                "/oauth2/authorize?response_type=code&client_id="
+                        + clientId + "&scope=openid&redirect_uri=" + "https://evil.example/steal" + pkce,
+                "invalid_redirect_uri",
+                "/oauth2/authorize?response_type=code&client_id=" + clientId + "&scope=openid&redirect_uri=" + redirect
+                        + "/other" + pkce,
+                "invalid_redirect_uri",
+                "/oauth2/authorize?response_type=code&client_id=" + clientId + "&scope=openid" + pkce,
+                "invalid_redirect_uri");
+        cases.forEach((request, code) -> {
+            HttpResponse<String> page = browser.get(request);
+            assertThat(page.statusCode()).as(request).isEqualTo(400);
+            assertThat(page.headers().firstValue("Location")).as(request).isEmpty();
+            assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("frame-ancestors 'none'");
+            assertThat(page.body()).as(request)
+                .contains("data-error=\"" + code + "\"")
+                .doesNotContain("evil.example")
+                .contains("<html lang=\"tr\"");
+        });
+
+        // In English when the request asks for it, and the same page at /oauth2/error.
+        HttpResponse<String> english = browser
+            .get("/oauth2/authorize?response_type=code&client_id=nobody&scope=openid&ui_locales=en&redirect_uri="
+                    + redirect + pkce);
+        assertThat(english.body()).contains("This application is not registered with Kapı.");
+        assertThat(browser.get("/oauth2/error?error=invalid_client&lang=en").body())
+            .contains("This application is not registered with Kapı.");
+
+        // An error with a registered redirect URI still goes back to the client.
+        HttpResponse<String> scope = browser.get("/oauth2/authorize?response_type=code&client_id=" + clientId
+                + "&scope=openid%20admin&redirect_uri=" + redirect + pkce);
+        assertThat(scope.statusCode()).isEqualTo(302);
+        assertThat(scope.headers().firstValue("Location").orElseThrow()).startsWith(redirect + "?error=invalid_scope")
+            .contains("state=s1");
+    }
+
     private Map<String, Object> document(String path) {
         return client().get()
             .uri(path)
