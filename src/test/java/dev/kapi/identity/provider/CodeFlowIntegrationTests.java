@@ -308,6 +308,85 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         assertThat(tokens).containsKeys("access_token", "refresh_token");
         assertThat(verified((String) tokens.get("access_token")).getStringClaim("sid"))
             .isEqualTo(sessionOf(browser).toString());
+        // The device's grant and the consent given for it are in the audit trail.
+        long account = jdbc.sql("SELECT account_id FROM sessions WHERE id = :id")
+            .param("id", sessionOf(browser))
+            .query(Long.class)
+            .single();
+        assertThat(grantsAudited(account)).containsExactly("client=" + clientId + ",grant=" + DEVICE_CODE);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE type = 'oauth-consent-granted' AND target_id = :a")
+            .param("a", account)
+            .query(Long.class)
+            .single()).isOne();
+    }
+
+    @Test
+    void everySuccessfulGrantIsAuditedOnceAndNothingElseIs() throws Exception {
+        Client client = publicClient();
+        Flow flow = new Flow();
+        String email = registerUser();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        String code = signInAndAuthorize(browser, client, flow, email);
+        long account = jdbc.sql("SELECT account_id FROM sessions WHERE id = :id")
+            .param("id", sessionOf(browser))
+            .query(Long.class)
+            .single();
+        // The request and the code alone are no grant yet.
+        assertThat(grantsAudited(account)).isEmpty();
+
+        Map<String, Object> tokens = exchange(client, code, flow.verifier()).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        assertThat(grantsAudited(account)).containsExactly("client=" + client.id() + ",grant=authorization_code");
+        Map<String, Object> refreshed = refresh(client, (String) tokens.get("refresh_token")).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        // Revoking a token saves its grant again: no grant in the trail.
+        client().post()
+            .uri("/oauth2/revoke")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("client_id=" + client.id() + "&token=" + refreshed.get("access_token"))
+            .exchange()
+            .expectStatus()
+            .isOk();
+        // A refresh with another client's id and a replayed code fail: not audited.
+        refresh(publicClient(), (String) refreshed.get("refresh_token")).expectStatus().isBadRequest();
+        exchange(client, code, flow.verifier()).expectStatus().isBadRequest();
+        assertThat(grantsAudited(account)).containsExactly("client=" + client.id() + ",grant=authorization_code",
+                "client=" + client.id() + ",grant=refresh_token");
+
+        // A machine client's grant: no account, the client named.
+        Map<String, Object> machine = confidential(newAdmin(), "Raporlar", List.of("reports.read"));
+        client().post()
+            .uri("/oauth2/token")
+            .headers(withBasic(machine))
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("grant_type=client_credentials")
+            .exchange()
+            .expectStatus()
+            .isOk();
+        assertThat(jdbc
+            .sql("SELECT count(*) FROM audit_events WHERE type = 'oauth-token-granted' "
+                    + "AND target_id IS NULL AND details = :d")
+            .param("d", "client=" + machine.get("client_id") + ",grant=client_credentials")
+            .query(Long.class)
+            .single()).isOne();
+    }
+
+    private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+
+    /** The grants audited for an account, oldest first. */
+    private List<String> grantsAudited(long account) {
+        return jdbc
+            .sql("SELECT details FROM audit_events WHERE type = 'oauth-token-granted' AND target_id = :a "
+                    + "AND actor_id = :a ORDER BY id")
+            .param("a", account)
+            .query(String.class)
+            .list();
     }
 
     @Test
