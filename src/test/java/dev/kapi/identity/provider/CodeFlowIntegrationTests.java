@@ -377,6 +377,55 @@ class CodeFlowIntegrationTests extends IntegrationTest {
             .single()).isOne();
     }
 
+    @Test
+    void aClientThatAsksForEdDsaGetsEd25519IdTokensARelyingPartyVerifiesByThePublishedKey() throws Exception {
+        Client client = publicClient("EdDSA");
+        Flow flow = new Flow();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        String code = signInAndAuthorize(browser, client, flow, registerUser());
+        Map<String, Object> tokens = exchange(client, code, flow.verifier()).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+
+        // The relying party's view, with Nimbus: the header names EdDSA and a kid that
+        // the JWKS publishes as an Ed25519 key, whose signature holds.
+        for (String token : List.of((String) tokens.get("id_token"),
+                (String) refresh(client, (String) tokens.get("refresh_token")).expectStatus()
+                    .isOk()
+                    .expectBody(JSON_OBJECT)
+                    .returnResult()
+                    .getResponseBody()
+                    .get("id_token"))) {
+            com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
+            assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
+            JWKSet jwks = JWKSet.parse(client().get()
+                .uri("/.well-known/jwks.json")
+                .exchange()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody());
+            com.nimbusds.jose.jwk.OctetKeyPair key = (com.nimbusds.jose.jwk.OctetKeyPair) jwks
+                .getKeyByKeyId(jwt.getHeader().getKeyID());
+            assertThat(key.getCurve()).isEqualTo(com.nimbusds.jose.jwk.Curve.Ed25519);
+            assertThat(key.isPrivate()).isFalse();
+            assertThat(jwt.verify(new com.nimbusds.jose.crypto.Ed25519Verifier(key))).isTrue();
+            JWTClaimsSet id = jwt.getJWTClaimsSet();
+            assertThat(id.getIssuer()).isEqualTo("http://localhost:8000");
+            assertThat(id.getAudience()).containsExactly(client.id());
+            assertThat(id.getStringClaim("sid")).isEqualTo(sessionOf(browser).toString());
+            assertThat(id.getExpirationTime()).isInTheFuture();
+        }
+        assertThat(com.nimbusds.jwt.SignedJWT.parse((String) tokens.get("id_token"))
+            .getJWTClaimsSet()
+            .getStringClaim("nonce")).isEqualTo(flow.nonce());
+        // The access token keeps the provider's default (RS256, at+jwt) whatever the ID
+        // token's algorithm.
+        assertThat(com.nimbusds.jwt.SignedJWT.parse((String) tokens.get("access_token")).getHeader().getAlgorithm())
+            .isEqualTo(JWSAlgorithm.RS256);
+    }
+
     private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
     /** The grants audited for an account, oldest first. */
@@ -557,6 +606,10 @@ class CodeFlowIntegrationTests extends IntegrationTest {
     }
 
     private Client publicClient() {
+        return publicClient(null);
+    }
+
+    private Client publicClient(String idTokenAlgorithm) {
         TestUser admin = newAdmin();
         Map<String, Object> body = new HashMap<>();
         body.put("client_name", "SPA");
@@ -566,6 +619,9 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         body.put("post_logout_redirect_uris", List.of(BYE));
         body.put("scopes", List.of("openid", "profile", "email"));
         body.put("require_consent", false);
+        if (idTokenAlgorithm != null) {
+            body.put("id_token_signed_response_alg", idTokenAlgorithm);
+        }
         String clientId = (String) post(admin, ProviderIntegrationTests.CLIENTS, body, 201).get("client_id");
         String id = jdbc.sql("SELECT id FROM oauth2_registered_client WHERE client_id = :id")
             .param("id", clientId)

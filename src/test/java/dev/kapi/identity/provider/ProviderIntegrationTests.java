@@ -69,7 +69,7 @@ class ProviderIntegrationTests extends IntegrationTest {
                 .contains("sid", "auth_time", "amr", "acr", "email", "email_verified", "name", "preferred_username",
                         "locale", "role", "entitlements");
         }
-        assertThat(openid).containsEntry("id_token_signing_alg_values_supported", List.of("RS256", "ES256"))
+        assertThat(openid).containsEntry("id_token_signing_alg_values_supported", List.of("RS256", "ES256", "EdDSA"))
             .containsEntry("subject_types_supported", List.of("public"));
 
         // Every endpoint named answers at its path (none is a 404 or a failure), and none
