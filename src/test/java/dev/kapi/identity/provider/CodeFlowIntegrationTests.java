@@ -426,6 +426,59 @@ class CodeFlowIntegrationTests extends IntegrationTest {
             .isEqualTo(JWSAlgorithm.RS256);
     }
 
+    @Test
+    void es256IdTokensPassSpringSecuritysRelyingPartyDecoderAndOnlyWithTheAlgorithmPinned() throws Exception {
+        Client client = publicClient("ES256");
+        Flow flow = new Flow();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        String code = signInAndAuthorize(browser, client, flow, registerUser());
+        String idToken = (String) exchange(client, code, flow.verifier()).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()
+            .get("id_token");
+
+        // What oauth2Login does with an ID token: the decoder of Spring Security's
+        // client, keys from the JWKS, OidcIdTokenValidator (iss, aud, azp, exp, iat).
+        org.springframework.security.oauth2.client.registration.ClientRegistration registration = org.springframework.security.oauth2.client.registration.ClientRegistration
+            .withRegistrationId("kapi")
+            .clientId(client.id())
+            .clientAuthenticationMethod(org.springframework.security.oauth2.core.ClientAuthenticationMethod.NONE)
+            .authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
+            .redirectUri(REDIRECT)
+            .scope("openid", "profile", "email")
+            .authorizationUri("http://localhost:" + port + "/oauth2/authorize")
+            .tokenUri("http://localhost:" + port + "/oauth2/token")
+            .jwkSetUri("http://localhost:" + port + "/.well-known/jwks.json")
+            .issuerUri("http://localhost:8000")
+            .build();
+        org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory es256 = new org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory();
+        es256.setJwsAlgorithmResolver(
+                registered -> org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256);
+        org.springframework.security.oauth2.jwt.Jwt decoded = es256.createDecoder(registration).decode(idToken);
+        assertThat(decoded.getHeaders()).containsEntry("alg", "ES256");
+        assertThat(decoded.getAudience()).containsExactly(client.id());
+        assertThat(decoded.getClaimAsString("nonce")).isEqualTo(flow.nonce());
+        assertThat(decoded.getClaimAsString("sid")).isEqualTo(sessionOf(browser).toString());
+
+        // A relying party that expects RS256 (the default) refuses it; so does one
+        // whose signature check meets a changed claim.
+        org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory rs256 = new org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rs256.createDecoder(registration).decode(idToken))
+            .isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class);
+        String[] parts = idToken.split("\\.");
+        String forged = parts[0] + "."
+                + Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replace(client.id(), client.id() + "x")
+                        .getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> es256.createDecoder(registration).decode(forged))
+            .isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class);
+    }
+
     private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
     /** The grants audited for an account, oldest first. */

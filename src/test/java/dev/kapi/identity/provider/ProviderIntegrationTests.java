@@ -230,6 +230,93 @@ class ProviderIntegrationTests extends IntegrationTest {
             .contains("state=s1");
     }
 
+    /** The relying party's key set, served where its {@code jwks_uri} points. */
+    private static final com.github.tomakehurst.wiremock.WireMockServer KEYS = keyServer();
+
+    private static com.github.tomakehurst.wiremock.WireMockServer keyServer() {
+        com.github.tomakehurst.wiremock.WireMockServer server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        server.start();
+        return server;
+    }
+
+    @Test
+    void privateKeyJwtAuthenticatesAClientByTheKeysAtItsJwksUriAndNothingElseDoes() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rp-1").generate();
+        com.nimbusds.jose.jwk.RSAKey stranger = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rp-1")
+            .generate();
+        String path = "/jwks/" + java.util.UUID.randomUUID();
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path))
+            .willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.okJson(new JWKSet(key.toPublicJWK()).toString())));
+        Map<String, Object> created = post(newAdmin(), CLIENTS,
+                Map.of("client_name", "Signed", "client_type", "confidential", "grant_types",
+                        List.of("client_credentials"), "scopes", List.of("reports.read"), "jwks_uri",
+                        "http://127.0.0.1:" + KEYS.port() + path),
+                201);
+        String clientId = (String) created.get("client_id");
+        String audience = "http://localhost:8000/oauth2/token";
+
+        EntityExchangeResult<String> answer = assertion(clientId, assertionFor(key, clientId, clientId, audience, 60))
+            .expectBody(String.class)
+            .returnResult();
+        assertThat(answer.getStatus().value()).as(answer.getResponseBody()).isEqualTo(200);
+        Map<String, Object> token = new tools.jackson.databind.json.JsonMapper().readValue(answer.getResponseBody(),
+                new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+                });
+        assertThat(verified((String) token.get("access_token")).getStringClaim("client_id")).isEqualTo(clientId);
+        assertThat(KEYS.findAll(com.github.tomakehurst.wiremock.client.WireMock
+            .getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path)))).isNotEmpty();
+
+        // Another key with the same kid, another audience, another issuer, an expired
+        // assertion: invalid_client, no token.
+        for (String bad : List.of(assertionFor(stranger, clientId, clientId, audience, 60),
+                assertionFor(key, clientId, clientId, "https://other.example/oauth2/token", 60),
+                assertionFor(key, "someone-else", clientId, audience, 60),
+                assertionFor(key, clientId, clientId, audience, -120))) {
+            assertion(clientId, bad).expectStatus()
+                .isUnauthorized()
+                .expectBody()
+                .jsonPath("$.error")
+                .isEqualTo("invalid_client");
+        }
+        // A client registered without keys cannot use the method at all.
+        Map<String, Object> secretOnly = post(newAdmin(), CLIENTS, Map.of("client_name", "Secret", "client_type",
+                "confidential", "grant_types", List.of("client_credentials"), "scopes", List.of("reports.read")), 201);
+        String other = (String) secretOnly.get("client_id");
+        assertion(other, assertionFor(key, other, other, audience, 60)).expectStatus().isUnauthorized();
+    }
+
+    private org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec assertion(String clientId,
+            String assertion) {
+        return client().post()
+            .uri("/oauth2/token")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("grant_type=client_credentials&client_id=" + clientId
+                    + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+                    + "&client_assertion=" + assertion)
+            .exchange();
+    }
+
+    /** A client assertion (RFC 7523) as a relying party signs one. */
+    private static String assertionFor(com.nimbusds.jose.jwk.RSAKey key, String issuer, String subject, String audience,
+            long lifetimeSeconds) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .build(),
+                new JWTClaimsSet.Builder().issuer(issuer)
+                    .subject(subject)
+                    .audience(audience)
+                    .jwtID(java.util.UUID.randomUUID().toString())
+                    .issueTime(java.util.Date.from(now.minusSeconds(Math.max(0, -lifetimeSeconds) + 1)))
+                    .expirationTime(java.util.Date.from(now.plusSeconds(lifetimeSeconds)))
+                    .build());
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        return jwt.serialize();
+    }
+
     private Map<String, Object> document(String path) {
         return client().get()
             .uri(path)

@@ -135,7 +135,11 @@ final class RegisteredClientTable extends JdbcRegisteredClientRepository {
         }
         String jwks = rs.getString("jwks_uri");
         if (jwks != null) {
-            settings.jwkSetUrl(jwks);
+            // private_key_jwt: SAS verifies a client assertion only with an algorithm
+            // named
+            // here (none named: every assertion is invalid_client, the keys never
+            // fetched).
+            settings.jwkSetUrl(jwks).tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS256);
         }
         TokenSettings tokens = TokenSettings.withSettings(client.getTokenSettings().getSettings())
             .authorizationCodeTimeToLive(CODE_LIFETIME)
