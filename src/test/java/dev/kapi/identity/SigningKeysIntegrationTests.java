@@ -70,7 +70,7 @@ class SigningKeysIntegrationTests extends IntegrationTest {
         assertThat(discovery).containsEntry("jwks_uri", issuer + "/.well-known/jwks.json")
             .containsEntry("introspection_endpoint", issuer + "/oauth2/introspect")
             .containsEntry("token_endpoint", issuer + "/oauth2/token")
-            .containsEntry("id_token_signing_alg_values_supported", List.of("RS256", "ES256"));
+            .containsEntry("id_token_signing_alg_values_supported", List.of("RS256", "ES256", "EdDSA"));
         // Kapı's own HS256 tokens are checked by Kapı alone; the JWKS holds the OpenID
         // provider's keys.
         JWKSet published = jwks(client());

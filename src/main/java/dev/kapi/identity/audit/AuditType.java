@@ -48,7 +48,7 @@ public enum AuditType {
     OAUTH_CLIENT_SECRET_ROTATED("oauth-client-secret-rotated"), OAUTH_CLIENT_DELETED("oauth-client-deleted"),
     OAUTH_CONSENT_GRANTED("oauth-consent-granted"), OAUTH_CONSENT_REVOKED("oauth-consent-revoked"),
     OAUTH_CODE_REPLAYED("oauth-code-replayed"), OAUTH_REFRESH_TOKEN_REUSE("oauth-refresh-token-reuse"),
-    OAUTH_BACKCHANNEL_LOGOUT_FAILED("oauth-backchannel-logout-failed"),
+    OAUTH_BACKCHANNEL_LOGOUT_FAILED("oauth-backchannel-logout-failed"), OAUTH_TOKEN_GRANTED("oauth-token-granted"),
 
     // External identity providers and the identities linked to accounts
     IDENTITY_PROVIDER_CREATED("identity-provider-created"), IDENTITY_PROVIDER_UPDATED("identity-provider-updated"),

@@ -2,26 +2,16 @@ package dev.kapi.identity.provider;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.kapi.identity.CurrentAccount;
-import dev.kapi.identity.secondfactor.SecondFactors;
-import dev.kapi.identity.session.Sessions;
-import dev.kapi.identity.token.AccessTokens;
 import dev.kapi.shared.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -32,7 +22,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * hold, answered from the same caches as every request (verified tokens, live sessions),
  * so it costs no query on the hot path and an ended session is inactive at once on every
  * instance. A token that may only enrol a second factor (its scope, or its session's
- * mark) is no session to another service: inactive.
+ * mark) is no session to another service: inactive. The provider's access and refresh
+ * tokens, of any client, are answered too (their stored grant, live while its Kapı
+ * session lives). A client's own credentials are answered by Spring Authorization
+ * Server's endpoint, with {@link ClientIntrospection}'s rule.
  */
 @RestController
 @Tag(name = "discovery")
@@ -40,16 +33,10 @@ class Introspection {
 
     private static final int MAX_TOKEN = 8192;
 
-    private final JwtDecoder decoder;
+    private final Introspector introspector;
 
-    private final Sessions sessions;
-
-    private final SecondFactors factors;
-
-    Introspection(AccessTokens tokens, Sessions sessions, SecondFactors factors) {
-        this.decoder = tokens.decoder();
-        this.sessions = sessions;
-        this.factors = factors;
+    Introspection(Introspector introspector) {
+        this.introspector = introspector;
     }
 
     /**
@@ -58,7 +45,8 @@ class Introspection {
      */
     @PostMapping(path = "/oauth2/introspect", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     @PreAuthorize("hasAuthority('SCOPE_introspect')")
-    @Operation(summary = "Whether an access token is live (form field token), RFC 7662; needs a service key")
+    @Operation(summary = "Whether an access or refresh token is live (form field token), RFC 7662; "
+            + "needs a service key (or a client's own credentials)")
     ResponseEntity<Map<String, Object>> introspect(@RequestBody(required = false) String form) {
         String token = field(form == null ? "" : form, "token");
         return ResponseEntity.ok()
@@ -67,36 +55,11 @@ class Introspection {
             .body(answer(token));
     }
 
+    /** Kapı's own token first (no query), then the provider's, of any client. */
     private Map<String, Object> answer(String token) {
-        Jwt jwt;
-        try {
-            jwt = decoder.decode(token);
-        }
-        catch (JwtException ex) {
-            return Map.of("active", false);
-        }
-        UUID sessionId;
-        try {
-            sessionId = UUID.fromString(String.valueOf(jwt.getClaimAsString("sid")));
-        }
-        catch (IllegalArgumentException ex) {
-            return Map.of("active", false);
-        }
-        Optional<CurrentAccount> account = sessions.resolve(sessionId)
-            .filter(found -> Long.toString(found.id()).equals(jwt.getSubject()));
-        if (account.isEmpty() || AccessTokens.enrolmentScoped(jwt) || factors.enrolmentOnly(sessionId)) {
-            return Map.of("active", false);
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("active", true);
-        answer.put("sub", jwt.getSubject());
-        answer.put("sid", sessionId.toString());
-        answer.put("exp", jwt.getExpiresAt().getEpochSecond());
-        answer.put("iat", jwt.getIssuedAt() == null ? null : jwt.getIssuedAt().getEpochSecond());
-        answer.put("role", account.get().role());
-        answer.put("iss", jwt.getClaimAsString("iss"));
-        answer.put("token_type", "Bearer");
-        return answer;
+        return introspector.kapiToken(token)
+            .or(() -> introspector.providerToken(token).map(granted -> Introspector.json(granted.introspection())))
+            .orElse(Map.of("active", false));
     }
 
     /**

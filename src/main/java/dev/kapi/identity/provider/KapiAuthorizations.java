@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.web.context.request.RequestAttributes;
@@ -99,6 +100,8 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
 
     private final JdbcOAuth2AuthorizationService rows;
 
+    private final RegisteredClientRepository clients;
+
     private final JdbcClient jdbc;
 
     private final TransactionOperations transactions;
@@ -121,6 +124,7 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
             RegisteredClientRepository clients, Sessions sessions, AuditLog audit, Clock clock, Duration reuseGrace,
             Function<Authentication, Optional<UUID>> sessionOf) {
         this.rows = new JdbcOAuth2AuthorizationService(jdbcOperations, clients);
+        this.clients = clients;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.sessions = sessions;
@@ -154,18 +158,22 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
         String refresh = Optional.ofNullable(stored.getRefreshToken())
             .map(token -> token.getToken().getTokenValue())
             .orElse(null);
+        String access = Optional.ofNullable(stored.getAccessToken())
+            .map(token -> token.getToken().getTokenValue())
+            .orElse(null);
         Binding binding = binding(stored);
         boolean saved = Boolean.TRUE.equals(transactions.execute(status -> {
-            Optional<String> current = jdbc
-                .sql("SELECT coalesce(refresh_token_value, '') FROM oauth2_authorization WHERE id = :id FOR UPDATE")
+            Optional<String[]> row = jdbc
+                .sql("SELECT coalesce(refresh_token_value, ''), coalesce(access_token_value, '') "
+                        + "FROM oauth2_authorization WHERE id = :id FOR UPDATE")
                 .param("id", stored.getId())
-                .query(String.class)
+                .query((rs, number) -> new String[] { rs.getString(1), rs.getString(2) })
                 .optional();
-            if (current.isEmpty() && loaded) {
+            if (row.isEmpty() && loaded) {
                 // Deleted meanwhile (a replayed code, a reused refresh token, a logout).
                 return false;
             }
-            String before = current.filter(value -> !value.isEmpty()).orElse(null);
+            String before = row.map(values -> values[0]).filter(value -> !value.isEmpty()).orElse(null);
             if (loadedRefresh != null && before != null && !before.equals(loadedRefresh)
                     && !withinGrace(loadedRefresh)) {
                 // Rotated by a concurrent request since this one read it, past the grace.
@@ -192,11 +200,23 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
                 .param("expires", utc(rowExpiry(stored)))
                 .param("id", stored.getId())
                 .update();
+            if (access != null && !access.equals(row.map(values -> values[1]).orElse(null))) {
+                // A token was issued: the grant succeeded (one row, in its transaction).
+                audit.record(AuditType.OAUTH_TOKEN_GRANTED, binding.accountId(), binding.accountId(), "client="
+                        + clientId(stored) + ",grant="
+                        + (loadedRefresh != null ? "refresh_token" : stored.getAuthorizationGrantType().getValue()));
+            }
             return true;
         }));
         if (!saved) {
             throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_GRANT);
         }
+    }
+
+    /** The public {@code client_id} of an authorization's client (its row id if gone). */
+    private String clientId(OAuth2Authorization authorization) {
+        RegisteredClient client = clients.findById(authorization.getRegisteredClientId());
+        return client == null ? authorization.getRegisteredClientId() : client.getClientId();
     }
 
     @Override
@@ -229,6 +249,22 @@ public final class KapiAuthorizations implements OAuth2AuthorizationService {
         OAuth2Authorization found = presented(loaded(rows.findByToken(hash(token), tokenType)), token, type);
         // An ID token stays findable after the session ended: logout looks it up.
         return OidcParameterNames.ID_TOKEN.equals(type) ? found : live(found);
+    }
+
+    /**
+     * The live authorization of an access or refresh token, for introspection: only the
+     * current refresh token counts, and looking one up never ends anything (a replaced
+     * refresh token shown to introspection is not a reuse).
+     */
+    public @Nullable OAuth2Authorization findForIntrospection(String token) {
+        String hash = hash(token);
+        OAuth2Authorization access = presented(loaded(rows.findByToken(hash, OAuth2TokenType.ACCESS_TOKEN)), token,
+                OAuth2TokenType.ACCESS_TOKEN.getValue());
+        if (access != null) {
+            return live(access);
+        }
+        return live(presented(loaded(rows.findByToken(hash, OAuth2TokenType.REFRESH_TOKEN)), token,
+                OAuth2TokenType.REFRESH_TOKEN.getValue()));
     }
 
     /**

@@ -53,7 +53,7 @@ final class ProviderMetadata {
         claims.put("scopes_supported", ProviderClaims.SCOPES);
         claims.put("claims_supported", ProviderClaims.CLAIMS);
         claims.put("subject_types_supported", List.of("public"));
-        claims.put("id_token_signing_alg_values_supported", List.of("RS256", "ES256"));
+        claims.put("id_token_signing_alg_values_supported", List.of("RS256", "ES256", "EdDSA"));
         claims.put("acr_values_supported", ACR_VALUES);
         claims.put("prompt_values_supported", List.of("none", "login", "consent"));
         claims.put("claims_parameter_supported", false);

@@ -42,6 +42,7 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import dev.kapi.identity.audit.AuditLog;
+import dev.kapi.identity.hosted.HostedErrors;
 import dev.kapi.identity.hosted.SsoContextRepository;
 import dev.kapi.identity.hosted.SsoCookie;
 import dev.kapi.identity.session.Sessions;
@@ -95,7 +96,8 @@ class ProviderSecurity {
     SecurityFilterChain providerFilterChain(HttpSecurity http, KapiAuthorizations authorizations,
             OAuth2TokenGenerator<OAuth2Token> tokenGenerator, AuthorizationServerSettings settings, SigningKeys keys,
             ProviderClaims claims, SsoContextRepository browsers, RegisteredClientRepository clients, KapiLogout logout,
-            Clock clock, Problems problems, RateLimiter rateLimiter) throws Exception {
+            Clock clock, Problems problems, RateLimiter rateLimiter, Introspector introspector, HostedErrors errorPage)
+            throws Exception {
         String issuer = settings.getIssuer();
         RequestMatcher jwks = PathPatternRequestMatcher.pathPattern(HttpMethod.GET, JWKS);
         OAuth2AuthorizationServerConfigurer[] server = new OAuth2AuthorizationServerConfigurer[1];
@@ -112,7 +114,8 @@ class ProviderSecurity {
                             // prompt=consent asks again even when remembered.
                             code.setAuthorizationConsentRequired(ConsentPrompt::required);
                         }
-                    })))
+                    }))
+                    .errorResponseHandler(new AuthorizationErrors(errorPage)))
                 .deviceVerificationEndpoint(verification -> verification.consentPage(CONSENT_PAGE)
                     .authenticationProviders(providers -> providers.forEach(provider -> {
                         if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider device) {
@@ -122,6 +125,11 @@ class ProviderSecurity {
                             device.setAuthorizationConsentRequired(context -> true);
                         }
                     })))
+                // RFC 7662 section 4: a client learns about its own tokens only.
+                .tokenIntrospectionEndpoint(introspection -> introspection.authenticationProviders(providers -> {
+                    providers.clear();
+                    providers.add(new ClientIntrospection(introspector));
+                }))
                 .authorizationServerMetadataEndpoint(metadata -> metadata.authorizationServerMetadataCustomizer(
                         builder -> builder.claims(all -> ProviderMetadata.rewrite(all, issuer, false))))
                 .deviceAuthorizationEndpoint(device -> {

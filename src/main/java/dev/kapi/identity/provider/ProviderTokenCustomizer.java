@@ -1,5 +1,8 @@
 package dev.kapi.identity.provider;
 
+import dev.kapi.identity.provider.client.CachedRegisteredClients;
+import dev.kapi.identity.token.KapiJwtEncoder;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
@@ -54,6 +57,13 @@ final class ProviderTokenCustomizer implements OAuth2TokenCustomizer<JwtEncoding
             return;
         }
         context.getJwsHeader().type("JWT");
+        Object algorithm = context.getRegisteredClient()
+            .getClientSettings()
+            .getSetting(CachedRegisteredClients.ID_TOKEN_ALG);
+        if ("EdDSA".equals(algorithm)) {
+            // Not one of SAS's algorithms: the client's choice is applied here.
+            context.getJwsHeader().algorithm(KapiJwtEncoder.algorithm("EdDSA"));
+        }
         context.getClaims().claims(all -> all.remove("sid"));
         if (sid != null) {
             context.getClaims().claim("sid", sid);

@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jose.jws.JwsAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.JwtEncodingException;
@@ -24,8 +25,8 @@ import com.nimbusds.jwt.SignedJWT;
 /**
  * The {@link JwtEncoder} of the OpenID provider: it signs with the key of
  * {@link SigningKeys} that signs now for the header's algorithm (RS256 when none is
- * named, ES256 when the client asked for it), names it in {@code kid} and keeps the
- * header's {@code typ} ({@code at+jwt}, {@code logout+jwt}; {@code JWT} when none).
+ * named, ES256 or EdDSA when the client asked for it), names it in {@code kid} and keeps
+ * the header's {@code typ} ({@code at+jwt}, {@code logout+jwt}; {@code JWT} when none).
  * Unlike {@code NimbusJwtEncoder} it never chooses among several keys of one algorithm,
  * so a rotation's next key, already published, cannot make it fail. Kapı's own
  * {@code /auth} tokens do not pass here ({@link AccessTokens}).
@@ -38,6 +39,25 @@ public final class KapiJwtEncoder implements JwtEncoder {
     KapiJwtEncoder(SigningKeys keys) {
         this.keys = keys;
     }
+
+    /**
+     * The header algorithm for a name: Spring's {@link SignatureAlgorithm} has no
+     * {@code EdDSA} (RFC 8037, Ed25519 here), so that one is a {@link JwsAlgorithm} of
+     * Kapı's; this encoder signs by the name either way.
+     */
+    public static JwsAlgorithm algorithm(String name) {
+        if (EDDSA.getName().equals(name)) {
+            return EDDSA;
+        }
+        SignatureAlgorithm algorithm = SignatureAlgorithm.from(name);
+        if (algorithm == null) {
+            throw new IllegalArgumentException("Kapı signs with " + SigningKeys.PROVIDER_ALGORITHMS + ", not " + name);
+        }
+        return algorithm;
+    }
+
+    /** EdDSA with Ed25519 (RFC 8037). */
+    private static final JwsAlgorithm EDDSA = () -> "EdDSA";
 
     @Override
     public Jwt encode(JwtEncoderParameters parameters) {

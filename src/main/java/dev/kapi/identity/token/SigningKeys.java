@@ -118,7 +118,7 @@ public class SigningKeys implements SmartInitializingSingleton {
     }
 
     /** The algorithms the provider signs with, whatever Kapı's own tokens use. */
-    static final List<String> PROVIDER_ALGORITHMS = List.of("RS256", "ES256");
+    static final List<String> PROVIDER_ALGORITHMS = List.of("RS256", "ES256", "EdDSA");
 
     @Override
     public void afterSingletonsInstantiated() {

@@ -308,6 +308,187 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         assertThat(tokens).containsKeys("access_token", "refresh_token");
         assertThat(verified((String) tokens.get("access_token")).getStringClaim("sid"))
             .isEqualTo(sessionOf(browser).toString());
+        // The device's grant and the consent given for it are in the audit trail.
+        long account = jdbc.sql("SELECT account_id FROM sessions WHERE id = :id")
+            .param("id", sessionOf(browser))
+            .query(Long.class)
+            .single();
+        assertThat(grantsAudited(account)).containsExactly("client=" + clientId + ",grant=" + DEVICE_CODE);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_events WHERE type = 'oauth-consent-granted' AND target_id = :a")
+            .param("a", account)
+            .query(Long.class)
+            .single()).isOne();
+    }
+
+    @Test
+    void everySuccessfulGrantIsAuditedOnceAndNothingElseIs() throws Exception {
+        Client client = publicClient();
+        Flow flow = new Flow();
+        String email = registerUser();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        String code = signInAndAuthorize(browser, client, flow, email);
+        long account = jdbc.sql("SELECT account_id FROM sessions WHERE id = :id")
+            .param("id", sessionOf(browser))
+            .query(Long.class)
+            .single();
+        // The request and the code alone are no grant yet.
+        assertThat(grantsAudited(account)).isEmpty();
+
+        Map<String, Object> tokens = exchange(client, code, flow.verifier()).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        assertThat(grantsAudited(account)).containsExactly("client=" + client.id() + ",grant=authorization_code");
+        Map<String, Object> refreshed = refresh(client, (String) tokens.get("refresh_token")).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        // Revoking a token saves its grant again: no grant in the trail.
+        client().post()
+            .uri("/oauth2/revoke")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("client_id=" + client.id() + "&token=" + refreshed.get("access_token"))
+            .exchange()
+            .expectStatus()
+            .isOk();
+        // A refresh with another client's id and a replayed code fail: not audited.
+        refresh(publicClient(), (String) refreshed.get("refresh_token")).expectStatus().isBadRequest();
+        exchange(client, code, flow.verifier()).expectStatus().isBadRequest();
+        assertThat(grantsAudited(account)).containsExactly("client=" + client.id() + ",grant=authorization_code",
+                "client=" + client.id() + ",grant=refresh_token");
+
+        // A machine client's grant: no account, the client named.
+        Map<String, Object> machine = confidential(newAdmin(), "Raporlar", List.of("reports.read"));
+        client().post()
+            .uri("/oauth2/token")
+            .headers(withBasic(machine))
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("grant_type=client_credentials")
+            .exchange()
+            .expectStatus()
+            .isOk();
+        assertThat(jdbc
+            .sql("SELECT count(*) FROM audit_events WHERE type = 'oauth-token-granted' "
+                    + "AND target_id IS NULL AND details = :d")
+            .param("d", "client=" + machine.get("client_id") + ",grant=client_credentials")
+            .query(Long.class)
+            .single()).isOne();
+    }
+
+    @Test
+    void aClientThatAsksForEdDsaGetsEd25519IdTokensARelyingPartyVerifiesByThePublishedKey() throws Exception {
+        Client client = publicClient("EdDSA");
+        Flow flow = new Flow();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        String code = signInAndAuthorize(browser, client, flow, registerUser());
+        Map<String, Object> tokens = exchange(client, code, flow.verifier()).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+
+        // The relying party's view, with Nimbus: the header names EdDSA and a kid that
+        // the JWKS publishes as an Ed25519 key, whose signature holds.
+        for (String token : List.of((String) tokens.get("id_token"),
+                (String) refresh(client, (String) tokens.get("refresh_token")).expectStatus()
+                    .isOk()
+                    .expectBody(JSON_OBJECT)
+                    .returnResult()
+                    .getResponseBody()
+                    .get("id_token"))) {
+            com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
+            assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
+            JWKSet jwks = JWKSet.parse(client().get()
+                .uri("/.well-known/jwks.json")
+                .exchange()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody());
+            com.nimbusds.jose.jwk.OctetKeyPair key = (com.nimbusds.jose.jwk.OctetKeyPair) jwks
+                .getKeyByKeyId(jwt.getHeader().getKeyID());
+            assertThat(key.getCurve()).isEqualTo(com.nimbusds.jose.jwk.Curve.Ed25519);
+            assertThat(key.isPrivate()).isFalse();
+            assertThat(jwt.verify(new com.nimbusds.jose.crypto.Ed25519Verifier(key))).isTrue();
+            JWTClaimsSet id = jwt.getJWTClaimsSet();
+            assertThat(id.getIssuer()).isEqualTo("http://localhost:8000");
+            assertThat(id.getAudience()).containsExactly(client.id());
+            assertThat(id.getStringClaim("sid")).isEqualTo(sessionOf(browser).toString());
+            assertThat(id.getExpirationTime()).isInTheFuture();
+        }
+        assertThat(com.nimbusds.jwt.SignedJWT.parse((String) tokens.get("id_token"))
+            .getJWTClaimsSet()
+            .getStringClaim("nonce")).isEqualTo(flow.nonce());
+        // The access token keeps the provider's default (RS256, at+jwt) whatever the ID
+        // token's algorithm.
+        assertThat(com.nimbusds.jwt.SignedJWT.parse((String) tokens.get("access_token")).getHeader().getAlgorithm())
+            .isEqualTo(JWSAlgorithm.RS256);
+    }
+
+    @Test
+    void es256IdTokensPassSpringSecuritysRelyingPartyDecoderAndOnlyWithTheAlgorithmPinned() throws Exception {
+        Client client = publicClient("ES256");
+        Flow flow = new Flow();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        String code = signInAndAuthorize(browser, client, flow, registerUser());
+        String idToken = (String) exchange(client, code, flow.verifier()).expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()
+            .get("id_token");
+
+        // What oauth2Login does with an ID token: the decoder of Spring Security's
+        // client, keys from the JWKS, OidcIdTokenValidator (iss, aud, azp, exp, iat).
+        org.springframework.security.oauth2.client.registration.ClientRegistration registration = org.springframework.security.oauth2.client.registration.ClientRegistration
+            .withRegistrationId("kapi")
+            .clientId(client.id())
+            .clientAuthenticationMethod(org.springframework.security.oauth2.core.ClientAuthenticationMethod.NONE)
+            .authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
+            .redirectUri(REDIRECT)
+            .scope("openid", "profile", "email")
+            .authorizationUri("http://localhost:" + port + "/oauth2/authorize")
+            .tokenUri("http://localhost:" + port + "/oauth2/token")
+            .jwkSetUri("http://localhost:" + port + "/.well-known/jwks.json")
+            .issuerUri("http://localhost:8000")
+            .build();
+        org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory es256 = new org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory();
+        es256.setJwsAlgorithmResolver(
+                registered -> org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256);
+        org.springframework.security.oauth2.jwt.Jwt decoded = es256.createDecoder(registration).decode(idToken);
+        assertThat(decoded.getHeaders()).containsEntry("alg", "ES256");
+        assertThat(decoded.getAudience()).containsExactly(client.id());
+        assertThat(decoded.getClaimAsString("nonce")).isEqualTo(flow.nonce());
+        assertThat(decoded.getClaimAsString("sid")).isEqualTo(sessionOf(browser).toString());
+
+        // A relying party that expects RS256 (the default) refuses it; so does one
+        // whose signature check meets a changed claim.
+        org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory rs256 = new org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rs256.createDecoder(registration).decode(idToken))
+            .isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class);
+        String[] parts = idToken.split("\\.");
+        String forged = parts[0] + "."
+                + Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replace(client.id(), client.id() + "x")
+                        .getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> es256.createDecoder(registration).decode(forged))
+            .isInstanceOf(org.springframework.security.oauth2.jwt.JwtException.class);
+    }
+
+    private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+
+    /** The grants audited for an account, oldest first. */
+    private List<String> grantsAudited(long account) {
+        return jdbc
+            .sql("SELECT details FROM audit_events WHERE type = 'oauth-token-granted' AND target_id = :a "
+                    + "AND actor_id = :a ORDER BY id")
+            .param("a", account)
+            .query(String.class)
+            .list();
     }
 
     @Test
@@ -335,6 +516,130 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         refresh(client, (String) tokens.get("refresh_token")).expectStatus().isBadRequest();
     }
 
+    @Test
+    void introspectionAnswersServiceKeysAndResourceServersForEveryTokenAndOtherClientsOnlyForTheirOwn()
+            throws Exception {
+        Client spa = publicClient();
+        Flow flow = new Flow();
+        String email = registerUser();
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+        Map<String, Object> tokens = exchange(spa, signInAndAuthorize(browser, spa, flow, email), flow.verifier())
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+        String access = (String) tokens.get("access_token");
+        String refreshToken = (String) tokens.get("refresh_token");
+        String kapiToken = login(email);
+        String session = sessionOf(browser).toString();
+        TestUser admin = newAdmin();
+        String serviceKey = (String) post(admin, "/api/admin/service-keys",
+                Map.of("name", "introspect", "scopes", List.of("introspect")), 201)
+            .get("key");
+        Map<String, Object> api = confidential(admin, "API", List.of("introspect"));
+        Map<String, Object> other = confidential(admin, "Raporlar", List.of("reports.read"));
+        String othersOwn = (String) client().post()
+            .uri("/oauth2/token")
+            .headers(headers -> headers.setBasicAuth((String) other.get("client_id"),
+                    (String) other.get("client_secret")))
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("grant_type=client_credentials")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody()
+            .get("access_token");
+
+        // A service key: Kapı's own token as before, and the provider's, of any client.
+        assertThat(introspect(withBearer(serviceKey), kapiToken)).containsEntry("active", true)
+            .containsEntry("role", "user")
+            .containsEntry("sid", sessionOfToken(kapiToken));
+        Map<String, Object> byKey = introspect(withBearer(serviceKey), access);
+        assertThat(byKey).containsEntry("active", true)
+            .containsEntry("client_id", spa.id())
+            .containsEntry("sid", session)
+            .containsEntry("token_type", "Bearer")
+            .containsKeys("sub", "exp", "iat");
+        assertThat(((String) byKey.get("scope")).split(" ")).containsExactlyInAnyOrder("openid", "profile", "email");
+        assertThat(introspect(withBearer(serviceKey), refreshToken)).containsEntry("active", true)
+            .containsEntry("client_id", spa.id())
+            .containsEntry("sid", session)
+            .doesNotContainKey("token_type");
+        // A confidential client with the introspect scope (a resource server): the same.
+        assertThat(introspect(withBasic(api), access)).containsEntry("active", true)
+            .containsEntry("client_id", spa.id())
+            .containsEntry("sid", session);
+        assertThat(introspect(withBasic(api), refreshToken)).containsEntry("active", true)
+            .containsEntry("client_id", spa.id());
+        assertThat(introspect(withBasic(api), kapiToken)).containsEntry("active", true)
+            .containsEntry("sub", Long.toString(accountIdOf(kapiToken)))
+            .containsEntry("role", "user");
+        // Any other client learns about its own tokens only (RFC 7662 section 4).
+        assertThat(introspect(withBasic(other), othersOwn)).containsEntry("active", true)
+            .containsEntry("client_id", other.get("client_id"));
+        assertThat(introspect(withBasic(other), access)).isEqualTo(Map.of("active", false));
+        assertThat(introspect(withBasic(other), refreshToken)).isEqualTo(Map.of("active", false));
+        assertThat(introspect(withBasic(other), kapiToken)).isEqualTo(Map.of("active", false));
+        // Wrong credentials learn nothing at all.
+        client().post()
+            .uri("/oauth2/introspect")
+            .headers(headers -> headers.setBasicAuth((String) api.get("client_id"), "wrong"))
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("token=" + access)
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
+
+        // The session ends: both of its provider tokens are inactive for everyone at
+        // once.
+        endSession(sessionOf(browser));
+        for (String token : List.of(access, refreshToken)) {
+            assertThat(introspect(withBearer(serviceKey), token)).isEqualTo(Map.of("active", false));
+            assertThat(introspect(withBasic(api), token)).isEqualTo(Map.of("active", false));
+        }
+        // The account's other session (its Kapı token) lives on.
+        assertThat(introspect(withBasic(api), kapiToken)).containsEntry("active", true);
+    }
+
+    private Map<String, Object> confidential(TestUser admin, String name, List<String> scopes) {
+        return post(admin, ProviderIntegrationTests.CLIENTS, Map.of("client_name", name, "client_type", "confidential",
+                "grant_types", List.of("client_credentials"), "scopes", scopes), 201);
+    }
+
+    private static java.util.function.Consumer<org.springframework.http.HttpHeaders> withBearer(String key) {
+        return headers -> headers.setBearerAuth(key);
+    }
+
+    private static java.util.function.Consumer<org.springframework.http.HttpHeaders> withBasic(
+            Map<String, Object> client) {
+        return headers -> headers.setBasicAuth((String) client.get("client_id"), (String) client.get("client_secret"));
+    }
+
+    private Map<String, Object> introspect(java.util.function.Consumer<org.springframework.http.HttpHeaders> caller,
+            String token) {
+        return client().post()
+            .uri("/oauth2/introspect")
+            .headers(caller)
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("token=" + token)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    private String sessionOfToken(String kapiToken) {
+        String payload = new String(Base64.getUrlDecoder().decode(kapiToken.split("\\.")[1]), StandardCharsets.UTF_8);
+        java.util.regex.Matcher sid = java.util.regex.Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(payload);
+        assertThat(sid.find()).isTrue();
+        return sid.group(1);
+    }
+
     /** The PKCE verifier and nonce of one authorization request. */
     record Flow(String verifier, String nonce, String state) {
 
@@ -354,6 +659,10 @@ class CodeFlowIntegrationTests extends IntegrationTest {
     }
 
     private Client publicClient() {
+        return publicClient(null);
+    }
+
+    private Client publicClient(String idTokenAlgorithm) {
         TestUser admin = newAdmin();
         Map<String, Object> body = new HashMap<>();
         body.put("client_name", "SPA");
@@ -363,6 +672,9 @@ class CodeFlowIntegrationTests extends IntegrationTest {
         body.put("post_logout_redirect_uris", List.of(BYE));
         body.put("scopes", List.of("openid", "profile", "email"));
         body.put("require_consent", false);
+        if (idTokenAlgorithm != null) {
+            body.put("id_token_signed_response_alg", idTokenAlgorithm);
+        }
         String clientId = (String) post(admin, ProviderIntegrationTests.CLIENTS, body, 201).get("client_id");
         String id = jdbc.sql("SELECT id FROM oauth2_registered_client WHERE client_id = :id")
             .param("id", clientId)

@@ -69,7 +69,7 @@ class ProviderIntegrationTests extends IntegrationTest {
                 .contains("sid", "auth_time", "amr", "acr", "email", "email_verified", "name", "preferred_username",
                         "locale", "role", "entitlements");
         }
-        assertThat(openid).containsEntry("id_token_signing_alg_values_supported", List.of("RS256", "ES256"))
+        assertThat(openid).containsEntry("id_token_signing_alg_values_supported", List.of("RS256", "ES256", "EdDSA"))
             .containsEntry("subject_types_supported", List.of("public"));
 
         // Every endpoint named answers at its path (none is a 404 or a failure), and none
@@ -177,6 +177,144 @@ class ProviderIntegrationTests extends IntegrationTest {
         assertThat(none.headers().firstValue("Location"))
             .contains(redirect + "?error=login_required&state=s1&iss=http%3A%2F%2Flocalhost%3A8000");
         assertThat(browser.setCookies()).noneMatch(cookie -> cookie.toUpperCase().startsWith("JSESSIONID"));
+    }
+
+    @Test
+    void anAuthorizationErrorThatCannotGoBackToTheClientIsTheHostedErrorPageInTheBrowsersLanguage() {
+        String redirect = "http://127.0.0.1:9/callback";
+        String clientId = (String) post(newAdmin(), CLIENTS,
+                Map.of("client_name", "SPA", "client_type", "public", "grant_types", List.of("authorization_code"),
+                        "redirect_uris", List.of(redirect), "scopes", List.of("openid", "profile")),
+                201)
+            .get("client_id");
+        String pkce = "&state=s1&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+        HostedBrowser browser = new HostedBrowser(port, randomIp());
+
+        Map<String, String> cases = Map.of(
+                "/oauth2/authorize?response_type=code&client_id=nobody&scope=openid&redirect_uri=" + redirect + pkce,
+                "invalid_client",
+                "/oauth2/authorize?response_type=code&client_id="
+                        + clientId + "&scope=openid&redirect_uri=" + "https://evil.example/steal" + pkce,
+                "invalid_redirect_uri",
+                "/oauth2/authorize?response_type=code&client_id=" + clientId + "&scope=openid&redirect_uri=" + redirect
+                        + "/other" + pkce,
+                "invalid_redirect_uri",
+                "/oauth2/authorize?response_type=code&client_id=" + clientId + "&scope=openid" + pkce,
+                "invalid_redirect_uri");
+        cases.forEach((request, code) -> {
+            HttpResponse<String> page = browser.get(request);
+            assertThat(page.statusCode()).as(request).isEqualTo(400);
+            assertThat(page.headers().firstValue("Location")).as(request).isEmpty();
+            assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("frame-ancestors 'none'");
+            assertThat(page.body()).as(request)
+                .contains("data-error=\"" + code + "\"")
+                .doesNotContain("evil.example")
+                .contains("<html lang=\"tr\"");
+        });
+
+        // In English when the request asks for it, and the same page at /oauth2/error.
+        HttpResponse<String> english = browser
+            .get("/oauth2/authorize?response_type=code&client_id=nobody&scope=openid&ui_locales=en&redirect_uri="
+                    + redirect + pkce);
+        assertThat(english.body()).contains("This application is not registered with Kapı.");
+        assertThat(browser.get("/oauth2/error?error=invalid_client&lang=en").body())
+            .contains("This application is not registered with Kapı.");
+
+        // An error with a registered redirect URI still goes back to the client.
+        HttpResponse<String> scope = browser.get("/oauth2/authorize?response_type=code&client_id=" + clientId
+                + "&scope=openid%20admin&redirect_uri=" + redirect + pkce);
+        assertThat(scope.statusCode()).isEqualTo(302);
+        assertThat(scope.headers().firstValue("Location").orElseThrow()).startsWith(redirect + "?error=invalid_scope")
+            .contains("state=s1");
+    }
+
+    /** The relying party's key set, served where its {@code jwks_uri} points. */
+    private static final com.github.tomakehurst.wiremock.WireMockServer KEYS = keyServer();
+
+    private static com.github.tomakehurst.wiremock.WireMockServer keyServer() {
+        com.github.tomakehurst.wiremock.WireMockServer server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        server.start();
+        return server;
+    }
+
+    @Test
+    void privateKeyJwtAuthenticatesAClientByTheKeysAtItsJwksUriAndNothingElseDoes() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rp-1").generate();
+        com.nimbusds.jose.jwk.RSAKey stranger = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rp-1")
+            .generate();
+        String path = "/jwks/" + java.util.UUID.randomUUID();
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path))
+            .willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.okJson(new JWKSet(key.toPublicJWK()).toString())));
+        Map<String, Object> created = post(newAdmin(), CLIENTS,
+                Map.of("client_name", "Signed", "client_type", "confidential", "grant_types",
+                        List.of("client_credentials"), "scopes", List.of("reports.read"), "jwks_uri",
+                        "http://127.0.0.1:" + KEYS.port() + path),
+                201);
+        String clientId = (String) created.get("client_id");
+        String audience = "http://localhost:8000/oauth2/token";
+
+        EntityExchangeResult<String> answer = assertion(clientId, assertionFor(key, clientId, clientId, audience, 60))
+            .expectBody(String.class)
+            .returnResult();
+        assertThat(answer.getStatus().value()).as(answer.getResponseBody()).isEqualTo(200);
+        Map<String, Object> token = new tools.jackson.databind.json.JsonMapper().readValue(answer.getResponseBody(),
+                new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+                });
+        assertThat(verified((String) token.get("access_token")).getStringClaim("client_id")).isEqualTo(clientId);
+        assertThat(KEYS.findAll(com.github.tomakehurst.wiremock.client.WireMock
+            .getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path)))).isNotEmpty();
+
+        // Another key with the same kid, another audience, another issuer, an expired
+        // assertion: invalid_client, no token.
+        for (String bad : List.of(assertionFor(stranger, clientId, clientId, audience, 60),
+                assertionFor(key, clientId, clientId, "https://other.example/oauth2/token", 60),
+                assertionFor(key, "someone-else", clientId, audience, 60),
+                assertionFor(key, clientId, clientId, audience, -120))) {
+            assertion(clientId, bad).expectStatus()
+                .isUnauthorized()
+                .expectBody()
+                .jsonPath("$.error")
+                .isEqualTo("invalid_client");
+        }
+        // A client registered without keys cannot use the method at all.
+        Map<String, Object> secretOnly = post(newAdmin(), CLIENTS, Map.of("client_name", "Secret", "client_type",
+                "confidential", "grant_types", List.of("client_credentials"), "scopes", List.of("reports.read")), 201);
+        String other = (String) secretOnly.get("client_id");
+        assertion(other, assertionFor(key, other, other, audience, 60)).expectStatus().isUnauthorized();
+    }
+
+    private org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec assertion(String clientId,
+            String assertion) {
+        return client().post()
+            .uri("/oauth2/token")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body("grant_type=client_credentials&client_id=" + clientId
+                    + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+                    + "&client_assertion=" + assertion)
+            .exchange();
+    }
+
+    /** A client assertion (RFC 7523) as a relying party signs one. */
+    private static String assertionFor(com.nimbusds.jose.jwk.RSAKey key, String issuer, String subject, String audience,
+            long lifetimeSeconds) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .build(),
+                new JWTClaimsSet.Builder().issuer(issuer)
+                    .subject(subject)
+                    .audience(audience)
+                    .jwtID(java.util.UUID.randomUUID().toString())
+                    .issueTime(java.util.Date.from(now.minusSeconds(Math.max(0, -lifetimeSeconds) + 1)))
+                    .expirationTime(java.util.Date.from(now.plusSeconds(lifetimeSeconds)))
+                    .build());
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        return jwt.serialize();
     }
 
     private Map<String, Object> document(String path) {

@@ -24,6 +24,12 @@ import dev.kapi.shared.cluster.ClusterMessages;
 @Component
 public class CachedRegisteredClients implements RegisteredClientRepository, SmartInitializingSingleton {
 
+    /**
+     * The client setting naming its ID tokens' algorithm ({@code RS256}, {@code ES256} or
+     * {@code EdDSA}, which SAS's own setting cannot hold).
+     */
+    public static final String ID_TOKEN_ALG = "kapi.id_token_alg";
+
     private static final String TOPIC = "oauth-clients";
 
     private final RegisteredClientTable table;

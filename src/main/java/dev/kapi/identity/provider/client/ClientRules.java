@@ -44,7 +44,7 @@ final class ClientRules {
             "entitlements");
 
     /** The algorithms an ID token may be signed with; RS256 is OpenID's mandatory one. */
-    static final Set<String> ID_TOKEN_ALGORITHMS = Set.of("RS256", "ES256");
+    static final Set<String> ID_TOKEN_ALGORITHMS = Set.of("RS256", "ES256", "EdDSA");
 
     private static final Pattern CUSTOM_SCOPE = Pattern.compile("[a-z][a-z0-9_.:-]*");
 

@@ -40,7 +40,7 @@ final class RegisteredClientTable extends JdbcRegisteredClientRepository {
     static final String BACKCHANNEL_LOGOUT_URI = "kapi.backchannel_logout_uri";
 
     /** The algorithm of the client's ID tokens: RS256 or ES256 (a String). */
-    static final String ID_TOKEN_ALG = "kapi.id_token_alg";
+    static final String ID_TOKEN_ALG = CachedRegisteredClients.ID_TOKEN_ALG;
 
     static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
 
@@ -135,7 +135,11 @@ final class RegisteredClientTable extends JdbcRegisteredClientRepository {
         }
         String jwks = rs.getString("jwks_uri");
         if (jwks != null) {
-            settings.jwkSetUrl(jwks);
+            // private_key_jwt: SAS verifies a client assertion only with an algorithm
+            // named
+            // here (none named: every assertion is invalid_client, the keys never
+            // fetched).
+            settings.jwkSetUrl(jwks).tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS256);
         }
         TokenSettings tokens = TokenSettings.withSettings(client.getTokenSettings().getSettings())
             .authorizationCodeTimeToLive(CODE_LIFETIME)
@@ -143,7 +147,10 @@ final class RegisteredClientTable extends JdbcRegisteredClientRepository {
             .accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
             .reuseRefreshTokens(false)
             .refreshTokenTimeToLive(identity.session().absoluteLifetime())
-            .idTokenSignatureAlgorithm(SignatureAlgorithm.from(algorithm))
+            // SAS's algorithms have no EdDSA: such a client's ID tokens are given theirs
+            // by the token customizer (ID_TOKEN_ALG).
+            .idTokenSignatureAlgorithm(Optional.ofNullable(SignatureAlgorithm.from(String.valueOf(algorithm)))
+                .orElse(SignatureAlgorithm.RS256))
             .build();
         return RegisteredClient.from(client).clientSettings(settings.build()).tokenSettings(tokens).build();
     }

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
@@ -152,7 +151,7 @@ public class LogoutDelivery implements DisposableBean {
     /** The signed logout token for a client and session. */
     String logoutToken(String clientId, String algorithm, String subject, UUID sessionId) {
         Instant issued = Clock.systemUTC().instant();
-        JwsHeader header = JwsHeader.with(SignatureAlgorithm.from(algorithm == null ? "RS256" : algorithm))
+        JwsHeader header = JwsHeader.with(KapiJwtEncoder.algorithm(algorithm == null ? "RS256" : algorithm))
             .type(TYPE)
             .build();
         JwtClaimsSet claims = JwtClaimsSet.builder()

@@ -15,7 +15,8 @@ import static dev.kapi.shared.SqlTime.utc;
  * ({@link SessionRevoked} is published there, before an account's deletion takes its
  * grants away): one row per client with a {@code backchannel_logout_uri} that holds a
  * grant of an ended session. A session and a client get one logout, however often the
- * event names it.
+ * event names it; a grant whose session's expiry already sent its logout
+ * ({@link ExpiredSessionLogouts}) gets none again.
  */
 @Component
 class LogoutOutbox {
@@ -40,6 +41,7 @@ class LogoutOutbox {
                 JOIN oauth2_registered_client c ON c.id = a.registered_client_id
                 JOIN sessions s ON s.id = a.session_id
                 WHERE a.account_id = :account AND s.revoked_at IS NOT NULL AND c.backchannel_logout_uri IS NOT NULL
+                    AND a.expiry_logout_at IS NULL
                     AND (CAST(:session AS uuid) IS NULL OR a.session_id = CAST(:session AS uuid))
                 ON CONFLICT (registered_client_id, session_id) DO NOTHING
                 """)

@@ -14,7 +14,8 @@ import static dev.kapi.shared.SqlTime.utc;
 
 /**
  * Runs the back-channel logout rounds in the background, one after another while there is
- * work, and removes ended logouts {@code retention} after their end, hourly. Off with
+ * work, writes those of sessions that expired every {@code expiry-sweep}, and removes
+ * ended logouts {@code retention} after their end, hourly. Off with
  * {@code kapi.identity.backchannel-logout.enabled=false} (the tests run rounds
  * themselves).
  */
@@ -31,8 +32,12 @@ class LogoutSchedule implements SchedulingConfigurer {
 
     private final Clock clock;
 
-    LogoutSchedule(LogoutDelivery delivery, BackchannelLogoutSettings settings, JdbcClient jdbc, Clock clock) {
+    private final ExpiredSessionLogouts expired;
+
+    LogoutSchedule(LogoutDelivery delivery, BackchannelLogoutSettings settings, JdbcClient jdbc, Clock clock,
+            ExpiredSessionLogouts expired) {
         this.delivery = delivery;
+        this.expired = expired;
         this.settings = settings;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -43,6 +48,7 @@ class LogoutSchedule implements SchedulingConfigurer {
         if (settings.enabled()) {
             registrar.addFixedDelayTask(this::poll, settings.pollInterval());
             registrar.addFixedDelayTask(this::prune, Duration.ofHours(1));
+            registrar.addFixedDelayTask(this::sweepExpired, settings.expirySweep());
         }
     }
 
@@ -55,6 +61,16 @@ class LogoutSchedule implements SchedulingConfigurer {
         }
         catch (RuntimeException ex) {
             log.error("A back-channel logout round failed; the next one retries", ex);
+        }
+    }
+
+    /** Writes the logouts of sessions that expired since the last sweep. */
+    void sweepExpired() {
+        try {
+            expired.sweepAll();
+        }
+        catch (RuntimeException ex) {
+            log.error("A sweep of expired sessions' back-channel logouts failed; the next one retries", ex);
         }
     }
 

@@ -100,6 +100,85 @@ class BackchannelLogoutIntegrationTests extends IntegrationTest {
         assertThat(status(client, session)).isEqualTo("delivered");
     }
 
+    @Autowired
+    private ExpiredSessionLogouts expired;
+
+    @Autowired
+    private dev.kapi.identity.session.Sessions sessions;
+
+    @Autowired
+    private dev.kapi.identity.IdentitySettings identity;
+
+    @Test
+    void aSessionThatExpiresIdleOrAtItsAbsoluteLifetimeSendsItsLogoutOnce() throws Exception {
+        String path = "/bcl/" + UUID.randomUUID();
+        RP.stubFor(WireMock.post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        Client client = client("http://127.0.0.1:" + RP.port() + path, "RS256");
+        HostedBrowser idleBrowser = new HostedBrowser(port, randomIp());
+        JWTClaimsSet idle = signIn(idleBrowser, client, registerUser());
+        HostedBrowser oldBrowser = new HostedBrowser(port, randomIp());
+        JWTClaimsSet old = signIn(oldBrowser, client, registerUser());
+        HostedBrowser liveBrowser = new HostedBrowser(port, randomIp());
+        signIn(liveBrowser, client, registerUser());
+        UUID idleSession = sessionOf(idleBrowser);
+        UUID oldSession = sessionOf(oldBrowser);
+        UUID liveSession = sessionOf(liveBrowser);
+
+        // Still live: the sweep sends nothing.
+        expired.sweepAll();
+        assertThat(deliveries(client)).isZero();
+
+        // One unused for the idle timeout, one at its absolute lifetime (as the clock
+        // reads: no session is ended by anyone).
+        java.time.Instant now = clock.instant();
+        jdbc.sql("UPDATE sessions SET last_used_at = :at WHERE id = :id")
+            .param("at", java.sql.Timestamp.from(now.minus(identity.session().idleTimeout()).minusSeconds(1)))
+            .param("id", idleSession)
+            .update();
+        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
+            .param("at", java.sql.Timestamp.from(now))
+            .param("id", oldSession)
+            .update();
+        expired.sweepAll();
+        expired.sweepAll();
+        delivery.deliverDue();
+
+        List<LoggedRequest> received = RP.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertThat(received).hasSize(2);
+        Set<String> sids = new java.util.HashSet<>();
+        for (LoggedRequest request : received) {
+            JWTClaimsSet logout = verifiedLogoutToken(request, JWSAlgorithm.RS256);
+            assertThat(logout.getAudience()).containsExactly(client.id());
+            sids.add(logout.getStringClaim("sid"));
+        }
+        assertThat(sids).containsExactlyInAnyOrder(idle.getStringClaim("sid"), old.getStringClaim("sid"));
+        assertThat(status(client, idleSession)).isEqualTo("delivered");
+        assertThat(status(client, oldSession)).isEqualTo("delivered");
+
+        // Once: after its delivery row is pruned, neither a later sweep nor an explicit
+        // end of the expired session sends it again; the live session sent nothing.
+        jdbc.sql("DELETE FROM oauth2_logout_deliveries WHERE registered_client_id = :c")
+            .param("c", client.registeredId())
+            .update();
+        expired.sweepAll();
+        long account = Long.parseLong(idle.getSubject());
+        sessions.end(account, idleSession, "test");
+        delivery.deliverDue();
+        assertThat(deliveries(client)).isZero();
+        assertThat(RP.findAll(postRequestedFor(urlPathEqualTo(path)))).hasSize(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM oauth2_logout_deliveries WHERE session_id = :s")
+            .param("s", liveSession)
+            .query(Long.class)
+            .single()).isZero();
+    }
+
+    private long deliveries(Client client) {
+        return jdbc.sql("SELECT count(*) FROM oauth2_logout_deliveries WHERE registered_client_id = :c")
+            .param("c", client.registeredId())
+            .query(Long.class)
+            .single();
+    }
+
     @Test
     void anAdminDeletingTheAccountStillSendsTheLogoutOfItsSessions() throws Exception {
         String path = "/bcl/" + UUID.randomUUID();

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.core.type.TypeReference;
@@ -94,8 +93,6 @@ class AuthorizationCodeIntegrationTests extends IntegrationTest {
     }
 
     @Test
-    @Disabled("Waits for the provider's consent page (/oauth2/consent) and GET|DELETE /users/me/consents, "
-            + "not built yet: Spring Authorization Server's own consent page answers at /oauth2/authorize")
     void consentWhenTheUserRevokesItThenTheNextSignInAsksAgain() {
         // given: a user who consented once, so the next authorization goes straight on
         Client client = client(true);
@@ -163,21 +160,21 @@ class AuthorizationCodeIntegrationTests extends IntegrationTest {
         return parameter(redirect, "code");
     }
 
-    /** Approves every scope on the consent page; answers the redirect to the client. */
+    /**
+     * Approves every scope on the consent page as a browser posts the form: the hidden
+     * fields ({@code openid} among them) and one {@code scope} field per checked box.
+     */
     private String approve(CookieJarBrowser browser, String consentPage) {
         String page = browser.get(consentPage).body();
-        Map<String, String> fields = new LinkedHashMap<>();
+        List<Map.Entry<String, String>> fields = new java.util.ArrayList<>();
         java.util.regex.Matcher scopes = java.util.regex.Pattern
             .compile("<input[^>]*type=\"checkbox\"[^>]*name=\"scope\"[^>]*value=\"([^\"]+)\"")
             .matcher(page);
-        StringBuilder scope = new StringBuilder();
         while (scopes.find()) {
-            scope.append(scope.isEmpty() ? "" : " ").append(scopes.group(1));
+            fields.add(Map.entry("scope", scopes.group(1)));
         }
-        if (!scope.isEmpty()) {
-            fields.put("scope", scope.toString());
-        }
-        String redirect = location(browser.submit("/oauth2/authorize", fields));
+        assertThat(fields).isNotEmpty();
+        String redirect = location(browser.submitAll("/oauth2/authorize", fields));
         assertThat(redirect).startsWith(REDIRECT);
         return redirect;
     }

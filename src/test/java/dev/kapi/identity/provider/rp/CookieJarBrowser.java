@@ -65,6 +65,22 @@ public final class CookieJarBrowser {
             .POST(HttpRequest.BodyPublishers.ofString(form(form))));
     }
 
+    /**
+     * Posts a form as a browser sends one: the last page's hidden fields, then
+     * {@code more}, a name as often as it is given (checkboxes of one name).
+     */
+    public HttpResponse<String> submitAll(String path, java.util.List<Map.Entry<String, String>> more) {
+        java.util.List<Map.Entry<String, String>> pairs = new java.util.ArrayList<>(hidden().entrySet());
+        pairs.addAll(more);
+        String body = pairs.stream()
+            .map(entry -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "="
+                    + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(resolve(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** The hidden fields of the last page. */
     public Map<String, String> hidden() {
         Map<String, String> fields = new LinkedHashMap<>();
