@@ -1,7 +1,6 @@
 package dev.kapi.messaging.whatsapp;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +16,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.kapi.messaging.pricing.Pricing;
-import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.sending.MessagingSettings;
 import dev.kapi.messaging.sending.ProviderEvents;
 import dev.kapi.shared.ApiException;
@@ -57,23 +54,14 @@ final class StatusBatches {
         this.wait = settings.whatsapp().callbackWait();
     }
 
-    /**
-     * One status as Meta reported it: the provider's id, Kapı's key (the message id, 0
-     * when absent), when, a failure's code and reason, and Meta's pricing block (null
-     * without one).
-     */
-    record Reported(String providerMessageId, long messageId, MessageStatus status, Instant at, String code,
-            String reason, Pricing pricing) {
-    }
-
-    private record Waiting(List<Reported> statuses, CompletableFuture<Integer> applied) {
+    private record Waiting(List<ProviderEvents.Reported> statuses, CompletableFuture<Integer> applied) {
     }
 
     /**
      * Applies one callback's statuses with those of the callbacks arriving with it;
      * returns how many changed a message, once they are committed.
      */
-    int apply(List<Reported> statuses) {
+    int apply(List<ProviderEvents.Reported> statuses) {
         if (statuses.isEmpty()) {
             return 0;
         }
@@ -105,17 +93,18 @@ final class StatusBatches {
                     chunk.add(next);
                     statuses += next.statuses().size();
                 }
+                List<ProviderEvents.Reported> all = new ArrayList<>(statuses);
+                chunk.forEach(one -> all.addAll(one.statuses()));
+                boolean[] changed = transactions.execute(status -> events.statuses(all));
                 int[] applied = new int[chunk.size()];
-                transactions.executeWithoutResult(status -> {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        for (Reported reported : chunk.get(i).statuses()) {
-                            if (events.status(reported.providerMessageId(), reported.messageId(), reported.status(),
-                                    reported.at(), reported.code(), reported.reason(), reported.pricing())) {
-                                applied[i]++;
-                            }
+                int at = 0;
+                for (int i = 0; i < chunk.size(); i++) {
+                    for (int j = 0; j < chunk.get(i).statuses().size(); j++) {
+                        if (changed[at++]) {
+                            applied[i]++;
                         }
                     }
-                });
+                }
                 for (int i = 0; i < chunk.size(); i++) {
                     chunk.get(i).applied().complete(applied[i]);
                 }
