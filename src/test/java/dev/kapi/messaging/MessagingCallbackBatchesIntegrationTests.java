@@ -100,6 +100,38 @@ class MessagingCallbackBatchesIntegrationTests extends MessagingTestSupport {
             .single()).as("a read message does not fail").isEqualTo("read");
     }
 
+    @Test
+    void aBearerTokenOnTheCallbackRouteThenStillUnsignedAndNothingMoves() {
+        TestUser user = newUserWithCredits(10);
+        long queue = queue(user, draft(user, "Selam"), List.of(sender(user)), List.of(),
+                List.of(customer(user, "05559100803", "Üç")));
+        post(user, "/api/messaging/queues/" + queue + "/start", 200);
+        worker.drain();
+        String body = callbackOf(wamidsOf(queue).getFirst(), "read", READ);
+
+        as(user.token()).post()
+            .uri("/api/messaging/webhooks/whatsapp")
+            .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isUnauthorized()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("urn:kapi:problem:webhook-signature-invalid");
+        as(user.token()).post()
+            .uri("/api/messaging/webhooks/whatsapp")
+            .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+            .header("X-Hub-Signature-256", "sha256=" + "0".repeat(64))
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isUnauthorized();
+
+        assertThat(count(queueOf(user, queue), "read")).isZero();
+        assertThat(signed(body)).containsEntry("statuses_applied", 1);
+    }
+
     private List<String> wamidsOf(long queue) {
         return jdbc.sql("SELECT provider_message_id FROM messaging_messages WHERE queue_id = :q ORDER BY id")
             .param("q", queue)
