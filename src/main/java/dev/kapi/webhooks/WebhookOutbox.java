@@ -103,8 +103,9 @@ class WebhookOutbox {
     void on(InboundMessageReceived inbound) {
         record("messaging.inbound",
                 data("account_id", inbound.accountId(), "inbound_id", inbound.inboundId(), "customer_id",
-                        inbound.customerId(), "phone", inbound.phone(), "type", inbound.type(), "text", inbound.text(),
-                        "in_reply_to", inbound.inReplyTo(), "received_at", inbound.receivedAt().toString()));
+                        inbound.customerId(), "phone", inbound.phone(), "user_id", inbound.userId(), "type",
+                        inbound.type(), "text", inbound.text(), "in_reply_to", inbound.inReplyTo(), "received_at",
+                        inbound.receivedAt().toString()));
     }
 
     @EventListener

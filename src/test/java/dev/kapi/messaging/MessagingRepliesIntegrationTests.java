@@ -149,6 +149,45 @@ class MessagingRepliesIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
+    void replyFromAUserWhoHidesTheNumberBehindAUsernameThenStoredOnceByTheBusinessScopedIdAndToldToWebhooks() {
+        TestUser admin = newAdmin();
+        Map<String, Object> webhook = post(admin, "/api/admin/webhooks",
+                Map.of("url", "http://127.0.0.1:9/bsuid", "events", List.of("messaging.inbound")), 201);
+        TestUser user = newUserWithCredits(10);
+        sender(user,
+                Map.of("provider", "whatsapp_cloud", "phone_number_id", "310204", "access_token", "EAAG-cloud-token"));
+        // Meta's 2026 usernames: no "from" and no wa_id, the sender named by its BSUID.
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+                  "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"310204"},
+                  "contacts":[{"profile":{"name":"Ece","username":"@ece"},"user_id":"TR.1502576394655843"}],
+                  "messages":[{"from_user_id":"TR.1502576394655843","id":"wamid.bsuid-1","timestamp":"1800000001",
+                               "type":"text","text":{"body":"Merhaba, katalog var mı?"}}]}}]}]}""";
+
+        callback(body);
+        callback(body);
+
+        Map<String, Object> stored = jdbc
+            .sql("SELECT phone, user_id, customer_id, text FROM messaging_inbound WHERE owner_id = :owner")
+            .param("owner", user.id())
+            .query()
+            .singleRow();
+        assertThat(stored).containsEntry("user_id", "TR.1502576394655843")
+            .containsEntry("text", "Merhaba, katalog var mı?");
+        assertThat(stored.get("phone")).isNull();
+        assertThat(stored.get("customer_id")).isNull();
+        List<String> told = jdbc
+            .sql("SELECT body FROM webhook_deliveries WHERE webhook_id = :id AND type = 'messaging.inbound'")
+            .param("id", id(webhook))
+            .query(String.class)
+            .list();
+        assertThat(told).hasSize(1);
+        assertThat(told.getFirst()).contains("\"user_id\":\"TR.1502576394655843\"")
+            .contains("\"text\":\"Merhaba, katalog var mı?\"");
+        as(admin.token()).delete().uri("/api/admin/webhooks/" + id(webhook)).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void conversationWhenAnotherUserAsksThen404AndTheirOwnCustomerWithTheSameNumberShowsNothingOfIt() {
         TestUser owner = newUserWithCredits(10);
         TestUser hostile = newUserWithCredits(10);

@@ -119,6 +119,63 @@ class MessagingRichMessagesIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
+    void variablesInACaptionOrAnInteractiveBodyThenEachRecipientGetsItsOwnValues() {
+        TestUser user = newUserWithCredits(20);
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v23.0/320301/messages"))
+            .willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withTransformers("response-template")
+                .withBody("""
+                        {"messaging_product":"whatsapp","messages":[{"id":"wamid.{{randomValue type='UUID'}}"}]}""")));
+        long sender = sender(user,
+                Map.of("provider", "whatsapp_cloud", "phone_number_id", "320301", "access_token", "EAAG-cloud-token"));
+        long ayse = id(post(user, "/api/messaging/customers",
+                Map.of("phone", "0555 933 00 01", "name", "Ayşe", "fields", Map.of("city", "İzmir")), 201));
+        long can = id(post(user, "/api/messaging/customers",
+                Map.of("phone", "0555 933 00 02", "name", "Can", "fields", Map.of("city", "Van")), 201));
+        customersWrote("320301", "905559330001", "905559330002");
+
+        assertThat(invalidFields(post(user, "/api/messaging/drafts",
+                Map.of("name", "x", "media",
+                        Map.of("type", "image", "media_id", "123", "caption", "{{name}} {{shoe_size}}")),
+                400)))
+            .containsExactly("media.caption");
+        assertThat(invalidFields(post(user, "/api/messaging/drafts",
+                Map.of("name", "x", "interactive",
+                        Map.of("type", "button", "body", "{{shoe_size}}", "buttons", List.of(button("a", "A")))),
+                400)))
+            .containsExactly("interactive.body");
+
+        Map<String, Object> image = post(user, "/api/messaging/drafts", Map.of("name", "Görsel", "media", Map.of("type",
+                "image", "media_id", "1480000000888", "caption", "Merhaba {{name}}, {{city}} mağazamızda")), 201);
+        assertThat(image).containsEntry("variables", List.of("name", "city"));
+        Map<String, Object> question = post(user, "/api/messaging/drafts",
+                Map.of("name", "Soru", "interactive",
+                        Map.of("type", "button", "body", "{{name}}, {{city}} için randevu?", "buttons",
+                                List.of(button("evet", "Evet"), button("hayir", "Hayır")))),
+                201);
+        for (Map<String, Object> draft : List.of(image, question)) {
+            long queue = queue(user, id(draft), List.of(sender), List.of(), List.of(ayse, can));
+            post(user, "/api/messaging/queues/" + queue + "/start", 200);
+            worker.drain();
+        }
+
+        for (String[] recipient : List.of(new String[] { "905559330001", "Ayşe", "İzmir" },
+                new String[] { "905559330002", "Can", "Van" })) {
+            META.verify(postRequestedFor(urlEqualTo("/v23.0/320301/messages"))
+                .withRequestBody(matchingJsonPath("$.to", equalTo(recipient[0])))
+                .withRequestBody(equalToJson("""
+                        {"type":"image","image":{"id":"1480000000888","caption":"Merhaba %s, %s mağazamızda"}}"""
+                    .formatted(recipient[1], recipient[2]), false, true)));
+            META.verify(postRequestedFor(urlEqualTo("/v23.0/320301/messages"))
+                .withRequestBody(matchingJsonPath("$.to", equalTo(recipient[0])))
+                .withRequestBody(equalToJson("""
+                        {"type":"interactive","interactive":{"type":"button","body":{"text":"%s, %s için randevu?"}}}"""
+                    .formatted(recipient[1], recipient[2]), false, true)));
+        }
+    }
+
+    @Test
     void templateDraftWithButtonParametersThenMetaGetsQuickReplyPayloadsAndUrlSuffixes() {
         TestUser user = newUserWithCredits(20);
         META.stubFor(com.github.tomakehurst.wiremock.client.WireMock

@@ -8,12 +8,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One message a recipient wrote, as Meta's callback describes it ({@code messages[]}):
- * its wamid, number and time, its type, and what Kapı keeps of it — a text's body, a
- * reply button's or list row's id and title, a template quick reply's payload and text, a
- * media's id, type, caption and file name, a reaction's emoji and the message it is on,
- * and the message it answers ({@code context.id}). Every text is capped.
+ * its wamid, number (or, from a user who hides it behind a username, business-scoped user
+ * id) and time, its type, and what Kapı keeps of it — a text's body, a reply button's or
+ * list row's id and title, a template quick reply's payload and text, a media's id, type,
+ * caption and file name, a reaction's emoji and the message it is on, and the message it
+ * answers ({@code context.id}). Every text is capped.
  */
-public record Inbound(String wamid, String from, Instant at, String type, String text, String replyId,
+public record Inbound(String wamid, String from, String userId, Instant at, String type, String text, String replyId,
         String replyTitle, String mediaId, String mimeType, String caption, String filename, String emoji,
         String reactedTo, String contextWamid) {
 
@@ -23,13 +24,23 @@ public record Inbound(String wamid, String from, Instant at, String type, String
 
     static final int MAX_ID = 256;
 
+    /**
+     * A BSUID: a country code, a dot and up to 128 characters (an enterprise one more).
+     */
+    static final int MAX_USER_ID = 160;
+
     static final Set<String> MEDIA = Set.of("image", "video", "audio", "document", "sticker");
 
-    /** The message, or empty when it names no wamid or sender number. */
+    /**
+     * The message, or empty when it names no wamid or no sender: neither a number
+     * ({@code from}) nor, for a user who adopted a username and hides the number, a
+     * business-scoped user id ({@code from_user_id}).
+     */
     public static Optional<Inbound> of(JsonNode message, Instant now) {
         String wamid = cap(message.path("id").asString(null), MAX_ID);
         String from = cap(message.path("from").asString(null), 32);
-        if (wamid == null || from == null) {
+        String userId = cap(message.path("from_user_id").asString(null), MAX_USER_ID);
+        if (wamid == null || (from == null && userId == null)) {
             return Optional.empty();
         }
         long seconds = message.path("timestamp").asLong(0);
@@ -74,8 +85,8 @@ public record Inbound(String wamid, String from, Instant at, String type, String
             }
         }
         String context = cap(message.path("context").path("id").asString(null), MAX_ID);
-        return Optional.of(new Inbound(wamid, from, at, type, text, replyId, replyTitle, mediaId, mimeType, caption,
-                filename, emoji, reactedTo, context));
+        return Optional.of(new Inbound(wamid, from, userId, at, type, text, replyId, replyTitle, mediaId, mimeType,
+                caption, filename, emoji, reactedTo, context));
     }
 
     /** What an opt-out word is looked for in: a text, or a button's text. */

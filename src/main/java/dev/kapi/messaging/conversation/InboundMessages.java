@@ -28,19 +28,21 @@ public class InboundMessages {
      */
     OptionalLong insert(long owner, long senderId, String phone, Long customerId, Inbound message, Long messageId,
             Instant now) {
-        return jdbc.sql("""
-                INSERT INTO messaging_inbound (owner_id, sender_id, wamid, phone, customer_id, type, text, reply_id,
-                                               reply_title, media_id, mime_type, caption, filename, emoji, reacted_to,
-                                               context_wamid, message_id, received_at, created_at)
-                VALUES (:owner, :sender, :wamid, :phone, :customer, :type, :text, :replyId, :replyTitle, :mediaId,
-                        :mimeType, :caption, :filename, :emoji, :reactedTo, :context, :messageId, :at, :now)
-                ON CONFLICT (owner_id, wamid) DO NOTHING
-                RETURNING id
-                """)
+        return jdbc
+            .sql("""
+                    INSERT INTO messaging_inbound (owner_id, sender_id, wamid, phone, user_id, customer_id, type, text, reply_id,
+                                                   reply_title, media_id, mime_type, caption, filename, emoji, reacted_to,
+                                                   context_wamid, message_id, received_at, created_at)
+                    VALUES (:owner, :sender, :wamid, :phone, :userId, :customer, :type, :text, :replyId, :replyTitle, :mediaId,
+                            :mimeType, :caption, :filename, :emoji, :reactedTo, :context, :messageId, :at, :now)
+                    ON CONFLICT (owner_id, wamid) DO NOTHING
+                    RETURNING id
+                    """)
             .param("owner", owner)
             .param("sender", senderId)
             .param("wamid", message.wamid())
             .param("phone", phone)
+            .param("userId", message.userId())
             .param("customer", customerId)
             .param("type", message.type())
             .param("text", message.text())

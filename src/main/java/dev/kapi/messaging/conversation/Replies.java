@@ -55,20 +55,23 @@ public class Replies {
             return false;
         }
         String from = parsed.from();
-        String phone = PhoneNumbers.normalise(from.startsWith("+") ? from : "+" + from).orElse(null);
-        if (phone == null) {
+        String phone = from == null ? null
+                : PhoneNumbers.normalise(from.startsWith("+") ? from : "+" + from).orElse(null);
+        if (phone == null && parsed.userId() == null) {
             return false;
         }
         long owner = receiver.ownerId();
-        Long customerId = customers.byPhone(owner, phone).map(Customer::id).orElse(null);
+        Long customerId = phone == null ? null : customers.byPhone(owner, phone).map(Customer::id).orElse(null);
         Long answered = inbound.replied(owner, parsed.contextWamid(), parsed.at());
         OptionalLong stored = inbound.insert(owner, receiver.id(), phone, customerId, parsed, answered, now);
         if (stored.isEmpty()) {
             return false;
         }
-        publisher.publishEvent(new InboundMessageReceived(owner, stored.getAsLong(), customerId, phone, parsed.type(),
-                parsed.summary(), answered, parsed.at()));
-        return events.inbound(receiver, from, parsed.words());
+        publisher.publishEvent(new InboundMessageReceived(owner, stored.getAsLong(), customerId, phone, parsed.userId(),
+                parsed.type(), parsed.summary(), answered, parsed.at()));
+        // Without a number there is no service window to open (Kapi sends to numbers) and
+        // nothing to blacklist.
+        return phone != null && events.inbound(receiver, from, parsed.words());
     }
 
 }

@@ -74,6 +74,9 @@ class DraftController {
                     .bodyParameters()
                     .forEach(parameter -> variables.addAll(Templates.variables(parameter)));
             }
+            if (draft.rich() != null) {
+                draft.rich().texts().values().forEach(text -> variables.addAll(Templates.variables(text)));
+            }
             return new DraftResponse(draft.id(), draft.name(), draft.body(), Template.from(draft.template()),
                     List.copyOf(variables), draft.createdAt(), draft.updatedAt(),
                     draft.rich() == null ? null : draft.rich().media(),

@@ -102,10 +102,11 @@ class DraftManagement {
     }
 
     private void check(long owner, String body, TemplateMessage template, RichContent rich) {
+        Set<String> known = customers.fieldNames(owner);
         if (rich != null) {
+            rich.texts().forEach((field, text) -> checkVariables(field, text, known));
             return;
         }
-        Set<String> known = customers.fieldNames(owner);
         if (template == null) {
             checkVariables("body", body, known);
             return;

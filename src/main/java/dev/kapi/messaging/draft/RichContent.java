@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -32,6 +33,8 @@ public record RichContent(@Valid Media media, @Valid Interactive interactive) {
     /** Meta's limits (Cloud API reference, interactive and media objects). */
     static final int MAX_INTERACTIVE_BODY = 1_024;
 
+    static final int MAX_CAPTION = 1_024;
+
     static final int MAX_BUTTONS = 3;
 
     static final int MAX_ROWS = 10;
@@ -41,7 +44,7 @@ public record RichContent(@Valid Media media, @Valid Interactive interactive) {
     public record Media(@NotNull @Pattern(regexp = "image|video|audio|document") String type,
             @Size(max = 2_048) @Pattern(regexp = "https://\\S+") String link,
             @JsonProperty("media_id") @Size(max = 128) @Pattern(regexp = "[A-Za-z0-9_.:-]+") String mediaId,
-            @Size(max = 1_024) String caption, @Size(max = 240) String filename) {
+            @Size(max = MAX_CAPTION) String caption, @Size(max = 240) String filename) {
     }
 
     /**
@@ -131,6 +134,43 @@ public record RichContent(@Valid Media media, @Valid Interactive interactive) {
                 throw ApiException.invalidField(field + "[" + i + "]." + what, "interactive-duplicate");
             }
         }
+    }
+
+    /**
+     * The texts a recipient reads that may hold variables ({@link Templates}), by the
+     * field that holds them: a media's {@code caption} and an interactive message's
+     * {@code body}.
+     */
+    public Map<String, String> texts() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (media != null && media.caption() != null) {
+            texts.put("media.caption", media.caption());
+        }
+        if (interactive != null) {
+            texts.put("interactive.body", interactive.body());
+        }
+        return texts;
+    }
+
+    /**
+     * The content for one recipient: its caption or body with the variables filled by
+     * {@code fill}, cut to Meta's limit when the values made it longer.
+     */
+    public RichContent filled(UnaryOperator<String> fill) {
+        if (media != null) {
+            return media.caption() == null ? this : new RichContent(new Media(media.type(), media.link(),
+                    media.mediaId(), cut(fill.apply(media.caption()), MAX_CAPTION), media.filename()), null);
+        }
+        return new RichContent(null,
+                new Interactive(interactive.type(), cut(fill.apply(interactive.body()), MAX_INTERACTIVE_BODY),
+                        interactive.buttons(), interactive.button(), interactive.sections()));
+    }
+
+    private static String cut(String text, int max) {
+        if (text.codePointCount(0, text.length()) <= max) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, max));
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

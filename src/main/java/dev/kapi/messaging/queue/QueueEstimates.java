@@ -206,8 +206,12 @@ final class QueueEstimates {
 
     /** The variables the queue's text or template parameters use. */
     private static Set<String> variables(Queue queue) {
+        if (queue.rich() != null) {
+            Set<String> variables = new LinkedHashSet<>();
+            queue.rich().texts().values().forEach(text -> variables.addAll(Templates.variables(text)));
+            return variables;
+        }
         if (queue.template() == null) {
-            // a media or interactive message is sent as written
             return queue.body() == null ? Set.of() : Templates.variables(queue.body());
         }
         Set<String> variables = new LinkedHashSet<>();

@@ -571,6 +571,80 @@ public class QueueMessages {
             .update() > 0;
     }
 
+    /** One of many statuses of the same kind for {@link #applyStatuses}. */
+    public record Reported(String providerMessageId, long messageId, Instant at, String errorCode, String errorReason) {
+    }
+
+    /**
+     * {@link #applyStatus} for many messages at once, all reported with the same
+     * {@code status}: one statement, whatever their number. Returns the indexes in
+     * {@code reported} of those that changed a message (of two for the same message, one
+     * only).
+     */
+    public Set<Integer> applyStatuses(MessageStatus status, List<Reported> reported, Instant now) {
+        if (!MessageStatus.REPORTED.contains(status)) {
+            throw new IllegalArgumentException(status.wire());
+        }
+        if (reported.isEmpty()) {
+            return Set.of();
+        }
+        Set<MessageStatus> from = MessageStatus.predecessors(status);
+        boolean fromUnknownOutcome = from.remove(FAILED);
+        int n = reported.size();
+        String[] pids = new String[n];
+        Long[] ids = new Long[n];
+        String[] ats = new String[n];
+        String[] codes = new String[n];
+        String[] reasons = new String[n];
+        for (int i = 0; i < n; i++) {
+            Reported one = reported.get(i);
+            pids[i] = one.providerMessageId();
+            ids[i] = one.messageId();
+            ats[i] = utc(one.at() == null ? now : one.at()).toString();
+            codes[i] = one.errorCode();
+            reasons[i] = one.errorReason();
+        }
+        List<Integer> applied = jdbc.sql("""
+                UPDATE messaging_messages m
+                SET status = :status, updated_at = :now,
+                    provider_message_id = coalesce(m.provider_message_id, u.pid),
+                    sent_at = CASE WHEN :failure THEN m.sent_at ELSE coalesce(m.sent_at, u.at) END,
+                    delivered_at = CASE WHEN :delivered THEN coalesce(m.delivered_at, u.at) ELSE m.delivered_at END,
+                    read_at = CASE WHEN :read THEN u.at ELSE m.read_at END,
+                    failed_at = CASE WHEN :failure THEN u.at ELSE NULL END,
+                    error_code = CASE WHEN :failure THEN u.code ELSE NULL END,
+                    error_reason = CASE WHEN :failure THEN u.reason ELSE NULL END,
+                    retryable = CASE WHEN :failure THEN false ELSE NULL END
+                FROM unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[]), CAST(:ats AS timestamptz[]),
+                            CAST(:codes AS text[]), CAST(:reasons AS text[]))
+                     WITH ORDINALITY AS u(pid, message_id, at, code, reason, n)
+                WHERE (m.provider_message_id = u.pid
+                       OR (m.provider_message_id IS NULL AND m.id = u.message_id
+                           AND (m.superseded_provider_message_ids IS NULL
+                                OR NOT (u.pid = ANY(m.superseded_provider_message_ids)))))
+                  AND (m.status = ANY(:from)
+                       OR (:fromUnknownOutcome AND m.status = :failed AND m.error_code = :unknownOutcome))
+                RETURNING u.n
+                """)
+            .param("from", MessageStatus.wires(from))
+            .param("fromUnknownOutcome", fromUnknownOutcome)
+            .param("failed", FAILED.wire())
+            .param("unknownOutcome", UNKNOWN_OUTCOME)
+            .param("failure", status == FAILED)
+            .param("delivered", status == DELIVERED || status == READ)
+            .param("read", status == READ)
+            .param("status", status.wire())
+            .param("now", utc(now))
+            .param("pids", pids)
+            .param("ids", ids)
+            .param("ats", ats)
+            .param("codes", codes)
+            .param("reasons", reasons)
+            .query((rs, row) -> rs.getInt(1) - 1)
+            .list();
+        return Set.copyOf(applied);
+    }
+
     /**
      * Binds a move of messages as {@code :to} and {@code :from} (an array), after
      * checking that each status in {@code from} may move to {@code to}.

@@ -134,7 +134,8 @@ final class ProviderCalls {
                             template.buttons()));
         }
         if (queue.rich() != null) {
-            return new Provider.Outgoing(key, message.phone(), null, null, queue.rich());
+            return new Provider.Outgoing(key, message.phone(), null, null,
+                    queue.rich().filled(text -> Templates.render(text, message.name(), message.phone(), fields)));
         }
         return new Provider.Outgoing(key, message.phone(),
                 Templates.render(queue.body(), message.name(), message.phone(), fields));

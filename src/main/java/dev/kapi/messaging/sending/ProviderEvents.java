@@ -2,7 +2,10 @@ package dev.kapi.messaging.sending;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -111,6 +114,53 @@ public class ProviderEvents {
             if (pricing.charged() && status != MessageStatus.FAILED) {
                 charges.charge(providerMessageId, messageId, now, now.minus(pricingSettings.chargeWindow()));
             }
+        }
+        return applied;
+    }
+
+    /** One status as a provider reported it, for {@link #statuses}. */
+    public record Reported(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
+            String errorReason, Pricing pricing) {
+    }
+
+    /**
+     * Many statuses in one transaction, each as {@link #status} applies it; returns, for
+     * each, whether it changed its message. Those without a pricing block (and not Meta's
+     * per-user marketing cap) are written together, one statement per status in the order
+     * a message moves (sent, delivered, read, failed), which the forward-only rule makes
+     * as good as their order of arrival; the others follow one by one.
+     */
+    @Transactional
+    public boolean[] statuses(List<Reported> reported) {
+        Instant now = clock.instant();
+        boolean[] applied = new boolean[reported.size()];
+        Map<MessageStatus, List<Integer>> together = new EnumMap<>(MessageStatus.class);
+        List<Integer> alone = new ArrayList<>();
+        for (int i = 0; i < reported.size(); i++) {
+            Reported one = reported.get(i);
+            boolean marketingCap = one.status() == MessageStatus.FAILED
+                    && RetryPolicy.MARKETING_CAP.equals(one.errorCode());
+            if (one.pricing() == null && !marketingCap) {
+                together.computeIfAbsent(one.status(), status -> new ArrayList<>()).add(i);
+            }
+            else {
+                alone.add(i);
+            }
+        }
+        together.forEach((status, indexes) -> {
+            List<QueueMessages.Reported> rows = indexes.stream()
+                .map(reported::get)
+                .map(one -> new QueueMessages.Reported(one.providerMessageId(), one.messageId(), one.at(),
+                        one.errorCode(), one.errorReason()))
+                .toList();
+            for (int index : messages.applyStatuses(status, rows, now)) {
+                applied[indexes.get(index)] = true;
+            }
+        });
+        for (int i : alone) {
+            Reported one = reported.get(i);
+            applied[i] = status(one.providerMessageId(), one.messageId(), one.status(), one.at(), one.errorCode(),
+                    one.errorReason(), one.pricing());
         }
         return applied;
     }

@@ -1,24 +1,21 @@
 package dev.kapi.messaging.whatsapp;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.kapi.messaging.pricing.Pricing;
-import dev.kapi.messaging.queue.MessageStatus;
 import dev.kapi.messaging.sending.MessagingSettings;
 import dev.kapi.messaging.sending.ProviderEvents;
 import dev.kapi.shared.ApiException;
@@ -26,15 +23,16 @@ import dev.kapi.shared.ApiException;
 /**
  * Meta's status callbacks, written together: at 1,000 messages a second Meta sends about
  * 3,000 statuses a second, and a transaction (a commit, a WAL flush) each would not keep
- * up. Each callback's statuses wait here; the request thread that finds no write going on
- * writes every waiting callback's statuses, up to {@code callback-batch}, in one
- * transaction (each status still its own forward-only update), and again while more came
- * meanwhile. A callback is answered only once its statuses are committed, so nothing
- * acknowledged is lost; a batch that fails, or a wait beyond {@code callback-wait}, is a
- * 503 and Meta sends the callback again, which the forward-only updates make harmless.
+ * up. Each callback's statuses wait here; one writer (a virtual thread of its own, so
+ * that no callback's answer waits for the writing of others) writes every waiting
+ * callback's statuses, up to {@code callback-batch}, in one transaction, and again while
+ * more came meanwhile. A callback is answered only once its statuses are committed, so
+ * nothing acknowledged is lost; a batch that fails, or a wait beyond
+ * {@code callback-wait}, is a 503 and Meta sends the callback again, which the
+ * forward-only updates make harmless.
  */
 @Component
-final class StatusBatches {
+final class StatusBatches implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StatusBatches.class);
 
@@ -46,9 +44,9 @@ final class StatusBatches {
 
     private final Duration wait;
 
-    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<Waiting> waiting = new LinkedBlockingQueue<>();
 
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile Thread writer;
 
     StatusBatches(ProviderEvents events, TransactionTemplate transactions, MessagingSettings settings) {
         this.events = events;
@@ -57,29 +55,45 @@ final class StatusBatches {
         this.wait = settings.whatsapp().callbackWait();
     }
 
-    /**
-     * One status as Meta reported it: the provider's id, Kapı's key (the message id, 0
-     * when absent), when, a failure's code and reason, and Meta's pricing block (null
-     * without one).
-     */
-    record Reported(String providerMessageId, long messageId, MessageStatus status, Instant at, String code,
-            String reason, Pricing pricing) {
+    private record Waiting(List<ProviderEvents.Reported> statuses, CompletableFuture<Integer> applied) {
     }
 
-    private record Waiting(List<Reported> statuses, CompletableFuture<Integer> applied) {
+    @Override
+    public synchronized void start() {
+        if (writer == null) {
+            // Assigned before it runs: the writer writes while it is the one assigned.
+            writer = Thread.ofVirtual().name("whatsapp-status-writer").unstarted(this::writeUntilStopped);
+            writer.start();
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        Thread stopping = writer;
+        writer = null;
+        if (stopping != null) {
+            stopping.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return writer != null;
     }
 
     /**
      * Applies one callback's statuses with those of the callbacks arriving with it;
      * returns how many changed a message, once they are committed.
      */
-    int apply(List<Reported> statuses) {
+    int apply(List<ProviderEvents.Reported> statuses) {
         if (statuses.isEmpty()) {
             return 0;
         }
+        if (writer == null) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "webhook-busy");
+        }
         Waiting mine = new Waiting(statuses, new CompletableFuture<>());
         waiting.add(mine);
-        write();
         try {
             return mine.applied().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -92,41 +106,47 @@ final class StatusBatches {
         }
     }
 
-    private void write() {
-        while (!waiting.isEmpty() && writing.compareAndSet(false, true)) {
+    private void writeUntilStopped() {
+        while (writer == Thread.currentThread()) {
             List<Waiting> chunk = new ArrayList<>();
             try {
-                int statuses = 0;
-                while (statuses < batch) {
-                    Waiting next = waiting.poll();
-                    if (next == null) {
-                        break;
+                chunk.add(waiting.take());
+            }
+            catch (InterruptedException ex) {
+                break;
+            }
+            int statuses = chunk.getFirst().statuses().size();
+            for (Waiting next = waiting.peek(); next != null && statuses < batch; next = waiting.peek()) {
+                chunk.add(waiting.poll());
+                statuses += next.statuses().size();
+            }
+            write(chunk, statuses);
+        }
+        // Stopped: whatever still waits is answered 503, and Meta sends it again.
+        List<Waiting> left = new ArrayList<>();
+        waiting.drainTo(left);
+        left.forEach(unwritten -> unwritten.applied().completeExceptionally(new IllegalStateException("stopped")));
+    }
+
+    private void write(List<Waiting> chunk, int statuses) {
+        try {
+            List<ProviderEvents.Reported> all = new ArrayList<>(statuses);
+            chunk.forEach(one -> all.addAll(one.statuses()));
+            boolean[] changed = transactions.execute(status -> events.statuses(all));
+            int at = 0;
+            for (Waiting one : chunk) {
+                int applied = 0;
+                for (int j = 0; j < one.statuses().size(); j++) {
+                    if (changed[at++]) {
+                        applied++;
                     }
-                    chunk.add(next);
-                    statuses += next.statuses().size();
                 }
-                int[] applied = new int[chunk.size()];
-                transactions.executeWithoutResult(status -> {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        for (Reported reported : chunk.get(i).statuses()) {
-                            if (events.status(reported.providerMessageId(), reported.messageId(), reported.status(),
-                                    reported.at(), reported.code(), reported.reason(), reported.pricing())) {
-                                applied[i]++;
-                            }
-                        }
-                    }
-                });
-                for (int i = 0; i < chunk.size(); i++) {
-                    chunk.get(i).applied().complete(applied[i]);
-                }
+                one.applied().complete(applied);
             }
-            catch (RuntimeException ex) {
-                log.error("{} status callbacks could not be written; Meta will send them again", chunk.size(), ex);
-                chunk.forEach(failed -> failed.applied().completeExceptionally(ex));
-            }
-            finally {
-                writing.set(false);
-            }
+        }
+        catch (RuntimeException ex) {
+            log.error("{} status callbacks could not be written; Meta will send them again", chunk.size(), ex);
+            chunk.forEach(failed -> failed.applied().completeExceptionally(ex));
         }
     }
 

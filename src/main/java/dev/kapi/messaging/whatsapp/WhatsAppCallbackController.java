@@ -45,9 +45,8 @@ class WhatsAppCallbackController {
     ResponseEntity<Map<String, Object>> receive(
             @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature, InputStream body)
             throws IOException {
-        // The body stream is handed on unread: the callbacks read it only once the call
-        // is
-        // configured and signed.
+        // Documents the route: WhatsAppCallbackFilter answers these callbacks before
+        // Spring MVC sees them, with the same body and problems.
         WhatsAppCallbacks.Receipt receipt = callbacks.receive(signature, body);
         return ResponseEntity.ok(Map.of("success", true, "statuses_applied", receipt.statusesApplied(), "opt_outs",
                 receipt.optOuts(), "signals_applied", receipt.signalsApplied()));

@@ -128,7 +128,7 @@ class WhatsAppCallbacks {
         int statuses = 0;
         int optOuts = 0;
         int signalsApplied = 0;
-        List<StatusBatches.Reported> reported = new ArrayList<>();
+        List<ProviderEvents.Reported> reported = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
@@ -140,7 +140,7 @@ class WhatsAppCallbacks {
                     continue;
                 }
                 for (JsonNode status : value.path("statuses")) {
-                    StatusBatches.Reported one = reported(status);
+                    ProviderEvents.Reported one = reported(status);
                     if (one != null) {
                         reported.add(one);
                     }
@@ -161,7 +161,7 @@ class WhatsAppCallbacks {
         return new Receipt(statuses, optOuts, signalsApplied);
     }
 
-    private static StatusBatches.Reported reported(JsonNode status) {
+    private static ProviderEvents.Reported reported(JsonNode status) {
         String id = status.path("id").asString(null);
         MessageStatus state = MessageStatus.parse(status.path("status").asString("")).orElse(null);
         if (id == null || state == null || !MessageStatus.REPORTED.contains(state)) {
@@ -174,7 +174,7 @@ class WhatsAppCallbacks {
         String reason = error.isMissingNode() ? null
                 : error.path("error_data").path("details").asString(error.path("title").asString(null));
         long messageId = Message.idOfKey(status.path("biz_opaque_callback_data").asString(null));
-        return new StatusBatches.Reported(id, messageId, state, at, code, reason, Pricing.of(status).orElse(null));
+        return new ProviderEvents.Reported(id, messageId, state, at, code, reason, Pricing.of(status).orElse(null));
     }
 
     private String hmac(byte[] body) {

@@ -62,6 +62,10 @@ class InboundTests {
         assertThat(image.caption()).hasSize(Inbound.MAX_CAPTION);
         assertThat(Inbound.of(JSON.readTree("{\"id\":\"wamid.8\",\"type\":\"text\"}"), NOW)).isEmpty();
         assertThat(Inbound.of(JSON.readTree("{\"from\":\"905551234567\",\"type\":\"text\"}"), NOW)).isEmpty();
+        Inbound hidden = parse("""
+                {"from_user_id":"US.13491208655302741918","id":"wamid.9","type":"text","text":{"body":"Selam"}}""");
+        assertThat(hidden.from()).isNull();
+        assertThat(hidden.userId()).isEqualTo("US.13491208655302741918");
     }
 
     private static Inbound parse(String json) {

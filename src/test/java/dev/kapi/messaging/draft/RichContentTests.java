@@ -25,6 +25,25 @@ class RichContentTests {
     }
 
     @Test
+    void filledWhenVariablesThenCaptionOrBodyGetsTheValuesCutToMetasLimit() {
+        RichContent image = new RichContent(new RichContent.Media("image", null, "77", "Merhaba {{name}}", null), null);
+        RichContent buttons = new RichContent(null, new RichContent.Interactive("button", "{{name}}, seçin",
+                List.of(new RichContent.Button("e", "Evet")), null, null));
+        RichContent audio = new RichContent(new RichContent.Media("audio", null, "78", null, null), null);
+
+        assertThat(image.texts()).isEqualTo(Map.of("media.caption", "Merhaba {{name}}"));
+        assertThat(image.filled(text -> text.replace("{{name}}", "Ayşe")).payload())
+            .isEqualTo(Map.of("id", "77", "caption", "Merhaba Ayşe"));
+        assertThat(buttons.filled(text -> text.replace("{{name}}", "Can")).interactive().body())
+            .isEqualTo("Can, seçin");
+        assertThat(audio.filled(text -> "x")).isEqualTo(audio);
+        String long1024 = "ğ".repeat(1_030);
+        assertThat(image.filled(text -> long1024).media().caption()).hasSize(RichContent.MAX_CAPTION);
+        assertThat(buttons.filled(text -> "😀".repeat(1_030)).interactive().body().codePointCount(0, 2 * 1_024))
+            .isEqualTo(RichContent.MAX_INTERACTIVE_BODY);
+    }
+
+    @Test
     void payloadWhenInteractiveThenReplyButtonsOrAListAsMetaDocumentsThem() {
         RichContent buttons = new RichContent(null, new RichContent.Interactive("button", "Seçin",
                 List.of(new RichContent.Button("e", "Evet")), null, null));
