@@ -20,7 +20,8 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         assertThat(bot).containsOnlyKeys("id", "name", "symbol", "quote_amount", "interval", "strategy", "params",
                 "api_key_id", "paper", "max_daily_loss", "max_position", "active", "status", "created_at", "updated_at",
                 "stop_loss", "take_profit", "trailing_stop", "trailing_offset", "max_drawdown", "cooldown_minutes",
-                "position_sizing", "starting_balance", "exchange", "price_feed");
+                "position_sizing", "starting_balance", "exchange", "price_feed", "order_type", "limit_offset",
+                "unfilled_timeout_minutes", "on_unfilled");
         assertThat(bot).containsEntry("name", "Eşik botu")
             .containsEntry("symbol", "BTCUSDT")
             .containsEntry("interval", "1m")

@@ -107,7 +107,8 @@ class BotController {
                             + "public candles; the default, and the only feed of a bot with an API key), generated "
                             + "(a random walk, for demos) or replay (stored candles only)",
                     allowableValues = { "live", "generated", "replay" }) @Pattern(
-                            regexp = PriceFeed.PATTERN) String priceFeed){
+                            regexp = PriceFeed.PATTERN) String priceFeed,
+            @JsonUnwrapped @Valid OrderPolicy orders){
 
         BotManagement.Changes changes() {
             Map<String, Object> merged = new LinkedHashMap<>(params == null ? Map.of() : params);
@@ -116,7 +117,7 @@ class BotController {
             }
             return new BotManagement.Changes(name, symbol, quoteAmount, interval,
                     strategy == null || strategy.isBlank() ? SimpleStrategy.NAME : strategy, merged, apiKeyId,
-                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk, exchange, priceFeed);
+                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk, exchange, priceFeed, orders);
         }
     }
 
@@ -133,7 +134,10 @@ class BotController {
             @JsonProperty("cooldown_minutes") Integer cooldownMinutes,
             @JsonProperty("position_sizing") Risk.Sizing positionSizing,
             @JsonProperty("starting_balance") BigDecimal startingBalance, ExchangeName exchange,
-            @JsonProperty("price_feed") PriceFeed priceFeed) {
+            @JsonProperty("price_feed") PriceFeed priceFeed, @JsonProperty("order_type") String orderType,
+            @JsonProperty("limit_offset") BigDecimal limitOffset,
+            @JsonProperty("unfilled_timeout_minutes") Integer unfilledTimeoutMinutes,
+            @JsonProperty("on_unfilled") String onUnfilled) {
 
         static BotResponse from(Bot bot, Strategies strategies) {
             Risk risk = bot.risk();
@@ -145,7 +149,8 @@ class BotController {
                     bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()), Money.plain(risk.takeProfit()),
                     Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
                     Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()),
-                    bot.exchange(), bot.priceFeed());
+                    bot.exchange(), bot.priceFeed(), bot.orders().orderType(), Money.plain(bot.orders().limitOffset()),
+                    bot.orders().unfilledTimeoutMinutes(), bot.orders().onUnfilled());
         }
     }
 

@@ -11,10 +11,11 @@ import dev.kapi.trading.market.Side;
 
 /**
  * A spot exchange as the runner sees it: closed candles, the order book, a symbol's
- * rules, the account's balances, market orders that carry a client order id, and a lookup
- * by that id for an order whose outcome is unknown. The paper exchange, Binance and
- * BtcTurk implement it; {@link Exchanges} picks one for a bot. Market data needs no key;
- * balances and orders need the exchange as one key sees it.
+ * rules, the account's balances, market and limit orders that carry a client order id, a
+ * lookup by that id for an order whose outcome is unknown, and the state and cancel of a
+ * limit order. The paper exchange, Binance and BtcTurk implement it; {@link Exchanges}
+ * picks one for a bot. Market data needs no key; balances and orders need the exchange as
+ * one key sees it.
  */
 public interface Exchange {
 
@@ -53,12 +54,47 @@ public interface Exchange {
     Optional<Fill> lookUp(String symbol, String clientOrderId);
 
     /**
+     * Places a good-till-cancelled limit order and answers its state right after (it may
+     * have filled in part or in full already). Throws as {@link #place(MarketOrder)}
+     * does.
+     */
+    OrderState place(LimitOrder order);
+
+    /**
+     * The state of the order placed with this client order id; empty when the exchange
+     * has no such order.
+     */
+    Optional<OrderState> order(String symbol, String clientOrderId);
+
+    /**
+     * Cancels the order and answers its final state: what filled before the cancel stays
+     * filled. An order already done (filled, cancelled) answers as it stands.
+     */
+    OrderState cancel(String symbol, String clientOrderId);
+
+    /**
      * A market order: a buy spends {@code quoteAmount}, a sell sells {@code quantity}.
      * The reference price is the close of the candle that decided it; only the paper
      * exchange fills at it.
      */
     record MarketOrder(String clientOrderId, String symbol, Side side, BigDecimal quoteAmount, BigDecimal quantity,
             BigDecimal referencePrice, Instant at) {
+    }
+
+    /**
+     * A limit order of {@code quantity} at {@code price}, both already rounded to the
+     * symbol's step and tick.
+     */
+    record LimitOrder(String clientOrderId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
+            Instant at) {
+    }
+
+    /**
+     * An order's state: whether it still stands on the book, whether it ended cancelled
+     * (or expired, or rejected) rather than filled, and what it filled so far (all its
+     * fills together; null when none).
+     */
+    record OrderState(String clientOrderId, boolean open, boolean canceled, Fill filled) {
     }
 
     /**

@@ -75,6 +75,41 @@ public final class PaperExchange implements Exchange {
         return Optional.empty();
     }
 
+    /**
+     * A paper limit order rests: it fills when a later candle crosses its price
+     * ({@link #crossed}), which the runner checks on each candle of the bot.
+     */
+    @Override
+    public OrderState place(LimitOrder order) {
+        return new OrderState(order.clientOrderId(), true, false, null);
+    }
+
+    /** Paper orders live only in Kapı's own table. */
+    @Override
+    public Optional<OrderState> order(String symbol, String clientOrderId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public OrderState cancel(String symbol, String clientOrderId) {
+        return new OrderState(clientOrderId, false, true, null);
+    }
+
+    /**
+     * The fill of a resting paper limit order on a candle that opened after it was
+     * placed: in full at its price when the candle's low reached a buy's price or its
+     * high a sell's (freqtrade's "price crossed" rule, on candles); empty otherwise.
+     */
+    public static Optional<Fill> crossed(LimitOrder order, Candle candle, TradingSettings.Paper settings) {
+        boolean crossed = order.side() == Side.BUY ? candle.low().compareTo(order.price()) <= 0
+                : candle.high().compareTo(order.price()) >= 0;
+        if (!crossed) {
+            return Optional.empty();
+        }
+        BigDecimal fee = Money.round(order.price().multiply(order.quantity()).multiply(settings.feeRate()));
+        return Optional.of(new Fill(order.clientOrderId(), order.price(), order.quantity(), fee, candle.openTime()));
+    }
+
     /** The paper fill of an order, also used by backtests. */
     public static Fill fill(MarketOrder order, TradingSettings.Paper settings) {
         BigDecimal slip = order.side() == Side.BUY ? BigDecimal.ONE.add(settings.slippage())

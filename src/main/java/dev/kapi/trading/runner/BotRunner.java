@@ -66,6 +66,8 @@ public class BotRunner {
 
     private final Fills fills;
 
+    private final LimitOrders limits;
+
     private final Exchanges exchanges;
 
     private final PriceFeeds feeds;
@@ -82,9 +84,10 @@ public class BotRunner {
 
     private final ApplicationEventPublisher events;
 
-    BotRunner(Bots bots, BotClaims claims, Orders orders, Fills fills, Exchanges exchanges, PriceFeeds feeds,
-            Strategies strategies, AccountDirectory accounts, TradingSettings settings,
+    BotRunner(Bots bots, BotClaims claims, Orders orders, Fills fills, LimitOrders limits, Exchanges exchanges,
+            PriceFeeds feeds, Strategies strategies, AccountDirectory accounts, TradingSettings settings,
             TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
+        this.limits = limits;
         this.events = events;
         this.bots = bots;
         this.claims = claims;
@@ -193,6 +196,7 @@ public class BotRunner {
         Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(ids)
             .stream()
             .collect(Collectors.groupingBy(Orders.PendingOrder::botId));
+        Set<Long> resting = orders.withOpen(ids);
         List<Bot> runnable = batch.stream().filter(bot -> !frozen.contains(bot.ownerId())).toList();
         fetchCandles(tick, runnable, interval, open);
         List<Bots.Run> quiet = new ArrayList<>();
@@ -214,6 +218,25 @@ public class BotRunner {
                 Candle candle = series.getLast();
                 Strategies.Configured<?> strategy = strategies.stored(bot.strategy(), bot.params());
                 Signal signal = strategy.signal(tail(series, strategy.history()));
+                if (resting.contains(bot.id()) && limits.manage(bot, candle)) {
+                    bot = bots.byIds(List.of(bot.id())).getFirst();
+                    CandleRule.Decision wanted = decide(bot, signal, candle, open.plus(interval.length()));
+                    if (!mayReplace(bot, wanted)) {
+                        quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, null, null));
+                        continue;
+                    }
+                    // A sell while a buy rests, or a risk exit: the resting order goes
+                    // first (what filled stays), then the sell is decided on what is
+                    // held.
+                    if (!limits.cancelAll(bot.id())) {
+                        quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, null, null));
+                        continue;
+                    }
+                    bot = bots.byIds(List.of(bot.id())).getFirst();
+                }
+                else if (resting.contains(bot.id())) {
+                    bot = bots.byIds(List.of(bot.id())).getFirst();
+                }
                 CandleRule.Decision decision = decide(bot, signal, candle, open.plus(interval.length()));
                 if (decision.side() == null) {
                     quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, decision.highWater(),
@@ -273,6 +296,20 @@ public class BotRunner {
                     signal, candle, closeTime);
     }
 
+    /**
+     * Whether a decision may cancel the bot's resting limit orders: a sell while a buy
+     * rests, or a sell for risk (a stop, the target, the drawdown) whatever rests.
+     */
+    private boolean mayReplace(Bot bot, CandleRule.Decision decision) {
+        if (decision.side() != Side.SELL) {
+            return false;
+        }
+        if (!LimitOrders.applies(bot, decision.reason())) {
+            return true;
+        }
+        return orders.openOf(bot.id()).stream().anyMatch(order -> order.side() == Side.BUY);
+    }
+
     private void pause(Bot bot) {
         transactions.executeWithoutResult(status -> {
             bots.pauseWithReason(bot.id(), "max-drawdown", clock.instant());
@@ -290,6 +327,16 @@ public class BotRunner {
         Instant now = clock.instant();
         Side side = decision.side();
         String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());
+        if (LimitOrders.applies(bot, decision.reason())) {
+            if (!limits.place(bot, clientOrderId, candle.openTime(), side, decision.reason(), decision.amount(),
+                    candle.close(), 0)) {
+                return false;
+            }
+            transactions.executeWithoutResult(status -> bots.recordRuns(List
+                .of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null, decision.peak())),
+                    clock.instant()));
+            return true;
+        }
         // Under the bot's lock: a kill switch, a force-exit or a stop since the batch
         // read
         // the bot leaves this candle without an order.
@@ -327,6 +374,10 @@ public class BotRunner {
     private Bot settlePending(Bot bot, List<Orders.PendingOrder> pending) {
         Exchange exchange = exchanges.forBot(bot);
         for (Orders.PendingOrder order : pending) {
+            if (orders.isLimit(order.clientOrderId())) {
+                limits.settle(bot, order.clientOrderId());
+                continue;
+            }
             Exchange.Fill fill = exchange.lookUp(bot.symbol(), order.clientOrderId()).orElse(null);
             transactions.executeWithoutResult(status -> {
                 if (fill == null) {

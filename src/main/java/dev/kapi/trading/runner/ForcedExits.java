@@ -61,8 +61,11 @@ public class ForcedExits {
 
     private final Clock clock;
 
-    ForcedExits(Bots bots, Orders orders, Fills fills, Trades trades, Exchanges exchanges,
+    private final LimitOrders limits;
+
+    ForcedExits(Bots bots, Orders orders, Fills fills, Trades trades, Exchanges exchanges, LimitOrders limits,
             TransactionTemplate transactions, Clock clock) {
+        this.limits = limits;
         this.bots = bots;
         this.orders = orders;
         this.fills = fills;
@@ -125,6 +128,9 @@ public class ForcedExits {
      */
     public Outcome exit(long botId, boolean untilFlat) {
         Instant now = clock.instant();
+        if (!cancelResting(botId, now)) {
+            return Outcome.of(Result.PENDING);
+        }
         Claim claim = transactions.execute(status -> claim(botId, now));
         if (claim.clientOrderId() == null) {
             return Outcome.of(claim.result());
@@ -154,6 +160,25 @@ public class ForcedExits {
         Trade trade = transactions.execute(status -> fills.record(bot, Side.SELL, ExitReason.FORCE_EXIT, fill));
         log.info("Bot {} force-exited: {} sold by order {}", botId, Money.plain(fill.quantity()), clientOrderId);
         return trade == null ? Outcome.of(Result.PENDING) : new Outcome(Result.SOLD, trade, null);
+    }
+
+    /**
+     * The bot's resting limit orders are cancelled first (what filled of them stays);
+     * false when one could not be, and the exit stays requested for the exit pass.
+     */
+    private boolean cancelResting(long botId, Instant now) {
+        boolean done;
+        try {
+            done = limits.cancelAll(botId);
+        }
+        catch (RuntimeException ex) {
+            log.warn("Bot {}: its limit orders could not be cancelled before the exit: {}", botId, ex.getMessage());
+            done = false;
+        }
+        if (!done) {
+            transactions.executeWithoutResult(status -> bots.requestExit(botId, now));
+        }
+        return done;
     }
 
     private Claim claim(long botId, Instant now) {

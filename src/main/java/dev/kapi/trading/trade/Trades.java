@@ -69,6 +69,32 @@ public class Trades {
             .single();
     }
 
+    /** The trade of an order, by its client order id. */
+    Optional<Trade> byClientOrderId(String clientOrderId) {
+        return jdbc.sql(SELECT + " WHERE client_order_id = :id")
+            .param("id", clientOrderId)
+            .query(Trades::map)
+            .optional();
+    }
+
+    /**
+     * Writes a trade's grown fill: price, quantity, fee, realized PnL, last execution.
+     */
+    void update(Trade trade) {
+        jdbc.sql("""
+                UPDATE trading_trades SET price = :price, quantity = :quantity, fee = :fee, realized_pnl = :pnl,
+                       executed_at = :executedAt
+                WHERE id = :id
+                """)
+            .param("price", trade.price())
+            .param("quantity", trade.quantity())
+            .param("fee", trade.fee())
+            .param("pnl", trade.realizedPnl())
+            .param("executedAt", utc(trade.executedAt()))
+            .param("id", trade.id())
+            .update();
+    }
+
     Optional<Trade> byId(long id, long ownerId) {
         return jdbc.sql(SELECT + " WHERE id = :id AND owner_id = :owner")
             .param("id", id)

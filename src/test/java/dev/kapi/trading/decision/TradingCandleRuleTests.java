@@ -320,7 +320,8 @@ class TradingCandleRuleTests {
             BigDecimal highWater, BigDecimal peak, Instant cooldownUntil) {
         return new Bot(1, 1, "parity", "X", QUOTE, INTERVAL, "rsi", "{}", null, null, null, true,
                 BotStatus.trading(quantity.signum() > 0), quantity, cost, null, null, null, null, 0, null, null, null,
-                risk, entry, highWater, realized, peak, cooldownUntil, null, ExchangeName.BINANCE, PriceFeed.GENERATED);
+                risk, entry, highWater, realized, peak, cooldownUntil, null, ExchangeName.BINANCE, PriceFeed.GENERATED,
+                dev.kapi.trading.bot.OrderPolicy.MARKET);
     }
 
     private static CandleRule.Holding holding(String quantity, String entry, String highWater) {
