@@ -99,8 +99,16 @@ public interface Exchange {
 
     /**
      * What an order did: average price, quantity, fee in the quote currency, and when.
+     * {@code priceSource}: where a paper fill's price came from ({@code order_book} or
+     * {@code close}); null for an exchange's own fill.
      */
-    record Fill(String clientOrderId, BigDecimal price, BigDecimal quantity, BigDecimal fee, Instant executedAt) {
+    record Fill(String clientOrderId, BigDecimal price, BigDecimal quantity, BigDecimal fee, Instant executedAt,
+            String priceSource) {
+
+        public Fill(String clientOrderId, BigDecimal price, BigDecimal quantity, BigDecimal fee, Instant executedAt) {
+            this(clientOrderId, price, quantity, fee, executedAt, null);
+        }
+
     }
 
     /** Bids best (highest) first and asks best (lowest) first. */

@@ -54,7 +54,7 @@ class Fills {
         }
         Trade trade = book.record(new TradeBook.Entry(bot.ownerId(), bot.id(), bot.symbol(), side, fill.price(),
                 fill.quantity(), fill.fee(), "bot", fill.clientOrderId(), fill.executedAt(),
-                side == Side.SELL ? (reason == null ? ExitReason.SIGNAL : reason) : null));
+                side == Side.SELL ? (reason == null ? ExitReason.SIGNAL : reason) : null, fill.priceSource()));
         afterTrade(bot, side, reason, fill.executedAt());
         return trade;
     }

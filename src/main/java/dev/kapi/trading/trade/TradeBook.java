@@ -52,11 +52,18 @@ public class TradeBook {
      * A trade to record; {@code realizedPnl} and {@code id} of the result are the book's.
      */
     public record Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
-            BigDecimal fee, String source, String clientOrderId, Instant executedAt, ExitReason exitReason) {
+            BigDecimal fee, String source, String clientOrderId, Instant executedAt, ExitReason exitReason,
+            String priceSource) {
+
+        public Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
+                BigDecimal fee, String source, String clientOrderId, Instant executedAt, ExitReason exitReason) {
+            this(ownerId, botId, symbol, side, price, quantity, fee, source, clientOrderId, executedAt, exitReason,
+                    null);
+        }
 
         Entry(long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity, BigDecimal fee,
                 String source, String clientOrderId, Instant executedAt) {
-            this(ownerId, botId, symbol, side, price, quantity, fee, source, clientOrderId, executedAt, null);
+            this(ownerId, botId, symbol, side, price, quantity, fee, source, clientOrderId, executedAt, null, null);
         }
     }
 
@@ -173,7 +180,7 @@ public class TradeBook {
         trades.replaceLots(delta.ownerId(), delta.botId(), delta.symbol(), open);
         Trade grown = new Trade(trade.id(), trade.ownerId(), trade.botId(), trade.symbol(), trade.side(), price,
                 quantity, trade.fee().add(delta.fee()), trade.realizedPnl().add(realized), trade.source(),
-                trade.clientOrderId(), delta.executedAt(), trade.exitReason());
+                trade.clientOrderId(), delta.executedAt(), trade.exitReason(), trade.priceSource());
         trades.update(grown);
         if (bot != null) {
             position(bot, delta.side(), delta.price(), delta.quantity(), open, realized, now);
@@ -204,11 +211,11 @@ public class TradeBook {
     private Trade insert(Entry entry, BigDecimal realized, Instant now) {
         Trade trade = new Trade(0, entry.ownerId(), entry.botId(), entry.symbol(), entry.side(), entry.price(),
                 entry.quantity(), entry.fee(), realized, entry.source(), entry.clientOrderId(), entry.executedAt(),
-                entry.side() == Side.SELL ? entry.exitReason() : null);
+                entry.side() == Side.SELL ? entry.exitReason() : null, entry.priceSource());
         long id = trades.insert(trade, now);
         return new Trade(id, trade.ownerId(), trade.botId(), trade.symbol(), trade.side(), trade.price(),
                 trade.quantity(), trade.fee(), realized, trade.source(), trade.clientOrderId(), trade.executedAt(),
-                trade.exitReason());
+                trade.exitReason(), trade.priceSource());
     }
 
 }

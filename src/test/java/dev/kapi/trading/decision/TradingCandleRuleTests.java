@@ -45,7 +45,7 @@ class TradingCandleRuleTests {
     private static final BigDecimal QUOTE = new BigDecimal("100");
 
     private static final TradingSettings.Paper PAPER = new TradingSettings.Paper(new BigDecimal("0.001"),
-            new BigDecimal("0.0005"));
+            new BigDecimal("0.0005"), false, new BigDecimal("0.05"), 100);
 
     private static final Strategies.Configured<?> RSI = new Strategies.Configured<>(new RsiStrategy(),
             new RsiStrategy.Params(6, 35.0, 65.0));
