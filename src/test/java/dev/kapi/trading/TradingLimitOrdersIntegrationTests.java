@@ -251,6 +251,9 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         Map<String, Object> far = limitBot(paperSymbol(), "1", "2", "cancel");
         far.put("limit_offset", new BigDecimal("0.5"));
         assertThat(invalidBotFields(token, far)).containsExactly("limit_offset");
+        Map<String, Object> worse = limitBot(paperSymbol(), "1", "2", "cancel");
+        worse.put("limit_offset", new BigDecimal("-0.05"));
+        assertThat(invalidBotFields(token, worse)).containsExactly("limit_offset");
         Map<String, Object> forever = limitBot(paperSymbol(), "1", "2", "cancel");
         forever.put("unfilled_timeout_minutes", 10_081);
         assertThat(invalidBotFields(token, forever)).containsExactly("unfilled_timeout_minutes");
@@ -265,6 +268,45 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         assertThat(createBot(token, defaults)).containsEntry("order_type", "limit")
             .containsEntry("unfilled_timeout_minutes", 10)
             .containsEntry("on_unfilled", "cancel");
+    }
+
+    @Test
+    void forceExitWhenALimitSellRestsThenItIsCancelledFirstAndThePositionSoldAtMarket() {
+        String token = newUserToken();
+        String symbol = paperSymbol();
+        Instant first = candles(ExchangeName.BINANCE, symbol, "106", "106");
+        long bot = startedBot(token, limitBot(symbol, "100", "105", "cancel"));
+        as(token).post()
+            .uri("/api/trading/trades")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("bot_id", bot, "side", "buy", "price", new BigDecimal("100"), "quantity", BigDecimal.ONE))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
+        assertThat(orderStatus(order)).isEqualTo("open");
+        assertThat(jdbc.sql("SELECT price FROM trading_orders WHERE client_order_id = :id")
+            .param("id", order)
+            .query(BigDecimal.class)
+            .single()).isEqualByComparingTo("107.06");
+
+        Map<String, Object> exit = post(token, "/api/trading/bots/" + bot + "/force-exit", null);
+
+        assertThat(exit).containsEntry("status", "sold");
+        assertThat(orderStatus(order)).isEqualTo("canceled");
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot))
+            .filteredOn(trade -> "sell".equals(trade.get("side")))
+            .singleElement()
+            .satisfies(sell -> {
+                assertThat(sell).containsEntry("exit_reason", "force_exit");
+                assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("1");
+            });
+        limits.pass();
+        assertThat(jdbc.sql("SELECT count(*) FROM trading_orders WHERE bot_id = :bot AND status = 'open'")
+            .param("bot", bot)
+            .query(Long.class)
+            .single()).isZero();
     }
 
     private void bothInstancesPass() throws Exception {
