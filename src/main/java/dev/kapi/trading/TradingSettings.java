@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("kapi.trading")
 public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance,
-        @DefaultValue Btcturk btcturk, @DefaultValue Market market) {
+        @DefaultValue Btcturk btcturk, @DefaultValue Market market, @DefaultValue Protection protection) {
 
     public record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
             @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors,
@@ -40,5 +40,12 @@ public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper p
     }
 
     public record Market(@DefaultValue("15s") Duration lockTimeout, @DefaultValue("100000") int maxDownload) {
+    }
+
+    /**
+     * Stops on the exchange: how far below its stop price a stop-limit order's limit is,
+     * as a fraction (so a fast fall past the stop still fills).
+     */
+    public record Protection(@DefaultValue("0.01") BigDecimal stopLimitGap) {
     }
 }

@@ -107,7 +107,11 @@ class BotController {
                             + "public candles; the default, and the only feed of a bot with an API key), generated "
                             + "(a random walk, for demos) or replay (stored candles only)",
                     allowableValues = { "live", "generated", "replay" }) @Pattern(
-                            regexp = PriceFeed.PATTERN) String priceFeed){
+                            regexp = PriceFeed.PATTERN) String priceFeed,
+            @JsonProperty("stop_on_exchange") @Schema(description = "a bot with an API key: place its stop "
+                    + "(stop_loss or trailing_stop; take_profit with it as OCO where the exchange has OCO) on the "
+                    + "exchange right after each entry fills, move it as the trailing stop moves, and cancel it when "
+                    + "the bot exits otherwise; false when not given") Boolean stopOnExchange){
 
         BotManagement.Changes changes() {
             Map<String, Object> merged = new LinkedHashMap<>(params == null ? Map.of() : params);
@@ -116,7 +120,8 @@ class BotController {
             }
             return new BotManagement.Changes(name, symbol, quoteAmount, interval,
                     strategy == null || strategy.isBlank() ? SimpleStrategy.NAME : strategy, merged, apiKeyId,
-                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk, exchange, priceFeed);
+                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk, exchange, priceFeed,
+                    Boolean.TRUE.equals(stopOnExchange));
         }
     }
 
@@ -133,7 +138,7 @@ class BotController {
             @JsonProperty("cooldown_minutes") Integer cooldownMinutes,
             @JsonProperty("position_sizing") Risk.Sizing positionSizing,
             @JsonProperty("starting_balance") BigDecimal startingBalance, ExchangeName exchange,
-            @JsonProperty("price_feed") PriceFeed priceFeed) {
+            @JsonProperty("price_feed") PriceFeed priceFeed, @JsonProperty("stop_on_exchange") boolean stopOnExchange) {
 
         static BotResponse from(Bot bot, Strategies strategies) {
             Risk risk = bot.risk();
@@ -145,7 +150,7 @@ class BotController {
                     bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()), Money.plain(risk.takeProfit()),
                     Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
                     Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()),
-                    bot.exchange(), bot.priceFeed());
+                    bot.exchange(), bot.priceFeed(), bot.stopOnExchange());
         }
     }
 

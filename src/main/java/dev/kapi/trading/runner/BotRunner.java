@@ -22,6 +22,7 @@ import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.Bots;
 import dev.kapi.trading.decision.CandleRule;
+import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.exchange.Exchange;
 import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.exchange.Exchanges;
@@ -70,6 +71,8 @@ public class BotRunner {
 
     private final PriceFeeds feeds;
 
+    private final Protections protections;
+
     private final Strategies strategies;
 
     private final AccountDirectory accounts;
@@ -83,8 +86,9 @@ public class BotRunner {
     private final ApplicationEventPublisher events;
 
     BotRunner(Bots bots, BotClaims claims, Orders orders, Fills fills, Exchanges exchanges, PriceFeeds feeds,
-            Strategies strategies, AccountDirectory accounts, TradingSettings settings,
+            Protections protections, Strategies strategies, AccountDirectory accounts, TradingSettings settings,
             TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
+        this.protections = protections;
         this.events = events;
         this.bots = bots;
         this.claims = claims;
@@ -202,6 +206,13 @@ public class BotRunner {
                 if (pending.containsKey(bot.id())) {
                     bot = settlePending(bot, pending.get(bot.id()));
                 }
+                Risk risk = bot.risk();
+                if (Protections.applies(bot)) {
+                    // What the exchange holds (a stop, an OCO's target) is its to sell.
+                    Protections.Guard guard = protections.reconcile(bot);
+                    bot = guard.bot();
+                    risk = guard.runnerRisk();
+                }
                 Series fetched = tick.candles.get(key(bot, interval));
                 if (fetched.failure() != null) {
                     throw fetched.failure();
@@ -214,7 +225,7 @@ public class BotRunner {
                 Candle candle = series.getLast();
                 Strategies.Configured<?> strategy = strategies.stored(bot.strategy(), bot.params());
                 Signal signal = strategy.signal(tail(series, strategy.history()));
-                CandleRule.Decision decision = decide(bot, signal, candle, open.plus(interval.length()));
+                CandleRule.Decision decision = decide(bot, risk, signal, candle, open.plus(interval.length()));
                 if (decision.side() == null) {
                     quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, decision.highWater(),
                             decision.peak()));
@@ -266,8 +277,16 @@ public class BotRunner {
      * cooldown); and the high-water mark and equity peak to keep.
      */
     public static CandleRule.Decision decide(Bot bot, Signal signal, Candle candle, Instant closeTime) {
+        return decide(bot, bot.risk(), signal, candle, closeTime);
+    }
+
+    /**
+     * {@link #decide} with the risk exits the run checks itself: those the exchange holds
+     * for the bot are left out.
+     */
+    private static CandleRule.Decision decide(Bot bot, Risk risk, Signal signal, Candle candle, Instant closeTime) {
         return CandleRule
-            .decide(new CandleRule.Settings(bot.risk(), bot.quoteAmount(), bot.maxPosition()),
+            .decide(new CandleRule.Settings(risk, bot.quoteAmount(), bot.maxPosition()),
                     new CandleRule.Holding(bot.positionQuantity(), bot.positionCost(), bot.available(),
                             bot.entryPrice(), bot.highWater(), bot.peakEquity(), bot.cooldownUntil()),
                     signal, candle, closeTime);
@@ -285,10 +304,16 @@ public class BotRunner {
      * Places the order of this candle and records its trade; false when the bot had one
      * for the candle already.
      */
-    private boolean trade(Bot bot, CandleRule.Decision decision, Signal signal, Candle candle,
+    private boolean trade(Bot decided, CandleRule.Decision decision, Signal signal, Candle candle,
             CandleInterval interval) {
-        Instant now = clock.instant();
         Side side = decision.side();
+        // A sell cancels the bot's stop on the exchange first and sells only what it
+        // left.
+        Bot bot = side == Side.SELL ? protections.cancelForExit(decided) : decided;
+        if (!bot.inPosition() && side == Side.SELL) {
+            return false;
+        }
+        Instant now = clock.instant();
         String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());
         // Under the bot's lock: a kill switch, a force-exit or a stop since the batch
         // read
@@ -317,6 +342,9 @@ public class BotRunner {
                 .of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null, decision.peak())),
                     clock.instant());
         });
+        if (side == Side.BUY) {
+            protections.afterEntry(bot.id());
+        }
         return true;
     }
 

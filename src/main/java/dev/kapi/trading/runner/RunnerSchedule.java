@@ -12,7 +12,8 @@ import dev.kapi.trading.TradingSettings;
  * The runner's trigger on this instance: each minute (by
  * {@code kapi.trading.runner.cron}), the tick of that minute, and later in it (by
  * {@code kapi.trading.runner.retry-cron}) the retry pass that runs the unfinished claims
- * of a dead instance and the exit pass ({@link ForcedExits#retry}). Off with
+ * of a dead instance, the exit pass ({@link ForcedExits#retry}) and the stops on the
+ * exchange of stopped bots ({@link Protections#reconcileIdle}). Off with
  * {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
  */
 @Component
@@ -22,11 +23,15 @@ class RunnerSchedule implements SchedulingConfigurer {
 
     private final ForcedExits exits;
 
+    private final Protections protections;
+
     private final Clock clock;
 
     private final TradingSettings.Runner settings;
 
-    RunnerSchedule(BotRunner runner, ForcedExits exits, Clock clock, TradingSettings settings) {
+    RunnerSchedule(BotRunner runner, ForcedExits exits, Protections protections, Clock clock,
+            TradingSettings settings) {
+        this.protections = protections;
         this.runner = runner;
         this.exits = exits;
         this.clock = clock;
@@ -52,6 +57,7 @@ class RunnerSchedule implements SchedulingConfigurer {
     void retry() {
         runner.retry(clock.instant());
         exits.retry();
+        protections.reconcileIdle();
     }
 
 }
