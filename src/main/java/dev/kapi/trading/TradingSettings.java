@@ -39,7 +39,14 @@ public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper p
             @DefaultValue("https://graph-api.btcturk.com") URI graphUrl, @DefaultValue("10s") Duration timeout) {
     }
 
-    public record Market(@DefaultValue("15s") Duration lockTimeout, @DefaultValue("100000") int maxDownload) {
+    /**
+     * The shared candle store: how long a tick waits for another instance fetching the
+     * same candles, the most candles one download stores, the most candles a user may
+     * download a day (UTC), and how long candles are kept (by open time: a year of
+     * backtests plus 200 daily candles of history).
+     */
+    public record Market(@DefaultValue("15s") Duration lockTimeout, @DefaultValue("100000") int maxDownload,
+            @DefaultValue("1000000") long maxDownloadPerDay, @DefaultValue("400d") Duration retention) {
     }
 
     /**
