@@ -209,6 +209,61 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     }
 
     @Test
+    void killSwitchWhenABotsStopStandsOnTheExchangeThenItIsCancelledFirstAndThePositionSoldOnceAsForceExit() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("{\"orderListId\": 7, \"listOrderStatus\": \"EXECUTING\"}")));
+        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/orderList"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("{\"orderListId\": 7, \"listOrderStatus\": \"ALL_DONE\"}")));
+        Instant first = recordCandles(symbol, "99");
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "kill-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        body.put("take_profit", new BigDecimal("0.2"));
+        long bot = startedBot(token, body);
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        // Once cancelled, neither leg executed anything.
+        stubLeg(symbol, ids + "-s0", 701, "CANCELED", "0", "0", first.toEpochMilli());
+        stubLeg(symbol, ids + "-t0", 702, "CANCELED", "0", "0", first.toEpochMilli());
+        stubFree(base, "1.01");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("side", equalTo("SELL"))
+            .withQueryParam("type", equalTo("MARKET"))
+            .willReturn(okJson("""
+                    {"symbol": "%s", "orderId": 703, "orderListId": -1, "clientOrderId": "kapi-x",
+                     "transactTime": 1700000000000, "price": "0", "origQty": "1.01", "executedQty": "1.01",
+                     "cummulativeQuoteQty": "100", "status": "FILLED", "type": "MARKET", "side": "SELL",
+                     "fills": [{"price": "99", "qty": "1.01", "commission": "0.1", "commissionAsset": "USDT"}]}
+                    """.formatted(symbol))));
+
+        Map<String, Object> report = post(token, "/api/trading/kill-switch", null);
+
+        assertThat(report).containsEntry("positions_closed", 1);
+        BINANCE.verify(1,
+                deleteRequestedFor(urlPathEqualTo("/api/v3/orderList")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("listClientOrderId", equalTo(ids + "-l0")));
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("type", equalTo("MARKET"))
+                    .withQueryParam("side", equalTo("SELL"))
+                    .withQueryParam("quantity", equalTo("1.01")));
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement()
+            .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "force_exit"));
+        as(token).delete().uri("/api/trading/kill-switch").exchange().expectStatus().isNoContent();
+    }
+
+    @Test
     void stopOnExchangeWhenSetOnAPaperBotOrWithoutAStopThen400NamingIt() {
         String token = newUserToken();
         Map<String, Object> paperBot = simpleBot(uniqueSymbol(), "100", "110");
