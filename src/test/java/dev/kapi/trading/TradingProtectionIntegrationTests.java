@@ -17,6 +17,7 @@ import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
+import dev.kapi.trading.runner.Protections;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
@@ -39,6 +40,9 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
     @Autowired
     PaperExchange paper;
+
+    @Autowired
+    Protections protections;
 
     @Test
     void stopOnExchangeWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
@@ -261,6 +265,59 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         assertThat(sells).singleElement()
             .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "force_exit"));
         as(token).delete().uri("/api/trading/kill-switch").exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void stopOnExchangeWhenTheBotIsStoppedThenItsStopStaysIsReconciledEachMinuteAndTheBotCannotBeDeletedMeanwhile() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(okJson("{\"orderId\": 801, \"status\": \"NEW\"}")));
+        Instant first = recordCandles(symbol, "99");
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "idle-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        long bot = startedBot(token, body);
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+
+        // Stopped without exit: the stop stays on the exchange, so the bot is not
+        // deleted.
+        post(token, "/api/trading/bots/" + bot + "/stop", null);
+        as(token).delete()
+            .uri("/api/trading/bots/{id}", bot)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody(JSON_OBJECT)
+            .value(problem -> assertThat(problem).containsEntry("type", "urn:kapi:problem:bot-has-stop-on-exchange"));
+        BINANCE.verify(0,
+                deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol)));
+
+        long soldAt = first.plus(Duration.ofMinutes(30)).toEpochMilli();
+        stubLeg(symbol, stop, 801, "FILLED", "1.01", "94.94", soldAt);
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("orderId", equalTo("801"))
+            .willReturn(okJson("""
+                    [{"symbol": "%s", "orderId": 801, "price": "94", "qty": "1.01", "commission": "0.09494",
+                      "commissionAsset": "USDT"}]
+                    """.formatted(symbol))));
+        protections.reconcileIdle();
+        secondInstance().getBean(Protections.class).reconcileIdle();
+
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement()
+            .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "stop_loss")
+                .containsEntry("client_order_id", stop));
+        as(token).delete().uri("/api/trading/bots/{id}", bot).exchange().expectStatus().is2xxSuccessful();
     }
 
     @Test

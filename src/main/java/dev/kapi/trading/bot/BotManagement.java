@@ -108,6 +108,11 @@ public class BotManagement {
         if (bot.active()) {
             throw ApiException.conflict("bot-active");
         }
+        if (bots.hasStopOnExchange(id)) {
+            // Deleted, the bot would leave an order on the exchange that Kapı no longer
+            // records or cancels.
+            throw ApiException.conflict("bot-has-stop-on-exchange");
+        }
         bots.delete(id);
     }
 

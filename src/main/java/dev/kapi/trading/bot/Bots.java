@@ -361,6 +361,16 @@ public class Bots {
         return value == null ? null : value.toPlainString();
     }
 
+    /**
+     * Whether a stop of the bot stands (or may stand) on its exchange
+     * ({@code stop_on_exchange}).
+     */
+    boolean hasStopOnExchange(long id) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM trading_protections WHERE bot_id = :id AND status IN ('pending', 'open'))
+                """).param("id", id).query(Boolean.class).single();
+    }
+
     boolean delete(long id) {
         return jdbc.sql("DELETE FROM trading_bots WHERE id = :id").param("id", id).update() == 1;
     }

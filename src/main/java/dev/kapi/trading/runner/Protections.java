@@ -47,7 +47,7 @@ import dev.kapi.trading.trade.Trades;
  * place leaves the bot to Kapı's own per-candle stop and is tried again on the next run.
  */
 @Component
-class Protections {
+public class Protections {
 
     private static final Logger log = LoggerFactory.getLogger(Protections.class);
 
@@ -157,7 +157,7 @@ class Protections {
      * The stops of stopped bots (no run reconciles them): a leg that filled is recorded.
      * Answers how many stops it found done.
      */
-    int reconcileIdle() {
+    public int reconcileIdle() {
         int done = 0;
         long after = 0;
         for (List<Long> page = stops.idleBots(after, PAGE); !page.isEmpty(); page = stops.idleBots(after, PAGE)) {
