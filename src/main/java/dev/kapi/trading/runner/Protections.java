@@ -53,6 +53,9 @@ public class Protections {
 
     private static final int PAGE = 500;
 
+    /** How many refused placements one position gets before Kapı stops trying. */
+    static final int MAX_REFUSED = 100;
+
     private final ProtectiveOrders stops;
 
     private final Orders orders;
@@ -261,6 +264,11 @@ public class Protections {
         }
         BigDecimal target = exchange.name().oco() ? Exits.target(bot.risk(), bot.entryPrice()) : null;
         String base = ProtectiveOrders.base(bot.id(), trades.lastTradeId(bot.id()));
+        if (stops.refusedOf(bot.id(), base) >= MAX_REFUSED) {
+            // Refused that often (each run tries again): Kapı's own stop keeps covering
+            // the position, without a row a minute.
+            return;
+        }
         Exchange.StopOrder order = order(base, stops.countOf(bot.id(), base), bot.symbol(), quantity, stop.price(),
                 target, rules);
         Instant now = clock.instant();

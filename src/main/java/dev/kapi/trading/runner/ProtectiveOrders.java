@@ -57,6 +57,14 @@ class ProtectiveOrders {
             .single();
     }
 
+    /** How many stops of this position the exchange refused or never got. */
+    int refusedOf(long botId, String base) {
+        return jdbc.sql("""
+                SELECT count(*) FROM trading_protections
+                WHERE bot_id = :bot AND stop_order_id LIKE :base AND status = 'absent' AND replaces IS NULL
+                """).param("bot", botId).param("base", base + "-s%").query(Integer.class).single();
+    }
+
     /**
      * Writes the stop pending; false when the bot has a pending or open one already (or
      * this one was written before).
