@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("kapi.trading")
 public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper paper, @DefaultValue Binance binance,
-        @DefaultValue Btcturk btcturk, @DefaultValue Market market) {
+        @DefaultValue Btcturk btcturk, @DefaultValue Market market, @DefaultValue Protection protection) {
 
     public record Runner(@DefaultValue("true") boolean enabled, @DefaultValue("5 * * * * *") String cron,
             @DefaultValue("500") int batchSize, @DefaultValue("3") int maxConsecutiveErrors,
@@ -43,6 +43,20 @@ public record TradingSettings(@DefaultValue Runner runner, @DefaultValue Paper p
             @DefaultValue("https://graph-api.btcturk.com") URI graphUrl, @DefaultValue("10s") Duration timeout) {
     }
 
-    public record Market(@DefaultValue("15s") Duration lockTimeout, @DefaultValue("100000") int maxDownload) {
+    /**
+     * The shared candle store: how long a tick waits for another instance fetching the
+     * same candles, the most candles one download stores, the most candles a user may
+     * download a day (UTC), and how long candles are kept (by open time: a year of
+     * backtests plus 200 daily candles of history).
+     */
+    public record Market(@DefaultValue("15s") Duration lockTimeout, @DefaultValue("100000") int maxDownload,
+            @DefaultValue("1000000") long maxDownloadPerDay, @DefaultValue("400d") Duration retention) {
+    }
+
+    /**
+     * Stops on the exchange: how far below its stop price a stop-limit order's limit is,
+     * as a fraction (so a fast fall past the stop still fills).
+     */
+    public record Protection(@DefaultValue("0.01") BigDecimal stopLimitGap) {
     }
 }

@@ -62,6 +62,7 @@ final class BinanceClient {
 
     static final int ORDER_DOES_NOT_EXIST = -2013;
     static final int FILTER_FAILURE = -1013;
+    static final int NEW_ORDER_REJECTED = -2010;
     static final int CANCEL_REJECTED = -2011;
 
     /** The statuses of an order still on the book ({@code enums.md}). */
@@ -392,6 +393,137 @@ final class BinanceClient {
             }
             return new LimitOrder(order.clientOrderId(), order.symbol(), order.side(), order.price(), quantity,
                     order.at());
+        }
+
+        /**
+         * A stop alone: {@code POST /api/v3/order} of type STOP_LOSS_LIMIT (GTC). With a
+         * target: {@code POST /api/v3/orderList/oco}, the target a LIMIT_MAKER above and
+         * the stop a STOP_LOSS_LIMIT below (weight 1 either way).
+         */
+        @Override
+        public void placeStop(StopOrder order) {
+            Answer answer = order.oco() ? send("POST", "/api/v3/orderList/oco", signed(ocoParams(order)), credentials())
+                    : send("POST", "/api/v3/order", signed(stopParams(order)), credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer to stop " + order.clientOrderId() + " (HTTP "
+                        + answer.status() + ")");
+            }
+            if (!answer.ok()) {
+                if (answer.code() == NEW_ORDER_REJECTED && answer.text() != null
+                        && answer.text().contains("trigger immediately")) {
+                    throw new StopWouldTrigger("Binance refused stop " + order.clientOrderId()
+                            + ": the price is already below its stop " + plain(order.stopPrice()));
+                }
+                if (answer.code() == FILTER_FAILURE) {
+                    cachedRules.invalidate(order.symbol());
+                }
+                throw answer.failure("stop " + order.clientOrderId());
+            }
+        }
+
+        /** {@code GET /api/v3/order} by client order id (weight 4). */
+        @Override
+        public LegState stopLeg(String symbol, String clientOrderId) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", symbol);
+            params.put("origClientOrderId", clientOrderId);
+            Answer answer = send("GET", "/api/v3/order", signed(params), credentials());
+            if (answer.status() == 400 && answer.code() == ORDER_DOES_NOT_EXIST) {
+                return new LegState(clientOrderId, LegStatus.ABSENT, BigDecimal.ZERO);
+            }
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer looking up " + clientOrderId);
+            }
+            if (!answer.ok() || answer.body() == null) {
+                throw answer.failure("lookup of " + clientOrderId);
+            }
+            LegStatus status = switch (answer.body().path("status").asString("")) {
+                case "FILLED" -> LegStatus.FILLED;
+                case "NEW", "PARTIALLY_FILLED", "PENDING_NEW" -> LegStatus.OPEN;
+                default -> LegStatus.CANCELED;
+            };
+            return new LegState(clientOrderId, status, decimal(answer.body().get("executedQty")));
+        }
+
+        /**
+         * {@code DELETE /api/v3/orderList} by list client order id, or
+         * {@code DELETE /api/v3/order} for a stop alone; Binance's -2011 (no such open
+         * order) is no failure.
+         */
+        @Override
+        public void cancelStop(StopOrder order) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", order.symbol());
+            params.put(order.oco() ? "listClientOrderId" : "origClientOrderId", order.clientOrderId());
+            Answer answer = send("DELETE", order.oco() ? "/api/v3/orderList" : "/api/v3/order", signed(params),
+                    credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer cancelling stop " + order.clientOrderId());
+            }
+            if (!answer.ok() && answer.code() != CANCEL_REJECTED) {
+                throw answer.failure("cancel of stop " + order.clientOrderId());
+            }
+        }
+
+        /**
+         * A stop alone moves in one request, {@code POST /api/v3/order/cancelReplace}
+         * with {@code STOP_ON_FAILURE}: when the cancel fails (the stop filled), nothing
+         * new is placed. An OCO list is cancelled and placed anew.
+         */
+        @Override
+        public void replaceStop(StopOrder current, StopOrder next) {
+            if (current.oco() || next.oco()) {
+                Exchange.super.replaceStop(current, next);
+                return;
+            }
+            Map<String, String> params = stopParams(next);
+            params.remove("newClientOrderId");
+            params.put("cancelReplaceMode", "STOP_ON_FAILURE");
+            params.put("cancelOrigClientOrderId", current.clientOrderId());
+            params.put("newClientOrderId", next.clientOrderId());
+            Answer answer = send("POST", "/api/v3/order/cancelReplace", signed(params), credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer moving stop " + current.clientOrderId());
+            }
+            if (!answer.ok()) {
+                JsonNode data = answer.body() == null ? null : answer.body().path("data");
+                if (data != null && "FAILURE".equals(data.path("cancelResult").asString(""))) {
+                    throw new StopGone("Binance could not cancel stop " + current.clientOrderId()
+                            + " to move it: it filled or went meanwhile");
+                }
+                throw answer.failure("move of stop " + current.clientOrderId());
+            }
+        }
+
+        private Map<String, String> stopParams(StopOrder order) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", order.symbol());
+            params.put("side", "SELL");
+            params.put("type", "STOP_LOSS_LIMIT");
+            params.put("timeInForce", "GTC");
+            params.put("quantity", plain(order.quantity()));
+            params.put("price", plain(order.limitPrice()));
+            params.put("stopPrice", plain(order.stopPrice()));
+            params.put("newClientOrderId", order.clientOrderId());
+            params.put("newOrderRespType", "RESULT");
+            return params;
+        }
+
+        private Map<String, String> ocoParams(StopOrder order) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", order.symbol());
+            params.put("side", "SELL");
+            params.put("quantity", plain(order.quantity()));
+            params.put("listClientOrderId", order.clientOrderId());
+            params.put("aboveType", "LIMIT_MAKER");
+            params.put("abovePrice", plain(order.targetPrice()));
+            params.put("aboveClientOrderId", order.targetClientOrderId());
+            params.put("belowType", "STOP_LOSS_LIMIT");
+            params.put("belowStopPrice", plain(order.stopPrice()));
+            params.put("belowPrice", plain(order.limitPrice()));
+            params.put("belowTimeInForce", "GTC");
+            params.put("belowClientOrderId", order.stopClientOrderId());
+            return params;
         }
 
         /**

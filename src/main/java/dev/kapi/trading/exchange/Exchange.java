@@ -160,4 +160,96 @@ public interface Exchange {
 
     }
 
+    // Protective orders (stop_on_exchange): added after the interface's other methods.
+
+    /**
+     * Places a stop-limit sell, with its take-profit as the other leg of an OCO list when
+     * {@link StopOrder#targetPrice()} is given (only where {@link ExchangeName#oco()}).
+     * Throws {@link UncertainOrder} when it may or may not exist (then look its legs up),
+     * {@link StopWouldTrigger} when the price is already past the stop, and
+     * {@link ExchangeException} when it surely was not placed.
+     */
+    default void placeStop(StopOrder order) {
+        throw new ExchangeException(name().wire() + " takes no stop orders from Kapı");
+    }
+
+    /** A leg of a stop placed earlier, as the exchange has it now. */
+    default LegState stopLeg(String symbol, String clientOrderId) {
+        throw new ExchangeException(name().wire() + " takes no stop orders from Kapı");
+    }
+
+    /**
+     * Cancels the stop (the whole list of an OCO); an order no longer open (filled,
+     * canceled, unknown) is no failure: its legs say what it did.
+     */
+    default void cancelStop(StopOrder order) {
+        throw new ExchangeException(name().wire() + " takes no stop orders from Kapı");
+    }
+
+    /**
+     * Moves a stop: {@code next} replaces {@code current}. Throws {@link StopGone} when
+     * {@code current} could not be canceled (it filled or went meanwhile: nothing new was
+     * placed).
+     */
+    default void replaceStop(StopOrder current, StopOrder next) {
+        try {
+            cancelStop(current);
+        }
+        catch (UncertainOrder ex) {
+            throw ex;
+        }
+        LegState stop = stopLeg(current.symbol(), current.stopClientOrderId());
+        if (stop.status() == LegStatus.FILLED || stop.executedQuantity().signum() > 0) {
+            throw new StopGone("The stop " + current.clientOrderId() + " filled before it could be moved");
+        }
+        placeStop(next);
+    }
+
+    /**
+     * A protective sell of {@code quantity}: the stop leg triggers at {@code stopPrice}
+     * and sells at {@code limitPrice} or better; the take-profit leg (a limit maker
+     * order, OCO only) sells at {@code targetPrice}. {@code clientOrderId} is the list's
+     * (the stop's own when there is no target).
+     */
+    record StopOrder(String clientOrderId, String stopClientOrderId, String targetClientOrderId, String symbol,
+            BigDecimal quantity, BigDecimal stopPrice, BigDecimal limitPrice, BigDecimal targetPrice) {
+
+        public boolean oco() {
+            return targetPrice != null;
+        }
+    }
+
+    /** A protective order's leg on the exchange: its state and what of it executed. */
+    record LegState(String clientOrderId, LegStatus status, BigDecimal executedQuantity) {
+    }
+
+    /**
+     * Where a leg stands: working ({@code OPEN}, a part may have executed), done
+     * ({@code FILLED}), gone unfilled or partly filled ({@code CANCELED}: canceled,
+     * expired, rejected), or unknown to the exchange ({@code ABSENT}).
+     */
+    enum LegStatus {
+
+        OPEN, FILLED, CANCELED, ABSENT
+
+    }
+
+    /** The exchange refused a stop because the price is already past it. */
+    final class StopWouldTrigger extends ExchangeException {
+
+        public StopWouldTrigger(String message) {
+            super(message);
+        }
+
+    }
+
+    /** A stop could not be moved: it filled or went before the move. */
+    final class StopGone extends ExchangeException {
+
+        public StopGone(String message) {
+            super(message);
+        }
+
+    }
+
 }

@@ -22,6 +22,7 @@ import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.Bots;
 import dev.kapi.trading.decision.CandleRule;
+import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.exchange.Exchange;
 import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.exchange.Exchanges;
@@ -72,6 +73,8 @@ public class BotRunner {
 
     private final PriceFeeds feeds;
 
+    private final Protections protections;
+
     private final Strategies strategies;
 
     private final AccountDirectory accounts;
@@ -85,9 +88,10 @@ public class BotRunner {
     private final ApplicationEventPublisher events;
 
     BotRunner(Bots bots, BotClaims claims, Orders orders, Fills fills, LimitOrders limits, Exchanges exchanges,
-            PriceFeeds feeds, Strategies strategies, AccountDirectory accounts, TradingSettings settings,
-            TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
+            PriceFeeds feeds, Protections protections, Strategies strategies, AccountDirectory accounts,
+            TradingSettings settings, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
         this.limits = limits;
+        this.protections = protections;
         this.events = events;
         this.bots = bots;
         this.claims = claims;
@@ -206,6 +210,20 @@ public class BotRunner {
                 if (pending.containsKey(bot.id())) {
                     bot = settlePending(bot, pending.get(bot.id()));
                 }
+                boolean waiting = resting.contains(bot.id());
+                if (waiting && !bot.paper()) {
+                    // A live order's new fills first, so that the stop covers what is
+                    // held.
+                    waiting = limits.manage(bot, null);
+                    bot = bots.byIds(List.of(bot.id())).getFirst();
+                }
+                Risk risk = bot.risk();
+                if (Protections.applies(bot)) {
+                    // What the exchange holds (a stop, an OCO's target) is its to sell.
+                    Protections.Guard guard = protections.reconcile(bot);
+                    bot = guard.bot();
+                    risk = guard.runnerRisk();
+                }
                 Series fetched = tick.candles.get(key(bot, interval));
                 if (fetched.failure() != null) {
                     throw fetched.failure();
@@ -218,9 +236,12 @@ public class BotRunner {
                 Candle candle = series.getLast();
                 Strategies.Configured<?> strategy = strategies.stored(bot.strategy(), bot.params());
                 Signal signal = strategy.signal(tail(series, strategy.history()));
-                if (resting.contains(bot.id()) && limits.manage(bot, candle)) {
+                if (waiting && bot.paper()) {
+                    waiting = limits.manage(bot, candle);
                     bot = bots.byIds(List.of(bot.id())).getFirst();
-                    CandleRule.Decision wanted = decide(bot, signal, candle, open.plus(interval.length()));
+                }
+                if (waiting) {
+                    CandleRule.Decision wanted = decide(bot, risk, signal, candle, open.plus(interval.length()));
                     if (!mayReplace(bot, wanted)) {
                         quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, null, null));
                         continue;
@@ -234,10 +255,7 @@ public class BotRunner {
                     }
                     bot = bots.byIds(List.of(bot.id())).getFirst();
                 }
-                else if (resting.contains(bot.id())) {
-                    bot = bots.byIds(List.of(bot.id())).getFirst();
-                }
-                CandleRule.Decision decision = decide(bot, signal, candle, open.plus(interval.length()));
+                CandleRule.Decision decision = decide(bot, risk, signal, candle, open.plus(interval.length()));
                 if (decision.side() == null) {
                     quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, decision.highWater(),
                             decision.peak()));
@@ -289,8 +307,16 @@ public class BotRunner {
      * cooldown); and the high-water mark and equity peak to keep.
      */
     public static CandleRule.Decision decide(Bot bot, Signal signal, Candle candle, Instant closeTime) {
+        return decide(bot, bot.risk(), signal, candle, closeTime);
+    }
+
+    /**
+     * {@link #decide} with the risk exits the run checks itself: those the exchange holds
+     * for the bot are left out.
+     */
+    private static CandleRule.Decision decide(Bot bot, Risk risk, Signal signal, Candle candle, Instant closeTime) {
         return CandleRule
-            .decide(new CandleRule.Settings(bot.risk(), bot.quoteAmount(), bot.maxPosition()),
+            .decide(new CandleRule.Settings(risk, bot.quoteAmount(), bot.maxPosition()),
                     new CandleRule.Holding(bot.positionQuantity(), bot.positionCost(), bot.available(),
                             bot.entryPrice(), bot.highWater(), bot.peakEquity(), bot.cooldownUntil()),
                     signal, candle, closeTime);
@@ -322,10 +348,16 @@ public class BotRunner {
      * Places the order of this candle and records its trade; false when the bot had one
      * for the candle already.
      */
-    private boolean trade(Bot bot, CandleRule.Decision decision, Signal signal, Candle candle,
+    private boolean trade(Bot decided, CandleRule.Decision decision, Signal signal, Candle candle,
             CandleInterval interval) {
-        Instant now = clock.instant();
         Side side = decision.side();
+        // A sell cancels the bot's stop on the exchange first and sells only what it
+        // left.
+        Bot bot = side == Side.SELL ? protections.cancelForExit(decided) : decided;
+        if (!bot.inPosition() && side == Side.SELL) {
+            return false;
+        }
+        Instant now = clock.instant();
         String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());
         if (LimitOrders.applies(bot, decision.reason())) {
             if (!limits.place(bot, clientOrderId, candle.openTime(), side, decision.reason(), decision.amount(),
@@ -364,6 +396,9 @@ public class BotRunner {
                 .of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null, decision.peak())),
                     clock.instant());
         });
+        if (side == Side.BUY) {
+            protections.afterEntry(bot.id());
+        }
         return true;
     }
 

@@ -57,6 +57,8 @@ public class ForcedExits {
 
     private final Exchanges exchanges;
 
+    private final Protections protections;
+
     private final TransactionTemplate transactions;
 
     private final Clock clock;
@@ -64,8 +66,9 @@ public class ForcedExits {
     private final LimitOrders limits;
 
     ForcedExits(Bots bots, Orders orders, Fills fills, Trades trades, Exchanges exchanges, LimitOrders limits,
-            TransactionTemplate transactions, Clock clock) {
+            Protections protections, TransactionTemplate transactions, Clock clock) {
         this.limits = limits;
+        this.protections = protections;
         this.bots = bots;
         this.orders = orders;
         this.fills = fills;
@@ -135,8 +138,26 @@ public class ForcedExits {
         if (claim.clientOrderId() == null) {
             return Outcome.of(claim.result());
         }
-        Bot bot = claim.bot();
         String clientOrderId = claim.clientOrderId();
+        Bot bot;
+        try {
+            // The bot's stop on the exchange goes first; what of it filled is recorded,
+            // and only the rest is sold.
+            bot = protections.cancelForExit(claim.bot());
+        }
+        catch (RuntimeException ex) {
+            log.warn("Bot {}: its stop on the exchange could not be cancelled before the exit: {}", botId,
+                    ex.getMessage());
+            transactions.executeWithoutResult(status -> orders.settle(clientOrderId, false, clock.instant()));
+            return new Outcome(Result.PENDING, null, message(botId, ex));
+        }
+        if (!bot.inPosition()) {
+            transactions.executeWithoutResult(status -> {
+                orders.settle(clientOrderId, false, clock.instant());
+                bots.clearExitRequest(botId);
+            });
+            return Outcome.of(Result.FLAT);
+        }
         Exchange.MarketOrder order = new Exchange.MarketOrder(clientOrderId, bot.symbol(), Side.SELL, null,
                 bot.positionQuantity(), reference(bot), now);
         Exchange.Fill fill;

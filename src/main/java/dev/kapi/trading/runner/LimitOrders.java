@@ -61,8 +61,11 @@ public class LimitOrders {
 
     private final Clock clock;
 
-    LimitOrders(Orders orders, Fills fills, Bots bots, Exchanges exchanges, TradingSettings settings,
-            TransactionTemplate transactions, Clock clock) {
+    private final Protections protections;
+
+    LimitOrders(Orders orders, Fills fills, Bots bots, Exchanges exchanges, Protections protections,
+            TradingSettings settings, TransactionTemplate transactions, Clock clock) {
+        this.protections = protections;
         this.orders = orders;
         this.fills = fills;
         this.bots = bots;
@@ -117,6 +120,7 @@ public class LimitOrders {
             orders.markOpen(clientOrderId);
             orders.lockOpen(clientOrderId).ifPresent(order -> apply(bot, order, state));
         });
+        protectBought(bot.id(), side, state);
         return true;
     }
 
@@ -127,14 +131,21 @@ public class LimitOrders {
     void settle(Bot bot, String clientOrderId) {
         Optional<Exchange.OrderState> state = bot.paper() ? Optional.empty()
                 : exchanges.forBot(bot).order(bot.symbol(), clientOrderId);
+        Side[] side = new Side[1];
         transactions.executeWithoutResult(status -> {
             if (state.isEmpty()) {
                 orders.settle(clientOrderId, false, clock.instant());
                 return;
             }
             orders.markOpen(clientOrderId);
-            orders.lockOpen(clientOrderId).ifPresent(order -> apply(bot, order, state.get()));
+            orders.lockOpen(clientOrderId).ifPresent(order -> {
+                side[0] = order.side();
+                apply(bot, order, state.get());
+            });
         });
+        if (side[0] != null) {
+            protectBought(bot.id(), side[0], state.get());
+        }
     }
 
     /**
@@ -190,6 +201,7 @@ public class LimitOrders {
             return false;
         }
         Orders.Limit[] again = new Orders.Limit[1];
+        boolean[] bought = new boolean[1];
         Boolean handled = transactions.execute(status -> {
             Orders.Limit order = orders.lockOpen(clientOrderId).orElse(null);
             if (order == null) {
@@ -200,9 +212,12 @@ public class LimitOrders {
                     : exchange.order(bot.symbol(), clientOrderId)
                         .orElse(new Exchange.OrderState(clientOrderId, false, true, null));
             Orders.Limit now = apply(bot, order, state);
+            bought[0] = order.side() == Side.BUY && now.filledQuantity().compareTo(order.filledQuantity()) > 0;
             boolean expired = !clock.instant().isBefore(order.expiresAt());
             if (state.open() && (cancel || expired)) {
+                Orders.Limit before = now;
                 now = apply(bot, now, exchange.cancel(bot.symbol(), clientOrderId));
+                bought[0] |= order.side() == Side.BUY && now.filledQuantity().compareTo(before.filledQuantity()) > 0;
                 orders.close(clientOrderId, "canceled", clock.instant());
                 if (!cancel && bot.orders().reprice() && order.reprices() < OrderPolicy.MAX_REPRICES) {
                     again[0] = now;
@@ -210,6 +225,9 @@ public class LimitOrders {
             }
             return true;
         });
+        if (bought[0]) {
+            protections.afterEntry(bot.id());
+        }
         if (again[0] != null) {
             reprice(bot.id(), again[0]);
         }
@@ -256,6 +274,16 @@ public class LimitOrders {
             orders.close(order.clientOrderId(), state.canceled() ? "canceled" : "filled", clock.instant());
         }
         return now;
+    }
+
+    /**
+     * A live buy that filled (also in part) is what places the bot's stop on the
+     * exchange, for what it holds then (moved to the whole when more fills).
+     */
+    private void protectBought(long botId, Side side, Exchange.OrderState state) {
+        if (side == Side.BUY && state.filled() != null && state.filled().quantity().signum() > 0) {
+            protections.afterEntry(botId);
+        }
     }
 
     private static Orders.Limit refreshed(Orders.Limit order, Exchange.Fill filled) {

@@ -83,7 +83,7 @@ class TradingBinanceClientTests {
                         1100),
                 new TradingSettings.Btcturk(URI.create("http://127.0.0.1:9"), URI.create("http://127.0.0.1:9"),
                         Duration.ofSeconds(2)),
-                null);
+                null, null);
         client = new BinanceClient(settings, JsonMapper.builder().build(), clock);
         // BTCUSDT's lot rules as they long were: a step of 0.000001 BTC; tests of
         // rounding set today's.
