@@ -11,18 +11,25 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
 
+import dev.kapi.trading.exchange.Candles;
+import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
 import dev.kapi.trading.runner.LimitOrders;
 import dev.kapi.trading.runner.Protections;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -47,6 +54,12 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
     @Autowired
     LimitOrders limits;
+
+    @Autowired
+    Candles store;
+
+    @Autowired
+    JsonMapper json;
 
     @Test
     void stopOnExchangeWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
@@ -565,6 +578,145 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
                     [{"symbol": "%s", "id": 1, "orderId": 4411, "price": "98.01", "qty": "%s", "quoteQty": "%s",
                       "commission": "0", "commissionAsset": "USDT", "time": 1700000030000}]
                     """.formatted(symbol, executed, quote.toPlainString()))));
+    }
+
+    @Test
+    void stopOnExchangeOnBtcturkWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
+        String token = newUserToken();
+        String symbol = "S" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "TRY";
+        stubBtcturkRules(symbol);
+        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market")))
+            .willReturn(okJson("""
+                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9001}}
+                    """)));
+        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit")))
+            .willReturn(okJson("""
+                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9002}}
+                    """)));
+        stubBtcturkTrades(symbol, "");
+        Instant first = btcturkCandles(symbol, "3950000", "3800000", "3800000", "3800000");
+        Map<String, Object> body = simpleBot(symbol, "4000000", "9000000");
+        body.put("quote_amount", new BigDecimal("1000"));
+        body.put("api_key_id", id(btcturkKey(token)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        body.put("cooldown_minutes", 60);
+        long bot = startedBot(token, body);
+
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+
+        // Bought 0.00025 at 3,950,000: the stop 5% below (3,752,500), its limit 1% under
+        // it on the 1 TRY tick, a stoplimit sell right after the fill.
+        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        List<LoggedRequest> stops = BTCTURK.findAll(postRequestedFor(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit"))));
+        assertThat(stops).singleElement().satisfies(request -> {
+            JsonNode sent = json.readTree(request.getBodyAsString());
+            assertThat(sent.path("orderType").asString()).isEqualTo("sell");
+            assertThat(sent.path("quantity").asString()).isEqualTo("0.00025");
+            assertThat(sent.path("stopPrice").asString()).isEqualTo("3752500");
+            assertThat(sent.path("price").asString()).isEqualTo("3714975");
+            assertThat(sent.path("newOrderClientId").asString()).isEqualTo(stop);
+        });
+
+        // No instance runs; the price falls through the stop, which BtcTurk fills.
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/openOrders"))
+            .withQueryParam("pairSymbol", equalTo(symbol))
+            .willReturn(okJson("""
+                    {"success": true, "message": null, "code": 0, "data": {"asks": [], "bids": []}}
+                    """)));
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
+            .withQueryParam("pairSymbol", equalTo(symbol))
+            .willReturn(okJson("""
+                    {"success": true, "message": null, "code": 0,
+                     "data": [{"id": 9002, "price": "3714975", "amount": "0.00025", "quantity": "0.00025",
+                               "stopPrice": "3752500", "pairsymbol": "%s", "type": "Sell", "method": "StopLimit",
+                               "orderClientId": "%s", "time": 1765094465000, "updateTime": 1765094500000,
+                               "status": "Closed", "leftAmount": "0"}]}
+                    """.formatted(symbol, stop))));
+        long soldAt = first.plus(Duration.ofMinutes(2)).plusSeconds(20).toEpochMilli();
+        stubBtcturkTrades(symbol, """
+                , {"price": 3740000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "sell",
+                   "orderId": 9002, "id": 7102, "timestamp": %d, "amount": -0.00025, "fee": -0.935,
+                   "tax": -0.1683}""".formatted(soldAt));
+
+        secondInstance().getBean(BotRunner.class).tick(first.plus(Duration.ofMinutes(3)));
+        runner.tick(first.plus(Duration.ofMinutes(4)));
+
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement().satisfies(sell -> {
+            assertThat(sell).containsEntry("exit_reason", "stop_loss")
+                .containsEntry("client_order_id", stop)
+                .containsEntry("executed_at", Instant.ofEpochMilli(soldAt).toString());
+            assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("0.00025");
+            assertThat(decimal(sell.get("price"))).isEqualByComparingTo("3740000");
+        });
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle");
+        // One stop, no market sell, no cancel.
+        BTCTURK.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v1/order"))
+                    .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+                    .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit"))));
+        BTCTURK.verify(0,
+                postRequestedFor(urlPathEqualTo("/api/v1/order"))
+                    .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+                    .withRequestBody(matchingJsonPath("$.orderType", equalTo("sell")))
+                    .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market"))));
+        BTCTURK.verify(0, deleteRequestedFor(urlPathEqualTo("/api/v1/order")));
+    }
+
+    private Instant btcturkCandles(String symbol, String... closes) {
+        Instant first = Instant.parse("2033-01-01T00:00:00Z")
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        List<Candle> candles = new ArrayList<>();
+        for (int i = 0; i < closes.length; i++) {
+            BigDecimal close = new BigDecimal(closes[i]);
+            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
+        }
+        store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1, candles);
+        return first;
+    }
+
+    private Map<String, Object> btcturkKey(String token) {
+        return as(token).post()
+            .uri("/api/trading/api-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("exchange", "btcturk", "label", "BtcTurk stop", "api_key", "btcturk-stop-key", "api_secret",
+                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    /** The account's trades: the buy (order 9001) and {@code more}. */
+    private static void stubBtcturkTrades(String symbol, String more) {
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade")).willReturn(okJson("""
+                {"success": true, "message": "SUCCESS", "code": 0,
+                 "data": [{"price": 3950000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "buy",
+                           "orderId": 9001, "id": 7101, "timestamp": 1765094400000, "amount": 0.00025,
+                           "fee": -0.9875, "tax": -0.17775}%s]}
+                """.formatted(more))));
+    }
+
+    private static void stubBtcturkRules(String symbol) {
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v2/server/exchangeinfo")).willReturn(okJson("""
+                {"data": {"timeZone": "UTC", "serverTime": 1765094400000, "symbols": [
+                  {"id": 2, "name": "%s", "nameNormalized": "K_TRY", "status": "TRADING", "numerator": "K",
+                   "denominator": "TRY", "numeratorScale": 8, "denominatorScale": 2, "hasFraction": false,
+                   "filters": [{"filterType": "PRICE_FILTER", "minPrice": "0.0000000000001", "maxPrice": "10000000",
+                                "tickSize": "1", "minExchangeValue": "99.91", "minAmount": null, "maxAmount": null}],
+                   "orderMethods": ["MARKET", "LIMIT", "STOP_MARKET", "STOP_LIMIT"]}]},
+                 "success": true, "message": null, "code": 0}
+                """.formatted(symbol))));
     }
 
     private static String uniqueSymbol() {

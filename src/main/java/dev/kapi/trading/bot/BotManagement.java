@@ -202,8 +202,7 @@ public class BotManagement {
             if (risk.stopLoss() == null && risk.trailingStop() == null) {
                 throw ApiException.invalidField("stop_on_exchange", "stop-on-exchange-without-stop");
             }
-            if (exchange != ExchangeName.BINANCE) {
-                // Kapı places stops (and OCO lists) on Binance only so far.
+            if (!exchange.stopOrders()) {
                 throw ApiException.invalidField("stop_on_exchange", "stop-on-exchange-not-offered", exchange.wire());
             }
         }

@@ -361,6 +361,108 @@ final class BtcturkClient {
         }
 
         /**
+         * {@code POST /api/v1/order} with {@code orderMethod: stoplimit}: a sell of the
+         * quantity at {@code price} or better once the price falls to {@code stopPrice}.
+         * BtcTurk has no OCO, so a stop stands alone.
+         */
+        @Override
+        public void placeStop(StopOrder order) {
+            if (order.oco()) {
+                throw new ExchangeException("BtcTurk has no OCO orders");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("quantity", Money.plain(rules(order.symbol()).floor(order.quantity())).toPlainString());
+            body.put("price", Money.plain(order.limitPrice()).toPlainString());
+            body.put("stopPrice", Money.plain(order.stopPrice()).toPlainString());
+            body.put("newOrderClientId", order.clientOrderId());
+            body.put("orderMethod", "stoplimit");
+            body.put("orderType", "sell");
+            body.put("pairSymbol", order.symbol());
+            Answer answer = send("POST", settings.baseUrl(), "/api/v1/order", "", body, credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("BtcTurk gave no clear answer to stop " + order.clientOrderId() + " (HTTP "
+                        + answer.status() + ")");
+            }
+            if (!answer.ok() || answer.body() == null || !answer.body().path("success").asBoolean(false)) {
+                throw answer.failure("stop " + order.clientOrderId());
+            }
+        }
+
+        /**
+         * A stop's leg: open while {@code GET /api/v1/openOrders} lists it (however old);
+         * else as the pair's orders of the last day ({@code allOrders}) show it:
+         * {@code Closed} filled, {@code Canceled} canceled; absent when neither has it.
+         */
+        @Override
+        public LegState stopLeg(String symbol, String clientOrderId) {
+            Optional<JsonNode> open = openOrder(symbol, clientOrderId);
+            if (open.isPresent()) {
+                return new LegState(clientOrderId, LegStatus.OPEN, executed(open.get()));
+            }
+            Optional<JsonNode> found = find(symbol, clientOrderId);
+            if (found.isEmpty()) {
+                return new LegState(clientOrderId, LegStatus.ABSENT, BigDecimal.ZERO);
+            }
+            String status = found.get().path("status").asString("");
+            LegStatus leg = OPEN_STATUSES.contains(status) ? LegStatus.OPEN
+                    : "Closed".equals(status) || "Filled".equals(status) ? LegStatus.FILLED : LegStatus.CANCELED;
+            return new LegState(clientOrderId, leg, executed(found.get()));
+        }
+
+        /**
+         * {@code DELETE /api/v1/order?id=} of the stop while it is open; a stop no longer
+         * open is no failure (its leg says what it did), one still open after a refusal
+         * is.
+         */
+        @Override
+        public void cancelStop(StopOrder order) {
+            Optional<JsonNode> open = openOrder(order.symbol(), order.stopClientOrderId());
+            if (open.isEmpty()) {
+                return;
+            }
+            long id = open.get().path("id").asLong();
+            Answer answer = send("DELETE", settings.baseUrl(), "/api/v1/order", "id=" + id, null, credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("BtcTurk gave no clear answer cancelling stop " + order.clientOrderId());
+            }
+            if (!answer.ok() || answer.body() == null || !answer.body().path("success").asBoolean(false)) {
+                if (openOrder(order.symbol(), order.stopClientOrderId()).isPresent()) {
+                    throw answer.failure("cancel of stop " + order.clientOrderId());
+                }
+            }
+        }
+
+        /** The pair's open order with this client id ({@code GET /api/v1/openOrders}). */
+        private Optional<JsonNode> openOrder(String symbol, String clientOrderId) {
+            Answer answer = send("GET", settings.baseUrl(), "/api/v1/openOrders", query(Map.of("pairSymbol", symbol)),
+                    null, credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("BtcTurk gave no clear answer listing the open orders of " + symbol);
+            }
+            if (!answer.ok() || answer.body() == null) {
+                throw answer.failure("open orders of " + symbol);
+            }
+            for (String side : List.of("asks", "bids")) {
+                for (JsonNode order : answer.body().path("data").path(side)) {
+                    if (clientOrderId.equals(order.path("orderClientId").asString(""))) {
+                        return Optional.of(order);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** What of an order executed: its quantity less what is left of it. */
+        private static BigDecimal executed(JsonNode order) {
+            BigDecimal quantity = decimalOrZero(order.get("quantity"));
+            BigDecimal left = decimalOrZero(order.get("leftAmount"));
+            if ("Closed".equals(order.path("status").asString("")) && left.signum() == 0) {
+                return quantity;
+            }
+            return quantity.subtract(left).max(BigDecimal.ZERO);
+        }
+
+        /**
          * The fill of order {@code id} from the account's trades of the pair: quantities
          * summed, the average price, fee and tax (negative on BtcTurk) as the fee; empty
          * when it has none. A buy's quantity is rounded down to the pair's scale.
