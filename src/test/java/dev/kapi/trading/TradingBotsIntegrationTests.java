@@ -20,7 +20,8 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
         assertThat(bot).containsOnlyKeys("id", "name", "symbol", "quote_amount", "interval", "strategy", "params",
                 "api_key_id", "paper", "max_daily_loss", "max_position", "active", "status", "created_at", "updated_at",
                 "stop_loss", "take_profit", "trailing_stop", "trailing_offset", "max_drawdown", "cooldown_minutes",
-                "position_sizing", "starting_balance", "exchange", "price_feed");
+                "position_sizing", "starting_balance", "exchange", "price_feed", "order_type", "limit_offset",
+                "unfilled_timeout_minutes", "on_unfilled", "stop_on_exchange");
         assertThat(bot).containsEntry("name", "Eşik botu")
             .containsEntry("symbol", "BTCUSDT")
             .containsEntry("interval", "1m")
@@ -29,7 +30,8 @@ class TradingBotsIntegrationTests extends TradingTestSupport {
             .containsEntry("active", false)
             .containsEntry("status", "idle")
             .containsEntry("exchange", "binance")
-            .containsEntry("price_feed", "live");
+            .containsEntry("price_feed", "live")
+            .containsEntry("stop_on_exchange", false);
         assertThat(decimal(bot.get("quote_amount"))).isEqualByComparingTo("100");
         assertThat(bot.get("params")).isEqualTo(Map.of("buy_below", 60000, "sell_above", 65000.5));
     }

@@ -51,12 +51,15 @@ class TradingPriceFeedsIntegrationTests extends TradingTestSupport {
         List<Map<String, Object>> exchanges = list(newUserToken(), "/api/trading/exchanges");
 
         assertThat(exchanges).extracting(exchange -> exchange.get("name")).containsExactly("binance", "btcturk");
-        assertThat(exchanges.getFirst()).containsOnlyKeys("name", "order_types", "oco", "candles", "paper", "intervals")
+        assertThat(exchanges.getFirst())
+            .containsOnlyKeys("name", "order_types", "oco", "stop_on_exchange", "candles", "paper", "intervals")
             .containsEntry("order_types", List.of("market", "limit"))
             .containsEntry("oco", true)
+            .containsEntry("stop_on_exchange", true)
             .containsEntry("candles", true)
             .containsEntry("paper", true);
         assertThat(exchanges.get(1)).containsEntry("oco", false)
+            .containsEntry("stop_on_exchange", true)
             .containsEntry("intervals", List.of("1m", "15m", "30m", "1h", "4h", "1d"));
     }
 

@@ -67,7 +67,8 @@ public class Backtester {
     public Result run(Strategies.Configured<?> strategy, Setup setup, List<Candle> candles, Consumer<Trade> each) {
         TradingSettings.Paper costs = new TradingSettings.Paper(
                 setup.feeRate() != null ? setup.feeRate() : paper.feeRate(),
-                setup.slippage() != null ? setup.slippage() : paper.slippage());
+                setup.slippage() != null ? setup.slippage() : paper.slippage(), false, paper.maxSlippage(),
+                paper.depth());
         Risk risk = setup.risk() == null ? Risk.NONE : setup.risk();
         CandleRule.Settings settings = new CandleRule.Settings(risk, setup.quoteAmount(), null);
         Signal[] signals = strategy.signals(candles);

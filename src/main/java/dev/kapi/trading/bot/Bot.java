@@ -16,14 +16,17 @@ import dev.kapi.trading.market.PriceFeed;
  * why it paused itself ({@code max-drawdown}). {@code entryPrice}, {@code highWater},
  * {@code peakEquity} and {@code cooldownUntil} are what its risk settings need.
  * {@code exchange} is where it trades (a keyed bot's is its key's) and {@code priceFeed}
- * where its prices come from.
+ * where its prices come from; {@code orders} how its signal orders are placed (market or
+ * limit). {@code stopOnExchange}: a live bot keeps its stop (and take-profit) on the
+ * exchange while it holds a position.
  */
 public record Bot(long id, long ownerId, String name, String symbol, BigDecimal quoteAmount, CandleInterval interval,
         String strategy, String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, boolean active,
         BotStatus status, BigDecimal positionQuantity, BigDecimal positionCost, String lastSignal, BigDecimal lastPrice,
         Instant lastCandleAt, Instant lastRunAt, int errorCount, String lastError, Instant createdAt, Instant updatedAt,
         Risk risk, BigDecimal entryPrice, BigDecimal highWater, BigDecimal realizedTotal, BigDecimal peakEquity,
-        Instant cooldownUntil, String statusReason, ExchangeName exchange, PriceFeed priceFeed) {
+        Instant cooldownUntil, String statusReason, ExchangeName exchange, PriceFeed priceFeed, OrderPolicy orders,
+        boolean stopOnExchange) {
 
     /**
      * What the bot's balance holds outside its position: the starting balance, plus

@@ -106,8 +106,13 @@ class BotController {
                     description = "where its prices come from: live (the exchange's "
                             + "public candles; the default, and the only feed of a bot with an API key), generated "
                             + "(a random walk, for demos) or replay (stored candles only)",
-                    allowableValues = { "live", "generated", "replay" }) @Pattern(
-                            regexp = PriceFeed.PATTERN) String priceFeed){
+                    allowableValues = { "live", "generated",
+                            "replay" }) @Pattern(regexp = PriceFeed.PATTERN) String priceFeed,
+            @JsonUnwrapped @Valid OrderPolicy orders,
+            @JsonProperty("stop_on_exchange") @Schema(description = "a bot with an API key: place its stop "
+                    + "(stop_loss or trailing_stop; take_profit with it as OCO where the exchange has OCO) on the "
+                    + "exchange right after each entry fills, move it as the trailing stop moves, and cancel it when "
+                    + "the bot exits otherwise; false when not given") Boolean stopOnExchange){
 
         BotManagement.Changes changes() {
             Map<String, Object> merged = new LinkedHashMap<>(params == null ? Map.of() : params);
@@ -116,7 +121,8 @@ class BotController {
             }
             return new BotManagement.Changes(name, symbol, quoteAmount, interval,
                     strategy == null || strategy.isBlank() ? SimpleStrategy.NAME : strategy, merged, apiKeyId,
-                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk, exchange, priceFeed);
+                    maxDailyLoss, maxPosition, risk == null ? Risk.NONE : risk, exchange, priceFeed, orders,
+                    Boolean.TRUE.equals(stopOnExchange));
         }
     }
 
@@ -133,7 +139,10 @@ class BotController {
             @JsonProperty("cooldown_minutes") Integer cooldownMinutes,
             @JsonProperty("position_sizing") Risk.Sizing positionSizing,
             @JsonProperty("starting_balance") BigDecimal startingBalance, ExchangeName exchange,
-            @JsonProperty("price_feed") PriceFeed priceFeed) {
+            @JsonProperty("price_feed") PriceFeed priceFeed, @JsonProperty("order_type") String orderType,
+            @JsonProperty("limit_offset") BigDecimal limitOffset,
+            @JsonProperty("unfilled_timeout_minutes") Integer unfilledTimeoutMinutes,
+            @JsonProperty("on_unfilled") String onUnfilled, @JsonProperty("stop_on_exchange") boolean stopOnExchange) {
 
         static BotResponse from(Bot bot, Strategies strategies) {
             Risk risk = bot.risk();
@@ -145,7 +154,8 @@ class BotController {
                     bot.createdAt(), bot.updatedAt(), Money.plain(risk.stopLoss()), Money.plain(risk.takeProfit()),
                     Money.plain(risk.trailingStop()), Money.plain(risk.trailingOffset()),
                     Money.plain(risk.maxDrawdown()), risk.cooldownMinutes(), sizing, Money.plain(risk.balance()),
-                    bot.exchange(), bot.priceFeed());
+                    bot.exchange(), bot.priceFeed(), bot.orders().orderType(), Money.plain(bot.orders().limitOffset()),
+                    bot.orders().unfilledTimeoutMinutes(), bot.orders().onUnfilled(), bot.stopOnExchange());
         }
     }
 

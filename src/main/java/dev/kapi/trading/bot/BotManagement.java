@@ -63,7 +63,7 @@ public class BotManagement {
     /** A bot's configuration as a request gave it, before it is checked. */
     record Changes(String name, String symbol, BigDecimal quoteAmount, String interval, String strategy,
             Map<String, Object> params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, Risk risk,
-            String exchange, String priceFeed) {
+            String exchange, String priceFeed, OrderPolicy orders, boolean stopOnExchange) {
     }
 
     @Transactional
@@ -107,6 +107,11 @@ public class BotManagement {
         Bot bot = bots.lock(id, ownerId).orElseThrow(BotManagement::notFound);
         if (bot.active()) {
             throw ApiException.conflict("bot-active");
+        }
+        if (bots.hasStopOnExchange(id)) {
+            // Deleted, the bot would leave an order on the exchange that Kapı no longer
+            // records or cancels.
+            throw ApiException.conflict("bot-has-stop-on-exchange");
         }
         bots.delete(id);
     }
@@ -187,12 +192,27 @@ public class BotManagement {
                     exchange.intervals().stream().map(CandleInterval::code).collect(Collectors.joining(", ")));
         }
         Risk risk = (changes.risk() == null ? Risk.NONE : changes.risk()).check();
+        OrderPolicy orders = (changes.orders() == null ? OrderPolicy.MARKET : changes.orders()).check();
+        if (changes.stopOnExchange()) {
+            if (changes.apiKeyId() == null) {
+                // A paper bot has no exchange to hold its stop: Kapı's own stop is its
+                // only one.
+                throw ApiException.invalidField("stop_on_exchange", "stop-on-exchange-live-only");
+            }
+            if (risk.stopLoss() == null && risk.trailingStop() == null) {
+                throw ApiException.invalidField("stop_on_exchange", "stop-on-exchange-without-stop");
+            }
+            if (!exchange.stopOrders()) {
+                throw ApiException.invalidField("stop_on_exchange", "stop-on-exchange-not-offered", exchange.wire());
+            }
+        }
         if (changes.maxPosition() != null && changes.maxPosition().compareTo(changes.quoteAmount()) < 0) {
             throw ApiException.invalidField("max_position", "max-position-below-quote-amount");
         }
         return new Bots.Config(changes.name().strip(), changes.symbol(), changes.quoteAmount(), interval,
                 strategy.name(), strategies.toJson(strategy), changes.apiKeyId(), changes.maxDailyLoss(),
-                changes.maxPosition(), risk.none() ? "{}" : json.writeValueAsString(risk), exchange, feed);
+                changes.maxPosition(), risk.none() ? "{}" : json.writeValueAsString(risk), exchange, feed, orders,
+                changes.stopOnExchange());
     }
 
     public static ApiException notFound() {

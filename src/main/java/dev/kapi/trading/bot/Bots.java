@@ -34,7 +34,8 @@ public class Bots {
                    api_key_id, max_daily_loss, max_position, active, status, position_quantity, position_cost,
                    last_signal, last_price, last_candle_at, last_run_at, error_count, last_error, created_at, updated_at,
                    risk::text AS risk, entry_price, high_water, realized_total, peak_equity, cooldown_until, status_reason,
-                   exchange, price_feed
+                   exchange, price_feed, order_type, limit_offset, unfilled_timeout_minutes, on_unfilled,
+                   stop_on_exchange
             FROM trading_bots
             """;
 
@@ -50,17 +51,18 @@ public class Bots {
     /** The configurable fields of a bot. */
     record Config(String name, String symbol, BigDecimal quoteAmount, CandleInterval interval, String strategy,
             String params, Long apiKeyId, BigDecimal maxDailyLoss, BigDecimal maxPosition, String risk,
-            ExchangeName exchange, PriceFeed priceFeed) {
+            ExchangeName exchange, PriceFeed priceFeed, OrderPolicy orders, boolean stopOnExchange) {
     }
 
     long insert(long ownerId, Config config, Instant now) {
         return jdbc.sql("""
                 INSERT INTO trading_bots (owner_id, name, symbol, quote_amount, candle_interval, strategy, params,
                                           api_key_id, max_daily_loss, max_position, created_at, updated_at, risk,
-                                          exchange, price_feed)
+                                          exchange, price_feed, order_type, limit_offset,
+                                          unfilled_timeout_minutes, on_unfilled, stop_on_exchange)
                 VALUES (:owner, :name, :symbol, :quoteAmount, :interval, :strategy, CAST(:params AS jsonb),
                         :apiKeyId, :maxDailyLoss, :maxPosition, :now, :now, CAST(:risk AS jsonb), :exchange,
-                        :priceFeed)
+                        :priceFeed, :orderType, :limitOffset, :unfilledTimeout, :onUnfilled, :stopOnExchange)
                 RETURNING id
                 """).params(params(config)).param("owner", ownerId).param("now", utc(now)).query(Long.class).single();
     }
@@ -70,7 +72,10 @@ public class Bots {
                 UPDATE trading_bots SET name = :name, symbol = :symbol, quote_amount = :quoteAmount,
                        candle_interval = :interval, strategy = :strategy, params = CAST(:params AS jsonb),
                        api_key_id = :apiKeyId, max_daily_loss = :maxDailyLoss, max_position = :maxPosition,
-                       risk = CAST(:risk AS jsonb), exchange = :exchange, price_feed = :priceFeed, updated_at = :now
+                       risk = CAST(:risk AS jsonb), exchange = :exchange, price_feed = :priceFeed, updated_at = :now,
+                       order_type = :orderType, limit_offset = :limitOffset,
+                       unfilled_timeout_minutes = :unfilledTimeout, on_unfilled = :onUnfilled,
+                       stop_on_exchange = :stopOnExchange
                 WHERE id = :id
                 """).params(params(config)).param("id", id).param("now", utc(now)).update();
     }
@@ -360,6 +365,16 @@ public class Bots {
         return value == null ? null : value.toPlainString();
     }
 
+    /**
+     * Whether a stop of the bot stands (or may stand) on its exchange
+     * ({@code stop_on_exchange}).
+     */
+    boolean hasStopOnExchange(long id) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM trading_protections WHERE bot_id = :id AND status IN ('pending', 'open'))
+                """).param("id", id).query(Boolean.class).single();
+    }
+
     boolean delete(long id) {
         return jdbc.sql("DELETE FROM trading_bots WHERE id = :id").param("id", id).update() == 1;
     }
@@ -392,6 +407,11 @@ public class Bots {
         params.put("risk", config.risk());
         params.put("exchange", config.exchange().wire());
         params.put("priceFeed", config.priceFeed().wire());
+        params.put("orderType", config.orders().orderType());
+        params.put("limitOffset", config.orders().limitOffset());
+        params.put("unfilledTimeout", config.orders().unfilledTimeoutMinutes());
+        params.put("onUnfilled", config.orders().onUnfilled());
+        params.put("stopOnExchange", config.stopOnExchange());
         return params;
     }
 
@@ -409,7 +429,10 @@ public class Bots {
                 rs.getBigDecimal("entry_price"), rs.getBigDecimal("high_water"), rs.getBigDecimal("realized_total"),
                 rs.getBigDecimal("peak_equity"), instant(rs, "cooldown_until"), rs.getString("status_reason"),
                 ExchangeName.of(rs.getString("exchange")).orElseThrow(),
-                PriceFeed.of(rs.getString("price_feed")).orElseThrow());
+                PriceFeed.of(rs.getString("price_feed")).orElseThrow(),
+                new OrderPolicy(rs.getString("order_type"), rs.getBigDecimal("limit_offset"),
+                        rs.getObject("unfilled_timeout_minutes", Integer.class), rs.getString("on_unfilled")),
+                rs.getBoolean("stop_on_exchange"));
     }
 
 }

@@ -25,7 +25,7 @@ public final class Exits {
     }
 
     /** A risk exit: why, and the price it fires at (before slippage). */
-    record Exit(ExitReason reason, BigDecimal price) {
+    public record Exit(ExitReason reason, BigDecimal price) {
     }
 
     /** The exit this candle triggers for a position entered at {@code entry}, or null. */
@@ -54,6 +54,30 @@ public final class Exits {
             }
         }
         return null;
+    }
+
+    /**
+     * The stop a position entered at {@code entry} holds now: the higher of the stop loss
+     * and the trailing stop (from the highest price so far), and which it is; null when
+     * neither is set or trailing yet. What a stop on the exchange is placed at.
+     */
+    public static Exit stop(Risk risk, BigDecimal entry, BigDecimal highWater) {
+        if (entry == null) {
+            return null;
+        }
+        Exit stop = risk.stopLoss() == null ? null
+                : new Exit(ExitReason.STOP_LOSS, price(entry.multiply(BigDecimal.ONE.subtract(risk.stopLoss()))));
+        BigDecimal trailing = trailingStop(risk, entry, highWater);
+        if (trailing != null && (stop == null || trailing.compareTo(stop.price()) > 0)) {
+            stop = new Exit(ExitReason.TRAILING_STOP, trailing);
+        }
+        return stop;
+    }
+
+    /** The take-profit target of a position entered at {@code entry}; null when none. */
+    public static BigDecimal target(Risk risk, BigDecimal entry) {
+        return risk.takeProfit() == null || entry == null ? null
+                : price(entry.multiply(BigDecimal.ONE.add(risk.takeProfit())));
     }
 
     /**

@@ -62,6 +62,11 @@ final class BinanceClient {
 
     static final int ORDER_DOES_NOT_EXIST = -2013;
     static final int FILTER_FAILURE = -1013;
+    static final int NEW_ORDER_REJECTED = -2010;
+    static final int CANCEL_REJECTED = -2011;
+
+    /** The statuses of an order still on the book ({@code enums.md}). */
+    static final java.util.Set<String> OPEN_STATUSES = java.util.Set.of("NEW", "PARTIALLY_FILLED", "PENDING_NEW");
     static final Duration RULES_TTL = Duration.ofHours(1);
 
     private final HttpClient http;
@@ -232,6 +237,15 @@ final class BinanceClient {
 
         @Override
         public Optional<Fill> lookUp(String symbol, String clientOrderId) {
+            return order(symbol, clientOrderId).map(OrderState::filled);
+        }
+
+        /**
+         * {@code GET /api/v3/order} by client order id, and when anything filled the
+         * order's trades ({@code GET /api/v3/myTrades}) for their commissions.
+         */
+        @Override
+        public Optional<OrderState> order(String symbol, String clientOrderId) {
             Map<String, String> params = new LinkedHashMap<>();
             params.put("symbol", symbol);
             params.put("origClientOrderId", clientOrderId);
@@ -243,32 +257,273 @@ final class BinanceClient {
             if (answer.uncertain()) {
                 throw new UncertainOrder("Binance gave no clear answer looking up " + clientOrderId);
             }
-            if (!answer.ok()) {
+            if (!answer.ok() || answer.body() == null) {
                 throw answer.failure("lookup of " + clientOrderId);
             }
-            JsonNode order = answer.body();
+            return Optional.of(state(symbol, clientOrderId, answer.body(), null));
+        }
+
+        /**
+         * {@code POST /api/v3/order} of type {@code LIMIT}, {@code GTC}, with the same
+         * look-before-resend as a market order after an unclear answer.
+         */
+        @Override
+        public OrderState place(LimitOrder order) {
+            SymbolRules symbolRules = rules(order.symbol());
+            LimitOrder sent = limitable(order, symbolRules);
+            Answer answer = send("POST", "/api/v3/order", signed(limitParams(sent)), credentials());
+            if (answer.uncertain()) {
+                Optional<OrderState> found;
+                try {
+                    found = order(order.symbol(), order.clientOrderId());
+                }
+                catch (UncertainOrder ex) {
+                    throw ex;
+                }
+                catch (ExchangeException ex) {
+                    throw new UncertainOrder("Order " + order.clientOrderId()
+                            + " got no clear answer and its lookup failed: " + ex.getMessage());
+                }
+                if (found.isPresent()) {
+                    return found.get();
+                }
+                answer = send("POST", "/api/v3/order", signed(limitParams(sent)), credentials());
+                if (answer.uncertain()) {
+                    throw new UncertainOrder("Binance gave no clear answer to order " + order.clientOrderId()
+                            + " (HTTP " + answer.status() + ")");
+                }
+            }
+            if (!answer.ok()) {
+                if (answer.code() == FILTER_FAILURE) {
+                    cachedRules.invalidate(order.symbol());
+                }
+                throw answer.failure("order " + order.clientOrderId());
+            }
+            if (answer.body() == null) {
+                throw new UncertainOrder("Binance answered order " + order.clientOrderId() + " without a body");
+            }
+            return state(order.symbol(), order.clientOrderId(), answer.body(), answer.body().path("fills"));
+        }
+
+        /**
+         * {@code DELETE /api/v3/order}; an order Binance no longer has open
+         * ({@code -2011}: filled or cancelled meanwhile) is read as it stands.
+         */
+        @Override
+        public OrderState cancel(String symbol, String clientOrderId) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", symbol);
+            params.put("origClientOrderId", clientOrderId);
+            Answer answer = send("DELETE", "/api/v3/order", signed(params), credentials());
+            if (answer.ok() && answer.body() != null) {
+                return state(symbol, clientOrderId, answer.body(), null);
+            }
+            if (answer.code() == CANCEL_REJECTED || answer.code() == ORDER_DOES_NOT_EXIST) {
+                return order(symbol, clientOrderId).orElse(new OrderState(clientOrderId, false, true, null));
+            }
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer cancelling " + clientOrderId);
+            }
+            throw answer.failure("cancel of " + clientOrderId);
+        }
+
+        /**
+         * An order's state from Binance's answer about it; its commissions from
+         * {@code fills} when the answer has them, else from the order's trades.
+         */
+        private OrderState state(String symbol, String clientOrderId, JsonNode order, JsonNode fills) {
+            String status = order.path("status").asString("");
+            boolean open = OPEN_STATUSES.contains(status);
+            boolean canceled = !open && !"FILLED".equals(status);
             BigDecimal executed = decimal(order.get("executedQty"));
             if (executed.signum() == 0) {
-                return Optional.empty();
+                return new OrderState(clientOrderId, open, canceled, null);
             }
             SymbolRules symbolRules = rules(symbol);
-            Map<String, String> tradeParams = new LinkedHashMap<>();
-            tradeParams.put("symbol", symbol);
-            tradeParams.put("orderId", order.get("orderId").asString());
-            Answer trades = send("GET", "/api/v3/myTrades", signed(tradeParams), credentials());
-            if (!trades.ok() || trades.body() == null) {
-                // The order exists; without its commissions its quantity is unknown, so
-                // it stays pending.
-                throw new UncertainOrder(trades.failure("trades of order " + clientOrderId).getMessage());
-            }
             List<Commission> commissions = new ArrayList<>();
-            for (JsonNode trade : trades.body()) {
-                commissions.add(new Commission(trade.get("commissionAsset").asString(),
-                        decimal(trade.get("commission")), decimal(trade.get("price"))));
+            if (fills != null && !fills.isMissingNode() && !fills.isEmpty()) {
+                for (JsonNode part : fills) {
+                    commissions.add(new Commission(part.get("commissionAsset").asString(),
+                            decimal(part.get("commission")), decimal(part.get("price"))));
+                }
             }
-            return Optional.of(fill(clientOrderId, Side.valueOf(order.get("side").asString()), symbolRules, executed,
-                    decimal(order.get("cummulativeQuoteQty")), converted(commissions, symbolRules),
-                    Instant.ofEpochMilli(order.path("updateTime").asLong(order.path("time").asLong()))));
+            else {
+                Map<String, String> tradeParams = new LinkedHashMap<>();
+                tradeParams.put("symbol", symbol);
+                tradeParams.put("orderId", order.get("orderId").asString());
+                Answer trades = send("GET", "/api/v3/myTrades", signed(tradeParams), credentials());
+                if (!trades.ok() || trades.body() == null) {
+                    // The order exists; without its commissions its quantity is unknown,
+                    // so it stays as it was.
+                    throw new UncertainOrder(trades.failure("trades of order " + clientOrderId).getMessage());
+                }
+                for (JsonNode trade : trades.body()) {
+                    commissions.add(new Commission(trade.get("commissionAsset").asString(),
+                            decimal(trade.get("commission")), decimal(trade.get("price"))));
+                }
+            }
+            long millis = order.path("updateTime")
+                .asLong(order.path("transactTime").asLong(order.path("time").asLong()));
+            Instant at = millis > 0 ? Instant.ofEpochMilli(millis) : clock.instant();
+            return new OrderState(clientOrderId, open, canceled,
+                    fill(clientOrderId, Side.valueOf(order.get("side").asString()), symbolRules, executed,
+                            decimal(order.get("cummulativeQuoteQty")), converted(commissions, symbolRules), at));
+        }
+
+        /**
+         * The limit order checked against the symbol's rules before it is sent: at least
+         * the minimum quantity and order value; a sell never more than the account holds
+         * free.
+         */
+        private LimitOrder limitable(LimitOrder order, SymbolRules symbolRules) {
+            BigDecimal quantity = symbolRules.floor(order.quantity());
+            if (order.side() == Side.SELL) {
+                quantity = symbolRules.floor(quantity.min(free(symbolRules.baseAsset())));
+            }
+            if (quantity.signum() <= 0 || quantity.compareTo(symbolRules.minQty()) < 0) {
+                throw new ExchangeException("Cannot " + order.side().wire() + " " + plain(order.quantity()) + " "
+                        + order.symbol() + " on Binance: rounded down to the step size " + plain(symbolRules.stepSize())
+                        + " it is " + plain(quantity) + ", below the minimum quantity " + plain(symbolRules.minQty()));
+            }
+            BigDecimal value = quantity.multiply(order.price());
+            if (symbolRules.minNotional().signum() > 0 && value.compareTo(symbolRules.minNotional()) < 0) {
+                throw new ExchangeException(
+                        "Cannot " + order.side().wire() + " " + order.symbol() + " for " + plain(value)
+                                + " on Binance: below the minimum order value " + plain(symbolRules.minNotional()));
+            }
+            return new LimitOrder(order.clientOrderId(), order.symbol(), order.side(), order.price(), quantity,
+                    order.at());
+        }
+
+        /**
+         * A stop alone: {@code POST /api/v3/order} of type STOP_LOSS_LIMIT (GTC). With a
+         * target: {@code POST /api/v3/orderList/oco}, the target a LIMIT_MAKER above and
+         * the stop a STOP_LOSS_LIMIT below (weight 1 either way).
+         */
+        @Override
+        public void placeStop(StopOrder order) {
+            Answer answer = order.oco() ? send("POST", "/api/v3/orderList/oco", signed(ocoParams(order)), credentials())
+                    : send("POST", "/api/v3/order", signed(stopParams(order)), credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer to stop " + order.clientOrderId() + " (HTTP "
+                        + answer.status() + ")");
+            }
+            if (!answer.ok()) {
+                if (answer.code() == NEW_ORDER_REJECTED && answer.text() != null
+                        && answer.text().contains("trigger immediately")) {
+                    throw new StopWouldTrigger("Binance refused stop " + order.clientOrderId()
+                            + ": the price is already below its stop " + plain(order.stopPrice()));
+                }
+                if (answer.code() == FILTER_FAILURE) {
+                    cachedRules.invalidate(order.symbol());
+                }
+                throw answer.failure("stop " + order.clientOrderId());
+            }
+        }
+
+        /** {@code GET /api/v3/order} by client order id (weight 4). */
+        @Override
+        public LegState stopLeg(String symbol, String clientOrderId) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", symbol);
+            params.put("origClientOrderId", clientOrderId);
+            Answer answer = send("GET", "/api/v3/order", signed(params), credentials());
+            if (answer.status() == 400 && answer.code() == ORDER_DOES_NOT_EXIST) {
+                return new LegState(clientOrderId, LegStatus.ABSENT, BigDecimal.ZERO);
+            }
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer looking up " + clientOrderId);
+            }
+            if (!answer.ok() || answer.body() == null) {
+                throw answer.failure("lookup of " + clientOrderId);
+            }
+            LegStatus status = switch (answer.body().path("status").asString("")) {
+                case "FILLED" -> LegStatus.FILLED;
+                case "NEW", "PARTIALLY_FILLED", "PENDING_NEW" -> LegStatus.OPEN;
+                default -> LegStatus.CANCELED;
+            };
+            return new LegState(clientOrderId, status, decimal(answer.body().get("executedQty")));
+        }
+
+        /**
+         * {@code DELETE /api/v3/orderList} by list client order id, or
+         * {@code DELETE /api/v3/order} for a stop alone; Binance's -2011 (no such open
+         * order) is no failure.
+         */
+        @Override
+        public void cancelStop(StopOrder order) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", order.symbol());
+            params.put(order.oco() ? "listClientOrderId" : "origClientOrderId", order.clientOrderId());
+            Answer answer = send("DELETE", order.oco() ? "/api/v3/orderList" : "/api/v3/order", signed(params),
+                    credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer cancelling stop " + order.clientOrderId());
+            }
+            if (!answer.ok() && answer.code() != CANCEL_REJECTED) {
+                throw answer.failure("cancel of stop " + order.clientOrderId());
+            }
+        }
+
+        /**
+         * A stop alone moves in one request, {@code POST /api/v3/order/cancelReplace}
+         * with {@code STOP_ON_FAILURE}: when the cancel fails (the stop filled), nothing
+         * new is placed. An OCO list is cancelled and placed anew.
+         */
+        @Override
+        public void replaceStop(StopOrder current, StopOrder next) {
+            if (current.oco() || next.oco()) {
+                Exchange.super.replaceStop(current, next);
+                return;
+            }
+            Map<String, String> params = stopParams(next);
+            params.remove("newClientOrderId");
+            params.put("cancelReplaceMode", "STOP_ON_FAILURE");
+            params.put("cancelOrigClientOrderId", current.clientOrderId());
+            params.put("newClientOrderId", next.clientOrderId());
+            Answer answer = send("POST", "/api/v3/order/cancelReplace", signed(params), credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("Binance gave no clear answer moving stop " + current.clientOrderId());
+            }
+            if (!answer.ok()) {
+                JsonNode data = answer.body() == null ? null : answer.body().path("data");
+                if (data != null && "FAILURE".equals(data.path("cancelResult").asString(""))) {
+                    throw new StopGone("Binance could not cancel stop " + current.clientOrderId()
+                            + " to move it: it filled or went meanwhile");
+                }
+                throw answer.failure("move of stop " + current.clientOrderId());
+            }
+        }
+
+        private Map<String, String> stopParams(StopOrder order) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", order.symbol());
+            params.put("side", "SELL");
+            params.put("type", "STOP_LOSS_LIMIT");
+            params.put("timeInForce", "GTC");
+            params.put("quantity", plain(order.quantity()));
+            params.put("price", plain(order.limitPrice()));
+            params.put("stopPrice", plain(order.stopPrice()));
+            params.put("newClientOrderId", order.clientOrderId());
+            params.put("newOrderRespType", "RESULT");
+            return params;
+        }
+
+        private Map<String, String> ocoParams(StopOrder order) {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("symbol", order.symbol());
+            params.put("side", "SELL");
+            params.put("quantity", plain(order.quantity()));
+            params.put("listClientOrderId", order.clientOrderId());
+            params.put("aboveType", "LIMIT_MAKER");
+            params.put("abovePrice", plain(order.targetPrice()));
+            params.put("aboveClientOrderId", order.targetClientOrderId());
+            params.put("belowType", "STOP_LOSS_LIMIT");
+            params.put("belowStopPrice", plain(order.stopPrice()));
+            params.put("belowPrice", plain(order.limitPrice()));
+            params.put("belowTimeInForce", "GTC");
+            params.put("belowClientOrderId", order.stopClientOrderId());
+            return params;
         }
 
         /**
@@ -404,6 +659,19 @@ final class BinanceClient {
         else {
             params.put("quantity", Money.plain(order.quantity()).toPlainString());
         }
+        params.put("newClientOrderId", order.clientOrderId());
+        params.put("newOrderRespType", "FULL");
+        return params;
+    }
+
+    static Map<String, String> limitParams(Exchange.LimitOrder order) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("symbol", order.symbol());
+        params.put("side", order.side().name());
+        params.put("type", "LIMIT");
+        params.put("timeInForce", "GTC");
+        params.put("quantity", Money.plain(order.quantity()).toPlainString());
+        params.put("price", Money.plain(order.price()).toPlainString());
         params.put("newClientOrderId", order.clientOrderId());
         params.put("newOrderRespType", "FULL");
         return params;

@@ -68,6 +68,9 @@ final class BtcturkClient {
 
     private static final long DEFAULT_WAIT_SECONDS = 10;
 
+    /** The statuses of an order still on the book. */
+    private static final java.util.Set<String> OPEN_STATUSES = java.util.Set.of("Untouched", "Partial");
+
     private final HttpClient http;
 
     private final JsonMapper json;
@@ -245,6 +248,10 @@ final class BtcturkClient {
 
         /** {@code GET /api/v1/allOrders} of the pair over the last day, by client id. */
         private Optional<Long> orderId(String symbol, String clientOrderId) {
+            return find(symbol, clientOrderId).map(order -> order.path("id").asLong());
+        }
+
+        private Optional<JsonNode> find(String symbol, String clientOrderId) {
             Map<String, String> params = new LinkedHashMap<>();
             params.put("pairSymbol", symbol);
             params.put("startTime", Long.toString(clock.instant().minus(LOOKUP_WINDOW).toEpochMilli()));
@@ -258,10 +265,201 @@ final class BtcturkClient {
             }
             for (JsonNode order : answer.body().path("data")) {
                 if (clientOrderId.equals(order.path("orderClientId").asString(""))) {
-                    return Optional.of(order.path("id").asLong());
+                    return Optional.of(order);
                 }
             }
             return Optional.empty();
+        }
+
+        /**
+         * The order among the pair's orders of the last day ({@code allOrders}); its
+         * fills from the account's trades of it unless it is {@code Untouched}.
+         */
+        @Override
+        public Optional<OrderState> order(String symbol, String clientOrderId) {
+            Optional<JsonNode> found = find(symbol, clientOrderId);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            String status = found.get().path("status").asString("");
+            boolean open = OPEN_STATUSES.contains(status);
+            Fill filled = "Untouched".equals(status) ? null
+                    : fillOf(found.get().path("id").asLong(), clientOrderId, null, rules(symbol)).orElse(null);
+            return Optional.of(new OrderState(clientOrderId, open, "Canceled".equals(status), filled));
+        }
+
+        /**
+         * {@code POST /api/v1/order} with {@code orderMethod: limit}. BtcTurk answers
+         * only the order's id, so the order counts as open with nothing filled until it
+         * is read again ({@link #order}).
+         */
+        @Override
+        public OrderState place(LimitOrder order) {
+            SymbolRules symbolRules = rules(order.symbol());
+            BigDecimal quantity = symbolRules.floor(order.quantity());
+            if (order.side() == Side.SELL) {
+                BigDecimal free = balances().stream()
+                    .filter(balance -> balance.asset().equals(symbolRules.baseAsset()))
+                    .map(Balance::free)
+                    .findFirst()
+                    .orElse(BigDecimal.ZERO);
+                quantity = symbolRules.floor(quantity.min(free));
+            }
+            BigDecimal value = quantity.multiply(order.price());
+            if (quantity.signum() <= 0
+                    || (symbolRules.minNotional().signum() > 0 && value.compareTo(symbolRules.minNotional()) < 0)) {
+                throw new ExchangeException("Cannot " + order.side().wire() + " " + plain(quantity) + " "
+                        + order.symbol() + " at " + plain(order.price()) + " on BtcTurk: below the minimum order value "
+                        + plain(symbolRules.minNotional()));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("quantity", Money.plain(quantity).toPlainString());
+            body.put("price", Money.plain(order.price()).toPlainString());
+            body.put("newOrderClientId", order.clientOrderId());
+            body.put("orderMethod", "limit");
+            body.put("orderType", order.side() == Side.BUY ? "buy" : "sell");
+            body.put("pairSymbol", order.symbol());
+            Answer answer = send("POST", settings.baseUrl(), "/api/v1/order", "", body, credentials());
+            if (answer.uncertain()) {
+                Optional<Long> found = orderIdAfterNoAnswer(order.symbol(), order.clientOrderId());
+                if (found.isPresent()) {
+                    return new OrderState(order.clientOrderId(), true, false, null);
+                }
+                answer = send("POST", settings.baseUrl(), "/api/v1/order", "", body, credentials());
+                if (answer.uncertain()) {
+                    throw new UncertainOrder("BtcTurk gave no clear answer to order " + order.clientOrderId()
+                            + " (HTTP " + answer.status() + ")");
+                }
+            }
+            if (!answer.ok() || answer.body() == null || !answer.body().path("success").asBoolean(false)) {
+                throw answer.failure("order " + order.clientOrderId());
+            }
+            return new OrderState(order.clientOrderId(), true, false, null);
+        }
+
+        /**
+         * {@code DELETE /api/v1/order?id=}; then the order is done, and what filled is
+         * read from its trades. An order BtcTurk refuses to cancel (filled meanwhile) is
+         * read as it stands.
+         */
+        @Override
+        public OrderState cancel(String symbol, String clientOrderId) {
+            Optional<JsonNode> found = find(symbol, clientOrderId);
+            if (found.isEmpty()) {
+                return new OrderState(clientOrderId, false, true, null);
+            }
+            long id = found.get().path("id").asLong();
+            Answer answer = send("DELETE", settings.baseUrl(), "/api/v1/order", "id=" + id, null, credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("BtcTurk gave no clear answer cancelling " + clientOrderId);
+            }
+            if (answer.ok() && answer.body() != null && answer.body().path("success").asBoolean(false)) {
+                return new OrderState(clientOrderId, false, true,
+                        fillOf(id, clientOrderId, null, rules(symbol)).orElse(null));
+            }
+            return order(symbol, clientOrderId).orElse(new OrderState(clientOrderId, false, true, null));
+        }
+
+        /**
+         * {@code POST /api/v1/order} with {@code orderMethod: stoplimit}: a sell of the
+         * quantity at {@code price} or better once the price falls to {@code stopPrice}.
+         * BtcTurk has no OCO, so a stop stands alone.
+         */
+        @Override
+        public void placeStop(StopOrder order) {
+            if (order.oco()) {
+                throw new ExchangeException("BtcTurk has no OCO orders");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("quantity", Money.plain(rules(order.symbol()).floor(order.quantity())).toPlainString());
+            body.put("price", Money.plain(order.limitPrice()).toPlainString());
+            body.put("stopPrice", Money.plain(order.stopPrice()).toPlainString());
+            body.put("newOrderClientId", order.clientOrderId());
+            body.put("orderMethod", "stoplimit");
+            body.put("orderType", "sell");
+            body.put("pairSymbol", order.symbol());
+            Answer answer = send("POST", settings.baseUrl(), "/api/v1/order", "", body, credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("BtcTurk gave no clear answer to stop " + order.clientOrderId() + " (HTTP "
+                        + answer.status() + ")");
+            }
+            if (!answer.ok() || answer.body() == null || !answer.body().path("success").asBoolean(false)) {
+                throw answer.failure("stop " + order.clientOrderId());
+            }
+        }
+
+        /**
+         * A stop's leg: open while {@code GET /api/v1/openOrders} lists it (however old);
+         * else as the pair's orders of the last day ({@code allOrders}) show it:
+         * {@code Closed} filled, {@code Canceled} canceled; absent when neither has it.
+         */
+        @Override
+        public LegState stopLeg(String symbol, String clientOrderId) {
+            Optional<JsonNode> open = openOrder(symbol, clientOrderId);
+            if (open.isPresent()) {
+                return new LegState(clientOrderId, LegStatus.OPEN, executed(open.get()));
+            }
+            Optional<JsonNode> found = find(symbol, clientOrderId);
+            if (found.isEmpty()) {
+                return new LegState(clientOrderId, LegStatus.ABSENT, BigDecimal.ZERO);
+            }
+            String status = found.get().path("status").asString("");
+            LegStatus leg = OPEN_STATUSES.contains(status) ? LegStatus.OPEN
+                    : "Closed".equals(status) || "Filled".equals(status) ? LegStatus.FILLED : LegStatus.CANCELED;
+            return new LegState(clientOrderId, leg, executed(found.get()));
+        }
+
+        /**
+         * {@code DELETE /api/v1/order?id=} of the stop while it is open; a stop no longer
+         * open is no failure (its leg says what it did), one still open after a refusal
+         * is.
+         */
+        @Override
+        public void cancelStop(StopOrder order) {
+            Optional<JsonNode> open = openOrder(order.symbol(), order.stopClientOrderId());
+            if (open.isEmpty()) {
+                return;
+            }
+            long id = open.get().path("id").asLong();
+            Answer answer = send("DELETE", settings.baseUrl(), "/api/v1/order", "id=" + id, null, credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("BtcTurk gave no clear answer cancelling stop " + order.clientOrderId());
+            }
+            if (!answer.ok() || answer.body() == null || !answer.body().path("success").asBoolean(false)) {
+                if (openOrder(order.symbol(), order.stopClientOrderId()).isPresent()) {
+                    throw answer.failure("cancel of stop " + order.clientOrderId());
+                }
+            }
+        }
+
+        /** The pair's open order with this client id ({@code GET /api/v1/openOrders}). */
+        private Optional<JsonNode> openOrder(String symbol, String clientOrderId) {
+            Answer answer = send("GET", settings.baseUrl(), "/api/v1/openOrders", query(Map.of("pairSymbol", symbol)),
+                    null, credentials());
+            if (answer.uncertain()) {
+                throw new UncertainOrder("BtcTurk gave no clear answer listing the open orders of " + symbol);
+            }
+            if (!answer.ok() || answer.body() == null) {
+                throw answer.failure("open orders of " + symbol);
+            }
+            for (String side : List.of("asks", "bids")) {
+                for (JsonNode order : answer.body().path("data").path(side)) {
+                    if (clientOrderId.equals(order.path("orderClientId").asString(""))) {
+                        return Optional.of(order);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** What of an order executed: its quantity less what is left of it. */
+        private static BigDecimal executed(JsonNode order) {
+            BigDecimal quantity = decimalOrZero(order.get("quantity"));
+            BigDecimal left = decimalOrZero(order.get("leftAmount"));
+            if ("Closed".equals(order.path("status").asString("")) && left.signum() == 0) {
+                return quantity;
+            }
+            return quantity.subtract(left).max(BigDecimal.ZERO);
         }
 
         /**

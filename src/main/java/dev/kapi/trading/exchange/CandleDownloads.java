@@ -3,12 +3,15 @@ package dev.kapi.trading.exchange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 import dev.kapi.shared.ApiException;
@@ -19,9 +22,10 @@ import dev.kapi.trading.market.CandleInterval;
 /**
  * Fills the shared candle store with an exchange's public candles of a range, for
  * backtests ({@code source}) and replay bots. Bounded: at most
- * {@code market.max-download} candles a range, at most {@link #AT_ONCE} downloads at once
- * on an instance, and only what the store lacks is asked for, a page ({@link #PAGE}
- * candles) at a time, newest page first; a page already stored whole costs no request.
+ * {@code market.max-download} candles a range and {@code market.max-download-per-day} a
+ * user and UTC day, at most {@link #AT_ONCE} downloads at once on an instance, and only
+ * what the store lacks is asked for, a page ({@link #PAGE} candles) at a time, newest
+ * page first; a page already stored whole costs no request.
  */
 @Service
 public class CandleDownloads {
@@ -40,9 +44,15 @@ public class CandleDownloads {
 
     private final int maxCandles;
 
+    private final long maxPerDay;
+
+    private final JdbcClient jdbc;
+
     private final Semaphore running = new Semaphore(AT_ONCE);
 
-    CandleDownloads(Candles store, Exchanges exchanges, Clock clock, TradingSettings settings) {
+    CandleDownloads(Candles store, Exchanges exchanges, Clock clock, TradingSettings settings, JdbcClient jdbc) {
+        this.jdbc = jdbc;
+        this.maxPerDay = settings.market().maxDownloadPerDay();
         this.store = store;
         this.exchanges = exchanges;
         this.clock = clock;
@@ -61,8 +71,8 @@ public class CandleDownloads {
      * Downloads the closed candles opened in {@code [from, to)}; {@code to} may not be
      * after the newest closed candle's end.
      */
-    public Downloaded download(ExchangeName exchange, String symbol, CandleInterval interval, Instant from,
-            Instant to) {
+    public Downloaded download(long ownerId, ExchangeName exchange, String symbol, CandleInterval interval,
+            Instant from, Instant to) {
         Instant start = align(from, interval);
         Instant end = align(to, interval);
         if (!start.isBefore(end) || end.isAfter(interval.lastClosedOpen(clock.instant()).plus(interval.length()))) {
@@ -75,6 +85,7 @@ public class CandleDownloads {
             throw ApiException.invalidField("interval", "interval-not-offered", exchange.wire(),
                     String.join(", ", exchange.intervals().stream().map(CandleInterval::code).toList()));
         }
+        charge(ownerId, count(start, end, interval));
         if (!running.tryAcquire()) {
             throw ApiException.busy("exchange-busy", 10);
         }
@@ -126,6 +137,42 @@ public class CandleDownloads {
             pageEnd = pageStart;
         }
         return new Downloaded(exchange, symbol, interval, start, end, stored.size(), fetched, requests);
+    }
+
+    /**
+     * Counts the range's candles against the owner's quota of the UTC day
+     * ({@code market.max-download-per-day}), in one statement so that requests at once
+     * cannot pass it together: a 429 {@code candles-quota-exceeded} naming the quota and
+     * what remains of it, with {@code Retry-After} until the next UTC midnight. A range
+     * counts whole, also where the store had it already.
+     */
+    private void charge(long ownerId, long candles) {
+        Instant now = clock.instant();
+        LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
+        int charged = candles > maxPerDay ? 0 : jdbc.sql("""
+                INSERT INTO trading_candle_downloads (owner_id, day, candles) VALUES (:owner, :day, :candles)
+                ON CONFLICT (owner_id, day) DO UPDATE SET candles = trading_candle_downloads.candles + EXCLUDED.candles
+                    WHERE trading_candle_downloads.candles + EXCLUDED.candles <= :max
+                """)
+            .param("owner", ownerId)
+            .param("day", day)
+            .param("candles", candles)
+            .param("max", maxPerDay)
+            .update();
+        if (charged == 1) {
+            return;
+        }
+        long used = jdbc.sql("SELECT candles FROM trading_candle_downloads WHERE owner_id = :owner AND day = :day")
+            .param("owner", ownerId)
+            .param("day", day)
+            .query(Long.class)
+            .optional()
+            .orElse(0L);
+        long wait = Math.max(1,
+                Duration.between(now, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds());
+        throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "candles-quota-exceeded", maxPerDay,
+                Math.max(0, maxPerDay - used))
+            .withHeader("Retry-After", Long.toString(wait));
     }
 
     private static boolean whole(Set<Instant> stored, Instant from, int size, CandleInterval interval) {

@@ -24,14 +24,17 @@ class ExchangeController {
 
     /**
      * One exchange: the order types Kapı sends there, whether it has OCO orders, whether
-     * its public candles can feed a bot ({@code price_feed: live}), whether bots can
-     * trade it on paper, and its candle intervals.
+     * Kapı keeps a bot's stop there ({@code stop_on_exchange}), whether its public
+     * candles can feed a bot ({@code price_feed: live}), whether bots can trade it on
+     * paper, and its candle intervals.
      */
     record ExchangeResponse(String name, @JsonProperty("order_types") List<String> orderTypes, boolean oco,
-            boolean candles, boolean paper, List<CandleInterval> intervals) {
+            @JsonProperty("stop_on_exchange") boolean stopOnExchange, boolean candles, boolean paper,
+            List<CandleInterval> intervals) {
 
         static ExchangeResponse from(ExchangeName name) {
-            return new ExchangeResponse(name.wire(), name.orderTypes(), name.oco(), true, true, name.intervals());
+            return new ExchangeResponse(name.wire(), name.orderTypes(), name.oco(), name.stopOrders(), true, true,
+                    name.intervals());
         }
     }
 

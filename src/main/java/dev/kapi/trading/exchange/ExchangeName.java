@@ -16,13 +16,14 @@ import dev.kapi.trading.market.CandleInterval;
  */
 public enum ExchangeName {
 
-    BINANCE("binance", List.of("market", "limit"), true, Set.of(CandleInterval.values())),
+    BINANCE("binance", List.of("market", "limit"), true, true, Set.of(CandleInterval.values())),
 
     /**
      * BtcTurk's graph API serves 1, 15, 30, 60 and 240 minute and daily candles (ccxt's
-     * {@code btcturk} timeframes); it has stop-limit orders but no OCO.
+     * {@code btcturk} timeframes); it has stop-limit orders
+     * ({@code orderMethod: stoplimit}) but no OCO.
      */
-    BTCTURK("btcturk", List.of("market", "limit"), false, Set.of(CandleInterval.M1, CandleInterval.M15,
+    BTCTURK("btcturk", List.of("market", "limit"), false, true, Set.of(CandleInterval.M1, CandleInterval.M15,
             CandleInterval.M30, CandleInterval.H1, CandleInterval.H4, CandleInterval.D1));
 
     private final String wire;
@@ -31,12 +32,15 @@ public enum ExchangeName {
 
     private final boolean oco;
 
+    private final boolean stopOrders;
+
     private final Set<CandleInterval> intervals;
 
-    ExchangeName(String wire, List<String> orderTypes, boolean oco, Set<CandleInterval> intervals) {
+    ExchangeName(String wire, List<String> orderTypes, boolean oco, boolean stopOrders, Set<CandleInterval> intervals) {
         this.wire = wire;
         this.orderTypes = orderTypes;
         this.oco = oco;
+        this.stopOrders = stopOrders;
         this.intervals = intervals;
     }
 
@@ -51,6 +55,11 @@ public enum ExchangeName {
 
     public boolean oco() {
         return oco;
+    }
+
+    /** Whether Kapı places a bot's stop there ({@code stop_on_exchange}). */
+    public boolean stopOrders() {
+        return stopOrders;
     }
 
     /** Whether the exchange serves candles of this interval. */

@@ -3,6 +3,7 @@ package dev.kapi.trading.exchange;
 import org.springframework.stereotype.Component;
 
 import dev.kapi.trading.bot.Bot;
+import dev.kapi.trading.market.PriceFeed;
 
 /**
  * Picks a bot's exchange: the paper exchange without an API key, the key's exchange
@@ -30,7 +31,7 @@ public class Exchanges {
     /** Where the bot's orders go. */
     public Exchange forBot(Bot bot) {
         if (bot.paper()) {
-            return paper;
+            return bot.priceFeed() == PriceFeed.LIVE ? paper.onBookOf(publicData(bot.exchange())) : paper;
         }
         ApiKeyManagement.Opened key = keys.open(bot.ownerId(), bot.apiKeyId());
         return as(key.exchange(), key.credentials());

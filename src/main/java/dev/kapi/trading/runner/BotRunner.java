@@ -22,6 +22,7 @@ import dev.kapi.trading.TradingSettings;
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.Bots;
 import dev.kapi.trading.decision.CandleRule;
+import dev.kapi.trading.decision.Risk;
 import dev.kapi.trading.exchange.Exchange;
 import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.exchange.Exchanges;
@@ -66,9 +67,13 @@ public class BotRunner {
 
     private final Fills fills;
 
+    private final LimitOrders limits;
+
     private final Exchanges exchanges;
 
     private final PriceFeeds feeds;
+
+    private final Protections protections;
 
     private final Strategies strategies;
 
@@ -82,9 +87,11 @@ public class BotRunner {
 
     private final ApplicationEventPublisher events;
 
-    BotRunner(Bots bots, BotClaims claims, Orders orders, Fills fills, Exchanges exchanges, PriceFeeds feeds,
-            Strategies strategies, AccountDirectory accounts, TradingSettings settings,
-            TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
+    BotRunner(Bots bots, BotClaims claims, Orders orders, Fills fills, LimitOrders limits, Exchanges exchanges,
+            PriceFeeds feeds, Protections protections, Strategies strategies, AccountDirectory accounts,
+            TradingSettings settings, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
+        this.limits = limits;
+        this.protections = protections;
         this.events = events;
         this.bots = bots;
         this.claims = claims;
@@ -193,6 +200,7 @@ public class BotRunner {
         Map<Long, List<Orders.PendingOrder>> pending = orders.pendingOf(ids)
             .stream()
             .collect(Collectors.groupingBy(Orders.PendingOrder::botId));
+        Set<Long> resting = orders.withOpen(ids);
         List<Bot> runnable = batch.stream().filter(bot -> !frozen.contains(bot.ownerId())).toList();
         fetchCandles(tick, runnable, interval, open);
         List<Bots.Run> quiet = new ArrayList<>();
@@ -201,6 +209,20 @@ public class BotRunner {
             try {
                 if (pending.containsKey(bot.id())) {
                     bot = settlePending(bot, pending.get(bot.id()));
+                }
+                boolean waiting = resting.contains(bot.id());
+                if (waiting && !bot.paper()) {
+                    // A live order's new fills first, so that the stop covers what is
+                    // held.
+                    waiting = limits.manage(bot, null);
+                    bot = bots.byIds(List.of(bot.id())).getFirst();
+                }
+                Risk risk = bot.risk();
+                if (Protections.applies(bot)) {
+                    // What the exchange holds (a stop, an OCO's target) is its to sell.
+                    Protections.Guard guard = protections.reconcile(bot);
+                    bot = guard.bot();
+                    risk = guard.runnerRisk();
                 }
                 Series fetched = tick.candles.get(key(bot, interval));
                 if (fetched.failure() != null) {
@@ -214,7 +236,26 @@ public class BotRunner {
                 Candle candle = series.getLast();
                 Strategies.Configured<?> strategy = strategies.stored(bot.strategy(), bot.params());
                 Signal signal = strategy.signal(tail(series, strategy.history()));
-                CandleRule.Decision decision = decide(bot, signal, candle, open.plus(interval.length()));
+                if (waiting && bot.paper()) {
+                    waiting = limits.manage(bot, candle);
+                    bot = bots.byIds(List.of(bot.id())).getFirst();
+                }
+                if (waiting) {
+                    CandleRule.Decision wanted = decide(bot, risk, signal, candle, open.plus(interval.length()));
+                    if (!mayReplace(bot, wanted)) {
+                        quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, null, null));
+                        continue;
+                    }
+                    // A sell while a buy rests, or a risk exit: the resting order goes
+                    // first (what filled stays), then the sell is decided on what is
+                    // held.
+                    if (!limits.cancelAll(bot.id())) {
+                        quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, null, null));
+                        continue;
+                    }
+                    bot = bots.byIds(List.of(bot.id())).getFirst();
+                }
+                CandleRule.Decision decision = decide(bot, risk, signal, candle, open.plus(interval.length()));
                 if (decision.side() == null) {
                     quiet.add(new Bots.Run(bot.id(), signal.wire(), candle.close(), open, decision.highWater(),
                             decision.peak()));
@@ -266,11 +307,33 @@ public class BotRunner {
      * cooldown); and the high-water mark and equity peak to keep.
      */
     public static CandleRule.Decision decide(Bot bot, Signal signal, Candle candle, Instant closeTime) {
+        return decide(bot, bot.risk(), signal, candle, closeTime);
+    }
+
+    /**
+     * {@link #decide} with the risk exits the run checks itself: those the exchange holds
+     * for the bot are left out.
+     */
+    private static CandleRule.Decision decide(Bot bot, Risk risk, Signal signal, Candle candle, Instant closeTime) {
         return CandleRule
-            .decide(new CandleRule.Settings(bot.risk(), bot.quoteAmount(), bot.maxPosition()),
+            .decide(new CandleRule.Settings(risk, bot.quoteAmount(), bot.maxPosition()),
                     new CandleRule.Holding(bot.positionQuantity(), bot.positionCost(), bot.available(),
                             bot.entryPrice(), bot.highWater(), bot.peakEquity(), bot.cooldownUntil()),
                     signal, candle, closeTime);
+    }
+
+    /**
+     * Whether a decision may cancel the bot's resting limit orders: a sell while a buy
+     * rests, or a sell for risk (a stop, the target, the drawdown) whatever rests.
+     */
+    private boolean mayReplace(Bot bot, CandleRule.Decision decision) {
+        if (decision.side() != Side.SELL) {
+            return false;
+        }
+        if (!LimitOrders.applies(bot, decision.reason())) {
+            return true;
+        }
+        return orders.openOf(bot.id()).stream().anyMatch(order -> order.side() == Side.BUY);
     }
 
     private void pause(Bot bot) {
@@ -285,11 +348,27 @@ public class BotRunner {
      * Places the order of this candle and records its trade; false when the bot had one
      * for the candle already.
      */
-    private boolean trade(Bot bot, CandleRule.Decision decision, Signal signal, Candle candle,
+    private boolean trade(Bot decided, CandleRule.Decision decision, Signal signal, Candle candle,
             CandleInterval interval) {
-        Instant now = clock.instant();
         Side side = decision.side();
+        // A sell cancels the bot's stop on the exchange first and sells only what it
+        // left.
+        Bot bot = side == Side.SELL ? protections.cancelForExit(decided) : decided;
+        if (!bot.inPosition() && side == Side.SELL) {
+            return false;
+        }
+        Instant now = clock.instant();
         String clientOrderId = Orders.clientOrderId(bot.id(), candle.openTime());
+        if (LimitOrders.applies(bot, decision.reason())) {
+            if (!limits.place(bot, clientOrderId, candle.openTime(), side, decision.reason(), decision.amount(),
+                    candle.close(), 0)) {
+                return false;
+            }
+            transactions.executeWithoutResult(status -> bots.recordRuns(List
+                .of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null, decision.peak())),
+                    clock.instant()));
+            return true;
+        }
         // Under the bot's lock: a kill switch, a force-exit or a stop since the batch
         // read
         // the bot leaves this candle without an order.
@@ -317,6 +396,9 @@ public class BotRunner {
                 .of(new Bots.Run(bot.id(), signal.wire(), candle.close(), candle.openTime(), null, decision.peak())),
                     clock.instant());
         });
+        if (side == Side.BUY) {
+            protections.afterEntry(bot.id());
+        }
         return true;
     }
 
@@ -327,6 +409,10 @@ public class BotRunner {
     private Bot settlePending(Bot bot, List<Orders.PendingOrder> pending) {
         Exchange exchange = exchanges.forBot(bot);
         for (Orders.PendingOrder order : pending) {
+            if (orders.isLimit(order.clientOrderId())) {
+                limits.settle(bot, order.clientOrderId());
+                continue;
+            }
             Exchange.Fill fill = exchange.lookUp(bot.symbol(), order.clientOrderId()).orElse(null);
             transactions.executeWithoutResult(status -> {
                 if (fill == null) {

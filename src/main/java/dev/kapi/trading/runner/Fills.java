@@ -54,8 +54,43 @@ class Fills {
         }
         Trade trade = book.record(new TradeBook.Entry(bot.ownerId(), bot.id(), bot.symbol(), side, fill.price(),
                 fill.quantity(), fill.fee(), "bot", fill.clientOrderId(), fill.executedAt(),
-                side == Side.SELL ? (reason == null ? ExitReason.SIGNAL : reason) : null));
-        Instant cooldown = side == Side.SELL ? Exits.cooldownUntil(bot.risk(), reason, fill.executedAt()) : null;
+                side == Side.SELL ? (reason == null ? ExitReason.SIGNAL : reason) : null, fill.priceSource()));
+        afterTrade(bot, side, reason, fill.executedAt());
+        return trade;
+    }
+
+    /**
+     * Records what a limit order filled since its last recorded fill, in the caller's
+     * transaction (which holds the order's row): the trade of the order grows by the new
+     * quantity, quote and fee ({@link TradeBook#grow}). {@code cumulative} is all the
+     * order's fills together, as the exchange reports them; null when nothing is new.
+     */
+    Trade grow(Bot bot, Orders.Limit order, Exchange.Fill cumulative) {
+        if (cumulative == null) {
+            return null;
+        }
+        BigDecimal quantity = cumulative.quantity();
+        BigDecimal quote = cumulative.price().multiply(quantity);
+        BigDecimal delta = quantity.subtract(order.filledQuantity());
+        if (delta.signum() <= 0) {
+            return null;
+        }
+        BigDecimal price = quote.subtract(order.filledQuote()).divide(delta, Money.MATH);
+        BigDecimal fee = cumulative.fee().subtract(order.filledFee()).max(BigDecimal.ZERO);
+        Trade trade = book.grow(new TradeBook.Entry(bot.ownerId(), bot.id(), bot.symbol(), order.side(), price, delta,
+                fee, "bot", order.clientOrderId(), cumulative.executedAt(), order.side() == Side.SELL
+                        ? (order.exitReason() == null ? ExitReason.SIGNAL : order.exitReason()) : null));
+        orders.recordFilled(order.clientOrderId(), quantity, quote, cumulative.fee().max(order.filledFee()));
+        afterTrade(bot, order.side(), order.exitReason(), cumulative.executedAt());
+        return trade;
+    }
+
+    /**
+     * After a trade: the cooldown of a stop, the end of a requested exit, and after a
+     * sell the daily loss limit.
+     */
+    private void afterTrade(Bot bot, Side side, ExitReason reason, Instant executedAt) {
+        Instant cooldown = side == Side.SELL ? Exits.cooldownUntil(bot.risk(), reason, executedAt) : null;
         if (cooldown != null) {
             bots.setCooldown(bot.id(), cooldown);
         }
@@ -63,14 +98,13 @@ class Fills {
             bots.clearExitRequest(bot.id());
         }
         if (side == Side.SELL && bot.maxDailyLoss() != null) {
-            Instant day = fill.executedAt().truncatedTo(ChronoUnit.DAYS);
+            Instant day = executedAt.truncatedTo(ChronoUnit.DAYS);
             BigDecimal today = trades.realizedSince(bot.id(), day);
             if (today.negate().compareTo(bot.maxDailyLoss()) >= 0) {
                 bots.stopWithReason(bot.id(), "Max daily loss reached: " + Money.plain(today.negate()),
                         clock.instant());
             }
         }
-        return trade;
     }
 
 }

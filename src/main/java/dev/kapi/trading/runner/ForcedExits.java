@@ -57,12 +57,18 @@ public class ForcedExits {
 
     private final Exchanges exchanges;
 
+    private final Protections protections;
+
     private final TransactionTemplate transactions;
 
     private final Clock clock;
 
-    ForcedExits(Bots bots, Orders orders, Fills fills, Trades trades, Exchanges exchanges,
-            TransactionTemplate transactions, Clock clock) {
+    private final LimitOrders limits;
+
+    ForcedExits(Bots bots, Orders orders, Fills fills, Trades trades, Exchanges exchanges, LimitOrders limits,
+            Protections protections, TransactionTemplate transactions, Clock clock) {
+        this.limits = limits;
+        this.protections = protections;
         this.bots = bots;
         this.orders = orders;
         this.fills = fills;
@@ -125,12 +131,33 @@ public class ForcedExits {
      */
     public Outcome exit(long botId, boolean untilFlat) {
         Instant now = clock.instant();
+        if (!cancelResting(botId, now)) {
+            return Outcome.of(Result.PENDING);
+        }
         Claim claim = transactions.execute(status -> claim(botId, now));
         if (claim.clientOrderId() == null) {
             return Outcome.of(claim.result());
         }
-        Bot bot = claim.bot();
         String clientOrderId = claim.clientOrderId();
+        Bot bot;
+        try {
+            // The bot's stop on the exchange goes first; what of it filled is recorded,
+            // and only the rest is sold.
+            bot = protections.cancelForExit(claim.bot());
+        }
+        catch (RuntimeException ex) {
+            log.warn("Bot {}: its stop on the exchange could not be cancelled before the exit: {}", botId,
+                    ex.getMessage());
+            transactions.executeWithoutResult(status -> orders.settle(clientOrderId, false, clock.instant()));
+            return new Outcome(Result.PENDING, null, message(botId, ex));
+        }
+        if (!bot.inPosition()) {
+            transactions.executeWithoutResult(status -> {
+                orders.settle(clientOrderId, false, clock.instant());
+                bots.clearExitRequest(botId);
+            });
+            return Outcome.of(Result.FLAT);
+        }
         Exchange.MarketOrder order = new Exchange.MarketOrder(clientOrderId, bot.symbol(), Side.SELL, null,
                 bot.positionQuantity(), reference(bot), now);
         Exchange.Fill fill;
@@ -154,6 +181,25 @@ public class ForcedExits {
         Trade trade = transactions.execute(status -> fills.record(bot, Side.SELL, ExitReason.FORCE_EXIT, fill));
         log.info("Bot {} force-exited: {} sold by order {}", botId, Money.plain(fill.quantity()), clientOrderId);
         return trade == null ? Outcome.of(Result.PENDING) : new Outcome(Result.SOLD, trade, null);
+    }
+
+    /**
+     * The bot's resting limit orders are cancelled first (what filled of them stays);
+     * false when one could not be, and the exit stays requested for the exit pass.
+     */
+    private boolean cancelResting(long botId, Instant now) {
+        boolean done;
+        try {
+            done = limits.cancelAll(botId);
+        }
+        catch (RuntimeException ex) {
+            log.warn("Bot {}: its limit orders could not be cancelled before the exit: {}", botId, ex.getMessage());
+            done = false;
+        }
+        if (!done) {
+            transactions.executeWithoutResult(status -> bots.requestExit(botId, now));
+        }
+        return done;
     }
 
     private Claim claim(long botId, Instant now) {

@@ -12,7 +12,9 @@ import dev.kapi.trading.TradingSettings;
  * The runner's trigger on this instance: each minute (by
  * {@code kapi.trading.runner.cron}), the tick of that minute, and later in it (by
  * {@code kapi.trading.runner.retry-cron}) the retry pass that runs the unfinished claims
- * of a dead instance and the exit pass ({@link ForcedExits#retry}). Off with
+ * of a dead instance, the exit pass ({@link ForcedExits#retry}), the limit orders' pass
+ * ({@link LimitOrders#pass}: new fills, timeouts) and the stops on the exchange of
+ * stopped bots ({@link Protections#reconcileIdle}). Off with
  * {@code KAPI_TRADING_RUNNER_ENABLED=false}; tests call the runner themselves.
  */
 @Component
@@ -22,11 +24,18 @@ class RunnerSchedule implements SchedulingConfigurer {
 
     private final ForcedExits exits;
 
+    private final LimitOrders limits;
+
+    private final Protections protections;
+
     private final Clock clock;
 
     private final TradingSettings.Runner settings;
 
-    RunnerSchedule(BotRunner runner, ForcedExits exits, Clock clock, TradingSettings settings) {
+    RunnerSchedule(BotRunner runner, ForcedExits exits, LimitOrders limits, Protections protections, Clock clock,
+            TradingSettings settings) {
+        this.limits = limits;
+        this.protections = protections;
         this.runner = runner;
         this.exits = exits;
         this.clock = clock;
@@ -52,6 +61,8 @@ class RunnerSchedule implements SchedulingConfigurer {
     void retry() {
         runner.retry(clock.instant());
         exits.retry();
+        limits.pass();
+        protections.reconcileIdle();
     }
 
 }

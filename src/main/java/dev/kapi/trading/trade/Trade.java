@@ -13,5 +13,13 @@ import dev.kapi.trading.market.Side;
  */
 public record Trade(long id, long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
         BigDecimal fee, BigDecimal realizedPnl, String source, String clientOrderId, Instant executedAt,
-        ExitReason exitReason) {
+        ExitReason exitReason, String priceSource) {
+
+    public Trade(long id, long ownerId, Long botId, String symbol, Side side, BigDecimal price, BigDecimal quantity,
+            BigDecimal fee, BigDecimal realizedPnl, String source, String clientOrderId, Instant executedAt,
+            ExitReason exitReason) {
+        this(id, ownerId, botId, symbol, side, price, quantity, fee, realizedPnl, source, clientOrderId, executedAt,
+                exitReason, null);
+    }
+
 }

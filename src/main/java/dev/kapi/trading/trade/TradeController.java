@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.kapi.identity.CurrentAccount;
@@ -70,14 +71,19 @@ class TradeController {
             BigDecimal quantity, @JsonProperty("quote_quantity") BigDecimal quoteQuantity, BigDecimal fee,
             @JsonProperty("realized_pnl") BigDecimal realizedPnl, @Schema(pattern = "bot|manual") String source,
             @JsonProperty("client_order_id") String clientOrderId, @JsonProperty("executed_at") Instant executedAt,
-            @JsonProperty("exit_reason") ExitReason exitReason) {
+            @JsonProperty("exit_reason") ExitReason exitReason,
+            @JsonProperty("price_source") @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(
+                    description = "a paper fill's price: order_book (walked from the exchange's book) or close "
+                            + "(the candle's close and the fixed slippage); absent for exchange and manual trades",
+                    allowableValues = {
+                            "order_book", "close" }) String priceSource){
 
         static TradeResponse from(Trade trade) {
             return new TradeResponse(trade.id(), trade.botId(), trade.symbol(), trade.side(),
                     Money.plain(trade.price()), Money.plain(trade.quantity()),
                     Money.plain(trade.price().multiply(trade.quantity())), Money.plain(trade.fee()),
                     Money.plain(trade.realizedPnl()), trade.source(), trade.clientOrderId(), trade.executedAt(),
-                    trade.exitReason());
+                    trade.exitReason(), trade.priceSource());
         }
     }
 

@@ -31,7 +31,7 @@ public class Trades {
 
     private static final String SELECT = """
             SELECT id, owner_id, bot_id, symbol, side, price, quantity, fee, realized_pnl, source, client_order_id,
-                   executed_at, exit_reason
+                   executed_at, exit_reason, price_source
             FROM trading_trades
             """;
 
@@ -47,9 +47,9 @@ public class Trades {
     long insert(Trade trade, Instant now) {
         return jdbc.sql("""
                 INSERT INTO trading_trades (owner_id, bot_id, symbol, side, price, quantity, fee, realized_pnl, source,
-                                            client_order_id, executed_at, created_at, exit_reason)
+                                            client_order_id, executed_at, created_at, exit_reason, price_source)
                 VALUES (:owner, :bot, :symbol, :side, :price, :quantity, :fee, :pnl, :source, :clientOrderId,
-                        :executedAt, :now, :exitReason)
+                        :executedAt, :now, :exitReason, :priceSource)
                 RETURNING id
                 """)
             .param("owner", trade.ownerId())
@@ -65,8 +65,35 @@ public class Trades {
             .param("executedAt", utc(trade.executedAt()))
             .param("now", utc(now))
             .param("exitReason", trade.exitReason() == null ? null : trade.exitReason().wire())
+            .param("priceSource", trade.priceSource())
             .query(Long.class)
             .single();
+    }
+
+    /** The trade of an order, by its client order id. */
+    Optional<Trade> byClientOrderId(String clientOrderId) {
+        return jdbc.sql(SELECT + " WHERE client_order_id = :id")
+            .param("id", clientOrderId)
+            .query(Trades::map)
+            .optional();
+    }
+
+    /**
+     * Writes a trade's grown fill: price, quantity, fee, realized PnL, last execution.
+     */
+    void update(Trade trade) {
+        jdbc.sql("""
+                UPDATE trading_trades SET price = :price, quantity = :quantity, fee = :fee, realized_pnl = :pnl,
+                       executed_at = :executedAt
+                WHERE id = :id
+                """)
+            .param("price", trade.price())
+            .param("quantity", trade.quantity())
+            .param("fee", trade.fee())
+            .param("pnl", trade.realizedPnl())
+            .param("executedAt", utc(trade.executedAt()))
+            .param("id", trade.id())
+            .update();
     }
 
     Optional<Trade> byId(long id, long ownerId) {
@@ -287,7 +314,7 @@ public class Trades {
                 rs.getString("symbol"), Side.of(rs.getString("side")), rs.getBigDecimal("price"),
                 rs.getBigDecimal("quantity"), rs.getBigDecimal("fee"), rs.getBigDecimal("realized_pnl"),
                 rs.getString("source"), rs.getString("client_order_id"), instant(rs, "executed_at"),
-                ExitReason.of(rs.getString("exit_reason")));
+                ExitReason.of(rs.getString("exit_reason")), rs.getString("price_source"));
     }
 
 }

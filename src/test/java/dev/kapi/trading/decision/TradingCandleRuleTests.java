@@ -45,7 +45,7 @@ class TradingCandleRuleTests {
     private static final BigDecimal QUOTE = new BigDecimal("100");
 
     private static final TradingSettings.Paper PAPER = new TradingSettings.Paper(new BigDecimal("0.001"),
-            new BigDecimal("0.0005"));
+            new BigDecimal("0.0005"), false, new BigDecimal("0.05"), 100);
 
     private static final Strategies.Configured<?> RSI = new Strategies.Configured<>(new RsiStrategy(),
             new RsiStrategy.Params(6, 35.0, 65.0));
@@ -66,7 +66,7 @@ class TradingCandleRuleTests {
         Set<ExitReason> seen = EnumSet.noneOf(ExitReason.class);
         for (Risk risk : RISKS) {
             List<String> backtest = new ArrayList<>();
-            Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null, null, null)).run(RSI,
+            Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null, null, null, null)).run(RSI,
                     new Backtester.Setup("X", INTERVAL, QUOTE, risk, null, null), candles, trade -> backtest
                         .add(index(candles, trade.executedAt()) + " " + trade.side() + " " + trade.exitReason()));
 
@@ -218,8 +218,8 @@ class TradingCandleRuleTests {
         List<Candle> candles = GeneratedPrices.walk(11, 20_000, interval, Instant.parse("2024-01-01T00:00:00Z"),
                 BigDecimal.valueOf(100));
         StringBuilder trades = new StringBuilder();
-        Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null, null, null)).run(strategy,
-                new Backtester.Setup("X", interval, QUOTE, risk, null, null), candles,
+        Backtester.Result result = new Backtester(new TradingSettings(null, PAPER, null, null, null, null)).run(
+                strategy, new Backtester.Setup("X", interval, QUOTE, risk, null, null), candles,
                 trade -> trades.append(trade.side())
                     .append(trade.price().toPlainString())
                     .append(',')
@@ -320,7 +320,8 @@ class TradingCandleRuleTests {
             BigDecimal highWater, BigDecimal peak, Instant cooldownUntil) {
         return new Bot(1, 1, "parity", "X", QUOTE, INTERVAL, "rsi", "{}", null, null, null, true,
                 BotStatus.trading(quantity.signum() > 0), quantity, cost, null, null, null, null, 0, null, null, null,
-                risk, entry, highWater, realized, peak, cooldownUntil, null, ExchangeName.BINANCE, PriceFeed.GENERATED);
+                risk, entry, highWater, realized, peak, cooldownUntil, null, ExchangeName.BINANCE, PriceFeed.GENERATED,
+                dev.kapi.trading.bot.OrderPolicy.MARKET, false);
     }
 
     private static CandleRule.Holding holding(String quantity, String entry, String highWater) {

@@ -77,12 +77,13 @@ class TradingBinanceClientTests {
     void client() {
         TradingSettings settings = new TradingSettings(
                 new TradingSettings.Runner(false, "-", 500, 3, "-", Duration.ofSeconds(25)),
-                new TradingSettings.Paper(new BigDecimal("0.001"), new BigDecimal("0.0005")),
+                new TradingSettings.Paper(new BigDecimal("0.001"), new BigDecimal("0.0005"), false,
+                        new BigDecimal("0.05"), 100),
                 new TradingSettings.Binance(URI.create(binance.baseUrl()), Duration.ofSeconds(5), Duration.ofSeconds(2),
                         1100),
                 new TradingSettings.Btcturk(URI.create("http://127.0.0.1:9"), URI.create("http://127.0.0.1:9"),
                         Duration.ofSeconds(2)),
-                null);
+                null, null);
         client = new BinanceClient(settings, JsonMapper.builder().build(), clock);
         // BTCUSDT's lot rules as they long were: a step of 0.000001 BTC; tests of
         // rounding set today's.

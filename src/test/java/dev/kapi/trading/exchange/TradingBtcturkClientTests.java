@@ -65,7 +65,7 @@ class TradingBtcturkClientTests {
     void client() {
         URI stub = URI.create(btcturk.baseUrl());
         TradingSettings settings = new TradingSettings(null, null, null,
-                new TradingSettings.Btcturk(stub, stub, Duration.ofSeconds(2)), null);
+                new TradingSettings.Btcturk(stub, stub, Duration.ofSeconds(2)), null, null);
         client = new BtcturkClient(settings, json, clock);
         btcturk
             .stubFor(get(urlPathEqualTo("/api/v2/server/exchangeinfo")).willReturn(okJson(recorded("exchangeinfo"))));

@@ -1,0 +1,769 @@
+package dev.kapi.trading;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+
+import dev.kapi.trading.exchange.Candles;
+import dev.kapi.trading.exchange.ExchangeName;
+import dev.kapi.trading.exchange.PaperExchange;
+import dev.kapi.trading.market.Candle;
+import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.runner.BotRunner;
+import dev.kapi.trading.runner.LimitOrders;
+import dev.kapi.trading.runner.Protections;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stops on the exchange ({@code stop_on_exchange}) against a Binance stand-in: placed
+ * right after a live entry fills (an OCO with the take-profit), reconciled when the
+ * runner comes back after the stop filled without it, moved with the trailing stop
+ * (cancelReplace), and cancelled before any other exit.
+ */
+class TradingProtectionIntegrationTests extends TradingTestSupport {
+
+    @Autowired
+    BotRunner runner;
+
+    @Autowired
+    PaperExchange paper;
+
+    @Autowired
+    Protections protections;
+
+    @Autowired
+    LimitOrders limits;
+
+    @Autowired
+    Candles store;
+
+    @Autowired
+    JsonMapper json;
+
+    @Test
+    void stopOnExchangeWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(
+                    okJson("{\"orderListId\": 5, \"contingencyType\": \"OCO\", \"listOrderStatus\": \"EXECUTING\"}")));
+        Instant first = recordCandles(symbol, "99", "96", "96", "96");
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "protect-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        body.put("take_profit", new BigDecimal("0.2"));
+        body.put("cooldown_minutes", 60);
+        long bot = startedBot(token, body);
+
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+
+        // Bought 1.01 at 99 (99.99 spent): the stop 5% below, its limit 1% under it, the
+        // target 20% above, as one OCO list right after the fill.
+        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/orderList/oco")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("side", equalTo("SELL"))
+                    .withQueryParam("quantity", equalTo("1.01"))
+                    .withQueryParam("listClientOrderId", equalTo(ids + "-l0"))
+                    .withQueryParam("belowType", equalTo("STOP_LOSS_LIMIT"))
+                    .withQueryParam("belowStopPrice", equalTo("94.05"))
+                    .withQueryParam("belowPrice", equalTo("93.1"))
+                    .withQueryParam("belowTimeInForce", equalTo("GTC"))
+                    .withQueryParam("belowClientOrderId", equalTo(ids + "-s0"))
+                    .withQueryParam("aboveType", equalTo("LIMIT_MAKER"))
+                    .withQueryParam("abovePrice", equalTo("118.8"))
+                    .withQueryParam("aboveClientOrderId", equalTo(ids + "-t0")));
+        assertThat(get(token, "/api/trading/bots/{id}", bot)).containsEntry("stop_on_exchange", true);
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position");
+
+        // No instance runs for the next candle; meanwhile the price falls through the
+        // stop on the exchange, which sells the position and expires the target.
+        long soldAt = first.plus(Duration.ofMinutes(2)).plusSeconds(20).toEpochMilli();
+        stubLeg(symbol, ids + "-s0", 501, "FILLED", "1.01", "94.94", soldAt);
+        stubLeg(symbol, ids + "-t0", 502, "EXPIRED", "0", "0", soldAt);
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("orderId", equalTo("501"))
+            .willReturn(okJson("""
+                    [{"symbol": "%s", "orderId": 501, "price": "94", "qty": "1.01", "commission": "0.09494",
+                      "commissionAsset": "USDT"}]
+                    """.formatted(symbol))));
+
+        // The restarted Kapı (the other instance) reconciles on its first tick; this
+        // one, back later, finds nothing left to do.
+        secondInstance().getBean(BotRunner.class).tick(first.plus(Duration.ofMinutes(3)));
+        runner.tick(first.plus(Duration.ofMinutes(4)));
+
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement().satisfies(sell -> {
+            assertThat(sell).containsEntry("exit_reason", "stop_loss")
+                .containsEntry("client_order_id", ids + "-s0")
+                .containsEntry("executed_at", Instant.ofEpochMilli(soldAt).toString());
+            assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("1.01");
+            assertThat(decimal(sell.get("price"))).isEqualByComparingTo("94");
+        });
+        Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
+        assertThat(state).containsEntry("status", "idle").containsEntry("active", true);
+        // Nothing sold twice or placed again: no market sell, one list, no cancel.
+        BINANCE.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("side", equalTo("SELL")));
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/orderList/oco")).withQueryParam("symbol", equalTo(symbol)));
+        BINANCE.verify(0,
+                deleteRequestedFor(urlPathEqualTo("/api/v3/orderList")).withQueryParam("symbol", equalTo(symbol)));
+    }
+
+    @Test
+    void stopOnExchangeWhenTheTrailingStopRisesThenTheStopIsMovedAndASignalSellCancelsItFirst() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(okJson("{\"orderId\": 601, \"status\": \"NEW\"}")));
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order/cancelReplace"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("{\"cancelResult\": \"SUCCESS\", \"newOrderResult\": \"SUCCESS\"}")));
+        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("{\"orderId\": 602, \"status\": \"CANCELED\", \"executedQty\": \"0\"}")));
+        Instant first = recordCandles(symbol, "99", "110", "110", "250");
+        Map<String, Object> body = simpleBot(symbol, "100", "200");
+        body.put("api_key_id", id(createKey(token, "trail-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.1"));
+        body.put("trailing_stop", new BigDecimal("0.05"));
+        long bot = startedBot(token, body);
+
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+
+        // A stop alone (no take-profit): the trailing stop, 5% under the entry at 99.
+        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("side", equalTo("SELL"))
+                    .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+                    .withQueryParam("timeInForce", equalTo("GTC"))
+                    .withQueryParam("quantity", equalTo("1.01"))
+                    .withQueryParam("stopPrice", equalTo("94.05"))
+                    .withQueryParam("price", equalTo("93.1"))
+                    .withQueryParam("newClientOrderId", equalTo(ids + "-s0")));
+        stubLeg(symbol, ids + "-s0", 601, "NEW", "0", "0", first.toEpochMilli());
+        stubLeg(symbol, ids + "-s1", 602, "NEW", "0", "0", first.toEpochMilli());
+
+        // The candle closing at 110 raises the highest price; the next run moves the
+        // stop to 5% under it, in one cancelReplace that places nothing if the cancel
+        // fails.
+        runner.tick(first.plus(Duration.ofMinutes(2)));
+        runner.tick(first.plus(Duration.ofMinutes(3)));
+
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order/cancelReplace"))
+                    .withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("cancelReplaceMode", equalTo("STOP_ON_FAILURE"))
+                    .withQueryParam("cancelOrigClientOrderId", equalTo(ids + "-s0"))
+                    .withQueryParam("newClientOrderId", equalTo(ids + "-s1"))
+                    .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+                    .withQueryParam("stopPrice", equalTo("104.5"))
+                    .withQueryParam("price", equalTo("103.45")));
+
+        // At 250 the strategy sells: the stop is cancelled first, then the position is
+        // sold at market, once.
+        stubFree(base, "1.01");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("side", equalTo("SELL"))
+            .withQueryParam("type", equalTo("MARKET"))
+            .willReturn(okJson("""
+                    {"symbol": "%s", "orderId": 603, "orderListId": -1, "clientOrderId": "kapi-sell",
+                     "transactTime": 1700000000000, "price": "0", "origQty": "1.01", "executedQty": "1.01",
+                     "cummulativeQuoteQty": "252.5", "status": "FILLED", "type": "MARKET", "side": "SELL",
+                     "fills": [{"price": "250", "qty": "1.01", "commission": "0.2525", "commissionAsset": "USDT"}]}
+                    """.formatted(symbol))));
+        runner.tick(first.plus(Duration.ofMinutes(4)));
+
+        BINANCE.verify(1, deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(ids + "-s1")));
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("type", equalTo("MARKET"))
+                    .withQueryParam("side", equalTo("SELL")));
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement().satisfies(sell -> {
+            assertThat(sell).containsEntry("exit_reason", "signal");
+            assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("1.01");
+        });
+        // One stop placed, one moved; none after the position is gone.
+        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+    }
+
+    @Test
+    void killSwitchWhenABotsStopStandsOnTheExchangeThenItIsCancelledFirstAndThePositionSoldOnceAsForceExit() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("{\"orderListId\": 7, \"listOrderStatus\": \"EXECUTING\"}")));
+        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/orderList"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("{\"orderListId\": 7, \"listOrderStatus\": \"ALL_DONE\"}")));
+        Instant first = recordCandles(symbol, "99");
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "kill-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        body.put("take_profit", new BigDecimal("0.2"));
+        long bot = startedBot(token, body);
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        // Once cancelled, neither leg executed anything.
+        stubLeg(symbol, ids + "-s0", 701, "CANCELED", "0", "0", first.toEpochMilli());
+        stubLeg(symbol, ids + "-t0", 702, "CANCELED", "0", "0", first.toEpochMilli());
+        stubFree(base, "1.01");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("side", equalTo("SELL"))
+            .withQueryParam("type", equalTo("MARKET"))
+            .willReturn(okJson("""
+                    {"symbol": "%s", "orderId": 703, "orderListId": -1, "clientOrderId": "kapi-x",
+                     "transactTime": 1700000000000, "price": "0", "origQty": "1.01", "executedQty": "1.01",
+                     "cummulativeQuoteQty": "100", "status": "FILLED", "type": "MARKET", "side": "SELL",
+                     "fills": [{"price": "99", "qty": "1.01", "commission": "0.1", "commissionAsset": "USDT"}]}
+                    """.formatted(symbol))));
+
+        Map<String, Object> report = post(token, "/api/trading/kill-switch", null);
+
+        assertThat(report).containsEntry("positions_closed", 1);
+        BINANCE.verify(1,
+                deleteRequestedFor(urlPathEqualTo("/api/v3/orderList")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("listClientOrderId", equalTo(ids + "-l0")));
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("type", equalTo("MARKET"))
+                    .withQueryParam("side", equalTo("SELL"))
+                    .withQueryParam("quantity", equalTo("1.01")));
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement()
+            .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "force_exit"));
+        as(token).delete().uri("/api/trading/kill-switch").exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void stopOnExchangeWhenTheBotIsStoppedThenItsStopStaysIsReconciledEachMinuteAndTheBotCannotBeDeletedMeanwhile() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(okJson("{\"orderId\": 801, \"status\": \"NEW\"}")));
+        Instant first = recordCandles(symbol, "99");
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "idle-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        long bot = startedBot(token, body);
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+
+        // Stopped without exit: the stop stays on the exchange, so the bot is not
+        // deleted.
+        post(token, "/api/trading/bots/" + bot + "/stop", null);
+        as(token).delete()
+            .uri("/api/trading/bots/{id}", bot)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(409)
+            .expectBody(JSON_OBJECT)
+            .value(problem -> assertThat(problem).containsEntry("type", "urn:kapi:problem:bot-has-stop-on-exchange"));
+        BINANCE.verify(0,
+                deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol)));
+
+        long soldAt = first.plus(Duration.ofMinutes(30)).toEpochMilli();
+        stubLeg(symbol, stop, 801, "FILLED", "1.01", "94.94", soldAt);
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("orderId", equalTo("801"))
+            .willReturn(okJson("""
+                    [{"symbol": "%s", "orderId": 801, "price": "94", "qty": "1.01", "commission": "0.09494",
+                      "commissionAsset": "USDT"}]
+                    """.formatted(symbol))));
+        protections.reconcileIdle();
+        secondInstance().getBean(Protections.class).reconcileIdle();
+
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement()
+            .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "stop_loss")
+                .containsEntry("client_order_id", stop));
+        as(token).delete().uri("/api/trading/bots/{id}", bot).exchange().expectStatus().is2xxSuccessful();
+    }
+
+    @Test
+    void stopOnExchangeWhenSetOnAPaperBotOrWithoutAStopThen400NamingIt() {
+        String token = newUserToken();
+        Map<String, Object> paperBot = simpleBot(uniqueSymbol(), "100", "110");
+        paperBot.put("stop_on_exchange", true);
+        paperBot.put("stop_loss", new BigDecimal("0.05"));
+        assertThat(invalidBotFields(token, paperBot)).containsExactly("stop_on_exchange");
+
+        Map<String, Object> noStop = simpleBot(uniqueSymbol(), "100", "110");
+        noStop.put("api_key_id", id(createKey(token, "no-stop-" + uniqueSymbol())));
+        noStop.put("stop_on_exchange", true);
+        noStop.put("take_profit", new BigDecimal("0.1"));
+        assertThat(invalidBotFields(token, noStop)).containsExactly("stop_on_exchange");
+    }
+
+    @Test
+    void stopOnExchangeWhenAnotherUserOrAReadOnlyServiceKeyTriesToSetItOrUseAnotherUsersKeyThenRefused() {
+        String owner = newUserToken();
+        String other = newUserToken();
+        Map<String, Object> body = simpleBot(uniqueSymbol(), "100", "110");
+        body.put("api_key_id", id(createKey(owner, "owned-" + uniqueSymbol())));
+        body.put("stop_loss", new BigDecimal("0.05"));
+        long bot = id(createBot(owner, body));
+        body.put("stop_on_exchange", true);
+
+        // Another user's bot is not found; another user's key is unknown to this one.
+        as(other).put()
+            .uri("/api/trading/bots/{id}", bot)
+            .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isNotFound();
+        assertThat(invalidBotFields(other, body)).containsExactly("api_key_id");
+        String readOnly = (String) post(newAdminToken(), "/api/admin/service-keys",
+                Map.of("name", "trading reader", "scopes", List.of("admin:read")))
+            .get("key");
+        assertThat(as(readOnly).put()
+            .uri("/api/trading/bots/{id}", bot)
+            .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .returnResult(String.class)
+            .getStatus()
+            .value()).isIn(401, 403);
+        assertThat(get(owner, "/api/trading/bots/{id}", bot)).containsEntry("stop_on_exchange", false);
+    }
+
+    private long lastBuyId(long bot) {
+        return jdbc.sql("SELECT max(id) FROM trading_trades WHERE bot_id = :bot AND side = 'buy'")
+            .param("bot", bot)
+            .query(Long.class)
+            .single();
+    }
+
+    private Instant recordCandles(String symbol, String... closes) {
+        Instant first = Instant.parse("2031-01-01T00:00:00Z")
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        List<Candle> candles = new ArrayList<>();
+        for (int i = 0; i < closes.length; i++) {
+            BigDecimal close = new BigDecimal(closes[i]);
+            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
+        }
+        paper.record(symbol, CandleInterval.M1, candles);
+        return first;
+    }
+
+    @Test
+    void stopOnExchangeWhenALimitEntryFillsInPartsThenTheStopCoversWhatIsHeldAndGrowsWithItUntilItCompletes() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("LIMIT"))
+            .willReturn(okJson(limitBuy(symbol, "NEW", "0", "0"))));
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(okJson("{\"orderId\": 701, \"status\": \"NEW\"}")));
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order/cancelReplace"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("{\"cancelResult\": \"SUCCESS\", \"newOrderResult\": \"SUCCESS\"}")));
+        Instant first = recordCandles(symbol, "99", "99");
+        long bot = startedBot(token, limitStopBot(token, symbol, base));
+
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+
+        // The buy rests at 98.01 for 1.0203; nothing is held, so no stop yet.
+        String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("type", equalTo("LIMIT"))
+                    .withQueryParam("newClientOrderId", equalTo(order)));
+        BINANCE.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+
+        // Half of it fills: the stop is placed for the 0.5 held, 5% under 98.01.
+        stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        clock.advance(Duration.ofMinutes(1));
+        limits.pass();
+        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+                    .withQueryParam("quantity", equalTo("0.5"))
+                    .withQueryParam("stopPrice", equalTo("93.11"))
+                    .withQueryParam("newClientOrderId", equalTo(ids + "-s0")));
+        stubLeg(symbol, ids + "-s0", 701, "NEW", "0", "0", first.toEpochMilli());
+
+        // The rest fills: the stop is moved to the whole 1.0203 in one cancelReplace.
+        stubLimitState(symbol, order, "FILLED", "1.0203");
+        clock.advance(Duration.ofMinutes(1));
+        limits.pass();
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order/cancelReplace"))
+                    .withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("cancelOrigClientOrderId", equalTo(ids + "-s0"))
+                    .withQueryParam("newClientOrderId", equalTo(ids + "-s1"))
+                    .withQueryParam("quantity", equalTo("1.0203"))
+                    .withQueryParam("stopPrice", equalTo("93.11")));
+        stubLeg(symbol, ids + "-s1", 702, "NEW", "0", "0", first.toEpochMilli());
+
+        // The next run finds the stop standing for what is held: nothing placed again.
+        runner.tick(first.plus(Duration.ofMinutes(2)));
+        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order/cancelReplace")).withQueryParam("symbol",
+                equalTo(symbol)));
+        assertThat(jdbc.sql("SELECT quantity FROM trading_protections WHERE bot_id = :bot AND status = 'open'")
+            .param("bot", bot)
+            .query(BigDecimal.class)
+            .single()).isEqualByComparingTo("1.0203");
+    }
+
+    @Test
+    void forceExitWhenALimitBuyRestsPartlyFilledUnderAStopThenBothAreCancelledFirstAndWhatIsHeldIsSoldOnce() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("LIMIT"))
+            .willReturn(okJson(limitBuy(symbol, "NEW", "0", "0"))));
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(okJson("{\"orderId\": 701, \"status\": \"NEW\"}")));
+        Instant first = recordCandles(symbol, "99", "99");
+        long bot = startedBot(token, limitStopBot(token, symbol, base));
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
+        stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        clock.advance(Duration.ofMinutes(1));
+        limits.pass();
+        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+
+        // The way out: the resting buy is cancelled (its 0.5 kept), the stop cancelled
+        // (nothing of it filled), then the 0.5 held sold at market.
+        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(order))
+            .willReturn(okJson(limitBuy(symbol, "CANCELED", "0.5", "49.005"))));
+        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(stop))
+            .willReturn(okJson("{\"orderId\": 701, \"status\": \"CANCELED\", \"executedQty\": \"0\"}")));
+        stubLeg(symbol, stop, 701, "CANCELED", "0", "0", first.toEpochMilli());
+        stubFree(base, "0.5");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("side", equalTo("SELL"))
+            .withQueryParam("type", equalTo("MARKET"))
+            .willReturn(okJson("""
+                    {"symbol": "%s", "orderId": 703, "orderListId": -1, "clientOrderId": "kapi-exit",
+                     "transactTime": 1700000000000, "price": "0", "origQty": "0.5", "executedQty": "0.5",
+                     "cummulativeQuoteQty": "49", "status": "FILLED", "type": "MARKET", "side": "SELL",
+                     "fills": [{"price": "98", "qty": "0.5", "commission": "0.049", "commissionAsset": "USDT"}]}
+                    """.formatted(symbol))));
+
+        Map<String, Object> exit = post(token, "/api/trading/bots/" + bot + "/force-exit", null);
+
+        assertThat(exit).containsEntry("status", "sold");
+        BINANCE.verify(1, deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(order)));
+        BINANCE.verify(1, deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(stop)));
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("type", equalTo("MARKET"))
+                    .withQueryParam("side", equalTo("SELL"))
+                    .withQueryParam("quantity", equalTo("0.5")));
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement().satisfies(sell -> {
+            assertThat(sell).containsEntry("exit_reason", "force_exit");
+            assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("0.5");
+        });
+        assertThat(jdbc.sql("SELECT status FROM trading_protections WHERE client_order_id = :id")
+            .param("id", stop)
+            .query(String.class)
+            .single()).isEqualTo("canceled");
+    }
+
+    private Map<String, Object> limitStopBot(String token, String symbol, String base) {
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "limit-stop-" + base)));
+        body.put("order_type", "limit");
+        body.put("limit_offset", new BigDecimal("0.01"));
+        body.put("unfilled_timeout_minutes", 60);
+        body.put("on_unfilled", "cancel");
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        return body;
+    }
+
+    private static String limitBuy(String symbol, String status, String executed, String quote) {
+        return """
+                {"symbol": "%s", "orderId": 4411, "orderListId": -1, "clientOrderId": "kapi-limit",
+                 "transactTime": 1700000000000, "price": "98.01", "origQty": "1.0203", "executedQty": "%s",
+                 "cummulativeQuoteQty": "%s", "status": "%s", "timeInForce": "GTC", "type": "LIMIT", "side": "BUY",
+                 "time": 1700000000000, "updateTime": 1700000060000, "fills": []}
+                """.formatted(symbol, executed, quote, status);
+    }
+
+    /** The limit buy as Binance answers it by client order id, with its one trade. */
+    private static void stubLimitState(String symbol, String clientOrderId, String status, String executed) {
+        BigDecimal quote = new BigDecimal(executed).multiply(new BigDecimal("98.01"));
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(clientOrderId))
+            .willReturn(okJson(limitBuy(symbol, status, executed, quote.toPlainString()))));
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("orderId", equalTo("4411"))
+            .willReturn(okJson("""
+                    [{"symbol": "%s", "id": 1, "orderId": 4411, "price": "98.01", "qty": "%s", "quoteQty": "%s",
+                      "commission": "0", "commissionAsset": "USDT", "time": 1700000030000}]
+                    """.formatted(symbol, executed, quote.toPlainString()))));
+    }
+
+    @Test
+    void stopOnExchangeOnBtcturkWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
+        String token = newUserToken();
+        String symbol = "S" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "TRY";
+        stubBtcturkRules(symbol);
+        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market")))
+            .willReturn(okJson("""
+                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9001}}
+                    """)));
+        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit")))
+            .willReturn(okJson("""
+                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9002}}
+                    """)));
+        stubBtcturkTrades(symbol, "");
+        Instant first = btcturkCandles(symbol, "3950000", "3800000", "3800000", "3800000");
+        Map<String, Object> body = simpleBot(symbol, "4000000", "9000000");
+        body.put("quote_amount", new BigDecimal("1000"));
+        body.put("api_key_id", id(btcturkKey(token)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        body.put("cooldown_minutes", 60);
+        long bot = startedBot(token, body);
+
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+
+        // Bought 0.00025 at 3,950,000: the stop 5% below (3,752,500), its limit 1% under
+        // it on the 1 TRY tick, a stoplimit sell right after the fill.
+        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        List<LoggedRequest> stops = BTCTURK.findAll(postRequestedFor(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit"))));
+        assertThat(stops).singleElement().satisfies(request -> {
+            JsonNode sent = json.readTree(request.getBodyAsString());
+            assertThat(sent.path("orderType").asString()).isEqualTo("sell");
+            assertThat(sent.path("quantity").asString()).isEqualTo("0.00025");
+            assertThat(sent.path("stopPrice").asString()).isEqualTo("3752500");
+            assertThat(sent.path("price").asString()).isEqualTo("3714975");
+            assertThat(sent.path("newOrderClientId").asString()).isEqualTo(stop);
+        });
+
+        // No instance runs; the price falls through the stop, which BtcTurk fills.
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/openOrders"))
+            .withQueryParam("pairSymbol", equalTo(symbol))
+            .willReturn(okJson("""
+                    {"success": true, "message": null, "code": 0, "data": {"asks": [], "bids": []}}
+                    """)));
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
+            .withQueryParam("pairSymbol", equalTo(symbol))
+            .willReturn(okJson("""
+                    {"success": true, "message": null, "code": 0,
+                     "data": [{"id": 9002, "price": "3714975", "amount": "0.00025", "quantity": "0.00025",
+                               "stopPrice": "3752500", "pairsymbol": "%s", "type": "Sell", "method": "StopLimit",
+                               "orderClientId": "%s", "time": 1765094465000, "updateTime": 1765094500000,
+                               "status": "Closed", "leftAmount": "0"}]}
+                    """.formatted(symbol, stop))));
+        long soldAt = first.plus(Duration.ofMinutes(2)).plusSeconds(20).toEpochMilli();
+        stubBtcturkTrades(symbol, """
+                , {"price": 3740000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "sell",
+                   "orderId": 9002, "id": 7102, "timestamp": %d, "amount": -0.00025, "fee": -0.935,
+                   "tax": -0.1683}""".formatted(soldAt));
+
+        secondInstance().getBean(BotRunner.class).tick(first.plus(Duration.ofMinutes(3)));
+        runner.tick(first.plus(Duration.ofMinutes(4)));
+
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement().satisfies(sell -> {
+            assertThat(sell).containsEntry("exit_reason", "stop_loss")
+                .containsEntry("client_order_id", stop)
+                .containsEntry("executed_at", Instant.ofEpochMilli(soldAt).toString());
+            assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("0.00025");
+            assertThat(decimal(sell.get("price"))).isEqualByComparingTo("3740000");
+        });
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle");
+        // One stop, no market sell, no cancel.
+        BTCTURK.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v1/order"))
+                    .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+                    .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit"))));
+        BTCTURK.verify(0,
+                postRequestedFor(urlPathEqualTo("/api/v1/order"))
+                    .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+                    .withRequestBody(matchingJsonPath("$.orderType", equalTo("sell")))
+                    .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market"))));
+        BTCTURK.verify(0, deleteRequestedFor(urlPathEqualTo("/api/v1/order")));
+    }
+
+    private Instant btcturkCandles(String symbol, String... closes) {
+        Instant first = Instant.parse("2033-01-01T00:00:00Z")
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        List<Candle> candles = new ArrayList<>();
+        for (int i = 0; i < closes.length; i++) {
+            BigDecimal close = new BigDecimal(closes[i]);
+            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
+        }
+        store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1, candles);
+        return first;
+    }
+
+    private Map<String, Object> btcturkKey(String token) {
+        return as(token).post()
+            .uri("/api/trading/api-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("exchange", "btcturk", "label", "BtcTurk stop", "api_key", "btcturk-stop-key", "api_secret",
+                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    /** The account's trades: the buy (order 9001) and {@code more}. */
+    private static void stubBtcturkTrades(String symbol, String more) {
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade")).willReturn(okJson("""
+                {"success": true, "message": "SUCCESS", "code": 0,
+                 "data": [{"price": 3950000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "buy",
+                           "orderId": 9001, "id": 7101, "timestamp": 1765094400000, "amount": 0.00025,
+                           "fee": -0.9875, "tax": -0.17775}%s]}
+                """.formatted(more))));
+    }
+
+    private static void stubBtcturkRules(String symbol) {
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v2/server/exchangeinfo")).willReturn(okJson("""
+                {"data": {"timeZone": "UTC", "serverTime": 1765094400000, "symbols": [
+                  {"id": 2, "name": "%s", "nameNormalized": "K_TRY", "status": "TRADING", "numerator": "K",
+                   "denominator": "TRY", "numeratorScale": 8, "denominatorScale": 2, "hasFraction": false,
+                   "filters": [{"filterType": "PRICE_FILTER", "minPrice": "0.0000000000001", "maxPrice": "10000000",
+                                "tickSize": "1", "minExchangeValue": "99.91", "minAmount": null, "maxAmount": null}],
+                   "orderMethods": ["MARKET", "LIMIT", "STOP_MARKET", "STOP_LIMIT"]}]},
+                 "success": true, "message": null, "code": 0}
+                """.formatted(symbol))));
+    }
+
+    private static String uniqueSymbol() {
+        return "T" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "USDT";
+    }
+
+    private static void stubRules(String symbol, String base) {
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/exchangeInfo"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(okJson("""
+                    {"symbols": [{"symbol": "%s", "baseAsset": "%s", "quoteAsset": "USDT", "filters": [
+                      {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000", "tickSize": "0.01"},
+                      {"filterType": "LOT_SIZE", "minQty": "0.00001", "maxQty": "9000", "stepSize": "0.00001"}]}]}
+                    """.formatted(symbol, base))));
+    }
+
+    private static void stubFree(String base, String quantity) {
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/account"))
+            .withQueryParam("omitZeroBalances", equalTo("true"))
+            .willReturn(okJson("""
+                    {"balances": [{"asset": "%s", "free": "%s", "locked": "0"}]}
+                    """.formatted(base, quantity))));
+    }
+
+    private static void stubMarketBuy(String symbol, String quantity, String quote) {
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("side", equalTo("BUY"))
+            .willReturn(okJson("""
+                    {"symbol": "%s", "orderId": 90, "orderListId": -1, "clientOrderId": "kapi-buy",
+                     "transactTime": 1700000000000, "price": "0", "origQty": "%s", "executedQty": "%s",
+                     "cummulativeQuoteQty": "%s", "status": "FILLED", "type": "MARKET", "side": "BUY",
+                     "fills": [{"price": "99", "qty": "%s", "commission": "0.09999", "commissionAsset": "USDT"}]}
+                    """.formatted(symbol, quantity, quantity, quote, quantity))));
+    }
+
+    /** A leg of a stop as {@code GET /api/v3/order} answers it by client order id. */
+    private static void stubLeg(String symbol, String clientOrderId, long orderId, String status, String executed,
+            String quote, long updateTime) {
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(clientOrderId))
+            .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                    {"symbol": "%s", "orderId": %d, "orderListId": 5, "clientOrderId": "%s", "price": "93.1",
+                     "origQty": "1.01", "executedQty": "%s", "cummulativeQuoteQty": "%s", "status": "%s",
+                     "type": "STOP_LOSS_LIMIT", "side": "SELL", "time": %d, "updateTime": %d}
+                    """.formatted(symbol, orderId, clientOrderId, executed, quote, status, updateTime, updateTime))));
+    }
+
+}
