@@ -279,9 +279,11 @@ class TradingPriceFeedsIntegrationTests extends TradingTestSupport {
                 .value(problem -> assertThat(problem).containsEntry("type", "urn:kapi:problem:exchange-busy"));
         }
         finally {
-            // The back-off holds for the whole client, until an instant of this test's
-            // clock (years ahead of tests that set an earlier one): forget it for them.
-            org.springframework.test.util.ReflectionTestUtils.setField(binanceClient, "blockedUntil", Instant.EPOCH);
+            // The back-off holds the whole shared client for 60 s of the shared clock:
+            // forget it for the tests that run next on the same clock.
+            org.springframework.test.util.ReflectionTestUtils.invokeMethod(
+                    org.springframework.test.util.ReflectionTestUtils.getField(binanceClient, "hold"), "hold",
+                    Instant.EPOCH, Instant.EPOCH);
         }
     }
 

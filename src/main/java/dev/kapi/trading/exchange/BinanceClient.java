@@ -79,7 +79,7 @@ final class BinanceClient {
 
     private final Cache<String, SymbolRules> cachedRules;
 
-    private volatile Instant blockedUntil = Instant.EPOCH;
+    private final RequestHold hold = new RequestHold();
 
     BinanceClient(TradingSettings settings, JsonMapper json, Clock clock) {
         this.settings = settings.binance();
@@ -108,7 +108,7 @@ final class BinanceClient {
      * limit).
      */
     Instant blockedUntil() {
-        return blockedUntil;
+        return hold.until();
     }
 
     private final class Account implements Exchange {
@@ -849,8 +849,8 @@ final class BinanceClient {
 
     private Answer send(String method, String path, String query, ApiCredentials credentials) {
         Instant now = clock.instant();
-        if (now.isBefore(blockedUntil)) {
-            throw new Exchange.Busy("Binance request limit: requests wait until " + blockedUntil, blockedUntil);
+        if (hold.holds(now)) {
+            throw new Exchange.Busy("Binance request limit: requests wait until " + hold.until(), hold.until());
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path + "?" + query))
             .timeout(settings.timeout())
@@ -871,8 +871,8 @@ final class BinanceClient {
         }
         watchLimits(response, now);
         if (response.statusCode() == 429 || response.statusCode() == 418) {
-            throw new Exchange.Busy("Binance asked to wait (HTTP " + response.statusCode() + ") until " + blockedUntil,
-                    blockedUntil);
+            throw new Exchange.Busy("Binance asked to wait (HTTP " + response.statusCode() + ") until " + hold.until(),
+                    hold.until());
         }
         JsonNode body = null;
         try {
@@ -887,14 +887,14 @@ final class BinanceClient {
     private void watchLimits(HttpResponse<String> response, Instant now) {
         int status = response.statusCode();
         if (status == 429 || status == 418) {
-            blockedUntil = now.plusSeconds(RetryAfter.seconds(response, 60));
+            hold.hold(now, now.plusSeconds(RetryAfter.seconds(response, 60)));
             return;
         }
         response.headers()
             .firstValue("X-MBX-USED-WEIGHT-1M")
             .map(Integer::parseInt)
             .filter(used -> used >= settings.maxUsedWeight())
-            .ifPresent(used -> blockedUntil = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES));
+            .ifPresent(used -> hold.hold(now, now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES)));
     }
 
     private static String query(Map<String, String> params) {

@@ -81,7 +81,7 @@ final class BtcturkClient {
 
     private final Cache<String, SymbolRules> cachedRules;
 
-    private volatile Instant blockedUntil = Instant.EPOCH;
+    private final RequestHold hold = new RequestHold();
 
     BtcturkClient(TradingSettings settings, JsonMapper json, Clock clock) {
         this.settings = settings.btcturk();
@@ -107,7 +107,7 @@ final class BtcturkClient {
 
     /** Until when requests are held back (a 429). */
     Instant blockedUntil() {
-        return blockedUntil;
+        return hold.until();
     }
 
     private final class Account implements Exchange {
@@ -651,8 +651,8 @@ final class BtcturkClient {
     private Answer send(String method, URI base, String path, String query, Map<String, Object> body,
             ApiCredentials credentials) {
         Instant now = clock.instant();
-        if (now.isBefore(blockedUntil)) {
-            throw new Exchange.Busy("BtcTurk request limit: requests wait until " + blockedUntil, blockedUntil);
+        if (hold.holds(now)) {
+            throw new Exchange.Busy("BtcTurk request limit: requests wait until " + hold.until(), hold.until());
         }
         String text = body == null ? null : json.writeValueAsString(body);
         HttpRequest.Builder request = HttpRequest
@@ -681,9 +681,9 @@ final class BtcturkClient {
             return new Answer(0, null);
         }
         if (response.statusCode() == 429 || response.statusCode() == 418) {
-            blockedUntil = now.plusSeconds(RetryAfter.seconds(response, DEFAULT_WAIT_SECONDS));
-            throw new Exchange.Busy("BtcTurk asked to wait (HTTP " + response.statusCode() + ") until " + blockedUntil,
-                    blockedUntil);
+            hold.hold(now, now.plusSeconds(RetryAfter.seconds(response, DEFAULT_WAIT_SECONDS)));
+            throw new Exchange.Busy("BtcTurk asked to wait (HTTP " + response.statusCode() + ") until " + hold.until(),
+                    hold.until());
         }
         JsonNode parsed = null;
         try {

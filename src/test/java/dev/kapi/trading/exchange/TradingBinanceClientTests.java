@@ -354,6 +354,21 @@ class TradingBinanceClientTests {
     }
 
     @Test
+    void requestsWhenTheClockIsSetBackBeforeA429ThenTheHoldDoesNotOutliveItsLength() {
+        clock.advance(Duration.ofDays(3650));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines"))
+            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
+        assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
+            .isInstanceOf(Exchange.ExchangeException.class);
+
+        clock.advance(Duration.ofDays(-3650));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(okJson("[]")));
+
+        assertThat(client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3)).isEmpty();
+        binance.verify(2, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
+    }
+
+    @Test
     void requestsWhenUsedWeightReachesTheLimitThenHeldBackUntilTheNextMinute() {
         binance.stubFor(get(urlPathEqualTo("/api/v3/klines"))
             .willReturn(okJson("[]").withHeader("X-MBX-USED-WEIGHT-1M", "1150")));
