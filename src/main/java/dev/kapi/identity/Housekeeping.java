@@ -17,8 +17,9 @@ import static dev.kapi.shared.SqlTime.utc;
  * no longer lock anything (most of them for identifiers nobody has an account for),
  * sessions and one-time tokens a while after they ended, second-factor challenges once
  * expired, the enrol-only marks of sessions that ended, and, when a retention is set, old
- * audit events, and the OpenID provider's grants whose tokens all expired. Every instance
- * may run it: each statement deletes a bounded batch of rows that are dead whoever looks.
+ * audit events, the OpenID provider's grants whose tokens all expired, and the used
+ * client assertions that expired. Every instance may run it: each statement deletes a
+ * bounded batch of rows that are dead whoever looks.
  */
 @Component
 class Housekeeping {
@@ -41,11 +42,11 @@ class Housekeeping {
 
     /** Rows removed by one round, per table. */
     record Pruned(long lockouts, long sessions, long oneTimeTokens, long mfaChallenges, long enrolmentSessions,
-            long auditEvents, long oauthAuthorizations) {
+            long auditEvents, long oauthAuthorizations, long clientAssertions) {
 
         long total() {
             return lockouts + sessions + oneTimeTokens + mfaChallenges + enrolmentSessions + auditEvents
-                    + oauthAuthorizations;
+                    + oauthAuthorizations + clientAssertions;
         }
     }
 
@@ -103,7 +104,12 @@ class Housekeeping {
                 DELETE FROM oauth2_authorization WHERE id IN (SELECT id FROM oauth2_authorization
                 WHERE row_expires_at <= :before LIMIT :batch)
                 """, "before", now, now);
-        return new Pruned(lockouts, sessions, tokens, challenges, enrolments, audit, authorizations);
+        // Used client assertions once they expired: a replay fails its exp check by then.
+        long assertions = deleteAll("""
+                DELETE FROM oauth2_client_assertions_used WHERE (client_id, jti) IN (SELECT client_id, jti
+                FROM oauth2_client_assertions_used WHERE expires_at <= :before LIMIT :batch)
+                """, "before", now, now);
+        return new Pruned(lockouts, sessions, tokens, challenges, enrolments, audit, authorizations, assertions);
     }
 
     private long deleteAll(String sql, String name, Instant bound, Instant now) {

@@ -22,8 +22,8 @@ import dev.kapi.support.IntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The provider's stored grants do not grow for ever: a row goes once its last token
- * expired, and not before.
+ * The provider's stored grants and used client assertions do not grow for ever: a row
+ * goes once its last token (its assertion) expired, and not before.
  */
 class ProviderHousekeepingIntegrationTests extends IntegrationTest {
 
@@ -59,6 +59,29 @@ class ProviderHousekeepingIntegrationTests extends IntegrationTest {
         assertThat(pruned.oauthAuthorizations()).isPositive();
         assertThat(exists(dying)).isFalse();
         assertThat(exists(living)).isTrue();
+    }
+
+    @Test
+    void aUsedClientAssertionIsForgottenOnceExpiredAndNotBefore() {
+        String client = "housekeeping-" + UUID.randomUUID();
+        used(client, "expired", clock.instant().minus(Duration.ofMinutes(1)));
+        used(client, "live", clock.instant().plus(Duration.ofMinutes(5)));
+
+        Housekeeping.Pruned pruned = housekeeping.prune();
+
+        assertThat(pruned.clientAssertions()).isPositive();
+        assertThat(jdbc.sql("SELECT jti FROM oauth2_client_assertions_used WHERE client_id = :client")
+            .param("client", client)
+            .query(String.class)
+            .list()).containsExactly("live");
+    }
+
+    private void used(String client, String jti, java.time.Instant expires) {
+        jdbc.sql("INSERT INTO oauth2_client_assertions_used (client_id, jti, expires_at) VALUES (:c, :j, :e)")
+            .param("c", client)
+            .param("j", jti)
+            .param("e", dev.kapi.shared.SqlTime.utc(expires))
+            .update();
     }
 
     private String save(RegisteredClient client, Duration lifetime) {

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -26,6 +27,7 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -45,11 +47,13 @@ import dev.kapi.identity.audit.AuditLog;
 import dev.kapi.identity.hosted.HostedErrors;
 import dev.kapi.identity.hosted.SsoContextRepository;
 import dev.kapi.identity.hosted.SsoCookie;
+import dev.kapi.identity.provider.client.ClientTargets;
 import dev.kapi.identity.session.Sessions;
 import dev.kapi.identity.servicekey.ServiceKeyFilter;
 import dev.kapi.identity.token.AccessTokens;
 import dev.kapi.identity.token.SigningKeys;
 import dev.kapi.shared.Problems;
+import dev.kapi.shared.net.OutboundHttp;
 import dev.kapi.shared.ratelimit.RateLimitFilter;
 import dev.kapi.shared.ratelimit.RateLimiter;
 
@@ -96,8 +100,8 @@ class ProviderSecurity {
     SecurityFilterChain providerFilterChain(HttpSecurity http, KapiAuthorizations authorizations,
             OAuth2TokenGenerator<OAuth2Token> tokenGenerator, AuthorizationServerSettings settings, SigningKeys keys,
             ProviderClaims claims, SsoContextRepository browsers, RegisteredClientRepository clients, KapiLogout logout,
-            Clock clock, Problems problems, RateLimiter rateLimiter, Introspector introspector, HostedErrors errorPage)
-            throws Exception {
+            Clock clock, Problems problems, RateLimiter rateLimiter, Introspector introspector, HostedErrors errorPage,
+            ClientAssertions clientAssertions) throws Exception {
         String issuer = settings.getIssuer();
         RequestMatcher jwks = PathPatternRequestMatcher.pathPattern(HttpMethod.GET, JWKS);
         OAuth2AuthorizationServerConfigurer[] server = new OAuth2AuthorizationServerConfigurer[1];
@@ -106,7 +110,14 @@ class ProviderSecurity {
             as.authorizationService(authorizations)
                 .tokenGenerator(tokenGenerator)
                 .clientAuthentication(client -> client.authenticationConverter(PublicClients.converter())
-                    .authenticationProvider(PublicClients.provider(clients)))
+                    .authenticationProvider(PublicClients.provider(clients))
+                    // Keys fetched through the guarded outbound client, assertions
+                    // used once.
+                    .authenticationProviders(providers -> providers.forEach(provider -> {
+                        if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
+                            assertions.setJwtDecoderFactory(clientAssertions);
+                        }
+                    })))
                 // Kapı's hosted consent page, for authorizations and devices alike.
                 .authorizationEndpoint(authorization -> authorization.consentPage(CONSENT_PAGE)
                     .authenticationProviders(providers -> providers.forEach(provider -> {
@@ -170,6 +181,15 @@ class ProviderSecurity {
             .addFilterBefore(new RateLimitFilter(rateLimiter, problems), AbstractPreAuthenticatedProcessingFilter.class)
             .addFilterAfter(new AuthenticationRequirements(clock), AbstractPreAuthenticatedProcessingFilter.class)
             .build();
+    }
+
+    /**
+     * Client assertions' decoders. The system clock, as SAS's timestamp check of the same
+     * assertions (see the generator).
+     */
+    @Bean
+    ClientAssertions clientAssertions(OutboundHttp outbound, ClientTargets targets, JdbcClient jdbc) {
+        return new ClientAssertions(outbound, targets.resolver(), new UsedAssertions(jdbc, Clock.systemUTC()));
     }
 
     @Bean

@@ -288,6 +288,46 @@ class ProviderIntegrationTests extends IntegrationTest {
         assertion(other, assertionFor(key, other, other, audience, 60)).expectStatus().isUnauthorized();
     }
 
+    @Test
+    void aClientAssertionIsUsedOnceAndNeedsAJtiAndAShortLife() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rp-2").generate();
+        String path = "/jwks/" + java.util.UUID.randomUUID();
+        KEYS.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path))
+            .willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.okJson(new JWKSet(key.toPublicJWK()).toString())));
+        Map<String, Object> created = post(newAdmin(), CLIENTS,
+                Map.of("client_name", "Once", "client_type", "confidential", "grant_types",
+                        List.of("client_credentials"), "scopes", List.of("reports.read"), "jwks_uri",
+                        "http://127.0.0.1:" + KEYS.port() + path),
+                201);
+        String clientId = (String) created.get("client_id");
+        String audience = "http://localhost:8000/oauth2/token";
+
+        // OpenID Connect Core 9: the same assertion a second time, before it expires, is
+        // refused.
+        String assertion = assertionFor(key, clientId, clientId, audience, 60);
+        assertion(clientId, assertion).expectStatus().isOk();
+        assertion(clientId, assertion).expectStatus()
+            .isUnauthorized()
+            .expectBody()
+            .jsonPath("$.error")
+            .isEqualTo("invalid_client")
+            .jsonPath("$.access_token")
+            .doesNotExist();
+        // A fresh jti works again.
+        assertion(clientId, assertionFor(key, clientId, clientId, audience, 60)).expectStatus().isOk();
+        // Without a jti, or living longer than the bound, it could not be held to once.
+        for (String bad : List.of(assertionFor(key, clientId, clientId, audience, 60, null),
+                assertionFor(key, clientId, clientId, audience, 600, java.util.UUID.randomUUID().toString()))) {
+            assertion(clientId, bad).expectStatus()
+                .isUnauthorized()
+                .expectBody()
+                .jsonPath("$.error")
+                .isEqualTo("invalid_client");
+        }
+    }
+
     private org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec assertion(String clientId,
             String assertion) {
         return client().post()
@@ -302,6 +342,11 @@ class ProviderIntegrationTests extends IntegrationTest {
     /** A client assertion (RFC 7523) as a relying party signs one. */
     private static String assertionFor(com.nimbusds.jose.jwk.RSAKey key, String issuer, String subject, String audience,
             long lifetimeSeconds) throws Exception {
+        return assertionFor(key, issuer, subject, audience, lifetimeSeconds, java.util.UUID.randomUUID().toString());
+    }
+
+    private static String assertionFor(com.nimbusds.jose.jwk.RSAKey key, String issuer, String subject, String audience,
+            long lifetimeSeconds, String jti) throws Exception {
         java.time.Instant now = java.time.Instant.now();
         com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
                 new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).keyID(key.getKeyID())
@@ -309,7 +354,7 @@ class ProviderIntegrationTests extends IntegrationTest {
                 new JWTClaimsSet.Builder().issuer(issuer)
                     .subject(subject)
                     .audience(audience)
-                    .jwtID(java.util.UUID.randomUUID().toString())
+                    .jwtID(jti)
                     .issueTime(java.util.Date.from(now.minusSeconds(Math.max(0, -lifetimeSeconds) + 1)))
                     .expirationTime(java.util.Date.from(now.plusSeconds(lifetimeSeconds)))
                     .build());
