@@ -459,6 +459,68 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     @Test
+    void identityProvidersWhenAGitHubPresetIsAddedInTheConsoleThenListedWithoutItsSecretDisabledAndDeleted() {
+        String alias = "gh-" + UUID.randomUUID().toString().substring(0, 8);
+        String secret = "gh-secret-" + UUID.randomUUID();
+        one("[data-nav=identityProviders]").click();
+        page("identity-providers");
+        WebElement form = one("form[data-form=identity-provider]");
+
+        // when: an admin adds GitHub from its preset, typing the client secret
+        new Select(form.findElement(By.name("preset"))).selectByValue("github");
+        assertThat(form.findElement(By.name("issuer_uri")).isDisplayed()).isFalse();
+        form.findElement(By.name("alias")).sendKeys(alias);
+        form.findElement(By.name("client_id")).sendKeys("Iv1.console-client");
+        form.findElement(By.name("client_secret")).sendKeys(secret);
+        form.findElement(By.name("link_by_verified_email")).click();
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+
+        // then: it is listed, preset filled, and its secret is nowhere in the page
+        one("[data-action=disable-provider][data-alias='" + alias + "']");
+        assertThat(text("[data-table=identity-providers]")).contains(alias, "github", "GitHub");
+        assertThat(browser.getPageSource()).doesNotContain(secret);
+        assertThat((String) browser.executeScript("return document.querySelector('[name=client_secret]').value"))
+            .isEmpty();
+        adminApi.get()
+            .uri("/api/admin/identity-providers/{alias}", alias)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("github")
+            .jsonPath("$.enabled")
+            .isEqualTo(true)
+            .jsonPath("$.link_by_verified_email")
+            .isEqualTo(true)
+            .jsonPath("$.client_secret")
+            .doesNotExist();
+        screenshot("identity-providers");
+
+        // when: it is disabled; then the API agrees and the secret was kept
+        one("[data-action=disable-provider][data-alias='" + alias + "']").click();
+        one("[data-action=enable-provider][data-alias='" + alias + "']");
+        adminApi.get()
+            .uri("/api/admin/identity-providers/{alias}", alias)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.enabled")
+            .isEqualTo(false)
+            .jsonPath("$.link_by_verified_email")
+            .isEqualTo(true);
+        assertThat(browser.getPageSource()).doesNotContain(secret);
+
+        // and: it is deleted after the confirmation
+        one("[data-action=delete-provider][data-alias='" + alias + "']").click();
+        browser.switchTo().alert().accept();
+        wait.until(driver -> all("[data-alias='" + alias + "']").isEmpty());
+        adminApi.get().uri("/api/admin/identity-providers/{alias}", alias).exchange().expectStatus().isNotFound();
+        assertNoBrowserErrors();
+    }
+
+    @Test
     void navigateWhenTheAccessTokenExpiredThenRefreshedWithoutTheAdminNoticing() {
         // given: the console's access token (30 minutes) has expired; its session lives
         // on
