@@ -16,6 +16,7 @@ import * as bots from './pages/bots.js';
 import * as bot from './pages/bot.js';
 import * as account from './pages/account.js';
 import * as clients from './pages/clients.js';
+import * as identityProviders from './pages/identity-providers.js';
 
 const routes = [
   { pattern: /^#\/dashboard$/, page: dashboard, nav: 'dashboard' },
@@ -28,6 +29,7 @@ const routes = [
   { pattern: /^#\/bots$/, page: bots, nav: 'bots' },
   { pattern: /^#\/bots\/(\d+)$/, page: bot, nav: 'bots' },
   { pattern: /^#\/clients$/, page: clients, nav: 'clients' },
+  { pattern: /^#\/identity-providers$/, page: identityProviders, nav: 'identityProviders' },
   { pattern: /^#\/account$/, page: account, nav: 'account' },
 ];
 
@@ -143,7 +145,7 @@ function shell(active) {
       h('nav', {},
         link('dashboard', '#/dashboard'), link('users', '#/users'), link('audit', '#/audit'),
         link('inbox', '#/inbox'), link('queues', '#/queues'), link('bots', '#/bots'), link('clients', '#/clients'),
-        link('account', '#/account')),
+        link('identityProviders', '#/identity-providers'), link('account', '#/account')),
       h('span', { class: 'who' }, admin?.email),
       languageButton(),
       h('button', {

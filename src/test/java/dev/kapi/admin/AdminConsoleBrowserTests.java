@@ -30,6 +30,7 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.identity.AccountAdministration;
@@ -59,6 +60,9 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     @Autowired
     private Credits credits;
+
+    @Autowired
+    private JdbcClient jdbc;
 
     @Autowired
     private org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository oauthClients;
@@ -459,6 +463,97 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     }
 
     @Test
+    void identityProvidersWhenAGitHubPresetIsAddedInTheConsoleThenListedWithoutItsSecretDisabledAndDeleted() {
+        String alias = "gh-" + UUID.randomUUID().toString().substring(0, 8);
+        String secret = "gh-secret-" + UUID.randomUUID();
+        one("[data-nav=identityProviders]").click();
+        page("identity-providers");
+        WebElement form = one("form[data-form=identity-provider]");
+
+        // when: an admin adds GitHub from its preset, typing the client secret
+        new Select(form.findElement(By.name("preset"))).selectByValue("github");
+        assertThat(form.findElement(By.name("issuer_uri")).isDisplayed()).isFalse();
+        form.findElement(By.name("alias")).sendKeys(alias);
+        form.findElement(By.name("client_id")).sendKeys("Iv1.console-client");
+        form.findElement(By.name("client_secret")).sendKeys(secret);
+        form.findElement(By.name("link_by_verified_email")).click();
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+
+        // then: it is listed, preset filled, and its secret is nowhere in the page
+        one("[data-action=disable-provider][data-alias='" + alias + "']");
+        assertThat(text("[data-table=identity-providers]")).contains(alias, "github", "GitHub");
+        assertThat(browser.getPageSource()).doesNotContain(secret);
+        assertThat((String) browser.executeScript("return document.querySelector('[name=client_secret]').value"))
+            .isEmpty();
+        adminApi.get()
+            .uri("/api/admin/identity-providers/{alias}", alias)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.type")
+            .isEqualTo("github")
+            .jsonPath("$.enabled")
+            .isEqualTo(true)
+            .jsonPath("$.link_by_verified_email")
+            .isEqualTo(true)
+            .jsonPath("$.client_secret")
+            .doesNotExist();
+        screenshot("identity-providers");
+        String sealed = sealedSecretOf(alias);
+        assertThat(sealed).doesNotContain(secret);
+
+        // when: it is edited with a bad scope; then the API's 400 is shown and nothing
+        // changes
+        one("[data-action=edit-provider][data-alias='" + alias + "']").click();
+        one("form[data-form=identity-provider][data-editing='" + alias + "']");
+        assertThat(form.findElement(By.name("client_secret")).getAttribute("value")).isEmpty();
+        form.findElement(By.name("display_name")).clear();
+        form.findElement(By.name("display_name")).sendKeys("GitHub (şirket)");
+        form.findElement(By.name("scopes")).clear();
+        form.findElement(By.name("scopes")).sendKeys("read:user bad\\scope");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        one("[data-page=identity-providers] > .status-line .notice.error");
+        assertThat(text("[data-table=identity-providers]")).doesNotContain("GitHub (şirket)");
+        // the browser logs the refused request itself; that entry, and only that, is
+        // expected
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+            .filteredOn(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+            .allSatisfy(entry -> assertThat(entry.getMessage()).contains("/api/admin/identity-providers/" + alias,
+                    "status of 400"));
+
+        // when: the scope is fixed and the secret field left empty; then saved, the
+        // stored secret kept
+        form.findElement(By.name("scopes")).clear();
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(driver -> text("[data-table=identity-providers]").contains("GitHub (şirket)"));
+        assertThat(sealedSecretOf(alias)).isEqualTo(sealed);
+
+        // when: it is disabled; then the API agrees and the secret was kept
+        one("[data-action=disable-provider][data-alias='" + alias + "']").click();
+        one("[data-action=enable-provider][data-alias='" + alias + "']");
+        adminApi.get()
+            .uri("/api/admin/identity-providers/{alias}", alias)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.enabled")
+            .isEqualTo(false)
+            .jsonPath("$.link_by_verified_email")
+            .isEqualTo(true);
+        assertThat(sealedSecretOf(alias)).isEqualTo(sealed);
+        assertThat(browser.getPageSource()).doesNotContain(secret);
+
+        // and: it is deleted after the confirmation
+        one("[data-action=delete-provider][data-alias='" + alias + "']").click();
+        browser.switchTo().alert().accept();
+        wait.until(driver -> all("[data-alias='" + alias + "']").isEmpty());
+        adminApi.get().uri("/api/admin/identity-providers/{alias}", alias).exchange().expectStatus().isNotFound();
+        assertNoBrowserErrors();
+    }
+
+    @Test
     void navigateWhenTheAccessTokenExpiredThenRefreshedWithoutTheAdminNoticing() {
         // given: the console's access token (30 minutes) has expired; its session lives
         // on
@@ -824,6 +919,13 @@ class AdminConsoleBrowserTests extends IntegrationTest {
             .returnResult()
             .getResponseBody();
         return ((Number) ((Map<?, ?>) created.get("package")).get("id")).longValue();
+    }
+
+    private String sealedSecretOf(String alias) {
+        return jdbc.sql("SELECT client_secret FROM identity_providers WHERE alias = ?")
+            .param(alias)
+            .query(String.class)
+            .single();
     }
 
     private void navigate(String hash) {
