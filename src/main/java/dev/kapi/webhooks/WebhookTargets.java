@@ -2,7 +2,6 @@ package dev.kapi.webhooks;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 import dev.kapi.shared.ApiException;
@@ -24,12 +23,9 @@ final class WebhookTargets {
 
     static final int MAX_URL = 2048;
 
-    private final boolean allowPrivate;
-
     private final CheckedResolver resolver;
 
     WebhookTargets(OutboundHttp outbound, boolean allowPrivate) {
-        this.allowPrivate = allowPrivate;
         this.resolver = outbound.resolver(allowPrivate);
     }
 
@@ -41,13 +37,8 @@ final class WebhookTargets {
      */
     URI check(String url) {
         URI uri = parse(url);
-        if (!allowPrivate || uri.getHost().startsWith("[")) {
-            try {
-                resolver.resolve(uri.getHost());
-            }
-            catch (UnknownHostException | SecurityException ex) {
-                throw ApiException.invalidField("url", "webhook-target-private");
-            }
+        if (!resolver.admits(uri.getHost())) {
+            throw ApiException.invalidField("url", "webhook-target-private");
         }
         return uri;
     }

@@ -2,7 +2,6 @@ package dev.kapi.identity.federation;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 import org.springframework.stereotype.Component;
@@ -38,13 +37,8 @@ final class IssuerTargets {
      */
     URI check(String field, String url) {
         URI uri = parse(field, url);
-        if (!allowPrivate || uri.getHost().startsWith("[")) {
-            try {
-                resolver.resolve(uri.getHost());
-            }
-            catch (UnknownHostException | SecurityException ex) {
-                throw ApiException.invalidField(field, "identity-provider-issuer-private");
-            }
+        if (!resolver.admits(uri.getHost())) {
+            throw ApiException.invalidField(field, "identity-provider-issuer-private");
         }
         return uri;
     }

@@ -44,6 +44,25 @@ public final class CheckedResolver implements DnsResolver {
         return addresses.clone();
     }
 
+    /**
+     * Whether a target being saved (a webhook, a client's address, a provider's issuer)
+     * may be called: its host resolves to allowed addresses. Where private targets are
+     * allowed only an IPv6 literal is looked at: a host name may not resolve from here
+     * yet, and the call checks it again when it connects.
+     */
+    public boolean admits(String host) {
+        if (allowPrivate && !host.startsWith("[")) {
+            return true;
+        }
+        try {
+            resolve(host);
+            return true;
+        }
+        catch (UnknownHostException | SecurityException ex) {
+            return false;
+        }
+    }
+
     @Override
     public String resolveCanonicalHostname(String host) throws UnknownHostException {
         return dns.resolveCanonicalHostname(host);

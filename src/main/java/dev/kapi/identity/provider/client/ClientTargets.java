@@ -2,7 +2,6 @@ package dev.kapi.identity.provider.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 import org.springframework.stereotype.Component;
@@ -23,12 +22,9 @@ public final class ClientTargets {
 
     static final int MAX_URL = 2048;
 
-    private final boolean allowPrivate;
-
     private final CheckedResolver resolver;
 
     ClientTargets(OutboundHttp outbound, OAuthClientSettings settings) {
-        this.allowPrivate = settings.allowPrivate();
         this.resolver = outbound.resolver(settings.allowPrivate());
     }
 
@@ -40,13 +36,8 @@ public final class ClientTargets {
      */
     URI check(String field, String url) {
         URI uri = parse(field, url);
-        if (!allowPrivate || uri.getHost().startsWith("[")) {
-            try {
-                resolver.resolve(uri.getHost());
-            }
-            catch (UnknownHostException | SecurityException ex) {
-                throw ApiException.invalidField(field, "oauth-client-target-private");
-            }
+        if (!resolver.admits(uri.getHost())) {
+            throw ApiException.invalidField(field, "oauth-client-target-private");
         }
         return uri;
     }
