@@ -14,12 +14,14 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.modulith.events.core.EventPublicationRegistry;
 
 import dev.kapi.trading.exchange.Candles;
 import dev.kapi.trading.exchange.ExchangeName;
 import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
+import dev.kapi.trading.notification.BotAlert;
 import dev.kapi.trading.runner.BotRunner;
 import dev.kapi.trading.runner.LimitOrders;
 import dev.kapi.trading.runner.Protections;
@@ -29,11 +31,14 @@ import tools.jackson.databind.json.JsonMapper;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Stops on the exchange ({@code stop_on_exchange}) against a Binance stand-in: placed
@@ -60,6 +65,11 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
     @Autowired
     JsonMapper json;
+
+    @Autowired
+    EventPublicationRegistry publications;
+
+    private static final String TELEGRAM_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 
     @Test
     void stopOnExchangeWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
@@ -285,6 +295,146 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     }
 
     @Test
+    void stopOnExchangeWhenTheExchangeRefusesTheStopThenLastErrorNamesItOneTelegramMessageTellsTheOwnerAndAPlacedStopClearsIt() {
+        String token = newUserToken();
+        String chat = "-100" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
+        TELEGRAM.stubFor(WireMock.post(urlPathMatching("/bot[^/]+/sendMessage"))
+            .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat)))
+            .willReturn(okJson("""
+                    {"ok": true, "result": {"message_id": 42, "chat": {"id": -100123, "type": "group"},
+                     "date": 1700000000, "text": "Kapı botu"}}""")));
+        as(token).put()
+            .uri("/api/trading/notifications")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("telegram_bot_token", TELEGRAM_TOKEN, "telegram_chat_id", chat, "events", List.of("error")))
+            .exchange()
+            .expectStatus()
+            .isOk();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": -2010, \"msg\": \"Account has insufficient balance for requested action.\"}")));
+        Instant first = recordCandles(symbol, "99", "99", "99", "99", "99");
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "refused-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        long bot = startedBot(token, body);
+
+        // Bought on the first run; the stop is refused right after, and again on each of
+        // the next two runs (each run tries again).
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        runner.tick(first.plus(Duration.ofMinutes(2)));
+        runner.tick(first.plus(Duration.ofMinutes(3)));
+
+        BINANCE.verify(3, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
+        assertThat(state).containsEntry("status", "in_position").containsEntry("active", true);
+        assertThat((String) state.get("last_error")).startsWith("stop not placed on binance: ")
+            .contains("-2010")
+            .contains("insufficient balance");
+        // The owner hears of it once for the position, not once a run.
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> !telegramTexts(chat).isEmpty() && publications.findIncompletePublications()
+                .stream()
+                .noneMatch(publication -> publication.getEvent() instanceof BotAlert alert && alert.botId() == bot));
+        assertThat(telegramTexts(chat)).singleElement()
+            .satisfies(text -> assertThat(text).startsWith("Kapı botu " + bot + ": durdurucu emir borsaya konamadı")
+                .contains("stop not placed on binance")
+                .contains("insufficient balance"));
+
+        // The exchange takes the stop on the next run: the stop's error is gone.
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(okJson("{\"orderId\": 901, \"status\": \"NEW\"}")));
+        runner.tick(first.plus(Duration.ofMinutes(4)));
+
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("last_error", null)
+            .containsEntry("status", "in_position");
+        assertThat(jdbc.sql("SELECT count(*) FROM trading_protections WHERE bot_id = :bot AND status = 'open'")
+            .param("bot", bot)
+            .query(Integer.class)
+            .single()).isEqualTo(1);
+        assertThat(telegramTexts(chat)).hasSize(1);
+    }
+
+    @Test
+    void stopOnExchangeWhenThePriceIsAlreadyPastTheStopThenThePositionIsSoldAtMarketAtOnceAsStopLossAndNoStopIsTriedAgain() {
+        String token = newUserToken();
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        stubMarketBuy(symbol, "1.01", "99.99");
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+            .willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": -2010, \"msg\": \"Stop price would trigger immediately.\"}")));
+        Instant first = recordCandles(symbol, "99", "99", "99");
+        stubFree(base, "1.01");
+        // Sold as the first candle closes: the cooldown after a stop keeps the bot out
+        // on the next candles.
+        long soldAt = first.plus(Duration.ofMinutes(1)).plusSeconds(5).toEpochMilli();
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("side", equalTo("SELL"))
+            .withQueryParam("type", equalTo("MARKET"))
+            .willReturn(okJson("""
+                    {"symbol": "%s", "orderId": 911, "orderListId": -1, "clientOrderId": "kapi-emergency",
+                     "transactTime": %d, "price": "0", "origQty": "1.01", "executedQty": "1.01",
+                     "cummulativeQuoteQty": "93.93", "status": "FILLED", "type": "MARKET", "side": "SELL",
+                     "fills": [{"price": "93", "qty": "1.01", "commission": "0.09393", "commissionAsset": "USDT"}]}
+                    """.formatted(symbol, soldAt))));
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, "trigger-" + base)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        body.put("cooldown_minutes", 60);
+        long bot = startedBot(token, body);
+
+        // Bought at 99; by the time the stop at 94.05 reaches Binance the price is below
+        // it: Binance refuses (-2010, would trigger immediately), so Kapı sells now.
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        runner.tick(first.plus(Duration.ofMinutes(2)));
+        runner.tick(first.plus(Duration.ofMinutes(3)));
+
+        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("type", equalTo("MARKET"))
+                    .withQueryParam("side", equalTo("SELL"))
+                    .withQueryParam("quantity", equalTo("1.01"))
+                    .withQueryParam("newClientOrderId", equalTo(ids + "-e0")));
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement().satisfies(sell -> {
+            assertThat(sell).containsEntry("exit_reason", "stop_loss").containsEntry("client_order_id", ids + "-e0");
+            assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("1.01");
+            assertThat(decimal(sell.get("price"))).isEqualByComparingTo("93");
+        });
+        // Flat, and no stop tried again on the later runs.
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle")
+            .containsEntry("active", true)
+            .containsEntry("last_error", null);
+        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        assertThat(jdbc
+            .sql("SELECT count(*) FROM trading_protections WHERE bot_id = :bot AND status IN ('pending', 'open')")
+            .param("bot", bot)
+            .query(Integer.class)
+            .single()).isZero();
+    }
+
+    @Test
     void stopOnExchangeWhenTheBotIsStoppedThenItsStopStaysIsReconciledEachMinuteAndTheBotCannotBeDeletedMeanwhile() {
         String token = newUserToken();
         String symbol = uniqueSymbol();
@@ -383,6 +533,18 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
             .getStatus()
             .value()).isIn(401, 403);
         assertThat(get(owner, "/api/trading/bots/{id}", bot)).containsEntry("stop_on_exchange", false);
+    }
+
+    /**
+     * The texts of the sendMessage requests to the chat that reached the Telegram stub.
+     */
+    private List<String> telegramTexts(String chat) {
+        return TELEGRAM
+            .findAll(postRequestedFor(urlPathMatching("/bot[^/]+/sendMessage"))
+                .withRequestBody(matchingJsonPath("$.chat_id", equalTo(chat))))
+            .stream()
+            .map(request -> json.readTree(request.getBodyAsString()).get("text").asString())
+            .toList();
     }
 
     private long lastBuyId(long bot) {
@@ -669,6 +831,117 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
                     .withRequestBody(matchingJsonPath("$.orderType", equalTo("sell")))
                     .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market"))));
         BTCTURK.verify(0, deleteRequestedFor(urlPathEqualTo("/api/v1/order")));
+    }
+
+    @Test
+    void stopOnExchangeOnBtcturkWhenTheStopFilledThreeDaysBeforeTheRestartThenItIsLookedUpFromItsPlacementAndRecordedOnce() {
+        TestUser user = newUser();
+        String symbol = "S" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "TRY";
+        stubBtcturkRules(symbol);
+        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market")))
+            .willReturn(okJson("""
+                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9101}}
+                    """)));
+        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
+            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit")))
+            .willReturn(okJson("""
+                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9102}}
+                    """)));
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade")).willReturn(okJson("""
+                {"success": true, "message": "SUCCESS", "code": 0,
+                 "data": [{"price": 3950000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "buy",
+                           "orderId": 9101, "id": 7201, "timestamp": 1765094400000, "amount": 0.00025,
+                           "fee": -0.9875, "tax": -0.17775}]}
+                """)));
+        Instant first = btcturkCandles(symbol, "3950000");
+        Map<String, Object> body = simpleBot(symbol, "4000000", "9000000");
+        body.put("quote_amount", new BigDecimal("1000"));
+        body.put("api_key_id", id(btcturkKey(user.token())));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        long bot = startedBot(user.token(), body);
+        Instant placed = clock.instant();
+
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+
+        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        assertThat(jdbc.sql("SELECT status FROM trading_protections WHERE client_order_id = :id")
+            .param("id", stop)
+            .query(String.class)
+            .single()).isEqualTo("open");
+
+        // Every instance is down for three days; ten minutes after it was placed, the
+        // price fell through the stop and BtcTurk sold. BtcTurk lists orders and trades
+        // only from the time asked for: from the last day, it has none of the stop.
+        long soldAt = placed.plus(Duration.ofMinutes(10)).toEpochMilli();
+        String since = Long.toString(placed.minus(Duration.ofMinutes(5)).toEpochMilli());
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/openOrders"))
+            .withQueryParam("pairSymbol", equalTo(symbol))
+            .willReturn(okJson("""
+                    {"success": true, "message": null, "code": 0, "data": {"asks": [], "bids": []}}
+                    """)));
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
+            .withQueryParam("pairSymbol", equalTo(symbol))
+            .willReturn(okJson("""
+                    {"success": true, "message": null, "code": 0, "data": []}
+                    """)));
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
+            .withQueryParam("pairSymbol", equalTo(symbol))
+            .withQueryParam("startTime", equalTo(since))
+            .willReturn(okJson("""
+                    {"success": true, "message": null, "code": 0,
+                     "data": [{"id": 9102, "price": "3714975", "amount": "0.00025", "quantity": "0.00025",
+                               "stopPrice": "3752500", "pairsymbol": "%s", "type": "Sell", "method": "StopLimit",
+                               "orderClientId": "%s", "time": %d, "updateTime": %d,
+                               "status": "Closed", "leftAmount": "0"}]}
+                    """.formatted(symbol, stop, placed.toEpochMilli(), soldAt))));
+        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade"))
+            .withQueryParam("startDate", equalTo(since))
+            .willReturn(okJson("""
+                    {"success": true, "message": "SUCCESS", "code": 0,
+                     "data": [{"price": 3730000, "numeratorSymbol": "K", "denominatorSymbol": "TRY",
+                               "orderType": "sell", "orderId": 9102, "id": 7202, "timestamp": %d,
+                               "amount": -0.00025, "fee": -0.93, "tax": -0.17}]}
+                    """.formatted(soldAt))));
+        clock.advance(Duration.ofDays(3));
+        Instant restart = first.plus(Duration.ofDays(3));
+        store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1,
+                List.of(new Candle(restart, new BigDecimal("4100000"), new BigDecimal("4100000"),
+                        new BigDecimal("4100000"), new BigDecimal("4100000"), BigDecimal.TEN)));
+
+        secondInstance().getBean(BotRunner.class).tick(restart.plus(Duration.ofMinutes(1)));
+        runner.tick(restart.plus(Duration.ofMinutes(2)));
+
+        // Looked up from the stop's placement (less five minutes for clocks), not from a
+        // day before now.
+        BTCTURK
+            .verify(getRequestedFor(urlPathEqualTo("/api/v1/allOrders")).withQueryParam("pairSymbol", equalTo(symbol))
+                .withQueryParam("startTime", equalTo(since)));
+        BTCTURK.verify(getRequestedFor(urlPathEqualTo("/api/v1/users/transactions/trade")).withQueryParam("startDate",
+                equalTo(since)));
+        String token = again(user).token();
+        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
+        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
+        assertThat(sells).singleElement().satisfies(sell -> {
+            assertThat(sell).containsEntry("exit_reason", "stop_loss")
+                .containsEntry("client_order_id", stop)
+                .containsEntry("executed_at", Instant.ofEpochMilli(soldAt).toString());
+            assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("0.00025");
+            assertThat(decimal(sell.get("price"))).isEqualByComparingTo("3730000");
+        });
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle");
+        assertThat(jdbc.sql("SELECT status FROM trading_protections WHERE client_order_id = :id")
+            .param("id", stop)
+            .query(String.class)
+            .single()).isEqualTo("filled");
+        BTCTURK.verify(0,
+                postRequestedFor(urlPathEqualTo("/api/v1/order"))
+                    .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
+                    .withRequestBody(matchingJsonPath("$.orderType", equalTo("sell")))
+                    .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market"))));
     }
 
     private Instant btcturkCandles(String symbol, String... closes) {

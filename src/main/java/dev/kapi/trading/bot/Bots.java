@@ -263,6 +263,29 @@ public class Bots {
             .update();
     }
 
+    /**
+     * Tells the owner, in {@code last_error}, of a failure that does not stop the bot's
+     * run (its stop refused by the exchange): no error is counted.
+     */
+    public void noteError(long id, String error, Instant now) {
+        jdbc.sql("UPDATE trading_bots SET last_error = :error, updated_at = :now WHERE id = :id")
+            .param("error", error)
+            .param("now", utc(now))
+            .param("id", id)
+            .update();
+    }
+
+    /**
+     * Clears {@code last_error} when it still starts with {@code prefix} (the failure it
+     * told of is over; another error since stays).
+     */
+    public void clearError(long id, String prefix) {
+        jdbc.sql("UPDATE trading_bots SET last_error = NULL WHERE id = :id AND starts_with(last_error, :prefix)")
+            .param("prefix", prefix)
+            .param("id", id)
+            .update();
+    }
+
     /** Stops a bot for a reason its owner reads in {@code last_error}. */
     public void stopWithReason(long id, String reason, Instant now) {
         jdbc.sql("UPDATE trading_bots SET active = false, last_error = :reason, updated_at = :now WHERE id = :id")

@@ -491,6 +491,12 @@ final class BinanceClient {
                     throw new StopGone("Binance could not cancel stop " + current.clientOrderId()
                             + " to move it: it filled or went meanwhile");
                 }
+                if (data != null && data.path("newOrderResponse").path("code").asInt() == NEW_ORDER_REJECTED
+                        && answer.text() != null && answer.text().contains("trigger immediately")) {
+                    throw new StopWouldTrigger("Binance cancelled stop " + current.clientOrderId()
+                            + " but refused its move: the price is already below the new stop "
+                            + plain(next.stopPrice()));
+                }
                 throw answer.failure("move of stop " + current.clientOrderId());
             }
         }

@@ -57,7 +57,10 @@ import tools.jackson.databind.json.JsonMapper;
  * a sell's is the base quantity rounded down to the pair's scale. After a 5xx or a
  * timeout the order is looked up by its client id among the pair's orders of the last day
  * ({@code allOrders}), BtcTurk having no lookup by client id, and sent again only if it
- * is not there.
+ * is not there. An order Kapı stored earlier (a stop, a limit order, a pending order) is
+ * looked up from when it was placed, less {@link #SINCE_MARGIN}, however long ago, in
+ * pages of {@link #PAGE_LIMIT} up to {@link #MAX_PAGES}: a stop that filled over a
+ * weekend while every instance was down is still found.
  */
 @Component
 final class BtcturkClient {
@@ -66,7 +69,22 @@ final class BtcturkClient {
 
     static final Duration LOOKUP_WINDOW = Duration.ofDays(1);
 
+    /** How far before an order's stored creation time its lookup starts (clock skew). */
+    static final Duration SINCE_MARGIN = Duration.ofMinutes(5);
+
+    /** BtcTurk's largest page of orders, and the size of a trades answer that is full. */
+    static final int PAGE_LIMIT = 1000;
+
+    /** The most pages one lookup reads of orders, and of trades. */
+    static final int MAX_PAGES = 10;
+
     private static final long DEFAULT_WAIT_SECONDS = 10;
+
+    /**
+     * BtcTurk's refusal of a stop sell whose stop is not below the market price
+     * (Binance's "would trigger immediately").
+     */
+    static final String STOP_BELOW_MARKET = "STOP_PRICE_LESS_THAN_MARKET";
 
     /** The statuses of an order still on the book. */
     private static final java.util.Set<String> OPEN_STATUSES = java.util.Set.of("Untouched", "Partial");
@@ -202,7 +220,7 @@ final class BtcturkClient {
             if (answer.uncertain()) {
                 Optional<Long> found = orderIdAfterNoAnswer(order.symbol(), order.clientOrderId());
                 if (found.isPresent()) {
-                    return fillOf(found.get(), order.clientOrderId(), order.side(), symbolRules)
+                    return fillOf(found.get(), order.clientOrderId(), order.side(), symbolRules, recent())
                         .orElseThrow(() -> new UncertainOrder(
                                 "BtcTurk has order " + order.clientOrderId() + " but no trade of it yet"));
                 }
@@ -219,18 +237,24 @@ final class BtcturkClient {
             // A market order fills at once; until its trades can be read, it stays
             // pending
             // and the next run looks it up.
-            return fillOf(id, order.clientOrderId(), order.side(), symbolRules).orElseThrow(() -> new UncertainOrder(
-                    "BtcTurk took order " + order.clientOrderId() + " but shows no trade of it yet"));
+            return fillOf(id, order.clientOrderId(), order.side(), symbolRules, recent())
+                .orElseThrow(() -> new UncertainOrder(
+                        "BtcTurk took order " + order.clientOrderId() + " but shows no trade of it yet"));
         }
 
         @Override
         public Optional<Fill> lookUp(String symbol, String clientOrderId) {
-            Optional<Long> id = orderId(symbol, clientOrderId);
+            return lookUp(symbol, clientOrderId, recent());
+        }
+
+        @Override
+        public Optional<Fill> lookUp(String symbol, String clientOrderId, Instant since) {
+            Optional<Long> id = find(symbol, clientOrderId, since).map(order -> order.path("id").asLong());
             if (id.isEmpty()) {
                 return Optional.empty();
             }
             SymbolRules symbolRules = rules(symbol);
-            return fillOf(id.get(), clientOrderId, null, symbolRules);
+            return fillOf(id.get(), clientOrderId, null, symbolRules, since);
         }
 
         private Optional<Long> orderIdAfterNoAnswer(String symbol, String clientOrderId) {
@@ -248,27 +272,45 @@ final class BtcturkClient {
 
         /** {@code GET /api/v1/allOrders} of the pair over the last day, by client id. */
         private Optional<Long> orderId(String symbol, String clientOrderId) {
-            return find(symbol, clientOrderId).map(order -> order.path("id").asLong());
+            return find(symbol, clientOrderId, recent()).map(order -> order.path("id").asLong());
         }
 
-        private Optional<JsonNode> find(String symbol, String clientOrderId) {
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("pairSymbol", symbol);
-            params.put("startTime", Long.toString(clock.instant().minus(LOOKUP_WINDOW).toEpochMilli()));
-            params.put("limit", "1000");
-            Answer answer = send("GET", settings.baseUrl(), "/api/v1/allOrders", query(params), null, credentials());
-            if (answer.uncertain()) {
-                throw new UncertainOrder("BtcTurk gave no clear answer looking up " + clientOrderId);
-            }
-            if (!answer.ok() || answer.body() == null) {
-                throw answer.failure("lookup of " + clientOrderId);
-            }
-            for (JsonNode order : answer.body().path("data")) {
-                if (clientOrderId.equals(order.path("orderClientId").asString(""))) {
-                    return Optional.of(order);
+        /**
+         * The order with this client id among the pair's orders from {@code since} less
+         * the margin ({@code GET /api/v1/allOrders}), page after page while a page is
+         * full, at most {@link #MAX_PAGES}.
+         */
+        private Optional<JsonNode> find(String symbol, String clientOrderId, Instant since) {
+            for (int page = 1; page <= MAX_PAGES; page++) {
+                Map<String, String> params = new LinkedHashMap<>();
+                params.put("pairSymbol", symbol);
+                params.put("startTime", Long.toString(since.minus(SINCE_MARGIN).toEpochMilli()));
+                params.put("page", Integer.toString(page));
+                params.put("limit", Integer.toString(PAGE_LIMIT));
+                Answer answer = send("GET", settings.baseUrl(), "/api/v1/allOrders", query(params), null,
+                        credentials());
+                if (answer.uncertain()) {
+                    throw new UncertainOrder("BtcTurk gave no clear answer looking up " + clientOrderId);
+                }
+                if (!answer.ok() || answer.body() == null) {
+                    throw answer.failure("lookup of " + clientOrderId);
+                }
+                JsonNode data = answer.body().path("data");
+                for (JsonNode order : data) {
+                    if (clientOrderId.equals(order.path("orderClientId").asString(""))) {
+                        return Optional.of(order);
+                    }
+                }
+                if (data.size() < PAGE_LIMIT) {
+                    return Optional.empty();
                 }
             }
             return Optional.empty();
+        }
+
+        /** Where a lookup starts without a stored placement time: the last day. */
+        private Instant recent() {
+            return clock.instant().minus(LOOKUP_WINDOW).plus(SINCE_MARGIN);
         }
 
         /**
@@ -277,14 +319,19 @@ final class BtcturkClient {
          */
         @Override
         public Optional<OrderState> order(String symbol, String clientOrderId) {
-            Optional<JsonNode> found = find(symbol, clientOrderId);
+            return order(symbol, clientOrderId, recent());
+        }
+
+        @Override
+        public Optional<OrderState> order(String symbol, String clientOrderId, Instant since) {
+            Optional<JsonNode> found = find(symbol, clientOrderId, since);
             if (found.isEmpty()) {
                 return Optional.empty();
             }
             String status = found.get().path("status").asString("");
             boolean open = OPEN_STATUSES.contains(status);
             Fill filled = "Untouched".equals(status) ? null
-                    : fillOf(found.get().path("id").asLong(), clientOrderId, null, rules(symbol)).orElse(null);
+                    : fillOf(found.get().path("id").asLong(), clientOrderId, null, rules(symbol), since).orElse(null);
             return Optional.of(new OrderState(clientOrderId, open, "Canceled".equals(status), filled));
         }
 
@@ -344,7 +391,12 @@ final class BtcturkClient {
          */
         @Override
         public OrderState cancel(String symbol, String clientOrderId) {
-            Optional<JsonNode> found = find(symbol, clientOrderId);
+            return cancel(symbol, clientOrderId, recent());
+        }
+
+        @Override
+        public OrderState cancel(String symbol, String clientOrderId, Instant since) {
+            Optional<JsonNode> found = find(symbol, clientOrderId, since);
             if (found.isEmpty()) {
                 return new OrderState(clientOrderId, false, true, null);
             }
@@ -355,9 +407,9 @@ final class BtcturkClient {
             }
             if (answer.ok() && answer.body() != null && answer.body().path("success").asBoolean(false)) {
                 return new OrderState(clientOrderId, false, true,
-                        fillOf(id, clientOrderId, null, rules(symbol)).orElse(null));
+                        fillOf(id, clientOrderId, null, rules(symbol), since).orElse(null));
             }
-            return order(symbol, clientOrderId).orElse(new OrderState(clientOrderId, false, true, null));
+            return order(symbol, clientOrderId, since).orElse(new OrderState(clientOrderId, false, true, null));
         }
 
         /**
@@ -384,6 +436,10 @@ final class BtcturkClient {
                         + answer.status() + ")");
             }
             if (!answer.ok() || answer.body() == null || !answer.body().path("success").asBoolean(false)) {
+                if (answer.body() != null && answer.body().toString().contains(STOP_BELOW_MARKET)) {
+                    throw new StopWouldTrigger("BtcTurk refused stop " + order.clientOrderId()
+                            + ": the price is already below its stop " + plain(order.stopPrice()));
+                }
                 throw answer.failure("stop " + order.clientOrderId());
             }
         }
@@ -395,11 +451,16 @@ final class BtcturkClient {
          */
         @Override
         public LegState stopLeg(String symbol, String clientOrderId) {
+            return stopLeg(symbol, clientOrderId, recent());
+        }
+
+        @Override
+        public LegState stopLeg(String symbol, String clientOrderId, Instant since) {
             Optional<JsonNode> open = openOrder(symbol, clientOrderId);
             if (open.isPresent()) {
                 return new LegState(clientOrderId, LegStatus.OPEN, executed(open.get()));
             }
-            Optional<JsonNode> found = find(symbol, clientOrderId);
+            Optional<JsonNode> found = find(symbol, clientOrderId, since);
             if (found.isEmpty()) {
                 return new LegState(clientOrderId, LegStatus.ABSENT, BigDecimal.ZERO);
             }
@@ -463,28 +524,19 @@ final class BtcturkClient {
         }
 
         /**
-         * The fill of order {@code id} from the account's trades of the pair: quantities
-         * summed, the average price, fee and tax (negative on BtcTurk) as the fee; empty
-         * when it has none. A buy's quantity is rounded down to the pair's scale.
+         * The fill of order {@code id} from the account's trades of the pair since
+         * {@code since} less the margin: quantities summed, the average price, fee and
+         * tax (negative on BtcTurk) as the fee; empty when it has none. A buy's quantity
+         * is rounded down to the pair's scale.
          */
-        private Optional<Fill> fillOf(long id, String clientOrderId, Side side, SymbolRules symbolRules) {
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("type", "buy");
-            params.put("symbol", symbolRules.baseAsset().toLowerCase(java.util.Locale.ROOT));
-            String query = query(params) + "&type=sell&symbol="
-                    + symbolRules.quoteAsset().toLowerCase(java.util.Locale.ROOT) + "&startDate="
-                    + clock.instant().minus(LOOKUP_WINDOW).toEpochMilli();
-            Answer answer = send("GET", settings.baseUrl(), "/api/v1/users/transactions/trade", query, null,
-                    credentials());
-            if (!answer.ok() || answer.body() == null) {
-                throw new UncertainOrder(answer.failure("trades of order " + clientOrderId).getMessage());
-            }
+        private Optional<Fill> fillOf(long id, String clientOrderId, Side side, SymbolRules symbolRules,
+                Instant since) {
             BigDecimal quantity = BigDecimal.ZERO;
             BigDecimal quote = BigDecimal.ZERO;
             BigDecimal fee = BigDecimal.ZERO;
             Side filled = side;
             long last = 0;
-            for (JsonNode trade : answer.body().path("data")) {
+            for (JsonNode trade : trades(clientOrderId, symbolRules, since)) {
                 if (trade.path("orderId").asLong(-1) != id) {
                     continue;
                 }
@@ -503,6 +555,38 @@ final class BtcturkClient {
             BigDecimal price = quote.divide(quantity, Money.MATH);
             BigDecimal kept = filled == Side.BUY ? symbolRules.floor(quantity) : quantity;
             return Optional.of(new Fill(clientOrderId, price, kept, Money.round(fee), Instant.ofEpochMilli(last)));
+        }
+
+        /**
+         * The account's trades of the pair from {@code since} less the margin
+         * ({@code GET /api/v1/users/transactions/trade}), newest first: while an answer
+         * is full, the next asks for those up to the oldest it held, at most
+         * {@link #MAX_PAGES} answers; each trade once.
+         */
+        private List<JsonNode> trades(String clientOrderId, SymbolRules symbolRules, Instant since) {
+            String pair = "type=buy&symbol=" + symbolRules.baseAsset().toLowerCase(java.util.Locale.ROOT)
+                    + "&type=sell&symbol=" + symbolRules.quoteAsset().toLowerCase(java.util.Locale.ROOT) + "&startDate="
+                    + since.minus(SINCE_MARGIN).toEpochMilli();
+            Map<Long, JsonNode> seen = new LinkedHashMap<>();
+            String end = "";
+            for (int page = 0; page < MAX_PAGES; page++) {
+                Answer answer = send("GET", settings.baseUrl(), "/api/v1/users/transactions/trade", pair + end, null,
+                        credentials());
+                if (!answer.ok() || answer.body() == null) {
+                    throw new UncertainOrder(answer.failure("trades of order " + clientOrderId).getMessage());
+                }
+                JsonNode data = answer.body().path("data");
+                long oldest = Long.MAX_VALUE;
+                for (JsonNode trade : data) {
+                    seen.putIfAbsent(trade.path("id").asLong(), trade);
+                    oldest = Math.min(oldest, trade.path("timestamp").asLong());
+                }
+                if (data.size() < PAGE_LIMIT || oldest == Long.MAX_VALUE) {
+                    break;
+                }
+                end = "&endDate=" + oldest;
+            }
+            return new ArrayList<>(seen.values());
         }
 
         /**

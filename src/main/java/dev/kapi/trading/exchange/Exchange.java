@@ -54,6 +54,16 @@ public interface Exchange {
     Optional<Fill> lookUp(String symbol, String clientOrderId);
 
     /**
+     * {@link #lookUp(String, String)} of an order placed at {@code since} or later. An
+     * exchange that finds orders by id ignores the time; one that searches the account's
+     * orders (BtcTurk) searches from then, however long ago, rather than over a fixed
+     * recent window.
+     */
+    default Optional<Fill> lookUp(String symbol, String clientOrderId, Instant since) {
+        return lookUp(symbol, clientOrderId);
+    }
+
+    /**
      * Places a good-till-cancelled limit order and answers its state right after (it may
      * have filled in part or in full already). Throws as {@link #place(MarketOrder)}
      * does.
@@ -67,10 +77,26 @@ public interface Exchange {
     Optional<OrderState> order(String symbol, String clientOrderId);
 
     /**
+     * {@link #order(String, String)} of an order placed at {@code since} or later (see
+     * {@link #lookUp(String, String, Instant)}).
+     */
+    default Optional<OrderState> order(String symbol, String clientOrderId, Instant since) {
+        return order(symbol, clientOrderId);
+    }
+
+    /**
      * Cancels the order and answers its final state: what filled before the cancel stays
      * filled. An order already done (filled, cancelled) answers as it stands.
      */
     OrderState cancel(String symbol, String clientOrderId);
+
+    /**
+     * {@link #cancel(String, String)} of an order placed at {@code since} or later (see
+     * {@link #lookUp(String, String, Instant)}).
+     */
+    default OrderState cancel(String symbol, String clientOrderId, Instant since) {
+        return cancel(symbol, clientOrderId);
+    }
 
     /**
      * A market order: a buy spends {@code quoteAmount}, a sell sells {@code quantity}.
@@ -176,6 +202,14 @@ public interface Exchange {
     /** A leg of a stop placed earlier, as the exchange has it now. */
     default LegState stopLeg(String symbol, String clientOrderId) {
         throw new ExchangeException(name().wire() + " takes no stop orders from Kapı");
+    }
+
+    /**
+     * {@link #stopLeg(String, String)} of a stop placed at {@code since} or later (see
+     * {@link #lookUp(String, String, Instant)}).
+     */
+    default LegState stopLeg(String symbol, String clientOrderId, Instant since) {
+        return stopLeg(symbol, clientOrderId);
     }
 
     /**

@@ -126,7 +126,7 @@ public class Notifications {
 
     @ApplicationModuleListener
     void on(BotAlert alert) {
-        notify(alert.ownerId(), List.of(alert.kind()),
+        notify(alert.ownerId(), List.of(alert.event()),
                 locale -> text(locale, "notify." + alert.kind(), String.valueOf(alert.botId()), alert.detail()));
     }
 

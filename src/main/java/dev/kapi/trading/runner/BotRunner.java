@@ -410,10 +410,11 @@ public class BotRunner {
         Exchange exchange = exchanges.forBot(bot);
         for (Orders.PendingOrder order : pending) {
             if (orders.isLimit(order.clientOrderId())) {
-                limits.settle(bot, order.clientOrderId());
+                limits.settle(bot, order.clientOrderId(), order.candleOpen());
                 continue;
             }
-            Exchange.Fill fill = exchange.lookUp(bot.symbol(), order.clientOrderId()).orElse(null);
+            // Written at its candle's close or later: looked up from its candle's open.
+            Exchange.Fill fill = exchange.lookUp(bot.symbol(), order.clientOrderId(), order.candleOpen()).orElse(null);
             transactions.executeWithoutResult(status -> {
                 if (fill == null) {
                     orders.settle(order.clientOrderId(), false, clock.instant());

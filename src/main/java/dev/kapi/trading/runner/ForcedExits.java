@@ -262,7 +262,7 @@ public class ForcedExits {
         Bot bot = bots.byIds(List.of(botId)).getFirst();
         Exchange exchange = exchanges.forBot(bot);
         for (Orders.PendingOrder order : old) {
-            Exchange.Fill fill = exchange.lookUp(bot.symbol(), order.clientOrderId()).orElse(null);
+            Exchange.Fill fill = exchange.lookUp(bot.symbol(), order.clientOrderId(), order.candleOpen()).orElse(null);
             transactions.executeWithoutResult(status -> {
                 if (fill == null) {
                     orders.settle(order.clientOrderId(), false, clock.instant());

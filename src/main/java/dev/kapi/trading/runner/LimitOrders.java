@@ -126,11 +126,12 @@ public class LimitOrders {
 
     /**
      * A pending limit order left by a crash or an unclear answer: open (with its fills)
-     * when the exchange has it, absent when not.
+     * when the exchange has it, absent when not; looked up from {@code since} (its
+     * candle's open).
      */
-    void settle(Bot bot, String clientOrderId) {
+    void settle(Bot bot, String clientOrderId, Instant since) {
         Optional<Exchange.OrderState> state = bot.paper() ? Optional.empty()
-                : exchanges.forBot(bot).order(bot.symbol(), clientOrderId);
+                : exchanges.forBot(bot).order(bot.symbol(), clientOrderId, since);
         Side[] side = new Side[1];
         transactions.executeWithoutResult(status -> {
             if (state.isEmpty()) {
@@ -209,14 +210,14 @@ public class LimitOrders {
             }
             Exchange exchange = exchanges.forBot(bot);
             Exchange.OrderState state = bot.paper() ? paperState(order, candle)
-                    : exchange.order(bot.symbol(), clientOrderId)
+                    : exchange.order(bot.symbol(), clientOrderId, order.candleOpen())
                         .orElse(new Exchange.OrderState(clientOrderId, false, true, null));
             Orders.Limit now = apply(bot, order, state);
             bought[0] = order.side() == Side.BUY && now.filledQuantity().compareTo(order.filledQuantity()) > 0;
             boolean expired = !clock.instant().isBefore(order.expiresAt());
             if (state.open() && (cancel || expired)) {
                 Orders.Limit before = now;
-                now = apply(bot, now, exchange.cancel(bot.symbol(), clientOrderId));
+                now = apply(bot, now, exchange.cancel(bot.symbol(), clientOrderId, order.candleOpen()));
                 bought[0] |= order.side() == Side.BUY && now.filledQuantity().compareTo(before.filledQuantity()) > 0;
                 orders.close(clientOrderId, "canceled", clock.instant());
                 if (!cancel && bot.orders().reprice() && order.reprices() < OrderPolicy.MAX_REPRICES) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -24,6 +25,7 @@ import dev.kapi.trading.exchange.Exchanges;
 import dev.kapi.trading.exchange.SymbolRules;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.market.Side;
+import dev.kapi.trading.notification.BotAlert;
 import dev.kapi.trading.trade.Trades;
 
 /**
@@ -44,7 +46,12 @@ import dev.kapi.trading.trade.Trades;
  * the position ({@link ProtectiveOrders#base}), so an unclear answer is looked up, never
  * placed twice; a leg's fill is recorded through the bot's orders under the leg's client
  * order id, a compare-and-set, so two instances seeing it make one trade. A failure to
- * place leaves the bot to Kapı's own per-candle stop and is tried again on the next run.
+ * place leaves the bot to Kapı's own per-candle stop and is tried again on the next run;
+ * the owner reads why in {@code last_error} ({@code stop not placed on <exchange>: <its
+ * reason>}, cleared when a stop is placed) and gets one Telegram message for the
+ * position. A stop refused because the price is already past it
+ * ({@link Exchange.StopWouldTrigger}) is not waited on: the position is sold at market at
+ * once under the stop's exit reason, as freqtrade's emergency exit does.
  */
 @Component
 public class Protections {
@@ -55,6 +62,9 @@ public class Protections {
 
     /** How many refused placements one position gets before Kapı stops trying. */
     static final int MAX_REFUSED = 100;
+
+    /** How {@code last_error} starts when it tells of a refused stop. */
+    static final String STOP_ERROR = "stop not placed on ";
 
     private final ProtectiveOrders stops;
 
@@ -74,8 +84,11 @@ public class Protections {
 
     private final Clock clock;
 
+    private final ApplicationEventPublisher events;
+
     Protections(ProtectiveOrders stops, Orders orders, Fills fills, Bots bots, Trades trades, Exchanges exchanges,
-            TradingSettings settings, TransactionTemplate transactions, Clock clock) {
+            TradingSettings settings, TransactionTemplate transactions, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.stops = stops;
         this.orders = orders;
         this.fills = fills;
@@ -120,11 +133,15 @@ public class Protections {
             bot = settle(bot, exchange, live.get(), false);
             live = stops.liveOf(bot.id());
         }
+        boolean sold = false;
         if (live.isEmpty()) {
-            place(bot, exchange);
+            sold = place(bot, exchange);
         }
         else if (!live.get().pending()) {
-            move(bot, exchange, live.get());
+            sold = move(bot, exchange, live.get());
+        }
+        if (sold) {
+            bot = refreshed(bot);
         }
         live = stops.liveOf(bot.id());
         return new Guard(bot, live.isPresent(), live.map(stored -> stored.order().oco()).orElse(false));
@@ -195,7 +212,7 @@ public class Protections {
         Exchange.StopOrder order = stored.order();
         String id = order.clientOrderId();
         if (stored.pending()) {
-            Exchange.LegState stop = exchange.stopLeg(order.symbol(), order.stopClientOrderId());
+            Exchange.LegState stop = exchange.stopLeg(order.symbol(), order.stopClientOrderId(), stored.createdAt());
             if (stop.status() == Exchange.LegStatus.ABSENT) {
                 transactions.executeWithoutResult(status -> {
                     stops.move(id, List.of("pending"), "absent", clock.instant());
@@ -212,16 +229,18 @@ public class Protections {
         if (cancel) {
             exchange.cancelStop(order);
         }
-        Exchange.LegState stop = exchange.stopLeg(order.symbol(), order.stopClientOrderId());
-        Exchange.LegState target = order.oco() ? exchange.stopLeg(order.symbol(), order.targetClientOrderId()) : null;
+        Instant since = stored.createdAt();
+        Exchange.LegState stop = exchange.stopLeg(order.symbol(), order.stopClientOrderId(), since);
+        Exchange.LegState target = order.oco() ? exchange.stopLeg(order.symbol(), order.targetClientOrderId(), since)
+                : null;
         boolean working = stop.status() == Exchange.LegStatus.OPEN
                 && (target == null || target.status() == Exchange.LegStatus.OPEN);
         if (working && !cancel) {
             return bot;
         }
-        record(bot, exchange, stop, stored.stopReason());
+        record(bot, exchange, stop, stored.stopReason(), since);
         if (target != null) {
-            record(bot, exchange, target, ExitReason.TAKE_PROFIT);
+            record(bot, exchange, target, ExitReason.TAKE_PROFIT, since);
         }
         boolean filled = stop.status() == Exchange.LegStatus.FILLED
                 || (target != null && target.status() == Exchange.LegStatus.FILLED);
@@ -234,11 +253,11 @@ public class Protections {
     }
 
     /** A leg's executed part as the bot's sell, once. */
-    private void record(Bot bot, Exchange exchange, Exchange.LegState leg, ExitReason reason) {
+    private void record(Bot bot, Exchange exchange, Exchange.LegState leg, ExitReason reason, Instant since) {
         if (leg.executedQuantity().signum() <= 0) {
             return;
         }
-        Exchange.Fill fill = exchange.lookUp(bot.symbol(), leg.clientOrderId()).orElse(null);
+        Exchange.Fill fill = exchange.lookUp(bot.symbol(), leg.clientOrderId(), since).orElse(null);
         if (fill == null) {
             return;
         }
@@ -252,26 +271,29 @@ public class Protections {
         });
     }
 
-    /** Places the position's stop; nothing when the bot has one, or none is set yet. */
-    private void place(Bot bot, Exchange exchange) {
+    /**
+     * Places the position's stop; nothing when the bot has one, or none is set yet.
+     * Whether the position was sold instead (the stop would have triggered at once).
+     */
+    private boolean place(Bot bot, Exchange exchange) {
         if (!bot.active() || !bot.inPosition() || sellRests(bot)) {
-            return;
+            return false;
         }
         Exits.Exit stop = Exits.stop(bot.risk(), bot.entryPrice(), bot.highWater());
         if (stop == null) {
-            return;
+            return false;
         }
         SymbolRules rules = exchange.rules(bot.symbol());
         BigDecimal quantity = rules.floor(bot.positionQuantity());
         if (quantity.signum() <= 0 || quantity.compareTo(rules.minQty()) < 0) {
-            return;
+            return false;
         }
         BigDecimal target = exchange.name().oco() ? Exits.target(bot.risk(), bot.entryPrice()) : null;
         String base = ProtectiveOrders.base(bot.id(), trades.lastTradeId(bot.id()));
         if (stops.refusedOf(bot.id(), base) >= MAX_REFUSED) {
             // Refused that often (each run tries again): Kapı's own stop keeps covering
             // the position, without a row a minute.
-            return;
+            return false;
         }
         Exchange.StopOrder order = order(base, stops.countOf(bot.id(), base), bot.symbol(), quantity, stop.price(),
                 target, rules);
@@ -279,20 +301,20 @@ public class Protections {
         Boolean written = transactions.execute(status -> bots.lockForOrder(bot.id(), bot.positionQuantity())
                 && stops.insertPending(bot.id(), order, stop.reason(), null, now));
         if (!Boolean.TRUE.equals(written)) {
-            return;
+            return false;
         }
-        send(bot, order, () -> exchange.placeStop(order), null);
+        return send(bot, exchange, order, stop.reason(), () -> exchange.placeStop(order), null);
     }
 
     /**
      * Moves an open stop up to where the trailing stop is now, by one tick or more; or to
      * the quantity held when the position grew (a limit buy filling in parts), at the
-     * stop and target of the new entry price.
+     * stop and target of the new entry price. Whether the position was sold instead.
      */
-    private void move(Bot bot, Exchange exchange, ProtectiveOrders.Stored current) {
+    private boolean move(Bot bot, Exchange exchange, ProtectiveOrders.Stored current) {
         Exits.Exit stop = Exits.stop(bot.risk(), bot.entryPrice(), bot.highWater());
         if (stop == null || !bot.inPosition() || sellRests(bot)) {
-            return;
+            return false;
         }
         SymbolRules rules = exchange.rules(bot.symbol());
         BigDecimal held = rules.floor(bot.positionQuantity());
@@ -303,14 +325,12 @@ public class Protections {
         BigDecimal standing = current.order().stopPrice();
         boolean rose = tick.signum() > 0 ? price.compareTo(standing.add(tick)) >= 0 : price.compareTo(standing) > 0;
         if (!rose && !resize) {
-            return;
+            return false;
         }
         BigDecimal quantity = resize ? held : current.order().quantity();
         BigDecimal target = !resize ? current.order().targetPrice()
                 : exchange.name().oco() ? Exits.target(bot.risk(), bot.entryPrice()) : null;
-        String base = current.order()
-            .stopClientOrderId()
-            .substring(0, current.order().stopClientOrderId().lastIndexOf("-s"));
+        String base = base(current.order());
         Exchange.StopOrder next = order(base, stops.countOf(bot.id(), base), bot.symbol(), quantity, stop.price(),
                 target, rules);
         String old = current.order().clientOrderId();
@@ -321,38 +341,161 @@ public class Protections {
             }
             return stops.insertPending(bot.id(), next, stop.reason(), old, now);
         });
-        if (Boolean.TRUE.equals(written)) {
-            send(bot, next, () -> exchange.replaceStop(current.order(), next), old);
-        }
+        return Boolean.TRUE.equals(written)
+                && send(bot, exchange, next, stop.reason(), () -> exchange.replaceStop(current.order(), next), old);
     }
 
     /**
-     * Sends a stop written pending: open when the exchange took it, still pending when
-     * the answer was unclear (looked up on the next run), absent when it was refused (the
-     * stop it was to replace stands again; Kapı's own stop covers the position
-     * meanwhile).
+     * Sends a stop written pending: open when the exchange took it (a stop error in
+     * {@code last_error} cleared), still pending when the answer was unclear (looked up
+     * on the next run), absent when it was refused (the stop it was to replace stands
+     * again; Kapı's own stop covers the position meanwhile, and a refused placement is
+     * told to the owner). A stop the price is already past sells the position at market
+     * now. Whether it did.
      */
-    private void send(Bot bot, Exchange.StopOrder order, Runnable request, String replaces) {
+    private boolean send(Bot bot, Exchange exchange, Exchange.StopOrder order, ExitReason reason, Runnable request,
+            String replaces) {
         try {
             request.run();
-            transactions.executeWithoutResult(
-                    status -> stops.move(order.clientOrderId(), List.of("pending"), "open", clock.instant()));
+            transactions.executeWithoutResult(status -> {
+                stops.move(order.clientOrderId(), List.of("pending"), "open", clock.instant());
+                bots.clearError(bot.id(), STOP_ERROR);
+            });
             log.info("Bot {}: stop {} on the exchange at {}", bot.id(), order.clientOrderId(),
                     Money.plain(order.stopPrice()));
+            return false;
         }
         catch (Exchange.UncertainOrder ex) {
             log.warn("Bot {}: stop {} got no clear answer; it is looked up on the next run", bot.id(),
                     order.clientOrderId());
+            return false;
+        }
+        catch (Exchange.StopWouldTrigger ex) {
+            log.warn("Bot {}: stop {} would trigger at once ({}); the position is sold at market now", bot.id(),
+                    order.clientOrderId(), ex.getMessage());
+            boolean first = stops.refusedOf(bot.id(), base(order)) == 0;
+            transactions.executeWithoutResult(status -> dropped(order, replaces));
+            return sellNow(bot, exchange, order, reason, ex, first);
         }
         catch (RuntimeException ex) {
             log.warn("Bot {}: stop {} was not placed: {}", bot.id(), order.clientOrderId(), ex.getMessage());
+            // A rate limit's hold (Busy) passes by itself; the owner hears of refusals.
+            boolean tell = replaces == null && !(ex instanceof Exchange.Busy);
+            boolean first = tell && stops.refusedOf(bot.id(), base(order)) == 0;
             transactions.executeWithoutResult(status -> {
-                stops.move(order.clientOrderId(), List.of("pending"), "absent", clock.instant());
-                if (replaces != null) {
-                    stops.move(replaces, List.of("replaced"), "open", clock.instant());
+                dropped(order, replaces);
+                if (tell) {
+                    refused(bot, stopError(exchange, ex), first);
                 }
             });
+            return false;
         }
+    }
+
+    /**
+     * A stop the exchange does not hold: absent, and the one it was to replace open
+     * again.
+     */
+    private void dropped(Exchange.StopOrder order, String replaces) {
+        stops.move(order.clientOrderId(), List.of("pending"), "absent", clock.instant());
+        if (replaces != null) {
+            stops.move(replaces, List.of("replaced"), "open", clock.instant());
+        }
+    }
+
+    /**
+     * The emergency exit of a stop the price is already past: the stop it was to replace
+     * (a move) cancelled first and what of it filled recorded, then the rest sold at
+     * market under the stop's exit reason, exactly once as the runner's own orders are
+     * (the bot locked for the order, the order written pending under an id of the
+     * position: {@code kapi-<bot>-p<trade>-e<n>}). An unclear answer leaves it pending
+     * for the next run's lookup; a refusal is told to the owner. Whether the position was
+     * sold.
+     */
+    private boolean sellNow(Bot decided, Exchange exchange, Exchange.StopOrder stop, ExitReason reason,
+            Exchange.StopWouldTrigger why, boolean first) {
+        Bot bot;
+        try {
+            bot = cancelForExit(refreshed(decided));
+        }
+        catch (RuntimeException ex) {
+            log.warn("Bot {}: its stop could not be cancelled before the emergency exit: {}", decided.id(),
+                    ex.getMessage());
+            return false;
+        }
+        if (!bot.inPosition()) {
+            return true;
+        }
+        String clientOrderId = base(stop) + "-e" + stop.stopClientOrderId().substring(base(stop).length() + 2);
+        Instant now = clock.instant();
+        Boolean fresh = transactions.execute(status -> bots.lockForOrder(bot.id(), bot.positionQuantity()) && orders
+            .insertPending(clientOrderId, bot.id(), now.truncatedTo(ChronoUnit.MINUTES), Side.SELL, reason, now));
+        if (!Boolean.TRUE.equals(fresh)) {
+            return false;
+        }
+        Exchange.MarketOrder order = new Exchange.MarketOrder(clientOrderId, bot.symbol(), Side.SELL, null,
+                bot.positionQuantity(), bot.lastPrice() != null ? bot.lastPrice() : bot.entryPrice(), now);
+        Exchange.Fill fill;
+        try {
+            fill = exchange.place(order);
+        }
+        catch (Exchange.UncertainOrder ex) {
+            log.warn("Bot {}: the emergency exit {} got no clear answer; it is looked up on the next run", bot.id(),
+                    clientOrderId);
+            return false;
+        }
+        catch (RuntimeException ex) {
+            log.warn("Bot {}: the emergency exit {} was not placed: {}", bot.id(), clientOrderId, ex.getMessage());
+            String error = stopError(exchange, why) + "; its market sell failed too: " + reason(ex);
+            transactions.executeWithoutResult(status -> {
+                orders.settle(clientOrderId, false, clock.instant());
+                refused(bot, error, first);
+            });
+            return false;
+        }
+        transactions.executeWithoutResult(status -> {
+            Bot current = bots.lock(bot.id()).orElse(null);
+            if (current != null) {
+                fills.record(current, Side.SELL, reason, fill);
+                bots.clearError(bot.id(), STOP_ERROR);
+            }
+        });
+        log.info("Bot {}: stop {} would have triggered at once; sold {} at market by {}", bot.id(),
+                stop.clientOrderId(), Money.plain(fill.quantity()), clientOrderId);
+        return true;
+    }
+
+    /**
+     * Tells the owner their stop is not on the exchange: {@code last_error} each time,
+     * Telegram on the position's first refusal only (each run tries again); at most 500
+     * characters, as {@code last_error} holds.
+     */
+    private void refused(Bot bot, String told, boolean first) {
+        String error = told.length() > 500 ? told.substring(0, 500) : told;
+        bots.noteError(bot.id(), error, clock.instant());
+        if (first) {
+            events.publishEvent(new BotAlert(bot.ownerId(), bot.id(), BotAlert.STOP_REFUSED, error));
+        }
+    }
+
+    /**
+     * {@code stop not placed on <exchange>: <its refusal>}; anything but an exchange's
+     * answer is {@code internal-error}, so no exception text reaches the owner.
+     */
+    private static String stopError(Exchange exchange, RuntimeException ex) {
+        return STOP_ERROR + exchange.name().wire() + ": " + reason(ex);
+    }
+
+    private static String reason(RuntimeException ex) {
+        return ex instanceof Exchange.ExchangeException && ex.getMessage() != null ? ex.getMessage() : "internal-error";
+    }
+
+    /**
+     * The position's part of a stop's client order ids ({@link ProtectiveOrders#base}).
+     */
+    private static String base(Exchange.StopOrder order) {
+        String stop = order.stopClientOrderId();
+        return stop.substring(0, stop.lastIndexOf("-s"));
     }
 
     /**

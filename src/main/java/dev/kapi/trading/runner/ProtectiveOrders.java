@@ -13,6 +13,7 @@ import org.springframework.stereotype.Repository;
 import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.exchange.Exchange;
 
+import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
@@ -30,8 +31,12 @@ class ProtectiveOrders {
         this.jdbc = jdbc;
     }
 
-    /** A stored stop: the order as sent, why its stop leg sells, and where it stands. */
-    record Stored(Exchange.StopOrder order, long botId, ExitReason stopReason, String status, String replaces) {
+    /**
+     * A stored stop: the order as sent, why its stop leg sells, where it stands, and when
+     * it was written (its legs are looked up from then).
+     */
+    record Stored(Exchange.StopOrder order, long botId, ExitReason stopReason, String status, String replaces,
+            Instant createdAt) {
 
         boolean pending() {
             return "pending".equals(status);
@@ -143,7 +148,7 @@ class ProtectiveOrders {
                         rs.getString("target_order_id"), rs.getString("symbol"), rs.getBigDecimal("quantity"),
                         rs.getBigDecimal("stop_price"), rs.getBigDecimal("limit_price"), target),
                 rs.getLong("bot_id"), ExitReason.of(rs.getString("stop_reason")), rs.getString("status"),
-                rs.getString("replaces"));
+                rs.getString("replaces"), instant(rs, "created_at"));
     }
 
 }

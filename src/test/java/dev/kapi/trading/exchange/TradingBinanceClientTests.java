@@ -354,6 +354,35 @@ class TradingBinanceClientTests {
     }
 
     @Test
+    void requestsWhen418IpBanWithRetryAfterThenEveryRequestIsHeldBackUntilItPasses() {
+        // Binance's 418: the IP is banned for having ignored 429s; Retry-After says for
+        // how long (seconds). Nothing, public or signed, may reach Binance meanwhile.
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines"))
+            .willReturn(aResponse().withStatus(418).withHeader("Retry-After", "120")));
+        Instant banned = clock.instant();
+
+        assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
+            .isInstanceOf(Exchange.Busy.class)
+            .hasMessageContaining("418");
+        assertThat(client.blockedUntil()).isEqualTo(banned.plusSeconds(120));
+
+        clock.advance(Duration.ofSeconds(119));
+        assertThatThrownBy(() -> client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3))
+            .isInstanceOf(Exchange.Busy.class)
+            .satisfies(ex -> assertThat(((Exchange.Busy) ex).until()).isEqualTo(banned.plusSeconds(120)));
+        assertThatThrownBy(() -> client.as(KEY).balances()).isInstanceOf(Exchange.Busy.class);
+        binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
+        binance.verify(0, getRequestedFor(urlPathEqualTo("/api/v3/account")));
+
+        clock.advance(Duration.ofSeconds(1));
+        binance.stubFor(get(urlPathEqualTo("/api/v3/klines")).willReturn(okJson("[]")));
+        assertThat(client.publicData().candles("BTCUSDT", CandleInterval.M1, clock.instant(), 3)).isEmpty();
+        assertThat(client.as(KEY).balances()).isNotEmpty();
+        binance.verify(2, getRequestedFor(urlPathEqualTo("/api/v3/klines")));
+        binance.verify(1, getRequestedFor(urlPathEqualTo("/api/v3/account")));
+    }
+
+    @Test
     void requestsWhenTheClockIsSetBackBeforeA429ThenTheHoldDoesNotOutliveItsLength() {
         clock.advance(Duration.ofDays(3650));
         binance.stubFor(get(urlPathEqualTo("/api/v3/klines"))
