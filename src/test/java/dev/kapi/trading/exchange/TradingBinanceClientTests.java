@@ -354,6 +354,36 @@ class TradingBinanceClientTests {
     }
 
     @Test
+    void placeStopWhenBinanceAnswersWouldTriggerImmediatelyThenStopWouldTriggerAlsoWhenMovingIt() {
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order")).willReturn(aResponse().withStatus(400)
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"code\": -2010, \"msg\": \"Stop price would trigger immediately.\"}")));
+        // cancelReplace (STOP_ON_FAILURE): the old stop was cancelled, the new one
+        // refused.
+        binance.stubFor(post(urlPathEqualTo("/api/v3/order/cancelReplace"))
+            .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json").withBody("""
+                    {"code": -2021, "msg": "Order cancel-replace partially failed.",
+                     "data": {"cancelResult": "SUCCESS", "newOrderResult": "FAILURE",
+                              "cancelResponse": {"symbol": "BTCUSDT", "origClientOrderId": "kapi-7-p3-s0",
+                                                 "status": "CANCELED"},
+                              "newOrderResponse": {"code": -2010, "msg": "Stop price would trigger immediately."}}}
+                    """)));
+        Exchange.StopOrder stop = stop("kapi-7-p3-s0", "47500");
+        Exchange.StopOrder moved = stop("kapi-7-p3-s1", "49000");
+
+        assertThatThrownBy(() -> client.as(KEY).placeStop(stop)).isInstanceOf(Exchange.StopWouldTrigger.class)
+            .hasMessageContaining("already below its stop 47500");
+        assertThatThrownBy(() -> client.as(KEY).replaceStop(stop, moved)).isInstanceOf(Exchange.StopWouldTrigger.class)
+            .hasMessageContaining("49000");
+    }
+
+    private static Exchange.StopOrder stop(String clientOrderId, String stopPrice) {
+        BigDecimal price = new BigDecimal(stopPrice);
+        return new Exchange.StopOrder(clientOrderId, clientOrderId, null, "BTCUSDT", new BigDecimal("0.002"), price,
+                price.multiply(new BigDecimal("0.99")), null);
+    }
+
+    @Test
     void requestsWhen418IpBanWithRetryAfterThenEveryRequestIsHeldBackUntilItPasses() {
         // Binance's 418: the IP is banned for having ignored 429s; Retry-After says for
         // how long (seconds). Nothing, public or signed, may reach Binance meanwhile.

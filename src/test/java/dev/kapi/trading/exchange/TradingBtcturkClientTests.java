@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 
@@ -32,6 +33,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.notMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -194,6 +196,79 @@ class TradingBtcturkClientTests {
         btcturk.stubFor(get(urlPathEqualTo("/api/v1/allOrders")).willReturn(okJson(recorded("allorders"))));
 
         assertThat(client.as(KEY).lookUp("BTCTRY", "kapi-7-1")).isEmpty();
+    }
+
+    @Test
+    void lookUpWhenTheOrderWasPlacedDaysAgoBehindFullPagesThenOrdersAndTradesAreReadFromItsPlacementPageByPage() {
+        // Placed four days ago; since then the pair saw more than a page of the account's
+        // orders and trades, so the stop is on the second page of each.
+        Instant placed = clock.instant().minus(Duration.ofDays(4));
+        String since = Long.toString(placed.minus(BtcturkClient.SINCE_MARGIN).toEpochMilli());
+        StringBuilder orders = new StringBuilder();
+        StringBuilder trades = new StringBuilder();
+        long newest = clock.millis();
+        for (int i = 0; i < BtcturkClient.PAGE_LIMIT; i++) {
+            orders.append(i == 0 ? "" : ",").append("""
+                    {"id": %d, "price": "3900000", "amount": "0.001", "quantity": "0.001", "pairsymbol": "BTCTRY",
+                     "type": "Buy", "method": "Limit", "orderClientId": "other-%d", "time": %d, "status": "Closed"}
+                    """.formatted(20_000 + i, i, newest - i));
+            trades.append(i == 0 ? "" : ",").append("""
+                    {"price": 3900000, "numeratorSymbol": "BTC", "denominatorSymbol": "TRY", "orderType": "buy",
+                     "orderId": %d, "id": %d, "timestamp": %d, "amount": 0.001, "fee": -1, "tax": -0.18}
+                    """.formatted(20_000 + i, 50_000 + i, newest - i));
+        }
+        btcturk.stubFor(get(urlPathEqualTo("/api/v1/allOrders")).withQueryParam("startTime", equalTo(since))
+            .withQueryParam("page", equalTo("1"))
+            .withQueryParam("limit", equalTo("1000"))
+            .willReturn(okJson("{\"success\": true, \"code\": 0, \"data\": [" + orders + "]}")));
+        btcturk.stubFor(get(urlPathEqualTo("/api/v1/allOrders")).withQueryParam("startTime", equalTo(since))
+            .withQueryParam("page", equalTo("2"))
+            .willReturn(
+                    okJson("""
+                            {"success": true, "code": 0, "data": [
+                              {"id": 9102, "price": "3714975", "amount": "0.00025", "quantity": "0.00025", "pairsymbol": "BTCTRY",
+                               "type": "Sell", "method": "StopLimit", "orderClientId": "kapi-7-p3-s0", "time": %d,
+                               "status": "Closed", "leftAmount": "0"}]}
+                            """
+                        .formatted(placed.toEpochMilli()))));
+        btcturk
+            .stubFor(get(urlPathEqualTo("/api/v1/users/transactions/trade")).withQueryParam("startDate", equalTo(since))
+                .willReturn(okJson("{\"success\": true, \"code\": 0, \"data\": [" + trades + "]}")));
+        long oldest = newest - BtcturkClient.PAGE_LIMIT + 1;
+        btcturk.stubFor(get(urlPathEqualTo("/api/v1/users/transactions/trade"))
+            .withQueryParam("startDate", equalTo(since))
+            .withQueryParam("endDate", equalTo(Long.toString(oldest)))
+            .willReturn(okJson("""
+                    {"success": true, "code": 0, "data": [
+                      {"price": 3730000, "numeratorSymbol": "BTC", "denominatorSymbol": "TRY", "orderType": "sell",
+                       "orderId": 9102, "id": 7202, "timestamp": %d, "amount": -0.00025, "fee": -0.93, "tax": -0.17}]}
+                    """.formatted(placed.plus(Duration.ofMinutes(10)).toEpochMilli()))));
+
+        btcturk.stubFor(get(urlPathEqualTo("/api/v1/openOrders"))
+            .willReturn(okJson("{\"success\": true, \"code\": 0, \"data\": {\"asks\": [], \"bids\": []}}")));
+
+        Exchange.LegState leg = client.as(KEY).stopLeg("BTCTRY", "kapi-7-p3-s0", placed);
+        Exchange.Fill fill = client.as(KEY).lookUp("BTCTRY", "kapi-7-p3-s0", placed).orElseThrow();
+
+        assertThat(leg.status()).isEqualTo(Exchange.LegStatus.FILLED);
+        assertThat(fill.price()).isEqualByComparingTo("3730000");
+        assertThat(fill.quantity()).isEqualByComparingTo("0.00025");
+        assertThat(fill.executedAt()).isEqualTo(placed.plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MILLIS));
+        btcturk.verify(0,
+                getRequestedFor(urlPathEqualTo("/api/v1/allOrders")).withQueryParam("startTime", notMatching(since)));
+        btcturk.verify(2, getRequestedFor(urlPathEqualTo("/api/v1/users/transactions/trade")));
+    }
+
+    @Test
+    void placeStopWhenBtcturkAnswersStopPriceLessThanMarketThenStopWouldTrigger() {
+        btcturk.stubFor(post(urlPathEqualTo("/api/v1/order"))
+            .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+                    {"success": false, "message": "STOP_PRICE_LESS_THAN_MARKET", "code": 1131}""")));
+        Exchange.StopOrder stop = new Exchange.StopOrder("kapi-7-p3-s0", "kapi-7-p3-s0", null, "BTCTRY",
+                new BigDecimal("0.00025"), new BigDecimal("3752500"), new BigDecimal("3714975"), null);
+
+        assertThatThrownBy(() -> client.as(KEY).placeStop(stop)).isInstanceOf(Exchange.StopWouldTrigger.class)
+            .hasMessageContaining("already below its stop 3752500");
     }
 
     @Test
