@@ -267,10 +267,9 @@ public class Bots {
      * Tells the owner, in {@code last_error}, of a failure that does not stop the bot's
      * run (its stop refused by the exchange): no error is counted.
      */
-    public void noteError(long id, String error, Instant now) {
-        jdbc.sql("UPDATE trading_bots SET last_error = :error, updated_at = :now WHERE id = :id")
+    public void noteError(long id, String error) {
+        jdbc.sql("UPDATE trading_bots SET last_error = :error WHERE id = :id")
             .param("error", error)
-            .param("now", utc(now))
             .param("id", id)
             .update();
     }

@@ -472,7 +472,7 @@ public class Protections {
      */
     private void refused(Bot bot, String told, boolean first) {
         String error = told.length() > 500 ? told.substring(0, 500) : told;
-        bots.noteError(bot.id(), error, clock.instant());
+        bots.noteError(bot.id(), error);
         if (first) {
             events.publishEvent(new BotAlert(bot.ownerId(), bot.id(), BotAlert.STOP_REFUSED, error));
         }
