@@ -257,7 +257,7 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
         TestUser admin = newAdmin();
         put(admin, "/api/admin/messaging/rates", Map.of("rates", CARD), 200);
         TestUser user = newUserWithCredits(100);
-        long sender = templateSender(user, "3102");
+        long sender = templateSender(user, "8131");
         List<Long> customers = List.of(customer(user, "0555 930 00 01", "Ayşe"),
                 customer(user, "+49 151 23456789", "Jonas"), customer(user, "+1 202 555 0123", "Ann"),
                 customer(user, "0555 930 00 02", "Mehmet"));
@@ -336,7 +336,7 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
         TestUser poor = newUserWithCredits(8);
         Map<TestUser, Long> queues = new java.util.LinkedHashMap<>();
         for (TestUser user : List.of(rich, poor)) {
-            long sender = templateSender(user, user == rich ? "3103" : "3104");
+            long sender = templateSender(user, user == rich ? "8132" : "8133");
             long queue = queue(user, templateDraft(user, "kargo"), List.of(sender), List.of(),
                     List.of(customer(user, "0555 930 00 01", "Ayşe"), customer(user, "+49 151 23456789", "Jonas")));
             assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 200)).containsEntry("credits_held", 5);
@@ -378,6 +378,30 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
         assertThat(credits.entriesOf(poor.id()).getFirst().note())
             .isEqualTo("messaging queue " + queues.get(poor) + " billed above its holds");
         assertThat(credits.balanceOf(poor.id()).credit()).isZero();
+    }
+
+    /**
+     * A queue that held nothing (its category free in its market) is still charged what
+     * Meta billed, from the balance when it settles.
+     */
+    @Test
+    void queueThatHeldNothingWhenMetaBillsADearerCategoryThenItIsChargedFromTheBalance() {
+        put(newAdmin(), "/api/admin/messaging/rates",
+                Map.of("rates", List.of(rate("DE", "utility", 0), rate("DE", "marketing", 7))), 200);
+        TestUser user = newUserWithCredits(10);
+        long sender = templateSender(user, "8134");
+        long queue = queue(user, templateDraft(user, "kargo"), List.of(sender), List.of(),
+                List.of(customer(user, "+49 151 23456789", "Jonas")));
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 200)).containsEntry("credits_held", 0);
+        worker.drain();
+
+        callback(status(wamid(queue, 0), "delivered", pricing(true, "marketing", "regular")));
+        worker.drain();
+
+        assertThat(queueOf(user, queue)).containsEntry("credits_spent", 7).containsEntry("credits_uncovered", 0);
+        assertThat(credits.entriesOf(user.id()).stream().map(e -> e.reason() + " " + e.amount()).toList())
+            .containsExactlyInAnyOrder("load 10", "reservation -7");
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(3);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.kapi.messaging.queue;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -48,10 +49,13 @@ public class QueueCredits {
 
     /**
      * Holds {@code amount} credits for the queue; 409 {@code insufficient-credits} when
-     * the balance is smaller.
+     * the balance is smaller. Nothing to hold (every message free at the card's price)
+     * still records an empty hold, with no ledger reservation behind it: the queue's
+     * messages are then charged what Meta bills and settled like any other's.
      */
     void reserve(Queue queue, long amount) {
         if (amount == 0) {
+            queues.hold(queue.id(), UUID.randomUUID(), 0, clock.instant());
             return;
         }
         Credits.Reservation reservation = credits.reserve(queue.ownerId(), amount, "messaging queue " + queue.id());
@@ -81,7 +85,9 @@ public class QueueCredits {
         long charged = 0;
         for (Queues.HeldCredits held : queues.held(queueId)) {
             long spent = Math.max(0, Math.min(held.amount(), toCharge - charged));
-            credits.settle(held.reservationId(), spent);
+            if (held.amount() > 0) {
+                credits.settle(held.reservationId(), spent);
+            }
             queues.settled(held.reservationId());
             charged += spent;
         }
