@@ -6,14 +6,22 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+
+import dev.kapi.messaging.queue.QueueCredits;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -34,6 +42,14 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
     private static final String DE = "4915123456789";
 
     private static final String US = "12025550123";
+
+    private static final List<Map<String, Object>> CARD = List.of(rate("TR", "marketing", 5), rate("TR", "utility", 2),
+            rate("TR", "authentication", 1), rate("TR", "service", 0), rate("DE", "marketing", 7),
+            rate("DE", "utility", 3), rate("*", "marketing", 9), rate("*", "utility", 4),
+            rate("*", "authentication", 2), rate("*", "service", 1));
+
+    @Autowired
+    QueueCredits queueCredits;
 
     @AfterEach
     void emptyTheCard() {
@@ -227,6 +243,167 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
                 Map.of("period", year, "market", "US", "spent", 2));
     }
 
+    /**
+     * Meta bills some messages in the queue's category, some in a dearer one (a utility
+     * template billed as marketing), some in a cheaper one (service) and some not at all
+     * (free entry point), and names categories the card knows under other names: each is
+     * charged the price of what Meta billed for its market as the card stood when the
+     * queue started (the card is changed before the callbacks), once; the exact ledger
+     * entries, the charges keeping what was held, usage by billed category and market.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void queuesWhenMetaBillsOtherCategoriesThenEachMessageIsChargedWhatMetaBilledAtTheCardOfTheQueueStart() {
+        TestUser admin = newAdmin();
+        put(admin, "/api/admin/messaging/rates", Map.of("rates", CARD), 200);
+        TestUser user = newUserWithCredits(100);
+        long sender = templateSender(user, "8131");
+        List<Long> customers = List.of(customer(user, "0555 930 00 01", "Ayşe"),
+                customer(user, "+49 151 23456789", "Jonas"), customer(user, "+1 202 555 0123", "Ann"),
+                customer(user, "0555 930 00 02", "Mehmet"));
+        long utility = queue(user, templateDraft(user, "kargo"), List.of(sender), List.of(), customers);
+        long marketing = queue(user, templateDraft(user, "promo"), List.of(sender), List.of(), customers.subList(0, 3));
+        assertThat(post(user, "/api/messaging/queues/" + utility + "/start", 200)).containsEntry("credits_held", 11);
+        assertThat(post(user, "/api/messaging/queues/" + marketing + "/start", 200)).containsEntry("credits_held", 21);
+        worker.drain();
+        // the card changes mid-campaign: every price ten times what it was
+        put(admin, "/api/admin/messaging/rates",
+                Map.of("rates",
+                        CARD.stream()
+                            .map(rate -> rate((String) rate.get("market"), (String) rate.get("category"),
+                                    10 * (Integer) rate.get("credits")))
+                            .toList()),
+                200);
+
+        String marketingBlock = pricing(true, "marketing", "regular");
+        callback(status(wamid(utility, 0), "sent", marketingBlock));
+        callback(status(wamid(utility, 0), "sent", marketingBlock));
+        callback(status(wamid(utility, 0), "delivered", marketingBlock));
+        callback(status(wamid(utility, 1), "delivered", pricing(true, "utility", "regular")));
+        callback(status(wamid(utility, 2), "sent", pricing(true, "service", "regular")));
+        callback(status(wamid(utility, 3), "delivered", pricing(false, "referral_conversion", "free_entry_point")));
+        callback(status(wamid(marketing, 0), "sent", pricing(true, "marketing_lite", "regular")));
+        callback(status(wamid(marketing, 1), "sent", marketingBlock));
+        callback(status(wamid(marketing, 2), "sent", pricing(true, "marketing_next", "regular")));
+        callback(status(wamid(marketing, 2), "delivered", pricing(true, "utility", "regular")));
+        worker.drain();
+
+        List<Map<String, Object>> messages = list(user, "/api/messaging/queues/" + utility + "/messages");
+        assertThat(messages).extracting(m -> m.get("market")).containsExactly("TR", "DE", "US", "TR");
+        assertThat(messages).extracting(m -> m.get("credits_held")).containsExactly(2, 3, 4, 2);
+        assertThat(messages).extracting(m -> m.get("charged_category"))
+            .containsExactly("marketing", "utility", "service", null);
+        assertThat(messages).extracting(m -> m.get("charged_credits")).containsExactly(5, 3, 1, null);
+        assertThat(list(user, "/api/messaging/queues/" + marketing + "/messages"))
+            .as("marketing_lite is marketing; a category the card does not know is what was held")
+            .extracting(m -> m.get("charged_category") + " " + m.get("charged_credits"))
+            .containsExactly("marketing 5", "marketing 7", "marketing 9");
+        assertThat(jdbc.sql("""
+                SELECT held_category || ' ' || held_credits || ' -> ' || category || ' ' || credits
+                FROM messaging_charges WHERE queue_id = :q ORDER BY message_id
+                """).param("q", utility).query(String.class).list()).containsExactly("utility 2 -> marketing 5",
+                "utility 3 -> utility 3", "utility 4 -> service 1");
+        assertThat(queueOf(user, utility)).containsEntry("credits_spent", 9)
+            .containsEntry("credits_held", 0)
+            .containsEntry("credits_uncovered", 0);
+        assertThat(queueOf(user, marketing)).containsEntry("credits_spent", 21).containsEntry("credits_held", 0);
+        assertThat(credits.entriesOf(user.id()).stream().map(e -> e.reason() + " " + e.amount()).toList())
+            .containsExactlyInAnyOrder("load 100", "reservation -11", "reservation -21", "refund 2");
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(100 - 30);
+        Map<String, Object> usage = get(again(user), "/users/me/credits/usage?period=yearly", 200);
+        String year = (String) ((List<Map<String, Object>>) usage.get("usage")).getFirst().get("period");
+        assertThat((List<Map<String, Object>>) usage.get("by_category")).containsExactly(
+                Map.of("period", year, "category", "marketing", "spent", 26),
+                Map.of("period", year, "category", "service", "spent", 1),
+                Map.of("period", year, "category", "utility", "spent", 3));
+        assertThat((List<Map<String, Object>>) usage.get("by_market")).containsExactly(
+                Map.of("period", year, "market", "DE", "spent", 10),
+                Map.of("period", year, "market", "TR", "spent", 10),
+                Map.of("period", year, "market", "US", "spent", 10));
+    }
+
+    /**
+     * A utility queue Meta bills as marketing costs more than it held: the difference is
+     * spent from the balance as one more entry naming the queue, as far as the balance
+     * goes; the rest is recorded on the queue as uncovered. Two instances settling the
+     * queue at once charge it once.
+     */
+    @Test
+    void utilityQueueWhenMetaBillsItAsMarketingThenTheDifferenceIsSpentFromTheBalanceAndWhatItCannotCoverIsRecorded()
+            throws Exception {
+        put(newAdmin(), "/api/admin/messaging/rates", Map.of("rates", CARD), 200);
+        TestUser rich = newUserWithCredits(100);
+        TestUser poor = newUserWithCredits(8);
+        Map<TestUser, Long> queues = new java.util.LinkedHashMap<>();
+        for (TestUser user : List.of(rich, poor)) {
+            long sender = templateSender(user, user == rich ? "8132" : "8133");
+            long queue = queue(user, templateDraft(user, "kargo"), List.of(sender), List.of(),
+                    List.of(customer(user, "0555 930 00 01", "Ayşe"), customer(user, "+49 151 23456789", "Jonas")));
+            assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 200)).containsEntry("credits_held", 5);
+            queues.put(user, queue);
+        }
+        worker.drain();
+        assertThat(credits.balanceOf(poor.id()).credit()).isEqualTo(3);
+
+        for (long queue : queues.values()) {
+            callback(status(wamid(queue, 0), "sent", pricing(true, "marketing", "regular")));
+            callback(status(wamid(queue, 1), "delivered", pricing(true, "marketing", "regular")));
+            CyclicBarrier together = new CyclicBarrier(2);
+            try (ExecutorService instances = Executors.newFixedThreadPool(2)) {
+                List<Future<?>> settlements = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    settlements.add(instances.submit(() -> {
+                        await(together);
+                        queueCredits.settle(queue);
+                    }));
+                }
+                for (Future<?> settlement : settlements) {
+                    settlement.get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        worker.drain();
+
+        assertThat(queueOf(rich, queues.get(rich))).containsEntry("credits_spent", 12)
+            .containsEntry("credits_held", 0)
+            .containsEntry("credits_uncovered", 0);
+        assertThat(credits.entriesOf(rich.id()).stream().map(e -> e.reason() + " " + e.amount()).toList())
+            .containsExactlyInAnyOrder("load 100", "reservation -5", "reservation -7");
+        assertThat(credits.balanceOf(rich.id()).credit()).isEqualTo(88);
+        assertThat(queueOf(poor, queues.get(poor))).containsEntry("credits_spent", 8)
+            .containsEntry("credits_held", 0)
+            .containsEntry("credits_uncovered", 4);
+        assertThat(credits.entriesOf(poor.id()).stream().map(e -> e.reason() + " " + e.amount()).toList())
+            .containsExactlyInAnyOrder("load 8", "reservation -5", "reservation -3");
+        assertThat(credits.entriesOf(poor.id()).getFirst().note())
+            .isEqualTo("messaging queue " + queues.get(poor) + " billed above its holds");
+        assertThat(credits.balanceOf(poor.id()).credit()).isZero();
+    }
+
+    /**
+     * A queue that held nothing (its category free in its market) is still charged what
+     * Meta billed, from the balance when it settles.
+     */
+    @Test
+    void queueThatHeldNothingWhenMetaBillsADearerCategoryThenItIsChargedFromTheBalance() {
+        put(newAdmin(), "/api/admin/messaging/rates",
+                Map.of("rates", List.of(rate("DE", "utility", 0), rate("DE", "marketing", 7))), 200);
+        TestUser user = newUserWithCredits(10);
+        long sender = templateSender(user, "8134");
+        long queue = queue(user, templateDraft(user, "kargo"), List.of(sender), List.of(),
+                List.of(customer(user, "+49 151 23456789", "Jonas")));
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 200)).containsEntry("credits_held", 0);
+        worker.drain();
+
+        callback(status(wamid(queue, 0), "delivered", pricing(true, "marketing", "regular")));
+        worker.drain();
+
+        assertThat(queueOf(user, queue)).containsEntry("credits_spent", 7).containsEntry("credits_uncovered", 0);
+        assertThat(credits.entriesOf(user.id()).stream().map(e -> e.reason() + " " + e.amount()).toList())
+            .containsExactlyInAnyOrder("load 10", "reservation -7");
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(3);
+    }
+
     @Test
     void numbersWithoutACountryCodeWhenTheFirstSenderIsGermanThenReadAsGermanAndPricedInDe() {
         TestUser user = newUser();
@@ -251,6 +428,46 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
         assertThat(
                 invalidFields(post(user, "/api/messaging/customers", Map.of("phone", "+90 555 123", "name", "x"), 400)))
             .containsExactly("phone");
+    }
+
+    /**
+     * A WhatsApp Cloud sender of business account {@code waba} (phone number id
+     * {@code waba + "01"}) whose templates promo, kargo and kod are synced; Meta accepts
+     * every send.
+     */
+    private long templateSender(TestUser user, String waba) {
+        stubTemplates(waba);
+        stubAcceptedAny(waba + "01");
+        long sender = sender(user, Map.of("provider", "whatsapp_cloud", "phone_number_id", waba + "01", "access_token",
+                "EAAG-cloud-token", "waba_id", waba));
+        as(user.token()).post()
+            .uri("/api/messaging/senders/" + sender + "/templates/sync")
+            .exchange()
+            .expectStatus()
+            .isOk();
+        return sender;
+    }
+
+    private long templateDraft(TestUser user, String template) {
+        return id(post(user, "/api/messaging/drafts", Map.of("name", template, "template",
+                Map.of("name", template, "language", "tr", "body_parameters", List.of())), 201));
+    }
+
+    private String wamid(long queue, int index) {
+        return jdbc.sql("SELECT provider_message_id FROM messaging_messages WHERE queue_id = :q ORDER BY id")
+            .param("q", queue)
+            .query(String.class)
+            .list()
+            .get(index);
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private static Map<String, Object> rate(String market, String category, int credits) {

@@ -129,17 +129,25 @@ abstract class MessagingTestSupport extends IntegrationTest {
     }
 
     /**
-     * Meta's word that each message (its wamid) was sent and is billable: a signed status
-     * callback with a pricing block, which charges the message (issue 31).
+     * Meta's word that each message (its wamid) was sent and is billable in the category
+     * Kapı held it in (its template's, service for a free text; marketing for a wamid
+     * Kapı does not know): a signed status callback with a pricing block, which charges
+     * the message (issue 31).
      */
     void billed(String... wamids) {
         StringBuilder statuses = new StringBuilder();
         for (String wamid : wamids) {
+            String category = jdbc.sql("""
+                    SELECT CASE WHEN q.template_name IS NULL THEN 'service'
+                                ELSE coalesce(q.template_category, 'marketing') END
+                    FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
+                    WHERE m.provider_message_id = :wamid
+                    """).param("wamid", wamid).query(String.class).optional().orElse("marketing");
             statuses.append(statuses.isEmpty() ? "" : ",")
                 .append("""
                         {"id":"%s","status":"sent","timestamp":"1700000000","recipient_id":"905550000000",
-                         "pricing":{"billable":true,"pricing_model":"PMP","category":"marketing","type":"regular"}}"""
-                    .formatted(wamid));
+                         "pricing":{"billable":true,"pricing_model":"PMP","category":"%s","type":"regular"}}"""
+                    .formatted(wamid, category));
         }
         String body = """
                 {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{

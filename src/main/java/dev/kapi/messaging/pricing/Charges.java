@@ -12,8 +12,11 @@ import static dev.kapi.shared.SqlTime.utc;
 /**
  * What each message was charged ({@code messaging_charges}): one row per message at most,
  * written by the first billable status callback (a retried callback finds the row and
- * charges nothing), at the credits held for the message when its queue started, under the
- * queue's category and the recipient's market.
+ * charges nothing), under the recipient's market and the category Meta billed
+ * ({@link Pricing#billedCategory}) at that category's price for the market as the rate
+ * card stood when the queue started ({@link Rates#keepFor}); the row also keeps what was
+ * held (the queue's category and the credits held for the message). A category Meta did
+ * not name, or a queue started before prices were kept, charges what was held.
  */
 @Repository
 public class Charges {
@@ -49,9 +52,12 @@ public class Charges {
     /**
      * Charges the message Meta names (its id, or before that was recorded Kapı's key)
      * once: not when it was sent before {@code cutoff} (its queue may have given the
-     * credits back), nor once its queue settled. Returns whether this call charged it.
+     * credits back), nor once its queue settled; at the price the queue kept for the
+     * message's market and {@code billedCategory} (null: what was held). Returns whether
+     * this call charged it.
      */
-    public boolean charge(String providerMessageId, long messageId, Instant now, Instant cutoff) {
+    public boolean charge(String providerMessageId, long messageId, String billedCategory, Instant now,
+            Instant cutoff) {
         // Waits for a settlement in progress (it locks the queue row), which then leaves
         // nothing to charge.
         List<Long> queue = jdbc.sql("""
@@ -68,10 +74,16 @@ public class Charges {
         }
         return jdbc.sql("""
                 WITH charged AS (
-                INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
-                SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
+                INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits,
+                                               held_category, held_credits, charged_at)
+                SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'),
+                       CASE WHEN p.credits IS NULL THEN %1$s ELSE p.category END, coalesce(p.credits, m.credits_held),
+                       %1$s, m.credits_held, :now
                 FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
-                WHERE %s
+                LEFT JOIN messaging_queue_prices p
+                       ON p.queue_id = q.id AND p.market = coalesce(m.market, '*')
+                      AND p.category = CAST(:billed AS text)
+                WHERE %2$s
                   AND coalesce(m.sent_at, :now) > :cutoff
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
                 ON CONFLICT (message_id) DO NOTHING
@@ -81,6 +93,7 @@ public class Charges {
                 """.formatted(CATEGORY, NAMED))
             .param("pid", providerMessageId)
             .param("messageId", messageId)
+            .param("billed", billedCategory)
             .param("now", utc(now))
             .param("cutoff", utc(cutoff))
             .update() > 0;
@@ -88,7 +101,7 @@ public class Charges {
 
     /**
      * Charges messages a provider bills as it accepts them (the simulator, which sends no
-     * pricing callbacks), once each.
+     * pricing callbacks), once each, at what was held for them.
      */
     public void chargeAccepted(Collection<Long> messageIds, Instant now) {
         if (messageIds.isEmpty()) {
@@ -96,8 +109,10 @@ public class Charges {
         }
         jdbc.sql("""
                 WITH charged AS (
-                INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
-                SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
+                INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits,
+                                               held_category, held_credits, charged_at)
+                SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %1$s, m.credits_held,
+                       %1$s, m.credits_held, :now
                 FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
                 WHERE m.id = ANY(:ids)
                 ON CONFLICT (message_id) DO NOTHING
@@ -117,7 +132,7 @@ public class Charges {
 
     /**
      * What an owner was charged per UTC month ({@code yearly} false) or year, category
-     * and market, oldest first.
+     * Meta billed and market, oldest first.
      */
     public List<Spent> usage(long owner, boolean yearly) {
         return jdbc.sql("""

@@ -33,6 +33,25 @@ public record Pricing(Boolean billable, String pricingModel, String category, St
         return billable != null ? billable : "regular".equals(type);
     }
 
+    /**
+     * The rate card's category Meta billed the message in: {@code marketing_lite} is
+     * marketing, {@code authentication_international} authentication (at the
+     * authentication price of the recipient's market); null for a category the card does
+     * not price or none (the message is then charged as it was held).
+     */
+    public String billedCategory() {
+        if (category == null) {
+            return null;
+        }
+        return switch (category) {
+            case "marketing", "marketing_lite" -> "marketing";
+            case "utility" -> "utility";
+            case "authentication", "authentication_international" -> "authentication";
+            case "service" -> "service";
+            default -> null;
+        };
+    }
+
     /** The block as Kapı keeps and shows it (Meta's field names, its values capped). */
     public Map<String, Object> asMap() {
         Map<String, Object> map = new LinkedHashMap<>();

@@ -58,6 +58,44 @@ public class Rates {
     }
 
     /**
+     * Keeps the card from changing until the transaction ends (a replacement in progress
+     * is waited for): a queue's start prices its messages and keeps its prices
+     * ({@link #keepFor}) from the same card. Starts do not wait for each other.
+     */
+    public void freeze() {
+        jdbc.sql("LOCK TABLE messaging_rates IN SHARE MODE").update();
+    }
+
+    /**
+     * Keeps what the card prices every category at for each market of a started queue's
+     * messages ({@code *} for numbers of no known country), so that a charge is made at
+     * the price of the category Meta billed as the card stood when the queue started.
+     * Rows per market and category rather than the whole card: at most four per market of
+     * the queue's recipients (a few hundred countries), looked up by primary key per
+     * charge; a queue of one country keeps four. Safe to call again (a retry of the same
+     * messages keeps the prices first kept).
+     */
+    public void keepFor(long queueId) {
+        jdbc.sql(
+                """
+                        INSERT INTO messaging_queue_prices (queue_id, market, category, credits)
+                        SELECT :queueId, mk.market, c.category,
+                               coalesce((SELECT rc.credits FROM messaging_rates rc
+                                         WHERE rc.market = mk.market AND rc.category = c.category),
+                                        (SELECT ra.credits FROM messaging_rates ra WHERE ra.market = '*' AND ra.category = c.category),
+                                        c.fallback)
+                        FROM (SELECT DISTINCT coalesce(market, '*') AS market FROM messaging_messages
+                              WHERE queue_id = :queueId) mk
+                        CROSS JOIN unnest(CAST(:categories AS text[]), CAST(:fallbacks AS integer[])) AS c (category, fallback)
+                        ON CONFLICT DO NOTHING
+                        """)
+            .param("queueId", queueId)
+            .param("categories", RateCard.CATEGORIES.toArray(String[]::new))
+            .param("fallbacks", RateCard.CATEGORIES.stream().map(defaults::of).toArray(Integer[]::new))
+            .update();
+    }
+
+    /**
      * SQL for the price of one message whose market is {@code marketColumn}, by the rules
      * of {@link RateCard#price}; the statement binds {@code :rateCategory} and
      * {@code :rateDefault} with {@link #bind}.

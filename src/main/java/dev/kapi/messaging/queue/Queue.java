@@ -12,12 +12,15 @@ import dev.kapi.messaging.draft.TemplateMessage;
  * at once or from {@code scheduledAt}. Its {@link QueueStatus} is {@code created} until
  * started; then {@code scheduled} or {@code running}, {@code paused}, and finally
  * {@code completed} or {@code cancelled}. A queue the system paused for its template says
- * why in {@code pauseReason}.
+ * why in {@code pauseReason}. {@code charged} is what its settlements spent;
+ * {@code creditsUncovered} what Meta billed beyond its holds that the owner's balance
+ * could not cover when it settled.
  */
 public record Queue(long id, long ownerId, String name, Long draftId, String body, TemplateMessage template,
         String templateCategory, List<Long> senderIds, List<Long> groupIds, List<Long> customerIds, QueueStatus status,
         Instant scheduledAt, int total, int blacklisted, long charged, Instant createdAt, Instant startedAt,
-        Instant finishedAt, Instant updatedAt, int creditCost, RichContent rich, String pauseReason) {
+        Instant finishedAt, Instant updatedAt, int creditCost, RichContent rich, String pauseReason,
+        long creditsUncovered) {
 
     /** The pause reason of a queue held because Meta paused its template. */
     public static final String TEMPLATE_PAUSED = "template-paused";

@@ -66,9 +66,12 @@ class QueueController {
             @JsonProperty("customer_ids") List<Long> customerIds, @JsonProperty("scheduled_at") Instant scheduledAt,
             int total, int blacklisted, Map<String, Long> counts, double progress,
             @JsonProperty("estimated_finish") Instant estimatedFinish, @JsonProperty("credits_held") long creditsHeld,
-            @JsonProperty("credits_spent") long creditsSpent, @JsonProperty("created_at") Instant createdAt,
-            @JsonProperty("started_at") Instant startedAt, @JsonProperty("finished_at") Instant finishedAt,
-            RichContent.Media media, RichContent.Interactive interactive) {
+            @JsonProperty("credits_spent") long creditsSpent,
+            @JsonProperty("credits_uncovered") @Schema(
+                    description = "what Meta billed beyond the queue's holds that the balance could not cover when it settled") long creditsUncovered,
+            @JsonProperty("created_at") Instant createdAt, @JsonProperty("started_at") Instant startedAt,
+            @JsonProperty("finished_at") Instant finishedAt, RichContent.Media media,
+            RichContent.Interactive interactive) {
 
         static QueueResponse from(QueueManagement.QueueView view) {
             Queue queue = view.queue();
@@ -81,7 +84,7 @@ class QueueController {
                     Template.from(queue.template()), queue.category(), queue.status(), queue.pauseReason(),
                     queue.senderIds(), queue.groupIds(), queue.customerIds(), queue.scheduledAt(), queue.total(),
                     queue.blacklisted(), view.counts(), progress, view.estimatedFinish(), view.heldCredits(),
-                    queue.charged(), queue.createdAt(), queue.startedAt(), queue.finishedAt(),
+                    queue.charged(), queue.creditsUncovered(), queue.createdAt(), queue.startedAt(), queue.finishedAt(),
                     queue.rich() == null ? null : queue.rich().media(),
                     queue.rich() == null ? null : queue.rich().interactive());
         }
@@ -122,14 +125,19 @@ class QueueController {
             @JsonRawValue @Schema(type = "object",
                     description = "Meta's last pricing block: billable, pricing_model, category, type") String pricing,
             @JsonProperty("replied_at") @Schema(
-                    description = "when the recipient first answered this message") Instant repliedAt) {
+                    description = "when the recipient first answered this message") Instant repliedAt,
+            @JsonProperty("charged_credits") @Schema(
+                    description = "what the message was charged: the price of the category Meta billed, for its market, "
+                            + "as the rate card stood when the queue started; null until charged") Integer chargedCredits,
+            @JsonProperty("charged_category") @Schema(description = "the category Meta billed the message in",
+                    pattern = "marketing|utility|authentication|service") String chargedCategory) {
 
         static MessageResponse from(Message message) {
             return new MessageResponse(message.id(), message.queueId(), message.customerId(), message.phone(),
                     message.status(), message.graylisted(), message.attempts(), message.senderId(), message.errorCode(),
                     message.errorReason(), message.retryable(), message.sentAt(), message.deliveredAt(),
                     message.readAt(), message.failedAt(), message.updatedAt(), message.market(), message.creditsHeld(),
-                    message.pricing(), message.repliedAt());
+                    message.pricing(), message.repliedAt(), message.chargedCredits(), message.chargedCategory());
         }
     }
 

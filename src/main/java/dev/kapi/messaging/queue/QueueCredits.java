@@ -2,6 +2,7 @@ package dev.kapi.messaging.queue;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -17,7 +18,9 @@ import dev.kapi.plans.Credits;
  * charged once, on Meta's first billable status callback ({@link Charges}); when the
  * queue has ended and every sent message has Meta's word (charged, free, failed) or was
  * sent longer than the charge window ago, what was charged is spent and the rest is given
- * back.
+ * back. Meta may bill a message in a dearer category than the queue's (a utility template
+ * billed as marketing): what its charges come to beyond the holds is then spent from the
+ * balance as far as it goes, the rest recorded as uncovered.
  */
 @Component
 public class QueueCredits {
@@ -46,10 +49,13 @@ public class QueueCredits {
 
     /**
      * Holds {@code amount} credits for the queue; 409 {@code insufficient-credits} when
-     * the balance is smaller.
+     * the balance is smaller. Nothing to hold (every message free at the card's price)
+     * still records an empty hold, with no ledger reservation behind it: the queue's
+     * messages are then charged what Meta bills and settled like any other's.
      */
     void reserve(Queue queue, long amount) {
         if (amount == 0) {
+            queues.hold(queue.id(), UUID.randomUUID(), 0, clock.instant());
             return;
         }
         Credits.Reservation reservation = credits.reserve(queue.ownerId(), amount, "messaging queue " + queue.id());
@@ -75,15 +81,46 @@ public class QueueCredits {
                 || messages.awaitingCharge(queueId, cutoff)) {
             return;
         }
-        long toCharge = charges.sumOf(queueId) - queue.charged();
+        long toCharge = charges.sumOf(queueId) - queue.charged() - queue.creditsUncovered();
         long charged = 0;
         for (Queues.HeldCredits held : queues.held(queueId)) {
             long spent = Math.max(0, Math.min(held.amount(), toCharge - charged));
-            credits.settle(held.reservationId(), spent);
+            if (held.amount() > 0) {
+                credits.settle(held.reservationId(), spent);
+            }
             queues.settled(held.reservationId());
             charged += spent;
         }
+        long beyond = toCharge - charged;
+        if (beyond > 0) {
+            charged += spendBeyond(queue, beyond);
+        }
         queues.charged(queueId, charged);
+    }
+
+    /**
+     * Spends from the owner's balance what Meta billed beyond the queue's holds (messages
+     * billed in a dearer category than the queue's), as one ledger entry naming the
+     * queue; what the balance cannot cover is recorded on the queue
+     * ({@code credits_uncovered}) and never taken later. Runs under the queue's lock,
+     * which a second settlement waits for and then finds nothing beyond. A spend
+     * elsewhere between reading the balance and reserving makes the reservation refuse
+     * (409): the whole settlement is rolled back and done again the next time. Returns
+     * what was spent.
+     */
+    private long spendBeyond(Queue queue, long beyond) {
+        long covered = Math.min(beyond, Math.max(0, credits.balanceOf(queue.ownerId()).credit()));
+        if (covered > 0) {
+            Credits.Reservation extra = credits.reserve(queue.ownerId(), covered,
+                    "messaging queue " + queue.id() + " billed above its holds");
+            queues.hold(queue.id(), extra.id(), covered, clock.instant());
+            credits.commit(extra.id());
+            queues.settled(extra.id());
+        }
+        if (beyond > covered) {
+            queues.uncovered(queue.id(), beyond - covered);
+        }
+        return covered;
     }
 
 }

@@ -493,9 +493,10 @@ public class QueueMessages {
     /** A page of a queue's messages (optionally of one status) in id order. */
     List<Message> page(long queueId, MessageStatus status, Long afterId, int limit) {
         return jdbc.sql("""
-                SELECT * FROM messaging_messages
-                WHERE queue_id = :queueId AND (CAST(:status AS text) IS NULL OR status = :status) AND id > :after
-                ORDER BY id LIMIT :limit
+                SELECT m.*, c.credits AS charged_credits, c.category AS charged_category
+                FROM messaging_messages m LEFT JOIN messaging_charges c ON c.message_id = m.id
+                WHERE m.queue_id = :queueId AND (CAST(:status AS text) IS NULL OR m.status = :status) AND m.id > :after
+                ORDER BY m.id LIMIT :limit
                 """)
             .param("queueId", queueId)
             .param("status", status == null ? null : status.wire())
@@ -508,10 +509,11 @@ public class QueueMessages {
     /** A page of all of one owner's messages, newest first (admin). */
     List<Message> pageOfOwner(long owner, MessageStatus status, Long queueId, Long beforeId, int limit) {
         return jdbc.sql("""
-                SELECT * FROM messaging_messages
-                WHERE owner_id = :owner AND (CAST(:status AS text) IS NULL OR status = :status)
-                  AND (CAST(:queueId AS bigint) IS NULL OR queue_id = :queueId) AND id < :before
-                ORDER BY id DESC LIMIT :limit
+                SELECT m.*, c.credits AS charged_credits, c.category AS charged_category
+                FROM messaging_messages m LEFT JOIN messaging_charges c ON c.message_id = m.id
+                WHERE m.owner_id = :owner AND (CAST(:status AS text) IS NULL OR m.status = :status)
+                  AND (CAST(:queueId AS bigint) IS NULL OR m.queue_id = :queueId) AND m.id < :before
+                ORDER BY m.id DESC LIMIT :limit
                 """)
             .param("owner", owner)
             .param("status", status == null ? null : status.wire())
@@ -670,7 +672,8 @@ public class QueueMessages {
                 rs.getString("error_code"), rs.getString("error_reason"), rs.getObject("retryable", Boolean.class),
                 instant(rs, "sent_at"), instant(rs, "delivered_at"), instant(rs, "read_at"), instant(rs, "failed_at"),
                 instant(rs, "updated_at"), rs.getString("market"), rs.getInt("credits_held"), rs.getString("pricing"),
-                instant(rs, "replied_at"));
+                instant(rs, "replied_at"), rs.getObject("charged_credits", Integer.class),
+                rs.getString("charged_category"));
     }
 
 }

@@ -353,6 +353,17 @@ public class Queues {
     }
 
     /**
+     * Records what Meta billed beyond the queue's holds that the owner's balance could
+     * not cover.
+     */
+    void uncovered(long queueId, long credits) {
+        jdbc.sql("UPDATE messaging_queues SET credits_uncovered = credits_uncovered + :credits WHERE id = :id")
+            .param("credits", credits)
+            .param("id", queueId)
+            .update();
+    }
+
+    /**
      * Every queue of the owner, and with them their credit reservations (an account
      * deleted for good).
      */
@@ -371,7 +382,8 @@ public class Queues {
                 longs(rs.getArray("customer_ids")), QueueStatus.of(rs.getString("status")), instant(rs, "scheduled_at"),
                 rs.getInt("total"), rs.getInt("blacklisted"), rs.getLong("charged"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"), instant(rs, "updated_at"),
-                rs.getInt("credit_cost"), RichContent.read(rs.getString("rich")), rs.getString("pause_reason"));
+                rs.getInt("credit_cost"), RichContent.read(rs.getString("rich")), rs.getString("pause_reason"),
+                rs.getLong("credits_uncovered"));
     }
 
 }

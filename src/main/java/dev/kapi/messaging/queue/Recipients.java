@@ -153,11 +153,15 @@ class Recipients {
     /**
      * Expands a queue into one row per recipient in one statement: blacklisted numbers
      * are left out, graylisted ones are skipped or spread {@code graylistDelay} apart
-     * from {@code start}. Returns the number of rows written.
+     * from {@code start}. Each row holds the rate card's price for its market and
+     * {@code category}, and the queue keeps the card's prices of every category for its
+     * markets ({@link Rates#keepFor}), both from the same card (it cannot change until
+     * the start commits). Returns the number of rows written.
      */
     int expand(long queueId, long owner, List<Long> groupIds, List<Long> customerIds, String category, boolean skipGray,
             Duration graylistDelay, Instant start, Instant now) {
-        return rates.bind(jdbc.sql(CHOSEN + """
+        rates.freeze();
+        int written = rates.bind(jdbc.sql(CHOSEN + """
                 INSERT INTO messaging_messages (queue_id, owner_id, customer_id, phone, status, graylisted, due_at,
                                                 error_code, updated_at, market, credits_held)
                 SELECT :queueId, :owner, r.id, r.phone,
@@ -183,6 +187,8 @@ class Recipients {
             .param("start", utc(start))
             .param("now", utc(now))
             .update();
+        rates.keepFor(queueId);
+        return written;
     }
 
 }

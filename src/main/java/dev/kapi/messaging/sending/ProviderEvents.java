@@ -91,12 +91,12 @@ public class ProviderEvents {
 
     /**
      * A status with Meta's pricing block (null without one): the message keeps the block,
-     * and the first billable one charges it ({@link Charges}; a retried callback charges
-     * nothing more), even when the status itself is older than the message's. A
-     * {@code failed} status with Meta's per-user marketing cap defers the message instead
-     * (sent again later); a charge made before stands, and the message is never charged
-     * again (one charge per message, whatever its sends), while the deferred send's own
-     * callbacks no longer reach it.
+     * and the first billable one charges it at the price of the category Meta billed
+     * ({@link Charges}; a retried callback charges nothing more), even when the status
+     * itself is older than the message's. A {@code failed} status with Meta's per-user
+     * marketing cap defers the message instead (sent again later); a charge made before
+     * stands, and the message is never charged again (one charge per message, whatever
+     * its sends), while the deferred send's own callbacks no longer reach it.
      */
     @Transactional
     public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
@@ -112,7 +112,8 @@ public class ProviderEvents {
             messages.recordPricing(providerMessageId, messageId, json.writeValueAsString(pricing.asMap()),
                     pricing.charged(), now);
             if (pricing.charged() && status != MessageStatus.FAILED) {
-                charges.charge(providerMessageId, messageId, now, now.minus(pricingSettings.chargeWindow()));
+                charges.charge(providerMessageId, messageId, pricing.billedCategory(), now,
+                        now.minus(pricingSettings.chargeWindow()));
             }
         }
         return applied;

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -16,6 +18,7 @@ import dev.kapi.messaging.queue.QueueCredits;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.queue.QueueStatus;
 import dev.kapi.messaging.queue.Queues;
+import dev.kapi.shared.ApiException;
 
 /**
  * The sender's moves of whole queues: a scheduled queue runs when its time comes (unless
@@ -25,6 +28,8 @@ import dev.kapi.messaging.queue.Queues;
  */
 @Component
 final class QueueProgress {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueProgress.class);
 
     /** The most deferred messages made pending again in one round. */
     private static final int UNDEFER_BATCH = 10_000;
@@ -86,7 +91,15 @@ final class QueueProgress {
             }
         });
         for (long queueId : queues.toSettle()) {
-            credits.settle(queueId);
+            try {
+                credits.settle(queueId);
+            }
+            catch (ApiException ex) {
+                // the owner's balance changed while the settlement spent what Meta billed
+                // beyond the queue's holds: it was rolled back and is done again next
+                // round
+                log.info("Settling queue {} waits for the next round: {}", queueId, ex.code());
+            }
         }
     }
 

@@ -57,6 +57,17 @@ class RateCardTests {
     }
 
     @Test
+    void billedCategoryWhenMetaNamesAVariantOfACategoryThenTheCardsCategoryAndNullWhenUnknown() {
+        assertThat(new Pricing(true, "PMP", "marketing_lite", "regular").billedCategory()).isEqualTo("marketing");
+        assertThat(new Pricing(true, "PMP", "authentication_international", "regular").billedCategory())
+            .isEqualTo("authentication");
+        assertThat(new Pricing(true, "PMP", "utility", "regular").billedCategory()).isEqualTo("utility");
+        assertThat(new Pricing(true, "PMP", "service", "regular").billedCategory()).isEqualTo("service");
+        assertThat(new Pricing(true, "PMP", "referral_conversion", "free_entry_point").billedCategory()).isNull();
+        assertThat(new Pricing(true, "PMP", null, "regular").billedCategory()).isNull();
+    }
+
+    @Test
     void marketWhenANumberIsTurkishGermanOrAmericanThenItsCountry() {
         assertThat(PhoneNumbers.market("+905551234567")).isEqualTo("TR");
         assertThat(PhoneNumbers.market("+4915123456789")).isEqualTo("DE");
