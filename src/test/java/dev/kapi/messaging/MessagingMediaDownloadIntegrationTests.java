@@ -131,6 +131,25 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
     }
 
     @Test
+    void downloadWhenTheFileOutgrowsTheSizeMetaGaveThenCutOffAtOnceWithoutReadingTheRest() {
+        Conversation chat = conversation("340115", "0555 934 01 15");
+        long message = wrote(chat, "image", "1480000340115", "image/jpeg", null);
+        byte[] longer = new byte[400 * 1024];
+        System.arraycopy(JPEG, 0, longer, 0, JPEG.length);
+        metaDescribes("1480000340115", "/cdn/340115", "image/jpeg", sha256(JPEG), JPEG.length);
+        // Meta's CDN trickles 400 KB over 20 seconds: reading it to its end would take
+        // them all.
+        META.stubFor(WireMock.get(urlPathEqualTo("/cdn/340115"))
+            .willReturn(aResponse().withStatus(200).withBody(longer).withChunkedDribbleDelay(200, 20_000)));
+
+        long started = System.nanoTime();
+        Map<String, Object> problem = problem(chat.user(), chat.customer(), message, 502);
+
+        assertThat(problem).containsEntry("type", "urn:kapi:problem:media-corrupt");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void downloadWhenTheFileDoesNotMatchMetasSha256Then502MediaCorruptAndNothingServed() {
         Conversation chat = conversation("340106", "0555 934 01 06");
         long message = wrote(chat, "image", "1480000340106", "image/jpeg", null);
