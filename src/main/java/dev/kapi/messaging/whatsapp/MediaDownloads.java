@@ -80,41 +80,8 @@ class MediaDownloads {
      * A file fetched and checked, on disk until it is closed (which also frees its
      * permit): its served type, size and file name.
      */
-    static final class Download implements AutoCloseable {
-
-        private final Path file;
-
-        private final long size;
-
-        private final String contentType;
-
-        private final String filename;
-
-        private final Semaphore permits;
-
-        Download(Path file, long size, String contentType, String filename, Semaphore permits) {
-            this.file = file;
-            this.size = size;
-            this.contentType = contentType;
-            this.filename = filename;
-            this.permits = permits;
-        }
-
-        Path file() {
-            return file;
-        }
-
-        long size() {
-            return size;
-        }
-
-        String contentType() {
-            return contentType;
-        }
-
-        String filename() {
-            return filename;
-        }
+    record Download(Path file, long size, String contentType, String filename,
+            Semaphore permits) implements AutoCloseable {
 
         @Override
         public void close() {
