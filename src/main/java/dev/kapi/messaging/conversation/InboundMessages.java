@@ -1,11 +1,13 @@
 package dev.kapi.messaging.conversation;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
 
 /**
@@ -83,6 +85,25 @@ public class InboundMessages {
             .query(Long.class)
             .optional()
             .orElse(null);
+    }
+
+    /**
+     * The media of message {@code id}, when it is one the customer with this number wrote
+     * to the owner and it names a media id: the same rows the customer's conversation
+     * shows.
+     */
+    public Optional<InboundMedia> media(long owner, String phone, long id) {
+        return jdbc.sql("""
+                SELECT id, sender_id, type, media_id, mime_type, filename, received_at FROM messaging_inbound
+                WHERE id = :id AND owner_id = :owner AND phone = :phone AND media_id IS NOT NULL
+                """)
+            .param("id", id)
+            .param("owner", owner)
+            .param("phone", phone)
+            .query((rs, n) -> new InboundMedia(rs.getLong("id"), rs.getLong("sender_id"), rs.getString("type"),
+                    rs.getString("media_id"), rs.getString("mime_type"), rs.getString("filename"),
+                    instant(rs, "received_at")))
+            .optional();
     }
 
     /** Every message written to the owner (an account deleted for good). */

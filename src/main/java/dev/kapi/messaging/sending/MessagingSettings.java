@@ -90,11 +90,18 @@ public record MessagingSettings(@DefaultValue Worker worker, @DefaultValue Simul
      * Meta's Graph API for WhatsApp Cloud: where it is, which version, and its callbacks'
      * secrets; status callbacks are written up to {@code callback-batch} statuses per
      * transaction, and a callback waits at most {@code callback-wait} for its batch (503,
-     * and Meta retries, beyond it).
+     * and Meta retries, beyond it). At most {@code media-downloads} downloads of what
+     * customers sent run at a time per instance (503 {@code media-busy} beyond).
      */
     public record WhatsApp(@DefaultValue("https://graph.facebook.com") String baseUrl,
             @DefaultValue("v23.0") String apiVersion, String appSecret, String verifyToken,
             @DefaultValue("10s") Duration timeout, @DefaultValue("1000") int callbackBatch,
-            @DefaultValue("3s") Duration callbackWait) {
+            @DefaultValue("3s") Duration callbackWait, @DefaultValue("8") int mediaDownloads) {
+
+        public WhatsApp {
+            if (mediaDownloads < 1 || mediaDownloads > 1000) {
+                throw new IllegalArgumentException("kapi.messaging.whatsapp.media-downloads must be 1 to 1000");
+            }
+        }
     }
 }

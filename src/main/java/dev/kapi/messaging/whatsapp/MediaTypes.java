@@ -46,6 +46,19 @@ final class MediaTypes {
     }
 
     /**
+     * The largest file a customer can send as media of the given type (Meta's limits;
+     * stickers 500 KB), and as any type WhatsApp does not name here: the largest of all.
+     */
+    static long maxBytesOf(String messageType) {
+        return switch (messageType == null ? "" : messageType) {
+            case "image" -> 5 * MB;
+            case "video", "audio" -> 16 * MB;
+            case "sticker" -> 500 * 1024;
+            default -> MAX_BYTES;
+        };
+    }
+
+    /**
      * The kind of a declared type ({@code image/png; x=y} reads as {@code image/png}).
      */
     static Optional<Kind> of(String declared) {

@@ -1,6 +1,9 @@
 package dev.kapi.messaging.whatsapp;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -310,6 +314,167 @@ class WhatsAppCloud implements Provider {
             throw new UploadFailed(root.path("error").path("message").asString("HTTP " + response.status()));
         }
         return id;
+    }
+
+    /**
+     * What Meta answers for a media id ({@code GET /{version}/{media-id}}): the URL to
+     * fetch it from (valid a few minutes, and only with the same token), its MIME type,
+     * its SHA-256 (hex) and its size in bytes ({@code -1}: not given).
+     */
+    record MediaInfo(String url, String mimeType, String sha256, long fileSize) {
+    }
+
+    /** Why media could not be fetched from Meta. */
+    static final class MediaFailed extends RuntimeException {
+
+        enum Reason {
+
+            /** Meta no longer has it (404: deleted, or past its 30 days). */
+            GONE,
+            /** Meta could not be reached, or answered 5xx. */
+            UNREACHABLE,
+            /** The file is larger than the most bytes allowed for it. */
+            TOO_LARGE,
+            /** Any other answer: refused token, unexpected body, a broken transfer. */
+            FAILED
+
+        }
+
+        private final Reason reason;
+
+        MediaFailed(Reason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+
+        Reason reason() {
+            return reason;
+        }
+
+    }
+
+    /** The most bytes of Meta's answer about a media id that are read. */
+    private static final int MAX_MEDIA_INFO = 64 * 1024;
+
+    /**
+     * Meta's description of a media id, asked with the sender's token. A 404, or a 400
+     * with Graph's code 100 (no such object), is {@link MediaFailed.Reason#GONE}.
+     */
+    MediaInfo media(Sender sender, String mediaId) {
+        HttpGet request = new HttpGet(base + URLEncoder.encode(mediaId, StandardCharsets.UTF_8));
+        request.setHeader("Authorization", "Bearer " + mediaToken(sender));
+        Reply response;
+        try {
+            response = http.execute(request, answer -> {
+                byte[] body = new byte[0];
+                if (answer.getEntity() != null) {
+                    try (InputStream in = answer.getEntity().getContent()) {
+                        body = in.readNBytes(MAX_MEDIA_INFO + 1);
+                    }
+                }
+                if (body.length > MAX_MEDIA_INFO) {
+                    // Closing the rest would read it to its end: drop the connection.
+                    request.cancel();
+                    throw new MediaFailed(MediaFailed.Reason.FAILED, "WhatsApp's answer is too long");
+                }
+                return new Reply(answer.getCode(), new String(body, StandardCharsets.UTF_8));
+            });
+        }
+        catch (IOException ex) {
+            throw unreachable(ex);
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(response.body().isBlank() ? "{}" : response.body());
+        }
+        catch (JacksonException ex) {
+            root = json.createObjectNode();
+        }
+        String message = root.path("error").path("message").asString("HTTP " + response.status());
+        if (response.status() == 404 || response.status() == 400 && root.path("error").path("code").asInt(-1) == 100) {
+            throw new MediaFailed(MediaFailed.Reason.GONE, message);
+        }
+        if (response.status() >= 500) {
+            throw new MediaFailed(MediaFailed.Reason.UNREACHABLE, message);
+        }
+        String url = root.path("url").asString(null);
+        if (response.status() / 100 != 2 || url == null) {
+            throw new MediaFailed(MediaFailed.Reason.FAILED, message);
+        }
+        JsonNode size = root.path("file_size");
+        long fileSize = -1;
+        if (size.isIntegralNumber()) {
+            fileSize = size.asLong(-1);
+        }
+        else if (size.isString() && size.asString("").matches("[0-9]{1,18}")) {
+            fileSize = Long.parseLong(size.asString(""));
+        }
+        return new MediaInfo(url, root.path("mime_type").asString(null), root.path("sha256").asString(null), fileSize);
+    }
+
+    /**
+     * Streams the file at {@code url} (the URL of {@link #media}, which the caller
+     * checked) into {@code sink} with the sender's token: at most {@code max} bytes, the
+     * connection dropped as soon as the answer says or shows it is larger. No redirect is
+     * followed. Returns the bytes written.
+     */
+    long download(Sender sender, URI url, long max, OutputStream sink) {
+        HttpGet request = new HttpGet(url);
+        request.setHeader("Authorization", "Bearer " + mediaToken(sender));
+        try {
+            return http.execute(request, answer -> {
+                int status = answer.getCode();
+                if (status / 100 != 2 || answer.getEntity() == null) {
+                    request.cancel();
+                    throw new MediaFailed(
+                            status == 404 ? MediaFailed.Reason.GONE
+                                    : status >= 500 ? MediaFailed.Reason.UNREACHABLE : MediaFailed.Reason.FAILED,
+                            "HTTP " + status);
+                }
+                if (answer.getEntity().getContentLength() > max) {
+                    request.cancel();
+                    throw new MediaFailed(MediaFailed.Reason.TOO_LARGE, "Larger than " + max + " bytes");
+                }
+                long written = 0;
+                byte[] buffer = new byte[64 * 1024];
+                try (InputStream in = answer.getEntity().getContent()) {
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                        written += n;
+                        if (written > max) {
+                            request.cancel();
+                            throw new MediaFailed(MediaFailed.Reason.TOO_LARGE, "Larger than " + max + " bytes");
+                        }
+                        sink.write(buffer, 0, n);
+                    }
+                }
+                return written;
+            });
+        }
+        catch (IOException ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private String mediaToken(Sender sender) {
+        try {
+            return token(sender);
+        }
+        catch (SecretSealer.SealingException ex) {
+            throw new MediaFailed(MediaFailed.Reason.FAILED, "The stored access token cannot be opened");
+        }
+    }
+
+    /**
+     * A call without a whole answer: unreachable when it never connected (refused, timed
+     * out, or the host resolved to a refused address), failed when the transfer broke.
+     */
+    private static MediaFailed unreachable(IOException ex) {
+        if (ex instanceof ConnectException || ex instanceof ConnectTimeoutException
+                || ex instanceof UnknownHostException || ex instanceof SocketTimeoutException) {
+            return new MediaFailed(MediaFailed.Reason.UNREACHABLE, "WhatsApp could not be reached");
+        }
+        return new MediaFailed(MediaFailed.Reason.FAILED, "The transfer from WhatsApp broke");
     }
 
     /**
