@@ -662,7 +662,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         return body;
     }
 
-    private static String limitBuy(String symbol, String status, String executed, String quote) {
+    static String limitBuy(String symbol, String status, String executed, String quote) {
         return """
                 {"symbol": "%s", "orderId": 4411, "orderListId": -1, "clientOrderId": "kapi-limit",
                  "transactTime": 1700000000000, "price": "98.01", "origQty": "1.0203", "executedQty": "%s",
@@ -672,7 +672,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     }
 
     /** The limit buy as Binance answers it by client order id, with its one trade. */
-    private static void stubLimitState(String symbol, String clientOrderId, String status, String executed) {
+    static void stubLimitState(String symbol, String clientOrderId, String status, String executed) {
         BigDecimal quote = new BigDecimal(executed).multiply(new BigDecimal("98.01"));
         BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/order"))
             .withQueryParam("symbol", equalTo(symbol))
@@ -826,11 +826,11 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
                 """.formatted(symbol))));
     }
 
-    private static String uniqueSymbol() {
+    static String uniqueSymbol() {
         return "T" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "USDT";
     }
 
-    private static void stubRules(String symbol, String base) {
+    static void stubRules(String symbol, String base) {
         BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/exchangeInfo"))
             .withQueryParam("symbol", equalTo(symbol))
             .willReturn(okJson("""
