@@ -157,15 +157,39 @@ function timeFrame(name, title, times, low, high, format) {
 
 const price = value => Number(value.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 8 });
 
+/** The label of a standing order's line: "Limit buy 0.0123 @ 41,200", "Stop 39,800", "Take profit 44,000". */
+function orderLabel(order, format) {
+  if (order.kind === 'limit') {
+    const filled = Number(order.filled_quantity) > 0 ? ` (${order.filled_quantity} ${t('bot.order.filledPart')})` : '';
+    return `${t('bot.order.limit.' + order.side)} ${order.quantity} @ ${format(Number(order.price))}${filled}`;
+  }
+  return `${t('bot.order.' + order.kind)} ${format(Number(order.level))}`;
+}
+
+/**
+ * The bot's standing orders as the lines they are drawn as: a limit order at its price, a stop at its trigger,
+ * a take-profit at its price, and Kapı's own stop level when no stop stands on the exchange.
+ * orders = [{kind, side, price, stop_price, quantity, filled_quantity}].
+ */
+function orderLines(orders, stopLevel) {
+  const lines = orders.map(order => ({ ...order, level: order.kind === 'stop' ? order.stop_price : order.price }));
+  if (stopLevel !== null && stopLevel !== undefined && !orders.some(order => order.kind === 'stop')) {
+    lines.push({ kind: 'stop_level', level: stopLevel });
+  }
+  return lines.filter(line => Number.isFinite(Number(line.level)));
+}
+
 /**
  * A price chart: each candle's high-low range and the line of its closes, with the trades on it as markers
- * (buys ▲ below their price, sells ▼ above it). candles = [{open_time, high, low, close}],
- * trades = [{side, price, executed_at, exit_reason}]; intervalMs: the length of the bot's candles.
+ * (buys ▲ below their price, sells ▼ above it) and the bot's standing orders as dashed lines across it.
+ * candles = [{open_time, high, low, close}], trades = [{side, price, executed_at, exit_reason}];
+ * intervalMs: the length of the bot's candles; orders and stopLevel: as the chart answers them.
  */
-export function priceChart(name, title, candles, trades, intervalMs, format = price) {
+export function priceChart(name, title, candles, trades, intervalMs, orders = [], stopLevel = null, format = price) {
   const times = candles.map(candle => Date.parse(candle.open_time));
+  const lines = orderLines(orders, stopLevel);
   const { low, high } = span([...candles.flatMap(candle => [Number(candle.low), Number(candle.high)]),
-    ...trades.map(trade => Number(trade.price))]);
+    ...trades.map(trade => Number(trade.price)), ...lines.map(line => Number(line.level))]);
   const { svg, xOf, yOf } = timeFrame(name, title, times, low, high, format);
   candles.forEach((candle, i) => {
     svg.append(s('line', { x1: xOf(times[i]), x2: xOf(times[i]), y1: yOf(Number(candle.high)), y2: yOf(Number(candle.low)), class: 'wick' }));
@@ -190,9 +214,19 @@ export function priceChart(name, title, candles, trades, intervalMs, format = pr
     }, s('title', {}, `${trade.side} ${format(Number(trade.price))} · ${trade.executed_at}`
       + (trade.exit_reason ? ` · ${trade.exit_reason}` : ''))));
   });
+  lines.forEach(line => {
+    const y = yOf(Number(line.level));
+    const label = orderLabel(line, format);
+    svg.append(s('g', { class: 'order ' + line.kind, 'data-order-kind': line.kind, 'data-side': line.side || null },
+      s('title', {}, label),
+      s('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y, y2: y, class: 'order-line' }),
+      s('text', { x: WIDTH - MARGIN.right - 4, y: y - 4, class: 'order-label', 'text-anchor': 'end' }, label)));
+  });
+  const kinds = [...new Set(lines.map(line => line.kind))];
   return h('figure', { class: 'chart-box wide' }, h('figcaption', {}, title), svg,
     h('ul', { class: 'legend' }, h('li', { class: 'series-0' }, t('bot.close')),
-      h('li', { class: 'buy' }, t('bot.buys')), h('li', { class: 'sell' }, t('bot.sells'))));
+      h('li', { class: 'buy' }, t('bot.buys')), h('li', { class: 'sell' }, t('bot.sells')),
+      kinds.map(kind => h('li', { class: 'order ' + kind }, t('bot.order.' + kind)))));
 }
 
 /** One line over time with its own value range: points = [{at, value}]. */

@@ -89,6 +89,12 @@ const texts = {
     'bot.exitReason': 'Çıkış sebebi', 'bot.candlesUnavailable': 'Borsadan mumlar alınamadı; grafik eksik.',
     'bot.feed.live': 'canlı fiyatlar', 'bot.feed.generated': 'üretilmiş fiyatlar', 'bot.feed.replay': 'kayıtlı fiyatlar',
     'bot.feedGenerated': 'Bu botun fiyatları rastgele üretilmiş bir yürüyüş: gerçek bir piyasa değil.',
+    'bot.orders': 'Bekleyen emirler', 'bot.orderKind': 'Tür', 'bot.stopPrice': 'Tetik fiyatı', 'bot.filled': 'Gerçekleşen',
+    'bot.orderStatus': 'Durum', 'bot.placedAt': 'Verildiği an', 'bot.clientOrderId': 'Emir kimliği',
+    'bot.order.limit': 'Limit emir', 'bot.order.stop': 'Zarar kes', 'bot.order.take_profit': 'Kâr al',
+    'bot.order.stop_level': "Kapı'nın stopu", 'bot.order.limit.buy': 'Limit alış', 'bot.order.limit.sell': 'Limit satış',
+    'bot.order.limitPrice': 'limit', 'bot.order.filledPart': 'gerçekleşen',
+    'bot.order.status.open': 'açık', 'bot.order.status.pending': 'borsaya gidiyor',
   },
   en: {
     'app.title': 'Kapı Admin',
@@ -178,6 +184,12 @@ const texts = {
     'bot.exitReason': 'Exit reason', 'bot.candlesUnavailable': 'The exchange did not give the candles; the chart is incomplete.',
     'bot.feed.live': 'live prices', 'bot.feed.generated': 'generated prices', 'bot.feed.replay': 'stored prices',
     'bot.feedGenerated': "This bot's prices are a generated random walk, not a market.",
+    'bot.orders': 'Standing orders', 'bot.orderKind': 'Kind', 'bot.stopPrice': 'Trigger', 'bot.filled': 'Filled',
+    'bot.orderStatus': 'Status', 'bot.placedAt': 'Placed', 'bot.clientOrderId': 'Client order id',
+    'bot.order.limit': 'Limit order', 'bot.order.stop': 'Stop', 'bot.order.take_profit': 'Take profit',
+    'bot.order.stop_level': "Kapı's stop", 'bot.order.limit.buy': 'Limit buy', 'bot.order.limit.sell': 'Limit sell',
+    'bot.order.limitPrice': 'limit', 'bot.order.filledPart': 'filled',
+    'bot.order.status.open': 'open', 'bot.order.status.pending': 'on its way to the exchange',
   },
 };
 

@@ -95,6 +95,34 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void chartWhenAPaperBotHoldsAPositionWithATrailingStopThenItsStopLevelIsKapisStopAndNoOrderStands() {
+        // given: bought at 99; the highest price since is 111, so the 5% trailing stop
+        // (105.45) is above the 10% stop loss (89.1)
+        String token = newUserToken();
+        String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
+        Instant first = record(symbol, "99", "111", "108");
+        Map<String, Object> body = simpleBot(symbol, "100", "1000");
+        body.put("stop_loss", new BigDecimal("0.1"));
+        body.put("trailing_stop", new BigDecimal("0.05"));
+        long bot = startedBot(token, body);
+        Map<String, Object> flat = get(token, "/api/trading/bots/{id}/chart", bot);
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        runner.tick(first.plus(Duration.ofMinutes(2)));
+        runner.tick(first.plus(Duration.ofMinutes(3)));
+
+        // when
+        Map<String, Object> chart = get(token, "/api/trading/bots/{id}/chart", bot);
+
+        // then
+        assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "in_position");
+        assertThat(decimal(chart.get("stop_level"))).isEqualByComparingTo("105.45");
+        assertThat((List<Object>) chart.get("orders")).isEmpty();
+        assertThat((List<Object>) flat.get("orders")).isEmpty();
+        assertThat(flat).containsEntry("stop_level", null);
+    }
+
+    @Test
     void chartWhenAnotherUsersBotOrPointsOutOfRangeThenNotFoundOrBadRequest() {
         String owner = newUserToken();
         long bot = id(createBot(owner, simpleBot("BTCUSDT", "60000", "65000")));

@@ -29,11 +29,17 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+
 import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
+import dev.kapi.trading.runner.LimitOrders;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,6 +60,9 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
 
     @Autowired
     PaperExchange paper;
+
+    @Autowired
+    LimitOrders limits;
 
     @BeforeAll
     static void startBrowser() throws IOException {
@@ -130,6 +139,75 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         screenshot("bot");
         assertThat(all("[role=alert]")).isEmpty();
         assertNoBrowserErrors();
+    }
+
+    @Test
+    void botPageWhenALimitBuyRestsPartlyFilledUnderItsStopAndTakeProfitThenTheirLinesAndTheOrdersTableShow() {
+        // given: a live limit bot whose buy rests at 98.01, half filled, and whose OCO
+        // for the half held stands on the (stubbed) exchange: stop 93.11, target 117.61
+        String token = newUserToken();
+        String symbol = TradingProtectionIntegrationTests.uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        TradingProtectionIntegrationTests.stubRules(symbol, base);
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("LIMIT"))
+            .willReturn(okJson(TradingProtectionIntegrationTests.limitBuy(symbol, "NEW", "0", "0"))));
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(
+                    okJson("{\"orderListId\": 7, \"contingencyType\": \"OCO\", \"listOrderStatus\": \"EXECUTING\"}")));
+        Instant first = Instant.parse("2034-01-01T00:00:00Z")
+            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        BigDecimal close = new BigDecimal("99");
+        paper.record(symbol, CandleInterval.M1, List.of(new Candle(first, close, close, close, close, BigDecimal.TEN)));
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("name", "Emir botu");
+        body.put("api_key_id", id(createKey(token, "orders-" + base)));
+        body.put("order_type", "limit");
+        body.put("limit_offset", new BigDecimal("0.01"));
+        body.put("unfilled_timeout_minutes", 60);
+        body.put("on_unfilled", "cancel");
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        body.put("take_profit", new BigDecimal("0.2"));
+        long bot = startedBot(token, body);
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
+        TradingProtectionIntegrationTests.stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        clock.advance(Duration.ofMinutes(1));
+        limits.pass();
+
+        // when: an admin opens the bot's page
+        signInAsANewAdmin();
+        browser.executeScript("location.hash = arguments[0]", "#/bots/" + bot);
+        one("[data-page=bot][data-bot-id='" + bot + "']");
+
+        // then: a labelled dashed line per order, in price order, and the orders table
+        WebElement limit = one("svg[data-chart=price] g[data-order-kind=limit]");
+        WebElement stop = one("svg[data-chart=price] g[data-order-kind=stop]");
+        WebElement target = one("svg[data-chart=price] g[data-order-kind=take_profit]");
+        assertThat(limit.findElement(By.cssSelector("text")).getAttribute("textContent"))
+            .isEqualTo("Limit alış 1.0203 @ 98.01 (0.5 gerçekleşen)");
+        assertThat(stop.findElement(By.cssSelector("text")).getAttribute("textContent")).isEqualTo("Zarar kes 93.11");
+        assertThat(target.findElement(By.cssSelector("text")).getAttribute("textContent")).isEqualTo("Kâr al 117.61");
+        double limitY = lineY(limit);
+        assertThat(lineY(stop)).isGreaterThan(limitY);
+        assertThat(lineY(target)).isLessThan(limitY);
+        // The stop stands on the exchange, so Kapı's own stop level is not drawn again.
+        assertThat(all("svg[data-chart=price] g[data-order-kind=stop_level]")).isEmpty();
+        assertThat(all("table[data-table=orders] tbody tr")).hasSize(3);
+        assertThat(all("table[data-table=orders] [data-order-kind]"))
+            .extracting(cell -> cell.getAttribute("data-order-kind"))
+            .containsExactly("limit", "stop", "take_profit");
+        assertThat(one("table[data-table=orders]").getText()).contains(order, "93.11", "92.17", "117.61", "0.5");
+        screenshot("bot-orders");
+        assertThat(all("[role=alert]")).isEmpty();
+        assertNoBrowserErrors();
+    }
+
+    private static double lineY(WebElement order) {
+        return Double.parseDouble(order.findElement(By.cssSelector("line")).getAttribute("y1"));
     }
 
     @Test

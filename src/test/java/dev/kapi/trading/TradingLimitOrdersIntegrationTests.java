@@ -200,6 +200,14 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         candle(symbol, first.plus(Duration.ofMinutes(1)), "98.5", "99");
         runner.tick(first.plus(Duration.ofMinutes(2)));
         assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot)).isEmpty();
+        // Meanwhile the chart shows it resting in the paper book.
+        assertThat(chartOrders(token, bot)).singleElement().satisfies(order -> {
+            assertThat(order).containsEntry("kind", "limit")
+                .containsEntry("side", "buy")
+                .containsEntry("status", "open");
+            assertThat(decimal(order.get("price"))).isEqualByComparingTo("98.01");
+            assertThat(decimal(order.get("quantity"))).isEqualByComparingTo("1.02030405");
+        });
         // This one's low goes through it.
         candle(symbol, first.plus(Duration.ofMinutes(2)), "97", "99");
         runner.tick(first.plus(Duration.ofMinutes(3)));
@@ -208,6 +216,7 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         assertThat(decimal(trade.get("price"))).isEqualByComparingTo("98.01");
         assertThat(decimal(trade.get("quantity"))).isEqualByComparingTo("1.02030405");
         assertThat(trade.get("client_order_id")).isEqualTo("kapi-" + bot + "-" + first.getEpochSecond() / 60);
+        assertThat(chartOrders(token, bot)).isEmpty();
     }
 
     @Test
@@ -324,6 +333,11 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         bot.put("unfilled_timeout_minutes", 5);
         bot.put("on_unfilled", onUnfilled);
         return bot;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> chartOrders(String token, long bot) {
+        return (List<Map<String, Object>>) get(token, "/api/trading/bots/{id}/chart", bot).get("orders");
     }
 
     private Map<String, Object> onlyTrade(String token, long bot) {

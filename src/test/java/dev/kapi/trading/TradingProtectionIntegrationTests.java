@@ -705,6 +705,113 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
             .single()).isEqualTo("canceled");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void chartWhenALimitBuyRestsPartlyFilledUnderAnOcoThenBothShowWithTheirPricesAndEachGoesWhenCancelledOrFilled() {
+        String email = registerUser();
+        String token = login(email);
+        String symbol = uniqueSymbol();
+        String base = symbol.substring(0, symbol.length() - 4);
+        stubRules(symbol, base);
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo("LIMIT"))
+            .willReturn(okJson(limitBuy(symbol, "NEW", "0", "0"))));
+        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .willReturn(
+                    okJson("{\"orderListId\": 6, \"contingencyType\": \"OCO\", \"listOrderStatus\": \"EXECUTING\"}")));
+        Instant first = recordCandles(symbol, "99", "101");
+        Map<String, Object> body = limitStopBot(token, symbol, base);
+        body.put("take_profit", new BigDecimal("0.2"));
+        long bot = startedBot(token, body);
+        runner.tick(first.plus(Duration.ofMinutes(1)));
+        String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
+
+        // The buy rests at 98.01 for 1.0203, nothing filled and nothing held: no stop.
+        Map<String, Object> chart = get(token, "/api/trading/bots/{id}/chart", bot);
+        assertThat((List<Map<String, Object>>) chart.get("orders")).singleElement().satisfies(limit -> {
+            assertThat(limit).containsEntry("kind", "limit")
+                .containsEntry("side", "buy")
+                .containsEntry("status", "open")
+                .containsEntry("stop_price", null)
+                .containsEntry("client_order_id", order);
+            assertThat(decimal(limit.get("price"))).isEqualByComparingTo("98.01");
+            assertThat(decimal(limit.get("quantity"))).isEqualByComparingTo("1.0203");
+            assertThat(decimal(limit.get("filled_quantity"))).isZero();
+        });
+        assertThat(chart).containsEntry("stop_level", null);
+
+        // Half of it fills: the OCO for the 0.5 held stands on the exchange, its stop 5%
+        // under 98.01 (its limit 1% under that), its target 20% over it.
+        stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        clock.advance(Duration.ofMinutes(1));
+        limits.pass();
+        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        BINANCE.verify(1,
+                postRequestedFor(urlPathEqualTo("/api/v3/orderList/oco")).withQueryParam("symbol", equalTo(symbol))
+                    .withQueryParam("quantity", equalTo("0.5"))
+                    .withQueryParam("belowStopPrice", equalTo("93.11"))
+                    .withQueryParam("belowPrice", equalTo("92.17"))
+                    .withQueryParam("abovePrice", equalTo("117.61")));
+
+        chart = get(token, "/api/trading/bots/{id}/chart", bot);
+
+        List<Map<String, Object>> orders = (List<Map<String, Object>>) chart.get("orders");
+        assertThat(orders).extracting(standing -> standing.get("kind")).containsExactly("limit", "stop", "take_profit");
+        assertThat(decimal(orders.get(0).get("filled_quantity"))).isEqualByComparingTo("0.5");
+        assertThat(decimal(orders.get(0).get("quantity"))).isEqualByComparingTo("1.0203");
+        assertThat(orders.get(1)).containsEntry("side", "sell")
+            .containsEntry("status", "open")
+            .containsEntry("client_order_id", ids + "-s0");
+        assertThat(decimal(orders.get(1).get("stop_price"))).isEqualByComparingTo("93.11");
+        assertThat(decimal(orders.get(1).get("price"))).isEqualByComparingTo("92.17");
+        assertThat(decimal(orders.get(1).get("quantity"))).isEqualByComparingTo("0.5");
+        assertThat(orders.get(2)).containsEntry("side", "sell")
+            .containsEntry("stop_price", null)
+            .containsEntry("client_order_id", ids + "-t0");
+        assertThat(decimal(orders.get(2).get("price"))).isEqualByComparingTo("117.61");
+        assertThat(decimal(orders.get(2).get("quantity"))).isEqualByComparingTo("0.5");
+        // Kapı's own stop for the position, before rounding to the exchange's tick.
+        assertThat(decimal(chart.get("stop_level"))).isEqualByComparingTo("93.1095");
+        assertThat(get(newAdminToken(), "/api/admin/trading/bots/{id}/chart", bot)).isEqualTo(chart);
+        as(newUserToken()).get().uri("/api/trading/bots/{id}/chart", bot).exchange().expectStatus().isNotFound();
+
+        // The buy's timeout cancels the rest of it: the OCO alone stands.
+        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("origClientOrderId", equalTo(order))
+            .willReturn(okJson(limitBuy(symbol, "CANCELED", "0.5", "49.005"))));
+        clock.advance(Duration.ofMinutes(60));
+        limits.pass();
+        // Past the access token's 30 minutes: signed in again.
+        token = login(email);
+        assertThat((List<Map<String, Object>>) get(token, "/api/trading/bots/{id}/chart", bot).get("orders"))
+            .extracting(standing -> standing.get("kind"))
+            .containsExactly("stop", "take_profit");
+
+        // The stop fills on the exchange (the target expires): nothing stands, no stop.
+        long soldAt = first.plus(Duration.ofMinutes(1)).plusSeconds(30).toEpochMilli();
+        stubLeg(symbol, ids + "-s0", 801, "FILLED", "0.5", "46.55", soldAt);
+        stubLeg(symbol, ids + "-t0", 802, "EXPIRED", "0", "0", soldAt);
+        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
+            .withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("orderId", equalTo("801"))
+            .willReturn(okJson("""
+                    [{"symbol": "%s", "orderId": 801, "price": "93.1", "qty": "0.5", "commission": "0",
+                      "commissionAsset": "USDT"}]
+                    """.formatted(symbol))));
+        runner.tick(first.plus(Duration.ofMinutes(2)));
+
+        chart = get(token, "/api/trading/bots/{id}/chart", bot);
+        assertThat((List<Map<String, Object>>) chart.get("orders")).isEmpty();
+        assertThat(chart).containsEntry("stop_level", null);
+        assertThat(list(token, "/api/trading/trades?bot_id={bot}", bot))
+            .filteredOn(trade -> "sell".equals(trade.get("side")))
+            .singleElement()
+            .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "stop_loss"));
+    }
+
     private Map<String, Object> limitStopBot(String token, String symbol, String base) {
         Map<String, Object> body = simpleBot(symbol, "100", "1000000");
         body.put("api_key_id", id(createKey(token, "limit-stop-" + base)));
@@ -717,7 +824,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         return body;
     }
 
-    private static String limitBuy(String symbol, String status, String executed, String quote) {
+    static String limitBuy(String symbol, String status, String executed, String quote) {
         return """
                 {"symbol": "%s", "orderId": 4411, "orderListId": -1, "clientOrderId": "kapi-limit",
                  "transactTime": 1700000000000, "price": "98.01", "origQty": "1.0203", "executedQty": "%s",
@@ -727,7 +834,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     }
 
     /** The limit buy as Binance answers it by client order id, with its one trade. */
-    private static void stubLimitState(String symbol, String clientOrderId, String status, String executed) {
+    static void stubLimitState(String symbol, String clientOrderId, String status, String executed) {
         BigDecimal quote = new BigDecimal(executed).multiply(new BigDecimal("98.01"));
         BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/order"))
             .withQueryParam("symbol", equalTo(symbol))
@@ -992,11 +1099,11 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
                 """.formatted(symbol))));
     }
 
-    private static String uniqueSymbol() {
+    static String uniqueSymbol() {
         return "T" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "USDT";
     }
 
-    private static void stubRules(String symbol, String base) {
+    static void stubRules(String symbol, String base) {
         BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/exchangeInfo"))
             .withQueryParam("symbol", equalTo(symbol))
             .willReturn(okJson("""

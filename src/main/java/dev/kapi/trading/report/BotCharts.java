@@ -15,11 +15,14 @@ import org.springframework.stereotype.Service;
 import dev.kapi.trading.bot.Bot;
 import dev.kapi.trading.bot.BotManagement;
 import dev.kapi.trading.bot.Bots;
+import dev.kapi.trading.decision.Exits;
 import dev.kapi.trading.exchange.PriceFeeds;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.market.Money;
 import dev.kapi.trading.market.Side;
+import dev.kapi.trading.runner.StandingOrder;
+import dev.kapi.trading.runner.StandingOrders;
 import dev.kapi.trading.trade.Trade;
 import dev.kapi.trading.trade.Trades;
 
@@ -34,7 +37,9 @@ import dev.kapi.trading.trade.Trades;
  * history is never in memory. Candles come from the bot's price feed: the shared store
  * for {@code live} and {@code replay} (a chart never makes a request to an exchange), the
  * walk for {@code generated}; when those cannot be read the chart has no candles and says
- * so.
+ * so. Beside them, the orders the bot has standing now (resting limit orders, its stop's
+ * legs on the exchange) and, in a position, the stop Kapı computes for it, so the chart
+ * shows where the bot waits to buy and where it would sell.
  */
 @Service
 public class BotCharts {
@@ -52,20 +57,27 @@ public class BotCharts {
 
     private final Trades trades;
 
+    private final StandingOrders standing;
+
     private final Clock clock;
 
-    BotCharts(Bots bots, PriceFeeds feeds, Trades trades, Clock clock) {
+    BotCharts(Bots bots, PriceFeeds feeds, Trades trades, StandingOrders standing, Clock clock) {
         this.bots = bots;
         this.feeds = feeds;
         this.trades = trades;
+        this.standing = standing;
         this.clock = clock;
     }
 
     record Point(Instant at, BigDecimal equity) {
     }
 
+    /**
+     * {@code stopLevel}: the stop of the bot's position as Kapı computes it (the higher
+     * of its stop loss and trailing stop); null when flat or when it has none.
+     */
     record Chart(Bot bot, List<Candle> candles, boolean candlesUnavailable, List<Trade> trades, List<Point> equity,
-            Instant from, Instant to) {
+            Instant from, Instant to, List<StandingOrder> orders, BigDecimal stopLevel) {
     }
 
     /** The chart of an owner's bot; 404 for anyone else's. */
@@ -104,7 +116,9 @@ public class BotCharts {
                 newest.removeFirst();
             }
         });
-        return new Chart(bot, shown, unavailable, List.copyOf(newest), equity.points(), from, to);
+        Exits.Exit stop = bot.inPosition() ? Exits.stop(bot.risk(), bot.entryPrice(), bot.highWater()) : null;
+        return new Chart(bot, shown, unavailable, List.copyOf(newest), equity.points(), from, to, standing.of(bot.id()),
+                stop == null ? null : stop.price());
     }
 
     /**

@@ -219,6 +219,25 @@ public class Orders {
                 """).param("bots", botIds.toArray(Long[]::new)).query(Long.class).list());
     }
 
+    /**
+     * The bot's limit orders not done yet (pending or open), oldest first, at most
+     * {@code limit}.
+     */
+    List<StandingOrder> standingOf(long botId, int limit) {
+        return jdbc.sql("""
+                SELECT client_order_id, side, price, quantity, filled_quantity, status, created_at FROM trading_orders
+                WHERE bot_id = :bot AND order_type = 'limit' AND status IN ('pending', 'open')
+                ORDER BY created_at, client_order_id LIMIT :limit
+                """)
+            .param("bot", botId)
+            .param("limit", limit)
+            .query((rs, row) -> new StandingOrder(StandingOrder.Kind.LIMIT, Side.of(rs.getString("side")),
+                    rs.getBigDecimal("price"), null, rs.getBigDecimal("quantity"), rs.getBigDecimal("filled_quantity"),
+                    StandingOrder.Status.of(rs.getString("status")), instant(rs, "created_at"),
+                    rs.getString("client_order_id")))
+            .list();
+    }
+
     /** The bot's open limit orders, oldest first. */
     List<Limit> openOf(long botId) {
         return jdbc.sql(LIMIT_SELECT + " WHERE bot_id = :bot AND status = 'open' ORDER BY created_at")

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +13,7 @@ import org.springframework.stereotype.Repository;
 
 import dev.kapi.trading.decision.ExitReason;
 import dev.kapi.trading.exchange.Exchange;
+import dev.kapi.trading.market.Side;
 
 import static dev.kapi.shared.SqlTime.instant;
 import static dev.kapi.shared.SqlTime.utc;
@@ -104,6 +106,32 @@ class ProtectiveOrders {
             .param("bot", botId)
             .query(this::map)
             .optional();
+    }
+
+    /**
+     * The legs of the bot's pending or open stop: the stop-limit sell, then the OCO's
+     * take-profit when it has one. A leg's fill ends the stop (recorded as a sell), so
+     * none of a standing leg counts as filled.
+     */
+    List<StandingOrder> standingOf(long botId) {
+        return jdbc.sql("""
+                SELECT stop_order_id, target_order_id, quantity, stop_price, limit_price, target_price, status,
+                       created_at
+                FROM trading_protections WHERE bot_id = :bot AND status IN ('pending', 'open')
+                """).param("bot", botId).query((rs, row) -> {
+            StandingOrder.Status status = StandingOrder.Status.of(rs.getString("status"));
+            Instant placedAt = instant(rs, "created_at");
+            BigDecimal quantity = rs.getBigDecimal("quantity");
+            List<StandingOrder> legs = new ArrayList<>();
+            legs.add(new StandingOrder(StandingOrder.Kind.STOP, Side.SELL, rs.getBigDecimal("limit_price"),
+                    rs.getBigDecimal("stop_price"), quantity, BigDecimal.ZERO, status, placedAt,
+                    rs.getString("stop_order_id")));
+            if (rs.getString("target_order_id") != null) {
+                legs.add(new StandingOrder(StandingOrder.Kind.TAKE_PROFIT, Side.SELL, rs.getBigDecimal("target_price"),
+                        null, quantity, BigDecimal.ZERO, status, placedAt, rs.getString("target_order_id")));
+            }
+            return legs;
+        }).list().stream().flatMap(List::stream).toList();
     }
 
     Optional<Stored> byId(String clientOrderId) {

@@ -1,5 +1,6 @@
-// One trading bot: its price chart with its trades as buy and sell markers, its equity curve and its trades,
-// from GET /api/admin/trading/bots/{id}/chart.
+// One trading bot: its price chart with its trades as buy and sell markers and its standing orders (resting limit
+// orders, the stop and take-profit on the exchange, Kapı's own stop level) as dashed lines, its equity curve, its
+// orders and its trades, from GET /api/admin/trading/bots/{id}/chart.
 
 import { h, mount } from '../dom.js';
 import { t, number, time } from '../i18n.js';
@@ -47,8 +48,21 @@ export async function render(main, id) {
       h('div', { class: 'card figure', 'data-figure': 'window' }, h('span', { class: 'label' }, t('bot.window')),
         h('strong', { class: 'small' }, chart.from ? `${time(chart.from)} – ${time(chart.to)}` : '–'))),
     h('div', { class: 'charts' },
-      priceChart('price', t('bot.price'), chart.candles, chart.trades, intervalMs(chart.interval)),
+      priceChart('price', t('bot.price'), chart.candles, chart.trades, intervalMs(chart.interval), chart.orders,
+        chart.stop_level),
       timeLineChart('equity', t('bot.equityCurve'), t('bot.equity'), equity)),
+    h('h2', {}, t('bot.orders')),
+    table('orders', [
+      { label: t('bot.orderKind'), cell: row => h('span', { 'data-order-kind': row.kind }, t('bot.order.' + row.kind)) },
+      { label: t('bot.side'), cell: row => badge(row.side, row.side === 'buy' ? 'active' : 'inactive') },
+      { label: t('bot.priceColumn'), cell: row => row.price },
+      { label: t('bot.stopPrice'), cell: row => row.stop_price ?? '–' },
+      { label: t('bot.quantity'), cell: row => row.quantity },
+      { label: t('bot.filled'), cell: row => row.filled_quantity },
+      { label: t('bot.orderStatus'), cell: row => badge(t('bot.order.status.' + row.status), row.status) },
+      { label: t('bot.placedAt'), cell: row => time(row.placed_at) },
+      { label: t('bot.clientOrderId'), cell: row => h('code', {}, row.client_order_id) },
+    ], chart.orders),
     h('h2', {}, t('bots.trades')),
     table('trades', [
       { label: t('audit.when'), cell: row => time(row.executed_at) },

@@ -51,9 +51,11 @@ class TradingOpenApiIntegrationTests extends IntegrationTest {
                 "ChartResponse")) {
             assertThat(docs.values(schema, "interval")).as(schema).containsExactlyElementsOf(intervals);
         }
-        for (String trade : List.of("TradeResponse", "BacktestTrade", "ChartTrade")) {
+        for (String trade : List.of("TradeResponse", "BacktestTrade", "ChartTrade", "ChartOrder")) {
             assertThat(docs.values(trade, "side")).as(trade).containsExactlyElementsOf(sides);
         }
+        assertThat(docs.values("ChartOrder", "kind")).containsExactly("limit", "stop", "take_profit");
+        assertThat(docs.values("ChartOrder", "status")).containsExactly("pending", "open");
         assertThat(docs.values("StateResponse", "last_signal"))
             .containsExactlyElementsOf(Arrays.stream(Signal.values()).map(Signal::wire).toList());
         assertThat(docs.parameterValues("/api/admin/trading/bots", "status")).containsExactlyElementsOf(statuses);
