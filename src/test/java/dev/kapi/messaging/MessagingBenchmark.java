@@ -195,9 +195,10 @@ class MessagingBenchmark extends MessagingTestSupport {
     @Test
     void signedStatusCallbacksPerSecondAndPauseWebhookToQueuePaused() throws Exception {
         int messages = 3_000;
-        TestUser user = newUserWithCredits(2 * messages + 100L);
-        long queue = queue(user, draft(user, "Merhaba"), List.of(sender(user)),
-                List.of(groupOf(user, 2 * messages, 771)), List.of());
+        TestUser user = newUserWithCredits(10L * messages);
+        // A template campaign of a WhatsApp Cloud number (WireMock accepts every send):
+        // its messages wait for Meta's billable callback to be charged, as in production.
+        long queue = cloudQueue(user, "7702", groupOf(user, 2 * messages, 771));
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
         worker.drain();
         List<String> ids = jdbc.sql("SELECT provider_message_id FROM messaging_messages WHERE queue_id = :q")
@@ -237,6 +238,15 @@ class MessagingBenchmark extends MessagingTestSupport {
         assertThat(rawApplied).isEqualTo(2L * messages);
         assertThat(reapplied + rawReapplied).isZero();
         assertThat(count(queueOf(user, queue), "read")).isEqualTo(2L * messages);
+        // each message charged once, by its first billable callback
+        assertThat(jdbc.sql("SELECT count(DISTINCT message_id) FROM messaging_charges WHERE queue_id = :q")
+            .param("q", queue)
+            .query(Long.class)
+            .single()).isEqualTo(2L * messages);
+        assertThat(jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :q AND pricing IS NULL")
+            .param("q", queue)
+            .query(Long.class)
+            .single()).isZero();
 
         TestUser owner = newUserWithCredits(1_000);
         Campaign campaign = campaign(owner, "7701", 200, null);
@@ -263,17 +273,51 @@ class MessagingBenchmark extends MessagingTestSupport {
         System.out.printf("pause webhook to queue paused (answered after the commit): %.1f ms%n", pausedAfter / 1e6);
     }
 
-    /** A sent, a delivered and a read callback for each wamid, in that order of kinds. */
+    /**
+     * A queue of a WhatsApp Cloud number of business account {@code waba} (no messaging
+     * tier, Meta accepts every send) sending its approved marketing template to a group.
+     */
+    private long cloudQueue(TestUser user, String waba, long group) {
+        String phoneNumberId = "pn-" + waba;
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .get(com.github.tomakehurst.wiremock.client.WireMock
+                .urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
+            .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("""
+                    {"data":[{"name":"%s","language":"tr","status":"APPROVED","category":"MARKETING","id":"77%s",
+                              "components":[{"type":"BODY","text":"Yaz indirimi başladı!"}]}]}""".formatted(TEMPLATE,
+                    waba))));
+        acceptEverySend(phoneNumberId);
+        long sender = sender(user, Map.of("provider", "whatsapp_cloud", "phone_number_id", phoneNumberId,
+                "access_token", "EAAG-cloud-token", "waba_id", waba));
+        put(user, "/api/messaging/senders/" + sender, Map.of("messaging_limit", "unlimited"), 200);
+        as(user.token()).post()
+            .uri("/api/messaging/senders/" + sender + "/templates/sync")
+            .exchange()
+            .expectStatus()
+            .isOk();
+        long draft = id(post(user, "/api/messaging/drafts", Map.of("name", "Yaz", "template",
+                Map.of("name", TEMPLATE, "language", "tr", "body_parameters", List.of())), 201));
+        return queue(user, draft, List.of(sender), List.of(group), List.of());
+    }
+
+    /**
+     * A sent, a delivered and a read callback for each wamid, in that order of kinds; the
+     * sent and delivered ones carry the pricing block Meta's do (billable, per-message
+     * pricing, marketing or utility, regular), as in Meta's published webhook examples.
+     */
     private static List<String> callbacks(List<String> wamids) {
         List<String> bodies = new ArrayList<>();
         for (String status : List.of("sent", "delivered", "read")) {
-            for (String id : wamids) {
+            for (int i = 0; i < wamids.size(); i++) {
+                String pricing = status.equals("read") ? "" : """
+                        ,"pricing":{"billable":true,"pricing_model":"PMP","category":"%s","type":"regular"}"""
+                    .formatted(i % 2 == 0 ? "marketing" : "utility");
                 bodies
                     .add("""
                             {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
                               "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"x"},
-                              "statuses":[{"id":"%s","status":"%s","timestamp":"%d","recipient_id":"905550000000"}]}}]}]}"""
-                        .formatted(id, status, 1_700_000_000L + bodies.size()));
+                              "statuses":[{"id":"%s","status":"%s","timestamp":"%d","recipient_id":"905550000000"%s}]}}]}]}"""
+                        .formatted(wamids.get(i), status, 1_700_000_000L + bodies.size(), pricing));
             }
         }
         return bodies;
