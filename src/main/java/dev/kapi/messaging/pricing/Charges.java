@@ -23,15 +23,16 @@ public class Charges {
             + "ELSE coalesce(q.template_category, 'marketing') END";
 
     /**
-     * The message a status callback names: by Meta's id, or by Kapı's key before that was
-     * recorded, unless the id is of an earlier send that Meta's per-user marketing cap
-     * superseded (that send is not billed; the message is charged by a later one).
+     * The message a status callback names (a row {@code u} of an {@code unnest} of Meta's
+     * ids and Kapı's keys): by Meta's id, or by Kapı's key before that was recorded,
+     * unless the id is of an earlier send that Meta's per-user marketing cap superseded
+     * (that send is not billed; the message is charged by a later one).
      */
     private static final String NAMED = """
-            (m.provider_message_id = :pid
-             OR (m.provider_message_id IS NULL AND m.id = :messageId
+            (m.provider_message_id = u.pid
+             OR (m.provider_message_id IS NULL AND m.id = u.message_id
                  AND (m.superseded_provider_message_ids IS NULL
-                      OR NOT (:pid = ANY(m.superseded_provider_message_ids)))))""";
+                      OR NOT (u.pid = ANY(m.superseded_provider_message_ids)))))""";
 
     private final JdbcClient jdbc;
 
@@ -47,43 +48,70 @@ public class Charges {
     }
 
     /**
+     * A message a billable status callback names: Meta's id, and Kapı's key for before
+     * that was recorded.
+     */
+    public record Billed(String providerMessageId, long messageId) {
+    }
+
+    /**
      * Charges the message Meta names (its id, or before that was recorded Kapı's key)
-     * once: not when it was sent before {@code cutoff} (its queue may have given the
-     * credits back), nor once its queue settled. Returns whether this call charged it.
+     * once, as {@link #charge(List, Instant, Instant)} does. Returns whether this call
+     * charged it.
      */
     public boolean charge(String providerMessageId, long messageId, Instant now, Instant cutoff) {
+        return charge(List.of(new Billed(providerMessageId, messageId)), now, cutoff) > 0;
+    }
+
+    /**
+     * Charges each message Meta names once, all in two statements whatever their number:
+     * not when it was sent before {@code cutoff} (its queue may have given the credits
+     * back), nor once its queue settled; a message named twice is charged once. Returns
+     * how many this call charged.
+     */
+    public int charge(List<Billed> billed, Instant now, Instant cutoff) {
+        if (billed.isEmpty()) {
+            return 0;
+        }
+        String[] pids = billed.stream().map(Billed::providerMessageId).toArray(String[]::new);
+        Long[] ids = billed.stream().map(Billed::messageId).toArray(Long[]::new);
         // Waits for a settlement in progress (it locks the queue row), which then leaves
-        // nothing to charge.
-        List<Long> queue = jdbc.sql("""
-                SELECT q.id FROM messaging_queues q JOIN messaging_messages m ON m.queue_id = q.id
-                WHERE %s
+        // nothing to charge. The queues are locked in id order, so that two instances'
+        // writers charging messages of the same queues never wait for each other in a
+        // circle.
+        List<Long> queues = jdbc.sql("""
+                SELECT q.id FROM messaging_queues q
+                WHERE q.id IN (SELECT m.queue_id FROM messaging_messages m
+                               JOIN unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[])) AS u(pid, message_id)
+                                 ON %s)
+                ORDER BY q.id
                 FOR SHARE OF q
-                """.formatted(NAMED))
-            .param("pid", providerMessageId)
-            .param("messageId", messageId)
-            .query(Long.class)
-            .list();
-        if (queue.isEmpty()) {
-            return false;
+                """.formatted(NAMED)).param("pids", pids).param("ids", ids).query(Long.class).list();
+        if (queues.isEmpty()) {
+            return 0;
         }
         return jdbc.sql("""
-                WITH charged AS (
+                WITH named AS (
+                SELECT m.id FROM messaging_messages m
+                JOIN unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[])) AS u(pid, message_id) ON %s
+                ),
+                charged AS (
                 INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits, charged_at)
                 SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'), %s, m.credits_held, :now
                 FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
-                WHERE %s
+                WHERE m.id IN (SELECT id FROM named)
                   AND coalesce(m.sent_at, :now) > :cutoff
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
                 ON CONFLICT (message_id) DO NOTHING
                 RETURNING message_id
                 )
                 UPDATE messaging_messages SET priced_at = :now FROM charged WHERE id = charged.message_id
-                """.formatted(CATEGORY, NAMED))
-            .param("pid", providerMessageId)
-            .param("messageId", messageId)
+                """.formatted(NAMED, CATEGORY))
+            .param("pids", pids)
+            .param("ids", ids)
             .param("now", utc(now))
             .param("cutoff", utc(cutoff))
-            .update() > 0;
+            .update();
     }
 
     /**
