@@ -76,9 +76,11 @@ public class Charges {
         String[] pids = billed.stream().map(Billed::providerMessageId).toArray(String[]::new);
         Long[] ids = billed.stream().map(Billed::messageId).toArray(Long[]::new);
         // Waits for a settlement in progress (it locks the queue row), which then leaves
-        // nothing to charge. The queues are locked in id order, so that two instances'
-        // writers charging messages of the same queues never wait for each other in a
-        // circle.
+        // nothing to charge. The queues are locked, and the charges inserted, in id
+        // order:
+        // two instances' writers charging some of the same messages wait for each other
+        // in one direction only (an insert waits for the other's uncommitted row of the
+        // same message), never in a circle.
         List<Long> queues = jdbc.sql("""
                 SELECT q.id FROM messaging_queues q
                 WHERE q.id IN (SELECT m.queue_id FROM messaging_messages m
@@ -102,6 +104,7 @@ public class Charges {
                 WHERE m.id IN (SELECT id FROM named)
                   AND coalesce(m.sent_at, :now) > :cutoff
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
+                ORDER BY m.id
                 ON CONFLICT (message_id) DO NOTHING
                 RETURNING message_id
                 )
