@@ -75,11 +75,10 @@ public class Charges {
         }
         String[] pids = billed.stream().map(Billed::providerMessageId).toArray(String[]::new);
         Long[] ids = billed.stream().map(Billed::messageId).toArray(Long[]::new);
-        // Waits for a settlement in progress (it locks the queue row), which then leaves
-        // nothing to charge. The queues are locked, and the charges inserted, in id
-        // order:
-        // two instances' writers charging some of the same messages wait for each other
-        // in one direction only (an insert waits for the other's uncommitted row of the
+        // Waits for a settlement in progress (it locks the queue row), which then
+        // leaves nothing to charge. Queues locked and charges inserted in id order: two
+        // instances' writers charging some of the same messages wait for each other in
+        // one direction only (an insert waits for the other's uncommitted row of the
         // same message), never in a circle.
         List<Long> queues = jdbc.sql("""
                 SELECT q.id FROM messaging_queues q
