@@ -188,23 +188,29 @@ class MessagingBenchmark extends MessagingTestSupport {
      * POSTed over HTTP 64 at a time by the JDK's HttpClient; 3,000 more the same way by a
      * minimal HTTP/1.1 client on 64 kept-alive connections (the JDK's client costs this
      * two-core machine about as much CPU as the route it measures, which Meta's own
-     * machines do not); then each read callback again (Meta's retries). Signatures are
-     * made before the clock starts, after a warm-up round. And the time from a template's
-     * pause callback to its queue paused.
+     * machines do not); where {@code wrk} is installed, 3,000 more by wrk in a process of
+     * its own; then each read callback again (Meta's retries). The sent and delivered
+     * callbacks carry Meta's pricing block; each message ends read, priced and charged
+     * once. Signatures are made before the clock starts, after a warm-up round. And the
+     * time from a template's pause callback to its queue paused.
      */
     @Test
     void signedStatusCallbacksPerSecondAndPauseWebhookToQueuePaused() throws Exception {
         int messages = 3_000;
-        TestUser user = newUserWithCredits(2 * messages + 100L);
-        long queue = queue(user, draft(user, "Merhaba"), List.of(sender(user)),
-                List.of(groupOf(user, 2 * messages, 771)), List.of());
+        // A third client, wrk in its own process, where it is installed.
+        boolean wrk = wrkInstalled();
+        int clients = wrk ? 3 : 2;
+        TestUser user = newUserWithCredits(4L * clients * messages);
+        // A template campaign of a WhatsApp Cloud number (WireMock accepts every send):
+        // its messages wait for Meta's billable callback to be charged, as in production.
+        long queue = cloudQueue(user, "7702", groupOf(user, clients * messages, 771));
         post(user, "/api/messaging/queues/" + queue + "/start", 200);
         worker.drain();
         List<String> ids = jdbc.sql("SELECT provider_message_id FROM messaging_messages WHERE queue_id = :q")
             .param("q", queue)
             .query(String.class)
             .list();
-        assertThat(ids).hasSize(2 * messages);
+        assertThat(ids).hasSize(clients * messages);
         // Meta signs its callbacks on its own machines: the signatures are made before
         // the clock starts. A warm-up round (callbacks for wamids no message has, which
         // change nothing) lets the JIT compile the route first.
@@ -231,12 +237,38 @@ class MessagingBenchmark extends MessagingTestSupport {
         double rawSeconds = (System.nanoTime() - rawStarted) / 1e9;
         long rawReapplied = postRaw(raw.subList(2 * messages, 3 * messages), new long[1]);
 
+        // wrk in a process of its own (a load generator as cheap as Meta's side costs us
+        // nothing), 64 connections, on the third part.
+        String wrkFigure = "";
+        if (wrk) {
+            List<String> wrkBodies = callbacks(ids.subList(2 * messages, 3 * messages));
+            Map<String, Double> stats = wrk(wrkBodies);
+            assertThat(stats).containsEntry("answered", 3.0 * messages)
+                .containsEntry("s2xx", 3.0 * messages)
+                .containsEntry("applied", 2.0 * messages);
+            rawReapplied += postRaw(signedRaw(wrkBodies.subList(2 * messages, 3 * messages)), new long[1]);
+            wrkFigure = String.format(
+                    "signed status callbacks (one status each, 64 connections, wrk in its own process): %,d in %.2f s = %,.0f/s, "
+                            + "slowest answer %.0f ms, none lost%n",
+                    wrkBodies.size(), stats.get("seconds"), wrkBodies.size() / stats.get("seconds"),
+                    stats.get("max_ms"));
+        }
+
         // the simulator recorded each message as sent already: its sent callbacks change
         // nothing
         assertThat(applied).isEqualTo(2L * messages);
         assertThat(rawApplied).isEqualTo(2L * messages);
         assertThat(reapplied + rawReapplied).isZero();
-        assertThat(count(queueOf(user, queue), "read")).isEqualTo(2L * messages);
+        assertThat(count(queueOf(user, queue), "read")).isEqualTo((long) clients * messages);
+        // each message charged once, by its first billable callback
+        assertThat(jdbc.sql("SELECT count(DISTINCT message_id) FROM messaging_charges WHERE queue_id = :q")
+            .param("q", queue)
+            .query(Long.class)
+            .single()).isEqualTo((long) clients * messages);
+        assertThat(jdbc.sql("SELECT count(*) FROM messaging_messages WHERE queue_id = :q AND pricing IS NULL")
+            .param("q", queue)
+            .query(Long.class)
+            .single()).isZero();
 
         TestUser owner = newUserWithCredits(1_000);
         Campaign campaign = campaign(owner, "7701", 200, null);
@@ -260,20 +292,99 @@ class MessagingBenchmark extends MessagingTestSupport {
                         + "slowest answer %d ms, none lost, Meta's %,d retries applied %d%n",
                 rawBodies.size(), rawSeconds, rawBodies.size() / rawSeconds, rawSlowest[0] / 1_000_000, messages,
                 rawReapplied);
+        System.out.print(wrkFigure);
         System.out.printf("pause webhook to queue paused (answered after the commit): %.1f ms%n", pausedAfter / 1e6);
     }
 
-    /** A sent, a delivered and a read callback for each wamid, in that order of kinds. */
+    private static boolean wrkInstalled() {
+        try {
+            return new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor() >= 0;
+        }
+        catch (java.io.IOException | InterruptedException ex) {
+            return false;
+        }
+    }
+
+    /**
+     * Each body signed, once, by {@code wrk} (2 threads, 64 connections, on loopback, at
+     * most 20 s) with {@code bench/whatsapp-callbacks.lua}; returns its {@code wrkstats}
+     * line's figures.
+     */
+    private Map<String, Double> wrk(List<String> bodies) throws Exception {
+        java.nio.file.Path requests = java.nio.file.Files.createTempFile("kapi-callbacks", ".txt");
+        try {
+            java.nio.file.Files.write(requests, bodies.stream().map(body -> body.replace("\n", "")).map(body -> {
+                if (body.contains("\t")) {
+                    throw new IllegalArgumentException("a tab in a body");
+                }
+                return hmacOf(body) + "\t" + body;
+            }).toList());
+            Process process = new ProcessBuilder("wrk", "-t2", "-c64", "-d20s", "--timeout", "10s", "-s",
+                    java.nio.file.Path.of("bench/whatsapp-callbacks.lua").toAbsolutePath().toString(),
+                    "http://localhost:" + port, "--", requests.toString(), "2")
+                .redirectErrorStream(true)
+                .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(output).isTrue();
+            java.util.regex.Matcher line = java.util.regex.Pattern.compile("wrkstats: (.*)").matcher(output);
+            assertThat(line.find()).as(output).isTrue();
+            Map<String, Double> stats = new java.util.HashMap<>();
+            for (String pair : line.group(1).strip().split(" ")) {
+                String[] kv = pair.split("=");
+                stats.put(kv[0], Double.parseDouble(kv[1]));
+            }
+            return stats;
+        }
+        finally {
+            java.nio.file.Files.deleteIfExists(requests);
+        }
+    }
+
+    /**
+     * A queue of a WhatsApp Cloud number of business account {@code waba} (no messaging
+     * tier, Meta accepts every send) sending its approved marketing template to a group.
+     */
+    private long cloudQueue(TestUser user, String waba, long group) {
+        String phoneNumberId = "pn-" + waba;
+        META.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+            .get(com.github.tomakehurst.wiremock.client.WireMock
+                .urlPathEqualTo("/v23.0/" + waba + "/message_templates"))
+            .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("""
+                    {"data":[{"name":"%s","language":"tr","status":"APPROVED","category":"MARKETING","id":"77%s",
+                              "components":[{"type":"BODY","text":"Yaz indirimi başladı!"}]}]}""".formatted(TEMPLATE,
+                    waba))));
+        acceptEverySend(phoneNumberId);
+        long sender = sender(user, Map.of("provider", "whatsapp_cloud", "phone_number_id", phoneNumberId,
+                "access_token", "EAAG-cloud-token", "waba_id", waba));
+        put(user, "/api/messaging/senders/" + sender, Map.of("messaging_limit", "unlimited"), 200);
+        as(user.token()).post()
+            .uri("/api/messaging/senders/" + sender + "/templates/sync")
+            .exchange()
+            .expectStatus()
+            .isOk();
+        long draft = id(post(user, "/api/messaging/drafts", Map.of("name", "Yaz", "template",
+                Map.of("name", TEMPLATE, "language", "tr", "body_parameters", List.of())), 201));
+        return queue(user, draft, List.of(sender), List.of(group), List.of());
+    }
+
+    /**
+     * A sent, a delivered and a read callback for each wamid, in that order of kinds; the
+     * sent and delivered ones carry the pricing block Meta's do (billable, per-message
+     * pricing, marketing or utility, regular), as in Meta's published webhook examples.
+     */
     private static List<String> callbacks(List<String> wamids) {
         List<String> bodies = new ArrayList<>();
         for (String status : List.of("sent", "delivered", "read")) {
-            for (String id : wamids) {
+            for (int i = 0; i < wamids.size(); i++) {
+                String pricing = status.equals("read") ? "" : """
+                        ,"pricing":{"billable":true,"pricing_model":"PMP","category":"%s","type":"regular"}"""
+                    .formatted(i % 2 == 0 ? "marketing" : "utility");
                 bodies
                     .add("""
                             {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
                               "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"x"},
-                              "statuses":[{"id":"%s","status":"%s","timestamp":"%d","recipient_id":"905550000000"}]}}]}]}"""
-                        .formatted(id, status, 1_700_000_000L + bodies.size()));
+                              "statuses":[{"id":"%s","status":"%s","timestamp":"%d","recipient_id":"905550000000"%s}]}}]}]}"""
+                        .formatted(wamids.get(i), status, 1_700_000_000L + bodies.size(), pricing));
             }
         }
         return bodies;

@@ -100,6 +100,76 @@ class MessagingCallbackBatchesIntegrationTests extends MessagingTestSupport {
             .single()).as("a read message does not fail").isEqualTo("read");
     }
 
+    /**
+     * One callback carrying every kind of status for seven messages of a template
+     * campaign: billable and free pricing blocks, unpriced statuses, a status repeated,
+     * Meta's per-user marketing cap before a late billable callback of the capped send
+     * and after a billable one. Each message ends with its own status and pricing block,
+     * each billable message is charged exactly once, and Meta's retry of the whole
+     * callback changes and charges nothing.
+     */
+    @Test
+    void oneCallbackMixingPricedUnpricedRepeatedAndCappedStatusesThenEachMessageChargedOnceAndItsRetryNothing() {
+        TestUser user = newUserWithCredits(100);
+        Campaign campaign = campaign(user, "8231", 7, null);
+        start(campaign);
+        worker.drain();
+        List<String> w = wamidsOf(campaign.queue());
+        assertThat(w).hasSize(7).doesNotContainNull();
+        String billable = pricing(true, "marketing", "regular");
+        String free = pricing(false, "marketing", "free_entry_point");
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"8231","changes":[{"field":"messages","value":{
+                  "messaging_product":"whatsapp","metadata":{"display_phone_number":"905320000001","phone_number_id":"pn-8231"},
+                  "statuses":[%s]}}]}]}"""
+            .formatted(String.join(",",
+                    // billable sent and delivered, then read without a block
+                    priced(w.get(0), "sent", DELIVERED, billable),
+                    priced(w.get(0), "delivered", DELIVERED + 1, billable), status(w.get(0), "read", DELIVERED + 2),
+                    // delivered free of charge
+                    priced(w.get(1), "delivered", DELIVERED, free),
+                    // a billable delivered twice (Meta's retry inside one callback)
+                    priced(w.get(2), "delivered", DELIVERED, billable),
+                    priced(w.get(2), "delivered", DELIVERED, billable),
+                    // the marketing cap
+                    capped(w.get(3), DELIVERED),
+                    // the marketing cap, then a late billable sent of the capped send
+                    capped(w.get(4), DELIVERED), priced(w.get(4), "sent", DELIVERED - 1, billable),
+                    // read, with no pricing block yet
+                    status(w.get(5), "read", DELIVERED),
+                    // billable sent, then the marketing cap: the charge stands
+                    priced(w.get(6), "sent", DELIVERED, billable), capped(w.get(6), DELIVERED + 1)));
+
+        assertThat(signed(body)).containsEntry("statuses_applied", 8);
+
+        List<Map<String, Object>> messages = list(user, "/api/messaging/queues/" + campaign.queue() + "/messages");
+        assertThat(messages).extracting(m -> m.get("status"))
+            .containsExactly("read", "delivered", "delivered", "deferred", "deferred", "read", "deferred");
+        Map<String, Object> billed = Map.of("billable", true, "pricing_model", "PMP", "category", "marketing", "type",
+                "regular");
+        assertThat(messages).extracting(m -> m.get("pricing"))
+            .containsExactly(billed, Map.of("billable", false, "pricing_model", "PMP", "category", "marketing", "type",
+                    "free_entry_point"), billed, null, null, null, billed);
+        List<Long> ids = messages.stream().map(m -> ((Number) m.get("id")).longValue()).toList();
+        Map<Long, Long> charged = chargesOf(campaign.queue());
+        assertThat(charged).as("one charge each for the billable messages only")
+            .isEqualTo(Map.of(ids.get(0), 1L, ids.get(2), 1L, ids.get(6), 1L));
+        int held = ((Number) messages.getFirst().get("credits_held")).intValue();
+        Map<String, Object> usage = get(user, "/users/me/credits/usage?period=yearly", 200);
+        assertThat(usage.get("by_category")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+            .singleElement()
+            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+            .containsEntry("category", "marketing")
+            .containsEntry("spent", 3 * held);
+        long balance = credits.balanceOf(user.id()).credit();
+
+        assertThat(signed(body)).as("Meta's retry of the whole callback").containsEntry("statuses_applied", 0);
+        assertThat(chargesOf(campaign.queue())).isEqualTo(charged);
+        assertThat(list(user, "/api/messaging/queues/" + campaign.queue() + "/messages")).isEqualTo(messages);
+        assertThat(get(user, "/users/me/credits/usage?period=yearly", 200)).isEqualTo(usage);
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(balance);
+    }
+
     @Test
     void aBearerTokenOnTheCallbackRouteThenStillUnsignedAndNothingMoves() {
         TestUser user = newUserWithCredits(10);
@@ -143,6 +213,38 @@ class MessagingCallbackBatchesIntegrationTests extends MessagingTestSupport {
         return """
                 {"id":"%s","status":"%s","timestamp":"%d","recipient_id":"905550000000"}""".formatted(wamid, status,
                 at);
+    }
+
+    private static String pricing(boolean billable, String category, String type) {
+        return """
+                {"billable":%s,"pricing_model":"PMP","category":"%s","type":"%s"}""".formatted(billable, category,
+                type);
+    }
+
+    private static String priced(String wamid, String status, long at, String pricing) {
+        return """
+                {"id":"%s","status":"%s","timestamp":"%d","recipient_id":"905550000000","pricing":%s}"""
+            .formatted(wamid, status, at, pricing);
+    }
+
+    /** Meta's per-user marketing cap (131049) as a failed status. */
+    private static String capped(String wamid, long at) {
+        return """
+                {"id":"%s","status":"failed","timestamp":"%d","recipient_id":"905550000000",
+                 "errors":[{"code":131049,"title":"This message was not delivered to maintain healthy ecosystem engagement.",
+                            "error_data":{"details":"Meta chose not to deliver"}}]}"""
+            .formatted(wamid, at);
+    }
+
+    /** How many charges each charged message of the queue has. */
+    private Map<Long, Long> chargesOf(long queue) {
+        Map<Long, Long> charges = new java.util.HashMap<>();
+        jdbc.sql("SELECT message_id, count(*) AS n FROM messaging_charges WHERE queue_id = :q GROUP BY message_id")
+            .param("q", queue)
+            .query(rs -> {
+                charges.put(rs.getLong("message_id"), rs.getLong("n"));
+            });
+        return charges;
     }
 
     private static String callbackOf(String wamid, String status, long at) {

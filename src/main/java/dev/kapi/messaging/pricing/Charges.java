@@ -26,15 +26,16 @@ public class Charges {
             + "ELSE coalesce(q.template_category, 'marketing') END";
 
     /**
-     * The message a status callback names: by Meta's id, or by Kapı's key before that was
-     * recorded, unless the id is of an earlier send that Meta's per-user marketing cap
-     * superseded (that send is not billed; the message is charged by a later one).
+     * The message a status callback names (a row {@code u} of an {@code unnest} of Meta's
+     * ids and Kapı's keys): by Meta's id, or by Kapı's key before that was recorded,
+     * unless the id is of an earlier send that Meta's per-user marketing cap superseded
+     * (that send is not billed; the message is charged by a later one).
      */
     private static final String NAMED = """
-            (m.provider_message_id = :pid
-             OR (m.provider_message_id IS NULL AND m.id = :messageId
+            (m.provider_message_id = u.pid
+             OR (m.provider_message_id IS NULL AND m.id = u.message_id
                  AND (m.superseded_provider_message_ids IS NULL
-                      OR NOT (:pid = ANY(m.superseded_provider_message_ids)))))""";
+                      OR NOT (u.pid = ANY(m.superseded_provider_message_ids)))))""";
 
     private final JdbcClient jdbc;
 
@@ -50,53 +51,76 @@ public class Charges {
     }
 
     /**
-     * Charges the message Meta names (its id, or before that was recorded Kapı's key)
-     * once: not when it was sent before {@code cutoff} (its queue may have given the
-     * credits back), nor once its queue settled; at the price the queue kept for the
-     * message's market and {@code billedCategory} (null: what was held). Returns whether
-     * this call charged it.
+     * A message a billable status callback names: Meta's id, Kapı's key for before that
+     * was recorded, and the category Meta billed ({@link Pricing#billedCategory}; null:
+     * what was held).
      */
-    public boolean charge(String providerMessageId, long messageId, String billedCategory, Instant now,
-            Instant cutoff) {
-        // Waits for a settlement in progress (it locks the queue row), which then leaves
-        // nothing to charge.
-        List<Long> queue = jdbc.sql("""
-                SELECT q.id FROM messaging_queues q JOIN messaging_messages m ON m.queue_id = q.id
-                WHERE %s
+    public record Billed(String providerMessageId, long messageId, String billedCategory) {
+    }
+
+    /**
+     * Charges each message Meta names once, all in two statements whatever their number:
+     * not when it was sent before {@code cutoff} (its queue may have given the credits
+     * back), nor once its queue settled; at the price the queue kept for the message's
+     * market and the billed category (what was held when Meta named none Kapı knows). A
+     * message named twice is charged once, under the category its first naming billed.
+     * Returns how many this call charged.
+     */
+    public int charge(List<Billed> billed, Instant now, Instant cutoff) {
+        if (billed.isEmpty()) {
+            return 0;
+        }
+        String[] pids = billed.stream().map(Billed::providerMessageId).toArray(String[]::new);
+        Long[] ids = billed.stream().map(Billed::messageId).toArray(Long[]::new);
+        String[] categories = billed.stream().map(Billed::billedCategory).toArray(String[]::new);
+        // Waits for a settlement in progress (it locks the queue row), which then
+        // leaves nothing to charge. Queues locked and charges inserted in id order: two
+        // instances' writers charging some of the same messages wait for each other in
+        // one direction only (an insert waits for the other's uncommitted row of the
+        // same message), never in a circle.
+        List<Long> queues = jdbc.sql("""
+                SELECT q.id FROM messaging_queues q
+                WHERE q.id IN (SELECT m.queue_id FROM messaging_messages m
+                               JOIN unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[])) AS u(pid, message_id)
+                                 ON %s)
+                ORDER BY q.id
                 FOR SHARE OF q
-                """.formatted(NAMED))
-            .param("pid", providerMessageId)
-            .param("messageId", messageId)
-            .query(Long.class)
-            .list();
-        if (queue.isEmpty()) {
-            return false;
+                """.formatted(NAMED)).param("pids", pids).param("ids", ids).query(Long.class).list();
+        if (queues.isEmpty()) {
+            return 0;
         }
         return jdbc.sql("""
-                WITH charged AS (
+                WITH named AS (
+                SELECT DISTINCT ON (m.id) m.id, u.billed
+                FROM messaging_messages m
+                JOIN unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[]), CAST(:billed AS text[]))
+                     WITH ORDINALITY AS u(pid, message_id, billed, n) ON %2$s
+                ORDER BY m.id, u.n
+                ),
+                charged AS (
                 INSERT INTO messaging_charges (message_id, owner_id, queue_id, market, category, credits,
                                                held_category, held_credits, charged_at)
                 SELECT m.id, m.owner_id, m.queue_id, coalesce(m.market, '*'),
                        CASE WHEN p.credits IS NULL THEN %1$s ELSE p.category END, coalesce(p.credits, m.credits_held),
                        %1$s, m.credits_held, :now
-                FROM messaging_messages m JOIN messaging_queues q ON q.id = m.queue_id
+                FROM named JOIN messaging_messages m ON m.id = named.id
+                JOIN messaging_queues q ON q.id = m.queue_id
                 LEFT JOIN messaging_queue_prices p
-                       ON p.queue_id = q.id AND p.market = coalesce(m.market, '*')
-                      AND p.category = CAST(:billed AS text)
-                WHERE %2$s
-                  AND coalesce(m.sent_at, :now) > :cutoff
+                       ON p.queue_id = q.id AND p.market = coalesce(m.market, '*') AND p.category = named.billed
+                WHERE coalesce(m.sent_at, :now) > :cutoff
                   AND EXISTS (SELECT 1 FROM messaging_queue_reservations r WHERE r.queue_id = q.id AND NOT r.settled)
+                ORDER BY m.id
                 ON CONFLICT (message_id) DO NOTHING
                 RETURNING message_id
                 )
                 UPDATE messaging_messages SET priced_at = :now FROM charged WHERE id = charged.message_id
                 """.formatted(CATEGORY, NAMED))
-            .param("pid", providerMessageId)
-            .param("messageId", messageId)
-            .param("billed", billedCategory)
+            .param("pids", pids)
+            .param("ids", ids)
+            .param("billed", categories)
             .param("now", utc(now))
             .param("cutoff", utc(cutoff))
-            .update() > 0;
+            .update();
     }
 
     /**

@@ -337,26 +337,47 @@ public class QueueMessages {
             .single();
     }
 
+    /** A pricing block Meta reported (as JSON) for {@link #recordPricing}. */
+    public record Priced(String providerMessageId, long messageId, String pricing, boolean billable) {
+    }
+
     /**
-     * Keeps the last pricing block Meta reported for the message it names (by its id, or
-     * Kapı's key before that was recorded).
+     * Keeps, for each message named, the last of its pricing blocks in {@code priced}
+     * (their order of arrival), in one statement whatever their number; a message that
+     * reached delivered and has a non-billable block among them is priced: Meta will
+     * charge it nothing.
      */
-    public void recordPricing(String providerMessageId, long messageId, String pricing, boolean billable, Instant now) {
+    public void recordPricing(List<Priced> priced, Instant now) {
+        if (priced.isEmpty()) {
+            return;
+        }
+        Map<String, Priced> last = new LinkedHashMap<>();
+        Set<String> unbilled = new java.util.HashSet<>();
+        for (Priced one : priced) {
+            String key = one.providerMessageId() + " " + one.messageId();
+            last.put(key, one);
+            if (!one.billable()) {
+                unbilled.add(key);
+            }
+        }
+        List<Map.Entry<String, Priced>> rows = List.copyOf(last.entrySet());
         jdbc.sql("""
-                UPDATE messaging_messages SET pricing = CAST(:pricing AS jsonb),
-                    priced_at = CASE WHEN NOT :billable AND status = ANY(:reached) THEN coalesce(priced_at, :now)
-                                     ELSE priced_at END
-                WHERE provider_message_id = :pid
-                      OR (provider_message_id IS NULL AND id = :messageId
-                          AND (superseded_provider_message_ids IS NULL
-                               OR NOT (:pid = ANY(superseded_provider_message_ids))))
+                UPDATE messaging_messages m SET pricing = CAST(u.pricing AS jsonb),
+                    priced_at = CASE WHEN u.unbilled AND m.status = ANY(:reached) THEN coalesce(m.priced_at, :now)
+                                     ELSE m.priced_at END
+                FROM unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[]), CAST(:pricings AS text[]),
+                            CAST(:unbilled AS boolean[])) AS u(pid, message_id, pricing, unbilled)
+                WHERE m.provider_message_id = u.pid
+                      OR (m.provider_message_id IS NULL AND m.id = u.message_id
+                          AND (m.superseded_provider_message_ids IS NULL
+                               OR NOT (u.pid = ANY(m.superseded_provider_message_ids))))
                 """)
-            .param("pricing", pricing)
-            .param("billable", billable)
+            .param("pids", rows.stream().map(row -> row.getValue().providerMessageId()).toArray(String[]::new))
+            .param("ids", rows.stream().map(row -> row.getValue().messageId()).toArray(Long[]::new))
+            .param("pricings", rows.stream().map(row -> row.getValue().pricing()).toArray(String[]::new))
+            .param("unbilled", rows.stream().map(row -> unbilled.contains(row.getKey())).toArray(Boolean[]::new))
             .param("reached", MessageStatus.wires(List.of(DELIVERED, READ)))
             .param("now", utc(now))
-            .param("pid", providerMessageId)
-            .param("messageId", messageId)
             .update();
     }
 
@@ -524,64 +545,19 @@ public class QueueMessages {
             .list();
     }
 
-    /**
-     * Applies a provider's status to the message it names (by the provider's id, else by
-     * Kapı's idempotency key), only from the statuses that may move to it
-     * ({@link MessageStatus#predecessors}): sent < delivered < read; failed only from
-     * sending or sent. A message that failed with an unknown outcome (lost during a
-     * crash) was sent after all when a sent, delivered or read status arrives for it.
-     */
-    public boolean applyStatus(String providerMessageId, long messageId, MessageStatus status, Instant at,
-            String errorCode, String errorReason, Instant now) {
-        if (!MessageStatus.REPORTED.contains(status)) {
-            throw new IllegalArgumentException(status.wire());
-        }
-        Set<MessageStatus> from = MessageStatus.predecessors(status);
-        boolean fromUnknownOutcome = from.remove(FAILED);
-        return jdbc.sql("""
-                UPDATE messaging_messages
-                SET status = :status, updated_at = :now,
-                    provider_message_id = coalesce(provider_message_id, :pid),
-                    sent_at = CASE WHEN :failure THEN sent_at ELSE coalesce(sent_at, :at) END,
-                    delivered_at = CASE WHEN :delivered THEN coalesce(delivered_at, :at) ELSE delivered_at END,
-                    read_at = CASE WHEN :read THEN :at ELSE read_at END,
-                    failed_at = CASE WHEN :failure THEN :at ELSE NULL END,
-                    error_code = CASE WHEN :failure THEN :code ELSE NULL END,
-                    error_reason = CASE WHEN :failure THEN :reason ELSE NULL END,
-                    retryable = CASE WHEN :failure THEN false ELSE NULL END
-                WHERE (provider_message_id = :pid
-                       OR (provider_message_id IS NULL AND id = :messageId
-                           AND (superseded_provider_message_ids IS NULL
-                                OR NOT (:pid = ANY(superseded_provider_message_ids)))))
-                  AND (status = ANY(:from)
-                       OR (:fromUnknownOutcome AND status = :failed AND error_code = :unknownOutcome))
-                """)
-            .param("from", MessageStatus.wires(from))
-            .param("fromUnknownOutcome", fromUnknownOutcome)
-            .param("failed", FAILED.wire())
-            .param("unknownOutcome", UNKNOWN_OUTCOME)
-            .param("failure", status == FAILED)
-            .param("delivered", status == DELIVERED || status == READ)
-            .param("read", status == READ)
-            .param("status", status.wire())
-            .param("now", utc(now))
-            .param("pid", providerMessageId)
-            .param("at", utc(at))
-            .param("code", errorCode)
-            .param("reason", errorReason)
-            .param("messageId", messageId)
-            .update() > 0;
-    }
-
     /** One of many statuses of the same kind for {@link #applyStatuses}. */
     public record Reported(String providerMessageId, long messageId, Instant at, String errorCode, String errorReason) {
     }
 
     /**
-     * {@link #applyStatus} for many messages at once, all reported with the same
-     * {@code status}: one statement, whatever their number. Returns the indexes in
-     * {@code reported} of those that changed a message (of two for the same message, one
-     * only).
+     * Applies a provider's status to the messages it names (each by the provider's id,
+     * else by Kapı's idempotency key), only from the statuses that may move to it
+     * ({@link MessageStatus#predecessors}): sent < delivered < read; failed only from
+     * sending or sent. A message that failed with an unknown outcome (lost during a
+     * crash) was sent after all when a sent, delivered or read status arrives for it. One
+     * statement for all reported with the same {@code status}, whatever their number;
+     * returns the indexes in {@code reported} of those that changed a message (of two for
+     * the same message, one only).
      */
     public Set<Integer> applyStatuses(MessageStatus status, List<Reported> reported, Instant now) {
         if (!MessageStatus.REPORTED.contains(status)) {

@@ -90,31 +90,22 @@ public class ProviderEvents {
     }
 
     /**
-     * A status with Meta's pricing block (null without one): the message keeps the block,
-     * and the first billable one charges it at the price of the category Meta billed
-     * ({@link Charges}; a retried callback charges nothing more), even when the status
-     * itself is older than the message's. A {@code failed} status with Meta's per-user
-     * marketing cap defers the message instead (sent again later); a charge made before
-     * stands, and the message is never charged again (one charge per message, whatever
-     * its sends), while the deferred send's own callbacks no longer reach it.
+     * A status with Meta's pricing block (null without one), as {@link #statuses} applies
+     * it: the message keeps the block, and the first billable one charges it at the price
+     * of the category Meta billed ({@link Charges}; a retried callback charges nothing
+     * more), even when the status itself is older than the message's. A {@code failed}
+     * status with Meta's per-user marketing cap defers the message instead (sent again
+     * later); a charge made before stands, and the message is never charged again (one
+     * charge per message, whatever its sends), while the deferred send's own callbacks no
+     * longer reach it.
      */
     @Transactional
     public boolean status(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
             String errorReason, Pricing pricing) {
-        Instant now = clock.instant();
-        boolean applied = status == MessageStatus.FAILED && RetryPolicy.MARKETING_CAP.equals(errorCode)
-                ? deferred(providerMessageId, messageId, errorCode, errorReason) : messages.applyStatus(
-                        providerMessageId, messageId, status, at == null ? now : at, errorCode, errorReason, now);
+        boolean applied = statuses(
+                List.of(new Reported(providerMessageId, messageId, status, at, errorCode, errorReason, pricing)))[0];
         if (!applied) {
             log.debug("Status {} for message {} ignored (unknown, or not newer)", status, providerMessageId);
-        }
-        if (pricing != null) {
-            messages.recordPricing(providerMessageId, messageId, json.writeValueAsString(pricing.asMap()),
-                    pricing.charged(), now);
-            if (pricing.charged() && status != MessageStatus.FAILED) {
-                charges.charge(providerMessageId, messageId, pricing.billedCategory(), now,
-                        now.minus(pricingSettings.chargeWindow()));
-            }
         }
         return applied;
     }
@@ -122,33 +113,63 @@ public class ProviderEvents {
     /** One status as a provider reported it, for {@link #statuses}. */
     public record Reported(String providerMessageId, long messageId, MessageStatus status, Instant at, String errorCode,
             String errorReason, Pricing pricing) {
+
+        boolean marketingCap() {
+            return status == MessageStatus.FAILED && RetryPolicy.MARKETING_CAP.equals(errorCode);
+        }
+
     }
 
     /**
      * Many statuses in one transaction, each as {@link #status} applies it; returns, for
-     * each, whether it changed its message. Those without a pricing block (and not Meta's
-     * per-user marketing cap) are written together, one statement per status in the order
-     * a message moves (sent, delivered, read, failed), which the forward-only rule makes
-     * as good as their order of arrival; the others follow one by one.
+     * each, whether it changed its message. Meta's per-user marketing caps are applied
+     * one by one, in their order of arrival among the others; the statuses between two of
+     * them are written together whatever their number: one statement per status in the
+     * order a message moves (sent, delivered, read, failed), which the forward-only rule
+     * makes as good as their order of arrival, then one for their pricing blocks (the
+     * last of each message's kept) and two for the charges of the billable ones.
      */
     @Transactional
     public boolean[] statuses(List<Reported> reported) {
         Instant now = clock.instant();
         boolean[] applied = new boolean[reported.size()];
-        Map<MessageStatus, List<Integer>> together = new EnumMap<>(MessageStatus.class);
-        List<Integer> alone = new ArrayList<>();
-        for (int i = 0; i < reported.size(); i++) {
-            Reported one = reported.get(i);
-            boolean marketingCap = one.status() == MessageStatus.FAILED
-                    && RetryPolicy.MARKETING_CAP.equals(one.errorCode());
-            if (one.pricing() == null && !marketingCap) {
-                together.computeIfAbsent(one.status(), status -> new ArrayList<>()).add(i);
-            }
-            else {
-                alone.add(i);
+        int from = 0;
+        for (int i = 0; i <= reported.size(); i++) {
+            if (i == reported.size() || reported.get(i).marketingCap()) {
+                together(reported, from, i, applied, now);
+                if (i < reported.size()) {
+                    applied[i] = capped(reported.get(i), now);
+                }
+                from = i + 1;
             }
         }
-        together.forEach((status, indexes) -> {
+        return applied;
+    }
+
+    /**
+     * The statuses {@code from} (inclusive) to {@code to}, none of them Meta's per-user
+     * marketing cap, written together.
+     */
+    private void together(List<Reported> reported, int from, int to, boolean[] applied, Instant now) {
+        if (from >= to) {
+            return;
+        }
+        Map<MessageStatus, List<Integer>> byStatus = new EnumMap<>(MessageStatus.class);
+        List<QueueMessages.Priced> priced = new ArrayList<>();
+        List<Charges.Billed> billed = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            Reported one = reported.get(i);
+            byStatus.computeIfAbsent(one.status(), status -> new ArrayList<>()).add(i);
+            if (one.pricing() != null) {
+                priced.add(new QueueMessages.Priced(one.providerMessageId(), one.messageId(),
+                        json.writeValueAsString(one.pricing().asMap()), one.pricing().charged()));
+                if (one.pricing().charged() && one.status() != MessageStatus.FAILED) {
+                    billed.add(new Charges.Billed(one.providerMessageId(), one.messageId(),
+                            one.pricing().billedCategory()));
+                }
+            }
+        }
+        byStatus.forEach((status, indexes) -> {
             List<QueueMessages.Reported> rows = indexes.stream()
                 .map(reported::get)
                 .map(one -> new QueueMessages.Reported(one.providerMessageId(), one.messageId(), one.at(),
@@ -158,10 +179,19 @@ public class ProviderEvents {
                 applied[indexes.get(index)] = true;
             }
         });
-        for (int i : alone) {
-            Reported one = reported.get(i);
-            applied[i] = status(one.providerMessageId(), one.messageId(), one.status(), one.at(), one.errorCode(),
-                    one.errorReason(), one.pricing());
+        messages.recordPricing(priced, now);
+        charges.charge(billed, now, now.minus(pricingSettings.chargeWindow()));
+    }
+
+    /**
+     * Meta's per-user marketing cap reported for a message (with its pricing block, if
+     * any, kept; a failure is never charged).
+     */
+    private boolean capped(Reported one, Instant now) {
+        boolean applied = deferred(one.providerMessageId(), one.messageId(), one.errorCode(), one.errorReason());
+        if (one.pricing() != null) {
+            messages.recordPricing(List.of(new QueueMessages.Priced(one.providerMessageId(), one.messageId(),
+                    json.writeValueAsString(one.pricing().asMap()), one.pricing().charged())), now);
         }
         return applied;
     }
