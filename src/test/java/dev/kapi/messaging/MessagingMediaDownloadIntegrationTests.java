@@ -44,10 +44,10 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenTheCustomerSentAnImageThenTheOwnerGetsItByteExactAsASandboxedAttachment() {
-        Conversation chat = conversation("340101", "0555 934 01 01");
-        long message = wrote(chat, "image", "1480000340101", "image/jpeg", null);
-        metaDescribes("1480000340101", "/cdn/340101", "image/jpeg", sha256(JPEG), JPEG.length);
-        metaServes("/cdn/340101", JPEG);
+        Conversation chat = conversation("348801", "0555 934 01 01");
+        long message = wrote(chat, "image", "1480000348801", "image/jpeg", null);
+        metaDescribes("1480000348801", "/cdn/348801", "image/jpeg", sha256(JPEG), JPEG.length);
+        metaServes("/cdn/348801", JPEG);
 
         EntityExchangeResult<byte[]> answer = download(chat.user(), chat.customer(), message, 200);
 
@@ -60,20 +60,20 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
         assertThat(headers.get("X-Content-Type-Options")).containsExactly("nosniff");
         assertThat(headers.get(HttpHeaders.CACHE_CONTROL)).containsExactly("private, no-store");
         assertThat(headers.get("Content-Security-Policy")).containsExactly("sandbox");
-        META.verify(1, getRequestedFor(urlPathEqualTo("/v23.0/1480000340101")).withHeader("Authorization",
+        META.verify(1, getRequestedFor(urlPathEqualTo("/v23.0/1480000348801")).withHeader("Authorization",
                 equalTo("Bearer " + TOKEN)));
         META.verify(1,
-                getRequestedFor(urlPathEqualTo("/cdn/340101")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+                getRequestedFor(urlPathEqualTo("/cdn/348801")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
     }
 
     @Test
     void downloadWhenADocumentHasAHostileNameAndAnUnsafeTypeThenServedAsOctetStreamUnderItsEncodedName() {
-        Conversation chat = conversation("340102", "0555 934 01 02");
+        Conversation chat = conversation("348802", "0555 934 01 02");
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(document.cookie)\"/>"
             .getBytes(StandardCharsets.UTF_8);
-        long message = wrote(chat, "document", "1480000340102", "image/svg+xml", "../../Sipariş \"formu\".svg");
-        metaDescribes("1480000340102", "/cdn/340102", "image/svg+xml", sha256(svg), svg.length);
-        metaServes("/cdn/340102", svg);
+        long message = wrote(chat, "document", "1480000348802", "image/svg+xml", "../../Sipariş \"formu\".svg");
+        metaDescribes("1480000348802", "/cdn/348802", "image/svg+xml", sha256(svg), svg.length);
+        metaServes("/cdn/348802", svg);
 
         EntityExchangeResult<byte[]> answer = download(chat.user(), chat.customer(), message, 200);
 
@@ -87,8 +87,8 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenAnotherUserOrAMessageWithoutMediaIsAskedForThen404AndMetaIsNotAsked() {
-        Conversation chat = conversation("340103", "0555 934 01 03");
-        long image = wrote(chat, "image", "1480000340103", "image/jpeg", null);
+        Conversation chat = conversation("348803", "0555 934 01 03");
+        long image = wrote(chat, "image", "1480000348803", "image/jpeg", null);
         long text = wroteText(chat, "Merhaba");
         TestUser hostile = newUser();
         long lookalike = customer(hostile, "0555 934 01 03", "Aynı numara");
@@ -100,31 +100,31 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
                 "urn:kapi:problem:media-not-found");
         assertThat(problem(chat.user(), chat.customer(), image + 1_000_000, 404)).containsEntry("type",
                 "urn:kapi:problem:media-not-found");
-        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/v23.0/1480000340103")))).isEmpty();
+        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/v23.0/1480000348803")))).isEmpty();
     }
 
     @Test
     void downloadWhenMetaSaysTheFileIsLargerThanItsTypeAllowsThen502AndTheFileIsNeverFetched() {
-        Conversation chat = conversation("340104", "0555 934 01 04");
-        long message = wrote(chat, "image", "1480000340104", "image/jpeg", null);
-        metaDescribes("1480000340104", "/cdn/340104", "image/jpeg", sha256(JPEG), 5L * 1024 * 1024 + 1);
-        metaServes("/cdn/340104", JPEG);
+        Conversation chat = conversation("348804", "0555 934 01 04");
+        long message = wrote(chat, "image", "1480000348804", "image/jpeg", null);
+        metaDescribes("1480000348804", "/cdn/348804", "image/jpeg", sha256(JPEG), 5L * 1024 * 1024 + 1);
+        metaServes("/cdn/348804", JPEG);
 
         assertThat(problem(chat.user(), chat.customer(), message, 502)).containsEntry("type",
                 "urn:kapi:problem:media-too-large");
-        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/cdn/340104")))).isEmpty();
+        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/cdn/348804")))).isEmpty();
     }
 
     @Test
     void downloadWhenTheBodyOutgrowsTheTypesLimitWithoutADeclaredSizeThen502AndNothingServed() {
-        Conversation chat = conversation("340105", "0555 934 01 05");
-        long message = wrote(chat, "image", "1480000340105", "image/jpeg", null);
+        Conversation chat = conversation("348805", "0555 934 01 05");
+        long message = wrote(chat, "image", "1480000348805", "image/jpeg", null);
         byte[] huge = new byte[5 * 1024 * 1024 + 64 * 1024];
         System.arraycopy(JPEG, 0, huge, 0, JPEG.length);
-        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000340105")).willReturn(okJson("""
-                {"messaging_product":"whatsapp","url":"%s/cdn/340105","mime_type":"image/jpeg","sha256":"%s",
-                 "id":"1480000340105"}""".formatted(META.baseUrl(), sha256(huge)))));
-        metaServes("/cdn/340105", huge);
+        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000348805")).willReturn(okJson("""
+                {"messaging_product":"whatsapp","url":"%s/cdn/348805","mime_type":"image/jpeg","sha256":"%s",
+                 "id":"1480000348805"}""".formatted(META.baseUrl(), sha256(huge)))));
+        metaServes("/cdn/348805", huge);
 
         assertThat(problem(chat.user(), chat.customer(), message, 502)).containsEntry("type",
                 "urn:kapi:problem:media-too-large");
@@ -132,14 +132,14 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenTheFileOutgrowsTheSizeMetaGaveThenCutOffAtOnceWithoutReadingTheRest() {
-        Conversation chat = conversation("340115", "0555 934 01 15");
-        long message = wrote(chat, "image", "1480000340115", "image/jpeg", null);
+        Conversation chat = conversation("348815", "0555 934 01 15");
+        long message = wrote(chat, "image", "1480000348815", "image/jpeg", null);
         byte[] longer = new byte[400 * 1024];
         System.arraycopy(JPEG, 0, longer, 0, JPEG.length);
-        metaDescribes("1480000340115", "/cdn/340115", "image/jpeg", sha256(JPEG), JPEG.length);
+        metaDescribes("1480000348815", "/cdn/348815", "image/jpeg", sha256(JPEG), JPEG.length);
         // Meta's CDN trickles 400 KB over 20 seconds: reading it to its end would take
         // them all.
-        META.stubFor(WireMock.get(urlPathEqualTo("/cdn/340115"))
+        META.stubFor(WireMock.get(urlPathEqualTo("/cdn/348815"))
             .willReturn(aResponse().withStatus(200).withBody(longer).withChunkedDribbleDelay(200, 20_000)));
 
         long started = System.nanoTime();
@@ -151,12 +151,12 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenTheFileDoesNotMatchMetasSha256Then502MediaCorruptAndNothingServed() {
-        Conversation chat = conversation("340106", "0555 934 01 06");
-        long message = wrote(chat, "image", "1480000340106", "image/jpeg", null);
+        Conversation chat = conversation("348806", "0555 934 01 06");
+        long message = wrote(chat, "image", "1480000348806", "image/jpeg", null);
         byte[] tampered = JPEG.clone();
         tampered[10] = 'X';
-        metaDescribes("1480000340106", "/cdn/340106", "image/jpeg", sha256(JPEG), JPEG.length);
-        metaServes("/cdn/340106", tampered);
+        metaDescribes("1480000348806", "/cdn/348806", "image/jpeg", sha256(JPEG), JPEG.length);
+        metaServes("/cdn/348806", tampered);
 
         EntityExchangeResult<byte[]> answer = download(chat.user(), chat.customer(), message, 502);
 
@@ -169,19 +169,19 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenMetaPointsAtAnotherHostThenRefusedAndTheTokenIsNeverSentThere() {
-        Conversation chat = conversation("340107", "0555 934 01 07");
-        long elsewhere = wrote(chat, "image", "1480000340107", "image/jpeg", null);
-        long otherPort = wrote(chat, "image", "1480000340108", "image/jpeg", null);
-        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000340107"))
+        Conversation chat = conversation("348807", "0555 934 01 07");
+        long elsewhere = wrote(chat, "image", "1480000348807", "image/jpeg", null);
+        long otherPort = wrote(chat, "image", "1480000348808", "image/jpeg", null);
+        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000348807"))
             .willReturn(
                     okJson("""
-                            {"url":"%s/steal/340107","mime_type":"image/jpeg","sha256":"%s","file_size":%d,"id":"1480000340107"}"""
+                            {"url":"%s/steal/348807","mime_type":"image/jpeg","sha256":"%s","file_size":%d,"id":"1480000348807"}"""
                         .formatted(TELEGRAM.baseUrl(), sha256(JPEG), JPEG.length))));
-        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000340108")).willReturn(okJson("""
-                {"url":"http://127.0.0.1:%d/steal/340108","mime_type":"image/jpeg","sha256":"%s","file_size":%d,
-                 "id":"1480000340108"}""".formatted(META.port(), sha256(JPEG), JPEG.length))));
+        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000348808")).willReturn(okJson("""
+                {"url":"http://127.0.0.1:%d/steal/348808","mime_type":"image/jpeg","sha256":"%s","file_size":%d,
+                 "id":"1480000348808"}""".formatted(META.port(), sha256(JPEG), JPEG.length))));
         TELEGRAM.stubFor(WireMock.get(urlPathMatching("/steal/.*")).willReturn(aResponse().withBody(JPEG)));
-        metaServes("/steal/340108", JPEG);
+        metaServes("/steal/348808", JPEG);
 
         assertThat(problem(chat.user(), chat.customer(), elsewhere, 502)).containsEntry("type",
                 "urn:kapi:problem:media-url-refused");
@@ -196,11 +196,11 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenMetaNoLongerHasTheMediaOrItIsPast30DaysThen410MediaExpired() {
-        Conversation chat = conversation("340109", "0555 934 01 09");
-        long deleted = wrote(chat, "image", "1480000340109", "image/jpeg", null);
-        long old = wrote(chat, "image", "1480000340110", "image/jpeg", null,
+        Conversation chat = conversation("348809", "0555 934 01 09");
+        long deleted = wrote(chat, "image", "1480000348809", "image/jpeg", null);
+        long old = wrote(chat, "image", "1480000348810", "image/jpeg", null,
                 clock.instant().minus(Duration.ofDays(30)).minusSeconds(1));
-        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000340109"))
+        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000348809"))
             .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody("""
                     {"error":{"message":"Unsupported get request.","type":"GraphMethodException","code":100}}""")));
 
@@ -208,14 +208,14 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
                 "urn:kapi:problem:media-expired");
         assertThat(problem(chat.user(), chat.customer(), old, 410)).containsEntry("type",
                 "urn:kapi:problem:media-expired");
-        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/v23.0/1480000340110")))).isEmpty();
+        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/v23.0/1480000348810")))).isEmpty();
     }
 
     @Test
     void downloadWhenMetaFailsThen503MediaUnreachableWithRetryAfter() {
-        Conversation chat = conversation("340111", "0555 934 01 11");
-        long message = wrote(chat, "image", "1480000340111", "image/jpeg", null);
-        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000340111"))
+        Conversation chat = conversation("348811", "0555 934 01 11");
+        long message = wrote(chat, "image", "1480000348811", "image/jpeg", null);
+        META.stubFor(WireMock.get(urlPathEqualTo("/v23.0/1480000348811"))
             .willReturn(aResponse().withStatus(500).withBody("<html>oops</html>")));
 
         EntityExchangeResult<byte[]> answer = download(chat.user(), chat.customer(), message, 503);
@@ -227,16 +227,16 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenEightAreAlreadyRunningThenTheNinthIs503MediaBusyAndTheEightFinish() throws Exception {
-        Conversation chat = conversation("340112", "0555 934 01 12");
+        Conversation chat = conversation("348812", "0555 934 01 12");
         List<Long> messages = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-            messages.add(wrote(chat, "image", "14800003401120" + i, "image/jpeg", null));
+            messages.add(wrote(chat, "image", "14800003488120" + i, "image/jpeg", null));
         }
-        META.stubFor(WireMock.get(urlPathMatching("/v23.0/14800003401120[0-9]"))
+        META.stubFor(WireMock.get(urlPathMatching("/v23.0/14800003488120[0-9]"))
             .willReturn(okJson("""
-                    {"url":"%s/cdn/340112","mime_type":"image/jpeg","sha256":"%s","file_size":%d,"id":"x"}"""
+                    {"url":"%s/cdn/348812","mime_type":"image/jpeg","sha256":"%s","file_size":%d,"id":"x"}"""
                 .formatted(META.baseUrl(), sha256(JPEG), JPEG.length)).withFixedDelay(2_000)));
-        metaServes("/cdn/340112", JPEG);
+        metaServes("/cdn/348812", JPEG);
 
         List<Future<Integer>> running = new ArrayList<>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -246,7 +246,7 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
             }
             org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> META.findAll(getRequestedFor(urlPathMatching("/v23.0/14800003401120[0-9]"))).size() == 8);
+                .until(() -> META.findAll(getRequestedFor(urlPathMatching("/v23.0/14800003488120[0-9]"))).size() == 8);
 
             EntityExchangeResult<byte[]> ninth = download(chat.user(), chat.customer(), messages.get(8), 503);
 
@@ -262,7 +262,7 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenAUserAsksMoreThan60TimesAMinuteThen429() {
-        Conversation chat = conversation("340113", "0555 934 01 13");
+        Conversation chat = conversation("348813", "0555 934 01 13");
         long text = wroteText(chat, "Merhaba");
 
         for (int i = 0; i < 60; i++) {
@@ -275,8 +275,8 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
 
     @Test
     void downloadWhenCalledWithAServiceKeyThen401BecauseKeysReachOnlyAdminRoutes() {
-        Conversation chat = conversation("340114", "0555 934 01 14");
-        long message = wrote(chat, "image", "1480000340114", "image/jpeg", null);
+        Conversation chat = conversation("348814", "0555 934 01 14");
+        long message = wrote(chat, "image", "1480000348814", "image/jpeg", null);
         String key = (String) post(newAdmin(), "/api/admin/service-keys",
                 Map.of("name", "Medya okuyucu", "scopes", List.of("admin:read")), 201)
             .get("key");
@@ -286,7 +286,7 @@ class MessagingMediaDownloadIntegrationTests extends MessagingTestSupport {
             .exchange()
             .expectStatus()
             .isUnauthorized();
-        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/v23.0/1480000340114")))).isEmpty();
+        assertThat(META.findAll(getRequestedFor(urlPathEqualTo("/v23.0/1480000348814")))).isEmpty();
     }
 
     /** A user with a WhatsApp Cloud sender and one customer who writes to it. */

@@ -85,10 +85,10 @@ public abstract class IntegrationTest {
 
     /**
      * Binance Spot's REST API as a local stub (kapi.trading.binance.base-url): it answers
-     * 404 to everything unless a test stubs it, except klines of the tests' made-up
-     * symbols ({@code T<digits>USDT}), which it has none of (an empty list): their
-     * candles are the ones tests record in the store. Tests tell their calls apart by
-     * symbol.
+     * 404 to everything unless a test stubs it, except klines: of the tests' made-up
+     * symbols ({@code T<digits>USDT}) it has none (an empty list: their candles are the
+     * ones tests record in the store), any other symbol it does not know (400, -1121).
+     * Tests tell their calls apart by symbol.
      */
     protected static final WireMockServer BINANCE = startBinance();
 
@@ -175,6 +175,10 @@ public abstract class IntegrationTest {
             .withQueryParam("symbol", WireMock.matching("T[0-9]+USDT"))
             .atPriority(10)
             .willReturn(WireMock.okJson("[]")));
+        // any other symbol is unknown, as Binance answers it
+        server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v3/klines"))
+            .atPriority(20)
+            .willReturn(WireMock.jsonResponse("{\"code\":-1121,\"msg\":\"Invalid symbol.\"}", 400)));
         return server;
     }
 

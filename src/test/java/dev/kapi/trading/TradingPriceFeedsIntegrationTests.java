@@ -288,6 +288,22 @@ class TradingPriceFeedsIntegrationTests extends TradingTestSupport {
     }
 
     @Test
+    void downloadWhenBinanceDoesNotKnowTheSymbolThenBadRequestOnSymbolAndNothingStored() {
+        String token = newUserToken();
+        Instant to = clock.instant().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(10));
+        Map<String, Object> download = Map.of("exchange", "binance", "symbol", "NOSUCHCOIN", "interval", "1m", "from",
+                to.minus(Duration.ofMinutes(10)).toString(), "to", to.toString());
+
+        assertThat(invalidFields(as(token).post()
+            .uri("/api/trading/candles/download")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(download))).containsExactly("symbol");
+        assertThat(
+                jdbc.sql("SELECT count(*) FROM trading_candles WHERE symbol = 'NOSUCHCOIN'").query(Long.class).single())
+            .isZero();
+    }
+
+    @Test
     void backtestWhenTheSourceRangeHasAGapThenBadRequestOnSource() {
         String token = newUserToken();
         String symbol = symbol();

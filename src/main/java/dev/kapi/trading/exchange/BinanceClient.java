@@ -65,6 +65,8 @@ final class BinanceClient {
     static final int NEW_ORDER_REJECTED = -2010;
     static final int CANCEL_REJECTED = -2011;
 
+    static final int INVALID_SYMBOL = -1121;
+
     /** The statuses of an order still on the book ({@code enums.md}). */
     static final java.util.Set<String> OPEN_STATUSES = java.util.Set.of("NEW", "PARTIALLY_FILLED", "PENDING_NEW");
     static final Duration RULES_TTL = Duration.ofHours(1);
@@ -160,6 +162,9 @@ final class BinanceClient {
             params.put("endTime", Long.toString(lastOpen.plus(interval.length()).toEpochMilli() - 1));
             params.put("limit", Integer.toString(Math.min(limit, 1000)));
             Answer answer = send("GET", "/api/v3/klines", query(params), null);
+            if (answer.code() == INVALID_SYMBOL) {
+                throw new UnknownSymbol("Binance does not know the symbol " + symbol);
+            }
             if (!answer.ok()) {
                 throw answer.failure("klines");
             }

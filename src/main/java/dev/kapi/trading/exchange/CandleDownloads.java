@@ -116,6 +116,9 @@ public class CandleDownloads {
                     long wait = Math.max(1, Duration.between(clock.instant(), ex.until()).toSeconds());
                     throw ApiException.busy("exchange-busy", wait);
                 }
+                catch (Exchange.UnknownSymbol ex) {
+                    throw ApiException.invalidField("symbol", "symbol-unknown", symbol);
+                }
                 catch (Exchange.ExchangeException ex) {
                     throw new ApiException(HttpStatus.BAD_GATEWAY, "exchange-refused", ex.getMessage());
                 }

@@ -158,6 +158,15 @@ public interface Exchange {
 
     }
 
+    /** The exchange does not know the symbol (Binance's -1121 "Invalid symbol."). */
+    final class UnknownSymbol extends ExchangeException {
+
+        public UnknownSymbol(String message) {
+            super(message);
+        }
+
+    }
+
     /**
      * The exchange asked Kapı to wait (a 429 or 418, or the used weight near its limit):
      * no request goes to it before {@code until}.
