@@ -3,3 +3,6 @@
 -- is a SHA-256: a copy of it is useless without the verifier the app holds. Null: a flow started without one.
 ALTER TABLE external_sign_in_states ADD COLUMN code_challenge text;
 ALTER TABLE external_sign_in_codes ADD COLUMN code_challenge text;
+-- A code the hosted sign-in page's flow came back with is exchanged only there, in the browser that started it
+-- (its cookie stands for the verifier): POST /auth/external/exchange refuses it.
+ALTER TABLE external_sign_in_codes ADD COLUMN browser_bound boolean NOT NULL DEFAULT false;

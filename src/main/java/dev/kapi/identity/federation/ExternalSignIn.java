@@ -301,8 +301,10 @@ class ExternalSignIn {
             amr.add(Amr.PROVIDER_MFA);
         }
         String code = SecretTokens.generate();
-        signIns.issue(code, new ExternalSignIns.Code(account.id(), provider.alias(), SecretTokens.hash(browserSecret),
-                amr, started.codeChallenge()), clock.instant().plus(settings.codeTtl()));
+        signIns.issue(code,
+                new ExternalSignIns.Code(account.id(), provider.alias(), SecretTokens.hash(browserSecret), amr,
+                        started.codeChallenge(), hostedPage(started.returnTo())),
+                clock.instant().plus(settings.codeTtl()));
         return new Redirect(withParameter(started.returnTo(), "code", code));
     }
 
@@ -322,7 +324,8 @@ class ExternalSignIn {
     /**
      * Turns a one-time code into the sign-in's answer, ending as {@code finish} says;
      * {@code browserSecret}, when given, must be that of the browser that started it (the
-     * hosted page's exchange). {@code codeVerifier} must answer the challenge the flow
+     * hosted page's exchange), and is the only way to exchange a code the hosted page's
+     * flow came back with. {@code codeVerifier} must answer the challenge the flow
      * started with, and is refused when it started without one; the code is used up
      * either way. With {@code require-pkce} on, the API exchanges no code issued without
      * a challenge.
@@ -333,8 +336,8 @@ class ExternalSignIn {
             throw ApiException.invalidField("code", "external-code-invalid");
         }
         ExternalSignIns.Code redeemed = signIns.redeem(code, clock.instant())
-            .filter(found -> browserSecret.isEmpty()
-                    || SecretTokens.hash(browserSecret.get()).equals(found.browserHash()))
+            .filter(found -> browserSecret.isEmpty() ? !found.browserBound()
+                    : SecretTokens.hash(browserSecret.get()).equals(found.browserHash()))
             .orElseThrow(() -> ApiException.invalidField("code", "external-code-invalid"));
         if (!ExchangeProof.answers(redeemed.codeChallenge(), codeVerifier)) {
             audit.record(AuditType.EXTERNAL_SIGN_IN_REFUSED, redeemed.accountId(), redeemed.accountId(),

@@ -37,9 +37,11 @@ class ExternalSignIns {
 
     /**
      * A finished sign-in waiting for its code's exchange, with the app's challenge (or
-     * null).
+     * null); a {@code browserBound} one (the hosted page's) is exchanged only in the
+     * browser of {@code browserHash}.
      */
-    record Code(long accountId, String alias, String browserHash, List<String> amr, String codeChallenge) {
+    record Code(long accountId, String alias, String browserHash, List<String> amr, String codeChallenge,
+            boolean browserBound) {
     }
 
     void start(String state, State row, String authorizationUrl, Instant expiresAt) {
@@ -110,8 +112,8 @@ class ExternalSignIns {
     void issue(String code, Code row, Instant expiresAt) {
         jdbc.sql("""
                 INSERT INTO external_sign_in_codes (code_hash, account_id, alias, browser_hash, amr, code_challenge,
-                    expires_at)
-                VALUES (:code, :account, :alias, :browser, :amr, :challenge, :expires)
+                    browser_bound, expires_at)
+                VALUES (:code, :account, :alias, :browser, :amr, :challenge, :bound, :expires)
                 """)
             .param("code", SecretTokens.hash(code))
             .param("account", row.accountId())
@@ -119,6 +121,7 @@ class ExternalSignIns {
             .param("browser", row.browserHash())
             .param("amr", String.join(" ", row.amr()))
             .param("challenge", row.codeChallenge())
+            .param("bound", row.browserBound())
             .param("expires", utc(expiresAt))
             .update();
     }
@@ -127,15 +130,17 @@ class ExternalSignIns {
     Optional<Code> redeem(String code, Instant now) {
         return jdbc.sql("""
                 DELETE FROM external_sign_in_codes WHERE code_hash = :code
-                RETURNING account_id, alias, browser_hash, amr, code_challenge, expires_at > :now AS live
+                RETURNING account_id, alias, browser_hash, amr, code_challenge, browser_bound,
+                    expires_at > :now AS live
                 """)
             .param("code", SecretTokens.hash(code))
             .param("now", utc(now))
-            .query((rs, row) -> rs.getBoolean("live")
-                    ? Optional
-                        .of(new Code(rs.getLong("account_id"), rs.getString("alias"), rs.getString("browser_hash"),
-                                Arrays.asList(rs.getString("amr").split(" ")), rs.getString("code_challenge")))
-                    : Optional.<Code>empty())
+            .query((rs,
+                    row) -> rs.getBoolean("live")
+                            ? Optional.of(new Code(rs.getLong("account_id"), rs.getString("alias"),
+                                    rs.getString("browser_hash"), Arrays.asList(rs.getString("amr").split(" ")),
+                                    rs.getString("code_challenge"), rs.getBoolean("browser_bound")))
+                            : Optional.<Code>empty())
             .optional()
             .flatMap(found -> found);
     }

@@ -562,6 +562,29 @@ class ExternalSignInIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void hostedSignInPageWhenItsCodeIsTakenFromTheAddressToTheApiThenRefused() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        Browser browser = new Browser(port, randomIp());
+        ExternalProviderStub.useClock(clock);
+        String authorize = Browser.location(browser.get("http://localhost:" + port + "/auth/external/"
+                + provider.alias() + "?return_to=" + encode("/login/external?return=/account")))
+            .orElseThrow();
+        String callback = Browser
+            .location(browser.post(authorize, ExternalProviderStub.loginForm("hosted-" + email, verified(email))))
+            .orElseThrow();
+        String back = Browser.location(browser.get(callback)).orElseThrow();
+        String code = UriComponentsBuilder.fromUriString(back).build().getQueryParams().getFirst("code");
+
+        assertThat(exchange(code, 400)).containsEntry("type", "urn:kapi:problem:external-code-invalid");
+        assertThat(jdbc
+            .sql("SELECT count(*) FROM accounts a JOIN sessions s ON s.account_id = a.id " + "WHERE a.email = :email")
+            .param("email", email)
+            .query(Long.class)
+            .single()).as("no session was opened through the API").isZero();
+    }
+
+    @Test
     void startWhenReturnToIsAnotherOriginThenRefused() {
         Provider provider = oidcProvider(newAdmin(), false, false);
 
