@@ -1,9 +1,11 @@
 package dev.kapi.identity.importing;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -326,6 +328,33 @@ class UserImportIntegrationTests extends IntegrationTest {
             .as("a line of exactly 16,384 bytes is taken")
             .containsEntry("imported", 1);
         assertThat(accountCount(atTheBound)).isOne();
+    }
+
+    @Test
+    void importWhenTheBodyIsDeclaredOneByteOverTheDocumented256MbThen413NamingTheCapUnread() throws IOException {
+        TestUser admin = newAdmin();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            // 256 MB and one byte announced; not one byte of it is sent.
+            socket.getOutputStream()
+                .write(("POST /api/admin/users/import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + admin.token() + "\r\nX-Forwarded-For: " + randomIp()
+                        + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + (256L * 1024 * 1024 + 1)
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            while (!answer.toString(StandardCharsets.UTF_8).contains("}")) {
+                int n = socket.getInputStream().read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                answer.write(buffer, 0, n);
+            }
+            assertThat(answer.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413")
+                .contains("urn:kapi:problem:payload-too-large")
+                .contains("256 MB");
+        }
     }
 
     /**
