@@ -135,8 +135,9 @@ class ExternalSignIn {
      * The hosted sign-in page's return: its code is exchanged only in the browser that
      * started the flow (the cookie stands for the verifier there).
      */
-    private static boolean hostedPage(String target) {
-        return target.equals(HOSTED_RETURN) || target.startsWith(HOSTED_RETURN + "?");
+    private boolean hostedPage(String target) {
+        String path = target.startsWith(publicUrl.base() + "/") ? target.substring(publicUrl.base().length()) : target;
+        return path.equals(HOSTED_RETURN) || path.startsWith(HOSTED_RETURN + "?");
     }
 
     /**
