@@ -17,9 +17,10 @@ import static dev.kapi.shared.SqlTime.utc;
  * no longer lock anything (most of them for identifiers nobody has an account for),
  * sessions and one-time tokens a while after they ended, second-factor challenges once
  * expired, the enrol-only marks of sessions that ended, and, when a retention is set, old
- * audit events, the OpenID provider's grants whose tokens all expired, and the used
- * client assertions that expired. Every instance may run it: each statement deletes a
- * bounded batch of rows that are dead whoever looks.
+ * audit events, the OpenID provider's grants whose tokens all expired, the used client
+ * assertions that expired, and external sign-ins' states, link tickets and one-time codes
+ * once expired. Every instance may run it: each statement deletes a bounded batch of rows
+ * that are dead whoever looks.
  */
 @Component
 class Housekeeping {
@@ -42,11 +43,11 @@ class Housekeeping {
 
     /** Rows removed by one round, per table. */
     record Pruned(long lockouts, long sessions, long oneTimeTokens, long mfaChallenges, long enrolmentSessions,
-            long auditEvents, long oauthAuthorizations, long clientAssertions) {
+            long auditEvents, long oauthAuthorizations, long clientAssertions, long externalSignIns) {
 
         long total() {
             return lockouts + sessions + oneTimeTokens + mfaChallenges + enrolmentSessions + auditEvents
-                    + oauthAuthorizations + clientAssertions;
+                    + oauthAuthorizations + clientAssertions + externalSignIns;
         }
     }
 
@@ -109,7 +110,19 @@ class Housekeeping {
                 DELETE FROM oauth2_client_assertions_used WHERE (client_id, jti) IN (SELECT client_id, jti
                 FROM oauth2_client_assertions_used WHERE expires_at <= :before LIMIT :batch)
                 """, "before", now, now);
-        return new Pruned(lockouts, sessions, tokens, challenges, enrolments, audit, authorizations, assertions);
+        // External sign-ins that were started and never came back (and links whose
+        // ticket was never opened), and one-time codes never exchanged: each lives
+        // minutes and refuses by its expiry, so it goes then, its nonce, PKCE verifier
+        // and the app's challenge with it.
+        long external = deleteAll("""
+                DELETE FROM external_sign_in_states WHERE state_hash IN (SELECT state_hash
+                FROM external_sign_in_states WHERE expires_at <= :before LIMIT :batch)
+                """, "before", now, now) + deleteAll("""
+                DELETE FROM external_sign_in_codes WHERE code_hash IN (SELECT code_hash
+                FROM external_sign_in_codes WHERE expires_at <= :before LIMIT :batch)
+                """, "before", now, now);
+        return new Pruned(lockouts, sessions, tokens, challenges, enrolments, audit, authorizations, assertions,
+                external);
     }
 
     private long deleteAll(String sql, String name, Instant bound, Instant now) {

@@ -54,6 +54,9 @@ class ExternalSignIn {
     record Redirect(String location) {
     }
 
+    /** Where the hosted sign-in page's flows come back to. */
+    private static final String HOSTED_RETURN = "/login/external";
+
     private final IdentityProviders providers;
 
     private final IdentityProviderManagement management;
@@ -82,6 +85,8 @@ class ExternalSignIn {
 
     private final FederationSettings settings;
 
+    private final ExternalSignInSettings appSettings;
+
     private final PublicUrl publicUrl;
 
     private final Clock clock;
@@ -90,7 +95,7 @@ class ExternalSignIn {
             ExternalIdentities identities, UpstreamCalls calls, ReturnTargets returnTargets, Accounts accounts,
             AccountManagement accountManagement, SecondFactors factors, PasswordLogin login, AuditLog audit,
             ApplicationEventPublisher events, TransactionOperations transactions, FederationSettings settings,
-            PublicUrl publicUrl, Clock clock) {
+            ExternalSignInSettings appSettings, PublicUrl publicUrl, Clock clock) {
         this.providers = providers;
         this.management = management;
         this.signIns = signIns;
@@ -105,18 +110,34 @@ class ExternalSignIn {
         this.events = events;
         this.transactions = transactions;
         this.settings = settings;
+        this.appSettings = appSettings;
         this.publicUrl = publicUrl;
         this.clock = clock;
     }
 
     /**
      * Starts a sign-in in the browser holding {@code browserSecret}; answers the
-     * provider's authorization address.
+     * provider's authorization address. The app's {@code codeChallenge} (S256), when it
+     * sends one, goes with the flow to its one-time code, whose exchange then needs the
+     * verifier; with {@code require-pkce} on, only the hosted page may start without one.
      */
-    String start(String alias, String returnTo, String browserSecret) {
+    String start(String alias, String returnTo, String codeChallenge, String challengeMethod, String browserSecret) {
+        String challenge = ExchangeProof.challenge(codeChallenge, challengeMethod);
         IdentityProvider provider = enabled(alias);
         String target = returnTargets.check(returnTo);
-        return begin(provider, target, SecretTokens.hash(browserSecret), null).authorizationUrl();
+        if (challenge == null && appSettings.requirePkce() && !hostedPage(target)) {
+            throw ApiException.invalidField("code_challenge", "external-code-challenge-required");
+        }
+        return begin(provider, target, SecretTokens.hash(browserSecret), null, challenge).authorizationUrl();
+    }
+
+    /**
+     * The hosted sign-in page's return: its code is exchanged only in the browser that
+     * started the flow (the cookie stands for the verifier there).
+     */
+    private boolean hostedPage(String target) {
+        String path = target.startsWith(publicUrl.base() + "/") ? target.substring(publicUrl.base().length()) : target;
+        return path.equals(HOSTED_RETURN) || path.startsWith(HOSTED_RETURN + "?");
     }
 
     /**
@@ -131,7 +152,7 @@ class ExternalSignIn {
             throw ApiException.conflict("identity-provider-already-linked");
         }
         String ticket = SecretTokens.generate();
-        begin(provider, target, ExternalSignIns.ticketHash(ticket), accountId);
+        begin(provider, target, ExternalSignIns.ticketHash(ticket), accountId, null);
         return UriComponentsBuilder.fromUriString(publicUrl.base() + "/auth/external/" + alias)
             .queryParam("link_ticket", ticket)
             .build()
@@ -147,7 +168,8 @@ class ExternalSignIn {
     private record Begun(String authorizationUrl) {
     }
 
-    private Begun begin(IdentityProvider provider, String returnTo, String browserHash, Long linkAccountId) {
+    private Begun begin(IdentityProvider provider, String returnTo, String browserHash, Long linkAccountId,
+            String codeChallenge) {
         String state = SecretTokens.generate();
         String nonce = SecretTokens.generate();
         String verifier = SecretTokens.generate();
@@ -155,11 +177,10 @@ class ExternalSignIn {
         ClientRegistration registration = calls.registration(provider, null, redirectUri);
         OAuth2AuthorizationRequest request = request(provider, registration, state, nonce, verifier);
         String url = request.getAuthorizationRequestUri();
-        signIns
-            .start(state,
-                    new ExternalSignIns.State(provider.id(), browserHash, nonce, verifier, redirectUri, returnTo,
-                            linkAccountId),
-                    linkAccountId == null ? null : url, clock.instant().plus(settings.stateTtl()));
+        signIns.start(state,
+                new ExternalSignIns.State(provider.id(), browserHash, nonce, verifier, redirectUri, returnTo,
+                        linkAccountId, codeChallenge),
+                linkAccountId == null ? null : url, clock.instant().plus(settings.stateTtl()));
         return new Begun(url);
     }
 
@@ -282,7 +303,8 @@ class ExternalSignIn {
         }
         String code = SecretTokens.generate();
         signIns.issue(code,
-                new ExternalSignIns.Code(account.id(), provider.alias(), SecretTokens.hash(browserSecret), amr),
+                new ExternalSignIns.Code(account.id(), provider.alias(), SecretTokens.hash(browserSecret), amr,
+                        started.codeChallenge(), hostedPage(started.returnTo())),
                 clock.instant().plus(settings.codeTtl()));
         return new Redirect(withParameter(started.returnTo(), "code", code));
     }
@@ -303,16 +325,29 @@ class ExternalSignIn {
     /**
      * Turns a one-time code into the sign-in's answer, ending as {@code finish} says;
      * {@code browserSecret}, when given, must be that of the browser that started it (the
-     * hosted page's exchange).
+     * hosted page's exchange), and is the only way to exchange a code the hosted page's
+     * flow came back with. {@code codeVerifier} must answer the challenge the flow
+     * started with, and is refused when it started without one; the code is used up
+     * either way. With {@code require-pkce} on, the API exchanges no code issued without
+     * a challenge.
      */
-    PasswordLogin.Outcome exchange(String code, Optional<String> browserSecret, PasswordLogin.Finish finish) {
+    PasswordLogin.Outcome exchange(String code, String codeVerifier, Optional<String> browserSecret,
+            PasswordLogin.Finish finish) {
         if (code == null || code.isEmpty() || code.length() > 200) {
             throw ApiException.invalidField("code", "external-code-invalid");
         }
         ExternalSignIns.Code redeemed = signIns.redeem(code, clock.instant())
-            .filter(found -> browserSecret.isEmpty()
-                    || SecretTokens.hash(browserSecret.get()).equals(found.browserHash()))
+            .filter(found -> browserSecret.isEmpty() ? !found.browserBound()
+                    : SecretTokens.hash(browserSecret.get()).equals(found.browserHash()))
             .orElseThrow(() -> ApiException.invalidField("code", "external-code-invalid"));
+        if (!ExchangeProof.answers(redeemed.codeChallenge(), codeVerifier)) {
+            audit.record(AuditType.EXTERNAL_SIGN_IN_REFUSED, redeemed.accountId(), redeemed.accountId(),
+                    "alias=" + redeemed.alias() + ";reason=code-verifier-mismatch");
+            throw ApiException.invalidField("code_verifier", "external-code-invalid");
+        }
+        if (redeemed.codeChallenge() == null && browserSecret.isEmpty() && appSettings.requirePkce()) {
+            throw ApiException.invalidField("code_verifier", "external-code-invalid");
+        }
         Account account = accounts.byId(redeemed.accountId())
             .orElseThrow(() -> ApiException.invalidField("code", "external-code-invalid"));
         if (!account.active()) {

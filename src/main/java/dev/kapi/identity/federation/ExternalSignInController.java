@@ -19,6 +19,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.kapi.identity.signin.LoginResponse;
 import dev.kapi.identity.signin.PasswordLogin;
 import dev.kapi.shared.ApiException;
@@ -45,19 +47,23 @@ class ExternalSignInController {
         this.binding = binding;
     }
 
-    record ExchangeRequest(@NotBlank @Size(max = 200) String code) {
+    record ExchangeRequest(@NotBlank @Size(max = 200) String code,
+            @JsonProperty("code_verifier") @Size(max = 200) String codeVerifier) {
     }
 
     @GetMapping("/auth/external/{alias}")
     @Operation(summary = "Start signing in with an external provider: a 302 to it (PKCE, state, nonce); "
-            + "return_to is where the one-time code or the error goes")
+            + "return_to is where the one-time code or the error goes; the app's code_challenge (S256) binds "
+            + "that code to the code_verifier it keeps")
     ResponseEntity<Void> start(@PathVariable String alias,
             @RequestParam(name = "return_to", required = false) String returnTo,
+            @RequestParam(name = "code_challenge", required = false) String codeChallenge,
+            @RequestParam(name = "code_challenge_method", required = false) String challengeMethod,
             @RequestParam(name = "link_ticket", required = false) @Size(max = 200) String linkTicket,
             HttpServletRequest request, HttpServletResponse response) {
         String browser = binding.readOrIssue(request, response);
         String location = linkTicket != null ? signIn.continueLink(alias, linkTicket, browser)
-                : signIn.start(alias, returnTo, browser);
+                : signIn.start(alias, returnTo, codeChallenge, challengeMethod, browser);
         return redirect(location);
     }
 
@@ -73,9 +79,10 @@ class ExternalSignInController {
     }
 
     @PostMapping("/auth/external/exchange")
-    @Operation(summary = "Exchange the one-time code for the token pair, or mfa_required as /auth/login answers")
+    @Operation(summary = "Exchange the one-time code (with the code_verifier of its code_challenge) for the token "
+            + "pair, or mfa_required as /auth/login answers")
     LoginResponse exchange(@Valid @RequestBody ExchangeRequest body, HttpServletRequest request) {
-        return LoginResponse.from(signIn.exchange(body.code(), Optional.empty(),
+        return LoginResponse.from(signIn.exchange(body.code(), body.codeVerifier(), Optional.empty(),
                 new PasswordLogin.Finish.Tokens(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT))));
     }
 

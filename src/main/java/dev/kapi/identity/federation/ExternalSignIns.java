@@ -27,20 +27,29 @@ class ExternalSignIns {
         this.jdbc = jdbc;
     }
 
-    /** A started sign-in, as its callback finds it. */
+    /**
+     * A started sign-in, as its callback finds it: {@code codeVerifier} is Kapı's own
+     * towards the provider, {@code codeChallenge} the app's towards Kapı (or null).
+     */
     record State(long providerId, String browserHash, String nonce, String codeVerifier, String redirectUri,
-            String returnTo, Long linkAccountId) {
+            String returnTo, Long linkAccountId, String codeChallenge) {
     }
 
-    /** A finished sign-in waiting for its code's exchange. */
-    record Code(long accountId, String alias, String browserHash, List<String> amr) {
+    /**
+     * A finished sign-in waiting for its code's exchange, with the app's challenge (or
+     * null); a {@code browserBound} one (the hosted page's) is exchanged only in the
+     * browser of {@code browserHash}.
+     */
+    record Code(long accountId, String alias, String browserHash, List<String> amr, String codeChallenge,
+            boolean browserBound) {
     }
 
     void start(String state, State row, String authorizationUrl, Instant expiresAt) {
         jdbc.sql("""
                 INSERT INTO external_sign_in_states (state_hash, provider_id, browser_hash, nonce, code_verifier,
-                    redirect_uri, return_to, link_account_id, authorization_url, expires_at)
-                VALUES (:state, :provider, :browser, :nonce, :verifier, :redirect, :returnTo, :link, :url, :expires)
+                    redirect_uri, return_to, link_account_id, authorization_url, code_challenge, expires_at)
+                VALUES (:state, :provider, :browser, :nonce, :verifier, :redirect, :returnTo, :link, :url, :challenge,
+                    :expires)
                 """)
             .param("state", SecretTokens.hash(state))
             .param("provider", row.providerId())
@@ -51,6 +60,7 @@ class ExternalSignIns {
             .param("returnTo", row.returnTo())
             .param("link", row.linkAccountId())
             .param("url", authorizationUrl)
+            .param("challenge", row.codeChallenge())
             .param("expires", utc(expiresAt))
             .update();
     }
@@ -85,14 +95,15 @@ class ExternalSignIns {
         return jdbc.sql("""
                 DELETE FROM external_sign_in_states WHERE state_hash = :state AND authorization_url IS NULL
                 RETURNING provider_id, browser_hash, nonce, code_verifier, redirect_uri, return_to, link_account_id,
-                    expires_at > :now AS live
+                    code_challenge, expires_at > :now AS live
                 """)
             .param("state", SecretTokens.hash(state))
             .param("now", utc(now))
             .query((rs, row) -> rs.getBoolean("live")
-                    ? Optional.of(new State(rs.getLong("provider_id"), rs.getString("browser_hash"),
-                            rs.getString("nonce"), rs.getString("code_verifier"), rs.getString("redirect_uri"),
-                            rs.getString("return_to"), (Long) rs.getObject("link_account_id")))
+                    ? Optional
+                        .of(new State(rs.getLong("provider_id"), rs.getString("browser_hash"), rs.getString("nonce"),
+                                rs.getString("code_verifier"), rs.getString("redirect_uri"), rs.getString("return_to"),
+                                (Long) rs.getObject("link_account_id"), rs.getString("code_challenge")))
                     : Optional.<State>empty())
             .optional()
             .flatMap(found -> found);
@@ -100,14 +111,17 @@ class ExternalSignIns {
 
     void issue(String code, Code row, Instant expiresAt) {
         jdbc.sql("""
-                INSERT INTO external_sign_in_codes (code_hash, account_id, alias, browser_hash, amr, expires_at)
-                VALUES (:code, :account, :alias, :browser, :amr, :expires)
+                INSERT INTO external_sign_in_codes (code_hash, account_id, alias, browser_hash, amr, code_challenge,
+                    browser_bound, expires_at)
+                VALUES (:code, :account, :alias, :browser, :amr, :challenge, :bound, :expires)
                 """)
             .param("code", SecretTokens.hash(code))
             .param("account", row.accountId())
             .param("alias", row.alias())
             .param("browser", row.browserHash())
             .param("amr", String.join(" ", row.amr()))
+            .param("challenge", row.codeChallenge())
+            .param("bound", row.browserBound())
             .param("expires", utc(expiresAt))
             .update();
     }
@@ -116,24 +130,19 @@ class ExternalSignIns {
     Optional<Code> redeem(String code, Instant now) {
         return jdbc.sql("""
                 DELETE FROM external_sign_in_codes WHERE code_hash = :code
-                RETURNING account_id, alias, browser_hash, amr, expires_at > :now AS live
+                RETURNING account_id, alias, browser_hash, amr, code_challenge, browser_bound,
+                    expires_at > :now AS live
                 """)
             .param("code", SecretTokens.hash(code))
             .param("now", utc(now))
-            .query((rs, row) -> rs.getBoolean("live")
-                    ? Optional.of(new Code(rs.getLong("account_id"), rs.getString("alias"),
-                            rs.getString("browser_hash"), Arrays.asList(rs.getString("amr").split(" "))))
-                    : Optional.<Code>empty())
+            .query((rs,
+                    row) -> rs.getBoolean("live")
+                            ? Optional.of(new Code(rs.getLong("account_id"), rs.getString("alias"),
+                                    rs.getString("browser_hash"), Arrays.asList(rs.getString("amr").split(" ")),
+                                    rs.getString("code_challenge"), rs.getBoolean("browser_bound")))
+                            : Optional.<Code>empty())
             .optional()
             .flatMap(found -> found);
-    }
-
-    /** Removes what expired before {@code now}; answers how many rows went. */
-    int removeExpired(Instant now) {
-        return jdbc.sql("DELETE FROM external_sign_in_states WHERE expires_at <= :now").param("now", utc(now)).update()
-                + jdbc.sql("DELETE FROM external_sign_in_codes WHERE expires_at <= :now")
-                    .param("now", utc(now))
-                    .update();
     }
 
 }

@@ -47,7 +47,7 @@ public class FederatedSignIn {
         if (browser.isEmpty()) {
             throw ApiException.invalidField("code", "external-code-invalid");
         }
-        return signIn.exchange(code, browser, finish);
+        return signIn.exchange(code, null, browser, finish);
     }
 
 }

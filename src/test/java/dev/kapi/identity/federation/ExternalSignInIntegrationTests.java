@@ -1,8 +1,15 @@
 package dev.kapi.identity.federation;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +25,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 
 import dev.kapi.identity.federation.ExternalProviderStub.Browser;
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.support.SecondInstance;
 import dev.kapi.support.Totp;
 
 import static dev.kapi.identity.federation.ExternalProviderStub.encode;
@@ -32,9 +40,6 @@ class ExternalSignInIntegrationTests extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
-
-    @Autowired
-    ExternalSignInHousekeeping housekeeping;
 
     /** A provider of its own per test: its own issuer at the stub, its own alias. */
     private record Provider(String alias, String issuerId, String clientId) {
@@ -106,6 +111,55 @@ class ExternalSignInIntegrationTests extends IntegrationTest {
             .expectBody(JSON_OBJECT)
             .returnResult()
             .getResponseBody();
+    }
+
+    private Map<String, Object> exchange(Map<String, String> body, int status) {
+        return client().post()
+            .uri("/auth/external/exchange")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(body)
+            .exchange()
+            .expectStatus()
+            .isEqualTo(status)
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    /**
+     * The app's PKCE pair, computed as a browser's SubtleCrypto would: S256 of a
+     * verifier.
+     */
+    private record Pkce(String verifier, String challenge) {
+
+        static Pkce generate() {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII));
+                return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+            }
+            catch (NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        String query() {
+            return "&code_challenge=" + challenge + "&code_challenge_method=S256";
+        }
+    }
+
+    private Map<String, String> signInWithChallenge(Provider provider, String subject, Pkce pkce) {
+        return through(new Browser(port, randomIp()), provider, subject, verified(subject + "@example.com"),
+                "http://localhost:" + port + "/auth/external/" + provider.alias() + "?return_to=" + encode(spaReturn())
+                        + pkce.query());
+    }
+
+    private HttpResponse<String> start(int kapiPort, Provider provider, String query) {
+        return new Browser(kapiPort, randomIp())
+            .get("http://localhost:" + kapiPort + "/auth/external/" + provider.alias() + "?" + query);
     }
 
     private TestUser tokensFor(String code, String email) {
@@ -384,18 +438,150 @@ class ExternalSignInIntegrationTests extends IntegrationTest {
     }
 
     @Test
-    void housekeepingWhenAStartedSignInExpiredThenItsRowIsRemoved() {
+    void exchangeWhenTheStartSentAChallengeThenOnlyItsVerifierRedeemsTheCodeAndAnyOtherAnswerUsesItUp() {
         Provider provider = oidcProvider(newAdmin(), false, false);
-        new Browser(port, randomIp()).get("http://localhost:" + port + "/auth/external/" + provider.alias()
-                + "?return_to=" + encode(spaReturn()));
-        String countStarted = "SELECT count(*) FROM external_sign_in_states s JOIN identity_providers p "
-                + "ON p.id = s.provider_id WHERE p.alias = :alias";
-        assertThat(jdbc.sql(countStarted).param("alias", provider.alias()).query(Long.class).single()).isEqualTo(1);
+        String subject = "pkce-" + UUID.randomUUID();
+        Pkce pkce = Pkce.generate();
 
-        clock.advance(Duration.ofMinutes(11));
-        assertThat(housekeeping.prune()).isPositive();
+        // A code taken from the address bar, history or a Referer, without the app's
+        // verifier: refused, and gone for the app too.
+        String leaked = signInWithChallenge(provider, subject, pkce).get("code");
+        Map<String, Object> withoutVerifier = exchange(Map.of("code", leaked), 400);
+        assertThat(withoutVerifier).containsEntry("type", "urn:kapi:problem:external-code-invalid");
+        assertThat(invalidFields(withoutVerifier)).containsExactly("code_verifier");
+        assertThat(exchange(Map.of("code", leaked, "code_verifier", pkce.verifier()), 400)).containsEntry("type",
+                "urn:kapi:problem:external-code-invalid");
 
-        assertThat(jdbc.sql(countStarted).param("alias", provider.alias()).query(Long.class).single()).isZero();
+        String guessed = signInWithChallenge(provider, subject, pkce).get("code");
+        assertThat(exchange(Map.of("code", guessed, "code_verifier", Pkce.generate().verifier()), 400))
+            .containsEntry("type", "urn:kapi:problem:external-code-invalid");
+        assertThat(exchange(Map.of("code", guessed, "code_verifier", pkce.verifier()), 400))
+            .as("a wrong verifier used the code up")
+            .containsEntry("type", "urn:kapi:problem:external-code-invalid");
+        assertThat(jdbc
+            .sql("SELECT count(*) FROM audit_events WHERE type = 'external-sign-in-refused' " + "AND details = :detail")
+            .param("detail", "alias=" + provider.alias() + ";reason=code-verifier-mismatch")
+            .query(Long.class)
+            .single()).isEqualTo(2);
+
+        String right = signInWithChallenge(provider, subject, pkce).get("code");
+        Map<String, Object> tokens = exchange(Map.of("code", right, "code_verifier", pkce.verifier()), 200);
+        assertThat(tokens).containsKeys("access_token", "refresh_token");
+        assertThat(get(new TestUser((String) tokens.get("access_token"), 0, null), "/users/me", 200))
+            .containsEntry("email", subject + "@example.com");
+    }
+
+    @Test
+    void exchangeWhenAVerifierComesForAFlowStartedWithoutAChallengeThenRefusedAndTheCodeUsedUp() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        String code = signInThrough(provider, "sub-" + email, verified(email)).get("code");
+
+        Map<String, Object> problem = exchange(Map.of("code", code, "code_verifier", Pkce.generate().verifier()), 400);
+
+        assertThat(problem).containsEntry("type", "urn:kapi:problem:external-code-invalid");
+        assertThat(invalidFields(problem)).containsExactly("code_verifier");
+        assertThat(exchange(code, 400)).containsEntry("type", "urn:kapi:problem:external-code-invalid");
+    }
+
+    @Test
+    void startWhenTheChallengeOrItsMethodIsMalformedThen400NamingTheFieldAndNothingStarted() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String spa = "return_to=" + encode(spaReturn());
+        String challenge = Pkce.generate().challenge();
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(spa + "&code_challenge=" + challenge.substring(1) + "&code_challenge_method=S256",
+                "external-code-challenge-invalid");
+        refused.put(spa + "&code_challenge=" + "a".repeat(129) + "&code_challenge_method=S256",
+                "external-code-challenge-invalid");
+        refused.put(spa + "&code_challenge=" + encode(challenge.substring(2) + "+/=") + "&code_challenge_method=S256",
+                "external-code-challenge-invalid");
+        refused.put(spa + "&code_challenge=" + challenge + "&code_challenge_method=plain",
+                "external-code-challenge-method-invalid");
+        refused.put(spa + "&code_challenge=" + challenge, "external-code-challenge-method-invalid");
+        refused.put(spa + "&code_challenge_method=S256", "external-code-challenge-required");
+
+        refused.forEach((query, code) -> {
+            HttpResponse<String> answer = start(port, provider, query);
+            assertThat(answer.statusCode()).as(query).isEqualTo(400);
+            assertThat(answer.body()).as(query)
+                .contains("urn:kapi:problem:" + code)
+                .contains(code.contains("method") ? "\"code_challenge_method\"" : "\"code_challenge\"");
+        });
+        assertThat(jdbc
+            .sql("SELECT count(*) FROM external_sign_in_states s JOIN identity_providers p "
+                    + "ON p.id = s.provider_id WHERE p.alias = :alias")
+            .param("alias", provider.alias())
+            .query(Long.class)
+            .single()).isZero();
+    }
+
+    @Test
+    void startWhenPkceIsRequiredThenOnlyWithAChallengeOrFromTheHostedPageAndNoCodeWithoutOneIsExchanged()
+            throws Exception {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        String issuedWithout = signInThrough(provider, "sub-" + email, verified(email)).get("code");
+        try (SecondInstance required = anotherInstance().property("kapi.identity.external.require-pkce", true)
+            .start()) {
+            HttpResponse<String> without = start(required.port(), provider, "return_to=" + encode(spaReturn()));
+            assertThat(without.statusCode()).isEqualTo(400);
+            assertThat(without.body()).contains("urn:kapi:problem:external-code-challenge-required")
+                .contains("\"code_challenge\"");
+            assertThat(start(required.port(), provider, "return_to=" + encode("/login/external?return=/account"))
+                .statusCode()).as("the hosted page's code is exchanged only in its own browser").isEqualTo(302);
+
+            HttpClient http = HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, String, HttpResponse<String>> exchangeThere = (code, verifier) -> {
+                String json = "{\"code\":\"" + code + "\""
+                        + (verifier == null ? "" : ",\"code_verifier\":\"" + verifier + "\"") + "}";
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(required.baseUrl() + "/auth/external/exchange"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Forwarded-For", randomIp())
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            };
+            HttpResponse<String> old = exchangeThere.apply(issuedWithout, null);
+            assertThat(old.statusCode()).as("a code issued without a challenge").isEqualTo(400);
+            assertThat(old.body()).contains("urn:kapi:problem:external-code-invalid");
+
+            Pkce pkce = Pkce.generate();
+            String code = through(new Browser(required.port(), randomIp()), provider, "req-" + email,
+                    verified("req-" + email), required.baseUrl() + "/auth/external/" + provider.alias() + "?return_to="
+                            + encode(spaReturn()) + pkce.query())
+                .get("code");
+            HttpResponse<String> signedIn = exchangeThere.apply(code, pkce.verifier());
+            assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+            assertThat(signedIn.body()).contains("\"access_token\"");
+        }
+    }
+
+    @Test
+    void hostedSignInPageWhenItsCodeIsTakenFromTheAddressToTheApiThenRefused() {
+        Provider provider = oidcProvider(newAdmin(), false, false);
+        String email = uniqueEmail();
+        Browser browser = new Browser(port, randomIp());
+        ExternalProviderStub.useClock(clock);
+        String authorize = Browser.location(browser.get("http://localhost:" + port + "/auth/external/"
+                + provider.alias() + "?return_to=" + encode("/login/external?return=/account")))
+            .orElseThrow();
+        String callback = Browser
+            .location(browser.post(authorize, ExternalProviderStub.loginForm("hosted-" + email, verified(email))))
+            .orElseThrow();
+        String back = Browser.location(browser.get(callback)).orElseThrow();
+        String code = UriComponentsBuilder.fromUriString(back).build().getQueryParams().getFirst("code");
+
+        assertThat(exchange(code, 400)).containsEntry("type", "urn:kapi:problem:external-code-invalid");
+        assertThat(jdbc
+            .sql("SELECT count(*) FROM accounts a JOIN sessions s ON s.account_id = a.id " + "WHERE a.email = :email")
+            .param("email", email)
+            .query(Long.class)
+            .single()).as("no session was opened through the API").isZero();
     }
 
     @Test

@@ -1,9 +1,22 @@
 package dev.kapi.identity.importing;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -268,6 +281,118 @@ class UserImportIntegrationTests extends IntegrationTest {
         Map<String, Object> problem = importFile(admin.token(), "", line(uniqueEmail(), ""), 401);
 
         assertThat(problem).containsEntry("type", "urn:kapi:problem:reauthentication-required");
+    }
+
+    @Test
+    void importWhenTheFileHasOneLineMoreThanTheDocumented200000Then400NamingTheBoundAndNothingImported()
+            throws Exception {
+        TestUser admin = newAdmin();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+
+        HttpResponse<String> over = importStreamed(admin.token(), "", 200_001,
+                number -> line("bound-" + run + "-" + number + "@example.com", ""));
+
+        assertThat(over.statusCode()).as(over.body()).isEqualTo(400);
+        assertThat(over.body()).contains("urn:kapi:problem:import-too-many-lines").containsPattern("200[,.]?000");
+        assertThat(jdbc.sql("SELECT count(*) FROM accounts WHERE email LIKE :pattern")
+            .param("pattern", "bound-" + run + "-%")
+            .query(Long.class)
+            .single()).isZero();
+
+        HttpResponse<String> atTheBound = importStreamed(admin.token(), "?dry_run=true", 200_000,
+                number -> line("bound-" + run + "-" + number + "@example.com", ""));
+        assertThat(atTheBound.statusCode()).as(atTheBound.body()).isEqualTo(200);
+        assertThat(atTheBound.body()).contains("\"imported\":200000");
+    }
+
+    @Test
+    void importWhenALineIsOneByteOverTheDocumented16KibThenThatLineIsListedAndNothingImported() {
+        TestUser admin = newAdmin();
+        String atTheBound = uniqueEmail();
+        String over = uniqueEmail();
+        String file = padded(line(atTheBound, ""), 16_384) + "\n" + padded(line(over, ""), 16_385) + "\n"
+                + line(uniqueEmail(), "") + "\n";
+
+        Map<String, Object> problem = importFile(admin.token(), "", file, 400);
+
+        assertThat(problem).containsEntry("type", "urn:kapi:problem:import-invalid").containsEntry("bad_lines", 1);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> lines = (List<Map<String, Object>>) problem.get("lines");
+        assertThat(lines).extracting(line -> line.get("line") + " " + line.get("code"))
+            .containsExactly("2 import-line-too-long");
+        assertThat(lines.getFirst().get("message")).asString().contains("16384");
+        assertThat(accountCount(atTheBound)).isZero();
+        assertThat(accountCount(over)).isZero();
+
+        assertThat(importFile(admin.token(), "", padded(line(atTheBound, ""), 16_384) + "\n", 200))
+            .as("a line of exactly 16,384 bytes is taken")
+            .containsEntry("imported", 1);
+        assertThat(accountCount(atTheBound)).isOne();
+    }
+
+    @Test
+    void importWhenTheBodyIsDeclaredOneByteOverTheDocumented256MbThen413NamingTheCapUnread() throws IOException {
+        TestUser admin = newAdmin();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            // 256 MB and one byte announced; not one byte of it is sent.
+            socket.getOutputStream()
+                .write(("POST /api/admin/users/import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + admin.token() + "\r\nX-Forwarded-For: " + randomIp()
+                        + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + (256L * 1024 * 1024 + 1)
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            while (!answer.toString(StandardCharsets.UTF_8).contains("}")) {
+                int n = socket.getInputStream().read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                answer.write(buffer, 0, n);
+            }
+            assertThat(answer.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413")
+                .contains("urn:kapi:problem:payload-too-large")
+                .contains("256 MB");
+        }
+    }
+
+    /**
+     * A JSON line grown to {@code bytes} bytes with the spaces JSON allows before its
+     * end.
+     */
+    private static String padded(String line, int bytes) {
+        return line.substring(0, line.length() - 1) + " ".repeat(bytes - line.length()) + "}";
+    }
+
+    /**
+     * Posts {@code count} lines made as they are sent (chunked), as a large export
+     * streams in.
+     */
+    private HttpResponse<String> importStreamed(String token, String query, int count, IntFunction<String> line)
+            throws IOException, InterruptedException {
+        Enumeration<InputStream> lines = new Enumeration<>() {
+
+            private int number;
+
+            @Override
+            public boolean hasMoreElements() {
+                return number < count;
+            }
+
+            @Override
+            public InputStream nextElement() {
+                number++;
+                return new ByteArrayInputStream((line.apply(number) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        return HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/admin/users/import" + query))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", NDJSON.toString())
+                .header("X-Forwarded-For", randomIp())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(lines)))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Map<String, Object> importFile(String token, String query, String body, int status) {
