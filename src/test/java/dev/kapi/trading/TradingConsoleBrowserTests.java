@@ -29,17 +29,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import com.github.tomakehurst.wiremock.client.WireMock;
-
 import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
 import dev.kapi.trading.runner.LimitOrders;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -146,17 +141,11 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         // given: a live limit bot whose buy rests at 98.01, half filled, and whose OCO
         // for the half held stands on the (stubbed) exchange: stop 93.11, target 117.61
         String token = newUserToken();
-        String symbol = TradingProtectionIntegrationTests.uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        TradingProtectionIntegrationTests.stubRules(symbol, base);
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("LIMIT"))
-            .willReturn(okJson(TradingProtectionIntegrationTests.limitBuy(symbol, "NEW", "0", "0"))));
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(
-                    okJson("{\"orderListId\": 7, \"contingencyType\": \"OCO\", \"listOrderStatus\": \"EXECUTING\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        binance.rules(symbol, base);
+        binance.limitBuyRests(symbol);
+        binance.ocoTaken(symbol, 7);
         Instant first = Instant.parse("2034-01-01T00:00:00Z")
             .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
         BigDecimal close = new BigDecimal("99");
@@ -174,7 +163,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         long bot = startedBot(token, body);
         runner.tick(first.plus(Duration.ofMinutes(1)));
         String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
-        TradingProtectionIntegrationTests.stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
 

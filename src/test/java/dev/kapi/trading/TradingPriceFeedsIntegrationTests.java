@@ -323,20 +323,6 @@ class TradingPriceFeedsIntegrationTests extends TradingTestSupport {
         }
     }
 
-    private Map<String, Object> createBtcturkKey(String token) {
-        return as(token).post()
-            .uri("/api/trading/api-keys")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("exchange", "btcturk", "label", "BtcTurk", "api_key", "btcturk-public-key", "api_secret",
-                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
-            .exchange()
-            .expectStatus()
-            .isCreated()
-            .expectBody(JSON_OBJECT)
-            .returnResult()
-            .getResponseBody();
-    }
-
     /**
      * Binance's klines answer for the request ending with the candle opened at
      * {@code lastOpen}: rows as Binance sends them.

@@ -21,12 +21,33 @@ abstract class TradingTestSupport extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    /** Binance, stood in for on {@code BINANCE}. */
+    final BinanceStandIn binance = new BinanceStandIn(BINANCE);
+
+    /** BtcTurk, stood in for on {@code BTCTURK}. */
+    final BtcturkStandIn btcturk = new BtcturkStandIn(BTCTURK);
+
     Map<String, Object> createKey(String token, String apiKey) {
         return as(token).post()
             .uri("/api/trading/api-keys")
             .contentType(MediaType.APPLICATION_JSON)
             .body(Map.of("exchange", "binance", "label", "Ana hesap", "api_key", apiKey, "api_secret",
                     "secret-" + apiKey))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    /** A BtcTurk key of the user (its secret in BtcTurk's base64 form). */
+    Map<String, Object> createBtcturkKey(String token) {
+        return as(token).post()
+            .uri("/api/trading/api-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("exchange", "btcturk", "label", "BtcTurk", "api_key", "btcturk-key", "api_secret",
+                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
             .exchange()
             .expectStatus()
             .isCreated()
@@ -108,6 +129,21 @@ abstract class TradingTestSupport extends IntegrationTest {
             .expectBody(JSON_ARRAY)
             .returnResult()
             .getResponseBody();
+    }
+
+    /** The bot's sell trades. */
+    List<Map<String, Object>> sells(String token, long bot) {
+        return list(token, "/api/trading/trades?bot_id={bot}", bot).stream()
+            .filter(trade -> "sell".equals(trade.get("side")))
+            .toList();
+    }
+
+    /** The id of the bot's last buy trade. */
+    long lastBuyId(long bot) {
+        return jdbc.sql("SELECT max(id) FROM trading_trades WHERE bot_id = :bot AND side = 'buy'")
+            .param("bot", bot)
+            .query(Long.class)
+            .single();
     }
 
     List<String> invalidBotFields(String token, Map<String, Object> body) {
