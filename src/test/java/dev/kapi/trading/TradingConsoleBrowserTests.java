@@ -1,34 +1,24 @@
 package dev.kapi.trading;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.kapi.support.Chromium;
 import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
@@ -44,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TradingConsoleBrowserTests extends TradingTestSupport {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static Chromium chromium;
 
     private static ChromeDriver browser;
 
@@ -60,29 +50,16 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
     LimitOrders limits;
 
     @BeforeAll
-    static void startBrowser() throws IOException {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1440,1000", "--lang=tr-TR",
-                "--user-data-dir=" + Files.createTempDirectory("kapi-chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-            .usingAnyFreePort()
-            .build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        Files.createDirectories(SCREENSHOTS);
+    static void startBrowser() {
+        chromium = Chromium.start("tr-TR", 1440, 1000);
+        browser = chromium.driver();
+        wait = chromium.waiting();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -131,9 +108,9 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         assertThat(one("table[data-table=trades]").getText()).contains("stop_loss", "signal");
         assertThat(one("[data-figure=trades] strong").getText()).isEqualTo("4");
         assertThat(one("h1").getText()).contains("Grafik botu", symbol);
-        screenshot("bot");
+        chromium.screenshot("bot");
         assertThat(all("[role=alert]")).isEmpty();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -190,9 +167,9 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
             .extracting(cell -> cell.getAttribute("data-order-kind"))
             .containsExactly("limit", "stop", "take_profit");
         assertThat(one("table[data-table=orders]").getText()).contains(order, "93.11", "92.17", "117.61", "0.5");
-        screenshot("bot-orders");
+        chromium.screenshot("bot-orders");
         assertThat(all("[role=alert]")).isEmpty();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     private static double lineY(WebElement order) {
@@ -208,10 +185,8 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
     }
 
     private void signInAsANewAdmin() {
-        browser.manage().logs().get(LogType.BROWSER);
-        browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
+        chromium.forgetConsole();
+        chromium.comeFrom(randomIp());
         String admin = registerAdmin();
         browser.get("http://localhost:" + port + "/admin");
         WebElement form = one("[data-page=sign-in]");
@@ -227,32 +202,6 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
 
     private List<WebElement> all(String css) {
         return browser.findElements(By.cssSelector(css));
-    }
-
-    private void screenshot(String name) {
-        try {
-            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /**
-     * Script errors and Content-Security-Policy violations show up in the browser's
-     * console as SEVERE.
-     */
-    private void assertNoBrowserErrors() {
-        List<String> severe = browser.manage()
-            .logs()
-            .get(LogType.BROWSER)
-            .getAll()
-            .stream()
-            .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-            .map(LogEntry::getMessage)
-            .toList();
-        assertThat(severe).isEmpty();
     }
 
 }
