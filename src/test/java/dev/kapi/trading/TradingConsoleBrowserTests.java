@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,8 +68,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         // stop-loss
         String token = newUserToken();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
-        Instant first = Instant.parse("2033-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2033-01-01T00:00:00Z");
         String[][] candles = { { "105", "105", "105", "105" }, { "99", "99", "99", "99" },
                 { "104", "106", "103", "104" }, { "111", "112", "109", "111" }, { "108", "108", "107", "108" },
                 { "98", "99", "97", "98" }, { "97", "102", "80", "101" }, { "102", "103", "101", "102" } };
@@ -123,8 +121,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         binance.rules(symbol, base);
         binance.limitBuyRests(symbol);
         binance.ocoTaken(symbol, 7);
-        Instant first = Instant.parse("2034-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2034-01-01T00:00:00Z");
         BigDecimal close = new BigDecimal("99");
         paper.record(symbol, CandleInterval.M1, List.of(new Candle(first, close, close, close, close, BigDecimal.TEN)));
         Map<String, Object> body = simpleBot(symbol, "100", "1000000");

@@ -359,8 +359,7 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
 
     /** Closed candles of the symbol, one a minute from a random far minute; the first. */
     private Instant candles(ExchangeName exchange, String symbol, String... closes) {
-        Instant first = Instant.parse("2032-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2032-01-01T00:00:00Z");
         List<Candle> candles = new ArrayList<>();
         for (int i = 0; i < closes.length; i++) {
             BigDecimal close = new BigDecimal(closes[i]);

@@ -242,8 +242,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     }
 
     private static Instant firstMinute() {
-        return Instant.parse("2031-03-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        return randomMinuteAfter("2031-03-01T00:00:00Z");
     }
 
     private static void stubTelegram(String chat, ResponseDefinitionBuilder answer) {

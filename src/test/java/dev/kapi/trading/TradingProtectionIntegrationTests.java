@@ -3,7 +3,6 @@ package dev.kapi.trading;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -449,14 +448,8 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     }
 
     private Instant recordCandles(String symbol, String... closes) {
-        Instant first = Instant.parse("2031-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        paper.record(symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2031-01-01T00:00:00Z");
+        paper.record(symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 
@@ -800,14 +793,8 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     }
 
     private Instant btcturkCandles(String symbol, String... closes) {
-        Instant first = Instant.parse("2033-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2033-01-01T00:00:00Z");
+        store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 

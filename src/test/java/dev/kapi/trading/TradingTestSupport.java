@@ -1,9 +1,13 @@
 package dev.kapi.trading;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -11,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.trading.market.Candle;
 
 /**
  * What the trading tests share: keys, bots and trades made through the API, and readers
@@ -149,6 +154,27 @@ abstract class TradingTestSupport extends IntegrationTest {
     List<String> invalidBotFields(String token, Map<String, Object> body) {
         return invalidFields(
                 as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON).body(body));
+    }
+
+    /**
+     * A random minute among the million after {@code from}: each test class ticks the
+     * runner in a year of its own, each test at a minute of its own.
+     */
+    static Instant randomMinuteAfter(String from) {
+        return Instant.parse(from).plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+    }
+
+    /**
+     * Candles one a minute from {@code first}, each flat at its close (open, high, low
+     * and close the same), of volume 10.
+     */
+    static List<Candle> flatCandles(Instant first, String... closes) {
+        List<Candle> candles = new ArrayList<>();
+        for (int i = 0; i < closes.length; i++) {
+            BigDecimal close = new BigDecimal(closes[i]);
+            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
+        }
+        return candles;
     }
 
     static BigDecimal decimal(Object value) {

@@ -20,7 +20,6 @@ import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.trading.exchange.PaperExchange;
-import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
 import dev.kapi.trading.runner.ForcedExits;
@@ -404,14 +403,8 @@ class TradingWaysOutIntegrationTests extends TradingTestSupport {
     }
 
     private Instant recordCandles(String symbol, String... closes) {
-        Instant first = Instant.parse("2031-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        paper.record(symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2031-01-01T00:00:00Z");
+        paper.record(symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 
