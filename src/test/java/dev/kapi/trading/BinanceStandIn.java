@@ -5,10 +5,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 /**
@@ -35,6 +37,19 @@ final class BinanceStandIn {
     /** The base asset of a {@code ...USDT} symbol. */
     static String base(String symbol) {
         return symbol.substring(0, symbol.length() - 4);
+    }
+
+    /**
+     * The orders of {@code type} (MARKET, LIMIT, STOP_LOSS_LIMIT) placed for the symbol.
+     */
+    static RequestPatternBuilder ordersPlaced(String symbol, String type) {
+        return postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+            .withQueryParam("type", equalTo(type));
+    }
+
+    /** The market sells placed for the symbol. */
+    static RequestPatternBuilder marketSells(String symbol) {
+        return ordersPlaced(symbol, "MARKET").withQueryParam("side", equalTo("SELL"));
     }
 
     /** The symbol's price (0.01) and lot (0.00001) steps. */

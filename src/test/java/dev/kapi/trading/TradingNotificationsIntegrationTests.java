@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.modulith.events.core.EventPublicationRegistry;
 
@@ -119,16 +118,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
 
     @Test
     void tradeWhenTheUserSignedUpInEnglishThenTheMessageIsInEnglish() {
-        String email = uniqueEmail();
-        client().post()
-            .uri("/auth/register")
-            .header(HttpHeaders.ACCEPT_LANGUAGE, "en")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
-            .exchange()
-            .expectStatus()
-            .isCreated();
-        String token = login(email);
+        String token = newEnglishUserToken();
         String chat = uniqueChat();
         stubTelegram(chat, okJson(SENT));
         put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade")));

@@ -86,7 +86,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // Bought 1.01 at 99 (99.99 spent): the stop 5% below, its limit 1% under it, the
         // target 20% above, as one OCO list right after the fill.
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/v3/orderList/oco")).withQueryParam("symbol", equalTo(symbol))
                     .withQueryParam("side", equalTo("SELL"))
@@ -152,11 +152,10 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
         // A stop alone (no take-profit): the trailing stop, 5% under the entry at 99.
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT")
                     .withQueryParam("side", equalTo("SELL"))
-                    .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
                     .withQueryParam("timeInForce", equalTo("GTC"))
                     .withQueryParam("quantity", equalTo("1.01"))
                     .withQueryParam("stopPrice", equalTo("94.05"))
@@ -190,17 +189,13 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         BINANCE.verify(1, deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
             .withQueryParam("origClientOrderId", equalTo(ids + "-s1")));
-        BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL")));
+        BINANCE.verify(1, BinanceStandIn.marketSells(symbol));
         assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "signal");
             assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("1.01");
         });
         // One stop placed, one moved; none after the position is gone.
-        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(1, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
     }
 
     @Test
@@ -218,7 +213,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         body.put("take_profit", new BigDecimal("0.2"));
         long bot = startedBot(token, body);
         runner.tick(first.plus(Duration.ofMinutes(1)));
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         // Once cancelled, neither leg executed anything.
         binance.stopLeg(symbol, ids + "-s0", 701, "CANCELED", "0", "0", first.toEpochMilli());
         binance.stopLeg(symbol, ids + "-t0", 702, "CANCELED", "0", "0", first.toEpochMilli());
@@ -231,11 +226,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         BINANCE.verify(1,
                 deleteRequestedFor(urlPathEqualTo("/api/v3/orderList")).withQueryParam("symbol", equalTo(symbol))
                     .withQueryParam("listClientOrderId", equalTo(ids + "-l0")));
-        BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL"))
-                    .withQueryParam("quantity", equalTo("1.01")));
+        BINANCE.verify(1, BinanceStandIn.marketSells(symbol).withQueryParam("quantity", equalTo("1.01")));
         assertThat(sells(token, bot)).singleElement()
             .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "force_exit"));
         as(token).delete().uri("/api/trading/kill-switch").exchange().expectStatus().isNoContent();
@@ -271,8 +262,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(2)));
         runner.tick(first.plus(Duration.ofMinutes(3)));
 
-        BINANCE.verify(3, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(3, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
         Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
         assertThat(state).containsEntry("status", "in_position").containsEntry("active", true);
         assertThat((String) state.get("last_error")).startsWith("stop not placed on binance: ")
@@ -324,11 +314,9 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(2)));
         runner.tick(first.plus(Duration.ofMinutes(3)));
 
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL"))
+                BinanceStandIn.marketSells(symbol)
                     .withQueryParam("quantity", equalTo("1.01"))
                     .withQueryParam("newClientOrderId", equalTo(ids + "-e0")));
         assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
@@ -340,8 +328,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle")
             .containsEntry("active", true)
             .containsEntry("last_error", null);
-        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(1, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
         assertThat(jdbc
             .sql("SELECT count(*) FROM trading_protections WHERE bot_id = :bot AND status IN ('pending', 'open')")
             .param("bot", bot)
@@ -360,7 +347,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         Map<String, Object> body = stopOnExchangeBot(token, symbol, "idle-" + base);
         long bot = startedBot(token, body);
         runner.tick(first.plus(Duration.ofMinutes(1)));
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
 
         // Stopped without exit: the stop stays on the exchange, so the bot is not
         // deleted.
@@ -470,20 +457,16 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         // The buy rests at 98.01 for 1.0203; nothing is held, so no stop yet.
         String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("LIMIT"))
-                    .withQueryParam("newClientOrderId", equalTo(order)));
-        BINANCE.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+                BinanceStandIn.ordersPlaced(symbol, "LIMIT").withQueryParam("newClientOrderId", equalTo(order)));
+        BINANCE.verify(0, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
 
         // Half of it fills: the stop is placed for the 0.5 held, 5% under 98.01.
         binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+                BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT")
                     .withQueryParam("quantity", equalTo("0.5"))
                     .withQueryParam("stopPrice", equalTo("93.11"))
                     .withQueryParam("newClientOrderId", equalTo(ids + "-s0")));
@@ -504,8 +487,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // The next run finds the stop standing for what is held: nothing placed again.
         runner.tick(first.plus(Duration.ofMinutes(2)));
-        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(1, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
         BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order/cancelReplace")).withQueryParam("symbol",
                 equalTo(symbol)));
         assertThat(jdbc.sql("SELECT quantity FROM trading_protections WHERE bot_id = :bot AND status = 'open'")
@@ -529,7 +511,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
 
         // The way out: the resting buy is cancelled (its 0.5 kept), the stop cancelled
         // (nothing of it filled), then the 0.5 held sold at market.
@@ -546,11 +528,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
             .withQueryParam("origClientOrderId", equalTo(order)));
         BINANCE.verify(1, deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
             .withQueryParam("origClientOrderId", equalTo(stop)));
-        BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL"))
-                    .withQueryParam("quantity", equalTo("0.5")));
+        BINANCE.verify(1, BinanceStandIn.marketSells(symbol).withQueryParam("quantity", equalTo("0.5")));
         assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "force_exit");
             assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("0.5");
@@ -597,7 +575,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/v3/orderList/oco")).withQueryParam("symbol", equalTo(symbol))
                     .withQueryParam("quantity", equalTo("0.5"))
@@ -682,7 +660,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // Bought 0.00025 at 3,950,000: the stop 5% below (3,752,500), its limit 1% under
         // it on the 1 TRY tick, a stoplimit sell right after the fill.
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
         List<LoggedRequest> stops = BTCTURK.findAll(postRequestedFor(urlPathEqualTo("/api/v1/order"))
             .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
             .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit"))));
@@ -739,7 +717,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
         assertThat(jdbc.sql("SELECT status FROM trading_protections WHERE client_order_id = :id")
             .param("id", stop)
             .query(String.class)
@@ -796,6 +774,14 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         Instant first = randomMinuteAfter("2033-01-01T00:00:00Z");
         store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
+    }
+
+    /**
+     * The start of the client order ids of the stop (and take-profit) that guard the
+     * bot's last buy: {@code -s0}, {@code -t0}, {@code -l0} (the list) follow.
+     */
+    private String protectionIds(long bot) {
+        return "kapi-" + bot + "-p" + lastBuyId(bot);
     }
 
     /**

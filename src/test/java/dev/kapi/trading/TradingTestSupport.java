@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -59,6 +60,20 @@ abstract class TradingTestSupport extends IntegrationTest {
             .expectBody(JSON_OBJECT)
             .returnResult()
             .getResponseBody();
+    }
+
+    /** A new user who signed up in English (the language Kapı writes to them in). */
+    String newEnglishUserToken() {
+        String email = uniqueEmail();
+        client().post()
+            .uri("/auth/register")
+            .header(HttpHeaders.ACCEPT_LANGUAGE, "en")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        return login(email);
     }
 
     static Map<String, Object> simpleBot(String symbol, String buyBelow, String sellAbove) {
