@@ -196,6 +196,12 @@ final class BinanceStandIn {
             .formatted(symbol, clientOrderId, executed, quote, status);
     }
 
+    /** The symbol's rules, and a limit buy that is taken and rests unfilled. */
+    void rulesAndARestingLimitBuy(String symbol) {
+        rules(symbol, base(symbol));
+        limitBuyRests(symbol);
+    }
+
     /** A limit buy is taken and rests unfilled. */
     void limitBuyRests(String symbol) {
         server.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))

@@ -118,8 +118,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = BinanceStandIn.uniqueSymbol();
         String base = BinanceStandIn.base(symbol);
-        binance.rules(symbol, base);
-        binance.limitBuyRests(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
         binance.ocoTaken(symbol, 7);
         Instant first = randomMinuteAfter("2034-01-01T00:00:00Z");
         BigDecimal close = new BigDecimal("99");

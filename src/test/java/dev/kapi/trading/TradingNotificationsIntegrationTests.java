@@ -97,9 +97,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void tradeOfAPaperBotThenSendMessageReachesTheBotApiWithTheChatAndATurkishText() {
         String token = newUserToken();
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade")));
+        String chat = telegramChat(token, "trade");
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99")));
@@ -119,9 +117,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void tradeWhenTheUserSignedUpInEnglishThenTheMessageIsInEnglish() {
         String token = newEnglishUserToken();
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade")));
+        String chat = telegramChat(token, "trade");
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99")));
@@ -135,9 +131,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void eventsWhenOnlyStopIsWantedThenTheSignalBuyIsNotToldAndTheStopLossSellIs() {
         String token = newUserToken();
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("stop")));
+        String chat = telegramChat(token, "stop");
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1,
@@ -190,9 +184,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void resealWhenATokenWasSealedUnderTheRetiredMasterKeyThenSealedUnderTheCurrentOneAndStillSends() {
         String token = newUserToken();
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade")));
+        String chat = telegramChat(token, "trade");
         long owner = accountIdOf(token);
         SecretSealer retired = new SecretSealer(new SealingSettings(RETIRED_KEY, List.of()), null);
         jdbc.sql("UPDATE trading_notifications SET sealed_token = :sealed WHERE owner_id = :owner")
@@ -226,6 +218,17 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     private static final String SENT = """
             {"ok": true, "result": {"message_id": 42, "chat": {"id": -100123, "type": "group"}, "date": 1700000000,
              "text": "Kapı botu"}}""";
+
+    /**
+     * A chat of its own, which the Telegram stub answers, set as the user's for
+     * {@code events}; the chat's id.
+     */
+    private String telegramChat(String token, String... events) {
+        String chat = uniqueChat();
+        stubTelegram(chat, okJson(SENT));
+        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of(events)));
+        return chat;
+    }
 
     private static String uniqueChat() {
         return "-100" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);

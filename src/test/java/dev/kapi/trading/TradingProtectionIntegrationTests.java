@@ -445,8 +445,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = BinanceStandIn.uniqueSymbol();
         String base = BinanceStandIn.base(symbol);
-        binance.rules(symbol, base);
-        binance.limitBuyRests(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
         binance.stopTaken(symbol, 701);
         binance.stopMoves(symbol);
         Instant first = recordCandles(symbol, "99", "99");
@@ -501,8 +500,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String symbol = BinanceStandIn.uniqueSymbol();
         String base = BinanceStandIn.base(symbol);
-        binance.rules(symbol, base);
-        binance.limitBuyRests(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
         binance.stopTaken(symbol, 701);
         Instant first = recordCandles(symbol, "99", "99");
         long bot = startedBot(token, limitStopBot(token, symbol, base));
@@ -546,8 +544,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         String token = login(email);
         String symbol = BinanceStandIn.uniqueSymbol();
         String base = BinanceStandIn.base(symbol);
-        binance.rules(symbol, base);
-        binance.limitBuyRests(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
         binance.ocoTaken(symbol, 6);
         Instant first = recordCandles(symbol, "99", "101");
         Map<String, Object> body = limitStopBot(token, symbol, base);
