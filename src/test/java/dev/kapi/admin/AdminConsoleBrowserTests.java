@@ -632,16 +632,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
                 "İkinci doğrulama yöntemleri kaldırıldı"));
         assertThat(text("[data-section=factors]")).contains("Hayır");
         assertThat(all("[data-action=remove-factors]")).isEmpty();
-        client().post()
-            .uri("/auth/login")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("username", username, "password", PASSWORD))
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .jsonPath("$.access_token")
-            .isNotEmpty();
+        assertPasswordAloneSignsIn(username);
         chromium.assertNoConsoleErrors();
     }
 
@@ -737,16 +728,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"),
                 "İkinci doğrulama yöntemleri kaldırıldı"));
         assertThat(all("dialog[data-dialog=reauthenticate]")).isEmpty();
-        client().post()
-            .uri("/auth/login")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("username", username, "password", PASSWORD))
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .jsonPath("$.access_token")
-            .isNotEmpty();
+        assertPasswordAloneSignsIn(username);
         chromium.forgetConsole(); // the 401 and the refused
                                   // password's 400, which the page
                                   // handled
@@ -907,6 +889,20 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     private void page(String name) {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=" + name + "]")));
+    }
+
+    /** The user's password alone signs them in: no second factor is asked for. */
+    private void assertPasswordAloneSignsIn(String username) {
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.access_token")
+            .isNotEmpty();
     }
 
     private WebElement one(String css) {
