@@ -1,9 +1,5 @@
 package dev.kapi.admin;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -36,6 +27,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import dev.kapi.identity.AccountAdministration;
 import dev.kapi.plans.Credits;
 
+import dev.kapi.support.Chromium;
 import dev.kapi.support.IntegrationTest;
 import dev.kapi.support.Totp;
 
@@ -49,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdminConsoleBrowserTests extends IntegrationTest {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static Chromium chromium;
 
     private static ChromeDriver browser;
 
@@ -76,45 +68,26 @@ class AdminConsoleBrowserTests extends IntegrationTest {
     private RestTestClient adminApi;
 
     @BeforeAll
-    static void startBrowser() throws IOException {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1440,1000", "--lang=tr-TR",
-                "--user-data-dir=" + Files.createTempDirectory("kapi-chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-            .usingAnyFreePort()
-            .build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        // a page that re-renders (a list refreshed after an action) replaces the elements
-        // a
-        // condition was reading: read them again rather than fail
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        Files.createDirectories(SCREENSHOTS);
+    static void startBrowser() {
+        chromium = Chromium.start("tr-TR", 1440, 1000);
+        browser = chromium.driver();
+        wait = chromium.waiting();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
     @BeforeEach
     void signInAsANewAdmin() {
-        browser.manage().logs().get(LogType.BROWSER); // what earlier tests left in the
-                                                      // console is theirs
+        chromium.forgetConsole(); // what earlier tests left in the
+                                  // console is theirs
         // Each test is another client to the rate limits (ten sign-ins a minute per
         // address), as for the API tests.
-        browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
+        chromium.comeFrom(randomIp());
         admin = registerAdmin();
         adminApi = as(login(admin));
         signInThroughTheForm(admin);
@@ -148,8 +121,8 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         assertThat(all("svg[data-chart=usage] rect.bar")).hasSizeGreaterThanOrEqualTo(3);
         assertThat(text("table[data-table=usage]")).contains("Ayşe Harcar", "Mehmet Harcar");
         assertThat(all("table[data-table=endpoints] tbody tr")).isNotEmpty();
-        screenshot("dashboard");
-        assertNoBrowserErrors();
+        chromium.screenshot("dashboard");
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -187,7 +160,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         one("form[data-form=user-search] button[type=submit]").click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("table[data-table=users] tbody tr"), 3));
         assertThat(text("table[data-table=users] tbody")).contains("Şükrü Çiçekçi", "Ayşe Çiçekçi", "Oğuz Çiçekçi");
-        screenshot("users");
+        chromium.screenshot("users");
         one("a[data-user='" + username + "']").click();
         page("user");
 
@@ -209,7 +182,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         assertThat(all("table[data-table=sessions] tbody tr")).hasSize(1);
         one("[data-action=end-session]").click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("p.empty[data-table=sessions]")));
-        screenshot("user");
+        chromium.screenshot("user");
 
         // and: deactivate
         one("[data-action=deactivate]").click();
@@ -241,7 +214,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
             .exchange()
             .expectStatus()
             .isUnauthorized();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -348,7 +321,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         // when
         navigate("#/inbox");
         page("inbox");
-        screenshot("inbox");
+        chromium.screenshot("inbox");
         wait.until(ExpectedConditions.elementToBeClickable(By.linkText(subject))).click();
         page("request");
         one("form[data-form=answer] textarea").sendKeys("100 kredi yüklendi.");
@@ -358,9 +331,9 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions
             .presenceOfElementLocated(By.cssSelector("[data-page=request][data-status=answered]")));
         assertThat(text("ol.answers")).contains("100 kredi yüklendi.");
-        screenshot("request");
+        chromium.screenshot("request");
         assertThat(textOf(awaitMailTo(email, 2))).contains("100 kredi yüklendi.");
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -384,23 +357,23 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         page("audit");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table[data-table=audit] tbody tr")));
         assertThat(text("table[data-table=audit]")).contains("login-succeeded");
-        screenshot("audit");
+        chromium.screenshot("audit");
 
         navigate("#/queues");
         page("queues");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=queues]"),
                 "Kasım kampanyası " + marker));
         assertThat(all("table[data-table=queues] progress")).isNotEmpty();
-        screenshot("queues");
+        chromium.screenshot("queues");
 
         navigate("#/bots");
         page("bots");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=bots]"),
                 "Eşik botu " + marker));
         assertThat(text("table[data-table=bots]")).contains("BTCUSDT", "simple");
-        screenshot("bots");
+        chromium.screenshot("bots");
         assertThat(all("[role=alert]")).isEmpty();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     private static Map<String, Object> post(RestTestClient client, String path, Map<String, Object> body) {
@@ -459,7 +432,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         browser.switchTo().alert().accept();
         wait.until(driver -> all("[data-action=delete-client][data-client='" + clientId + "']").isEmpty());
         adminApi.get().uri("/api/admin/oauth-clients/{id}", clientId).exchange().expectStatus().isNotFound();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -499,7 +472,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
             .isEqualTo(true)
             .jsonPath("$.client_secret")
             .doesNotExist();
-        screenshot("identity-providers");
+        chromium.screenshot("identity-providers");
         String sealed = sealedSecretOf(alias);
         assertThat(sealed).doesNotContain(secret);
 
@@ -550,7 +523,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         browser.switchTo().alert().accept();
         wait.until(driver -> all("[data-alias='" + alias + "']").isEmpty());
         adminApi.get().uri("/api/admin/identity-providers/{alias}", alias).exchange().expectStatus().isNotFound();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -597,7 +570,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     @Test
     void frontDoorWhenOpenedThenItLinksTheConsoleDocsAndHealthInBothLanguages() {
-        browser.manage().logs().get(LogType.BROWSER);
+        chromium.forgetConsole();
         browser.get("http://localhost:" + port + "/?lang=tr");
 
         // then: Turkish, with the four links
@@ -607,7 +580,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         assertThat(one("a[data-link=health]").getAttribute("href")).endsWith("/actuator/health");
         // the stylesheet applied (no inline style is allowed by the page's policy)
         assertThat(one("main").getCssValue("max-width")).isNotEqualTo("none");
-        screenshot("front-door");
+        chromium.screenshot("front-door");
 
         // when: switched to English
         one("a[data-link=language]").click();
@@ -617,7 +590,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         // and: the console link leads to the console's sign-in
         one("a[data-link=admin]").click();
         page("sign-in");
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -638,9 +611,9 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         step.findElement(By.name("code")).sendKeys(code.equals("000000") ? "000001" : "000000");
         step.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"), "Kod yanlış"));
-        screenshot("second-factor");
-        browser.manage().logs().get(LogType.BROWSER); // the refused code's 400, which the
-                                                      // page showed
+        chromium.screenshot("second-factor");
+        chromium.forgetConsole(); // the refused code's 400, which the
+                                  // page showed
         WebElement input = one("[data-page=second-factor] input[name=code]");
         input.clear();
         input.sendKeys(code);
@@ -652,24 +625,15 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         page("user");
         assertThat(text("[data-section=factors]")).contains("Evet");
         assertThat(text("[data-figure=recovery-codes-left]")).isEqualTo("10");
-        screenshot("user-factors");
+        chromium.screenshot("user-factors");
         one("[data-action=remove-factors]").click();
         browser.switchTo().alert().accept();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"),
                 "İkinci doğrulama yöntemleri kaldırıldı"));
         assertThat(text("[data-section=factors]")).contains("Hayır");
         assertThat(all("[data-action=remove-factors]")).isEmpty();
-        client().post()
-            .uri("/auth/login")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("username", username, "password", PASSWORD))
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .jsonPath("$.access_token")
-            .isNotEmpty();
-        assertNoBrowserErrors();
+        assertPasswordAloneSignsIn(username);
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -697,7 +661,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
             one("form[data-form=add-passkey] button[type=submit]").click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table[data-table=passkeys]"),
                     "Dizüstü"));
-            screenshot("passkeys");
+            chromium.screenshot("passkeys");
             assertThat(authenticator.getCredentials()).hasSize(1);
             adminApi.get()
                 .uri("/users/me/mfa")
@@ -731,7 +695,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
                 .value(String.class, details -> assertThat(details).contains("method=passkey"))
                 .jsonPath("$.data[1].details")
                 .value(String.class, details -> assertThat(details).contains("method=passkey"));
-            assertNoBrowserErrors();
+            chromium.assertNoConsoleErrors();
         }
         finally {
             browser.removeVirtualAuthenticator(authenticator);
@@ -756,7 +720,7 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         dialog.findElement(By.name("proof")).sendKeys("not-the-password");
         dialog.findElement(By.cssSelector("button[type=submit]")).click();
         one("dialog[data-dialog=reauthenticate] .status-line .error");
-        screenshot("reauthenticate");
+        chromium.screenshot("reauthenticate");
         one("dialog[data-dialog=reauthenticate] input[name=proof]").sendKeys(PASSWORD);
         one("dialog[data-dialog=reauthenticate] button[type=submit]").click();
 
@@ -764,20 +728,11 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".status-line"),
                 "İkinci doğrulama yöntemleri kaldırıldı"));
         assertThat(all("dialog[data-dialog=reauthenticate]")).isEmpty();
-        client().post()
-            .uri("/auth/login")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("username", username, "password", PASSWORD))
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .jsonPath("$.access_token")
-            .isNotEmpty();
-        browser.manage().logs().get(LogType.BROWSER); // the 401 and the refused
-                                                      // password's 400, which the page
-                                                      // handled
-        assertNoBrowserErrors();
+        assertPasswordAloneSignsIn(username);
+        chromium.forgetConsole(); // the 401 and the refused
+                                  // password's 400, which the page
+                                  // handled
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -838,9 +793,9 @@ class AdminConsoleBrowserTests extends IntegrationTest {
                     admin, PASSWORD);
             assertThat(second).containsEntry("status", 200L);
             assertThat((Map<String, Object>) second.get("body")).containsEntry("amr", List.of("pwd", "swk"));
-            browser.manage().logs().get(LogType.BROWSER); // the refused sign-in's 400,
-                                                          // which the script provoked
-            assertNoBrowserErrors();
+            chromium.forgetConsole(); // the refused sign-in's 400,
+                                      // which the script provoked
+            chromium.assertNoConsoleErrors();
         }
         finally {
             browser.removeVirtualAuthenticator(authenticator);
@@ -936,6 +891,20 @@ class AdminConsoleBrowserTests extends IntegrationTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-page=" + name + "]")));
     }
 
+    /** The user's password alone signs them in: no second factor is asked for. */
+    private void assertPasswordAloneSignsIn(String username) {
+        client().post()
+            .uri("/auth/login")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("username", username, "password", PASSWORD))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.access_token")
+            .isNotEmpty();
+    }
+
     private WebElement one(String css) {
         return wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
     }
@@ -946,32 +915,6 @@ class AdminConsoleBrowserTests extends IntegrationTest {
 
     private String text(String css) {
         return one(css).getText();
-    }
-
-    private void screenshot(String name) {
-        try {
-            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /**
-     * Script errors and Content-Security-Policy violations show up in the browser's
-     * console as SEVERE.
-     */
-    private void assertNoBrowserErrors() {
-        List<String> severe = browser.manage()
-            .logs()
-            .get(LogType.BROWSER)
-            .getAll()
-            .stream()
-            .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-            .map(LogEntry::getMessage)
-            .toList();
-        assertThat(severe).isEmpty();
     }
 
 }

@@ -3,16 +3,13 @@ package dev.kapi.trading;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.kapi.trading.exchange.PaperExchange;
-import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
 
@@ -142,14 +139,8 @@ class TradingChartsIntegrationTests extends TradingTestSupport {
     }
 
     private Instant record(String symbol, String... closes) {
-        Instant first = Instant.parse("2032-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        paper.record(symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2032-01-01T00:00:00Z");
+        paper.record(symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 

@@ -1,45 +1,29 @@
 package dev.kapi.trading;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import com.github.tomakehurst.wiremock.client.WireMock;
-
+import dev.kapi.support.Chromium;
 import dev.kapi.trading.exchange.PaperExchange;
 import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
 import dev.kapi.trading.runner.LimitOrders;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TradingConsoleBrowserTests extends TradingTestSupport {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static Chromium chromium;
 
     private static ChromeDriver browser;
 
@@ -65,29 +49,16 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
     LimitOrders limits;
 
     @BeforeAll
-    static void startBrowser() throws IOException {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1440,1000", "--lang=tr-TR",
-                "--user-data-dir=" + Files.createTempDirectory("kapi-chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-            .usingAnyFreePort()
-            .build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        Files.createDirectories(SCREENSHOTS);
+    static void startBrowser() {
+        chromium = Chromium.start("tr-TR", 1440, 1000);
+        browser = chromium.driver();
+        wait = chromium.waiting();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -97,8 +68,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         // stop-loss
         String token = newUserToken();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
-        Instant first = Instant.parse("2033-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2033-01-01T00:00:00Z");
         String[][] candles = { { "105", "105", "105", "105" }, { "99", "99", "99", "99" },
                 { "104", "106", "103", "104" }, { "111", "112", "109", "111" }, { "108", "108", "107", "108" },
                 { "98", "99", "97", "98" }, { "97", "102", "80", "101" }, { "102", "103", "101", "102" } };
@@ -136,9 +106,9 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         assertThat(one("table[data-table=trades]").getText()).contains("stop_loss", "signal");
         assertThat(one("[data-figure=trades] strong").getText()).isEqualTo("4");
         assertThat(one("h1").getText()).contains("Grafik botu", symbol);
-        screenshot("bot");
+        chromium.screenshot("bot");
         assertThat(all("[role=alert]")).isEmpty();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -146,19 +116,11 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         // given: a live limit bot whose buy rests at 98.01, half filled, and whose OCO
         // for the half held stands on the (stubbed) exchange: stop 93.11, target 117.61
         String token = newUserToken();
-        String symbol = TradingProtectionIntegrationTests.uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        TradingProtectionIntegrationTests.stubRules(symbol, base);
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("LIMIT"))
-            .willReturn(okJson(TradingProtectionIntegrationTests.limitBuy(symbol, "NEW", "0", "0"))));
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(
-                    okJson("{\"orderListId\": 7, \"contingencyType\": \"OCO\", \"listOrderStatus\": \"EXECUTING\"}")));
-        Instant first = Instant.parse("2034-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
+        binance.ocoTaken(symbol, 7);
+        Instant first = randomMinuteAfter("2034-01-01T00:00:00Z");
         BigDecimal close = new BigDecimal("99");
         paper.record(symbol, CandleInterval.M1, List.of(new Candle(first, close, close, close, close, BigDecimal.TEN)));
         Map<String, Object> body = simpleBot(symbol, "100", "1000000");
@@ -174,7 +136,7 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
         long bot = startedBot(token, body);
         runner.tick(first.plus(Duration.ofMinutes(1)));
         String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
-        TradingProtectionIntegrationTests.stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
 
@@ -201,9 +163,9 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
             .extracting(cell -> cell.getAttribute("data-order-kind"))
             .containsExactly("limit", "stop", "take_profit");
         assertThat(one("table[data-table=orders]").getText()).contains(order, "93.11", "92.17", "117.61", "0.5");
-        screenshot("bot-orders");
+        chromium.screenshot("bot-orders");
         assertThat(all("[role=alert]")).isEmpty();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     private static double lineY(WebElement order) {
@@ -219,10 +181,8 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
     }
 
     private void signInAsANewAdmin() {
-        browser.manage().logs().get(LogType.BROWSER);
-        browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("X-Forwarded-For", randomIp())));
+        chromium.forgetConsole();
+        chromium.comeFrom(randomIp());
         String admin = registerAdmin();
         browser.get("http://localhost:" + port + "/admin");
         WebElement form = one("[data-page=sign-in]");
@@ -238,32 +198,6 @@ class TradingConsoleBrowserTests extends TradingTestSupport {
 
     private List<WebElement> all(String css) {
         return browser.findElements(By.cssSelector(css));
-    }
-
-    private void screenshot(String name) {
-        try {
-            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /**
-     * Script errors and Content-Security-Policy violations show up in the browser's
-     * console as SEVERE.
-     */
-    private void assertNoBrowserErrors() {
-        List<String> severe = browser.manage()
-            .logs()
-            .get(LogType.BROWSER)
-            .getAll()
-            .stream()
-            .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-            .map(LogEntry::getMessage)
-            .toList();
-        assertThat(severe).isEmpty();
     }
 
 }

@@ -59,7 +59,7 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String base = "L" + ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L);
         String symbol = base + "USDT";
-        stubBinanceRules(symbol, base);
+        binance.rulesWithMinimumValue(symbol, base);
         Instant first = candles(ExchangeName.BINANCE, symbol, "99", "99");
         Map<String, Object> body = limitBot(symbol, "100", "1000", "cancel");
         body.put("api_key_id", id(createKey(token, "limit-" + base)));
@@ -67,7 +67,7 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
         BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
             .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson(binanceOrder(symbol, order, "NEW", "0", "0") + "")));
+            .willReturn(okJson(BinanceStandIn.limitBuy(symbol, order, "NEW", "0", "0") + "")));
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
@@ -85,7 +85,8 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         assertThat(orderStatus(order)).isEqualTo("open");
 
         // Half of it fills: one trade of 0.5.
-        stubBinanceState(symbol, order, "PARTIALLY_FILLED", "0.5", "49.005", "[" + myTrade(symbol, "0.5") + "]");
+        binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5", "49.005",
+                "[" + BinanceStandIn.limitBuyTrade(symbol, "0.5") + "]");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
         Map<String, Object> trade = onlyTrade(token, bot);
@@ -95,8 +96,9 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         assertThat(decimal(trade.get("fee"))).isEqualByComparingTo("0.049005");
 
         // More fills: the same trade grows to 0.8, its fee with it.
-        stubBinanceState(symbol, order, "PARTIALLY_FILLED", "0.8", "78.408",
-                "[" + myTrade(symbol, "0.5") + ", " + myTrade(symbol, "0.3") + "]");
+        binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.8", "78.408",
+                "[" + BinanceStandIn.limitBuyTrade(symbol, "0.5") + ", " + BinanceStandIn.limitBuyTrade(symbol, "0.3")
+                        + "]");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
         trade = onlyTrade(token, bot);
@@ -108,7 +110,7 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         // Five minutes after it was placed, both instances poll at once: one cancel.
         BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
             .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson(binanceOrder(symbol, order, "CANCELED", "0.8", "78.408"))));
+            .willReturn(okJson(BinanceStandIn.limitBuy(symbol, order, "CANCELED", "0.8", "78.408"))));
         clock.advance(Duration.ofMinutes(4));
         bothInstancesPass();
 
@@ -129,7 +131,7 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
             throws Exception {
         String token = newUserToken();
         String symbol = "K" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "TRY";
-        stubBtcturkRules(symbol);
+        btcturk.rules(symbol);
         Instant first = candles(ExchangeName.BTCTURK, symbol, "3950000", "3950000");
         Map<String, Object> body = limitBot(symbol, "4000000", "9000000", "cancel");
         body.put("quote_amount", new BigDecimal("1000"));
@@ -159,13 +161,9 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
         assertThat(sent.path("pairSymbol").asString()).isEqualTo(symbol);
         assertThat(orderStatus(order)).isEqualTo("open");
 
-        stubBtcturkState(symbol, order, "Partial");
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade")).willReturn(okJson("""
-                {"success": true, "message": "SUCCESS", "code": 0,
-                 "data": [{"price": 3910500, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "buy",
-                           "orderId": 8812, "id": 7001, "timestamp": 1765094500000, "amount": 0.0001,
-                           "fee": -0.39105, "tax": -0.070389}]}
-                """)));
+        btcturk.limitBuyState(symbol, order, "Partial");
+        btcturk.trades(
+                BtcturkStandIn.trade("buy", 8812, 7001, 1765094500000L, "3910500", "0.0001", "-0.39105", "-0.070389"));
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
         Map<String, Object> trade = onlyTrade(token, bot);
@@ -361,8 +359,7 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
 
     /** Closed candles of the symbol, one a minute from a random far minute; the first. */
     private Instant candles(ExchangeName exchange, String symbol, String... closes) {
-        Instant first = Instant.parse("2032-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2032-01-01T00:00:00Z");
         List<Candle> candles = new ArrayList<>();
         for (int i = 0; i < closes.length; i++) {
             BigDecimal close = new BigDecimal(closes[i]);
@@ -381,93 +378,6 @@ class TradingLimitOrdersIntegrationTests extends TradingTestSupport {
 
     private static String paperSymbol() {
         return "P" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "USDT";
-    }
-
-    private static String binanceOrder(String symbol, String clientOrderId, String status, String executed,
-            String quote) {
-        return """
-                {"symbol": "%s", "orderId": 4411, "orderListId": -1, "clientOrderId": "%s", "transactTime": 1700000000000,
-                 "price": "98.01", "origQty": "1.0203", "executedQty": "%s", "cummulativeQuoteQty": "%s",
-                 "status": "%s", "timeInForce": "GTC", "type": "LIMIT", "side": "BUY", "time": 1700000000000,
-                 "updateTime": 1700000060000, "fills": []}
-                """
-            .formatted(symbol, clientOrderId, executed, quote, status);
-    }
-
-    private static String myTrade(String symbol, String quantity) {
-        BigDecimal qty = new BigDecimal(quantity);
-        BigDecimal quote = qty.multiply(new BigDecimal("98.01"));
-        return """
-                {"symbol": "%s", "id": %d, "orderId": 4411, "orderListId": -1, "price": "98.01", "qty": "%s",
-                 "quoteQty": "%s", "commission": "%s", "commissionAsset": "USDT", "time": 1700000030000,
-                 "isBuyer": true, "isMaker": true, "isBestMatch": true}
-                """.formatted(symbol, ThreadLocalRandom.current().nextInt(1_000_000), quantity, quote.toPlainString(),
-                quote.multiply(new BigDecimal("0.001")).toPlainString());
-    }
-
-    private static void stubBinanceState(String symbol, String clientOrderId, String status, String executed,
-            String quote, String trades) {
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson(binanceOrder(symbol, clientOrderId, status, executed, quote))));
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson(trades)));
-    }
-
-    private static void stubBinanceRules(String symbol, String base) {
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/exchangeInfo"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"symbols": [{"symbol": "%s", "baseAsset": "%s", "quoteAsset": "USDT", "filters": [
-                      {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000", "tickSize": "0.01"},
-                      {"filterType": "LOT_SIZE", "minQty": "0.00001", "maxQty": "9000", "stepSize": "0.00001"},
-                      {"filterType": "NOTIONAL", "minNotional": "5", "applyMinToMarket": true, "maxNotional": "9000000",
-                       "applyMaxToMarket": false, "avgPriceMins": 5}]}]}
-                    """.formatted(symbol, base))));
-    }
-
-    private static void stubBtcturkRules(String symbol) {
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v2/server/exchangeinfo")).willReturn(okJson("""
-                {"data": {"timeZone": "UTC", "serverTime": 1765094400000, "symbols": [
-                  {"id": 1, "name": "BTCTRY", "nameNormalized": "BTC_TRY", "status": "TRADING", "numerator": "BTC",
-                   "denominator": "TRY", "numeratorScale": 8, "denominatorScale": 2, "hasFraction": false,
-                   "filters": [{"filterType": "PRICE_FILTER", "minPrice": "0.0000000000001", "maxPrice": "10000000",
-                                "tickSize": "1", "minExchangeValue": "99.91", "minAmount": null, "maxAmount": null}],
-                   "orderMethods": ["MARKET", "LIMIT", "STOP_MARKET", "STOP_LIMIT"]},
-                  {"id": 2, "name": "%s", "nameNormalized": "K_TRY", "status": "TRADING", "numerator": "K",
-                   "denominator": "TRY", "numeratorScale": 8, "denominatorScale": 2, "hasFraction": false,
-                   "filters": [{"filterType": "PRICE_FILTER", "minPrice": "0.0000000000001", "maxPrice": "10000000",
-                                "tickSize": "1", "minExchangeValue": "99.91", "minAmount": null, "maxAmount": null}],
-                   "orderMethods": ["MARKET", "LIMIT", "STOP_MARKET", "STOP_LIMIT"]}]},
-                 "success": true, "message": null, "code": 0}
-                """.formatted(symbol))));
-    }
-
-    private static void stubBtcturkState(String symbol, String clientOrderId, String status) {
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
-            .withQueryParam("pairSymbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"success": true, "message": null, "code": 0,
-                     "data": [{"id": 8812, "price": "3910500", "amount": "0.00015572", "quantity": "0.00025572",
-                               "stopPrice": "0", "pairsymbol": "%s", "pairsymbolnormalized": "K_TRY", "type": "Buy",
-                               "method": "Limit", "orderClientId": "%s", "time": 1765094465000,
-                               "updateTime": 1765094500000, "status": "%s", "leftAmount": "0.00015572"}]}
-                    """.formatted(symbol, clientOrderId, status))));
-    }
-
-    private Map<String, Object> createBtcturkKey(String token) {
-        return as(token).post()
-            .uri("/api/trading/api-keys")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("exchange", "btcturk", "label", "BtcTurk", "api_key", "btcturk-limit-key", "api_secret",
-                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
-            .exchange()
-            .expectStatus()
-            .isCreated()
-            .expectBody(JSON_OBJECT)
-            .returnResult()
-            .getResponseBody();
     }
 
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.modulith.events.core.EventPublicationRegistry;
 
@@ -98,9 +97,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void tradeOfAPaperBotThenSendMessageReachesTheBotApiWithTheChatAndATurkishText() {
         String token = newUserToken();
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade")));
+        String chat = telegramChat(token, "trade");
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99")));
@@ -119,19 +116,8 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
 
     @Test
     void tradeWhenTheUserSignedUpInEnglishThenTheMessageIsInEnglish() {
-        String email = uniqueEmail();
-        client().post()
-            .uri("/auth/register")
-            .header(HttpHeaders.ACCEPT_LANGUAGE, "en")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
-            .exchange()
-            .expectStatus()
-            .isCreated();
-        String token = login(email);
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade")));
+        String token = newEnglishUserToken();
+        String chat = telegramChat(token, "trade");
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1, List.of(candle(first, "99")));
@@ -145,9 +131,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void eventsWhenOnlyStopIsWantedThenTheSignalBuyIsNotToldAndTheStopLossSellIs() {
         String token = newUserToken();
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("stop")));
+        String chat = telegramChat(token, "stop");
         Instant first = firstMinute();
         String symbol = TradingRunnerIntegrationTests.uniqueSymbol();
         paper.record(symbol, CandleInterval.M1,
@@ -200,9 +184,7 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
     @Test
     void resealWhenATokenWasSealedUnderTheRetiredMasterKeyThenSealedUnderTheCurrentOneAndStillSends() {
         String token = newUserToken();
-        String chat = uniqueChat();
-        stubTelegram(chat, okJson(SENT));
-        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of("trade")));
+        String chat = telegramChat(token, "trade");
         long owner = accountIdOf(token);
         SecretSealer retired = new SecretSealer(new SealingSettings(RETIRED_KEY, List.of()), null);
         jdbc.sql("UPDATE trading_notifications SET sealed_token = :sealed WHERE owner_id = :owner")
@@ -237,13 +219,23 @@ class TradingNotificationsIntegrationTests extends TradingTestSupport {
             {"ok": true, "result": {"message_id": 42, "chat": {"id": -100123, "type": "group"}, "date": 1700000000,
              "text": "Kapı botu"}}""";
 
+    /**
+     * A chat of its own, which the Telegram stub answers, set as the user's for
+     * {@code events}; the chat's id.
+     */
+    private String telegramChat(String token, String... events) {
+        String chat = uniqueChat();
+        stubTelegram(chat, okJson(SENT));
+        put(token, Map.of("telegram_bot_token", TOKEN, "telegram_chat_id", chat, "events", List.of(events)));
+        return chat;
+    }
+
     private static String uniqueChat() {
         return "-100" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
     }
 
     private static Instant firstMinute() {
-        return Instant.parse("2031-03-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        return randomMinuteAfter("2031-03-01T00:00:00Z");
     }
 
     private static void stubTelegram(String chat, ResponseDefinitionBuilder answer) {

@@ -90,8 +90,7 @@ class TradingPaperFillsIntegrationTests extends TradingTestSupport {
     }
 
     private Instant candle(String symbol, String close) {
-        Instant open = Instant.parse("2033-06-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant open = randomMinuteAfter("2033-06-01T00:00:00Z");
         BigDecimal c = new BigDecimal(close);
         List<Candle> candles = new ArrayList<>();
         candles.add(new Candle(open, c, c, c, c, BigDecimal.TEN));

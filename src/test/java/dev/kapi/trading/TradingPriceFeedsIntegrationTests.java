@@ -67,8 +67,7 @@ class TradingPriceFeedsIntegrationTests extends TradingTestSupport {
     void liveFeedWhenAPaperBotTradesTheExchangesCandlesThenItsTradesAreThoseOfABacktestOfTheSameCandles() {
         String token = newUserToken();
         String symbol = symbol();
-        Instant first = Instant.parse("2031-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2031-01-01T00:00:00Z");
         List<Candle> market = GeneratedPrices.walk(ThreadLocalRandom.current().nextLong(), 120, CandleInterval.M1,
                 first, new BigDecimal("100"));
         // Binance answers each minute's klines with the candles closed by then.
@@ -114,8 +113,7 @@ class TradingPriceFeedsIntegrationTests extends TradingTestSupport {
     void liveFeedWhenTwoInstancesTickBotsOnOneSymbolThenTheExchangeIsAskedOncePerMinute() throws Exception {
         String token = newUserToken();
         String symbol = symbol();
-        Instant first = Instant.parse("2033-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2033-01-01T00:00:00Z");
         List<Candle> market = GeneratedPrices.walk(5, 60, CandleInterval.M1, first, new BigDecimal("100"));
         stubKlines(symbol, market.get(58).openTime(), market.subList(0, 59));
         stubKlines(symbol, market.get(59).openTime(), market.subList(58, 60));
@@ -337,20 +335,6 @@ class TradingPriceFeedsIntegrationTests extends TradingTestSupport {
                 .param("open", dev.kapi.shared.SqlTime.utc(candle.openTime()))
                 .update();
         }
-    }
-
-    private Map<String, Object> createBtcturkKey(String token) {
-        return as(token).post()
-            .uri("/api/trading/api-keys")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("exchange", "btcturk", "label", "BtcTurk", "api_key", "btcturk-public-key", "api_secret",
-                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
-            .exchange()
-            .expectStatus()
-            .isCreated()
-            .expectBody(JSON_OBJECT)
-            .returnResult()
-            .getResponseBody();
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.kapi.trading;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,7 +27,6 @@ import dev.kapi.trading.runner.Protections;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -74,19 +72,12 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     @Test
     void stopOnExchangeWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
         String token = newUserToken();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        stubMarketBuy(symbol, "1.01", "99.99");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(
-                    okJson("{\"orderListId\": 5, \"contingencyType\": \"OCO\", \"listOrderStatus\": \"EXECUTING\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        buysAtMarketOnBinance(symbol);
+        binance.ocoTaken(symbol, 5);
         Instant first = recordCandles(symbol, "99", "96", "96", "96");
-        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
-        body.put("api_key_id", id(createKey(token, "protect-" + base)));
-        body.put("stop_on_exchange", true);
-        body.put("stop_loss", new BigDecimal("0.05"));
+        Map<String, Object> body = stopOnExchangeBot(token, symbol, "protect-" + base);
         body.put("take_profit", new BigDecimal("0.2"));
         body.put("cooldown_minutes", 60);
         long bot = startedBot(token, body);
@@ -95,7 +86,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // Bought 1.01 at 99 (99.99 spent): the stop 5% below, its limit 1% under it, the
         // target 20% above, as one OCO list right after the fill.
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/v3/orderList/oco")).withQueryParam("symbol", equalTo(symbol))
                     .withQueryParam("side", equalTo("SELL"))
@@ -115,24 +106,16 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         // No instance runs for the next candle; meanwhile the price falls through the
         // stop on the exchange, which sells the position and expires the target.
         long soldAt = first.plus(Duration.ofMinutes(2)).plusSeconds(20).toEpochMilli();
-        stubLeg(symbol, ids + "-s0", 501, "FILLED", "1.01", "94.94", soldAt);
-        stubLeg(symbol, ids + "-t0", 502, "EXPIRED", "0", "0", soldAt);
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("orderId", equalTo("501"))
-            .willReturn(okJson("""
-                    [{"symbol": "%s", "orderId": 501, "price": "94", "qty": "1.01", "commission": "0.09494",
-                      "commissionAsset": "USDT"}]
-                    """.formatted(symbol))));
+        binance.stopLeg(symbol, ids + "-s0", 501, "FILLED", "1.01", "94.94", soldAt);
+        binance.stopLeg(symbol, ids + "-t0", 502, "EXPIRED", "0", "0", soldAt);
+        binance.stopTrade(symbol, 501, "94", "1.01", "0.09494");
 
         // The restarted Kapı (the other instance) reconciles on its first tick; this
         // one, back later, finds nothing left to do.
         secondInstance().getBean(BotRunner.class).tick(first.plus(Duration.ofMinutes(3)));
         runner.tick(first.plus(Duration.ofMinutes(4)));
 
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement().satisfies(sell -> {
+        assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "stop_loss")
                 .containsEntry("client_order_id", ids + "-s0")
                 .containsEntry("executed_at", Instant.ofEpochMilli(soldAt).toString());
@@ -153,20 +136,11 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     @Test
     void stopOnExchangeWhenTheTrailingStopRisesThenTheStopIsMovedAndASignalSellCancelsItFirst() {
         String token = newUserToken();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        stubMarketBuy(symbol, "1.01", "99.99");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
-            .willReturn(okJson("{\"orderId\": 601, \"status\": \"NEW\"}")));
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order/cancelReplace"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson("{\"cancelResult\": \"SUCCESS\", \"newOrderResult\": \"SUCCESS\"}")));
-        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson("{\"orderId\": 602, \"status\": \"CANCELED\", \"executedQty\": \"0\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        buysAtMarketOnBinance(symbol);
+        binance.stopTaken(symbol, 601);
+        binance.stopMoves(symbol);
         Instant first = recordCandles(symbol, "99", "110", "110", "250");
         Map<String, Object> body = simpleBot(symbol, "100", "200");
         body.put("api_key_id", id(createKey(token, "trail-" + base)));
@@ -178,18 +152,17 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
         // A stop alone (no take-profit): the trailing stop, 5% under the entry at 99.
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
+                BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT")
                     .withQueryParam("side", equalTo("SELL"))
-                    .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
                     .withQueryParam("timeInForce", equalTo("GTC"))
                     .withQueryParam("quantity", equalTo("1.01"))
                     .withQueryParam("stopPrice", equalTo("94.05"))
                     .withQueryParam("price", equalTo("93.1"))
                     .withQueryParam("newClientOrderId", equalTo(ids + "-s0")));
-        stubLeg(symbol, ids + "-s0", 601, "NEW", "0", "0", first.toEpochMilli());
-        stubLeg(symbol, ids + "-s1", 602, "NEW", "0", "0", first.toEpochMilli());
+        binance.stopLeg(symbol, ids + "-s0", 601, "NEW", "0", "0", first.toEpochMilli());
+        binance.stopLeg(symbol, ids + "-s1", 602, "NEW", "0", "0", first.toEpochMilli());
 
         // The candle closing at 110 raises the highest price; the next run moves the
         // stop to 5% under it, in one cancelReplace that places nothing if the cancel
@@ -209,72 +182,43 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // At 250 the strategy sells: the stop is cancelled first, then the position is
         // sold at market, once.
-        stubFree(base, "1.01");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("side", equalTo("SELL"))
-            .withQueryParam("type", equalTo("MARKET"))
-            .willReturn(okJson("""
-                    {"symbol": "%s", "orderId": 603, "orderListId": -1, "clientOrderId": "kapi-sell",
-                     "transactTime": 1700000000000, "price": "0", "origQty": "1.01", "executedQty": "1.01",
-                     "cummulativeQuoteQty": "252.5", "status": "FILLED", "type": "MARKET", "side": "SELL",
-                     "fills": [{"price": "250", "qty": "1.01", "commission": "0.2525", "commissionAsset": "USDT"}]}
-                    """.formatted(symbol))));
+        binance.cancelled(symbol, ids + "-s1", 602);
+        binance.free(base, "1.01");
+        binance.marketSell(symbol, 603, 1700000000000L, "1.01", "250", "252.5", "0.2525");
         runner.tick(first.plus(Duration.ofMinutes(4)));
 
         BINANCE.verify(1, deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
             .withQueryParam("origClientOrderId", equalTo(ids + "-s1")));
-        BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL")));
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement().satisfies(sell -> {
+        BINANCE.verify(1, BinanceStandIn.marketSells(symbol));
+        assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "signal");
             assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("1.01");
         });
         // One stop placed, one moved; none after the position is gone.
-        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(1, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
     }
 
     @Test
     void killSwitchWhenABotsStopStandsOnTheExchangeThenItIsCancelledFirstAndThePositionSoldOnceAsForceExit() {
         String token = newUserToken();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        stubMarketBuy(symbol, "1.01", "99.99");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson("{\"orderListId\": 7, \"listOrderStatus\": \"EXECUTING\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        buysAtMarketOnBinance(symbol);
+        binance.ocoTaken(symbol, 7);
         BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/orderList"))
             .withQueryParam("symbol", equalTo(symbol))
             .willReturn(okJson("{\"orderListId\": 7, \"listOrderStatus\": \"ALL_DONE\"}")));
         Instant first = recordCandles(symbol, "99");
-        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
-        body.put("api_key_id", id(createKey(token, "kill-" + base)));
-        body.put("stop_on_exchange", true);
-        body.put("stop_loss", new BigDecimal("0.05"));
+        Map<String, Object> body = stopOnExchangeBot(token, symbol, "kill-" + base);
         body.put("take_profit", new BigDecimal("0.2"));
         long bot = startedBot(token, body);
         runner.tick(first.plus(Duration.ofMinutes(1)));
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         // Once cancelled, neither leg executed anything.
-        stubLeg(symbol, ids + "-s0", 701, "CANCELED", "0", "0", first.toEpochMilli());
-        stubLeg(symbol, ids + "-t0", 702, "CANCELED", "0", "0", first.toEpochMilli());
-        stubFree(base, "1.01");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("side", equalTo("SELL"))
-            .withQueryParam("type", equalTo("MARKET"))
-            .willReturn(okJson("""
-                    {"symbol": "%s", "orderId": 703, "orderListId": -1, "clientOrderId": "kapi-x",
-                     "transactTime": 1700000000000, "price": "0", "origQty": "1.01", "executedQty": "1.01",
-                     "cummulativeQuoteQty": "100", "status": "FILLED", "type": "MARKET", "side": "SELL",
-                     "fills": [{"price": "99", "qty": "1.01", "commission": "0.1", "commissionAsset": "USDT"}]}
-                    """.formatted(symbol))));
+        binance.stopLeg(symbol, ids + "-s0", 701, "CANCELED", "0", "0", first.toEpochMilli());
+        binance.stopLeg(symbol, ids + "-t0", 702, "CANCELED", "0", "0", first.toEpochMilli());
+        binance.free(base, "1.01");
+        binance.marketSell(symbol, 703, 1700000000000L, "1.01", "99", "100", "0.1");
 
         Map<String, Object> report = post(token, "/api/trading/kill-switch", null);
 
@@ -282,14 +226,8 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         BINANCE.verify(1,
                 deleteRequestedFor(urlPathEqualTo("/api/v3/orderList")).withQueryParam("symbol", equalTo(symbol))
                     .withQueryParam("listClientOrderId", equalTo(ids + "-l0")));
-        BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL"))
-                    .withQueryParam("quantity", equalTo("1.01")));
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement()
+        BINANCE.verify(1, BinanceStandIn.marketSells(symbol).withQueryParam("quantity", equalTo("1.01")));
+        assertThat(sells(token, bot)).singleElement()
             .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "force_exit"));
         as(token).delete().uri("/api/trading/kill-switch").exchange().expectStatus().isNoContent();
     }
@@ -310,21 +248,12 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
             .exchange()
             .expectStatus()
             .isOk();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        stubMarketBuy(symbol, "1.01", "99.99");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
-            .willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": -2010, \"msg\": \"Account has insufficient balance for requested action.\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        buysAtMarketOnBinance(symbol);
+        binance.stopRefused(symbol, "Account has insufficient balance for requested action.");
         Instant first = recordCandles(symbol, "99", "99", "99", "99", "99");
-        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
-        body.put("api_key_id", id(createKey(token, "refused-" + base)));
-        body.put("stop_on_exchange", true);
-        body.put("stop_loss", new BigDecimal("0.05"));
+        Map<String, Object> body = stopOnExchangeBot(token, symbol, "refused-" + base);
         long bot = startedBot(token, body);
 
         // Bought on the first run; the stop is refused right after, and again on each of
@@ -333,8 +262,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(2)));
         runner.tick(first.plus(Duration.ofMinutes(3)));
 
-        BINANCE.verify(3, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(3, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
         Map<String, Object> state = get(token, "/api/trading/bots/{id}/state", bot);
         assertThat(state).containsEntry("status", "in_position").containsEntry("active", true);
         assertThat((String) state.get("last_error")).startsWith("stop not placed on binance: ")
@@ -351,10 +279,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
                 .contains("insufficient balance"));
 
         // The exchange takes the stop on the next run: the stop's error is gone.
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
-            .willReturn(okJson("{\"orderId\": 901, \"status\": \"NEW\"}")));
+        binance.stopTaken(symbol, 901);
         runner.tick(first.plus(Duration.ofMinutes(4)));
 
         assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("last_error", null)
@@ -369,35 +294,17 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     @Test
     void stopOnExchangeWhenThePriceIsAlreadyPastTheStopThenThePositionIsSoldAtMarketAtOnceAsStopLossAndNoStopIsTriedAgain() {
         String token = newUserToken();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        stubMarketBuy(symbol, "1.01", "99.99");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
-            .willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": -2010, \"msg\": \"Stop price would trigger immediately.\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        buysAtMarketOnBinance(symbol);
+        binance.stopRefused(symbol, "Stop price would trigger immediately.");
         Instant first = recordCandles(symbol, "99", "99", "99");
-        stubFree(base, "1.01");
+        binance.free(base, "1.01");
         // Sold as the first candle closes: the cooldown after a stop keeps the bot out
         // on the next candles.
         long soldAt = first.plus(Duration.ofMinutes(1)).plusSeconds(5).toEpochMilli();
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("side", equalTo("SELL"))
-            .withQueryParam("type", equalTo("MARKET"))
-            .willReturn(okJson("""
-                    {"symbol": "%s", "orderId": 911, "orderListId": -1, "clientOrderId": "kapi-emergency",
-                     "transactTime": %d, "price": "0", "origQty": "1.01", "executedQty": "1.01",
-                     "cummulativeQuoteQty": "93.93", "status": "FILLED", "type": "MARKET", "side": "SELL",
-                     "fills": [{"price": "93", "qty": "1.01", "commission": "0.09393", "commissionAsset": "USDT"}]}
-                    """.formatted(symbol, soldAt))));
-        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
-        body.put("api_key_id", id(createKey(token, "trigger-" + base)));
-        body.put("stop_on_exchange", true);
-        body.put("stop_loss", new BigDecimal("0.05"));
+        binance.marketSell(symbol, 911, soldAt, "1.01", "93", "93.93", "0.09393");
+        Map<String, Object> body = stopOnExchangeBot(token, symbol, "trigger-" + base);
         body.put("cooldown_minutes", 60);
         long bot = startedBot(token, body);
 
@@ -407,16 +314,12 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         runner.tick(first.plus(Duration.ofMinutes(2)));
         runner.tick(first.plus(Duration.ofMinutes(3)));
 
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL"))
+                BinanceStandIn.marketSells(symbol)
                     .withQueryParam("quantity", equalTo("1.01"))
                     .withQueryParam("newClientOrderId", equalTo(ids + "-e0")));
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement().satisfies(sell -> {
+        assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "stop_loss").containsEntry("client_order_id", ids + "-e0");
             assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("1.01");
             assertThat(decimal(sell.get("price"))).isEqualByComparingTo("93");
@@ -425,8 +328,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         assertThat(get(token, "/api/trading/bots/{id}/state", bot)).containsEntry("status", "idle")
             .containsEntry("active", true)
             .containsEntry("last_error", null);
-        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(1, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
         assertThat(jdbc
             .sql("SELECT count(*) FROM trading_protections WHERE bot_id = :bot AND status IN ('pending', 'open')")
             .param("bot", bot)
@@ -437,22 +339,15 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     @Test
     void stopOnExchangeWhenTheBotIsStoppedThenItsStopStaysIsReconciledEachMinuteAndTheBotCannotBeDeletedMeanwhile() {
         String token = newUserToken();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        stubMarketBuy(symbol, "1.01", "99.99");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
-            .willReturn(okJson("{\"orderId\": 801, \"status\": \"NEW\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        buysAtMarketOnBinance(symbol);
+        binance.stopTaken(symbol, 801);
         Instant first = recordCandles(symbol, "99");
-        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
-        body.put("api_key_id", id(createKey(token, "idle-" + base)));
-        body.put("stop_on_exchange", true);
-        body.put("stop_loss", new BigDecimal("0.05"));
+        Map<String, Object> body = stopOnExchangeBot(token, symbol, "idle-" + base);
         long bot = startedBot(token, body);
         runner.tick(first.plus(Duration.ofMinutes(1)));
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
 
         // Stopped without exit: the stop stays on the exchange, so the bot is not
         // deleted.
@@ -468,20 +363,12 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
                 deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol)));
 
         long soldAt = first.plus(Duration.ofMinutes(30)).toEpochMilli();
-        stubLeg(symbol, stop, 801, "FILLED", "1.01", "94.94", soldAt);
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("orderId", equalTo("801"))
-            .willReturn(okJson("""
-                    [{"symbol": "%s", "orderId": 801, "price": "94", "qty": "1.01", "commission": "0.09494",
-                      "commissionAsset": "USDT"}]
-                    """.formatted(symbol))));
+        binance.stopLeg(symbol, stop, 801, "FILLED", "1.01", "94.94", soldAt);
+        binance.stopTrade(symbol, 801, "94", "1.01", "0.09494");
         protections.reconcileIdle();
         secondInstance().getBean(Protections.class).reconcileIdle();
 
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement()
+        assertThat(sells(token, bot)).singleElement()
             .satisfies(sell -> assertThat(sell).containsEntry("exit_reason", "stop_loss")
                 .containsEntry("client_order_id", stop));
         as(token).delete().uri("/api/trading/bots/{id}", bot).exchange().expectStatus().is2xxSuccessful();
@@ -490,13 +377,13 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     @Test
     void stopOnExchangeWhenSetOnAPaperBotOrWithoutAStopThen400NamingIt() {
         String token = newUserToken();
-        Map<String, Object> paperBot = simpleBot(uniqueSymbol(), "100", "110");
+        Map<String, Object> paperBot = simpleBot(BinanceStandIn.uniqueSymbol(), "100", "110");
         paperBot.put("stop_on_exchange", true);
         paperBot.put("stop_loss", new BigDecimal("0.05"));
         assertThat(invalidBotFields(token, paperBot)).containsExactly("stop_on_exchange");
 
-        Map<String, Object> noStop = simpleBot(uniqueSymbol(), "100", "110");
-        noStop.put("api_key_id", id(createKey(token, "no-stop-" + uniqueSymbol())));
+        Map<String, Object> noStop = simpleBot(BinanceStandIn.uniqueSymbol(), "100", "110");
+        noStop.put("api_key_id", id(createKey(token, "no-stop-" + BinanceStandIn.uniqueSymbol())));
         noStop.put("stop_on_exchange", true);
         noStop.put("take_profit", new BigDecimal("0.1"));
         assertThat(invalidBotFields(token, noStop)).containsExactly("stop_on_exchange");
@@ -506,8 +393,8 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     void stopOnExchangeWhenAnotherUserOrAReadOnlyServiceKeyTriesToSetItOrUseAnotherUsersKeyThenRefused() {
         String owner = newUserToken();
         String other = newUserToken();
-        Map<String, Object> body = simpleBot(uniqueSymbol(), "100", "110");
-        body.put("api_key_id", id(createKey(owner, "owned-" + uniqueSymbol())));
+        Map<String, Object> body = simpleBot(BinanceStandIn.uniqueSymbol(), "100", "110");
+        body.put("api_key_id", id(createKey(owner, "owned-" + BinanceStandIn.uniqueSymbol())));
         body.put("stop_loss", new BigDecimal("0.05"));
         long bot = id(createBot(owner, body));
         body.put("stop_on_exchange", true);
@@ -547,42 +434,20 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
             .toList();
     }
 
-    private long lastBuyId(long bot) {
-        return jdbc.sql("SELECT max(id) FROM trading_trades WHERE bot_id = :bot AND side = 'buy'")
-            .param("bot", bot)
-            .query(Long.class)
-            .single();
-    }
-
     private Instant recordCandles(String symbol, String... closes) {
-        Instant first = Instant.parse("2031-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        paper.record(symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2031-01-01T00:00:00Z");
+        paper.record(symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 
     @Test
     void stopOnExchangeWhenALimitEntryFillsInPartsThenTheStopCoversWhatIsHeldAndGrowsWithItUntilItCompletes() {
         String token = newUserToken();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("LIMIT"))
-            .willReturn(okJson(limitBuy(symbol, "NEW", "0", "0"))));
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
-            .willReturn(okJson("{\"orderId\": 701, \"status\": \"NEW\"}")));
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order/cancelReplace"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson("{\"cancelResult\": \"SUCCESS\", \"newOrderResult\": \"SUCCESS\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
+        binance.stopTaken(symbol, 701);
+        binance.stopMoves(symbol);
         Instant first = recordCandles(symbol, "99", "99");
         long bot = startedBot(token, limitStopBot(token, symbol, base));
 
@@ -591,27 +456,23 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         // The buy rests at 98.01 for 1.0203; nothing is held, so no stop yet.
         String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("LIMIT"))
-                    .withQueryParam("newClientOrderId", equalTo(order)));
-        BINANCE.verify(0, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+                BinanceStandIn.ordersPlaced(symbol, "LIMIT").withQueryParam("newClientOrderId", equalTo(order)));
+        BINANCE.verify(0, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
 
         // Half of it fills: the stop is placed for the 0.5 held, 5% under 98.01.
-        stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
+                BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT")
                     .withQueryParam("quantity", equalTo("0.5"))
                     .withQueryParam("stopPrice", equalTo("93.11"))
                     .withQueryParam("newClientOrderId", equalTo(ids + "-s0")));
-        stubLeg(symbol, ids + "-s0", 701, "NEW", "0", "0", first.toEpochMilli());
+        binance.stopLeg(symbol, ids + "-s0", 701, "NEW", "0", "0", first.toEpochMilli());
 
         // The rest fills: the stop is moved to the whole 1.0203 in one cancelReplace.
-        stubLimitState(symbol, order, "FILLED", "1.0203");
+        binance.limitBuyState(symbol, order, "FILLED", "1.0203");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
         BINANCE.verify(1,
@@ -621,12 +482,11 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
                     .withQueryParam("newClientOrderId", equalTo(ids + "-s1"))
                     .withQueryParam("quantity", equalTo("1.0203"))
                     .withQueryParam("stopPrice", equalTo("93.11")));
-        stubLeg(symbol, ids + "-s1", 702, "NEW", "0", "0", first.toEpochMilli());
+        binance.stopLeg(symbol, ids + "-s1", 702, "NEW", "0", "0", first.toEpochMilli());
 
         // The next run finds the stop standing for what is held: nothing placed again.
         runner.tick(first.plus(Duration.ofMinutes(2)));
-        BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT")));
+        BINANCE.verify(1, BinanceStandIn.ordersPlaced(symbol, "STOP_LOSS_LIMIT"));
         BINANCE.verify(1, postRequestedFor(urlPathEqualTo("/api/v3/order/cancelReplace")).withQueryParam("symbol",
                 equalTo(symbol)));
         assertThat(jdbc.sql("SELECT quantity FROM trading_protections WHERE bot_id = :bot AND status = 'open'")
@@ -638,48 +498,26 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     @Test
     void forceExitWhenALimitBuyRestsPartlyFilledUnderAStopThenBothAreCancelledFirstAndWhatIsHeldIsSoldOnce() {
         String token = newUserToken();
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("LIMIT"))
-            .willReturn(okJson(limitBuy(symbol, "NEW", "0", "0"))));
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("STOP_LOSS_LIMIT"))
-            .willReturn(okJson("{\"orderId\": 701, \"status\": \"NEW\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
+        binance.stopTaken(symbol, 701);
         Instant first = recordCandles(symbol, "99", "99");
         long bot = startedBot(token, limitStopBot(token, symbol, base));
         runner.tick(first.plus(Duration.ofMinutes(1)));
         String order = "kapi-" + bot + "-" + first.getEpochSecond() / 60;
-        stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
 
         // The way out: the resting buy is cancelled (its 0.5 kept), the stop cancelled
         // (nothing of it filled), then the 0.5 held sold at market.
-        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("origClientOrderId", equalTo(order))
-            .willReturn(okJson(limitBuy(symbol, "CANCELED", "0.5", "49.005"))));
-        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("origClientOrderId", equalTo(stop))
-            .willReturn(okJson("{\"orderId\": 701, \"status\": \"CANCELED\", \"executedQty\": \"0\"}")));
-        stubLeg(symbol, stop, 701, "CANCELED", "0", "0", first.toEpochMilli());
-        stubFree(base, "0.5");
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("side", equalTo("SELL"))
-            .withQueryParam("type", equalTo("MARKET"))
-            .willReturn(okJson("""
-                    {"symbol": "%s", "orderId": 703, "orderListId": -1, "clientOrderId": "kapi-exit",
-                     "transactTime": 1700000000000, "price": "0", "origQty": "0.5", "executedQty": "0.5",
-                     "cummulativeQuoteQty": "49", "status": "FILLED", "type": "MARKET", "side": "SELL",
-                     "fills": [{"price": "98", "qty": "0.5", "commission": "0.049", "commissionAsset": "USDT"}]}
-                    """.formatted(symbol))));
+        binance.limitBuyCancelled(symbol, order, "0.5", "49.005");
+        binance.cancelled(symbol, stop, 701);
+        binance.stopLeg(symbol, stop, 701, "CANCELED", "0", "0", first.toEpochMilli());
+        binance.free(base, "0.5");
+        binance.marketSell(symbol, 703, 1700000000000L, "0.5", "98", "49", "0.049");
 
         Map<String, Object> exit = post(token, "/api/trading/bots/" + bot + "/force-exit", null);
 
@@ -688,14 +526,8 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
             .withQueryParam("origClientOrderId", equalTo(order)));
         BINANCE.verify(1, deleteRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
             .withQueryParam("origClientOrderId", equalTo(stop)));
-        BINANCE.verify(1,
-                postRequestedFor(urlPathEqualTo("/api/v3/order")).withQueryParam("symbol", equalTo(symbol))
-                    .withQueryParam("type", equalTo("MARKET"))
-                    .withQueryParam("side", equalTo("SELL"))
-                    .withQueryParam("quantity", equalTo("0.5")));
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement().satisfies(sell -> {
+        BINANCE.verify(1, BinanceStandIn.marketSells(symbol).withQueryParam("quantity", equalTo("0.5")));
+        assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "force_exit");
             assertThat(decimal(sell.get("quantity"))).isEqualByComparingTo("0.5");
         });
@@ -710,17 +542,10 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     void chartWhenALimitBuyRestsPartlyFilledUnderAnOcoThenBothShowWithTheirPricesAndEachGoesWhenCancelledOrFilled() {
         String email = registerUser();
         String token = login(email);
-        String symbol = uniqueSymbol();
-        String base = symbol.substring(0, symbol.length() - 4);
-        stubRules(symbol, base);
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("type", equalTo("LIMIT"))
-            .willReturn(okJson(limitBuy(symbol, "NEW", "0", "0"))));
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/orderList/oco"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(
-                    okJson("{\"orderListId\": 6, \"contingencyType\": \"OCO\", \"listOrderStatus\": \"EXECUTING\"}")));
+        String symbol = BinanceStandIn.uniqueSymbol();
+        String base = BinanceStandIn.base(symbol);
+        binance.rulesAndARestingLimitBuy(symbol);
+        binance.ocoTaken(symbol, 6);
         Instant first = recordCandles(symbol, "99", "101");
         Map<String, Object> body = limitStopBot(token, symbol, base);
         body.put("take_profit", new BigDecimal("0.2"));
@@ -744,10 +569,10 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // Half of it fills: the OCO for the 0.5 held stands on the exchange, its stop 5%
         // under 98.01 (its limit 1% under that), its target 20% over it.
-        stubLimitState(symbol, order, "PARTIALLY_FILLED", "0.5");
+        binance.limitBuyState(symbol, order, "PARTIALLY_FILLED", "0.5");
         clock.advance(Duration.ofMinutes(1));
         limits.pass();
-        String ids = "kapi-" + bot + "-p" + lastBuyId(bot);
+        String ids = protectionIds(bot);
         BINANCE.verify(1,
                 postRequestedFor(urlPathEqualTo("/api/v3/orderList/oco")).withQueryParam("symbol", equalTo(symbol))
                     .withQueryParam("quantity", equalTo("0.5"))
@@ -778,10 +603,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         as(newUserToken()).get().uri("/api/trading/bots/{id}/chart", bot).exchange().expectStatus().isNotFound();
 
         // The buy's timeout cancels the rest of it: the OCO alone stands.
-        BINANCE.stubFor(WireMock.delete(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("origClientOrderId", equalTo(order))
-            .willReturn(okJson(limitBuy(symbol, "CANCELED", "0.5", "49.005"))));
+        binance.limitBuyCancelled(symbol, order, "0.5", "49.005");
         clock.advance(Duration.ofMinutes(60));
         limits.pass();
         // Past the access token's 30 minutes: signed in again.
@@ -792,15 +614,9 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // The stop fills on the exchange (the target expires): nothing stands, no stop.
         long soldAt = first.plus(Duration.ofMinutes(1)).plusSeconds(30).toEpochMilli();
-        stubLeg(symbol, ids + "-s0", 801, "FILLED", "0.5", "46.55", soldAt);
-        stubLeg(symbol, ids + "-t0", 802, "EXPIRED", "0", "0", soldAt);
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("orderId", equalTo("801"))
-            .willReturn(okJson("""
-                    [{"symbol": "%s", "orderId": 801, "price": "93.1", "qty": "0.5", "commission": "0",
-                      "commissionAsset": "USDT"}]
-                    """.formatted(symbol))));
+        binance.stopLeg(symbol, ids + "-s0", 801, "FILLED", "0.5", "46.55", soldAt);
+        binance.stopLeg(symbol, ids + "-t0", 802, "EXPIRED", "0", "0", soldAt);
+        binance.stopTrade(symbol, 801, "93.1", "0.5", "0");
         runner.tick(first.plus(Duration.ofMinutes(2)));
 
         chart = get(token, "/api/trading/bots/{id}/chart", bot);
@@ -824,55 +640,16 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         return body;
     }
 
-    static String limitBuy(String symbol, String status, String executed, String quote) {
-        return """
-                {"symbol": "%s", "orderId": 4411, "orderListId": -1, "clientOrderId": "kapi-limit",
-                 "transactTime": 1700000000000, "price": "98.01", "origQty": "1.0203", "executedQty": "%s",
-                 "cummulativeQuoteQty": "%s", "status": "%s", "timeInForce": "GTC", "type": "LIMIT", "side": "BUY",
-                 "time": 1700000000000, "updateTime": 1700000060000, "fills": []}
-                """.formatted(symbol, executed, quote, status);
-    }
-
-    /** The limit buy as Binance answers it by client order id, with its one trade. */
-    static void stubLimitState(String symbol, String clientOrderId, String status, String executed) {
-        BigDecimal quote = new BigDecimal(executed).multiply(new BigDecimal("98.01"));
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("origClientOrderId", equalTo(clientOrderId))
-            .willReturn(okJson(limitBuy(symbol, status, executed, quote.toPlainString()))));
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/myTrades"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("orderId", equalTo("4411"))
-            .willReturn(okJson("""
-                    [{"symbol": "%s", "id": 1, "orderId": 4411, "price": "98.01", "qty": "%s", "quoteQty": "%s",
-                      "commission": "0", "commissionAsset": "USDT", "time": 1700000030000}]
-                    """.formatted(symbol, executed, quote.toPlainString()))));
-    }
-
     @Test
     void stopOnExchangeOnBtcturkWhenTheStopFillsWhileTheRunnerIsStoppedThenTheRestartedInstanceRecordsOneStopLossSell() {
         String token = newUserToken();
-        String symbol = "S" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "TRY";
-        stubBtcturkRules(symbol);
-        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
-            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
-            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market")))
-            .willReturn(okJson("""
-                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9001}}
-                    """)));
-        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
-            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
-            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit")))
-            .willReturn(okJson("""
-                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9002}}
-                    """)));
-        stubBtcturkTrades(symbol, "");
+        String symbol = BtcturkStandIn.uniqueSymbol();
+        buysAndPlacesAStopOnBtcturk(symbol, 9001, 9002);
+        String buy = BtcturkStandIn.trade("buy", 9001, 7101, 1765094400000L, "3950000", "0.00025", "-0.9875",
+                "-0.17775");
+        btcturk.trades(buy);
         Instant first = btcturkCandles(symbol, "3950000", "3800000", "3800000", "3800000");
-        Map<String, Object> body = simpleBot(symbol, "4000000", "9000000");
-        body.put("quote_amount", new BigDecimal("1000"));
-        body.put("api_key_id", id(btcturkKey(token)));
-        body.put("stop_on_exchange", true);
-        body.put("stop_loss", new BigDecimal("0.05"));
+        Map<String, Object> body = btcturkStopBot(token, symbol);
         body.put("cooldown_minutes", 60);
         long bot = startedBot(token, body);
 
@@ -880,7 +657,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
 
         // Bought 0.00025 at 3,950,000: the stop 5% below (3,752,500), its limit 1% under
         // it on the 1 TRY tick, a stoplimit sell right after the fill.
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
         List<LoggedRequest> stops = BTCTURK.findAll(postRequestedFor(urlPathEqualTo("/api/v1/order"))
             .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
             .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit"))));
@@ -894,32 +671,16 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         });
 
         // No instance runs; the price falls through the stop, which BtcTurk fills.
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/openOrders"))
-            .withQueryParam("pairSymbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"success": true, "message": null, "code": 0, "data": {"asks": [], "bids": []}}
-                    """)));
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
-            .withQueryParam("pairSymbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"success": true, "message": null, "code": 0,
-                     "data": [{"id": 9002, "price": "3714975", "amount": "0.00025", "quantity": "0.00025",
-                               "stopPrice": "3752500", "pairsymbol": "%s", "type": "Sell", "method": "StopLimit",
-                               "orderClientId": "%s", "time": 1765094465000, "updateTime": 1765094500000,
-                               "status": "Closed", "leftAmount": "0"}]}
-                    """.formatted(symbol, stop))));
+        btcturk.noOpenOrders(symbol);
+        btcturk.orders(symbol, BtcturkStandIn.filledStop(9002, symbol, stop, 1765094465000L, 1765094500000L));
         long soldAt = first.plus(Duration.ofMinutes(2)).plusSeconds(20).toEpochMilli();
-        stubBtcturkTrades(symbol, """
-                , {"price": 3740000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "sell",
-                   "orderId": 9002, "id": 7102, "timestamp": %d, "amount": -0.00025, "fee": -0.935,
-                   "tax": -0.1683}""".formatted(soldAt));
+        btcturk.trades(buy + ", "
+                + BtcturkStandIn.trade("sell", 9002, 7102, soldAt, "3740000", "-0.00025", "-0.935", "-0.1683"));
 
         secondInstance().getBean(BotRunner.class).tick(first.plus(Duration.ofMinutes(3)));
         runner.tick(first.plus(Duration.ofMinutes(4)));
 
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement().satisfies(sell -> {
+        assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "stop_loss")
                 .containsEntry("client_order_id", stop)
                 .containsEntry("executed_at", Instant.ofEpochMilli(soldAt).toString());
@@ -943,38 +704,17 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     @Test
     void stopOnExchangeOnBtcturkWhenTheStopFilledThreeDaysBeforeTheRestartThenItIsLookedUpFromItsPlacementAndRecordedOnce() {
         TestUser user = newUser();
-        String symbol = "S" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "TRY";
-        stubBtcturkRules(symbol);
-        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
-            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
-            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("market")))
-            .willReturn(okJson("""
-                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9101}}
-                    """)));
-        BTCTURK.stubFor(WireMock.post(urlPathEqualTo("/api/v1/order"))
-            .withRequestBody(matchingJsonPath("$.pairSymbol", equalTo(symbol)))
-            .withRequestBody(matchingJsonPath("$.orderMethod", equalTo("stoplimit")))
-            .willReturn(okJson("""
-                    {"success": true, "message": "SUCCESS", "code": 0, "data": {"id": 9102}}
-                    """)));
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade")).willReturn(okJson("""
-                {"success": true, "message": "SUCCESS", "code": 0,
-                 "data": [{"price": 3950000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "buy",
-                           "orderId": 9101, "id": 7201, "timestamp": 1765094400000, "amount": 0.00025,
-                           "fee": -0.9875, "tax": -0.17775}]}
-                """)));
+        String symbol = BtcturkStandIn.uniqueSymbol();
+        buysAndPlacesAStopOnBtcturk(symbol, 9101, 9102);
+        btcturk.trades(
+                BtcturkStandIn.trade("buy", 9101, 7201, 1765094400000L, "3950000", "0.00025", "-0.9875", "-0.17775"));
         Instant first = btcturkCandles(symbol, "3950000");
-        Map<String, Object> body = simpleBot(symbol, "4000000", "9000000");
-        body.put("quote_amount", new BigDecimal("1000"));
-        body.put("api_key_id", id(btcturkKey(user.token())));
-        body.put("stop_on_exchange", true);
-        body.put("stop_loss", new BigDecimal("0.05"));
-        long bot = startedBot(user.token(), body);
+        long bot = startedBot(user.token(), btcturkStopBot(user.token(), symbol));
         Instant placed = clock.instant();
 
         runner.tick(first.plus(Duration.ofMinutes(1)));
 
-        String stop = "kapi-" + bot + "-p" + lastBuyId(bot) + "-s0";
+        String stop = protectionIds(bot) + "-s0";
         assertThat(jdbc.sql("SELECT status FROM trading_protections WHERE client_order_id = :id")
             .param("id", stop)
             .query(String.class)
@@ -985,34 +725,12 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         // only from the time asked for: from the last day, it has none of the stop.
         long soldAt = placed.plus(Duration.ofMinutes(10)).toEpochMilli();
         String since = Long.toString(placed.minus(Duration.ofMinutes(5)).toEpochMilli());
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/openOrders"))
-            .withQueryParam("pairSymbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"success": true, "message": null, "code": 0, "data": {"asks": [], "bids": []}}
-                    """)));
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
-            .withQueryParam("pairSymbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"success": true, "message": null, "code": 0, "data": []}
-                    """)));
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/allOrders"))
-            .withQueryParam("pairSymbol", equalTo(symbol))
-            .withQueryParam("startTime", equalTo(since))
-            .willReturn(okJson("""
-                    {"success": true, "message": null, "code": 0,
-                     "data": [{"id": 9102, "price": "3714975", "amount": "0.00025", "quantity": "0.00025",
-                               "stopPrice": "3752500", "pairsymbol": "%s", "type": "Sell", "method": "StopLimit",
-                               "orderClientId": "%s", "time": %d, "updateTime": %d,
-                               "status": "Closed", "leftAmount": "0"}]}
-                    """.formatted(symbol, stop, placed.toEpochMilli(), soldAt))));
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade"))
-            .withQueryParam("startDate", equalTo(since))
-            .willReturn(okJson("""
-                    {"success": true, "message": "SUCCESS", "code": 0,
-                     "data": [{"price": 3730000, "numeratorSymbol": "K", "denominatorSymbol": "TRY",
-                               "orderType": "sell", "orderId": 9102, "id": 7202, "timestamp": %d,
-                               "amount": -0.00025, "fee": -0.93, "tax": -0.17}]}
-                    """.formatted(soldAt))));
+        btcturk.noOpenOrders(symbol);
+        btcturk.orders(symbol, "");
+        btcturk.ordersSince(symbol, since,
+                BtcturkStandIn.filledStop(9102, symbol, stop, placed.toEpochMilli(), soldAt));
+        btcturk.tradesSince(since,
+                BtcturkStandIn.trade("sell", 9102, 7202, soldAt, "3730000", "-0.00025", "-0.93", "-0.17"));
         clock.advance(Duration.ofDays(3));
         Instant restart = first.plus(Duration.ofDays(3));
         store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1,
@@ -1030,9 +748,7 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
         BTCTURK.verify(getRequestedFor(urlPathEqualTo("/api/v1/users/transactions/trade")).withQueryParam("startDate",
                 equalTo(since)));
         String token = again(user).token();
-        List<Map<String, Object>> sells = new ArrayList<>(list(token, "/api/trading/trades?bot_id={bot}", bot));
-        sells.removeIf(trade -> !"sell".equals(trade.get("side")));
-        assertThat(sells).singleElement().satisfies(sell -> {
+        assertThat(sells(token, bot)).singleElement().satisfies(sell -> {
             assertThat(sell).containsEntry("exit_reason", "stop_loss")
                 .containsEntry("client_order_id", stop)
                 .containsEntry("executed_at", Instant.ofEpochMilli(soldAt).toString());
@@ -1052,98 +768,62 @@ class TradingProtectionIntegrationTests extends TradingTestSupport {
     }
 
     private Instant btcturkCandles(String symbol, String... closes) {
-        Instant first = Instant.parse("2033-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2033-01-01T00:00:00Z");
+        store.write(ExchangeName.BTCTURK, symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 
-    private Map<String, Object> btcturkKey(String token) {
-        return as(token).post()
-            .uri("/api/trading/api-keys")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("exchange", "btcturk", "label", "BtcTurk stop", "api_key", "btcturk-stop-key", "api_secret",
-                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
-            .exchange()
-            .expectStatus()
-            .isCreated()
-            .expectBody(JSON_OBJECT)
-            .returnResult()
-            .getResponseBody();
+    /**
+     * The start of the client order ids of the stop (and take-profit) that guard the
+     * bot's last buy: {@code -s0}, {@code -t0}, {@code -l0} (the list) follow.
+     */
+    private String protectionIds(long bot) {
+        return "kapi-" + bot + "-p" + lastBuyId(bot);
     }
 
-    /** The account's trades: the buy (order 9001) and {@code more}. */
-    private static void stubBtcturkTrades(String symbol, String more) {
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v1/users/transactions/trade")).willReturn(okJson("""
-                {"success": true, "message": "SUCCESS", "code": 0,
-                 "data": [{"price": 3950000, "numeratorSymbol": "K", "denominatorSymbol": "TRY", "orderType": "buy",
-                           "orderId": 9001, "id": 7101, "timestamp": 1765094400000, "amount": 0.00025,
-                           "fee": -0.9875, "tax": -0.17775}%s]}
-                """.formatted(more))));
+    /**
+     * Binance's rules for the symbol, and a market buy of 1.01 at 99 (99.99 spent) that
+     * fills at once.
+     */
+    private void buysAtMarketOnBinance(String symbol) {
+        binance.rules(symbol, BinanceStandIn.base(symbol));
+        binance.marketBuy(symbol, "1.01", "99.99");
     }
 
-    private static void stubBtcturkRules(String symbol) {
-        BTCTURK.stubFor(WireMock.get(urlPathEqualTo("/api/v2/server/exchangeinfo")).willReturn(okJson("""
-                {"data": {"timeZone": "UTC", "serverTime": 1765094400000, "symbols": [
-                  {"id": 2, "name": "%s", "nameNormalized": "K_TRY", "status": "TRADING", "numerator": "K",
-                   "denominator": "TRY", "numeratorScale": 8, "denominatorScale": 2, "hasFraction": false,
-                   "filters": [{"filterType": "PRICE_FILTER", "minPrice": "0.0000000000001", "maxPrice": "10000000",
-                                "tickSize": "1", "minExchangeValue": "99.91", "minAmount": null, "maxAmount": null}],
-                   "orderMethods": ["MARKET", "LIMIT", "STOP_MARKET", "STOP_LIMIT"]}]},
-                 "success": true, "message": null, "code": 0}
-                """.formatted(symbol))));
+    /**
+     * A live bot on the Binance key {@code keyName} of the user: it buys under 100 and
+     * sells (on its own) only over 1,000,000; its stop 5% under the entry stands on the
+     * exchange.
+     */
+    private Map<String, Object> stopOnExchangeBot(String token, String symbol, String keyName) {
+        Map<String, Object> body = simpleBot(symbol, "100", "1000000");
+        body.put("api_key_id", id(createKey(token, keyName)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        return body;
     }
 
-    static String uniqueSymbol() {
-        return "T" + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L) + "USDT";
+    /**
+     * BtcTurk's rules, a market buy taken as order {@code buy} and a stoplimit sell taken
+     * as order {@code stop}.
+     */
+    private void buysAndPlacesAStopOnBtcturk(String symbol, long buy, long stop) {
+        btcturk.rules(symbol);
+        btcturk.orderTaken(symbol, "market", buy);
+        btcturk.orderTaken(symbol, "stoplimit", stop);
     }
 
-    static void stubRules(String symbol, String base) {
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/exchangeInfo"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"symbols": [{"symbol": "%s", "baseAsset": "%s", "quoteAsset": "USDT", "filters": [
-                      {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "1000000", "tickSize": "0.01"},
-                      {"filterType": "LOT_SIZE", "minQty": "0.00001", "maxQty": "9000", "stepSize": "0.00001"}]}]}
-                    """.formatted(symbol, base))));
-    }
-
-    private static void stubFree(String base, String quantity) {
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/account"))
-            .withQueryParam("omitZeroBalances", equalTo("true"))
-            .willReturn(okJson("""
-                    {"balances": [{"asset": "%s", "free": "%s", "locked": "0"}]}
-                    """.formatted(base, quantity))));
-    }
-
-    private static void stubMarketBuy(String symbol, String quantity, String quote) {
-        BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("side", equalTo("BUY"))
-            .willReturn(okJson("""
-                    {"symbol": "%s", "orderId": 90, "orderListId": -1, "clientOrderId": "kapi-buy",
-                     "transactTime": 1700000000000, "price": "0", "origQty": "%s", "executedQty": "%s",
-                     "cummulativeQuoteQty": "%s", "status": "FILLED", "type": "MARKET", "side": "BUY",
-                     "fills": [{"price": "99", "qty": "%s", "commission": "0.09999", "commissionAsset": "USDT"}]}
-                    """.formatted(symbol, quantity, quantity, quote, quantity))));
-    }
-
-    /** A leg of a stop as {@code GET /api/v3/order} answers it by client order id. */
-    private static void stubLeg(String symbol, String clientOrderId, long orderId, String status, String executed,
-            String quote, long updateTime) {
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/order"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .withQueryParam("origClientOrderId", equalTo(clientOrderId))
-            .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
-                    {"symbol": "%s", "orderId": %d, "orderListId": 5, "clientOrderId": "%s", "price": "93.1",
-                     "origQty": "1.01", "executedQty": "%s", "cummulativeQuoteQty": "%s", "status": "%s",
-                     "type": "STOP_LOSS_LIMIT", "side": "SELL", "time": %d, "updateTime": %d}
-                    """.formatted(symbol, orderId, clientOrderId, executed, quote, status, updateTime, updateTime))));
+    /**
+     * A live bot on a BtcTurk key of the user: 1,000 TRY a buy under 4,000,000, its stop
+     * 5% under the entry on the exchange.
+     */
+    private Map<String, Object> btcturkStopBot(String token, String symbol) {
+        Map<String, Object> body = simpleBot(symbol, "4000000", "9000000");
+        body.put("quote_amount", new BigDecimal("1000"));
+        body.put("api_key_id", id(createBtcturkKey(token)));
+        body.put("stop_on_exchange", true);
+        body.put("stop_loss", new BigDecimal("0.05"));
+        return body;
     }
 
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -286,8 +285,7 @@ class TradingRiskIntegrationTests extends TradingTestSupport {
     @SuppressWarnings("unchecked")
     private Run run(String token, Map<String, Object> bot, String[]... candles) {
         String symbol = (String) bot.get("symbol");
-        Instant first = Instant.parse("2030-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+        Instant first = randomMinuteAfter("2030-01-01T00:00:00Z");
         List<Candle> series = new ArrayList<>();
         StringBuilder csv = new StringBuilder();
         for (int i = 0; i < candles.length; i++) {

@@ -19,7 +19,6 @@ import org.springframework.http.MediaType;
 import org.springframework.scheduling.support.CronExpression;
 
 import dev.kapi.trading.exchange.PaperExchange;
-import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
 import dev.kapi.trading.runner.Orders;
@@ -425,14 +424,8 @@ class TradingRunnerIntegrationTests extends TradingTestSupport {
      * minute; answers its open.
      */
     Instant recordCandles(String symbol, String... closes) {
-        Instant first = Instant.parse("2030-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        paper.record(symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2030-01-01T00:00:00Z");
+        paper.record(symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 

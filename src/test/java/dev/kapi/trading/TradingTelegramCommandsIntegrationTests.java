@@ -12,7 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -124,16 +123,7 @@ class TradingTelegramCommandsIntegrationTests extends TradingTestSupport {
 
     @Test
     void commandsWhenTheUserSignedUpInEnglishThenTheAnswersAreInEnglishAndAnUnknownCommandGetsTheList() {
-        String email = uniqueEmail();
-        client().post()
-            .uri("/auth/register")
-            .header(HttpHeaders.ACCEPT_LANGUAGE, "en")
-            .contentType(MediaType.APPLICATION_JSON)
-            .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
-            .exchange()
-            .expectStatus()
-            .isCreated();
-        String token = login(email);
+        String token = newEnglishUserToken();
         String botToken = ThreadLocalRandom.current().nextLong(1_000_000L, 9_999_999L) + ":"
                 + UUID.randomUUID().toString().replace("-", "");
         String chat = String.valueOf(ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L));

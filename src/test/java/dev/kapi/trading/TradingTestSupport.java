@@ -1,16 +1,22 @@
 package dev.kapi.trading;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.support.IntegrationTest;
+import dev.kapi.trading.market.Candle;
 
 /**
  * What the trading tests share: keys, bots and trades made through the API, and readers
@@ -20,6 +26,12 @@ abstract class TradingTestSupport extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    /** Binance, stood in for on {@code BINANCE}. */
+    final BinanceStandIn binance = new BinanceStandIn(BINANCE);
+
+    /** BtcTurk, stood in for on {@code BTCTURK}. */
+    final BtcturkStandIn btcturk = new BtcturkStandIn(BTCTURK);
 
     Map<String, Object> createKey(String token, String apiKey) {
         return as(token).post()
@@ -33,6 +45,35 @@ abstract class TradingTestSupport extends IntegrationTest {
             .expectBody(JSON_OBJECT)
             .returnResult()
             .getResponseBody();
+    }
+
+    /** A BtcTurk key of the user (its secret in BtcTurk's base64 form). */
+    Map<String, Object> createBtcturkKey(String token) {
+        return as(token).post()
+            .uri("/api/trading/api-keys")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("exchange", "btcturk", "label", "BtcTurk", "api_key", "btcturk-key", "api_secret",
+                    "c2VjcmV0LWJ0Y3R1cmstcHJpdmF0ZQ=="))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(JSON_OBJECT)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    /** A new user who signed up in English (the language Kapı writes to them in). */
+    String newEnglishUserToken() {
+        String email = uniqueEmail();
+        client().post()
+            .uri("/auth/register")
+            .header(HttpHeaders.ACCEPT_LANGUAGE, "en")
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(Map.of("email", email, "password", PASSWORD, "full_name", "English User"))
+            .exchange()
+            .expectStatus()
+            .isCreated();
+        return login(email);
     }
 
     static Map<String, Object> simpleBot(String symbol, String buyBelow, String sellAbove) {
@@ -110,9 +151,45 @@ abstract class TradingTestSupport extends IntegrationTest {
             .getResponseBody();
     }
 
+    /** The bot's sell trades. */
+    List<Map<String, Object>> sells(String token, long bot) {
+        return list(token, "/api/trading/trades?bot_id={bot}", bot).stream()
+            .filter(trade -> "sell".equals(trade.get("side")))
+            .toList();
+    }
+
+    /** The id of the bot's last buy trade. */
+    long lastBuyId(long bot) {
+        return jdbc.sql("SELECT max(id) FROM trading_trades WHERE bot_id = :bot AND side = 'buy'")
+            .param("bot", bot)
+            .query(Long.class)
+            .single();
+    }
+
     List<String> invalidBotFields(String token, Map<String, Object> body) {
         return invalidFields(
                 as(token).post().uri("/api/trading/bots").contentType(MediaType.APPLICATION_JSON).body(body));
+    }
+
+    /**
+     * A random minute among the million after {@code from}: each test class ticks the
+     * runner in a year of its own, each test at a minute of its own.
+     */
+    static Instant randomMinuteAfter(String from) {
+        return Instant.parse(from).plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
+    }
+
+    /**
+     * Candles one a minute from {@code first}, each flat at its close (open, high, low
+     * and close the same), of volume 10.
+     */
+    static List<Candle> flatCandles(Instant first, String... closes) {
+        List<Candle> candles = new ArrayList<>();
+        for (int i = 0; i < closes.length; i++) {
+            BigDecimal close = new BigDecimal(closes[i]);
+            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
+        }
+        return candles;
     }
 
     static BigDecimal decimal(Object value) {

@@ -20,7 +20,6 @@ import org.springframework.test.web.servlet.client.EntityExchangeResult;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import dev.kapi.trading.exchange.PaperExchange;
-import dev.kapi.trading.market.Candle;
 import dev.kapi.trading.market.CandleInterval;
 import dev.kapi.trading.runner.BotRunner;
 import dev.kapi.trading.runner.ForcedExits;
@@ -288,8 +287,8 @@ class TradingWaysOutIntegrationTests extends TradingTestSupport {
         String token = newUserToken();
         String base = "Y" + ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L);
         String symbol = base + "USDT";
-        stubRules(symbol, base);
-        stubFree(base, "0.5");
+        binance.rules(symbol, base);
+        binance.free(base, "0.5");
         BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
             .withQueryParam("symbol", equalTo(symbol))
             .willReturn(aResponse().withStatus(503)));
@@ -383,13 +382,6 @@ class TradingWaysOutIntegrationTests extends TradingTestSupport {
         return (Map<String, Object>) get(token, "/api/trading/bots/{id}/state", bot).get("position");
     }
 
-    private long lastBuyId(long bot) {
-        return jdbc.sql("SELECT max(id) FROM trading_trades WHERE bot_id = :bot AND side = 'buy'")
-            .param("bot", bot)
-            .query(Long.class)
-            .single();
-    }
-
     private boolean exitRequested(long bot) {
         return jdbc.sql("SELECT exit_requested_at IS NOT NULL FROM trading_bots WHERE id = :bot")
             .param("bot", bot)
@@ -397,9 +389,9 @@ class TradingWaysOutIntegrationTests extends TradingTestSupport {
             .single();
     }
 
-    private static void stubBinanceSell(String symbol, String base, String quantity, int delayMillis) {
-        stubRules(symbol, base);
-        stubFree(base, quantity);
+    private void stubBinanceSell(String symbol, String base, String quantity, int delayMillis) {
+        binance.rules(symbol, base);
+        binance.free(base, quantity);
         BINANCE.stubFor(WireMock.post(urlPathEqualTo("/api/v3/order"))
             .withQueryParam("symbol", equalTo(symbol))
             .willReturn(okJson("""
@@ -410,30 +402,9 @@ class TradingWaysOutIntegrationTests extends TradingTestSupport {
                     """.formatted(symbol, quantity, quantity, quantity)).withFixedDelay(delayMillis)));
     }
 
-    private static void stubRules(String symbol, String base) {
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/exchangeInfo"))
-            .withQueryParam("symbol", equalTo(symbol))
-            .willReturn(okJson("""
-                    {"symbols": [{"symbol": "%s", "baseAsset": "%s", "quoteAsset": "USDT", "filters": [
-                      {"filterType": "LOT_SIZE", "minQty": "0.00001", "maxQty": "9000", "stepSize": "0.00001"}]}]}
-                    """.formatted(symbol, base))));
-    }
-
-    private static void stubFree(String base, String quantity) {
-        BINANCE.stubFor(WireMock.get(urlPathEqualTo("/api/v3/account")).willReturn(okJson("""
-                {"balances": [{"asset": "%s", "free": "%s", "locked": "0"}]}
-                """.formatted(base, quantity))));
-    }
-
     private Instant recordCandles(String symbol, String... closes) {
-        Instant first = Instant.parse("2031-01-01T00:00:00Z")
-            .plus(Duration.ofMinutes(ThreadLocalRandom.current().nextInt(1_000_000)));
-        List<Candle> candles = new ArrayList<>();
-        for (int i = 0; i < closes.length; i++) {
-            BigDecimal close = new BigDecimal(closes[i]);
-            candles.add(new Candle(first.plus(Duration.ofMinutes(i)), close, close, close, close, BigDecimal.TEN));
-        }
-        paper.record(symbol, CandleInterval.M1, candles);
+        Instant first = randomMinuteAfter("2031-01-01T00:00:00Z");
+        paper.record(symbol, CandleInterval.M1, flatCandles(first, closes));
         return first;
     }
 

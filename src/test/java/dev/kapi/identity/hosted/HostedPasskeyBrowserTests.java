@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -30,8 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
@@ -105,7 +102,7 @@ class HostedPasskeyBrowserTests extends IntegrationTest {
         chromium.forgetCookies();
         chromium.comeFrom(randomIp());
         authenticator = newAuthenticator();
-        chromium.driver().manage().logs().get(LogType.BROWSER);
+        chromium.forgetConsole();
     }
 
     @AfterEach
@@ -142,7 +139,7 @@ class HostedPasskeyBrowserTests extends IntegrationTest {
         assertThat(id.getSubject()).isEqualTo(Long.toString(user.id()));
         assertThat(id.getStringListClaim("amr")).containsExactly("pwd", "hwk");
         assertThat(id.getStringClaim("acr")).isEqualTo("urn:kapi:acr:mfa");
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -175,7 +172,7 @@ class HostedPasskeyBrowserTests extends IntegrationTest {
                 Map.of("code", Totp.code(secret, clock.instant(), 1)));
         assertThat(signedIn.statusCode()).isEqualTo(303);
         assertThat(plain.cookie("kapi_sso")).isPresent();
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -203,7 +200,7 @@ class HostedPasskeyBrowserTests extends IntegrationTest {
         // asked)
         chromium.driver().get(base + "/login");
         assertThat(one("[data-signed-in]").getText()).contains(user.email());
-        assertNoBrowserErrors();
+        chromium.assertNoConsoleErrors();
     }
 
     @Test
@@ -423,19 +420,6 @@ class HostedPasskeyBrowserTests extends IntegrationTest {
 
     private WebElement one(String css) {
         return chromium.driver().findElement(By.cssSelector(css));
-    }
-
-    /** Script errors and Content-Security-Policy violations show up as SEVERE. */
-    private static void assertNoBrowserErrors() {
-        List<LogEntry> severe = chromium.driver()
-            .manage()
-            .logs()
-            .get(LogType.BROWSER)
-            .getAll()
-            .stream()
-            .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-            .toList();
-        assertThat(severe).isEmpty();
     }
 
 }
