@@ -17,11 +17,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * A request whose parameters the server cannot read — a form body over its form size
  * ({@code server.tomcat.max-http-form-post-size}), more parameters than it takes, bytes
  * that are not UTF-8 — answered before anything asks for a parameter. Tomcat throws at
- * the first {@code getParameter} and again at every later one (CSRF's check, the
- * provider's endpoint matchers), which before ended in Boot's bare error JSON with an
- * ERROR and a stack trace in the log per request. The answer is the chain's own:
- * {@code invalid_request} as the hosted error page, or as the RFC 6749 JSON of the
- * provider's client endpoints.
+ * the first {@code getParameter} (CSRF's check, the provider's endpoint matchers; for an
+ * oversized form only once, after which it seems to have none), which before ended in
+ * Boot's bare error JSON with an ERROR and a stack trace in the log per request. The
+ * answer is the chain's own: {@code invalid_request} as the hosted error page, or as the
+ * RFC 6749 JSON of the provider's client endpoints.
  */
 public final class UnreadableParameters extends OncePerRequestFilter {
 
@@ -32,6 +32,8 @@ public final class UnreadableParameters extends OncePerRequestFilter {
         void write(HttpServletRequest request, HttpServletResponse response) throws IOException;
 
     }
+
+    private static final String UNREADABLE = UnreadableParameters.class.getName();
 
     private final Answer answer;
 
@@ -59,11 +61,16 @@ public final class UnreadableParameters extends OncePerRequestFilter {
      * matchers that look at parameters before any filter runs).
      */
     public static HttpServletRequest readable(HttpServletRequest request) {
+        if (request.getAttribute(UNREADABLE) != null) {
+            return new NoParameters(request);
+        }
         try {
             request.getParameterMap();
             return request;
         }
         catch (IllegalStateException | IllegalArgumentException ex) {
+            // Tomcat throws once for a form over its size, then answers no parameters.
+            request.setAttribute(UNREADABLE, Boolean.TRUE);
             return new NoParameters(request);
         }
     }
