@@ -12,7 +12,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -52,8 +51,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.kapi.support.FuzzAnswers;
 import dev.kapi.support.IntegrationTest;
 
+import static dev.kapi.support.FuzzAnswers.excerpt;
+import static dev.kapi.support.FuzzAnswers.jwt;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,19 +131,6 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
     private static final String SLOT = "__kapi_fuzz_slot__";
 
     private static final Object OMIT = new Object();
-
-    private static final Pattern STACK_FRAME = Pattern
-        .compile("\\tat |\\\\tat |\\bat [a-z][\\w$]*(?:[./][\\w$<>]+)+\\(");
-
-    private static final Pattern SQL = Pattern.compile(
-            "sql|postgres|syntax error|violates|relation \"|relation \\\\\"|duplicate key value",
-            Pattern.CASE_INSENSITIVE);
-
-    private static final Pattern JAVA_CLASS = Pattern.compile("\\b(?:java|javax|jakarta|sun|org\\.springframework"
-            + "|org\\.postgresql|org\\.apache|org\\.hibernate|com\\.zaxxer|tools\\.jackson|com\\.fasterxml"
-            + "|io\\.github\\.bucket4j|dev\\.kapi)\\.[a-z]|exception", Pattern.CASE_INSENSITIVE);
-
-    private static final Pattern BINARY_ANSWER = Pattern.compile("zip|octet-stream|image/", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern DATE_LIKE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
@@ -1316,32 +1305,12 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
             failures.add(new Failure(role, request, "answered " + answer.status(), answer.body()));
         }
         else {
-            String leak = leak(answer);
+            String leak = FuzzAnswers.leak(answer.status(), answer.contentType(), answer.body());
             if (leak != null) {
                 failures
                     .add(new Failure(role, request, "answered " + answer.status() + " naming " + leak, answer.body()));
             }
         }
-    }
-
-    /** What the answer gives away — a stack frame, SQL or a Java class — or null. */
-    private static String leak(Answer answer) {
-        if (BINARY_ANSWER.matcher(answer.contentType()).find()) {
-            return null;
-        }
-        Matcher frame = STACK_FRAME.matcher(answer.body());
-        if (frame.find()) {
-            return "a stack frame (" + frame.group() + ")";
-        }
-        if (answer.status() < 300) {
-            return null;
-        }
-        Matcher sql = SQL.matcher(answer.body());
-        if (sql.find()) {
-            return "SQL (" + sql.group() + ")";
-        }
-        Matcher javaClass = JAVA_CLASS.matcher(answer.body());
-        return javaClass.find() ? "a Java class (" + javaClass.group() + ")" : null;
     }
 
     private String report() {
@@ -1397,26 +1366,6 @@ class ApiFuzzIntegrationTests extends IntegrationTest {
 
     private static String label(String value) {
         return value.length() > 40 ? "a " + value.length() + "-character value" : "\"" + value + "\"";
-    }
-
-    private static String excerpt(String body) {
-        String cut = body.length() > 300 ? body.substring(0, 300) + "…" : body;
-        StringBuilder out = new StringBuilder();
-        cut.codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7F || (c >= 0xD800 && c <= 0xDFFF)) {
-                out.append(String.format("\\u%04x", c));
-            }
-            else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
-    }
-
-    private static String jwt(String header, String payload, String signature) {
-        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        return base64.encodeToString(header.getBytes(UTF_8)) + "." + base64.encodeToString(payload.getBytes(UTF_8))
-                + "." + signature;
     }
 
     private static String wideObject(int keys) {

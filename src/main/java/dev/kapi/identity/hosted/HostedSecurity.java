@@ -11,6 +11,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -47,12 +48,14 @@ class HostedSecurity {
     @Bean
     @Order(2)
     SecurityFilterChain hostedPagesFilterChain(HttpSecurity http, SsoContextRepository contexts, SsoCookie cookie,
-            HostedPages pages, RateLimiter rateLimiter, Problems problems) throws Exception {
+            HostedPages pages, HostedErrors errors, RateLimiter rateLimiter, Problems problems) throws Exception {
         CookieCsrfTokenRepository csrf = new CookieCsrfTokenRepository();
         csrf.setCookieName(cookie.secure() ? "__Host-kapi_csrf" : "kapi_csrf");
         csrf.setCookieCustomizer(
                 builder -> builder.httpOnly(true).secure(cookie.secure()).sameSite("Strict").path("/"));
         return http.securityMatcher(PAGES)
+            // Before CSRF's check, the first to read the form.
+            .addFilterBefore(UnreadableParameters.page(errors), DisableEncodeUrlFilter.class)
             .securityContext(context -> context.securityContextRepository(contexts))
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .requestCache(AbstractHttpConfigurer::disable)

@@ -32,6 +32,7 @@ import dev.kapi.identity.session.Sessions;
 import dev.kapi.identity.signin.PasswordLogin;
 import dev.kapi.identity.AccountRules;
 import dev.kapi.shared.ApiException;
+import dev.kapi.shared.CleanText;
 import io.swagger.v3.oas.annotations.Hidden;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -177,8 +178,10 @@ class LoginPage {
             return unmet(flow);
         }
         String login = flow.sameSession() ? ownLogin(flow.signedIn().get()) : username;
-        if (login == null || login.isBlank() || login.length() > MAX_LOGIN || password == null || password.isEmpty()
-                || password.length() > MAX_PASSWORD) {
+        // Clean text as every JSON login is (a NUL reached PostgreSQL as a 500 before).
+        if (login == null || login.isBlank() || login.length() > MAX_LOGIN || CleanText.defect(login) != null
+                || password == null || password.isEmpty() || password.length() > MAX_PASSWORD
+                || CleanText.defect(password) != null) {
             return passwordForm(flow, HttpStatus.BAD_REQUEST, pages.text(flow.locale(), "hosted.login.missing"),
                     request);
         }

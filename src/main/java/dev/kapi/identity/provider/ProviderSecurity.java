@@ -19,6 +19,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -37,9 +38,12 @@ import org.springframework.security.oauth2.server.authorization.token.Delegating
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationEndpointFilter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -47,6 +51,7 @@ import dev.kapi.identity.audit.AuditLog;
 import dev.kapi.identity.hosted.HostedErrors;
 import dev.kapi.identity.hosted.SsoContextRepository;
 import dev.kapi.identity.hosted.SsoCookie;
+import dev.kapi.identity.hosted.UnreadableParameters;
 import dev.kapi.identity.provider.client.ClientTargets;
 import dev.kapi.identity.session.Sessions;
 import dev.kapi.identity.servicekey.ServiceKeyFilter;
@@ -110,6 +115,8 @@ class ProviderSecurity {
             as.authorizationService(authorizations)
                 .tokenGenerator(tokenGenerator)
                 .clientAuthentication(client -> client.authenticationConverter(PublicClients.converter())
+                    // Before SAS's converters: a repeated code was a ClassCastException.
+                    .authenticationConverters(converters -> converters.addFirst(new RepeatedParameters()))
                     .authenticationProvider(PublicClients.provider(clients))
                     // Keys fetched through the guarded outbound client, assertions
                     // used once.
@@ -120,6 +127,10 @@ class ProviderSecurity {
                     })))
                 // Kapı's hosted consent page, for authorizations and devices alike.
                 .authorizationEndpoint(authorization -> authorization.consentPage(CONSENT_PAGE)
+                    // No request by reference, no overlong state: refused before SAS
+                    // would send the browser to sign in, or the client its code.
+                    .authorizationRequestConverters(
+                            converters -> converters.addFirst(new AuthorizationRequestRefusals()))
                     .authenticationProviders(providers -> providers.forEach(provider -> {
                         if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider code) {
                             // prompt=consent asks again even when remembered.
@@ -162,9 +173,30 @@ class ProviderSecurity {
             });
         });
         RequestMatcher endpoints = request -> server[0].getEndpointsMatcher().matches(request);
+        RequestMatcher clientEndpoints = new OrRequestMatcher(
+                PathPatternRequestMatcher.pathPattern(settings.getTokenEndpoint()),
+                PathPatternRequestMatcher.pathPattern(settings.getTokenIntrospectionEndpoint()),
+                PathPatternRequestMatcher.pathPattern(settings.getTokenRevocationEndpoint()),
+                PathPatternRequestMatcher.pathPattern(settings.getDeviceAuthorizationEndpoint()),
+                PathPatternRequestMatcher.pathPattern(settings.getPushedAuthorizationRequestEndpoint()));
+        RequestMatcher userInfo = PathPatternRequestMatcher.pathPattern(settings.getOidcUserInfoEndpoint());
+        BearerTokenResolver bearer = new DefaultBearerTokenResolver();
         return http
-            .securityMatcher(request -> endpoints.matches(request) && !jwks.matches(request)
-                    && !kapiIntrospection(request, settings) && !activatePage(request, settings))
+            // SAS's matchers read parameters: unreadable ones (see UnreadableParameters)
+            // are matched as none, for the chain's first filter to answer.
+            .securityMatcher(request -> {
+                HttpServletRequest readable = UnreadableParameters.readable(request);
+                return endpoints.matches(readable) && !jwks.matches(readable) && !kapiIntrospection(readable, settings)
+                        && !activatePage(readable, settings);
+            })
+            .addFilterBefore(new UnreadableParameters((request, response) -> {
+                if (PathPatternRequestMatcher.pathPattern(settings.getAuthorizationEndpoint()).matches(request)) {
+                    errorPage.show(request, response, OAuth2ErrorCodes.INVALID_REQUEST);
+                }
+                else {
+                    ClientErrors.unreadable(response);
+                }
+            }), DisableEncodeUrlFilter.class)
             .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
             // The signed-in browser: Kapı's session behind the single sign-on cookie.
             .securityContext(context -> context.securityContextRepository(browsers))
@@ -173,11 +205,21 @@ class ProviderSecurity {
             .formLogin(AbstractHttpConfigurer::disable)
             .httpBasic(AbstractHttpConfigurer::disable)
             .logout(AbstractHttpConfigurer::disable)
-            .oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.decoder(providerTokens(keys, issuer))))
+            // A bearer token is only ever looked at by /userinfo: at the client endpoints
+            // it is no client credential (invalid_client below, not a bearer 401).
+            .oauth2ResourceServer(resource -> resource
+                .bearerTokenResolver(request -> userInfo.matches(request) ? bearer.resolve(request) : null)
+                .jwt(jwt -> jwt.decoder(providerTokens(keys, issuer))))
             // A browser that must sign in first (an authorization, a device's code).
-            .exceptionHandling(handling -> handling.defaultAuthenticationEntryPointFor(new KapiLoginEntryPoint(issuer),
-                    new OrRequestMatcher(PathPatternRequestMatcher.pathPattern(settings.getAuthorizationEndpoint()),
-                            PathPatternRequestMatcher.pathPattern(settings.getDeviceVerificationEndpoint()))))
+            .exceptionHandling(
+                    handling -> handling
+                        .defaultAuthenticationEntryPointFor(new KapiLoginEntryPoint(issuer),
+                                new OrRequestMatcher(
+                                        PathPatternRequestMatcher.pathPattern(settings.getAuthorizationEndpoint()),
+                                        PathPatternRequestMatcher
+                                            .pathPattern(settings.getDeviceVerificationEndpoint())))
+                        // A client that named no credentials: RFC 6749's invalid_client.
+                        .defaultAuthenticationEntryPointFor(new ClientErrors(), clientEndpoints))
             .addFilterBefore(new RateLimitFilter(rateLimiter, problems), AbstractPreAuthenticatedProcessingFilter.class)
             .addFilterAfter(new AuthenticationRequirements(clock), AbstractPreAuthenticatedProcessingFilter.class)
             .build();
@@ -220,8 +262,8 @@ class ProviderSecurity {
      * it, SAS's device verification.
      */
     private static boolean activatePage(HttpServletRequest request, AuthorizationServerSettings settings) {
-        return request.getParameter("user_code") == null
-                && settings.getDeviceVerificationEndpoint().equals(request.getRequestURI());
+        return settings.getDeviceVerificationEndpoint().equals(request.getRequestURI())
+                && request.getParameter("user_code") == null;
     }
 
     /**

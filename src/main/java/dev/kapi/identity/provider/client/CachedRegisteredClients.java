@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.kapi.identity.IdentitySettings;
+import dev.kapi.shared.CleanText;
 import dev.kapi.shared.cluster.ClusterMessages;
 
 /**
@@ -31,6 +32,9 @@ public class CachedRegisteredClients implements RegisteredClientRepository, Smar
     public static final String ID_TOKEN_ALG = "kapi.id_token_alg";
 
     private static final String TOPIC = "oauth-clients";
+
+    /** Longer than any id Kapı gives a client (the API refuses longer ones too). */
+    private static final int MAX_ID = 100;
 
     private final RegisteredClientTable table;
 
@@ -64,12 +68,22 @@ public class CachedRegisteredClients implements RegisteredClientRepository, Smar
 
     @Override
     public RegisteredClient findById(String id) {
-        return byId.get(id, key -> Optional.ofNullable(table.findById(key))).orElse(null);
+        return possible(id) ? byId.get(id, key -> Optional.ofNullable(table.findById(key))).orElse(null) : null;
     }
 
     @Override
     public RegisteredClient findByClientId(String clientId) {
-        return byClientId.get(clientId, key -> Optional.ofNullable(table.findByClientId(key))).orElse(null);
+        return possible(clientId)
+                ? byClientId.get(clientId, key -> Optional.ofNullable(table.findByClientId(key))).orElse(null) : null;
+    }
+
+    /**
+     * Whether an id from a request could name a client at all. SAS looks up whatever a
+     * request names, before any check of Kapı's: a NUL in a form's {@code client_id}
+     * reached PostgreSQL as a 500 before, and every made-up id took a cache entry.
+     */
+    private static boolean possible(String id) {
+        return id != null && !id.isEmpty() && id.length() <= MAX_ID && CleanText.defect(id) == null;
     }
 
     /** The table itself, for the admin API's reads and writes of Kapı's columns. */
