@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -98,6 +99,19 @@ class CreditManagement implements Credits {
         if (balance.credit() < amount) {
             throw ApiException.conflict("insufficient-credits", balance.credit(), amount);
         }
+        return hold(accountId, amount, reason);
+    }
+
+    @Override
+    @Transactional
+    public Optional<Reservation> reserveUpTo(long accountId, long amount, String reason) {
+        requirePositive(amount);
+        long covered = Math.min(amount, Math.max(0, ledger.lock(accountId).credit()));
+        return covered == 0 ? Optional.empty() : Optional.of(hold(accountId, covered, reason));
+    }
+
+    /** Takes {@code amount} from the balance; the caller holds the account's lock. */
+    private Reservation hold(long accountId, long amount, String reason) {
         UUID id = UUID.randomUUID();
         reservations.hold(id, accountId, amount, reason, clock.instant());
         ledger.append(new Ledger.NewEntry(accountId, CREDIT, -amount, "reservation", reason, null, id),

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -77,6 +78,16 @@ public interface Credits {
      * smaller; nothing is written then.
      */
     Reservation reserve(long accountId, long amount, String reason);
+
+    /**
+     * Takes as much of {@code amount} as the credit covers, like {@link #reserve} and
+     * under the same lock: the credit is read and taken in one step, so a spend elsewhere
+     * just before leaves less to cover, never a refusal, and the credit never goes below
+     * zero. Returns the reservation of what was covered (its {@code amount} at most the
+     * one asked for), or empty when the credit is zero: nothing is written then. 400
+     * {@code credit-amount-invalid} naming {@code amount} unless positive.
+     */
+    Optional<Reservation> reserveUpTo(long accountId, long amount, String reason);
 
     /**
      * Makes a reservation's spend final; writes no entry (the credits left the balance

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.kapi.messaging.queue.QueueCredits;
 
@@ -50,6 +51,9 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
 
     @Autowired
     QueueCredits queueCredits;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     @AfterEach
     void emptyTheCard() {
@@ -378,6 +382,66 @@ class MessagingPricingIntegrationTests extends MessagingTestSupport {
         assertThat(credits.entriesOf(poor.id()).getFirst().note())
             .isEqualTo("messaging queue " + queues.get(poor) + " billed above its holds");
         assertThat(credits.balanceOf(poor.id()).credit()).isZero();
+    }
+
+    /**
+     * The owner spends credits elsewhere at the very moment their cancel settles a queue
+     * Meta billed above its holds: the settlement waits for that spend and covers what it
+     * left, so the cancel answers 200 with the rest recorded as uncovered, never 409.
+     */
+    @Test
+    void cancelWhenTheOwnerSpendsWhileItSettlesChargesAboveTheHoldsThenItCoversWhatIsLeftAndNever409()
+            throws Exception {
+        put(newAdmin(), "/api/admin/messaging/rates",
+                Map.of("rates", List.of(rate("TR", "utility", 1), rate("TR", "marketing", 9))), 200);
+        TestUser user = newUserWithCredits(8);
+        long sender = templateSender(user, "8135");
+        put(user, "/api/messaging/senders/" + sender, Map.of("daily_cap", 1), 200);
+        long queue = queue(user, templateDraft(user, "kargo"), List.of(sender), List.of(),
+                List.of(customer(user, "0555 930 00 01", "Ayşe"), customer(user, "0555 930 00 02", "Fatma")));
+        assertThat(post(user, "/api/messaging/queues/" + queue + "/start", 200)).containsEntry("credits_held", 2);
+        worker.drain();
+        String sent = jdbc.sql(
+                "SELECT provider_message_id FROM messaging_messages WHERE queue_id = :q AND provider_message_id IS NOT NULL")
+            .param("q", queue)
+            .query(String.class)
+            .single();
+        callback(status(sent, "delivered", pricing(true, "marketing", "regular")));
+        assertThat(queueOf(user, queue)).containsEntry("status", "running");
+        assertThat(credits.balanceOf(user.id()).credit()).isEqualTo(6);
+
+        CyclicBarrier spent = new CyclicBarrier(2);
+        CyclicBarrier commit = new CyclicBarrier(2);
+        Map<String, Object> cancelled;
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<?> elsewhere = pool.submit(() -> transactions.executeWithoutResult(status -> {
+                credits.reserve(user.id(), 4, "another spend");
+                await(spent);
+                await(commit);
+            }));
+            await(spent);
+            Future<Map<String, Object>> cancel = pool
+                .submit(() -> post(user, "/api/messaging/queues/" + queue + "/cancel", 200));
+            org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%credit_balances%'")
+                    .query(Long.class)
+                    .single() == 1);
+            await(commit);
+            elsewhere.get(10, TimeUnit.SECONDS);
+            cancelled = cancel.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(cancelled).containsEntry("status", "cancelled")
+            .containsEntry("credits_spent", 4)
+            .containsEntry("credits_held", 0)
+            .containsEntry("credits_uncovered", 5);
+        assertThat(credits.entriesOf(user.id()).stream().map(e -> e.reason() + " " + e.amount()).toList())
+            .containsExactlyInAnyOrder("load 8", "reservation -2", "reservation -4", "reservation -2");
+        assertThat(credits.balanceOf(user.id()).credit()).isZero();
+        worker.drain();
+        assertThat(queueOf(user, queue)).containsEntry("credits_spent", 4).containsEntry("credits_uncovered", 5);
     }
 
     /**

@@ -1,20 +1,25 @@
 package dev.kapi.plans;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.kapi.plans.Credits.Balance;
 import dev.kapi.plans.Credits.Entry;
@@ -35,6 +40,9 @@ class CreditsIntegrationTests extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     @Test
     void loadThenTheCreditIsTheSumOfTheEntries() {
@@ -228,6 +236,90 @@ class CreditsIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void reserveUpToWhenTheCreditIsShortThenItTakesWhatThereIsAndNothingWhenThereIsNone() {
+        long account = accountId();
+        credits.load(account, 10, null, null);
+
+        Reservation all = credits.reserveUpTo(account, 4, "queue 12").orElseThrow();
+        Reservation rest = credits.reserveUpTo(account, 9, "queue 13").orElseThrow();
+
+        assertThat(all.amount()).isEqualTo(4);
+        assertThat(rest.amount()).isEqualTo(6);
+        assertThat(credits.reserveUpTo(account, 1, "queue 14")).isEmpty();
+        assertThat(credits.balanceOf(account)).isEqualTo(Balance.ZERO);
+        assertThat(credits.entriesOf(account)).extracting(Entry::amount, Entry::reason, Entry::note)
+            .containsExactly(tuple(-6L, "reservation", "queue 13"), tuple(-4L, "reservation", "queue 12"),
+                    tuple(10L, "load", null));
+        assertThat(refusal(() -> credits.reserveUpTo(account, 0, null)).field()).isEqualTo("amount");
+        credits.settle(rest.id(), 5);
+        assertThat(credits.balanceOf(account)).isEqualTo(new Balance(1, 0));
+        assertSumsEqualBalance(account);
+    }
+
+    @Test
+    void reserveUpToWhenTwentySpendsRaceForTenCreditsThenTheyTakeExactlyTheTenAndTheCreditNeverGoesNegative()
+            throws Exception {
+        long account = accountId();
+        credits.load(account, 10, null, null);
+        CyclicBarrier together = new CyclicBarrier(20);
+        List<Future<Long>> outcomes = new ArrayList<>();
+
+        try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+            for (int i = 0; i < 20; i++) {
+                outcomes.add(pool.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    return credits.reserveUpTo(account, 3, "race").map(Reservation::amount).orElse(0L);
+                }));
+            }
+        }
+
+        List<Long> covered = new ArrayList<>();
+        for (Future<Long> outcome : outcomes) {
+            covered.add(outcome.get());
+        }
+        assertThat(covered).filteredOn(amount -> amount > 0).containsExactlyInAnyOrder(3L, 3L, 3L, 1L);
+        assertThat(credits.balanceOf(account)).isEqualTo(Balance.ZERO);
+        assertThat(credits.entriesOf(account)).filteredOn(entry -> entry.reason().equals("reservation"))
+            .extracting(Entry::amount)
+            .containsExactlyInAnyOrder(-3L, -3L, -3L, -1L);
+        assertSumsEqualBalance(account);
+    }
+
+    /**
+     * The race a read-then-reserve loses: a spend holds the account while another reads
+     * the balance; reserving up to an amount waits for it and covers only what it left.
+     */
+    @Test
+    void reserveUpToWhenAnotherSpendHoldsTheAccountThenItWaitsAndCoversOnlyWhatThatSpendLeft() throws Exception {
+        long account = accountId();
+        credits.load(account, 10, null, null);
+        CyclicBarrier spent = new CyclicBarrier(2);
+        CyclicBarrier commit = new CyclicBarrier(2);
+
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<?> other = pool.submit(() -> transactions.executeWithoutResult(status -> {
+                credits.reserve(account, 6, "other spend");
+                await(spent);
+                await(commit);
+            }));
+            await(spent);
+            Future<Optional<Reservation>> upTo = pool.submit(() -> credits.reserveUpTo(account, 8, "queue 15"));
+            org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%credit_balances%'")
+                    .query(Long.class)
+                    .single() == 1);
+            await(commit);
+            other.get(10, TimeUnit.SECONDS);
+
+            assertThat(upTo.get(10, TimeUnit.SECONDS)).get().extracting(Reservation::amount).isEqualTo(4L);
+        }
+        assertThat(credits.balanceOf(account)).isEqualTo(Balance.ZERO);
+        assertSumsEqualBalance(account);
+    }
+
+    @Test
     void commitTwiceThenTheSpendIsFinalOnceAndNothingMoves() {
         long account = accountId();
         credits.load(account, 10, null, null);
@@ -299,6 +391,15 @@ class CreditsIntegrationTests extends IntegrationTest {
      * The ledger's promise: an account's totals are exactly the sums of its entries of
      * each kind.
      */
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     private void assertSumsEqualBalance(long account) {
         List<Entry> entries = credits.entriesOf(account);
         long credit = entries.stream().filter(entry -> entry.kind().equals("credit")).mapToLong(Entry::amount).sum();

@@ -2,6 +2,7 @@ package dev.kapi.messaging.queue;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
@@ -102,21 +103,21 @@ public class QueueCredits {
      * Spends from the owner's balance what Meta billed beyond the queue's holds (messages
      * billed in a dearer category than the queue's), as one ledger entry naming the
      * queue; what the balance cannot cover is recorded on the queue
-     * ({@code credits_uncovered}) and never taken later. Runs under the queue's lock,
-     * which a second settlement waits for and then finds nothing beyond. A spend
-     * elsewhere between reading the balance and reserving makes the reservation refuse
-     * (409): the whole settlement is rolled back and done again the next time. Returns
-     * what was spent.
+     * ({@code credits_uncovered}) and never taken later. The balance is read and taken in
+     * one step under the ledger's lock ({@link Credits#reserveUpTo}), so a spend
+     * elsewhere at the same moment leaves less covered, never a refused settlement. Runs
+     * under the queue's lock, which a second settlement waits for and then finds nothing
+     * beyond. Returns what was spent.
      */
     private long spendBeyond(Queue queue, long beyond) {
-        long covered = Math.min(beyond, Math.max(0, credits.balanceOf(queue.ownerId()).credit()));
-        if (covered > 0) {
-            Credits.Reservation extra = credits.reserve(queue.ownerId(), covered,
-                    "messaging queue " + queue.id() + " billed above its holds");
-            queues.hold(queue.id(), extra.id(), covered, clock.instant());
-            credits.commit(extra.id());
-            queues.settled(extra.id());
-        }
+        Optional<Credits.Reservation> extra = credits.reserveUpTo(queue.ownerId(), beyond,
+                "messaging queue " + queue.id() + " billed above its holds");
+        long covered = extra.map(Credits.Reservation::amount).orElse(0L);
+        extra.ifPresent(reservation -> {
+            queues.hold(queue.id(), reservation.id(), covered, clock.instant());
+            credits.commit(reservation.id());
+            queues.settled(reservation.id());
+        });
         if (beyond > covered) {
             queues.uncovered(queue.id(), beyond - covered);
         }

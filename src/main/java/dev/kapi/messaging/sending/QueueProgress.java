@@ -18,7 +18,6 @@ import dev.kapi.messaging.queue.QueueCredits;
 import dev.kapi.messaging.queue.QueueMessages;
 import dev.kapi.messaging.queue.QueueStatus;
 import dev.kapi.messaging.queue.Queues;
-import dev.kapi.shared.ApiException;
 
 /**
  * The sender's moves of whole queues: a scheduled queue runs when its time comes (unless
@@ -94,11 +93,10 @@ final class QueueProgress {
             try {
                 credits.settle(queueId);
             }
-            catch (ApiException ex) {
-                // the owner's balance changed while the settlement spent what Meta billed
-                // beyond the queue's holds: it was rolled back and is done again next
-                // round
-                log.info("Settling queue {} waits for the next round: {}", queueId, ex.code());
+            catch (RuntimeException ex) {
+                // one queue's failed settlement is rolled back and done again next round;
+                // it does not hold back the others
+                log.warn("Settling queue {} failed; it is tried again next round", queueId, ex);
             }
         }
     }
