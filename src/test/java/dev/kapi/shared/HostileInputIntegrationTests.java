@@ -48,6 +48,27 @@ class HostileInputIntegrationTests extends IntegrationTest {
     }
 
     @Test
+    void aHeaderOverTomcatsLimitIs400WithKapisSecurityHeadersAndNoTomcatPage() throws IOException {
+        // 20 KB of header, over Tomcat's 8 KB: refused before any of Kapi's filters run.
+        String answer = rawExchange(
+                "GET /users/me HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "a".repeat(20 * 1024) + "\r\n\r\n", null);
+
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        assertThat(head).contains("content-security-policy: default-src 'none'; frame-ancestors 'none'")
+            .contains("x-frame-options: deny")
+            .contains("x-content-type-options: nosniff")
+            .contains("content-type: application/problem+json");
+        assertThat(body).contains("\"urn:kapi:problem:malformed-request\"").contains("\"status\":400");
+        assertThat(answer).doesNotContainIgnoringCase("tomcat")
+            .doesNotContainIgnoringCase("<html")
+            .doesNotContain("Exception")
+            .doesNotContain("\tat ")
+            .doesNotContain("aaaaaaaa");
+    }
+
+    @Test
     void aChunkedBodyWithoutLengthStopsBeingReadAtTheCap() throws Exception {
         // Chunks until the server answers; it stops reading at the 1 MB cap, so the
         // client cannot push 64 MB.

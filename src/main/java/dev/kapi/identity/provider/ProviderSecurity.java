@@ -110,6 +110,11 @@ class ProviderSecurity {
         String issuer = settings.getIssuer();
         RequestMatcher jwks = PathPatternRequestMatcher.pathPattern(HttpMethod.GET, JWKS);
         OAuth2AuthorizationServerConfigurer[] server = new OAuth2AuthorizationServerConfigurer[1];
+        // No request by reference (request_uri is refused), so no pushed requests: SAS
+        // has
+        // no /oauth2/par filter unless configured, but its client authentication still
+        // matches the path; left out of this chain, it answers as any unknown path.
+        RequestMatcher pushed = PathPatternRequestMatcher.pathPattern(settings.getPushedAuthorizationRequestEndpoint());
         http.oauth2AuthorizationServer(as -> {
             server[0] = as;
             as.authorizationService(authorizations)
@@ -177,8 +182,7 @@ class ProviderSecurity {
                 PathPatternRequestMatcher.pathPattern(settings.getTokenEndpoint()),
                 PathPatternRequestMatcher.pathPattern(settings.getTokenIntrospectionEndpoint()),
                 PathPatternRequestMatcher.pathPattern(settings.getTokenRevocationEndpoint()),
-                PathPatternRequestMatcher.pathPattern(settings.getDeviceAuthorizationEndpoint()),
-                PathPatternRequestMatcher.pathPattern(settings.getPushedAuthorizationRequestEndpoint()));
+                PathPatternRequestMatcher.pathPattern(settings.getDeviceAuthorizationEndpoint()));
         RequestMatcher userInfo = PathPatternRequestMatcher.pathPattern(settings.getOidcUserInfoEndpoint());
         BearerTokenResolver bearer = new DefaultBearerTokenResolver();
         return http
@@ -186,8 +190,8 @@ class ProviderSecurity {
             // are matched as none, for the chain's first filter to answer.
             .securityMatcher(request -> {
                 HttpServletRequest readable = UnreadableParameters.readable(request);
-                return endpoints.matches(readable) && !jwks.matches(readable) && !kapiIntrospection(readable, settings)
-                        && !activatePage(readable, settings);
+                return endpoints.matches(readable) && !jwks.matches(readable) && !pushed.matches(readable)
+                        && !kapiIntrospection(readable, settings) && !activatePage(readable, settings);
             })
             .addFilterBefore(new UnreadableParameters((request, response) -> {
                 if (PathPatternRequestMatcher.pathPattern(settings.getAuthorizationEndpoint()).matches(request)) {

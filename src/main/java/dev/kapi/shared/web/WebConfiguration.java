@@ -6,6 +6,8 @@ import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.cors.CorsConfiguration;
@@ -36,6 +38,16 @@ class WebConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * What Tomcat refuses before Kapı's filters run (headers over 8 KB) gets Kapı's
+     * security headers and a minimal problem, not Tomcat's HTML page; runs after Spring
+     * Boot's customizer, whose error report valve it replaces.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> containerErrors() {
+        return factory -> factory.addContextCustomizers(context -> ContainerErrors.install(context.getParent()));
     }
 
     @Bean

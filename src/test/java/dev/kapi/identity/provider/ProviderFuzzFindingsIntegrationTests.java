@@ -116,6 +116,37 @@ class ProviderFuzzFindingsIntegrationTests extends IntegrationTest {
         }
     }
 
+    @Test
+    void pushedAuthorizationRequestsAreNotRoutedAndAnswerLikeAnyUnknownRoute() throws Exception {
+        Map<String, Object> created = post(newAdmin(), ProviderIntegrationTests.CLIENTS,
+                Map.of("client_name", "Pushes", "client_type", "confidential", "grant_types",
+                        List.of("authorization_code"), "redirect_uris", List.of(REDIRECT), "scopes", List.of("openid")),
+                201);
+        String basic = "Basic " + java.util.Base64.getEncoder()
+            .encodeToString((created.get("client_id") + ":" + created.get("client_secret")).getBytes(UTF_8));
+        String form = "response_type=code&client_id=" + created.get("client_id") + "&scope=openid&state=s"
+                + "&redirect_uri=" + enc(REDIRECT);
+
+        String wrong = "Basic "
+                + java.util.Base64.getEncoder().encodeToString((created.get("client_id") + ":wrong").getBytes(UTF_8));
+        String user = "Bearer " + newUserToken();
+
+        for (Map<String, String> headers : List.of(Map.of("Authorization", basic), Map.of("Authorization", wrong),
+                Map.<String, String>of(), Map.of("Authorization", user))) {
+            HttpResponse<String> pushed = post("/oauth2/par", form, headers);
+            HttpResponse<String> unknown = post("/oauth2/parx", form, headers);
+
+            assertThat(pushed.statusCode()).as("%s", headers).isEqualTo(unknown.statusCode()).isBetween(400, 499);
+            assertThat(pushed.headers().firstValue("Content-Type")).as("%s", headers)
+                .isEqualTo(unknown.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(pushed.body()).doesNotContain("request_uri").doesNotContain("invalid_client");
+        }
+        HttpResponse<String> signedIn = post("/oauth2/par", form, Map.of("Authorization", user));
+        assertThat(signedIn.statusCode()).isEqualTo(404);
+        assertThat(signedIn.body()).contains("urn:kapi:problem:route-not-found");
+    }
+
     private String publicClient() {
         Map<String, Object> body = new HashMap<>();
         body.put("client_name", "Findings");
