@@ -35,6 +35,18 @@ import static dev.kapi.shared.SqlTime.utc;
 public class QueueMessages {
 
     /**
+     * The message a provider's status names, for a row {@code u} of an {@code unnest} of
+     * the provider's ids ({@code pid}) and Kapı's keys ({@code message_id}): by the
+     * provider's id, or by Kapı's key before that was recorded, unless the id is of an
+     * earlier send that Meta's per-user marketing cap superseded.
+     */
+    private static final String NAMED = """
+            (m.provider_message_id = u.pid
+             OR (m.provider_message_id IS NULL AND m.id = u.message_id
+                 AND (m.superseded_provider_message_ids IS NULL
+                      OR NOT (u.pid = ANY(m.superseded_provider_message_ids)))))""";
+
+    /**
      * The error code of a message whose send's outcome was lost in a crash: failed, and
      * sent after all if its provider later reports so.
      */
@@ -367,11 +379,8 @@ public class QueueMessages {
                                      ELSE m.priced_at END
                 FROM unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[]), CAST(:pricings AS text[]),
                             CAST(:unbilled AS boolean[])) AS u(pid, message_id, pricing, unbilled)
-                WHERE m.provider_message_id = u.pid
-                      OR (m.provider_message_id IS NULL AND m.id = u.message_id
-                          AND (m.superseded_provider_message_ids IS NULL
-                               OR NOT (u.pid = ANY(m.superseded_provider_message_ids))))
-                """)
+                WHERE %s
+                """.formatted(NAMED))
             .param("pids", rows.stream().map(row -> row.getValue().providerMessageId()).toArray(String[]::new))
             .param("ids", rows.stream().map(row -> row.getValue().messageId()).toArray(Long[]::new))
             .param("pricings", rows.stream().map(row -> row.getValue().pricing()).toArray(String[]::new))
@@ -596,14 +605,11 @@ public class QueueMessages {
                 FROM unnest(CAST(:pids AS text[]), CAST(:ids AS bigint[]), CAST(:ats AS timestamptz[]),
                             CAST(:codes AS text[]), CAST(:reasons AS text[]))
                      WITH ORDINALITY AS u(pid, message_id, at, code, reason, n)
-                WHERE (m.provider_message_id = u.pid
-                       OR (m.provider_message_id IS NULL AND m.id = u.message_id
-                           AND (m.superseded_provider_message_ids IS NULL
-                                OR NOT (u.pid = ANY(m.superseded_provider_message_ids)))))
+                WHERE %s
                   AND (m.status = ANY(:from)
                        OR (:fromUnknownOutcome AND m.status = :failed AND m.error_code = :unknownOutcome))
                 RETURNING u.n
-                """)
+                """.formatted(NAMED))
             .param("from", MessageStatus.wires(from))
             .param("fromUnknownOutcome", fromUnknownOutcome)
             .param("failed", FAILED.wire())
