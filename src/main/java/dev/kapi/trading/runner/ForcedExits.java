@@ -274,8 +274,11 @@ public class ForcedExits {
         }
     }
 
-    /** The price the paper exchange fills at: the last close the bot saw. */
-    private static BigDecimal reference(Bot bot) {
+    /**
+     * The price a market sell of the position gives the exchange (the paper exchange
+     * fills at it): the last close the bot saw.
+     */
+    static BigDecimal reference(Bot bot) {
         if (bot.lastPrice() != null) {
             return bot.lastPrice();
         }

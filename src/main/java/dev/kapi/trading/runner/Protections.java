@@ -434,7 +434,7 @@ public class Protections {
             return false;
         }
         Exchange.MarketOrder order = new Exchange.MarketOrder(clientOrderId, bot.symbol(), Side.SELL, null,
-                bot.positionQuantity(), bot.lastPrice() != null ? bot.lastPrice() : bot.entryPrice(), now);
+                bot.positionQuantity(), ForcedExits.reference(bot), now);
         Exchange.Fill fill;
         try {
             fill = exchange.place(order);
